@@ -1,0 +1,117 @@
+/**
+ * Audio frames and base64 ⇄ PCM16 conversion, fast in Node and in browsers.
+ *
+ * Node: `Buffer` (found on `globalThis` at run time, never imported, so the module stays
+ * runtime-neutral) decodes and encodes natively. Browsers: `Uint8Array.fromBase64` /
+ * `toBase64` where they exist, else `atob`/`btoa` over 32 KiB chunks, which never spreads a
+ * large array into one call (the stack overflow that hits naive code on a 15 MiB payload).
+ * @module
+ */
+import { NUM_CHANNELS, SAMPLE_RATE } from './constants.js';
+
+/** PCM16 audio: interleaved little-endian samples, a rate and a channel count. */
+export interface AudioFrame {
+  /** Samples; for more than one channel, interleaved. */
+  readonly data: Int16Array;
+  /** Samples per second per channel. @default 24000 */
+  readonly sampleRate: number;
+  /** Channel count. @default 1 */
+  readonly channels: number;
+}
+
+/** Makes an `AudioFrame` at the Realtime defaults (24 kHz mono) unless told otherwise. */
+export function audioFrame(data: Int16Array, sampleRate = SAMPLE_RATE, channels = NUM_CHANNELS): AudioFrame {
+  return { data, sampleRate, channels };
+}
+
+/** Duration of `samples` samples per channel at `sampleRate`, in ms. */
+export function samplesToMs(samples: number, sampleRate = SAMPLE_RATE): number {
+  return (samples * 1000) / sampleRate;
+}
+
+/** Duration of a frame in ms. */
+export function frameDurationMs(frame: AudioFrame): number {
+  return samplesToMs(frame.data.length / frame.channels, frame.sampleRate);
+}
+
+interface NodeBufferLike extends Uint8Array {
+  toString(encoding?: 'base64'): string;
+}
+interface NodeBufferCtor {
+  from(data: string, encoding: 'base64'): NodeBufferLike;
+  from(data: ArrayBufferLike, byteOffset: number, length: number): NodeBufferLike;
+}
+interface Base64Globals {
+  Buffer?: NodeBufferCtor;
+  atob?: (s: string) => string;
+  btoa?: (s: string) => string;
+}
+interface Uint8ArrayBase64 {
+  fromBase64?: (s: string) => Uint8Array;
+}
+
+const host = globalThis as unknown as Base64Globals;
+const NodeBuffer = host.Buffer;
+const nativeFromBase64 = (Uint8Array as unknown as Uint8ArrayBase64).fromBase64;
+const nativeToBase64 =
+  typeof (Uint8Array.prototype as unknown as { toBase64?: unknown }).toBase64 === 'function';
+
+const CHUNK = 0x8000;
+
+/** Decodes base64 into bytes. Never throws on bad characters with `Buffer` (they are skipped). */
+export function base64ToBytes(b64: string): Uint8Array {
+  if (NodeBuffer) return NodeBuffer.from(b64, 'base64');
+  if (nativeFromBase64) return nativeFromBase64(b64);
+  const bin = requireHost('atob')(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Encodes bytes as base64, in chunks so that a 15 MiB payload cannot overflow the stack. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  if (nativeToBase64) return (bytes as unknown as { toBase64(): string }).toBase64();
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    bin += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
+  }
+  return requireHost('btoa')(bin);
+}
+
+/**
+ * Decodes base64 PCM16 into samples. Shares memory with the decoded bytes when their offset is
+ * even (Node's pooled buffers may start at an odd offset; then one copy is made, which the
+ * agents-js port got wrong by ignoring `byteOffset`). A trailing odd byte is dropped.
+ */
+export function base64ToPcm16(b64: string): Int16Array {
+  const bytes = base64ToBytes(b64);
+  const samples = bytes.byteLength >> 1;
+  if (bytes.byteOffset % 2 === 0) return new Int16Array(bytes.buffer, bytes.byteOffset, samples);
+  const copy = new Uint8Array(samples * 2);
+  copy.set(bytes.subarray(0, samples * 2));
+  return new Int16Array(copy.buffer);
+}
+
+/** Encodes PCM16 samples (or their raw little-endian bytes) as base64, without copying. */
+export function pcm16ToBase64(samples: Int16Array | Uint8Array): string {
+  const bytes =
+    samples instanceof Uint8Array ? samples : new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
+  return bytesToBase64(bytes);
+}
+
+/** Number of bytes a base64 string decodes to, without decoding it. */
+export function base64DecodedLength(b64: string): number {
+  const len = b64.length;
+  if (len === 0) return 0;
+  let pad = 0;
+  if (b64.charCodeAt(len - 1) === 61) pad++;
+  if (len > 1 && b64.charCodeAt(len - 2) === 61) pad++;
+  return Math.floor((len * 3) / 4) - pad;
+}
+
+function requireHost<K extends 'atob' | 'btoa'>(name: K): NonNullable<Base64Globals[K]> {
+  const fn = host[name];
+  if (!fn) throw new TypeError(`no base64 support on this platform: neither Buffer nor ${name} exists`);
+  return fn.bind(globalThis) as NonNullable<Base64Globals[K]>;
+}

@@ -1,0 +1,148 @@
+/**
+ * The seams between layers (architecture.md, "The contracts"). They live in `protocol` so that
+ * `testing` can implement them without importing `core`, and `core` re-exports them.
+ * @module
+ */
+
+/**
+ * A connected message pipe, nothing more: no session verbs. `core` owns the session semantics.
+ *
+ * Ordering contract (as MCP's Transport): the owner sets `onmessage`, `onclose` and `onerror`
+ * first, then calls `start()`. An adapter buffers frames that arrive before `onmessage` is set.
+ * `onclose` fires exactly once per transport, whatever ended it.
+ */
+export interface Transport {
+  /** Opens the connection (if needed) and begins delivery. Rejects when the connection fails. */
+  start(): Promise<void>;
+  /** Sends one text frame. Throws if the transport is not open. */
+  send(frame: string): void;
+  /** Closes the connection; resolves once `onclose` has fired. */
+  close(code?: number, reason?: string): Promise<void>;
+  /** Bytes accepted by `send` but not yet written to the network, when the adapter knows it. */
+  readonly bufferedAmount?: number;
+  /** One inbound frame: text, or binary (which the Realtime API never sends, so decoders flag it). */
+  onmessage?: ((frame: string | Uint8Array) => void) | undefined;
+  /** The connection ended. `code` follows RFC 6455 and the Realtime API's own codes (3000, 4000). */
+  onclose?: ((code: number, reason: string) => void) | undefined;
+  /** A transport-level failure. It does not imply close; `onclose` reports that. */
+  onerror?: ((error: Error) => void) | undefined;
+  /** The adapter's underlying object (a `ws` socket, say), for escape hatches. */
+  readonly raw?: unknown;
+}
+
+/** Which attempt a connector is asked for: 0 for the first connect, then 1, 2, … for reconnects. */
+export interface ConnectAttempt {
+  /** 0-based attempt number. */
+  readonly attempt: number;
+  /** Aborted when the session gives up on this attempt (timeout or close). */
+  readonly signal: AbortSignal;
+}
+
+/** The wire dialect a connector speaks. `core` always works in the GA model; a codec translates. */
+export type Dialect = 'ga' | 'beta';
+
+/** What a connector hands back: a fresh, unstarted transport plus what it connected to. */
+export interface Connection {
+  /** The transport; `core` sets its callbacks and calls `start()`. */
+  readonly transport: Transport;
+  /** The dialect the server on the other end speaks. */
+  readonly dialect: Dialect;
+  /** Server's maximum session duration in ms, when the provider documents one (OpenAI 60 min, Azure 30 min). */
+  readonly maxSessionDurationMs?: number | undefined;
+  /** A short, secret-free description for logs ("openai wss://api.openai.com/v1/realtime?model=…"). */
+  readonly description?: string | undefined;
+}
+
+/**
+ * How `core` gets a fresh transport for each (re)connect. Adapters (`@voxwire/node`,
+ * `@voxwire/azure`, `@voxwire/testing`) produce connectors; they resolve credentials on every
+ * call so that an expiring token is re-acquired on reconnect.
+ */
+export type Connector = (attempt: ConnectAttempt) => Promise<Connection>;
+
+/** A timer handle; opaque to callers. */
+export type TimerId = number | { [Symbol.toPrimitive](): number } | object;
+
+/**
+ * Time, injected. One per session, never a module singleton, so two sessions in one test can run
+ * on different clocks. `testing` ships `SimulatedClock`; `systemClock` wraps the globals.
+ */
+export interface Clock {
+  /** Milliseconds since an arbitrary epoch (the system clock uses the Unix epoch). */
+  now(): number;
+  /** Calls `fn` once after `ms` milliseconds of this clock's time. */
+  setTimeout(fn: () => void, ms: number): TimerId;
+  /** Cancels a timer; unknown or undefined ids are ignored. */
+  clearTimeout(id: TimerId | undefined): void;
+}
+
+/** Log levels, lowest first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Logging, injected. `fields` is structured context (session id, event type, …). Callers must
+ * never put API keys, tokens or audio payloads in either argument.
+ */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Makes unique ids. `prefix` is a hint such as `"event"` or `"item"`. */
+export type IdGenerator = (prefix: string) => string;
+
+/** Milliseconds to wait before reconnect attempt `attempt` (1-based), or `undefined` to give up. */
+export type BackoffPolicy = (attempt: number, random: () => number) => number | undefined;
+
+/** A logger that drops everything; the default where no logger is injected. */
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
+
+/**
+ * Time from the host's globals. Kept as lambdas over `globalThis` (as TanStack's timeout manager
+ * does) so that fake timers installed later in a test still take effect, and so that this module
+ * names no global at import time.
+ */
+export const systemClock: Clock = {
+  now: () => (globalThis as unknown as { Date: DateConstructor }).Date.now(),
+  setTimeout: (fn, ms) => (globalThis as unknown as HostTimers).setTimeout(fn, ms),
+  clearTimeout: (id) => {
+    if (id !== undefined) (globalThis as unknown as HostTimers).clearTimeout(id);
+  },
+};
+
+interface HostTimers {
+  setTimeout(fn: () => void, ms: number): TimerId;
+  clearTimeout(id: TimerId): void;
+}
+
+/**
+ * A counter-based id generator: `prefix_<base36 counter>_<salt>`. Deterministic for a given
+ * salt, which is what tests want; pass a random salt (or your own generator) in production.
+ */
+export function createCounterIdGenerator(salt = ''): IdGenerator {
+  let n = 0;
+  return (prefix) => `${prefix}_${(++n).toString(36).padStart(4, '0')}${salt ? `_${salt}` : ''}`;
+}
+
+/**
+ * Exponential backoff with full jitter, capped: attempt 1 waits up to `initialMs`, each later
+ * attempt doubles, never beyond `maxMs`; after `maxAttempts` it gives up.
+ */
+export function exponentialBackoff(
+  options: { initialMs?: number; maxMs?: number; maxAttempts?: number } = {},
+): BackoffPolicy {
+  const { initialMs = 250, maxMs = 10_000, maxAttempts = 8 } = options;
+  return (attempt, random) => {
+    if (attempt > maxAttempts) return undefined;
+    const ceiling = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+    // full jitter keeps many clients that lost the same server from reconnecting in lockstep
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  };
+}

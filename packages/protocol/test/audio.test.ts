@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { base64DecodedLength, base64ToPcm16, bytesToBase64, base64ToBytes, pcm16ToBase64 } from '../src/audio.js';
+
+describe('base64 ⇄ PCM16', () => {
+  it('round-trips samples, including the extremes', () => {
+    const samples = new Int16Array([0, 1, -1, 32767, -32768, 1234, -4321]);
+    const b64 = pcm16ToBase64(samples);
+    expect(Array.from(base64ToPcm16(b64))).toEqual(Array.from(samples));
+    expect(base64DecodedLength(b64)).toBe(samples.byteLength);
+  });
+
+  it('encodes a 15 MiB payload without overflowing the stack', () => {
+    const bytes = new Uint8Array(15 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i += 4093) bytes[i] = i & 0xff;
+    const b64 = bytesToBase64(bytes);
+    expect(base64DecodedLength(b64)).toBe(bytes.length);
+    const back = base64ToBytes(b64);
+    expect(back.length).toBe(bytes.length);
+    expect(back[4093 * 7]).toBe((4093 * 7) & 0xff);
+  });
+
+  it('returns aligned samples even when the decoder hands back an odd offset', () => {
+    // small payloads come from Node's shared pool, at any offset
+    for (let n = 1; n < 40; n++) {
+      const samples = Int16Array.from({ length: n }, (_, i) => i * 257 - 3000);
+      expect(Array.from(base64ToPcm16(pcm16ToBase64(samples)))).toEqual(Array.from(samples));
+    }
+  });
+});
