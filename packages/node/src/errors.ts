@@ -1,0 +1,156 @@
+/**
+ * Typed errors of the Node adapter. Every error carries a stable string `code` (the same
+ * vocabulary as the engine's local errors: `CONNECT_TIMEOUT`, `AUTH_FAILED`, `SOCKET_CLOSED`, …),
+ * whether retrying can help, and the original `cause`. Messages never contain credentials: every
+ * message that could echo server or socket text goes through {@link Redactor} first.
+ * @module
+ */
+
+/** Codes of {@link TransportError}. */
+export type TransportErrorCode =
+  /** The handshake did not finish within `connectTimeoutMs`. Retriable. */
+  | 'CONNECT_TIMEOUT'
+  /** The TCP/TLS connection failed (refused, DNS, reset) or the server answered 5xx/429. Retriable. */
+  | 'CONNECT_FAILED'
+  /** The server refused the credentials (HTTP 401/403 at upgrade, or close 3000). Fatal. */
+  | 'AUTH_FAILED'
+  /** The server refused the request shape (HTTP 4xx other than 401/403/429, or close 4000). Fatal. */
+  | 'BAD_REQUEST'
+  /** The server ended the session because it hit its maximum duration (close 1001). Reconnect to continue. */
+  | 'SESSION_EXPIRED'
+  /** No pong arrived within the keep-alive timeout; the socket was terminated. Retriable. */
+  | 'KEEPALIVE_TIMEOUT'
+  /** The socket closed unexpectedly (any other close code). Retriable. */
+  | 'SOCKET_CLOSED'
+  /** `send` was called while the transport is not open. */
+  | 'NOT_CONNECTED'
+  /** The caller aborted the connect (its `AbortSignal`) or closed the transport while connecting. */
+  | 'ABORTED';
+
+/** What a {@link TransportError} knows about its origin. */
+export interface TransportErrorDetails {
+  /** The HTTP status of a refused upgrade. */
+  readonly httpStatus?: number | undefined;
+  /** The WebSocket close code that ended the connection. */
+  readonly closeCode?: number | undefined;
+  /** The close reason sent by the peer (redacted). */
+  readonly closeReason?: string | undefined;
+  /** Milliseconds the server asked us to wait (HTTP `Retry-After`), when it said. */
+  readonly retryAfterMs?: number | undefined;
+  /** The original error (a Node socket error, say). Its message may name the host, never a secret. */
+  readonly cause?: unknown;
+}
+
+/** Codes after which a reconnect cannot help without changing the configuration. */
+const FATAL_CODES: ReadonlySet<TransportErrorCode> = new Set(['AUTH_FAILED', 'BAD_REQUEST']);
+
+/**
+ * A transport failure: connect, handshake, keep-alive or an unexpected close. `fatal` means a
+ * reconnect with the same configuration will fail the same way (bad key, bad model), so a
+ * reconnect supervisor must stop instead of storming the server.
+ */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  /** Stable machine-readable code. */
+  readonly code: TransportErrorCode;
+  /** True when retrying with the same configuration cannot succeed. */
+  readonly fatal: boolean;
+  /** True when a reconnect may succeed (the negation of `fatal`, except for `NOT_CONNECTED`/`ABORTED`). */
+  readonly retriable: boolean;
+  /** HTTP status of a refused upgrade. */
+  readonly httpStatus: number | undefined;
+  /** Close code that ended the connection. */
+  readonly closeCode: number | undefined;
+  /** Peer's close reason (redacted). */
+  readonly closeReason: string | undefined;
+  /** Server-requested delay before retrying, in ms. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: TransportErrorCode, message: string, details: TransportErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.fatal = FATAL_CODES.has(code);
+    this.retriable = !this.fatal && code !== 'NOT_CONNECTED' && code !== 'ABORTED';
+    this.httpStatus = details.httpStatus;
+    this.closeCode = details.closeCode;
+    this.closeReason = details.closeReason;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/** Codes of {@link ConfigurationError}. */
+export type ConfigurationErrorCode =
+  /** No API key, token or credential could be found. */
+  | 'MISSING_CREDENTIALS'
+  /** A required endpoint, deployment or API version is missing. */
+  | 'MISSING_OPTION'
+  /** Two options that exclude each other were both given. */
+  | 'CONFLICTING_OPTIONS'
+  /** A URL does not parse or has a scheme that cannot be used. */
+  | 'INVALID_URL'
+  /** A non-TLS (`ws:`/`http:`) URL to a host that is not loopback. */
+  | 'INSECURE_URL'
+  /** An option has a value of the wrong type or range. */
+  | 'INVALID_OPTION'
+  /** A credential callback (key function, token provider) threw or returned nothing usable. */
+  | 'CREDENTIAL_FAILED';
+
+/**
+ * A configuration mistake found before anything is sent: missing key, conflicting options,
+ * insecure URL. Always fatal: retrying cannot fix configuration.
+ */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  /** Stable machine-readable code. */
+  readonly code: ConfigurationErrorCode;
+  /** Always true: configuration does not fix itself. */
+  readonly fatal = true;
+  /** Always false. */
+  readonly retriable = false;
+
+  constructor(code: ConfigurationErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+}
+
+/**
+ * Replaces every known secret in a text with `[REDACTED]`. Secrets shorter than 4 characters are
+ * ignored (redacting "a" would shred every message and protect nothing).
+ */
+export class Redactor {
+  readonly #secrets = new Set<string>();
+
+  /** Registers secrets; empty or very short values are ignored. */
+  add(...secrets: (string | undefined)[]): this {
+    for (const secret of secrets) if (secret !== undefined && secret.length >= 4) this.#secrets.add(secret);
+    return this;
+  }
+
+  /** `text` with every registered secret replaced. */
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.#secrets) if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+    return out;
+  }
+}
+
+/** Header names whose values are credentials (compared case-insensitively). */
+export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'api-key', 'proxy-authorization', 'cookie']);
+
+/** The secrets inside a header map and a subprotocol list (the bearer token alone, too). */
+export function secretsOf(headers: Readonly<Record<string, string>>, protocols: readonly string[] = []): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (!CREDENTIAL_HEADERS.has(name.toLowerCase())) continue;
+    out.push(value);
+    const bearer = /^\s*(?:bearer|basic)\s+(.+)$/i.exec(value);
+    if (bearer?.[1] !== undefined) out.push(bearer[1].trim());
+  }
+  for (const protocol of protocols) {
+    // browser-style auth puts the key in a subprotocol: `openai-insecure-api-key.<key>`
+    const match = /^openai-insecure-api-key\.(.+)$/.exec(protocol);
+    if (match?.[1] !== undefined) out.push(protocol, match[1]);
+  }
+  return out;
+}

@@ -1,0 +1,361 @@
+import { once } from 'node:events';
+import { Agent } from 'node:http';
+import type { Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigurationError, createWebSocketTransport, TransportError, type WebSocketTransport } from '../src/index.js';
+import { ManualClock } from './helpers/clock.js';
+import { closedPort, deferred, startRefusingServer, startSilentServer, startWsServer } from './helpers/servers.js';
+
+const SECRET = 'sk-test-SECRET-0123456789';
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function wsServer(options?: Parameters<typeof startWsServer>[0]) {
+  const server = await startWsServer(options);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function track(transport: WebSocketTransport) {
+  const closes: [number, string][] = [];
+  const errors: Error[] = [];
+  const frames: (string | Uint8Array)[] = [];
+  const closed = deferred<[number, string]>();
+  transport.onclose = (code, reason) => {
+    closes.push([code, reason]);
+    closed.resolve([code, reason]);
+  };
+  transport.onerror = (error) => errors.push(error);
+  transport.onmessage = (frame) => frames.push(frame);
+  cleanups.push(() => transport.close());
+  return { closes, errors, frames, closed: closed.promise };
+}
+
+describe('createWebSocketTransport: a working connection', () => {
+  it('sends headers and subprotocols, exchanges text frames, and closes with 1000', async () => {
+    const server = await wsServer();
+    const transport = createWebSocketTransport({
+      url: server.url + '?model=gpt-realtime',
+      headers: { Authorization: `Bearer ${SECRET}`, 'X-Extra': 'yes' },
+      protocols: ['realtime'],
+    });
+    const t = track(transport);
+    await transport.start();
+    const hs = await server.nextHandshake();
+    expect(hs.url.pathname).toBe('/v1/realtime');
+    expect(hs.url.searchParams.get('model')).toBe('gpt-realtime');
+    expect(hs.headers['authorization']).toBe(`Bearer ${SECRET}`);
+    expect(hs.headers['x-extra']).toBe('yes');
+    expect(hs.protocols).toEqual(['realtime']);
+    expect(transport.protocol).toBe('realtime');
+
+    const got = once(hs.socket, 'message');
+    transport.send('{"type":"session.update"}');
+    const [data, isBinary] = (await got) as [Buffer, boolean];
+    expect(isBinary).toBe(false);
+    expect(data.toString()).toBe('{"type":"session.update"}');
+
+    const delivered = deferred();
+    transport.onmessage = (frame) => {
+      t.frames.push(frame);
+      delivered.resolve();
+    };
+    hs.socket.send('{"type":"session.created"}');
+    await delivered.promise;
+    expect(t.frames).toEqual(['{"type":"session.created"}']);
+    expect(transport.bufferedAmount).toBe(0);
+
+    const serverSaw = once(hs.socket, 'close');
+    await transport.close();
+    const [code] = (await serverSaw) as [number];
+    expect(code).toBe(1000);
+    expect(t.closes).toEqual([[1000, '']]);
+    expect(t.errors).toEqual([]);
+    expect(transport.closeError).toBeUndefined();
+  });
+
+  it('passes binary frames as plain Uint8Array', async () => {
+    const server = await wsServer();
+    const transport = createWebSocketTransport({ url: server.url });
+    const got = deferred<string | Uint8Array>();
+    track(transport);
+    transport.onmessage = (frame) => got.resolve(frame);
+    await transport.start();
+    (await server.nextHandshake()).socket.send(Buffer.from([1, 2, 3]), { binary: true });
+    const frame = await got.promise;
+    expect(frame).toBeInstanceOf(Uint8Array);
+    expect(Buffer.isBuffer(frame)).toBe(false);
+    expect([...(frame as Uint8Array)]).toEqual([1, 2, 3]);
+  });
+
+  it('buffers frames that arrive before onmessage is set and delivers them in order', async () => {
+    const server = await wsServer();
+    // no compression: inflating is asynchronous and could reorder frames behind the ping below
+    const transport = createWebSocketTransport({ url: server.url, perMessageDeflate: false });
+    await transport.start();
+    cleanups.push(() => transport.close());
+    const hs = await server.nextHandshake();
+    hs.socket.send('one');
+    hs.socket.send('two');
+    // the pong proves the client read the ping, hence both frames before it, with no handler set
+    const probe = once(hs.socket, 'pong');
+    hs.socket.ping();
+    await probe;
+    const frames: (string | Uint8Array)[] = [];
+    transport.onmessage = (frame) => frames.push(frame);
+    expect(frames).toEqual(['one', 'two']);
+  });
+
+  it('routes a throwing onmessage handler to onerror instead of crashing', async () => {
+    const server = await wsServer();
+    const transport = createWebSocketTransport({ url: server.url });
+    const t = track(transport);
+    const reported = deferred<Error>();
+    transport.onerror = (error) => reported.resolve(error);
+    transport.onmessage = () => {
+      throw new Error('handler bug');
+    };
+    await transport.start();
+    (await server.nextHandshake()).socket.send('x');
+    expect((await reported.promise).message).toBe('handler bug');
+    expect(t.closes).toEqual([]);
+  });
+
+  it('uses a caller-supplied agent for the handshake (proxy support)', async () => {
+    const server = await wsServer();
+    let used = 0;
+    class CountingAgent extends Agent {
+      override createConnection(...args: Parameters<Agent['createConnection']>) {
+        used++;
+        return super.createConnection(...args);
+      }
+    }
+    const transport = createWebSocketTransport({ url: server.url, agent: new CountingAgent() });
+    track(transport);
+    await transport.start();
+    expect(used).toBe(1);
+  });
+
+  it('refuses send before start and a second start', async () => {
+    const server = await wsServer();
+    const transport = createWebSocketTransport({ url: server.url });
+    track(transport);
+    expect(() => transport.send('x')).toThrow(expect.objectContaining({ code: 'NOT_CONNECTED' }));
+    await transport.start();
+    await expect(transport.start()).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+  });
+
+  it('rejects URLs that are not ws: or wss: and bad timeouts with a ConfigurationError', () => {
+    expect(() => createWebSocketTransport({ url: 'https://api.openai.com/v1/realtime' })).toThrow(ConfigurationError);
+    expect(() => createWebSocketTransport({ url: 'not a url' })).toThrow(expect.objectContaining({ code: 'INVALID_URL' }));
+    expect(() => createWebSocketTransport({ url: 'ws://127.0.0.1/', connectTimeoutMs: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+  });
+});
+
+describe('createWebSocketTransport: failed connects never crash the process', () => {
+  it('a refused port rejects start() with a retriable CONNECT_FAILED and fires onclose once', async () => {
+    const port = await closedPort();
+    const transport = createWebSocketTransport({ url: `ws://127.0.0.1:${port}/v1/realtime`, headers: { Authorization: `Bearer ${SECRET}` } });
+    const t = track(transport);
+    const error = await transport.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toMatchObject({ code: 'CONNECT_FAILED', retriable: true, fatal: false });
+    expect((error as Error).message).toContain('connection refused');
+    await t.closed;
+    expect(t.closes).toHaveLength(1);
+    expect(t.closes[0]![0]).toBe(1006);
+  });
+
+  it('an HTTP 401 refusal is a fatal AUTH_FAILED that quotes the server but never the key', async () => {
+    const server = await startRefusingServer(401, JSON.stringify({ error: { message: `Incorrect API key provided: ${SECRET}.` } }));
+    cleanups.push(() => server.close());
+    const transport = createWebSocketTransport({ url: server.url, headers: { 'api-key': SECRET } });
+    const t = track(transport);
+    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    expect(error).toMatchObject({ code: 'AUTH_FAILED', fatal: true, retriable: false, httpStatus: 401 });
+    expect(error.message).toContain('Incorrect API key provided: [REDACTED]');
+    expect(error.message).not.toContain(SECRET);
+    await t.closed;
+    expect(JSON.stringify(t.closes)).not.toContain(SECRET);
+  });
+
+  it('an HTTP 503 refusal is retriable and carries Retry-After', async () => {
+    const server = await startRefusingServer(503, 'overloaded', { 'Retry-After': '7' });
+    cleanups.push(() => server.close());
+    const transport = createWebSocketTransport({ url: server.url });
+    track(transport);
+    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    expect(error).toMatchObject({ code: 'CONNECT_FAILED', retriable: true, httpStatus: 503, retryAfterMs: 7000 });
+    expect(error.message).toContain('overloaded');
+  });
+
+  it.each([
+    [403, 'AUTH_FAILED'],
+    [404, 'BAD_REQUEST'],
+    [429, 'CONNECT_FAILED'],
+  ] as const)('an HTTP %i refusal maps to %s', async (status, code) => {
+    const server = await startRefusingServer(status, '');
+    cleanups.push(() => server.close());
+    const transport = createWebSocketTransport({ url: server.url });
+    track(transport);
+    await expect(transport.start()).rejects.toMatchObject({ code, httpStatus: status });
+  });
+
+  it('does not follow a redirect while credentials are attached', async () => {
+    const target = await wsServer();
+    const server = await startRefusingServer(302, '', { Location: target.url });
+    cleanups.push(() => server.close());
+    const transport = createWebSocketTransport({ url: server.url, headers: { Authorization: `Bearer ${SECRET}` }, followRedirects: true });
+    track(transport);
+    await expect(transport.start()).rejects.toMatchObject({ code: 'BAD_REQUEST', httpStatus: 302 });
+    expect(target.handshakes).toHaveLength(0);
+  });
+
+  it('times out a handshake the server never answers', async () => {
+    const server = await startSilentServer();
+    cleanups.push(() => server.close());
+    const clock = new ManualClock();
+    const transport = createWebSocketTransport({ url: server.url, clock, connectTimeoutMs: 2500 });
+    const t = track(transport);
+    const started = transport.start().catch((e: unknown) => e);
+    await server.connected();
+    clock.advance(2499);
+    clock.advance(1);
+    const error = (await started) as TransportError;
+    expect(error).toMatchObject({ code: 'CONNECT_TIMEOUT', retriable: true });
+    expect(error.message).toContain('2500 ms');
+    await t.closed;
+    expect(clock.pending).toBe(0);
+  });
+
+  it('aborts a connect through the signal', async () => {
+    const server = await startSilentServer();
+    cleanups.push(() => server.close());
+    const controller = new AbortController();
+    const transport = createWebSocketTransport({ url: server.url, signal: controller.signal });
+    track(transport);
+    const started = transport.start().catch((e: unknown) => e);
+    await server.connected();
+    controller.abort();
+    expect(await started).toMatchObject({ code: 'ABORTED', retriable: false });
+  });
+
+  it('close() while connecting rejects start() with ABORTED and resolves', async () => {
+    const server = await startSilentServer();
+    cleanups.push(() => server.close());
+    const transport = createWebSocketTransport({ url: server.url });
+    const t = track(transport);
+    const started = transport.start().catch((e: unknown) => e);
+    await server.connected();
+    await transport.close();
+    expect(await started).toMatchObject({ code: 'ABORTED' });
+    expect(t.closes).toHaveLength(1);
+  });
+});
+
+describe('createWebSocketTransport: close codes become typed errors', () => {
+  it.each([
+    [3000, 'invalid_request_error.invalid_api_key', 'AUTH_FAILED', true],
+    [4000, 'invalid_request_error.invalid_model', 'BAD_REQUEST', true],
+    [1001, 'Your session hit the maximum duration of 60 minutes.', 'SESSION_EXPIRED', false],
+    [1011, 'internal', 'SOCKET_CLOSED', false],
+  ] as const)('close %i → %s (fatal: %s)', async (code, reason, errorCode, fatal) => {
+    const server = await wsServer();
+    const transport = createWebSocketTransport({ url: server.url });
+    const t = track(transport);
+    await transport.start();
+    (await server.nextHandshake()).socket.close(code, reason);
+    expect(await t.closed).toEqual([code, reason]);
+    expect(t.errors).toHaveLength(1);
+    expect(t.errors[0]).toMatchObject({ code: errorCode, fatal, closeCode: code, closeReason: reason });
+    expect(transport.closeError).toBe(t.errors[0]);
+  });
+
+  it('an abrupt drop is a retriable SOCKET_CLOSED with 1006', async () => {
+    const server = await wsServer();
+    const transport = createWebSocketTransport({ url: server.url });
+    const t = track(transport);
+    await transport.start();
+    (await server.nextHandshake()).socket.terminate();
+    expect((await t.closed)[0]).toBe(1006);
+    expect(t.errors[0]).toMatchObject({ code: 'SOCKET_CLOSED', retriable: true });
+  });
+});
+
+describe('createWebSocketTransport: keep-alive', () => {
+  it('detects a dead peer: no pong within the timeout terminates with 1006 and a clear reason', async () => {
+    const server = await wsServer({ autoPong: false });
+    const clock = new ManualClock();
+    const transport = createWebSocketTransport({ url: server.url, clock, keepAlive: { intervalMs: 1000, timeoutMs: 500 } });
+    const t = track(transport);
+    await transport.start();
+    const hs = await server.nextHandshake();
+    const pinged = once(hs.socket, 'ping');
+    clock.advance(1000);
+    await pinged;
+    clock.advance(499);
+    expect(t.closes).toEqual([]);
+    clock.advance(1);
+    const [code, reason] = await t.closed;
+    expect(code).toBe(1006);
+    expect(reason).toBe('keep-alive timeout: no pong within 500 ms');
+    expect(t.errors[0]).toMatchObject({ code: 'KEEPALIVE_TIMEOUT', retriable: true });
+  });
+
+  it('keeps a live peer: each pong re-arms the next ping', async () => {
+    const server = await wsServer();
+    const clock = new ManualClock();
+    const transport = createWebSocketTransport({ url: server.url, clock, keepAlive: { intervalMs: 1000, timeoutMs: 500 } });
+    const t = track(transport);
+    await transport.start();
+    const hs = await server.nextHandshake();
+    for (let round = 0; round < 3; round++) {
+      const ponged = once(transport.raw!, 'pong');
+      const pinged = once(hs.socket, 'ping');
+      // half an interval, then the other half: the ping goes out exactly at the interval
+      clock.advance(500);
+      clock.advance(500);
+      await pinged;
+      await ponged;
+    }
+    // the pong cleared the deadline: a whole timeout later the socket is still open
+    clock.advance(500);
+    expect(t.closes).toEqual([]);
+    expect(t.errors).toEqual([]);
+  });
+
+  it('answers server pings by itself', async () => {
+    const server = await wsServer();
+    const transport = createWebSocketTransport({ url: server.url, keepAlive: false });
+    track(transport);
+    await transport.start();
+    const hs = await server.nextHandshake();
+    const pong = once(hs.socket, 'pong');
+    hs.socket.ping(Buffer.from('hi'));
+    const [payload] = (await pong) as [Buffer];
+    expect(payload.toString()).toBe('hi');
+  });
+
+  it('a peer that never answers our close frame is cut after closeTimeoutMs', async () => {
+    const server = await wsServer();
+    const clock = new ManualClock();
+    const transport = createWebSocketTransport({ url: server.url, clock, closeTimeoutMs: 300, keepAlive: false });
+    const t = track(transport);
+    await transport.start();
+    const hs = await server.nextHandshake();
+    // make the server deaf: its socket stops reading, so our close frame is never answered
+    (hs.socket as unknown as { _socket: Socket })._socket.pause();
+    const closing = transport.close();
+    clock.advance(300);
+    await closing;
+    expect(t.closes).toHaveLength(1);
+    expect(t.errors).toEqual([]);
+  });
+});
