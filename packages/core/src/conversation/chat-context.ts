@@ -1,0 +1,235 @@
+/**
+ * A chat context a user can build by hand: an ordered list of items with ids, in the vocabulary
+ * of the Realtime conversation (messages with text, audio and images; function calls; function
+ * results) but in TypeScript idiom, with audio as {@link AudioFrame}s rather than base64.
+ *
+ * Ids matter: chat-context sync diffs by id, exactly as the seed's `_compute_changes` does, so an
+ * item that keeps its id keeps its place on the server.
+ * @module
+ */
+import type { AudioFrame } from '@voxwire/protocol';
+import { ConversationError } from './errors.js';
+
+/** The author of a message item. (Tool results are {@link ChatFunctionOutputItem}s, not messages.) */
+export type ChatItemRole = 'system' | 'user' | 'assistant';
+
+/** Status of an item as last reported by the server; absent on items built by hand. */
+export type ChatItemStatus = 'completed' | 'incomplete' | 'in_progress';
+
+/** Text content. */
+export interface ChatTextContent {
+  /** Discriminator. */
+  readonly type: 'text';
+  /** The text. */
+  readonly text: string;
+}
+
+/** Audio content: samples (when known) and/or their transcript. */
+export interface ChatAudioContent {
+  /** Discriminator. */
+  readonly type: 'audio';
+  /** The samples. Server events other than `conversation.item.retrieved` omit audio, so mirror items often have none. */
+  readonly audio?: AudioFrame | undefined;
+  /** The transcript; `null` while unknown (user audio before input transcription completes). */
+  readonly transcript: string | null;
+}
+
+/** An image (user messages only, GA only). */
+export interface ChatImageContent {
+  /** Discriminator. */
+  readonly type: 'image';
+  /** A data URL (`data:image/png;base64,…`). */
+  readonly imageUrl: string;
+  /** Level of detail the model should use. @default 'auto' (the server's default when absent) */
+  readonly detail?: 'auto' | 'low' | 'high' | undefined;
+}
+
+/** One content part of a message. */
+export type ChatContent = ChatTextContent | ChatAudioContent | ChatImageContent;
+
+/** A system, user or assistant message. */
+export interface ChatMessageItem {
+  /** Discriminator. */
+  readonly type: 'message';
+  /** Unique id within the conversation. */
+  readonly id: string;
+  /** Author. */
+  readonly role: ChatItemRole;
+  /** Content parts, in order. */
+  readonly content: readonly ChatContent[];
+  /** Server status, when the item came from the server. */
+  readonly status?: ChatItemStatus | undefined;
+}
+
+/** A function (tool) call made by the model. */
+export interface ChatFunctionCallItem {
+  /** Discriminator. */
+  readonly type: 'function_call';
+  /** Unique id within the conversation. */
+  readonly id: string;
+  /** The call id that the result item answers. */
+  readonly callId: string;
+  /** The function name. */
+  readonly name: string;
+  /** The arguments, as the JSON text the model produced. */
+  readonly arguments: string;
+  /** Server status, when the item came from the server. */
+  readonly status?: ChatItemStatus | undefined;
+}
+
+/** The result of a function call, as given back to the model. */
+export interface ChatFunctionOutputItem {
+  /** Discriminator. */
+  readonly type: 'function_call_output';
+  /** Unique id within the conversation. */
+  readonly id: string;
+  /** The call id this answers. */
+  readonly callId: string;
+  /** The output text. */
+  readonly output: string;
+  /** Server status, when the item came from the server. */
+  readonly status?: ChatItemStatus | undefined;
+}
+
+/**
+ * A server item this chat model has no shape for (MCP calls, approvals, tool lists, future item
+ * types), kept verbatim so that a round trip through a chat context neither loses nor reorders it.
+ */
+export interface ChatRawItem {
+  /** Discriminator. */
+  readonly type: 'raw';
+  /** Unique id within the conversation. */
+  readonly id: string;
+  /** The GA wire item, verbatim. */
+  readonly item: Readonly<Record<string, unknown>> & { readonly type: string };
+}
+
+/** Any item of a chat context. */
+export type ChatItem = ChatMessageItem | ChatFunctionCallItem | ChatFunctionOutputItem | ChatRawItem;
+
+/** An ordered chat context. Build one by hand with {@link chatContext} and the item helpers. */
+export interface ChatContext {
+  /** The items, in conversation order. */
+  readonly items: readonly ChatItem[];
+}
+
+/**
+ * Makes a chat context, checking that every item has a non-empty, unique id.
+ * @throws ConversationError `INVALID_ITEM` for a missing id, `DUPLICATE_ITEM` for a repeated one
+ */
+export function chatContext(items: readonly ChatItem[] = []): ChatContext {
+  assertUniqueIds(items);
+  return { items: [...items] };
+}
+
+/**
+ * Checks that every item has a non-empty id and that no id repeats.
+ * @throws ConversationError `INVALID_ITEM` or `DUPLICATE_ITEM`
+ */
+export function assertUniqueIds(items: readonly { readonly id: string }[]): void {
+  const seen = new Set<string>();
+  for (const [index, item] of items.entries()) {
+    if (typeof item.id !== 'string' || item.id === '') {
+      throw new ConversationError('INVALID_ITEM', `chat item at index ${index} has no id; every item needs a unique id`);
+    }
+    if (seen.has(item.id)) {
+      throw new ConversationError('DUPLICATE_ITEM', `chat item id "${item.id}" appears more than once`, { itemId: item.id });
+    }
+    seen.add(item.id);
+  }
+}
+
+/** Content given to the message helpers: a string is one text part. */
+export type ChatContentInput = string | ChatContent | readonly ChatContent[];
+
+function toContent(content: ChatContentInput): readonly ChatContent[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  if (Array.isArray(content)) return [...(content as readonly ChatContent[])];
+  return [content as ChatContent];
+}
+
+/** Makes a message item. */
+export function chatMessage(id: string, role: ChatItemRole, content: ChatContentInput): ChatMessageItem {
+  return { type: 'message', id, role, content: toContent(content) };
+}
+
+/** Makes a system message (`input_text` on the wire). */
+export function systemMessage(id: string, text: string): ChatMessageItem {
+  return chatMessage(id, 'system', text);
+}
+
+/** Makes a user message from text and/or audio and image parts. */
+export function userMessage(id: string, content: ChatContentInput): ChatMessageItem {
+  return chatMessage(id, 'user', content);
+}
+
+/** Makes an assistant message. Assistant audio goes to the server as its transcript (the API cannot take assistant audio). */
+export function assistantMessage(id: string, content: ChatContentInput): ChatMessageItem {
+  return chatMessage(id, 'assistant', content);
+}
+
+/** Makes an audio content part. */
+export function audioContent(audio: AudioFrame | undefined, transcript: string | null = null): ChatAudioContent {
+  return audio === undefined ? { type: 'audio', transcript } : { type: 'audio', audio, transcript };
+}
+
+/** Makes a function call item; `args` that are not a string are JSON-encoded. */
+export function functionCall(id: string, callId: string, name: string, args: unknown = {}): ChatFunctionCallItem {
+  return { type: 'function_call', id, callId, name, arguments: typeof args === 'string' ? args : JSON.stringify(args) };
+}
+
+/** Makes a function call output item. */
+export function functionCallOutput(id: string, callId: string, output: string): ChatFunctionOutputItem {
+  return { type: 'function_call_output', id, callId, output };
+}
+
+/**
+ * The readable text of an item: text parts and audio transcripts joined with newlines for a
+ * message, the output for a function result, `name(arguments)` for a call, `''` for a raw item.
+ */
+export function chatItemText(item: ChatItem): string {
+  switch (item.type) {
+    case 'message':
+      return item.content
+        .map((part) => (part.type === 'text' ? part.text : part.type === 'audio' ? (part.transcript ?? '') : ''))
+        .filter((text) => text !== '')
+        .join('\n');
+    case 'function_call':
+      return `${item.name}(${item.arguments})`;
+    case 'function_call_output':
+      return item.output;
+    case 'raw':
+      return '';
+  }
+}
+
+/** Whether an item carries audio samples (the seed's "is this a `ChatAudio`" test). */
+export function hasAudio(item: ChatItem): boolean {
+  return item.type === 'message' && item.content.some((part) => part.type === 'audio' && part.audio !== undefined);
+}
+
+/**
+ * A deep copy of an item. Audio samples are copied too, so the copy can be mutated freely
+ * (what the seed's `chat_ctx_copy` promised).
+ */
+export function cloneChatItem(item: ChatItem): ChatItem {
+  switch (item.type) {
+    case 'message':
+      return { ...item, content: item.content.map(cloneContent) };
+    case 'raw':
+      return { ...item, item: structuredCloneJson(item.item) };
+    default:
+      return { ...item };
+  }
+}
+
+function cloneContent(part: ChatContent): ChatContent {
+  if (part.type !== 'audio' || part.audio === undefined) return { ...part };
+  const { audio } = part;
+  return { ...part, audio: { data: audio.data.slice(), sampleRate: audio.sampleRate, channels: audio.channels } };
+}
+
+function structuredCloneJson<T>(value: T): T {
+  // raw items come from JSON frames, so a JSON round trip is a faithful deep copy
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,333 @@
+/**
+ * The local mirror of the server's conversation: an ordered list of chat items with O(1)
+ * insert-after, delete and lookup by id (a doubly linked list plus a map, as the seed's
+ * `_RemoteConversationItems`), fed by GA-model server events.
+ *
+ * Two deliberate differences from the seed: a `null`/absent predecessor (and `"root"`) means the
+ * START of the conversation, as `previous_item_id: null` does on the wire (the seed appended);
+ * and an unknown predecessor or a duplicate id is a typed error, not a log line and a dropped item.
+ * @module
+ */
+import type { AudioFrame } from '@voxwire/protocol';
+import type { ChatAudioContent, ChatContent, ChatContext, ChatItem, ChatMessageItem } from './chat-context.js';
+import { cloneChatItem } from './chat-context.js';
+import { ConversationError } from './errors.js';
+import type { FromWireOptions } from './items.js';
+import { conversationItemToChatItem } from './items.js';
+import type { MirrorServerEvent, WireAnyItem } from './wire.js';
+import { PendingTranscripts } from './transcripts.js';
+
+/** The wire's name for "before the first item". */
+export const ROOT_ITEM_ID = 'root';
+
+interface Node {
+  item: ChatItem;
+  prev: Node | null;
+  next: Node | null;
+}
+
+/** Options of {@link ConversationMirror}. */
+export interface ConversationMirrorOptions extends FromWireOptions {
+  /**
+   * How many items' early transcripts (deltas or completions that arrive before their item) are
+   * kept waiting for the item. The oldest are dropped beyond this, so an item that never arrives
+   * (deleted meanwhile) cannot grow memory.
+   * @default 64
+   */
+  readonly maxPendingTranscripts?: number | undefined;
+}
+
+/** Something about a server event that did not fit the mirror; the event was still applied as well as it could be. */
+export interface MirrorAnomaly {
+  /** `UNKNOWN_PREDECESSOR`: the item was appended instead; `UNKNOWN_ITEM`: nothing to update or delete; `INVALID_ITEM`: the item had no id. */
+  readonly code: 'UNKNOWN_PREDECESSOR' | 'UNKNOWN_ITEM' | 'INVALID_ITEM';
+  /** Human-readable explanation, for the session's log. */
+  readonly message: string;
+}
+
+/** What {@link ConversationMirror.applyServerEvent} did. */
+export interface MirrorChange {
+  /** `ignored`: not a conversation event; `buffered`: kept until its item arrives. */
+  readonly kind: 'inserted' | 'updated' | 'deleted' | 'buffered' | 'ignored';
+  /** The item concerned. */
+  readonly itemId?: string | undefined;
+  /** Present when the event did not fit the mirror. */
+  readonly anomaly?: MirrorAnomaly | undefined;
+}
+
+const IGNORED: MirrorChange = { kind: 'ignored' };
+
+/** The local mirror of the server's conversation. */
+export class ConversationMirror {
+  readonly #nodes = new Map<string, Node>();
+  #head: Node | null = null;
+  #tail: Node | null = null;
+  readonly #options: ConversationMirrorOptions;
+  readonly #pending: PendingTranscripts;
+
+  /** @param options - audio decoding and the early-transcript bound */
+  constructor(options: ConversationMirrorOptions = {}) {
+    this.#options = options;
+    this.#pending = new PendingTranscripts(options.maxPendingTranscripts ?? 64);
+  }
+
+  /** Number of items. */
+  get size(): number {
+    return this.#nodes.size;
+  }
+
+  /** Whether the mirror holds `id`. */
+  has(id: string): boolean {
+    return this.#nodes.has(id);
+  }
+
+  /** The item with `id` (the mirror's own object: do not mutate it), or `undefined`. */
+  get(id: string): ChatItem | undefined {
+    return this.#nodes.get(id)?.item;
+  }
+
+  /** Id of the item before `id`: `null` at the start, `undefined` when `id` is unknown. */
+  previousId(id: string): string | null | undefined {
+    const node = this.#nodes.get(id);
+    if (!node) return undefined;
+    return node.prev?.item.id ?? null;
+  }
+
+  /** Id of the last item, or `null` when empty. */
+  get lastId(): string | null {
+    return this.#tail?.item.id ?? null;
+  }
+
+  /** The item ids in conversation order. */
+  ids(): string[] {
+    const out: string[] = [];
+    for (let node = this.#head; node; node = node.next) out.push(node.item.id);
+    return out;
+  }
+
+  /** The items in conversation order (the mirror's own objects). */
+  items(): ChatItem[] {
+    const out: ChatItem[] = [];
+    for (let node = this.#head; node; node = node.next) out.push(node.item);
+    return out;
+  }
+
+  /** A deep copy of the conversation as a chat context, in conversation order. */
+  toChatContext(): ChatContext {
+    return { items: this.items().map(cloneChatItem) };
+  }
+
+  /**
+   * Inserts `item` right after `previousId`. `null`, `undefined` and `"root"` mean the start.
+   * @throws ConversationError `UNKNOWN_PREDECESSOR` or `DUPLICATE_ITEM`; the mirror is unchanged
+   */
+  insertAfter(previousId: string | null | undefined, item: ChatItem): void {
+    if (this.#nodes.has(item.id)) {
+      throw new ConversationError('DUPLICATE_ITEM', `item "${item.id}" is already in the conversation`, { itemId: item.id });
+    }
+    let prev: Node | null = null;
+    if (previousId != null && previousId !== ROOT_ITEM_ID) {
+      prev = this.#nodes.get(previousId) ?? null;
+      if (!prev) {
+        throw new ConversationError('UNKNOWN_PREDECESSOR', `cannot insert "${item.id}" after unknown item "${previousId}"`, { itemId: item.id });
+      }
+    }
+    const next = prev ? prev.next : this.#head;
+    const node: Node = { item: this.#withPendingTranscripts(item), prev, next };
+    if (prev) prev.next = node;
+    else this.#head = node;
+    if (next) next.prev = node;
+    else this.#tail = node;
+    this.#nodes.set(item.id, node);
+  }
+
+  /**
+   * Appends `item` at the end.
+   * @throws ConversationError `DUPLICATE_ITEM`
+   */
+  append(item: ChatItem): void {
+    this.insertAfter(this.lastId, item);
+  }
+
+  /**
+   * Removes the item `id` and returns it.
+   * @throws ConversationError `UNKNOWN_ITEM`
+   */
+  delete(id: string): ChatItem {
+    const node = this.#nodes.get(id);
+    if (!node) throw new ConversationError('UNKNOWN_ITEM', `cannot delete unknown item "${id}"`, { itemId: id });
+    if (node.prev) node.prev.next = node.next;
+    else this.#head = node.next;
+    if (node.next) node.next.prev = node.prev;
+    else this.#tail = node.prev;
+    this.#nodes.delete(id);
+    this.#pending.drop(id);
+    return node.item;
+  }
+
+  /**
+   * Replaces the item `id` with `update(current)` (same id required).
+   * @throws ConversationError `UNKNOWN_ITEM`, or `INVALID_ITEM` when the update changes the id
+   */
+  update(id: string, update: (current: ChatItem) => ChatItem): ChatItem {
+    const node = this.#nodes.get(id);
+    if (!node) throw new ConversationError('UNKNOWN_ITEM', `cannot update unknown item "${id}"`, { itemId: id });
+    const next = update(node.item);
+    if (next.id !== id) throw new ConversationError('INVALID_ITEM', `an update may not change the id of "${id}" to "${next.id}"`, { itemId: id });
+    node.item = next;
+    return next;
+  }
+
+  /** Removes every item and every early transcript. */
+  clear(): void {
+    this.#nodes.clear();
+    this.#head = null;
+    this.#tail = null;
+    this.#pending.clear();
+  }
+
+  /**
+   * Updates the mirror from one GA-model server event. Events that are not about the
+   * conversation return `{ kind: 'ignored' }`. Never throws: what does not fit (an unknown
+   * predecessor, an unknown item) is applied as well as possible and reported as an `anomaly`.
+   *
+   * - `conversation.item.added` / `created` (beta, decoded by the codec) / `done`: insert after
+   *   `previous_item_id` (absent or `null`: at the start), or refresh the item when it is known;
+   *   `done` may arrive without `added`. Transcripts already known are not overwritten with `null`.
+   * - `conversation.item.retrieved`, `response.output_item.done`: refresh a known item (retrieved
+   *   carries the audio).
+   * - `conversation.item.deleted`: remove. `conversation.item.truncated`: cut the audio to
+   *   `audio_end_ms` and drop the transcript, as the server does.
+   * - `conversation.item.input_audio_transcription.delta` / `completed`: fill in the transcript of
+   *   the user's audio, also when they arrive before the item (they are kept until it does).
+   */
+  applyServerEvent(event: MirrorServerEvent | { readonly type: string }): MirrorChange {
+    const e = event as MirrorServerEvent;
+    switch (e.type) {
+      case 'conversation.item.added':
+      case 'conversation.item.created':
+      case 'conversation.item.done':
+        return this.#upsert(e.item, e.previous_item_id);
+      case 'conversation.item.retrieved':
+      case 'response.output_item.done':
+        return this.#refresh(e.item);
+      case 'conversation.item.deleted':
+        if (!this.#nodes.has(e.item_id)) {
+          this.#pending.drop(e.item_id);
+          return { kind: 'ignored', itemId: e.item_id, anomaly: { code: 'UNKNOWN_ITEM', message: `deleted item "${e.item_id}" was not in the mirror` } };
+        }
+        this.delete(e.item_id);
+        return { kind: 'deleted', itemId: e.item_id };
+      case 'conversation.item.truncated':
+        return this.#truncate(e.item_id, e.content_index, e.audio_end_ms);
+      case 'conversation.item.input_audio_transcription.delta':
+        return this.#transcript(e.item_id, e.content_index ?? 0, e.delta ?? '', false);
+      case 'conversation.item.input_audio_transcription.completed':
+        return this.#transcript(e.item_id, e.content_index, e.transcript, true);
+      default:
+        return IGNORED;
+    }
+  }
+
+  #toChat(item: WireAnyItem): ChatItem | MirrorAnomaly {
+    try {
+      return conversationItemToChatItem(item, this.#options);
+    } catch (error) {
+      return { code: 'INVALID_ITEM', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  #upsert(wire: WireAnyItem, previousId: string | null | undefined): MirrorChange {
+    const chat = this.#toChat(wire);
+    if (!('type' in chat)) return { kind: 'ignored', anomaly: chat };
+    if (this.#nodes.has(chat.id)) return this.#refresh(wire);
+    if (previousId != null && previousId !== ROOT_ITEM_ID && !this.#nodes.has(previousId)) {
+      // e.g. anchored to an item deleted a moment ago (livekit/agents#6964): the server appends
+      // new items, so the end is the best place; the session logs the anomaly
+      this.append(chat);
+      return {
+        kind: 'inserted',
+        itemId: chat.id,
+        anomaly: { code: 'UNKNOWN_PREDECESSOR', message: `item "${chat.id}" follows unknown item "${previousId}"; appended at the end` },
+      };
+    }
+    this.insertAfter(previousId, chat);
+    return { kind: 'inserted', itemId: chat.id };
+  }
+
+  #refresh(wire: WireAnyItem): MirrorChange {
+    const chat = this.#toChat(wire);
+    if (!('type' in chat)) return { kind: 'ignored', anomaly: chat };
+    if (!this.#nodes.has(chat.id)) {
+      return { kind: 'ignored', itemId: chat.id, anomaly: { code: 'UNKNOWN_ITEM', message: `item "${chat.id}" is not in the mirror; its position is unknown` } };
+    }
+    this.update(chat.id, (current) => mergeItem(current, chat));
+    return { kind: 'updated', itemId: chat.id };
+  }
+
+  #truncate(id: string, contentIndex: number, audioEndMs: number): MirrorChange {
+    if (!this.#nodes.has(id)) {
+      return { kind: 'ignored', itemId: id, anomaly: { code: 'UNKNOWN_ITEM', message: `truncated item "${id}" is not in the mirror` } };
+    }
+    this.update(id, (current) =>
+      mapAudioPart(current, contentIndex, (part) => {
+        // the server drops the transcript so that no unheard text stays in the context
+        const audio = part.audio ? cutAudio(part.audio, audioEndMs) : undefined;
+        return audio ? { type: 'audio', audio, transcript: null } : { type: 'audio', transcript: null };
+      }),
+    );
+    return { kind: 'updated', itemId: id };
+  }
+
+  #transcript(id: string, contentIndex: number, text: string, final: boolean): MirrorChange {
+    if (!this.#nodes.has(id)) {
+      this.#pending.add(id, contentIndex, text, final);
+      return { kind: 'buffered', itemId: id };
+    }
+    this.update(id, (current) =>
+      mapAudioPart(current, contentIndex, (part) => ({ ...part, transcript: final ? text : (part.transcript ?? '') + text })),
+    );
+    return { kind: 'updated', itemId: id };
+  }
+
+  #withPendingTranscripts(item: ChatItem): ChatItem {
+    const early = this.#pending.take(item.id);
+    if (!early) return item;
+    let out = item;
+    for (const [index, transcript] of early) {
+      out = mapAudioPart(out, index, (part) => ({ ...part, transcript: part.transcript ?? transcript }));
+    }
+    return out;
+  }
+}
+
+/**
+ * Merges a fresh server view of an item into the mirror's: the fresh one wins, except that audio
+ * samples and transcripts already known survive a view that lacks them (`done` omits audio;
+ * user transcripts may complete before `done` arrives with `transcript: null`).
+ */
+function mergeItem(current: ChatItem, fresh: ChatItem): ChatItem {
+  if (current.type !== 'message' || fresh.type !== 'message') return fresh;
+  const content = fresh.content.map((part, index): ChatContent => {
+    const old = current.content[index];
+    if (part.type !== 'audio' || old?.type !== 'audio') return part;
+    const merged: ChatAudioContent = { type: 'audio', transcript: part.transcript ?? old.transcript };
+    const audio = part.audio ?? old.audio;
+    return audio ? { ...merged, audio } : merged;
+  });
+  return { ...fresh, content };
+}
+
+function mapAudioPart(item: ChatItem, index: number, map: (part: ChatAudioContent) => ChatAudioContent): ChatItem {
+  if (item.type !== 'message') return item;
+  const part = item.content[index];
+  if (part?.type !== 'audio') return item;
+  const content = [...item.content];
+  content[index] = map(part);
+  return { ...(item as ChatMessageItem), content };
+}
+
+function cutAudio(frame: AudioFrame, endMs: number): AudioFrame {
+  const samples = Math.max(0, Math.floor((endMs * frame.sampleRate) / 1000)) * frame.channels;
+  return { data: frame.data.slice(0, samples), sampleRate: frame.sampleRate, channels: frame.channels };
+}
