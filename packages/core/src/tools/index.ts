@@ -1,0 +1,15 @@
+/**
+ * Function calling in `@voxwire/core`: tool definitions over Standard Schema or JSON Schema, their
+ * conversion to the session `tools` array, and the runner that answers every call.
+ * @module
+ */
+export { ToolError } from './errors.js';
+export type { ToolErrorCode } from './errors.js';
+export { formatToolFailure, stringifyResult } from './outputs.js';
+export { ToolRound, ToolRunner } from './runner.js';
+export type { FunctionCallItemInput, RoundEnd, ToolRunnerOptions } from './runner.js';
+export { assertValidTool, isStandardSchema, toSessionTools, toolJsonSchema, validateArguments } from './schema.js';
+export type { ArgumentsResult, SessionFunctionTool } from './schema.js';
+export { defineTool } from './tool.js';
+export type { JsonSchema, Tool, ToolContext } from './tool.js';
+export type { CalledFunction, FunctionCallInfo, ToolFailure, ToolFailureKind, ToolOutputItem, ToolRoundResult } from './types.js';

@@ -1,0 +1,292 @@
+/**
+ * The tool runner: answers every function call of a response. Each call is parsed, validated and
+ * started as soon as its item is done, concurrently with the others; when the response is done,
+ * the round waits for all of them and yields one output per call (result or clear error text),
+ * the `function_calls_collected` / `function_calls_finished` payloads, and whether to request a
+ * follow-up response, which a cap on consecutive tool-only responses can veto (the
+ * `tool_choice: "required"` loop of livekit/agents#1145).
+ * @module
+ */
+import type { IdGenerator } from '@voxwire/protocol';
+import { ToolError } from './errors.js';
+import { formatToolFailure, stringifyResult } from './outputs.js';
+import { toSessionTools, validateArguments } from './schema.js';
+import type { SessionFunctionTool } from './schema.js';
+import type { Tool } from './tool.js';
+import type { CalledFunction, FunctionCallInfo, ToolFailure, ToolOutputItem, ToolRoundResult } from './types.js';
+
+/** Options of {@link ToolRunner}. */
+export interface ToolRunnerOptions<TSession = unknown> {
+  /** The tools. @default [] */
+  readonly tools?: readonly Tool<any, TSession>[] | undefined;
+  /** Makes ids for the output items (called as `generateId('item')`). */
+  readonly generateId: IdGenerator;
+  /**
+   * How many responses in a row may consist of function calls only before the runner stops
+   * requesting follow-up responses (and reports `TOOL_LOOP_LIMIT`). A response with a message
+   * output, or {@link ToolRunner.resetLoopCount} (call it on every user turn), resets the count.
+   * @default 5
+   */
+  readonly maxToolOnlyRounds?: number | undefined;
+  /** Error text for a failed call. @default {@link formatToolFailure} */
+  readonly formatError?: ((failure: ToolFailure, call: FunctionCallInfo) => string) | undefined;
+}
+
+/** A function call item as `response.output_item.done` carries it (GA wire field names). */
+export interface FunctionCallItemInput {
+  /** The item id. */
+  readonly id?: string | undefined;
+  /** The call id. */
+  readonly call_id?: string | undefined;
+  /** The function name. */
+  readonly name: string;
+  /** The arguments as JSON text. */
+  readonly arguments: string;
+  /** `incomplete` when the response was interrupted while the model was writing the arguments. */
+  readonly status?: string | undefined;
+}
+
+/** How a response ended, for the loop cap. */
+export interface RoundEnd {
+  /** The response's final status. @default 'completed' */
+  readonly status?: 'completed' | 'cancelled' | 'failed' | 'incomplete' | undefined;
+  /** Whether the response also produced a message (speech or text). @default false */
+  readonly hasMessageOutput?: boolean | undefined;
+}
+
+/** Runs tools for a session. */
+export class ToolRunner<TSession = unknown> {
+  #tools: readonly Tool<any, TSession>[] = [];
+  #byName = new Map<string, Tool<any, TSession>>();
+  #sessionTools: SessionFunctionTool[] = [];
+  #toolOnlyRounds = 0;
+  readonly #closer = new AbortController();
+  readonly #options: ToolRunnerOptions<TSession>;
+
+  /**
+   * @param options - tools, the id generator, the loop cap and the error text
+   * @throws ToolError for an invalid tool set (see {@link ToolRunner.setTools})
+   */
+  constructor(options: ToolRunnerOptions<TSession>) {
+    this.#options = options;
+    this.setTools(options.tools ?? []);
+  }
+
+  /** The current tools. */
+  get tools(): readonly Tool<any, TSession>[] {
+    return this.#tools;
+  }
+
+  /**
+   * Replaces the tool set. Returns whether the `tools` array sent to the server changed, i.e.
+   * whether the session must send `session.update` again (the seed never re-sent tools).
+   * @throws ToolError `INVALID_TOOL`, `DUPLICATE_TOOL` or `SCHEMA_CONVERSION`; the old set stays
+   */
+  setTools(tools: readonly Tool<any, TSession>[]): boolean {
+    const sessionTools = toSessionTools(tools);
+    const changed = JSON.stringify(sessionTools) !== JSON.stringify(this.#sessionTools);
+    this.#tools = [...tools];
+    this.#byName = new Map(tools.map((tool) => [tool.name, tool]));
+    this.#sessionTools = sessionTools;
+    return changed;
+  }
+
+  /** The GA session `tools` array for the current tools. */
+  sessionTools(): SessionFunctionTool[] {
+    return this.#sessionTools.map((tool) => ({ ...tool }));
+  }
+
+  /** Consecutive tool-only responses so far. */
+  get toolOnlyRounds(): number {
+    return this.#toolOnlyRounds;
+  }
+
+  /** Resets the tool-only count; call it when the user takes a turn. */
+  resetLoopCount(): void {
+    this.#toolOnlyRounds = 0;
+  }
+
+  /** Whether {@link ToolRunner.close} was called. */
+  get closed(): boolean {
+    return this.#closer.signal.aborted;
+  }
+
+  /**
+   * Aborts every running call (their `signal` fires; their outputs become "cancelled" error
+   * texts at once) and stops requesting responses. Call it when the session closes.
+   */
+  close(reason: unknown = new Error('the session closed')): void {
+    if (!this.#closer.signal.aborted) this.#closer.abort(reason);
+  }
+
+  /** Starts collecting the calls of one response. */
+  startRound(options: { readonly responseId?: string | undefined; readonly session: TSession }): ToolRound<TSession> {
+    return new ToolRound(this, this.#closer.signal, options.responseId, options.session);
+  }
+
+  /** @internal */
+  lookup(name: string): Tool<any, TSession> | undefined {
+    return this.#byName.get(name);
+  }
+
+  /** @internal */
+  get options(): ToolRunnerOptions<TSession> {
+    return this.#options;
+  }
+
+  /** @internal counts a finished round; returns the loop error when the cap is exceeded */
+  countRound(hadCalls: boolean, end: RoundEnd): ToolError | undefined {
+    if (end.hasMessageOutput) {
+      this.#toolOnlyRounds = 0;
+      return undefined;
+    }
+    if (!hadCalls || (end.status ?? 'completed') !== 'completed') return undefined;
+    this.#toolOnlyRounds += 1;
+    const max = this.#options.maxToolOnlyRounds ?? 5;
+    if (this.#toolOnlyRounds <= max) return undefined;
+    this.#toolOnlyRounds = 0;
+    return new ToolError(
+      'TOOL_LOOP_LIMIT',
+      `${max + 1} responses in a row only called tools; no further response was requested (is tool_choice "required"?)`,
+    );
+  }
+}
+
+interface Running {
+  readonly call: FunctionCallInfo;
+  readonly done: Promise<CalledFunction>;
+}
+
+/** The calls of one response. Add each call as its item is done; `finish` when the response is done. */
+export class ToolRound<TSession = unknown> {
+  readonly #runner: ToolRunner<TSession>;
+  readonly #controller = new AbortController();
+  readonly #running: Running[] = [];
+  readonly #responseId: string | undefined;
+  readonly #session: TSession;
+  readonly #closed: AbortSignal;
+  #finished = false;
+  readonly #onClose: () => void;
+
+  /** @internal use {@link ToolRunner.startRound} */
+  constructor(runner: ToolRunner<TSession>, closed: AbortSignal, responseId: string | undefined, session: TSession) {
+    this.#runner = runner;
+    this.#closed = closed;
+    this.#responseId = responseId;
+    this.#session = session;
+    this.#onClose = (): void => this.abort(closed.reason);
+    if (closed.aborted) this.#onClose();
+    else closed.addEventListener('abort', this.#onClose, { once: true });
+  }
+
+  /** The calls added so far. */
+  get calls(): FunctionCallInfo[] {
+    return this.#running.map((running) => running.call);
+  }
+
+  /** Aborts the round's running calls (their `signal` fires); they are answered with a "cancelled" text. */
+  abort(reason: unknown = new Error('the call was cancelled')): void {
+    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+  }
+
+  /**
+   * Adds a function call (from `response.output_item.done`) and starts it right away.
+   * @throws ToolError `INVALID_TOOL` after {@link ToolRound.finish}
+   */
+  addCall(item: FunctionCallItemInput): FunctionCallInfo {
+    if (this.#finished) throw new ToolError('INVALID_TOOL', 'cannot add a call to a finished round');
+    const itemId = item.id ?? item.call_id ?? '';
+    const call: FunctionCallInfo = { callId: item.call_id ?? itemId, itemId, name: item.name, rawArguments: item.arguments, responseId: this.#responseId };
+    this.#running.push({ call, done: this.#run(call, item.status === 'incomplete') });
+    return call;
+  }
+
+  /**
+   * Waits for every call and returns the outputs and payloads. Never rejects: every failure is
+   * an output. `end` describes how the response ended, for the loop cap.
+   */
+  async finish(end: RoundEnd = {}): Promise<ToolRoundResult> {
+    this.#finished = true;
+    const finished = await Promise.all(this.#running.map((running) => running.done));
+    // a long session runs many rounds: do not leave one listener per round on the runner's signal
+    this.#closed.removeEventListener('abort', this.#onClose);
+    const generateId = this.#runner.options.generateId;
+    const outputs: ToolOutputItem[] = finished.map((called) => ({
+      previousItemId: called.call.itemId,
+      item: { type: 'function_call_output', id: generateId('item'), callId: called.call.callId, output: called.output },
+    }));
+    const loopError = this.#runner.countRound(finished.length > 0, end);
+    return {
+      responseId: this.#responseId,
+      calls: finished.map((called) => called.call),
+      finished,
+      outputs,
+      requestResponse: finished.length > 0 && loopError === undefined && !this.#closed.aborted,
+      loopError,
+    };
+  }
+
+  async #run(call: FunctionCallInfo, interrupted: boolean): Promise<CalledFunction> {
+    const fail = (failure: ToolFailure, args?: unknown): CalledFunction => ({
+      call,
+      arguments: args,
+      error: failure,
+      output: (this.#runner.options.formatError ?? formatToolFailure)(failure, call),
+    });
+    if (interrupted) return fail({ kind: 'interrupted', message: 'the response was interrupted' });
+    const tool = this.#runner.lookup(call.name);
+    if (!tool) {
+      const names = this.#runner.tools.map((t) => t.name);
+      return fail({ kind: 'unknown_tool', message: names.length ? `Available functions: ${names.join(', ')}.` : 'No functions are available.' });
+    }
+    let parsed: unknown;
+    try {
+      parsed = call.rawArguments.trim() === '' ? {} : JSON.parse(call.rawArguments);
+    } catch (error) {
+      return fail({ kind: 'invalid_json', message: error instanceof Error ? error.message : String(error), cause: error });
+    }
+    let args: unknown;
+    try {
+      const validated = await validateArguments(tool, parsed);
+      if (!validated.ok) {
+        const message = validated.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+        return fail({ kind: 'invalid_arguments', message, issues: validated.issues });
+      }
+      args = validated.value;
+    } catch (error) {
+      return fail({ kind: 'invalid_arguments', message: `the validator threw: ${describe(error)}`, cause: error });
+    }
+    const signal = this.#controller.signal;
+    if (signal.aborted) return fail({ kind: 'aborted', message: describe(signal.reason), cause: signal.reason }, args);
+
+    let result: unknown;
+    try {
+      const running = Promise.resolve().then(() =>
+        tool.execute(args, { signal, callId: call.callId, itemId: call.itemId, name: call.name, responseId: call.responseId, session: this.#session }),
+      );
+      // a tool that ignores its signal must not keep the call unanswered: the abort wins the race
+      result = await Promise.race([running, abortPromise(signal)]);
+    } catch (error) {
+      if (signal.aborted && error === ABORTED) return fail({ kind: 'aborted', message: describe(signal.reason), cause: signal.reason }, args);
+      return fail({ kind: 'execution_error', message: describe(error), cause: error }, args);
+    }
+    try {
+      return { call, arguments: args, result, output: stringifyResult(result) };
+    } catch (error) {
+      return fail({ kind: 'unserializable_result', message: describe(error), cause: error }, args);
+    }
+  }
+}
+
+const ABORTED = Symbol('aborted');
+
+function abortPromise(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(ABORTED);
+    else signal.addEventListener('abort', () => reject(ABORTED), { once: true });
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

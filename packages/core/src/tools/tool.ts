@@ -1,0 +1,66 @@
+/**
+ * Tool definitions: a name, a description, parameters given as any Standard Schema (valibot, zod,
+ * arktype, …) or as plain JSON Schema, and an `execute(args, context)` that may be async.
+ * @module
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+
+/** A JSON Schema object (for a function's parameters: `{ type: 'object', properties, required }`). */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+/** What a tool's `execute` gets besides its arguments. */
+export interface ToolContext<TSession = unknown> {
+  /** Fires when the call should stop: the session closes, or the round is aborted. */
+  readonly signal: AbortSignal;
+  /** The call id (`call_id` on the wire). */
+  readonly callId: string;
+  /** The function call item's id. */
+  readonly itemId: string;
+  /** The tool's name. */
+  readonly name: string;
+  /** The response that made the call, when known. */
+  readonly responseId: string | undefined;
+  /** The session running the tool (whatever the runner's owner passes), for tools that need it. */
+  readonly session: TSession;
+}
+
+/** A function the model can call. */
+export interface Tool<TArgs = any, TSession = unknown> {
+  /** Function name: 1–64 characters of `a-z A-Z 0-9 _ -`, unique within the session. */
+  readonly name: string;
+  /** What the function does and when to call it; the model reads this. @default '' */
+  readonly description?: string | undefined;
+  /**
+   * The arguments: a Standard Schema (validated through `~standard.validate`; its JSON Schema is
+   * derived with `~standard.jsonSchema` where the library implements Standard JSON Schema, or with
+   * `@valibot/to-json-schema` for valibot), or a plain JSON Schema object (arguments are then only
+   * parsed, not validated).
+   * @default an object schema with no properties
+   */
+  readonly parameters?: StandardSchemaV1<unknown, TArgs> | JsonSchema | undefined;
+  /**
+   * The JSON Schema sent to the server, when it cannot (or should not) be derived from
+   * `parameters` (a Standard Schema library without Standard JSON Schema, say).
+   * @default derived from `parameters`
+   */
+  readonly jsonSchema?: JsonSchema | undefined;
+  /**
+   * Runs the call. The result goes back to the model: a string as is, anything else as JSON
+   * (`undefined` as `null`). A thrown error goes back as a clear error text.
+   */
+  execute(args: TArgs, context: ToolContext<TSession>): unknown;
+}
+
+/**
+ * Defines a tool with its argument type inferred from a Standard Schema (identity at run time;
+ * it exists for inference).
+ */
+export function defineTool<TSchema extends StandardSchemaV1, TSession = unknown>(tool: {
+  readonly name: string;
+  readonly description?: string | undefined;
+  readonly parameters: TSchema;
+  readonly jsonSchema?: JsonSchema | undefined;
+  execute(args: StandardSchemaV1.InferOutput<TSchema>, context: ToolContext<TSession>): unknown;
+}): Tool<StandardSchemaV1.InferOutput<TSchema>, TSession> {
+  return tool;
+}
