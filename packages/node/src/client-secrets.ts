@@ -1,0 +1,193 @@
+/**
+ * Ephemeral client secrets (`POST /v1/realtime/client_secrets`): the server mints a short-lived
+ * `ek_…` key for a browser, so the real API key never leaves the server.
+ * @module
+ */
+import { Endpoints } from '@voxwire/protocol';
+import { envValue, type Env, processEnv, resolveSecret, type SecretSource } from './credentials.js';
+import { ConfigurationError, Redactor } from './errors.js';
+import { assertSecureUrl } from './url.js';
+
+/** The session a client secret is minted for (the GA session object; `type` defaults to `'realtime'`). */
+export type ClientSecretSessionConfig = { readonly type?: 'realtime' | 'transcription' } & Readonly<Record<string, unknown>>;
+
+/** Options of {@link createClientSecret}. */
+export interface CreateClientSecretOptions {
+  /**
+   * The real API key, or a function returning it.
+   * @default process.env.OPENAI_API_KEY
+   */
+  readonly apiKey?: SecretSource;
+  /**
+   * REST base URL (`wss:`/`ws:` are turned back into `https:`/`http:`).
+   * @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1'
+   */
+  readonly baseURL?: string;
+  /** The session configuration the browser's session will start with (model, voice, instructions, …). */
+  readonly session: ClientSecretSessionConfig;
+  /**
+   * Lifetime of the secret in seconds, 10–7200. A session started with it may outlive it.
+   * @default undefined (the server's default, 600)
+   */
+  readonly expiresAfterSeconds?: number;
+  /**
+   * `fetch` to use (tests, proxies).
+   * @default globalThis.fetch
+   */
+  readonly fetch?: typeof fetch;
+  /**
+   * Aborts the request.
+   * @default undefined
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Sent as `OpenAI-Organization`.
+   * @default process.env.OPENAI_ORG_ID
+   */
+  readonly organization?: string;
+  /**
+   * Sent as `OpenAI-Project`.
+   * @default process.env.OPENAI_PROJECT_ID
+   */
+  readonly project?: string;
+  /**
+   * Environment to read instead of `process.env`.
+   * @default process.env
+   */
+  readonly env?: Env;
+}
+
+/** A minted client secret. */
+export interface ClientSecret {
+  /** The ephemeral key (`ek_…`): give it to the browser, which connects with it. */
+  readonly value: string;
+  /** When the key stops being accepted for new sessions, in epoch milliseconds. */
+  readonly expiresAt: number;
+  /** The session configuration the server resolved, as returned. */
+  readonly session: Readonly<Record<string, unknown>>;
+}
+
+/** Codes of {@link ClientSecretError}. */
+export type ClientSecretErrorCode =
+  /** The server answered with an HTTP error (see `status`, `serverCode`). */
+  | 'HTTP_ERROR'
+  /** The request did not reach the server or was aborted. */
+  | 'NETWORK_ERROR'
+  /** The server answered 2xx with a body that has no usable secret. */
+  | 'INVALID_RESPONSE';
+
+/** Minting a client secret failed. The message never contains the API key. */
+export class ClientSecretError extends Error {
+  override readonly name = 'ClientSecretError';
+  /** Stable machine-readable code. */
+  readonly code: ClientSecretErrorCode;
+  /** HTTP status, for `HTTP_ERROR`. */
+  readonly status: number | undefined;
+  /** The server's `error.code` (e.g. `invalid_api_key`), when it sent one. */
+  readonly serverCode: string | undefined;
+  /** The server's `error.type`, when it sent one. */
+  readonly type: string | undefined;
+  /** True for network errors, 408, 429 and 5xx: trying again later may work. */
+  readonly retriable: boolean;
+
+  constructor(code: ClientSecretErrorCode, message: string, details: { status?: number; serverCode?: string; type?: string; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.status = details.status;
+    this.serverCode = details.serverCode;
+    this.type = details.type;
+    this.retriable = code === 'NETWORK_ERROR' || (details.status !== undefined && (details.status === 408 || details.status === 429 || details.status >= 500));
+  }
+}
+
+/** The client-secrets endpoint below a base URL. */
+export function clientSecretsUrl(baseURL: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch (cause) {
+    throw new ConfigurationError('INVALID_URL', 'The base URL does not parse as a URL.', { cause });
+  }
+  const scheme = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[url.protocol];
+  if (scheme === undefined) throw new ConfigurationError('INVALID_URL', `The base URL must use https: or http:, got ${url.protocol}`);
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/realtime$/, '');
+  return new URL(`${scheme}//${url.host}${path}${Endpoints.clientSecretsPath}`);
+}
+
+/**
+ * Mints an ephemeral client secret for a browser session.
+ *
+ * @throws ConfigurationError for a missing key, bad URL or out-of-range expiry (before any request).
+ * @throws ClientSecretError when the request fails or the server refuses it.
+ */
+export async function createClientSecret(options: CreateClientSecretOptions): Promise<ClientSecret> {
+  const env = options.env ?? processEnv();
+  const source = options.apiKey ?? envValue(env, 'OPENAI_API_KEY');
+  if (source === undefined || source === '') {
+    throw new ConfigurationError('MISSING_CREDENTIALS', 'The OpenAI API key is required to mint a client secret: pass `apiKey` or set OPENAI_API_KEY.');
+  }
+  const seconds = options.expiresAfterSeconds;
+  if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 10 || seconds > 7200)) {
+    throw new ConfigurationError('INVALID_OPTION', `expiresAfterSeconds must be an integer from 10 to 7200, got ${String(seconds)}.`);
+  }
+  if (typeof options.session !== 'object' || options.session === null) {
+    throw new ConfigurationError('INVALID_OPTION', 'session must be the session configuration object.');
+  }
+  const url = clientSecretsUrl(options.baseURL ?? envValue(env, 'OPENAI_BASE_URL') ?? Endpoints.openaiBaseUrl);
+  assertSecureUrl(url);
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const key = await resolveSecret(source, 'API key');
+  const redactor = new Redactor().add(key);
+  const organization = options.organization ?? envValue(env, 'OPENAI_ORG_ID');
+  const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
+
+  const body = {
+    ...(seconds === undefined ? {} : { expires_after: { anchor: 'created_at', seconds } }),
+    session: { type: 'realtime', ...options.session },
+  };
+  let response: Response;
+  try {
+    response = await doFetch(url, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${key}`,
+        'Content-Type': 'application/json',
+        ...(organization === undefined ? {} : { 'OpenAI-Organization': organization }),
+        ...(project === undefined ? {} : { 'OpenAI-Project': project }),
+      },
+      body: JSON.stringify(body),
+      // never forward the key to wherever a redirect points
+      redirect: 'error',
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  } catch (cause) {
+    const reason = cause instanceof Error ? redactor.redact(cause.message) : 'unknown error';
+    throw new ClientSecretError('NETWORK_ERROR', `Could not reach ${url.host} to mint a client secret: ${reason}`);
+  }
+
+  const text = await response.text().catch(() => '');
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) {
+    const error = (json as { error?: { message?: unknown; code?: unknown; type?: unknown } } | undefined)?.error;
+    const said = typeof error?.message === 'string' ? error.message : text.slice(0, 300);
+    throw new ClientSecretError('HTTP_ERROR', redactor.redact(`Minting a client secret failed with HTTP ${response.status}: ${said}`), {
+      status: response.status,
+      ...(typeof error?.code === 'string' ? { serverCode: error.code } : {}),
+      ...(typeof error?.type === 'string' ? { type: error.type } : {}),
+    });
+  }
+  const parsed = json as { value?: unknown; expires_at?: unknown; session?: unknown } | undefined;
+  if (typeof parsed?.value !== 'string' || typeof parsed.expires_at !== 'number') {
+    throw new ClientSecretError('INVALID_RESPONSE', `The server answered HTTP ${response.status} without a client secret (no string "value" and numeric "expires_at").`);
+  }
+  return {
+    value: parsed.value,
+    expiresAt: parsed.expires_at * 1000,
+    session: typeof parsed.session === 'object' && parsed.session !== null ? (parsed.session as Record<string, unknown>) : {},
+  };
+}

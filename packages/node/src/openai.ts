@@ -1,0 +1,177 @@
+/**
+ * The OpenAI connector: builds the realtime URL and headers, resolves the API key on every
+ * connect, and hands `core` a fresh `ws` transport each time.
+ * @module
+ */
+import type { Agent } from 'node:http';
+import { BETA_HEADER, type Clock, type Connector, type Dialect, GA_DEFAULTS, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
+import type WebSocket from 'ws';
+import { envValue, type Env, processEnv, resolveSecret, type SecretSource } from './credentials.js';
+import { ConfigurationError } from './errors.js';
+import { createWebSocketTransport, type KeepAliveOptions } from './transport.js';
+import { assertSecureUrl, describeUrl, openaiRealtimeUrl } from './url.js';
+
+/** Options every `ws`-based connector shares (OpenAI here, Azure in `@voxwire/azure`). */
+export interface SocketOptions {
+  /**
+   * Extra handshake headers (merged under the connector's own; the connector's auth headers win).
+   * @default {}
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * An `http.Agent` for the handshake, e.g. an HTTPS proxy agent.
+   * @default undefined (Node's global agent)
+   */
+  readonly agent?: Agent;
+  /**
+   * Milliseconds the WebSocket handshake may take.
+   * @default 10000
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Client keep-alive pings, or `false` for none.
+   * @default { intervalMs: 15000, timeoutMs: 10000 }
+   */
+  readonly keepAlive?: KeepAliveOptions | false;
+  /**
+   * Time source for the socket's timers.
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+  /**
+   * The `ws` WebSocket class, for injection.
+   * @default the `ws` package's `WebSocket`
+   */
+  readonly WebSocket?: typeof WebSocket;
+  /**
+   * Environment variables to read instead of `process.env` (tests, multi-tenant servers).
+   * @default process.env
+   */
+  readonly env?: Env;
+}
+
+/** Options of {@link openaiConnector}. */
+export interface OpenAIConnectorOptions extends SocketOptions {
+  /**
+   * The API key (or an ephemeral `ek_…` client secret), or a function returning one, called on
+   * every connect.
+   * @default process.env.OPENAI_API_KEY
+   */
+  readonly apiKey?: SecretSource;
+  /**
+   * REST or WebSocket base URL. `https:` becomes `wss:`; `/realtime` is appended to a bare
+   * `/v1`-style path. A URL that is not `wss:`/`https:` is refused unless its host is loopback.
+   * @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1'
+   */
+  readonly baseURL?: string;
+  /**
+   * The realtime model, sent as `?model=`.
+   * @default 'gpt-realtime'
+   */
+  readonly model?: string;
+  /**
+   * `'ga'` (the current interface) or `'beta'` (adds `OpenAI-Beta: realtime=v1`; api.openai.com
+   * refuses it since 2026, self-hosted servers may still speak it).
+   * @default 'ga'
+   */
+  readonly dialect?: Dialect;
+  /**
+   * Sent as `OpenAI-Organization`.
+   * @default process.env.OPENAI_ORG_ID
+   */
+  readonly organization?: string;
+  /**
+   * Sent as `OpenAI-Project`.
+   * @default process.env.OPENAI_PROJECT_ID
+   */
+  readonly project?: string;
+  /**
+   * `?intent=`; `'transcription'` opens a transcription-only session.
+   * @default undefined (not sent)
+   */
+  readonly intent?: string;
+  /**
+   * `?call_id=` to control a WebRTC or SIP call from the server side.
+   * @default undefined (not sent)
+   */
+  readonly callId?: string;
+  /**
+   * The server's maximum session duration, reported to `core` so it can renew in time.
+   * @default 3600000 (60 minutes, OpenAI GA)
+   */
+  readonly maxSessionDurationMs?: number;
+}
+
+const DIALECTS: readonly Dialect[] = ['ga', 'beta'];
+/** Headers the connector sets itself; a caller's copy (in any letter case) is dropped. */
+const OWN_HEADERS = ['authorization', 'openai-organization', 'openai-project', BETA_HEADER.name.toLowerCase()];
+
+/**
+ * A `Connector` for the OpenAI Realtime API over `ws`. Configuration is checked now (missing
+ * key, bad or insecure URL, unknown dialect); the key is resolved again on every connect.
+ *
+ * @throws ConfigurationError `MISSING_CREDENTIALS` when neither `apiKey` nor `OPENAI_API_KEY` is set,
+ *   `INVALID_URL` / `INSECURE_URL` for a bad base URL, `INVALID_OPTION` for an unknown dialect.
+ */
+export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector {
+  const env = options.env ?? processEnv();
+  const apiKey: SecretSource | undefined = options.apiKey ?? envValue(env, 'OPENAI_API_KEY');
+  if (apiKey === undefined || apiKey === '') {
+    throw new ConfigurationError(
+      'MISSING_CREDENTIALS',
+      'The OpenAI API key is required: pass `apiKey` (a string or a function returning one) or set the OPENAI_API_KEY environment variable.',
+    );
+  }
+  const dialect = options.dialect ?? 'ga';
+  if (!DIALECTS.includes(dialect)) {
+    throw new ConfigurationError('INVALID_OPTION', `dialect must be 'ga' or 'beta', got ${JSON.stringify(dialect)}.`);
+  }
+  const url = openaiRealtimeUrl({
+    baseURL: options.baseURL ?? envValue(env, 'OPENAI_BASE_URL'),
+    model: options.model ?? GA_DEFAULTS.model,
+    intent: options.intent,
+    callId: options.callId,
+  });
+  assertSecureUrl(url);
+  const organization = options.organization ?? envValue(env, 'OPENAI_ORG_ID');
+  const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
+  const maxSessionDurationMs = options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai;
+  const description = `openai ${describeUrl(url)} (${dialect})`;
+
+  return async ({ signal }) => {
+    const key = await resolveSecret(apiKey, 'API key');
+    const headers: Record<string, string> = {
+      ...withoutHeaders(options.headers, OWN_HEADERS),
+      Authorization: `Bearer ${key}`,
+      ...(organization === undefined ? {} : { 'OpenAI-Organization': organization }),
+      ...(project === undefined ? {} : { 'OpenAI-Project': project }),
+      ...(dialect === 'beta' ? { [BETA_HEADER.name]: BETA_HEADER.value } : {}),
+    };
+    const transport = createWebSocketTransport({
+      url,
+      headers,
+      signal,
+      secrets: [key],
+      ...socketOptions(options),
+    });
+    return { transport, dialect, maxSessionDurationMs, description };
+  };
+}
+
+/** The socket-level options of a connector, without `undefined`s (for exactOptionalPropertyTypes). */
+export function socketOptions(options: SocketOptions) {
+  return {
+    ...(options.agent === undefined ? {} : { agent: options.agent }),
+    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+    ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
+  };
+}
+
+/** `headers` without the names in `drop` (case-insensitive), so a caller cannot send two auth headers. */
+export function withoutHeaders(headers: Readonly<Record<string, string>> | undefined, drop: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (!drop.includes(name.toLowerCase())) out[name] = value;
+  return out;
+}

@@ -1,0 +1,96 @@
+/**
+ * URL rules shared by the OpenAI and Azure connectors: scheme rewriting (http→ws, https→wss, as
+ * the seed does), LiveKit 1.x's `process_base_url` path rule, and the loopback check that lets a
+ * plain `ws:` URL through only when it cannot leave the machine.
+ * @module
+ */
+import { Endpoints } from '@voxwire/protocol';
+import { ConfigurationError } from './errors.js';
+
+/** Base paths below which `/realtime` is appended (LiveKit 1.x `process_base_url`). */
+const BASE_PATHS: ReadonlySet<string> = new Set(['', '/v1', '/openai', '/openai/v1']);
+
+/**
+ * Parses a base URL and rewrites its scheme for WebSocket use: `http:`→`ws:`, `https:`→`wss:`;
+ * `ws:`/`wss:` are kept.
+ * @throws ConfigurationError `INVALID_URL` for anything else.
+ */
+export function toWebSocketUrl(base: string | URL, what = 'base URL'): URL {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch (cause) {
+    throw new ConfigurationError('INVALID_URL', `The ${what} does not parse as a URL.`, { cause });
+  }
+  const scheme = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' }[url.protocol];
+  if (scheme === undefined) {
+    throw new ConfigurationError('INVALID_URL', `The ${what} must use https:, http:, wss: or ws:, got ${url.protocol}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigurationError('INVALID_URL', `The ${what} must not carry credentials; pass the key as an option instead.`);
+  }
+  // URL refuses to switch between special and non-special schemes in place, so rebuild it
+  return new URL(`${scheme}//${url.host}${url.pathname}${url.search}`);
+}
+
+/** Whether a hostname is loopback: `localhost` (and `*.localhost`), 127.0.0.0/8, `::1`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  const v4 = host.startsWith('::ffff:') ? host.slice(7) : host;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
+/**
+ * Refuses a non-TLS URL unless it is loopback: credentials must never cross a network in clear.
+ * @throws ConfigurationError `INSECURE_URL`.
+ */
+export function assertSecureUrl(url: URL): void {
+  if (url.protocol === 'wss:' || url.protocol === 'https:') return;
+  if (isLoopbackHost(url.hostname)) return;
+  throw new ConfigurationError(
+    'INSECURE_URL',
+    `Refusing to send credentials over ${url.protocol}//${url.host}: only wss: (https:) URLs are allowed, except for loopback hosts (localhost, 127.0.0.0/8, ::1).`,
+  );
+}
+
+/** Options of {@link openaiRealtimeUrl}. */
+export interface OpenAIRealtimeUrlOptions {
+  /**
+   * REST or WebSocket base URL; `/realtime` is appended when its path is empty, `/v1`, `/openai`
+   * or `/openai/v1`, otherwise the path is used as is.
+   * @default 'https://api.openai.com/v1'
+   */
+  readonly baseURL?: string | URL | undefined;
+  /** The model, sent as `?model=` unless the URL already has one. @default undefined (not sent) */
+  readonly model?: string | undefined;
+  /** `?intent=` (`'transcription'` for a transcription-only session). @default undefined (not sent) */
+  readonly intent?: string | undefined;
+  /** `?call_id=` to attach to a WebRTC or SIP call (side-band control). @default undefined (not sent) */
+  readonly callId?: string | undefined;
+}
+
+/**
+ * The realtime WebSocket URL for an OpenAI-style base URL, e.g.
+ * `https://api.openai.com/v1` + `gpt-realtime` → `wss://api.openai.com/v1/realtime?model=gpt-realtime`.
+ * Pure: no environment, no network.
+ */
+export function openaiRealtimeUrl(options: OpenAIRealtimeUrlOptions = {}): URL {
+  const url = toWebSocketUrl(options.baseURL ?? Endpoints.openaiBaseUrl);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (BASE_PATHS.has(path)) url.pathname = `${path}${Endpoints.realtimePath}`;
+  if (options.model !== undefined && options.model !== '' && !url.searchParams.has('model')) url.searchParams.set('model', options.model);
+  if (options.intent !== undefined) url.searchParams.set('intent', options.intent);
+  if (options.callId !== undefined) url.searchParams.set('call_id', options.callId);
+  return url;
+}
+
+/** A URL for logs: scheme, host, path and query, with credential-like query values masked. */
+export function describeUrl(url: URL): string {
+  const copy = new URL(url);
+  for (const key of [...copy.searchParams.keys()]) {
+    if (/key|token|secret|sig|auth/i.test(key)) copy.searchParams.set(key, '[REDACTED]');
+  }
+  return copy.toString();
+}

@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigurationError, openaiConnector } from '../src/index.js';
+import { startWsServer } from './helpers/servers.js';
+
+const KEY = 'sk-proj-TESTKEY-abcdef0123456789';
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function server() {
+  const s = await startWsServer({ path: '' });
+  cleanups.push(() => s.close());
+  return s;
+}
+
+function attempt(n = 0) {
+  return { attempt: n, signal: new AbortController().signal };
+}
+
+async function connect(connector: ReturnType<typeof openaiConnector>, n = 0) {
+  const connection = await connector(attempt(n));
+  cleanups.push(() => connection.transport.close());
+  await connection.transport.start();
+  return connection;
+}
+
+describe('openaiConnector: what each variant sends', () => {
+  it('GA by default: /v1/realtime?model=gpt-realtime, a bearer header, no beta header, no subprotocol', async () => {
+    const s = await server();
+    const connection = await connect(openaiConnector({ apiKey: KEY, baseURL: `http://127.0.0.1:${s.port}/v1`, env: {} }));
+    const hs = await s.nextHandshake();
+    expect(hs.url.pathname).toBe('/v1/realtime');
+    expect([...hs.url.searchParams]).toEqual([['model', 'gpt-realtime']]);
+    expect(hs.headers['authorization']).toBe(`Bearer ${KEY}`);
+    expect(hs.headers['openai-beta']).toBeUndefined();
+    expect(hs.protocols).toEqual([]);
+    expect(connection.dialect).toBe('ga');
+    expect(connection.maxSessionDurationMs).toBe(60 * 60_000);
+    expect(connection.description).toBe(`openai ws://127.0.0.1:${s.port}/v1/realtime?model=gpt-realtime (ga)`);
+    expect(connection.description).not.toContain(KEY);
+  });
+
+  it('beta on request: the OpenAI-Beta header and the beta dialect; organization, project and a model', async () => {
+    const s = await server();
+    const connection = await connect(
+      openaiConnector({
+        apiKey: KEY,
+        baseURL: `ws://localhost:${s.port}/v1`,
+        dialect: 'beta',
+        model: 'gpt-4o-realtime-preview',
+        organization: 'org-1',
+        project: 'proj-1',
+        headers: { 'X-Trace': 't1', authorization: 'Bearer sneaky' },
+        env: {},
+      }),
+    );
+    const hs = await s.nextHandshake();
+    expect(hs.url.searchParams.get('model')).toBe('gpt-4o-realtime-preview');
+    expect(hs.headers['openai-beta']).toBe('realtime=v1');
+    expect(hs.headers['openai-organization']).toBe('org-1');
+    expect(hs.headers['openai-project']).toBe('proj-1');
+    expect(hs.headers['x-trace']).toBe('t1');
+    // a caller header cannot replace or duplicate the connector's own credentials
+    expect(hs.headers['authorization']).toBe(`Bearer ${KEY}`);
+    expect(connection.dialect).toBe('beta');
+  });
+
+  it('reads OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID from the environment', async () => {
+    const s = await server();
+    await connect(
+      openaiConnector({
+        env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `http://127.0.0.1:${s.port}/v1`, OPENAI_ORG_ID: 'org-e', OPENAI_PROJECT_ID: 'proj-e' },
+      }),
+    );
+    const hs = await s.nextHandshake();
+    expect(hs.headers['authorization']).toBe(`Bearer ${KEY}`);
+    expect(hs.headers['openai-organization']).toBe('org-e');
+    expect(hs.headers['openai-project']).toBe('proj-e');
+  });
+
+  it('resolves a key function on every connect', async () => {
+    const s = await server();
+    const keys = ['sk-first-key-0001', 'sk-second-key-0002'];
+    let calls = 0;
+    const connector = openaiConnector({ apiKey: async () => keys[calls++]!, baseURL: `http://127.0.0.1:${s.port}/v1`, env: {} });
+    expect(calls).toBe(0); // nothing is resolved before the first connect
+    await connect(connector, 0);
+    await connect(connector, 1);
+    expect(calls).toBe(2);
+    expect(s.handshakes.map((h) => h.headers['authorization'])).toEqual(['Bearer sk-first-key-0001', 'Bearer sk-second-key-0002']);
+  });
+
+  it('passes intent=transcription through', async () => {
+    const s = await server();
+    await connect(openaiConnector({ apiKey: KEY, baseURL: `http://127.0.0.1:${s.port}/v1`, intent: 'transcription', env: {} }));
+    expect((await s.nextHandshake()).url.searchParams.get('intent')).toBe('transcription');
+  });
+});
+
+describe('openaiConnector: configuration errors', () => {
+  it('without a key or OPENAI_API_KEY: MISSING_CREDENTIALS that says how to fix it', () => {
+    const error = (() => {
+      try {
+        openaiConnector({ env: {} });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ code: 'MISSING_CREDENTIALS', fatal: true });
+    expect((error as Error).message).toContain('OPENAI_API_KEY');
+  });
+
+  it('refuses a ws: URL to a remote host but accepts wss:', () => {
+    expect(() => openaiConnector({ apiKey: KEY, baseURL: 'http://example.com/v1', env: {} })).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }));
+    expect(() => openaiConnector({ apiKey: KEY, baseURL: 'https://example.com/v1', env: {} })).not.toThrow();
+  });
+
+  it('refuses an unknown dialect', () => {
+    expect(() => openaiConnector({ apiKey: KEY, dialect: 'v2' as 'ga', env: {} })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
+  it('a key function that throws fails the connect with CREDENTIAL_FAILED, without its message', async () => {
+    const connector = openaiConnector({
+      apiKey: () => {
+        throw new Error(`vault said ${KEY}`);
+      },
+      env: {},
+    });
+    const error = (await connector(attempt()).catch((e: unknown) => e)) as ConfigurationError;
+    expect(error).toMatchObject({ code: 'CREDENTIAL_FAILED' });
+    expect(error.message).not.toContain(KEY);
+  });
+
+  it('a key function that returns an empty string fails with CREDENTIAL_FAILED', async () => {
+    await expect(openaiConnector({ apiKey: async () => '  ', env: {} })(attempt())).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
+  });
+});
