@@ -1,0 +1,46 @@
+/**
+ * The GA codec: the wire is the model, so decoding validates and encoding serialises. The only
+ * mapping is dropping the beta-only `temperature` that the GA-model client types carry.
+ * @module
+ */
+import type { ClientEvent, ServerEvent } from '../schemas/ga.js';
+import { clientEventSchemas, serverEventSchemas } from '../schemas/ga.js';
+import { decodeFrame, schemaMap, type DecodeTable } from './decode.js';
+import { checkClientEvent, without } from './encode.js';
+import { gaFastChecks } from './fast-path.js';
+import type { DialectCodec } from './types.js';
+
+const serverTable: DecodeTable<ServerEvent> = {
+  schemas: schemaMap(serverEventSchemas),
+  fast: gaFastChecks,
+  map: (obj) => obj as ServerEvent,
+};
+const clientSchemas = schemaMap(clientEventSchemas);
+const clientTable: DecodeTable<ClientEvent> = {
+  schemas: clientSchemas,
+  fast: new Map(),
+  map: (obj) => obj as ClientEvent,
+};
+
+/** Removes the beta-only `temperature` (GA servers reject it as `unknown_parameter`). */
+function dropBetaOnly(event: ClientEvent): ClientEvent {
+  if (event.type === 'session.update' && event.session.type === 'realtime' && 'temperature' in event.session) {
+    return { ...event, session: without(event.session, 'temperature') };
+  }
+  if (event.type === 'response.create' && event.response !== undefined && 'temperature' in event.response) {
+    return { ...event, response: without(event.response, 'temperature') };
+  }
+  return event;
+}
+
+/** The GA dialect (api.openai.com, Azure `/openai/v1/realtime`). */
+export const gaCodec: DialectCodec = {
+  dialect: 'ga',
+  decodeServerEvent: (frame) => decodeFrame(frame, serverTable),
+  encodeClientEvent(event, options) {
+    checkClientEvent(event, clientSchemas, options?.validate ?? true);
+    return JSON.stringify(dropBetaOnly(event));
+  },
+  decodeClientEvent: (frame) => decodeFrame(frame, clientTable),
+  encodeServerEvent: (event) => JSON.stringify(event),
+};

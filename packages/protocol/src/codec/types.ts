@@ -1,0 +1,81 @@
+/**
+ * The codec contract: what decoding yields, the typed violation, the encode error.
+ * @module
+ */
+import type { Dialect } from '../contracts.js';
+import type { ClientEvent, ServerEvent } from '../schemas/ga.js';
+
+/** One schema issue, with a dotted path (`response.output.0.content`) and a message without values. */
+export interface ProtocolIssue {
+  /** Dotted path of the offending field; `''` for the frame itself. */
+  path: string;
+  /** What was expected and what kind of value arrived (never the value: it may hold user speech). */
+  message: string;
+}
+
+/** Why a frame could not become an event. */
+export type ProtocolViolationReason = 'invalid_json' | 'binary_frame' | 'not_an_object' | 'missing_type' | 'schema_mismatch';
+
+/** A frame that is not a valid event of this dialect. Decoding returns it; it never throws. */
+export interface ProtocolViolation {
+  /** The category of the fault. */
+  reason: ProtocolViolationReason;
+  /** A human-readable summary. Never contains the frame itself. */
+  message: string;
+  /** The event type, when the frame had one. */
+  type?: string;
+  /** Schema issues (for `schema_mismatch`). */
+  issues?: ProtocolIssue[];
+  /** The offending frame, for the application. Do not log it: it may hold audio or speech. */
+  frame: string | Uint8Array;
+}
+
+/** The outcome of decoding one frame. */
+export type DecodeResult<E> =
+  | { kind: 'event'; event: E }
+  | { kind: 'unknown'; type: string; raw: Record<string, unknown> }
+  | { kind: 'violation'; violation: ProtocolViolation };
+
+/** Options of `encodeClientEvent`. */
+export interface EncodeOptions {
+  /**
+   * Validate the event against its schema before serialising. Turn off only for events you
+   * built from already-validated parts on a hot path (e.g. audio appends).
+   * @default true
+   */
+  validate?: boolean;
+}
+
+/** A client event that cannot be encoded: invalid, unknown, or without a form in this dialect. */
+export class ProtocolEncodeError extends Error {
+  /** Stable error code. */
+  readonly code = 'PROTOCOL_ENCODE' as const;
+  /** The event type, when known. */
+  readonly type: string | undefined;
+  /** Schema issues, or the field that has no form in the target dialect. */
+  readonly issues: ProtocolIssue[];
+
+  constructor(message: string, options: { type?: string | undefined; issues?: ProtocolIssue[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ProtocolEncodeError';
+    this.type = options.type;
+    this.issues = options.issues ?? [];
+  }
+}
+
+/**
+ * A wire dialect: turns frames into GA-model events and GA-model events into frames.
+ * Both directions exist so that the fake server (in `@voxwire/testing`) reuses the same codecs.
+ */
+export interface DialectCodec {
+  /** Which dialect this codec speaks. */
+  readonly dialect: Dialect;
+  /** Client side: a server frame → a GA-model server event. Never throws. */
+  decodeServerEvent(frame: string | Uint8Array): DecodeResult<ServerEvent>;
+  /** Client side: a GA-model client event → a frame. Throws `ProtocolEncodeError`. */
+  encodeClientEvent(event: ClientEvent, options?: EncodeOptions): string;
+  /** Server side (the fake): a client frame → a GA-model client event. Never throws. */
+  decodeClientEvent(frame: string | Uint8Array): DecodeResult<ClientEvent>;
+  /** Server side: a GA-model server event → a frame, or `null` when the dialect has no form for it. */
+  encodeServerEvent(event: ServerEvent): string | null;
+}
