@@ -1,0 +1,296 @@
+/**
+ * The playground page: wires the server link, the microphone, the speaker and the panels.
+ * Interruption is done here: when the person starts speaking (or presses push-to-talk), playback
+ * stops and each cut assistant item is truncated at the milliseconds the worklet actually played.
+ * @module
+ */
+import type { ProviderInfo, ServerMessage } from '../shared/page-messages.js';
+import { Microphone } from './audio/microphone.js';
+import { Speaker } from './audio/speaker.js';
+import { ServerLink } from './connection.js';
+import { byId } from './ui/dom.js';
+import { ErrorToasts } from './ui/errors.js';
+import { EventLogView } from './ui/event-log.js';
+import { MetricsView } from './ui/metrics.js';
+import { SettingsForm } from './ui/settings.js';
+import { ToolCallsView } from './ui/tools.js';
+import { TranscriptView } from './ui/transcript.js';
+
+/** Counters the end-to-end test (and a curious developer) can read from the console. */
+const stats = { audioChunks: 0, playbackStarts: 0, truncations: [] as { itemId: string; audioEndMs: number }[], micChunks: 0 };
+(globalThis as { voxwirePlayground?: unknown }).voxwirePlayground = stats;
+
+const ui = {
+  connect: byId('connect', HTMLButtonElement),
+  disconnect: byId('disconnect', HTMLButtonElement),
+  provider: byId('provider', HTMLDivElement),
+  link: byId('link', HTMLDivElement),
+  mic: byId('mic', HTMLButtonElement),
+  ptt: byId('ptt', HTMLButtonElement),
+  mode: byId('mode', HTMLSelectElement),
+  level: byId('level', HTMLMeterElement),
+  playback: byId('playback', HTMLSpanElement),
+  textForm: byId('text-form', HTMLFormElement),
+  text: byId('text', HTMLInputElement),
+  send: byId('send', HTMLButtonElement),
+  settingsForm: byId('settings', HTMLFormElement),
+  apply: byId('apply', HTMLButtonElement),
+  logFilter: byId('log-filter', HTMLInputElement),
+  logDeltas: byId('log-deltas', HTMLInputElement),
+  logClear: byId('log-clear', HTMLButtonElement),
+};
+const toasts = new ErrorToasts(byId('errors', HTMLDivElement));
+const transcript = new TranscriptView(byId('transcript', HTMLOListElement));
+const tools = new ToolCallsView(byId('tool-calls', HTMLOListElement));
+const metrics = new MetricsView(byId('metrics-table', HTMLTableElement).tBodies[0]!, byId('timeline', HTMLDivElement));
+const log = new EventLogView(byId('log', HTMLOListElement));
+const settings = new SettingsForm();
+
+let link: ServerLink | null = null;
+let speaker: Speaker | null = null;
+let mic: Microphone | null = null;
+let pttHeld = false;
+/** Items cut by an interruption: late audio for them is dropped, never played. */
+const interrupted = new Set<string>();
+/** Assistant audio items per response, so the speaker learns when an item's audio is complete. */
+const itemsByResponse = new Map<string, Set<string>>();
+const activeResponses = new Set<string>();
+
+function note(summary: string): void {
+  log.add({ at: Date.now(), direction: 'app', eventType: 'page', summary });
+}
+
+function showError(code: string, message: string): void {
+  toasts.show(code, message);
+  log.add({ at: Date.now(), direction: 'app', eventType: 'error', summary: `${code}: ${message}` });
+}
+
+function setConnected(connected: boolean): void {
+  ui.connect.disabled = connected;
+  ui.disconnect.disabled = !connected;
+  for (const control of [ui.mic, ui.ptt, ui.text, ui.send, ui.apply]) control.disabled = !connected;
+  if (!connected) {
+    ui.link.dataset.state = 'idle';
+    ui.link.textContent = 'not connected';
+  }
+}
+
+function showProvider(provider: ProviderInfo): void {
+  ui.provider.dataset.kind = provider.kind;
+  ui.provider.textContent = `${provider.label} · ${provider.model}`;
+}
+
+/** Stops playback and truncates every cut item at what was actually heard (0 ms → delete, done by the server). */
+async function interruptPlayback(reason: string): Promise<void> {
+  if (!speaker) return;
+  const cut = await speaker.interrupt();
+  for (const item of cut) {
+    interrupted.add(item.itemId);
+    stats.truncations.push({ itemId: item.itemId, audioEndMs: item.playedMs });
+    note(`${reason}: playback stopped, ${item.itemId} heard ${item.playedMs} of ${item.receivedMs} ms received`);
+    link?.send({ type: 'truncate', itemId: item.itemId, contentIndex: item.contentIndex, audioEndMs: item.playedMs });
+  }
+}
+
+function onServerMessage(message: ServerMessage): void {
+  switch (message.type) {
+    case 'hello':
+      showProvider(message.provider);
+      settings.show(message.settings);
+      updateModeControls();
+      break;
+    case 'link':
+      ui.link.dataset.state = message.state;
+      ui.link.textContent = message.detail ? `${message.state}: ${message.detail}` : message.state;
+      if (message.state === 'reconnecting' || message.state === 'disconnected') showError('CONNECTION', message.detail ?? `provider connection ${message.state}`);
+      break;
+    case 'log':
+      log.add(message);
+      break;
+    case 'speech_started':
+      transcript.speechStarted(message.itemId);
+      void interruptPlayback('speech started');
+      break;
+    case 'speech_stopped':
+      break;
+    case 'committed':
+      transcript.committed(message.itemId);
+      break;
+    case 'user_transcript':
+      transcript.userTranscript(message.itemId, message.text, message.final);
+      break;
+    case 'user_text':
+      transcript.userText(message.itemId, message.text);
+      break;
+    case 'response_created':
+      activeResponses.add(message.responseId);
+      break;
+    case 'assistant_delta':
+      transcript.assistantDelta(message.itemId, message.delta);
+      break;
+    case 'audio': {
+      if (interrupted.has(message.itemId)) break;
+      let items = itemsByResponse.get(message.responseId);
+      if (!items) itemsByResponse.set(message.responseId, (items = new Set()));
+      items.add(message.itemId);
+      stats.audioChunks++;
+      speaker?.enqueue(message.itemId, message.contentIndex, message.pcm16);
+      break;
+    }
+    case 'response_done':
+      activeResponses.delete(message.responseId);
+      for (const itemId of itemsByResponse.get(message.responseId) ?? []) speaker?.end(itemId);
+      itemsByResponse.delete(message.responseId);
+      break;
+    case 'metrics':
+      metrics.add(message);
+      break;
+    case 'tool_call':
+      tools.call(message.callId, message.name, message.arguments);
+      break;
+    case 'tool_result':
+      tools.result(message.callId, message.name, message.output, message.ok);
+      break;
+    case 'truncated':
+      transcript.truncated(message.itemId, message.audioEndMs, message.deleted);
+      break;
+    case 'settings_applied':
+      settings.show(message.settings);
+      updateModeControls();
+      break;
+    case 'error':
+      showError(message.code, message.message);
+      break;
+  }
+}
+
+async function connect(): Promise<void> {
+  ui.connect.disabled = true;
+  ui.link.dataset.state = 'connecting';
+  ui.link.textContent = 'connecting';
+  try {
+    // Created on the click, so the browser's autoplay policy lets it play.
+    speaker = await Speaker.create();
+    speaker.onPlayingChange = (playing) => {
+      if (playing) stats.playbackStarts++;
+      ui.playback.dataset.playing = String(playing);
+      ui.playback.textContent = playing ? 'speaker playing' : 'speaker idle';
+    };
+    link = await ServerLink.open({
+      onMessage: onServerMessage,
+      onClose: (code, reason, clean) => {
+        if (!clean) showError('CONNECTION_LOST', `lost the connection to the playground server (${code}${reason ? `: ${reason}` : ''})`);
+        void teardown();
+      },
+    });
+    transcript.clear();
+    setConnected(true);
+  } catch (error) {
+    showError('CONNECT_FAILED', error instanceof Error ? error.message : String(error));
+    await teardown();
+  }
+}
+
+async function teardown(): Promise<void> {
+  link?.close();
+  link = null;
+  const [m, s] = [mic, speaker];
+  mic = null;
+  speaker = null;
+  ui.mic.textContent = 'Start microphone';
+  ui.level.value = 0;
+  await Promise.allSettled([m?.stop(), s?.close()]);
+  interrupted.clear();
+  itemsByResponse.clear();
+  activeResponses.clear();
+  setConnected(false);
+}
+
+async function toggleMic(): Promise<void> {
+  if (mic) {
+    const m = mic;
+    mic = null;
+    ui.mic.textContent = 'Start microphone';
+    ui.level.value = 0;
+    await m.stop();
+    return;
+  }
+  ui.mic.disabled = true;
+  try {
+    mic = await Microphone.start((pcm, level) => {
+      ui.level.value = Math.min(1, level * 4);
+      // Hands-free: everything goes to server VAD. Push-to-talk: only while the button is held.
+      if (settings.micMode === 'vad' || pttHeld) {
+        stats.micChunks++;
+        link?.sendAudio(pcm);
+      }
+    });
+    ui.mic.textContent = 'Stop microphone';
+  } catch (error) {
+    const name = error instanceof DOMException ? error.name : 'MIC_ERROR';
+    showError(name, `microphone unavailable: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    ui.mic.disabled = !link;
+  }
+}
+
+function updateModeControls(): void {
+  const ptt = settings.micMode === 'ptt';
+  ui.ptt.hidden = !ptt;
+}
+
+function applySettings(): void {
+  try {
+    link?.send({ type: 'settings', settings: settings.read() });
+  } catch (error) {
+    showError('INVALID_SETTINGS', error instanceof Error ? error.message : String(error));
+  }
+}
+
+ui.connect.addEventListener('click', () => void connect());
+ui.disconnect.addEventListener('click', () => void teardown());
+ui.mic.addEventListener('click', () => void toggleMic());
+ui.mode.addEventListener('change', () => {
+  updateModeControls();
+  applySettings(); // the mode is turn detection: push-to-talk turns it off
+});
+ui.settingsForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  applySettings();
+});
+ui.textForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = ui.text.value.trim();
+  if (!text || !link) return;
+  void interruptPlayback('typed message');
+  link.send({ type: 'text', text });
+  ui.text.value = '';
+});
+ui.ptt.addEventListener('pointerdown', () => {
+  if (!link || pttHeld) return;
+  pttHeld = true;
+  ui.ptt.classList.add('active');
+  void interruptPlayback('push-to-talk');
+  if (activeResponses.size > 0) link.send({ type: 'cancel' });
+  link.send({ type: 'ptt_start' });
+});
+const releasePtt = () => {
+  if (!pttHeld) return;
+  pttHeld = false;
+  ui.ptt.classList.remove('active');
+  link?.send({ type: 'ptt_commit' });
+};
+ui.ptt.addEventListener('pointerup', releasePtt);
+ui.ptt.addEventListener('pointerleave', releasePtt);
+ui.logFilter.addEventListener('input', () => log.setFilter(ui.logFilter.value));
+ui.logDeltas.addEventListener('change', () => log.setShowDeltas(ui.logDeltas.checked));
+ui.logClear.addEventListener('click', () => log.clear());
+
+fetch('/api/info')
+  .then(async (res) => {
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    showProvider(((await res.json()) as { provider: ProviderInfo }).provider);
+  })
+  .catch((error: unknown) => showError('SERVER_UNREACHABLE', `cannot read /api/info: ${error instanceof Error ? error.message : String(error)}`));
+setConnected(false);
+note('page loaded — press Connect');

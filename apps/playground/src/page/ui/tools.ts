@@ -1,0 +1,46 @@
+/**
+ * The tool-call panel: each call with its arguments, then its result (or failure).
+ * @module
+ */
+import { el } from './dom.js';
+
+function pretty(json: string): string {
+  try {
+    return JSON.stringify(JSON.parse(json), null, 1);
+  } catch {
+    return json; // the model may send broken JSON; show it as it came
+  }
+}
+
+/** Renders tool calls into an `<ol>`. */
+export class ToolCallsView {
+  private readonly calls = new Map<string, HTMLLIElement>();
+
+  constructor(private readonly list: HTMLOListElement) {}
+
+  /** The model called a tool. */
+  call(callId: string, name: string, args: string): void {
+    this.list.querySelector('.empty')?.remove();
+    const node = el('li', 'call', [
+      el('span', 'name', `${name}()`),
+      el('div', 'args', [el('span', 'label', 'arguments'), el('pre', '', pretty(args))]),
+      el('div', 'result pending', 'running…'),
+    ]);
+    node.dataset.callId = callId;
+    this.calls.set(callId, node);
+    this.list.prepend(node);
+  }
+
+  /** The server ran the tool. */
+  result(callId: string, name: string, output: string, ok: boolean): void {
+    let node = this.calls.get(callId);
+    if (!node) {
+      this.call(callId, name, '');
+      node = this.calls.get(callId);
+    }
+    const result = node?.querySelector('.result');
+    if (!result) return;
+    result.className = ok ? 'result done' : 'result failed';
+    result.replaceChildren(el('span', 'label', ok ? 'result' : 'failed'), el('pre', '', pretty(output)));
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * One page connection = one realtime session running here, in the server. Page messages are
+ * validated (valibot) and turned into session calls; session events are turned into page
+ * messages. A bad page message gets an `error` back and the session goes on. Every outgoing
+ * frame is scrubbed of the provider's secrets before it leaves, as a last line of defence.
+ * @module
+ */
+import { RealtimeModel } from '@voxwire/core';
+import type { RealtimeSession, SessionError, SessionOptionsInput } from '@voxwire/core';
+import { audioFrame, samplesToMs } from '@voxwire/protocol';
+import * as v from 'valibot';
+import type { PageMessage, ServerMessage, Settings } from '../shared/page-messages.js';
+import { PageMessageSchema } from '../shared/page-messages.js';
+import type { DemoTool } from './demo-tools.js';
+import { summarizeEvent } from './log-summary.js';
+import type { ProviderRuntime } from './provider.js';
+import { ResponseForwarder } from './response-forwarder.js';
+
+/** The page's end of the link, as the session sees it. */
+export interface PageSocket {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+}
+
+/** Options of {@link PageSession}. */
+export interface PageSessionOptions {
+  socket: PageSocket;
+  provider: ProviderRuntime;
+  /** Strings that must never reach the page (API keys). @default [] */
+  secrets?: readonly string[];
+  /** The demo tools. @default [] */
+  tools?: readonly DemoTool[];
+  /** Wall clock for log times and timelines. @default Date.now */
+  now?: () => number;
+}
+
+/** Longest binary audio frame the page may send: 1 s of 24 kHz PCM16 (the page sends 40 ms). */
+const MAX_AUDIO_BYTES = 48_000;
+/** The server refuses commits under 100 ms; say so before asking it. */
+const MIN_COMMIT_MS = 100;
+
+/** The settings a session starts with. */
+export const DEFAULT_SETTINGS: Required<Settings> = {
+  voice: 'marin',
+  instructions: 'You are the voxwire playground assistant. Answer briefly and in a friendly tone. Use the tools for weather and time questions.',
+  turnDetection: { type: 'server_vad', threshold: 0.5, prefixPaddingMs: 300, silenceDurationMs: 500 },
+  toolsEnabled: true,
+};
+
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => `${v.getDotPath(i) ?? '(message)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Bridges one page socket and one realtime session. */
+export class PageSession {
+  private readonly session: RealtimeSession;
+  private readonly secrets: readonly string[];
+  private readonly now: () => number;
+  private readonly forwarder: ResponseForwarder;
+  private settings: Required<Settings> = { ...DEFAULT_SETTINGS };
+  /** Milliseconds appended since the last commit/clear, to refuse a too-short push-to-talk turn locally. */
+  private bufferedMs = 0;
+  private closed = false;
+
+  constructor(private readonly options: PageSessionOptions) {
+    this.secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
+    this.now = options.now ?? (() => Date.now());
+    this.forwarder = new ResponseForwarder((m) => this.send(m), this.now, (e) => this.reportError(e));
+    const model = new RealtimeModel({ connector: options.provider.connector(), ...this.sessionOptions(this.settings) });
+    this.session = model.session();
+    this.subscribe();
+    this.send({ type: 'hello', provider: options.provider.info, settings: this.settings });
+  }
+
+  /** Sends a message to the page, scrubbed of secrets. */
+  private send(message: ServerMessage): void {
+    if (this.closed) return;
+    let text = JSON.stringify(message);
+    for (const secret of this.secrets) text = text.replaceAll(secret, '[redacted]');
+    this.options.socket.send(text);
+  }
+
+  private log(direction: 'client' | 'app', eventType: string, summary: string): void {
+    this.send({ type: 'log', at: this.now(), direction, eventType, summary });
+  }
+
+  private pageError(code: string, message: string): void {
+    this.send({ type: 'error', source: 'page', code, message });
+  }
+
+  private reportError(error: unknown): void {
+    const e = error as Partial<SessionError> & { message?: string };
+    const code = typeof e.code === 'string' ? e.code : e.name === 'ServerError' ? 'server_error' : 'ERROR';
+    const source = e.name === 'ServerError' ? 'provider' : 'engine';
+    this.send({ type: 'error', source, code, message: e.message ?? String(error) });
+  }
+
+  /** Maps the page's settings onto core's session options. */
+  private sessionOptions(settings: Required<Settings>): SessionOptionsInput & { tools?: readonly DemoTool[] } {
+    const vad = settings.turnDetection;
+    return {
+      voice: settings.voice,
+      instructions: settings.instructions,
+      turnDetection: vad
+        ? { type: 'server_vad', threshold: vad.threshold, prefixPaddingMs: vad.prefixPaddingMs, silenceDurationMs: vad.silenceDurationMs }
+        : null,
+      inputAudioTranscription: this.options.provider.transcription ? { model: 'whisper-1' } : null,
+      tools: settings.toolsEnabled ? (this.options.tools ?? []) : [],
+    };
+  }
+
+  private subscribe(): void {
+    const s = this.session;
+    const f = this.forwarder;
+    s.on('connecting', ({ attempt }) => this.send({ type: 'link', state: 'connecting', ...(attempt > 0 ? { detail: `attempt ${attempt + 1}` } : {}) }));
+    s.on('connected', () => this.send({ type: 'link', state: 'connected' }));
+    s.on('reconnecting', ({ delayMs, cause }) => this.send({ type: 'link', state: 'reconnecting', detail: `${cause.message} — retrying in ${delayMs} ms` }));
+    s.on('reconnected', () => this.send({ type: 'link', state: 'connected', detail: 'reconnected' }));
+    s.on('disconnected', ({ code, reason, error }) => {
+      this.send({ type: 'link', state: 'disconnected', detail: `${code}${reason ? ` ${reason}` : ''}` });
+      if (error) this.reportError(error);
+    });
+    s.on('closed', ({ error }) => {
+      this.send({ type: 'link', state: 'closed', ...(error ? { detail: error.message } : {}) });
+      if (error) this.reportError(error);
+    });
+    s.on('error', (error) => this.reportError(error));
+    s.on('server_event', (tapped) => {
+      const raw = tapped.kind === 'event' ? (tapped.event as unknown as Record<string, unknown>) : tapped.raw;
+      const type = tapped.kind === 'event' ? tapped.event.type : tapped.type;
+      this.send({ type: 'log', at: this.now(), direction: 'server', eventType: type, summary: summarizeEvent(raw) });
+      if (type === 'conversation.item.input_audio_transcription.delta') {
+        // Partial user transcripts come only through the tap; core reports the completed one.
+        const itemId = typeof raw.item_id === 'string' ? raw.item_id : '';
+        this.partials.set(itemId, (this.partials.get(itemId) ?? '') + String(raw.delta ?? ''));
+        this.send({ type: 'user_transcript', itemId, text: this.partials.get(itemId) ?? '', final: false });
+      }
+    });
+    s.on('session_updated', () => this.send({ type: 'settings_applied', settings: this.settings }));
+    s.on('input_speech_started', ({ itemId, audioStartMs }) => this.send({ type: 'speech_started', itemId, audioStartMs }));
+    s.on('input_speech_stopped', ({ itemId, audioEndMs }) => this.send({ type: 'speech_stopped', itemId, audioEndMs }));
+    s.on('input_speech_committed', ({ itemId }) => {
+      this.bufferedMs = 0;
+      this.send({ type: 'committed', itemId });
+    });
+    s.on('input_speech_transcription_completed', ({ itemId, transcript }) => {
+      this.partials.delete(itemId);
+      this.send({ type: 'user_transcript', itemId, text: transcript, final: true });
+    });
+    s.on('input_speech_transcription_failed', ({ itemId, message }) => {
+      this.partials.delete(itemId);
+      this.send({ type: 'user_transcript', itemId, text: `(transcription failed: ${message})`, final: true });
+    });
+    s.on('response_created', (r) => f.created(r));
+    s.on('response_output_added', (o) => f.outputAdded(o));
+    s.on('response_content_added', (c) => f.contentAdded(c));
+    s.on('response_done', (r) => f.done(r));
+    s.on('metrics_collected', (m) => f.metrics(m));
+    s.on('function_calls_collected', (calls) => {
+      for (const c of calls) this.send({ type: 'tool_call', callId: c.callId, name: c.name, arguments: c.arguments });
+    });
+    s.on('function_calls_finished', (calls) => {
+      for (const c of calls) {
+        this.send({ type: 'tool_result', callId: c.call.callId, name: c.call.name, output: c.output, ok: c.error === undefined });
+      }
+    });
+  }
+
+  private readonly partials = new Map<string, string>();
+
+  /** A frame from the page. Never throws: bad input becomes an `error` message. */
+  receive(data: string | Uint8Array, isBinary: boolean): void {
+    if (this.closed) return;
+    if (isBinary || typeof data !== 'string') {
+      this.receiveAudio(typeof data === 'string' ? new TextEncoder().encode(data) : data);
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      this.pageError('BAD_MESSAGE', 'message is not valid JSON');
+      return;
+    }
+    const parsed = v.safeParse(PageMessageSchema, json);
+    if (!parsed.success) {
+      this.pageError('BAD_MESSAGE', `refused page message: ${describeIssues(parsed.issues)}`);
+      return;
+    }
+    this.handle(parsed.output).catch((error: unknown) => this.reportError(error));
+  }
+
+  private receiveAudio(bytes: Uint8Array): void {
+    if (bytes.byteLength === 0 || bytes.byteLength % 2 !== 0 || bytes.byteLength > MAX_AUDIO_BYTES) {
+      this.pageError('BAD_AUDIO', `audio frames must be 2–${MAX_AUDIO_BYTES} bytes of PCM16 (an even count), got ${bytes.byteLength}`);
+      return;
+    }
+    // Copy: a ws Buffer may sit at an odd offset of a shared pool, which Int16Array cannot view.
+    const samples = new Int16Array(bytes.byteLength / 2);
+    new Uint8Array(samples.buffer).set(bytes);
+    this.bufferedMs += samplesToMs(samples.length);
+    this.session.inputAudioBuffer.append(audioFrame(samples));
+  }
+
+  private async handle(message: PageMessage): Promise<void> {
+    const s = this.session;
+    switch (message.type) {
+      case 'settings': {
+        const next: Required<Settings> = { ...this.settings, ...stripUndefined(message.settings) };
+        this.log('client', 'session.update', JSON.stringify(stripUndefined(message.settings)));
+        await s.sessionUpdate(this.sessionOptions(next));
+        this.settings = next;
+        this.send({ type: 'settings_applied', settings: next });
+        return;
+      }
+      case 'text': {
+        const item = await s.conversation.item.create({ type: 'message', role: 'user', content: [{ type: 'input_text', text: message.text }] });
+        this.send({ type: 'user_text', itemId: itemIdOf(item), text: message.text });
+        await s.response.create();
+        return;
+      }
+      case 'ptt_start':
+        this.bufferedMs = 0;
+        s.inputAudioBuffer.clear();
+        this.log('client', 'input_audio_buffer.clear', 'push-to-talk pressed');
+        return;
+      case 'ptt_commit':
+        if (this.bufferedMs < MIN_COMMIT_MS) {
+          this.pageError('TOO_SHORT', `hold the button a little longer: ${Math.round(this.bufferedMs)} ms of audio, at least ${MIN_COMMIT_MS} ms are needed`);
+          return;
+        }
+        this.bufferedMs = 0;
+        s.inputAudioBuffer.commit();
+        this.log('client', 'input_audio_buffer.commit', 'push-to-talk released');
+        await s.response.create();
+        return;
+      case 'truncate': {
+        const audioEndMs = Math.floor(message.audioEndMs);
+        this.log('client', 'conversation.item.truncate', `${message.itemId} at ${audioEndMs} ms played${audioEndMs === 0 ? ' (nothing heard: delete)' : ''}`);
+        await s.conversation.item.truncate({ itemId: message.itemId, contentIndex: message.contentIndex ?? 0, audioEndMs });
+        this.send({ type: 'truncated', itemId: message.itemId, audioEndMs, deleted: audioEndMs === 0 });
+        return;
+      }
+      case 'cancel':
+        s.response.cancel();
+        this.log('client', 'response.cancel', 'from the page');
+        return;
+    }
+  }
+
+  /** The page went away: close the realtime session. */
+  async dispose(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.session.close().catch(() => undefined);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]-?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]-?: Exclude<T[K], undefined> };
+}
+
+function itemIdOf(item: unknown): string {
+  if (item && typeof item === 'object' && 'id' in item && typeof item.id === 'string') return item.id;
+  return '';
+}

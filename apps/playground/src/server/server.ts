@@ -1,0 +1,145 @@
+/**
+ * The playground's HTTP + WebSocket server. Listens on 127.0.0.1 only. Serves the page, `/api/info`
+ * and the page's WebSocket `/ws`; each WebSocket gets its own realtime session. Because any web
+ * site the person visits could try to open `ws://127.0.0.1:<port>/ws` (WebSockets are not bound by
+ * the same-origin policy) and spend their API key, upgrades are accepted only from this server's
+ * own origin, and requests only with a loopback `Host` (against DNS rebinding).
+ * @module
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import type { ProviderConfig } from './config.js';
+import { secretsOf } from './config.js';
+import { createDemoTools } from './demo-tools.js';
+import type { DemoTool } from './demo-tools.js';
+import { PageSession } from './page-session.js';
+import { createProviderRuntime } from './provider.js';
+import type { ProviderFactories } from './provider.js';
+import { createStaticHandler } from './static-files.js';
+
+/** The only address the playground binds. */
+export const LOOPBACK_HOST = '127.0.0.1';
+
+/** Options of {@link startPlaygroundServer}. */
+export interface PlaygroundServerOptions {
+  /** Which backend the sessions talk to. */
+  provider: ProviderConfig;
+  /** Provider factories (connectors). */
+  factories: ProviderFactories;
+  /** TCP port on 127.0.0.1; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Directories the page's files are served from. @default [<app>/public, <app>/dist/public] */
+  staticDirs?: readonly string[];
+  /** Tools offered to the model. @default createDemoTools() */
+  tools?: readonly DemoTool[];
+}
+
+/** A running playground server. */
+export interface PlaygroundServer {
+  /** `http://127.0.0.1:<port>/`. */
+  readonly url: string;
+  /** The bound port. */
+  readonly port: number;
+  /** The underlying HTTP server (for tests). */
+  readonly http: Server;
+  /** Closes every page session and the server. */
+  close(): Promise<void>;
+}
+
+/** `<app>/`, from either `src/server/*.ts` or `dist/server/*.mjs` (both two levels down). */
+function appRoot(): string {
+  return fileURLToPath(new URL('../../', import.meta.url));
+}
+
+const decoder = new TextDecoder();
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}
+
+/** Starts the server; resolves once it listens. Provider configuration errors reject. */
+export async function startPlaygroundServer(options: PlaygroundServerOptions): Promise<PlaygroundServer> {
+  const provider = createProviderRuntime(options.provider, options.factories);
+  const secrets = secretsOf(options.provider);
+  const tools = options.tools ?? createDemoTools();
+  const root = appRoot();
+  const staticDirs = options.staticDirs ?? [`${root}public`, `${root}dist/public`];
+  let port = 0;
+  const allowedHosts = () => new Set([`${LOOPBACK_HOST}:${port}`, `localhost:${port}`]);
+  const hostAllowed = (req: IncomingMessage) => allowedHosts().has(req.headers.host ?? '');
+
+  const serveStatic = createStaticHandler({ dirs: staticDirs, json: { '/api/info': () => ({ provider: provider.info }) } });
+  const http = createServer((req, res) => {
+    if (!hostAllowed(req)) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('wrong host: open the URL the playground printed');
+      return;
+    }
+    serveStatic(req, res);
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  const sessions = new Set<PageSession>();
+
+  http.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const origin = req.headers.origin;
+    const originOk = origin === undefined || [...allowedHosts()].some((h) => origin === `http://${h}`);
+    if (path !== '/ws' || !hostAllowed(req) || !originOk) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    let session: PageSession;
+    try {
+      session = new PageSession({
+        socket: { send: (text) => ws.readyState === ws.OPEN && ws.send(text), close: (code, reason) => ws.close(code, reason) },
+        provider,
+        secrets,
+        tools,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      let text = JSON.stringify({ type: 'error', source: 'engine', code: 'SESSION_START_FAILED', message });
+      for (const s of secrets) text = text.replaceAll(s, '[redacted]');
+      ws.send(text);
+      ws.close(1011, 'session could not start');
+      return;
+    }
+    sessions.add(session);
+    ws.on('message', (data, isBinary) => session.receive(isBinary ? toBytes(data) : decoder.decode(toBytes(data)), isBinary));
+    ws.on('close', () => {
+      sessions.delete(session);
+      void session.dispose();
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, LOOPBACK_HOST, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  port = (http.address() as AddressInfo).port;
+
+  return {
+    url: `http://${LOOPBACK_HOST}:${port}/`,
+    port,
+    http,
+    async close() {
+      await Promise.allSettled([...sessions].map((s) => s.dispose()));
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

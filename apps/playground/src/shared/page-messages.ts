@@ -1,0 +1,118 @@
+/**
+ * The playground's own wire: what the page sends to its server (validated with valibot on the
+ * server, because the page is untrusted input) and what the server sends back (plain types: the
+ * page trusts its own server). Microphone audio travels as binary frames of PCM16 LE mono at
+ * 24 kHz, everything else as JSON text frames.
+ * @module
+ */
+import * as v from 'valibot';
+
+/** Server VAD parameters as the page edits them (milliseconds and a 0–1 threshold). */
+export const ServerVadSettingsSchema = v.strictObject({
+  type: v.literal('server_vad'),
+  threshold: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+  prefixPaddingMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(5000)),
+  silenceDurationMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)),
+});
+
+/** Session settings the page can change; every field is optional (a partial update). */
+export const SettingsSchema = v.strictObject({
+  voice: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+  instructions: v.optional(v.pipe(v.string(), v.maxLength(20_000))),
+  /** `null` turns detection off: push-to-talk. */
+  turnDetection: v.optional(v.nullable(ServerVadSettingsSchema)),
+  toolsEnabled: v.optional(v.boolean()),
+});
+
+/** Every JSON message the page may send. */
+export const PageMessageSchema = v.variant('type', [
+  /** Apply session settings with `session.update`. */
+  v.strictObject({ type: v.literal('settings'), settings: SettingsSchema }),
+  /** A typed user message; the server adds it to the conversation and asks for a response. */
+  v.strictObject({ type: v.literal('text'), text: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20_000)) }),
+  /** Push-to-talk pressed: drop whatever sits in the input buffer. */
+  v.strictObject({ type: v.literal('ptt_start') }),
+  /** Push-to-talk released: commit the buffer and ask for a response. */
+  v.strictObject({ type: v.literal('ptt_commit') }),
+  /**
+   * Playback was interrupted: the assistant item was heard for `audioEndMs` milliseconds, as
+   * counted by the playback worklet. 0 ms deletes the item.
+   */
+  v.strictObject({
+    type: v.literal('truncate'),
+    itemId: v.pipe(v.string(), v.minLength(1), v.maxLength(512)),
+    contentIndex: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    audioEndMs: v.pipe(v.number(), v.minValue(0), v.maxValue(3_600_000)),
+  }),
+  /** Stop the response in progress. */
+  v.strictObject({ type: v.literal('cancel') }),
+]);
+
+/** Server VAD parameters as the page edits them. */
+export type ServerVadSettings = v.InferOutput<typeof ServerVadSettingsSchema>;
+/** Session settings the page can change. */
+export type Settings = v.InferOutput<typeof SettingsSchema>;
+/** One JSON message from the page. */
+export type PageMessage = v.InferOutput<typeof PageMessageSchema>;
+
+/** Which backend the server talks to. */
+export type ProviderKind = 'fake' | 'openai' | 'azure';
+
+/** What the page is told about the live provider (never a key, never a token). */
+export interface ProviderInfo {
+  kind: ProviderKind;
+  /** Human label, e.g. "Embedded fake server (no network)". */
+  label: string;
+  /** Model or deployment name. */
+  model: string;
+}
+
+/** Engine connection states as the page shows them. */
+export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'closed';
+
+/** Token counts of one response. */
+export interface TokenCounts {
+  input: number;
+  output: number;
+  total: number;
+}
+
+/** One point on a response's timeline, relative to `response.created`. */
+export interface TimelineMark {
+  /** Milliseconds since the response was created. */
+  atMs: number;
+  /** Short kind used for colour and legend: created, first_text, first_audio, tool_call, done… */
+  kind: string;
+}
+
+/** Every message the server sends to the page. */
+export type ServerMessage =
+  | { type: 'hello'; provider: ProviderInfo; settings: Required<Settings> }
+  | { type: 'link'; state: LinkState; detail?: string }
+  | { type: 'log'; at: number; direction: 'server' | 'client' | 'app'; eventType: string; summary: string }
+  | { type: 'speech_started'; itemId: string | null; audioStartMs: number }
+  | { type: 'speech_stopped'; itemId: string | null; audioEndMs: number }
+  | { type: 'committed'; itemId: string }
+  | { type: 'user_transcript'; itemId: string; text: string; final: boolean }
+  | { type: 'user_text'; itemId: string; text: string }
+  | { type: 'response_created'; responseId: string }
+  | { type: 'assistant_delta'; responseId: string; itemId: string; delta: string }
+  | { type: 'audio'; responseId: string; itemId: string; contentIndex: number; pcm16: string }
+  | { type: 'response_done'; responseId: string; status: string; reason: string | null }
+  | {
+      type: 'metrics';
+      responseId: string;
+      status: string;
+      ttftMs: number | null;
+      durationMs: number;
+      tokens: TokenCounts;
+      timeline: TimelineMark[];
+    }
+  | { type: 'tool_call'; callId: string; name: string; arguments: string }
+  | { type: 'tool_result'; callId: string; name: string; output: string; ok: boolean }
+  | { type: 'truncated'; itemId: string; audioEndMs: number; deleted: boolean }
+  | { type: 'settings_applied'; settings: Required<Settings> }
+  | { type: 'error'; source: 'page' | 'provider' | 'engine'; code: string; message: string };
+
+/** Type of one server → page message. */
+export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
