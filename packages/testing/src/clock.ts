@@ -1,0 +1,179 @@
+/**
+ * A simulated clock: time only moves when a test says so, which makes every timer of the fake
+ * server (VAD, pacing, expiry) and of a client engine deterministic.
+ * @module
+ */
+import type { Clock, TimerId } from '@voxwire/protocol';
+import { ClockError } from './errors.js';
+
+/** Options of {@link SimulatedClock}. */
+export interface SimulatedClockOptions {
+  /**
+   * The starting time in ms (what `now()` returns before any advance).
+   * @default 0
+   */
+  readonly start?: number;
+  /**
+   * Largest number of timers one `advance`/`runAll` may fire. Guards against a timer that keeps
+   * rescheduling itself at the current instant, which would otherwise hang the test.
+   * @default 10000
+   */
+  readonly loopLimit?: number;
+  /**
+   * Microtask rounds `advanceAsync` lets run before and after each timer, so that promise chains
+   * started by a timer settle before the next one fires.
+   * @default 20
+   */
+  readonly microtaskRounds?: number;
+}
+
+interface Timer {
+  readonly id: number;
+  readonly deadline: number;
+  readonly fn: () => void;
+}
+
+/**
+ * A {@link Clock} whose time advances only through `advance`, `advanceAsync`, `set` or `runAll`.
+ * Timers fire in deadline order (ties in scheduling order); timers scheduled by a callback during
+ * an advance fire in the same advance when they fall due inside it.
+ */
+export class SimulatedClock implements Clock {
+  #now: number;
+  #seq = 0;
+  readonly #timers = new Map<number, Timer>();
+  readonly #loopLimit: number;
+  readonly #microtaskRounds: number;
+
+  constructor(options: SimulatedClockOptions = {}) {
+    this.#now = options.start ?? 0;
+    this.#loopLimit = options.loopLimit ?? 10_000;
+    this.#microtaskRounds = options.microtaskRounds ?? 20;
+  }
+
+  /** The current simulated time in ms. */
+  now(): number {
+    return this.#now;
+  }
+
+  /** Schedules `fn` after `ms` ms of simulated time (negative or NaN delays count as 0). */
+  setTimeout(fn: () => void, ms: number): TimerId {
+    const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
+    const id = ++this.#seq;
+    this.#timers.set(id, { id, deadline: this.#now + delay, fn });
+    return id;
+  }
+
+  /** Cancels a timer; unknown ids are ignored. */
+  clearTimeout(id: TimerId | undefined): void {
+    if (typeof id === 'number') this.#timers.delete(id);
+  }
+
+  /** How many timers are scheduled and not yet fired. */
+  get pendingTimers(): number {
+    return this.#timers.size;
+  }
+
+  /** The deadline of the next timer, or `undefined` when none is scheduled. */
+  nextTimerAt(): number | undefined {
+    return this.#next()?.deadline;
+  }
+
+  /** Moves time forward by `ms`, firing every timer that falls due, synchronously. */
+  advance(ms: number): void {
+    this.#checkDelta(ms);
+    this.#runUntil(this.#now + ms);
+  }
+
+  /**
+   * Moves time forward by `ms` like `advance`, but lets pending microtasks (promise reactions,
+   * `queueMicrotask` deliveries) run before each timer and at the end. No real timers are used.
+   */
+  async advanceAsync(ms: number): Promise<void> {
+    this.#checkDelta(ms);
+    const target = this.#now + ms;
+    let fired = 0;
+    await this.#drain();
+    for (;;) {
+      const next = this.#next();
+      if (!next || next.deadline > target) break;
+      if (++fired > this.#loopLimit) throw this.#loopError();
+      this.#timers.delete(next.id);
+      this.#now = next.deadline;
+      next.fn();
+      await this.#drain();
+    }
+    this.#now = target;
+    await this.#drain();
+  }
+
+  /** Sets the absolute time, firing due timers. Throws {@link ClockError} when going back. */
+  set(ms: number): void {
+    if (!Number.isFinite(ms)) throw new ClockError('CLOCK_INVALID_TIME', `SimulatedClock.set: ${ms} is not a finite time`);
+    if (ms < this.#now) {
+      throw new ClockError('CLOCK_BACKWARDS', `SimulatedClock.set: cannot go back in time from ${this.#now} to ${ms}`);
+    }
+    this.#runUntil(ms);
+  }
+
+  /** Fires every timer, including ones they schedule, until none is left (bounded by `loopLimit`). */
+  runAll(): void {
+    let fired = 0;
+    for (let next = this.#next(); next; next = this.#next()) {
+      if (++fired > this.#loopLimit) throw this.#loopError();
+      this.#timers.delete(next.id);
+      this.#now = Math.max(this.#now, next.deadline);
+      next.fn();
+    }
+  }
+
+  /** `runAll` with microtask draining between timers, like `advanceAsync`. */
+  async runAllAsync(): Promise<void> {
+    let fired = 0;
+    await this.#drain();
+    for (let next = this.#next(); next; next = this.#next()) {
+      if (++fired > this.#loopLimit) throw this.#loopError();
+      this.#timers.delete(next.id);
+      this.#now = Math.max(this.#now, next.deadline);
+      next.fn();
+      await this.#drain();
+    }
+  }
+
+  #runUntil(target: number): void {
+    let fired = 0;
+    for (let next = this.#next(); next && next.deadline <= target; next = this.#next()) {
+      if (++fired > this.#loopLimit) throw this.#loopError();
+      this.#timers.delete(next.id);
+      this.#now = next.deadline;
+      next.fn();
+    }
+    this.#now = target;
+  }
+
+  #next(): Timer | undefined {
+    let best: Timer | undefined;
+    // a linear scan is fine: a fake server keeps a handful of timers alive at once
+    for (const t of this.#timers.values()) {
+      if (!best || t.deadline < best.deadline || (t.deadline === best.deadline && t.id < best.id)) best = t;
+    }
+    return best;
+  }
+
+  async #drain(): Promise<void> {
+    for (let i = 0; i < this.#microtaskRounds; i++) await Promise.resolve();
+  }
+
+  #checkDelta(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new ClockError('CLOCK_BACKWARDS', `SimulatedClock.advance: expected a finite delta >= 0, got ${ms}`);
+    }
+  }
+
+  #loopError(): ClockError {
+    return new ClockError(
+      'CLOCK_LOOP_LIMIT',
+      `SimulatedClock: more than ${this.#loopLimit} timers fired in one run; a timer probably reschedules itself forever`,
+    );
+  }
+}

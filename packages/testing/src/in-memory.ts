@@ -1,0 +1,138 @@
+/**
+ * In-memory mode: a client {@link Transport} linked to a {@link FakeServer}. Frames cross as
+ * JSON text through the real dialect codecs, one `queueMicrotask` hop each way, so delivery is
+ * asynchronous (as on a socket) but fully deterministic.
+ * @module
+ */
+import type { Connection, Connector, Dialect, Transport } from '@voxwire/protocol';
+import { MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
+import { TransportClosedError } from './errors.js';
+import { FakeServer, type AcceptedConnection, type FakeServerOptions } from './server/fake-server.js';
+
+/** Options of {@link createFakeServer}. */
+export interface CreateFakeServerOptions extends FakeServerOptions {
+  /**
+   * An existing server to link to (several transports, one scripted server).
+   * @default a new FakeServer(options)
+   */
+  readonly server?: FakeServer;
+}
+
+/** What {@link createFakeServer} returns. */
+export interface FakeServerKit {
+  /** A client transport linked to the server (unstarted: `start()` connects, like opening a socket). */
+  readonly transport: Transport;
+  /** Makes a fresh linked transport per call, so reconnects can be tested. */
+  readonly connector: Connector;
+  /** The server handle: scripting, faults, inspection. */
+  readonly server: FakeServer;
+}
+
+type State = 'new' | 'open' | 'closing' | 'closed';
+
+/** A client transport whose other end is a fake server connection. */
+export class InMemoryTransport implements Transport {
+  onmessage?: ((frame: string | Uint8Array) => void) | undefined;
+  onclose?: ((code: number, reason: string) => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  #state: State = 'new';
+  #peer: AcceptedConnection | undefined;
+  readonly #early: (string | Uint8Array)[] = [];
+  readonly #closeWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly server: FakeServer,
+    private readonly dialect: Dialect,
+    private readonly maxSessionDurationMs: number | undefined,
+  ) {}
+
+  /** The server-side connection (after `start()`). */
+  get raw(): AcceptedConnection | undefined {
+    return this.#peer;
+  }
+
+  /** Connects; `session.created` follows asynchronously. */
+  async start(): Promise<void> {
+    if (this.#state !== 'new') throw new TransportClosedError('InMemoryTransport.start: a transport can only be started once');
+    this.#state = 'open';
+    this.#peer = this.server.accept(
+      {
+        send: (frame) => queueMicrotask(() => this.#deliver(frame)),
+        close: (code, reason) => queueMicrotask(() => this.#finish(code, reason)),
+      },
+      { dialect: this.dialect, ...(this.maxSessionDurationMs !== undefined ? { maxSessionDurationMs: this.maxSessionDurationMs } : {}) },
+    );
+  }
+
+  /** Sends one frame to the server (delivered on the next microtask). */
+  send(frame: string): void {
+    if (this.#state !== 'open' || !this.#peer) throw new TransportClosedError(`InMemoryTransport.send: the transport is ${this.#state}`);
+    const peer = this.#peer;
+    queueMicrotask(() => {
+      if (this.#state === 'open') peer.receive(frame);
+    });
+  }
+
+  /** Closes from the client side; the server echoes the code. Resolves once `onclose` has fired. */
+  close(code = 1000, reason = ''): Promise<void> {
+    if (this.#state === 'closed') return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
+    if (this.#state === 'new') {
+      this.#finish(code, reason);
+      return done;
+    }
+    if (this.#state === 'open') {
+      this.#state = 'closing';
+      const peer = this.#peer;
+      queueMicrotask(() => {
+        peer?.closed(code, reason);
+        this.#finish(code, reason);
+      });
+    }
+    return done;
+  }
+
+  #deliver(frame: string | Uint8Array): void {
+    if (this.#state !== 'open') return;
+    if (!this.onmessage) {
+      this.#early.push(frame);
+      return;
+    }
+    while (this.#early.length) this.onmessage(this.#early.shift() as string);
+    this.onmessage(frame);
+  }
+
+  #finish(code: number, reason: string): void {
+    if (this.#state === 'closed') return;
+    const serverSide = this.#state === 'open';
+    this.#state = 'closed';
+    if (serverSide) this.#peer?.closed(code, reason);
+    this.onclose?.(code, reason);
+    for (const w of this.#closeWaiters.splice(0)) w();
+  }
+}
+
+/**
+ * Creates a fake server with a linked client transport and a connector for reconnects.
+ *
+ * @example
+ * const { connector, server } = createFakeServer();
+ * server.queueResponse((ctx) => ctx.say('Hello!'));
+ */
+export function createFakeServer(options: CreateFakeServerOptions = {}): FakeServerKit {
+  const server = options.server ?? new FakeServer(options);
+  const dialect = options.dialect ?? 'ga';
+  const max = options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai;
+  const connector: Connector = async () => {
+    const rejection = server.faults.takeConnectRejection();
+    if (rejection) throw rejection;
+    const connection: Connection = {
+      transport: new InMemoryTransport(server, dialect, max),
+      dialect,
+      maxSessionDurationMs: max,
+      description: `voxwire fake server (in memory, ${dialect})`,
+    };
+    return connection;
+  };
+  return { transport: new InMemoryTransport(server, dialect, max), connector, server };
+}

@@ -1,0 +1,43 @@
+/**
+ * @voxwire/testing — a scripted fake OpenAI Realtime server (in memory; over WebSocket in
+ * `@voxwire/testing/ws`), a simulated clock and a transport contract suite.
+ * @module
+ */
+export { SimulatedClock, type SimulatedClockOptions } from './clock.js';
+export {
+  ClockError,
+  ConnectRejectedError,
+  FakeServerError,
+  FakeServerOptionsError,
+  IncompleteScenarioError,
+  TransportClosedError,
+  TransportNotClosedError,
+  UnexpectedClientEventError,
+} from './errors.js';
+export { createFakeServer, InMemoryTransport, type CreateFakeServerOptions, type FakeServerKit } from './in-memory.js';
+export { FakeServer, type AcceptedConnection, type FakeServerOptions } from './server/fake-server.js';
+export { FakeConnection, type HeardAudio } from './server/connection.js';
+export { FaultInjector, type CloseFaultOptions } from './server/faults.js';
+export type { FaultRule, FaultMatch, ServerLink } from './server/outbound.js';
+export {
+  demoAgent,
+  type PlannedEnding,
+  type PlannedOutput,
+  type ResponseContext,
+  type ResponseHandler,
+  type ResponseRequest,
+} from './server/behaviour.js';
+export { TOKENS, type ResponsePacing } from './server/response.js';
+export { SEMANTIC_SILENCE_MS } from './server/handlers-audio.js';
+export { DEFAULT_INSTRUCTIONS } from './server/session-config.js';
+export { synthesizeSpeech, tone, silence, type SynthOptions } from './server/audio-codec.js';
+export { Errors as ServerErrors, type ServerErrorBody } from './server/error-catalog.js';
+export type { JsonObject, WireEvent } from './server/wire.js';
+export {
+  runTransportContract,
+  TransportContractError,
+  type ContractCheck,
+  type ContractHooks,
+  type TransportFactory,
+  type TransportUnderTest,
+} from './contract.js';

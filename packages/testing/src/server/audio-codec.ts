@@ -1,0 +1,137 @@
+/**
+ * Sample conversion for the three wire formats, and a deterministic synthetic voice: the fake's
+ * audio is real PCM a client can play, measure and truncate, never random bytes.
+ * @module
+ */
+
+/** The sample rate of a GA audio format type (`audio/pcm` 24 kHz, G.711 8 kHz). */
+export function sampleRateOf(formatType: string): number {
+  return formatType === 'audio/pcmu' || formatType === 'audio/pcma' ? 8_000 : 24_000;
+}
+
+/** Decodes wire bytes of the given format into PCM16 samples. */
+export function decodeSamples(bytes: Uint8Array, formatType: string): Int16Array {
+  if (formatType === 'audio/pcmu') return Int16Array.from(bytes, ulawToLinear);
+  if (formatType === 'audio/pcma') return Int16Array.from(bytes, alawToLinear);
+  const out = new Int16Array(bytes.length >> 1);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, out.length * 2);
+  for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true);
+  return out;
+}
+
+/** Encodes PCM16 samples into wire bytes of the given format. */
+export function encodeSamples(samples: Int16Array, formatType: string): Uint8Array {
+  if (formatType === 'audio/pcmu') return Uint8Array.from(samples, linearToUlaw);
+  if (formatType === 'audio/pcma') return Uint8Array.from(samples, linearToAlaw);
+  const out = new Uint8Array(samples.length * 2);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i] ?? 0, true);
+  return out;
+}
+
+function ulawToLinear(u: number): number {
+  const x = ~u & 0xff;
+  const t = (((x & 0x0f) << 3) + 0x84) << ((x & 0x70) >> 4);
+  return x & 0x80 ? 0x84 - t : t - 0x84;
+}
+
+function alawToLinear(a: number): number {
+  const x = a ^ 0x55;
+  const seg = (x & 0x70) >> 4;
+  let t = (x & 0x0f) << 4;
+  t = seg === 0 ? t + 8 : seg === 1 ? t + 0x108 : (t + 0x108) << (seg - 1);
+  return x & 0x80 ? t : -t;
+}
+
+function linearToUlaw(sample: number): number {
+  const BIAS = 0x84;
+  let s = Math.max(-32635, Math.min(32635, sample));
+  const sign = s < 0 ? 0x80 : 0;
+  if (s < 0) s = -s;
+  s += BIAS;
+  let exponent = 7;
+  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  const mantissa = (s >> (exponent + 3)) & 0x0f;
+  return ~(sign | (exponent << 4) | mantissa) & 0xff;
+}
+
+function linearToAlaw(sample: number): number {
+  let s = Math.max(-32767, Math.min(32767, sample));
+  const sign = s >= 0 ? 0x80 : 0;
+  if (s < 0) s = -s;
+  let out: number;
+  if (s < 256) {
+    out = s >> 4;
+  } else {
+    let exponent = 7;
+    for (let mask = 0x4000; (s & mask) === 0 && exponent > 1; mask >>= 1) exponent--;
+    out = (exponent << 4) | ((s >> (exponent + 3)) & 0x0f);
+  }
+  return (out | sign) ^ 0x55;
+}
+
+/** Options of {@link synthesizeSpeech}. */
+export interface SynthOptions {
+  /**
+   * Output sample rate in Hz.
+   * @default 24000
+   */
+  readonly sampleRate?: number;
+  /**
+   * Milliseconds of audio per character of text (speaking rate).
+   * @default 60
+   */
+  readonly msPerChar?: number;
+  /**
+   * Peak amplitude as a fraction of full scale.
+   * @default 0.3
+   */
+  readonly amplitude?: number;
+}
+
+/**
+ * A simple deterministic "voice": each letter is a voiced segment (a fundamental with two
+ * formant-like harmonics, pitch chosen from the letter), spaces and punctuation are silence,
+ * with short fades so there are no clicks. Same text, same samples, on every machine.
+ */
+export function synthesizeSpeech(text: string, options: SynthOptions = {}): Int16Array {
+  const rate = options.sampleRate ?? 24_000;
+  const perChar = Math.max(1, Math.round(((options.msPerChar ?? 60) * rate) / 1000));
+  const amp = (options.amplitude ?? 0.3) * 32767;
+  const chars = [...text];
+  const out = new Int16Array(chars.length * perChar);
+  const fade = Math.min(perChar >> 2, Math.round(rate / 200));
+  chars.forEach((ch, c) => {
+    if (!/\p{L}|\p{N}/u.test(ch)) return; // silence between words
+    const code = ch.toLowerCase().codePointAt(0) ?? 97;
+    const f0 = 110 + (code % 12) * 8; // a speaking-range pitch per letter
+    const vowel = 'aeiouy'.includes(ch.toLowerCase());
+    const base = c * perChar;
+    for (let i = 0; i < perChar; i++) {
+      const t = i / rate;
+      const env = Math.min(1, i / fade, (perChar - i) / fade);
+      const v =
+        Math.sin(2 * Math.PI * f0 * t) * 0.6 +
+        Math.sin(2 * Math.PI * f0 * (vowel ? 3 : 5) * t) * 0.25 +
+        Math.sin(2 * Math.PI * f0 * (vowel ? 7 : 11) * t) * 0.15;
+      out[base + i] = Math.round(v * amp * env);
+    }
+  });
+  return out;
+}
+
+/** A pure tone, handy for driving the server VAD in tests. */
+export function tone(durationMs: number, options: { frequency?: number; amplitude?: number; sampleRate?: number } = {}): Int16Array {
+  const rate = options.sampleRate ?? 24_000;
+  const n = Math.round((durationMs * rate) / 1000);
+  const amp = (options.amplitude ?? 0.3) * 32767;
+  const f = options.frequency ?? 440;
+  const out = new Int16Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.round(Math.sin((2 * Math.PI * f * i) / rate) * amp);
+  return out;
+}
+
+/** Silence (zeros), the companion of {@link tone}. */
+export function silence(durationMs: number, sampleRate = 24_000): Int16Array {
+  return new Int16Array(Math.round((durationMs * sampleRate) / 1000));
+}

@@ -1,0 +1,127 @@
+/**
+ * What a response contains: the handler API tests script with (`ctx.say`, `ctx.text`,
+ * `ctx.callFunction`, `ctx.fail`), and the default demo agent.
+ * @module
+ */
+import type { JsonObject } from './wire.js';
+
+/** One planned output of a response. */
+export type PlannedOutput =
+  | { readonly kind: 'audio'; readonly transcript: string }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'function_call'; readonly name: string; readonly arguments: string; readonly callId?: string | undefined };
+
+/** How a response ends when it is not simply `completed`. */
+export type PlannedEnding =
+  | { readonly status: 'failed'; readonly error: { readonly type: string; readonly code: string } }
+  | { readonly status: 'incomplete'; readonly reason: 'max_output_tokens' | 'content_filter' };
+
+/** What a handler sees about the response being produced. */
+export interface ResponseRequest {
+  /** The response id (`resp_…`). */
+  readonly responseId: string;
+  /** What started it: a client `response.create`, the server VAD, or the idle timeout. */
+  readonly trigger: 'client' | 'vad' | 'idle_timeout';
+  /** The `response` object of `response.create` (empty for VAD-started responses). */
+  readonly params: JsonObject;
+  /** Whether it is out of band (`conversation: "none"`). */
+  readonly outOfBand: boolean;
+  /** The items the model sees: the conversation, or the `input` of the request. */
+  readonly input: readonly JsonObject[];
+  /** The effective session (with the request's overrides applied). */
+  readonly session: JsonObject;
+  /** The words of the latest user turn (text, or the scripted/derived transcription of audio). */
+  readonly userText: string | undefined;
+  /** Function tools available to this response. */
+  readonly tools: readonly { readonly name: string; readonly description?: string | undefined }[];
+  /** The output modality in effect: `audio` (with transcript) or `text`. */
+  readonly modality: 'audio' | 'text';
+}
+
+/** The handler API: each call adds one output item, in call order. */
+export interface ResponseContext extends ResponseRequest {
+  /** Speaks `text` (an audio item with transcript; a text item when the modality is text). */
+  say(text: string): void;
+  /** Writes `text` as a text item, whatever the modality. */
+  text(text: string): void;
+  /** Calls a function; `args` is JSON-stringified unless it already is a string. */
+  callFunction(name: string, args: unknown, options?: { callId?: string }): void;
+  /** Ends the response as `failed` (defaults: `server_error` / `internal_error`). */
+  fail(error?: { type?: string; code?: string }): void;
+  /** Ends the response as `incomplete` after the outputs added so far. */
+  incomplete(reason?: 'max_output_tokens' | 'content_filter'): void;
+}
+
+/** A response script. It may be async (awaiting a test's deferred, say). */
+export type ResponseHandler = (ctx: ResponseContext) => void | Promise<void>;
+
+/** Collects a handler's calls into a plan. */
+export function createContext(request: ResponseRequest): { ctx: ResponseContext; outputs: PlannedOutput[]; ending: () => PlannedEnding | undefined } {
+  const outputs: PlannedOutput[] = [];
+  let ending: PlannedEnding | undefined;
+  const ctx: ResponseContext = {
+    ...request,
+    say(text) {
+      outputs.push(request.modality === 'audio' ? { kind: 'audio', transcript: text } : { kind: 'text', text });
+    },
+    text(text) {
+      outputs.push({ kind: 'text', text });
+    },
+    callFunction(name, args, options) {
+      outputs.push({
+        kind: 'function_call',
+        name,
+        arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+        callId: options?.callId,
+      });
+    },
+    fail(error) {
+      ending = { status: 'failed', error: { type: error?.type ?? 'server_error', code: error?.code ?? 'internal_error' } };
+    },
+    incomplete(reason = 'max_output_tokens') {
+      ending = { status: 'incomplete', reason };
+    },
+  };
+  return { ctx, outputs, ending: () => ending };
+}
+
+/**
+ * The default behaviour, good enough for a playground: answers a function result with a
+ * sentence about it, calls a matching tool when the user asks for weather or time (and the
+ * session has such a tool), and otherwise answers the user's words.
+ */
+export const demoAgent: ResponseHandler = (ctx) => {
+  const last = ctx.input[ctx.input.length - 1];
+  if (last?.['type'] === 'function_call_output') {
+    ctx.say(`Here is what I found: ${summarise(String(last['output'] ?? ''))}.`);
+    return;
+  }
+  const words = (ctx.userText ?? '').trim();
+  const lower = words.toLowerCase();
+  const tool = (re: RegExp) => ctx.tools.find((t) => re.test(t.name) || re.test(t.description ?? ''));
+  if (/weather|temperature|forecast/.test(lower)) {
+    const t = tool(/weather|forecast/i);
+    if (t) {
+      const city = /\b(?:in|for|at)\s+([A-Z][\p{L}-]*(?:\s+[A-Z][\p{L}-]*)*)/u.exec(words)?.[1] ?? 'Paris';
+      ctx.callFunction(t.name, { location: city });
+      return;
+    }
+  }
+  if (/\btime\b|\bclock\b/.test(lower)) {
+    const t = tool(/time|clock/i);
+    if (t) {
+      ctx.callFunction(t.name, {});
+      return;
+    }
+  }
+  if (!words) {
+    ctx.say('Hello! I am the voxwire demo agent. How can I help?');
+    return;
+  }
+  ctx.say(`You said: ${words}`);
+};
+
+function summarise(output: string): string {
+  const flat = output.replace(/[{}"[\]]/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat || 'nothing';
+}

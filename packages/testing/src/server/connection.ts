@@ -1,0 +1,249 @@
+/**
+ * One fake session: what one WebSocket connection to the real server is. It decodes client
+ * frames with the dialect codec, keeps the session, conversation and input buffer, and answers
+ * as protocol.md §7 describes. Item and audio handlers live in `handlers-*.ts`.
+ * @module
+ */
+import type { Clock, DialectCodec, Dialect, TimerId } from '@voxwire/protocol';
+import { codecFor } from '@voxwire/protocol';
+import type { ResponseHandler } from './behaviour.js';
+import { Conversation } from './conversation.js';
+import { Errors, type ServerErrorBody } from './error-catalog.js';
+import { handleAudioEvent } from './handlers-audio.js';
+import { handleItemEvent } from './handlers-items.js';
+import { handleResponseEvent, ResponseRunner } from './handlers-response.js';
+import { InputAudio } from './input-audio.js';
+import { Outbound, type FaultRule, type ServerLink } from './outbound.js';
+import type { ResponsePacing, ResponseRun } from './response.js';
+import { checkRawSessionUpdate, checkSessionValues, defaultSession, mergeSession, sessionValue, voiceOf } from './session-config.js';
+import { clone, isObject, type JsonObject, type WireEvent } from './wire.js';
+
+/** What the user turn said: text for the behaviour, or a transcription failure. */
+export type HeardAudio = { readonly text: string } | { readonly fail: true; readonly text?: string | undefined };
+
+/** What a connection needs from its server. */
+export interface ConnectionHost {
+  readonly clock: Clock;
+  readonly pacing: ResponsePacing;
+  readonly vadEnergyScale: number;
+  readonly transcriptionDeltaCount: number;
+  newId(prefix: string): string;
+  faultRules(): readonly FaultRule[];
+  takeHandler(): ResponseHandler;
+  hear(samples: Int16Array, sampleRate: number, itemId: string): HeardAudio;
+  recordClientEvent(conn: FakeConnection, event: JsonObject): void;
+  reportHandlerError(error: unknown): void;
+  connectionClosed(conn: FakeConnection, code: number, reason: string): void;
+  rateLimits(tokensUsed: number, dialect: Dialect): JsonObject[];
+}
+
+/** Options of one connection. */
+export interface ConnectionInit {
+  readonly index: number;
+  readonly dialect: Dialect;
+  readonly model: string;
+  readonly maxSessionDurationMs: number;
+  /** Conversation carried over from an earlier connection (`conversation: 'persist'`). */
+  readonly conversation?: Conversation | undefined;
+}
+
+/** One connection's server-side state. */
+export class FakeConnection {
+  readonly index: number;
+  readonly dialect: Dialect;
+  readonly codec: DialectCodec;
+  readonly conversation: Conversation;
+  readonly outbound: Outbound;
+  readonly input: InputAudio;
+  /** Every client event decoded on this connection, in order. */
+  readonly clientEvents: JsonObject[] = [];
+  /** The heard words of each committed audio item. */
+  readonly heard = new Map<string, HeardAudio>();
+  /** Responses in progress (the default-conversation one and any out-of-band ones). */
+  readonly runs = new Set<ResponseRun>();
+  /** The in-progress default-conversation response, if any. */
+  active: ResponseRun | undefined;
+  /** Item id announced by `speech_started`, used by the commit that follows. */
+  pendingSpeechItemId: string | undefined;
+  session: JsonObject;
+  #open = true;
+  #closeInfo: { code: number; reason: string } | undefined;
+  #expiry: TimerId | undefined;
+  #idle: TimerId | undefined;
+  readonly #responses: ResponseRunner;
+
+  constructor(
+    readonly host: ConnectionHost,
+    private readonly link: ServerLink,
+    init: ConnectionInit,
+  ) {
+    this.index = init.index;
+    this.dialect = init.dialect;
+    this.codec = codecFor(init.dialect);
+    this.conversation = init.conversation ?? new Conversation();
+    this.outbound = new Outbound(host.clock, link, this.codec, () => host.faultRules(), (code, reason) => this.#closed(code, reason));
+    const now = host.clock.now();
+    this.session = defaultSession({
+      id: host.newId('sess'),
+      model: init.model,
+      expiresAt: Math.floor((now + init.maxSessionDurationMs) / 1000),
+      dialect: init.dialect,
+    });
+    this.input = new InputAudio(24_000, host.vadEnergyScale);
+    this.#responses = new ResponseRunner(this);
+    this.emit({ type: 'session.created', session: clone(this.session) });
+    if (init.dialect === 'beta') {
+      this.emit({ type: 'conversation.created', conversation: { id: host.newId('conv'), object: 'realtime.conversation' } });
+    }
+    this.#expiry = host.clock.setTimeout(() => this.expire(init.maxSessionDurationMs), init.maxSessionDurationMs);
+  }
+
+  /** Whether the connection is still open. */
+  get open(): boolean {
+    return this.#open;
+  }
+
+  /** How the connection closed, once it has. */
+  get closeInfo(): { code: number; reason: string } | undefined {
+    return this.#closeInfo;
+  }
+
+  /** The responses machinery (used by the VAD and idle timeout). */
+  get responses(): ResponseRunner {
+    return this.#responses;
+  }
+
+  /** Sends a GA-model event (the server fills `event_id`). */
+  emit(event: WireEvent): void {
+    if (!this.#open) return;
+    const withId = { event_id: this.host.newId('event'), ...event };
+    this.outbound.push(withId);
+  }
+
+  /** Sends an `error` event. */
+  error(body: ServerErrorBody): void {
+    this.emit({ type: 'error', error: body });
+  }
+
+  /** Ends the session as the real server does at its maximum duration. */
+  expire(durationMs: number): void {
+    if (!this.#open) return;
+    const minutes = Math.round(durationMs / 60_000);
+    const body = Errors.sessionExpired(minutes);
+    this.error(body);
+    this.outbound.close(1001, body.message);
+  }
+
+  /** Closes from the server side after queued events. */
+  close(code: number, reason: string): void {
+    this.outbound.close(code, reason);
+  }
+
+  /** The transport reported a close (client close or socket loss). */
+  transportClosed(code: number, reason: string): void {
+    this.outbound.dispose();
+    this.#closed(code, reason);
+  }
+
+  #closed(code: number, reason: string): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#closeInfo = { code, reason };
+    this.host.clock.clearTimeout(this.#expiry);
+    this.clearIdleTimer();
+    for (const run of this.runs) run.cancel('client_cancelled');
+    this.host.connectionClosed(this, code, reason);
+  }
+
+  /** Starts the idle timer when `idle_timeout_ms` is configured. */
+  armIdleTimer(): void {
+    this.clearIdleTimer();
+    const ms = sessionValue(this.session, 'audio.input.turn_detection.idle_timeout_ms');
+    if (typeof ms !== 'number' || ms <= 0) return;
+    this.#idle = this.host.clock.setTimeout(() => {
+      this.#idle = undefined;
+      handleAudioEvent(this, { type: '__idle_timeout' }, null);
+    }, ms);
+  }
+
+  /** Cancels the idle timer. */
+  clearIdleTimer(): void {
+    this.host.clock.clearTimeout(this.#idle);
+    this.#idle = undefined;
+  }
+
+  /** One frame from the client. */
+  receive(frame: string | Uint8Array): void {
+    if (!this.#open) return;
+    let raw: JsonObject | undefined;
+    if (typeof frame === 'string') {
+      try {
+        const parsed: unknown = JSON.parse(frame);
+        if (isObject(parsed)) raw = parsed;
+      } catch {
+        // the codec reports it below
+      }
+    }
+    const eventId = typeof raw?.['event_id'] === 'string' ? raw['event_id'] : null;
+    // unknown session fields are invisible after decoding (schemas are loose), so check the raw frame
+    if (raw?.['type'] === 'session.update') {
+      const bad = checkRawSessionUpdate(raw['session'], this.dialect, eventId);
+      if (bad) {
+        this.host.recordClientEvent(this, raw);
+        this.error(bad);
+        return;
+      }
+    }
+    const decoded = this.codec.decodeClientEvent(frame);
+    if (decoded.kind === 'violation') {
+      const v = decoded.violation;
+      if (v.reason === 'invalid_json') this.error(Errors.invalidJson(v.message));
+      else if (v.reason === 'binary_frame') this.error(Errors.binaryFrame());
+      else if (v.reason === 'missing_type') this.error(Errors.missingType(eventId));
+      else if (v.reason === 'not_an_object') this.error(Errors.invalidJson('Expected a JSON object.'));
+      else this.error(schemaError(v.issues ?? [], eventId));
+      return;
+    }
+    if (decoded.kind === 'unknown') {
+      this.error(Errors.unknownType(decoded.type, eventId));
+      return;
+    }
+    const event = decoded.event as unknown as JsonObject;
+    this.clientEvents.push(event);
+    this.host.recordClientEvent(this, event);
+    this.dispatch(event, eventId);
+  }
+
+  /** Routes a decoded client event to its handler. */
+  dispatch(event: JsonObject, eventId: string | null): void {
+    const type = String(event['type']);
+    if (type === 'session.update') return this.#sessionUpdate(event, eventId);
+    if (handleAudioEvent(this, event, eventId)) return;
+    if (handleItemEvent(this, event, eventId)) return;
+    if (handleResponseEvent(this, event, eventId)) return;
+    this.error(Errors.unknownType(type, eventId));
+  }
+
+  #sessionUpdate(event: JsonObject, eventId: string | null): void {
+    const update = isObject(event['session']) ? event['session'] : {};
+    const bad = checkSessionValues(update, this.dialect, eventId);
+    if (bad) return this.error(bad);
+    const next = mergeSession(this.session, update);
+    if (voiceOf(next) !== voiceOf(this.session) && this.conversation.hasAssistantAudio()) {
+      return this.error(Errors.cannotUpdateVoice(eventId));
+    }
+    // the model is fixed at connect time; the server keeps its own
+    next['model'] = this.session['model'];
+    if (next['type'] === 'transcription') next['object'] = 'realtime.transcription_session';
+    this.session = next;
+    this.emit({ type: 'session.updated', session: clone(this.session) });
+  }
+}
+
+function schemaError(issues: readonly { path: string; message: string }[], eventId: string | null): ServerErrorBody {
+  const first = issues[0];
+  const path = (first?.path ?? '').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+  if (!first || !path) return Errors.invalidJson(first?.message ?? 'The event does not match its schema.');
+  if (/received undefined/.test(first.message)) return Errors.missingParameter(path, eventId);
+  return Errors.invalidType(path, first.message.replace(/^expected\s+/, '').replace(/,\s*received.*$/, ''), eventId);
+}

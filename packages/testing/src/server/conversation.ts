@@ -1,0 +1,87 @@
+/**
+ * The server's conversation: an ordered item list with insert-after and delete, plus the audio
+ * of each audio item (kept apart because `conversation.item.done` and `response.done` omit it
+ * while `conversation.item.retrieve` returns it).
+ * @module
+ */
+import { clone, type JsonObject } from './wire.js';
+
+/** One item as the fake stores it. */
+export interface StoredItem {
+  /** The GA-model item (no audio bytes inside). */
+  item: JsonObject;
+  /** PCM16 of the item's audio content part, when it has one. */
+  audio?: Int16Array | undefined;
+  /** Output sample rate of `audio`. */
+  sampleRate?: number | undefined;
+}
+
+/** An ordered conversation. */
+export class Conversation {
+  readonly #items: StoredItem[] = [];
+
+  /** The ids in order. */
+  get ids(): string[] {
+    return this.#items.map((s) => String(s.item['id']));
+  }
+
+  /** Number of items. */
+  get size(): number {
+    return this.#items.length;
+  }
+
+  /** The stored entry of `id`, if present. */
+  get(id: string): StoredItem | undefined {
+    return this.#items.find((s) => s.item['id'] === id);
+  }
+
+  /** The id of the item before `id` (`null` at the start). */
+  previousOf(id: string): string | null {
+    const i = this.#items.findIndex((s) => s.item['id'] === id);
+    return i > 0 ? String(this.#items[i - 1]?.item['id']) : null;
+  }
+
+  /** The id of the last item, or `null` when empty. */
+  lastId(): string | null {
+    const last = this.#items[this.#items.length - 1];
+    return last ? String(last.item['id']) : null;
+  }
+
+  /**
+   * Inserts after `previousItemId` (`undefined`: append; `'root'` or `null`: at the start).
+   * Returns the id the item now follows, or `false` when `previousItemId` is unknown.
+   */
+  insert(entry: StoredItem, previousItemId?: string | null): { previousItemId: string | null } | false {
+    if (previousItemId === undefined) {
+      const prev = this.lastId();
+      this.#items.push(entry);
+      return { previousItemId: prev };
+    }
+    if (previousItemId === null || previousItemId === 'root') {
+      this.#items.unshift(entry);
+      return { previousItemId: null };
+    }
+    const i = this.#items.findIndex((s) => s.item['id'] === previousItemId);
+    if (i < 0) return false;
+    this.#items.splice(i + 1, 0, entry);
+    return { previousItemId };
+  }
+
+  /** Removes `id`; returns whether it existed. */
+  delete(id: string): boolean {
+    const i = this.#items.findIndex((s) => s.item['id'] === id);
+    if (i < 0) return false;
+    this.#items.splice(i, 1);
+    return true;
+  }
+
+  /** Deep copies of the items, in order (no audio bytes). */
+  snapshot(): JsonObject[] {
+    return this.#items.map((s) => clone(s.item));
+  }
+
+  /** Whether any assistant item carries audio (voice changes are refused after that). */
+  hasAssistantAudio(): boolean {
+    return this.#items.some((s) => s.item['role'] === 'assistant' && s.audio !== undefined);
+  }
+}

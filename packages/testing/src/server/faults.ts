@@ -1,0 +1,129 @@
+/**
+ * Fault injection, as `server.faults`: rules for the outbound stream of every connection
+ * (close at a point, drop, duplicate, delay, stall), bad frames on demand, refused reconnects
+ * and early expiry.
+ * @module
+ */
+import type { FaultRule } from './outbound.js';
+
+/** Options of a close fault. */
+export interface CloseFaultOptions {
+  /**
+   * The close code. 1006 means "drop the socket without a close frame" (the ws mode terminates it).
+   * @default 1006
+   */
+  readonly code?: number;
+  /**
+   * The close reason.
+   * @default ''
+   */
+  readonly reason?: string;
+}
+
+/** What the server side needs to run the ad-hoc faults. */
+export interface FaultTarget {
+  sendRaw(frame: string | Uint8Array): void;
+  expire(afterMs: number): void;
+  releaseAll(): void;
+}
+
+/** Builds and holds fault rules. Rules fire once each; `clear()` removes those not yet fired. */
+export class FaultInjector {
+  readonly #rules: FaultRule[] = [];
+  #rejects: Error[] = [];
+
+  constructor(private readonly target: FaultTarget) {}
+
+  /** The active rules (read by every connection's outbound queue). */
+  get rules(): readonly FaultRule[] {
+    return this.#rules;
+  }
+
+  /** Closes the connection right after the `count`-th server event of a connection. */
+  closeAfterEvents(count: number, options: CloseFaultOptions = {}): this {
+    this.#rules.push({ action: 'close_after_count', count, code: options.code ?? 1006, reason: options.reason ?? '' });
+    return this;
+  }
+
+  /** Closes the connection at the `occurrence`-th event of `type`: before it is sent (default) or after. */
+  closeAt(type: string, options: CloseFaultOptions & { occurrence?: number; when?: 'before' | 'after' } = {}): this {
+    this.#rules.push({ action: 'close', type, occurrence: options.occurrence, when: options.when ?? 'before', code: options.code ?? 1006, reason: options.reason ?? '' });
+    return this;
+  }
+
+  /** Never sends the `occurrence`-th event of `type`. */
+  drop(type: string, occurrence = 1): this {
+    this.#rules.push({ action: 'drop', type, occurrence });
+    return this;
+  }
+
+  /** Sends the `occurrence`-th event of `type` `1 + times` times. */
+  duplicate(type: string, options: { times?: number; occurrence?: number } = {}): this {
+    this.#rules.push({ action: 'duplicate', type, occurrence: options.occurrence, times: options.times ?? 1 });
+    return this;
+  }
+
+  /** Holds the `occurrence`-th event of `type` (and everything after it, order is kept) for `ms` of clock time. */
+  delay(type: string, ms: number, occurrence = 1): this {
+    this.#rules.push({ action: 'delay', type, ms, occurrence });
+    return this;
+  }
+
+  /** Stops delivery at the `occurrence`-th event of `type` until {@link release}. */
+  stallAt(type: string, occurrence = 1): this {
+    this.#rules.push({ action: 'stall', type, occurrence });
+    return this;
+  }
+
+  /** Lets stalled connections go on. */
+  release(): void {
+    this.target.releaseAll();
+  }
+
+  /** Sends a text frame that is not JSON. */
+  sendMalformed(frame = '{"type": "response.output_text.delta", '): void {
+    this.target.sendRaw(frame);
+  }
+
+  /** Sends a binary frame (the real server never does). */
+  sendBinary(bytes: Uint8Array = new Uint8Array([0x7b, 0x7d])): void {
+    this.target.sendRaw(bytes);
+  }
+
+  /** Sends an event type no schema knows (clients must pass it through). */
+  sendUnknownEvent(type = 'response.future_feature.delta', fields: Record<string, unknown> = {}): void {
+    this.target.sendRaw(JSON.stringify({ type, event_id: 'event_unknown', ...fields }));
+  }
+
+  /** Sends a known event type whose fields break its schema (a string where a number belongs). */
+  sendSchemaInvalid(frame: Record<string, unknown> = { type: 'response.output_audio.delta', event_id: 'event_bad', response_id: 'resp_x', item_id: 'item_x', output_index: 'zero', content_index: 0, delta: 42 }): void {
+    this.target.sendRaw(JSON.stringify(frame));
+  }
+
+  /** Makes the next `count` connection attempts fail (connector rejects; ws mode answers 503). */
+  rejectConnects(count = 1, error: Error = new Error('fake server: connection refused (fault injection)')): this {
+    for (let i = 0; i < count; i++) this.#rejects.push(error);
+    return this;
+  }
+
+  /** Takes one pending connect rejection, if any (used by the connector and the ws mode). */
+  takeConnectRejection(): Error | undefined {
+    return this.#rejects.shift();
+  }
+
+  /** Ends open sessions with `session_expired` + close 1001 after `afterMs` of clock time. */
+  expireSession(afterMs = 0): void {
+    this.target.expire(afterMs);
+  }
+
+  /** Removes every rule and pending rejection. */
+  clear(): void {
+    this.#rules.length = 0;
+    this.#rejects = [];
+  }
+
+  /** Rules that have not fired yet are reported by `assertComplete` only when asked; this lists them. */
+  describe(): string[] {
+    return this.#rules.map((r) => `${r.action}${'type' in r && r.type ? ` ${r.type}` : ''}`);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * `conversation.item.create/delete/retrieve/truncate` (protocol.md §7.3, §7.7): client or
+ * server ids, `previous_item_id` (`root` = start), the real errors for unknown ids (with the
+ * client's `event_id` echoed), and truncation of assistant audio only.
+ * @module
+ */
+import { base64ToBytes, bytesToBase64 } from '@voxwire/protocol';
+import { decodeSamples, encodeSamples } from './audio-codec.js';
+import type { FakeConnection } from './connection.js';
+import { Errors } from './error-catalog.js';
+import { clone, isObject, type JsonObject } from './wire.js';
+
+/** Handles item events; returns false for other types. */
+export function handleItemEvent(conn: FakeConnection, event: JsonObject, eventId: string | null): boolean {
+  switch (event['type']) {
+    case 'conversation.item.create':
+      create(conn, event, eventId);
+      return true;
+    case 'conversation.item.delete': {
+      const id = String(event['item_id']);
+      if (!conn.conversation.delete(id)) conn.error(Errors.itemNotFound('item_id', id, eventId));
+      else conn.emit({ type: 'conversation.item.deleted', item_id: id });
+      return true;
+    }
+    case 'conversation.item.retrieve': {
+      const id = String(event['item_id']);
+      const stored = conn.conversation.get(id);
+      if (!stored) {
+        conn.error(Errors.itemNotFound('item_id', id, eventId));
+        return true;
+      }
+      const item = clone(stored.item);
+      // retrieve is the one place the server hands audio back
+      const part = Array.isArray(item['content']) ? item['content'][0] : undefined;
+      if (stored.audio && isObject(part)) part['audio'] = bytesToBase64(encodeSamples(stored.audio, 'audio/pcm'));
+      conn.emit({ type: 'conversation.item.retrieved', item });
+      return true;
+    }
+    case 'conversation.item.truncate':
+      truncate(conn, event, eventId);
+      return true;
+    default:
+      return false;
+  }
+}
+
+function create(conn: FakeConnection, event: JsonObject, eventId: string | null): void {
+  const item = isObject(event['item']) ? clone(event['item']) : undefined;
+  if (!item) {
+    conn.error(Errors.missingParameter('item', eventId));
+    return;
+  }
+  const id = typeof item['id'] === 'string' && item['id'] ? item['id'] : conn.host.newId('item');
+  if (conn.conversation.get(id)) {
+    conn.error(Errors.duplicateItemId(id, eventId));
+    return;
+  }
+  const previous = event['previous_item_id'];
+  if (typeof previous === 'string' && previous !== 'root' && !conn.conversation.get(previous)) {
+    conn.error(Errors.previousItemNotFound(previous, eventId));
+    return;
+  }
+  if (item['type'] === 'function_call_output') {
+    const callId = String(item['call_id'] ?? '');
+    const known = conn.conversation.snapshot().some((i) => i['type'] === 'function_call' && i['call_id'] === callId);
+    if (!known) {
+      conn.error(Errors.callIdNotFound(callId, eventId));
+      return;
+    }
+  }
+  let audio: Int16Array | undefined;
+  const content = Array.isArray(item['content']) ? item['content'] : [];
+  for (const [i, part] of content.entries()) {
+    if (!isObject(part)) continue;
+    if (part['type'] === 'output_audio' && item['role'] === 'assistant' && typeof part['text'] !== 'string' && typeof part['transcript'] !== 'string') {
+      conn.error(Errors.missingParameter(`item.content[${i}].text`, eventId));
+      return;
+    }
+    if (part['type'] === 'input_audio' && typeof part['audio'] === 'string') {
+      audio = decodeSamples(base64ToBytes(part['audio']), 'audio/pcm');
+      delete part['audio'];
+      if (part['transcript'] === undefined) part['transcript'] = null;
+    }
+  }
+  const stored: JsonObject = { ...item, id, status: 'completed' };
+  if (stored['type'] === undefined) stored['type'] = 'message';
+  const placed = conn.conversation.insert({ item: stored, audio, sampleRate: 24_000 }, typeof previous === 'string' ? previous : undefined);
+  const prev = placed ? placed.previousItemId : null;
+  conn.emit({ type: 'conversation.item.added', previous_item_id: prev, item: clone(stored) });
+  conn.emit({ type: 'conversation.item.done', previous_item_id: prev, item: clone(stored) });
+}
+
+function truncate(conn: FakeConnection, event: JsonObject, eventId: string | null): void {
+  const id = String(event['item_id']);
+  const stored = conn.conversation.get(id);
+  if (!stored) {
+    conn.error(Errors.itemNotFound('item_id', id, eventId));
+    return;
+  }
+  const contentIndex = Number(event['content_index'] ?? 0);
+  const requested = Number(event['audio_end_ms']);
+  if (stored.item['role'] !== 'assistant' || !stored.audio || contentIndex !== 0) {
+    conn.error(Errors.truncateNotAudio(eventId));
+    return;
+  }
+  const rate = stored.sampleRate ?? 24_000;
+  const actualMs = Math.round((stored.audio.length * 1000) / rate);
+  if (!Number.isFinite(requested) || requested < 0) {
+    conn.error(Errors.belowMin('audio_end_ms', 0, requested, true, eventId));
+    return;
+  }
+  if (requested > actualMs) {
+    conn.error(Errors.truncateTooLong(actualMs, requested, eventId));
+    return;
+  }
+  stored.audio = stored.audio.slice(0, Math.round((requested * rate) / 1000));
+  // the server drops the transcript so the context holds no text the user did not hear
+  const content = Array.isArray(stored.item['content']) ? stored.item['content'] : [];
+  const part = content[contentIndex];
+  if (isObject(part)) part['transcript'] = '';
+  conn.emit({ type: 'conversation.item.truncated', item_id: id, content_index: contentIndex, audio_end_ms: requested });
+}

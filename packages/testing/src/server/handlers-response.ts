@@ -1,0 +1,179 @@
+/**
+ * `response.create` / `response.cancel`, and the runner that turns a behaviour's plan into a
+ * paced {@link ResponseRun} (one default-conversation response at a time; out-of-band ones in
+ * parallel, protocol.md §7.4 and §7.8).
+ * @module
+ */
+import { createContext, type ResponseRequest } from './behaviour.js';
+import type { FakeConnection } from './connection.js';
+import { Errors } from './error-catalog.js';
+import { inputTokensOf, ResponseRun } from './response.js';
+import { sessionValue } from './session-config.js';
+import { clone, isObject, type JsonObject } from './wire.js';
+
+/** Starts responses for one connection. */
+export class ResponseRunner {
+  #conversationId: string;
+
+  constructor(private readonly conn: FakeConnection) {
+    this.#conversationId = conn.host.newId('conv');
+  }
+
+  /** Starts a response; returns it, or `undefined` when refused (an error was sent). */
+  start(trigger: ResponseRequest['trigger'], params: JsonObject, eventId: string | null): ResponseRun | undefined {
+    const conn = this.conn;
+    const outOfBand = params['conversation'] === 'none';
+    if (!outOfBand && conn.active) {
+      conn.error(Errors.activeResponse(conn.active.id, eventId));
+      return undefined;
+    }
+    const session = effectiveSession(conn.session, params);
+    const input = this.#inputOf(params, outOfBand);
+    if (input === undefined) return undefined;
+    const modalities = (session['output_modalities'] as unknown[] | undefined) ?? ['audio'];
+    const modality: 'audio' | 'text' = modalities.includes('audio') ? 'audio' : 'text';
+    const outputFormat = String(sessionValue(session, 'audio.output.format.type') ?? 'audio/pcm');
+    const id = conn.host.newId('resp');
+    const base: JsonObject = {
+      id,
+      object: 'realtime.response',
+      ...(outOfBand ? {} : { conversation_id: this.#conversationId }),
+      output_modalities: modalities,
+      max_output_tokens: session['max_output_tokens'] ?? 'inf',
+      audio: { output: { format: clone(sessionValue(session, 'audio.output.format') ?? { type: 'audio/pcm', rate: 24_000 }), voice: sessionValue(session, 'audio.output.voice') ?? 'alloy' } },
+      metadata: params['metadata'] ?? null,
+    };
+    if (conn.dialect === 'beta' && typeof session['temperature'] === 'number') base['temperature'] = session['temperature'];
+    const instructions = typeof session['instructions'] === 'string' ? session['instructions'] : '';
+    const audioMs = (itemId: string) => {
+      const stored = conn.conversation.get(itemId);
+      return stored?.audio ? Math.round((stored.audio.length * 1000) / (stored.sampleRate ?? 24_000)) : 0;
+    };
+    const run = new ResponseRun(
+      {
+        clock: conn.host.clock,
+        conversation: conn.conversation,
+        emit: (e) => conn.emit(e),
+        newId: (p) => conn.host.newId(p),
+        finished: (r) => this.#finished(r),
+      },
+      base,
+      inputTokensOf(input, instructions, audioMs),
+      conn.host.pacing,
+      outputFormat,
+    );
+    conn.runs.add(run);
+    if (!outOfBand) conn.active = run;
+    conn.clearIdleTimer();
+    run.start();
+    const tools = ((session['tools'] as unknown[] | undefined) ?? [])
+      .filter((t): t is JsonObject => isObject(t) && (t['type'] ?? 'function') === 'function' && typeof t['name'] === 'string')
+      .map((t) => ({ name: String(t['name']), description: typeof t['description'] === 'string' ? t['description'] : undefined }));
+    const request: ResponseRequest = {
+      responseId: id,
+      trigger,
+      params: clone(params),
+      outOfBand,
+      input,
+      session,
+      userText: this.#userText(input),
+      tools,
+      modality,
+    };
+    void this.#drive(run, request);
+    return run;
+  }
+
+  async #drive(run: ResponseRun, request: ResponseRequest): Promise<void> {
+    const { ctx, outputs, ending } = createContext(request);
+    try {
+      const handler = this.conn.host.takeHandler();
+      const result = handler(ctx);
+      if (result && typeof (result as Promise<void>).then === 'function') await result;
+    } catch (error) {
+      this.conn.host.reportHandlerError(error);
+      run.finish({ status: 'failed', error: { type: 'server_error', code: 'handler_error' } });
+      return;
+    }
+    await run.produce(outputs, ending());
+  }
+
+  #finished(run: ResponseRun): void {
+    const conn = this.conn;
+    conn.runs.delete(run);
+    if (conn.active === run) conn.active = undefined;
+    conn.emit({ type: 'rate_limits.updated', rate_limits: conn.host.rateLimits(run.totalTokens, conn.dialect) });
+    if (!run.outOfBand) conn.armIdleTimer();
+  }
+
+  #inputOf(params: JsonObject, outOfBand: boolean): JsonObject[] | undefined {
+    const conn = this.conn;
+    const given = params['input'];
+    if (!Array.isArray(given)) return outOfBand ? [] : conn.conversation.snapshot();
+    const out: JsonObject[] = [];
+    for (const [i, entry] of given.entries()) {
+      if (!isObject(entry)) continue;
+      if (entry['type'] === 'item_reference') {
+        const ref = conn.conversation.get(String(entry['id']));
+        if (!ref) {
+          conn.error(Errors.itemNotFound(`response.input[${i}].id`, String(entry['id']), null));
+          return undefined;
+        }
+        out.push(clone(ref.item));
+      } else {
+        out.push(clone(entry));
+      }
+    }
+    return out;
+  }
+
+  #userText(input: readonly JsonObject[]): string | undefined {
+    for (let i = input.length - 1; i >= 0; i--) {
+      const item = input[i];
+      if (!item || item['role'] !== 'user') continue;
+      const heard = this.conn.heard.get(String(item['id']));
+      if (heard) return heard.text;
+      const parts = Array.isArray(item['content']) ? item['content'] : [];
+      const words = parts
+        .map((p) => (isObject(p) ? (typeof p['text'] === 'string' ? p['text'] : typeof p['transcript'] === 'string' ? p['transcript'] : '') : ''))
+        .join(' ')
+        .trim();
+      return words || undefined;
+    }
+    return undefined;
+  }
+}
+
+/** The session with a request's overrides applied (they last for that response only). */
+function effectiveSession(session: JsonObject, params: JsonObject): JsonObject {
+  const s = clone(session);
+  for (const key of ['instructions', 'output_modalities', 'tools', 'tool_choice', 'max_output_tokens', 'temperature']) {
+    if (params[key] !== undefined) s[key] = clone(params[key]);
+  }
+  const audio = params['audio'];
+  if (isObject(audio) && isObject(audio['output']) && isObject(s['audio']) && isObject(s['audio']['output'])) {
+    Object.assign(s['audio']['output'], clone(audio['output']));
+  }
+  return s;
+}
+
+/** Handles `response.*` client events; returns false for other types. */
+export function handleResponseEvent(conn: FakeConnection, event: JsonObject, eventId: string | null): boolean {
+  const type = event['type'];
+  if (type === 'response.create') {
+    const params = isObject(event['response']) ? event['response'] : {};
+    if (conn.session['type'] === 'transcription') {
+      conn.error(Errors.invalidValue('type', 'response.create', ['session.update', 'input_audio_buffer.append', 'input_audio_buffer.commit', 'input_audio_buffer.clear'], eventId));
+      return true;
+    }
+    conn.responses.start('client', params, eventId);
+    return true;
+  }
+  if (type === 'response.cancel') {
+    const wanted = typeof event['response_id'] === 'string' ? event['response_id'] : undefined;
+    const run = wanted ? [...conn.runs].find((r) => r.id === wanted) : conn.active;
+    if (!run || !run.cancel('client_cancelled')) conn.error(Errors.cancelNotActive(eventId));
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,147 @@
+/**
+ * The input audio buffer and a deterministic energy VAD. Every time is audio time, counted from
+ * the samples received since the session began (as the real `audio_start_ms`/`audio_end_ms`
+ * are), never clock time: a test that appends 2 s of audio in one frame sees the same events
+ * as one that streams it over 2 s.
+ * @module
+ */
+
+/** VAD settings, read from the session's `turn_detection`. */
+export interface VadSettings {
+  /** `threshold` (0–1): a 10 ms window is speech when its RMS ≥ `threshold × energyScale` of full scale. */
+  readonly threshold: number;
+  /** Audio kept before the first voiced window, in ms. */
+  readonly prefixPaddingMs: number;
+  /** Silence that ends a turn, in ms. */
+  readonly silenceDurationMs: number;
+}
+
+/** What the VAD saw in one append, in order. */
+export type VadSignal =
+  | { readonly kind: 'speech_started'; readonly audioStartMs: number }
+  | { readonly kind: 'speech_stopped'; readonly audioStartMs: number; readonly audioEndMs: number };
+
+/** Slice of committed audio. */
+export interface CommittedAudio {
+  readonly samples: Int16Array;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+const WINDOW_MS = 10;
+
+/** The per-connection input buffer with its VAD state. */
+export class InputAudio {
+  readonly #rate: number;
+  readonly #energyScale: number;
+  #chunks: Int16Array[] = [];
+  /** session sample index of the first buffered sample */
+  #bufferStart = 0;
+  /** samples received since the session began */
+  #total = 0;
+  #speaking = false;
+  #speechStart = 0;
+  #silenceRun = 0;
+  #winSumSq = 0;
+  #winCount = 0;
+
+  constructor(sampleRate: number, energyScale: number) {
+    this.#rate = sampleRate;
+    this.#energyScale = energyScale;
+  }
+
+  /** Whether the VAD is inside a speech segment. */
+  get speaking(): boolean {
+    return this.#speaking;
+  }
+
+  /** Milliseconds of audio currently buffered (uncommitted). */
+  get bufferedMs(): number {
+    return this.#ms(this.#total - this.#bufferStart);
+  }
+
+  /** Milliseconds of audio received since the session began. */
+  get totalMs(): number {
+    return this.#ms(this.#total);
+  }
+
+  /** Appends samples; with `vad`, returns the speech boundaries they crossed. */
+  append(samples: Int16Array, vad: VadSettings | undefined): VadSignal[] {
+    const signals: VadSignal[] = [];
+    if (samples.length > 0) this.#chunks.push(samples);
+    const windowSize = Math.round((this.#rate * WINDOW_MS) / 1000);
+    for (let i = 0; i < samples.length; i++) {
+      const s = (samples[i] ?? 0) / 32768;
+      this.#winSumSq += s * s;
+      this.#winCount++;
+      this.#total++;
+      if (this.#winCount < windowSize) continue;
+      const rms = Math.sqrt(this.#winSumSq / this.#winCount);
+      this.#winSumSq = 0;
+      this.#winCount = 0;
+      if (vad) this.#evaluate(rms, vad, windowSize, signals);
+    }
+    return signals;
+  }
+
+  #evaluate(rms: number, vad: VadSettings, windowSize: number, signals: VadSignal[]): void {
+    const voiced = rms >= vad.threshold * this.#energyScale;
+    const windowEnd = this.#total;
+    const windowStart = windowEnd - windowSize;
+    if (!this.#speaking) {
+      if (!voiced) return;
+      this.#speaking = true;
+      this.#silenceRun = 0;
+      const padded = windowStart - Math.round((vad.prefixPaddingMs * this.#rate) / 1000);
+      this.#speechStart = Math.max(this.#bufferStart, padded, 0);
+      signals.push({ kind: 'speech_started', audioStartMs: this.#ms(this.#speechStart) });
+      return;
+    }
+    this.#silenceRun = voiced ? 0 : this.#silenceRun + windowSize;
+    if (this.#ms(this.#silenceRun) >= vad.silenceDurationMs) {
+      this.#speaking = false;
+      this.#silenceRun = 0;
+      signals.push({ kind: 'speech_stopped', audioStartMs: this.#ms(this.#speechStart), audioEndMs: this.#ms(windowEnd) });
+    }
+  }
+
+  /** Commits the buffer up to `endMs` (default: all of it) starting at `startMs` (default: buffer start). */
+  commit(startMs?: number, endMs?: number): CommittedAudio {
+    const from = startMs === undefined ? this.#bufferStart : Math.max(this.#bufferStart, this.#samplesAt(startMs));
+    const to = endMs === undefined ? this.#total : Math.min(this.#total, this.#samplesAt(endMs));
+    const all = this.#flatten();
+    const samples = all.slice(from - this.#bufferStart, to - this.#bufferStart);
+    const rest = all.slice(to - this.#bufferStart);
+    this.#chunks = rest.length > 0 ? [rest] : [];
+    this.#bufferStart = to;
+    if (endMs === undefined) this.#speaking = false;
+    return { samples, startMs: this.#ms(from), endMs: this.#ms(to) };
+  }
+
+  /** Drops the buffer and any speech in progress. */
+  clear(): void {
+    this.#chunks = [];
+    this.#bufferStart = this.#total;
+    this.#speaking = false;
+    this.#silenceRun = 0;
+  }
+
+  #flatten(): Int16Array {
+    if (this.#chunks.length === 1 && this.#chunks[0]) return this.#chunks[0];
+    const out = new Int16Array(this.#total - this.#bufferStart);
+    let off = 0;
+    for (const c of this.#chunks) {
+      out.set(c.subarray(0, out.length - off), off);
+      off += c.length;
+    }
+    return out;
+  }
+
+  #ms(samples: number): number {
+    return Math.round((samples * 1000) / this.#rate);
+  }
+
+  #samplesAt(ms: number): number {
+    return Math.round((ms * this.#rate) / 1000);
+  }
+}

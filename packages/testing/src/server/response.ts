@@ -1,0 +1,286 @@
+/**
+ * One response, from `response.created` to `rate_limits.updated`, in the exact order of
+ * protocol.md §7.4, paced on the injected clock. Cancellation (client or VAD) still emits the
+ * done events of the parts in progress, then `response.done` with status `cancelled`.
+ * @module
+ */
+import type { Clock } from '@voxwire/protocol';
+import { bytesToBase64 } from '@voxwire/protocol';
+import { encodeSamples, sampleRateOf, synthesizeSpeech } from './audio-codec.js';
+import type { PlannedEnding, PlannedOutput } from './behaviour.js';
+import type { Conversation } from './conversation.js';
+import { isObject, type JsonObject, type WireEvent } from './wire.js';
+
+/** Pacing of generated responses, in clock time. */
+export interface ResponsePacing {
+  /**
+   * Clock ms between `response.created` and the first output item.
+   * @default 0
+   */
+  readonly firstOutputDelayMs?: number;
+  /**
+   * Audio per `response.output_audio.delta`, in ms.
+   * @default 100
+   */
+  readonly audioChunkMs?: number;
+  /**
+   * Clock ms spent per ms of generated audio: 0 sends as fast as possible, 1 is real time.
+   * @default 0
+   */
+  readonly realtimeFactor?: number;
+  /**
+   * Clock ms between text (or argument) deltas.
+   * @default 0
+   */
+  readonly textDeltaIntervalMs?: number;
+  /**
+   * Milliseconds of synthetic speech per character of transcript.
+   * @default 60
+   */
+  readonly msPerChar?: number;
+}
+
+/** Everything a run needs from its connection. */
+export interface RunHost {
+  readonly clock: Clock;
+  readonly conversation: Conversation;
+  emit(event: WireEvent): void;
+  newId(prefix: string): string;
+  /** Called once, after `response.done` and `rate_limits.updated`. */
+  finished(run: ResponseRun): void;
+}
+
+/** Output token accounting rates (documented approximations; the real model's tokenizer is not public). */
+export const TOKENS = {
+  /** Characters per text token. */
+  charsPerToken: 4,
+  /** Ms of input audio per audio token. */
+  inputAudioMsPerToken: 100,
+  /** Ms of output audio per audio token. */
+  outputAudioMsPerToken: 50,
+} as const;
+
+/** A response being produced. */
+export class ResponseRun {
+  readonly id: string;
+  readonly outOfBand: boolean;
+  #cancelled: 'client_cancelled' | 'turn_detected' | undefined;
+  #wake: (() => void) | undefined;
+  readonly #output: JsonObject[] = [];
+  #outTextTokens = 0;
+  #outAudioTokens = 0;
+  #done = false;
+
+  constructor(
+    private readonly host: RunHost,
+    private readonly base: JsonObject,
+    private readonly inputTokens: { text: number; audio: number },
+    private readonly pacing: ResponsePacing,
+    private readonly outputFormat: string,
+  ) {
+    this.id = String(base['id']);
+    this.outOfBand = base['conversation_id'] === undefined;
+  }
+
+  /** Whether `response.done` went out. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Emits `response.created`. */
+  start(): void {
+    this.host.emit({ type: 'response.created', response: { ...this.base, status: 'in_progress', status_details: null, output: [], usage: null } });
+  }
+
+  /** Cancels; the running loop emits the remaining done events. Returns false if already over. */
+  cancel(reason: 'client_cancelled' | 'turn_detected'): boolean {
+    if (this.#done || this.#cancelled) return false;
+    this.#cancelled = reason;
+    this.#wake?.();
+    return true;
+  }
+
+  /** Produces the planned outputs, then finishes. */
+  async produce(outputs: readonly PlannedOutput[], ending: PlannedEnding | undefined): Promise<void> {
+    if (!this.#cancelled) await this.#sleep(this.pacing.firstOutputDelayMs ?? 0);
+    for (const [index, out] of outputs.entries()) {
+      if (this.#cancelled) break;
+      if (out.kind === 'function_call') await this.#functionCall(index, out);
+      else await this.#message(index, out);
+    }
+    this.finish(this.#cancelled ? undefined : ending);
+  }
+
+  /** Emits `response.done` (and `rate_limits.updated`) now. */
+  finish(ending: PlannedEnding | undefined): void {
+    if (this.#done) return;
+    this.#done = true;
+    const text = this.inputTokens.text;
+    const audio = this.inputTokens.audio;
+    const output = this.#outTextTokens + this.#outAudioTokens;
+    const status = this.#cancelled ? 'cancelled' : (ending?.status ?? 'completed');
+    const statusDetails = this.#cancelled
+      ? { type: 'cancelled', reason: this.#cancelled }
+      : ending?.status === 'failed'
+        ? { type: 'failed', error: { ...ending.error } }
+        : ending?.status === 'incomplete'
+          ? { type: 'incomplete', reason: ending.reason }
+          : null;
+    const usage = {
+      total_tokens: text + audio + output,
+      input_tokens: text + audio,
+      output_tokens: output,
+      input_token_details: {
+        text_tokens: text,
+        audio_tokens: audio,
+        image_tokens: 0,
+        cached_tokens: 0,
+        cached_tokens_details: { text_tokens: 0, audio_tokens: 0, image_tokens: 0 },
+      },
+      output_token_details: { text_tokens: this.#outTextTokens, audio_tokens: this.#outAudioTokens },
+    };
+    this.host.emit({ type: 'response.done', response: { ...this.base, status, status_details: statusDetails, output: this.#output, usage } });
+    this.host.finished(this);
+  }
+
+  /** Total tokens of the finished response (for the rate-limit budget). */
+  get totalTokens(): number {
+    return this.inputTokens.text + this.inputTokens.audio + this.#outTextTokens + this.#outAudioTokens;
+  }
+
+  #common(index: number, itemId: string): JsonObject {
+    return { response_id: this.id, item_id: itemId, output_index: index };
+  }
+
+  #addItem(index: number, item: JsonObject, audio?: Int16Array): void {
+    this.host.emit({ type: 'response.output_item.added', response_id: this.id, output_index: index, item: { ...item } });
+    if (this.outOfBand) return;
+    const res = this.host.conversation.insert({ item: { ...item }, audio, sampleRate: sampleRateOf(this.outputFormat) });
+    const previous = res ? res.previousItemId : null;
+    this.host.emit({ type: 'conversation.item.added', previous_item_id: previous, item: { ...item } });
+  }
+
+  #finishItem(index: number, item: JsonObject, audio?: Int16Array): void {
+    if (!this.outOfBand) {
+      const stored = this.host.conversation.get(String(item['id']));
+      if (stored) {
+        stored.item = { ...item };
+        stored.audio = audio;
+      }
+      this.host.emit({ type: 'conversation.item.done', previous_item_id: this.host.conversation.previousOf(String(item['id'])), item: { ...item } });
+    }
+    this.host.emit({ type: 'response.output_item.done', response_id: this.id, output_index: index, item: { ...item } });
+    this.#output.push({ ...item });
+  }
+
+  async #message(index: number, out: Extract<PlannedOutput, { kind: 'audio' | 'text' }>): Promise<void> {
+    const itemId = this.host.newId('item');
+    const item: JsonObject = { id: itemId, type: 'message', status: 'in_progress', role: 'assistant', content: [] };
+    this.#addItem(index, item);
+    const c = { ...this.#common(index, itemId), content_index: 0 };
+    if (out.kind === 'text') {
+      this.host.emit({ type: 'response.content_part.added', ...c, part: { type: 'text', text: '' } });
+      let sent = '';
+      for (const piece of out.text.match(/\S+\s*|\s+/g) ?? []) {
+        if (this.#cancelled) break;
+        this.host.emit({ type: 'response.output_text.delta', ...c, delta: piece });
+        sent += piece;
+        await this.#sleep(this.pacing.textDeltaIntervalMs ?? 0);
+      }
+      this.#outTextTokens += tokensOf(sent);
+      this.host.emit({ type: 'response.output_text.done', ...c, text: sent });
+      this.host.emit({ type: 'response.content_part.done', ...c, part: { type: 'text', text: sent } });
+      this.#finishItem(index, { ...item, status: this.#cancelled ? 'incomplete' : 'completed', content: [{ type: 'output_text', text: sent }] });
+      return;
+    }
+    const rate = sampleRateOf(this.outputFormat);
+    const samples = synthesizeSpeech(out.transcript, { sampleRate: rate, msPerChar: this.pacing.msPerChar ?? 60 });
+    this.host.emit({ type: 'response.content_part.added', ...c, part: { type: 'audio', transcript: '' } });
+    const chunkMs = Math.max(10, this.pacing.audioChunkMs ?? 100);
+    const perChunk = Math.round((chunkMs * rate) / 1000);
+    const chunks = Math.max(1, Math.ceil(samples.length / perChunk));
+    let sentSamples = 0;
+    let sentText = '';
+    for (let k = 0; k < chunks; k++) {
+      if (this.#cancelled) break;
+      const upto = Math.round((out.transcript.length * (k + 1)) / chunks);
+      const delta = out.transcript.slice(sentText.length, upto);
+      if (delta) {
+        this.host.emit({ type: 'response.output_audio_transcript.delta', ...c, delta });
+        sentText += delta;
+      }
+      const chunk = samples.subarray(k * perChunk, Math.min(samples.length, (k + 1) * perChunk));
+      this.host.emit({ type: 'response.output_audio.delta', ...c, delta: bytesToBase64(encodeSamples(chunk, this.outputFormat)) });
+      sentSamples += chunk.length;
+      await this.#sleep(((chunk.length * 1000) / rate) * (this.pacing.realtimeFactor ?? 0));
+    }
+    const audioMs = Math.round((sentSamples * 1000) / rate);
+    this.#outAudioTokens += Math.ceil(audioMs / TOKENS.outputAudioMsPerToken);
+    this.host.emit({ type: 'response.output_audio.done', ...c });
+    this.host.emit({ type: 'response.output_audio_transcript.done', ...c, transcript: sentText });
+    this.host.emit({ type: 'response.content_part.done', ...c, part: { type: 'audio', transcript: sentText } });
+    this.#finishItem(
+      index,
+      { ...item, status: this.#cancelled ? 'incomplete' : 'completed', content: [{ type: 'output_audio', transcript: sentText }] },
+      samples.slice(0, sentSamples),
+    );
+  }
+
+  async #functionCall(index: number, out: Extract<PlannedOutput, { kind: 'function_call' }>): Promise<void> {
+    const itemId = this.host.newId('item');
+    const callId = out.callId ?? this.host.newId('call');
+    const item: JsonObject = { id: itemId, type: 'function_call', status: 'in_progress', call_id: callId, name: out.name, arguments: '' };
+    this.#addItem(index, item);
+    const c = { ...this.#common(index, itemId), call_id: callId };
+    let sent = '';
+    for (let i = 0; i < out.arguments.length; i += 8) {
+      if (this.#cancelled) break;
+      const delta = out.arguments.slice(i, i + 8);
+      this.host.emit({ type: 'response.function_call_arguments.delta', ...c, delta });
+      sent += delta;
+      await this.#sleep(this.pacing.textDeltaIntervalMs ?? 0);
+    }
+    this.#outTextTokens += tokensOf(sent) + tokensOf(out.name);
+    this.host.emit({ type: 'response.function_call_arguments.done', ...c, name: out.name, arguments: sent });
+    this.#finishItem(index, { ...item, status: this.#cancelled ? 'incomplete' : 'completed', arguments: sent });
+  }
+
+  #sleep(ms: number): Promise<void> | undefined {
+    if (!(ms > 0) || this.#cancelled) return undefined;
+    return new Promise<void>((resolve) => {
+      const id = this.host.clock.setTimeout(() => {
+        this.#wake = undefined;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        this.host.clock.clearTimeout(id);
+        this.#wake = undefined;
+        resolve();
+      };
+    });
+  }
+}
+
+/** Text tokens of a string (ceil of chars / 4). */
+export function tokensOf(text: string): number {
+  return Math.ceil(text.length / TOKENS.charsPerToken);
+}
+
+/** Input tokens of the items a response sees. */
+export function inputTokensOf(items: readonly JsonObject[], instructions: string, audioMs: (id: string) => number): { text: number; audio: number } {
+  let text = tokensOf(instructions);
+  let audio = 0;
+  for (const item of items) {
+    if (typeof item['arguments'] === 'string') text += tokensOf(item['arguments']);
+    if (typeof item['output'] === 'string') text += tokensOf(item['output']);
+    const content = Array.isArray(item['content']) ? item['content'] : [];
+    for (const part of content) {
+      if (!isObject(part)) continue;
+      if (typeof part['text'] === 'string') text += tokensOf(part['text']);
+      if (part['type'] === 'input_audio' || part['type'] === 'output_audio') {
+        audio += Math.ceil(audioMs(String(item['id'])) / TOKENS.inputAudioMsPerToken);
+      }
+    }
+  }
+  return { text, audio };
+}
