@@ -29,7 +29,7 @@ describe('chat context helpers', () => {
 
 describe('GA converters', () => {
   it('maps user text and audio to input parts with base64 PCM16, and back', () => {
-    const wire = chatItemToConversationItem(userMessage('u', ['hello', audioContent(frame)].flatMap((p) => (typeof p === 'string' ? [{ type: 'text' as const, text: p }] : [p]))));
+    const wire = chatItemToConversationItem(userMessage('u', [{ type: 'text', text: 'hello' }, audioContent(frame)]));
     expect(wire).toMatchObject({ type: 'message', id: 'u', role: 'user', content: [{ type: 'input_text', text: 'hello' }, { type: 'input_audio' }] });
     const audio = (wire as { content: { audio?: string }[] }).content[1]!.audio!;
     expect([...base64ToPcm16(audio)]).toEqual([1, -1, 300]);

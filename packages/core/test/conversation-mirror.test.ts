@@ -50,9 +50,9 @@ describe('ConversationMirror list operations', () => {
     const mirror = new ConversationMirror();
     mirror.append(userMessage('a', [{ type: 'audio', audio: audioFrame(new Int16Array([1, 2])), transcript: 'hi' }]));
     const copy = mirror.toChatContext();
-    const part = (copy.items[0] as { content: { audio: { data: Int16Array } }[] }).content[0]!;
+    const part = (copy.items[0] as unknown as { content: { audio: { data: Int16Array } }[] }).content[0]!;
     part.audio.data[0] = 99;
-    const original = mirror.get('a') as { content: { audio: { data: Int16Array } }[] };
+    const original = mirror.get('a') as unknown as { content: { audio: { data: Int16Array } }[] };
     expect(original.content[0]!.audio.data[0]).toBe(1);
   });
 });
@@ -141,7 +141,7 @@ describe('ConversationMirror.applyServerEvent', () => {
     mirror.applyServerEvent({ type: 'conversation.item.done', item: assistant() });
     expect(mirror.get('as')).toMatchObject({ content: [{ type: 'audio', audio: { sampleRate: 24_000 }, transcript: 'long answer' }] });
     mirror.applyServerEvent({ type: 'conversation.item.truncated', item_id: 'as', content_index: 0, audio_end_ms: 500 });
-    const part = (mirror.get('as') as { content: { audio: { data: Int16Array }; transcript: string | null }[] }).content[0]!;
+    const part = (mirror.get('as') as unknown as { content: { audio: { data: Int16Array }; transcript: string | null }[] }).content[0]!;
     expect(part.audio.data.length).toBe(12_000);
     expect(part.transcript).toBeNull();
     expect(mirror.applyServerEvent({ type: 'conversation.item.truncated', item_id: 'nope', content_index: 0, audio_end_ms: 1 })).toMatchObject({ anomaly: { code: 'UNKNOWN_ITEM' } });

@@ -111,21 +111,21 @@ describe('executeChatSyncPlan', () => {
   });
 
   it('sends every operation before waiting and resolves only when all are acknowledged', async () => {
-    const acks = new Map<string, ReturnType<typeof deferred>>();
+    const acks = new Map<string, ReturnType<typeof deferred<unknown>>>();
     const sent: string[] = [];
     const executor: ChatSyncExecutor = {
-      createItem: (item) => (sent.push(item.id), acks.set(item.id, deferred()).get(item.id)!.promise),
-      deleteItem: (id) => (sent.push(id), acks.set(id, deferred()).get(id)!.promise),
+      createItem: (item) => (sent.push(item.id), acks.set(item.id, deferred<unknown>()).get(item.id)!.promise),
+      deleteItem: (id) => (sent.push(id), acks.set(id, deferred<unknown>()).get(id)!.promise),
     };
     const plan = planChatContextSync(mirrorOf('a'), chatContext([userMessage('b', 'b'), userMessage('c', 'c')]));
     let done = false;
     const running = executeChatSyncPlan(plan, executor).then(() => (done = true));
     expect(sent).toEqual(['a', 'b', 'c']);
-    acks.get('a')!.resolve();
-    acks.get('c')!.resolve();
+    acks.get('a')!.resolve(undefined);
+    acks.get('c')!.resolve(undefined);
     await Promise.resolve();
     expect(done).toBe(false);
-    acks.get('b')!.resolve();
+    acks.get('b')!.resolve(undefined);
     await running;
     expect(done).toBe(true);
   });
