@@ -121,9 +121,12 @@ export function sessionToGa(s: Obj): Obj {
   return out;
 }
 
-/** Beta transcription session → GA transcription session (`modalities` has no GA form: dropped). */
+/**
+ * Beta transcription session → GA transcription session. `modalities` has no GA meaning here;
+ * it rides along as an extra key so that it survives the way back.
+ */
 export function transcriptionSessionToGa(s: Obj): Obj {
-  const out: Obj = { type: 'transcription', ...omit(s, BETA_SESSION_MAPPED) };
+  const out: Obj = { type: 'transcription', ...omit(s, BETA_SESSION_MAPPED.filter((k) => k !== 'modalities')) };
   const input = audioInputToGa(s);
   if (Object.keys(input).length > 0) out.audio = { input };
   return out;
