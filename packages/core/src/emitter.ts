@@ -1,0 +1,78 @@
+/**
+ * A small typed event emitter: one event map gives names and payload types; `on` returns the
+ * unsubscribe function. A listener that throws never stops the others (unlike most dispatch
+ * loops in the peers); its error is handed to `onListenerError`.
+ * @module
+ */
+
+/** A map from event name to the tuple of listener arguments. */
+export type EventMap<M> = { [K in keyof M]: unknown[] };
+
+/** A listener of event `K` in map `M`. */
+export type Listener<M extends EventMap<M>, K extends keyof M> = (...args: M[K]) => void;
+
+/** Removes the listener it was returned for. Calling it twice is harmless. */
+export type Unsubscribe = () => void;
+
+/** Typed emitter. `emit` is for the engine; apps use `on`, `once` and `off`. */
+export class TypedEmitter<M extends EventMap<M>> {
+  // arrays, copied on write, so an unsubscribe during emit cannot skip a neighbour
+  readonly #listeners = new Map<keyof M, ReadonlyArray<(...args: never[]) => void>>();
+  readonly #onListenerError: (event: keyof M, error: unknown) => void;
+
+  /** @param onListenerError receives what a listener threw, with the event's name. */
+  constructor(onListenerError: (event: keyof M, error: unknown) => void) {
+    this.#onListenerError = onListenerError;
+  }
+
+  /** Subscribes `listener` to `event`; returns the unsubscribe function. */
+  on<K extends keyof M>(event: K, listener: Listener<M, K>): Unsubscribe {
+    const list = this.#listeners.get(event) ?? [];
+    this.#listeners.set(event, [...list, listener as unknown as (...args: never[]) => void]);
+    return () => this.off(event, listener);
+  }
+
+  /** Subscribes for the next emission only. */
+  once<K extends keyof M>(event: K, listener: Listener<M, K>): Unsubscribe {
+    const off = this.on(event, ((...args: M[K]) => {
+      off();
+      listener(...args);
+    }) as Listener<M, K>);
+    return off;
+  }
+
+  /** Removes one registration of `listener` (the most recent one). */
+  off<K extends keyof M>(event: K, listener: Listener<M, K>): void {
+    const list = this.#listeners.get(event);
+    if (!list) return;
+    const i = list.lastIndexOf(listener as unknown as (...args: never[]) => void);
+    if (i < 0) return;
+    const next = list.slice(0, i).concat(list.slice(i + 1));
+    if (next.length === 0) this.#listeners.delete(event);
+    else this.#listeners.set(event, next);
+  }
+
+  /** How many listeners `event` has. */
+  listenerCount(event: keyof M): number {
+    return this.#listeners.get(event)?.length ?? 0;
+  }
+
+  /** Calls every listener of `event` in order; returns whether there was any. */
+  emit<K extends keyof M>(event: K, ...args: M[K]): boolean {
+    const list = this.#listeners.get(event);
+    if (!list) return false;
+    for (const listener of list) {
+      try {
+        (listener as unknown as (...a: M[K]) => void)(...args);
+      } catch (error) {
+        this.#onListenerError(event, error);
+      }
+    }
+    return true;
+  }
+
+  /** Drops every listener (used when a session is disposed). */
+  clear(): void {
+    this.#listeners.clear();
+  }
+}

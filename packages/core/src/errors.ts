@@ -1,0 +1,109 @@
+/**
+ * The two error families of architecture.md: `VoxwireError` for what goes wrong on this side of
+ * the wire (stable string codes, the original `cause`), and `ServerError` for the server's own
+ * `error` event, carried verbatim.
+ * @module
+ */
+import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
+
+/**
+ * Stable codes of local errors. What `data` holds for each:
+ * - `NOT_CONNECTED`: nothing; the session was never connected or is between connections.
+ * - `CONNECT_TIMEOUT`: `{ timeoutMs }`.
+ * - `CONNECT_FAILED`: nothing; `cause` is what the connector or `transport.start()` threw.
+ * - `SOCKET_CLOSED`: `{ code, reason }` of the close.
+ * - `SOCKET_ERROR`: nothing; `cause` is the transport's error.
+ * - `PROTOCOL_VIOLATION`: `{ violation }` (a {@link ProtocolViolation}; its `frame` is for the app, never logged).
+ * - `ENCODE_FAILED`: nothing; `cause` is the codec's `ProtocolEncodeError`.
+ * - `AUTH_FAILED`: `{ code, reason }` of the close that refused the credentials.
+ * - `TIMEOUT`: `{ timeoutMs, operation }`.
+ * - `BACKPRESSURE`: reserved for the bounded outbox (a later issue).
+ * - `SESSION_CLOSED`: nothing; the session was closed before the operation could finish.
+ * - `INVALID_ARGUMENT`: `{ argument }`, the name of the offending argument.
+ * - `LISTENER_FAILED`: `{ event }`; `cause` is what a listener threw.
+ * - `RESPONSE_FAILED`: `{ responseId, status }`; a response that ended failed or incomplete.
+ */
+export type VoxwireErrorCode =
+  | 'NOT_CONNECTED'
+  | 'CONNECT_TIMEOUT'
+  | 'CONNECT_FAILED'
+  | 'SOCKET_CLOSED'
+  | 'SOCKET_ERROR'
+  | 'PROTOCOL_VIOLATION'
+  | 'ENCODE_FAILED'
+  | 'AUTH_FAILED'
+  | 'TIMEOUT'
+  | 'BACKPRESSURE'
+  | 'SESSION_CLOSED'
+  | 'INVALID_ARGUMENT'
+  | 'LISTENER_FAILED'
+  | 'RESPONSE_FAILED';
+
+/** Options of {@link VoxwireError}. */
+export interface VoxwireErrorOptions {
+  /** The underlying error, kept as is. @default undefined */
+  cause?: unknown;
+  /** Structured detail; see {@link VoxwireErrorCode} for what each code puts here. @default {} */
+  data?: Record<string, unknown>;
+}
+
+/** A local engine error: never crossed the wire. Branch on `code`, not on the message. */
+export class VoxwireError extends Error {
+  override readonly name: string = 'VoxwireError';
+  /** The stable code. */
+  readonly code: VoxwireErrorCode;
+  /** Structured detail for the code. */
+  readonly data: Readonly<Record<string, unknown>>;
+
+  /** Creates an error with a stable `code`. */
+  constructor(code: VoxwireErrorCode, message: string, options: VoxwireErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.data = options.data ?? {};
+  }
+
+  /** The protocol violation, for `PROTOCOL_VIOLATION` errors. */
+  get violation(): ProtocolViolation | undefined {
+    return this.data['violation'] as ProtocolViolation | undefined;
+  }
+}
+
+/**
+ * The server's `error` event, verbatim: `type`, `code`, `message`, `param`, and `event_id` (the
+ * client event it refers to, when the server could tell). `serverEventId` is the id of the
+ * `error` event itself.
+ */
+export class ServerError extends Error {
+  override readonly name: string = 'ServerError';
+  /** Error family, such as `invalid_request_error` or `server_error`. */
+  readonly type: string;
+  /** Machine code, such as `conversation_already_has_active_response`; `null` when absent. */
+  readonly code: string | null;
+  /** The offending parameter's dotted path, when the server names one. */
+  readonly param: string | null;
+  /** The client event id this error answers, when known. */
+  readonly eventId: string | null;
+  /** The server's id of the `error` event. */
+  readonly serverEventId: string | null;
+  /** The whole `error` object as received. */
+  readonly details: ServerErrorDetails;
+
+  /** Wraps the `error` object of a server `error` event. */
+  constructor(details: ServerErrorDetails, serverEventId: string | null = null) {
+    super(details.message);
+    this.details = details;
+    this.type = details.type;
+    this.code = details.code ?? null;
+    this.param = details.param ?? null;
+    this.eventId = details.event_id ?? null;
+    this.serverEventId = serverEventId;
+  }
+}
+
+/** Whatever the `error` event carries: a local failure or the server's own error. */
+export type SessionError = VoxwireError | ServerError;
+
+/** Coerces a thrown value into an `Error` (listeners may throw anything). */
+export function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

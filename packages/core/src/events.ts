@@ -1,0 +1,161 @@
+/**
+ * The session's event map: every event name and its payload, in one place (the seed's names,
+ * TypeScript payloads), plus the engine's lifecycle events and the raw server-event tap.
+ * @module
+ */
+import type { Dialect, ServerErrorDetails, ServerEvent } from '@voxwire/protocol';
+import type { SessionError } from './errors.js';
+import type { RealtimeMetrics } from './metrics.js';
+import type { RealtimeSessionOptions } from './options.js';
+import type { RealtimeContent, RealtimeOutput, RealtimeResponse } from './responses/tree.js';
+
+/** `input_speech_started`: server VAD heard speech begin. */
+export interface InputSpeechStarted {
+  /** The user item that will hold this speech. */
+  itemId: string;
+  /** Position in the input audio buffer, ms (includes the prefix padding). */
+  audioStartMs: number;
+}
+
+/** `input_speech_stopped`: server VAD heard speech end. */
+export interface InputSpeechStopped {
+  /** The user item. */
+  itemId: string;
+  /** Position in the input audio buffer, ms. */
+  audioEndMs: number;
+}
+
+/** `input_speech_committed`: the input buffer became a user item. */
+export interface InputSpeechCommitted {
+  /** The new user item. */
+  itemId: string;
+  /** The item it follows, when the server says. */
+  previousItemId: string | null;
+}
+
+/** `input_speech_transcription_completed` (the seed's `InputTranscriptionCompleted`). */
+export interface InputTranscriptionCompleted {
+  /** The user item. */
+  itemId: string;
+  /** The content part transcribed. */
+  contentIndex: number;
+  /** The transcript. */
+  transcript: string;
+}
+
+/** `input_speech_transcription_failed` (the seed's `InputTranscriptionFailed`). */
+export interface InputTranscriptionFailed {
+  /** The user item. */
+  itemId: string;
+  /** The content part. */
+  contentIndex: number;
+  /** The error message (the seed's `message`). */
+  message: string;
+  /** The full error. */
+  error: ServerErrorDetails;
+}
+
+/** A function call the model made (issue 5 emits these). */
+export interface FunctionCallInfo {
+  /** The call id linking call and output. */
+  callId: string;
+  /** The function name. */
+  name: string;
+  /** The raw JSON arguments. */
+  arguments: string;
+  /** The function_call item's id. */
+  itemId: string;
+  /** The response that made the call. */
+  responseId: string;
+}
+
+/** A function call and its outcome (issue 5 emits these). */
+export interface CalledFunction {
+  /** The call. */
+  call: FunctionCallInfo;
+  /** The text sent back as the function_call_output. */
+  output: string;
+  /** The tool's result, when it returned one. */
+  result?: unknown;
+  /** What went wrong, when the call failed (unknown tool, bad arguments, thrown error). */
+  error?: Error;
+}
+
+/** `server_event`: every frame the codec decoded, known or not. */
+export type TappedServerEvent =
+  | { kind: 'event'; event: ServerEvent }
+  | { kind: 'unknown'; type: string; raw: Record<string, unknown> };
+
+/** Lifecycle: `connecting`. */
+export interface ConnectingEvent {
+  /** 0 for the first connect, then 1, 2, … for reconnects. */
+  attempt: number;
+}
+
+/** Lifecycle: `connected`. */
+export interface ConnectedEvent {
+  /** The attempt that succeeded. */
+  attempt: number;
+  /** The dialect the server speaks. */
+  dialect: Dialect;
+  /** The connector's secret-free description. */
+  description: string | undefined;
+}
+
+/** Lifecycle: `disconnected`: the transport ended (expectedly or not). */
+export interface DisconnectedEvent {
+  /** The close code (RFC 6455 or the Realtime API's own). */
+  code: number;
+  /** The close reason. */
+  reason: string;
+  /** The error, when the close was not asked for. */
+  error: SessionError | undefined;
+}
+
+/** Lifecycle: `reconnecting` (emitted by the reconnect logic of a later issue). */
+export interface ReconnectingEvent {
+  /** The attempt about to be made. */
+  attempt: number;
+  /** Delay before it, ms. */
+  delayMs: number;
+  /** Why the connection was lost. */
+  cause: SessionError;
+}
+
+/** Lifecycle: `closed`: the session is over for good. */
+export interface ClosedEvent {
+  /** The error that ended it; `undefined` for a `close()` the app asked for. */
+  error: SessionError | undefined;
+}
+
+/** Every event of a `RealtimeSession`, name → listener arguments. */
+export interface SessionEvents {
+  /** The server's echo of a `session.update`, mapped back into the options shape. */
+  session_updated: [options: RealtimeSessionOptions];
+  /** A local failure or a server `error`. Never thrown from the receive path. */
+  error: [error: SessionError];
+  input_speech_started: [event: InputSpeechStarted];
+  input_speech_stopped: [event: InputSpeechStopped];
+  input_speech_committed: [event: InputSpeechCommitted];
+  input_speech_transcription_completed: [event: InputTranscriptionCompleted];
+  input_speech_transcription_failed: [event: InputTranscriptionFailed];
+  response_created: [response: RealtimeResponse];
+  response_output_added: [output: RealtimeOutput];
+  response_content_added: [content: RealtimeContent];
+  response_content_done: [content: RealtimeContent];
+  response_output_done: [output: RealtimeOutput];
+  response_done: [response: RealtimeResponse];
+  metrics_collected: [metrics: RealtimeMetrics];
+  /** Reserved for function calling (issue 5). */
+  function_calls_collected: [calls: FunctionCallInfo[]];
+  /** Reserved for function calling (issue 5). */
+  function_calls_finished: [calls: CalledFunction[]];
+  connecting: [event: ConnectingEvent];
+  connected: [event: ConnectedEvent];
+  disconnected: [event: DisconnectedEvent];
+  reconnecting: [event: ReconnectingEvent];
+  reconnected: [event: ConnectedEvent];
+  closed: [event: ClosedEvent];
+  /** Every decoded server frame, unknown event types included, before the engine handles it. */
+  server_event: [event: TappedServerEvent];
+}

@@ -1,0 +1,28 @@
+/**
+ * The extension seam of the session: features (the conversation mirror, the tool runner of
+ * issue 5, reconnection bookkeeping of issue 8) see every server event and the lifecycle
+ * without `session.ts` knowing them.
+ * @module
+ */
+import type { ServerEvent, SessionUpdateParams } from '@voxwire/protocol';
+import type { SessionError } from './errors.js';
+import type { RealtimeSession } from './session.js';
+
+/** A pluggable part of a session. Every hook is optional; a hook that throws is reported on `error`. */
+export interface SessionFeature {
+  /** A name for logs and errors. */
+  readonly name: string;
+  /** Every decoded server event, after the engine's own handling. */
+  onServerEvent?(event: ServerEvent): void;
+  /** The transport is open (after the queued events were flushed). */
+  onConnected?(): void;
+  /** The transport ended; `error` is set when it was not asked for. Pending work must settle. */
+  onDisconnected?(error: SessionError | undefined): void;
+  /** The session is over for good. */
+  onClosed?(): void;
+  /** Adds to every outgoing `session.update` (the tool runner puts `tools` here). */
+  contributeSessionUpdate?(session: SessionUpdateParams): SessionUpdateParams;
+}
+
+/** Builds a feature for a session (called once, from the session's constructor). */
+export type SessionFeatureFactory = (session: RealtimeSession) => SessionFeature;

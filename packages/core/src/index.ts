@@ -1,0 +1,121 @@
+/**
+ * @voxwire/core — the session engine: a realtime speech-to-speech session over an injected
+ * transport and clock, speaking the GA model (beta through a codec). Re-exports protocol's
+ * contracts so apps need only this package.
+ * @module
+ */
+export { RealtimeModel, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RETAINED_RESPONSES, DEFAULT_REQUEST_TIMEOUT_MS } from './model.js';
+export type { RealtimeModelOptions } from './model.js';
+export { RealtimeSession } from './session.js';
+export type { SessionInit } from './session.js';
+export type { TruncateArgs, DeleteArgs } from './session-api.js';
+export {
+  DEFAULT_INPUT_AUDIO_TRANSCRIPTION,
+  DEFAULT_SERVER_VAD_OPTIONS,
+  defaultSessionOptions,
+  mergeSessionOptions,
+  copySessionOptions,
+} from './options.js';
+export type {
+  AudioFormatName,
+  AudioRetention,
+  EngineOptions,
+  InputTranscriptionOptions,
+  Modality,
+  NoiseReductionType,
+  RealtimeSessionOptions,
+  SemanticVadOptions,
+  ServerVadOptions,
+  SessionOptionsInput,
+  ToolChoiceOption,
+  TurnDetectionOptions,
+} from './options.js';
+export { validateSessionOptions } from './options-validate.js';
+export { toSessionUpdate, fromSessionResource, toGaAudioFormat, toGaModalities } from './session-config.js';
+export { toConversationItem, fromConversationItem, contentParts } from './chat-message.js';
+export type { ChatMessage, ChatRole, ChatContentPart } from './chat-message.js';
+export { VoxwireError, ServerError } from './errors.js';
+export type { VoxwireErrorCode, VoxwireErrorOptions, SessionError } from './errors.js';
+export { TypedEmitter } from './emitter.js';
+export type { EventMap, Listener, Unsubscribe } from './emitter.js';
+export type {
+  SessionEvents,
+  InputSpeechStarted,
+  InputSpeechStopped,
+  InputSpeechCommitted,
+  InputTranscriptionCompleted,
+  InputTranscriptionFailed,
+  FunctionCallInfo,
+  CalledFunction,
+  TappedServerEvent,
+  ConnectingEvent,
+  ConnectedEvent,
+  DisconnectedEvent,
+  ReconnectingEvent,
+  ClosedEvent,
+} from './events.js';
+export type { SessionFeature, SessionFeatureFactory } from './feature.js';
+export { computeMetrics, METRICS_LABEL } from './metrics.js';
+export type { RealtimeMetrics, InputTokenDetails, OutputTokenDetails, MetricsError } from './metrics.js';
+export { RealtimeResponse, RealtimeOutput, RealtimeContent } from './responses/tree.js';
+export type { ResponseStatus, ResponseStatusDetails, ContentType } from './responses/tree.js';
+export { ChunkStream } from './responses/stream.js';
+export type { ChunkStreamOptions } from './responses/stream.js';
+export type { OnDuplicate, ResponseCreateOptions } from './responses/create.js';
+export type { ConnectionState } from './connection.js';
+export { Outbox, estimateBytes } from './outbox.js';
+export type { OutboxPolicy, OutboxWriter } from './outbox.js';
+export { g711Decode, g711Encode } from './g711.js';
+export type { G711Law } from './g711.js';
+
+// ---- protocol contracts, re-exported so apps need only core ----
+export {
+  SAMPLE_RATE,
+  NUM_CHANNELS,
+  IN_FRAME_SIZE,
+  OUT_FRAME_SIZE,
+  CloseCode,
+  silentLogger,
+  systemClock,
+  createCounterIdGenerator,
+  exponentialBackoff,
+  audioFrame,
+  frameDurationMs,
+  samplesToMs,
+  codecFor,
+  gaCodec,
+  betaCodec,
+  ProtocolEncodeError,
+} from '@voxwire/protocol';
+export type {
+  Transport,
+  Connector,
+  Connection,
+  ConnectAttempt,
+  Clock,
+  TimerId,
+  Logger,
+  LogLevel,
+  IdGenerator,
+  BackoffPolicy,
+  Dialect,
+  AudioFrame,
+  Voice,
+  RealtimeModelName,
+  TranscriptionModelName,
+  ServerEvent,
+  ServerEventType,
+  ServerEventOf,
+  ClientEvent,
+  ClientEventType,
+  ClientEventOf,
+  ConversationItem,
+  ResponseResource,
+  ResponseCreateParams,
+  ResponseUsage,
+  ServerErrorDetails,
+  SessionUpdateParams,
+  SessionResource,
+  DialectCodec,
+  ProtocolViolation,
+} from '@voxwire/protocol';

@@ -1,0 +1,106 @@
+/**
+ * `RealtimeModel`: holds the defaults and the injected services, and makes sessions
+ * (the seed's `RealtimeModel.session()`), every override applied.
+ * @module
+ */
+import { createCounterIdGenerator, silentLogger, systemClock } from '@voxwire/protocol';
+import { VoxwireError } from './errors.js';
+import type { SessionFeatureFactory } from './feature.js';
+import {
+  copySessionOptions,
+  defaultSessionOptions,
+  mergeSessionOptions,
+  type EngineOptions,
+  type RealtimeSessionOptions,
+  type SessionOptionsInput,
+} from './options.js';
+import { RealtimeSession } from './session.js';
+
+/** Options of `new RealtimeModel(…)`: the engine's plus the session defaults. */
+export interface RealtimeModelOptions extends EngineOptions, SessionOptionsInput {
+  /** Features installed in every session (function calling, chat sync …). @default [] */
+  features?: readonly SessionFeatureFactory[];
+}
+
+/** Default ack timeout of item and session requests, ms. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Default connect timeout, ms. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Default number of finished responses a session keeps. */
+export const DEFAULT_MAX_RETAINED_RESPONSES = 16;
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new VoxwireError('INVALID_ARGUMENT', `${name} must be a positive number`, { data: { argument: name } });
+  }
+  return value;
+}
+
+/** The seed's `RealtimeModel`: defaults plus a session factory. */
+export class RealtimeModel {
+  readonly #defaults: RealtimeSessionOptions;
+  readonly #engine: Required<Omit<EngineOptions, 'audioRetention'>> & Pick<Required<EngineOptions>, 'audioRetention'>;
+  readonly #features: readonly SessionFeatureFactory[];
+  readonly #sessions = new Set<RealtimeSession>();
+
+  /** Validates the options; throws `VoxwireError('INVALID_ARGUMENT')` on a bad one. */
+  constructor(options: RealtimeModelOptions) {
+    if (typeof options !== 'object' || options === null || typeof options.connector !== 'function') {
+      throw new VoxwireError('INVALID_ARGUMENT', 'RealtimeModel needs a connector (from @voxwire/node, @voxwire/azure or @voxwire/testing)', {
+        data: { argument: 'connector' },
+      });
+    }
+    const { connector, clock, logger, generateId, requestTimeoutMs, connectTimeoutMs, audioRetention, maxRetainedResponses, features, ...session } =
+      options;
+    this.#defaults = mergeSessionOptions(defaultSessionOptions(), session);
+    const c = clock ?? systemClock;
+    const retention = audioRetention ?? 'none';
+    if (retention !== 'none' && retention !== 'all' && !(typeof retention === 'object' && retention.maxDurationMs > 0)) {
+      throw new VoxwireError('INVALID_ARGUMENT', "audioRetention must be 'none', 'all' or { maxDurationMs > 0 }", { data: { argument: 'audioRetention' } });
+    }
+    this.#engine = {
+      connector,
+      clock: c,
+      logger: logger ?? silentLogger,
+      // a clock-derived salt keeps ids unique across processes without touching crypto
+      generateId: generateId ?? createCounterIdGenerator(Math.floor(c.now()).toString(36)),
+      requestTimeoutMs: positive('requestTimeoutMs', requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
+      connectTimeoutMs: positive('connectTimeoutMs', connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),
+      audioRetention: retention,
+      maxRetainedResponses: positive('maxRetainedResponses', maxRetainedResponses, DEFAULT_MAX_RETAINED_RESPONSES),
+    };
+    this.#features = features ?? [];
+  }
+
+  /** A deep copy of the default session options. */
+  get defaults(): RealtimeSessionOptions {
+    return copySessionOptions(this.#defaults);
+  }
+
+  /** Open sessions, oldest first. */
+  get sessions(): RealtimeSession[] {
+    return [...this.#sessions];
+  }
+
+  /**
+   * Starts a session: copies the defaults and applies every override given (`null` switches a
+   * feature off; `undefined` keeps the default). The session connects right away.
+   */
+  session(overrides: SessionOptionsInput = {}): RealtimeSession {
+    const options = mergeSessionOptions(this.#defaults, overrides);
+    const session = new RealtimeSession({
+      ...this.#engine,
+      options,
+      features: this.#features,
+      onClosed: (s) => this.#sessions.delete(s),
+    });
+    this.#sessions.add(session);
+    return session;
+  }
+
+  /** Closes every session. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#sessions].map((s) => s.close()));
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Session options: the seed's `RealtimeSessionOptions` in TypeScript idiom with the seed's
+ * defaults, the engine options (injected connector, clock, logger, ids, limits), and the mapping
+ * of session options onto the GA `session.update` body (see `toSessionUpdate` for the table).
+ * @module
+ */
+import type { Clock, Connector, IdGenerator, Logger, RealtimeModelName, TranscriptionModelName, Voice } from '@voxwire/protocol';
+import { SEED_DEFAULTS } from '@voxwire/protocol';
+import { validateSessionOptions } from './options-validate.js';
+
+/** An output modality. */
+export type Modality = 'text' | 'audio';
+
+/** Audio format by the seed's (beta) names: 24 kHz PCM16, or 8 kHz G.711 µ-law / A-law. */
+export type AudioFormatName = 'pcm16' | 'g711_ulaw' | 'g711_alaw';
+
+/** Input noise reduction for near (headset) or far (laptop, room) microphones. */
+export type NoiseReductionType = 'near_field' | 'far_field';
+
+/** Server voice activity detection (the seed's `ServerVadOptions`, plus GA fields). */
+export interface ServerVadOptions {
+  /** Discriminant. */
+  type: 'server_vad';
+  /** Activation threshold, 0–1; higher needs louder audio. @default 0.5 */
+  threshold?: number;
+  /** Audio kept before detected speech, in ms. @default 300 */
+  prefixPaddingMs?: number;
+  /** Silence that ends a turn, in ms. @default 500 (the seed's; the GA server's own default is 200) */
+  silenceDurationMs?: number;
+  /** Whether the server starts a response when a turn ends. @default true */
+  createResponse?: boolean;
+  /** Whether speech interrupts a response in progress. @default true */
+  interruptResponse?: boolean;
+  /** GA: commit the buffer after this much inactivity, in ms; `null` disables. @default undefined (not sent) */
+  idleTimeoutMs?: number | null;
+}
+
+/** Semantic VAD: the model judges whether the user has finished. GA and late beta. */
+export interface SemanticVadOptions {
+  /** Discriminant. */
+  type: 'semantic_vad';
+  /** How eagerly the model ends a turn. @default 'auto' */
+  eagerness?: 'low' | 'medium' | 'high' | 'auto';
+  /** Whether the server starts a response when a turn ends. @default true */
+  createResponse?: boolean;
+  /** Whether speech interrupts a response in progress. @default true */
+  interruptResponse?: boolean;
+}
+
+/** Turn detection, or `null` for push-to-talk (the app commits and requests responses itself). */
+export type TurnDetectionOptions = ServerVadOptions | SemanticVadOptions;
+
+/** Input audio transcription (the seed's `InputTranscriptionOptions`). */
+export interface InputTranscriptionOptions {
+  /** Transcription model. @default 'whisper-1' */
+  model: TranscriptionModelName;
+  /** ISO-639-1 language of the input, to improve accuracy. @default undefined (not sent) */
+  language?: string;
+  /** Guidance text for the transcription model. @default undefined (not sent) */
+  prompt?: string;
+}
+
+/** Which tool the model should use: the seed's `ToolChoice`. */
+export type ToolChoiceOption = 'auto' | 'none' | 'required' | { type: 'function'; name: string };
+
+/** The seed's `DEFAULT_SERVER_VAD_OPTIONS` (threshold 0.5, padding 300 ms, silence 500 ms). */
+export const DEFAULT_SERVER_VAD_OPTIONS: Readonly<ServerVadOptions> = Object.freeze({
+  type: 'server_vad',
+  threshold: SEED_DEFAULTS.serverVad.threshold,
+  prefixPaddingMs: SEED_DEFAULTS.serverVad.prefixPaddingMs,
+  silenceDurationMs: SEED_DEFAULTS.serverVad.silenceDurationMs,
+  createResponse: true,
+  interruptResponse: true,
+});
+
+/** The seed's `DEFAULT_INPUT_AUDIO_TRANSCRIPTION` (`whisper-1`). */
+export const DEFAULT_INPUT_AUDIO_TRANSCRIPTION: Readonly<InputTranscriptionOptions> = Object.freeze({
+  model: SEED_DEFAULTS.inputAudioTranscription.model,
+});
+
+/** The session configuration (the seed's `RealtimeSessionOptions`), fully resolved. */
+export interface RealtimeSessionOptions {
+  /**
+   * The model. The GA equivalent of the seed's `gpt-4o-realtime-preview`. It is chosen by the
+   * connector (it is part of the URL and cannot change mid-session), so it is never sent in
+   * `session.update`; the server's echo reports it back.
+   * @default 'gpt-realtime'
+   */
+  model: RealtimeModelName;
+  /**
+   * Output modalities. GA accepts only one: `['text']` is text only; any list with `'audio'`
+   * becomes GA `['audio']`, which always carries a transcript, i.e. the seed's `['text','audio']`.
+   * @default ['text', 'audio']
+   */
+  modalities: Modality[];
+  /** System instructions. An empty string keeps the server's default instructions. @default '' */
+  instructions: string;
+  /** Output voice. @default 'alloy' */
+  voice: Voice;
+  /** Format of appended input audio. @default 'pcm16' */
+  inputAudioFormat: AudioFormatName;
+  /** Format of output audio. @default 'pcm16' */
+  outputAudioFormat: AudioFormatName;
+  /** Transcription of input audio, or `null` for none. @default { model: 'whisper-1' } */
+  inputAudioTranscription: InputTranscriptionOptions | null;
+  /** Turn detection, or `null` for none. @default server VAD 0.5 / 300 ms / 500 ms */
+  turnDetection: TurnDetectionOptions | null;
+  /** Tool choice. @default 'auto' */
+  toolChoice: ToolChoiceOption;
+  /**
+   * Sampling temperature. GA has no such field: it is dropped on GA and sent on beta.
+   * @default 0.8
+   */
+  temperature: number;
+  /** Output-token limit per response, 1–4096, or `'inf'`. @default 'inf' */
+  maxResponseOutputTokens: number | 'inf';
+  /** GA extra: input noise reduction; `null` turns it off. @default undefined (not sent; server default off) */
+  noiseReduction?: NoiseReductionType | null | undefined;
+  /** GA extra: speech speed, 0.25–1.5. @default undefined (not sent; server default 1) */
+  speed?: number | undefined;
+}
+
+/** Session options as the app writes them: every field optional. `null` switches a feature off. */
+export type SessionOptionsInput = Partial<RealtimeSessionOptions>;
+
+/** How much of each audio content's output the engine keeps in `content.audio`. */
+export type AudioRetention = 'none' | 'all' | { maxDurationMs: number };
+
+/** Engine options of a `RealtimeModel`, on top of the session options. */
+export interface EngineOptions {
+  /** Gives the session a fresh transport per (re)connect. Required. */
+  connector: Connector;
+  /** Time. @default systemClock */
+  clock?: Clock;
+  /** Logging (never receives keys or audio). @default silentLogger */
+  logger?: Logger;
+  /** Client `event_id` and item id generator. @default createCounterIdGenerator(<random salt from clock>) */
+  generateId?: IdGenerator;
+  /**
+   * How long item create/truncate/delete and session updates wait for the server's ack before
+   * rejecting with `TIMEOUT`. Ten seconds: far above the ≈300 ms a real ack takes, and the
+   * value LiveKit 1.x settled on for `response.create`.
+   * @default 10000
+   */
+  requestTimeoutMs?: number;
+  /** How long connecting (connector + transport start) may take. @default 10000 */
+  connectTimeoutMs?: number;
+  /**
+   * Output audio kept on each content (`content.audio`). Streams always deliver every frame;
+   * this is only the accumulated copy. `'none'` keeps memory flat on long sessions.
+   * @default 'none'
+   */
+  audioRetention?: AudioRetention;
+  /** Finished responses kept in `session.responses` for inspection; older ones are dropped. @default 16 */
+  maxRetainedResponses?: number;
+}
+
+/** The seed's defaults, GA model name (see {@link RealtimeSessionOptions}). */
+export function defaultSessionOptions(): RealtimeSessionOptions {
+  return {
+    model: 'gpt-realtime',
+    modalities: [...SEED_DEFAULTS.modalities],
+    instructions: SEED_DEFAULTS.instructions,
+    voice: SEED_DEFAULTS.voice,
+    inputAudioFormat: SEED_DEFAULTS.inputAudioFormat,
+    outputAudioFormat: SEED_DEFAULTS.outputAudioFormat,
+    inputAudioTranscription: { ...DEFAULT_INPUT_AUDIO_TRANSCRIPTION },
+    turnDetection: { ...DEFAULT_SERVER_VAD_OPTIONS },
+    toolChoice: SEED_DEFAULTS.toolChoice,
+    temperature: SEED_DEFAULTS.temperature,
+    maxResponseOutputTokens: SEED_DEFAULTS.maxResponseOutputTokens,
+  };
+}
+
+/** A deep copy, so no two sessions share a nested object. */
+export function copySessionOptions(options: RealtimeSessionOptions): RealtimeSessionOptions {
+  return structuredCloneOptions(options);
+}
+
+/**
+ * Applies every field present in `overrides` (an explicit `null` included, `undefined` skipped)
+ * to a deep copy of `base`, after validating them. Unlike the seed, the transcription override
+ * is applied too.
+ */
+export function mergeSessionOptions(base: RealtimeSessionOptions, overrides: SessionOptionsInput = {}): RealtimeSessionOptions {
+  validateSessionOptions(overrides);
+  const out = copySessionOptions(base);
+  const target = out as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    target[key] = typeof value === 'object' && value !== null ? structuredCloneOptions(value) : value;
+  }
+  return out;
+}
+
+function structuredCloneOptions<T>(value: T): T {
+  // options are plain JSON data; this avoids depending on a host structuredClone
+  if (Array.isArray(value)) return value.map(structuredCloneOptions) as T;
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = structuredCloneOptions(v);
+    return out as T;
+  }
+  return value;
+}

@@ -1,0 +1,262 @@
+/**
+ * Builds the response tree from `response.*` server events and feeds its streams. This is the
+ * hot path: one map lookup and two array indexes per delta, no closure per delta, audio decoded
+ * once straight into an `Int16Array`. Finished responses are kept only up to a bound.
+ * @module
+ */
+import type { AudioFrame, Clock, ServerEvent, ServerEventOf } from '@voxwire/protocol';
+import { G711_SAMPLE_RATE, SAMPLE_RATE, audioFrame, base64ToBytes, base64ToPcm16 } from '@voxwire/protocol';
+import { VoxwireError } from '../errors.js';
+import { g711Decode } from '../g711.js';
+import type { AudioFormatName, AudioRetention } from '../options.js';
+import { RealtimeContent, RealtimeOutput, RealtimeResponse, type ResponseStatusDetails } from './tree.js';
+
+/** What the tracker reports (the session turns these into events). */
+export interface TrackerSink {
+  created(response: RealtimeResponse): void;
+  outputAdded(output: RealtimeOutput): void;
+  contentAdded(content: RealtimeContent): void;
+  contentDone(content: RealtimeContent): void;
+  outputDone(output: RealtimeOutput): void;
+  done(response: RealtimeResponse): void;
+  violation(error: VoxwireError): void;
+}
+
+/** Options of {@link ResponseTracker}. */
+export interface TrackerOptions {
+  /** Time for `createdAt` / `firstTokenAt`. */
+  clock: Clock;
+  /** Accumulated-audio retention per content. */
+  audioRetention: AudioRetention;
+  /** Finished responses kept for inspection. */
+  maxRetained: number;
+  /** The session's current output format (G.711 deltas are decoded to PCM16 at 8 kHz). */
+  outputFormat: () => AudioFormatName;
+}
+
+/** Tracks responses by id. */
+export class ResponseTracker {
+  readonly #active = new Map<string, RealtimeResponse>();
+  readonly #finished: RealtimeResponse[] = [];
+  readonly #o: TrackerOptions;
+  readonly #sink: TrackerSink;
+
+  /** Creates a tracker reporting to `sink`. */
+  constructor(options: TrackerOptions, sink: TrackerSink) {
+    this.#o = options;
+    this.#sink = sink;
+  }
+
+  /** Responses in progress, oldest first. */
+  get active(): RealtimeResponse[] {
+    return [...this.#active.values()];
+  }
+
+  /** In-progress responses, then the most recent finished ones (at most `maxRetained`). */
+  get all(): RealtimeResponse[] {
+    return [...this.#finished, ...this.#active.values()];
+  }
+
+  /** A response by id, while it is active or retained. */
+  get(id: string): RealtimeResponse | undefined {
+    return this.#active.get(id) ?? this.#finished.find((r) => r.id === id);
+  }
+
+  /** Handles a server event; returns false when it is not a response event. */
+  handle(event: ServerEvent): boolean {
+    switch (event.type) {
+      case 'response.created':
+        this.#created(event);
+        return true;
+      case 'response.output_item.added':
+        this.#outputAdded(event);
+        return true;
+      case 'response.content_part.added':
+        this.#contentAdded(event);
+        return true;
+      case 'response.output_audio.delta': {
+        const c = this.#content(event);
+        if (c) this.#audioDelta(c, event.delta);
+        return true;
+      }
+      case 'response.output_text.delta':
+      case 'response.output_audio_transcript.delta': {
+        const c = this.#content(event);
+        if (c) {
+          this.#firstToken(c.responseId);
+          c._text(event.delta);
+        }
+        return true;
+      }
+      case 'response.output_text.done':
+        this.#content(event)?._textDone(event.text);
+        return true;
+      case 'response.output_audio_transcript.done':
+        this.#content(event)?._textDone(event.transcript);
+        return true;
+      case 'response.output_audio.done':
+        this.#content(event)?._audioDone();
+        return true;
+      case 'response.content_part.done': {
+        const c = this.#content(event);
+        if (c && !c.isDone) {
+          c._end();
+          this.#sink.contentDone(c);
+        }
+        return true;
+      }
+      case 'response.function_call_arguments.delta': {
+        const o = this.#output(event.response_id, event.output_index, event.type);
+        if (o) o.arguments += event.delta;
+        return true;
+      }
+      case 'response.function_call_arguments.done': {
+        const o = this.#output(event.response_id, event.output_index, event.type);
+        if (o) o.arguments = event.arguments;
+        return true;
+      }
+      case 'response.output_item.done':
+        this.#outputDone(event);
+        return true;
+      case 'response.done':
+        this.#done(event);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Ends every response in progress with a local cause (connection lost, session closed):
+   * status `failed`, details `{type:'failed', reason, error:{type:'voxwire', code}}`, every
+   * stream closed, `done` resolved, and `response_done` reported.
+   */
+  abortAll(reason: 'connection_lost' | 'session_closed', error: VoxwireError): void {
+    for (const r of [...this.#active.values()]) {
+      r.status = 'failed';
+      r.statusDetails = { type: 'failed', reason, error: { type: 'voxwire', code: error.code, message: error.message } };
+      r.localError = error;
+      this.#finish(r);
+    }
+  }
+
+  #created(event: ServerEventOf<'response.created'>): void {
+    const id = event.response.id;
+    if (id === undefined || this.#active.has(id)) {
+      this.#sink.violation(unknownRef(event.type, id === undefined ? 'response.created without response.id' : `response ${id} created twice`));
+      return;
+    }
+    const r = new RealtimeResponse(id, event.response, this.#o.clock.now());
+    if (event.response.status) r.status = event.response.status;
+    this.#active.set(id, r);
+    this.#sink.created(r);
+  }
+
+  #outputAdded(event: ServerEventOf<'response.output_item.added'>): void {
+    const r = this.#active.get(event.response_id);
+    if (!r) return this.#sink.violation(unknownRef(event.type, `unknown response ${event.response_id}`));
+    const o = new RealtimeOutput(r.id, event.item.id ?? '', event.output_index, event.item);
+    r.output[event.output_index] = o;
+    this.#sink.outputAdded(o);
+  }
+
+  #contentAdded(event: ServerEventOf<'response.content_part.added'>): void {
+    const o = this.#output(event.response_id, event.output_index, event.type);
+    if (!o) return;
+    const partType = event.part.type;
+    const audio = partType === 'audio' || partType === 'output_audio';
+    const format = this.#o.outputFormat();
+    const c = new RealtimeContent(
+      o.responseId,
+      event.item_id,
+      event.output_index,
+      event.content_index,
+      audio ? 'audio' : 'text',
+      this.#o.audioRetention,
+      format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE,
+    );
+    o.content[event.content_index] = c;
+    this.#sink.contentAdded(c);
+  }
+
+  #audioDelta(c: RealtimeContent, delta: string): void {
+    this.#firstToken(c.responseId);
+    const format = this.#o.outputFormat();
+    const data =
+      format === 'pcm16' ? base64ToPcm16(delta) : g711Decode(base64ToBytes(delta), format === 'g711_ulaw' ? 'ulaw' : 'alaw');
+    const frame: AudioFrame = audioFrame(data, c.sampleRate);
+    c._audio(frame);
+  }
+
+  #firstToken(responseId: string): void {
+    const r = this.#active.get(responseId);
+    if (r && r.firstTokenAt === undefined) r.firstTokenAt = this.#o.clock.now();
+  }
+
+  #output(responseId: string, outputIndex: number, type: string): RealtimeOutput | undefined {
+    const o = this.#active.get(responseId)?.output[outputIndex];
+    if (!o) this.#sink.violation(unknownRef(type, `unknown output ${outputIndex} of response ${responseId}`));
+    return o;
+  }
+
+  #content(event: { type: string; response_id: string; output_index: number; content_index: number }): RealtimeContent | undefined {
+    const c = this.#active.get(event.response_id)?.output[event.output_index]?.content[event.content_index];
+    if (!c) {
+      this.#sink.violation(
+        unknownRef(event.type, `unknown content ${event.content_index} of output ${event.output_index} of response ${event.response_id}`),
+      );
+    }
+    return c;
+  }
+
+  #outputDone(event: ServerEventOf<'response.output_item.done'>): void {
+    const o = this.#output(event.response_id, event.output_index, event.type);
+    if (!o || o.isDone) return;
+    o.item = event.item;
+    // contents the server never closed explicitly end with their item
+    for (const c of o.content) {
+      if (c && !c.isDone) {
+        c._end();
+        this.#sink.contentDone(c);
+      }
+    }
+    o._end();
+    this.#sink.outputDone(o);
+  }
+
+  #done(event: ServerEventOf<'response.done'>): void {
+    const id = event.response.id ?? '';
+    const r = this.#active.get(id);
+    if (!r) return this.#sink.violation(unknownRef(event.type, `unknown response ${id}`));
+    r.resource = event.response;
+    r.status = event.response.status ?? 'completed';
+    r.statusDetails = (event.response.status_details as ResponseStatusDetails | null | undefined) ?? null;
+    r.usage = event.response.usage ?? null;
+    for (const o of r.output) {
+      if (o && !o.isDone) {
+        for (const c of o.content) {
+          if (c && !c.isDone) {
+            c._end();
+            this.#sink.contentDone(c);
+          }
+        }
+        o._end();
+        this.#sink.outputDone(o);
+      }
+    }
+    this.#finish(r);
+  }
+
+  #finish(r: RealtimeResponse): void {
+    this.#active.delete(r.id);
+    r._end(this.#o.clock.now());
+    this.#finished.push(r);
+    // finished responses are kept only up to the bound, so hour-long sessions stay flat
+    while (this.#finished.length > this.#o.maxRetained) this.#finished.shift();
+    this.#sink.done(r);
+  }
+}
+
+function unknownRef(type: string, message: string): VoxwireError {
+  return new VoxwireError('PROTOCOL_VIOLATION', `${type}: ${message}`, { data: { type, reason: 'unknown_reference' } });
+}

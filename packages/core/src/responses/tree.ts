@@ -1,0 +1,265 @@
+/**
+ * The response tree the seed exposes: response → outputs → contents, with ids and indexes,
+ * accumulated text, streams, done promises, status and usage. The tracker (`tracker.ts`) builds
+ * and feeds it from server events; apps only read it.
+ * @module
+ */
+import type { AudioFrame, ConversationItem, ResponseResource, ServerErrorDetails } from '@voxwire/protocol';
+import type { AudioRetention } from '../options.js';
+import { deferred, type Deferred } from './deferred.js';
+import { ChunkStream } from './stream.js';
+
+/** A response's status: the wire's five values. */
+export type ResponseStatus = 'in_progress' | 'completed' | 'cancelled' | 'failed' | 'incomplete';
+
+/** Why a response ended the way it did (the wire's `status_details`, plus a local cause). */
+export interface ResponseStatusDetails {
+  /** `completed`, `cancelled`, `incomplete` or `failed`. */
+  type?: string | undefined;
+  /** `turn_detected`, `client_cancelled`, `max_output_tokens`, `content_filter`, or the local `connection_lost` / `session_closed`. */
+  reason?: string | undefined;
+  /** The error of a failed response (`{type, code}` from the server; `{type:'voxwire', code}` when the engine ended it). */
+  error?: { type?: string | undefined; code?: string | null | undefined; message?: string | undefined } | undefined;
+}
+
+/** The kind of a content part. */
+export type ContentType = 'text' | 'audio';
+
+/** One content part of an output item: text, or audio with its transcript. */
+export class RealtimeContent {
+  /** Accumulated text (the transcript, for audio content). Always kept: it is small. */
+  text = '';
+  /** Accumulated output audio, as `audioRetention` allows (`'none'` by default: use `audioStream`). */
+  readonly audio: AudioFrame[] = [];
+  /** Total output audio received, in samples (counted whatever the retention). */
+  audioSamples = 0;
+  /** Frames not kept in `audio` because of the retention cap. */
+  audioFramesDropped = 0;
+  #textStream: ChunkStream<string> | undefined;
+  #audioStream: ChunkStream<AudioFrame> | undefined;
+  #ended = false;
+  readonly #done: Deferred<RealtimeContent> = deferred();
+  readonly #retention: AudioRetention;
+  #retainedMs = 0;
+
+  /** @internal built by the tracker */
+  constructor(
+    /** The response this content belongs to. */
+    readonly responseId: string,
+    /** The output item's id. */
+    readonly itemId: string,
+    /** Index of the output in `response.output`. */
+    readonly outputIndex: number,
+    /** Index of this part in the item's content. */
+    readonly contentIndex: number,
+    /** `text` or `audio` (the seed's `content_type`). */
+    readonly contentType: ContentType,
+    retention: AudioRetention,
+    /** Sample rate of the audio frames (24000, or 8000 for G.711). */
+    readonly sampleRate: number,
+  ) {
+    this.#retention = retention;
+  }
+
+  /**
+   * Text deltas (transcript deltas for audio content) as they arrive. A stream starts buffering
+   * when first read: take it in a `response_content_added` listener to see every delta. Ends
+   * when the content ends on any path; `content.text` always holds the whole text.
+   */
+  get textStream(): AsyncIterableIterator<string> {
+    return (this.#textStream ??= this.#newStream());
+  }
+
+  /** Audio frames (PCM16) as they arrive; same rules as `textStream`. Empty for text content. */
+  get audioStream(): AsyncIterableIterator<AudioFrame> {
+    return (this.#audioStream ??= this.#newStream());
+  }
+
+  #newStream<T>(): ChunkStream<T> {
+    const s = new ChunkStream<T>();
+    if (this.#ended) s.close();
+    return s;
+  }
+
+  /** Resolves with this content when it ends (done, cancelled, failed or connection lost). Never rejects. */
+  get done(): Promise<RealtimeContent> {
+    return this.#done.promise;
+  }
+
+  /** Whether the content has ended. */
+  get isDone(): boolean {
+    return this.#ended;
+  }
+
+  /** Duration of the audio received so far, in ms. */
+  get audioDurationMs(): number {
+    return (this.audioSamples * 1000) / this.sampleRate;
+  }
+
+  /** @internal */
+  _text(delta: string): void {
+    this.text += delta;
+    this.#textStream?.push(delta);
+  }
+
+  /** @internal replaces the accumulated text with the server's final text */
+  _textDone(text: string): void {
+    this.text = text;
+    this.#textStream?.close();
+  }
+
+  /** @internal */
+  _audio(frame: AudioFrame): void {
+    const samples = frame.data.length;
+    this.audioSamples += samples;
+    this.#audioStream?.push(frame);
+    const r = this.#retention;
+    if (r === 'none') return;
+    if (r === 'all') {
+      this.audio.push(frame);
+      return;
+    }
+    const ms = (samples * 1000) / frame.sampleRate;
+    if (this.#retainedMs + ms <= r.maxDurationMs) {
+      this.#retainedMs += ms;
+      this.audio.push(frame);
+    } else {
+      this.audioFramesDropped++;
+    }
+  }
+
+  /** @internal */
+  _audioDone(): void {
+    this.#audioStream?.close();
+  }
+
+  /** @internal ends streams and resolves `done`; idempotent */
+  _end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#textStream?.close();
+    this.#audioStream?.close();
+    this.#done.resolve(this);
+  }
+}
+
+/** One output item of a response: a message or a function call. */
+export class RealtimeOutput {
+  /** The content parts, by `content_index`. */
+  readonly content: RealtimeContent[] = [];
+  /** The item as last reported (`output_item.added`, then `output_item.done`). */
+  item: ConversationItem;
+  /** Function calls: the arguments accumulated from `function_call_arguments.delta`. */
+  arguments = '';
+  #ended = false;
+  readonly #done: Deferred<RealtimeOutput> = deferred();
+
+  /** @internal built by the tracker */
+  constructor(
+    /** The response this output belongs to. */
+    readonly responseId: string,
+    /** The item's id. */
+    readonly itemId: string,
+    /** Index in `response.output`. */
+    readonly outputIndex: number,
+    item: ConversationItem,
+  ) {
+    this.item = item;
+  }
+
+  /** `message`, `function_call`, or another GA item type. */
+  get type(): string {
+    return this.item.type;
+  }
+
+  /** The speaker: the item's role; `assistant` for function calls (as the seed). */
+  get role(): string {
+    return 'role' in this.item && typeof this.item.role === 'string' ? this.item.role : 'assistant';
+  }
+
+  /** Resolves with this output when it ends on any path. Never rejects. */
+  get done(): Promise<RealtimeOutput> {
+    return this.#done.promise;
+  }
+
+  /** Whether the output has ended. */
+  get isDone(): boolean {
+    return this.#ended;
+  }
+
+  /** @internal */
+  _end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const c of this.content) c?._end();
+    this.#done.resolve(this);
+  }
+}
+
+/** A model response (the seed's `RealtimeResponse`). */
+export class RealtimeResponse {
+  /** Output items, by `output_index`. */
+  readonly output: RealtimeOutput[] = [];
+  /** Current status; `in_progress` until `response.done` (or until the engine ends it). */
+  status: ResponseStatus = 'in_progress';
+  /** Why it ended, when it did not complete. */
+  statusDetails: ResponseStatusDetails | null = null;
+  /** Token usage from `response.done`. */
+  usage: ResponseResource['usage'] | null = null;
+  /** The final response object from `response.done` (raw audio omitted by the server). */
+  resource: ResponseResource;
+  /** Clock time of `response.created`, ms. */
+  readonly createdAt: number;
+  /** Clock time of the first text or audio delta, ms; `undefined` before one. */
+  firstTokenAt: number | undefined;
+  /** Clock time of the end, ms. */
+  endedAt: number | undefined;
+  /** The local error when the engine ended it (socket lost, session closed); `undefined` otherwise. */
+  localError: Error | undefined;
+  #ended = false;
+  readonly #done: Deferred<RealtimeResponse> = deferred();
+
+  /** @internal built by the tracker */
+  constructor(
+    /** The response id (`resp_…`). */
+    readonly id: string,
+    resource: ResponseResource,
+    createdAt: number,
+  ) {
+    this.resource = resource;
+    this.createdAt = createdAt;
+  }
+
+  /** Resolves with this response when it ends on any path. Never rejects. */
+  get done(): Promise<RealtimeResponse> {
+    return this.#done.promise;
+  }
+
+  /** Whether the response has ended. */
+  get isDone(): boolean {
+    return this.#ended;
+  }
+
+  /** The text of every content of every output, joined (transcripts for audio). */
+  get text(): string {
+    let out = '';
+    for (const o of this.output) if (o) for (const c of o.content) if (c) out += c.text;
+    return out;
+  }
+
+  /** The server's error for a failed response, when it gave one. */
+  get error(): ServerErrorDetails | undefined {
+    const e = this.statusDetails?.error;
+    if (!e || this.status !== 'failed') return undefined;
+    return { type: e.type ?? 'unknown', code: e.code ?? null, message: e.message ?? '' };
+  }
+
+  /** @internal */
+  _end(at: number): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.endedAt = at;
+    for (const o of this.output) o?._end();
+    this.#done.resolve(this);
+  }
+}

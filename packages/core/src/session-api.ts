@@ -1,0 +1,65 @@
+/**
+ * Argument checks and client-event builders behind the session's sub-APIs (input audio buffer,
+ * conversation items), kept out of `session.ts` so that file stays composition.
+ * @module
+ */
+import type { AudioFrame, ClientEvent } from '@voxwire/protocol';
+import { G711_SAMPLE_RATE, MAX_APPEND_BYTES, SAMPLE_RATE, bytesToBase64, pcm16ToBase64 } from '@voxwire/protocol';
+import { VoxwireError } from './errors.js';
+import { g711Encode } from './g711.js';
+import type { AudioFormatName } from './options.js';
+
+/** Arguments of `conversation.item.truncate`. */
+export interface TruncateArgs {
+  /** The assistant audio item. */
+  itemId: string;
+  /** The audio content part (0 for assistant audio). */
+  contentIndex: number;
+  /** Audio played so far, ms; 0 deletes the item instead. Fractions are floored. */
+  audioEndMs: number;
+}
+
+/** Arguments of `conversation.item.delete`. */
+export interface DeleteArgs {
+  /** The item to delete. */
+  itemId: string;
+}
+
+function invalid(argument: string, message: string): never {
+  throw new VoxwireError('INVALID_ARGUMENT', message, { data: { argument } });
+}
+
+/** Checks an item id. */
+export function checkItemId(itemId: unknown, argument = 'itemId'): string {
+  if (typeof itemId !== 'string' || itemId === '') invalid(argument, `${argument} must be a non-empty string`);
+  return itemId;
+}
+
+/** Checks truncate arguments; returns the integer `audioEndMs`. */
+export function checkTruncate(args: TruncateArgs): number {
+  if (typeof args !== 'object' || args === null) invalid('args', 'truncate needs { itemId, contentIndex, audioEndMs }');
+  checkItemId(args.itemId);
+  if (!Number.isInteger(args.contentIndex) || args.contentIndex < 0) invalid('contentIndex', 'contentIndex must be an integer ≥ 0');
+  // NaN would serialize as null and be refused by the server (livekit agents-js)
+  if (typeof args.audioEndMs !== 'number' || !Number.isFinite(args.audioEndMs) || args.audioEndMs < 0) {
+    invalid('audioEndMs', 'audioEndMs must be a finite number ≥ 0');
+  }
+  return Math.floor(args.audioEndMs);
+}
+
+/**
+ * The `input_audio_buffer.append` event for `frame`: PCM16 mono at the session's input rate
+ * (24 kHz, or 8 kHz for G.711, which is encoded here).
+ */
+export function appendEvent(frame: AudioFrame, format: AudioFormatName, eventId: string): ClientEvent {
+  if (typeof frame !== 'object' || frame === null || !(frame.data instanceof Int16Array)) invalid('frame', 'frame must be an AudioFrame with Int16Array data');
+  const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+  if (frame.channels !== 1 || frame.sampleRate !== rate) {
+    invalid('frame', `input audio must be mono ${rate} Hz PCM16 for ${format}, got ${frame.sampleRate} Hz × ${frame.channels}`);
+  }
+  const bytes = format === 'pcm16' ? frame.data.byteLength : frame.data.length;
+  if (bytes > MAX_APPEND_BYTES) invalid('frame', `frame is ${bytes} bytes; one append carries at most ${MAX_APPEND_BYTES}`);
+  const audio =
+    format === 'pcm16' ? pcm16ToBase64(frame.data) : bytesToBase64(g711Encode(frame.data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
+  return { type: 'input_audio_buffer.append', event_id: eventId, audio };
+}

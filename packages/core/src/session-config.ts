@@ -1,0 +1,183 @@
+/**
+ * Session options ⇄ the GA `session` object. The engine always speaks the GA model; the beta
+ * codec (protocol) flattens it for beta servers.
+ *
+ * | option                          | GA `session.update.session`                                        | beta (via codec)                     |
+ * |---------------------------------|--------------------------------------------------------------------|--------------------------------------|
+ * | (always)                        | `type: 'realtime'`                                                  | dropped                              |
+ * | `model`                         | not sent (the connector's URL picks it; it cannot change)          | not sent                             |
+ * | `modalities`                    | `output_modalities`: `['text']` if no `'audio'`, else `['audio']`  | `modalities` (`['text','audio']`)    |
+ * | `instructions`                  | `instructions` (omitted when `''`, keeping the server default)     | `instructions`                       |
+ * | `voice`                         | `audio.output.voice`                                                | `voice`                              |
+ * | `speed`                         | `audio.output.speed` (when set)                                     | `speed`                              |
+ * | `inputAudioFormat`              | `audio.input.format` `{type:'audio/pcm', rate:24000}` / `audio/pcmu` / `audio/pcma` | `input_audio_format`  |
+ * | `outputAudioFormat`             | `audio.output.format` (same mapping)                                | `output_audio_format`                |
+ * | `inputAudioTranscription`       | `audio.input.transcription` `{model, language?, prompt?}` or `null` | `input_audio_transcription`          |
+ * | `turnDetection`                 | `audio.input.turn_detection` (snake_case fields) or `null`          | `turn_detection`                     |
+ * | `noiseReduction`                | `audio.input.noise_reduction` `{type}` or `null` (when set)         | `input_audio_noise_reduction`        |
+ * | `toolChoice`                    | `tool_choice`                                                       | `tool_choice`                        |
+ * | `temperature`                   | `temperature` (a beta-only field of the GA model: the GA codec drops it) | `temperature`                   |
+ * | `maxResponseOutputTokens`       | `max_output_tokens`                                                 | `max_response_output_tokens`         |
+ * | tools (from features, issue 5)  | `tools`                                                             | `tools`                              |
+ * @module
+ */
+import type { SessionResource, SessionUpdateParams } from '@voxwire/protocol';
+import { AUDIO_FORMAT_GA_TO_BETA, SAMPLE_RATE } from '@voxwire/protocol';
+import type {
+  AudioFormatName,
+  InputTranscriptionOptions,
+  Modality,
+  RealtimeSessionOptions,
+  ToolChoiceOption,
+  TurnDetectionOptions,
+} from './options.js';
+
+type GaFormat = { type: 'audio/pcm'; rate: 24000 } | { type: 'audio/pcmu' } | { type: 'audio/pcma' };
+
+/** The GA audio format object for a seed format name. */
+export function toGaAudioFormat(name: AudioFormatName): GaFormat {
+  switch (name) {
+    case 'pcm16':
+      return { type: 'audio/pcm', rate: SAMPLE_RATE as 24000 };
+    case 'g711_ulaw':
+      return { type: 'audio/pcmu' };
+    case 'g711_alaw':
+      return { type: 'audio/pcma' };
+  }
+}
+
+function fromGaAudioFormat(format: { type?: string } | null | undefined, fallback: AudioFormatName): AudioFormatName {
+  const type = format?.type;
+  if (type === undefined) return fallback;
+  return (AUDIO_FORMAT_GA_TO_BETA as Record<string, AudioFormatName | undefined>)[type] ?? fallback;
+}
+
+function toGaTurnDetection(td: TurnDetectionOptions | null): Record<string, unknown> | null {
+  if (td === null) return null;
+  if (td.type === 'semantic_vad') {
+    return compact({
+      type: 'semantic_vad',
+      eagerness: td.eagerness,
+      create_response: td.createResponse,
+      interrupt_response: td.interruptResponse,
+    });
+  }
+  return compact({
+    type: 'server_vad',
+    threshold: td.threshold,
+    prefix_padding_ms: td.prefixPaddingMs,
+    silence_duration_ms: td.silenceDurationMs,
+    create_response: td.createResponse,
+    interrupt_response: td.interruptResponse,
+    idle_timeout_ms: td.idleTimeoutMs,
+  });
+}
+
+function fromGaTurnDetection(td: Record<string, unknown> | null | undefined): TurnDetectionOptions | null {
+  if (!td) return null;
+  if (td['type'] === 'semantic_vad') {
+    return compact({
+      type: 'semantic_vad' as const,
+      eagerness: td['eagerness'] as 'low' | 'medium' | 'high' | 'auto' | undefined,
+      createResponse: td['create_response'] as boolean | undefined,
+      interruptResponse: td['interrupt_response'] as boolean | undefined,
+    });
+  }
+  return compact({
+    type: 'server_vad' as const,
+    threshold: td['threshold'] as number | undefined,
+    prefixPaddingMs: td['prefix_padding_ms'] as number | undefined,
+    silenceDurationMs: td['silence_duration_ms'] as number | undefined,
+    createResponse: td['create_response'] as boolean | undefined,
+    interruptResponse: td['interrupt_response'] as boolean | undefined,
+    idleTimeoutMs: td['idle_timeout_ms'] as number | null | undefined,
+  });
+}
+
+function toGaTranscription(t: InputTranscriptionOptions | null): Record<string, unknown> | null {
+  return t === null ? null : compact({ model: t.model, language: t.language, prompt: t.prompt });
+}
+
+/** GA output modalities: one of text or audio (audio always carries its transcript). */
+export function toGaModalities(modalities: readonly Modality[]): ['text'] | ['audio'] {
+  return modalities.includes('audio') ? ['audio'] : ['text'];
+}
+
+/**
+ * The full GA `session` of a `session.update` for `options` (see the table above).
+ * `tools` comes from the session's features (function calling, issue 5).
+ */
+export function toSessionUpdate(options: RealtimeSessionOptions, tools?: readonly unknown[]): SessionUpdateParams {
+  const session: Record<string, unknown> = {
+    type: 'realtime',
+    output_modalities: toGaModalities(options.modalities),
+    audio: {
+      input: compact({
+        format: toGaAudioFormat(options.inputAudioFormat),
+        transcription: toGaTranscription(options.inputAudioTranscription),
+        turn_detection: toGaTurnDetection(options.turnDetection),
+        noise_reduction: options.noiseReduction === undefined ? undefined : options.noiseReduction === null ? null : { type: options.noiseReduction },
+      }),
+      output: compact({
+        format: toGaAudioFormat(options.outputAudioFormat),
+        voice: options.voice,
+        speed: options.speed,
+      }),
+    },
+    tool_choice: options.toolChoice,
+    temperature: options.temperature,
+    max_output_tokens: options.maxResponseOutputTokens,
+  };
+  if (options.instructions !== '') session['instructions'] = options.instructions;
+  if (tools !== undefined) session['tools'] = [...tools];
+  return session as unknown as SessionUpdateParams;
+}
+
+/**
+ * Maps the server's echoed session back into the options shape. Fields the server leaves out
+ * keep their value from `previous` (what the client asked for).
+ */
+export function fromSessionResource(resource: SessionResource, previous: RealtimeSessionOptions): RealtimeSessionOptions {
+  const r = resource as unknown as Record<string, any>;
+  const input = (r['audio']?.['input'] ?? {}) as Record<string, any>;
+  const output = (r['audio']?.['output'] ?? {}) as Record<string, any>;
+  const modalities = r['output_modalities'] as Modality[] | undefined;
+  const transcription = input['transcription'] as Record<string, unknown> | null | undefined;
+  const voice = output['voice'] as string | { id: string } | undefined;
+  const noise = input['noise_reduction'] as { type?: string } | null | undefined;
+  const next: RealtimeSessionOptions = {
+    model: typeof r['model'] === 'string' ? r['model'] : previous.model,
+    modalities: modalities === undefined ? [...previous.modalities] : modalities.includes('audio') ? ['text', 'audio'] : ['text'],
+    instructions: typeof r['instructions'] === 'string' ? r['instructions'] : previous.instructions,
+    voice: typeof voice === 'string' ? voice : typeof voice === 'object' && voice !== null ? voice.id : previous.voice,
+    inputAudioFormat: fromGaAudioFormat(input['format'], previous.inputAudioFormat),
+    outputAudioFormat: fromGaAudioFormat(output['format'], previous.outputAudioFormat),
+    inputAudioTranscription:
+      transcription === undefined
+        ? previous.inputAudioTranscription
+        : transcription === null
+          ? null
+          : compact({
+              model: (transcription['model'] as string | undefined) ?? previous.inputAudioTranscription?.model ?? 'whisper-1',
+              language: transcription['language'] as string | undefined,
+              prompt: transcription['prompt'] as string | undefined,
+            }),
+    turnDetection: 'turn_detection' in input ? fromGaTurnDetection(input['turn_detection']) : previous.turnDetection,
+    toolChoice: (r['tool_choice'] as ToolChoiceOption | undefined) ?? previous.toolChoice,
+    temperature: typeof r['temperature'] === 'number' ? r['temperature'] : previous.temperature,
+    maxResponseOutputTokens: (r['max_output_tokens'] as number | 'inf' | undefined) ?? previous.maxResponseOutputTokens,
+  };
+  if (noise !== undefined) next.noiseReduction = noise === null ? null : ((noise.type as 'near_field' | 'far_field' | undefined) ?? null);
+  else if (previous.noiseReduction !== undefined) next.noiseReduction = previous.noiseReduction;
+  const speed = output['speed'];
+  if (typeof speed === 'number') next.speed = speed;
+  else if (previous.speed !== undefined) next.speed = previous.speed;
+  return next;
+}
+
+/** Drops keys whose value is `undefined` (exactOptionalPropertyTypes and the wire both want that). */
+export function compact<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {};
+  for (const key in o) if (o[key] !== undefined) out[key] = o[key];
+  return out as { [K in keyof T]: Exclude<T[K], undefined> };
+}

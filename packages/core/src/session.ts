@@ -1,0 +1,471 @@
+/**
+ * `RealtimeSession`: composition of the connection, the outbox, the request table, the
+ * response tracker, the create logic, the emitter and the features. It routes; the parts do.
+ * @module
+ */
+import type { AudioFrame, Clock, ClientEvent, ConversationItem, DialectCodec, IdGenerator, Logger, ServerEvent } from '@voxwire/protocol';
+import { toConversationItem, type ChatMessage } from './chat-message.js';
+import { SessionConnection, type ConnectionState } from './connection.js';
+import { ServerError, VoxwireError, type SessionError } from './errors.js';
+import { TypedEmitter, type Listener, type Unsubscribe } from './emitter.js';
+import type { SessionEvents } from './events.js';
+import type { SessionFeature, SessionFeatureFactory } from './feature.js';
+import { computeMetrics } from './metrics.js';
+import { mergeSessionOptions, type AudioRetention, type RealtimeSessionOptions, type SessionOptionsInput } from './options.js';
+import type { Connector } from '@voxwire/protocol';
+import { Outbox } from './outbox.js';
+import { PendingRequests } from './requests.js';
+import { ResponseCreator, type ResponseCreateOptions } from './responses/create.js';
+import { ResponseTracker } from './responses/tracker.js';
+import type { RealtimeResponse } from './responses/tree.js';
+import { appendEvent, checkItemId, checkTruncate, type DeleteArgs, type TruncateArgs } from './session-api.js';
+import { fromSessionResource, toSessionUpdate } from './session-config.js';
+
+/** Everything a session needs, resolved by `RealtimeModel`. */
+export interface SessionInit {
+  /** The session configuration (already merged and validated). */
+  options: RealtimeSessionOptions;
+  /** Gives a fresh transport per (re)connect. */
+  connector: Connector;
+  /** Time. */
+  clock: Clock;
+  /** Logging. */
+  logger: Logger;
+  /** Ids for client events and items. */
+  generateId: IdGenerator;
+  /** Ack timeout of item and session requests, ms. */
+  requestTimeoutMs: number;
+  /** Connect timeout, ms. */
+  connectTimeoutMs: number;
+  /** Output audio kept on contents. */
+  audioRetention: AudioRetention;
+  /** Finished responses kept. */
+  maxRetainedResponses: number;
+  /** Features to install. @default [] */
+  features?: readonly SessionFeatureFactory[];
+  /** Called once the session is closed (the model forgets it). */
+  onClosed?: (session: RealtimeSession) => void;
+}
+
+const MAX_UNHANDLED = 32;
+
+/** One realtime conversation with the server (the seed's `RealtimeSession`). */
+export class RealtimeSession {
+  readonly #init: SessionInit;
+  readonly #emitter: TypedEmitter<SessionEvents>;
+  readonly #connection: SessionConnection;
+  readonly #outbox: Outbox;
+  readonly #requests: PendingRequests;
+  readonly #tracker: ResponseTracker;
+  readonly #creator: ResponseCreator;
+  readonly #features: SessionFeature[] = [];
+  readonly #unhandled: SessionError[] = [];
+  #options: RealtimeSessionOptions;
+  #sessionId = 'not-connected';
+  #codec: DialectCodec | undefined;
+
+  /** The input audio buffer: `append(frame)`, `commit()`, `clear()`. */
+  readonly inputAudioBuffer: {
+    /** Sends PCM16 mono audio at the session's input rate. Throws `INVALID_ARGUMENT` / `SESSION_CLOSED`. */
+    append(frame: AudioFrame): void;
+    /** Commits the buffer into a user item (needed when turn detection is off). */
+    commit(): void;
+    /** Drops the buffered audio. */
+    clear(): void;
+  };
+
+  /** The conversation: item create, truncate, delete. Each resolves on the server's ack. */
+  readonly conversation: {
+    readonly item: {
+      /** Adds `message` after `previousItemId` (or at the end); resolves with the server's item. */
+      create(message: ChatMessage, previousItemId?: string | null): Promise<ConversationItem>;
+      /** Truncates assistant audio at `audioEndMs`; at 0 ms the item is deleted instead. */
+      truncate(args: TruncateArgs): Promise<void>;
+      /** Deletes an item. */
+      delete(args: DeleteArgs): Promise<void>;
+    };
+  };
+
+  /** Responses: `create({ onDuplicate })` and `cancel()`. */
+  readonly response: {
+    /** Requests a response with the seed's `onDuplicate` semantics. */
+    create(options?: ResponseCreateOptions): Promise<boolean>;
+    /** Cancels the response in progress (sent unconditionally, as the seed). */
+    cancel(): void;
+  };
+
+  /** @internal use `RealtimeModel.session()` */
+  constructor(init: SessionInit) {
+    this.#init = init;
+    this.#options = init.options;
+    this.#emitter = new TypedEmitter<SessionEvents>((event, error) => this.#listenerFailed(event, error));
+    this.#requests = new PendingRequests(init.clock, init.requestTimeoutMs);
+    this.#outbox = new Outbox((event, error) => this.#writeFailed(event, error));
+    this.#tracker = new ResponseTracker(
+      { clock: init.clock, audioRetention: init.audioRetention, maxRetained: init.maxRetainedResponses, outputFormat: () => this.#options.outputAudioFormat },
+      {
+        created: (r) => {
+          this.#creator.onResponseCreated();
+          this.#emit('response_created', r);
+        },
+        outputAdded: (o) => this.#emit('response_output_added', o),
+        contentAdded: (c) => this.#emit('response_content_added', c),
+        contentDone: (c) => this.#emit('response_content_done', c),
+        outputDone: (o) => this.#emit('response_output_done', o),
+        done: (r) => this.#responseDone(r),
+        violation: (e) => this.#error(e),
+      },
+    );
+    this.#creator = new ResponseCreator({
+      send: (event) => this.#send(event),
+      eventId: () => init.generateId('event'),
+      active: () => this.#tracker.active.at(-1),
+      logger: init.logger,
+      logFields: () => this.#logFields(),
+    });
+    this.#connection = new SessionConnection(
+      { connector: init.connector, clock: init.clock, logger: init.logger, logFields: () => this.#logFields(), connectTimeoutMs: init.connectTimeoutMs },
+      {
+        connecting: (attempt) => this.#emit('connecting', { attempt }),
+        open: (state) => {
+          this.#codec = state.codec;
+          this.#outbox.open((event) => state.transport.send(state.codec.encodeClientEvent(event)));
+          this.#emit('connected', { attempt: state.attempt, dialect: state.dialect, description: state.description });
+          for (const f of this.#features) this.#feature(f, 'onConnected', () => f.onConnected?.());
+        },
+        frame: (frame, codec) => this.#frame(frame, codec),
+        transportError: (error) => this.#error(error),
+        lost: (code, reason, error) => {
+          if (error) this.#error(error);
+          this.#teardown(error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed'));
+          this.#emit('disconnected', { code, reason, error });
+          for (const f of this.#features) this.#feature(f, 'onDisconnected', () => f.onDisconnected?.(error));
+        },
+        closed: (error) => this.#closed(error),
+      },
+    );
+    for (const make of init.features ?? []) this.#features.push(make(this));
+
+    this.inputAudioBuffer = {
+      append: (frame) => this.#send(appendEvent(frame, this.#options.inputAudioFormat, init.generateId('event'))),
+      commit: () => this.#send({ type: 'input_audio_buffer.commit', event_id: init.generateId('event') }),
+      clear: () => this.#send({ type: 'input_audio_buffer.clear', event_id: init.generateId('event') }),
+    };
+    this.conversation = {
+      item: {
+        create: (message, previousItemId) => this.#itemCreate(message, previousItemId),
+        truncate: (args) => this.#itemTruncate(args),
+        delete: (args) => this.#itemDelete(args),
+      },
+    };
+    this.response = {
+      create: (options) => this.#creator.create(options),
+      cancel: () => this.#creator.cancel(),
+    };
+
+    // as the seed: the first thing on the wire is the full session configuration
+    this.#sessionUpdate().catch(() => undefined);
+    // connect after the caller had a chance to subscribe
+    void Promise.resolve().then(() => this.#connection.connect());
+  }
+
+  /** The session configuration: what was asked for, updated from each `session.updated` echo. */
+  get options(): RealtimeSessionOptions {
+    return this.#options;
+  }
+
+  /** The server's session id (`not-connected` before `session.created`). */
+  get sessionId(): string {
+    return this.#sessionId;
+  }
+
+  /** The connection state. */
+  get connectionState(): ConnectionState {
+    return this.#connection.state;
+  }
+
+  /** Responses in progress and the most recent finished ones (bounded by `maxRetainedResponses`). */
+  get responses(): RealtimeResponse[] {
+    return this.#tracker.all;
+  }
+
+  /** The response in progress, if any. */
+  get activeResponse(): RealtimeResponse | undefined {
+    return this.#tracker.active.at(-1);
+  }
+
+  /** Errors emitted while no `error` listener was attached (the most recent 32), so none is lost. */
+  get unhandledErrors(): readonly SessionError[] {
+    return this.#unhandled;
+  }
+
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof SessionEvents>(event: K, listener: Listener<SessionEvents, K>): Unsubscribe {
+    return this.#emitter.on(event, listener);
+  }
+
+  /** Subscribes for one emission. */
+  once<K extends keyof SessionEvents>(event: K, listener: Listener<SessionEvents, K>): Unsubscribe {
+    return this.#emitter.once(event, listener);
+  }
+
+  /** Unsubscribes a listener. */
+  off<K extends keyof SessionEvents>(event: K, listener: Listener<SessionEvents, K>): void {
+    this.#emitter.off(event, listener);
+  }
+
+  /**
+   * Applies `partial` to the session options and sends the FULL session (in the connection's
+   * dialect). Resolves with the options mapped from the server's `session.updated` echo;
+   * rejects with `INVALID_ARGUMENT` (bad option), the server's `ServerError`, `TIMEOUT`, or a
+   * connection error.
+   */
+  sessionUpdate(partial: SessionOptionsInput = {}): Promise<RealtimeSessionOptions> {
+    try {
+      this.#options = mergeSessionOptions(this.#options, partial);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#sessionUpdate();
+  }
+
+  /**
+   * Closes the session: the socket closes with 1000, every pending promise settles
+   * (`SESSION_CLOSED`), every stream ends. Idempotent.
+   */
+  async close(): Promise<void> {
+    await this.#connection.close();
+  }
+
+  /** @internal for features: send a client event through the ordered outbox. */
+  sendClientEvent(event: ClientEvent): void {
+    this.#send(event);
+  }
+
+  /** @internal for features: emit a session event. */
+  emitEvent<K extends keyof SessionEvents>(event: K, ...args: SessionEvents[K]): void {
+    this.#emit(event, ...args);
+  }
+
+  /** @internal for features: the injected services. */
+  get services(): { clock: Clock; logger: Logger; generateId: IdGenerator } {
+    return { clock: this.#init.clock, logger: this.#init.logger, generateId: this.#init.generateId };
+  }
+
+  #sessionUpdate(): Promise<RealtimeSessionOptions> {
+    let session = toSessionUpdate(this.#options);
+    for (const f of this.#features) {
+      if (f.contributeSessionUpdate) session = f.contributeSessionUpdate(session);
+    }
+    const eventId = this.#init.generateId('event');
+    return this.#request('session.update', eventId, 'session', { type: 'session.update', event_id: eventId, session });
+  }
+
+  #itemCreate(message: ChatMessage, previousItemId?: string | null): Promise<ConversationItem> {
+    try {
+      const id = message?.id ?? this.#init.generateId('item');
+      const item = toConversationItem(message, id);
+      const eventId = this.#init.generateId('event');
+      const event: ClientEvent = { type: 'conversation.item.create', event_id: eventId, item };
+      if (previousItemId !== undefined) event.previous_item_id = previousItemId === null ? null : checkItemId(previousItemId, 'previousItemId');
+      return this.#request('item.create', eventId, id, event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #itemTruncate(args: TruncateArgs): Promise<void> {
+    const audioEndMs = checkTruncate(args);
+    // the server refuses a 0 ms truncate ("Only model output audio messages can be truncated"); nothing was heard, so delete
+    if (audioEndMs === 0) return this.#itemDelete({ itemId: args.itemId });
+    const eventId = this.#init.generateId('event');
+    await this.#request('item.truncate', eventId, args.itemId, {
+      type: 'conversation.item.truncate',
+      event_id: eventId,
+      item_id: args.itemId,
+      content_index: args.contentIndex,
+      audio_end_ms: audioEndMs,
+    });
+  }
+
+  async #itemDelete(args: DeleteArgs): Promise<void> {
+    const itemId = checkItemId(args?.itemId);
+    const eventId = this.#init.generateId('event');
+    await this.#request('item.delete', eventId, itemId, { type: 'conversation.item.delete', event_id: eventId, item_id: itemId });
+  }
+
+  #request<T>(kind: 'item.create' | 'item.truncate' | 'item.delete' | 'session.update', eventId: string, key: string, event: ClientEvent): Promise<T> {
+    try {
+      this.#assertOpenable();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const promise = this.#requests.track<T>(kind, eventId, key);
+    this.#send(event);
+    return promise;
+  }
+
+  #assertOpenable(): void {
+    const s = this.#connection.state.status;
+    if (s === 'closed' || s === 'closing') throw new VoxwireError('SESSION_CLOSED', 'the session is closed');
+  }
+
+  #send(event: ClientEvent): void {
+    this.#assertOpenable();
+    this.#outbox.send(event);
+  }
+
+  #frame(frame: string | Uint8Array, codec: DialectCodec): void {
+    const result = codec.decodeServerEvent(frame);
+    if (result.kind === 'violation') {
+      const v = result.violation;
+      this.#error(new VoxwireError('PROTOCOL_VIOLATION', `protocol violation: ${v.message}`, { data: { violation: v } }));
+      return;
+    }
+    if (result.kind === 'unknown') {
+      this.#emit('server_event', { kind: 'unknown', type: result.type, raw: result.raw });
+      return;
+    }
+    const event = result.event;
+    this.#emit('server_event', { kind: 'event', event });
+    this.#dispatch(event);
+    for (const f of this.#features) {
+      if (f.onServerEvent) this.#feature(f, 'onServerEvent', () => f.onServerEvent?.(event));
+    }
+  }
+
+  #dispatch(event: ServerEvent): void {
+    switch (event.type) {
+      case 'session.created':
+        if (event.session.id) this.#sessionId = event.session.id;
+        this.#init.logger.debug('session created', this.#logFields());
+        return;
+      case 'session.updated': {
+        if (event.session.type !== 'realtime') return;
+        this.#options = fromSessionResource(event.session, this.#options);
+        this.#requests.resolve('session.update', 'session', this.#options);
+        this.#emit('session_updated', this.#options);
+        return;
+      }
+      case 'error': {
+        const error = new ServerError(event.error, event.event_id ?? null);
+        this.#init.logger.error('server error', { ...this.#logFields(), type: error.type, code: error.code, eventId: error.eventId });
+        if (error.eventId) this.#requests.rejectEventId(error.eventId, error);
+        this.#error(error);
+        return;
+      }
+      case 'input_audio_buffer.speech_started':
+        this.#emit('input_speech_started', { itemId: event.item_id, audioStartMs: event.audio_start_ms });
+        return;
+      case 'input_audio_buffer.speech_stopped':
+        this.#emit('input_speech_stopped', { itemId: event.item_id, audioEndMs: event.audio_end_ms });
+        return;
+      case 'input_audio_buffer.committed':
+        this.#emit('input_speech_committed', { itemId: event.item_id, previousItemId: event.previous_item_id ?? null });
+        return;
+      case 'conversation.item.input_audio_transcription.completed':
+        this.#emit('input_speech_transcription_completed', { itemId: event.item_id, contentIndex: event.content_index, transcript: event.transcript });
+        return;
+      case 'conversation.item.input_audio_transcription.failed':
+        this.#init.logger.warn('input transcription failed', { ...this.#logFields(), itemId: event.item_id, code: event.error.code });
+        this.#emit('input_speech_transcription_failed', {
+          itemId: event.item_id,
+          contentIndex: event.content_index,
+          message: event.error.message ?? '',
+          error: {
+            type: event.error.type ?? 'transcription_error',
+            code: event.error.code ?? null,
+            message: event.error.message ?? '',
+            param: event.error.param ?? null,
+          },
+        });
+        return;
+      case 'conversation.item.added':
+      case 'conversation.item.created':
+        if (event.item.id) this.#requests.resolve('item.create', event.item.id, event.item);
+        return;
+      case 'conversation.item.deleted':
+        this.#requests.resolve('item.delete', event.item_id, undefined);
+        return;
+      case 'conversation.item.truncated':
+        this.#requests.resolve('item.truncate', event.item_id, undefined);
+        return;
+      default:
+        this.#tracker.handle(event);
+    }
+  }
+
+  #responseDone(response: RealtimeResponse): void {
+    const log = this.#init.logger;
+    if (response.status === 'failed') log.error('response generation failed', { ...this.#logFields(), responseId: response.id, details: response.statusDetails });
+    else if (response.status === 'incomplete') log.warn('response incomplete', { ...this.#logFields(), responseId: response.id, details: response.statusDetails });
+    this.#emit('response_done', response);
+    this.#emit('metrics_collected', computeMetrics(response, this.#init.clock.now()));
+  }
+
+  /** Settles everything tied to the connection that just ended. */
+  #teardown(error: VoxwireError): void {
+    this.#outbox.pause();
+    this.#creator.reset();
+    this.#requests.rejectAll(error);
+    this.#tracker.abortAll(error.code === 'SESSION_CLOSED' ? 'session_closed' : 'connection_lost', error);
+  }
+
+  #closed(error: VoxwireError | undefined): void {
+    // a connect that failed never reached `lost`: report and settle here
+    const settle = error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed');
+    if (error && (error.code === 'CONNECT_FAILED' || error.code === 'CONNECT_TIMEOUT')) this.#error(error);
+    this.#teardown(settle);
+    this.#outbox.drain();
+    this.#emit('closed', { error });
+    for (const f of this.#features) this.#feature(f, 'onClosed', () => f.onClosed?.());
+    this.#init.onClosed?.(this);
+  }
+
+  #writeFailed(event: ClientEvent, cause: unknown): void {
+    const encode = typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === 'PROTOCOL_ENCODE';
+    const error = new VoxwireError(encode ? 'ENCODE_FAILED' : 'SOCKET_ERROR', `could not send ${event.type}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+      data: { type: event.type },
+    });
+    if (!(event.event_id && this.#requests.rejectEventId(event.event_id, error))) this.#error(error);
+  }
+
+  #feature(f: SessionFeature, hook: string, run: () => void): void {
+    try {
+      run();
+    } catch (cause) {
+      this.#error(new VoxwireError('LISTENER_FAILED', `feature ${f.name}.${hook} threw`, { cause, data: { event: hook, feature: f.name } }));
+    }
+  }
+
+  #emit<K extends keyof SessionEvents>(event: K, ...args: SessionEvents[K]): void {
+    this.#emitter.emit(event, ...args);
+  }
+
+  #error(error: SessionError): void {
+    if (!this.#emitter.emit('error', error)) this.#unhandledError(error);
+  }
+
+  #unhandledError(error: SessionError): void {
+    // surfaced, never swallowed, and never thrown from the receive path
+    this.#init.logger.error('unhandled session error (subscribe with session.on("error", …))', {
+      ...this.#logFields(),
+      name: error.name,
+      code: error.code,
+      message: error.message,
+    });
+    this.#unhandled.push(error);
+    if (this.#unhandled.length > MAX_UNHANDLED) this.#unhandled.shift();
+  }
+
+  #listenerFailed(event: keyof SessionEvents, cause: unknown): void {
+    const error = new VoxwireError('LISTENER_FAILED', `a listener of ${String(event)} threw`, { cause, data: { event } });
+    if (event === 'error') this.#unhandledError(error);
+    else this.#error(error);
+  }
+
+  #logFields(): Record<string, unknown> {
+    return { sessionId: this.#sessionId };
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Test helpers: a session against the in-memory fake server on a simulated clock, an event
+ * recorder and a capturing logger. Nothing here sleeps.
+ */
+import type { Dialect, Logger } from '@voxwire/protocol';
+import { createCounterIdGenerator } from '@voxwire/protocol';
+import { createFakeServer, SimulatedClock, type CreateFakeServerOptions } from '@voxwire/testing';
+import { RealtimeModel, type RealtimeModelOptions } from '../src/model.js';
+import type { SessionEvents } from '../src/events.js';
+import type { RealtimeSession } from '../src/session.js';
+import type { SessionOptionsInput } from '../src/options.js';
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  fields: Record<string, unknown> | undefined;
+}
+
+export function captureLogger(): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at = (level: LogLine['level']) => (message: string, fields?: Record<string, unknown>) => {
+    lines.push({ level, message, fields });
+  };
+  return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
+}
+
+export interface Setup {
+  clock: SimulatedClock;
+  server: ReturnType<typeof createFakeServer>['server'];
+  model: RealtimeModel;
+  logs: LogLine[];
+  /** Lets every queued microtask and due timer run (no time passes). */
+  settle(): Promise<void>;
+}
+
+export function setup(
+  dialect: Dialect = 'ga',
+  options: Partial<RealtimeModelOptions> = {},
+  serverOptions: CreateFakeServerOptions = {},
+): Setup {
+  const clock = new SimulatedClock({ microtaskRounds: 400 });
+  const { connector, server } = createFakeServer({ dialect, clock, ...serverOptions });
+  const { logger, lines } = captureLogger();
+  const model = new RealtimeModel({ connector, clock, logger, generateId: createCounterIdGenerator('t'), ...options });
+  return { clock, server, model, logs: lines, settle: () => clock.advanceAsync(0) };
+}
+
+/** Opens a session and waits until the server echoed its configuration. */
+export async function openSession(s: Setup, overrides: SessionOptionsInput = {}): Promise<RealtimeSession> {
+  const session = s.model.session(overrides);
+  let updated = false;
+  const off = session.on('session_updated', () => {
+    updated = true;
+  });
+  await s.settle();
+  off();
+  if (!updated) throw new Error('session was not configured');
+  return session;
+}
+
+export type Recorded = { [K in keyof SessionEvents]: [K, ...SessionEvents[K]] }[keyof SessionEvents];
+
+/** Records the named events in order. */
+export function record(session: RealtimeSession, names: readonly (keyof SessionEvents)[]): Recorded[] {
+  const out: Recorded[] = [];
+  for (const name of names) {
+    session.on(name, ((...args: unknown[]) => out.push([name, ...args] as unknown as Recorded)) as never);
+  }
+  return out;
+}
+
+/** Collects an async iterable. */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/** A promise resolved from outside (for holding a fake response in progress). */
+export function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+export const DIALECTS: readonly Dialect[] = ['ga', 'beta'];
