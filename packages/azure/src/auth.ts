@@ -1,0 +1,88 @@
+/**
+ * Microsoft Entra ID tokens for Azure OpenAI: a static token, a token provider called on every
+ * connect, or an `@azure/core-auth` `TokenCredential` whose token is cached until shortly
+ * before it expires, so every (re)connect presents a valid token.
+ * @module
+ */
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import { ConfigurationError, resolveSecret } from '@voxwire/node';
+import type { Clock } from '@voxwire/protocol';
+import { systemClock } from '@voxwire/protocol';
+
+/** The scope Azure OpenAI tokens are issued for. */
+export const AZURE_COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
+
+/** Returns a bearer token; called on every connect. */
+export type TokenProvider = () => string | Promise<string>;
+
+/** Options of {@link credentialTokenProvider}. */
+export interface CredentialTokenProviderOptions {
+  /**
+   * The scope to request.
+   * @default 'https://cognitiveservices.azure.com/.default'
+   */
+  readonly scope?: string;
+  /**
+   * A cached token is renewed this many ms before it expires (or at the credential's own
+   * `refreshAfterTimestamp`, whichever comes first), so a connect never presents a token that
+   * dies during the handshake.
+   * @default 300000 (5 minutes)
+   */
+  readonly refreshMarginMs?: number;
+  /**
+   * Time source for expiry checks (`now()` must be epoch ms, as token timestamps are).
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+}
+
+/**
+ * A {@link TokenProvider} over a `TokenCredential` (e.g. `DefaultAzureCredential`): the token is
+ * cached and fetched again only when it is within the refresh margin of expiring. Concurrent
+ * callers share one in-flight request.
+ */
+export function credentialTokenProvider(credential: TokenCredential, options: CredentialTokenProviderOptions = {}): TokenProvider {
+  const scope = options.scope ?? AZURE_COGNITIVE_SERVICES_SCOPE;
+  const margin = options.refreshMarginMs ?? 5 * 60_000;
+  if (!Number.isFinite(margin) || margin < 0) {
+    throw new ConfigurationError('INVALID_OPTION', `refreshMarginMs must be a non-negative number, got ${String(options.refreshMarginMs)}.`);
+  }
+  const clock = options.clock ?? systemClock;
+  let cached: AccessToken | undefined;
+  let inflight: Promise<string> | undefined;
+
+  const fresh = (token: AccessToken | undefined): token is AccessToken => {
+    if (token === undefined) return false;
+    const now = clock.now();
+    const renewAt = Math.min(token.expiresOnTimestamp - margin, token.refreshAfterTimestamp ?? Number.POSITIVE_INFINITY);
+    return now < renewAt;
+  };
+
+  return () => {
+    if (fresh(cached)) return cached.token;
+    inflight ??= (async () => {
+      try {
+        let token: AccessToken | null;
+        try {
+          token = await credential.getToken(scope);
+        } catch (cause) {
+          const kind = cause instanceof Error ? cause.name : typeof cause;
+          throw new ConfigurationError('CREDENTIAL_FAILED', `The Azure credential could not get a token for ${scope} (${kind}); see the error's cause.`, { cause });
+        }
+        if (token === null || typeof token.token !== 'string' || token.token === '') {
+          throw new ConfigurationError('CREDENTIAL_FAILED', `The Azure credential returned no token for ${scope}.`);
+        }
+        cached = token;
+        return token.token;
+      } finally {
+        inflight = undefined;
+      }
+    })();
+    return inflight;
+  };
+}
+
+/** Resolves a token provider's token, with a typed error when it fails. */
+export function resolveToken(provider: TokenProvider): Promise<string> {
+  return resolveSecret(provider, 'Entra token');
+}

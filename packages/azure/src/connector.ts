@@ -1,0 +1,195 @@
+/**
+ * The Azure OpenAI connector: the seed's `with_azure` parameter rules (as typed errors), both URL
+ * forms, `api-key` or Entra bearer auth resolved on every connect, and Azure's wire differences.
+ * @module
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import {
+  ConfigurationError,
+  createWebSocketTransport,
+  describeUrl,
+  envValue,
+  type Env,
+  processEnv,
+  resolveSecret,
+  type SecretSource,
+  type SocketOptions,
+  socketOptions,
+  withoutHeaders,
+  assertSecureUrl,
+} from '@voxwire/node';
+import { type Connector, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
+import { AZURE_COGNITIVE_SERVICES_SCOPE, credentialTokenProvider, resolveToken, type TokenProvider } from './auth.js';
+import { azureFrameRewriter, rewritingTransport } from './differences.js';
+import { type AzureRealtimeTarget, azureRealtimeUrl } from './url.js';
+
+/** Options of {@link azureConnector} (the connection half of `withAzure`). */
+export interface AzureConnectorOptions extends SocketOptions {
+  /** The realtime model's deployment name. Required. */
+  readonly azureDeployment: string;
+  /**
+   * The resource endpoint, `https://<resource>.openai.azure.com`. Mutually exclusive with `baseURL`.
+   * @default process.env.AZURE_OPENAI_ENDPOINT (when `baseURL` is not given)
+   */
+  readonly azureEndpoint?: string;
+  /**
+   * A base URL used instead of the endpoint (`https://<resource>.openai.azure.com/openai`, a
+   * gateway). Mutually exclusive with `azureEndpoint`.
+   * @default undefined
+   */
+  readonly baseURL?: string;
+  /**
+   * API version. A `*-preview` version selects the preview endpoint and the beta dialect; the GA
+   * endpoint (the default) takes none.
+   * @default process.env.OPENAI_API_VERSION, else none (GA)
+   */
+  readonly apiVersion?: string;
+  /**
+   * An API key (or a function returning one, called on every connect), sent as `api-key`.
+   * @default process.env.AZURE_OPENAI_API_KEY (only when no Entra source is given)
+   */
+  readonly apiKey?: SecretSource;
+  /**
+   * A static Microsoft Entra token, sent as `Authorization: Bearer`. It expires (about an hour):
+   * prefer `tokenProvider` or `credential` for anything long-lived.
+   * @default undefined
+   */
+  readonly entraToken?: string;
+  /**
+   * Returns a Microsoft Entra token; called on every connect (e.g. `getBearerTokenProvider(...)`).
+   * @default undefined
+   */
+  readonly tokenProvider?: TokenProvider;
+  /**
+   * An `@azure/core-auth` `TokenCredential` (e.g. `DefaultAzureCredential`). Its token is cached
+   * and renewed `tokenRefreshMarginMs` before it expires.
+   * @default undefined
+   */
+  readonly credential?: TokenCredential;
+  /**
+   * Scope requested from `credential`.
+   * @default 'https://cognitiveservices.azure.com/.default'
+   */
+  readonly tokenScope?: string;
+  /**
+   * How long before expiry a cached `credential` token is renewed.
+   * @default 300000 (5 minutes)
+   */
+  readonly tokenRefreshMarginMs?: number;
+  /**
+   * Deployment name of the input transcription model; replaces the transcription `model` on the
+   * wire, because Azure wants a deployment name there.
+   * @default undefined (the transcription model is sent as configured)
+   */
+  readonly transcriptionDeployment?: string;
+  /**
+   * `?intent=` (GA form only); `'transcription'` for a transcription-only session.
+   * @default undefined (not sent)
+   */
+  readonly intent?: string;
+  /**
+   * The server's maximum session duration, reported to `core` so it can renew in time.
+   * @default 1800000 (30 minutes, Azure)
+   */
+  readonly maxSessionDurationMs?: number;
+}
+
+/** What {@link resolveAzureConfig} settles before any connect. */
+export interface ResolvedAzureConfig {
+  /** URL and dialect. */
+  readonly target: AzureRealtimeTarget;
+  /** The `api-key` source, if any. */
+  readonly apiKey: SecretSource | undefined;
+  /** The bearer token source, if any. */
+  readonly token: TokenProvider | undefined;
+}
+
+/**
+ * Applies the seed's `with_azure` rules to options and environment, with typed errors:
+ * deployment required; `baseURL` and `azureEndpoint` mutually exclusive; endpoint from
+ * `AZURE_OPENAI_ENDPOINT`; API version from `OPENAI_API_VERSION`; API key from
+ * `AZURE_OPENAI_API_KEY`; at least one credential; at most one Entra source.
+ */
+export function resolveAzureConfig(options: AzureConnectorOptions, env: Env = options.env ?? processEnv()): ResolvedAzureConfig {
+  if (typeof options.azureDeployment !== 'string' || options.azureDeployment.trim() === '') {
+    throw new ConfigurationError('MISSING_OPTION', 'azureDeployment is required: the name of your realtime model deployment.');
+  }
+  if (options.baseURL !== undefined && options.azureEndpoint !== undefined) {
+    throw new ConfigurationError('CONFLICTING_OPTIONS', 'base_url and azure_endpoint are mutually exclusive');
+  }
+  const entraSources = [options.entraToken, options.tokenProvider, options.credential].filter((s) => s !== undefined);
+  if (entraSources.length > 1) {
+    throw new ConfigurationError('CONFLICTING_OPTIONS', 'Pass only one of entraToken, tokenProvider and credential.');
+  }
+  const endpoint = options.baseURL === undefined ? (options.azureEndpoint ?? envValue(env, 'AZURE_OPENAI_ENDPOINT')) : undefined;
+  if (options.baseURL === undefined && endpoint === undefined) {
+    throw new ConfigurationError(
+      'MISSING_OPTION',
+      'Must provide one of the `baseURL` or `azureEndpoint` arguments, or the `AZURE_OPENAI_ENDPOINT` environment variable.',
+    );
+  }
+  const target = azureRealtimeUrl({
+    endpoint,
+    baseURL: options.baseURL,
+    deployment: options.azureDeployment,
+    apiVersion: options.apiVersion ?? envValue(env, 'OPENAI_API_VERSION'),
+    intent: options.intent,
+  });
+  assertSecureUrl(target.url);
+
+  let token: TokenProvider | undefined;
+  if (options.entraToken !== undefined) {
+    const value = options.entraToken;
+    token = () => value;
+  } else if (options.tokenProvider !== undefined) {
+    token = options.tokenProvider;
+  } else if (options.credential !== undefined) {
+    token = credentialTokenProvider(options.credential, {
+      scope: options.tokenScope ?? AZURE_COGNITIVE_SERVICES_SCOPE,
+      ...(options.tokenRefreshMarginMs === undefined ? {} : { refreshMarginMs: options.tokenRefreshMarginMs }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
+  }
+  // the environment's key is a fallback for key auth, never sent next to an explicit Entra source
+  const apiKey = options.apiKey ?? (token === undefined ? envValue(env, 'AZURE_OPENAI_API_KEY') : undefined);
+  if ((apiKey === undefined || apiKey === '') && token === undefined) {
+    throw new ConfigurationError(
+      'MISSING_CREDENTIALS',
+      'Missing credentials. Please pass one of `apiKey`, `entraToken`, `tokenProvider` or `credential`, or set the `AZURE_OPENAI_API_KEY` environment variable.',
+    );
+  }
+  return { target, apiKey: apiKey === '' ? undefined : apiKey, token };
+}
+
+/** Headers the connector sets itself; a caller's copy (any letter case) is dropped. */
+const OWN_HEADERS = ['api-key', 'authorization', 'openai-beta'];
+
+/**
+ * A `Connector` for Azure OpenAI realtime. Configuration is checked now; credentials (key
+ * function, token provider, credential) are resolved on every connect.
+ * @throws ConfigurationError for missing or conflicting options (see {@link resolveAzureConfig}).
+ */
+export function azureConnector(options: AzureConnectorOptions): Connector {
+  const { target, apiKey, token } = resolveAzureConfig(options);
+  const rewrite = azureFrameRewriter({ dialect: target.dialect, transcriptionDeployment: options.transcriptionDeployment });
+  const maxSessionDurationMs = options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.azure;
+  const description = `azure ${describeUrl(target.url)} (${target.form}, ${target.dialect})`;
+
+  return async ({ signal }) => {
+    const key = apiKey === undefined ? undefined : await resolveSecret(apiKey, 'API key');
+    const bearer = token === undefined ? undefined : await resolveToken(token);
+    const headers: Record<string, string> = {
+      ...withoutHeaders(options.headers, OWN_HEADERS),
+      ...(key === undefined ? {} : { 'api-key': key }),
+      ...(bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` }),
+    };
+    const inner = createWebSocketTransport({
+      url: target.url,
+      headers,
+      signal,
+      secrets: [key, bearer].filter((s): s is string => s !== undefined),
+      ...socketOptions(options),
+    });
+    return { transport: rewritingTransport(inner, rewrite), dialect: target.dialect, maxSessionDurationMs, description };
+  };
+}

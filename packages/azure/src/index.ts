@@ -1,0 +1,13 @@
+/**
+ * @voxwire/azure — Azure OpenAI realtime: GA and preview URL forms, API key and Microsoft Entra
+ * authentication (tokens fetched on every connect), and Azure's wire differences.
+ * @module
+ */
+export { azureConnector, resolveAzureConfig } from './connector.js';
+export type { AzureConnectorOptions, ResolvedAzureConfig } from './connector.js';
+export { azureRealtimeUrl, isPreviewApiVersion } from './url.js';
+export type { AzureRealtimeTarget, AzureRealtimeUrlOptions } from './url.js';
+export { AZURE_COGNITIVE_SERVICES_SCOPE, credentialTokenProvider } from './auth.js';
+export type { CredentialTokenProviderOptions, TokenProvider } from './auth.js';
+export { azureFrameRewriter, rewritingTransport } from './differences.js';
+export type { AzureFrameRewriteOptions } from './differences.js';

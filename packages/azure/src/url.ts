@@ -1,0 +1,86 @@
+/**
+ * Azure OpenAI realtime URLs, both forms (protocol.md §5.2): GA
+ * `/openai/v1/realtime?model=<deployment>` (no api-version: it gives 401 there) and the preview
+ * `/openai/realtime?api-version=…&deployment=…` that speaks the beta dialect.
+ * @module
+ */
+import type { Dialect } from '@voxwire/protocol';
+import { ConfigurationError, toWebSocketUrl } from '@voxwire/node';
+
+/** Options of {@link azureRealtimeUrl}. Exactly one of `endpoint` and `baseURL`. */
+export interface AzureRealtimeUrlOptions {
+  /** The resource endpoint, `https://<resource>.openai.azure.com`; `/openai` is appended. @default undefined */
+  readonly endpoint?: string | undefined;
+  /**
+   * A base URL used as given (e.g. `https://<resource>.openai.azure.com/openai`, or a gateway);
+   * the realtime path is appended unless it already ends in `/realtime`.
+   * @default undefined
+   */
+  readonly baseURL?: string | undefined;
+  /** The deployment name (`?model=` on GA, `?deployment=` on preview). */
+  readonly deployment: string;
+  /**
+   * An API version. A `*-preview` version selects the preview endpoint (beta dialect); any other
+   * value, or none, selects the GA endpoint, which takes no api-version.
+   * @default undefined (GA)
+   */
+  readonly apiVersion?: string | undefined;
+  /** `?intent=` (GA only; `'transcription'` for a transcription-only session). @default undefined */
+  readonly intent?: string | undefined;
+  /** `?call_id=` (GA only) to attach to a WebRTC or SIP call. @default undefined */
+  readonly callId?: string | undefined;
+}
+
+/** A resolved Azure realtime URL and the dialect the endpoint speaks. */
+export interface AzureRealtimeTarget {
+  /** The WebSocket URL (`wss:`), with no credentials in it. */
+  readonly url: URL;
+  /** `'beta'` for the preview endpoint, `'ga'` otherwise. */
+  readonly dialect: Dialect;
+  /** `'preview'` or `'ga'`. */
+  readonly form: 'preview' | 'ga';
+}
+
+/** Whether an api-version names the preview interface (`2025-04-01-preview`, …). */
+export function isPreviewApiVersion(apiVersion: string | undefined): boolean {
+  return apiVersion !== undefined && /-preview$/i.test(apiVersion.trim());
+}
+
+/**
+ * Builds the realtime URL for an Azure OpenAI deployment. Pure: no environment, no network.
+ * @throws ConfigurationError `CONFLICTING_OPTIONS` when both `endpoint` and `baseURL` are given,
+ *   `MISSING_OPTION` when neither is or the deployment is empty, `INVALID_URL` for a bad URL.
+ */
+export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtimeTarget {
+  const { endpoint, baseURL, deployment } = options;
+  if (endpoint !== undefined && baseURL !== undefined) {
+    throw new ConfigurationError('CONFLICTING_OPTIONS', 'base_url and azure_endpoint are mutually exclusive');
+  }
+  if (deployment === undefined || deployment.trim() === '') {
+    throw new ConfigurationError('MISSING_OPTION', 'The Azure deployment name is required (azureDeployment).');
+  }
+  if (endpoint === undefined && baseURL === undefined) {
+    throw new ConfigurationError('MISSING_OPTION', 'Missing Azure endpoint: pass azureEndpoint or baseURL, or set AZURE_OPENAI_ENDPOINT.');
+  }
+  const base = endpoint !== undefined ? toWebSocketUrl(endpoint, 'Azure endpoint') : toWebSocketUrl(baseURL!, 'base URL');
+  if (endpoint !== undefined) base.pathname = `${base.pathname.replace(/\/+$/, '')}/openai`;
+  const preview = isPreviewApiVersion(options.apiVersion);
+  const path = base.pathname.replace(/\/+$/, '');
+  const url = new URL(base);
+  url.search = '';
+  if (path.endsWith('/realtime')) url.pathname = path;
+  else if (preview) url.pathname = `${path.replace(/\/v1$/, '')}/realtime`;
+  else url.pathname = `${path.endsWith('/v1') ? path : `${path}/v1`}/realtime`;
+  // keep a gateway's own query parameters, minus anything that looks like a credential
+  for (const [k, v] of base.searchParams) if (!/^(api-key|key|token)$/i.test(k)) url.searchParams.set(k, v);
+  if (preview) {
+    url.searchParams.set('api-version', options.apiVersion!.trim());
+    url.searchParams.set('deployment', deployment);
+  } else {
+    url.searchParams.delete('api-version');
+    url.searchParams.set('model', deployment);
+    if (options.intent !== undefined) url.searchParams.set('intent', options.intent);
+    if (options.callId !== undefined) url.searchParams.set('call_id', options.callId);
+  }
+  return { url, dialect: preview ? 'beta' : 'ga', form: preview ? 'preview' : 'ga' };
+}

@@ -1,0 +1,197 @@
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { azureConnector, credentialTokenProvider, resolveAzureConfig } from '../src/index.js';
+import { ManualClock } from './helpers/clock.js';
+import { startWsServer } from './helpers/servers.js';
+
+const KEY = 'azure-key-0123456789abcdef';
+const TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOi.entra-token';
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function server() {
+  const s = await startWsServer({ path: '' });
+  cleanups.push(() => s.close());
+  return { ...s, endpoint: `http://127.0.0.1:${s.port}` };
+}
+
+async function connect(connector: ReturnType<typeof azureConnector>, attempt = 0) {
+  const connection = await connector({ attempt, signal: new AbortController().signal });
+  cleanups.push(() => connection.transport.close());
+  await connection.transport.start();
+  return connection;
+}
+
+describe('azureConnector: what each variant sends', () => {
+  it('GA + api-key: /openai/v1/realtime?model=<deployment>, the api-key header, no bearer, no beta header', async () => {
+    const s = await server();
+    const connection = await connect(azureConnector({ azureDeployment: 'gpt-realtime', azureEndpoint: s.endpoint, apiKey: KEY, env: {} }));
+    const hs = await s.nextHandshake();
+    expect(hs.url.pathname).toBe('/openai/v1/realtime');
+    expect([...hs.url.searchParams]).toEqual([['model', 'gpt-realtime']]);
+    expect(hs.headers['api-key']).toBe(KEY);
+    expect(hs.headers['authorization']).toBeUndefined();
+    expect(hs.headers['openai-beta']).toBeUndefined();
+    expect(hs.protocols).toEqual([]);
+    expect(connection).toMatchObject({ dialect: 'ga', maxSessionDurationMs: 30 * 60_000 });
+    expect(connection.description).toBe(`azure ws://127.0.0.1:${s.port}/openai/v1/realtime?model=gpt-realtime (ga, ga)`);
+  });
+
+  it('preview + Entra token: /openai/realtime?api-version&deployment, Authorization: Bearer, beta dialect', async () => {
+    const s = await server();
+    const connection = await connect(
+      azureConnector({ azureDeployment: 'gpt-4o-realtime-preview', azureEndpoint: s.endpoint, apiVersion: '2025-04-01-preview', entraToken: TOKEN, env: {} }),
+    );
+    const hs = await s.nextHandshake();
+    expect(hs.url.pathname).toBe('/openai/realtime');
+    expect([...hs.url.searchParams]).toEqual([
+      ['api-version', '2025-04-01-preview'],
+      ['deployment', 'gpt-4o-realtime-preview'],
+    ]);
+    expect(hs.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+    expect(hs.headers['api-key']).toBeUndefined();
+    expect(connection.dialect).toBe('beta');
+  });
+
+  it('reads AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and OPENAI_API_VERSION from the environment', async () => {
+    const s = await server();
+    const connection = await connect(
+      azureConnector({
+        azureDeployment: 'dep',
+        env: { AZURE_OPENAI_ENDPOINT: s.endpoint, AZURE_OPENAI_API_KEY: KEY, OPENAI_API_VERSION: '2024-10-01-preview' },
+      }),
+    );
+    const hs = await s.nextHandshake();
+    expect(hs.url.searchParams.get('api-version')).toBe('2024-10-01-preview');
+    expect(hs.headers['api-key']).toBe(KEY);
+    expect(connection.dialect).toBe('beta');
+  });
+
+  it('a token provider is called again on the second connect', async () => {
+    const s = await server();
+    const tokens = ['token-one-aaaaaaaa', 'token-two-bbbbbbbb'];
+    let calls = 0;
+    const connector = azureConnector({ azureDeployment: 'd', baseURL: `${s.endpoint}/openai`, tokenProvider: async () => tokens[calls++]!, env: {} });
+    expect(calls).toBe(0);
+    await connect(connector, 0);
+    await connect(connector, 1);
+    expect(calls).toBe(2);
+    expect(s.handshakes.map((h) => h.headers['authorization'])).toEqual(['Bearer token-one-aaaaaaaa', 'Bearer token-two-bbbbbbbb']);
+  });
+
+  it('a TokenCredential is asked for the Cognitive Services scope, and its token is reused until near expiry', async () => {
+    const s = await server();
+    const clock = new ManualClock();
+    const scopes: (string | string[])[] = [];
+    let n = 0;
+    const credential: TokenCredential = {
+      getToken: async (scope) => {
+        scopes.push(scope);
+        n++;
+        return { token: `cred-token-${n}-xxxxxxxx`, expiresOnTimestamp: clock.now() + 60 * 60_000 };
+      },
+    };
+    const connector = azureConnector({ azureDeployment: 'd', azureEndpoint: s.endpoint, credential, clock, keepAlive: false, env: {} });
+    await connect(connector, 0);
+    clock.advance(50 * 60_000); // 10 minutes left: still outside the 5-minute margin
+    await connect(connector, 1);
+    clock.advance(6 * 60_000); // 4 minutes left: renewed
+    await connect(connector, 2);
+    expect(scopes).toEqual(['https://cognitiveservices.azure.com/.default', 'https://cognitiveservices.azure.com/.default']);
+    expect(s.handshakes.map((h) => h.headers['authorization'])).toEqual([
+      'Bearer cred-token-1-xxxxxxxx',
+      'Bearer cred-token-1-xxxxxxxx',
+      'Bearer cred-token-2-xxxxxxxx',
+    ]);
+  });
+
+  it('api key and explicit Entra token together send both headers (the seed does)', async () => {
+    const s = await server();
+    await connect(azureConnector({ azureDeployment: 'd', azureEndpoint: s.endpoint, apiKey: KEY, entraToken: TOKEN, env: {} }));
+    const hs = await s.nextHandshake();
+    expect(hs.headers['api-key']).toBe(KEY);
+    expect(hs.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('an explicit Entra source is not joined by AZURE_OPENAI_API_KEY from the environment', async () => {
+    const s = await server();
+    await connect(azureConnector({ azureDeployment: 'd', azureEndpoint: s.endpoint, entraToken: TOKEN, env: { AZURE_OPENAI_API_KEY: KEY } }));
+    expect((await s.nextHandshake()).headers['api-key']).toBeUndefined();
+  });
+
+  it('rewrites outbound frames for Azure GA (a bare response.create)', async () => {
+    const s = await server();
+    const connection = await connect(azureConnector({ azureDeployment: 'd', azureEndpoint: s.endpoint, apiKey: KEY, env: {} }));
+    const hs = await s.nextHandshake();
+    const got = once(hs.socket, 'message');
+    connection.transport.send(JSON.stringify({ type: 'response.create', response: { output_modalities: ['audio'] } }));
+    const [data] = (await got) as [Buffer];
+    expect(JSON.parse(data.toString())).toEqual({ type: 'response.create' });
+  });
+});
+
+describe('azureConnector: the seed rules as typed errors', () => {
+  const base = { azureDeployment: 'd', env: {} } as const;
+  it.each([
+    [{ ...base, apiKey: KEY }, 'MISSING_OPTION', 'AZURE_OPENAI_ENDPOINT'],
+    [{ ...base, apiKey: KEY, azureEndpoint: 'https://a.openai.azure.com', baseURL: 'https://b/openai' }, 'CONFLICTING_OPTIONS', 'base_url and azure_endpoint are mutually exclusive'],
+    [{ ...base, azureEndpoint: 'https://a.openai.azure.com' }, 'MISSING_CREDENTIALS', 'Missing credentials'],
+    [{ ...base, azureDeployment: '', apiKey: KEY, azureEndpoint: 'https://a.openai.azure.com' }, 'MISSING_OPTION', 'azureDeployment'],
+    [{ ...base, azureEndpoint: 'https://a.openai.azure.com', entraToken: TOKEN, tokenProvider: () => TOKEN }, 'CONFLICTING_OPTIONS', 'only one of'],
+    [{ ...base, apiKey: KEY, azureEndpoint: 'http://a.openai.azure.com' }, 'INSECURE_URL', 'wss:'],
+  ])('%#: %s', (options, code, text) => {
+    let error: unknown;
+    try {
+      resolveAzureConfig(options);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code, fatal: true });
+    expect((error as Error).message).toContain(text);
+  });
+
+  it('a credential that throws fails the connect with CREDENTIAL_FAILED', async () => {
+    const credential: TokenCredential = {
+      getToken: async () => {
+        throw new Error('AADSTS70011');
+      },
+    };
+    const connector = azureConnector({ azureDeployment: 'd', azureEndpoint: 'https://a.openai.azure.com', credential, env: {} });
+    await expect(connector({ attempt: 0, signal: new AbortController().signal })).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
+  });
+});
+
+describe('credentialTokenProvider', () => {
+  it('shares one in-flight request between concurrent connects and honours refreshAfterTimestamp', async () => {
+    const clock = new ManualClock();
+    let calls = 0;
+    let release!: (t: AccessToken) => void;
+    const credential: TokenCredential = {
+      getToken: () => {
+        calls++;
+        return new Promise<AccessToken>((resolve) => (release = resolve));
+      },
+    };
+    const provider = credentialTokenProvider(credential, { clock, refreshMarginMs: 0 });
+    const a = provider();
+    const b = provider();
+    release({ token: 'tok-aaaa', expiresOnTimestamp: 100_000, refreshAfterTimestamp: 10_000 });
+    expect(await a).toBe('tok-aaaa');
+    expect(await b).toBe('tok-aaaa');
+    expect(calls).toBe(1);
+    expect(provider()).toBe('tok-aaaa');
+    clock.advance(10_000);
+    const c = provider();
+    release({ token: 'tok-bbbb', expiresOnTimestamp: 200_000 });
+    expect(await c).toBe('tok-bbbb');
+    expect(calls).toBe(2);
+  });
+
+  it('a null token is a CREDENTIAL_FAILED error', async () => {
+    const provider = credentialTokenProvider({ getToken: async () => null });
+    await expect(provider()).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
+  });
+});
