@@ -1,2 +1,96 @@
 #!/usr/bin/env node
-export {};
+/**
+ * `voxwire-fake-server [--port N] [--host H] [--api-key K] [--beta accept|refuse] [--realtime]`:
+ * serves the demo agent over WebSocket and prints its base URL as the first line of stdout.
+ * @module
+ */
+import { FakeServerOptionsError } from './errors.js';
+import { startFakeWsServer } from './ws/server.js';
+
+/** Parsed command-line options. */
+export interface CliOptions {
+  /** @default 0 (a free port) */
+  readonly port: number;
+  /** @default '127.0.0.1' */
+  readonly host: string;
+  /** @default undefined (any key) */
+  readonly apiKey?: string | undefined;
+  /** @default 'accept' */
+  readonly beta: 'accept' | 'refuse';
+  /** Pace audio in real time. @default false */
+  readonly realtime: boolean;
+}
+
+/** Parses argv (without node and script). Throws {@link FakeServerOptionsError} on bad input. */
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  let port = 0;
+  let host = '127.0.0.1';
+  let apiKey: string | undefined;
+  let beta: 'accept' | 'refuse' = 'accept';
+  let realtime = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new FakeServerOptionsError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--port') {
+      const v = value();
+      port = Number(v);
+      if (!/^\d+$/.test(v) || port > 65_535) throw new FakeServerOptionsError(`--port must be an integer 0–65535, got '${v}'`);
+    } else if (flag === '--host') host = value();
+    else if (flag === '--api-key') apiKey = value();
+    else if (flag === '--beta') {
+      const v = value();
+      if (v !== 'accept' && v !== 'refuse') throw new FakeServerOptionsError(`--beta must be 'accept' or 'refuse', got '${v}'`);
+      beta = v;
+    } else if (flag === '--realtime') realtime = true;
+    else if (flag === '--help' || flag === '-h') throw new FakeServerOptionsError(USAGE);
+    else throw new FakeServerOptionsError(`unknown option '${arg}'\n${USAGE}`);
+  }
+  return { port, host, apiKey, beta, realtime };
+}
+
+const USAGE = 'usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-key KEY] [--beta accept|refuse] [--realtime]';
+
+async function main(): Promise<void> {
+  let opts: CliOptions;
+  try {
+    opts = parseCliArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const ws = await startFakeWsServer({
+    port: opts.port,
+    host: opts.host,
+    apiKey: opts.apiKey,
+    beta: opts.beta,
+    pacing: opts.realtime ? { realtimeFactor: 1, textDeltaIntervalMs: 30 } : {},
+  });
+  process.stdout.write(`${ws.url}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`voxwire-fake-server: ${signal}, stopping\n`);
+    ws.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+// run only as a program, not when imported (tests import parseCliArgs)
+const invoked = process.argv[1] ?? '';
+if (/(?:cli\.(?:m?js|cjs|ts)|voxwire-fake-server)$/.test(invoked)) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`voxwire-fake-server: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}

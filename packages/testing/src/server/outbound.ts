@@ -77,7 +77,10 @@ export class Outbound {
       else if (r.action === 'duplicate') copies += r.times;
       else if (r.action === 'delay') delay = Math.max(delay, r.ms);
       else if (r.action === 'stall') stall = true;
-      else if (r.action === 'close') (r.when === 'before' ? (closeBefore = r) : (closeAfter = r));
+      else if (r.action === 'close') {
+        if (r.when === 'before') closeBefore = r;
+        else closeAfter = r;
+      }
     }
     if (closeBefore?.action === 'close') {
       this.#enqueueClose(closeBefore.code, closeBefore.reason, delay, stall);

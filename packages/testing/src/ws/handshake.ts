@@ -1,0 +1,93 @@
+/**
+ * How the real services judge a WebSocket handshake (protocol.md §5): which path means which
+ * provider and dialect, where the key and model come from, and what is refused at the HTTP
+ * level (Azure GA with an `api-version`) versus after the 101 (everything else).
+ * @module
+ */
+import type { Dialect } from '@voxwire/protocol';
+import { BETA_HEADER, Subprotocol } from '@voxwire/protocol';
+import { Errors, type ServerErrorBody } from '../server/error-catalog.js';
+
+/** One recorded handshake, for assertions. */
+export interface HandshakeRecord {
+  /** The request URL (path and query, as sent). */
+  readonly url: string;
+  /** Request headers, lower-cased names. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Offered subprotocols, in order. */
+  readonly subprotocols: readonly string[];
+  /** What the server decided. */
+  outcome: 'accepted' | 'stalled' | `http ${number}` | `closed ${number}`;
+}
+
+/** The verdict on a handshake. */
+export type HandshakeVerdict =
+  | { readonly kind: 'http'; readonly status: number; readonly body: string }
+  | { readonly kind: 'fatal'; readonly error: ServerErrorBody; readonly closeCode: number; readonly dialect: Dialect }
+  | { readonly kind: 'accept'; readonly dialect: Dialect; readonly model: string; readonly provider: 'openai' | 'azure' };
+
+/** What the server accepts. */
+export interface HandshakePolicy {
+  /** The only key accepted (any non-empty key when absent). */
+  readonly apiKey?: string | undefined;
+  /** Whether the Azure paths are served. */
+  readonly azure: boolean;
+  /** What the `OpenAI-Beta` header does on the OpenAI path. */
+  readonly beta: 'accept' | 'refuse';
+}
+
+function header(headers: HandshakeRecord['headers'], name: string): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Judges a handshake. */
+export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): HandshakeVerdict {
+  const url = new URL(rec.url, 'http://fake.invalid');
+  const path = url.pathname.replace(/\/+$/, '');
+  const q = url.searchParams;
+  const betaAsked =
+    header(rec.headers, BETA_HEADER.name)?.trim() === BETA_HEADER.value || rec.subprotocols.includes(Subprotocol.Beta);
+  const bearer = /^Bearer\s+(.+)$/i.exec(header(rec.headers, 'authorization') ?? '')?.[1]?.trim();
+  const keyCheck = (key: string | undefined, dialect: Dialect): HandshakeVerdict | undefined => {
+    if (!key) return { kind: 'fatal', error: Errors.missingAuth(), closeCode: 3000, dialect };
+    if (policy.apiKey !== undefined && key !== policy.apiKey) {
+      return { kind: 'fatal', error: Errors.invalidApiKey(key), closeCode: 3000, dialect };
+    }
+    return undefined;
+  };
+
+  if (path === '/v1/realtime') {
+    const dialect: Dialect = betaAsked ? 'beta' : 'ga';
+    const subKey = rec.subprotocols.find((p) => p.startsWith(Subprotocol.InsecureApiKeyPrefix))?.slice(Subprotocol.InsecureApiKeyPrefix.length);
+    const bad = keyCheck(bearer ?? subKey, dialect);
+    if (bad) return bad;
+    const model = q.get('model');
+    if (!model && !q.get('intent') && !q.get('call_id')) return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect };
+    if (betaAsked && policy.beta === 'refuse') return { kind: 'fatal', error: Errors.betaDisabled(), closeCode: 4000, dialect };
+    return { kind: 'accept', dialect, model: model ?? 'gpt-realtime', provider: 'openai' };
+  }
+  if (policy.azure && path === '/openai/v1/realtime') {
+    // Azure GA refuses an api-version before the upgrade (protocol.md §5.2)
+    if (q.has('api-version')) return { kind: 'http', status: 401, body: 'api-version is not allowed on the /openai/v1 realtime path' };
+    const bad = keyCheck(header(rec.headers, 'api-key') ?? q.get('api-key') ?? bearer, 'ga');
+    if (bad) return bad;
+    const model = q.get('model') ?? q.get('deployment');
+    if (!model) return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'ga' };
+    return { kind: 'accept', dialect: 'ga', model, provider: 'azure' };
+  }
+  if (policy.azure && path === '/openai/realtime') {
+    if (!q.get('api-version')) return { kind: 'http', status: 404, body: 'Resource not found (missing api-version)' };
+    const bad = keyCheck(header(rec.headers, 'api-key') ?? q.get('api-key') ?? bearer, 'beta');
+    if (bad) return bad;
+    const deployment = q.get('deployment');
+    if (!deployment) return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'beta' };
+    return { kind: 'accept', dialect: 'beta', model: deployment, provider: 'azure' };
+  }
+  return { kind: 'http', status: 404, body: `No realtime endpoint at ${path}` };
+}
+
+/** The close reason the real server uses: `error.type + "." + error.code`. */
+export function closeReasonOf(error: ServerErrorBody): string {
+  return error.code ? `${error.type}.${error.code}` : error.type;
+}

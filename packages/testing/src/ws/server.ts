@@ -1,0 +1,216 @@
+/**
+ * The ws mode: the fake server behind a real WebSocket on 127.0.0.1 (or TLS with a given
+ * certificate, for clients that insist on `wss:`), judging handshakes as OpenAI and Azure do.
+ * @module
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Clock, TimerId } from '@voxwire/protocol';
+import { MAX_SESSION_DURATION_MS, systemClock } from '@voxwire/protocol';
+import { FakeServerOptionsError } from '../errors.js';
+import { FakeServer, type FakeServerOptions } from '../server/fake-server.js';
+import { closeReasonOf, judgeHandshake, type HandshakeRecord } from './handshake.js';
+
+/** Options of {@link startFakeWsServer}. */
+export interface FakeWsServerOptions extends Omit<FakeServerOptions, 'dialect'> {
+  /**
+   * TCP port; 0 picks a free one.
+   * @default 0
+   */
+  readonly port?: number;
+  /**
+   * Interface to listen on.
+   * @default '127.0.0.1'
+   */
+  readonly host?: string;
+  /**
+   * The only API key accepted; any non-empty key is accepted when absent.
+   * @default undefined
+   */
+  readonly apiKey?: string | undefined;
+  /**
+   * Whether the Azure paths (`/openai/v1/realtime`, `/openai/realtime`) are served.
+   * @default true
+   */
+  readonly azure?: boolean;
+  /**
+   * What `OpenAI-Beta: realtime=v1` does on `/v1/realtime`: speak beta, or refuse it as
+   * api.openai.com does (`beta_api_shape_disabled`, close 4000).
+   * @default 'accept'
+   */
+  readonly beta?: 'accept' | 'refuse';
+  /**
+   * Interval of server pings in clock ms; `false` disables them.
+   * @default 20000
+   */
+  readonly pingIntervalMs?: number | false;
+  /**
+   * Serve `wss:` with this certificate (PEM) instead of plain `ws:`.
+   * @default undefined
+   */
+  readonly tls?: { readonly key: string | Uint8Array; readonly cert: string | Uint8Array };
+  /**
+   * The clock of server timers (pings, pacing, expiry).
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+  /**
+   * An existing fake server to serve (shares scripting across modes).
+   * @default new FakeServer(options)
+   */
+  readonly server?: FakeServer;
+}
+
+/** A running ws fake server. */
+export interface FakeWsServer {
+  /** The OpenAI-style base URL: `ws://127.0.0.1:PORT/v1` (`wss://` with TLS). */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** The scripted server behind it. */
+  readonly server: FakeServer;
+  /** Every handshake so far, in order. */
+  readonly handshakes: readonly HandshakeRecord[];
+  /** Open sockets. */
+  readonly sockets: ReadonlySet<WebSocket>;
+  /** Refuses the next `count` upgrades with an HTTP status (503, 429, 401, …). */
+  refuseUpgrades(status: number, count?: number): void;
+  /** When on, new connections are accepted (101) but never get `session.created`. */
+  setStall(on: boolean): void;
+  /** When off, client pings get no pong. */
+  setAnswerPings(on: boolean): void;
+  /** Stops listening and terminates every socket. */
+  close(): Promise<void>;
+}
+
+/** Starts the fake over a real WebSocket. */
+export async function startFakeWsServer(options: FakeWsServerOptions = {}): Promise<FakeWsServer> {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new FakeServerOptionsError(`port must be an integer 0–65535, got ${port}`);
+  const clock = options.clock ?? systemClock;
+  const server = options.server ?? new FakeServer({ ...options, clock });
+  const http: HttpServer = options.tls ? createHttpsServer({ key: options.tls.key as string, cert: options.tls.cert as string }) : createHttpServer();
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: 64 * 1024 * 1024,
+    handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : false),
+  });
+  const handshakes: HandshakeRecord[] = [];
+  const sockets = new Set<WebSocket>();
+  let refusals: { status: number; left: number } | undefined;
+  let stall = false;
+  let answerPings = true;
+
+  http.on('request', (_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade Required: this is a WebSocket endpoint');
+  });
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const rec: HandshakeRecord = {
+      url: req.url ?? '/',
+      headers: { ...req.headers },
+      subprotocols: String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      outcome: 'accepted',
+    };
+    handshakes.push(rec);
+    const refuse = (status: number, body: string) => {
+      rec.outcome = `http ${status}`;
+      socket.end(`HTTP/1.1 ${status} ${statusText(status)}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    };
+    if (refusals && refusals.left > 0) {
+      refusals.left--;
+      return refuse(refusals.status, 'refused by the fake server (fault injection)');
+    }
+    if (server.faults.takeConnectRejection()) return refuse(503, 'Service Unavailable (fault injection)');
+    const verdict = judgeHandshake(rec, { apiKey: options.apiKey, azure: options.azure ?? true, beta: options.beta ?? 'accept' });
+    if (verdict.kind === 'http') return refuse(verdict.status, verdict.body);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('ping', (data) => {
+        if (answerPings) ws.pong(data);
+      });
+      if (verdict.kind === 'fatal') {
+        // the real server upgrades first, then sends the error and closes in the same millisecond
+        rec.outcome = `closed ${verdict.closeCode}`;
+        ws.send(JSON.stringify({ type: 'error', event_id: `event_handshake_${handshakes.length}`, error: verdict.error }));
+        ws.close(verdict.closeCode, closeReasonOf(verdict.error));
+        return;
+      }
+      if (stall) {
+        rec.outcome = 'stalled';
+        return;
+      }
+      const accepted = server.accept(
+        {
+          send: (frame) => {
+            if (ws.readyState === ws.OPEN) ws.send(frame, { binary: typeof frame !== 'string' });
+          },
+          close: (code, reason) => {
+            if (code === 1006) ws.terminate();
+            else ws.close(code, reason);
+          },
+        },
+        {
+          dialect: verdict.dialect,
+          model: verdict.model,
+          maxSessionDurationMs: options.maxSessionDurationMs ?? (verdict.provider === 'azure' ? MAX_SESSION_DURATION_MS.azure : MAX_SESSION_DURATION_MS.openai),
+        },
+      );
+      ws.on('message', (data, isBinary) => {
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        accepted.receive(isBinary ? new Uint8Array(bytes) : bytes.toString('utf8'));
+      });
+      ws.on('close', (code, reason) => accepted.closed(code, reason.toString('utf8')));
+      startPings(ws, clock, options.pingIntervalMs ?? 20_000);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const actualPort = (http.address() as AddressInfo).port;
+  const scheme = options.tls ? 'wss' : 'ws';
+  return {
+    url: `${scheme}://${options.host ?? '127.0.0.1'}:${actualPort}/v1`,
+    port: actualPort,
+    server,
+    handshakes,
+    sockets,
+    refuseUpgrades: (status, count = Number.POSITIVE_INFINITY) => {
+      refusals = { status, left: count };
+    },
+    setStall: (on) => {
+      stall = on;
+    },
+    setAnswerPings: (on) => {
+      answerPings = on;
+    },
+    close: async () => {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function startPings(ws: WebSocket, clock: Clock, interval: number | false): void {
+  if (interval === false || !(interval > 0)) return;
+  let timer: TimerId | undefined;
+  const tick = () => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.ping();
+    timer = clock.setTimeout(tick, interval);
+  };
+  timer = clock.setTimeout(tick, interval);
+  ws.on('close', () => clock.clearTimeout(timer));
+}
+
+function statusText(status: number): string {
+  const texts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+  return texts[status] ?? 'Error';
+}
