@@ -35,8 +35,10 @@ export interface AzureProviderConfig {
   endpoint: string;
   apiKey: string;
   deployment: string;
-  /** Preview api-version: when set, the beta dialect on the preview path is used. @default undefined */
+  /** Preview api-version: when set, the beta dialect on the preview path is used. @default undefined (GA path) */
   apiVersion?: string | undefined;
+  /** Deployment of the input transcription model; without one, input transcription is off. @default undefined */
+  transcriptionDeployment?: string | undefined;
 }
 
 /** Any provider. */
@@ -63,7 +65,8 @@ usage: pnpm playground [--port N] [--provider fake|openai|azure]
 environment:
   OPENAI_API_KEY, OPENAI_REALTIME_MODEL (default gpt-realtime), OPENAI_BASE_URL
   AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY, AZURE_OPENAI_DEPLOYMENT
-  (or AZURE_OPENAI_REALTIME_DEPLOYMENT), AZURE_OPENAI_API_VERSION (preview path only)`;
+  (or AZURE_OPENAI_REALTIME_DEPLOYMENT), AZURE_OPENAI_API_VERSION (preview path only),
+  AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT (turns on input transcription)`;
 
 /** The usage text printed by `--help`. */
 export const usage = HELP;
@@ -85,7 +88,14 @@ function azureFrom(env: Env): AzureProviderConfig | undefined {
   const apiKey = nonEmpty(env.AZURE_OPENAI_API_KEY);
   const deployment = nonEmpty(env.AZURE_OPENAI_DEPLOYMENT) ?? nonEmpty(env.AZURE_OPENAI_REALTIME_DEPLOYMENT);
   if (!endpoint || !apiKey || !deployment) return undefined;
-  return { kind: 'azure', endpoint, apiKey, deployment, apiVersion: nonEmpty(env.AZURE_OPENAI_API_VERSION) };
+  return {
+    kind: 'azure',
+    endpoint,
+    apiKey,
+    deployment,
+    apiVersion: nonEmpty(env.AZURE_OPENAI_API_VERSION),
+    transcriptionDeployment: nonEmpty(env.AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT),
+  };
 }
 
 function openaiFrom(env: Env): OpenAIProviderConfig | undefined {

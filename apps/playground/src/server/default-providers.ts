@@ -36,10 +36,11 @@ export const defaultProviderFactories: ProviderFactories = {
     }),
   azure: (config) =>
     azureConnector({
-      endpoint: config.endpoint,
+      azureEndpoint: config.endpoint,
       apiKey: config.apiKey,
-      deployment: config.deployment,
+      azureDeployment: config.deployment,
       env: {},
       ...(config.apiVersion === undefined ? {} : { apiVersion: config.apiVersion }),
+      ...(config.transcriptionDeployment === undefined ? {} : { transcriptionDeployment: config.transcriptionDeployment }),
     }),
 };

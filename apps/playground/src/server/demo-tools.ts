@@ -92,18 +92,18 @@ export function createDemoTools(options: DemoToolOptions = {}): DemoTool[] {
         required: ['location'],
         additionalProperties: false,
       },
-      execute(raw) {
+      async execute(raw) {
         const { location, unit } = parseArgs(WeatherArgs, raw);
         const h = hash(location.toLowerCase());
         const celsius = (h % 35) - 5;
         const temperature = unit === 'celsius' ? celsius : Math.round((celsius * 9) / 5 + 32);
-        return Promise.resolve({
+        return {
           location,
           temperature,
           unit,
           condition: CONDITIONS[h % CONDITIONS.length],
           note: 'demo data',
-        });
+        };
       },
     },
     {
@@ -114,7 +114,7 @@ export function createDemoTools(options: DemoToolOptions = {}): DemoTool[] {
         properties: { timezone: { type: 'string', description: 'IANA time zone; default UTC' } },
         additionalProperties: false,
       },
-      execute(raw) {
+      async execute(raw) {
         const { timezone } = parseArgs(TimeArgs, raw);
         let time: string;
         try {
@@ -126,7 +126,7 @@ export function createDemoTools(options: DemoToolOptions = {}): DemoTool[] {
         } catch {
           throw new DemoToolError(`unknown time zone "${timezone}"`);
         }
-        return Promise.resolve({ timezone, time });
+        return { timezone, time };
       },
     },
   ];

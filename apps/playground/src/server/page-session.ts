@@ -9,7 +9,7 @@ import { RealtimeModel } from '@voxwire/core';
 import type { RealtimeSession, SessionError, SessionOptionsInput } from '@voxwire/core';
 import { audioFrame, samplesToMs } from '@voxwire/protocol';
 import * as v from 'valibot';
-import type { PageMessage, ServerMessage, Settings } from '../shared/page-messages.js';
+import type { FullSettings, PageMessage, ServerMessage } from '../shared/page-messages.js';
 import { PageMessageSchema } from '../shared/page-messages.js';
 import type { DemoTool } from './demo-tools.js';
 import { summarizeEvent } from './log-summary.js';
@@ -40,7 +40,7 @@ const MAX_AUDIO_BYTES = 48_000;
 const MIN_COMMIT_MS = 100;
 
 /** The settings a session starts with. */
-export const DEFAULT_SETTINGS: Required<Settings> = {
+export const DEFAULT_SETTINGS: FullSettings = {
   voice: 'marin',
   instructions: 'You are the voxwire playground assistant. Answer briefly and in a friendly tone. Use the tools for weather and time questions.',
   turnDetection: { type: 'server_vad', threshold: 0.5, prefixPaddingMs: 300, silenceDurationMs: 500 },
@@ -60,7 +60,7 @@ export class PageSession {
   private readonly secrets: readonly string[];
   private readonly now: () => number;
   private readonly forwarder: ResponseForwarder;
-  private settings: Required<Settings> = { ...DEFAULT_SETTINGS };
+  private settings: FullSettings = { ...DEFAULT_SETTINGS };
   /** Milliseconds appended since the last commit/clear, to refuse a too-short push-to-talk turn locally. */
   private bufferedMs = 0;
   private closed = false;
@@ -99,7 +99,7 @@ export class PageSession {
   }
 
   /** Maps the page's settings onto core's session options. */
-  private sessionOptions(settings: Required<Settings>): SessionOptionsInput & { tools?: readonly DemoTool[] } {
+  private sessionOptions(settings: FullSettings): SessionOptionsInput & { tools?: readonly DemoTool[] } {
     const vad = settings.turnDetection;
     return {
       voice: settings.voice,
@@ -139,7 +139,6 @@ export class PageSession {
         this.send({ type: 'user_transcript', itemId, text: this.partials.get(itemId) ?? '', final: false });
       }
     });
-    s.on('session_updated', () => this.send({ type: 'settings_applied', settings: this.settings }));
     s.on('input_speech_started', ({ itemId, audioStartMs }) => this.send({ type: 'speech_started', itemId, audioStartMs }));
     s.on('input_speech_stopped', ({ itemId, audioEndMs }) => this.send({ type: 'speech_stopped', itemId, audioEndMs }));
     s.on('input_speech_committed', ({ itemId }) => {
@@ -209,7 +208,7 @@ export class PageSession {
     const s = this.session;
     switch (message.type) {
       case 'settings': {
-        const next: Required<Settings> = { ...this.settings, ...stripUndefined(message.settings) };
+        const next: FullSettings = { ...this.settings, ...stripUndefined(message.settings) } as FullSettings;
         this.log('client', 'session.update', JSON.stringify(stripUndefined(message.settings)));
         await s.sessionUpdate(this.sessionOptions(next));
         this.settings = next;
@@ -217,7 +216,7 @@ export class PageSession {
         return;
       }
       case 'text': {
-        const item = await s.conversation.item.create({ type: 'message', role: 'user', content: [{ type: 'input_text', text: message.text }] });
+        const item = await s.conversation.item.create({ role: 'user', content: message.text });
         this.send({ type: 'user_text', itemId: itemIdOf(item), text: message.text });
         await s.response.create();
         return;

@@ -47,7 +47,7 @@ export function createProviderRuntime(config: ProviderConfig, factories: Provide
         info: { kind: 'azure', label: `Azure OpenAI (${hostOf(config.endpoint)})`, model: config.deployment },
         connector: () => connector,
         // Azure transcription needs its own deployment name; without one, transcription is off.
-        transcription: false,
+        transcription: config.transcriptionDeployment !== undefined,
       };
     }
   }

@@ -52,6 +52,15 @@ export const PageMessageSchema = v.variant('type', [
 export type ServerVadSettings = v.InferOutput<typeof ServerVadSettingsSchema>;
 /** Session settings the page can change. */
 export type Settings = v.InferOutput<typeof SettingsSchema>;
+/** Settings with every field present: what a session runs with. */
+export interface FullSettings {
+  voice: string;
+  instructions: string;
+  /** `null`: push-to-talk. */
+  turnDetection: ServerVadSettings | null;
+  toolsEnabled: boolean;
+}
+
 /** One JSON message from the page. */
 export type PageMessage = v.InferOutput<typeof PageMessageSchema>;
 
@@ -87,7 +96,7 @@ export interface TimelineMark {
 
 /** Every message the server sends to the page. */
 export type ServerMessage =
-  | { type: 'hello'; provider: ProviderInfo; settings: Required<Settings> }
+  | { type: 'hello'; provider: ProviderInfo; settings: FullSettings }
   | { type: 'link'; state: LinkState; detail?: string }
   | { type: 'log'; at: number; direction: 'server' | 'client' | 'app'; eventType: string; summary: string }
   | { type: 'speech_started'; itemId: string | null; audioStartMs: number }
@@ -111,7 +120,7 @@ export type ServerMessage =
   | { type: 'tool_call'; callId: string; name: string; arguments: string }
   | { type: 'tool_result'; callId: string; name: string; output: string; ok: boolean }
   | { type: 'truncated'; itemId: string; audioEndMs: number; deleted: boolean }
-  | { type: 'settings_applied'; settings: Required<Settings> }
+  | { type: 'settings_applied'; settings: FullSettings }
   | { type: 'error'; source: 'page' | 'provider' | 'engine'; code: string; message: string };
 
 /** Type of one server → page message. */

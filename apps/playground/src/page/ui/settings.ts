@@ -3,7 +3,7 @@
  * into the `settings` message that the server applies with `session.update`.
  * @module
  */
-import type { Settings } from '../../shared/page-messages.js';
+import type { FullSettings, Settings } from '../../shared/page-messages.js';
 import { VOICES } from '../../shared/voices.js';
 import { byId } from './dom.js';
 
@@ -30,7 +30,7 @@ export class SettingsForm {
   }
 
   /** Fills the form from the settings the server applied. */
-  show(settings: Required<Settings>): void {
+  show(settings: FullSettings): void {
     if (![...this.voice.options].some((o) => o.value === settings.voice)) this.voice.add(new Option(settings.voice, settings.voice));
     this.voice.value = settings.voice;
     this.instructions.value = settings.instructions;

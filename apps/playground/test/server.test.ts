@@ -1,0 +1,150 @@
+import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultProviderFactories } from '../src/server/default-providers.js';
+import { startPlaygroundServer } from '../src/server/server.js';
+import type { PlaygroundServer } from '../src/server/server.js';
+import { PageClient, toneThenSilence } from './helpers.js';
+
+let server: PlaygroundServer | undefined;
+const clients: PageClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await server?.close();
+  server = undefined;
+});
+
+async function startFake(): Promise<PlaygroundServer> {
+  server = await startPlaygroundServer({ provider: { kind: 'fake' }, factories: defaultProviderFactories });
+  return server;
+}
+
+async function page(url: string): Promise<PageClient> {
+  const client = await PageClient.connect(url);
+  clients.push(client);
+  return client;
+}
+
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('playground server', () => {
+  it('listens on 127.0.0.1 only', async () => {
+    const s = await startFake();
+    const address = s.http.address();
+    expect(address).toMatchObject({ address: '127.0.0.1', family: 'IPv4' });
+    expect(s.url).toBe(`http://127.0.0.1:${s.port}/`);
+    // not reachable on any other interface address of this machine
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((i) => i && i.family === 'IPv4' && !i.internal)
+      .map((i) => i!.address);
+    for (const ip of others) {
+      await expect(get(`http://${ip}:${s.port}/`)).rejects.toThrow(/ECONNREFUSED/);
+    }
+  });
+
+  it('serves the page with a strict CSP and says which provider is live', async () => {
+    const s = await startFake();
+    const index = await get(s.url);
+    expect(index.status).toBe(200);
+    expect(index.body).toContain('<script type="module" src="/app.js">');
+    expect(String(index.headers['content-security-policy'])).toContain("default-src 'self'");
+    const info = await get(`${s.url}api/info`);
+    expect(JSON.parse(info.body)).toEqual({ provider: { kind: 'fake', label: 'Embedded fake server (no network)', model: 'voxwire demo agent' } });
+    expect((await get(`${s.url}..%2Fpackage.json`)).status).toBe(404);
+    expect((await get(`${s.url}nope.js`)).status).toBe(404);
+  });
+
+  it('refuses requests for another Host (DNS rebinding) and sockets from another origin', async () => {
+    const s = await startFake();
+    expect((await get(s.url, { host: 'evil.example:80' })).status).toBe(421);
+    await expect(PageClient.connect(s.url, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
+    const ok = await PageClient.connect(s.url, { origin: `http://127.0.0.1:${s.port}` });
+    clients.push(ok);
+    await ok.next('hello');
+  });
+
+  it('runs a session against the fake: hello, connected, a typed turn answered with transcript, audio and metrics', async () => {
+    const s = await startFake();
+    const p = await page(s.url);
+    const hello = await p.next('hello');
+    expect(hello.provider.kind).toBe('fake');
+    await p.next('link', (m) => m.state === 'connected');
+    p.sendJson({ type: 'text', text: 'Hello there' });
+    const userText = await p.next('user_text');
+    expect(userText.text).toBe('Hello there');
+    const done = await p.next('response_done');
+    expect(done.status).toBe('completed');
+    const metrics = await p.next('metrics');
+    expect(metrics.responseId).toBe(done.responseId);
+    expect(metrics.timeline.map((m) => m.kind)).toEqual(expect.arrayContaining(['created', 'first_text', 'first_audio', 'done']));
+    const transcript = p.messages
+      .filter((m) => m.type === 'assistant_delta' && m.responseId === done.responseId)
+      .map((m) => (m.type === 'assistant_delta' ? m.delta : ''))
+      .join('');
+    expect(transcript).toBe('You said: Hello there');
+    expect(p.messages.some((m) => m.type === 'audio' && m.responseId === done.responseId)).toBe(true);
+  });
+
+  it('a malformed page message gets an error back and the session goes on', async () => {
+    const s = await startFake();
+    const p = await page(s.url);
+    await p.next('link', (m) => m.state === 'connected');
+    p.sendJson('{not json');
+    expect(await p.nextNew('error')).toMatchObject({ source: 'page', code: 'BAD_MESSAGE', message: 'message is not valid JSON' });
+    p.sendJson({ type: 'truncate', itemId: '', audioEndMs: -5 });
+    const refused = await p.nextNew('error');
+    expect(refused.code).toBe('BAD_MESSAGE');
+    expect(refused.message).toMatch(/itemId/);
+    p.sendJson({ type: 'launch_missiles' });
+    expect((await p.nextNew('error')).message).toMatch(/type/);
+    p.socket.send(new Uint8Array(3)); // odd byte count: not PCM16
+    expect(await p.nextNew('error')).toMatchObject({ code: 'BAD_AUDIO' });
+    // still alive: a typed turn is answered
+    p.sendJson({ type: 'text', text: 'still there?' });
+    expect((await p.next('response_done')).status).toBe('completed');
+  });
+
+  it('server VAD on streamed audio: speech detected, committed, transcribed, answered', async () => {
+    const s = await startFake();
+    const p = await page(s.url);
+    await p.next('link', (m) => m.state === 'connected');
+    const pcm = toneThenSilence(800, 900);
+    for (let i = 0; i < pcm.length; i += 960) p.socket.send(pcm.slice(i, i + 960));
+    const started = await p.next('speech_started');
+    const committed = await p.next('committed');
+    expect(committed.itemId).toBe(started.itemId);
+    const transcript = await p.next('user_transcript', (m) => m.final);
+    expect(transcript.text).toMatch(/seconds of audio/);
+    expect((await p.next('response_done')).status).toBe('completed');
+  });
+
+  it('push-to-talk: a too-short turn is refused locally, a real one is committed and answered', async () => {
+    const s = await startFake();
+    const p = await page(s.url);
+    await p.next('link', (m) => m.state === 'connected');
+    p.sendJson({ type: 'settings', settings: { turnDetection: null } });
+    expect((await p.nextNew('settings_applied')).settings.turnDetection).toBeNull();
+    p.sendJson({ type: 'ptt_start' });
+    p.sendJson({ type: 'ptt_commit' });
+    expect(await p.nextNew('error')).toMatchObject({ code: 'TOO_SHORT' });
+    p.sendJson({ type: 'ptt_start' });
+    const pcm = toneThenSilence(500, 0);
+    for (let i = 0; i < pcm.length; i += 960) p.socket.send(pcm.slice(i, i + 960));
+    p.sendJson({ type: 'ptt_commit' });
+    await p.next('committed');
+    expect((await p.next('response_done')).status).toBe('completed');
+  });
+});
