@@ -17,7 +17,8 @@ export function kindOf(value: unknown): string {
 export function toProtocolIssues(issues: readonly v.BaseIssue<unknown>[]): ProtocolIssue[] {
   return issues.map((issue) => ({
     path: v.getDotPath(issue) ?? '',
-    message: `expected ${issue.expected ?? 'a valid value'}, received ${kindOf(issue.input)}`,
+    // `expected` is null for refinements (integer, max length…): name the check instead
+    message: `expected ${issue.expected ?? `a value passing the ${issue.type} check`}, received ${kindOf(issue.input)}`,
   }));
 }
 

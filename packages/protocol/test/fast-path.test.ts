@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { isContentDelta, isFunctionArgumentsDelta } from '../src/codec/fast-path.js';
+import { serverEventSchemas } from '../src/index.js';
+
+// Values chosen to sit on every boundary the schemas care about.
+const anyValue = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(0, -0, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, null, true, false, ''),
+  fc.constant(undefined),
+  fc.array(fc.integer(), { maxLength: 2 }),
+  fc.object({ maxDepth: 1 }),
+);
+const field = <T>(good: fc.Arbitrary<T>) =>
+  fc.option(fc.oneof({ arbitrary: good, weight: 8 }, { arbitrary: anyValue, weight: 1 }), { nil: undefined, freq: 20 });
+
+const contentDelta = (type: string) =>
+  fc.record(
+    {
+      type: fc.constant(type),
+      event_id: field(fc.string()),
+      response_id: field(fc.string()),
+      item_id: field(fc.string()),
+      output_index: field(fc.nat()),
+      content_index: field(fc.nat()),
+      delta: field(fc.base64String()),
+      obfuscation: field(fc.oneof(fc.string(), fc.constant(null))),
+      extra: field(fc.string()),
+    },
+    { requiredKeys: ['type'] },
+  );
+const argsDelta = fc.record(
+  {
+    type: fc.constant('response.function_call_arguments.delta'),
+    event_id: field(fc.string()),
+    response_id: field(fc.string()),
+    item_id: field(fc.string()),
+    output_index: field(fc.nat()),
+    call_id: field(fc.string()),
+    delta: field(fc.string()),
+    obfuscation: field(fc.oneof(fc.string(), fc.constant(null))),
+  },
+  { requiredKeys: ['type'] },
+);
+
+describe('the hand-written fast path agrees with the valibot schema', () => {
+  it.each(['response.output_audio.delta', 'response.output_audio_transcript.delta', 'response.output_text.delta'] as const)(
+    '%s',
+    (type) => {
+      const schema = serverEventSchemas[type];
+      let accepted = 0;
+      fc.assert(
+        fc.property(contentDelta(type), (o) => {
+          const fast = isContentDelta(o as Record<string, unknown>);
+          if (fast) accepted++;
+          expect(fast).toBe(v.safeParse(schema, o).success);
+        }),
+        { numRuns: 3000, seed: 20261125 },
+      );
+      // the generator must exercise both outcomes, or the comparison proves nothing
+      expect(accepted).toBeGreaterThan(100);
+      expect(accepted).toBeLessThan(2900);
+    },
+  );
+
+  it('response.function_call_arguments.delta', () => {
+    const schema = serverEventSchemas['response.function_call_arguments.delta'];
+    fc.assert(
+      fc.property(argsDelta, (o) => {
+        expect(isFunctionArgumentsDelta(o as Record<string, unknown>)).toBe(v.safeParse(schema, o).success);
+      }),
+      { numRuns: 3000, seed: 20261125 },
+    );
+  });
+});
