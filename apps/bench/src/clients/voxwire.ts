@@ -1,0 +1,41 @@
+/**
+ * voxwire: `@voxwire/core`'s `RealtimeModel` with `@voxwire/node`'s `openaiConnector` (which
+ * accepts an `http:`/`ws:` base URL when the host is loopback). Audio reaches the application as
+ * `AudioFrame`s on each content's `audioStream`, announced by `response_content_added`.
+ * @module
+ */
+import { BenchClientError, deferred, type BenchClient, type ClientSession, type ServerAddress, type SessionHooks } from './types.js';
+
+/** Load the voxwire client. */
+export async function load(): Promise<BenchClient> {
+  const [core, node] = await Promise.all([import('@voxwire/core'), import('@voxwire/node')]);
+  return {
+    name: 'voxwire',
+    open(server: ServerAddress, model: string, hooks: SessionHooks): ClientSession {
+      const connector = node.openaiConnector({ apiKey: 'bench', baseURL: `http://${server.host}:${server.port}/v1`, model });
+      const session = new core.RealtimeModel({ connector }).session();
+      const ready = deferred();
+      const offTap = session.on('server_event', (tapped) => {
+        if (tapped.kind !== 'event' || tapped.event.type !== 'session.created') return;
+        ready.resolve();
+        // Only needed until ready: keep it off the per-event path afterwards.
+        offTap();
+      });
+      session.on('error', (error) => ready.reject(new BenchClientError('CLIENT_FAILED', `voxwire: ${error.message}`, { cause: error })));
+      session.on('response_content_added', (content) => {
+        void (async () => {
+          for await (const frame of content.audioStream) hooks.onAudio(frame.data.byteLength);
+        })();
+      });
+      session.on('response_done', () => hooks.onResponseDone());
+      return {
+        ready: ready.promise,
+        requestResponse: () => {
+          session.response.create().catch(() => undefined);
+        },
+        appendFrame: (pcm) => session.inputAudioBuffer.append({ data: pcm, sampleRate: 24_000, channels: 1 }),
+        close: async () => session.close(),
+      };
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Run sizes. The full run is sized to finish in about 15 minutes on a shared 2-core machine;
+ * `--quick` keeps every workload and every client but shrinks counts (for a smoke run, not for
+ * quoting).
+ * @module
+ */
+import { CLIENT_NAMES, type ClientName } from '../clients/types.js';
+
+/** Everything a run needs to know. */
+export interface BenchConfig {
+  /** Clients under test, floor first. @default all of CLIENT_NAMES */
+  readonly clients: readonly ClientName[];
+  /** Repetitions of the downstream, upstream and startup workloads per client. @default 3 */
+  readonly repetitions: number;
+  /** Measured responses per downstream run. @default 30 */
+  readonly responses: number;
+  /** Warm-up responses per downstream run. @default 3 */
+  readonly warmup: number;
+  /** Audio deltas per response. @default 100 */
+  readonly deltas: number;
+  /** 20 ms frames per upstream run (a multiple of 5: livekit re-chunks into 100 ms). @default 10000 */
+  readonly frames: number;
+  /** Frames appended per event-loop turn. @default 50 */
+  readonly batch: number;
+  /** Session counts measured for every client. @default [100, 500] */
+  readonly concurrency: readonly number[];
+  /** Repetitions of each concurrency size. @default 2 */
+  readonly concurrencyRepetitions: number;
+  /** Larger counts tried, in order, while a client keeps up. @default [1000, 1500, 2000] */
+  readonly capacityLadder: readonly number[];
+  /** Smaller count tried when a client cannot keep up with the smallest measured size. @default 250 */
+  readonly capacityFallback: number;
+  /** 100 ms chunks each paced session receives. @default 50 (5 s) */
+  readonly chunks: number;
+  /** Keeping up means p99 delivery lag below this, ms. @default 100 */
+  readonly lagBudgetMs: number;
+  /** Sessions opened in parallel during concurrency setup. @default 50 */
+  readonly setupParallelism: number;
+  /** Timed sequential session setups per startup run. @default 20 */
+  readonly setups: number;
+  /** A client process is killed after this long, ms. @default 180000 */
+  readonly jobTimeoutMs: number;
+}
+
+/** The full run. */
+export const FULL: BenchConfig = {
+  clients: CLIENT_NAMES,
+  repetitions: 3,
+  responses: 30,
+  warmup: 3,
+  deltas: 100,
+  frames: 10_000,
+  batch: 50,
+  concurrency: [100, 500],
+  concurrencyRepetitions: 2,
+  capacityLadder: [1000, 1500, 2000],
+  capacityFallback: 250,
+  chunks: 50,
+  lagBudgetMs: 100,
+  setupParallelism: 50,
+  setups: 20,
+  jobTimeoutMs: 180_000,
+};
+
+/** The `--quick` run: same shape, smaller counts. */
+export const QUICK: BenchConfig = {
+  ...FULL,
+  repetitions: 2,
+  responses: 8,
+  warmup: 2,
+  frames: 2_000,
+  concurrencyRepetitions: 1,
+  capacityLadder: [1000],
+  chunks: 20,
+  setups: 5,
+  jobTimeoutMs: 90_000,
+};
+
+/** The order of clients for repetition `r`: alternate direction and rotate, so no client always runs first or last. */
+export function orderFor<T>(items: readonly T[], r: number): T[] {
+  const base = r % 2 === 0 ? [...items] : [...items].reverse();
+  const shift = Math.floor(r / 2) % Math.max(1, base.length);
+  return [...base.slice(shift), ...base.slice(0, shift)];
+}

@@ -1,0 +1,141 @@
+/**
+ * The markdown report: one table per workload (median, spread, ratio to the floor), voxwire
+ * against each peer, the capacity search, the goals of issue 9, and every failure verbatim.
+ * Every ratio divides two medians of the same run.
+ * @module
+ */
+import type { ClientName } from '../clients/types.js';
+import { ratio, type Summary } from '../stats.js';
+import type { BenchConfig } from './config.js';
+import { headlineMetrics, workloadMetrics, type MetricSpec } from './metrics.js';
+import { maxKeptUp, metricSummary, type RunResults } from './results.js';
+
+/** Format a number for a table cell. */
+export function num(value: number, digits = 1): string {
+  if (!Number.isFinite(value)) return '–';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** Format a ratio (`1.23×`). */
+export function times(value: number | undefined): string {
+  return value === undefined ? '–' : `${value >= 10 ? value.toFixed(0) : value.toFixed(2)}×`;
+}
+
+function cell(s: Summary | undefined, spec: MetricSpec, floor: Summary | undefined, isFloor: boolean): string {
+  if (!s) return '–';
+  const scale = spec.scale ?? 1;
+  const value = num(s.median / scale, spec.digits ?? 1);
+  const spread = s.n > 1 ? ` ±${Math.round((s.spread * 100) / 2)}%` : '';
+  const vsFloor = isFloor ? '' : ` (${times(ratio(s.median, floor?.median))})`;
+  return `${value}${vsFloor}${spread}`;
+}
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Ratio of voxwire to one peer for a headline metric (cost: voxwire ÷ peer; throughput: peer ÷ voxwire, so < 1 always favours voxwire). */
+export function voxwireVs(results: RunResults, spec: MetricSpec, peer: ClientName): number | undefined {
+  const v = metricSummary(results, spec.workload, 'voxwire', spec.key)?.median;
+  const p = metricSummary(results, spec.workload, peer, spec.key)?.median;
+  return spec.better === 'lower' ? ratio(v, p) : ratio(p, v);
+}
+
+function goals(results: RunResults, config: BenchConfig): string {
+  const peers = results.clients.filter((c) => c !== 'floor' && c !== 'voxwire');
+  const rows: string[][] = [];
+  const check = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'met' : '**not met**');
+  for (const [workload, key, what] of [
+    ['downstream', 'cpuUsPerEvent', 'Downstream CPU/event'],
+    ['upstream', 'cpuUsPerFrame', 'Upstream CPU/frame'],
+  ] as const) {
+    const vsFloor = ratio(metricSummary(results, workload, 'voxwire', key)?.median, metricSummary(results, workload, 'floor', key)?.median);
+    rows.push([`${what} within 1.3× of the floor`, times(vsFloor), check(vsFloor === undefined ? undefined : vsFloor <= 1.3)]);
+    const vs = peers.map((p) => [p, voxwireVs(results, { workload, key, label: what, better: 'lower' }, p)] as const);
+    const measured = vs.filter(([, r]) => r !== undefined);
+    rows.push([
+      `${what} below every peer`,
+      measured.map(([p, r]) => `${p} ${times(r)}`).join(', ') || '–',
+      check(measured.length === 0 ? undefined : measured.every(([, r]) => r! < 1)),
+    ]);
+  }
+  const cap = maxKeptUp(results.capacity.voxwire);
+  rows.push([`1,000 sessions on one core keep up (p99 lag < ${config.lagBudgetMs} ms)`, cap === undefined ? '–' : `largest kept up: ${cap}`, check(cap === undefined ? undefined : cap >= 1000)]);
+  const big = `concurrency@${Math.max(...config.concurrency)}`;
+  const rssVs = peers.map((p) => [p, voxwireVs(results, { workload: big, key: 'rssPerSessionBytes', label: '', better: 'lower' }, p)] as const).filter(([, r]) => r !== undefined);
+  rows.push([`RSS/session (${big}) below every peer`, rssVs.map(([p, r]) => `${p} ${times(r)}`).join(', ') || '–', check(rssVs.length === 0 ? undefined : rssVs.every(([, r]) => r! < 1))]);
+  return table(['goal (issue 9)', 'measured (voxwire ÷ other)', 'status'], rows);
+}
+
+/** Render the whole report. */
+export function renderReport(results: RunResults, config: BenchConfig): string {
+  const out: string[] = [];
+  const clients = results.clients;
+  out.push('# voxwire benchmark — latest run', '');
+  out.push(
+    `${results.startedAt} · ${results.mode} run · Node ${results.node} · ${results.cores} × ${results.cpu} · ${Math.round(results.durationMs / 1000)} s total · ` +
+      `${config.repetitions} repetitions (concurrency: ${config.concurrencyRepetitions}), alternating order, one process per client and repetition.`,
+    '',
+    'Cells: median (ratio to the floor median) ±half the min–max spread. Lower is better except events/s and frames/s. ' +
+      'Ratios are only ever between figures of this run. See README.md for what each workload does.',
+    '',
+  );
+  out.push('## Goals', '', goals(results, config), '');
+
+  const peers = clients.filter((c) => c !== 'voxwire');
+  out.push('## voxwire against each client', '', 'voxwire ÷ other for costs, other ÷ voxwire for throughput: below 1× favours voxwire.', '');
+  out.push(
+    table(
+      ['metric', ...peers],
+      [
+        ...headlineMetrics(config.concurrency).map((spec) => [spec.label, ...peers.map((p) => times(voxwireVs(results, spec, p)))]),
+        ...(['downstream', 'upstream'] as const).map((w) => {
+          const spec: MetricSpec = { workload: w, key: w === 'downstream' ? 'eventsPerSec' : 'framesPerSec', label: `${w} throughput`, better: 'higher' };
+          return [spec.label, ...peers.map((p) => times(voxwireVs(results, spec, p)))];
+        }),
+      ],
+    ),
+    '',
+  );
+
+  for (const [workload, { title, metrics }] of Object.entries(workloadMetrics(config.concurrency))) {
+    out.push(`## ${title}`, '');
+    const rows = clients.map((client) => [
+      client,
+      ...metrics.map((spec) => cell(metricSummary(results, workload, client, spec.key), spec, metricSummary(results, workload, 'floor', spec.key), client === 'floor')),
+      String(results.failures[workload]?.[client]?.length ?? 0),
+    ]);
+    out.push(table(['client', ...metrics.map((m) => m.label), 'failed runs'], rows), '');
+  }
+
+  out.push('## Capacity: largest session count that keeps up in one process', '');
+  out.push(
+    `Kept up = every chunk delivered and p99 delivery lag < ${config.lagBudgetMs} ms (every repetition at that size). ` +
+      'server-bound = the load server itself sent late (its p99 lateness > 20 ms): such a step measures the server, not the client.',
+    '',
+  );
+  out.push(
+    table(
+      ['client', 'largest kept up', 'steps (sessions: lag p99 ms, CPU %)'],
+      clients.map((client) => {
+        const steps = results.capacity[client] ?? [];
+        const best = maxKeptUp(steps);
+        return [
+          client,
+          best === undefined ? '–' : best === 0 ? `< ${Math.min(...config.concurrency)}` : String(best),
+          steps
+            .map((s) => `${s.sessions}: ${s.keptUp ? 'ok' : 'behind'} ${s.lagP99Ms === undefined ? '' : num(s.lagP99Ms, 0)}${s.cpuPercent === undefined ? '' : `, ${num(s.cpuPercent, 0)}%`}${s.note ? ` (${s.note})` : ''}`)
+            .join('; '),
+        ];
+      }),
+    ),
+    '',
+  );
+
+  const failures = Object.entries(results.failures).flatMap(([workload, byClient]) =>
+    Object.entries(byClient).flatMap(([client, messages]) => [...new Set(messages)].map((m) => `- ${workload} / ${client} (${messages.filter((x) => x === m).length}×): ${m}`)),
+  );
+  out.push('## Failures', '', failures.length === 0 ? 'None.' : failures.join('\n'), '');
+  return out.join('\n');
+}

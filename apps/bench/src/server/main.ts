@@ -1,0 +1,93 @@
+/**
+ * The load server process: `ws` on 127.0.0.1, one `LoadConnection` per socket, commands from the
+ * orchestrator over IPC. It never compresses (permessage-deflate off, so no client pays for
+ * inflate) and sends pre-serialised Buffers as text frames.
+ * @module
+ */
+import { WebSocketServer, type WebSocket } from 'ws';
+import { wallNow, type ServerCommand, type ServerReply } from '../ipc.js';
+import { LoadConnection, parseTag } from './connection.js';
+import { Pacer, type PacedSession } from './pacer.js';
+
+const reply = (message: ServerReply): void => {
+  process.send?.(message);
+};
+
+const deltasPerResponse = Number(process.env.BENCH_DELTAS ?? 100);
+const paced = new Map<number, { conn: LoadConnection; socket: WebSocket }>();
+let expectUpstream: number | undefined;
+
+const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
+
+wss.on('connection', (socket, request) => {
+  const tag = parseTag(request.url);
+  const send = (frame: Buffer | string): void => socket.send(frame, { binary: false });
+  const conn = new LoadConnection({
+    tag,
+    send,
+    deltasPerResponse,
+    onAppend: (totals) => {
+      if (expectUpstream !== undefined && totals.bytes >= expectUpstream) {
+        expectUpstream = undefined;
+        reply({ type: 'upstream-complete', at: wallNow(), appends: totals.appends, bytes: totals.bytes });
+      }
+    },
+  });
+  if (tag.mode === 'pace') paced.set(tag.index, { conn, socket });
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) conn.invalidFrames++;
+    else conn.receive(data.toString());
+  });
+  socket.on('close', () => {
+    if (paced.get(tag.index)?.conn === conn) paced.delete(tag.index);
+  });
+  socket.on('error', () => socket.terminate());
+  conn.open();
+});
+
+function startPace(cmd: Extract<ServerCommand, { cmd: 'pace' }>): void {
+  const sessions: PacedSession[] = [];
+  for (let i = 0; i < cmd.sessions; i++) {
+    const entry = paced.get(i);
+    if (!entry) {
+      reply({ type: 'server-error', message: `pace: session ${i} of ${cmd.sessions} is not connected (${paced.size} paced connections)` });
+      return;
+    }
+    const { socket } = entry;
+    sessions.push({ frames: entry.conn.nextResponse(cmd.chunks), send: (f) => socket.send(f, { binary: false }) });
+  }
+  const pacer = new Pacer(sessions, { t0: cmd.t0, periodMs: cmd.periodMs, chunks: cmd.chunks });
+  reply({ type: 'pace-started', sessions: sessions.length });
+  const step = (): void => {
+    pacer.tick(wallNow());
+    const next = pacer.nextDue;
+    if (next === undefined) {
+      reply({ type: 'pace-done', report: pacer.report() });
+      return;
+    }
+    setTimeout(step, Math.max(0, next - wallNow()));
+  };
+  setTimeout(step, Math.max(0, cmd.t0 - wallNow()));
+}
+
+process.on('message', (message: ServerCommand) => {
+  switch (message.cmd) {
+    case 'expect-upstream':
+      expectUpstream = message.bytes;
+      return;
+    case 'pace':
+      startPace(message);
+      return;
+    case 'stop':
+      for (const client of wss.clients) client.terminate();
+      wss.close(() => process.exit(0));
+      return;
+  }
+});
+
+wss.on('listening', () => {
+  const address = wss.address();
+  if (typeof address === 'object' && address !== null) reply({ type: 'listening', port: address.port });
+});
+// The orchestrator owns this process: if it goes away, so do we.
+process.on('disconnect', () => process.exit(0));
