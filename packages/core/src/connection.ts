@@ -95,13 +95,17 @@ export class SessionConnection {
     let transport: Transport | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = clock.setTimeout(() => {
-        abort.abort();
+        // reject before aborting, so the race reports the timeout and not the abort
         reject(new VoxwireError('CONNECT_TIMEOUT', `connect did not complete within ${connectTimeoutMs} ms`, { data: { timeoutMs: connectTimeoutMs } }));
+        abort.abort();
       }, connectTimeoutMs);
     });
     const aborted = new Promise<never>((_, reject) => {
       abort.signal.addEventListener('abort', () => reject(new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting')), { once: true });
     });
+    // both may settle after the race is decided; they must never surface as unhandled
+    timeout.catch(() => undefined);
+    aborted.catch(() => undefined);
     try {
       const connection = await Promise.race([this.#o.connector({ attempt, signal: abort.signal }), timeout, aborted]);
       transport = connection.transport;

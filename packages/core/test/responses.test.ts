@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import type { AudioFrame } from '@voxwire/protocol';
+import type { RealtimeContent, RealtimeResponse } from '../src/responses/tree.js';
+import type { RealtimeMetrics } from '../src/metrics.js';
+import { DIALECTS, collect, gate, openSession, record, setup } from './helpers.js';
+
+const TREE = [
+  'response_created',
+  'response_output_added',
+  'response_content_added',
+  'response_content_done',
+  'response_output_done',
+  'response_done',
+  'metrics_collected',
+] as const;
+
+describe.each(DIALECTS)('responses (%s)', (dialect) => {
+  it('a text-only response streams its text deltas and closes the stream (the seed drops both)', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    const events = record(session, [...TREE]);
+    const streamed: Promise<string[]>[] = [];
+    session.on('response_content_added', (c) => streamed.push(collect(c.textStream)));
+    s.server.queueResponse((ctx) => ctx.say('Hello there, general.'));
+    const created = session.response.create();
+    await s.settle();
+    expect(await created).toBe(true);
+    expect(events.map((e) => e[0])).toEqual([...TREE]);
+    const response = events[0]?.[1] as RealtimeResponse;
+    expect(response.status).toBe('completed');
+    expect(response.isDone).toBe(true);
+    const content = response.output[0]?.content[0] as RealtimeContent;
+    expect(content.contentType).toBe('text');
+    expect(content.text).toBe('Hello there, general.');
+    const deltas = await streamed[0];
+    expect(deltas?.length).toBeGreaterThan(1);
+    expect(deltas?.join('')).toBe('Hello there, general.');
+    expect(await collect(content.audioStream)).toEqual([]);
+    expect(response.usage?.output_tokens).toBeGreaterThan(0);
+    expect(response.output[0]?.itemId).toBeTruthy();
+    expect(response.output[0]?.role).toBe('assistant');
+    expect(await response.done).toBe(response);
+    await session.close();
+  });
+
+  it('an audio response streams PCM16 frames and its transcript', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const frames: Promise<AudioFrame[]>[] = [];
+    const texts: Promise<string[]>[] = [];
+    session.on('response_content_added', (c) => {
+      frames.push(collect(c.audioStream));
+      texts.push(collect(c.textStream));
+    });
+    const done = new Promise<RealtimeResponse>((resolve) => session.once('response_done', resolve));
+    s.server.queueResponse((ctx) => ctx.say('Audio reply.'));
+    void session.response.create();
+    await s.settle();
+    const response = await done;
+    const content = response.output[0]?.content[0] as RealtimeContent;
+    expect(content.contentType).toBe('audio');
+    const got = (await frames[0]) ?? [];
+    expect(got.length).toBeGreaterThan(0);
+    expect(got[0]?.data).toBeInstanceOf(Int16Array);
+    expect(got[0]?.sampleRate).toBe(24000);
+    expect(content.audioSamples).toBe(got.reduce((n, f) => n + f.data.length, 0));
+    expect(content.audioDurationMs).toBeGreaterThan(0);
+    expect((await texts[0])?.join('')).toBe('Audio reply.');
+    expect(content.text).toBe('Audio reply.');
+    // retention defaults to none: memory stays flat unless the app opts in
+    expect(content.audio).toEqual([]);
+    await session.close();
+  });
+
+  it('accumulates audio when asked, and caps it', async () => {
+    for (const audioRetention of ['all', { maxDurationMs: 150 }] as const) {
+      const s = setup(dialect, { audioRetention });
+      const session = await openSession(s);
+      const done = new Promise<RealtimeResponse>((resolve) => session.once('response_done', resolve));
+      s.server.queueResponse((ctx) => ctx.say('A somewhat longer spoken answer for the cap.'));
+      void session.response.create();
+      await s.settle();
+      const content = (await done).output[0]?.content[0] as RealtimeContent;
+      const keptMs = content.audio.reduce((n, f) => n + (f.data.length * 1000) / f.sampleRate, 0);
+      if (audioRetention === 'all') {
+        expect(keptMs).toBeCloseTo(content.audioDurationMs);
+        expect(content.audioFramesDropped).toBe(0);
+      } else {
+        expect(keptMs).toBeLessThanOrEqual(150);
+        expect(content.audioFramesDropped).toBeGreaterThan(0);
+      }
+      await session.close();
+    }
+  });
+
+  it('a consumer that breaks out of for-await detaches; the engine keeps going', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    let first: string | undefined;
+    const reading: Promise<void>[] = [];
+    session.on('response_content_added', (c) => {
+      reading.push(
+        (async () => {
+          for await (const d of c.textStream) {
+            first = d;
+            break;
+          }
+        })(),
+      );
+    });
+    const done = new Promise<RealtimeResponse>((resolve) => session.once('response_done', resolve));
+    s.server.queueResponse((ctx) => ctx.say('one two three four'));
+    void session.response.create();
+    await s.settle();
+    await Promise.all(reading);
+    expect(first).toBeTruthy();
+    expect((await done).text).toBe('one two three four');
+    await session.close();
+  });
+
+  it('metrics: every field, from the injected clock', async () => {
+    const s = setup(dialect, {}, { pacing: { firstOutputDelayMs: 40, audioChunkMs: 100, realtimeFactor: 0.1 } });
+    const session = await openSession(s);
+    const metrics: RealtimeMetrics[] = [];
+    session.on('metrics_collected', (m) => metrics.push(m));
+    s.server.queueResponse((ctx) => ctx.say('Timing matters here.'));
+    void session.response.create();
+    await s.clock.advanceAsync(10_000);
+    const m = metrics[0] as RealtimeMetrics;
+    const r = session.responses.at(-1) as RealtimeResponse;
+    expect(m.requestId).toBe(r.id);
+    expect(m.timestamp).toBe(r.createdAt);
+    expect(m.ttftMs).toBeGreaterThanOrEqual(40);
+    expect(m.ttftMs).toBe((r.firstTokenAt as number) - r.createdAt);
+    expect(m.durationMs).toBe((r.endedAt as number) - r.createdAt);
+    expect(m.durationMs).toBeGreaterThan(m.ttftMs);
+    expect(m.cancelled).toBe(false);
+    expect(m.completionTokens).toBe(r.usage?.output_tokens);
+    expect(m.promptTokens).toBe(r.usage?.input_tokens);
+    expect(m.totalTokens).toBe(r.usage?.total_tokens);
+    expect(m.tokensPerSecond).toBeCloseTo(m.completionTokens / (m.durationMs / 1000));
+    expect(m.inputTokenDetails).toEqual({
+      cachedTokens: r.usage?.input_token_details?.cached_tokens ?? 0,
+      textTokens: r.usage?.input_token_details?.text_tokens ?? 0,
+      audioTokens: r.usage?.input_token_details?.audio_tokens ?? 0,
+      cachedTokensDetails: {
+        textTokens: r.usage?.input_token_details?.cached_tokens_details?.text_tokens ?? 0,
+        audioTokens: r.usage?.input_token_details?.cached_tokens_details?.audio_tokens ?? 0,
+      },
+    });
+    expect(m.outputTokenDetails.audioTokens).toBe(r.usage?.output_token_details?.audio_tokens ?? 0);
+    expect(m.outputTokenDetails.textTokens).toBe(r.usage?.output_token_details?.text_tokens ?? 0);
+    expect(m.error).toBeNull();
+    await session.close();
+  });
+
+  it('metrics: failed and incomplete responses carry the error; no delta gives ttft -1', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const metrics: RealtimeMetrics[] = [];
+    session.on('metrics_collected', (m) => metrics.push(m));
+    s.server.queueResponse((ctx) => ctx.fail({ type: 'server_error', code: 'boom' }));
+    void session.response.create();
+    await s.settle();
+    s.server.queueResponse((ctx) => {
+      ctx.say('cut');
+      ctx.incomplete('max_output_tokens');
+    });
+    void session.response.create();
+    await s.settle();
+    expect(metrics[0]).toMatchObject({ ttftMs: -1, error: { type: 'failed', code: 'boom' }, tokensPerSecond: 0 });
+    expect(metrics[1]?.error).toMatchObject({ type: 'incomplete', reason: 'max_output_tokens' });
+    expect(session.responses.at(-2)?.error).toMatchObject({ code: 'boom' });
+    await session.close();
+  });
+
+  it('cancel: the response ends cancelled with client_cancelled and metrics say so', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const hold = gate();
+    const metrics: RealtimeMetrics[] = [];
+    session.on('metrics_collected', (m) => metrics.push(m));
+    s.server.queueResponse(async (ctx) => {
+      await hold.promise;
+      ctx.say('never heard');
+    });
+    void session.response.create();
+    await s.settle();
+    expect(session.activeResponse?.status).toBe('in_progress');
+    session.response.cancel();
+    await s.settle();
+    hold.open();
+    await s.settle();
+    const r = session.responses.at(-1) as RealtimeResponse;
+    expect(r.status).toBe('cancelled');
+    expect(r.statusDetails?.reason).toBe('client_cancelled');
+    expect(metrics[0]?.cancelled).toBe(true);
+    await session.close();
+  });
+
+  it('keeps only maxRetainedResponses finished responses', async () => {
+    const s = setup(dialect, { maxRetainedResponses: 2 });
+    const session = await openSession(s, { modalities: ['text'] });
+    for (let i = 0; i < 4; i++) {
+      s.server.queueResponse((ctx) => ctx.say(`answer ${i}`));
+      void session.response.create();
+      await s.settle();
+    }
+    expect(session.responses.map((r) => r.text)).toEqual(['answer 2', 'answer 3']);
+    await session.close();
+  });
+});
