@@ -187,7 +187,11 @@ export class FakeConnection {
     const eventId = typeof raw?.['event_id'] === 'string' ? raw['event_id'] : null;
     // unknown session fields are invisible after decoding (schemas are loose), so check the raw frame
     if (raw?.['type'] === 'session.update') {
-      const bad = checkRawSessionUpdate(raw['session'], this.dialect, eventId);
+      // GA frames are already in the model's shape, so their values are checked before the schema
+      // (which would only say "invalid type" where the server names the bound)
+      const bad =
+        checkRawSessionUpdate(raw['session'], this.dialect, eventId) ??
+        (this.dialect === 'ga' && isObject(raw['session']) ? checkSessionValues(raw['session'], 'ga', eventId) : undefined);
       if (bad) {
         this.host.recordClientEvent(this, raw);
         this.error(bad);

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ClockError, SimulatedClock } from '../src/index.js';
+
+describe('SimulatedClock', () => {
+  it('fires due timers in deadline order, including ones scheduled during the advance', () => {
+    const clock = new SimulatedClock({ start: 1000 });
+    const log: string[] = [];
+    clock.setTimeout(() => log.push(`b@${clock.now()}`), 20);
+    clock.setTimeout(() => {
+      log.push(`a@${clock.now()}`);
+      clock.setTimeout(() => log.push(`c@${clock.now()}`), 5);
+    }, 10);
+    clock.setTimeout(() => log.push('late'), 100);
+    clock.advance(30);
+    expect(log).toEqual(['a@1010', 'c@1015', 'b@1020']);
+    expect(clock.now()).toBe(1030);
+    expect(clock.pendingTimers).toBe(1);
+    expect(clock.nextTimerAt()).toBe(1100);
+  });
+
+  it('clearTimeout cancels, ties fire in scheduling order', () => {
+    const clock = new SimulatedClock();
+    const log: number[] = [];
+    const id = clock.setTimeout(() => log.push(0), 5);
+    clock.setTimeout(() => log.push(1), 5);
+    clock.setTimeout(() => log.push(2), 5);
+    clock.clearTimeout(id);
+    clock.clearTimeout(undefined);
+    clock.advance(5);
+    expect(log).toEqual([1, 2]);
+  });
+
+  it('set() moves to an absolute time and refuses to go back', () => {
+    const clock = new SimulatedClock();
+    let fired = false;
+    clock.setTimeout(() => (fired = true), 50);
+    clock.set(50);
+    expect(fired).toBe(true);
+    expect(() => clock.set(10)).toThrow(ClockError);
+    try {
+      clock.set(10);
+    } catch (e) {
+      expect((e as ClockError).code).toBe('CLOCK_BACKWARDS');
+    }
+    expect(() => clock.advance(-1)).toThrow(ClockError);
+  });
+
+  it('runAll() stops a runaway loop with CLOCK_LOOP_LIMIT', () => {
+    const clock = new SimulatedClock({ loopLimit: 50 });
+    const again = () => void clock.setTimeout(again, 0);
+    clock.setTimeout(again, 0);
+    expect(() => clock.runAll()).toThrow(/more than 50 timers/);
+  });
+
+  it('advanceAsync() lets promise chains settle between timers', async () => {
+    const clock = new SimulatedClock();
+    const log: string[] = [];
+    clock.setTimeout(() => {
+      void Promise.resolve()
+        .then(() => Promise.resolve())
+        .then(() => {
+          log.push('chain');
+          clock.setTimeout(() => log.push('after-chain'), 1);
+        });
+    }, 10);
+    await clock.advanceAsync(11);
+    expect(log).toEqual(['chain', 'after-chain']);
+  });
+
+  it('runAll fires everything, including rescheduled timers, in order', () => {
+    const clock = new SimulatedClock();
+    const log: number[] = [];
+    clock.setTimeout(() => {
+      log.push(clock.now());
+      clock.setTimeout(() => log.push(clock.now()), 1000);
+    }, 10);
+    clock.runAll();
+    expect(log).toEqual([10, 1010]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
