@@ -16,3 +16,5 @@ export type { Env, SecretSource } from './credentials.js';
 export { ConfigurationError, CREDENTIAL_HEADERS, Redactor, secretsOf, TransportError } from './errors.js';
 export type { ConfigurationErrorCode, TransportErrorCode, TransportErrorDetails } from './errors.js';
 export { errorForClose, errorForHttpStatus, parseRetryAfter } from './close-codes.js';
+export { createOpenAIRealtimeModel, openai } from './model.js';
+export type { OpenAIRealtimeModelOptions } from './model.js';

@@ -1,0 +1,133 @@
+/**
+ * End to end over real sockets on 127.0.0.1: core's session → the OpenAI connector → `ws` →
+ * testing's fake Realtime server. Waits on events only, never on wall-clock sleeps.
+ */
+import type { RealtimeResponse, RealtimeSession } from '@voxwire/core';
+import { audioFrame, type Logger } from '@voxwire/protocol';
+import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOpenAIRealtimeModel } from '../src/index.js';
+
+const KEY = 'sk-proj-E2E-SECRET-9f8e7d6c5b4a';
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Everything a session says: log lines, emitted events and errors, to scan for secrets. */
+function recorder() {
+  const seen: unknown[] = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => seen.push({ level, message, fields });
+  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { seen, logger };
+}
+
+const EVENTS = [
+  'session_updated', 'error', 'input_speech_started', 'input_speech_stopped', 'input_speech_committed',
+  'input_speech_transcription_completed', 'input_speech_transcription_failed', 'response_created', 'response_done',
+  'connecting', 'connected', 'disconnected', 'closed', 'server_event',
+] as const;
+
+function tap(session: RealtimeSession, seen: unknown[]) {
+  for (const name of EVENTS) session.on(name, (...args: unknown[]) => seen.push({ event: name, args }));
+}
+
+function next<K extends 'session_updated' | 'response_done' | 'input_speech_committed' | 'closed'>(session: RealtimeSession, name: K) {
+  return new Promise<unknown>((resolve) => {
+    const off = session.on(name, (...args: unknown[]) => {
+      off();
+      resolve(args[0]);
+    });
+  });
+}
+
+/** A 440 Hz tone at half scale, then silence: the fake's VAD hears one turn. */
+function speechThenSilence(speechMs: number, silenceMs: number) {
+  const rate = 24_000;
+  const frames = [];
+  const chunk = (ms: number, loud: boolean) => {
+    const samples = new Int16Array((rate * ms) / 1000);
+    if (loud) for (let i = 0; i < samples.length; i++) samples[i] = Math.round(16_000 * Math.sin((2 * Math.PI * 440 * i) / rate));
+    return audioFrame(samples, rate, 1);
+  };
+  for (let t = 0; t < speechMs; t += 100) frames.push(chunk(100, true));
+  for (let t = 0; t < silenceMs; t += 100) frames.push(chunk(100, false));
+  return frames;
+}
+
+/** Session update, a text turn, an audio turn with server VAD and a tool call. */
+export async function fullSession(session: RealtimeSession, fake: FakeWsServer) {
+  await next(session, 'session_updated');
+  expect(fake.server.sessionConfig).toMatchObject({ instructions: 'Be brief.' });
+
+  // text turn
+  await session.conversation.item.create({ role: 'user', content: 'hello there' });
+  const textDone = next(session, 'response_done');
+  await session.response.create();
+  const textResponse = (await textDone) as RealtimeResponse;
+  expect(textResponse.text).toContain('hello there');
+
+  // audio turn: server VAD commits the turn and answers by itself
+  fake.server.scriptTranscription('what is new');
+  const committed = next(session, 'input_speech_committed');
+  const audioDone = next(session, 'response_done');
+  for (const frame of speechThenSilence(600, 800)) session.inputAudioBuffer.append(frame);
+  await committed;
+  const audioResponse = (await audioDone) as RealtimeResponse;
+  expect(audioResponse.text).toContain('what is new');
+
+  // tool call: the model calls a function, the app answers it, the model speaks the result
+  fake.server.queueResponse((ctx) => ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_w1' }));
+  const callDone = next(session, 'response_done');
+  await session.conversation.item.create({ role: 'user', content: 'weather in Oslo?' });
+  await session.response.create();
+  const callResponse = (await callDone) as RealtimeResponse;
+  expect(callResponse.output[0]?.type).toBe('function_call');
+  const answerDone = next(session, 'response_done');
+  await session.conversation.item.create({ role: 'tool', toolCallId: 'call_w1', content: '{"tempC":21}' });
+  await session.response.create();
+  expect(((await answerDone) as RealtimeResponse).text).toContain('21');
+}
+
+describe('a full session through openaiConnector over a real socket', () => {
+  it.each(['ga', 'beta'] as const)('%s: session update, text turn, audio turn with VAD, tool call — and no secret anywhere', async (dialect) => {
+    const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
+    cleanups.push(() => fake.close());
+    const { seen, logger } = recorder();
+    const model = createOpenAIRealtimeModel({ apiKey: KEY, baseURL: fake.url, dialect, env: {}, logger, instructions: 'Be brief.' });
+    const session = model.session();
+    tap(session, seen);
+    cleanups.push(() => session.close());
+    await fullSession(session, fake);
+
+    expect(fake.handshakes).toHaveLength(1);
+    const hs = fake.handshakes[0]!;
+    expect(hs.url).toBe('/v1/realtime?model=gpt-realtime');
+    expect(hs.headers['authorization']).toBe(`Bearer ${KEY}`);
+    expect(hs.headers['openai-beta']).toBe(dialect === 'beta' ? 'realtime=v1' : undefined);
+    expect(hs.subprotocols).toEqual([]);
+
+    const closed = next(session, 'closed');
+    await session.close();
+    await closed;
+    const dump = JSON.stringify(seen, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v));
+    expect(seen.length).toBeGreaterThan(20);
+    expect(dump).not.toContain(KEY);
+  });
+
+  it('a bad key is one typed fatal error and one handshake: no retry storm, no secret', async () => {
+    const fake = await startFakeWsServer({ apiKey: 'sk-the-right-key-000000', pingIntervalMs: false });
+    cleanups.push(() => fake.close());
+    const { seen, logger } = recorder();
+    const model = createOpenAIRealtimeModel({ apiKey: KEY, baseURL: fake.url, env: {}, logger });
+    const session = model.session();
+    tap(session, seen);
+    const closed = (await next(session, 'closed')) as { error?: { code?: string } };
+    expect(closed.error).toBeDefined();
+    const errors = seen.filter((s) => (s as { event?: string }).event === 'error').map((s) => (s as { args: unknown[] }).args[0]);
+    expect(errors.some((e) => /AUTH_FAILED|invalid_api_key/.test(JSON.stringify({ code: (e as { code?: unknown }).code })))).toBe(true);
+    expect(fake.handshakes).toHaveLength(1);
+    const dump = JSON.stringify(seen, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+    expect(dump).not.toContain(KEY);
+  });
+});
