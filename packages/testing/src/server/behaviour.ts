@@ -122,6 +122,6 @@ export const demoAgent: ResponseHandler = (ctx) => {
 };
 
 function summarise(output: string): string {
-  const flat = output.replace(/[{}"[\]]/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = output.replace(/[{}"[\]:,]/g, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat || 'nothing';
 }
