@@ -68,8 +68,9 @@ export class InMemoryTransport implements Transport {
   send(frame: string): void {
     if (this.#state !== 'open' || !this.#peer) throw new TransportClosedError(`InMemoryTransport.send: the transport is ${this.#state}`);
     const peer = this.#peer;
+    // frames sent before close() still arrive: the close hop is queued after them
     queueMicrotask(() => {
-      if (this.#state === 'open') peer.receive(frame);
+      if (this.#state !== 'closed') peer.receive(frame);
     });
   }
 

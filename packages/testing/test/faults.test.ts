@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConnectRejectedError,
+  createFakeServer,
+  IncompleteScenarioError,
+  SimulatedClock,
+  TransportNotClosedError,
+  UnexpectedClientEventError,
+} from '../src/index.js';
+import { connect } from './helpers.js';
+
+describe('fault injection', () => {
+  it('closes at a named event type, before it is sent', async () => {
+    const c = await connect();
+    c.server.faults.closeAt('response.output_audio.delta', { occurrence: 2, code: 1011, reason: 'boom' });
+    c.server.queueResponse((ctx) => ctx.say('Hello there world'));
+    c.send({ type: 'response.create' });
+    await c.flush();
+    expect(c.types().filter((t) => t === 'response.output_audio.delta')).toHaveLength(1);
+    expect(c.closes).toEqual([{ code: 1011, reason: 'boom' }]);
+    c.server.assertClosed();
+  });
+
+  it('closes after the Nth event; drop, duplicate, malformed, unknown and schema-invalid frames', async () => {
+    const c = await connect();
+    c.server.faults.drop('conversation.item.done').duplicate('conversation.item.added', { times: 2 });
+    c.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] } });
+    await c.flush();
+    expect(c.types().slice(1)).toEqual(['conversation.item.added', 'conversation.item.added', 'conversation.item.added']);
+    c.server.faults.sendMalformed();
+    c.server.faults.sendUnknownEvent('response.brand_new');
+    c.server.faults.sendSchemaInvalid();
+    await c.flush();
+    const tail = c.events.slice(-3);
+    expect(tail[0]).toMatchObject({ type: '__violation', reason: 'invalid_json' });
+    expect(tail[1]).toMatchObject({ type: 'response.brand_new', __unknown: true });
+    expect(tail[2]).toMatchObject({ type: '__violation', reason: 'schema_mismatch' });
+    const d = await connect();
+    d.server.faults.closeAfterEvents(3);
+    d.send({ type: 'response.create' });
+    await d.flush();
+    expect(d.events).toHaveLength(3);
+    expect(d.closes[0]?.code).toBe(1006);
+  });
+
+  it('delays and stalls events on the clock, keeping order', async () => {
+    const clock = new SimulatedClock();
+    const c = await connect({ clock });
+    c.server.faults.delay('response.created', 500).stallAt('response.done');
+    c.send({ type: 'response.create', response: { output_modalities: ['text'] } });
+    await c.flush();
+    expect(c.types()).not.toContain('response.created');
+    await clock.advanceAsync(500);
+    await c.flush();
+    expect(c.types()).toContain('response.output_text.done');
+    expect(c.types()).not.toContain('response.done');
+    c.server.faults.release();
+    await c.flush();
+    expect(c.types().slice(-2)).toEqual(['response.done', 'rate_limits.updated']);
+  });
+
+  it('rejects a reconnect through the connector; a later connect works on a fresh session', async () => {
+    const { connector, server } = createFakeServer();
+    const first = await connector({ attempt: 0, signal: new AbortController().signal });
+    expect(first).toMatchObject({ dialect: 'ga', maxSessionDurationMs: 3_600_000 });
+    await first.transport.start();
+    server.faults.rejectConnects(1, new ConnectRejectedError());
+    await expect(connector({ attempt: 1, signal: new AbortController().signal })).rejects.toBeInstanceOf(ConnectRejectedError);
+    const third = await connector({ attempt: 2, signal: new AbortController().signal });
+    await third.transport.start();
+    expect(server.connections).toHaveLength(2);
+  });
+
+  it('expires the session early', async () => {
+    const clock = new SimulatedClock();
+    const c = await connect({ clock });
+    c.server.faults.expireSession(1000);
+    await clock.advanceAsync(1000);
+    await c.flush();
+    expect(c.events.at(-1)!['error']).toMatchObject({ code: 'session_expired' });
+    expect(c.closes[0]?.code).toBe(1001);
+  });
+});
+
+describe('scenario scripting and inspection', () => {
+  it('expectClientEvent resolves in order; emit sends any event; assertComplete / assertClosed', async () => {
+    const c = await connect();
+    const update = c.server.expectClientEvent('session.update');
+    const create = c.server.expectClientEvent('response.create', (e) => (e['response'] as any)?.metadata?.n === '2');
+    c.send({ type: 'session.update', session: { type: 'realtime', instructions: 'x' } });
+    c.send({ type: 'response.create', response: { metadata: { n: '1' } } });
+    c.send({ type: 'response.create', response: { metadata: { n: '2' } } });
+    expect((await update)['type']).toBe('session.update');
+    expect(((await create)['response'] as any).metadata.n).toBe('2');
+    c.server.emit({ type: 'output_audio_buffer.started', response_id: 'resp_x' });
+    await c.flush();
+    expect(c.events.find((e) => e.type === 'output_audio_buffer.started')).toMatchObject({ response_id: 'resp_x' });
+    expect(c.server.clientEvents.map((e) => e['type'])).toEqual(['session.update', 'response.create', 'response.create']);
+    expect(() => c.server.assertClosed()).toThrow(TransportNotClosedError);
+    const pending = c.server.expectClientEvent('conversation.item.delete');
+    void pending;
+    c.server.queueResponse((ctx) => ctx.text('unused'));
+    expect(() => c.server.assertComplete()).toThrow(IncompleteScenarioError);
+    await c.transport.close();
+    c.server.assertClosed();
+  });
+
+  it('expectNextClientEvent rejects with UnexpectedClientEventError on a different event', async () => {
+    const c = await connect();
+    const next = c.server.expectNextClientEvent('response.create');
+    c.send({ type: 'input_audio_buffer.clear' });
+    await expect(next).rejects.toBeInstanceOf(UnexpectedClientEventError);
+    await expect(next).rejects.toMatchObject({ expected: 'response.create', actual: 'input_audio_buffer.clear' });
+  });
+
+  it('an async handler holds the response until the test releases it; handler errors fail the response', async () => {
+    const c = await connect();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    c.server.queueResponse(async (ctx) => {
+      await gate;
+      ctx.text('released');
+    }, () => {
+      throw new Error('script bug');
+    });
+    c.send({ type: 'response.create' });
+    await c.flush();
+    expect(c.types().at(-1)).toBe('response.created');
+    release();
+    await c.flush();
+    expect(c.events.find((e) => e.type === 'response.output_text.done')!['text']).toBe('released');
+    c.send({ type: 'response.create' });
+    await c.flush();
+    expect(c.events.filter((e) => e.type === 'response.done').at(-1)!['response'].status).toBe('failed');
+    expect(() => c.server.assertComplete()).toThrow(/script bug/);
+  });
+
+  it('conversation can persist across connections', async () => {
+    const { connector, server } = createFakeServer({ conversation: 'persist' });
+    const a = await connector({ attempt: 0, signal: new AbortController().signal });
+    await a.transport.start();
+    a.transport.send(JSON.stringify({ type: 'conversation.item.create', item: { id: 'keep', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] } }));
+    await a.transport.close();
+    const b = await connector({ attempt: 1, signal: new AbortController().signal });
+    await b.transport.start();
+    expect(server.conversation.map((i) => i['id'])).toEqual(['keep']);
+  });
+});
