@@ -1,0 +1,80 @@
+/**
+ * `withAzure(...)`: the seed's `RealtimeModel.with_azure`, returning core's `RealtimeModel` wired
+ * to the Azure connector, with Azure's own session defaults.
+ * @module
+ */
+import { RealtimeModel, type RealtimeModelOptions, type ServerVadOptions } from '@voxwire/core';
+import { azureConnector, type AzureConnectorOptions } from './connector.js';
+
+/**
+ * Azure's session defaults (LiveKit's `AZURE_DEFAULT_TURN_DETECTION`, protocol.md §5.2 item 6):
+ * server VAD 0.5 / 300 ms / 200 ms with `create_response`, and `interrupt_response` left out.
+ */
+export const AZURE_DEFAULT_TURN_DETECTION: Readonly<ServerVadOptions> = Object.freeze({
+  type: 'server_vad',
+  threshold: 0.5,
+  prefixPaddingMs: 300,
+  silenceDurationMs: 200,
+  createResponse: true,
+});
+
+/** Azure's default transcription model name (a deployment of that name must exist). */
+export const AZURE_DEFAULT_TRANSCRIPTION_MODEL = 'whisper-1';
+
+/**
+ * Options of {@link withAzure}: the Azure connection options plus core's model options
+ * (session defaults, clock, logger, …) without `connector`. `model` is unused on Azure (the
+ * deployment picks the model) and defaults to the deployment name for reporting.
+ */
+export type WithAzureOptions = AzureConnectorOptions & Omit<RealtimeModelOptions, 'connector'>;
+
+const CONNECTOR_KEYS: readonly (keyof AzureConnectorOptions)[] = [
+  'azureDeployment',
+  'azureEndpoint',
+  'baseURL',
+  'apiVersion',
+  'apiKey',
+  'entraToken',
+  'tokenProvider',
+  'credential',
+  'tokenScope',
+  'tokenRefreshMarginMs',
+  'transcriptionDeployment',
+  'intent',
+  'maxSessionDurationMs',
+  'headers',
+  'agent',
+  'keepAlive',
+  'WebSocket',
+  'env',
+];
+
+/**
+ * A `RealtimeModel` connected to Azure OpenAI (the seed's `with_azure`). Configuration errors
+ * (missing endpoint or credentials, both endpoint and base URL, …) throw a typed
+ * `ConfigurationError` right away; tokens are fetched on every connect.
+ *
+ * ```ts
+ * const model = withAzure({ azureDeployment: 'gpt-realtime', credential: new DefaultAzureCredential() });
+ * ```
+ */
+export function withAzure(options: WithAzureOptions): RealtimeModel {
+  const connectorOptions: Record<string, unknown> = {};
+  const modelOptions: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if ((CONNECTOR_KEYS as readonly string[]).includes(key)) connectorOptions[key] = value;
+    else modelOptions[key] = value;
+  }
+  // one clock and one handshake timeout for the session and its sockets
+  if (options.clock !== undefined) connectorOptions['clock'] = options.clock;
+  if (options.connectTimeoutMs !== undefined) connectorOptions['connectTimeoutMs'] = options.connectTimeoutMs;
+  const connector = azureConnector(connectorOptions as unknown as AzureConnectorOptions);
+  return new RealtimeModel({
+    model: options.azureDeployment,
+    turnDetection: { ...AZURE_DEFAULT_TURN_DETECTION },
+    inputAudioTranscription: { model: options.transcriptionDeployment ?? AZURE_DEFAULT_TRANSCRIPTION_MODEL },
+    ...(modelOptions as Omit<RealtimeModelOptions, 'connector'>),
+    connector,
+  });
+}
