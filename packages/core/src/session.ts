@@ -3,7 +3,7 @@
  * response tracker, the create logic, the emitter and the features. It routes; the parts do.
  * @module
  */
-import type { AudioFrame, Clock, ClientEvent, ConversationItem, DialectCodec, IdGenerator, Logger, ServerEvent } from '@voxwire/protocol';
+import type { AudioFrame, Clock, ClientEvent, ConversationItem, Dialect, DialectCodec, IdGenerator, Logger, ServerEvent } from '@voxwire/protocol';
 import { toConversationItem, type ChatMessage } from './chat-message.js';
 import { SessionConnection, type ConnectionState } from './connection.js';
 import { ServerError, VoxwireError, type SessionError } from './errors.js';
@@ -172,6 +172,11 @@ export class RealtimeSession {
   /** The session configuration: what was asked for, updated from each `session.updated` echo. */
   get options(): RealtimeSessionOptions {
     return this.#options;
+  }
+
+  /** The dialect of the current (or last) connection; `undefined` before the first connect. */
+  get dialect(): Dialect | undefined {
+    return this.#codec?.dialect;
   }
 
   /** The server's session id (`not-connected` before `session.created`). */

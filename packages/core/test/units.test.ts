@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { audioFrame } from '@voxwire/protocol';
+import { SimulatedClock } from '@voxwire/testing';
+import { TypedEmitter } from '../src/emitter.js';
+import { ChunkStream } from '../src/responses/stream.js';
+import { PendingRequests } from '../src/requests.js';
+import { Outbox } from '../src/outbox.js';
+import { g711Decode, g711Encode } from '../src/g711.js';
+import { defaultSessionOptions, mergeSessionOptions } from '../src/options.js';
+import { fromSessionResource, toSessionUpdate } from '../src/session-config.js';
+import { fromConversationItem, toConversationItem } from '../src/chat-message.js';
+import type { SessionResource } from '@voxwire/protocol';
+
+describe('TypedEmitter', () => {
+  it('calls listeners in order, survives a thrower, and unsubscribes during emit safely', () => {
+    const failures: unknown[] = [];
+    const e = new TypedEmitter<{ tick: [n: number] }>((_, err) => failures.push(err));
+    const seen: string[] = [];
+    const offA = e.on('tick', (n) => {
+      seen.push(`a${n}`);
+      offA();
+    });
+    e.on('tick', () => {
+      throw new Error('boom');
+    });
+    e.on('tick', (n) => seen.push(`c${n}`));
+    e.once('tick', (n) => seen.push(`once${n}`));
+    expect(e.emit('tick', 1)).toBe(true);
+    e.emit('tick', 2);
+    expect(seen).toEqual(['a1', 'c1', 'once1', 'c2']);
+    expect(failures).toHaveLength(2);
+    expect(e.listenerCount('tick')).toBe(2);
+  });
+});
+
+describe('ChunkStream', () => {
+  it('buffers before reads, delivers to a waiting reader, ends after draining', async () => {
+    const s = new ChunkStream<number>();
+    s.push(1);
+    const pending = s.next();
+    expect(await pending).toEqual({ value: 1, done: false });
+    const waiting = s.next();
+    s.push(2);
+    expect(await waiting).toEqual({ value: 2, done: false });
+    s.push(3);
+    s.close();
+    s.push(4);
+    expect(await s.next()).toEqual({ value: 3, done: false });
+    expect(await s.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('drops the oldest beyond the high-water mark and counts them', async () => {
+    const s = new ChunkStream<number>({ highWaterMark: 2 });
+    for (const n of [1, 2, 3, 4]) s.push(n);
+    s.close();
+    const out: number[] = [];
+    for await (const n of s) out.push(n);
+    expect(out).toEqual([3, 4]);
+    expect(s.dropped).toBe(2);
+  });
+
+  it('a pending read ends when the stream closes; return() detaches', async () => {
+    const s = new ChunkStream<number>();
+    const waiting = s.next();
+    s.close();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    const t = new ChunkStream<number>();
+    await t.return();
+    t.push(1);
+    expect(t.detached).toBe(true);
+    expect(t.buffered).toBe(0);
+  });
+});
+
+describe('PendingRequests', () => {
+  it('resolves by key, rejects by event id, times out from the clock, rejects all', async () => {
+    const clock = new SimulatedClock();
+    const r = new PendingRequests(clock, 100);
+    const a = r.track('item.create', 'e1', 'item_a');
+    const b = r.track('item.delete', 'e2', 'item_b').catch((e: unknown) => e);
+    const c = r.track('item.truncate', 'e3', 'item_c').catch((e: unknown) => e);
+    const d = r.track('session.update', 'e4', 'session').catch((e: unknown) => e);
+    expect(r.resolve('item.create', 'item_a', 'ok')).toBe(true);
+    expect(r.rejectEventId('e2', new Error('refused'))).toBe(true);
+    expect(r.rejectEventId('e2', new Error('again'))).toBe(false);
+    clock.advance(100);
+    r.rejectAll(new Error('closed'));
+    expect(await a).toBe('ok');
+    expect(await b).toMatchObject({ message: 'refused' });
+    expect(await c).toMatchObject({ code: 'TIMEOUT' });
+    expect(await d).toMatchObject({ code: 'TIMEOUT' });
+    expect(r.size).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('Outbox', () => {
+  it('queues until open, flushes in order, counts bytes, reports write failures', () => {
+    const failed: string[] = [];
+    const o = new Outbox((e) => failed.push(e.type));
+    o.send({ type: 'input_audio_buffer.append', audio: 'AAAA' });
+    o.send({ type: 'input_audio_buffer.commit' });
+    expect(o.queued).toBe(2);
+    expect(o.queuedBytes).toBeGreaterThan(0);
+    const written: string[] = [];
+    o.open((e) => {
+      if (e.type === 'input_audio_buffer.commit') throw new Error('socket gone');
+      written.push(e.type);
+    });
+    o.send({ type: 'input_audio_buffer.clear' });
+    expect(written).toEqual(['input_audio_buffer.append', 'input_audio_buffer.clear']);
+    expect(failed).toEqual(['input_audio_buffer.commit']);
+    const dropping = new Outbox(() => undefined, () => 'drop');
+    expect(dropping.send({ type: 'input_audio_buffer.clear' })).toBe(false);
+    expect(dropping.dropped).toBe(1);
+  });
+});
+
+describe('G.711', () => {
+  it('round-trips within the companding error', () => {
+    const pcm = new Int16Array([0, 100, -100, 1000, -1000, 12000, -12000, 32767, -32768]);
+    for (const law of ['ulaw', 'alaw'] as const) {
+      const back = g711Decode(g711Encode(pcm, law), law);
+      pcm.forEach((v, i) => expect(Math.abs((back[i] as number) - v)).toBeLessThanOrEqual(Math.max(16, Math.abs(v) / 16)));
+    }
+  });
+});
+
+describe('session options ⇄ GA session', () => {
+  it('maps the seed defaults onto the GA session.update (table in session-config.ts)', () => {
+    const s = toSessionUpdate(defaultSessionOptions(), [{ type: 'function', name: 'f' }]);
+    expect(s).toEqual({
+      type: 'realtime',
+      output_modalities: ['audio'],
+      audio: {
+        input: {
+          format: { type: 'audio/pcm', rate: 24000 },
+          transcription: { model: 'whisper-1' },
+          turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500, create_response: true, interrupt_response: true },
+        },
+        output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy' },
+      },
+      tool_choice: 'auto',
+      temperature: 0.8,
+      max_output_tokens: 'inf',
+      tools: [{ type: 'function', name: 'f' }],
+    });
+    const text = toSessionUpdate(
+      mergeSessionOptions(defaultSessionOptions(), {
+        modalities: ['text'],
+        instructions: 'x',
+        turnDetection: { type: 'semantic_vad', eagerness: 'low' },
+        inputAudioTranscription: null,
+        outputAudioFormat: 'g711_ulaw',
+        noiseReduction: 'far_field',
+        speed: 1.2,
+      }),
+    ) as Record<string, any>;
+    expect(text['output_modalities']).toEqual(['text']);
+    expect(text['instructions']).toBe('x');
+    expect(text['audio'].input).toMatchObject({ transcription: null, turn_detection: { type: 'semantic_vad', eagerness: 'low' }, noise_reduction: { type: 'far_field' } });
+    expect(text['audio'].output).toMatchObject({ format: { type: 'audio/pcmu' }, speed: 1.2 });
+  });
+
+  it('maps the echo back, keeping what the server left out', () => {
+    const prev = defaultSessionOptions();
+    const echo = {
+      type: 'realtime',
+      model: 'gpt-realtime',
+      output_modalities: ['text'],
+      audio: { input: { format: { type: 'audio/pcma' }, transcription: null, turn_detection: null }, output: { voice: { id: 'voice_x' }, speed: 1.1 } },
+      max_output_tokens: 300,
+      tool_choice: 'required',
+    } as unknown as SessionResource;
+    expect(fromSessionResource(echo, prev)).toMatchObject({
+      modalities: ['text'],
+      inputAudioFormat: 'g711_alaw',
+      outputAudioFormat: 'pcm16',
+      inputAudioTranscription: null,
+      turnDetection: null,
+      voice: 'voice_x',
+      speed: 1.1,
+      maxResponseOutputTokens: 300,
+      toolChoice: 'required',
+      temperature: 0.8,
+    });
+  });
+});
+
+describe('ChatMessage converters', () => {
+  it('round-trips every role', () => {
+    const frame = audioFrame(new Int16Array([1, 2, 3]));
+    const user = toConversationItem({ role: 'user', content: ['hi', frame, frame] }, 'item_1') as Record<string, any>;
+    expect(user['content']).toHaveLength(2);
+    expect(user['content'][1].type).toBe('input_audio');
+    const back = fromConversationItem(user as never);
+    expect(back?.role).toBe('user');
+    expect(toConversationItem({ role: 'assistant', content: [{ type: 'audio', frame, transcript: 'said' }] }, 'i')).toMatchObject({
+      content: [{ type: 'output_text', text: 'said' }],
+    });
+    expect(fromConversationItem(toConversationItem({ role: 'system', content: 'rules' }, 's'))).toEqual({ id: 's', role: 'system', content: 'rules' });
+    expect(fromConversationItem(toConversationItem({ role: 'tool', toolCallId: 'c', content: 'out' }, 'o'))).toEqual({ id: 'o', role: 'tool', toolCallId: 'c', content: 'out' });
+    expect(() => toConversationItem({ role: 'system', content: frame }, 'x')).toThrow(/system/);
+    expect(() => toConversationItem({ role: 'user', content: audioFrame(new Int16Array(3), 16000) }, 'x')).toThrow(/24 kHz/);
+    expect(() => toConversationItem({ role: 'assistant', toolCallId: 'c' }, 'x')).toThrow(/name and arguments/);
+    expect(() => toConversationItem({ role: 'robot' as never, content: 'x' }, 'x')).toThrow(/unsupported role/);
+  });
+});
