@@ -5,6 +5,7 @@
  * @module
  */
 import { baseSession, buildResponse, mergeSession, type ResponseFrames } from '../wire/events.js';
+import { textFrames } from '../wire/frame.js';
 
 /** Which workload a connection serves, taken from the `model` query parameter `bench.<mode>.<index>`. */
 export type ConnectionMode = 'burst' | 'up' | 'pace' | 'setup';
@@ -44,8 +45,13 @@ export function base64Bytes(text: string): number {
 export interface ConnectionOptions {
   /** The tag from the URL. */
   readonly tag: ConnectionTag;
-  /** Writes one text frame. */
-  readonly send: (frame: Buffer | string) => void;
+  /** Sends one small text message (through `ws`). */
+  readonly send: (text: string) => void;
+  /**
+   * Writes already-framed WebSocket bytes straight to the socket: a whole burst response goes out
+   * as one write, so the server never limits how fast a client can read.
+   */
+  readonly write: (bytes: Buffer) => void;
   /** Audio deltas in each burst response. @default 100 */
   readonly deltasPerResponse?: number;
   /** Called after every append with the running totals (the server watches upstream completion). */
@@ -72,7 +78,8 @@ export class LoadConnection {
   #eventCounter = 0;
   #itemCounter = 0;
   #lastItemId: string | null = null;
-  readonly #send: (frame: Buffer | string) => void;
+  readonly #send: (text: string) => void;
+  readonly #write: (bytes: Buffer) => void;
   readonly #deltas: number;
   readonly #onAppend: ((totals: UpstreamTotals) => void) | undefined;
   readonly #nextEventId = (): string => `event_${++this.#eventCounter}`;
@@ -80,6 +87,7 @@ export class LoadConnection {
   constructor(options: ConnectionOptions) {
     this.tag = options.tag;
     this.#send = options.send;
+    this.#write = options.write;
     this.#deltas = options.deltasPerResponse ?? 100;
     this.#onAppend = options.onAppend;
     this.#session = baseSession(`sess_${options.tag.mode}_${options.tag.index}`, `bench.${options.tag.mode}.${options.tag.index}`);
@@ -139,7 +147,7 @@ export class LoadConnection {
     }
   }
 
-  /** Build the next response of this connection (used by the burst path and by the pacer). */
+  /** Build the next response of this connection (ids continue this connection's counters). */
   nextResponse(deltas: number, metadata: Record<string, unknown> | null = null): ResponseFrames {
     const n = ++this.responsesSent;
     const itemId = this.#newItemId();
@@ -151,12 +159,7 @@ export class LoadConnection {
   #sendBurst(response: unknown): void {
     const metadata = (response as { metadata?: unknown } | undefined)?.metadata;
     const frames = this.nextResponse(this.#deltas, metadata !== null && typeof metadata === 'object' ? (metadata as Record<string, unknown>) : null);
-    for (const f of frames.head) this.#send(f);
-    for (const [transcript, audio] of frames.chunks) {
-      this.#send(transcript);
-      this.#send(audio);
-    }
-    for (const f of frames.tail) this.#send(f);
+    this.#write(textFrames([...frames.head, ...frames.chunks.flat(), ...frames.tail]));
   }
 
   #newItemId(): string {

@@ -4,27 +4,43 @@
  * inflate) and sends pre-serialised Buffers as text frames.
  * @module
  */
+import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { wallNow, type ServerCommand, type ServerReply } from '../ipc.js';
+import { buildResponse } from '../wire/events.js';
 import { LoadConnection, parseTag } from './connection.js';
-import { Pacer, type PacedSession } from './pacer.js';
+import { framePaced, Pacer, type PacedSession } from './pacer.js';
+
+/**
+ * The TCP socket under a `ws` connection. `ws` has no public accessor; the load server writes
+ * pre-framed bytes there (see `wire/frame.ts`). Safe because permessage-deflate is off, so `ws`
+ * itself writes each frame synchronously and never holds one back that ours could overtake.
+ */
+function rawSocket(socket: WebSocket): Socket {
+  const raw = (socket as unknown as { _socket?: Socket })._socket;
+  if (!raw) throw new Error('ws connection has no underlying socket (ws internals changed?)');
+  return raw;
+}
 
 const reply = (message: ServerReply): void => {
   process.send?.(message);
 };
 
 const deltasPerResponse = Number(process.env.BENCH_DELTAS ?? 100);
-const paced = new Map<number, { conn: LoadConnection; socket: WebSocket }>();
+const paced = new Map<number, { conn: LoadConnection; raw: Socket }>();
 let expectUpstream: number | undefined;
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
 
 wss.on('connection', (socket, request) => {
   const tag = parseTag(request.url);
-  const send = (frame: Buffer | string): void => socket.send(frame, { binary: false });
+  const raw = rawSocket(socket);
   const conn = new LoadConnection({
     tag,
-    send,
+    send: (text) => socket.send(text),
+    write: (bytes) => {
+      raw.write(bytes);
+    },
     deltasPerResponse,
     onAppend: (totals) => {
       if (expectUpstream !== undefined && totals.bytes >= expectUpstream) {
@@ -33,7 +49,7 @@ wss.on('connection', (socket, request) => {
       }
     },
   });
-  if (tag.mode === 'pace') paced.set(tag.index, { conn, socket });
+  if (tag.mode === 'pace') paced.set(tag.index, { conn, raw });
   socket.on('message', (data, isBinary) => {
     if (isBinary) conn.invalidFrames++;
     else conn.receive(data.toString());
@@ -53,10 +69,20 @@ function startPace(cmd: Extract<ServerCommand, { cmd: 'pace' }>): void {
       reply({ type: 'server-error', message: `pace: session ${i} of ${cmd.sessions} is not connected (${paced.size} paced connections)` });
       return;
     }
-    const { socket } = entry;
-    sessions.push({ frames: entry.conn.nextResponse(cmd.chunks), send: (f) => socket.send(f, { binary: false }) });
+    const { raw } = entry;
+    sessions.push({
+      write: (bytes) => {
+        raw.write(bytes);
+      },
+    });
   }
-  const pacer = new Pacer(sessions, { t0: cmd.t0, periodMs: cmd.periodMs, chunks: cmd.chunks });
+  // One response for all paced sessions, with ids of its own (`resp_pace`…) so they cannot clash
+  // with anything a connection did before.
+  let eventCounter = 0;
+  const frames = framePaced(
+    buildResponse({ responseId: 'resp_pace', itemId: 'item_pace', previousItemId: null, deltas: cmd.chunks, metadata: null }, () => `event_pace_${++eventCounter}`),
+  );
+  const pacer = new Pacer(sessions, frames, { t0: cmd.t0, periodMs: cmd.periodMs, chunks: cmd.chunks });
   reply({ type: 'pace-started', sessions: sessions.length });
   const step = (): void => {
     pacer.tick(wallNow());

@@ -9,13 +9,40 @@
  */
 import { quantileSorted } from '../stats.js';
 import type { ResponseFrames } from '../wire/events.js';
+import { textFrames } from '../wire/frame.js';
 
-/** One paced session. */
+/** One paced session: where its bytes go. */
 export interface PacedSession {
-  /** The frames of its one response. */
-  readonly frames: ResponseFrames;
-  /** Writes one frame to its socket. */
-  readonly send: (frame: Buffer) => void;
+  /** Writes already-framed WebSocket bytes to the session's socket. */
+  readonly write: (bytes: Buffer) => void;
+}
+
+/**
+ * The response every paced session receives, framed once and shared: paced connections are fresh,
+ * so the same ids are valid on each, and 1,000 sessions cost one copy of the audio, not 1,000.
+ */
+export interface PacedFrames {
+  /** Head events and chunk 0, one write. */
+  readonly first: Buffer;
+  /** Chunk k (transcript delta + audio delta) for 0 < k < last, one write each. */
+  readonly chunks: readonly Buffer[];
+  /** The last chunk and the tail events, one write. */
+  readonly last: Buffer;
+}
+
+/** Frame a response for pacing. */
+export function framePaced(frames: ResponseFrames): PacedFrames {
+  const n = frames.chunks.length;
+  const chunk = (k: number): Buffer[] => [...frames.chunks[k]!];
+  if (n === 1) {
+    const all = textFrames([...frames.head, ...chunk(0), ...frames.tail]);
+    return { first: all, chunks: [all], last: all };
+  }
+  return {
+    first: textFrames([...frames.head, ...chunk(0)]),
+    chunks: frames.chunks.map((c) => textFrames(c)),
+    last: textFrames([...chunk(n - 1), ...frames.tail]),
+  };
 }
 
 /** Pacing parameters. */
@@ -41,16 +68,19 @@ export interface PacerReport {
 /** Walks the schedule. */
 export class Pacer {
   readonly #sessions: readonly PacedSession[];
+  readonly #frames: PacedFrames;
   readonly #schedule: PaceSchedule;
   readonly #late: Float64Array;
   #cursor = 0;
 
-  constructor(sessions: readonly PacedSession[], schedule: PaceSchedule) {
+  constructor(sessions: readonly PacedSession[], frames: PacedFrames, schedule: PaceSchedule) {
     if (sessions.length === 0) throw new RangeError('the pacer needs at least one session');
     if (!(schedule.periodMs > 0) || !Number.isInteger(schedule.chunks) || schedule.chunks < 1) {
       throw new RangeError(`bad pace schedule: period ${schedule.periodMs} ms, ${schedule.chunks} chunks`);
     }
+    if (frames.chunks.length !== schedule.chunks) throw new RangeError(`frames hold ${frames.chunks.length} chunks, the schedule ${schedule.chunks}`);
     this.#sessions = sessions;
+    this.#frames = frames;
     this.#schedule = schedule;
     this.#late = new Float64Array(sessions.length * schedule.chunks);
   }
@@ -89,14 +119,7 @@ export class Pacer {
       if (due > now) break;
       const k = Math.floor(g / n);
       const session = this.#sessions[g - k * n]!;
-      const { head, chunks, tail } = session.frames;
-      if (k === 0) for (const f of head) session.send(f);
-      const chunk = chunks[k];
-      if (chunk) {
-        session.send(chunk[0]);
-        session.send(chunk[1]);
-      }
-      if (k === last) for (const f of tail) session.send(f);
+      session.write(k === last ? this.#frames.last : k === 0 ? this.#frames.first : this.#frames.chunks[k]!);
       this.#late[g] = now - due;
       this.#cursor++;
       sent++;
