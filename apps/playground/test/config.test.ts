@@ -34,6 +34,7 @@ describe('parseConfig', () => {
     expect(config(['--port=8124']).port).toBe(8124);
     expect(config([], { PORT: '9000' }).port).toBe(9000);
     expect(config(['--port', '1'], { PORT: '9000' }).port).toBe(1);
+    expect(config(['--', '--port', '8125']).port).toBe(8125); // pnpm passes the separator through
   });
 
   it('--provider forces a provider, and explains what is missing', () => {

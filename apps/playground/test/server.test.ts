@@ -148,3 +148,31 @@ describe('playground server', () => {
     expect((await p.next('response_done')).status).toBe('completed');
   });
 });
+
+describe('tools', () => {
+  it('a tool call runs in the server and its arguments and result reach the page, then the model answers', async () => {
+    const s = await startFake();
+    const p = await page(s.url);
+    await p.next('link', (m) => m.state === 'connected');
+    p.sendJson({ type: 'text', text: 'What is the weather in Paris?' });
+    const call = await p.next('tool_call');
+    expect(call.name).toBe('get_weather');
+    expect(JSON.parse(call.arguments)).toEqual({ location: 'Paris' });
+    const result = await p.next('tool_result');
+    expect(result).toMatchObject({ callId: call.callId, name: 'get_weather', ok: true });
+    expect(JSON.parse(result.output)).toMatchObject({ location: 'Paris', unit: 'celsius', note: 'demo data' });
+    // the follow-up response speaks about the result
+    await p.next('assistant_delta', (m) => /Here is what I found/.test(m.delta) || p.messages.some((x) => x.type === 'assistant_delta' && /found/.test(x.delta)));
+  });
+
+  it('tools off: the model gets no tools and answers in words', async () => {
+    const s = await startFake();
+    const p = await page(s.url);
+    await p.next('link', (m) => m.state === 'connected');
+    p.sendJson({ type: 'settings', settings: { toolsEnabled: false } });
+    await p.nextNew('settings_applied');
+    p.sendJson({ type: 'text', text: 'What is the weather in Paris?' });
+    await p.next('response_done');
+    expect(p.messages.some((m) => m.type === 'tool_call')).toBe(false);
+  });
+});

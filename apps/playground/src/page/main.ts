@@ -116,6 +116,9 @@ function onServerMessage(message: ServerMessage): void {
     case 'committed':
       transcript.committed(message.itemId);
       break;
+    case 'input_cleared':
+      transcript.dropPending();
+      break;
     case 'user_transcript':
       transcript.userTranscript(message.itemId, message.text, message.final);
       break;
@@ -213,6 +216,8 @@ async function toggleMic(): Promise<void> {
     ui.mic.textContent = 'Start microphone';
     ui.level.value = 0;
     await m.stop();
+    // A turn cut off by stopping the microphone must not linger in the server's input buffer.
+    link?.send({ type: 'clear_input' });
     return;
   }
   ui.mic.disabled = true;

@@ -122,6 +122,7 @@ export function parseConfig(argv: readonly string[], env: Env): ParsedArgs {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return { help: true };
+    if (arg === '--') continue; // `pnpm playground -- --port 8080` passes the separator through
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (flag === '--port' || flag === '--provider') {
       const value = inline ?? argv[++i];

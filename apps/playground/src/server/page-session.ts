@@ -226,6 +226,12 @@ export class PageSession {
         s.inputAudioBuffer.clear();
         this.log('client', 'input_audio_buffer.clear', 'push-to-talk pressed');
         return;
+      case 'clear_input':
+        this.bufferedMs = 0;
+        s.inputAudioBuffer.clear();
+        this.log('client', 'input_audio_buffer.clear', 'microphone stopped');
+        this.send({ type: 'input_cleared' });
+        return;
       case 'ptt_commit':
         if (this.bufferedMs < MIN_COMMIT_MS) {
           this.pageError('TOO_SHORT', `hold the button a little longer: ${Math.round(this.bufferedMs)} ms of audio, at least ${MIN_COMMIT_MS} ms are needed`);

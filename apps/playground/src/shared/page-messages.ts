@@ -32,6 +32,8 @@ export const PageMessageSchema = v.variant('type', [
   v.strictObject({ type: v.literal('text'), text: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20_000)) }),
   /** Push-to-talk pressed: drop whatever sits in the input buffer. */
   v.strictObject({ type: v.literal('ptt_start') }),
+  /** The microphone stopped (perhaps mid-turn): drop the unfinished turn from the input buffer. */
+  v.strictObject({ type: v.literal('clear_input') }),
   /** Push-to-talk released: commit the buffer and ask for a response. */
   v.strictObject({ type: v.literal('ptt_commit') }),
   /**
@@ -102,6 +104,7 @@ export type ServerMessage =
   | { type: 'speech_started'; itemId: string | null; audioStartMs: number }
   | { type: 'speech_stopped'; itemId: string | null; audioEndMs: number }
   | { type: 'committed'; itemId: string }
+  | { type: 'input_cleared' }
   | { type: 'user_transcript'; itemId: string; text: string; final: boolean }
   | { type: 'user_text'; itemId: string; text: string }
   | { type: 'response_created'; responseId: string }

@@ -38,6 +38,14 @@ export class TranscriptView {
     this.pendingSpeech = entry;
   }
 
+  /** The unfinished spoken turn was dropped (microphone stopped mid-turn). */
+  dropPending(): void {
+    if (!this.pendingSpeech) return;
+    this.pendingSpeech.node.remove();
+    for (const [key, entry] of this.entries) if (entry === this.pendingSpeech) this.entries.delete(key);
+    this.pendingSpeech = null;
+  }
+
   /** The audio turn was committed as `itemId`. */
   committed(itemId: string): void {
     let entry = this.entries.get(itemId);

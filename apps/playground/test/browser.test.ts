@@ -1,0 +1,140 @@
+/**
+ * End to end in headless Chromium against the default (fake) provider: the real page, the real
+ * server, a generated WAV as the microphone. Skips loudly when Chromium is not installed.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'tsup';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultProviderFactories } from '../src/server/default-providers.js';
+import { startPlaygroundServer } from '../src/server/server.js';
+import type { PlaygroundServer } from '../src/server/server.js';
+import { pageBuild } from '../tsup.config.js';
+import { voiceBurstWav } from './wav.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const resultsDir = fileURLToPath(new URL('../test-results/', import.meta.url));
+const appDir = fileURLToPath(new URL('../', import.meta.url));
+
+if (!haveChromium) {
+  console.warn(
+    `\n*** SKIPPED the playground browser test: no Chromium at ${CHROMIUM}. ` +
+      'Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH. CI installs it, so CI never skips. ***\n',
+  );
+}
+
+interface PageStats {
+  audioChunks: number;
+  playbackStarts: number;
+  micChunks: number;
+  truncations: { itemId: string; audioEndMs: number }[];
+}
+
+describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)', () => {
+  let server: PlaygroundServer;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(resultsDir, { recursive: true });
+    const wav = `${resultsDir}voice.wav`;
+    await writeFile(wav, voiceBurstWav({ voiceMs: 1000, silenceMs: 1500 }));
+    await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
+    server = await startPlaygroundServer({ provider: { kind: 'fake' }, factories: defaultProviderFactories });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-audio-capture=${wav}`,
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const stats = () => page.evaluate(() => (globalThis as unknown as { voxwirePlayground: PageStats }).voxwirePlayground);
+
+  const text = async (selector: string) => (await page.locator(selector).first().textContent()) ?? '';
+
+  it('connects and shows the live provider', async () => {
+    await page.locator('#provider[data-kind="fake"]').waitFor();
+    expect(await text('#provider')).toContain('Embedded fake server');
+    await page.click('#connect');
+    await page.locator('#link[data-state="connected"]').waitFor();
+  });
+
+  it('hears a spoken turn from the microphone (server VAD), commits and transcribes it', async () => {
+    // the microphone is Chromium's fake device playing the generated WAV, resampled to 24 kHz in the worklet
+    await page.click('#mic');
+    await page.locator('#transcript li.user .tag', { hasText: 'you (voice)' }).first().waitFor({ timeout: 20_000 });
+    await page.locator('#transcript li.user .text', { hasText: 'seconds of audio' }).first().waitFor();
+    expect((await stats()).micChunks).toBeGreaterThan(10);
+  });
+
+  it("shows the answer's transcript and plays its audio", async () => {
+    await page.locator('#transcript li.assistant .text', { hasText: 'You said:' }).first().waitFor();
+    await page.waitForFunction(() => (globalThis as unknown as { voxwirePlayground: PageStats }).voxwirePlayground.playbackStarts > 0);
+    expect((await stats()).audioChunks).toBeGreaterThan(0);
+  });
+
+  it('truncates the answer at the milliseconds played when the next turn speaks over it', async () => {
+    // the WAV loops: its next burst starts while the answer is still playing
+    await page.locator('#transcript li.assistant.truncated').first().waitFor({ timeout: 20_000 });
+    const s = await stats();
+    expect(s.truncations.length).toBeGreaterThan(0);
+    expect(await text('#transcript li.assistant.truncated .tag')).toMatch(/truncated at \d+ ms heard|item deleted/);
+    await page.locator('#log li', { hasText: 'conversation.item.truncate' }).first().waitFor({ state: 'attached' });
+    await page.click('#mic'); // microphone off for the rest
+  });
+
+  it('runs a tool for a typed question and shows its arguments and result', async () => {
+    await page.fill('#text', 'What is the weather in Paris?');
+    await page.click('#send');
+    await page.locator('#tool-calls li .name', { hasText: 'get_weather()' }).waitFor();
+    await page.locator('#tool-calls li .result.done').first().waitFor();
+    expect(await text('#tool-calls li .result.done pre')).toContain('Paris');
+    await page.locator('#transcript li.assistant .text', { hasText: 'Here is what I found' }).first().waitFor();
+  });
+
+  it('fills the metrics panel and draws the timeline', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('#metrics-table tbody tr[data-response-id]').length >= 2);
+    expect(await text('#metrics-table tbody tr[data-response-id] td.ttft')).toMatch(/\d+ ms|\d\.\d+ s/);
+    expect(await page.locator('#timeline svg circle[data-kind="first_audio"]').count()).toBeGreaterThan(0);
+  });
+
+  it('filters the event log', async () => {
+    await page.fill('#log-filter', 'response.done');
+    expect(await page.locator('#log li:visible').count()).toBeGreaterThan(0);
+    expect(await page.locator('#log li:visible', { hasNotText: 'response.done' }).count()).toBe(0);
+    await page.fill('#log-filter', '');
+  });
+
+  it('saves a screenshot, with no error in the console', async () => {
+    await page.screenshot({ path: `${resultsDir}playground.png`, fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+});
