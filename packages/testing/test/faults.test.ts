@@ -3,6 +3,7 @@ import {
   ConnectRejectedError,
   createFakeServer,
   IncompleteScenarioError,
+  runTransportContract,
   SimulatedClock,
   TransportNotClosedError,
   UnexpectedClientEventError,
@@ -145,4 +146,13 @@ describe('scenario scripting and inspection', () => {
     await b.transport.start();
     expect(server.conversation.map((i) => i['id'])).toEqual(['keep']);
   });
+});
+
+describe('in-memory transport contract', () => {
+  for (const check of runTransportContract('InMemoryTransport', async () => {
+    const { transport, server } = createFakeServer();
+    return { transport, server };
+  })) {
+    it(check.name, () => check.run());
+  }
 });

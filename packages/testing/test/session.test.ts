@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SimulatedClock } from '../src/index.js';
 import { connect } from './helpers.js';
 
 describe.each(['ga', 'beta'] as const)('session (%s)', (dialect) => {
@@ -104,7 +105,7 @@ describe('session (dialect-specific)', () => {
 
   it('expires the session after the configured maximum with session_expired and close 1001', async () => {
     const c = await connect({ maxSessionDurationMs: 30 * 60_000 });
-    const clock = c.server.clock as import('../src/index.js').SimulatedClock;
+    const clock = c.server.clock as SimulatedClock;
     await clock.advanceAsync(30 * 60_000 - 1);
     expect(c.closes).toEqual([]);
     await clock.advanceAsync(1);

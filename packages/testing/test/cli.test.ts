@@ -1,0 +1,40 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { FakeServerOptionsError } from '../src/index.js';
+import { parseCliArgs } from '../src/cli.js';
+import { handshake } from './ws-helpers.js';
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+describe('voxwire-fake-server CLI', () => {
+  it('parses options and refuses bad ones with a typed error', () => {
+    expect(parseCliArgs([])).toMatchObject({ port: 0, host: '127.0.0.1', beta: 'accept', realtime: false });
+    expect(parseCliArgs(['--port', '8123', '--api-key=sk-x', '--beta', 'refuse'])).toMatchObject({ port: 8123, apiKey: 'sk-x', beta: 'refuse' });
+    expect(() => parseCliArgs(['--port', 'abc'])).toThrow(FakeServerOptionsError);
+    expect(() => parseCliArgs(['--port'])).toThrow(/needs a value/);
+    expect(() => parseCliArgs(['--what'])).toThrow(/unknown option/);
+  });
+
+  it('prints the base URL as the first stdout line, serves the demo agent, stops on SIGTERM', async () => {
+    // bundle the CLI from source (ws stays external and resolves from this package)
+    const out = join(pkg, 'node_modules', '.cache', 'voxwire-cli-test', 'cli.mjs');
+    mkdirSync(dirname(out), { recursive: true });
+    execFileSync(join(pkg, '..', '..', 'node_modules', '.bin', 'esbuild'), [
+      'src/cli.ts', '--bundle', '--platform=node', '--format=esm', '--conditions=@voxwire/source', '--external:ws', `--outfile=${out}`, '--log-level=error',
+    ], { cwd: pkg });
+    const child = spawn(process.execPath, [out, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+    expect(firstLine).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1$/);
+    const r = await handshake(`${firstLine}/realtime?model=gpt-realtime`, { headers: { Authorization: 'Bearer anything' } });
+    expect(r.frames[0].type).toBe('session.created');
+    r.ws?.close();
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+});
