@@ -3,16 +3,16 @@
  * response tracker, the create logic, the emitter and the features. It routes; the parts do.
  * @module
  */
-import type { AudioFrame, Clock, ClientEvent, ConversationItem, Dialect, DialectCodec, IdGenerator, Logger, ServerEvent } from '@voxwire/protocol';
+import type { AudioFrame, Clock, ClientEvent, Connector, ConversationItem, Dialect, DialectCodec, IdGenerator, Logger, ServerEvent } from '@voxwire/protocol';
 import { toConversationItem, type ChatMessage } from './chat-message.js';
 import { SessionConnection, type ConnectionState } from './connection.js';
 import { ServerError, VoxwireError, type SessionError } from './errors.js';
 import { TypedEmitter, type Listener, type Unsubscribe } from './emitter.js';
 import type { SessionEvents } from './events.js';
 import type { SessionFeature, SessionFeatureFactory } from './feature.js';
+import { dispatchInputEvent } from './input-events.js';
 import { computeMetrics } from './metrics.js';
 import { mergeSessionOptions, type AudioRetention, type RealtimeSessionOptions, type SessionOptionsInput } from './options.js';
-import type { Connector } from '@voxwire/protocol';
 import { Outbox } from './outbox.js';
 import { PendingRequests } from './requests.js';
 import { ResponseCreator, type ResponseCreateOptions } from './responses/create.js';
@@ -63,6 +63,8 @@ export class RealtimeSession {
   #options: RealtimeSessionOptions;
   #sessionId = 'not-connected';
   #codec: DialectCodec | undefined;
+  // bound once, so dispatch allocates nothing per event
+  readonly #emitBound = <K extends keyof SessionEvents>(name: K, ...args: SessionEvents[K]): void => this.#emit(name, ...args);
 
   /** The input audio buffer: `append(frame)`, `commit()`, `clear()`. */
   readonly inputAudioBuffer: {
@@ -359,32 +361,6 @@ export class RealtimeSession {
         this.#error(error);
         return;
       }
-      case 'input_audio_buffer.speech_started':
-        this.#emit('input_speech_started', { itemId: event.item_id, audioStartMs: event.audio_start_ms });
-        return;
-      case 'input_audio_buffer.speech_stopped':
-        this.#emit('input_speech_stopped', { itemId: event.item_id, audioEndMs: event.audio_end_ms });
-        return;
-      case 'input_audio_buffer.committed':
-        this.#emit('input_speech_committed', { itemId: event.item_id, previousItemId: event.previous_item_id ?? null });
-        return;
-      case 'conversation.item.input_audio_transcription.completed':
-        this.#emit('input_speech_transcription_completed', { itemId: event.item_id, contentIndex: event.content_index, transcript: event.transcript });
-        return;
-      case 'conversation.item.input_audio_transcription.failed':
-        this.#init.logger.warn('input transcription failed', { ...this.#logFields(), itemId: event.item_id, code: event.error.code });
-        this.#emit('input_speech_transcription_failed', {
-          itemId: event.item_id,
-          contentIndex: event.content_index,
-          message: event.error.message ?? '',
-          error: {
-            type: event.error.type ?? 'transcription_error',
-            code: event.error.code ?? null,
-            message: event.error.message ?? '',
-            param: event.error.param ?? null,
-          },
-        });
-        return;
       case 'conversation.item.added':
       case 'conversation.item.created':
         if (event.item.id) this.#requests.resolve('item.create', event.item.id, event.item);
@@ -396,7 +372,8 @@ export class RealtimeSession {
         this.#requests.resolve('item.truncate', event.item_id, undefined);
         return;
       default:
-        this.#tracker.handle(event);
+        // response events first: they are the hot path (one per delta)
+        if (!this.#tracker.handle(event)) dispatchInputEvent(event, this.#emitBound, this.#init.logger, this.#logFields());
     }
   }
 
