@@ -97,6 +97,39 @@ describe('ws mode: handshakes as OpenAI and Azure judge them', () => {
   });
 });
 
+describe('ws mode: faults over a real socket', () => {
+  it('drops pong answers when asked, and answers them otherwise', async () => {
+    const s = await start();
+    const r = await handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } });
+    const ws = r.ws!;
+    const pong = () => new Promise<string>((resolve) => ws.once('pong', (d) => resolve(d.toString())));
+    const first = pong();
+    ws.ping('one');
+    expect(await first).toBe('one');
+    s.setAnswerPings(false);
+    const pongs: string[] = [];
+    ws.on('pong', (d) => pongs.push(d.toString()));
+    ws.ping('two');
+    // a round trip after the ping proves it was seen and ignored: the server answers the clear
+    ws.send(JSON.stringify({ type: 'input_audio_buffer.clear' }));
+    await new Promise<void>((resolve) => ws.once('message', () => resolve()));
+    expect(pongs).toEqual([]);
+    ws.close();
+  });
+
+  it('closeAt with code 1006 drops the socket without a close frame', async () => {
+    const s = await start();
+    s.server.faults.closeAt('response.created');
+    const r = await handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } });
+    const ws = r.ws!;
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send(JSON.stringify({ type: 'response.create' }));
+    expect(await closed).toBe(1006);
+    await s.server.allClosed();
+    s.server.assertClosed();
+  });
+});
+
 describe('ws mode: transport contract', () => {
   for (const check of runTransportContract('ws client over startFakeWsServer', async () => {
     const server = new FakeServer({ clock: new SimulatedClock() });

@@ -96,6 +96,8 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
+    // pongs are sent by hand so that setAnswerPings(false) can drop them
+    autoPong: false,
     maxPayload: 64 * 1024 * 1024,
     handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : false),
   });
