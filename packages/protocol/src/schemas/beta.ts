@@ -7,7 +7,7 @@
 import * as v from 'valibot';
 import { BETA_AUDIO_FORMATS } from '../constants.js';
 import { ModelNameSchema, TranscriptionModelSchema, VoiceNameSchema } from './ga-session.js';
-import { eventSchemaRecord } from './record.js';
+import { eventSchemaRecord, type EventSchemaRecord } from './record.js';
 import {
   ClientEventId,
   ConversationCreatedSchema,
@@ -116,8 +116,13 @@ const betaSessionEntries = {
   prompt: v.nullish(v.unknown()),
   client_secret: v.nullish(v.unknown()),
 };
+const betaSessionResourceSchema = v.object(betaSessionEntries);
+type BetaSessionResourceSchemaType = typeof betaSessionResourceSchema;
+/** The schema type of `BetaSessionResourceSchema`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named interface is emitted once in .d.ts instead of inlined at every use
+export interface BetaSessionResourceSchemaT extends BetaSessionResourceSchemaType {}
 /** The flat beta session (session.update / session.created / session.updated). */
-export const BetaSessionResourceSchema = v.object(betaSessionEntries);
+export const BetaSessionResourceSchema: BetaSessionResourceSchemaT = betaSessionResourceSchema;
 /** A beta session. */
 export type BetaSessionResource = v.InferOutput<typeof BetaSessionResourceSchema>;
 
@@ -148,8 +153,7 @@ export const BetaContentPartSchema = v.object({
   transcript: v.nullish(v.string()),
 });
 
-/** The one loose beta item shape. */
-export const BetaConversationItemSchema = v.object({
+const betaConversationItemSchema = v.object({
   id: v.optional(v.string()),
   type: v.optional(v.picklist(['message', 'function_call', 'function_call_output', 'item_reference'])),
   object: v.optional(v.literal('realtime.item')),
@@ -161,11 +165,16 @@ export const BetaConversationItemSchema = v.object({
   arguments: v.optional(v.string()),
   output: v.optional(v.string()),
 });
+type BetaConversationItemSchemaType = typeof betaConversationItemSchema;
+/** The schema type of `BetaConversationItemSchema` (a named interface keeps the declarations small). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named interface is emitted once in .d.ts instead of inlined at every use
+export interface BetaConversationItemSchemaT extends BetaConversationItemSchemaType {}
+/** The one loose beta item shape. */
+export const BetaConversationItemSchema: BetaConversationItemSchemaT = betaConversationItemSchema;
 /** A beta conversation item. */
 export type BetaConversationItem = v.InferOutput<typeof BetaConversationItemSchema>;
 
-/** The beta response object. */
-export const BetaResponseResourceSchema = v.object({
+const betaResponseResourceSchema = v.object({
   id: v.optional(v.string()),
   object: v.optional(v.literal('realtime.response')),
   status: v.optional(ResponseStatusSchema),
@@ -180,6 +189,12 @@ export const BetaResponseResourceSchema = v.object({
   temperature: v.optional(v.number()),
   max_output_tokens: v.optional(MaxTokensSchema),
 });
+type BetaResponseResourceSchemaType = typeof betaResponseResourceSchema;
+/** The schema type of `BetaResponseResourceSchema`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named interface is emitted once in .d.ts instead of inlined at every use
+export interface BetaResponseResourceSchemaT extends BetaResponseResourceSchemaType {}
+/** The beta response object. */
+export const BetaResponseResourceSchema: BetaResponseResourceSchemaT = betaResponseResourceSchema;
 /** A beta response. */
 export type BetaResponseResource = v.InferOutput<typeof BetaResponseResourceSchema>;
 
@@ -303,13 +318,19 @@ const betaServerList = [
 ] as const;
 
 /** Every beta server event, discriminated by `type`. */
-export const BetaServerEventSchema = v.variant('type', betaServerList);
+export const BetaServerEventSchema: v.VariantSchema<'type', typeof betaServerList, undefined> = v.variant(
+  'type',
+  betaServerList,
+);
 /** Every beta client event, discriminated by `type`. */
-export const BetaClientEventSchema = v.variant('type', betaClientList);
+export const BetaClientEventSchema: v.VariantSchema<'type', typeof betaClientList, undefined> = v.variant(
+  'type',
+  betaClientList,
+);
 /** Beta server event schemas by `type`. */
-export const betaServerEventSchemas = eventSchemaRecord(betaServerList);
+export const betaServerEventSchemas: EventSchemaRecord<typeof betaServerList> = eventSchemaRecord(betaServerList);
 /** Beta client event schemas by `type`. */
-export const betaClientEventSchemas = eventSchemaRecord(betaClientList);
+export const betaClientEventSchemas: EventSchemaRecord<typeof betaClientList> = eventSchemaRecord(betaClientList);
 
 /** A beta server event (45 kinds). */
 export type BetaServerEvent = v.InferOutput<typeof BetaServerEventSchema>;

@@ -136,8 +136,7 @@ export const McpCallItemSchema = v.object({
   ),
 });
 
-/** The GA conversation item union. */
-export const ConversationItemSchema = v.variant('type', [
+const conversationItemSchema = v.variant('type', [
   MessageItemSchema,
   FunctionCallItemSchema,
   FunctionCallOutputItemSchema,
@@ -146,6 +145,12 @@ export const ConversationItemSchema = v.variant('type', [
   McpListToolsItemSchema,
   McpCallItemSchema,
 ]);
+type ConversationItemSchemaType = typeof conversationItemSchema;
+/** The schema type of `ConversationItemSchema` (a named interface keeps the declarations small). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named interface is emitted once in .d.ts instead of inlined at every use
+export interface ConversationItemSchemaT extends ConversationItemSchemaType {}
+/** The GA conversation item union. */
+export const ConversationItemSchema: ConversationItemSchemaT = conversationItemSchema;
 /** A GA conversation item (message, function call/output, or an MCP item). */
 export type ConversationItem = v.InferOutput<typeof ConversationItemSchema>;
 

@@ -15,8 +15,7 @@ import {
   ResponseUsageSchema,
 } from './shared.js';
 
-/** The response object of `response.created` / `response.done`. */
-export const ResponseResourceSchema = v.object({
+const responseResourceSchema = v.object({
   id: v.optional(v.string()),
   object: v.optional(v.literal('realtime.response')),
   status: v.optional(ResponseStatusSchema),
@@ -33,14 +32,17 @@ export const ResponseResourceSchema = v.object({
   metadata: MetadataSchema,
   usage: v.nullish(ResponseUsageSchema),
 });
+type ResponseResourceSchemaType = typeof responseResourceSchema;
+/** The schema type of `ResponseResourceSchema` (a named interface keeps the declarations small). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named interface is emitted once in .d.ts instead of inlined at every use
+export interface ResponseResourceSchemaT extends ResponseResourceSchemaType {}
+/** The response object of `response.created` / `response.done`. */
+export const ResponseResourceSchema: ResponseResourceSchemaT = responseResourceSchema;
 /** A response: status, output items, usage. */
 export type ResponseResource = v.InferOutput<typeof ResponseResourceSchema>;
 
-/**
- * The `response` of `response.create`. Carries the beta-only `temperature` too: the beta codec
- * sends it, the GA codec drops it.
- */
-export const ResponseCreateParamsSchema = v.object({
+// The beta-only `temperature` is part of the GA model on purpose (see the export below).
+const responseCreateParamsSchema = v.object({
   output_modalities: v.optional(v.array(ModalitySchema)),
   instructions: v.optional(v.string()),
   audio: v.optional(
@@ -59,5 +61,14 @@ export const ResponseCreateParamsSchema = v.object({
   input: v.optional(v.array(v.union([ConversationItemSchema, ItemReferenceSchema]))),
   temperature: v.optional(v.number()),
 });
+type ResponseCreateParamsSchemaType = typeof responseCreateParamsSchema;
+/** The schema type of `ResponseCreateParamsSchema`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named interface is emitted once in .d.ts instead of inlined at every use
+export interface ResponseCreateParamsSchemaT extends ResponseCreateParamsSchemaType {}
+/**
+ * The `response` of `response.create`. Carries the beta-only `temperature` too: the beta codec
+ * sends it, the GA codec drops it.
+ */
+export const ResponseCreateParamsSchema: ResponseCreateParamsSchemaT = responseCreateParamsSchema;
 /** Parameters of `response.create`. */
 export type ResponseCreateParams = v.InferOutput<typeof ResponseCreateParamsSchema>;

@@ -164,8 +164,13 @@ const realtimeSessionEntries = {
   prompt: PromptSchema,
 };
 
+const sessionResourceSchema = v.object(realtimeSessionEntries);
+type SessionResourceSchemaType = typeof sessionResourceSchema;
+/** The schema type of `SessionResourceSchema` (a named interface keeps the declarations small). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named interface is emitted once in .d.ts instead of inlined at every use
+export interface SessionResourceSchemaT extends SessionResourceSchemaType {}
 /** The GA realtime session object as the server echoes it (`session.created/updated`). */
-export const SessionResourceSchema = v.object(realtimeSessionEntries);
+export const SessionResourceSchema: SessionResourceSchemaT = sessionResourceSchema;
 /** A GA realtime session (`type:'realtime'`). */
 export type SessionResource = v.InferOutput<typeof SessionResourceSchema>;
 
@@ -189,9 +194,20 @@ export const AnySessionResourceSchema = v.variant('type', [SessionResourceSchema
  * form also carries the beta-only `temperature`, which only the beta codec sends (the GA codec
  * drops it: GA has no temperature).
  */
-export const SessionUpdateParamsSchema = v.variant('type', [
+export const SessionUpdateParamsSchema: SessionUpdateParamsSchemaT = v.variant('type', [
   v.object({ ...realtimeSessionEntries, temperature: v.optional(v.number()) }),
   TranscriptionSessionResourceSchema,
 ]);
+type SessionUpdateParamsSchemaType = v.VariantSchema<
+  'type',
+  [
+    v.ObjectSchema<typeof realtimeSessionEntries & { readonly temperature: v.OptionalSchema<v.NumberSchema<undefined>, undefined> }, undefined>,
+    typeof TranscriptionSessionResourceSchema,
+  ],
+  undefined
+>;
+/** The schema type of `SessionUpdateParamsSchema`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named interface is emitted once in .d.ts instead of inlined at every use
+export interface SessionUpdateParamsSchemaT extends SessionUpdateParamsSchemaType {}
 /** The `session` of `session.update`. `type` is required (`'realtime'` or `'transcription'`). */
 export type SessionUpdateParams = v.InferOutput<typeof SessionUpdateParamsSchema>;

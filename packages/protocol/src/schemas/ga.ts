@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { ConversationItemSchema } from './ga-items.js';
 import { ResponseCreateParamsSchema, ResponseResourceSchema } from './ga-response.js';
 import { AnySessionResourceSchema, SessionUpdateParamsSchema } from './ga-session.js';
-import { eventSchemaRecord } from './record.js';
+import { eventSchemaRecord, type EventSchemaRecord } from './record.js';
 import {
   ClientEventId,
   ConversationCreatedSchema,
@@ -200,13 +200,13 @@ const serverList = [
 ] as const;
 
 /** Every GA server event, discriminated by `type`. */
-export const ServerEventSchema = v.variant('type', serverList);
+export const ServerEventSchema: v.VariantSchema<'type', typeof serverList, undefined> = v.variant('type', serverList);
 /** Every GA client event, discriminated by `type`. */
-export const ClientEventSchema = v.variant('type', clientList);
+export const ClientEventSchema: v.VariantSchema<'type', typeof clientList, undefined> = v.variant('type', clientList);
 /** GA server event schemas by `type` (decoders look schemas up here, never scan the union). */
-export const serverEventSchemas = eventSchemaRecord(serverList);
+export const serverEventSchemas: EventSchemaRecord<typeof serverList> = eventSchemaRecord(serverList);
 /** GA client event schemas by `type`. */
-export const clientEventSchemas = eventSchemaRecord(clientList);
+export const clientEventSchemas: EventSchemaRecord<typeof clientList> = eventSchemaRecord(clientList);
 
 /** A GA server event (46 kinds). */
 export type ServerEvent = v.InferOutput<typeof ServerEventSchema>;
