@@ -133,4 +133,32 @@ describe('input audio (limits and variants)', () => {
     expect(c.events.find((e) => e.type === 'input_audio_buffer.speech_started')!['audio_start_ms']).toBe(200);
     expect(c.events.find((e) => e.type === 'input_audio_buffer.speech_stopped')!['audio_end_ms']).toBe(1000);
   });
+
+  it('with transcriptionDelayMs the response can finish before the transcription (as on the real server)', async () => {
+    const clock = new SimulatedClock();
+    const c = await connect({ clock, transcriptionDelayMs: 1400 });
+    c.server.scriptTranscription('late words');
+    c.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { transcription: { model: 'gpt-4o-transcribe' } } } } });
+    c.appendAudio(tone(300));
+    c.appendAudio(silence(300));
+    await c.flush();
+    expect(c.types()).toContain('response.done');
+    expect(c.types()).not.toContain('conversation.item.input_audio_transcription.completed');
+    await clock.advanceAsync(1400);
+    await c.flush();
+    expect(c.types().at(-1)).toBe('conversation.item.input_audio_transcription.completed');
+  });
+
+  it('a transcription session (session.type "transcription") commits turns but never responds', async () => {
+    const c = await connect();
+    c.server.scriptTranscription('just transcribe me');
+    c.send({ type: 'session.update', session: { type: 'transcription', audio: { input: { transcription: { model: 'gpt-4o-transcribe' } } } } });
+    c.appendAudio(tone(300));
+    c.appendAudio(silence(300));
+    c.send({ type: 'response.create', event_id: 'r' });
+    await c.flush();
+    expect(c.types()).toContain('conversation.item.input_audio_transcription.completed');
+    expect(c.types()).not.toContain('response.created');
+    expect(c.events.find((e) => e.type === 'error')!['error']).toMatchObject({ event_id: 'r' });
+  });
 });

@@ -69,6 +69,13 @@ describe('ws mode: handshakes as OpenAI and Azure judge them', () => {
     expect((await handshake(`${base(s)}/nowhere`)).status).toBe(404);
   });
 
+  it('?intent=transcription opens a transcription session', async () => {
+    const s = await start();
+    const r = await handshake(`${s.url}/realtime?intent=transcription`, { headers: { Authorization: 'Bearer k' } });
+    expect(r.frames[0].session).toMatchObject({ type: 'transcription', object: 'realtime.transcription_session' });
+    r.ws?.close();
+  });
+
   it('refuses upgrades with a status, stalls, and rejects via faults', async () => {
     const s = await start();
     s.refuseUpgrades(429, 1);

@@ -27,6 +27,7 @@ export interface ConnectionHost {
   readonly pacing: ResponsePacing;
   readonly vadEnergyScale: number;
   readonly transcriptionDeltaCount: number;
+  readonly transcriptionDelayMs: number;
   newId(prefix: string): string;
   faultRules(): readonly FaultRule[];
   takeHandler(): ResponseHandler;
@@ -43,6 +44,8 @@ export interface ConnectionInit {
   readonly dialect: Dialect;
   readonly model: string;
   readonly maxSessionDurationMs: number;
+  /** Start a transcription-only session (`?intent=transcription`). */
+  readonly transcription?: boolean | undefined;
   /** Conversation carried over from an earlier connection (`conversation: 'persist'`). */
   readonly conversation?: Conversation | undefined;
 }
@@ -88,6 +91,7 @@ export class FakeConnection {
       model: init.model,
       expiresAt: Math.floor((now + init.maxSessionDurationMs) / 1000),
       dialect: init.dialect,
+      transcription: init.transcription ?? false,
     });
     this.input = new InputAudio(24_000, host.vadEnergyScale);
     this.#responses = new ResponseRunner(this);
@@ -96,6 +100,11 @@ export class FakeConnection {
       this.emit({ type: 'conversation.created', conversation: { id: host.newId('conv'), object: 'realtime.conversation' } });
     }
     this.#expiry = host.clock.setTimeout(() => this.expire(init.maxSessionDurationMs), init.maxSessionDurationMs);
+  }
+
+  /** Whether this is a transcription-only session (no responses, no rate limits). */
+  get transcriptionOnly(): boolean {
+    return this.session['type'] === 'transcription';
   }
 
   /** Whether the connection is still open. */
@@ -237,7 +246,7 @@ export class FakeConnection {
       return this.error(Errors.cannotUpdateVoice(eventId));
     }
     // the model is fixed at connect time; the server keeps its own
-    next['model'] = this.session['model'];
+    if (this.session['model'] !== undefined) next['model'] = this.session['model'];
     if (next['type'] === 'transcription') next['object'] = 'realtime.transcription_session';
     this.session = next;
     this.emit({ type: 'session.updated', session: clone(this.session) });

@@ -64,6 +64,12 @@ export interface FakeServerOptions {
    */
   readonly transcriptionDeltas?: number;
   /**
+   * Clock ms between a commit and its transcription events (0: right after the item events,
+   * before any response; more lets the response overtake it, as on the real server).
+   * @default 0
+   */
+  readonly transcriptionDelayMs?: number;
+  /**
    * VAD sensitivity: a 10 ms window is speech when its RMS ≥ `threshold × vadEnergyScale` of full
    * scale (threshold 0.5 → about −32 dBFS).
    * @default 0.05
@@ -136,13 +142,17 @@ export class FakeServer {
   }
 
   /** Attaches a transport's server end; sends `session.created` at once. */
-  accept(link: ServerLink, init: { dialect?: Dialect; model?: string; maxSessionDurationMs?: number } = {}): AcceptedConnection {
+  accept(
+    link: ServerLink,
+    init: { dialect?: Dialect; model?: string; maxSessionDurationMs?: number; transcription?: boolean } = {},
+  ): AcceptedConnection {
     const host = this.#host();
     const conn = new FakeConnection(host, link, {
       index: this.#connections.length,
       dialect: init.dialect ?? this.#options.dialect ?? 'ga',
       model: init.model ?? this.#options.model ?? 'gpt-realtime',
       maxSessionDurationMs: init.maxSessionDurationMs ?? this.#options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai,
+      transcription: init.transcription,
       conversation: this.#options.conversation === 'persist' ? (this.#persisted ??= new Conversation()) : undefined,
     });
     this.#connections.push(conn);
@@ -283,6 +293,7 @@ export class FakeServer {
       pacing: this.#options.pacing ?? {},
       vadEnergyScale: this.#options.vadEnergyScale ?? 0.05,
       transcriptionDeltaCount: this.#options.transcriptionDeltas ?? 3,
+      transcriptionDelayMs: this.#options.transcriptionDelayMs ?? 0,
       newId: (p) => this.#newId(p),
       faultRules: () => this.faults.rules,
       takeHandler: () => this.#queued.shift() ?? this.#handlers[this.#handlers.length - 1] ?? this.#options.behaviour ?? demoAgent,

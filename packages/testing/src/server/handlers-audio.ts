@@ -6,7 +6,7 @@
  */
 import { base64DecodedLength, base64ToBytes, MAX_APPEND_BYTES, MIN_COMMIT_MS } from '@voxwire/protocol';
 import { decodeSamples, sampleRateOf } from './audio-codec.js';
-import type { FakeConnection } from './connection.js';
+import type { FakeConnection, HeardAudio } from './connection.js';
 import { Errors } from './error-catalog.js';
 import type { CommittedAudio, VadSettings } from './input-audio.js';
 import { sessionValue } from './session-config.js';
@@ -98,7 +98,7 @@ function append(conn: FakeConnection, event: JsonObject, eventId: string | null)
       conn.pendingSpeechItemId = undefined;
       conn.emit({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: signal.audioEndMs, item_id: itemId });
       commitTurn(conn, itemId, conn.input.commit(signal.audioStartMs, signal.audioEndMs));
-      if (vad?.create && !conn.active) conn.responses.start('vad', {}, null);
+      if (vad?.create && !conn.active && !conn.transcriptionOnly) conn.responses.start('vad', {}, null);
     }
   }
 }
@@ -110,7 +110,7 @@ function upsample3(samples: Int16Array): Int16Array {
 }
 
 function idleTimeout(conn: FakeConnection): void {
-  if (!conn.open || conn.active) return;
+  if (!conn.open || conn.active || conn.transcriptionOnly) return;
   const itemId = conn.host.newId('item');
   const end = conn.input.totalMs;
   const start = end - conn.input.bufferedMs;
@@ -137,6 +137,14 @@ export function commitTurn(conn: FakeConnection, itemId: string, audio: Committe
   conn.heard.set(itemId, heard);
   const transcription = sessionValue(conn.session, 'audio.input.transcription');
   if (!isObject(transcription)) return;
+  const delay = conn.host.transcriptionDelayMs;
+  // the real transcription runs beside the response and may finish after it (§7.6)
+  if (delay > 0) conn.host.clock.setTimeout(() => transcribe(conn, itemId, audio, heard), delay);
+  else transcribe(conn, itemId, audio, heard);
+}
+
+function transcribe(conn: FakeConnection, itemId: string, audio: CommittedAudio, heard: HeardAudio): void {
+  if (!conn.open) return;
   if ('fail' in heard) {
     conn.emit({
       type: 'conversation.item.input_audio_transcription.failed',

@@ -162,7 +162,7 @@ export function handleResponseEvent(conn: FakeConnection, event: JsonObject, eve
   const type = event['type'];
   if (type === 'response.create') {
     const params = isObject(event['response']) ? event['response'] : {};
-    if (conn.session['type'] === 'transcription') {
+    if (conn.transcriptionOnly) {
       conn.error(Errors.invalidValue('type', 'response.create', ['session.update', 'input_audio_buffer.append', 'input_audio_buffer.commit', 'input_audio_buffer.clear'], eventId));
       return true;
     }

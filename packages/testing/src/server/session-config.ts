@@ -29,8 +29,26 @@ export function defaultSemanticVad(): JsonObject {
   return { type: 'semantic_vad', eagerness: 'auto', create_response: true, interrupt_response: true };
 }
 
-/** The full GA session object a fresh connection starts with. */
-export function defaultSession(input: { id: string; model: string; expiresAt: number; dialect: Dialect }): JsonObject {
+/** The full GA session object a fresh connection starts with (a transcription session with `transcription`). */
+export function defaultSession(input: { id: string; model: string; expiresAt: number; dialect: Dialect; transcription?: boolean }): JsonObject {
+  if (input.transcription) {
+    // the shape the live server sends for ?intent=transcription (protocol.md §4.11)
+    return {
+      type: 'transcription',
+      object: 'realtime.transcription_session',
+      id: input.id,
+      expires_at: input.expiresAt,
+      audio: {
+        input: {
+          format: { type: 'audio/pcm', rate: 24_000 },
+          transcription: null,
+          noise_reduction: null,
+          turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 200 },
+        },
+      },
+      include: null,
+    };
+  }
   const session: JsonObject = {
     type: 'realtime',
     object: 'realtime.session',

@@ -24,15 +24,31 @@ export interface HandshakeRecord {
 export type HandshakeVerdict =
   | { readonly kind: 'http'; readonly status: number; readonly body: string }
   | { readonly kind: 'fatal'; readonly error: ServerErrorBody; readonly closeCode: number; readonly dialect: Dialect }
-  | { readonly kind: 'accept'; readonly dialect: Dialect; readonly model: string; readonly provider: 'openai' | 'azure' };
+  | {
+      readonly kind: 'accept';
+      readonly dialect: Dialect;
+      readonly model: string;
+      readonly provider: 'openai' | 'azure';
+      /** `?intent=transcription`: a transcription-only session. */
+      readonly transcription: boolean;
+    };
 
 /** What the server accepts. */
 export interface HandshakePolicy {
-  /** The only key accepted (any non-empty key when absent). */
+  /**
+   * The only key accepted (any non-empty key when absent).
+   * @default undefined
+   */
   readonly apiKey?: string | undefined;
-  /** Whether the Azure paths are served. */
+  /**
+   * Whether the Azure paths are served.
+   * @default true (in startFakeWsServer)
+   */
   readonly azure: boolean;
-  /** What the `OpenAI-Beta` header does on the OpenAI path. */
+  /**
+   * What the `OpenAI-Beta` header does on the OpenAI path.
+   * @default 'accept' (in startFakeWsServer)
+   */
   readonly beta: 'accept' | 'refuse';
 }
 
@@ -65,7 +81,7 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
     const model = q.get('model');
     if (!model && !q.get('intent') && !q.get('call_id')) return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect };
     if (betaAsked && policy.beta === 'refuse') return { kind: 'fatal', error: Errors.betaDisabled(), closeCode: 4000, dialect };
-    return { kind: 'accept', dialect, model: model ?? 'gpt-realtime', provider: 'openai' };
+    return { kind: 'accept', dialect, model: model ?? 'gpt-realtime', provider: 'openai', transcription: q.get('intent') === 'transcription' };
   }
   if (policy.azure && path === '/openai/v1/realtime') {
     // Azure GA refuses an api-version before the upgrade (protocol.md §5.2)
@@ -74,7 +90,7 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
     if (bad) return bad;
     const model = q.get('model') ?? q.get('deployment');
     if (!model) return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'ga' };
-    return { kind: 'accept', dialect: 'ga', model, provider: 'azure' };
+    return { kind: 'accept', dialect: 'ga', model, provider: 'azure', transcription: q.get('intent') === 'transcription' };
   }
   if (policy.azure && path === '/openai/realtime') {
     if (!q.get('api-version')) return { kind: 'http', status: 404, body: 'Resource not found (missing api-version)' };
@@ -82,7 +98,7 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
     if (bad) return bad;
     const deployment = q.get('deployment');
     if (!deployment) return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'beta' };
-    return { kind: 'accept', dialect: 'beta', model: deployment, provider: 'azure' };
+    return { kind: 'accept', dialect: 'beta', model: deployment, provider: 'azure', transcription: false };
   }
   return { kind: 'http', status: 404, body: `No realtime endpoint at ${path}` };
 }

@@ -159,6 +159,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
         {
           dialect: verdict.dialect,
           model: verdict.model,
+          transcription: verdict.transcription,
           maxSessionDurationMs: options.maxSessionDurationMs ?? (verdict.provider === 'azure' ? MAX_SESSION_DURATION_MS.azure : MAX_SESSION_DURATION_MS.openai),
         },
       );
