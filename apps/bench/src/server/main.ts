@@ -27,6 +27,8 @@ const reply = (message: ServerReply): void => {
 };
 
 const deltasPerResponse = Number(process.env.BENCH_DELTAS ?? 100);
+/** Delay of session.created after the upgrade, ms. */
+const SESSION_CREATED_DELAY_MS = 3;
 const paced = new Map<number, { conn: LoadConnection; raw: Socket }>();
 let expectUpstream: number | undefined;
 
@@ -58,7 +60,12 @@ wss.on('connection', (socket, request) => {
     if (paced.get(tag.index)?.conn === conn) paced.delete(tag.index);
   });
   socket.on('error', () => socket.terminate());
-  conn.open();
+  // The GA server speaks 2.6–5.7 ms after the 101 (protocol.md §7.1). Sending at once would put
+  // session.created in the same TCP read as the handshake, and a client that attaches its message
+  // handler only after awaiting `open` (livekit's plugin does) would never see it.
+  setTimeout(() => {
+    if (socket.readyState === socket.OPEN) conn.open();
+  }, SESSION_CREATED_DELAY_MS);
 });
 
 function startPace(cmd: Extract<ServerCommand, { cmd: 'pace' }>): void {

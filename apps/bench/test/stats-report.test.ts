@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import type { ClientName } from '../src/clients/types.js';
+import { renderChart } from '../src/orchestrator/chart.js';
+import { FULL, orderFor, QUICK } from '../src/orchestrator/config.js';
+import { headlineMetrics } from '../src/orchestrator/metrics.js';
+import { ownerOf, summarizeProfile } from '../src/orchestrator/profile.js';
+import { num, renderReport, times, voxwireVs } from '../src/orchestrator/report.js';
+import { addFailure, addSample, capacityStep, keptUp, maxKeptUp, metricSummary, type RunResults } from '../src/orchestrator/results.js';
+import { quantileSorted, ratio, summarize } from '../src/stats.js';
+
+describe('stats', () => {
+  it('summarises repetitions with median and spread, ignoring non-finite values', () => {
+    expect(summarize([3, 1, 2])).toEqual({ n: 3, median: 2, min: 1, max: 3, spread: 1 });
+    expect(summarize([4, 2, Number.NaN, 6, 8])).toMatchObject({ n: 4, median: 5 });
+    expect(summarize([Number.NaN])).toBeUndefined();
+  });
+  it('takes nearest-rank quantiles', () => {
+    const xs = Float64Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(quantileSorted(xs, 0.99)).toBe(99);
+    expect(quantileSorted(xs, 0.5)).toBe(50);
+    expect(quantileSorted(xs, 1)).toBe(100);
+    expect(quantileSorted([], 0.99)).toBe(0);
+  });
+  it('refuses ratios it cannot take', () => {
+    expect(ratio(2, 4)).toBe(0.5);
+    expect(ratio(2, 0)).toBeUndefined();
+    expect(ratio(undefined, 1)).toBeUndefined();
+  });
+});
+
+describe('orderFor', () => {
+  it('alternates direction and rotates, so every client runs at a different place', () => {
+    const xs = ['a', 'b', 'c'];
+    expect(orderFor(xs, 0)).toEqual(['a', 'b', 'c']);
+    expect(orderFor(xs, 1)).toEqual(['c', 'b', 'a']);
+    expect(orderFor(xs, 2)).toEqual(['b', 'c', 'a']);
+    expect(orderFor(xs, 3)).toEqual(['b', 'a', 'c']);
+  });
+  it('keeps the quick run the same shape as the full one', () => {
+    expect(QUICK.clients).toEqual(FULL.clients);
+    expect(QUICK.frames % 5).toBe(0);
+    expect(FULL.frames % 5).toBe(0);
+  });
+});
+
+function fixture(): RunResults {
+  const results: RunResults = {
+    startedAt: '2026-01-01T00:00:00.000Z',
+    mode: 'quick',
+    node: 'v20',
+    cpu: 'test cpu',
+    cores: 2,
+    clients: ['floor', 'voxwire', 'livekit'] as ClientName[],
+    samples: {},
+    failures: {},
+    capacity: {},
+    durationMs: 1000,
+  };
+  for (const [client, cpu] of [['floor', 10], ['voxwire', 12], ['livekit', 40]] as const) {
+    addSample(results, 'downstream', client, { cpuUsPerEvent: cpu, eventsPerSec: 1e6 / cpu, peakRssBytes: 50e6 });
+    addSample(results, 'downstream', client, { cpuUsPerEvent: cpu * 1.1, eventsPerSec: 1e6 / cpu / 1.1, peakRssBytes: 51e6 });
+    addSample(results, 'upstream', client, { cpuUsPerFrame: cpu, framesPerSec: 1e6 / cpu, peakRssBytes: 50e6 });
+    addSample(results, 'concurrency@500', client, { cpuPercent: cpu, rssPerSessionBytes: cpu * 1000, lagP99Ms: 5 });
+  }
+  addFailure(results, 'startup', 'livekit', 'could not load');
+  results.capacity.voxwire = [capacityStep(500, { complete: 1, lagP99Ms: 5, cpuPercent: 30 }, { sent: 1, lateP99Ms: 1, lateMaxMs: 2 }, 100), capacityStep(1000, { complete: 1, lagP99Ms: 150 }, undefined, 100)];
+  return results;
+}
+
+describe('results', () => {
+  it('keeps repetitions per metric and summarises them', () => {
+    const r = fixture();
+    expect(r.samples.downstream?.voxwire?.cpuUsPerEvent).toEqual([12, 12 * 1.1]);
+    expect(metricSummary(r, 'downstream', 'voxwire', 'cpuUsPerEvent')?.median).toBeCloseTo(12.6);
+    expect(metricSummary(r, 'startup', 'voxwire', 'importMs')).toBeUndefined();
+  });
+  it('decides keeping up from completeness and p99 lag', () => {
+    expect(keptUp({ complete: 1, lagP99Ms: 99 }, 100)).toBe(true);
+    expect(keptUp({ complete: 1, lagP99Ms: 100 }, 100)).toBe(false);
+    expect(keptUp({ complete: 0, lagP99Ms: 1 }, 100)).toBe(false);
+  });
+  it('flags a step where the server itself was late', () => {
+    expect(capacityStep(1000, { complete: 1, lagP99Ms: 1 }, { sent: 1, lateP99Ms: 50, lateMaxMs: 60 }, 100).note).toBe('server-bound');
+  });
+  it('finds the largest session count kept up', () => {
+    expect(maxKeptUp(fixture().capacity.voxwire)).toBe(500);
+    expect(maxKeptUp([{ sessions: 100, keptUp: false }])).toBe(0);
+    expect(maxKeptUp(undefined)).toBeUndefined();
+  });
+});
+
+describe('report', () => {
+  const r = fixture();
+  const md = renderReport(r, QUICK);
+
+  it('states voxwire against each peer with the cost direction fixed (below 1× favours voxwire)', () => {
+    expect(voxwireVs(r, { workload: 'downstream', key: 'cpuUsPerEvent', label: '', better: 'lower' }, 'livekit')).toBeCloseTo(0.3);
+    expect(voxwireVs(r, { workload: 'downstream', key: 'eventsPerSec', label: '', better: 'higher' }, 'livekit')).toBeCloseTo(0.3);
+  });
+  it('checks the goals of issue 9', () => {
+    expect(md).toContain('| Downstream CPU/event within 1.3× of the floor | 1.20× | met |');
+    expect(md).toContain('| Downstream CPU/event below every peer | livekit 0.30× | met |');
+    expect(md).toMatch(/1,000 sessions on one core keep up .*largest kept up: 500 \| \*\*not met\*\*/);
+  });
+  it('shows medians with the ratio to the floor, and every failure', () => {
+    expect(md).toMatch(/\| voxwire \| [\d,]+ \(0\.83×\) ±5% \| 12\.60 \(1\.20×\) ±5% \|/);
+    expect(md).toContain('- startup / livekit (1×): could not load');
+  });
+  it('formats numbers and ratios for cells', () => {
+    expect(num(1234.5, 1)).toBe('1,234.5');
+    expect(num(Number.NaN)).toBe('–');
+    expect(times(12.3)).toBe('12×');
+    expect(times(undefined)).toBe('–');
+  });
+});
+
+describe('chart', () => {
+  it('draws one bar per client and cost metric, labelled with its ratio to the floor', () => {
+    const svg = renderChart(fixture(), headlineMetrics([500]));
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('voxwire 1.20×');
+    expect(svg).toContain('livekit 4.00×');
+    expect(svg).toContain('voxwire: not measured');
+    expect(svg.match(/<rect /g)?.length).toBeGreaterThan(6);
+  });
+});
+
+describe('profile summary', () => {
+  it('attributes self time to functions and owners, idle excluded', () => {
+    const summary = summarizeProfile({
+      nodes: [
+        { id: 1, callFrame: { functionName: '(idle)', url: '', lineNumber: 0 } },
+        { id: 2, callFrame: { functionName: 'decode', url: 'file:///work/main/packages/protocol/dist/index.mjs', lineNumber: 9 } },
+        { id: 3, callFrame: { functionName: 'receiverOnMessage', url: 'file:///work/main/node_modules/.pnpm/ws@8.23.0/node_modules/ws/lib/websocket.js', lineNumber: 1 } },
+        { id: 4, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: 0 } },
+      ],
+      samples: [1, 2, 2, 3, 4, 2],
+      timeDeltas: [500, 100, 100, 100, 100, 100],
+    });
+    expect(summary.totalMs).toBeCloseTo(0.5);
+    expect(summary.byOwner[0]).toMatchObject({ owner: 'voxwire protocol', share: 0.6 });
+    expect(summary.top[0]).toMatchObject({ name: 'decode', where: 'packages/protocol/dist/index.mjs:10' });
+    expect(summary.byOwner.map((o) => o.owner)).toEqual(['voxwire protocol', 'ws', 'GC']);
+  });
+  it('names owners from script URLs', () => {
+    expect(ownerOf('node:internal/streams/readable', 'x')).toBe('Node internals');
+    expect(ownerOf('file:///x/node_modules/.pnpm/@openai+agents-realtime@0.20.0/node_modules/@openai/agents-realtime/dist/a.mjs', 'x')).toBe('@openai/agents-realtime');
+    expect(ownerOf('file:///work/main/apps/bench/dist/worker.mjs', 'x')).toBe('bench harness');
+  });
+});
