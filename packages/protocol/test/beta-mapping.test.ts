@@ -201,4 +201,10 @@ describe('GA → beta value mappings (client events)', () => {
       expect((error as ProtocolEncodeError).issues[0]?.path).toBe(path);
     }
   });
+
+  it('reports malformed events that skipped validation as ProtocolEncodeError, not TypeError', () => {
+    const malformed = { type: 'conversation.item.create' } as unknown as ClientEvent;
+    expect(() => betaCodec.encodeClientEvent(malformed, { validate: false })).toThrow(ProtocolEncodeError);
+    expect(() => betaCodec.encodeServerEvent({ type: 'response.done' } as unknown as ServerEvent)).toThrow(/cannot be mapped to beta/);
+  });
 });

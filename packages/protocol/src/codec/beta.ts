@@ -127,6 +127,19 @@ function clientToBeta(e: Obj): Obj {
   }
 }
 
+/**
+ * A ProtocolEncodeError for a failed mapping: a value beta cannot express (with its path), or a
+ * malformed event that slipped past validation (`validate: false`, or a server event, which is
+ * never validated).
+ */
+function mappingError(type: string, error: unknown): ProtocolEncodeError {
+  if (error instanceof NoFormError) {
+    return new ProtocolEncodeError(`${type}: ${error.message}`, { type, issues: [{ path: error.path, message: error.message }], cause: error });
+  }
+  const what = error instanceof Error ? error.message : String(error);
+  return new ProtocolEncodeError(`${type}: cannot be mapped to beta (${what}); is the event valid?`, { type, cause: error });
+}
+
 const serverTable: DecodeTable<ServerEvent> = {
   schemas: schemaMap(betaServerEventSchemas),
   fast: betaFastChecks,
@@ -148,12 +161,7 @@ export const betaCodec: DialectCodec = {
     try {
       return JSON.stringify(clientToBeta(event));
     } catch (error) {
-      if (!(error instanceof NoFormError)) throw error;
-      throw new ProtocolEncodeError(`${event.type}: ${error.message}`, {
-        type: event.type,
-        issues: [{ path: error.path, message: error.message }],
-        cause: error,
-      });
+      throw mappingError(event.type, error);
     }
   },
   decodeClientEvent: (frame) => decodeFrame(frame, clientTable),
@@ -163,7 +171,7 @@ export const betaCodec: DialectCodec = {
       return beta === null ? null : JSON.stringify(beta);
     } catch (error) {
       if (error instanceof NoFormError) return null;
-      throw error;
+      throw mappingError(String((event as { type?: unknown }).type), error);
     }
   },
 };

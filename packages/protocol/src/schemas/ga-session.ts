@@ -189,23 +189,17 @@ export type TranscriptionSessionResource = v.InferOutput<typeof TranscriptionSes
 /** `session` of `session.created` / `session.updated`. */
 export const AnySessionResourceSchema = v.variant('type', [SessionResourceSchema, TranscriptionSessionResourceSchema]);
 
+const sessionUpdateParamsSchema = v.variant('type', [
+  v.object({ ...realtimeSessionEntries, temperature: v.optional(v.number()) }),
+  TranscriptionSessionResourceSchema,
+]);
 /**
  * The `session` of a GA-model `session.update`: a realtime or transcription session. The realtime
  * form also carries the beta-only `temperature`, which only the beta codec sends (the GA codec
  * drops it: GA has no temperature).
  */
-export const SessionUpdateParamsSchema: SessionUpdateParamsSchemaT = v.variant('type', [
-  v.object({ ...realtimeSessionEntries, temperature: v.optional(v.number()) }),
-  TranscriptionSessionResourceSchema,
-]);
-type SessionUpdateParamsSchemaType = v.VariantSchema<
-  'type',
-  [
-    v.ObjectSchema<typeof realtimeSessionEntries & { readonly temperature: v.OptionalSchema<v.NumberSchema<undefined>, undefined> }, undefined>,
-    typeof TranscriptionSessionResourceSchema,
-  ],
-  undefined
->;
+export const SessionUpdateParamsSchema: SessionUpdateParamsSchemaT = sessionUpdateParamsSchema;
+type SessionUpdateParamsSchemaType = typeof sessionUpdateParamsSchema;
 /** The schema type of `SessionUpdateParamsSchema`. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a named interface is emitted once in .d.ts instead of inlined at every use
 export interface SessionUpdateParamsSchemaT extends SessionUpdateParamsSchemaType {}
