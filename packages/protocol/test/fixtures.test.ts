@@ -75,3 +75,15 @@ describe('beta fixtures decode onto valid GA-model events', () => {
     expect(check.issues?.map((i) => `${v.getDotPath(i)}: ${i.message}`) ?? []).toEqual([]);
   });
 });
+
+describe('GA fixtures survive encode → decode unchanged', () => {
+  it.each(loadFixtures('ga', 'client').map((f) => [f.name, f] as const))('client %s', (_n, f) => {
+    const frame = gaCodec.encodeClientEvent(f.json as never);
+    expect(gaCodec.decodeClientEvent(frame)).toEqual({ kind: 'event', event: f.json });
+  });
+  it.each(loadFixtures('ga', 'server').map((f) => [f.name, f] as const))('server %s', (_n, f) => {
+    const frame = gaCodec.encodeServerEvent(f.json as never);
+    expect(frame).not.toBeNull();
+    expect(gaCodec.decodeServerEvent(frame!)).toEqual({ kind: 'event', event: f.json });
+  });
+});
