@@ -6,26 +6,49 @@
 import WebSocket from 'ws';
 import type { ServerMessage } from '../src/shared/page-messages.js';
 
-/** A recording page client. */
-export class PageClient {
+/** Records server → page messages and lets a test wait for one (no sleeps). */
+export class MessageRecorder {
   /** Every text frame received, verbatim, in order. */
   readonly frames: string[] = [];
   readonly messages: ServerMessage[] = [];
   private waiters: { match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
+
+  /** Records one text frame. */
+  record(text: string): void {
+    this.frames.push(text);
+    const message = JSON.parse(text) as ServerMessage;
+    this.messages.push(message);
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.match(message)) return true;
+      w.resolve(message);
+      return false;
+    });
+  }
+
+  /** Resolves with the first message (already received or future) that matches. */
+  next<T extends ServerMessage['type']>(type: T, match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true): Promise<Extract<ServerMessage, { type: T }>> {
+    const test = (m: ServerMessage) => m.type === type && match(m as Extract<ServerMessage, { type: T }>);
+    const seen = this.messages.find(test);
+    if (seen) return Promise.resolve(seen as Extract<ServerMessage, { type: T }>);
+    return this.nextNew(type, match);
+  }
+
+  /** Like {@link next}, but only messages after the current end of the list count. */
+  nextNew<T extends ServerMessage['type']>(type: T, match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true): Promise<Extract<ServerMessage, { type: T }>> {
+    const test = (m: ServerMessage) => m.type === type && match(m as Extract<ServerMessage, { type: T }>);
+    return new Promise((resolve) => this.waiters.push({ match: test, resolve: resolve as (m: ServerMessage) => void }));
+  }
+}
+
+/** A recording page client over a real WebSocket. */
+export class PageClient extends MessageRecorder {
   readonly closed: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly socket: WebSocket) {
+    super();
     socket.on('message', (data, isBinary) => {
-      const text = isBinary ? `<binary ${String((data as Buffer).length)}>` : (data as Buffer).toString('utf8');
-      this.frames.push(text);
-      if (isBinary) return;
-      const message = JSON.parse(text) as ServerMessage;
-      this.messages.push(message);
-      this.waiters = this.waiters.filter((w) => {
-        if (!w.match(message)) return true;
-        w.resolve(message);
-        return false;
-      });
+      if (isBinary) this.frames.push(`<binary ${String((data as Buffer).length)}>`);
+      else this.record((data as Buffer).toString('utf8'));
     });
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
@@ -39,20 +62,6 @@ export class PageClient {
       socket.once('error', reject);
     });
     return client;
-  }
-
-  /** Resolves with the first message (already received or future) that matches. */
-  next<T extends ServerMessage['type']>(type: T, match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true): Promise<Extract<ServerMessage, { type: T }>> {
-    const test = (m: ServerMessage) => m.type === type && match(m as Extract<ServerMessage, { type: T }>);
-    const seen = this.messages.find(test);
-    if (seen) return Promise.resolve(seen as Extract<ServerMessage, { type: T }>);
-    return new Promise((resolve) => this.waiters.push({ match: test, resolve: resolve as (m: ServerMessage) => void }));
-  }
-
-  /** Like {@link next}, but only messages after the current end of the list count. */
-  nextNew<T extends ServerMessage['type']>(type: T, match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true): Promise<Extract<ServerMessage, { type: T }>> {
-    const test = (m: ServerMessage) => m.type === type && match(m as Extract<ServerMessage, { type: T }>);
-    return new Promise((resolve) => this.waiters.push({ match: test, resolve: resolve as (m: ServerMessage) => void }));
   }
 
   sendJson(value: unknown): void {

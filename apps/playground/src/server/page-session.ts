@@ -210,7 +210,13 @@ export class PageSession {
       case 'settings': {
         const next: FullSettings = { ...this.settings, ...stripUndefined(message.settings) } as FullSettings;
         this.log('client', 'session.update', JSON.stringify(stripUndefined(message.settings)));
-        await s.sessionUpdate(this.sessionOptions(next));
+        try {
+          await s.sessionUpdate(this.sessionOptions(next));
+        } catch (error) {
+          // Refused (e.g. cannot_update_voice): put the page's form back to what is in effect.
+          this.send({ type: 'settings_applied', settings: this.settings });
+          throw error;
+        }
         this.settings = next;
         this.send({ type: 'settings_applied', settings: next });
         return;
