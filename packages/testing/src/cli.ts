@@ -88,7 +88,7 @@ async function main(): Promise<void> {
 
 // run only as a program, not when imported (tests import parseCliArgs)
 const invoked = process.argv[1] ?? '';
-if (/(?:cli\.(?:m?js|cjs|ts)|voxwire-fake-server)$/.test(invoked)) {
+if (/(?:cli\.(?:m?js|cjs|ts)|voxwire-fake-server(?:\.mjs)?)$/.test(invoked)) {
   main().catch((error: unknown) => {
     process.stderr.write(`voxwire-fake-server: ${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);
