@@ -1,13 +1,16 @@
 /**
- * The transport lifecycle: asks the injected connector for a connection, starts its transport
- * within a connect timeout taken from the clock, and reports frames, closes and errors. State
- * is a discriminated union. Reconnection (issue 8) slots in at `#lost`: today a lost
- * connection ends in `closed`; the `reconnecting` state and the `attempt` counter already exist.
+ * The transport lifecycle and the reconnect supervisor: asks the injected connector for a
+ * connection, starts its transport within a connect timeout taken from the clock, reports
+ * frames, closes and errors, and — when a connection is lost or a connect fails for a reason a
+ * retry can cure — waits a jittered, capped backoff and connects again with a fresh transport.
+ * Fatal reasons (close 3000/4000, HTTP 401/403, fatal server error codes) stop at once.
+ * State is a discriminated union.
  * @module
  */
 import type { Clock, Connector, Dialect, DialectCodec, Logger, TimerId, Transport } from '@voxwire/protocol';
-import { CloseCode, FATAL_CLOSE_CODES, codecFor } from '@voxwire/protocol';
+import { CloseCode, codecFor } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
+import { classifyFailure, type ResolvedReconnect } from './reconnect/policy.js';
 
 /** Where the connection is. */
 export type ConnectionState =
@@ -21,40 +24,58 @@ export type ConnectionState =
       readonly codec: DialectCodec;
       readonly description: string | undefined;
       readonly maxSessionDurationMs: number | undefined;
+      /** Whether this connection replaces a lost one (the session restores into it). */
+      readonly reconnected: boolean;
     }
   | { readonly status: 'reconnecting'; readonly attempt: number; readonly delayMs: number; readonly cause: VoxwireError }
   | { readonly status: 'closing' }
   | { readonly status: 'closed'; readonly error: VoxwireError | undefined };
 
+/** The `open` state. */
+export type OpenState = Extract<ConnectionState, { status: 'open' }>;
+
 /** What the connection tells its owner. */
 export interface ConnectionHooks {
-  /** A connect attempt starts. */
+  /** A connect attempt starts (0 for the first connect, then 1, 2, … within one outage). */
   connecting(attempt: number): void;
   /** The transport is open (state is `open`). */
-  open(state: Extract<ConnectionState, { status: 'open' }>): void;
+  open(state: OpenState): void;
   /** One inbound frame. */
   frame(frame: string | Uint8Array, codec: DialectCodec): void;
-  /** A transport error that does not (yet) mean close. */
+  /** A transport error that did not come with a close. */
   transportError(error: VoxwireError): void;
   /** The transport ended: `error` is set when nobody asked for it. */
   lost(code: number, reason: string, error: VoxwireError | undefined): void;
+  /** A reconnect is scheduled after `delayMs`. */
+  reconnecting(attempt: number, delayMs: number, cause: VoxwireError): void;
   /** The connection is over for good (state is `closed`). */
   closed(error: VoxwireError | undefined): void;
 }
 
-/** Options of {@link Connection}. */
+/** Options of {@link SessionConnection}. */
 export interface ConnectionOptions {
   /** Gives a fresh transport per attempt. */
   connector: Connector;
-  /** Time for the connect timeout. */
+  /** Time for timeouts and backoff. */
   clock: Clock;
   /** Logs with the session id in `fields`. */
   logger: Logger;
   /** Fields added to every log line (the session id). */
   logFields: () => Record<string, unknown>;
-  /** Connect timeout, ms. */
+  /** Connect timeout, ms: connector + transport start, and then the first server frame. */
   connectTimeoutMs: number;
+  /** Reconnect settings. */
+  reconnect: ResolvedReconnect;
+  /** Jitter source for the backoff, in [0, 1). */
+  random: () => number;
 }
+
+/**
+ * A connection that stayed up this long counts as healthy: its loss starts a new outage (attempt
+ * 1 again). Shorter ones keep counting, so a server that accepts and drops at once cannot make
+ * the supervisor retry forever.
+ */
+export const STABLE_CONNECTION_MS = 30_000;
 
 /** One session's connection. */
 export class SessionConnection {
@@ -67,6 +88,17 @@ export class SessionConnection {
   // can arrive in the same tick as the upgrade); replayed right after the open hook
   #starting: Transport | undefined;
   #early: (string | Uint8Array)[] = [];
+  // retries in the current outage; connects ever made (a reconnect needs a restore)
+  #retries = 0;
+  #opened = 0;
+  #openedAt = 0;
+  #backoffTimer: TimerId | undefined;
+  // an accepted socket that never sends a frame is as dead as one that never connects
+  #silenceTimer: TimerId | undefined;
+  // a transport error reported just before its close describes that close: fold it in
+  #pendingError: { transport: Transport; error: Error } | undefined;
+  #serverErrorCode: string | undefined;
+  #planned: VoxwireError | undefined;
 
   /** @param hooks receives the lifecycle; it must not throw (the session wraps its listeners). */
   constructor(options: ConnectionOptions, hooks: ConnectionHooks) {
@@ -79,14 +111,43 @@ export class SessionConnection {
     return this.#state;
   }
 
+  /** Successful connects so far (1 after the first, 2 after the first reconnect, …). */
+  get connects(): number {
+    return this.#opened;
+  }
+
   /** Starts the first connect. Never rejects: failures go to the hooks. */
   async connect(): Promise<void> {
     if (this.#state.status !== 'idle') return;
     await this.#attempt(0);
   }
 
+  /**
+   * Notes a server `error` code on the current connection: a fatal one (`invalid_api_key`, …)
+   * makes the close that follows final; `session_expired` makes the reconnect immediate.
+   */
+  noteServerError(code: string | null): void {
+    if (code) this.#serverErrorCode = code;
+  }
+
+  /**
+   * Replaces the open connection with a fresh one on purpose (session rollover): closes it with
+   * 1000 and reconnects at once, through the same restore as any reconnect. No-op unless open.
+   */
+  rollover(): boolean {
+    const s = this.#state;
+    if (s.status !== 'open' || !this.#o.reconnect.enabled) return false;
+    this.#planned = new VoxwireError('ROLLOVER', 'planned session rollover before the server maximum session duration', {
+      data: { maxSessionDurationMs: s.maxSessionDurationMs },
+    });
+    s.transport.close(CloseCode.Normal, 'session rollover').catch(() => this.#onClose(s.transport, CloseCode.Normal, 'session rollover'));
+    return true;
+  }
+
   async #attempt(attempt: number): Promise<void> {
     this.#state = { status: 'connecting', attempt };
+    this.#serverErrorCode = undefined;
+    this.#planned = undefined;
     this.#hooks.connecting(attempt);
     const abort = new AbortController();
     this.#abort = abort;
@@ -124,14 +185,20 @@ export class SessionConnection {
         codec,
         description: connection.description,
         maxSessionDurationMs: connection.maxSessionDurationMs,
+        reconnected: this.#opened > 0,
       };
+      this.#opened++;
+      this.#openedAt = clock.now();
       this.#starting = undefined;
+      this.#abort = undefined;
+      this.#watchSilence(transport);
       this.#o.logger.info('connected', { ...this.#o.logFields(), attempt, dialect: connection.dialect, endpoint: connection.description });
       this.#hooks.open(this.#state);
       const early = this.#early;
       this.#early = [];
       for (const frame of early) {
         if (this.#current() !== transport) break;
+        this.#heard();
         this.#hooks.frame(frame, codec);
       }
     } catch (cause) {
@@ -143,10 +210,13 @@ export class SessionConnection {
         this.#finish(undefined);
         return;
       }
+      const auth = (cause as { code?: unknown } | null)?.code === 'AUTH_FAILED';
       const error =
-        cause instanceof VoxwireError ? cause : new VoxwireError('CONNECT_FAILED', `connect failed: ${describe(cause)}`, { cause });
+        cause instanceof VoxwireError
+          ? cause
+          : new VoxwireError(auth ? 'AUTH_FAILED' : 'CONNECT_FAILED', `connect failed: ${describe(cause)}`, { cause, data: transportData(cause) });
       this.#o.logger.error('connect failed', { ...this.#o.logFields(), attempt, code: error.code });
-      this.#finish(error);
+      this.#retryOrFinish(error, classifyFailure({ cause }));
     }
   }
 
@@ -154,11 +224,22 @@ export class SessionConnection {
     transport.onmessage = (frame) => {
       if (this.#starting === transport) this.#early.push(frame);
       // frames from a transport we already left behind are ignored
-      else if (this.#current() === transport) this.#hooks.frame(frame, codec);
+      else if (this.#current() === transport) {
+        this.#heard();
+        this.#hooks.frame(frame, codec);
+      }
     };
     transport.onerror = (error) => {
       if (this.#current() !== transport) return;
-      this.#hooks.transportError(new VoxwireError('SOCKET_ERROR', `transport error: ${describe(error)}`, { cause: error }));
+      // adapters report the typed reason of a close just before `onclose`: wait one microtask
+      // so that the close can claim it, and report it alone only when no close follows
+      this.#pendingError = { transport, error };
+      void Promise.resolve().then(() => {
+        if (this.#pendingError?.error !== error) return;
+        this.#pendingError = undefined;
+        if (this.#current() !== transport) return;
+        this.#hooks.transportError(new VoxwireError('SOCKET_ERROR', `transport error: ${describe(error)}`, { cause: error, data: transportData(error) }));
+      });
     };
     transport.onclose = (code, reason) => this.#onClose(transport, code, reason);
   }
@@ -174,8 +255,34 @@ export class SessionConnection {
     return this.#state.status === 'open' ? this.#state.transport : undefined;
   }
 
+  #watchSilence(transport: Transport): void {
+    const ms = this.#o.connectTimeoutMs;
+    this.#silenceTimer = this.#o.clock.setTimeout(() => {
+      this.#silenceTimer = undefined;
+      if (this.#current() !== transport) return;
+      this.#o.logger.warn('no server event after connect; dropping the connection', { ...this.#o.logFields(), timeoutMs: ms });
+      this.#dropSilent(transport, ms);
+    }, ms);
+  }
+
+  #heard(): void {
+    if (this.#silenceTimer === undefined) return;
+    this.#o.clock.clearTimeout(this.#silenceTimer);
+    this.#silenceTimer = undefined;
+  }
+
+  #dropSilent(transport: Transport, ms: number): void {
+    const error = new VoxwireError('CONNECT_TIMEOUT', `the server accepted the connection but sent nothing within ${ms} ms`, { data: { timeoutMs: ms, phase: 'session' } });
+    this.#unwire(transport, false);
+    transport.close(CloseCode.Normal, 'no session.created').catch(() => undefined);
+    this.#hooks.lost(CloseCode.Abnormal, 'no session.created', error);
+    this.#retryOrFinish(error, { fatal: false, retryAfterMs: undefined, immediate: false });
+  }
+
   #onClose(transport: Transport, code: number, reason: string): void {
     const s = this.#state;
+    const pending = this.#pendingError?.transport === transport ? this.#pendingError.error : undefined;
+    if (pending) this.#pendingError = undefined;
     if (s.status === 'closing') {
       this.#unwire(transport, false);
       this.#hooks.lost(code, reason, undefined);
@@ -184,24 +291,64 @@ export class SessionConnection {
     }
     if (s.status !== 'open' || s.transport !== transport) return;
     this.#unwire(transport, false);
-    const fatal = FATAL_CLOSE_CODES.has(code);
+    this.#heard();
+    const planned = this.#planned;
+    if (planned) {
+      this.#planned = undefined;
+      this.#o.logger.info('session rollover', this.#o.logFields());
+      this.#hooks.lost(code, reason, undefined);
+      this.#retryOrFinish(planned, { fatal: false, retryAfterMs: undefined, immediate: true });
+      return;
+    }
+    const klass = classifyFailure({ cause: pending, closeCode: code, serverErrorCode: this.#serverErrorCode });
+    const expired = klass.immediate;
     const error = new VoxwireError(
-      code === CloseCode.AuthFailed ? 'AUTH_FAILED' : 'SOCKET_CLOSED',
+      code === CloseCode.AuthFailed ? 'AUTH_FAILED' : expired ? 'SESSION_EXPIRED' : 'SOCKET_CLOSED',
       `the connection closed unexpectedly (${code}${reason ? ` ${reason}` : ''})`,
-      { data: { code, reason, fatal } },
+      { cause: pending, data: { code, reason, fatal: klass.fatal, ...transportData(pending) } },
     );
-    this.#o.logger.warn('connection lost', { ...this.#o.logFields(), code, reason });
+    this.#o.logger.warn('connection lost', { ...this.#o.logFields(), code, reason, fatal: klass.fatal });
     this.#hooks.lost(code, reason, error);
-    this.#lost(error);
+    // a connection that stayed up a while was healthy: this loss starts a new outage
+    if (this.#o.clock.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#retries = 0;
+    this.#retryOrFinish(error, klass);
   }
 
-  /** The reconnect seam (issue 8): decide between `reconnecting` and `closed`. Today: closed. */
-  #lost(error: VoxwireError): void {
-    this.#finish(error);
+  /** Schedules the next attempt, or ends the session (fatal, disabled, or out of attempts). */
+  #retryOrFinish(error: VoxwireError, klass: { fatal: boolean; retryAfterMs: number | undefined; immediate: boolean }): void {
+    const r = this.#o.reconnect;
+    if (klass.fatal || !r.enabled) {
+      this.#finish(error);
+      return;
+    }
+    const attempt = ++this.#retries;
+    const backoff = attempt > r.maxAttempts ? undefined : r.backoff(attempt, this.#o.random);
+    if (backoff === undefined) {
+      this.#o.logger.error('reconnect gave up', { ...this.#o.logFields(), attempts: attempt - 1, code: error.code });
+      this.#finish(
+        new VoxwireError('RECONNECT_FAILED', `gave up reconnecting after ${attempt - 1} attempt(s): ${error.message}`, {
+          cause: error,
+          data: { attempts: attempt - 1, lastCode: error.code },
+        }),
+      );
+      return;
+    }
+    const delayMs = klass.immediate && attempt === 1 ? 0 : Math.max(backoff, klass.retryAfterMs ?? 0);
+    this.#state = { status: 'reconnecting', attempt, delayMs, cause: error };
+    this.#o.logger.warn('reconnecting', { ...this.#o.logFields(), attempt, delayMs, code: error.code });
+    this.#hooks.reconnecting(attempt, delayMs, error);
+    this.#backoffTimer = this.#o.clock.setTimeout(() => {
+      this.#backoffTimer = undefined;
+      if (this.#state.status === 'reconnecting') void this.#attempt(attempt);
+    }, delayMs);
   }
 
   #finish(error: VoxwireError | undefined): void {
     if (this.#state.status === 'closed') return;
+    this.#o.clock.clearTimeout(this.#backoffTimer);
+    this.#o.clock.clearTimeout(this.#silenceTimer);
+    this.#backoffTimer = undefined;
+    this.#silenceTimer = undefined;
     this.#state = { status: 'closed', error };
     this.#abort = undefined;
     this.#hooks.closed(error);
@@ -218,6 +365,7 @@ export class SessionConnection {
     if (s.status === 'closing') return done;
     if (s.status === 'open') {
       this.#state = { status: 'closing' };
+      this.#heard();
       s.transport.close(CloseCode.Normal, 'client closed').catch((error: unknown) => {
         // a transport that cannot close cleanly still counts as closed for us
         this.#o.logger.warn('transport close failed', { ...this.#o.logFields(), error: describe(error) });
@@ -239,4 +387,15 @@ export class SessionConnection {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** What an adapter's typed error says (`code`, `httpStatus`, `retryAfterMs`), for `error.data`. */
+function transportData(error: unknown): Record<string, unknown> {
+  if (typeof error !== 'object' || error === null) return {};
+  const e = error as { code?: unknown; httpStatus?: unknown; retryAfterMs?: unknown };
+  const out: Record<string, unknown> = {};
+  if (typeof e.code === 'string') out['transportCode'] = e.code;
+  if (typeof e.httpStatus === 'number') out['httpStatus'] = e.httpStatus;
+  if (typeof e.retryAfterMs === 'number') out['retryAfterMs'] = e.retryAfterMs;
+  return out;
 }

@@ -1,41 +1,114 @@
 /**
- * The ordered queue of client events (the seed's send channel): events queue while the
- * socket is not open and flush in order once it is. Bounded in bytes later (issue 8): the
- * seams are the byte counter and the `admit` policy hook.
+ * The ordered, bounded queue of client events (the seed's send channel). Events queue while the
+ * socket is not open and flush in order once it is — after the restore prelude of a reconnect.
+ * While open, input audio waits when the transport's `bufferedAmount` is above a high-water
+ * mark (the socket cannot keep up), and the queue's input audio is bounded in bytes: beyond the
+ * bound the audio policy applies (drop the oldest, drop the newest, or throw `BACKPRESSURE`),
+ * and every drop is counted. Other events are never dropped: they are small, and dropping an
+ * item create or a response request would silently change the conversation.
  * @module
  */
-import type { ClientEvent } from '@voxwire/protocol';
+import type { ClientEvent, Clock, TimerId } from '@voxwire/protocol';
+import { VoxwireError } from './errors.js';
 
-/** Decides whether an event may join the queue while it holds `queuedBytes` (issue 8's policy). */
-export type OutboxPolicy = (event: ClientEvent, queuedBytes: number) => 'accept' | 'drop';
+/** What happens to input audio when the queue's audio bound is reached. */
+export type AudioOverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
 
-/** Writes one event to the open transport; throws when the codec or the socket refuses it. */
-export type OutboxWriter = (event: ClientEvent) => void;
+/** Writes to the open transport. */
+export interface OutboxWriter {
+  /** Writes one event; throws when the codec or the socket refuses it. */
+  write(event: ClientEvent): void;
+  /** Bytes the transport accepted but has not sent yet (0 when the adapter does not say). */
+  bufferedAmount(): number;
+}
+
+/** Options of {@link Outbox}. */
+export interface OutboxOptions {
+  /** Polls `bufferedAmount` while audio waits for the socket. */
+  clock: Clock;
+  /**
+   * Most input audio (wire bytes) queued while the socket is open but congested.
+   * @default 1048576 (1 MiB, as openai-node's send queue)
+   */
+  maxQueuedBytes?: number;
+  /**
+   * Most input audio (wire bytes) queued while disconnected, sent after the restore.
+   * @default 655360 (about 10 s of 24 kHz PCM16 as base64)
+   */
+  maxDisconnectedAudioBytes?: number;
+  /**
+   * `transport.bufferedAmount` above which input audio waits in the queue.
+   * @default 262144 (256 KiB, about 4 s of 24 kHz PCM16)
+   */
+  highWaterMark?: number;
+  /** What to do with input audio beyond the bound. @default 'drop-oldest' */
+  audioPolicy?: AudioOverflowPolicy;
+  /** How often `bufferedAmount` is checked while audio waits, ms. @default 20 */
+  pollMs?: number;
+}
+
+/** Counters of the outbox (part of `session.stats`). */
+export interface OutboxStats {
+  /** Events waiting. */
+  readonly queued: number;
+  /** Estimated wire bytes waiting. */
+  readonly queuedBytes: number;
+  /** Largest `queuedBytes` seen. */
+  readonly peakQueuedBytes: number;
+  /** Input audio appends dropped because the socket could not keep up (while open). */
+  readonly audioDroppedBackpressure: number;
+  /** Input audio appends dropped while disconnected (beyond `maxBufferedAudioBytes`). */
+  readonly audioDroppedWhileDisconnected: number;
+  /** Wire bytes of every dropped append. */
+  readonly audioDroppedBytes: number;
+  /** Times input audio had to wait for the socket (`bufferedAmount` above the high-water mark). */
+  readonly congestionEpisodes: number;
+}
+
+/** Default bound of queued input audio while open, bytes. */
+export const DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
+/** Default `bufferedAmount` high-water mark, bytes. */
+export const DEFAULT_HIGH_WATER_MARK = 256 * 1024;
 
 /** Roughly how many bytes `event` takes on the wire (audio dominates; the rest is small). */
 export function estimateBytes(event: ClientEvent): number {
   return event.type === 'input_audio_buffer.append' ? event.audio.length + 64 : 256;
 }
 
+const isAudio = (event: ClientEvent): boolean => event.type === 'input_audio_buffer.append';
+
 /** The ordered outbound queue. */
 export class Outbox {
   #queue: ClientEvent[] = [];
   #queuedBytes = 0;
+  #queuedAudioBytes = 0;
+  #peak = 0;
   #writer: OutboxWriter | undefined;
-  #dropped = 0;
-  readonly #policy: OutboxPolicy;
+  #poll: TimerId | undefined;
+  #droppedOpen = 0;
+  #droppedClosed = 0;
+  #droppedBytes = 0;
+  #episodes = 0;
   readonly #onWriteError: (event: ClientEvent, error: unknown) => void;
+  readonly #clock: Clock;
+  readonly #maxQueued: number;
+  readonly #maxDisconnected: number;
+  readonly #hwm: number;
+  readonly #policy: AudioOverflowPolicy;
+  readonly #pollMs: number;
 
-  /**
-   * @param onWriteError receives an event the writer refused (the session rejects its promise).
-   * @param policy admits events while queued. @default accept everything
-   */
-  constructor(onWriteError: (event: ClientEvent, error: unknown) => void, policy: OutboxPolicy = () => 'accept') {
+  /** @param onWriteError receives an event the writer refused (the session rejects its promise). */
+  constructor(onWriteError: (event: ClientEvent, error: unknown) => void, options: OutboxOptions) {
     this.#onWriteError = onWriteError;
-    this.#policy = policy;
+    this.#clock = options.clock;
+    this.#maxQueued = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+    this.#maxDisconnected = options.maxDisconnectedAudioBytes ?? 640 * 1024;
+    this.#hwm = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    this.#policy = options.audioPolicy ?? 'drop-oldest';
+    this.#pollMs = options.pollMs ?? 20;
   }
 
-  /** Events waiting for an open socket. */
+  /** Events waiting for an open (or uncongested) socket. */
   get queued(): number {
     return this.#queue.length;
   }
@@ -45,51 +118,147 @@ export class Outbox {
     return this.#queuedBytes;
   }
 
-  /** Events the policy refused. */
+  /** Input audio appends dropped, open or not. */
   get dropped(): number {
-    return this.#dropped;
+    return this.#droppedOpen + this.#droppedClosed;
   }
 
-  /** Sends `event` now if open, else queues it. Returns false when the policy dropped it. */
+  /** The counters. */
+  get stats(): OutboxStats {
+    return {
+      queued: this.#queue.length,
+      queuedBytes: this.#queuedBytes,
+      peakQueuedBytes: this.#peak,
+      audioDroppedBackpressure: this.#droppedOpen,
+      audioDroppedWhileDisconnected: this.#droppedClosed,
+      audioDroppedBytes: this.#droppedBytes,
+      congestionEpisodes: this.#episodes,
+    };
+  }
+
+  /**
+   * Sends `event` now if the socket is open and keeping up, else queues it. Returns false when
+   * the audio policy dropped it; throws `BACKPRESSURE` when the policy is `'error'`.
+   */
   send(event: ClientEvent): boolean {
-    if (this.#writer && this.#queue.length === 0) {
-      this.#write(this.#writer, event);
-      return true;
+    const w = this.#writer;
+    if (w && this.#queue.length === 0) {
+      if (!isAudio(event) || w.bufferedAmount() <= this.#hwm) {
+        this.#write(w, event);
+        return true;
+      }
+      this.#episodes++;
     }
-    if (this.#policy(event, this.#queuedBytes) === 'drop') {
-      this.#dropped++;
-      return false;
-    }
-    this.#queue.push(event);
-    this.#queuedBytes += estimateBytes(event);
+    if (isAudio(event) && !this.#admitAudio(estimateBytes(event))) return false;
+    this.#push(event);
+    if (w) this.#schedulePoll();
     return true;
   }
 
-  /** The socket is open: flush the queue in order, then write through. */
-  open(writer: OutboxWriter): void {
+  /** Makes room for `bytes` of audio under the current bound; false when this event is the one dropped. */
+  #admitAudio(bytes: number): boolean {
+    const open = this.#writer !== undefined;
+    const bound = open ? this.#maxQueued : this.#maxDisconnected;
+    if (this.#queuedAudioBytes + bytes <= bound) return true;
+    if (this.#policy === 'error') {
+      throw new VoxwireError('BACKPRESSURE', `input audio queue is full (${this.#queuedAudioBytes} of ${bound} bytes${open ? ', the socket cannot keep up' : ' while disconnected'})`, {
+        data: { queuedBytes: this.#queuedAudioBytes, maxQueuedBytes: bound, connected: open },
+      });
+    }
+    if (this.#policy === 'drop-oldest') {
+      while (this.#queuedAudioBytes + bytes > bound) {
+        const i = this.#queue.findIndex(isAudio);
+        if (i < 0) break;
+        const [old] = this.#queue.splice(i, 1) as [ClientEvent];
+        const size = estimateBytes(old);
+        this.#queuedBytes -= size;
+        this.#queuedAudioBytes -= size;
+        this.#countDrop(size, open);
+      }
+      if (this.#queuedAudioBytes + bytes <= bound) return true;
+    }
+    this.#countDrop(bytes, open);
+    return false;
+  }
+
+  #countDrop(bytes: number, open: boolean): void {
+    if (open) this.#droppedOpen++;
+    else this.#droppedClosed++;
+    this.#droppedBytes += bytes;
+  }
+
+  #push(event: ClientEvent): void {
+    const size = estimateBytes(event);
+    this.#queue.push(event);
+    this.#queuedBytes += size;
+    if (isAudio(event)) this.#queuedAudioBytes += size;
+    if (this.#queuedBytes > this.#peak) this.#peak = this.#queuedBytes;
+  }
+
+  /**
+   * The socket is open: write `prelude` (the restore: configuration, conversation, re-sent
+   * requests) first, then the queue in order, then write through.
+   */
+  open(writer: OutboxWriter, prelude: readonly ClientEvent[] = []): void {
     this.#writer = writer;
-    const queue = this.#queue;
-    this.#queue = [];
-    this.#queuedBytes = 0;
-    for (const event of queue) this.#write(writer, event);
+    for (const event of prelude) this.#write(writer, event);
+    this.#flush();
+  }
+
+  #flush(): void {
+    const w = this.#writer;
+    if (!w) return;
+    let i = 0;
+    for (; i < this.#queue.length; i++) {
+      const event = this.#queue[i] as ClientEvent;
+      if (isAudio(event) && w.bufferedAmount() > this.#hwm) break;
+      const size = estimateBytes(event);
+      this.#queuedBytes -= size;
+      if (isAudio(event)) this.#queuedAudioBytes -= size;
+      this.#write(w, event);
+      // a write error may have closed the connection (and paused us) mid-flush
+      if (this.#writer !== w) {
+        i++;
+        break;
+      }
+    }
+    this.#queue = i === this.#queue.length ? [] : this.#queue.slice(i);
+    if (this.#queue.length > 0 && this.#writer) this.#schedulePoll();
+  }
+
+  #schedulePoll(): void {
+    if (this.#poll !== undefined) return;
+    this.#poll = this.#clock.setTimeout(() => {
+      this.#poll = undefined;
+      this.#flush();
+    }, this.#pollMs);
   }
 
   /** The socket is gone: queue from now on (a reconnect flushes later). */
   pause(): void {
     this.#writer = undefined;
+    this.#clock.clearTimeout(this.#poll);
+    this.#poll = undefined;
   }
 
   /** Empties the queue and returns what it held (the session settles their promises). */
   drain(): ClientEvent[] {
+    this.pause();
     const queue = this.#queue;
     this.#queue = [];
     this.#queuedBytes = 0;
+    this.#queuedAudioBytes = 0;
     return queue;
+  }
+
+  /** Whether `event` is still waiting (not yet written). */
+  holds(event: ClientEvent): boolean {
+    return this.#queue.includes(event);
   }
 
   #write(writer: OutboxWriter, event: ClientEvent): void {
     try {
-      writer(event);
+      writer.write(event);
     } catch (error) {
       this.#onWriteError(event, error);
     }

@@ -2,21 +2,34 @@
  * Promises for client requests the server acknowledges (item create/truncate/delete, session
  * update), correlated two ways: the ack by what it names (item id; FIFO for session updates),
  * a refusal by `error.event_id` = the request's client `event_id`. Each has a timeout from the
- * clock, and all settle when the connection is lost or the session closes.
+ * clock that runs only while connected: a reconnect pauses every timer, and the restore either
+ * re-sends a request or settles it (see {@link PendingRequests.takeUnsent}). All settle when
+ * the session closes.
  * @module
  */
-import type { Clock, TimerId } from '@voxwire/protocol';
+import type { ClientEvent, Clock, TimerId } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 
 /** What a request waits for. */
 export type RequestKind = 'item.create' | 'item.truncate' | 'item.delete' | 'session.update';
 
-interface Pending {
+/** A request in flight, as the restore sees it. */
+export interface PendingRequest {
+  /** Its kind. */
   readonly kind: RequestKind;
+  /** The client event id it was sent with. */
   readonly eventId: string;
+  /** What its ack names (the item id, or `session`). */
   readonly key: string;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
+  /** The event itself (re-sent after a restore). */
+  readonly event: ClientEvent | undefined;
+  /** Settles it. */
+  resolve(value: unknown): void;
+  /** Settles it. */
+  reject(error: unknown): void;
+}
+
+interface Pending extends PendingRequest {
   timer: TimerId | undefined;
 }
 
@@ -25,8 +38,9 @@ export class PendingRequests {
   readonly #byEventId = new Map<string, Pending>();
   readonly #clock: Clock;
   readonly #timeoutMs: number;
+  #paused = false;
 
-  /** @param timeoutMs how long an ack may take before the promise rejects with `TIMEOUT`. */
+  /** @param timeoutMs how long an ack may take (while connected) before the promise rejects with `TIMEOUT`. */
   constructor(clock: Clock, timeoutMs: number) {
     this.#clock = clock;
     this.#timeoutMs = timeoutMs;
@@ -39,21 +53,27 @@ export class PendingRequests {
 
   /**
    * Registers a request sent with client event id `eventId`, acked by an event naming `key`.
-   * The timer starts now; callers register before sending so no ack can be missed.
+   * The timer starts now (or when the connection is back); callers register before sending so
+   * no ack can be missed.
    */
-  track<T>(kind: RequestKind, eventId: string, key: string): Promise<T> {
+  track<T>(kind: RequestKind, eventId: string, key: string, event?: ClientEvent): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const p: Pending = { kind, eventId, key, resolve: resolve as (v: unknown) => void, reject, timer: undefined };
-      p.timer = this.#clock.setTimeout(() => {
-        this.#byEventId.delete(eventId);
-        reject(
-          new VoxwireError('TIMEOUT', `${kind} ${key} was not acknowledged within ${this.#timeoutMs} ms`, {
-            data: { timeoutMs: this.#timeoutMs, operation: kind, key },
-          }),
-        );
-      }, this.#timeoutMs);
+      const p: Pending = { kind, eventId, key, event, resolve: resolve as (v: unknown) => void, reject, timer: undefined };
       this.#byEventId.set(eventId, p);
+      if (!this.#paused) this.#arm(p);
     });
+  }
+
+  #arm(p: Pending): void {
+    this.#clock.clearTimeout(p.timer);
+    p.timer = this.#clock.setTimeout(() => {
+      this.#byEventId.delete(p.eventId);
+      p.reject(
+        new VoxwireError('TIMEOUT', `${p.kind} ${p.key} was not acknowledged within ${this.#timeoutMs} ms`, {
+          data: { timeoutMs: this.#timeoutMs, operation: p.kind, key: p.key },
+        }),
+      );
+    }, this.#timeoutMs);
   }
 
   /** Resolves the oldest request of `kind` for `key`; returns whether one matched. */
@@ -77,7 +97,7 @@ export class PendingRequests {
     return true;
   }
 
-  /** Rejects every request in flight (connection lost, session closed). */
+  /** Rejects every request in flight (session closed). */
   rejectAll(error: unknown): void {
     const all = [...this.#byEventId.values()];
     for (const p of all) {
@@ -86,8 +106,55 @@ export class PendingRequests {
     }
   }
 
+  /** Rejects every request of `kind` (a truncate cannot outlive its connection's audio). */
+  rejectKind(kind: RequestKind, error: unknown): void {
+    for (const p of [...this.#byEventId.values()]) {
+      if (p.kind !== kind) continue;
+      this.#settle(p);
+      p.reject(error);
+    }
+  }
+
+  /** The connection is gone: every timer stops (an outage is not the server being slow). */
+  pause(): void {
+    this.#paused = true;
+    for (const p of this.#byEventId.values()) {
+      this.#clock.clearTimeout(p.timer);
+      p.timer = undefined;
+    }
+  }
+
+  /** The connection is back: every timer starts afresh. */
+  resume(): void {
+    this.#paused = false;
+    for (const p of this.#byEventId.values()) this.#arm(p);
+  }
+
+  /**
+   * Removes and returns, in the order they were made, the requests whose event already left
+   * (`stillQueued` says which ones did not): the old connection took them with it, so the
+   * restore must re-send or settle each.
+   */
+  takeUnsent(stillQueued: (event: ClientEvent) => boolean): PendingRequest[] {
+    const out: PendingRequest[] = [];
+    for (const p of [...this.#byEventId.values()]) {
+      if (p.event && stillQueued(p.event)) continue;
+      this.#settle(p);
+      out.push(p);
+    }
+    return out;
+  }
+
+  /** Puts back a request taken by {@link takeUnsent} that the restore re-sends. */
+  put(request: PendingRequest): void {
+    const p: Pending = { ...request, timer: undefined };
+    this.#byEventId.set(p.eventId, p);
+    if (!this.#paused) this.#arm(p);
+  }
+
   #settle(p: Pending): void {
     this.#clock.clearTimeout(p.timer);
+    p.timer = undefined;
     this.#byEventId.delete(p.eventId);
   }
 }

@@ -5,15 +5,28 @@
  * buffer is an array with a moving head.
  * @module
  */
+import { VoxwireError } from '../errors.js';
+
+/** What a stream does when its consumer falls `highWaterMark` chunks behind. */
+export type StreamOverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
 
 /** Options of {@link ChunkStream}. */
 export interface ChunkStreamOptions {
   /**
-   * Most chunks buffered for a slow consumer; beyond it the oldest are dropped and counted in
-   * `dropped`. The seam for issue 8's bounded streams.
+   * Most chunks buffered for a slow consumer; beyond it `policy` applies and drops are counted
+   * in `dropped`.
    * @default Infinity
    */
   highWaterMark?: number;
+  /**
+   * `drop-oldest` keeps the freshest chunks (live audio), `drop-newest` keeps the start,
+   * `error` ends the stream: buffered chunks are delivered, then `next()` rejects with
+   * `VoxwireError('BACKPRESSURE')`.
+   * @default 'drop-oldest'
+   */
+  policy?: StreamOverflowPolicy;
+  /** Called once per dropped chunk (the session counts them in `stats`). @default undefined */
+  onDrop?: () => void;
 }
 
 /** An async-iterable stream of chunks of type `T`. */
@@ -24,11 +37,16 @@ export class ChunkStream<T> implements AsyncIterableIterator<T> {
   #closed = false;
   #detached = false;
   #dropped = 0;
+  #failure: Error | undefined;
   readonly #highWaterMark: number;
+  readonly #policy: StreamOverflowPolicy;
+  readonly #onDrop: (() => void) | undefined;
 
   /** Creates an open stream. */
   constructor(options: ChunkStreamOptions = {}) {
     this.#highWaterMark = options.highWaterMark ?? Infinity;
+    this.#policy = options.policy ?? 'drop-oldest';
+    this.#onDrop = options.onDrop;
   }
 
   /** Whether the engine has ended the stream (or the consumer detached). */
@@ -56,10 +74,31 @@ export class ChunkStream<T> implements AsyncIterableIterator<T> {
       return;
     }
     if (this.buffered >= this.#highWaterMark) {
-      this.#head++;
       this.#dropped++;
+      this.#onDrop?.();
+      if (this.#policy === 'drop-newest') return;
+      if (this.#policy === 'error') {
+        this.#failure = new VoxwireError('BACKPRESSURE', `stream consumer fell ${this.#highWaterMark} chunks behind; the stream was ended`, {
+          data: { stream: true, highWaterMark: this.#highWaterMark },
+        });
+        this.close();
+        return;
+      }
+      // release the slot so the dropped chunk can be collected
+      (this.#buffer as unknown[])[this.#head] = undefined;
+      this.#head++;
+      this.#compact();
     }
     this.#buffer.push(chunk);
+  }
+
+  // the consumed prefix is dead weight: cut it once it is the larger half, so a bounded stream
+  // stays bounded in memory and the cost is amortised O(1) per chunk
+  #compact(): void {
+    if (this.#head >= 64 && this.#head * 2 >= this.#buffer.length) {
+      this.#buffer = this.#buffer.slice(this.#head);
+      this.#head = 0;
+    }
   }
 
   /** Engine side: ends the stream; buffered chunks are still delivered, then `done`. */
@@ -83,8 +122,13 @@ export class ChunkStream<T> implements AsyncIterableIterator<T> {
       if (this.#head === this.#buffer.length) {
         this.#buffer = [];
         this.#head = 0;
-      }
+      } else this.#compact();
       return Promise.resolve({ value, done: false });
+    }
+    if (this.#failure) {
+      const failure = this.#failure;
+      this.#failure = undefined;
+      return Promise.reject(failure);
     }
     if (this.#closed) return Promise.resolve({ value: undefined, done: true });
     if (this.#waiter) {

@@ -9,6 +9,7 @@ import { G711_SAMPLE_RATE, SAMPLE_RATE, audioFrame, base64ToBytes, base64ToPcm16
 import { VoxwireError } from '../errors.js';
 import { g711Decode } from '../g711.js';
 import type { AudioFormatName, AudioRetention } from '../options.js';
+import type { ChunkStreamOptions } from './stream.js';
 import { RealtimeContent, RealtimeOutput, RealtimeResponse, type ResponseStatusDetails } from './tree.js';
 
 /** What the tracker reports (the session turns these into events). */
@@ -32,12 +33,19 @@ export interface TrackerOptions {
   maxRetained: number;
   /** The session's current output format (G.711 deltas are decoded to PCM16 at 8 kHz). */
   outputFormat: () => AudioFormatName;
+  /** Bounds of the text and audio streams. @default unbounded */
+  streams?: ChunkStreamOptions;
 }
+
+/** How many ids of responses ended locally are remembered, so their late events are ignored. */
+const DISCARDED_IDS = 64;
 
 /** Tracks responses by id. */
 export class ResponseTracker {
   readonly #active = new Map<string, RealtimeResponse>();
   readonly #finished: RealtimeResponse[] = [];
+  // responses the engine ended itself (stalled): the server may still talk about them
+  readonly #discarded = new Set<string>();
   readonly #o: TrackerOptions;
   readonly #sink: TrackerSink;
 
@@ -64,6 +72,7 @@ export class ResponseTracker {
 
   /** Handles a server event; returns false when it is not a response event. */
   handle(event: ServerEvent): boolean {
+    if (this.#discarded.size > 0 && this.#isDiscarded(event)) return true;
     switch (event.type) {
       case 'response.created':
         this.#created(event);
@@ -140,6 +149,39 @@ export class ResponseTracker {
     }
   }
 
+  /**
+   * Ends one response in progress locally (it stalled): status `failed`, details
+   * `{type:'failed', reason, error:{type:'voxwire', code}}`, streams closed, `response_done`
+   * reported. Later server events about it are ignored. Returns false when it is not active.
+   */
+  failLocal(id: string, reason: string, error: VoxwireError): boolean {
+    const r = this.#active.get(id);
+    if (!r) return false;
+    r.status = 'failed';
+    r.statusDetails = { type: 'failed', reason, error: { type: 'voxwire', code: error.code, message: error.message } };
+    r.localError = error;
+    this.#discarded.add(id);
+    if (this.#discarded.size > DISCARDED_IDS) this.#discarded.delete(this.#discarded.values().next().value as string);
+    this.#finish(r);
+    return true;
+  }
+
+  /** Forgets the ids of locally ended responses (a new connection never names them). */
+  forgetDiscarded(): void {
+    this.#discarded.clear();
+  }
+
+  /** Sizes of the retained structures (for leak checks). */
+  get sizes(): { active: number; finished: number; discarded: number } {
+    return { active: this.#active.size, finished: this.#finished.length, discarded: this.#discarded.size };
+  }
+
+  #isDiscarded(event: ServerEvent): boolean {
+    const e = event as { response_id?: unknown; response?: { id?: unknown } };
+    const id = typeof e.response_id === 'string' ? e.response_id : event.type === 'response.done' || event.type === 'response.created' ? e.response?.id : undefined;
+    return typeof id === 'string' && this.#discarded.has(id);
+  }
+
   #created(event: ServerEventOf<'response.created'>): void {
     const id = event.response.id;
     if (id === undefined || this.#active.has(id)) {
@@ -174,6 +216,7 @@ export class ResponseTracker {
       audio ? 'audio' : 'text',
       this.#o.audioRetention,
       format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE,
+      this.#o.streams,
     );
     o.content[event.content_index] = c;
     this.#sink.contentAdded(c);

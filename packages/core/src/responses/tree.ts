@@ -7,7 +7,7 @@
 import type { AudioFrame, ConversationItem, ResponseResource, ServerErrorDetails } from '@voxwire/protocol';
 import type { AudioRetention } from '../options.js';
 import { deferred, type Deferred } from './deferred.js';
-import { ChunkStream } from './stream.js';
+import { ChunkStream, type ChunkStreamOptions } from './stream.js';
 
 /** A response's status: the wire's five values. */
 export type ResponseStatus = 'in_progress' | 'completed' | 'cancelled' | 'failed' | 'incomplete';
@@ -40,6 +40,7 @@ export class RealtimeContent {
   #ended = false;
   readonly #done: Deferred<RealtimeContent> = deferred();
   readonly #retention: AudioRetention;
+  readonly #streamOptions: ChunkStreamOptions;
   #retainedMs = 0;
 
   /** @internal built by the tracker */
@@ -57,14 +58,17 @@ export class RealtimeContent {
     retention: AudioRetention,
     /** Sample rate of the audio frames (24000, or 8000 for G.711). */
     readonly sampleRate: number,
+    streamOptions: ChunkStreamOptions = {},
   ) {
     this.#retention = retention;
+    this.#streamOptions = streamOptions;
   }
 
   /**
    * Text deltas (transcript deltas for audio content) as they arrive. A stream starts buffering
    * when first read: take it in a `response_content_added` listener to see every delta. Ends
-   * when the content ends on any path; `content.text` always holds the whole text.
+   * when the content ends on any path; `content.text` always holds the whole text. Bounded by
+   * the session's `streamHighWaterMark` / `streamPolicy` for consumers slower than the server.
    */
   get textStream(): AsyncIterableIterator<string> {
     return (this.#textStream ??= this.#newStream());
@@ -76,7 +80,7 @@ export class RealtimeContent {
   }
 
   #newStream<T>(): ChunkStream<T> {
-    const s = new ChunkStream<T>();
+    const s = new ChunkStream<T>(this.#streamOptions);
     if (this.#ended) s.close();
     return s;
   }

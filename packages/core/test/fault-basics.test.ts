@@ -16,8 +16,8 @@ const CUT_POINTS = [
 ] as const;
 
 describe.each(DIALECTS)('faults (%s)', (dialect) => {
-  it.each(CUT_POINTS)('socket lost at %s: error event, streams end, promises settle, session closed', async (point) => {
-    const s = setup(dialect);
+  it.each(CUT_POINTS)('reconnect off, socket lost at %s: error event, streams end, promises settle, session closed', async (point) => {
+    const s = setup(dialect, { reconnect: false });
     const session = await openSession(s);
     const errors: SessionError[] = [];
     session.on('error', (e) => errors.push(e));
@@ -113,8 +113,8 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
     await session.close();
   });
 
-  it('a connect refused by the connector: CONNECT_FAILED, queued requests settle, closed', async () => {
-    const s = setup(dialect);
+  it('reconnect off, a connect refused by the connector: CONNECT_FAILED, queued requests settle, closed', async () => {
+    const s = setup(dialect, { reconnect: false });
     s.server.faults.rejectConnects(1);
     const session = s.model.session();
     const errors: SessionError[] = [];
@@ -128,8 +128,8 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
     expect(s.model.sessions).toEqual([]);
   });
 
-  it('a connect that never completes times out from the clock', async () => {
-    const s = setup(dialect, { connectTimeoutMs: 2000, connector: () => new Promise(() => undefined) });
+  it('reconnect off, a connect that never completes times out from the clock', async () => {
+    const s = setup(dialect, { reconnect: false, connectTimeoutMs: 2000, connector: () => new Promise(() => undefined) });
     const session = s.model.session();
     const errors: SessionError[] = [];
     session.on('error', (e) => errors.push(e));

@@ -1,0 +1,130 @@
+/**
+ * The reliability options of a `RealtimeModel` (reconnection, backpressure, bounded streams,
+ * stall detection, duplicate suppression) and their defaults and validation.
+ * @module
+ */
+import { VoxwireError } from '../errors.js';
+import type { AudioOverflowPolicy } from '../outbox.js';
+import { DEFAULT_HIGH_WATER_MARK, DEFAULT_MAX_QUEUED_BYTES } from '../outbox.js';
+import type { StreamOverflowPolicy } from '../responses/stream.js';
+import { resolveReconnect, type ReconnectOptions, type ResolvedReconnect } from './policy.js';
+
+/** Outbound backpressure (`backpressure` engine option). */
+export interface BackpressureOptions {
+  /**
+   * Most input audio queued while the socket is open but cannot keep up, in wire bytes.
+   * @default 1048576 (1 MiB)
+   */
+  maxQueuedBytes?: number;
+  /**
+   * `transport.bufferedAmount` above which input audio waits in the queue instead of being
+   * written (adapters that do not report `bufferedAmount` never wait).
+   * @default 262144 (256 KiB)
+   */
+  highWaterMark?: number;
+  /**
+   * Input audio beyond the bound (open and congested, or disconnected): `drop-oldest` keeps the
+   * most recent speech, `drop-newest` keeps the oldest, `error` makes `append` throw
+   * `VoxwireError('BACKPRESSURE')`. Every drop is counted in `session.stats`.
+   * @default 'drop-oldest'
+   */
+  audioPolicy?: AudioOverflowPolicy;
+}
+
+/** Reliability options, part of the engine options of `RealtimeModel`. */
+export interface ReliabilityOptions {
+  /** Reconnection and rollover; `false` ends the session on the first lost connection. @default {} (on, with the defaults of {@link ReconnectOptions}) */
+  reconnect?: ReconnectOptions | false | undefined;
+  /** Jitter source for the reconnect backoff, uniform in [0, 1). @default a PRNG seeded from the clock */
+  random?: (() => number) | undefined;
+  /** Outbound queue bounds. @default {} (see {@link BackpressureOptions}) */
+  backpressure?: BackpressureOptions | undefined;
+  /** Chunks a text or audio stream buffers for a consumer slower than the server. @default 4096 */
+  streamHighWaterMark?: number | undefined;
+  /** What a stream does beyond `streamHighWaterMark`. @default 'drop-oldest' */
+  streamPolicy?: StreamOverflowPolicy | undefined;
+  /**
+   * A response in progress that receives no server event for this long is stalled: the app gets
+   * `response_stalled` and an `error` (`RESPONSE_STALLED`), `response.cancel` is sent for it, and
+   * it ends locally with status `failed`, reason `stalled`. `false` turns detection off.
+   * @default 30000
+   */
+  stallTimeoutMs?: number | false | undefined;
+  /** How many recent server `event_id`s are remembered to drop duplicated deliveries. @default 1024 */
+  dedupeWindow?: number | undefined;
+}
+
+/** The resolved reliability settings. */
+export interface ResolvedReliability {
+  readonly reconnect: ResolvedReconnect;
+  readonly random: (() => number) | undefined;
+  readonly maxQueuedBytes: number;
+  readonly highWaterMark: number;
+  readonly audioPolicy: AudioOverflowPolicy;
+  readonly streamHighWaterMark: number;
+  readonly streamPolicy: StreamOverflowPolicy;
+  readonly stallTimeoutMs: number | false;
+  readonly dedupeWindow: number;
+}
+
+/** Default stall timeout, ms. */
+export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+/** Default stream bound, chunks. */
+export const DEFAULT_STREAM_HIGH_WATER_MARK = 4096;
+/** Default duplicate-suppression window, event ids. */
+export const DEFAULT_DEDUPE_WINDOW = 1024;
+
+const AUDIO_POLICIES = new Set(['drop-oldest', 'drop-newest', 'error']);
+
+function invalid(argument: string, message: string): never {
+  throw new VoxwireError('INVALID_ARGUMENT', message, { data: { argument } });
+}
+
+function nonNegative(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) invalid(name, `${name} must be a number ≥ 0`);
+  return value;
+}
+
+/** Validates and fills in the reliability options; throws `INVALID_ARGUMENT`. */
+export function resolveReliability(o: ReliabilityOptions): ResolvedReliability {
+  const bp = o.backpressure ?? {};
+  if (typeof bp !== 'object' || bp === null) invalid('backpressure', 'backpressure must be an object');
+  const audioPolicy = bp.audioPolicy ?? 'drop-oldest';
+  if (!AUDIO_POLICIES.has(audioPolicy)) invalid('backpressure.audioPolicy', "backpressure.audioPolicy must be 'drop-oldest', 'drop-newest' or 'error'");
+  const streamPolicy = o.streamPolicy ?? 'drop-oldest';
+  if (!AUDIO_POLICIES.has(streamPolicy)) invalid('streamPolicy', "streamPolicy must be 'drop-oldest', 'drop-newest' or 'error'");
+  if (o.random !== undefined && typeof o.random !== 'function') invalid('random', 'random must be a function returning [0, 1)');
+  const stall = o.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  if (stall !== false && (typeof stall !== 'number' || !Number.isFinite(stall) || stall <= 0)) invalid('stallTimeoutMs', 'stallTimeoutMs must be a positive number or false');
+  const streamHwm = nonNegative('streamHighWaterMark', o.streamHighWaterMark, DEFAULT_STREAM_HIGH_WATER_MARK);
+  if (streamHwm < 1) invalid('streamHighWaterMark', 'streamHighWaterMark must be ≥ 1');
+  const dedupe = nonNegative('dedupeWindow', o.dedupeWindow, DEFAULT_DEDUPE_WINDOW);
+  if (!Number.isInteger(dedupe)) invalid('dedupeWindow', 'dedupeWindow must be an integer ≥ 0');
+  return {
+    reconnect: resolveReconnect(o.reconnect),
+    random: o.random,
+    maxQueuedBytes: nonNegative('backpressure.maxQueuedBytes', bp.maxQueuedBytes, DEFAULT_MAX_QUEUED_BYTES),
+    highWaterMark: nonNegative('backpressure.highWaterMark', bp.highWaterMark, DEFAULT_HIGH_WATER_MARK),
+    audioPolicy,
+    streamHighWaterMark: streamHwm,
+    streamPolicy,
+    stallTimeoutMs: stall,
+    dedupeWindow: dedupe,
+  };
+}
+
+/**
+ * A small deterministic PRNG (mulberry32) seeded from the clock: core may not read global
+ * randomness, and jitter only has to differ between sessions, not be unpredictable.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = Math.floor(seed) >>> 0 || 0x9e3779b9;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Reconnect options and the classification of failures: which ones a reconnect can cure
+ * (network errors, HTTP 429/5xx, unexpected closes, session expiry, keep-alive timeouts) and
+ * which ones it cannot (bad key, bad model, bad request shape), so that a supervisor retries
+ * the first kind with backoff and stops at once on the second.
+ * @module
+ */
+import type { BackoffPolicy } from '@voxwire/protocol';
+import { CloseCode, FATAL_CLOSE_CODES, FATAL_ERROR_CODES, exponentialBackoff } from '@voxwire/protocol';
+import { VoxwireError } from '../errors.js';
+
+/** Reconnection settings of a session (`reconnect` engine option). */
+export interface ReconnectOptions {
+  /**
+   * Delay before reconnect attempt n (1-based), or `undefined` to give up. Jittered through the
+   * injected `random`, capped by the policy.
+   * @default exponentialBackoff({ initialMs: 250, maxMs: 10000, maxAttempts: 8 })
+   */
+  backoff?: BackoffPolicy;
+  /**
+   * Most reconnect attempts in a row (a successful restore resets the count). Whichever of this
+   * and the backoff policy gives up first wins.
+   * @default 8
+   */
+  maxAttempts?: number;
+  /**
+   * Input audio appended while disconnected is kept up to this many bytes of wire audio
+   * (base64 PCM16 at 24 kHz is ≈64 kB per second) and sent after the restore; beyond it the
+   * oldest is dropped and counted in `session.stats.audioDroppedWhileDisconnected`.
+   * @default 655360 (about 10 s of 24 kHz PCM16)
+   */
+  maxBufferedAudioBytes?: number;
+  /**
+   * Open a fresh session this long before the server's maximum session duration
+   * (`Connection.maxSessionDurationMs`: OpenAI 60 min, Azure 30 min), at the first quiet moment
+   * (no response in progress, no user speech). `false` turns rollover off (the server's
+   * `session_expired` then triggers an ordinary reconnect).
+   * @default 300000 (5 minutes)
+   */
+  rolloverMarginMs?: number | false;
+}
+
+/** The resolved settings. */
+export interface ResolvedReconnect {
+  readonly enabled: boolean;
+  readonly backoff: BackoffPolicy;
+  readonly maxAttempts: number;
+  readonly maxBufferedAudioBytes: number;
+  readonly rolloverMarginMs: number | false;
+}
+
+/** Default backoff: 250 ms doubling to 10 s, full jitter, 8 attempts. */
+export const DEFAULT_RECONNECT_BACKOFF: BackoffPolicy = exponentialBackoff({ initialMs: 250, maxMs: 10_000, maxAttempts: 8 });
+/** Default cap on reconnect attempts in a row. */
+export const DEFAULT_RECONNECT_MAX_ATTEMPTS = 8;
+/** Default audio kept while disconnected: 10 s of base64 PCM16 at 24 kHz. */
+export const DEFAULT_MAX_BUFFERED_AUDIO_BYTES = 640 * 1024;
+/** Default rollover margin before the server's maximum session duration. */
+export const DEFAULT_ROLLOVER_MARGIN_MS = 5 * 60_000;
+
+function invalid(argument: string, message: string): never {
+  throw new VoxwireError('INVALID_ARGUMENT', message, { data: { argument } });
+}
+
+/** Validates and fills in `reconnect` (`false` disables reconnection; rollover goes with it). */
+export function resolveReconnect(options: ReconnectOptions | false | undefined): ResolvedReconnect {
+  if (options === false) {
+    return { enabled: false, backoff: DEFAULT_RECONNECT_BACKOFF, maxAttempts: 0, maxBufferedAudioBytes: DEFAULT_MAX_BUFFERED_AUDIO_BYTES, rolloverMarginMs: false };
+  }
+  const o = options ?? {};
+  if (typeof o !== 'object' || o === null) invalid('reconnect', 'reconnect must be an object or false');
+  if (o.backoff !== undefined && typeof o.backoff !== 'function') invalid('reconnect.backoff', 'reconnect.backoff must be a function (attempt, random) => ms | undefined');
+  const maxAttempts = o.maxAttempts ?? DEFAULT_RECONNECT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 0) invalid('reconnect.maxAttempts', 'reconnect.maxAttempts must be an integer ≥ 0');
+  const maxBufferedAudioBytes = o.maxBufferedAudioBytes ?? DEFAULT_MAX_BUFFERED_AUDIO_BYTES;
+  if (typeof maxBufferedAudioBytes !== 'number' || !(maxBufferedAudioBytes >= 0)) {
+    invalid('reconnect.maxBufferedAudioBytes', 'reconnect.maxBufferedAudioBytes must be a number ≥ 0');
+  }
+  const margin = o.rolloverMarginMs ?? DEFAULT_ROLLOVER_MARGIN_MS;
+  if (margin !== false && (typeof margin !== 'number' || !Number.isFinite(margin) || margin < 0)) {
+    invalid('reconnect.rolloverMarginMs', 'reconnect.rolloverMarginMs must be a finite number ≥ 0 or false');
+  }
+  return { enabled: maxAttempts > 0, backoff: o.backoff ?? DEFAULT_RECONNECT_BACKOFF, maxAttempts, maxBufferedAudioBytes, rolloverMarginMs: margin };
+}
+
+/** How a failure bears on reconnecting. */
+export interface FailureClass {
+  /** Reconnecting cannot help (bad credentials, bad model, bad request shape). */
+  readonly fatal: boolean;
+  /** The server asked for this delay (HTTP `Retry-After`), ms. */
+  readonly retryAfterMs: number | undefined;
+  /** Reconnect at once, without backoff (session expiry, planned rollover). */
+  readonly immediate: boolean;
+}
+
+const FATAL_TRANSPORT_CODES = new Set(['AUTH_FAILED', 'BAD_REQUEST']);
+
+/**
+ * Classifies what ended a connection or failed a connect. Reads, duck-typed, the typed errors of
+ * the adapters (`@voxwire/node`'s `TransportError`: `code`, `fatal`, `httpStatus`,
+ * `retryAfterMs`), the close code, and a fatal server error code seen just before.
+ */
+export function classifyFailure(input: { cause?: unknown; closeCode?: number | undefined; serverErrorCode?: string | undefined }): FailureClass {
+  const c = (typeof input.cause === 'object' && input.cause !== null ? input.cause : {}) as {
+    code?: unknown;
+    fatal?: unknown;
+    httpStatus?: unknown;
+    retryAfterMs?: unknown;
+  };
+  const status = typeof c.httpStatus === 'number' ? c.httpStatus : undefined;
+  const fatal =
+    c.fatal === true ||
+    (typeof c.code === 'string' && FATAL_TRANSPORT_CODES.has(c.code)) ||
+    status === 401 ||
+    status === 403 ||
+    (input.closeCode !== undefined && FATAL_CLOSE_CODES.has(input.closeCode)) ||
+    (input.serverErrorCode !== undefined && FATAL_ERROR_CODES.has(input.serverErrorCode));
+  const retryAfterMs = typeof c.retryAfterMs === 'number' && Number.isFinite(c.retryAfterMs) && c.retryAfterMs >= 0 ? c.retryAfterMs : undefined;
+  const immediate = input.closeCode === CloseCode.GoingAway || c.code === 'SESSION_EXPIRED' || input.serverErrorCode === 'session_expired';
+  return { fatal, retryAfterMs, immediate };
+}

@@ -1,0 +1,301 @@
+/**
+ * The session's reliability controller: duplicate suppression, stall detection, rollover
+ * planning, the restore after a reconnect, and the counters of `session.stats`. The session
+ * calls it at a handful of points (frame decoded, event handled, connection open/lost/closed)
+ * and keeps composing; the decisions live here.
+ *
+ * Promises handed out before a drop, per kind (documented in the README):
+ * - `conversation.item.create` / `.delete`: re-sent after the restore; settle on the new ack.
+ * - `sessionUpdate()`: settled by the restore's own full `session.update` echo (re-sending the
+ *   older, partial states could roll the configuration back).
+ * - `conversation.item.truncate`: rejected at once with `SOCKET_CLOSED` (`data.reason:
+ *   'connection_lost'`): it refers to audio played from the old connection.
+ * - responses in progress: end with status `failed`, `status_details.reason: 'connection_lost'`.
+ * - anything, when the supervisor gives up or the session closes: rejected with that error.
+ * @module
+ */
+import type { AudioFrame, ClientEvent, Clock, IdGenerator, Logger, ServerEvent } from '@voxwire/protocol';
+import type { ConversationMirror } from '../conversation/mirror.js';
+import type { OpenState, SessionConnection } from '../connection.js';
+import { VoxwireError, type SessionError } from '../errors.js';
+import type { Outbox, OutboxStats } from '../outbox.js';
+import type { PendingRequests } from '../requests.js';
+import type { ResponseCreator } from '../responses/create.js';
+import type { ResponseTracker } from '../responses/tracker.js';
+import type { RealtimeResponse } from '../responses/tree.js';
+import { RecentIds } from './dedupe.js';
+import type { ResolvedReliability } from './options.js';
+import { restoreConversation } from './restore.js';
+import { RolloverPlanner } from './rollover.js';
+import { StallWatch } from './stall.js';
+
+/** `reconnected`: the session is back, restored into a fresh server session. */
+export interface ReconnectedEvent {
+  /** The attempt that succeeded (1-based within the outage). */
+  attempt: number;
+  /** The dialect the server speaks. */
+  dialect: string;
+  /** The connector's secret-free description. */
+  description: string | undefined;
+  /** Conversation items re-created from the mirror. */
+  restoredItems: number;
+  /** Items that could not be re-created (removed from the mirror). */
+  skippedItems: number;
+  /** Requests the old connection took with it, re-sent. */
+  resentRequests: number;
+  /** Whether this was a planned rollover rather than a recovery. */
+  rollover: boolean;
+}
+
+/** `response_stalled`: a response in progress received nothing for `idleMs`. */
+export interface ResponseStalledEvent {
+  /** The response (already ended locally, status `failed`, reason `stalled`). */
+  response: RealtimeResponse;
+  /** How long nothing arrived, ms. */
+  idleMs: number;
+}
+
+/** Counters and retained-structure sizes of a session. */
+export interface SessionStats extends OutboxStats {
+  /** Successful reconnects (rollovers included). */
+  readonly reconnects: number;
+  /** Planned rollovers. */
+  readonly rollovers: number;
+  /** Responses declared stalled. */
+  readonly stalls: number;
+  /** Server events dropped as duplicates (same `event_id`). */
+  readonly duplicateEvents: number;
+  /** Stream chunks dropped because a consumer was slower than the server. */
+  readonly streamChunksDropped: number;
+  /** Requests waiting for an ack. */
+  readonly pendingRequests: number;
+  /** Responses in progress. */
+  readonly activeResponses: number;
+  /** Finished responses retained (bounded by `maxRetainedResponses`). */
+  readonly retainedResponses: number;
+  /** Event ids in the duplicate window (bounded by `dedupeWindow`). */
+  readonly recentEventIds: number;
+  /** Items in the conversation mirror. */
+  readonly mirrorItems: number;
+}
+
+/** What the controller needs from the session. */
+export interface ReliabilityHost {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  logFields(): Record<string, unknown>;
+  readonly generateId: IdGenerator;
+  readonly tracker: ResponseTracker;
+  readonly creator: ResponseCreator;
+  readonly requests: PendingRequests;
+  readonly outbox: Outbox;
+  readonly connection: SessionConnection;
+  /** The conversation mirror, when the session keeps one. */
+  mirror(): ConversationMirror | undefined;
+  /** Encodes item audio in the session's input format. */
+  encodeAudio(frame: AudioFrame): string;
+  /** A full `session.update` (configuration and tools), registered as a request. */
+  sessionUpdate(): { event: ClientEvent; promise: Promise<unknown> };
+  /** Sends through the outbox. */
+  send(event: ClientEvent): void;
+  /** Emits `response_stalled`. */
+  stalled(event: ResponseStalledEvent): void;
+  /** Emits on `error`. */
+  error(error: SessionError): void;
+}
+
+/** One session's reliability machinery. */
+export class Reliability {
+  readonly #h: ReliabilityHost;
+  readonly #ids: RecentIds;
+  readonly #stall: StallWatch;
+  readonly #rollover: RolloverPlanner;
+  #speaking = false;
+  #restoreItems = new Map<string, string>();
+  #lostCause: VoxwireError | undefined;
+  #reconnects = 0;
+  #rollovers = 0;
+  #stalls = 0;
+  #duplicates = 0;
+  #streamDrops = 0;
+
+  /** Builds the controller for one session. */
+  constructor(host: ReliabilityHost, options: ResolvedReliability) {
+    this.#h = host;
+    this.#ids = new RecentIds(options.dedupeWindow);
+    this.#stall = new StallWatch(host.clock, options.stallTimeoutMs, (idleMs) => this.#onStall(idleMs));
+    this.#rollover = new RolloverPlanner(host.clock, options.reconnect.rolloverMarginMs, () => this.#quiet(), () => {
+      if (host.connection.rollover()) this.#rollovers++;
+    });
+  }
+
+  /** Counts one dropped stream chunk (the streams' `onDrop`). */
+  readonly countStreamDrop = (): void => {
+    this.#streamDrops++;
+  };
+
+  /** Whether `event` repeats one seen recently (same `event_id`): it must not be applied again. */
+  isDuplicate(event: ServerEvent): boolean {
+    const id = event.event_id;
+    if (typeof id !== 'string' || id === '' || !this.#ids.seen(id)) return false;
+    this.#duplicates++;
+    this.#h.logger.debug('duplicate server event dropped', { ...this.#h.logFields(), eventId: id, type: event.type });
+    return true;
+  }
+
+  /** After the engine handled `event`. */
+  observe(event: ServerEvent): void {
+    switch (event.type) {
+      case 'input_audio_buffer.speech_started':
+        this.#speaking = true;
+        break;
+      case 'input_audio_buffer.speech_stopped':
+      case 'input_audio_buffer.committed':
+      case 'input_audio_buffer.cleared':
+        this.#speaking = false;
+        break;
+      case 'error': {
+        // a restored item the server refused is not in its conversation: keep the mirror honest
+        const itemId = event.error.event_id ? this.#restoreItems.get(event.error.event_id) : undefined;
+        const mirror = this.#h.mirror();
+        if (itemId !== undefined && mirror?.has(itemId)) mirror.delete(itemId);
+        break;
+      }
+      case 'conversation.item.added':
+      case 'conversation.item.created':
+        if (this.#restoreItems.size > 0 && event.item.id) this.#forgetRestoreItem(event.item.id);
+        break;
+      default:
+        break;
+    }
+    this.#stall.activity(this.#h.tracker.sizes.active > 0);
+    this.#rollover.check();
+  }
+
+  #forgetRestoreItem(itemId: string): void {
+    for (const [eventId, id] of this.#restoreItems) {
+      if (id === itemId) {
+        this.#restoreItems.delete(eventId);
+        return;
+      }
+    }
+  }
+
+  /** A connection opened: returns the restore prelude (empty for the first connect). */
+  opened(state: OpenState): { prelude: ClientEvent[]; event: ReconnectedEvent | undefined } {
+    this.#rollover.opened(state.maxSessionDurationMs);
+    this.#h.tracker.forgetDiscarded();
+    if (!state.reconnected) return { prelude: [], event: undefined };
+    const h = this.#h;
+    const { event: update, promise } = h.sessionUpdate();
+    promise.catch(() => undefined);
+    const prelude: ClientEvent[] = [update];
+    const mirror = h.mirror();
+    const conversation = mirror ? restoreConversation(mirror, h.generateId, (f) => h.encodeAudio(f)) : undefined;
+    if (conversation) {
+      prelude.push(...conversation.events);
+      this.#restoreItems = conversation.eventItems;
+    }
+    let resent = 0;
+    for (const request of h.requests.takeUnsent((e) => h.outbox.holds(e))) {
+      if (request.kind === 'session.update') {
+        // the restore's full update carries every change made so far
+        promise.then(request.resolve, request.reject);
+      } else if (request.event) {
+        h.requests.put(request);
+        prelude.push(request.event);
+        resent++;
+      }
+    }
+    const rollover = this.#lostCause?.code === 'ROLLOVER';
+    this.#lostCause = undefined;
+    this.#reconnects++;
+    h.logger.info('restoring session', {
+      ...h.logFields(),
+      items: conversation?.restored ?? 0,
+      skipped: conversation?.skipped.length ?? 0,
+      resent,
+      rollover,
+    });
+    return {
+      prelude,
+      event: {
+        attempt: state.attempt,
+        dialect: state.dialect,
+        description: state.description,
+        restoredItems: conversation?.restored ?? 0,
+        skippedItems: conversation?.skipped.length ?? 0,
+        resentRequests: resent,
+        rollover,
+      },
+    };
+  }
+
+  /** The connection ended (a reconnect may follow). */
+  lost(): void {
+    this.#stall.stop();
+    this.#rollover.stop();
+    this.#speaking = false;
+    this.#restoreItems = new Map();
+    this.#h.requests.pause();
+    this.#h.requests.rejectKind(
+      'item.truncate',
+      new VoxwireError('SOCKET_CLOSED', 'the connection was lost before the truncate was acknowledged; it refers to audio of the old connection', {
+        data: { reason: 'connection_lost' },
+      }),
+    );
+  }
+
+  /** A reconnect is scheduled because of `cause`. */
+  reconnecting(cause: VoxwireError): void {
+    this.#lostCause = cause;
+  }
+
+  /** The session closed: stop every timer. */
+  closed(): void {
+    this.#stall.stop();
+    this.#rollover.stop();
+  }
+
+  /** The counters (the session adds the outbox's). */
+  stats(): Omit<SessionStats, keyof OutboxStats> {
+    const sizes = this.#h.tracker.sizes;
+    return {
+      reconnects: this.#reconnects,
+      rollovers: this.#rollovers,
+      stalls: this.#stalls,
+      duplicateEvents: this.#duplicates,
+      streamChunksDropped: this.#streamDrops,
+      pendingRequests: this.#h.requests.size,
+      activeResponses: sizes.active,
+      retainedResponses: sizes.finished,
+      recentEventIds: this.#ids.size,
+      mirrorItems: this.#h.mirror()?.size ?? 0,
+    };
+  }
+
+  #quiet(): boolean {
+    const h = this.#h;
+    return !this.#speaking && h.tracker.sizes.active === 0 && !h.creator.createPending && h.outbox.queued === 0 && h.requests.size === 0;
+  }
+
+  #onStall(idleMs: number): void {
+    const h = this.#h;
+    for (const response of h.tracker.active) {
+      const error = new VoxwireError('RESPONSE_STALLED', `response ${response.id} received no server event for ${idleMs} ms; it was cancelled`, {
+        data: { responseId: response.id, idleMs },
+      });
+      this.#stalls++;
+      h.logger.warn('response stalled', { ...h.logFields(), responseId: response.id, idleMs });
+      // ask the server to stop it too, so it does not keep generating into the void
+      try {
+        h.send({ type: 'response.cancel', event_id: h.generateId('event'), response_id: response.id });
+      } catch {
+        // the session is closing: nothing to cancel remotely
+      }
+      h.tracker.failLocal(response.id, 'stalled', error);
+      h.stalled({ response, idleMs });
+      h.error(error);
+    }
+  }
+}

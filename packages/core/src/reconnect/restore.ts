@@ -1,0 +1,57 @@
+/**
+ * What a reconnect sends before anything else on the fresh connection: the full session
+ * configuration (tools included), the conversation re-created from the mirror in order (so the
+ * model sees the same history), and the requests the old connection took with it. Items the
+ * API cannot take back (MCP items, audio the mirror has no samples or transcript of, function
+ * calls the drop cut mid-arguments) are left out and removed from the mirror, so that the
+ * mirror keeps matching the server.
+ * @module
+ */
+import type { AudioFrame, ClientEvent, IdGenerator } from '@voxwire/protocol';
+import type { ChatItem } from '../conversation/chat-context.js';
+import { chatItemToConversationItem } from '../conversation/items.js';
+import type { ConversationMirror } from '../conversation/mirror.js';
+import { replayableItem } from '../features/conversation.js';
+
+/** The conversation part of a restore. */
+export interface ConversationRestore {
+  /** `conversation.item.create` events, in conversation order (each appends). */
+  readonly events: ClientEvent[];
+  /** Client event id → item id, to drop an item from the mirror when the server refuses it. */
+  readonly eventItems: Map<string, string>;
+  /** Items re-created. */
+  readonly restored: number;
+  /** Ids of items left out (and removed from the mirror). */
+  readonly skipped: string[];
+}
+
+function restorable(item: ChatItem): ChatItem | undefined {
+  // a call cut before its arguments were complete was never really made
+  if (item.type === 'function_call' && item.status !== undefined && item.status !== 'completed') return undefined;
+  return replayableItem(item);
+}
+
+/** Builds the item creates that re-create `mirror` on an empty server conversation. */
+export function restoreConversation(mirror: ConversationMirror, generateId: IdGenerator, encodeAudio: (frame: AudioFrame) => string): ConversationRestore {
+  const events: ClientEvent[] = [];
+  const eventItems = new Map<string, string>();
+  const skipped: string[] = [];
+  for (const item of mirror.items()) {
+    const ready = restorable(item);
+    let wire: ReturnType<typeof chatItemToConversationItem> | undefined;
+    try {
+      wire = ready ? chatItemToConversationItem(ready, { encodeAudio }) : undefined;
+    } catch {
+      wire = undefined;
+    }
+    if (!wire) {
+      skipped.push(item.id);
+      continue;
+    }
+    const eventId = generateId('event');
+    eventItems.set(eventId, item.id);
+    events.push({ type: 'conversation.item.create', event_id: eventId, item: wire });
+  }
+  for (const id of skipped) mirror.delete(id);
+  return { events, eventItems, restored: events.length, skipped };
+}
