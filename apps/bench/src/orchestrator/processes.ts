@@ -10,6 +10,9 @@ import { wallNow, type ServerCommand, type ServerReply, type WorkerCommand, type
 import type { PacerReport } from '../server/pacer.js';
 import type { Job } from '../worker/jobs.js';
 
+/** How long a worker that reported may take to exit (and write its CPU profile), ms. */
+const EXIT_GRACE_MS = 15_000;
+
 const distFile = (name: string): string => fileURLToPath(new URL(`./${name}`, import.meta.url));
 
 /** A failed job: the client crashed, timed out, or reported an error. */
@@ -149,9 +152,16 @@ export async function runJob(server: LoadServer, job: Job, options: RunJobOption
     throw error;
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
+      // A worker exits by itself right after reporting, and `--cpu-prof` writes its profile during
+      // that exit: give it time before killing it.
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, EXIT_GRACE_MS)))]);
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
     }
   }
 }
