@@ -22,6 +22,12 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  * - `INVALID_ARGUMENT`: `{ argument }`, the name of the offending argument.
  * - `LISTENER_FAILED`: `{ event }`; `cause` is what a listener threw.
  * - `RESPONSE_FAILED`: `{ responseId, status }`; a response that ended failed or incomplete.
+ * - `UNKNOWN_PREDECESSOR`, `DUPLICATE_ITEM`, `UNKNOWN_ITEM`, `UNSUPPORTED_CONTENT`, `INVALID_ITEM`:
+ *   `{ itemId? }`; thrown as `ConversationError` by the chat context, its converters and the mirror.
+ * - `CHAT_SYNC_FAILED`: `{ failures, succeeded }`; `setChatCtx` rejects with a `ChatSyncError`.
+ * - `INVALID_TOOL`, `DUPLICATE_TOOL`, `SCHEMA_CONVERSION`: `{ toolName? }`; a tool set was refused (`ToolError`).
+ * - `TOOL_LOOP_LIMIT`: `{ maxToolOnlyRounds }`; emitted on `error` when a `tool_choice: "required"`
+ *   loop was stopped (`ToolError`).
  */
 export type VoxwireErrorCode =
   | 'NOT_CONNECTED'
@@ -37,7 +43,17 @@ export type VoxwireErrorCode =
   | 'SESSION_CLOSED'
   | 'INVALID_ARGUMENT'
   | 'LISTENER_FAILED'
-  | 'RESPONSE_FAILED';
+  | 'RESPONSE_FAILED'
+  | 'UNKNOWN_PREDECESSOR'
+  | 'DUPLICATE_ITEM'
+  | 'UNKNOWN_ITEM'
+  | 'UNSUPPORTED_CONTENT'
+  | 'INVALID_ITEM'
+  | 'CHAT_SYNC_FAILED'
+  | 'INVALID_TOOL'
+  | 'DUPLICATE_TOOL'
+  | 'SCHEMA_CONVERSION'
+  | 'TOOL_LOOP_LIMIT';
 
 /** Options of {@link VoxwireError}. */
 export interface VoxwireErrorOptions {

@@ -8,6 +8,7 @@ import type { SessionError } from './errors.js';
 import type { RealtimeMetrics } from './metrics.js';
 import type { RealtimeSessionOptions } from './options.js';
 import type { RealtimeContent, RealtimeOutput, RealtimeResponse } from './responses/tree.js';
+import type { CalledFunction, FunctionCallInfo } from './tools/types.js';
 
 /** `input_speech_started`: server VAD heard speech begin. */
 export interface InputSpeechStarted {
@@ -53,32 +54,6 @@ export interface InputTranscriptionFailed {
   message: string;
   /** The full error. */
   error: ServerErrorDetails;
-}
-
-/** A function call the model made (issue 5 emits these). */
-export interface FunctionCallInfo {
-  /** The call id linking call and output. */
-  callId: string;
-  /** The function name. */
-  name: string;
-  /** The raw JSON arguments. */
-  arguments: string;
-  /** The function_call item's id. */
-  itemId: string;
-  /** The response that made the call. */
-  responseId: string;
-}
-
-/** A function call and its outcome (issue 5 emits these). */
-export interface CalledFunction {
-  /** The call. */
-  call: FunctionCallInfo;
-  /** The text sent back as the function_call_output. */
-  output: string;
-  /** The tool's result, when it returned one. */
-  result?: unknown;
-  /** What went wrong, when the call failed (unknown tool, bad arguments, thrown error). */
-  error?: Error;
 }
 
 /** `server_event`: every frame the codec decoded, known or not. */
@@ -146,10 +121,10 @@ export interface SessionEvents {
   response_output_done: [output: RealtimeOutput];
   response_done: [response: RealtimeResponse];
   metrics_collected: [metrics: RealtimeMetrics];
-  /** Reserved for function calling (issue 5). */
-  function_calls_collected: [calls: FunctionCallInfo[]];
-  /** Reserved for function calling (issue 5). */
-  function_calls_finished: [calls: CalledFunction[]];
+  /** The function calls of a response that just finished, before their tools are awaited (one list per response). */
+  function_calls_collected: [calls: readonly FunctionCallInfo[]];
+  /** Those calls answered (result or error text each), after their outputs were created on the server. */
+  function_calls_finished: [calls: readonly CalledFunction[]];
   connecting: [event: ConnectingEvent];
   connected: [event: ConnectedEvent];
   disconnected: [event: DisconnectedEvent];

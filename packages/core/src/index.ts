@@ -32,8 +32,59 @@ export type {
 } from './options.js';
 export { validateSessionOptions } from './options-validate.js';
 export { toSessionUpdate, fromSessionResource, toGaAudioFormat, toGaModalities } from './session-config.js';
-export { toConversationItem, fromConversationItem, contentParts } from './chat-message.js';
-export type { ChatMessage, ChatRole, ChatContentPart } from './chat-message.js';
+export type {
+  ChatAudioContent,
+  ChatContent,
+  ChatContentInput,
+  ChatContext,
+  ChatFunctionCallItem,
+  ChatFunctionOutputItem,
+  ChatImageContent,
+  ChatItem,
+  ChatItemRole,
+  ChatItemStatus,
+  ChatMessageItem,
+  ChatRawItem,
+  ChatTextContent,
+} from './conversation/chat-context.js';
+export {
+  assistantMessage,
+  audioContent,
+  chatContext,
+  chatItemText,
+  chatMessage,
+  cloneChatItem,
+  functionCall,
+  functionCallOutput,
+  hasAudio,
+  systemMessage,
+  toChatContent,
+  userMessage,
+} from './conversation/chat-context.js';
+export type { ChatFunctionCallInput, ChatFunctionOutputInput, ChatItemInput, ChatMessageInput } from './conversation/input.js';
+export { toChatItem } from './conversation/input.js';
+export type { FromWireOptions, ToWireOptions } from './conversation/items.js';
+export { betaItemToChatItem, chatItemToBetaItem, chatItemToConversationItem, conversationItemToChatItem, gaToBeta } from './conversation/items.js';
+export type { ConversationMirrorOptions, MirrorAnomaly, MirrorChange } from './conversation/mirror.js';
+export { ConversationMirror, ROOT_ITEM_ID } from './conversation/mirror.js';
+export type { ChatChanges, ChatInsert, ComputeChangesOptions } from './conversation/diff.js';
+export { computeChatChanges, longestIncreasing } from './conversation/diff.js';
+export type { ChatSyncCreate, ChatSyncDelete, ChatSyncExecutor, ChatSyncOperation, ChatSyncOptions, ChatSyncPlan } from './conversation/sync.js';
+export { AUDIO_HINT_DURATION_MS, executeChatSyncPlan, planChatContextSync, silentUserAudio } from './conversation/sync.js';
+export { ChatSyncError, ConversationError } from './conversation/errors.js';
+export type { ChatSyncFailure, ConversationErrorCode } from './conversation/errors.js';
+export type { AudioModeHint, SetChatCtxOptions } from './features/conversation.js';
+export type { ConversationOptions, SessionTool } from './features/builtins.js';
+export { ToolError } from './tools/errors.js';
+export type { ToolErrorCode } from './tools/errors.js';
+export { formatToolFailure, stringifyResult } from './tools/outputs.js';
+export { ToolRound, ToolRunner } from './tools/runner.js';
+export type { FunctionCallItemInput, RoundEnd, ToolRunnerOptions } from './tools/runner.js';
+export { toSessionTools, toolJsonSchema, validateArguments } from './tools/schema.js';
+export type { ArgumentsResult, SessionFunctionTool } from './tools/schema.js';
+export { defineTool } from './tools/tool.js';
+export type { JsonSchema, Tool, ToolContext } from './tools/tool.js';
+export type { CalledFunction, FunctionCallInfo, ToolFailure, ToolFailureKind, ToolOutputItem, ToolRoundResult } from './tools/types.js';
 export { VoxwireError, ServerError } from './errors.js';
 export type { VoxwireErrorCode, VoxwireErrorOptions, SessionError } from './errors.js';
 export { TypedEmitter } from './emitter.js';
@@ -45,8 +96,6 @@ export type {
   InputSpeechCommitted,
   InputTranscriptionCompleted,
   InputTranscriptionFailed,
-  FunctionCallInfo,
-  CalledFunction,
   TappedServerEvent,
   ConnectingEvent,
   ConnectedEvent,

@@ -6,6 +6,7 @@
 import { createCounterIdGenerator, silentLogger, systemClock } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import type { SessionFeatureFactory } from './feature.js';
+import { checkConversationOptions, type ConversationOptions, type SessionTool } from './features/builtins.js';
 import {
   copySessionOptions,
   defaultSessionOptions,
@@ -17,7 +18,7 @@ import {
 import { RealtimeSession } from './session.js';
 
 /** Options of `new RealtimeModel(…)`: the engine's plus the session defaults. */
-export interface RealtimeModelOptions extends EngineOptions, SessionOptionsInput {
+export interface RealtimeModelOptions extends EngineOptions, SessionOptionsInput, ConversationOptions {
   /** Features installed in every session (function calling, chat sync …). @default [] */
   features?: readonly SessionFeatureFactory[];
 }
@@ -42,6 +43,7 @@ export class RealtimeModel {
   readonly #defaults: RealtimeSessionOptions;
   readonly #engine: Required<Omit<EngineOptions, 'audioRetention'>> & Pick<Required<EngineOptions>, 'audioRetention'>;
   readonly #features: readonly SessionFeatureFactory[];
+  readonly #conversation: ConversationOptions;
   readonly #sessions = new Set<RealtimeSession>();
 
   /** Validates the options; throws `VoxwireError('INVALID_ARGUMENT')` on a bad one. */
@@ -51,8 +53,23 @@ export class RealtimeModel {
         data: { argument: 'connector' },
       });
     }
-    const { connector, clock, logger, generateId, requestTimeoutMs, connectTimeoutMs, audioRetention, maxRetainedResponses, features, ...session } =
-      options;
+    const {
+      connector,
+      clock,
+      logger,
+      generateId,
+      requestTimeoutMs,
+      connectTimeoutMs,
+      audioRetention,
+      maxRetainedResponses,
+      features,
+      tools,
+      maxToolOnlyRounds,
+      formatToolError,
+      audioModeHint,
+      ...session
+    } = options;
+    this.#conversation = checkConversationOptions({ tools, maxToolOnlyRounds, formatToolError, audioModeHint });
     this.#defaults = mergeSessionOptions(defaultSessionOptions(), session);
     const c = clock ?? systemClock;
     const retention = audioRetention ?? 'none';
@@ -85,12 +102,16 @@ export class RealtimeModel {
 
   /**
    * Starts a session: copies the defaults and applies every override given (`null` switches a
-   * feature off; `undefined` keeps the default). The session connects right away.
+   * feature off; `undefined` keeps the default), `tools` included. The session connects right away.
+   * Throws `INVALID_ARGUMENT` or a `ToolError` for a bad override.
    */
-  session(overrides: SessionOptionsInput = {}): RealtimeSession {
-    const options = mergeSessionOptions(this.#defaults, overrides);
+  session(overrides: SessionOptionsInput & { tools?: readonly SessionTool[] | undefined } = {}): RealtimeSession {
+    const { tools, ...rest } = overrides ?? {};
+    const options = mergeSessionOptions(this.#defaults, rest);
+    const conversation = tools === undefined ? this.#conversation : checkConversationOptions({ ...this.#conversation, tools });
     const session = new RealtimeSession({
       ...this.#engine,
+      ...conversation,
       options,
       features: this.#features,
       onClosed: (s) => this.#sessions.delete(s),

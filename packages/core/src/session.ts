@@ -4,7 +4,12 @@
  * @module
  */
 import type { AudioFrame, Clock, ClientEvent, Connector, ConversationItem, Dialect, DialectCodec, IdGenerator, Logger, ServerEvent } from '@voxwire/protocol';
-import { toConversationItem, type ChatMessage } from './chat-message.js';
+import type { ChatContext, ChatItem } from './conversation/chat-context.js';
+import { toChatItem, type ChatItemInput } from './conversation/input.js';
+import { chatItemToConversationItem } from './conversation/items.js';
+import { ROOT_ITEM_ID, type ConversationMirror } from './conversation/mirror.js';
+import { createBuiltins, type Builtins, type ConversationOptions, type SessionTool } from './features/builtins.js';
+import { itemAudioEncoder, type SetChatCtxOptions } from './features/conversation.js';
 import { SessionConnection, type ConnectionState } from './connection.js';
 import { ServerError, VoxwireError, type SessionError } from './errors.js';
 import { TypedEmitter, type Listener, type Unsubscribe } from './emitter.js';
@@ -22,7 +27,7 @@ import { appendEvent, checkItemId, checkTruncate, type DeleteArgs, type Truncate
 import { fromSessionResource, toSessionUpdate } from './session-config.js';
 
 /** Everything a session needs, resolved by `RealtimeModel`. */
-export interface SessionInit {
+export interface SessionInit extends ConversationOptions {
   /** The session configuration (already merged and validated). */
   options: RealtimeSessionOptions;
   /** Gives a fresh transport per (re)connect. */
@@ -59,6 +64,7 @@ export class RealtimeSession {
   readonly #tracker: ResponseTracker;
   readonly #creator: ResponseCreator;
   readonly #features: SessionFeature[] = [];
+  readonly #builtins: Builtins;
   readonly #unhandled: SessionError[] = [];
   #options: RealtimeSessionOptions;
   #sessionId = 'not-connected';
@@ -79,8 +85,13 @@ export class RealtimeSession {
   /** The conversation: item create, truncate, delete. Each resolves on the server's ack. */
   readonly conversation: {
     readonly item: {
-      /** Adds `message` after `previousItemId` (or at the end); resolves with the server's item. */
-      create(message: ChatMessage, previousItemId?: string | null): Promise<ConversationItem>;
+      /**
+       * Adds `item` after `previousItemId` (`undefined`: at the end; `null`: at the start); resolves
+       * with the server's item. Rejects with `INVALID_ARGUMENT` (malformed item) or
+       * `UNSUPPORTED_CONTENT` (content the API cannot take) before sending anything.
+       */
+      create(item: ChatItemInput, previousItemId?: string | null): Promise<ConversationItem>;
+
       /** Truncates assistant audio at `audioEndMs`; at 0 ms the item is deleted instead. */
       truncate(args: TruncateArgs): Promise<void>;
       /** Deletes an item. */
@@ -146,6 +157,22 @@ export class RealtimeSession {
         closed: (error) => this.#closed(error),
       },
     );
+    this.#builtins = createBuiltins(
+      {
+        session: this,
+        generateId: init.generateId,
+        logger: init.logger,
+        logFields: () => this.#logFields(),
+        createItem: (item, previousItemId) => this.#itemCreate(item, previousItemId),
+        deleteItem: (itemId) => this.#itemDelete({ itemId }),
+        inputAudioFormat: () => this.#options.inputAudioFormat,
+        emit: (event, ...args) => this.#emit(event, ...args),
+        error: (error) => this.#error(error),
+        closed: () => this.#connection.state.status === 'closed' || this.#connection.state.status === 'closing',
+      },
+      init,
+    );
+    this.#features.push(this.#builtins.conversation, this.#builtins.functions);
     for (const make of init.features ?? []) this.#features.push(make(this));
 
     this.inputAudioBuffer = {
@@ -227,14 +254,48 @@ export class RealtimeSession {
    * rejects with `INVALID_ARGUMENT` (bad option), the server's `ServerError`, `TIMEOUT`, or a
    * connection error.
    */
-  sessionUpdate(partial: SessionOptionsInput = {}): Promise<RealtimeSessionOptions> {
+  sessionUpdate(partial: SessionOptionsInput & { tools?: readonly SessionTool[] | undefined } = {}): Promise<RealtimeSessionOptions> {
     try {
-      this.#options = mergeSessionOptions(this.#options, partial);
+      const { tools, ...options } = partial ?? {};
+      const merged = mergeSessionOptions(this.#options, options);
+      if (tools !== undefined) this.#builtins.functions.setTools(tools);
+      this.#options = merged;
     } catch (error) {
       return Promise.reject(error);
     }
     return this.#sessionUpdate();
   }
+
+  /** The tools the model may call. */
+  get tools(): readonly SessionTool[] {
+    return this.#builtins.functions.tools;
+  }
+
+  /**
+   * Replaces the tools and, when what the server sees changed, sends `session.update` with them
+   * (the seed never re-sent tools). Resolves on the server's echo; rejects with a `ToolError`
+   * (`INVALID_TOOL`, `DUPLICATE_TOOL`, `SCHEMA_CONVERSION`; the old tools stay) or as `sessionUpdate`.
+   */
+  async setTools(tools: readonly SessionTool[]): Promise<void> {
+    if (this.#builtins.functions.setTools(tools)) await this.#sessionUpdate();
+  }
+
+  /** A deep copy of the server's conversation as the session's mirror knows it (the seed's `chat_ctx_copy`). */
+  chatCtxCopy(): ChatContext {
+    return this.#builtins.conversation.chatCtxCopy();
+  }
+
+  /**
+   * Makes the server's conversation equal to `ctx` with the fewest deletes and creates (the
+   * seed's `set_chat_ctx`, minimal by longest increasing subsequence). Resolves when the server
+   * acknowledged every operation; rejects with a `ConversationError` (duplicate or missing ids,
+   * unsendable content: nothing was sent) or a `ChatSyncError` listing each failed operation.
+   * Calls run one after another.
+   */
+  setChatCtx(ctx: ChatContext | readonly ChatItem[], options?: SetChatCtxOptions): Promise<void> {
+    return this.#builtins.conversation.setChatCtx(ctx, options);
+  }
+
 
   /**
    * Closes the session: the socket closes with 1000, every pending promise settles
@@ -254,9 +315,23 @@ export class RealtimeSession {
     this.#emit(event, ...args);
   }
 
-  /** @internal for features: the injected services. */
-  get services(): { clock: Clock; logger: Logger; generateId: IdGenerator } {
-    return { clock: this.#init.clock, logger: this.#init.logger, generateId: this.#init.generateId };
+  /**
+   * @internal for features: the injected services, and the conversation (the mirror, and
+   * `replay(items)` to re-create items on a fresh server conversation after a reconnect).
+   */
+  get services(): {
+    clock: Clock;
+    logger: Logger;
+    generateId: IdGenerator;
+    conversation: { mirror: ConversationMirror; replay(items?: readonly ChatItem[]): Promise<void> };
+  } {
+    const conversation = this.#builtins.conversation;
+    return {
+      clock: this.#init.clock,
+      logger: this.#init.logger,
+      generateId: this.#init.generateId,
+      conversation: { mirror: conversation.mirror, replay: (items) => conversation.replay(items) },
+    };
   }
 
   #sessionUpdate(): Promise<RealtimeSessionOptions> {
@@ -268,14 +343,15 @@ export class RealtimeSession {
     return this.#request('session.update', eventId, 'session', { type: 'session.update', event_id: eventId, session });
   }
 
-  #itemCreate(message: ChatMessage, previousItemId?: string | null): Promise<ConversationItem> {
+  #itemCreate(input: ChatItemInput, previousItemId?: string | null): Promise<ConversationItem> {
     try {
-      const id = message?.id ?? this.#init.generateId('item');
-      const item = toConversationItem(message, id);
+      const chat = toChatItem(input, this.#init.generateId);
+      const item = chatItemToConversationItem(chat, { encodeAudio: itemAudioEncoder(this.#options.inputAudioFormat) });
       const eventId = this.#init.generateId('event');
       const event: ClientEvent = { type: 'conversation.item.create', event_id: eventId, item };
-      if (previousItemId !== undefined) event.previous_item_id = previousItemId === null ? null : checkItemId(previousItemId, 'previousItemId');
-      return this.#request('item.create', eventId, id, event);
+      // the wire's start is "root"; an absent previous_item_id appends
+      if (previousItemId !== undefined) event.previous_item_id = previousItemId === null ? ROOT_ITEM_ID : checkItemId(previousItemId, 'previousItemId');
+      return this.#request('item.create', eventId, chat.id, event);
     } catch (error) {
       return Promise.reject(error);
     }

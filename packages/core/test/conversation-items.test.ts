@@ -1,4 +1,4 @@
-import { audioFrame, base64ToPcm16 } from '@voxwire/protocol';
+import { audioFrame, base64ToPcm16, createCounterIdGenerator } from '@voxwire/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   assistantMessage,
@@ -7,9 +7,8 @@ import {
   chatContext,
   chatItemText,
   chatItemToBetaItem,
-  chatItemToChatMessage,
   chatItemToConversationItem,
-  chatMessageToChatItem,
+  toChatItem,
   conversationItemToChatItem,
   functionCall,
   functionCallOutput,
@@ -55,7 +54,7 @@ describe('GA converters', () => {
 
   it('keeps unknown item types verbatim as raw items and refuses items without id', () => {
     const mcp = { type: 'mcp_call', id: 'm', server_label: 's', name: 'n', arguments: '{}' };
-    const raw = conversationItemToChatItem(mcp);
+    const raw = conversationItemToChatItem(mcp as never);
     expect(raw).toEqual({ type: 'raw', id: 'm', item: mcp });
     expect(chatItemToConversationItem(raw)).toEqual(mcp);
     expect(() => conversationItemToChatItem({ type: 'message', role: 'user', content: [] })).toThrowError(expect.objectContaining({ code: 'INVALID_ITEM' }));
@@ -81,13 +80,21 @@ describe('beta converters', () => {
   });
 });
 
-describe('ChatMessage bridge', () => {
-  it('maps seed-shaped messages both ways', () => {
-    expect(chatMessageToChatItem({ id: 't', role: 'tool', toolCallId: 'c', content: 'out' })).toEqual(functionCallOutput('t', 'c', 'out'));
-    expect(chatMessageToChatItem({ id: 'f', role: 'assistant', toolCallId: 'c', name: 'n', arguments: '{}' })).toEqual(functionCall('f', 'c', 'n', '{}'));
-    expect(chatMessageToChatItem({ id: 'u', role: 'user', content: 'hi' })).toEqual(userMessage('u', 'hi'));
-    expect(() => chatMessageToChatItem({ role: 'user', content: 'hi' })).toThrowError(expect.objectContaining({ code: 'INVALID_ITEM' }));
-    expect(chatItemToChatMessage(userMessage('u', [audioContent(frame, 'tx')]))).toEqual({ id: 'u', role: 'user', content: [{ type: 'audio', frame, transcript: 'tx' }] });
-    expect(chatItemToChatMessage(functionCallOutput('o', 'c', 'r'))).toEqual({ id: 'o', role: 'tool', toolCallId: 'c', content: 'r' });
+describe('toChatItem (the input form of conversation.item.create)', () => {
+  const ids = createCounterIdGenerator('g');
+  it('fills in type and id, and takes strings, frames and parts as content', () => {
+    expect(toChatItem({ role: 'user', content: 'hi' }, ids)).toEqual({ type: 'message', id: 'item_0001_g', role: 'user', content: [{ type: 'text', text: 'hi' }] });
+    expect(toChatItem({ id: 'u', role: 'user', content: ['look', frame, audioContent(frame, 'tx')] }, ids)).toEqual(
+      userMessage('u', [{ type: 'text', text: 'look' }, { type: 'audio', audio: frame, transcript: null }, audioContent(frame, 'tx')]),
+    );
+    expect(toChatItem({ type: 'function_call_output', callId: 'c', output: 'r' }, ids)).toMatchObject({ type: 'function_call_output', callId: 'c', output: 'r' });
+    expect(toChatItem(functionCall('f', 'c', 'n', '{}'), ids)).toEqual(functionCall('f', 'c', 'n', '{}'));
+  });
+
+  it('refuses malformed input with INVALID_ARGUMENT naming the item', () => {
+    const bad = [null, { role: 'tool', content: 'x' }, { role: 'user', content: [] }, { role: 'user', content: [42] }, { type: 'function_call', callId: 'c', arguments: '{}' }, { type: 'nope' }, { id: '', role: 'user', content: 'x' }];
+    for (const input of bad) {
+      expect(() => toChatItem(input as never, ids)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'item' } }));
+    }
   });
 });

@@ -88,14 +88,18 @@ describe.each(DIALECTS)('session basics (%s)', (dialect) => {
       session.conversation.item.create({ id: 'item_sys', role: 'system', content: 'rules' }),
       session.conversation.item.create({ id: 'item_user', role: 'user', content: ['look', { data: new Int16Array(2400), sampleRate: 24000, channels: 1 }] }),
       session.conversation.item.create({ id: 'item_asst', role: 'assistant', content: 'sure' }),
-      session.conversation.item.create({ id: 'item_call', role: 'assistant', toolCallId: 'call_1', name: 'lookup', arguments: '{}' }),
-      session.conversation.item.create({ id: 'item_out', role: 'tool', toolCallId: 'call_1', content: '{"ok":true}' }),
+      session.conversation.item.create({ id: 'item_call', type: 'function_call', callId: 'call_1', name: 'lookup', arguments: '{}' }),
+      session.conversation.item.create({ id: 'item_out', type: 'function_call_output', callId: 'call_1', output: '{"ok":true}' }),
     ]);
     await s.settle();
     const items = await p;
     expect(items.map((i) => i.type)).toEqual(['message', 'message', 'message', 'function_call', 'function_call_output']);
     expect(s.server.conversation.map((i) => i['id'])).toEqual(['item_sys', 'item_user', 'item_asst', 'item_call', 'item_out']);
-    await expect(session.conversation.item.create({ role: 'tool', content: 'x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(session.conversation.item.create({ role: 'tool' as never, content: 'x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(session.conversation.item.create({ role: 'system', content: { data: new Int16Array(2), sampleRate: 24000, channels: 1 } })).rejects.toMatchObject({
+      code: 'UNSUPPORTED_CONTENT',
+    });
+    await expect(session.conversation.item.create({ role: 'user', content: { data: new Int16Array(2), sampleRate: 16000, channels: 1 } })).rejects.toThrow(/24000 Hz/);
     await expect(session.conversation.item.create({ role: 'user', content: [] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await session.close();
   });

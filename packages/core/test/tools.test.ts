@@ -69,10 +69,10 @@ describe('ToolRunner', () => {
     const r = runner([weather]);
     const round = r.startRound({ responseId: 'resp_1', session: 'S' });
     const info = round.addCall(call('fc1', 'get_weather', '{"city":"Oslo"}'));
-    expect(info).toEqual({ callId: 'call_fc1', itemId: 'fc1', name: 'get_weather', rawArguments: '{"city":"Oslo"}', responseId: 'resp_1' });
+    expect(info).toEqual({ callId: 'call_fc1', itemId: 'fc1', name: 'get_weather', arguments: '{"city":"Oslo"}', responseId: 'resp_1' });
     const result = await round.finish();
     expect(result.calls).toEqual([info]);
-    expect(result.finished[0]).toMatchObject({ arguments: { city: 'Oslo' }, result: { city: 'Oslo', tempC: 21 }, output: '{"city":"Oslo","tempC":21}' });
+    expect(result.finished[0]).toMatchObject({ parsedArguments: { city: 'Oslo' }, result: { city: 'Oslo', tempC: 21 }, output: '{"city":"Oslo","tempC":21}' });
     expect(result.outputs).toEqual([{ previousItemId: 'fc1', item: { type: 'function_call_output', id: 'item_0001_o', callId: 'call_fc1', output: '{"city":"Oslo","tempC":21}' } }]);
     expect(result.requestResponse).toBe(true);
     expect(result.loopError).toBeUndefined();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audioFrame } from '@voxwire/protocol';
+import { audioFrame, createCounterIdGenerator } from '@voxwire/protocol';
 import { SimulatedClock } from '@voxwire/testing';
 import { TypedEmitter } from '../src/emitter.js';
 import { ChunkStream } from '../src/responses/stream.js';
@@ -8,7 +8,8 @@ import { Outbox } from '../src/outbox.js';
 import { g711Decode, g711Encode } from '../src/g711.js';
 import { defaultSessionOptions, mergeSessionOptions } from '../src/options.js';
 import { fromSessionResource, toSessionUpdate } from '../src/session-config.js';
-import { fromConversationItem, toConversationItem } from '../src/chat-message.js';
+import { chatItemToConversationItem, conversationItemToChatItem } from '../src/conversation/items.js';
+import { toChatItem } from '../src/conversation/input.js';
 import type { SessionResource } from '@voxwire/protocol';
 
 describe('TypedEmitter', () => {
@@ -187,22 +188,20 @@ describe('session options ⇄ GA session', () => {
   });
 });
 
-describe('ChatMessage converters', () => {
+describe('chat item converters (what conversation.item.create sends)', () => {
+  const ids = createCounterIdGenerator('u');
+  const wire = (input: Parameters<typeof toChatItem>[0]) => chatItemToConversationItem(toChatItem(input, ids)) as unknown as Record<string, any>;
   it('round-trips every role', () => {
     const frame = audioFrame(new Int16Array([1, 2, 3]));
-    const user = toConversationItem({ role: 'user', content: ['hi', frame, frame] }, 'item_1') as Record<string, any>;
-    expect(user['content']).toHaveLength(2);
-    expect(user['content'][1].type).toBe('input_audio');
-    const back = fromConversationItem(user as never);
-    expect(back?.role).toBe('user');
-    expect(toConversationItem({ role: 'assistant', content: [{ type: 'audio', frame, transcript: 'said' }] }, 'i')).toMatchObject({
-      content: [{ type: 'output_text', text: 'said' }],
-    });
-    expect(fromConversationItem(toConversationItem({ role: 'system', content: 'rules' }, 's'))).toEqual({ id: 's', role: 'system', content: 'rules' });
-    expect(fromConversationItem(toConversationItem({ role: 'tool', toolCallId: 'c', content: 'out' }, 'o'))).toEqual({ id: 'o', role: 'tool', toolCallId: 'c', content: 'out' });
-    expect(() => toConversationItem({ role: 'system', content: frame }, 'x')).toThrow(/system/);
-    expect(() => toConversationItem({ role: 'user', content: audioFrame(new Int16Array(3), 16000) }, 'x')).toThrow(/24 kHz/);
-    expect(() => toConversationItem({ role: 'assistant', toolCallId: 'c' }, 'x')).toThrow(/name and arguments/);
-    expect(() => toConversationItem({ role: 'robot' as never, content: 'x' }, 'x')).toThrow(/unsupported role/);
+    const user = wire({ role: 'user', content: ['hi', frame] });
+    expect(user['content'].map((p: { type: string }) => p.type)).toEqual(['input_text', 'input_audio']);
+    expect(conversationItemToChatItem(user as never)).toMatchObject({ type: 'message', role: 'user' });
+    expect(wire({ role: 'assistant', content: [{ type: 'audio', audio: frame, transcript: 'said' }] })).toMatchObject({ content: [{ type: 'output_text', text: 'said' }] });
+    expect(conversationItemToChatItem(wire({ id: 's', role: 'system', content: 'rules' }) as never)).toEqual({ type: 'message', id: 's', role: 'system', content: [{ type: 'text', text: 'rules' }] });
+    expect(conversationItemToChatItem(wire({ id: 'o', type: 'function_call_output', callId: 'c', output: 'out' }) as never)).toEqual({ type: 'function_call_output', id: 'o', callId: 'c', output: 'out' });
+    expect(() => wire({ role: 'system', content: frame })).toThrow(/system audio/);
+    expect(() => wire({ role: 'user', content: audioFrame(new Int16Array(3), 16000) })).toThrow(/24000 Hz/);
+    expect(() => wire({ type: 'function_call', callId: 'c' } as never)).toThrow(/item.name/);
+    expect(() => wire({ role: 'robot' as never, content: 'x' })).toThrow(/item.role/);
   });
 });

@@ -139,18 +139,34 @@ export function assertUniqueIds(items: readonly { readonly id: string }[]): void
   }
 }
 
-/** Content given to the message helpers: a string is one text part. */
-export type ChatContentInput = string | ChatContent | readonly ChatContent[];
+/**
+ * Content as the app writes it: a string is one text part, an {@link AudioFrame} one audio part
+ * (no transcript), a {@link ChatContent} itself; or a list of those.
+ */
+export type ChatContentInput = string | AudioFrame | ChatContent | readonly (string | AudioFrame | ChatContent)[];
 
-function toContent(content: ChatContentInput): readonly ChatContent[] {
-  if (typeof content === 'string') return [{ type: 'text', text: content }];
-  if (Array.isArray(content)) return [...(content as readonly ChatContent[])];
-  return [content as ChatContent];
+function isAudioFrame(value: unknown): value is AudioFrame {
+  return typeof value === 'object' && value !== null && (value as AudioFrame).data instanceof Int16Array;
+}
+
+/**
+ * Normalizes {@link ChatContentInput} into content parts.
+ * @throws ConversationError `INVALID_ITEM` for a value that is none of the accepted forms
+ */
+export function toChatContent(content: ChatContentInput): ChatContent[] {
+  const list: readonly unknown[] = Array.isArray(content) ? content : [content];
+  return list.map((part, index): ChatContent => {
+    if (typeof part === 'string') return { type: 'text', text: part };
+    if (isAudioFrame(part)) return { type: 'audio', audio: part, transcript: null };
+    const type = (part as { type?: unknown } | null)?.type;
+    if (type === 'text' || type === 'audio' || type === 'image') return part as ChatContent;
+    throw new ConversationError('INVALID_ITEM', `content part ${index} is not a string, an AudioFrame or a { type: 'text' | 'audio' | 'image' } part`);
+  });
 }
 
 /** Makes a message item. */
 export function chatMessage(id: string, role: ChatItemRole, content: ChatContentInput): ChatMessageItem {
-  return { type: 'message', id, role, content: toContent(content) };
+  return { type: 'message', id, role, content: toChatContent(content) };
 }
 
 /** Makes a system message (`input_text` on the wire). */

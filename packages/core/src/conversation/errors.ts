@@ -1,10 +1,11 @@
 /**
- * Typed errors of the conversation building blocks: a stable string `code`, the ids involved,
- * and the original `cause` where there is one.
+ * Typed errors of the conversation building blocks. They are `VoxwireError`s (one error family
+ * for everything local), with the item concerned as `itemId` and the original `cause`.
  * @module
  */
+import { VoxwireError } from '../errors.js';
 
-/** Why a conversation operation was refused. */
+/** Why a conversation operation was refused (a subset of `VoxwireErrorCode`). */
 export type ConversationErrorCode =
   /** `insertAfter` named a predecessor the mirror does not hold. */
   | 'UNKNOWN_PREDECESSOR'
@@ -18,9 +19,9 @@ export type ConversationErrorCode =
   | 'INVALID_ITEM';
 
 /** A local error of the conversation mirror, the converters or the diff. */
-export class ConversationError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: ConversationErrorCode;
+export class ConversationError extends VoxwireError {
+  override readonly name: string = 'ConversationError';
+  declare readonly code: ConversationErrorCode;
   /** The item the error is about, when there is one. */
   readonly itemId: string | undefined;
 
@@ -30,9 +31,7 @@ export class ConversationError extends Error {
    * @param options - the item id and the underlying cause
    */
   constructor(code: ConversationErrorCode, message: string, options: { itemId?: string | undefined; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ConversationError';
-    this.code = code;
+    super(code, message, { cause: options.cause, data: options.itemId === undefined ? {} : { itemId: options.itemId } });
     this.itemId = options.itemId;
   }
 }
@@ -45,10 +44,13 @@ export interface ChatSyncFailure {
   readonly error: unknown;
 }
 
-/** `executeChatSyncPlan` rejects with this when at least one operation failed; every operation has settled by then. */
-export class ChatSyncError extends Error {
-  /** Stable machine-readable code. */
-  readonly code = 'CHAT_SYNC_FAILED' as const;
+/**
+ * `setChatCtx` (and `executeChatSyncPlan`) reject with this when at least one operation failed;
+ * every operation has settled by then, so `failures` is complete.
+ */
+export class ChatSyncError extends VoxwireError {
+  override readonly name: string = 'ChatSyncError';
+  declare readonly code: 'CHAT_SYNC_FAILED';
   /** Every failed operation with its error, in plan order. */
   readonly failures: readonly ChatSyncFailure[];
   /** How many operations succeeded. */
@@ -61,10 +63,10 @@ export class ChatSyncError extends Error {
   constructor(failures: readonly ChatSyncFailure[], succeeded: number) {
     const first = failures[0];
     const firstText = first ? `; first: ${first.operation.kind} ${first.operation.itemId}: ${describe(first.error)}` : '';
-    super(`chat context sync failed: ${failures.length} of ${failures.length + succeeded} operations failed${firstText}`, {
+    super('CHAT_SYNC_FAILED', `chat context sync failed: ${failures.length} of ${failures.length + succeeded} operations failed${firstText}`, {
       cause: first?.error,
+      data: { failures, succeeded },
     });
-    this.name = 'ChatSyncError';
     this.failures = failures;
     this.succeeded = succeeded;
   }

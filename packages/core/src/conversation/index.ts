@@ -31,27 +31,18 @@ export {
   functionCallOutput,
   hasAudio,
   systemMessage,
+  toChatContent,
   userMessage,
 } from './chat-context.js';
+export type { ChatFunctionCallInput, ChatFunctionOutputInput, ChatItemInput, ChatMessageInput } from './input.js';
+export { toChatItem } from './input.js';
 export type { ChatChanges, ChatInsert, ComputeChangesOptions } from './diff.js';
 export { computeChatChanges, longestIncreasing } from './diff.js';
 export type { ChatSyncFailure, ConversationErrorCode } from './errors.js';
 export { ChatSyncError, ConversationError } from './errors.js';
-export type { BetaContentPart, BetaConversationItem, FromWireOptions, ToWireOptions } from './items.js';
+export type { FromWireOptions, ToWireOptions } from './items.js';
 export { betaItemToChatItem, chatItemToBetaItem, chatItemToConversationItem, conversationItemToChatItem, gaToBeta } from './items.js';
 export type { ConversationMirrorOptions, MirrorAnomaly, MirrorChange } from './mirror.js';
 export { ConversationMirror, ROOT_ITEM_ID } from './mirror.js';
 export type { ChatSyncCreate, ChatSyncDelete, ChatSyncExecutor, ChatSyncOperation, ChatSyncOptions, ChatSyncPlan } from './sync.js';
 export { AUDIO_HINT_DURATION_MS, executeChatSyncPlan, planChatContextSync, silentUserAudio } from './sync.js';
-export type {
-  MirrorServerEvent,
-  WireAnyItem,
-  WireContentPart,
-  WireConversationItem,
-  WireFunctionCallItem,
-  WireFunctionCallOutputItem,
-  WireItemStatus,
-  WireMessageItem,
-  WireOtherItem,
-} from './wire.js';
-export { chatItemToChatMessage, chatMessageToChatItem } from './bridge.js';

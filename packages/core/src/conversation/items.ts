@@ -6,49 +6,22 @@
  * `text`/`audio`, no images. Audio travels as base64 PCM16.
  * @module
  */
-import { audioFrame, base64ToPcm16, pcm16ToBase64 } from '@voxwire/protocol';
-import type { AudioFrame } from '@voxwire/protocol';
+import { SAMPLE_RATE, audioFrame, base64ToPcm16, pcm16ToBase64 } from '@voxwire/protocol';
+import type { AudioFrame, BetaConversationItem, ConversationItem, FunctionCallItem, FunctionCallOutputItem, MessageItem } from '@voxwire/protocol';
 import type { ChatContent, ChatItem, ChatItemStatus, ChatItemRole } from './chat-context.js';
 import { ConversationError } from './errors.js';
-import type { WireAnyItem, WireContentPart, WireConversationItem, WireFunctionCallItem, WireFunctionCallOutputItem, WireMessageItem } from './wire.js';
 
-/** The beta dialect's item shape (one loose object; `openai` beta `ConversationItem`). */
-export interface BetaConversationItem {
-  /** Item id. */
-  id?: string | undefined;
-  /** `message`, `function_call` or `function_call_output`. */
-  type?: 'message' | 'function_call' | 'function_call_output' | undefined;
-  /** Always `realtime.item` in captures. */
-  object?: 'realtime.item' | undefined;
-  /** Item status. */
-  status?: ChatItemStatus | undefined;
-  /** Author of a message. */
-  role?: 'user' | 'assistant' | 'system' | undefined;
-  /** Content parts of a message. */
-  content?: BetaContentPart[] | undefined;
-  /** Call id of a call or its output. */
-  call_id?: string | undefined;
-  /** Function name of a call. */
-  name?: string | undefined;
-  /** Arguments of a call. */
-  arguments?: string | undefined;
-  /** Output of a call output. */
-  output?: string | undefined;
-}
-
-/** A beta content part. */
-export interface BetaContentPart {
-  /** `input_text`, `input_audio`, `item_reference`, `text` or `audio`. */
-  type?: 'input_text' | 'input_audio' | 'item_reference' | 'text' | 'audio' | undefined;
-  /** Text. */
+/** A content part as read from either dialect (the union of the GA and beta part fields). */
+interface AnyContentPart {
+  type?: string | undefined;
   text?: string | null | undefined;
-  /** Base64 PCM16. */
   audio?: string | null | undefined;
-  /** Transcript of audio. */
   transcript?: string | null | undefined;
-  /** Referenced item id (`item_reference`). */
-  id?: string | undefined;
+  image_url?: string | null | undefined;
+  detail?: 'auto' | 'low' | 'high' | undefined;
 }
+/** A server item as read from either dialect. */
+type AnyItem = (ConversationItem | BetaConversationItem) & { type?: string | undefined; id?: string | undefined; status?: string | undefined };
 
 /** Options of the wire → chat converters. */
 export interface FromWireOptions {
@@ -64,13 +37,19 @@ export interface ToWireOptions {
   /**
    * Encodes a frame into the base64 payload the session expects. Frames must already be in the
    * session's input format and rate; this converter does not resample.
-   * @default little-endian PCM16 bytes as base64
+   * @default mono 24 kHz PCM16 as little-endian base64 (other rates or channel counts are refused)
    */
   readonly encodeAudio?: ((frame: AudioFrame) => string) | undefined;
 }
 
 const defaultDecode = (b64: string): AudioFrame => audioFrame(base64ToPcm16(b64));
-const defaultEncode = (frame: AudioFrame): string => pcm16ToBase64(frame.data);
+const defaultEncode = (frame: AudioFrame): string => {
+  // the server parses item audio in the session's input format; it cannot tell a wrong rate
+  if (frame.sampleRate !== SAMPLE_RATE || frame.channels !== 1) {
+    throw new ConversationError('UNSUPPORTED_CONTENT', `item audio must be mono ${SAMPLE_RATE} Hz PCM16, got ${frame.sampleRate} Hz × ${frame.channels}`);
+  }
+  return pcm16ToBase64(frame.data);
+};
 
 /**
  * A chat item as the GA `ConversationItem` for `conversation.item.create` (the item id is sent,
@@ -78,27 +57,27 @@ const defaultEncode = (frame: AudioFrame): string => pcm16ToBase64(frame.data);
  * @throws ConversationError `UNSUPPORTED_CONTENT` for content the API cannot take (assistant
  *   audio without a transcript, images outside user messages, audio outside user messages)
  */
-export function chatItemToConversationItem(item: ChatItem, options: ToWireOptions = {}): WireConversationItem | WireAnyItem {
+export function chatItemToConversationItem(item: ChatItem, options: ToWireOptions = {}): ConversationItem {
   const encode = options.encodeAudio ?? defaultEncode;
   switch (item.type) {
     case 'function_call': {
-      const out: WireFunctionCallItem = { type: 'function_call', id: item.id, call_id: item.callId, name: item.name, arguments: item.arguments };
+      const out: FunctionCallItem = { type: 'function_call', id: item.id, call_id: item.callId, name: item.name, arguments: item.arguments };
       return out;
     }
     case 'function_call_output': {
-      const out: WireFunctionCallOutputItem = { type: 'function_call_output', id: item.id, call_id: item.callId, output: item.output };
+      const out: FunctionCallOutputItem = { type: 'function_call_output', id: item.id, call_id: item.callId, output: item.output };
       return out;
     }
     case 'raw':
-      return { ...(item.item as WireAnyItem), id: item.id };
+      return { ...item.item, id: item.id } as unknown as ConversationItem;
     case 'message': {
-      const out: WireMessageItem = { type: 'message', id: item.id, role: item.role, content: item.content.map((part) => partToGa(item.id, item.role, part, encode)) };
-      return out;
+      const content = item.content.map((part) => partToGa(item.id, item.role, part, encode));
+      return { type: 'message', id: item.id, role: item.role, content } as unknown as MessageItem;
     }
   }
 }
 
-function partToGa(id: string, role: ChatItemRole, part: ChatContent, encode: (f: AudioFrame) => string): WireContentPart {
+function partToGa(id: string, role: ChatItemRole, part: ChatContent, encode: (f: AudioFrame) => string): AnyContentPart {
   if (part.type === 'text') return { type: role === 'assistant' ? 'output_text' : 'input_text', text: part.text };
   if (part.type === 'image') {
     if (role !== 'user') throw unsupported(id, `images are only allowed in user messages, not ${role}`);
@@ -106,7 +85,11 @@ function partToGa(id: string, role: ChatItemRole, part: ChatContent, encode: (f:
   }
   if (role === 'user') {
     if (part.audio === undefined) throw unsupported(id, 'user audio content has no samples to send');
-    return { type: 'input_audio', audio: encode(part.audio) };
+    try {
+      return { type: 'input_audio', audio: encode(part.audio) };
+    } catch (error) {
+      throw error instanceof ConversationError ? new ConversationError(error.code, `item ${id}: ${error.message}`, { itemId: id }) : error;
+    }
   }
   // the API refuses assistant audio ("missing item.content[0].text"); what was said is its transcript
   if (role === 'assistant' && part.transcript !== null && part.transcript !== '') return { type: 'output_text', text: part.transcript };
@@ -122,29 +105,30 @@ function unsupported(itemId: string, why: string): ConversationError {
  * this model has no shape for become {@link ChatRawItem}s.
  * @throws ConversationError `INVALID_ITEM` when the item has no id
  */
-export function conversationItemToChatItem(item: WireAnyItem | BetaConversationItem, options: FromWireOptions = {}): ChatItem {
-  const id = item.id;
-  if (typeof id !== 'string' || id === '') throw new ConversationError('INVALID_ITEM', `server item of type ${String(item.type)} has no id`);
-  const status = statusOf(item.status);
+export function conversationItemToChatItem(item: ConversationItem | BetaConversationItem, options: FromWireOptions = {}): ChatItem {
+  const any = item as AnyItem;
+  const id = any.id;
+  if (typeof id !== 'string' || id === '') throw new ConversationError('INVALID_ITEM', `server item of type ${String(any.type)} has no id`);
+  const status = statusOf(any.status);
   const withStatus = <T extends ChatItem>(chat: T): T => (status === undefined ? chat : { ...chat, status });
-  switch (item.type) {
+  switch (any.type) {
     case 'message': {
-      const message = item as WireMessageItem;
+      const message = item as { role?: ChatItemRole | undefined; content?: readonly AnyContentPart[] | undefined };
       const decode = options.decodeAudio ?? defaultDecode;
       const role = message.role ?? 'user';
       const content = (message.content ?? []).flatMap((part) => partFromWire(part, decode));
       return withStatus({ type: 'message', id, role, content });
     }
     case 'function_call': {
-      const call = item as WireFunctionCallItem;
+      const call = item as { call_id?: string | undefined; name?: string | undefined; arguments?: string | undefined };
       return withStatus({ type: 'function_call', id, callId: call.call_id ?? '', name: call.name ?? '', arguments: call.arguments ?? '' });
     }
     case 'function_call_output': {
-      const output = item as WireFunctionCallOutputItem;
+      const output = item as { call_id?: string | undefined; output?: string | undefined };
       return withStatus({ type: 'function_call_output', id, callId: output.call_id ?? '', output: output.output ?? '' });
     }
     default:
-      return { type: 'raw', id, item: { ...(item as Record<string, unknown>), type: String(item.type) } };
+      return { type: 'raw', id, item: { ...(item as Record<string, unknown>), type: String(any.type) } };
   }
 }
 
@@ -152,7 +136,7 @@ function statusOf(status: unknown): ChatItemStatus | undefined {
   return status === 'completed' || status === 'incomplete' || status === 'in_progress' ? status : undefined;
 }
 
-function partFromWire(part: WireContentPart | BetaContentPart, decode: (b64: string) => AudioFrame): ChatContent[] {
+function partFromWire(part: AnyContentPart, decode: (b64: string) => AudioFrame): ChatContent[] {
   switch (part.type) {
     case 'input_text':
     case 'output_text':
@@ -165,9 +149,8 @@ function partFromWire(part: WireContentPart | BetaContentPart, decode: (b64: str
       return [part.audio ? { type: 'audio', audio: decode(part.audio), transcript } : { type: 'audio', transcript }];
     }
     case 'input_image': {
-      const image = part as WireContentPart;
-      if (!image.image_url) return [];
-      return [image.detail ? { type: 'image', imageUrl: image.image_url, detail: image.detail } : { type: 'image', imageUrl: image.image_url }];
+      if (!part.image_url) return [];
+      return [part.detail ? { type: 'image', imageUrl: part.image_url, detail: part.detail } : { type: 'image', imageUrl: part.image_url }];
     }
     default:
       // item_reference and unknown part types carry no content of their own
@@ -182,25 +165,33 @@ function partFromWire(part: WireContentPart | BetaContentPart, decode: (b64: str
  */
 export function chatItemToBetaItem(item: ChatItem, options: ToWireOptions = {}): BetaConversationItem {
   if (item.type === 'raw') throw unsupported(item.id, `items of type ${item.item.type} have no beta form`);
-  if (item.type !== 'message') return gaToBeta(chatItemToConversationItem(item, options) as WireConversationItem);
-  for (const part of item.content) {
-    if (part.type === 'image') throw unsupported(item.id, 'the beta dialect has no image content');
+  if (item.type === 'message') {
+    for (const part of item.content) {
+      if (part.type === 'image') throw unsupported(item.id, 'the beta dialect has no image content');
+    }
   }
-  return gaToBeta(chatItemToConversationItem(item, options) as WireConversationItem);
+  return gaToBeta(chatItemToConversationItem(item, options));
 }
 
-/** A GA item in the beta vocabulary (what the beta codec does for `conversation.item.create`). */
-export function gaToBeta(item: WireConversationItem): BetaConversationItem {
-  if (item.type !== 'message') return { ...item } as BetaConversationItem;
-  const content: BetaContentPart[] = item.content.map((part) => {
+type BetaContentPart = NonNullable<BetaConversationItem['content']>[number];
+
+/**
+ * A GA message, function call or function call output in the beta vocabulary (what the beta
+ * codec does for `conversation.item.create`).
+ * @throws ConversationError `UNSUPPORTED_CONTENT` for MCP items (no beta form)
+ */
+export function gaToBeta(item: ConversationItem): BetaConversationItem {
+  if (item.type === 'function_call' || item.type === 'function_call_output') return { ...item } as BetaConversationItem;
+  if (item.type !== 'message') throw unsupported(item.id ?? '', `items of type ${item.type} have no beta form`);
+  const content: BetaContentPart[] = (item.content as AnyContentPart[]).map((part) => {
     const type = part.type === 'output_text' ? 'text' : part.type === 'output_audio' ? 'audio' : (part.type as BetaContentPart['type']);
-    const out: BetaContentPart = { type };
+    const out: BetaContentPart = type === undefined ? {} : ({ type } as BetaContentPart);
     if (part.text != null) out.text = part.text;
     if (part.audio != null) out.audio = part.audio;
     if (part.transcript !== undefined) out.transcript = part.transcript;
     return out;
   });
-  const out: BetaConversationItem = { type: 'message', role: item.role, content };
+  const out: BetaConversationItem = { type: 'message', role: item.role, content: content as BetaConversationItem['content'] };
   if (item.id !== undefined) out.id = item.id;
   if (item.status !== undefined) out.status = item.status;
   return out;

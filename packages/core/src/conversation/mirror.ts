@@ -8,13 +8,12 @@
  * and an unknown predecessor or a duplicate id is a typed error, not a log line and a dropped item.
  * @module
  */
-import type { AudioFrame } from '@voxwire/protocol';
+import type { AudioFrame, ConversationItem, ServerEvent } from '@voxwire/protocol';
 import type { ChatAudioContent, ChatContent, ChatContext, ChatItem, ChatMessageItem } from './chat-context.js';
 import { cloneChatItem } from './chat-context.js';
 import { ConversationError } from './errors.js';
 import type { FromWireOptions } from './items.js';
 import { conversationItemToChatItem } from './items.js';
-import type { MirrorServerEvent, WireAnyItem } from './wire.js';
 import { PendingTranscripts } from './transcripts.js';
 
 /** The wire's name for "before the first item". */
@@ -201,8 +200,8 @@ export class ConversationMirror {
    * - `conversation.item.input_audio_transcription.delta` / `completed`: fill in the transcript of
    *   the user's audio, also when they arrive before the item (they are kept until it does).
    */
-  applyServerEvent(event: MirrorServerEvent | { readonly type: string }): MirrorChange {
-    const e = event as MirrorServerEvent;
+  applyServerEvent(event: ServerEvent): MirrorChange {
+    const e = event;
     switch (e.type) {
       case 'conversation.item.added':
       case 'conversation.item.created':
@@ -229,7 +228,7 @@ export class ConversationMirror {
     }
   }
 
-  #toChat(item: WireAnyItem): ChatItem | MirrorAnomaly {
+  #toChat(item: ConversationItem): ChatItem | MirrorAnomaly {
     try {
       return conversationItemToChatItem(item, this.#options);
     } catch (error) {
@@ -237,7 +236,7 @@ export class ConversationMirror {
     }
   }
 
-  #upsert(wire: WireAnyItem, previousId: string | null | undefined): MirrorChange {
+  #upsert(wire: ConversationItem, previousId: string | null | undefined): MirrorChange {
     const chat = this.#toChat(wire);
     if (!('type' in chat)) return { kind: 'ignored', anomaly: chat };
     if (this.#nodes.has(chat.id)) return this.#refresh(wire);
@@ -255,7 +254,7 @@ export class ConversationMirror {
     return { kind: 'inserted', itemId: chat.id };
   }
 
-  #refresh(wire: WireAnyItem): MirrorChange {
+  #refresh(wire: ConversationItem): MirrorChange {
     const chat = this.#toChat(wire);
     if (!('type' in chat)) return { kind: 'ignored', anomaly: chat };
     if (!this.#nodes.has(chat.id)) {

@@ -1,9 +1,11 @@
 /**
- * Typed errors of function calling: stable string codes and the original `cause`.
+ * Typed errors of function calling: `VoxwireError`s with the tool concerned as `toolName` and
+ * the original `cause`.
  * @module
  */
+import { VoxwireError } from '../errors.js';
 
-/** Why a tool definition or a tool round was refused. */
+/** Why a tool definition or a tool round was refused (a subset of `VoxwireErrorCode`). */
 export type ToolErrorCode =
   /** A tool definition is malformed (bad name, missing execute, parameters neither a schema nor JSON Schema). */
   | 'INVALID_TOOL'
@@ -15,21 +17,19 @@ export type ToolErrorCode =
   | 'TOOL_LOOP_LIMIT';
 
 /** A local error of function calling. */
-export class ToolError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: ToolErrorCode;
+export class ToolError extends VoxwireError {
+  override readonly name: string = 'ToolError';
+  declare readonly code: ToolErrorCode;
   /** The tool concerned, when there is one. */
   readonly toolName: string | undefined;
 
   /**
    * @param code - stable code
    * @param message - human-readable explanation
-   * @param options - the tool name and the underlying cause
+   * @param options - the tool name, the underlying cause and extra data
    */
-  constructor(code: ToolErrorCode, message: string, options: { toolName?: string | undefined; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ToolError';
-    this.code = code;
+  constructor(code: ToolErrorCode, message: string, options: { toolName?: string | undefined; cause?: unknown; data?: Record<string, unknown> } = {}) {
+    super(code, message, { cause: options.cause, data: { ...(options.toolName === undefined ? {} : { toolName: options.toolName }), ...options.data } });
     this.toolName = options.toolName;
   }
 }

@@ -148,6 +148,7 @@ export class ToolRunner<TSession = unknown> {
     return new ToolError(
       'TOOL_LOOP_LIMIT',
       `${max + 1} responses in a row only called tools; no further response was requested (is tool_choice "required"?)`,
+      { data: { maxToolOnlyRounds: max } },
     );
   }
 }
@@ -196,7 +197,7 @@ export class ToolRound<TSession = unknown> {
   addCall(item: FunctionCallItemInput): FunctionCallInfo {
     if (this.#finished) throw new ToolError('INVALID_TOOL', 'cannot add a call to a finished round');
     const itemId = item.id ?? item.call_id ?? '';
-    const call: FunctionCallInfo = { callId: item.call_id ?? itemId, itemId, name: item.name, rawArguments: item.arguments, responseId: this.#responseId };
+    const call: FunctionCallInfo = { callId: item.call_id ?? itemId, itemId, name: item.name, arguments: item.arguments, responseId: this.#responseId };
     this.#running.push({ call, done: this.#run(call, item.status === 'incomplete') });
     return call;
   }
@@ -229,7 +230,7 @@ export class ToolRound<TSession = unknown> {
   async #run(call: FunctionCallInfo, interrupted: boolean): Promise<CalledFunction> {
     const fail = (failure: ToolFailure, args?: unknown): CalledFunction => ({
       call,
-      arguments: args,
+      parsedArguments: args,
       error: failure,
       output: (this.#runner.options.formatError ?? formatToolFailure)(failure, call),
     });
@@ -241,7 +242,7 @@ export class ToolRound<TSession = unknown> {
     }
     let parsed: unknown;
     try {
-      parsed = call.rawArguments.trim() === '' ? {} : JSON.parse(call.rawArguments);
+      parsed = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
     } catch (error) {
       return fail({ kind: 'invalid_json', message: error instanceof Error ? error.message : String(error), cause: error });
     }
@@ -271,7 +272,7 @@ export class ToolRound<TSession = unknown> {
       return fail({ kind: 'execution_error', message: describe(error), cause: error }, args);
     }
     try {
-      return { call, arguments: args, result, output: stringifyResult(result) };
+      return { call, parsedArguments: args, result, output: stringifyResult(result) };
     } catch (error) {
       return fail({ kind: 'unserializable_result', message: describe(error), cause: error }, args);
     }

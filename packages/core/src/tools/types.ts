@@ -14,8 +14,8 @@ export interface FunctionCallInfo {
   readonly itemId: string;
   /** The function name. */
   readonly name: string;
-  /** The arguments as the model wrote them (JSON text). */
-  readonly rawArguments: string;
+  /** The arguments as the model wrote them (JSON text; possibly cut short when the response was interrupted). */
+  readonly arguments: string;
   /** The response that made the call, when known. */
   readonly responseId: string | undefined;
 }
@@ -46,8 +46,8 @@ export interface ToolFailure {
 export interface CalledFunction {
   /** The call. */
   readonly call: FunctionCallInfo;
-  /** The validated arguments; `undefined` when parsing or validation failed. */
-  readonly arguments: unknown;
+  /** The parsed and validated arguments given to `execute`; `undefined` when parsing or validation failed. */
+  readonly parsedArguments: unknown;
   /** What `execute` returned (resolved), when it succeeded. */
   readonly result?: unknown;
   /** Why it failed, when it did. */

@@ -1,0 +1,132 @@
+/**
+ * The session's built-in features (conversation mirror + chat sync, function calling), their
+ * options, and how a session wires them: kept here so that `session.ts` stays composition.
+ * @module
+ */
+import type { ConversationItem, IdGenerator, Logger } from '@voxwire/protocol';
+import { VoxwireError, type SessionError } from '../errors.js';
+import type { SessionEvents } from '../events.js';
+import type { AudioFormatName } from '../options.js';
+import type { ChatItem } from '../conversation/chat-context.js';
+import type { RealtimeSession } from '../session.js';
+import { toSessionTools } from '../tools/schema.js';
+import type { Tool } from '../tools/tool.js';
+import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
+import { ConversationFeature, type AudioModeHint } from './conversation.js';
+import { FunctionCallingFeature } from './function-calling.js';
+
+/** A tool of a `RealtimeSession` (its `execute` gets the session as `context.session`). */
+export type SessionTool = Tool<any, RealtimeSession>;
+
+/** Options of function calling and chat sync, given to `RealtimeModel` (and so to every session). */
+export interface ConversationOptions {
+  /**
+   * The tools the model may call; `session(overrides)` and `sessionUpdate` may replace them.
+   * Sent in `session.update` (again whenever they change). Validated up front (`ToolError`).
+   * @default []
+   */
+  tools?: readonly SessionTool[] | undefined;
+  /**
+   * How many responses in a row may consist of function calls only before no follow-up response
+   * is requested and `error` gets a `ToolError('TOOL_LOOP_LIMIT')`: the guard against
+   * `toolChoice: 'required'` loops (livekit/agents#1145). A response with a message, or a user
+   * turn (committed audio or a user item), resets the count.
+   * @default 5
+   */
+  maxToolOnlyRounds?: number | undefined;
+  /**
+   * The text sent back to the model for a failed call (unknown tool, bad JSON, invalid arguments,
+   * thrown error, cancelled, interrupted).
+   * @default `formatToolFailure`: "Error: …" sentences written for the model
+   */
+  formatToolError?: ((failure: ToolFailure, call: FunctionCallInfo) => string) | undefined;
+  /**
+   * `setChatCtx` appends a short silent user audio item when it adds only text items. Why: after a
+   * conversation is (re)loaded with text-only items, the model tends to answer in text instead of
+   * audio (livekit/agents#2471, #2694, agents-js#323); the seed appended one second of silence "to
+   * set the API in audio mode". Off by default: it leaves a silent user turn in the context, and
+   * GA sessions can pin the output modality instead. `{ durationMs }` sets the length.
+   * @default false
+   */
+  audioModeHint?: AudioModeHint | undefined;
+}
+
+/** What a session gives its built-in features (closures over its private parts). */
+export interface BuiltinHost {
+  readonly session: RealtimeSession;
+  readonly generateId: IdGenerator;
+  readonly logger: Logger;
+  logFields(): Record<string, unknown>;
+  createItem(item: ChatItem, previousItemId: string | null): Promise<ConversationItem>;
+  deleteItem(itemId: string): Promise<void>;
+  inputAudioFormat(): AudioFormatName;
+  emit<K extends keyof SessionEvents>(event: K, ...args: SessionEvents[K]): void;
+  error(error: SessionError): void;
+  closed(): boolean;
+}
+
+/** The built-in features of one session. */
+export interface Builtins {
+  /** Mirror and chat sync. */
+  readonly conversation: ConversationFeature;
+  /** Tools. */
+  readonly functions: FunctionCallingFeature<RealtimeSession>;
+}
+
+/**
+ * Builds the built-in features of a session.
+ * @throws ToolError for an invalid tool set
+ */
+export function createBuiltins(host: BuiltinHost, options: ConversationOptions): Builtins {
+  const conversation = new ConversationFeature({
+    createItem: host.createItem,
+    deleteItem: host.deleteItem,
+    inputAudioFormat: host.inputAudioFormat,
+    generateId: host.generateId,
+    logger: host.logger,
+    logFields: host.logFields,
+    audioModeHint: options.audioModeHint ?? false,
+  });
+  const functions = new FunctionCallingFeature<RealtimeSession>(
+    {
+      session: host.session,
+      createItem: host.createItem,
+      requestResponse: () => host.session.response.create({ onDuplicate: 'keep_both' }),
+      emit: (event, ...args) => host.emit(event, ...args),
+      error: host.error,
+      closed: host.closed,
+      logger: host.logger,
+      logFields: host.logFields,
+    },
+    { tools: options.tools, maxToolOnlyRounds: options.maxToolOnlyRounds, formatToolError: options.formatToolError, generateId: host.generateId },
+  );
+  return { conversation, functions };
+}
+
+/**
+ * Checks conversation options; returns them without `undefined` entries.
+ * @throws VoxwireError `INVALID_ARGUMENT` (`maxToolOnlyRounds`, `formatToolError`, `audioModeHint`);
+ *   ToolError for an invalid tool set
+ */
+export function checkConversationOptions(options: ConversationOptions): ConversationOptions {
+  const { tools, maxToolOnlyRounds, formatToolError, audioModeHint } = options;
+  const invalid = (argument: string, message: string): never => {
+    throw new VoxwireError('INVALID_ARGUMENT', `${argument} ${message}`, { data: { argument } });
+  };
+  if (tools !== undefined) {
+    if (!Array.isArray(tools)) invalid('tools', 'must be a list of tools');
+    toSessionTools(tools);
+  }
+  if (maxToolOnlyRounds !== undefined && !(Number.isInteger(maxToolOnlyRounds) && maxToolOnlyRounds >= 0)) invalid('maxToolOnlyRounds', 'must be an integer ≥ 0');
+  if (formatToolError !== undefined && typeof formatToolError !== 'function') invalid('formatToolError', 'must be a function');
+  if (audioModeHint !== undefined && typeof audioModeHint !== 'boolean') {
+    const ms = typeof audioModeHint === 'object' && audioModeHint !== null ? audioModeHint.durationMs : NaN;
+    if (ms !== undefined && !(typeof ms === 'number' && ms > 0 && ms <= 60_000)) invalid('audioModeHint', 'must be a boolean or { durationMs } with 0 < durationMs ≤ 60000');
+  }
+  const out: ConversationOptions = {};
+  if (tools !== undefined) out.tools = [...tools];
+  if (maxToolOnlyRounds !== undefined) out.maxToolOnlyRounds = maxToolOnlyRounds;
+  if (formatToolError !== undefined) out.formatToolError = formatToolError;
+  if (audioModeHint !== undefined) out.audioModeHint = audioModeHint;
+  return out;
+}

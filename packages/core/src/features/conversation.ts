@@ -1,0 +1,164 @@
+/**
+ * The conversation feature: the session's mirror of the server's conversation (fed by every
+ * server event) and chat-context sync (`chatCtxCopy`, `setChatCtx`) on top of the session's
+ * acknowledged item requests. Also what reconnection needs to restore a conversation: the
+ * mirror's items and `replay(items)`.
+ * @module
+ */
+import type { AudioFrame, ConversationItem, IdGenerator, Logger, ServerEvent } from '@voxwire/protocol';
+import { G711_SAMPLE_RATE, SAMPLE_RATE, bytesToBase64, pcm16ToBase64 } from '@voxwire/protocol';
+import { VoxwireError } from '../errors.js';
+import type { SessionFeature } from '../feature.js';
+import { g711Encode } from '../g711.js';
+import type { AudioFormatName } from '../options.js';
+import type { ChatContext, ChatItem } from '../conversation/chat-context.js';
+import { chatContext } from '../conversation/chat-context.js';
+import { ConversationError } from '../conversation/errors.js';
+import { chatItemToConversationItem } from '../conversation/items.js';
+import { ConversationMirror } from '../conversation/mirror.js';
+import { executeChatSyncPlan, planChatContextSync, type ChatSyncOptions } from '../conversation/sync.js';
+
+/** The audio-mode hint of `setChatCtx` (see {@link ChatSyncOptions.audioModeHint}). */
+export type AudioModeHint = boolean | { readonly durationMs?: number | undefined };
+
+/** Options of `session.setChatCtx(ctx, options)`. */
+export interface SetChatCtxOptions {
+  /**
+   * Append a short silent user audio item when the sync adds only text (the seed's "set the API in
+   * audio mode" workaround; see `audioModeHint` of the model options for why).
+   * @default the session's `audioModeHint` (itself `false` by default)
+   */
+  readonly audioModeHint?: AudioModeHint | undefined;
+}
+
+/** What the conversation feature needs from its session. */
+export interface ConversationHost {
+  /** `conversation.item.create` with an already-built chat item; resolves on the server's ack. */
+  createItem(item: ChatItem, previousItemId: string | null): Promise<ConversationItem>;
+  /** `conversation.item.delete`; resolves on the server's ack. */
+  deleteItem(itemId: string): Promise<void>;
+  /** The session's current input audio format (item audio is sent in it). */
+  inputAudioFormat(): AudioFormatName;
+  /** Ids for the audio-hint item. */
+  readonly generateId: IdGenerator;
+  /** Where mirror anomalies are logged. */
+  readonly logger: Logger;
+  /** Fields every log line carries (the session id). */
+  logFields(): Record<string, unknown>;
+  /** The session's default audio-mode hint. */
+  readonly audioModeHint: AudioModeHint;
+}
+
+/**
+ * Item audio for a session's input format: frames must be mono at the format's rate (24 kHz
+ * PCM16, 8 kHz for G.711, which is encoded here), as the server reads item audio in it.
+ */
+export function itemAudioEncoder(format: AudioFormatName): (frame: AudioFrame) => string {
+  const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+  return (frame) => {
+    if (frame.sampleRate !== rate || frame.channels !== 1) {
+      throw new ConversationError('UNSUPPORTED_CONTENT', `item audio must be mono ${rate} Hz PCM16 for ${format}, got ${frame.sampleRate} Hz × ${frame.channels}`);
+    }
+    return format === 'pcm16' ? pcm16ToBase64(frame.data) : bytesToBase64(g711Encode(frame.data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
+  };
+}
+
+/**
+ * An item as it can be re-created on a fresh server conversation, or `undefined` when it cannot:
+ * MCP (raw) items, and audio the mirror has no samples of, which becomes its transcript as text
+ * (the server only hands audio back through `conversation.item.retrieve`).
+ */
+export function replayableItem(item: ChatItem): ChatItem | undefined {
+  if (item.type === 'raw') return undefined;
+  if (item.type !== 'message') return item;
+  const content = item.content.flatMap((part) => {
+    if (part.type !== 'audio' || part.audio !== undefined) return [part];
+    return part.transcript ? [{ type: 'text' as const, text: part.transcript }] : [];
+  });
+  return content.length === 0 ? undefined : { type: 'message', id: item.id, role: item.role, content };
+}
+
+/** The mirror plus chat-context sync. Built by the session; one per session. */
+export class ConversationFeature implements SessionFeature {
+  /** @inheritdoc */
+  readonly name = 'conversation';
+  /** The mirror of the server's conversation (do not mutate it; `setChatCtx` changes the server, and the mirror follows). */
+  readonly mirror: ConversationMirror;
+  readonly #host: ConversationHost;
+  // syncs run one after the other: each plans from the mirror its predecessor left
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** @param host - the session's item requests and services */
+  constructor(host: ConversationHost) {
+    this.#host = host;
+    this.mirror = new ConversationMirror();
+  }
+
+  /** @inheritdoc */
+  onServerEvent(event: ServerEvent): void {
+    const change = this.mirror.applyServerEvent(event);
+    if (change.anomaly) {
+      this.#host.logger.warn('conversation mirror anomaly', { ...this.#host.logFields(), eventType: event.type, code: change.anomaly.code, detail: change.anomaly.message });
+    }
+  }
+
+  /** A deep copy of the conversation as the server holds it (as far as the mirror knows). */
+  chatCtxCopy(): ChatContext {
+    return this.mirror.toChatContext();
+  }
+
+  /**
+   * Makes the server's conversation equal to `ctx` with the fewest deletes and creates. Resolves
+   * once the server acknowledged every operation; rejects with a `ConversationError` (bad ids,
+   * content the API cannot take; nothing was sent) or a `ChatSyncError` listing what failed.
+   */
+  setChatCtx(ctx: ChatContext | readonly ChatItem[], options: SetChatCtxOptions = {}): Promise<void> {
+    const run = (): Promise<void> => this.#sync(ctx, options.audioModeHint ?? this.#host.audioModeHint);
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Re-creates `items` on a server conversation that starts empty (after a reconnect): the mirror
+   * is cleared, then every {@link replayableItem} is created in order. Resolves like `setChatCtx`.
+   * @default items the mirror's items at the time of the call
+   */
+  replay(items: readonly ChatItem[] = this.mirror.items()): Promise<void> {
+    const replayable = items.flatMap((item) => replayableItem(item) ?? []);
+    const run = (): Promise<void> => {
+      this.mirror.clear();
+      return this.#sync(replayable, false);
+    };
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #sync(ctx: ChatContext | readonly ChatItem[], hint: AudioModeHint): Promise<void> {
+    if (!Array.isArray(ctx) && !(typeof ctx === 'object' && ctx !== null && Array.isArray((ctx as ChatContext).items))) {
+      throw new VoxwireError('INVALID_ARGUMENT', 'setChatCtx needs a ChatContext ({ items }) or a list of chat items', { data: { argument: 'ctx' } });
+    }
+    const next = chatContext(Array.isArray(ctx) ? (ctx as readonly ChatItem[]) : (ctx as ChatContext).items);
+    const options: ChatSyncOptions = { audioModeHint: hint, generateId: this.#host.generateId, sampleRate: this.#rate() };
+    const plan = planChatContextSync(this.mirror, next, options);
+    // refuse unsendable content before anything goes out, so a sync is never half-applied for it
+    const encodeAudio = itemAudioEncoder(this.#host.inputAudioFormat());
+    for (const op of plan.operations) if (op.kind === 'create') chatItemToConversationItem(op.item, { encodeAudio });
+    if (plan.operations.length > 0) {
+      this.#host.logger.debug('sync chat context', {
+        ...this.#host.logFields(),
+        deletes: plan.operations.filter((op) => op.kind === 'delete').length,
+        creates: plan.operations.filter((op) => op.kind === 'create').length,
+      });
+    }
+    await executeChatSyncPlan(plan, {
+      createItem: (item, previousItemId) => this.#host.createItem(item, previousItemId),
+      deleteItem: (itemId) => this.#host.deleteItem(itemId),
+    });
+  }
+
+  #rate(): number {
+    return this.#host.inputAudioFormat() === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+  }
+}
