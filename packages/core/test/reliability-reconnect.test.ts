@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { Connection, Connector } from '@voxwire/protocol';
+import type { SessionError } from '../src/errors.js';
+import { DIALECTS, openSession, record, setup } from './helpers.js';
+
+const ZERO = () => 0;
+
+/** Comparable view of a conversation: ids, types, roles, texts. */
+function serverView(items: Record<string, unknown>[]): string[] {
+  return items.map((i) => `${String(i['id'])}:${String(i['type'])}`);
+}
+
+describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
+  it('a dropped socket reconnects with a fresh transport, restores config and conversation, serves the next request', async () => {
+    const s = setup(dialect, { random: ZERO }, { transcribe: () => 'hello there' });
+    const session = await openSession(s, { instructions: 'Be brief.' });
+    const events = record(session, ['disconnected', 'reconnecting', 'connected', 'reconnected', 'closed']);
+    await session.conversation.item.create({ role: 'user', content: 'first' });
+    s.server.queueResponse((ctx) => ctx.say('an answer'));
+    void session.response.create();
+    await s.settle();
+    const before = session.chatCtxCopy().items.map((i) => i.id);
+    expect(before.length).toBe(2);
+
+    s.server.close(1006, 'network');
+    await s.settle();
+    expect(session.connectionState.status).toBe('reconnecting');
+    expect(events.find((e) => e[0] === 'reconnecting')).toMatchObject(['reconnecting', { attempt: 1, delayMs: 125, cause: { code: 'SOCKET_CLOSED' } }]);
+    await s.clock.advanceAsync(125);
+    expect(session.connectionState.status).toBe('open');
+    expect(s.server.connections).toHaveLength(2);
+    expect(events.find((e) => e[0] === 'reconnected')).toMatchObject(['reconnected', { restoredItems: 2, skippedItems: 0, rollover: false }]);
+    // the fresh server session has the same configuration and history
+    expect(s.server.sessionConfig?.['instructions']).toBe('Be brief.');
+    expect(serverView(s.server.conversation)).toEqual(before.map((id, i) => `${id}:message`).map((x, i) => (i >= 0 ? x : x)));
+    expect(session.chatCtxCopy().items.map((i) => i.id)).toEqual(before);
+    // the very next request is served
+    const item = await (async () => {
+      const p = session.conversation.item.create({ role: 'user', content: 'after' });
+      await s.settle();
+      return p;
+    })();
+    expect(item).toMatchObject({ role: 'user' });
+    s.server.queueResponse((ctx) => ctx.say('second answer'));
+    const done = new Promise((resolve) => session.once('response_done', resolve));
+    void session.response.create();
+    await s.settle();
+    await expect(done).resolves.toMatchObject({ status: 'completed' });
+    expect(session.stats.reconnects).toBe(1);
+    await session.close();
+    expect(events.at(-1)).toEqual(['closed', { error: undefined }]);
+  });
+
+  it('fatal close (3000) stops at once: one typed error, no reconnect', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    const events = record(session, ['reconnecting', 'closed']);
+    s.server.close(3000, 'invalid_api_key');
+    await s.settle();
+    await s.clock.advanceAsync(60_000);
+    expect(events.map((e) => e[0])).toEqual(['closed']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'AUTH_FAILED' });
+    expect(s.server.connections).toHaveLength(1);
+  });
+
+  it('a connect refused N times: bounded retries with growing delays, then RECONNECT_FAILED', async () => {
+    const s = setup(dialect, { random: () => 1, reconnect: { maxAttempts: 4 } });
+    s.server.faults.rejectConnects(100);
+    const session = s.model.session();
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    const delays: number[] = [];
+    session.on('reconnecting', (e) => delays.push(e.delayMs));
+    const p = session.conversation.item.create({ role: 'user', content: 'never' }).catch((e: unknown) => e);
+    await s.clock.advanceAsync(600_000);
+    expect(delays).toEqual([250, 500, 1000, 2000]);
+    expect(session.connectionState).toMatchObject({ status: 'closed', error: { code: 'RECONNECT_FAILED', data: { attempts: 4 } } });
+    expect(await p).toMatchObject({ code: 'RECONNECT_FAILED' });
+    expect(errors.map((e) => (e as { code: string }).code)).toEqual(['RECONNECT_FAILED']);
+    expect(s.clock.pendingTimers).toBe(0);
+  });
+
+  it('a typed adapter error with retryAfterMs is respected; HTTP 401 is fatal', async () => {
+    const s = setup(dialect, { random: ZERO });
+    let calls = 0;
+    const inner = s.server;
+    const base: Connector = (await import('@voxwire/testing')).createFakeServer({ server: inner, dialect }).connector;
+    const connector: Connector = async (a) => {
+      calls++;
+      if (calls === 1) throw Object.assign(new Error('HTTP 429'), { code: 'CONNECT_FAILED', httpStatus: 429, retryAfterMs: 7000, fatal: false });
+      return base(a);
+    };
+    const s2 = setup(dialect, { connector, random: ZERO });
+    const session = s2.model.session();
+    const delays: number[] = [];
+    session.on('reconnecting', (e) => delays.push(e.delayMs));
+    await s2.settle();
+    expect(delays).toEqual([7000]);
+    await s2.clock.advanceAsync(7000);
+    expect(session.connectionState.status).toBe('open');
+    await session.close();
+
+    const refused: Connector = () => Promise.reject(Object.assign(new Error('HTTP 401'), { code: 'AUTH_FAILED', httpStatus: 401, fatal: true }));
+    const s3 = setup(dialect, { connector: refused });
+    const bad = s3.model.session();
+    const seen = record(bad, ['reconnecting', 'closed']);
+    await s3.settle();
+    expect(seen).toEqual([['closed', { error: expect.objectContaining({ code: 'AUTH_FAILED' }) }]]);
+    void s;
+  });
+
+  it('onerror followed by onclose is one failure, not two', async () => {
+    const s = setup(dialect, { random: ZERO });
+    const session = await openSession(s);
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    const state = session.connectionState;
+    if (state.status !== 'open') throw new Error('not open');
+    const t = state.transport;
+    const keepalive = Object.assign(new Error('no pong'), { code: 'KEEPALIVE_TIMEOUT' });
+    t.onerror?.(keepalive);
+    t.onclose?.(1006, 'keep-alive timeout');
+    await s.settle();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'SOCKET_CLOSED', cause: keepalive, data: { transportCode: 'KEEPALIVE_TIMEOUT' } });
+    expect(session.connectionState.status).toBe('reconnecting');
+    await session.close();
+  });
+
+  it('session_expired + 1001 reconnects at once and restores', async () => {
+    const s = setup(dialect, { random: ZERO, reconnect: { rolloverMarginMs: false } });
+    const session = await openSession(s);
+    await session.conversation.item.create({ role: 'user', content: 'remember me' });
+    const events = record(session, ['reconnecting', 'reconnected']);
+    s.server.faults.expireSession(0);
+    await s.settle();
+    expect(events[0]).toMatchObject(['reconnecting', { attempt: 1, delayMs: 0, cause: { code: 'SESSION_EXPIRED' } }]);
+    expect(events[1]).toMatchObject(['reconnected', { restoredItems: 1 }]);
+    expect(s.server.conversation.map((i) => i['id'])).toEqual(session.chatCtxCopy().items.map((i) => i.id));
+    await session.close();
+  });
+
+  it('an accepted socket that never sends session.created is dropped after the connect timeout and retried', async () => {
+    const s = setup(dialect, { random: ZERO, connectTimeoutMs: 1000 });
+    let n = 0;
+    const { createFakeServer } = await import('@voxwire/testing');
+    const base = createFakeServer({ server: s.server, dialect }).connector;
+    const connector: Connector = async (a) => {
+      n++;
+      const c: Connection = await base(a);
+      if (n > 1) return c;
+      // a transport that opens and then says nothing
+      return { ...c, transport: { start: () => Promise.resolve(), send: () => undefined, close: () => Promise.resolve() } };
+    };
+    const s2 = setup(dialect, { connector, random: ZERO, connectTimeoutMs: 1000 });
+    const session = s2.model.session();
+    const events = record(session, ['reconnecting', 'connected']);
+    await s2.clock.advanceAsync(999);
+    expect(events.map((e) => e[0])).toEqual(['connected']);
+    await s2.clock.advanceAsync(1);
+    expect(events[1]).toMatchObject(['reconnecting', { cause: { code: 'CONNECT_TIMEOUT' } }]);
+    await s2.clock.advanceAsync(200);
+    expect(session.connectionState.status).toBe('open');
+    expect(n).toBe(2);
+    await session.close();
+  });
+});
