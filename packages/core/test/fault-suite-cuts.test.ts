@@ -74,6 +74,7 @@ describe.each(DIALECTS)('cut at every server event (%s)', (dialect) => {
         const outputs = s.server.conversation.filter((i) => i['type'] === 'function_call_output').map((i) => i['call_id']);
         expect([...outputs].sort(), where).toEqual([...new Set(outputs)].sort());
         report.unanswered += calls.filter((c) => !outputs.includes(c)).length;
+        if (calls.some((c) => !outputs.includes(c))) report.notes.push(`unanswered: ${where}: ${JSON.stringify(s.server.conversation.map((i) => [i["type"], i["status"]]))}`);
         await session.close();
         expect(s.clock.pendingTimers, where).toBe(0);
         report.scenarios++;
@@ -97,6 +98,6 @@ afterAll(() => {
     '',
     ...report.notes.map((n) => `- ${n}`),
   ];
-  writeFileSync('test-results/fault-report-cuts.md', `${lines.join('\n')}\n`);
+  writeFileSync('test-results/fault-report.md', `${lines.join('\n')}\n`);
   console.log(`fault suite (cuts): ${report.scenarios} scenarios, ${report.faults} faults, ${report.itemsLost} items lost`);
 });
