@@ -64,7 +64,7 @@ async function fullSession(session: RealtimeSession, fake: FakeWsServer) {
   await session.response.create();
   expect(((await callDone) as RealtimeResponse).output[0]?.type).toBe('function_call');
   const answerDone = next(session, 'response_done');
-  await session.conversation.item.create({ role: 'tool', toolCallId: 'call_a1', content: '{"tempC":21}' });
+  await session.conversation.item.create({ type: 'function_call_output', callId: 'call_a1', output: '{"tempC":21}' });
   await session.response.create();
   expect(((await answerDone) as RealtimeResponse).text).toContain('21');
 }

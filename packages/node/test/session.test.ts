@@ -84,7 +84,7 @@ export async function fullSession(session: RealtimeSession, fake: FakeWsServer) 
   const callResponse = (await callDone) as RealtimeResponse;
   expect(callResponse.output[0]?.type).toBe('function_call');
   const answerDone = next(session, 'response_done');
-  await session.conversation.item.create({ role: 'tool', toolCallId: 'call_w1', content: '{"tempC":21}' });
+  await session.conversation.item.create({ type: 'function_call_output', callId: 'call_w1', output: '{"tempC":21}' });
   await session.response.create();
   expect(((await answerDone) as RealtimeResponse).text).toContain('21');
 }

@@ -2,7 +2,8 @@
  * The function-calling feature: sends the tools in every `session.update`, collects the calls of
  * each response, runs them (concurrently) through the {@link ToolRunner}, answers every call with
  * a `function_call_output` right after its call item, then requests ONE follow-up response
- * (`keep_both`) unless the tool-only loop cap says stop.
+ * (`keep_both`) unless the tool-only loop cap says stop. A session that was never given tools
+ * does none of this: function calls are then the app's to answer.
  * @module
  */
 import type { ConversationItem, IdGenerator, Logger, ServerEvent, SessionUpdateParams } from '@voxwire/protocol';
@@ -107,6 +108,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   /** @inheritdoc */
   onServerEvent(event: ServerEvent): void {
+    // a session that never had tools leaves function calls to the app (it answers them with item.create)
+    if (!this.#announce) return;
     switch (event.type) {
       case 'response.created':
         if (event.response.id) this.#round(event.response.id);
@@ -139,8 +142,10 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   /** @inheritdoc */
   onDisconnected(): void {
-    // the responses are gone with the connection: they will never send response.done
-    for (const round of this.#rounds.values()) round.abort(new Error('the connection was lost'));
+    // the responses are gone with the connection: they will never send response.done. Calls
+    // the model completed are restored with the conversation, so they are answered anyway: their
+    // outputs queue and go out right after the restore (issue 8)
+    for (const round of this.#rounds.values()) void this.#finish(round, { status: 'incomplete', hasMessageOutput: false });
     this.#rounds.clear();
   }
 
