@@ -25,8 +25,12 @@ export async function load(): Promise<BenchClient> {
       });
       const session = realtime.session();
       const created = deferred();
+      // Ready on session.created or session.updated: the plugin attaches its message handler only
+      // after awaiting the socket's open, so a session.created that lands in the same read as the
+      // handshake is lost (seen at 50 parallel setups on a loaded machine). Its own
+      // session.update is answered later, so session.updated always arrives.
       const onServerEvent = (event: { type: string }): void => {
-        if (event.type !== 'session.created') return;
+        if (event.type !== 'session.created' && event.type !== 'session.updated') return;
         created.resolve();
         // Only needed until ready: keep it off the per-event path afterwards.
         session.off('openai_server_event_received', onServerEvent);

@@ -38,7 +38,7 @@ export interface BenchConfig {
   readonly setupParallelism: number;
   /** Timed sequential session setups per startup run. @default 20 */
   readonly setups: number;
-  /** A client process is killed after this long, ms. @default 180000 */
+  /** A client process is killed after this long, ms. @default 120000 */
   readonly jobTimeoutMs: number;
 }
 
@@ -59,7 +59,7 @@ export const FULL: BenchConfig = {
   lagBudgetMs: 100,
   setupParallelism: 50,
   setups: 20,
-  jobTimeoutMs: 180_000,
+  jobTimeoutMs: 120_000,
 };
 
 /** The `--quick` run: same shape, smaller counts. */
