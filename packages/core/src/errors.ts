@@ -17,7 +17,12 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  * - `ENCODE_FAILED`: nothing; `cause` is the codec's `ProtocolEncodeError`.
  * - `AUTH_FAILED`: `{ code, reason }` of the close that refused the credentials.
  * - `TIMEOUT`: `{ timeoutMs, operation }`.
- * - `BACKPRESSURE`: reserved for the bounded outbox (a later issue).
+ * - `BACKPRESSURE`: `{ queuedBytes, maxQueuedBytes }`; the outbound queue is full and the audio policy is `'error'`,
+ *   or `{ stream }` when a slow stream consumer overflowed a stream whose policy is `'error'`.
+ * - `SESSION_EXPIRED`: `{ code, reason }`; the server ended the session at its maximum duration (close 1001).
+ * - `ROLLOVER`: `{ maxSessionDurationMs }`; the cause of a planned reconnect before the maximum duration.
+ * - `RECONNECT_FAILED`: `{ attempts, lastCode }`; the reconnect supervisor gave up (`cause` is the last failure).
+ * - `RESPONSE_STALLED`: `{ responseId, idleMs }`; a response in progress received no event for `stallTimeoutMs`.
  * - `SESSION_CLOSED`: nothing; the session was closed before the operation could finish.
  * - `INVALID_ARGUMENT`: `{ argument }`, the name of the offending argument.
  * - `LISTENER_FAILED`: `{ event }`; `cause` is what a listener threw.
@@ -44,6 +49,10 @@ export type VoxwireErrorCode =
   | 'INVALID_ARGUMENT'
   | 'LISTENER_FAILED'
   | 'RESPONSE_FAILED'
+  | 'SESSION_EXPIRED'
+  | 'ROLLOVER'
+  | 'RECONNECT_FAILED'
+  | 'RESPONSE_STALLED'
   | 'UNKNOWN_PREDECESSOR'
   | 'DUPLICATE_ITEM'
   | 'UNKNOWN_ITEM'

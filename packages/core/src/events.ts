@@ -9,6 +9,7 @@ import type { RealtimeMetrics } from './metrics.js';
 import type { RealtimeSessionOptions } from './options.js';
 import type { RealtimeContent, RealtimeOutput, RealtimeResponse } from './responses/tree.js';
 import type { CalledFunction, FunctionCallInfo } from './tools/types.js';
+import type { ReconnectedEvent, ResponseStalledEvent } from './reconnect/reliability.js';
 
 /** `input_speech_started`: server VAD heard speech begin. */
 export interface InputSpeechStarted {
@@ -87,9 +88,9 @@ export interface DisconnectedEvent {
   error: SessionError | undefined;
 }
 
-/** Lifecycle: `reconnecting` (emitted by the reconnect logic of a later issue). */
+/** Lifecycle: `reconnecting`: the connection was lost (or is being rolled over); an attempt follows after `delayMs`. */
 export interface ReconnectingEvent {
-  /** The attempt about to be made. */
+  /** The attempt about to be made, 1-based within this outage. */
   attempt: number;
   /** Delay before it, ms. */
   delayMs: number;
@@ -129,7 +130,10 @@ export interface SessionEvents {
   connected: [event: ConnectedEvent];
   disconnected: [event: DisconnectedEvent];
   reconnecting: [event: ReconnectingEvent];
-  reconnected: [event: ConnectedEvent];
+  /** The session is back: configuration, conversation and lost requests were restored (after `connected`). */
+  reconnected: [event: ReconnectedEvent];
+  /** A response in progress received nothing for `stallTimeoutMs`; it was cancelled and ended locally. */
+  response_stalled: [event: ResponseStalledEvent];
   closed: [event: ClosedEvent];
   /** Every decoded server frame, unknown event types included, before the engine handles it. */
   server_event: [event: TappedServerEvent];

@@ -109,11 +109,31 @@ export type { RealtimeMetrics, InputTokenDetails, OutputTokenDetails, MetricsErr
 export { RealtimeResponse, RealtimeOutput, RealtimeContent } from './responses/tree.js';
 export type { ResponseStatus, ResponseStatusDetails, ContentType } from './responses/tree.js';
 export { ChunkStream } from './responses/stream.js';
-export type { ChunkStreamOptions } from './responses/stream.js';
+export type { ChunkStreamOptions, StreamOverflowPolicy } from './responses/stream.js';
 export type { OnDuplicate, ResponseCreateOptions } from './responses/create.js';
 export type { ConnectionState } from './connection.js';
-export { Outbox, estimateBytes } from './outbox.js';
-export type { OutboxPolicy, OutboxWriter } from './outbox.js';
+export { Outbox, estimateBytes, DEFAULT_HIGH_WATER_MARK, DEFAULT_MAX_QUEUED_BYTES } from './outbox.js';
+export type { AudioOverflowPolicy, OutboxOptions, OutboxStats, OutboxWriter } from './outbox.js';
+export { STABLE_CONNECTION_MS } from './connection.js';
+export type { OpenState } from './connection.js';
+export {
+  classifyFailure,
+  resolveReconnect,
+  DEFAULT_MAX_BUFFERED_AUDIO_BYTES,
+  DEFAULT_RECONNECT_BACKOFF,
+  DEFAULT_RECONNECT_MAX_ATTEMPTS,
+  DEFAULT_ROLLOVER_MARGIN_MS,
+} from './reconnect/policy.js';
+export type { FailureClass, ReconnectOptions, ResolvedReconnect } from './reconnect/policy.js';
+export {
+  resolveReliability,
+  seededRandom,
+  DEFAULT_DEDUPE_WINDOW,
+  DEFAULT_STALL_TIMEOUT_MS,
+  DEFAULT_STREAM_HIGH_WATER_MARK,
+} from './reconnect/options.js';
+export type { BackpressureOptions, ReliabilityOptions, ResolvedReliability } from './reconnect/options.js';
+export type { ReconnectedEvent, ResponseStalledEvent, SessionStats } from './reconnect/reliability.js';
 export { g711Decode, g711Encode } from './g711.js';
 export type { G711Law } from './g711.js';
 

@@ -15,6 +15,7 @@ import {
   type RealtimeSessionOptions,
   type SessionOptionsInput,
 } from './options.js';
+import { resolveReliability, type ReliabilityOptions, type ResolvedReliability } from './reconnect/options.js';
 import { RealtimeSession } from './session.js';
 
 /** Options of `new RealtimeModel(…)`: the engine's plus the session defaults. */
@@ -41,7 +42,8 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 /** The seed's `RealtimeModel`: defaults plus a session factory. */
 export class RealtimeModel {
   readonly #defaults: RealtimeSessionOptions;
-  readonly #engine: Required<Omit<EngineOptions, 'audioRetention'>> & Pick<Required<EngineOptions>, 'audioRetention'>;
+  readonly #engine: Required<Omit<EngineOptions, 'audioRetention' | keyof ReliabilityOptions>> & Pick<Required<EngineOptions>, 'audioRetention'>;
+  readonly #reliability: ResolvedReliability;
   readonly #features: readonly SessionFeatureFactory[];
   readonly #conversation: ConversationOptions;
   readonly #sessions = new Set<RealtimeSession>();
@@ -67,8 +69,16 @@ export class RealtimeModel {
       maxToolOnlyRounds,
       formatToolError,
       audioModeHint,
+      reconnect,
+      random,
+      backpressure,
+      streamHighWaterMark,
+      streamPolicy,
+      stallTimeoutMs,
+      dedupeWindow,
       ...session
     } = options;
+    this.#reliability = resolveReliability({ reconnect, random, backpressure, streamHighWaterMark, streamPolicy, stallTimeoutMs, dedupeWindow });
     this.#conversation = checkConversationOptions({ tools, maxToolOnlyRounds, formatToolError, audioModeHint });
     this.#defaults = mergeSessionOptions(defaultSessionOptions(), session);
     const c = clock ?? systemClock;
@@ -112,6 +122,7 @@ export class RealtimeModel {
     const session = new RealtimeSession({
       ...this.#engine,
       ...conversation,
+      reliability: this.#reliability,
       options,
       features: this.#features,
       onClosed: (s) => this.#sessions.delete(s),

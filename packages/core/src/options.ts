@@ -7,6 +7,7 @@
 import type { Clock, Connector, IdGenerator, Logger, RealtimeModelName, TranscriptionModelName, Voice } from '@voxwire/protocol';
 import { SEED_DEFAULTS } from '@voxwire/protocol';
 import { validateSessionOptions } from './options-validate.js';
+import type { ReliabilityOptions } from './reconnect/options.js';
 
 /** An output modality. */
 export type Modality = 'text' | 'audio';
@@ -126,8 +127,8 @@ export type SessionOptionsInput = Partial<RealtimeSessionOptions>;
 /** How much of each audio content's output the engine keeps in `content.audio`. */
 export type AudioRetention = 'none' | 'all' | { maxDurationMs: number };
 
-/** Engine options of a `RealtimeModel`, on top of the session options. */
-export interface EngineOptions {
+/** Engine options of a `RealtimeModel`, on top of the session options (reliability: see {@link ReliabilityOptions}). */
+export interface EngineOptions extends ReliabilityOptions {
   /** Gives the session a fresh transport per (re)connect. Required. */
   connector: Connector;
   /** Time. @default systemClock */

@@ -19,6 +19,8 @@ import { dispatchInputEvent } from './input-events.js';
 import { computeMetrics } from './metrics.js';
 import { mergeSessionOptions, type AudioRetention, type RealtimeSessionOptions, type SessionOptionsInput } from './options.js';
 import { Outbox } from './outbox.js';
+import { resolveReliability, seededRandom, type ResolvedReliability } from './reconnect/options.js';
+import { Reliability, type SessionStats } from './reconnect/reliability.js';
 import { PendingRequests } from './requests.js';
 import { ResponseCreator, type ResponseCreateOptions } from './responses/create.js';
 import { ResponseTracker } from './responses/tracker.js';
@@ -48,6 +50,8 @@ export interface SessionInit extends ConversationOptions {
   maxRetainedResponses: number;
   /** Features to install. @default [] */
   features?: readonly SessionFeatureFactory[];
+  /** Reconnection, backpressure, stream bounds, stall detection, dedupe. @default resolveReliability({}) */
+  reliability?: ResolvedReliability;
   /** Called once the session is closed (the model forgets it). */
   onClosed?: (session: RealtimeSession) => void;
 }
@@ -65,6 +69,9 @@ export class RealtimeSession {
   readonly #creator: ResponseCreator;
   readonly #features: SessionFeature[] = [];
   readonly #builtins: Builtins;
+  readonly #reliability: Reliability;
+  // the error `lost` already reported, so `closed` does not report it twice
+  #reported: VoxwireError | undefined;
   readonly #unhandled: SessionError[] = [];
   #options: RealtimeSessionOptions;
   #sessionId = 'not-connected';
@@ -91,7 +98,6 @@ export class RealtimeSession {
        * `UNSUPPORTED_CONTENT` (content the API cannot take) before sending anything.
        */
       create(item: ChatItemInput, previousItemId?: string | null): Promise<ConversationItem>;
-
       /** Truncates assistant audio at `audioEndMs`; at 0 ms the item is deleted instead. */
       truncate(args: TruncateArgs): Promise<void>;
       /** Deletes an item. */
@@ -113,9 +119,22 @@ export class RealtimeSession {
     this.#options = init.options;
     this.#emitter = new TypedEmitter<SessionEvents>((event, error) => this.#listenerFailed(event, error));
     this.#requests = new PendingRequests(init.clock, init.requestTimeoutMs);
-    this.#outbox = new Outbox((event, error) => this.#writeFailed(event, error));
+    const rel = init.reliability ?? resolveReliability({});
+    this.#outbox = new Outbox((event, error) => this.#writeFailed(event, error), {
+      clock: init.clock,
+      maxQueuedBytes: rel.maxQueuedBytes,
+      maxDisconnectedAudioBytes: rel.reconnect.maxBufferedAudioBytes,
+      highWaterMark: rel.highWaterMark,
+      audioPolicy: rel.audioPolicy,
+    });
     this.#tracker = new ResponseTracker(
-      { clock: init.clock, audioRetention: init.audioRetention, maxRetained: init.maxRetainedResponses, outputFormat: () => this.#options.outputAudioFormat },
+      {
+        clock: init.clock,
+        audioRetention: init.audioRetention,
+        maxRetained: init.maxRetainedResponses,
+        outputFormat: () => this.#options.outputAudioFormat,
+        streams: { highWaterMark: rel.streamHighWaterMark, policy: rel.streamPolicy, onDrop: () => this.#reliability.countStreamDrop() },
+      },
       {
         created: (r) => {
           this.#creator.onResponseCreated();
@@ -137,25 +156,63 @@ export class RealtimeSession {
       logFields: () => this.#logFields(),
     });
     this.#connection = new SessionConnection(
-      { connector: init.connector, clock: init.clock, logger: init.logger, logFields: () => this.#logFields(), connectTimeoutMs: init.connectTimeoutMs },
+      {
+        connector: init.connector,
+        clock: init.clock,
+        logger: init.logger,
+        logFields: () => this.#logFields(),
+        connectTimeoutMs: init.connectTimeoutMs,
+        reconnect: rel.reconnect,
+        random: rel.random ?? seededRandom(init.clock.now()),
+      },
       {
         connecting: (attempt) => this.#emit('connecting', { attempt }),
         open: (state) => {
           this.#codec = state.codec;
-          this.#outbox.open((event) => state.transport.send(state.codec.encodeClientEvent(event)));
+          // a reconnect restores (configuration, conversation, lost requests) before anything queued
+          const restore = this.#reliability.opened(state);
+          const { transport, codec } = state;
+          this.#outbox.open({ write: (event) => transport.send(codec.encodeClientEvent(event)), bufferedAmount: () => transport.bufferedAmount ?? 0 }, restore.prelude);
+          this.#requests.resume();
           this.#emit('connected', { attempt: state.attempt, dialect: state.dialect, description: state.description });
+          if (restore.event) this.#emit('reconnected', restore.event);
           for (const f of this.#features) this.#feature(f, 'onConnected', () => f.onConnected?.());
         },
         frame: (frame, codec) => this.#frame(frame, codec),
         transportError: (error) => this.#error(error),
         lost: (code, reason, error) => {
           if (error) this.#error(error);
-          this.#teardown(error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed'));
+          this.#reported = error;
+          this.#lost(error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed'));
           this.#emit('disconnected', { code, reason, error });
           for (const f of this.#features) this.#feature(f, 'onDisconnected', () => f.onDisconnected?.(error));
         },
+        reconnecting: (attempt, delayMs, cause) => {
+          this.#reliability.reconnecting(cause);
+          this.#emit('reconnecting', { attempt, delayMs, cause });
+        },
         closed: (error) => this.#closed(error),
       },
+    );
+    this.#reliability = new Reliability(
+      {
+        clock: init.clock,
+        logger: init.logger,
+        logFields: () => this.#logFields(),
+        generateId: init.generateId,
+        tracker: this.#tracker,
+        creator: this.#creator,
+        requests: this.#requests,
+        outbox: this.#outbox,
+        connection: this.#connection,
+        mirror: () => this.#builtins?.conversation.mirror,
+        encodeAudio: (frame) => itemAudioEncoder(this.#options.inputAudioFormat)(frame),
+        sessionUpdate: () => this.#sessionUpdateRequest(),
+        send: (event) => this.#send(event),
+        stalled: (event) => this.#emit('response_stalled', event),
+        error: (error) => this.#error(error),
+      },
+      rel,
     );
     this.#builtins = createBuiltins(
       {
@@ -211,6 +268,15 @@ export class RealtimeSession {
   /** The server's session id (`not-connected` before `session.created`). */
   get sessionId(): string {
     return this.#sessionId;
+  }
+
+  /**
+   * Counters and retained-structure sizes: reconnects, rollovers, stalls, duplicate server events
+   * dropped, input audio dropped (backpressure / while disconnected), stream chunks dropped, the
+   * outbound queue, pending requests, responses, the mirror. Cheap: read it as often as you like.
+   */
+  get stats(): SessionStats {
+    return { ...this.#outbox.stats, ...this.#reliability.stats() };
   }
 
   /** The connection state. */
@@ -296,7 +362,6 @@ export class RealtimeSession {
     return this.#builtins.conversation.setChatCtx(ctx, options);
   }
 
-
   /**
    * Closes the session: the socket closes with 1000, every pending promise settles
    * (`SESSION_CLOSED`), every stream ends. Idempotent.
@@ -335,12 +400,22 @@ export class RealtimeSession {
   }
 
   #sessionUpdate(): Promise<RealtimeSessionOptions> {
+    return this.#request('session.update', ...this.#sessionUpdateEvent());
+  }
+
+  #sessionUpdateEvent(): [eventId: string, key: string, event: ClientEvent] {
     let session = toSessionUpdate(this.#options);
     for (const f of this.#features) {
       if (f.contributeSessionUpdate) session = f.contributeSessionUpdate(session);
     }
     const eventId = this.#init.generateId('event');
-    return this.#request('session.update', eventId, 'session', { type: 'session.update', event_id: eventId, session });
+    return [eventId, 'session', { type: 'session.update', event_id: eventId, session }];
+  }
+
+  /** The restore's full `session.update`, tracked but not sent (the restore prelude carries it). */
+  #sessionUpdateRequest(): { event: ClientEvent; promise: Promise<unknown> } {
+    const [eventId, key, event] = this.#sessionUpdateEvent();
+    return { event, promise: this.#requests.track('session.update', eventId, key, event) };
   }
 
   #itemCreate(input: ChatItemInput, previousItemId?: string | null): Promise<ConversationItem> {
@@ -383,7 +458,7 @@ export class RealtimeSession {
     } catch (error) {
       return Promise.reject(error);
     }
-    const promise = this.#requests.track<T>(kind, eventId, key);
+    const promise = this.#requests.track<T>(kind, eventId, key, event);
     this.#send(event);
     return promise;
   }
@@ -410,11 +485,14 @@ export class RealtimeSession {
       return;
     }
     const event = result.event;
+    // a frame delivered twice is applied once (no audio counted twice, no response done twice)
+    if (this.#reliability.isDuplicate(event)) return;
     this.#emit('server_event', { kind: 'event', event });
     this.#dispatch(event);
     for (const f of this.#features) {
       if (f.onServerEvent) this.#feature(f, 'onServerEvent', () => f.onServerEvent?.(event));
     }
+    this.#reliability.observe(event);
   }
 
   #dispatch(event: ServerEvent): void {
@@ -434,6 +512,7 @@ export class RealtimeSession {
         const error = new ServerError(event.error, event.event_id ?? null);
         this.#init.logger.error('server error', { ...this.#logFields(), type: error.type, code: error.code, eventId: error.eventId });
         if (error.eventId) this.#requests.rejectEventId(error.eventId, error);
+        this.#connection.noteServerError(error.code);
         this.#error(error);
         return;
       }
@@ -461,19 +540,21 @@ export class RealtimeSession {
     this.#emit('metrics_collected', computeMetrics(response, this.#init.clock.now()));
   }
 
-  /** Settles everything tied to the connection that just ended. */
-  #teardown(error: VoxwireError): void {
+  /** Ends what the lost connection carried; requests wait for a reconnect (or for `closed`). */
+  #lost(error: VoxwireError): void {
     this.#outbox.pause();
     this.#creator.reset();
-    this.#requests.rejectAll(error);
+    this.#reliability.lost();
     this.#tracker.abortAll(error.code === 'SESSION_CLOSED' ? 'session_closed' : 'connection_lost', error);
   }
 
   #closed(error: VoxwireError | undefined): void {
-    // a connect that failed never reached `lost`: report and settle here
+    // a connect that failed (or a supervisor that gave up) never reached `lost`: report it here
     const settle = error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed');
-    if (error && (error.code === 'CONNECT_FAILED' || error.code === 'CONNECT_TIMEOUT')) this.#error(error);
-    this.#teardown(settle);
+    if (error && error !== this.#reported) this.#error(error);
+    this.#lost(settle);
+    this.#reliability.closed();
+    this.#requests.rejectAll(settle);
     this.#outbox.drain();
     this.#emit('closed', { error });
     for (const f of this.#features) this.#feature(f, 'onClosed', () => f.onClosed?.());

@@ -98,21 +98,25 @@ describe('PendingRequests', () => {
 describe('Outbox', () => {
   it('queues until open, flushes in order, counts bytes, reports write failures', () => {
     const failed: string[] = [];
-    const o = new Outbox((e) => failed.push(e.type));
+    const clock = new SimulatedClock();
+    const o = new Outbox((e) => failed.push(e.type), { clock });
     o.send({ type: 'input_audio_buffer.append', audio: 'AAAA' });
     o.send({ type: 'input_audio_buffer.commit' });
     expect(o.queued).toBe(2);
     expect(o.queuedBytes).toBeGreaterThan(0);
     const written: string[] = [];
-    o.open((e) => {
-      if (e.type === 'input_audio_buffer.commit') throw new Error('socket gone');
-      written.push(e.type);
+    o.open({
+      write: (e) => {
+        if (e.type === 'input_audio_buffer.commit') throw new Error('socket gone');
+        written.push(e.type);
+      },
+      bufferedAmount: () => 0,
     });
     o.send({ type: 'input_audio_buffer.clear' });
     expect(written).toEqual(['input_audio_buffer.append', 'input_audio_buffer.clear']);
     expect(failed).toEqual(['input_audio_buffer.commit']);
-    const dropping = new Outbox(() => undefined, () => 'drop');
-    expect(dropping.send({ type: 'input_audio_buffer.clear' })).toBe(false);
+    const dropping = new Outbox(() => undefined, { clock, maxDisconnectedAudioBytes: 0, audioPolicy: 'drop-newest' });
+    expect(dropping.send({ type: 'input_audio_buffer.append', audio: 'AAAA' })).toBe(false);
     expect(dropping.dropped).toBe(1);
   });
 });
