@@ -88,7 +88,7 @@ describe.each(DIALECTS)('cut at every server event (%s)', (dialect) => {
 afterAll(() => {
   mkdirSync('test-results', { recursive: true });
   const lines = [
-    '# voxwire core — fault report (cut at every server event)',
+    '## Socket cut at every server event (text, audio, function-call responses; GA and beta)',
     '',
     `- scenarios run: ${report.scenarios}`,
     `- faults injected: ${report.faults}`,
@@ -98,6 +98,6 @@ afterAll(() => {
     '',
     ...report.notes.map((n) => `- ${n}`),
   ];
-  writeFileSync('test-results/fault-report.md', `${lines.join('\n')}\n`);
+  writeFileSync('test-results/fault-cuts.part.md', `${lines.join('\n')}\n`);
   console.log(`fault suite (cuts): ${report.scenarios} scenarios, ${report.faults} faults, ${report.itemsLost} items lost`);
 });

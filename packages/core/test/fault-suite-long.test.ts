@@ -1,0 +1,124 @@
+/**
+ * The fault suite, part 2: a simulated hour with audio both ways and hundreds of responses ends
+ * with every retained structure where it began; random server faults and random client calls
+ * (fast-check) keep the engine's invariants.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { mkdirSync, appendFileSync } from 'node:fs';
+import { openSession, setup } from './helpers.js';
+import { mirrorView, serverView, watch } from './fault-helpers.js';
+
+const frame = (ms: number) => ({ data: new Int16Array((24000 * ms) / 1000).fill(800), sampleRate: 24000, channels: 1 });
+
+describe('long sessions and random faults', () => {
+  it('a simulated hour (audio both ways, hundreds of responses, one rollover) ends with memory where it began', async () => {
+    const s = setup('ga', { random: () => 0 }, { transcribe: () => 'tell me something' });
+    const session = await openSession(s, { turnDetection: null });
+    session.on('error', () => undefined);
+    let frames = 0;
+    session.on('response_content_added', (c) => {
+      void (async () => {
+        for await (const _ of c.audioStream) frames++;
+      })();
+    });
+    const sizes = () => {
+      const st = session.stats;
+      return { queued: st.queued, pending: st.pendingRequests, active: st.activeResponses, timers: s.clock.pendingTimers };
+    };
+    const baseline = sizes();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    let responses = 0;
+    for (let second = 0; second < 3600; second += 10) {
+      for (let t = 0; t < 10_000; t += 200) {
+        session.inputAudioBuffer.append(frame(200));
+        await s.clock.advanceAsync(200);
+      }
+      session.inputAudioBuffer.commit();
+      const done = new Promise((resolve) => session.once('response_done', resolve));
+      void session.response.create();
+      await s.settle();
+      await done;
+      responses++;
+      // the app keeps the last turns only, as a long-running assistant would
+      const ids = session.chatCtxCopy().items.map((i) => i.id);
+      for (const id of ids.slice(0, Math.max(0, ids.length - 8))) await Promise.all([session.conversation.item.delete({ itemId: id }), s.settle()]);
+    }
+    await s.settle();
+    expect(responses).toBe(360);
+    expect(frames).toBeGreaterThan(360);
+    expect(session.stats.rollovers).toBe(1);
+    expect(sizes()).toEqual(baseline);
+    expect(session.stats.retainedResponses).toBeLessThanOrEqual(16);
+    expect(session.stats.recentEventIds).toBeLessThanOrEqual(1024);
+    expect(session.stats.mirrorItems).toBeLessThanOrEqual(10);
+    expect(mirrorView(session)).toEqual(serverView(s));
+    gc?.();
+    const growth = process.memoryUsage().heapUsed - heapBefore;
+    mkdirSync('test-results', { recursive: true });
+    appendFileSync('test-results/fault-long.part.md', `- simulated hour: ${responses} responses, ${frames} output audio frames, 1 rollover, heap growth ${(growth / 1e6).toFixed(1)} MB${gc ? '' : ' (no --expose-gc: indicative only)'}\n`);
+    await session.close();
+  }, 120_000);
+
+  it('random server faults and random client calls: every promise settles, streams end, the mirror stays the server\'s', async () => {
+    type Op = { kind: 'item' } | { kind: 'response' } | { kind: 'delete' } | { kind: 'cancel' } | { kind: 'audio' } | { kind: 'drop'; after: number } | { kind: 'dup' } | { kind: 'garbage' };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.constant({ kind: 'item' as const }),
+      fc.constant({ kind: 'response' as const }),
+      fc.constant({ kind: 'delete' as const }),
+      fc.constant({ kind: 'cancel' as const }),
+      fc.constant({ kind: 'audio' as const }),
+      fc.integer({ min: 0, max: 12 }).map((after) => ({ kind: 'drop' as const, after })),
+      fc.constant({ kind: 'dup' as const }),
+      fc.constant({ kind: 'garbage' as const }),
+    );
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+        const s = setup('ga', { random: () => 0 });
+        const session = await openSession(s, { modalities: ['text'] });
+        session.on('error', () => undefined);
+        const promises: { settled: boolean }[] = [];
+        const streams: { done: boolean }[] = [];
+        session.on('response_content_added', (c) => {
+          const f = { done: false };
+          streams.push(f);
+          void (async () => {
+            for await (const _ of c.textStream) void _;
+            f.done = true;
+          })();
+        });
+        for (const o of ops) {
+          if (o.kind === 'item') promises.push(watch(session.conversation.item.create({ role: 'user', content: 'hi' })));
+          else if (o.kind === 'response') promises.push(watch(session.response.create()));
+          else if (o.kind === 'delete') {
+            const id = session.chatCtxCopy().items[0]?.id;
+            if (id) promises.push(watch(session.conversation.item.delete({ itemId: id })));
+          } else if (o.kind === 'cancel') session.response.cancel();
+          else if (o.kind === 'audio') session.inputAudioBuffer.append(frame(100));
+          else if (o.kind === 'drop') {
+            s.server.faults.closeAfterEvents(o.after + (s.server.current ? 0 : 0), { code: 1006 });
+            session.once('disconnected', () => s.server.faults.clear());
+          } else if (o.kind === 'dup') s.server.faults.duplicate('response.done');
+          else s.server.faults.sendMalformed();
+          await s.settle();
+        }
+        s.server.faults.clear();
+        await s.clock.advanceAsync(60_000);
+        expect(session.connectionState.status).toBe('open');
+        expect(promises.every((p) => p.settled)).toBe(true);
+        expect(streams.every((f) => f.done)).toBe(true);
+        expect(mirrorView(session)).toEqual(serverView(s));
+        expect(session.stats.activeResponses).toBe(0);
+        await session.close();
+        expect(promises.every((p) => p.settled)).toBe(true);
+        runs++;
+      }),
+      { numRuns: 60, seed: 8 },
+    );
+    mkdirSync('test-results', { recursive: true });
+    appendFileSync('test-results/fault-long.part.md', `- property runs (random server faults × random client calls): ${runs}, invariants held\n`);
+  }, 120_000);
+});
