@@ -53,15 +53,25 @@ export interface ConversationOptions {
 
 /** What a session gives its built-in features (closures over its private parts). */
 export interface BuiltinHost {
+  /** The session (given to tools as `context.session`). */
   readonly session: RealtimeSession;
+  /** Ids for generated items (tool outputs, the audio hint). */
   readonly generateId: IdGenerator;
+  /** The session's logger. */
   readonly logger: Logger;
+  /** Fields every log line carries (the session id). */
   logFields(): Record<string, unknown>;
+  /** `conversation.item.create` (`null`: at the start); resolves on the server's ack. */
   createItem(item: ChatItem, previousItemId: string | null): Promise<ConversationItem>;
+  /** `conversation.item.delete`; resolves on the server's ack. */
   deleteItem(itemId: string): Promise<void>;
+  /** The session's current input audio format. */
   inputAudioFormat(): AudioFormatName;
+  /** Emits a session event. */
   emit<K extends keyof SessionEvents>(event: K, ...args: SessionEvents[K]): void;
+  /** Reports an error on `error` (or keeps it as unhandled). */
   error(error: SessionError): void;
+  /** Whether the session is closing or closed. */
   closed(): boolean;
 }
 
