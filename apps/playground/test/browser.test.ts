@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { startFakeWsServer } from '@voxwire/testing/ws';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'tsup';
@@ -121,8 +122,10 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
   });
 
   it('fills the metrics panel and draws the timeline', async () => {
-    await page.waitForFunction(() => document.querySelectorAll('#metrics-table tbody tr[data-response-id]').length >= 2);
-    expect(await text('#metrics-table tbody tr[data-response-id] td.ttft')).toMatch(/\d+ ms|\d\.\d+ s/);
+    // the spoken turn, the tool call, and the answer about its result
+    await page.waitForFunction(() => document.querySelectorAll('#metrics-table tbody tr[data-response-id]').length >= 3);
+    // a tool-only response has no first token ('—'); the spoken ones have one
+    expect(await page.locator('#metrics-table tbody tr[data-response-id] td.ttft', { hasText: /\d+ ms|\d\.\d+ s/ }).count()).toBeGreaterThan(0);
     expect(await page.locator('#timeline svg circle[data-kind="first_audio"]').count()).toBeGreaterThan(0);
   });
 
@@ -133,8 +136,52 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     await page.fill('#log-filter', '');
   });
 
+  it('shows a refused event to the person (voice change after audio) and puts the form back', async () => {
+    await page.selectOption('#voice', 'cedar');
+    await page.click('#apply');
+    await page.locator('#errors .toast[data-code="cannot_update_voice"]').waitFor();
+    expect(await text('#errors .toast[data-code="cannot_update_voice"]')).toContain("Cannot update a conversation's voice");
+    await page.waitForFunction(() => (document.getElementById('voice') as HTMLSelectElement).value === 'marin');
+  });
+
   it('saves a screenshot, with no error in the console', async () => {
     await page.screenshot({ path: `${resultsDir}playground.png`, fullPage: true });
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('shows a lost connection to the person', async () => {
+    await server.close();
+    await page.locator('#errors .toast[data-code="CONNECTION_LOST"]').waitFor();
+    await page.locator('#connect:not([disabled])').waitFor();
+  });
+});
+
+describe.skipIf(!haveChromium)('playground in headless Chromium: a refused API key', () => {
+  it('shows the refusal to the person and never gives the page the key', async () => {
+    const key = 'sk-browser-test-WRONGKEY-000000';
+    const fake = await startFakeWsServer({ apiKey: 'sk-the-right-key', pingIntervalMs: false });
+    const server = await startPlaygroundServer({
+      provider: { kind: 'openai', apiKey: key, model: 'gpt-realtime', baseUrl: fake.url },
+      factories: defaultProviderFactories,
+    });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'] });
+    try {
+      const page = await browser.newPage();
+      const frames: string[] = [];
+      page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+      await page.goto(server.url);
+      await page.locator('#provider[data-kind="openai"]').waitFor();
+      await page.click('#connect');
+      const toast = page.locator('#errors .toast', { hasText: /API key/i }).first();
+      await toast.waitFor();
+      await page.locator('#link[data-state="closed"]').waitFor();
+      expect(frames.length).toBeGreaterThan(0);
+      expect(frames.filter((f) => f.includes(key) || f.includes('WRONGKEY'))).toEqual([]);
+      expect(await page.content()).not.toContain('WRONGKEY');
+    } finally {
+      await browser.close();
+      await server.close();
+      await fake.close();
+    }
   });
 });

@@ -162,7 +162,9 @@ describe('tools', () => {
     expect(result).toMatchObject({ callId: call.callId, name: 'get_weather', ok: true });
     expect(JSON.parse(result.output)).toMatchObject({ location: 'Paris', unit: 'celsius', note: 'demo data' });
     // the follow-up response speaks about the result
-    await p.next('assistant_delta', (m) => /Here is what I found/.test(m.delta) || p.messages.some((x) => x.type === 'assistant_delta' && /found/.test(x.delta)));
+    const followUp = await p.next('response_done', (m) => m.responseId !== call.responseId && p.messages.some((x) => x.type === 'assistant_delta' && x.responseId === m.responseId));
+    const words = p.messages.flatMap((m) => (m.type === 'assistant_delta' && m.responseId === followUp.responseId ? [m.delta] : [])).join('');
+    expect(words).toMatch(/^Here is what I found: .*Paris/);
   });
 
   it('tools off: the model gets no tools and answers in words', async () => {

@@ -50,6 +50,8 @@ let link: ServerLink | null = null;
 let speaker: Speaker | null = null;
 let mic: Microphone | null = null;
 let pttHeld = false;
+/** Why the last session ended, kept on screen after teardown. */
+let endNote: string | null = null;
 /** Items cut by an interruption: late audio for them is dropped, never played. */
 const interrupted = new Set<string>();
 /** Assistant audio items per response, so the speaker learns when an item's audio is complete. */
@@ -70,8 +72,8 @@ function setConnected(connected: boolean): void {
   ui.disconnect.disabled = !connected;
   for (const control of [ui.mic, ui.ptt, ui.text, ui.send, ui.apply]) control.disabled = !connected;
   if (!connected) {
-    ui.link.dataset.state = 'idle';
-    ui.link.textContent = 'not connected';
+    ui.link.dataset.state = endNote ? 'closed' : 'idle';
+    ui.link.textContent = endNote ?? 'not connected';
   }
 }
 
@@ -103,6 +105,12 @@ function onServerMessage(message: ServerMessage): void {
       ui.link.dataset.state = message.state;
       ui.link.textContent = message.detail ? `${message.state}: ${message.detail}` : message.state;
       if (message.state === 'reconnecting' || message.state === 'disconnected') showError('CONNECTION', message.detail ?? `provider connection ${message.state}`);
+      if (message.state === 'closed') {
+        // The realtime session is over (refused key, expiry, fatal error): free the microphone and
+        // speaker, keep the reason on screen, and let the person connect again.
+        endNote = ui.link.textContent;
+        void teardown();
+      }
       break;
     case 'log':
       log.add(message);
@@ -168,6 +176,7 @@ function onServerMessage(message: ServerMessage): void {
 }
 
 async function connect(): Promise<void> {
+  endNote = null;
   ui.connect.disabled = true;
   ui.link.dataset.state = 'connecting';
   ui.link.textContent = 'connecting';
@@ -287,6 +296,17 @@ const releasePtt = () => {
 };
 ui.ptt.addEventListener('pointerup', releasePtt);
 ui.ptt.addEventListener('pointerleave', releasePtt);
+// Space held anywhere but in a text field is push-to-talk too.
+const typing = (target: EventTarget | null) => target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+document.addEventListener('keydown', (event) => {
+  if (event.code !== 'Space' || event.repeat || typing(event.target) || ui.ptt.hidden || ui.ptt.disabled) return;
+  event.preventDefault();
+  ui.ptt.dispatchEvent(new PointerEvent('pointerdown'));
+});
+document.addEventListener('keyup', (event) => {
+  if (event.code !== 'Space' || typing(event.target)) return;
+  releasePtt();
+});
 ui.logFilter.addEventListener('input', () => log.setFilter(ui.logFilter.value));
 ui.logDeltas.addEventListener('change', () => log.setShowDeltas(ui.logDeltas.checked));
 ui.logClear.addEventListener('click', () => log.clear());

@@ -91,7 +91,14 @@ export class PageSession {
     this.send({ type: 'error', source: 'page', code, message });
   }
 
+  /** Errors already shown: core hands the same error to `error`, `disconnected` and `closed`. */
+  private readonly reported = new WeakSet<object>();
+
   private reportError(error: unknown): void {
+    if (typeof error === 'object' && error !== null) {
+      if (this.reported.has(error)) return;
+      this.reported.add(error);
+    }
     const e = error as Partial<SessionError> & { message?: string };
     const code = typeof e.code === 'string' ? e.code : e.name === 'ServerError' ? 'server_error' : 'ERROR';
     const source = e.name === 'ServerError' ? 'provider' : 'engine';
@@ -159,7 +166,7 @@ export class PageSession {
     s.on('response_done', (r) => f.done(r));
     s.on('metrics_collected', (m) => f.metrics(m));
     s.on('function_calls_collected', (calls) => {
-      for (const c of calls) this.send({ type: 'tool_call', callId: c.callId, name: c.name, arguments: c.arguments });
+      for (const c of calls) this.send({ type: 'tool_call', responseId: c.responseId ?? null, callId: c.callId, name: c.name, arguments: c.arguments });
     });
     s.on('function_calls_finished', (calls) => {
       for (const c of calls) {

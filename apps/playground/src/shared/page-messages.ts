@@ -120,7 +120,7 @@ export type ServerMessage =
       tokens: TokenCounts;
       timeline: TimelineMark[];
     }
-  | { type: 'tool_call'; callId: string; name: string; arguments: string }
+  | { type: 'tool_call'; responseId: string | null; callId: string; name: string; arguments: string }
   | { type: 'tool_result'; callId: string; name: string; output: string; ok: boolean }
   | { type: 'truncated'; itemId: string; audioEndMs: number; deleted: boolean }
   | { type: 'settings_applied'; settings: FullSettings }

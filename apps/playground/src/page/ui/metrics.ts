@@ -73,7 +73,8 @@ export class MetricsView {
       label.textContent = formatMs(ms);
       root.append(label);
     }
-    this.rows.forEach((r, i) => {
+    // newest on top, as in the table
+    [...this.rows].reverse().forEach((r, i) => {
       const y = top + i * lane;
       const name = svg('text', { x: 0, y: y + 12 });
       name.textContent = r.responseId.slice(-10);
