@@ -121,6 +121,28 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     await page.locator('#transcript li.assistant .text', { hasText: 'Here is what I found' }).first().waitFor();
   });
 
+  it('push-to-talk: turn detection off, the held turn is committed and answered', async () => {
+    const userTurns = () => page.locator('#transcript li.user .tag', { hasText: 'you (voice)' }).count();
+    const turnsBefore = await userTurns();
+    await page.selectOption('#mode', 'ptt'); // applies session.update with turn_detection: null
+    await page.locator('#log li', { hasText: '"turnDetection":null' }).first().waitFor({ state: 'attached' });
+    await page.locator('#log li', { hasText: 'session.updated' }).nth(1).waitFor({ state: 'attached' });
+    await page.click('#mic');
+    await page.locator('#ptt:not([hidden]):not([disabled])').waitFor();
+    await page.dispatchEvent('#ptt', 'pointerdown');
+    const chunksAtPress = (await stats()).micChunks;
+    // hold for 25 chunks of 40 ms (1 s of audio), counted by the page, not by a timer
+    await page.waitForFunction((n) => (globalThis as unknown as { voxwirePlayground: PageStats }).voxwirePlayground.micChunks >= n, chunksAtPress + 25);
+    await page.dispatchEvent('#ptt', 'pointerup');
+    await page.locator('#log li', { hasText: 'input_audio_buffer.committed' }).nth(1).waitFor({ state: 'attached' });
+    const voiceTurns = (n: number) => [...document.querySelectorAll('#transcript li.user .tag')].filter((t) => t.textContent === 'you (voice)').length > n;
+    await page.waitForFunction(voiceTurns, turnsBefore);
+    await page.click('#mic');
+    expect(await userTurns()).toBe(turnsBefore + 1);
+    // ...and answered: the fourth response (VAD turn, tool call, tool answer, this one)
+    await page.waitForFunction(() => document.querySelectorAll('#metrics-table tbody tr[data-response-id]').length >= 4);
+  });
+
   it('fills the metrics panel and draws the timeline', async () => {
     // the spoken turn, the tool call, and the answer about its result
     await page.waitForFunction(() => document.querySelectorAll('#metrics-table tbody tr[data-response-id]').length >= 3);
