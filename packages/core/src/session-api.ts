@@ -3,7 +3,7 @@
  * conversation items), kept out of `session.ts` so that file stays composition.
  * @module
  */
-import type { AudioFrame, ClientEvent } from '@voxwire/protocol';
+import type { AudioFrame } from '@voxwire/protocol';
 import { G711_SAMPLE_RATE, MAX_APPEND_BYTES, SAMPLE_RATE, bytesToBase64, pcm16ToBase64 } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import { g711Encode } from './g711.js';
@@ -48,10 +48,27 @@ export function checkTruncate(args: TruncateArgs): number {
 }
 
 /**
+ * An `input_audio_buffer.append` the engine built itself: `audio` is base64 it encoded and
+ * `event_id` came from the id generator, so its shape holds by construction and the writer
+ * serialises it without a schema run (`encodeClientEvent(e, { validate: false })`). A class so
+ * that `instanceof` tells it apart from an append a feature hands in, which is still validated,
+ * and so that every append shares one hidden class. Plain data to everyone else.
+ */
+export class TrustedAppend {
+  /** The event type. */
+  readonly type = 'input_audio_buffer.append' as const;
+  /** @param event_id the generated event id @param audio base64 encoded by the engine */
+  constructor(
+    readonly event_id: string,
+    readonly audio: string,
+  ) {}
+}
+
+/**
  * The `input_audio_buffer.append` event for `frame`: PCM16 mono at the session's input rate
  * (24 kHz, or 8 kHz for G.711, which is encoded here).
  */
-export function appendEvent(frame: AudioFrame, format: AudioFormatName, eventId: string): ClientEvent {
+export function appendEvent(frame: AudioFrame, format: AudioFormatName, eventId: string): TrustedAppend {
   if (typeof frame !== 'object' || frame === null || !(frame.data instanceof Int16Array)) invalid('frame', 'frame must be an AudioFrame with Int16Array data');
   const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
   if (frame.channels !== 1 || frame.sampleRate !== rate) {
@@ -61,5 +78,5 @@ export function appendEvent(frame: AudioFrame, format: AudioFormatName, eventId:
   if (bytes > MAX_APPEND_BYTES) invalid('frame', `frame is ${bytes} bytes; one append carries at most ${MAX_APPEND_BYTES}`);
   const audio =
     format === 'pcm16' ? pcm16ToBase64(frame.data) : bytesToBase64(g711Encode(frame.data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
-  return { type: 'input_audio_buffer.append', event_id: eventId, audio };
+  return new TrustedAppend(eventId, audio);
 }

@@ -25,7 +25,7 @@ import { PendingRequests } from './requests.js';
 import { ResponseCreator, type ResponseCreateOptions } from './responses/create.js';
 import { ResponseTracker } from './responses/tracker.js';
 import type { RealtimeResponse } from './responses/tree.js';
-import { appendEvent, checkItemId, checkTruncate, type DeleteArgs, type TruncateArgs } from './session-api.js';
+import { TrustedAppend, appendEvent, checkItemId, checkTruncate, type DeleteArgs, type TruncateArgs } from './session-api.js';
 import { fromSessionResource, toSessionUpdate } from './session-config.js';
 
 /** Everything a session needs, resolved by `RealtimeModel`. */
@@ -57,6 +57,8 @@ export interface SessionInit extends ConversationOptions {
 }
 
 const MAX_UNHANDLED = 32;
+// encode options for events whose shape holds by construction (shared: nothing per frame)
+const TRUSTED = { validate: false } as const;
 
 /** One realtime conversation with the server (the seed's `RealtimeSession`). */
 export class RealtimeSession {
@@ -172,7 +174,14 @@ export class RealtimeSession {
           // a reconnect restores (configuration, conversation, lost requests) before anything queued
           const restore = this.#reliability.opened(state);
           const { transport, codec } = state;
-          this.#outbox.open({ write: (event) => transport.send(codec.encodeClientEvent(event)), bufferedAmount: () => transport.bufferedAmount ?? 0 }, restore.prelude);
+          this.#outbox.open(
+            {
+              // appends the engine built are valid by construction: no schema run per audio frame
+              write: (event) => transport.send(codec.encodeClientEvent(event, event instanceof TrustedAppend ? TRUSTED : undefined)),
+              bufferedAmount: () => transport.bufferedAmount ?? 0,
+            },
+            restore.prelude,
+          );
           this.#requests.resume();
           this.#emit('connected', { attempt: state.attempt, dialect: state.dialect, description: state.description });
           if (restore.event) this.#emit('reconnected', restore.event);
@@ -487,10 +496,17 @@ export class RealtimeSession {
     const event = result.event;
     // a frame delivered twice is applied once (no audio counted twice, no response done twice)
     if (this.#reliability.isDuplicate(event)) return;
-    this.#emit('server_event', { kind: 'event', event });
+    // the tap's wrapper object is built only when someone listens (this runs once per frame)
+    if (this.#emitter.listenerCount('server_event') > 0) this.#emit('server_event', { kind: 'event', event });
     this.#dispatch(event);
     for (const f of this.#features) {
-      if (f.onServerEvent) this.#feature(f, 'onServerEvent', () => f.onServerEvent?.(event));
+      if (!f.onServerEvent) continue;
+      // inline rather than through #feature: no closure per event and feature
+      try {
+        f.onServerEvent(event);
+      } catch (cause) {
+        this.#featureFailed(f, 'onServerEvent', cause);
+      }
     }
     this.#reliability.observe(event);
   }
@@ -574,8 +590,12 @@ export class RealtimeSession {
     try {
       run();
     } catch (cause) {
-      this.#error(new VoxwireError('LISTENER_FAILED', `feature ${f.name}.${hook} threw`, { cause, data: { event: hook, feature: f.name } }));
+      this.#featureFailed(f, hook, cause);
     }
+  }
+
+  #featureFailed(f: SessionFeature, hook: string, cause: unknown): void {
+    this.#error(new VoxwireError('LISTENER_FAILED', `feature ${f.name}.${hook} threw`, { cause, data: { event: hook, feature: f.name } }));
   }
 
   #emit<K extends keyof SessionEvents>(event: K, ...args: SessionEvents[K]): void {

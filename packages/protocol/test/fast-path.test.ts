@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { isContentDelta, isFunctionArgumentsDelta } from '../src/codec/fast-path.js';
+import { betaFastChecks, gaFastChecks, isContentDelta, isFunctionArgumentsDelta } from '../src/codec/fast-path.js';
 import { serverEventSchemas } from '../src/index.js';
+import { betaServerEventSchemas } from '../src/schemas/beta.js';
 
 // Values chosen to sit on every boundary the schemas care about.
 const anyValue = fc.oneof(
@@ -47,6 +48,15 @@ const argsDelta = fc.record(
 );
 
 describe('the hand-written fast path agrees with the valibot schema', () => {
+  // the decoder skips the schema lookup for a passing fast check: a fast type without a schema
+  // would turn an unknown event into a known one
+  it('every fast-checked type has a schema, in both dialects', () => {
+    expect([...gaFastChecks.keys()].filter((t) => !(t in serverEventSchemas))).toEqual([]);
+    expect([...betaFastChecks.keys()].filter((t) => !(t in betaServerEventSchemas))).toEqual([]);
+    expect(gaFastChecks.size).toBe(4);
+    expect(betaFastChecks.size).toBe(4);
+  });
+
   it.each(['response.output_audio.delta', 'response.output_audio_transcript.delta', 'response.output_text.delta'] as const)(
     '%s',
     (type) => {

@@ -8,6 +8,10 @@
 /** The most recent `capacity` ids; the oldest is forgotten first. */
 export class RecentIds {
   readonly #ids = new Set<string>();
+  // the ids in arrival order; once full it is a ring whose slot `#next` holds the oldest id, so
+  // forgetting one allocates nothing (a Set iterator per event would, on the hot path)
+  readonly #order: string[] = [];
+  #next = 0;
   readonly #capacity: number;
 
   /** @param capacity how many ids are remembered (0 disables suppression). */
@@ -25,8 +29,14 @@ export class RecentIds {
     if (this.#capacity === 0) return false;
     if (this.#ids.has(id)) return true;
     this.#ids.add(id);
-    // a Set iterates in insertion order, so its first value is the oldest id
-    if (this.#ids.size > this.#capacity) this.#ids.delete(this.#ids.values().next().value as string);
+    const order = this.#order;
+    if (order.length < this.#capacity) {
+      order.push(id);
+      return false;
+    }
+    this.#ids.delete(order[this.#next] as string);
+    order[this.#next] = id;
+    this.#next = this.#next + 1 === this.#capacity ? 0 : this.#next + 1;
     return false;
   }
 }

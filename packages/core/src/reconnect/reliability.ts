@@ -168,7 +168,7 @@ export class Reliability {
       default:
         break;
     }
-    this.#stall.activity(this.#h.tracker.sizes.active > 0);
+    this.#stall.activity(this.#h.tracker.activeCount > 0);
     this.#rollover.check();
   }
 
@@ -276,7 +276,7 @@ export class Reliability {
 
   #quiet(): boolean {
     const h = this.#h;
-    return !this.#speaking && h.tracker.sizes.active === 0 && !h.creator.createPending && h.outbox.queued === 0 && h.requests.size === 0;
+    return !this.#speaking && h.tracker.activeCount === 0 && !h.creator.createPending && h.outbox.queued === 0 && h.requests.size === 0;
   }
 
   #onStall(idleMs: number): void {

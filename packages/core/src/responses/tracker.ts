@@ -171,6 +171,11 @@ export class ResponseTracker {
     this.#discarded.clear();
   }
 
+  /** Responses in progress (allocation-free: read once per server event). */
+  get activeCount(): number {
+    return this.#active.size;
+  }
+
   /** Sizes of the retained structures (for leak checks). */
   get sizes(): { active: number; finished: number; discarded: number } {
     return { active: this.#active.size, finished: this.#finished.length, discarded: this.#discarded.size };

@@ -1,6 +1,7 @@
 /**
  * The decoding engine shared by every dialect: one `JSON.parse`, a `Map` lookup by `type`, a
- * fast check for hot events or the valibot schema for the rest, then an optional mapping onto
+ * fast check for hot events or the valibot schema for the rest (the fast checks' types must be
+ * a subset of the schemas' types: `test/fast-path.test.ts` checks that), then an optional mapping onto
  * the GA model. Never throws.
  *
  * On success the decoder returns the parsed object itself, not valibot's output: the schemas
@@ -64,11 +65,13 @@ export function decodeFrame<E>(frame: string | Uint8Array, table: DecodeTable<E>
   if (typeof type !== 'string') {
     return violation(frame, 'missing_type', 'event has no string "type" field');
   }
-  const schema = table.schemas.get(type);
-  if (schema === undefined) return { kind: 'unknown', type, raw: obj };
   try {
+    // hot events first: one lookup and a hand-written check, no schema lookup at all (every
+    // fast-checked type has a schema, so a passing check means a known, valid event)
     const fast = table.fast.get(type);
     if (fast === undefined || !fast(obj)) {
+      const schema = table.schemas.get(type);
+      if (schema === undefined) return { kind: 'unknown', type, raw: obj };
       const result = v.safeParse(schema, obj);
       if (!result.success) {
         const issues = toProtocolIssues(result.issues);
