@@ -32,7 +32,7 @@ async function run(provider: ProviderConfig): Promise<PageClient> {
 }
 
 describe('the API key never reaches the page', () => {
-  it('OpenAI: a whole session (typed turn, audio turn) carries no frame with the key', async () => {
+  it('OpenAI: a whole session (typed turn, tool call, audio turn) carries no frame with the key', async () => {
     fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
     const p = await run({ kind: 'openai', apiKey: KEY, model: 'gpt-realtime', baseUrl: fake.url });
     const hello = await p.next('hello');
@@ -40,8 +40,9 @@ describe('the API key never reaches the page', () => {
     await p.next('link', (m) => m.state === 'connected');
     // the server did use the key, in its handshake
     expect(fake.handshakes[0]?.headers['authorization']).toBe(`Bearer ${KEY}`);
-    p.sendJson({ type: 'text', text: 'Hello' });
-    await p.next('response_done');
+    p.sendJson({ type: 'text', text: 'What is the weather in Oslo?' });
+    expect((await p.next('tool_result')).ok).toBe(true);
+    await p.next('response_done', (m) => p.messages.some((t) => t.type === 'tool_result') && m.status === 'completed' && !p.messages.some((t) => t.type === 'tool_call' && t.responseId === m.responseId));
     const pcm = toneThenSilence(600, 800);
     for (let i = 0; i < pcm.length; i += 960) p.socket.send(pcm.slice(i, i + 960));
     await p.next('user_transcript', (m) => m.final);
