@@ -55,13 +55,21 @@ export function checkTruncate(args: TruncateArgs): number {
  * and so that every append shares one hidden class. Plain data to everyone else.
  */
 export class TrustedAppend {
+  // declared and assigned in wire order: JSON.stringify writes own keys in insertion order, so
+  // the frame is byte-identical to the one a plain `{type, event_id, audio}` object gives
   /** The event type. */
-  readonly type = 'input_audio_buffer.append' as const;
-  /** @param event_id the generated event id @param audio base64 encoded by the engine */
-  constructor(
-    readonly event_id: string,
-    readonly audio: string,
-  ) {}
+  readonly type: 'input_audio_buffer.append';
+  /** The generated event id. */
+  readonly event_id: string;
+  /** Base64 audio, encoded by the engine. */
+  readonly audio: string;
+
+  /** @param eventId the generated event id @param audio base64 encoded by the engine */
+  constructor(eventId: string, audio: string) {
+    this.type = 'input_audio_buffer.append';
+    this.event_id = eventId;
+    this.audio = audio;
+  }
 }
 
 /**

@@ -1,0 +1,104 @@
+import { gaCodec, betaCodec, pcm16ToBase64 } from '@voxwire/protocol';
+import { SimulatedClock } from '@voxwire/testing';
+import { describe, expect, it } from 'vitest';
+import { RecentIds } from '../src/reconnect/dedupe.js';
+import { StallWatch } from '../src/reconnect/stall.js';
+import { TrustedAppend, appendEvent } from '../src/session-api.js';
+
+describe('StallWatch (one timer per idle period, not per event)', () => {
+  it('reports a stall exactly timeoutMs after the last activity, however many events came before', () => {
+    const clock = new SimulatedClock();
+    const stalls: number[] = [];
+    const watch = new StallWatch(clock, 1000, (idle) => stalls.push(clock.now() - idle));
+    watch.activity(true); // t=0
+    clock.advance(400);
+    watch.activity(true); // t=400
+    clock.advance(500);
+    watch.activity(true); // t=900: the timer armed at 0 fires at 1000 and re-arms to 1900
+    clock.advance(999); // t=1899
+    expect(stalls).toEqual([]);
+    expect(watch.armed).toBe(true);
+    clock.advance(1); // t=1900
+    expect(stalls).toEqual([900]);
+    expect(watch.armed).toBe(false);
+  });
+
+  it('an event while no response is in progress disarms; false disables', () => {
+    const clock = new SimulatedClock();
+    let stalled = 0;
+    const watch = new StallWatch(clock, 1000, () => stalled++);
+    watch.activity(true);
+    watch.activity(false);
+    expect(watch.armed).toBe(false);
+    clock.advance(5000);
+    expect(stalled).toBe(0);
+    const off = new StallWatch(clock, false, () => stalled++);
+    off.activity(true);
+    expect(off.armed).toBe(false);
+  });
+
+  it('stop cancels a pending stall; activity after it starts a fresh period', () => {
+    const clock = new SimulatedClock();
+    const at: number[] = [];
+    const watch = new StallWatch(clock, 100, () => at.push(clock.now()));
+    watch.activity(true);
+    clock.advance(50);
+    watch.stop();
+    clock.advance(500);
+    expect(at).toEqual([]);
+    watch.activity(true); // t=550
+    clock.advance(100);
+    expect(at).toEqual([650]);
+  });
+});
+
+describe('RecentIds (a ring: forgetting allocates nothing)', () => {
+  it('remembers the last `capacity` ids and forgets the oldest first', () => {
+    const ids = new RecentIds(3);
+    expect(['a', 'b', 'c'].map((id) => ids.seen(id))).toEqual([false, false, false]);
+    expect(ids.seen('a')).toBe(true);
+    expect(ids.seen('d')).toBe(false); // forgets a
+    expect(ids.size).toBe(3);
+    expect(ids.seen('a')).toBe(false); // forgets b
+    expect(ids.seen('b')).toBe(false); // forgets c
+    expect(ids.seen('d')).toBe(true);
+    expect(ids.seen('c')).toBe(false);
+    expect(ids.size).toBe(3);
+  });
+
+  it('wraps around many times and stays bounded; capacity 0 remembers nothing', () => {
+    const ids = new RecentIds(5);
+    for (let i = 0; i < 1000; i++) expect(ids.seen(`e${i}`)).toBe(false);
+    expect(ids.size).toBe(5);
+    for (let i = 995; i < 1000; i++) expect(ids.seen(`e${i}`)).toBe(true);
+    expect(ids.seen('e994')).toBe(false);
+    const none = new RecentIds(0);
+    expect(none.seen('x')).toBe(false);
+    expect(none.seen('x')).toBe(false);
+    expect(none.size).toBe(0);
+  });
+});
+
+describe('engine-built appends skip the schema run and encode exactly like validated ones', () => {
+  const samples = Int16Array.from({ length: 480 }, (_, i) => Math.round(8000 * Math.sin(i / 7)) - (i % 3));
+  it.each([
+    ['ga', gaCodec],
+    ['beta', betaCodec],
+  ] as const)('%s: same frame with and without validation, same as a plain event object', (_name, codec) => {
+    for (const id of ['event_0001_x', 'id with "quotes" and \\ backslash', 'é✓']) {
+      const e = appendEvent({ data: samples, sampleRate: 24_000, channels: 1 }, 'pcm16', id);
+      expect(e).toBeInstanceOf(TrustedAppend);
+      const plain = { type: 'input_audio_buffer.append' as const, event_id: id, audio: pcm16ToBase64(samples) };
+      const trusted = codec.encodeClientEvent(e, { validate: false });
+      expect(trusted).toBe(codec.encodeClientEvent(e));
+      expect(trusted).toBe(codec.encodeClientEvent(plain));
+      expect(JSON.parse(trusted)).toEqual(plain);
+    }
+  });
+
+  it('G.711 appends are trusted too', () => {
+    const e = appendEvent({ data: samples.subarray(0, 160), sampleRate: 8000, channels: 1 }, 'g711_ulaw', 'event_1');
+    expect(e).toBeInstanceOf(TrustedAppend);
+    expect(gaCodec.encodeClientEvent(e, { validate: false })).toBe(gaCodec.encodeClientEvent(e));
+  });
+});
