@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -21,13 +21,10 @@ describe('voxwire-fake-server CLI', () => {
   });
 
   it('prints the base URL as the first stdout line, serves the demo agent, stops on SIGTERM', async () => {
-    // bundle the CLI from source (ws stays external and resolves from this package)
-    const out = join(pkg, 'node_modules', '.cache', 'voxwire-cli-test', 'cli.mjs');
-    mkdirSync(dirname(out), { recursive: true });
-    execFileSync(join(pkg, '..', '..', 'node_modules', '.bin', 'esbuild'), [
-      'src/cli.ts', '--bundle', '--platform=node', '--format=esm', '--conditions=@voxwire/source', '--external:ws', `--outfile=${out}`, '--log-level=error',
-    ], { cwd: pkg });
-    const child = spawn(process.execPath, [out, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // run the shipped bin (a committed shim over dist/cli.mjs); build first when dist is missing
+    const bin = join(pkg, 'bin', 'voxwire-fake-server.mjs');
+    if (!existsSync(join(pkg, 'dist', 'cli.mjs'))) execFileSync('pnpm', ['exec', 'tsup'], { cwd: pkg, stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
     expect(firstLine).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1$/);
     const r = await handshake(`${firstLine}/realtime?model=gpt-realtime`, { headers: { Authorization: 'Bearer anything' } });
@@ -36,5 +33,5 @@ describe('voxwire-fake-server CLI', () => {
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-  });
+  }, 60_000); // a generous ceiling: the first run may build dist
 });
