@@ -107,6 +107,7 @@ export function createBuiltins(host: BuiltinHost, options: ConversationOptions):
       closed: host.closed,
       logger: host.logger,
       logFields: host.logFields,
+      mirror: () => conversation.mirror,
     },
     { tools: options.tools, maxToolOnlyRounds: options.maxToolOnlyRounds, formatToolError: options.formatToolError, generateId: host.generateId },
   );

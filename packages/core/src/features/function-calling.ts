@@ -11,9 +11,11 @@ import { ServerError, type SessionError } from '../errors.js';
 import type { SessionEvents } from '../events.js';
 import type { SessionFeature } from '../feature.js';
 import type { ChatItem } from '../conversation/chat-context.js';
+import type { ConversationMirror } from '../conversation/mirror.js';
 import { ToolRunner, type ToolRound } from '../tools/runner.js';
 import type { Tool } from '../tools/tool.js';
 import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
+import { PendingCalls, answerableAfterRestore } from './pending-calls.js';
 
 /** What the function-calling feature needs from its session (`TSession` is the session itself). */
 export interface FunctionCallingHost<TSession> {
@@ -33,6 +35,11 @@ export interface FunctionCallingHost<TSession> {
   readonly logger: Logger;
   /** Fields every log line carries. */
   logFields(): Record<string, unknown>;
+  /**
+   * The session's conversation mirror: after a drop it tells which calls the restore re-creates
+   * (only those are answered). @default none: every collected call is answered
+   */
+  mirror?(): ConversationMirror | undefined;
 }
 
 /** Options of function calling (model-wide; `tools` may be overridden per session). */
@@ -59,6 +66,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   readonly #host: FunctionCallingHost<TSession>;
   readonly #runner: ToolRunner<TSession>;
   readonly #rounds = new Map<string, ToolRound<TSession>>();
+  readonly #pending = new PendingCalls();
   // tools go into session.update once there are some, and from then on always (so removing all is sent too)
   #announce: boolean;
 
@@ -112,18 +120,32 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     if (!this.#announce) return;
     switch (event.type) {
       case 'response.created':
-        if (event.response.id) this.#round(event.response.id);
+        if (event.response.id && !this.#pending.isFinished(event.response.id)) this.#round(event.response.id);
+        return;
+      case 'response.output_item.added':
+        if (event.item.type === 'function_call' && event.item.id) this.#pending.added(event.response_id, event.item.id);
+        return;
+      case 'response.function_call_arguments.done':
+        this.#pending.argumentsDone(event.item_id, event.arguments, event.call_id, 'name' in event ? (event.name as string | undefined) : undefined);
         return;
       case 'response.output_item.done':
-        // cancelled and interrupted responses too: every call is answered, or the server waits forever
-        if (event.item.type === 'function_call') this.#round(event.response_id).addCall(event.item);
+        // cancelled and interrupted responses too: every call is answered, or the server waits forever.
+        // Arriving after its response.done (reordered), the call was taken from that response's output
+        if (event.item.type === 'function_call' && !this.#pending.isFinished(event.response_id)) this.#addCall(event.response_id, event.item);
         return;
       case 'response.done': {
         const id = event.response.id;
-        const round = id === undefined ? undefined : this.#rounds.get(id);
-        if (!round || id === undefined) return;
+        if (id === undefined) return;
+        const output = event.response.output ?? [];
+        // a call whose output_item.done was lost or comes late is still in the response's output
+        for (const item of output) {
+          if (item.type === 'function_call' && item.id && !this.#rounds.get(id)?.calls.some((c) => c.itemId === item.id)) this.#addCall(id, item);
+        }
+        this.#pending.finished(id);
+        const round = this.#rounds.get(id);
+        if (!round) return;
         this.#rounds.delete(id);
-        const hasMessageOutput = (event.response.output ?? []).some((item) => item.type === 'message');
+        const hasMessageOutput = output.some((item) => item.type === 'message');
         void this.#finish(round, { status: event.response.status ?? 'completed', hasMessageOutput });
         return;
       }
@@ -142,17 +164,39 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   /** @inheritdoc */
   onDisconnected(): void {
-    // the responses are gone with the connection: they will never send response.done. Calls
-    // the model completed are restored with the conversation, so they are answered anyway: their
-    // outputs queue and go out right after the restore (issue 8)
-    for (const round of this.#rounds.values()) void this.#finish(round, { status: 'incomplete', hasMessageOutput: false });
+    // The responses are gone with the connection: they will never send response.done. Every call
+    // the model completed is restored with the conversation and answered: its output queues and
+    // goes out right after the restore, followed by one response.create per round (issue 8).
+    // This runs before the reconnect, so the restore sees the mirror as decided here.
+    const mirror = this.#host.mirror?.();
+    for (const [responseId, round] of this.#rounds) {
+      // completed calls whose response.output_item.done the drop cut off
+      const recovered = this.#pending.recover(responseId, mirror);
+      for (const item of recovered) round.addCall(item);
+      const keep = (call: FunctionCallInfo): boolean => answerableAfterRestore(call.itemId, mirror);
+      const withdrawn = round.calls.filter((call) => !keep(call)).length;
+      if (recovered.length > 0 || withdrawn > 0) {
+        this.#host.logger.info('function calls of a response cut by the drop', { ...this.#host.logFields(), responseId, recovered: recovered.length, withdrawn });
+      }
+      void this.#finish(round, { status: 'incomplete', hasMessageOutput: false }, keep);
+    }
     this.#rounds.clear();
+    this.#pending.clear();
   }
 
   /** @inheritdoc */
   onClosed(): void {
     this.#runner.close(new Error('the session closed'));
     this.#rounds.clear();
+    this.#pending.clear();
+  }
+
+  #addCall(responseId: string, item: Parameters<ToolRound<TSession>['addCall']>[0]): void {
+    if (item.id) this.#pending.taken(item.id);
+    const round = this.#round(responseId);
+    // one answer per call: a call item delivered again (a duplicate without event_id) is not run twice
+    if (item.id && round.calls.some((call) => call.itemId === item.id)) return;
+    round.addCall(item);
   }
 
   #round(responseId: string): ToolRound<TSession> {
@@ -164,10 +208,20 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     return round;
   }
 
-  async #finish(round: ToolRound<TSession>, end: { status: 'completed' | 'cancelled' | 'failed' | 'incomplete' | 'in_progress'; hasMessageOutput: boolean }): Promise<void> {
-    const calls = round.calls;
+  /**
+   * Waits for the round's calls, creates their outputs, requests the follow-up response. `keep`
+   * withdraws calls that must not be answered (after a drop: calls the restore leaves out).
+   */
+  async #finish(
+    round: ToolRound<TSession>,
+    end: { status: 'completed' | 'cancelled' | 'failed' | 'incomplete' | 'in_progress'; hasMessageOutput: boolean },
+    keep: (call: FunctionCallInfo) => boolean = () => true,
+  ): Promise<void> {
+    const calls = round.calls.filter(keep);
     if (calls.length > 0) this.#host.emit('function_calls_collected', calls);
-    const result = await round.finish({ status: end.status === 'in_progress' ? 'incomplete' : end.status, hasMessageOutput: end.hasMessageOutput });
+    const all = await round.finish({ status: end.status === 'in_progress' ? 'incomplete' : end.status, hasMessageOutput: end.hasMessageOutput });
+    const finished = all.finished.filter((called) => keep(called.call));
+    const result = { ...all, finished, outputs: all.outputs.filter((output) => finished.some((called) => called.call.itemId === output.previousItemId)) };
     if (result.finished.length === 0) return;
     const created = await Promise.allSettled(result.outputs.map((output) => this.#host.createItem(output.item, output.previousItemId)));
     let failed = false;
