@@ -50,7 +50,8 @@ export function checkTruncate(args: TruncateArgs): number {
 /**
  * An `input_audio_buffer.append` the engine built itself: `audio` is base64 it encoded and
  * `event_id` came from the id generator, so its shape holds by construction and the writer
- * serialises it without a schema run (`encodeClientEvent(e, { validate: false })`). A class so
+ * serialises it without a schema run and without scanning the audio for escapes
+ * (`encodeClientEvent(e, { validate: false, audioIsBase64: true })`). A class so
  * that `instanceof` tells it apart from an append a feature hands in, which is still validated,
  * and so that every append shares one hidden class. Plain data to everyone else.
  */

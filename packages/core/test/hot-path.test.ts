@@ -89,7 +89,7 @@ describe('engine-built appends skip the schema run and encode exactly like valid
       const e = appendEvent({ data: samples, sampleRate: 24_000, channels: 1 }, 'pcm16', id);
       expect(e).toBeInstanceOf(TrustedAppend);
       const plain = { type: 'input_audio_buffer.append' as const, event_id: id, audio: pcm16ToBase64(samples) };
-      const trusted = codec.encodeClientEvent(e, { validate: false });
+      const trusted = codec.encodeClientEvent(e, { validate: false, audioIsBase64: true });
       expect(trusted).toBe(codec.encodeClientEvent(e));
       expect(trusted).toBe(codec.encodeClientEvent(plain));
       expect(JSON.parse(trusted)).toEqual(plain);
@@ -99,6 +99,6 @@ describe('engine-built appends skip the schema run and encode exactly like valid
   it('G.711 appends are trusted too', () => {
     const e = appendEvent({ data: samples.subarray(0, 160), sampleRate: 8000, channels: 1 }, 'g711_ulaw', 'event_1');
     expect(e).toBeInstanceOf(TrustedAppend);
-    expect(gaCodec.encodeClientEvent(e, { validate: false })).toBe(gaCodec.encodeClientEvent(e));
+    expect(gaCodec.encodeClientEvent(e, { validate: false, audioIsBase64: true })).toBe(gaCodec.encodeClientEvent(e));
   });
 });

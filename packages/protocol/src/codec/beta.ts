@@ -10,7 +10,7 @@ import { clientEventSchemas } from '../schemas/ga.js';
 import { itemToBeta, itemToGa, responseParamsToBeta, responseParamsToGa, responseToBeta, responseToGa } from './beta-items.js';
 import { sessionToBeta, sessionToGa, transcriptionSessionToBeta, transcriptionSessionToGa, omit, type Obj } from './beta-session.js';
 import { NoFormError, decodeFrame, schemaMap, type DecodeTable } from './decode.js';
-import { checkClientEvent } from './encode.js';
+import { base64AppendAllowed, checkClientEvent, encodeBase64Append } from './encode.js';
 import { betaFastChecks } from './fast-path.js';
 import { ProtocolEncodeError, type DialectCodec } from './types.js';
 
@@ -158,6 +158,11 @@ export const betaCodec: DialectCodec = {
   decodeServerEvent: (frame) => decodeFrame(frame, serverTable),
   encodeClientEvent(event, options) {
     checkClientEvent(event, gaClientSchemas, options?.validate ?? true);
+    // beta's append has the GA shape: the same fast frame applies
+    if (base64AppendAllowed(event, options)) {
+      const frame = encodeBase64Append(event);
+      if (frame !== undefined) return frame;
+    }
     try {
       return JSON.stringify(clientToBeta(event));
     } catch (error) {

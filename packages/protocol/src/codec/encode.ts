@@ -34,3 +34,28 @@ export function without<T extends object>(obj: T, key: string): T {
   delete copy[key];
   return copy as T;
 }
+
+/**
+ * The frame of an `input_audio_buffer.append` whose `audio` the caller encoded as base64 itself
+ * (`EncodeOptions.audioIsBase64`): `{"type":…,"event_id":…,"audio":…}`, byte-identical to
+ * `JSON.stringify(event)` when the event has exactly these keys in this order (`event_id`
+ * optional). Only the short id goes through `JSON.stringify`; base64 never needs escaping.
+ * `undefined` for any other shape: the caller then serialises the ordinary way.
+ */
+export function encodeBase64Append(event: { type: string } & Record<string, unknown>): string | undefined {
+  const audio = event.audio;
+  const id = event.event_id;
+  if (typeof audio !== 'string') return undefined;
+  const keys = Object.keys(event);
+  if (typeof id === 'string') {
+    if (keys.length !== 3 || keys[0] !== 'type' || keys[1] !== 'event_id' || keys[2] !== 'audio') return undefined;
+    return `{"type":"input_audio_buffer.append","event_id":${JSON.stringify(id)},"audio":"${audio}"}`;
+  }
+  if (keys.length !== 2 || keys[0] !== 'type' || keys[1] !== 'audio') return undefined;
+  return `{"type":"input_audio_buffer.append","audio":"${audio}"}`;
+}
+
+/** Whether `options` lets the codec take the {@link encodeBase64Append} path for `event`. */
+export function base64AppendAllowed(event: { type: string }, options: { validate?: boolean; audioIsBase64?: boolean } | undefined): boolean {
+  return options !== undefined && options.audioIsBase64 === true && options.validate === false && event.type === 'input_audio_buffer.append';
+}

@@ -6,7 +6,7 @@
 import type { ClientEvent, ServerEvent } from '../schemas/ga.js';
 import { clientEventSchemas, serverEventSchemas } from '../schemas/ga.js';
 import { decodeFrame, schemaMap, type DecodeTable } from './decode.js';
-import { checkClientEvent, without } from './encode.js';
+import { base64AppendAllowed, checkClientEvent, encodeBase64Append, without } from './encode.js';
 import { gaFastChecks } from './fast-path.js';
 import type { DialectCodec } from './types.js';
 
@@ -39,6 +39,10 @@ export const gaCodec: DialectCodec = {
   decodeServerEvent: (frame) => decodeFrame(frame, serverTable),
   encodeClientEvent(event, options) {
     checkClientEvent(event, clientSchemas, options?.validate ?? true);
+    if (base64AppendAllowed(event, options)) {
+      const frame = encodeBase64Append(event);
+      if (frame !== undefined) return frame;
+    }
     return JSON.stringify(dropBetaOnly(event));
   },
   decodeClientEvent: (frame) => decodeFrame(frame, clientTable),
