@@ -9,6 +9,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import type { Dialect } from '@voxwire/protocol';
+import type { CreateFakeServerOptions } from '@voxwire/testing';
 import type { ReconnectedEvent } from '../src/reconnect/reliability.js';
 import type { SessionTool } from '../src/features/builtins.js';
 import type { CalledFunction } from '../src/tools/types.js';
@@ -25,7 +26,7 @@ interface Scenario {
   reconnected: ReconnectedEvent[];
 }
 
-async function scenario(dialect: Dialect, tool?: SessionTool): Promise<Scenario> {
+async function scenario(dialect: Dialect, tool?: SessionTool, server: CreateFakeServerOptions = {}): Promise<Scenario> {
   const executions: string[] = [];
   const weather =
     tool ??
@@ -35,7 +36,7 @@ async function scenario(dialect: Dialect, tool?: SessionTool): Promise<Scenario>
       parameters: v.object({ city: v.string() }),
       execute: ({ city }) => (executions.push(city), { city, tempC: 21 }),
     });
-  const s = setup(dialect, { random: () => 0, tools: [weather] });
+  const s = setup(dialect, { random: () => 0, tools: [weather] }, server);
   s.server.queueResponse((ctx) => ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_1' }));
   s.server.queueResponse((ctx) => ctx.text(`It is ${String(ctx.input.at(-1)?.['output'])}`));
   const session = await openSession(s, { modalities: ['text'] });
@@ -132,6 +133,25 @@ describe.each(DIALECTS)('function calls across a reconnect (%s)', (dialect) => {
     void run.session.response.create();
     await run.s.settle();
     await expect(done).resolves.toMatchObject({ status: 'completed' });
+    await run.session.close();
+  });
+
+  it('an interrupted call (cancelled mid-arguments) of a cut response is withdrawn: not restored, not answered', async () => {
+    const run = await scenario(dialect, undefined, { pacing: { textDeltaIntervalMs: 10 } });
+    run.session.on('server_event', (e) => {
+      if (e.kind === 'event' && e.event.type === 'response.function_call_arguments.delta') run.session.response.cancel();
+    });
+    // the call item ends `incomplete`; the drop comes before the response's response.done
+    cutAfter(run, 'response.output_item.done');
+    await askAndRecover(run);
+    expect(run.reconnected).toEqual([expect.objectContaining({ restoredItems: 1, skippedItems: 1 })]);
+    expect(items(run.s).map((i) => i.type)).toEqual(['message']);
+    expect(run.executions).toEqual([]);
+    expect(run.finished).toEqual([]);
+    expect(sentOn(run.s, 1, 'conversation.item.create')).toHaveLength(1);
+    expect(sentOn(run.s, 1, 'response.create')).toEqual([]);
+    expect(mirrorView(run.session)).toEqual(serverView(run.s));
+    expect(run.session.stats.pendingRequests).toBe(0);
     await run.session.close();
   });
 
