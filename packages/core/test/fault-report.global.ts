@@ -18,6 +18,7 @@ export function teardown(): void {
   if (parts.length === 0) return;
   const body = parts.map((f) => readFileSync(`${DIR}/${f}`, 'utf8')).join('\n');
   writeFileSync(`${DIR}/fault-report.md`, `# voxwire core — fault report\n\n${body}`);
-  const num = (label: string) => Number(new RegExp(`${label}: (\\d+)`).exec(body)?.[1] ?? 0);
+  // every part reports its own totals: the summary adds them up
+  const num = (label: string) => [...body.matchAll(new RegExp(`${label}: (\\d+)`, 'g'))].reduce((sum, m) => sum + Number(m[1]), 0);
   console.log(`fault report: ${num('scenarios run')} scenarios, ${num('faults injected')} faults injected, ${num('items lost')} items lost → ${DIR}/fault-report.md`);
 }
