@@ -126,7 +126,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
         if (event.item.type === 'function_call' && event.item.id) this.#pending.added(event.response_id, event.item.id);
         return;
       case 'response.function_call_arguments.done':
-        this.#pending.argumentsDone(event.item_id, event.arguments, event.call_id, 'name' in event ? (event.name as string | undefined) : undefined);
+        // beta frames carry no `name` (typed as a string in the GA model, absent at run time)
+        this.#pending.argumentsDone(event.item_id, event.arguments, event.call_id, (event.name as string | undefined) || undefined);
         return;
       case 'response.output_item.done':
         // cancelled and interrupted responses too: every call is answered, or the server waits forever.
