@@ -134,8 +134,9 @@ export {
 } from './reconnect/options.js';
 export type { BackpressureOptions, ReliabilityOptions, ResolvedReliability } from './reconnect/options.js';
 export type { ReconnectedEvent, ResponseStalledEvent, SessionStats } from './reconnect/reliability.js';
-export { g711Decode, g711Encode } from './g711.js';
-export type { G711Law } from './g711.js';
+// G.711 lives in protocol (shared with the fake server); re-exported so core's API does not shrink.
+export { g711Decode, g711Encode } from '@voxwire/protocol';
+export type { G711Law } from '@voxwire/protocol';
 
 // ---- protocol contracts, re-exported so apps need only core ----
 export {

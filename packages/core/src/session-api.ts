@@ -4,9 +4,8 @@
  * @module
  */
 import type { AudioFrame } from '@voxwire/protocol';
-import { G711_SAMPLE_RATE, MAX_APPEND_BYTES, SAMPLE_RATE, bytesToBase64, pcm16ToBase64 } from '@voxwire/protocol';
+import { G711_SAMPLE_RATE, MAX_APPEND_BYTES, SAMPLE_RATE, bytesToBase64, pcm16ToBase64, g711Encode } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
-import { g711Encode } from './g711.js';
 import type { AudioFormatName } from './options.js';
 
 /** Arguments of `conversation.item.truncate`. */

@@ -5,7 +5,6 @@ import { TypedEmitter } from '../src/emitter.js';
 import { ChunkStream } from '../src/responses/stream.js';
 import { PendingRequests } from '../src/requests.js';
 import { Outbox } from '../src/outbox.js';
-import { g711Decode, g711Encode } from '../src/g711.js';
 import { defaultSessionOptions, mergeSessionOptions } from '../src/options.js';
 import { fromSessionResource, toSessionUpdate } from '../src/session-config.js';
 import { chatItemToConversationItem, conversationItemToChatItem } from '../src/conversation/items.js';
@@ -118,16 +117,6 @@ describe('Outbox', () => {
     const dropping = new Outbox(() => undefined, { clock, maxDisconnectedAudioBytes: 0, audioPolicy: 'drop-newest' });
     expect(dropping.send({ type: 'input_audio_buffer.append', audio: 'AAAA' })).toBe(false);
     expect(dropping.dropped).toBe(1);
-  });
-});
-
-describe('G.711', () => {
-  it('round-trips within the companding error', () => {
-    const pcm = new Int16Array([0, 100, -100, 1000, -1000, 12000, -12000, 32767, -32768]);
-    for (const law of ['ulaw', 'alaw'] as const) {
-      const back = g711Decode(g711Encode(pcm, law), law);
-      pcm.forEach((v, i) => expect(Math.abs((back[i] as number) - v)).toBeLessThanOrEqual(Math.max(16, Math.abs(v) / 16)));
-    }
   });
 });
 

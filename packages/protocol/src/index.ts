@@ -63,6 +63,8 @@ export {
   base64DecodedLength,
 } from './audio.js';
 export type { AudioFrame } from './audio.js';
+export { g711Decode, g711Encode } from './g711.js';
+export type { G711Law } from './g711.js';
 
 // ---- schemas and the GA event model ----
 export {

@@ -6,10 +6,9 @@
  * @module
  */
 import type { AudioFrame, ConversationItem, IdGenerator, Logger, ServerEvent } from '@voxwire/protocol';
-import { G711_SAMPLE_RATE, SAMPLE_RATE, bytesToBase64, pcm16ToBase64 } from '@voxwire/protocol';
+import { G711_SAMPLE_RATE, SAMPLE_RATE, bytesToBase64, pcm16ToBase64, g711Encode } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import type { SessionFeature } from '../feature.js';
-import { g711Encode } from '../g711.js';
 import type { AudioFormatName } from '../options.js';
 import type { ChatContext, ChatItem } from '../conversation/chat-context.js';
 import { chatContext } from '../conversation/chat-context.js';

@@ -5,9 +5,8 @@
  * @module
  */
 import type { AudioFrame, Clock, ServerEvent, ServerEventOf } from '@voxwire/protocol';
-import { G711_SAMPLE_RATE, SAMPLE_RATE, audioFrame, base64ToBytes, base64ToPcm16 } from '@voxwire/protocol';
+import { G711_SAMPLE_RATE, SAMPLE_RATE, audioFrame, base64ToBytes, base64ToPcm16, g711Decode } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
-import { g711Decode } from '../g711.js';
 import type { AudioFormatName, AudioRetention } from '../options.js';
 import type { ChunkStreamOptions } from './stream.js';
 import { RealtimeContent, RealtimeOutput, RealtimeResponse, type ResponseStatusDetails } from './tree.js';

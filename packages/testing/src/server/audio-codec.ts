@@ -1,8 +1,10 @@
 /**
  * Sample conversion for the three wire formats, and a deterministic synthetic voice: the fake's
  * audio is real PCM a client can play, measure and truncate, never random bytes.
+ * G.711 companding comes from `@voxwire/protocol`, the same code the engine uses.
  * @module
  */
+import { g711Decode, g711Encode } from '@voxwire/protocol';
 
 /** The sample rate of a GA audio format type (`audio/pcm` 24 kHz, G.711 8 kHz). */
 export function sampleRateOf(formatType: string): number {
@@ -11,8 +13,8 @@ export function sampleRateOf(formatType: string): number {
 
 /** Decodes wire bytes of the given format into PCM16 samples. */
 export function decodeSamples(bytes: Uint8Array, formatType: string): Int16Array {
-  if (formatType === 'audio/pcmu') return Int16Array.from(bytes, ulawToLinear);
-  if (formatType === 'audio/pcma') return Int16Array.from(bytes, alawToLinear);
+  if (formatType === 'audio/pcmu') return g711Decode(bytes, 'ulaw');
+  if (formatType === 'audio/pcma') return g711Decode(bytes, 'alaw');
   const out = new Int16Array(bytes.length >> 1);
   const view = new DataView(bytes.buffer, bytes.byteOffset, out.length * 2);
   for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true);
@@ -21,53 +23,12 @@ export function decodeSamples(bytes: Uint8Array, formatType: string): Int16Array
 
 /** Encodes PCM16 samples into wire bytes of the given format. */
 export function encodeSamples(samples: Int16Array, formatType: string): Uint8Array {
-  if (formatType === 'audio/pcmu') return Uint8Array.from(samples, linearToUlaw);
-  if (formatType === 'audio/pcma') return Uint8Array.from(samples, linearToAlaw);
+  if (formatType === 'audio/pcmu') return g711Encode(samples, 'ulaw');
+  if (formatType === 'audio/pcma') return g711Encode(samples, 'alaw');
   const out = new Uint8Array(samples.length * 2);
   const view = new DataView(out.buffer);
   for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i] ?? 0, true);
   return out;
-}
-
-function ulawToLinear(u: number): number {
-  const x = ~u & 0xff;
-  const t = (((x & 0x0f) << 3) + 0x84) << ((x & 0x70) >> 4);
-  return x & 0x80 ? 0x84 - t : t - 0x84;
-}
-
-function alawToLinear(a: number): number {
-  const x = a ^ 0x55;
-  const seg = (x & 0x70) >> 4;
-  let t = (x & 0x0f) << 4;
-  t = seg === 0 ? t + 8 : seg === 1 ? t + 0x108 : (t + 0x108) << (seg - 1);
-  return x & 0x80 ? t : -t;
-}
-
-function linearToUlaw(sample: number): number {
-  const BIAS = 0x84;
-  let s = Math.max(-32635, Math.min(32635, sample));
-  const sign = s < 0 ? 0x80 : 0;
-  if (s < 0) s = -s;
-  s += BIAS;
-  let exponent = 7;
-  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-  const mantissa = (s >> (exponent + 3)) & 0x0f;
-  return ~(sign | (exponent << 4) | mantissa) & 0xff;
-}
-
-function linearToAlaw(sample: number): number {
-  let s = Math.max(-32767, Math.min(32767, sample));
-  const sign = s >= 0 ? 0x80 : 0;
-  if (s < 0) s = -s;
-  let out: number;
-  if (s < 256) {
-    out = s >> 4;
-  } else {
-    let exponent = 7;
-    for (let mask = 0x4000; (s & mask) === 0 && exponent > 1; mask >>= 1) exponent--;
-    out = (exponent << 4) | ((s >> (exponent + 3)) & 0x0f);
-  }
-  return (out | sign) ^ 0x55;
 }
 
 /** Options of {@link synthesizeSpeech}. */
