@@ -52,7 +52,7 @@ async function profile(config: BenchConfig): Promise<void> {
         await rm(dir, { recursive: true, force: true });
         await mkdir(dir, { recursive: true });
         try {
-          await runJob(server, job(client), { timeoutMs: config.jobTimeoutMs, execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+          await runJob(server, job(client), { timeoutMs: config.jobTimeoutMs, execArgv: ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${dir}`] });
           sections.push(renderProfile(`${client}: ${title}`, summarizeProfile(await readNewestProfile(dir))));
         } catch (error) {
           sections.push(`### ${client}: ${title}`, '', `Not profiled: ${error instanceof Error ? error.message : String(error)}`, '');
