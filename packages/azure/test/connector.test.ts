@@ -2,8 +2,8 @@ import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { azureConnector, credentialTokenProvider, resolveAzureConfig } from '../src/index.js';
-import { ManualClock } from './helpers/clock.js';
-import { startWsServer } from './helpers/servers.js';
+import { SimulatedClock } from '@voxwire/testing';
+import { startLoopbackWsServer } from '@voxwire/testing/ws';
 
 const KEY = 'azure-key-0123456789abcdef';
 const TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOi.entra-token';
@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function server() {
-  const s = await startWsServer({ path: '' });
+  const s = await startLoopbackWsServer({ path: '' });
   cleanups.push(() => s.close());
   return { ...s, endpoint: `http://127.0.0.1:${s.port}` };
 }
@@ -84,7 +84,7 @@ describe('azureConnector: what each variant sends', () => {
 
   it('a TokenCredential is asked for the Cognitive Services scope, and its token is reused until near expiry', async () => {
     const s = await server();
-    const clock = new ManualClock();
+    const clock = new SimulatedClock();
     const scopes: (string | string[])[] = [];
     let n = 0;
     const credential: TokenCredential = {
@@ -166,7 +166,7 @@ describe('azureConnector: the seed rules as typed errors', () => {
 
 describe('credentialTokenProvider', () => {
   it('shares one in-flight request between concurrent connects and honours refreshAfterTimestamp', async () => {
-    const clock = new ManualClock();
+    const clock = new SimulatedClock();
     let calls = 0;
     let release!: (t: AccessToken) => void;
     const credential: TokenCredential = {

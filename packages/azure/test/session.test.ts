@@ -3,8 +3,7 @@
  * testing's fake server on its Azure paths. Waits on events only.
  */
 import type { RealtimeResponse, RealtimeSession } from '@voxwire/core';
-import { audioFrame, type Logger } from '@voxwire/protocol';
-import { runTransportContract } from '@voxwire/testing';
+import { createRecorder, nextEvent as next, runTransportContract, speechThenSilence } from '@voxwire/testing';
 import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { azureConnector, withAzure } from '../src/index.js';
@@ -16,33 +15,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function recorder() {
-  const seen: unknown[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => seen.push({ level, message, fields });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-  return { seen, logger };
-}
-
 const EVENTS = ['session_updated', 'error', 'input_speech_started', 'input_speech_committed', 'response_created', 'response_done', 'connected', 'disconnected', 'closed', 'server_event'] as const;
-
-function next(session: RealtimeSession, name: 'session_updated' | 'response_done' | 'input_speech_committed' | 'closed') {
-  return new Promise<unknown>((resolve) => {
-    const off = session.on(name, (...args: unknown[]) => {
-      off();
-      resolve(args[0]);
-    });
-  });
-}
-
-function speechThenSilence(speechMs: number, silenceMs: number) {
-  const rate = 24_000;
-  const chunk = (loud: boolean) => {
-    const samples = new Int16Array(rate / 10);
-    if (loud) for (let i = 0; i < samples.length; i++) samples[i] = Math.round(16_000 * Math.sin((2 * Math.PI * 440 * i) / rate));
-    return audioFrame(samples, rate, 1);
-  };
-  return [...Array.from({ length: speechMs / 100 }, () => chunk(true)), ...Array.from({ length: silenceMs / 100 }, () => chunk(false))];
-}
 
 async function fullSession(session: RealtimeSession, fake: FakeWsServer) {
   await next(session, 'session_updated');
@@ -73,7 +46,7 @@ describe('a full session through withAzure over a real socket', () => {
   it('GA form with an api-key: URL, headers, Azure defaults on the wire, and no secret anywhere', async () => {
     const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
     cleanups.push(() => fake.close());
-    const { seen, logger } = recorder();
+    const { seen, logger, tap } = createRecorder();
     const model = withAzure({
       azureDeployment: 'gpt-realtime',
       baseURL: fake.url.replace(/\/v1$/, '/openai'),
@@ -83,7 +56,7 @@ describe('a full session through withAzure over a real socket', () => {
       logger,
     });
     const session = model.session();
-    for (const name of EVENTS) session.on(name, (...args: unknown[]) => seen.push({ event: name, args }));
+    tap(session, EVENTS);
     cleanups.push(() => session.close());
     await fullSession(session, fake);
 
@@ -111,7 +84,7 @@ describe('a full session through withAzure over a real socket', () => {
   it('preview form with a token provider: beta dialect, Bearer token fetched on every connect', async () => {
     const fake = await startFakeWsServer({ pingIntervalMs: false });
     cleanups.push(() => fake.close());
-    const { seen, logger } = recorder();
+    const { seen, logger, tap } = createRecorder();
     let calls = 0;
     const model = withAzure({
       azureDeployment: 'gpt-4o-realtime-preview',
@@ -122,7 +95,7 @@ describe('a full session through withAzure over a real socket', () => {
       logger,
     });
     const session = model.session();
-    for (const name of EVENTS) session.on(name, (...args: unknown[]) => seen.push({ event: name, args }));
+    tap(session, EVENTS);
     cleanups.push(() => session.close());
     await fullSession(session, fake);
     const hs = fake.handshakes[0]!;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError, openaiConnector } from '../src/index.js';
-import { startWsServer } from './helpers/servers.js';
+import { startLoopbackWsServer } from '@voxwire/testing/ws';
 
 const KEY = 'sk-proj-TESTKEY-abcdef0123456789';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -9,7 +9,7 @@ afterEach(async () => {
 });
 
 async function server() {
-  const s = await startWsServer({ path: '' });
+  const s = await startLoopbackWsServer({ path: '' });
   cleanups.push(() => s.close());
   return s;
 }

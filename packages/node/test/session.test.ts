@@ -3,7 +3,7 @@
  * testing's fake Realtime server. Waits on events only, never on wall-clock sleeps.
  */
 import type { RealtimeResponse, RealtimeSession } from '@voxwire/core';
-import { audioFrame, type Logger } from '@voxwire/protocol';
+import { createRecorder, nextEvent as next, speechThenSilence } from '@voxwire/testing';
 import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIRealtimeModel } from '../src/index.js';
@@ -14,46 +14,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** Everything a session says: log lines, emitted events and errors, to scan for secrets. */
-function recorder() {
-  const seen: unknown[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => seen.push({ level, message, fields });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-  return { seen, logger };
-}
-
 const EVENTS = [
   'session_updated', 'error', 'input_speech_started', 'input_speech_stopped', 'input_speech_committed',
   'input_speech_transcription_completed', 'input_speech_transcription_failed', 'response_created', 'response_done',
   'connecting', 'connected', 'disconnected', 'closed', 'server_event',
 ] as const;
-
-function tap(session: RealtimeSession, seen: unknown[]) {
-  for (const name of EVENTS) session.on(name, (...args: unknown[]) => seen.push({ event: name, args }));
-}
-
-function next<K extends 'session_updated' | 'response_done' | 'input_speech_committed' | 'closed'>(session: RealtimeSession, name: K) {
-  return new Promise<unknown>((resolve) => {
-    const off = session.on(name, (...args: unknown[]) => {
-      off();
-      resolve(args[0]);
-    });
-  });
-}
-
-/** A 440 Hz tone at half scale, then silence: the fake's VAD hears one turn. */
-function speechThenSilence(speechMs: number, silenceMs: number) {
-  const rate = 24_000;
-  const frames = [];
-  const chunk = (ms: number, loud: boolean) => {
-    const samples = new Int16Array((rate * ms) / 1000);
-    if (loud) for (let i = 0; i < samples.length; i++) samples[i] = Math.round(16_000 * Math.sin((2 * Math.PI * 440 * i) / rate));
-    return audioFrame(samples, rate, 1);
-  };
-  for (let t = 0; t < speechMs; t += 100) frames.push(chunk(100, true));
-  for (let t = 0; t < silenceMs; t += 100) frames.push(chunk(100, false));
-  return frames;
-}
 
 /** Session update, a text turn, an audio turn with server VAD and a tool call. */
 export async function fullSession(session: RealtimeSession, fake: FakeWsServer) {
@@ -93,10 +58,10 @@ describe('a full session through openaiConnector over a real socket', () => {
   it.each(['ga', 'beta'] as const)('%s: session update, text turn, audio turn with VAD, tool call — and no secret anywhere', async (dialect) => {
     const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
     cleanups.push(() => fake.close());
-    const { seen, logger } = recorder();
+    const { seen, logger, tap } = createRecorder();
     const model = createOpenAIRealtimeModel({ apiKey: KEY, baseURL: fake.url, dialect, env: {}, logger, instructions: 'Be brief.' });
     const session = model.session();
-    tap(session, seen);
+    tap(session, EVENTS);
     cleanups.push(() => session.close());
     await fullSession(session, fake);
 
@@ -118,10 +83,10 @@ describe('a full session through openaiConnector over a real socket', () => {
   it('a bad key is one typed fatal error and one handshake: no retry storm, no secret', async () => {
     const fake = await startFakeWsServer({ apiKey: 'sk-the-right-key-000000', pingIntervalMs: false });
     cleanups.push(() => fake.close());
-    const { seen, logger } = recorder();
+    const { seen, logger, tap } = createRecorder();
     const model = createOpenAIRealtimeModel({ apiKey: KEY, baseURL: fake.url, env: {}, logger });
     const session = model.session();
-    tap(session, seen);
+    tap(session, EVENTS);
     const closed = (await next(session, 'closed')) as { error?: { code?: string } };
     expect(closed.error).toBeDefined();
     const errors = seen.filter((s) => (s as { event?: string }).event === 'error').map((s) => (s as { args: unknown[] }).args[0]);

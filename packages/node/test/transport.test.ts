@@ -3,8 +3,8 @@ import { Agent } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError, createWebSocketTransport, TransportError, type WebSocketTransport } from '../src/index.js';
-import { ManualClock } from './helpers/clock.js';
-import { closedPort, deferred, startRefusingServer, startSilentServer, startWsServer } from './helpers/servers.js';
+import { deferred, SimulatedClock } from '@voxwire/testing';
+import { closedPort, startLoopbackWsServer, startRefusingServer, startSilentServer } from '@voxwire/testing/ws';
 
 const SECRET = 'sk-test-SECRET-0123456789';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -12,8 +12,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function wsServer(options?: Parameters<typeof startWsServer>[0]) {
-  const server = await startWsServer(options);
+async function wsServer(options?: Parameters<typeof startLoopbackWsServer>[0]) {
+  const server = await startLoopbackWsServer(options);
   cleanups.push(() => server.close());
   return server;
 }
@@ -174,7 +174,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
   });
 
   it('an HTTP 401 refusal is a fatal AUTH_FAILED that quotes the server but never the key', async () => {
-    const server = await startRefusingServer(401, JSON.stringify({ error: { message: `Incorrect API key provided: ${SECRET}.` } }));
+    const server = await startRefusingServer({ status: 401, body: JSON.stringify({ error: { message: `Incorrect API key provided: ${SECRET}.` } }) });
     cleanups.push(() => server.close());
     const transport = createWebSocketTransport({ url: server.url, headers: { 'api-key': SECRET } });
     const t = track(transport);
@@ -187,7 +187,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
   });
 
   it('an HTTP 503 refusal is retriable and carries Retry-After', async () => {
-    const server = await startRefusingServer(503, 'overloaded', { 'Retry-After': '7' });
+    const server = await startRefusingServer({ status: 503, body: 'overloaded', headers: { 'Retry-After': '7' } });
     cleanups.push(() => server.close());
     const transport = createWebSocketTransport({ url: server.url });
     track(transport);
@@ -201,7 +201,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
     [404, 'BAD_REQUEST'],
     [429, 'CONNECT_FAILED'],
   ] as const)('an HTTP %i refusal maps to %s', async (status, code) => {
-    const server = await startRefusingServer(status, '');
+    const server = await startRefusingServer({ status });
     cleanups.push(() => server.close());
     const transport = createWebSocketTransport({ url: server.url });
     track(transport);
@@ -210,7 +210,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
 
   it('does not follow a redirect while credentials are attached', async () => {
     const target = await wsServer();
-    const server = await startRefusingServer(302, '', { Location: target.url });
+    const server = await startRefusingServer({ status: 302, headers: { Location: target.url } });
     cleanups.push(() => server.close());
     const transport = createWebSocketTransport({ url: server.url, headers: { Authorization: `Bearer ${SECRET}` }, followRedirects: true });
     track(transport);
@@ -221,7 +221,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
   it('times out a handshake the server never answers', async () => {
     const server = await startSilentServer();
     cleanups.push(() => server.close());
-    const clock = new ManualClock();
+    const clock = new SimulatedClock();
     const transport = createWebSocketTransport({ url: server.url, clock, connectTimeoutMs: 2500 });
     const t = track(transport);
     const started = transport.start().catch((e: unknown) => e);
@@ -232,7 +232,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
     expect(error).toMatchObject({ code: 'CONNECT_TIMEOUT', retriable: true });
     expect(error.message).toContain('2500 ms');
     await t.closed;
-    expect(clock.pending).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('aborts a connect through the signal', async () => {
@@ -292,7 +292,7 @@ describe('createWebSocketTransport: close codes become typed errors', () => {
 describe('createWebSocketTransport: keep-alive', () => {
   it('detects a dead peer: no pong within the timeout terminates with 1006 and a clear reason', async () => {
     const server = await wsServer({ autoPong: false });
-    const clock = new ManualClock();
+    const clock = new SimulatedClock();
     const transport = createWebSocketTransport({ url: server.url, clock, keepAlive: { intervalMs: 1000, timeoutMs: 500 } });
     const t = track(transport);
     await transport.start();
@@ -311,7 +311,7 @@ describe('createWebSocketTransport: keep-alive', () => {
 
   it('keeps a live peer: each pong re-arms the next ping', async () => {
     const server = await wsServer();
-    const clock = new ManualClock();
+    const clock = new SimulatedClock();
     const transport = createWebSocketTransport({ url: server.url, clock, keepAlive: { intervalMs: 1000, timeoutMs: 500 } });
     const t = track(transport);
     await transport.start();
@@ -345,7 +345,7 @@ describe('createWebSocketTransport: keep-alive', () => {
 
   it('a peer that never answers our close frame is cut after closeTimeoutMs', async () => {
     const server = await wsServer();
-    const clock = new ManualClock();
+    const clock = new SimulatedClock();
     const transport = createWebSocketTransport({ url: server.url, clock, closeTimeoutMs: 300, keepAlive: false });
     const t = track(transport);
     await transport.start();

@@ -31,6 +31,17 @@ export { TOKENS, type ResponsePacing } from './server/response.js';
 export { SEMANTIC_SILENCE_MS } from './server/handlers-audio.js';
 export { DEFAULT_INSTRUCTIONS } from './server/session-config.js';
 export { synthesizeSpeech, tone, silence, type SynthOptions } from './server/audio-codec.js';
+export {
+  createRecorder,
+  nextEvent,
+  deferred,
+  speechThenSilence,
+  type Recorder,
+  type RecordedEntry,
+  type EventSource,
+  type Deferred,
+  type SpokenTurnOptions,
+} from './helpers.js';
 export { Errors as ServerErrors, type ServerErrorBody } from './server/error-catalog.js';
 export type { JsonObject, WireEvent } from './server/wire.js';
 export {

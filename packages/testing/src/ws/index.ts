@@ -1,7 +1,19 @@
 /**
- * @voxwire/testing/ws — the fake Realtime server over a real WebSocket (the only part of this
- * package that imports `ws`).
+ * @voxwire/testing/ws — the fake Realtime server over a real WebSocket, and raw loopback servers
+ * for testing a WebSocket transport (the only part of this package that imports `ws` or Node).
  * @module
  */
 export { startFakeWsServer, type FakeWsServer, type FakeWsServerOptions } from './server.js';
 export { judgeHandshake, closeReasonOf, type HandshakeRecord, type HandshakePolicy, type HandshakeVerdict } from './handshake.js';
+export {
+  startLoopbackWsServer,
+  startRefusingServer,
+  startSilentServer,
+  closedPort,
+  type LoopbackHandshake,
+  type LoopbackWsServer,
+  type LoopbackWsServerOptions,
+  type RefusingServer,
+  type RefusingServerOptions,
+  type SilentServer,
+} from './loopback.js';

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { createRecorder, deferred, FakeServerOptionsError, nextEvent, speechThenSilence } from '../src/index.js';
+
+/** A minimal `on(name, listener) => off` source, as a session has. */
+function source() {
+  const listeners = new Map<string, Set<(...args: unknown[]) => void>>();
+  return {
+    on(name: 'a' | 'b', listener: (...args: unknown[]) => void) {
+      const set = listeners.get(name) ?? new Set();
+      listeners.set(name, set);
+      set.add(listener as (...args: unknown[]) => void);
+      return () => void set.delete(listener as (...args: unknown[]) => void);
+    },
+    emit(name: 'a' | 'b', ...args: unknown[]) {
+      for (const l of [...(listeners.get(name) ?? [])]) l(...args);
+    },
+    count: (name: string) => listeners.get(name)?.size ?? 0,
+  };
+}
+
+describe('createRecorder', () => {
+  it('keeps log lines and tapped events in order, stops tapping on demand, and dumps errors readably', () => {
+    const r = createRecorder();
+    const s = source();
+    const stop = r.tap(s, ['a', 'b']);
+    r.logger.info('hello', { n: 1 });
+    s.emit('a', 1, 2);
+    s.emit('b', new Error('boom'));
+    stop();
+    s.emit('a', 3);
+    expect(s.count('a') + s.count('b')).toBe(0);
+    expect(r.seen).toEqual([
+      { level: 'info', message: 'hello', fields: { n: 1 } },
+      { event: 'a', args: [1, 2] },
+      { event: 'b', args: [expect.any(Error)] },
+    ]);
+    expect(r.dump()).toContain('"message":"boom"');
+  });
+});
+
+describe('nextEvent and deferred', () => {
+  it('nextEvent resolves with the first argument of the next emission and unsubscribes', async () => {
+    const s = source();
+    const next = nextEvent(s, 'a');
+    s.emit('b', 'ignored');
+    s.emit('a', 'first', 'second');
+    s.emit('a', 'later');
+    await expect(next).resolves.toBe('first');
+    expect(s.count('a')).toBe(0);
+  });
+
+  it('deferred settles from outside', async () => {
+    const ok = deferred<number>();
+    ok.resolve(7);
+    await expect(ok.promise).resolves.toBe(7);
+    const bad = deferred();
+    bad.reject(new Error('no'));
+    await expect(bad.promise).rejects.toThrow('no');
+  });
+});
+
+describe('speechThenSilence', () => {
+  it('makes whole frames of tone then zeros at the given rate', () => {
+    const frames = speechThenSilence(250, 200, { sampleRate: 8000, frameMs: 100 });
+    expect(frames).toHaveLength(5); // 3 loud (250 ms rounded up) + 2 quiet
+    expect(frames.every((f) => f.sampleRate === 8000 && f.channels === 1 && f.data.length === 800)).toBe(true);
+    expect(Math.max(...frames[0]!.data)).toBeGreaterThan(15_000);
+    expect(frames[3]!.data.every((v) => v === 0)).toBe(true);
+    expect(frames[0]!.data).not.toBe(frames[1]!.data);
+  });
+
+  it('rejects negative durations and empty frames', () => {
+    expect(() => speechThenSilence(-1, 0)).toThrow(FakeServerOptionsError);
+    expect(() => speechThenSilence(100, 100, { frameMs: 0 })).toThrow(/frameMs/);
+  });
+});
