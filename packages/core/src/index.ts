@@ -8,7 +8,7 @@ export { RealtimeModel, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RETAINED_RESPONS
 export type { RealtimeModelOptions } from './model.js';
 export { RealtimeSession } from './session.js';
 export type { SessionInit } from './session.js';
-export type { TruncateArgs, DeleteArgs } from './session-api.js';
+export type { TruncateArgs, DeleteArgs, InputAudioBufferApi, ConversationApi, ResponseApi } from './session-api.js';
 export {
   DEFAULT_INPUT_AUDIO_TRANSCRIPTION,
   DEFAULT_SERVER_VAD_OPTIONS,

@@ -1,12 +1,49 @@
 /**
- * Argument checks and client-event builders behind the session's sub-APIs (input audio buffer,
- * conversation items), kept out of `session.ts` so that file stays composition.
+ * The session's sub-APIs (input audio buffer, conversation items, responses): their types, and
+ * the argument checks and client-event builders behind them, kept out of `session.ts` so that
+ * file stays composition.
  * @module
  */
-import type { AudioFrame } from '@voxwire/protocol';
+import type { AudioFrame, ConversationItem } from '@voxwire/protocol';
+import type { ChatItemInput } from './conversation/input.js';
+import type { ResponseCreateOptions } from './responses/create.js';
 import { G711_SAMPLE_RATE, MAX_APPEND_BYTES, SAMPLE_RATE, bytesToBase64, pcm16ToBase64, g711Encode } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import type { AudioFormatName } from './options.js';
+
+/** `session.inputAudioBuffer`. */
+export interface InputAudioBufferApi {
+  /** Sends PCM16 mono audio at the session's input rate. Throws `INVALID_ARGUMENT` / `SESSION_CLOSED`. */
+  append(frame: AudioFrame): void;
+  /** Commits the buffer into a user item (needed when turn detection is off). */
+  commit(): void;
+  /** Drops the buffered audio. */
+  clear(): void;
+}
+
+/** `session.conversation`: item create, truncate, delete. Each resolves on the server's ack. */
+export interface ConversationApi {
+  readonly item: {
+    /**
+     * Adds `item` after `previousItemId` (`undefined`: at the end; `null`: at the start); resolves
+     * with the server's item. Rejects with `INVALID_ARGUMENT` (malformed item) or
+     * `UNSUPPORTED_CONTENT` (content the API cannot take) before sending anything.
+     */
+    create(item: ChatItemInput, previousItemId?: string | null): Promise<ConversationItem>;
+    /** Truncates assistant audio at `audioEndMs`; at 0 ms the item is deleted instead. */
+    truncate(args: TruncateArgs): Promise<void>;
+    /** Deletes an item. */
+    delete(args: DeleteArgs): Promise<void>;
+  };
+}
+
+/** `session.response`: `create({ onDuplicate })` and `cancel()`. */
+export interface ResponseApi {
+  /** Requests a response with the seed's `onDuplicate` semantics. */
+  create(options?: ResponseCreateOptions): Promise<boolean>;
+  /** Cancels the response in progress (sent unconditionally, as the seed). */
+  cancel(): void;
+}
 
 /** Arguments of `conversation.item.truncate`. */
 export interface TruncateArgs {

@@ -1,0 +1,154 @@
+/**
+ * The receive path of a session: a server frame is decoded (a violation becomes a typed
+ * `PROTOCOL_VIOLATION` error, an unknown event goes to the `server_event` tap), a duplicate is
+ * dropped, and a known event settles requests, updates the session state, feeds the response
+ * tracker or the input events, then every feature and the reliability bookkeeping. This runs once
+ * per frame (audio deltas included), so it allocates nothing it can avoid.
+ * @module
+ */
+import type { Clock, DialectCodec, Logger, ServerEvent } from '@voxwire/protocol';
+import type { SessionConnection } from './connection.js';
+import type { TypedEmitter } from './emitter.js';
+import { ServerError, VoxwireError } from './errors.js';
+import type { SessionEvents } from './events.js';
+import type { SessionFeature } from './feature.js';
+import { dispatchInputEvent } from './input-events.js';
+import { computeMetrics } from './metrics.js';
+import type { RealtimeSessionOptions } from './options.js';
+import type { Reliability } from './reconnect/reliability.js';
+import type { PendingRequests } from './requests.js';
+import type { ResponseTracker } from './responses/tracker.js';
+import type { RealtimeResponse } from './responses/tree.js';
+import { fromSessionResource } from './session-config.js';
+import type { SessionErrors } from './session-errors.js';
+
+/** The mutable state a session shares with its receive path. */
+export interface SessionState {
+  /** The session configuration, updated from each `session.updated` echo. */
+  options: RealtimeSessionOptions;
+  /** The server's session id (`not-connected` before `session.created`). */
+  sessionId: string;
+}
+
+/** What {@link ServerEventRouter} needs from the session. */
+export interface ServerEventRouterDeps {
+  readonly state: SessionState;
+  readonly emitter: TypedEmitter<SessionEvents>;
+  readonly errors: SessionErrors;
+  readonly requests: PendingRequests;
+  readonly tracker: ResponseTracker;
+  readonly reliability: Reliability;
+  readonly connection: SessionConnection;
+  readonly features: readonly SessionFeature[];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly logFields: () => Record<string, unknown>;
+}
+
+/** Routes decoded server events to the parts of a session. */
+export class ServerEventRouter {
+  // the deps are copied into fields: the per-frame path reads them without a second hop
+  readonly #state: SessionState;
+  readonly #emitter: TypedEmitter<SessionEvents>;
+  readonly #errors: SessionErrors;
+  readonly #requests: PendingRequests;
+  readonly #tracker: ResponseTracker;
+  readonly #reliability: Reliability;
+  readonly #connection: SessionConnection;
+  readonly #features: readonly SessionFeature[];
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #logFields: () => Record<string, unknown>;
+  // bound once, so dispatch allocates nothing per event
+  readonly #emitBound = <K extends keyof SessionEvents>(name: K, ...args: SessionEvents[K]): void => void this.#emitter.emit(name, ...args);
+
+  constructor(deps: ServerEventRouterDeps) {
+    this.#state = deps.state;
+    this.#emitter = deps.emitter;
+    this.#errors = deps.errors;
+    this.#requests = deps.requests;
+    this.#tracker = deps.tracker;
+    this.#reliability = deps.reliability;
+    this.#connection = deps.connection;
+    this.#features = deps.features;
+    this.#clock = deps.clock;
+    this.#logger = deps.logger;
+    this.#logFields = deps.logFields;
+  }
+
+  /** One frame from the transport, decoded with the connection's codec. */
+  frame(frame: string | Uint8Array, codec: DialectCodec): void {
+    const result = codec.decodeServerEvent(frame);
+    if (result.kind === 'violation') {
+      const v = result.violation;
+      this.#errors.report(new VoxwireError('PROTOCOL_VIOLATION', `protocol violation: ${v.message}`, { data: { violation: v } }));
+      return;
+    }
+    if (result.kind === 'unknown') {
+      this.#emitter.emit('server_event', { kind: 'unknown', type: result.type, raw: result.raw });
+      return;
+    }
+    const event = result.event;
+    // a frame delivered twice is applied once (no audio counted twice, no response done twice)
+    if (this.#reliability.isDuplicate(event)) return;
+    // the tap's wrapper object is built only when someone listens (this runs once per frame)
+    if (this.#emitter.listenerCount('server_event') > 0) this.#emitter.emit('server_event', { kind: 'event', event });
+    this.#dispatch(event);
+    for (const f of this.#features) {
+      if (!f.onServerEvent) continue;
+      // inline rather than through errors.guard: no closure per event and feature
+      try {
+        f.onServerEvent(event);
+      } catch (cause) {
+        this.#errors.featureFailed(f, 'onServerEvent', cause);
+      }
+    }
+    this.#reliability.observe(event);
+  }
+
+  /** A response finished: log a failure, then `response_done` and its metrics. */
+  responseDone(response: RealtimeResponse): void {
+    const log = this.#logger;
+    if (response.status === 'failed') log.error('response generation failed', { ...this.#logFields(), responseId: response.id, details: response.statusDetails });
+    else if (response.status === 'incomplete') log.warn('response incomplete', { ...this.#logFields(), responseId: response.id, details: response.statusDetails });
+    this.#emitter.emit('response_done', response);
+    this.#emitter.emit('metrics_collected', computeMetrics(response, this.#clock.now()));
+  }
+
+  #dispatch(event: ServerEvent): void {
+    switch (event.type) {
+      case 'session.created':
+        if (event.session.id) this.#state.sessionId = event.session.id;
+        this.#logger.debug('session created', this.#logFields());
+        return;
+      case 'session.updated': {
+        if (event.session.type !== 'realtime') return;
+        this.#state.options = fromSessionResource(event.session, this.#state.options);
+        this.#requests.resolve('session.update', 'session', this.#state.options);
+        this.#emitter.emit('session_updated', this.#state.options);
+        return;
+      }
+      case 'error': {
+        const error = new ServerError(event.error, event.event_id ?? null);
+        this.#logger.error('server error', { ...this.#logFields(), type: error.type, code: error.code, eventId: error.eventId });
+        if (error.eventId) this.#requests.rejectEventId(error.eventId, error);
+        this.#connection.noteServerError(error.code);
+        this.#errors.report(error);
+        return;
+      }
+      case 'conversation.item.added':
+      case 'conversation.item.created':
+        if (event.item.id) this.#requests.resolve('item.create', event.item.id, event.item);
+        return;
+      case 'conversation.item.deleted':
+        this.#requests.resolve('item.delete', event.item_id, undefined);
+        return;
+      case 'conversation.item.truncated':
+        this.#requests.resolve('item.truncate', event.item_id, undefined);
+        return;
+      default:
+        // response events first: they are the hot path (one per delta)
+        if (!this.#tracker.handle(event)) dispatchInputEvent(event, this.#emitBound, this.#logger, this.#logFields());
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * What a session does when its connection changes state: on open it lets the reliability layer
+ * restore what a reconnect lost (configuration, conversation, requests) ahead of anything queued,
+ * then flushes the outbox; on a loss it ends what the connection carried (responses, streams,
+ * the create logic) while requests wait for a reconnect; on close everything settles for good.
+ * @module
+ */
+import type { ClientEvent, DialectCodec } from '@voxwire/protocol';
+import type { ConnectionHooks, OpenState } from './connection.js';
+import { VoxwireError } from './errors.js';
+import type { SessionEvents } from './events.js';
+import type { SessionFeature } from './feature.js';
+import type { Outbox } from './outbox.js';
+import type { Reliability } from './reconnect/reliability.js';
+import type { PendingRequests } from './requests.js';
+import type { ResponseCreator } from './responses/create.js';
+import type { ResponseTracker } from './responses/tracker.js';
+import { TrustedAppend } from './session-api.js';
+import type { ServerEventRouter } from './session-dispatch.js';
+import type { SessionErrors } from './session-errors.js';
+
+// encode options for engine-built appends: the shape holds by construction and the audio is
+// base64 the engine encoded, so the codec skips the schema run and the escape scan (shared
+// object: nothing allocated per frame)
+const TRUSTED = { validate: false, audioIsBase64: true } as const;
+
+/** What {@link SessionLifecycle} needs from the session. Parts built after the connection are read lazily. */
+export interface SessionLifecycleDeps {
+  readonly emit: <K extends keyof SessionEvents>(event: K, ...args: SessionEvents[K]) => void;
+  readonly errors: SessionErrors;
+  readonly outbox: Outbox;
+  readonly requests: PendingRequests;
+  readonly creator: ResponseCreator;
+  readonly tracker: ResponseTracker;
+  readonly reliability: () => Reliability;
+  readonly router: () => ServerEventRouter;
+  readonly features: readonly SessionFeature[];
+  /** The session is over; the model forgets it. */
+  readonly onClosed: () => void;
+}
+
+/** The connection hooks of one session. */
+export class SessionLifecycle implements ConnectionHooks {
+  /** The codec of the current (or last) connection. */
+  codec: DialectCodec | undefined;
+  readonly #deps: SessionLifecycleDeps;
+  // the error `lost` already reported, so `closed` does not report it twice
+  #reported: VoxwireError | undefined;
+
+  constructor(deps: SessionLifecycleDeps) {
+    this.#deps = deps;
+  }
+
+  connecting(attempt: number): void {
+    this.#deps.emit('connecting', { attempt });
+  }
+
+  open(state: OpenState): void {
+    const d = this.#deps;
+    this.codec = state.codec;
+    // a reconnect restores (configuration, conversation, lost requests) before anything queued
+    const restore = d.reliability().opened(state);
+    const { transport, codec } = state;
+    d.outbox.open(
+      {
+        // appends the engine built are valid by construction: no schema run per audio frame
+        write: (event: ClientEvent) => transport.send(codec.encodeClientEvent(event, event instanceof TrustedAppend ? TRUSTED : undefined)),
+        bufferedAmount: () => transport.bufferedAmount ?? 0,
+      },
+      restore.prelude,
+    );
+    d.requests.resume();
+    d.emit('connected', { attempt: state.attempt, dialect: state.dialect, description: state.description });
+    if (restore.event) d.emit('reconnected', restore.event);
+    for (const f of d.features) d.errors.guard(f, 'onConnected', () => f.onConnected?.());
+  }
+
+  frame(frame: string | Uint8Array, codec: DialectCodec): void {
+    this.#deps.router().frame(frame, codec);
+  }
+
+  transportError(error: VoxwireError): void {
+    this.#deps.errors.report(error);
+  }
+
+  lost(code: number, reason: string, error: VoxwireError | undefined): void {
+    const d = this.#deps;
+    if (error) d.errors.report(error);
+    this.#reported = error;
+    this.#endConnection(error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed'));
+    d.emit('disconnected', { code, reason, error });
+    for (const f of d.features) d.errors.guard(f, 'onDisconnected', () => f.onDisconnected?.(error));
+  }
+
+  reconnecting(attempt: number, delayMs: number, cause: VoxwireError): void {
+    this.#deps.reliability().reconnecting(cause);
+    this.#deps.emit('reconnecting', { attempt, delayMs, cause });
+  }
+
+  closed(error: VoxwireError | undefined): void {
+    const d = this.#deps;
+    // a connect that failed (or a supervisor that gave up) never reached `lost`: report it here
+    const settle = error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed');
+    if (error && error !== this.#reported) d.errors.report(error);
+    this.#endConnection(settle);
+    d.reliability().closed();
+    d.requests.rejectAll(settle);
+    d.outbox.drain();
+    d.emit('closed', { error });
+    for (const f of d.features) d.errors.guard(f, 'onClosed', () => f.onClosed?.());
+    d.onClosed();
+  }
+
+  /** Ends what the lost connection carried; requests wait for a reconnect (or for `closed`). */
+  #endConnection(error: VoxwireError): void {
+    const d = this.#deps;
+    d.outbox.pause();
+    d.creator.reset();
+    d.reliability().lost();
+    d.tracker.abortAll(error.code === 'SESSION_CLOSED' ? 'session_closed' : 'connection_lost', error);
+  }
+}

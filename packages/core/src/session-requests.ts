@@ -1,0 +1,110 @@
+/**
+ * The session's acknowledged requests: `session.update` and the conversation item verbs
+ * (create, truncate, delete). Each builds its client event, registers it with the request table
+ * (which settles it on the server's echo, its `error`, a timeout or the session's end) and sends
+ * it through the outbox.
+ * @module
+ */
+import type { ClientEvent, ConversationItem, IdGenerator } from '@voxwire/protocol';
+import { toChatItem, type ChatItemInput } from './conversation/input.js';
+import { chatItemToConversationItem } from './conversation/items.js';
+import { ROOT_ITEM_ID } from './conversation/mirror.js';
+import { itemAudioEncoder } from './features/conversation.js';
+import type { SessionFeature } from './feature.js';
+import type { RealtimeSessionOptions } from './options.js';
+import type { PendingRequests } from './requests.js';
+import { checkItemId, checkTruncate, type DeleteArgs, type TruncateArgs } from './session-api.js';
+import { toSessionUpdate } from './session-config.js';
+
+/** What {@link SessionRequests} needs from the session. */
+export interface SessionRequestsDeps {
+  readonly requests: PendingRequests;
+  readonly generateId: IdGenerator;
+  /** The current session options. */
+  readonly options: () => RealtimeSessionOptions;
+  /** The installed features (they contribute to every `session.update`). */
+  readonly features: readonly SessionFeature[];
+  /** Throws `SESSION_CLOSED` once the session is closing or closed. */
+  readonly assertOpenable: () => void;
+  /** Sends through the ordered outbox. */
+  readonly send: (event: ClientEvent) => void;
+}
+
+type RequestKind = 'item.create' | 'item.truncate' | 'item.delete' | 'session.update';
+
+/** Builds, tracks and sends the session's acknowledged requests. */
+export class SessionRequests {
+  readonly #deps: SessionRequestsDeps;
+
+  constructor(deps: SessionRequestsDeps) {
+    this.#deps = deps;
+  }
+
+  /** Sends the FULL session configuration; resolves with the options of the server's echo. */
+  sessionUpdate(): Promise<RealtimeSessionOptions> {
+    return this.#request('session.update', ...this.#sessionUpdateEvent());
+  }
+
+  /** The restore's full `session.update`, tracked but not sent (the restore prelude carries it). */
+  sessionUpdateRequest(): { event: ClientEvent; promise: Promise<unknown> } {
+    const [eventId, key, event] = this.#sessionUpdateEvent();
+    return { event, promise: this.#deps.requests.track('session.update', eventId, key, event) };
+  }
+
+  /** `conversation.item.create`; resolves with the server's item. */
+  itemCreate(input: ChatItemInput, previousItemId?: string | null): Promise<ConversationItem> {
+    try {
+      const chat = toChatItem(input, this.#deps.generateId);
+      const item = chatItemToConversationItem(chat, { encodeAudio: itemAudioEncoder(this.#deps.options().inputAudioFormat) });
+      const eventId = this.#deps.generateId('event');
+      const event: ClientEvent = { type: 'conversation.item.create', event_id: eventId, item };
+      // the wire's start is "root"; an absent previous_item_id appends
+      if (previousItemId !== undefined) event.previous_item_id = previousItemId === null ? ROOT_ITEM_ID : checkItemId(previousItemId, 'previousItemId');
+      return this.#request('item.create', eventId, chat.id, event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** `conversation.item.truncate` (a 0 ms truncate deletes the item instead). */
+  async itemTruncate(args: TruncateArgs): Promise<void> {
+    const audioEndMs = checkTruncate(args);
+    // the server refuses a 0 ms truncate ("Only model output audio messages can be truncated"); nothing was heard, so delete
+    if (audioEndMs === 0) return this.itemDelete({ itemId: args.itemId });
+    const eventId = this.#deps.generateId('event');
+    await this.#request('item.truncate', eventId, args.itemId, {
+      type: 'conversation.item.truncate',
+      event_id: eventId,
+      item_id: args.itemId,
+      content_index: args.contentIndex,
+      audio_end_ms: audioEndMs,
+    });
+  }
+
+  /** `conversation.item.delete`. */
+  async itemDelete(args: DeleteArgs): Promise<void> {
+    const itemId = checkItemId(args?.itemId);
+    const eventId = this.#deps.generateId('event');
+    await this.#request('item.delete', eventId, itemId, { type: 'conversation.item.delete', event_id: eventId, item_id: itemId });
+  }
+
+  #sessionUpdateEvent(): [eventId: string, key: string, event: ClientEvent] {
+    let session = toSessionUpdate(this.#deps.options());
+    for (const f of this.#deps.features) {
+      if (f.contributeSessionUpdate) session = f.contributeSessionUpdate(session);
+    }
+    const eventId = this.#deps.generateId('event');
+    return [eventId, 'session', { type: 'session.update', event_id: eventId, session }];
+  }
+
+  #request<T>(kind: RequestKind, eventId: string, key: string, event: ClientEvent): Promise<T> {
+    try {
+      this.#deps.assertOpenable();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const promise = this.#deps.requests.track<T>(kind, eventId, key, event);
+    this.#deps.send(event);
+    return promise;
+  }
+}
