@@ -162,3 +162,23 @@ describe('input audio (limits and variants)', () => {
     expect(c.events.find((e) => e.type === 'error')!['error']).toMatchObject({ event_id: 'r' });
   });
 });
+
+describe('recordAudioAppends: false (soak tests)', () => {
+  it('keeps appends out of clientEvents but still hears them: the commit makes an item', async () => {
+    const c = await connect({ recordAudioAppends: false });
+    c.send(noVad);
+    c.appendAudio(tone(300));
+    c.send({ type: 'input_audio_buffer.commit' });
+    await c.flush();
+    expect(c.server.clientEvents.map((e) => e['type'])).toEqual(['session.update', 'input_audio_buffer.commit']);
+    expect(c.server.current!.clientEvents.map((e) => e['type'])).toEqual(['session.update', 'input_audio_buffer.commit']);
+    expect(c.types()).toContain('input_audio_buffer.committed');
+  });
+
+  it('records appends by default', async () => {
+    const c = await connect();
+    c.appendAudio(silence(100));
+    await c.flush();
+    expect(c.server.clientEvents.map((e) => e['type'])).toEqual(['input_audio_buffer.append']);
+  });
+});

@@ -28,6 +28,8 @@ export interface ConnectionHost {
   readonly vadEnergyScale: number;
   readonly transcriptionDeltaCount: number;
   readonly transcriptionDelayMs: number;
+  /** Keep `input_audio_buffer.append` events in the logs (`FakeServerOptions.recordAudioAppends`). */
+  readonly recordAudioAppends: boolean;
   newId(prefix: string): string;
   faultRules(): readonly FaultRule[];
   takeHandler(): ResponseHandler;
@@ -222,8 +224,10 @@ export class FakeConnection {
       return;
     }
     const event = decoded.event as unknown as JsonObject;
-    this.clientEvents.push(event);
-    this.host.recordClientEvent(this, event);
+    if (this.host.recordAudioAppends || event['type'] !== 'input_audio_buffer.append') {
+      this.clientEvents.push(event);
+      this.host.recordClientEvent(this, event);
+    }
     this.dispatch(event, eventId);
   }
 

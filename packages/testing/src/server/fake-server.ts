@@ -85,6 +85,13 @@ export interface FakeServerOptions {
    * @default 40000
    */
   readonly tokenRateLimit?: number;
+  /**
+   * Whether `input_audio_buffer.append` events are kept in `clientEvents` (and seen by
+   * `expectClientEvent`). Off for soak tests: an hour of appended audio is hundreds of MB of
+   * base64 the server would otherwise hold on to. The audio is still heard (VAD, commits).
+   * @default true
+   */
+  readonly recordAudioAppends?: boolean;
 }
 
 /** How a transport tells the server about its end of a connection. */
@@ -294,6 +301,7 @@ export class FakeServer {
       vadEnergyScale: this.#options.vadEnergyScale ?? 0.05,
       transcriptionDeltaCount: this.#options.transcriptionDeltas ?? 3,
       transcriptionDelayMs: this.#options.transcriptionDelayMs ?? 0,
+      recordAudioAppends: this.#options.recordAudioAppends ?? true,
       newId: (p) => this.#newId(p),
       faultRules: () => this.faults.rules,
       takeHandler: () => this.#queued.shift() ?? this.#handlers[this.#handlers.length - 1] ?? this.#options.behaviour ?? demoAgent,
