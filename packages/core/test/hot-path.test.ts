@@ -80,25 +80,41 @@ describe('RecentIds (a ring: forgetting allocates nothing)', () => {
 });
 
 describe('engine-built appends skip the schema run and encode exactly like validated ones', () => {
-  const samples = Int16Array.from({ length: 480 }, (_, i) => Math.round(8000 * Math.sin(i / 7)) - (i % 3));
+  const samples = Int16Array.from(
+    { length: 480 },
+    (_, i) => Math.round(8000 * Math.sin(i / 7)) - (i % 3),
+  );
   it.each([
     ['ga', gaCodec],
     ['beta', betaCodec],
-  ] as const)('%s: same frame with and without validation, same as a plain event object', (_name, codec) => {
-    for (const id of ['event_0001_x', 'id with "quotes" and \\ backslash', 'é✓']) {
-      const e = appendEvent({ data: samples, sampleRate: 24_000, channels: 1 }, 'pcm16', id);
-      expect(e).toBeInstanceOf(TrustedAppend);
-      const plain = { type: 'input_audio_buffer.append' as const, event_id: id, audio: pcm16ToBase64(samples) };
-      const trusted = codec.encodeClientEvent(e, { validate: false, audioIsBase64: true });
-      expect(trusted).toBe(codec.encodeClientEvent(e));
-      expect(trusted).toBe(codec.encodeClientEvent(plain));
-      expect(JSON.parse(trusted)).toEqual(plain);
-    }
-  });
+  ] as const)(
+    '%s: same frame with and without validation, same as a plain event object',
+    (_name, codec) => {
+      for (const id of ['event_0001_x', 'id with "quotes" and \\ backslash', 'é✓']) {
+        const e = appendEvent({ data: samples, sampleRate: 24_000, channels: 1 }, 'pcm16', id);
+        expect(e).toBeInstanceOf(TrustedAppend);
+        const plain = {
+          type: 'input_audio_buffer.append' as const,
+          event_id: id,
+          audio: pcm16ToBase64(samples),
+        };
+        const trusted = codec.encodeClientEvent(e, { validate: false, audioIsBase64: true });
+        expect(trusted).toBe(codec.encodeClientEvent(e));
+        expect(trusted).toBe(codec.encodeClientEvent(plain));
+        expect(JSON.parse(trusted)).toEqual(plain);
+      }
+    },
+  );
 
   it('G.711 appends are trusted too', () => {
-    const e = appendEvent({ data: samples.subarray(0, 160), sampleRate: 8000, channels: 1 }, 'g711_ulaw', 'event_1');
+    const e = appendEvent(
+      { data: samples.subarray(0, 160), sampleRate: 8000, channels: 1 },
+      'g711_ulaw',
+      'event_1',
+    );
     expect(e).toBeInstanceOf(TrustedAppend);
-    expect(gaCodec.encodeClientEvent(e, { validate: false, audioIsBase64: true })).toBe(gaCodec.encodeClientEvent(e));
+    expect(gaCodec.encodeClientEvent(e, { validate: false, audioIsBase64: true })).toBe(
+      gaCodec.encodeClientEvent(e),
+    );
   });
 });
