@@ -13,6 +13,8 @@ export function packageTest(overrides: ViteUserConfig['test'] = {}): ViteUserCon
     test: {
       include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
       reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
+      // a ceiling, not a measurement: property tests share two cores with the other packages' runs
+      testTimeout: 30_000,
       typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
       ...overrides,
     },

@@ -9,13 +9,24 @@ import type { PacerReport } from './server/pacer.js';
 /** Orchestrator → load server. */
 export type ServerCommand =
   | { readonly cmd: 'expect-upstream'; readonly bytes: number }
-  | { readonly cmd: 'pace'; readonly t0: number; readonly periodMs: number; readonly chunks: number; readonly sessions: number }
+  | {
+      readonly cmd: 'pace';
+      readonly t0: number;
+      readonly periodMs: number;
+      readonly chunks: number;
+      readonly sessions: number;
+    }
   | { readonly cmd: 'stop' };
 
 /** Load server → orchestrator. */
 export type ServerReply =
   | { readonly type: 'listening'; readonly port: number }
-  | { readonly type: 'upstream-complete'; readonly at: number; readonly appends: number; readonly bytes: number }
+  | {
+      readonly type: 'upstream-complete';
+      readonly at: number;
+      readonly appends: number;
+      readonly bytes: number;
+    }
   | { readonly type: 'pace-started'; readonly sessions: number }
   | { readonly type: 'pace-done'; readonly report: PacerReport }
   | { readonly type: 'server-error'; readonly message: string };

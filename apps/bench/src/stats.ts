@@ -34,6 +34,7 @@ export function summarize(values: readonly number[]): Summary | undefined {
 
 /** a / b, or undefined when either is missing or b is 0. */
 export function ratio(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined || b === undefined || b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return undefined;
+  if (a === undefined || b === undefined || b === 0 || !Number.isFinite(a) || !Number.isFinite(b))
+    return undefined;
   return a / b;
 }

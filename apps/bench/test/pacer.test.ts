@@ -5,10 +5,18 @@ import { parseTextFrames } from '../src/wire/frame.js';
 
 function setup(sessions: number, chunks: number) {
   let n = 0;
-  const frames = framePaced(buildResponse({ responseId: 'r', itemId: 'i', previousItemId: null, deltas: chunks, metadata: null }, () => `e${++n}`));
+  const frames = framePaced(
+    buildResponse(
+      { responseId: 'r', itemId: 'i', previousItemId: null, deltas: chunks, metadata: null },
+      () => `e${++n}`,
+    ),
+  );
   const got: string[][] = Array.from({ length: sessions }, () => []);
   const pacer = new Pacer(
-    got.map((events) => ({ write: (bytes: Buffer) => events.push(...parseTextFrames(bytes).map((t) => (JSON.parse(t) as { type: string }).type)) })),
+    got.map((events) => ({
+      write: (bytes: Buffer) =>
+        events.push(...parseTextFrames(bytes).map((t) => (JSON.parse(t) as { type: string }).type)),
+    })),
     frames,
     { t0: 1000, periodMs: 100, chunks },
   );
@@ -18,7 +26,9 @@ function setup(sessions: number, chunks: number) {
 describe('Pacer', () => {
   it('spreads sessions evenly over the period and steps each by one period', () => {
     const { pacer } = setup(4, 3);
-    expect([0, 1, 2, 3, 4, 11].map((g) => pacer.dueAt(g))).toEqual([1000, 1025, 1050, 1075, 1100, 1275]);
+    expect([0, 1, 2, 3, 4, 11].map((g) => pacer.dueAt(g))).toEqual([
+      1000, 1025, 1050, 1075, 1100, 1275,
+    ]);
     expect(pacer.total).toBe(12);
   });
 
@@ -26,7 +36,14 @@ describe('Pacer', () => {
     const { pacer, got } = setup(2, 3);
     expect(pacer.tick(999)).toBe(0);
     expect(pacer.tick(1000)).toBe(1);
-    expect(got[0]).toEqual(['response.created', 'response.output_item.added', 'conversation.item.added', 'response.content_part.added', 'response.output_audio_transcript.delta', 'response.output_audio.delta']);
+    expect(got[0]).toEqual([
+      'response.created',
+      'response.output_item.added',
+      'conversation.item.added',
+      'response.content_part.added',
+      'response.output_audio_transcript.delta',
+      'response.output_audio.delta',
+    ]);
     expect(got[1]).toEqual([]);
     expect(pacer.nextDue).toBe(1050);
     expect(pacer.tick(1149)).toBe(2);
@@ -61,9 +78,18 @@ describe('Pacer', () => {
   });
 
   it('rejects schedules it cannot run', () => {
-    const frames = framePaced(buildResponse({ responseId: 'r', itemId: 'i', previousItemId: null, deltas: 2, metadata: null }, () => 'e'));
+    const frames = framePaced(
+      buildResponse(
+        { responseId: 'r', itemId: 'i', previousItemId: null, deltas: 2, metadata: null },
+        () => 'e',
+      ),
+    );
     expect(() => new Pacer([], frames, { t0: 0, periodMs: 100, chunks: 2 })).toThrow(RangeError);
-    expect(() => new Pacer([{ write: () => undefined }], frames, { t0: 0, periodMs: 0, chunks: 2 })).toThrow(RangeError);
-    expect(() => new Pacer([{ write: () => undefined }], frames, { t0: 0, periodMs: 100, chunks: 3 })).toThrow(RangeError);
+    expect(
+      () => new Pacer([{ write: () => undefined }], frames, { t0: 0, periodMs: 0, chunks: 2 }),
+    ).toThrow(RangeError);
+    expect(
+      () => new Pacer([{ write: () => undefined }], frames, { t0: 0, periodMs: 100, chunks: 3 }),
+    ).toThrow(RangeError);
   });
 });

@@ -5,7 +5,15 @@ import { FULL, orderFor, QUICK } from '../src/orchestrator/config.js';
 import { headlineMetrics } from '../src/orchestrator/metrics.js';
 import { ownerOf, summarizeProfile } from '../src/orchestrator/profile.js';
 import { num, renderReport, times, voxwireVs } from '../src/orchestrator/report.js';
-import { addFailure, addSample, capacityStep, keptUp, maxKeptUp, metricSummary, type RunResults } from '../src/orchestrator/results.js';
+import {
+  addFailure,
+  addSample,
+  capacityStep,
+  keptUp,
+  maxKeptUp,
+  metricSummary,
+  type RunResults,
+} from '../src/orchestrator/results.js';
 import { quantileSorted, ratio, summarize } from '../src/stats.js';
 
 describe('stats', () => {
@@ -56,14 +64,42 @@ function fixture(): RunResults {
     capacity: {},
     durationMs: 1000,
   };
-  for (const [client, cpu] of [['floor', 10], ['voxwire', 12], ['livekit', 40]] as const) {
-    addSample(results, 'downstream', client, { cpuUsPerEvent: cpu, eventsPerSec: 1e6 / cpu, peakRssBytes: 50e6 });
-    addSample(results, 'downstream', client, { cpuUsPerEvent: cpu * 1.1, eventsPerSec: 1e6 / cpu / 1.1, peakRssBytes: 51e6 });
-    addSample(results, 'upstream', client, { cpuUsPerFrame: cpu, framesPerSec: 1e6 / cpu, peakRssBytes: 50e6 });
-    addSample(results, 'concurrency@500', client, { cpuPercent: cpu, rssPerSessionBytes: cpu * 1000, lagP99Ms: 5 });
+  for (const [client, cpu] of [
+    ['floor', 10],
+    ['voxwire', 12],
+    ['livekit', 40],
+  ] as const) {
+    addSample(results, 'downstream', client, {
+      cpuUsPerEvent: cpu,
+      eventsPerSec: 1e6 / cpu,
+      peakRssBytes: 50e6,
+    });
+    addSample(results, 'downstream', client, {
+      cpuUsPerEvent: cpu * 1.1,
+      eventsPerSec: 1e6 / cpu / 1.1,
+      peakRssBytes: 51e6,
+    });
+    addSample(results, 'upstream', client, {
+      cpuUsPerFrame: cpu,
+      framesPerSec: 1e6 / cpu,
+      peakRssBytes: 50e6,
+    });
+    addSample(results, 'concurrency@500', client, {
+      cpuPercent: cpu,
+      rssPerSessionBytes: cpu * 1000,
+      lagP99Ms: 5,
+    });
   }
   addFailure(results, 'startup', 'livekit', 'could not load');
-  results.capacity.voxwire = [capacityStep(500, { complete: 1, lagP99Ms: 5, cpuPercent: 30 }, { sent: 1, lateP99Ms: 1, lateMaxMs: 2 }, 100), capacityStep(1000, { complete: 1, lagP99Ms: 150 }, undefined, 100)];
+  results.capacity.voxwire = [
+    capacityStep(
+      500,
+      { complete: 1, lagP99Ms: 5, cpuPercent: 30 },
+      { sent: 1, lateP99Ms: 1, lateMaxMs: 2 },
+      100,
+    ),
+    capacityStep(1000, { complete: 1, lagP99Ms: 150 }, undefined, 100),
+  ];
   return results;
 }
 
@@ -80,7 +116,14 @@ describe('results', () => {
     expect(keptUp({ complete: 0, lagP99Ms: 1 }, 100)).toBe(false);
   });
   it('flags a step where the server itself was late', () => {
-    expect(capacityStep(1000, { complete: 1, lagP99Ms: 1 }, { sent: 1, lateP99Ms: 50, lateMaxMs: 60 }, 100).note).toBe('server-bound');
+    expect(
+      capacityStep(
+        1000,
+        { complete: 1, lagP99Ms: 1 },
+        { sent: 1, lateP99Ms: 50, lateMaxMs: 60 },
+        100,
+      ).note,
+    ).toBe('server-bound');
   });
   it('finds the largest session count kept up', () => {
     expect(maxKeptUp(fixture().capacity.voxwire)).toBe(500);
@@ -94,13 +137,27 @@ describe('report', () => {
   const md = renderReport(r, QUICK);
 
   it('states voxwire against each peer with the cost direction fixed (below 1× favours voxwire)', () => {
-    expect(voxwireVs(r, { workload: 'downstream', key: 'cpuUsPerEvent', label: '', better: 'lower' }, 'livekit')).toBeCloseTo(0.3);
-    expect(voxwireVs(r, { workload: 'downstream', key: 'eventsPerSec', label: '', better: 'higher' }, 'livekit')).toBeCloseTo(0.3);
+    expect(
+      voxwireVs(
+        r,
+        { workload: 'downstream', key: 'cpuUsPerEvent', label: '', better: 'lower' },
+        'livekit',
+      ),
+    ).toBeCloseTo(0.3);
+    expect(
+      voxwireVs(
+        r,
+        { workload: 'downstream', key: 'eventsPerSec', label: '', better: 'higher' },
+        'livekit',
+      ),
+    ).toBeCloseTo(0.3);
   });
   it('checks the goals of issue 9', () => {
     expect(md).toContain('| Downstream CPU/event within 1.3× of the floor | 1.20× | met |');
     expect(md).toContain('| Downstream CPU/event below every peer | livekit 0.30× | met |');
-    expect(md).toMatch(/1,000 sessions on one core keep up .*largest kept up: 500 \| \*\*not met\*\*/);
+    expect(md).toMatch(
+      /1,000 sessions on one core keep up .*largest kept up: 500 \| \*\*not met\*\*/,
+    );
   });
   it('shows medians with the ratio to the floor, and every failure', () => {
     expect(md).toMatch(/\| voxwire \| [\d,]+ \(0\.83×\) ±5% \| 12\.60 \(1\.20×\) ±5% \|/);
@@ -130,8 +187,22 @@ describe('profile summary', () => {
     const summary = summarizeProfile({
       nodes: [
         { id: 1, callFrame: { functionName: '(idle)', url: '', lineNumber: 0 } },
-        { id: 2, callFrame: { functionName: 'decode', url: 'file:///work/main/packages/protocol/dist/index.mjs', lineNumber: 9 } },
-        { id: 3, callFrame: { functionName: 'receiverOnMessage', url: 'file:///work/main/node_modules/.pnpm/ws@8.23.0/node_modules/ws/lib/websocket.js', lineNumber: 1 } },
+        {
+          id: 2,
+          callFrame: {
+            functionName: 'decode',
+            url: 'file:///work/main/packages/protocol/dist/index.mjs',
+            lineNumber: 9,
+          },
+        },
+        {
+          id: 3,
+          callFrame: {
+            functionName: 'receiverOnMessage',
+            url: 'file:///work/main/node_modules/.pnpm/ws@8.23.0/node_modules/ws/lib/websocket.js',
+            lineNumber: 1,
+          },
+        },
         { id: 4, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: 0 } },
       ],
       samples: [1, 2, 2, 3, 4, 2],
@@ -139,12 +210,20 @@ describe('profile summary', () => {
     });
     expect(summary.totalMs).toBeCloseTo(0.5);
     expect(summary.byOwner[0]).toMatchObject({ owner: 'voxwire protocol', share: 0.6 });
-    expect(summary.top[0]).toMatchObject({ name: 'decode', where: 'packages/protocol/dist/index.mjs:10' });
+    expect(summary.top[0]).toMatchObject({
+      name: 'decode',
+      where: 'packages/protocol/dist/index.mjs:10',
+    });
     expect(summary.byOwner.map((o) => o.owner)).toEqual(['voxwire protocol', 'ws', 'GC']);
   });
   it('names owners from script URLs', () => {
     expect(ownerOf('node:internal/streams/readable', 'x')).toBe('Node internals');
-    expect(ownerOf('file:///x/node_modules/.pnpm/@openai+agents-realtime@0.20.0/node_modules/@openai/agents-realtime/dist/a.mjs', 'x')).toBe('@openai/agents-realtime');
+    expect(
+      ownerOf(
+        'file:///x/node_modules/.pnpm/@openai+agents-realtime@0.20.0/node_modules/@openai/agents-realtime/dist/a.mjs',
+        'x',
+      ),
+    ).toBe('@openai/agents-realtime');
     expect(ownerOf('file:///work/main/apps/bench/dist/worker.mjs', 'x')).toBe('bench harness');
   });
 });

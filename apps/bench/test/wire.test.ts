@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { base64Bytes, LoadConnection, parseTag } from '../src/server/connection.js';
-import { buildResponse, DELTA_PCM_BYTES, framesPerResponse, mergeSession, tonePcm16 } from '../src/wire/events.js';
+import {
+  buildResponse,
+  DELTA_PCM_BYTES,
+  framesPerResponse,
+  mergeSession,
+  tonePcm16,
+} from '../src/wire/events.js';
 import { parseTextFrames, textFrame, textFrames } from '../src/wire/frame.js';
 
 const counter = (): (() => string) => {
@@ -9,8 +15,19 @@ const counter = (): (() => string) => {
 };
 
 describe('buildResponse', () => {
-  const frames = buildResponse({ responseId: 'resp_1', itemId: 'item_1', previousItemId: null, deltas: 3, metadata: { client_event_id: 'x' } }, counter());
-  const events = [...frames.head, ...frames.chunks.flat(), ...frames.tail].map((b) => JSON.parse(b.toString()) as Record<string, any>);
+  const frames = buildResponse(
+    {
+      responseId: 'resp_1',
+      itemId: 'item_1',
+      previousItemId: null,
+      deltas: 3,
+      metadata: { client_event_id: 'x' },
+    },
+    counter(),
+  );
+  const events = [...frames.head, ...frames.chunks.flat(), ...frames.tail].map(
+    (b) => JSON.parse(b.toString()) as Record<string, any>,
+  );
 
   it('follows the GA audio response order of protocol.md §7.4', () => {
     expect(events.map((e) => e.type)).toEqual([
@@ -18,7 +35,10 @@ describe('buildResponse', () => {
       'response.output_item.added',
       'conversation.item.added',
       'response.content_part.added',
-      ...Array.from({ length: 3 }, () => ['response.output_audio_transcript.delta', 'response.output_audio.delta']).flat(),
+      ...Array.from({ length: 3 }, () => [
+        'response.output_audio_transcript.delta',
+        'response.output_audio.delta',
+      ]).flat(),
       'response.output_audio.done',
       'response.output_audio_transcript.done',
       'response.content_part.done',
@@ -32,7 +52,8 @@ describe('buildResponse', () => {
 
   it('carries 100 ms of 24 kHz PCM16 per delta and the transcript in the done events', () => {
     const audio = events.filter((e) => e.type === 'response.output_audio.delta');
-    for (const e of audio) expect(Buffer.from(e.delta as string, 'base64')).toHaveLength(DELTA_PCM_BYTES);
+    for (const e of audio)
+      expect(Buffer.from(e.delta as string, 'base64')).toHaveLength(DELTA_PCM_BYTES);
     expect(events.at(-1)!.response.output[0].content[0].transcript).toBe('word0 word1 word2 ');
     expect(events[0]!.response.metadata).toEqual({ client_event_id: 'x' });
   });
@@ -42,7 +63,12 @@ describe('buildResponse', () => {
   });
 
   it('refuses a response without audio', () => {
-    expect(() => buildResponse({ responseId: 'r', itemId: 'i', previousItemId: null, deltas: 0, metadata: null }, counter())).toThrow(RangeError);
+    expect(() =>
+      buildResponse(
+        { responseId: 'r', itemId: 'i', previousItemId: null, deltas: 0, metadata: null },
+        counter(),
+      ),
+    ).toThrow(RangeError);
   });
 });
 
@@ -60,7 +86,10 @@ describe('tonePcm16', () => {
 
 describe('mergeSession', () => {
   it('merges nested objects and replaces arrays and nulls, as a partial session.update', () => {
-    const merged = mergeSession({ a: { b: 1, c: 2 }, list: [1], t: { x: 1 } }, { a: { c: 3 }, list: [], t: null });
+    const merged = mergeSession(
+      { a: { b: 1, c: 2 }, list: [1], t: { x: 1 } },
+      { a: { c: 3 }, list: [], t: null },
+    );
     expect(merged).toEqual({ a: { b: 1, c: 3 }, list: [], t: null });
   });
   it('ignores a non-object update', () => {
@@ -69,13 +98,16 @@ describe('mergeSession', () => {
 });
 
 describe('textFrame', () => {
-  it.each([0, 125, 126, 65_535, 65_536])('round-trips a %i-byte payload with the right length encoding', (n) => {
-    const payload = Buffer.alloc(n, 0x61);
-    const frame = textFrame(payload);
-    expect(frame[0]).toBe(0x81);
-    expect(frame.length - n).toBe(n < 126 ? 2 : n < 65_536 ? 4 : 10);
-    expect(parseTextFrames(frame)).toEqual([payload.toString()]);
-  });
+  it.each([0, 125, 126, 65_535, 65_536])(
+    'round-trips a %i-byte payload with the right length encoding',
+    (n) => {
+      const payload = Buffer.alloc(n, 0x61);
+      const frame = textFrame(payload);
+      expect(frame[0]).toBe(0x81);
+      expect(frame.length - n).toBe(n < 126 ? 2 : n < 65_536 ? 4 : 10);
+      expect(parseTextFrames(frame)).toEqual([payload.toString()]);
+    },
+  );
   it('concatenates frames for one write', () => {
     expect(parseTextFrames(textFrames([Buffer.from('a'), Buffer.from('bc')]))).toEqual(['a', 'bc']);
   });
@@ -116,7 +148,9 @@ describe('LoadConnection', () => {
 
   it('announces the session, then echoes session.update merged', () => {
     const { conn, sent } = open('bench.burst.0');
-    conn.receive(JSON.stringify({ type: 'session.update', session: { type: 'realtime', instructions: 'hi' } }));
+    conn.receive(
+      JSON.stringify({ type: 'session.update', session: { type: 'realtime', instructions: 'hi' } }),
+    );
     expect(sent.map((e) => e.type)).toEqual(['session.created', 'session.updated']);
     expect(sent[1]!.session.instructions).toBe('hi');
     expect(sent[1]!.session.audio.output.voice).toBe('marin');
@@ -127,7 +161,10 @@ describe('LoadConnection', () => {
     conn.receive('{"type":"response.create","response":{"metadata":{"client_event_id":"c1"}}}');
     conn.receive('{"type":"response.create"}');
     expect(written).toHaveLength(2 * framesPerResponse(2));
-    expect(written[0]!.response).toMatchObject({ id: 'resp_1', metadata: { client_event_id: 'c1' } });
+    expect(written[0]!.response).toMatchObject({
+      id: 'resp_1',
+      metadata: { client_event_id: 'c1' },
+    });
     const second = written[framesPerResponse(2)]!;
     expect(second.response.id).toBe('resp_2');
     const added = written.filter((e) => e.type === 'conversation.item.added');
@@ -160,8 +197,16 @@ describe('LoadConnection', () => {
 
   it('acknowledges conversation.item.create with added then done', () => {
     const { conn, sent } = open('bench.burst.0');
-    conn.receive(JSON.stringify({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [] } }));
-    expect(sent.slice(1).map((e) => e.type)).toEqual(['conversation.item.added', 'conversation.item.done']);
+    conn.receive(
+      JSON.stringify({
+        type: 'conversation.item.create',
+        item: { type: 'message', role: 'user', content: [] },
+      }),
+    );
+    expect(sent.slice(1).map((e) => e.type)).toEqual([
+      'conversation.item.added',
+      'conversation.item.done',
+    ]);
     expect(sent[1]!.item.id).toBe(sent[2]!.item.id);
   });
 });

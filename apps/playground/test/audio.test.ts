@@ -3,7 +3,10 @@ import { PlaybackQueue } from '../src/page/audio/playback-queue.js';
 import { StreamResampler, floatToPcm16, pcm16ToFloat, rms } from '../src/page/audio/resampler.js';
 
 function sine(freq: number, rate: number, samples: number, amp = 0.5): Float32Array {
-  return Float32Array.from({ length: samples }, (_, i) => amp * Math.sin((2 * Math.PI * freq * i) / rate));
+  return Float32Array.from(
+    { length: samples },
+    (_, i) => amp * Math.sin((2 * Math.PI * freq * i) / rate),
+  );
 }
 
 /** Amplitude of `freq` in `x` by correlation (a one-bin DFT). */
@@ -49,7 +52,9 @@ describe('StreamResampler', () => {
   });
 
   it('upsamples 24 kHz to 48 kHz for playback', () => {
-    const out = new StreamResampler({ inputRate: 24_000, outputRate: 48_000 }).push(sine(500, 24_000, 24_000));
+    const out = new StreamResampler({ inputRate: 24_000, outputRate: 48_000 }).push(
+      sine(500, 24_000, 24_000),
+    );
     expect(out.length).toBeGreaterThan(47_900);
     expect(amplitudeAt(out.subarray(200, 47_800), 500, 48_000)).toBeCloseTo(0.5, 1);
   });
@@ -64,7 +69,9 @@ describe('StreamResampler', () => {
 
 describe('PCM16 conversion', () => {
   it('clamps instead of wrapping and round-trips within one step', () => {
-    expect([...floatToPcm16(Float32Array.from([0, 1, -1, 2, -2, 0.5]))]).toEqual([0, 32767, -32768, 32767, -32768, 16384]);
+    expect([...floatToPcm16(Float32Array.from([0, 1, -1, 2, -2, 0.5]))]).toEqual([
+      0, 32767, -32768, 32767, -32768, 16384,
+    ]);
     const back = pcm16ToFloat(Int16Array.from([0, 16384, -32768]));
     expect([...back]).toEqual([0, 0.5, -1]);
   });
@@ -107,7 +114,13 @@ describe('PlaybackQueue', () => {
     q.render(new Float32Array(200)); // 'heard' complete, 'streaming' fully played but not ended
     const cut = q.stop();
     expect(cut).toEqual([
-      { itemId: 'streaming', contentIndex: 0, playedSamples: 100, receivedSamples: 100, ended: false },
+      {
+        itemId: 'streaming',
+        contentIndex: 0,
+        playedSamples: 100,
+        receivedSamples: 100,
+        ended: false,
+      },
       { itemId: 'queued', contentIndex: 1, playedSamples: 0, receivedSamples: 100, ended: false },
     ]);
     expect(q.playing).toBe(false);

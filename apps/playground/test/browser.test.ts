@@ -46,7 +46,10 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     const wav = `${resultsDir}voice.wav`;
     await writeFile(wav, voiceBurstWav({ voiceMs: 1000, silenceMs: 1500 }));
     await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
-    server = await startPlaygroundServer({ provider: { kind: 'fake' }, factories: defaultProviderFactories });
+    server = await startPlaygroundServer({
+      provider: { kind: 'fake' },
+      factories: defaultProviderFactories,
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -77,9 +80,13 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     await server?.close();
   });
 
-  const stats = () => page.evaluate(() => (globalThis as unknown as { voxwirePlayground: PageStats }).voxwirePlayground);
+  const stats = () =>
+    page.evaluate(
+      () => (globalThis as unknown as { voxwirePlayground: PageStats }).voxwirePlayground,
+    );
 
-  const text = async (selector: string) => (await page.locator(selector).first().textContent()) ?? '';
+  const text = async (selector: string) =>
+    (await page.locator(selector).first().textContent()) ?? '';
 
   it('connects and shows the live provider', async () => {
     await page.locator('#provider[data-kind="fake"]').waitFor();
@@ -91,14 +98,27 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
   it('hears a spoken turn from the microphone (server VAD), commits and transcribes it', async () => {
     // the microphone is Chromium's fake device playing the generated WAV, resampled to 24 kHz in the worklet
     await page.click('#mic');
-    await page.locator('#transcript li.user .tag', { hasText: 'you (voice)' }).first().waitFor({ timeout: 20_000 });
-    await page.locator('#transcript li.user .text', { hasText: 'seconds of audio' }).first().waitFor();
+    await page
+      .locator('#transcript li.user .tag', { hasText: 'you (voice)' })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await page
+      .locator('#transcript li.user .text', { hasText: 'seconds of audio' })
+      .first()
+      .waitFor();
     expect((await stats()).micChunks).toBeGreaterThan(10);
   });
 
   it("shows the answer's transcript and plays its audio", async () => {
-    await page.locator('#transcript li.assistant .text', { hasText: 'You said:' }).first().waitFor();
-    await page.waitForFunction(() => (globalThis as unknown as { voxwirePlayground: PageStats }).voxwirePlayground.playbackStarts > 0);
+    await page
+      .locator('#transcript li.assistant .text', { hasText: 'You said:' })
+      .first()
+      .waitFor();
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { voxwirePlayground: PageStats }).voxwirePlayground
+          .playbackStarts > 0,
+    );
     expect((await stats()).audioChunks).toBeGreaterThan(0);
   });
 
@@ -107,8 +127,13 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     await page.locator('#transcript li.assistant.truncated').first().waitFor({ timeout: 20_000 });
     const s = await stats();
     expect(s.truncations.length).toBeGreaterThan(0);
-    expect(await text('#transcript li.assistant.truncated .tag')).toMatch(/truncated at \d+ ms heard|item deleted/);
-    await page.locator('#log li', { hasText: 'conversation.item.truncate' }).first().waitFor({ state: 'attached' });
+    expect(await text('#transcript li.assistant.truncated .tag')).toMatch(
+      /truncated at \d+ ms heard|item deleted/,
+    );
+    await page
+      .locator('#log li', { hasText: 'conversation.item.truncate' })
+      .first()
+      .waitFor({ state: 'attached' });
     await page.click('#mic'); // microphone off for the rest
   });
 
@@ -118,37 +143,70 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     await page.locator('#tool-calls li .name', { hasText: 'get_weather()' }).waitFor();
     await page.locator('#tool-calls li .result.done').first().waitFor();
     expect(await text('#tool-calls li .result.done pre')).toContain('Paris');
-    await page.locator('#transcript li.assistant .text', { hasText: 'Here is what I found' }).first().waitFor();
+    await page
+      .locator('#transcript li.assistant .text', { hasText: 'Here is what I found' })
+      .first()
+      .waitFor();
   });
 
   it('push-to-talk: turn detection off, the held turn is committed and answered', async () => {
-    const userTurns = () => page.locator('#transcript li.user .tag', { hasText: 'you (voice)' }).count();
+    const userTurns = () =>
+      page.locator('#transcript li.user .tag', { hasText: 'you (voice)' }).count();
     const turnsBefore = await userTurns();
     await page.selectOption('#mode', 'ptt'); // applies session.update with turn_detection: null
-    await page.locator('#log li', { hasText: '"turnDetection":null' }).first().waitFor({ state: 'attached' });
-    await page.locator('#log li', { hasText: 'session.updated' }).nth(1).waitFor({ state: 'attached' });
+    await page
+      .locator('#log li', { hasText: '"turnDetection":null' })
+      .first()
+      .waitFor({ state: 'attached' });
+    await page
+      .locator('#log li', { hasText: 'session.updated' })
+      .nth(1)
+      .waitFor({ state: 'attached' });
     await page.click('#mic');
     await page.locator('#ptt:not([hidden]):not([disabled])').waitFor();
     await page.dispatchEvent('#ptt', 'pointerdown');
     const chunksAtPress = (await stats()).micChunks;
     // hold for 25 chunks of 40 ms (1 s of audio), counted by the page, not by a timer
-    await page.waitForFunction((n) => (globalThis as unknown as { voxwirePlayground: PageStats }).voxwirePlayground.micChunks >= n, chunksAtPress + 25);
+    await page.waitForFunction(
+      (n) =>
+        (globalThis as unknown as { voxwirePlayground: PageStats }).voxwirePlayground.micChunks >=
+        n,
+      chunksAtPress + 25,
+    );
     await page.dispatchEvent('#ptt', 'pointerup');
-    await page.locator('#log li', { hasText: 'input_audio_buffer.committed' }).nth(1).waitFor({ state: 'attached' });
-    const voiceTurns = (n: number) => [...document.querySelectorAll('#transcript li.user .tag')].filter((t) => t.textContent === 'you (voice)').length > n;
+    await page
+      .locator('#log li', { hasText: 'input_audio_buffer.committed' })
+      .nth(1)
+      .waitFor({ state: 'attached' });
+    const voiceTurns = (n: number) =>
+      [...document.querySelectorAll('#transcript li.user .tag')].filter(
+        (t) => t.textContent === 'you (voice)',
+      ).length > n;
     await page.waitForFunction(voiceTurns, turnsBefore);
     await page.click('#mic');
     expect(await userTurns()).toBe(turnsBefore + 1);
     // ...and answered: the fourth response (VAD turn, tool call, tool answer, this one)
-    await page.waitForFunction(() => document.querySelectorAll('#metrics-table tbody tr[data-response-id]').length >= 4);
+    await page.waitForFunction(
+      () => document.querySelectorAll('#metrics-table tbody tr[data-response-id]').length >= 4,
+    );
   });
 
   it('fills the metrics panel and draws the timeline', async () => {
     // the spoken turn, the tool call, and the answer about its result
-    await page.waitForFunction(() => document.querySelectorAll('#metrics-table tbody tr[data-response-id]').length >= 3);
+    await page.waitForFunction(
+      () => document.querySelectorAll('#metrics-table tbody tr[data-response-id]').length >= 3,
+    );
     // a tool-only response has no first token ('—'); the spoken ones have one
-    expect(await page.locator('#metrics-table tbody tr[data-response-id] td.ttft', { hasText: /\d+ ms|\d\.\d+ s/ }).count()).toBeGreaterThan(0);
-    expect(await page.locator('#timeline svg circle[data-kind="first_audio"]').count()).toBeGreaterThan(0);
+    expect(
+      await page
+        .locator('#metrics-table tbody tr[data-response-id] td.ttft', {
+          hasText: /\d+ ms|\d\.\d+ s/,
+        })
+        .count(),
+    ).toBeGreaterThan(0);
+    expect(
+      await page.locator('#timeline svg circle[data-kind="first_audio"]').count(),
+    ).toBeGreaterThan(0);
   });
 
   it('filters the event log', async () => {
@@ -162,8 +220,12 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     await page.selectOption('#voice', 'cedar');
     await page.click('#apply');
     await page.locator('#errors .toast[data-code="cannot_update_voice"]').waitFor();
-    expect(await text('#errors .toast[data-code="cannot_update_voice"]')).toContain("Cannot update a conversation's voice");
-    await page.waitForFunction(() => (document.getElementById('voice') as HTMLSelectElement).value === 'marin');
+    expect(await text('#errors .toast[data-code="cannot_update_voice"]')).toContain(
+      "Cannot update a conversation's voice",
+    );
+    await page.waitForFunction(
+      () => (document.getElementById('voice') as HTMLSelectElement).value === 'marin',
+    );
   });
 
   it('saves a screenshot, with no error in the console', async () => {
@@ -186,7 +248,20 @@ describe.skipIf(!haveChromium)('playground in headless Chromium: a refused API k
       provider: { kind: 'openai', apiKey: key, model: 'gpt-realtime', baseUrl: fake.url },
       factories: defaultProviderFactories,
     });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    });
     try {
       const page = await browser.newPage();
       const frames: string[] = [];

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, secretsOf } from '../src/server/config.js';
 
-const azureEnv = { AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com', AZURE_OPENAI_API_KEY: 'az-key', AZURE_OPENAI_DEPLOYMENT: 'gpt-realtime' };
+const azureEnv = {
+  AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com',
+  AZURE_OPENAI_API_KEY: 'az-key',
+  AZURE_OPENAI_DEPLOYMENT: 'gpt-realtime',
+};
 
 function config(argv: string[], env: Record<string, string> = {}) {
   const parsed = parseConfig(argv, env);
@@ -15,18 +19,45 @@ describe('parseConfig', () => {
   });
 
   it('picks OpenAI when OPENAI_API_KEY is set, with the default model', () => {
-    expect(config([], { OPENAI_API_KEY: 'sk-x' }).provider).toEqual({ kind: 'openai', apiKey: 'sk-x', model: 'gpt-realtime', baseUrl: undefined });
-    expect(config([], { OPENAI_API_KEY: 'sk-x', OPENAI_REALTIME_MODEL: 'gpt-realtime-mini', OPENAI_BASE_URL: 'ws://127.0.0.1:1/v1' }).provider).toMatchObject({
+    expect(config([], { OPENAI_API_KEY: 'sk-x' }).provider).toEqual({
+      kind: 'openai',
+      apiKey: 'sk-x',
+      model: 'gpt-realtime',
+      baseUrl: undefined,
+    });
+    expect(
+      config([], {
+        OPENAI_API_KEY: 'sk-x',
+        OPENAI_REALTIME_MODEL: 'gpt-realtime-mini',
+        OPENAI_BASE_URL: 'ws://127.0.0.1:1/v1',
+      }).provider,
+    ).toMatchObject({
       model: 'gpt-realtime-mini',
       baseUrl: 'ws://127.0.0.1:1/v1',
     });
   });
 
   it('picks Azure when all three Azure variables are set (over OpenAI)', () => {
-    expect(config([], { ...azureEnv, OPENAI_API_KEY: 'sk-x' }).provider).toEqual({ kind: 'azure', endpoint: azureEnv.AZURE_OPENAI_ENDPOINT, apiKey: 'az-key', deployment: 'gpt-realtime', apiVersion: undefined, transcriptionDeployment: undefined });
+    expect(config([], { ...azureEnv, OPENAI_API_KEY: 'sk-x' }).provider).toEqual({
+      kind: 'azure',
+      endpoint: azureEnv.AZURE_OPENAI_ENDPOINT,
+      apiKey: 'az-key',
+      deployment: 'gpt-realtime',
+      apiVersion: undefined,
+      transcriptionDeployment: undefined,
+    });
     // an incomplete Azure set is not Azure
-    expect(config([], { AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com', AZURE_OPENAI_API_KEY: 'k' }).provider.kind).toBe('fake');
-    expect(config([], { AZURE_OPENAI_ENDPOINT: 'https://e', AZURE_OPENAI_API_KEY: 'k', AZURE_OPENAI_REALTIME_DEPLOYMENT: 'd' }).provider.kind).toBe('azure');
+    expect(
+      config([], { AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com', AZURE_OPENAI_API_KEY: 'k' })
+        .provider.kind,
+    ).toBe('fake');
+    expect(
+      config([], {
+        AZURE_OPENAI_ENDPOINT: 'https://e',
+        AZURE_OPENAI_API_KEY: 'k',
+        AZURE_OPENAI_REALTIME_DEPLOYMENT: 'd',
+      }).provider.kind,
+    ).toBe('azure');
   });
 
   it('reads --port N, --port=N and PORT; the flag wins', () => {

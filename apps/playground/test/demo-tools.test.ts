@@ -12,7 +12,11 @@ describe('demo tools', () => {
   });
 
   it('get_weather is stable per city and converts units', async () => {
-    const a = (await weather!.execute({ location: 'Paris' })) as { temperature: number; condition: string; unit: string };
+    const a = (await weather!.execute({ location: 'Paris' })) as {
+      temperature: number;
+      condition: string;
+      unit: string;
+    };
     const b = (await weather!.execute('{"location":"paris"}')) as typeof a;
     expect(a.temperature).toBe(b.temperature);
     expect(a.condition).toBe(b.condition);
@@ -22,15 +26,22 @@ describe('demo tools', () => {
   });
 
   it('get_time formats the injected clock in the asked time zone', async () => {
-    expect(await time!.execute({ timezone: 'Asia/Tokyo' })).toEqual({ timezone: 'Asia/Tokyo', time: '15 Jan 2026, 21:00:00' });
+    expect(await time!.execute({ timezone: 'Asia/Tokyo' })).toEqual({
+      timezone: 'Asia/Tokyo',
+      time: '15 Jan 2026, 21:00:00',
+    });
     expect(await time!.execute({})).toEqual({ timezone: 'UTC', time: '15 Jan 2026, 12:00:00' });
   });
 
   it('refuses bad arguments with a readable DemoToolError', async () => {
     await expect(weather!.execute({})).rejects.toThrow(DemoToolError);
-    await expect(weather!.execute({ location: '  ' })).rejects.toThrow(/location must not be empty/);
+    await expect(weather!.execute({ location: '  ' })).rejects.toThrow(
+      /location must not be empty/,
+    );
     await expect(weather!.execute('{nope')).rejects.toThrow(/not valid JSON/);
     await expect(weather!.execute({ location: 'Oslo', unit: 'kelvin' })).rejects.toThrow(/at unit/);
-    await expect(time!.execute({ timezone: 'Mars/Olympus' })).rejects.toThrow(/unknown time zone "Mars\/Olympus"/);
+    await expect(time!.execute({ timezone: 'Mars/Olympus' })).rejects.toThrow(
+      /unknown time zone "Mars\/Olympus"/,
+    );
   });
 });

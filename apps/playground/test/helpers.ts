@@ -11,7 +11,8 @@ export class MessageRecorder {
   /** Every text frame received, verbatim, in order. */
   readonly frames: string[] = [];
   readonly messages: ServerMessage[] = [];
-  private waiters: { match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
+  private waiters: { match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] =
+    [];
 
   /** Records one text frame. */
   record(text: string): void {
@@ -26,17 +27,27 @@ export class MessageRecorder {
   }
 
   /** Resolves with the first message (already received or future) that matches. */
-  next<T extends ServerMessage['type']>(type: T, match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true): Promise<Extract<ServerMessage, { type: T }>> {
-    const test = (m: ServerMessage) => m.type === type && match(m as Extract<ServerMessage, { type: T }>);
+  next<T extends ServerMessage['type']>(
+    type: T,
+    match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
+  ): Promise<Extract<ServerMessage, { type: T }>> {
+    const test = (m: ServerMessage) =>
+      m.type === type && match(m as Extract<ServerMessage, { type: T }>);
     const seen = this.messages.find(test);
     if (seen) return Promise.resolve(seen as Extract<ServerMessage, { type: T }>);
     return this.nextNew(type, match);
   }
 
   /** Like {@link next}, but only messages after the current end of the list count. */
-  nextNew<T extends ServerMessage['type']>(type: T, match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true): Promise<Extract<ServerMessage, { type: T }>> {
-    const test = (m: ServerMessage) => m.type === type && match(m as Extract<ServerMessage, { type: T }>);
-    return new Promise((resolve) => this.waiters.push({ match: test, resolve: resolve as (m: ServerMessage) => void }));
+  nextNew<T extends ServerMessage['type']>(
+    type: T,
+    match: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
+  ): Promise<Extract<ServerMessage, { type: T }>> {
+    const test = (m: ServerMessage) =>
+      m.type === type && match(m as Extract<ServerMessage, { type: T }>);
+    return new Promise((resolve) =>
+      this.waiters.push({ match: test, resolve: resolve as (m: ServerMessage) => void }),
+    );
   }
 }
 
@@ -50,7 +61,9 @@ export class PageClient extends MessageRecorder {
       if (isBinary) this.frames.push(`<binary ${String((data as Buffer).length)}>`);
       else this.record((data as Buffer).toString('utf8'));
     });
-    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   /** Connects to `<url>ws`. */
@@ -79,6 +92,7 @@ export function toneThenSilence(ms: number, silenceMs: number): Int16Array {
   const rate = 24_000;
   const loud = Math.round((ms * rate) / 1000);
   const out = new Int16Array(loud + Math.round((silenceMs * rate) / 1000));
-  for (let i = 0; i < loud; i++) out[i] = Math.round(12_000 * Math.sin((2 * Math.PI * 440 * i) / rate));
+  for (let i = 0; i < loud; i++)
+    out[i] = Math.round(12_000 * Math.sin((2 * Math.PI * 440 * i) / rate));
   return out;
 }

@@ -24,7 +24,11 @@ function open(): { page: MessageRecorder; fake: FakeServer; session: PageSession
     transcription: true,
   };
   const page = new MessageRecorder();
-  session = new PageSession({ socket: { send: (t) => page.record(t), close: () => undefined }, provider, now: () => 0 });
+  session = new PageSession({
+    socket: { send: (t) => page.record(t), close: () => undefined },
+    provider,
+    now: () => 0,
+  });
   return { page, fake: kit.server, session };
 }
 
@@ -44,7 +48,12 @@ describe('PageSession', () => {
     const audio = await page.next('audio');
     await page.next('response_done');
     send(s, { type: 'truncate', itemId: audio.itemId, contentIndex: 0, audioEndMs: 120.9 });
-    expect(await page.next('truncated')).toEqual({ type: 'truncated', itemId: audio.itemId, audioEndMs: 120, deleted: false });
+    expect(await page.next('truncated')).toEqual({
+      type: 'truncated',
+      itemId: audio.itemId,
+      audioEndMs: 120,
+      deleted: false,
+    });
     const truncate = fake.clientEvents.find((e) => e['type'] === 'conversation.item.truncate');
     expect(truncate).toMatchObject({ item_id: audio.itemId, content_index: 0, audio_end_ms: 120 });
     expect(item(fake, audio.itemId)).toBeDefined();
@@ -75,12 +84,38 @@ describe('PageSession', () => {
   it('applies settings with session.update and echoes what is in effect', async () => {
     const { page, fake, session: s } = open();
     await page.next('link', (m) => m.state === 'connected');
-    send(s, { type: 'settings', settings: { voice: 'cedar', instructions: 'Be terse.', turnDetection: { type: 'server_vad', threshold: 0.7, prefixPaddingMs: 200, silenceDurationMs: 800 } } });
+    send(s, {
+      type: 'settings',
+      settings: {
+        voice: 'cedar',
+        instructions: 'Be terse.',
+        turnDetection: {
+          type: 'server_vad',
+          threshold: 0.7,
+          prefixPaddingMs: 200,
+          silenceDurationMs: 800,
+        },
+      },
+    });
     const applied = await page.next('settings_applied');
-    expect(applied.settings).toMatchObject({ voice: 'cedar', instructions: 'Be terse.', turnDetection: { threshold: 0.7, silenceDurationMs: 800 } });
+    expect(applied.settings).toMatchObject({
+      voice: 'cedar',
+      instructions: 'Be terse.',
+      turnDetection: { threshold: 0.7, silenceDurationMs: 800 },
+    });
     expect(fake.sessionConfig).toMatchObject({
       instructions: 'Be terse.',
-      audio: { output: { voice: 'cedar' }, input: { turn_detection: { type: 'server_vad', threshold: 0.7, prefix_padding_ms: 200, silence_duration_ms: 800 } } },
+      audio: {
+        output: { voice: 'cedar' },
+        input: {
+          turn_detection: {
+            type: 'server_vad',
+            threshold: 0.7,
+            prefix_padding_ms: 200,
+            silence_duration_ms: 800,
+          },
+        },
+      },
     });
   });
 
@@ -89,7 +124,17 @@ describe('PageSession', () => {
     await page.next('link', (m) => m.state === 'connected');
     const updates = () => fake.clientEvents.filter((e) => e['type'] === 'session.update').length;
     const before = updates();
-    send(s, { type: 'settings', settings: { turnDetection: { type: 'server_vad', threshold: 3, prefixPaddingMs: 0, silenceDurationMs: 0 } } });
+    send(s, {
+      type: 'settings',
+      settings: {
+        turnDetection: {
+          type: 'server_vad',
+          threshold: 3,
+          prefixPaddingMs: 0,
+          silenceDurationMs: 0,
+        },
+      },
+    });
     expect((await page.next('error')).message).toMatch(/settings\.turnDetection\.threshold/);
     const second = page.nextNew('error'); // the refusal is synchronous: listen first
     send(s, { type: 'settings', settings: { voice: 'x', extra: true } });
@@ -108,6 +153,8 @@ describe('PageSession', () => {
     expect((await oversized).message).toMatch(/48002/);
     send(s, { type: 'text', text: 'sync' });
     await page.next('response_done');
-    expect(fake.clientEvents.filter((e) => e['type'] === 'input_audio_buffer.append')).toHaveLength(1);
+    expect(fake.clientEvents.filter((e) => e['type'] === 'input_audio_buffer.append')).toHaveLength(
+      1,
+    );
   });
 });

@@ -42,7 +42,13 @@ describe('the API key never reaches the page', () => {
     expect(fake.handshakes[0]?.headers['authorization']).toBe(`Bearer ${KEY}`);
     p.sendJson({ type: 'text', text: 'What is the weather in Oslo?' });
     expect((await p.next('tool_result')).ok).toBe(true);
-    await p.next('response_done', (m) => p.messages.some((t) => t.type === 'tool_result') && m.status === 'completed' && !p.messages.some((t) => t.type === 'tool_call' && t.responseId === m.responseId));
+    await p.next(
+      'response_done',
+      (m) =>
+        p.messages.some((t) => t.type === 'tool_result') &&
+        m.status === 'completed' &&
+        !p.messages.some((t) => t.type === 'tool_call' && t.responseId === m.responseId),
+    );
     const pcm = toneThenSilence(600, 800);
     for (let i = 0; i < pcm.length; i += 960) p.socket.send(pcm.slice(i, i + 960));
     await p.next('user_transcript', (m) => m.final);
@@ -63,7 +69,10 @@ describe('the API key never reaches the page', () => {
     fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
     const endpoint = fake.url.replace(/^ws/, 'http').replace(/\/v1$/, '');
     const p = await run({ kind: 'azure', endpoint, apiKey: KEY, deployment: 'gpt-realtime' });
-    expect((await p.next('hello')).provider).toMatchObject({ kind: 'azure', model: 'gpt-realtime' });
+    expect((await p.next('hello')).provider).toMatchObject({
+      kind: 'azure',
+      model: 'gpt-realtime',
+    });
     await p.next('link', (m) => m.state === 'connected');
     expect(fake.handshakes[0]?.headers['api-key']).toBe(KEY);
     p.sendJson({ type: 'text', text: 'Hi' });

@@ -16,7 +16,10 @@ afterEach(async () => {
 });
 
 async function startFake(): Promise<PlaygroundServer> {
-  server = await startPlaygroundServer({ provider: { kind: 'fake' }, factories: defaultProviderFactories });
+  server = await startPlaygroundServer({
+    provider: { kind: 'fake' },
+    factories: defaultProviderFactories,
+  });
   return server;
 }
 
@@ -26,7 +29,10 @@ async function page(url: string): Promise<PageClient> {
   return client;
 }
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     request(url, { headers }, (res) => {
       let body = '';
@@ -62,7 +68,13 @@ describe('playground server', () => {
     expect(index.body).toContain('<script type="module" src="/app.js">');
     expect(String(index.headers['content-security-policy'])).toContain("default-src 'self'");
     const info = await get(`${s.url}api/info`);
-    expect(JSON.parse(info.body)).toEqual({ provider: { kind: 'fake', label: 'Embedded fake server (no network)', model: 'voxwire demo agent' } });
+    expect(JSON.parse(info.body)).toEqual({
+      provider: {
+        kind: 'fake',
+        label: 'Embedded fake server (no network)',
+        model: 'voxwire demo agent',
+      },
+    });
     expect((await get(`${s.url}..%2Fpackage.json`)).status).toBe(404);
     expect((await get(`${s.url}nope.js`)).status).toBe(404);
   });
@@ -70,7 +82,9 @@ describe('playground server', () => {
   it('refuses requests for another Host (DNS rebinding) and sockets from another origin', async () => {
     const s = await startFake();
     expect((await get(s.url, { host: 'evil.example:80' })).status).toBe(421);
-    await expect(PageClient.connect(s.url, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
+    await expect(PageClient.connect(s.url, { origin: 'https://evil.example' })).rejects.toThrow(
+      /403/,
+    );
     const ok = await PageClient.connect(s.url, { origin: `http://127.0.0.1:${s.port}` });
     clients.push(ok);
     await ok.next('hello');
@@ -89,13 +103,17 @@ describe('playground server', () => {
     expect(done.status).toBe('completed');
     const metrics = await p.next('metrics');
     expect(metrics.responseId).toBe(done.responseId);
-    expect(metrics.timeline.map((m) => m.kind)).toEqual(expect.arrayContaining(['created', 'first_text', 'first_audio', 'done']));
+    expect(metrics.timeline.map((m) => m.kind)).toEqual(
+      expect.arrayContaining(['created', 'first_text', 'first_audio', 'done']),
+    );
     const transcript = p.messages
       .filter((m) => m.type === 'assistant_delta' && m.responseId === done.responseId)
       .map((m) => (m.type === 'assistant_delta' ? m.delta : ''))
       .join('');
     expect(transcript).toBe('You said: Hello there');
-    expect(p.messages.some((m) => m.type === 'audio' && m.responseId === done.responseId)).toBe(true);
+    expect(p.messages.some((m) => m.type === 'audio' && m.responseId === done.responseId)).toBe(
+      true,
+    );
   });
 
   it('a malformed page message gets an error back and the session goes on', async () => {
@@ -103,7 +121,11 @@ describe('playground server', () => {
     const p = await page(s.url);
     await p.next('link', (m) => m.state === 'connected');
     p.sendJson('{not json');
-    expect(await p.nextNew('error')).toMatchObject({ source: 'page', code: 'BAD_MESSAGE', message: 'message is not valid JSON' });
+    expect(await p.nextNew('error')).toMatchObject({
+      source: 'page',
+      code: 'BAD_MESSAGE',
+      message: 'message is not valid JSON',
+    });
     p.sendJson({ type: 'truncate', itemId: '', audioEndMs: -5 });
     const refused = await p.nextNew('error');
     expect(refused.code).toBe('BAD_MESSAGE');
@@ -160,10 +182,23 @@ describe('tools', () => {
     expect(JSON.parse(call.arguments)).toEqual({ location: 'Paris' });
     const result = await p.next('tool_result');
     expect(result).toMatchObject({ callId: call.callId, name: 'get_weather', ok: true });
-    expect(JSON.parse(result.output)).toMatchObject({ location: 'Paris', unit: 'celsius', note: 'demo data' });
+    expect(JSON.parse(result.output)).toMatchObject({
+      location: 'Paris',
+      unit: 'celsius',
+      note: 'demo data',
+    });
     // the follow-up response speaks about the result
-    const followUp = await p.next('response_done', (m) => m.responseId !== call.responseId && p.messages.some((x) => x.type === 'assistant_delta' && x.responseId === m.responseId));
-    const words = p.messages.flatMap((m) => (m.type === 'assistant_delta' && m.responseId === followUp.responseId ? [m.delta] : [])).join('');
+    const followUp = await p.next(
+      'response_done',
+      (m) =>
+        m.responseId !== call.responseId &&
+        p.messages.some((x) => x.type === 'assistant_delta' && x.responseId === m.responseId),
+    );
+    const words = p.messages
+      .flatMap((m) =>
+        m.type === 'assistant_delta' && m.responseId === followUp.responseId ? [m.delta] : [],
+      )
+      .join('');
     expect(words).toMatch(/^Here is what I found: .*Paris/);
   });
 

@@ -34,7 +34,8 @@ export function voiceBurstWav(options: VoiceBurstOptions = {}): Uint8Array {
   }
   const bytes = new Uint8Array(44 + samples.byteLength);
   const view = new DataView(bytes.buffer);
-  const ascii = (offset: number, text: string) => [...text].forEach((c, k) => view.setUint8(offset + k, c.charCodeAt(0)));
+  const ascii = (offset: number, text: string) =>
+    [...text].forEach((c, k) => view.setUint8(offset + k, c.charCodeAt(0)));
   ascii(0, 'RIFF');
   view.setUint32(4, 36 + samples.byteLength, true);
   ascii(8, 'WAVE');

@@ -41,11 +41,17 @@ export interface CredentialTokenProviderOptions {
  * cached and fetched again only when it is within the refresh margin of expiring. Concurrent
  * callers share one in-flight request.
  */
-export function credentialTokenProvider(credential: TokenCredential, options: CredentialTokenProviderOptions = {}): TokenProvider {
+export function credentialTokenProvider(
+  credential: TokenCredential,
+  options: CredentialTokenProviderOptions = {},
+): TokenProvider {
   const scope = options.scope ?? AZURE_COGNITIVE_SERVICES_SCOPE;
   const margin = options.refreshMarginMs ?? 5 * 60_000;
   if (!Number.isFinite(margin) || margin < 0) {
-    throw new ConfigurationError('INVALID_OPTION', `refreshMarginMs must be a non-negative number, got ${String(options.refreshMarginMs)}.`);
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `refreshMarginMs must be a non-negative number, got ${String(options.refreshMarginMs)}.`,
+    );
   }
   const clock = options.clock ?? systemClock;
   let cached: AccessToken | undefined;
@@ -54,7 +60,10 @@ export function credentialTokenProvider(credential: TokenCredential, options: Cr
   const fresh = (token: AccessToken | undefined): token is AccessToken => {
     if (token === undefined) return false;
     const now = clock.now();
-    const renewAt = Math.min(token.expiresOnTimestamp - margin, token.refreshAfterTimestamp ?? Number.POSITIVE_INFINITY);
+    const renewAt = Math.min(
+      token.expiresOnTimestamp - margin,
+      token.refreshAfterTimestamp ?? Number.POSITIVE_INFINITY,
+    );
     return now < renewAt;
   };
 
@@ -67,10 +76,17 @@ export function credentialTokenProvider(credential: TokenCredential, options: Cr
           token = await credential.getToken(scope);
         } catch (cause) {
           const kind = cause instanceof Error ? cause.name : typeof cause;
-          throw new ConfigurationError('CREDENTIAL_FAILED', `The Azure credential could not get a token for ${scope} (${kind}); see the error's cause.`, { cause });
+          throw new ConfigurationError(
+            'CREDENTIAL_FAILED',
+            `The Azure credential could not get a token for ${scope} (${kind}); see the error's cause.`,
+            { cause },
+          );
         }
         if (token === null || typeof token.token !== 'string' || token.token === '') {
-          throw new ConfigurationError('CREDENTIAL_FAILED', `The Azure credential returned no token for ${scope}.`);
+          throw new ConfigurationError(
+            'CREDENTIAL_FAILED',
+            `The Azure credential returned no token for ${scope}.`,
+          );
         }
         cached = token;
         return token.token;

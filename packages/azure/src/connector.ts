@@ -19,7 +19,12 @@ import {
   assertSecureUrl,
 } from '@voxwire/node';
 import { type Connector, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
-import { AZURE_COGNITIVE_SERVICES_SCOPE, credentialTokenProvider, resolveToken, type TokenProvider } from './auth.js';
+import {
+  AZURE_COGNITIVE_SERVICES_SCOPE,
+  credentialTokenProvider,
+  resolveToken,
+  type TokenProvider,
+} from './auth.js';
 import { azureFrameRewriter, rewritingTransport } from './differences.js';
 import { type AzureRealtimeTarget, azureRealtimeUrl } from './url.js';
 
@@ -110,18 +115,35 @@ export interface ResolvedAzureConfig {
  * `AZURE_OPENAI_ENDPOINT`; API version from `OPENAI_API_VERSION`; API key from
  * `AZURE_OPENAI_API_KEY`; at least one credential; at most one Entra source.
  */
-export function resolveAzureConfig(options: AzureConnectorOptions, env: Env = options.env ?? processEnv()): ResolvedAzureConfig {
+export function resolveAzureConfig(
+  options: AzureConnectorOptions,
+  env: Env = options.env ?? processEnv(),
+): ResolvedAzureConfig {
   if (typeof options.azureDeployment !== 'string' || options.azureDeployment.trim() === '') {
-    throw new ConfigurationError('MISSING_OPTION', 'azureDeployment is required: the name of your realtime model deployment.');
+    throw new ConfigurationError(
+      'MISSING_OPTION',
+      'azureDeployment is required: the name of your realtime model deployment.',
+    );
   }
   if (options.baseURL !== undefined && options.azureEndpoint !== undefined) {
-    throw new ConfigurationError('CONFLICTING_OPTIONS', 'base_url and azure_endpoint are mutually exclusive');
+    throw new ConfigurationError(
+      'CONFLICTING_OPTIONS',
+      'base_url and azure_endpoint are mutually exclusive',
+    );
   }
-  const entraSources = [options.entraToken, options.tokenProvider, options.credential].filter((s) => s !== undefined);
+  const entraSources = [options.entraToken, options.tokenProvider, options.credential].filter(
+    (s) => s !== undefined,
+  );
   if (entraSources.length > 1) {
-    throw new ConfigurationError('CONFLICTING_OPTIONS', 'Pass only one of entraToken, tokenProvider and credential.');
+    throw new ConfigurationError(
+      'CONFLICTING_OPTIONS',
+      'Pass only one of entraToken, tokenProvider and credential.',
+    );
   }
-  const endpoint = options.baseURL === undefined ? (options.azureEndpoint ?? envValue(env, 'AZURE_OPENAI_ENDPOINT')) : undefined;
+  const endpoint =
+    options.baseURL === undefined
+      ? (options.azureEndpoint ?? envValue(env, 'AZURE_OPENAI_ENDPOINT'))
+      : undefined;
   if (options.baseURL === undefined && endpoint === undefined) {
     throw new ConfigurationError(
       'MISSING_OPTION',
@@ -146,12 +168,15 @@ export function resolveAzureConfig(options: AzureConnectorOptions, env: Env = op
   } else if (options.credential !== undefined) {
     token = credentialTokenProvider(options.credential, {
       scope: options.tokenScope ?? AZURE_COGNITIVE_SERVICES_SCOPE,
-      ...(options.tokenRefreshMarginMs === undefined ? {} : { refreshMarginMs: options.tokenRefreshMarginMs }),
+      ...(options.tokenRefreshMarginMs === undefined
+        ? {}
+        : { refreshMarginMs: options.tokenRefreshMarginMs }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
   }
   // the environment's key is a fallback for key auth, never sent next to an explicit Entra source
-  const apiKey = options.apiKey ?? (token === undefined ? envValue(env, 'AZURE_OPENAI_API_KEY') : undefined);
+  const apiKey =
+    options.apiKey ?? (token === undefined ? envValue(env, 'AZURE_OPENAI_API_KEY') : undefined);
   if ((apiKey === undefined || apiKey === '') && token === undefined) {
     throw new ConfigurationError(
       'MISSING_CREDENTIALS',
@@ -171,7 +196,10 @@ const OWN_HEADERS = ['api-key', 'authorization', 'openai-beta'];
  */
 export function azureConnector(options: AzureConnectorOptions): Connector {
   const { target, apiKey, token } = resolveAzureConfig(options);
-  const rewrite = azureFrameRewriter({ dialect: target.dialect, transcriptionDeployment: options.transcriptionDeployment });
+  const rewrite = azureFrameRewriter({
+    dialect: target.dialect,
+    transcriptionDeployment: options.transcriptionDeployment,
+  });
   const maxSessionDurationMs = options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.azure;
   const description = `azure ${describeUrl(target.url)} (${target.form}, ${target.dialect})`;
 
@@ -190,6 +218,11 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
       secrets: [key, bearer].filter((s): s is string => s !== undefined),
       ...socketOptions(options),
     });
-    return { transport: rewritingTransport(inner, rewrite), dialect: target.dialect, maxSessionDurationMs, description };
+    return {
+      transport: rewritingTransport(inner, rewrite),
+      dialect: target.dialect,
+      maxSessionDurationMs,
+      description,
+    };
   };
 }

@@ -46,7 +46,8 @@ export function azureFrameRewriter(options: AzureFrameRewriteOptions): (frame: s
   const beta = options.dialect === 'beta';
   return (frame) => {
     // cheap pre-check: audio appends and most events pass without a parse
-    if (frame.length > MAX_REWRITE_BYTES || !REWRITTEN_TYPES.some((t) => frame.includes(`"${t}"`))) return frame;
+    if (frame.length > MAX_REWRITE_BYTES || !REWRITTEN_TYPES.some((t) => frame.includes(`"${t}"`)))
+      return frame;
     let event: unknown;
     try {
       event = JSON.parse(frame);
@@ -56,7 +57,9 @@ export function azureFrameRewriter(options: AzureFrameRewriteOptions): (frame: s
     if (!isObject(event)) return frame;
     let changed = false;
     if (event['type'] === 'session.update' && isObject(event['session'])) {
-      changed = beta ? rewriteBetaSession(event['session'], options) : rewriteGaSession(event['session'], options);
+      changed = beta
+        ? rewriteBetaSession(event['session'], options)
+        : rewriteGaSession(event['session'], options);
     } else if (event['type'] === 'response.create' && isObject(event['response'])) {
       const response = event['response'];
       changed = beta ? rewriteBetaResponse(response) : rewriteGaResponse(response);
@@ -75,7 +78,8 @@ function nullToInf(target: Json, key: string): boolean {
 }
 
 function setTranscriptionModel(transcription: unknown, deployment: string | undefined): boolean {
-  if (deployment === undefined || !isObject(transcription) || transcription['model'] === deployment) return false;
+  if (deployment === undefined || !isObject(transcription) || transcription['model'] === deployment)
+    return false;
   transcription['model'] = deployment;
   return true;
 }
@@ -93,7 +97,9 @@ function rewriteGaSession(session: Json, options: AzureFrameRewriteOptions): boo
   let changed = nullToInf(session, 'max_output_tokens');
   const audio = session['audio'];
   if (isObject(audio) && isObject(audio['input'])) {
-    changed = setTranscriptionModel(audio['input']['transcription'], options.transcriptionDeployment) || changed;
+    changed =
+      setTranscriptionModel(audio['input']['transcription'], options.transcriptionDeployment) ||
+      changed;
   }
   return changed;
 }
@@ -107,7 +113,9 @@ function rewriteBetaSession(session: Json, options: AzureFrameRewriteOptions): b
     }
   }
   changed = widenAudioOnly(session, 'modalities') || changed;
-  changed = setTranscriptionModel(session['input_audio_transcription'], options.transcriptionDeployment) || changed;
+  changed =
+    setTranscriptionModel(session['input_audio_transcription'], options.transcriptionDeployment) ||
+    changed;
   return changed;
 }
 
@@ -130,7 +138,10 @@ function rewriteBetaResponse(response: Json): boolean {
  * A transport that passes every outbound frame through `rewrite` and is otherwise the inner
  * transport (callbacks, close, bufferedAmount, raw).
  */
-export function rewritingTransport<T extends Transport>(inner: T, rewrite: (frame: string) => string): Transport & { readonly inner: T } {
+export function rewritingTransport<T extends Transport>(
+  inner: T,
+  rewrite: (frame: string) => string,
+): Transport & { readonly inner: T } {
   return {
     inner,
     start: () => inner.start(),

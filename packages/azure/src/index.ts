@@ -11,5 +11,9 @@ export { AZURE_COGNITIVE_SERVICES_SCOPE, credentialTokenProvider } from './auth.
 export type { CredentialTokenProviderOptions, TokenProvider } from './auth.js';
 export { azureFrameRewriter, rewritingTransport } from './differences.js';
 export type { AzureFrameRewriteOptions } from './differences.js';
-export { AZURE_DEFAULT_TRANSCRIPTION_MODEL, AZURE_DEFAULT_TURN_DETECTION, withAzure } from './with-azure.js';
+export {
+  AZURE_DEFAULT_TRANSCRIPTION_MODEL,
+  AZURE_DEFAULT_TURN_DETECTION,
+  withAzure,
+} from './with-azure.js';
 export type { WithAzureOptions } from './with-azure.js';

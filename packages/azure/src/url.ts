@@ -54,15 +54,27 @@ export function isPreviewApiVersion(apiVersion: string | undefined): boolean {
 export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtimeTarget {
   const { endpoint, baseURL, deployment } = options;
   if (endpoint !== undefined && baseURL !== undefined) {
-    throw new ConfigurationError('CONFLICTING_OPTIONS', 'base_url and azure_endpoint are mutually exclusive');
+    throw new ConfigurationError(
+      'CONFLICTING_OPTIONS',
+      'base_url and azure_endpoint are mutually exclusive',
+    );
   }
   if (deployment === undefined || deployment.trim() === '') {
-    throw new ConfigurationError('MISSING_OPTION', 'The Azure deployment name is required (azureDeployment).');
+    throw new ConfigurationError(
+      'MISSING_OPTION',
+      'The Azure deployment name is required (azureDeployment).',
+    );
   }
   if (endpoint === undefined && baseURL === undefined) {
-    throw new ConfigurationError('MISSING_OPTION', 'Missing Azure endpoint: pass azureEndpoint or baseURL, or set AZURE_OPENAI_ENDPOINT.');
+    throw new ConfigurationError(
+      'MISSING_OPTION',
+      'Missing Azure endpoint: pass azureEndpoint or baseURL, or set AZURE_OPENAI_ENDPOINT.',
+    );
   }
-  const base = endpoint !== undefined ? toWebSocketUrl(endpoint, 'Azure endpoint') : toWebSocketUrl(baseURL!, 'base URL');
+  const base =
+    endpoint !== undefined
+      ? toWebSocketUrl(endpoint, 'Azure endpoint')
+      : toWebSocketUrl(baseURL!, 'base URL');
   if (endpoint !== undefined) base.pathname = `${base.pathname.replace(/\/+$/, '')}/openai`;
   const preview = isPreviewApiVersion(options.apiVersion);
   const path = base.pathname.replace(/\/+$/, '');
@@ -72,7 +84,8 @@ export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtim
   else if (preview) url.pathname = `${path.replace(/\/v1$/, '')}/realtime`;
   else url.pathname = `${path.endsWith('/v1') ? path : `${path}/v1`}/realtime`;
   // keep a gateway's own query parameters, minus anything that looks like a credential
-  for (const [k, v] of base.searchParams) if (!/^(api-key|key|token)$/i.test(k)) url.searchParams.set(k, v);
+  for (const [k, v] of base.searchParams)
+    if (!/^(api-key|key|token)$/i.test(k)) url.searchParams.set(k, v);
   if (preview) {
     url.searchParams.set('api-version', options.apiVersion!.trim());
     url.searchParams.set('deployment', deployment);

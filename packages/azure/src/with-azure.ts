@@ -68,12 +68,15 @@ export function withAzure(options: WithAzureOptions): RealtimeModel {
   }
   // one clock and one handshake timeout for the session and its sockets
   if (options.clock !== undefined) connectorOptions['clock'] = options.clock;
-  if (options.connectTimeoutMs !== undefined) connectorOptions['connectTimeoutMs'] = options.connectTimeoutMs;
+  if (options.connectTimeoutMs !== undefined)
+    connectorOptions['connectTimeoutMs'] = options.connectTimeoutMs;
   const connector = azureConnector(connectorOptions as unknown as AzureConnectorOptions);
   return new RealtimeModel({
     model: options.azureDeployment,
     turnDetection: { ...AZURE_DEFAULT_TURN_DETECTION },
-    inputAudioTranscription: { model: options.transcriptionDeployment ?? AZURE_DEFAULT_TRANSCRIPTION_MODEL },
+    inputAudioTranscription: {
+      model: options.transcriptionDeployment ?? AZURE_DEFAULT_TRANSCRIPTION_MODEL,
+    },
     ...(modelOptions as Omit<RealtimeModelOptions, 'connector'>),
     connector,
   });

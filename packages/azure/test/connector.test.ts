@@ -28,7 +28,14 @@ async function connect(connector: ReturnType<typeof azureConnector>, attempt = 0
 describe('azureConnector: what each variant sends', () => {
   it('GA + api-key: /openai/v1/realtime?model=<deployment>, the api-key header, no bearer, no beta header', async () => {
     const s = await server();
-    const connection = await connect(azureConnector({ azureDeployment: 'gpt-realtime', azureEndpoint: s.endpoint, apiKey: KEY, env: {} }));
+    const connection = await connect(
+      azureConnector({
+        azureDeployment: 'gpt-realtime',
+        azureEndpoint: s.endpoint,
+        apiKey: KEY,
+        env: {},
+      }),
+    );
     const hs = await s.nextHandshake();
     expect(hs.url.pathname).toBe('/openai/v1/realtime');
     expect([...hs.url.searchParams]).toEqual([['model', 'gpt-realtime']]);
@@ -37,13 +44,21 @@ describe('azureConnector: what each variant sends', () => {
     expect(hs.headers['openai-beta']).toBeUndefined();
     expect(hs.protocols).toEqual([]);
     expect(connection).toMatchObject({ dialect: 'ga', maxSessionDurationMs: 30 * 60_000 });
-    expect(connection.description).toBe(`azure ws://127.0.0.1:${s.port}/openai/v1/realtime?model=gpt-realtime (ga, ga)`);
+    expect(connection.description).toBe(
+      `azure ws://127.0.0.1:${s.port}/openai/v1/realtime?model=gpt-realtime (ga, ga)`,
+    );
   });
 
   it('preview + Entra token: /openai/realtime?api-version&deployment, Authorization: Bearer, beta dialect', async () => {
     const s = await server();
     const connection = await connect(
-      azureConnector({ azureDeployment: 'gpt-4o-realtime-preview', azureEndpoint: s.endpoint, apiVersion: '2025-04-01-preview', entraToken: TOKEN, env: {} }),
+      azureConnector({
+        azureDeployment: 'gpt-4o-realtime-preview',
+        azureEndpoint: s.endpoint,
+        apiVersion: '2025-04-01-preview',
+        entraToken: TOKEN,
+        env: {},
+      }),
     );
     const hs = await s.nextHandshake();
     expect(hs.url.pathname).toBe('/openai/realtime');
@@ -61,7 +76,11 @@ describe('azureConnector: what each variant sends', () => {
     const connection = await connect(
       azureConnector({
         azureDeployment: 'dep',
-        env: { AZURE_OPENAI_ENDPOINT: s.endpoint, AZURE_OPENAI_API_KEY: KEY, OPENAI_API_VERSION: '2024-10-01-preview' },
+        env: {
+          AZURE_OPENAI_ENDPOINT: s.endpoint,
+          AZURE_OPENAI_API_KEY: KEY,
+          OPENAI_API_VERSION: '2024-10-01-preview',
+        },
       }),
     );
     const hs = await s.nextHandshake();
@@ -74,12 +93,20 @@ describe('azureConnector: what each variant sends', () => {
     const s = await server();
     const tokens = ['token-one-aaaaaaaa', 'token-two-bbbbbbbb'];
     let calls = 0;
-    const connector = azureConnector({ azureDeployment: 'd', baseURL: `${s.endpoint}/openai`, tokenProvider: async () => tokens[calls++]!, env: {} });
+    const connector = azureConnector({
+      azureDeployment: 'd',
+      baseURL: `${s.endpoint}/openai`,
+      tokenProvider: async () => tokens[calls++]!,
+      env: {},
+    });
     expect(calls).toBe(0);
     await connect(connector, 0);
     await connect(connector, 1);
     expect(calls).toBe(2);
-    expect(s.handshakes.map((h) => h.headers['authorization'])).toEqual(['Bearer token-one-aaaaaaaa', 'Bearer token-two-bbbbbbbb']);
+    expect(s.handshakes.map((h) => h.headers['authorization'])).toEqual([
+      'Bearer token-one-aaaaaaaa',
+      'Bearer token-two-bbbbbbbb',
+    ]);
   });
 
   it('a TokenCredential is asked for the Cognitive Services scope, and its token is reused until near expiry', async () => {
@@ -94,13 +121,23 @@ describe('azureConnector: what each variant sends', () => {
         return { token: `cred-token-${n}-xxxxxxxx`, expiresOnTimestamp: clock.now() + 60 * 60_000 };
       },
     };
-    const connector = azureConnector({ azureDeployment: 'd', azureEndpoint: s.endpoint, credential, clock, keepAlive: false, env: {} });
+    const connector = azureConnector({
+      azureDeployment: 'd',
+      azureEndpoint: s.endpoint,
+      credential,
+      clock,
+      keepAlive: false,
+      env: {},
+    });
     await connect(connector, 0);
     clock.advance(50 * 60_000); // 10 minutes left: still outside the 5-minute margin
     await connect(connector, 1);
     clock.advance(6 * 60_000); // 4 minutes left: renewed
     await connect(connector, 2);
-    expect(scopes).toEqual(['https://cognitiveservices.azure.com/.default', 'https://cognitiveservices.azure.com/.default']);
+    expect(scopes).toEqual([
+      'https://cognitiveservices.azure.com/.default',
+      'https://cognitiveservices.azure.com/.default',
+    ]);
     expect(s.handshakes.map((h) => h.headers['authorization'])).toEqual([
       'Bearer cred-token-1-xxxxxxxx',
       'Bearer cred-token-1-xxxxxxxx',
@@ -110,7 +147,15 @@ describe('azureConnector: what each variant sends', () => {
 
   it('api key and explicit Entra token together send both headers (the seed does)', async () => {
     const s = await server();
-    await connect(azureConnector({ azureDeployment: 'd', azureEndpoint: s.endpoint, apiKey: KEY, entraToken: TOKEN, env: {} }));
+    await connect(
+      azureConnector({
+        azureDeployment: 'd',
+        azureEndpoint: s.endpoint,
+        apiKey: KEY,
+        entraToken: TOKEN,
+        env: {},
+      }),
+    );
     const hs = await s.nextHandshake();
     expect(hs.headers['api-key']).toBe(KEY);
     expect(hs.headers['authorization']).toBe(`Bearer ${TOKEN}`);
@@ -118,16 +163,27 @@ describe('azureConnector: what each variant sends', () => {
 
   it('an explicit Entra source is not joined by AZURE_OPENAI_API_KEY from the environment', async () => {
     const s = await server();
-    await connect(azureConnector({ azureDeployment: 'd', azureEndpoint: s.endpoint, entraToken: TOKEN, env: { AZURE_OPENAI_API_KEY: KEY } }));
+    await connect(
+      azureConnector({
+        azureDeployment: 'd',
+        azureEndpoint: s.endpoint,
+        entraToken: TOKEN,
+        env: { AZURE_OPENAI_API_KEY: KEY },
+      }),
+    );
     expect((await s.nextHandshake()).headers['api-key']).toBeUndefined();
   });
 
   it('rewrites outbound frames for Azure GA (a bare response.create)', async () => {
     const s = await server();
-    const connection = await connect(azureConnector({ azureDeployment: 'd', azureEndpoint: s.endpoint, apiKey: KEY, env: {} }));
+    const connection = await connect(
+      azureConnector({ azureDeployment: 'd', azureEndpoint: s.endpoint, apiKey: KEY, env: {} }),
+    );
     const hs = await s.nextHandshake();
     const got = once(hs.socket, 'message');
-    connection.transport.send(JSON.stringify({ type: 'response.create', response: { output_modalities: ['audio'] } }));
+    connection.transport.send(
+      JSON.stringify({ type: 'response.create', response: { output_modalities: ['audio'] } }),
+    );
     const [data] = (await got) as [Buffer];
     expect(JSON.parse(data.toString())).toEqual({ type: 'response.create' });
   });
@@ -137,10 +193,36 @@ describe('azureConnector: the seed rules as typed errors', () => {
   const base = { azureDeployment: 'd', env: {} } as const;
   it.each([
     [{ ...base, apiKey: KEY }, 'MISSING_OPTION', 'AZURE_OPENAI_ENDPOINT'],
-    [{ ...base, apiKey: KEY, azureEndpoint: 'https://a.openai.azure.com', baseURL: 'https://b/openai' }, 'CONFLICTING_OPTIONS', 'base_url and azure_endpoint are mutually exclusive'],
-    [{ ...base, azureEndpoint: 'https://a.openai.azure.com' }, 'MISSING_CREDENTIALS', 'Missing credentials'],
-    [{ ...base, azureDeployment: '', apiKey: KEY, azureEndpoint: 'https://a.openai.azure.com' }, 'MISSING_OPTION', 'azureDeployment'],
-    [{ ...base, azureEndpoint: 'https://a.openai.azure.com', entraToken: TOKEN, tokenProvider: () => TOKEN }, 'CONFLICTING_OPTIONS', 'only one of'],
+    [
+      {
+        ...base,
+        apiKey: KEY,
+        azureEndpoint: 'https://a.openai.azure.com',
+        baseURL: 'https://b/openai',
+      },
+      'CONFLICTING_OPTIONS',
+      'base_url and azure_endpoint are mutually exclusive',
+    ],
+    [
+      { ...base, azureEndpoint: 'https://a.openai.azure.com' },
+      'MISSING_CREDENTIALS',
+      'Missing credentials',
+    ],
+    [
+      { ...base, azureDeployment: '', apiKey: KEY, azureEndpoint: 'https://a.openai.azure.com' },
+      'MISSING_OPTION',
+      'azureDeployment',
+    ],
+    [
+      {
+        ...base,
+        azureEndpoint: 'https://a.openai.azure.com',
+        entraToken: TOKEN,
+        tokenProvider: () => TOKEN,
+      },
+      'CONFLICTING_OPTIONS',
+      'only one of',
+    ],
     [{ ...base, apiKey: KEY, azureEndpoint: 'http://a.openai.azure.com' }, 'INSECURE_URL', 'wss:'],
   ])('%#: %s', (options, code, text) => {
     let error: unknown;
@@ -159,8 +241,15 @@ describe('azureConnector: the seed rules as typed errors', () => {
         throw new Error('AADSTS70011');
       },
     };
-    const connector = azureConnector({ azureDeployment: 'd', azureEndpoint: 'https://a.openai.azure.com', credential, env: {} });
-    await expect(connector({ attempt: 0, signal: new AbortController().signal })).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
+    const connector = azureConnector({
+      azureDeployment: 'd',
+      azureEndpoint: 'https://a.openai.azure.com',
+      credential,
+      env: {},
+    });
+    await expect(
+      connector({ attempt: 0, signal: new AbortController().signal }),
+    ).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
   });
 });
 

@@ -3,7 +3,12 @@
  * testing's fake server on its Azure paths. Waits on events only.
  */
 import type { RealtimeResponse, RealtimeSession } from '@voxwire/core';
-import { createRecorder, nextEvent as next, runTransportContract, speechThenSilence } from '@voxwire/testing';
+import {
+  createRecorder,
+  nextEvent as next,
+  runTransportContract,
+  speechThenSilence,
+} from '@voxwire/testing';
 import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { azureConnector, withAzure } from '../src/index.js';
@@ -15,7 +20,18 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const EVENTS = ['session_updated', 'error', 'input_speech_started', 'input_speech_committed', 'response_created', 'response_done', 'connected', 'disconnected', 'closed', 'server_event'] as const;
+const EVENTS = [
+  'session_updated',
+  'error',
+  'input_speech_started',
+  'input_speech_committed',
+  'response_created',
+  'response_done',
+  'connected',
+  'disconnected',
+  'closed',
+  'server_event',
+] as const;
 
 async function fullSession(session: RealtimeSession, fake: FakeWsServer) {
   await next(session, 'session_updated');
@@ -31,13 +47,19 @@ async function fullSession(session: RealtimeSession, fake: FakeWsServer) {
   await committed;
   expect(((await audioDone) as RealtimeResponse).text).toContain('what is new');
 
-  fake.server.queueResponse((ctx) => ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_a1' }));
+  fake.server.queueResponse((ctx) =>
+    ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_a1' }),
+  );
   const callDone = next(session, 'response_done');
   await session.conversation.item.create({ role: 'user', content: 'weather in Oslo?' });
   await session.response.create();
   expect(((await callDone) as RealtimeResponse).output[0]?.type).toBe('function_call');
   const answerDone = next(session, 'response_done');
-  await session.conversation.item.create({ type: 'function_call_output', callId: 'call_a1', output: '{"tempC":21}' });
+  await session.conversation.item.create({
+    type: 'function_call_output',
+    callId: 'call_a1',
+    output: '{"tempC":21}',
+  });
   await session.response.create();
   expect(((await answerDone) as RealtimeResponse).text).toContain('21');
 }
@@ -67,16 +89,28 @@ describe('a full session through withAzure over a real socket', () => {
     expect(hs.headers['openai-beta']).toBeUndefined();
 
     // difference 6 and 4: Azure's turn detection (no interrupt_response) and the transcription deployment
-    const update = fake.server.clientEvents.find((e) => e['type'] === 'session.update') as { session: { audio: { input: Record<string, unknown> } } };
-    expect(update.session.audio.input['turn_detection']).toEqual({ type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 200, create_response: true });
+    const update = fake.server.clientEvents.find((e) => e['type'] === 'session.update') as {
+      session: { audio: { input: Record<string, unknown> } };
+    };
+    expect(update.session.audio.input['turn_detection']).toEqual({
+      type: 'server_vad',
+      threshold: 0.5,
+      prefix_padding_ms: 300,
+      silence_duration_ms: 200,
+      create_response: true,
+    });
     expect(update.session.audio.input['transcription']).toMatchObject({ model: 'my-whisper' });
     // difference 2: no response.create carries output_modalities
     for (const e of fake.server.clientEvents.filter((x) => x['type'] === 'response.create')) {
-      expect((e['response'] as Record<string, unknown> | undefined)?.['output_modalities']).toBeUndefined();
+      expect(
+        (e['response'] as Record<string, unknown> | undefined)?.['output_modalities'],
+      ).toBeUndefined();
     }
 
     await session.close();
-    const dump = JSON.stringify(seen, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v));
+    const dump = JSON.stringify(seen, (_k, v: unknown) =>
+      v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v,
+    );
     expect(seen.length).toBeGreaterThan(20);
     expect(dump).not.toContain(KEY);
   });
@@ -99,7 +133,9 @@ describe('a full session through withAzure over a real socket', () => {
     cleanups.push(() => session.close());
     await fullSession(session, fake);
     const hs = fake.handshakes[0]!;
-    expect(hs.url).toBe('/openai/realtime?api-version=2025-04-01-preview&deployment=gpt-4o-realtime-preview');
+    expect(hs.url).toBe(
+      '/openai/realtime?api-version=2025-04-01-preview&deployment=gpt-4o-realtime-preview',
+    );
     expect(hs.headers['authorization']).toBe(`Bearer ${TOKEN}-1`);
     await session.close();
 
@@ -108,7 +144,9 @@ describe('a full session through withAzure over a real socket', () => {
     await second.close();
     expect(calls).toBe(2);
     expect(fake.handshakes[1]!.headers['authorization']).toBe(`Bearer ${TOKEN}-2`);
-    const dump = JSON.stringify(seen, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+    const dump = JSON.stringify(seen, (_k, v: unknown) =>
+      v instanceof Error ? { name: v.name, message: v.message } : v,
+    );
     expect(dump).not.toContain(TOKEN);
   });
 });
@@ -117,7 +155,12 @@ runTransportContract(
   'azureConnector transports against the fake ws server (Azure GA path)',
   async () => {
     const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
-    const connection = await azureConnector({ azureDeployment: 'd', baseURL: fake.url.replace(/\/v1$/, '/openai'), apiKey: KEY, env: {} })({
+    const connection = await azureConnector({
+      azureDeployment: 'd',
+      baseURL: fake.url.replace(/\/v1$/, '/openai'),
+      apiKey: KEY,
+      env: {},
+    })({
       attempt: 0,
       signal: new AbortController().signal,
     });

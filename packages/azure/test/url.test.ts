@@ -6,12 +6,18 @@ const endpoint = 'https://res.openai.azure.com';
 describe('azureRealtimeUrl', () => {
   it('GA by default: /openai/v1/realtime?model=<deployment>, no api-version, beta never', () => {
     const target = azureRealtimeUrl({ endpoint, deployment: 'gpt-realtime' });
-    expect(target.url.toString()).toBe('wss://res.openai.azure.com/openai/v1/realtime?model=gpt-realtime');
+    expect(target.url.toString()).toBe(
+      'wss://res.openai.azure.com/openai/v1/realtime?model=gpt-realtime',
+    );
     expect(target).toMatchObject({ dialect: 'ga', form: 'ga' });
   });
 
   it('a preview api-version selects /openai/realtime?api-version=…&deployment=… and the beta dialect', () => {
-    const target = azureRealtimeUrl({ endpoint: endpoint + '/', deployment: 'gpt-4o-realtime-preview', apiVersion: '2025-04-01-preview' });
+    const target = azureRealtimeUrl({
+      endpoint: endpoint + '/',
+      deployment: 'gpt-4o-realtime-preview',
+      apiVersion: '2025-04-01-preview',
+    });
     expect(target.url.toString()).toBe(
       'wss://res.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=gpt-4o-realtime-preview',
     );
@@ -25,32 +31,73 @@ describe('azureRealtimeUrl', () => {
   });
 
   it.each([
-    ['https://res.openai.azure.com/openai', undefined, 'wss://res.openai.azure.com/openai/v1/realtime?model=d'],
-    ['https://res.openai.azure.com/openai/v1/', undefined, 'wss://res.openai.azure.com/openai/v1/realtime?model=d'],
-    ['https://res.openai.azure.com/openai/v1', '2024-10-01-preview', 'wss://res.openai.azure.com/openai/realtime?api-version=2024-10-01-preview&deployment=d'],
-    ['https://gw.example.com/azure/openai/v1/realtime', undefined, 'wss://gw.example.com/azure/openai/v1/realtime?model=d'],
+    [
+      'https://res.openai.azure.com/openai',
+      undefined,
+      'wss://res.openai.azure.com/openai/v1/realtime?model=d',
+    ],
+    [
+      'https://res.openai.azure.com/openai/v1/',
+      undefined,
+      'wss://res.openai.azure.com/openai/v1/realtime?model=d',
+    ],
+    [
+      'https://res.openai.azure.com/openai/v1',
+      '2024-10-01-preview',
+      'wss://res.openai.azure.com/openai/realtime?api-version=2024-10-01-preview&deployment=d',
+    ],
+    [
+      'https://gw.example.com/azure/openai/v1/realtime',
+      undefined,
+      'wss://gw.example.com/azure/openai/v1/realtime?model=d',
+    ],
     ['http://127.0.0.1:9000/openai', undefined, 'ws://127.0.0.1:9000/openai/v1/realtime?model=d'],
   ])('baseURL %s (api-version %s) → %s', (baseURL, apiVersion, expected) => {
-    expect(azureRealtimeUrl({ baseURL, deployment: 'd', apiVersion }).url.toString()).toBe(expected);
-  });
-
-  it('adds intent and call_id on GA only', () => {
-    expect(azureRealtimeUrl({ endpoint, deployment: 'd', intent: 'transcription', callId: 'c1' }).url.search).toBe('?model=d&intent=transcription&call_id=c1');
-    expect(azureRealtimeUrl({ endpoint, deployment: 'd', intent: 'transcription', apiVersion: '2025-04-01-preview' }).url.searchParams.has('intent')).toBe(false);
-  });
-
-  it('drops credential-like query parameters of a base URL', () => {
-    expect(azureRealtimeUrl({ baseURL: 'https://gw.example.com/openai?api-key=abc&region=eu', deployment: 'd' }).url.toString()).toBe(
-      'wss://gw.example.com/openai/v1/realtime?region=eu&model=d',
+    expect(azureRealtimeUrl({ baseURL, deployment: 'd', apiVersion }).url.toString()).toBe(
+      expected,
     );
   });
 
+  it('adds intent and call_id on GA only', () => {
+    expect(
+      azureRealtimeUrl({ endpoint, deployment: 'd', intent: 'transcription', callId: 'c1' }).url
+        .search,
+    ).toBe('?model=d&intent=transcription&call_id=c1');
+    expect(
+      azureRealtimeUrl({
+        endpoint,
+        deployment: 'd',
+        intent: 'transcription',
+        apiVersion: '2025-04-01-preview',
+      }).url.searchParams.has('intent'),
+    ).toBe(false);
+  });
+
+  it('drops credential-like query parameters of a base URL', () => {
+    expect(
+      azureRealtimeUrl({
+        baseURL: 'https://gw.example.com/openai?api-key=abc&region=eu',
+        deployment: 'd',
+      }).url.toString(),
+    ).toBe('wss://gw.example.com/openai/v1/realtime?region=eu&model=d');
+  });
+
   it('the seed errors, typed', () => {
-    expect(() => azureRealtimeUrl({ endpoint, baseURL: endpoint, deployment: 'd' })).toThrow('base_url and azure_endpoint are mutually exclusive');
-    expect(() => azureRealtimeUrl({ endpoint, baseURL: endpoint, deployment: 'd' })).toThrow(expect.objectContaining({ code: 'CONFLICTING_OPTIONS' }));
-    expect(() => azureRealtimeUrl({ deployment: 'd' })).toThrow(expect.objectContaining({ code: 'MISSING_OPTION' }));
-    expect(() => azureRealtimeUrl({ endpoint, deployment: ' ' })).toThrow(expect.objectContaining({ code: 'MISSING_OPTION' }));
-    expect(() => azureRealtimeUrl({ endpoint: 'ftp://x', deployment: 'd' })).toThrow(expect.objectContaining({ code: 'INVALID_URL' }));
+    expect(() => azureRealtimeUrl({ endpoint, baseURL: endpoint, deployment: 'd' })).toThrow(
+      'base_url and azure_endpoint are mutually exclusive',
+    );
+    expect(() => azureRealtimeUrl({ endpoint, baseURL: endpoint, deployment: 'd' })).toThrow(
+      expect.objectContaining({ code: 'CONFLICTING_OPTIONS' }),
+    );
+    expect(() => azureRealtimeUrl({ deployment: 'd' })).toThrow(
+      expect.objectContaining({ code: 'MISSING_OPTION' }),
+    );
+    expect(() => azureRealtimeUrl({ endpoint, deployment: ' ' })).toThrow(
+      expect.objectContaining({ code: 'MISSING_OPTION' }),
+    );
+    expect(() => azureRealtimeUrl({ endpoint: 'ftp://x', deployment: 'd' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_URL' }),
+    );
   });
 
   it('recognises preview versions', () => {

@@ -7,7 +7,15 @@
  * State is a discriminated union.
  * @module
  */
-import type { Clock, Connector, Dialect, DialectCodec, Logger, TimerId, Transport } from '@voxwire/protocol';
+import type {
+  Clock,
+  Connector,
+  Dialect,
+  DialectCodec,
+  Logger,
+  TimerId,
+  Transport,
+} from '@voxwire/protocol';
 import { CloseCode, codecFor } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import { classifyFailure, type ResolvedReconnect } from './reconnect/policy.js';
@@ -27,7 +35,12 @@ export type ConnectionState =
       /** Whether this connection replaces a lost one (the session restores into it). */
       readonly reconnected: boolean;
     }
-  | { readonly status: 'reconnecting'; readonly attempt: number; readonly delayMs: number; readonly cause: VoxwireError }
+  | {
+      readonly status: 'reconnecting';
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly cause: VoxwireError;
+    }
   | { readonly status: 'closing' }
   | { readonly status: 'closed'; readonly error: VoxwireError | undefined };
 
@@ -137,10 +150,16 @@ export class SessionConnection {
   rollover(): boolean {
     const s = this.#state;
     if (s.status !== 'open' || !this.#o.reconnect.enabled) return false;
-    this.#planned = new VoxwireError('ROLLOVER', 'planned session rollover before the server maximum session duration', {
-      data: { maxSessionDurationMs: s.maxSessionDurationMs },
-    });
-    s.transport.close(CloseCode.Normal, 'session rollover').catch(() => this.#onClose(s.transport, CloseCode.Normal, 'session rollover'));
+    this.#planned = new VoxwireError(
+      'ROLLOVER',
+      'planned session rollover before the server maximum session duration',
+      {
+        data: { maxSessionDurationMs: s.maxSessionDurationMs },
+      },
+    );
+    s.transport
+      .close(CloseCode.Normal, 'session rollover')
+      .catch(() => this.#onClose(s.transport, CloseCode.Normal, 'session rollover'));
     return true;
   }
 
@@ -157,18 +176,32 @@ export class SessionConnection {
     const timeout = new Promise<never>((_, reject) => {
       timer = clock.setTimeout(() => {
         // reject before aborting, so the race reports the timeout and not the abort
-        reject(new VoxwireError('CONNECT_TIMEOUT', `connect did not complete within ${connectTimeoutMs} ms`, { data: { timeoutMs: connectTimeoutMs } }));
+        reject(
+          new VoxwireError(
+            'CONNECT_TIMEOUT',
+            `connect did not complete within ${connectTimeoutMs} ms`,
+            { data: { timeoutMs: connectTimeoutMs } },
+          ),
+        );
         abort.abort();
       }, connectTimeoutMs);
     });
     const aborted = new Promise<never>((_, reject) => {
-      abort.signal.addEventListener('abort', () => reject(new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting')), { once: true });
+      abort.signal.addEventListener(
+        'abort',
+        () => reject(new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting')),
+        { once: true },
+      );
     });
     // both may settle after the race is decided; they must never surface as unhandled
     timeout.catch(() => undefined);
     aborted.catch(() => undefined);
     try {
-      const connection = await Promise.race([this.#o.connector({ attempt, signal: abort.signal }), timeout, aborted]);
+      const connection = await Promise.race([
+        this.#o.connector({ attempt, signal: abort.signal }),
+        timeout,
+        aborted,
+      ]);
       transport = connection.transport;
       const codec = codecFor(connection.dialect);
       this.#starting = transport;
@@ -176,7 +209,8 @@ export class SessionConnection {
       this.#wire(transport, codec);
       await Promise.race([transport.start(), timeout, aborted]);
       clock.clearTimeout(timer);
-      if (abort.signal.aborted) throw new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting');
+      if (abort.signal.aborted)
+        throw new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting');
       this.#state = {
         status: 'open',
         attempt,
@@ -192,7 +226,12 @@ export class SessionConnection {
       this.#starting = undefined;
       this.#abort = undefined;
       this.#watchSilence(transport);
-      this.#o.logger.info('connected', { ...this.#o.logFields(), attempt, dialect: connection.dialect, endpoint: connection.description });
+      this.#o.logger.info('connected', {
+        ...this.#o.logFields(),
+        attempt,
+        dialect: connection.dialect,
+        endpoint: connection.description,
+      });
       this.#hooks.open(this.#state);
       const early = this.#early;
       this.#early = [];
@@ -214,7 +253,11 @@ export class SessionConnection {
       const error =
         cause instanceof VoxwireError
           ? cause
-          : new VoxwireError(auth ? 'AUTH_FAILED' : 'CONNECT_FAILED', `connect failed: ${describe(cause)}`, { cause, data: transportData(cause) });
+          : new VoxwireError(
+              auth ? 'AUTH_FAILED' : 'CONNECT_FAILED',
+              `connect failed: ${describe(cause)}`,
+              { cause, data: transportData(cause) },
+            );
       this.#o.logger.error('connect failed', { ...this.#o.logFields(), attempt, code: error.code });
       this.#retryOrFinish(error, classifyFailure({ cause }));
     }
@@ -238,7 +281,12 @@ export class SessionConnection {
         if (this.#pendingError?.error !== error) return;
         this.#pendingError = undefined;
         if (this.#current() !== transport) return;
-        this.#hooks.transportError(new VoxwireError('SOCKET_ERROR', `transport error: ${describe(error)}`, { cause: error, data: transportData(error) }));
+        this.#hooks.transportError(
+          new VoxwireError('SOCKET_ERROR', `transport error: ${describe(error)}`, {
+            cause: error,
+            data: transportData(error),
+          }),
+        );
       });
     };
     transport.onclose = (code, reason) => this.#onClose(transport, code, reason);
@@ -260,7 +308,10 @@ export class SessionConnection {
     this.#silenceTimer = this.#o.clock.setTimeout(() => {
       this.#silenceTimer = undefined;
       if (this.#current() !== transport) return;
-      this.#o.logger.warn('no server event after connect; dropping the connection', { ...this.#o.logFields(), timeoutMs: ms });
+      this.#o.logger.warn('no server event after connect; dropping the connection', {
+        ...this.#o.logFields(),
+        timeoutMs: ms,
+      });
       this.#dropSilent(transport, ms);
     }, ms);
   }
@@ -272,7 +323,11 @@ export class SessionConnection {
   }
 
   #dropSilent(transport: Transport, ms: number): void {
-    const error = new VoxwireError('CONNECT_TIMEOUT', `the server accepted the connection but sent nothing within ${ms} ms`, { data: { timeoutMs: ms, phase: 'session' } });
+    const error = new VoxwireError(
+      'CONNECT_TIMEOUT',
+      `the server accepted the connection but sent nothing within ${ms} ms`,
+      { data: { timeoutMs: ms, phase: 'session' } },
+    );
     this.#unwire(transport, false);
     transport.close(CloseCode.Normal, 'no session.created').catch(() => undefined);
     this.#hooks.lost(CloseCode.Abnormal, 'no session.created', error);
@@ -281,7 +336,8 @@ export class SessionConnection {
 
   #onClose(transport: Transport, code: number, reason: string): void {
     const s = this.#state;
-    const pending = this.#pendingError?.transport === transport ? this.#pendingError.error : undefined;
+    const pending =
+      this.#pendingError?.transport === transport ? this.#pendingError.error : undefined;
     if (pending) this.#pendingError = undefined;
     if (s.status === 'closing') {
       this.#unwire(transport, false);
@@ -300,14 +356,23 @@ export class SessionConnection {
       this.#retryOrFinish(planned, { fatal: false, retryAfterMs: undefined, immediate: true });
       return;
     }
-    const klass = classifyFailure({ cause: pending, closeCode: code, serverErrorCode: this.#serverErrorCode });
+    const klass = classifyFailure({
+      cause: pending,
+      closeCode: code,
+      serverErrorCode: this.#serverErrorCode,
+    });
     const expired = klass.immediate;
     const error = new VoxwireError(
       code === CloseCode.AuthFailed ? 'AUTH_FAILED' : expired ? 'SESSION_EXPIRED' : 'SOCKET_CLOSED',
       `the connection closed unexpectedly (${code}${reason ? ` ${reason}` : ''})`,
       { cause: pending, data: { code, reason, fatal: klass.fatal, ...transportData(pending) } },
     );
-    this.#o.logger.warn('connection lost', { ...this.#o.logFields(), code, reason, fatal: klass.fatal });
+    this.#o.logger.warn('connection lost', {
+      ...this.#o.logFields(),
+      code,
+      reason,
+      fatal: klass.fatal,
+    });
     this.#hooks.lost(code, reason, error);
     // a connection that stayed up a while was healthy: this loss starts a new outage
     if (this.#o.clock.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#retries = 0;
@@ -315,7 +380,10 @@ export class SessionConnection {
   }
 
   /** Schedules the next attempt, or ends the session (fatal, disabled, or out of attempts). */
-  #retryOrFinish(error: VoxwireError, klass: { fatal: boolean; retryAfterMs: number | undefined; immediate: boolean }): void {
+  #retryOrFinish(
+    error: VoxwireError,
+    klass: { fatal: boolean; retryAfterMs: number | undefined; immediate: boolean },
+  ): void {
     const r = this.#o.reconnect;
     if (klass.fatal || !r.enabled) {
       this.#finish(error);
@@ -324,18 +392,32 @@ export class SessionConnection {
     const attempt = ++this.#retries;
     const backoff = attempt > r.maxAttempts ? undefined : r.backoff(attempt, this.#o.random);
     if (backoff === undefined) {
-      this.#o.logger.error('reconnect gave up', { ...this.#o.logFields(), attempts: attempt - 1, code: error.code });
+      this.#o.logger.error('reconnect gave up', {
+        ...this.#o.logFields(),
+        attempts: attempt - 1,
+        code: error.code,
+      });
       this.#finish(
-        new VoxwireError('RECONNECT_FAILED', `gave up reconnecting after ${attempt - 1} attempt(s): ${error.message}`, {
-          cause: error,
-          data: { attempts: attempt - 1, lastCode: error.code },
-        }),
+        new VoxwireError(
+          'RECONNECT_FAILED',
+          `gave up reconnecting after ${attempt - 1} attempt(s): ${error.message}`,
+          {
+            cause: error,
+            data: { attempts: attempt - 1, lastCode: error.code },
+          },
+        ),
       );
       return;
     }
-    const delayMs = klass.immediate && attempt === 1 ? 0 : Math.max(backoff, klass.retryAfterMs ?? 0);
+    const delayMs =
+      klass.immediate && attempt === 1 ? 0 : Math.max(backoff, klass.retryAfterMs ?? 0);
     this.#state = { status: 'reconnecting', attempt, delayMs, cause: error };
-    this.#o.logger.warn('reconnecting', { ...this.#o.logFields(), attempt, delayMs, code: error.code });
+    this.#o.logger.warn('reconnecting', {
+      ...this.#o.logFields(),
+      attempt,
+      delayMs,
+      code: error.code,
+    });
     this.#hooks.reconnecting(attempt, delayMs, error);
     this.#backoffTimer = this.#o.clock.setTimeout(() => {
       this.#backoffTimer = undefined;
@@ -368,7 +450,10 @@ export class SessionConnection {
       this.#heard();
       s.transport.close(CloseCode.Normal, 'client closed').catch((error: unknown) => {
         // a transport that cannot close cleanly still counts as closed for us
-        this.#o.logger.warn('transport close failed', { ...this.#o.logFields(), error: describe(error) });
+        this.#o.logger.warn('transport close failed', {
+          ...this.#o.logFields(),
+          error: describe(error),
+        });
         this.#unwire(s.transport, false);
         this.#finish(undefined);
       });

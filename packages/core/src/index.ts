@@ -4,11 +4,22 @@
  * contracts so apps need only this package.
  * @module
  */
-export { RealtimeModel, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RETAINED_RESPONSES, DEFAULT_REQUEST_TIMEOUT_MS } from './model.js';
+export {
+  RealtimeModel,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_RETAINED_RESPONSES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from './model.js';
 export type { RealtimeModelOptions } from './model.js';
 export { RealtimeSession } from './session.js';
 export type { SessionInit } from './session.js';
-export type { TruncateArgs, DeleteArgs, InputAudioBufferApi, ConversationApi, ResponseApi } from './session-api.js';
+export type {
+  TruncateArgs,
+  DeleteArgs,
+  InputAudioBufferApi,
+  ConversationApi,
+  ResponseApi,
+} from './session-api.js';
 export {
   DEFAULT_INPUT_AUDIO_TRANSCRIPTION,
   DEFAULT_SERVER_VAD_OPTIONS,
@@ -31,7 +42,12 @@ export type {
   TurnDetectionOptions,
 } from './options.js';
 export { validateSessionOptions } from './options-validate.js';
-export { toSessionUpdate, fromSessionResource, toGaAudioFormat, toGaModalities } from './session-config.js';
+export {
+  toSessionUpdate,
+  fromSessionResource,
+  toGaAudioFormat,
+  toGaModalities,
+} from './session-config.js';
 export type {
   ChatAudioContent,
   ChatContent,
@@ -61,16 +77,43 @@ export {
   toChatContent,
   userMessage,
 } from './conversation/chat-context.js';
-export type { ChatFunctionCallInput, ChatFunctionOutputInput, ChatItemInput, ChatMessageInput } from './conversation/input.js';
+export type {
+  ChatFunctionCallInput,
+  ChatFunctionOutputInput,
+  ChatItemInput,
+  ChatMessageInput,
+} from './conversation/input.js';
 export { toChatItem } from './conversation/input.js';
 export type { FromWireOptions, ToWireOptions } from './conversation/items.js';
-export { betaItemToChatItem, chatItemToBetaItem, chatItemToConversationItem, conversationItemToChatItem, gaToBeta } from './conversation/items.js';
-export type { ConversationMirrorOptions, MirrorAnomaly, MirrorChange } from './conversation/mirror.js';
+export {
+  betaItemToChatItem,
+  chatItemToBetaItem,
+  chatItemToConversationItem,
+  conversationItemToChatItem,
+  gaToBeta,
+} from './conversation/items.js';
+export type {
+  ConversationMirrorOptions,
+  MirrorAnomaly,
+  MirrorChange,
+} from './conversation/mirror.js';
 export { ConversationMirror, ROOT_ITEM_ID } from './conversation/mirror.js';
 export type { ChatChanges, ChatInsert, ComputeChangesOptions } from './conversation/diff.js';
 export { computeChatChanges, longestIncreasing } from './conversation/diff.js';
-export type { ChatSyncCreate, ChatSyncDelete, ChatSyncExecutor, ChatSyncOperation, ChatSyncOptions, ChatSyncPlan } from './conversation/sync.js';
-export { AUDIO_HINT_DURATION_MS, executeChatSyncPlan, planChatContextSync, silentUserAudio } from './conversation/sync.js';
+export type {
+  ChatSyncCreate,
+  ChatSyncDelete,
+  ChatSyncExecutor,
+  ChatSyncOperation,
+  ChatSyncOptions,
+  ChatSyncPlan,
+} from './conversation/sync.js';
+export {
+  AUDIO_HINT_DURATION_MS,
+  executeChatSyncPlan,
+  planChatContextSync,
+  silentUserAudio,
+} from './conversation/sync.js';
 export { ChatSyncError, ConversationError } from './conversation/errors.js';
 export type { ChatSyncFailure, ConversationErrorCode } from './conversation/errors.js';
 export type { AudioModeHint, SetChatCtxOptions } from './features/conversation.js';
@@ -84,7 +127,14 @@ export { toSessionTools, toolJsonSchema, validateArguments } from './tools/schem
 export type { ArgumentsResult, SessionFunctionTool } from './tools/schema.js';
 export { defineTool } from './tools/tool.js';
 export type { JsonSchema, Tool, ToolContext } from './tools/tool.js';
-export type { CalledFunction, FunctionCallInfo, ToolFailure, ToolFailureKind, ToolOutputItem, ToolRoundResult } from './tools/types.js';
+export type {
+  CalledFunction,
+  FunctionCallInfo,
+  ToolFailure,
+  ToolFailureKind,
+  ToolOutputItem,
+  ToolRoundResult,
+} from './tools/types.js';
 export { VoxwireError, ServerError } from './errors.js';
 export type { VoxwireErrorCode, VoxwireErrorOptions, SessionError } from './errors.js';
 export { TypedEmitter } from './emitter.js';
@@ -105,14 +155,24 @@ export type {
 } from './events.js';
 export type { SessionFeature, SessionFeatureFactory } from './feature.js';
 export { computeMetrics, METRICS_LABEL } from './metrics.js';
-export type { RealtimeMetrics, InputTokenDetails, OutputTokenDetails, MetricsError } from './metrics.js';
+export type {
+  RealtimeMetrics,
+  InputTokenDetails,
+  OutputTokenDetails,
+  MetricsError,
+} from './metrics.js';
 export { RealtimeResponse, RealtimeOutput, RealtimeContent } from './responses/tree.js';
 export type { ResponseStatus, ResponseStatusDetails, ContentType } from './responses/tree.js';
 export { ChunkStream } from './responses/stream.js';
 export type { ChunkStreamOptions, StreamOverflowPolicy } from './responses/stream.js';
 export type { OnDuplicate, ResponseCreateOptions } from './responses/create.js';
 export type { ConnectionState } from './connection.js';
-export { Outbox, estimateBytes, DEFAULT_HIGH_WATER_MARK, DEFAULT_MAX_QUEUED_BYTES } from './outbox.js';
+export {
+  Outbox,
+  estimateBytes,
+  DEFAULT_HIGH_WATER_MARK,
+  DEFAULT_MAX_QUEUED_BYTES,
+} from './outbox.js';
 export type { AudioOverflowPolicy, OutboxOptions, OutboxStats, OutboxWriter } from './outbox.js';
 export { STABLE_CONNECTION_MS } from './connection.js';
 export type { OpenState } from './connection.js';
@@ -132,8 +192,16 @@ export {
   DEFAULT_STALL_TIMEOUT_MS,
   DEFAULT_STREAM_HIGH_WATER_MARK,
 } from './reconnect/options.js';
-export type { BackpressureOptions, ReliabilityOptions, ResolvedReliability } from './reconnect/options.js';
-export type { ReconnectedEvent, ResponseStalledEvent, SessionStats } from './reconnect/reliability.js';
+export type {
+  BackpressureOptions,
+  ReliabilityOptions,
+  ResolvedReliability,
+} from './reconnect/options.js';
+export type {
+  ReconnectedEvent,
+  ResponseStalledEvent,
+  SessionStats,
+} from './reconnect/reliability.js';
 // G.711 lives in protocol (shared with the fake server); re-exported so core's API does not shrink.
 export { g711Decode, g711Encode } from '@voxwire/protocol';
 export type { G711Law } from '@voxwire/protocol';

@@ -28,13 +28,24 @@ export function dispatchInputEvent(
       emit('input_speech_stopped', { itemId: event.item_id, audioEndMs: event.audio_end_ms });
       return true;
     case 'input_audio_buffer.committed':
-      emit('input_speech_committed', { itemId: event.item_id, previousItemId: event.previous_item_id ?? null });
+      emit('input_speech_committed', {
+        itemId: event.item_id,
+        previousItemId: event.previous_item_id ?? null,
+      });
       return true;
     case 'conversation.item.input_audio_transcription.completed':
-      emit('input_speech_transcription_completed', { itemId: event.item_id, contentIndex: event.content_index, transcript: event.transcript });
+      emit('input_speech_transcription_completed', {
+        itemId: event.item_id,
+        contentIndex: event.content_index,
+        transcript: event.transcript,
+      });
       return true;
     case 'conversation.item.input_audio_transcription.failed':
-      logger.warn('input transcription failed', { ...logFields, itemId: event.item_id, code: event.error.code });
+      logger.warn('input transcription failed', {
+        ...logFields,
+        itemId: event.item_id,
+        code: event.error.code,
+      });
       emit('input_speech_transcription_failed', {
         itemId: event.item_id,
         contentIndex: event.content_index,

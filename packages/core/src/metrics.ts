@@ -103,9 +103,15 @@ export function computeMetrics(response: RealtimeResponse, now: number): Realtim
       cachedTokens: inD?.cached_tokens ?? 0,
       textTokens: inD?.text_tokens ?? 0,
       audioTokens: inD?.audio_tokens ?? 0,
-      cachedTokensDetails: { textTokens: cached?.text_tokens ?? 0, audioTokens: cached?.audio_tokens ?? 0 },
+      cachedTokensDetails: {
+        textTokens: cached?.text_tokens ?? 0,
+        audioTokens: cached?.audio_tokens ?? 0,
+      },
     },
-    outputTokenDetails: { textTokens: outD?.text_tokens ?? 0, audioTokens: outD?.audio_tokens ?? 0 },
+    outputTokenDetails: {
+      textTokens: outD?.text_tokens ?? 0,
+      audioTokens: outD?.audio_tokens ?? 0,
+    },
     error,
   };
 }

@@ -6,7 +6,11 @@
 import { createCounterIdGenerator, silentLogger, systemClock } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import type { SessionFeatureFactory } from './feature.js';
-import { checkConversationOptions, type ConversationOptions, type SessionTool } from './features/builtins.js';
+import {
+  checkConversationOptions,
+  type ConversationOptions,
+  type SessionTool,
+} from './features/builtins.js';
 import {
   copySessionOptions,
   defaultSessionOptions,
@@ -15,11 +19,16 @@ import {
   type RealtimeSessionOptions,
   type SessionOptionsInput,
 } from './options.js';
-import { resolveReliability, type ReliabilityOptions, type ResolvedReliability } from './reconnect/options.js';
+import {
+  resolveReliability,
+  type ReliabilityOptions,
+  type ResolvedReliability,
+} from './reconnect/options.js';
 import { RealtimeSession } from './session.js';
 
 /** Options of `new RealtimeModel(…)`: the engine's plus the session defaults. */
-export interface RealtimeModelOptions extends EngineOptions, SessionOptionsInput, ConversationOptions {
+export interface RealtimeModelOptions
+  extends EngineOptions, SessionOptionsInput, ConversationOptions {
   /** Features installed in every session (function calling, chat sync …). @default [] */
   features?: readonly SessionFeatureFactory[];
 }
@@ -34,7 +43,9 @@ export const DEFAULT_MAX_RETAINED_RESPONSES = 16;
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new VoxwireError('INVALID_ARGUMENT', `${name} must be a positive number`, { data: { argument: name } });
+    throw new VoxwireError('INVALID_ARGUMENT', `${name} must be a positive number`, {
+      data: { argument: name },
+    });
   }
   return value;
 }
@@ -42,7 +53,8 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 /** The seed's `RealtimeModel`: defaults plus a session factory. */
 export class RealtimeModel {
   readonly #defaults: RealtimeSessionOptions;
-  readonly #engine: Required<Omit<EngineOptions, 'audioRetention' | keyof ReliabilityOptions>> & Pick<Required<EngineOptions>, 'audioRetention'>;
+  readonly #engine: Required<Omit<EngineOptions, 'audioRetention' | keyof ReliabilityOptions>> &
+    Pick<Required<EngineOptions>, 'audioRetention'>;
   readonly #reliability: ResolvedReliability;
   readonly #features: readonly SessionFeatureFactory[];
   readonly #conversation: ConversationOptions;
@@ -50,10 +62,18 @@ export class RealtimeModel {
 
   /** Validates the options; throws `VoxwireError('INVALID_ARGUMENT')` on a bad one. */
   constructor(options: RealtimeModelOptions) {
-    if (typeof options !== 'object' || options === null || typeof options.connector !== 'function') {
-      throw new VoxwireError('INVALID_ARGUMENT', 'RealtimeModel needs a connector (from @voxwire/node, @voxwire/azure or @voxwire/testing)', {
-        data: { argument: 'connector' },
-      });
+    if (
+      typeof options !== 'object' ||
+      options === null ||
+      typeof options.connector !== 'function'
+    ) {
+      throw new VoxwireError(
+        'INVALID_ARGUMENT',
+        'RealtimeModel needs a connector (from @voxwire/node, @voxwire/azure or @voxwire/testing)',
+        {
+          data: { argument: 'connector' },
+        },
+      );
     }
     const {
       connector,
@@ -78,13 +98,34 @@ export class RealtimeModel {
       dedupeWindow,
       ...session
     } = options;
-    this.#reliability = resolveReliability({ reconnect, random, backpressure, streamHighWaterMark, streamPolicy, stallTimeoutMs, dedupeWindow });
-    this.#conversation = checkConversationOptions({ tools, maxToolOnlyRounds, formatToolError, audioModeHint });
+    this.#reliability = resolveReliability({
+      reconnect,
+      random,
+      backpressure,
+      streamHighWaterMark,
+      streamPolicy,
+      stallTimeoutMs,
+      dedupeWindow,
+    });
+    this.#conversation = checkConversationOptions({
+      tools,
+      maxToolOnlyRounds,
+      formatToolError,
+      audioModeHint,
+    });
     this.#defaults = mergeSessionOptions(defaultSessionOptions(), session);
     const c = clock ?? systemClock;
     const retention = audioRetention ?? 'none';
-    if (retention !== 'none' && retention !== 'all' && !(typeof retention === 'object' && retention.maxDurationMs > 0)) {
-      throw new VoxwireError('INVALID_ARGUMENT', "audioRetention must be 'none', 'all' or { maxDurationMs > 0 }", { data: { argument: 'audioRetention' } });
+    if (
+      retention !== 'none' &&
+      retention !== 'all' &&
+      !(typeof retention === 'object' && retention.maxDurationMs > 0)
+    ) {
+      throw new VoxwireError(
+        'INVALID_ARGUMENT',
+        "audioRetention must be 'none', 'all' or { maxDurationMs > 0 }",
+        { data: { argument: 'audioRetention' } },
+      );
     }
     this.#engine = {
       connector,
@@ -95,7 +136,11 @@ export class RealtimeModel {
       requestTimeoutMs: positive('requestTimeoutMs', requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
       connectTimeoutMs: positive('connectTimeoutMs', connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),
       audioRetention: retention,
-      maxRetainedResponses: positive('maxRetainedResponses', maxRetainedResponses, DEFAULT_MAX_RETAINED_RESPONSES),
+      maxRetainedResponses: positive(
+        'maxRetainedResponses',
+        maxRetainedResponses,
+        DEFAULT_MAX_RETAINED_RESPONSES,
+      ),
     };
     this.#features = features ?? [];
   }
@@ -115,10 +160,15 @@ export class RealtimeModel {
    * feature off; `undefined` keeps the default), `tools` included. The session connects right away.
    * Throws `INVALID_ARGUMENT` or a `ToolError` for a bad override.
    */
-  session(overrides: SessionOptionsInput & { tools?: readonly SessionTool[] | undefined } = {}): RealtimeSession {
+  session(
+    overrides: SessionOptionsInput & { tools?: readonly SessionTool[] | undefined } = {},
+  ): RealtimeSession {
     const { tools, ...rest } = overrides ?? {};
     const options = mergeSessionOptions(this.#defaults, rest);
-    const conversation = tools === undefined ? this.#conversation : checkConversationOptions({ ...this.#conversation, tools });
+    const conversation =
+      tools === undefined
+        ? this.#conversation
+        : checkConversationOptions({ ...this.#conversation, tools });
     const session = new RealtimeSession({
       ...this.#engine,
       ...conversation,

@@ -13,7 +13,9 @@ const EAGERNESS = new Set(['low', 'medium', 'high', 'auto']);
 const NOISE = new Set(['near_field', 'far_field']);
 
 function fail(argument: string, message: string): never {
-  throw new VoxwireError('INVALID_ARGUMENT', `invalid session option ${argument}: ${message}`, { data: { argument } });
+  throw new VoxwireError('INVALID_ARGUMENT', `invalid session option ${argument}: ${message}`, {
+    data: { argument },
+  });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -22,28 +24,40 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function checkNumber(name: string, v: unknown, min: number, max: number): void {
   if (v === undefined) return;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) fail(name, `expected a number in [${min}, ${max}], got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+    fail(name, `expected a number in [${min}, ${max}], got ${String(v)}`);
 }
 
 /** Throws `VoxwireError('INVALID_ARGUMENT')` when an option present in `o` has a bad value. */
 export function validateSessionOptions(o: SessionOptionsInput): void {
   if (!isObject(o)) fail('options', 'expected an object');
-  if (o.model !== undefined && (typeof o.model !== 'string' || o.model === '')) fail('model', 'expected a non-empty string');
-  if (o.instructions !== undefined && typeof o.instructions !== 'string') fail('instructions', 'expected a string');
-  if (o.voice !== undefined && (typeof o.voice !== 'string' || o.voice === '')) fail('voice', 'expected a non-empty string');
+  if (o.model !== undefined && (typeof o.model !== 'string' || o.model === ''))
+    fail('model', 'expected a non-empty string');
+  if (o.instructions !== undefined && typeof o.instructions !== 'string')
+    fail('instructions', 'expected a string');
+  if (o.voice !== undefined && (typeof o.voice !== 'string' || o.voice === ''))
+    fail('voice', 'expected a non-empty string');
   if (o.modalities !== undefined) {
-    if (!Array.isArray(o.modalities) || o.modalities.length === 0 || !o.modalities.every((m) => MODALITIES.has(m))) {
+    if (
+      !Array.isArray(o.modalities) ||
+      o.modalities.length === 0 ||
+      !o.modalities.every((m) => MODALITIES.has(m))
+    ) {
       fail('modalities', "expected a non-empty list of 'text' and/or 'audio'");
     }
   }
   for (const key of ['inputAudioFormat', 'outputAudioFormat'] as const) {
-    if (o[key] !== undefined && !FORMATS.has(o[key])) fail(key, "expected 'pcm16', 'g711_ulaw' or 'g711_alaw'");
+    if (o[key] !== undefined && !FORMATS.has(o[key]))
+      fail(key, "expected 'pcm16', 'g711_ulaw' or 'g711_alaw'");
   }
   const t = o.inputAudioTranscription;
   if (t !== undefined && t !== null) {
-    if (!isObject(t) || typeof t.model !== 'string' || t.model === '') fail('inputAudioTranscription.model', 'expected a non-empty string');
-    if (t.language !== undefined && typeof t.language !== 'string') fail('inputAudioTranscription.language', 'expected a string');
-    if (t.prompt !== undefined && typeof t.prompt !== 'string') fail('inputAudioTranscription.prompt', 'expected a string');
+    if (!isObject(t) || typeof t.model !== 'string' || t.model === '')
+      fail('inputAudioTranscription.model', 'expected a non-empty string');
+    if (t.language !== undefined && typeof t.language !== 'string')
+      fail('inputAudioTranscription.language', 'expected a string');
+    if (t.prompt !== undefined && typeof t.prompt !== 'string')
+      fail('inputAudioTranscription.prompt', 'expected a string');
   }
   const td = o.turnDetection;
   if (td !== undefined && td !== null) {
@@ -52,26 +66,34 @@ export function validateSessionOptions(o: SessionOptionsInput): void {
       checkNumber('turnDetection.threshold', td.threshold, 0, 1);
       checkNumber('turnDetection.prefixPaddingMs', td.prefixPaddingMs, 0, 60_000);
       checkNumber('turnDetection.silenceDurationMs', td.silenceDurationMs, 0, 60_000);
-      if (td.idleTimeoutMs !== undefined && td.idleTimeoutMs !== null) checkNumber('turnDetection.idleTimeoutMs', td.idleTimeoutMs, 0, 3_600_000);
+      if (td.idleTimeoutMs !== undefined && td.idleTimeoutMs !== null)
+        checkNumber('turnDetection.idleTimeoutMs', td.idleTimeoutMs, 0, 3_600_000);
     } else if (td.type === 'semantic_vad') {
-      if (td.eagerness !== undefined && !EAGERNESS.has(td.eagerness)) fail('turnDetection.eagerness', "expected 'low', 'medium', 'high' or 'auto'");
+      if (td.eagerness !== undefined && !EAGERNESS.has(td.eagerness))
+        fail('turnDetection.eagerness', "expected 'low', 'medium', 'high' or 'auto'");
     } else {
       fail('turnDetection.type', "expected 'server_vad' or 'semantic_vad'");
     }
     for (const key of ['createResponse', 'interruptResponse'] as const) {
-      if (td[key] !== undefined && typeof td[key] !== 'boolean') fail(`turnDetection.${key}`, 'expected a boolean');
+      if (td[key] !== undefined && typeof td[key] !== 'boolean')
+        fail(`turnDetection.${key}`, 'expected a boolean');
     }
   }
   const tc = o.toolChoice;
   if (tc !== undefined) {
-    const named = isObject(tc) && tc.type === 'function' && typeof tc.name === 'string' && tc.name !== '';
+    const named =
+      isObject(tc) && tc.type === 'function' && typeof tc.name === 'string' && tc.name !== '';
     if (!named && !(typeof tc === 'string' && TOOL_CHOICES.has(tc))) {
       fail('toolChoice', "expected 'auto', 'none', 'required' or { type: 'function', name }");
     }
   }
   checkNumber('temperature', o.temperature, 0, 2);
   const mx = o.maxResponseOutputTokens;
-  if (mx !== undefined && mx !== 'inf' && (typeof mx !== 'number' || !Number.isInteger(mx) || mx < 1 || mx > 4096)) {
+  if (
+    mx !== undefined &&
+    mx !== 'inf' &&
+    (typeof mx !== 'number' || !Number.isInteger(mx) || mx < 1 || mx > 4096)
+  ) {
     fail('maxResponseOutputTokens', "expected an integer in [1, 4096] or 'inf'");
   }
   if (o.noiseReduction !== undefined && o.noiseReduction !== null && !NOISE.has(o.noiseReduction)) {

@@ -4,7 +4,15 @@
  * of session options onto the GA `session.update` body (see `toSessionUpdate` for the table).
  * @module
  */
-import type { Clock, Connector, IdGenerator, Logger, RealtimeModelName, TranscriptionModelName, Voice } from '@voxwire/protocol';
+import type {
+  Clock,
+  Connector,
+  IdGenerator,
+  Logger,
+  RealtimeModelName,
+  TranscriptionModelName,
+  Voice,
+} from '@voxwire/protocol';
 import { SEED_DEFAULTS } from '@voxwire/protocol';
 import { validateSessionOptions } from './options-validate.js';
 import type { ReliabilityOptions } from './reconnect/options.js';
@@ -75,9 +83,11 @@ export const DEFAULT_SERVER_VAD_OPTIONS: Readonly<ServerVadOptions> = Object.fre
 });
 
 /** The seed's `DEFAULT_INPUT_AUDIO_TRANSCRIPTION` (`whisper-1`). */
-export const DEFAULT_INPUT_AUDIO_TRANSCRIPTION: Readonly<InputTranscriptionOptions> = Object.freeze({
-  model: SEED_DEFAULTS.inputAudioTranscription.model,
-});
+export const DEFAULT_INPUT_AUDIO_TRANSCRIPTION: Readonly<InputTranscriptionOptions> = Object.freeze(
+  {
+    model: SEED_DEFAULTS.inputAudioTranscription.model,
+  },
+);
 
 /** The session configuration (the seed's `RealtimeSessionOptions`), fully resolved. */
 export interface RealtimeSessionOptions {
@@ -183,13 +193,17 @@ export function copySessionOptions(options: RealtimeSessionOptions): RealtimeSes
  * to a deep copy of `base`, after validating them. Unlike the seed, the transcription override
  * is applied too.
  */
-export function mergeSessionOptions(base: RealtimeSessionOptions, overrides: SessionOptionsInput = {}): RealtimeSessionOptions {
+export function mergeSessionOptions(
+  base: RealtimeSessionOptions,
+  overrides: SessionOptionsInput = {},
+): RealtimeSessionOptions {
   validateSessionOptions(overrides);
   const out = copySessionOptions(base);
   const target = out as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
-    target[key] = typeof value === 'object' && value !== null ? structuredCloneOptions(value) : value;
+    target[key] =
+      typeof value === 'object' && value !== null ? structuredCloneOptions(value) : value;
   }
   return out;
 }

@@ -161,9 +161,13 @@ export class Outbox {
     const bound = open ? this.#maxQueued : this.#maxDisconnected;
     if (this.#queuedAudioBytes + bytes <= bound) return true;
     if (this.#policy === 'error') {
-      throw new VoxwireError('BACKPRESSURE', `input audio queue is full (${this.#queuedAudioBytes} of ${bound} bytes${open ? ', the socket cannot keep up' : ' while disconnected'})`, {
-        data: { queuedBytes: this.#queuedAudioBytes, maxQueuedBytes: bound, connected: open },
-      });
+      throw new VoxwireError(
+        'BACKPRESSURE',
+        `input audio queue is full (${this.#queuedAudioBytes} of ${bound} bytes${open ? ', the socket cannot keep up' : ' while disconnected'})`,
+        {
+          data: { queuedBytes: this.#queuedAudioBytes, maxQueuedBytes: bound, connected: open },
+        },
+      );
     }
     if (this.#policy === 'drop-oldest') {
       while (this.#queuedAudioBytes + bytes > bound) {

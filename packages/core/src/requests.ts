@@ -58,7 +58,15 @@ export class PendingRequests {
    */
   track<T>(kind: RequestKind, eventId: string, key: string, event?: ClientEvent): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const p: Pending = { kind, eventId, key, event, resolve: resolve as (v: unknown) => void, reject, timer: undefined };
+      const p: Pending = {
+        kind,
+        eventId,
+        key,
+        event,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        timer: undefined,
+      };
       this.#byEventId.set(eventId, p);
       if (!this.#paused) this.#arm(p);
     });
@@ -69,9 +77,13 @@ export class PendingRequests {
     p.timer = this.#clock.setTimeout(() => {
       this.#byEventId.delete(p.eventId);
       p.reject(
-        new VoxwireError('TIMEOUT', `${p.kind} ${p.key} was not acknowledged within ${this.#timeoutMs} ms`, {
-          data: { timeoutMs: this.#timeoutMs, operation: p.kind, key: p.key },
-        }),
+        new VoxwireError(
+          'TIMEOUT',
+          `${p.kind} ${p.key} was not acknowledged within ${this.#timeoutMs} ms`,
+          {
+            data: { timeoutMs: this.#timeoutMs, operation: p.kind, key: p.key },
+          },
+        ),
       );
     }, this.#timeoutMs);
   }

@@ -7,7 +7,14 @@
 import type { AudioFrame, ConversationItem } from '@voxwire/protocol';
 import type { ChatItemInput } from './conversation/input.js';
 import type { ResponseCreateOptions } from './responses/create.js';
-import { G711_SAMPLE_RATE, MAX_APPEND_BYTES, SAMPLE_RATE, bytesToBase64, pcm16ToBase64, g711Encode } from '@voxwire/protocol';
+import {
+  G711_SAMPLE_RATE,
+  MAX_APPEND_BYTES,
+  SAMPLE_RATE,
+  bytesToBase64,
+  pcm16ToBase64,
+  g711Encode,
+} from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import type { AudioFormatName } from './options.js';
 
@@ -67,17 +74,24 @@ function invalid(argument: string, message: string): never {
 
 /** Checks an item id. */
 export function checkItemId(itemId: unknown, argument = 'itemId'): string {
-  if (typeof itemId !== 'string' || itemId === '') invalid(argument, `${argument} must be a non-empty string`);
+  if (typeof itemId !== 'string' || itemId === '')
+    invalid(argument, `${argument} must be a non-empty string`);
   return itemId;
 }
 
 /** Checks truncate arguments; returns the integer `audioEndMs`. */
 export function checkTruncate(args: TruncateArgs): number {
-  if (typeof args !== 'object' || args === null) invalid('args', 'truncate needs { itemId, contentIndex, audioEndMs }');
+  if (typeof args !== 'object' || args === null)
+    invalid('args', 'truncate needs { itemId, contentIndex, audioEndMs }');
   checkItemId(args.itemId);
-  if (!Number.isInteger(args.contentIndex) || args.contentIndex < 0) invalid('contentIndex', 'contentIndex must be an integer ≥ 0');
+  if (!Number.isInteger(args.contentIndex) || args.contentIndex < 0)
+    invalid('contentIndex', 'contentIndex must be an integer ≥ 0');
   // NaN would serialize as null and be refused by the server (livekit agents-js)
-  if (typeof args.audioEndMs !== 'number' || !Number.isFinite(args.audioEndMs) || args.audioEndMs < 0) {
+  if (
+    typeof args.audioEndMs !== 'number' ||
+    !Number.isFinite(args.audioEndMs) ||
+    args.audioEndMs < 0
+  ) {
     invalid('audioEndMs', 'audioEndMs must be a finite number ≥ 0');
   }
   return Math.floor(args.audioEndMs);
@@ -113,15 +127,26 @@ export class TrustedAppend {
  * The `input_audio_buffer.append` event for `frame`: PCM16 mono at the session's input rate
  * (24 kHz, or 8 kHz for G.711, which is encoded here).
  */
-export function appendEvent(frame: AudioFrame, format: AudioFormatName, eventId: string): TrustedAppend {
-  if (typeof frame !== 'object' || frame === null || !(frame.data instanceof Int16Array)) invalid('frame', 'frame must be an AudioFrame with Int16Array data');
+export function appendEvent(
+  frame: AudioFrame,
+  format: AudioFormatName,
+  eventId: string,
+): TrustedAppend {
+  if (typeof frame !== 'object' || frame === null || !(frame.data instanceof Int16Array))
+    invalid('frame', 'frame must be an AudioFrame with Int16Array data');
   const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
   if (frame.channels !== 1 || frame.sampleRate !== rate) {
-    invalid('frame', `input audio must be mono ${rate} Hz PCM16 for ${format}, got ${frame.sampleRate} Hz × ${frame.channels}`);
+    invalid(
+      'frame',
+      `input audio must be mono ${rate} Hz PCM16 for ${format}, got ${frame.sampleRate} Hz × ${frame.channels}`,
+    );
   }
   const bytes = format === 'pcm16' ? frame.data.byteLength : frame.data.length;
-  if (bytes > MAX_APPEND_BYTES) invalid('frame', `frame is ${bytes} bytes; one append carries at most ${MAX_APPEND_BYTES}`);
+  if (bytes > MAX_APPEND_BYTES)
+    invalid('frame', `frame is ${bytes} bytes; one append carries at most ${MAX_APPEND_BYTES}`);
   const audio =
-    format === 'pcm16' ? pcm16ToBase64(frame.data) : bytesToBase64(g711Encode(frame.data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
+    format === 'pcm16'
+      ? pcm16ToBase64(frame.data)
+      : bytesToBase64(g711Encode(frame.data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
   return new TrustedAppend(eventId, audio);
 }

@@ -32,7 +32,8 @@ import type {
   TurnDetectionOptions,
 } from './options.js';
 
-type GaFormat = { type: 'audio/pcm'; rate: 24000 } | { type: 'audio/pcmu' } | { type: 'audio/pcma' };
+type GaFormat =
+  { type: 'audio/pcm'; rate: 24000 } | { type: 'audio/pcmu' } | { type: 'audio/pcma' };
 
 /** The GA audio format object for a seed format name. */
 export function toGaAudioFormat(name: AudioFormatName): GaFormat {
@@ -46,7 +47,10 @@ export function toGaAudioFormat(name: AudioFormatName): GaFormat {
   }
 }
 
-function fromGaAudioFormat(format: { type?: string } | null | undefined, fallback: AudioFormatName): AudioFormatName {
+function fromGaAudioFormat(
+  format: { type?: string } | null | undefined,
+  fallback: AudioFormatName,
+): AudioFormatName {
   const type = format?.type;
   if (type === undefined) return fallback;
   return (AUDIO_FORMAT_GA_TO_BETA as Record<string, AudioFormatName | undefined>)[type] ?? fallback;
@@ -73,7 +77,9 @@ function toGaTurnDetection(td: TurnDetectionOptions | null): Record<string, unkn
   });
 }
 
-function fromGaTurnDetection(td: Record<string, unknown> | null | undefined): TurnDetectionOptions | null {
+function fromGaTurnDetection(
+  td: Record<string, unknown> | null | undefined,
+): TurnDetectionOptions | null {
   if (!td) return null;
   if (td['type'] === 'semantic_vad') {
     return compact({
@@ -107,7 +113,10 @@ export function toGaModalities(modalities: readonly Modality[]): ['text'] | ['au
  * The full GA `session` of a `session.update` for `options` (see the table above).
  * `tools` comes from the session's features (function calling, issue 5).
  */
-export function toSessionUpdate(options: RealtimeSessionOptions, tools?: readonly unknown[]): SessionUpdateParams {
+export function toSessionUpdate(
+  options: RealtimeSessionOptions,
+  tools?: readonly unknown[],
+): SessionUpdateParams {
   const session: Record<string, unknown> = {
     type: 'realtime',
     output_modalities: toGaModalities(options.modalities),
@@ -116,7 +125,12 @@ export function toSessionUpdate(options: RealtimeSessionOptions, tools?: readonl
         format: toGaAudioFormat(options.inputAudioFormat),
         transcription: toGaTranscription(options.inputAudioTranscription),
         turn_detection: toGaTurnDetection(options.turnDetection),
-        noise_reduction: options.noiseReduction === undefined ? undefined : options.noiseReduction === null ? null : { type: options.noiseReduction },
+        noise_reduction:
+          options.noiseReduction === undefined
+            ? undefined
+            : options.noiseReduction === null
+              ? null
+              : { type: options.noiseReduction },
       }),
       output: compact({
         format: toGaAudioFormat(options.outputAudioFormat),
@@ -137,7 +151,10 @@ export function toSessionUpdate(options: RealtimeSessionOptions, tools?: readonl
  * Maps the server's echoed session back into the options shape. Fields the server leaves out
  * keep their value from `previous` (what the client asked for).
  */
-export function fromSessionResource(resource: SessionResource, previous: RealtimeSessionOptions): RealtimeSessionOptions {
+export function fromSessionResource(
+  resource: SessionResource,
+  previous: RealtimeSessionOptions,
+): RealtimeSessionOptions {
   const r = resource as unknown as Record<string, any>;
   const input = (r['audio']?.['input'] ?? {}) as Record<string, any>;
   const output = (r['audio']?.['output'] ?? {}) as Record<string, any>;
@@ -147,9 +164,19 @@ export function fromSessionResource(resource: SessionResource, previous: Realtim
   const noise = input['noise_reduction'] as { type?: string } | null | undefined;
   const next: RealtimeSessionOptions = {
     model: typeof r['model'] === 'string' ? r['model'] : previous.model,
-    modalities: modalities === undefined ? [...previous.modalities] : modalities.includes('audio') ? ['text', 'audio'] : ['text'],
+    modalities:
+      modalities === undefined
+        ? [...previous.modalities]
+        : modalities.includes('audio')
+          ? ['text', 'audio']
+          : ['text'],
     instructions: typeof r['instructions'] === 'string' ? r['instructions'] : previous.instructions,
-    voice: typeof voice === 'string' ? voice : typeof voice === 'object' && voice !== null ? voice.id : previous.voice,
+    voice:
+      typeof voice === 'string'
+        ? voice
+        : typeof voice === 'object' && voice !== null
+          ? voice.id
+          : previous.voice,
     inputAudioFormat: fromGaAudioFormat(input['format'], previous.inputAudioFormat),
     outputAudioFormat: fromGaAudioFormat(output['format'], previous.outputAudioFormat),
     inputAudioTranscription:
@@ -158,16 +185,25 @@ export function fromSessionResource(resource: SessionResource, previous: Realtim
         : transcription === null
           ? null
           : compact({
-              model: (transcription['model'] as string | undefined) ?? previous.inputAudioTranscription?.model ?? 'whisper-1',
+              model:
+                (transcription['model'] as string | undefined) ??
+                previous.inputAudioTranscription?.model ??
+                'whisper-1',
               language: transcription['language'] as string | undefined,
               prompt: transcription['prompt'] as string | undefined,
             }),
-    turnDetection: 'turn_detection' in input ? fromGaTurnDetection(input['turn_detection']) : previous.turnDetection,
+    turnDetection:
+      'turn_detection' in input
+        ? fromGaTurnDetection(input['turn_detection'])
+        : previous.turnDetection,
     toolChoice: (r['tool_choice'] as ToolChoiceOption | undefined) ?? previous.toolChoice,
     temperature: typeof r['temperature'] === 'number' ? r['temperature'] : previous.temperature,
-    maxResponseOutputTokens: (r['max_output_tokens'] as number | 'inf' | undefined) ?? previous.maxResponseOutputTokens,
+    maxResponseOutputTokens:
+      (r['max_output_tokens'] as number | 'inf' | undefined) ?? previous.maxResponseOutputTokens,
   };
-  if (noise !== undefined) next.noiseReduction = noise === null ? null : ((noise.type as 'near_field' | 'far_field' | undefined) ?? null);
+  if (noise !== undefined)
+    next.noiseReduction =
+      noise === null ? null : ((noise.type as 'near_field' | 'far_field' | undefined) ?? null);
   else if (previous.noiseReduction !== undefined) next.noiseReduction = previous.noiseReduction;
   const speed = output['speed'];
   if (typeof speed === 'number') next.speed = speed;
@@ -176,7 +212,9 @@ export function fromSessionResource(resource: SessionResource, previous: Realtim
 }
 
 /** Drops keys whose value is `undefined` (exactOptionalPropertyTypes and the wire both want that). */
-export function compact<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+export function compact<T extends Record<string, unknown>>(
+  o: T,
+): { [K in keyof T]: Exclude<T[K], undefined> } {
   const out: Record<string, unknown> = {};
   for (const key in o) if (o[key] !== undefined) out[key] = o[key];
   return out as { [K in keyof T]: Exclude<T[K], undefined> };

@@ -60,7 +60,8 @@ export class ServerEventRouter {
   readonly #logger: Logger;
   readonly #logFields: () => Record<string, unknown>;
   // bound once, so dispatch allocates nothing per event
-  readonly #emitBound = <K extends keyof SessionEvents>(name: K, ...args: SessionEvents[K]): void => void this.#emitter.emit(name, ...args);
+  readonly #emitBound = <K extends keyof SessionEvents>(name: K, ...args: SessionEvents[K]): void =>
+    void this.#emitter.emit(name, ...args);
 
   constructor(deps: ServerEventRouterDeps) {
     this.#state = deps.state;
@@ -81,7 +82,11 @@ export class ServerEventRouter {
     const result = codec.decodeServerEvent(frame);
     if (result.kind === 'violation') {
       const v = result.violation;
-      this.#errors.report(new VoxwireError('PROTOCOL_VIOLATION', `protocol violation: ${v.message}`, { data: { violation: v } }));
+      this.#errors.report(
+        new VoxwireError('PROTOCOL_VIOLATION', `protocol violation: ${v.message}`, {
+          data: { violation: v },
+        }),
+      );
       return;
     }
     if (result.kind === 'unknown') {
@@ -92,7 +97,8 @@ export class ServerEventRouter {
     // a frame delivered twice is applied once (no audio counted twice, no response done twice)
     if (this.#reliability.isDuplicate(event)) return;
     // the tap's wrapper object is built only when someone listens (this runs once per frame)
-    if (this.#emitter.listenerCount('server_event') > 0) this.#emitter.emit('server_event', { kind: 'event', event });
+    if (this.#emitter.listenerCount('server_event') > 0)
+      this.#emitter.emit('server_event', { kind: 'event', event });
     this.#dispatch(event);
     for (const f of this.#features) {
       if (!f.onServerEvent) continue;
@@ -109,8 +115,18 @@ export class ServerEventRouter {
   /** A response finished: log a failure, then `response_done` and its metrics. */
   responseDone(response: RealtimeResponse): void {
     const log = this.#logger;
-    if (response.status === 'failed') log.error('response generation failed', { ...this.#logFields(), responseId: response.id, details: response.statusDetails });
-    else if (response.status === 'incomplete') log.warn('response incomplete', { ...this.#logFields(), responseId: response.id, details: response.statusDetails });
+    if (response.status === 'failed')
+      log.error('response generation failed', {
+        ...this.#logFields(),
+        responseId: response.id,
+        details: response.statusDetails,
+      });
+    else if (response.status === 'incomplete')
+      log.warn('response incomplete', {
+        ...this.#logFields(),
+        responseId: response.id,
+        details: response.statusDetails,
+      });
     this.#emitter.emit('response_done', response);
     this.#emitter.emit('metrics_collected', computeMetrics(response, this.#clock.now()));
   }
@@ -130,7 +146,12 @@ export class ServerEventRouter {
       }
       case 'error': {
         const error = new ServerError(event.error, event.event_id ?? null);
-        this.#logger.error('server error', { ...this.#logFields(), type: error.type, code: error.code, eventId: error.eventId });
+        this.#logger.error('server error', {
+          ...this.#logFields(),
+          type: error.type,
+          code: error.code,
+          eventId: error.eventId,
+        });
         if (error.eventId) this.#requests.rejectEventId(error.eventId, error);
         this.#connection.noteServerError(error.code);
         this.#errors.report(error);
@@ -148,7 +169,8 @@ export class ServerEventRouter {
         return;
       default:
         // response events first: they are the hot path (one per delta)
-        if (!this.#tracker.handle(event)) dispatchInputEvent(event, this.#emitBound, this.#logger, this.#logFields());
+        if (!this.#tracker.handle(event))
+          dispatchInputEvent(event, this.#emitBound, this.#logger, this.#logFields());
     }
   }
 }

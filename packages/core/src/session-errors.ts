@@ -39,7 +39,10 @@ export class SessionErrors {
 
   /** A listener of `event` threw (an `error` listener's failure cannot go to `error` again). */
   listenerFailed(event: keyof SessionEvents, cause: unknown): void {
-    const error = new VoxwireError('LISTENER_FAILED', `a listener of ${String(event)} threw`, { cause, data: { event } });
+    const error = new VoxwireError('LISTENER_FAILED', `a listener of ${String(event)} threw`, {
+      cause,
+      data: { event },
+    });
     if (event === 'error') this.#unhandled(error);
     else this.report(error);
   }
@@ -55,19 +58,35 @@ export class SessionErrors {
 
   /** A feature hook threw. */
   featureFailed(f: SessionFeature, hook: string, cause: unknown): void {
-    this.report(new VoxwireError('LISTENER_FAILED', `feature ${f.name}.${hook} threw`, { cause, data: { event: hook, feature: f.name } }));
+    this.report(
+      new VoxwireError('LISTENER_FAILED', `feature ${f.name}.${hook} threw`, {
+        cause,
+        data: { event: hook, feature: f.name },
+      }),
+    );
   }
 
   /**
    * The outbox could not write `event`: the request waiting on it (if any) is rejected, otherwise
    * the error is reported. `rejectEventId` says whether a request took it.
    */
-  writeFailed(event: ClientEvent, cause: unknown, rejectEventId: (eventId: string, error: VoxwireError) => boolean): void {
-    const encode = typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === 'PROTOCOL_ENCODE';
-    const error = new VoxwireError(encode ? 'ENCODE_FAILED' : 'SOCKET_ERROR', `could not send ${event.type}: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-      data: { type: event.type },
-    });
+  writeFailed(
+    event: ClientEvent,
+    cause: unknown,
+    rejectEventId: (eventId: string, error: VoxwireError) => boolean,
+  ): void {
+    const encode =
+      typeof cause === 'object' &&
+      cause !== null &&
+      (cause as { code?: unknown }).code === 'PROTOCOL_ENCODE';
+    const error = new VoxwireError(
+      encode ? 'ENCODE_FAILED' : 'SOCKET_ERROR',
+      `could not send ${event.type}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+        data: { type: event.type },
+      },
+    );
     if (!(event.event_id && rejectEventId(event.event_id, error))) this.report(error);
   }
 

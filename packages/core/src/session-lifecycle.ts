@@ -64,13 +64,20 @@ export class SessionLifecycle implements ConnectionHooks {
     d.outbox.open(
       {
         // appends the engine built are valid by construction: no schema run per audio frame
-        write: (event: ClientEvent) => transport.send(codec.encodeClientEvent(event, event instanceof TrustedAppend ? TRUSTED : undefined)),
+        write: (event: ClientEvent) =>
+          transport.send(
+            codec.encodeClientEvent(event, event instanceof TrustedAppend ? TRUSTED : undefined),
+          ),
         bufferedAmount: () => transport.bufferedAmount ?? 0,
       },
       restore.prelude,
     );
     d.requests.resume();
-    d.emit('connected', { attempt: state.attempt, dialect: state.dialect, description: state.description });
+    d.emit('connected', {
+      attempt: state.attempt,
+      dialect: state.dialect,
+      description: state.description,
+    });
     if (restore.event) d.emit('reconnected', restore.event);
     for (const f of d.features) d.errors.guard(f, 'onConnected', () => f.onConnected?.());
   }
@@ -89,7 +96,8 @@ export class SessionLifecycle implements ConnectionHooks {
     this.#reported = error;
     this.#endConnection(error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed'));
     d.emit('disconnected', { code, reason, error });
-    for (const f of d.features) d.errors.guard(f, 'onDisconnected', () => f.onDisconnected?.(error));
+    for (const f of d.features)
+      d.errors.guard(f, 'onDisconnected', () => f.onDisconnected?.(error));
   }
 
   reconnecting(attempt: number, delayMs: number, cause: VoxwireError): void {
@@ -117,6 +125,9 @@ export class SessionLifecycle implements ConnectionHooks {
     d.outbox.pause();
     d.creator.reset();
     d.reliability().lost();
-    d.tracker.abortAll(error.code === 'SESSION_CLOSED' ? 'session_closed' : 'connection_lost', error);
+    d.tracker.abortAll(
+      error.code === 'SESSION_CLOSED' ? 'session_closed' : 'connection_lost',
+      error,
+    );
   }
 }

@@ -55,11 +55,15 @@ export class SessionRequests {
   itemCreate(input: ChatItemInput, previousItemId?: string | null): Promise<ConversationItem> {
     try {
       const chat = toChatItem(input, this.#deps.generateId);
-      const item = chatItemToConversationItem(chat, { encodeAudio: itemAudioEncoder(this.#deps.options().inputAudioFormat) });
+      const item = chatItemToConversationItem(chat, {
+        encodeAudio: itemAudioEncoder(this.#deps.options().inputAudioFormat),
+      });
       const eventId = this.#deps.generateId('event');
       const event: ClientEvent = { type: 'conversation.item.create', event_id: eventId, item };
       // the wire's start is "root"; an absent previous_item_id appends
-      if (previousItemId !== undefined) event.previous_item_id = previousItemId === null ? ROOT_ITEM_ID : checkItemId(previousItemId, 'previousItemId');
+      if (previousItemId !== undefined)
+        event.previous_item_id =
+          previousItemId === null ? ROOT_ITEM_ID : checkItemId(previousItemId, 'previousItemId');
       return this.#request('item.create', eventId, chat.id, event);
     } catch (error) {
       return Promise.reject(error);
@@ -85,7 +89,11 @@ export class SessionRequests {
   async itemDelete(args: DeleteArgs): Promise<void> {
     const itemId = checkItemId(args?.itemId);
     const eventId = this.#deps.generateId('event');
-    await this.#request('item.delete', eventId, itemId, { type: 'conversation.item.delete', event_id: eventId, item_id: itemId });
+    await this.#request('item.delete', eventId, itemId, {
+      type: 'conversation.item.delete',
+      event_id: eventId,
+      item_id: itemId,
+    });
   }
 
   #sessionUpdateEvent(): [eventId: string, key: string, event: ClientEvent] {

@@ -6,17 +6,34 @@
  * error surfacing in `session-errors.ts`.
  * @module
  */
-import type { Clock, ClientEvent, Connector, Dialect, IdGenerator, Logger } from '@voxwire/protocol';
+import type {
+  Clock,
+  ClientEvent,
+  Connector,
+  Dialect,
+  IdGenerator,
+  Logger,
+} from '@voxwire/protocol';
 import type { ChatContext, ChatItem } from './conversation/chat-context.js';
 import type { ConversationMirror } from './conversation/mirror.js';
-import { createBuiltins, type Builtins, type ConversationOptions, type SessionTool } from './features/builtins.js';
+import {
+  createBuiltins,
+  type Builtins,
+  type ConversationOptions,
+  type SessionTool,
+} from './features/builtins.js';
 import { itemAudioEncoder, type SetChatCtxOptions } from './features/conversation.js';
 import { SessionConnection, type ConnectionState } from './connection.js';
 import { VoxwireError, type SessionError } from './errors.js';
 import { TypedEmitter, type Listener, type Unsubscribe } from './emitter.js';
 import type { SessionEvents } from './events.js';
 import type { SessionFeature, SessionFeatureFactory } from './feature.js';
-import { mergeSessionOptions, type AudioRetention, type RealtimeSessionOptions, type SessionOptionsInput } from './options.js';
+import {
+  mergeSessionOptions,
+  type AudioRetention,
+  type RealtimeSessionOptions,
+  type SessionOptionsInput,
+} from './options.js';
 import { Outbox } from './outbox.js';
 import { resolveReliability, seededRandom, type ResolvedReliability } from './reconnect/options.js';
 import { Reliability, type SessionStats } from './reconnect/reliability.js';
@@ -24,7 +41,12 @@ import { PendingRequests } from './requests.js';
 import { ResponseCreator } from './responses/create.js';
 import { ResponseTracker } from './responses/tracker.js';
 import type { RealtimeResponse } from './responses/tree.js';
-import { appendEvent, type ConversationApi, type InputAudioBufferApi, type ResponseApi } from './session-api.js';
+import {
+  appendEvent,
+  type ConversationApi,
+  type InputAudioBufferApi,
+  type ResponseApi,
+} from './session-api.js';
 import { ServerEventRouter, type SessionState } from './session-dispatch.js';
 import { SessionErrors } from './session-errors.js';
 import { SessionLifecycle } from './session-lifecycle.js';
@@ -58,7 +80,6 @@ export interface SessionInit extends ConversationOptions {
   onClosed?: (session: RealtimeSession) => void;
 }
 
-
 /** One realtime conversation with the server (the seed's `RealtimeSession`). */
 export class RealtimeSession {
   readonly #init: SessionInit;
@@ -91,17 +112,27 @@ export class RealtimeSession {
     this.#init = init;
     this.#state = { options: init.options, sessionId: 'not-connected' };
     const logFields = () => this.#logFields();
-    this.#errors = new SessionErrors({ emitter: () => this.#emitter, logger: init.logger, logFields });
-    this.#emitter = new TypedEmitter<SessionEvents>((event, error) => this.#errors.listenerFailed(event, error));
+    this.#errors = new SessionErrors({
+      emitter: () => this.#emitter,
+      logger: init.logger,
+      logFields,
+    });
+    this.#emitter = new TypedEmitter<SessionEvents>((event, error) =>
+      this.#errors.listenerFailed(event, error),
+    );
     this.#requests = new PendingRequests(init.clock, init.requestTimeoutMs);
     const rel = init.reliability ?? resolveReliability({});
-    this.#outbox = new Outbox((event, error) => this.#errors.writeFailed(event, error, (id, e) => this.#requests.rejectEventId(id, e)), {
-      clock: init.clock,
-      maxQueuedBytes: rel.maxQueuedBytes,
-      maxDisconnectedAudioBytes: rel.reconnect.maxBufferedAudioBytes,
-      highWaterMark: rel.highWaterMark,
-      audioPolicy: rel.audioPolicy,
-    });
+    this.#outbox = new Outbox(
+      (event, error) =>
+        this.#errors.writeFailed(event, error, (id, e) => this.#requests.rejectEventId(id, e)),
+      {
+        clock: init.clock,
+        maxQueuedBytes: rel.maxQueuedBytes,
+        maxDisconnectedAudioBytes: rel.reconnect.maxBufferedAudioBytes,
+        highWaterMark: rel.highWaterMark,
+        audioPolicy: rel.audioPolicy,
+      },
+    );
     this.#calls = new SessionRequests({
       requests: this.#requests,
       generateId: init.generateId,
@@ -116,7 +147,11 @@ export class RealtimeSession {
         audioRetention: init.audioRetention,
         maxRetained: init.maxRetainedResponses,
         outputFormat: () => this.#state.options.outputAudioFormat,
-        streams: { highWaterMark: rel.streamHighWaterMark, policy: rel.streamPolicy, onDrop: () => this.#reliability.countStreamDrop() },
+        streams: {
+          highWaterMark: rel.streamHighWaterMark,
+          policy: rel.streamPolicy,
+          onDrop: () => this.#reliability.countStreamDrop(),
+        },
       },
       {
         created: (r) => {
@@ -206,7 +241,8 @@ export class RealtimeSession {
         inputAudioFormat: () => this.#state.options.inputAudioFormat,
         emit: (event, ...args) => this.#emit(event, ...args),
         error: (error) => this.#error(error),
-        closed: () => this.#connection.state.status === 'closed' || this.#connection.state.status === 'closing',
+        closed: () =>
+          this.#connection.state.status === 'closed' || this.#connection.state.status === 'closing',
       },
       init,
     );
@@ -214,9 +250,14 @@ export class RealtimeSession {
     for (const make of init.features ?? []) this.#features.push(make(this));
 
     this.inputAudioBuffer = {
-      append: (frame) => this.#send(appendEvent(frame, this.#state.options.inputAudioFormat, init.generateId('event'))),
-      commit: () => this.#send({ type: 'input_audio_buffer.commit', event_id: init.generateId('event') }),
-      clear: () => this.#send({ type: 'input_audio_buffer.clear', event_id: init.generateId('event') }),
+      append: (frame) =>
+        this.#send(
+          appendEvent(frame, this.#state.options.inputAudioFormat, init.generateId('event')),
+        ),
+      commit: () =>
+        this.#send({ type: 'input_audio_buffer.commit', event_id: init.generateId('event') }),
+      clear: () =>
+        this.#send({ type: 'input_audio_buffer.clear', event_id: init.generateId('event') }),
     };
     this.conversation = {
       item: {
@@ -301,7 +342,9 @@ export class RealtimeSession {
    * rejects with `INVALID_ARGUMENT` (bad option), the server's `ServerError`, `TIMEOUT`, or a
    * connection error.
    */
-  sessionUpdate(partial: SessionOptionsInput & { tools?: readonly SessionTool[] | undefined } = {}): Promise<RealtimeSessionOptions> {
+  sessionUpdate(
+    partial: SessionOptionsInput & { tools?: readonly SessionTool[] | undefined } = {},
+  ): Promise<RealtimeSessionOptions> {
     try {
       const { tools, ...options } = partial ?? {};
       const merged = mergeSessionOptions(this.#state.options, options);
@@ -369,7 +412,10 @@ export class RealtimeSession {
     clock: Clock;
     logger: Logger;
     generateId: IdGenerator;
-    conversation: { mirror: ConversationMirror; replay(items?: readonly ChatItem[]): Promise<void> };
+    conversation: {
+      mirror: ConversationMirror;
+      replay(items?: readonly ChatItem[]): Promise<void>;
+    };
   } {
     const conversation = this.#builtins.conversation;
     return {
@@ -382,7 +428,8 @@ export class RealtimeSession {
 
   #assertOpenable(): void {
     const s = this.#connection.state.status;
-    if (s === 'closed' || s === 'closing') throw new VoxwireError('SESSION_CLOSED', 'the session is closed');
+    if (s === 'closed' || s === 'closing')
+      throw new VoxwireError('SESSION_CLOSED', 'the session is closed');
   }
 
   #send(event: ClientEvent): void {

@@ -5,16 +5,32 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ChatItem } from '../src/conversation/chat-context.js';
-import { assistantMessage, audioContent, chatContext, functionCall, functionCallOutput, systemMessage, userMessage } from '../src/conversation/chat-context.js';
+import {
+  assistantMessage,
+  audioContent,
+  chatContext,
+  functionCall,
+  functionCallOutput,
+  systemMessage,
+  userMessage,
+} from '../src/conversation/chat-context.js';
 import { conversationItemToChatItem } from '../src/conversation/items.js';
 import type { RealtimeSession } from '../src/session.js';
 import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
 
 /** The fake server's conversation in the chat model, to compare with the client's mirror. */
-const serverCtx = (s: Setup): ChatItem[] => s.server.conversation.map((item) => conversationItemToChatItem(item as never));
-const ops = (s: Setup) => s.server.clientEvents.filter((e) => e['type'] === 'conversation.item.create' || e['type'] === 'conversation.item.delete').length;
+const serverCtx = (s: Setup): ChatItem[] =>
+  s.server.conversation.map((item) => conversationItemToChatItem(item as never));
+const ops = (s: Setup) =>
+  s.server.clientEvents.filter(
+    (e) => e['type'] === 'conversation.item.create' || e['type'] === 'conversation.item.delete',
+  ).length;
 
-async function sync(s: Setup, session: RealtimeSession, items: readonly ChatItem[]): Promise<number> {
+async function sync(
+  s: Setup,
+  session: RealtimeSession,
+  items: readonly ChatItem[],
+): Promise<number> {
   const before = ops(s);
   await Promise.all([session.setChatCtx(chatContext(items)), s.settle()]);
   // the mirror equals the server's own conversation, and the server holds what was asked for
@@ -42,14 +58,23 @@ describe.each(DIALECTS)('chat-context sync (%s)', (dialect) => {
     const first = userMessage('u0', 'at the very start');
     const mid = assistantMessage('a0', 'in the middle');
     expect(await sync(s, session, [first, sys, u1, mid, a1, u2, call, out])).toBe(2); // inserts at root and mid
-    expect(s.server.clientEvents.some((e) => e['type'] === 'conversation.item.create' && e['previous_item_id'] === 'root')).toBe(true);
+    expect(
+      s.server.clientEvents.some(
+        (e) => e['type'] === 'conversation.item.create' && e['previous_item_id'] === 'root',
+      ),
+    ).toBe(true);
 
     expect(await sync(s, session, [sys, a1, call, out])).toBe(4); // deletes only
 
     // reorder: [sys a1 call out] → [a1 sys call out] moves one item: delete + re-create
     expect(await sync(s, session, [a1, sys, call, out])).toBe(2);
     // the seed's documented example: [a b c d] → [a d c b] costs 4 (delete c, d; add d, c)
-    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => userMessage(id, id)) as [ChatItem, ChatItem, ChatItem, ChatItem];
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => userMessage(id, id)) as [
+      ChatItem,
+      ChatItem,
+      ChatItem,
+      ChatItem,
+    ];
     expect(await sync(s, session, [a, b, c, d])).toBe(8); // 4 deletes + 4 creates
     expect(await sync(s, session, [a, d, c, b])).toBe(4);
     expect(await sync(s, session, [])).toBe(4);
@@ -60,12 +85,19 @@ describe.each(DIALECTS)('chat-context sync (%s)', (dialect) => {
     const s = setup(dialect);
     s.server.queueResponse((ctx) => ctx.say('Nice to hear you.'));
     const session = await openSession(s);
-    await Promise.all([session.conversation.item.create({ role: 'user', content: 'hi' }), s.settle()]);
+    await Promise.all([
+      session.conversation.item.create({ role: 'user', content: 'hi' }),
+      s.settle(),
+    ]);
     await Promise.all([session.response.create(), s.settle()]);
     await s.settle();
     const copy = session.chatCtxCopy();
     expect(copy.items).toEqual(serverCtx(s));
-    expect(copy.items.at(-1)).toMatchObject({ type: 'message', role: 'assistant', content: [{ type: 'audio', transcript: 'Nice to hear you.' }] });
+    expect(copy.items.at(-1)).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'audio', transcript: 'Nice to hear you.' }],
+    });
     (copy.items as ChatItem[]).pop();
     expect(session.chatCtxCopy().items).toHaveLength(2);
     await session.close();
@@ -77,7 +109,12 @@ describe.each(DIALECTS)('chat-context sync (%s)', (dialect) => {
     const orphan = functionCallOutput('fo_x', 'call_missing', 'nobody asked');
     const result = session.setChatCtx([sys, orphan, u1]).catch((e: unknown) => e);
     await s.settle();
-    const error = (await result) as { name: string; code: string; failures: { operation: { itemId: string } }[]; succeeded: number };
+    const error = (await result) as {
+      name: string;
+      code: string;
+      failures: { operation: { itemId: string } }[];
+      succeeded: number;
+    };
     expect(error).toMatchObject({ name: 'ChatSyncError', code: 'CHAT_SYNC_FAILED', succeeded: 1 });
     // u1 was anchored to the refused item, so the server refused it too
     expect(error.failures.map((f) => f.operation.itemId)).toEqual(['fo_x', 'u1']);
@@ -89,9 +126,16 @@ describe.each(DIALECTS)('chat-context sync (%s)', (dialect) => {
     const s = setup(dialect);
     const session = await openSession(s);
     const before = s.server.clientEvents.length;
-    await expect(session.setChatCtx([u1, u1])).rejects.toMatchObject({ name: 'ConversationError', code: 'DUPLICATE_ITEM' });
-    await expect(session.setChatCtx([u1, assistantMessage('aa', [audioContent(undefined, null)])])).rejects.toMatchObject({ code: 'UNSUPPORTED_CONTENT' });
-    await expect(session.setChatCtx(null as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(session.setChatCtx([u1, u1])).rejects.toMatchObject({
+      name: 'ConversationError',
+      code: 'DUPLICATE_ITEM',
+    });
+    await expect(
+      session.setChatCtx([u1, assistantMessage('aa', [audioContent(undefined, null)])]),
+    ).rejects.toMatchObject({ code: 'UNSUPPORTED_CONTENT' });
+    await expect(session.setChatCtx(null as never)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     expect(s.server.clientEvents.length).toBe(before);
     await session.close();
   });
@@ -103,8 +147,14 @@ describe.each(DIALECTS)('chat-context sync (%s)', (dialect) => {
     const items = s.server.conversation;
     expect(items.map((i) => i['id']).slice(0, 2)).toEqual(['sys', 'u1']);
     expect(items).toHaveLength(3);
-    expect(items[2]).toMatchObject({ type: 'message', role: 'user', content: [{ type: 'input_audio' }] });
-    const create = s.server.clientEvents.filter((e) => e['type'] === 'conversation.item.create').at(-1) as { item: { content: { audio: string }[] } };
+    expect(items[2]).toMatchObject({
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'input_audio' }],
+    });
+    const create = s.server.clientEvents
+      .filter((e) => e['type'] === 'conversation.item.create')
+      .at(-1) as { item: { content: { audio: string }[] } };
     // 500 ms of 24 kHz PCM16 silence = 24 000 bytes
     expect(atob(create.item.content[0]?.audio ?? '').length).toBe(24_000);
     expect(session.chatCtxCopy().items).toEqual(serverCtx(s));

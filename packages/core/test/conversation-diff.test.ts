@@ -1,11 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConversationError, computeChatChanges, longestIncreasing } from '../src/conversation/index.js';
+import {
+  ConversationError,
+  computeChatChanges,
+  longestIncreasing,
+} from '../src/conversation/index.js';
 
-const items = (ids: string) => ids.split('').filter((c) => c !== ' ').map((id) => ({ id }));
+const items = (ids: string) =>
+  ids
+    .split('')
+    .filter((c) => c !== ' ')
+    .map((id) => ({ id }));
 const ids = (list: readonly { id: string }[]) => list.map((i) => i.id).join('');
 
-function apply(old: readonly { id: string }[], changes: ReturnType<typeof computeChatChanges<{ id: string }>>): string[] {
+function apply(
+  old: readonly { id: string }[],
+  changes: ReturnType<typeof computeChatChanges<{ id: string }>>,
+): string[] {
   const list = old.map((i) => i.id);
   for (const item of changes.toDelete) list.splice(list.indexOf(item.id), 1);
   for (const { previousId, item } of changes.toAdd) {
@@ -24,7 +35,8 @@ function lcs(a: readonly string[], b: readonly string[]): number {
   const dp = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++)
-      dp[i]![j] = a[i - 1] === b[j - 1] ? dp[i - 1]![j - 1]! + 1 : Math.max(dp[i - 1]![j]!, dp[i]![j - 1]!);
+      dp[i]![j] =
+        a[i - 1] === b[j - 1] ? dp[i - 1]![j - 1]! + 1 : Math.max(dp[i - 1]![j]!, dp[i]![j - 1]!);
   return dp[a.length]![b.length]!;
 }
 
@@ -56,10 +68,12 @@ describe('computeChatChanges', () => {
 
   it('deletes everything for an empty new list and adds everything to an empty old list', () => {
     expect(ids(computeChatChanges(items('abc'), []).toDelete)).toBe('abc');
-    expect(computeChatChanges([], items('ab')).toAdd.map((a) => [a.previousId, a.item.id])).toEqual([
-      [null, 'a'],
-      ['a', 'b'],
-    ]);
+    expect(computeChatChanges([], items('ab')).toAdd.map((a) => [a.previousId, a.item.id])).toEqual(
+      [
+        [null, 'a'],
+        ['a', 'b'],
+      ],
+    );
   });
 
   it('is a no-op for equal lists', () => {
@@ -69,8 +83,14 @@ describe('computeChatChanges', () => {
   });
 
   it('replaces items whose content changed when isSame says so', () => {
-    const old = [{ id: 'a', v: 1 }, { id: 'b', v: 1 }];
-    const next = [{ id: 'a', v: 1 }, { id: 'b', v: 2 }];
+    const old = [
+      { id: 'a', v: 1 },
+      { id: 'b', v: 1 },
+    ];
+    const next = [
+      { id: 'a', v: 1 },
+      { id: 'b', v: 2 },
+    ];
     const changes = computeChatChanges(old, next, { isSame: (x, y) => x.v === y.v });
     expect(changes.toDelete).toEqual([{ id: 'b', v: 1 }]);
     expect(changes.toAdd).toEqual([{ previousId: 'a', item: { id: 'b', v: 2 } }]);

@@ -3,9 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { ConversationError, ConversationMirror, userMessage } from '../src/conversation/index.js';
 
 /** Hand-written events leave out `event_id` and other fields the mirror does not read. */
-const applyTo = (mirror: ConversationMirror, event: object) => mirror.applyServerEvent(event as ServerEvent);
-const userText = (id: string, text = id) => ({ type: 'message' as const, id, role: 'user' as const, content: [{ type: 'input_text', text }] });
-const userAudio = (id: string, transcript: string | null = null) => ({ type: 'message' as const, id, role: 'user' as const, status: 'completed' as const, content: [{ type: 'input_audio', transcript }] });
+const applyTo = (mirror: ConversationMirror, event: object) =>
+  mirror.applyServerEvent(event as ServerEvent);
+const userText = (id: string, text = id) => ({
+  type: 'message' as const,
+  id,
+  role: 'user' as const,
+  content: [{ type: 'input_text', text }],
+});
+const userAudio = (id: string, transcript: string | null = null) => ({
+  type: 'message' as const,
+  id,
+  role: 'user' as const,
+  status: 'completed' as const,
+  content: [{ type: 'input_audio', transcript }],
+});
 
 describe('ConversationMirror list operations', () => {
   it('inserts at the start for null, undefined and "root" predecessors (the seed appended)', () => {
@@ -26,10 +38,16 @@ describe('ConversationMirror list operations', () => {
   it('refuses an unknown predecessor and a duplicate id with typed errors, leaving the list unchanged', () => {
     const mirror = new ConversationMirror();
     mirror.append(userMessage('a', 'a'));
-    expect(() => mirror.insertAfter('ghost', userMessage('b', 'b'))).toThrowError(expect.objectContaining({ code: 'UNKNOWN_PREDECESSOR', itemId: 'b' }));
-    expect(() => mirror.append(userMessage('a', 'again'))).toThrowError(expect.objectContaining({ code: 'DUPLICATE_ITEM' }));
+    expect(() => mirror.insertAfter('ghost', userMessage('b', 'b'))).toThrowError(
+      expect.objectContaining({ code: 'UNKNOWN_PREDECESSOR', itemId: 'b' }),
+    );
+    expect(() => mirror.append(userMessage('a', 'again'))).toThrowError(
+      expect.objectContaining({ code: 'DUPLICATE_ITEM' }),
+    );
     expect(() => mirror.delete('ghost')).toThrow(ConversationError);
-    expect(() => mirror.update('a', (item) => ({ ...item, id: 'other' }))).toThrowError(expect.objectContaining({ code: 'INVALID_ITEM' }));
+    expect(() => mirror.update('a', (item) => ({ ...item, id: 'other' }))).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ITEM' }),
+    );
     expect(mirror.ids()).toEqual(['a']);
   });
 
@@ -50,9 +68,14 @@ describe('ConversationMirror list operations', () => {
 
   it('toChatContext is a deep copy in list order', () => {
     const mirror = new ConversationMirror();
-    mirror.append(userMessage('a', [{ type: 'audio', audio: audioFrame(new Int16Array([1, 2])), transcript: 'hi' }]));
+    mirror.append(
+      userMessage('a', [
+        { type: 'audio', audio: audioFrame(new Int16Array([1, 2])), transcript: 'hi' },
+      ]),
+    );
     const copy = mirror.toChatContext();
-    const part = (copy.items[0] as unknown as { content: { audio: { data: Int16Array } }[] }).content[0]!;
+    const part = (copy.items[0] as unknown as { content: { audio: { data: Int16Array } }[] })
+      .content[0]!;
     part.audio.data[0] = 99;
     const original = mirror.get('a') as unknown as { content: { audio: { data: Int16Array } }[] };
     expect(original.content[0]!.audio.data[0]).toBe(1);
@@ -62,17 +85,38 @@ describe('ConversationMirror list operations', () => {
 describe('ConversationMirror.applyServerEvent', () => {
   it('follows GA added/done with previous_item_id; absent and null mean the start', () => {
     const mirror = new ConversationMirror();
-    expect(applyTo(mirror, { type: 'conversation.item.added', item: userText('b') })).toEqual({ kind: 'inserted', itemId: 'b' });
-    applyTo(mirror, { type: 'conversation.item.added', item: userText('a'), previous_item_id: null });
-    applyTo(mirror, { type: 'conversation.item.added', item: userText('c'), previous_item_id: 'b' });
-    expect(applyTo(mirror, { type: 'conversation.item.done', item: userText('c', 'final'), previous_item_id: 'b' })).toEqual({ kind: 'updated', itemId: 'c' });
+    expect(applyTo(mirror, { type: 'conversation.item.added', item: userText('b') })).toEqual({
+      kind: 'inserted',
+      itemId: 'b',
+    });
+    applyTo(mirror, {
+      type: 'conversation.item.added',
+      item: userText('a'),
+      previous_item_id: null,
+    });
+    applyTo(mirror, {
+      type: 'conversation.item.added',
+      item: userText('c'),
+      previous_item_id: 'b',
+    });
+    expect(
+      applyTo(mirror, {
+        type: 'conversation.item.done',
+        item: userText('c', 'final'),
+        previous_item_id: 'b',
+      }),
+    ).toEqual({ kind: 'updated', itemId: 'c' });
     expect(mirror.ids()).toEqual(['a', 'b', 'c']);
     expect(mirror.get('c')).toMatchObject({ content: [{ type: 'text', text: 'final' }] });
   });
 
   it('treats beta created as added+done, and accepts done without added', () => {
     const mirror = new ConversationMirror();
-    applyTo(mirror, { type: 'conversation.item.created', item: userText('a'), previous_item_id: null });
+    applyTo(mirror, {
+      type: 'conversation.item.created',
+      item: userText('a'),
+      previous_item_id: null,
+    });
     applyTo(mirror, { type: 'conversation.item.done', item: userText('b'), previous_item_id: 'a' });
     expect(mirror.ids()).toEqual(['a', 'b']);
   });
@@ -80,82 +124,206 @@ describe('ConversationMirror.applyServerEvent', () => {
   it('appends an item anchored to an unknown predecessor and reports the anomaly', () => {
     const mirror = new ConversationMirror();
     applyTo(mirror, { type: 'conversation.item.added', item: userText('a') });
-    const change = applyTo(mirror, { type: 'conversation.item.added', item: userText('b'), previous_item_id: 'deleted-just-now' });
-    expect(change).toMatchObject({ kind: 'inserted', itemId: 'b', anomaly: { code: 'UNKNOWN_PREDECESSOR' } });
+    const change = applyTo(mirror, {
+      type: 'conversation.item.added',
+      item: userText('b'),
+      previous_item_id: 'deleted-just-now',
+    });
+    expect(change).toMatchObject({
+      kind: 'inserted',
+      itemId: 'b',
+      anomaly: { code: 'UNKNOWN_PREDECESSOR' },
+    });
     expect(mirror.ids()).toEqual(['a', 'b']);
   });
 
   it('reports items without an id and unknown deletes without throwing', () => {
     const mirror = new ConversationMirror();
-    expect(applyTo(mirror, { type: 'conversation.item.added', item: { type: 'message', role: 'user', content: [] } })).toMatchObject({
+    expect(
+      applyTo(mirror, {
+        type: 'conversation.item.added',
+        item: { type: 'message', role: 'user', content: [] },
+      }),
+    ).toMatchObject({
       kind: 'ignored',
       anomaly: { code: 'INVALID_ITEM' },
     });
-    expect(applyTo(mirror, { type: 'conversation.item.deleted', item_id: 'x' })).toMatchObject({ anomaly: { code: 'UNKNOWN_ITEM' } });
-    expect(applyTo(mirror, { type: 'response.output_item.done', item: userText('zz') })).toMatchObject({ anomaly: { code: 'UNKNOWN_ITEM' } });
+    expect(applyTo(mirror, { type: 'conversation.item.deleted', item_id: 'x' })).toMatchObject({
+      anomaly: { code: 'UNKNOWN_ITEM' },
+    });
+    expect(
+      applyTo(mirror, { type: 'response.output_item.done', item: userText('zz') }),
+    ).toMatchObject({ anomaly: { code: 'UNKNOWN_ITEM' } });
     expect(applyTo(mirror, { type: 'session.updated' })).toEqual({ kind: 'ignored' });
   });
 
   it('deletes on conversation.item.deleted', () => {
     const mirror = new ConversationMirror();
     applyTo(mirror, { type: 'conversation.item.added', item: userText('a') });
-    expect(applyTo(mirror, { type: 'conversation.item.deleted', item_id: 'a' })).toEqual({ kind: 'deleted', itemId: 'a' });
+    expect(applyTo(mirror, { type: 'conversation.item.deleted', item_id: 'a' })).toEqual({
+      kind: 'deleted',
+      itemId: 'a',
+    });
     expect(mirror.size).toBe(0);
   });
 
   it('fills user transcripts from deltas and completion arriving after the item, and keeps them through a later done', () => {
     const mirror = new ConversationMirror();
     applyTo(mirror, { type: 'conversation.item.added', item: userAudio('u') });
-    applyTo(mirror, { type: 'conversation.item.input_audio_transcription.delta', item_id: 'u', content_index: 0, delta: 'hel' });
-    applyTo(mirror, { type: 'conversation.item.input_audio_transcription.delta', item_id: 'u', content_index: 0, delta: 'lo' });
+    applyTo(mirror, {
+      type: 'conversation.item.input_audio_transcription.delta',
+      item_id: 'u',
+      content_index: 0,
+      delta: 'hel',
+    });
+    applyTo(mirror, {
+      type: 'conversation.item.input_audio_transcription.delta',
+      item_id: 'u',
+      content_index: 0,
+      delta: 'lo',
+    });
     expect(mirror.get('u')).toMatchObject({ content: [{ type: 'audio', transcript: 'hello' }] });
-    applyTo(mirror, { type: 'conversation.item.input_audio_transcription.completed', item_id: 'u', content_index: 0, transcript: 'Hello.' });
+    applyTo(mirror, {
+      type: 'conversation.item.input_audio_transcription.completed',
+      item_id: 'u',
+      content_index: 0,
+      transcript: 'Hello.',
+    });
     applyTo(mirror, { type: 'conversation.item.done', item: userAudio('u', null) });
     expect(mirror.get('u')).toMatchObject({ content: [{ type: 'audio', transcript: 'Hello.' }] });
   });
 
   it('keeps transcripts that arrive before their item until it arrives', () => {
     const mirror = new ConversationMirror();
-    expect(applyTo(mirror, { type: 'conversation.item.input_audio_transcription.delta', item_id: 'u', delta: 'early ' })).toEqual({ kind: 'buffered', itemId: 'u' });
-    applyTo(mirror, { type: 'conversation.item.input_audio_transcription.delta', item_id: 'u', delta: 'bird' });
+    expect(
+      applyTo(mirror, {
+        type: 'conversation.item.input_audio_transcription.delta',
+        item_id: 'u',
+        delta: 'early ',
+      }),
+    ).toEqual({ kind: 'buffered', itemId: 'u' });
+    applyTo(mirror, {
+      type: 'conversation.item.input_audio_transcription.delta',
+      item_id: 'u',
+      delta: 'bird',
+    });
     applyTo(mirror, { type: 'conversation.item.added', item: userAudio('u') });
     expect(mirror.get('u')).toMatchObject({ content: [{ transcript: 'early bird' }] });
 
-    applyTo(mirror, { type: 'conversation.item.input_audio_transcription.completed', item_id: 'v', content_index: 0, transcript: 'done first' });
-    applyTo(mirror, { type: 'conversation.item.added', item: userAudio('v'), previous_item_id: 'u' });
+    applyTo(mirror, {
+      type: 'conversation.item.input_audio_transcription.completed',
+      item_id: 'v',
+      content_index: 0,
+      transcript: 'done first',
+    });
+    applyTo(mirror, {
+      type: 'conversation.item.added',
+      item: userAudio('v'),
+      previous_item_id: 'u',
+    });
     expect(mirror.get('v')).toMatchObject({ content: [{ transcript: 'done first' }] });
   });
 
   it('bounds early transcripts of items that never arrive', () => {
     const mirror = new ConversationMirror({ maxPendingTranscripts: 2 });
-    for (const id of ['x', 'y', 'z']) applyTo(mirror, { type: 'conversation.item.input_audio_transcription.delta', item_id: id, delta: id });
+    for (const id of ['x', 'y', 'z'])
+      applyTo(mirror, {
+        type: 'conversation.item.input_audio_transcription.delta',
+        item_id: id,
+        delta: id,
+      });
     applyTo(mirror, { type: 'conversation.item.added', item: userAudio('x') });
-    applyTo(mirror, { type: 'conversation.item.added', item: userAudio('z'), previous_item_id: 'x' });
+    applyTo(mirror, {
+      type: 'conversation.item.added',
+      item: userAudio('z'),
+      previous_item_id: 'x',
+    });
     expect(mirror.get('x')).toMatchObject({ content: [{ transcript: null }] });
     expect(mirror.get('z')).toMatchObject({ content: [{ transcript: 'z' }] });
   });
 
   it('takes audio from retrieved, keeps it through done, and truncation cuts it and drops the transcript', () => {
     const mirror = new ConversationMirror();
-    const assistant = (audio?: string) => ({ type: 'message' as const, id: 'as', role: 'assistant' as const, content: [{ type: 'output_audio', transcript: 'long answer', ...(audio ? { audio } : {}) }] });
+    const assistant = (audio?: string) => ({
+      type: 'message' as const,
+      id: 'as',
+      role: 'assistant' as const,
+      content: [{ type: 'output_audio', transcript: 'long answer', ...(audio ? { audio } : {}) }],
+    });
     applyTo(mirror, { type: 'conversation.item.added', item: assistant() });
-    applyTo(mirror, { type: 'conversation.item.retrieved', item: assistant(pcm16ToBase64(new Int16Array(48_000))) });
+    applyTo(mirror, {
+      type: 'conversation.item.retrieved',
+      item: assistant(pcm16ToBase64(new Int16Array(48_000))),
+    });
     applyTo(mirror, { type: 'conversation.item.done', item: assistant() });
-    expect(mirror.get('as')).toMatchObject({ content: [{ type: 'audio', audio: { sampleRate: 24_000 }, transcript: 'long answer' }] });
-    applyTo(mirror, { type: 'conversation.item.truncated', item_id: 'as', content_index: 0, audio_end_ms: 500 });
-    const part = (mirror.get('as') as unknown as { content: { audio: { data: Int16Array }; transcript: string | null }[] }).content[0]!;
+    expect(mirror.get('as')).toMatchObject({
+      content: [{ type: 'audio', audio: { sampleRate: 24_000 }, transcript: 'long answer' }],
+    });
+    applyTo(mirror, {
+      type: 'conversation.item.truncated',
+      item_id: 'as',
+      content_index: 0,
+      audio_end_ms: 500,
+    });
+    const part = (
+      mirror.get('as') as unknown as {
+        content: { audio: { data: Int16Array }; transcript: string | null }[];
+      }
+    ).content[0]!;
     expect(part.audio.data.length).toBe(12_000);
     expect(part.transcript).toBeNull();
-    expect(applyTo(mirror, { type: 'conversation.item.truncated', item_id: 'nope', content_index: 0, audio_end_ms: 1 })).toMatchObject({ anomaly: { code: 'UNKNOWN_ITEM' } });
+    expect(
+      applyTo(mirror, {
+        type: 'conversation.item.truncated',
+        item_id: 'nope',
+        content_index: 0,
+        audio_end_ms: 1,
+      }),
+    ).toMatchObject({ anomaly: { code: 'UNKNOWN_ITEM' } });
   });
 
   it('updates function call arguments from response.output_item.done and keeps MCP items as raw items in place', () => {
     const mirror = new ConversationMirror();
-    applyTo(mirror, { type: 'conversation.item.added', item: { type: 'function_call', id: 'fc', call_id: 'call_1', name: 'f', arguments: '', status: 'in_progress' } });
-    applyTo(mirror, { type: 'response.output_item.done', item: { type: 'function_call', id: 'fc', call_id: 'call_1', name: 'f', arguments: '{"x":1}', status: 'completed' } });
-    expect(mirror.get('fc')).toEqual({ type: 'function_call', id: 'fc', callId: 'call_1', name: 'f', arguments: '{"x":1}', status: 'completed' });
-    applyTo(mirror, { type: 'conversation.item.added', item: { type: 'mcp_list_tools', id: 'mcp', server_label: 's', tools: [] }, previous_item_id: 'fc' });
-    expect(mirror.get('mcp')).toEqual({ type: 'raw', id: 'mcp', item: { type: 'mcp_list_tools', id: 'mcp', server_label: 's', tools: [] } });
+    applyTo(mirror, {
+      type: 'conversation.item.added',
+      item: {
+        type: 'function_call',
+        id: 'fc',
+        call_id: 'call_1',
+        name: 'f',
+        arguments: '',
+        status: 'in_progress',
+      },
+    });
+    applyTo(mirror, {
+      type: 'response.output_item.done',
+      item: {
+        type: 'function_call',
+        id: 'fc',
+        call_id: 'call_1',
+        name: 'f',
+        arguments: '{"x":1}',
+        status: 'completed',
+      },
+    });
+    expect(mirror.get('fc')).toEqual({
+      type: 'function_call',
+      id: 'fc',
+      callId: 'call_1',
+      name: 'f',
+      arguments: '{"x":1}',
+      status: 'completed',
+    });
+    applyTo(mirror, {
+      type: 'conversation.item.added',
+      item: { type: 'mcp_list_tools', id: 'mcp', server_label: 's', tools: [] },
+      previous_item_id: 'fc',
+    });
+    expect(mirror.get('mcp')).toEqual({
+      type: 'raw',
+      id: 'mcp',
+      item: { type: 'mcp_list_tools', id: 'mcp', server_label: 's', tools: [] },
+    });
     expect(mirror.ids()).toEqual(['fc', 'mcp']);
   });
 });

@@ -47,51 +47,98 @@ function fakeServer(server: ConversationMirror): ChatSyncExecutor & { log: strin
 
 describe('planChatContextSync', () => {
   it('plans deletes before creates, with predecessors (root as null)', () => {
-    const plan = planChatContextSync(mirrorOf('a', 'b', 'c', 'd'), chatContext(['x', 'a', 'd', 'c', 'b'].map((id) => userMessage(id, id))));
-    expect(plan.operations.map((op) => (op.kind === 'delete' ? `-${op.itemId}` : `+${op.item.id}@${op.previousItemId}`))).toEqual(['-c', '-d', '+x@null', '+d@a', '+c@d']);
+    const plan = planChatContextSync(
+      mirrorOf('a', 'b', 'c', 'd'),
+      chatContext(['x', 'a', 'd', 'c', 'b'].map((id) => userMessage(id, id))),
+    );
+    expect(
+      plan.operations.map((op) =>
+        op.kind === 'delete' ? `-${op.itemId}` : `+${op.item.id}@${op.previousItemId}`,
+      ),
+    ).toEqual(['-c', '-d', '+x@null', '+d@a', '+c@d']);
     expect(plan.expectedIds).toEqual(['x', 'a', 'd', 'c', 'b']);
     expect(plan.audioHint).toBeUndefined();
   });
 
   it('is empty for a no-op, for a mirror or a chat context as the current state', () => {
-    expect(planChatContextSync(mirrorOf('a', 'b'), mirrorOf('a', 'b').toChatContext()).operations).toEqual([]);
-    expect(planChatContextSync(chatContext([userMessage('a', 'a')]), chatContext([userMessage('a', 'a')])).operations).toEqual([]);
+    expect(
+      planChatContextSync(mirrorOf('a', 'b'), mirrorOf('a', 'b').toChatContext()).operations,
+    ).toEqual([]);
+    expect(
+      planChatContextSync(
+        chatContext([userMessage('a', 'a')]),
+        chatContext([userMessage('a', 'a')]),
+      ).operations,
+    ).toEqual([]);
   });
 
   it('skips empty messages unless they are already on the server', () => {
     const empty = { type: 'message' as const, id: 'e', role: 'assistant' as const, content: [] };
-    expect(planChatContextSync(mirrorOf('a'), chatContext([userMessage('a', 'a'), empty])).operations).toEqual([]);
+    expect(
+      planChatContextSync(mirrorOf('a'), chatContext([userMessage('a', 'a'), empty])).operations,
+    ).toEqual([]);
     const mirror = mirrorOf('a');
     mirror.append(empty);
     expect(planChatContextSync(mirror, mirror.toChatContext()).operations).toEqual([]);
   });
 
   it('appends the audio-mode hint when only text is added, after the last item', () => {
-    const plan = planChatContextSync(mirrorOf('a'), chatContext([userMessage('a', 'a'), userMessage('b', 'b')]), {
-      audioModeHint: { durationMs: 500 },
-      generateId: createCounterIdGenerator('t'),
-      sampleRate: 16_000,
-    });
+    const plan = planChatContextSync(
+      mirrorOf('a'),
+      chatContext([userMessage('a', 'a'), userMessage('b', 'b')]),
+      {
+        audioModeHint: { durationMs: 500 },
+        generateId: createCounterIdGenerator('t'),
+        sampleRate: 16_000,
+      },
+    );
     expect(plan.audioHint?.id).toBe('item_0001_t');
-    expect(plan.audioHint?.content[0]).toMatchObject({ type: 'audio', transcript: null, audio: { sampleRate: 16_000 } });
-    expect((plan.audioHint?.content[0] as { audio: { data: Int16Array } }).audio.data).toEqual(new Int16Array(8000));
+    expect(plan.audioHint?.content[0]).toMatchObject({
+      type: 'audio',
+      transcript: null,
+      audio: { sampleRate: 16_000 },
+    });
+    expect((plan.audioHint?.content[0] as { audio: { data: Int16Array } }).audio.data).toEqual(
+      new Int16Array(8000),
+    );
     expect(plan.operations.at(-1)).toMatchObject({ kind: 'create', previousItemId: 'b' });
     expect(plan.expectedIds).toEqual(['a', 'b', 'item_0001_t']);
   });
 
   it('adds no hint when audio is among the additions, when nothing is added, or when off', () => {
     const generateId = createCounterIdGenerator();
-    const withAudio = chatContext([userMessage('v', [audioContent({ data: new Int16Array(2), sampleRate: 24_000, channels: 1 })])]);
-    expect(planChatContextSync(mirrorOf(), withAudio, { audioModeHint: true, generateId }).audioHint).toBeUndefined();
-    expect(planChatContextSync(mirrorOf('a', 'b'), chatContext([userMessage('a', 'a')]), { audioModeHint: true, generateId }).audioHint).toBeUndefined();
-    expect(planChatContextSync(mirrorOf(), chatContext([userMessage('a', 'a')])).audioHint).toBeUndefined();
-    expect(() => planChatContextSync(mirrorOf(), chatContext([userMessage('a', 'a')]), { audioModeHint: true })).toThrow(/generateId/);
+    const withAudio = chatContext([
+      userMessage('v', [
+        audioContent({ data: new Int16Array(2), sampleRate: 24_000, channels: 1 }),
+      ]),
+    ]);
+    expect(
+      planChatContextSync(mirrorOf(), withAudio, { audioModeHint: true, generateId }).audioHint,
+    ).toBeUndefined();
+    expect(
+      planChatContextSync(mirrorOf('a', 'b'), chatContext([userMessage('a', 'a')]), {
+        audioModeHint: true,
+        generateId,
+      }).audioHint,
+    ).toBeUndefined();
+    expect(
+      planChatContextSync(mirrorOf(), chatContext([userMessage('a', 'a')])).audioHint,
+    ).toBeUndefined();
+    expect(() =>
+      planChatContextSync(mirrorOf(), chatContext([userMessage('a', 'a')]), {
+        audioModeHint: true,
+      }),
+    ).toThrow(/generateId/);
   });
 
   it('replaces an item whose content changed when isSame compares content', () => {
-    const plan = planChatContextSync(mirrorOf('a', 'b'), chatContext([userMessage('a', 'a'), userMessage('b', 'changed')]), {
-      isSame: (x, y) => JSON.stringify(x) === JSON.stringify(y),
-    });
+    const plan = planChatContextSync(
+      mirrorOf('a', 'b'),
+      chatContext([userMessage('a', 'a'), userMessage('b', 'changed')]),
+      {
+        isSame: (x, y) => JSON.stringify(x) === JSON.stringify(y),
+      },
+    );
     expect(plan.operations.map((op) => op.kind)).toEqual(['delete', 'create']);
   });
 });
@@ -114,10 +161,16 @@ describe('executeChatSyncPlan', () => {
     const acks = new Map<string, ReturnType<typeof deferred<unknown>>>();
     const sent: string[] = [];
     const executor: ChatSyncExecutor = {
-      createItem: (item) => (sent.push(item.id), acks.set(item.id, deferred<unknown>()).get(item.id)!.promise),
+      createItem: (item) => (
+        sent.push(item.id),
+        acks.set(item.id, deferred<unknown>()).get(item.id)!.promise
+      ),
       deleteItem: (id) => (sent.push(id), acks.set(id, deferred<unknown>()).get(id)!.promise),
     };
-    const plan = planChatContextSync(mirrorOf('a'), chatContext([userMessage('b', 'b'), userMessage('c', 'c')]));
+    const plan = planChatContextSync(
+      mirrorOf('a'),
+      chatContext([userMessage('b', 'b'), userMessage('c', 'c')]),
+    );
     let done = false;
     const running = executeChatSyncPlan(plan, executor).then(() => (done = true));
     expect(sent).toEqual(['a', 'b', 'c']);
@@ -138,7 +191,10 @@ describe('executeChatSyncPlan', () => {
         throw new Error('socket closed');
       },
     };
-    const plan = planChatContextSync(mirrorOf('a'), chatContext([userMessage('b', 'b'), userMessage('c', 'c')]));
+    const plan = planChatContextSync(
+      mirrorOf('a'),
+      chatContext([userMessage('b', 'b'), userMessage('c', 'c')]),
+    );
     const error = await executeChatSyncPlan(plan, executor).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChatSyncError);
     const sync = error as ChatSyncError;

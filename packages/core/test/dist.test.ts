@@ -10,13 +10,20 @@ import { describe, expect, it } from 'vitest';
 
 const dist = join(import.meta.dirname, '..', 'dist');
 const files = existsSync(dist) ? readdirSync(dist).filter((f) => /\.(mjs|cjs|js)$/.test(f)) : [];
-const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
+  dependencies?: Record<string, string>;
+};
 const DEPS = Object.keys(pkg.dependencies ?? {});
 const NODE = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 function specifiers(code: string): string[] {
   const out: string[] = [];
-  for (const re of [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g, /^\s*import\s*["']([^"']+)["']/gm]) {
+  for (const re of [
+    /\bfrom\s*["']([^"']+)["']/g,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+    /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
+    /^\s*import\s*["']([^"']+)["']/gm,
+  ]) {
     for (const m of code.matchAll(re)) out.push(m[1] as string);
   }
   return out;

@@ -16,41 +16,55 @@ const CUT_POINTS = [
 ] as const;
 
 describe.each(DIALECTS)('faults (%s)', (dialect) => {
-  it.each(CUT_POINTS)('reconnect off, socket lost at %s: error event, streams end, promises settle, session closed', async (point) => {
-    const s = setup(dialect, { reconnect: false });
-    const session = await openSession(s);
-    const errors: SessionError[] = [];
-    session.on('error', (e) => errors.push(e));
-    const events = record(session, ['disconnected', 'closed', 'response_done']);
-    const streams: Promise<unknown[]>[] = [];
-    session.on('response_content_added', (c) => {
-      streams.push(collect<AudioFrame>(c.audioStream), collect<string>(c.textStream));
-    });
-    s.server.faults.closeAt(point, { code: 1006 });
-    s.server.queueResponse((ctx) => ctx.say('This answer will be cut somewhere.'));
-    void session.response.create();
-    const pending = session.conversation.item.create({ role: 'user', content: 'late' }).catch((e: unknown) => e);
-    await s.settle();
-    expect(errors.some((e) => e instanceof VoxwireError && e.code === 'SOCKET_CLOSED')).toBe(true);
-    expect(events.map((e) => e[0])).toContain('disconnected');
-    expect(events.at(-1)?.[0]).toBe('closed');
-    // every stream ended, every response ended
-    await Promise.all(streams);
-    for (const r of session.responses) {
-      expect(r.isDone).toBe(true);
-      await r.done;
-    }
-    const cut = session.responses.find((r) => r.localError);
-    if (cut) {
-      expect(cut.status).toBe('failed');
-      expect(cut.statusDetails).toMatchObject({ reason: 'connection_lost', error: { code: 'SOCKET_CLOSED' } });
-    }
-    const itemResult = await pending;
-    if (itemResult instanceof Error) expect(itemResult).toMatchObject({ code: 'SOCKET_CLOSED' });
-    expect(session.connectionState.status).toBe('closed');
-    expect(() => session.inputAudioBuffer.commit()).toThrow(expect.objectContaining({ code: 'SESSION_CLOSED' }));
-    await expect(session.conversation.item.delete({ itemId: 'x' })).rejects.toMatchObject({ code: 'SESSION_CLOSED' });
-  });
+  it.each(CUT_POINTS)(
+    'reconnect off, socket lost at %s: error event, streams end, promises settle, session closed',
+    async (point) => {
+      const s = setup(dialect, { reconnect: false });
+      const session = await openSession(s);
+      const errors: SessionError[] = [];
+      session.on('error', (e) => errors.push(e));
+      const events = record(session, ['disconnected', 'closed', 'response_done']);
+      const streams: Promise<unknown[]>[] = [];
+      session.on('response_content_added', (c) => {
+        streams.push(collect<AudioFrame>(c.audioStream), collect<string>(c.textStream));
+      });
+      s.server.faults.closeAt(point, { code: 1006 });
+      s.server.queueResponse((ctx) => ctx.say('This answer will be cut somewhere.'));
+      void session.response.create();
+      const pending = session.conversation.item
+        .create({ role: 'user', content: 'late' })
+        .catch((e: unknown) => e);
+      await s.settle();
+      expect(errors.some((e) => e instanceof VoxwireError && e.code === 'SOCKET_CLOSED')).toBe(
+        true,
+      );
+      expect(events.map((e) => e[0])).toContain('disconnected');
+      expect(events.at(-1)?.[0]).toBe('closed');
+      // every stream ended, every response ended
+      await Promise.all(streams);
+      for (const r of session.responses) {
+        expect(r.isDone).toBe(true);
+        await r.done;
+      }
+      const cut = session.responses.find((r) => r.localError);
+      if (cut) {
+        expect(cut.status).toBe('failed');
+        expect(cut.statusDetails).toMatchObject({
+          reason: 'connection_lost',
+          error: { code: 'SOCKET_CLOSED' },
+        });
+      }
+      const itemResult = await pending;
+      if (itemResult instanceof Error) expect(itemResult).toMatchObject({ code: 'SOCKET_CLOSED' });
+      expect(session.connectionState.status).toBe('closed');
+      expect(() => session.inputAudioBuffer.commit()).toThrow(
+        expect.objectContaining({ code: 'SESSION_CLOSED' }),
+      );
+      await expect(session.conversation.item.delete({ itemId: 'x' })).rejects.toMatchObject({
+        code: 'SESSION_CLOSED',
+      });
+    },
+  );
 
   it('auth close (3000) is reported as AUTH_FAILED', async () => {
     const s = setup(dialect);
@@ -79,7 +93,11 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
       delta: 42,
     });
     await s.settle();
-    expect(errors.map((e) => (e as VoxwireError).code)).toEqual(['PROTOCOL_VIOLATION', 'PROTOCOL_VIOLATION', 'PROTOCOL_VIOLATION']);
+    expect(errors.map((e) => (e as VoxwireError).code)).toEqual([
+      'PROTOCOL_VIOLATION',
+      'PROTOCOL_VIOLATION',
+      'PROTOCOL_VIOLATION',
+    ]);
     expect((errors[0] as VoxwireError).violation?.reason).toBe('invalid_json');
     expect((errors[1] as VoxwireError).violation?.reason).toBe('binary_frame');
     expect((errors[2] as VoxwireError).violation?.reason).toBe('schema_mismatch');
@@ -97,7 +115,13 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
     session.on('server_event', (e) => taps.push(e));
     s.server.faults.sendUnknownEvent('response.future_feature.delta', { n: 1 });
     await s.settle();
-    expect(taps).toEqual([{ kind: 'unknown', type: 'response.future_feature.delta', raw: expect.objectContaining({ n: 1 }) }]);
+    expect(taps).toEqual([
+      {
+        kind: 'unknown',
+        type: 'response.future_feature.delta',
+        raw: expect.objectContaining({ n: 1 }),
+      },
+    ]);
     expect(errors).toEqual([]);
     await session.close();
   });
@@ -107,9 +131,20 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
     const session = await openSession(s);
     const errors: SessionError[] = [];
     session.on('error', (e) => errors.push(e));
-    s.server.emit({ type: 'response.output_text.delta', event_id: 'e1', response_id: 'resp_ghost', item_id: 'i', output_index: 0, content_index: 0, delta: 'x' });
+    s.server.emit({
+      type: 'response.output_text.delta',
+      event_id: 'e1',
+      response_id: 'resp_ghost',
+      item_id: 'i',
+      output_index: 0,
+      content_index: 0,
+      delta: 'x',
+    });
     await s.settle();
-    expect(errors[0]).toMatchObject({ code: 'PROTOCOL_VIOLATION', data: { reason: 'unknown_reference' } });
+    expect(errors[0]).toMatchObject({
+      code: 'PROTOCOL_VIOLATION',
+      data: { reason: 'unknown_reference' },
+    });
     await session.close();
   });
 
@@ -120,7 +155,9 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
     const errors: SessionError[] = [];
     session.on('error', (e) => errors.push(e));
     const closed = record(session, ['closed']);
-    const p = session.conversation.item.create({ role: 'user', content: 'hi' }).catch((e: unknown) => e);
+    const p = session.conversation.item
+      .create({ role: 'user', content: 'hi' })
+      .catch((e: unknown) => e);
     await s.settle();
     expect(errors[0]).toMatchObject({ code: 'CONNECT_FAILED' });
     expect(await p).toMatchObject({ code: 'CONNECT_FAILED' });
@@ -129,7 +166,11 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
   });
 
   it('reconnect off, a connect that never completes times out from the clock', async () => {
-    const s = setup(dialect, { reconnect: false, connectTimeoutMs: 2000, connector: () => new Promise(() => undefined) });
+    const s = setup(dialect, {
+      reconnect: false,
+      connectTimeoutMs: 2000,
+      connector: () => new Promise(() => undefined),
+    });
     const session = s.model.session();
     const errors: SessionError[] = [];
     session.on('error', (e) => errors.push(e));
@@ -167,15 +208,24 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
     await s.settle();
     expect(session.unhandledErrors).toHaveLength(1);
     expect(session.unhandledErrors[0]).toMatchObject({ code: 'PROTOCOL_VIOLATION' });
-    const line = s.logs.find((l) => l.level === 'error' && l.message.startsWith('unhandled session error'));
-    expect(line?.fields).toMatchObject({ code: 'PROTOCOL_VIOLATION', sessionId: session.sessionId });
+    const line = s.logs.find(
+      (l) => l.level === 'error' && l.message.startsWith('unhandled session error'),
+    );
+    expect(line?.fields).toMatchObject({
+      code: 'PROTOCOL_VIOLATION',
+      sessionId: session.sessionId,
+    });
     await session.close();
   });
 
   it('logs carry the session id and never audio payloads', async () => {
     const s = setup(dialect);
     const session = await openSession(s);
-    session.inputAudioBuffer.append({ data: new Int16Array(2400).fill(1234), sampleRate: 24000, channels: 1 });
+    session.inputAudioBuffer.append({
+      data: new Int16Array(2400).fill(1234),
+      sampleRate: 24000,
+      channels: 1,
+    });
     s.server.queueResponse((ctx) => ctx.say('spoken'));
     void session.response.create();
     await s.settle();

@@ -19,7 +19,14 @@ export const weatherTool = defineTool({
 });
 
 /** The suite's running totals (module state: one report per file run). */
-export const report = { scenarios: 0, faults: 0, itemsLost: 0, reconnects: 0, unanswered: 0, notes: [] as string[] };
+export const report = {
+  scenarios: 0,
+  faults: 0,
+  itemsLost: 0,
+  reconnects: 0,
+  unanswered: 0,
+  notes: [] as string[],
+};
 
 /** A settled flag for a promise handed out by the engine. */
 export function watch<T>(p: Promise<T>): { readonly settled: boolean } {
@@ -37,7 +44,11 @@ function key(id: unknown, type: unknown, role: unknown): string {
 }
 
 export function mirrorView(session: RealtimeSession): string[] {
-  return session.chatCtxCopy().items.map((i) => key(i.id, i.type === 'raw' ? i.item.type : i.type, i.type === 'message' ? i.role : undefined));
+  return session
+    .chatCtxCopy()
+    .items.map((i) =>
+      key(i.id, i.type === 'raw' ? i.item.type : i.type, i.type === 'message' ? i.role : undefined),
+    );
 }
 
 export function serverView(s: Setup): string[] {
@@ -74,12 +85,21 @@ export async function startRun(dialect: Dialect, kind: Kind): Promise<Run> {
     }
   });
   await s.settle();
-  return { s, session, errors, streamsOpen: () => streams.filter((f) => !f.done).length, promises: [] };
+  return {
+    s,
+    session,
+    errors,
+    streamsOpen: () => streams.filter((f) => !f.done).length,
+    promises: [],
+  };
 }
 
 /** The user turn that starts the scenario's response (not counted as a cut position). */
 export async function userTurn(run: Run): Promise<void> {
-  const p = run.session.conversation.item.create({ role: 'user', content: 'What is the weather in Paris?' });
+  const p = run.session.conversation.item.create({
+    role: 'user',
+    content: 'What is the weather in Paris?',
+  });
   run.promises.push(watch(p));
   await run.s.settle();
 }

@@ -14,11 +14,19 @@ export function setup(): void {
 
 export function teardown(): void {
   if (!existsSync(DIR)) return;
-  const parts = readdirSync(DIR).filter((f) => f.endsWith('.part.md')).sort();
+  const parts = readdirSync(DIR)
+    .filter((f) => f.endsWith('.part.md'))
+    .sort();
   if (parts.length === 0) return;
   const body = parts.map((f) => readFileSync(`${DIR}/${f}`, 'utf8')).join('\n');
   writeFileSync(`${DIR}/fault-report.md`, `# voxwire core — fault report\n\n${body}`);
   // every part reports its own totals: the summary adds them up
-  const num = (label: string) => [...body.matchAll(new RegExp(`${label}: (\\d+)`, 'g'))].reduce((sum, m) => sum + Number(m[1]), 0);
-  console.log(`fault report: ${num('scenarios run')} scenarios, ${num('faults injected')} faults injected, ${num('items lost')} items lost → ${DIR}/fault-report.md`);
+  const num = (label: string) =>
+    [...body.matchAll(new RegExp(`${label}: (\\d+)`, 'g'))].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
+  console.log(
+    `fault report: ${num('scenarios run')} scenarios, ${num('faults injected')} faults injected, ${num('items lost')} items lost → ${DIR}/fault-report.md`,
+  );
 }

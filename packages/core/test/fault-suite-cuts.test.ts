@@ -9,11 +9,23 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { DIALECTS } from './helpers.js';
-import { frameCounter, mirrorView, report, serverView, startRun, userTurn, watch, type Kind } from './fault-helpers.js';
+import {
+  frameCounter,
+  mirrorView,
+  report,
+  serverView,
+  startRun,
+  userTurn,
+  watch,
+  type Kind,
+} from './fault-helpers.js';
 
 const KINDS: readonly Kind[] = ['text', 'audio', 'function_call'];
 
-async function referenceFrames(dialect: 'ga' | 'beta', kind: Kind): Promise<{ start: number; end: number }> {
+async function referenceFrames(
+  dialect: 'ga' | 'beta',
+  kind: Kind,
+): Promise<{ start: number; end: number }> {
   const run = await startRun(dialect, kind);
   const frames = frameCounter(run.session);
   const base = run.s.server.current ? 0 : 0;
@@ -40,7 +52,8 @@ describe.each(DIALECTS)('cut at every server event (%s)', (dialect) => {
         session.once('disconnected', () => s.server.faults.clear());
         const completedBefore = new Set<string>();
         session.once('disconnected', () => {
-          for (const item of session.chatCtxCopy().items) if (item.type !== 'raw' && item.status !== 'in_progress') completedBefore.add(item.id);
+          for (const item of session.chatCtxCopy().items)
+            if (item.type !== 'raw' && item.status !== 'in_progress') completedBefore.add(item.id);
         });
         run.promises.push(watch(session.response.create()));
         await s.settle();
@@ -56,7 +69,10 @@ describe.each(DIALECTS)('cut at every server event (%s)', (dialect) => {
         report.itemsLost += lost.length;
         expect(lost, where).toEqual([]);
         // everything handed out settled, every stream ended, nothing is left in flight
-        expect(run.promises.every((p) => p.settled), where).toBe(true);
+        expect(
+          run.promises.every((p) => p.settled),
+          where,
+        ).toBe(true);
         expect(run.streamsOpen(), where).toBe(0);
         expect(session.stats.pendingRequests, where).toBe(0);
         expect(session.stats.activeResponses, where).toBe(0);
@@ -72,13 +88,23 @@ describe.each(DIALECTS)('cut at every server event (%s)', (dialect) => {
         await expect(done, where).resolves.toMatchObject({ status: 'completed' });
         expect(mirrorView(session), where).toEqual(serverView(s));
         // every call the model made is answered exactly once
-        const calls = s.server.conversation.filter((i) => i['type'] === 'function_call').map((i) => i['call_id']);
-        const outputs = s.server.conversation.filter((i) => i['type'] === 'function_call_output').map((i) => i['call_id']);
+        const calls = s.server.conversation
+          .filter((i) => i['type'] === 'function_call')
+          .map((i) => i['call_id']);
+        const outputs = s.server.conversation
+          .filter((i) => i['type'] === 'function_call_output')
+          .map((i) => i['call_id']);
         expect([...outputs].sort(), where).toEqual([...new Set(outputs)].sort());
         const unanswered = calls.filter((c) => !outputs.includes(c));
         report.unanswered += unanswered.length;
-        if (unanswered.length > 0) report.notes.push(`unanswered: ${where}: ${JSON.stringify(s.server.conversation.map((i) => [i['type'], i['status']]))}`);
-        expect(unanswered, `${where}: every function_call on the server has its function_call_output`).toEqual([]);
+        if (unanswered.length > 0)
+          report.notes.push(
+            `unanswered: ${where}: ${JSON.stringify(s.server.conversation.map((i) => [i['type'], i['status']]))}`,
+          );
+        expect(
+          unanswered,
+          `${where}: every function_call on the server has its function_call_output`,
+        ).toEqual([]);
         await session.close();
         expect(s.clock.pendingTimers, where).toBe(0);
         report.scenarios++;
@@ -103,5 +129,7 @@ afterAll(() => {
     ...report.notes.map((n) => `- ${n}`),
   ];
   writeFileSync('test-results/fault-cuts.part.md', `${lines.join('\n')}\n`);
-  console.log(`fault suite (cuts): ${report.scenarios} scenarios, ${report.faults} faults, ${report.itemsLost} items lost`);
+  console.log(
+    `fault suite (cuts): ${report.scenarios} scenarios, ${report.faults} faults, ${report.itemsLost} items lost`,
+  );
 });

@@ -11,12 +11,20 @@ import { mirrorView, serverView, watch } from './fault-helpers.js';
 
 /** Retained heap growth allowed over the simulated hour, MB (measured after a full gc). */
 const HEAP_BOUND_MB = 16;
-const frame = (ms: number) => ({ data: new Int16Array((24000 * ms) / 1000).fill(800), sampleRate: 24000, channels: 1 });
+const frame = (ms: number) => ({
+  data: new Int16Array((24000 * ms) / 1000).fill(800),
+  sampleRate: 24000,
+  channels: 1,
+});
 
 describe('long sessions and random faults', () => {
   it('a simulated hour (audio both ways, hundreds of responses, one rollover) ends with memory where it began', async () => {
     // the fake keeps no copy of the hour of appended audio: the heap bound measures the engine
-    const s = setup('ga', { random: () => 0 }, { transcribe: () => 'tell me something', recordAudioAppends: false });
+    const s = setup(
+      'ga',
+      { random: () => 0 },
+      { transcribe: () => 'tell me something', recordAudioAppends: false },
+    );
     const session = await openSession(s, { turnDetection: null });
     session.on('error', () => undefined);
     let frames = 0;
@@ -27,12 +35,20 @@ describe('long sessions and random faults', () => {
     });
     const sizes = () => {
       const st = session.stats;
-      return { queued: st.queued, pending: st.pendingRequests, active: st.activeResponses, timers: s.clock.pendingTimers };
+      return {
+        queued: st.queued,
+        pending: st.pendingRequests,
+        active: st.activeResponses,
+        timers: s.clock.pendingTimers,
+      };
     };
     const baseline = sizes();
     // vitest.config.ts runs the workers with --expose-gc: without it the heap reading is noise
     const gc = (globalThis as { gc?: () => void }).gc;
-    if (!gc) throw new Error('global.gc is missing: run this file with --expose-gc (execArgv in packages/core/vitest.config.ts)');
+    if (!gc)
+      throw new Error(
+        'global.gc is missing: run this file with --expose-gc (execArgv in packages/core/vitest.config.ts)',
+      );
     const heapUsed = () => {
       // twice: the first pass can leave objects that only become unreachable after finalizers ran
       gc();
@@ -54,7 +70,8 @@ describe('long sessions and random faults', () => {
       responses++;
       // the app keeps the last turns only, as a long-running assistant would
       const ids = session.chatCtxCopy().items.map((i) => i.id);
-      for (const id of ids.slice(0, Math.max(0, ids.length - 8))) await Promise.all([session.conversation.item.delete({ itemId: id }), s.settle()]);
+      for (const id of ids.slice(0, Math.max(0, ids.length - 8)))
+        await Promise.all([session.conversation.item.delete({ itemId: id }), s.settle()]);
     }
     await s.settle();
     expect(responses).toBe(360);
@@ -67,15 +84,26 @@ describe('long sessions and random faults', () => {
     expect(mirrorView(session)).toEqual(serverView(s));
     const growth = heapUsed() - heapBefore;
     mkdirSync('test-results', { recursive: true });
-    appendFileSync('test-results/fault-long.part.md', `- simulated hour: ${responses} responses, ${frames} output audio frames, 1 rollover, retained heap growth ${(growth / 1e6).toFixed(1)} MB (after gc; bound ${HEAP_BOUND_MB} MB)\n`);
+    appendFileSync(
+      'test-results/fault-long.part.md',
+      `- simulated hour: ${responses} responses, ${frames} output audio frames, 1 rollover, retained heap growth ${(growth / 1e6).toFixed(1)} MB (after gc; bound ${HEAP_BOUND_MB} MB)\n`,
+    );
     // an hour of audio both ways is ~170 MB through the engine: a leak of even a fraction of it
     // per turn would cross this generous bound, while allocator noise stays far below it
     expect(growth / 1e6).toBeLessThan(HEAP_BOUND_MB);
     await session.close();
   }, 120_000);
 
-  it('random server faults and random client calls: every promise settles, streams end, the mirror stays the server\'s', async () => {
-    type Op = { kind: 'item' } | { kind: 'response' } | { kind: 'delete' } | { kind: 'cancel' } | { kind: 'audio' } | { kind: 'drop'; after: number } | { kind: 'dup' } | { kind: 'garbage' };
+  it("random server faults and random client calls: every promise settles, streams end, the mirror stays the server's", async () => {
+    type Op =
+      | { kind: 'item' }
+      | { kind: 'response' }
+      | { kind: 'delete' }
+      | { kind: 'cancel' }
+      | { kind: 'audio' }
+      | { kind: 'drop'; after: number }
+      | { kind: 'dup' }
+      | { kind: 'garbage' };
     const op: fc.Arbitrary<Op> = fc.oneof(
       fc.constant({ kind: 'item' as const }),
       fc.constant({ kind: 'response' as const }),
@@ -103,7 +131,8 @@ describe('long sessions and random faults', () => {
           })();
         });
         for (const o of ops) {
-          if (o.kind === 'item') promises.push(watch(session.conversation.item.create({ role: 'user', content: 'hi' })));
+          if (o.kind === 'item')
+            promises.push(watch(session.conversation.item.create({ role: 'user', content: 'hi' })));
           else if (o.kind === 'response') promises.push(watch(session.response.create()));
           else if (o.kind === 'delete') {
             const id = session.chatCtxCopy().items[0]?.id;
@@ -131,6 +160,9 @@ describe('long sessions and random faults', () => {
       { numRuns: 60, seed: 8 },
     );
     mkdirSync('test-results', { recursive: true });
-    appendFileSync('test-results/fault-long.part.md', `- property runs (random server faults × random client calls): ${runs}, invariants held\n`);
+    appendFileSync(
+      'test-results/fault-long.part.md',
+      `- property runs (random server faults × random client calls): ${runs}, invariants held\n`,
+    );
   }, 120_000);
 });

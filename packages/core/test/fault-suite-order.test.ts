@@ -40,11 +40,21 @@ interface Run {
 
 async function start(dialect: Dialect, kind: Kind): Promise<Run> {
   const clock = new SimulatedClock({ microtaskRounds: 400 });
-  const { connector, server } = createFakeServer({ dialect, clock, transcribe: () => 'What is the weather in Paris?' });
+  const { connector, server } = createFakeServer({
+    dialect,
+    clock,
+    transcribe: () => 'What is the weather in Paris?',
+  });
   const shuffle = shuffler(connector, clock);
   const { logger, lines } = captureLogger();
   const run = { executions: 0 } as Run;
-  const tool = { ...weatherTool, execute: (args: { location: string }, ctx: Parameters<typeof weatherTool.execute>[1]) => (run.executions++, weatherTool.execute(args, ctx)) };
+  const tool = {
+    ...weatherTool,
+    execute: (args: { location: string }, ctx: Parameters<typeof weatherTool.execute>[1]) => (
+      run.executions++,
+      weatherTool.execute(args, ctx)
+    ),
+  };
   const model = new RealtimeModel({
     connector: shuffle.connector,
     clock,
@@ -71,8 +81,19 @@ async function start(dialect: Dialect, kind: Kind): Promise<Run> {
     }
   });
   await s.settle();
-  Object.assign(run, { s, shuffle, session, errors, done, streamsOpen: () => streams.filter((f) => !f.done).length, promises: [] });
-  const turn = session.conversation.item.create({ role: 'user', content: 'What is the weather in Paris?' });
+  Object.assign(run, {
+    s,
+    shuffle,
+    session,
+    errors,
+    done,
+    streamsOpen: () => streams.filter((f) => !f.done).length,
+    promises: [],
+  });
+  const turn = session.conversation.item.create({
+    role: 'user',
+    content: 'What is the weather in Paris?',
+  });
   run.promises.push(watch(turn));
   await s.settle();
   return run;
@@ -83,7 +104,10 @@ const seen = (run: Run) =>
   run.done.map((r) => ({
     status: r.status,
     text: r.text,
-    audioMs: r.output.reduce((sum, o) => sum + o.content.reduce((n, c) => n + c.audioDurationMs, 0), 0),
+    audioMs: r.output.reduce(
+      (sum, o) => sum + o.content.reduce((n, c) => n + c.audioDurationMs, 0),
+      0,
+    ),
   }));
 
 async function respond(run: Run): Promise<void> {
@@ -92,7 +116,10 @@ async function respond(run: Run): Promise<void> {
   await run.s.clock.advanceAsync(1000);
 }
 
-async function reference(dialect: Dialect, kind: Kind): Promise<{ frames: number; seen: ReturnType<typeof seen>; executions: number }> {
+async function reference(
+  dialect: Dialect,
+  kind: Kind,
+): Promise<{ frames: number; seen: ReturnType<typeof seen>; executions: number }> {
   const run = await start(dialect, kind);
   run.shuffle.count();
   await respond(run);
@@ -106,14 +133,19 @@ function unanswered(run: Run): unknown[] {
   const conv = run.s.server.conversation;
   const outputs = conv.filter((i) => i['type'] === 'function_call_output').map((i) => i['call_id']);
   expect([...outputs].sort()).toEqual([...new Set(outputs)].sort());
-  return conv.filter((i) => i['type'] === 'function_call' && !outputs.includes(i['call_id'])).map((i) => i['call_id']);
+  return conv
+    .filter((i) => i['type'] === 'function_call' && !outputs.includes(i['call_id']))
+    .map((i) => i['call_id']);
 }
 
 async function invariants(run: Run, where: string): Promise<void> {
   const { s, session } = run;
   expect(session.connectionState.status, where).toBe('open');
   expect(session.stats.reconnects, where).toBe(0);
-  expect(run.promises.every((p) => p.settled), where).toBe(true);
+  expect(
+    run.promises.every((p) => p.settled),
+    where,
+  ).toBe(true);
   expect(run.streamsOpen(), where).toBe(0);
   expect(session.stats.activeResponses, where).toBe(0);
   expect(session.stats.pendingRequests, where).toBe(0);
@@ -154,7 +186,11 @@ async function sweep(dialect: Dialect, kind: Kind, disturbance: Disturbance): Pr
       totals.duplicatesDropped += run.session.stats.duplicateEvents;
     } else {
       // out of order: at most typed protocol errors; each call ran at most once
-      for (const e of run.errors) expect(e instanceof VoxwireError && e.code === 'PROTOCOL_VIOLATION', `${where}: ${e.message}`).toBe(true);
+      for (const e of run.errors)
+        expect(
+          e instanceof VoxwireError && e.code === 'PROTOCOL_VIOLATION',
+          `${where}: ${e.message}`,
+        ).toBe(true);
       expect(run.executions, where).toBeLessThanOrEqual(ref.executions);
       totals.violations += run.errors.length;
     }

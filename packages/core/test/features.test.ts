@@ -17,7 +17,14 @@ describe.each(DIALECTS)('features and the tap (%s)', (dialect) => {
       onClosed: () => lifecycle.push('closed'),
       contributeSessionUpdate: (session: SessionUpdateParams) => ({
         ...session,
-        tools: [{ type: 'function', name: 'get_time', description: 'time', parameters: { type: 'object', properties: {} } }],
+        tools: [
+          {
+            type: 'function',
+            name: 'get_time',
+            description: 'time',
+            parameters: { type: 'object', properties: {} },
+          },
+        ],
       }),
     };
     const s = setup(dialect, { features: [() => feature] });
@@ -57,7 +64,9 @@ describe.each(DIALECTS)('features and the tap (%s)', (dialect) => {
     session.on('server_event', (e) => taps.push(e));
     await s.settle();
     expect(taps.map((t) => (t.kind === 'event' ? t.event.type : t.type))).toEqual(
-      dialect === 'ga' ? ['session.created', 'session.updated'] : expect.arrayContaining(['session.created', 'session.updated']),
+      dialect === 'ga'
+        ? ['session.created', 'session.updated']
+        : expect.arrayContaining(['session.created', 'session.updated']),
     );
     await session.close();
   });

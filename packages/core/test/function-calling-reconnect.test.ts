@@ -26,7 +26,11 @@ interface Scenario {
   reconnected: ReconnectedEvent[];
 }
 
-async function scenario(dialect: Dialect, tool?: SessionTool, server: CreateFakeServerOptions = {}): Promise<Scenario> {
+async function scenario(
+  dialect: Dialect,
+  tool?: SessionTool,
+  server: CreateFakeServerOptions = {},
+): Promise<Scenario> {
   const executions: string[] = [];
   const weather =
     tool ??
@@ -37,7 +41,9 @@ async function scenario(dialect: Dialect, tool?: SessionTool, server: CreateFake
       execute: ({ city }) => (executions.push(city), { city, tempC: 21 }),
     });
   const s = setup(dialect, { random: () => 0, tools: [weather] }, server);
-  s.server.queueResponse((ctx) => ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_1' }));
+  s.server.queueResponse((ctx) =>
+    ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_1' }),
+  );
   s.server.queueResponse((ctx) => ctx.text(`It is ${String(ctx.input.at(-1)?.['output'])}`));
   const session = await openSession(s, { modalities: ['text'] });
   session.on('error', () => undefined);
@@ -45,7 +51,10 @@ async function scenario(dialect: Dialect, tool?: SessionTool, server: CreateFake
   session.on('function_calls_finished', (c) => finished.push(c));
   const reconnected: ReconnectedEvent[] = [];
   session.on('reconnected', (e) => reconnected.push(e));
-  await Promise.all([session.conversation.item.create({ role: 'user', content: 'weather in Oslo?' }), s.settle()]);
+  await Promise.all([
+    session.conversation.item.create({ role: 'user', content: 'weather in Oslo?' }),
+    s.settle(),
+  ]);
   return { s, session, executions, finished, reconnected };
 }
 
@@ -63,17 +72,30 @@ async function askAndRecover(run: Scenario): Promise<void> {
   expect(run.session.connectionState.status).toBe('open');
 }
 
-const items = (s: Setup) => s.server.conversation.map((i) => ({ type: i['type'], call_id: i['call_id'], status: i['status'], arguments: i['arguments'], output: i['output'] }));
-const sentOn = (s: Setup, connection: number, type: string) => (s.server.connections[connection]?.clientEvents ?? []).filter((e) => e['type'] === type);
+const items = (s: Setup) =>
+  s.server.conversation.map((i) => ({
+    type: i['type'],
+    call_id: i['call_id'],
+    status: i['status'],
+    arguments: i['arguments'],
+    output: i['output'],
+  }));
+const sentOn = (s: Setup, connection: number, type: string) =>
+  (s.server.connections[connection]?.clientEvents ?? []).filter((e) => e['type'] === type);
 
 /** Every function_call on the server has exactly one function_call_output, right after it. */
 function expectAnsweredOnce(s: Setup): void {
   const conv = s.server.conversation;
   conv.forEach((item, index) => {
     if (item['type'] !== 'function_call') return;
-    const outputs = conv.filter((i) => i['type'] === 'function_call_output' && i['call_id'] === item['call_id']);
+    const outputs = conv.filter(
+      (i) => i['type'] === 'function_call_output' && i['call_id'] === item['call_id'],
+    );
     expect(outputs, `answers of ${String(item['call_id'])}`).toHaveLength(1);
-    expect(conv[index + 1], `output right after ${String(item['call_id'])}`).toMatchObject({ type: 'function_call_output', call_id: item['call_id'] });
+    expect(conv[index + 1], `output right after ${String(item['call_id'])}`).toMatchObject({
+      type: 'function_call_output',
+      call_id: item['call_id'],
+    });
   });
 }
 
@@ -81,8 +103,17 @@ function expectRecoveredAnswer(run: Scenario): void {
   const { s, session } = run;
   expect(items(s)).toEqual([
     expect.objectContaining({ type: 'message' }),
-    expect.objectContaining({ type: 'function_call', call_id: 'call_1', status: 'completed', arguments: '{"city":"Oslo"}' }),
-    expect.objectContaining({ type: 'function_call_output', call_id: 'call_1', output: '{"city":"Oslo","tempC":21}' }),
+    expect.objectContaining({
+      type: 'function_call',
+      call_id: 'call_1',
+      status: 'completed',
+      arguments: '{"city":"Oslo"}',
+    }),
+    expect.objectContaining({
+      type: 'function_call_output',
+      call_id: 'call_1',
+      output: '{"city":"Oslo","tempC":21}',
+    }),
     expect.objectContaining({ type: 'message' }),
   ]);
   expectAnsweredOnce(s);
@@ -90,8 +121,13 @@ function expectRecoveredAnswer(run: Scenario): void {
   // one follow-up request, on the new connection, after the output
   const second = s.server.connections[1]?.clientEvents.map((e) => e['type']) ?? [];
   expect(sentOn(s, 1, 'response.create')).toHaveLength(1);
-  expect(second.lastIndexOf('conversation.item.create')).toBeLessThan(second.indexOf('response.create'));
-  expect(session.responses.at(-1)).toMatchObject({ status: 'completed', text: 'It is {"city":"Oslo","tempC":21}' });
+  expect(second.lastIndexOf('conversation.item.create')).toBeLessThan(
+    second.indexOf('response.create'),
+  );
+  expect(session.responses.at(-1)).toMatchObject({
+    status: 'completed',
+    text: 'It is {"city":"Oslo","tempC":21}',
+  });
   expect(mirrorView(session)).toEqual(serverView(s));
   expect(session.stats.pendingRequests).toBe(0);
   expect(run.finished.flat().map((f) => f.call.callId)).toEqual(['call_1']);
@@ -102,7 +138,9 @@ describe.each(DIALECTS)('function calls across a reconnect (%s)', (dialect) => {
     const run = await scenario(dialect);
     cutAfter(run, 'response.output_item.done');
     await askAndRecover(run);
-    expect(run.reconnected).toEqual([expect.objectContaining({ restoredItems: 2, skippedItems: 0 })]);
+    expect(run.reconnected).toEqual([
+      expect.objectContaining({ restoredItems: 2, skippedItems: 0 }),
+    ]);
     expectRecoveredAnswer(run);
     await run.session.close();
   });
@@ -111,7 +149,9 @@ describe.each(DIALECTS)('function calls across a reconnect (%s)', (dialect) => {
     const run = await scenario(dialect);
     cutAfter(run, 'response.function_call_arguments.done');
     await askAndRecover(run);
-    expect(run.reconnected).toEqual([expect.objectContaining({ restoredItems: 2, skippedItems: 0 })]);
+    expect(run.reconnected).toEqual([
+      expect.objectContaining({ restoredItems: 2, skippedItems: 0 }),
+    ]);
     expectRecoveredAnswer(run);
     await run.session.close();
   });
@@ -120,7 +160,9 @@ describe.each(DIALECTS)('function calls across a reconnect (%s)', (dialect) => {
     const run = await scenario(dialect);
     cutAfter(run, 'response.function_call_arguments.delta');
     await askAndRecover(run);
-    expect(run.reconnected).toEqual([expect.objectContaining({ restoredItems: 1, skippedItems: 1 })]);
+    expect(run.reconnected).toEqual([
+      expect.objectContaining({ restoredItems: 1, skippedItems: 1 }),
+    ]);
     expect(items(run.s).map((i) => i.type)).toEqual(['message']);
     expect(run.executions).toEqual([]);
     expect(run.finished).toEqual([]);
@@ -139,12 +181,15 @@ describe.each(DIALECTS)('function calls across a reconnect (%s)', (dialect) => {
   it('an interrupted call (cancelled mid-arguments) of a cut response is withdrawn: not restored, not answered', async () => {
     const run = await scenario(dialect, undefined, { pacing: { textDeltaIntervalMs: 10 } });
     run.session.on('server_event', (e) => {
-      if (e.kind === 'event' && e.event.type === 'response.function_call_arguments.delta') run.session.response.cancel();
+      if (e.kind === 'event' && e.event.type === 'response.function_call_arguments.delta')
+        run.session.response.cancel();
     });
     // the call item ends `incomplete`; the drop comes before the response's response.done
     cutAfter(run, 'response.output_item.done');
     await askAndRecover(run);
-    expect(run.reconnected).toEqual([expect.objectContaining({ restoredItems: 1, skippedItems: 1 })]);
+    expect(run.reconnected).toEqual([
+      expect.objectContaining({ restoredItems: 1, skippedItems: 1 }),
+    ]);
     expect(items(run.s).map((i) => i.type)).toEqual(['message']);
     expect(run.executions).toEqual([]);
     expect(run.finished).toEqual([]);
@@ -160,7 +205,11 @@ describe.each(DIALECTS)('function calls across a reconnect (%s)', (dialect) => {
     // the follow-up response was requested and had started when the socket dropped
     cutAfter(run, 'response.created', 2);
     await askAndRecover(run);
-    expect(items(run.s).map((i) => i.type)).toEqual(['message', 'function_call', 'function_call_output']);
+    expect(items(run.s).map((i) => i.type)).toEqual([
+      'message',
+      'function_call',
+      'function_call_output',
+    ]);
     expectAnsweredOnce(run.s);
     expect(run.executions).toEqual(['Oslo']);
     expect(run.finished).toHaveLength(1);
@@ -201,7 +250,9 @@ describe('function calls across a reconnect (ga only)', () => {
     const run = await scenario('ga');
     cutAfter(run, 'conversation.item.done', 2);
     await askAndRecover(run);
-    expect(run.reconnected).toEqual([expect.objectContaining({ restoredItems: 2, skippedItems: 0 })]);
+    expect(run.reconnected).toEqual([
+      expect.objectContaining({ restoredItems: 2, skippedItems: 0 }),
+    ]);
     expectRecoveredAnswer(run);
     await run.session.close();
   });

@@ -36,10 +36,19 @@ function calls(session: RealtimeSession) {
 }
 
 const sent = (s: Setup, type: string) => s.server.clientEvents.filter((e) => e['type'] === type);
-const conv = (s: Setup) => s.server.conversation.map((i) => ({ id: i['id'], type: i['type'], call_id: i['call_id'], output: i['output'] }));
+const conv = (s: Setup) =>
+  s.server.conversation.map((i) => ({
+    id: i['id'],
+    type: i['type'],
+    call_id: i['call_id'],
+    output: i['output'],
+  }));
 
 async function userTurn(s: Setup, session: RealtimeSession, text: string): Promise<void> {
-  await Promise.all([session.conversation.item.create({ role: 'user', content: text }), s.settle()]);
+  await Promise.all([
+    session.conversation.item.create({ role: 'user', content: text }),
+    s.settle(),
+  ]);
   await Promise.all([session.response.create(), s.settle()]);
   await s.settle();
 }
@@ -47,16 +56,37 @@ async function userTurn(s: Setup, session: RealtimeSession, text: string): Promi
 describe.each(DIALECTS)('function calling (%s)', (dialect) => {
   it('runs a single call, answers it right after its call item, and requests ONE follow-up response', async () => {
     const s = setup(dialect, { tools: [weather] });
-    s.server.queueResponse((ctx) => ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_1' }));
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_1' }),
+    );
     s.server.queueResponse((ctx) => ctx.text(`It is ${ctx.input.at(-1)?.['output'] as string}`));
     const session = await openSession(s);
     const seen = calls(session);
     await userTurn(s, session, 'weather in Oslo?');
 
-    expect(seen.collected).toEqual([[expect.objectContaining({ callId: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' })]]);
-    expect(seen.finished[0]).toEqual([expect.objectContaining({ parsedArguments: { city: 'Oslo' }, result: { city: 'Oslo', tempC: 21 }, output: '{"city":"Oslo","tempC":21}' })]);
+    expect(seen.collected).toEqual([
+      [
+        expect.objectContaining({
+          callId: 'call_1',
+          name: 'get_weather',
+          arguments: '{"city":"Oslo"}',
+        }),
+      ],
+    ]);
+    expect(seen.finished[0]).toEqual([
+      expect.objectContaining({
+        parsedArguments: { city: 'Oslo' },
+        result: { city: 'Oslo', tempC: 21 },
+        output: '{"city":"Oslo","tempC":21}',
+      }),
+    ]);
     const items = conv(s);
-    expect(items.map((i) => i.type)).toEqual(['message', 'function_call', 'function_call_output', 'message']);
+    expect(items.map((i) => i.type)).toEqual([
+      'message',
+      'function_call',
+      'function_call_output',
+      'message',
+    ]);
     expect(items[2]).toMatchObject({ call_id: 'call_1', output: '{"city":"Oslo","tempC":21}' });
     expect(sent(s, 'response.create')).toHaveLength(2);
     expect(session.responses.at(-1)?.text).toBe('It is {"city":"Oslo","tempC":21}');
@@ -67,7 +97,10 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
   it('runs parallel calls concurrently and answers them with one response request after all outputs exist', async () => {
     const slow = gate();
     const order: string[] = [];
-    const a: SessionTool = { name: 'slow_a', execute: async () => (await slow.promise, order.push('a'), 'A') };
+    const a: SessionTool = {
+      name: 'slow_a',
+      execute: async () => (await slow.promise, order.push('a'), 'A'),
+    };
     const b: SessionTool = { name: 'fast_b', execute: () => (order.push('b'), 'B') };
     const s = setup(dialect, { tools: [a, b] });
     s.server.queueResponse((ctx) => {
@@ -81,19 +114,32 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     // b finished, a still running: nothing answered, no response requested yet
     expect(order).toEqual(['b']);
     expect(seen.collected[0]?.map((c) => c.callId)).toEqual(['call_a', 'call_b']);
-    expect(sent(s, 'conversation.item.create').filter((e) => (e['item'] as { type: string }).type === 'function_call_output')).toHaveLength(0);
+    expect(
+      sent(s, 'conversation.item.create').filter(
+        (e) => (e['item'] as { type: string }).type === 'function_call_output',
+      ),
+    ).toHaveLength(0);
     expect(sent(s, 'response.create')).toHaveLength(1);
 
     slow.open();
     await s.settle();
     expect(order).toEqual(['b', 'a']);
     const items = conv(s);
-    expect(items.map((i) => i.type)).toEqual(['message', 'function_call', 'function_call_output', 'function_call', 'function_call_output', 'message']);
+    expect(items.map((i) => i.type)).toEqual([
+      'message',
+      'function_call',
+      'function_call_output',
+      'function_call',
+      'function_call_output',
+      'message',
+    ]);
     expect([items[2]?.call_id, items[4]?.call_id]).toEqual(['call_a', 'call_b']);
     const types = s.server.clientEvents.map((e) => e['type']);
     expect(types.filter((t) => t === 'response.create')).toHaveLength(2);
     // the follow-up goes out after both outputs were created
-    expect(types.lastIndexOf('conversation.item.create')).toBeLessThan(types.lastIndexOf('response.create'));
+    expect(types.lastIndexOf('conversation.item.create')).toBeLessThan(
+      types.lastIndexOf('response.create'),
+    );
     expect(seen.finished[0]?.map((f) => f.output)).toEqual(['A', 'B']);
     await session.close();
   });
@@ -118,8 +164,15 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await userTurn(s, session, 'go');
 
     const finished = seen.finished[0] ?? [];
-    expect(finished.map((f) => f.error?.kind)).toEqual(['unknown_tool', 'invalid_json', 'invalid_arguments', 'execution_error']);
-    const outputs = s.server.conversation.filter((i) => i['type'] === 'function_call_output').map((i) => i['output']);
+    expect(finished.map((f) => f.error?.kind)).toEqual([
+      'unknown_tool',
+      'invalid_json',
+      'invalid_arguments',
+      'execution_error',
+    ]);
+    const outputs = s.server.conversation
+      .filter((i) => i['type'] === 'function_call_output')
+      .map((i) => i['output']);
     expect(outputs).toEqual([
       'Error: there is no function named "nope". Available functions: get_weather, boom.',
       expect.stringMatching(/^Error: the arguments for get_weather are not valid JSON/),
@@ -133,12 +186,15 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
 
   it('answers a call whose response was cancelled while the arguments were being written', async () => {
     const s = setup(dialect, { tools: [weather] }, { pacing: { textDeltaIntervalMs: 10 } });
-    s.server.queueResponse((ctx) => ctx.callFunction('get_weather', { city: 'Reykjavik and beyond' }, { callId: 'c_cut' }));
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('get_weather', { city: 'Reykjavik and beyond' }, { callId: 'c_cut' }),
+    );
     s.server.queueResponse((ctx) => ctx.text('ok'));
     const session = await openSession(s);
     const seen = calls(session);
     session.on('server_event', (e) => {
-      if (e.kind === 'event' && e.event.type === 'response.function_call_arguments.delta') session.response.cancel();
+      if (e.kind === 'event' && e.event.type === 'response.function_call_arguments.delta')
+        session.response.cancel();
     });
     await userTurn(s, session, 'weather?');
     await s.clock.advanceAsync(1000);
@@ -153,7 +209,10 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
 
   it('a slow tool interrupted by a new user turn is still answered, right after its call item', async () => {
     const slow = gate();
-    const lookup: SessionTool = { name: 'lookup', execute: async () => (await slow.promise, 'found it') };
+    const lookup: SessionTool = {
+      name: 'lookup',
+      execute: async () => (await slow.promise, 'found it'),
+    };
     const s = setup(dialect, { tools: [lookup] });
     s.server.queueResponse((ctx) => ctx.callFunction('lookup', {}, { callId: 'c_slow' }));
     s.server.queueResponse((ctx) => ctx.text('meanwhile: hello'));
@@ -170,7 +229,14 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     slow.open();
     await s.settle();
     const items = conv(s);
-    expect(items.map((i) => i.type)).toEqual(['message', 'function_call', 'function_call_output', 'message', 'message', 'message']);
+    expect(items.map((i) => i.type)).toEqual([
+      'message',
+      'function_call',
+      'function_call_output',
+      'message',
+      'message',
+      'message',
+    ]);
     expect(items[2]).toMatchObject({ call_id: 'c_slow', output: 'found it' });
     expect(seen.finished[0]?.[0]?.output).toBe('found it');
     expect(sent(s, 'response.create')).toHaveLength(3);
@@ -189,8 +255,16 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     // the app's request + 2 follow-ups; the third tool-only response gets no follow-up
     expect(sent(s, 'response.create')).toHaveLength(3);
     expect(seen.finished).toHaveLength(3);
-    expect(s.server.conversation.filter((i) => i['type'] === 'function_call_output')).toHaveLength(3);
-    expect(seen.errors).toEqual([expect.objectContaining({ name: 'ToolError', code: 'TOOL_LOOP_LIMIT', data: { maxToolOnlyRounds: 2 } })]);
+    expect(s.server.conversation.filter((i) => i['type'] === 'function_call_output')).toHaveLength(
+      3,
+    );
+    expect(seen.errors).toEqual([
+      expect.objectContaining({
+        name: 'ToolError',
+        code: 'TOOL_LOOP_LIMIT',
+        data: { maxToolOnlyRounds: 2 },
+      }),
+    ]);
 
     // a user turn resets the count: the loop may run again, up to the cap
     await userTurn(s, session, 'again');
@@ -203,19 +277,29 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
   it('sends tools in session.update and again whenever the tool set changes', async () => {
     const s = setup(dialect, { tools: [weather] });
     const session = await openSession(s);
-    const updates = () => sent(s, 'session.update').map((e) => (e['session'] as { tools?: { name: string }[] }).tools?.map((t) => t.name));
+    const updates = () =>
+      sent(s, 'session.update').map((e) =>
+        (e['session'] as { tools?: { name: string }[] }).tools?.map((t) => t.name),
+      );
     expect(updates()).toEqual([['get_weather']]);
     expect(session.tools).toEqual([weather]);
 
     await Promise.all([session.setTools([weather, time]), s.settle()]);
     expect(updates()).toEqual([['get_weather'], ['get_weather', 'get_time']]);
-    expect((s.server.sessionConfig?.['tools'] as { name: string }[]).map((t) => t.name)).toEqual(['get_weather', 'get_time']);
+    expect((s.server.sessionConfig?.['tools'] as { name: string }[]).map((t) => t.name)).toEqual([
+      'get_weather',
+      'get_time',
+    ]);
     const [first] = sent(s, 'session.update');
     expect((first?.['session'] as { tools: unknown[] }).tools[0]).toEqual({
       type: 'function',
       name: 'get_weather',
       description: 'Weather for a city',
-      parameters: { type: 'object', properties: { city: { type: 'string', minLength: 1 } }, required: ['city'] },
+      parameters: {
+        type: 'object',
+        properties: { city: { type: 'string', minLength: 1 } },
+        required: ['city'],
+      },
     });
 
     // the same set again: nothing to tell the server
@@ -223,8 +307,12 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     expect(updates()).toHaveLength(2);
 
     // a bad set is refused with a typed error and the old one stays
-    await expect(session.setTools([{ name: 'bad name!', execute: () => 1 }])).rejects.toMatchObject({ name: 'ToolError', code: 'INVALID_TOOL' });
-    await expect(session.setTools([weather, weather])).rejects.toMatchObject({ code: 'DUPLICATE_TOOL' });
+    await expect(session.setTools([{ name: 'bad name!', execute: () => 1 }])).rejects.toMatchObject(
+      { name: 'ToolError', code: 'INVALID_TOOL' },
+    );
+    await expect(session.setTools([weather, weather])).rejects.toMatchObject({
+      code: 'DUPLICATE_TOOL',
+    });
     expect(session.tools.map((t) => t.name)).toEqual(['get_weather', 'get_time']);
 
     // sessionUpdate takes tools too; removing every tool is sent as []
@@ -235,14 +323,23 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
 
   it('a session without tools sends none and leaves function calls to the app', async () => {
     const s = setup(dialect);
-    s.server.queueResponse((ctx) => ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'c_app' }));
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'c_app' }),
+    );
     const session = await openSession(s);
     const seen = calls(session);
     expect(sent(s, 'session.update')[0]?.['session']).not.toHaveProperty('tools');
     await userTurn(s, session, 'weather');
     expect(seen.collected).toEqual([]);
     expect(sent(s, 'response.create')).toHaveLength(1);
-    await Promise.all([session.conversation.item.create({ type: 'function_call_output', callId: 'c_app', output: '21 C' }), s.settle()]);
+    await Promise.all([
+      session.conversation.item.create({
+        type: 'function_call_output',
+        callId: 'c_app',
+        output: '21 C',
+      }),
+      s.settle(),
+    ]);
     expect(conv(s).at(-1)).toMatchObject({ type: 'function_call_output', output: '21 C' });
     await session.close();
   });
@@ -271,10 +368,21 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
   });
 
   it('refuses bad function-calling options with typed errors', () => {
-    expect(() => setup(dialect, { tools: [{ name: '', execute: () => 1 }] })).toThrowError(expect.objectContaining({ code: 'INVALID_TOOL' }));
-    expect(() => setup(dialect, { maxToolOnlyRounds: -1 })).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'maxToolOnlyRounds' } }));
-    expect(() => setup(dialect, { audioModeHint: { durationMs: 0 } })).toThrowError(expect.objectContaining({ data: { argument: 'audioModeHint' } }));
+    expect(() => setup(dialect, { tools: [{ name: '', execute: () => 1 }] })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_TOOL' }),
+    );
+    expect(() => setup(dialect, { maxToolOnlyRounds: -1 })).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        data: { argument: 'maxToolOnlyRounds' },
+      }),
+    );
+    expect(() => setup(dialect, { audioModeHint: { durationMs: 0 } })).toThrowError(
+      expect.objectContaining({ data: { argument: 'audioModeHint' } }),
+    );
     const s = setup(dialect);
-    expect(() => s.model.session({ tools: [weather, weather] })).toThrowError(expect.objectContaining({ code: 'DUPLICATE_TOOL' }));
+    expect(() => s.model.session({ tools: [weather, weather] })).toThrowError(
+      expect.objectContaining({ code: 'DUPLICATE_TOOL' }),
+    );
   });
 });

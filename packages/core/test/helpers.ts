@@ -21,7 +21,10 @@ export function captureLogger(): { logger: Logger; lines: LogLine[] } {
   const at = (level: LogLine['level']) => (message: string, fields?: Record<string, unknown>) => {
     lines.push({ level, message, fields });
   };
-  return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
+  return {
+    logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
+    lines,
+  };
 }
 
 export interface Setup {
@@ -41,12 +44,21 @@ export function setup(
   const clock = new SimulatedClock({ microtaskRounds: 400 });
   const { connector, server } = createFakeServer({ dialect, clock, ...serverOptions });
   const { logger, lines } = captureLogger();
-  const model = new RealtimeModel({ connector, clock, logger, generateId: createCounterIdGenerator('t'), ...options });
+  const model = new RealtimeModel({
+    connector,
+    clock,
+    logger,
+    generateId: createCounterIdGenerator('t'),
+    ...options,
+  });
   return { clock, server, model, logs: lines, settle: () => clock.advanceAsync(0) };
 }
 
 /** Opens a session and waits until the server echoed its configuration. */
-export async function openSession(s: Setup, overrides: SessionOptionsInput = {}): Promise<RealtimeSession> {
+export async function openSession(
+  s: Setup,
+  overrides: SessionOptionsInput = {},
+): Promise<RealtimeSession> {
   const session = s.model.session(overrides);
   let updated = false;
   const off = session.on('session_updated', () => {
@@ -58,13 +70,19 @@ export async function openSession(s: Setup, overrides: SessionOptionsInput = {})
   return session;
 }
 
-export type Recorded = { [K in keyof SessionEvents]: [K, ...SessionEvents[K]] }[keyof SessionEvents];
+export type Recorded = {
+  [K in keyof SessionEvents]: [K, ...SessionEvents[K]];
+}[keyof SessionEvents];
 
 /** Records the named events in order. */
-export function record(session: RealtimeSession, names: readonly (keyof SessionEvents)[]): Recorded[] {
+export function record(
+  session: RealtimeSession,
+  names: readonly (keyof SessionEvents)[],
+): Recorded[] {
   const out: Recorded[] = [];
   for (const name of names) {
-    session.on(name, ((...args: unknown[]) => out.push([name, ...args] as unknown as Recorded)) as never);
+    session.on(name, ((...args: unknown[]) =>
+      out.push([name, ...args] as unknown as Recorded)) as never);
   }
   return out;
 }

@@ -7,7 +7,8 @@ import { DIALECTS, openSession, record, setup } from './helpers.js';
 
 function chunks(samples: Int16Array, size = 2400) {
   const out = [];
-  for (let i = 0; i < samples.length; i += size) out.push(audioFrame(samples.subarray(i, i + size)));
+  for (let i = 0; i < samples.length; i += size)
+    out.push(audioFrame(samples.subarray(i, i + size)));
   return out;
 }
 
@@ -28,15 +29,26 @@ describe.each(DIALECTS)('input audio and items (%s)', (dialect) => {
     for (const f of chunks(silence(1500))) session.inputAudioBuffer.append(f);
     await s.clock.advanceAsync(5000);
     const names = events.map((e) => e[0]);
-    expect(names.slice(0, 3)).toEqual(['input_speech_started', 'input_speech_stopped', 'input_speech_committed']);
+    expect(names.slice(0, 3)).toEqual([
+      'input_speech_started',
+      'input_speech_stopped',
+      'input_speech_committed',
+    ]);
     expect(names).toContain('input_speech_transcription_completed');
     expect(names).toContain('response_created');
     const started = events[0]?.[1] as { itemId: string; audioStartMs: number };
     const committed = events[2]?.[1] as { itemId: string };
     expect(started.itemId).toBe(committed.itemId);
     expect(typeof started.audioStartMs).toBe('number');
-    const transcript = events.find((e) => e[0] === 'input_speech_transcription_completed')?.[1] as { transcript: string; itemId: string };
-    expect(transcript).toMatchObject({ transcript: 'hello voxwire', itemId: committed.itemId, contentIndex: 0 });
+    const transcript = events.find((e) => e[0] === 'input_speech_transcription_completed')?.[1] as {
+      transcript: string;
+      itemId: string;
+    };
+    expect(transcript).toMatchObject({
+      transcript: 'hello voxwire',
+      itemId: committed.itemId,
+      contentIndex: 0,
+    });
     await session.close();
   });
 
@@ -63,7 +75,11 @@ describe.each(DIALECTS)('input audio and items (%s)', (dialect) => {
     session.inputAudioBuffer.commit();
     session.inputAudioBuffer.clear();
     await s.settle();
-    expect(s.server.clientEvents.map((e) => e['type'])).toEqual(['session.update', 'input_audio_buffer.commit', 'input_audio_buffer.clear']);
+    expect(s.server.clientEvents.map((e) => e['type'])).toEqual([
+      'session.update',
+      'input_audio_buffer.commit',
+      'input_audio_buffer.clear',
+    ]);
     expect(errors[0]).toBeInstanceOf(ServerError);
     expect((errors[0] as ServerError).code).toBe('input_audio_buffer_commit_empty');
     await session.close();
@@ -72,15 +88,24 @@ describe.each(DIALECTS)('input audio and items (%s)', (dialect) => {
   it('append refuses frames at the wrong rate or channel count', async () => {
     const s = setup(dialect);
     const session = await openSession(s);
-    expect(() => session.inputAudioBuffer.append(audioFrame(new Int16Array(160), 16000))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => session.inputAudioBuffer.append(audioFrame(new Int16Array(160), 24000, 2))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => session.inputAudioBuffer.append({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => session.inputAudioBuffer.append(audioFrame(new Int16Array(160), 16000))).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+    expect(() =>
+      session.inputAudioBuffer.append(audioFrame(new Int16Array(160), 24000, 2)),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => session.inputAudioBuffer.append({} as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
     await session.close();
   });
 
   it('G.711 sessions take 8 kHz PCM16 frames and deliver 8 kHz frames', async () => {
     const s = setup(dialect);
-    const session = await openSession(s, { inputAudioFormat: 'g711_ulaw', outputAudioFormat: 'g711_alaw' });
+    const session = await openSession(s, {
+      inputAudioFormat: 'g711_ulaw',
+      outputAudioFormat: 'g711_alaw',
+    });
     session.inputAudioBuffer.append(audioFrame(new Int16Array(800), 8000));
     const done = new Promise<RealtimeResponse>((resolve) => session.once('response_done', resolve));
     s.server.queueResponse((ctx) => ctx.say('narrow band'));
@@ -105,17 +130,35 @@ describe.each(DIALECTS)('input audio and items (%s)', (dialect) => {
     const [a, b] = session.responses;
     const itemA = a?.output[0]?.itemId as string;
     const itemB = b?.output[0]?.itemId as string;
-    const cut = session.conversation.item.truncate({ itemId: itemA, contentIndex: 0, audioEndMs: 200.7 });
-    const zero = session.conversation.item.truncate({ itemId: itemB, contentIndex: 0, audioEndMs: 0 });
+    const cut = session.conversation.item.truncate({
+      itemId: itemA,
+      contentIndex: 0,
+      audioEndMs: 200.7,
+    });
+    const zero = session.conversation.item.truncate({
+      itemId: itemB,
+      contentIndex: 0,
+      audioEndMs: 0,
+    });
     await s.settle();
     await expect(cut).resolves.toBeUndefined();
     await expect(zero).resolves.toBeUndefined();
     const sent = s.server.clientEvents.map((e) => e['type']);
     expect(sent.filter((t) => t === 'conversation.item.truncate')).toHaveLength(1);
-    expect(s.server.clientEvents.find((e) => e['type'] === 'conversation.item.truncate')?.['audio_end_ms']).toBe(200);
+    expect(
+      s.server.clientEvents.find((e) => e['type'] === 'conversation.item.truncate')?.[
+        'audio_end_ms'
+      ],
+    ).toBe(200);
     expect(sent).toContain('conversation.item.delete');
     expect(s.server.conversation.map((i) => i['id'])).not.toContain(itemB);
-    await expect(session.conversation.item.truncate({ itemId: itemA, contentIndex: 0, audioEndMs: Number.NaN })).rejects.toMatchObject({
+    await expect(
+      session.conversation.item.truncate({
+        itemId: itemA,
+        contentIndex: 0,
+        audioEndMs: Number.NaN,
+      }),
+    ).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
     await session.close();
@@ -124,10 +167,16 @@ describe.each(DIALECTS)('input audio and items (%s)', (dialect) => {
   it('truncating a user item is refused by the server and rejects with its error', async () => {
     const s = setup(dialect);
     const session = await openSession(s);
-    const created = session.conversation.item.create({ id: 'item_u', role: 'user', content: 'text' });
+    const created = session.conversation.item.create({
+      id: 'item_u',
+      role: 'user',
+      content: 'text',
+    });
     await s.settle();
     await created;
-    const r = session.conversation.item.truncate({ itemId: 'item_u', contentIndex: 0, audioEndMs: 100 }).catch((e: unknown) => e);
+    const r = session.conversation.item
+      .truncate({ itemId: 'item_u', contentIndex: 0, audioEndMs: 100 })
+      .catch((e: unknown) => e);
     await s.settle();
     expect(await r).toBeInstanceOf(ServerError);
     await session.close();

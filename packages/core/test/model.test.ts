@@ -16,7 +16,14 @@ describe('RealtimeModel', () => {
       inputAudioFormat: 'pcm16',
       outputAudioFormat: 'pcm16',
       inputAudioTranscription: { model: 'whisper-1' },
-      turnDetection: { type: 'server_vad', threshold: 0.5, prefixPaddingMs: 300, silenceDurationMs: 500, createResponse: true, interruptResponse: true },
+      turnDetection: {
+        type: 'server_vad',
+        threshold: 0.5,
+        prefixPaddingMs: 300,
+        silenceDurationMs: 500,
+        createResponse: true,
+        interruptResponse: true,
+      },
       toolChoice: 'auto',
       temperature: 0.8,
       maxResponseOutputTokens: 'inf',
@@ -25,9 +32,15 @@ describe('RealtimeModel', () => {
 
   it('session() applies every override, transcription included (the seed drops it), without touching the defaults', () => {
     const s = setup();
-    const a = s.model.session({ inputAudioTranscription: { model: 'gpt-4o-transcribe', language: 'fr' }, voice: 'verse' });
+    const a = s.model.session({
+      inputAudioTranscription: { model: 'gpt-4o-transcribe', language: 'fr' },
+      voice: 'verse',
+    });
     const b = s.model.session({ inputAudioTranscription: null, turnDetection: null });
-    expect(a.options.inputAudioTranscription).toEqual({ model: 'gpt-4o-transcribe', language: 'fr' });
+    expect(a.options.inputAudioTranscription).toEqual({
+      model: 'gpt-4o-transcribe',
+      language: 'fr',
+    });
     expect(a.options.voice).toBe('verse');
     expect(b.options.inputAudioTranscription).toBeNull();
     expect(b.options.turnDetection).toBeNull();
@@ -39,10 +52,18 @@ describe('RealtimeModel', () => {
 
   it('rejects bad options with INVALID_ARGUMENT', () => {
     const s = setup();
-    expect(() => new RealtimeModel({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => s.model.session({ voice: '' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'voice' } }));
-    expect(() => s.model.session({ turnDetection: { type: 'semantic_vad', eagerness: 'wild' as never } })).toThrow(/eagerness/);
-    expect(() => s.model.session({ toolChoice: { type: 'function', name: '' } })).toThrow(/toolChoice/);
+    expect(() => new RealtimeModel({} as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+    expect(() => s.model.session({ voice: '' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'voice' } }),
+    );
+    expect(() =>
+      s.model.session({ turnDetection: { type: 'semantic_vad', eagerness: 'wild' as never } }),
+    ).toThrow(/eagerness/);
+    expect(() => s.model.session({ toolChoice: { type: 'function', name: '' } })).toThrow(
+      /toolChoice/,
+    );
     expect(() => s.model.session({ inputAudioFormat: 'mp3' as never })).toThrow(/inputAudioFormat/);
   });
 
@@ -51,7 +72,9 @@ describe('RealtimeModel', () => {
     const a = await openSession(s);
     const b = await openSession(s);
     const closed = record(a, ['closed']);
-    const pending = a.conversation.item.create({ role: 'user', content: 'x' }).catch((e: unknown) => e);
+    const pending = a.conversation.item
+      .create({ role: 'user', content: 'x' })
+      .catch((e: unknown) => e);
     await s.model.close();
     expect(await pending).toMatchObject({ code: 'SESSION_CLOSED' });
     expect(closed).toEqual([['closed', { error: undefined }]]);
@@ -65,7 +88,9 @@ describe('RealtimeModel', () => {
   it('close() before the socket opens settles everything too', async () => {
     const s = setup();
     const session = s.model.session();
-    const p = session.conversation.item.create({ role: 'user', content: 'x' }).catch((e: unknown) => e);
+    const p = session.conversation.item
+      .create({ role: 'user', content: 'x' })
+      .catch((e: unknown) => e);
     await session.close();
     expect(await p).toMatchObject({ code: 'SESSION_CLOSED' });
     await s.settle();

@@ -13,7 +13,8 @@ async function inProgress(s: Setup, session: RealtimeSession, text = 'first') {
   return hold;
 }
 
-const sent = (s: Setup, type: string) => s.server.clientEvents.filter((e) => e['type'] === type).length;
+const sent = (s: Setup, type: string) =>
+  s.server.clientEvents.filter((e) => e['type'] === type).length;
 
 describe.each(DIALECTS)('response.create onDuplicate (%s)', (dialect) => {
   it('no response in progress: sends at once and resolves true', async () => {
@@ -37,7 +38,11 @@ describe.each(DIALECTS)('response.create onDuplicate (%s)', (dialect) => {
     await s.settle();
     expect(result).toBeUndefined();
     expect(sent(s, 'response.create')).toBe(1);
-    expect(s.logs.some((l) => l.level === 'warn' && l.message.includes('waiting for in-progress response'))).toBe(true);
+    expect(
+      s.logs.some(
+        (l) => l.level === 'warn' && l.message.includes('waiting for in-progress response'),
+      ),
+    ).toBe(true);
     hold.open();
     await s.settle();
     expect(result).toBe(true);
@@ -92,7 +97,9 @@ describe.each(DIALECTS)('response.create onDuplicate (%s)', (dialect) => {
   it('rejects an unknown onDuplicate with INVALID_ARGUMENT', async () => {
     const s = setup(dialect);
     const session = await openSession(s);
-    await expect(session.response.create({ onDuplicate: 'both' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(session.response.create({ onDuplicate: 'both' as never })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     await session.close();
   });
 

@@ -8,7 +8,12 @@ it('README example runs against the fake', async () => {
   const { connector, server } = createFakeServer({ clock });
   server.queueResponse((ctx) => ctx.say('Hello from the fake server!'));
 
-  const model = new RealtimeModel({ connector, clock, instructions: 'Be brief.', modalities: ['text'] });
+  const model = new RealtimeModel({
+    connector,
+    clock,
+    instructions: 'Be brief.',
+    modalities: ['text'],
+  });
   const session = model.session();
   session.on('error', (error) => console.error(error.code, error.message));
 

@@ -11,7 +11,9 @@ describe('duplicates, stalls, backpressure, rollover', () => {
     const s = setup('ga');
     const session = await openSession(s, { modalities: ['text'] });
     const done = record(session, ['response_done']);
-    s.server.faults.duplicate('response.output_text.delta', { times: 2 }).duplicate('response.done');
+    s.server.faults
+      .duplicate('response.output_text.delta', { times: 2 })
+      .duplicate('response.done');
     s.server.queueResponse((ctx) => ctx.say('once only'));
     void session.response.create();
     await s.settle();
@@ -37,13 +39,21 @@ describe('duplicates, stalls, backpressure, rollover', () => {
     await s.clock.advanceAsync(1);
     expect(stalled).toHaveLength(1);
     const r = session.responses.at(-1);
-    expect(r).toMatchObject({ status: 'failed', statusDetails: { reason: 'stalled', error: { code: 'RESPONSE_STALLED' } } });
+    expect(r).toMatchObject({
+      status: 'failed',
+      statusDetails: { reason: 'stalled', error: { code: 'RESPONSE_STALLED' } },
+    });
     expect(errors.map((e) => (e as { code: string }).code)).toEqual(['RESPONSE_STALLED']);
-    expect(s.server.clientEvents.at(-1)).toMatchObject({ type: 'response.cancel', response_id: r?.id });
+    expect(s.server.clientEvents.at(-1)).toMatchObject({
+      type: 'response.cancel',
+      response_id: r?.id,
+    });
     s.server.faults.release();
     await s.settle();
     // late events about the stalled response are ignored, not violations (the server may refuse the late cancel)
-    expect(errors.filter((e) => 'code' in e && e.name === 'VoxwireError').map((e) => e.code)).toEqual(['RESPONSE_STALLED']);
+    expect(
+      errors.filter((e) => 'code' in e && e.name === 'VoxwireError').map((e) => e.code),
+    ).toEqual(['RESPONSE_STALLED']);
     s.server.queueResponse((ctx) => ctx.say('next'));
     const next = new Promise((resolve) => session.once('response_done', resolve));
     void session.response.create();
@@ -75,10 +85,17 @@ describe('duplicates, stalls, backpressure, rollover', () => {
     const connector: Connector = async (a) => {
       const c = await base(a);
       const t = c.transport;
-      return { ...c, transport: Object.defineProperty(t, 'bufferedAmount', { get: () => buffered }) };
+      return {
+        ...c,
+        transport: Object.defineProperty(t, 'bufferedAmount', { get: () => buffered }),
+      };
     };
     for (const policy of ['drop-oldest', 'drop-newest', 'error'] as const) {
-      const s = setup('ga', { connector, clock, backpressure: { highWaterMark: 1000, maxQueuedBytes: 3 * 1344, audioPolicy: policy } });
+      const s = setup('ga', {
+        connector,
+        clock,
+        backpressure: { highWaterMark: 1000, maxQueuedBytes: 3 * 1344, audioPolicy: policy },
+      });
       const session = await openSession(s);
       buffered = 5000;
       const start = server.clientEvents.length;
@@ -98,7 +115,9 @@ describe('duplicates, stalls, backpressure, rollover', () => {
       else expect(session.stats.audioDroppedBackpressure).toBe(2);
       buffered = 0;
       await clock.advanceAsync(20);
-      expect(server.clientEvents.slice(start).filter((e) => e['type'] === 'input_audio_buffer.append')).toHaveLength(3);
+      expect(
+        server.clientEvents.slice(start).filter((e) => e['type'] === 'input_audio_buffer.append'),
+      ).toHaveLength(3);
       expect(session.stats.queued).toBe(0);
       await session.close();
     }
@@ -120,7 +139,11 @@ describe('duplicates, stalls, backpressure, rollover', () => {
   });
 
   it('rolls over before the maximum duration at a quiet moment, restoring the conversation', async () => {
-    const s = setup('ga', { random: () => 0, stallTimeoutMs: false, reconnect: { rolloverMarginMs: 60_000 } }, { maxSessionDurationMs: 10 * 60_000 });
+    const s = setup(
+      'ga',
+      { random: () => 0, stallTimeoutMs: false, reconnect: { rolloverMarginMs: 60_000 } },
+      { maxSessionDurationMs: 10 * 60_000 },
+    );
     const session = await openSession(s, { modalities: ['text'] });
     await session.conversation.item.create({ role: 'user', content: 'keep this' });
     const events = record(session, ['reconnecting', 'reconnected']);
@@ -137,7 +160,9 @@ describe('duplicates, stalls, backpressure, rollover', () => {
     expect(events[0]).toMatchObject(['reconnecting', { delayMs: 0, cause: { code: 'ROLLOVER' } }]);
     expect(events[1]).toMatchObject(['reconnected', { rollover: true, restoredItems: 2 }]);
     expect(session.stats.rollovers).toBe(1);
-    expect(s.server.conversation.map((i) => i['id'])).toEqual(session.chatCtxCopy().items.map((i) => i.id));
+    expect(s.server.conversation.map((i) => i['id'])).toEqual(
+      session.chatCtxCopy().items.map((i) => i.id),
+    );
     await session.close();
   });
 });

@@ -14,7 +14,13 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
   it('a dropped socket reconnects with a fresh transport, restores config and conversation, serves the next request', async () => {
     const s = setup(dialect, { random: ZERO }, { transcribe: () => 'hello there' });
     const session = await openSession(s, { instructions: 'Be brief.' });
-    const events = record(session, ['disconnected', 'reconnecting', 'connected', 'reconnected', 'closed']);
+    const events = record(session, [
+      'disconnected',
+      'reconnecting',
+      'connected',
+      'reconnected',
+      'closed',
+    ]);
     await session.conversation.item.create({ role: 'user', content: 'first' });
     s.server.queueResponse((ctx) => ctx.say('an answer'));
     void session.response.create();
@@ -25,11 +31,17 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     s.server.close(1006, 'network');
     await s.settle();
     expect(session.connectionState.status).toBe('reconnecting');
-    expect(events.find((e) => e[0] === 'reconnecting')).toMatchObject(['reconnecting', { attempt: 1, delayMs: 125, cause: { code: 'SOCKET_CLOSED' } }]);
+    expect(events.find((e) => e[0] === 'reconnecting')).toMatchObject([
+      'reconnecting',
+      { attempt: 1, delayMs: 125, cause: { code: 'SOCKET_CLOSED' } },
+    ]);
     await s.clock.advanceAsync(125);
     expect(session.connectionState.status).toBe('open');
     expect(s.server.connections).toHaveLength(2);
-    expect(events.find((e) => e[0] === 'reconnected')).toMatchObject(['reconnected', { restoredItems: 2, skippedItems: 0, rollover: false }]);
+    expect(events.find((e) => e[0] === 'reconnected')).toMatchObject([
+      'reconnected',
+      { restoredItems: 2, skippedItems: 0, rollover: false },
+    ]);
     // the fresh server session has the same configuration and history
     expect(s.server.sessionConfig?.['instructions']).toBe('Be brief.');
     expect(serverView(s.server.conversation)).toEqual(before.map((id) => `${id}:message`));
@@ -74,10 +86,15 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     session.on('error', (e) => errors.push(e));
     const delays: number[] = [];
     session.on('reconnecting', (e) => delays.push(e.delayMs));
-    const p = session.conversation.item.create({ role: 'user', content: 'never' }).catch((e: unknown) => e);
+    const p = session.conversation.item
+      .create({ role: 'user', content: 'never' })
+      .catch((e: unknown) => e);
     await s.clock.advanceAsync(600_000);
     expect(delays).toEqual([250, 500, 1000, 2000]);
-    expect(session.connectionState).toMatchObject({ status: 'closed', error: { code: 'RECONNECT_FAILED', data: { attempts: 4 } } });
+    expect(session.connectionState).toMatchObject({
+      status: 'closed',
+      error: { code: 'RECONNECT_FAILED', data: { attempts: 4 } },
+    });
     expect(await p).toMatchObject({ code: 'RECONNECT_FAILED' });
     expect(errors.map((e) => (e as { code: string }).code)).toEqual(['RECONNECT_FAILED']);
     expect(s.clock.pendingTimers).toBe(0);
@@ -87,10 +104,19 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     const s = setup(dialect, { random: ZERO });
     let calls = 0;
     const inner = s.server;
-    const base: Connector = (await import('@voxwire/testing')).createFakeServer({ server: inner, dialect }).connector;
+    const base: Connector = (await import('@voxwire/testing')).createFakeServer({
+      server: inner,
+      dialect,
+    }).connector;
     const connector: Connector = async (a) => {
       calls++;
-      if (calls === 1) throw Object.assign(new Error('HTTP 429'), { code: 'CONNECT_FAILED', httpStatus: 429, retryAfterMs: 7000, fatal: false });
+      if (calls === 1)
+        throw Object.assign(new Error('HTTP 429'), {
+          code: 'CONNECT_FAILED',
+          httpStatus: 429,
+          retryAfterMs: 7000,
+          fatal: false,
+        });
       return base(a);
     };
     const s2 = setup(dialect, { connector, random: ZERO });
@@ -103,7 +129,10 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     expect(session.connectionState.status).toBe('open');
     await session.close();
 
-    const refused: Connector = () => Promise.reject(Object.assign(new Error('HTTP 401'), { code: 'AUTH_FAILED', httpStatus: 401, fatal: true }));
+    const refused: Connector = () =>
+      Promise.reject(
+        Object.assign(new Error('HTTP 401'), { code: 'AUTH_FAILED', httpStatus: 401, fatal: true }),
+      );
     const s3 = setup(dialect, { connector: refused });
     const bad = s3.model.session();
     const seen = record(bad, ['reconnecting', 'closed']);
@@ -125,7 +154,11 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     t.onclose?.(1006, 'keep-alive timeout');
     await s.settle();
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ code: 'SOCKET_CLOSED', cause: keepalive, data: { transportCode: 'KEEPALIVE_TIMEOUT' } });
+    expect(errors[0]).toMatchObject({
+      code: 'SOCKET_CLOSED',
+      cause: keepalive,
+      data: { transportCode: 'KEEPALIVE_TIMEOUT' },
+    });
     expect(session.connectionState.status).toBe('reconnecting');
     await session.close();
   });
@@ -137,9 +170,14 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     const events = record(session, ['reconnecting', 'reconnected']);
     s.server.faults.expireSession(0);
     await s.settle();
-    expect(events[0]).toMatchObject(['reconnecting', { attempt: 1, delayMs: 0, cause: { code: 'SESSION_EXPIRED' } }]);
+    expect(events[0]).toMatchObject([
+      'reconnecting',
+      { attempt: 1, delayMs: 0, cause: { code: 'SESSION_EXPIRED' } },
+    ]);
     expect(events[1]).toMatchObject(['reconnected', { restoredItems: 1 }]);
-    expect(s.server.conversation.map((i) => i['id'])).toEqual(session.chatCtxCopy().items.map((i) => i.id));
+    expect(s.server.conversation.map((i) => i['id'])).toEqual(
+      session.chatCtxCopy().items.map((i) => i.id),
+    );
     await session.close();
   });
 
@@ -153,7 +191,14 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
       const c: Connection = await base(a);
       if (n > 1) return c;
       // a transport that opens and then says nothing
-      return { ...c, transport: { start: () => Promise.resolve(), send: () => undefined, close: () => Promise.resolve() } };
+      return {
+        ...c,
+        transport: {
+          start: () => Promise.resolve(),
+          send: () => undefined,
+          close: () => Promise.resolve(),
+        },
+      };
     };
     const s2 = setup(dialect, { connector, random: ZERO, connectTimeoutMs: 1000 });
     const session = s2.model.session();

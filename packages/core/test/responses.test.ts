@@ -76,7 +76,9 @@ describe.each(DIALECTS)('responses (%s)', (dialect) => {
     for (const audioRetention of ['all', { maxDurationMs: 150 }] as const) {
       const s = setup(dialect, { audioRetention });
       const session = await openSession(s);
-      const done = new Promise<RealtimeResponse>((resolve) => session.once('response_done', resolve));
+      const done = new Promise<RealtimeResponse>((resolve) =>
+        session.once('response_done', resolve),
+      );
       s.server.queueResponse((ctx) => ctx.say('A somewhat longer spoken answer for the cap.'));
       void session.response.create();
       await s.settle();
@@ -119,7 +121,11 @@ describe.each(DIALECTS)('responses (%s)', (dialect) => {
   });
 
   it('metrics: every field, from the injected clock', async () => {
-    const s = setup(dialect, {}, { pacing: { firstOutputDelayMs: 40, audioChunkMs: 100, realtimeFactor: 0.1 } });
+    const s = setup(
+      dialect,
+      {},
+      { pacing: { firstOutputDelayMs: 40, audioChunkMs: 100, realtimeFactor: 0.1 } },
+    );
     const session = await openSession(s);
     const metrics: RealtimeMetrics[] = [];
     session.on('metrics_collected', (m) => metrics.push(m));
@@ -168,7 +174,11 @@ describe.each(DIALECTS)('responses (%s)', (dialect) => {
     });
     void session.response.create();
     await s.settle();
-    expect(metrics[0]).toMatchObject({ ttftMs: -1, error: { type: 'failed', code: 'boom' }, tokensPerSecond: 0 });
+    expect(metrics[0]).toMatchObject({
+      ttftMs: -1,
+      error: { type: 'failed', code: 'boom' },
+      tokensPerSecond: 0,
+    });
     expect(metrics[1]?.error).toMatchObject({ type: 'incomplete', reason: 'max_output_tokens' });
     expect(session.responses.at(-2)?.error).toMatchObject({ code: 'boom' });
     await session.close();

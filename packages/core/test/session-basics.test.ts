@@ -11,11 +11,21 @@ describe.each(DIALECTS)('session basics (%s)', (dialect) => {
     expect(events.map((e) => e[0])).toEqual(['connecting', 'connected', 'session_updated']);
     const first = s.server.clientEvents[0];
     expect(first?.['type']).toBe('session.update');
-    const updated = events[2]?.[1] as { voice: string; instructions: string; modalities: string[]; turnDetection: unknown };
+    const updated = events[2]?.[1] as {
+      voice: string;
+      instructions: string;
+      modalities: string[];
+      turnDetection: unknown;
+    };
     expect(updated.voice).toBe('ash');
     expect(updated.instructions).toBe('be brief');
     expect(updated.modalities).toEqual(['text', 'audio']);
-    expect(updated.turnDetection).toMatchObject({ type: 'server_vad', threshold: 0.5, prefixPaddingMs: 300, silenceDurationMs: 500 });
+    expect(updated.turnDetection).toMatchObject({
+      type: 'server_vad',
+      threshold: 0.5,
+      prefixPaddingMs: 300,
+      silenceDurationMs: 500,
+    });
     expect(session.sessionId).not.toBe('not-connected');
     expect(session.connectionState.status).toBe('open');
     if (dialect === 'beta') {
@@ -28,7 +38,9 @@ describe.each(DIALECTS)('session basics (%s)', (dialect) => {
   it('sessionUpdate sends the whole session and resolves with the echo', async () => {
     const s = setup(dialect);
     const session = await openSession(s);
-    const options = await Promise.all([session.sessionUpdate({ voice: 'marin' }), s.settle()]).then(([o]) => o);
+    const options = await Promise.all([session.sessionUpdate({ voice: 'marin' }), s.settle()]).then(
+      ([o]) => o,
+    );
     expect(options.voice).toBe('marin');
     expect(session.options.voice).toBe('marin');
     const updates = s.server.clientEvents.filter((e) => e['type'] === 'session.update');
@@ -41,8 +53,12 @@ describe.each(DIALECTS)('session basics (%s)', (dialect) => {
     const s = setup(dialect);
     const session = await openSession(s);
     const before = s.server.clientEvents.length;
-    await expect(session.sessionUpdate({ temperature: 7 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(session.sessionUpdate({ maxResponseOutputTokens: 0 })).rejects.toBeInstanceOf(VoxwireError);
+    await expect(session.sessionUpdate({ temperature: 7 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(session.sessionUpdate({ maxResponseOutputTokens: 0 })).rejects.toBeInstanceOf(
+      VoxwireError,
+    );
     await s.settle();
     expect(s.server.clientEvents.length).toBe(before);
     await session.close();
@@ -86,21 +102,62 @@ describe.each(DIALECTS)('session basics (%s)', (dialect) => {
     const session = await openSession(s);
     const p = Promise.all([
       session.conversation.item.create({ id: 'item_sys', role: 'system', content: 'rules' }),
-      session.conversation.item.create({ id: 'item_user', role: 'user', content: ['look', { data: new Int16Array(2400), sampleRate: 24000, channels: 1 }] }),
+      session.conversation.item.create({
+        id: 'item_user',
+        role: 'user',
+        content: ['look', { data: new Int16Array(2400), sampleRate: 24000, channels: 1 }],
+      }),
       session.conversation.item.create({ id: 'item_asst', role: 'assistant', content: 'sure' }),
-      session.conversation.item.create({ id: 'item_call', type: 'function_call', callId: 'call_1', name: 'lookup', arguments: '{}' }),
-      session.conversation.item.create({ id: 'item_out', type: 'function_call_output', callId: 'call_1', output: '{"ok":true}' }),
+      session.conversation.item.create({
+        id: 'item_call',
+        type: 'function_call',
+        callId: 'call_1',
+        name: 'lookup',
+        arguments: '{}',
+      }),
+      session.conversation.item.create({
+        id: 'item_out',
+        type: 'function_call_output',
+        callId: 'call_1',
+        output: '{"ok":true}',
+      }),
     ]);
     await s.settle();
     const items = await p;
-    expect(items.map((i) => i.type)).toEqual(['message', 'message', 'message', 'function_call', 'function_call_output']);
-    expect(s.server.conversation.map((i) => i['id'])).toEqual(['item_sys', 'item_user', 'item_asst', 'item_call', 'item_out']);
-    await expect(session.conversation.item.create({ role: 'tool' as never, content: 'x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(session.conversation.item.create({ role: 'system', content: { data: new Int16Array(2), sampleRate: 24000, channels: 1 } })).rejects.toMatchObject({
+    expect(items.map((i) => i.type)).toEqual([
+      'message',
+      'message',
+      'message',
+      'function_call',
+      'function_call_output',
+    ]);
+    expect(s.server.conversation.map((i) => i['id'])).toEqual([
+      'item_sys',
+      'item_user',
+      'item_asst',
+      'item_call',
+      'item_out',
+    ]);
+    await expect(
+      session.conversation.item.create({ role: 'tool' as never, content: 'x' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      session.conversation.item.create({
+        role: 'system',
+        content: { data: new Int16Array(2), sampleRate: 24000, channels: 1 },
+      }),
+    ).rejects.toMatchObject({
       code: 'UNSUPPORTED_CONTENT',
     });
-    await expect(session.conversation.item.create({ role: 'user', content: { data: new Int16Array(2), sampleRate: 16000, channels: 1 } })).rejects.toThrow(/24000 Hz/);
-    await expect(session.conversation.item.create({ role: 'user', content: [] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      session.conversation.item.create({
+        role: 'user',
+        content: { data: new Int16Array(2), sampleRate: 16000, channels: 1 },
+      }),
+    ).rejects.toThrow(/24000 Hz/);
+    await expect(
+      session.conversation.item.create({ role: 'user', content: [] }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await session.close();
   });
 
@@ -111,7 +168,9 @@ describe.each(DIALECTS)('session basics (%s)', (dialect) => {
     await s.settle();
     await created;
     const del = session.conversation.item.delete({ itemId: 'item_a' });
-    const missing = session.conversation.item.delete({ itemId: 'item_nope' }).catch((e: unknown) => e);
+    const missing = session.conversation.item
+      .delete({ itemId: 'item_nope' })
+      .catch((e: unknown) => e);
     await s.settle();
     await expect(del).resolves.toBeUndefined();
     expect(await missing).toBeInstanceOf(ServerError);
@@ -135,7 +194,10 @@ describe.each(DIALECTS)('session basics (%s)', (dialect) => {
     await s.settle();
     expect(settled).toBe(false);
     await s.clock.advanceAsync(1);
-    expect(await result).toMatchObject({ code: 'TIMEOUT', data: { timeoutMs: 500, operation: 'item.create' } });
+    expect(await result).toMatchObject({
+      code: 'TIMEOUT',
+      data: { timeoutMs: 500, operation: 'item.create' },
+    });
     await session.close();
   });
 });

@@ -3,7 +3,13 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Tool } from '../src/tools/index.js';
-import { ToolError, ToolRunner, defineTool, toSessionTools, toolJsonSchema } from '../src/tools/index.js';
+import {
+  ToolError,
+  ToolRunner,
+  defineTool,
+  toSessionTools,
+  toolJsonSchema,
+} from '../src/tools/index.js';
 
 function deferred<T = void>() {
   let resolve!: (v: T) => void;
@@ -22,8 +28,19 @@ const weather = defineTool({
   execute: ({ city }) => ({ city, tempC: 21 }),
 });
 
-const call = (id: string, name: string, args: string, status = 'completed') => ({ id, call_id: `call_${id}`, name, arguments: args, status });
-const runner = (tools: Tool[], max?: number) => new ToolRunner({ tools, generateId: createCounterIdGenerator('o'), ...(max === undefined ? {} : { maxToolOnlyRounds: max }) });
+const call = (id: string, name: string, args: string, status = 'completed') => ({
+  id,
+  call_id: `call_${id}`,
+  name,
+  arguments: args,
+  status,
+});
+const runner = (tools: Tool[], max?: number) =>
+  new ToolRunner({
+    tools,
+    generateId: createCounterIdGenerator('o'),
+    ...(max === undefined ? {} : { maxToolOnlyRounds: max }),
+  });
 
 describe('tool JSON Schema', () => {
   it('derives valibot schemas with @valibot/to-json-schema', () => {
@@ -35,31 +52,68 @@ describe('tool JSON Schema', () => {
   });
 
   it('uses Standard JSON Schema where the library implements it (zod 4)', () => {
-    const tool = defineTool({ name: 'z', parameters: z.object({ n: z.number().int() }), execute: ({ n }) => n });
+    const tool = defineTool({
+      name: 'z',
+      parameters: z.object({ n: z.number().int() }),
+      execute: ({ n }) => n,
+    });
     const schema = toolJsonSchema(tool);
-    expect(schema).toMatchObject({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] });
+    expect(schema).toMatchObject({
+      type: 'object',
+      properties: { n: { type: 'integer' } },
+      required: ['n'],
+    });
     expect(schema).not.toHaveProperty('$schema');
   });
 
   it('takes plain JSON Schema as is, an explicit jsonSchema first, and defaults to an empty object schema', () => {
     const json = { type: 'object', properties: { q: { type: 'string' } } };
     expect(toolJsonSchema({ name: 'j', parameters: json, execute: () => 1 })).toBe(json);
-    expect(toolJsonSchema({ name: 'e', jsonSchema: json, parameters: weather.parameters, execute: () => 1 })).toBe(json);
-    expect(toolJsonSchema({ name: 'none', execute: () => 1 })).toEqual({ type: 'object', properties: {} });
+    expect(
+      toolJsonSchema({
+        name: 'e',
+        jsonSchema: json,
+        parameters: weather.parameters,
+        execute: () => 1,
+      }),
+    ).toBe(json);
+    expect(toolJsonSchema({ name: 'none', execute: () => 1 })).toEqual({
+      type: 'object',
+      properties: {},
+    });
   });
 
   it('refuses unconvertible schemas with typed errors', () => {
-    const opaque = { '~standard': { version: 1, vendor: 'acme', validate: (x: unknown) => ({ value: x }) } };
-    expect(() => toolJsonSchema({ name: 'o', parameters: opaque, execute: () => 1 })).toThrowError(expect.objectContaining({ code: 'INVALID_TOOL', toolName: 'o' }));
+    const opaque = {
+      '~standard': { version: 1, vendor: 'acme', validate: (x: unknown) => ({ value: x }) },
+    };
+    expect(() => toolJsonSchema({ name: 'o', parameters: opaque, execute: () => 1 })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_TOOL', toolName: 'o' }),
+    );
     const custom = v.object({ when: v.date() });
-    expect(() => toolJsonSchema({ name: 'd', parameters: custom, execute: () => 1 })).toThrowError(expect.objectContaining({ code: 'SCHEMA_CONVERSION' }));
-    expect(() => toolJsonSchema({ name: 's', parameters: { type: 'string' }, execute: () => 1 })).toThrow(/object schema/);
+    expect(() => toolJsonSchema({ name: 'd', parameters: custom, execute: () => 1 })).toThrowError(
+      expect.objectContaining({ code: 'SCHEMA_CONVERSION' }),
+    );
+    expect(() =>
+      toolJsonSchema({ name: 's', parameters: { type: 'string' }, execute: () => 1 }),
+    ).toThrow(/object schema/);
   });
 
   it('builds the GA session tools array and refuses bad names, duplicates and missing execute', () => {
-    expect(toSessionTools([weather])).toEqual([{ type: 'function', name: 'get_weather', description: 'Weather for a city', parameters: toolJsonSchema(weather) }]);
-    expect(() => toSessionTools([weather, weather])).toThrowError(expect.objectContaining({ code: 'DUPLICATE_TOOL' }));
-    expect(() => toSessionTools([{ name: 'has space', execute: () => 1 }])).toThrowError(expect.objectContaining({ code: 'INVALID_TOOL' }));
+    expect(toSessionTools([weather])).toEqual([
+      {
+        type: 'function',
+        name: 'get_weather',
+        description: 'Weather for a city',
+        parameters: toolJsonSchema(weather),
+      },
+    ]);
+    expect(() => toSessionTools([weather, weather])).toThrowError(
+      expect.objectContaining({ code: 'DUPLICATE_TOOL' }),
+    );
+    expect(() => toSessionTools([{ name: 'has space', execute: () => 1 }])).toThrowError(
+      expect.objectContaining({ code: 'INVALID_TOOL' }),
+    );
     expect(() => toSessionTools([{ name: 'x' } as unknown as Tool])).toThrow(/no execute/);
   });
 });
@@ -69,11 +123,31 @@ describe('ToolRunner', () => {
     const r = runner([weather]);
     const round = r.startRound({ responseId: 'resp_1', session: 'S' });
     const info = round.addCall(call('fc1', 'get_weather', '{"city":"Oslo"}'));
-    expect(info).toEqual({ callId: 'call_fc1', itemId: 'fc1', name: 'get_weather', arguments: '{"city":"Oslo"}', responseId: 'resp_1' });
+    expect(info).toEqual({
+      callId: 'call_fc1',
+      itemId: 'fc1',
+      name: 'get_weather',
+      arguments: '{"city":"Oslo"}',
+      responseId: 'resp_1',
+    });
     const result = await round.finish();
     expect(result.calls).toEqual([info]);
-    expect(result.finished[0]).toMatchObject({ parsedArguments: { city: 'Oslo' }, result: { city: 'Oslo', tempC: 21 }, output: '{"city":"Oslo","tempC":21}' });
-    expect(result.outputs).toEqual([{ previousItemId: 'fc1', item: { type: 'function_call_output', id: 'item_0001_o', callId: 'call_fc1', output: '{"city":"Oslo","tempC":21}' } }]);
+    expect(result.finished[0]).toMatchObject({
+      parsedArguments: { city: 'Oslo' },
+      result: { city: 'Oslo', tempC: 21 },
+      output: '{"city":"Oslo","tempC":21}',
+    });
+    expect(result.outputs).toEqual([
+      {
+        previousItemId: 'fc1',
+        item: {
+          type: 'function_call_output',
+          id: 'item_0001_o',
+          callId: 'call_fc1',
+          output: '{"city":"Oslo","tempC":21}',
+        },
+      },
+    ]);
     expect(result.requestResponse).toBe(true);
     expect(result.loopError).toBeUndefined();
   });
@@ -103,7 +177,12 @@ describe('ToolRunner', () => {
   });
 
   it('answers every error path with a clear text', async () => {
-    const boom: Tool = { name: 'boom', execute: () => { throw new Error('disk full'); } };
+    const boom: Tool = {
+      name: 'boom',
+      execute: () => {
+        throw new Error('disk full');
+      },
+    };
     const weird: Tool = { name: 'weird', execute: () => 10n };
     const round = runner([weather, boom, weird]).startRound({ session: undefined });
     round.addCall(call('1', 'nope', '{}'));
@@ -113,22 +192,36 @@ describe('ToolRunner', () => {
     round.addCall(call('5', 'weird', '{}'));
     round.addCall(call('6', 'get_weather', '{"ci', 'incomplete'));
     const { finished, outputs, requestResponse } = await round.finish();
-    expect(finished.map((f) => f.error?.kind)).toEqual(['unknown_tool', 'invalid_json', 'invalid_arguments', 'execution_error', 'unserializable_result', 'interrupted']);
+    expect(finished.map((f) => f.error?.kind)).toEqual([
+      'unknown_tool',
+      'invalid_json',
+      'invalid_arguments',
+      'execution_error',
+      'unserializable_result',
+      'interrupted',
+    ]);
     expect(outputs.map((o) => o.item.output)).toEqual([
       'Error: there is no function named "nope". Available functions: get_weather, boom, weird.',
-      expect.stringMatching(/^Error: the arguments for get_weather are not valid JSON \(.+\)\. Call it again with a JSON object\.$/),
+      expect.stringMatching(
+        /^Error: the arguments for get_weather are not valid JSON \(.+\)\. Call it again with a JSON object\.$/,
+      ),
       expect.stringMatching(/^Error: invalid arguments for get_weather: city: Invalid length/),
       'Error: boom failed: disk full',
       expect.stringMatching(/^Error: the result of weird could not be converted to text/),
       'Error: the call to get_weather was interrupted before its arguments were complete, so it was not run.',
     ]);
-    expect(finished[2]!.error?.issues).toEqual([{ path: 'city', message: expect.stringContaining('Invalid length') }]);
+    expect(finished[2]!.error?.issues).toEqual([
+      { path: 'city', message: expect.stringContaining('Invalid length') },
+    ]);
     expect(requestResponse).toBe(true);
   });
 
   it('uses a custom error format and stringifies strings and undefined as documented', async () => {
     const r = new ToolRunner({
-      tools: [{ name: 's', execute: () => 'plain' }, { name: 'u', execute: () => undefined }],
+      tools: [
+        { name: 's', execute: () => 'plain' },
+        { name: 'u', execute: () => undefined },
+      ],
       generateId: createCounterIdGenerator(),
       formatError: (failure, c) => `${c.name}:${failure.kind}`,
     });
@@ -136,7 +229,11 @@ describe('ToolRunner', () => {
     round.addCall(call('1', 's', '{}'));
     round.addCall(call('2', 'u', '{}'));
     round.addCall(call('3', 'x', '{}'));
-    expect((await round.finish()).outputs.map((o) => o.item.output)).toEqual(['plain', 'null', 'x:unknown_tool']);
+    expect((await round.finish()).outputs.map((o) => o.item.output)).toEqual([
+      'plain',
+      'null',
+      'x:unknown_tool',
+    ]);
   });
 
   it('passes signal, ids and session to execute; closing aborts a slow tool that ignores its signal and still answers', async () => {
@@ -145,7 +242,14 @@ describe('ToolRunner', () => {
     const slow: Tool<unknown, string> = {
       name: 'slow',
       execute: (_args, ctx) => {
-        seen.push(ctx.callId, ctx.itemId, ctx.name, ctx.responseId, ctx.session, ctx.signal.aborted);
+        seen.push(
+          ctx.callId,
+          ctx.itemId,
+          ctx.name,
+          ctx.responseId,
+          ctx.session,
+          ctx.signal.aborted,
+        );
         ctx.signal.addEventListener('abort', () => seen.push('aborted'));
         return never.promise;
       },
@@ -160,7 +264,9 @@ describe('ToolRunner', () => {
     const result = await finishing;
     expect(seen).toEqual(['call_fc', 'fc', 'slow', 'resp', 'the-session', false, 'aborted']);
     expect(result.finished[0]!.error).toMatchObject({ kind: 'aborted', message: 'session closed' });
-    expect(result.outputs[0]!.item.output).toBe('Error: slow was cancelled before it finished (session closed).');
+    expect(result.outputs[0]!.item.output).toBe(
+      'Error: slow was cancelled before it finished (session closed).',
+    );
     expect(result.requestResponse).toBe(false);
     expect(r.closed).toBe(true);
   });
@@ -180,7 +286,9 @@ describe('ToolRunner', () => {
   });
 
   it('a round aborted by the app answers its calls as cancelled', async () => {
-    const round = runner([{ name: 'w', execute: () => deferred().promise }]).startRound({ session: undefined });
+    const round = runner([{ name: 'w', execute: () => deferred().promise }]).startRound({
+      session: undefined,
+    });
     round.addCall(call('fc', 'w', '{}'));
     round.abort(new Error('user hung up'));
     const result = await round.finish();
@@ -226,6 +334,8 @@ describe('ToolRunner', () => {
     const round = runner([]).startRound({ session: undefined });
     const result = await round.finish({ hasMessageOutput: true });
     expect(result.requestResponse).toBe(false);
-    expect(() => round.addCall(call('x', 'y', '{}'))).toThrowError(expect.objectContaining({ code: 'INVALID_TOOL' }));
+    expect(() => round.addCall(call('x', 'y', '{}'))).toThrowError(
+      expect.objectContaining({ code: 'INVALID_TOOL' }),
+    );
   });
 });

@@ -7,7 +7,10 @@ import { PendingRequests } from '../src/requests.js';
 import { Outbox } from '../src/outbox.js';
 import { defaultSessionOptions, mergeSessionOptions } from '../src/options.js';
 import { fromSessionResource, toSessionUpdate } from '../src/session-config.js';
-import { chatItemToConversationItem, conversationItemToChatItem } from '../src/conversation/items.js';
+import {
+  chatItemToConversationItem,
+  conversationItemToChatItem,
+} from '../src/conversation/items.js';
 import { toChatItem } from '../src/conversation/input.js';
 import type { SessionResource } from '@voxwire/protocol';
 
@@ -114,7 +117,11 @@ describe('Outbox', () => {
     o.send({ type: 'input_audio_buffer.clear' });
     expect(written).toEqual(['input_audio_buffer.append', 'input_audio_buffer.clear']);
     expect(failed).toEqual(['input_audio_buffer.commit']);
-    const dropping = new Outbox(() => undefined, { clock, maxDisconnectedAudioBytes: 0, audioPolicy: 'drop-newest' });
+    const dropping = new Outbox(() => undefined, {
+      clock,
+      maxDisconnectedAudioBytes: 0,
+      audioPolicy: 'drop-newest',
+    });
     expect(dropping.send({ type: 'input_audio_buffer.append', audio: 'AAAA' })).toBe(false);
     expect(dropping.dropped).toBe(1);
   });
@@ -130,7 +137,14 @@ describe('session options ⇄ GA session', () => {
         input: {
           format: { type: 'audio/pcm', rate: 24000 },
           transcription: { model: 'whisper-1' },
-          turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500, create_response: true, interrupt_response: true },
+          turn_detection: {
+            type: 'server_vad',
+            threshold: 0.5,
+            prefix_padding_ms: 300,
+            silence_duration_ms: 500,
+            create_response: true,
+            interrupt_response: true,
+          },
         },
         output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy' },
       },
@@ -152,7 +166,11 @@ describe('session options ⇄ GA session', () => {
     ) as Record<string, any>;
     expect(text['output_modalities']).toEqual(['text']);
     expect(text['instructions']).toBe('x');
-    expect(text['audio'].input).toMatchObject({ transcription: null, turn_detection: { type: 'semantic_vad', eagerness: 'low' }, noise_reduction: { type: 'far_field' } });
+    expect(text['audio'].input).toMatchObject({
+      transcription: null,
+      turn_detection: { type: 'semantic_vad', eagerness: 'low' },
+      noise_reduction: { type: 'far_field' },
+    });
     expect(text['audio'].output).toMatchObject({ format: { type: 'audio/pcmu' }, speed: 1.2 });
   });
 
@@ -162,7 +180,10 @@ describe('session options ⇄ GA session', () => {
       type: 'realtime',
       model: 'gpt-realtime',
       output_modalities: ['text'],
-      audio: { input: { format: { type: 'audio/pcma' }, transcription: null, turn_detection: null }, output: { voice: { id: 'voice_x' }, speed: 1.1 } },
+      audio: {
+        input: { format: { type: 'audio/pcma' }, transcription: null, turn_detection: null },
+        output: { voice: { id: 'voice_x' }, speed: 1.1 },
+      },
       max_output_tokens: 300,
       tool_choice: 'required',
     } as unknown as SessionResource;
@@ -183,17 +204,39 @@ describe('session options ⇄ GA session', () => {
 
 describe('chat item converters (what conversation.item.create sends)', () => {
   const ids = createCounterIdGenerator('u');
-  const wire = (input: Parameters<typeof toChatItem>[0]) => chatItemToConversationItem(toChatItem(input, ids)) as unknown as Record<string, any>;
+  const wire = (input: Parameters<typeof toChatItem>[0]) =>
+    chatItemToConversationItem(toChatItem(input, ids)) as unknown as Record<string, any>;
   it('round-trips every role', () => {
     const frame = audioFrame(new Int16Array([1, 2, 3]));
     const user = wire({ role: 'user', content: ['hi', frame] });
-    expect(user['content'].map((p: { type: string }) => p.type)).toEqual(['input_text', 'input_audio']);
-    expect(conversationItemToChatItem(user as never)).toMatchObject({ type: 'message', role: 'user' });
-    expect(wire({ role: 'assistant', content: [{ type: 'audio', audio: frame, transcript: 'said' }] })).toMatchObject({ content: [{ type: 'output_text', text: 'said' }] });
-    expect(conversationItemToChatItem(wire({ id: 's', role: 'system', content: 'rules' }) as never)).toEqual({ type: 'message', id: 's', role: 'system', content: [{ type: 'text', text: 'rules' }] });
-    expect(conversationItemToChatItem(wire({ id: 'o', type: 'function_call_output', callId: 'c', output: 'out' }) as never)).toEqual({ type: 'function_call_output', id: 'o', callId: 'c', output: 'out' });
+    expect(user['content'].map((p: { type: string }) => p.type)).toEqual([
+      'input_text',
+      'input_audio',
+    ]);
+    expect(conversationItemToChatItem(user as never)).toMatchObject({
+      type: 'message',
+      role: 'user',
+    });
+    expect(
+      wire({ role: 'assistant', content: [{ type: 'audio', audio: frame, transcript: 'said' }] }),
+    ).toMatchObject({ content: [{ type: 'output_text', text: 'said' }] });
+    expect(
+      conversationItemToChatItem(wire({ id: 's', role: 'system', content: 'rules' }) as never),
+    ).toEqual({
+      type: 'message',
+      id: 's',
+      role: 'system',
+      content: [{ type: 'text', text: 'rules' }],
+    });
+    expect(
+      conversationItemToChatItem(
+        wire({ id: 'o', type: 'function_call_output', callId: 'c', output: 'out' }) as never,
+      ),
+    ).toEqual({ type: 'function_call_output', id: 'o', callId: 'c', output: 'out' });
     expect(() => wire({ role: 'system', content: frame })).toThrow(/system audio/);
-    expect(() => wire({ role: 'user', content: audioFrame(new Int16Array(3), 16000) })).toThrow(/24000 Hz/);
+    expect(() => wire({ role: 'user', content: audioFrame(new Int16Array(3), 16000) })).toThrow(
+      /24000 Hz/,
+    );
     expect(() => wire({ type: 'function_call', callId: 'c' } as never)).toThrow(/item.name/);
     expect(() => wire({ role: 'robot' as never, content: 'x' })).toThrow(/item.role/);
   });

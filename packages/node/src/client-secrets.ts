@@ -9,7 +9,9 @@ import { ConfigurationError, Redactor } from './errors.js';
 import { assertSecureUrl } from './url.js';
 
 /** The session a client secret is minted for (the GA session object; `type` defaults to `'realtime'`). */
-export type ClientSecretSessionConfig = { readonly type?: 'realtime' | 'transcription' } & Readonly<Record<string, unknown>>;
+export type ClientSecretSessionConfig = { readonly type?: 'realtime' | 'transcription' } & Readonly<
+  Record<string, unknown>
+>;
 
 /** Options of {@link createClientSecret}. */
 export interface CreateClientSecretOptions {
@@ -90,13 +92,20 @@ export class ClientSecretError extends Error {
   /** True for network errors, 408, 429 and 5xx: trying again later may work. */
   readonly retriable: boolean;
 
-  constructor(code: ClientSecretErrorCode, message: string, details: { status?: number; serverCode?: string; type?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ClientSecretErrorCode,
+    message: string,
+    details: { status?: number; serverCode?: string; type?: string; cause?: unknown } = {},
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.status = details.status;
     this.serverCode = details.serverCode;
     this.type = details.type;
-    this.retriable = code === 'NETWORK_ERROR' || (details.status !== undefined && (details.status === 408 || details.status === 429 || details.status >= 500));
+    this.retriable =
+      code === 'NETWORK_ERROR' ||
+      (details.status !== undefined &&
+        (details.status === 408 || details.status === 429 || details.status >= 500));
   }
 }
 
@@ -108,8 +117,14 @@ export function clientSecretsUrl(baseURL: string): URL {
   } catch (cause) {
     throw new ConfigurationError('INVALID_URL', 'The base URL does not parse as a URL.', { cause });
   }
-  const scheme = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[url.protocol];
-  if (scheme === undefined) throw new ConfigurationError('INVALID_URL', `The base URL must use https: or http:, got ${url.protocol}`);
+  const scheme = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[
+    url.protocol
+  ];
+  if (scheme === undefined)
+    throw new ConfigurationError(
+      'INVALID_URL',
+      `The base URL must use https: or http:, got ${url.protocol}`,
+    );
   const path = url.pathname.replace(/\/+$/, '').replace(/\/realtime$/, '');
   return new URL(`${scheme}//${url.host}${path}${Endpoints.clientSecretsPath}`);
 }
@@ -120,20 +135,33 @@ export function clientSecretsUrl(baseURL: string): URL {
  * @throws ConfigurationError for a missing key, bad URL or out-of-range expiry (before any request).
  * @throws ClientSecretError when the request fails or the server refuses it.
  */
-export async function createClientSecret(options: CreateClientSecretOptions): Promise<ClientSecret> {
+export async function createClientSecret(
+  options: CreateClientSecretOptions,
+): Promise<ClientSecret> {
   const env = options.env ?? processEnv();
   const source = options.apiKey ?? envValue(env, 'OPENAI_API_KEY');
   if (source === undefined || source === '') {
-    throw new ConfigurationError('MISSING_CREDENTIALS', 'The OpenAI API key is required to mint a client secret: pass `apiKey` or set OPENAI_API_KEY.');
+    throw new ConfigurationError(
+      'MISSING_CREDENTIALS',
+      'The OpenAI API key is required to mint a client secret: pass `apiKey` or set OPENAI_API_KEY.',
+    );
   }
   const seconds = options.expiresAfterSeconds;
   if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 10 || seconds > 7200)) {
-    throw new ConfigurationError('INVALID_OPTION', `expiresAfterSeconds must be an integer from 10 to 7200, got ${String(seconds)}.`);
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `expiresAfterSeconds must be an integer from 10 to 7200, got ${String(seconds)}.`,
+    );
   }
   if (typeof options.session !== 'object' || options.session === null) {
-    throw new ConfigurationError('INVALID_OPTION', 'session must be the session configuration object.');
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      'session must be the session configuration object.',
+    );
   }
-  const url = clientSecretsUrl(options.baseURL ?? envValue(env, 'OPENAI_BASE_URL') ?? Endpoints.openaiBaseUrl);
+  const url = clientSecretsUrl(
+    options.baseURL ?? envValue(env, 'OPENAI_BASE_URL') ?? Endpoints.openaiBaseUrl,
+  );
   assertSecureUrl(url);
   const doFetch = options.fetch ?? globalThis.fetch;
   const key = await resolveSecret(source, 'API key');
@@ -162,7 +190,10 @@ export async function createClientSecret(options: CreateClientSecretOptions): Pr
     });
   } catch (cause) {
     const reason = cause instanceof Error ? redactor.redact(cause.message) : 'unknown error';
-    throw new ClientSecretError('NETWORK_ERROR', `Could not reach ${url.host} to mint a client secret: ${reason}`);
+    throw new ClientSecretError(
+      'NETWORK_ERROR',
+      `Could not reach ${url.host} to mint a client secret: ${reason}`,
+    );
   }
 
   const text = await response.text().catch(() => '');
@@ -173,21 +204,33 @@ export async function createClientSecret(options: CreateClientSecretOptions): Pr
     json = undefined;
   }
   if (!response.ok) {
-    const error = (json as { error?: { message?: unknown; code?: unknown; type?: unknown } } | undefined)?.error;
+    const error = (
+      json as { error?: { message?: unknown; code?: unknown; type?: unknown } } | undefined
+    )?.error;
     const said = typeof error?.message === 'string' ? error.message : text.slice(0, 300);
-    throw new ClientSecretError('HTTP_ERROR', redactor.redact(`Minting a client secret failed with HTTP ${response.status}: ${said}`), {
-      status: response.status,
-      ...(typeof error?.code === 'string' ? { serverCode: error.code } : {}),
-      ...(typeof error?.type === 'string' ? { type: error.type } : {}),
-    });
+    throw new ClientSecretError(
+      'HTTP_ERROR',
+      redactor.redact(`Minting a client secret failed with HTTP ${response.status}: ${said}`),
+      {
+        status: response.status,
+        ...(typeof error?.code === 'string' ? { serverCode: error.code } : {}),
+        ...(typeof error?.type === 'string' ? { type: error.type } : {}),
+      },
+    );
   }
   const parsed = json as { value?: unknown; expires_at?: unknown; session?: unknown } | undefined;
   if (typeof parsed?.value !== 'string' || typeof parsed.expires_at !== 'number') {
-    throw new ClientSecretError('INVALID_RESPONSE', `The server answered HTTP ${response.status} without a client secret (no string "value" and numeric "expires_at").`);
+    throw new ClientSecretError(
+      'INVALID_RESPONSE',
+      `The server answered HTTP ${response.status} without a client secret (no string "value" and numeric "expires_at").`,
+    );
   }
   return {
     value: parsed.value,
     expiresAt: parsed.expires_at * 1000,
-    session: typeof parsed.session === 'object' && parsed.session !== null ? (parsed.session as Record<string, unknown>) : {},
+    session:
+      typeof parsed.session === 'object' && parsed.session !== null
+        ? (parsed.session as Record<string, unknown>)
+        : {},
   };
 }

@@ -15,7 +15,11 @@ import { TransportError } from './errors.js';
  * - 1001 → `SESSION_EXPIRED`: the server's maximum session duration; reconnect to continue.
  * - anything else → `SOCKET_CLOSED` (retriable).
  */
-export function errorForClose(code: number, reason: string, initiatedLocally: boolean): TransportError | undefined {
+export function errorForClose(
+  code: number,
+  reason: string,
+  initiatedLocally: boolean,
+): TransportError | undefined {
   // whatever code a close we asked for ends with (a terminated socket reports 1006), it is no failure
   if (initiatedLocally) return undefined;
   const said = reason ? `: ${reason}` : '';
@@ -40,7 +44,11 @@ export function errorForClose(code: number, reason: string, initiatedLocally: bo
         details,
       );
     default:
-      return new TransportError('SOCKET_CLOSED', `The connection closed unexpectedly (close ${code}${said}).`, details);
+      return new TransportError(
+        'SOCKET_CLOSED',
+        `The connection closed unexpectedly (close ${code}${said}).`,
+        details,
+      );
   }
 }
 
@@ -50,7 +58,11 @@ export function errorForClose(code: number, reason: string, initiatedLocally: bo
  * server's `Retry-After`); 3xx (redirects are not followed while credentials are attached) and
  * other 4xx → `BAD_REQUEST` (fatal). `detail` must already be redacted.
  */
-export function errorForHttpStatus(status: number, detail: string, retryAfterMs?: number): TransportError {
+export function errorForHttpStatus(
+  status: number,
+  detail: string,
+  retryAfterMs?: number,
+): TransportError {
   const said = detail ? `: ${detail}` : '';
   const details = { httpStatus: status, retryAfterMs };
   if (status === 401 || status === 403) {
@@ -61,7 +73,11 @@ export function errorForHttpStatus(status: number, detail: string, retryAfterMs?
     );
   }
   if (status === 408 || status === 429 || status >= 500) {
-    return new TransportError('CONNECT_FAILED', `The server refused the WebSocket upgrade with HTTP ${status}${said}; retrying later may succeed.`, details);
+    return new TransportError(
+      'CONNECT_FAILED',
+      `The server refused the WebSocket upgrade with HTTP ${status}${said}; retrying later may succeed.`,
+      details,
+    );
   }
   if (status >= 300 && status < 400) {
     return new TransportError(

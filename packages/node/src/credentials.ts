@@ -35,10 +35,17 @@ export async function resolveSecret(source: SecretSource, what: string): Promise
     value = await source();
   } catch (cause) {
     const kind = cause instanceof Error ? cause.name : typeof cause;
-    throw new ConfigurationError('CREDENTIAL_FAILED', `The ${what} function threw (${kind}); see the error's cause.`, { cause });
+    throw new ConfigurationError(
+      'CREDENTIAL_FAILED',
+      `The ${what} function threw (${kind}); see the error's cause.`,
+      { cause },
+    );
   }
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigurationError('CREDENTIAL_FAILED', `The ${what} function returned ${typeof value === 'string' ? 'an empty string' : typeof value}, not a ${what}.`);
+    throw new ConfigurationError(
+      'CREDENTIAL_FAILED',
+      `The ${what} function returned ${typeof value === 'string' ? 'an empty string' : typeof value}, not a ${what}.`,
+    );
   }
   return value.trim();
 }

@@ -123,23 +123,33 @@ export class Redactor {
 
   /** Registers secrets; empty or very short values are ignored. */
   add(...secrets: (string | undefined)[]): this {
-    for (const secret of secrets) if (secret !== undefined && secret.length >= 4) this.#secrets.add(secret);
+    for (const secret of secrets)
+      if (secret !== undefined && secret.length >= 4) this.#secrets.add(secret);
     return this;
   }
 
   /** `text` with every registered secret replaced. */
   redact(text: string): string {
     let out = text;
-    for (const secret of this.#secrets) if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+    for (const secret of this.#secrets)
+      if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
     return out;
   }
 }
 
 /** Header names whose values are credentials (compared case-insensitively). */
-export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'api-key', 'proxy-authorization', 'cookie']);
+export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'api-key',
+  'proxy-authorization',
+  'cookie',
+]);
 
 /** The secrets inside a header map and a subprotocol list (the bearer token alone, too). */
-export function secretsOf(headers: Readonly<Record<string, string>>, protocols: readonly string[] = []): string[] {
+export function secretsOf(
+  headers: Readonly<Record<string, string>>,
+  protocols: readonly string[] = [],
+): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (!CREDENTIAL_HEADERS.has(name.toLowerCase())) continue;

@@ -4,17 +4,42 @@
  * @module
  */
 export { createWebSocketTransport } from './transport.js';
-export type { KeepAliveOptions, WebSocketTransport, WebSocketTransportOptions } from './transport.js';
+export type {
+  KeepAliveOptions,
+  WebSocketTransport,
+  WebSocketTransportOptions,
+} from './transport.js';
 export { openaiConnector, socketOptions, withoutHeaders } from './openai.js';
 export type { OpenAIConnectorOptions, SocketOptions } from './openai.js';
 export { ClientSecretError, clientSecretsUrl, createClientSecret } from './client-secrets.js';
-export type { ClientSecret, ClientSecretErrorCode, ClientSecretSessionConfig, CreateClientSecretOptions } from './client-secrets.js';
-export { assertSecureUrl, describeUrl, isLoopbackHost, openaiRealtimeUrl, toWebSocketUrl } from './url.js';
+export type {
+  ClientSecret,
+  ClientSecretErrorCode,
+  ClientSecretSessionConfig,
+  CreateClientSecretOptions,
+} from './client-secrets.js';
+export {
+  assertSecureUrl,
+  describeUrl,
+  isLoopbackHost,
+  openaiRealtimeUrl,
+  toWebSocketUrl,
+} from './url.js';
 export type { OpenAIRealtimeUrlOptions } from './url.js';
 export { envValue, processEnv, resolveSecret } from './credentials.js';
 export type { Env, SecretSource } from './credentials.js';
-export { ConfigurationError, CREDENTIAL_HEADERS, Redactor, secretsOf, TransportError } from './errors.js';
-export type { ConfigurationErrorCode, TransportErrorCode, TransportErrorDetails } from './errors.js';
+export {
+  ConfigurationError,
+  CREDENTIAL_HEADERS,
+  Redactor,
+  secretsOf,
+  TransportError,
+} from './errors.js';
+export type {
+  ConfigurationErrorCode,
+  TransportErrorCode,
+  TransportErrorDetails,
+} from './errors.js';
 export { errorForClose, errorForHttpStatus, parseRetryAfter } from './close-codes.js';
 export { createOpenAIRealtimeModel, openai } from './model.js';
 export type { OpenAIRealtimeModelOptions } from './model.js';

@@ -55,10 +55,14 @@ export function createOpenAIRealtimeModel(options: OpenAIRealtimeModelOptions = 
   }
   // the socket timers follow the session's clock; the handshake timeout is the engine's too
   if (options.clock !== undefined) connectorOptions['clock'] = options.clock;
-  if (options.connectTimeoutMs !== undefined) connectorOptions['connectTimeoutMs'] = options.connectTimeoutMs;
+  if (options.connectTimeoutMs !== undefined)
+    connectorOptions['connectTimeoutMs'] = options.connectTimeoutMs;
   if (options.model !== undefined) connectorOptions['model'] = options.model;
   const connector = openaiConnector(connectorOptions as OpenAIConnectorOptions);
-  return new RealtimeModel({ ...(modelOptions as Omit<RealtimeModelOptions, 'connector'>), connector });
+  return new RealtimeModel({
+    ...(modelOptions as Omit<RealtimeModelOptions, 'connector'>),
+    connector,
+  });
 }
 
 /** A namespace-style entry point: `openai.realtime({ … })` is {@link createOpenAIRealtimeModel}. */

@@ -4,7 +4,14 @@
  * @module
  */
 import type { Agent } from 'node:http';
-import { BETA_HEADER, type Clock, type Connector, type Dialect, GA_DEFAULTS, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
+import {
+  BETA_HEADER,
+  type Clock,
+  type Connector,
+  type Dialect,
+  GA_DEFAULTS,
+  MAX_SESSION_DURATION_MS,
+} from '@voxwire/protocol';
 import type WebSocket from 'ws';
 import { envValue, type Env, processEnv, resolveSecret, type SecretSource } from './credentials.js';
 import { ConfigurationError } from './errors.js';
@@ -104,7 +111,12 @@ export interface OpenAIConnectorOptions extends SocketOptions {
 
 const DIALECTS: readonly Dialect[] = ['ga', 'beta'];
 /** Headers the connector sets itself; a caller's copy (in any letter case) is dropped. */
-const OWN_HEADERS = ['authorization', 'openai-organization', 'openai-project', BETA_HEADER.name.toLowerCase()];
+const OWN_HEADERS = [
+  'authorization',
+  'openai-organization',
+  'openai-project',
+  BETA_HEADER.name.toLowerCase(),
+];
 
 /**
  * A `Connector` for the OpenAI Realtime API over `ws`. Configuration is checked now (missing
@@ -124,7 +136,10 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
   }
   const dialect = options.dialect ?? 'ga';
   if (!DIALECTS.includes(dialect)) {
-    throw new ConfigurationError('INVALID_OPTION', `dialect must be 'ga' or 'beta', got ${JSON.stringify(dialect)}.`);
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `dialect must be 'ga' or 'beta', got ${JSON.stringify(dialect)}.`,
+    );
   }
   const url = openaiRealtimeUrl({
     baseURL: options.baseURL ?? envValue(env, 'OPENAI_BASE_URL'),
@@ -162,7 +177,9 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
 export function socketOptions(options: SocketOptions) {
   return {
     ...(options.agent === undefined ? {} : { agent: options.agent }),
-    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+    ...(options.connectTimeoutMs === undefined
+      ? {}
+      : { connectTimeoutMs: options.connectTimeoutMs }),
     ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
@@ -170,8 +187,12 @@ export function socketOptions(options: SocketOptions) {
 }
 
 /** `headers` without the names in `drop` (case-insensitive), so a caller cannot send two auth headers. */
-export function withoutHeaders(headers: Readonly<Record<string, string>> | undefined, drop: readonly string[]): Record<string, string> {
+export function withoutHeaders(
+  headers: Readonly<Record<string, string>> | undefined,
+  drop: readonly string[],
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) if (!drop.includes(name.toLowerCase())) out[name] = value;
+  for (const [name, value] of Object.entries(headers ?? {}))
+    if (!drop.includes(name.toLowerCase())) out[name] = value;
   return out;
 }

@@ -5,9 +5,20 @@
  * @module
  */
 import type { Agent, IncomingMessage } from 'node:http';
-import { type Clock, CloseCode, systemClock, type TimerId, type Transport } from '@voxwire/protocol';
+import {
+  type Clock,
+  CloseCode,
+  systemClock,
+  type TimerId,
+  type Transport,
+} from '@voxwire/protocol';
 import WebSocket from 'ws';
-import { describeSocketError, errorForClose, errorForHttpStatus, parseRetryAfter } from './close-codes.js';
+import {
+  describeSocketError,
+  errorForClose,
+  errorForHttpStatus,
+  parseRetryAfter,
+} from './close-codes.js';
 import { ConfigurationError, Redactor, secretsOf, TransportError } from './errors.js';
 
 /** Keep-alive settings: how often to ping, how long to wait for the pong. */
@@ -126,7 +137,11 @@ type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new ConfigurationError('INVALID_OPTION', `${name} must be a positive number of milliseconds, got ${String(value)}.`);
+  if (!Number.isFinite(v) || v <= 0)
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `${name} must be a positive number of milliseconds, got ${String(value)}.`,
+    );
   return v;
 }
 
@@ -153,7 +168,12 @@ class NodeWebSocketTransport implements WebSocketTransport {
   #connectError: TransportError | undefined;
   #closedByUs = false;
   #endReason: string | undefined;
-  #timers: { connect?: TimerId | undefined; ping?: TimerId | undefined; pong?: TimerId | undefined; close?: TimerId | undefined } = {};
+  #timers: {
+    connect?: TimerId | undefined;
+    ping?: TimerId | undefined;
+    pong?: TimerId | undefined;
+    close?: TimerId | undefined;
+  } = {};
   #closed: Promise<void>;
   #resolveClosed!: () => void;
 
@@ -165,7 +185,10 @@ class NodeWebSocketTransport implements WebSocketTransport {
       throw new ConfigurationError('INVALID_URL', 'The WebSocket URL does not parse.', { cause });
     }
     if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-      throw new ConfigurationError('INVALID_URL', `The WebSocket URL must use ws: or wss:, got ${url.protocol}`);
+      throw new ConfigurationError(
+        'INVALID_URL',
+        `The WebSocket URL must use ws: or wss:, got ${url.protocol}`,
+      );
     }
     this.#url = url;
     this.#options = options;
@@ -177,8 +200,16 @@ class NodeWebSocketTransport implements WebSocketTransport {
       options.keepAlive === false
         ? false
         : {
-            intervalMs: positive('keepAlive.intervalMs', options.keepAlive?.intervalMs, DEFAULT_KEEPALIVE.intervalMs),
-            timeoutMs: positive('keepAlive.timeoutMs', options.keepAlive?.timeoutMs, DEFAULT_KEEPALIVE.timeoutMs),
+            intervalMs: positive(
+              'keepAlive.intervalMs',
+              options.keepAlive?.intervalMs,
+              DEFAULT_KEEPALIVE.intervalMs,
+            ),
+            timeoutMs: positive(
+              'keepAlive.timeoutMs',
+              options.keepAlive?.timeoutMs,
+              DEFAULT_KEEPALIVE.timeoutMs,
+            ),
           };
     this.#clock = options.clock ?? systemClock;
     const secrets = secretsOf(this.#headers, this.#protocols);
@@ -217,14 +248,21 @@ class NodeWebSocketTransport implements WebSocketTransport {
 
   start(): Promise<void> {
     if (this.#state !== 'idle') {
-      return Promise.reject(new TransportError('NOT_CONNECTED', `start() was already called (transport is ${this.#state}).`));
+      return Promise.reject(
+        new TransportError(
+          'NOT_CONNECTED',
+          `start() was already called (transport is ${this.#state}).`,
+        ),
+      );
     }
     this.#state = 'connecting';
     const signal = this.#options.signal;
     if (signal?.aborted) {
       this.#state = 'closed';
       this.#finish(CloseCode.Abnormal, 'connect aborted');
-      return Promise.reject(new TransportError('ABORTED', 'The connect was aborted before it started.'));
+      return Promise.reject(
+        new TransportError('ABORTED', 'The connect was aborted before it started.'),
+      );
     }
 
     return new Promise<void>((resolve, reject) => {
@@ -236,12 +274,18 @@ class NodeWebSocketTransport implements WebSocketTransport {
           perMessageDeflate: this.#options.perMessageDeflate ?? true,
           followRedirects: this.#hasCredentials ? false : (this.#options.followRedirects ?? false),
           ...(this.#options.agent === undefined ? {} : { agent: this.#options.agent }),
-          ...(this.#options.maxPayload === undefined ? {} : { maxPayload: this.#options.maxPayload }),
+          ...(this.#options.maxPayload === undefined
+            ? {}
+            : { maxPayload: this.#options.maxPayload }),
         });
       } catch (cause) {
         // ws throws synchronously for bad subprotocols or URLs; never let the message carry a secret
         this.#state = 'closed';
-        const error = new TransportError('CONNECT_FAILED', `Could not create the WebSocket: ${this.#redact(cause)}`, { cause: undefined });
+        const error = new TransportError(
+          'CONNECT_FAILED',
+          `Could not create the WebSocket: ${this.#redact(cause)}`,
+          { cause: undefined },
+        );
         this.#finish(CloseCode.Abnormal, error.message);
         reject(error);
         return;
@@ -287,10 +331,17 @@ class NodeWebSocketTransport implements WebSocketTransport {
         if (wasConnecting) {
           const error =
             this.#connectError ??
-            new TransportError('CONNECT_FAILED', `The WebSocket closed before the handshake completed (close ${code}).`, { closeCode: code });
+            new TransportError(
+              'CONNECT_FAILED',
+              `The WebSocket closed before the handshake completed (close ${code}).`,
+              { closeCode: code },
+            );
           this.#closeError = error;
           reject(error);
-          this.#finish(code === CloseCode.NoStatus ? CloseCode.Abnormal : code, reason || error.message);
+          this.#finish(
+            code === CloseCode.NoStatus ? CloseCode.Abnormal : code,
+            reason || error.message,
+          );
           return;
         }
         this.#closeError ??= errorForClose(code, reason, this.#closedByUs);
@@ -306,7 +357,10 @@ class NodeWebSocketTransport implements WebSocketTransport {
       throw new TransportError('NOT_CONNECTED', `Cannot send: the transport is ${this.#state}.`);
     }
     ws.send(frame, (error) => {
-      if (error) this.#report(new TransportError('SOCKET_CLOSED', `A frame could not be sent: ${this.#redact(error)}`));
+      if (error)
+        this.#report(
+          new TransportError('SOCKET_CLOSED', `A frame could not be sent: ${this.#redact(error)}`),
+        );
     });
   }
 
@@ -318,7 +372,10 @@ class NodeWebSocketTransport implements WebSocketTransport {
         break;
       case 'connecting':
         this.#closedByUs = true;
-        this.#connectError ??= new TransportError('ABORTED', 'The transport was closed while connecting.');
+        this.#connectError ??= new TransportError(
+          'ABORTED',
+          'The transport was closed while connecting.',
+        );
         this.#ws?.terminate();
         break;
       case 'open': {
@@ -326,7 +383,10 @@ class NodeWebSocketTransport implements WebSocketTransport {
         this.#closedByUs = true;
         this.#clearTimers();
         // the peer has closeTimeoutMs to answer our close frame; after that the socket is cut
-        this.#timers.close = this.#clock.setTimeout(() => this.#ws?.terminate(), this.#closeTimeoutMs);
+        this.#timers.close = this.#clock.setTimeout(
+          () => this.#ws?.terminate(),
+          this.#closeTimeoutMs,
+        );
         try {
           this.#ws?.close(code, reason);
         } catch {
@@ -368,7 +428,11 @@ class NodeWebSocketTransport implements WebSocketTransport {
       );
       return; // 'close' follows and rejects start()
     }
-    this.#report(new TransportError('SOCKET_CLOSED', `WebSocket error: ${this.#redact(error)}`, { cause: sanitize(error, this.#redactor) }));
+    this.#report(
+      new TransportError('SOCKET_CLOSED', `WebSocket error: ${this.#redact(error)}`, {
+        cause: sanitize(error, this.#redactor),
+      }),
+    );
   }
 
   #onRefused(ws: WebSocket, _request: unknown, response: IncomingMessage): void {
@@ -398,10 +462,14 @@ class NodeWebSocketTransport implements WebSocketTransport {
       if (this.#state !== 'open') return;
       this.#timers.pong = this.#clock.setTimeout(() => {
         this.#endReason = `keep-alive timeout: no pong within ${timeoutMs} ms`;
-        this.#closeError = new TransportError('KEEPALIVE_TIMEOUT', `The peer did not answer a ping within ${timeoutMs} ms; the connection was terminated.`, {
-          closeCode: CloseCode.Abnormal,
-          closeReason: this.#endReason,
-        });
+        this.#closeError = new TransportError(
+          'KEEPALIVE_TIMEOUT',
+          `The peer did not answer a ping within ${timeoutMs} ms; the connection was terminated.`,
+          {
+            closeCode: CloseCode.Abnormal,
+            closeReason: this.#endReason,
+          },
+        );
         this.#ws?.terminate();
       }, timeoutMs);
       try {
@@ -467,8 +535,12 @@ function extractMessage(body: string): string {
   const text = body.trim();
   if (text === '') return '';
   try {
-    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    const message = typeof parsed.error === 'object' ? parsed.error?.message : (parsed.error ?? parsed.message);
+    const parsed = JSON.parse(text) as {
+      error?: { message?: unknown } | string;
+      message?: unknown;
+    };
+    const message =
+      typeof parsed.error === 'object' ? parsed.error?.message : (parsed.error ?? parsed.message);
     if (typeof message === 'string') return message;
   } catch {
     // not JSON: use the text as it is

@@ -24,10 +24,16 @@ export function toWebSocketUrl(base: string | URL, what = 'base URL'): URL {
   }
   const scheme = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' }[url.protocol];
   if (scheme === undefined) {
-    throw new ConfigurationError('INVALID_URL', `The ${what} must use https:, http:, wss: or ws:, got ${url.protocol}`);
+    throw new ConfigurationError(
+      'INVALID_URL',
+      `The ${what} must use https:, http:, wss: or ws:, got ${url.protocol}`,
+    );
   }
   if (url.username !== '' || url.password !== '') {
-    throw new ConfigurationError('INVALID_URL', `The ${what} must not carry credentials; pass the key as an option instead.`);
+    throw new ConfigurationError(
+      'INVALID_URL',
+      `The ${what} must not carry credentials; pass the key as an option instead.`,
+    );
   }
   // URL refuses to switch between special and non-special schemes in place, so rebuild it
   return new URL(`${scheme}//${url.host}${url.pathname}${url.search}`);
@@ -80,7 +86,8 @@ export function openaiRealtimeUrl(options: OpenAIRealtimeUrlOptions = {}): URL {
   const url = toWebSocketUrl(options.baseURL ?? Endpoints.openaiBaseUrl);
   const path = url.pathname.replace(/\/+$/, '');
   if (BASE_PATHS.has(path)) url.pathname = `${path}${Endpoints.realtimePath}`;
-  if (options.model !== undefined && options.model !== '' && !url.searchParams.has('model')) url.searchParams.set('model', options.model);
+  if (options.model !== undefined && options.model !== '' && !url.searchParams.has('model'))
+    url.searchParams.set('model', options.model);
   if (options.intent !== undefined) url.searchParams.set('intent', options.intent);
   if (options.callId !== undefined) url.searchParams.set('call_id', options.callId);
   return url;

@@ -9,7 +9,10 @@ runTransportContract(
   'createWebSocketTransport against the fake ws server',
   async () => {
     const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
-    const transport = createWebSocketTransport({ url: `${fake.url}/realtime?model=gpt-realtime`, headers: { Authorization: `Bearer ${KEY}` } });
+    const transport = createWebSocketTransport({
+      url: `${fake.url}/realtime?model=gpt-realtime`,
+      headers: { Authorization: `Bearer ${KEY}` },
+    });
     return { transport, server: fake.server, dispose: () => fake.close() };
   },
   { describe, it },
@@ -19,7 +22,10 @@ runTransportContract(
   'openaiConnector transports against the fake ws server',
   async () => {
     const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
-    const connection = await openaiConnector({ apiKey: KEY, baseURL: fake.url, env: {} })({ attempt: 0, signal: new AbortController().signal });
+    const connection = await openaiConnector({ apiKey: KEY, baseURL: fake.url, env: {} })({
+      attempt: 0,
+      signal: new AbortController().signal,
+    });
     return { transport: connection.transport, server: fake.server, dispose: () => fake.close() };
   },
   { describe, it },

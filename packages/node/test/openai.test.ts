@@ -28,7 +28,9 @@ async function connect(connector: ReturnType<typeof openaiConnector>, n = 0) {
 describe('openaiConnector: what each variant sends', () => {
   it('GA by default: /v1/realtime?model=gpt-realtime, a bearer header, no beta header, no subprotocol', async () => {
     const s = await server();
-    const connection = await connect(openaiConnector({ apiKey: KEY, baseURL: `http://127.0.0.1:${s.port}/v1`, env: {} }));
+    const connection = await connect(
+      openaiConnector({ apiKey: KEY, baseURL: `http://127.0.0.1:${s.port}/v1`, env: {} }),
+    );
     const hs = await s.nextHandshake();
     expect(hs.url.pathname).toBe('/v1/realtime');
     expect([...hs.url.searchParams]).toEqual([['model', 'gpt-realtime']]);
@@ -37,7 +39,9 @@ describe('openaiConnector: what each variant sends', () => {
     expect(hs.protocols).toEqual([]);
     expect(connection.dialect).toBe('ga');
     expect(connection.maxSessionDurationMs).toBe(60 * 60_000);
-    expect(connection.description).toBe(`openai ws://127.0.0.1:${s.port}/v1/realtime?model=gpt-realtime (ga)`);
+    expect(connection.description).toBe(
+      `openai ws://127.0.0.1:${s.port}/v1/realtime?model=gpt-realtime (ga)`,
+    );
     expect(connection.description).not.toContain(KEY);
   });
 
@@ -70,7 +74,12 @@ describe('openaiConnector: what each variant sends', () => {
     const s = await server();
     await connect(
       openaiConnector({
-        env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `http://127.0.0.1:${s.port}/v1`, OPENAI_ORG_ID: 'org-e', OPENAI_PROJECT_ID: 'proj-e' },
+        env: {
+          OPENAI_API_KEY: KEY,
+          OPENAI_BASE_URL: `http://127.0.0.1:${s.port}/v1`,
+          OPENAI_ORG_ID: 'org-e',
+          OPENAI_PROJECT_ID: 'proj-e',
+        },
       }),
     );
     const hs = await s.nextHandshake();
@@ -83,17 +92,31 @@ describe('openaiConnector: what each variant sends', () => {
     const s = await server();
     const keys = ['sk-first-key-0001', 'sk-second-key-0002'];
     let calls = 0;
-    const connector = openaiConnector({ apiKey: async () => keys[calls++]!, baseURL: `http://127.0.0.1:${s.port}/v1`, env: {} });
+    const connector = openaiConnector({
+      apiKey: async () => keys[calls++]!,
+      baseURL: `http://127.0.0.1:${s.port}/v1`,
+      env: {},
+    });
     expect(calls).toBe(0); // nothing is resolved before the first connect
     await connect(connector, 0);
     await connect(connector, 1);
     expect(calls).toBe(2);
-    expect(s.handshakes.map((h) => h.headers['authorization'])).toEqual(['Bearer sk-first-key-0001', 'Bearer sk-second-key-0002']);
+    expect(s.handshakes.map((h) => h.headers['authorization'])).toEqual([
+      'Bearer sk-first-key-0001',
+      'Bearer sk-second-key-0002',
+    ]);
   });
 
   it('passes intent=transcription through', async () => {
     const s = await server();
-    await connect(openaiConnector({ apiKey: KEY, baseURL: `http://127.0.0.1:${s.port}/v1`, intent: 'transcription', env: {} }));
+    await connect(
+      openaiConnector({
+        apiKey: KEY,
+        baseURL: `http://127.0.0.1:${s.port}/v1`,
+        intent: 'transcription',
+        env: {},
+      }),
+    );
     expect((await s.nextHandshake()).url.searchParams.get('intent')).toBe('transcription');
   });
 });
@@ -114,12 +137,18 @@ describe('openaiConnector: configuration errors', () => {
   });
 
   it('refuses a ws: URL to a remote host but accepts wss:', () => {
-    expect(() => openaiConnector({ apiKey: KEY, baseURL: 'http://example.com/v1', env: {} })).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }));
-    expect(() => openaiConnector({ apiKey: KEY, baseURL: 'https://example.com/v1', env: {} })).not.toThrow();
+    expect(() =>
+      openaiConnector({ apiKey: KEY, baseURL: 'http://example.com/v1', env: {} }),
+    ).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }));
+    expect(() =>
+      openaiConnector({ apiKey: KEY, baseURL: 'https://example.com/v1', env: {} }),
+    ).not.toThrow();
   });
 
   it('refuses an unknown dialect', () => {
-    expect(() => openaiConnector({ apiKey: KEY, dialect: 'v2' as 'ga', env: {} })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => openaiConnector({ apiKey: KEY, dialect: 'v2' as 'ga', env: {} })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
   });
 
   it('a key function that throws fails the connect with CREDENTIAL_FAILED, without its message', async () => {
@@ -135,6 +164,8 @@ describe('openaiConnector: configuration errors', () => {
   });
 
   it('a key function that returns an empty string fails with CREDENTIAL_FAILED', async () => {
-    await expect(openaiConnector({ apiKey: async () => '  ', env: {} })(attempt())).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
+    await expect(
+      openaiConnector({ apiKey: async () => '  ', env: {} })(attempt()),
+    ).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
   });
 });

@@ -15,9 +15,20 @@ afterEach(async () => {
 });
 
 const EVENTS = [
-  'session_updated', 'error', 'input_speech_started', 'input_speech_stopped', 'input_speech_committed',
-  'input_speech_transcription_completed', 'input_speech_transcription_failed', 'response_created', 'response_done',
-  'connecting', 'connected', 'disconnected', 'closed', 'server_event',
+  'session_updated',
+  'error',
+  'input_speech_started',
+  'input_speech_stopped',
+  'input_speech_committed',
+  'input_speech_transcription_completed',
+  'input_speech_transcription_failed',
+  'response_created',
+  'response_done',
+  'connecting',
+  'connected',
+  'disconnected',
+  'closed',
+  'server_event',
 ] as const;
 
 /** Session update, a text turn, an audio turn with server VAD and a tool call. */
@@ -42,46 +53,67 @@ export async function fullSession(session: RealtimeSession, fake: FakeWsServer) 
   expect(audioResponse.text).toContain('what is new');
 
   // tool call: the model calls a function, the app answers it, the model speaks the result
-  fake.server.queueResponse((ctx) => ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_w1' }));
+  fake.server.queueResponse((ctx) =>
+    ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_w1' }),
+  );
   const callDone = next(session, 'response_done');
   await session.conversation.item.create({ role: 'user', content: 'weather in Oslo?' });
   await session.response.create();
   const callResponse = (await callDone) as RealtimeResponse;
   expect(callResponse.output[0]?.type).toBe('function_call');
   const answerDone = next(session, 'response_done');
-  await session.conversation.item.create({ type: 'function_call_output', callId: 'call_w1', output: '{"tempC":21}' });
+  await session.conversation.item.create({
+    type: 'function_call_output',
+    callId: 'call_w1',
+    output: '{"tempC":21}',
+  });
   await session.response.create();
   expect(((await answerDone) as RealtimeResponse).text).toContain('21');
 }
 
 describe('a full session through openaiConnector over a real socket', () => {
-  it.each(['ga', 'beta'] as const)('%s: session update, text turn, audio turn with VAD, tool call — and no secret anywhere', async (dialect) => {
-    const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
-    cleanups.push(() => fake.close());
-    const { seen, logger, tap } = createRecorder();
-    const model = createOpenAIRealtimeModel({ apiKey: KEY, baseURL: fake.url, dialect, env: {}, logger, instructions: 'Be brief.' });
-    const session = model.session();
-    tap(session, EVENTS);
-    cleanups.push(() => session.close());
-    await fullSession(session, fake);
+  it.each(['ga', 'beta'] as const)(
+    '%s: session update, text turn, audio turn with VAD, tool call — and no secret anywhere',
+    async (dialect) => {
+      const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
+      cleanups.push(() => fake.close());
+      const { seen, logger, tap } = createRecorder();
+      const model = createOpenAIRealtimeModel({
+        apiKey: KEY,
+        baseURL: fake.url,
+        dialect,
+        env: {},
+        logger,
+        instructions: 'Be brief.',
+      });
+      const session = model.session();
+      tap(session, EVENTS);
+      cleanups.push(() => session.close());
+      await fullSession(session, fake);
 
-    expect(fake.handshakes).toHaveLength(1);
-    const hs = fake.handshakes[0]!;
-    expect(hs.url).toBe('/v1/realtime?model=gpt-realtime');
-    expect(hs.headers['authorization']).toBe(`Bearer ${KEY}`);
-    expect(hs.headers['openai-beta']).toBe(dialect === 'beta' ? 'realtime=v1' : undefined);
-    expect(hs.subprotocols).toEqual([]);
+      expect(fake.handshakes).toHaveLength(1);
+      const hs = fake.handshakes[0]!;
+      expect(hs.url).toBe('/v1/realtime?model=gpt-realtime');
+      expect(hs.headers['authorization']).toBe(`Bearer ${KEY}`);
+      expect(hs.headers['openai-beta']).toBe(dialect === 'beta' ? 'realtime=v1' : undefined);
+      expect(hs.subprotocols).toEqual([]);
 
-    const closed = next(session, 'closed');
-    await session.close();
-    await closed;
-    const dump = JSON.stringify(seen, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v));
-    expect(seen.length).toBeGreaterThan(20);
-    expect(dump).not.toContain(KEY);
-  });
+      const closed = next(session, 'closed');
+      await session.close();
+      await closed;
+      const dump = JSON.stringify(seen, (_k, v: unknown) =>
+        v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v,
+      );
+      expect(seen.length).toBeGreaterThan(20);
+      expect(dump).not.toContain(KEY);
+    },
+  );
 
   it('a bad key is one typed fatal error and one handshake: no retry storm, no secret', async () => {
-    const fake = await startFakeWsServer({ apiKey: 'sk-the-right-key-000000', pingIntervalMs: false });
+    const fake = await startFakeWsServer({
+      apiKey: 'sk-the-right-key-000000',
+      pingIntervalMs: false,
+    });
     cleanups.push(() => fake.close());
     const { seen, logger, tap } = createRecorder();
     const model = createOpenAIRealtimeModel({ apiKey: KEY, baseURL: fake.url, env: {}, logger });
@@ -89,10 +121,20 @@ describe('a full session through openaiConnector over a real socket', () => {
     tap(session, EVENTS);
     const closed = (await next(session, 'closed')) as { error?: { code?: string } };
     expect(closed.error).toBeDefined();
-    const errors = seen.filter((s) => (s as { event?: string }).event === 'error').map((s) => (s as { args: unknown[] }).args[0]);
-    expect(errors.some((e) => /AUTH_FAILED|invalid_api_key/.test(JSON.stringify({ code: (e as { code?: unknown }).code })))).toBe(true);
+    const errors = seen
+      .filter((s) => (s as { event?: string }).event === 'error')
+      .map((s) => (s as { args: unknown[] }).args[0]);
+    expect(
+      errors.some((e) =>
+        /AUTH_FAILED|invalid_api_key/.test(
+          JSON.stringify({ code: (e as { code?: unknown }).code }),
+        ),
+      ),
+    ).toBe(true);
     expect(fake.handshakes).toHaveLength(1);
-    const dump = JSON.stringify(seen, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+    const dump = JSON.stringify(seen, (_k, v: unknown) =>
+      v instanceof Error ? { name: v.name, message: v.message } : v,
+    );
     expect(dump).not.toContain(KEY);
   });
 });

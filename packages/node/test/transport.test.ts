@@ -2,9 +2,19 @@ import { once } from 'node:events';
 import { Agent } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, createWebSocketTransport, TransportError, type WebSocketTransport } from '../src/index.js';
+import {
+  ConfigurationError,
+  createWebSocketTransport,
+  TransportError,
+  type WebSocketTransport,
+} from '../src/index.js';
 import { deferred, SimulatedClock } from '@voxwire/testing';
-import { closedPort, startLoopbackWsServer, startRefusingServer, startSilentServer } from '@voxwire/testing/ws';
+import {
+  closedPort,
+  startLoopbackWsServer,
+  startRefusingServer,
+  startSilentServer,
+} from '@voxwire/testing/ws';
 
 const SECRET = 'sk-test-SECRET-0123456789';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -148,8 +158,12 @@ describe('createWebSocketTransport: a working connection', () => {
   });
 
   it('rejects URLs that are not ws: or wss: and bad timeouts with a ConfigurationError', () => {
-    expect(() => createWebSocketTransport({ url: 'https://api.openai.com/v1/realtime' })).toThrow(ConfigurationError);
-    expect(() => createWebSocketTransport({ url: 'not a url' })).toThrow(expect.objectContaining({ code: 'INVALID_URL' }));
+    expect(() => createWebSocketTransport({ url: 'https://api.openai.com/v1/realtime' })).toThrow(
+      ConfigurationError,
+    );
+    expect(() => createWebSocketTransport({ url: 'not a url' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_URL' }),
+    );
     expect(() => createWebSocketTransport({ url: 'ws://127.0.0.1/', connectTimeoutMs: 0 })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION' }),
     );
@@ -159,7 +173,10 @@ describe('createWebSocketTransport: a working connection', () => {
 describe('createWebSocketTransport: failed connects never crash the process', () => {
   it('a refused port rejects start() with a retriable CONNECT_FAILED and fires onclose once', async () => {
     const port = await closedPort();
-    const transport = createWebSocketTransport({ url: `ws://127.0.0.1:${port}/v1/realtime`, headers: { Authorization: `Bearer ${SECRET}` } });
+    const transport = createWebSocketTransport({
+      url: `ws://127.0.0.1:${port}/v1/realtime`,
+      headers: { Authorization: `Bearer ${SECRET}` },
+    });
     const t = track(transport);
     const error = await transport.start().then(
       () => undefined,
@@ -174,12 +191,20 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
   });
 
   it('an HTTP 401 refusal is a fatal AUTH_FAILED that quotes the server but never the key', async () => {
-    const server = await startRefusingServer({ status: 401, body: JSON.stringify({ error: { message: `Incorrect API key provided: ${SECRET}.` } }) });
+    const server = await startRefusingServer({
+      status: 401,
+      body: JSON.stringify({ error: { message: `Incorrect API key provided: ${SECRET}.` } }),
+    });
     cleanups.push(() => server.close());
     const transport = createWebSocketTransport({ url: server.url, headers: { 'api-key': SECRET } });
     const t = track(transport);
     const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
-    expect(error).toMatchObject({ code: 'AUTH_FAILED', fatal: true, retriable: false, httpStatus: 401 });
+    expect(error).toMatchObject({
+      code: 'AUTH_FAILED',
+      fatal: true,
+      retriable: false,
+      httpStatus: 401,
+    });
     expect(error.message).toContain('Incorrect API key provided: [REDACTED]');
     expect(error.message).not.toContain(SECRET);
     await t.closed;
@@ -187,12 +212,21 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
   });
 
   it('an HTTP 503 refusal is retriable and carries Retry-After', async () => {
-    const server = await startRefusingServer({ status: 503, body: 'overloaded', headers: { 'Retry-After': '7' } });
+    const server = await startRefusingServer({
+      status: 503,
+      body: 'overloaded',
+      headers: { 'Retry-After': '7' },
+    });
     cleanups.push(() => server.close());
     const transport = createWebSocketTransport({ url: server.url });
     track(transport);
     const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
-    expect(error).toMatchObject({ code: 'CONNECT_FAILED', retriable: true, httpStatus: 503, retryAfterMs: 7000 });
+    expect(error).toMatchObject({
+      code: 'CONNECT_FAILED',
+      retriable: true,
+      httpStatus: 503,
+      retryAfterMs: 7000,
+    });
     expect(error.message).toContain('overloaded');
   });
 
@@ -212,7 +246,11 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
     const target = await wsServer();
     const server = await startRefusingServer({ status: 302, headers: { Location: target.url } });
     cleanups.push(() => server.close());
-    const transport = createWebSocketTransport({ url: server.url, headers: { Authorization: `Bearer ${SECRET}` }, followRedirects: true });
+    const transport = createWebSocketTransport({
+      url: server.url,
+      headers: { Authorization: `Bearer ${SECRET}` },
+      followRedirects: true,
+    });
     track(transport);
     await expect(transport.start()).rejects.toMatchObject({ code: 'BAD_REQUEST', httpStatus: 302 });
     expect(target.handshakes).toHaveLength(0);
@@ -274,7 +312,12 @@ describe('createWebSocketTransport: close codes become typed errors', () => {
     (await server.nextHandshake()).socket.close(code, reason);
     expect(await t.closed).toEqual([code, reason]);
     expect(t.errors).toHaveLength(1);
-    expect(t.errors[0]).toMatchObject({ code: errorCode, fatal, closeCode: code, closeReason: reason });
+    expect(t.errors[0]).toMatchObject({
+      code: errorCode,
+      fatal,
+      closeCode: code,
+      closeReason: reason,
+    });
     expect(transport.closeError).toBe(t.errors[0]);
   });
 
@@ -293,7 +336,11 @@ describe('createWebSocketTransport: keep-alive', () => {
   it('detects a dead peer: no pong within the timeout terminates with 1006 and a clear reason', async () => {
     const server = await wsServer({ autoPong: false });
     const clock = new SimulatedClock();
-    const transport = createWebSocketTransport({ url: server.url, clock, keepAlive: { intervalMs: 1000, timeoutMs: 500 } });
+    const transport = createWebSocketTransport({
+      url: server.url,
+      clock,
+      keepAlive: { intervalMs: 1000, timeoutMs: 500 },
+    });
     const t = track(transport);
     await transport.start();
     const hs = await server.nextHandshake();
@@ -312,7 +359,11 @@ describe('createWebSocketTransport: keep-alive', () => {
   it('keeps a live peer: each pong re-arms the next ping', async () => {
     const server = await wsServer();
     const clock = new SimulatedClock();
-    const transport = createWebSocketTransport({ url: server.url, clock, keepAlive: { intervalMs: 1000, timeoutMs: 500 } });
+    const transport = createWebSocketTransport({
+      url: server.url,
+      clock,
+      keepAlive: { intervalMs: 1000, timeoutMs: 500 },
+    });
     const t = track(transport);
     await transport.start();
     const hs = await server.nextHandshake();
@@ -346,7 +397,12 @@ describe('createWebSocketTransport: keep-alive', () => {
   it('a peer that never answers our close frame is cut after closeTimeoutMs', async () => {
     const server = await wsServer();
     const clock = new SimulatedClock();
-    const transport = createWebSocketTransport({ url: server.url, clock, closeTimeoutMs: 300, keepAlive: false });
+    const transport = createWebSocketTransport({
+      url: server.url,
+      clock,
+      closeTimeoutMs: 300,
+      keepAlive: false,
+    });
     const t = track(transport);
     await transport.start();
     const hs = await server.nextHandshake();

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { assertSecureUrl, describeUrl, errorForClose, errorForHttpStatus, isLoopbackHost, openaiRealtimeUrl, parseRetryAfter, Redactor, secretsOf } from '../src/index.js';
+import {
+  assertSecureUrl,
+  describeUrl,
+  errorForClose,
+  errorForHttpStatus,
+  isLoopbackHost,
+  openaiRealtimeUrl,
+  parseRetryAfter,
+  Redactor,
+  secretsOf,
+} from '../src/index.js';
 
 describe('openaiRealtimeUrl (seed scheme rewrite + LiveKit process_base_url)', () => {
   it.each([
@@ -7,8 +17,14 @@ describe('openaiRealtimeUrl (seed scheme rewrite + LiveKit process_base_url)', (
     ['https://api.openai.com/v1', 'wss://api.openai.com/v1/realtime?model=gpt-realtime'],
     ['https://api.openai.com/v1/', 'wss://api.openai.com/v1/realtime?model=gpt-realtime'],
     ['https://proxy.example.com', 'wss://proxy.example.com/realtime?model=gpt-realtime'],
-    ['https://res.openai.azure.com/openai', 'wss://res.openai.azure.com/openai/realtime?model=gpt-realtime'],
-    ['https://res.openai.azure.com/openai/v1', 'wss://res.openai.azure.com/openai/v1/realtime?model=gpt-realtime'],
+    [
+      'https://res.openai.azure.com/openai',
+      'wss://res.openai.azure.com/openai/realtime?model=gpt-realtime',
+    ],
+    [
+      'https://res.openai.azure.com/openai/v1',
+      'wss://res.openai.azure.com/openai/v1/realtime?model=gpt-realtime',
+    ],
     ['http://127.0.0.1:8080/v1', 'ws://127.0.0.1:8080/v1/realtime?model=gpt-realtime'],
     ['wss://gw.example.com/custom/socket', 'wss://gw.example.com/custom/socket?model=gpt-realtime'],
     ['wss://gw.example.com/v1/realtime?model=mine', 'wss://gw.example.com/v1/realtime?model=mine'],
@@ -17,30 +33,54 @@ describe('openaiRealtimeUrl (seed scheme rewrite + LiveKit process_base_url)', (
   });
 
   it('adds intent and call_id', () => {
-    expect(openaiRealtimeUrl({ intent: 'transcription' }).toString()).toBe('wss://api.openai.com/v1/realtime?intent=transcription');
-    expect(openaiRealtimeUrl({ model: 'm', callId: 'rtc_1' }).searchParams.get('call_id')).toBe('rtc_1');
+    expect(openaiRealtimeUrl({ intent: 'transcription' }).toString()).toBe(
+      'wss://api.openai.com/v1/realtime?intent=transcription',
+    );
+    expect(openaiRealtimeUrl({ model: 'm', callId: 'rtc_1' }).searchParams.get('call_id')).toBe(
+      'rtc_1',
+    );
   });
 
   it('refuses other schemes and URLs with credentials', () => {
-    expect(() => openaiRealtimeUrl({ baseURL: 'ftp://x' })).toThrow(expect.objectContaining({ code: 'INVALID_URL' }));
-    expect(() => openaiRealtimeUrl({ baseURL: 'https://user:pw@x.com/v1' })).toThrow(expect.objectContaining({ code: 'INVALID_URL' }));
+    expect(() => openaiRealtimeUrl({ baseURL: 'ftp://x' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_URL' }),
+    );
+    expect(() => openaiRealtimeUrl({ baseURL: 'https://user:pw@x.com/v1' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_URL' }),
+    );
   });
 });
 
 describe('loopback and secure URLs', () => {
-  it.each(['localhost', 'LOCALHOST', 'app.localhost', '127.0.0.1', '127.9.8.7', '[::1]', '::1', '::ffff:127.0.0.1'])('%s is loopback', (host) => {
+  it.each([
+    'localhost',
+    'LOCALHOST',
+    'app.localhost',
+    '127.0.0.1',
+    '127.9.8.7',
+    '[::1]',
+    '::1',
+    '::ffff:127.0.0.1',
+  ])('%s is loopback', (host) => {
     expect(isLoopbackHost(host)).toBe(true);
   });
-  it.each(['10.0.0.1', '128.0.0.1', 'example.com', 'localhost.example.com', '0.0.0.0', '[::2]'])('%s is not loopback', (host) => {
-    expect(isLoopbackHost(host)).toBe(false);
-  });
+  it.each(['10.0.0.1', '128.0.0.1', 'example.com', 'localhost.example.com', '0.0.0.0', '[::2]'])(
+    '%s is not loopback',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(false);
+    },
+  );
   it('refuses ws: to a remote host and accepts it on loopback', () => {
-    expect(() => assertSecureUrl(new URL('ws://example.com/v1/realtime'))).toThrow(expect.objectContaining({ code: 'INSECURE_URL' }));
+    expect(() => assertSecureUrl(new URL('ws://example.com/v1/realtime'))).toThrow(
+      expect.objectContaining({ code: 'INSECURE_URL' }),
+    );
     expect(() => assertSecureUrl(new URL('ws://[::1]:9/v1/realtime'))).not.toThrow();
     expect(() => assertSecureUrl(new URL('wss://example.com/v1/realtime'))).not.toThrow();
   });
   it('masks credential-like query values in descriptions', () => {
-    expect(describeUrl(new URL('wss://x/r?api-key=abc&model=m'))).toBe('wss://x/r?api-key=%5BREDACTED%5D&model=m');
+    expect(describeUrl(new URL('wss://x/r?api-key=abc&model=m'))).toBe(
+      'wss://x/r?api-key=%5BREDACTED%5D&model=m',
+    );
   });
 });
 
@@ -50,7 +90,11 @@ describe('close-code and HTTP-status mapping', () => {
     expect(errorForClose(1006, '', true)).toBeUndefined();
   });
   it('a server-initiated normal close is still reported', () => {
-    expect(errorForClose(1000, 'bye', false)).toMatchObject({ code: 'SOCKET_CLOSED', retriable: true, closeReason: 'bye' });
+    expect(errorForClose(1000, 'bye', false)).toMatchObject({
+      code: 'SOCKET_CLOSED',
+      retriable: true,
+      closeReason: 'bye',
+    });
   });
   it.each([
     [400, 'BAD_REQUEST', true],
@@ -71,8 +115,13 @@ describe('close-code and HTTP-status mapping', () => {
 
 describe('secret redaction', () => {
   it('finds secrets in credential headers, bearer values and key subprotocols', () => {
-    const secrets = secretsOf({ Authorization: 'Bearer tok-123456', 'API-KEY': 'az-key-1', 'X-Other': 'visible' }, ['realtime', 'openai-insecure-api-key.sk-xyz1']);
-    expect(secrets).toEqual(expect.arrayContaining(['Bearer tok-123456', 'tok-123456', 'az-key-1', 'sk-xyz1']));
+    const secrets = secretsOf(
+      { Authorization: 'Bearer tok-123456', 'API-KEY': 'az-key-1', 'X-Other': 'visible' },
+      ['realtime', 'openai-insecure-api-key.sk-xyz1'],
+    );
+    expect(secrets).toEqual(
+      expect.arrayContaining(['Bearer tok-123456', 'tok-123456', 'az-key-1', 'sk-xyz1']),
+    );
     expect(secrets).not.toContain('visible');
   });
   it('replaces every occurrence and ignores trivially short secrets', () => {

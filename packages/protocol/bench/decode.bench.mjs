@@ -17,11 +17,41 @@ const { gaCodec, betaCodec, bytesToBase64 } = await import(dist).catch((error) =
 const pcm = new Uint8Array(4800);
 let seed = 12345;
 for (let i = 0; i < pcm.length; i++) pcm[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
-const ref = { response_id: 'resp_C9G8pqRkT2TyfKgwX0mLq', item_id: 'item_C9G8pqBrRcgsuFlw2nHd1', output_index: 0, content_index: 0 };
+const ref = {
+  response_id: 'resp_C9G8pqRkT2TyfKgwX0mLq',
+  item_id: 'item_C9G8pqBrRcgsuFlw2nHd1',
+  output_index: 0,
+  content_index: 0,
+};
 const frames = {
-  'audio delta (100 ms, GA)': { codec: gaCodec, frame: JSON.stringify({ type: 'response.output_audio.delta', event_id: 'event_C9G8pqbTEddBSIxbBN6Os', ...ref, delta: bytesToBase64(pcm) }) },
-  'transcript delta (GA)': { codec: gaCodec, frame: JSON.stringify({ type: 'response.output_audio_transcript.delta', event_id: 'event_C9G8pqbTEddBSIxbBN6Ot', ...ref, delta: ' sunny', obfuscation: 'p0wQz' }) },
-  'audio delta (100 ms, beta)': { codec: betaCodec, frame: JSON.stringify({ type: 'response.audio.delta', event_id: 'event_C9G8pqbTEddBSIxbBN6Ou', ...ref, delta: bytesToBase64(pcm) }) },
+  'audio delta (100 ms, GA)': {
+    codec: gaCodec,
+    frame: JSON.stringify({
+      type: 'response.output_audio.delta',
+      event_id: 'event_C9G8pqbTEddBSIxbBN6Os',
+      ...ref,
+      delta: bytesToBase64(pcm),
+    }),
+  },
+  'transcript delta (GA)': {
+    codec: gaCodec,
+    frame: JSON.stringify({
+      type: 'response.output_audio_transcript.delta',
+      event_id: 'event_C9G8pqbTEddBSIxbBN6Ot',
+      ...ref,
+      delta: ' sunny',
+      obfuscation: 'p0wQz',
+    }),
+  },
+  'audio delta (100 ms, beta)': {
+    codec: betaCodec,
+    frame: JSON.stringify({
+      type: 'response.audio.delta',
+      event_id: 'event_C9G8pqbTEddBSIxbBN6Ou',
+      ...ref,
+      delta: bytesToBase64(pcm),
+    }),
+  },
 };
 
 const ROUNDS = 25;
@@ -62,7 +92,14 @@ for (const [name, { codec, frame }] of Object.entries(frames)) {
     decodeNs.push(d);
     ratios.push(d / p);
   }
-  rows.push({ name, bytes: frame.length, parse: median(parseNs), decode: median(decodeNs), ratio: median(ratios), n });
+  rows.push({
+    name,
+    bytes: frame.length,
+    parse: median(parseNs),
+    decode: median(decodeNs),
+    ratio: median(ratios),
+    n,
+  });
 }
 
 const goal = 1.3;
@@ -75,7 +112,10 @@ const lines = [
   '',
   '| frame | bytes | JSON.parse ns/op | decodeServerEvent ns/op | ratio (median of rounds) |',
   '|---|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.name} | ${r.bytes} | ${r.parse.toFixed(0)} | ${r.decode.toFixed(0)} | ${r.ratio.toFixed(3)}× |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.bytes} | ${r.parse.toFixed(0)} | ${r.decode.toFixed(0)} | ${r.ratio.toFixed(3)}× |`,
+  ),
   '',
   `Goal: ≤ ${goal}× JSON.parse for audio deltas — ${rows.filter((r) => r.name.startsWith('audio')).every((r) => r.ratio <= goal) ? 'met' : 'NOT met'} in this run.`,
   '',

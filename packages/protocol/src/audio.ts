@@ -20,7 +20,11 @@ export interface AudioFrame {
 }
 
 /** Makes an `AudioFrame` at the Realtime defaults (24 kHz mono) unless told otherwise. */
-export function audioFrame(data: Int16Array, sampleRate = SAMPLE_RATE, channels = NUM_CHANNELS): AudioFrame {
+export function audioFrame(
+  data: Int16Array,
+  sampleRate = SAMPLE_RATE,
+  channels = NUM_CHANNELS,
+): AudioFrame {
   return { data, sampleRate, channels };
 }
 
@@ -70,7 +74,8 @@ export function base64ToBytes(b64: string): Uint8Array {
 
 /** Encodes bytes as base64, in chunks so that a 15 MiB payload cannot overflow the stack. */
 export function bytesToBase64(bytes: Uint8Array): string {
-  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  if (NodeBuffer)
+    return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   if (nativeToBase64) return (bytes as unknown as { toBase64(): string }).toBase64();
   let bin = '';
   for (let i = 0; i < bytes.length; i += CHUNK) {
@@ -96,7 +101,9 @@ export function base64ToPcm16(b64: string): Int16Array {
 /** Encodes PCM16 samples (or their raw little-endian bytes) as base64, without copying. */
 export function pcm16ToBase64(samples: Int16Array | Uint8Array): string {
   const bytes =
-    samples instanceof Uint8Array ? samples : new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
+    samples instanceof Uint8Array
+      ? samples
+      : new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
   return bytesToBase64(bytes);
 }
 
@@ -112,6 +119,7 @@ export function base64DecodedLength(b64: string): number {
 
 function requireHost<K extends 'atob' | 'btoa'>(name: K): NonNullable<Base64Globals[K]> {
   const fn = host[name];
-  if (!fn) throw new TypeError(`no base64 support on this platform: neither Buffer nor ${name} exists`);
+  if (!fn)
+    throw new TypeError(`no base64 support on this platform: neither Buffer nor ${name} exists`);
   return fn.bind(globalThis) as NonNullable<Base64Globals[K]>;
 }

@@ -123,7 +123,12 @@ export const GA_DEFAULTS = {
     createResponse: true,
     interruptResponse: true,
   },
-  semanticVad: { type: 'semantic_vad', eagerness: 'auto', createResponse: true, interruptResponse: true },
+  semanticVad: {
+    type: 'semantic_vad',
+    eagerness: 'auto',
+    createResponse: true,
+    interruptResponse: true,
+  },
   transcriptionModel: 'gpt-4o-mini-transcribe',
 } as const;
 
@@ -152,7 +157,10 @@ export const CloseCode = {
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Close codes after which reconnecting cannot help. */
-export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.AuthFailed, CloseCode.BadRequest]);
+export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.AuthFailed,
+  CloseCode.BadRequest,
+]);
 
 /** Server error codes after which reconnecting cannot help (livekit #6352, protocol.md §7.10). */
 export const FATAL_ERROR_CODES: ReadonlySet<string> = new Set([

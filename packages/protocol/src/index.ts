@@ -37,7 +37,12 @@ export type {
   CloseCodeValue,
 } from './constants.js';
 
-export { silentLogger, systemClock, createCounterIdGenerator, exponentialBackoff } from './contracts.js';
+export {
+  silentLogger,
+  systemClock,
+  createCounterIdGenerator,
+  exponentialBackoff,
+} from './contracts.js';
 export type {
   Transport,
   ConnectAttempt,

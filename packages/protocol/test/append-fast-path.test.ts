@@ -27,7 +27,7 @@ describe('input_audio_buffer.append with audioIsBase64: the frame is built aroun
             expect(JSON.parse(fast)).toEqual(event);
           },
         ),
-        { numRuns: 500, seed: 20261125 },
+        { numRuns: 200, seed: 20261125 },
       );
     },
   );

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { base64DecodedLength, base64ToPcm16, bytesToBase64, base64ToBytes, pcm16ToBase64 } from '../src/audio.js';
+import {
+  base64DecodedLength,
+  base64ToPcm16,
+  bytesToBase64,
+  base64ToBytes,
+  pcm16ToBase64,
+} from '../src/audio.js';
 
 describe('base64 ⇄ PCM16', () => {
   it('round-trips samples, including the extremes', () => {

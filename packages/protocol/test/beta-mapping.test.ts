@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolEncodeError, betaCodec, gaCodec, type ClientEvent, type ServerEvent } from '../src/index.js';
+import {
+  ProtocolEncodeError,
+  betaCodec,
+  gaCodec,
+  type ClientEvent,
+  type ServerEvent,
+} from '../src/index.js';
 
 const decodeBeta = (frame: object): ServerEvent => {
   const result = betaCodec.decodeServerEvent(JSON.stringify(frame));
   if (result.kind !== 'event') throw new Error(JSON.stringify(result));
   return result.event;
 };
-const encodeBeta = (event: ClientEvent) => JSON.parse(betaCodec.encodeClientEvent(event)) as Record<string, any>;
-const encodeGa = (event: ClientEvent) => JSON.parse(gaCodec.encodeClientEvent(event)) as Record<string, any>;
+const encodeBeta = (event: ClientEvent) =>
+  JSON.parse(betaCodec.encodeClientEvent(event)) as Record<string, any>;
+const encodeGa = (event: ClientEvent) =>
+  JSON.parse(gaCodec.encodeClientEvent(event)) as Record<string, any>;
 
 describe('beta → GA value mappings', () => {
   it('maps modalities: any audio → ["audio"], text only → ["text"]', () => {
@@ -17,8 +25,16 @@ describe('beta → GA value mappings', () => {
       [['audio'], ['audio']],
       [['text'], ['text']],
     ] as const) {
-      const e = decodeBeta({ type: 'session.updated', event_id: 'e', session: { modalities: beta } });
-      expect(e.type === 'session.updated' && e.session.type === 'realtime' && e.session.output_modalities).toEqual(ga);
+      const e = decodeBeta({
+        type: 'session.updated',
+        event_id: 'e',
+        session: { modalities: beta },
+      });
+      expect(
+        e.type === 'session.updated' &&
+          e.session.type === 'realtime' &&
+          e.session.output_modalities,
+      ).toEqual(ga);
     }
   });
 
@@ -61,19 +77,34 @@ describe('beta → GA value mappings', () => {
     const e = decodeBeta({
       type: 'session.updated',
       event_id: 'e',
-      session: { turn_detection: { type: 'semantic_vad', eagerness: 'low', threshold: 0.5, silence_duration_ms: 300 } },
+      session: {
+        turn_detection: {
+          type: 'semantic_vad',
+          eagerness: 'low',
+          threshold: 0.5,
+          silence_duration_ms: 300,
+        },
+      },
     });
-    expect(e.type === 'session.updated' && e.session.audio?.input?.turn_detection).toEqual({ type: 'semantic_vad', eagerness: 'low' });
+    expect(e.type === 'session.updated' && e.session.audio?.input?.turn_detection).toEqual({
+      type: 'semantic_vad',
+      eagerness: 'low',
+    });
   });
 
   it('maps beta tool choices: modes stay, names and both function objects become {type, name}', () => {
     const choice = (tool_choice: unknown) => {
       const e = decodeBeta({ type: 'session.updated', event_id: 'e', session: { tool_choice } });
-      return e.type === 'session.updated' && e.session.type === 'realtime' ? e.session.tool_choice : undefined;
+      return e.type === 'session.updated' && e.session.type === 'realtime'
+        ? e.session.tool_choice
+        : undefined;
     };
     expect(choice('required')).toBe('required');
     expect(choice('get_weather')).toEqual({ type: 'function', name: 'get_weather' });
-    expect(choice({ type: 'function', function: { name: 'f' } })).toEqual({ type: 'function', name: 'f' });
+    expect(choice({ type: 'function', function: { name: 'f' } })).toEqual({
+      type: 'function',
+      name: 'f',
+    });
     expect(choice({ type: 'function', name: 'g' })).toEqual({ type: 'function', name: 'g' });
   });
 
@@ -81,13 +112,27 @@ describe('beta → GA value mappings', () => {
     const e = decodeBeta({
       type: 'conversation.item.created',
       event_id: 'e',
-      item: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi' }, { type: 'audio', transcript: 'hi' }] },
+      item: {
+        type: 'message',
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'hi' },
+          { type: 'audio', transcript: 'hi' },
+        ],
+      },
     });
     expect(e.type === 'conversation.item.created' && e.item).toMatchObject({
       content: [{ type: 'output_text' }, { type: 'output_audio' }],
     });
-    const u = decodeBeta({ type: 'conversation.item.created', event_id: 'e', item: { role: 'user', content: [{ type: 'text', text: 'x' }] } });
-    expect(u.type === 'conversation.item.created' && u.item).toMatchObject({ type: 'message', content: [{ type: 'input_text' }] });
+    const u = decodeBeta({
+      type: 'conversation.item.created',
+      event_id: 'e',
+      item: { role: 'user', content: [{ type: 'text', text: 'x' }] },
+    });
+    expect(u.type === 'conversation.item.created' && u.item).toMatchObject({
+      type: 'message',
+      content: [{ type: 'input_text' }],
+    });
   });
 
   it('fills GA-required strings the beta server leaves out, and reports items with no GA form', () => {
@@ -101,7 +146,9 @@ describe('beta → GA value mappings', () => {
       arguments: '{}',
     });
     expect(done.type === 'response.function_call_arguments.done' && done.name).toBe('');
-    const bad = betaCodec.decodeServerEvent(JSON.stringify({ type: 'conversation.item.created', event_id: 'e', item: { id: 'x' } }));
+    const bad = betaCodec.decodeServerEvent(
+      JSON.stringify({ type: 'conversation.item.created', event_id: 'e', item: { id: 'x' } }),
+    );
     expect(bad.kind).toBe('violation');
     if (bad.kind === 'violation') {
       expect(bad.violation.reason).toBe('schema_mismatch');
@@ -110,10 +157,17 @@ describe('beta → GA value mappings', () => {
   });
 
   it('maps transcription_session.* onto session.* with a transcription session', () => {
-    const e = decodeBeta({ type: 'transcription_session.updated', event_id: 'e', session: { input_audio_format: 'pcm16', turn_detection: null } });
+    const e = decodeBeta({
+      type: 'transcription_session.updated',
+      event_id: 'e',
+      session: { input_audio_format: 'pcm16', turn_detection: null },
+    });
     expect(e).toMatchObject({
       type: 'session.updated',
-      session: { type: 'transcription', audio: { input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: null } } },
+      session: {
+        type: 'transcription',
+        audio: { input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: null } },
+      },
     });
   });
 });
@@ -126,7 +180,13 @@ describe('GA → beta value mappings (client events)', () => {
         type: 'realtime',
         output_modalities: ['audio'],
         temperature: 0.7,
-        audio: { input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: { type: 'server_vad', silence_duration_ms: 500 } }, output: { voice: 'alloy' } },
+        audio: {
+          input: {
+            format: { type: 'audio/pcm', rate: 24000 },
+            turn_detection: { type: 'server_vad', silence_duration_ms: 500 },
+          },
+          output: { voice: 'alloy' },
+        },
         max_output_tokens: 'inf',
         truncation: 'auto',
         parallel_tool_calls: true,
@@ -153,9 +213,24 @@ describe('GA → beta value mappings (client events)', () => {
   it('drops GA-only transcription fields and sends transcription sessions as transcription_session.update', () => {
     const beta = encodeBeta({
       type: 'session.update',
-      session: { type: 'transcription', audio: { input: { transcription: { model: 'gpt-4o-transcribe', language: 'de', languages: ['de'], delay: 'low' } } } },
+      session: {
+        type: 'transcription',
+        audio: {
+          input: {
+            transcription: {
+              model: 'gpt-4o-transcribe',
+              language: 'de',
+              languages: ['de'],
+              delay: 'low',
+            },
+          },
+        },
+      },
     });
-    expect(beta).toEqual({ type: 'transcription_session.update', session: { input_audio_transcription: { model: 'gpt-4o-transcribe', language: 'de' } } });
+    expect(beta).toEqual({
+      type: 'transcription_session.update',
+      session: { input_audio_transcription: { model: 'gpt-4o-transcribe', language: 'de' } },
+    });
   });
 
   it('maps response.create parameters and drops reasoning/prompt/parallel_tool_calls', () => {
@@ -169,7 +244,10 @@ describe('GA → beta value mappings (client events)', () => {
         reasoning: { effort: 'low' },
         parallel_tool_calls: false,
         prompt: null,
-        input: [{ type: 'item_reference', id: 'item_1' }, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'ok' }] }],
+        input: [
+          { type: 'item_reference', id: 'item_1' },
+          { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'ok' }] },
+        ],
       },
     });
     expect(beta.response).toEqual({
@@ -178,16 +256,37 @@ describe('GA → beta value mappings (client events)', () => {
       output_audio_format: 'g711_ulaw',
       max_response_output_tokens: 200,
       temperature: 0.6,
-      input: [{ type: 'item_reference', id: 'item_1' }, { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'ok' }] }],
+      input: [
+        { type: 'item_reference', id: 'item_1' },
+        { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'ok' }] },
+      ],
     });
-    expect(encodeGa({ type: 'response.create', response: { temperature: 0.6 } })).toEqual({ type: 'response.create', response: {} });
+    expect(encodeGa({ type: 'response.create', response: { temperature: 0.6 } })).toEqual({
+      type: 'response.create',
+      response: {},
+    });
   });
 
   it('throws a typed error naming the path for values beta cannot express', () => {
     const cases: [ClientEvent, string][] = [
-      [{ type: 'session.update', session: { type: 'realtime', audio: { output: { voice: { id: 'voice_1' } } } } }, 'session.audio.output.voice'],
-      [{ type: 'session.update', session: { type: 'realtime', tools: [{ type: 'mcp', server_label: 's' }] } }, 'session.tools.0'],
-      [{ type: 'response.create', response: { tool_choice: { type: 'mcp', server_label: 's' } } }, 'response.tool_choice'],
+      [
+        {
+          type: 'session.update',
+          session: { type: 'realtime', audio: { output: { voice: { id: 'voice_1' } } } },
+        },
+        'session.audio.output.voice',
+      ],
+      [
+        {
+          type: 'session.update',
+          session: { type: 'realtime', tools: [{ type: 'mcp', server_label: 's' }] },
+        },
+        'session.tools.0',
+      ],
+      [
+        { type: 'response.create', response: { tool_choice: { type: 'mcp', server_label: 's' } } },
+        'response.tool_choice',
+      ],
     ];
     for (const [event, path] of cases) {
       let error: unknown;
@@ -204,7 +303,11 @@ describe('GA → beta value mappings (client events)', () => {
 
   it('reports malformed events that skipped validation as ProtocolEncodeError, not TypeError', () => {
     const malformed = { type: 'conversation.item.create' } as unknown as ClientEvent;
-    expect(() => betaCodec.encodeClientEvent(malformed, { validate: false })).toThrow(ProtocolEncodeError);
-    expect(() => betaCodec.encodeServerEvent({ type: 'response.done' } as unknown as ServerEvent)).toThrow(/cannot be mapped to beta/);
+    expect(() => betaCodec.encodeClientEvent(malformed, { validate: false })).toThrow(
+      ProtocolEncodeError,
+    );
+    expect(() =>
+      betaCodec.encodeServerEvent({ type: 'response.done' } as unknown as ServerEvent),
+    ).toThrow(/cannot be mapped to beta/);
   });
 });

@@ -54,11 +54,17 @@ describe('GA server fixtures encode to valid beta frames (the fake server in bet
   });
 
   it('maps the GA names back to the beta names and item.added to item.created', () => {
-    const [added] = loadFixtures('ga', 'server').filter((f) => f.name === 'conversation.item.added.json');
+    const [added] = loadFixtures('ga', 'server').filter(
+      (f) => f.name === 'conversation.item.added.json',
+    );
     const beta = JSON.parse(betaCodec.encodeServerEvent(added!.json as never)!) as { type: string };
     expect(beta.type).toBe('conversation.item.created');
-    const [delta] = loadFixtures('ga', 'server').filter((f) => f.type === 'response.output_audio.delta');
-    expect((JSON.parse(betaCodec.encodeServerEvent(delta!.json as never)!) as { type: string }).type).toBe('response.audio.delta');
+    const [delta] = loadFixtures('ga', 'server').filter(
+      (f) => f.type === 'response.output_audio.delta',
+    );
+    expect(
+      (JSON.parse(betaCodec.encodeServerEvent(delta!.json as never)!) as { type: string }).type,
+    ).toBe('response.audio.delta');
   });
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolEncodeError, betaCodec, codecFor, gaCodec, type ClientEvent, type Dialect } from '../src/index.js';
+import {
+  ProtocolEncodeError,
+  betaCodec,
+  codecFor,
+  gaCodec,
+  type ClientEvent,
+  type Dialect,
+} from '../src/index.js';
 
 const secret = 'my private words';
 
@@ -10,64 +17,129 @@ describe('decode reports every kind of violation and never throws', () => {
     expect(r).toMatchObject({ kind: 'violation', violation: { reason: 'binary_frame', frame } });
   });
 
-  it.each([gaCodec, betaCodec])('$dialect: invalid JSON, non-objects and a missing type', (codec) => {
-    expect(codec.decodeServerEvent(`{"type": "${secret}`)).toMatchObject({ kind: 'violation', violation: { reason: 'invalid_json' } });
-    for (const frame of ['[]', 'null', '42', '"x"', 'true']) {
-      expect(codec.decodeServerEvent(frame)).toMatchObject({ kind: 'violation', violation: { reason: 'not_an_object', frame } });
-    }
-    expect(codec.decodeServerEvent('{"event_id":"e"}')).toMatchObject({ kind: 'violation', violation: { reason: 'missing_type' } });
-    expect(codec.decodeServerEvent('{"type":7}')).toMatchObject({ kind: 'violation', violation: { reason: 'missing_type' } });
-  });
+  it.each([gaCodec, betaCodec])(
+    '$dialect: invalid JSON, non-objects and a missing type',
+    (codec) => {
+      expect(codec.decodeServerEvent(`{"type": "${secret}`)).toMatchObject({
+        kind: 'violation',
+        violation: { reason: 'invalid_json' },
+      });
+      for (const frame of ['[]', 'null', '42', '"x"', 'true']) {
+        expect(codec.decodeServerEvent(frame)).toMatchObject({
+          kind: 'violation',
+          violation: { reason: 'not_an_object', frame },
+        });
+      }
+      expect(codec.decodeServerEvent('{"event_id":"e"}')).toMatchObject({
+        kind: 'violation',
+        violation: { reason: 'missing_type' },
+      });
+      expect(codec.decodeServerEvent('{"type":7}')).toMatchObject({
+        kind: 'violation',
+        violation: { reason: 'missing_type' },
+      });
+    },
+  );
 
   it('schema mismatches carry the type, dotted paths and messages without the values', () => {
     const frame = JSON.stringify({
       type: 'response.done',
       event_id: 'e',
-      response: { status: secret, output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 5 }] }] },
+      response: {
+        status: secret,
+        output: [
+          { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 5 }] },
+        ],
+      },
     });
     const r = gaCodec.decodeServerEvent(frame);
     if (r.kind !== 'violation') throw new Error('expected a violation');
     expect(r.violation.reason).toBe('schema_mismatch');
     expect(r.violation.type).toBe('response.done');
     expect(r.violation.frame).toBe(frame);
-    expect(r.violation.issues?.map((i) => i.path)).toEqual(['response.status', 'response.output.0.content.0.text']);
+    expect(r.violation.issues?.map((i) => i.path)).toEqual([
+      'response.status',
+      'response.output.0.content.0.text',
+    ]);
     expect(r.violation.message).not.toContain(secret);
     for (const issue of r.violation.issues ?? []) expect(issue.message).not.toContain(secret);
   });
 
   it('a delta that fails the fast path is reported by the schema', () => {
     const r = gaCodec.decodeServerEvent(
-      JSON.stringify({ type: 'response.output_audio.delta', event_id: 'e', response_id: 'r', item_id: 'i', output_index: 0.5, content_index: 0, delta: 'AA==' }),
+      JSON.stringify({
+        type: 'response.output_audio.delta',
+        event_id: 'e',
+        response_id: 'r',
+        item_id: 'i',
+        output_index: 0.5,
+        content_index: 0,
+        delta: 'AA==',
+      }),
     );
-    expect(r).toMatchObject({ kind: 'violation', violation: { reason: 'schema_mismatch', issues: [{ path: 'output_index' }] } });
+    expect(r).toMatchObject({
+      kind: 'violation',
+      violation: { reason: 'schema_mismatch', issues: [{ path: 'output_index' }] },
+    });
   });
 
   it('unknown event types pass through with the raw object', () => {
     const raw = { type: 'response.brand_new_thing', event_id: 'e', payload: { a: 1 } };
-    expect(gaCodec.decodeServerEvent(JSON.stringify(raw))).toEqual({ kind: 'unknown', type: raw.type, raw });
-    expect(betaCodec.decodeServerEvent(JSON.stringify(raw))).toEqual({ kind: 'unknown', type: raw.type, raw });
+    expect(gaCodec.decodeServerEvent(JSON.stringify(raw))).toEqual({
+      kind: 'unknown',
+      type: raw.type,
+      raw,
+    });
+    expect(betaCodec.decodeServerEvent(JSON.stringify(raw))).toEqual({
+      kind: 'unknown',
+      type: raw.type,
+      raw,
+    });
   });
 
   it('GA-only names are unknown to the beta codec, beta-only names unknown to the GA codec', () => {
-    expect(betaCodec.decodeServerEvent('{"type":"conversation.item.added","event_id":"e","item":{}}').kind).toBe('unknown');
-    expect(gaCodec.decodeServerEvent('{"type":"response.audio.delta","event_id":"e"}').kind).toBe('unknown');
+    expect(
+      betaCodec.decodeServerEvent('{"type":"conversation.item.added","event_id":"e","item":{}}')
+        .kind,
+    ).toBe('unknown');
+    expect(gaCodec.decodeServerEvent('{"type":"response.audio.delta","event_id":"e"}').kind).toBe(
+      'unknown',
+    );
   });
 
   it('keeps unknown keys, in events and nested objects', () => {
-    const frame = { type: 'conversation.item.deleted', event_id: 'e', item_id: 'i', extra: { nested: true } };
-    expect(gaCodec.decodeServerEvent(JSON.stringify(frame))).toEqual({ kind: 'event', event: frame });
+    const frame = {
+      type: 'conversation.item.deleted',
+      event_id: 'e',
+      item_id: 'i',
+      extra: { nested: true },
+    };
+    expect(gaCodec.decodeServerEvent(JSON.stringify(frame))).toEqual({
+      kind: 'event',
+      event: frame,
+    });
   });
 });
 
 describe('encodeClientEvent', () => {
   it('validates and serialises', () => {
-    const event: ClientEvent = { type: 'conversation.item.truncate', item_id: 'i', content_index: 0, audio_end_ms: 120 };
+    const event: ClientEvent = {
+      type: 'conversation.item.truncate',
+      item_id: 'i',
+      content_index: 0,
+      audio_end_ms: 120,
+    };
     expect(JSON.parse(gaCodec.encodeClientEvent(event))).toEqual(event);
     expect(JSON.parse(betaCodec.encodeClientEvent(event))).toEqual(event);
   });
 
   it('throws ProtocolEncodeError with issues for an invalid event, unless validate is false', () => {
-    const bad = { type: 'conversation.item.truncate', item_id: 'i', content_index: -0.5, audio_end_ms: 1 } as ClientEvent;
+    const bad = {
+      type: 'conversation.item.truncate',
+      item_id: 'i',
+      content_index: -0.5,
+      audio_end_ms: 1,
+    } as ClientEvent;
     expect(() => gaCodec.encodeClientEvent(bad)).toThrow(ProtocolEncodeError);
     try {
       gaCodec.encodeClientEvent(bad);
@@ -75,19 +147,28 @@ describe('encodeClientEvent', () => {
       const e = error as ProtocolEncodeError;
       expect(e.code).toBe('PROTOCOL_ENCODE');
       expect(e.type).toBe('conversation.item.truncate');
-      expect(e.issues).toEqual([{ path: 'content_index', message: expect.stringContaining('integer') }]);
+      expect(e.issues).toEqual([
+        { path: 'content_index', message: expect.stringContaining('integer') },
+      ]);
     }
     expect(gaCodec.encodeClientEvent(bad, { validate: false })).toContain('-0.5');
   });
 
   it('GA session.update requires a session type', () => {
-    const missing = { type: 'session.update', session: { instructions: 'x' } } as unknown as ClientEvent;
+    const missing = {
+      type: 'session.update',
+      session: { instructions: 'x' },
+    } as unknown as ClientEvent;
     expect(() => gaCodec.encodeClientEvent(missing)).toThrow(/session\.type/);
   });
 
   it('rejects unknown types and non-objects even without validation', () => {
-    expect(() => gaCodec.encodeClientEvent({ type: 'nope' } as unknown as ClientEvent, { validate: false })).toThrow(/unknown client event type "nope"/);
-    expect(() => gaCodec.encodeClientEvent(null as unknown as ClientEvent)).toThrow(ProtocolEncodeError);
+    expect(() =>
+      gaCodec.encodeClientEvent({ type: 'nope' } as unknown as ClientEvent, { validate: false }),
+    ).toThrow(/unknown client event type "nope"/);
+    expect(() => gaCodec.encodeClientEvent(null as unknown as ClientEvent)).toThrow(
+      ProtocolEncodeError,
+    );
   });
 });
 

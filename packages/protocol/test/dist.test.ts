@@ -29,7 +29,9 @@ beforeAll(() => {
 describe('dist imports nothing from Node or ws', () => {
   const forbidden = new Set(['ws', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
   const specifiers = (code: string) =>
-    [...code.matchAll(/(?:\bfrom\s*|\brequire\(\s*|\bimport\(\s*|\bimport\s+)["']([^"']+)["']/g)].map((m) => m[1]!);
+    [
+      ...code.matchAll(/(?:\bfrom\s*|\brequire\(\s*|\bimport\(\s*|\bimport\s+)["']([^"']+)["']/g),
+    ].map((m) => m[1]!);
 
   it('scans every built module', () => {
     const files = readdirSync(dist).filter((f) => f.endsWith('.mjs') || f.endsWith('.cjs'));
@@ -39,7 +41,9 @@ describe('dist imports nothing from Node or ws', () => {
       const bad = specifiers(code).filter((s) => forbidden.has(s) || s.startsWith('node:'));
       expect(bad, file).toEqual([]);
       // the only runtime dependency is valibot
-      expect([...new Set(specifiers(code).filter((s) => !s.startsWith('.')))], file).toEqual(['valibot']);
+      expect([...new Set(specifiers(code).filter((s) => !s.startsWith('.')))], file).toEqual([
+        'valibot',
+      ]);
     }
   });
 });

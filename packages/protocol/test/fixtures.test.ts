@@ -33,12 +33,15 @@ describe.each(cases)('$dialect $direction fixtures', ({ dialect, direction, sche
     expect(fixtureTypes).toEqual(schemaTypes);
   });
 
-  it.each(fixtures.map((f) => [f.name, f] as const))('%s matches its own schema', (_name, fixture) => {
-    const schema = (schemas as Record<string, v.GenericSchema>)[fixture.type];
-    expect(schema, `no schema for ${fixture.type}`).toBeDefined();
-    const result = v.safeParse(schema!, fixture.json);
-    expect(result.issues?.map((i) => `${v.getDotPath(i)}: ${i.message}`) ?? []).toEqual([]);
-  });
+  it.each(fixtures.map((f) => [f.name, f] as const))(
+    '%s matches its own schema',
+    (_name, fixture) => {
+      const schema = (schemas as Record<string, v.GenericSchema>)[fixture.type];
+      expect(schema, `no schema for ${fixture.type}`).toBeDefined();
+      const result = v.safeParse(schema!, fixture.json);
+      expect(result.issues?.map((i) => `${v.getDotPath(i)}: ${i.message}`) ?? []).toEqual([]);
+    },
+  );
 });
 
 describe('GA fixtures decode to their own type, untouched', () => {
@@ -70,7 +73,9 @@ describe('beta fixtures decode onto valid GA-model events', () => {
   it.each(loadFixtures('beta', 'client').map((f) => [f.name, f] as const))('client %s', (_n, f) => {
     const result = betaCodec.decodeClientEvent(f.frame);
     if (result.kind !== 'event') throw new Error(JSON.stringify(result));
-    expect(result.event.type).toBe(f.type === 'transcription_session.update' ? 'session.update' : f.type);
+    expect(result.event.type).toBe(
+      f.type === 'transcription_session.update' ? 'session.update' : f.type,
+    );
     const check = v.safeParse(ClientEventSchema, result.event);
     expect(check.issues?.map((i) => `${v.getDotPath(i)}: ${i.message}`) ?? []).toEqual([]);
   });

@@ -14,8 +14,12 @@ describe('G.711', () => {
   });
 
   it('encodes silence and clips the extremes to the outermost codes', () => {
-    expect(Array.from(g711Encode(new Int16Array([0, 32767, -32768]), 'ulaw'))).toEqual([0xff, 0x80, 0x00]);
-    expect(Array.from(g711Encode(new Int16Array([0, 32767, -32768]), 'alaw'))).toEqual([0xd5, 0xaa, 0x2a]);
+    expect(Array.from(g711Encode(new Int16Array([0, 32767, -32768]), 'ulaw'))).toEqual([
+      0xff, 0x80, 0x00,
+    ]);
+    expect(Array.from(g711Encode(new Int16Array([0, 32767, -32768]), 'alaw'))).toEqual([
+      0xd5, 0xaa, 0x2a,
+    ]);
   });
 
   it('re-encodes every decoded code to itself (µ-law negative zero folds onto positive zero)', () => {
@@ -28,12 +32,20 @@ describe('G.711', () => {
 
   it('round-trips any sample within the companding error', () => {
     fc.assert(
-      fc.property(fc.constantFrom<G711Law>(...LAWS), fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 64 }), (law, values) => {
-        const pcm = Int16Array.from(values);
-        const back = g711Decode(g711Encode(pcm, law), law);
-        expect(back.length).toBe(pcm.length);
-        pcm.forEach((v, i) => expect(Math.abs((back[i] as number) - v)).toBeLessThanOrEqual(Math.max(16, Math.abs(v) / 16)));
-      }),
+      fc.property(
+        fc.constantFrom<G711Law>(...LAWS),
+        fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 64 }),
+        (law, values) => {
+          const pcm = Int16Array.from(values);
+          const back = g711Decode(g711Encode(pcm, law), law);
+          expect(back.length).toBe(pcm.length);
+          pcm.forEach((v, i) =>
+            expect(Math.abs((back[i] as number) - v)).toBeLessThanOrEqual(
+              Math.max(16, Math.abs(v) / 16),
+            ),
+          );
+        },
+      ),
     );
   });
 

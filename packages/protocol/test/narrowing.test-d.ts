@@ -41,8 +41,12 @@ describe('narrowing by event type', () => {
   it('narrows client events, and session.update needs a session type', () => {
     expectTypeOf<ClientEventOf<'session.update'>['session']>().toEqualTypeOf<SessionUpdateParams>();
     expectTypeOf<SessionUpdateParams['type']>().toEqualTypeOf<'realtime' | 'transcription'>();
-    expectTypeOf<Extract<SessionUpdateParams, { type: 'realtime' }>['temperature']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<ClientEventOf<'response.create'>['response']>().exclude<undefined>().toHaveProperty('temperature');
+    expectTypeOf<Extract<SessionUpdateParams, { type: 'realtime' }>['temperature']>().toEqualTypeOf<
+      number | undefined
+    >();
+    expectTypeOf<ClientEventOf<'response.create'>['response']>()
+      .exclude<undefined>()
+      .toHaveProperty('temperature');
     // @ts-expect-error a GA session.update without `type` is not a ClientEvent
     const bad: ClientEvent = { type: 'session.update', session: { instructions: 'x' } };
     expectTypeOf(bad).toEqualTypeOf<ClientEvent>();
@@ -54,7 +58,9 @@ describe('narrowing by event type', () => {
   it('narrows conversation items by type and role', () => {
     const read = (item: ConversationItem) => {
       if (item.type === 'message' && item.role === 'assistant') {
-        expectTypeOf(item.content[0]!.type).toEqualTypeOf<'output_text' | 'output_audio' | 'text' | 'audio' | undefined>();
+        expectTypeOf(item.content[0]!.type).toEqualTypeOf<
+          'output_text' | 'output_audio' | 'text' | 'audio' | undefined
+        >();
       } else if (item.type === 'function_call') {
         expectTypeOf(item.name).toEqualTypeOf<string>();
         expectTypeOf(item.arguments).toEqualTypeOf<string>();

@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { clientEventSchemas, serverEventSchemas } from '../src/index.js';
 
 const require = createRequire(import.meta.url);
-const dts = readFileSync(require.resolve('openai/resources/realtime/realtime').replace(/\.[mc]?js$/, '.d.ts'), 'utf8');
+const dts = readFileSync(
+  require.resolve('openai/resources/realtime/realtime').replace(/\.[mc]?js$/, '.d.ts'),
+  'utf8',
+);
 
 /** The body of `interface name {…}` (searched after `from`), by brace counting. */
 function interfaceBody(name: string, from = 0): string {
@@ -27,7 +30,10 @@ function unionTypes(union: string): string[] {
   if (!match) throw new Error(`union ${union} not found`);
   return match[1]!.split('|').map((member) => {
     const [ns, inner] = member.trim().split('.');
-    const body = inner === undefined ? interfaceBody(ns!) : interfaceBody(inner, dts.indexOf(`namespace ${ns} {`));
+    const body =
+      inner === undefined
+        ? interfaceBody(ns!)
+        : interfaceBody(inner, dts.indexOf(`namespace ${ns} {`));
     const type = /\n\s*type: '([^']+)';/.exec(body);
     if (!type) throw new Error(`no type literal in ${member}`);
     return type[1]!;

@@ -30,7 +30,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let realtime = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === '') throw new FakeServerOptionsError(`${flag} needs a value`);
@@ -39,12 +41,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     if (flag === '--port') {
       const v = value();
       port = Number(v);
-      if (!/^\d+$/.test(v) || port > 65_535) throw new FakeServerOptionsError(`--port must be an integer 0–65535, got '${v}'`);
+      if (!/^\d+$/.test(v) || port > 65_535)
+        throw new FakeServerOptionsError(`--port must be an integer 0–65535, got '${v}'`);
     } else if (flag === '--host') host = value();
     else if (flag === '--api-key') apiKey = value();
     else if (flag === '--beta') {
       const v = value();
-      if (v !== 'accept' && v !== 'refuse') throw new FakeServerOptionsError(`--beta must be 'accept' or 'refuse', got '${v}'`);
+      if (v !== 'accept' && v !== 'refuse')
+        throw new FakeServerOptionsError(`--beta must be 'accept' or 'refuse', got '${v}'`);
       beta = v;
     } else if (flag === '--realtime') realtime = true;
     else if (flag === '--help' || flag === '-h') throw new FakeServerOptionsError(USAGE);
@@ -53,7 +57,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   return { port, host, apiKey, beta, realtime };
 }
 
-const USAGE = 'usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-key KEY] [--beta accept|refuse] [--realtime]';
+const USAGE =
+  'usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-key KEY] [--beta accept|refuse] [--realtime]';
 
 async function main(): Promise<void> {
   let opts: CliOptions;

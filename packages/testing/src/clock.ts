@@ -109,9 +109,13 @@ export class SimulatedClock implements Clock {
 
   /** Sets the absolute time, firing due timers. Throws {@link ClockError} when going back. */
   set(ms: number): void {
-    if (!Number.isFinite(ms)) throw new ClockError('CLOCK_INVALID_TIME', `SimulatedClock.set: ${ms} is not a finite time`);
+    if (!Number.isFinite(ms))
+      throw new ClockError('CLOCK_INVALID_TIME', `SimulatedClock.set: ${ms} is not a finite time`);
     if (ms < this.#now) {
-      throw new ClockError('CLOCK_BACKWARDS', `SimulatedClock.set: cannot go back in time from ${this.#now} to ${ms}`);
+      throw new ClockError(
+        'CLOCK_BACKWARDS',
+        `SimulatedClock.set: cannot go back in time from ${this.#now} to ${ms}`,
+      );
     }
     this.#runUntil(ms);
   }
@@ -155,7 +159,8 @@ export class SimulatedClock implements Clock {
     let best: Timer | undefined;
     // a linear scan is fine: a fake server keeps a handful of timers alive at once
     for (const t of this.#timers.values()) {
-      if (!best || t.deadline < best.deadline || (t.deadline === best.deadline && t.id < best.id)) best = t;
+      if (!best || t.deadline < best.deadline || (t.deadline === best.deadline && t.id < best.id))
+        best = t;
     }
     return best;
   }
@@ -166,7 +171,10 @@ export class SimulatedClock implements Clock {
 
   #checkDelta(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) {
-      throw new ClockError('CLOCK_BACKWARDS', `SimulatedClock.advance: expected a finite delta >= 0, got ${ms}`);
+      throw new ClockError(
+        'CLOCK_BACKWARDS',
+        `SimulatedClock.advance: expected a finite delta >= 0, got ${ms}`,
+      );
     }
   }
 

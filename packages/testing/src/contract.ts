@@ -73,7 +73,10 @@ function probe(transport: Transport): Probe {
     frames,
     closes,
     closed,
-    nextFrame: () => (read < frames.length ? Promise.resolve(frames[read++] as string | Uint8Array) : new Promise((r) => waiting.push(r))),
+    nextFrame: () =>
+      read < frames.length
+        ? Promise.resolve(frames[read++] as string | Uint8Array)
+        : new Promise((r) => waiting.push(r)),
   };
 }
 
@@ -84,7 +87,11 @@ async function nextEvent(p: Probe): Promise<{ type: string; [k: string]: unknown
 }
 
 /** Builds the checks and, with `hooks`, registers them. */
-export function runTransportContract(name: string, factory: TransportFactory, hooks?: ContractHooks): ContractCheck[] {
+export function runTransportContract(
+  name: string,
+  factory: TransportFactory,
+  hooks?: ContractHooks,
+): ContractCheck[] {
   const withTransport = (body: (t: TransportUnderTest, p: Probe) => Promise<void>) => async () => {
     const t = await factory();
     try {
@@ -92,7 +99,8 @@ export function runTransportContract(name: string, factory: TransportFactory, ho
       await t.transport.start();
       await body(t, p);
     } finally {
-      if (t.server.connections.some((c) => c.open)) await t.transport.close().catch(() => undefined);
+      if (t.server.connections.some((c) => c.open))
+        await t.transport.close().catch(() => undefined);
       await t.dispose?.();
     }
   };
@@ -109,14 +117,34 @@ export function runTransportContract(name: string, factory: TransportFactory, ho
       run: withTransport(async (t, p) => {
         await nextEvent(p);
         for (let i = 0; i < 20; i++) {
-          t.transport.send(JSON.stringify({ type: 'conversation.item.create', event_id: `c${i}`, item: { id: `it${i}`, type: 'message', role: 'user', content: [{ type: 'input_text', text: `n${i} ✓ héllo` }] } }));
+          t.transport.send(
+            JSON.stringify({
+              type: 'conversation.item.create',
+              event_id: `c${i}`,
+              item: {
+                id: `it${i}`,
+                type: 'message',
+                role: 'user',
+                content: [{ type: 'input_text', text: `n${i} ✓ héllo` }],
+              },
+            }),
+          );
         }
-        const last = await t.server.expectClientEvent('conversation.item.create', (e) => (e['item'] as { id?: string } | undefined)?.id === 'it19');
+        const last = await t.server.expectClientEvent(
+          'conversation.item.create',
+          (e) => (e['item'] as { id?: string } | undefined)?.id === 'it19',
+        );
         check(last, 'the 20th frame arrived');
         const ids = t.server.conversation.map((i) => i['id']);
-        check(ids.join() === Array.from({ length: 20 }, (_, i) => `it${i}`).join(), `server saw items out of order: ${ids.join()}`);
+        check(
+          ids.join() === Array.from({ length: 20 }, (_, i) => `it${i}`).join(),
+          `server saw items out of order: ${ids.join()}`,
+        );
         const reply = await nextEvent(p);
-        check(reply.type === 'conversation.item.added' || reply.type === 'conversation.item.created', `unexpected reply ${reply.type}`);
+        check(
+          reply.type === 'conversation.item.added' || reply.type === 'conversation.item.created',
+          `unexpected reply ${reply.type}`,
+        );
       }),
     },
     {
@@ -166,6 +194,9 @@ export function runTransportContract(name: string, factory: TransportFactory, ho
       }),
     },
   ];
-  if (hooks) hooks.describe(`Transport contract: ${name}`, () => checks.forEach((c) => hooks.it(c.name, () => c.run())));
+  if (hooks)
+    hooks.describe(`Transport contract: ${name}`, () =>
+      checks.forEach((c) => hooks.it(c.name, () => c.run())),
+    );
   return checks;
 }

@@ -18,7 +18,10 @@ export class FakeServerError extends Error {
 /** A misuse of {@link SimulatedClock}: going back in time, or a runaway timer loop. */
 export class ClockError extends FakeServerError {
   declare readonly code: 'CLOCK_BACKWARDS' | 'CLOCK_LOOP_LIMIT' | 'CLOCK_INVALID_TIME';
-  constructor(code: 'CLOCK_BACKWARDS' | 'CLOCK_LOOP_LIMIT' | 'CLOCK_INVALID_TIME', message: string) {
+  constructor(
+    code: 'CLOCK_BACKWARDS' | 'CLOCK_LOOP_LIMIT' | 'CLOCK_INVALID_TIME',
+    message: string,
+  ) {
     super(code, message);
     this.name = 'ClockError';
   }
@@ -57,7 +60,10 @@ export class TransportNotClosedError extends FakeServerError {
   /** How many connections are still open. */
   readonly openConnections: number;
   constructor(openConnections: number) {
-    super('TRANSPORT_NOT_CLOSED', `expected every connection to be closed, but ${openConnections} still open`);
+    super(
+      'TRANSPORT_NOT_CLOSED',
+      `expected every connection to be closed, but ${openConnections} still open`,
+    );
     this.name = 'TransportNotClosedError';
     this.openConnections = openConnections;
   }

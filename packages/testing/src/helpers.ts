@@ -17,7 +17,11 @@ export interface EventSource<N extends string = string> {
 
 /** One entry of a {@link Recorder}: a log line or an emitted event. */
 export type RecordedEntry =
-  | { readonly level: LogLevel; readonly message: string; readonly fields: Record<string, unknown> | undefined }
+  | {
+      readonly level: LogLevel;
+      readonly message: string;
+      readonly fields: Record<string, unknown> | undefined;
+    }
   | { readonly event: string; readonly args: unknown[] };
 
 /** What {@link createRecorder} returns. */
@@ -45,10 +49,15 @@ export function createRecorder(): Recorder {
     seen,
     logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
     tap(source, names) {
-      const offs = names.map((name) => source.on(name, (...args: unknown[]) => seen.push({ event: name, args })));
+      const offs = names.map((name) =>
+        source.on(name, (...args: unknown[]) => seen.push({ event: name, args })),
+      );
       return () => offs.forEach((off) => off());
     },
-    dump: () => JSON.stringify(seen, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v)),
+    dump: () =>
+      JSON.stringify(seen, (_k, v: unknown) =>
+        v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v,
+      ),
   };
 }
 
@@ -109,12 +118,24 @@ export interface SpokenTurnOptions {
  * with the tone and is committed after the silence.
  * @throws FakeServerOptionsError on a negative duration or a non-positive frame length or rate.
  */
-export function speechThenSilence(speechMs: number, silenceMs: number, options: SpokenTurnOptions = {}): AudioFrame[] {
+export function speechThenSilence(
+  speechMs: number,
+  silenceMs: number,
+  options: SpokenTurnOptions = {},
+): AudioFrame[] {
   const rate = options.sampleRate ?? 24_000;
   const frameMs = options.frameMs ?? 100;
-  if (!(speechMs >= 0) || !(silenceMs >= 0)) throw new FakeServerOptionsError(`durations must be ≥ 0 ms, got ${speechMs} and ${silenceMs}`);
-  if (!(frameMs > 0) || !(rate > 0)) throw new FakeServerOptionsError(`frameMs and sampleRate must be > 0, got ${frameMs} and ${rate}`);
-  const loud = tone(frameMs, { frequency: options.frequency ?? 440, amplitude: options.amplitude ?? 16_000 / 32_767, sampleRate: rate });
+  if (!(speechMs >= 0) || !(silenceMs >= 0))
+    throw new FakeServerOptionsError(`durations must be ≥ 0 ms, got ${speechMs} and ${silenceMs}`);
+  if (!(frameMs > 0) || !(rate > 0))
+    throw new FakeServerOptionsError(
+      `frameMs and sampleRate must be > 0, got ${frameMs} and ${rate}`,
+    );
+  const loud = tone(frameMs, {
+    frequency: options.frequency ?? 440,
+    amplitude: options.amplitude ?? 16_000 / 32_767,
+    sampleRate: rate,
+  });
   const quiet = silence(frameMs, rate);
   const frames: AudioFrame[] = [];
   // Each frame starts the tone at phase 0, as the engine's tests always did; copies keep frames independent.

@@ -7,7 +7,11 @@
 import type { Connection, Connector, Dialect, Transport } from '@voxwire/protocol';
 import { MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import { TransportClosedError } from './errors.js';
-import { FakeServer, type AcceptedConnection, type FakeServerOptions } from './server/fake-server.js';
+import {
+  FakeServer,
+  type AcceptedConnection,
+  type FakeServerOptions,
+} from './server/fake-server.js';
 
 /** Options of {@link createFakeServer}. */
 export interface CreateFakeServerOptions extends FakeServerOptions {
@@ -53,20 +57,29 @@ export class InMemoryTransport implements Transport {
 
   /** Connects; `session.created` follows asynchronously. */
   async start(): Promise<void> {
-    if (this.#state !== 'new') throw new TransportClosedError('InMemoryTransport.start: a transport can only be started once');
+    if (this.#state !== 'new')
+      throw new TransportClosedError(
+        'InMemoryTransport.start: a transport can only be started once',
+      );
     this.#state = 'open';
     this.#peer = this.server.accept(
       {
         send: (frame) => queueMicrotask(() => this.#deliver(frame)),
         close: (code, reason) => queueMicrotask(() => this.#finish(code, reason)),
       },
-      { dialect: this.dialect, ...(this.maxSessionDurationMs !== undefined ? { maxSessionDurationMs: this.maxSessionDurationMs } : {}) },
+      {
+        dialect: this.dialect,
+        ...(this.maxSessionDurationMs !== undefined
+          ? { maxSessionDurationMs: this.maxSessionDurationMs }
+          : {}),
+      },
     );
   }
 
   /** Sends one frame to the server (delivered on the next microtask). */
   send(frame: string): void {
-    if (this.#state !== 'open' || !this.#peer) throw new TransportClosedError(`InMemoryTransport.send: the transport is ${this.#state}`);
+    if (this.#state !== 'open' || !this.#peer)
+      throw new TransportClosedError(`InMemoryTransport.send: the transport is ${this.#state}`);
     const peer = this.#peer;
     // frames sent before close() still arrive: the close hop is queued after them
     queueMicrotask(() => {

@@ -14,8 +14,17 @@ export {
   TransportNotClosedError,
   UnexpectedClientEventError,
 } from './errors.js';
-export { createFakeServer, InMemoryTransport, type CreateFakeServerOptions, type FakeServerKit } from './in-memory.js';
-export { FakeServer, type AcceptedConnection, type FakeServerOptions } from './server/fake-server.js';
+export {
+  createFakeServer,
+  InMemoryTransport,
+  type CreateFakeServerOptions,
+  type FakeServerKit,
+} from './in-memory.js';
+export {
+  FakeServer,
+  type AcceptedConnection,
+  type FakeServerOptions,
+} from './server/fake-server.js';
 export { FakeConnection, type HeardAudio } from './server/connection.js';
 export { FaultInjector, type CloseFaultOptions } from './server/faults.js';
 export type { FaultRule, FaultMatch, ServerLink } from './server/outbound.js';

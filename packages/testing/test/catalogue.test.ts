@@ -11,21 +11,50 @@ describe('GA server event catalogue', () => {
     const clock = new SimulatedClock();
     const c = await connect({ clock });
     c.server.scriptTranscription('weather please', { fail: true });
-    c.send({ type: 'session.update', session: { type: 'realtime', tools: [{ type: 'function', name: 'get_weather' }], audio: { input: { transcription: { model: 'whisper-1' }, turn_detection: { type: 'server_vad', idle_timeout_ms: 5000 } } } } });
+    c.send({
+      type: 'session.update',
+      session: {
+        type: 'realtime',
+        tools: [{ type: 'function', name: 'get_weather' }],
+        audio: {
+          input: {
+            transcription: { model: 'whisper-1' },
+            turn_detection: { type: 'server_vad', idle_timeout_ms: 5000 },
+          },
+        },
+      },
+    });
     c.appendAudio(new Int16Array(24 * 300));
     const speech = new Int16Array(24 * 800);
     for (let i = 0; i < 24 * 400; i++) speech[i] = i % 48 < 24 ? 8000 : -8000;
     c.appendAudio(speech);
     await c.flush();
-    c.send({ type: 'response.create', response: { output_modalities: ['text'], conversation: 'none', input: [] } });
-    c.send({ type: 'conversation.item.create', item: { id: 'u', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] } });
+    c.send({
+      type: 'response.create',
+      response: { output_modalities: ['text'], conversation: 'none', input: [] },
+    });
+    c.send({
+      type: 'conversation.item.create',
+      item: {
+        id: 'u',
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: 'x' }],
+      },
+    });
     c.send({ type: 'conversation.item.retrieve', item_id: 'u' });
-    const assistant = () => c.server.conversation.find((i) => i['role'] === 'assistant' && i['type'] === 'message');
+    const assistant = () =>
+      c.server.conversation.find((i) => i['role'] === 'assistant' && i['type'] === 'message');
     c.server.queueResponse((ctx) => ctx.say('hello'));
     await c.flush();
     c.send({ type: 'response.create' });
     await c.flush();
-    c.send({ type: 'conversation.item.truncate', item_id: String(assistant()!['id']), content_index: 0, audio_end_ms: 10 });
+    c.send({
+      type: 'conversation.item.truncate',
+      item_id: String(assistant()!['id']),
+      content_index: 0,
+      audio_end_ms: 10,
+    });
     c.send({ type: 'conversation.item.delete', item_id: 'u' });
     c.send({ type: 'input_audio_buffer.clear' });
     c.send({ type: 'output_audio_buffer.clear' });
@@ -36,9 +65,30 @@ describe('GA server event catalogue', () => {
     // WebRTC/SIP/MCP/diarization-only events: scripted with server.emit
     const r = 'resp_x';
     const emitted = [
-      { type: 'conversation.created', conversation: { id: 'conv_x', object: 'realtime.conversation' } },
-      { type: 'conversation.item.created', previous_item_id: null, item: { id: 'i1', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] } },
-      { type: 'conversation.item.input_audio_transcription.segment', item_id: 'i1', content_index: 0, text: 'hi', id: 'seg_1', speaker: 'A', start: 0, end: 0.5 },
+      {
+        type: 'conversation.created',
+        conversation: { id: 'conv_x', object: 'realtime.conversation' },
+      },
+      {
+        type: 'conversation.item.created',
+        previous_item_id: null,
+        item: {
+          id: 'i1',
+          type: 'message',
+          role: 'user',
+          content: [{ type: 'input_text', text: 'x' }],
+        },
+      },
+      {
+        type: 'conversation.item.input_audio_transcription.segment',
+        item_id: 'i1',
+        content_index: 0,
+        text: 'hi',
+        id: 'seg_1',
+        speaker: 'A',
+        start: 0,
+        end: 0.5,
+      },
       { type: 'input_audio_buffer.dtmf_event_received', event: '5', received_at: 1 },
       { type: 'mcp_list_tools.in_progress', item_id: 'mcp_1' },
       { type: 'mcp_list_tools.completed', item_id: 'mcp_1' },
@@ -46,8 +96,20 @@ describe('GA server event catalogue', () => {
       { type: 'output_audio_buffer.started', response_id: r },
       { type: 'output_audio_buffer.stopped', response_id: r },
       { type: 'response.mcp_call.in_progress', output_index: 0, item_id: 'mcp_2' },
-      { type: 'response.mcp_call_arguments.delta', response_id: r, item_id: 'mcp_2', output_index: 0, delta: '{' },
-      { type: 'response.mcp_call_arguments.done', response_id: r, item_id: 'mcp_2', output_index: 0, arguments: '{}' },
+      {
+        type: 'response.mcp_call_arguments.delta',
+        response_id: r,
+        item_id: 'mcp_2',
+        output_index: 0,
+        delta: '{',
+      },
+      {
+        type: 'response.mcp_call_arguments.done',
+        response_id: r,
+        item_id: 'mcp_2',
+        output_index: 0,
+        arguments: '{}',
+      },
       { type: 'response.mcp_call.completed', output_index: 0, item_id: 'mcp_2' },
       { type: 'response.mcp_call.failed', output_index: 0, item_id: 'mcp_2' },
     ];

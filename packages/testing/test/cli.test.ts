@@ -13,8 +13,17 @@ const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('voxwire-fake-server CLI', () => {
   it('parses options and refuses bad ones with a typed error', () => {
-    expect(parseCliArgs([])).toMatchObject({ port: 0, host: '127.0.0.1', beta: 'accept', realtime: false });
-    expect(parseCliArgs(['--port', '8123', '--api-key=sk-x', '--beta', 'refuse'])).toMatchObject({ port: 8123, apiKey: 'sk-x', beta: 'refuse' });
+    expect(parseCliArgs([])).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      beta: 'accept',
+      realtime: false,
+    });
+    expect(parseCliArgs(['--port', '8123', '--api-key=sk-x', '--beta', 'refuse'])).toMatchObject({
+      port: 8123,
+      apiKey: 'sk-x',
+      beta: 'refuse',
+    });
     expect(() => parseCliArgs(['--port', 'abc'])).toThrow(FakeServerOptionsError);
     expect(() => parseCliArgs(['--port'])).toThrow(/needs a value/);
     expect(() => parseCliArgs(['--what'])).toThrow(/unknown option/);
@@ -23,11 +32,18 @@ describe('voxwire-fake-server CLI', () => {
   it('prints the base URL as the first stdout line, serves the demo agent, stops on SIGTERM', async () => {
     // run the shipped bin (a committed shim over dist/cli.mjs); build first when dist is missing
     const bin = join(pkg, 'bin', 'voxwire-fake-server.mjs');
-    if (!existsSync(join(pkg, 'dist', 'cli.mjs'))) execFileSync('pnpm', ['exec', 'tsup'], { cwd: pkg, stdio: 'ignore' });
-    const child = spawn(process.execPath, [bin, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+    if (!existsSync(join(pkg, 'dist', 'cli.mjs')))
+      execFileSync('pnpm', ['exec', 'tsup'], { cwd: pkg, stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const firstLine = await new Promise<string>((resolve) =>
+      createInterface({ input: child.stdout! }).once('line', resolve),
+    );
     expect(firstLine).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1$/);
-    const r = await handshake(`${firstLine}/realtime?model=gpt-realtime`, { headers: { Authorization: 'Bearer anything' } });
+    const r = await handshake(`${firstLine}/realtime?model=gpt-realtime`, {
+      headers: { Authorization: 'Bearer anything' },
+    });
     expect(r.frames[0].type).toBe('session.created');
     r.ws?.close();
     child.kill('SIGTERM');

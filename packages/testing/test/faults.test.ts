@@ -13,7 +13,11 @@ import { connect } from './helpers.js';
 describe('fault injection', () => {
   it('closes at a named event type, before it is sent', async () => {
     const c = await connect();
-    c.server.faults.closeAt('response.output_audio.delta', { occurrence: 2, code: 1011, reason: 'boom' });
+    c.server.faults.closeAt('response.output_audio.delta', {
+      occurrence: 2,
+      code: 1011,
+      reason: 'boom',
+    });
     c.server.queueResponse((ctx) => ctx.say('Hello there world'));
     c.send({ type: 'response.create' });
     await c.flush();
@@ -24,10 +28,19 @@ describe('fault injection', () => {
 
   it('closes after the Nth event; drop, duplicate, malformed, unknown and schema-invalid frames', async () => {
     const c = await connect();
-    c.server.faults.drop('conversation.item.done').duplicate('conversation.item.added', { times: 2 });
-    c.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] } });
+    c.server.faults
+      .drop('conversation.item.done')
+      .duplicate('conversation.item.added', { times: 2 });
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] },
+    });
     await c.flush();
-    expect(c.types().slice(1)).toEqual(['conversation.item.added', 'conversation.item.added', 'conversation.item.added']);
+    expect(c.types().slice(1)).toEqual([
+      'conversation.item.added',
+      'conversation.item.added',
+      'conversation.item.added',
+    ]);
     c.server.faults.sendMalformed();
     c.server.faults.sendUnknownEvent('response.brand_new');
     c.server.faults.sendSchemaInvalid();
@@ -66,7 +79,9 @@ describe('fault injection', () => {
     expect(first).toMatchObject({ dialect: 'ga', maxSessionDurationMs: 3_600_000 });
     await first.transport.start();
     server.faults.rejectConnects(1, new ConnectRejectedError());
-    await expect(connector({ attempt: 1, signal: new AbortController().signal })).rejects.toBeInstanceOf(ConnectRejectedError);
+    await expect(
+      connector({ attempt: 1, signal: new AbortController().signal }),
+    ).rejects.toBeInstanceOf(ConnectRejectedError);
     const third = await connector({ attempt: 2, signal: new AbortController().signal });
     await third.transport.start();
     expect(server.connections).toHaveLength(2);
@@ -87,7 +102,10 @@ describe('scenario scripting and inspection', () => {
   it('expectClientEvent resolves in order; emit sends any event; assertComplete / assertClosed', async () => {
     const c = await connect();
     const update = c.server.expectClientEvent('session.update');
-    const create = c.server.expectClientEvent('response.create', (e) => (e['response'] as any)?.metadata?.n === '2');
+    const create = c.server.expectClientEvent(
+      'response.create',
+      (e) => (e['response'] as any)?.metadata?.n === '2',
+    );
     c.send({ type: 'session.update', session: { type: 'realtime', instructions: 'x' } });
     c.send({ type: 'response.create', response: { metadata: { n: '1' } } });
     c.send({ type: 'response.create', response: { metadata: { n: '2' } } });
@@ -95,8 +113,14 @@ describe('scenario scripting and inspection', () => {
     expect(((await create)['response'] as any).metadata.n).toBe('2');
     c.server.emit({ type: 'output_audio_buffer.started', response_id: 'resp_x' });
     await c.flush();
-    expect(c.events.find((e) => e.type === 'output_audio_buffer.started')).toMatchObject({ response_id: 'resp_x' });
-    expect(c.server.clientEvents.map((e) => e['type'])).toEqual(['session.update', 'response.create', 'response.create']);
+    expect(c.events.find((e) => e.type === 'output_audio_buffer.started')).toMatchObject({
+      response_id: 'resp_x',
+    });
+    expect(c.server.clientEvents.map((e) => e['type'])).toEqual([
+      'session.update',
+      'response.create',
+      'response.create',
+    ]);
     expect(() => c.server.assertClosed()).toThrow(TransportNotClosedError);
     const pending = c.server.expectClientEvent('conversation.item.delete');
     void pending;
@@ -111,19 +135,25 @@ describe('scenario scripting and inspection', () => {
     const next = c.server.expectNextClientEvent('response.create');
     c.send({ type: 'input_audio_buffer.clear' });
     await expect(next).rejects.toBeInstanceOf(UnexpectedClientEventError);
-    await expect(next).rejects.toMatchObject({ expected: 'response.create', actual: 'input_audio_buffer.clear' });
+    await expect(next).rejects.toMatchObject({
+      expected: 'response.create',
+      actual: 'input_audio_buffer.clear',
+    });
   });
 
   it('an async handler holds the response until the test releases it; handler errors fail the response', async () => {
     const c = await connect();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    c.server.queueResponse(async (ctx) => {
-      await gate;
-      ctx.text('released');
-    }, () => {
-      throw new Error('script bug');
-    });
+    c.server.queueResponse(
+      async (ctx) => {
+        await gate;
+        ctx.text('released');
+      },
+      () => {
+        throw new Error('script bug');
+      },
+    );
     c.send({ type: 'response.create' });
     await c.flush();
     expect(c.types().at(-1)).toBe('response.created');
@@ -132,7 +162,9 @@ describe('scenario scripting and inspection', () => {
     expect(c.events.find((e) => e.type === 'response.output_text.done')!['text']).toBe('released');
     c.send({ type: 'response.create' });
     await c.flush();
-    expect(c.events.filter((e) => e.type === 'response.done').at(-1)!['response'].status).toBe('failed');
+    expect(c.events.filter((e) => e.type === 'response.done').at(-1)!['response'].status).toBe(
+      'failed',
+    );
     expect(() => c.server.assertComplete()).toThrow(/script bug/);
   });
 
@@ -140,7 +172,17 @@ describe('scenario scripting and inspection', () => {
     const { connector, server } = createFakeServer({ conversation: 'persist' });
     const a = await connector({ attempt: 0, signal: new AbortController().signal });
     await a.transport.start();
-    a.transport.send(JSON.stringify({ type: 'conversation.item.create', item: { id: 'keep', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] } }));
+    a.transport.send(
+      JSON.stringify({
+        type: 'conversation.item.create',
+        item: {
+          id: 'keep',
+          type: 'message',
+          role: 'user',
+          content: [{ type: 'input_text', text: 'x' }],
+        },
+      }),
+    );
     await a.transport.close();
     const b = await connector({ attempt: 1, signal: new AbortController().signal });
     await b.transport.start();

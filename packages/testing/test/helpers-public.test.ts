@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createRecorder, deferred, FakeServerOptionsError, nextEvent, speechThenSilence } from '../src/index.js';
+import {
+  createRecorder,
+  deferred,
+  FakeServerOptionsError,
+  nextEvent,
+  speechThenSilence,
+} from '../src/index.js';
 
 /** A minimal `on(name, listener) => off` source, as a session has. */
 function source() {
@@ -63,7 +69,9 @@ describe('speechThenSilence', () => {
   it('makes whole frames of tone then zeros at the given rate', () => {
     const frames = speechThenSilence(250, 200, { sampleRate: 8000, frameMs: 100 });
     expect(frames).toHaveLength(5); // 3 loud (250 ms rounded up) + 2 quiet
-    expect(frames.every((f) => f.sampleRate === 8000 && f.channels === 1 && f.data.length === 800)).toBe(true);
+    expect(
+      frames.every((f) => f.sampleRate === 8000 && f.channels === 1 && f.data.length === 800),
+    ).toBe(true);
     expect(Math.max(...frames[0]!.data)).toBeGreaterThan(15_000);
     expect(frames[3]!.data.every((v) => v === 0)).toBe(true);
     expect(frames[0]!.data).not.toBe(frames[1]!.data);

@@ -31,8 +31,10 @@ export async function connect(options: CreateFakeServerOptions = {}): Promise<Te
     frames.push(frame);
     const d = codec.decodeServerEvent(frame);
     if (d.kind === 'event') events.push(d.event as any);
-    else if (d.kind === 'unknown') events.push({ ...(d.raw as any), type: d.type, __unknown: true });
-    else events.push({ type: '__violation', reason: d.violation.reason, issues: d.violation.issues });
+    else if (d.kind === 'unknown')
+      events.push({ ...(d.raw as any), type: d.type, __unknown: true });
+    else
+      events.push({ type: '__violation', reason: d.violation.reason, issues: d.violation.issues });
   };
   transport.onclose = (code, reason) => closes.push({ code, reason });
   await transport.start();
@@ -44,7 +46,8 @@ export async function connect(options: CreateFakeServerOptions = {}): Promise<Te
     closes,
     send: (event) => transport.send(codec.encodeClientEvent(event as any, { validate: false })),
     sendRaw: (frame) => transport.send(frame),
-    appendAudio: (samples) => client.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(samples) }),
+    appendAudio: (samples) =>
+      client.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(samples) }),
     types: () => events.map((e) => e.type),
     flush: async () => {
       for (let i = 0; i < 200; i++) await Promise.resolve();

@@ -1,34 +1,59 @@
 import { describe, expect, it } from 'vitest';
 import { connect } from './helpers.js';
 
-const userText = (text: string, id?: string) => ({ ...(id ? { id } : {}), type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
+const userText = (text: string, id?: string) => ({
+  ...(id ? { id } : {}),
+  type: 'message',
+  role: 'user',
+  content: [{ type: 'input_text', text }],
+});
 
 describe.each(['ga', 'beta'] as const)('conversation items (%s)', (dialect) => {
   it('creates with client and server ids, honours previous_item_id and root', async () => {
     const c = await connect({ dialect });
     c.send({ type: 'conversation.item.create', item: userText('one', 'a') });
     c.send({ type: 'conversation.item.create', item: userText('two') });
-    c.send({ type: 'conversation.item.create', item: userText('zero', 'z'), previous_item_id: 'root' });
-    c.send({ type: 'conversation.item.create', item: userText('half', 'h'), previous_item_id: 'a' });
+    c.send({
+      type: 'conversation.item.create',
+      item: userText('zero', 'z'),
+      previous_item_id: 'root',
+    });
+    c.send({
+      type: 'conversation.item.create',
+      item: userText('half', 'h'),
+      previous_item_id: 'a',
+    });
     await c.flush();
     const ids = c.server.conversation.map((i) => i['id']);
     expect(ids[0]).toBe('z');
     expect(ids[1]).toBe('a');
     expect(ids[2]).toBe('h');
     expect(ids).toHaveLength(4);
-    const acks = c.events.filter((e) => e.type === (dialect === 'ga' ? 'conversation.item.added' : 'conversation.item.created'));
+    const acks = c.events.filter(
+      (e) =>
+        e.type === (dialect === 'ga' ? 'conversation.item.added' : 'conversation.item.created'),
+    );
     expect(acks).toHaveLength(4);
-    if (dialect === 'ga') expect(c.types().filter((t) => t === 'conversation.item.done')).toHaveLength(4);
+    if (dialect === 'ga')
+      expect(c.types().filter((t) => t === 'conversation.item.done')).toHaveLength(4);
     else expect(c.types()).not.toContain('conversation.item.done');
     expect(acks[3]!['previous_item_id']).toBe('a');
   });
 
   it('rejects an unknown previous_item_id (item not added) and echoes the event_id', async () => {
     const c = await connect({ dialect });
-    c.send({ type: 'conversation.item.create', event_id: 'ev9', item: userText('x', 'x'), previous_item_id: 'missing' });
+    c.send({
+      type: 'conversation.item.create',
+      event_id: 'ev9',
+      item: userText('x', 'x'),
+      previous_item_id: 'missing',
+    });
     await c.flush();
     expect(c.server.conversation).toEqual([]);
-    expect(c.events.find((e) => e.type === 'error')!['error']).toMatchObject({ param: 'previous_item_id', event_id: 'ev9' });
+    expect(c.events.find((e) => e.type === 'error')!['error']).toMatchObject({
+      param: 'previous_item_id',
+      event_id: 'ev9',
+    });
   });
 
   it('deletes, retrieves (with audio) and errors on unknown ids', async () => {
@@ -53,15 +78,42 @@ describe.each(['ga', 'beta'] as const)('conversation items (%s)', (dialect) => {
     const assistant = c.server.conversation.find((i) => i['role'] === 'assistant')!;
     const id = String(assistant['id']);
     // "Hello world" = 11 chars × 60 ms = 660 ms of audio
-    c.send({ type: 'conversation.item.truncate', event_id: 't1', item_id: 'u1', content_index: 0, audio_end_ms: 10 });
-    c.send({ type: 'conversation.item.truncate', event_id: 't2', item_id: id, content_index: 0, audio_end_ms: 5000 });
-    c.send({ type: 'conversation.item.truncate', item_id: id, content_index: 0, audio_end_ms: 300 });
+    c.send({
+      type: 'conversation.item.truncate',
+      event_id: 't1',
+      item_id: 'u1',
+      content_index: 0,
+      audio_end_ms: 10,
+    });
+    c.send({
+      type: 'conversation.item.truncate',
+      event_id: 't2',
+      item_id: id,
+      content_index: 0,
+      audio_end_ms: 5000,
+    });
+    c.send({
+      type: 'conversation.item.truncate',
+      item_id: id,
+      content_index: 0,
+      audio_end_ms: 300,
+    });
     c.send({ type: 'conversation.item.retrieve', item_id: id });
     await c.flush();
     const errors = c.events.filter((e) => e.type === 'error').map((e) => e['error']);
-    expect(errors[0]).toMatchObject({ code: 'unsupported_content_type', message: 'Only model output audio messages can be truncated', event_id: 't1' });
-    expect(errors[1]).toMatchObject({ message: 'Audio content of 660ms is already shorter than 5000ms', event_id: 't2' });
-    expect(c.events.find((e) => e.type === 'conversation.item.truncated')).toMatchObject({ item_id: id, audio_end_ms: 300 });
+    expect(errors[0]).toMatchObject({
+      code: 'unsupported_content_type',
+      message: 'Only model output audio messages can be truncated',
+      event_id: 't1',
+    });
+    expect(errors[1]).toMatchObject({
+      message: 'Audio content of 660ms is already shorter than 5000ms',
+      event_id: 't2',
+    });
+    expect(c.events.find((e) => e.type === 'conversation.item.truncated')).toMatchObject({
+      item_id: id,
+      audio_end_ms: 300,
+    });
     const retrieved = c.events.find((e) => e.type === 'conversation.item.retrieved')!['item'];
     const part = retrieved.content[0];
     expect(part.transcript).toBe('');
@@ -71,8 +123,15 @@ describe.each(['ga', 'beta'] as const)('conversation items (%s)', (dialect) => {
 
   it('checks that a function_call_output answers a known call_id', async () => {
     const c = await connect({ dialect });
-    c.send({ type: 'conversation.item.create', event_id: 'f1', item: { type: 'function_call_output', call_id: 'call_nope', output: '{}' } });
+    c.send({
+      type: 'conversation.item.create',
+      event_id: 'f1',
+      item: { type: 'function_call_output', call_id: 'call_nope', output: '{}' },
+    });
     await c.flush();
-    expect(c.events.find((e) => e.type === 'error')!['error']).toMatchObject({ event_id: 'f1', param: 'item.call_id' });
+    expect(c.events.find((e) => e.type === 'error')!['error']).toMatchObject({
+      event_id: 'f1',
+      param: 'item.call_id',
+    });
   });
 });

@@ -4,7 +4,12 @@ import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { FakeServerOptionsError } from '../src/index.js';
-import { closedPort, startLoopbackWsServer, startRefusingServer, startSilentServer } from '../src/ws/index.js';
+import {
+  closedPort,
+  startLoopbackWsServer,
+  startRefusingServer,
+  startSilentServer,
+} from '../src/ws/index.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -29,7 +34,9 @@ describe('startLoopbackWsServer', () => {
     const server = await startLoopbackWsServer();
     cleanups.push(() => server.close());
     expect(server.url).toBe(`ws://127.0.0.1:${server.port}/v1/realtime`);
-    const ws = client(`${server.url}?model=m`, ['realtime', 'openai-insecure-api-key.k'], { authorization: 'Bearer t' });
+    const ws = client(`${server.url}?model=m`, ['realtime', 'openai-insecure-api-key.k'], {
+      authorization: 'Bearer t',
+    });
     const hs = await server.nextHandshake();
     await once(ws, 'open');
     expect(hs.url.pathname).toBe('/v1/realtime');
@@ -71,7 +78,11 @@ describe('startLoopbackWsServer', () => {
 
 describe('startRefusingServer', () => {
   it('answers every upgrade with the status, headers and body, and records the requests', async () => {
-    const server = await startRefusingServer({ status: 429, body: 'slow down', headers: { 'retry-after': '7' } });
+    const server = await startRefusingServer({
+      status: 429,
+      body: 'slow down',
+      headers: { 'retry-after': '7' },
+    });
     cleanups.push(() => server.close());
     const ws = client(server.url);
     const [, response] = (await once(ws, 'unexpected-response')) as [unknown, IncomingMessage];
@@ -87,7 +98,9 @@ describe('startRefusingServer', () => {
   });
 
   it('rejects a status that is not an HTTP status', async () => {
-    await expect(startRefusingServer({ status: 42 })).rejects.toBeInstanceOf(FakeServerOptionsError);
+    await expect(startRefusingServer({ status: 42 })).rejects.toBeInstanceOf(
+      FakeServerOptionsError,
+    );
     await expect(startRefusingServer({ status: 600.5 })).rejects.toThrow(/100–599/);
   });
 });

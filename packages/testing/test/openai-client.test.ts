@@ -18,7 +18,11 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-async function open(): Promise<{ rt: OpenAIRealtimeWS; events: any[]; until: (type: string) => Promise<any> }> {
+async function open(): Promise<{
+  rt: OpenAIRealtimeWS;
+  events: any[];
+  until: (type: string) => Promise<any>;
+}> {
   const client = new OpenAI({ apiKey: 'sk-test', baseURL: s.url.replace('wss://', 'https://') });
   const rt = new OpenAIRealtimeWS({ model: 'gpt-realtime', options: { ca: cert.cert } }, client);
   const events: any[] = [];
@@ -35,7 +39,12 @@ async function open(): Promise<{ rt: OpenAIRealtimeWS; events: any[]; until: (ty
     taken.set(type, n + 1);
     const already = events.filter((e) => e.type === type)[n];
     if (already) return Promise.resolve(already);
-    return new Promise<any>((resolve) => waiters.push({ type, resolve: (e) => (events.filter((x) => x.type === type)[n] === e ? resolve(e) : undefined) }));
+    return new Promise<any>((resolve) =>
+      waiters.push({
+        type,
+        resolve: (e) => (events.filter((x) => x.type === type)[n] === e ? resolve(e) : undefined),
+      }),
+    );
   };
   await until('session.created');
   return { rt, events, until };
@@ -46,11 +55,19 @@ describe('official openai OpenAIRealtimeWS against the ws fake (TLS)', () => {
     s.server.queueResponse((ctx) => ctx.text('Hello from the fake'));
     const { rt, events, until } = await open();
     rt.send({ type: 'session.update', session: { type: 'realtime', output_modalities: ['text'] } });
-    rt.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] } });
+    rt.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] },
+    });
     rt.send({ type: 'response.create' });
     const done = await until('response.done');
     expect(done.response.status).toBe('completed');
-    expect(events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('')).toBe('Hello from the fake');
+    expect(
+      events
+        .filter((e) => e.type === 'response.output_text.delta')
+        .map((e) => e.delta)
+        .join(''),
+    ).toBe('Hello from the fake');
     expect(events.some((e) => e.type === '__error')).toBe(false);
     rt.close();
   });
@@ -64,20 +81,46 @@ describe('official openai OpenAIRealtimeWS against the ws fake (TLS)', () => {
     const stopped = await until('input_audio_buffer.speech_stopped');
     expect(stopped.audio_end_ms).toBe(700);
     const done = await until('response.done');
-    expect(done.response.output[0].content[0]).toMatchObject({ type: 'output_audio', transcript: 'You said: what time is it' });
+    expect(done.response.output[0].content[0]).toMatchObject({
+      type: 'output_audio',
+      transcript: 'You said: what time is it',
+    });
     expect(events.some((e) => e.type === 'response.output_audio.delta')).toBe(true);
     rt.close();
   });
 
   it('holds a function-call turn', async () => {
     const { rt, events, until } = await open();
-    rt.send({ type: 'session.update', session: { type: 'realtime', tools: [{ type: 'function', name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { location: { type: 'string' } } } }] } });
-    rt.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'What is the weather in Rome?' }] } });
+    rt.send({
+      type: 'session.update',
+      session: {
+        type: 'realtime',
+        tools: [
+          {
+            type: 'function',
+            name: 'get_weather',
+            description: 'Weather for a city',
+            parameters: { type: 'object', properties: { location: { type: 'string' } } },
+          },
+        ],
+      },
+    });
+    rt.send({
+      type: 'conversation.item.create',
+      item: {
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: 'What is the weather in Rome?' }],
+      },
+    });
     rt.send({ type: 'response.create' });
     const args = await until('response.function_call_arguments.done');
     expect(JSON.parse(args.arguments)).toEqual({ location: 'Rome' });
     await until('response.done');
-    rt.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: args.call_id, output: '{"sky":"clear"}' } });
+    rt.send({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: args.call_id, output: '{"sky":"clear"}' },
+    });
     rt.send({ type: 'response.create' });
     const done = await until('response.done');
     expect(done.response.output[0].content[0].transcript).toContain('sky clear');

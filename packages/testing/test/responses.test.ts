@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from '../src/index.js';
 import { connect } from './helpers.js';
 
-const user = (text: string) => ({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+const user = (text: string) => ({
+  type: 'conversation.item.create',
+  item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+});
 
 describe('responses (GA order of protocol.md §7.4)', () => {
   it('text: exact event order, usage consistent with what was sent, rate_limits after done', async () => {
@@ -28,7 +31,12 @@ describe('responses (GA order of protocol.md §7.4)', () => {
       'rate_limits.updated',
     ]);
     const created = c.events.find((e) => e.type === 'response.created')!['response'];
-    expect(created).toMatchObject({ status: 'in_progress', output: [], usage: null, status_details: null });
+    expect(created).toMatchObject({
+      status: 'in_progress',
+      output: [],
+      usage: null,
+      status_details: null,
+    });
     const done = c.events.find((e) => e.type === 'response.done')!['response'];
     expect(done.status).toBe('completed');
     expect(done.output[0].content[0]).toMatchObject({ type: 'output_text', text: 'Two words' });
@@ -38,7 +46,14 @@ describe('responses (GA order of protocol.md §7.4)', () => {
     expect(done.usage.output_tokens).toBe(3);
     expect(done.usage.total_tokens).toBe(done.usage.input_tokens + done.usage.output_tokens);
     const rl = c.events.at(-1)!['rate_limits'];
-    expect(rl).toEqual([{ name: 'tokens', limit: 40000, remaining: 40000 - done.usage.total_tokens, reset_seconds: expect.any(Number) }]);
+    expect(rl).toEqual([
+      {
+        name: 'tokens',
+        limit: 40000,
+        remaining: 40000 - done.usage.total_tokens,
+        reset_seconds: expect.any(Number),
+      },
+    ]);
   });
 
   it('audio: transcript and audio deltas interleave; the audio is real PCM16 of the right length', async () => {
@@ -47,7 +62,9 @@ describe('responses (GA order of protocol.md §7.4)', () => {
     c.send({ type: 'response.create' });
     await c.flush();
     const types = c.types();
-    expect(types.indexOf('response.content_part.added')).toBeLessThan(types.indexOf('response.output_audio_transcript.delta'));
+    expect(types.indexOf('response.content_part.added')).toBeLessThan(
+      types.indexOf('response.output_audio_transcript.delta'),
+    );
     expect(types.slice(-8)).toEqual([
       'response.output_audio.delta',
       'response.output_audio.done',
@@ -58,13 +75,21 @@ describe('responses (GA order of protocol.md §7.4)', () => {
       'response.done',
       'rate_limits.updated',
     ]);
-    const pcm = c.events.filter((e) => e.type === 'response.output_audio.delta').map((e) => Buffer.from(e['delta'], 'base64'));
+    const pcm = c.events
+      .filter((e) => e.type === 'response.output_audio.delta')
+      .map((e) => Buffer.from(e['delta'], 'base64'));
     const bytes = pcm.reduce((n, b) => n + b.length, 0);
     expect(bytes).toBe(8 * 60 * 24 * 2); // 8 chars × 60 ms × 24 samples/ms × 2 bytes
     expect(pcm.some((b) => b.some((x) => x !== 0))).toBe(true);
-    const transcript = c.events.filter((e) => e.type === 'response.output_audio_transcript.delta').map((e) => e['delta']).join('');
+    const transcript = c.events
+      .filter((e) => e.type === 'response.output_audio_transcript.delta')
+      .map((e) => e['delta'])
+      .join('');
     expect(transcript).toBe('Hi there');
-    expect(c.events.find((e) => e.type === 'response.content_part.added')!['part']).toEqual({ type: 'audio', transcript: '' });
+    expect(c.events.find((e) => e.type === 'response.content_part.added')!['part']).toEqual({
+      type: 'audio',
+      transcript: '',
+    });
     const item = c.events.find((e) => e.type === 'response.output_item.done')!['item'];
     expect(item.content).toEqual([{ type: 'output_audio', transcript: 'Hi there' }]);
   });
@@ -86,15 +111,33 @@ describe('responses (GA order of protocol.md §7.4)', () => {
 
   it('the demo agent answers words and calls a matching tool', async () => {
     const c = await connect();
-    c.send({ type: 'session.update', session: { type: 'realtime', tools: [{ type: 'function', name: 'get_weather', description: 'weather', parameters: { type: 'object' } }] } });
+    c.send({
+      type: 'session.update',
+      session: {
+        type: 'realtime',
+        tools: [
+          {
+            type: 'function',
+            name: 'get_weather',
+            description: 'weather',
+            parameters: { type: 'object' },
+          },
+        ],
+      },
+    });
     c.send(user('What is the weather in Oslo?'));
     c.send({ type: 'response.create' });
     await c.flush();
-    expect(c.events.find((e) => e.type === 'response.function_call_arguments.done')).toMatchObject({ name: 'get_weather', arguments: '{"location":"Oslo"}' });
+    expect(c.events.find((e) => e.type === 'response.function_call_arguments.done')).toMatchObject({
+      name: 'get_weather',
+      arguments: '{"location":"Oslo"}',
+    });
     c.send(user('Good morning'));
     c.send({ type: 'response.create' });
     await c.flush();
-    const transcript = c.events.filter((e) => e.type === 'response.output_audio_transcript.done').at(-1)!['transcript'];
+    const transcript = c.events
+      .filter((e) => e.type === 'response.output_audio_transcript.done')
+      .at(-1)!['transcript'];
     expect(transcript).toBe('You said: Good morning');
   });
 });
@@ -102,16 +145,34 @@ describe('responses (GA order of protocol.md §7.4)', () => {
 describe.each(['ga', 'beta'] as const)('responses in both dialects (%s)', (dialect) => {
   it('function call: argument deltas then done with name, then the output round trip', async () => {
     const c = await connect({ dialect });
-    c.server.queueResponse((ctx) => ctx.callFunction('get_weather', { location: 'Paris' }, { callId: 'call_1' }));
+    c.server.queueResponse((ctx) =>
+      ctx.callFunction('get_weather', { location: 'Paris' }, { callId: 'call_1' }),
+    );
     c.send({ type: 'response.create' });
     await c.flush();
-    const args = c.events.filter((e) => e.type === 'response.function_call_arguments.delta').map((e) => e['delta']).join('');
+    const args = c.events
+      .filter((e) => e.type === 'response.function_call_arguments.delta')
+      .map((e) => e['delta'])
+      .join('');
     expect(args).toBe('{"location":"Paris"}');
-    expect(c.events.find((e) => e.type === 'response.function_call_arguments.done')).toMatchObject({ call_id: 'call_1', arguments: args });
+    expect(c.events.find((e) => e.type === 'response.function_call_arguments.done')).toMatchObject({
+      call_id: 'call_1',
+      arguments: args,
+    });
     // beta's arguments.done has no name on the wire; the item carries it in both dialects
-    if (dialect === 'ga') expect(c.events.find((e) => e.type === 'response.function_call_arguments.done')!['name']).toBe('get_weather');
-    expect(c.events.find((e) => e.type === 'response.output_item.done')!['item']).toMatchObject({ type: 'function_call', name: 'get_weather', call_id: 'call_1' });
-    c.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: 'call_1', output: '{"temp":21}' } });
+    if (dialect === 'ga')
+      expect(
+        c.events.find((e) => e.type === 'response.function_call_arguments.done')!['name'],
+      ).toBe('get_weather');
+    expect(c.events.find((e) => e.type === 'response.output_item.done')!['item']).toMatchObject({
+      type: 'function_call',
+      name: 'get_weather',
+      call_id: 'call_1',
+    });
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: 'call_1', output: '{"temp":21}' },
+    });
     c.send({ type: 'response.create' });
     await c.flush();
     const last = c.events.filter((e) => e.type === 'response.done').at(-1)!['response'];
@@ -125,7 +186,15 @@ describe.each(['ga', 'beta'] as const)('responses in both dialects (%s)', (diale
     await c.flush();
     const id = c.events.find((e) => e.type === 'response.created')!['response'].id;
     c.send({ type: 'response.create', event_id: 'second' });
-    c.send({ type: 'response.create', response: { conversation: 'none', metadata: { topic: 'x' }, output_modalities: ['text'], input: [] } });
+    c.send({
+      type: 'response.create',
+      response: {
+        conversation: 'none',
+        metadata: { topic: 'x' },
+        output_modalities: ['text'],
+        input: [],
+      },
+    });
     await c.flush();
     const error = c.events.find((e) => e.type === 'error')!['error'];
     expect(error).toMatchObject({
@@ -159,18 +228,31 @@ describe.each(['ga', 'beta'] as const)('responses in both dialects (%s)', (diale
     expect(done.output[0].status).toBe('incomplete');
     c.send({ type: 'response.cancel', event_id: 'late' });
     await c.flush();
-    expect(c.events.find((e) => e.type === 'error')!['error']).toMatchObject({ code: 'response_cancel_not_active', message: 'Cancellation failed: no active response found', event_id: 'late' });
+    expect(c.events.find((e) => e.type === 'error')!['error']).toMatchObject({
+      code: 'response_cancel_not_active',
+      message: 'Cancellation failed: no active response found',
+      event_id: 'late',
+    });
   });
 
   it('ctx.fail and ctx.incomplete end the response with the right status', async () => {
     const c = await connect({ dialect });
-    c.server.queueResponse((ctx) => ctx.fail(), (ctx) => (ctx.text('cut'), ctx.incomplete('max_output_tokens')));
+    c.server.queueResponse(
+      (ctx) => ctx.fail(),
+      (ctx) => (ctx.text('cut'), ctx.incomplete('max_output_tokens')),
+    );
     c.send({ type: 'response.create' });
     await c.flush();
     c.send({ type: 'response.create' });
     await c.flush();
     const dones = c.events.filter((e) => e.type === 'response.done').map((e) => e['response']);
-    expect(dones[0]).toMatchObject({ status: 'failed', status_details: { type: 'failed', error: { type: 'server_error' } } });
-    expect(dones[1]).toMatchObject({ status: 'incomplete', status_details: { type: 'incomplete', reason: 'max_output_tokens' } });
+    expect(dones[0]).toMatchObject({
+      status: 'failed',
+      status_details: { type: 'failed', error: { type: 'server_error' } },
+    });
+    expect(dones[1]).toMatchObject({
+      status: 'incomplete',
+      status_details: { type: 'incomplete', reason: 'max_output_tokens' },
+    });
   });
 });

@@ -10,12 +10,21 @@ describe.each(['ga', 'beta'] as const)('session (%s)', (dialect) => {
     expect(s.model).toBe('gpt-realtime');
     expect(s.expires_at).toBe(3600);
     if (dialect === 'beta') expect(c.types()[1]).toBe('conversation.created');
-    expect(c.server.sessionConfig?.['audio']).toMatchObject({ input: { turn_detection: { type: 'server_vad', silence_duration_ms: 200 } } });
+    expect(c.server.sessionConfig?.['audio']).toMatchObject({
+      input: { turn_detection: { type: 'server_vad', silence_duration_ms: 200 } },
+    });
   });
 
   it('merges a partial update and echoes the full session', async () => {
     const c = await connect({ dialect });
-    c.send({ type: 'session.update', session: { type: 'realtime', instructions: 'Be brief.', audio: { output: { voice: 'marin' } } } });
+    c.send({
+      type: 'session.update',
+      session: {
+        type: 'realtime',
+        instructions: 'Be brief.',
+        audio: { output: { voice: 'marin' } },
+      },
+    });
     await c.flush();
     const updated = c.events.find((e) => e.type === 'session.updated')!;
     expect(updated['session'].instructions).toBe('Be brief.');
@@ -31,19 +40,30 @@ describe.each(['ga', 'beta'] as const)('session (%s)', (dialect) => {
     c.send({
       type: 'session.update',
       event_id: 'evt_range',
-      session: { type: 'realtime', instructions: 'x', audio: { input: { turn_detection: { type: 'server_vad', threshold: 1.5 } } } },
+      session: {
+        type: 'realtime',
+        instructions: 'x',
+        audio: { input: { turn_detection: { type: 'server_vad', threshold: 1.5 } } },
+      },
     });
     await c.flush();
     const err = c.events.find((e) => e.type === 'error')!['error'];
     expect(err.code).toBe('decimal_above_max_value');
     expect(err.event_id).toBe('evt_range');
-    expect(err.param).toBe(dialect === 'ga' ? 'session.audio.input.turn_detection.threshold' : 'session.turn_detection.threshold');
+    expect(err.param).toBe(
+      dialect === 'ga'
+        ? 'session.audio.input.turn_detection.threshold'
+        : 'session.turn_detection.threshold',
+    );
     expect(c.server.sessionConfig!['instructions']).not.toBe('x');
   });
 
   it('turns turn detection off with null', async () => {
     const c = await connect({ dialect });
-    c.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: null } } } });
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { turn_detection: null } } },
+    });
     await c.flush();
     expect((c.server.sessionConfig!['audio'] as any).input.turn_detection).toBeNull();
   });
@@ -59,9 +79,17 @@ describe.each(['ga', 'beta'] as const)('session (%s)', (dialect) => {
     expect(errors[0].code).toBe('invalid_json');
     expect(errors[0].message).toMatch(/^Invalid event: failed to parse JSON value\./);
     expect(errors[1]).toMatchObject({ code: 'invalid_value', param: 'type', event_id: 'e1' });
-    expect(errors[1].message).toMatch(/^Invalid value: 'nope'\. Supported values are: 'session\.update'/);
-    expect(errors[2]).toMatchObject({ code: 'invalid_event', message: "The 'type' field is missing." });
-    expect(errors[3]).toMatchObject({ code: 'invalid_event', message: 'Expected a text WebSocket message; binary frames are not supported.' });
+    expect(errors[1].message).toMatch(
+      /^Invalid value: 'nope'\. Supported values are: 'session\.update'/,
+    );
+    expect(errors[2]).toMatchObject({
+      code: 'invalid_event',
+      message: "The 'type' field is missing.",
+    });
+    expect(errors[3]).toMatchObject({
+      code: 'invalid_event',
+      message: 'Expected a text WebSocket message; binary frames are not supported.',
+    });
     expect(c.closes).toEqual([]);
   });
 });
@@ -69,25 +97,67 @@ describe.each(['ga', 'beta'] as const)('session (%s)', (dialect) => {
 describe('session (dialect-specific)', () => {
   it('GA: unknown field → unknown_parameter with the dotted path; missing type → error', async () => {
     const c = await connect();
-    c.sendRaw(JSON.stringify({ type: 'session.update', event_id: 'u1', session: { type: 'realtime', bogus_field: 1 } }));
-    c.sendRaw(JSON.stringify({ type: 'session.update', event_id: 'u2', session: { instructions: 'x' } }));
-    c.sendRaw(JSON.stringify({ type: 'session.update', event_id: 'u3', session: { type: 'realtime', audio: { input: { format: { type: 'audio/pcm', rate: 16000 } } } } }));
+    c.sendRaw(
+      JSON.stringify({
+        type: 'session.update',
+        event_id: 'u1',
+        session: { type: 'realtime', bogus_field: 1 },
+      }),
+    );
+    c.sendRaw(
+      JSON.stringify({ type: 'session.update', event_id: 'u2', session: { instructions: 'x' } }),
+    );
+    c.sendRaw(
+      JSON.stringify({
+        type: 'session.update',
+        event_id: 'u3',
+        session: {
+          type: 'realtime',
+          audio: { input: { format: { type: 'audio/pcm', rate: 16000 } } },
+        },
+      }),
+    );
     await c.flush();
     const errors = c.events.filter((e) => e.type === 'error').map((e) => e['error']);
-    expect(errors[0]).toMatchObject({ code: 'unknown_parameter', param: 'session.bogus_field', message: "Unknown parameter: 'session.bogus_field'.", event_id: 'u1' });
-    expect(errors[1]).toMatchObject({ code: 'missing_required_parameter', param: 'session.type', event_id: 'u2' });
-    expect(errors[2]).toMatchObject({ code: 'integer_below_min_value', param: 'session.audio.input.format.rate' });
+    expect(errors[0]).toMatchObject({
+      code: 'unknown_parameter',
+      param: 'session.bogus_field',
+      message: "Unknown parameter: 'session.bogus_field'.",
+      event_id: 'u1',
+    });
+    expect(errors[1]).toMatchObject({
+      code: 'missing_required_parameter',
+      param: 'session.type',
+      event_id: 'u2',
+    });
+    expect(errors[2]).toMatchObject({
+      code: 'integer_below_min_value',
+      param: 'session.audio.input.format.rate',
+    });
     expect(errors[2].message).toContain('Expected a value >= 24000');
   });
 
   it('beta (Azure preview): GA fields are unknown parameters', async () => {
     const c = await connect({ dialect: 'beta' });
-    c.sendRaw(JSON.stringify({ type: 'session.update', event_id: 'b1', session: { type: 'realtime' } }));
-    c.sendRaw(JSON.stringify({ type: 'session.update', session: { temperature: 0.9, modalities: ['text'] } }));
+    c.sendRaw(
+      JSON.stringify({ type: 'session.update', event_id: 'b1', session: { type: 'realtime' } }),
+    );
+    c.sendRaw(
+      JSON.stringify({
+        type: 'session.update',
+        session: { temperature: 0.9, modalities: ['text'] },
+      }),
+    );
     await c.flush();
     const error = c.events.find((e) => e.type === 'error')!['error'];
-    expect(error).toMatchObject({ code: 'unknown_parameter', param: 'session.type', event_id: 'b1' });
-    const frame = c.frames.map((f) => JSON.parse(f as string)).find((f) => f.type === 'session.updated');
+    expect(error).toMatchObject({
+      code: 'unknown_parameter',
+      param: 'session.type',
+      event_id: 'b1',
+    });
+    const frame = c.frames
+      .map((f) => JSON.parse(f as string))
+      .find((f) => f.type === 'session.updated');
     expect(frame.session.temperature).toBe(0.9);
     expect(frame.session.modalities).toEqual(['text']);
   });
@@ -97,10 +167,18 @@ describe('session (dialect-specific)', () => {
     c.server.queueResponse((ctx) => ctx.say('Hi'));
     c.send({ type: 'response.create' });
     await c.flush();
-    c.send({ type: 'session.update', event_id: 'v1', session: { type: 'realtime', audio: { output: { voice: 'cedar' } } } });
+    c.send({
+      type: 'session.update',
+      event_id: 'v1',
+      session: { type: 'realtime', audio: { output: { voice: 'cedar' } } },
+    });
     await c.flush();
     const error = c.events.find((e) => e.type === 'error')!['error'];
-    expect(error).toMatchObject({ code: 'cannot_update_voice', message: "Cannot update a conversation's voice if assistant audio is present.", event_id: 'v1' });
+    expect(error).toMatchObject({
+      code: 'cannot_update_voice',
+      message: "Cannot update a conversation's voice if assistant audio is present.",
+      event_id: 'v1',
+    });
   });
 
   it('expires the session after the configured maximum with session_expired and close 1001', async () => {
@@ -111,8 +189,13 @@ describe('session (dialect-specific)', () => {
     await clock.advanceAsync(1);
     await c.flush();
     const error = c.events.find((e) => e.type === 'error')!['error'];
-    expect(error).toMatchObject({ code: 'session_expired', message: 'Your session hit the maximum duration of 30 minutes.' });
-    expect(c.closes).toEqual([{ code: 1001, reason: 'Your session hit the maximum duration of 30 minutes.' }]);
+    expect(error).toMatchObject({
+      code: 'session_expired',
+      message: 'Your session hit the maximum duration of 30 minutes.',
+    });
+    expect(c.closes).toEqual([
+      { code: 1001, reason: 'Your session hit the maximum duration of 30 minutes.' },
+    ]);
     c.server.assertClosed();
   });
 });

@@ -6,15 +6,25 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Transport } from '@voxwire/protocol';
 
-export function wsTransport(url: string, options: WebSocket.ClientOptions = {}, protocols: string[] = ['realtime']): Transport {
+export function wsTransport(
+  url: string,
+  options: WebSocket.ClientOptions = {},
+  protocols: string[] = ['realtime'],
+): Transport {
   let ws: WebSocket | undefined;
   let closed: Promise<void> | undefined;
   const t: Transport = {
     start: () =>
       new Promise<void>((resolve, reject) => {
         ws = new WebSocket(url, protocols, options);
-        ws.on('message', (data, isBinary) => t.onmessage?.(isBinary ? new Uint8Array(data as Buffer) : (data as Buffer).toString('utf8')));
-        closed = new Promise((r) => ws!.once('close', (code, reason) => (t.onclose?.(code, reason.toString()), r())));
+        ws.on('message', (data, isBinary) =>
+          t.onmessage?.(
+            isBinary ? new Uint8Array(data as Buffer) : (data as Buffer).toString('utf8'),
+          ),
+        );
+        closed = new Promise((r) =>
+          ws!.once('close', (code, reason) => (t.onclose?.(code, reason.toString()), r())),
+        );
         ws.once('open', () => resolve());
         ws.once('error', reject);
       }),
@@ -31,7 +41,16 @@ export function wsTransport(url: string, options: WebSocket.ClientOptions = {}, 
 }
 
 /** Opens a raw socket and collects frames until close. */
-export function handshake(url: string, options: WebSocket.ClientOptions = {}, protocols: string[] = []): Promise<{ status?: number; frames: any[]; close?: { code: number; reason: string }; ws?: WebSocket }> {
+export function handshake(
+  url: string,
+  options: WebSocket.ClientOptions = {},
+  protocols: string[] = [],
+): Promise<{
+  status?: number;
+  frames: any[];
+  close?: { code: number; reason: string };
+  ws?: WebSocket;
+}> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, protocols, options);
     const frames: any[] = [];
@@ -44,13 +63,38 @@ export function handshake(url: string, options: WebSocket.ClientOptions = {}, pr
       frames.push(JSON.parse(d.toString()));
       if (frames.length === 1 && frames[0].type === 'session.created') resolve({ frames, ws });
     });
-    ws.on('close', (code, reason) => resolve({ frames, close: { code, reason: reason.toString() } }));
+    ws.on('close', (code, reason) =>
+      resolve({ frames, close: { code, reason: reason.toString() } }),
+    );
   });
 }
 
 /** A self-signed certificate for 127.0.0.1, made with openssl at test time. */
 export function testCertificate(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'voxwire-cert-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-  return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'k.pem'),
+      '-out',
+      join(dir, 'c.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return {
+    key: readFileSync(join(dir, 'k.pem'), 'utf8'),
+    cert: readFileSync(join(dir, 'c.pem'), 'utf8'),
+  };
 }

@@ -8,33 +8,49 @@ afterEach(async () => {
   await running?.close();
   running = undefined;
 });
-const start = async (opts: Parameters<typeof startFakeWsServer>[0] = {}) => (running = await startFakeWsServer({ pingIntervalMs: false, ...opts }));
+const start = async (opts: Parameters<typeof startFakeWsServer>[0] = {}) =>
+  (running = await startFakeWsServer({ pingIntervalMs: false, ...opts }));
 const base = (s: FakeWsServer) => s.url.replace(/\/v1$/, '');
 
 describe('ws mode: handshakes as OpenAI and Azure judge them', () => {
   it('serves ws://127.0.0.1:PORT/v1 and records the handshake', async () => {
     const s = await start();
     expect(s.url).toBe(`ws://127.0.0.1:${s.port}/v1`);
-    const r = await handshake(`${s.url}/realtime?model=gpt-realtime`, { headers: { Authorization: 'Bearer sk-test' } });
+    const r = await handshake(`${s.url}/realtime?model=gpt-realtime`, {
+      headers: { Authorization: 'Bearer sk-test' },
+    });
     expect(r.frames[0].type).toBe('session.created');
     r.ws?.close();
-    expect(s.handshakes[0]).toMatchObject({ url: '/v1/realtime?model=gpt-realtime', outcome: 'accepted' });
+    expect(s.handshakes[0]).toMatchObject({
+      url: '/v1/realtime?model=gpt-realtime',
+      outcome: 'accepted',
+    });
     expect(s.handshakes[0]!.headers['authorization']).toBe('Bearer sk-test');
   });
 
   it('a bad key: 101, then invalid_api_key and close 3000; missing model → 4000; missing auth → 3000', async () => {
     const s = await start({ apiKey: 'sk-right' });
-    const bad = await handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer sk-wrong-key-123456' } });
-    expect(bad.frames[0].error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key' });
+    const bad = await handshake(`${s.url}/realtime?model=m`, {
+      headers: { Authorization: 'Bearer sk-wrong-key-123456' },
+    });
+    expect(bad.frames[0].error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'invalid_api_key',
+    });
     expect(bad.frames[0].error.message).toMatch(/^Incorrect API key provided: /);
     expect(bad.close).toEqual({ code: 3000, reason: 'invalid_request_error.invalid_api_key' });
-    const noModel = await handshake(`${s.url}/realtime`, { headers: { Authorization: 'Bearer sk-right' } });
+    const noModel = await handshake(`${s.url}/realtime`, {
+      headers: { Authorization: 'Bearer sk-right' },
+    });
     expect(noModel.frames[0].error.code).toBe('missing_model');
     expect(noModel.close?.code).toBe(4000);
     const noAuth = await handshake(`${s.url}/realtime?model=m`);
     expect(noAuth.frames[0].error.message).toBe('Missing bearer or basic authentication in header');
     expect(noAuth.close?.code).toBe(3000);
-    const sub = await handshake(`${s.url}/realtime?model=m`, {}, ['realtime', 'openai-insecure-api-key.sk-right']);
+    const sub = await handshake(`${s.url}/realtime?model=m`, {}, [
+      'realtime',
+      'openai-insecure-api-key.sk-right',
+    ]);
     expect(sub.frames[0].type).toBe('session.created');
     expect(sub.ws?.protocol).toBe('realtime');
     sub.ws?.close();
@@ -42,24 +58,38 @@ describe('ws mode: handshakes as OpenAI and Azure judge them', () => {
 
   it('the beta header selects the beta dialect, or is refused like api.openai.com', async () => {
     const s = await start();
-    const beta = await handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k', 'OpenAI-Beta': 'realtime=v1' } });
+    const beta = await handshake(`${s.url}/realtime?model=m`, {
+      headers: { Authorization: 'Bearer k', 'OpenAI-Beta': 'realtime=v1' },
+    });
     expect(beta.frames[0].session.modalities).toEqual(['text', 'audio']);
     beta.ws?.close();
     await running!.close();
     const r = await start({ beta: 'refuse' });
-    const refused = await handshake(`${r.url}/realtime?model=m`, {}, ['realtime', 'openai-insecure-api-key.k', 'openai-beta.realtime-v1']);
+    const refused = await handshake(`${r.url}/realtime?model=m`, {}, [
+      'realtime',
+      'openai-insecure-api-key.k',
+      'openai-beta.realtime-v1',
+    ]);
     expect(refused.frames[0].error.code).toBe('beta_api_shape_disabled');
     expect(refused.close?.code).toBe(4000);
   });
 
   it('Azure: GA path with api-version → HTTP 401; preview path speaks beta; 30-minute sessions', async () => {
     const s = await start();
-    const ga401 = await handshake(`${base(s)}/openai/v1/realtime?model=dep&api-version=2025-04-01-preview`, { headers: { 'api-key': 'k' } });
+    const ga401 = await handshake(
+      `${base(s)}/openai/v1/realtime?model=dep&api-version=2025-04-01-preview`,
+      { headers: { 'api-key': 'k' } },
+    );
     expect(ga401.status).toBe(401);
-    const ga = await handshake(`${base(s)}/openai/v1/realtime?model=dep`, { headers: { 'api-key': 'k' } });
+    const ga = await handshake(`${base(s)}/openai/v1/realtime?model=dep`, {
+      headers: { 'api-key': 'k' },
+    });
     expect(ga.frames[0].session).toMatchObject({ type: 'realtime', model: 'dep' });
     ga.ws?.close();
-    const preview = await handshake(`${base(s)}/openai/realtime?api-version=2025-04-01-preview&deployment=dep`, { headers: { Authorization: 'Bearer entra-token' } });
+    const preview = await handshake(
+      `${base(s)}/openai/realtime?api-version=2025-04-01-preview&deployment=dep`,
+      { headers: { Authorization: 'Bearer entra-token' } },
+    );
     expect(preview.frames[0].session.model).toBe('dep');
     expect(preview.frames[0].session.modalities).toBeDefined();
     preview.ws?.close();
@@ -71,19 +101,32 @@ describe('ws mode: handshakes as OpenAI and Azure judge them', () => {
 
   it('?intent=transcription opens a transcription session', async () => {
     const s = await start();
-    const r = await handshake(`${s.url}/realtime?intent=transcription`, { headers: { Authorization: 'Bearer k' } });
-    expect(r.frames[0].session).toMatchObject({ type: 'transcription', object: 'realtime.transcription_session' });
+    const r = await handshake(`${s.url}/realtime?intent=transcription`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    expect(r.frames[0].session).toMatchObject({
+      type: 'transcription',
+      object: 'realtime.transcription_session',
+    });
     r.ws?.close();
   });
 
   it('refuses upgrades with a status, stalls, and rejects via faults', async () => {
     const s = await start();
     s.refuseUpgrades(429, 1);
-    expect((await handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } })).status).toBe(429);
+    expect(
+      (await handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } }))
+        .status,
+    ).toBe(429);
     s.server.faults.rejectConnects(1);
-    expect((await handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } })).status).toBe(503);
+    expect(
+      (await handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } }))
+        .status,
+    ).toBe(503);
     s.setStall(true);
-    const stalled = wsTransport(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } });
+    const stalled = wsTransport(`${s.url}/realtime?model=m`, {
+      headers: { Authorization: 'Bearer k' },
+    });
     const frames: unknown[] = [];
     stalled.onmessage = (f) => frames.push(f);
     await stalled.start();
@@ -96,7 +139,9 @@ describe('ws mode: handshakes as OpenAI and Azure judge them', () => {
   it('pings every 20 s of the injected clock', async () => {
     const clock = new SimulatedClock();
     const s = await start({ clock, pingIntervalMs: 20_000 });
-    const r = await handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } });
+    const r = await handshake(`${s.url}/realtime?model=m`, {
+      headers: { Authorization: 'Bearer k' },
+    });
     const pinged = new Promise<void>((resolve) => r.ws!.once('ping', () => resolve()));
     clock.advance(20_000);
     await pinged;
@@ -107,9 +152,12 @@ describe('ws mode: handshakes as OpenAI and Azure judge them', () => {
 describe('ws mode: faults over a real socket', () => {
   it('drops pong answers when asked, and answers them otherwise', async () => {
     const s = await start();
-    const r = await handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } });
+    const r = await handshake(`${s.url}/realtime?model=m`, {
+      headers: { Authorization: 'Bearer k' },
+    });
     const ws = r.ws!;
-    const pong = () => new Promise<string>((resolve) => ws.once('pong', (d) => resolve(d.toString())));
+    const pong = () =>
+      new Promise<string>((resolve) => ws.once('pong', (d) => resolve(d.toString())));
     const first = pong();
     ws.ping('one');
     expect(await first).toBe('one');
@@ -127,7 +175,9 @@ describe('ws mode: faults over a real socket', () => {
   it('closeAt with code 1006 drops the socket without a close frame', async () => {
     const s = await start();
     s.server.faults.closeAt('response.created');
-    const r = await handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } });
+    const r = await handshake(`${s.url}/realtime?model=m`, {
+      headers: { Authorization: 'Bearer k' },
+    });
     const ws = r.ws!;
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send(JSON.stringify({ type: 'response.create' }));
@@ -141,7 +191,13 @@ describe('ws mode: transport contract', () => {
   for (const check of runTransportContract('ws client over startFakeWsServer', async () => {
     const server = new FakeServer({ clock: new SimulatedClock() });
     const s = await startFakeWsServer({ server, pingIntervalMs: false });
-    return { transport: wsTransport(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } }), server, dispose: () => s.close() };
+    return {
+      transport: wsTransport(`${s.url}/realtime?model=m`, {
+        headers: { Authorization: 'Bearer k' },
+      }),
+      server,
+      dispose: () => s.close(),
+    };
   })) {
     it(check.name, () => check.run());
   }

@@ -5,7 +5,14 @@
  * custom `url`, so they connect to the load server over plain `ws:` with no workaround.
  * @module
  */
-import { BenchClientError, deferred, type BenchClient, type ClientSession, type ServerAddress, type SessionHooks } from './types.js';
+import {
+  BenchClientError,
+  deferred,
+  type BenchClient,
+  type ClientSession,
+  type ServerAddress,
+  type SessionHooks,
+} from './types.js';
 
 function url(server: ServerAddress, model: string): string {
   return `ws://${server.host}:${server.port}/v1/realtime?model=${encodeURIComponent(model)}`;
@@ -27,10 +34,19 @@ export async function loadTransport(): Promise<BenchClient> {
       const transport = new OpenAIRealtimeWebSocket({ url: url(server, model) });
       const created = deferred();
       // Emitted by type for every parsed server event; typed loosely in the library's event map.
-      (transport as unknown as { on(e: string, l: () => void): void }).on('session.created', () => created.resolve());
+      (transport as unknown as { on(e: string, l: () => void): void }).on('session.created', () =>
+        created.resolve(),
+      );
       transport.on('audio', (event) => hooks.onAudio(event.data.byteLength));
       transport.on('turn_done', () => hooks.onResponseDone());
-      transport.on('error', (event) => created.reject(new BenchClientError('CLIENT_FAILED', `agents-transport: ${String((event as { error?: unknown }).error)}`)));
+      transport.on('error', (event) =>
+        created.reject(
+          new BenchClientError(
+            'CLIENT_FAILED',
+            `agents-transport: ${String((event as { error?: unknown }).error)}`,
+          ),
+        ),
+      );
       const connected = transport.connect({ apiKey: 'bench', model });
       return {
         ready: Promise.all([connected, created.promise]).then(() => undefined),
@@ -44,7 +60,8 @@ export async function loadTransport(): Promise<BenchClient> {
 
 /** Load the full RealtimeSession client. */
 export async function loadSession(): Promise<BenchClient> {
-  const { OpenAIRealtimeWebSocket, RealtimeAgent, RealtimeSession } = await import('@openai/agents-realtime');
+  const { OpenAIRealtimeWebSocket, RealtimeAgent, RealtimeSession } =
+    await import('@openai/agents-realtime');
   const agent = new RealtimeAgent({ name: 'bench', instructions: 'You are a load generator.' });
   return {
     name: 'agents-session',
@@ -53,10 +70,16 @@ export async function loadSession(): Promise<BenchClient> {
       // No tracing: it would try to export spans to the network, and no other client traces.
       const session = new RealtimeSession(agent, { transport, model, tracingDisabled: true });
       const created = deferred();
-      (transport as unknown as { on(e: string, l: () => void): void }).on('session.created', () => created.resolve());
+      (transport as unknown as { on(e: string, l: () => void): void }).on('session.created', () =>
+        created.resolve(),
+      );
       session.on('audio', (event) => hooks.onAudio(event.data.byteLength));
       session.on('agent_end', () => hooks.onResponseDone());
-      session.on('error', (event) => created.reject(new BenchClientError('CLIENT_FAILED', `agents-session: ${String(event.error)}`)));
+      session.on('error', (event) =>
+        created.reject(
+          new BenchClientError('CLIENT_FAILED', `agents-session: ${String(event.error)}`),
+        ),
+      );
       const connected = session.connect({ apiKey: 'bench' });
       return {
         ready: Promise.all([connected, created.promise]).then(() => undefined),

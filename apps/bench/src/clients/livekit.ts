@@ -6,11 +6,22 @@
  * Input frames are re-chunked by the plugin into 100 ms appends (its `AudioByteStream`).
  * @module
  */
-import { BenchClientError, deferred, type BenchClient, type ClientSession, type ServerAddress, type SessionHooks } from './types.js';
+import {
+  BenchClientError,
+  deferred,
+  type BenchClient,
+  type ClientSession,
+  type ServerAddress,
+  type SessionHooks,
+} from './types.js';
 
 /** Load the livekit client. */
 export async function load(): Promise<BenchClient> {
-  const [plugin, agents, rtc] = await Promise.all([import('@livekit/agents-plugin-openai'), import('@livekit/agents'), import('@livekit/rtc-node')]);
+  const [plugin, agents, rtc] = await Promise.all([
+    import('@livekit/agents-plugin-openai'),
+    import('@livekit/agents'),
+    import('@livekit/rtc-node'),
+  ]);
   // The plugin logs through a process-wide pino logger that must exist before any session.
   agents.initializeLogger({ pretty: false, level: 'error' });
   return {
@@ -36,15 +47,24 @@ export async function load(): Promise<BenchClient> {
         session.off('openai_server_event_received', onServerEvent);
       };
       session.on('openai_server_event_received', onServerEvent);
-      session.on('error', (event: { error: unknown }) => created.reject(new BenchClientError('CLIENT_FAILED', `livekit: ${String(event.error)}`)));
-      session.on('generation_created', (generation: { messageStream: ReadableStream<{ audioStream: ReadableStream<{ data: Int16Array }> }> }) => {
-        void (async () => {
-          for await (const message of generation.messageStream as unknown as AsyncIterable<{ audioStream: AsyncIterable<{ data: Int16Array }> }>) {
-            for await (const frame of message.audioStream) hooks.onAudio(frame.data.byteLength);
-          }
-          hooks.onResponseDone();
-        })();
-      });
+      session.on('error', (event: { error: unknown }) =>
+        created.reject(new BenchClientError('CLIENT_FAILED', `livekit: ${String(event.error)}`)),
+      );
+      session.on(
+        'generation_created',
+        (generation: {
+          messageStream: ReadableStream<{ audioStream: ReadableStream<{ data: Int16Array }> }>;
+        }) => {
+          void (async () => {
+            for await (const message of generation.messageStream as unknown as AsyncIterable<{
+              audioStream: AsyncIterable<{ data: Int16Array }>;
+            }>) {
+              for await (const frame of message.audioStream) hooks.onAudio(frame.data.byteLength);
+            }
+            hooks.onResponseDone();
+          })();
+        },
+      );
       return {
         ready: created.promise,
         requestResponse: () => {

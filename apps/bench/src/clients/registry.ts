@@ -24,6 +24,10 @@ export async function loadClient(name: ClientName): Promise<BenchClient> {
   try {
     return await loaders[name]();
   } catch (error) {
-    throw new BenchClientError('CLIENT_UNAVAILABLE', `${name} could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new BenchClientError(
+      'CLIENT_UNAVAILABLE',
+      `${name} could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

@@ -5,10 +5,18 @@
  */
 
 /** Names of the clients under test. */
-export type ClientName = 'floor' | 'voxwire' | 'openai-ws' | 'agents-transport' | 'agents-session' | 'livekit';
+export type ClientName =
+  'floor' | 'voxwire' | 'openai-ws' | 'agents-transport' | 'agents-session' | 'livekit';
 
 /** Every client name, in the canonical report order (floor first, voxwire second). */
-export const CLIENT_NAMES: readonly ClientName[] = ['floor', 'voxwire', 'openai-ws', 'agents-transport', 'agents-session', 'livekit'];
+export const CLIENT_NAMES: readonly ClientName[] = [
+  'floor',
+  'voxwire',
+  'openai-ws',
+  'agents-transport',
+  'agents-session',
+  'livekit',
+];
 
 /** What a workload wants to hear from a session. */
 export interface SessionHooks {

@@ -4,7 +4,14 @@
  * `AudioFrame`s on each content's `audioStream`, announced by `response_content_added`.
  * @module
  */
-import { BenchClientError, deferred, type BenchClient, type ClientSession, type ServerAddress, type SessionHooks } from './types.js';
+import {
+  BenchClientError,
+  deferred,
+  type BenchClient,
+  type ClientSession,
+  type ServerAddress,
+  type SessionHooks,
+} from './types.js';
 
 /** Load the voxwire client. */
 export async function load(): Promise<BenchClient> {
@@ -12,7 +19,11 @@ export async function load(): Promise<BenchClient> {
   return {
     name: 'voxwire',
     open(server: ServerAddress, model: string, hooks: SessionHooks): ClientSession {
-      const connector = node.openaiConnector({ apiKey: 'bench', baseURL: `http://${server.host}:${server.port}/v1`, model });
+      const connector = node.openaiConnector({
+        apiKey: 'bench',
+        baseURL: `http://${server.host}:${server.port}/v1`,
+        model,
+      });
       const session = new core.RealtimeModel({ connector }).session();
       const ready = deferred();
       const offTap = session.on('server_event', (tapped) => {
@@ -21,7 +32,11 @@ export async function load(): Promise<BenchClient> {
         // Only needed until ready: keep it off the per-event path afterwards.
         offTap();
       });
-      session.on('error', (error) => ready.reject(new BenchClientError('CLIENT_FAILED', `voxwire: ${error.message}`, { cause: error })));
+      session.on('error', (error) =>
+        ready.reject(
+          new BenchClientError('CLIENT_FAILED', `voxwire: ${error.message}`, { cause: error }),
+        ),
+      );
       session.on('response_content_added', (content) => {
         void (async () => {
           for await (const frame of content.audioStream) hooks.onAudio(frame.data.byteLength);
@@ -33,7 +48,8 @@ export async function load(): Promise<BenchClient> {
         requestResponse: () => {
           session.response.create().catch(() => undefined);
         },
-        appendFrame: (pcm) => session.inputAudioBuffer.append({ data: pcm, sampleRate: 24_000, channels: 1 }),
+        appendFrame: (pcm) =>
+          session.inputAudioBuffer.append({ data: pcm, sampleRate: 24_000, channels: 1 }),
         close: async () => session.close(),
       };
     },

@@ -6,7 +6,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ServerAddress } from '../clients/types.js';
-import { wallNow, type ServerCommand, type ServerReply, type WorkerCommand, type WorkerReply, type WorkloadResult } from '../ipc.js';
+import {
+  wallNow,
+  type ServerCommand,
+  type ServerReply,
+  type WorkerCommand,
+  type WorkerReply,
+  type WorkloadResult,
+} from '../ipc.js';
 import type { PacerReport } from '../server/pacer.js';
 import type { Job } from '../worker/jobs.js';
 
@@ -41,10 +48,15 @@ export class LoadServer {
 
   /** Start the server process and wait until it listens. */
   static start(deltas: number): Promise<LoadServer> {
-    const child = fork(distFile('server.mjs'), [], { env: { ...process.env, BENCH_DELTAS: String(deltas) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(distFile('server.mjs'), [], {
+      env: { ...process.env, BENCH_DELTAS: String(deltas) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     return new Promise((resolve, reject) => {
       child.once('error', reject);
-      child.once('exit', (code) => reject(new JobFailedError(`load server exited with ${code} before listening`)));
+      child.once('exit', (code) =>
+        reject(new JobFailedError(`load server exited with ${code} before listening`)),
+      );
       child.once('message', (m: ServerReply) => {
         if (m.type === 'listening') resolve(new LoadServer(child, m.port));
         else reject(new JobFailedError(`load server said ${m.type} before listening`));
@@ -61,7 +73,10 @@ export class LoadServer {
     return new Promise((resolve, reject) => {
       this.#waiters.push({
         type,
-        resolve: (m) => (m.type === 'server-error' ? reject(new JobFailedError(m.message)) : resolve(m as Extract<ServerReply, { type: T }>)),
+        resolve: (m) =>
+          m.type === 'server-error'
+            ? reject(new JobFailedError(m.message))
+            : resolve(m as Extract<ServerReply, { type: T }>),
       });
     });
   }
@@ -94,7 +109,11 @@ export interface JobOutcome {
 }
 
 /** Run one job in a fresh client process. */
-export async function runJob(server: LoadServer, job: Job, options: RunJobOptions): Promise<JobOutcome> {
+export async function runJob(
+  server: LoadServer,
+  job: Job,
+  options: RunJobOptions,
+): Promise<JobOutcome> {
   if (job.workload === 'upstream') server.send({ cmd: 'expect-upstream', bytes: job.frames * 960 });
   const child = fork(distFile('worker.mjs'), [JSON.stringify(job)], {
     execArgv: [...(options.execArgv ?? [])],
@@ -109,13 +128,20 @@ export async function runJob(server: LoadServer, job: Job, options: RunJobOption
   };
   let pacerDone: Promise<PacerReport> | undefined;
   if (job.workload === 'upstream') {
-    void server.next('upstream-complete').then((m) => tell({ type: 'upstream-complete', at: m.at, bytes: m.bytes }), () => undefined);
+    void server.next('upstream-complete').then(
+      (m) => tell({ type: 'upstream-complete', at: m.at, bytes: m.bytes }),
+      () => undefined,
+    );
   }
   try {
     const result = await new Promise<WorkloadResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new JobFailedError(`${job.client} ${job.workload} timed out after ${options.timeoutMs} ms`));
+        reject(
+          new JobFailedError(
+            `${job.client} ${job.workload} timed out after ${options.timeoutMs} ms`,
+          ),
+        );
       }, options.timeoutMs);
       child.on('message', (m: WorkerReply) => {
         if (m.type === 'result') {
@@ -129,7 +155,13 @@ export async function runJob(server: LoadServer, job: Job, options: RunJobOption
           const started = server.next('pace-started');
           pacerDone = server.next('pace-done').then((d) => d.report);
           pacerDone.catch(() => undefined);
-          server.send({ cmd: 'pace', t0, periodMs: job.periodMs, chunks: job.chunks, sessions: job.sessions });
+          server.send({
+            cmd: 'pace',
+            t0,
+            periodMs: job.periodMs,
+            chunks: job.chunks,
+            sessions: job.sessions,
+          });
           started.then(
             () => tell({ type: 'start', t0 }),
             (error: unknown) => {
@@ -142,7 +174,11 @@ export async function runJob(server: LoadServer, job: Job, options: RunJobOption
       });
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new JobFailedError(`${job.client} ${job.workload} exited (${signal ?? code}) without a result${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+        reject(
+          new JobFailedError(
+            `${job.client} ${job.workload} exited (${signal ?? code}) without a result${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
+          ),
+        );
       });
     });
     const pacer = pacerDone ? await pacerDone : undefined;
@@ -156,7 +192,10 @@ export async function runJob(server: LoadServer, job: Job, options: RunJobOption
       // that exit: give it time before killing it.
       const exited = new Promise((resolve) => child.once('exit', resolve));
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, EXIT_GRACE_MS)))]);
+      await Promise.race([
+        exited,
+        new Promise((resolve) => (timer = setTimeout(resolve, EXIT_GRACE_MS))),
+      ]);
       clearTimeout(timer);
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL');

@@ -8,7 +8,10 @@ import path from 'node:path';
 
 /** The parts of a V8 `.cpuprofile` the summary reads. */
 export interface CpuProfile {
-  readonly nodes: readonly { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  readonly nodes: readonly {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
 }
@@ -37,10 +40,14 @@ export function ownerOf(url: string, functionName: string): string {
     if (functionName === '(program)') return 'V8 / native';
     return 'V8 / native';
   }
-  const pkg = /\/packages\/(protocol|core|node|testing|azure)\//.exec(url) ?? /@voxwire\/(protocol|core|node|testing|azure)\//.exec(url);
+  const pkg =
+    /\/packages\/(protocol|core|node|testing|azure)\//.exec(url) ??
+    /@voxwire\/(protocol|core|node|testing|azure)\//.exec(url);
   if (pkg) return `voxwire ${pkg[1]}`;
   if (url.startsWith('node:')) return 'Node internals';
-  const mod = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url.replace(/.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, 'node_modules/'));
+  const mod = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(
+    url.replace(/.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, 'node_modules/'),
+  );
   if (mod) return mod[1]!;
   if (url.includes('/apps/bench/')) return 'bench harness';
   return 'other';
@@ -65,7 +72,9 @@ export function summarizeProfile(profile: CpuProfile, topN = 25): ProfileSummary
     if (owner === 'idle') continue;
     total += us;
     owners.set(owner, (owners.get(owner) ?? 0) + us);
-    const where = url ? `${url.replace(/^.*\/(node_modules|packages|apps)\//, '$1/')}:${lineNumber + 1}` : '';
+    const where = url
+      ? `${url.replace(/^.*\/(node_modules|packages|apps)\//, '$1/')}:${lineNumber + 1}`
+      : '';
     const key = `${functionName}@${where}`;
     const entry = fn.get(key) ?? { name: functionName || '(anonymous)', where, owner, us: 0 };
     entry.us += us;
@@ -74,11 +83,19 @@ export function summarizeProfile(profile: CpuProfile, topN = 25): ProfileSummary
   const share = (us: number): number => (total === 0 ? 0 : us / total);
   return {
     totalMs: total / 1000,
-    byOwner: [...owners].sort((a, b) => b[1] - a[1]).map(([owner, us]) => ({ owner, selfMs: us / 1000, share: share(us) })),
+    byOwner: [...owners]
+      .sort((a, b) => b[1] - a[1])
+      .map(([owner, us]) => ({ owner, selfMs: us / 1000, share: share(us) })),
     top: [...fn.values()]
       .sort((a, b) => b.us - a.us)
       .slice(0, topN)
-      .map((e) => ({ name: e.name, where: e.where, owner: e.owner, selfMs: e.us / 1000, share: share(e.us) })),
+      .map((e) => ({
+        name: e.name,
+        where: e.where,
+        owner: e.owner,
+        selfMs: e.us / 1000,
+        share: share(e.us),
+      })),
   };
 }
 
@@ -104,7 +121,10 @@ export function renderProfile(title: string, summary: ProfileSummary): string {
     '',
     '| function | where | owner | self ms | share |',
     '| --- | --- | --- | --- | --- |',
-    ...summary.top.map((h) => `| \`${h.name}\` | ${h.where} | ${h.owner} | ${h.selfMs.toFixed(1)} | ${pct(h.share)} |`),
+    ...summary.top.map(
+      (h) =>
+        `| \`${h.name}\` | ${h.where} | ${h.owner} | ${h.selfMs.toFixed(1)} | ${pct(h.share)} |`,
+    ),
     '',
   ].join('\n');
 }

@@ -13,7 +13,10 @@ import { maxKeptUp, metricSummary, type RunResults } from './results.js';
 /** Format a number for a table cell. */
 export function num(value: number, digits = 1): string {
   if (!Number.isFinite(value)) return '–';
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return value.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 }
 
 /** Format a ratio (`1.23×`). */
@@ -21,7 +24,12 @@ export function times(value: number | undefined): string {
   return value === undefined ? '–' : `${value >= 10 ? value.toFixed(0) : value.toFixed(2)}×`;
 }
 
-function cell(s: Summary | undefined, spec: MetricSpec, floor: Summary | undefined, isFloor: boolean): string {
+function cell(
+  s: Summary | undefined,
+  spec: MetricSpec,
+  floor: Summary | undefined,
+  isFloor: boolean,
+): string {
   if (!s) return '–';
   const scale = spec.scale ?? 1;
   const value = num(s.median / scale, spec.digits ?? 1);
@@ -36,7 +44,11 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
 }
 
 /** Ratio of voxwire to one peer for a headline metric (cost: voxwire ÷ peer; throughput: peer ÷ voxwire, so < 1 always favours voxwire). */
-export function voxwireVs(results: RunResults, spec: MetricSpec, peer: ClientName): number | undefined {
+export function voxwireVs(
+  results: RunResults,
+  spec: MetricSpec,
+  peer: ClientName,
+): number | undefined {
   const v = metricSummary(results, spec.workload, 'voxwire', spec.key)?.median;
   const p = metricSummary(results, spec.workload, peer, spec.key)?.median;
   return spec.better === 'lower' ? ratio(v, p) : ratio(p, v);
@@ -45,14 +57,24 @@ export function voxwireVs(results: RunResults, spec: MetricSpec, peer: ClientNam
 function goals(results: RunResults, config: BenchConfig): string {
   const peers = results.clients.filter((c) => c !== 'floor' && c !== 'voxwire');
   const rows: string[][] = [];
-  const check = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'met' : '**not met**');
+  const check = (ok: boolean | undefined): string =>
+    ok === undefined ? 'not measured' : ok ? 'met' : '**not met**';
   for (const [workload, key, what] of [
     ['downstream', 'cpuUsPerEvent', 'Downstream CPU/event'],
     ['upstream', 'cpuUsPerFrame', 'Upstream CPU/frame'],
   ] as const) {
-    const vsFloor = ratio(metricSummary(results, workload, 'voxwire', key)?.median, metricSummary(results, workload, 'floor', key)?.median);
-    rows.push([`${what} within 1.3× of the floor`, times(vsFloor), check(vsFloor === undefined ? undefined : vsFloor <= 1.3)]);
-    const vs = peers.map((p) => [p, voxwireVs(results, { workload, key, label: what, better: 'lower' }, p)] as const);
+    const vsFloor = ratio(
+      metricSummary(results, workload, 'voxwire', key)?.median,
+      metricSummary(results, workload, 'floor', key)?.median,
+    );
+    rows.push([
+      `${what} within 1.3× of the floor`,
+      times(vsFloor),
+      check(vsFloor === undefined ? undefined : vsFloor <= 1.3),
+    ]);
+    const vs = peers.map(
+      (p) => [p, voxwireVs(results, { workload, key, label: what, better: 'lower' }, p)] as const,
+    );
     const measured = vs.filter(([, r]) => r !== undefined);
     rows.push([
       `${what} below every peer`,
@@ -61,10 +83,30 @@ function goals(results: RunResults, config: BenchConfig): string {
     ]);
   }
   const cap = maxKeptUp(results.capacity.voxwire);
-  rows.push([`1,000 sessions on one core keep up (p99 lag < ${config.lagBudgetMs} ms)`, cap === undefined ? '–' : `largest kept up: ${cap}`, check(cap === undefined ? undefined : cap >= 1000)]);
+  rows.push([
+    `1,000 sessions on one core keep up (p99 lag < ${config.lagBudgetMs} ms)`,
+    cap === undefined ? '–' : `largest kept up: ${cap}`,
+    check(cap === undefined ? undefined : cap >= 1000),
+  ]);
   const big = `concurrency@${Math.max(...config.concurrency)}`;
-  const rssVs = peers.map((p) => [p, voxwireVs(results, { workload: big, key: 'rssPerSessionBytes', label: '', better: 'lower' }, p)] as const).filter(([, r]) => r !== undefined);
-  rows.push([`RSS/session (${big}) below every peer`, rssVs.map(([p, r]) => `${p} ${times(r)}`).join(', ') || '–', check(rssVs.length === 0 ? undefined : rssVs.every(([, r]) => r! < 1))]);
+  const rssVs = peers
+    .map(
+      (p) =>
+        [
+          p,
+          voxwireVs(
+            results,
+            { workload: big, key: 'rssPerSessionBytes', label: '', better: 'lower' },
+            p,
+          ),
+        ] as const,
+    )
+    .filter(([, r]) => r !== undefined);
+  rows.push([
+    `RSS/session (${big}) below every peer`,
+    rssVs.map(([p, r]) => `${p} ${times(r)}`).join(', ') || '–',
+    check(rssVs.length === 0 ? undefined : rssVs.every(([, r]) => r! < 1)),
+  ]);
   return table(['goal (issue 9)', 'measured (voxwire ÷ other)', 'status'], rows);
 }
 
@@ -84,14 +126,27 @@ export function renderReport(results: RunResults, config: BenchConfig): string {
   out.push('## Goals', '', goals(results, config), '');
 
   const peers = clients.filter((c) => c !== 'voxwire');
-  out.push('## voxwire against each client', '', 'voxwire ÷ other for costs, other ÷ voxwire for throughput: below 1× favours voxwire.', '');
+  out.push(
+    '## voxwire against each client',
+    '',
+    'voxwire ÷ other for costs, other ÷ voxwire for throughput: below 1× favours voxwire.',
+    '',
+  );
   out.push(
     table(
       ['metric', ...peers],
       [
-        ...headlineMetrics(config.concurrency).map((spec) => [spec.label, ...peers.map((p) => times(voxwireVs(results, spec, p)))]),
+        ...headlineMetrics(config.concurrency).map((spec) => [
+          spec.label,
+          ...peers.map((p) => times(voxwireVs(results, spec, p))),
+        ]),
         ...(['downstream', 'upstream'] as const).map((w) => {
-          const spec: MetricSpec = { workload: w, key: w === 'downstream' ? 'eventsPerSec' : 'framesPerSec', label: `${w} throughput`, better: 'higher' };
+          const spec: MetricSpec = {
+            workload: w,
+            key: w === 'downstream' ? 'eventsPerSec' : 'framesPerSec',
+            label: `${w} throughput`,
+            better: 'higher',
+          };
           return [spec.label, ...peers.map((p) => times(voxwireVs(results, spec, p)))];
         }),
       ],
@@ -99,11 +154,20 @@ export function renderReport(results: RunResults, config: BenchConfig): string {
     '',
   );
 
-  for (const [workload, { title, metrics }] of Object.entries(workloadMetrics(config.concurrency))) {
+  for (const [workload, { title, metrics }] of Object.entries(
+    workloadMetrics(config.concurrency),
+  )) {
     out.push(`## ${title}`, '');
     const rows = clients.map((client) => [
       client,
-      ...metrics.map((spec) => cell(metricSummary(results, workload, client, spec.key), spec, metricSummary(results, workload, 'floor', spec.key), client === 'floor')),
+      ...metrics.map((spec) =>
+        cell(
+          metricSummary(results, workload, client, spec.key),
+          spec,
+          metricSummary(results, workload, 'floor', spec.key),
+          client === 'floor',
+        ),
+      ),
       String(results.failures[workload]?.[client]?.length ?? 0),
     ]);
     out.push(table(['client', ...metrics.map((m) => m.label), 'failed runs'], rows), '');
@@ -123,9 +187,16 @@ export function renderReport(results: RunResults, config: BenchConfig): string {
         const best = maxKeptUp(steps);
         return [
           client,
-          best === undefined ? '–' : best === 0 ? `< ${Math.min(...config.concurrency)}` : String(best),
+          best === undefined
+            ? '–'
+            : best === 0
+              ? `< ${Math.min(...config.concurrency)}`
+              : String(best),
           steps
-            .map((s) => `${s.sessions}: ${s.keptUp ? 'ok' : 'behind'} ${s.lagP99Ms === undefined ? '' : num(s.lagP99Ms, 0)}${s.cpuPercent === undefined ? '' : `, ${num(s.cpuPercent, 0)}%`}${s.note ? ` (${s.note})` : ''}`)
+            .map(
+              (s) =>
+                `${s.sessions}: ${s.keptUp ? 'ok' : 'behind'} ${s.lagP99Ms === undefined ? '' : num(s.lagP99Ms, 0)}${s.cpuPercent === undefined ? '' : `, ${num(s.cpuPercent, 0)}%`}${s.note ? ` (${s.note})` : ''}`,
+            )
             .join('; '),
         ];
       }),
@@ -134,7 +205,11 @@ export function renderReport(results: RunResults, config: BenchConfig): string {
   );
 
   const failures = Object.entries(results.failures).flatMap(([workload, byClient]) =>
-    Object.entries(byClient).flatMap(([client, messages]) => [...new Set(messages)].map((m) => `- ${workload} / ${client} (${messages.filter((x) => x === m).length}×): ${m}`)),
+    Object.entries(byClient).flatMap(([client, messages]) =>
+      [...new Set(messages)].map(
+        (m) => `- ${workload} / ${client} (${messages.filter((x) => x === m).length}×): ${m}`,
+      ),
+    ),
   );
   out.push('## Failures', '', failures.length === 0 ? 'None.' : failures.join('\n'), '');
   return out.join('\n');

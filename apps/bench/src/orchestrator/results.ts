@@ -36,20 +36,35 @@ export interface RunResults {
 }
 
 /** Record one repetition. */
-export function addSample(results: RunResults, workload: string, client: ClientName, metrics: Record<string, number>): void {
+export function addSample(
+  results: RunResults,
+  workload: string,
+  client: ClientName,
+  metrics: Record<string, number>,
+): void {
   const byClient = (results.samples[workload] ??= {});
   const byMetric = (byClient[client] ??= {});
   for (const [name, value] of Object.entries(metrics)) (byMetric[name] ??= []).push(value);
 }
 
 /** Record one failed repetition. */
-export function addFailure(results: RunResults, workload: string, client: ClientName, message: string): void {
+export function addFailure(
+  results: RunResults,
+  workload: string,
+  client: ClientName,
+  message: string,
+): void {
   const byClient = (results.failures[workload] ??= {});
   (byClient[client] ??= []).push(message);
 }
 
 /** Summary of one metric of one client in one workload. */
-export function metricSummary(results: RunResults, workload: string, client: ClientName, metric: string): Summary | undefined {
+export function metricSummary(
+  results: RunResults,
+  workload: string,
+  client: ClientName,
+  metric: string,
+): Summary | undefined {
   const values = results.samples[workload]?.[client]?.[metric];
   return values ? summarize(values) : undefined;
 }
@@ -63,7 +78,12 @@ export function keptUp(metrics: Record<string, number>, lagBudgetMs: number): bo
 export const SERVER_LATE_LIMIT_MS = 20;
 
 /** Build a capacity step from a concurrency outcome. */
-export function capacityStep(sessions: number, metrics: Record<string, number>, pacer: PacerReport | undefined, lagBudgetMs: number): CapacityStep {
+export function capacityStep(
+  sessions: number,
+  metrics: Record<string, number>,
+  pacer: PacerReport | undefined,
+  lagBudgetMs: number,
+): CapacityStep {
   const serverLate = pacer?.lateP99Ms;
   const step: CapacityStep = {
     sessions,
@@ -72,7 +92,9 @@ export function capacityStep(sessions: number, metrics: Record<string, number>, 
     ...(metrics.cpuPercent !== undefined ? { cpuPercent: metrics.cpuPercent } : {}),
     ...(serverLate !== undefined ? { serverLateP99Ms: serverLate } : {}),
   };
-  return serverLate !== undefined && serverLate > SERVER_LATE_LIMIT_MS ? { ...step, note: 'server-bound' } : step;
+  return serverLate !== undefined && serverLate > SERVER_LATE_LIMIT_MS
+    ? { ...step, note: 'server-bound' }
+    : step;
 }
 
 /** The largest session count that kept up, or 0 when none did; undefined when nothing was tried. */

@@ -8,13 +8,24 @@ import type { ClientName } from '../clients/types.js';
 import type { Job } from '../worker/jobs.js';
 import { orderFor, type BenchConfig } from './config.js';
 import { LoadServer, runJob, type JobOutcome } from './processes.js';
-import { addFailure, addSample, capacityStep, type CapacityStep, type RunResults } from './results.js';
+import {
+  addFailure,
+  addSample,
+  capacityStep,
+  type CapacityStep,
+  type RunResults,
+} from './results.js';
 
 /** Progress output (stderr), one line per job. */
 export type Log = (line: string) => void;
 
 function fmt(metrics: Record<string, number>, keys: readonly string[]): string {
-  return keys.map((k) => `${k}=${Number.isInteger(metrics[k]) ? metrics[k] : (metrics[k] ?? Number.NaN).toFixed(2)}`).join(' ');
+  return keys
+    .map(
+      (k) =>
+        `${k}=${Number.isInteger(metrics[k]) ? metrics[k] : (metrics[k] ?? Number.NaN).toFixed(2)}`,
+    )
+    .join(' ');
 }
 
 const SHOWN: Record<Job['workload'], readonly string[]> = {
@@ -25,7 +36,11 @@ const SHOWN: Record<Job['workload'], readonly string[]> = {
 };
 
 /** Run everything the config asks for. */
-export async function runSuite(config: BenchConfig, mode: 'full' | 'quick', log: Log): Promise<RunResults> {
+export async function runSuite(
+  config: BenchConfig,
+  mode: 'full' | 'quick',
+  log: Log,
+): Promise<RunResults> {
   const started = performance.now();
   const results: RunResults = {
     startedAt: new Date().toISOString(),
@@ -44,7 +59,10 @@ export async function runSuite(config: BenchConfig, mode: 'full' | 'quick', log:
 
   const attempt = async (key: string, job: Job, label: string): Promise<JobOutcome | undefined> => {
     try {
-      const outcome = await runJob(server, job, { timeoutMs: config.jobTimeoutMs, execArgv: job.workload === 'concurrency' ? ['--expose-gc'] : [] });
+      const outcome = await runJob(server, job, {
+        timeoutMs: config.jobTimeoutMs,
+        execArgv: job.workload === 'concurrency' ? ['--expose-gc'] : [],
+      });
       addSample(results, key, job.client, outcome.result.metrics);
       addSample(results, key, job.client, { peakRssBytes: outcome.result.peakRssBytes });
       log(`${label} ${job.client}: ${fmt(outcome.result.metrics, SHOWN[job.workload])}`);
@@ -71,17 +89,42 @@ export async function runSuite(config: BenchConfig, mode: 'full' | 'quick', log:
   try {
     for (let r = 0; r < config.repetitions; r++) {
       for (const client of orderFor(config.clients, r)) {
-        await attempt('startup', { workload: 'startup', client, server: address, setups: config.setups }, `[startup ${r + 1}/${config.repetitions}]`);
+        await attempt(
+          'startup',
+          { workload: 'startup', client, server: address, setups: config.setups },
+          `[startup ${r + 1}/${config.repetitions}]`,
+        );
       }
     }
     for (let r = 0; r < config.repetitions; r++) {
       for (const client of orderFor(config.clients, r)) {
-        await attempt('downstream', { workload: 'downstream', client, server: address, responses: config.responses, warmup: config.warmup, deltas: config.deltas }, `[downstream ${r + 1}/${config.repetitions}]`);
+        await attempt(
+          'downstream',
+          {
+            workload: 'downstream',
+            client,
+            server: address,
+            responses: config.responses,
+            warmup: config.warmup,
+            deltas: config.deltas,
+          },
+          `[downstream ${r + 1}/${config.repetitions}]`,
+        );
       }
     }
     for (let r = 0; r < config.repetitions; r++) {
       for (const client of orderFor(config.clients, r)) {
-        await attempt('upstream', { workload: 'upstream', client, server: address, frames: config.frames, batch: config.batch }, `[upstream ${r + 1}/${config.repetitions}]`);
+        await attempt(
+          'upstream',
+          {
+            workload: 'upstream',
+            client,
+            server: address,
+            frames: config.frames,
+            batch: config.batch,
+          },
+          `[upstream ${r + 1}/${config.repetitions}]`,
+        );
       }
     }
     // Every client at the fixed sizes; a size counts as kept up only if every repetition kept up.
@@ -93,15 +136,29 @@ export async function runSuite(config: BenchConfig, mode: 'full' | 'quick', log:
       byClient.set(
         step.sessions,
         prev
-          ? { ...step, keptUp: prev.keptUp && step.keptUp, lagP99Ms: Math.max(prev.lagP99Ms ?? 0, step.lagP99Ms ?? 0), ...(prev.note ?? step.note ? { note: prev.note ?? step.note } : {}) }
+          ? {
+              ...step,
+              keptUp: prev.keptUp && step.keptUp,
+              lagP99Ms: Math.max(prev.lagP99Ms ?? 0, step.lagP99Ms ?? 0),
+              ...((prev.note ?? step.note) ? { note: prev.note ?? step.note } : {}),
+            }
           : step,
       );
     };
     for (const sessions of config.concurrency) {
       for (let r = 0; r < config.concurrencyRepetitions; r++) {
         for (const client of orderFor(config.clients, r)) {
-          const outcome = await attempt(`concurrency@${sessions}`, concurrencyJob(client, sessions), `[concurrency ${sessions} ${r + 1}/${config.concurrencyRepetitions}]`);
-          record(client, outcome ? capacityStep(sessions, outcome.result.metrics, outcome.pacer, config.lagBudgetMs) : { sessions, keptUp: false, note: 'failed' });
+          const outcome = await attempt(
+            `concurrency@${sessions}`,
+            concurrencyJob(client, sessions),
+            `[concurrency ${sessions} ${r + 1}/${config.concurrencyRepetitions}]`,
+          );
+          record(
+            client,
+            outcome
+              ? capacityStep(sessions, outcome.result.metrics, outcome.pacer, config.lagBudgetMs)
+              : { sessions, keptUp: false, note: 'failed' },
+          );
         }
       }
     }
@@ -110,10 +167,20 @@ export async function runSuite(config: BenchConfig, mode: 'full' | 'quick', log:
     const largest = Math.max(...config.concurrency);
     for (const client of config.clients) {
       const byClient = steps.get(client)!;
-      const sizes: number[] = byClient.get(largest)?.keptUp ? [...config.capacityLadder] : !byClient.get(smallest)?.keptUp ? [] : [config.capacityFallback];
+      const sizes: number[] = byClient.get(largest)?.keptUp
+        ? [...config.capacityLadder]
+        : !byClient.get(smallest)?.keptUp
+          ? []
+          : [config.capacityFallback];
       for (const sessions of sizes) {
-        const outcome = await attempt(`capacity@${sessions}`, concurrencyJob(client, sessions), `[capacity ${sessions}]`);
-        const step = outcome ? capacityStep(sessions, outcome.result.metrics, outcome.pacer, config.lagBudgetMs) : { sessions, keptUp: false, note: 'failed' };
+        const outcome = await attempt(
+          `capacity@${sessions}`,
+          concurrencyJob(client, sessions),
+          `[capacity ${sessions}]`,
+        );
+        const step = outcome
+          ? capacityStep(sessions, outcome.result.metrics, outcome.pacer, config.lagBudgetMs)
+          : { sessions, keptUp: false, note: 'failed' };
         record(client, step);
         if (!step.keptUp || step.note === 'server-bound') break;
       }

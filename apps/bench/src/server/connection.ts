@@ -28,7 +28,8 @@ const MODES: readonly ConnectionMode[] = ['burst', 'up', 'pace', 'setup'];
 export function parseTag(url: string | undefined): ConnectionTag {
   const model = new URL(url ?? '/', 'ws://127.0.0.1').searchParams.get('model') ?? '';
   const [prefix, mode, index] = model.split('.');
-  if (prefix !== 'bench' || !MODES.includes(mode as ConnectionMode)) return { mode: 'burst', index: 0 };
+  if (prefix !== 'bench' || !MODES.includes(mode as ConnectionMode))
+    return { mode: 'burst', index: 0 };
   const n = Number(index);
   return { mode: mode as ConnectionMode, index: Number.isInteger(n) && n >= 0 ? n : 0 };
 }
@@ -90,7 +91,10 @@ export class LoadConnection {
     this.#write = options.write;
     this.#deltas = options.deltasPerResponse ?? 100;
     this.#onAppend = options.onAppend;
-    this.#session = baseSession(`sess_${options.tag.mode}_${options.tag.index}`, `bench.${options.tag.mode}.${options.tag.index}`);
+    this.#session = baseSession(
+      `sess_${options.tag.mode}_${options.tag.index}`,
+      `bench.${options.tag.mode}.${options.tag.index}`,
+    );
   }
 
   /** Send `session.created` (a GA server speaks first). */
@@ -107,7 +111,11 @@ export class LoadConnection {
       this.invalidFrames++;
       return;
     }
-    if (event === null || typeof event !== 'object' || typeof (event as { type?: unknown }).type !== 'string') {
+    if (
+      event === null ||
+      typeof event !== 'object' ||
+      typeof (event as { type?: unknown }).type !== 'string'
+    ) {
       this.invalidFrames++;
       return;
     }
@@ -128,13 +136,21 @@ export class LoadConnection {
         if (this.tag.mode !== 'pace') this.#sendBurst(e.response);
         return;
       case 'input_audio_buffer.commit':
-        this.#emit({ type: 'input_audio_buffer.committed', previous_item_id: this.#lastItemId, item_id: this.#newItemId() });
+        this.#emit({
+          type: 'input_audio_buffer.committed',
+          previous_item_id: this.#lastItemId,
+          item_id: this.#newItemId(),
+        });
         return;
       case 'input_audio_buffer.clear':
         this.#emit({ type: 'input_audio_buffer.cleared' });
         return;
       case 'conversation.item.create': {
-        const item = { ...(e.item as Record<string, unknown>), id: (e.item as { id?: string } | undefined)?.id ?? this.#newItemId(), status: 'completed' };
+        const item = {
+          ...(e.item as Record<string, unknown>),
+          id: (e.item as { id?: string } | undefined)?.id ?? this.#newItemId(),
+          status: 'completed',
+        };
         const previous_item_id = this.#lastItemId;
         this.#lastItemId = item.id;
         this.#emit({ type: 'conversation.item.added', previous_item_id, item });
@@ -151,14 +167,22 @@ export class LoadConnection {
   nextResponse(deltas: number, metadata: Record<string, unknown> | null = null): ResponseFrames {
     const n = ++this.responsesSent;
     const itemId = this.#newItemId();
-    const frames = buildResponse({ responseId: `resp_${n}`, itemId, previousItemId: this.#lastItemId, deltas, metadata }, this.#nextEventId);
+    const frames = buildResponse(
+      { responseId: `resp_${n}`, itemId, previousItemId: this.#lastItemId, deltas, metadata },
+      this.#nextEventId,
+    );
     this.#lastItemId = itemId;
     return frames;
   }
 
   #sendBurst(response: unknown): void {
     const metadata = (response as { metadata?: unknown } | undefined)?.metadata;
-    const frames = this.nextResponse(this.#deltas, metadata !== null && typeof metadata === 'object' ? (metadata as Record<string, unknown>) : null);
+    const frames = this.nextResponse(
+      this.#deltas,
+      metadata !== null && typeof metadata === 'object'
+        ? (metadata as Record<string, unknown>)
+        : null,
+    );
     this.#write(textFrames([...frames.head, ...frames.chunks.flat(), ...frames.tail]));
   }
 

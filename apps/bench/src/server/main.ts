@@ -32,7 +32,12 @@ const SESSION_CREATED_DELAY_MS = 3;
 const paced = new Map<number, { conn: LoadConnection; raw: Socket }>();
 let expectUpstream: number | undefined;
 
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
+const wss = new WebSocketServer({
+  host: '127.0.0.1',
+  port: 0,
+  perMessageDeflate: false,
+  maxPayload: 16 * 1024 * 1024,
+});
 
 wss.on('connection', (socket, request) => {
   const tag = parseTag(request.url);
@@ -47,7 +52,12 @@ wss.on('connection', (socket, request) => {
     onAppend: (totals) => {
       if (expectUpstream !== undefined && totals.bytes >= expectUpstream) {
         expectUpstream = undefined;
-        reply({ type: 'upstream-complete', at: wallNow(), appends: totals.appends, bytes: totals.bytes });
+        reply({
+          type: 'upstream-complete',
+          at: wallNow(),
+          appends: totals.appends,
+          bytes: totals.bytes,
+        });
       }
     },
   });
@@ -73,7 +83,10 @@ function startPace(cmd: Extract<ServerCommand, { cmd: 'pace' }>): void {
   for (let i = 0; i < cmd.sessions; i++) {
     const entry = paced.get(i);
     if (!entry) {
-      reply({ type: 'server-error', message: `pace: session ${i} of ${cmd.sessions} is not connected (${paced.size} paced connections)` });
+      reply({
+        type: 'server-error',
+        message: `pace: session ${i} of ${cmd.sessions} is not connected (${paced.size} paced connections)`,
+      });
       return;
     }
     const { raw } = entry;
@@ -87,9 +100,22 @@ function startPace(cmd: Extract<ServerCommand, { cmd: 'pace' }>): void {
   // with anything a connection did before.
   let eventCounter = 0;
   const frames = framePaced(
-    buildResponse({ responseId: 'resp_pace', itemId: 'item_pace', previousItemId: null, deltas: cmd.chunks, metadata: null }, () => `event_pace_${++eventCounter}`),
+    buildResponse(
+      {
+        responseId: 'resp_pace',
+        itemId: 'item_pace',
+        previousItemId: null,
+        deltas: cmd.chunks,
+        metadata: null,
+      },
+      () => `event_pace_${++eventCounter}`,
+    ),
   );
-  const pacer = new Pacer(sessions, frames, { t0: cmd.t0, periodMs: cmd.periodMs, chunks: cmd.chunks });
+  const pacer = new Pacer(sessions, frames, {
+    t0: cmd.t0,
+    periodMs: cmd.periodMs,
+    chunks: cmd.chunks,
+  });
   reply({ type: 'pace-started', sessions: sessions.length });
   const step = (): void => {
     pacer.tick(wallNow());
@@ -120,7 +146,8 @@ process.on('message', (message: ServerCommand) => {
 
 wss.on('listening', () => {
   const address = wss.address();
-  if (typeof address === 'object' && address !== null) reply({ type: 'listening', port: address.port });
+  if (typeof address === 'object' && address !== null)
+    reply({ type: 'listening', port: address.port });
 });
 // The orchestrator owns this process: if it goes away, so do we.
 process.on('disconnect', () => process.exit(0));

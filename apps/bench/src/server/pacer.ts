@@ -76,9 +76,14 @@ export class Pacer {
   constructor(sessions: readonly PacedSession[], frames: PacedFrames, schedule: PaceSchedule) {
     if (sessions.length === 0) throw new RangeError('the pacer needs at least one session');
     if (!(schedule.periodMs > 0) || !Number.isInteger(schedule.chunks) || schedule.chunks < 1) {
-      throw new RangeError(`bad pace schedule: period ${schedule.periodMs} ms, ${schedule.chunks} chunks`);
+      throw new RangeError(
+        `bad pace schedule: period ${schedule.periodMs} ms, ${schedule.chunks} chunks`,
+      );
     }
-    if (frames.chunks.length !== schedule.chunks) throw new RangeError(`frames hold ${frames.chunks.length} chunks, the schedule ${schedule.chunks}`);
+    if (frames.chunks.length !== schedule.chunks)
+      throw new RangeError(
+        `frames hold ${frames.chunks.length} chunks, the schedule ${schedule.chunks}`,
+      );
     this.#sessions = sessions;
     this.#frames = frames;
     this.#schedule = schedule;
@@ -119,7 +124,9 @@ export class Pacer {
       if (due > now) break;
       const k = Math.floor(g / n);
       const session = this.#sessions[g - k * n]!;
-      session.write(k === last ? this.#frames.last : k === 0 ? this.#frames.first : this.#frames.chunks[k]!);
+      session.write(
+        k === last ? this.#frames.last : k === 0 ? this.#frames.first : this.#frames.chunks[k]!,
+      );
       this.#late[g] = now - due;
       this.#cursor++;
       sent++;

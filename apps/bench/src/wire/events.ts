@@ -69,13 +69,21 @@ export function baseSession(id: string, model: string): Record<string, unknown> 
  * Merge a client's `session.update` into the effective session, the way the server echoes the full
  * configuration in `session.updated` (partial update: only fields present change).
  */
-export function mergeSession(base: Record<string, unknown>, update: unknown): Record<string, unknown> {
+export function mergeSession(
+  base: Record<string, unknown>,
+  update: unknown,
+): Record<string, unknown> {
   if (update === null || typeof update !== 'object' || Array.isArray(update)) return base;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(update)) {
     const prev = out[key];
     out[key] =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && prev !== null && typeof prev === 'object' && !Array.isArray(prev)
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      prev !== null &&
+      typeof prev === 'object' &&
+      !Array.isArray(prev)
         ? mergeSession(prev as Record<string, unknown>, value)
         : value;
   }
@@ -126,10 +134,19 @@ export function transcriptWord(k: number): string {
  */
 export function buildResponse(plan: ResponsePlan, nextEventId: () => string): ResponseFrames {
   const { responseId: response_id, itemId: item_id, deltas } = plan;
-  if (!Number.isInteger(deltas) || deltas < 1) throw new RangeError(`a response needs at least one delta, got ${deltas}`);
+  if (!Number.isInteger(deltas) || deltas < 1)
+    throw new RangeError(`a response needs at least one delta, got ${deltas}`);
   const ids = { response_id, item_id, output_index: 0, content_index: 0 };
-  const enc = (event: Record<string, unknown>): Buffer => Buffer.from(JSON.stringify({ event_id: nextEventId(), ...event }));
-  const itemInProgress = { id: item_id, object: 'realtime.item', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
+  const enc = (event: Record<string, unknown>): Buffer =>
+    Buffer.from(JSON.stringify({ event_id: nextEventId(), ...event }));
+  const itemInProgress = {
+    id: item_id,
+    object: 'realtime.item',
+    type: 'message',
+    status: 'in_progress',
+    role: 'assistant',
+    content: [],
+  };
   const responseBase = {
     id: response_id,
     object: 'realtime.response',
@@ -140,9 +157,16 @@ export function buildResponse(plan: ResponsePlan, nextEventId: () => string): Re
     metadata: plan.metadata,
   };
   const head = [
-    enc({ type: 'response.created', response: { ...responseBase, status: 'in_progress', output: [] } }),
+    enc({
+      type: 'response.created',
+      response: { ...responseBase, status: 'in_progress', output: [] },
+    }),
     enc({ type: 'response.output_item.added', response_id, output_index: 0, item: itemInProgress }),
-    enc({ type: 'conversation.item.added', previous_item_id: plan.previousItemId, item: itemInProgress }),
+    enc({
+      type: 'conversation.item.added',
+      previous_item_id: plan.previousItemId,
+      item: itemInProgress,
+    }),
     enc({ type: 'response.content_part.added', ...ids, part: { type: 'audio', transcript: '' } }),
   ];
   const audio = audioDeltaBase64();
@@ -156,7 +180,11 @@ export function buildResponse(plan: ResponsePlan, nextEventId: () => string): Re
       enc({ type: 'response.output_audio.delta', ...ids, delta: audio }),
     ]);
   }
-  const itemDone = { ...itemInProgress, status: 'completed', content: [{ type: 'output_audio', transcript }] };
+  const itemDone = {
+    ...itemInProgress,
+    status: 'completed',
+    content: [{ type: 'output_audio', transcript }],
+  };
   const tail = [
     enc({ type: 'response.output_audio.done', ...ids }),
     enc({ type: 'response.output_audio_transcript.done', ...ids, transcript }),
@@ -173,7 +201,13 @@ export function buildResponse(plan: ResponsePlan, nextEventId: () => string): Re
           total_tokens: 20 + deltas * 2,
           input_tokens: 20,
           output_tokens: deltas * 2,
-          input_token_details: { text_tokens: 20, audio_tokens: 0, image_tokens: 0, cached_tokens: 0, cached_tokens_details: { text_tokens: 0, audio_tokens: 0, image_tokens: 0 } },
+          input_token_details: {
+            text_tokens: 20,
+            audio_tokens: 0,
+            image_tokens: 0,
+            cached_tokens: 0,
+            cached_tokens_details: { text_tokens: 0, audio_tokens: 0, image_tokens: 0 },
+          },
           output_token_details: { text_tokens: deltas, audio_tokens: deltas },
         },
       },

@@ -38,7 +38,10 @@ if (!job) {
 }
 // A library's stray rejection must fail this run loudly, not hang it.
 process.on('unhandledRejection', (reason) => {
-  void send({ type: 'failed', message: `unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}` }).then(() => process.exit(1));
+  void send({
+    type: 'failed',
+    message: `unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`,
+  }).then(() => process.exit(1));
 });
 run(job).then(
   // Libraries may keep timers or sockets alive after close: the process is done once it reported.

@@ -35,7 +35,9 @@ export class Until {
 }
 
 /** The next IPC command of a given type from the orchestrator. */
-export function nextCommand<T extends WorkerCommand['type']>(type: T): Promise<Extract<WorkerCommand, { type: T }>> {
+export function nextCommand<T extends WorkerCommand['type']>(
+  type: T,
+): Promise<Extract<WorkerCommand, { type: T }>> {
   return new Promise((resolve) => {
     const listener = (message: WorkerCommand): void => {
       if (message.type !== type) return;

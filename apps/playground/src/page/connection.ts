@@ -26,12 +26,18 @@ export class ServerLink {
       try {
         message = JSON.parse(event.data) as ServerMessage;
       } catch {
-        handlers.onMessage({ type: 'error', source: 'engine', code: 'BAD_SERVER_FRAME', message: 'the playground server sent a frame that is not JSON' });
+        handlers.onMessage({
+          type: 'error',
+          source: 'engine',
+          code: 'BAD_SERVER_FRAME',
+          message: 'the playground server sent a frame that is not JSON',
+        });
         return;
       }
       handlers.onMessage(message);
     };
-    socket.onclose = (event) => handlers.onClose(event.code, event.reason, this.closing || event.code === 1000);
+    socket.onclose = (event) =>
+      handlers.onClose(event.code, event.reason, this.closing || event.code === 1000);
   }
 
   /** Opens the socket; rejects if the server cannot be reached. */
@@ -42,7 +48,10 @@ export class ServerLink {
     socket.binaryType = 'arraybuffer';
     return new Promise((resolve, reject) => {
       socket.onopen = () => resolve(new ServerLink(socket, handlers));
-      socket.onerror = () => reject(new Error(`cannot reach the playground server at ${url.host} — is it still running?`));
+      socket.onerror = () =>
+        reject(
+          new Error(`cannot reach the playground server at ${url.host} — is it still running?`),
+        );
     });
   }
 

@@ -17,7 +17,12 @@ import { ToolCallsView } from './ui/tools.js';
 import { TranscriptView } from './ui/transcript.js';
 
 /** Counters the end-to-end test (and a curious developer) can read from the console. */
-const stats = { audioChunks: 0, playbackStarts: 0, truncations: [] as { itemId: string; audioEndMs: number }[], micChunks: 0 };
+const stats = {
+  audioChunks: 0,
+  playbackStarts: 0,
+  truncations: [] as { itemId: string; audioEndMs: number }[],
+  micChunks: 0,
+};
 (globalThis as { voxwirePlayground?: unknown }).voxwirePlayground = stats;
 
 const ui = {
@@ -42,7 +47,10 @@ const ui = {
 const toasts = new ErrorToasts(byId('errors', HTMLDivElement));
 const transcript = new TranscriptView(byId('transcript', HTMLOListElement));
 const tools = new ToolCallsView(byId('tool-calls', HTMLOListElement));
-const metrics = new MetricsView(byId('metrics-table', HTMLTableElement).tBodies[0]!, byId('timeline', HTMLDivElement));
+const metrics = new MetricsView(
+  byId('metrics-table', HTMLTableElement).tBodies[0]!,
+  byId('timeline', HTMLDivElement),
+);
 const log = new EventLogView(byId('log', HTMLOListElement));
 const settings = new SettingsForm();
 
@@ -89,8 +97,15 @@ async function interruptPlayback(reason: string): Promise<void> {
   for (const item of cut) {
     interrupted.add(item.itemId);
     stats.truncations.push({ itemId: item.itemId, audioEndMs: item.playedMs });
-    note(`${reason}: playback stopped, ${item.itemId} heard ${item.playedMs} of ${item.receivedMs} ms received`);
-    link?.send({ type: 'truncate', itemId: item.itemId, contentIndex: item.contentIndex, audioEndMs: item.playedMs });
+    note(
+      `${reason}: playback stopped, ${item.itemId} heard ${item.playedMs} of ${item.receivedMs} ms received`,
+    );
+    link?.send({
+      type: 'truncate',
+      itemId: item.itemId,
+      contentIndex: item.contentIndex,
+      audioEndMs: item.playedMs,
+    });
   }
 }
 
@@ -104,7 +119,8 @@ function onServerMessage(message: ServerMessage): void {
     case 'link':
       ui.link.dataset.state = message.state;
       ui.link.textContent = message.detail ? `${message.state}: ${message.detail}` : message.state;
-      if (message.state === 'reconnecting' || message.state === 'disconnected') showError('CONNECTION', message.detail ?? `provider connection ${message.state}`);
+      if (message.state === 'reconnecting' || message.state === 'disconnected')
+        showError('CONNECTION', message.detail ?? `provider connection ${message.state}`);
       if (message.state === 'closed') {
         // The realtime session is over (refused key, expiry, fatal error): free the microphone and
         // speaker, keep the reason on screen, and let the person connect again.
@@ -191,7 +207,11 @@ async function connect(): Promise<void> {
     link = await ServerLink.open({
       onMessage: onServerMessage,
       onClose: (code, reason, clean) => {
-        if (!clean) showError('CONNECTION_LOST', `lost the connection to the playground server (${code}${reason ? `: ${reason}` : ''})`);
+        if (!clean)
+          showError(
+            'CONNECTION_LOST',
+            `lost the connection to the playground server (${code}${reason ? `: ${reason}` : ''})`,
+          );
         void teardown();
       },
     });
@@ -242,7 +262,10 @@ async function toggleMic(): Promise<void> {
     ui.mic.textContent = 'Stop microphone';
   } catch (error) {
     const name = error instanceof DOMException ? error.name : 'MIC_ERROR';
-    showError(name, `microphone unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    showError(
+      name,
+      `microphone unavailable: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     ui.mic.disabled = !link;
   }
@@ -297,9 +320,19 @@ const releasePtt = () => {
 ui.ptt.addEventListener('pointerup', releasePtt);
 ui.ptt.addEventListener('pointerleave', releasePtt);
 // Space held anywhere but in a text field is push-to-talk too.
-const typing = (target: EventTarget | null) => target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+const typing = (target: EventTarget | null) =>
+  target instanceof HTMLInputElement ||
+  target instanceof HTMLTextAreaElement ||
+  target instanceof HTMLSelectElement;
 document.addEventListener('keydown', (event) => {
-  if (event.code !== 'Space' || event.repeat || typing(event.target) || ui.ptt.hidden || ui.ptt.disabled) return;
+  if (
+    event.code !== 'Space' ||
+    event.repeat ||
+    typing(event.target) ||
+    ui.ptt.hidden ||
+    ui.ptt.disabled
+  )
+    return;
   event.preventDefault();
   ui.ptt.dispatchEvent(new PointerEvent('pointerdown'));
 });
@@ -316,6 +349,11 @@ fetch('/api/info')
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     showProvider(((await res.json()) as { provider: ProviderInfo }).provider);
   })
-  .catch((error: unknown) => showError('SERVER_UNREACHABLE', `cannot read /api/info: ${error instanceof Error ? error.message : String(error)}`));
+  .catch((error: unknown) =>
+    showError(
+      'SERVER_UNREACHABLE',
+      `cannot read /api/info: ${error instanceof Error ? error.message : String(error)}`,
+    ),
+  );
 setConnected(false);
 note('page loaded — press Connect');

@@ -77,7 +77,8 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 function parsePort(raw: string, from: string): number {
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`${from} must be a port number 0-65535, got "${raw}"`);
+  if (!/^\d+$/.test(raw))
+    throw new ConfigError(`${from} must be a port number 0-65535, got "${raw}"`);
   const port = Number(raw);
   if (port > 65_535) throw new ConfigError(`${from} must be a port number 0-65535, got ${port}`);
   return port;
@@ -86,7 +87,8 @@ function parsePort(raw: string, from: string): number {
 function azureFrom(env: Env): AzureProviderConfig | undefined {
   const endpoint = nonEmpty(env.AZURE_OPENAI_ENDPOINT);
   const apiKey = nonEmpty(env.AZURE_OPENAI_API_KEY);
-  const deployment = nonEmpty(env.AZURE_OPENAI_DEPLOYMENT) ?? nonEmpty(env.AZURE_OPENAI_REALTIME_DEPLOYMENT);
+  const deployment =
+    nonEmpty(env.AZURE_OPENAI_DEPLOYMENT) ?? nonEmpty(env.AZURE_OPENAI_REALTIME_DEPLOYMENT);
   if (!endpoint || !apiKey || !deployment) return undefined;
   return {
     kind: 'azure',
@@ -123,7 +125,9 @@ export function parseConfig(argv: readonly string[], env: Env): ParsedArgs {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return { help: true };
     if (arg === '--') continue; // `pnpm playground -- --port 8080` passes the separator through
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     if (flag === '--port' || flag === '--provider') {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new ConfigError(`${flag} needs a value`);
@@ -148,7 +152,10 @@ export function parseConfig(argv: readonly string[], env: Env): ParsedArgs {
       provider = openai;
       break;
     case 'azure':
-      if (!azure) throw new ConfigError('--provider azure needs AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT');
+      if (!azure)
+        throw new ConfigError(
+          '--provider azure needs AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT',
+        );
       provider = azure;
       break;
     default:

@@ -23,7 +23,12 @@ export const defaultProviderFactories: ProviderFactories = {
       clock: systemClock,
       // Generation at twice real time, like a live model: playback lags behind, so speaking
       // over the answer interrupts it for real.
-      pacing: { firstOutputDelayMs: 250, audioChunkMs: 100, realtimeFactor: 0.5, textDeltaIntervalMs: 30 },
+      pacing: {
+        firstOutputDelayMs: 250,
+        audioChunkMs: 100,
+        realtimeFactor: 0.5,
+        textDeltaIntervalMs: 30,
+      },
       transcribe: (samples, sampleRate) => describeHeardAudio(samples, sampleRate),
       transcriptionDeltas: 3,
     }).connector,
@@ -41,6 +46,8 @@ export const defaultProviderFactories: ProviderFactories = {
       azureDeployment: config.deployment,
       env: {},
       ...(config.apiVersion === undefined ? {} : { apiVersion: config.apiVersion }),
-      ...(config.transcriptionDeployment === undefined ? {} : { transcriptionDeployment: config.transcriptionDeployment }),
+      ...(config.transcriptionDeployment === undefined
+        ? {}
+        : { transcriptionDeployment: config.transcriptionDeployment }),
     }),
 };

@@ -44,13 +44,20 @@ function parseArgs<S extends v.GenericSchema>(schema: S, raw: unknown): v.InferO
   if (!result.success) {
     const issue = result.issues[0];
     const path = issue ? v.getDotPath(issue) : null;
-    throw new DemoToolError(`invalid arguments${path ? ` at ${path}` : ''}: ${issue?.message ?? 'unknown problem'}`);
+    throw new DemoToolError(
+      `invalid arguments${path ? ` at ${path}` : ''}: ${issue?.message ?? 'unknown problem'}`,
+    );
   }
   return result.output;
 }
 
 const WeatherArgs = v.object({
-  location: v.pipe(v.string(), v.trim(), v.minLength(1, 'location must not be empty'), v.maxLength(100)),
+  location: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, 'location must not be empty'),
+    v.maxLength(100),
+  ),
   unit: v.optional(v.picklist(['celsius', 'fahrenheit']), 'celsius'),
 });
 
@@ -87,7 +94,11 @@ export function createDemoTools(options: DemoToolOptions = {}): DemoTool[] {
         type: 'object',
         properties: {
           location: { type: 'string', description: 'City name, e.g. "Paris"' },
-          unit: { type: 'string', enum: ['celsius', 'fahrenheit'], description: 'Temperature unit' },
+          unit: {
+            type: 'string',
+            enum: ['celsius', 'fahrenheit'],
+            description: 'Temperature unit',
+          },
         },
         required: ['location'],
         additionalProperties: false,

@@ -15,7 +15,8 @@ const AUDIO_DELTAS = new Set(['response.output_audio.delta', 'response.audio.del
 
 function shorten(value: unknown, key: string, type: string): unknown {
   if (typeof value === 'string') {
-    if (AUDIO_FIELDS.has(key) || (key === 'delta' && AUDIO_DELTAS.has(type))) return `<${Math.floor((value.length * 3) / 4)} bytes audio>`;
+    if (AUDIO_FIELDS.has(key) || (key === 'delta' && AUDIO_DELTAS.has(type)))
+      return `<${Math.floor((value.length * 3) / 4)} bytes audio>`;
     return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
   }
   if (Array.isArray(value)) return value.map((v) => shorten(v, key, type));

@@ -24,7 +24,11 @@ async function main(): Promise<void> {
     return;
   }
   const { config } = parsed;
-  const server = await startPlaygroundServer({ provider: config.provider, factories: defaultProviderFactories, port: config.port });
+  const server = await startPlaygroundServer({
+    provider: config.provider,
+    factories: defaultProviderFactories,
+    port: config.port,
+  });
   const providerLine =
     config.provider.kind === 'fake'
       ? 'embedded fake server (no network, no key) — set OPENAI_API_KEY or the AZURE_OPENAI_* variables for a live model'

@@ -42,8 +42,14 @@ const MIN_COMMIT_MS = 100;
 /** The settings a session starts with. */
 export const DEFAULT_SETTINGS: FullSettings = {
   voice: 'marin',
-  instructions: 'You are the voxwire playground assistant. Answer briefly and in a friendly tone. Use the tools for weather and time questions.',
-  turnDetection: { type: 'server_vad', threshold: 0.5, prefixPaddingMs: 300, silenceDurationMs: 500 },
+  instructions:
+    'You are the voxwire playground assistant. Answer briefly and in a friendly tone. Use the tools for weather and time questions.',
+  turnDetection: {
+    type: 'server_vad',
+    threshold: 0.5,
+    prefixPaddingMs: 300,
+    silenceDurationMs: 500,
+  },
   toolsEnabled: true,
 };
 
@@ -68,8 +74,15 @@ export class PageSession {
   constructor(private readonly options: PageSessionOptions) {
     this.secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
     this.now = options.now ?? (() => Date.now());
-    this.forwarder = new ResponseForwarder((m) => this.send(m), this.now, (e) => this.reportError(e));
-    const model = new RealtimeModel({ connector: options.provider.connector(), ...this.sessionOptions(this.settings) });
+    this.forwarder = new ResponseForwarder(
+      (m) => this.send(m),
+      this.now,
+      (e) => this.reportError(e),
+    );
+    const model = new RealtimeModel({
+      connector: options.provider.connector(),
+      ...this.sessionOptions(this.settings),
+    });
     this.session = model.session();
     this.subscribe();
     this.send({ type: 'hello', provider: options.provider.info, settings: this.settings });
@@ -100,19 +113,27 @@ export class PageSession {
       this.reported.add(error);
     }
     const e = error as Partial<SessionError> & { message?: string };
-    const code = typeof e.code === 'string' ? e.code : e.name === 'ServerError' ? 'server_error' : 'ERROR';
+    const code =
+      typeof e.code === 'string' ? e.code : e.name === 'ServerError' ? 'server_error' : 'ERROR';
     const source = e.name === 'ServerError' ? 'provider' : 'engine';
     this.send({ type: 'error', source, code, message: e.message ?? String(error) });
   }
 
   /** Maps the page's settings onto core's session options. */
-  private sessionOptions(settings: FullSettings): SessionOptionsInput & { tools?: readonly DemoTool[] } {
+  private sessionOptions(
+    settings: FullSettings,
+  ): SessionOptionsInput & { tools?: readonly DemoTool[] } {
     const vad = settings.turnDetection;
     return {
       voice: settings.voice,
       instructions: settings.instructions,
       turnDetection: vad
-        ? { type: 'server_vad', threshold: vad.threshold, prefixPaddingMs: vad.prefixPaddingMs, silenceDurationMs: vad.silenceDurationMs }
+        ? {
+            type: 'server_vad',
+            threshold: vad.threshold,
+            prefixPaddingMs: vad.prefixPaddingMs,
+            silenceDurationMs: vad.silenceDurationMs,
+          }
         : null,
       inputAudioTranscription: this.options.provider.transcription ? { model: 'whisper-1' } : null,
       tools: settings.toolsEnabled ? (this.options.tools ?? []) : [],
@@ -122,12 +143,30 @@ export class PageSession {
   private subscribe(): void {
     const s = this.session;
     const f = this.forwarder;
-    s.on('connecting', ({ attempt }) => this.send({ type: 'link', state: 'connecting', ...(attempt > 0 ? { detail: `attempt ${attempt + 1}` } : {}) }));
+    s.on('connecting', ({ attempt }) =>
+      this.send({
+        type: 'link',
+        state: 'connecting',
+        ...(attempt > 0 ? { detail: `attempt ${attempt + 1}` } : {}),
+      }),
+    );
     s.on('connected', () => this.send({ type: 'link', state: 'connected' }));
-    s.on('reconnecting', ({ delayMs, cause }) => this.send({ type: 'link', state: 'reconnecting', detail: `${cause.message} — retrying in ${delayMs} ms` }));
-    s.on('reconnected', () => this.send({ type: 'link', state: 'connected', detail: 'reconnected' }));
+    s.on('reconnecting', ({ delayMs, cause }) =>
+      this.send({
+        type: 'link',
+        state: 'reconnecting',
+        detail: `${cause.message} — retrying in ${delayMs} ms`,
+      }),
+    );
+    s.on('reconnected', () =>
+      this.send({ type: 'link', state: 'connected', detail: 'reconnected' }),
+    );
     s.on('disconnected', ({ code, reason, error }) => {
-      this.send({ type: 'link', state: 'disconnected', detail: `${code}${reason ? ` ${reason}` : ''}` });
+      this.send({
+        type: 'link',
+        state: 'disconnected',
+        detail: `${code}${reason ? ` ${reason}` : ''}`,
+      });
       if (error) this.reportError(error);
     });
     s.on('closed', ({ error }) => {
@@ -136,18 +175,34 @@ export class PageSession {
     });
     s.on('error', (error) => this.reportError(error));
     s.on('server_event', (tapped) => {
-      const raw = tapped.kind === 'event' ? (tapped.event as unknown as Record<string, unknown>) : tapped.raw;
+      const raw =
+        tapped.kind === 'event' ? (tapped.event as unknown as Record<string, unknown>) : tapped.raw;
       const type = tapped.kind === 'event' ? tapped.event.type : tapped.type;
-      this.send({ type: 'log', at: this.now(), direction: 'server', eventType: type, summary: summarizeEvent(raw) });
+      this.send({
+        type: 'log',
+        at: this.now(),
+        direction: 'server',
+        eventType: type,
+        summary: summarizeEvent(raw),
+      });
       if (type === 'conversation.item.input_audio_transcription.delta') {
         // Partial user transcripts come only through the tap; core reports the completed one.
         const itemId = typeof raw.item_id === 'string' ? raw.item_id : '';
         this.partials.set(itemId, (this.partials.get(itemId) ?? '') + String(raw.delta ?? ''));
-        this.send({ type: 'user_transcript', itemId, text: this.partials.get(itemId) ?? '', final: false });
+        this.send({
+          type: 'user_transcript',
+          itemId,
+          text: this.partials.get(itemId) ?? '',
+          final: false,
+        });
       }
     });
-    s.on('input_speech_started', ({ itemId, audioStartMs }) => this.send({ type: 'speech_started', itemId, audioStartMs }));
-    s.on('input_speech_stopped', ({ itemId, audioEndMs }) => this.send({ type: 'speech_stopped', itemId, audioEndMs }));
+    s.on('input_speech_started', ({ itemId, audioStartMs }) =>
+      this.send({ type: 'speech_started', itemId, audioStartMs }),
+    );
+    s.on('input_speech_stopped', ({ itemId, audioEndMs }) =>
+      this.send({ type: 'speech_stopped', itemId, audioEndMs }),
+    );
     s.on('input_speech_committed', ({ itemId }) => {
       this.bufferedMs = 0;
       this.send({ type: 'committed', itemId });
@@ -158,7 +213,12 @@ export class PageSession {
     });
     s.on('input_speech_transcription_failed', ({ itemId, message }) => {
       this.partials.delete(itemId);
-      this.send({ type: 'user_transcript', itemId, text: `(transcription failed: ${message})`, final: true });
+      this.send({
+        type: 'user_transcript',
+        itemId,
+        text: `(transcription failed: ${message})`,
+        final: true,
+      });
     });
     s.on('response_created', (r) => f.created(r));
     s.on('response_output_added', (o) => f.outputAdded(o));
@@ -166,11 +226,24 @@ export class PageSession {
     s.on('response_done', (r) => f.done(r));
     s.on('metrics_collected', (m) => f.metrics(m));
     s.on('function_calls_collected', (calls) => {
-      for (const c of calls) this.send({ type: 'tool_call', responseId: c.responseId ?? null, callId: c.callId, name: c.name, arguments: c.arguments });
+      for (const c of calls)
+        this.send({
+          type: 'tool_call',
+          responseId: c.responseId ?? null,
+          callId: c.callId,
+          name: c.name,
+          arguments: c.arguments,
+        });
     });
     s.on('function_calls_finished', (calls) => {
       for (const c of calls) {
-        this.send({ type: 'tool_result', callId: c.call.callId, name: c.call.name, output: c.output, ok: c.error === undefined });
+        this.send({
+          type: 'tool_result',
+          callId: c.call.callId,
+          name: c.call.name,
+          output: c.output,
+          ok: c.error === undefined,
+        });
       }
     });
   }
@@ -200,8 +273,15 @@ export class PageSession {
   }
 
   private receiveAudio(bytes: Uint8Array): void {
-    if (bytes.byteLength === 0 || bytes.byteLength % 2 !== 0 || bytes.byteLength > MAX_AUDIO_BYTES) {
-      this.pageError('BAD_AUDIO', `audio frames must be 2–${MAX_AUDIO_BYTES} bytes of PCM16 (an even count), got ${bytes.byteLength}`);
+    if (
+      bytes.byteLength === 0 ||
+      bytes.byteLength % 2 !== 0 ||
+      bytes.byteLength > MAX_AUDIO_BYTES
+    ) {
+      this.pageError(
+        'BAD_AUDIO',
+        `audio frames must be 2–${MAX_AUDIO_BYTES} bytes of PCM16 (an even count), got ${bytes.byteLength}`,
+      );
       return;
     }
     // Copy: a ws Buffer may sit at an odd offset of a shared pool, which Int16Array cannot view.
@@ -215,7 +295,10 @@ export class PageSession {
     const s = this.session;
     switch (message.type) {
       case 'settings': {
-        const next: FullSettings = { ...this.settings, ...stripUndefined(message.settings) } as FullSettings;
+        const next: FullSettings = {
+          ...this.settings,
+          ...stripUndefined(message.settings),
+        } as FullSettings;
         this.log('client', 'session.update', JSON.stringify(stripUndefined(message.settings)));
         try {
           await s.sessionUpdate(this.sessionOptions(next));
@@ -247,7 +330,10 @@ export class PageSession {
         return;
       case 'ptt_commit':
         if (this.bufferedMs < MIN_COMMIT_MS) {
-          this.pageError('TOO_SHORT', `hold the button a little longer: ${Math.round(this.bufferedMs)} ms of audio, at least ${MIN_COMMIT_MS} ms are needed`);
+          this.pageError(
+            'TOO_SHORT',
+            `hold the button a little longer: ${Math.round(this.bufferedMs)} ms of audio, at least ${MIN_COMMIT_MS} ms are needed`,
+          );
           return;
         }
         this.bufferedMs = 0;
@@ -257,9 +343,22 @@ export class PageSession {
         return;
       case 'truncate': {
         const audioEndMs = Math.floor(message.audioEndMs);
-        this.log('client', 'conversation.item.truncate', `${message.itemId} at ${audioEndMs} ms played${audioEndMs === 0 ? ' (nothing heard: delete)' : ''}`);
-        await s.conversation.item.truncate({ itemId: message.itemId, contentIndex: message.contentIndex ?? 0, audioEndMs });
-        this.send({ type: 'truncated', itemId: message.itemId, audioEndMs, deleted: audioEndMs === 0 });
+        this.log(
+          'client',
+          'conversation.item.truncate',
+          `${message.itemId} at ${audioEndMs} ms played${audioEndMs === 0 ? ' (nothing heard: delete)' : ''}`,
+        );
+        await s.conversation.item.truncate({
+          itemId: message.itemId,
+          contentIndex: message.contentIndex ?? 0,
+          audioEndMs,
+        });
+        this.send({
+          type: 'truncated',
+          itemId: message.itemId,
+          audioEndMs,
+          deleted: audioEndMs === 0,
+        });
         return;
       }
       case 'cancel':
@@ -277,11 +376,16 @@ export class PageSession {
   }
 }
 
-function stripUndefined<T extends object>(value: T): { [K in keyof T]-?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]-?: Exclude<T[K], undefined> };
+function stripUndefined<T extends object>(
+  value: T,
+): { [K in keyof T]-?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]-?: Exclude<T[K], undefined>;
+  };
 }
 
 function itemIdOf(item: unknown): string {
-  if (item && typeof item === 'object' && 'id' in item && typeof item.id === 'string') return item.id;
+  if (item && typeof item === 'object' && 'id' in item && typeof item.id === 'string')
+    return item.id;
   return '';
 }

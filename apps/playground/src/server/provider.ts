@@ -25,18 +25,29 @@ export interface ProviderFactories {
 }
 
 /** Builds the runtime of `config` with `factories`. Configuration errors (a bad URL) throw now, at start-up. */
-export function createProviderRuntime(config: ProviderConfig, factories: ProviderFactories): ProviderRuntime {
+export function createProviderRuntime(
+  config: ProviderConfig,
+  factories: ProviderFactories,
+): ProviderRuntime {
   switch (config.kind) {
     case 'fake':
       return {
-        info: { kind: 'fake', label: 'Embedded fake server (no network)', model: 'voxwire demo agent' },
+        info: {
+          kind: 'fake',
+          label: 'Embedded fake server (no network)',
+          model: 'voxwire demo agent',
+        },
         connector: () => factories.fake(),
         transcription: true,
       };
     case 'openai': {
       const connector = factories.openai(config); // validates the URL and key once, now
       return {
-        info: { kind: 'openai', label: config.baseUrl ? `OpenAI (${hostOf(config.baseUrl)})` : 'OpenAI', model: config.model },
+        info: {
+          kind: 'openai',
+          label: config.baseUrl ? `OpenAI (${hostOf(config.baseUrl)})` : 'OpenAI',
+          model: config.model,
+        },
         connector: () => connector,
         transcription: true,
       };
@@ -44,7 +55,11 @@ export function createProviderRuntime(config: ProviderConfig, factories: Provide
     case 'azure': {
       const connector = factories.azure(config);
       return {
-        info: { kind: 'azure', label: `Azure OpenAI (${hostOf(config.endpoint)})`, model: config.deployment },
+        info: {
+          kind: 'azure',
+          label: `Azure OpenAI (${hostOf(config.endpoint)})`,
+          model: config.deployment,
+        },
         connector: () => connector,
         // Azure transcription needs its own deployment name; without one, transcription is off.
         transcription: config.transcriptionDeployment !== undefined,

@@ -4,7 +4,12 @@
  * `response.created`, measured on the server's clock when each event was handled).
  * @module
  */
-import type { RealtimeContent, RealtimeMetrics, RealtimeOutput, RealtimeResponse } from '@voxwire/core';
+import type {
+  RealtimeContent,
+  RealtimeMetrics,
+  RealtimeOutput,
+  RealtimeResponse,
+} from '@voxwire/core';
 import { pcm16ToBase64 } from '@voxwire/protocol';
 import type { ServerMessage, TimelineMark } from '../shared/page-messages.js';
 
@@ -34,7 +39,11 @@ export class ResponseForwarder {
 
   /** `response_created`. */
   created(response: RealtimeResponse): void {
-    this.tracks.set(response.id, { createdAt: this.now(), marks: [{ atMs: 0, kind: 'created' }], seen: new Set(['created']) });
+    this.tracks.set(response.id, {
+      createdAt: this.now(),
+      marks: [{ atMs: 0, kind: 'created' }],
+      seen: new Set(['created']),
+    });
     // Bounded: a page left open for hours must not grow this map without end.
     if (this.tracks.size > 64) this.tracks.delete(this.tracks.keys().next().value as string);
     this.send({ type: 'response_created', responseId: response.id });
@@ -63,7 +72,13 @@ export class ResponseForwarder {
       void (async () => {
         for await (const frame of audio) {
           this.mark(responseId, 'first_audio');
-          this.send({ type: 'audio', responseId, itemId, contentIndex, pcm16: pcm16ToBase64(frame.data) });
+          this.send({
+            type: 'audio',
+            responseId,
+            itemId,
+            contentIndex,
+            pcm16: pcm16ToBase64(frame.data),
+          });
         }
       })().catch(this.onStreamError);
     }
@@ -72,7 +87,12 @@ export class ResponseForwarder {
   /** `response_done`. */
   done(response: RealtimeResponse): void {
     this.mark(response.id, response.status === 'cancelled' ? 'cancelled' : 'done');
-    this.send({ type: 'response_done', responseId: response.id, status: response.status, reason: response.statusDetails?.reason ?? null });
+    this.send({
+      type: 'response_done',
+      responseId: response.id,
+      status: response.status,
+      reason: response.statusDetails?.reason ?? null,
+    });
   }
 
   /** `metrics_collected`: the metrics plus the timeline gathered for that response. */
@@ -85,7 +105,11 @@ export class ResponseForwarder {
       status: metrics.error?.type ?? (metrics.cancelled ? 'cancelled' : 'completed'),
       ttftMs: metrics.ttftMs < 0 ? null : metrics.ttftMs,
       durationMs: metrics.durationMs,
-      tokens: { input: metrics.promptTokens, output: metrics.completionTokens, total: metrics.totalTokens },
+      tokens: {
+        input: metrics.promptTokens,
+        output: metrics.completionTokens,
+        total: metrics.totalTokens,
+      },
       timeline: track?.marks ?? [],
     });
   }

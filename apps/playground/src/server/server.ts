@@ -64,7 +64,9 @@ function toBytes(data: RawData): Uint8Array {
 }
 
 /** Starts the server; resolves once it listens. Provider configuration errors reject. */
-export async function startPlaygroundServer(options: PlaygroundServerOptions): Promise<PlaygroundServer> {
+export async function startPlaygroundServer(
+  options: PlaygroundServerOptions,
+): Promise<PlaygroundServer> {
   const provider = createProviderRuntime(options.provider, options.factories);
   const secrets = secretsOf(options.provider);
   const tools = options.tools ?? createDemoTools();
@@ -74,10 +76,15 @@ export async function startPlaygroundServer(options: PlaygroundServerOptions): P
   const allowedHosts = () => new Set([`${LOOPBACK_HOST}:${port}`, `localhost:${port}`]);
   const hostAllowed = (req: IncomingMessage) => allowedHosts().has(req.headers.host ?? '');
 
-  const serveStatic = createStaticHandler({ dirs: staticDirs, json: { '/api/info': () => ({ provider: provider.info }) } });
+  const serveStatic = createStaticHandler({
+    dirs: staticDirs,
+    json: { '/api/info': () => ({ provider: provider.info }) },
+  });
   const http = createServer((req, res) => {
     if (!hostAllowed(req)) {
-      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('wrong host: open the URL the playground printed');
+      res
+        .writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('wrong host: open the URL the playground printed');
       return;
     }
     serveStatic(req, res);
@@ -88,7 +95,8 @@ export async function startPlaygroundServer(options: PlaygroundServerOptions): P
   http.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const origin = req.headers.origin;
-    const originOk = origin === undefined || [...allowedHosts()].some((h) => origin === `http://${h}`);
+    const originOk =
+      origin === undefined || [...allowedHosts()].some((h) => origin === `http://${h}`);
     if (path !== '/ws' || !hostAllowed(req) || !originOk) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
@@ -100,21 +108,31 @@ export async function startPlaygroundServer(options: PlaygroundServerOptions): P
     let session: PageSession;
     try {
       session = new PageSession({
-        socket: { send: (text) => ws.readyState === ws.OPEN && ws.send(text), close: (code, reason) => ws.close(code, reason) },
+        socket: {
+          send: (text) => ws.readyState === ws.OPEN && ws.send(text),
+          close: (code, reason) => ws.close(code, reason),
+        },
         provider,
         secrets,
         tools,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      let text = JSON.stringify({ type: 'error', source: 'engine', code: 'SESSION_START_FAILED', message });
+      let text = JSON.stringify({
+        type: 'error',
+        source: 'engine',
+        code: 'SESSION_START_FAILED',
+        message,
+      });
       for (const s of secrets) text = text.replaceAll(s, '[redacted]');
       ws.send(text);
       ws.close(1011, 'session could not start');
       return;
     }
     sessions.add(session);
-    ws.on('message', (data, isBinary) => session.receive(isBinary ? toBytes(data) : decoder.decode(toBytes(data)), isBinary));
+    ws.on('message', (data, isBinary) =>
+      session.receive(isBinary ? toBytes(data) : decoder.decode(toBytes(data)), isBinary),
+    );
     ws.on('close', () => {
       sessions.delete(session);
       void session.dispose();

@@ -39,11 +39,14 @@ export interface StaticOptions {
 }
 
 /** Answers GET/HEAD for the page's files; 404 for anything else, 405 for other methods. */
-export function createStaticHandler(options: StaticOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createStaticHandler(
+  options: StaticOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const json = options.json ?? {};
   return (req, res) => {
     void serve(req, res, options.dirs, json).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
       res.end(`internal error: ${error instanceof Error ? error.message : String(error)}`);
     });
   };
@@ -73,7 +76,11 @@ async function serve(
   for (const dir of dirs) {
     const body = await readFile(join(dir, name)).catch(() => undefined);
     if (!body) continue;
-    res.writeHead(200, { 'content-type': type, 'content-length': body.byteLength, ...SECURITY_HEADERS });
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': body.byteLength,
+      ...SECURITY_HEADERS,
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }
@@ -81,5 +88,7 @@ async function serve(
 }
 
 function notFound(res: ServerResponse): void {
-  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end('not found');
+  res
+    .writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS })
+    .end('not found');
 }

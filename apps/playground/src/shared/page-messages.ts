@@ -29,7 +29,10 @@ export const PageMessageSchema = v.variant('type', [
   /** Apply session settings with `session.update`. */
   v.strictObject({ type: v.literal('settings'), settings: SettingsSchema }),
   /** A typed user message; the server adds it to the conversation and asks for a response. */
-  v.strictObject({ type: v.literal('text'), text: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20_000)) }),
+  v.strictObject({
+    type: v.literal('text'),
+    text: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20_000)),
+  }),
   /** Push-to-talk pressed: drop whatever sits in the input buffer. */
   v.strictObject({ type: v.literal('ptt_start') }),
   /** The microphone stopped (perhaps mid-turn): drop the unfinished turn from the input buffer. */
@@ -100,7 +103,13 @@ export interface TimelineMark {
 export type ServerMessage =
   | { type: 'hello'; provider: ProviderInfo; settings: FullSettings }
   | { type: 'link'; state: LinkState; detail?: string }
-  | { type: 'log'; at: number; direction: 'server' | 'client' | 'app'; eventType: string; summary: string }
+  | {
+      type: 'log';
+      at: number;
+      direction: 'server' | 'client' | 'app';
+      eventType: string;
+      summary: string;
+    }
   | { type: 'speech_started'; itemId: string | null; audioStartMs: number }
   | { type: 'speech_stopped'; itemId: string | null; audioEndMs: number }
   | { type: 'committed'; itemId: string }
@@ -120,7 +129,13 @@ export type ServerMessage =
       tokens: TokenCounts;
       timeline: TimelineMark[];
     }
-  | { type: 'tool_call'; responseId: string | null; callId: string; name: string; arguments: string }
+  | {
+      type: 'tool_call';
+      responseId: string | null;
+      callId: string;
+      name: string;
+      arguments: string;
+    }
   | { type: 'tool_result'; callId: string; name: string; output: string; ok: boolean }
   | { type: 'truncated'; itemId: string; audioEndMs: number; deleted: boolean }
   | { type: 'settings_applied'; settings: FullSettings }

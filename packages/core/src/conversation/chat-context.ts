@@ -105,7 +105,8 @@ export interface ChatRawItem {
 }
 
 /** Any item of a chat context. */
-export type ChatItem = ChatMessageItem | ChatFunctionCallItem | ChatFunctionOutputItem | ChatRawItem;
+export type ChatItem =
+  ChatMessageItem | ChatFunctionCallItem | ChatFunctionOutputItem | ChatRawItem;
 
 /** An ordered chat context. Build one by hand with {@link chatContext} and the item helpers. */
 export interface ChatContext {
@@ -130,10 +131,17 @@ export function assertUniqueIds(items: readonly { readonly id: string }[]): void
   const seen = new Set<string>();
   for (const [index, item] of items.entries()) {
     if (typeof item.id !== 'string' || item.id === '') {
-      throw new ConversationError('INVALID_ITEM', `chat item at index ${index} has no id; every item needs a unique id`);
+      throw new ConversationError(
+        'INVALID_ITEM',
+        `chat item at index ${index} has no id; every item needs a unique id`,
+      );
     }
     if (seen.has(item.id)) {
-      throw new ConversationError('DUPLICATE_ITEM', `chat item id "${item.id}" appears more than once`, { itemId: item.id });
+      throw new ConversationError(
+        'DUPLICATE_ITEM',
+        `chat item id "${item.id}" appears more than once`,
+        { itemId: item.id },
+      );
     }
     seen.add(item.id);
   }
@@ -143,10 +151,13 @@ export function assertUniqueIds(items: readonly { readonly id: string }[]): void
  * Content as the app writes it: a string is one text part, an {@link AudioFrame} one audio part
  * (no transcript), a {@link ChatContent} itself; or a list of those.
  */
-export type ChatContentInput = string | AudioFrame | ChatContent | readonly (string | AudioFrame | ChatContent)[];
+export type ChatContentInput =
+  string | AudioFrame | ChatContent | readonly (string | AudioFrame | ChatContent)[];
 
 function isAudioFrame(value: unknown): value is AudioFrame {
-  return typeof value === 'object' && value !== null && (value as AudioFrame).data instanceof Int16Array;
+  return (
+    typeof value === 'object' && value !== null && (value as AudioFrame).data instanceof Int16Array
+  );
 }
 
 /**
@@ -160,12 +171,19 @@ export function toChatContent(content: ChatContentInput): ChatContent[] {
     if (isAudioFrame(part)) return { type: 'audio', audio: part, transcript: null };
     const type = (part as { type?: unknown } | null)?.type;
     if (type === 'text' || type === 'audio' || type === 'image') return part as ChatContent;
-    throw new ConversationError('INVALID_ITEM', `content part ${index} is not a string, an AudioFrame or a { type: 'text' | 'audio' | 'image' } part`);
+    throw new ConversationError(
+      'INVALID_ITEM',
+      `content part ${index} is not a string, an AudioFrame or a { type: 'text' | 'audio' | 'image' } part`,
+    );
   });
 }
 
 /** Makes a message item. */
-export function chatMessage(id: string, role: ChatItemRole, content: ChatContentInput): ChatMessageItem {
+export function chatMessage(
+  id: string,
+  role: ChatItemRole,
+  content: ChatContentInput,
+): ChatMessageItem {
   return { type: 'message', id, role, content: toChatContent(content) };
 }
 
@@ -185,17 +203,35 @@ export function assistantMessage(id: string, content: ChatContentInput): ChatMes
 }
 
 /** Makes an audio content part. */
-export function audioContent(audio: AudioFrame | undefined, transcript: string | null = null): ChatAudioContent {
+export function audioContent(
+  audio: AudioFrame | undefined,
+  transcript: string | null = null,
+): ChatAudioContent {
   return audio === undefined ? { type: 'audio', transcript } : { type: 'audio', audio, transcript };
 }
 
 /** Makes a function call item; `args` that are not a string are JSON-encoded. */
-export function functionCall(id: string, callId: string, name: string, args: unknown = {}): ChatFunctionCallItem {
-  return { type: 'function_call', id, callId, name, arguments: typeof args === 'string' ? args : JSON.stringify(args) };
+export function functionCall(
+  id: string,
+  callId: string,
+  name: string,
+  args: unknown = {},
+): ChatFunctionCallItem {
+  return {
+    type: 'function_call',
+    id,
+    callId,
+    name,
+    arguments: typeof args === 'string' ? args : JSON.stringify(args),
+  };
 }
 
 /** Makes a function call output item. */
-export function functionCallOutput(id: string, callId: string, output: string): ChatFunctionOutputItem {
+export function functionCallOutput(
+  id: string,
+  callId: string,
+  output: string,
+): ChatFunctionOutputItem {
   return { type: 'function_call_output', id, callId, output };
 }
 
@@ -207,7 +243,9 @@ export function chatItemText(item: ChatItem): string {
   switch (item.type) {
     case 'message':
       return item.content
-        .map((part) => (part.type === 'text' ? part.text : part.type === 'audio' ? (part.transcript ?? '') : ''))
+        .map((part) =>
+          part.type === 'text' ? part.text : part.type === 'audio' ? (part.transcript ?? '') : '',
+        )
         .filter((text) => text !== '')
         .join('\n');
     case 'function_call':
@@ -221,7 +259,10 @@ export function chatItemText(item: ChatItem): string {
 
 /** Whether an item carries audio samples (the seed's "is this a `ChatAudio`" test). */
 export function hasAudio(item: ChatItem): boolean {
-  return item.type === 'message' && item.content.some((part) => part.type === 'audio' && part.audio !== undefined);
+  return (
+    item.type === 'message' &&
+    item.content.some((part) => part.type === 'audio' && part.audio !== undefined)
+  );
 }
 
 /**
@@ -242,7 +283,10 @@ export function cloneChatItem(item: ChatItem): ChatItem {
 function cloneContent(part: ChatContent): ChatContent {
   if (part.type !== 'audio' || part.audio === undefined) return { ...part };
   const { audio } = part;
-  return { ...part, audio: { data: audio.data.slice(), sampleRate: audio.sampleRate, channels: audio.channels } };
+  return {
+    ...part,
+    audio: { data: audio.data.slice(), sampleRate: audio.sampleRate, channels: audio.channels },
+  };
 }
 
 function structuredCloneJson<T>(value: T): T {

@@ -74,7 +74,8 @@ export function computeChatChanges<T extends { readonly id: string }>(
   });
 
   const keptOld = new Set<number>();
-  for (const at of longestIncreasing(candidates.map((c) => c.newPos))) keptOld.add((candidates[at] as { oldIndex: number }).oldIndex);
+  for (const at of longestIncreasing(candidates.map((c) => c.newPos)))
+    keptOld.add((candidates[at] as { oldIndex: number }).oldIndex);
   const keptIds = new Set<string>();
   for (const index of keptOld) keptIds.add((oldItems[index] as T).id);
 

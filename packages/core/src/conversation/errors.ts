@@ -30,8 +30,15 @@ export class ConversationError extends VoxwireError {
    * @param message - human-readable explanation
    * @param options - the item id and the underlying cause
    */
-  constructor(code: ConversationErrorCode, message: string, options: { itemId?: string | undefined; cause?: unknown } = {}) {
-    super(code, message, { cause: options.cause, data: options.itemId === undefined ? {} : { itemId: options.itemId } });
+  constructor(
+    code: ConversationErrorCode,
+    message: string,
+    options: { itemId?: string | undefined; cause?: unknown } = {},
+  ) {
+    super(code, message, {
+      cause: options.cause,
+      data: options.itemId === undefined ? {} : { itemId: options.itemId },
+    });
     this.itemId = options.itemId;
   }
 }
@@ -39,7 +46,9 @@ export class ConversationError extends VoxwireError {
 /** One failed operation of a chat-context sync. */
 export interface ChatSyncFailure {
   /** The operation that failed. */
-  readonly operation: { readonly kind: 'delete'; readonly itemId: string } | { readonly kind: 'create'; readonly itemId: string; readonly previousItemId: string | null };
+  readonly operation:
+    | { readonly kind: 'delete'; readonly itemId: string }
+    | { readonly kind: 'create'; readonly itemId: string; readonly previousItemId: string | null };
   /** What the executor rejected with (a server error, a timeout, …). */
   readonly error: unknown;
 }
@@ -62,11 +71,17 @@ export class ChatSyncError extends VoxwireError {
    */
   constructor(failures: readonly ChatSyncFailure[], succeeded: number) {
     const first = failures[0];
-    const firstText = first ? `; first: ${first.operation.kind} ${first.operation.itemId}: ${describe(first.error)}` : '';
-    super('CHAT_SYNC_FAILED', `chat context sync failed: ${failures.length} of ${failures.length + succeeded} operations failed${firstText}`, {
-      cause: first?.error,
-      data: { failures, succeeded },
-    });
+    const firstText = first
+      ? `; first: ${first.operation.kind} ${first.operation.itemId}: ${describe(first.error)}`
+      : '';
+    super(
+      'CHAT_SYNC_FAILED',
+      `chat context sync failed: ${failures.length} of ${failures.length + succeeded} operations failed${firstText}`,
+      {
+        cause: first?.error,
+        data: { failures, succeeded },
+      },
+    );
     this.failures = failures;
     this.succeeded = succeeded;
   }

@@ -34,15 +34,38 @@ export {
   toChatContent,
   userMessage,
 } from './chat-context.js';
-export type { ChatFunctionCallInput, ChatFunctionOutputInput, ChatItemInput, ChatMessageInput } from './input.js';
+export type {
+  ChatFunctionCallInput,
+  ChatFunctionOutputInput,
+  ChatItemInput,
+  ChatMessageInput,
+} from './input.js';
 export { toChatItem } from './input.js';
 export type { ChatChanges, ChatInsert, ComputeChangesOptions } from './diff.js';
 export { computeChatChanges, longestIncreasing } from './diff.js';
 export type { ChatSyncFailure, ConversationErrorCode } from './errors.js';
 export { ChatSyncError, ConversationError } from './errors.js';
 export type { FromWireOptions, ToWireOptions } from './items.js';
-export { betaItemToChatItem, chatItemToBetaItem, chatItemToConversationItem, conversationItemToChatItem, gaToBeta } from './items.js';
+export {
+  betaItemToChatItem,
+  chatItemToBetaItem,
+  chatItemToConversationItem,
+  conversationItemToChatItem,
+  gaToBeta,
+} from './items.js';
 export type { ConversationMirrorOptions, MirrorAnomaly, MirrorChange } from './mirror.js';
 export { ConversationMirror, ROOT_ITEM_ID } from './mirror.js';
-export type { ChatSyncCreate, ChatSyncDelete, ChatSyncExecutor, ChatSyncOperation, ChatSyncOptions, ChatSyncPlan } from './sync.js';
-export { AUDIO_HINT_DURATION_MS, executeChatSyncPlan, planChatContextSync, silentUserAudio } from './sync.js';
+export type {
+  ChatSyncCreate,
+  ChatSyncDelete,
+  ChatSyncExecutor,
+  ChatSyncOperation,
+  ChatSyncOptions,
+  ChatSyncPlan,
+} from './sync.js';
+export {
+  AUDIO_HINT_DURATION_MS,
+  executeChatSyncPlan,
+  planChatContextSync,
+  silentUserAudio,
+} from './sync.js';

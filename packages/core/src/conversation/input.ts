@@ -6,7 +6,14 @@
  */
 import type { IdGenerator } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
-import type { ChatContentInput, ChatFunctionCallItem, ChatFunctionOutputItem, ChatItem, ChatItemRole, ChatRawItem } from './chat-context.js';
+import type {
+  ChatContentInput,
+  ChatFunctionCallItem,
+  ChatFunctionOutputItem,
+  ChatItem,
+  ChatItemRole,
+  ChatRawItem,
+} from './chat-context.js';
 import { toChatContent } from './chat-context.js';
 import { ConversationError } from './errors.js';
 
@@ -35,7 +42,8 @@ export type ChatFunctionOutputInput = Omit<ChatFunctionOutputItem, 'id'> & {
 };
 
 /** Anything `conversation.item.create` accepts. */
-export type ChatItemInput = ChatMessageInput | ChatFunctionCallInput | ChatFunctionOutputInput | ChatRawItem;
+export type ChatItemInput =
+  ChatMessageInput | ChatFunctionCallInput | ChatFunctionOutputInput | ChatRawItem;
 
 const ROLES = new Set<unknown>(['system', 'user', 'assistant']);
 
@@ -44,7 +52,8 @@ function invalid(message: string): never {
 }
 
 function str(value: unknown, what: string, allowEmpty = true): string {
-  if (typeof value !== 'string' || (!allowEmpty && value === '')) invalid(`${what} must be a${allowEmpty ? '' : ' non-empty'} string`);
+  if (typeof value !== 'string' || (!allowEmpty && value === ''))
+    invalid(`${what} must be a${allowEmpty ? '' : ' non-empty'} string`);
   return value;
 }
 
@@ -62,9 +71,12 @@ export function toChatItem(input: ChatItemInput, generateId: IdGenerator): ChatI
     case 'message': {
       const message = input as ChatMessageInput;
       if (!ROLES.has(message.role)) {
-        invalid(`item.role must be 'system', 'user' or 'assistant', got ${JSON.stringify(message.role)} (a tool result is { type: 'function_call_output', callId, output })`);
+        invalid(
+          `item.role must be 'system', 'user' or 'assistant', got ${JSON.stringify(message.role)} (a tool result is { type: 'function_call_output', callId, output })`,
+        );
       }
-      if (message.content === undefined || message.content === null) invalid('a message needs content');
+      if (message.content === undefined || message.content === null)
+        invalid('a message needs content');
       let content;
       try {
         content = toChatContent(message.content);
@@ -84,9 +96,19 @@ export function toChatItem(input: ChatItemInput, generateId: IdGenerator): ChatI
         arguments: str(input.arguments, 'item.arguments'),
       };
     case 'function_call_output':
-      return { type: 'function_call_output', id, callId: str(input.callId, 'item.callId', false), output: str(input.output, 'item.output') };
+      return {
+        type: 'function_call_output',
+        id,
+        callId: str(input.callId, 'item.callId', false),
+        output: str(input.output, 'item.output'),
+      };
     case 'raw':
-      if (typeof input.item !== 'object' || input.item === null || typeof input.item.type !== 'string') invalid('a raw item needs the wire item with its type');
+      if (
+        typeof input.item !== 'object' ||
+        input.item === null ||
+        typeof input.item.type !== 'string'
+      )
+        invalid('a raw item needs the wire item with its type');
       return { type: 'raw', id, item: input.item };
     default:
       return invalid(`unknown item type ${JSON.stringify((input as { type: unknown }).type)}`);

@@ -7,7 +7,14 @@
  * @module
  */
 import { SAMPLE_RATE, audioFrame, base64ToPcm16, pcm16ToBase64 } from '@voxwire/protocol';
-import type { AudioFrame, BetaConversationItem, ConversationItem, FunctionCallItem, FunctionCallOutputItem, MessageItem } from '@voxwire/protocol';
+import type {
+  AudioFrame,
+  BetaConversationItem,
+  ConversationItem,
+  FunctionCallItem,
+  FunctionCallOutputItem,
+  MessageItem,
+} from '@voxwire/protocol';
 import type { ChatContent, ChatItem, ChatItemStatus, ChatItemRole } from './chat-context.js';
 import { ConversationError } from './errors.js';
 
@@ -21,7 +28,11 @@ interface AnyContentPart {
   detail?: 'auto' | 'low' | 'high' | undefined;
 }
 /** A server item as read from either dialect. */
-type AnyItem = (ConversationItem | BetaConversationItem) & { type?: string | undefined; id?: string | undefined; status?: string | undefined };
+type AnyItem = (ConversationItem | BetaConversationItem) & {
+  type?: string | undefined;
+  id?: string | undefined;
+  status?: string | undefined;
+};
 
 /** Options of the wire → chat converters. */
 export interface FromWireOptions {
@@ -46,7 +57,10 @@ const defaultDecode = (b64: string): AudioFrame => audioFrame(base64ToPcm16(b64)
 const defaultEncode = (frame: AudioFrame): string => {
   // the server parses item audio in the session's input format; it cannot tell a wrong rate
   if (frame.sampleRate !== SAMPLE_RATE || frame.channels !== 1) {
-    throw new ConversationError('UNSUPPORTED_CONTENT', `item audio must be mono ${SAMPLE_RATE} Hz PCM16, got ${frame.sampleRate} Hz × ${frame.channels}`);
+    throw new ConversationError(
+      'UNSUPPORTED_CONTENT',
+      `item audio must be mono ${SAMPLE_RATE} Hz PCM16, got ${frame.sampleRate} Hz × ${frame.channels}`,
+    );
   }
   return pcm16ToBase64(frame.data);
 };
@@ -57,15 +71,29 @@ const defaultEncode = (frame: AudioFrame): string => {
  * @throws ConversationError `UNSUPPORTED_CONTENT` for content the API cannot take (assistant
  *   audio without a transcript, images outside user messages, audio outside user messages)
  */
-export function chatItemToConversationItem(item: ChatItem, options: ToWireOptions = {}): ConversationItem {
+export function chatItemToConversationItem(
+  item: ChatItem,
+  options: ToWireOptions = {},
+): ConversationItem {
   const encode = options.encodeAudio ?? defaultEncode;
   switch (item.type) {
     case 'function_call': {
-      const out: FunctionCallItem = { type: 'function_call', id: item.id, call_id: item.callId, name: item.name, arguments: item.arguments };
+      const out: FunctionCallItem = {
+        type: 'function_call',
+        id: item.id,
+        call_id: item.callId,
+        name: item.name,
+        arguments: item.arguments,
+      };
       return out;
     }
     case 'function_call_output': {
-      const out: FunctionCallOutputItem = { type: 'function_call_output', id: item.id, call_id: item.callId, output: item.output };
+      const out: FunctionCallOutputItem = {
+        type: 'function_call_output',
+        id: item.id,
+        call_id: item.callId,
+        output: item.output,
+      };
       return out;
     }
     case 'raw':
@@ -77,23 +105,39 @@ export function chatItemToConversationItem(item: ChatItem, options: ToWireOption
   }
 }
 
-function partToGa(id: string, role: ChatItemRole, part: ChatContent, encode: (f: AudioFrame) => string): AnyContentPart {
-  if (part.type === 'text') return { type: role === 'assistant' ? 'output_text' : 'input_text', text: part.text };
+function partToGa(
+  id: string,
+  role: ChatItemRole,
+  part: ChatContent,
+  encode: (f: AudioFrame) => string,
+): AnyContentPart {
+  if (part.type === 'text')
+    return { type: role === 'assistant' ? 'output_text' : 'input_text', text: part.text };
   if (part.type === 'image') {
-    if (role !== 'user') throw unsupported(id, `images are only allowed in user messages, not ${role}`);
-    return part.detail === undefined ? { type: 'input_image', image_url: part.imageUrl } : { type: 'input_image', image_url: part.imageUrl, detail: part.detail };
+    if (role !== 'user')
+      throw unsupported(id, `images are only allowed in user messages, not ${role}`);
+    return part.detail === undefined
+      ? { type: 'input_image', image_url: part.imageUrl }
+      : { type: 'input_image', image_url: part.imageUrl, detail: part.detail };
   }
   if (role === 'user') {
-    if (part.audio === undefined) throw unsupported(id, 'user audio content has no samples to send');
+    if (part.audio === undefined)
+      throw unsupported(id, 'user audio content has no samples to send');
     try {
       return { type: 'input_audio', audio: encode(part.audio) };
     } catch (error) {
-      throw error instanceof ConversationError ? new ConversationError(error.code, `item ${id}: ${error.message}`, { itemId: id }) : error;
+      throw error instanceof ConversationError
+        ? new ConversationError(error.code, `item ${id}: ${error.message}`, { itemId: id })
+        : error;
     }
   }
   // the API refuses assistant audio ("missing item.content[0].text"); what was said is its transcript
-  if (role === 'assistant' && part.transcript !== null && part.transcript !== '') return { type: 'output_text', text: part.transcript };
-  throw unsupported(id, `${role} audio cannot be sent to the server${role === 'assistant' ? ' without a transcript' : ''}`);
+  if (role === 'assistant' && part.transcript !== null && part.transcript !== '')
+    return { type: 'output_text', text: part.transcript };
+  throw unsupported(
+    id,
+    `${role} audio cannot be sent to the server${role === 'assistant' ? ' without a transcript' : ''}`,
+  );
 }
 
 function unsupported(itemId: string, why: string): ConversationError {
@@ -105,35 +149,67 @@ function unsupported(itemId: string, why: string): ConversationError {
  * this model has no shape for become {@link ChatRawItem}s.
  * @throws ConversationError `INVALID_ITEM` when the item has no id
  */
-export function conversationItemToChatItem(item: ConversationItem | BetaConversationItem, options: FromWireOptions = {}): ChatItem {
+export function conversationItemToChatItem(
+  item: ConversationItem | BetaConversationItem,
+  options: FromWireOptions = {},
+): ChatItem {
   const any = item as AnyItem;
   const id = any.id;
-  if (typeof id !== 'string' || id === '') throw new ConversationError('INVALID_ITEM', `server item of type ${String(any.type)} has no id`);
+  if (typeof id !== 'string' || id === '')
+    throw new ConversationError(
+      'INVALID_ITEM',
+      `server item of type ${String(any.type)} has no id`,
+    );
   const status = statusOf(any.status);
-  const withStatus = <T extends ChatItem>(chat: T): T => (status === undefined ? chat : { ...chat, status });
+  const withStatus = <T extends ChatItem>(chat: T): T =>
+    status === undefined ? chat : { ...chat, status };
   switch (any.type) {
     case 'message': {
-      const message = item as { role?: ChatItemRole | undefined; content?: readonly AnyContentPart[] | undefined };
+      const message = item as {
+        role?: ChatItemRole | undefined;
+        content?: readonly AnyContentPart[] | undefined;
+      };
       const decode = options.decodeAudio ?? defaultDecode;
       const role = message.role ?? 'user';
       const content = (message.content ?? []).flatMap((part) => partFromWire(part, decode));
       return withStatus({ type: 'message', id, role, content });
     }
     case 'function_call': {
-      const call = item as { call_id?: string | undefined; name?: string | undefined; arguments?: string | undefined };
-      return withStatus({ type: 'function_call', id, callId: call.call_id ?? '', name: call.name ?? '', arguments: call.arguments ?? '' });
+      const call = item as {
+        call_id?: string | undefined;
+        name?: string | undefined;
+        arguments?: string | undefined;
+      };
+      return withStatus({
+        type: 'function_call',
+        id,
+        callId: call.call_id ?? '',
+        name: call.name ?? '',
+        arguments: call.arguments ?? '',
+      });
     }
     case 'function_call_output': {
       const output = item as { call_id?: string | undefined; output?: string | undefined };
-      return withStatus({ type: 'function_call_output', id, callId: output.call_id ?? '', output: output.output ?? '' });
+      return withStatus({
+        type: 'function_call_output',
+        id,
+        callId: output.call_id ?? '',
+        output: output.output ?? '',
+      });
     }
     default:
-      return { type: 'raw', id, item: { ...(item as Record<string, unknown>), type: String(any.type) } };
+      return {
+        type: 'raw',
+        id,
+        item: { ...(item as Record<string, unknown>), type: String(any.type) },
+      };
   }
 }
 
 function statusOf(status: unknown): ChatItemStatus | undefined {
-  return status === 'completed' || status === 'incomplete' || status === 'in_progress' ? status : undefined;
+  return status === 'completed' || status === 'incomplete' || status === 'in_progress'
+    ? status
+    : undefined;
 }
 
 function partFromWire(part: AnyContentPart, decode: (b64: string) => AudioFrame): ChatContent[] {
@@ -146,11 +222,19 @@ function partFromWire(part: AnyContentPart, decode: (b64: string) => AudioFrame)
     case 'output_audio':
     case 'audio': {
       const transcript = part.transcript ?? null;
-      return [part.audio ? { type: 'audio', audio: decode(part.audio), transcript } : { type: 'audio', transcript }];
+      return [
+        part.audio
+          ? { type: 'audio', audio: decode(part.audio), transcript }
+          : { type: 'audio', transcript },
+      ];
     }
     case 'input_image': {
       if (!part.image_url) return [];
-      return [part.detail ? { type: 'image', imageUrl: part.image_url, detail: part.detail } : { type: 'image', imageUrl: part.image_url }];
+      return [
+        part.detail
+          ? { type: 'image', imageUrl: part.image_url, detail: part.detail }
+          : { type: 'image', imageUrl: part.image_url },
+      ];
     }
     default:
       // item_reference and unknown part types carry no content of their own
@@ -163,11 +247,16 @@ function partFromWire(part: AnyContentPart, decode: (b64: string) => AudioFrame)
  * @throws ConversationError `UNSUPPORTED_CONTENT` for images (beta has none), raw GA-only items,
  *   and audio the API cannot take
  */
-export function chatItemToBetaItem(item: ChatItem, options: ToWireOptions = {}): BetaConversationItem {
-  if (item.type === 'raw') throw unsupported(item.id, `items of type ${item.item.type} have no beta form`);
+export function chatItemToBetaItem(
+  item: ChatItem,
+  options: ToWireOptions = {},
+): BetaConversationItem {
+  if (item.type === 'raw')
+    throw unsupported(item.id, `items of type ${item.item.type} have no beta form`);
   if (item.type === 'message') {
     for (const part of item.content) {
-      if (part.type === 'image') throw unsupported(item.id, 'the beta dialect has no image content');
+      if (part.type === 'image')
+        throw unsupported(item.id, 'the beta dialect has no image content');
     }
   }
   return gaToBeta(chatItemToConversationItem(item, options));
@@ -181,23 +270,37 @@ type BetaContentPart = NonNullable<BetaConversationItem['content']>[number];
  * @throws ConversationError `UNSUPPORTED_CONTENT` for MCP items (no beta form)
  */
 export function gaToBeta(item: ConversationItem): BetaConversationItem {
-  if (item.type === 'function_call' || item.type === 'function_call_output') return { ...item } as BetaConversationItem;
-  if (item.type !== 'message') throw unsupported(item.id ?? '', `items of type ${item.type} have no beta form`);
+  if (item.type === 'function_call' || item.type === 'function_call_output')
+    return { ...item } as BetaConversationItem;
+  if (item.type !== 'message')
+    throw unsupported(item.id ?? '', `items of type ${item.type} have no beta form`);
   const content: BetaContentPart[] = (item.content as AnyContentPart[]).map((part) => {
-    const type = part.type === 'output_text' ? 'text' : part.type === 'output_audio' ? 'audio' : (part.type as BetaContentPart['type']);
+    const type =
+      part.type === 'output_text'
+        ? 'text'
+        : part.type === 'output_audio'
+          ? 'audio'
+          : (part.type as BetaContentPart['type']);
     const out: BetaContentPart = type === undefined ? {} : ({ type } as BetaContentPart);
     if (part.text != null) out.text = part.text;
     if (part.audio != null) out.audio = part.audio;
     if (part.transcript !== undefined) out.transcript = part.transcript;
     return out;
   });
-  const out: BetaConversationItem = { type: 'message', role: item.role, content: content as BetaConversationItem['content'] };
+  const out: BetaConversationItem = {
+    type: 'message',
+    role: item.role,
+    content: content as BetaConversationItem['content'],
+  };
   if (item.id !== undefined) out.id = item.id;
   if (item.status !== undefined) out.status = item.status;
   return out;
 }
 
 /** A beta item as a chat item (both vocabularies are accepted). */
-export function betaItemToChatItem(item: BetaConversationItem, options: FromWireOptions = {}): ChatItem {
+export function betaItemToChatItem(
+  item: BetaConversationItem,
+  options: FromWireOptions = {},
+): ChatItem {
   return conversationItemToChatItem(item, options);
 }

@@ -9,7 +9,13 @@
  * @module
  */
 import type { AudioFrame, ConversationItem, ServerEvent } from '@voxwire/protocol';
-import type { ChatAudioContent, ChatContent, ChatContext, ChatItem, ChatMessageItem } from './chat-context.js';
+import type {
+  ChatAudioContent,
+  ChatContent,
+  ChatContext,
+  ChatItem,
+  ChatMessageItem,
+} from './chat-context.js';
 import { cloneChatItem } from './chat-context.js';
 import { ConversationError } from './errors.js';
 import type { FromWireOptions } from './items.js';
@@ -122,13 +128,21 @@ export class ConversationMirror {
    */
   insertAfter(previousId: string | null | undefined, item: ChatItem): void {
     if (this.#nodes.has(item.id)) {
-      throw new ConversationError('DUPLICATE_ITEM', `item "${item.id}" is already in the conversation`, { itemId: item.id });
+      throw new ConversationError(
+        'DUPLICATE_ITEM',
+        `item "${item.id}" is already in the conversation`,
+        { itemId: item.id },
+      );
     }
     let prev: Node | null = null;
     if (previousId != null && previousId !== ROOT_ITEM_ID) {
       prev = this.#nodes.get(previousId) ?? null;
       if (!prev) {
-        throw new ConversationError('UNKNOWN_PREDECESSOR', `cannot insert "${item.id}" after unknown item "${previousId}"`, { itemId: item.id });
+        throw new ConversationError(
+          'UNKNOWN_PREDECESSOR',
+          `cannot insert "${item.id}" after unknown item "${previousId}"`,
+          { itemId: item.id },
+        );
       }
     }
     const next = prev ? prev.next : this.#head;
@@ -154,7 +168,10 @@ export class ConversationMirror {
    */
   delete(id: string): ChatItem {
     const node = this.#nodes.get(id);
-    if (!node) throw new ConversationError('UNKNOWN_ITEM', `cannot delete unknown item "${id}"`, { itemId: id });
+    if (!node)
+      throw new ConversationError('UNKNOWN_ITEM', `cannot delete unknown item "${id}"`, {
+        itemId: id,
+      });
     if (node.prev) node.prev.next = node.next;
     else this.#head = node.next;
     if (node.next) node.next.prev = node.prev;
@@ -170,9 +187,17 @@ export class ConversationMirror {
    */
   update(id: string, update: (current: ChatItem) => ChatItem): ChatItem {
     const node = this.#nodes.get(id);
-    if (!node) throw new ConversationError('UNKNOWN_ITEM', `cannot update unknown item "${id}"`, { itemId: id });
+    if (!node)
+      throw new ConversationError('UNKNOWN_ITEM', `cannot update unknown item "${id}"`, {
+        itemId: id,
+      });
     const next = update(node.item);
-    if (next.id !== id) throw new ConversationError('INVALID_ITEM', `an update may not change the id of "${id}" to "${next.id}"`, { itemId: id });
+    if (next.id !== id)
+      throw new ConversationError(
+        'INVALID_ITEM',
+        `an update may not change the id of "${id}" to "${next.id}"`,
+        { itemId: id },
+      );
     node.item = next;
     return next;
   }
@@ -213,7 +238,14 @@ export class ConversationMirror {
       case 'conversation.item.deleted':
         if (!this.#nodes.has(e.item_id)) {
           this.#pending.drop(e.item_id);
-          return { kind: 'ignored', itemId: e.item_id, anomaly: { code: 'UNKNOWN_ITEM', message: `deleted item "${e.item_id}" was not in the mirror` } };
+          return {
+            kind: 'ignored',
+            itemId: e.item_id,
+            anomaly: {
+              code: 'UNKNOWN_ITEM',
+              message: `deleted item "${e.item_id}" was not in the mirror`,
+            },
+          };
         }
         this.delete(e.item_id);
         return { kind: 'deleted', itemId: e.item_id };
@@ -232,7 +264,10 @@ export class ConversationMirror {
     try {
       return conversationItemToChatItem(item, this.#options);
     } catch (error) {
-      return { code: 'INVALID_ITEM', message: error instanceof Error ? error.message : String(error) };
+      return {
+        code: 'INVALID_ITEM',
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
   }
 
@@ -247,7 +282,10 @@ export class ConversationMirror {
       return {
         kind: 'inserted',
         itemId: chat.id,
-        anomaly: { code: 'UNKNOWN_PREDECESSOR', message: `item "${chat.id}" follows unknown item "${previousId}"; appended at the end` },
+        anomaly: {
+          code: 'UNKNOWN_PREDECESSOR',
+          message: `item "${chat.id}" follows unknown item "${previousId}"; appended at the end`,
+        },
       };
     }
     this.insertAfter(previousId, chat);
@@ -258,7 +296,14 @@ export class ConversationMirror {
     const chat = this.#toChat(wire);
     if (!('type' in chat)) return { kind: 'ignored', anomaly: chat };
     if (!this.#nodes.has(chat.id)) {
-      return { kind: 'ignored', itemId: chat.id, anomaly: { code: 'UNKNOWN_ITEM', message: `item "${chat.id}" is not in the mirror; its position is unknown` } };
+      return {
+        kind: 'ignored',
+        itemId: chat.id,
+        anomaly: {
+          code: 'UNKNOWN_ITEM',
+          message: `item "${chat.id}" is not in the mirror; its position is unknown`,
+        },
+      };
     }
     this.update(chat.id, (current) => mergeItem(current, chat));
     return { kind: 'updated', itemId: chat.id };
@@ -266,13 +311,19 @@ export class ConversationMirror {
 
   #truncate(id: string, contentIndex: number, audioEndMs: number): MirrorChange {
     if (!this.#nodes.has(id)) {
-      return { kind: 'ignored', itemId: id, anomaly: { code: 'UNKNOWN_ITEM', message: `truncated item "${id}" is not in the mirror` } };
+      return {
+        kind: 'ignored',
+        itemId: id,
+        anomaly: { code: 'UNKNOWN_ITEM', message: `truncated item "${id}" is not in the mirror` },
+      };
     }
     this.update(id, (current) =>
       mapAudioPart(current, contentIndex, (part) => {
         // the server drops the transcript so that no unheard text stays in the context
         const audio = part.audio ? cutAudio(part.audio, audioEndMs) : undefined;
-        return audio ? { type: 'audio', audio, transcript: null } : { type: 'audio', transcript: null };
+        return audio
+          ? { type: 'audio', audio, transcript: null }
+          : { type: 'audio', transcript: null };
       }),
     );
     return { kind: 'updated', itemId: id };
@@ -284,7 +335,10 @@ export class ConversationMirror {
       return { kind: 'buffered', itemId: id };
     }
     this.update(id, (current) =>
-      mapAudioPart(current, contentIndex, (part) => ({ ...part, transcript: final ? text : (part.transcript ?? '') + text })),
+      mapAudioPart(current, contentIndex, (part) => ({
+        ...part,
+        transcript: final ? text : (part.transcript ?? '') + text,
+      })),
     );
     return { kind: 'updated', itemId: id };
   }
@@ -294,7 +348,10 @@ export class ConversationMirror {
     if (!early) return item;
     let out = item;
     for (const [index, transcript] of early) {
-      out = mapAudioPart(out, index, (part) => ({ ...part, transcript: part.transcript ?? transcript }));
+      out = mapAudioPart(out, index, (part) => ({
+        ...part,
+        transcript: part.transcript ?? transcript,
+      }));
     }
     return out;
   }
@@ -310,14 +367,21 @@ function mergeItem(current: ChatItem, fresh: ChatItem): ChatItem {
   const content = fresh.content.map((part, index): ChatContent => {
     const old = current.content[index];
     if (part.type !== 'audio' || old?.type !== 'audio') return part;
-    const merged: ChatAudioContent = { type: 'audio', transcript: part.transcript ?? old.transcript };
+    const merged: ChatAudioContent = {
+      type: 'audio',
+      transcript: part.transcript ?? old.transcript,
+    };
     const audio = part.audio ?? old.audio;
     return audio ? { ...merged, audio } : merged;
   });
   return { ...fresh, content };
 }
 
-function mapAudioPart(item: ChatItem, index: number, map: (part: ChatAudioContent) => ChatAudioContent): ChatItem {
+function mapAudioPart(
+  item: ChatItem,
+  index: number,
+  map: (part: ChatAudioContent) => ChatAudioContent,
+): ChatItem {
   if (item.type !== 'message') return item;
   const part = item.content[index];
   if (part?.type !== 'audio') return item;
@@ -328,5 +392,9 @@ function mapAudioPart(item: ChatItem, index: number, map: (part: ChatAudioConten
 
 function cutAudio(frame: AudioFrame, endMs: number): AudioFrame {
   const samples = Math.max(0, Math.floor((endMs * frame.sampleRate) / 1000)) * frame.channels;
-  return { data: frame.data.slice(0, samples), sampleRate: frame.sampleRate, channels: frame.channels };
+  return {
+    data: frame.data.slice(0, samples),
+    sampleRate: frame.sampleRate,
+    channels: frame.channels,
+  };
 }

@@ -88,33 +88,76 @@ export const AUDIO_HINT_DURATION_MS = 1000;
  * @throws ConversationError for duplicate or empty ids in `next`; `TypeError` when the audio
  *   hint is on without `generateId`
  */
-export function planChatContextSync(current: ConversationMirror | ChatContext, next: ChatContext, options: ChatSyncOptions = {}): ChatSyncPlan {
+export function planChatContextSync(
+  current: ConversationMirror | ChatContext,
+  next: ChatContext,
+  options: ChatSyncOptions = {},
+): ChatSyncPlan {
   const oldItems = current instanceof ConversationMirror ? current.items() : [...current.items];
   const onServer = new Set(oldItems.map((item) => item.id));
-  const newItems = next.items.filter((item) => onServer.has(item.id) || !(item.type === 'message' && item.content.length === 0));
+  const newItems = next.items.filter(
+    (item) => onServer.has(item.id) || !(item.type === 'message' && item.content.length === 0),
+  );
   const changes = computeChatChanges(oldItems, newItems, { isSame: options.isSame });
 
   const operations: ChatSyncOperation[] = [
     ...changes.toDelete.map((item): ChatSyncDelete => ({ kind: 'delete', itemId: item.id })),
-    ...changes.toAdd.map(({ previousId, item }): ChatSyncCreate => ({ kind: 'create', item, previousItemId: previousId })),
+    ...changes.toAdd.map(({ previousId, item }): ChatSyncCreate => ({
+      kind: 'create',
+      item,
+      previousItemId: previousId,
+    })),
   ];
   const expectedIds = newItems.map((item) => item.id);
 
   let audioHint: ChatMessageItem | undefined;
-  if (options.audioModeHint && changes.toAdd.length > 0 && !changes.toAdd.some(({ item }) => hasAudio(item))) {
-    if (!options.generateId) throw new TypeError('planChatContextSync: the audio-mode hint needs options.generateId to give its item an id');
-    const durationMs = typeof options.audioModeHint === 'object' ? (options.audioModeHint.durationMs ?? AUDIO_HINT_DURATION_MS) : AUDIO_HINT_DURATION_MS;
-    audioHint = silentUserAudio(options.generateId('item'), durationMs, options.sampleRate ?? SAMPLE_RATE);
-    operations.push({ kind: 'create', item: audioHint, previousItemId: expectedIds.at(-1) ?? null });
+  if (
+    options.audioModeHint &&
+    changes.toAdd.length > 0 &&
+    !changes.toAdd.some(({ item }) => hasAudio(item))
+  ) {
+    if (!options.generateId)
+      throw new TypeError(
+        'planChatContextSync: the audio-mode hint needs options.generateId to give its item an id',
+      );
+    const durationMs =
+      typeof options.audioModeHint === 'object'
+        ? (options.audioModeHint.durationMs ?? AUDIO_HINT_DURATION_MS)
+        : AUDIO_HINT_DURATION_MS;
+    audioHint = silentUserAudio(
+      options.generateId('item'),
+      durationMs,
+      options.sampleRate ?? SAMPLE_RATE,
+    );
+    operations.push({
+      kind: 'create',
+      item: audioHint,
+      previousItemId: expectedIds.at(-1) ?? null,
+    });
     expectedIds.push(audioHint.id);
   }
   return { operations, audioHint, expectedIds };
 }
 
 /** A user message holding `durationMs` of silence. */
-export function silentUserAudio(id: string, durationMs: number, sampleRate: number = SAMPLE_RATE): ChatMessageItem {
+export function silentUserAudio(
+  id: string,
+  durationMs: number,
+  sampleRate: number = SAMPLE_RATE,
+): ChatMessageItem {
   const samples = Math.max(0, Math.round((durationMs * sampleRate) / 1000));
-  return { type: 'message', id, role: 'user', content: [{ type: 'audio', audio: { data: new Int16Array(samples), sampleRate, channels: 1 }, transcript: null }] };
+  return {
+    type: 'message',
+    id,
+    role: 'user',
+    content: [
+      {
+        type: 'audio',
+        audio: { data: new Int16Array(samples), sampleRate, channels: 1 },
+        transcript: null,
+      },
+    ],
+  };
 }
 
 /**
@@ -135,10 +178,15 @@ export interface ChatSyncExecutor {
  * them. Resolves when all were acknowledged; otherwise rejects with a {@link ChatSyncError}
  * listing every failure, once every operation has settled.
  */
-export async function executeChatSyncPlan(plan: ChatSyncPlan, executor: ChatSyncExecutor): Promise<void> {
+export async function executeChatSyncPlan(
+  plan: ChatSyncPlan,
+  executor: ChatSyncExecutor,
+): Promise<void> {
   const pending = plan.operations.map((operation) => {
     try {
-      return operation.kind === 'delete' ? executor.deleteItem(operation.itemId) : executor.createItem(operation.item, operation.previousItemId);
+      return operation.kind === 'delete'
+        ? executor.deleteItem(operation.itemId)
+        : executor.createItem(operation.item, operation.previousItemId);
     } catch (error) {
       // an executor that throws synchronously still gets every other operation sent
       return Promise.reject(error);
@@ -150,7 +198,10 @@ export async function executeChatSyncPlan(plan: ChatSyncPlan, executor: ChatSync
     if (result.status === 'fulfilled') return;
     const operation = plan.operations[index] as ChatSyncOperation;
     failures.push({
-      operation: operation.kind === 'delete' ? { kind: 'delete', itemId: operation.itemId } : { kind: 'create', itemId: operation.item.id, previousItemId: operation.previousItemId },
+      operation:
+        operation.kind === 'delete'
+          ? { kind: 'delete', itemId: operation.itemId }
+          : { kind: 'create', itemId: operation.item.id, previousItemId: operation.previousItemId },
       error: result.reason,
     });
   });

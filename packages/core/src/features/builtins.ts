@@ -109,7 +109,12 @@ export function createBuiltins(host: BuiltinHost, options: ConversationOptions):
       logFields: host.logFields,
       mirror: () => conversation.mirror,
     },
-    { tools: options.tools, maxToolOnlyRounds: options.maxToolOnlyRounds, formatToolError: options.formatToolError, generateId: host.generateId },
+    {
+      tools: options.tools,
+      maxToolOnlyRounds: options.maxToolOnlyRounds,
+      formatToolError: options.formatToolError,
+      generateId: host.generateId,
+    },
   );
   return { conversation, functions };
 }
@@ -128,11 +133,18 @@ export function checkConversationOptions(options: ConversationOptions): Conversa
     if (!Array.isArray(tools)) invalid('tools', 'must be a list of tools');
     toSessionTools(tools);
   }
-  if (maxToolOnlyRounds !== undefined && !(Number.isInteger(maxToolOnlyRounds) && maxToolOnlyRounds >= 0)) invalid('maxToolOnlyRounds', 'must be an integer ≥ 0');
-  if (formatToolError !== undefined && typeof formatToolError !== 'function') invalid('formatToolError', 'must be a function');
+  if (
+    maxToolOnlyRounds !== undefined &&
+    !(Number.isInteger(maxToolOnlyRounds) && maxToolOnlyRounds >= 0)
+  )
+    invalid('maxToolOnlyRounds', 'must be an integer ≥ 0');
+  if (formatToolError !== undefined && typeof formatToolError !== 'function')
+    invalid('formatToolError', 'must be a function');
   if (audioModeHint !== undefined && typeof audioModeHint !== 'boolean') {
-    const ms = typeof audioModeHint === 'object' && audioModeHint !== null ? audioModeHint.durationMs : NaN;
-    if (ms !== undefined && !(typeof ms === 'number' && ms > 0 && ms <= 60_000)) invalid('audioModeHint', 'must be a boolean or { durationMs } with 0 < durationMs ≤ 60000');
+    const ms =
+      typeof audioModeHint === 'object' && audioModeHint !== null ? audioModeHint.durationMs : NaN;
+    if (ms !== undefined && !(typeof ms === 'number' && ms > 0 && ms <= 60_000))
+      invalid('audioModeHint', 'must be a boolean or { durationMs } with 0 < durationMs ≤ 60000');
   }
   const out: ConversationOptions = {};
   if (tools !== undefined) out.tools = [...tools];

@@ -5,8 +5,20 @@
  * mirror's items and `replay(items)`.
  * @module
  */
-import type { AudioFrame, ConversationItem, IdGenerator, Logger, ServerEvent } from '@voxwire/protocol';
-import { G711_SAMPLE_RATE, SAMPLE_RATE, bytesToBase64, pcm16ToBase64, g711Encode } from '@voxwire/protocol';
+import type {
+  AudioFrame,
+  ConversationItem,
+  IdGenerator,
+  Logger,
+  ServerEvent,
+} from '@voxwire/protocol';
+import {
+  G711_SAMPLE_RATE,
+  SAMPLE_RATE,
+  bytesToBase64,
+  pcm16ToBase64,
+  g711Encode,
+} from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import type { SessionFeature } from '../feature.js';
 import type { AudioFormatName } from '../options.js';
@@ -15,7 +27,11 @@ import { chatContext } from '../conversation/chat-context.js';
 import { ConversationError } from '../conversation/errors.js';
 import { chatItemToConversationItem } from '../conversation/items.js';
 import { ConversationMirror } from '../conversation/mirror.js';
-import { executeChatSyncPlan, planChatContextSync, type ChatSyncOptions } from '../conversation/sync.js';
+import {
+  executeChatSyncPlan,
+  planChatContextSync,
+  type ChatSyncOptions,
+} from '../conversation/sync.js';
 
 /** The audio-mode hint of `setChatCtx` (see {@link ChatSyncOptions.audioModeHint}). */
 export type AudioModeHint = boolean | { readonly durationMs?: number | undefined };
@@ -56,9 +72,14 @@ export function itemAudioEncoder(format: AudioFormatName): (frame: AudioFrame) =
   const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
   return (frame) => {
     if (frame.sampleRate !== rate || frame.channels !== 1) {
-      throw new ConversationError('UNSUPPORTED_CONTENT', `item audio must be mono ${rate} Hz PCM16 for ${format}, got ${frame.sampleRate} Hz × ${frame.channels}`);
+      throw new ConversationError(
+        'UNSUPPORTED_CONTENT',
+        `item audio must be mono ${rate} Hz PCM16 for ${format}, got ${frame.sampleRate} Hz × ${frame.channels}`,
+      );
     }
-    return format === 'pcm16' ? pcm16ToBase64(frame.data) : bytesToBase64(g711Encode(frame.data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
+    return format === 'pcm16'
+      ? pcm16ToBase64(frame.data)
+      : bytesToBase64(g711Encode(frame.data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
   };
 }
 
@@ -74,7 +95,9 @@ export function replayableItem(item: ChatItem): ChatItem | undefined {
     if (part.type !== 'audio' || part.audio !== undefined) return [part];
     return part.transcript ? [{ type: 'text' as const, text: part.transcript }] : [];
   });
-  return content.length === 0 ? undefined : { type: 'message', id: item.id, role: item.role, content };
+  return content.length === 0
+    ? undefined
+    : { type: 'message', id: item.id, role: item.role, content };
 }
 
 /** The mirror plus chat-context sync. Built by the session; one per session. */
@@ -97,7 +120,12 @@ export class ConversationFeature implements SessionFeature {
   onServerEvent(event: ServerEvent): void {
     const change = this.mirror.applyServerEvent(event);
     if (change.anomaly) {
-      this.#host.logger.warn('conversation mirror anomaly', { ...this.#host.logFields(), eventType: event.type, code: change.anomaly.code, detail: change.anomaly.message });
+      this.#host.logger.warn('conversation mirror anomaly', {
+        ...this.#host.logFields(),
+        eventType: event.type,
+        code: change.anomaly.code,
+        detail: change.anomaly.message,
+      });
     }
   }
 
@@ -111,8 +139,12 @@ export class ConversationFeature implements SessionFeature {
    * once the server acknowledged every operation; rejects with a `ConversationError` (bad ids,
    * content the API cannot take; nothing was sent) or a `ChatSyncError` listing what failed.
    */
-  setChatCtx(ctx: ChatContext | readonly ChatItem[], options: SetChatCtxOptions = {}): Promise<void> {
-    const run = (): Promise<void> => this.#sync(ctx, options.audioModeHint ?? this.#host.audioModeHint);
+  setChatCtx(
+    ctx: ChatContext | readonly ChatItem[],
+    options: SetChatCtxOptions = {},
+  ): Promise<void> {
+    const run = (): Promise<void> =>
+      this.#sync(ctx, options.audioModeHint ?? this.#host.audioModeHint);
     const result = this.#queue.then(run, run);
     this.#queue = result.catch(() => undefined);
     return result;
@@ -135,15 +167,29 @@ export class ConversationFeature implements SessionFeature {
   }
 
   async #sync(ctx: ChatContext | readonly ChatItem[], hint: AudioModeHint): Promise<void> {
-    if (!Array.isArray(ctx) && !(typeof ctx === 'object' && ctx !== null && Array.isArray((ctx as ChatContext).items))) {
-      throw new VoxwireError('INVALID_ARGUMENT', 'setChatCtx needs a ChatContext ({ items }) or a list of chat items', { data: { argument: 'ctx' } });
+    if (
+      !Array.isArray(ctx) &&
+      !(typeof ctx === 'object' && ctx !== null && Array.isArray((ctx as ChatContext).items))
+    ) {
+      throw new VoxwireError(
+        'INVALID_ARGUMENT',
+        'setChatCtx needs a ChatContext ({ items }) or a list of chat items',
+        { data: { argument: 'ctx' } },
+      );
     }
-    const next = chatContext(Array.isArray(ctx) ? (ctx as readonly ChatItem[]) : (ctx as ChatContext).items);
-    const options: ChatSyncOptions = { audioModeHint: hint, generateId: this.#host.generateId, sampleRate: this.#rate() };
+    const next = chatContext(
+      Array.isArray(ctx) ? (ctx as readonly ChatItem[]) : (ctx as ChatContext).items,
+    );
+    const options: ChatSyncOptions = {
+      audioModeHint: hint,
+      generateId: this.#host.generateId,
+      sampleRate: this.#rate(),
+    };
     const plan = planChatContextSync(this.mirror, next, options);
     // refuse unsendable content before anything goes out, so a sync is never half-applied for it
     const encodeAudio = itemAudioEncoder(this.#host.inputAudioFormat());
-    for (const op of plan.operations) if (op.kind === 'create') chatItemToConversationItem(op.item, { encodeAudio });
+    for (const op of plan.operations)
+      if (op.kind === 'create') chatItemToConversationItem(op.item, { encodeAudio });
     if (plan.operations.length > 0) {
       this.#host.logger.debug('sync chat context', {
         ...this.#host.logFields(),

@@ -6,7 +6,13 @@
  * does none of this: function calls are then the app's to answer.
  * @module
  */
-import type { ConversationItem, IdGenerator, Logger, ServerEvent, SessionUpdateParams } from '@voxwire/protocol';
+import type {
+  ConversationItem,
+  IdGenerator,
+  Logger,
+  ServerEvent,
+  SessionUpdateParams,
+} from '@voxwire/protocol';
 import { ServerError, type SessionError } from '../errors.js';
 import type { SessionEvents } from '../events.js';
 import type { SessionFeature } from '../feature.js';
@@ -26,7 +32,10 @@ export interface FunctionCallingHost<TSession> {
   /** `response.create({ onDuplicate: 'keep_both' })`. */
   requestResponse(): Promise<boolean>;
   /** Emits a session event. */
-  emit<K extends 'function_calls_collected' | 'function_calls_finished'>(event: K, ...args: SessionEvents[K]): void;
+  emit<K extends 'function_calls_collected' | 'function_calls_finished'>(
+    event: K,
+    ...args: SessionEvents[K]
+  ): void;
   /** Reports an error on the session's `error` event. */
   error(error: SessionError): void;
   /** Whether the session is closing or closed (no more requests). */
@@ -120,19 +129,27 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     if (!this.#announce) return;
     switch (event.type) {
       case 'response.created':
-        if (event.response.id && !this.#pending.isFinished(event.response.id)) this.#round(event.response.id);
+        if (event.response.id && !this.#pending.isFinished(event.response.id))
+          this.#round(event.response.id);
         return;
       case 'response.output_item.added':
-        if (event.item.type === 'function_call' && event.item.id) this.#pending.added(event.response_id, event.item.id);
+        if (event.item.type === 'function_call' && event.item.id)
+          this.#pending.added(event.response_id, event.item.id);
         return;
       case 'response.function_call_arguments.done':
         // beta frames carry no `name` (typed as a string in the GA model, absent at run time)
-        this.#pending.argumentsDone(event.item_id, event.arguments, event.call_id, (event.name as string | undefined) || undefined);
+        this.#pending.argumentsDone(
+          event.item_id,
+          event.arguments,
+          event.call_id,
+          (event.name as string | undefined) || undefined,
+        );
         return;
       case 'response.output_item.done':
         // cancelled and interrupted responses too: every call is answered, or the server waits forever.
         // Arriving after its response.done (reordered), the call was taken from that response's output
-        if (event.item.type === 'function_call' && !this.#pending.isFinished(event.response_id)) this.#addCall(event.response_id, event.item);
+        if (event.item.type === 'function_call' && !this.#pending.isFinished(event.response_id))
+          this.#addCall(event.response_id, event.item);
         return;
       case 'response.done': {
         const id = event.response.id;
@@ -140,14 +157,22 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
         const output = event.response.output ?? [];
         // a call whose output_item.done was lost or comes late is still in the response's output
         for (const item of output) {
-          if (item.type === 'function_call' && item.id && !this.#rounds.get(id)?.calls.some((c) => c.itemId === item.id)) this.#addCall(id, item);
+          if (
+            item.type === 'function_call' &&
+            item.id &&
+            !this.#rounds.get(id)?.calls.some((c) => c.itemId === item.id)
+          )
+            this.#addCall(id, item);
         }
         this.#pending.finished(id);
         const round = this.#rounds.get(id);
         if (!round) return;
         this.#rounds.delete(id);
         const hasMessageOutput = output.some((item) => item.type === 'message');
-        void this.#finish(round, { status: event.response.status ?? 'completed', hasMessageOutput });
+        void this.#finish(round, {
+          status: event.response.status ?? 'completed',
+          hasMessageOutput,
+        });
         return;
       }
       case 'input_audio_buffer.committed':
@@ -156,7 +181,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       case 'conversation.item.added':
       case 'conversation.item.created':
         // a user turn typed as text ends a tool loop as much as a spoken one
-        if (event.item.type === 'message' && event.item.role === 'user') this.#runner.resetLoopCount();
+        if (event.item.type === 'message' && event.item.role === 'user')
+          this.#runner.resetLoopCount();
         return;
       default:
         return;
@@ -177,7 +203,12 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       const keep = (call: FunctionCallInfo): boolean => answerableAfterRestore(call.itemId, mirror);
       const withdrawn = round.calls.filter((call) => !keep(call)).length;
       if (recovered.length > 0 || withdrawn > 0) {
-        this.#host.logger.info('function calls of a response cut by the drop', { ...this.#host.logFields(), responseId, recovered: recovered.length, withdrawn });
+        this.#host.logger.info('function calls of a response cut by the drop', {
+          ...this.#host.logFields(),
+          responseId,
+          recovered: recovered.length,
+          withdrawn,
+        });
       }
       void this.#finish(round, { status: 'incomplete', hasMessageOutput: false }, keep);
     }
@@ -215,16 +246,30 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
    */
   async #finish(
     round: ToolRound<TSession>,
-    end: { status: 'completed' | 'cancelled' | 'failed' | 'incomplete' | 'in_progress'; hasMessageOutput: boolean },
+    end: {
+      status: 'completed' | 'cancelled' | 'failed' | 'incomplete' | 'in_progress';
+      hasMessageOutput: boolean;
+    },
     keep: (call: FunctionCallInfo) => boolean = () => true,
   ): Promise<void> {
     const calls = round.calls.filter(keep);
     if (calls.length > 0) this.#host.emit('function_calls_collected', calls);
-    const all = await round.finish({ status: end.status === 'in_progress' ? 'incomplete' : end.status, hasMessageOutput: end.hasMessageOutput });
+    const all = await round.finish({
+      status: end.status === 'in_progress' ? 'incomplete' : end.status,
+      hasMessageOutput: end.hasMessageOutput,
+    });
     const finished = all.finished.filter((called) => keep(called.call));
-    const result = { ...all, finished, outputs: all.outputs.filter((output) => finished.some((called) => called.call.itemId === output.previousItemId)) };
+    const result = {
+      ...all,
+      finished,
+      outputs: all.outputs.filter((output) =>
+        finished.some((called) => called.call.itemId === output.previousItemId),
+      ),
+    };
     if (result.finished.length === 0) return;
-    const created = await Promise.allSettled(result.outputs.map((output) => this.#host.createItem(output.item, output.previousItemId)));
+    const created = await Promise.allSettled(
+      result.outputs.map((output) => this.#host.createItem(output.item, output.previousItemId)),
+    );
     let failed = false;
     for (const outcome of created) {
       if (outcome.status === 'fulfilled') continue;
@@ -243,8 +288,12 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   #report(error: unknown, what: string): void {
     if (this.#host.closed()) return;
-    this.#host.logger.warn(what, { ...this.#host.logFields(), error: error instanceof Error ? error.message : String(error) });
+    this.#host.logger.warn(what, {
+      ...this.#host.logFields(),
+      error: error instanceof Error ? error.message : String(error),
+    });
     // a ServerError was already emitted on `error` when it arrived; emit only local failures
-    if (!(error instanceof ServerError) && error instanceof Error && 'code' in error) this.#host.error(error as SessionError);
+    if (!(error instanceof ServerError) && error instanceof Error && 'code' in error)
+      this.#host.error(error as SessionError);
   }
 }

@@ -48,7 +48,12 @@ export class PendingCalls {
   }
 
   /** `response.function_call_arguments.done`: the arguments are complete. */
-  argumentsDone(itemId: string, args: string, callId: string | undefined, name: string | undefined): void {
+  argumentsDone(
+    itemId: string,
+    args: string,
+    callId: string | undefined,
+    name: string | undefined,
+  ): void {
     const call = this.#calls.get(itemId);
     if (!call) return;
     call.arguments = args;
@@ -111,7 +116,8 @@ export class PendingCalls {
   }
 
   #forget(responseId: string): void {
-    for (const [itemId, call] of this.#calls) if (call.responseId === responseId) this.#calls.delete(itemId);
+    for (const [itemId, call] of this.#calls)
+      if (call.responseId === responseId) this.#calls.delete(itemId);
   }
 }
 
@@ -120,12 +126,23 @@ export class PendingCalls {
  * function call the restore re-creates (completed, or with no status because the app made it).
  * Without a mirror there is nothing to check against, so every call is answered.
  */
-export function answerableAfterRestore(itemId: string, mirror: ConversationMirror | undefined): boolean {
+export function answerableAfterRestore(
+  itemId: string,
+  mirror: ConversationMirror | undefined,
+): boolean {
   if (!mirror) return true;
   const item: ChatItem | undefined = mirror.get(itemId);
-  return item?.type === 'function_call' && (item.status === undefined || item.status === 'completed');
+  return (
+    item?.type === 'function_call' && (item.status === undefined || item.status === 'completed')
+  );
 }
 
 function toInput(item: ChatFunctionCallItem): FunctionCallItemInput {
-  return { id: item.id, call_id: item.callId, name: item.name, arguments: item.arguments, status: 'completed' };
+  return {
+    id: item.id,
+    call_id: item.callId,
+    name: item.name,
+    arguments: item.arguments,
+    status: 'completed',
+  };
 }

@@ -82,30 +82,51 @@ function invalid(argument: string, message: string): never {
 
 function nonNegative(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) invalid(name, `${name} must be a number ≥ 0`);
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0)
+    invalid(name, `${name} must be a number ≥ 0`);
   return value;
 }
 
 /** Validates and fills in the reliability options; throws `INVALID_ARGUMENT`. */
 export function resolveReliability(o: ReliabilityOptions): ResolvedReliability {
   const bp = o.backpressure ?? {};
-  if (typeof bp !== 'object' || bp === null) invalid('backpressure', 'backpressure must be an object');
+  if (typeof bp !== 'object' || bp === null)
+    invalid('backpressure', 'backpressure must be an object');
   const audioPolicy = bp.audioPolicy ?? 'drop-oldest';
-  if (!AUDIO_POLICIES.has(audioPolicy)) invalid('backpressure.audioPolicy', "backpressure.audioPolicy must be 'drop-oldest', 'drop-newest' or 'error'");
+  if (!AUDIO_POLICIES.has(audioPolicy))
+    invalid(
+      'backpressure.audioPolicy',
+      "backpressure.audioPolicy must be 'drop-oldest', 'drop-newest' or 'error'",
+    );
   const streamPolicy = o.streamPolicy ?? 'drop-oldest';
-  if (!AUDIO_POLICIES.has(streamPolicy)) invalid('streamPolicy', "streamPolicy must be 'drop-oldest', 'drop-newest' or 'error'");
-  if (o.random !== undefined && typeof o.random !== 'function') invalid('random', 'random must be a function returning [0, 1)');
+  if (!AUDIO_POLICIES.has(streamPolicy))
+    invalid('streamPolicy', "streamPolicy must be 'drop-oldest', 'drop-newest' or 'error'");
+  if (o.random !== undefined && typeof o.random !== 'function')
+    invalid('random', 'random must be a function returning [0, 1)');
   const stall = o.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-  if (stall !== false && (typeof stall !== 'number' || !Number.isFinite(stall) || stall <= 0)) invalid('stallTimeoutMs', 'stallTimeoutMs must be a positive number or false');
-  const streamHwm = nonNegative('streamHighWaterMark', o.streamHighWaterMark, DEFAULT_STREAM_HIGH_WATER_MARK);
+  if (stall !== false && (typeof stall !== 'number' || !Number.isFinite(stall) || stall <= 0))
+    invalid('stallTimeoutMs', 'stallTimeoutMs must be a positive number or false');
+  const streamHwm = nonNegative(
+    'streamHighWaterMark',
+    o.streamHighWaterMark,
+    DEFAULT_STREAM_HIGH_WATER_MARK,
+  );
   if (streamHwm < 1) invalid('streamHighWaterMark', 'streamHighWaterMark must be ≥ 1');
   const dedupe = nonNegative('dedupeWindow', o.dedupeWindow, DEFAULT_DEDUPE_WINDOW);
   if (!Number.isInteger(dedupe)) invalid('dedupeWindow', 'dedupeWindow must be an integer ≥ 0');
   return {
     reconnect: resolveReconnect(o.reconnect),
     random: o.random,
-    maxQueuedBytes: nonNegative('backpressure.maxQueuedBytes', bp.maxQueuedBytes, DEFAULT_MAX_QUEUED_BYTES),
-    highWaterMark: nonNegative('backpressure.highWaterMark', bp.highWaterMark, DEFAULT_HIGH_WATER_MARK),
+    maxQueuedBytes: nonNegative(
+      'backpressure.maxQueuedBytes',
+      bp.maxQueuedBytes,
+      DEFAULT_MAX_QUEUED_BYTES,
+    ),
+    highWaterMark: nonNegative(
+      'backpressure.highWaterMark',
+      bp.highWaterMark,
+      DEFAULT_HIGH_WATER_MARK,
+    ),
     audioPolicy,
     streamHighWaterMark: streamHwm,
     streamPolicy,

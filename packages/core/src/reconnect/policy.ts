@@ -6,7 +6,12 @@
  * @module
  */
 import type { BackoffPolicy } from '@voxwire/protocol';
-import { CloseCode, FATAL_CLOSE_CODES, FATAL_ERROR_CODES, exponentialBackoff } from '@voxwire/protocol';
+import {
+  CloseCode,
+  FATAL_CLOSE_CODES,
+  FATAL_ERROR_CODES,
+  exponentialBackoff,
+} from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 
 /** Reconnection settings of a session (`reconnect` engine option). */
@@ -50,7 +55,11 @@ export interface ResolvedReconnect {
 }
 
 /** Default backoff: 250 ms doubling to 10 s, full jitter, 8 attempts. */
-export const DEFAULT_RECONNECT_BACKOFF: BackoffPolicy = exponentialBackoff({ initialMs: 250, maxMs: 10_000, maxAttempts: 8 });
+export const DEFAULT_RECONNECT_BACKOFF: BackoffPolicy = exponentialBackoff({
+  initialMs: 250,
+  maxMs: 10_000,
+  maxAttempts: 8,
+});
 /** Default cap on reconnect attempts in a row. */
 export const DEFAULT_RECONNECT_MAX_ATTEMPTS = 8;
 /** Default audio kept while disconnected: 10 s of base64 PCM16 at 24 kHz. */
@@ -65,22 +74,46 @@ function invalid(argument: string, message: string): never {
 /** Validates and fills in `reconnect` (`false` disables reconnection; rollover goes with it). */
 export function resolveReconnect(options: ReconnectOptions | false | undefined): ResolvedReconnect {
   if (options === false) {
-    return { enabled: false, backoff: DEFAULT_RECONNECT_BACKOFF, maxAttempts: 0, maxBufferedAudioBytes: DEFAULT_MAX_BUFFERED_AUDIO_BYTES, rolloverMarginMs: false };
+    return {
+      enabled: false,
+      backoff: DEFAULT_RECONNECT_BACKOFF,
+      maxAttempts: 0,
+      maxBufferedAudioBytes: DEFAULT_MAX_BUFFERED_AUDIO_BYTES,
+      rolloverMarginMs: false,
+    };
   }
   const o = options ?? {};
-  if (typeof o !== 'object' || o === null) invalid('reconnect', 'reconnect must be an object or false');
-  if (o.backoff !== undefined && typeof o.backoff !== 'function') invalid('reconnect.backoff', 'reconnect.backoff must be a function (attempt, random) => ms | undefined');
+  if (typeof o !== 'object' || o === null)
+    invalid('reconnect', 'reconnect must be an object or false');
+  if (o.backoff !== undefined && typeof o.backoff !== 'function')
+    invalid(
+      'reconnect.backoff',
+      'reconnect.backoff must be a function (attempt, random) => ms | undefined',
+    );
   const maxAttempts = o.maxAttempts ?? DEFAULT_RECONNECT_MAX_ATTEMPTS;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 0) invalid('reconnect.maxAttempts', 'reconnect.maxAttempts must be an integer ≥ 0');
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 0)
+    invalid('reconnect.maxAttempts', 'reconnect.maxAttempts must be an integer ≥ 0');
   const maxBufferedAudioBytes = o.maxBufferedAudioBytes ?? DEFAULT_MAX_BUFFERED_AUDIO_BYTES;
   if (typeof maxBufferedAudioBytes !== 'number' || !(maxBufferedAudioBytes >= 0)) {
-    invalid('reconnect.maxBufferedAudioBytes', 'reconnect.maxBufferedAudioBytes must be a number ≥ 0');
+    invalid(
+      'reconnect.maxBufferedAudioBytes',
+      'reconnect.maxBufferedAudioBytes must be a number ≥ 0',
+    );
   }
   const margin = o.rolloverMarginMs ?? DEFAULT_ROLLOVER_MARGIN_MS;
   if (margin !== false && (typeof margin !== 'number' || !Number.isFinite(margin) || margin < 0)) {
-    invalid('reconnect.rolloverMarginMs', 'reconnect.rolloverMarginMs must be a finite number ≥ 0 or false');
+    invalid(
+      'reconnect.rolloverMarginMs',
+      'reconnect.rolloverMarginMs must be a finite number ≥ 0 or false',
+    );
   }
-  return { enabled: maxAttempts > 0, backoff: o.backoff ?? DEFAULT_RECONNECT_BACKOFF, maxAttempts, maxBufferedAudioBytes, rolloverMarginMs: margin };
+  return {
+    enabled: maxAttempts > 0,
+    backoff: o.backoff ?? DEFAULT_RECONNECT_BACKOFF,
+    maxAttempts,
+    maxBufferedAudioBytes,
+    rolloverMarginMs: margin,
+  };
 }
 
 /** How a failure bears on reconnecting. */
@@ -100,7 +133,11 @@ const FATAL_TRANSPORT_CODES = new Set(['AUTH_FAILED', 'BAD_REQUEST']);
  * the adapters (`@voxwire/node`'s `TransportError`: `code`, `fatal`, `httpStatus`,
  * `retryAfterMs`), the close code, and a fatal server error code seen just before.
  */
-export function classifyFailure(input: { cause?: unknown; closeCode?: number | undefined; serverErrorCode?: string | undefined }): FailureClass {
+export function classifyFailure(input: {
+  cause?: unknown;
+  closeCode?: number | undefined;
+  serverErrorCode?: string | undefined;
+}): FailureClass {
   const c = (typeof input.cause === 'object' && input.cause !== null ? input.cause : {}) as {
     code?: unknown;
     fatal?: unknown;
@@ -115,7 +152,13 @@ export function classifyFailure(input: { cause?: unknown; closeCode?: number | u
     status === 403 ||
     (input.closeCode !== undefined && FATAL_CLOSE_CODES.has(input.closeCode)) ||
     (input.serverErrorCode !== undefined && FATAL_ERROR_CODES.has(input.serverErrorCode));
-  const retryAfterMs = typeof c.retryAfterMs === 'number' && Number.isFinite(c.retryAfterMs) && c.retryAfterMs >= 0 ? c.retryAfterMs : undefined;
-  const immediate = input.closeCode === CloseCode.GoingAway || c.code === 'SESSION_EXPIRED' || input.serverErrorCode === 'session_expired';
+  const retryAfterMs =
+    typeof c.retryAfterMs === 'number' && Number.isFinite(c.retryAfterMs) && c.retryAfterMs >= 0
+      ? c.retryAfterMs
+      : undefined;
+  const immediate =
+    input.closeCode === CloseCode.GoingAway ||
+    c.code === 'SESSION_EXPIRED' ||
+    input.serverErrorCode === 'session_expired';
   return { fatal, retryAfterMs, immediate };
 }

@@ -14,7 +14,14 @@
  * - anything, when the supervisor gives up or the session closes: rejected with that error.
  * @module
  */
-import type { AudioFrame, ClientEvent, Clock, IdGenerator, Logger, ServerEvent } from '@voxwire/protocol';
+import type {
+  AudioFrame,
+  ClientEvent,
+  Clock,
+  IdGenerator,
+  Logger,
+  ServerEvent,
+} from '@voxwire/protocol';
 import type { ConversationMirror } from '../conversation/mirror.js';
 import type { OpenState, SessionConnection } from '../connection.js';
 import { VoxwireError, type SessionError } from '../errors.js';
@@ -123,10 +130,17 @@ export class Reliability {
   constructor(host: ReliabilityHost, options: ResolvedReliability) {
     this.#h = host;
     this.#ids = new RecentIds(options.dedupeWindow);
-    this.#stall = new StallWatch(host.clock, options.stallTimeoutMs, (idleMs) => this.#onStall(idleMs));
-    this.#rollover = new RolloverPlanner(host.clock, options.reconnect.rolloverMarginMs, () => this.#quiet(), () => {
-      if (host.connection.rollover()) this.#rollovers++;
-    });
+    this.#stall = new StallWatch(host.clock, options.stallTimeoutMs, (idleMs) =>
+      this.#onStall(idleMs),
+    );
+    this.#rollover = new RolloverPlanner(
+      host.clock,
+      options.reconnect.rolloverMarginMs,
+      () => this.#quiet(),
+      () => {
+        if (host.connection.rollover()) this.#rollovers++;
+      },
+    );
   }
 
   /** Counts one dropped stream chunk (the streams' `onDrop`). */
@@ -139,7 +153,11 @@ export class Reliability {
     const id = event.event_id;
     if (typeof id !== 'string' || id === '' || !this.#ids.seen(id)) return false;
     this.#duplicates++;
-    this.#h.logger.debug('duplicate server event dropped', { ...this.#h.logFields(), eventId: id, type: event.type });
+    this.#h.logger.debug('duplicate server event dropped', {
+      ...this.#h.logFields(),
+      eventId: id,
+      type: event.type,
+    });
     return true;
   }
 
@@ -156,7 +174,9 @@ export class Reliability {
         break;
       case 'error': {
         // a restored item the server refused is not in its conversation: keep the mirror honest
-        const itemId = event.error.event_id ? this.#restoreItems.get(event.error.event_id) : undefined;
+        const itemId = event.error.event_id
+          ? this.#restoreItems.get(event.error.event_id)
+          : undefined;
         const mirror = this.#h.mirror();
         if (itemId !== undefined && mirror?.has(itemId)) mirror.delete(itemId);
         break;
@@ -191,7 +211,9 @@ export class Reliability {
     promise.catch(() => undefined);
     const prelude: ClientEvent[] = [update];
     const mirror = h.mirror();
-    const conversation = mirror ? restoreConversation(mirror, h.generateId, (f) => h.encodeAudio(f)) : undefined;
+    const conversation = mirror
+      ? restoreConversation(mirror, h.generateId, (f) => h.encodeAudio(f))
+      : undefined;
     if (conversation) {
       prelude.push(...conversation.events);
       this.#restoreItems = conversation.eventItems;
@@ -240,9 +262,13 @@ export class Reliability {
     this.#h.requests.pause();
     this.#h.requests.rejectKind(
       'item.truncate',
-      new VoxwireError('SOCKET_CLOSED', 'the connection was lost before the truncate was acknowledged; it refers to audio of the old connection', {
-        data: { reason: 'connection_lost' },
-      }),
+      new VoxwireError(
+        'SOCKET_CLOSED',
+        'the connection was lost before the truncate was acknowledged; it refers to audio of the old connection',
+        {
+          data: { reason: 'connection_lost' },
+        },
+      ),
     );
   }
 
@@ -276,20 +302,34 @@ export class Reliability {
 
   #quiet(): boolean {
     const h = this.#h;
-    return !this.#speaking && h.tracker.activeCount === 0 && !h.creator.createPending && h.outbox.queued === 0 && h.requests.size === 0;
+    return (
+      !this.#speaking &&
+      h.tracker.activeCount === 0 &&
+      !h.creator.createPending &&
+      h.outbox.queued === 0 &&
+      h.requests.size === 0
+    );
   }
 
   #onStall(idleMs: number): void {
     const h = this.#h;
     for (const response of h.tracker.active) {
-      const error = new VoxwireError('RESPONSE_STALLED', `response ${response.id} received no server event for ${idleMs} ms; it was cancelled`, {
-        data: { responseId: response.id, idleMs },
-      });
+      const error = new VoxwireError(
+        'RESPONSE_STALLED',
+        `response ${response.id} received no server event for ${idleMs} ms; it was cancelled`,
+        {
+          data: { responseId: response.id, idleMs },
+        },
+      );
       this.#stalls++;
       h.logger.warn('response stalled', { ...h.logFields(), responseId: response.id, idleMs });
       // ask the server to stop it too, so it does not keep generating into the void
       try {
-        h.send({ type: 'response.cancel', event_id: h.generateId('event'), response_id: response.id });
+        h.send({
+          type: 'response.cancel',
+          event_id: h.generateId('event'),
+          response_id: response.id,
+        });
       } catch {
         // the session is closing: nothing to cancel remotely
       }

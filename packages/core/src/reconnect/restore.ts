@@ -27,12 +27,17 @@ export interface ConversationRestore {
 
 function restorable(item: ChatItem): ChatItem | undefined {
   // a call cut before its arguments were complete was never really made
-  if (item.type === 'function_call' && item.status !== undefined && item.status !== 'completed') return undefined;
+  if (item.type === 'function_call' && item.status !== undefined && item.status !== 'completed')
+    return undefined;
   return replayableItem(item);
 }
 
 /** Builds the item creates that re-create `mirror` on an empty server conversation. */
-export function restoreConversation(mirror: ConversationMirror, generateId: IdGenerator, encodeAudio: (frame: AudioFrame) => string): ConversationRestore {
+export function restoreConversation(
+  mirror: ConversationMirror,
+  generateId: IdGenerator,
+  encodeAudio: (frame: AudioFrame) => string,
+): ConversationRestore {
   const events: ClientEvent[] = [];
   const eventItems = new Map<string, string>();
   const skipped: string[] = [];

@@ -36,7 +36,12 @@ export class RolloverPlanner {
   /** A connection opened with this maximum duration (`undefined`: the provider has none). */
   opened(maxSessionDurationMs: number | undefined): void {
     this.stop();
-    if (this.#marginMs === false || maxSessionDurationMs === undefined || !(maxSessionDurationMs > 0)) return;
+    if (
+      this.#marginMs === false ||
+      maxSessionDurationMs === undefined ||
+      !(maxSessionDurationMs > 0)
+    )
+      return;
     const at = Math.max(0, maxSessionDurationMs - this.#marginMs);
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;

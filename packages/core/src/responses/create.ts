@@ -72,9 +72,13 @@ export class ResponseCreator {
   async create(options: ResponseCreateOptions = {}): Promise<boolean> {
     const onDuplicate = options.onDuplicate ?? 'keep_both';
     if (!ON_DUPLICATE.has(onDuplicate)) {
-      throw new VoxwireError('INVALID_ARGUMENT', `invalid onDuplicate ${JSON.stringify(onDuplicate)}: expected 'cancel_existing', 'cancel_new' or 'keep_both'`, {
-        data: { argument: 'onDuplicate' },
-      });
+      throw new VoxwireError(
+        'INVALID_ARGUMENT',
+        `invalid onDuplicate ${JSON.stringify(onDuplicate)}: expected 'cancel_existing', 'cancel_new' or 'keep_both'`,
+        {
+          data: { argument: 'onDuplicate' },
+        },
+      );
     }
     const { logger } = this.#host;
     if (this.#pendingCreate && onDuplicate === 'cancel_new') {
@@ -87,14 +91,23 @@ export class ResponseCreator {
       return true;
     }
     if (onDuplicate === 'cancel_new') {
-      logger.warn('response already in progress, cancelling new one', { ...this.#host.logFields(), responseId: active.id });
+      logger.warn('response already in progress, cancelling new one', {
+        ...this.#host.logFields(),
+        responseId: active.id,
+      });
       return false;
     }
     if (onDuplicate === 'cancel_existing') {
       this.cancel();
-      logger.warn('response already in progress, cancelling existing one', { ...this.#host.logFields(), responseId: active.id });
+      logger.warn('response already in progress, cancelling existing one', {
+        ...this.#host.logFields(),
+        responseId: active.id,
+      });
     } else {
-      logger.warn('waiting for in-progress response to be done before creating a new one', { ...this.#host.logFields(), responseId: active.id });
+      logger.warn('waiting for in-progress response to be done before creating a new one', {
+        ...this.#host.logFields(),
+        responseId: active.id,
+      });
     }
     await active.done;
     this.#pendingCreate = true;

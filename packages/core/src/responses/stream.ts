@@ -78,9 +78,13 @@ export class ChunkStream<T> implements AsyncIterableIterator<T> {
       this.#onDrop?.();
       if (this.#policy === 'drop-newest') return;
       if (this.#policy === 'error') {
-        this.#failure = new VoxwireError('BACKPRESSURE', `stream consumer fell ${this.#highWaterMark} chunks behind; the stream was ended`, {
-          data: { stream: true, highWaterMark: this.#highWaterMark },
-        });
+        this.#failure = new VoxwireError(
+          'BACKPRESSURE',
+          `stream consumer fell ${this.#highWaterMark} chunks behind; the stream was ended`,
+          {
+            data: { stream: true, highWaterMark: this.#highWaterMark },
+          },
+        );
         this.close();
         return;
       }
@@ -132,7 +136,9 @@ export class ChunkStream<T> implements AsyncIterableIterator<T> {
     }
     if (this.#closed) return Promise.resolve({ value: undefined, done: true });
     if (this.#waiter) {
-      return Promise.reject(new Error('ChunkStream has a single consumer; next() called while a read is pending'));
+      return Promise.reject(
+        new Error('ChunkStream has a single consumer; next() called while a read is pending'),
+      );
     }
     return new Promise((resolve) => {
       this.#waiter = resolve;

@@ -5,11 +5,23 @@
  * @module
  */
 import type { AudioFrame, Clock, ServerEvent, ServerEventOf } from '@voxwire/protocol';
-import { G711_SAMPLE_RATE, SAMPLE_RATE, audioFrame, base64ToBytes, base64ToPcm16, g711Decode } from '@voxwire/protocol';
+import {
+  G711_SAMPLE_RATE,
+  SAMPLE_RATE,
+  audioFrame,
+  base64ToBytes,
+  base64ToPcm16,
+  g711Decode,
+} from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import type { AudioFormatName, AudioRetention } from '../options.js';
 import type { ChunkStreamOptions } from './stream.js';
-import { RealtimeContent, RealtimeOutput, RealtimeResponse, type ResponseStatusDetails } from './tree.js';
+import {
+  RealtimeContent,
+  RealtimeOutput,
+  RealtimeResponse,
+  type ResponseStatusDetails,
+} from './tree.js';
 
 /** What the tracker reports (the session turns these into events). */
 export interface TrackerSink {
@@ -142,7 +154,11 @@ export class ResponseTracker {
   abortAll(reason: 'connection_lost' | 'session_closed', error: VoxwireError): void {
     for (const r of [...this.#active.values()]) {
       r.status = 'failed';
-      r.statusDetails = { type: 'failed', reason, error: { type: 'voxwire', code: error.code, message: error.message } };
+      r.statusDetails = {
+        type: 'failed',
+        reason,
+        error: { type: 'voxwire', code: error.code, message: error.message },
+      };
       r.localError = error;
       this.#finish(r);
     }
@@ -157,10 +173,15 @@ export class ResponseTracker {
     const r = this.#active.get(id);
     if (!r) return false;
     r.status = 'failed';
-    r.statusDetails = { type: 'failed', reason, error: { type: 'voxwire', code: error.code, message: error.message } };
+    r.statusDetails = {
+      type: 'failed',
+      reason,
+      error: { type: 'voxwire', code: error.code, message: error.message },
+    };
     r.localError = error;
     this.#discarded.add(id);
-    if (this.#discarded.size > DISCARDED_IDS) this.#discarded.delete(this.#discarded.values().next().value as string);
+    if (this.#discarded.size > DISCARDED_IDS)
+      this.#discarded.delete(this.#discarded.values().next().value as string);
     this.#finish(r);
     return true;
   }
@@ -177,19 +198,35 @@ export class ResponseTracker {
 
   /** Sizes of the retained structures (for leak checks). */
   get sizes(): { active: number; finished: number; discarded: number } {
-    return { active: this.#active.size, finished: this.#finished.length, discarded: this.#discarded.size };
+    return {
+      active: this.#active.size,
+      finished: this.#finished.length,
+      discarded: this.#discarded.size,
+    };
   }
 
   #isDiscarded(event: ServerEvent): boolean {
     const e = event as { response_id?: unknown; response?: { id?: unknown } };
-    const id = typeof e.response_id === 'string' ? e.response_id : event.type === 'response.done' || event.type === 'response.created' ? e.response?.id : undefined;
+    const id =
+      typeof e.response_id === 'string'
+        ? e.response_id
+        : event.type === 'response.done' || event.type === 'response.created'
+          ? e.response?.id
+          : undefined;
     return typeof id === 'string' && this.#discarded.has(id);
   }
 
   #created(event: ServerEventOf<'response.created'>): void {
     const id = event.response.id;
     if (id === undefined || this.#active.has(id)) {
-      this.#sink.violation(unknownRef(event.type, id === undefined ? 'response.created without response.id' : `response ${id} created twice`));
+      this.#sink.violation(
+        unknownRef(
+          event.type,
+          id === undefined
+            ? 'response.created without response.id'
+            : `response ${id} created twice`,
+        ),
+      );
       return;
     }
     const r = new RealtimeResponse(id, event.response, this.#o.clock.now());
@@ -200,7 +237,8 @@ export class ResponseTracker {
 
   #outputAdded(event: ServerEventOf<'response.output_item.added'>): void {
     const r = this.#active.get(event.response_id);
-    if (!r) return this.#sink.violation(unknownRef(event.type, `unknown response ${event.response_id}`));
+    if (!r)
+      return this.#sink.violation(unknownRef(event.type, `unknown response ${event.response_id}`));
     const o = new RealtimeOutput(r.id, event.item.id ?? '', event.output_index, event.item);
     r.output[event.output_index] = o;
     this.#sink.outputAdded(o);
@@ -230,7 +268,9 @@ export class ResponseTracker {
     this.#firstToken(c.responseId);
     const format = this.#o.outputFormat();
     const data =
-      format === 'pcm16' ? base64ToPcm16(delta) : g711Decode(base64ToBytes(delta), format === 'g711_ulaw' ? 'ulaw' : 'alaw');
+      format === 'pcm16'
+        ? base64ToPcm16(delta)
+        : g711Decode(base64ToBytes(delta), format === 'g711_ulaw' ? 'ulaw' : 'alaw');
     const frame: AudioFrame = audioFrame(data, c.sampleRate);
     c._audio(frame);
   }
@@ -242,15 +282,28 @@ export class ResponseTracker {
 
   #output(responseId: string, outputIndex: number, type: string): RealtimeOutput | undefined {
     const o = this.#active.get(responseId)?.output[outputIndex];
-    if (!o) this.#sink.violation(unknownRef(type, `unknown output ${outputIndex} of response ${responseId}`));
+    if (!o)
+      this.#sink.violation(
+        unknownRef(type, `unknown output ${outputIndex} of response ${responseId}`),
+      );
     return o;
   }
 
-  #content(event: { type: string; response_id: string; output_index: number; content_index: number }): RealtimeContent | undefined {
-    const c = this.#active.get(event.response_id)?.output[event.output_index]?.content[event.content_index];
+  #content(event: {
+    type: string;
+    response_id: string;
+    output_index: number;
+    content_index: number;
+  }): RealtimeContent | undefined {
+    const c = this.#active.get(event.response_id)?.output[event.output_index]?.content[
+      event.content_index
+    ];
     if (!c) {
       this.#sink.violation(
-        unknownRef(event.type, `unknown content ${event.content_index} of output ${event.output_index} of response ${event.response_id}`),
+        unknownRef(
+          event.type,
+          `unknown content ${event.content_index} of output ${event.output_index} of response ${event.response_id}`,
+        ),
       );
     }
     return c;
@@ -277,7 +330,8 @@ export class ResponseTracker {
     if (!r) return this.#sink.violation(unknownRef(event.type, `unknown response ${id}`));
     r.resource = event.response;
     r.status = event.response.status ?? 'completed';
-    r.statusDetails = (event.response.status_details as ResponseStatusDetails | null | undefined) ?? null;
+    r.statusDetails =
+      (event.response.status_details as ResponseStatusDetails | null | undefined) ?? null;
     r.usage = event.response.usage ?? null;
     for (const o of r.output) {
       if (o && !o.isDone) {
@@ -305,5 +359,7 @@ export class ResponseTracker {
 }
 
 function unknownRef(type: string, message: string): VoxwireError {
-  return new VoxwireError('PROTOCOL_VIOLATION', `${type}: ${message}`, { data: { type, reason: 'unknown_reference' } });
+  return new VoxwireError('PROTOCOL_VIOLATION', `${type}: ${message}`, {
+    data: { type, reason: 'unknown_reference' },
+  });
 }

@@ -4,7 +4,12 @@
  * and feeds it from server events; apps only read it.
  * @module
  */
-import type { AudioFrame, ConversationItem, ResponseResource, ServerErrorDetails } from '@voxwire/protocol';
+import type {
+  AudioFrame,
+  ConversationItem,
+  ResponseResource,
+  ServerErrorDetails,
+} from '@voxwire/protocol';
 import type { AudioRetention } from '../options.js';
 import { deferred, type Deferred } from './deferred.js';
 import { ChunkStream, type ChunkStreamOptions } from './stream.js';
@@ -19,7 +24,9 @@ export interface ResponseStatusDetails {
   /** `turn_detected`, `client_cancelled`, `max_output_tokens`, `content_filter`, or the local `connection_lost` / `session_closed`. */
   reason?: string | undefined;
   /** The error of a failed response (`{type, code}` from the server; `{type:'voxwire', code}` when the engine ended it). */
-  error?: { type?: string | undefined; code?: string | null | undefined; message?: string | undefined } | undefined;
+  error?:
+    | { type?: string | undefined; code?: string | null | undefined; message?: string | undefined }
+    | undefined;
 }
 
 /** The kind of a content part. */

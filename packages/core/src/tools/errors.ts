@@ -28,8 +28,22 @@ export class ToolError extends VoxwireError {
    * @param message - human-readable explanation
    * @param options - the tool name, the underlying cause and extra data
    */
-  constructor(code: ToolErrorCode, message: string, options: { toolName?: string | undefined; cause?: unknown; data?: Record<string, unknown> } = {}) {
-    super(code, message, { cause: options.cause, data: { ...(options.toolName === undefined ? {} : { toolName: options.toolName }), ...options.data } });
+  constructor(
+    code: ToolErrorCode,
+    message: string,
+    options: {
+      toolName?: string | undefined;
+      cause?: unknown;
+      data?: Record<string, unknown>;
+    } = {},
+  ) {
+    super(code, message, {
+      cause: options.cause,
+      data: {
+        ...(options.toolName === undefined ? {} : { toolName: options.toolName }),
+        ...options.data,
+      },
+    });
     this.toolName = options.toolName;
   }
 }

@@ -8,8 +8,21 @@ export type { ToolErrorCode } from './errors.js';
 export { formatToolFailure, stringifyResult } from './outputs.js';
 export { ToolRound, ToolRunner } from './runner.js';
 export type { FunctionCallItemInput, RoundEnd, ToolRunnerOptions } from './runner.js';
-export { assertValidTool, isStandardSchema, toSessionTools, toolJsonSchema, validateArguments } from './schema.js';
+export {
+  assertValidTool,
+  isStandardSchema,
+  toSessionTools,
+  toolJsonSchema,
+  validateArguments,
+} from './schema.js';
 export type { ArgumentsResult, SessionFunctionTool } from './schema.js';
 export { defineTool } from './tool.js';
 export type { JsonSchema, Tool, ToolContext } from './tool.js';
-export type { CalledFunction, FunctionCallInfo, ToolFailure, ToolFailureKind, ToolOutputItem, ToolRoundResult } from './types.js';
+export type {
+  CalledFunction,
+  FunctionCallInfo,
+  ToolFailure,
+  ToolFailureKind,
+  ToolOutputItem,
+  ToolRoundResult,
+} from './types.js';

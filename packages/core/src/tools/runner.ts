@@ -13,7 +13,13 @@ import { formatToolFailure, stringifyResult } from './outputs.js';
 import { toSessionTools, validateArguments } from './schema.js';
 import type { SessionFunctionTool } from './schema.js';
 import type { Tool } from './tool.js';
-import type { CalledFunction, FunctionCallInfo, ToolFailure, ToolOutputItem, ToolRoundResult } from './types.js';
+import type {
+  CalledFunction,
+  FunctionCallInfo,
+  ToolFailure,
+  ToolOutputItem,
+  ToolRoundResult,
+} from './types.js';
 
 /** Options of {@link ToolRunner}. */
 export interface ToolRunnerOptions<TSession = unknown> {
@@ -120,7 +126,10 @@ export class ToolRunner<TSession = unknown> {
   }
 
   /** Starts collecting the calls of one response. */
-  startRound(options: { readonly responseId?: string | undefined; readonly session: TSession }): ToolRound<TSession> {
+  startRound(options: {
+    readonly responseId?: string | undefined;
+    readonly session: TSession;
+  }): ToolRound<TSession> {
     return new ToolRound(this, this.#closer.signal, options.responseId, options.session);
   }
 
@@ -170,7 +179,12 @@ export class ToolRound<TSession = unknown> {
   readonly #onClose: () => void;
 
   /** @internal use {@link ToolRunner.startRound} */
-  constructor(runner: ToolRunner<TSession>, closed: AbortSignal, responseId: string | undefined, session: TSession) {
+  constructor(
+    runner: ToolRunner<TSession>,
+    closed: AbortSignal,
+    responseId: string | undefined,
+    session: TSession,
+  ) {
     this.#runner = runner;
     this.#closed = closed;
     this.#responseId = responseId;
@@ -195,9 +209,16 @@ export class ToolRound<TSession = unknown> {
    * @throws ToolError `INVALID_TOOL` after {@link ToolRound.finish}
    */
   addCall(item: FunctionCallItemInput): FunctionCallInfo {
-    if (this.#finished) throw new ToolError('INVALID_TOOL', 'cannot add a call to a finished round');
+    if (this.#finished)
+      throw new ToolError('INVALID_TOOL', 'cannot add a call to a finished round');
     const itemId = item.id ?? item.call_id ?? '';
-    const call: FunctionCallInfo = { callId: item.call_id ?? itemId, itemId, name: item.name, arguments: item.arguments, responseId: this.#responseId };
+    const call: FunctionCallInfo = {
+      callId: item.call_id ?? itemId,
+      itemId,
+      name: item.name,
+      arguments: item.arguments,
+      responseId: this.#responseId,
+    };
     this.#running.push({ call, done: this.#run(call, item.status === 'incomplete') });
     return call;
   }
@@ -214,7 +235,12 @@ export class ToolRound<TSession = unknown> {
     const generateId = this.#runner.options.generateId;
     const outputs: ToolOutputItem[] = finished.map((called) => ({
       previousItemId: called.call.itemId,
-      item: { type: 'function_call_output', id: generateId('item'), callId: called.call.callId, output: called.output },
+      item: {
+        type: 'function_call_output',
+        id: generateId('item'),
+        callId: called.call.callId,
+        output: called.output,
+      },
     }));
     const loopError = this.#runner.countRound(finished.length > 0, end);
     return {
@@ -238,37 +264,67 @@ export class ToolRound<TSession = unknown> {
     const tool = this.#runner.lookup(call.name);
     if (!tool) {
       const names = this.#runner.tools.map((t) => t.name);
-      return fail({ kind: 'unknown_tool', message: names.length ? `Available functions: ${names.join(', ')}.` : 'No functions are available.' });
+      return fail({
+        kind: 'unknown_tool',
+        message: names.length
+          ? `Available functions: ${names.join(', ')}.`
+          : 'No functions are available.',
+      });
     }
     let parsed: unknown;
     try {
       parsed = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
     } catch (error) {
-      return fail({ kind: 'invalid_json', message: error instanceof Error ? error.message : String(error), cause: error });
+      return fail({
+        kind: 'invalid_json',
+        message: error instanceof Error ? error.message : String(error),
+        cause: error,
+      });
     }
     let args: unknown;
     try {
       const validated = await validateArguments(tool, parsed);
       if (!validated.ok) {
-        const message = validated.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+        const message = validated.issues
+          .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
+          .join('; ');
         return fail({ kind: 'invalid_arguments', message, issues: validated.issues });
       }
       args = validated.value;
     } catch (error) {
-      return fail({ kind: 'invalid_arguments', message: `the validator threw: ${describe(error)}`, cause: error });
+      return fail({
+        kind: 'invalid_arguments',
+        message: `the validator threw: ${describe(error)}`,
+        cause: error,
+      });
     }
     const signal = this.#controller.signal;
-    if (signal.aborted) return fail({ kind: 'aborted', message: describe(signal.reason), cause: signal.reason }, args);
+    if (signal.aborted)
+      return fail(
+        { kind: 'aborted', message: describe(signal.reason), cause: signal.reason },
+        args,
+      );
 
     let result: unknown;
     try {
       const running = Promise.resolve().then(() =>
-        tool.execute(args, { signal, callId: call.callId, itemId: call.itemId, name: call.name, responseId: call.responseId, session: this.#session }),
+        tool.execute(args, {
+          signal,
+          callId: call.callId,
+          itemId: call.itemId,
+          name: call.name,
+          responseId: call.responseId,
+          session: this.#session,
+        }),
       );
       // a tool that ignores its signal must not keep the call unanswered: the abort wins the race
       result = await Promise.race([running, abortPromise(signal)]);
     } catch (error) {
-      if (signal.aborted && error === ABORTED) return fail({ kind: 'aborted', message: describe(signal.reason), cause: signal.reason }, args);
+      if (signal.aborted && error === ABORTED)
+        return fail(
+          { kind: 'aborted', message: describe(signal.reason), cause: signal.reason },
+          args,
+        );
       return fail({ kind: 'execution_error', message: describe(error), cause: error }, args);
     }
     try {

@@ -34,11 +34,17 @@ const cache = new WeakMap<object, JsonSchema>();
 
 /** Whether `value` implements Standard Schema (has `~standard.validate`). */
 export function isStandardSchema(value: unknown): value is StandardSchemaV1 {
-  return typeof value === 'object' && value !== null && typeof (value as StandardSchemaV1)['~standard']?.validate === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as StandardSchemaV1)['~standard']?.validate === 'function'
+  );
 }
 
 function standardJsonSchema(value: unknown): StandardJSONSchemaV1.Converter | undefined {
-  const props = (value as { '~standard'?: { jsonSchema?: StandardJSONSchemaV1.Converter } } | null)?.['~standard'];
+  const props = (
+    value as { '~standard'?: { jsonSchema?: StandardJSONSchemaV1.Converter } } | null
+  )?.['~standard'];
   return typeof props?.jsonSchema?.input === 'function' ? props.jsonSchema : undefined;
 }
 
@@ -47,14 +53,29 @@ function standardJsonSchema(value: unknown): StandardJSONSchemaV1.Converter | un
  * @throws ToolError `INVALID_TOOL`
  */
 export function assertValidTool(tool: Tool): void {
-  if (typeof tool !== 'object' || tool === null) throw new ToolError('INVALID_TOOL', 'a tool must be an object');
+  if (typeof tool !== 'object' || tool === null)
+    throw new ToolError('INVALID_TOOL', 'a tool must be an object');
   if (typeof tool.name !== 'string' || !NAME.test(tool.name)) {
-    throw new ToolError('INVALID_TOOL', `tool name ${JSON.stringify(tool.name)} must be 1–64 characters of a-z, A-Z, 0-9, _ and -`, { toolName: String(tool.name) });
+    throw new ToolError(
+      'INVALID_TOOL',
+      `tool name ${JSON.stringify(tool.name)} must be 1–64 characters of a-z, A-Z, 0-9, _ and -`,
+      { toolName: String(tool.name) },
+    );
   }
-  if (typeof tool.execute !== 'function') throw new ToolError('INVALID_TOOL', `tool "${tool.name}" has no execute function`, { toolName: tool.name });
+  if (typeof tool.execute !== 'function')
+    throw new ToolError('INVALID_TOOL', `tool "${tool.name}" has no execute function`, {
+      toolName: tool.name,
+    });
   const { parameters } = tool;
-  if (parameters !== undefined && (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))) {
-    throw new ToolError('INVALID_TOOL', `tool "${tool.name}": parameters must be a Standard Schema or a JSON Schema object`, { toolName: tool.name });
+  if (
+    parameters !== undefined &&
+    (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))
+  ) {
+    throw new ToolError(
+      'INVALID_TOOL',
+      `tool "${tool.name}": parameters must be a Standard Schema or a JSON Schema object`,
+      { toolName: tool.name },
+    );
   }
 }
 
@@ -68,7 +89,11 @@ export function toolJsonSchema(tool: Tool): JsonSchema {
   if (cached) return cached;
   const schema = deriveJsonSchema(tool);
   if (schema['type'] !== undefined && schema['type'] !== 'object') {
-    throw new ToolError('INVALID_TOOL', `tool "${tool.name}": function parameters must be an object schema, got type ${JSON.stringify(schema['type'])}`, { toolName: tool.name });
+    throw new ToolError(
+      'INVALID_TOOL',
+      `tool "${tool.name}": function parameters must be an object schema, got type ${JSON.stringify(schema['type'])}`,
+      { toolName: tool.name },
+    );
   }
   cache.set(tool, schema);
   return schema;
@@ -85,7 +110,14 @@ function deriveJsonSchema(tool: Tool): JsonSchema {
   if (isStandardSchema(parameters)) {
     if (parameters['~standard'].vendor === 'valibot') {
       // errorMode 'throw': an unconvertible valibot action is a clear error, not a console warning
-      return convert(tool, () => withoutMetaSchema(toJsonSchema(parameters as never, { errorMode: 'throw', typeMode: 'input' }) as JsonSchema));
+      return convert(tool, () =>
+        withoutMetaSchema(
+          toJsonSchema(parameters as never, {
+            errorMode: 'throw',
+            typeMode: 'input',
+          }) as JsonSchema,
+        ),
+      );
     }
     throw new ToolError(
       'INVALID_TOOL',
@@ -100,10 +132,14 @@ function convert(tool: Tool, run: () => JsonSchema): JsonSchema {
   try {
     return run();
   } catch (error) {
-    throw new ToolError('SCHEMA_CONVERSION', `tool "${tool.name}": its parameters cannot be expressed as JSON Schema: ${error instanceof Error ? error.message : String(error)}`, {
-      toolName: tool.name,
-      cause: error,
-    });
+    throw new ToolError(
+      'SCHEMA_CONVERSION',
+      `tool "${tool.name}": its parameters cannot be expressed as JSON Schema: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        toolName: tool.name,
+        cause: error,
+      },
+    );
   }
 }
 
@@ -121,14 +157,27 @@ export function toSessionTools(tools: readonly Tool[]): SessionFunctionTool[] {
   const seen = new Set<string>();
   return tools.map((tool) => {
     assertValidTool(tool);
-    if (seen.has(tool.name)) throw new ToolError('DUPLICATE_TOOL', `two tools are named "${tool.name}"`, { toolName: tool.name });
+    if (seen.has(tool.name))
+      throw new ToolError('DUPLICATE_TOOL', `two tools are named "${tool.name}"`, {
+        toolName: tool.name,
+      });
     seen.add(tool.name);
-    return { type: 'function', name: tool.name, description: tool.description ?? '', parameters: toolJsonSchema(tool) };
+    return {
+      type: 'function',
+      name: tool.name,
+      description: tool.description ?? '',
+      parameters: toolJsonSchema(tool),
+    };
   });
 }
 
 /** The outcome of validating arguments. */
-export type ArgumentsResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly issues: readonly { readonly path: string; readonly message: string }[] };
+export type ArgumentsResult =
+  | { readonly ok: true; readonly value: unknown }
+  | {
+      readonly ok: false;
+      readonly issues: readonly { readonly path: string; readonly message: string }[];
+    };
 
 /**
  * Validates parsed arguments against the tool's Standard Schema (plain JSON Schema: accepted as
@@ -137,11 +186,17 @@ export type ArgumentsResult = { readonly ok: true; readonly value: unknown } | {
 export async function validateArguments(tool: Tool, args: unknown): Promise<ArgumentsResult> {
   if (!isStandardSchema(tool.parameters)) return { ok: true, value: args };
   const result = await tool.parameters['~standard'].validate(args);
-  if (result.issues) return { ok: false, issues: result.issues.map((issue) => ({ path: issuePath(issue), message: issue.message })) };
+  if (result.issues)
+    return {
+      ok: false,
+      issues: result.issues.map((issue) => ({ path: issuePath(issue), message: issue.message })),
+    };
   return { ok: true, value: result.value };
 }
 
 function issuePath(issue: StandardSchemaV1.Issue): string {
   if (!issue.path || issue.path.length === 0) return '';
-  return issue.path.map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.');
+  return issue.path
+    .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
+    .join('.');
 }

@@ -4,7 +4,12 @@
  * is listed in the package README; keys a mapping does not know are carried over unchanged.
  * @module
  */
-import { AUDIO_FORMAT_BETA_TO_GA, AUDIO_FORMAT_GA_TO_BETA, SAMPLE_RATE, type BetaAudioFormatName } from '../constants.js';
+import {
+  AUDIO_FORMAT_BETA_TO_GA,
+  AUDIO_FORMAT_GA_TO_BETA,
+  SAMPLE_RATE,
+  type BetaAudioFormatName,
+} from '../constants.js';
 import type { AudioFormat, Tool, ToolChoice, TurnDetection } from '../schemas/ga-session.js';
 import { NoFormError } from './decode.js';
 
@@ -61,7 +66,9 @@ export function transcriptionToBeta(t: Obj | null): Obj | null {
 /** Beta tool choice → GA: modes stay; a function name or either function object → `{type:'function', name}`. */
 export function toolChoiceToGa(choice: unknown): ToolChoice {
   if (typeof choice === 'string') {
-    return choice === 'auto' || choice === 'none' || choice === 'required' ? choice : { type: 'function', name: choice };
+    return choice === 'auto' || choice === 'none' || choice === 'required'
+      ? choice
+      : { type: 'function', name: choice };
   }
   const c = choice as { name?: string; function?: { name: string } };
   return { type: 'function', name: c.name ?? c.function?.name ?? '' };
@@ -84,22 +91,33 @@ export function toolsToBeta(tools: readonly Tool[], path: string): Tool[] {
 
 /** A GA voice → beta: names pass, a custom voice `{id}` has no beta form. */
 export function voiceToBeta(voice: unknown, path: string): unknown {
-  if (typeof voice === 'object' && voice !== null) throw new NoFormError(path, 'a custom voice {id} has no beta form');
+  if (typeof voice === 'object' && voice !== null)
+    throw new NoFormError(path, 'a custom voice {id} has no beta form');
   return voice;
 }
 
 const BETA_SESSION_MAPPED = [
-  'modalities', 'voice', 'input_audio_format', 'output_audio_format', 'input_audio_transcription',
-  'input_audio_noise_reduction', 'turn_detection', 'tool_choice', 'max_response_output_tokens', 'speed',
+  'modalities',
+  'voice',
+  'input_audio_format',
+  'output_audio_format',
+  'input_audio_transcription',
+  'input_audio_noise_reduction',
+  'turn_detection',
+  'tool_choice',
+  'max_response_output_tokens',
+  'speed',
 ];
 
 /** Builds GA `audio.input` from the flat beta fields. */
 function audioInputToGa(s: Obj): Obj {
   const input: Obj = {};
-  if (s.input_audio_format !== undefined) input.format = formatToGa(s.input_audio_format as BetaAudioFormatName);
+  if (s.input_audio_format !== undefined)
+    input.format = formatToGa(s.input_audio_format as BetaAudioFormatName);
   put(input, 'transcription', s.input_audio_transcription);
   put(input, 'noise_reduction', s.input_audio_noise_reduction);
-  if (s.turn_detection !== undefined) input.turn_detection = turnDetectionToGa(s.turn_detection as Obj | null);
+  if (s.turn_detection !== undefined)
+    input.turn_detection = turnDetectionToGa(s.turn_detection as Obj | null);
   return input;
 }
 
@@ -109,7 +127,8 @@ export function sessionToGa(s: Obj): Obj {
   if (s.modalities !== undefined) out.output_modalities = modalitiesToGa(s.modalities as string[]);
   const input = audioInputToGa(s);
   const output: Obj = {};
-  if (s.output_audio_format !== undefined) output.format = formatToGa(s.output_audio_format as BetaAudioFormatName);
+  if (s.output_audio_format !== undefined)
+    output.format = formatToGa(s.output_audio_format as BetaAudioFormatName);
   put(output, 'voice', s.voice);
   put(output, 'speed', s.speed);
   const audio: Obj = {};
@@ -126,7 +145,13 @@ export function sessionToGa(s: Obj): Obj {
  * it rides along as an extra key so that it survives the way back.
  */
 export function transcriptionSessionToGa(s: Obj): Obj {
-  const out: Obj = { type: 'transcription', ...omit(s, BETA_SESSION_MAPPED.filter((k) => k !== 'modalities')) };
+  const out: Obj = {
+    type: 'transcription',
+    ...omit(
+      s,
+      BETA_SESSION_MAPPED.filter((k) => k !== 'modalities'),
+    ),
+  };
   const input = audioInputToGa(s);
   if (Object.keys(input).length > 0) out.audio = { input };
   return out;
@@ -135,13 +160,25 @@ export function transcriptionSessionToGa(s: Obj): Obj {
 /** GA `audio.input` → flat beta fields on `out`. */
 function audioInputToBeta(input: Obj | undefined, out: Obj): void {
   if (input === undefined) return;
-  if (input.format !== undefined) out.input_audio_format = formatToBeta(input.format as AudioFormat);
-  if (input.transcription !== undefined) out.input_audio_transcription = transcriptionToBeta(input.transcription as Obj | null);
+  if (input.format !== undefined)
+    out.input_audio_format = formatToBeta(input.format as AudioFormat);
+  if (input.transcription !== undefined)
+    out.input_audio_transcription = transcriptionToBeta(input.transcription as Obj | null);
   put(out, 'input_audio_noise_reduction', input.noise_reduction);
   put(out, 'turn_detection', input.turn_detection);
 }
 
-const GA_ONLY_SESSION = ['type', 'audio', 'output_modalities', 'max_output_tokens', 'tool_choice', 'tools', 'truncation', 'reasoning', 'parallel_tool_calls'];
+const GA_ONLY_SESSION = [
+  'type',
+  'audio',
+  'output_modalities',
+  'max_output_tokens',
+  'tool_choice',
+  'tools',
+  'truncation',
+  'reasoning',
+  'parallel_tool_calls',
+];
 
 /**
  * GA realtime session → flat beta session. `truncation`, `reasoning` and `parallel_tool_calls`
@@ -149,15 +186,19 @@ const GA_ONLY_SESSION = ['type', 'audio', 'output_modalities', 'max_output_token
  */
 export function sessionToBeta(s: Obj, path: string): Obj {
   const out = omit(s, GA_ONLY_SESSION);
-  if (s.output_modalities !== undefined) out.modalities = modalitiesToBeta(s.output_modalities as string[]);
+  if (s.output_modalities !== undefined)
+    out.modalities = modalitiesToBeta(s.output_modalities as string[]);
   const audio = s.audio as { input?: Obj; output?: Obj } | undefined;
   audioInputToBeta(audio?.input, out);
   const output = audio?.output;
-  if (output?.format !== undefined) out.output_audio_format = formatToBeta(output.format as AudioFormat);
-  if (output?.voice !== undefined) out.voice = voiceToBeta(output.voice, `${path}.audio.output.voice`);
+  if (output?.format !== undefined)
+    out.output_audio_format = formatToBeta(output.format as AudioFormat);
+  if (output?.voice !== undefined)
+    out.voice = voiceToBeta(output.voice, `${path}.audio.output.voice`);
   put(out, 'speed', output?.speed);
   if (s.tools !== undefined) out.tools = toolsToBeta(s.tools as Tool[], `${path}.tools`);
-  if (s.tool_choice !== undefined) out.tool_choice = toolChoiceToBeta(s.tool_choice as ToolChoice, `${path}.tool_choice`);
+  if (s.tool_choice !== undefined)
+    out.tool_choice = toolChoiceToBeta(s.tool_choice as ToolChoice, `${path}.tool_choice`);
   put(out, 'max_response_output_tokens', s.max_output_tokens);
   return out;
 }

@@ -7,8 +7,22 @@
 import { betaClientEventSchemas, betaServerEventSchemas } from '../schemas/beta.js';
 import type { ClientEvent, ServerEvent } from '../schemas/ga.js';
 import { clientEventSchemas } from '../schemas/ga.js';
-import { itemToBeta, itemToGa, responseParamsToBeta, responseParamsToGa, responseToBeta, responseToGa } from './beta-items.js';
-import { sessionToBeta, sessionToGa, transcriptionSessionToBeta, transcriptionSessionToGa, omit, type Obj } from './beta-session.js';
+import {
+  itemToBeta,
+  itemToGa,
+  responseParamsToBeta,
+  responseParamsToGa,
+  responseToBeta,
+  responseToGa,
+} from './beta-items.js';
+import {
+  sessionToBeta,
+  sessionToGa,
+  transcriptionSessionToBeta,
+  transcriptionSessionToGa,
+  omit,
+  type Obj,
+} from './beta-session.js';
 import { NoFormError, decodeFrame, schemaMap, type DecodeTable } from './decode.js';
 import { base64AppendAllowed, checkClientEvent, encodeBase64Append } from './encode.js';
 import { betaFastChecks } from './fast-path.js';
@@ -49,7 +63,11 @@ function serverToGa(e: Obj, type: string): Obj {
       return { ...e, session: sessionToGa(e.session as Obj) };
     case 'transcription_session.created':
     case 'transcription_session.updated':
-      return { ...e, type: type.replace('transcription_session', 'session'), session: transcriptionSessionToGa(e.session as Obj) };
+      return {
+        ...e,
+        type: type.replace('transcription_session', 'session'),
+        session: transcriptionSessionToGa(e.session as Obj),
+      };
     case 'response.function_call_arguments.done':
       // Beta has no `name`; GA requires it. '' marks "unknown": take the name from the output item.
       return e.name === undefined ? { ...e, name: '' } : e;
@@ -81,7 +99,11 @@ function serverToBeta(e: Obj): Obj | null {
     case 'session.updated': {
       const session = e.session as Obj;
       return session.type === 'transcription'
-        ? { ...e, type: type.replace('session', 'transcription_session'), session: transcriptionSessionToBeta(session) }
+        ? {
+            ...e,
+            type: type.replace('session', 'transcription_session'),
+            session: transcriptionSessionToBeta(session),
+          }
         : { ...e, session: sessionToBeta(session, 'session') };
     }
     case 'response.function_call_arguments.done':
@@ -103,7 +125,9 @@ function clientToGa(e: Obj, type: string): Obj {
     case 'conversation.item.create':
       return { ...e, item: itemToGa(e.item as Obj, 'item') };
     case 'response.create':
-      return e.response === undefined ? e : { ...e, response: responseParamsToGa(e.response as Obj, 'response') };
+      return e.response === undefined
+        ? e
+        : { ...e, response: responseParamsToGa(e.response as Obj, 'response') };
     default:
       return e;
   }
@@ -115,13 +139,19 @@ function clientToBeta(e: Obj): Obj {
     case 'session.update': {
       const session = e.session as Obj;
       return session.type === 'transcription'
-        ? { ...e, type: 'transcription_session.update', session: transcriptionSessionToBeta(session) }
+        ? {
+            ...e,
+            type: 'transcription_session.update',
+            session: transcriptionSessionToBeta(session),
+          }
         : { ...e, session: sessionToBeta(session, 'session') };
     }
     case 'conversation.item.create':
       return { ...e, item: itemToBeta(e.item as Obj, 'item') };
     case 'response.create':
-      return e.response === undefined ? e : { ...e, response: responseParamsToBeta(e.response as Obj, 'response') };
+      return e.response === undefined
+        ? e
+        : { ...e, response: responseParamsToBeta(e.response as Obj, 'response') };
     default:
       return e;
   }
@@ -134,10 +164,17 @@ function clientToBeta(e: Obj): Obj {
  */
 function mappingError(type: string, error: unknown): ProtocolEncodeError {
   if (error instanceof NoFormError) {
-    return new ProtocolEncodeError(`${type}: ${error.message}`, { type, issues: [{ path: error.path, message: error.message }], cause: error });
+    return new ProtocolEncodeError(`${type}: ${error.message}`, {
+      type,
+      issues: [{ path: error.path, message: error.message }],
+      cause: error,
+    });
   }
   const what = error instanceof Error ? error.message : String(error);
-  return new ProtocolEncodeError(`${type}: cannot be mapped to beta (${what}); is the event valid?`, { type, cause: error });
+  return new ProtocolEncodeError(
+    `${type}: cannot be mapped to beta (${what}); is the event valid?`,
+    { type, cause: error },
+  );
 }
 
 const serverTable: DecodeTable<ServerEvent> = {

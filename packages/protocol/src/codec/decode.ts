@@ -49,7 +49,11 @@ function violation<E>(
 /** Decodes one frame with the given table. Never throws. */
 export function decodeFrame<E>(frame: string | Uint8Array, table: DecodeTable<E>): DecodeResult<E> {
   if (typeof frame !== 'string') {
-    return violation(frame, 'binary_frame', 'expected a text frame; the Realtime API sends JSON text only');
+    return violation(
+      frame,
+      'binary_frame',
+      'expected a text frame; the Realtime API sends JSON text only',
+    );
   }
   let parsed: unknown;
   try {
@@ -58,7 +62,11 @@ export function decodeFrame<E>(frame: string | Uint8Array, table: DecodeTable<E>
     return violation(frame, 'invalid_json', `frame is not valid JSON (${frame.length} characters)`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return violation(frame, 'not_an_object', `frame is JSON but not an object (${parsed === null ? 'null' : Array.isArray(parsed) ? 'array' : typeof parsed})`);
+    return violation(
+      frame,
+      'not_an_object',
+      `frame is JSON but not an object (${parsed === null ? 'null' : Array.isArray(parsed) ? 'array' : typeof parsed})`,
+    );
   }
   const obj = parsed as Record<string, unknown>;
   const type = obj.type;
@@ -75,7 +83,10 @@ export function decodeFrame<E>(frame: string | Uint8Array, table: DecodeTable<E>
       const result = v.safeParse(schema, obj);
       if (!result.success) {
         const issues = toProtocolIssues(result.issues);
-        return violation(frame, 'schema_mismatch', `invalid ${type}: ${summarizeIssues(issues)}`, { type, issues });
+        return violation(frame, 'schema_mismatch', `invalid ${type}: ${summarizeIssues(issues)}`, {
+          type,
+          issues,
+        });
       }
     }
     return { kind: 'event', event: table.map(obj, type) };
@@ -93,6 +104,8 @@ export function decodeFrame<E>(frame: string | Uint8Array, table: DecodeTable<E>
 }
 
 /** Builds a `Map` from a `type → schema` record. */
-export function schemaMap(record: Readonly<Record<string, v.GenericSchema>>): ReadonlyMap<string, v.GenericSchema> {
+export function schemaMap(
+  record: Readonly<Record<string, v.GenericSchema>>,
+): ReadonlyMap<string, v.GenericSchema> {
   return new Map(Object.entries(record));
 }

@@ -16,9 +16,11 @@ export function checkClientEvent(
     throw new ProtocolEncodeError('a client event must be an object');
   }
   const type = (event as { type?: unknown }).type;
-  if (typeof type !== 'string') throw new ProtocolEncodeError('a client event needs a string "type"');
+  if (typeof type !== 'string')
+    throw new ProtocolEncodeError('a client event needs a string "type"');
   const schema = schemas.get(type);
-  if (schema === undefined) throw new ProtocolEncodeError(`unknown client event type "${type}"`, { type });
+  if (schema === undefined)
+    throw new ProtocolEncodeError(`unknown client event type "${type}"`, { type });
   if (!validate) return;
   const result = v.safeParse(schema, event);
   if (!result.success) {
@@ -42,13 +44,16 @@ export function without<T extends object>(obj: T, key: string): T {
  * optional). Only the short id goes through `JSON.stringify`; base64 never needs escaping.
  * `undefined` for any other shape: the caller then serialises the ordinary way.
  */
-export function encodeBase64Append(event: { type: string } & Record<string, unknown>): string | undefined {
+export function encodeBase64Append(
+  event: { type: string } & Record<string, unknown>,
+): string | undefined {
   const audio = event.audio;
   const id = event.event_id;
   if (typeof audio !== 'string') return undefined;
   const keys = Object.keys(event);
   if (typeof id === 'string') {
-    if (keys.length !== 3 || keys[0] !== 'type' || keys[1] !== 'event_id' || keys[2] !== 'audio') return undefined;
+    if (keys.length !== 3 || keys[0] !== 'type' || keys[1] !== 'event_id' || keys[2] !== 'audio')
+      return undefined;
     return `{"type":"input_audio_buffer.append","event_id":${JSON.stringify(id)},"audio":"${audio}"}`;
   }
   if (keys.length !== 2 || keys[0] !== 'type' || keys[1] !== 'audio') return undefined;
@@ -56,6 +61,14 @@ export function encodeBase64Append(event: { type: string } & Record<string, unkn
 }
 
 /** Whether `options` lets the codec take the {@link encodeBase64Append} path for `event`. */
-export function base64AppendAllowed(event: { type: string }, options: { validate?: boolean; audioIsBase64?: boolean } | undefined): boolean {
-  return options !== undefined && options.audioIsBase64 === true && options.validate === false && event.type === 'input_audio_buffer.append';
+export function base64AppendAllowed(
+  event: { type: string },
+  options: { validate?: boolean; audioIsBase64?: boolean } | undefined,
+): boolean {
+  return (
+    options !== undefined &&
+    options.audioIsBase64 === true &&
+    options.validate === false &&
+    event.type === 'input_audio_buffer.append'
+  );
 }

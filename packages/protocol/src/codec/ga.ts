@@ -24,10 +24,18 @@ const clientTable: DecodeTable<ClientEvent> = {
 
 /** Removes the beta-only `temperature` (GA servers reject it as `unknown_parameter`). */
 function dropBetaOnly(event: ClientEvent): ClientEvent {
-  if (event.type === 'session.update' && event.session.type === 'realtime' && 'temperature' in event.session) {
+  if (
+    event.type === 'session.update' &&
+    event.session.type === 'realtime' &&
+    'temperature' in event.session
+  ) {
     return { ...event, session: without(event.session, 'temperature') };
   }
-  if (event.type === 'response.create' && event.response !== undefined && 'temperature' in event.response) {
+  if (
+    event.type === 'response.create' &&
+    event.response !== undefined &&
+    'temperature' in event.response
+  ) {
     return { ...event, response: without(event.response, 'temperature') };
   }
   return event;

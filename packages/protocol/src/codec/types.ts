@@ -14,7 +14,8 @@ export interface ProtocolIssue {
 }
 
 /** Why a frame could not become an event. */
-export type ProtocolViolationReason = 'invalid_json' | 'binary_frame' | 'not_an_object' | 'missing_type' | 'schema_mismatch';
+export type ProtocolViolationReason =
+  'invalid_json' | 'binary_frame' | 'not_an_object' | 'missing_type' | 'schema_mismatch';
 
 /** A frame that is not a valid event of this dialect. Decoding returns it; it never throws. */
 export interface ProtocolViolation {
@@ -65,7 +66,10 @@ export class ProtocolEncodeError extends Error {
   /** Schema issues, or the field that has no form in the target dialect. */
   readonly issues: ProtocolIssue[];
 
-  constructor(message: string, options: { type?: string | undefined; issues?: ProtocolIssue[]; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { type?: string | undefined; issues?: ProtocolIssue[]; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ProtocolEncodeError';
     this.type = options.type;

@@ -90,7 +90,11 @@ export const BetaInputTranscriptionSchema = v.object({
 /** Beta tool choice: a string mode or function name; objects are tolerated when parsing. */
 export const BetaToolChoiceSchema = v.union([
   v.string(),
-  v.object({ type: v.literal('function'), name: v.optional(v.string()), function: v.optional(v.object({ name: v.string() })) }),
+  v.object({
+    type: v.literal('function'),
+    name: v.optional(v.string()),
+    function: v.optional(v.object({ name: v.string() })),
+  }),
 ]);
 
 const betaSessionEntries = {
@@ -145,7 +149,16 @@ export type BetaTranscriptionSession = v.InferOutput<typeof BetaTranscriptionSes
 /** Beta content part (both vocabularies accepted when parsing). */
 export const BetaContentPartSchema = v.object({
   type: v.optional(
-    v.picklist(['input_text', 'input_audio', 'input_image', 'item_reference', 'text', 'audio', 'output_text', 'output_audio']),
+    v.picklist([
+      'input_text',
+      'input_audio',
+      'input_image',
+      'item_reference',
+      'text',
+      'audio',
+      'output_text',
+      'output_audio',
+    ]),
   ),
   text: v.nullish(v.string()),
   id: v.nullish(v.string()),
@@ -155,7 +168,9 @@ export const BetaContentPartSchema = v.object({
 
 const betaConversationItemSchema = v.object({
   id: v.optional(v.string()),
-  type: v.optional(v.picklist(['message', 'function_call', 'function_call_output', 'item_reference'])),
+  type: v.optional(
+    v.picklist(['message', 'function_call', 'function_call_output', 'item_reference']),
+  ),
   object: v.optional(v.literal('realtime.item')),
   status: v.optional(v.picklist(['completed', 'incomplete', 'in_progress'])),
   role: v.optional(v.picklist(['user', 'assistant', 'system'])),
@@ -230,8 +245,16 @@ const betaClientList = [
   InputAudioBufferCommitSchema,
   OutputAudioBufferClearSchema,
   ResponseCancelSchema,
-  v.object({ type: v.literal('response.create'), event_id: ClientEventId, response: v.optional(BetaResponseCreateParamsSchema) }),
-  v.object({ type: v.literal('session.update'), event_id: ClientEventId, session: BetaSessionResourceSchema }),
+  v.object({
+    type: v.literal('response.create'),
+    event_id: ClientEventId,
+    response: v.optional(BetaResponseCreateParamsSchema),
+  }),
+  v.object({
+    type: v.literal('session.update'),
+    event_id: ClientEventId,
+    session: BetaSessionResourceSchema,
+  }),
   v.object({
     type: v.literal('transcription_session.update'),
     event_id: ClientEventId,
@@ -240,7 +263,12 @@ const betaClientList = [
 ] as const;
 
 const itemEvent = <T extends string>(type: T) =>
-  v.object({ type: v.literal(type), event_id: EventId, previous_item_id: v.nullish(v.string()), item: BetaConversationItemSchema });
+  v.object({
+    type: v.literal(type),
+    event_id: EventId,
+    previous_item_id: v.nullish(v.string()),
+    item: BetaConversationItemSchema,
+  });
 const responseEvent = <T extends string>(type: T) =>
   v.object({ type: v.literal(type), event_id: EventId, response: BetaResponseResourceSchema });
 const outputItemEvent = <T extends string>(type: T) =>
@@ -268,7 +296,11 @@ const betaServerList = [
   InputTranscriptionDeltaSchema,
   InputTranscriptionFailedSchema,
   InputTranscriptionSegmentSchema,
-  v.object({ type: v.literal('conversation.item.retrieved'), event_id: EventId, item: BetaConversationItemSchema }),
+  v.object({
+    type: v.literal('conversation.item.retrieved'),
+    event_id: EventId,
+    item: BetaConversationItemSchema,
+  }),
   ConversationItemTruncatedSchema,
   ErrorEventSchema,
   InputAudioBufferClearedSchema,
@@ -311,36 +343,56 @@ const betaServerList = [
   outputItemEvent('response.output_item.done'),
   deltaEvent('response.text.delta'),
   textDoneEvent('response.text.done'),
-  v.object({ type: v.literal('session.created'), event_id: EventId, session: BetaSessionResourceSchema }),
-  v.object({ type: v.literal('session.updated'), event_id: EventId, session: BetaSessionResourceSchema }),
-  v.object({ type: v.literal('transcription_session.created'), event_id: EventId, session: BetaTranscriptionSessionSchema }),
-  v.object({ type: v.literal('transcription_session.updated'), event_id: EventId, session: BetaTranscriptionSessionSchema }),
+  v.object({
+    type: v.literal('session.created'),
+    event_id: EventId,
+    session: BetaSessionResourceSchema,
+  }),
+  v.object({
+    type: v.literal('session.updated'),
+    event_id: EventId,
+    session: BetaSessionResourceSchema,
+  }),
+  v.object({
+    type: v.literal('transcription_session.created'),
+    event_id: EventId,
+    session: BetaTranscriptionSessionSchema,
+  }),
+  v.object({
+    type: v.literal('transcription_session.updated'),
+    event_id: EventId,
+    session: BetaTranscriptionSessionSchema,
+  }),
 ] as const;
 
 /** Every beta server event, discriminated by `type`. */
-export const BetaServerEventSchema: v.VariantSchema<'type', typeof betaServerList, undefined> = v.variant(
-  'type',
-  betaServerList,
-);
+export const BetaServerEventSchema: v.VariantSchema<'type', typeof betaServerList, undefined> =
+  v.variant('type', betaServerList);
 /** Every beta client event, discriminated by `type`. */
-export const BetaClientEventSchema: v.VariantSchema<'type', typeof betaClientList, undefined> = v.variant(
-  'type',
-  betaClientList,
-);
+export const BetaClientEventSchema: v.VariantSchema<'type', typeof betaClientList, undefined> =
+  v.variant('type', betaClientList);
 /** Beta server event schemas by `type`. */
-export const betaServerEventSchemas: EventSchemaRecord<typeof betaServerList> = eventSchemaRecord(betaServerList);
+export const betaServerEventSchemas: EventSchemaRecord<typeof betaServerList> =
+  eventSchemaRecord(betaServerList);
 /** Beta client event schemas by `type`. */
-export const betaClientEventSchemas: EventSchemaRecord<typeof betaClientList> = eventSchemaRecord(betaClientList);
+export const betaClientEventSchemas: EventSchemaRecord<typeof betaClientList> =
+  eventSchemaRecord(betaClientList);
 
 /** A beta server event (45 kinds). */
 export type BetaServerEvent = v.InferOutput<typeof BetaServerEventSchema>;
 /** The `type` of a beta server event. */
 export type BetaServerEventType = BetaServerEvent['type'];
 /** The beta server event with the given `type`. */
-export type BetaServerEventOf<T extends BetaServerEventType> = Extract<BetaServerEvent, { type: T }>;
+export type BetaServerEventOf<T extends BetaServerEventType> = Extract<
+  BetaServerEvent,
+  { type: T }
+>;
 /** A beta client event (12 kinds). */
 export type BetaClientEvent = v.InferOutput<typeof BetaClientEventSchema>;
 /** The `type` of a beta client event. */
 export type BetaClientEventType = BetaClientEvent['type'];
 /** The beta client event with the given `type`. */
-export type BetaClientEventOf<T extends BetaClientEventType> = Extract<BetaClientEvent, { type: T }>;
+export type BetaClientEventOf<T extends BetaClientEventType> = Extract<
+  BetaClientEvent,
+  { type: T }
+>;

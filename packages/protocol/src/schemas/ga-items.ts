@@ -21,7 +21,9 @@ export const SystemContentSchema = v.object({
 });
 /** Content of a user message: text, audio (with its transcript, null until transcribed) or image. */
 export const UserContentSchema = v.object({
-  type: v.optional(v.picklist(['input_text', 'input_audio', 'input_image', 'text', 'audio', 'item_reference'])),
+  type: v.optional(
+    v.picklist(['input_text', 'input_audio', 'input_image', 'text', 'audio', 'item_reference']),
+  ),
   text: v.nullish(v.string()),
   audio: v.nullish(v.string()),
   transcript: v.nullish(v.string()),
@@ -64,7 +66,11 @@ export const AssistantMessageSchema = v.object({
   content: v.array(AssistantContentSchema),
 });
 /** A message of any role. */
-export const MessageItemSchema = v.variant('role', [SystemMessageSchema, UserMessageSchema, AssistantMessageSchema]);
+export const MessageItemSchema = v.variant('role', [
+  SystemMessageSchema,
+  UserMessageSchema,
+  AssistantMessageSchema,
+]);
 /** A message item (system, user or assistant). */
 export type MessageItem = v.InferOutput<typeof MessageItemSchema>;
 

@@ -5,7 +5,13 @@
  */
 import * as v from 'valibot';
 import { ConversationItemSchema, ItemReferenceSchema } from './ga-items.js';
-import { AudioFormatSchema, GaVoiceSchema, PromptSchema, ToolChoiceSchema, ToolSchema } from './ga-session.js';
+import {
+  AudioFormatSchema,
+  GaVoiceSchema,
+  PromptSchema,
+  ToolChoiceSchema,
+  ToolSchema,
+} from './ga-session.js';
 import {
   MaxTokensSchema,
   MetadataSchema,
@@ -26,7 +32,9 @@ const responseResourceSchema = v.object({
   max_output_tokens: v.optional(MaxTokensSchema),
   audio: v.nullish(
     v.object({
-      output: v.optional(v.object({ format: v.optional(AudioFormatSchema), voice: v.optional(GaVoiceSchema) })),
+      output: v.optional(
+        v.object({ format: v.optional(AudioFormatSchema), voice: v.optional(GaVoiceSchema) }),
+      ),
     }),
   ),
   metadata: MetadataSchema,
@@ -47,13 +55,17 @@ const responseCreateParamsSchema = v.object({
   instructions: v.optional(v.string()),
   audio: v.optional(
     v.object({
-      output: v.optional(v.object({ format: v.optional(AudioFormatSchema), voice: v.optional(GaVoiceSchema) })),
+      output: v.optional(
+        v.object({ format: v.optional(AudioFormatSchema), voice: v.optional(GaVoiceSchema) }),
+      ),
     }),
   ),
   tools: v.optional(v.array(ToolSchema)),
   tool_choice: v.optional(ToolChoiceSchema),
   parallel_tool_calls: v.optional(v.boolean()),
-  reasoning: v.optional(v.object({ effort: v.optional(v.picklist(['minimal', 'low', 'medium', 'high', 'xhigh'])) })),
+  reasoning: v.optional(
+    v.object({ effort: v.optional(v.picklist(['minimal', 'low', 'medium', 'high', 'xhigh'])) }),
+  ),
   max_output_tokens: v.optional(MaxTokensSchema),
   conversation: v.optional(v.string()),
   metadata: MetadataSchema,

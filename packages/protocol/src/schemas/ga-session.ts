@@ -5,7 +5,14 @@
  */
 import * as v from 'valibot';
 import { KNOWN_MODELS, KNOWN_TRANSCRIPTION_MODELS, KNOWN_VOICES } from '../constants.js';
-import { FunctionToolSchema, Int, MaxTokensSchema, ModalitySchema, NoiseReductionSchema, TracingSchema } from './shared.js';
+import {
+  FunctionToolSchema,
+  Int,
+  MaxTokensSchema,
+  ModalitySchema,
+  NoiseReductionSchema,
+  TracingSchema,
+} from './shared.js';
 
 /**
  * An open enum: the known names for editor completion, any other string accepted. The
@@ -72,7 +79,10 @@ export const InputTranscriptionSchema = v.object({
 /** Input transcription settings. */
 export type InputTranscription = v.InferOutput<typeof InputTranscriptionSchema>;
 
-const McpFilterSchema = v.object({ tool_names: v.optional(v.array(v.string())), read_only: v.optional(v.boolean()) });
+const McpFilterSchema = v.object({
+  tool_names: v.optional(v.array(v.string())),
+  read_only: v.optional(v.boolean()),
+});
 /** An MCP tool (GA only). */
 export const McpToolSchema = v.object({
   type: v.literal('mcp'),
@@ -152,13 +162,17 @@ const realtimeSessionEntries = {
   model: v.optional(ModelNameSchema),
   output_modalities: v.optional(v.array(ModalitySchema)),
   instructions: v.optional(v.string()),
-  audio: v.optional(v.object({ input: v.optional(AudioInputSchema), output: v.optional(AudioOutputSchema) })),
+  audio: v.optional(
+    v.object({ input: v.optional(AudioInputSchema), output: v.optional(AudioOutputSchema) }),
+  ),
   include: IncludeSchema,
   tracing: v.nullish(TracingSchema),
   tools: v.optional(v.array(ToolSchema)),
   tool_choice: v.optional(ToolChoiceSchema),
   parallel_tool_calls: v.optional(v.boolean()),
-  reasoning: v.nullish(v.object({ effort: v.optional(v.picklist(['minimal', 'low', 'medium', 'high', 'xhigh'])) })),
+  reasoning: v.nullish(
+    v.object({ effort: v.optional(v.picklist(['minimal', 'low', 'medium', 'high', 'xhigh'])) }),
+  ),
   max_output_tokens: v.optional(MaxTokensSchema),
   truncation: v.optional(TruncationSchema),
   prompt: PromptSchema,
@@ -187,7 +201,10 @@ export const TranscriptionSessionResourceSchema = v.object({
 export type TranscriptionSessionResource = v.InferOutput<typeof TranscriptionSessionResourceSchema>;
 
 /** `session` of `session.created` / `session.updated`. */
-export const AnySessionResourceSchema = v.variant('type', [SessionResourceSchema, TranscriptionSessionResourceSchema]);
+export const AnySessionResourceSchema = v.variant('type', [
+  SessionResourceSchema,
+  TranscriptionSessionResourceSchema,
+]);
 
 const sessionUpdateParamsSchema = v.variant('type', [
   v.object({ ...realtimeSessionEntries, temperature: v.optional(v.number()) }),

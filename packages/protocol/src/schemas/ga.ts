@@ -93,7 +93,12 @@ const clientList = [
 // ---- server events ----
 
 const itemEvent = <T extends string>(type: T) =>
-  v.object({ type: v.literal(type), event_id: EventId, previous_item_id: v.nullish(v.string()), item: ConversationItemSchema });
+  v.object({
+    type: v.literal(type),
+    event_id: EventId,
+    previous_item_id: v.nullish(v.string()),
+    item: ConversationItemSchema,
+  });
 const sessionEvent = <T extends string>(type: T) =>
   v.object({ type: v.literal(type), event_id: EventId, session: AnySessionResourceSchema });
 const responseEvent = <T extends string>(type: T) =>
@@ -110,7 +115,9 @@ const outputItemEvent = <T extends string>(type: T) =>
 /** `response.output_audio.delta` (hot path: see codec/fast-path.ts). */
 export const OutputAudioDeltaSchema = deltaEvent('response.output_audio.delta');
 /** `response.output_audio_transcript.delta` (hot path). */
-export const OutputAudioTranscriptDeltaSchema = deltaEvent('response.output_audio_transcript.delta');
+export const OutputAudioTranscriptDeltaSchema = deltaEvent(
+  'response.output_audio_transcript.delta',
+);
 /** `response.output_text.delta` (hot path). */
 export const OutputTextDeltaSchema = deltaEvent('response.output_text.delta');
 
@@ -160,7 +167,11 @@ const serverList = [
   InputTranscriptionDeltaSchema,
   InputTranscriptionFailedSchema,
   InputTranscriptionSegmentSchema,
-  v.object({ type: v.literal('conversation.item.retrieved'), event_id: EventId, item: ConversationItemSchema }),
+  v.object({
+    type: v.literal('conversation.item.retrieved'),
+    event_id: EventId,
+    item: ConversationItemSchema,
+  }),
   ConversationItemTruncatedSchema,
   ErrorEventSchema,
   InputAudioBufferClearedSchema,
@@ -200,13 +211,21 @@ const serverList = [
 ] as const;
 
 /** Every GA server event, discriminated by `type`. */
-export const ServerEventSchema: v.VariantSchema<'type', typeof serverList, undefined> = v.variant('type', serverList);
+export const ServerEventSchema: v.VariantSchema<'type', typeof serverList, undefined> = v.variant(
+  'type',
+  serverList,
+);
 /** Every GA client event, discriminated by `type`. */
-export const ClientEventSchema: v.VariantSchema<'type', typeof clientList, undefined> = v.variant('type', clientList);
+export const ClientEventSchema: v.VariantSchema<'type', typeof clientList, undefined> = v.variant(
+  'type',
+  clientList,
+);
 /** GA server event schemas by `type` (decoders look schemas up here, never scan the union). */
-export const serverEventSchemas: EventSchemaRecord<typeof serverList> = eventSchemaRecord(serverList);
+export const serverEventSchemas: EventSchemaRecord<typeof serverList> =
+  eventSchemaRecord(serverList);
 /** GA client event schemas by `type`. */
-export const clientEventSchemas: EventSchemaRecord<typeof clientList> = eventSchemaRecord(clientList);
+export const clientEventSchemas: EventSchemaRecord<typeof clientList> =
+  eventSchemaRecord(clientList);
 
 /** A GA server event (46 kinds). */
 export type ServerEvent = v.InferOutput<typeof ServerEventSchema>;

@@ -16,7 +16,9 @@ export type EventSchemaRecord<L extends readonly EventObjectSchema[]> = {
 };
 
 /** Indexes event schemas by their `type` literal (throws on a duplicate: a programming error). */
-export function eventSchemaRecord<const L extends readonly EventObjectSchema[]>(list: L): EventSchemaRecord<L> {
+export function eventSchemaRecord<const L extends readonly EventObjectSchema[]>(
+  list: L,
+): EventSchemaRecord<L> {
   const out: Record<string, EventObjectSchema> = {};
   for (const schema of list) {
     const type = schema.entries.type.literal;

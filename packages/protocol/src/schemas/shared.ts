@@ -32,7 +32,9 @@ export type Modality = v.InferOutput<typeof ModalitySchema>;
 export const MetadataSchema = v.nullish(v.record(v.string(), v.string()));
 
 /** Noise reduction `{type: near_field | far_field}` (`null` turns it off). */
-export const NoiseReductionSchema = v.object({ type: v.optional(v.picklist(['near_field', 'far_field'])) });
+export const NoiseReductionSchema = v.object({
+  type: v.optional(v.picklist(['near_field', 'far_field'])),
+});
 /** Input noise reduction settings. */
 export type NoiseReduction = v.InferOutput<typeof NoiseReductionSchema>;
 
@@ -57,7 +59,11 @@ export const FunctionToolSchema = v.object({
 export type FunctionTool = v.InferOutput<typeof FunctionToolSchema>;
 
 /** One token log-probability (transcription with `include: ['item.input_audio_transcription.logprobs']`). */
-export const LogProbSchema = v.object({ token: v.string(), logprob: v.number(), bytes: v.array(Int) });
+export const LogProbSchema = v.object({
+  token: v.string(),
+  logprob: v.number(),
+  bytes: v.array(Int),
+});
 
 /** The `error` object of an `error` event. */
 export const ServerErrorDetailsSchema = v.object({
@@ -107,14 +113,22 @@ export const TranscriptionErrorSchema = v.object({
 /** `response.status_details`. */
 export const ResponseStatusDetailsSchema = v.object({
   type: v.optional(v.picklist(['completed', 'cancelled', 'incomplete', 'failed'])),
-  reason: v.nullish(v.picklist(['turn_detected', 'client_cancelled', 'max_output_tokens', 'content_filter'])),
+  reason: v.nullish(
+    v.picklist(['turn_detected', 'client_cancelled', 'max_output_tokens', 'content_filter']),
+  ),
   error: v.nullish(v.object({ type: v.nullish(v.string()), code: v.nullish(v.string()) })),
 });
 /** Why a response ended: `{type, reason?, error?}`. */
 export type ResponseStatusDetails = v.InferOutput<typeof ResponseStatusDetailsSchema>;
 
 /** `response.status`. */
-export const ResponseStatusSchema = v.picklist(['in_progress', 'completed', 'cancelled', 'failed', 'incomplete']);
+export const ResponseStatusSchema = v.picklist([
+  'in_progress',
+  'completed',
+  'cancelled',
+  'failed',
+  'incomplete',
+]);
 /** The status of a response. */
 export type ResponseStatus = v.InferOutput<typeof ResponseStatusSchema>;
 
@@ -368,9 +382,15 @@ const contentRef = {
 };
 /** Schema of a streamed delta (`delta` string, optional `obfuscation`) for the given type. */
 export const deltaEvent = <T extends string>(type: T) =>
-  v.object({ type: v.literal(type), ...contentRef, delta: v.string(), obfuscation: v.nullish(v.string()) });
+  v.object({
+    type: v.literal(type),
+    ...contentRef,
+    delta: v.string(),
+    obfuscation: v.nullish(v.string()),
+  });
 /** Schema of `*.audio.done` for the given type. */
-export const audioDoneEvent = <T extends string>(type: T) => v.object({ type: v.literal(type), ...contentRef });
+export const audioDoneEvent = <T extends string>(type: T) =>
+  v.object({ type: v.literal(type), ...contentRef });
 /** Schema of a text `*.done` (`text`) for the given type. */
 export const textDoneEvent = <T extends string>(type: T) =>
   v.object({ type: v.literal(type), ...contentRef, text: v.string() });

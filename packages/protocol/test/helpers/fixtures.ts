@@ -23,7 +23,12 @@ export function loadFixtures(dialect: 'ga' | 'beta', direction: 'client' | 'serv
     .sort()
     .map((name) => {
       const json = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
-      return { name, type: name.replace(/\.json$/, '').replace(/--.*$/, ''), frame: JSON.stringify(json), json };
+      return {
+        name,
+        type: name.replace(/\.json$/, '').replace(/--.*$/, ''),
+        frame: JSON.stringify(json),
+        json,
+      };
     });
 }
 
@@ -33,7 +38,8 @@ export function normalizeModalities(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = k === 'modalities' && Array.isArray(v) ? [...(v as string[])].sort() : normalizeModalities(v);
+    out[k] =
+      k === 'modalities' && Array.isArray(v) ? [...(v as string[])].sort() : normalizeModalities(v);
   }
   return out;
 }

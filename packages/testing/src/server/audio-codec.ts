@@ -82,7 +82,10 @@ export function synthesizeSpeech(text: string, options: SynthOptions = {}): Int1
 }
 
 /** A pure tone, handy for driving the server VAD in tests. */
-export function tone(durationMs: number, options: { frequency?: number; amplitude?: number; sampleRate?: number } = {}): Int16Array {
+export function tone(
+  durationMs: number,
+  options: { frequency?: number; amplitude?: number; sampleRate?: number } = {},
+): Int16Array {
   const rate = options.sampleRate ?? 24_000;
   const n = Math.round((durationMs * rate) / 1000);
   const amp = (options.amplitude ?? 0.3) * 32767;

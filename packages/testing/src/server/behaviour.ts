@@ -9,7 +9,12 @@ import type { JsonObject } from './wire.js';
 export type PlannedOutput =
   | { readonly kind: 'audio'; readonly transcript: string }
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'function_call'; readonly name: string; readonly arguments: string; readonly callId?: string | undefined };
+  | {
+      readonly kind: 'function_call';
+      readonly name: string;
+      readonly arguments: string;
+      readonly callId?: string | undefined;
+    };
 
 /** How a response ends when it is not simply `completed`. */
 export type PlannedEnding =
@@ -56,13 +61,19 @@ export interface ResponseContext extends ResponseRequest {
 export type ResponseHandler = (ctx: ResponseContext) => void | Promise<void>;
 
 /** Collects a handler's calls into a plan. */
-export function createContext(request: ResponseRequest): { ctx: ResponseContext; outputs: PlannedOutput[]; ending: () => PlannedEnding | undefined } {
+export function createContext(request: ResponseRequest): {
+  ctx: ResponseContext;
+  outputs: PlannedOutput[];
+  ending: () => PlannedEnding | undefined;
+} {
   const outputs: PlannedOutput[] = [];
   let ending: PlannedEnding | undefined;
   const ctx: ResponseContext = {
     ...request,
     say(text) {
-      outputs.push(request.modality === 'audio' ? { kind: 'audio', transcript: text } : { kind: 'text', text });
+      outputs.push(
+        request.modality === 'audio' ? { kind: 'audio', transcript: text } : { kind: 'text', text },
+      );
     },
     text(text) {
       outputs.push({ kind: 'text', text });
@@ -76,7 +87,10 @@ export function createContext(request: ResponseRequest): { ctx: ResponseContext;
       });
     },
     fail(error) {
-      ending = { status: 'failed', error: { type: error?.type ?? 'server_error', code: error?.code ?? 'internal_error' } };
+      ending = {
+        status: 'failed',
+        error: { type: error?.type ?? 'server_error', code: error?.code ?? 'internal_error' },
+      };
     },
     incomplete(reason = 'max_output_tokens') {
       ending = { status: 'incomplete', reason };
@@ -98,11 +112,13 @@ export const demoAgent: ResponseHandler = (ctx) => {
   }
   const words = (ctx.userText ?? '').trim();
   const lower = words.toLowerCase();
-  const tool = (re: RegExp) => ctx.tools.find((t) => re.test(t.name) || re.test(t.description ?? ''));
+  const tool = (re: RegExp) =>
+    ctx.tools.find((t) => re.test(t.name) || re.test(t.description ?? ''));
   if (/weather|temperature|forecast/.test(lower)) {
     const t = tool(/weather|forecast/i);
     if (t) {
-      const city = /\b(?:in|for|at)\s+([A-Z][\p{L}-]*(?:\s+[A-Z][\p{L}-]*)*)/u.exec(words)?.[1] ?? 'Paris';
+      const city =
+        /\b(?:in|for|at)\s+([A-Z][\p{L}-]*(?:\s+[A-Z][\p{L}-]*)*)/u.exec(words)?.[1] ?? 'Paris';
       ctx.callFunction(t.name, { location: city });
       return;
     }
@@ -122,6 +138,9 @@ export const demoAgent: ResponseHandler = (ctx) => {
 };
 
 function summarise(output: string): string {
-  const flat = output.replace(/[{}"[\]:,]/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = output
+    .replace(/[{}"[\]:,]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat || 'nothing';
 }

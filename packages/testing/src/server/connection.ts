@@ -15,11 +15,19 @@ import { handleResponseEvent, ResponseRunner } from './handlers-response.js';
 import { InputAudio } from './input-audio.js';
 import { Outbound, type FaultRule, type ServerLink } from './outbound.js';
 import type { ResponsePacing, ResponseRun } from './response.js';
-import { checkRawSessionUpdate, checkSessionValues, defaultSession, mergeSession, sessionValue, voiceOf } from './session-config.js';
+import {
+  checkRawSessionUpdate,
+  checkSessionValues,
+  defaultSession,
+  mergeSession,
+  sessionValue,
+  voiceOf,
+} from './session-config.js';
 import { clone, isObject, type JsonObject, type WireEvent } from './wire.js';
 
 /** What the user turn said: text for the behaviour, or a transcription failure. */
-export type HeardAudio = { readonly text: string } | { readonly fail: true; readonly text?: string | undefined };
+export type HeardAudio =
+  { readonly text: string } | { readonly fail: true; readonly text?: string | undefined };
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -86,7 +94,13 @@ export class FakeConnection {
     this.dialect = init.dialect;
     this.codec = codecFor(init.dialect);
     this.conversation = init.conversation ?? new Conversation();
-    this.outbound = new Outbound(host.clock, link, this.codec, () => host.faultRules(), (code, reason) => this.#closed(code, reason));
+    this.outbound = new Outbound(
+      host.clock,
+      link,
+      this.codec,
+      () => host.faultRules(),
+      (code, reason) => this.#closed(code, reason),
+    );
     const now = host.clock.now();
     this.session = defaultSession({
       id: host.newId('sess'),
@@ -99,9 +113,15 @@ export class FakeConnection {
     this.#responses = new ResponseRunner(this);
     this.emit({ type: 'session.created', session: clone(this.session) });
     if (init.dialect === 'beta') {
-      this.emit({ type: 'conversation.created', conversation: { id: host.newId('conv'), object: 'realtime.conversation' } });
+      this.emit({
+        type: 'conversation.created',
+        conversation: { id: host.newId('conv'), object: 'realtime.conversation' },
+      });
     }
-    this.#expiry = host.clock.setTimeout(() => this.expire(init.maxSessionDurationMs), init.maxSessionDurationMs);
+    this.#expiry = host.clock.setTimeout(
+      () => this.expire(init.maxSessionDurationMs),
+      init.maxSessionDurationMs,
+    );
   }
 
   /** Whether this is a transcription-only session (no responses, no rate limits). */
@@ -202,7 +222,9 @@ export class FakeConnection {
       // (which would only say "invalid type" where the server names the bound)
       const bad =
         checkRawSessionUpdate(raw['session'], this.dialect, eventId) ??
-        (this.dialect === 'ga' && isObject(raw['session']) ? checkSessionValues(raw['session'], 'ga', eventId) : undefined);
+        (this.dialect === 'ga' && isObject(raw['session'])
+          ? checkSessionValues(raw['session'], 'ga', eventId)
+          : undefined);
       if (bad) {
         this.host.recordClientEvent(this, raw);
         this.error(bad);
@@ -215,7 +237,8 @@ export class FakeConnection {
       if (v.reason === 'invalid_json') this.error(Errors.invalidJson(v.message));
       else if (v.reason === 'binary_frame') this.error(Errors.binaryFrame());
       else if (v.reason === 'missing_type') this.error(Errors.missingType(eventId));
-      else if (v.reason === 'not_an_object') this.error(Errors.invalidJson('Expected a JSON object.'));
+      else if (v.reason === 'not_an_object')
+        this.error(Errors.invalidJson('Expected a JSON object.'));
       else this.error(schemaError(v.issues ?? [], eventId));
       return;
     }
@@ -257,10 +280,18 @@ export class FakeConnection {
   }
 }
 
-function schemaError(issues: readonly { path: string; message: string }[], eventId: string | null): ServerErrorBody {
+function schemaError(
+  issues: readonly { path: string; message: string }[],
+  eventId: string | null,
+): ServerErrorBody {
   const first = issues[0];
   const path = (first?.path ?? '').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
-  if (!first || !path) return Errors.invalidJson(first?.message ?? 'The event does not match its schema.');
+  if (!first || !path)
+    return Errors.invalidJson(first?.message ?? 'The event does not match its schema.');
   if (/received undefined/.test(first.message)) return Errors.missingParameter(path, eventId);
-  return Errors.invalidType(path, first.message.replace(/^expected\s+/, '').replace(/,\s*received.*$/, ''), eventId);
+  return Errors.invalidType(
+    path,
+    first.message.replace(/^expected\s+/, '').replace(/,\s*received.*$/, ''),
+    eventId,
+  );
 }

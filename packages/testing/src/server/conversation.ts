@@ -51,7 +51,10 @@ export class Conversation {
    * Inserts after `previousItemId` (`undefined`: append; `'root'` or `null`: at the start).
    * Returns the id the item now follows, or `false` when `previousItemId` is unknown.
    */
-  insert(entry: StoredItem, previousItemId?: string | null): { previousItemId: string | null } | false {
+  insert(
+    entry: StoredItem,
+    previousItemId?: string | null,
+  ): { previousItemId: string | null } | false {
     if (previousItemId === undefined) {
       const prev = this.lastId();
       this.#items.push(entry);

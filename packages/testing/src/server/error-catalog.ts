@@ -43,19 +43,45 @@ export function supportedValues(values: readonly string[]): string {
 /** Builders for each catalogued error. */
 export const Errors = {
   unknownType: (type: string, eventId: string | null) =>
-    serverError('invalid_value', `Invalid value: '${type}'. ${SUPPORTED_CLIENT_TYPES_MESSAGE}`, 'type', eventId),
-  missingType: (eventId: string | null) => serverError('invalid_event', "The 'type' field is missing.", null, eventId),
+    serverError(
+      'invalid_value',
+      `Invalid value: '${type}'. ${SUPPORTED_CLIENT_TYPES_MESSAGE}`,
+      'type',
+      eventId,
+    ),
+  missingType: (eventId: string | null) =>
+    serverError('invalid_event', "The 'type' field is missing.", null, eventId),
   binaryFrame: () =>
-    serverError('invalid_event', 'Expected a text WebSocket message; binary frames are not supported.', null, null),
+    serverError(
+      'invalid_event',
+      'Expected a text WebSocket message; binary frames are not supported.',
+      null,
+      null,
+    ),
   invalidJson: (detail: string) =>
     serverError('invalid_json', `Invalid event: failed to parse JSON value. ${detail}`, null, null),
   unknownParameter: (param: string, eventId: string | null) =>
     serverError('unknown_parameter', `Unknown parameter: '${param}'.`, param, eventId),
   missingParameter: (param: string, eventId: string | null) =>
-    serverError('missing_required_parameter', `Missing required parameter: '${param}'.`, param, eventId),
+    serverError(
+      'missing_required_parameter',
+      `Missing required parameter: '${param}'.`,
+      param,
+      eventId,
+    ),
   invalidType: (param: string, expected: string, eventId: string | null) =>
-    serverError('invalid_type', `Invalid type for '${param}': expected ${expected}.`, param, eventId),
-  invalidValue: (param: string, value: unknown, supported: readonly string[], eventId: string | null) =>
+    serverError(
+      'invalid_type',
+      `Invalid type for '${param}': expected ${expected}.`,
+      param,
+      eventId,
+    ),
+  invalidValue: (
+    param: string,
+    value: unknown,
+    supported: readonly string[],
+    eventId: string | null,
+  ) =>
     serverError(
       'invalid_value',
       `Invalid value: '${String(value)}'. Supported values are: ${supportedValues(supported)}.`,
@@ -91,7 +117,12 @@ export const Errors = {
       eventId,
     ),
   invalidAudio: (eventId: string | null) =>
-    serverError('invalid_value', "Invalid 'audio': expected base64-encoded audio bytes.", 'audio', eventId),
+    serverError(
+      'invalid_value',
+      "Invalid 'audio': expected base64-encoded audio bytes.",
+      'audio',
+      eventId,
+    ),
   activeResponse: (responseId: string, eventId: string | null) =>
     serverError(
       'conversation_already_has_active_response',
@@ -100,7 +131,12 @@ export const Errors = {
       eventId,
     ),
   cancelNotActive: (eventId: string | null) =>
-    serverError('response_cancel_not_active', 'Cancellation failed: no active response found', null, eventId),
+    serverError(
+      'response_cancel_not_active',
+      'Cancellation failed: no active response found',
+      null,
+      eventId,
+    ),
   cannotUpdateVoice: (eventId: string | null) =>
     serverError(
       'cannot_update_voice',
@@ -118,9 +154,19 @@ export const Errors = {
       eventId,
     ),
   duplicateItemId: (itemId: string, eventId: string | null) =>
-    serverError('duplicate_item_id', `Item with id '${itemId}' already exists.`, 'item.id', eventId),
+    serverError(
+      'duplicate_item_id',
+      `Item with id '${itemId}' already exists.`,
+      'item.id',
+      eventId,
+    ),
   truncateNotAudio: (eventId: string | null) =>
-    serverError('unsupported_content_type', 'Only model output audio messages can be truncated', null, eventId),
+    serverError(
+      'unsupported_content_type',
+      'Only model output audio messages can be truncated',
+      null,
+      eventId,
+    ),
   truncateTooLong: (actualMs: number, requestedMs: number, eventId: string | null) =>
     serverError(
       'invalid_value',
@@ -136,9 +182,17 @@ export const Errors = {
       eventId,
     ),
   sessionExpired: (minutes: number) =>
-    serverError('session_expired', `Your session hit the maximum duration of ${minutes} minutes.`, null, null),
+    serverError(
+      'session_expired',
+      `Your session hit the maximum duration of ${minutes} minutes.`,
+      null,
+      null,
+    ),
   invalidApiKey: (key: string) =>
-    serverError('invalid_api_key', `Incorrect API key provided: ${redactKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`),
+    serverError(
+      'invalid_api_key',
+      `Incorrect API key provided: ${redactKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+    ),
   missingAuth: () => serverError(null, 'Missing bearer or basic authentication in header'),
   missingModel: () =>
     serverError(

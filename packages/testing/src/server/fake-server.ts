@@ -6,7 +6,11 @@
 import type { Clock, Dialect, IdGenerator } from '@voxwire/protocol';
 import { createCounterIdGenerator, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import { SimulatedClock } from '../clock.js';
-import { IncompleteScenarioError, TransportNotClosedError, UnexpectedClientEventError } from '../errors.js';
+import {
+  IncompleteScenarioError,
+  TransportNotClosedError,
+  UnexpectedClientEventError,
+} from '../errors.js';
 import { demoAgent, type ResponseHandler } from './behaviour.js';
 import { Conversation } from './conversation.js';
 import { FakeConnection, type ConnectionHost, type HeardAudio } from './connection.js';
@@ -57,7 +61,11 @@ export interface FakeServerOptions {
    * Turns committed user audio into words when no scripted transcription is queued.
    * @default () => ({ text: '' })
    */
-  readonly transcribe?: (samples: Int16Array, sampleRate: number, itemId: string) => string | HeardAudio;
+  readonly transcribe?: (
+    samples: Int16Array,
+    sampleRate: number,
+    itemId: string,
+  ) => string | HeardAudio;
   /**
    * Number of `input_audio_transcription.delta` events per transcript (whisper-1 sends 1).
    * @default 3
@@ -141,7 +149,10 @@ export class FakeServer {
       sendRaw: (frame) => this.current?.outbound.pushRaw(frame),
       expire: (afterMs) => {
         for (const c of this.#connections.filter((x) => x.open)) {
-          this.clock.setTimeout(() => c.expire(this.#options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai), afterMs);
+          this.clock.setTimeout(
+            () => c.expire(this.#options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai),
+            afterMs,
+          );
         }
       },
       releaseAll: () => this.#connections.forEach((c) => c.outbound.release()),
@@ -151,19 +162,34 @@ export class FakeServer {
   /** Attaches a transport's server end; sends `session.created` at once. */
   accept(
     link: ServerLink,
-    init: { dialect?: Dialect; model?: string; maxSessionDurationMs?: number; transcription?: boolean } = {},
+    init: {
+      dialect?: Dialect;
+      model?: string;
+      maxSessionDurationMs?: number;
+      transcription?: boolean;
+    } = {},
   ): AcceptedConnection {
     const host = this.#host();
     const conn = new FakeConnection(host, link, {
       index: this.#connections.length,
       dialect: init.dialect ?? this.#options.dialect ?? 'ga',
       model: init.model ?? this.#options.model ?? 'gpt-realtime',
-      maxSessionDurationMs: init.maxSessionDurationMs ?? this.#options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai,
+      maxSessionDurationMs:
+        init.maxSessionDurationMs ??
+        this.#options.maxSessionDurationMs ??
+        MAX_SESSION_DURATION_MS.openai,
       transcription: init.transcription,
-      conversation: this.#options.conversation === 'persist' ? (this.#persisted ??= new Conversation()) : undefined,
+      conversation:
+        this.#options.conversation === 'persist'
+          ? (this.#persisted ??= new Conversation())
+          : undefined,
     });
     this.#connections.push(conn);
-    return { connection: conn, receive: (f) => conn.receive(f), closed: (code, reason) => conn.transportClosed(code, reason) };
+    return {
+      connection: conn,
+      receive: (f) => conn.receive(f),
+      closed: (code, reason) => conn.transportClosed(code, reason),
+    };
   }
 
   /** Every connection so far, oldest first. */
@@ -208,7 +234,8 @@ export class FakeServer {
 
   /** Queues what the next committed audio turns "said" (a string) or that transcription fails. */
   scriptTranscription(...turns: (string | { fail: true })[]): this {
-    for (const t of turns) this.#transcripts.push(typeof t === 'string' ? { text: t } : { fail: true });
+    for (const t of turns)
+      this.#transcripts.push(typeof t === 'string' ? { text: t } : { fail: true });
     return this;
   }
 
@@ -226,13 +253,27 @@ export class FakeServer {
    * Resolves with the first client event of `type` (matching `predicate`) after the previous
    * match; events of other types in between are passed over.
    */
-  expectClientEvent<T extends JsonObject = JsonObject>(type: string, predicate?: (event: T) => boolean): Promise<T> {
-    return this.#expect(type, predicate as ((e: JsonObject) => boolean) | undefined, false) as Promise<T>;
+  expectClientEvent<T extends JsonObject = JsonObject>(
+    type: string,
+    predicate?: (event: T) => boolean,
+  ): Promise<T> {
+    return this.#expect(
+      type,
+      predicate as ((e: JsonObject) => boolean) | undefined,
+      false,
+    ) as Promise<T>;
   }
 
   /** Like `expectClientEvent`, but the very next client event must match, else it rejects with {@link UnexpectedClientEventError}. */
-  expectNextClientEvent<T extends JsonObject = JsonObject>(type: string, predicate?: (event: T) => boolean): Promise<T> {
-    return this.#expect(type, predicate as ((e: JsonObject) => boolean) | undefined, true) as Promise<T>;
+  expectNextClientEvent<T extends JsonObject = JsonObject>(
+    type: string,
+    predicate?: (event: T) => boolean,
+  ): Promise<T> {
+    return this.#expect(
+      type,
+      predicate as ((e: JsonObject) => boolean) | undefined,
+      true,
+    ) as Promise<T>;
   }
 
   /** Throws {@link IncompleteScenarioError} when expectations, queued responses or transcriptions are left, or a handler threw. */
@@ -240,8 +281,12 @@ export class FakeServer {
     const pending = [
       ...this.#waiters.map((w) => `waiting for client event '${w.type}'`),
       ...(this.#queued.length ? [`${this.#queued.length} queued response(s) never used`] : []),
-      ...(this.#transcripts.length ? [`${this.#transcripts.length} scripted transcription(s) never used`] : []),
-      ...this.handlerErrors.map((e) => `a response handler threw: ${e instanceof Error ? e.message : String(e)}`),
+      ...(this.#transcripts.length
+        ? [`${this.#transcripts.length} scripted transcription(s) never used`]
+        : []),
+      ...this.handlerErrors.map(
+        (e) => `a response handler threw: ${e instanceof Error ? e.message : String(e)}`,
+      ),
     ];
     if (pending.length) throw new IncompleteScenarioError(pending);
   }
@@ -258,7 +303,11 @@ export class FakeServer {
     if (open) throw new TransportNotClosedError(open);
   }
 
-  #expect(type: string, predicate: ((e: JsonObject) => boolean) | undefined, strict: boolean): Promise<JsonObject> {
+  #expect(
+    type: string,
+    predicate: ((e: JsonObject) => boolean) | undefined,
+    strict: boolean,
+  ): Promise<JsonObject> {
     return new Promise((resolve, reject) => {
       this.#waiters.push({ type, predicate, strict, resolve, reject });
       this.#match();
@@ -304,7 +353,11 @@ export class FakeServer {
       recordAudioAppends: this.#options.recordAudioAppends ?? true,
       newId: (p) => this.#newId(p),
       faultRules: () => this.faults.rules,
-      takeHandler: () => this.#queued.shift() ?? this.#handlers[this.#handlers.length - 1] ?? this.#options.behaviour ?? demoAgent,
+      takeHandler: () =>
+        this.#queued.shift() ??
+        this.#handlers[this.#handlers.length - 1] ??
+        this.#options.behaviour ??
+        demoAgent,
       hear: (samples, rate, itemId) => {
         const scripted = this.#transcripts.shift();
         if (scripted) return scripted;
@@ -329,9 +382,16 @@ export class FakeServer {
         const limit = this.#options.tokenRateLimit ?? 40_000;
         this.#tokensUsed += tokens;
         const remaining = Math.max(0, limit - this.#tokensUsed);
-        const tokenLimit = { name: 'tokens', limit, remaining, reset_seconds: Math.round(((limit - remaining) / limit) * 60_000) / 1000 };
+        const tokenLimit = {
+          name: 'tokens',
+          limit,
+          remaining,
+          reset_seconds: Math.round(((limit - remaining) / limit) * 60_000) / 1000,
+        };
         // beta-era servers listed requests too; GA lists tokens only (§4.10)
-        return dialect === 'beta' ? [{ name: 'requests', limit: 5000, remaining: 4999, reset_seconds: 0.012 }, tokenLimit] : [tokenLimit];
+        return dialect === 'beta'
+          ? [{ name: 'requests', limit: 5000, remaining: 4999, reset_seconds: 0.012 }, tokenLimit]
+          : [tokenLimit];
       },
     };
   }

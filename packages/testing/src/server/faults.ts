@@ -41,13 +41,28 @@ export class FaultInjector {
 
   /** Closes the connection right after the `count`-th server event of a connection. */
   closeAfterEvents(count: number, options: CloseFaultOptions = {}): this {
-    this.#rules.push({ action: 'close_after_count', count, code: options.code ?? 1006, reason: options.reason ?? '' });
+    this.#rules.push({
+      action: 'close_after_count',
+      count,
+      code: options.code ?? 1006,
+      reason: options.reason ?? '',
+    });
     return this;
   }
 
   /** Closes the connection at the `occurrence`-th event of `type`: before it is sent (default) or after. */
-  closeAt(type: string, options: CloseFaultOptions & { occurrence?: number; when?: 'before' | 'after' } = {}): this {
-    this.#rules.push({ action: 'close', type, occurrence: options.occurrence, when: options.when ?? 'before', code: options.code ?? 1006, reason: options.reason ?? '' });
+  closeAt(
+    type: string,
+    options: CloseFaultOptions & { occurrence?: number; when?: 'before' | 'after' } = {},
+  ): this {
+    this.#rules.push({
+      action: 'close',
+      type,
+      occurrence: options.occurrence,
+      when: options.when ?? 'before',
+      code: options.code ?? 1006,
+      reason: options.reason ?? '',
+    });
     return this;
   }
 
@@ -59,7 +74,12 @@ export class FaultInjector {
 
   /** Sends the `occurrence`-th event of `type` `1 + times` times. */
   duplicate(type: string, options: { times?: number; occurrence?: number } = {}): this {
-    this.#rules.push({ action: 'duplicate', type, occurrence: options.occurrence, times: options.times ?? 1 });
+    this.#rules.push({
+      action: 'duplicate',
+      type,
+      occurrence: options.occurrence,
+      times: options.times ?? 1,
+    });
     return this;
   }
 
@@ -91,17 +111,33 @@ export class FaultInjector {
   }
 
   /** Sends an event type no schema knows (clients must pass it through). */
-  sendUnknownEvent(type = 'response.future_feature.delta', fields: Record<string, unknown> = {}): void {
+  sendUnknownEvent(
+    type = 'response.future_feature.delta',
+    fields: Record<string, unknown> = {},
+  ): void {
     this.target.sendRaw(JSON.stringify({ type, event_id: 'event_unknown', ...fields }));
   }
 
   /** Sends a known event type whose fields break its schema (a string where a number belongs). */
-  sendSchemaInvalid(frame: Record<string, unknown> = { type: 'response.output_audio.delta', event_id: 'event_bad', response_id: 'resp_x', item_id: 'item_x', output_index: 'zero', content_index: 0, delta: 42 }): void {
+  sendSchemaInvalid(
+    frame: Record<string, unknown> = {
+      type: 'response.output_audio.delta',
+      event_id: 'event_bad',
+      response_id: 'resp_x',
+      item_id: 'item_x',
+      output_index: 'zero',
+      content_index: 0,
+      delta: 42,
+    },
+  ): void {
     this.target.sendRaw(JSON.stringify(frame));
   }
 
   /** Makes the next `count` connection attempts fail (connector rejects; ws mode answers 503). */
-  rejectConnects(count = 1, error: Error = new Error('fake server: connection refused (fault injection)')): this {
+  rejectConnects(
+    count = 1,
+    error: Error = new Error('fake server: connection refused (fault injection)'),
+  ): this {
     for (let i = 0; i < count; i++) this.#rejects.push(error);
     return this;
   }

@@ -4,7 +4,12 @@
  * input transcription (protocol.md §7.5, §7.6).
  * @module
  */
-import { base64DecodedLength, base64ToBytes, MAX_APPEND_BYTES, MIN_COMMIT_MS } from '@voxwire/protocol';
+import {
+  base64DecodedLength,
+  base64ToBytes,
+  MAX_APPEND_BYTES,
+  MIN_COMMIT_MS,
+} from '@voxwire/protocol';
 import { decodeSamples, sampleRateOf } from './audio-codec.js';
 import type { FakeConnection, HeardAudio } from './connection.js';
 import { Errors } from './error-catalog.js';
@@ -15,7 +20,9 @@ import { isObject, type JsonObject } from './wire.js';
 /** Silence that ends a turn under semantic VAD, by eagerness (a deterministic stand-in for the model). */
 export const SEMANTIC_SILENCE_MS = { low: 1_000, medium: 500, auto: 500, high: 250 } as const;
 
-function vadOf(conn: FakeConnection): (VadSettings & { create: boolean; interrupt: boolean }) | undefined {
+function vadOf(
+  conn: FakeConnection,
+): (VadSettings & { create: boolean; interrupt: boolean }) | undefined {
   const td = sessionValue(conn.session, 'audio.input.turn_detection');
   if (!isObject(td)) return undefined;
   const semantic = td['type'] === 'semantic_vad';
@@ -38,7 +45,11 @@ function inputFormat(conn: FakeConnection): string {
 }
 
 /** Handles audio buffer events (and the internal idle-timeout tick); returns false for other types. */
-export function handleAudioEvent(conn: FakeConnection, event: JsonObject, eventId: string | null): boolean {
+export function handleAudioEvent(
+  conn: FakeConnection,
+  event: JsonObject,
+  eventId: string | null,
+): boolean {
   switch (event['type']) {
     case 'input_audio_buffer.append':
       append(conn, event, eventId);
@@ -59,7 +70,10 @@ export function handleAudioEvent(conn: FakeConnection, event: JsonObject, eventI
       conn.emit({ type: 'input_audio_buffer.cleared' });
       return true;
     case 'output_audio_buffer.clear':
-      conn.emit({ type: 'output_audio_buffer.cleared', response_id: conn.active?.id ?? conn.host.newId('resp') });
+      conn.emit({
+        type: 'output_audio_buffer.cleared',
+        response_id: conn.active?.id ?? conn.host.newId('resp'),
+      });
       return true;
     case '__idle_timeout':
       idleTimeout(conn);
@@ -91,14 +105,23 @@ function append(conn: FakeConnection, event: JsonObject, eventId: string | null)
       conn.clearIdleTimer();
       const itemId = conn.host.newId('item');
       conn.pendingSpeechItemId = itemId;
-      conn.emit({ type: 'input_audio_buffer.speech_started', audio_start_ms: signal.audioStartMs, item_id: itemId });
+      conn.emit({
+        type: 'input_audio_buffer.speech_started',
+        audio_start_ms: signal.audioStartMs,
+        item_id: itemId,
+      });
       if (vad?.interrupt && conn.active) conn.active.cancel('turn_detected');
     } else {
       const itemId = conn.pendingSpeechItemId ?? conn.host.newId('item');
       conn.pendingSpeechItemId = undefined;
-      conn.emit({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: signal.audioEndMs, item_id: itemId });
+      conn.emit({
+        type: 'input_audio_buffer.speech_stopped',
+        audio_end_ms: signal.audioEndMs,
+        item_id: itemId,
+      });
       commitTurn(conn, itemId, conn.input.commit(signal.audioStartMs, signal.audioEndMs));
-      if (vad?.create && !conn.active && !conn.transcriptionOnly) conn.responses.start('vad', {}, null);
+      if (vad?.create && !conn.active && !conn.transcriptionOnly)
+        conn.responses.start('vad', {}, null);
     }
   }
 }
@@ -114,7 +137,12 @@ function idleTimeout(conn: FakeConnection): void {
   const itemId = conn.host.newId('item');
   const end = conn.input.totalMs;
   const start = end - conn.input.bufferedMs;
-  conn.emit({ type: 'input_audio_buffer.timeout_triggered', audio_start_ms: start, audio_end_ms: end, item_id: itemId });
+  conn.emit({
+    type: 'input_audio_buffer.timeout_triggered',
+    audio_start_ms: start,
+    audio_end_ms: end,
+    item_id: itemId,
+  });
   commitTurn(conn, itemId, conn.input.commit());
   conn.responses.start('idle_timeout', {}, null);
 }
@@ -131,8 +159,16 @@ export function commitTurn(conn: FakeConnection, itemId: string, audio: Committe
   const placed = conn.conversation.insert({ item, audio: audio.samples, sampleRate: 24_000 });
   const previous = placed ? placed.previousItemId : null;
   conn.emit({ type: 'input_audio_buffer.committed', previous_item_id: previous, item_id: itemId });
-  conn.emit({ type: 'conversation.item.added', previous_item_id: previous, item: structuredClone(item) });
-  conn.emit({ type: 'conversation.item.done', previous_item_id: previous, item: structuredClone(item) });
+  conn.emit({
+    type: 'conversation.item.added',
+    previous_item_id: previous,
+    item: structuredClone(item),
+  });
+  conn.emit({
+    type: 'conversation.item.done',
+    previous_item_id: previous,
+    item: structuredClone(item),
+  });
   const heard = conn.host.hear(audio.samples, 24_000, itemId);
   conn.heard.set(itemId, heard);
   const transcription = sessionValue(conn.session, 'audio.input.transcription');
@@ -143,20 +179,35 @@ export function commitTurn(conn: FakeConnection, itemId: string, audio: Committe
   else transcribe(conn, itemId, audio, heard);
 }
 
-function transcribe(conn: FakeConnection, itemId: string, audio: CommittedAudio, heard: HeardAudio): void {
+function transcribe(
+  conn: FakeConnection,
+  itemId: string,
+  audio: CommittedAudio,
+  heard: HeardAudio,
+): void {
   if (!conn.open) return;
   if ('fail' in heard) {
     conn.emit({
       type: 'conversation.item.input_audio_transcription.failed',
       item_id: itemId,
       content_index: 0,
-      error: { type: 'transcription_error', code: 'audio_unintelligible', message: 'The audio could not be transcribed.', param: null },
+      error: {
+        type: 'transcription_error',
+        code: 'audio_unintelligible',
+        message: 'The audio could not be transcribed.',
+        param: null,
+      },
     });
     return;
   }
   const pieces = splitInto(heard.text, conn.host.transcriptionDeltaCount);
   for (const delta of pieces) {
-    conn.emit({ type: 'conversation.item.input_audio_transcription.delta', item_id: itemId, content_index: 0, delta });
+    conn.emit({
+      type: 'conversation.item.input_audio_transcription.delta',
+      item_id: itemId,
+      content_index: 0,
+      delta,
+    });
   }
   const audioTokens = Math.ceil((audio.endMs - audio.startMs) / 100);
   const textTokens = Math.ceil(heard.text.length / 4);
@@ -183,7 +234,11 @@ function splitInto(text: string, count: number): string[] {
   const n = Math.max(1, Math.min(count, words.length));
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(words.slice(Math.floor((i * words.length) / n), Math.floor(((i + 1) * words.length) / n)).join(''));
+    out.push(
+      words
+        .slice(Math.floor((i * words.length) / n), Math.floor(((i + 1) * words.length) / n))
+        .join(''),
+    );
   }
   return out;
 }

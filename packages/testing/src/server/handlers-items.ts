@@ -11,7 +11,11 @@ import { Errors } from './error-catalog.js';
 import { clone, isObject, type JsonObject } from './wire.js';
 
 /** Handles item events; returns false for other types. */
-export function handleItemEvent(conn: FakeConnection, event: JsonObject, eventId: string | null): boolean {
+export function handleItemEvent(
+  conn: FakeConnection,
+  event: JsonObject,
+  eventId: string | null,
+): boolean {
   switch (event['type']) {
     case 'conversation.item.create':
       create(conn, event, eventId);
@@ -32,7 +36,8 @@ export function handleItemEvent(conn: FakeConnection, event: JsonObject, eventId
       const item = clone(stored.item);
       // retrieve is the one place the server hands audio back
       const part = Array.isArray(item['content']) ? item['content'][0] : undefined;
-      if (stored.audio && isObject(part)) part['audio'] = bytesToBase64(encodeSamples(stored.audio, 'audio/pcm'));
+      if (stored.audio && isObject(part))
+        part['audio'] = bytesToBase64(encodeSamples(stored.audio, 'audio/pcm'));
       conn.emit({ type: 'conversation.item.retrieved', item });
       return true;
     }
@@ -62,7 +67,9 @@ function create(conn: FakeConnection, event: JsonObject, eventId: string | null)
   }
   if (item['type'] === 'function_call_output') {
     const callId = String(item['call_id'] ?? '');
-    const known = conn.conversation.snapshot().some((i) => i['type'] === 'function_call' && i['call_id'] === callId);
+    const known = conn.conversation
+      .snapshot()
+      .some((i) => i['type'] === 'function_call' && i['call_id'] === callId);
     if (!known) {
       conn.error(Errors.callIdNotFound(callId, eventId));
       return;
@@ -72,7 +79,12 @@ function create(conn: FakeConnection, event: JsonObject, eventId: string | null)
   const content = Array.isArray(item['content']) ? item['content'] : [];
   for (const [i, part] of content.entries()) {
     if (!isObject(part)) continue;
-    if (part['type'] === 'output_audio' && item['role'] === 'assistant' && typeof part['text'] !== 'string' && typeof part['transcript'] !== 'string') {
+    if (
+      part['type'] === 'output_audio' &&
+      item['role'] === 'assistant' &&
+      typeof part['text'] !== 'string' &&
+      typeof part['transcript'] !== 'string'
+    ) {
       conn.error(Errors.missingParameter(`item.content[${i}].text`, eventId));
       return;
     }
@@ -84,7 +96,10 @@ function create(conn: FakeConnection, event: JsonObject, eventId: string | null)
   }
   const stored: JsonObject = { ...item, id, status: 'completed' };
   if (stored['type'] === undefined) stored['type'] = 'message';
-  const placed = conn.conversation.insert({ item: stored, audio, sampleRate: 24_000 }, typeof previous === 'string' ? previous : undefined);
+  const placed = conn.conversation.insert(
+    { item: stored, audio, sampleRate: 24_000 },
+    typeof previous === 'string' ? previous : undefined,
+  );
   const prev = placed ? placed.previousItemId : null;
   conn.emit({ type: 'conversation.item.added', previous_item_id: prev, item: clone(stored) });
   conn.emit({ type: 'conversation.item.done', previous_item_id: prev, item: clone(stored) });
@@ -118,5 +133,10 @@ function truncate(conn: FakeConnection, event: JsonObject, eventId: string | nul
   const content = Array.isArray(stored.item['content']) ? stored.item['content'] : [];
   const part = content[contentIndex];
   if (isObject(part)) part['transcript'] = '';
-  conn.emit({ type: 'conversation.item.truncated', item_id: id, content_index: contentIndex, audio_end_ms: requested });
+  conn.emit({
+    type: 'conversation.item.truncated',
+    item_id: id,
+    content_index: contentIndex,
+    audio_end_ms: requested,
+  });
 }

@@ -20,7 +20,11 @@ export class ResponseRunner {
   }
 
   /** Starts a response; returns it, or `undefined` when refused (an error was sent). */
-  start(trigger: ResponseRequest['trigger'], params: JsonObject, eventId: string | null): ResponseRun | undefined {
+  start(
+    trigger: ResponseRequest['trigger'],
+    params: JsonObject,
+    eventId: string | null,
+  ): ResponseRun | undefined {
     const conn = this.conn;
     const outOfBand = params['conversation'] === 'none';
     if (!outOfBand && conn.active) {
@@ -40,14 +44,24 @@ export class ResponseRunner {
       ...(outOfBand ? {} : { conversation_id: this.#conversationId }),
       output_modalities: modalities,
       max_output_tokens: session['max_output_tokens'] ?? 'inf',
-      audio: { output: { format: clone(sessionValue(session, 'audio.output.format') ?? { type: 'audio/pcm', rate: 24_000 }), voice: sessionValue(session, 'audio.output.voice') ?? 'alloy' } },
+      audio: {
+        output: {
+          format: clone(
+            sessionValue(session, 'audio.output.format') ?? { type: 'audio/pcm', rate: 24_000 },
+          ),
+          voice: sessionValue(session, 'audio.output.voice') ?? 'alloy',
+        },
+      },
       metadata: params['metadata'] ?? null,
     };
-    if (conn.dialect === 'beta' && typeof session['temperature'] === 'number') base['temperature'] = session['temperature'];
+    if (conn.dialect === 'beta' && typeof session['temperature'] === 'number')
+      base['temperature'] = session['temperature'];
     const instructions = typeof session['instructions'] === 'string' ? session['instructions'] : '';
     const audioMs = (itemId: string) => {
       const stored = conn.conversation.get(itemId);
-      return stored?.audio ? Math.round((stored.audio.length * 1000) / (stored.sampleRate ?? 24_000)) : 0;
+      return stored?.audio
+        ? Math.round((stored.audio.length * 1000) / (stored.sampleRate ?? 24_000))
+        : 0;
     };
     const run = new ResponseRun(
       {
@@ -67,8 +81,14 @@ export class ResponseRunner {
     conn.clearIdleTimer();
     run.start();
     const tools = ((session['tools'] as unknown[] | undefined) ?? [])
-      .filter((t): t is JsonObject => isObject(t) && (t['type'] ?? 'function') === 'function' && typeof t['name'] === 'string')
-      .map((t) => ({ name: String(t['name']), description: typeof t['description'] === 'string' ? t['description'] : undefined }));
+      .filter(
+        (t): t is JsonObject =>
+          isObject(t) && (t['type'] ?? 'function') === 'function' && typeof t['name'] === 'string',
+      )
+      .map((t) => ({
+        name: String(t['name']),
+        description: typeof t['description'] === 'string' ? t['description'] : undefined,
+      }));
     const request: ResponseRequest = {
       responseId: id,
       trigger,
@@ -102,7 +122,10 @@ export class ResponseRunner {
     const conn = this.conn;
     conn.runs.delete(run);
     if (conn.active === run) conn.active = undefined;
-    conn.emit({ type: 'rate_limits.updated', rate_limits: conn.host.rateLimits(run.totalTokens, conn.dialect) });
+    conn.emit({
+      type: 'rate_limits.updated',
+      rate_limits: conn.host.rateLimits(run.totalTokens, conn.dialect),
+    });
     if (!run.outOfBand) conn.armIdleTimer();
   }
 
@@ -135,7 +158,15 @@ export class ResponseRunner {
       if (heard) return heard.text;
       const parts = Array.isArray(item['content']) ? item['content'] : [];
       const words = parts
-        .map((p) => (isObject(p) ? (typeof p['text'] === 'string' ? p['text'] : typeof p['transcript'] === 'string' ? p['transcript'] : '') : ''))
+        .map((p) =>
+          isObject(p)
+            ? typeof p['text'] === 'string'
+              ? p['text']
+              : typeof p['transcript'] === 'string'
+                ? p['transcript']
+                : ''
+            : '',
+        )
         .join(' ')
         .trim();
       return words || undefined;
@@ -147,23 +178,51 @@ export class ResponseRunner {
 /** The session with a request's overrides applied (they last for that response only). */
 function effectiveSession(session: JsonObject, params: JsonObject): JsonObject {
   const s = clone(session);
-  for (const key of ['instructions', 'output_modalities', 'tools', 'tool_choice', 'max_output_tokens', 'temperature']) {
+  for (const key of [
+    'instructions',
+    'output_modalities',
+    'tools',
+    'tool_choice',
+    'max_output_tokens',
+    'temperature',
+  ]) {
     if (params[key] !== undefined) s[key] = clone(params[key]);
   }
   const audio = params['audio'];
-  if (isObject(audio) && isObject(audio['output']) && isObject(s['audio']) && isObject(s['audio']['output'])) {
+  if (
+    isObject(audio) &&
+    isObject(audio['output']) &&
+    isObject(s['audio']) &&
+    isObject(s['audio']['output'])
+  ) {
     Object.assign(s['audio']['output'], clone(audio['output']));
   }
   return s;
 }
 
 /** Handles `response.*` client events; returns false for other types. */
-export function handleResponseEvent(conn: FakeConnection, event: JsonObject, eventId: string | null): boolean {
+export function handleResponseEvent(
+  conn: FakeConnection,
+  event: JsonObject,
+  eventId: string | null,
+): boolean {
   const type = event['type'];
   if (type === 'response.create') {
     const params = isObject(event['response']) ? event['response'] : {};
     if (conn.transcriptionOnly) {
-      conn.error(Errors.invalidValue('type', 'response.create', ['session.update', 'input_audio_buffer.append', 'input_audio_buffer.commit', 'input_audio_buffer.clear'], eventId));
+      conn.error(
+        Errors.invalidValue(
+          'type',
+          'response.create',
+          [
+            'session.update',
+            'input_audio_buffer.append',
+            'input_audio_buffer.commit',
+            'input_audio_buffer.clear',
+          ],
+          eventId,
+        ),
+      );
       return true;
     }
     conn.responses.start('client', params, eventId);

@@ -101,13 +101,20 @@ export class InputAudio {
     if (this.#ms(this.#silenceRun) >= vad.silenceDurationMs) {
       this.#speaking = false;
       this.#silenceRun = 0;
-      signals.push({ kind: 'speech_stopped', audioStartMs: this.#ms(this.#speechStart), audioEndMs: this.#ms(windowEnd) });
+      signals.push({
+        kind: 'speech_stopped',
+        audioStartMs: this.#ms(this.#speechStart),
+        audioEndMs: this.#ms(windowEnd),
+      });
     }
   }
 
   /** Commits the buffer up to `endMs` (default: all of it) starting at `startMs` (default: buffer start). */
   commit(startMs?: number, endMs?: number): CommittedAudio {
-    const from = startMs === undefined ? this.#bufferStart : Math.max(this.#bufferStart, this.#samplesAt(startMs));
+    const from =
+      startMs === undefined
+        ? this.#bufferStart
+        : Math.max(this.#bufferStart, this.#samplesAt(startMs));
     const to = endMs === undefined ? this.#total : Math.min(this.#total, this.#samplesAt(endMs));
     const all = this.#flatten();
     const samples = all.slice(from - this.#bufferStart, to - this.#bufferStart);

@@ -29,12 +29,33 @@ export type FaultRule =
   | (FaultMatch & { readonly action: 'duplicate'; readonly times: number })
   | (FaultMatch & { readonly action: 'delay'; readonly ms: number })
   | (FaultMatch & { readonly action: 'stall' })
-  | (FaultMatch & { readonly action: 'close'; readonly when: 'before' | 'after'; readonly code: number; readonly reason: string })
-  | { readonly action: 'close_after_count'; readonly count: number; readonly code: number; readonly reason: string };
+  | (FaultMatch & {
+      readonly action: 'close';
+      readonly when: 'before' | 'after';
+      readonly code: number;
+      readonly reason: string;
+    })
+  | {
+      readonly action: 'close_after_count';
+      readonly count: number;
+      readonly code: number;
+      readonly reason: string;
+    };
 
 type Queued =
-  | { readonly kind: 'frame'; readonly frame: string | Uint8Array; readyAt: number; stalled: boolean }
-  | { readonly kind: 'close'; readonly code: number; readonly reason: string; readyAt: number; stalled: boolean };
+  | {
+      readonly kind: 'frame';
+      readonly frame: string | Uint8Array;
+      readyAt: number;
+      stalled: boolean;
+    }
+  | {
+      readonly kind: 'close';
+      readonly code: number;
+      readonly reason: string;
+      readyAt: number;
+      stalled: boolean;
+    };
 
 /** The ordered, fault-aware outbound queue of one connection. */
 export class Outbound {
@@ -65,7 +86,9 @@ export class Outbound {
     if (frame === null) return false;
     const n = (this.#typeCounts.get(event.type) ?? 0) + 1;
     this.#typeCounts.set(event.type, n);
-    const matching = this.rules().filter((r) => r.action !== 'close_after_count' && !this.#used.has(r) && matches(r, event.type, n));
+    const matching = this.rules().filter(
+      (r) => r.action !== 'close_after_count' && !this.#used.has(r) && matches(r, event.type, n),
+    );
     let copies = 1;
     let delay = 0;
     let stall = false;
@@ -87,11 +110,17 @@ export class Outbound {
       return true;
     }
     for (let i = 0; i < copies; i++) {
-      this.#queue.push({ kind: 'frame', frame, readyAt: this.clock.now() + delay, stalled: stall && i === 0 });
+      this.#queue.push({
+        kind: 'frame',
+        frame,
+        readyAt: this.clock.now() + delay,
+        stalled: stall && i === 0,
+      });
       this.#sent++;
       this.#checkCount();
     }
-    if (closeAfter?.action === 'close') this.#enqueueClose(closeAfter.code, closeAfter.reason, 0, false);
+    if (closeAfter?.action === 'close')
+      this.#enqueueClose(closeAfter.code, closeAfter.reason, 0, false);
     this.#pump();
     return true;
   }
@@ -133,7 +162,13 @@ export class Outbound {
 
   #enqueueClose(code: number, reason: string, delay: number, stall: boolean): void {
     this.#closed = true;
-    this.#queue.push({ kind: 'close', code, reason, readyAt: this.clock.now() + delay, stalled: stall });
+    this.#queue.push({
+      kind: 'close',
+      code,
+      reason,
+      readyAt: this.clock.now() + delay,
+      stalled: stall,
+    });
     this.#pump();
   }
 

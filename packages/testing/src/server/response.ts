@@ -89,7 +89,16 @@ export class ResponseRun {
 
   /** Emits `response.created`. */
   start(): void {
-    this.host.emit({ type: 'response.created', response: { ...this.base, status: 'in_progress', status_details: null, output: [], usage: null } });
+    this.host.emit({
+      type: 'response.created',
+      response: {
+        ...this.base,
+        status: 'in_progress',
+        status_details: null,
+        output: [],
+        usage: null,
+      },
+    });
   }
 
   /** Cancels; the running loop emits the remaining done events. Returns false if already over. */
@@ -101,7 +110,10 @@ export class ResponseRun {
   }
 
   /** Produces the planned outputs, then finishes. */
-  async produce(outputs: readonly PlannedOutput[], ending: PlannedEnding | undefined): Promise<void> {
+  async produce(
+    outputs: readonly PlannedOutput[],
+    ending: PlannedEnding | undefined,
+  ): Promise<void> {
     if (!this.#cancelled) await this.#sleep(this.pacing.firstOutputDelayMs ?? 0);
     for (const [index, out] of outputs.entries()) {
       if (this.#cancelled) break;
@@ -137,15 +149,29 @@ export class ResponseRun {
         cached_tokens: 0,
         cached_tokens_details: { text_tokens: 0, audio_tokens: 0, image_tokens: 0 },
       },
-      output_token_details: { text_tokens: this.#outTextTokens, audio_tokens: this.#outAudioTokens },
+      output_token_details: {
+        text_tokens: this.#outTextTokens,
+        audio_tokens: this.#outAudioTokens,
+      },
     };
-    this.host.emit({ type: 'response.done', response: { ...this.base, status, status_details: statusDetails, output: this.#output, usage } });
+    this.host.emit({
+      type: 'response.done',
+      response: {
+        ...this.base,
+        status,
+        status_details: statusDetails,
+        output: this.#output,
+        usage,
+      },
+    });
     this.host.finished(this);
   }
 
   /** Total tokens of the finished response (for the rate-limit budget). */
   get totalTokens(): number {
-    return this.inputTokens.text + this.inputTokens.audio + this.#outTextTokens + this.#outAudioTokens;
+    return (
+      this.inputTokens.text + this.inputTokens.audio + this.#outTextTokens + this.#outAudioTokens
+    );
   }
 
   #common(index: number, itemId: string): JsonObject {
@@ -153,11 +179,24 @@ export class ResponseRun {
   }
 
   #addItem(index: number, item: JsonObject, audio?: Int16Array): void {
-    this.host.emit({ type: 'response.output_item.added', response_id: this.id, output_index: index, item: { ...item } });
+    this.host.emit({
+      type: 'response.output_item.added',
+      response_id: this.id,
+      output_index: index,
+      item: { ...item },
+    });
     if (this.outOfBand) return;
-    const res = this.host.conversation.insert({ item: { ...item }, audio, sampleRate: sampleRateOf(this.outputFormat) });
+    const res = this.host.conversation.insert({
+      item: { ...item },
+      audio,
+      sampleRate: sampleRateOf(this.outputFormat),
+    });
     const previous = res ? res.previousItemId : null;
-    this.host.emit({ type: 'conversation.item.added', previous_item_id: previous, item: { ...item } });
+    this.host.emit({
+      type: 'conversation.item.added',
+      previous_item_id: previous,
+      item: { ...item },
+    });
   }
 
   #finishItem(index: number, item: JsonObject, audio?: Int16Array): void {
@@ -167,19 +206,41 @@ export class ResponseRun {
         stored.item = { ...item };
         stored.audio = audio;
       }
-      this.host.emit({ type: 'conversation.item.done', previous_item_id: this.host.conversation.previousOf(String(item['id'])), item: { ...item } });
+      this.host.emit({
+        type: 'conversation.item.done',
+        previous_item_id: this.host.conversation.previousOf(String(item['id'])),
+        item: { ...item },
+      });
     }
-    this.host.emit({ type: 'response.output_item.done', response_id: this.id, output_index: index, item: { ...item } });
+    this.host.emit({
+      type: 'response.output_item.done',
+      response_id: this.id,
+      output_index: index,
+      item: { ...item },
+    });
     this.#output.push({ ...item });
   }
 
-  async #message(index: number, out: Extract<PlannedOutput, { kind: 'audio' | 'text' }>): Promise<void> {
+  async #message(
+    index: number,
+    out: Extract<PlannedOutput, { kind: 'audio' | 'text' }>,
+  ): Promise<void> {
     const itemId = this.host.newId('item');
-    const item: JsonObject = { id: itemId, type: 'message', status: 'in_progress', role: 'assistant', content: [] };
+    const item: JsonObject = {
+      id: itemId,
+      type: 'message',
+      status: 'in_progress',
+      role: 'assistant',
+      content: [],
+    };
     this.#addItem(index, item);
     const c = { ...this.#common(index, itemId), content_index: 0 };
     if (out.kind === 'text') {
-      this.host.emit({ type: 'response.content_part.added', ...c, part: { type: 'text', text: '' } });
+      this.host.emit({
+        type: 'response.content_part.added',
+        ...c,
+        part: { type: 'text', text: '' },
+      });
       let sent = '';
       for (const piece of out.text.match(/\S+\s*|\s+/g) ?? []) {
         if (this.#cancelled) break;
@@ -189,13 +250,28 @@ export class ResponseRun {
       }
       this.#outTextTokens += tokensOf(sent);
       this.host.emit({ type: 'response.output_text.done', ...c, text: sent });
-      this.host.emit({ type: 'response.content_part.done', ...c, part: { type: 'text', text: sent } });
-      this.#finishItem(index, { ...item, status: this.#cancelled ? 'incomplete' : 'completed', content: [{ type: 'output_text', text: sent }] });
+      this.host.emit({
+        type: 'response.content_part.done',
+        ...c,
+        part: { type: 'text', text: sent },
+      });
+      this.#finishItem(index, {
+        ...item,
+        status: this.#cancelled ? 'incomplete' : 'completed',
+        content: [{ type: 'output_text', text: sent }],
+      });
       return;
     }
     const rate = sampleRateOf(this.outputFormat);
-    const samples = synthesizeSpeech(out.transcript, { sampleRate: rate, msPerChar: this.pacing.msPerChar ?? 60 });
-    this.host.emit({ type: 'response.content_part.added', ...c, part: { type: 'audio', transcript: '' } });
+    const samples = synthesizeSpeech(out.transcript, {
+      sampleRate: rate,
+      msPerChar: this.pacing.msPerChar ?? 60,
+    });
+    this.host.emit({
+      type: 'response.content_part.added',
+      ...c,
+      part: { type: 'audio', transcript: '' },
+    });
     const chunkMs = Math.max(10, this.pacing.audioChunkMs ?? 100);
     const perChunk = Math.round((chunkMs * rate) / 1000);
     const chunks = Math.max(1, Math.ceil(samples.length / perChunk));
@@ -210,7 +286,11 @@ export class ResponseRun {
         sentText += delta;
       }
       const chunk = samples.subarray(k * perChunk, Math.min(samples.length, (k + 1) * perChunk));
-      this.host.emit({ type: 'response.output_audio.delta', ...c, delta: bytesToBase64(encodeSamples(chunk, this.outputFormat)) });
+      this.host.emit({
+        type: 'response.output_audio.delta',
+        ...c,
+        delta: bytesToBase64(encodeSamples(chunk, this.outputFormat)),
+      });
       sentSamples += chunk.length;
       await this.#sleep(((chunk.length * 1000) / rate) * (this.pacing.realtimeFactor ?? 0));
     }
@@ -218,18 +298,36 @@ export class ResponseRun {
     this.#outAudioTokens += Math.ceil(audioMs / TOKENS.outputAudioMsPerToken);
     this.host.emit({ type: 'response.output_audio.done', ...c });
     this.host.emit({ type: 'response.output_audio_transcript.done', ...c, transcript: sentText });
-    this.host.emit({ type: 'response.content_part.done', ...c, part: { type: 'audio', transcript: sentText } });
+    this.host.emit({
+      type: 'response.content_part.done',
+      ...c,
+      part: { type: 'audio', transcript: sentText },
+    });
     this.#finishItem(
       index,
-      { ...item, status: this.#cancelled ? 'incomplete' : 'completed', content: [{ type: 'output_audio', transcript: sentText }] },
+      {
+        ...item,
+        status: this.#cancelled ? 'incomplete' : 'completed',
+        content: [{ type: 'output_audio', transcript: sentText }],
+      },
       samples.slice(0, sentSamples),
     );
   }
 
-  async #functionCall(index: number, out: Extract<PlannedOutput, { kind: 'function_call' }>): Promise<void> {
+  async #functionCall(
+    index: number,
+    out: Extract<PlannedOutput, { kind: 'function_call' }>,
+  ): Promise<void> {
     const itemId = this.host.newId('item');
     const callId = out.callId ?? this.host.newId('call');
-    const item: JsonObject = { id: itemId, type: 'function_call', status: 'in_progress', call_id: callId, name: out.name, arguments: '' };
+    const item: JsonObject = {
+      id: itemId,
+      type: 'function_call',
+      status: 'in_progress',
+      call_id: callId,
+      name: out.name,
+      arguments: '',
+    };
     this.#addItem(index, item);
     const c = { ...this.#common(index, itemId), call_id: callId };
     let sent = '';
@@ -241,8 +339,17 @@ export class ResponseRun {
       await this.#sleep(this.pacing.textDeltaIntervalMs ?? 0);
     }
     this.#outTextTokens += tokensOf(sent) + tokensOf(out.name);
-    this.host.emit({ type: 'response.function_call_arguments.done', ...c, name: out.name, arguments: sent });
-    this.#finishItem(index, { ...item, status: this.#cancelled ? 'incomplete' : 'completed', arguments: sent });
+    this.host.emit({
+      type: 'response.function_call_arguments.done',
+      ...c,
+      name: out.name,
+      arguments: sent,
+    });
+    this.#finishItem(index, {
+      ...item,
+      status: this.#cancelled ? 'incomplete' : 'completed',
+      arguments: sent,
+    });
   }
 
   #sleep(ms: number): Promise<void> | undefined {
@@ -267,7 +374,11 @@ export function tokensOf(text: string): number {
 }
 
 /** Input tokens of the items a response sees. */
-export function inputTokensOf(items: readonly JsonObject[], instructions: string, audioMs: (id: string) => number): { text: number; audio: number } {
+export function inputTokensOf(
+  items: readonly JsonObject[],
+  instructions: string,
+  audioMs: (id: string) => number,
+): { text: number; audio: number } {
   let text = tokensOf(instructions);
   let audio = 0;
   for (const item of items) {

@@ -26,11 +26,22 @@ export function defaultServerVad(): JsonObject {
 
 /** Semantic VAD defaults. */
 export function defaultSemanticVad(): JsonObject {
-  return { type: 'semantic_vad', eagerness: 'auto', create_response: true, interrupt_response: true };
+  return {
+    type: 'semantic_vad',
+    eagerness: 'auto',
+    create_response: true,
+    interrupt_response: true,
+  };
 }
 
 /** The full GA session object a fresh connection starts with (a transcription session with `transcription`). */
-export function defaultSession(input: { id: string; model: string; expiresAt: number; dialect: Dialect; transcription?: boolean }): JsonObject {
+export function defaultSession(input: {
+  id: string;
+  model: string;
+  expiresAt: number;
+  dialect: Dialect;
+  transcription?: boolean;
+}): JsonObject {
   if (input.transcription) {
     // the shape the live server sends for ?intent=transcription (protocol.md §4.11)
     return {
@@ -43,7 +54,12 @@ export function defaultSession(input: { id: string; model: string; expiresAt: nu
           format: { type: 'audio/pcm', rate: 24_000 },
           transcription: null,
           noise_reduction: null,
-          turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 200 },
+          turn_detection: {
+            type: 'server_vad',
+            threshold: 0.5,
+            prefix_padding_ms: 300,
+            silence_duration_ms: 200,
+          },
         },
       },
       include: null,
@@ -141,15 +157,30 @@ const READ_ONLY = new Set(['id', 'object', 'expires_at', 'client_secret']);
  * Checks the raw `session` of a `session.update` frame (in the wire dialect) for unknown keys and
  * the GA-required `type`. Returns the first error, as the real server reports one at a time.
  */
-export function checkRawSessionUpdate(raw: unknown, dialect: Dialect, eventId: string | null): ServerErrorBody | undefined {
+export function checkRawSessionUpdate(
+  raw: unknown,
+  dialect: Dialect,
+  eventId: string | null,
+): ServerErrorBody | undefined {
   if (!isObject(raw)) return Errors.invalidType('session', 'an object', eventId);
-  const unknown = findUnknownKey(raw, dialect === 'ga' ? GA_SESSION_KEYS : BETA_SESSION_KEYS, 'session', true);
+  const unknown = findUnknownKey(
+    raw,
+    dialect === 'ga' ? GA_SESSION_KEYS : BETA_SESSION_KEYS,
+    'session',
+    true,
+  );
   if (unknown) return Errors.unknownParameter(unknown, eventId);
-  if (dialect === 'ga' && raw['type'] === undefined) return Errors.missingParameter('session.type', eventId);
+  if (dialect === 'ga' && raw['type'] === undefined)
+    return Errors.missingParameter('session.type', eventId);
   return undefined;
 }
 
-function findUnknownKey(obj: JsonObject, tree: KeyTree, path: string, top: boolean): string | undefined {
+function findUnknownKey(
+  obj: JsonObject,
+  tree: KeyTree,
+  path: string,
+  top: boolean,
+): string | undefined {
   for (const [key, value] of Object.entries(obj)) {
     const node = tree[key];
     if (node === undefined) {
@@ -181,7 +212,8 @@ function paramFor(gaPath: string, dialect: Dialect): string {
   if (gaPath.startsWith('session.audio.input.turn_detection')) {
     return gaPath.replace('session.audio.input.turn_detection', 'session.turn_detection');
   }
-  for (const [ga, beta] of Object.entries(BETA_PARAM)) if (gaPath.startsWith(ga)) return beta + gaPath.slice(ga.length);
+  for (const [ga, beta] of Object.entries(BETA_PARAM))
+    if (gaPath.startsWith(ga)) return beta + gaPath.slice(ga.length);
   return gaPath;
 }
 
@@ -191,52 +223,83 @@ type Check = (path: string, value: unknown) => ServerErrorBody | undefined;
  * Validates the values of a decoded (GA-model) session update. Returns the first error, with the
  * `param` spelled in the client's dialect; the caller then discards the whole update.
  */
-export function checkSessionValues(session: JsonObject, dialect: Dialect, eventId: string | null): ServerErrorBody | undefined {
+export function checkSessionValues(
+  session: JsonObject,
+  dialect: Dialect,
+  eventId: string | null,
+): ServerErrorBody | undefined {
   const p = (path: string) => paramFor(path, dialect);
-  const enumOf = (values: readonly string[]): Check => (path, v) =>
-    typeof v === 'string' && values.includes(v) ? undefined : Errors.invalidValue(p(path), v, values, eventId);
-  const range = (min: number, max: number, integer: boolean): Check => (path, v) => {
-    if (typeof v !== 'number' || Number.isNaN(v)) return Errors.invalidType(p(path), integer ? 'an integer' : 'a number', eventId);
-    if (integer && !Number.isInteger(v)) return Errors.invalidType(p(path), 'an integer', eventId);
-    if (v < min) return Errors.belowMin(p(path), min, v, integer, eventId);
-    if (v > max) return Errors.aboveMax(p(path), max, v, integer, eventId);
-    return undefined;
-  };
+  const enumOf =
+    (values: readonly string[]): Check =>
+    (path, v) =>
+      typeof v === 'string' && values.includes(v)
+        ? undefined
+        : Errors.invalidValue(p(path), v, values, eventId);
+  const range =
+    (min: number, max: number, integer: boolean): Check =>
+    (path, v) => {
+      if (typeof v !== 'number' || Number.isNaN(v))
+        return Errors.invalidType(p(path), integer ? 'an integer' : 'a number', eventId);
+      if (integer && !Number.isInteger(v))
+        return Errors.invalidType(p(path), 'an integer', eventId);
+      if (v < min) return Errors.belowMin(p(path), min, v, integer, eventId);
+      if (v > max) return Errors.aboveMax(p(path), max, v, integer, eventId);
+      return undefined;
+    };
   const checks: [string, Check][] = [];
   const at = (path: string, check: Check) => checks.push([path, check]);
 
   at('type', enumOf(['realtime', 'transcription']));
   at('output_modalities', (path, v) => {
-    if (!Array.isArray(v) || v.length === 0) return Errors.invalidType(p(path), 'an array of modalities', eventId);
-    for (const m of v) if (m !== 'text' && m !== 'audio') return Errors.invalidValue(p(path), m, ['text', 'audio'], eventId);
+    if (!Array.isArray(v) || v.length === 0)
+      return Errors.invalidType(p(path), 'an array of modalities', eventId);
+    for (const m of v)
+      if (m !== 'text' && m !== 'audio')
+        return Errors.invalidValue(p(path), m, ['text', 'audio'], eventId);
     // GA cannot produce both at once; beta's ['text','audio'] is its normal default
-    if (dialect === 'ga' && v.length > 1) return Errors.invalidValue(p(path), v.join(','), ['text', 'audio'], eventId);
+    if (dialect === 'ga' && v.length > 1)
+      return Errors.invalidValue(p(path), v.join(','), ['text', 'audio'], eventId);
     return undefined;
   });
-  at('instructions', (path, v) => (typeof v === 'string' ? undefined : Errors.invalidType(p(path), 'a string', eventId)));
+  at('instructions', (path, v) =>
+    typeof v === 'string' ? undefined : Errors.invalidType(p(path), 'a string', eventId),
+  );
   at('max_output_tokens', (path, v) => (v === 'inf' ? undefined : range(1, 4096, true)(path, v)));
   at('temperature', range(0.6, 1.2, false));
   at('tool_choice', (path, v) =>
-    isObject(v) ? undefined : enumOf(['none', 'auto', 'required'])(path, v));
-  at('tools', (path, v) => (Array.isArray(v) ? undefined : Errors.invalidType(p(path), 'an array', eventId)));
+    isObject(v) ? undefined : enumOf(['none', 'auto', 'required'])(path, v),
+  );
+  at('tools', (path, v) =>
+    Array.isArray(v) ? undefined : Errors.invalidType(p(path), 'an array', eventId),
+  );
   for (const dir of ['input', 'output'] as const) {
     at(`audio.${dir}.format`, (path, v) => {
       if (!isObject(v)) return Errors.invalidType(p(path), 'an object', eventId);
       const bad = enumOf(['audio/pcm', 'audio/pcmu', 'audio/pcma'])(`${path}.type`, v['type']);
       if (bad) return bad;
-      if (v['type'] === 'audio/pcm' && v['rate'] !== undefined) return range(24_000, 24_000, true)(`${path}.rate`, v['rate']);
+      if (v['type'] === 'audio/pcm' && v['rate'] !== undefined)
+        return range(24_000, 24_000, true)(`${path}.rate`, v['rate']);
       return undefined;
     });
   }
   at('audio.output.speed', range(0.25, 1.5, false));
   at('audio.output.voice', (path, v) =>
-    typeof v === 'string' || (isObject(v) && typeof v['id'] === 'string') ? undefined : Errors.invalidType(p(path), 'a voice name', eventId));
+    typeof v === 'string' || (isObject(v) && typeof v['id'] === 'string')
+      ? undefined
+      : Errors.invalidType(p(path), 'a voice name', eventId),
+  );
   at('audio.input.noise_reduction', (path, v) =>
-    v === null ? undefined : isObject(v) ? enumOf(['near_field', 'far_field'])(`${path}.type`, v['type']) : Errors.invalidType(p(path), 'an object or null', eventId));
+    v === null
+      ? undefined
+      : isObject(v)
+        ? enumOf(['near_field', 'far_field'])(`${path}.type`, v['type'])
+        : Errors.invalidType(p(path), 'an object or null', eventId),
+  );
   at('audio.input.transcription', (path, v) =>
     v === null || (isObject(v) && (v['model'] === undefined || typeof v['model'] === 'string'))
       ? undefined
-      : Errors.invalidType(p(path), 'an object or null', eventId));
+      : Errors.invalidType(p(path), 'an object or null', eventId),
+  );
   at('audio.input.turn_detection', (path, v) => {
     if (v === null) return undefined;
     if (!isObject(v)) return Errors.invalidType(p(path), 'an object or null', eventId);
@@ -257,7 +320,8 @@ export function checkSessionValues(session: JsonObject, dialect: Dialect, eventI
       const e = range(5_000, 30_000, true)(`${path}.idle_timeout_ms`, v['idle_timeout_ms']);
       if (e) return e;
     }
-    if (v['eagerness'] !== undefined) return enumOf(['low', 'medium', 'high', 'auto'])(`${path}.eagerness`, v['eagerness']);
+    if (v['eagerness'] !== undefined)
+      return enumOf(['low', 'medium', 'high', 'auto'])(`${path}.eagerness`, v['eagerness']);
     return undefined;
   });
 
@@ -315,7 +379,8 @@ export function mergeSession(current: JsonObject, update: JsonObject): JsonObjec
 
 function withVadDefaults(v: unknown): unknown {
   if (!isObject(v)) return null;
-  const base = (v['type'] ?? 'server_vad') === 'semantic_vad' ? defaultSemanticVad() : defaultServerVad();
+  const base =
+    (v['type'] ?? 'server_vad') === 'semantic_vad' ? defaultSemanticVad() : defaultServerVad();
   return { ...base, ...clone(v) };
 }
 

@@ -23,7 +23,12 @@ export interface HandshakeRecord {
 /** The verdict on a handshake. */
 export type HandshakeVerdict =
   | { readonly kind: 'http'; readonly status: number; readonly body: string }
-  | { readonly kind: 'fatal'; readonly error: ServerErrorBody; readonly closeCode: number; readonly dialect: Dialect }
+  | {
+      readonly kind: 'fatal';
+      readonly error: ServerErrorBody;
+      readonly closeCode: number;
+      readonly dialect: Dialect;
+    }
   | {
       readonly kind: 'accept';
       readonly dialect: Dialect;
@@ -63,7 +68,8 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
   const path = url.pathname.replace(/\/+$/, '');
   const q = url.searchParams;
   const betaAsked =
-    header(rec.headers, BETA_HEADER.name)?.trim() === BETA_HEADER.value || rec.subprotocols.includes(Subprotocol.Beta);
+    header(rec.headers, BETA_HEADER.name)?.trim() === BETA_HEADER.value ||
+    rec.subprotocols.includes(Subprotocol.Beta);
   const bearer = /^Bearer\s+(.+)$/i.exec(header(rec.headers, 'authorization') ?? '')?.[1]?.trim();
   const keyCheck = (key: string | undefined, dialect: Dialect): HandshakeVerdict | undefined => {
     if (!key) return { kind: 'fatal', error: Errors.missingAuth(), closeCode: 3000, dialect };
@@ -75,30 +81,60 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
 
   if (path === '/v1/realtime') {
     const dialect: Dialect = betaAsked ? 'beta' : 'ga';
-    const subKey = rec.subprotocols.find((p) => p.startsWith(Subprotocol.InsecureApiKeyPrefix))?.slice(Subprotocol.InsecureApiKeyPrefix.length);
+    const subKey = rec.subprotocols
+      .find((p) => p.startsWith(Subprotocol.InsecureApiKeyPrefix))
+      ?.slice(Subprotocol.InsecureApiKeyPrefix.length);
     const bad = keyCheck(bearer ?? subKey, dialect);
     if (bad) return bad;
     const model = q.get('model');
-    if (!model && !q.get('intent') && !q.get('call_id')) return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect };
-    if (betaAsked && policy.beta === 'refuse') return { kind: 'fatal', error: Errors.betaDisabled(), closeCode: 4000, dialect };
-    return { kind: 'accept', dialect, model: model ?? 'gpt-realtime', provider: 'openai', transcription: q.get('intent') === 'transcription' };
+    if (!model && !q.get('intent') && !q.get('call_id'))
+      return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect };
+    if (betaAsked && policy.beta === 'refuse')
+      return { kind: 'fatal', error: Errors.betaDisabled(), closeCode: 4000, dialect };
+    return {
+      kind: 'accept',
+      dialect,
+      model: model ?? 'gpt-realtime',
+      provider: 'openai',
+      transcription: q.get('intent') === 'transcription',
+    };
   }
   if (policy.azure && path === '/openai/v1/realtime') {
     // Azure GA refuses an api-version before the upgrade (protocol.md §5.2)
-    if (q.has('api-version')) return { kind: 'http', status: 401, body: 'api-version is not allowed on the /openai/v1 realtime path' };
+    if (q.has('api-version'))
+      return {
+        kind: 'http',
+        status: 401,
+        body: 'api-version is not allowed on the /openai/v1 realtime path',
+      };
     const bad = keyCheck(header(rec.headers, 'api-key') ?? q.get('api-key') ?? bearer, 'ga');
     if (bad) return bad;
     const model = q.get('model') ?? q.get('deployment');
-    if (!model) return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'ga' };
-    return { kind: 'accept', dialect: 'ga', model, provider: 'azure', transcription: q.get('intent') === 'transcription' };
+    if (!model)
+      return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'ga' };
+    return {
+      kind: 'accept',
+      dialect: 'ga',
+      model,
+      provider: 'azure',
+      transcription: q.get('intent') === 'transcription',
+    };
   }
   if (policy.azure && path === '/openai/realtime') {
-    if (!q.get('api-version')) return { kind: 'http', status: 404, body: 'Resource not found (missing api-version)' };
+    if (!q.get('api-version'))
+      return { kind: 'http', status: 404, body: 'Resource not found (missing api-version)' };
     const bad = keyCheck(header(rec.headers, 'api-key') ?? q.get('api-key') ?? bearer, 'beta');
     if (bad) return bad;
     const deployment = q.get('deployment');
-    if (!deployment) return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'beta' };
-    return { kind: 'accept', dialect: 'beta', model: deployment, provider: 'azure', transcription: false };
+    if (!deployment)
+      return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'beta' };
+    return {
+      kind: 'accept',
+      dialect: 'beta',
+      model: deployment,
+      provider: 'azure',
+      transcription: false,
+    };
   }
   return { kind: 'http', status: 404, body: `No realtime endpoint at ${path}` };
 }

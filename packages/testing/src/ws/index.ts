@@ -4,7 +4,13 @@
  * @module
  */
 export { startFakeWsServer, type FakeWsServer, type FakeWsServerOptions } from './server.js';
-export { judgeHandshake, closeReasonOf, type HandshakeRecord, type HandshakePolicy, type HandshakeVerdict } from './handshake.js';
+export {
+  judgeHandshake,
+  closeReasonOf,
+  type HandshakeRecord,
+  type HandshakePolicy,
+  type HandshakeVerdict,
+} from './handshake.js';
 export {
   startLoopbackWsServer,
   startRefusingServer,

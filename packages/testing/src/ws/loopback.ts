@@ -64,7 +64,9 @@ export interface LoopbackWsServer {
 }
 
 /** Starts a plain `ws` server on 127.0.0.1 that records each handshake. */
-export async function startLoopbackWsServer(options: LoopbackWsServerOptions = {}): Promise<LoopbackWsServer> {
+export async function startLoopbackWsServer(
+  options: LoopbackWsServerOptions = {},
+): Promise<LoopbackWsServer> {
   const subprotocol = options.subprotocol ?? 'realtime';
   const wss = new WebSocketServer({
     host: HOST,
@@ -100,7 +102,8 @@ export async function startLoopbackWsServer(options: LoopbackWsServerOptions = {
     port,
     handshakes,
     nextHandshake() {
-      if (taken < handshakes.length) return Promise.resolve(handshakes[taken++] as LoopbackHandshake);
+      if (taken < handshakes.length)
+        return Promise.resolve(handshakes[taken++] as LoopbackHandshake);
       return new Promise((resolve) => waiting.push(resolve));
     },
     async close() {
@@ -152,7 +155,11 @@ export async function startRefusingServer(options: RefusingServerOptions): Promi
   const requests: IncomingMessage[] = [];
   server.on('upgrade', (request: IncomingMessage, socket: Socket) => {
     requests.push(request);
-    const lines = [`HTTP/1.1 ${status} Refused`, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
+    const lines = [
+      `HTTP/1.1 ${status} Refused`,
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Connection: close',
+    ];
     for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
     socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
   });
@@ -195,7 +202,10 @@ export async function startSilentServer(): Promise<SilentServer> {
   return {
     url: `ws://${HOST}:${port}/v1/realtime`,
     port,
-    connected: () => (sockets.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))),
+    connected: () =>
+      sockets.length > 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.push(resolve)),
     close: () => {
       for (const s of sockets) s.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,7 +3,11 @@
  * certificate, for clients that insist on `wss:`), judging handshakes as OpenAI and Azure do.
  * @module
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
@@ -89,10 +93,13 @@ export interface FakeWsServer {
 /** Starts the fake over a real WebSocket. */
 export async function startFakeWsServer(options: FakeWsServerOptions = {}): Promise<FakeWsServer> {
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new FakeServerOptionsError(`port must be an integer 0–65535, got ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new FakeServerOptionsError(`port must be an integer 0–65535, got ${port}`);
   const clock = options.clock ?? systemClock;
   const server = options.server ?? new FakeServer({ ...options, clock });
-  const http: HttpServer = options.tls ? createHttpsServer({ key: options.tls.key as string, cert: options.tls.cert as string }) : createHttpServer();
+  const http: HttpServer = options.tls
+    ? createHttpsServer({ key: options.tls.key as string, cert: options.tls.cert as string })
+    : createHttpServer();
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
@@ -108,26 +115,38 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   let answerPings = true;
 
   http.on('request', (_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade Required: this is a WebSocket endpoint');
+    res
+      .writeHead(426, { 'content-type': 'text/plain' })
+      .end('Upgrade Required: this is a WebSocket endpoint');
   });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const rec: HandshakeRecord = {
       url: req.url ?? '/',
       headers: { ...req.headers },
-      subprotocols: String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      subprotocols: String(req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       outcome: 'accepted',
     };
     handshakes.push(rec);
     const refuse = (status: number, body: string) => {
       rec.outcome = `http ${status}`;
-      socket.end(`HTTP/1.1 ${status} ${statusText(status)}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${statusText(status)}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
     };
     if (refusals && refusals.left > 0) {
       refusals.left--;
       return refuse(refusals.status, 'refused by the fake server (fault injection)');
     }
-    if (server.faults.takeConnectRejection()) return refuse(503, 'Service Unavailable (fault injection)');
-    const verdict = judgeHandshake(rec, { apiKey: options.apiKey, azure: options.azure ?? true, beta: options.beta ?? 'accept' });
+    if (server.faults.takeConnectRejection())
+      return refuse(503, 'Service Unavailable (fault injection)');
+    const verdict = judgeHandshake(rec, {
+      apiKey: options.apiKey,
+      azure: options.azure ?? true,
+      beta: options.beta ?? 'accept',
+    });
     if (verdict.kind === 'http') return refuse(verdict.status, verdict.body);
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
@@ -138,7 +157,13 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       if (verdict.kind === 'fatal') {
         // the real server upgrades first, then sends the error and closes in the same millisecond
         rec.outcome = `closed ${verdict.closeCode}`;
-        ws.send(JSON.stringify({ type: 'error', event_id: `event_handshake_${handshakes.length}`, error: verdict.error }));
+        ws.send(
+          JSON.stringify({
+            type: 'error',
+            event_id: `event_handshake_${handshakes.length}`,
+            error: verdict.error,
+          }),
+        );
         ws.close(verdict.closeCode, closeReasonOf(verdict.error));
         return;
       }
@@ -160,7 +185,11 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
           dialect: verdict.dialect,
           model: verdict.model,
           transcription: verdict.transcription,
-          maxSessionDurationMs: options.maxSessionDurationMs ?? (verdict.provider === 'azure' ? MAX_SESSION_DURATION_MS.azure : MAX_SESSION_DURATION_MS.openai),
+          maxSessionDurationMs:
+            options.maxSessionDurationMs ??
+            (verdict.provider === 'azure'
+              ? MAX_SESSION_DURATION_MS.azure
+              : MAX_SESSION_DURATION_MS.openai),
         },
       );
       ws.on('message', (data, isBinary) => {
@@ -214,6 +243,15 @@ function startPings(ws: WebSocket, clock: Clock, interval: number | false): void
 }
 
 function statusText(status: number): string {
-  const texts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+  const texts: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+  };
   return texts[status] ?? 'Error';
 }

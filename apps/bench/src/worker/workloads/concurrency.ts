@@ -11,7 +11,10 @@ import type { ConcurrencyJob } from '../jobs.js';
 import { cpuSince, nextCommand, peakRss, Until } from '../measure.js';
 
 /** Run the concurrency workload. */
-export async function runConcurrency(client: BenchClient, job: ConcurrencyJob): Promise<WorkloadResult> {
+export async function runConcurrency(
+  client: BenchClient,
+  job: ConcurrencyJob,
+): Promise<WorkloadResult> {
   const n = job.sessions;
   const lags = new Float64Array(n * job.chunks);
   const counts = new Int32Array(n);

@@ -10,7 +10,10 @@ import type { DownstreamJob } from '../jobs.js';
 import { cpuSince, peakRss, Until } from '../measure.js';
 
 /** Run the downstream burst workload. */
-export async function runDownstream(client: BenchClient, job: DownstreamJob): Promise<WorkloadResult> {
+export async function runDownstream(
+  client: BenchClient,
+  job: DownstreamJob,
+): Promise<WorkloadResult> {
   let chunks = 0;
   let bytes = 0;
   let responsesDone = 0;
@@ -44,7 +47,10 @@ export async function runDownstream(client: BenchClient, job: DownstreamJob): Pr
   const gotChunks = chunks - chunks0;
   const gotBytes = bytes - bytes0;
   if (gotChunks !== job.responses * job.deltas || gotBytes !== gotChunks * DELTA_PCM_BYTES) {
-    throw new BenchClientError('CLIENT_FAILED', `${client.name} delivered ${gotChunks} chunks / ${gotBytes} bytes, expected ${job.responses * job.deltas} / ${job.responses * job.deltas * DELTA_PCM_BYTES}`);
+    throw new BenchClientError(
+      'CLIENT_FAILED',
+      `${client.name} delivered ${gotChunks} chunks / ${gotBytes} bytes, expected ${job.responses * job.deltas} / ${job.responses * job.deltas * DELTA_PCM_BYTES}`,
+    );
   }
   await session.close();
   const events = job.responses * framesPerResponse(job.deltas);

@@ -15,8 +15,13 @@ const POOL = 50;
 
 /** Run the upstream workload. */
 export async function runUpstream(client: BenchClient, job: UpstreamJob): Promise<WorkloadResult> {
-  const pool = Array.from({ length: POOL }, (_, i) => tonePcm16(FRAME_PCM_BYTES, i * (FRAME_PCM_BYTES / 2)));
-  const session = client.open(job.server, 'bench.up.0', { onAudio: () => undefined, onResponseDone: () => undefined });
+  const pool = Array.from({ length: POOL }, (_, i) =>
+    tonePcm16(FRAME_PCM_BYTES, i * (FRAME_PCM_BYTES / 2)),
+  );
+  const session = client.open(job.server, 'bench.up.0', {
+    onAudio: () => undefined,
+    onResponseDone: () => undefined,
+  });
   await session.ready;
   const complete = nextCommand('upstream-complete');
   const cpu0 = process.cpuUsage();

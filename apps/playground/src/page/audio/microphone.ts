@@ -19,14 +19,24 @@ export class Microphone {
   /** Asks for the microphone and starts capturing. Rejects with the browser's error (e.g. NotAllowedError). */
   static async start(onChunk: ChunkListener): Promise<Microphone> {
     const stream = await navigator.mediaDevices.getUserMedia({
-      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+      audio: {
+        channelCount: 1,
+        echoCancellation: true,
+        noiseSuppression: true,
+        autoGainControl: true,
+      },
     });
     const context = new AudioContext({ latencyHint: 'interactive' });
     try {
       await context.audioWorklet.addModule('/capture-worklet.js');
       const source = context.createMediaStreamSource(stream);
-      const node = new AudioWorkletNode(context, 'voxwire-capture', { numberOfInputs: 1, numberOfOutputs: 0 });
-      node.port.onmessage = (event: MessageEvent<{ type: 'chunk'; pcm: ArrayBuffer; level: number }>) => {
+      const node = new AudioWorkletNode(context, 'voxwire-capture', {
+        numberOfInputs: 1,
+        numberOfOutputs: 0,
+      });
+      node.port.onmessage = (
+        event: MessageEvent<{ type: 'chunk'; pcm: ArrayBuffer; level: number }>,
+      ) => {
         if (event.data.type === 'chunk') onChunk(new Int16Array(event.data.pcm), event.data.level);
       };
       source.connect(node);

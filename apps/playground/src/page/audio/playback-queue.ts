@@ -34,7 +34,13 @@ export class PlaybackQueue {
   enqueue(itemId: string, samples: Float32Array, contentIndex = 0): void {
     if (samples.length === 0) return;
     this.chunks.push({ itemId, samples, offset: 0 });
-    const item = this.items.get(itemId) ?? { itemId, contentIndex, playedSamples: 0, receivedSamples: 0, ended: false };
+    const item = this.items.get(itemId) ?? {
+      itemId,
+      contentIndex,
+      playedSamples: 0,
+      receivedSamples: 0,
+      ended: false,
+    };
     item.receivedSamples += samples.length;
     this.items.set(itemId, item);
   }
@@ -85,7 +91,9 @@ export class PlaybackQueue {
    * audio still queued, or more audio still to come (not ended) — an underrun is not the end.
    */
   stop(): ItemPlayback[] {
-    const cut = [...this.items.values()].filter((i) => !i.ended || i.playedSamples < i.receivedSamples).map((i) => ({ ...i }));
+    const cut = [...this.items.values()]
+      .filter((i) => !i.ended || i.playedSamples < i.receivedSamples)
+      .map((i) => ({ ...i }));
     this.chunks.length = 0;
     this.items.clear();
     return cut;

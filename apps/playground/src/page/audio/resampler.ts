@@ -35,7 +35,9 @@ export class StreamResampler {
   constructor(options: ResamplerOptions) {
     const outputRate = options.outputRate ?? 24_000;
     if (!(options.inputRate > 0) || !(outputRate > 0)) {
-      throw new RangeError(`sample rates must be positive, got ${options.inputRate} → ${outputRate}`);
+      throw new RangeError(
+        `sample rates must be positive, got ${options.inputRate} → ${outputRate}`,
+      );
     }
     this.inputRate = options.inputRate;
     this.outputRate = outputRate;
@@ -80,7 +82,10 @@ export class StreamResampler {
       const sinc = arg === 0 ? 1 : Math.sin(Math.PI * arg) / (Math.PI * arg);
       // Blackman window over the kernel span keeps the stop band clean.
       const w = t / (this.halfTaps + 1);
-      const window = Math.abs(w) >= 1 ? 0 : 0.42 + 0.5 * Math.cos(Math.PI * w) + 0.08 * Math.cos(2 * Math.PI * w);
+      const window =
+        Math.abs(w) >= 1
+          ? 0
+          : 0.42 + 0.5 * Math.cos(Math.PI * w) + 0.08 * Math.cos(2 * Math.PI * w);
       acc += x * gain * sinc * window;
     }
     return acc;

@@ -40,7 +40,11 @@ export class Speaker {
   static async create(): Promise<Speaker> {
     const context = new AudioContext({ sampleRate: 24_000, latencyHint: 'interactive' });
     await context.audioWorklet.addModule('/playback-worklet.js');
-    const node = new AudioWorkletNode(context, 'voxwire-playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1] });
+    const node = new AudioWorkletNode(context, 'voxwire-playback', {
+      numberOfInputs: 0,
+      numberOfOutputs: 1,
+      outputChannelCount: [1],
+    });
     node.connect(context.destination);
     await context.resume();
     return new Speaker(context, node);
@@ -86,7 +90,12 @@ export class Speaker {
     if (message.type === 'stopped') {
       const toMs = (samples: number) => Math.floor((samples * 1000) / message.sampleRate);
       this.waiting.get(message.requestId)?.(
-        message.items.map((i) => ({ itemId: i.itemId, contentIndex: i.contentIndex, playedMs: toMs(i.playedSamples), receivedMs: toMs(i.receivedSamples) })),
+        message.items.map((i) => ({
+          itemId: i.itemId,
+          contentIndex: i.contentIndex,
+          playedMs: toMs(i.playedSamples),
+          receivedMs: toMs(i.receivedSamples),
+        })),
       );
       this.waiting.delete(message.requestId);
       this.setPlaying(false);

@@ -31,12 +31,16 @@ export class EventLogView {
   /** Adds one entry. */
   add(entry: Omit<ServerMessageOf<'log'>, 'type'>): void {
     const time = new Date(entry.at).toISOString().slice(11, 23);
-    const node = el('li', entry.eventType === 'error' || entry.eventType.endsWith('.failed') ? 'error' : '', [
-      el('span', 'time', time),
-      el('span', `dir-${entry.direction}`, entry.direction),
-      el('span', 'type', entry.eventType),
-      el('span', 'summary', entry.summary),
-    ]);
+    const node = el(
+      'li',
+      entry.eventType === 'error' || entry.eventType.endsWith('.failed') ? 'error' : '',
+      [
+        el('span', 'time', time),
+        el('span', `dir-${entry.direction}`, entry.direction),
+        el('span', 'type', entry.eventType),
+        el('span', 'summary', entry.summary),
+      ],
+    );
     node.dataset.search = `${entry.direction} ${entry.eventType} ${entry.summary}`.toLowerCase();
     node.dataset.delta = String(entry.eventType.endsWith('.delta'));
     node.hidden = !this.matches(node);

@@ -20,7 +20,10 @@ const COLORS: Record<string, string> = {
   cancelled: '#e67700',
 };
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   return node;
@@ -60,7 +63,10 @@ export class MetricsView {
     const lane = 20;
     const top = 14;
     const height = top + lane * this.rows.length + 18;
-    const span = Math.max(100, ...this.rows.map((r) => Math.max(r.durationMs, ...r.timeline.map((m) => m.atMs))));
+    const span = Math.max(
+      100,
+      ...this.rows.map((r) => Math.max(r.durationMs, ...r.timeline.map((m) => m.atMs))),
+    );
     const x = (ms: number) => left + ((width - left - 10) * ms) / span;
     const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img' });
     root.append(svg('title', {}));
@@ -68,8 +74,14 @@ export class MetricsView {
     // axis with four ticks
     for (let i = 0; i <= 4; i++) {
       const ms = (span * i) / 4;
-      root.append(svg('line', { x1: x(ms), x2: x(ms), y1: top - 4, y2: height - 16, stroke: '#e3e6eb' }));
-      const label = svg('text', { x: x(ms), y: height - 4, 'text-anchor': i === 0 ? 'start' : i === 4 ? 'end' : 'middle' });
+      root.append(
+        svg('line', { x1: x(ms), x2: x(ms), y1: top - 4, y2: height - 16, stroke: '#e3e6eb' }),
+      );
+      const label = svg('text', {
+        x: x(ms),
+        y: height - 4,
+        'text-anchor': i === 0 ? 'start' : i === 4 ? 'end' : 'middle',
+      });
       label.textContent = formatMs(ms);
       root.append(label);
     }
@@ -80,10 +92,22 @@ export class MetricsView {
       name.textContent = r.responseId.slice(-10);
       root.append(name);
       root.append(
-        svg('rect', { x: x(0), y: y + 4, width: Math.max(2, x(r.durationMs) - x(0)), height: 10, rx: 3, fill: r.status === 'completed' ? '#dbe4ff' : '#ffe8cc' }),
+        svg('rect', {
+          x: x(0),
+          y: y + 4,
+          width: Math.max(2, x(r.durationMs) - x(0)),
+          height: 10,
+          rx: 3,
+          fill: r.status === 'completed' ? '#dbe4ff' : '#ffe8cc',
+        }),
       );
       for (const mark of r.timeline) {
-        const dot = svg('circle', { cx: x(mark.atMs), cy: y + 9, r: 4, fill: COLORS[mark.kind] ?? '#495057' });
+        const dot = svg('circle', {
+          cx: x(mark.atMs),
+          cy: y + 9,
+          r: 4,
+          fill: COLORS[mark.kind] ?? '#495057',
+        });
         const tip = svg('title', {});
         tip.textContent = `${mark.kind} at ${formatMs(mark.atMs)}`;
         dot.append(tip);

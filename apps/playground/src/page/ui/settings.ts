@@ -31,7 +31,8 @@ export class SettingsForm {
 
   /** Fills the form from the settings the server applied. */
   show(settings: FullSettings): void {
-    if (![...this.voice.options].some((o) => o.value === settings.voice)) this.voice.add(new Option(settings.voice, settings.voice));
+    if (![...this.voice.options].some((o) => o.value === settings.voice))
+      this.voice.add(new Option(settings.voice, settings.voice));
     this.voice.value = settings.voice;
     this.instructions.value = settings.instructions;
     this.tools.checked = settings.toolsEnabled;
@@ -48,7 +49,8 @@ export class SettingsForm {
   read(): Settings {
     const number = (input: HTMLInputElement, name: string): number => {
       const value = input.valueAsNumber;
-      if (!Number.isFinite(value) || !input.checkValidity()) throw new Error(`${name} must be between ${input.min} and ${input.max}`);
+      if (!Number.isFinite(value) || !input.checkValidity())
+        throw new Error(`${name} must be between ${input.min} and ${input.max}`);
       return value;
     };
     return {

@@ -41,6 +41,9 @@ export class ToolCallsView {
     const result = node?.querySelector('.result');
     if (!result) return;
     result.className = ok ? 'result done' : 'result failed';
-    result.replaceChildren(el('span', 'label', ok ? 'result' : 'failed'), el('pre', '', pretty(output)));
+    result.replaceChildren(
+      el('span', 'label', ok ? 'result' : 'failed'),
+      el('pre', '', pretty(output)),
+    );
   }
 }

@@ -42,7 +42,8 @@ export class TranscriptView {
   dropPending(): void {
     if (!this.pendingSpeech) return;
     this.pendingSpeech.node.remove();
-    for (const [key, entry] of this.entries) if (entry === this.pendingSpeech) this.entries.delete(key);
+    for (const [key, entry] of this.entries)
+      if (entry === this.pendingSpeech) this.entries.delete(key);
     this.pendingSpeech = null;
   }
 

@@ -13,7 +13,10 @@ const TARGET_RATE = 24_000;
 const CHUNK_SAMPLES = 960;
 
 class CaptureProcessor extends scope.AudioWorkletProcessor implements WorkletProcessor {
-  private readonly resampler = new StreamResampler({ inputRate: scope.sampleRate, outputRate: TARGET_RATE });
+  private readonly resampler = new StreamResampler({
+    inputRate: scope.sampleRate,
+    outputRate: TARGET_RATE,
+  });
   private pending = new Float32Array(CHUNK_SAMPLES);
   private filled = 0;
 
@@ -29,7 +32,9 @@ class CaptureProcessor extends scope.AudioWorkletProcessor implements WorkletPro
       offset += n;
       if (this.filled === CHUNK_SAMPLES) {
         const pcm = floatToPcm16(this.pending);
-        this.port.postMessage({ type: 'chunk', pcm: pcm.buffer, level: rms(this.pending) }, [pcm.buffer]);
+        this.port.postMessage({ type: 'chunk', pcm: pcm.buffer, level: rms(this.pending) }, [
+          pcm.buffer,
+        ]);
         this.pending = new Float32Array(CHUNK_SAMPLES);
         this.filled = 0;
       }

@@ -34,7 +34,10 @@ class PlaybackProcessor extends scope.AudioWorkletProcessor implements WorkletPr
       case 'enqueue': {
         let samples = pcm16ToFloat(new Int16Array(message.pcm));
         if (scope.sampleRate !== SOURCE_RATE) {
-          this.resampler ??= new StreamResampler({ inputRate: SOURCE_RATE, outputRate: scope.sampleRate });
+          this.resampler ??= new StreamResampler({
+            inputRate: SOURCE_RATE,
+            outputRate: scope.sampleRate,
+          });
           samples = this.resampler.push(samples);
         }
         this.queue.enqueue(message.itemId, samples, message.contentIndex);
@@ -47,7 +50,12 @@ class PlaybackProcessor extends scope.AudioWorkletProcessor implements WorkletPr
         const items = this.queue.stop();
         this.resampler = null;
         this.wasPlaying = false;
-        this.port.postMessage({ type: 'stopped', requestId: message.requestId, sampleRate: scope.sampleRate, items });
+        this.port.postMessage({
+          type: 'stopped',
+          requestId: message.requestId,
+          sampleRate: scope.sampleRate,
+          items,
+        });
         break;
       }
     }
@@ -61,7 +69,12 @@ class PlaybackProcessor extends scope.AudioWorkletProcessor implements WorkletPr
     for (let ch = 1; ch < out.length; ch++) out[ch]?.set(first);
     const playing = this.queue.playing;
     if (++this.quanta % REPORT_EVERY === 0 || playing !== this.wasPlaying) {
-      this.port.postMessage({ type: 'progress', sampleRate: scope.sampleRate, playing, items: this.queue.snapshot() });
+      this.port.postMessage({
+        type: 'progress',
+        sampleRate: scope.sampleRate,
+        playing,
+        items: this.queue.snapshot(),
+      });
       this.queue.forgetFinished();
     }
     this.wasPlaying = playing;

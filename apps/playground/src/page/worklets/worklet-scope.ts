@@ -7,7 +7,11 @@
 /** Base class of audio worklet processors (provided by the browser). */
 export interface WorkletProcessor {
   readonly port: MessagePort;
-  process(inputs: Float32Array[][], outputs: Float32Array[][], parameters: Record<string, Float32Array>): boolean;
+  process(
+    inputs: Float32Array[][],
+    outputs: Float32Array[][],
+    parameters: Record<string, Float32Array>,
+  ): boolean;
 }
 
 interface WorkletScope {
