@@ -356,13 +356,17 @@ class NodeWebSocketTransport implements WebSocketTransport {
     if (this.#state !== 'open' || ws === undefined || ws.readyState !== WebSocket.OPEN) {
       throw new TransportError('NOT_CONNECTED', `Cannot send: the transport is ${this.#state}.`);
     }
-    ws.send(frame, (error) => {
-      if (error)
-        this.#report(
-          new TransportError('SOCKET_CLOSED', `A frame could not be sent: ${this.#redact(error)}`),
-        );
-    });
+    // one callback for every frame: a closure per send would be garbage on the hot upstream path
+    ws.send(frame, this.#onSent);
   }
+
+  /** `ws.send`'s completion callback, bound once per transport; reports a failed write. */
+  readonly #onSent = (error?: Error | null): void => {
+    if (error)
+      this.#report(
+        new TransportError('SOCKET_CLOSED', `A frame could not be sent: ${this.#redact(error)}`),
+      );
+  };
 
   close(code: number = CloseCode.Normal, reason = ''): Promise<void> {
     switch (this.#state) {
