@@ -7,6 +7,13 @@
  * @module
  */
 
+import {
+  isFunctionArgumentsDone,
+  isItemEvent,
+  isOutputItemEvent,
+  isResponseEvent,
+} from './fast-structural.js';
+
 /** A validator for an already-parsed, non-array object. */
 export type FastCheck = (o: Record<string, unknown>) => boolean;
 
@@ -82,7 +89,8 @@ export const isContentPartEvent: FastCheck = (o) => {
  * Fast checks of the GA hot events, by type: the deltas (many per response) and the flat
  * per-content events (a few per response, but each valibot run of a rarely seen type costs
  * tens of µs, since its code seldom gets optimised: measured ~2 µs per event on average in
- * the downstream burst).
+ * the downstream burst), and the structural events with nested items and responses
+ * (fast-structural.ts), whose schemas were the last valibot runs of a plain audio response.
  */
 export const gaFastChecks: ReadonlyMap<string, FastCheck> = new Map([
   ['response.output_audio.delta', isContentDelta],
@@ -94,6 +102,14 @@ export const gaFastChecks: ReadonlyMap<string, FastCheck> = new Map([
   ['response.output_text.done', isTextDone],
   ['response.content_part.added', isContentPartEvent],
   ['response.content_part.done', isContentPartEvent],
+  ['response.created', isResponseEvent],
+  ['response.done', isResponseEvent],
+  ['response.output_item.added', isOutputItemEvent],
+  ['response.output_item.done', isOutputItemEvent],
+  ['conversation.item.added', isItemEvent],
+  ['conversation.item.created', isItemEvent],
+  ['conversation.item.done', isItemEvent],
+  ['response.function_call_arguments.done', isFunctionArgumentsDone],
 ]);
 
 /** Fast checks of the beta hot events, by (beta) type. */
