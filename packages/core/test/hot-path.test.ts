@@ -2,6 +2,7 @@ import { gaCodec, betaCodec, pcm16ToBase64 } from '@voxwire/protocol';
 import { SimulatedClock } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import { RecentIds } from '../src/reconnect/dedupe.js';
+import { DEFAULT_DEDUPE_WINDOW } from '../src/reconnect/options.js';
 import { StallWatch } from '../src/reconnect/stall.js';
 import { TrustedAppend, appendEvent } from '../src/session-api.js';
 
@@ -76,6 +77,16 @@ describe('RecentIds (a ring: forgetting allocates nothing)', () => {
     expect(none.seen('x')).toBe(false);
     expect(none.seen('x')).toBe(false);
     expect(none.size).toBe(0);
+  });
+
+  it('the default window (256) still catches a duplicate a whole response burst later', () => {
+    const ids = new RecentIds(DEFAULT_DEDUPE_WINDOW);
+    expect(ids.size).toBe(0); // nothing allocated or remembered before the first id
+    // one burst response is 210 frames; its first id is still remembered at the end
+    for (let i = 0; i < 210; i++) ids.seen(`event_${i}`);
+    expect(ids.seen('event_0')).toBe(true);
+    for (let i = 210; i < 300; i++) ids.seen(`event_${i}`);
+    expect(ids.size).toBe(DEFAULT_DEDUPE_WINDOW);
   });
 });
 

@@ -7,10 +7,12 @@
 
 /** The most recent `capacity` ids; the oldest is forgotten first. */
 export class RecentIds {
-  readonly #ids = new Set<string>();
+  // both allocated on the first id: a session that never receives one (or has suppression off)
+  // keeps no hash table, which matters at thousands of sessions per process
+  #ids: Set<string> | undefined;
   // the ids in arrival order; once full it is a ring whose slot `#next` holds the oldest id, so
   // forgetting one allocates nothing (a Set iterator per event would, on the hot path)
-  readonly #order: string[] = [];
+  #order: string[] | undefined;
   #next = 0;
   readonly #capacity: number;
 
@@ -21,20 +23,22 @@ export class RecentIds {
 
   /** Ids remembered. */
   get size(): number {
-    return this.#ids.size;
+    return this.#ids?.size ?? 0;
   }
 
   /** Whether `id` was seen recently; remembers it when not. */
   seen(id: string): boolean {
     if (this.#capacity === 0) return false;
-    if (this.#ids.has(id)) return true;
-    this.#ids.add(id);
-    const order = this.#order;
+    let ids = this.#ids;
+    if (ids === undefined) ids = this.#ids = new Set();
+    else if (ids.has(id)) return true;
+    ids.add(id);
+    const order = (this.#order ??= []);
     if (order.length < this.#capacity) {
       order.push(id);
       return false;
     }
-    this.#ids.delete(order[this.#next] as string);
+    ids.delete(order[this.#next] as string);
     order[this.#next] = id;
     this.#next = this.#next + 1 === this.#capacity ? 0 : this.#next + 1;
     return false;

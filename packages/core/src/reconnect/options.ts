@@ -50,7 +50,13 @@ export interface ReliabilityOptions {
    * @default 30000
    */
   stallTimeoutMs?: number | false | undefined;
-  /** How many recent server `event_id`s are remembered to drop duplicated deliveries. @default 1024 */
+  /**
+   * How many recent server `event_id`s are remembered to drop duplicated deliveries. A duplicate
+   * (a relay's or proxy's retry) arrives within a few frames of the original; 256 ids cover more
+   * than a whole response burst (~210 frames for 10 s of audio) while keeping a long session's
+   * window at ~18 KiB (the earlier default, 1024 ids, held ~70 KiB per long session).
+   * @default 256
+   */
   dedupeWindow?: number | undefined;
 }
 
@@ -72,7 +78,7 @@ export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 /** Default stream bound, chunks. */
 export const DEFAULT_STREAM_HIGH_WATER_MARK = 4096;
 /** Default duplicate-suppression window, event ids. */
-export const DEFAULT_DEDUPE_WINDOW = 1024;
+export const DEFAULT_DEDUPE_WINDOW = 256;
 
 const AUDIO_POLICIES = new Set(['drop-oldest', 'drop-newest', 'error']);
 
