@@ -122,6 +122,13 @@ export function workloadMetrics(
           better: 'lower',
           scale: KiB,
         },
+        {
+          workload: w,
+          key: 'retainedPerSessionBytes',
+          label: 'kept/session KiB',
+          better: 'lower',
+          scale: KiB,
+        },
         { workload: w, key: 'lagP50Ms', label: 'lag p50 ms', better: 'lower', digits: 2 },
         { workload: w, key: 'lagP99Ms', label: 'lag p99 ms', better: 'lower', digits: 2 },
         {
