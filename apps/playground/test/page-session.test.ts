@@ -16,12 +16,16 @@ afterEach(async () => {
   session = undefined;
 });
 
-function open(): { page: MessageRecorder; fake: FakeServer; session: PageSession } {
+function open(transcription = true): {
+  page: MessageRecorder;
+  fake: FakeServer;
+  session: PageSession;
+} {
   const kit = createFakeServer();
   const provider: ProviderRuntime = {
     info: { kind: 'fake', label: 'test fake', model: 'demo' },
     connector: () => kit.connector,
-    transcription: true,
+    transcription,
   };
   const page = new MessageRecorder();
   session = new PageSession({
@@ -117,6 +121,114 @@ describe('PageSession', () => {
         },
       },
     });
+  });
+
+  it('semantic VAD, transcription model and language, noise reduction: applied and echoed', async () => {
+    const { page, fake, session: s } = open();
+    await page.next('link', (m) => m.state === 'connected');
+    const hello = await page.next('hello');
+    expect(hello.transcriptionAvailable).toBe(true);
+    expect(hello.settings).toMatchObject({
+      inputAudioTranscription: { model: 'whisper-1' },
+      noiseReduction: null,
+    });
+    // "off" is the server default: not sent until it was once turned on
+    const first = fake.clientEvents.find((e) => e['type'] === 'session.update') as {
+      session: { audio: { input: Record<string, unknown> } };
+    };
+    expect(first.session.audio.input).not.toHaveProperty('noise_reduction');
+    send(s, {
+      type: 'settings',
+      settings: {
+        turnDetection: { type: 'semantic_vad', eagerness: 'high' },
+        inputAudioTranscription: { model: 'gpt-4o-transcribe', language: 'fr' },
+        noiseReduction: 'far_field',
+      },
+    });
+    const applied = await page.next('settings_applied');
+    expect(applied.settings).toMatchObject({
+      turnDetection: { type: 'semantic_vad', eagerness: 'high' },
+      inputAudioTranscription: { model: 'gpt-4o-transcribe', language: 'fr' },
+      noiseReduction: 'far_field',
+    });
+    expect(fake.sessionConfig).toMatchObject({
+      audio: {
+        input: {
+          turn_detection: { type: 'semantic_vad', eagerness: 'high' },
+          transcription: { model: 'gpt-4o-transcribe', language: 'fr' },
+          noise_reduction: { type: 'far_field' },
+        },
+      },
+    });
+    // and off again: explicit nulls, since core keeps an omitted option as it was
+    send(s, {
+      type: 'settings',
+      settings: { turnDetection: null, inputAudioTranscription: null, noiseReduction: null },
+    });
+    expect((await page.nextNew('settings_applied')).settings).toMatchObject({
+      turnDetection: null,
+      inputAudioTranscription: null,
+      noiseReduction: null,
+    });
+    expect(fake.sessionConfig).toMatchObject({
+      audio: { input: { turn_detection: null, transcription: null, noise_reduction: null } },
+    });
+  });
+
+  it('refuses bad semantic VAD, transcription and noise values with the field named', async () => {
+    const { page, fake, session: s } = open();
+    await page.next('link', (m) => m.state === 'connected');
+    const updates = () => fake.clientEvents.filter((e) => e['type'] === 'session.update').length;
+    const before = updates();
+    const cases: [unknown, RegExp][] = [
+      [{ turnDetection: { type: 'semantic_vad', eagerness: 'eager' } }, /eagerness/],
+      [{ turnDetection: { type: 'semantic_vad', eagerness: 'low', threshold: 1 } }, /threshold/],
+      [{ inputAudioTranscription: { model: 'whisper-9' } }, /inputAudioTranscription\.model/],
+      [
+        { inputAudioTranscription: { model: 'whisper-1', language: 'english' } },
+        /inputAudioTranscription\.language: expected a two-letter ISO-639-1 code/,
+      ],
+      [{ noiseReduction: 'studio' }, /noiseReduction/],
+    ];
+    for (const [settings, message] of cases) {
+      const refusal = page.nextNew('error'); // the refusal is synchronous: listen first
+      send(s, { type: 'settings', settings });
+      expect((await refusal).message).toMatch(message);
+    }
+    expect(updates()).toBe(before);
+  });
+
+  it('without transcription (Azure lacking a deployment): off from the start, turning it on is refused and rolled back', async () => {
+    const { page, fake, session: s } = open(false);
+    const hello = await page.next('hello');
+    expect(hello.transcriptionAvailable).toBe(false);
+    expect(hello.settings.inputAudioTranscription).toBeNull();
+    await page.next('link', (m) => m.state === 'connected');
+    const updates = () => fake.clientEvents.filter((e) => e['type'] === 'session.update').length;
+    const before = updates();
+    const rollback = page.nextNew('settings_applied');
+    send(s, { type: 'settings', settings: { inputAudioTranscription: { model: 'whisper-1' } } });
+    expect((await rollback).settings.inputAudioTranscription).toBeNull();
+    expect(await page.next('error')).toMatchObject({ code: 'TRANSCRIPTION_UNAVAILABLE' });
+    expect(updates()).toBe(before);
+  });
+
+  it('a refused update rolls the form back and core does not keep the refused noise reduction', async () => {
+    const { page, fake, session: s } = open();
+    await page.next('link', (m) => m.state === 'connected');
+    send(s, { type: 'text', text: 'Hi' });
+    await page.next('response_done'); // audio went out: the voice can no longer change
+    send(s, { type: 'settings', settings: { voice: 'cedar', noiseReduction: 'near_field' } });
+    const rollback = await page.next('settings_applied');
+    expect(rollback.settings).toMatchObject({ voice: 'marin', noiseReduction: null });
+    expect((await page.next('error')).code).toBe('cannot_update_voice');
+    // the next update says "off" explicitly, so the refused near_field does not linger in core
+    send(s, { type: 'settings', settings: { instructions: 'Shorter.' } });
+    await page.nextNew('settings_applied');
+    const last = fake.clientEvents.filter((e) => e['type'] === 'session.update').at(-1) as {
+      session: { audio: { input: Record<string, unknown> } };
+    };
+    expect(last.session.audio.input['noise_reduction']).toBeNull();
   });
 
   it('refuses out-of-range settings before they reach the server', async () => {

@@ -32,6 +32,7 @@ const ui = {
   link: byId('link', HTMLDivElement),
   mic: byId('mic', HTMLButtonElement),
   ptt: byId('ptt', HTMLButtonElement),
+  commitTurn: byId('commit-turn', HTMLButtonElement),
   mode: byId('mode', HTMLSelectElement),
   level: byId('level', HTMLMeterElement),
   playback: byId('playback', HTMLSpanElement),
@@ -78,7 +79,8 @@ function showError(code: string, message: string): void {
 function setConnected(connected: boolean): void {
   ui.connect.disabled = connected;
   ui.disconnect.disabled = !connected;
-  for (const control of [ui.mic, ui.ptt, ui.text, ui.send, ui.apply]) control.disabled = !connected;
+  for (const control of [ui.mic, ui.ptt, ui.commitTurn, ui.text, ui.send, ui.apply])
+    control.disabled = !connected;
   if (!connected) {
     ui.link.dataset.state = endNote ? 'closed' : 'idle';
     ui.link.textContent = endNote ?? 'not connected';
@@ -98,7 +100,7 @@ async function interruptPlayback(reason: string): Promise<void> {
     interrupted.add(item.itemId);
     stats.truncations.push({ itemId: item.itemId, audioEndMs: item.playedMs });
     note(
-      `${reason}: playback stopped, ${item.itemId} heard ${item.playedMs} of ${item.receivedMs} ms received`,
+      `${reason}: playback stopped, ${item.itemId} heard ${item.playedMs} ms (${item.renderedMs} rendered − ${item.latencyMs} output latency) of ${item.receivedMs} ms received`,
     );
     link?.send({
       type: 'truncate',
@@ -113,6 +115,7 @@ function onServerMessage(message: ServerMessage): void {
   switch (message.type) {
     case 'hello':
       showProvider(message.provider);
+      settings.setTranscriptionAvailable(message.transcriptionAvailable);
       settings.show(message.settings);
       updateModeControls();
       break;
@@ -253,8 +256,9 @@ async function toggleMic(): Promise<void> {
   try {
     mic = await Microphone.start((pcm, level) => {
       ui.level.value = Math.min(1, level * 4);
-      // Hands-free: everything goes to server VAD. Push-to-talk: only while the button is held.
-      if (settings.micMode === 'vad' || pttHeld) {
+      // Hands-free and detection off: everything goes to the server's input buffer.
+      // Push-to-talk: only while the button is held.
+      if (settings.micMode !== 'ptt' || pttHeld) {
         stats.micChunks++;
         link?.sendAudio(pcm);
       }
@@ -272,8 +276,16 @@ async function toggleMic(): Promise<void> {
 }
 
 function updateModeControls(): void {
-  const ptt = settings.micMode === 'ptt';
-  ui.ptt.hidden = !ptt;
+  const mode = settings.micMode;
+  ui.ptt.hidden = mode !== 'ptt';
+  ui.commitTurn.hidden = mode !== 'off';
+  settings.syncEnabled();
+}
+
+/** Speaking over the answer, by hand: stop playback, cancel the response, then act. */
+function interruptForTurn(reason: string): void {
+  void interruptPlayback(reason);
+  if (activeResponses.size > 0) link?.send({ type: 'cancel' });
 }
 
 function applySettings(): void {
@@ -307,8 +319,7 @@ ui.ptt.addEventListener('pointerdown', () => {
   if (!link || pttHeld) return;
   pttHeld = true;
   ui.ptt.classList.add('active');
-  void interruptPlayback('push-to-talk');
-  if (activeResponses.size > 0) link.send({ type: 'cancel' });
+  interruptForTurn('push-to-talk');
   link.send({ type: 'ptt_start' });
 });
 const releasePtt = () => {
@@ -318,6 +329,12 @@ const releasePtt = () => {
   link?.send({ type: 'ptt_commit' });
 };
 ui.ptt.addEventListener('pointerup', releasePtt);
+// Detection off: the microphone streams; this button ends the turn (commit + response).
+ui.commitTurn.addEventListener('click', () => {
+  if (!link) return;
+  interruptForTurn('turn sent');
+  link.send({ type: 'ptt_commit' });
+});
 ui.ptt.addEventListener('pointerleave', releasePtt);
 // Space held anywhere but in a text field is push-to-talk too.
 const typing = (target: EventTarget | null) =>

@@ -6,7 +6,7 @@
  * @module
  */
 import { RealtimeModel } from '@voxwire/core';
-import type { RealtimeSession, SessionError, SessionOptionsInput } from '@voxwire/core';
+import type { RealtimeSession, SessionError } from '@voxwire/core';
 import { audioFrame, samplesToMs } from '@voxwire/protocol';
 import * as v from 'valibot';
 import type { FullSettings, PageMessage, ServerMessage } from '../shared/page-messages.js';
@@ -15,6 +15,7 @@ import type { DemoTool } from './demo-tools.js';
 import { summarizeEvent } from './log-summary.js';
 import type { ProviderRuntime } from './provider.js';
 import { ResponseForwarder } from './response-forwarder.js';
+import { initialSettings, toSessionOptions } from './session-settings.js';
 
 /** The page's end of the link, as the session sees it. */
 export interface PageSocket {
@@ -39,20 +40,6 @@ const MAX_AUDIO_BYTES = 48_000;
 /** The server refuses commits under 100 ms; say so before asking it. */
 const MIN_COMMIT_MS = 100;
 
-/** The settings a session starts with. */
-export const DEFAULT_SETTINGS: FullSettings = {
-  voice: 'marin',
-  instructions:
-    'You are the voxwire playground assistant. Answer briefly and in a friendly tone. Use the tools for weather and time questions.',
-  turnDetection: {
-    type: 'server_vad',
-    threshold: 0.5,
-    prefixPaddingMs: 300,
-    silenceDurationMs: 500,
-  },
-  toolsEnabled: true,
-};
-
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
     .slice(0, 3)
@@ -66,7 +53,8 @@ export class PageSession {
   private readonly secrets: readonly string[];
   private readonly now: () => number;
   private readonly forwarder: ResponseForwarder;
-  private settings: FullSettings = { ...DEFAULT_SETTINGS };
+  private settings: FullSettings;
+  private sessionStarted = false;
   /** Milliseconds appended since the last commit/clear, to refuse a too-short push-to-talk turn locally. */
   private bufferedMs = 0;
   private closed = false;
@@ -79,13 +67,20 @@ export class PageSession {
       this.now,
       (e) => this.reportError(e),
     );
+    this.settings = initialSettings(options.provider.transcription);
     const model = new RealtimeModel({
       connector: options.provider.connector(),
       ...this.sessionOptions(this.settings),
     });
     this.session = model.session();
+    this.sessionStarted = true;
     this.subscribe();
-    this.send({ type: 'hello', provider: options.provider.info, settings: this.settings });
+    this.send({
+      type: 'hello',
+      provider: options.provider.info,
+      settings: this.settings,
+      transcriptionAvailable: options.provider.transcription,
+    });
   }
 
   /** Sends a message to the page, scrubbed of secrets. */
@@ -119,25 +114,13 @@ export class PageSession {
     this.send({ type: 'error', source, code, message: e.message ?? String(error) });
   }
 
-  /** Maps the page's settings onto core's session options. */
-  private sessionOptions(
-    settings: FullSettings,
-  ): SessionOptionsInput & { tools?: readonly DemoTool[] } {
-    const vad = settings.turnDetection;
-    return {
-      voice: settings.voice,
-      instructions: settings.instructions,
-      turnDetection: vad
-        ? {
-            type: 'server_vad',
-            threshold: vad.threshold,
-            prefixPaddingMs: vad.prefixPaddingMs,
-            silenceDurationMs: vad.silenceDurationMs,
-          }
-        : null,
-      inputAudioTranscription: this.options.provider.transcription ? { model: 'whisper-1' } : null,
-      tools: settings.toolsEnabled ? (this.options.tools ?? []) : [],
-    };
+  /** Core's session options for `settings`. */
+  private sessionOptions(settings: FullSettings): ReturnType<typeof toSessionOptions> {
+    return toSessionOptions(settings, {
+      tools: this.options.tools ?? [],
+      // Before the session exists (constructor), nothing was sent yet.
+      currentNoiseReduction: this.sessionStarted ? this.session.options.noiseReduction : undefined,
+    });
   }
 
   private subscribe(): void {
@@ -300,6 +283,14 @@ export class PageSession {
           ...stripUndefined(message.settings),
         } as FullSettings;
         this.log('client', 'session.update', JSON.stringify(stripUndefined(message.settings)));
+        if (next.inputAudioTranscription !== null && !this.options.provider.transcription) {
+          this.send({ type: 'settings_applied', settings: this.settings });
+          this.pageError(
+            'TRANSCRIPTION_UNAVAILABLE',
+            'input transcription needs a transcription deployment on Azure: set AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT and restart the playground',
+          );
+          return;
+        }
         try {
           await s.sessionUpdate(this.sessionOptions(next));
         } catch (error) {

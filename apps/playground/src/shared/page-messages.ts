@@ -15,12 +15,46 @@ export const ServerVadSettingsSchema = v.strictObject({
   silenceDurationMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)),
 });
 
+/** How eagerly semantic VAD ends a turn (core's `SemanticVadOptions.eagerness`). */
+export const EAGERNESS = ['auto', 'low', 'medium', 'high'] as const;
+
+/** Semantic VAD as the page edits it: the model judges whether the person has finished. */
+export const SemanticVadSettingsSchema = v.strictObject({
+  type: v.literal('semantic_vad'),
+  eagerness: v.picklist(EAGERNESS),
+});
+
+/** Input transcription models the page offers (core passes the name through; Azure swaps in its deployment). */
+export const TRANSCRIPTION_MODELS = [
+  'whisper-1',
+  'gpt-4o-transcribe',
+  'gpt-4o-mini-transcribe',
+] as const;
+
+/** Input transcription: a model and, optionally, the ISO-639-1 language of the speech. */
+export const TranscriptionSettingsSchema = v.strictObject({
+  model: v.picklist(TRANSCRIPTION_MODELS),
+  /** Lower-case ISO-639-1 code such as `en` or `fr`; absent lets the model detect it. */
+  language: v.optional(
+    v.pipe(v.string(), v.regex(/^[a-z]{2}$/, 'expected a two-letter ISO-639-1 code such as "en"')),
+  ),
+});
+
+/** Input noise reduction: near (headset) or far (laptop, room) microphones. */
+export const NOISE_REDUCTION = ['near_field', 'far_field'] as const;
+
 /** Session settings the page can change; every field is optional (a partial update). */
 export const SettingsSchema = v.strictObject({
   voice: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
   instructions: v.optional(v.pipe(v.string(), v.maxLength(20_000))),
-  /** `null` turns detection off: push-to-talk. */
-  turnDetection: v.optional(v.nullable(ServerVadSettingsSchema)),
+  /** `null` turns detection off: push-to-talk, or manual commits. */
+  turnDetection: v.optional(
+    v.nullable(v.variant('type', [ServerVadSettingsSchema, SemanticVadSettingsSchema])),
+  ),
+  /** `null` turns input transcription off. */
+  inputAudioTranscription: v.optional(v.nullable(TranscriptionSettingsSchema)),
+  /** `null` turns noise reduction off. */
+  noiseReduction: v.optional(v.nullable(v.picklist(NOISE_REDUCTION))),
   toolsEnabled: v.optional(v.boolean()),
 });
 
@@ -37,7 +71,7 @@ export const PageMessageSchema = v.variant('type', [
   v.strictObject({ type: v.literal('ptt_start') }),
   /** The microphone stopped (perhaps mid-turn): drop the unfinished turn from the input buffer. */
   v.strictObject({ type: v.literal('clear_input') }),
-  /** Push-to-talk released: commit the buffer and ask for a response. */
+  /** Push-to-talk released, or "Send turn" pressed with turn detection off: commit the buffer and ask for a response. */
   v.strictObject({ type: v.literal('ptt_commit') }),
   /**
    * Playback was interrupted: the assistant item was heard for `audioEndMs` milliseconds, as
@@ -55,14 +89,26 @@ export const PageMessageSchema = v.variant('type', [
 
 /** Server VAD parameters as the page edits them. */
 export type ServerVadSettings = v.InferOutput<typeof ServerVadSettingsSchema>;
+/** Semantic VAD as the page edits it. */
+export type SemanticVadSettings = v.InferOutput<typeof SemanticVadSettingsSchema>;
+/** Turn detection as the page edits it; `null` is off. */
+export type TurnDetectionSettings = ServerVadSettings | SemanticVadSettings;
+/** Input transcription as the page edits it. */
+export type TranscriptionSettings = v.InferOutput<typeof TranscriptionSettingsSchema>;
+/** Input noise reduction kind. */
+export type NoiseReduction = (typeof NOISE_REDUCTION)[number];
 /** Session settings the page can change. */
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 /** Settings with every field present: what a session runs with. */
 export interface FullSettings {
   voice: string;
   instructions: string;
-  /** `null`: push-to-talk. */
-  turnDetection: ServerVadSettings | null;
+  /** `null`: no turn detection (push-to-talk or manual commits). */
+  turnDetection: TurnDetectionSettings | null;
+  /** `null`: no input transcription. */
+  inputAudioTranscription: TranscriptionSettings | null;
+  /** `null`: no noise reduction (the server's default). */
+  noiseReduction: NoiseReduction | null;
   toolsEnabled: boolean;
 }
 
@@ -101,7 +147,13 @@ export interface TimelineMark {
 
 /** Every message the server sends to the page. */
 export type ServerMessage =
-  | { type: 'hello'; provider: ProviderInfo; settings: FullSettings }
+  | {
+      type: 'hello';
+      provider: ProviderInfo;
+      settings: FullSettings;
+      /** Whether input transcription can be turned on (Azure needs a transcription deployment). */
+      transcriptionAvailable: boolean;
+    }
   | { type: 'link'; state: LinkState; detail?: string }
   | {
       type: 'log';

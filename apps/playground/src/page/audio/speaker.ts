@@ -1,18 +1,24 @@
 /**
  * Assistant audio playback through the playback worklet, in a 24 kHz context (the browser
  * resamples to the device). Keeps the worklet's latest per-item counts and, on `interrupt()`,
- * returns exactly how many milliseconds of each cut item were played.
+ * returns how many milliseconds of each cut item were heard: rendered by the worklet, minus the
+ * browser's output latency (see `latency.ts`).
  * @module
  */
 import { base64ToBytes } from '@voxwire/protocol';
+import { heardMs, outputLatencyMs } from './latency.js';
 import type { ItemPlayback } from './playback-queue.js';
 
 /** How much of an item the person heard when playback was cut. */
 export interface PlayedItem {
   itemId: string;
   contentIndex: number;
-  /** Milliseconds actually played (floored: never claim more than was heard). */
+  /** Milliseconds heard: rendered minus the output latency, floored, never below 0. */
   playedMs: number;
+  /** Milliseconds rendered by the worklet (before subtracting the output latency). */
+  renderedMs: number;
+  /** The output latency subtracted, in milliseconds. */
+  latencyMs: number;
   /** Milliseconds received from the server. */
   receivedMs: number;
 }
@@ -88,12 +94,16 @@ export class Speaker {
 
   private onMessage(message: Outbound): void {
     if (message.type === 'stopped') {
-      const toMs = (samples: number) => Math.floor((samples * 1000) / message.sampleRate);
+      const toMs = (samples: number) => heardMs(samples, message.sampleRate, 0);
+      // Read now, at the cut: Chromium updates outputLatency as the device changes.
+      const latencyMs = outputLatencyMs(this.context);
       this.waiting.get(message.requestId)?.(
         message.items.map((i) => ({
           itemId: i.itemId,
           contentIndex: i.contentIndex,
-          playedMs: toMs(i.playedSamples),
+          playedMs: heardMs(i.playedSamples, message.sampleRate, latencyMs),
+          renderedMs: toMs(i.playedSamples),
+          latencyMs: Math.round(latencyMs),
           receivedMs: toMs(i.receivedSamples),
         })),
       );

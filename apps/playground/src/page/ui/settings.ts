@@ -1,32 +1,84 @@
 /**
- * The session settings form: voice, instructions, server VAD parameters and tools on/off, read
- * into the `settings` message that the server applies with `session.update`.
+ * The session settings form: voice, instructions, turn detection (server VAD with its parameters,
+ * semantic VAD with its eagerness, or off), input transcription (model, language), noise
+ * reduction and tools on/off, read into the `settings` message that the server applies with
+ * `session.update`.
  * @module
  */
-import type { FullSettings, Settings } from '../../shared/page-messages.js';
+import type {
+  FullSettings,
+  NoiseReduction,
+  Settings,
+  TranscriptionSettings,
+  TurnDetectionSettings,
+} from '../../shared/page-messages.js';
+import { EAGERNESS, NOISE_REDUCTION, TRANSCRIPTION_MODELS } from '../../shared/page-messages.js';
 import { VOICES } from '../../shared/voices.js';
 import { byId } from './dom.js';
 
-/** Turn-taking mode chosen on the page. */
-export type MicMode = 'vad' | 'ptt';
+/**
+ * Turn-taking mode chosen on the page: server VAD or semantic VAD (hands-free), push-to-talk
+ * (detection off, audio sent only while held), or off (detection off, audio streamed, the person
+ * sends each turn with a button).
+ */
+export type MicMode = 'vad' | 'semantic' | 'ptt' | 'off';
+
+const MODES: readonly MicMode[] = ['vad', 'semantic', 'ptt', 'off'];
+
+/** Labels of the noise reduction choices. */
+const NOISE_LABELS: Record<NoiseReduction, string> = {
+  near_field: 'Near field (headset)',
+  far_field: 'Far field (laptop, room)',
+};
 
 /** Binds the settings form. */
 export class SettingsForm {
   private readonly voice = byId('voice', HTMLSelectElement);
   private readonly instructions = byId('instructions', HTMLTextAreaElement);
+  private readonly serverVad = byId('server-vad', HTMLFieldSetElement);
   private readonly threshold = byId('vad-threshold', HTMLInputElement);
   private readonly prefix = byId('vad-prefix', HTMLInputElement);
   private readonly silence = byId('vad-silence', HTMLInputElement);
+  private readonly semanticVad = byId('semantic-vad', HTMLFieldSetElement);
+  private readonly eagerness = byId('vad-eagerness', HTMLSelectElement);
+  private readonly transcriptionModel = byId('transcription-model', HTMLSelectElement);
+  private readonly transcriptionLanguage = byId('transcription-language', HTMLInputElement);
+  private readonly noise = byId('noise-reduction', HTMLSelectElement);
   private readonly tools = byId('tools-enabled', HTMLInputElement);
   private readonly mode = byId('mode', HTMLSelectElement);
 
   constructor() {
     for (const voice of VOICES) this.voice.add(new Option(voice, voice));
+    for (const e of EAGERNESS) this.eagerness.add(new Option(e, e));
+    this.transcriptionModel.add(new Option('off', ''));
+    for (const m of TRANSCRIPTION_MODELS) this.transcriptionModel.add(new Option(m, m));
+    this.noise.add(new Option('off', ''));
+    for (const n of NOISE_REDUCTION) this.noise.add(new Option(NOISE_LABELS[n], n));
+    this.transcriptionModel.addEventListener('change', () => this.syncEnabled());
+    this.syncEnabled();
   }
 
-  /** Current mode (server VAD or push-to-talk). */
+  /** Current turn-taking mode. */
   get micMode(): MicMode {
-    return this.mode.value === 'ptt' ? 'ptt' : 'vad';
+    return MODES.find((m) => m === this.mode.value) ?? 'vad';
+  }
+
+  /** Input transcription cannot be turned on (Azure without a transcription deployment). */
+  setTranscriptionAvailable(available: boolean): void {
+    for (const option of this.transcriptionModel.options)
+      option.disabled = !available && option.value !== '';
+    this.transcriptionModel.title = available
+      ? ''
+      : 'needs AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT on the playground server';
+    this.syncEnabled();
+  }
+
+  /** Enables the fields that matter for the chosen mode and transcription (call after a mode change). */
+  syncEnabled(): void {
+    const mode = this.micMode;
+    this.serverVad.disabled = mode !== 'vad';
+    this.semanticVad.disabled = mode !== 'semantic';
+    this.transcriptionLanguage.disabled = this.transcriptionModel.value === '';
   }
 
   /** Fills the form from the settings the server applied. */
@@ -36,36 +88,73 @@ export class SettingsForm {
     this.voice.value = settings.voice;
     this.instructions.value = settings.instructions;
     this.tools.checked = settings.toolsEnabled;
-    const vad = settings.turnDetection;
-    this.mode.value = vad ? 'vad' : 'ptt';
-    if (vad) {
-      this.threshold.value = String(vad.threshold);
-      this.prefix.value = String(vad.prefixPaddingMs);
-      this.silence.value = String(vad.silenceDurationMs);
+    const td = settings.turnDetection;
+    if (td === null) {
+      // Both push-to-talk and "off" run without detection: keep whichever the person chose.
+      if (this.micMode !== 'ptt' && this.micMode !== 'off') this.mode.value = 'ptt';
+    } else if (td.type === 'semantic_vad') {
+      this.mode.value = 'semantic';
+      this.eagerness.value = td.eagerness;
+    } else {
+      this.mode.value = 'vad';
+      this.threshold.value = String(td.threshold);
+      this.prefix.value = String(td.prefixPaddingMs);
+      this.silence.value = String(td.silenceDurationMs);
     }
+    const t = settings.inputAudioTranscription;
+    this.transcriptionModel.value = t?.model ?? '';
+    this.transcriptionLanguage.value = t?.language ?? '';
+    this.noise.value = settings.noiseReduction ?? '';
+    this.syncEnabled();
   }
 
-  /** Reads the form; throws a readable error for out-of-range numbers. */
+  /** Reads the form; throws a readable error for out-of-range numbers or a malformed language. */
   read(): Settings {
+    return {
+      voice: this.voice.value,
+      instructions: this.instructions.value,
+      toolsEnabled: this.tools.checked,
+      turnDetection: this.readTurnDetection(),
+      inputAudioTranscription: this.readTranscription(),
+      noiseReduction: NOISE_REDUCTION.find((n) => n === this.noise.value) ?? null,
+    };
+  }
+
+  private readTurnDetection(): TurnDetectionSettings | null {
     const number = (input: HTMLInputElement, name: string): number => {
       const value = input.valueAsNumber;
       if (!Number.isFinite(value) || !input.checkValidity())
         throw new Error(`${name} must be between ${input.min} and ${input.max}`);
       return value;
     };
-    return {
-      voice: this.voice.value,
-      instructions: this.instructions.value,
-      toolsEnabled: this.tools.checked,
-      turnDetection:
-        this.micMode === 'ptt'
-          ? null
-          : {
-              type: 'server_vad',
-              threshold: number(this.threshold, 'VAD threshold'),
-              prefixPaddingMs: Math.round(number(this.prefix, 'prefix padding')),
-              silenceDurationMs: Math.round(number(this.silence, 'silence duration')),
-            },
-    };
+    switch (this.micMode) {
+      case 'ptt':
+      case 'off':
+        return null;
+      case 'semantic':
+        return {
+          type: 'semantic_vad',
+          eagerness: EAGERNESS.find((e) => e === this.eagerness.value) ?? 'auto',
+        };
+      case 'vad':
+        return {
+          type: 'server_vad',
+          threshold: number(this.threshold, 'VAD threshold'),
+          prefixPaddingMs: Math.round(number(this.prefix, 'prefix padding')),
+          silenceDurationMs: Math.round(number(this.silence, 'silence duration')),
+        };
+    }
+  }
+
+  private readTranscription(): TranscriptionSettings | null {
+    const model = TRANSCRIPTION_MODELS.find((m) => m === this.transcriptionModel.value);
+    if (!model) return null;
+    const language = this.transcriptionLanguage.value.trim().toLowerCase();
+    if (language === '') return { model };
+    if (!/^[a-z]{2}$/.test(language))
+      throw new Error(
+        `transcription language must be a two-letter ISO-639-1 code such as "en" (got "${language}"), or empty to detect it`,
+      );
+    return { model, language };
   }
 }
