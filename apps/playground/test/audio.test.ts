@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { heardMs, outputLatencyMs } from '../src/page/audio/latency.js';
 import { PlaybackQueue } from '../src/page/audio/playback-queue.js';
 import { StreamResampler, floatToPcm16, pcm16ToFloat, rms } from '../src/page/audio/resampler.js';
 
@@ -144,5 +145,33 @@ describe('PlaybackQueue', () => {
     q.enqueue('a', new Float32Array(0));
     expect(q.snapshot()).toEqual([]);
     expect(q.pendingSamples).toBe(0);
+  });
+});
+
+describe('heard milliseconds (output latency subtracted)', () => {
+  it('adds baseLatency and outputLatency, counting unknown or bogus parts as 0', () => {
+    expect(outputLatencyMs({ baseLatency: 0.01, outputLatency: 0.032 })).toBeCloseTo(42, 9);
+    expect(outputLatencyMs({ baseLatency: 0.005 })).toBeCloseTo(5, 9); // Safari: no outputLatency
+    expect(outputLatencyMs({})).toBe(0);
+    expect(outputLatencyMs({ baseLatency: Number.NaN, outputLatency: -1 })).toBe(0);
+  });
+
+  it('subtracts the latency from the rendered milliseconds, floored', () => {
+    // 12_000 samples at 24 kHz = 500 ms rendered; 42.5 ms still in the output pipeline
+    expect(heardMs(12_000, 24_000, 42.5)).toBe(457);
+    // 48 kHz device rate: 24_024 samples = 500.5 ms rendered, no latency known
+    expect(heardMs(24_024, 48_000, 0)).toBe(500);
+    expect(heardMs(7_200, 24_000, 100)).toBe(200);
+  });
+
+  it('never goes below 0: a cut inside the latency window was not heard at all', () => {
+    expect(heardMs(480, 24_000, 40)).toBe(0); // 20 ms rendered, 40 ms latency
+    expect(heardMs(960, 24_000, 40)).toBe(0); // exactly the latency
+    expect(heardMs(0, 24_000, 0)).toBe(0);
+    expect(heardMs(1_000, 24_000, -5)).toBe(41); // a negative latency is not added
+  });
+
+  it('refuses a non-positive sample rate', () => {
+    expect(() => heardMs(100, 0, 0)).toThrow(RangeError);
   });
 });

@@ -79,4 +79,53 @@ describe('the API key never reaches the page', () => {
     await p.next('response_done');
     expectNoSecret(p.frames);
   });
+
+  it('Azure preview (beta dialect): a typed turn works on /openai/realtime?api-version=…-preview and the key stays in the server', async () => {
+    fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
+    const endpoint = fake.url.replace(/^ws/, 'http').replace(/\/v1$/, '');
+    const p = await run({
+      kind: 'azure',
+      endpoint,
+      apiKey: KEY,
+      deployment: 'gpt-4o-realtime-preview',
+      apiVersion: '2025-04-01-preview',
+      transcriptionDeployment: 'whisper',
+    });
+    expect((await p.next('hello')).provider).toMatchObject({
+      kind: 'azure',
+      model: 'gpt-4o-realtime-preview',
+    });
+    await p.next('link', (m) => m.state === 'connected');
+    const handshake = new URL(fake.handshakes[0]?.url ?? '', 'http://localhost');
+    expect(handshake.pathname).toBe('/openai/realtime');
+    expect(handshake.searchParams.get('api-version')).toBe('2025-04-01-preview');
+    expect(handshake.searchParams.get('deployment')).toBe('gpt-4o-realtime-preview');
+    expect(fake.handshakes[0]?.headers['api-key']).toBe(KEY);
+    // the beta session.updated echo arrived (through the codec) before the turn
+    await p.next('log', (m) => m.direction === 'server' && m.eventType === 'session.updated');
+    p.sendJson({ type: 'text', text: 'Hello preview' });
+    expect((await p.next('user_text')).text).toBe('Hello preview');
+    const done = await p.next('response_done');
+    expect(done.status).toBe('completed');
+    const words = p.messages
+      .flatMap((m) =>
+        m.type === 'assistant_delta' && m.responseId === done.responseId ? [m.delta] : [],
+      )
+      .join('');
+    expect(words).toBe('You said: Hello preview');
+    expect(p.messages.some((m) => m.type === 'audio' && m.responseId === done.responseId)).toBe(
+      true,
+    );
+    // a settings change on the beta dialect: semantic VAD is echoed back
+    p.sendJson({
+      type: 'settings',
+      settings: { turnDetection: { type: 'semantic_vad', eagerness: 'low' } },
+    });
+    expect((await p.nextNew('settings_applied')).settings.turnDetection).toEqual({
+      type: 'semantic_vad',
+      eagerness: 'low',
+    });
+    expect(p.messages.some((m) => m.type === 'error')).toBe(false);
+    expectNoSecret(p.frames);
+  });
 });

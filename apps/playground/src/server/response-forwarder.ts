@@ -2,6 +2,11 @@
  * Forwards what a response produces to the page: transcript deltas, audio (base64 PCM16),
  * completion, and the per-response metrics with a timeline of its events (ms after
  * `response.created`, measured on the server's clock when each event was handled).
+ *
+ * The content streams are pumped asynchronously, so their last deltas can still be on their way
+ * when core reports `response_done`. `response_done` and the metrics wait for the response's
+ * pumps to drain: the page never sees a response end before its last words and audio (the page
+ * tells the speaker an item is complete on `response_done`).
  * @module
  */
 import type {
@@ -17,6 +22,10 @@ interface Track {
   createdAt: number;
   marks: TimelineMark[];
   seen: Set<string>;
+  /** Stream pumps of this response (settled, never rejected). */
+  pumps: Promise<void>[];
+  /** Set on `response_done` while pumps are draining: later messages of the response wait on it. */
+  drained?: Promise<void>;
 }
 
 /** Tracks responses and turns their events into page messages. */
@@ -43,6 +52,7 @@ export class ResponseForwarder {
       createdAt: this.now(),
       marks: [{ atMs: 0, kind: 'created' }],
       seen: new Set(['created']),
+      pumps: [],
     });
     // Bounded: a page left open for hours must not grow this map without end.
     if (this.tracks.size > 64) this.tracks.delete(this.tracks.keys().next().value as string);
@@ -62,14 +72,19 @@ export class ResponseForwarder {
     const { responseId, itemId, contentIndex } = content;
     const text = content.textStream;
     const audio = content.contentType === 'audio' ? content.audioStream : undefined;
-    void (async () => {
+    const pumps = this.tracks.get(responseId)?.pumps;
+    const pump = (run: () => Promise<void>) => {
+      const settled = run().catch(this.onStreamError);
+      pumps?.push(settled);
+    };
+    pump(async () => {
       for await (const delta of text) {
         this.mark(responseId, 'first_text');
         this.send({ type: 'assistant_delta', responseId, itemId, delta });
       }
-    })().catch(this.onStreamError);
+    });
     if (audio) {
-      void (async () => {
+      pump(async () => {
         for await (const frame of audio) {
           this.mark(responseId, 'first_audio');
           this.send({
@@ -80,26 +95,32 @@ export class ResponseForwarder {
             pcm16: pcm16ToBase64(frame.data),
           });
         }
-      })().catch(this.onStreamError);
+      });
     }
   }
 
   /** `response_done`. */
   done(response: RealtimeResponse): void {
     this.mark(response.id, response.status === 'cancelled' ? 'cancelled' : 'done');
-    this.send({
+    const message: ServerMessage = {
       type: 'response_done',
       responseId: response.id,
       status: response.status,
       reason: response.statusDetails?.reason ?? null,
-    });
+    };
+    const track = this.tracks.get(response.id);
+    if (!track || track.pumps.length === 0) {
+      this.send(message);
+      return;
+    }
+    track.drained = Promise.all(track.pumps).then(() => this.send(message));
   }
 
   /** `metrics_collected`: the metrics plus the timeline gathered for that response. */
   metrics(metrics: RealtimeMetrics): void {
     const track = this.tracks.get(metrics.requestId);
     this.tracks.delete(metrics.requestId);
-    this.send({
+    const message: ServerMessage = {
       type: 'metrics',
       responseId: metrics.requestId,
       status: metrics.error?.type ?? (metrics.cancelled ? 'cancelled' : 'completed'),
@@ -111,6 +132,9 @@ export class ResponseForwarder {
         total: metrics.totalTokens,
       },
       timeline: track?.marks ?? [],
-    });
+    };
+    // After the response's `response_done`, which may be waiting for its streams to drain.
+    if (track?.drained) void track.drained.then(() => this.send(message));
+    else this.send(message);
   }
 }
