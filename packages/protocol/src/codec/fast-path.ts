@@ -4,6 +4,7 @@
  * check never accepts what its valibot schema rejects, and all but one accept exactly what it
  * accepts (property tests in test/fast-path.test.ts compare them on random inputs); when a
  * check fails, the decoder falls back to the schema, so issues are always reported by valibot.
+ * The GA table also holds the structural checks of fast-structural.ts (responses and items).
  * @module
  */
 
