@@ -191,6 +191,34 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     );
   });
 
+  it('switches to semantic VAD: session.update goes out and the session.updated echo is logged', async () => {
+    const echoes = () => page.locator('#log li', { hasText: 'session.updated' }).count();
+    const before = await echoes();
+    await page.selectOption('#mode', 'semantic'); // applies the whole form at once
+    await page
+      .locator('#log li', { hasText: '"turnDetection":{"type":"semantic_vad","eagerness":"auto"}' })
+      .first()
+      .waitFor({ state: 'attached' });
+    await page.waitForFunction(
+      (n) =>
+        [...document.querySelectorAll('#log li')].filter((li) =>
+          li.textContent?.includes('session.updated'),
+        ).length > n,
+      before,
+    );
+    // the form shows what the server applied: semantic VAD, its fieldset live, server VAD dimmed
+    expect(await page.inputValue('#mode')).toBe('semantic');
+    expect(await page.inputValue('#vad-eagerness')).toBe('auto');
+    const fieldsetDisabled = (id: string) =>
+      page.evaluate((i) => (document.getElementById(i) as HTMLFieldSetElement).disabled, id);
+    expect(await fieldsetDisabled('semantic-vad')).toBe(false);
+    expect(await fieldsetDisabled('server-vad')).toBe(true);
+    expect(await page.locator('#ptt').isHidden()).toBe(true);
+    expect(await page.locator('#commit-turn').isHidden()).toBe(true);
+    expect(await page.inputValue('#transcription-model')).toBe('whisper-1');
+    expect(await page.inputValue('#noise-reduction')).toBe('');
+  });
+
   it('fills the metrics panel and draws the timeline', async () => {
     // the spoken turn, the tool call, and the answer about its result
     await page.waitForFunction(
@@ -231,6 +259,10 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
   it('saves a screenshot, with no error in the console', async () => {
     await page.screenshot({ path: `${resultsDir}playground.png`, fullPage: true });
     expect(consoleErrors).toEqual([]);
+    // the only error shown is the refusal provoked above: every truncation was accepted
+    expect(
+      await page.locator('#errors .toast:not([data-code="cannot_update_voice"])').allTextContents(),
+    ).toEqual([]);
   });
 
   it('shows a lost connection to the person', async () => {

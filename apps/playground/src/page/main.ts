@@ -8,6 +8,7 @@ import type { ProviderInfo, ServerMessage } from '../shared/page-messages.js';
 import { Microphone } from './audio/microphone.js';
 import { Speaker } from './audio/speaker.js';
 import { ServerLink } from './connection.js';
+import { TruncationGate } from './truncation-gate.js';
 import { byId } from './ui/dom.js';
 import { ErrorToasts } from './ui/errors.js';
 import { EventLogView } from './ui/event-log.js';
@@ -63,9 +64,11 @@ let pttHeld = false;
 let endNote: string | null = null;
 /** Items cut by an interruption: late audio for them is dropped, never played. */
 const interrupted = new Set<string>();
-/** Assistant audio items per response, so the speaker learns when an item's audio is complete. */
-const itemsByResponse = new Map<string, Set<string>>();
-const activeResponses = new Set<string>();
+/**
+ * Assistant audio items per response (the speaker learns when an item's audio is complete) and
+ * truncations held until their response is over.
+ */
+const gate = new TruncationGate((request) => link?.send({ type: 'truncate', ...request }));
 
 function note(summary: string): void {
   log.add({ at: Date.now(), direction: 'app', eventType: 'page', summary });
@@ -102,8 +105,7 @@ async function interruptPlayback(reason: string): Promise<void> {
     note(
       `${reason}: playback stopped, ${item.itemId} heard ${item.playedMs} ms (${item.renderedMs} rendered − ${item.latencyMs} output latency) of ${item.receivedMs} ms received`,
     );
-    link?.send({
-      type: 'truncate',
+    gate.truncate({
       itemId: item.itemId,
       contentIndex: item.contentIndex,
       audioEndMs: item.playedMs,
@@ -153,24 +155,21 @@ function onServerMessage(message: ServerMessage): void {
       transcript.userText(message.itemId, message.text);
       break;
     case 'response_created':
-      activeResponses.add(message.responseId);
+      gate.responseCreated(message.responseId);
       break;
     case 'assistant_delta':
       transcript.assistantDelta(message.itemId, message.delta);
       break;
     case 'audio': {
+      gate.audio(message.responseId, message.itemId);
       if (interrupted.has(message.itemId)) break;
-      let items = itemsByResponse.get(message.responseId);
-      if (!items) itemsByResponse.set(message.responseId, (items = new Set()));
-      items.add(message.itemId);
       stats.audioChunks++;
       speaker?.enqueue(message.itemId, message.contentIndex, message.pcm16);
       break;
     }
     case 'response_done':
-      activeResponses.delete(message.responseId);
-      for (const itemId of itemsByResponse.get(message.responseId) ?? []) speaker?.end(itemId);
-      itemsByResponse.delete(message.responseId);
+      for (const itemId of gate.itemsOf(message.responseId)) speaker?.end(itemId);
+      gate.responseDone(message.responseId);
       break;
     case 'metrics':
       metrics.add(message);
@@ -236,8 +235,7 @@ async function teardown(): Promise<void> {
   ui.level.value = 0;
   await Promise.allSettled([m?.stop(), s?.close()]);
   interrupted.clear();
-  itemsByResponse.clear();
-  activeResponses.clear();
+  gate.clear();
   setConnected(false);
 }
 
@@ -285,7 +283,7 @@ function updateModeControls(): void {
 /** Speaking over the answer, by hand: stop playback, cancel the response, then act. */
 function interruptForTurn(reason: string): void {
   void interruptPlayback(reason);
-  if (activeResponses.size > 0) link?.send({ type: 'cancel' });
+  if (gate.anyActive) link?.send({ type: 'cancel' });
 }
 
 function applySettings(): void {
