@@ -312,6 +312,8 @@ class NodeWebSocketTransport implements WebSocketTransport {
 
       ws.on('open', () => {
         this.#clock.clearTimeout(this.#timers.connect);
+        // a cleared timer still holds its callback: let both go for the life of the connection
+        this.#timers.connect = undefined;
         signal?.removeEventListener('abort', onAbort);
         if (this.#state !== 'connecting') return;
         this.#state = 'open';

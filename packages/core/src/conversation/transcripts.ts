@@ -11,7 +11,8 @@ interface Early {
 
 /** A bounded, insertion-ordered store of early transcripts. */
 export class PendingTranscripts {
-  readonly #byItem = new Map<string, Early>();
+  // allocated by the first early transcript: most sessions never see one
+  #byItem: Map<string, Early> | undefined;
   readonly #max: number;
 
   /** @param max - how many items to remember; the oldest is dropped beyond it */
@@ -22,13 +23,14 @@ export class PendingTranscripts {
   /** Adds a delta (appended) or a completed transcript (replaces the deltas). */
   add(itemId: string, contentIndex: number, text: string, final: boolean): void {
     if (this.#max === 0) return;
-    let early = this.#byItem.get(itemId);
+    const byItem = (this.#byItem ??= new Map());
+    let early = byItem.get(itemId);
     if (!early) {
       early = { parts: new Map() };
-      this.#byItem.set(itemId, early);
-      if (this.#byItem.size > this.#max) {
-        const oldest = this.#byItem.keys().next().value as string;
-        this.#byItem.delete(oldest);
+      byItem.set(itemId, early);
+      if (byItem.size > this.#max) {
+        const oldest = byItem.keys().next().value as string;
+        byItem.delete(oldest);
       }
     }
     const part = early.parts.get(contentIndex);
@@ -39,24 +41,25 @@ export class PendingTranscripts {
 
   /** Removes and returns the transcripts of `itemId` as (content index, text) pairs. */
   take(itemId: string): [number, string][] | undefined {
-    const early = this.#byItem.get(itemId);
-    if (!early) return undefined;
-    this.#byItem.delete(itemId);
+    const byItem = this.#byItem;
+    const early = byItem?.get(itemId);
+    if (!byItem || !early) return undefined;
+    byItem.delete(itemId);
     return [...early.parts].map(([index, part]) => [index, part.text]);
   }
 
   /** Forgets `itemId`. */
   drop(itemId: string): void {
-    this.#byItem.delete(itemId);
+    this.#byItem?.delete(itemId);
   }
 
   /** Forgets everything. */
   clear(): void {
-    this.#byItem.clear();
+    this.#byItem?.clear();
   }
 
   /** How many items have early transcripts. */
   get size(): number {
-    return this.#byItem.size;
+    return this.#byItem?.size ?? 0;
   }
 }

@@ -74,8 +74,10 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   readonly name = 'function-calling';
   readonly #host: FunctionCallingHost<TSession>;
   readonly #runner: ToolRunner<TSession>;
-  readonly #rounds = new Map<string, ToolRound<TSession>>();
-  readonly #pending = new PendingCalls();
+  // Rounds and pending calls exist only once a session with tools sees a response: most sessions
+  // have no tools and never allocate them (see onServerEvent's first line).
+  #roundsMap: Map<string, ToolRound<TSession>> | undefined;
+  #pendingCalls: PendingCalls | undefined;
   // tools go into session.update once there are some, and from then on always (so removing all is sent too)
   #announce: boolean;
 
@@ -121,6 +123,14 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   contributeSessionUpdate(session: SessionUpdateParams): SessionUpdateParams {
     if (!this.#announce) return session;
     return { ...session, tools: this.#runner.sessionTools() } as SessionUpdateParams;
+  }
+
+  get #rounds(): Map<string, ToolRound<TSession>> {
+    return (this.#roundsMap ??= new Map());
+  }
+
+  get #pending(): PendingCalls {
+    return (this.#pendingCalls ??= new PendingCalls());
   }
 
   /** @inheritdoc */
@@ -195,8 +205,14 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     // the model completed is restored with the conversation and answered: its output queues and
     // goes out right after the restore, followed by one response.create per round (issue 8).
     // This runs before the reconnect, so the restore sees the mirror as decided here.
+    const rounds = this.#roundsMap;
+    if (rounds === undefined) {
+      // no round ever started: drop any call seen without its response.created
+      this.#pendingCalls?.clear();
+      return;
+    }
     const mirror = this.#host.mirror?.();
-    for (const [responseId, round] of this.#rounds) {
+    for (const [responseId, round] of rounds) {
       // completed calls whose response.output_item.done the drop cut off
       const recovered = this.#pending.recover(responseId, mirror);
       for (const item of recovered) round.addCall(item);
@@ -212,15 +228,15 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       }
       void this.#finish(round, { status: 'incomplete', hasMessageOutput: false }, keep);
     }
-    this.#rounds.clear();
-    this.#pending.clear();
+    rounds.clear();
+    this.#pendingCalls?.clear();
   }
 
   /** @inheritdoc */
   onClosed(): void {
     this.#runner.close(new Error('the session closed'));
-    this.#rounds.clear();
-    this.#pending.clear();
+    this.#roundsMap?.clear();
+    this.#pendingCalls?.clear();
   }
 
   #addCall(responseId: string, item: Parameters<ToolRound<TSession>['addCall']>[0]): void {

@@ -31,6 +31,12 @@ import type { ResponseCreator } from '../responses/create.js';
 import type { ResponseTracker } from '../responses/tracker.js';
 import type { RealtimeResponse } from '../responses/tree.js';
 import { RecentIds } from './dedupe.js';
+
+/**
+ * The restore map of every session that has not reconnected: always empty, never written (the
+ * only writer replaces the field with the restore's own map; deletes run only when size > 0).
+ */
+const NO_RESTORE_ITEMS: Map<string, string> = new Map();
 import type { ResolvedReliability } from './options.js';
 import { restoreConversation } from './restore.js';
 import { RolloverPlanner } from './rollover.js';
@@ -118,7 +124,8 @@ export class Reliability {
   readonly #stall: StallWatch;
   readonly #rollover: RolloverPlanner;
   #speaking = false;
-  #restoreItems = new Map<string, string>();
+  // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
+  #restoreItems = NO_RESTORE_ITEMS;
   #lostCause: VoxwireError | undefined;
   #reconnects = 0;
   #rollovers = 0;
@@ -258,7 +265,7 @@ export class Reliability {
     this.#stall.stop();
     this.#rollover.stop();
     this.#speaking = false;
-    this.#restoreItems = new Map();
+    this.#restoreItems = NO_RESTORE_ITEMS;
     this.#h.requests.pause();
     this.#h.requests.rejectKind(
       'item.truncate',

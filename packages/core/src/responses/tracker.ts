@@ -55,8 +55,9 @@ const DISCARDED_IDS = 64;
 export class ResponseTracker {
   readonly #active = new Map<string, RealtimeResponse>();
   readonly #finished: RealtimeResponse[] = [];
-  // responses the engine ended itself (stalled): the server may still talk about them
-  readonly #discarded = new Set<string>();
+  // responses the engine ended itself (stalled): the server may still talk about them; allocated
+  // on the first stall, as most sessions never have one
+  #discarded: Set<string> | undefined;
   readonly #o: TrackerOptions;
   readonly #sink: TrackerSink;
 
@@ -83,7 +84,9 @@ export class ResponseTracker {
 
   /** Handles a server event; returns false when it is not a response event. */
   handle(event: ServerEvent): boolean {
-    if (this.#discarded.size > 0 && this.#isDiscarded(event)) return true;
+    const discarded = this.#discarded;
+    if (discarded !== undefined && discarded.size > 0 && this.#isDiscarded(event, discarded))
+      return true;
     switch (event.type) {
       case 'response.created':
         this.#created(event);
@@ -179,16 +182,16 @@ export class ResponseTracker {
       error: { type: 'voxwire', code: error.code, message: error.message },
     };
     r.localError = error;
-    this.#discarded.add(id);
-    if (this.#discarded.size > DISCARDED_IDS)
-      this.#discarded.delete(this.#discarded.values().next().value as string);
+    const discarded = (this.#discarded ??= new Set());
+    discarded.add(id);
+    if (discarded.size > DISCARDED_IDS) discarded.delete(discarded.values().next().value as string);
     this.#finish(r);
     return true;
   }
 
   /** Forgets the ids of locally ended responses (a new connection never names them). */
   forgetDiscarded(): void {
-    this.#discarded.clear();
+    this.#discarded?.clear();
   }
 
   /** Responses in progress (allocation-free: read once per server event). */
@@ -201,11 +204,11 @@ export class ResponseTracker {
     return {
       active: this.#active.size,
       finished: this.#finished.length,
-      discarded: this.#discarded.size,
+      discarded: this.#discarded?.size ?? 0,
     };
   }
 
-  #isDiscarded(event: ServerEvent): boolean {
+  #isDiscarded(event: ServerEvent, discarded: ReadonlySet<string>): boolean {
     const e = event as { response_id?: unknown; response?: { id?: unknown } };
     const id =
       typeof e.response_id === 'string'
@@ -213,7 +216,7 @@ export class ResponseTracker {
         : event.type === 'response.done' || event.type === 'response.created'
           ? e.response?.id
           : undefined;
-    return typeof id === 'string' && this.#discarded.has(id);
+    return typeof id === 'string' && discarded.has(id);
   }
 
   #created(event: ServerEventOf<'response.created'>): void {

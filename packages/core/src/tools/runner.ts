@@ -60,13 +60,18 @@ export interface RoundEnd {
   readonly hasMessageOutput?: boolean | undefined;
 }
 
+// Shared by every runner without tools; never written (setTools replaces them, it never mutates).
+const NO_TOOLS: readonly never[] = Object.freeze([]);
+const NO_TOOLS_BY_NAME: ReadonlyMap<string, never> = new Map<string, never>();
+
 /** Runs tools for a session. */
 export class ToolRunner<TSession = unknown> {
-  #tools: readonly Tool<any, TSession>[] = [];
-  #byName = new Map<string, Tool<any, TSession>>();
-  #sessionTools: SessionFunctionTool[] = [];
+  #tools: readonly Tool<any, TSession>[] = NO_TOOLS;
+  #byName: ReadonlyMap<string, Tool<any, TSession>> = NO_TOOLS_BY_NAME;
+  #sessionTools: readonly SessionFunctionTool[] = NO_TOOLS;
   #toolOnlyRounds = 0;
-  readonly #closer = new AbortController();
+  // created by the first round or by close(): a session without tools never needs its signal
+  #closer: AbortController | undefined;
   readonly #options: ToolRunnerOptions<TSession>;
 
   /**
@@ -91,9 +96,11 @@ export class ToolRunner<TSession = unknown> {
   setTools(tools: readonly Tool<any, TSession>[]): boolean {
     const sessionTools = toSessionTools(tools);
     const changed = JSON.stringify(sessionTools) !== JSON.stringify(this.#sessionTools);
-    this.#tools = [...tools];
-    this.#byName = new Map(tools.map((tool) => [tool.name, tool]));
-    this.#sessionTools = sessionTools;
+    // most sessions have no tools: they share the empty set instead of three empty collections each
+    const none = tools.length === 0;
+    this.#tools = none ? NO_TOOLS : [...tools];
+    this.#byName = none ? NO_TOOLS_BY_NAME : new Map(tools.map((tool) => [tool.name, tool]));
+    this.#sessionTools = none ? NO_TOOLS : sessionTools;
     return changed;
   }
 
@@ -114,7 +121,7 @@ export class ToolRunner<TSession = unknown> {
 
   /** Whether {@link ToolRunner.close} was called. */
   get closed(): boolean {
-    return this.#closer.signal.aborted;
+    return this.#closer?.signal.aborted === true;
   }
 
   /**
@@ -122,7 +129,8 @@ export class ToolRunner<TSession = unknown> {
    * texts at once) and stops requesting responses. Call it when the session closes.
    */
   close(reason: unknown = new Error('the session closed')): void {
-    if (!this.#closer.signal.aborted) this.#closer.abort(reason);
+    const closer = (this.#closer ??= new AbortController());
+    if (!closer.signal.aborted) closer.abort(reason);
   }
 
   /** Starts collecting the calls of one response. */
@@ -130,6 +138,7 @@ export class ToolRunner<TSession = unknown> {
     readonly responseId?: string | undefined;
     readonly session: TSession;
   }): ToolRound<TSession> {
+    this.#closer ??= new AbortController();
     return new ToolRound(this, this.#closer.signal, options.responseId, options.session);
   }
 
