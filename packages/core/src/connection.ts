@@ -186,13 +186,13 @@ export class SessionConnection {
         abort.abort();
       }, connectTimeoutMs);
     });
+    let rejectAborted: (error: VoxwireError) => void = () => undefined;
     const aborted = new Promise<never>((_, reject) => {
-      abort.signal.addEventListener(
-        'abort',
-        () => reject(new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting')),
-        { once: true },
-      );
+      rejectAborted = reject;
     });
+    const onAborted = (): void =>
+      rejectAborted(new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting'));
+    abort.signal.addEventListener('abort', onAborted, { once: true });
     // both may settle after the race is decided; they must never surface as unhandled
     timeout.catch(() => undefined);
     aborted.catch(() => undefined);
@@ -225,6 +225,8 @@ export class SessionConnection {
       this.#openedAt = clock.now();
       this.#starting = undefined;
       this.#abort = undefined;
+      // the listener would keep this whole attempt (timer, promises) alive for the connection's life
+      abort.signal.removeEventListener('abort', onAborted);
       this.#watchSilence(transport);
       this.#o.logger.info('connected', {
         ...this.#o.logFields(),
