@@ -158,7 +158,9 @@ class NodeWebSocketTransport implements WebSocketTransport {
   readonly #closeTimeoutMs: number;
   readonly #clock: Clock;
   readonly #redactor = new Redactor();
-  readonly #options: WebSocketTransportOptions;
+  readonly #options: Omit<WebSocketTransportOptions, 'signal'>;
+  // held only while connecting: once open, the connect attempt's controller can be collected
+  #signal: AbortSignal | undefined;
   readonly #hasCredentials: boolean;
 
   #state: State = 'idle';
@@ -191,7 +193,9 @@ class NodeWebSocketTransport implements WebSocketTransport {
       );
     }
     this.#url = url;
-    this.#options = options;
+    const { signal, ...rest } = options;
+    this.#options = rest;
+    this.#signal = signal;
     this.#headers = { ...options.headers };
     this.#protocols = [...(options.protocols ?? [])];
     this.#connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, 10_000);
@@ -256,8 +260,8 @@ class NodeWebSocketTransport implements WebSocketTransport {
       );
     }
     this.#state = 'connecting';
-    const signal = this.#options.signal;
-    if (signal?.aborted) {
+    // read through the field in the handlers below: a captured local would keep the signal alive
+    if (this.#signal?.aborted) {
       this.#state = 'closed';
       this.#finish(CloseCode.Abnormal, 'connect aborted');
       return Promise.reject(
@@ -298,7 +302,7 @@ class NodeWebSocketTransport implements WebSocketTransport {
         this.#connectError ??= new TransportError('ABORTED', 'The connect was aborted.');
         ws.terminate();
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#signal?.addEventListener('abort', onAbort, { once: true });
 
       this.#timers.connect = this.#clock.setTimeout(() => {
         this.#connectError ??= new TransportError(
@@ -314,7 +318,8 @@ class NodeWebSocketTransport implements WebSocketTransport {
         this.#clock.clearTimeout(this.#timers.connect);
         // a cleared timer still holds its callback: let both go for the life of the connection
         this.#timers.connect = undefined;
-        signal?.removeEventListener('abort', onAbort);
+        this.#signal?.removeEventListener('abort', onAbort);
+        this.#signal = undefined;
         if (this.#state !== 'connecting') return;
         this.#state = 'open';
         this.#schedulePing();
@@ -326,7 +331,7 @@ class NodeWebSocketTransport implements WebSocketTransport {
 
       ws.on('close', (code, reasonBuffer) => {
         this.#clearTimers();
-        signal?.removeEventListener('abort', onAbort);
+        this.#signal?.removeEventListener('abort', onAbort);
         const wasConnecting = this.#state === 'connecting';
         const reason = this.#redactor.redact(this.#endReason ?? reasonBuffer.toString('utf8'));
         this.#state = 'closed';
