@@ -8,7 +8,7 @@ export type {
   KeepAliveOptions,
   WebSocketTransport,
   WebSocketTransportOptions,
-} from './transport.js';
+} from './transport-options.js';
 export { openaiConnector, socketOptions, withoutHeaders } from './openai.js';
 export type { OpenAIConnectorOptions, SocketOptions } from './openai.js';
 export { ClientSecretError, clientSecretsUrl, createClientSecret } from './client-secrets.js';

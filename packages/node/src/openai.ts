@@ -15,7 +15,8 @@ import {
 import type WebSocket from 'ws';
 import { envValue, type Env, processEnv, resolveSecret, type SecretSource } from './credentials.js';
 import { ConfigurationError } from './errors.js';
-import { createWebSocketTransport, type KeepAliveOptions } from './transport.js';
+import { createWebSocketTransport } from './transport.js';
+import type { KeepAliveOptions } from './transport-options.js';
 import { assertSecureUrl, describeUrl, openaiRealtimeUrl } from './url.js';
 
 /** Options every `ws`-based connector shares (OpenAI here, Azure in `@voxwire/azure`). */

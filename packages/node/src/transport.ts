@@ -1,128 +1,22 @@
 /**
  * A protocol `Transport` over the `ws` package: headers, subprotocols, a connect timeout,
  * keep-alive pings with dead-peer detection, typed close codes, and an `error` listener from the
- * first moment so that a failed connect can never become an uncaught exception.
+ * first moment so that a failed connect can never become an uncaught exception. Options and
+ * their validation live in `transport-options.ts`, a refused upgrade's reading in `handshake.ts`.
  * @module
  */
-import type { Agent, IncomingMessage } from 'node:http';
-import {
-  type Clock,
-  CloseCode,
-  systemClock,
-  type TimerId,
-  type Transport,
-} from '@voxwire/protocol';
+import { CloseCode, systemClock, type Clock, type TimerId } from '@voxwire/protocol';
 import WebSocket from 'ws';
+import { describeSocketError, errorForClose } from './close-codes.js';
+import { Redactor, secretsOf, TransportError } from './errors.js';
+import { readRefusal, sanitize } from './handshake.js';
 import {
-  describeSocketError,
-  errorForClose,
-  errorForHttpStatus,
-  parseRetryAfter,
-} from './close-codes.js';
-import { ConfigurationError, Redactor, secretsOf, TransportError } from './errors.js';
-
-/** Keep-alive settings: how often to ping, how long to wait for the pong. */
-export interface KeepAliveOptions {
-  /**
-   * Milliseconds between the last pong (or the open) and the next ping.
-   * @default 15000
-   */
-  readonly intervalMs?: number;
-  /**
-   * Milliseconds to wait for a pong before the peer is declared dead and the socket terminated.
-   * @default 10000
-   */
-  readonly timeoutMs?: number;
-}
-
-/** Options of {@link createWebSocketTransport}. */
-export interface WebSocketTransportOptions {
-  /** `ws:` or `wss:` URL to connect to. Never put credentials in it: use `headers`. */
-  readonly url: string | URL;
-  /**
-   * Handshake headers. `Authorization`, `api-key` and similar values are treated as secrets:
-   * they are redacted from every error message.
-   * @default {}
-   */
-  readonly headers?: Readonly<Record<string, string>>;
-  /**
-   * WebSocket subprotocols to offer.
-   * @default []
-   */
-  readonly protocols?: readonly string[];
-  /**
-   * Milliseconds the whole handshake (TCP, TLS, HTTP upgrade) may take before `start()` rejects
-   * with `CONNECT_TIMEOUT`.
-   * @default 10000
-   */
-  readonly connectTimeoutMs?: number;
-  /**
-   * Client pings to detect a dead peer, or `false` to send none (server pings are answered
-   * either way, which `ws` does by itself).
-   * @default { intervalMs: 15000, timeoutMs: 10000 }
-   */
-  readonly keepAlive?: KeepAliveOptions | false;
-  /**
-   * Milliseconds `close()` waits for the peer's close frame before terminating the socket.
-   * @default 5000
-   */
-  readonly closeTimeoutMs?: number;
-  /**
-   * An `http.Agent` (an HTTPS proxy agent, say) for the handshake request.
-   * @default undefined (Node's global agent)
-   */
-  readonly agent?: Agent;
-  /**
-   * Follow HTTP redirects during the handshake. Ignored (never followed) when credential headers
-   * or subprotocols are attached, so a redirect cannot carry a key to another host.
-   * @default false
-   */
-  readonly followRedirects?: boolean;
-  /**
-   * Negotiate `permessage-deflate` compression (the Realtime API offers it).
-   * @default true
-   */
-  readonly perMessageDeflate?: boolean;
-  /**
-   * Largest inbound message in bytes before the socket is closed with 1009.
-   * @default 104857600 (100 MiB, ws's default)
-   */
-  readonly maxPayload?: number;
-  /**
-   * The `ws` WebSocket class, for injection in tests or to use a patched build.
-   * @default the `ws` package's `WebSocket`
-   */
-  readonly WebSocket?: typeof WebSocket;
-  /**
-   * Time source for the connect, keep-alive and close timers.
-   * @default systemClock
-   */
-  readonly clock?: Clock;
-  /**
-   * Aborts the connect: `start()` rejects with `ABORTED` and the socket is terminated.
-   * @default undefined
-   */
-  readonly signal?: AbortSignal;
-  /**
-   * More secrets to redact from error messages (besides credential headers and subprotocols).
-   * @default []
-   */
-  readonly secrets?: readonly string[];
-}
-
-/** A {@link Transport} over `ws`, with its typed last error. */
-export interface WebSocketTransport extends Transport {
-  /** The error that ended the connection, if it did not end normally. */
-  readonly closeError: TransportError | undefined;
-  /** The subprotocol the server chose, once open. */
-  readonly protocol: string | undefined;
-  /** The underlying `ws` socket (undefined before `start()`). */
-  readonly raw: WebSocket | undefined;
-}
-
-const DEFAULT_KEEPALIVE = { intervalMs: 15_000, timeoutMs: 10_000 } as const;
-/** How much of a refused upgrade's body goes into the error message. */
-const MAX_BODY_CHARS = 300;
+  parseWebSocketUrl,
+  positive,
+  resolveKeepAlive,
+  type WebSocketTransport,
+  type WebSocketTransportOptions,
+} from './transport-options.js';
 
 /**
  * Creates an unstarted transport. Nothing touches the network until `start()`.
@@ -134,16 +28,6 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
 }
 
 type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  const v = value ?? fallback;
-  if (!Number.isFinite(v) || v <= 0)
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      `${name} must be a positive number of milliseconds, got ${String(value)}.`,
-    );
-  return v;
-}
 
 class NodeWebSocketTransport implements WebSocketTransport {
   onclose: ((code: number, reason: string) => void) | undefined;
@@ -180,18 +64,7 @@ class NodeWebSocketTransport implements WebSocketTransport {
   #resolveClosed!: () => void;
 
   constructor(options: WebSocketTransportOptions) {
-    let url: URL;
-    try {
-      url = new URL(options.url);
-    } catch (cause) {
-      throw new ConfigurationError('INVALID_URL', 'The WebSocket URL does not parse.', { cause });
-    }
-    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-      throw new ConfigurationError(
-        'INVALID_URL',
-        `The WebSocket URL must use ws: or wss:, got ${url.protocol}`,
-      );
-    }
+    const url = parseWebSocketUrl(options.url);
     this.#url = url;
     const { signal, ...rest } = options;
     this.#options = rest;
@@ -200,21 +73,7 @@ class NodeWebSocketTransport implements WebSocketTransport {
     this.#protocols = [...(options.protocols ?? [])];
     this.#connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, 10_000);
     this.#closeTimeoutMs = positive('closeTimeoutMs', options.closeTimeoutMs, 5_000);
-    this.#keepAlive =
-      options.keepAlive === false
-        ? false
-        : {
-            intervalMs: positive(
-              'keepAlive.intervalMs',
-              options.keepAlive?.intervalMs,
-              DEFAULT_KEEPALIVE.intervalMs,
-            ),
-            timeoutMs: positive(
-              'keepAlive.timeoutMs',
-              options.keepAlive?.timeoutMs,
-              DEFAULT_KEEPALIVE.timeoutMs,
-            ),
-          };
+    this.#keepAlive = resolveKeepAlive(options.keepAlive);
     this.#clock = options.clock ?? systemClock;
     const secrets = secretsOf(this.#headers, this.#protocols);
     this.#hasCredentials = secrets.length > 0 || url.username !== '' || url.password !== '';
@@ -312,7 +171,12 @@ class NodeWebSocketTransport implements WebSocketTransport {
         ws.terminate();
       }, this.#connectTimeoutMs);
 
-      ws.on('unexpected-response', (request, response) => this.#onRefused(ws, request, response));
+      ws.on('unexpected-response', (_request, response) =>
+        readRefusal(response, this.#clock.now(), this.#redactor, (error) => {
+          this.#connectError ??= error;
+          ws.terminate();
+        }),
+      );
 
       ws.on('open', () => {
         this.#clock.clearTimeout(this.#timers.connect);
@@ -446,26 +310,6 @@ class NodeWebSocketTransport implements WebSocketTransport {
     );
   }
 
-  #onRefused(ws: WebSocket, _request: unknown, response: IncomingMessage): void {
-    const status = response.statusCode ?? 0;
-    const retryAfter = parseRetryAfter(header(response, 'retry-after'), this.#clock.now());
-    const location = header(response, 'location');
-    let body = '';
-    const done = () => {
-      const snippet = this.#redactor.redact(extractMessage(body)).slice(0, MAX_BODY_CHARS);
-      const detail = location ? `redirect to ${this.#redactor.redact(location)}` : snippet;
-      this.#connectError ??= errorForHttpStatus(status, detail, retryAfter);
-      ws.terminate();
-    };
-    response.setEncoding('utf8');
-    response.on('data', (chunk: string) => {
-      if (body.length < 4 * MAX_BODY_CHARS) body += chunk;
-    });
-    response.once('end', done);
-    response.once('error', done);
-    response.once('aborted', done);
-  }
-
   #schedulePing(): void {
     if (this.#keepAlive === false || this.#state !== 'open') return;
     const { intervalMs, timeoutMs } = this.#keepAlive;
@@ -534,35 +378,4 @@ function toBytes(data: WebSocket.RawData): Buffer {
   if (Array.isArray(data)) return Buffer.concat(data);
   if (data instanceof ArrayBuffer) return Buffer.from(data);
   return data;
-}
-
-function header(response: IncomingMessage, name: string): string | undefined {
-  const value = response.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** A refused upgrade's body is often `{"error":{"message":…}}`; prefer that message. */
-function extractMessage(body: string): string {
-  const text = body.trim();
-  if (text === '') return '';
-  try {
-    const parsed = JSON.parse(text) as {
-      error?: { message?: unknown } | string;
-      message?: unknown;
-    };
-    const message =
-      typeof parsed.error === 'object' ? parsed.error?.message : (parsed.error ?? parsed.message);
-    if (typeof message === 'string') return message;
-  } catch {
-    // not JSON: use the text as it is
-  }
-  return text.replace(/\s+/g, ' ');
-}
-
-/** A copy of a socket error whose message is redacted, keeping its `code`. */
-function sanitize(error: Error, redactor: Redactor): Error {
-  const copy = new Error(redactor.redact(error.message));
-  const code = (error as { code?: unknown }).code;
-  if (code !== undefined) Object.assign(copy, { code });
-  return copy;
 }

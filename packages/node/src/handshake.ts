@@ -1,0 +1,74 @@
+/**
+ * The handshake's failure paths, apart from the socket lifecycle: reading a refused HTTP upgrade
+ * into a typed error (status, `Retry-After`, the server's own message, a redirect target) and
+ * redacting socket errors, so no credential can leak into a message or a `cause`.
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+import { errorForHttpStatus, parseRetryAfter } from './close-codes.js';
+import type { Redactor, TransportError } from './errors.js';
+
+/** How much of a refused upgrade's body goes into the error message. */
+const MAX_BODY_CHARS = 300;
+
+/**
+ * Reads a refused upgrade's response (status, headers, a bounded slice of the body) and hands
+ * `settle` the typed error once the body ended, failed or was aborted.
+ *
+ * @param now the clock's time when the response arrived, for an HTTP-date `Retry-After`
+ * @param settle receives the error; the caller records it and terminates the socket
+ */
+export function readRefusal(
+  response: IncomingMessage,
+  now: number,
+  redactor: Redactor,
+  settle: (error: TransportError) => void,
+): void {
+  const status = response.statusCode ?? 0;
+  const retryAfter = parseRetryAfter(header(response, 'retry-after'), now);
+  const location = header(response, 'location');
+  let body = '';
+  const done = () => {
+    const snippet = redactor.redact(extractMessage(body)).slice(0, MAX_BODY_CHARS);
+    const detail = location ? `redirect to ${redactor.redact(location)}` : snippet;
+    settle(errorForHttpStatus(status, detail, retryAfter));
+  };
+  response.setEncoding('utf8');
+  response.on('data', (chunk: string) => {
+    if (body.length < 4 * MAX_BODY_CHARS) body += chunk;
+  });
+  response.once('end', done);
+  response.once('error', done);
+  response.once('aborted', done);
+}
+
+function header(response: IncomingMessage, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A refused upgrade's body is often `{"error":{"message":…}}`; prefer that message. */
+function extractMessage(body: string): string {
+  const text = body.trim();
+  if (text === '') return '';
+  try {
+    const parsed = JSON.parse(text) as {
+      error?: { message?: unknown } | string;
+      message?: unknown;
+    };
+    const message =
+      typeof parsed.error === 'object' ? parsed.error?.message : (parsed.error ?? parsed.message);
+    if (typeof message === 'string') return message;
+  } catch {
+    // not JSON: use the text as it is
+  }
+  return text.replace(/\s+/g, ' ');
+}
+
+/** A copy of a socket error whose message is redacted, keeping its `code`. */
+export function sanitize(error: Error, redactor: Redactor): Error {
+  const copy = new Error(redactor.redact(error.message));
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(copy, { code });
+  return copy;
+}
