@@ -1,94 +1,24 @@
 /**
  * The transport lifecycle and the reconnect supervisor: asks the injected connector for a
- * connection, starts its transport within a connect timeout taken from the clock, reports
+ * connection, starts its transport within a connect timeout (`connect-attempt.ts`), reports
  * frames, closes and errors, and — when a connection is lost or a connect fails for a reason a
- * retry can cure — waits a jittered, capped backoff and connects again with a fresh transport.
- * Fatal reasons (close 3000/4000, HTTP 401/403, fatal server error codes) stop at once.
- * State is a discriminated union.
+ * retry can cure — waits a jittered, capped backoff (`connection-retry.ts`) and connects again
+ * with a fresh transport. Fatal reasons (close 3000/4000, HTTP 401/403, fatal server error
+ * codes) stop at once. The state union and the hooks live in `connection-state.ts`.
  * @module
  */
-import type {
-  Clock,
-  Connector,
-  Dialect,
-  DialectCodec,
-  Logger,
-  TimerId,
-  Transport,
-} from '@voxwire/protocol';
+import type { DialectCodec, TimerId, Transport } from '@voxwire/protocol';
 import { CloseCode, codecFor } from '@voxwire/protocol';
+import { ConnectDeadline, connectFailure, describe, transportData } from './connect-attempt.js';
+import {
+  reconnectGaveUp,
+  retryDelay,
+  STABLE_CONNECTION_MS,
+  type RetryClass,
+} from './connection-retry.js';
+import type { ConnectionHooks, ConnectionOptions, ConnectionState } from './connection-state.js';
 import { VoxwireError } from './errors.js';
-import { classifyFailure, type ResolvedReconnect } from './reconnect/policy.js';
-
-/** Where the connection is. */
-export type ConnectionState =
-  | { readonly status: 'idle' }
-  | { readonly status: 'connecting'; readonly attempt: number }
-  | {
-      readonly status: 'open';
-      readonly attempt: number;
-      readonly transport: Transport;
-      readonly dialect: Dialect;
-      readonly codec: DialectCodec;
-      readonly description: string | undefined;
-      readonly maxSessionDurationMs: number | undefined;
-      /** Whether this connection replaces a lost one (the session restores into it). */
-      readonly reconnected: boolean;
-    }
-  | {
-      readonly status: 'reconnecting';
-      readonly attempt: number;
-      readonly delayMs: number;
-      readonly cause: VoxwireError;
-    }
-  | { readonly status: 'closing' }
-  | { readonly status: 'closed'; readonly error: VoxwireError | undefined };
-
-/** The `open` state. */
-export type OpenState = Extract<ConnectionState, { status: 'open' }>;
-
-/** What the connection tells its owner. */
-export interface ConnectionHooks {
-  /** A connect attempt starts (0 for the first connect, then 1, 2, … within one outage). */
-  connecting(attempt: number): void;
-  /** The transport is open (state is `open`). */
-  open(state: OpenState): void;
-  /** One inbound frame. */
-  frame(frame: string | Uint8Array, codec: DialectCodec): void;
-  /** A transport error that did not come with a close. */
-  transportError(error: VoxwireError): void;
-  /** The transport ended: `error` is set when nobody asked for it. */
-  lost(code: number, reason: string, error: VoxwireError | undefined): void;
-  /** A reconnect is scheduled after `delayMs`. */
-  reconnecting(attempt: number, delayMs: number, cause: VoxwireError): void;
-  /** The connection is over for good (state is `closed`). */
-  closed(error: VoxwireError | undefined): void;
-}
-
-/** Options of {@link SessionConnection}. */
-export interface ConnectionOptions {
-  /** Gives a fresh transport per attempt. */
-  connector: Connector;
-  /** Time for timeouts and backoff. */
-  clock: Clock;
-  /** Logs with the session id in `fields`. */
-  logger: Logger;
-  /** Fields added to every log line (the session id). */
-  logFields: () => Record<string, unknown>;
-  /** Connect timeout, ms: connector + transport start, and then the first server frame. */
-  connectTimeoutMs: number;
-  /** Reconnect settings. */
-  reconnect: ResolvedReconnect;
-  /** Jitter source for the backoff, in [0, 1). */
-  random: () => number;
-}
-
-/**
- * A connection that stayed up this long counts as healthy: its loss starts a new outage (attempt
- * 1 again). Shorter ones keep counting, so a server that accepts and drops at once cannot make
- * the supervisor retry forever.
- */
-export const STABLE_CONNECTION_MS = 30_000;
+import { classifyFailure } from './reconnect/policy.js';
 
 /** One session's connection. */
 export class SessionConnection {
@@ -168,38 +98,16 @@ export class SessionConnection {
     this.#serverErrorCode = undefined;
     this.#planned = undefined;
     this.#hooks.connecting(attempt);
-    const abort = new AbortController();
-    this.#abort = abort;
     const { clock, connectTimeoutMs } = this.#o;
-    let timer: TimerId | undefined;
+    const deadline = new ConnectDeadline(clock, connectTimeoutMs);
+    const abort = deadline.controller;
+    this.#abort = abort;
+    const { expired, aborted } = deadline;
     let transport: Transport | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = clock.setTimeout(() => {
-        // reject before aborting, so the race reports the timeout and not the abort
-        reject(
-          new VoxwireError(
-            'CONNECT_TIMEOUT',
-            `connect did not complete within ${connectTimeoutMs} ms`,
-            { data: { timeoutMs: connectTimeoutMs } },
-          ),
-        );
-        abort.abort();
-      }, connectTimeoutMs);
-    });
-    let rejectAborted: (error: VoxwireError) => void = () => undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      rejectAborted = reject;
-    });
-    const onAborted = (): void =>
-      rejectAborted(new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting'));
-    abort.signal.addEventListener('abort', onAborted, { once: true });
-    // both may settle after the race is decided; they must never surface as unhandled
-    timeout.catch(() => undefined);
-    aborted.catch(() => undefined);
     try {
       const connection = await Promise.race([
         this.#o.connector({ attempt, signal: abort.signal }),
-        timeout,
+        expired,
         aborted,
       ]);
       transport = connection.transport;
@@ -207,8 +115,8 @@ export class SessionConnection {
       this.#starting = transport;
       this.#early = [];
       this.#wire(transport, codec);
-      await Promise.race([transport.start(), timeout, aborted]);
-      clock.clearTimeout(timer);
+      await Promise.race([transport.start(), expired, aborted]);
+      deadline.disarm();
       if (abort.signal.aborted)
         throw new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting');
       this.#state = {
@@ -226,7 +134,7 @@ export class SessionConnection {
       this.#starting = undefined;
       this.#abort = undefined;
       // the listener would keep this whole attempt (timer, promises) alive for the connection's life
-      abort.signal.removeEventListener('abort', onAborted);
+      deadline.release();
       this.#watchSilence(transport);
       this.#o.logger.info('connected', {
         ...this.#o.logFields(),
@@ -243,7 +151,7 @@ export class SessionConnection {
         this.#hooks.frame(frame, codec);
       }
     } catch (cause) {
-      clock.clearTimeout(timer);
+      deadline.disarm();
       this.#starting = undefined;
       this.#early = [];
       if (transport) this.#unwire(transport, true);
@@ -251,15 +159,7 @@ export class SessionConnection {
         this.#finish(undefined);
         return;
       }
-      const auth = (cause as { code?: unknown } | null)?.code === 'AUTH_FAILED';
-      const error =
-        cause instanceof VoxwireError
-          ? cause
-          : new VoxwireError(
-              auth ? 'AUTH_FAILED' : 'CONNECT_FAILED',
-              `connect failed: ${describe(cause)}`,
-              { cause, data: transportData(cause) },
-            );
+      const error = connectFailure(cause);
       this.#o.logger.error('connect failed', { ...this.#o.logFields(), attempt, code: error.code });
       this.#retryOrFinish(error, classifyFailure({ cause }));
     }
@@ -382,37 +282,23 @@ export class SessionConnection {
   }
 
   /** Schedules the next attempt, or ends the session (fatal, disabled, or out of attempts). */
-  #retryOrFinish(
-    error: VoxwireError,
-    klass: { fatal: boolean; retryAfterMs: number | undefined; immediate: boolean },
-  ): void {
+  #retryOrFinish(error: VoxwireError, klass: RetryClass): void {
     const r = this.#o.reconnect;
     if (klass.fatal || !r.enabled) {
       this.#finish(error);
       return;
     }
     const attempt = ++this.#retries;
-    const backoff = attempt > r.maxAttempts ? undefined : r.backoff(attempt, this.#o.random);
-    if (backoff === undefined) {
+    const delayMs = retryDelay(r, attempt, this.#o.random, klass);
+    if (delayMs === undefined) {
       this.#o.logger.error('reconnect gave up', {
         ...this.#o.logFields(),
         attempts: attempt - 1,
         code: error.code,
       });
-      this.#finish(
-        new VoxwireError(
-          'RECONNECT_FAILED',
-          `gave up reconnecting after ${attempt - 1} attempt(s): ${error.message}`,
-          {
-            cause: error,
-            data: { attempts: attempt - 1, lastCode: error.code },
-          },
-        ),
-      );
+      this.#finish(reconnectGaveUp(error, attempt - 1));
       return;
     }
-    const delayMs =
-      klass.immediate && attempt === 1 ? 0 : Math.max(backoff, klass.retryAfterMs ?? 0);
     this.#state = { status: 'reconnecting', attempt, delayMs, cause: error };
     this.#o.logger.warn('reconnecting', {
       ...this.#o.logFields(),
@@ -470,19 +356,4 @@ export class SessionConnection {
     this.#finish(undefined);
     return done;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** What an adapter's typed error says (`code`, `httpStatus`, `retryAfterMs`), for `error.data`. */
-function transportData(error: unknown): Record<string, unknown> {
-  if (typeof error !== 'object' || error === null) return {};
-  const e = error as { code?: unknown; httpStatus?: unknown; retryAfterMs?: unknown };
-  const out: Record<string, unknown> = {};
-  if (typeof e.code === 'string') out['transportCode'] = e.code;
-  if (typeof e.httpStatus === 'number') out['httpStatus'] = e.httpStatus;
-  if (typeof e.retryAfterMs === 'number') out['retryAfterMs'] = e.retryAfterMs;
-  return out;
 }

@@ -166,7 +166,7 @@ export type { ResponseStatus, ResponseStatusDetails, ContentType } from './respo
 export { ChunkStream } from './responses/stream.js';
 export type { ChunkStreamOptions, StreamOverflowPolicy } from './responses/stream.js';
 export type { OnDuplicate, ResponseCreateOptions } from './responses/create.js';
-export type { ConnectionState } from './connection.js';
+export type { ConnectionState } from './connection-state.js';
 export {
   Outbox,
   estimateBytes,
@@ -174,8 +174,8 @@ export {
   DEFAULT_MAX_QUEUED_BYTES,
 } from './outbox.js';
 export type { AudioOverflowPolicy, OutboxOptions, OutboxStats, OutboxWriter } from './outbox.js';
-export { STABLE_CONNECTION_MS } from './connection.js';
-export type { OpenState } from './connection.js';
+export { STABLE_CONNECTION_MS } from './connection-retry.js';
+export type { OpenState } from './connection-state.js';
 export {
   classifyFailure,
   resolveReconnect,

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ClientEvent, DialectCodec } from '@voxwire/protocol';
-import type { ConnectionHooks, OpenState } from './connection.js';
+import type { ConnectionHooks, OpenState } from './connection-state.js';
 import { VoxwireError } from './errors.js';
 import type { SessionEvents } from './events.js';
 import type { SessionFeature } from './feature.js';

@@ -23,7 +23,8 @@ import {
   type SessionTool,
 } from './features/builtins.js';
 import { itemAudioEncoder, type SetChatCtxOptions } from './features/conversation.js';
-import { SessionConnection, type ConnectionState } from './connection.js';
+import type { ConnectionState } from './connection-state.js';
+import { SessionConnection } from './connection.js';
 import { VoxwireError, type SessionError } from './errors.js';
 import { TypedEmitter, type Listener, type Unsubscribe } from './emitter.js';
 import type { SessionEvents } from './events.js';

@@ -23,7 +23,8 @@ import type {
   ServerEvent,
 } from '@voxwire/protocol';
 import type { ConversationMirror } from '../conversation/mirror.js';
-import type { OpenState, SessionConnection } from '../connection.js';
+import type { OpenState } from '../connection-state.js';
+import type { SessionConnection } from '../connection.js';
 import { VoxwireError, type SessionError } from '../errors.js';
 import type { Outbox, OutboxStats } from '../outbox.js';
 import type { PendingRequests } from '../requests.js';

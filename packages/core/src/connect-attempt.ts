@@ -1,0 +1,90 @@
+/**
+ * One connect attempt's deadline and failure mapping, apart from the supervisor that schedules
+ * attempts: the connect timeout taken from the clock, the abort that `close()` uses while
+ * connecting, and the typed error a failed attempt becomes.
+ * @module
+ */
+import type { Clock, TimerId } from '@voxwire/protocol';
+import { VoxwireError } from './errors.js';
+
+/**
+ * The bounds of one connect attempt: race `expired` and `aborted` against the connector and the
+ * transport's `start()`. Both promises are pre-handled: they may settle after the race is decided
+ * and must never surface as unhandled rejections.
+ */
+export class ConnectDeadline {
+  /** Aborted by the timeout or by `close()` while connecting; its signal goes to the connector. */
+  readonly controller = new AbortController();
+  /** Rejects with `CONNECT_TIMEOUT` once the timeout passes. */
+  readonly expired: Promise<never>;
+  /** Rejects with `SESSION_CLOSED` once the controller aborts. */
+  readonly aborted: Promise<never>;
+  readonly #clock: Clock;
+  readonly #timer: TimerId;
+  #rejectAborted: (error: VoxwireError) => void = () => undefined;
+  readonly #onAborted = (): void =>
+    this.#rejectAborted(
+      new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting'),
+    );
+
+  /** Arms the timeout at once: `timeoutMs` covers the connector and the transport's start. */
+  constructor(clock: Clock, timeoutMs: number) {
+    this.#clock = clock;
+    let rejectExpired: (error: VoxwireError) => void = () => undefined;
+    this.expired = new Promise<never>((_, reject) => {
+      rejectExpired = reject;
+    });
+    this.#timer = clock.setTimeout(() => {
+      // reject before aborting, so the race reports the timeout and not the abort
+      rejectExpired(
+        new VoxwireError('CONNECT_TIMEOUT', `connect did not complete within ${timeoutMs} ms`, {
+          data: { timeoutMs },
+        }),
+      );
+      this.controller.abort();
+    }, timeoutMs);
+    this.aborted = new Promise<never>((_, reject) => {
+      this.#rejectAborted = reject;
+    });
+    this.controller.signal.addEventListener('abort', this.#onAborted, { once: true });
+    this.expired.catch(() => undefined);
+    this.aborted.catch(() => undefined);
+  }
+
+  /** Stops the timeout (the attempt is decided). */
+  disarm(): void {
+    this.#clock.clearTimeout(this.#timer);
+  }
+
+  /** Drops the abort listener, which would keep this whole attempt alive for the connection's life. */
+  release(): void {
+    this.controller.signal.removeEventListener('abort', this.#onAborted);
+  }
+}
+
+/** The typed error a failed attempt reports: the cause itself when already typed. */
+export function connectFailure(cause: unknown): VoxwireError {
+  if (cause instanceof VoxwireError) return cause;
+  const auth = (cause as { code?: unknown } | null)?.code === 'AUTH_FAILED';
+  return new VoxwireError(
+    auth ? 'AUTH_FAILED' : 'CONNECT_FAILED',
+    `connect failed: ${describe(cause)}`,
+    { cause, data: transportData(cause) },
+  );
+}
+
+/** An error's message, or the value as a string. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** What an adapter's typed error says (`code`, `httpStatus`, `retryAfterMs`), for `error.data`. */
+export function transportData(error: unknown): Record<string, unknown> {
+  if (typeof error !== 'object' || error === null) return {};
+  const e = error as { code?: unknown; httpStatus?: unknown; retryAfterMs?: unknown };
+  const out: Record<string, unknown> = {};
+  if (typeof e.code === 'string') out['transportCode'] = e.code;
+  if (typeof e.httpStatus === 'number') out['httpStatus'] = e.httpStatus;
+  if (typeof e.retryAfterMs === 'number') out['retryAfterMs'] = e.retryAfterMs;
+  return out;
+}
