@@ -4,14 +4,17 @@
  * downstream path (and the floor's, for contrast) into `results/profile.md`.
  *
  * Flags: `--quick` (small counts), `--clients a,b` (a subset; the floor is always added),
- * `--no-profile`, `--profile-only`.
+ * `--workloads a,b` (a subset of startup, downstream, upstream, concurrency; written to
+ * `results/partial.*` so the full report is never replaced by a partial one), `--no-profile`,
+ * `--profile-only`. `BENCH_WINDOW_PROF_DIR=dir` makes every client process write a CPU profile
+ * of its measured window there.
  * @module
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { isClientName } from './clients/registry.js';
 import type { ClientName } from './clients/types.js';
-import { FULL, QUICK, type BenchConfig } from './orchestrator/config.js';
+import { FULL, QUICK, WORKLOADS, isWorkload, type BenchConfig } from './orchestrator/config.js';
 import { renderChart } from './orchestrator/chart.js';
 import { headlineMetrics } from './orchestrator/metrics.js';
 import { LoadServer, runJob } from './orchestrator/processes.js';
@@ -44,6 +47,16 @@ function parseArgs(argv: readonly string[]): {
       ...config,
       clients: ['floor', ...(names as ClientName[]).filter((n) => n !== 'floor')],
     };
+  }
+  const w = argv.indexOf('--workloads');
+  if (w >= 0) {
+    const names = (argv[w + 1] ?? '').split(',').filter(Boolean);
+    const bad = names.filter((n) => !isWorkload(n));
+    if (bad.length > 0 || names.length === 0)
+      throw new Error(
+        `--workloads takes a comma list of ${WORKLOADS.join(', ')}; got ${argv[w + 1] ?? 'nothing'}`,
+      );
+    config = { ...config, workloads: WORKLOADS.filter((n) => names.includes(n)) };
   }
   return {
     config,
@@ -94,7 +107,9 @@ async function profile(config: BenchConfig): Promise<void> {
         try {
           await runJob(server, job(client), {
             timeoutMs: config.jobTimeoutMs,
-            execArgv: ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${dir}`],
+            // only the measured window (after warm-up), sampled every 200 µs: module loading and
+            // JIT warm-up are not what a tuning round should read
+            env: { BENCH_WINDOW_PROF_DIR: dir },
           });
           sections.push(
             renderProfile(`${client}: ${title}`, summarizeProfile(await readNewestProfile(dir))),
@@ -122,14 +137,17 @@ async function main(): Promise<void> {
   if (suite) {
     const results = await runSuite(config, mode, log);
     const report = renderReport(results, config);
-    await writeFile(`${resultsDir}latest.md`, report);
-    await writeFile(`${resultsDir}latest.json`, JSON.stringify(results, null, 2));
-    await writeFile(
-      `${resultsDir}ratios.svg`,
-      renderChart(results, headlineMetrics(config.concurrency)),
-    );
+    // a subset of the workloads never replaces the full report
+    const name = config.workloads.length === WORKLOADS.length ? 'latest' : 'partial';
+    await writeFile(`${resultsDir}${name}.md`, report);
+    await writeFile(`${resultsDir}${name}.json`, JSON.stringify(results, null, 2));
+    if (name === 'latest')
+      await writeFile(
+        `${resultsDir}ratios.svg`,
+        renderChart(results, headlineMetrics(config.concurrency)),
+      );
     process.stdout.write(`${report}\n`);
-    log(`written: ${resultsDir}latest.md, latest.json, ratios.svg`);
+    log(`written: ${resultsDir}${name}.md, ${name}.json${name === 'latest' ? ', ratios.svg' : ''}`);
   }
   if (doProfile) await profile(config);
 }

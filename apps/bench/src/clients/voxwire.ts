@@ -1,7 +1,8 @@
 /**
  * voxwire: `@voxwire/core`'s `RealtimeModel` with `@voxwire/node`'s `openaiConnector` (which
  * accepts an `http:`/`ws:` base URL when the host is loopback). Audio reaches the application as
- * `AudioFrame`s on each content's `audioStream`, announced by `response_content_added`.
+ * `AudioFrame`s through the session's `response_audio` event (`voxwire`), or on each content's
+ * `audioStream`, announced by `response_content_added` (`voxwire-iterator`).
  * @module
  */
 import {
@@ -13,11 +14,14 @@ import {
   type SessionHooks,
 } from './types.js';
 
-/** Load the voxwire client. */
-export async function load(): Promise<BenchClient> {
+/**
+ * Load the voxwire client. `listener`: audio through the session's `response_audio` event (the
+ * synchronous, lowest-overhead API); `iterator`: `for await` over each content's `audioStream`.
+ */
+export async function load(audio: 'listener' | 'iterator'): Promise<BenchClient> {
   const [core, node] = await Promise.all([import('@voxwire/core'), import('@voxwire/node')]);
   return {
-    name: 'voxwire',
+    name: audio === 'listener' ? 'voxwire' : 'voxwire-iterator',
     open(server: ServerAddress, model: string, hooks: SessionHooks): ClientSession {
       const connector = node.openaiConnector({
         apiKey: 'bench',
@@ -37,11 +41,13 @@ export async function load(): Promise<BenchClient> {
           new BenchClientError('CLIENT_FAILED', `voxwire: ${error.message}`, { cause: error }),
         ),
       );
-      session.on('response_content_added', (content) => {
-        void (async () => {
-          for await (const frame of content.audioStream) hooks.onAudio(frame.data.byteLength);
-        })();
-      });
+      if (audio === 'iterator')
+        session.on('response_content_added', (content) => {
+          void (async () => {
+            for await (const frame of content.audioStream) hooks.onAudio(frame.data.byteLength);
+          })();
+        });
+      else session.on('response_audio', (frame) => hooks.onAudio(frame.data.byteLength));
       session.on('response_done', () => hooks.onResponseDone());
       return {
         ready: ready.promise,

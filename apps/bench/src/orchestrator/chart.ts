@@ -13,6 +13,7 @@ import { metricSummary, type RunResults } from './results.js';
 const COLOURS: Record<ClientName, string> = {
   floor: '#888888',
   voxwire: '#1f77b4',
+  'voxwire-iterator': '#aec7e8',
   'openai-ws': '#ff7f0e',
   'agents-transport': '#2ca02c',
   'agents-session': '#98df8a',

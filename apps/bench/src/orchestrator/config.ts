@@ -10,11 +10,17 @@ import { CLIENT_NAMES, type ClientName } from '../clients/types.js';
 export interface BenchConfig {
   /** Clients under test, floor first. @default all of CLIENT_NAMES */
   readonly clients: readonly ClientName[];
+  /** Workloads to run (`--workloads`); a subset writes `results/partial.*`, never `latest.*`. @default all of WORKLOADS */
+  readonly workloads: readonly Workload[];
   /** Repetitions of the downstream, upstream and startup workloads per client. @default 3 */
   readonly repetitions: number;
-  /** Measured responses per downstream run. @default 30 */
+  /** Measured responses per downstream run. @default 50 */
   readonly responses: number;
-  /** Warm-up responses per downstream run. @default 3 */
+  /**
+   * Warm-up responses per downstream run, so the measured window sees optimised code: with 3
+   * (rounds 1–3) it was mostly JIT tier-up (the floor itself measured 14 µs/event cold against
+   * ~8 warm; voxwire, with more code to optimise, 24 against ~11). @default 50
+   */
   readonly warmup: number;
   /** Audio deltas per response. @default 100 */
   readonly deltas: number;
@@ -42,12 +48,23 @@ export interface BenchConfig {
   readonly jobTimeoutMs: number;
 }
 
+/** The workloads of a run, in the order they run (capacity follows concurrency). */
+export const WORKLOADS = ['startup', 'downstream', 'upstream', 'concurrency'] as const;
+/** One workload of {@link WORKLOADS}. */
+export type Workload = (typeof WORKLOADS)[number];
+
+/** Whether `name` is a workload. */
+export function isWorkload(name: string): name is Workload {
+  return (WORKLOADS as readonly string[]).includes(name);
+}
+
 /** The full run. */
 export const FULL: BenchConfig = {
   clients: CLIENT_NAMES,
+  workloads: WORKLOADS,
   repetitions: 3,
-  responses: 30,
-  warmup: 3,
+  responses: 50,
+  warmup: 50,
   deltas: 100,
   frames: 10_000,
   batch: 50,
@@ -66,8 +83,8 @@ export const FULL: BenchConfig = {
 export const QUICK: BenchConfig = {
   ...FULL,
   repetitions: 2,
-  responses: 8,
-  warmup: 2,
+  responses: 20,
+  warmup: 20,
   frames: 2_000,
   concurrencyRepetitions: 1,
   capacityLadder: [1000],

@@ -100,6 +100,8 @@ export interface RunJobOptions {
   readonly execArgv?: readonly string[];
   /** Kill the process after this long, ms. */
   readonly timeoutMs: number;
+  /** Extra environment variables for the worker. @default none */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** What a concurrency job adds: the server's own lateness. */
@@ -117,6 +119,7 @@ export async function runJob(
   if (job.workload === 'upstream') server.send({ cmd: 'expect-upstream', bytes: job.frames * 960 });
   const child = fork(distFile('worker.mjs'), [JSON.stringify(job)], {
     execArgv: [...(options.execArgv ?? [])],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { ClientName } from '../clients/types.js';
 import type { Job } from '../worker/jobs.js';
-import { orderFor, type BenchConfig } from './config.js';
+import { orderFor, type BenchConfig, type Workload } from './config.js';
 import { LoadServer, runJob, type JobOutcome } from './processes.js';
 import {
   addFailure,
@@ -86,8 +86,10 @@ export async function runSuite(
     graceMs: 2_000,
   });
 
+  const runs = (workload: Workload): number =>
+    config.workloads.includes(workload) ? config.repetitions : 0;
   try {
-    for (let r = 0; r < config.repetitions; r++) {
+    for (let r = 0; r < runs('startup'); r++) {
       for (const client of orderFor(config.clients, r)) {
         await attempt(
           'startup',
@@ -96,7 +98,7 @@ export async function runSuite(
         );
       }
     }
-    for (let r = 0; r < config.repetitions; r++) {
+    for (let r = 0; r < runs('downstream'); r++) {
       for (const client of orderFor(config.clients, r)) {
         await attempt(
           'downstream',
@@ -112,7 +114,7 @@ export async function runSuite(
         );
       }
     }
-    for (let r = 0; r < config.repetitions; r++) {
+    for (let r = 0; r < runs('upstream'); r++) {
       for (const client of orderFor(config.clients, r)) {
         await attempt(
           'upstream',
@@ -145,7 +147,8 @@ export async function runSuite(
           : step,
       );
     };
-    for (const sessions of config.concurrency) {
+    const concurrencySizes = config.workloads.includes('concurrency') ? config.concurrency : [];
+    for (const sessions of concurrencySizes) {
       for (let r = 0; r < config.concurrencyRepetitions; r++) {
         for (const client of orderFor(config.clients, r)) {
           const outcome = await attempt(
@@ -165,7 +168,7 @@ export async function runSuite(
     // Capacity search: upwards while the client keeps up, or one step down from the smallest size.
     const smallest = Math.min(...config.concurrency);
     const largest = Math.max(...config.concurrency);
-    for (const client of config.clients) {
+    for (const client of concurrencySizes.length > 0 ? config.clients : []) {
       const byClient = steps.get(client)!;
       const sizes: number[] = byClient.get(largest)?.keptUp
         ? [...config.capacityLadder]

@@ -52,3 +52,32 @@ export function nextCommand<T extends WorkerCommand['type']>(
 export function yieldTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Profiles the measured window only (not module loading or setup) when `BENCH_WINDOW_PROF_DIR`
+ * is set: starts the V8 sampling profiler through `node:inspector` and returns a function that
+ * stops it and writes `<dir>/<label>-<pid>.cpuprofile`. Without the variable it costs nothing.
+ */
+export async function profileWindow(label: string): Promise<() => Promise<void>> {
+  const dir = process.env.BENCH_WINDOW_PROF_DIR;
+  if (!dir) return () => Promise.resolve();
+  const [{ Session }, { writeFile, mkdir }] = await Promise.all([
+    import('node:inspector'),
+    import('node:fs/promises'),
+  ]);
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    session.disconnect();
+    await mkdir(dir, { recursive: true });
+    await writeFile(`${dir}/${label}-${process.pid}.cpuprofile`, JSON.stringify(profile));
+  };
+}

@@ -28,6 +28,10 @@ export interface TrackerSink {
   created(response: RealtimeResponse): void;
   outputAdded(output: RealtimeOutput): void;
   contentAdded(content: RealtimeContent): void;
+  /** A decoded audio chunk of `content` (hot path: once per audio delta). */
+  audio(frame: AudioFrame, content: RealtimeContent): void;
+  /** A text or transcript delta of `content` (hot path: once per text delta). */
+  text(delta: string, content: RealtimeContent): void;
   contentDone(content: RealtimeContent): void;
   outputDone(output: RealtimeOutput): void;
   done(response: RealtimeResponse): void;
@@ -108,6 +112,7 @@ export class ResponseTracker {
         if (c) {
           this.#firstToken(c.responseId);
           c._text(event.delta);
+          this.#sink.text(event.delta, c);
         }
         return true;
       }
@@ -276,6 +281,7 @@ export class ResponseTracker {
         : g711Decode(base64ToBytes(delta), format === 'g711_ulaw' ? 'ulaw' : 'alaw');
     const frame: AudioFrame = audioFrame(data, c.sampleRate);
     c._audio(frame);
+    this.#sink.audio(frame, c);
   }
 
   #firstToken(responseId: string): void {

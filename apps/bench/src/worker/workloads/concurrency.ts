@@ -8,7 +8,7 @@ import type { BenchClient, ClientSession } from '../../clients/types.js';
 import { wallNow, type WorkloadResult } from '../../ipc.js';
 import { quantileSorted } from '../../stats.js';
 import type { ConcurrencyJob } from '../jobs.js';
-import { cpuSince, nextCommand, peakRss, Until } from '../measure.js';
+import { cpuSince, profileWindow, nextCommand, peakRss, Until } from '../measure.js';
 
 /** Run the concurrency workload. */
 export async function runConcurrency(
@@ -55,6 +55,7 @@ export async function runConcurrency(
   process.send?.({ type: 'ready' });
   t0 = (await nextCommand('start')).t0;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, t0 - wallNow())));
+  const stopProfile = await profileWindow(`concurrency-${client.name}`);
   const cpu0 = process.cpuUsage();
   const w0 = wallNow();
   let rssPeak = process.memoryUsage().rss;
@@ -74,6 +75,7 @@ export async function runConcurrency(
   clearInterval(sampler);
   const wallMs = wallNow() - w0;
   const cpuUs = cpuSince(cpu0);
+  await stopProfile();
   rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   const sorted = lags.slice(0, received).sort();
   // What the open sessions keep (heap + external) once the streaming garbage is collected: it

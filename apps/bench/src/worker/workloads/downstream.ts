@@ -7,7 +7,7 @@ import { BenchClientError, type BenchClient } from '../../clients/types.js';
 import type { WorkloadResult } from '../../ipc.js';
 import { DELTA_PCM_BYTES, framesPerResponse } from '../../wire/events.js';
 import type { DownstreamJob } from '../jobs.js';
-import { cpuSince, peakRss, Until } from '../measure.js';
+import { cpuSince, profileWindow, peakRss, Until } from '../measure.js';
 
 /** Run the downstream burst workload. */
 export async function runDownstream(
@@ -39,11 +39,13 @@ export async function runDownstream(
   for (let i = 0; i < job.warmup; i++) await one();
   const chunks0 = chunks;
   const bytes0 = bytes;
+  const stopProfile = await profileWindow(`downstream-${client.name}`);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < job.responses; i++) await one();
   const wallMs = performance.now() - t0;
   const cpuUs = cpuSince(cpu0);
+  await stopProfile();
   const gotChunks = chunks - chunks0;
   const gotBytes = bytes - bytes0;
   if (gotChunks !== job.responses * job.deltas || gotBytes !== gotChunks * DELTA_PCM_BYTES) {

@@ -8,7 +8,7 @@ import type { BenchClient } from '../../clients/types.js';
 import { wallNow, type WorkloadResult } from '../../ipc.js';
 import { FRAME_PCM_BYTES, tonePcm16 } from '../../wire/events.js';
 import type { UpstreamJob } from '../jobs.js';
-import { cpuSince, nextCommand, peakRss, yieldTurn } from '../measure.js';
+import { cpuSince, profileWindow, nextCommand, peakRss, yieldTurn } from '../measure.js';
 
 /** Distinct frames cycled through, as a microphone would hand over fresh buffers. */
 const POOL = 50;
@@ -24,6 +24,7 @@ export async function runUpstream(client: BenchClient, job: UpstreamJob): Promis
   });
   await session.ready;
   const complete = nextCommand('upstream-complete');
+  const stopProfile = await profileWindow(`upstream-${client.name}`);
   const cpu0 = process.cpuUsage();
   const t0 = wallNow();
   for (let i = 0; i < job.frames; i++) {
@@ -33,6 +34,7 @@ export async function runUpstream(client: BenchClient, job: UpstreamJob): Promis
   const appendMs = wallNow() - t0;
   const done = await complete;
   const cpuUs = cpuSince(cpu0);
+  await stopProfile();
   const wallMs = done.at - t0;
   await session.close();
   return {

@@ -1,0 +1,167 @@
+/**
+ * The receive path without sockets: the load server's burst frames fed straight into a client's
+ * message handler, in one process, so only the client's own per-event work is timed (no `ws`, no
+ * kernel, no second process). A diagnostic for tuning rounds (PROFILE.md), not a report figure:
+ * `pnpm bench` measures the real thing over loopback.
+ *
+ * usage (after `pnpm exec tsup`): node dist/receive-cost.mjs [rounds]
+ *
+ * Frames are delivered in batches of one response (the burst server writes a response in one
+ * write, and `ws` emits the messages of one read synchronously), then the event loop turns, so
+ * async consumers drain between batches as they do over a socket.
+ * @module
+ */
+import type { Connection, Transport } from '@voxwire/protocol';
+import { buildResponse, framesPerResponse } from './wire/events.js';
+
+const DELTAS = 100;
+const RESPONSES = 200;
+
+interface Receiver {
+  readonly name: string;
+  /** Delivers one frame (as `ws` hands it over: a Buffer). */
+  deliver(frame: Buffer): void;
+  /** Audio bytes and chunks the application saw. */
+  readonly seen: { bytes: number; chunks: number; done: number };
+}
+
+function floor(): Receiver {
+  const seen = { bytes: 0, chunks: 0, done: 0 };
+  return {
+    name: 'floor',
+    seen,
+    deliver(frame) {
+      const event = JSON.parse(frame.toString()) as { type: string; delta?: string };
+      switch (event.type) {
+        case 'response.output_audio.delta':
+          seen.bytes += Buffer.from(event.delta!, 'base64').byteLength;
+          seen.chunks++;
+          return;
+        case 'response.done':
+          seen.done++;
+          return;
+      }
+    },
+  };
+}
+
+async function voxwire(mode: 'iterator' | 'listener'): Promise<Receiver> {
+  const core = await import('@voxwire/core');
+  const seen = { bytes: 0, chunks: 0, done: 0 };
+  let onmessage: ((frame: string | Uint8Array) => void) | undefined;
+  const transport: Transport = {
+    start: () => Promise.resolve(),
+    send: () => undefined,
+    close: () => Promise.resolve(),
+    get onmessage() {
+      return onmessage;
+    },
+    set onmessage(h) {
+      onmessage = h;
+    },
+  };
+  const connection: Connection = { transport, dialect: 'ga' };
+  const session = new core.RealtimeModel({
+    connector: () => Promise.resolve(connection),
+  }).session();
+  if (mode === 'iterator') {
+    session.on('response_content_added', (content) => {
+      void (async () => {
+        for await (const frame of content.audioStream) {
+          seen.bytes += frame.data.byteLength;
+          seen.chunks++;
+        }
+      })();
+    });
+  } else {
+    session.on('response_audio', (frame) => {
+      seen.bytes += frame.data.byteLength;
+      seen.chunks++;
+    });
+  }
+  session.on('response_done', () => seen.done++);
+  // let the connect run, then announce the session
+  for (let i = 0; i < 5 && onmessage === undefined; i++) await turn();
+  if (!onmessage) throw new Error('the session never attached to the transport');
+  onmessage(
+    JSON.stringify({
+      type: 'session.created',
+      event_id: 'ev_created',
+      session: { type: 'realtime', id: 'sess_1', object: 'realtime.session' },
+    }),
+  );
+  return {
+    name: `voxwire-${mode}`,
+    seen,
+    deliver(frame) {
+      onmessage!(frame.toString());
+    },
+  };
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+let eventCounter = 0;
+function responses(count: number, offset: number): Buffer[][] {
+  const out: Buffer[][] = [];
+  for (let i = 0; i < count; i++) {
+    const n = offset + i;
+    const r = buildResponse(
+      {
+        responseId: `resp_${n}`,
+        itemId: `item_${n}`,
+        previousItemId: n === 0 ? null : `item_${n - 1}`,
+        deltas: DELTAS,
+        metadata: null,
+      },
+      () => `ev_${++eventCounter}`,
+    );
+    out.push([...r.head, ...r.chunks.flat(), ...r.tail]);
+  }
+  return out;
+}
+
+async function measure(receiver: Receiver, batches: Buffer[][]): Promise<number> {
+  const before = receiver.seen.chunks;
+  const start = process.cpuUsage();
+  for (const batch of batches) {
+    for (const frame of batch) receiver.deliver(frame);
+    await turn();
+  }
+  const used = process.cpuUsage(start);
+  const chunks = receiver.seen.chunks - before;
+  if (chunks !== batches.length * DELTAS)
+    throw new Error(`${receiver.name}: ${chunks} chunks seen, ${batches.length * DELTAS} sent`);
+  return (used.user + used.system) / (batches.length * framesPerResponse(DELTAS));
+}
+
+const rounds = Number(process.argv[2] ?? 5);
+const modes = (process.argv[3] ?? 'floor,iterator,listener').split(',');
+const receivers: Receiver[] = [];
+for (const m of modes)
+  receivers.push(m === 'floor' ? floor() : await voxwire(m as 'iterator' | 'listener'));
+const results = new Map<string, number[]>();
+let offset = 0;
+// warm-up: JIT every path before timing
+for (const r of receivers) {
+  await measure(r, responses(20, offset));
+  offset += 20;
+}
+for (let round = 0; round < rounds; round++) {
+  const order = round % 2 === 0 ? receivers : [...receivers].reverse();
+  for (const r of order) {
+    const batches = responses(RESPONSES, offset);
+    offset += RESPONSES;
+    const us = await measure(r, batches);
+    results.set(r.name, [...(results.get(r.name) ?? []), us]);
+  }
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const base = median(results.get(receivers[0]!.name)!);
+for (const [name, xs] of results) {
+  const m = median(xs);
+  console.log(
+    `${name.padEnd(18)} ${m.toFixed(2).padStart(6)} µs/event  ${(m / base).toFixed(2)}×  [${xs.map((x) => x.toFixed(2)).join(', ')}]`,
+  );
+}
+process.exit(0);
