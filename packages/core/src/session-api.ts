@@ -17,6 +17,7 @@ import {
 } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import type { AudioFormatName } from './options.js';
+import type { SessionHost } from './session-host.js';
 
 /** `session.inputAudioBuffer`. */
 export interface InputAudioBufferApi {
@@ -149,4 +150,80 @@ export function appendEvent(
       ? pcm16ToBase64(frame.data)
       : bytesToBase64(g711Encode(frame.data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
   return new TrustedAppend(eventId, audio);
+}
+
+/** `session.inputAudioBuffer` (a class: one per session, methods on the prototype). */
+export class InputAudioBufferApiImpl implements InputAudioBufferApi {
+  readonly #host: SessionHost;
+
+  /** @internal built by the session */
+  constructor(host: SessionHost) {
+    this.#host = host;
+  }
+
+  append(frame: AudioFrame): void {
+    const host = this.#host;
+    host.send(appendEvent(frame, host.state.options.inputAudioFormat, host.generateId('event')));
+  }
+
+  commit(): void {
+    this.#host.send({
+      type: 'input_audio_buffer.commit',
+      event_id: this.#host.generateId('event'),
+    });
+  }
+
+  clear(): void {
+    this.#host.send({ type: 'input_audio_buffer.clear', event_id: this.#host.generateId('event') });
+  }
+}
+
+/** `session.conversation.item`. */
+class ConversationItemApiImpl {
+  readonly #host: SessionHost;
+
+  constructor(host: SessionHost) {
+    this.#host = host;
+  }
+
+  create(item: ChatItemInput, previousItemId?: string | null): Promise<ConversationItem> {
+    return this.#host.calls.itemCreate(item, previousItemId);
+  }
+
+  truncate(args: TruncateArgs): Promise<void> {
+    return this.#host.calls.itemTruncate(args);
+  }
+
+  delete(args: DeleteArgs): Promise<void> {
+    return this.#host.calls.itemDelete(args);
+  }
+}
+
+/** `session.conversation`. */
+export class ConversationApiImpl implements ConversationApi {
+  /** Item create, truncate, delete. */
+  readonly item: ConversationApi['item'];
+
+  /** @internal built by the session */
+  constructor(host: SessionHost) {
+    this.item = new ConversationItemApiImpl(host);
+  }
+}
+
+/** `session.response`. */
+export class ResponseApiImpl implements ResponseApi {
+  readonly #host: SessionHost;
+
+  /** @internal built by the session */
+  constructor(host: SessionHost) {
+    this.#host = host;
+  }
+
+  create(options?: ResponseCreateOptions): Promise<boolean> {
+    return this.#host.creator.create(options);
+  }
+
+  cancel(): void {
+    this.#host.creator.cancel();
+  }
 }

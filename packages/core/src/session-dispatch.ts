@@ -42,7 +42,7 @@ export interface ServerEventRouterDeps {
   readonly features: readonly SessionFeature[];
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly logFields: () => Record<string, unknown>;
+  logFields(): Record<string, unknown>;
 }
 
 /** Routes decoded server events to the parts of a session. */
@@ -58,7 +58,7 @@ export class ServerEventRouter {
   readonly #features: readonly SessionFeature[];
   readonly #clock: Clock;
   readonly #logger: Logger;
-  readonly #logFields: () => Record<string, unknown>;
+  readonly #deps: ServerEventRouterDeps;
   // bound once, so dispatch allocates nothing per event
   readonly #emitBound = <K extends keyof SessionEvents>(name: K, ...args: SessionEvents[K]): void =>
     void this.#emitter.emit(name, ...args);
@@ -74,7 +74,7 @@ export class ServerEventRouter {
     this.#features = deps.features;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
-    this.#logFields = deps.logFields;
+    this.#deps = deps;
   }
 
   /** One frame from the transport, decoded with the connection's codec. */
@@ -117,13 +117,13 @@ export class ServerEventRouter {
     const log = this.#logger;
     if (response.status === 'failed')
       log.error('response generation failed', {
-        ...this.#logFields(),
+        ...this.#deps.logFields(),
         responseId: response.id,
         details: response.statusDetails,
       });
     else if (response.status === 'incomplete')
       log.warn('response incomplete', {
-        ...this.#logFields(),
+        ...this.#deps.logFields(),
         responseId: response.id,
         details: response.statusDetails,
       });
@@ -135,7 +135,7 @@ export class ServerEventRouter {
     switch (event.type) {
       case 'session.created':
         if (event.session.id) this.#state.sessionId = event.session.id;
-        this.#logger.debug('session created', this.#logFields());
+        this.#logger.debug('session created', this.#deps.logFields());
         return;
       case 'session.updated': {
         if (event.session.type !== 'realtime') return;
@@ -147,7 +147,7 @@ export class ServerEventRouter {
       case 'error': {
         const error = new ServerError(event.error, event.event_id ?? null);
         this.#logger.error('server error', {
-          ...this.#logFields(),
+          ...this.#deps.logFields(),
           type: error.type,
           code: error.code,
           eventId: error.eventId,
@@ -170,7 +170,7 @@ export class ServerEventRouter {
       default:
         // response events first: they are the hot path (one per delta)
         if (!this.#tracker.handle(event))
-          dispatchInputEvent(event, this.#emitBound, this.#logger, this.#logFields());
+          dispatchInputEvent(event, this.#emitBound, this.#logger, this.#deps.logFields());
     }
   }
 }

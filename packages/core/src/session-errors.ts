@@ -17,7 +17,7 @@ const MAX_UNHANDLED = 32;
 /** What {@link SessionErrors} needs from the session. */
 export interface SessionErrorsDeps {
   /** The session's emitter (read lazily: the emitter reports listener failures here). */
-  readonly emitter: () => TypedEmitter<SessionEvents>;
+  readonly emitter: TypedEmitter<SessionEvents>;
   readonly logger: Logger;
   readonly logFields: () => Record<string, unknown>;
 }
@@ -34,7 +34,7 @@ export class SessionErrors {
 
   /** Emits `error`, or records it as unhandled when nobody listens. */
   report(error: SessionError): void {
-    if (!this.#deps.emitter().emit('error', error)) this.#unhandled(error);
+    if (!this.#deps.emitter.emit('error', error)) this.#unhandled(error);
   }
 
   /** A listener of `event` threw (an `error` listener's failure cannot go to `error` again). */

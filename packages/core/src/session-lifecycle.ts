@@ -32,8 +32,8 @@ export interface SessionLifecycleDeps {
   readonly requests: PendingRequests;
   readonly creator: ResponseCreator;
   readonly tracker: ResponseTracker;
-  readonly reliability: () => Reliability;
-  readonly router: () => ServerEventRouter;
+  readonly reliability: Reliability;
+  readonly router: ServerEventRouter;
   readonly features: readonly SessionFeature[];
   /** The session is over; the model forgets it. */
   readonly onClosed: () => void;
@@ -59,7 +59,7 @@ export class SessionLifecycle implements ConnectionHooks {
     const d = this.#deps;
     this.codec = state.codec;
     // a reconnect restores (configuration, conversation, lost requests) before anything queued
-    const restore = d.reliability().opened(state);
+    const restore = d.reliability.opened(state);
     const { transport, codec } = state;
     d.outbox.open(
       {
@@ -83,7 +83,7 @@ export class SessionLifecycle implements ConnectionHooks {
   }
 
   frame(frame: string | Uint8Array, codec: DialectCodec): void {
-    this.#deps.router().frame(frame, codec);
+    this.#deps.router.frame(frame, codec);
   }
 
   transportError(error: VoxwireError): void {
@@ -101,7 +101,7 @@ export class SessionLifecycle implements ConnectionHooks {
   }
 
   reconnecting(attempt: number, delayMs: number, cause: VoxwireError): void {
-    this.#deps.reliability().reconnecting(cause);
+    this.#deps.reliability.reconnecting(cause);
     this.#deps.emit('reconnecting', { attempt, delayMs, cause });
   }
 
@@ -111,7 +111,7 @@ export class SessionLifecycle implements ConnectionHooks {
     const settle = error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed');
     if (error && error !== this.#reported) d.errors.report(error);
     this.#endConnection(settle);
-    d.reliability().closed();
+    d.reliability.closed();
     d.requests.rejectAll(settle);
     d.outbox.drain();
     d.emit('closed', { error });
@@ -124,7 +124,7 @@ export class SessionLifecycle implements ConnectionHooks {
     const d = this.#deps;
     d.outbox.pause();
     d.creator.reset();
-    d.reliability().lost();
+    d.reliability.lost();
     d.tracker.abortAll(
       error.code === 'SESSION_CLOSED' ? 'session_closed' : 'connection_lost',
       error,

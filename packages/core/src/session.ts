@@ -1,9 +1,9 @@
 /**
- * `RealtimeSession`: composition of the connection, the outbox, the request table, the
- * response tracker, the create logic, the emitter and the features. It wires; the parts do:
- * acknowledged requests in `session-requests.ts`, the receive path in `session-dispatch.ts`,
- * connection state changes (restore on open, settle on loss and close) in `session-lifecycle.ts`,
- * error surfacing in `session-errors.ts`.
+ * `RealtimeSession`: the public face of a session. Its parts (connection, outbox, request
+ * table, response tracker, create logic, emitter, features) are built around one shared context
+ * in `session-host.ts`; the parts do the work: acknowledged requests in `session-requests.ts`,
+ * the receive path in `session-dispatch.ts`, connection state changes (restore on open, settle
+ * on loss and close) in `session-lifecycle.ts`, error surfacing in `session-errors.ts`.
  * @module
  */
 import type {
@@ -16,42 +16,31 @@ import type {
 } from '@voxwire/protocol';
 import type { ChatContext, ChatItem } from './conversation/chat-context.js';
 import type { ConversationMirror } from './conversation/mirror.js';
-import {
-  createBuiltins,
-  type Builtins,
-  type ConversationOptions,
-  type SessionTool,
-} from './features/builtins.js';
-import { itemAudioEncoder, type SetChatCtxOptions } from './features/conversation.js';
+import type { ConversationOptions, SessionTool } from './features/builtins.js';
+import type { SetChatCtxOptions } from './features/conversation.js';
 import type { ConnectionState } from './connection-state.js';
-import { SessionConnection } from './connection.js';
-import { VoxwireError, type SessionError } from './errors.js';
-import { TypedEmitter, type Listener, type Unsubscribe } from './emitter.js';
+import type { SessionError } from './errors.js';
+import type { Listener, Unsubscribe } from './emitter.js';
 import type { SessionEvents } from './events.js';
-import type { SessionFeature, SessionFeatureFactory } from './feature.js';
+import type { SessionFeatureFactory } from './feature.js';
 import {
   mergeSessionOptions,
   type AudioRetention,
   type RealtimeSessionOptions,
   type SessionOptionsInput,
 } from './options.js';
-import { Outbox } from './outbox.js';
-import { resolveReliability, seededRandom, type ResolvedReliability } from './reconnect/options.js';
-import { Reliability, type SessionStats } from './reconnect/reliability.js';
-import { PendingRequests } from './requests.js';
-import { ResponseCreator } from './responses/create.js';
-import { ResponseTracker } from './responses/tracker.js';
+import type { ResolvedReliability } from './reconnect/options.js';
+import type { SessionStats } from './reconnect/reliability.js';
 import type { RealtimeResponse } from './responses/tree.js';
 import {
-  appendEvent,
+  ConversationApiImpl,
+  InputAudioBufferApiImpl,
+  ResponseApiImpl,
   type ConversationApi,
   type InputAudioBufferApi,
   type ResponseApi,
 } from './session-api.js';
-import { ServerEventRouter, type SessionState } from './session-dispatch.js';
-import { SessionErrors } from './session-errors.js';
-import { SessionLifecycle } from './session-lifecycle.js';
-import { SessionRequests } from './session-requests.js';
+import { SessionHost } from './session-host.js';
 
 /** Everything a session needs, resolved by `RealtimeModel`. */
 export interface SessionInit extends ConversationOptions {
@@ -83,21 +72,8 @@ export interface SessionInit extends ConversationOptions {
 
 /** One realtime conversation with the server (the seed's `RealtimeSession`). */
 export class RealtimeSession {
-  readonly #init: SessionInit;
-  readonly #state: SessionState;
-  readonly #emitter: TypedEmitter<SessionEvents>;
-  readonly #errors: SessionErrors;
-  readonly #connection: SessionConnection;
-  readonly #outbox: Outbox;
-  readonly #requests: PendingRequests;
-  readonly #calls: SessionRequests;
-  readonly #tracker: ResponseTracker;
-  readonly #creator: ResponseCreator;
-  readonly #router: ServerEventRouter;
-  readonly #features: SessionFeature[] = [];
-  readonly #builtins: Builtins;
-  readonly #reliability: Reliability;
-  readonly #lifecycle: SessionLifecycle;
+  // everything lives in one shared context the session's parts are built around (session-host.ts)
+  readonly #host: SessionHost;
 
   /** The input audio buffer: `append(frame)`, `commit()`, `clear()`. */
   readonly inputAudioBuffer: InputAudioBufferApi;
@@ -110,189 +86,31 @@ export class RealtimeSession {
 
   /** @internal use `RealtimeModel.session()` */
   constructor(init: SessionInit) {
-    this.#init = init;
-    this.#state = { options: init.options, sessionId: 'not-connected' };
-    const logFields = () => this.#logFields();
-    this.#errors = new SessionErrors({
-      emitter: () => this.#emitter,
-      logger: init.logger,
-      logFields,
-    });
-    this.#emitter = new TypedEmitter<SessionEvents>((event, error) =>
-      this.#errors.listenerFailed(event, error),
-    );
-    this.#requests = new PendingRequests(init.clock, init.requestTimeoutMs);
-    const rel = init.reliability ?? resolveReliability({});
-    this.#outbox = new Outbox(
-      (event, error) =>
-        this.#errors.writeFailed(event, error, (id, e) => this.#requests.rejectEventId(id, e)),
-      {
-        clock: init.clock,
-        maxQueuedBytes: rel.maxQueuedBytes,
-        maxDisconnectedAudioBytes: rel.reconnect.maxBufferedAudioBytes,
-        highWaterMark: rel.highWaterMark,
-        audioPolicy: rel.audioPolicy,
-      },
-    );
-    this.#calls = new SessionRequests({
-      requests: this.#requests,
-      generateId: init.generateId,
-      options: () => this.#state.options,
-      features: this.#features,
-      assertOpenable: () => this.#assertOpenable(),
-      send: (event) => this.#send(event),
-    });
-    this.#tracker = new ResponseTracker(
-      {
-        clock: init.clock,
-        audioRetention: init.audioRetention,
-        maxRetained: init.maxRetainedResponses,
-        outputFormat: () => this.#state.options.outputAudioFormat,
-        streams: {
-          highWaterMark: rel.streamHighWaterMark,
-          policy: rel.streamPolicy,
-          onDrop: () => this.#reliability.countStreamDrop(),
-        },
-      },
-      {
-        created: (r) => {
-          this.#creator.onResponseCreated();
-          this.#emit('response_created', r);
-        },
-        outputAdded: (o) => this.#emit('response_output_added', o),
-        contentAdded: (c) => this.#emit('response_content_added', c),
-        audio: (frame, c) => this.#emitter.emit('response_audio', frame, c),
-        text: (delta, c) => this.#emitter.emit('response_text', delta, c),
-        contentDone: (c) => this.#emit('response_content_done', c),
-        outputDone: (o) => this.#emit('response_output_done', o),
-        done: (r) => this.#router.responseDone(r),
-        violation: (e) => this.#error(e),
-      },
-    );
-    this.#creator = new ResponseCreator({
-      send: (event) => this.#send(event),
-      eventId: () => init.generateId('event'),
-      active: () => this.#tracker.active.at(-1),
-      logger: init.logger,
-      logFields,
-    });
-    this.#lifecycle = new SessionLifecycle({
-      emit: (event, ...args) => this.#emit(event, ...args),
-      errors: this.#errors,
-      outbox: this.#outbox,
-      requests: this.#requests,
-      creator: this.#creator,
-      tracker: this.#tracker,
-      reliability: () => this.#reliability,
-      router: () => this.#router,
-      features: this.#features,
-      onClosed: () => init.onClosed?.(this),
-    });
-    this.#connection = new SessionConnection(
-      {
-        connector: init.connector,
-        clock: init.clock,
-        logger: init.logger,
-        logFields,
-        connectTimeoutMs: init.connectTimeoutMs,
-        reconnect: rel.reconnect,
-        random: rel.random ?? seededRandom(init.clock.now()),
-      },
-      this.#lifecycle,
-    );
-    this.#reliability = new Reliability(
-      {
-        clock: init.clock,
-        logger: init.logger,
-        logFields,
-        generateId: init.generateId,
-        tracker: this.#tracker,
-        creator: this.#creator,
-        requests: this.#requests,
-        outbox: this.#outbox,
-        connection: this.#connection,
-        mirror: () => this.#builtins?.conversation.mirror,
-        encodeAudio: (frame) => itemAudioEncoder(this.#state.options.inputAudioFormat)(frame),
-        sessionUpdate: () => this.#calls.sessionUpdateRequest(),
-        send: (event) => this.#send(event),
-        stalled: (event) => this.#emit('response_stalled', event),
-        error: (error) => this.#error(error),
-      },
-      rel,
-    );
-    this.#router = new ServerEventRouter({
-      state: this.#state,
-      emitter: this.#emitter,
-      errors: this.#errors,
-      requests: this.#requests,
-      tracker: this.#tracker,
-      reliability: this.#reliability,
-      connection: this.#connection,
-      features: this.#features,
-      clock: init.clock,
-      logger: init.logger,
-      logFields,
-    });
-    this.#builtins = createBuiltins(
-      {
-        session: this,
-        generateId: init.generateId,
-        logger: init.logger,
-        logFields,
-        createItem: (item, previousItemId) => this.#calls.itemCreate(item, previousItemId),
-        deleteItem: (itemId) => this.#calls.itemDelete({ itemId }),
-        inputAudioFormat: () => this.#state.options.inputAudioFormat,
-        emit: (event, ...args) => this.#emit(event, ...args),
-        error: (error) => this.#error(error),
-        closed: () =>
-          this.#connection.state.status === 'closed' || this.#connection.state.status === 'closing',
-      },
-      init,
-    );
-    this.#features.push(this.#builtins.conversation, this.#builtins.functions);
-    for (const make of init.features ?? []) this.#features.push(make(this));
-
-    this.inputAudioBuffer = {
-      append: (frame) =>
-        this.#send(
-          appendEvent(frame, this.#state.options.inputAudioFormat, init.generateId('event')),
-        ),
-      commit: () =>
-        this.#send({ type: 'input_audio_buffer.commit', event_id: init.generateId('event') }),
-      clear: () =>
-        this.#send({ type: 'input_audio_buffer.clear', event_id: init.generateId('event') }),
-    };
-    this.conversation = {
-      item: {
-        create: (message, previousItemId) => this.#calls.itemCreate(message, previousItemId),
-        truncate: (args) => this.#calls.itemTruncate(args),
-        delete: (args) => this.#calls.itemDelete(args),
-      },
-    };
-    this.response = {
-      create: (options) => this.#creator.create(options),
-      cancel: () => this.#creator.cancel(),
-    };
+    const host = (this.#host = new SessionHost(this, init));
+    for (const make of init.features ?? []) host.features.push(make(this));
+    this.inputAudioBuffer = new InputAudioBufferApiImpl(host);
+    this.conversation = new ConversationApiImpl(host);
+    this.response = new ResponseApiImpl(host);
 
     // as the seed: the first thing on the wire is the full session configuration
-    this.#calls.sessionUpdate().catch(() => undefined);
+    host.calls.sessionUpdate().catch(() => undefined);
     // connect after the caller had a chance to subscribe
-    void Promise.resolve().then(() => this.#connection.connect());
+    void Promise.resolve().then(() => host.connection.connect());
   }
 
   /** The session configuration: what was asked for, updated from each `session.updated` echo. */
   get options(): RealtimeSessionOptions {
-    return this.#state.options;
+    return this.#host.state.options;
   }
 
   /** The dialect of the current (or last) connection; `undefined` before the first connect. */
   get dialect(): Dialect | undefined {
-    return this.#lifecycle.codec?.dialect;
+    return this.#host.lifecycle.codec?.dialect;
   }
 
   /** The server's session id (`not-connected` before `session.created`). */
   get sessionId(): string {
-    return this.#state.sessionId;
+    return this.#host.state.sessionId;
   }
 
   /**
@@ -301,42 +119,42 @@ export class RealtimeSession {
    * outbound queue, pending requests, responses, the mirror. Cheap: read it as often as you like.
    */
   get stats(): SessionStats {
-    return { ...this.#outbox.stats, ...this.#reliability.stats() };
+    return { ...this.#host.outbox.stats, ...this.#host.reliability.stats() };
   }
 
   /** The connection state. */
   get connectionState(): ConnectionState {
-    return this.#connection.state;
+    return this.#host.connection.state;
   }
 
   /** Responses in progress and the most recent finished ones (bounded by `maxRetainedResponses`). */
   get responses(): RealtimeResponse[] {
-    return this.#tracker.all;
+    return this.#host.tracker.all;
   }
 
   /** The response in progress, if any. */
   get activeResponse(): RealtimeResponse | undefined {
-    return this.#tracker.active.at(-1);
+    return this.#host.tracker.active.at(-1);
   }
 
   /** Errors emitted while no `error` listener was attached (the most recent 32), so none is lost. */
   get unhandledErrors(): readonly SessionError[] {
-    return this.#errors.unhandled;
+    return this.#host.errors.unhandled;
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends keyof SessionEvents>(event: K, listener: Listener<SessionEvents, K>): Unsubscribe {
-    return this.#emitter.on(event, listener);
+    return this.#host.emitter.on(event, listener);
   }
 
   /** Subscribes for one emission. */
   once<K extends keyof SessionEvents>(event: K, listener: Listener<SessionEvents, K>): Unsubscribe {
-    return this.#emitter.once(event, listener);
+    return this.#host.emitter.once(event, listener);
   }
 
   /** Unsubscribes a listener. */
   off<K extends keyof SessionEvents>(event: K, listener: Listener<SessionEvents, K>): void {
-    this.#emitter.off(event, listener);
+    this.#host.emitter.off(event, listener);
   }
 
   /**
@@ -350,18 +168,19 @@ export class RealtimeSession {
   ): Promise<RealtimeSessionOptions> {
     try {
       const { tools, ...options } = partial ?? {};
-      const merged = mergeSessionOptions(this.#state.options, options);
-      if (tools !== undefined) this.#builtins.functions.setTools(tools);
-      this.#state.options = merged;
+      const host = this.#host;
+      const merged = mergeSessionOptions(host.state.options, options);
+      if (tools !== undefined) host.builtins.functions.setTools(tools);
+      host.state.options = merged;
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#calls.sessionUpdate();
+    return this.#host.calls.sessionUpdate();
   }
 
   /** The tools the model may call. */
   get tools(): readonly SessionTool[] {
-    return this.#builtins.functions.tools;
+    return this.#host.builtins.functions.tools;
   }
 
   /**
@@ -370,12 +189,12 @@ export class RealtimeSession {
    * (`INVALID_TOOL`, `DUPLICATE_TOOL`, `SCHEMA_CONVERSION`; the old tools stay) or as `sessionUpdate`.
    */
   async setTools(tools: readonly SessionTool[]): Promise<void> {
-    if (this.#builtins.functions.setTools(tools)) await this.#calls.sessionUpdate();
+    if (this.#host.builtins.functions.setTools(tools)) await this.#host.calls.sessionUpdate();
   }
 
   /** A deep copy of the server's conversation as the session's mirror knows it (the seed's `chat_ctx_copy`). */
   chatCtxCopy(): ChatContext {
-    return this.#builtins.conversation.chatCtxCopy();
+    return this.#host.builtins.conversation.chatCtxCopy();
   }
 
   /**
@@ -386,7 +205,7 @@ export class RealtimeSession {
    * Calls run one after another.
    */
   setChatCtx(ctx: ChatContext | readonly ChatItem[], options?: SetChatCtxOptions): Promise<void> {
-    return this.#builtins.conversation.setChatCtx(ctx, options);
+    return this.#host.builtins.conversation.setChatCtx(ctx, options);
   }
 
   /**
@@ -394,17 +213,17 @@ export class RealtimeSession {
    * (`SESSION_CLOSED`), every stream ends. Idempotent.
    */
   async close(): Promise<void> {
-    await this.#connection.close();
+    await this.#host.connection.close();
   }
 
   /** @internal for features: send a client event through the ordered outbox. */
   sendClientEvent(event: ClientEvent): void {
-    this.#send(event);
+    this.#host.send(event);
   }
 
   /** @internal for features: emit a session event. */
   emitEvent<K extends keyof SessionEvents>(event: K, ...args: SessionEvents[K]): void {
-    this.#emit(event, ...args);
+    this.#host.emit(event, ...args);
   }
 
   /**
@@ -420,35 +239,13 @@ export class RealtimeSession {
       replay(items?: readonly ChatItem[]): Promise<void>;
     };
   } {
-    const conversation = this.#builtins.conversation;
+    const { builtins, init } = this.#host;
+    const conversation = builtins.conversation;
     return {
-      clock: this.#init.clock,
-      logger: this.#init.logger,
-      generateId: this.#init.generateId,
+      clock: init.clock,
+      logger: init.logger,
+      generateId: init.generateId,
       conversation: { mirror: conversation.mirror, replay: (items) => conversation.replay(items) },
     };
-  }
-
-  #assertOpenable(): void {
-    const s = this.#connection.state.status;
-    if (s === 'closed' || s === 'closing')
-      throw new VoxwireError('SESSION_CLOSED', 'the session is closed');
-  }
-
-  #send(event: ClientEvent): void {
-    this.#assertOpenable();
-    this.#outbox.send(event);
-  }
-
-  #emit<K extends keyof SessionEvents>(event: K, ...args: SessionEvents[K]): void {
-    this.#emitter.emit(event, ...args);
-  }
-
-  #error(error: SessionError): void {
-    this.#errors.report(error);
-  }
-
-  #logFields(): Record<string, unknown> {
-    return { sessionId: this.#state.sessionId };
   }
 }

@@ -12,8 +12,9 @@ import type { RealtimeSession } from '../session.js';
 import { toSessionTools } from '../tools/schema.js';
 import type { Tool } from '../tools/tool.js';
 import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
-import { ConversationFeature, type AudioModeHint } from './conversation.js';
-import { FunctionCallingFeature } from './function-calling.js';
+import type { ConversationMirror } from '../conversation/mirror.js';
+import { ConversationFeature, type AudioModeHint, type ConversationHost } from './conversation.js';
+import { FunctionCallingFeature, type FunctionCallingHost } from './function-calling.js';
 
 /** A tool of a `RealtimeSession` (its `execute` gets the session as `context.session`). */
 export type SessionTool = Tool<any, RealtimeSession>;
@@ -51,8 +52,11 @@ export interface ConversationOptions {
   audioModeHint?: AudioModeHint | undefined;
 }
 
-/** What a session gives its built-in features (closures over its private parts). */
-export interface BuiltinHost {
+/**
+ * What a session gives its built-in features: the session's shared context (`session-host.ts`),
+ * handed on as the host of both features, so no closure is made per session.
+ */
+export interface BuiltinHost extends ConversationHost, FunctionCallingHost<RealtimeSession> {
   /** The session (given to tools as `context.session`). */
   readonly session: RealtimeSession;
   /** Ids for generated items (tool outputs, the audio hint). */
@@ -73,6 +77,12 @@ export interface BuiltinHost {
   error(error: SessionError): void;
   /** Whether the session is closing or closed. */
   closed(): boolean;
+  /** Asks for a response after tool outputs (`onDuplicate: 'keep_both'`). */
+  requestResponse(): Promise<boolean>;
+  /** The conversation mirror, once the conversation feature exists. */
+  mirror(): ConversationMirror | undefined;
+  /** The audio-mode hint option (`false` when not set). */
+  readonly audioModeHint: AudioModeHint;
 }
 
 /** The built-in features of one session. */
@@ -88,34 +98,13 @@ export interface Builtins {
  * @throws ToolError for an invalid tool set
  */
 export function createBuiltins(host: BuiltinHost, options: ConversationOptions): Builtins {
-  const conversation = new ConversationFeature({
-    createItem: host.createItem,
-    deleteItem: host.deleteItem,
-    inputAudioFormat: host.inputAudioFormat,
+  const conversation = new ConversationFeature(host);
+  const functions = new FunctionCallingFeature<RealtimeSession>(host, {
+    tools: options.tools,
+    maxToolOnlyRounds: options.maxToolOnlyRounds,
+    formatToolError: options.formatToolError,
     generateId: host.generateId,
-    logger: host.logger,
-    logFields: host.logFields,
-    audioModeHint: options.audioModeHint ?? false,
   });
-  const functions = new FunctionCallingFeature<RealtimeSession>(
-    {
-      session: host.session,
-      createItem: host.createItem,
-      requestResponse: () => host.session.response.create({ onDuplicate: 'keep_both' }),
-      emit: (event, ...args) => host.emit(event, ...args),
-      error: host.error,
-      closed: host.closed,
-      logger: host.logger,
-      logFields: host.logFields,
-      mirror: () => conversation.mirror,
-    },
-    {
-      tools: options.tools,
-      maxToolOnlyRounds: options.maxToolOnlyRounds,
-      formatToolError: options.formatToolError,
-      generateId: host.generateId,
-    },
-  );
   return { conversation, functions };
 }
 

@@ -31,8 +31,10 @@ export class RecentIds {
     if (this.#capacity === 0) return false;
     let ids = this.#ids;
     if (ids === undefined) ids = this.#ids = new Set();
-    else if (ids.has(id)) return true;
+    // one hash lookup instead of has + add: an id already present leaves the size unchanged
+    const size = ids.size;
     ids.add(id);
+    if (ids.size === size) return true;
     const order = (this.#order ??= []);
     if (order.length < this.#capacity) {
       order.push(id);

@@ -12,29 +12,43 @@ export interface Deferred<T> {
   readonly settled: boolean;
 }
 
+/**
+ * A class rather than an object of closures: three are made per response (response, output,
+ * content), so their methods live once on the prototype, and the promise's resolvers are dropped
+ * once it settled (a finished response kept for inspection holds no functions).
+ */
+class DeferredPromise<T> implements Deferred<T> {
+  readonly promise: Promise<T>;
+  #resolve: ((value: T) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  constructor() {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  get settled(): boolean {
+    return this.#resolve === undefined;
+  }
+
+  resolve(value: T): void {
+    const resolve = this.#resolve;
+    if (resolve === undefined) return;
+    this.#resolve = this.#reject = undefined;
+    resolve(value);
+  }
+
+  reject(error: unknown): void {
+    const reject = this.#reject;
+    if (reject === undefined) return;
+    this.#resolve = this.#reject = undefined;
+    reject(error);
+  }
+}
+
 /** Creates a deferred promise. */
 export function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  let settled = false;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return {
-    promise,
-    resolve(value) {
-      if (settled) return;
-      settled = true;
-      resolve(value);
-    },
-    reject(error) {
-      if (settled) return;
-      settled = true;
-      reject(error);
-    },
-    get settled() {
-      return settled;
-    },
-  };
+  return new DeferredPromise<T>();
 }

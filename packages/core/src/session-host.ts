@@ -1,0 +1,273 @@
+/**
+ * The one shared context of a session. It builds the session's parts and is handed to each of
+ * them as their host: the tracker's sink, the creator's, lifecycle's, reliability's, the
+ * router's and the built-in features' dependencies are all this object, read through its
+ * fields and prototype methods.
+ *
+ * Why one object: a session used to give each part a bag of arrow functions (`send`, `emit`,
+ * `logFields`, `outputFormat`, …), some 60 closures and their contexts per session. At a
+ * thousand sessions in one process that is megabytes of small objects the garbage collector
+ * keeps tracing (issue 9, PROFILE.md round 4). Methods on a prototype cost nothing per session.
+ * Parts read a field when they need it, so construction order only matters for what a part's
+ * constructor reads itself.
+ * @module
+ */
+import type {
+  AudioFrame,
+  ClientEvent,
+  ConversationItem,
+  Clock,
+  Connector,
+  IdGenerator,
+  Logger,
+} from '@voxwire/protocol';
+import type { ChatItem } from './conversation/chat-context.js';
+import type { ConversationMirror } from './conversation/mirror.js';
+import { SessionConnection } from './connection.js';
+import type { ResolvedReconnect } from './reconnect/policy.js';
+import { VoxwireError, type SessionError } from './errors.js';
+import { TypedEmitter } from './emitter.js';
+import type { SessionEvents } from './events.js';
+import type { SessionFeature } from './feature.js';
+import { createBuiltins, type Builtins } from './features/builtins.js';
+import { itemAudioEncoder, type AudioModeHint } from './features/conversation.js';
+import type { AudioFormatName, AudioRetention, RealtimeSessionOptions } from './options.js';
+import { Outbox } from './outbox.js';
+import { resolveReliability, seededRandom } from './reconnect/options.js';
+import { Reliability, type ResponseStalledEvent } from './reconnect/reliability.js';
+import { PendingRequests } from './requests.js';
+import { ResponseCreator } from './responses/create.js';
+import type { ChunkStreamOptions } from './responses/stream.js';
+import { ResponseTracker } from './responses/tracker.js';
+import type { RealtimeContent, RealtimeOutput, RealtimeResponse } from './responses/tree.js';
+import type { RealtimeSession, SessionInit } from './session.js';
+import { ServerEventRouter, type SessionState } from './session-dispatch.js';
+import { SessionErrors } from './session-errors.js';
+import { SessionLifecycle } from './session-lifecycle.js';
+import { SessionRequests } from './session-requests.js';
+
+/** @internal the shared context of one `RealtimeSession` (not exported from the package). */
+export class SessionHost {
+  /** The public session (features receive it). */
+  readonly session: RealtimeSession;
+  readonly init: SessionInit;
+  readonly state: SessionState;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly generateId: IdGenerator;
+  // connection options (SessionConnection reads them from its host)
+  readonly connector: Connector;
+  readonly connectTimeoutMs: number;
+  readonly reconnect: ResolvedReconnect;
+  readonly random: () => number;
+  // tracker options (ResponseTracker reads them from its host)
+  readonly audioRetention: AudioRetention;
+  readonly maxRetained: number;
+  readonly streams: ChunkStreamOptions;
+  // built-in feature options
+  readonly audioModeHint: AudioModeHint;
+
+  readonly features: SessionFeature[] = [];
+  readonly errors: SessionErrors;
+  readonly emitter: TypedEmitter<SessionEvents>;
+  readonly requests: PendingRequests;
+  readonly outbox: Outbox;
+  readonly calls: SessionRequests;
+  readonly tracker: ResponseTracker;
+  readonly creator: ResponseCreator;
+  readonly lifecycle: SessionLifecycle;
+  readonly connection: SessionConnection;
+  readonly reliability: Reliability;
+  readonly router: ServerEventRouter;
+  readonly builtins: Builtins;
+
+  constructor(session: RealtimeSession, init: SessionInit) {
+    this.session = session;
+    this.init = init;
+    this.state = { options: init.options, sessionId: 'not-connected' };
+    this.clock = init.clock;
+    this.logger = init.logger;
+    this.generateId = init.generateId;
+    const rel = init.reliability ?? resolveReliability({});
+    this.connector = init.connector;
+    this.connectTimeoutMs = init.connectTimeoutMs;
+    this.reconnect = rel.reconnect;
+    this.random = rel.random ?? seededRandom(init.clock.now());
+    this.audioRetention = init.audioRetention;
+    this.maxRetained = init.maxRetainedResponses;
+    this.audioModeHint = init.audioModeHint ?? false;
+    this.streams = {
+      highWaterMark: rel.streamHighWaterMark,
+      policy: rel.streamPolicy,
+      onDrop: () => this.reliability.countStreamDrop(),
+    };
+
+    this.errors = new SessionErrors(this);
+    this.emitter = new TypedEmitter<SessionEvents>((event, error) =>
+      this.errors.listenerFailed(event, error),
+    );
+    this.requests = new PendingRequests(init.clock, init.requestTimeoutMs);
+    this.outbox = new Outbox(
+      (event, error) =>
+        this.errors.writeFailed(event, error, (id, e) => this.requests.rejectEventId(id, e)),
+      {
+        clock: init.clock,
+        maxQueuedBytes: rel.maxQueuedBytes,
+        maxDisconnectedAudioBytes: rel.reconnect.maxBufferedAudioBytes,
+        highWaterMark: rel.highWaterMark,
+        audioPolicy: rel.audioPolicy,
+      },
+    );
+    this.calls = new SessionRequests(this);
+    this.tracker = new ResponseTracker(this, this);
+    this.creator = new ResponseCreator(this);
+    this.lifecycle = new SessionLifecycle(this);
+    this.connection = new SessionConnection(this, this.lifecycle);
+    this.reliability = new Reliability(this, rel);
+    this.router = new ServerEventRouter(this);
+    this.builtins = createBuiltins(this, init);
+    this.features.push(this.builtins.conversation, this.builtins.functions);
+  }
+
+  // ---- services every part uses
+
+  /** Log fields of this session. */
+  logFields(): Record<string, unknown> {
+    return { sessionId: this.state.sessionId };
+  }
+
+  /** Sends a client event through the ordered outbox; throws `SESSION_CLOSED` once closed. */
+  send(event: ClientEvent): void {
+    this.assertOpenable();
+    this.outbox.send(event);
+  }
+
+  /** Emits a session event. */
+  emit<K extends keyof SessionEvents>(event: K, ...args: SessionEvents[K]): void {
+    this.emitter.emit(event, ...args);
+  }
+
+  /** Surfaces an error (the `error` event, or the unhandled list). */
+  error(error: SessionError): void {
+    this.errors.report(error);
+  }
+
+  /** Throws `SESSION_CLOSED` once the session is closing or closed. */
+  assertOpenable(): void {
+    if (this.closed()) throw new VoxwireError('SESSION_CLOSED', 'the session is closed');
+  }
+
+  /** Whether the session is closing or closed. */
+  closed(): boolean {
+    const s = this.connection.state.status;
+    return s === 'closed' || s === 'closing';
+  }
+
+  /** The current session options. */
+  options(): RealtimeSessionOptions {
+    return this.state.options;
+  }
+
+  // ---- ResponseTracker: options and sink
+
+  /** The output audio format deltas are decoded from. */
+  outputFormat(): AudioFormatName {
+    return this.state.options.outputAudioFormat;
+  }
+
+  created(response: RealtimeResponse): void {
+    this.creator.onResponseCreated();
+    this.emitter.emit('response_created', response);
+  }
+
+  outputAdded(output: RealtimeOutput): void {
+    this.emitter.emit('response_output_added', output);
+  }
+
+  contentAdded(content: RealtimeContent): void {
+    this.emitter.emit('response_content_added', content);
+  }
+
+  audio(frame: AudioFrame, content: RealtimeContent): void {
+    this.emitter.emit('response_audio', frame, content);
+  }
+
+  text(delta: string, content: RealtimeContent): void {
+    this.emitter.emit('response_text', delta, content);
+  }
+
+  contentDone(content: RealtimeContent): void {
+    this.emitter.emit('response_content_done', content);
+  }
+
+  outputDone(output: RealtimeOutput): void {
+    this.emitter.emit('response_output_done', output);
+  }
+
+  done(response: RealtimeResponse): void {
+    this.router.responseDone(response);
+  }
+
+  violation(error: VoxwireError): void {
+    this.errors.report(error);
+  }
+
+  // ---- ResponseCreator
+
+  /** A fresh client event id. */
+  eventId(): string {
+    return this.generateId('event');
+  }
+
+  /** The response in progress, if any. */
+  active(): RealtimeResponse | undefined {
+    return this.tracker.active.at(-1);
+  }
+
+  // ---- SessionLifecycle
+
+  /** The session is closed for good: the model forgets it. */
+  onClosed(): void {
+    this.init.onClosed?.(this.session);
+  }
+
+  // ---- Reliability
+
+  /** The conversation mirror (once the built-in features exist). */
+  mirror(): ConversationMirror | undefined {
+    return this.builtins?.conversation.mirror;
+  }
+
+  /** Encodes input audio for an item in the current input format. */
+  encodeAudio(frame: AudioFrame): string {
+    return itemAudioEncoder(this.state.options.inputAudioFormat)(frame);
+  }
+
+  /** A full `session.update` and the promise of its echo. */
+  sessionUpdate(): { event: ClientEvent; promise: Promise<unknown> } {
+    return this.calls.sessionUpdateRequest();
+  }
+
+  stalled(event: ResponseStalledEvent): void {
+    this.emitter.emit('response_stalled', event);
+  }
+
+  // ---- built-in features
+
+  createItem(item: ChatItem, previousItemId: string | null): Promise<ConversationItem> {
+    return this.calls.itemCreate(item, previousItemId);
+  }
+
+  deleteItem(itemId: string): Promise<void> {
+    return this.calls.itemDelete({ itemId });
+  }
+
+  inputAudioFormat(): AudioFormatName {
+    return this.state.options.inputAudioFormat;
+  }
+
+  /** A response after tool outputs (never dropped as a duplicate). */
+  requestResponse(): Promise<boolean> {
+    return this.creator.create({ onDuplicate: 'keep_both' });
+  }
+}
