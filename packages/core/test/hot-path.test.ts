@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { gaCodec, betaCodec, pcm16ToBase64 } from '@voxwire/protocol';
 import { SimulatedClock } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +87,57 @@ describe('RecentIds (a ring: forgetting allocates nothing)', () => {
     for (let i = 0; i < 210; i++) ids.seen(`event_${i}`);
     expect(ids.seen('event_0')).toBe(true);
     for (let i = 210; i < 300; i++) ids.seen(`event_${i}`);
+    expect(ids.size).toBe(DEFAULT_DEDUPE_WINDOW);
+  });
+});
+
+describe('RecentIds agrees with a plain window of strings (model-based)', () => {
+  // the reference: the last `capacity` distinct ids, in arrival order
+  const reference = (capacity: number) => {
+    const order: string[] = [];
+    const seen = (id: string): boolean => {
+      if (capacity === 0) return false;
+      if (order.includes(id)) return true;
+      order.push(id);
+      if (order.length > capacity) order.shift();
+      return false;
+    };
+    return { seen, order };
+  };
+
+  it('on random streams with many repeats, every window size', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        // a small alphabet of ids so repeats (inside and outside the window) are common
+        fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 600 }),
+        (capacity, stream) => {
+          const ids = new RecentIds(capacity);
+          const model = reference(capacity);
+          for (const n of stream) {
+            const id = `event_${n.toString(36)}`;
+            if (ids.seen(id) !== model.seen(id)) return false;
+          }
+          return ids.size === model.order.length;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('real-looking ids: a long stream of unique ids is never taken for a duplicate', () => {
+    const ids = new RecentIds(DEFAULT_DEDUPE_WINDOW);
+    // 200k ids shaped like the server's (event_ + 22 base62 characters), none repeated
+    const alphabet = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    let seed = 42;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    let false_positives = 0;
+    for (let i = 0; i < 200_000; i++) {
+      let id = 'event_';
+      for (let k = 0; k < 22; k++) id += alphabet[next() % 62];
+      if (ids.seen(id)) false_positives++;
+    }
+    expect(false_positives).toBe(0);
     expect(ids.size).toBe(DEFAULT_DEDUPE_WINDOW);
   });
 });

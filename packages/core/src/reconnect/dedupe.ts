@@ -5,16 +5,29 @@
  * @module
  */
 
-/** The most recent `capacity` ids; the oldest is forgotten first. */
+/**
+ * The most recent `capacity` ids; the oldest is forgotten first.
+ *
+ * This runs once per server frame, so it allocates nothing per id. An id is kept as two
+ * independent 32-bit hashes of its characters (FNV-1a and a Murmur-style mix: 64 bits, so two
+ * different ids of one window are taken for the same with a probability near 2⁻⁵⁷ per frame)
+ * in typed-array rings, indexed by a linear-probing table with backward-shift deletion. The
+ * previous `Set<string>` + ring kept every id string alive until it left the window and
+ * reallocated its hash table as ids came and went; both ended in old space and brought major
+ * collections into the audio path (PROFILE.md round 4).
+ */
 export class RecentIds {
-  // both allocated on the first id: a session that never receives one (or has suppression off)
-  // keeps no hash table, which matters at thousands of sessions per process
-  #ids: Set<string> | undefined;
-  // the ids in arrival order; once full it is a ring whose slot `#next` holds the oldest id, so
-  // forgetting one allocates nothing (a Set iterator per event would, on the hot path)
-  #order: string[] | undefined;
-  #next = 0;
   readonly #capacity: number;
+  // all allocated on the first id: a session that never receives one (or has suppression off)
+  // keeps no table, which matters at thousands of sessions per process
+  #hashA: Int32Array | undefined;
+  #hashB: Int32Array | undefined;
+  // slot → 1 + ring position of the id hashed there; 0 is an empty slot
+  #table: Uint16Array | Uint32Array | undefined;
+  #mask = 0;
+  // ring position the next id is written to (the oldest id once the ring is full)
+  #next = 0;
+  #count = 0;
 
   /** @param capacity how many ids are remembered (0 disables suppression). */
   constructor(capacity: number) {
@@ -23,26 +36,78 @@ export class RecentIds {
 
   /** Ids remembered. */
   get size(): number {
-    return this.#ids?.size ?? 0;
+    return this.#count;
   }
 
   /** Whether `id` was seen recently; remembers it when not. */
   seen(id: string): boolean {
-    if (this.#capacity === 0) return false;
-    let ids = this.#ids;
-    if (ids === undefined) ids = this.#ids = new Set();
-    // one hash lookup instead of has + add: an id already present leaves the size unchanged
-    const size = ids.size;
-    ids.add(id);
-    if (ids.size === size) return true;
-    const order = (this.#order ??= []);
-    if (order.length < this.#capacity) {
-      order.push(id);
-      return false;
+    const capacity = this.#capacity;
+    if (capacity === 0) return false;
+    let a = 0x811c9dc5 | 0;
+    let b = 0x9747b28c | 0;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
     }
-    ids.delete(order[this.#next] as string);
-    order[this.#next] = id;
-    this.#next = this.#next + 1 === this.#capacity ? 0 : this.#next + 1;
+    b ^= id.length;
+    let table = this.#table;
+    if (table === undefined) table = this.#allocate(capacity);
+    const hashA = this.#hashA!;
+    const hashB = this.#hashB!;
+    const mask = this.#mask;
+    let slot = a & mask;
+    for (let entry = table[slot]!; entry !== 0; entry = table[slot]!) {
+      if (hashA[entry - 1] === a && hashB[entry - 1] === b) return true;
+      slot = (slot + 1) & mask;
+    }
+    const position = this.#next;
+    if (this.#count === capacity) {
+      // the ring is full: its slot `position` holds the oldest id, which leaves the window
+      this.#remove(position);
+      // the removal may have shifted entries: find the empty slot for `a` again
+      slot = a & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+    } else {
+      this.#count++;
+    }
+    hashA[position] = a;
+    hashB[position] = b;
+    table[slot] = position + 1;
+    this.#next = position + 1 === capacity ? 0 : position + 1;
     return false;
+  }
+
+  #allocate(capacity: number): Uint16Array | Uint32Array {
+    // a power of two at least twice the window: probes stay short at load ≤ 0.5
+    let size = 2;
+    while (size < capacity * 2) size *= 2;
+    this.#mask = size - 1;
+    this.#hashA = new Int32Array(capacity);
+    this.#hashB = new Int32Array(capacity);
+    const table = capacity < 0xffff ? new Uint16Array(size) : new Uint32Array(size);
+    this.#table = table;
+    return table;
+  }
+
+  // removes ring position `position` from the table, shifting later entries of its probe run back
+  // so that no lookup ever stops early at the hole (no tombstones, so the table never degrades)
+  #remove(position: number): void {
+    const table = this.#table!;
+    const hashA = this.#hashA!;
+    const mask = this.#mask;
+    let hole = hashA[position]! & mask;
+    while (table[hole] !== position + 1) hole = (hole + 1) & mask;
+    table[hole] = 0;
+    for (let slot = (hole + 1) & mask; table[slot] !== 0; slot = (slot + 1) & mask) {
+      const home = hashA[table[slot]! - 1]! & mask;
+      // move the entry into the hole unless its home lies cyclically in (hole, slot]
+      if (((slot - home) & mask) >= ((slot - hole) & mask)) {
+        table[hole] = table[slot]!;
+        table[slot] = 0;
+        hole = slot;
+      }
+    }
   }
 }
