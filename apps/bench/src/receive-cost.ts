@@ -4,7 +4,7 @@
  * kernel, no second process). A diagnostic for tuning rounds (PROFILE.md), not a report figure:
  * `pnpm bench` measures the real thing over loopback.
  *
- * usage (after `pnpm exec tsup`): node dist/receive-cost.mjs [rounds]
+ * usage (after `pnpm exec tsup`): node --expose-gc dist/receive-cost.mjs [rounds] [floor,iterator,listener]
  *
  * Frames are delivered in batches of one response (the burst server writes a response in one
  * write, and `ws` emits the messages of one read synchronously), then the event loop turns, so
@@ -123,6 +123,8 @@ function responses(count: number, offset: number): Buffer[][] {
 
 async function measure(receiver: Receiver, batches: Buffer[][]): Promise<number> {
   const before = receiver.seen.chunks;
+  // with --expose-gc, start every timed round from a collected heap (the frames were just built)
+  (globalThis as { gc?: () => void }).gc?.();
   const start = process.cpuUsage();
   for (const batch of batches) {
     for (const frame of batch) receiver.deliver(frame);

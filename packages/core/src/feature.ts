@@ -14,6 +14,13 @@ export interface SessionFeature {
   readonly name: string;
   /** Every decoded server event, after the engine's own handling. */
   onServerEvent?(event: ServerEvent): void;
+  /**
+   * `true` when `onServerEvent` has nothing to do with the response content deltas
+   * (`response.output_audio.delta`, `response.output_audio_transcript.delta`,
+   * `response.output_text.delta`): the router then skips this feature for them, and they are
+   * most of the frames a session receives. @default false (every event is delivered)
+   */
+  readonly skipsContentDeltas?: boolean;
   /** The transport is open (after the queued events were flushed). */
   onConnected?(): void;
   /** The transport ended; `error` is set when it was not asked for. Pending work must settle. */

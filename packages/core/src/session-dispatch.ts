@@ -100,8 +100,13 @@ export class ServerEventRouter {
     if (this.#emitter.listenerCount('server_event') > 0)
       this.#emitter.emit('server_event', { kind: 'event', event });
     this.#dispatch(event);
+    const type = event.type;
+    const contentDelta =
+      type === 'response.output_audio.delta' ||
+      type === 'response.output_audio_transcript.delta' ||
+      type === 'response.output_text.delta';
     for (const f of this.#features) {
-      if (!f.onServerEvent) continue;
+      if (!f.onServerEvent || (contentDelta && f.skipsContentDeltas === true)) continue;
       // inline rather than through errors.guard: no closure per event and feature
       try {
         f.onServerEvent(event);

@@ -37,6 +37,31 @@ describe.each(DIALECTS)('features and the tap (%s)', (dialect) => {
     expect(lifecycle).toEqual(['connected', 'disconnected:asked', 'closed']);
   });
 
+  it('a feature that skips content deltas gets every other event; one that does not gets them all', async () => {
+    const all: string[] = [];
+    const lean: string[] = [];
+    const s = setup(dialect, {
+      features: [
+        () => ({ name: 'all', onServerEvent: (e: ServerEvent) => all.push(e.type) }),
+        () => ({
+          name: 'lean',
+          skipsContentDeltas: true,
+          onServerEvent: (e: ServerEvent) => lean.push(e.type),
+        }),
+      ],
+    });
+    const session = await openSession(s);
+    s.server.queueResponse((ctx) => ctx.say('Deltas for some, not for others.'));
+    void session.response.create();
+    await s.settle();
+    const deltas = ['response.output_audio.delta', 'response.output_audio_transcript.delta'];
+    for (const type of deltas) expect(all).toContain(type);
+    expect(lean.some((t) => deltas.includes(t) || t === 'response.output_text.delta')).toBe(false);
+    expect(lean).toEqual(all.filter((t) => !deltas.includes(t)));
+    expect(lean).toContain('response.done');
+    await session.close();
+  });
+
   it('a feature that throws is reported on error and does not stop the engine', async () => {
     const s = setup(dialect, {
       features: [

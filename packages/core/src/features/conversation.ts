@@ -104,6 +104,8 @@ export function replayableItem(item: ChatItem): ChatItem | undefined {
 export class ConversationFeature implements SessionFeature {
   /** @inheritdoc */
   readonly name = 'conversation';
+  /** @inheritdoc it follows items, never the deltas of their content */
+  readonly skipsContentDeltas = true;
   /** The mirror of the server's conversation (do not mutate it; `setChatCtx` changes the server, and the mirror follows). */
   readonly mirror: ConversationMirror;
   readonly #host: ConversationHost;

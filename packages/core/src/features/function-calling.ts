@@ -72,6 +72,8 @@ export interface FunctionCallingOptions<TSession> {
 export class FunctionCallingFeature<TSession> implements SessionFeature {
   /** @inheritdoc */
   readonly name = 'function-calling';
+  /** @inheritdoc it follows items, never the deltas of their content */
+  readonly skipsContentDeltas = true;
   readonly #host: FunctionCallingHost<TSession>;
   readonly #runner: ToolRunner<TSession>;
   // Rounds and pending calls exist only once a session with tools sees a response: most sessions

@@ -4,6 +4,7 @@
  * minus the moment the schedule made it due, so a client that falls behind shows growing lag.
  * @module
  */
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { BenchClient, ClientSession } from '../../clients/types.js';
 import { wallNow, type WorkloadResult } from '../../ipc.js';
 import { quantileSorted } from '../../stats.js';
@@ -59,9 +60,21 @@ export async function runConcurrency(
   const cpu0 = process.cpuUsage();
   const w0 = wallNow();
   let rssPeak = process.memoryUsage().rss;
+  // what the heap looked like at the peak: which space grew (JSON only, for tuning rounds)
+  let atPeak = { newSpace: 0, oldSpace: 0, external: 0 };
   // Sampling, not a timed assertion: RSS of one process has no event to wait on.
   const sampler = setInterval(() => {
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    const memory = process.memoryUsage();
+    if (memory.rss <= rssPeak) return;
+    rssPeak = memory.rss;
+    const spaces = getHeapSpaceStatistics();
+    const size = (name: string): number =>
+      spaces.find((s) => s.space_name === name)?.space_size ?? 0;
+    atPeak = {
+      newSpace: size('new_space'),
+      oldSpace: size('old_space'),
+      external: memory.external,
+    };
   }, 200);
   const deadline = t0 + job.chunks * job.periodMs + job.periodMs + job.graceMs;
   let timer: NodeJS.Timeout | undefined;
@@ -96,6 +109,9 @@ export async function runConcurrency(
       lagP99Ms: quantileSorted(sorted, 0.99),
       lagMaxMs: quantileSorted(sorted, 1),
       rssPerSessionBytes: (rssPeak - rssBefore) / n,
+      peakNewSpaceBytes: atPeak.newSpace,
+      peakOldSpaceBytes: atPeak.oldSpace,
+      peakExternalBytes: atPeak.external,
       rssSetupPerSessionBytes: (rssAfterSetup - rssBefore) / n,
       retainedPerSessionBytes: retained / n,
       setupMsPerSession: setupMs / n,
