@@ -10,7 +10,7 @@
  *
  * This runs once per server frame, so it allocates nothing per id. An id is kept as two
  * independent 32-bit hashes of its characters (FNV-1a and a Murmur-style mix: 64 bits, so two
- * different ids of one window are taken for the same with a probability near 2⁻⁵⁷ per frame)
+ * different ids of one window are taken for the same with a probability near 2⁻⁵⁶ per frame)
  * in typed-array rings, indexed by a linear-probing table with backward-shift deletion. The
  * previous `Set<string>` + ring kept every id string alive until it left the window and
  * reallocated its hash table as ids came and went; both ended in old space and brought major
