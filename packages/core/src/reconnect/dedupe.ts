@@ -18,10 +18,10 @@
  */
 export class RecentIds {
   readonly #capacity: number;
-  // all allocated on the first id: a session that never receives one (or has suppression off)
-  // keeps no table, which matters at thousands of sessions per process
-  #hashA: Int32Array | undefined;
-  #hashB: Int32Array | undefined;
+  // both grown with the window (8, 16, … up to `capacity` ids), so an idle session keeps a few
+  // dozen bytes on the JS heap rather than a full window outside it
+  // ring position i holds the id's two hashes at 2i and 2i + 1
+  #hashes: Int32Array | undefined;
   // slot → 1 + ring position of the id hashed there; 0 is an empty slot
   #table: Uint16Array | Uint32Array | undefined;
   #mask = 0;
@@ -53,41 +53,67 @@ export class RecentIds {
     }
     b ^= id.length;
     let table = this.#table;
-    if (table === undefined) table = this.#allocate(capacity);
-    const hashA = this.#hashA!;
-    const hashB = this.#hashB!;
-    const mask = this.#mask;
+    let hashes = this.#hashes;
+    if (table === undefined || hashes === undefined) {
+      table = this.#resize(Math.min(capacity, 8));
+      hashes = this.#hashes!;
+    }
+    let mask = this.#mask;
     let slot = a & mask;
     for (let entry = table[slot]!; entry !== 0; entry = table[slot]!) {
-      if (hashA[entry - 1] === a && hashB[entry - 1] === b) return true;
+      const at = (entry - 1) * 2;
+      if (hashes[at] === a && hashes[at + 1] === b) return true;
       slot = (slot + 1) & mask;
     }
-    const position = this.#next;
+    let position = this.#next;
+    const length = hashes.length >> 1;
     if (this.#count === capacity) {
-      // the ring is full: its slot `position` holds the oldest id, which leaves the window
+      // the window is full: ring position `position` holds the oldest id, which leaves it
       this.#remove(position);
       // the removal may have shifted entries: find the empty slot for `a` again
       slot = a & mask;
       while (table[slot] !== 0) slot = (slot + 1) & mask;
     } else {
+      if (this.#count === length) {
+        // the ring is full but the window is not: grow it (ids stay in arrival order)
+        table = this.#resize(Math.min(capacity, length * 2));
+        hashes = this.#hashes!;
+        mask = this.#mask;
+        slot = a & mask;
+        while (table[slot] !== 0) slot = (slot + 1) & mask;
+        position = this.#count;
+      }
       this.#count++;
     }
-    hashA[position] = a;
-    hashB[position] = b;
+    hashes[position * 2] = a;
+    hashes[position * 2 + 1] = b;
     table[slot] = position + 1;
-    this.#next = position + 1 === capacity ? 0 : position + 1;
+    const size = this.#count === capacity ? capacity : hashes.length >> 1;
+    this.#next = position + 1 === size ? 0 : position + 1;
     return false;
   }
 
-  #allocate(capacity: number): Uint16Array | Uint32Array {
-    // a power of two at least twice the window: probes stay short at load ≤ 0.5
+  // (re)allocates for `ids` ids and re-indexes the ones kept so far (only while the window is
+  // not full yet, when positions 0 … count − 1 hold them in arrival order)
+  #resize(ids: number): Uint16Array | Uint32Array {
+    // a power of two at least twice the ids: probes stay short at load ≤ 0.5
     let size = 2;
-    while (size < capacity * 2) size *= 2;
-    this.#mask = size - 1;
-    this.#hashA = new Int32Array(capacity);
-    this.#hashB = new Int32Array(capacity);
-    const table = capacity < 0xffff ? new Uint16Array(size) : new Uint32Array(size);
+    while (size < ids * 2) size *= 2;
+    const mask = size - 1;
+    const hashes = new Int32Array(ids * 2);
+    const table = ids < 0xffff ? new Uint16Array(size) : new Uint32Array(size);
+    const old = this.#hashes;
+    for (let position = 0; position < this.#count; position++) {
+      const a = old![position * 2]!;
+      hashes[position * 2] = a;
+      hashes[position * 2 + 1] = old![position * 2 + 1]!;
+      let slot = a & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = position + 1;
+    }
+    this.#hashes = hashes;
     this.#table = table;
+    this.#mask = mask;
     return table;
   }
 
@@ -95,13 +121,13 @@ export class RecentIds {
   // so that no lookup ever stops early at the hole (no tombstones, so the table never degrades)
   #remove(position: number): void {
     const table = this.#table!;
-    const hashA = this.#hashA!;
+    const hashes = this.#hashes!;
     const mask = this.#mask;
-    let hole = hashA[position]! & mask;
+    let hole = hashes[position * 2]! & mask;
     while (table[hole] !== position + 1) hole = (hole + 1) & mask;
     table[hole] = 0;
     for (let slot = (hole + 1) & mask; table[slot] !== 0; slot = (slot + 1) & mask) {
-      const home = hashA[table[slot]! - 1]! & mask;
+      const home = hashes[(table[slot]! - 1) * 2]! & mask;
       // move the entry into the hole unless its home lies cyclically in (hole, slot]
       if (((slot - home) & mask) >= ((slot - hole) & mask)) {
         table[hole] = table[slot]!;
