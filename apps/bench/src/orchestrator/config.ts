@@ -12,9 +12,16 @@ export interface BenchConfig {
   readonly clients: readonly ClientName[];
   /** Workloads to run (`--workloads`); a subset writes `results/partial.*`, never `latest.*`. @default all of WORKLOADS */
   readonly workloads: readonly Workload[];
-  /** Repetitions of the downstream, upstream and startup workloads per client. @default 3 */
+  /**
+   * Repetitions of the downstream, upstream and startup workloads per client: 5, because one
+   * repetition on this shared 2-core machine can be 20 % off, and the median of 5 moves less.
+   * @default 5
+   */
   readonly repetitions: number;
-  /** Measured responses per downstream run. @default 50 */
+  /**
+   * Measured responses per downstream run (21,000 events: long enough that a one-time cost, such
+   * as the process's first full garbage collection, is a small share). @default 100
+   */
   readonly responses: number;
   /**
    * Warm-up responses per downstream run, so the measured window sees optimised code: with 3
@@ -62,8 +69,8 @@ export function isWorkload(name: string): name is Workload {
 export const FULL: BenchConfig = {
   clients: CLIENT_NAMES,
   workloads: WORKLOADS,
-  repetitions: 3,
-  responses: 50,
+  repetitions: 5,
+  responses: 100,
   warmup: 50,
   deltas: 100,
   frames: 10_000,
