@@ -12,9 +12,8 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { isClientName } from './clients/registry.js';
-import type { ClientName } from './clients/types.js';
-import { FULL, QUICK, WORKLOADS, isWorkload, type BenchConfig } from './orchestrator/config.js';
+import { CLIENT_NAMES } from './clients/types.js';
+import { FULL, QUICK, WORKLOADS, type BenchConfig } from './orchestrator/config.js';
 import { renderChart } from './orchestrator/chart.js';
 import { headlineMetrics } from './orchestrator/metrics.js';
 import { LoadServer, runJob } from './orchestrator/processes.js';
@@ -27,6 +26,22 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+/** The comma list after `flag`, checked against `valid`; `undefined` when the flag is absent. */
+function listFlag<T extends string>(
+  argv: readonly string[],
+  flag: string,
+  valid: readonly T[],
+): T[] | undefined {
+  const i = argv.indexOf(flag);
+  if (i < 0) return undefined;
+  const names = (argv[i + 1] ?? '').split(',').filter(Boolean);
+  if (names.length === 0 || names.some((n) => !(valid as readonly string[]).includes(n)))
+    throw new Error(
+      `${flag} takes a comma list of ${valid.join(', ')}; got ${argv[i + 1] ?? 'nothing'}`,
+    );
+  return names as T[];
+}
+
 function parseArgs(argv: readonly string[]): {
   config: BenchConfig;
   mode: 'full' | 'quick';
@@ -35,29 +50,10 @@ function parseArgs(argv: readonly string[]): {
 } {
   const quick = argv.includes('--quick');
   let config = quick ? QUICK : FULL;
-  const i = argv.indexOf('--clients');
-  if (i >= 0) {
-    const names = (argv[i + 1] ?? '').split(',').filter(Boolean);
-    const bad = names.filter((n) => !isClientName(n));
-    if (bad.length > 0 || names.length === 0)
-      throw new Error(
-        `--clients takes a comma list of ${FULL.clients.join(', ')}; got ${argv[i + 1] ?? 'nothing'}`,
-      );
-    config = {
-      ...config,
-      clients: ['floor', ...(names as ClientName[]).filter((n) => n !== 'floor')],
-    };
-  }
-  const w = argv.indexOf('--workloads');
-  if (w >= 0) {
-    const names = (argv[w + 1] ?? '').split(',').filter(Boolean);
-    const bad = names.filter((n) => !isWorkload(n));
-    if (bad.length > 0 || names.length === 0)
-      throw new Error(
-        `--workloads takes a comma list of ${WORKLOADS.join(', ')}; got ${argv[w + 1] ?? 'nothing'}`,
-      );
-    config = { ...config, workloads: WORKLOADS.filter((n) => names.includes(n)) };
-  }
+  const clients = listFlag(argv, '--clients', CLIENT_NAMES);
+  if (clients) config = { ...config, clients: ['floor', ...clients.filter((n) => n !== 'floor')] };
+  const workloads = listFlag(argv, '--workloads', WORKLOADS);
+  if (workloads) config = { ...config, workloads: WORKLOADS.filter((n) => workloads.includes(n)) };
   return {
     config,
     mode: quick ? 'quick' : 'full',

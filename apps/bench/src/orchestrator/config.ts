@@ -60,11 +60,6 @@ export const WORKLOADS = ['startup', 'downstream', 'upstream', 'concurrency'] as
 /** One workload of {@link WORKLOADS}. */
 export type Workload = (typeof WORKLOADS)[number];
 
-/** Whether `name` is a workload. */
-export function isWorkload(name: string): name is Workload {
-  return (WORKLOADS as readonly string[]).includes(name);
-}
-
 /** The full run. */
 export const FULL: BenchConfig = {
   clients: CLIENT_NAMES,
