@@ -272,3 +272,67 @@ describe.each(DIALECTS)('responses (%s)', (dialect) => {
     await session.close();
   });
 });
+
+describe('forward compatibility', () => {
+  it('an item of a kind the API added later passes through: the response completes, a warning says so', async () => {
+    const s = setup('ga');
+    const session = await openSession(s);
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    const done = new Promise<RealtimeResponse>((resolve) => session.once('response_done', resolve));
+    const reasoning = {
+      id: 'rs_1',
+      object: 'realtime.item',
+      type: 'reasoning',
+      status: 'completed',
+      summary: [{ type: 'summary_text', text: 'thought' }],
+    };
+    const resp = { id: 'resp_x', object: 'realtime.response' };
+    s.server.emit({
+      type: 'response.created',
+      event_id: 'x1',
+      response: { ...resp, status: 'in_progress', output: [] },
+    });
+    s.server.emit({
+      type: 'response.output_item.added',
+      event_id: 'x2',
+      response_id: 'resp_x',
+      output_index: 0,
+      item: reasoning,
+    });
+    s.server.emit({
+      type: 'conversation.item.added',
+      event_id: 'x3',
+      previous_item_id: null,
+      item: reasoning,
+    });
+    s.server.emit({
+      type: 'response.output_item.done',
+      event_id: 'x4',
+      response_id: 'resp_x',
+      output_index: 0,
+      item: reasoning,
+    });
+    s.server.emit({
+      type: 'response.done',
+      event_id: 'x5',
+      response: { ...resp, status: 'completed', output: [reasoning] },
+    });
+    await s.settle();
+    const response = await done;
+    expect(response.status).toBe('completed');
+    expect(response.output[0]?.item).toEqual(reasoning);
+    expect(errors).toEqual([]);
+    // the mirror keeps it, as a raw item with the server's fields
+    const kept = session.chatCtxCopy().items.find((i) => i.id === 'rs_1');
+    expect(kept).toMatchObject({ type: 'raw', id: 'rs_1', item: { type: 'reasoning' } });
+    const warnings = s.logs.filter((l) => l.level === 'warn' && /does not know/.test(l.message));
+    expect(warnings.map((w) => w.fields?.['eventType'])).toEqual([
+      'response.output_item.added',
+      'conversation.item.added',
+      'response.output_item.done',
+      'response.done',
+    ]);
+    await session.close();
+  });
+});

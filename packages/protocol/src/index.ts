@@ -186,6 +186,7 @@ export { ProtocolEncodeError } from './codec/types.js';
 export type {
   DialectCodec,
   DecodeResult,
+  UnknownKind,
   ProtocolViolation,
   ProtocolViolationReason,
   ProtocolIssue,

@@ -13,7 +13,7 @@
 import * as v from 'valibot';
 import type { FastCheck } from './fast-path.js';
 import { summarizeIssues, toProtocolIssues } from './issues.js';
-import type { DecodeResult, ProtocolIssue, ProtocolViolation } from './types.js';
+import type { DecodeResult, ProtocolIssue, ProtocolViolation, UnknownKind } from './types.js';
 
 /** Raised inside a mapper when a valid frame has no form in the target model. */
 export class NoFormError extends Error {
@@ -35,6 +35,51 @@ export interface DecodeTable<E> {
   readonly fast: ReadonlyMap<string, FastCheck>;
   /** Maps a validated wire object onto the model (identity for GA); may throw `NoFormError`. */
   readonly map: (obj: Record<string, unknown>, type: string) => E;
+  /**
+   * Accept events whose only fault is an item or content part of an unknown kind, passing it
+   * through (see {@link unknownKinds}). Only where the model is the wire (GA): a mapper could not
+   * translate a kind it does not know. @default false
+   */
+  readonly passUnknownKinds?: boolean;
+}
+
+// a kind name as the API spells them (`message`, `mcp_list_tools`, `output_audio`)
+const KIND_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+// where the API nests items and content parts: `item`, `part`, `output[i]`, `content[i]`
+const ITEM_KEYS = new Set(['item', 'part']);
+const ITEM_LIST_KEYS = new Set(['output', 'content']);
+
+/**
+ * When every issue of a failed validation is an item or content part whose `type` is a kind name
+ * the schemas do not list, those objects are kinds the API added after this version, and the rest
+ * of the event was validated (valibot reports every issue; a variant with an unknown
+ * discriminator reports only that, and a content part's other fields are still checked against
+ * the known part shape). Returns them; `undefined` when anything else is wrong.
+ */
+export function unknownKinds(issues: readonly v.BaseIssue<unknown>[]): UnknownKind[] | undefined {
+  const kinds: UnknownKind[] = [];
+  for (const issue of issues) {
+    const path = issue.path;
+    // items are variants on `type`; content parts are objects whose `type` is a picklist
+    if (issue.type !== 'variant' && issue.type !== 'picklist') return undefined;
+    if (typeof issue.input !== 'string' || !KIND_NAME.test(issue.input)) return undefined;
+    if (path === undefined || path.length < 2 || path[path.length - 1]?.key !== 'type')
+      return undefined;
+    const holder = path[path.length - 2]?.key;
+    const list = path.length >= 3 ? path[path.length - 3]?.key : undefined;
+    const isItem =
+      (typeof holder === 'string' && ITEM_KEYS.has(holder)) ||
+      (typeof holder === 'number' && typeof list === 'string' && ITEM_LIST_KEYS.has(list));
+    if (!isItem) return undefined;
+    kinds.push({
+      path: path
+        .slice(0, -1)
+        .map((p) => String(p.key))
+        .join('.'),
+      type: issue.input,
+    });
+  }
+  return kinds.length > 0 ? kinds : undefined;
 }
 
 function violation<E>(
@@ -82,6 +127,9 @@ export function decodeFrame<E>(frame: string | Uint8Array, table: DecodeTable<E>
       if (schema === undefined) return { kind: 'unknown', type, raw: obj };
       const result = v.safeParse(schema, obj);
       if (!result.success) {
+        const passed = table.passUnknownKinds === true ? unknownKinds(result.issues) : undefined;
+        if (passed !== undefined)
+          return { kind: 'event', event: table.map(obj, type), unknownKinds: passed };
         const issues = toProtocolIssues(result.issues);
         return violation(frame, 'schema_mismatch', `invalid ${type}: ${summarizeIssues(issues)}`, {
           type,

@@ -14,6 +14,8 @@ const serverTable: DecodeTable<ServerEvent> = {
   schemas: schemaMap(serverEventSchemas),
   fast: gaFastChecks,
   map: (obj) => obj as ServerEvent,
+  // an item or content part of a kind added to the API later is passed through, not refused
+  passUnknownKinds: true,
 };
 const clientSchemas = schemaMap(clientEventSchemas);
 const clientTable: DecodeTable<ClientEvent> = {

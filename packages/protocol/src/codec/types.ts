@@ -31,9 +31,23 @@ export interface ProtocolViolation {
   frame: string | Uint8Array;
 }
 
-/** The outcome of decoding one frame. */
+/**
+ * An item or content part of a kind this version does not know (the API added it later), found
+ * in an otherwise valid event and passed through as the server sent it, unvalidated.
+ */
+export interface UnknownKind {
+  /** Dotted path of the object in the event (`item`, `response.output.1`, `part`). */
+  readonly path: string;
+  /** Its `type`, as the server sent it. */
+  readonly type: string;
+}
+
+/**
+ * The outcome of decoding one frame. `unknownKinds` is set when the event was accepted with items
+ * or content parts of kinds this version does not know (everything else in it was validated).
+ */
 export type DecodeResult<E> =
-  | { kind: 'event'; event: E }
+  | { kind: 'event'; event: E; unknownKinds?: readonly UnknownKind[] }
   | { kind: 'unknown'; type: string; raw: Record<string, unknown> }
   | { kind: 'violation'; violation: ProtocolViolation };
 

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { betaCodec, gaCodec } from '../src/index.js';
+
+// An item kind the API could add later (the Responses API already has one by this name).
+const reasoning = {
+  id: 'rs_1',
+  object: 'realtime.item',
+  type: 'reasoning',
+  status: 'completed',
+  summary: [{ type: 'summary_text', text: 'thought about it' }],
+};
+const message = {
+  id: 'msg_1',
+  object: 'realtime.item',
+  type: 'message',
+  status: 'completed',
+  role: 'assistant',
+  content: [{ type: 'output_audio', transcript: 'hi' }],
+};
+const response = (output: unknown[]) => ({
+  id: 'resp_1',
+  object: 'realtime.response',
+  status: 'completed',
+  output,
+});
+const decode = (event: Record<string, unknown>) => gaCodec.decodeServerEvent(JSON.stringify(event));
+
+describe('items and content parts of kinds added to the API later (GA)', () => {
+  it('are passed through as sent, named in unknownKinds; the rest of the event is validated', () => {
+    const cases = [
+      [
+        {
+          type: 'response.output_item.added',
+          event_id: 'e1',
+          response_id: 'resp_1',
+          output_index: 0,
+          item: reasoning,
+        },
+        [{ path: 'item', type: 'reasoning' }],
+      ],
+      [
+        { type: 'conversation.item.done', event_id: 'e2', previous_item_id: null, item: reasoning },
+        [{ path: 'item', type: 'reasoning' }],
+      ],
+      [
+        { type: 'response.done', event_id: 'e3', response: response([reasoning, message]) },
+        [{ path: 'response.output.0', type: 'reasoning' }],
+      ],
+      [
+        {
+          type: 'response.content_part.added',
+          event_id: 'e4',
+          response_id: 'resp_1',
+          item_id: 'msg_1',
+          output_index: 0,
+          content_index: 1,
+          part: { type: 'output_image', image_url: 'data:image/png;base64,AA==' },
+        },
+        [{ path: 'part', type: 'output_image' }],
+      ],
+      [
+        {
+          type: 'conversation.item.added',
+          event_id: 'e5',
+          previous_item_id: null,
+          item: {
+            ...message,
+            content: [{ type: 'output_audio', transcript: 'a' }, { type: 'output_video' }],
+          },
+        },
+        [{ path: 'item.content.1', type: 'output_video' }],
+      ],
+    ] as const;
+    for (const [event, kinds] of cases) {
+      const result = decode(event);
+      expect(result.kind, event.type).toBe('event');
+      if (result.kind !== 'event') continue;
+      expect(result.unknownKinds).toEqual(kinds);
+      // passed through exactly as sent: unknown fields and all
+      expect(result.event).toEqual(event);
+    }
+  });
+
+  it('a known event with only known kinds carries no unknownKinds', () => {
+    const result = decode({
+      type: 'response.done',
+      event_id: 'e6',
+      response: response([message]),
+    });
+    expect(result.kind).toBe('event');
+    expect(result.kind === 'event' && result.unknownKinds).toBeUndefined();
+  });
+
+  it('anything else wrong still makes the frame a violation', () => {
+    const refused = [
+      // a known kind with a bad field
+      {
+        type: 'response.output_item.added',
+        event_id: 'e7',
+        response_id: 'resp_1',
+        output_index: 0,
+        item: { ...message, role: 'narrator' },
+      },
+      // an unknown kind next to a real fault elsewhere in the event
+      {
+        type: 'response.output_item.added',
+        event_id: 'e8',
+        response_id: 'resp_1',
+        output_index: 'zero',
+        item: reasoning,
+      },
+      // an unknown discriminator that is not an item or content part (a session setting)
+      {
+        type: 'session.updated',
+        event_id: 'e9',
+        session: {
+          type: 'realtime',
+          audio: { input: { turn_detection: { type: 'psychic_vad' } } },
+        },
+      },
+      // a `type` that is not a kind name at all
+      {
+        type: 'conversation.item.added',
+        event_id: 'e10',
+        previous_item_id: null,
+        item: { ...reasoning, type: 'Reasoning Item!' },
+      },
+      {
+        type: 'conversation.item.added',
+        event_id: 'e11',
+        previous_item_id: null,
+        item: { id: 'x', type: 7 },
+      },
+    ];
+    for (const event of refused) {
+      const result = decode(event);
+      expect(result.kind, JSON.stringify(event).slice(0, 80)).toBe('violation');
+    }
+  });
+
+  it('the beta dialect still refuses them: its mapper could not translate a kind it does not know', () => {
+    const result = betaCodec.decodeServerEvent(
+      JSON.stringify({
+        type: 'conversation.item.created',
+        event_id: 'e12',
+        previous_item_id: null,
+        item: { ...reasoning, object: 'realtime.item' },
+      }),
+    );
+    expect(result.kind).toBe('violation');
+  });
+});
