@@ -96,6 +96,7 @@ export class RealtimeModel {
       streamPolicy,
       stallTimeoutMs,
       dedupeWindow,
+      replayUncommittedAudioMs,
       ...session
     } = options;
     this.#reliability = resolveReliability({
@@ -106,6 +107,7 @@ export class RealtimeModel {
       streamPolicy,
       stallTimeoutMs,
       dedupeWindow,
+      replayUncommittedAudioMs,
     });
     this.#conversation = checkConversationOptions({
       tools,

@@ -64,10 +64,13 @@ export class SessionLifecycle implements ConnectionHooks {
     d.outbox.open(
       {
         // appends the engine built are valid by construction: no schema run per audio frame
-        write: (event: ClientEvent) =>
+        write: (event: ClientEvent) => {
           transport.send(
             codec.encodeClientEvent(event, event instanceof TrustedAppend ? TRUSTED : undefined),
-          ),
+          );
+          // the server now holds it, uncommitted: remembered for a replay after a drop
+          if (event.type === 'input_audio_buffer.append') d.reliability.wroteAudio(event);
+        },
         bufferedAmount: () => transport.bufferedAmount ?? 0,
       },
       restore.prelude,

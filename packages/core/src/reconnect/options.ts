@@ -58,6 +58,16 @@ export interface ReliabilityOptions {
    * @default 256
    */
   dedupeWindow?: number | undefined;
+  /**
+   * Input audio the server had not committed when the connection dropped is written again on
+   * the new connection, up to this much (the newest), so a turn cut by a drop is heard whole.
+   * With turn detection off: everything since the last commit. With VAD: the current turn from
+   * its `audio_start_ms` (prefix padding included); between turns nothing. Between turns the session keeps
+   * the last ~1.3 s of streamed input (~80 KiB of base64) to have a turn's start when the server
+   * reports it. `0` turns it off.
+   * @default 10000
+   */
+  replayUncommittedAudioMs?: number | undefined;
 }
 
 /** The resolved reliability settings. */
@@ -71,6 +81,7 @@ export interface ResolvedReliability {
   readonly streamPolicy: StreamOverflowPolicy;
   readonly stallTimeoutMs: number | false;
   readonly dedupeWindow: number;
+  readonly replayUncommittedAudioMs: number;
 }
 
 /** Default stall timeout, ms. */
@@ -79,6 +90,8 @@ export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 export const DEFAULT_STREAM_HIGH_WATER_MARK = 4096;
 /** Default duplicate-suppression window, event ids. */
 export const DEFAULT_DEDUPE_WINDOW = 256;
+/** Default bound of the uncommitted input audio replayed after a drop, ms. */
+export const DEFAULT_REPLAY_UNCOMMITTED_AUDIO_MS = 10_000;
 
 const AUDIO_POLICIES = new Set(['drop-oldest', 'drop-newest', 'error']);
 
@@ -138,6 +151,11 @@ export function resolveReliability(o: ReliabilityOptions): ResolvedReliability {
     streamPolicy,
     stallTimeoutMs: stall,
     dedupeWindow: dedupe,
+    replayUncommittedAudioMs: nonNegative(
+      'replayUncommittedAudioMs',
+      o.replayUncommittedAudioMs,
+      DEFAULT_REPLAY_UNCOMMITTED_AUDIO_MS,
+    ),
   };
 }
 

@@ -41,7 +41,9 @@ const NO_RESTORE_ITEMS: Map<string, string> = new Map();
 import type { ResolvedReliability } from './options.js';
 import { restoreConversation } from './restore.js';
 import { RolloverPlanner } from './rollover.js';
+import type { RealtimeSessionOptions } from '../options.js';
 import { StallWatch } from './stall.js';
+import { UncommittedAudio } from './uncommitted-audio.js';
 
 /** `reconnected`: the session is back, restored into a fresh server session. */
 export interface ReconnectedEvent {
@@ -59,6 +61,8 @@ export interface ReconnectedEvent {
   resentRequests: number;
   /** Whether this was a planned rollover rather than a recovery. */
   rollover: boolean;
+  /** Input audio the old server had not committed, written again (see `replayUncommittedAudioMs`), ms. */
+  replayedAudioMs: number;
 }
 
 /** `response_stalled`: a response in progress received nothing for `idleMs`. */
@@ -96,6 +100,8 @@ export interface SessionStats extends OutboxStats {
 /** What the controller needs from the session. */
 export interface ReliabilityHost {
   readonly clock: Clock;
+  /** The current session options (turn detection and input format decide the audio replay). */
+  options(): RealtimeSessionOptions;
   readonly logger: Logger;
   logFields(): Record<string, unknown>;
   readonly generateId: IdGenerator;
@@ -124,6 +130,7 @@ export class Reliability {
   readonly #ids: RecentIds;
   readonly #stall: StallWatch;
   readonly #rollover: RolloverPlanner;
+  readonly #uncommitted: UncommittedAudio;
   #speaking = false;
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
@@ -138,6 +145,7 @@ export class Reliability {
   constructor(host: ReliabilityHost, options: ResolvedReliability) {
     this.#h = host;
     this.#ids = new RecentIds(options.dedupeWindow);
+    this.#uncommitted = new UncommittedAudio(options.replayUncommittedAudioMs);
     this.#stall = new StallWatch(host.clock, options.stallTimeoutMs, (idleMs) =>
       this.#onStall(idleMs),
     );
@@ -174,11 +182,15 @@ export class Reliability {
     switch (event.type) {
       case 'input_audio_buffer.speech_started':
         this.#speaking = true;
+        this.#uncommitted.speechStarted(event.audio_start_ms);
         break;
       case 'input_audio_buffer.speech_stopped':
+        this.#speaking = false;
+        break;
       case 'input_audio_buffer.committed':
       case 'input_audio_buffer.cleared':
         this.#speaking = false;
+        this.#uncommitted.committed();
         break;
       case 'error': {
         // a restored item the server refused is not in its conversation: keep the mirror honest
@@ -209,10 +221,27 @@ export class Reliability {
     }
   }
 
+  /** An input audio append was written to the socket (the outbox's writer tells). */
+  wroteAudio(event: ClientEvent & { readonly audio: string }): void {
+    const { manual, padMs } = this.#turnDetection();
+    this.#uncommitted.wrote(event, this.#h.options().inputAudioFormat, manual, padMs);
+  }
+
+  #turnDetection(): { manual: boolean; padMs: number } {
+    const td = this.#h.options().turnDetection;
+    return {
+      manual: td === null,
+      padMs: td !== null && td.type === 'server_vad' ? (td.prefixPaddingMs ?? 300) : 300,
+    };
+  }
+
   /** A connection opened: returns the restore prelude (empty for the first connect). */
   opened(state: OpenState): { prelude: ClientEvent[]; event: ReconnectedEvent | undefined } {
     this.#rollover.opened(state.maxSessionDurationMs);
     this.#h.tracker.forgetDiscarded();
+    // what the old server had not committed: a fresh ledger either way
+    const { manual, padMs } = this.#turnDetection();
+    const replay = this.#uncommitted.takeReplay(manual, padMs);
     if (!state.reconnected) return { prelude: [], event: undefined };
     const h = this.#h;
     const { event: update, promise } = h.sessionUpdate();
@@ -237,6 +266,8 @@ export class Reliability {
         resent++;
       }
     }
+    // after the conversation and the requests, before audio queued during the outage
+    prelude.push(...replay.events);
     const rollover = this.#lostCause?.code === 'ROLLOVER';
     this.#lostCause = undefined;
     this.#reconnects++;
@@ -246,6 +277,7 @@ export class Reliability {
       skipped: conversation?.skipped.length ?? 0,
       resent,
       rollover,
+      replayedAudioMs: replay.ms,
     });
     return {
       prelude,
@@ -257,6 +289,7 @@ export class Reliability {
         skippedItems: conversation?.skipped.length ?? 0,
         resentRequests: resent,
         rollover,
+        replayedAudioMs: replay.ms,
       },
     };
   }

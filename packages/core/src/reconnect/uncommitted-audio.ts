@@ -1,0 +1,139 @@
+/**
+ * The input audio a server holds but has not committed yet. When the connection drops mid-turn,
+ * that audio is gone with the server's buffer: without it the new connection hears the second
+ * half of a sentence. The ledger keeps the appends written on the current connection that may
+ * still matter, and hands them back for the restore prelude.
+ *
+ * What "may still matter" depends on turn detection:
+ * - manual (`turnDetection: null`): everything since the last commit or clear; the app commits
+ *   the whole utterance later;
+ * - server or semantic VAD: while the server hears speech, the audio from `audio_start_ms` (which
+ *   includes the prefix padding); between turns only a short tail (speech is reported a little
+ *   after it began, padding included, so the start of the next turn must still be there when
+ *   `speech_started` arrives), and nothing is replayed then (it would be silence).
+ * Either way at most `maxMs` of audio is kept (the newest). Appends are held by reference (the
+ * encoded events the outbox already wrote), so the ledger costs a small record per append.
+ * @module
+ */
+import type { ClientEvent } from '@voxwire/protocol';
+import { G711_SAMPLE_RATE, SAMPLE_RATE, base64DecodedLength } from '@voxwire/protocol';
+import type { AudioFormatName } from '../options.js';
+
+/** How long after speech begins the server reports it, at most (a generous bound), ms. */
+const VAD_REPORT_DELAY_MS = 1_000;
+
+interface Written {
+  readonly event: ClientEvent;
+  /** Input audio offset of its first sample on this connection, ms. */
+  readonly startMs: number;
+  /** …and of its end. */
+  readonly endMs: number;
+}
+
+const NONE: readonly Written[] = Object.freeze([]);
+
+/** The uncommitted input audio of one connection. */
+export class UncommittedAudio {
+  readonly #maxMs: number;
+  // allocated on the first append kept: most sessions' ledgers stay empty between turns
+  #entries: Written[] = NONE as Written[];
+  #head = 0;
+  #writtenMs = 0;
+  #committedMs = 0;
+  #speechStartMs: number | undefined;
+
+  /** @param maxMs most audio kept, ms (0 keeps none and replays nothing) */
+  constructor(maxMs: number) {
+    this.#maxMs = maxMs;
+  }
+
+  /** Audio kept for a replay, ms. */
+  get keptMs(): number {
+    const first = this.#entries[this.#head];
+    return first === undefined ? 0 : this.#writtenMs - first.startMs;
+  }
+
+  /**
+   * An `input_audio_buffer.append` was written to the socket. `manual` is true when turn
+   * detection is off; `padMs` is the VAD's prefix padding.
+   */
+  wrote(
+    event: ClientEvent & { readonly audio: string },
+    format: AudioFormatName,
+    manual: boolean,
+    padMs: number,
+  ): void {
+    if (this.#maxMs === 0) return;
+    const bytes = base64DecodedLength(event.audio);
+    const samples = format === 'pcm16' ? bytes >> 1 : bytes;
+    const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+    const startMs = this.#writtenMs;
+    this.#writtenMs = startMs + (samples * 1000) / rate;
+    if (this.#entries === NONE) this.#entries = [];
+    this.#entries.push({ event, startMs, endMs: this.#writtenMs });
+    this.#trim(this.#keepFrom(manual, padMs, false));
+  }
+
+  /** The server committed or cleared its buffer (or the app cleared it): nothing is pending. */
+  committed(): void {
+    this.#committedMs = this.#writtenMs;
+    this.#speechStartMs = undefined;
+    this.#entries = NONE as Written[];
+    this.#head = 0;
+  }
+
+  /** The server heard speech begin at `audioStartMs` of this connection's input audio. */
+  speechStarted(audioStartMs: number): void {
+    this.#speechStartMs = audioStartMs;
+  }
+
+  /**
+   * The appends to write again on a new connection (oldest first) and their duration; the
+   * ledger starts afresh for the new connection. Between VAD turns nothing is replayed.
+   */
+  takeReplay(manual: boolean, padMs: number): { events: ClientEvent[]; ms: number } {
+    const from = this.#keepFrom(manual, padMs, true);
+    const events: ClientEvent[] = [];
+    let ms = 0;
+    for (let i = this.#head; i < this.#entries.length; i++) {
+      const entry = this.#entries[i]!;
+      if (entry.endMs <= from) continue;
+      events.push(entry.event);
+      ms += entry.endMs - entry.startMs;
+    }
+    this.#entries = NONE as Written[];
+    this.#head = 0;
+    this.#writtenMs = 0;
+    this.#committedMs = 0;
+    this.#speechStartMs = undefined;
+    return { events, ms: Math.round(ms) };
+  }
+
+  // the earliest input offset still worth keeping (replaying: `Infinity` between VAD turns)
+  #keepFrom(manual: boolean, padMs: number, replaying: boolean): number {
+    const newest = this.#writtenMs - this.#maxMs;
+    if (manual) return Math.max(this.#committedMs, newest);
+    const speech = this.#speechStartMs;
+    // `audio_start_ms` already includes the prefix padding (the API says so; the fake agrees)
+    if (speech !== undefined) return Math.max(this.#committedMs, speech, newest);
+    if (replaying) return Infinity;
+    return Math.max(this.#committedMs, this.#writtenMs - padMs - VAD_REPORT_DELAY_MS, newest);
+  }
+
+  #trim(fromMs: number): void {
+    const entries = this.#entries;
+    let head = this.#head;
+    while (head < entries.length && entries[head]!.endMs <= fromMs) head++;
+    if (head === entries.length) {
+      this.#entries = NONE as Written[];
+      this.#head = 0;
+      return;
+    }
+    // the dropped prefix is dead weight: cut it once it is the larger half (amortised O(1))
+    if (head >= 32 && head * 2 >= entries.length) {
+      this.#entries = entries.slice(head);
+      head = 0;
+    }
+    this.#head = head;
+  }
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { RealtimeModelOptions } from '../src/model.js';
+import type { ReconnectedEvent } from '../src/reconnect/reliability.js';
+import type { SessionOptionsInput } from '../src/options.js';
+import { openSession, setup } from './helpers.js';
+
+// 20 ms of 24 kHz PCM16; `level` 0 is silence, 8000 is speech to the fake's energy VAD
+const frame = (level: number, samples = 480) => ({
+  data: new Int16Array(samples).fill(level),
+  sampleRate: 24000,
+  channels: 1,
+});
+
+async function scenario(
+  engine: Partial<RealtimeModelOptions>,
+  session: SessionOptionsInput,
+  script: (append: (level: number, count: number) => void) => Promise<void> | void,
+) {
+  const s = setup('ga', engine);
+  const realtime = await openSession(s, session);
+  const reconnected: ReconnectedEvent[] = [];
+  realtime.on('reconnected', (e) => reconnected.push(e));
+  const sent: string[] = [];
+  const append = (level: number, count: number) => {
+    for (let i = 0; i < count; i++) realtime.inputAudioBuffer.append(frame(level));
+  };
+  await script(append);
+  await s.settle();
+  for (const e of s.server.clientEvents)
+    if (e['type'] === 'input_audio_buffer.append') sent.push(String(e['audio']));
+  const before = s.server.clientEvents.length;
+  s.server.close(1006, 'network drop');
+  await s.clock.advanceAsync(1000);
+  const after = s.server.clientEvents.slice(before);
+  const replayed = after
+    .filter((e) => e['type'] === 'input_audio_buffer.append')
+    .map((e) => String(e['audio']));
+  return { s, realtime, reconnected, sent, after, replayed };
+}
+
+describe('input audio the old server had not committed is written again after a drop', () => {
+  it('turn detection off: everything since the last commit, after the restore; the commit takes it all', async () => {
+    const { s, realtime, reconnected, sent, after, replayed } = await scenario(
+      {},
+      { turnDetection: null },
+      (append) => append(8000, 8),
+    );
+    // all 8 appends come back, in order, after the restored configuration
+    expect(sent).toHaveLength(8);
+    expect(replayed).toEqual(sent);
+    expect(reconnected[0]?.replayedAudioMs).toBe(160);
+    expect(after[0]?.['type']).toBe('session.update');
+    const firstAppend = after.findIndex((e) => e['type'] === 'input_audio_buffer.append');
+    expect(firstAppend).toBeGreaterThan(0);
+    // the app's commit on the new connection makes one user item of the whole utterance
+    realtime.inputAudioBuffer.commit();
+    await s.settle();
+    const user = s.server.conversation.at(-1) as { role?: string };
+    expect(user.role).toBe('user');
+    await realtime.close();
+  });
+
+  it('turn detection off: only appends after the acknowledged commit come back', async () => {
+    const s = setup('ga');
+    const realtime = await openSession(s, { turnDetection: null });
+    const reconnected: ReconnectedEvent[] = [];
+    realtime.on('reconnected', (e) => reconnected.push(e));
+    // 120 ms: the server commits at least 100 ms
+    for (let i = 0; i < 6; i++) realtime.inputAudioBuffer.append(frame(8000));
+    realtime.inputAudioBuffer.commit();
+    await s.settle(); // the server's input_audio_buffer.committed arrives
+    for (let i = 0; i < 2; i++) realtime.inputAudioBuffer.append(frame(4000));
+    await s.settle();
+    const pending = s.server.clientEvents
+      .filter((e) => e['type'] === 'input_audio_buffer.append')
+      .slice(-2)
+      .map((e) => e['audio']);
+    const before = s.server.clientEvents.length;
+    s.server.close(1006, 'drop');
+    await s.clock.advanceAsync(1000);
+    const replayed = s.server.clientEvents
+      .slice(before)
+      .filter((e) => e['type'] === 'input_audio_buffer.append')
+      .map((e) => e['audio']);
+    expect(replayed).toEqual(pending);
+    expect(reconnected[0]?.replayedAudioMs).toBe(40);
+    await realtime.close();
+  });
+
+  it('server VAD, mid-turn: the turn from its audio_start_ms; between turns: nothing', async () => {
+    const mid = await scenario({}, {}, (append) => {
+      append(0, 50); // 1 s of silence
+      append(8000, 10); // 200 ms of speech: speech_started at 1000 ms, reported from 700 (300 ms padding)
+    });
+    expect(mid.realtime.connectionState.status).toBe('open');
+    // the speech and its padding, not the second of silence before it
+    expect(mid.reconnected[0]?.replayedAudioMs).toBe(500);
+    expect(mid.replayed).toEqual(mid.sent.slice(-25));
+    await mid.realtime.close();
+
+    const between = await scenario({}, {}, (append) => append(0, 20));
+    expect(between.replayed).toEqual([]);
+    expect(between.reconnected[0]?.replayedAudioMs).toBe(0);
+    await between.realtime.close();
+  });
+
+  it('keeps at most replayUncommittedAudioMs (the newest); 0 turns it off', async () => {
+    const bounded = await scenario(
+      { replayUncommittedAudioMs: 100 },
+      { turnDetection: null },
+      (a) => a(8000, 10),
+    );
+    expect(bounded.replayed).toEqual(bounded.sent.slice(-5));
+    expect(bounded.reconnected[0]?.replayedAudioMs).toBe(100);
+    await bounded.realtime.close();
+
+    const off = await scenario({ replayUncommittedAudioMs: 0 }, { turnDetection: null }, (a) =>
+      a(8000, 10),
+    );
+    expect(off.replayed).toEqual([]);
+    expect(off.reconnected[0]?.replayedAudioMs).toBe(0);
+    await off.realtime.close();
+  });
+});
+
+describe('UncommittedAudio keeps little between turns', () => {
+  it('VAD, no speech: only the last padding + report delay; manual: at most the bound', async () => {
+    const { UncommittedAudio } = await import('../src/reconnect/uncommitted-audio.js');
+    // 20 ms of PCM16 at 24 kHz is 960 bytes: 1280 base64 characters
+    const append = { type: 'input_audio_buffer.append', audio: 'A'.repeat(1280) } as const;
+    const vad = new UncommittedAudio(10_000);
+    for (let i = 0; i < 500; i++) vad.wrote(append, 'pcm16', false, 300);
+    expect(vad.keptMs).toBeLessThanOrEqual(1_320);
+    expect(vad.takeReplay(false, 300)).toEqual({ events: [], ms: 0 });
+    const manual = new UncommittedAudio(2_000);
+    for (let i = 0; i < 500; i++) manual.wrote(append, 'pcm16', true, 300);
+    expect(manual.keptMs).toBe(2_000);
+    const replay = manual.takeReplay(true, 300);
+    expect(replay.ms).toBe(2_000);
+    expect(replay.events).toHaveLength(100);
+    // a fresh ledger afterwards
+    expect(manual.keptMs).toBe(0);
+  });
+});
