@@ -223,8 +223,15 @@ export class Reliability {
 
   /** An input audio append was written to the socket (the outbox's writer tells). */
   wroteAudio(event: ClientEvent & { readonly audio: string }): void {
-    const { manual, padMs } = this.#turnDetection();
-    this.#uncommitted.wrote(event, this.#h.options().inputAudioFormat, manual, padMs);
+    // once per append: read the options inline, no object per call
+    const options = this.#h.options();
+    const td = options.turnDetection;
+    this.#uncommitted.wrote(
+      event,
+      options.inputAudioFormat,
+      td === null,
+      td !== null && td.type === 'server_vad' ? (td.prefixPaddingMs ?? 300) : 300,
+    );
   }
 
   #turnDetection(): { manual: boolean; padMs: number } {
