@@ -128,14 +128,19 @@ describe('UncommittedAudio keeps little between turns', () => {
     const { UncommittedAudio } = await import('../src/reconnect/uncommitted-audio.js');
     // 20 ms of PCM16 at 24 kHz is 960 bytes: 1280 base64 characters
     const append = { type: 'input_audio_buffer.append', audio: 'A'.repeat(1280) } as const;
+    const vadOptions = {
+      inputAudioFormat: 'pcm16',
+      turnDetection: { type: 'server_vad', prefixPaddingMs: 300 },
+    } as const;
+    const manualOptions = { inputAudioFormat: 'pcm16', turnDetection: null } as const;
     const vad = new UncommittedAudio(10_000);
-    for (let i = 0; i < 500; i++) vad.wrote(append, 'pcm16', false, 300);
+    for (let i = 0; i < 500; i++) vad.wrote(append, vadOptions);
     expect(vad.keptMs).toBeLessThanOrEqual(1_320);
-    expect(vad.takeReplay(false, 300)).toEqual({ events: [], ms: 0 });
+    expect(vad.takeReplay(vadOptions)).toEqual({ events: [], ms: 0 });
     const manual = new UncommittedAudio(2_000);
-    for (let i = 0; i < 500; i++) manual.wrote(append, 'pcm16', true, 300);
+    for (let i = 0; i < 500; i++) manual.wrote(append, manualOptions);
     expect(manual.keptMs).toBe(2_000);
-    const replay = manual.takeReplay(true, 300);
+    const replay = manual.takeReplay(manualOptions);
     expect(replay.ms).toBe(2_000);
     expect(replay.events).toHaveLength(100);
     // a fresh ledger afterwards

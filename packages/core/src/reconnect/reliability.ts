@@ -223,23 +223,7 @@ export class Reliability {
 
   /** An input audio append was written to the socket (the outbox's writer tells). */
   wroteAudio(event: ClientEvent & { readonly audio: string }): void {
-    // once per append: read the options inline, no object per call
-    const options = this.#h.options();
-    const td = options.turnDetection;
-    this.#uncommitted.wrote(
-      event,
-      options.inputAudioFormat,
-      td === null,
-      td !== null && td.type === 'server_vad' ? (td.prefixPaddingMs ?? 300) : 300,
-    );
-  }
-
-  #turnDetection(): { manual: boolean; padMs: number } {
-    const td = this.#h.options().turnDetection;
-    return {
-      manual: td === null,
-      padMs: td !== null && td.type === 'server_vad' ? (td.prefixPaddingMs ?? 300) : 300,
-    };
+    this.#uncommitted.wrote(event, this.#h.options());
   }
 
   /** A connection opened: returns the restore prelude (empty for the first connect). */
@@ -247,8 +231,7 @@ export class Reliability {
     this.#rollover.opened(state.maxSessionDurationMs);
     this.#h.tracker.forgetDiscarded();
     // what the old server had not committed: a fresh ledger either way
-    const { manual, padMs } = this.#turnDetection();
-    const replay = this.#uncommitted.takeReplay(manual, padMs);
+    const replay = this.#uncommitted.takeReplay(this.#h.options());
     if (!state.reconnected) return { prelude: [], event: undefined };
     const h = this.#h;
     const { event: update, promise } = h.sessionUpdate();

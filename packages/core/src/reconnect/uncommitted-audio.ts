@@ -17,7 +17,10 @@
  */
 import type { ClientEvent } from '@voxwire/protocol';
 import { G711_SAMPLE_RATE, SAMPLE_RATE, base64DecodedLength } from '@voxwire/protocol';
-import type { AudioFormatName } from '../options.js';
+import type { RealtimeSessionOptions } from '../options.js';
+
+/** The session options the ledger follows: input format and turn detection. */
+export type LedgerOptions = Pick<RealtimeSessionOptions, 'inputAudioFormat' | 'turnDetection'>;
 
 /** How long after speech begins the server reports it, at most (a generous bound), ms. */
 const VAD_REPORT_DELAY_MS = 1_000;
@@ -53,17 +56,10 @@ export class UncommittedAudio {
     return first === undefined ? 0 : this.#writtenMs - first.startMs;
   }
 
-  /**
-   * An `input_audio_buffer.append` was written to the socket. `manual` is true when turn
-   * detection is off; `padMs` is the VAD's prefix padding.
-   */
-  wrote(
-    event: ClientEvent & { readonly audio: string },
-    format: AudioFormatName,
-    manual: boolean,
-    padMs: number,
-  ): void {
+  /** An `input_audio_buffer.append` was written to the socket under `options`. */
+  wrote(event: ClientEvent & { readonly audio: string }, options: LedgerOptions): void {
     if (this.#maxMs === 0) return;
+    const format = options.inputAudioFormat;
     const bytes = base64DecodedLength(event.audio);
     const samples = format === 'pcm16' ? bytes >> 1 : bytes;
     const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
@@ -71,7 +67,7 @@ export class UncommittedAudio {
     this.#writtenMs = startMs + (samples * 1000) / rate;
     if (this.#entries === NONE) this.#entries = [];
     this.#entries.push({ event, startMs, endMs: this.#writtenMs });
-    this.#trim(this.#keepFrom(manual, padMs, false));
+    this.#trim(this.#keepFrom(options, false));
   }
 
   /** The server committed or cleared its buffer (or the app cleared it): nothing is pending. */
@@ -91,8 +87,8 @@ export class UncommittedAudio {
    * The appends to write again on a new connection (oldest first) and their duration; the
    * ledger starts afresh for the new connection. Between VAD turns nothing is replayed.
    */
-  takeReplay(manual: boolean, padMs: number): { events: ClientEvent[]; ms: number } {
-    const from = this.#keepFrom(manual, padMs, true);
+  takeReplay(options: LedgerOptions): { events: ClientEvent[]; ms: number } {
+    const from = this.#keepFrom(options, true);
     const events: ClientEvent[] = [];
     let ms = 0;
     for (let i = this.#head; i < this.#entries.length; i++) {
@@ -101,22 +97,23 @@ export class UncommittedAudio {
       events.push(entry.event);
       ms += entry.endMs - entry.startMs;
     }
-    this.#entries = NONE as Written[];
-    this.#head = 0;
+    // a new connection's input starts at 0 with nothing pending
     this.#writtenMs = 0;
-    this.#committedMs = 0;
-    this.#speechStartMs = undefined;
+    this.committed();
     return { events, ms: Math.round(ms) };
   }
 
   // the earliest input offset still worth keeping (replaying: `Infinity` between VAD turns)
-  #keepFrom(manual: boolean, padMs: number, replaying: boolean): number {
+  #keepFrom(options: LedgerOptions, replaying: boolean): number {
     const newest = this.#writtenMs - this.#maxMs;
-    if (manual) return Math.max(this.#committedMs, newest);
+    const td = options.turnDetection;
+    if (td === null) return Math.max(this.#committedMs, newest);
     const speech = this.#speechStartMs;
     // `audio_start_ms` already includes the prefix padding (the API says so; the fake agrees)
     if (speech !== undefined) return Math.max(this.#committedMs, speech, newest);
     if (replaying) return Infinity;
+    // semantic VAD has no padding setting: assume the server VAD's default
+    const padMs = td.type === 'server_vad' ? (td.prefixPaddingMs ?? 300) : 300;
     return Math.max(this.#committedMs, this.#writtenMs - padMs - VAD_REPORT_DELAY_MS, newest);
   }
 
