@@ -124,6 +124,13 @@ export function workloadMetrics(
         },
         {
           workload: w,
+          key: 'rssProcessPerSessionBytes',
+          label: 'process RSS/session KiB',
+          better: 'lower',
+          scale: KiB,
+        },
+        {
+          workload: w,
           key: 'retainedPerSessionBytes',
           label: 'kept/session KiB',
           better: 'lower',

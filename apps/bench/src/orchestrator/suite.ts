@@ -165,16 +165,20 @@ export async function runSuite(
         }
       }
     }
-    // Capacity search: upwards while the client keeps up, or one step down from the smallest size.
-    const smallest = Math.min(...config.concurrency);
+    // Capacity search: upwards while the client keeps up with the largest measured size;
+    // otherwise the fallback count, when it lies between what it kept up with and what it did not.
     const largest = Math.max(...config.concurrency);
     for (const client of concurrencySizes.length > 0 ? config.clients : []) {
       const byClient = steps.get(client)!;
+      const measured = [...byClient.values()];
+      const keptUpTo = Math.max(0, ...measured.filter((s) => s.keptUp).map((s) => s.sessions));
+      const behindFrom = Math.min(...measured.filter((s) => !s.keptUp).map((s) => s.sessions));
+      const fallback = config.capacityFallback;
       const sizes: number[] = byClient.get(largest)?.keptUp
         ? [...config.capacityLadder]
-        : !byClient.get(smallest)?.keptUp
-          ? []
-          : [config.capacityFallback];
+        : fallback > keptUpTo && fallback < behindFrom
+          ? [fallback]
+          : [];
       for (const sessions of sizes) {
         const outcome = await attempt(
           `capacity@${sessions}`,

@@ -109,6 +109,9 @@ export async function runConcurrency(
       lagP99Ms: quantileSorted(sorted, 0.99),
       lagMaxMs: quantileSorted(sorted, 1),
       rssPerSessionBytes: (rssPeak - rssBefore) / n,
+      // the whole process (library import included) per session: the figure a user sizing a
+      // host reads; the marginal one above charges a library nothing for a heavy import
+      rssProcessPerSessionBytes: rssPeak / n,
       peakNewSpaceBytes: atPeak.newSpace,
       peakOldSpaceBytes: atPeak.oldSpace,
       peakExternalBytes: atPeak.external,
