@@ -162,6 +162,7 @@ export type {
   MetricsError,
 } from './metrics.js';
 export { RealtimeResponse, RealtimeOutput, RealtimeContent } from './responses/tree.js';
+export type { EndsOnce } from './responses/ends-once.js';
 export type { ResponseStatus, ResponseStatusDetails, ContentType } from './responses/tree.js';
 export { ChunkStream } from './responses/stream.js';
 export type { ChunkStreamOptions, StreamOverflowPolicy } from './responses/stream.js';

@@ -50,7 +50,9 @@ import { SessionRequests } from './session-requests.js';
 export class SessionHost {
   /** The public session (features receive it). */
   readonly session: RealtimeSession;
-  readonly init: SessionInit;
+  // not the whole SessionInit: it would keep the options as first given (replaced on the first
+  // `session.updated`) and the model's per-session closure alive for the session's life
+  readonly #onClosed: ((session: RealtimeSession) => void) | undefined;
   readonly state: SessionState;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -83,7 +85,7 @@ export class SessionHost {
 
   constructor(session: RealtimeSession, init: SessionInit) {
     this.session = session;
-    this.init = init;
+    this.#onClosed = init.onClosed;
     this.state = { options: init.options, sessionId: 'not-connected' };
     this.clock = init.clock;
     this.logger = init.logger;
@@ -228,7 +230,7 @@ export class SessionHost {
 
   /** The session is closed for good: the model forgets it. */
   onClosed(): void {
-    this.init.onClosed?.(this.session);
+    this.#onClosed?.(this.session);
   }
 
   // ---- Reliability

@@ -5,12 +5,12 @@
  * the create logic) while requests wait for a reconnect; on close everything settles for good.
  * @module
  */
-import type { ClientEvent, DialectCodec } from '@voxwire/protocol';
+import type { ClientEvent, DialectCodec, Transport } from '@voxwire/protocol';
 import type { ConnectionHooks, OpenState } from './connection-state.js';
 import { VoxwireError } from './errors.js';
 import type { SessionEvents } from './events.js';
 import type { SessionFeature } from './feature.js';
-import type { Outbox } from './outbox.js';
+import type { Outbox, OutboxWriter } from './outbox.js';
 import type { Reliability } from './reconnect/reliability.js';
 import type { PendingRequests } from './requests.js';
 import type { ResponseCreator } from './responses/create.js';
@@ -23,6 +23,35 @@ import type { SessionErrors } from './session-errors.js';
 // base64 the engine encoded, so the codec skips the schema run and the escape scan (shared
 // object: nothing allocated per frame)
 const TRUSTED = { validate: false, audioIsBase64: true } as const;
+
+/**
+ * The outbox's way to the socket of one connection (an object, not two closures over the open
+ * state: it lives as long as the connection, in every session).
+ */
+class TransportWriter implements OutboxWriter {
+  readonly #transport: Transport;
+  readonly #codec: DialectCodec;
+  readonly #reliability: Reliability;
+
+  constructor(transport: Transport, codec: DialectCodec, reliability: Reliability) {
+    this.#transport = transport;
+    this.#codec = codec;
+    this.#reliability = reliability;
+  }
+
+  write(event: ClientEvent): void {
+    // appends the engine built are valid by construction: no schema run per audio frame
+    this.#transport.send(
+      this.#codec.encodeClientEvent(event, event instanceof TrustedAppend ? TRUSTED : undefined),
+    );
+    // the server now holds it, uncommitted: remembered for a replay after a drop
+    if (event.type === 'input_audio_buffer.append') this.#reliability.wroteAudio(event);
+  }
+
+  bufferedAmount(): number {
+    return this.#transport.bufferedAmount ?? 0;
+  }
+}
 
 /** What {@link SessionLifecycle} needs from the session. Parts built after the connection are read lazily. */
 export interface SessionLifecycleDeps {
@@ -61,20 +90,7 @@ export class SessionLifecycle implements ConnectionHooks {
     // a reconnect restores (configuration, conversation, lost requests) before anything queued
     const restore = d.reliability.opened(state);
     const { transport, codec } = state;
-    d.outbox.open(
-      {
-        // appends the engine built are valid by construction: no schema run per audio frame
-        write: (event: ClientEvent) => {
-          transport.send(
-            codec.encodeClientEvent(event, event instanceof TrustedAppend ? TRUSTED : undefined),
-          );
-          // the server now holds it, uncommitted: remembered for a replay after a drop
-          if (event.type === 'input_audio_buffer.append') d.reliability.wroteAudio(event);
-        },
-        bufferedAmount: () => transport.bufferedAmount ?? 0,
-      },
-      restore.prelude,
-    );
+    d.outbox.open(new TransportWriter(transport, codec, d.reliability), restore.prelude);
     d.requests.resume();
     d.emit('connected', {
       attempt: state.attempt,

@@ -239,12 +239,12 @@ export class RealtimeSession {
       replay(items?: readonly ChatItem[]): Promise<void>;
     };
   } {
-    const { builtins, init } = this.#host;
-    const conversation = builtins.conversation;
+    const host = this.#host;
+    const conversation = host.builtins.conversation;
     return {
-      clock: init.clock,
-      logger: init.logger,
-      generateId: init.generateId,
+      clock: host.clock,
+      logger: host.logger,
+      generateId: host.generateId,
       conversation: { mirror: conversation.mirror, replay: (items) => conversation.replay(items) },
     };
   }

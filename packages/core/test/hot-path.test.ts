@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RecentIds } from '../src/reconnect/dedupe.js';
 import { DEFAULT_DEDUPE_WINDOW } from '../src/reconnect/options.js';
 import { StallWatch } from '../src/reconnect/stall.js';
+import { RealtimeContent, RealtimeOutput, RealtimeResponse } from '../src/responses/tree.js';
 import { TrustedAppend, appendEvent } from '../src/session-api.js';
 
 describe('StallWatch (one timer per idle period, not per event)', () => {
@@ -179,5 +180,52 @@ describe('engine-built appends skip the schema run and encode exactly like valid
     expect(gaCodec.encodeClientEvent(e, { validate: false, audioIsBase64: true })).toBe(
       gaCodec.encodeClientEvent(e),
     );
+  });
+});
+
+describe('done promises are made on demand (a finished response holds none)', () => {
+  const tree = () => {
+    const response = new RealtimeResponse('resp_1', { id: 'resp_1' } as never, 0);
+    const output = new RealtimeOutput('resp_1', 'item_1', 0, { type: 'message' } as never);
+    const content = new RealtimeContent('resp_1', 'item_1', 0, 0, 'audio', 'none', 24_000);
+    response.output[0] = output;
+    output.content[0] = content;
+    return { response, output, content };
+  };
+
+  it('asked before the end: children settle before their parent, each with itself', async () => {
+    const { response, output, content } = tree();
+    const order: string[] = [];
+    void response.done.then((r) => order.push(r === response ? 'response' : 'wrong'));
+    void output.done.then((o) => order.push(o === output ? 'output' : 'wrong'));
+    void content.done.then((c) => order.push(c === content ? 'content' : 'wrong'));
+    expect(response.isDone).toBe(false);
+    response._end(5);
+    response._end(6); // idempotent
+    await response.done;
+    expect(order).toEqual(['content', 'output', 'response']);
+    expect([response.isDone, output.isDone, content.isDone, response.endedAt]).toEqual([
+      true,
+      true,
+      true,
+      5,
+    ]);
+  });
+
+  it('asked after the end: an already resolved promise, the same one each time', async () => {
+    const { response, content } = tree();
+    response._end(1);
+    const first = content.done;
+    expect(content.done).toBe(first);
+    await expect(first).resolves.toBe(content);
+    await expect(response.done).resolves.toBe(response);
+  });
+
+  it('a stream first taken after the end is already closed', async () => {
+    const { response, content } = tree();
+    response._end(1);
+    const frames: unknown[] = [];
+    for await (const f of content.audioStream) frames.push(f);
+    expect(frames).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import type {
   ServerErrorDetails,
 } from '@voxwire/protocol';
 import type { AudioRetention } from '../options.js';
-import { deferred, type Deferred } from './deferred.js';
+import { EndsOnce } from './ends-once.js';
 import { ChunkStream, type ChunkStreamOptions } from './stream.js';
 
 /** A response's status: the wire's five values. */
@@ -33,7 +33,7 @@ export interface ResponseStatusDetails {
 export type ContentType = 'text' | 'audio';
 
 /** One content part of an output item: text, or audio with its transcript. */
-export class RealtimeContent {
+export class RealtimeContent extends EndsOnce<RealtimeContent> {
   /** Accumulated text (the transcript, for audio content). Always kept: it is small. */
   text = '';
   /** Accumulated output audio, as `audioRetention` allows (`'none'` by default: use `audioStream`). */
@@ -44,8 +44,6 @@ export class RealtimeContent {
   audioFramesDropped = 0;
   #textStream: ChunkStream<string> | undefined;
   #audioStream: ChunkStream<AudioFrame> | undefined;
-  #ended = false;
-  readonly #done: Deferred<RealtimeContent> = deferred();
   readonly #retention: AudioRetention;
   readonly #streamOptions: ChunkStreamOptions;
   #retainedMs = 0;
@@ -67,6 +65,7 @@ export class RealtimeContent {
     readonly sampleRate: number,
     streamOptions: ChunkStreamOptions = {},
   ) {
+    super();
     this.#retention = retention;
     this.#streamOptions = streamOptions;
   }
@@ -88,18 +87,8 @@ export class RealtimeContent {
 
   #newStream<T>(): ChunkStream<T> {
     const s = new ChunkStream<T>(this.#streamOptions);
-    if (this.#ended) s.close();
+    if (this.isDone) s.close();
     return s;
-  }
-
-  /** Resolves with this content when it ends (done, cancelled, failed or connection lost). Never rejects. */
-  get done(): Promise<RealtimeContent> {
-    return this.#done.promise;
-  }
-
-  /** Whether the content has ended. */
-  get isDone(): boolean {
-    return this.#ended;
   }
 
   /** Duration of the audio received so far, in ms. */
@@ -146,24 +135,21 @@ export class RealtimeContent {
 
   /** @internal ends streams and resolves `done`; idempotent */
   _end(): void {
-    if (this.#ended) return;
-    this.#ended = true;
+    if (!this.beginEnd()) return;
     this.#textStream?.close();
     this.#audioStream?.close();
-    this.#done.resolve(this);
+    this.settleDone();
   }
 }
 
 /** One output item of a response: a message or a function call. */
-export class RealtimeOutput {
+export class RealtimeOutput extends EndsOnce<RealtimeOutput> {
   /** The content parts, by `content_index`. */
   readonly content: RealtimeContent[] = [];
   /** The item as last reported (`output_item.added`, then `output_item.done`). */
   item: ConversationItem;
   /** Function calls: the arguments accumulated from `function_call_arguments.delta`. */
   arguments = '';
-  #ended = false;
-  readonly #done: Deferred<RealtimeOutput> = deferred();
 
   /** @internal built by the tracker */
   constructor(
@@ -175,6 +161,7 @@ export class RealtimeOutput {
     readonly outputIndex: number,
     item: ConversationItem,
   ) {
+    super();
     this.item = item;
   }
 
@@ -188,27 +175,16 @@ export class RealtimeOutput {
     return 'role' in this.item && typeof this.item.role === 'string' ? this.item.role : 'assistant';
   }
 
-  /** Resolves with this output when it ends on any path. Never rejects. */
-  get done(): Promise<RealtimeOutput> {
-    return this.#done.promise;
-  }
-
-  /** Whether the output has ended. */
-  get isDone(): boolean {
-    return this.#ended;
-  }
-
   /** @internal */
   _end(): void {
-    if (this.#ended) return;
-    this.#ended = true;
+    if (!this.beginEnd()) return;
     for (const c of this.content) c?._end();
-    this.#done.resolve(this);
+    this.settleDone();
   }
 }
 
 /** A model response (the seed's `RealtimeResponse`). */
-export class RealtimeResponse {
+export class RealtimeResponse extends EndsOnce<RealtimeResponse> {
   /** Output items, by `output_index`. */
   readonly output: RealtimeOutput[] = [];
   /** Current status; `in_progress` until `response.done` (or until the engine ends it). */
@@ -227,8 +203,6 @@ export class RealtimeResponse {
   endedAt: number | undefined;
   /** The local error when the engine ended it (socket lost, session closed); `undefined` otherwise. */
   localError: Error | undefined;
-  #ended = false;
-  readonly #done: Deferred<RealtimeResponse> = deferred();
 
   /** @internal built by the tracker */
   constructor(
@@ -237,18 +211,9 @@ export class RealtimeResponse {
     resource: ResponseResource,
     createdAt: number,
   ) {
+    super();
     this.resource = resource;
     this.createdAt = createdAt;
-  }
-
-  /** Resolves with this response when it ends on any path. Never rejects. */
-  get done(): Promise<RealtimeResponse> {
-    return this.#done.promise;
-  }
-
-  /** Whether the response has ended. */
-  get isDone(): boolean {
-    return this.#ended;
   }
 
   /** The text of every content of every output, joined (transcripts for audio). */
@@ -267,10 +232,9 @@ export class RealtimeResponse {
 
   /** @internal */
   _end(at: number): void {
-    if (this.#ended) return;
-    this.#ended = true;
+    if (!this.beginEnd()) return;
     this.endedAt = at;
     for (const o of this.output) o?._end();
-    this.#done.resolve(this);
+    this.settleDone();
   }
 }
