@@ -4,13 +4,20 @@
  * kernel, no second process). A diagnostic for tuning rounds (PROFILE.md), not a report figure:
  * `pnpm bench` measures the real thing over loopback.
  *
- * usage (after `pnpm exec tsup`): node --expose-gc dist/receive-cost.mjs [rounds] [floor,iterator,listener]
+ * usage (after `pnpm exec tsup`): node --expose-gc dist/receive-cost.mjs [rounds] [floor,iterator,listener] [--alloc]
+ *
+ * `--alloc` adds, per receiver, the bytes allocated per event (V8's sampling heap profiler,
+ * objects a scavenge or a full collection freed included) by function, and the garbage
+ * collector's time per event: PROFILE.md round 5 used it to show that voxwire allocates what the
+ * floor allocates (the extra CPU is engine work, not garbage).
  *
  * Frames are delivered in batches of one response (the burst server writes a response in one
  * write, and `ws` emits the messages of one read synchronously), then the event loop turns, so
  * async consumers drain between batches as they do over a socket.
  * @module
  */
+import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { Connection, Transport } from '@voxwire/protocol';
 import { buildResponse, framesPerResponse } from './wire/events.js';
 
@@ -137,8 +144,53 @@ async function measure(receiver: Receiver, batches: Buffer[][]): Promise<number>
   return (used.user + used.system) / (batches.length * framesPerResponse(DELTAS));
 }
 
+/** Bytes allocated per event by function, and GC time per event, over one round. */
+async function allocation(receiver: Receiver, batches: Buffer[][]): Promise<void> {
+  const inspector = new Session();
+  inspector.connect();
+  await inspector.post('HeapProfiler.enable');
+  let gcMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  (globalThis as { gc?: () => void }).gc?.();
+  await inspector.post('HeapProfiler.startSampling', {
+    samplingInterval: 512,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  for (const batch of batches) {
+    for (const frame of batch) receiver.deliver(frame);
+    await turn();
+  }
+  const { profile } = await inspector.post('HeapProfiler.stopSampling');
+  // gc entries are delivered asynchronously
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  observer.disconnect();
+  inspector.disconnect();
+  const events = batches.length * framesPerResponse(DELTAS);
+  const byFunction = new Map<string, number>();
+  let total = 0;
+  const walk = (node: (typeof profile)['head']): void => {
+    const f = node.callFrame;
+    const where = f.url.replace(/^.*\/(packages|node_modules|dist)\//, '$1/');
+    const key = `${f.functionName || '(anonymous)'} ${where}:${f.lineNumber + 1}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head);
+  console.log(
+    `${receiver.name}: ${(total / events).toFixed(0)} B allocated/event, GC ${((gcMs * 1000) / events).toFixed(2)} µs/event`,
+  );
+  for (const [key, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 8))
+    console.log(`  ${(bytes / events).toFixed(0).padStart(6)} B/event  ${key}`);
+}
+
 const rounds = Number(process.argv[2] ?? 5);
 const modes = (process.argv[3] ?? 'floor,iterator,listener').split(',');
+const alloc = process.argv.includes('--alloc');
 const receivers: Receiver[] = [];
 for (const m of modes)
   receivers.push(m === 'floor' ? floor() : await voxwire(m as 'iterator' | 'listener'));
@@ -166,4 +218,9 @@ for (const [name, xs] of results) {
     `${name.padEnd(18)} ${m.toFixed(2).padStart(6)} µs/event  ${(m / base).toFixed(2)}×  [${xs.map((x) => x.toFixed(2)).join(', ')}]`,
   );
 }
+if (alloc)
+  for (const r of receivers) {
+    await allocation(r, responses(RESPONSES, offset));
+    offset += RESPONSES;
+  }
 process.exit(0);
