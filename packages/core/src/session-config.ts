@@ -77,14 +77,23 @@ function toGaTurnDetection(td: TurnDetectionOptions | null): Record<string, unkn
   });
 }
 
+const EAGERNESS: ReadonlySet<unknown> = new Set(['low', 'medium', 'high', 'auto']);
+
 function fromGaTurnDetection(
   td: Record<string, unknown> | null | undefined,
+  previous: TurnDetectionOptions | null,
 ): TurnDetectionOptions | null {
   if (!td) return null;
+  // a detector added to the API later (the decoder passes it through): the local view keeps what
+  // it knew, so a restore after a reconnect never sends a setting this version cannot describe
+  if (td['type'] !== 'semantic_vad' && td['type'] !== 'server_vad') return previous;
   if (td['type'] === 'semantic_vad') {
     return compact({
       type: 'semantic_vad' as const,
-      eagerness: td['eagerness'] as 'low' | 'medium' | 'high' | 'auto' | undefined,
+      // an eagerness added later is left out: a restore lets the server apply its default
+      eagerness: EAGERNESS.has(td['eagerness'])
+        ? (td['eagerness'] as 'low' | 'medium' | 'high' | 'auto')
+        : undefined,
       createResponse: td['create_response'] as boolean | undefined,
       interruptResponse: td['interrupt_response'] as boolean | undefined,
     });
@@ -194,14 +203,14 @@ export function fromSessionResource(
             }),
     turnDetection:
       'turn_detection' in input
-        ? fromGaTurnDetection(input['turn_detection'])
+        ? fromGaTurnDetection(input['turn_detection'], previous.turnDetection)
         : previous.turnDetection,
-    toolChoice: (r['tool_choice'] as ToolChoiceOption | undefined) ?? previous.toolChoice,
+    toolChoice: fromGaToolChoice(r['tool_choice'], previous.toolChoice),
     temperature: typeof r['temperature'] === 'number' ? r['temperature'] : previous.temperature,
     maxResponseOutputTokens:
       (r['max_output_tokens'] as number | 'inf' | undefined) ?? previous.maxResponseOutputTokens,
   };
-  if (noise !== undefined)
+  if (noise !== undefined && (noise === null || NOISE_REDUCTION.has(noise.type)))
     next.noiseReduction =
       noise === null ? null : ((noise.type as 'near_field' | 'far_field' | undefined) ?? null);
   else if (previous.noiseReduction !== undefined) next.noiseReduction = previous.noiseReduction;
@@ -209,6 +218,18 @@ export function fromSessionResource(
   if (typeof speed === 'number') next.speed = speed;
   else if (previous.speed !== undefined) next.speed = previous.speed;
   return next;
+}
+
+// an unknown noise-reduction type (passed through by the decoder) keeps the previous setting
+const NOISE_REDUCTION: ReadonlySet<unknown> = new Set(['near_field', 'far_field', undefined]);
+const TOOL_CHOICE_MODES: ReadonlySet<unknown> = new Set(['auto', 'none', 'required']);
+
+/** The echoed `tool_choice`; a mode added to the API later keeps the previous setting. */
+function fromGaToolChoice(choice: unknown, previous: ToolChoiceOption): ToolChoiceOption {
+  if (choice === undefined) return previous;
+  if (typeof choice === 'string')
+    return TOOL_CHOICE_MODES.has(choice) ? (choice as ToolChoiceOption) : previous;
+  return choice as ToolChoiceOption;
 }
 
 /** Drops keys whose value is `undefined` (exactOptionalPropertyTypes and the wire both want that). */

@@ -96,13 +96,15 @@ export class ServerEventRouter {
     const event = result.event;
     // a frame delivered twice is applied once (no audio counted twice, no response done twice)
     if (this.#reliability.isDuplicate(event)) return;
-    // kinds the API added after this version pass through as sent (the items become `raw` chat
-    // items in the mirror); say so, since nothing about them was checked
-    if (result.unknownKinds !== undefined)
-      this.#logger.warn('server event carries item kinds this version does not know', {
+    // kinds and values the API added after this version pass through as sent (such items become
+    // `raw` chat items in the mirror; the session options keep what they knew); say so, since
+    // nothing about them was checked
+    if (result.unknownKinds !== undefined || result.unknownValues !== undefined)
+      this.#logger.warn('server event carries item kinds or values this version does not know', {
         ...this.#deps.logFields(),
         eventType: event.type,
-        kinds: result.unknownKinds,
+        ...(result.unknownKinds ? { kinds: result.unknownKinds } : {}),
+        ...(result.unknownValues ? { values: result.unknownValues } : {}),
       });
     // the tap's wrapper object is built only when someone listens (this runs once per frame)
     if (this.#emitter.listenerCount('server_event') > 0)

@@ -335,4 +335,68 @@ describe('forward compatibility', () => {
     ]);
     await session.close();
   });
+
+  it('values of enumerated fields the API added later pass through; the options keep what they knew', async () => {
+    const s = setup('ga');
+    const session = await openSession(s);
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    const before = session.options;
+    s.server.emit({
+      type: 'session.updated',
+      event_id: 'u1',
+      session: {
+        type: 'realtime',
+        object: 'realtime.session',
+        id: 'sess_x',
+        instructions: 'new instructions',
+        tool_choice: 'sometimes',
+        audio: {
+          input: {
+            turn_detection: { type: 'psychic_vad', foresight_ms: 200 },
+            noise_reduction: { type: 'studio' },
+          },
+        },
+      },
+    });
+    await s.settle();
+    expect(errors).toEqual([]);
+    // the event was applied; the settings this version cannot describe kept their known values
+    expect(session.options.instructions).toBe('new instructions');
+    expect(session.options.turnDetection).toEqual(before.turnDetection);
+    expect(session.options.toolChoice).toEqual(before.toolChoice);
+    expect(session.options.noiseReduction).toEqual(before.noiseReduction);
+    const warning = s.logs.find((l) => l.level === 'warn' && /does not know/.test(l.message));
+    const values = warning?.fields?.['values'] as { path: string; value: string }[];
+    expect([...values].sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: 'session.audio.input.noise_reduction.type', value: 'studio' },
+      { path: 'session.audio.input.turn_detection.type', value: 'psychic_vad' },
+      { path: 'session.tool_choice', value: 'sometimes' },
+    ]);
+    // what the session sends next is still a valid session.update (nothing unknown leaked in)
+    const [updated] = await Promise.all([session.sessionUpdate({ voice: 'marin' }), s.settle()]);
+    expect(updated.voice).toBe('marin');
+
+    // a role added later: the message is kept as a raw item, like an unknown kind
+    s.server.emit({
+      type: 'conversation.item.added',
+      event_id: 'u2',
+      previous_item_id: null,
+      item: {
+        id: 'msg_dev',
+        object: 'realtime.item',
+        type: 'message',
+        status: 'completed',
+        role: 'developer',
+        content: [{ type: 'input_text', text: 'be terse' }],
+      },
+    });
+    await s.settle();
+    expect(errors).toEqual([]);
+    expect(session.chatCtxCopy().items.find((i) => i.id === 'msg_dev')).toMatchObject({
+      type: 'raw',
+      item: { role: 'developer' },
+    });
+    await session.close();
+  });
 });

@@ -187,6 +187,7 @@ export type {
   DialectCodec,
   DecodeResult,
   UnknownKind,
+  UnknownValue,
   ProtocolViolation,
   ProtocolViolationReason,
   ProtocolIssue,

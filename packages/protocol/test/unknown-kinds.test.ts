@@ -93,13 +93,13 @@ describe('items and content parts of kinds added to the API later (GA)', () => {
 
   it('anything else wrong still makes the frame a violation', () => {
     const refused = [
-      // a known kind with a bad field
+      // a known kind with a field of the wrong type
       {
         type: 'response.output_item.added',
         event_id: 'e7',
         response_id: 'resp_1',
         output_index: 0,
-        item: { ...message, role: 'narrator' },
+        item: { ...message, role: 7 },
       },
       // an unknown kind next to a real fault elsewhere in the event
       {
@@ -109,13 +109,13 @@ describe('items and content parts of kinds added to the API later (GA)', () => {
         output_index: 'zero',
         item: reasoning,
       },
-      // an unknown discriminator that is not an item or content part (a session setting)
+      // an unknown setting value that is not a name
       {
         type: 'session.updated',
         event_id: 'e9',
         session: {
           type: 'realtime',
-          audio: { input: { turn_detection: { type: 'psychic_vad' } } },
+          audio: { input: { turn_detection: { type: 'Psychic VAD!' } } },
         },
       },
       // a `type` that is not a kind name at all
@@ -145,6 +145,111 @@ describe('items and content parts of kinds added to the API later (GA)', () => {
         event_id: 'e12',
         previous_item_id: null,
         item: { ...reasoning, object: 'realtime.item' },
+      }),
+    );
+    expect(result.kind).toBe('violation');
+  });
+});
+
+describe('values of enumerated fields added to the API later (GA)', () => {
+  it('are passed through as sent, named in unknownValues; the rest of the event is validated', () => {
+    const cases = [
+      [
+        {
+          type: 'session.updated',
+          event_id: 'v1',
+          session: {
+            type: 'realtime',
+            audio: { input: { turn_detection: { type: 'psychic_vad', foresight_ms: 200 } } },
+          },
+        },
+        [{ path: 'session.audio.input.turn_detection.type', value: 'psychic_vad' }],
+      ],
+      [
+        {
+          type: 'response.done',
+          event_id: 'v2',
+          response: {
+            ...response([message]),
+            status: 'incomplete',
+            status_details: { type: 'incomplete', reason: 'listener_left' },
+          },
+        },
+        [{ path: 'response.status_details.reason', value: 'listener_left' }],
+      ],
+      [
+        {
+          type: 'conversation.item.added',
+          event_id: 'v3',
+          previous_item_id: null,
+          item: { ...message, role: 'developer' },
+        },
+        [{ path: 'item.role', value: 'developer' }],
+      ],
+      // a union of a mode and an object form: the mode added later
+      [
+        {
+          type: 'session.updated',
+          event_id: 'v8',
+          session: { type: 'realtime', tool_choice: 'sometimes' },
+        },
+        [{ path: 'session.tool_choice', value: 'sometimes' }],
+      ],
+    ] as const;
+    for (const [event, values] of cases) {
+      const result = decode(event);
+      expect(result.kind, event.type).toBe('event');
+      if (result.kind !== 'event') continue;
+      expect(result.unknownValues).toEqual(values);
+      expect(result.unknownKinds).toBeUndefined();
+      expect(result.event).toEqual(event);
+    }
+  });
+
+  it('kinds and values in one event are both named', () => {
+    const result = decode({
+      type: 'response.done',
+      event_id: 'v4',
+      response: {
+        ...response([reasoning, { ...message, role: 'developer' }]),
+        status: 'paused',
+      },
+    });
+    expect(result.kind).toBe('event');
+    if (result.kind !== 'event') return;
+    expect(result.unknownKinds).toEqual([{ path: 'response.output.0', type: 'reasoning' }]);
+    expect(result.unknownValues).toEqual(
+      expect.arrayContaining([
+        { path: 'response.status', value: 'paused' },
+        { path: 'response.output.1.role', value: 'developer' },
+      ]),
+    );
+  });
+
+  it('next to a real fault, or when the value is not a name, the frame is still a violation', () => {
+    const refused = [
+      {
+        type: 'response.done',
+        event_id: 'v5',
+        response: { ...response([message]), status: 'paused', output_index: 'x', usage: 'lots' },
+      },
+      {
+        type: 'conversation.item.added',
+        event_id: 'v6',
+        previous_item_id: null,
+        item: { ...message, role: 'Developer Role' },
+      },
+    ];
+    for (const event of refused) expect(decode(event).kind).toBe('violation');
+  });
+
+  it('the beta dialect still refuses them', () => {
+    const result = betaCodec.decodeServerEvent(
+      JSON.stringify({
+        type: 'conversation.item.created',
+        event_id: 'v7',
+        previous_item_id: null,
+        item: { ...message, type: 'message', role: 'developer', content: [] },
       }),
     );
     expect(result.kind).toBe('violation');

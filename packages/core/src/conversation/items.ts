@@ -169,8 +169,11 @@ export function conversationItemToChatItem(
         role?: ChatItemRole | undefined;
         content?: readonly AnyContentPart[] | undefined;
       };
-      const decode = options.decodeAudio ?? defaultDecode;
       const role = message.role ?? 'user';
+      // a role added to the API later (the decoder passes it through): kept as the server sent
+      // it, like an unknown kind, since a message could not be re-created with it
+      if (!KNOWN_ROLES.has(role)) return { type: 'raw', id, item: { ...any, type: 'message' } };
+      const decode = options.decodeAudio ?? defaultDecode;
       const content = (message.content ?? []).flatMap((part) => partFromWire(part, decode));
       return withStatus({ type: 'message', id, role, content });
     }
@@ -206,6 +209,9 @@ export function conversationItemToChatItem(
   }
 }
 
+const KNOWN_ROLES: ReadonlySet<string> = new Set<ChatItemRole>(['user', 'assistant', 'system']);
+const KNOWN_DETAILS: ReadonlySet<string> = new Set(['auto', 'low', 'high']);
+
 function statusOf(status: unknown): ChatItemStatus | undefined {
   return status === 'completed' || status === 'incomplete' || status === 'in_progress'
     ? status
@@ -231,7 +237,8 @@ function partFromWire(part: AnyContentPart, decode: (b64: string) => AudioFrame)
     case 'input_image': {
       if (!part.image_url) return [];
       return [
-        part.detail
+        // a detail level added later is left out: the server applies its default on a re-create
+        part.detail && KNOWN_DETAILS.has(part.detail)
           ? { type: 'image', imageUrl: part.image_url, detail: part.detail }
           : { type: 'image', imageUrl: part.image_url },
       ];

@@ -13,7 +13,13 @@
 import * as v from 'valibot';
 import type { FastCheck } from './fast-path.js';
 import { summarizeIssues, toProtocolIssues } from './issues.js';
-import type { DecodeResult, ProtocolIssue, ProtocolViolation, UnknownKind } from './types.js';
+import type {
+  DecodeResult,
+  ProtocolIssue,
+  ProtocolViolation,
+  UnknownKind,
+  UnknownValue,
+} from './types.js';
 
 /** Raised inside a mapper when a valid frame has no form in the target model. */
 export class NoFormError extends Error {
@@ -36,50 +42,81 @@ export interface DecodeTable<E> {
   /** Maps a validated wire object onto the model (identity for GA); may throw `NoFormError`. */
   readonly map: (obj: Record<string, unknown>, type: string) => E;
   /**
-   * Accept events whose only fault is an item or content part of an unknown kind, passing it
-   * through (see {@link unknownKinds}). Only where the model is the wire (GA): a mapper could not
-   * translate a kind it does not know. @default false
+   * Accept events whose only faults are items or content parts of unknown kinds, or unknown
+   * values of enumerated fields, passing them through (see {@link passThrough}). Only where the
+   * model is the wire (GA): a mapper could not translate what it does not know. @default false
    */
   readonly passUnknownKinds?: boolean;
 }
 
 // a kind name as the API spells them (`message`, `mcp_list_tools`, `output_audio`)
 const KIND_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+// an enumerated value as the API spells them (`semantic_vad`, `audio/pcmu`, `gpt-4o-transcribe`)
+const VALUE_NAME = /^[a-z][a-z0-9_./-]{0,63}$/;
 // where the API nests items and content parts: `item`, `part`, `output[i]`, `content[i]`
 const ITEM_KEYS = new Set(['item', 'part']);
 const ITEM_LIST_KEYS = new Set(['output', 'content']);
 
+/** What {@link passThrough} lets through: unknown kinds and unknown enumerated values. */
+export interface PassedThrough {
+  readonly kinds?: UnknownKind[];
+  readonly values?: UnknownValue[];
+}
+
 /**
- * When every issue of a failed validation is an item or content part whose `type` is a kind name
- * the schemas do not list, those objects are kinds the API added after this version, and the rest
- * of the event was validated (valibot reports every issue; a variant with an unknown
- * discriminator reports only that, and a content part's other fields are still checked against
- * the known part shape). Returns them; `undefined` when anything else is wrong.
+ * When every issue of a failed validation is a name the schemas do not list — an item's or
+ * content part's `type`, or the value of an enumerated field (a picklist, a variant's
+ * discriminator, or a union with a picklist branch) — it is something the API added after this version, and the rest of the event
+ * was validated: valibot reports every issue; a variant with an unknown discriminator reports only
+ * that, so what it governs (an unknown kind of item, a new `turn_detection` object) passes
+ * unvalidated. Returns them sorted into kinds and values; `undefined` when anything else is wrong
+ * (a wrong type, a missing field, a value that is not a name).
  */
-export function unknownKinds(issues: readonly v.BaseIssue<unknown>[]): UnknownKind[] | undefined {
+export function passThrough(issues: readonly v.BaseIssue<unknown>[]): PassedThrough | undefined {
   const kinds: UnknownKind[] = [];
+  const values: UnknownValue[] = [];
   for (const issue of issues) {
     const path = issue.path;
-    // items are variants on `type`; content parts are objects whose `type` is a picklist
-    if (issue.type !== 'variant' && issue.type !== 'picklist') return undefined;
-    if (typeof issue.input !== 'string' || !KIND_NAME.test(issue.input)) return undefined;
-    if (path === undefined || path.length < 2 || path[path.length - 1]?.key !== 'type')
+    // items are variants on `type`; content parts are objects whose `type` is a picklist;
+    // settings are picklists, or unions of one with other forms (`tool_choice`: a mode or an object)
+    if (issue.type !== 'variant' && issue.type !== 'picklist' && !isEnumUnion(issue))
       return undefined;
-    const holder = path[path.length - 2]?.key;
-    const list = path.length >= 3 ? path[path.length - 3]?.key : undefined;
-    const isItem =
-      (typeof holder === 'string' && ITEM_KEYS.has(holder)) ||
-      (typeof holder === 'number' && typeof list === 'string' && ITEM_LIST_KEYS.has(list));
-    if (!isItem) return undefined;
-    kinds.push({
-      path: path
-        .slice(0, -1)
-        .map((p) => String(p.key))
-        .join('.'),
-      type: issue.input,
-    });
+    if (typeof issue.input !== 'string' || path === undefined || path.length === 0)
+      return undefined;
+    const keys = path.map((p) => String(p.key));
+    if (isItemKind(path)) {
+      if (!KIND_NAME.test(issue.input)) return undefined;
+      kinds.push({ path: keys.slice(0, -1).join('.'), type: issue.input });
+    } else {
+      if (!VALUE_NAME.test(issue.input)) return undefined;
+      values.push({ path: keys.join('.'), value: issue.input });
+    }
   }
-  return kinds.length > 0 ? kinds : undefined;
+  if (kinds.length === 0 && values.length === 0) return undefined;
+  return {
+    ...(kinds.length > 0 ? { kinds } : {}),
+    ...(values.length > 0 ? { values } : {}),
+  };
+}
+
+// a union that failed on a string, one of whose branches is an enumeration of names
+function isEnumUnion(issue: v.BaseIssue<unknown>): boolean {
+  return (
+    issue.type === 'union' &&
+    typeof issue.input === 'string' &&
+    (issue.issues ?? []).some((i) => i.type === 'picklist' || i.type === 'literal')
+  );
+}
+
+// where the API nests items and content parts: `item.type`, `part.type`, `output.N.type`, `content.N.type`
+function isItemKind(path: readonly { key: unknown }[]): boolean {
+  if (path.length < 2 || path[path.length - 1]?.key !== 'type') return false;
+  const holder = path[path.length - 2]?.key;
+  const list = path.length >= 3 ? path[path.length - 3]?.key : undefined;
+  return (
+    (typeof holder === 'string' && ITEM_KEYS.has(holder)) ||
+    (typeof holder === 'number' && typeof list === 'string' && ITEM_LIST_KEYS.has(list))
+  );
 }
 
 function violation<E>(
@@ -127,9 +164,14 @@ export function decodeFrame<E>(frame: string | Uint8Array, table: DecodeTable<E>
       if (schema === undefined) return { kind: 'unknown', type, raw: obj };
       const result = v.safeParse(schema, obj);
       if (!result.success) {
-        const passed = table.passUnknownKinds === true ? unknownKinds(result.issues) : undefined;
+        const passed = table.passUnknownKinds === true ? passThrough(result.issues) : undefined;
         if (passed !== undefined)
-          return { kind: 'event', event: table.map(obj, type), unknownKinds: passed };
+          return {
+            kind: 'event',
+            event: table.map(obj, type),
+            ...(passed.kinds ? { unknownKinds: passed.kinds } : {}),
+            ...(passed.values ? { unknownValues: passed.values } : {}),
+          };
         const issues = toProtocolIssues(result.issues);
         return violation(frame, 'schema_mismatch', `invalid ${type}: ${summarizeIssues(issues)}`, {
           type,

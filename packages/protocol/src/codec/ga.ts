@@ -14,7 +14,8 @@ const serverTable: DecodeTable<ServerEvent> = {
   schemas: schemaMap(serverEventSchemas),
   fast: gaFastChecks,
   map: (obj) => obj as ServerEvent,
-  // an item or content part of a kind added to the API later is passed through, not refused
+  // an item or content part of a kind, or a value of an enumerated field, added to the API later
+  // is passed through, not refused
   passUnknownKinds: true,
 };
 const clientSchemas = schemaMap(clientEventSchemas);

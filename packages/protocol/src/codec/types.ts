@@ -43,11 +43,30 @@ export interface UnknownKind {
 }
 
 /**
+ * A value of an enumerated field this version does not know (a new voice-activity detector, a new
+ * `status_details.reason`, a new role), found in an otherwise valid event and passed through as
+ * the server sent it. Whatever the value governs (an unknown `turn_detection` object, say) was
+ * not validated.
+ */
+export interface UnknownValue {
+  /** Dotted path of the field (`session.audio.input.turn_detection.type`). */
+  readonly path: string;
+  /** The value, as the server sent it. */
+  readonly value: string;
+}
+
+/**
  * The outcome of decoding one frame. `unknownKinds` is set when the event was accepted with items
- * or content parts of kinds this version does not know (everything else in it was validated).
+ * or content parts of kinds this version does not know, `unknownValues` when it was accepted with
+ * values of enumerated fields this version does not know; everything else in it was validated.
  */
 export type DecodeResult<E> =
-  | { kind: 'event'; event: E; unknownKinds?: readonly UnknownKind[] }
+  | {
+      kind: 'event';
+      event: E;
+      unknownKinds?: readonly UnknownKind[];
+      unknownValues?: readonly UnknownValue[];
+    }
   | { kind: 'unknown'; type: string; raw: Record<string, unknown> }
   | { kind: 'violation'; violation: ProtocolViolation };
 
