@@ -14,6 +14,12 @@ import type { ResolvedReconnect } from './reconnect/policy.js';
  */
 export const STABLE_CONNECTION_MS = 30_000;
 
+/**
+ * A connection that closes this close to its provider's maximum session duration (or later) was
+ * ended by the limit, whatever the server said (its clock started a little before ours).
+ */
+export const EXPIRY_TOLERANCE_MS = 60_000;
+
 /** How a failure is to be retried: `fatal` ends the session, `immediate` skips the first wait. */
 export interface RetryClass {
   readonly fatal: boolean;

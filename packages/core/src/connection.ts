@@ -13,6 +13,7 @@ import { ConnectDeadline, connectFailure, describe, transportData } from './conn
 import {
   reconnectGaveUp,
   retryDelay,
+  EXPIRY_TOLERANCE_MS,
   STABLE_CONNECTION_MS,
   type RetryClass,
 } from './connection-retry.js';
@@ -258,11 +259,19 @@ export class SessionConnection {
       this.#retryOrFinish(planned, { fatal: false, retryAfterMs: undefined, immediate: true });
       return;
     }
-    const klass = classifyFailure({
+    const classified = classifyFailure({
       cause: pending,
       closeCode: code,
       serverErrorCode: this.#serverErrorCode,
     });
+    // a provider that ends a session at its maximum duration without saying so (Azure sends a
+    // generic server error and closes: livekit/agents#2341) is recognised by the age: a close
+    // at that age is the expiry, so the reconnect is immediate and the error says so
+    const atLimit =
+      s.maxSessionDurationMs !== undefined &&
+      s.maxSessionDurationMs > 0 &&
+      this.#o.clock.now() - this.#openedAt >= s.maxSessionDurationMs - EXPIRY_TOLERANCE_MS;
+    const klass = atLimit && !classified.fatal ? { ...classified, immediate: true } : classified;
     const expired = klass.immediate;
     const error = new VoxwireError(
       code === CloseCode.AuthFailed ? 'AUTH_FAILED' : expired ? 'SESSION_EXPIRED' : 'SOCKET_CLOSED',

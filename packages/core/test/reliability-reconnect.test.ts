@@ -181,6 +181,42 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a close at the maximum session duration is the expiry, even after a generic error (Azure)', async () => {
+    const expiry = async (ageMs: number) => {
+      const s = setup(
+        dialect,
+        { random: () => 0.5, reconnect: { rolloverMarginMs: false } },
+        { maxSessionDurationMs: 30 * 60_000 },
+      );
+      const session = await openSession(s);
+      const events = record(session, ['reconnecting', 'reconnected']);
+      await s.clock.advanceAsync(ageMs);
+      // what Azure sends at its 30-minute limit: no session_expired, a generic error, a close
+      s.server.emit({
+        type: 'error',
+        event_id: 'ev_generic',
+        error: {
+          type: 'server_error',
+          code: null,
+          message: 'The server had an error while processing your request.',
+          param: null,
+          event_id: null,
+        },
+      });
+      s.server.close(1000, '');
+      await s.settle();
+      const first = events[0]?.[1] as { delayMs: number; cause: { code: string } };
+      await session.close();
+      return { code: first.cause.code, delayMs: first.delayMs };
+    };
+    // at the limit (the server's clock starts a little before ours): immediate, named as expiry
+    expect(await expiry(30 * 60_000 - 30_000)).toEqual({ code: 'SESSION_EXPIRED', delayMs: 0 });
+    // the same close earlier in the session is an ordinary drop, with its backoff
+    const early = await expiry(10 * 60_000);
+    expect(early.code).toBe('SOCKET_CLOSED');
+    expect(early.delayMs).toBeGreaterThan(0);
+  });
+
   it('an accepted socket that never sends session.created is dropped after the connect timeout and retried', async () => {
     const s = setup(dialect, { random: ZERO, connectTimeoutMs: 1000 });
     let n = 0;
