@@ -144,6 +144,11 @@ export class SessionHost {
     this.outbox.send(event);
   }
 
+  /** Whether `event` still waits in the outbox (the response creator asks after a drop). */
+  queued(event: ClientEvent): boolean {
+    return this.outbox.holds(event);
+  }
+
   /** Emits a session event. */
   emit<K extends keyof SessionEvents>(event: K, ...args: SessionEvents[K]): void {
     this.emitter.emit(event, ...args);

@@ -92,6 +92,8 @@ export class SessionLifecycle implements ConnectionHooks {
     const { transport, codec } = state;
     d.outbox.open(new TransportWriter(transport, codec, d.reliability), restore.prelude);
     d.requests.resume();
+    // after the restore and whatever was queued: a response the old connection swallowed
+    d.creator.reopened();
     d.emit('connected', {
       attempt: state.attempt,
       dialect: state.dialect,
@@ -130,6 +132,7 @@ export class SessionLifecycle implements ConnectionHooks {
     const settle = error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed');
     if (error && error !== this.#reported) d.errors.report(error);
     this.#endConnection(settle);
+    d.creator.closed();
     d.reliability.closed();
     d.requests.rejectAll(settle);
     d.outbox.drain();

@@ -3,7 +3,8 @@
  * answered exactly once after the restore, followed by one response request, wherever the drop
  * fell (after the call item was done, after its arguments were done, before its response was
  * done, while its tool was still running); a call cut mid-arguments is not restored and not
- * answered; a call already answered is not answered again. The client's mirror equals the fake
+ * answered; a call already answered is not answered again, but its follow-up response, cut or
+ * swallowed by the drop, is asked for again once. The client's mirror equals the fake
  * server's conversation after each. Deterministic: the simulated clock and deferred promises.
  */
 import * as v from 'valibot';
@@ -134,6 +135,24 @@ function expectRecoveredAnswer(run: Scenario): void {
 }
 
 describe.each(DIALECTS)('function calls across a reconnect (%s)', (dialect) => {
+  it('a response.create the drop swallowed (written, never answered) is sent again after the restore', async () => {
+    const run = await scenario(dialect);
+    const { s, session } = run;
+    // the follow-up's response.create reaches the server, which drops before response.created
+    s.server.faults.closeAt('response.created', { occurrence: 2, when: 'before', code: 1006 });
+    session.once('disconnected', () => s.server.faults.clear());
+    s.server.queueResponse((ctx) => ctx.text('Oslo is mild today'));
+    await askAndRecover(run);
+    expect(sentOn(s, 0, 'response.create')).toHaveLength(2);
+    expect(sentOn(s, 1, 'response.create')).toHaveLength(1);
+    expect(session.responses.at(-1)).toMatchObject({
+      status: 'completed',
+      text: 'Oslo is mild today',
+    });
+    expectAnsweredOnce(s);
+    await session.close();
+  });
+
   it('a call whose response.done was cut is answered after the restore, once, with one response request', async () => {
     const run = await scenario(dialect);
     cutAfter(run, 'response.output_item.done');
@@ -200,20 +219,27 @@ describe.each(DIALECTS)('function calls across a reconnect (%s)', (dialect) => {
     await run.session.close();
   });
 
-  it('a call answered before the drop is restored with its output and not answered again', async () => {
+  it('a call answered before the drop is not answered again; its cut follow-up is requested again, once', async () => {
     const run = await scenario(dialect);
     // the follow-up response was requested and had started when the socket dropped
     cutAfter(run, 'response.created', 2);
+    run.s.server.queueResponse((ctx) => ctx.text('Oslo is mild today'));
     await askAndRecover(run);
     expect(items(run.s).map((i) => i.type)).toEqual([
       'message',
       'function_call',
       'function_call_output',
+      'message',
     ]);
     expectAnsweredOnce(run.s);
     expect(run.executions).toEqual(['Oslo']);
     expect(run.finished).toHaveLength(1);
-    expect(sentOn(run.s, 1, 'response.create')).toEqual([]);
+    // nothing else would ask the model to answer its calls' outputs
+    expect(sentOn(run.s, 1, 'response.create')).toHaveLength(1);
+    expect(run.session.responses.at(-1)).toMatchObject({
+      status: 'completed',
+      text: 'Oslo is mild today',
+    });
     expect(mirrorView(run.session)).toEqual(serverView(run.s));
     await run.session.close();
   });

@@ -181,6 +181,35 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a response.create the drop swallowed is sent again once; one queued while away goes out once', async () => {
+    const s = setup(dialect, { random: ZERO });
+    const session = await openSession(s, { modalities: ['text'] });
+    const creates = (n: number) =>
+      (s.server.connections[n]?.clientEvents ?? []).filter((e) => e['type'] === 'response.create');
+    // written to the socket; the server drops before its response.created
+    s.server.faults.closeAt('response.created', { when: 'before', code: 1006 });
+    session.once('disconnected', () => s.server.faults.clear());
+    s.server.queueResponse((ctx) => ctx.text('lost'));
+    s.server.queueResponse((ctx) => ctx.text('second try'));
+    void session.response.create();
+    await s.settle();
+    await s.clock.advanceAsync(1000);
+    expect(creates(0)).toHaveLength(1);
+    expect(creates(1)).toHaveLength(1);
+    expect(session.responses.at(-1)).toMatchObject({ status: 'completed', text: 'second try' });
+
+    // asked for while disconnected: queued, written once after the restore, not twice
+    s.server.queueResponse((ctx) => ctx.text('third'));
+    s.server.close(1006, '');
+    await s.settle();
+    expect(session.connectionState.status).toBe('reconnecting');
+    void session.response.create();
+    await s.clock.advanceAsync(1000);
+    expect(creates(2)).toHaveLength(1);
+    expect(session.responses.at(-1)).toMatchObject({ status: 'completed', text: 'third' });
+    await session.close();
+  });
+
   it('a close at the maximum session duration is the expiry, even after a generic error (Azure)', async () => {
     const expiry = async (ageMs: number) => {
       const s = setup(

@@ -82,6 +82,12 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   #pendingCalls: PendingCalls | undefined;
   // tools go into session.update once there are some, and from then on always (so removing all is sent too)
   #announce: boolean;
+  // the follow-up response owed to the model after its calls were answered: asked for until its
+  // response.created, then in progress (its id) until its response.done; a drop while it is in
+  // progress owes it again
+  #followUpAsked = false;
+  #followUpId: string | undefined;
+  #followUpCut = false;
 
   /**
    * @param host - the session's requests and events
@@ -141,6 +147,10 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     if (!this.#announce) return;
     switch (event.type) {
       case 'response.created':
+        if (this.#followUpAsked && event.response.id) {
+          this.#followUpAsked = false;
+          this.#followUpId = event.response.id;
+        }
         if (event.response.id && !this.#pending.isFinished(event.response.id))
           this.#round(event.response.id);
         return;
@@ -166,6 +176,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       case 'response.done': {
         const id = event.response.id;
         if (id === undefined) return;
+        if (this.#followUpId === id) this.#followUpId = undefined;
         const output = event.response.output ?? [];
         // a call whose output_item.done was lost or comes late is still in the response's output
         for (const item of output) {
@@ -202,7 +213,23 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   }
 
   /** @inheritdoc */
+  onConnected(): void {
+    // the model's answer to its calls' outputs was cut by the drop: nothing else would ask for it
+    // (a follow-up whose response.create was lost unanswered is sent again by the creator)
+    if (!this.#followUpCut || this.#host.closed()) return;
+    this.#followUpCut = false;
+    this.#host.logger.info('the follow-up response to function calls was cut: requested again', {
+      ...this.#host.logFields(),
+    });
+    void this.#requestFollowUp();
+  }
+
+  /** @inheritdoc */
   onDisconnected(): void {
+    if (this.#followUpId !== undefined) {
+      this.#followUpId = undefined;
+      this.#followUpCut = true;
+    }
     // The responses are gone with the connection: they will never send response.done. Every call
     // the model completed is restored with the conversation and answered: its output queues and
     // goes out right after the restore, followed by one response.create per round (issue 8).
@@ -236,6 +263,9 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   /** @inheritdoc */
   onClosed(): void {
+    this.#followUpAsked = false;
+    this.#followUpId = undefined;
+    this.#followUpCut = false;
     this.#runner.close(new Error('the session closed'));
     this.#roundsMap?.clear();
     this.#pendingCalls?.clear();
@@ -297,9 +327,15 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     this.#host.emit('function_calls_finished', result.finished);
     if (result.loopError) this.#host.error(result.loopError);
     if (!result.requestResponse || failed || this.#host.closed()) return;
+    await this.#requestFollowUp();
+  }
+
+  async #requestFollowUp(): Promise<void> {
+    this.#followUpAsked = true;
     try {
       await this.#host.requestResponse();
     } catch (error) {
+      this.#followUpAsked = false;
       this.#report(error, 'could not request the follow-up response');
     }
   }

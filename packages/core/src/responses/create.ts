@@ -33,6 +33,8 @@ export interface CreatorHost {
   eventId(): string;
   /** The active response, if any. */
   active(): RealtimeResponse | undefined;
+  /** Whether `event` still waits in the outbox (not written to a socket yet). */
+  queued(event: ClientEvent): boolean;
   /** Logs with the session id. */
   readonly logger: Logger;
   /** Fields for log lines. */
@@ -43,6 +45,10 @@ export interface CreatorHost {
 export class ResponseCreator {
   readonly #host: CreatorHost;
   #pendingCreate = false;
+  // the last response.create written to a socket whose response.created has not arrived
+  #unanswered: (ClientEvent & { type: 'response.create' }) | undefined;
+  // one the connection took with it: sent again once the next connection is restored
+  #lost: (ClientEvent & { type: 'response.create' }) | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -57,10 +63,41 @@ export class ResponseCreator {
   /** Called on every `response.created` (the seed resolves and clears its create future there). */
   onResponseCreated(): void {
     this.#pendingCreate = false;
+    this.#unanswered = undefined;
   }
 
-  /** Called when the connection is lost: a pending create will never see its `response.created`. */
+  /**
+   * Called when the connection is lost: a pending create will never see its `response.created`.
+   * A create the old socket took without answering is remembered and sent again by
+   * {@link reopened}; one still in the outbox goes out after the restore anyway.
+   */
   reset(): void {
+    this.#pendingCreate = false;
+    const unanswered = this.#unanswered;
+    if (unanswered !== undefined && !this.#host.queued(unanswered)) {
+      this.#lost = unanswered;
+      this.#unanswered = undefined;
+    }
+  }
+
+  /**
+   * A connection is open and restored: a response the last one was asked for and never started
+   * (its `response.create` was written, no `response.created` came back) is asked for again.
+   */
+  reopened(): void {
+    const lost = this.#lost;
+    if (lost === undefined) return;
+    this.#lost = undefined;
+    this.#host.logger.info('response.create lost with the connection: sent again', {
+      ...this.#host.logFields(),
+      eventId: lost.event_id,
+    });
+    this.#send(lost.response);
+  }
+
+  /** The session closed for good: nothing is sent again. */
+  closed(): void {
+    this.#lost = this.#unanswered = undefined;
     this.#pendingCreate = false;
   }
 
@@ -121,10 +158,11 @@ export class ResponseCreator {
   }
 
   #send(response: ResponseCreateParams | undefined): void {
-    const event: ClientEvent =
+    const event: ClientEvent & { type: 'response.create' } =
       response === undefined
         ? { type: 'response.create', event_id: this.#host.eventId() }
         : { type: 'response.create', event_id: this.#host.eventId(), response };
     this.#host.send(event);
+    this.#unanswered = event;
   }
 }
