@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audioFrame } from '@voxwire/protocol';
+import { audioFrame, base64ToBytes, bytesToBase64, g711Decode } from '@voxwire/protocol';
 import { silence, synthesizeSpeech } from '@voxwire/testing';
 import { ServerError, type SessionError } from '../src/errors.js';
 import type { RealtimeResponse } from '../src/responses/tree.js';
@@ -179,6 +179,64 @@ describe.each(DIALECTS)('input audio and items (%s)', (dialect) => {
       .catch((e: unknown) => e);
     await s.settle();
     expect(await r).toBeInstanceOf(ServerError);
+    await session.close();
+  });
+});
+
+describe('item audio in a G.711 session (ga)', () => {
+  it('the mirror decodes it in the format of its direction, and a restore sends it back', async () => {
+    const s = setup('ga', { random: () => 0 });
+    const session = await openSession(s, {
+      modalities: ['text'],
+      inputAudioFormat: 'g711_ulaw',
+      outputAudioFormat: 'g711_alaw',
+    });
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    // 20 ms at 8 kHz; codes that survive a decode/encode round trip in either law
+    const bytes = Uint8Array.from({ length: 160 }, (_, i) => 0x10 + (i % 0x60));
+    const audio = bytesToBase64(bytes);
+    for (const [id, role, type] of [
+      ['item_user', 'user', 'input_audio'],
+      ['item_model', 'assistant', 'output_audio'],
+    ] as const) {
+      s.server.emit({
+        type: 'conversation.item.added',
+        event_id: `ev_${id}`,
+        previous_item_id: null,
+        item: {
+          id,
+          object: 'realtime.item',
+          type: 'message',
+          status: 'completed',
+          role,
+          content: [{ type, audio, transcript: null }],
+        },
+      });
+    }
+    await s.settle();
+    const frameOf = (id: string) => {
+      const item = session.chatCtxCopy().items.find((i) => i.id === id);
+      const part = item?.type === 'message' ? item.content[0] : undefined;
+      return part?.type === 'audio' ? part.audio : undefined;
+    };
+    const user = frameOf('item_user');
+    const model = frameOf('item_model');
+    expect(user?.sampleRate).toBe(8000);
+    expect(user?.data).toEqual(g711Decode(bytes, 'ulaw'));
+    expect(model?.sampleRate).toBe(8000);
+    expect(model?.data).toEqual(g711Decode(bytes, 'alaw'));
+
+    // the restore re-encodes the user item's audio in the input format: the same bytes go back
+    s.server.close(1006, '');
+    await s.clock.advanceAsync(1000);
+    expect(errors.filter((e) => (e as { code?: string }).code !== 'SOCKET_CLOSED')).toEqual([]);
+    const restored = (s.server.connections[1]?.clientEvents ?? []).filter(
+      (e) => e['type'] === 'conversation.item.create',
+    );
+    const userCreate = restored.find((e) => (e['item'] as { role?: string }).role === 'user');
+    const content = (userCreate?.['item'] as { content: { audio?: string }[] }).content[0];
+    expect([...base64ToBytes(content?.audio ?? '')]).toEqual([...bytes]);
     await session.close();
   });
 });

@@ -37,10 +37,13 @@ type AnyItem = (ConversationItem | BetaConversationItem) & {
 /** Options of the wire → chat converters. */
 export interface FromWireOptions {
   /**
-   * Decodes a base64 audio payload into a frame. Override for G.711 sessions or other rates.
-   * @default base64 PCM16 at 24 kHz mono
+   * Decodes a base64 audio payload into a frame; `direction` says whose audio it is (`input`: a
+   * user's `input_audio` part, in the session's input format; `output`: the model's, in its
+   * output format). A session's mirror decodes in the session's formats (G.711 to 8 kHz PCM16).
+   * @default base64 PCM16 at 24 kHz mono, either direction
    */
-  readonly decodeAudio?: ((base64: string) => AudioFrame) | undefined;
+  readonly decodeAudio?:
+    ((base64: string, direction: 'input' | 'output') => AudioFrame) | undefined;
 }
 
 /** Options of the chat → wire converters. */
@@ -218,7 +221,10 @@ function statusOf(status: unknown): ChatItemStatus | undefined {
     : undefined;
 }
 
-function partFromWire(part: AnyContentPart, decode: (b64: string) => AudioFrame): ChatContent[] {
+function partFromWire(
+  part: AnyContentPart,
+  decode: (b64: string, direction: 'input' | 'output') => AudioFrame,
+): ChatContent[] {
   switch (part.type) {
     case 'input_text':
     case 'output_text':
@@ -230,7 +236,11 @@ function partFromWire(part: AnyContentPart, decode: (b64: string) => AudioFrame)
       const transcript = part.transcript ?? null;
       return [
         part.audio
-          ? { type: 'audio', audio: decode(part.audio), transcript }
+          ? {
+              type: 'audio',
+              audio: decode(part.audio, part.type === 'input_audio' ? 'input' : 'output'),
+              transcript,
+            }
           : { type: 'audio', transcript },
       ];
     }

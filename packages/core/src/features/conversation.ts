@@ -15,8 +15,12 @@ import type {
 import {
   G711_SAMPLE_RATE,
   SAMPLE_RATE,
+  audioFrame,
+  base64ToBytes,
+  base64ToPcm16,
   bytesToBase64,
   pcm16ToBase64,
+  g711Decode,
   g711Encode,
 } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
@@ -54,6 +58,8 @@ export interface ConversationHost {
   deleteItem(itemId: string): Promise<void>;
   /** The session's current input audio format (item audio is sent in it). */
   inputAudioFormat(): AudioFormatName;
+  /** The session's current output audio format (the model's item audio comes in it). */
+  outputFormat(): AudioFormatName;
   /** Ids for the audio-hint item. */
   readonly generateId: IdGenerator;
   /** Where mirror anomalies are logged. */
@@ -81,6 +87,16 @@ export function itemAudioEncoder(format: AudioFormatName): (frame: AudioFrame) =
       ? pcm16ToBase64(frame.data)
       : bytesToBase64(g711Encode(frame.data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
   };
+}
+
+/**
+ * Item audio from the server in a session format: PCM16 at 24 kHz, or G.711 decoded to PCM16 at
+ * 8 kHz (the rate {@link itemAudioEncoder} asks of G.711 item audio, so a restore can send it back).
+ */
+export function itemAudioDecoder(format: AudioFormatName): (base64: string) => AudioFrame {
+  if (format === 'pcm16') return (b64) => audioFrame(base64ToPcm16(b64));
+  const law = format === 'g711_ulaw' ? 'ulaw' : 'alaw';
+  return (b64) => audioFrame(g711Decode(base64ToBytes(b64), law), G711_SAMPLE_RATE);
 }
 
 /**
@@ -115,7 +131,14 @@ export class ConversationFeature implements SessionFeature {
   /** @param host - the session's item requests and services */
   constructor(host: ConversationHost) {
     this.#host = host;
-    this.mirror = new ConversationMirror();
+    // item audio (a retrieved item's, say) is in the session's format of its direction, read when
+    // it arrives: a G.711 session's must not be taken for 24 kHz PCM16
+    this.mirror = new ConversationMirror({
+      decodeAudio: (b64, direction) =>
+        itemAudioDecoder(direction === 'output' ? host.outputFormat() : host.inputAudioFormat())(
+          b64,
+        ),
+    });
   }
 
   /** @inheritdoc */
