@@ -6,9 +6,9 @@
  *
  * usage (after `pnpm exec tsup`): node --expose-gc dist/receive-cost.mjs [rounds] [floor,iterator,listener] [--alloc]
  *
- * `--alloc` adds, per receiver, the bytes allocated per event (V8's sampling heap profiler,
- * objects a scavenge or a full collection freed included) by function, and the garbage
- * collector's time per event: PROFILE.md round 5 used it to show that voxwire allocates what the
+ * `--alloc` adds, per receiver, the garbage collector's time per event (one round) and the
+ * bytes allocated per event (V8's sampling heap profiler, objects a scavenge or a full collection
+ * freed included; another round) by function: PROFILE.md round 5 used it to show that voxwire allocates what the
  * floor allocates (the extra CPU is engine work, not garbage).
  *
  * Frames are delivered in batches of one response (the burst server writes a response in one
@@ -144,32 +144,47 @@ async function measure(receiver: Receiver, batches: Buffer[][]): Promise<number>
   return (used.user + used.system) / (batches.length * framesPerResponse(DELTAS));
 }
 
-/** Bytes allocated per event by function, and GC time per event, over one round. */
-async function allocation(receiver: Receiver, batches: Buffer[][]): Promise<void> {
-  const inspector = new Session();
-  inspector.connect();
-  await inspector.post('HeapProfiler.enable');
+async function deliverAll(receiver: Receiver, batches: Buffer[][]): Promise<void> {
+  for (const batch of batches) {
+    for (const frame of batch) receiver.deliver(frame);
+    await turn();
+  }
+}
+
+/**
+ * GC time per event over one round, then bytes allocated per event by function over another
+ * (apart: the sampling profiler slows collections down).
+ */
+async function allocation(
+  receiver: Receiver,
+  timed: Buffer[][],
+  sampled: Buffer[][],
+): Promise<void> {
+  const events = timed.length * framesPerResponse(DELTAS);
   let gcMs = 0;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gcMs += entry.duration;
   });
   observer.observe({ entryTypes: ['gc'] });
   (globalThis as { gc?: () => void }).gc?.();
+  await deliverAll(receiver, timed);
+  // gc entries are delivered asynchronously
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  observer.disconnect();
+
+  const inspector = new Session();
+  inspector.connect();
+  await inspector.post('HeapProfiler.enable');
+  (globalThis as { gc?: () => void }).gc?.();
   await inspector.post('HeapProfiler.startSampling', {
     samplingInterval: 512,
     includeObjectsCollectedByMajorGC: true,
     includeObjectsCollectedByMinorGC: true,
   });
-  for (const batch of batches) {
-    for (const frame of batch) receiver.deliver(frame);
-    await turn();
-  }
+  await deliverAll(receiver, sampled);
   const { profile } = await inspector.post('HeapProfiler.stopSampling');
-  // gc entries are delivered asynchronously
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  observer.disconnect();
   inspector.disconnect();
-  const events = batches.length * framesPerResponse(DELTAS);
+  const sampledEvents = sampled.length * framesPerResponse(DELTAS);
   const byFunction = new Map<string, number>();
   let total = 0;
   const walk = (node: (typeof profile)['head']): void => {
@@ -182,10 +197,11 @@ async function allocation(receiver: Receiver, batches: Buffer[][]): Promise<void
   };
   walk(profile.head);
   console.log(
-    `${receiver.name}: ${(total / events).toFixed(0)} B allocated/event, GC ${((gcMs * 1000) / events).toFixed(2)} µs/event`,
+    `${receiver.name}: GC ${((gcMs * 1000) / events).toFixed(2)} µs/event; ${(total / sampledEvents).toFixed(0)} B allocated/event ` +
+      '(by function below; work a caller inlined is counted to the caller)',
   );
-  for (const [key, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 8))
-    console.log(`  ${(bytes / events).toFixed(0).padStart(6)} B/event  ${key}`);
+  for (const [key, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 6))
+    console.log(`  ${(bytes / sampledEvents).toFixed(0).padStart(6)} B/event  ${key}`);
 }
 
 const rounds = Number(process.argv[2] ?? 5);
@@ -220,7 +236,9 @@ for (const [name, xs] of results) {
 }
 if (alloc)
   for (const r of receivers) {
-    await allocation(r, responses(RESPONSES, offset));
-    offset += RESPONSES;
+    const timed = responses(RESPONSES, offset);
+    const sampled = responses(RESPONSES, offset + RESPONSES);
+    offset += 2 * RESPONSES;
+    await allocation(r, timed, sampled);
   }
 process.exit(0);
