@@ -69,6 +69,10 @@ describe.each(DIALECTS)('responses (%s)', (dialect) => {
     expect(content.text).toBe('Audio reply.');
     // retention defaults to none: memory stays flat unless the app opts in
     expect(content.audio).toEqual([]);
+    // one object per item is kept: the output's item is the final one of the resource
+    const output = response.output[0];
+    expect(output?.item).toBe(response.resource.output?.[0]);
+    expect(output?.item).toMatchObject({ id: output?.itemId, type: 'message' });
     await session.close();
   });
 

@@ -41,7 +41,8 @@ class NodeWebSocketTransport implements WebSocketTransport {
   readonly #keepAlive: { intervalMs: number; timeoutMs: number } | false;
   readonly #closeTimeoutMs: number;
   readonly #clock: Clock;
-  readonly #redactor = new Redactor();
+  // built on first use (a close reason, an error): most connections never need it
+  #redactorCache: Redactor | undefined;
   readonly #options: Omit<WebSocketTransportOptions, 'signal'>;
   // held only while connecting: once open, the connect attempt's controller can be collected
   #signal: AbortSignal | undefined;
@@ -77,8 +78,16 @@ class NodeWebSocketTransport implements WebSocketTransport {
     this.#clock = options.clock ?? systemClock;
     const secrets = secretsOf(this.#headers, this.#protocols);
     this.#hasCredentials = secrets.length > 0 || url.username !== '' || url.password !== '';
-    this.#redactor.add(...secrets, ...(options.secrets ?? []), url.password || undefined);
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+  }
+
+  /** What redacts secrets from messages: the credential headers and subprotocols, `secrets`, the URL's password. */
+  get #redactor(): Redactor {
+    return (this.#redactorCache ??= new Redactor().add(
+      ...secretsOf(this.#headers, this.#protocols),
+      ...(this.#options.secrets ?? []),
+      this.#url.password || undefined,
+    ));
   }
 
   get onmessage(): ((frame: string | Uint8Array) => void) | undefined {

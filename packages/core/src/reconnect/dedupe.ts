@@ -100,8 +100,13 @@ export class RecentIds {
     let size = 2;
     while (size < ids * 2) size *= 2;
     const mask = size - 1;
-    const hashes = new Int32Array(ids * 2);
-    const table = ids < 0xffff ? new Uint16Array(size) : new Uint32Array(size);
+    // both views over one buffer: one allocation (and one ArrayBuffer object) per size, not two
+    const wide = ids >= 0xffff;
+    const buffer = new ArrayBuffer(ids * 8 + size * (wide ? 4 : 2));
+    const hashes = new Int32Array(buffer, 0, ids * 2);
+    const table = wide
+      ? new Uint32Array(buffer, ids * 8, size)
+      : new Uint16Array(buffer, ids * 8, size);
     const old = this.#hashes;
     for (let position = 0; position < this.#count; position++) {
       const a = old![position * 2]!;

@@ -146,7 +146,7 @@ export class RealtimeContent extends EndsOnce<RealtimeContent> {
 export class RealtimeOutput extends EndsOnce<RealtimeOutput> {
   /** The content parts, by `content_index`. */
   readonly content: RealtimeContent[] = [];
-  /** The item as last reported (`output_item.added`, then `output_item.done`). */
+  /** The item as last reported (`output_item.added`, `output_item.done`, then the same object as in `response.done`'s `resource.output`). */
   item: ConversationItem;
   /** Function calls: the arguments accumulated from `function_call_arguments.delta`. */
   arguments = '';
