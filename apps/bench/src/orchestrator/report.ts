@@ -59,6 +59,13 @@ function goals(results: RunResults, config: BenchConfig): string {
   const comparable = COMPARABLE_PEERS.filter((c) => results.clients.includes(c));
   const others = peers.filter((c) => !comparable.includes(c));
   const rows: string[][] = [];
+  // voxwire ÷ each peer of `list` for a cost metric, the peers without a figure left out
+  const vs = (list: readonly ClientName[], workload: string, key: string) =>
+    list
+      .map(
+        (p) => [p, voxwireVs(results, { workload, key, label: '', better: 'lower' }, p)] as const,
+      )
+      .filter(([, r]) => r !== undefined);
   const check = (ok: boolean | undefined): string =>
     ok === undefined ? 'not measured' : ok ? 'met' : '**not met**';
   for (const [workload, key, what] of [
@@ -74,20 +81,13 @@ function goals(results: RunResults, config: BenchConfig): string {
       times(vsFloor),
       check(vsFloor === undefined ? undefined : vsFloor <= 1.3),
     ]);
-    const vs = (list: readonly ClientName[]) =>
-      list
-        .map(
-          (p) =>
-            [p, voxwireVs(results, { workload, key, label: what, better: 'lower' }, p)] as const,
-        )
-        .filter(([, r]) => r !== undefined);
-    const measured = vs(comparable);
+    const measured = vs(comparable, workload, key);
     rows.push([
       `${what} below every peer doing comparable work (validation, audio decode, response tree)`,
       measured.map(([p, r]) => `${p} ${times(r)}`).join(', ') || '–',
       check(measured.length === 0 ? undefined : measured.every(([, r]) => r! < 1)),
     ]);
-    const lighter = vs(others);
+    const lighter = vs(others, workload, key);
     if (lighter.length > 0)
       rows.push([
         `${what} against peers that do less (no validation, no response tree; for information)`,
@@ -102,37 +102,13 @@ function goals(results: RunResults, config: BenchConfig): string {
     check(cap === undefined ? undefined : cap >= 1000),
   ]);
   const big = `concurrency@${Math.max(...config.concurrency)}`;
-  const rssVs = peers
-    .map(
-      (p) =>
-        [
-          p,
-          voxwireVs(
-            results,
-            { workload: big, key: 'rssPerSessionBytes', label: '', better: 'lower' },
-            p,
-          ),
-        ] as const,
-    )
-    .filter(([, r]) => r !== undefined);
+  const rssVs = vs(peers, big, 'rssPerSessionBytes');
   rows.push([
     `RSS/session (${big}: peak − before the first session, ÷ sessions) below every peer`,
     rssVs.map(([p, r]) => `${p} ${times(r)}`).join(', ') || '–',
     check(rssVs.length === 0 ? undefined : rssVs.every(([, r]) => r! < 1)),
   ]);
-  const processVs = peers
-    .map(
-      (p) =>
-        [
-          p,
-          voxwireVs(
-            results,
-            { workload: big, key: 'rssProcessPerSessionBytes', label: '', better: 'lower' },
-            p,
-          ),
-        ] as const,
-    )
-    .filter(([, r]) => r !== undefined);
+  const processVs = vs(peers, big, 'rssProcessPerSessionBytes');
   if (processVs.length > 0)
     rows.push([
       `Process RSS ÷ sessions (${big}, import included; for information)`,
