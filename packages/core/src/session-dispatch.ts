@@ -17,6 +17,7 @@ import { computeMetrics } from './metrics.js';
 import type { RealtimeSessionOptions } from './options.js';
 import type { Reliability } from './reconnect/reliability.js';
 import type { PendingRequests } from './requests.js';
+import type { ResponseCreator } from './responses/create.js';
 import type { ResponseTracker } from './responses/tracker.js';
 import type { RealtimeResponse } from './responses/tree.js';
 import { fromSessionResource } from './session-config.js';
@@ -37,6 +38,7 @@ export interface ServerEventRouterDeps {
   readonly errors: SessionErrors;
   readonly requests: PendingRequests;
   readonly tracker: ResponseTracker;
+  readonly creator: ResponseCreator;
   readonly reliability: Reliability;
   readonly connection: SessionConnection;
   readonly features: readonly SessionFeature[];
@@ -167,7 +169,11 @@ export class ServerEventRouter {
           code: error.code,
           eventId: error.eventId,
         });
-        if (error.eventId) this.#requests.rejectEventId(error.eventId, error);
+        if (error.eventId) {
+          this.#requests.rejectEventId(error.eventId, error);
+          // a refused response.create is answered: a later drop must not send it again
+          this.#deps.creator.refused(error.eventId);
+        }
         this.#connection.noteServerError(error.code);
         this.#errors.report(error);
         return;

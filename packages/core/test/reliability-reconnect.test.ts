@@ -210,6 +210,38 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a response.create the server refused is not sent again after a drop', async () => {
+    const s = setup(dialect, { random: ZERO });
+    const session = await openSession(s, { modalities: ['text'] });
+    session.on('error', () => undefined);
+    const creates = (n: number) =>
+      (s.server.connections[n]?.clientEvents ?? []).filter((e) => e['type'] === 'response.create');
+    // the server will not answer this create with a response: it refuses it by its event id
+    s.server.faults.drop('response.created');
+    s.server.faults.drop('response.done');
+    void session.response.create();
+    await s.settle();
+    const sent = creates(0)[0]?.['event_id'] as string;
+    s.server.emit({
+      type: 'error',
+      event_id: 'ev_refused',
+      error: {
+        type: 'invalid_request_error',
+        code: 'conversation_already_has_active_response',
+        message: 'Conversation already has an active response in progress.',
+        param: null,
+        event_id: sent,
+      },
+    });
+    await s.settle();
+    s.server.faults.clear();
+    s.server.close(1006, '');
+    await s.clock.advanceAsync(1000);
+    expect(session.connectionState.status).toBe('open');
+    expect(creates(1)).toEqual([]);
+    await session.close();
+  });
+
   it('a close at the maximum session duration is the expiry, even after a generic error (Azure)', async () => {
     const expiry = async (ageMs: number) => {
       const s = setup(

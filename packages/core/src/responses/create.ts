@@ -66,6 +66,11 @@ export class ResponseCreator {
     this.#unanswered = undefined;
   }
 
+  /** The server refused the client event `eventId` (its `error` named it): if it was the unanswered create, it is answered. */
+  refused(eventId: string): void {
+    if (this.#unanswered?.event_id === eventId) this.#unanswered = undefined;
+  }
+
   /**
    * Called when the connection is lost: a pending create will never see its `response.created`.
    * A create the old socket took without answering is remembered and sent again by
