@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audioFrame, createCounterIdGenerator } from '@voxwire/protocol';
+import { audioFrame, createCounterIdGenerator, gaCodec } from '@voxwire/protocol';
 import { SimulatedClock } from '@voxwire/testing';
 import { TypedEmitter } from '../src/emitter.js';
 import { ChunkStream } from '../src/responses/stream.js';
@@ -199,6 +199,49 @@ describe('session options ⇄ GA session', () => {
       toolChoice: 'required',
       temperature: 0.8,
     });
+  });
+
+  it('values added to the API later never enter the options (a restore must be able to send them)', () => {
+    const prev = mergeSessionOptions(defaultSessionOptions(), {
+      turnDetection: { type: 'semantic_vad', eagerness: 'low' },
+      noiseReduction: 'near_field',
+      toolChoice: 'required',
+    });
+    const echo = (input: Record<string, unknown>, toolChoice: unknown) =>
+      ({
+        type: 'realtime',
+        tool_choice: toolChoice,
+        audio: { input },
+      }) as unknown as SessionResource;
+    // an unknown detector, noise reduction and mode: the previous settings stay
+    expect(
+      fromSessionResource(
+        echo(
+          { turn_detection: { type: 'psychic_vad' }, noise_reduction: { type: 'studio' } },
+          'sometimes',
+        ),
+        prev,
+      ),
+    ).toMatchObject({
+      turnDetection: { type: 'semantic_vad', eagerness: 'low' },
+      noiseReduction: 'near_field',
+      toolChoice: 'required',
+    });
+    // a known detector with an unknown eagerness: the eagerness is left out (the server's default)
+    const next = fromSessionResource(
+      echo({ turn_detection: { type: 'semantic_vad', eagerness: 'frantic' } }, 'auto'),
+      prev,
+    );
+    expect(next.turnDetection).toEqual({ type: 'semantic_vad' });
+    expect(next.toolChoice).toBe('auto');
+    // and what the session would send from them is a valid session.update
+    expect(() =>
+      gaCodec.encodeClientEvent({
+        type: 'session.update',
+        event_id: 'e1',
+        session: toSessionUpdate(next),
+      } as never),
+    ).not.toThrow();
   });
 });
 
