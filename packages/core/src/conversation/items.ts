@@ -163,9 +163,10 @@ export function conversationItemToChatItem(
       'INVALID_ITEM',
       `server item of type ${String(any.type)} has no id`,
     );
+  // objects are built whole, with `status` only when the server gave one: in this V8 a spread
+  // followed by another property (`{ ...chat, status }`) costs ~40× a literal (PROFILE.md round 5),
+  // and this runs for every item event of every response
   const status = statusOf(any.status);
-  const withStatus = <T extends ChatItem>(chat: T): T =>
-    status === undefined ? chat : { ...chat, status };
   switch (any.type) {
     case 'message': {
       const message = item as {
@@ -177,8 +178,14 @@ export function conversationItemToChatItem(
       // it, like an unknown kind, since a message could not be re-created with it
       if (!KNOWN_ROLES.has(role)) return { type: 'raw', id, item: { ...any, type: 'message' } };
       const decode = options.decodeAudio ?? defaultDecode;
-      const content = (message.content ?? []).flatMap((part) => partFromWire(part, decode));
-      return withStatus({ type: 'message', id, role, content });
+      const content: ChatContent[] = [];
+      for (const part of message.content ?? []) {
+        const chat = partFromWire(part, decode);
+        if (chat !== undefined) content.push(chat);
+      }
+      return status === undefined
+        ? { type: 'message', id, role, content }
+        : { type: 'message', id, role, content, status };
     }
     case 'function_call': {
       const call = item as {
@@ -186,22 +193,20 @@ export function conversationItemToChatItem(
         name?: string | undefined;
         arguments?: string | undefined;
       };
-      return withStatus({
-        type: 'function_call',
-        id,
-        callId: call.call_id ?? '',
-        name: call.name ?? '',
-        arguments: call.arguments ?? '',
-      });
+      const callId = call.call_id ?? '';
+      const name = call.name ?? '';
+      const args = call.arguments ?? '';
+      return status === undefined
+        ? { type: 'function_call', id, callId, name, arguments: args }
+        : { type: 'function_call', id, callId, name, arguments: args, status };
     }
     case 'function_call_output': {
       const output = item as { call_id?: string | undefined; output?: string | undefined };
-      return withStatus({
-        type: 'function_call_output',
-        id,
-        callId: output.call_id ?? '',
-        output: output.output ?? '',
-      });
+      const callId = output.call_id ?? '';
+      const text = output.output ?? '';
+      return status === undefined
+        ? { type: 'function_call_output', id, callId, output: text }
+        : { type: 'function_call_output', id, callId, output: text, status };
     }
     default:
       return {
@@ -221,41 +226,38 @@ function statusOf(status: unknown): ChatItemStatus | undefined {
     : undefined;
 }
 
+/** One wire content part as chat content; `undefined` for parts that carry none of their own. */
 function partFromWire(
   part: AnyContentPart,
   decode: (b64: string, direction: 'input' | 'output') => AudioFrame,
-): ChatContent[] {
+): ChatContent | undefined {
   switch (part.type) {
     case 'input_text':
     case 'output_text':
     case 'text':
-      return [{ type: 'text', text: part.text ?? '' }];
+      return { type: 'text', text: part.text ?? '' };
     case 'input_audio':
     case 'output_audio':
     case 'audio': {
       const transcript = part.transcript ?? null;
-      return [
-        part.audio
-          ? {
-              type: 'audio',
-              audio: decode(part.audio, part.type === 'input_audio' ? 'input' : 'output'),
-              transcript,
-            }
-          : { type: 'audio', transcript },
-      ];
+      return part.audio
+        ? {
+            type: 'audio',
+            audio: decode(part.audio, part.type === 'input_audio' ? 'input' : 'output'),
+            transcript,
+          }
+        : { type: 'audio', transcript };
     }
     case 'input_image': {
-      if (!part.image_url) return [];
-      return [
-        // a detail level added later is left out: the server applies its default on a re-create
-        part.detail && KNOWN_DETAILS.has(part.detail)
-          ? { type: 'image', imageUrl: part.image_url, detail: part.detail }
-          : { type: 'image', imageUrl: part.image_url },
-      ];
+      if (!part.image_url) return undefined;
+      // a detail level added later is left out: the server applies its default on a re-create
+      return part.detail && KNOWN_DETAILS.has(part.detail)
+        ? { type: 'image', imageUrl: part.image_url, detail: part.detail }
+        : { type: 'image', imageUrl: part.image_url };
     }
     default:
       // item_reference and unknown part types carry no content of their own
-      return [];
+      return undefined;
   }
 }
 

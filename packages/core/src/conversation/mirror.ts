@@ -364,17 +364,26 @@ export class ConversationMirror {
  */
 function mergeItem(current: ChatItem, fresh: ChatItem): ChatItem {
   if (current.type !== 'message' || fresh.type !== 'message') return fresh;
-  const content = fresh.content.map((part, index): ChatContent => {
+  const parts = fresh.content;
+  let content: ChatContent[] | undefined;
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index]!;
     const old = current.content[index];
-    if (part.type !== 'audio' || old?.type !== 'audio') return part;
-    const merged: ChatAudioContent = {
-      type: 'audio',
-      transcript: part.transcript ?? old.transcript,
-    };
+    if (part.type !== 'audio' || old?.type !== 'audio') continue;
+    const transcript = part.transcript ?? old.transcript;
     const audio = part.audio ?? old.audio;
-    return audio ? { ...merged, audio } : merged;
-  });
-  return { ...fresh, content };
+    // the fresh part already says everything the old one did: keep it as it is
+    if (transcript === part.transcript && audio === part.audio) continue;
+    content ??= [...parts];
+    content[index] = audio
+      ? { type: 'audio', transcript, audio }
+      : ({ type: 'audio', transcript } as ChatAudioContent);
+  }
+  if (content === undefined) return fresh;
+  // built whole, not `{ ...fresh, content }` (a spread plus a property is slow in this V8)
+  return fresh.status === undefined
+    ? { type: 'message', id: fresh.id, role: fresh.role, content }
+    : { type: 'message', id: fresh.id, role: fresh.role, content, status: fresh.status };
 }
 
 function mapAudioPart(
