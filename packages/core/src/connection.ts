@@ -259,19 +259,16 @@ export class SessionConnection {
       this.#retryOrFinish(planned, { fatal: false, retryAfterMs: undefined, immediate: true });
       return;
     }
-    const classified = classifyFailure({
+    const klass = classifyFailure({
       cause: pending,
       closeCode: code,
       serverErrorCode: this.#serverErrorCode,
+      // the age tells an expiry the server did not name as one
+      atSessionLimit:
+        s.maxSessionDurationMs !== undefined &&
+        s.maxSessionDurationMs > 0 &&
+        this.#o.clock.now() - this.#openedAt >= s.maxSessionDurationMs - EXPIRY_TOLERANCE_MS,
     });
-    // a provider that ends a session at its maximum duration without saying so (Azure sends a
-    // generic server error and closes: livekit/agents#2341) is recognised by the age: a close
-    // at that age is the expiry, so the reconnect is immediate and the error says so
-    const atLimit =
-      s.maxSessionDurationMs !== undefined &&
-      s.maxSessionDurationMs > 0 &&
-      this.#o.clock.now() - this.#openedAt >= s.maxSessionDurationMs - EXPIRY_TOLERANCE_MS;
-    const klass = atLimit && !classified.fatal ? { ...classified, immediate: true } : classified;
     const expired = klass.immediate;
     const error = new VoxwireError(
       code === CloseCode.AuthFailed ? 'AUTH_FAILED' : expired ? 'SESSION_EXPIRED' : 'SOCKET_CLOSED',

@@ -93,10 +93,10 @@ export function itemAudioEncoder(format: AudioFormatName): (frame: AudioFrame) =
  * Item audio from the server in a session format: PCM16 at 24 kHz, or G.711 decoded to PCM16 at
  * 8 kHz (the rate {@link itemAudioEncoder} asks of G.711 item audio, so a restore can send it back).
  */
-export function itemAudioDecoder(format: AudioFormatName): (base64: string) => AudioFrame {
-  if (format === 'pcm16') return (b64) => audioFrame(base64ToPcm16(b64));
+export function decodeItemAudio(format: AudioFormatName, base64: string): AudioFrame {
+  if (format === 'pcm16') return audioFrame(base64ToPcm16(base64));
   const law = format === 'g711_ulaw' ? 'ulaw' : 'alaw';
-  return (b64) => audioFrame(g711Decode(base64ToBytes(b64), law), G711_SAMPLE_RATE);
+  return audioFrame(g711Decode(base64ToBytes(base64), law), G711_SAMPLE_RATE);
 }
 
 /**
@@ -135,7 +135,8 @@ export class ConversationFeature implements SessionFeature {
     // it arrives: a G.711 session's must not be taken for 24 kHz PCM16
     this.mirror = new ConversationMirror({
       decodeAudio: (b64, direction) =>
-        itemAudioDecoder(direction === 'output' ? host.outputFormat() : host.inputAudioFormat())(
+        decodeItemAudio(
+          direction === 'output' ? host.outputFormat() : host.inputAudioFormat(),
           b64,
         ),
     });

@@ -131,12 +131,18 @@ const FATAL_TRANSPORT_CODES = new Set(['AUTH_FAILED', 'BAD_REQUEST']);
 /**
  * Classifies what ended a connection or failed a connect. Reads, duck-typed, the typed errors of
  * the adapters (`@voxwire/node`'s `TransportError`: `code`, `fatal`, `httpStatus`,
- * `retryAfterMs`), the close code, and a fatal server error code seen just before.
+ * `retryAfterMs`), the close code, a fatal server error code seen just before, and whether the
+ * connection had reached its provider's maximum session duration.
  */
 export function classifyFailure(input: {
   cause?: unknown;
   closeCode?: number | undefined;
   serverErrorCode?: string | undefined;
+  /**
+   * The connection closed at (or past) its maximum session duration: that is the expiry, whatever
+   * the server said (Azure sends a generic error at its 30-minute limit: livekit/agents#2341).
+   */
+  atSessionLimit?: boolean | undefined;
 }): FailureClass {
   const c = (typeof input.cause === 'object' && input.cause !== null ? input.cause : {}) as {
     code?: unknown;
@@ -159,6 +165,7 @@ export function classifyFailure(input: {
   const immediate =
     input.closeCode === CloseCode.GoingAway ||
     c.code === 'SESSION_EXPIRED' ||
-    input.serverErrorCode === 'session_expired';
+    input.serverErrorCode === 'session_expired' ||
+    (input.atSessionLimit === true && !fatal);
   return { fatal, retryAfterMs, immediate };
 }

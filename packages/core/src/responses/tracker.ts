@@ -344,12 +344,12 @@ export class ResponseTracker {
     r.usage = event.response.usage ?? null;
     const final = event.response.output;
     for (const o of r.output) {
+      if (!o) continue;
       // the final form of each item is in the resource: keep that one object, not a second copy
       // (with its transcript) from output_item.done, for as long as the response is retained
-      const item = final?.[o?.outputIndex ?? -1];
-      if (o && item !== undefined && item.id === o.itemId && item.type === o.item.type)
-        o.item = item;
-      if (o && !o.isDone) {
+      const item = final?.[o.outputIndex];
+      if (item !== undefined && item.id === o.itemId && item.type === o.item.type) o.item = item;
+      if (!o.isDone) {
         for (const c of o.content) {
           if (c && !c.isDone) {
             c._end();

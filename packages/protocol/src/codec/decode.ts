@@ -42,11 +42,12 @@ export interface DecodeTable<E> {
   /** Maps a validated wire object onto the model (identity for GA); may throw `NoFormError`. */
   readonly map: (obj: Record<string, unknown>, type: string) => E;
   /**
-   * Accept events whose only faults are items or content parts of unknown kinds, or unknown
-   * values of enumerated fields, passing them through (see {@link passThrough}). Only where the
-   * model is the wire (GA): a mapper could not translate what it does not know. @default false
+   * Accept events whose only faults are what the API added later (items or content parts of
+   * unknown kinds, unknown values of enumerated fields), passing them through (see
+   * {@link addedLater}). Only where the model is the wire (GA): a mapper could not translate what
+   * it does not know. @default false
    */
-  readonly passUnknownKinds?: boolean;
+  readonly passAddedLater?: boolean;
 }
 
 // a kind name as the API spells them (`message`, `mcp_list_tools`, `output_audio`)
@@ -57,22 +58,23 @@ const VALUE_NAME = /^[a-z][a-z0-9_./-]{0,63}$/;
 const ITEM_KEYS = new Set(['item', 'part']);
 const ITEM_LIST_KEYS = new Set(['output', 'content']);
 
-/** What {@link passThrough} lets through: unknown kinds and unknown enumerated values. */
-export interface PassedThrough {
-  readonly kinds?: UnknownKind[];
-  readonly values?: UnknownValue[];
+/** What {@link addedLater} lets through, named as on the decode result. */
+export interface AddedLater {
+  readonly unknownKinds?: UnknownKind[];
+  readonly unknownValues?: UnknownValue[];
 }
 
 /**
  * When every issue of a failed validation is a name the schemas do not list — an item's or
  * content part's `type`, or the value of an enumerated field (a picklist, a variant's
- * discriminator, or a union with a picklist branch) — it is something the API added after this version, and the rest of the event
- * was validated: valibot reports every issue; a variant with an unknown discriminator reports only
- * that, so what it governs (an unknown kind of item, a new `turn_detection` object) passes
- * unvalidated. Returns them sorted into kinds and values; `undefined` when anything else is wrong
- * (a wrong type, a missing field, a value that is not a name).
+ * discriminator, or a union with a picklist branch) — it is something the API added after this
+ * version, and the rest of the event was validated: valibot reports every issue; a variant with
+ * an unknown discriminator reports only that, so what it governs (an unknown kind of item, a new
+ * `turn_detection` object) passes unvalidated. Returns them sorted into kinds and values;
+ * `undefined` when anything else is wrong (a wrong type, a missing field, a value that is not a
+ * name).
  */
-export function passThrough(issues: readonly v.BaseIssue<unknown>[]): PassedThrough | undefined {
+export function addedLater(issues: readonly v.BaseIssue<unknown>[]): AddedLater | undefined {
   const kinds: UnknownKind[] = [];
   const values: UnknownValue[] = [];
   for (const issue of issues) {
@@ -94,8 +96,8 @@ export function passThrough(issues: readonly v.BaseIssue<unknown>[]): PassedThro
   }
   if (kinds.length === 0 && values.length === 0) return undefined;
   return {
-    ...(kinds.length > 0 ? { kinds } : {}),
-    ...(values.length > 0 ? { values } : {}),
+    ...(kinds.length > 0 ? { unknownKinds: kinds } : {}),
+    ...(values.length > 0 ? { unknownValues: values } : {}),
   };
 }
 
@@ -164,14 +166,8 @@ export function decodeFrame<E>(frame: string | Uint8Array, table: DecodeTable<E>
       if (schema === undefined) return { kind: 'unknown', type, raw: obj };
       const result = v.safeParse(schema, obj);
       if (!result.success) {
-        const passed = table.passUnknownKinds === true ? passThrough(result.issues) : undefined;
-        if (passed !== undefined)
-          return {
-            kind: 'event',
-            event: table.map(obj, type),
-            ...(passed.kinds ? { unknownKinds: passed.kinds } : {}),
-            ...(passed.values ? { unknownValues: passed.values } : {}),
-          };
+        const passed = table.passAddedLater === true ? addedLater(result.issues) : undefined;
+        if (passed !== undefined) return { kind: 'event', event: table.map(obj, type), ...passed };
         const issues = toProtocolIssues(result.issues);
         return violation(frame, 'schema_mismatch', `invalid ${type}: ${summarizeIssues(issues)}`, {
           type,

@@ -16,7 +16,7 @@ const serverTable: DecodeTable<ServerEvent> = {
   map: (obj) => obj as ServerEvent,
   // an item or content part of a kind, or a value of an enumerated field, added to the API later
   // is passed through, not refused
-  passUnknownKinds: true,
+  passAddedLater: true,
 };
 const clientSchemas = schemaMap(clientEventSchemas);
 const clientTable: DecodeTable<ClientEvent> = {
