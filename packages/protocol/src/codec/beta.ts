@@ -24,6 +24,7 @@ import {
   type Obj,
 } from './beta-session.js';
 import { NoFormError, decodeFrame, schemaMap, type DecodeTable } from './decode.js';
+import { largePayload } from './parse-frame.js';
 import { base64AppendAllowed, checkClientEvent, encodeBase64Append } from './encode.js';
 import { betaFastChecks } from './fast-path.js';
 import { ProtocolEncodeError, type DialectCodec } from './types.js';
@@ -181,11 +182,13 @@ const serverTable: DecodeTable<ServerEvent> = {
   schemas: schemaMap(betaServerEventSchemas),
   fast: betaFastChecks,
   map: (obj, type) => serverToGa(obj, type) as ServerEvent,
+  largePayload: largePayload('delta', ['response.audio.delta']),
 };
 const clientTable: DecodeTable<ClientEvent> = {
   schemas: schemaMap(betaClientEventSchemas),
   fast: new Map(),
   map: (obj, type) => clientToGa(obj, type) as ClientEvent,
+  largePayload: largePayload('audio', ['input_audio_buffer.append']),
 };
 const gaClientSchemas = schemaMap(clientEventSchemas);
 

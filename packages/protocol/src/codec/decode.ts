@@ -1,5 +1,6 @@
 /**
- * The decoding engine shared by every dialect: one `JSON.parse`, a `Map` lookup by `type`, a
+ * The decoding engine shared by every dialect: one `JSON.parse` (with the audio payload cut out of
+ * audio frames, see `parse-frame.ts`), a `Map` lookup by `type`, a
  * fast check for hot events or the valibot schema for the rest (the fast checks' types must be
  * a subset of the schemas' types: `test/fast-path.test.ts` checks that), then an optional mapping onto
  * the GA model. Never throws.
@@ -12,6 +13,7 @@
  */
 import * as v from 'valibot';
 import type { FastCheck } from './fast-path.js';
+import { parseFrame, type LargePayload } from './parse-frame.js';
 import { summarizeIssues, toProtocolIssues } from './issues.js';
 import type {
   DecodeResult,
@@ -48,6 +50,11 @@ export interface DecodeTable<E> {
    * it does not know. @default false
    */
   readonly passAddedLater?: boolean;
+  /**
+   * The events whose large base64 payload the parser cuts out instead of letting `JSON.parse`
+   * scan and copy it (see `parseFrame`). @default undefined (every frame goes to `JSON.parse`)
+   */
+  readonly largePayload?: LargePayload;
 }
 
 // a kind name as the API spells them (`message`, `mcp_list_tools`, `output_audio`)
@@ -141,7 +148,8 @@ export function decodeFrame<E>(frame: string | Uint8Array, table: DecodeTable<E>
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(frame);
+    parsed =
+      table.largePayload === undefined ? JSON.parse(frame) : parseFrame(frame, table.largePayload);
   } catch {
     return violation(frame, 'invalid_json', `frame is not valid JSON (${frame.length} characters)`);
   }

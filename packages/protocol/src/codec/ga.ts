@@ -8,6 +8,7 @@ import { clientEventSchemas, serverEventSchemas } from '../schemas/ga.js';
 import { decodeFrame, schemaMap, type DecodeTable } from './decode.js';
 import { base64AppendAllowed, checkClientEvent, encodeBase64Append, without } from './encode.js';
 import { gaFastChecks } from './fast-path.js';
+import { largePayload } from './parse-frame.js';
 import type { DialectCodec } from './types.js';
 
 const serverTable: DecodeTable<ServerEvent> = {
@@ -17,12 +18,14 @@ const serverTable: DecodeTable<ServerEvent> = {
   // an item or content part of a kind, or a value of an enumerated field, added to the API later
   // is passed through, not refused
   passAddedLater: true,
+  largePayload: largePayload('delta', ['response.output_audio.delta']),
 };
 const clientSchemas = schemaMap(clientEventSchemas);
 const clientTable: DecodeTable<ClientEvent> = {
   schemas: clientSchemas,
   fast: new Map(),
   map: (obj) => obj as ClientEvent,
+  largePayload: largePayload('audio', ['input_audio_buffer.append']),
 };
 
 /** Removes the beta-only `temperature` (GA servers reject it as `unknown_parameter`). */
