@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { describeSocketError, errorForClose } from './close-codes.js';
 import { Redactor, secretsOf, TransportError } from './errors.js';
 import { readRefusal, sanitize } from './handshake.js';
+import { decodeTextFrame } from './text-frame.js';
 import {
   parseWebSocketUrl,
   positive,
@@ -297,7 +298,7 @@ class NodeWebSocketTransport implements WebSocketTransport {
   #onData(data: WebSocket.RawData, isBinary: boolean): void {
     const bytes = toBytes(data);
     // binary frames become plain Uint8Array copies (never Buffers that may share a pooled slab)
-    const frame: string | Uint8Array = isBinary ? new Uint8Array(bytes) : bytes.toString('utf8');
+    const frame: string | Uint8Array = isBinary ? new Uint8Array(bytes) : decodeTextFrame(bytes);
     const handler = this.#onmessage;
     if (handler === undefined) this.#pending.push(frame);
     else this.#deliver(handler, frame);
