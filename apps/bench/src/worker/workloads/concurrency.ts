@@ -91,12 +91,14 @@ export async function runConcurrency(
   await stopProfile();
   rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   const sorted = lags.slice(0, received).sort();
-  // What the open sessions keep (heap + external) once the streaming garbage is collected: it
-  // separates retained state from the dead audio buffers that make up most of the RSS peak.
-  // Taken after every RSS figure, so it cannot change them.
+  // What the open sessions keep (heap + array buffers) once the streaming garbage is collected:
+  // it separates retained state from the dead audio buffers that make up most of the RSS peak.
+  // Not `external`: V8 updates that counter lazily after a collection (it still counted ~17 MB of
+  // freed audio buffers right after one at 1000 sessions, and fell once the event loop had
+  // turned), while `arrayBuffers` is current. Taken after every RSS figure, so it cannot change them.
   global.gc?.();
   const after = process.memoryUsage();
-  const retained = after.heapUsed + after.external - (before.heapUsed + before.external);
+  const retained = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
   await Promise.allSettled(sessions.map((s) => s.close()));
   return {
     metrics: {
