@@ -330,6 +330,28 @@ describe('createWebSocketTransport: close codes become typed errors', () => {
     expect((await t.closed)[0]).toBe(1006);
     expect(t.errors[0]).toMatchObject({ code: 'SOCKET_CLOSED', retriable: true });
   });
+
+  it('a write that fails (send takes no callback) still ends in one retriable SOCKET_CLOSED with 1006', async () => {
+    const server = await wsServer();
+    const transport = createWebSocketTransport({ url: server.url });
+    const t = track(transport);
+    await transport.start();
+    await server.nextHandshake();
+    // the client's own TCP socket fails the write, as an EPIPE would
+    const socket = (transport.raw as unknown as { _socket: import('node:net').Socket })._socket;
+    socket.write = ((_data: unknown, callback?: (error?: Error) => void) => {
+      const error = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+      process.nextTick(() => {
+        callback?.(error);
+        socket.destroy(error);
+      });
+      return false;
+    }) as typeof socket.write;
+    transport.send('{"type":"input_audio_buffer.clear"}');
+    expect((await t.closed)[0]).toBe(1006);
+    expect(t.errors).toHaveLength(1);
+    expect(t.errors[0]).toMatchObject({ code: 'SOCKET_CLOSED', retriable: true });
+  });
 });
 
 describe('createWebSocketTransport: keep-alive', () => {
