@@ -338,7 +338,7 @@ describe('createWebSocketTransport: close codes become typed errors', () => {
     await transport.start();
     await server.nextHandshake();
     // the client's own TCP socket fails the write, as an EPIPE would
-    const socket = (transport.raw as unknown as { _socket: import('node:net').Socket })._socket;
+    const socket = (transport.raw as unknown as { _socket: Socket })._socket;
     socket.write = ((_data: unknown, callback?: (error?: Error) => void) => {
       const error = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
       process.nextTick(() => {
