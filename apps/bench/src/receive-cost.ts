@@ -16,6 +16,7 @@
  * async consumers drain between batches as they do over a socket.
  * @module
  */
+import { isAscii } from 'node:buffer';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { Connection, Transport } from '@voxwire/protocol';
@@ -101,7 +102,10 @@ async function voxwire(mode: 'iterator' | 'listener'): Promise<Receiver> {
     name: `voxwire-${mode}`,
     seen,
     deliver(frame) {
-      onmessage!(frame.toString());
+      // as @voxwire/node's transport decodes a text frame: Latin-1 for ASCII frames ≥ 1 KiB
+      onmessage!(
+        frame.length >= 1024 && isAscii(frame) ? frame.toString('latin1') : frame.toString(),
+      );
     },
   };
 }
