@@ -157,7 +157,7 @@ export function resolveAzureConfig(
     apiVersion: options.apiVersion ?? envValue(env, 'OPENAI_API_VERSION'),
     intent: options.intent,
   });
-  assertSecureUrl(target.url);
+  assertSecureUrl(target.url, options.allowInsecureUrl);
 
   let token: TokenProvider | undefined;
   if (options.entraToken !== undefined) {

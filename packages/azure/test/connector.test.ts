@@ -235,6 +235,16 @@ describe('azureConnector: the seed rules as typed errors', () => {
     expect((error as Error).message).toContain(text);
   });
 
+  it('allowInsecureUrl: true lets a plain endpoint on a private network through', () => {
+    const options = { ...base, apiKey: KEY, azureEndpoint: 'http://aoai-proxy.internal:8080' };
+    expect(() => resolveAzureConfig(options)).toThrow(
+      expect.objectContaining({ code: 'INSECURE_URL' }),
+    );
+    expect(
+      resolveAzureConfig({ ...options, allowInsecureUrl: true }).target.url.toString(),
+    ).toMatch(/^ws:\/\/aoai-proxy\.internal:8080\//);
+  });
+
   it('a credential that throws fails the connect with CREDENTIAL_FAILED', async () => {
     const credential: TokenCredential = {
       getToken: async () => {

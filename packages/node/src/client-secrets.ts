@@ -57,6 +57,12 @@ export interface CreateClientSecretOptions {
    * @default process.env
    */
   readonly env?: Env;
+  /**
+   * Allows an `http:` base URL to a host that is not loopback (the API key then travels in
+   * clear; see the connectors' option of the same name). Only `true` opts in.
+   * @default false
+   */
+  readonly allowInsecureUrl?: boolean;
 }
 
 /** A minted client secret. */
@@ -162,7 +168,7 @@ export async function createClientSecret(
   const url = clientSecretsUrl(
     options.baseURL ?? envValue(env, 'OPENAI_BASE_URL') ?? Endpoints.openaiBaseUrl,
   );
-  assertSecureUrl(url);
+  assertSecureUrl(url, options.allowInsecureUrl);
   const doFetch = options.fetch ?? globalThis.fetch;
   const key = await resolveSecret(source, 'API key');
   const redactor = new Redactor().add(key);

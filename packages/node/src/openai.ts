@@ -56,6 +56,13 @@ export interface SocketOptions {
    * @default process.env
    */
   readonly env?: Env;
+  /**
+   * Allows a `ws:`/`http:` URL to a host that is not loopback: a fake server in a container
+   * network, a TLS-terminating proxy on a private network. The credentials then travel in clear,
+   * so it has to be asked for; loopback hosts never need it. Only `true` opts in.
+   * @default false
+   */
+  readonly allowInsecureUrl?: boolean;
 }
 
 /** Options of {@link openaiConnector}. */
@@ -68,7 +75,8 @@ export interface OpenAIConnectorOptions extends SocketOptions {
   readonly apiKey?: SecretSource;
   /**
    * REST or WebSocket base URL. `https:` becomes `wss:`; `/realtime` is appended to a bare
-   * `/v1`-style path. A URL that is not `wss:`/`https:` is refused unless its host is loopback.
+   * `/v1`-style path. A URL that is not `wss:`/`https:` is refused unless its host is loopback
+   * (or `allowInsecureUrl` is `true`).
    * @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1'
    */
   readonly baseURL?: string;
@@ -148,7 +156,7 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
     intent: options.intent,
     callId: options.callId,
   });
-  assertSecureUrl(url);
+  assertSecureUrl(url, options.allowInsecureUrl);
   const organization = options.organization ?? envValue(env, 'OPENAI_ORG_ID');
   const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
   const maxSessionDurationMs = options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai;

@@ -49,15 +49,24 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Refuses a non-TLS URL unless it is loopback: credentials must never cross a network in clear.
+ * Refuses a non-TLS URL unless it is loopback, or the caller opted in with `allowInsecureUrl`:
+ * credentials must not cross a network in clear by accident.
+ * @param allowInsecure the connector's `allowInsecureUrl` option
  * @throws ConfigurationError `INSECURE_URL`.
  */
-export function assertSecureUrl(url: URL): void {
+export function assertSecureUrl(url: URL, allowInsecure: boolean | undefined = false): void {
+  if (typeof allowInsecure !== 'boolean') {
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `allowInsecureUrl must be true or false, got ${typeof allowInsecure}.`,
+    );
+  }
   if (url.protocol === 'wss:' || url.protocol === 'https:') return;
   if (isLoopbackHost(url.hostname)) return;
+  if (allowInsecure) return;
   throw new ConfigurationError(
     'INSECURE_URL',
-    `Refusing to send credentials over ${url.protocol}//${url.host}: only wss: (https:) URLs are allowed, except for loopback hosts (localhost, 127.0.0.0/8, ::1).`,
+    `Refusing to send credentials over ${url.protocol}//${url.host}: only wss: (https:) URLs are allowed, except for loopback hosts (localhost, 127.0.0.0/8, ::1). To reach a server on a private network without TLS (a fake server in a container network, say), pass allowInsecureUrl: true.`,
   );
 }
 

@@ -125,6 +125,19 @@ describe('createClientSecret', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('allowInsecureUrl: true posts to a plain http: base URL on a private network', async () => {
+    const { fetch, calls } = fakeFetch(200, { value: 'ek_abc', expires_at: 1_900_000_000 });
+    await createClientSecret({
+      apiKey: KEY,
+      session: {},
+      baseURL: 'http://fake-server:8080/v1',
+      allowInsecureUrl: true,
+      fetch,
+      env: {},
+    });
+    expect(calls.map((c) => c.url)).toEqual(['http://fake-server:8080/v1/realtime/client_secrets']);
+  });
+
   it('derives the endpoint from REST, WebSocket and realtime base URLs', () => {
     expect(clientSecretsUrl('https://api.openai.com/v1').toString()).toBe(
       'https://api.openai.com/v1/realtime/client_secrets',

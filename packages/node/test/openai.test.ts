@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, openaiConnector } from '../src/index.js';
+import { ConfigurationError, openaiConnector, type OpenAIConnectorOptions } from '../src/index.js';
 import { startLoopbackWsServer } from '@voxwire/testing/ws';
 
 const KEY = 'sk-proj-TESTKEY-abcdef0123456789';
@@ -143,6 +143,29 @@ describe('openaiConnector: configuration errors', () => {
     expect(() =>
       openaiConnector({ apiKey: KEY, baseURL: 'https://example.com/v1', env: {} }),
     ).not.toThrow();
+  });
+
+  it('allowInsecureUrl: true lets a ws: URL to a private host through, to that very URL', async () => {
+    const urls: string[] = [];
+    class RecordingWebSocket {
+      constructor(url: string | URL) {
+        urls.push(String(url));
+        throw new Error('not connecting in this test');
+      }
+    }
+    const options = {
+      apiKey: KEY,
+      baseURL: 'http://fake-server:8080/v1',
+      env: {},
+      WebSocket: RecordingWebSocket as unknown as NonNullable<OpenAIConnectorOptions['WebSocket']>,
+    };
+    expect(() => openaiConnector(options)).toThrow(
+      expect.objectContaining({ code: 'INSECURE_URL' }),
+    );
+    const connect = openaiConnector({ ...options, allowInsecureUrl: true });
+    const connection = await connect({ attempt: 0, signal: new AbortController().signal });
+    await expect(connection.transport.start()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+    expect(urls).toEqual(['ws://fake-server:8080/v1/realtime?model=gpt-realtime']);
   });
 
   it('refuses an unknown dialect', () => {

@@ -77,6 +77,19 @@ describe('loopback and secure URLs', () => {
     expect(() => assertSecureUrl(new URL('ws://[::1]:9/v1/realtime'))).not.toThrow();
     expect(() => assertSecureUrl(new URL('wss://example.com/v1/realtime'))).not.toThrow();
   });
+  it('lets ws: to a private host through only when asked to, and only with a boolean', () => {
+    const url = new URL('ws://fake-server:8080/v1/realtime');
+    expect(() => assertSecureUrl(url, false)).toThrow(
+      expect.objectContaining({
+        code: 'INSECURE_URL',
+        message: expect.stringContaining('allowInsecureUrl: true'),
+      }),
+    );
+    expect(() => assertSecureUrl(url, true)).not.toThrow();
+    expect(() => assertSecureUrl(url, 'yes' as unknown as boolean)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+  });
   it('masks credential-like query values in descriptions', () => {
     expect(describeUrl(new URL('wss://x/r?api-key=abc&model=m'))).toBe(
       'wss://x/r?api-key=%5BREDACTED%5D&model=m',
