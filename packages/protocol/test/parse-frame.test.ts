@@ -125,6 +125,12 @@ describe('parseFrame: JSON.parse without copying an audio payload', () => {
   });
 });
 
+describe('largePayload', () => {
+  it.each(['', '1delta', '"delta', 'del ta', 'del\\ta'])('refuses the key %j', (key) => {
+    expect(() => largePayload(key, [AUDIO])).toThrow(TypeError);
+  });
+});
+
 describe('the codecs decode audio frames through the cut', () => {
   const pcm = Buffer.alloc(4800, 7).toString('base64');
 
