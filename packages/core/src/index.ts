@@ -10,7 +10,7 @@ export {
   DEFAULT_MAX_RETAINED_RESPONSES,
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from './model.js';
-export type { RealtimeModelOptions } from './model.js';
+export type { RealtimeModelOptions, SessionOverrides } from './model.js';
 export { RealtimeSession } from './session.js';
 export type { SessionInit } from './session.js';
 export type {

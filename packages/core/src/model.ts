@@ -3,7 +3,12 @@
  * (the seed's `RealtimeModel.session()`), every override applied.
  * @module
  */
-import { createCounterIdGenerator, silentLogger, systemClock } from '@voxwire/protocol';
+import {
+  createCounterIdGenerator,
+  silentLogger,
+  systemClock,
+  type Connector,
+} from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import type { SessionFeatureFactory } from './feature.js';
 import {
@@ -25,6 +30,18 @@ import {
   type ResolvedReliability,
 } from './reconnect/options.js';
 import { RealtimeSession } from './session.js';
+
+/** What `model.session(…)` takes: session options to override, and per-session engine parts. */
+export type SessionOverrides = SessionOptionsInput & {
+  /** The session's tools instead of the model's. @default the model's `tools` */
+  tools?: readonly SessionTool[] | undefined;
+  /**
+   * This session's connector instead of the model's: a connection target per session, such as
+   * the `callId` of the call a side-band session controls, while the defaults, tools, features
+   * and services stay shared. @default the model's `connector`
+   */
+  connector?: Connector | undefined;
+};
 
 /** Options of `new RealtimeModel(…)`: the engine's plus the session defaults. */
 export interface RealtimeModelOptions
@@ -159,13 +176,18 @@ export class RealtimeModel {
 
   /**
    * Starts a session: copies the defaults and applies every override given (`null` switches a
-   * feature off; `undefined` keeps the default), `tools` included. The session connects right away.
-   * Throws `INVALID_ARGUMENT` or a `ToolError` for a bad override.
+   * feature off; `undefined` keeps the default), `tools` and `connector` included. The session
+   * connects right away. Throws `INVALID_ARGUMENT` or a `ToolError` for a bad override.
    */
-  session(
-    overrides: SessionOptionsInput & { tools?: readonly SessionTool[] | undefined } = {},
-  ): RealtimeSession {
-    const { tools, ...rest } = overrides ?? {};
+  session(overrides: SessionOverrides = {}): RealtimeSession {
+    const { tools, connector, ...rest } = overrides ?? {};
+    if (connector !== undefined && typeof connector !== 'function') {
+      throw new VoxwireError(
+        'INVALID_ARGUMENT',
+        'connector must be a function (from @voxwire/node, @voxwire/azure or @voxwire/testing)',
+        { data: { argument: 'connector' } },
+      );
+    }
     const options = mergeSessionOptions(this.#defaults, rest);
     const conversation =
       tools === undefined
@@ -173,6 +195,8 @@ export class RealtimeModel {
         : checkConversationOptions({ ...this.#conversation, tools });
     const session = new RealtimeSession({
       ...this.#engine,
+      // one connection target per session (a call's `call_id`, say) without a model per session
+      ...(connector === undefined ? {} : { connector }),
       ...conversation,
       reliability: this.#reliability,
       options,

@@ -3,6 +3,8 @@ import { RealtimeModel } from '../src/model.js';
 import type { RealtimeSession } from '../src/session.js';
 import type { RealtimeResponse } from '../src/responses/tree.js';
 import type { SessionError } from '../src/errors.js';
+import { createCounterIdGenerator } from '@voxwire/protocol';
+import { createFakeServer } from '@voxwire/testing';
 import { openSession, record, setup } from './helpers.js';
 
 describe('RealtimeModel', () => {
@@ -48,6 +50,29 @@ describe('RealtimeModel', () => {
     (a.options.modalities as string[]).push('x');
     expect(s.model.defaults.modalities).toEqual(['text', 'audio']);
     expect(s.model.sessions).toEqual([a, b]);
+  });
+
+  it("session({ connector }) connects that session through its own connector; the others keep the model's", async () => {
+    const s = setup();
+    const own = createFakeServer({ clock: s.clock, generateId: createCounterIdGenerator('own') });
+    let ownCalls = 0;
+    const a = s.model.session({
+      connector: (attempt) => {
+        ownCalls++;
+        return own.connector(attempt);
+      },
+    });
+    const b = s.model.session();
+    await s.settle();
+    expect(ownCalls).toBe(1);
+    expect(own.server.connections).toHaveLength(1);
+    expect(s.server.connections).toHaveLength(1);
+    expect(a.sessionId).toBe(own.server.sessionConfig?.id);
+    expect(b.sessionId).toBe(s.server.sessionConfig?.id);
+    expect(a.sessionId).not.toBe(b.sessionId);
+    expect(() => s.model.session({ connector: 'wss://x' as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'connector' } }),
+    );
   });
 
   it('rejects bad options with INVALID_ARGUMENT', () => {
