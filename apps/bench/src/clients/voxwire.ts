@@ -1,6 +1,7 @@
 /**
- * voxwire: `@voxwire/core`'s `RealtimeModel` with `@voxwire/node`'s `openaiConnector` (which
- * accepts an `http:`/`ws:` base URL when the host is loopback). Audio reaches the application as
+ * voxwire: one `@voxwire/core` `RealtimeModel` for the process, a session per `open` with its own
+ * `@voxwire/node` `openaiConnector` (which accepts an `http:`/`ws:` base URL when the host is
+ * loopback). Audio reaches the application as
  * `AudioFrame`s through the session's `response_audio` event (`voxwire`), or on each content's
  * `audioStream`, announced by `response_content_added` (`voxwire-iterator`).
  * @module
@@ -20,15 +21,22 @@ import {
  */
 export async function load(audio: 'listener' | 'iterator'): Promise<BenchClient> {
   const [core, node] = await Promise.all([import('@voxwire/core'), import('@voxwire/node')]);
+  const connectorFor = (server: ServerAddress, model: string) =>
+    node.openaiConnector({
+      apiKey: 'bench',
+      baseURL: `http://${server.host}:${server.port}/v1`,
+      model,
+    });
+  // One model for the process, as an application holds it; each session gets its own connector
+  // because the load server keys a session's pacing on the URL's `model` (as a side-band
+  // session's `call_id` would be).
+  let shared: InstanceType<typeof core.RealtimeModel> | undefined;
   return {
     name: audio === 'listener' ? 'voxwire' : 'voxwire-iterator',
     open(server: ServerAddress, model: string, hooks: SessionHooks): ClientSession {
-      const connector = node.openaiConnector({
-        apiKey: 'bench',
-        baseURL: `http://${server.host}:${server.port}/v1`,
-        model,
-      });
-      const session = new core.RealtimeModel({ connector }).session();
+      const connector = connectorFor(server, model);
+      shared ??= new core.RealtimeModel({ connector: connectorFor(server, 'bench') });
+      const session = shared.session({ connector });
       const ready = deferred();
       const offTap = session.on('server_event', (tapped) => {
         if (tapped.kind !== 'event' || tapped.event.type !== 'session.created') return;
