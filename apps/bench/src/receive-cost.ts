@@ -16,7 +16,6 @@
  * async consumers drain between batches as they do over a socket.
  * @module
  */
-import { isAscii } from 'node:buffer';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { Connection, Transport } from '@voxwire/protocol';
@@ -54,7 +53,10 @@ function floor(): Receiver {
 }
 
 async function voxwire(mode: 'iterator' | 'listener'): Promise<Receiver> {
-  const core = await import('@voxwire/core');
+  const [core, { decodeTextFrame }] = await Promise.all([
+    import('@voxwire/core'),
+    import('@voxwire/node'),
+  ]);
   const seen = { bytes: 0, chunks: 0, done: 0 };
   let onmessage: ((frame: string | Uint8Array) => void) | undefined;
   const transport: Transport = {
@@ -102,10 +104,8 @@ async function voxwire(mode: 'iterator' | 'listener'): Promise<Receiver> {
     name: `voxwire-${mode}`,
     seen,
     deliver(frame) {
-      // as @voxwire/node's transport decodes a text frame: Latin-1 for ASCII frames ≥ 1 KiB
-      onmessage!(
-        frame.length >= 1024 && isAscii(frame) ? frame.toString('latin1') : frame.toString(),
-      );
+      // as @voxwire/node's transport decodes a text frame
+      onmessage!(decodeTextFrame(frame));
     },
   };
 }

@@ -31,6 +31,17 @@ import {
 } from './reconnect/options.js';
 import { RealtimeSession } from './session.js';
 
+/** Throws `INVALID_ARGUMENT` unless `value` is a connector (a function). */
+function requireConnector(value: unknown): asserts value is Connector {
+  if (typeof value !== 'function') {
+    throw new VoxwireError(
+      'INVALID_ARGUMENT',
+      'RealtimeModel needs a connector function (from @voxwire/node, @voxwire/azure or @voxwire/testing)',
+      { data: { argument: 'connector' } },
+    );
+  }
+}
+
 /** What `model.session(…)` takes: session options to override, and per-session engine parts. */
 export type SessionOverrides = SessionOptionsInput & {
   /** The session's tools instead of the model's. @default the model's `tools` */
@@ -79,19 +90,8 @@ export class RealtimeModel {
 
   /** Validates the options; throws `VoxwireError('INVALID_ARGUMENT')` on a bad one. */
   constructor(options: RealtimeModelOptions) {
-    if (
-      typeof options !== 'object' ||
-      options === null ||
-      typeof options.connector !== 'function'
-    ) {
-      throw new VoxwireError(
-        'INVALID_ARGUMENT',
-        'RealtimeModel needs a connector (from @voxwire/node, @voxwire/azure or @voxwire/testing)',
-        {
-          data: { argument: 'connector' },
-        },
-      );
-    }
+    if (typeof options !== 'object' || options === null) requireConnector(undefined);
+    requireConnector(options.connector);
     const {
       connector,
       clock,
@@ -181,13 +181,7 @@ export class RealtimeModel {
    */
   session(overrides: SessionOverrides = {}): RealtimeSession {
     const { tools, connector, ...rest } = overrides ?? {};
-    if (connector !== undefined && typeof connector !== 'function') {
-      throw new VoxwireError(
-        'INVALID_ARGUMENT',
-        'connector must be a function (from @voxwire/node, @voxwire/azure or @voxwire/testing)',
-        { data: { argument: 'connector' } },
-      );
-    }
+    if (connector !== undefined) requireConnector(connector);
     const options = mergeSessionOptions(this.#defaults, rest);
     const conversation =
       tools === undefined

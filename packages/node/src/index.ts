@@ -4,6 +4,7 @@
  * @module
  */
 export { createWebSocketTransport } from './transport.js';
+export { ASCII_TEST_MIN_BYTES, decodeTextFrame } from './text-frame.js';
 export type {
   KeepAliveOptions,
   WebSocketTransport,

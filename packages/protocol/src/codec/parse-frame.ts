@@ -62,12 +62,16 @@ const COLON = 58;
  */
 export function parseFrame(frame: string, payload: LargePayload): unknown {
   if (frame.length < LARGE_FRAME_CHARS) return JSON.parse(frame);
-  const cut = payloadSpan(frame, payload);
-  if (cut === undefined) return JSON.parse(frame);
+  const start = payloadStart(frame, payload.quotedKey);
+  if (start === -1) return JSON.parse(frame);
+  const end = frame.indexOf('"', start);
+  // no closing quote, or the key again later (a second key of that name would win in JSON.parse,
+  // and with the key only once, the top-level key of that name, if the rest has one, is this one)
+  if (end === -1 || frame.indexOf(payload.quotedKey, end + 1) !== -1) return JSON.parse(frame);
   let rest: unknown;
   try {
     // the frame without the payload's characters: the value becomes ""
-    rest = JSON.parse(frame.slice(0, cut.start) + frame.slice(cut.end));
+    rest = JSON.parse(frame.slice(0, start) + frame.slice(end));
   } catch {
     // the frame is not valid JSON: let JSON.parse say where, in the frame's own terms
     return JSON.parse(frame);
@@ -77,30 +81,22 @@ export function parseFrame(frame: string, payload: LargePayload): unknown {
   if (obj[payload.key] !== '' || typeof obj.type !== 'string' || !payload.types.has(obj.type)) {
     return JSON.parse(frame);
   }
-  obj[payload.key] = frame.slice(cut.start, cut.end);
+  obj[payload.key] = frame.slice(start, end);
   return obj;
 }
 
 /**
- * Where the `"key":"…"` string's characters are (`start` inclusive, `end` exclusive), when the
- * frame has no backslash and names the key exactly once; undefined otherwise (then the caller
- * parses the whole frame).
+ * Where the characters of the first `"key":"…"` string begin, when the frame has no backslash;
+ * -1 otherwise (then the caller parses the whole frame). Returns an index, not a span object:
+ * this runs once per audio frame.
  */
-function payloadSpan(
-  frame: string,
-  { quotedKey }: LargePayload,
-): { start: number; end: number } | undefined {
+function payloadStart(frame: string, quotedKey: string): number {
   // an escape anywhere would break the quote argument: leave such frames to JSON.parse
-  if (frame.indexOf('\\') !== -1) return undefined;
+  if (frame.indexOf('\\') !== -1) return -1;
   // the first "key" in the frame, followed by :" (whitespace there: JSON.parse's job)
   const at = frame.indexOf(quotedKey);
-  if (at === -1) return undefined;
+  if (at === -1) return -1;
   const colon = at + quotedKey.length;
-  if (frame.charCodeAt(colon) !== COLON || frame.charCodeAt(colon + 1) !== QUOTE) return undefined;
-  const start = colon + 2;
-  const end = frame.indexOf('"', start);
-  if (end === -1) return undefined;
-  // and the only one: then the top-level key of that name, if the rest has one, is this one
-  if (frame.indexOf(quotedKey, end + 1) !== -1) return undefined;
-  return { start, end };
+  if (frame.charCodeAt(colon) !== COLON || frame.charCodeAt(colon + 1) !== QUOTE) return -1;
+  return colon + 2;
 }
