@@ -27,6 +27,8 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  * - `INVALID_ARGUMENT`: `{ argument }`, the name of the offending argument.
  * - `LISTENER_FAILED`: `{ event }`; `cause` is what a listener threw.
  * - `RESPONSE_FAILED`: `{ responseId, status }`; a response that ended failed or incomplete.
+ * - `RESPONSE_IN_PROGRESS`: `{ responseId }`; `response.generate({ onDuplicate: 'cancel_new' })`
+ *   declined to ask for a response while one is in progress or already asked for.
  * - `UNKNOWN_PREDECESSOR`, `DUPLICATE_ITEM`, `UNKNOWN_ITEM`, `UNSUPPORTED_CONTENT`, `INVALID_ITEM`:
  *   `{ itemId? }`; thrown as `ConversationError` by the chat context, its converters and the mirror.
  * - `CHAT_SYNC_FAILED`: `{ failures, succeeded }`; `setChatCtx` rejects with a `ChatSyncError`.
@@ -49,6 +51,7 @@ export type VoxwireErrorCode =
   | 'INVALID_ARGUMENT'
   | 'LISTENER_FAILED'
   | 'RESPONSE_FAILED'
+  | 'RESPONSE_IN_PROGRESS'
   | 'SESSION_EXPIRED'
   | 'ROLLOVER'
   | 'RECONNECT_FAILED'

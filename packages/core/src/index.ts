@@ -166,7 +166,12 @@ export type { EndsOnce } from './responses/ends-once.js';
 export type { ResponseStatus, ResponseStatusDetails, ContentType } from './responses/tree.js';
 export { ChunkStream } from './responses/stream.js';
 export type { ChunkStreamOptions, StreamOverflowPolicy } from './responses/stream.js';
-export type { OnDuplicate, ResponseCreateOptions } from './responses/create.js';
+export type {
+  OnDuplicate,
+  ResponseCreateOptions,
+  ResponseGenerateOptions,
+} from './responses/create.js';
+export { REQUEST_TAG_KEY } from './responses/awaited.js';
 export type { ConnectionState } from './connection-state.js';
 export {
   Outbox,

@@ -6,7 +6,8 @@
  */
 import type { AudioFrame, ConversationItem } from '@voxwire/protocol';
 import type { ChatItemInput } from './conversation/input.js';
-import type { ResponseCreateOptions } from './responses/create.js';
+import type { RealtimeResponse } from './responses/tree.js';
+import type { ResponseCreateOptions, ResponseGenerateOptions } from './responses/create.js';
 import {
   G711_SAMPLE_RATE,
   MAX_APPEND_BYTES,
@@ -45,10 +46,20 @@ export interface ConversationApi {
   };
 }
 
-/** `session.response`: `create({ onDuplicate })` and `cancel()`. */
+/** `session.response`: `create({ onDuplicate })`, `generate()` and `cancel()`. */
 export interface ResponseApi {
-  /** Requests a response with the seed's `onDuplicate` semantics. */
+  /** Requests a response with the seed's `onDuplicate` semantics; resolves once it is sent. */
   create(options?: ResponseCreateOptions): Promise<boolean>;
+  /**
+   * Requests a response and resolves with it once the server started it (`response.created`),
+   * told apart from other responses by a tag in `response.metadata` (`voxwire_request`).
+   * Rejects with the server's `ServerError` when it refuses the request, `RESPONSE_IN_PROGRESS`
+   * when `onDuplicate: 'cancel_new'` declined it, `TIMEOUT` after `requestTimeoutMs` of
+   * connected time without its `response.created`, the signal's reason on abort, and
+   * `SESSION_CLOSED` (or what closed the session) when the session ends first. A request the
+   * connection took unanswered is sent again after the reconnect.
+   */
+  generate(options?: ResponseGenerateOptions): Promise<RealtimeResponse>;
   /** Cancels the response in progress (sent unconditionally, as the seed). */
   cancel(): void;
 }
@@ -221,6 +232,10 @@ export class ResponseApiImpl implements ResponseApi {
 
   create(options?: ResponseCreateOptions): Promise<boolean> {
     return this.#host.creator.create(options);
+  }
+
+  generate(options?: ResponseGenerateOptions): Promise<RealtimeResponse> {
+    return this.#host.creator.generate(options);
   }
 
   cancel(): void {

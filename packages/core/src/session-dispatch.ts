@@ -171,8 +171,9 @@ export class ServerEventRouter {
         });
         if (error.eventId) {
           this.#requests.rejectEventId(error.eventId, error);
-          // a refused response.create is answered: a later drop must not send it again
-          this.#deps.creator.refused(error.eventId);
+          // a refused response.create is answered: a later drop must not send it again (and
+          // a generate() request it carried rejects with the error)
+          this.#deps.creator.refused(error.eventId, error);
         }
         this.#connection.noteServerError(error.code);
         this.#errors.report(error);

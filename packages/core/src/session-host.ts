@@ -62,6 +62,8 @@ export class SessionHost {
   readonly connectTimeoutMs: number;
   readonly reconnect: ResolvedReconnect;
   readonly random: () => number;
+  /** How long acknowledged requests (and `generate()`'s `response.created`) may take. */
+  readonly requestTimeoutMs: number;
   // tracker options (ResponseTracker reads them from its host)
   readonly audioRetention: AudioRetention;
   readonly maxRetained: number;
@@ -95,6 +97,7 @@ export class SessionHost {
     this.connectTimeoutMs = init.connectTimeoutMs;
     this.reconnect = rel.reconnect;
     this.random = rel.random ?? seededRandom(init.clock.now());
+    this.requestTimeoutMs = init.requestTimeoutMs;
     this.audioRetention = init.audioRetention;
     this.maxRetained = init.maxRetainedResponses;
     this.audioModeHint = init.audioModeHint ?? false;
@@ -111,7 +114,11 @@ export class SessionHost {
     this.requests = new PendingRequests(init.clock, init.requestTimeoutMs);
     this.outbox = new Outbox(
       (event, error) =>
-        this.errors.writeFailed(event, error, (id, e) => this.requests.rejectEventId(id, e)),
+        this.errors.writeFailed(
+          event,
+          error,
+          (id, e) => this.requests.rejectEventId(id, e) || this.creator.refused(id, e),
+        ),
       {
         clock: init.clock,
         maxQueuedBytes: rel.maxQueuedBytes,
@@ -183,7 +190,7 @@ export class SessionHost {
   }
 
   created(response: RealtimeResponse): void {
-    this.creator.onResponseCreated();
+    this.creator.onResponseCreated(response);
     this.emitter.emit('response_created', response);
   }
 

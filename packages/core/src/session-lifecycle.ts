@@ -132,7 +132,7 @@ export class SessionLifecycle implements ConnectionHooks {
     const settle = error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed');
     if (error && error !== this.#reported) d.errors.report(error);
     this.#endConnection(settle);
-    d.creator.closed();
+    d.creator.closed(settle);
     d.reliability.closed();
     d.requests.rejectAll(settle);
     d.outbox.drain();

@@ -6,10 +6,20 @@
  *    `response.cancel` first; `keep_both` → just wait;
  * 4. for `cancel_existing` and `keep_both`: wait for the active response to end, mark a create
  *    pending (cleared by the next `response.created`), send `response.create` → `true`.
+ *
+ * `generate()` goes through the same steps with a tagged create and resolves with the response
+ * itself (`awaited.ts`).
  * @module
  */
-import type { ClientEvent, Logger, ResponseCreateParams } from '@voxwire/protocol';
+import type { ClientEvent, Clock, Logger, ResponseCreateParams } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
+import {
+  AwaitedResponses,
+  MAX_METADATA_PAIRS,
+  REQUEST_TAG_KEY,
+  requestTag,
+  type ResponseCreateEvent,
+} from './awaited.js';
 import type { RealtimeResponse } from './tree.js';
 
 /** What to do when a response is already in progress. */
@@ -21,6 +31,18 @@ export interface ResponseCreateOptions {
   onDuplicate?: OnDuplicate;
   /** Per-response overrides sent as `response.create.response` (GA shape). @default undefined (bare create, as the seed) */
   response?: ResponseCreateParams;
+}
+
+/** Options of `session.response.generate`. */
+export interface ResponseGenerateOptions extends ResponseCreateOptions {
+  /**
+   * Gives up on the request: the promise rejects with the signal's reason. A create not sent yet
+   * (waiting for the active response under `keep_both`) is never sent; one already sent has the
+   * response it starts cancelled. An abort after the promise resolved does nothing (use
+   * `session.response.cancel()`).
+   * @default undefined
+   */
+  signal?: AbortSignal;
 }
 
 const ON_DUPLICATE = new Set<string>(['cancel_existing', 'cancel_new', 'keep_both']);
@@ -39,6 +61,10 @@ export interface CreatorHost {
   readonly logger: Logger;
   /** Fields for log lines. */
   logFields(): Record<string, unknown>;
+  /** Time for the timeouts of `generate()` requests. */
+  readonly clock: Clock;
+  /** How long a written `generate()` request waits for its `response.created` (while connected). */
+  readonly requestTimeoutMs: number;
 }
 
 /** The `response.create` / `response.cancel` logic. */
@@ -46,13 +72,17 @@ export class ResponseCreator {
   readonly #host: CreatorHost;
   #pendingCreate = false;
   // the last response.create written to a socket whose response.created has not arrived
-  #unanswered: (ClientEvent & { type: 'response.create' }) | undefined;
-  // one the connection took with it: sent again once the next connection is restored
-  #lost: (ClientEvent & { type: 'response.create' }) | undefined;
+  #unanswered: ResponseCreateEvent | undefined;
+  // the ones the connection took with it: sent again once the next connection is restored
+  #lost: ResponseCreateEvent[] = [];
+  readonly #awaited: AwaitedResponses;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
     this.#host = host;
+    this.#awaited = new AwaitedResponses(host.clock, host.requestTimeoutMs, (responseId) =>
+      host.send({ type: 'response.cancel', event_id: host.eventId(), response_id: responseId }),
+    );
   }
 
   /** Whether a deferred create was sent and its `response.created` has not arrived yet. */
@@ -60,15 +90,26 @@ export class ResponseCreator {
     return this.#pendingCreate;
   }
 
-  /** Called on every `response.created` (the seed resolves and clears its create future there). */
-  onResponseCreated(): void {
-    this.#pendingCreate = false;
-    this.#unanswered = undefined;
+  /** `generate()` requests waiting for their response. */
+  get awaiting(): number {
+    return this.#awaited.size;
   }
 
-  /** The server refused the client event `eventId` (its `error` named it): if it was the unanswered create, it is answered. */
-  refused(eventId: string): void {
+  /** Called on every `response.created` (the seed resolves and clears its create future there). */
+  onResponseCreated(response: RealtimeResponse): void {
+    this.#pendingCreate = false;
+    this.#unanswered = undefined;
+    this.#awaited.created(response);
+  }
+
+  /**
+   * The client event `eventId` was refused (the server's `error` named it, or it could not be
+   * written): if it was the unanswered create, it is answered; a `generate()` request it carried
+   * rejects with `error`. Returns whether such a request took the error.
+   */
+  refused(eventId: string, error: unknown): boolean {
     if (this.#unanswered?.event_id === eventId) this.#unanswered = undefined;
+    return this.#awaited.refused(eventId, error);
   }
 
   /**
@@ -78,9 +119,14 @@ export class ResponseCreator {
    */
   reset(): void {
     this.#pendingCreate = false;
+    const queued = (event: ClientEvent): boolean => this.#host.queued(event);
+    // generate() requests written and not answered: each is asked again, in the order they
+    // were written, so each gets the answer the next connection gives
+    for (const event of this.#awaited.lost(queued)) this.#lost.push(event);
+    // and the last create written, when untagged (the seed's one unanswered create)
     const unanswered = this.#unanswered;
-    if (unanswered !== undefined && !this.#host.queued(unanswered)) {
-      this.#lost = unanswered;
+    if (unanswered !== undefined && !queued(unanswered)) {
+      if (!this.#lost.includes(unanswered)) this.#lost.push(unanswered);
       this.#unanswered = undefined;
     }
   }
@@ -90,20 +136,66 @@ export class ResponseCreator {
    * (its `response.create` was written, no `response.created` came back) is asked for again.
    */
   reopened(): void {
+    this.#awaited.resumed();
     const lost = this.#lost;
-    if (lost === undefined) return;
-    this.#lost = undefined;
-    this.#host.logger.info('response.create lost with the connection: sent again', {
-      ...this.#host.logFields(),
-      eventId: lost.event_id,
-    });
-    this.#send(lost.response);
+    if (lost.length === 0) return;
+    this.#lost = [];
+    for (const event of lost) {
+      this.#host.logger.info('response.create lost with the connection: sent again', {
+        ...this.#host.logFields(),
+        eventId: event.event_id,
+      });
+      this.#send(event.response);
+    }
   }
 
-  /** The session closed for good: nothing is sent again. */
-  closed(): void {
-    this.#lost = this.#unanswered = undefined;
+  /** The session closed for good: nothing is sent again; `generate()` requests reject with `error`. */
+  closed(error: unknown): void {
+    this.#lost = [];
+    this.#unanswered = undefined;
     this.#pendingCreate = false;
+    this.#awaited.closed(error);
+  }
+
+  /**
+   * Requests a response like {@link create} and resolves with it once the server started it
+   * (its `response.created`). Rejects with the server's `ServerError` when it refuses the
+   * request, `RESPONSE_IN_PROGRESS` when `cancel_new` declined it, `TIMEOUT` when no
+   * `response.created` answered it within `requestTimeoutMs` of connected time, the signal's
+   * reason on abort, `SESSION_CLOSED` (or the close's cause) when the session ends first, and
+   * `INVALID_ARGUMENT` for bad options.
+   */
+  generate(options: ResponseGenerateOptions = {}): Promise<RealtimeResponse> {
+    let metadata: Record<string, string>;
+    let signal: AbortSignal | undefined;
+    try {
+      signal = checkSignal(options.signal);
+      metadata = callerMetadata(options.response?.metadata);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const tag = this.#host.eventId();
+    metadata[REQUEST_TAG_KEY] = tag;
+    const response: ResponseCreateParams = { ...options.response, metadata };
+    const awaited = this.#awaited.add(tag, signal);
+    this.create({ onDuplicate: options.onDuplicate ?? 'keep_both', response }).then(
+      (sent) => {
+        if (!sent)
+          this.#awaited.reject(
+            tag,
+            new VoxwireError(
+              'RESPONSE_IN_PROGRESS',
+              'a response is in progress (onDuplicate: cancel_new)',
+              {
+                data: { responseId: this.#host.active()?.id },
+              },
+            ),
+          );
+      },
+      (error: unknown) => this.#awaited.reject(tag, error),
+    );
+    return awaited;
   }
 
   /**
@@ -152,8 +244,9 @@ export class ResponseCreator {
       });
     }
     await active.done;
+    // a generate() request aborted while it waited is not sent at all
+    if (!this.#send(options.response)) return false;
     this.#pendingCreate = true;
-    this.#send(options.response);
     return true;
   }
 
@@ -162,12 +255,53 @@ export class ResponseCreator {
     this.#host.send({ type: 'response.cancel', event_id: this.#host.eventId() });
   }
 
-  #send(response: ResponseCreateParams | undefined): void {
-    const event: ClientEvent & { type: 'response.create' } =
+  #send(response: ResponseCreateParams | undefined): boolean {
+    const tag = response === undefined ? undefined : requestTag(response.metadata);
+    if (tag !== undefined && !this.#awaited.has(tag)) return false;
+    const event: ResponseCreateEvent =
       response === undefined
         ? { type: 'response.create', event_id: this.#host.eventId() }
         : { type: 'response.create', event_id: this.#host.eventId(), response };
     this.#host.send(event);
     this.#unanswered = event;
+    if (tag !== undefined) this.#awaited.sent(tag, event);
+    return true;
   }
+}
+
+function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  const s = signal as Partial<AbortSignal> | null;
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    typeof s.aborted !== 'boolean' ||
+    typeof s.addEventListener !== 'function' ||
+    typeof s.removeEventListener !== 'function'
+  ) {
+    throw new VoxwireError('INVALID_ARGUMENT', 'signal must be an AbortSignal', {
+      data: { argument: 'signal' },
+    });
+  }
+  return signal as AbortSignal;
+}
+
+// a copy of the caller's metadata, checked to leave room for the request tag: a plain string
+// map of at most 15 pairs, without the tag's key
+function callerMetadata(metadata: unknown): Record<string, string> {
+  if (metadata === undefined || metadata === null) return {};
+  const invalid = (message: string): VoxwireError =>
+    new VoxwireError('INVALID_ARGUMENT', message, { data: { argument: 'response.metadata' } });
+  if (typeof metadata !== 'object' || Array.isArray(metadata))
+    throw invalid('response.metadata must be an object of strings');
+  const entries = Object.entries(metadata);
+  if (entries.some(([, value]) => typeof value !== 'string'))
+    throw invalid('response.metadata must be an object of strings');
+  if (REQUEST_TAG_KEY in metadata)
+    throw invalid(`response.metadata.${REQUEST_TAG_KEY} is reserved for generate()'s request tag`);
+  if (entries.length >= MAX_METADATA_PAIRS)
+    throw invalid(
+      `response.metadata has ${entries.length} pairs: generate() needs one of the API's ${MAX_METADATA_PAIRS} for its request tag`,
+    );
+  return { ...(metadata as Record<string, string>) };
 }

@@ -1,0 +1,314 @@
+import { describe, expect, it } from 'vitest';
+import { ServerError, VoxwireError } from '../src/errors.js';
+import { REQUEST_TAG_KEY } from '../src/index.js';
+import type { RealtimeResponse } from '../src/responses/tree.js';
+import { DIALECTS, gate, openSession, setup, type Setup } from './helpers.js';
+
+const ZERO = () => 0;
+
+const creates = (s: Setup, connection = 0) =>
+  (s.server.connections[connection]?.clientEvents ?? []).filter(
+    (e) => e['type'] === 'response.create',
+  );
+const cancels = (s: Setup) => s.server.clientEvents.filter((e) => e['type'] === 'response.cancel');
+const tagOf = (event: Record<string, unknown> | undefined) =>
+  ((event?.['response'] as { metadata?: Record<string, string> } | undefined)?.metadata ?? {})[
+    REQUEST_TAG_KEY
+  ];
+
+/** Settles `promise` into a value or the error it rejected with, without unhandled rejections. */
+function outcome<T>(promise: Promise<T>): { value?: T; error?: unknown; done: boolean } {
+  const o: { value?: T; error?: unknown; done: boolean } = { done: false };
+  promise.then(
+    (value) => Object.assign(o, { value, done: true }),
+    (error: unknown) => Object.assign(o, { error, done: true }),
+  );
+  return o;
+}
+
+describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
+  it('resolves with the response it asked for, tagged in metadata beside the caller’s own', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    s.server.queueResponse((ctx) => ctx.say('hello'));
+    const r = outcome(session.response.generate({ response: { metadata: { topic: 'greeting' } } }));
+    await s.settle();
+    expect(r.error).toBeUndefined();
+    const response = r.value as RealtimeResponse;
+    expect(response).toBe(session.responses[0]);
+    expect(response.text).toBe('hello');
+    const [create] = creates(s);
+    expect(tagOf(create)).toEqual(expect.any(String));
+    expect(response.resource.metadata).toEqual({
+      topic: 'greeting',
+      [REQUEST_TAG_KEY]: tagOf(create),
+    });
+    expect(session.response.create).toBeTypeOf('function');
+    await session.close();
+  });
+
+  it('is told apart from a response started at the same time by another request', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    s.server.queueResponse(
+      (ctx) => ctx.say('untagged'),
+      (ctx) => ctx.say('mine'),
+    );
+    // two out-of-band responses run in parallel; the untagged one starts first
+    void session.response.create({ response: { conversation: 'none' } });
+    const r = outcome(session.response.generate({ response: { conversation: 'none' } }));
+    await s.settle();
+    const [first, second] = session.responses;
+    expect(first?.text).toBe('untagged');
+    expect(r.value).toBe(second);
+    expect((r.value as RealtimeResponse).text).toBe('mine');
+    await session.close();
+  });
+
+  it('rejects with the server’s error when the server refuses the request', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    session.on('error', () => undefined);
+    const hold = gate();
+    s.server.queueResponse(async (ctx) => {
+      await hold.promise;
+      ctx.say('first');
+    });
+    // the first response has started on the server, but its response.created is late: the
+    // engine knows of no active response and sends at once; the server refuses by event id
+    s.server.faults.delay('response.created', 50);
+    void session.response.create();
+    await s.settle();
+    const r = outcome(session.response.generate());
+    await s.settle();
+    expect(creates(s)).toHaveLength(2);
+    // the refusal queues behind the late response.created
+    await s.clock.advanceAsync(50);
+    expect(r.error).toBeInstanceOf(ServerError);
+    expect(r.error).toMatchObject({
+      code: 'conversation_already_has_active_response',
+      eventId: creates(s)[1]?.['event_id'],
+    });
+    hold.open();
+    await s.settle();
+    expect(session.responses.map((x) => x.text)).toEqual(['first']);
+    await session.close();
+  });
+
+  it('keep_both waits for the active response, then resolves with the new one', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    const hold = gate();
+    s.server.queueResponse(async (ctx) => {
+      await hold.promise;
+      ctx.say('first');
+    });
+    s.server.queueResponse((ctx) => ctx.say('second'));
+    void session.response.create();
+    await s.settle();
+    const r = outcome(session.response.generate());
+    await s.settle();
+    expect(r.done).toBe(false);
+    expect(creates(s)).toHaveLength(1);
+    hold.open();
+    await s.settle();
+    expect((r.value as RealtimeResponse).text).toBe('second');
+    await session.close();
+  });
+
+  it('cancel_new declines with RESPONSE_IN_PROGRESS while a response is in progress', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    const hold = gate();
+    s.server.queueResponse(async (ctx) => {
+      await hold.promise;
+      ctx.say('first');
+    });
+    void session.response.create();
+    await s.settle();
+    const active = session.activeResponse;
+    const r = outcome(session.response.generate({ onDuplicate: 'cancel_new' }));
+    await s.settle();
+    expect(r.error).toBeInstanceOf(VoxwireError);
+    expect(r.error).toMatchObject({
+      code: 'RESPONSE_IN_PROGRESS',
+      data: { responseId: active?.id },
+    });
+    expect(creates(s)).toHaveLength(1);
+    hold.open();
+    await s.settle();
+    await session.close();
+  });
+
+  it('times out after requestTimeoutMs without its response.created, and cancels the response if it starts later', async () => {
+    const s = setup(dialect, { requestTimeoutMs: 1000 });
+    const session = await openSession(s, { modalities: ['text'] });
+    s.server.queueResponse((ctx) => ctx.say('too late'));
+    s.server.faults.delay('response.created', 1500);
+    const r = outcome(session.response.generate());
+    await s.clock.advanceAsync(999);
+    expect(r.done).toBe(false);
+    await s.clock.advanceAsync(1);
+    expect(r.error).toMatchObject({
+      code: 'TIMEOUT',
+      data: { timeoutMs: 1000, operation: 'response.create' },
+    });
+    expect(cancels(s)).toEqual([]);
+    await s.clock.advanceAsync(500);
+    const late = session.responses[0];
+    expect(cancels(s)).toEqual([
+      { type: 'response.cancel', event_id: expect.any(String), response_id: late?.id },
+    ]);
+    await session.close();
+  });
+
+  it('an abort while waiting for the active response sends nothing; after sending, the response is cancelled', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    const hold = gate();
+    s.server.queueResponse(async (ctx) => {
+      await hold.promise;
+      ctx.say('first');
+    });
+    void session.response.create();
+    await s.settle();
+    const waiting = new AbortController();
+    const r1 = outcome(session.response.generate({ signal: waiting.signal }));
+    waiting.abort(new Error('user hung up'));
+    await s.settle();
+    expect(r1.error).toMatchObject({ message: 'user hung up' });
+    hold.open();
+    await s.settle();
+    expect(creates(s)).toHaveLength(1);
+
+    // sent, its response.created late: the abort rejects now, the response is cancelled when it starts
+    const hold2 = gate();
+    s.server.queueResponse(async (ctx) => {
+      await hold2.promise;
+      ctx.say('unwanted');
+    });
+    s.server.faults.delay('response.created', 100, 2);
+    const sent = new AbortController();
+    const r2 = outcome(session.response.generate({ signal: sent.signal }));
+    await s.settle();
+    expect(creates(s)).toHaveLength(2);
+    sent.abort();
+    await s.settle();
+    expect(r2.error).toMatchObject({ name: 'AbortError' });
+    await s.clock.advanceAsync(100);
+    const unwanted = session.responses.at(-1);
+    expect(cancels(s).map((e) => e['response_id'])).toEqual([unwanted?.id]);
+    hold2.open();
+    await s.settle();
+    expect(unwanted?.status).toBe('cancelled');
+    await session.close();
+  });
+
+  it('an already aborted signal rejects at once and sends nothing', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    const r = outcome(session.response.generate({ signal: AbortSignal.abort('gone') }));
+    await s.settle();
+    expect(r.error).toBe('gone');
+    expect(creates(s)).toEqual([]);
+    await session.close();
+  });
+
+  it('a request the drop swallowed is sent again and resolves with the next connection’s response; its clock stops while away', async () => {
+    // every reconnect attempt waits 2 s: the outage (three failed attempts) lasts 8 s
+    const s = setup(dialect, { requestTimeoutMs: 1000, reconnect: { backoff: () => 2000 } });
+    const session = await openSession(s, { modalities: ['text'] });
+    s.server.faults.closeAt('response.created', { when: 'before', code: 1006 });
+    let reconnectedAt = 0;
+    let droppedAt = 0;
+    session.once('disconnected', () => {
+      droppedAt = s.clock.now();
+      s.server.faults.clear();
+      s.server.faults.rejectConnects(3);
+    });
+    session.once('reconnected', () => (reconnectedAt = s.clock.now()));
+    s.server.queueResponse((ctx) => ctx.say('lost'));
+    s.server.queueResponse((ctx) => ctx.say('second try'));
+    const r = outcome(session.response.generate());
+    await s.clock.advanceAsync(20_000);
+    expect(session.connectionState.status).toBe('open');
+    expect(reconnectedAt - droppedAt).toBeGreaterThanOrEqual(8000);
+    expect(r.error).toBeUndefined();
+    expect((r.value as RealtimeResponse).text).toBe('second try');
+    const first = creates(s, 0);
+    const again = creates(s, s.server.connections.length - 1);
+    expect(first).toHaveLength(1);
+    expect(again).toHaveLength(1);
+    expect(tagOf(again[0])).toBe(tagOf(first[0]));
+    await session.close();
+  });
+
+  it('every request a drop swallowed is sent again, not only the last one', async () => {
+    const s = setup(dialect, { random: ZERO });
+    const session = await openSession(s, { modalities: ['text'] });
+    s.server.faults.closeAt('response.created', { when: 'before', code: 1006 });
+    session.once('disconnected', () => s.server.faults.clear());
+    s.server.queueResponse(
+      (ctx) => ctx.say('lost'),
+      (ctx) => ctx.say('a'),
+      (ctx) => ctx.say('b'),
+    );
+    // two out-of-band requests written back to back; the connection drops before either starts
+    const a = outcome(session.response.generate({ response: { conversation: 'none' } }));
+    const b = outcome(session.response.generate({ response: { conversation: 'none' } }));
+    await s.clock.advanceAsync(1000);
+    expect(session.connectionState.status).toBe('open');
+    const again = creates(s, 1).map(tagOf);
+    expect(again).toHaveLength(2);
+    expect(again[0]).toBe(tagOf(creates(s, 0)[0]));
+    expect(again[1]).not.toBe(again[0]);
+    expect([(a.value as RealtimeResponse).text, (b.value as RealtimeResponse).text]).toEqual([
+      'a',
+      'b',
+    ]);
+    await session.close();
+  });
+
+  it('rejects with SESSION_CLOSED when the session closes first', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    s.server.faults.drop('response.created');
+    s.server.queueResponse((ctx) => ctx.say('never seen'));
+    const r = outcome(session.response.generate());
+    await s.settle();
+    await session.close();
+    expect(r.error).toMatchObject({ code: 'SESSION_CLOSED' });
+    await expect(session.response.generate()).rejects.toMatchObject({ code: 'SESSION_CLOSED' });
+  });
+
+  it.each([
+    ['a signal that is not an AbortSignal', { signal: 'stop' }, 'signal'],
+    ['metadata that is not an object', { response: { metadata: 'x' } }, 'response.metadata'],
+    ['metadata with a non-string value', { response: { metadata: { n: 1 } } }, 'response.metadata'],
+    [
+      'metadata using the reserved key',
+      { response: { metadata: { [REQUEST_TAG_KEY]: 'mine' } } },
+      'response.metadata',
+    ],
+    [
+      'metadata with no room for the tag',
+      {
+        response: {
+          metadata: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, 'v'])),
+        },
+      },
+      'response.metadata',
+    ],
+    ['an unknown onDuplicate', { onDuplicate: 'both' }, 'onDuplicate'],
+  ])('rejects %s with INVALID_ARGUMENT and sends nothing', async (_name, options, argument) => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    await expect(session.response.generate(options as never)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      data: { argument },
+    });
+    await s.settle();
+    expect(creates(s)).toEqual([]);
+    await session.close();
+  });
+});
