@@ -269,6 +269,24 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
     await session.close();
   });
 
+  it('asked for before the first connection: queued, then resolved; its clock starts once connected', async () => {
+    const s = setup(dialect, { requestTimeoutMs: 1000, reconnect: { backoff: () => 2000 } });
+    s.server.faults.rejectConnects(1);
+    s.server.queueResponse((ctx) => ctx.say('first words'));
+    const session = s.model.session({ modalities: ['text'] });
+    session.on('error', () => undefined);
+    const r = outcome(session.response.generate());
+    let connectedAt = -1;
+    session.once('connected', () => (connectedAt = s.clock.now()));
+    // the first connect fails; the retry comes after a backoff longer than the request timeout
+    await s.clock.advanceAsync(30_000);
+    expect(connectedAt).toBeGreaterThanOrEqual(2000);
+    expect(s.server.connections.length).toBe(1);
+    expect(r.error).toBeUndefined();
+    expect((r.value as RealtimeResponse).text).toBe('first words');
+    await session.close();
+  });
+
   it('rejects with SESSION_CLOSED when the session closes first', async () => {
     const s = setup(dialect);
     const session = await openSession(s, { modalities: ['text'] });

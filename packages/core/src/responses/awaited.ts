@@ -51,22 +51,24 @@ export class AwaitedResponses {
   readonly #clock: Clock;
   readonly #timeoutMs: number;
   readonly #cancel: (responseId: string) => void;
-  // timers count connected time only: none until the first connection opens
-  #paused = true;
+  // timers count connected time only
+  #paused: boolean;
 
   /**
    * @param timeoutMs how long a written request may wait for its `response.created` (while connected).
    * @param cancel sends `response.cancel` for a response nobody waits for any more.
+   * @param disconnected whether no connection is open now (timers wait for {@link resumed}).
    */
-  constructor(clock: Clock, timeoutMs: number, cancel: (responseId: string) => void) {
+  constructor(
+    clock: Clock,
+    timeoutMs: number,
+    cancel: (responseId: string) => void,
+    disconnected: boolean,
+  ) {
     this.#clock = clock;
     this.#timeoutMs = timeoutMs;
     this.#cancel = cancel;
-  }
-
-  /** Requests in flight. */
-  get size(): number {
-    return this.#byTag.size;
+    this.#paused = disconnected;
   }
 
   /** Whether `tag` is still awaited (an aborted request is not: its create must not be sent). */

@@ -74,15 +74,25 @@ export class ResponseCreator {
   // the last response.create written to a socket whose response.created has not arrived
   #unanswered: ResponseCreateEvent | undefined;
   // the ones the connection took with it: sent again once the next connection is restored
-  #lost: ResponseCreateEvent[] = [];
-  readonly #awaited: AwaitedResponses;
+  #lost: ResponseCreateEvent[] | undefined;
+  // generate()'s requests; made on the first, so a session that never awaits one keeps nothing
+  #awaited: AwaitedResponses | undefined;
+  #connected = false;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
     this.#host = host;
-    this.#awaited = new AwaitedResponses(host.clock, host.requestTimeoutMs, (responseId) =>
-      host.send({ type: 'response.cancel', event_id: host.eventId(), response_id: responseId }),
-    );
+  }
+
+  #awaitedTable(): AwaitedResponses {
+    const host = this.#host;
+    return (this.#awaited ??= new AwaitedResponses(
+      host.clock,
+      host.requestTimeoutMs,
+      (responseId) =>
+        host.send({ type: 'response.cancel', event_id: host.eventId(), response_id: responseId }),
+      !this.#connected,
+    ));
   }
 
   /** Whether a deferred create was sent and its `response.created` has not arrived yet. */
@@ -90,16 +100,11 @@ export class ResponseCreator {
     return this.#pendingCreate;
   }
 
-  /** `generate()` requests waiting for their response. */
-  get awaiting(): number {
-    return this.#awaited.size;
-  }
-
   /** Called on every `response.created` (the seed resolves and clears its create future there). */
   onResponseCreated(response: RealtimeResponse): void {
     this.#pendingCreate = false;
     this.#unanswered = undefined;
-    this.#awaited.created(response);
+    this.#awaited?.created(response);
   }
 
   /**
@@ -109,7 +114,7 @@ export class ResponseCreator {
    */
   refused(eventId: string, error: unknown): boolean {
     if (this.#unanswered?.event_id === eventId) this.#unanswered = undefined;
-    return this.#awaited.refused(eventId, error);
+    return this.#awaited?.refused(eventId, error) ?? false;
   }
 
   /**
@@ -119,16 +124,18 @@ export class ResponseCreator {
    */
   reset(): void {
     this.#pendingCreate = false;
+    this.#connected = false;
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
     // generate() requests written and not answered: each is asked again, in the order they
     // were written, so each gets the answer the next connection gives
-    for (const event of this.#awaited.lost(queued)) this.#lost.push(event);
+    const lost = this.#awaited?.lost(queued) ?? [];
     // and the last create written, when untagged (the seed's one unanswered create)
     const unanswered = this.#unanswered;
     if (unanswered !== undefined && !queued(unanswered)) {
-      if (!this.#lost.includes(unanswered)) this.#lost.push(unanswered);
+      if (!lost.includes(unanswered)) lost.push(unanswered);
       this.#unanswered = undefined;
     }
+    if (lost.length > 0) (this.#lost ??= []).push(...lost);
   }
 
   /**
@@ -136,10 +143,11 @@ export class ResponseCreator {
    * (its `response.create` was written, no `response.created` came back) is asked for again.
    */
   reopened(): void {
-    this.#awaited.resumed();
+    this.#connected = true;
+    this.#awaited?.resumed();
     const lost = this.#lost;
-    if (lost.length === 0) return;
-    this.#lost = [];
+    if (lost === undefined) return;
+    this.#lost = undefined;
     for (const event of lost) {
       this.#host.logger.info('response.create lost with the connection: sent again', {
         ...this.#host.logFields(),
@@ -151,10 +159,10 @@ export class ResponseCreator {
 
   /** The session closed for good: nothing is sent again; `generate()` requests reject with `error`. */
   closed(error: unknown): void {
-    this.#lost = [];
-    this.#unanswered = undefined;
+    this.#lost = this.#unanswered = undefined;
     this.#pendingCreate = false;
-    this.#awaited.closed(error);
+    this.#connected = false;
+    this.#awaited?.closed(error);
   }
 
   /**
@@ -178,11 +186,12 @@ export class ResponseCreator {
     const tag = this.#host.eventId();
     metadata[REQUEST_TAG_KEY] = tag;
     const response: ResponseCreateParams = { ...options.response, metadata };
-    const awaited = this.#awaited.add(tag, signal);
+    const table = this.#awaitedTable();
+    const awaited = table.add(tag, signal);
     this.create({ onDuplicate: options.onDuplicate ?? 'keep_both', response }).then(
       (sent) => {
         if (!sent)
-          this.#awaited.reject(
+          table.reject(
             tag,
             new VoxwireError(
               'RESPONSE_IN_PROGRESS',
@@ -193,7 +202,7 @@ export class ResponseCreator {
             ),
           );
       },
-      (error: unknown) => this.#awaited.reject(tag, error),
+      (error: unknown) => table.reject(tag, error),
     );
     return awaited;
   }
@@ -257,14 +266,14 @@ export class ResponseCreator {
 
   #send(response: ResponseCreateParams | undefined): boolean {
     const tag = response === undefined ? undefined : requestTag(response.metadata);
-    if (tag !== undefined && !this.#awaited.has(tag)) return false;
+    if (tag !== undefined && this.#awaited?.has(tag) !== true) return false;
     const event: ResponseCreateEvent =
       response === undefined
         ? { type: 'response.create', event_id: this.#host.eventId() }
         : { type: 'response.create', event_id: this.#host.eventId(), response };
     this.#host.send(event);
     this.#unanswered = event;
-    if (tag !== undefined) this.#awaited.sent(tag, event);
+    if (tag !== undefined) this.#awaited?.sent(tag, event);
     return true;
   }
 }
