@@ -172,6 +172,20 @@ export type {
   ResponseGenerateOptions,
 } from './responses/create.js';
 export { REQUEST_TAG_KEY } from './responses/awaited.js';
+export {
+  StandardWebSocketTransport,
+  type StandardWebSocket,
+  type StandardWebSocketConstructor,
+  type StandardWebSocketEvent,
+  type StandardWebSocketTransportOptions,
+} from './web-socket/transport.js';
+export {
+  webSocketConnector,
+  openaiWebSocketConnector,
+  type OpenAIWebSocketConnectorOptions,
+  type PerAttempt,
+  type WebSocketConnectorOptions,
+} from './web-socket/connector.js';
 export type { ConnectionState } from './connection-state.js';
 export {
   Outbox,

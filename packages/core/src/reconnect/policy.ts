@@ -126,7 +126,8 @@ export interface FailureClass {
   readonly immediate: boolean;
 }
 
-const FATAL_TRANSPORT_CODES = new Set(['AUTH_FAILED', 'BAD_REQUEST']);
+// INVALID_ARGUMENT: a connector refused its own options (a bad URL or key): retrying cannot help
+const FATAL_TRANSPORT_CODES = new Set(['AUTH_FAILED', 'BAD_REQUEST', 'INVALID_ARGUMENT']);
 
 /**
  * Classifies what ended a connection or failed a connect. Reads, duck-typed, the typed errors of

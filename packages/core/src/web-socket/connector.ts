@@ -1,0 +1,230 @@
+/**
+ * Connectors over a standard `WebSocket`, for runtimes without `ws` (browsers above all):
+ * {@link webSocketConnector} for any server, {@link openaiWebSocketConnector} for OpenAI with
+ * an ephemeral client secret. A browser cannot set headers, so the key travels as a subprotocol
+ * (`openai-insecure-api-key.<key>`), where page scripts and extensions can read it: only a
+ * short-lived `ek_…` secret, minted by your server (`createClientSecret` in `@voxwire/node`),
+ * belongs there, never an API key.
+ * @module
+ */
+import type { ConnectAttempt, Connector, Dialect } from '@voxwire/protocol';
+import { Endpoints, GA_DEFAULTS, MAX_SESSION_DURATION_MS, Subprotocol } from '@voxwire/protocol';
+import { VoxwireError } from '../errors.js';
+import { StandardWebSocketTransport, type StandardWebSocketConstructor } from './transport.js';
+
+/** A value, or a function giving it for each (re)connect attempt. */
+export type PerAttempt<T> = T | ((attempt: ConnectAttempt) => T | Promise<T>);
+
+/** Options of {@link webSocketConnector}. */
+export interface WebSocketConnectorOptions {
+  /** The `WebSocket` constructor: `WebSocket` in a browser, Deno, Bun or Node 22+. */
+  readonly WebSocket: StandardWebSocketConstructor;
+  /** The `ws:`/`wss:` URL (a function is asked again for every reconnect). */
+  readonly url: PerAttempt<string>;
+  /** Subprotocols to offer (a function is asked again for every reconnect). @default [] */
+  readonly protocols?: PerAttempt<readonly string[]>;
+  /** The dialect the server speaks. @default 'ga' */
+  readonly dialect?: Dialect;
+  /** The server's maximum session duration, for the planned rollover. @default undefined (none) */
+  readonly maxSessionDurationMs?: number;
+  /** A secret-free description for logs. @default 'websocket <origin and path of the URL>' */
+  readonly description?: string;
+}
+
+const DIALECTS: readonly Dialect[] = ['ga', 'beta'];
+
+function invalid(argument: string, message: string): VoxwireError {
+  return new VoxwireError('INVALID_ARGUMENT', message, { data: { argument } });
+}
+
+async function resolve<T>(value: PerAttempt<T>, attempt: ConnectAttempt): Promise<T> {
+  return typeof value === 'function'
+    ? await (value as (attempt: ConnectAttempt) => T | Promise<T>)(attempt)
+    : value;
+}
+
+// only the origin and path: a query may carry a key (Azure's `api-key`)
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+function checkUrl(url: unknown): string {
+  if (typeof url !== 'string')
+    throw invalid('url', `url must be a ws: or wss: URL string, got ${typeof url}`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid('url', 'url is not a valid URL');
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')
+    throw invalid('url', `url must use ws: or wss:, got ${parsed.protocol}`);
+  return url;
+}
+
+function checkProtocols(protocols: unknown): readonly string[] {
+  if (!Array.isArray(protocols) || protocols.some((p) => typeof p !== 'string' || p === ''))
+    throw invalid('protocols', 'protocols must be an array of non-empty strings');
+  return protocols as readonly string[];
+}
+
+/**
+ * A connector over a standard `WebSocket`: a fresh transport per (re)connect, to `url` with
+ * `protocols`. Throws `INVALID_ARGUMENT` for bad options; a function-valued `url` or
+ * `protocols` that gives a bad value fails that connect with `INVALID_ARGUMENT` (fatal: the
+ * session does not retry what cannot succeed).
+ */
+export function webSocketConnector(options: WebSocketConnectorOptions): Connector {
+  if (typeof options?.WebSocket !== 'function')
+    throw invalid(
+      'WebSocket',
+      'WebSocket must be a WebSocket constructor (pass `WebSocket` in a browser, Deno, Bun or Node 22+)',
+    );
+  const dialect = options.dialect ?? 'ga';
+  if (!DIALECTS.includes(dialect))
+    throw invalid('dialect', `dialect must be 'ga' or 'beta', got ${JSON.stringify(dialect)}`);
+  const { maxSessionDurationMs } = options;
+  if (
+    maxSessionDurationMs !== undefined &&
+    !(typeof maxSessionDurationMs === 'number' && maxSessionDurationMs > 0)
+  )
+    throw invalid('maxSessionDurationMs', 'maxSessionDurationMs must be a positive number');
+  if (typeof options.url !== 'function') checkUrl(options.url);
+  if (options.protocols !== undefined && typeof options.protocols !== 'function')
+    checkProtocols(options.protocols);
+  return async (attempt) => {
+    const url = checkUrl(await resolve(options.url, attempt));
+    const protocols =
+      options.protocols === undefined
+        ? []
+        : checkProtocols(await resolve(options.protocols, attempt));
+    const transport = new StandardWebSocketTransport({
+      WebSocket: options.WebSocket,
+      url,
+      protocols,
+    });
+    return {
+      transport,
+      dialect,
+      maxSessionDurationMs,
+      description: options.description ?? `websocket ${describeUrl(url)} (${dialect})`,
+    };
+  };
+}
+
+/** Options of {@link openaiWebSocketConnector}. */
+export interface OpenAIWebSocketConnectorOptions {
+  /** The `WebSocket` constructor: `WebSocket` in a browser, Deno, Bun or Node 22+. */
+  readonly WebSocket: StandardWebSocketConstructor;
+  /**
+   * An ephemeral client secret (`ek_…`), or a function that fetches one from your server for
+   * each (re)connect. A secret may open several sessions until it expires (10 minutes by
+   * default), so a function is what keeps reconnects working in a long call.
+   */
+  readonly clientSecret: PerAttempt<string>;
+  /** The model (`?model=`). @default 'gpt-realtime' */
+  readonly model?: string;
+  /** The REST base the WebSocket URL is derived from (https → wss). @default 'https://api.openai.com/v1' */
+  readonly baseURL?: string;
+  /** Sent as the `openai-organization.<id>` subprotocol. @default undefined */
+  readonly organization?: string;
+  /** Sent as the `openai-project.<id>` subprotocol. @default undefined */
+  readonly project?: string;
+  /** The server's maximum session duration, for the planned rollover. @default 3600000 (OpenAI's 60 minutes) */
+  readonly maxSessionDurationMs?: number;
+  /**
+   * Lets `ws:`/`http:` reach a host that is not loopback. The secret would cross the network in
+   * clear text: only for a fake server in a container network, say.
+   * @default false
+   */
+  readonly allowInsecureUrl?: boolean;
+  /**
+   * Lets a key that is not an ephemeral `ek_…` secret go into the subprotocols, where the page
+   * and its extensions can read it. Only for a key that is not secret anyway (a local fake
+   * server's, say).
+   * @default false
+   */
+  readonly dangerouslyAllowNonEphemeralKey?: boolean;
+}
+
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    hostname === '::1' ||
+    /^127(\.\d{1,3}){3}$/.test(hostname)
+  );
+}
+
+function checkSecret(secret: unknown, allowAny: boolean): string {
+  if (typeof secret !== 'string' || secret === '')
+    throw invalid('clientSecret', 'clientSecret must be a non-empty string (an ek_… secret)');
+  if (!allowAny && !secret.startsWith('ek_'))
+    throw invalid(
+      'clientSecret',
+      'clientSecret must be an ephemeral ek_… secret minted by your server (createClientSecret in @voxwire/node): an API key in a page can be read by anyone',
+    );
+  // a subprotocol is a token: no spaces, separators or control characters (RFC 6455 §4.1)
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(secret))
+    throw invalid('clientSecret', 'clientSecret contains characters a subprotocol cannot carry');
+  return secret;
+}
+
+/**
+ * A connector to OpenAI's realtime WebSocket for a browser (or any runtime with a standard
+ * `WebSocket`): `wss://api.openai.com/v1/realtime?model=…`, authenticated with an ephemeral
+ * client secret in the subprotocols. Throws `INVALID_ARGUMENT` for bad options, and for a key
+ * that is not an `ek_…` secret unless `dangerouslyAllowNonEphemeralKey` is set.
+ */
+export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOptions): Connector {
+  const allowAny = options?.dangerouslyAllowNonEphemeralKey === true;
+  if (options?.clientSecret === undefined)
+    throw invalid(
+      'clientSecret',
+      'clientSecret is required (an ek_… secret, or a function that fetches one)',
+    );
+  if (typeof options.clientSecret !== 'function') checkSecret(options.clientSecret, allowAny);
+  const model = options.model ?? GA_DEFAULTS.model;
+  if (typeof model !== 'string' || model === '')
+    throw invalid('model', 'model must be a non-empty string');
+  const base = options.baseURL ?? Endpoints.openaiBaseUrl;
+  let url: URL;
+  try {
+    url = new URL(`${base.replace(/\/+$/, '')}${Endpoints.realtimePath}`);
+  } catch {
+    throw invalid('baseURL', 'baseURL is not a valid URL');
+  }
+  if (url.protocol === 'https:') url.protocol = 'wss:';
+  else if (url.protocol === 'http:') url.protocol = 'ws:';
+  if (url.protocol !== 'wss:' && url.protocol !== 'ws:')
+    throw invalid('baseURL', `baseURL must use https:, http:, wss: or ws:, got ${url.protocol}`);
+  if (url.protocol === 'ws:' && !isLoopback(url.hostname) && options.allowInsecureUrl !== true)
+    throw invalid(
+      'baseURL',
+      `${url.host} is not loopback: the client secret would cross the network in clear text (use https:/wss:, or set allowInsecureUrl)`,
+    );
+  url.searchParams.set('model', model);
+  const extra = [
+    ...(options.organization === undefined
+      ? []
+      : [`${Subprotocol.OrganizationPrefix}${options.organization}`]),
+    ...(options.project === undefined ? [] : [`${Subprotocol.ProjectPrefix}${options.project}`]),
+  ];
+  return webSocketConnector({
+    WebSocket: options.WebSocket,
+    url: url.href,
+    protocols: async (attempt) => [
+      Subprotocol.Realtime,
+      `${Subprotocol.InsecureApiKeyPrefix}${checkSecret(await resolve(options.clientSecret, attempt), allowAny)}`,
+      ...extra,
+    ],
+    dialect: 'ga',
+    maxSessionDurationMs: options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai,
+    description: `openai ${describeUrl(url.href)} (ga)`,
+  });
+}

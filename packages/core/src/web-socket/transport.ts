@@ -1,0 +1,253 @@
+/**
+ * A {@link Transport} over a standard (WHATWG) `WebSocket`: the one browsers, Deno, Bun,
+ * Cloudflare Workers and Node 22+ have as a global, and that `ws` also implements. The
+ * constructor is injected, so `core` stays free of globals: pass `WebSocket` where it exists.
+ * Browsers cannot set handshake headers: authentication rides on the subprotocols
+ * (`openai-insecure-api-key.<ephemeral key>`, see `openaiWebSocketConnector`).
+ * @module
+ */
+import type { Transport } from '@voxwire/protocol';
+import { CloseCode } from '@voxwire/protocol';
+import { VoxwireError } from '../errors.js';
+
+/** The events of a standard `WebSocket` the transport reads. */
+export interface StandardWebSocketEvent {
+  /** `message`: the frame (a string for text; `ArrayBuffer` for binary with `binaryType = 'arraybuffer'`). */
+  readonly data?: unknown;
+  /** `close`: the close code (1005 when none was sent, 1006 when the connection dropped). */
+  readonly code?: number;
+  /** `close`: the close reason. */
+  readonly reason?: string;
+}
+
+/**
+ * The part of a standard `WebSocket` the transport uses. The global `WebSocket` of browsers,
+ * Deno, Bun and Node 22+, and `ws`'s `WebSocket`, all have it.
+ */
+export interface StandardWebSocket {
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
+  readonly readyState: number;
+  /** Bytes queued by `send` and not yet written to the network. */
+  readonly bufferedAmount: number;
+  /** The subprotocol the server selected. */
+  readonly protocol: string;
+  /** How binary frames arrive; the transport sets `'arraybuffer'`. */
+  binaryType: string;
+  /** Sends a text frame. */
+  send(data: string): void;
+  /** Starts the closing handshake. */
+  close(code?: number, reason?: string): void;
+  /**
+   * Subscribes to `open`, `message`, `error` and `close`. The listener takes `unknown` so that
+   * every implementation's own event types fit; the transport reads them as
+   * {@link StandardWebSocketEvent}.
+   */
+  addEventListener(type: string, listener: (event: unknown) => void): void;
+}
+
+/** A standard `WebSocket` constructor (`globalThis.WebSocket`, or `ws`'s). */
+export type StandardWebSocketConstructor = new (
+  url: string,
+  protocols?: string[],
+) => StandardWebSocket;
+
+/** Options of {@link StandardWebSocketTransport}. */
+export interface StandardWebSocketTransportOptions {
+  /** The `WebSocket` constructor to use: `WebSocket` in a browser. */
+  readonly WebSocket: StandardWebSocketConstructor;
+  /** The `ws:`/`wss:` URL. */
+  readonly url: string;
+  /** Subprotocols offered in the handshake. @default [] */
+  readonly protocols?: readonly string[];
+}
+
+const OPEN = 1;
+
+type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+
+/**
+ * A transport over a standard `WebSocket`, created when `start()` is called. `onclose` fires
+ * exactly once; frames that arrive before `onmessage` is set are kept and delivered in order.
+ */
+export class StandardWebSocketTransport implements Transport {
+  readonly #options: StandardWebSocketTransportOptions;
+  #socket: StandardWebSocket | undefined;
+  #state: State = 'idle';
+  #onmessage: ((frame: string | Uint8Array) => void) | undefined;
+  #pending: (string | Uint8Array)[] = [];
+  #resolveClosed!: () => void;
+  readonly #closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve));
+  /** The connection ended. */
+  onclose: ((code: number, reason: string) => void) | undefined;
+  /** A socket error (a `close` follows it; browsers give no detail). */
+  onerror: ((error: Error) => void) | undefined;
+
+  /** Creates an unstarted transport: nothing touches the network until `start()`. */
+  constructor(options: StandardWebSocketTransportOptions) {
+    this.#options = options;
+  }
+
+  /** One inbound frame. */
+  get onmessage(): ((frame: string | Uint8Array) => void) | undefined {
+    return this.#onmessage;
+  }
+
+  set onmessage(handler: ((frame: string | Uint8Array) => void) | undefined) {
+    this.#onmessage = handler;
+    // frames that arrived before a handler existed are delivered now, in order
+    while (handler !== undefined && this.#onmessage === handler && this.#pending.length > 0)
+      this.#deliver(handler, this.#pending.shift()!);
+  }
+
+  /** Bytes accepted by `send` and not yet on the network. */
+  get bufferedAmount(): number {
+    return this.#socket?.bufferedAmount ?? 0;
+  }
+
+  /** The socket, once `start()` made it. */
+  get raw(): StandardWebSocket | undefined {
+    return this.#socket;
+  }
+
+  /** The subprotocol the server chose (`realtime`), once open. */
+  get protocol(): string | undefined {
+    return this.#socket?.protocol || undefined;
+  }
+
+  start(): Promise<void> {
+    if (this.#state !== 'idle')
+      return Promise.reject(
+        new VoxwireError(
+          'NOT_CONNECTED',
+          `start() was already called (transport is ${this.#state})`,
+        ),
+      );
+    this.#state = 'connecting';
+    return new Promise<void>((resolve, reject) => {
+      let socket: StandardWebSocket;
+      try {
+        socket = new this.#options.WebSocket(this.#options.url, [
+          ...(this.#options.protocols ?? []),
+        ]);
+      } catch (cause) {
+        // a malformed URL or subprotocol: the message may quote it, and a subprotocol may hold a key
+        this.#state = 'closed';
+        const error = new VoxwireError(
+          'CONNECT_FAILED',
+          `could not create the WebSocket: ${cause instanceof Error ? cause.name : 'error'} (a malformed URL or subprotocol?)`,
+        );
+        reject(error);
+        this.#finish(CloseCode.Abnormal, error.message);
+        return;
+      }
+      this.#socket = socket;
+      socket.binaryType = 'arraybuffer';
+      socket.addEventListener('open', () => {
+        if (this.#state !== 'connecting') return;
+        this.#state = 'open';
+        resolve();
+      });
+      socket.addEventListener('message', (event) =>
+        this.#onData((event as StandardWebSocketEvent).data),
+      );
+      socket.addEventListener('error', () => {
+        // while connecting the close that follows rejects start(); a browser says no more than this
+        if (this.#state === 'connecting') return;
+        this.#report(new VoxwireError('SOCKET_ERROR', 'WebSocket error'));
+      });
+      socket.addEventListener('close', (closeEvent) => {
+        const event = closeEvent as StandardWebSocketEvent;
+        const code = event.code ?? CloseCode.Abnormal;
+        const reason = event.reason ?? '';
+        const wasConnecting = this.#state === 'connecting';
+        this.#state = 'closed';
+        if (wasConnecting)
+          reject(
+            new VoxwireError(
+              'CONNECT_FAILED',
+              `the WebSocket closed before the handshake completed (close ${code})`,
+              { data: { closeCode: code } },
+            ),
+          );
+        // "no status" on the wire is an abnormal end for the engine
+        this.#finish(
+          code === CloseCode.NoStatus && wasConnecting ? CloseCode.Abnormal : code,
+          reason,
+        );
+      });
+    });
+  }
+
+  send(frame: string): void {
+    const socket = this.#socket;
+    if (this.#state !== 'open' || socket === undefined || socket.readyState !== OPEN)
+      throw new VoxwireError('NOT_CONNECTED', `cannot send: the transport is ${this.#state}`);
+    socket.send(frame);
+  }
+
+  close(code: number = CloseCode.Normal, reason = ''): Promise<void> {
+    switch (this.#state) {
+      case 'idle':
+        this.#state = 'closed';
+        this.#finish(code, reason);
+        break;
+      case 'connecting':
+      case 'open':
+        this.#state = this.#state === 'open' ? 'closing' : this.#state;
+        try {
+          this.#socket?.close(code, reason);
+        } catch {
+          // a code a browser refuses (only 1000 and 3000–4999 may be sent): close plainly
+          this.#socket?.close();
+        }
+        break;
+      default:
+        break;
+    }
+    return this.#closed;
+  }
+
+  #onData(data: unknown): void {
+    const frame = typeof data === 'string' ? data : toBytes(data);
+    const handler = this.#onmessage;
+    if (handler === undefined) this.#pending.push(frame);
+    else this.#deliver(handler, frame);
+  }
+
+  #deliver(handler: (frame: string | Uint8Array) => void, frame: string | Uint8Array): void {
+    try {
+      handler(frame);
+    } catch (error) {
+      // a throwing handler must not escape into the socket's event dispatch
+      this.#report(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  #report(error: Error): void {
+    try {
+      this.onerror?.(error);
+    } catch {
+      // an error handler that throws has nowhere left to report to
+    }
+  }
+
+  #finish(code: number, reason: string): void {
+    const handler = this.onclose;
+    this.#resolveClosed();
+    if (handler === undefined) return;
+    try {
+      handler(code, reason);
+    } catch (error) {
+      this.#report(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
+
+// binary frames (the Realtime API sends none; the decoder flags them): a copy as bytes. A Blob
+// (a runtime that ignores binaryType) cannot be read synchronously: it arrives empty, still binary.
+function toBytes(data: unknown): Uint8Array {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+  return new Uint8Array(0);
+}

@@ -1,0 +1,356 @@
+import { FakeServer, SimulatedClock } from '@voxwire/testing';
+import { describe, expect, it } from 'vitest';
+import {
+  RealtimeModel,
+  StandardWebSocketTransport,
+  openaiWebSocketConnector,
+  webSocketConnector,
+  type StandardWebSocket,
+  type StandardWebSocketConstructor,
+  type StandardWebSocketEvent,
+} from '../src/index.js';
+
+// the DOM's WebSocket (browsers, Deno, Bun, Node 22+) fits the injected constructor type; this
+// function is only type-checked: Node 20 has no global WebSocket
+export function domWebSocketFits(): StandardWebSocketConstructor {
+  return WebSocket;
+}
+
+type Listener = (event: unknown) => void;
+
+/** A scripted standard WebSocket: the test opens, feeds and closes it. */
+class ScriptedSocket implements StandardWebSocket {
+  static made: ScriptedSocket[] = [];
+  readyState = 0;
+  bufferedAmount = 0;
+  protocol = '';
+  binaryType = 'blob';
+  readonly sent: string[] = [];
+  readonly closeCalls: [number | undefined, string | undefined][] = [];
+  refuseCode = false;
+  readonly #listeners = new Map<string, Listener[]>();
+
+  constructor(
+    readonly url: string,
+    readonly protocols: string[] = [],
+  ) {
+    ScriptedSocket.made.push(this);
+  }
+
+  addEventListener(type: string, listener: Listener): void {
+    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
+  }
+
+  send(data: string): void {
+    this.sent.push(data);
+  }
+
+  close(code?: number, reason?: string): void {
+    if (this.refuseCode && code !== undefined && code !== 1000)
+      throw new Error('InvalidAccessError');
+    this.closeCalls.push([code, reason]);
+    this.readyState = 2;
+  }
+
+  emit(type: string, event: StandardWebSocketEvent = {}): void {
+    if (type === 'open') this.readyState = 1;
+    if (type === 'close') this.readyState = 3;
+    for (const l of this.#listeners.get(type) ?? []) l(event);
+  }
+}
+
+function scripted(): { ctor: StandardWebSocketConstructor; last: () => ScriptedSocket } {
+  ScriptedSocket.made = [];
+  return { ctor: ScriptedSocket, last: () => ScriptedSocket.made.at(-1)! };
+}
+
+function outcome<T>(promise: Promise<T>): { value?: T; error?: unknown; done: boolean } {
+  const o: { value?: T; error?: unknown; done: boolean } = { done: false };
+  promise.then(
+    (value) => Object.assign(o, { value, done: true }),
+    (error: unknown) => Object.assign(o, { error, done: true }),
+  );
+  return o;
+}
+
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('StandardWebSocketTransport', () => {
+  it('opens, delivers text and binary frames in order (buffered until onmessage is set), sends, closes once', async () => {
+    const { ctor, last } = scripted();
+    const t = new StandardWebSocketTransport({
+      WebSocket: ctor,
+      url: 'wss://x.test/v1',
+      protocols: ['realtime'],
+    });
+    const closes: [number, string][] = [];
+    t.onclose = (code, reason) => closes.push([code, reason]);
+    const started = outcome(t.start());
+    const socket = last();
+    expect(socket.url).toBe('wss://x.test/v1');
+    expect(socket.protocols).toEqual(['realtime']);
+    expect(socket.binaryType).toBe('arraybuffer');
+    expect(() => t.send('early')).toThrow(expect.objectContaining({ code: 'NOT_CONNECTED' }));
+    socket.protocol = 'realtime';
+    socket.emit('open');
+    await flush();
+    expect(started.done).toBe(true);
+    expect(started.error).toBeUndefined();
+    expect(t.protocol).toBe('realtime');
+    socket.emit('message', { data: '{"a":1}' });
+    socket.emit('message', { data: new Uint8Array([1, 2, 3]).buffer });
+    const frames: (string | Uint8Array)[] = [];
+    t.onmessage = (f) => frames.push(f);
+    socket.emit('message', { data: '{"b":2}' });
+    expect(frames).toEqual(['{"a":1}', new Uint8Array([1, 2, 3]), '{"b":2}']);
+    t.send('{"type":"x"}');
+    expect(socket.sent).toEqual(['{"type":"x"}']);
+    socket.bufferedAmount = 42;
+    expect(t.bufferedAmount).toBe(42);
+    const closed = outcome(t.close(1000, 'bye'));
+    expect(socket.closeCalls).toEqual([[1000, 'bye']]);
+    await flush();
+    expect(closed.done).toBe(false);
+    socket.emit('close', { code: 1000, reason: 'bye' });
+    await flush();
+    expect(closed.done).toBe(true);
+    expect(closes).toEqual([[1000, 'bye']]);
+    await t.close();
+    expect(closes).toHaveLength(1);
+    expect(() => t.send('late')).toThrow(expect.objectContaining({ code: 'NOT_CONNECTED' }));
+  });
+
+  it('a handshake that fails rejects start() with CONNECT_FAILED and reports one close (1006)', async () => {
+    const { ctor, last } = scripted();
+    const t = new StandardWebSocketTransport({ WebSocket: ctor, url: 'wss://x.test/v1' });
+    const closes: [number, string][] = [];
+    const errors: Error[] = [];
+    t.onclose = (code, reason) => closes.push([code, reason]);
+    t.onerror = (e) => errors.push(e);
+    const started = outcome(t.start());
+    last().emit('error');
+    last().emit('close', { code: 1006, reason: '' });
+    await flush();
+    expect(started.error).toMatchObject({ code: 'CONNECT_FAILED', data: { closeCode: 1006 } });
+    expect(closes).toEqual([[1006, '']]);
+    expect(errors).toEqual([]);
+    await expect(t.start()).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+  });
+
+  it('a constructor that throws fails start() without repeating its message (it may quote a key)', async () => {
+    const Throwing = class {
+      constructor() {
+        throw new SyntaxError('bad subprotocol openai-insecure-api-key.ek_secret value');
+      }
+    } as unknown as StandardWebSocketConstructor;
+    const t = new StandardWebSocketTransport({ WebSocket: Throwing, url: 'wss://x.test/v1' });
+    const closes: number[] = [];
+    t.onclose = (code) => closes.push(code);
+    const error = await t.start().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CONNECT_FAILED' });
+    expect(String((error as Error).message)).not.toContain('ek_secret');
+    expect(closes).toEqual([1006]);
+  });
+
+  it('reports errors after open and listener failures on onerror; falls back to a plain close for a code the socket refuses', async () => {
+    const { ctor, last } = scripted();
+    const t = new StandardWebSocketTransport({ WebSocket: ctor, url: 'wss://x.test/v1' });
+    const errors: Error[] = [];
+    t.onerror = (e) => errors.push(e);
+    const started = t.start();
+    last().emit('open');
+    await started;
+    t.onmessage = () => {
+      throw new Error('listener broke');
+    };
+    last().emit('message', { data: 'x' });
+    last().emit('error');
+    expect(errors.map((e) => e.message)).toEqual(['listener broke', 'WebSocket error']);
+    expect(errors[1]).toMatchObject({ code: 'SOCKET_ERROR' });
+    last().refuseCode = true;
+    void t.close(1011, 'no');
+    expect(last().closeCalls).toEqual([[undefined, undefined]]);
+  });
+
+  it('close() before start() closes at once; close() while connecting closes the socket and rejects start()', async () => {
+    const { ctor, last } = scripted();
+    const idle = new StandardWebSocketTransport({ WebSocket: ctor, url: 'wss://x.test/v1' });
+    const idleCloses: number[] = [];
+    idle.onclose = (code) => idleCloses.push(code);
+    await idle.close(1000);
+    expect(idleCloses).toEqual([1000]);
+    expect(ScriptedSocket.made).toHaveLength(0);
+
+    const t = new StandardWebSocketTransport({ WebSocket: ctor, url: 'wss://x.test/v1' });
+    const started = outcome(t.start());
+    const closed = outcome(t.close());
+    expect(last().closeCalls).toEqual([[1000, '']]);
+    last().emit('close', { code: 1005, reason: '' });
+    await flush();
+    expect(started.error).toMatchObject({ code: 'CONNECT_FAILED' });
+    expect(closed.done).toBe(true);
+  });
+});
+
+describe('openaiWebSocketConnector', () => {
+  const attempt = (n = 0) => ({ attempt: n, signal: new AbortController().signal });
+
+  it('connects to /v1/realtime?model= with the secret in the subprotocols', async () => {
+    const { ctor, last } = scripted();
+    const connector = openaiWebSocketConnector({
+      WebSocket: ctor,
+      clientSecret: 'ek_abc123',
+      model: 'gpt-realtime-mini',
+      organization: 'org_1',
+      project: 'proj_1',
+    });
+    const connection = await connector(attempt());
+    expect(connection).toMatchObject({ dialect: 'ga', maxSessionDurationMs: 3_600_000 });
+    expect(connection.description).toBe('openai wss://api.openai.com/v1/realtime (ga)');
+    void connection.transport.start();
+    expect(last().url).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime-mini');
+    expect(last().protocols).toEqual([
+      'realtime',
+      'openai-insecure-api-key.ek_abc123',
+      'openai-organization.org_1',
+      'openai-project.proj_1',
+    ]);
+  });
+
+  it('asks a secret function again for every attempt', async () => {
+    const { ctor, last } = scripted();
+    const asked: number[] = [];
+    const connector = openaiWebSocketConnector({
+      WebSocket: ctor,
+      clientSecret: async ({ attempt: n }) => {
+        asked.push(n);
+        return `ek_fresh${n}`;
+      },
+      baseURL: 'http://127.0.0.1:9999/v1',
+    });
+    for (const n of [0, 1]) void (await connector(attempt(n))).transport.start();
+    expect(asked).toEqual([0, 1]);
+    expect(last().url).toBe('ws://127.0.0.1:9999/v1/realtime?model=gpt-realtime');
+    expect(last().protocols[1]).toBe('openai-insecure-api-key.ek_fresh1');
+  });
+
+  it.each([
+    ['an API key', { clientSecret: 'sk-live-123' }, 'clientSecret'],
+    ['an empty secret', { clientSecret: '' }, 'clientSecret'],
+    ['a secret a subprotocol cannot carry', { clientSecret: 'ek_a b' }, 'clientSecret'],
+    ['no secret', {}, 'clientSecret'],
+    [
+      'a plain-text URL to another host',
+      { clientSecret: 'ek_1', baseURL: 'http://10.0.0.2/v1' },
+      'baseURL',
+    ],
+    ['a URL that is not one', { clientSecret: 'ek_1', baseURL: 'not a url' }, 'baseURL'],
+    ['an empty model', { clientSecret: 'ek_1', model: '' }, 'model'],
+  ])('refuses %s with INVALID_ARGUMENT', (_name, options, argument) => {
+    const { ctor } = scripted();
+    expect(() =>
+      openaiWebSocketConnector({ WebSocket: ctor, ...(options as object) } as never),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument } }));
+  });
+
+  it('lets a non-ephemeral key or an insecure host through only when asked to', async () => {
+    const { ctor, last } = scripted();
+    const connector = openaiWebSocketConnector({
+      WebSocket: ctor,
+      clientSecret: 'fake-key',
+      baseURL: 'http://fake:8080/v1',
+      dangerouslyAllowNonEphemeralKey: true,
+      allowInsecureUrl: true,
+    });
+    void (await connector(attempt())).transport.start();
+    expect(last().url).toBe('ws://fake:8080/v1/realtime?model=gpt-realtime');
+    expect(last().protocols[1]).toBe('openai-insecure-api-key.fake-key');
+  });
+
+  it('a secret function that gives an API key fails the connect with INVALID_ARGUMENT, and the session does not retry it', async () => {
+    const { ctor } = scripted();
+    const clock = new SimulatedClock();
+    let asked = 0;
+    const model = new RealtimeModel({
+      clock,
+      connector: openaiWebSocketConnector({
+        WebSocket: ctor,
+        clientSecret: () => {
+          asked++;
+          return 'sk-live-123';
+        },
+      }),
+    });
+    const session = model.session();
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    await clock.advanceAsync(60_000);
+    expect(session.connectionState.status).toBe('closed');
+    expect(asked).toBe(1);
+    expect(ScriptedSocket.made).toHaveLength(0);
+    expect(errors).toEqual([
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'clientSecret' } }),
+    ]);
+  });
+});
+
+describe('webSocketConnector', () => {
+  it('refuses bad options with INVALID_ARGUMENT', () => {
+    const { ctor } = scripted();
+    const cases: [object, string][] = [
+      [{ url: 'wss://x.test' }, 'WebSocket'],
+      [{ WebSocket: ctor, url: 'https://x.test' }, 'url'],
+      [{ WebSocket: ctor, url: 'wss://x.test', protocols: ['ok', ''] }, 'protocols'],
+      [{ WebSocket: ctor, url: 'wss://x.test', dialect: 'v2' }, 'dialect'],
+      [{ WebSocket: ctor, url: 'wss://x.test', maxSessionDurationMs: 0 }, 'maxSessionDurationMs'],
+    ];
+    for (const [options, argument] of cases)
+      expect(() => webSocketConnector(options as never), argument).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument } }),
+      );
+  });
+
+  it('runs a whole session over a standard WebSocket bridged to the fake server', async () => {
+    const clock = new SimulatedClock();
+    const server = new FakeServer({ clock });
+    server.queueResponse((ctx) => ctx.say('hello over a standard socket'));
+    // a standard WebSocket whose other end is the fake server (one microtask each way)
+    class BridgedSocket extends ScriptedSocket {
+      constructor(url: string, protocols?: string[]) {
+        super(url, protocols);
+        queueMicrotask(() => {
+          this.emit('open');
+          const peer = server.accept(
+            {
+              send: (frame) => queueMicrotask(() => this.emit('message', { data: frame })),
+              close: (code, reason) => queueMicrotask(() => this.emit('close', { code, reason })),
+            },
+            { dialect: 'ga' },
+          );
+          this.send = (data) => queueMicrotask(() => peer.receive(data));
+          this.close = (code = 1000, reason = '') => {
+            peer.closed(code, reason);
+            queueMicrotask(() => this.emit('close', { code, reason }));
+          };
+        });
+      }
+    }
+    const model = new RealtimeModel({
+      clock,
+      modalities: ['text'],
+      connector: webSocketConnector({
+        WebSocket: BridgedSocket,
+        url: 'wss://fake.test/v1/realtime',
+      }),
+    });
+    const session = model.session();
+    await clock.advanceAsync(0);
+    expect(session.connectionState.status).toBe('open');
+    const r = outcome(session.response.generate());
+    await clock.advanceAsync(0);
+    expect((r.value as { text: string } | undefined)?.text).toBe('hello over a standard socket');
+    await session.close();
+    expect(session.connectionState.status).toBe('closed');
+    expect(server.connections[0]?.open).toBe(false);
+  });
+});
