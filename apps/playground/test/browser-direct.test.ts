@@ -1,0 +1,115 @@
+/**
+ * `@voxwire/core` in headless Chromium with no server of ours in between: the browser's own
+ * `WebSocket`, `openaiWebSocketConnector` and an ephemeral secret in the subprotocols, against
+ * the fake server over a real socket. Skips loudly when Chromium is not installed.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'tsup';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DirectRun } from './browser-direct/entry.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const SECRET = 'ek_browser_direct_1';
+
+if (!haveChromium) {
+  console.warn(
+    `\n*** SKIPPED the direct browser test: no Chromium at ${CHROMIUM}. ` +
+      'Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH. CI installs it, so CI never skips. ***\n',
+  );
+}
+
+describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to the server', () => {
+  const outDir = join(tmpdir(), `voxwire-browser-direct-${process.pid}`);
+  let fake: FakeWsServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await build({
+      entry: { direct: fileURLToPath(new URL('./browser-direct/entry.ts', import.meta.url)) },
+      outDir,
+      format: ['iife'],
+      outExtension: () => ({ js: '.js' }),
+      config: false,
+      platform: 'browser',
+      target: 'es2022',
+      noExternal: [/.*/],
+      // the workspace packages from their sources, as the page build does
+      esbuildOptions: (options) => {
+        options.conditions = ['@voxwire/source', ...(options.conditions ?? [])];
+      },
+      silent: true,
+      dts: false,
+      sourcemap: false,
+      splitting: false,
+    });
+    const bundle = await readFile(join(outDir, 'direct.js'), 'utf8');
+    fake = await startFakeWsServer({ apiKey: SECRET, pingIntervalMs: false });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+    page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+    await page.setContent('<!doctype html><title>voxwire direct</title>');
+    await page.addScriptTag({ content: bundle });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await fake?.close();
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  const run = (secret: string) =>
+    page.evaluate(
+      ([baseURL, key]) =>
+        (
+          globalThis as unknown as {
+            voxwireDirect: (baseURL: string, secret: string) => Promise<DirectRun>;
+          }
+        ).voxwireDirect(baseURL!, key!),
+      [fake.url.replace(/^ws/, 'http'), secret],
+    );
+
+  it('runs a session: the secret rides in the subprotocols, a generated response comes back', async () => {
+    fake.server.queueResponse((ctx) => ctx.say('Hello, page.'));
+    const result = await run(SECRET);
+    expect(result).toEqual({
+      text: 'Hello, page.',
+      status: 'completed',
+      errors: [],
+      closedWith: 'closed',
+    });
+    const [handshake] = fake.handshakes;
+    expect(handshake?.subprotocols).toEqual(['realtime', `openai-insecure-api-key.${SECRET}`]);
+    expect(handshake?.headers['authorization']).toBeUndefined();
+    expect(handshake?.url).toBe('/v1/realtime?model=gpt-realtime');
+    expect(fake.server.clientEvents.map((e) => e['type'])).toEqual([
+      'session.update',
+      'conversation.item.create',
+      'response.create',
+    ]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a secret the server refuses ends the session with AUTH_FAILED, without retrying', async () => {
+    const before = fake.handshakes.length;
+    const result = await run('ek_not_the_right_one');
+    expect(result).toMatchObject({ text: undefined, closedWith: 'AUTH_FAILED' });
+    expect(result.errors).toContain('ServerError:invalid_api_key');
+    expect(fake.handshakes.length - before).toBe(1);
+  });
+});
