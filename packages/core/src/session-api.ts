@@ -11,22 +11,29 @@ import type { ResponseCreateOptions, ResponseGenerateOptions } from './responses
 import {
   G711_SAMPLE_RATE,
   MAX_APPEND_BYTES,
+  audioFrame,
   SAMPLE_RATE,
   bytesToBase64,
   pcm16ToBase64,
   g711Encode,
 } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
+import { InputConverter } from './input-audio.js';
 import type { AudioFormatName } from './options.js';
 import type { SessionHost } from './session-host.js';
 
 /** `session.inputAudioBuffer`. */
 export interface InputAudioBufferApi {
-  /** Sends PCM16 mono audio at the session's input rate. Throws `INVALID_ARGUMENT` / `SESSION_CLOSED`. */
+  /**
+   * Sends PCM16 audio. Frames at another rate or with more channels than the session's input
+   * (24 kHz mono, or 8 kHz for G.711) are down-mixed and resampled on the way (`PcmResampler`);
+   * a few input samples of such a stream wait for the next frame or `commit()`. Throws
+   * `INVALID_ARGUMENT` for a malformed frame and `SESSION_CLOSED` once closed.
+   */
   append(frame: AudioFrame): void;
-  /** Commits the buffer into a user item (needed when turn detection is off). */
+  /** Commits the buffer into a user item (needed when turn detection is off); resampled audio still held back is sent first. */
   commit(): void;
-  /** Drops the buffered audio. */
+  /** Drops the buffered audio (and resampled audio still held back). */
   clear(): void;
 }
 
@@ -166,6 +173,8 @@ export function appendEvent(
 /** `session.inputAudioBuffer` (a class: one per session, methods on the prototype). */
 export class InputAudioBufferApiImpl implements InputAudioBufferApi {
   readonly #host: SessionHost;
+  // made on the first frame that needs converting: most sessions append in the session's format
+  #converter: InputConverter | undefined;
 
   /** @internal built by the session */
   constructor(host: SessionHost) {
@@ -174,10 +183,22 @@ export class InputAudioBufferApiImpl implements InputAudioBufferApi {
 
   append(frame: AudioFrame): void {
     const host = this.#host;
-    host.send(appendEvent(frame, host.state.options.inputAudioFormat, host.generateId('event')));
+    const format = host.state.options.inputAudioFormat;
+    const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+    // the hot path: a frame already in the session's rate and channel count
+    if (frame?.sampleRate === rate && frame.channels === 1) {
+      // a resampled stream before it holds samples back: they come first
+      if (this.#converter?.holding === true) this.#flushResampled();
+      host.send(appendEvent(frame, format, host.generateId('event')));
+      return;
+    }
+    const converted = (this.#converter ??= new InputConverter()).convert(frame, rate);
+    if (converted.length > 0)
+      host.send(appendEvent(audioFrame(converted, rate), format, host.generateId('event')));
   }
 
   commit(): void {
+    this.#flushResampled();
     this.#host.send({
       type: 'input_audio_buffer.commit',
       event_id: this.#host.generateId('event'),
@@ -185,7 +206,20 @@ export class InputAudioBufferApiImpl implements InputAudioBufferApi {
   }
 
   clear(): void {
+    this.#converter?.reset();
     this.#host.send({ type: 'input_audio_buffer.clear', event_id: this.#host.generateId('event') });
+  }
+
+  // the tail a resampling stream holds back belongs to the turn being committed
+  #flushResampled(): void {
+    const host = this.#host;
+    const tail = this.#converter?.flush();
+    if (tail === undefined || tail.data.length === 0) return;
+    const format = host.state.options.inputAudioFormat;
+    const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+    // the session's format changed under a held-back tail: it belongs to the old format, drop it
+    if (tail.sampleRate !== rate) return;
+    host.send(appendEvent(tail, format, host.generateId('event')));
   }
 }
 

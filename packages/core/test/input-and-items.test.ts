@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { audioFrame, base64ToBytes, bytesToBase64, g711Decode } from '@voxwire/protocol';
+import {
+  PcmResampler,
+  audioFrame,
+  base64ToBytes,
+  base64ToPcm16,
+  bytesToBase64,
+  g711Decode,
+} from '@voxwire/protocol';
 import { silence, synthesizeSpeech } from '@voxwire/testing';
 import { ServerError, type SessionError } from '../src/errors.js';
 import type { RealtimeResponse } from '../src/responses/tree.js';
 import { DIALECTS, openSession, record, setup } from './helpers.js';
+
+// `count` samples of a 440 Hz tone at `rate`, from sample `from` of the same endless tone
+function tone(rate: number, count: number, from: number): Int16Array {
+  return Int16Array.from({ length: count }, (_, i) =>
+    Math.round(8000 * Math.sin((2 * Math.PI * 440 * (from + i)) / rate)),
+  );
+}
 
 function chunks(samples: Int16Array, size = 2400) {
   const out = [];
@@ -85,17 +99,90 @@ describe.each(DIALECTS)('input audio and items (%s)', (dialect) => {
     await session.close();
   });
 
-  it('append refuses frames at the wrong rate or channel count', async () => {
+  it('append converts frames at another rate or channel count, seamlessly across frames', async () => {
     const s = setup(dialect);
     const session = await openSession(s);
-    expect(() => session.inputAudioBuffer.append(audioFrame(new Int16Array(160), 16000))).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    const appended = () =>
+      s.server.clientEvents
+        .filter((e) => e['type'] === 'input_audio_buffer.append')
+        .map((e) => base64ToPcm16(e['audio'] as string));
+    const total = () => appended().reduce((n, a) => n + a.length, 0);
+    // 100 ms of 16 kHz mono in 20 ms frames, committed: exactly 100 ms of 24 kHz go out
+    for (let i = 0; i < 5; i++)
+      session.inputAudioBuffer.append(audioFrame(tone(16_000, 320, i * 320), 16_000));
+    session.inputAudioBuffer.commit();
+    await s.settle();
+    expect(total()).toBe(2400);
+    // the stream is the one a single resampler gives for the whole input (no seams)
+    const whole = new PcmResampler({ inputRate: 16_000, outputRate: 24_000 });
+    const expected = [...whole.push(tone(16_000, 1600, 0)), ...whole.flush()];
+    expect(appended().flatMap((a) => [...a])).toEqual(expected);
+    // 48 kHz stereo: down-mixed and halved
+    const before = total();
+    session.inputAudioBuffer.append(audioFrame(new Int16Array(2 * 4800).fill(1000), 48_000, 2));
+    session.inputAudioBuffer.commit();
+    await s.settle();
+    expect(total() - before).toBe(2400);
+    await session.close();
+  });
+
+  it('held-back resampled samples go out before a frame in the session format, and clear() drops them', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const appends = () =>
+      s.server.clientEvents.filter((e) => e['type'] === 'input_audio_buffer.append');
+    session.inputAudioBuffer.append(audioFrame(new Int16Array(960).fill(500), 48_000));
+    await s.settle();
+    const converted = base64ToPcm16(appends()[0]!['audio'] as string).length;
+    expect(converted).toBeLessThan(480);
+    const native = new Int16Array(480).fill(-7);
+    session.inputAudioBuffer.append(audioFrame(native, 24_000));
+    await s.settle();
+    const [, tail, last] = appends().map((e) => base64ToPcm16(e['audio'] as string));
+    expect(converted + (tail?.length ?? 0)).toBe(480);
+    expect(last).toEqual(native);
+    // held back, then cleared: nothing more is sent for it
+    session.inputAudioBuffer.append(audioFrame(new Int16Array(960).fill(500), 48_000));
+    await s.settle();
+    const count = appends().length;
+    session.inputAudioBuffer.clear();
+    session.inputAudioBuffer.append(audioFrame(native, 24_000));
+    await s.settle();
+    expect(appends().length).toBe(count + 1);
+    expect(base64ToPcm16(appends().at(-1)!['audio'] as string)).toEqual(native);
+    await session.close();
+  });
+
+  it('a G.711 session gets 24 kHz frames converted to 8 kHz', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { inputAudioFormat: 'g711_ulaw' });
+    session.inputAudioBuffer.append(audioFrame(new Int16Array(2400), 24_000));
+    session.inputAudioBuffer.commit();
+    await s.settle();
+    const bytes = s.server.clientEvents
+      .filter((e) => e['type'] === 'input_audio_buffer.append')
+      .reduce((n, e) => n + base64ToBytes(e['audio'] as string).length, 0);
+    expect(bytes).toBe(800);
+    await session.close();
+  });
+
+  it.each([
+    ['not a frame', {}],
+    ['data that is not an Int16Array', { data: [1, 2], sampleRate: 16_000, channels: 1 }],
+    ['a rate that is not an integer', audioFrame(new Int16Array(4), 44_100.5)],
+    ['a rate of 0', audioFrame(new Int16Array(4), 0)],
+    ['no channels', audioFrame(new Int16Array(4), 48_000, 0)],
+    ['a partial stereo frame', audioFrame(new Int16Array(3), 48_000, 2)],
+    ['a rate too far from any ratio', audioFrame(new Int16Array(4), 24_001)],
+  ])('append refuses %s with INVALID_ARGUMENT and sends nothing', async (_name, frame) => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    expect(() => session.inputAudioBuffer.append(frame as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'frame' } }),
     );
-    expect(() =>
-      session.inputAudioBuffer.append(audioFrame(new Int16Array(160), 24000, 2)),
-    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => session.inputAudioBuffer.append({} as never)).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    await s.settle();
+    expect(s.server.clientEvents.filter((e) => e['type'] === 'input_audio_buffer.append')).toEqual(
+      [],
     );
     await session.close();
   });

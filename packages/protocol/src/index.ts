@@ -69,6 +69,8 @@ export {
 } from './audio.js';
 export type { AudioFrame } from './audio.js';
 export { g711Decode, g711Encode } from './g711.js';
+export { PcmResampler } from './resample.js';
+export type { PcmResamplerOptions } from './resample.js';
 export type { G711Law } from './g711.js';
 
 // ---- schemas and the GA event model ----
