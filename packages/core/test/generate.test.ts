@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ServerError, VoxwireError } from '../src/errors.js';
 import { REQUEST_TAG_KEY } from '../src/index.js';
 import type { RealtimeResponse } from '../src/responses/tree.js';
-import { DIALECTS, gate, openSession, setup, type Setup } from './helpers.js';
+import type { RealtimeSession } from '../src/session.js';
+import { DIALECTS, gate, openSession, outcome, setup, type Setup } from './helpers.js';
 
 const ZERO = () => 0;
 
@@ -16,14 +17,16 @@ const tagOf = (event: Record<string, unknown> | undefined) =>
     REQUEST_TAG_KEY
   ];
 
-/** Settles `promise` into a value or the error it rejected with, without unhandled rejections. */
-function outcome<T>(promise: Promise<T>): { value?: T; error?: unknown; done: boolean } {
-  const o: { value?: T; error?: unknown; done: boolean } = { done: false };
-  promise.then(
-    (value) => Object.assign(o, { value, done: true }),
-    (error: unknown) => Object.assign(o, { error, done: true }),
-  );
-  return o;
+/** A response in progress (asked for with `create()`) that says "first" once `open()` is called. */
+async function heldResponse(s: Setup, session: RealtimeSession) {
+  const hold = gate();
+  s.server.queueResponse(async (ctx) => {
+    await hold.promise;
+    ctx.say('first');
+  });
+  void session.response.create();
+  await s.settle();
+  return hold;
 }
 
 describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
@@ -119,13 +122,7 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
   it('cancel_new declines with RESPONSE_IN_PROGRESS while a response is in progress', async () => {
     const s = setup(dialect);
     const session = await openSession(s, { modalities: ['text'] });
-    const hold = gate();
-    s.server.queueResponse(async (ctx) => {
-      await hold.promise;
-      ctx.say('first');
-    });
-    void session.response.create();
-    await s.settle();
+    const hold = await heldResponse(s, session);
     const active = session.activeResponse;
     const r = outcome(session.response.generate({ onDuplicate: 'cancel_new' }));
     await s.settle();
@@ -165,13 +162,7 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
   it('an abort while waiting for the active response sends nothing; after sending, the response is cancelled', async () => {
     const s = setup(dialect);
     const session = await openSession(s, { modalities: ['text'] });
-    const hold = gate();
-    s.server.queueResponse(async (ctx) => {
-      await hold.promise;
-      ctx.say('first');
-    });
-    void session.response.create();
-    await s.settle();
+    const hold = await heldResponse(s, session);
     const waiting = new AbortController();
     const r1 = outcome(session.response.generate({ signal: waiting.signal }));
     waiting.abort(new Error('user hung up'));

@@ -104,3 +104,13 @@ export function gate(): { promise: Promise<void>; open: () => void } {
 }
 
 export const DIALECTS: readonly Dialect[] = ['ga', 'beta'];
+
+/** Settles `promise` into a value or the error it rejected with, without unhandled rejections. */
+export function outcome<T>(promise: Promise<T>): { value?: T; error?: unknown; done: boolean } {
+  const o: { value?: T; error?: unknown; done: boolean } = { done: false };
+  promise.then(
+    (value) => Object.assign(o, { value, done: true }),
+    (error: unknown) => Object.assign(o, { error, done: true }),
+  );
+  return o;
+}

@@ -9,6 +9,7 @@ import {
   type StandardWebSocketConstructor,
   type StandardWebSocketEvent,
 } from '../src/index.js';
+import { outcome } from './helpers.js';
 
 // the DOM's WebSocket (browsers, Deno, Bun, Node 22+) fits the injected constructor type; this
 // function is only type-checked: Node 20 has no global WebSocket
@@ -62,15 +63,6 @@ class ScriptedSocket implements StandardWebSocket {
 function scripted(): { ctor: StandardWebSocketConstructor; last: () => ScriptedSocket } {
   ScriptedSocket.made = [];
   return { ctor: ScriptedSocket, last: () => ScriptedSocket.made.at(-1)! };
-}
-
-function outcome<T>(promise: Promise<T>): { value?: T; error?: unknown; done: boolean } {
-  const o: { value?: T; error?: unknown; done: boolean } = { done: false };
-  promise.then(
-    (value) => Object.assign(o, { value, done: true }),
-    (error: unknown) => Object.assign(o, { error, done: true }),
-  );
-  return o;
 }
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,17 +1,10 @@
 // Decoding cost of the hot server events against bare JSON.parse of the same frames.
 // Imports the BUILT package (run `pnpm build` first). Interleaved rounds so that drift in CPU
 // frequency or load from other processes hits both sides alike; medians over rounds.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { importBuilt, median, report, timeLoop } from './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', 'dist', 'index.mjs');
-const { gaCodec, betaCodec, bytesToBase64 } = await import(dist).catch((error) => {
-  console.error(`cannot import ${dist}: build the package first (pnpm build)`);
-  throw error;
-});
+const { gaCodec, betaCodec, bytesToBase64 } = await importBuilt();
 
 // 100 ms of 24 kHz mono PCM16 = 4800 bytes → 6400 base64 characters; pseudo-random content.
 const pcm = new Uint8Array(4800);
@@ -56,17 +49,6 @@ const frames = {
 
 const ROUNDS = 25;
 const TARGET_NS = 40e6; // ~40 ms per side per round
-let sink = 0;
-
-function timeLoop(fn, n) {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) sink += fn();
-  return Number(process.hrtime.bigint() - start) / n;
-}
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const rows = [];
 for (const [name, { codec, frame }] of Object.entries(frames)) {
@@ -77,7 +59,7 @@ for (const [name, { codec, frame }] of Object.entries(frames)) {
     return r.event.delta.length;
   };
   // warm up both paths, then size the loop so each side runs ~TARGET_NS per round
-  for (let i = 0; i < 20000; i++) sink += parse() + decode();
+  timeLoop(() => parse() + decode(), 20000);
   const n = Math.max(1000, Math.round(TARGET_NS / timeLoop(parse, 2000)));
   const parseNs = [];
   const decodeNs = [];
@@ -120,8 +102,4 @@ const lines = [
   `Goal: ≤ ${goal}× JSON.parse for audio deltas — ${rows.filter((r) => r.name.startsWith('audio')).every((r) => r.ratio <= goal) ? 'met' : 'NOT met'} in this run.`,
   '',
 ];
-const out = join(here, '..', 'bench-results');
-mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'decode.md'), lines.join('\n'));
-console.log(lines.join('\n'));
-if (sink === 42) console.log('(unlikely)');
+report('decode.md', lines);

@@ -1,30 +1,13 @@
 // What resampling a 20 ms input frame costs, against what the append must do with it anyway
 // (its base64 encode, pcm16ToBase64 of the 24 kHz result). Imports the BUILT package (run
 // `pnpm build` first). Interleaved rounds, medians, as decode.bench.mjs.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { importBuilt, median, report, timeLoop } from './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', 'dist', 'index.mjs');
-const { PcmResampler, pcm16ToBase64 } = await import(dist).catch((error) => {
-  console.error(`cannot import ${dist}: build the package first (pnpm build)`);
-  throw error;
-});
+const { PcmResampler, pcm16ToBase64 } = await importBuilt();
 
 const ROUNDS = 15;
 const TARGET_NS = 30e6;
-let sink = 0;
-function timeLoop(fn, n) {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) sink += fn();
-  return Number(process.hrtime.bigint() - start) / n;
-}
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 function frame(rate, channels) {
   const n = (rate / 50) * channels;
   const out = new Int16Array(n);
@@ -46,7 +29,7 @@ for (const [name, rate, channels, to] of cases) {
   const input = frame(rate, channels);
   const r = new PcmResampler({ inputRate: rate, outputRate: to, channels });
   const resample = () => r.push(input).length;
-  for (let i = 0; i < 3000; i++) sink += resample() + encode();
+  timeLoop(() => resample() + encode(), 3000);
   const n = Math.max(200, Math.round(TARGET_NS / timeLoop(resample, 500)));
   const res = [];
   const enc = [];
@@ -73,8 +56,4 @@ const lines = [
   ),
   '',
 ];
-const out = join(here, '..', 'bench-results');
-mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'resample.md'), lines.join('\n'));
-console.log(lines.join('\n'));
-if (sink === 42) console.log('(unlikely)');
+report('resample.md', lines);
