@@ -99,3 +99,24 @@ export class InputConverter {
     this.#holding = false;
   }
 }
+
+/**
+ * One whole frame (item audio, not a stream) as mono PCM16 at `rate`: the frame's own data when
+ * it already is, else down-mixed and resampled. Returns `undefined` for a frame whose rate or
+ * channel count cannot be converted (the caller says why in its own error).
+ */
+export function frameAtRate(frame: AudioFrame, rate: number): Int16Array | undefined {
+  if (frame.sampleRate === rate && frame.channels === 1) return frame.data;
+  if (frame.data.length % (frame.channels || 1) !== 0) return undefined;
+  let resampler: PcmResampler;
+  try {
+    resampler = new PcmResampler({
+      inputRate: frame.sampleRate,
+      outputRate: rate,
+      channels: frame.channels,
+    });
+  } catch {
+    return undefined;
+  }
+  return concat(resampler.push(frame.data), resampler.flush());
+}

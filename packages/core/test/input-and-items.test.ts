@@ -153,6 +153,24 @@ describe.each(DIALECTS)('input audio and items (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a user audio item at 16 kHz stereo reaches the server as 24 kHz mono', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const stereo = new Int16Array(2 * 1600).map((_, i) => Math.round(4000 * Math.sin(i / 9)));
+    await Promise.all([
+      session.conversation.item.create({ role: 'user', content: audioFrame(stereo, 16_000, 2) }),
+      s.settle(),
+    ]);
+    const creates = s.server.clientEvents.filter((e) => e['type'] === 'conversation.item.create');
+    const part = (creates[0]?.['item'] as { content: { audio?: string }[] }).content[0];
+    // what one resampler gives for the whole frame, down-mix included
+    const r = new PcmResampler({ inputRate: 16_000, outputRate: 24_000, channels: 2 });
+    const expected = [...r.push(stereo), ...r.flush()];
+    expect(expected).toHaveLength(2400);
+    expect([...base64ToPcm16(part?.audio ?? '')]).toEqual(expected);
+    await session.close();
+  });
+
   it('a G.711 session gets 24 kHz frames converted to 8 kHz', async () => {
     const s = setup(dialect);
     const session = await openSession(s, { inputAudioFormat: 'g711_ulaw' });

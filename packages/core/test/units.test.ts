@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audioFrame, createCounterIdGenerator, gaCodec } from '@voxwire/protocol';
+import { audioFrame, base64ToPcm16, createCounterIdGenerator, gaCodec } from '@voxwire/protocol';
 import { SimulatedClock } from '@voxwire/testing';
 import { TypedEmitter } from '../src/emitter.js';
 import { ChunkStream } from '../src/responses/stream.js';
@@ -277,8 +277,15 @@ describe('chat item converters (what conversation.item.create sends)', () => {
       ),
     ).toEqual({ type: 'function_call_output', id: 'o', callId: 'c', output: 'out' });
     expect(() => wire({ role: 'system', content: frame })).toThrow(/system audio/);
-    expect(() => wire({ role: 'user', content: audioFrame(new Int16Array(3), 16000) })).toThrow(
-      /24000 Hz/,
+    // another rate is converted (100 ms at 16 kHz → 100 ms at 24 kHz); one that cannot be, refused
+    const converted = wire({ role: 'user', content: audioFrame(new Int16Array(1600), 16000) });
+    expect(
+      base64ToPcm16(
+        ((converted as { content: { audio: string }[] }).content[0] as { audio: string }).audio,
+      ),
+    ).toHaveLength(2400);
+    expect(() => wire({ role: 'user', content: audioFrame(new Int16Array(3), 24001) })).toThrow(
+      /cannot be converted to mono 24000 Hz/,
     );
     expect(() => wire({ type: 'function_call', callId: 'c' } as never)).toThrow(/item.name/);
     expect(() => wire({ role: 'robot' as never, content: 'x' })).toThrow(/item.role/);

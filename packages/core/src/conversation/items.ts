@@ -17,6 +17,7 @@ import type {
 } from '@voxwire/protocol';
 import type { ChatContent, ChatItem, ChatItemStatus, ChatItemRole } from './chat-context.js';
 import { ConversationError } from './errors.js';
+import { frameAtRate } from '../input-audio.js';
 
 /** A content part as read from either dialect (the union of the GA and beta part fields). */
 interface AnyContentPart {
@@ -49,9 +50,9 @@ export interface FromWireOptions {
 /** Options of the chat → wire converters. */
 export interface ToWireOptions {
   /**
-   * Encodes a frame into the base64 payload the session expects. Frames must already be in the
-   * session's input format and rate; this converter does not resample.
-   * @default mono 24 kHz PCM16 as little-endian base64 (other rates or channel counts are refused)
+   * Encodes a frame into the base64 payload the session expects.
+   * @default mono 24 kHz PCM16 as little-endian base64 (other rates and channel counts are
+   *   down-mixed and resampled first)
    */
   readonly encodeAudio?: ((frame: AudioFrame) => string) | undefined;
 }
@@ -59,13 +60,14 @@ export interface ToWireOptions {
 const defaultDecode = (b64: string): AudioFrame => audioFrame(base64ToPcm16(b64));
 const defaultEncode = (frame: AudioFrame): string => {
   // the server parses item audio in the session's input format; it cannot tell a wrong rate
-  if (frame.sampleRate !== SAMPLE_RATE || frame.channels !== 1) {
+  const data = frameAtRate(frame, SAMPLE_RATE);
+  if (data === undefined) {
     throw new ConversationError(
       'UNSUPPORTED_CONTENT',
-      `item audio must be mono ${SAMPLE_RATE} Hz PCM16, got ${frame.sampleRate} Hz × ${frame.channels}`,
+      `item audio at ${frame.sampleRate} Hz × ${frame.channels} cannot be converted to mono ${SAMPLE_RATE} Hz PCM16`,
     );
   }
-  return pcm16ToBase64(frame.data);
+  return pcm16ToBase64(data);
 };
 
 /**

@@ -24,6 +24,7 @@ import {
   g711Encode,
 } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
+import { frameAtRate } from '../input-audio.js';
 import type { SessionFeature } from '../feature.js';
 import type { AudioFormatName } from '../options.js';
 import type { ChatContext, ChatItem } from '../conversation/chat-context.js';
@@ -71,21 +72,23 @@ export interface ConversationHost {
 }
 
 /**
- * Item audio for a session's input format: frames must be mono at the format's rate (24 kHz
- * PCM16, 8 kHz for G.711, which is encoded here), as the server reads item audio in it.
+ * Item audio for a session's input format, which the server reads item audio in: mono at the
+ * format's rate (24 kHz PCM16, 8 kHz for G.711, which is encoded here). A frame at another rate
+ * or with more channels is down-mixed and resampled first.
  */
 export function itemAudioEncoder(format: AudioFormatName): (frame: AudioFrame) => string {
   const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
   return (frame) => {
-    if (frame.sampleRate !== rate || frame.channels !== 1) {
+    const data = frameAtRate(frame, rate);
+    if (data === undefined) {
       throw new ConversationError(
         'UNSUPPORTED_CONTENT',
-        `item audio must be mono ${rate} Hz PCM16 for ${format}, got ${frame.sampleRate} Hz × ${frame.channels}`,
+        `item audio at ${frame.sampleRate} Hz × ${frame.channels} cannot be converted to mono ${rate} Hz PCM16 for ${format}`,
       );
     }
     return format === 'pcm16'
-      ? pcm16ToBase64(frame.data)
-      : bytesToBase64(g711Encode(frame.data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
+      ? pcm16ToBase64(data)
+      : bytesToBase64(g711Encode(data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
   };
 }
 
