@@ -278,6 +278,31 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
     await session.close();
   });
 
+  it('the README recipe: a response cut by a drop is asked for again once the session is back', async () => {
+    const s = setup(dialect, { random: ZERO });
+    const session = await openSession(s, { modalities: ['text'] });
+    session.on('error', () => undefined);
+    const hold = await heldResponse(s, session);
+    s.server.queueResponse((ctx) => ctx.say('answered again'));
+    const again: Promise<RealtimeResponse>[] = [];
+    session.on('response_done', (response) => {
+      if (response.statusDetails?.reason !== 'connection_lost') return;
+      session.once('reconnected', () => again.push(session.response.generate()));
+    });
+    s.server.close(1006, '');
+    await s.clock.advanceAsync(1000);
+    hold.open();
+    expect(session.responses[0]).toMatchObject({
+      status: 'failed',
+      statusDetails: { reason: 'connection_lost' },
+    });
+    expect(again).toHaveLength(1);
+    const response = await again[0]!;
+    await s.settle();
+    expect(response.text).toBe('answered again');
+    await session.close();
+  });
+
   it('rejects with SESSION_CLOSED when the session closes first', async () => {
     const s = setup(dialect);
     const session = await openSession(s, { modalities: ['text'] });
