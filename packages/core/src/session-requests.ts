@@ -8,7 +8,7 @@
 import type { ClientEvent, ConversationItem, IdGenerator } from '@voxwire/protocol';
 import { toChatItem, type ChatItemInput } from './conversation/input.js';
 import { chatItemToConversationItem } from './conversation/items.js';
-import { ROOT_ITEM_ID } from './conversation/mirror.js';
+import { ROOT_ITEM_ID, type ConversationMirror } from './conversation/mirror.js';
 import { itemAudioEncoder } from './features/conversation.js';
 import type { SessionFeature } from './feature.js';
 import type { RealtimeSessionOptions } from './options.js';
@@ -28,6 +28,8 @@ export interface SessionRequestsDeps {
   readonly assertOpenable: () => void;
   /** Sends through the ordered outbox. */
   readonly send: (event: ClientEvent) => void;
+  /** The conversation mirror, when the conversation feature is on (it keeps the audio of items sent). */
+  readonly mirror: () => ConversationMirror | undefined;
 }
 
 type RequestKind = 'item.create' | 'item.truncate' | 'item.delete' | 'session.update';
@@ -64,7 +66,12 @@ export class SessionRequests {
       if (previousItemId !== undefined)
         event.previous_item_id =
           previousItemId === null ? ROOT_ITEM_ID : checkItemId(previousItemId, 'previousItemId');
-      return this.#request('item.create', eventId, chat.id, event);
+      const mirror = this.#deps.mirror();
+      mirror?.expectSent(chat);
+      const created = this.#request<ConversationItem>('item.create', eventId, chat.id, event);
+      // refused or lost: nothing will echo it
+      if (mirror) created.catch(() => mirror.forgetSent(chat.id));
+      return created;
     } catch (error) {
       return Promise.reject(error);
     }

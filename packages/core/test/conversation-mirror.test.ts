@@ -327,3 +327,59 @@ describe('ConversationMirror.applyServerEvent', () => {
     expect(mirror.ids()).toEqual(['fc', 'mcp']);
   });
 });
+
+describe('ConversationMirror: audio this client sent', () => {
+  // a user message with `ms` of 24 kHz audio, as the app built it
+  const sentAudio = (id: string, ms: number) => ({
+    type: 'message' as const,
+    id,
+    role: 'user' as const,
+    content: [{ type: 'audio' as const, audio: audioFrame(new Int16Array(ms * 24).fill(7)) }],
+  });
+  const echo = (mirror: ConversationMirror, id: string) =>
+    applyTo(mirror, {
+      type: 'conversation.item.added',
+      item: userAudio(id),
+      previous_item_id: null,
+    });
+  const samples = (mirror: ConversationMirror, id: string) => {
+    const item = mirror.get(id);
+    const part = item?.type === 'message' ? item.content[0] : undefined;
+    return part?.type === 'audio' ? (part.audio?.data.length ?? 0) : -1;
+  };
+
+  it('stores the echo of a sent audio item with the samples sent, up to the budget, oldest let go first', () => {
+    const mirror = new ConversationMirror({ maxSentAudioMs: 1000 });
+    mirror.expectSent(sentAudio('a', 600));
+    expect(mirror.awaitingEcho).toBe(1);
+    echo(mirror, 'a');
+    expect(mirror.awaitingEcho).toBe(0);
+    expect(samples(mirror, 'a')).toBe(600 * 24);
+    mirror.expectSent(sentAudio('b', 300));
+    echo(mirror, 'b');
+    expect([samples(mirror, 'a'), samples(mirror, 'b')]).toEqual([600 * 24, 300 * 24]);
+    // 600 + 300 + 500 > 1000: a lets go of its samples; its transcript (none) is what is left
+    mirror.expectSent(sentAudio('c', 500));
+    echo(mirror, 'c');
+    expect([samples(mirror, 'a'), samples(mirror, 'b'), samples(mirror, 'c')]).toEqual([
+      0,
+      300 * 24,
+      500 * 24,
+    ]);
+    // longer than the whole budget: it keeps none, and the others go too
+    mirror.expectSent(sentAudio('d', 1500));
+    echo(mirror, 'd');
+    expect(['a', 'b', 'c', 'd'].map((id) => samples(mirror, id))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('remembers only items with samples, and forgets a create that was refused', () => {
+    const mirror = new ConversationMirror();
+    mirror.expectSent(userMessage('t', 'text only'));
+    expect(mirror.awaitingEcho).toBe(0);
+    mirror.expectSent(sentAudio('x', 100));
+    mirror.forgetSent('x');
+    expect(mirror.awaitingEcho).toBe(0);
+    echo(mirror, 'x');
+    expect(samples(mirror, 'x')).toBe(0);
+  });
+});

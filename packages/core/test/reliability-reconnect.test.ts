@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Connection, Connector } from '@voxwire/protocol';
+import { audioFrame, base64ToPcm16, type Connection, type Connector } from '@voxwire/protocol';
 import type { SessionError } from '../src/errors.js';
+import type { ReconnectedEvent } from '../src/index.js';
 import { DIALECTS, openSession, record, setup } from './helpers.js';
 
 const ZERO = () => 0;
@@ -207,6 +208,46 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     await s.clock.advanceAsync(1000);
     expect(creates(2)).toHaveLength(1);
     expect(session.responses.at(-1)).toMatchObject({ status: 'completed', text: 'third' });
+    await session.close();
+  });
+
+  it('an audio item the app sent keeps its samples in the mirror, so a restore re-creates it', async () => {
+    const s = setup(dialect, { random: ZERO });
+    const session = await openSession(s);
+    const reconnected: ReconnectedEvent[] = [];
+    session.on('reconnected', (e) => reconnected.push(e));
+    const samples = new Int16Array(2400).map((_, i) => (i % 50) * 10);
+    await Promise.all([
+      session.conversation.item.create({
+        id: 'item_voice',
+        role: 'user',
+        content: audioFrame(samples),
+      }),
+      s.settle(),
+    ]);
+    const mirror = session.chatCtxCopy().items[0];
+    expect(mirror?.type === 'message' && mirror.content[0]).toMatchObject({
+      type: 'audio',
+      audio: { data: samples },
+    });
+    s.server.close(1006, '');
+    await s.clock.advanceAsync(1000);
+    expect(reconnected[0]).toMatchObject({ restoredItems: 1, skippedItems: 0 });
+    const recreated = (s.server.connections[1]?.clientEvents ?? []).find(
+      (e) => e['type'] === 'conversation.item.create',
+    );
+    const part = (recreated?.['item'] as { content: { audio?: string }[] } | undefined)?.content[0];
+    expect(base64ToPcm16(part?.audio ?? '')).toEqual(samples);
+    expect(s.server.conversation.map((i) => i['id'])).toEqual(['item_voice']);
+    // an item the server refuses leaves nothing behind
+    session.on('error', () => undefined);
+    await Promise.all([
+      session.conversation.item
+        .create({ role: 'user', content: audioFrame(samples) }, 'item_unknown')
+        .catch(() => undefined),
+      s.settle(),
+    ]);
+    expect(session.stats.mirrorItemsAwaitingEcho).toBe(0);
     await session.close();
   });
 

@@ -40,6 +40,14 @@ export interface ConversationMirrorOptions extends FromWireOptions {
    * @default 64
    */
   readonly maxPendingTranscripts?: number | undefined;
+  /**
+   * How much audio of the items this client sent the mirror keeps, in total (the server's echo
+   * carries no audio bytes, so without them a restore cannot re-create an audio item that has no
+   * transcript). The oldest samples are let go beyond it; their items are then restored as
+   * their transcript, or left out, as before.
+   * @default 10000 (10 s: 480 KB of 24 kHz PCM16 at most per session)
+   */
+  readonly maxSentAudioMs?: number | undefined;
 }
 
 /** Something about a server event that did not fit the mirror; the event was still applied as well as it could be. */
@@ -62,6 +70,9 @@ export interface MirrorChange {
 
 const IGNORED: MirrorChange = { kind: 'ignored' };
 
+/** Sent audio the mirror keeps by default, ms (see {@link ConversationMirrorOptions.maxSentAudioMs}). */
+const DEFAULT_MAX_SENT_AUDIO_MS = 10_000;
+
 /** The local mirror of the server's conversation. */
 export class ConversationMirror {
   readonly #nodes = new Map<string, Node>();
@@ -69,11 +80,37 @@ export class ConversationMirror {
   #tail: Node | null = null;
   readonly #options: ConversationMirrorOptions;
   readonly #pending: PendingTranscripts;
+  // audio items this client sent, by id, until the server's echo arrives: the echo carries no
+  // audio bytes, and without the samples a restore could not re-create the item (made on first use)
+  #sent: Map<string, ChatItem> | undefined;
+  // the items whose sent samples the mirror keeps, oldest first, and their total duration
+  #kept: { id: string; ms: number }[] | undefined;
+  #keptMs = 0;
 
   /** @param options - audio decoding and the early-transcript bound */
   constructor(options: ConversationMirrorOptions = {}) {
     this.#options = options;
     this.#pending = new PendingTranscripts(options.maxPendingTranscripts ?? 64);
+  }
+
+  /**
+   * Remembers the audio of an item this client is creating, so that the server's echo (which
+   * carries no audio bytes) is stored with the samples: a restore can then send the item again.
+   * Items without audio samples are not remembered (the echo says all there is).
+   */
+  expectSent(item: ChatItem): void {
+    if (item.type !== 'message' || !item.content.some((p) => p.type === 'audio' && p.audio)) return;
+    (this.#sent ??= new Map()).set(item.id, item);
+  }
+
+  /** Forgets an item {@link expectSent} remembered (its create was refused or failed). */
+  forgetSent(id: string): void {
+    this.#sent?.delete(id);
+  }
+
+  /** Items sent whose echo has not arrived yet. */
+  get awaitingEcho(): number {
+    return this.#sent?.size ?? 0;
   }
 
   /** Number of items. */
@@ -272,14 +309,21 @@ export class ConversationMirror {
   }
 
   #upsert(wire: ConversationItem, previousId: string | null | undefined): MirrorChange {
-    const chat = this.#toChat(wire);
+    let chat = this.#toChat(wire);
     if (!('type' in chat)) return { kind: 'ignored', anomaly: chat };
+    const sent = this.#sent?.get(chat.id);
+    if (sent !== undefined) {
+      this.#sent!.delete(chat.id);
+      // the server's item, with the samples this client sent where it has none
+      if (!this.#nodes.has(chat.id)) chat = mergeItem(sent, chat);
+    }
     if (this.#nodes.has(chat.id)) return this.#refresh(wire);
+    let change: MirrorChange;
     if (previousId != null && previousId !== ROOT_ITEM_ID && !this.#nodes.has(previousId)) {
       // e.g. anchored to an item deleted a moment ago (livekit/agents#6964): the server appends
       // new items, so the end is the best place; the session logs the anomaly
       this.append(chat);
-      return {
+      change = {
         kind: 'inserted',
         itemId: chat.id,
         anomaly: {
@@ -287,9 +331,29 @@ export class ConversationMirror {
           message: `item "${chat.id}" follows unknown item "${previousId}"; appended at the end`,
         },
       };
+    } else {
+      this.insertAfter(previousId, chat);
+      change = { kind: 'inserted', itemId: chat.id };
     }
-    this.insertAfter(previousId, chat);
-    return { kind: 'inserted', itemId: chat.id };
+    if (sent !== undefined) this.#keep(chat);
+    return change;
+  }
+
+  // bounds the sent audio kept: the oldest items let go of their samples first (an item longer
+  // than the whole budget keeps none)
+  #keep(item: ChatItem): void {
+    const ms = audioMs(item);
+    if (ms === 0) return;
+    const kept = (this.#kept ??= []);
+    kept.push({ id: item.id, ms });
+    this.#keptMs += ms;
+    const budget = this.#options.maxSentAudioMs ?? DEFAULT_MAX_SENT_AUDIO_MS;
+    while (this.#keptMs > budget && kept.length > 0) {
+      const oldest = kept.shift()!;
+      this.#keptMs -= oldest.ms;
+      // an item deleted meanwhile has nothing left to let go of
+      if (this.#nodes.has(oldest.id)) this.update(oldest.id, dropSamples);
+    }
   }
 
   #refresh(wire: ConversationItem): MirrorChange {
@@ -384,6 +448,30 @@ function mergeItem(current: ChatItem, fresh: ChatItem): ChatItem {
   return fresh.status === undefined
     ? { type: 'message', id: fresh.id, role: fresh.role, content }
     : { type: 'message', id: fresh.id, role: fresh.role, content, status: fresh.status };
+}
+
+// the duration of a message's audio samples, ms
+function audioMs(item: ChatItem): number {
+  if (item.type !== 'message') return 0;
+  let ms = 0;
+  for (const part of item.content)
+    if (part.type === 'audio' && part.audio)
+      ms += (part.audio.data.length * 1000) / (part.audio.sampleRate * part.audio.channels);
+  return ms;
+}
+
+// the item without its audio samples (transcripts kept): what the server's echo says of it
+function dropSamples(item: ChatItem): ChatItem {
+  if (item.type !== 'message' || !item.content.some((p) => p.type === 'audio' && p.audio))
+    return item;
+  const content = item.content.map((part) =>
+    part.type === 'audio' && part.audio
+      ? ({ type: 'audio', transcript: part.transcript } as ChatAudioContent)
+      : part,
+  );
+  return item.status === undefined
+    ? { type: 'message', id: item.id, role: item.role, content }
+    : { type: 'message', id: item.id, role: item.role, content, status: item.status };
 }
 
 function mapAudioPart(

@@ -95,6 +95,8 @@ export interface SessionStats extends OutboxStats {
   readonly recentEventIds: number;
   /** Items in the conversation mirror. */
   readonly mirrorItems: number;
+  /** Audio items this client sent whose echo has not arrived (their samples are kept until it does). */
+  readonly mirrorItemsAwaitingEcho: number;
 }
 
 /** What the controller needs from the session. */
@@ -328,6 +330,7 @@ export class Reliability {
       retainedResponses: sizes.finished,
       recentEventIds: this.#ids.size,
       mirrorItems: this.#h.mirror()?.size ?? 0,
+      mirrorItemsAwaitingEcho: this.#h.mirror()?.awaitingEcho ?? 0,
     };
   }
 
