@@ -334,7 +334,13 @@ describe('ConversationMirror: audio this client sent', () => {
     type: 'message' as const,
     id,
     role: 'user' as const,
-    content: [{ type: 'audio' as const, audio: audioFrame(new Int16Array(ms * 24).fill(7)) }],
+    content: [
+      {
+        type: 'audio' as const,
+        transcript: null,
+        audio: audioFrame(new Int16Array(ms * 24).fill(7)),
+      },
+    ],
   });
   const echo = (mirror: ConversationMirror, id: string) =>
     applyTo(mirror, {
