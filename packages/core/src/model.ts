@@ -106,6 +106,7 @@ export class RealtimeModel {
       maxToolOnlyRounds,
       formatToolError,
       audioModeHint,
+      keepSentAudioMs,
       reconnect,
       random,
       backpressure,
@@ -131,6 +132,7 @@ export class RealtimeModel {
       maxToolOnlyRounds,
       formatToolError,
       audioModeHint,
+      keepSentAudioMs,
     });
     this.#defaults = mergeSessionOptions(defaultSessionOptions(), session);
     const c = clock ?? systemClock;

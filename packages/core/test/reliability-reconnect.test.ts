@@ -251,6 +251,24 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     await session.close();
   });
 
+  it('keepSentAudioMs: 0 keeps no sent samples (the item is left out of a restore, as before); a bad value is refused', async () => {
+    expect(() => setup(dialect, { keepSentAudioMs: -1 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'keepSentAudioMs' } }),
+    );
+    const s = setup(dialect, { random: ZERO, keepSentAudioMs: 0 });
+    const session = await openSession(s);
+    const reconnected: ReconnectedEvent[] = [];
+    session.on('reconnected', (e) => reconnected.push(e));
+    await Promise.all([
+      session.conversation.item.create({ role: 'user', content: audioFrame(new Int16Array(2400)) }),
+      s.settle(),
+    ]);
+    s.server.close(1006, '');
+    await s.clock.advanceAsync(1000);
+    expect(reconnected[0]).toMatchObject({ restoredItems: 0, skippedItems: 1 });
+    await session.close();
+  });
+
   it('a response.create the server refused is not sent again after a drop', async () => {
     const s = setup(dialect, { random: ZERO });
     const session = await openSession(s, { modalities: ['text'] });

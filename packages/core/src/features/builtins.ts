@@ -50,6 +50,15 @@ export interface ConversationOptions {
    * @default false
    */
   audioModeHint?: AudioModeHint | undefined;
+  /**
+   * How much audio of the items the app itself sends (`conversation.item.create`, `setChatCtx`,
+   * the audio-mode hint) the conversation mirror keeps, in ms per session. The server's echo of
+   * such an item carries no audio bytes; with the samples kept, a reconnect re-creates the item
+   * as it was. Beyond this the oldest samples are let go, and their items are restored as their
+   * transcript (or left out when they have none). 0 keeps none.
+   * @default 10000 (at most 480 KB of 24 kHz PCM16 per session)
+   */
+  keepSentAudioMs?: number | undefined;
 }
 
 /**
@@ -98,7 +107,7 @@ export interface Builtins {
  * @throws ToolError for an invalid tool set
  */
 export function createBuiltins(host: BuiltinHost, options: ConversationOptions): Builtins {
-  const conversation = new ConversationFeature(host);
+  const conversation = new ConversationFeature(host, options.keepSentAudioMs);
   const functions = new FunctionCallingFeature<RealtimeSession>(host, {
     tools: options.tools,
     maxToolOnlyRounds: options.maxToolOnlyRounds,
@@ -110,11 +119,12 @@ export function createBuiltins(host: BuiltinHost, options: ConversationOptions):
 
 /**
  * Checks conversation options; returns them without `undefined` entries.
- * @throws VoxwireError `INVALID_ARGUMENT` (`maxToolOnlyRounds`, `formatToolError`, `audioModeHint`);
+ * @throws VoxwireError `INVALID_ARGUMENT` (`maxToolOnlyRounds`, `formatToolError`, `audioModeHint`,
+ *   `keepSentAudioMs`);
  *   ToolError for an invalid tool set
  */
 export function checkConversationOptions(options: ConversationOptions): ConversationOptions {
-  const { tools, maxToolOnlyRounds, formatToolError, audioModeHint } = options;
+  const { tools, maxToolOnlyRounds, formatToolError, audioModeHint, keepSentAudioMs } = options;
   const invalid = (argument: string, message: string): never => {
     throw new VoxwireError('INVALID_ARGUMENT', `${argument} ${message}`, { data: { argument } });
   };
@@ -135,10 +145,16 @@ export function checkConversationOptions(options: ConversationOptions): Conversa
     if (ms !== undefined && !(typeof ms === 'number' && ms > 0 && ms <= 60_000))
       invalid('audioModeHint', 'must be a boolean or { durationMs } with 0 < durationMs ≤ 60000');
   }
+  if (
+    keepSentAudioMs !== undefined &&
+    !(typeof keepSentAudioMs === 'number' && keepSentAudioMs >= 0 && keepSentAudioMs < Infinity)
+  )
+    invalid('keepSentAudioMs', 'must be a number of ms ≥ 0');
   const out: ConversationOptions = {};
   if (tools !== undefined) out.tools = [...tools];
   if (maxToolOnlyRounds !== undefined) out.maxToolOnlyRounds = maxToolOnlyRounds;
   if (formatToolError !== undefined) out.formatToolError = formatToolError;
   if (audioModeHint !== undefined) out.audioModeHint = audioModeHint;
+  if (keepSentAudioMs !== undefined) out.keepSentAudioMs = keepSentAudioMs;
   return out;
 }

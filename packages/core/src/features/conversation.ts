@@ -131,12 +131,16 @@ export class ConversationFeature implements SessionFeature {
   // syncs run one after the other: each plans from the mirror its predecessor left
   #queue: Promise<unknown> = Promise.resolve();
 
-  /** @param host - the session's item requests and services */
-  constructor(host: ConversationHost) {
+  /**
+   * @param host - the session's item requests and services
+   * @param keepSentAudioMs - audio of sent items the mirror keeps (see `ConversationOptions`)
+   */
+  constructor(host: ConversationHost, keepSentAudioMs?: number) {
     this.#host = host;
     // item audio (a retrieved item's, say) is in the session's format of its direction, read when
     // it arrives: a G.711 session's must not be taken for 24 kHz PCM16
     this.mirror = new ConversationMirror({
+      maxSentAudioMs: keepSentAudioMs,
       decodeAudio: (b64, direction) =>
         decodeItemAudio(
           direction === 'output' ? host.outputFormat() : host.inputAudioFormat(),
