@@ -8,11 +8,6 @@
 import { MAX_APPEND_BYTES, PcmResampler, audioFrame, type AudioFrame } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 
-/** Highest input rate accepted, Hz. */
-const MAX_INPUT_RATE = 768_000;
-/** Most channels accepted. */
-const MAX_CHANNELS = 64;
-
 function invalid(message: string): never {
   throw new VoxwireError('INVALID_ARGUMENT', message, { data: { argument: 'frame' } });
 }
@@ -44,45 +39,33 @@ export class InputConverter {
     if (typeof frame !== 'object' || frame === null || !(frame.data instanceof Int16Array))
       invalid('frame must be an AudioFrame with Int16Array data');
     const { data, sampleRate, channels } = frame;
-    if (!Number.isInteger(sampleRate) || sampleRate < 1 || sampleRate > MAX_INPUT_RATE)
-      invalid(
-        `frame.sampleRate must be an integer from 1 to ${MAX_INPUT_RATE} Hz, got ${String(sampleRate)}`,
-      );
-    if (!Number.isInteger(channels) || channels < 1 || channels > MAX_CHANNELS)
-      invalid(
-        `frame.channels must be an integer from 1 to ${MAX_CHANNELS}, got ${String(channels)}`,
-      );
+    const r = this.#resampler;
+    // the resampler checks the rates and the channel count
+    const next =
+      r !== undefined &&
+      r.inputRate === sampleRate &&
+      r.channels === channels &&
+      r.outputRate === rate
+        ? r
+        : newResampler(sampleRate, rate, channels);
     if (data.length % channels !== 0)
       invalid(
         `frame.data holds ${data.length} samples: not a whole number of ${channels}-channel frames`,
       );
-    let prefix: Int16Array = new Int16Array(0);
-    let r = this.#resampler;
-    if (
-      r === undefined ||
-      r.inputRate !== sampleRate ||
-      r.channels !== channels ||
-      r.outputRate !== rate
-    ) {
-      // a stream of another shape starts: what the old one held back goes first
-      if (r !== undefined && r.outputRate === rate) prefix = r.flush();
-      try {
-        r = new PcmResampler({ inputRate: sampleRate, outputRate: rate, channels });
-      } catch (error) {
-        invalid(`cannot convert ${sampleRate} Hz audio to ${rate} Hz: ${(error as Error).message}`);
-      }
-      this.#resampler = r;
-    }
+    // a stream of another shape starts: what the old one held back goes first
+    const switching = next !== r && r !== undefined && r.outputRate === rate;
+    const held = switching ? Math.ceil((r.pending * rate) / r.inputRate) + 1 : 0;
     const bytes =
-      2 *
-      (prefix.length + Math.ceil(((r.pending + data.length / channels) * rate) / sampleRate) + 1);
+      2 * (held + Math.ceil(((next.pending + data.length / channels) * rate) / sampleRate) + 1);
     if (bytes > MAX_APPEND_BYTES)
       invalid(
         `frame converts to about ${bytes} bytes; one append carries at most ${MAX_APPEND_BYTES}`,
       );
-    const out = concat(prefix, r.push(data));
-    this.#holding = r.pending > 0;
-    return out;
+    const prefix = switching ? r.flush() : undefined;
+    this.#resampler = next;
+    const converted = next.push(data);
+    this.#holding = next.pending > 0;
+    return prefix === undefined ? converted : concat(prefix, converted);
   }
 
   /** Ends the stream: the samples still held back, as a frame at the rate they were made for. */
@@ -107,16 +90,24 @@ export class InputConverter {
  */
 export function frameAtRate(frame: AudioFrame, rate: number): Int16Array | undefined {
   if (frame.sampleRate === rate && frame.channels === 1) return frame.data;
-  if (frame.data.length % (frame.channels || 1) !== 0) return undefined;
-  let resampler: PcmResampler;
   try {
-    resampler = new PcmResampler({
+    const r = new PcmResampler({
       inputRate: frame.sampleRate,
       outputRate: rate,
       channels: frame.channels,
     });
-  } catch {
-    return undefined;
+    return concat(r.push(frame.data), r.flush());
+  } catch (error) {
+    // rates, channels or a partial frame the resampler refuses
+    if (error instanceof RangeError) return undefined;
+    throw error;
   }
-  return concat(resampler.push(frame.data), resampler.flush());
+}
+
+function newResampler(inputRate: number, outputRate: number, channels: number): PcmResampler {
+  try {
+    return new PcmResampler({ inputRate, outputRate, channels });
+  } catch (error) {
+    return invalid(`cannot convert this frame: ${(error as Error).message}`);
+  }
 }

@@ -13,7 +13,7 @@ import type {
   TranscriptionModelName,
   Voice,
 } from '@voxwire/protocol';
-import { SEED_DEFAULTS } from '@voxwire/protocol';
+import { G711_SAMPLE_RATE, SAMPLE_RATE, SEED_DEFAULTS } from '@voxwire/protocol';
 import { validateSessionOptions } from './options-validate.js';
 import type { ReliabilityOptions } from './reconnect/options.js';
 
@@ -22,6 +22,11 @@ export type Modality = 'text' | 'audio';
 
 /** Audio format by the seed's (beta) names: 24 kHz PCM16, or 8 kHz G.711 µ-law / A-law. */
 export type AudioFormatName = 'pcm16' | 'g711_ulaw' | 'g711_alaw';
+
+/** The sample rate of an audio format's PCM16 frames: 24 kHz for PCM, 8 kHz for G.711. */
+export function formatSampleRate(format: AudioFormatName): number {
+  return format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+}
 
 /** Input noise reduction for near (headset) or far (laptop, room) microphones. */
 export type NoiseReductionType = 'near_field' | 'far_field';

@@ -9,10 +9,8 @@ import type { ChatItemInput } from './conversation/input.js';
 import type { RealtimeResponse } from './responses/tree.js';
 import type { ResponseCreateOptions, ResponseGenerateOptions } from './responses/create.js';
 import {
-  G711_SAMPLE_RATE,
   MAX_APPEND_BYTES,
   audioFrame,
-  SAMPLE_RATE,
   bytesToBase64,
   pcm16ToBase64,
   g711Encode,
@@ -20,6 +18,7 @@ import {
 import { VoxwireError } from './errors.js';
 import { InputConverter } from './input-audio.js';
 import type { AudioFormatName } from './options.js';
+import { formatSampleRate } from './options.js';
 import type { SessionHost } from './session-host.js';
 
 /** `session.inputAudioBuffer`. */
@@ -153,7 +152,7 @@ export function appendEvent(
 ): TrustedAppend {
   if (typeof frame !== 'object' || frame === null || !(frame.data instanceof Int16Array))
     invalid('frame', 'frame must be an AudioFrame with Int16Array data');
-  const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+  const rate = formatSampleRate(format);
   if (frame.channels !== 1 || frame.sampleRate !== rate) {
     invalid(
       'frame',
@@ -184,7 +183,7 @@ export class InputAudioBufferApiImpl implements InputAudioBufferApi {
   append(frame: AudioFrame): void {
     const host = this.#host;
     const format = host.state.options.inputAudioFormat;
-    const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+    const rate = formatSampleRate(format);
     // the hot path: a frame already in the session's rate and channel count
     if (frame?.sampleRate === rate && frame.channels === 1) {
       // a resampled stream before it holds samples back: they come first
@@ -216,7 +215,7 @@ export class InputAudioBufferApiImpl implements InputAudioBufferApi {
     const tail = this.#converter?.flush();
     if (tail === undefined || tail.data.length === 0) return;
     const format = host.state.options.inputAudioFormat;
-    const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+    const rate = formatSampleRate(format);
     // the session's format changed under a held-back tail: it belongs to the old format, drop it
     if (tail.sampleRate !== rate) return;
     host.send(appendEvent(tail, format, host.generateId('event')));

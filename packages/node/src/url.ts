@@ -4,7 +4,7 @@
  * plain `ws:` URL through only when it cannot leave the machine.
  * @module
  */
-import { Endpoints } from '@voxwire/protocol';
+import { Endpoints, isLoopbackHost } from '@voxwire/protocol';
 import { ConfigurationError } from './errors.js';
 
 /** Base paths below which `/realtime` is appended (LiveKit 1.x `process_base_url`). */
@@ -39,14 +39,8 @@ export function toWebSocketUrl(base: string | URL, what = 'base URL'): URL {
   return new URL(`${scheme}//${url.host}${url.pathname}${url.search}`);
 }
 
-/** Whether a hostname is loopback: `localhost` (and `*.localhost`), 127.0.0.0/8, `::1`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
-  const v4 = host.startsWith('::ffff:') ? host.slice(7) : host;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
-}
+/** Whether a hostname is loopback (from `@voxwire/protocol`, re-exported for this package's users). */
+export { isLoopbackHost };
 
 /**
  * Refuses a non-TLS URL unless it is loopback, or the caller opted in with `allowInsecureUrl`:

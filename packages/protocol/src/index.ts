@@ -70,6 +70,7 @@ export {
 export type { AudioFrame } from './audio.js';
 export { g711Decode, g711Encode } from './g711.js';
 export { PcmResampler } from './resample.js';
+export { isLoopbackHost } from './hosts.js';
 export type { PcmResamplerOptions } from './resample.js';
 export type { G711Law } from './g711.js';
 

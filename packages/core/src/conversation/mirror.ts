@@ -21,6 +21,7 @@ import { ConversationError } from './errors.js';
 import type { FromWireOptions } from './items.js';
 import { conversationItemToChatItem } from './items.js';
 import { PendingTranscripts } from './transcripts.js';
+import { SentAudio, dropSamples, hasSamples } from './sent-audio.js';
 
 /** The wire's name for "before the first item". */
 export const ROOT_ITEM_ID = 'root';
@@ -80,12 +81,8 @@ export class ConversationMirror {
   #tail: Node | null = null;
   readonly #options: ConversationMirrorOptions;
   readonly #pending: PendingTranscripts;
-  // audio items this client sent, by id, until the server's echo arrives: the echo carries no
-  // audio bytes, and without the samples a restore could not re-create the item (made on first use)
-  #sent: Map<string, ChatItem> | undefined;
-  // the items whose sent samples the mirror keeps, oldest first, and their total duration
-  #kept: { id: string; ms: number }[] | undefined;
-  #keptMs = 0;
+  // the audio of items this client sent (made on first use: most sessions send none)
+  #sent: SentAudio | undefined;
 
   /** @param options - audio decoding and the early-transcript bound */
   constructor(options: ConversationMirrorOptions = {}) {
@@ -99,18 +96,20 @@ export class ConversationMirror {
    * Items without audio samples are not remembered (the echo says all there is).
    */
   expectSent(item: ChatItem): void {
-    if (item.type !== 'message' || !item.content.some((p) => p.type === 'audio' && p.audio)) return;
-    (this.#sent ??= new Map()).set(item.id, item);
+    if (!hasSamples(item)) return;
+    (this.#sent ??= new SentAudio(
+      this.#options.maxSentAudioMs ?? DEFAULT_MAX_SENT_AUDIO_MS,
+    )).expect(item);
   }
 
   /** Forgets an item {@link expectSent} remembered (its create was refused or failed). */
   forgetSent(id: string): void {
-    this.#sent?.delete(id);
+    this.#sent?.forget(id);
   }
 
   /** Items sent whose echo has not arrived yet. */
   get awaitingEcho(): number {
-    return this.#sent?.size ?? 0;
+    return this.#sent?.awaiting ?? 0;
   }
 
   /** Number of items. */
@@ -311,13 +310,10 @@ export class ConversationMirror {
   #upsert(wire: ConversationItem, previousId: string | null | undefined): MirrorChange {
     let chat = this.#toChat(wire);
     if (!('type' in chat)) return { kind: 'ignored', anomaly: chat };
-    const sent = this.#sent?.get(chat.id);
-    if (sent !== undefined) {
-      this.#sent!.delete(chat.id);
-      // the server's item, with the samples this client sent where it has none
-      if (!this.#nodes.has(chat.id)) chat = mergeItem(sent, chat);
-    }
+    const sent = this.#sent?.take(chat.id);
     if (this.#nodes.has(chat.id)) return this.#refresh(wire);
+    // the server's item, with the samples this client sent where it has none
+    if (sent !== undefined) chat = mergeItem(sent, chat);
     let change: MirrorChange;
     if (previousId != null && previousId !== ROOT_ITEM_ID && !this.#nodes.has(previousId)) {
       // e.g. anchored to an item deleted a moment ago (livekit/agents#6964): the server appends
@@ -335,25 +331,12 @@ export class ConversationMirror {
       this.insertAfter(previousId, chat);
       change = { kind: 'inserted', itemId: chat.id };
     }
-    if (sent !== undefined) this.#keep(chat);
+    // bounded: the oldest let go of their samples first (an item deleted meanwhile has none left)
+    if (sent !== undefined)
+      this.#sent!.keep(chat, (id) => {
+        if (this.#nodes.has(id)) this.update(id, dropSamples);
+      });
     return change;
-  }
-
-  // bounds the sent audio kept: the oldest items let go of their samples first (an item longer
-  // than the whole budget keeps none)
-  #keep(item: ChatItem): void {
-    const ms = audioMs(item);
-    if (ms === 0) return;
-    const kept = (this.#kept ??= []);
-    kept.push({ id: item.id, ms });
-    this.#keptMs += ms;
-    const budget = this.#options.maxSentAudioMs ?? DEFAULT_MAX_SENT_AUDIO_MS;
-    while (this.#keptMs > budget && kept.length > 0) {
-      const oldest = kept.shift()!;
-      this.#keptMs -= oldest.ms;
-      // an item deleted meanwhile has nothing left to let go of
-      if (this.#nodes.has(oldest.id)) this.update(oldest.id, dropSamples);
-    }
   }
 
   #refresh(wire: ConversationItem): MirrorChange {
@@ -448,30 +431,6 @@ function mergeItem(current: ChatItem, fresh: ChatItem): ChatItem {
   return fresh.status === undefined
     ? { type: 'message', id: fresh.id, role: fresh.role, content }
     : { type: 'message', id: fresh.id, role: fresh.role, content, status: fresh.status };
-}
-
-// the duration of a message's audio samples, ms
-function audioMs(item: ChatItem): number {
-  if (item.type !== 'message') return 0;
-  let ms = 0;
-  for (const part of item.content)
-    if (part.type === 'audio' && part.audio)
-      ms += (part.audio.data.length * 1000) / (part.audio.sampleRate * part.audio.channels);
-  return ms;
-}
-
-// the item without its audio samples (transcripts kept): what the server's echo says of it
-function dropSamples(item: ChatItem): ChatItem {
-  if (item.type !== 'message' || !item.content.some((p) => p.type === 'audio' && p.audio))
-    return item;
-  const content = item.content.map((part) =>
-    part.type === 'audio' && part.audio
-      ? ({ type: 'audio', transcript: part.transcript } as ChatAudioContent)
-      : part,
-  );
-  return item.status === undefined
-    ? { type: 'message', id: item.id, role: item.role, content }
-    : { type: 'message', id: item.id, role: item.role, content, status: item.status };
 }
 
 function mapAudioPart(

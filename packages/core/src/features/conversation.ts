@@ -14,7 +14,6 @@ import type {
 } from '@voxwire/protocol';
 import {
   G711_SAMPLE_RATE,
-  SAMPLE_RATE,
   audioFrame,
   base64ToBytes,
   base64ToPcm16,
@@ -27,6 +26,7 @@ import { VoxwireError } from '../errors.js';
 import { frameAtRate } from '../input-audio.js';
 import type { SessionFeature } from '../feature.js';
 import type { AudioFormatName } from '../options.js';
+import { formatSampleRate } from '../options.js';
 import type { ChatContext, ChatItem } from '../conversation/chat-context.js';
 import { chatContext } from '../conversation/chat-context.js';
 import { ConversationError } from '../conversation/errors.js';
@@ -77,7 +77,7 @@ export interface ConversationHost {
  * or with more channels is down-mixed and resampled first.
  */
 export function itemAudioEncoder(format: AudioFormatName): (frame: AudioFrame) => string {
-  const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+  const rate = formatSampleRate(format);
   return (frame) => {
     const data = frameAtRate(frame, rate);
     if (data === undefined) {
@@ -237,6 +237,6 @@ export class ConversationFeature implements SessionFeature {
   }
 
   #rate(): number {
-    return this.#host.inputAudioFormat() === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+    return formatSampleRate(this.#host.inputAudioFormat());
   }
 }

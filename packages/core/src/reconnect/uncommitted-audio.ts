@@ -16,8 +16,8 @@
  * @module
  */
 import type { ClientEvent } from '@voxwire/protocol';
-import { G711_SAMPLE_RATE, SAMPLE_RATE, base64DecodedLength } from '@voxwire/protocol';
-import type { RealtimeSessionOptions } from '../options.js';
+import { base64DecodedLength } from '@voxwire/protocol';
+import { formatSampleRate, type RealtimeSessionOptions } from '../options.js';
 
 /** The session options the ledger follows: input format and turn detection. */
 export type LedgerOptions = Pick<RealtimeSessionOptions, 'inputAudioFormat' | 'turnDetection'>;
@@ -62,7 +62,7 @@ export class UncommittedAudio {
     const format = options.inputAudioFormat;
     const bytes = base64DecodedLength(event.audio);
     const samples = format === 'pcm16' ? bytes >> 1 : bytes;
-    const rate = format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE;
+    const rate = formatSampleRate(format);
     const startMs = this.#writtenMs;
     this.#writtenMs = startMs + (samples * 1000) / rate;
     if (this.#entries === NONE) this.#entries = [];

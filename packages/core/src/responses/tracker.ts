@@ -5,16 +5,10 @@
  * @module
  */
 import type { AudioFrame, Clock, ServerEvent, ServerEventOf } from '@voxwire/protocol';
-import {
-  G711_SAMPLE_RATE,
-  SAMPLE_RATE,
-  audioFrame,
-  base64ToBytes,
-  base64ToPcm16,
-  g711Decode,
-} from '@voxwire/protocol';
+import { audioFrame, base64ToBytes, base64ToPcm16, g711Decode } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import type { AudioFormatName, AudioRetention } from '../options.js';
+import { formatSampleRate } from '../options.js';
 import type { ChunkStreamOptions } from './stream.js';
 import {
   RealtimeContent,
@@ -265,7 +259,7 @@ export class ResponseTracker {
       event.content_index,
       audio ? 'audio' : 'text',
       this.#o.audioRetention,
-      format === 'pcm16' ? SAMPLE_RATE : G711_SAMPLE_RATE,
+      formatSampleRate(format),
       this.#o.streams,
     );
     o.content[event.content_index] = c;

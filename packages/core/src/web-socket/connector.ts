@@ -8,7 +8,13 @@
  * @module
  */
 import type { ConnectAttempt, Connector, Dialect } from '@voxwire/protocol';
-import { Endpoints, GA_DEFAULTS, MAX_SESSION_DURATION_MS, Subprotocol } from '@voxwire/protocol';
+import {
+  Endpoints,
+  GA_DEFAULTS,
+  MAX_SESSION_DURATION_MS,
+  Subprotocol,
+  isLoopbackHost,
+} from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import { StandardWebSocketTransport, type StandardWebSocketConstructor } from './transport.js';
 
@@ -152,15 +158,6 @@ export interface OpenAIWebSocketConnectorOptions {
   readonly dangerouslyAllowNonEphemeralKey?: boolean;
 }
 
-function isLoopback(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname === '[::1]' ||
-    hostname === '::1' ||
-    /^127(\.\d{1,3}){3}$/.test(hostname)
-  );
-}
-
 function checkSecret(secret: unknown, allowAny: boolean): string {
   if (typeof secret !== 'string' || secret === '')
     throw invalid('clientSecret', 'clientSecret must be a non-empty string (an ek_… secret)');
@@ -203,7 +200,7 @@ export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOption
   else if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol !== 'wss:' && url.protocol !== 'ws:')
     throw invalid('baseURL', `baseURL must use https:, http:, wss: or ws:, got ${url.protocol}`);
-  if (url.protocol === 'ws:' && !isLoopback(url.hostname) && options.allowInsecureUrl !== true)
+  if (url.protocol === 'ws:' && !isLoopbackHost(url.hostname) && options.allowInsecureUrl !== true)
     throw invalid(
       'baseURL',
       `${url.host} is not loopback: the client secret would cross the network in clear text (use https:/wss:, or set allowInsecureUrl)`,

@@ -193,7 +193,7 @@ export class StandardWebSocketTransport implements Transport {
         break;
       case 'connecting':
       case 'open':
-        this.#state = this.#state === 'open' ? 'closing' : this.#state;
+        if (this.#state === 'open') this.#state = 'closing';
         try {
           this.#socket?.close(code, reason);
         } catch {
