@@ -202,6 +202,9 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
   });
   const maxSessionDurationMs = options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.azure;
   const description = `azure ${describeUrl(target.url)} (${target.form}, ${target.dialect})`;
+  // the connector lives as long as its sessions: it keeps the URL's text, not a URL object
+  const href = target.url.href;
+  const dialect = target.dialect;
 
   return async ({ signal }) => {
     const key = apiKey === undefined ? undefined : await resolveSecret(apiKey, 'API key');
@@ -212,7 +215,7 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
       ...(bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` }),
     };
     const inner = createWebSocketTransport({
-      url: target.url,
+      url: href,
       headers,
       signal,
       secrets: [key, bearer].filter((s): s is string => s !== undefined),
@@ -220,7 +223,7 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
     });
     return {
       transport: rewritingTransport(inner, rewrite),
-      dialect: target.dialect,
+      dialect,
       maxSessionDurationMs,
       description,
     };

@@ -33,9 +33,14 @@ interface Pending extends PendingRequest {
   timer: TimerId | undefined;
 }
 
+// Shared by every table with nothing in flight, and never written to: a Map keeps the hash
+// table of its largest size, and most of a session's life has no request in flight, so each
+// table is made when a request is tracked and let go when the last one settles.
+const NONE_IN_FLIGHT: ReadonlyMap<string, Pending> = new Map();
+
 /** The table of requests in flight. */
 export class PendingRequests {
-  readonly #byEventId = new Map<string, Pending>();
+  #byEventId = NONE_IN_FLIGHT as Map<string, Pending>;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
   #paused = false;
@@ -67,7 +72,7 @@ export class PendingRequests {
         reject,
         timer: undefined,
       };
-      this.#byEventId.set(eventId, p);
+      this.#table().set(eventId, p);
       if (!this.#paused) this.#arm(p);
     });
   }
@@ -75,7 +80,7 @@ export class PendingRequests {
   #arm(p: Pending): void {
     this.#clock.clearTimeout(p.timer);
     p.timer = this.#clock.setTimeout(() => {
-      this.#byEventId.delete(p.eventId);
+      this.#remove(p.eventId);
       p.reject(
         new VoxwireError(
           'TIMEOUT',
@@ -160,13 +165,23 @@ export class PendingRequests {
   /** Puts back a request taken by {@link takeUnsent} that the restore re-sends. */
   put(request: PendingRequest): void {
     const p: Pending = { ...request, timer: undefined };
-    this.#byEventId.set(p.eventId, p);
+    this.#table().set(p.eventId, p);
     if (!this.#paused) this.#arm(p);
   }
 
   #settle(p: Pending): void {
     this.#clock.clearTimeout(p.timer);
     p.timer = undefined;
-    this.#byEventId.delete(p.eventId);
+    this.#remove(p.eventId);
+  }
+
+  #table(): Map<string, Pending> {
+    if (this.#byEventId === NONE_IN_FLIGHT) this.#byEventId = new Map();
+    return this.#byEventId;
+  }
+
+  #remove(eventId: string): void {
+    const table = this.#byEventId;
+    if (table.delete(eventId) && table.size === 0) this.#byEventId = NONE_IN_FLIGHT as Map<string, Pending>;
   }
 }

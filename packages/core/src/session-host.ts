@@ -71,7 +71,7 @@ export class SessionHost {
   // built-in feature options
   readonly audioModeHint: AudioModeHint;
 
-  readonly features: SessionFeature[] = [];
+  readonly features: SessionFeature[];
   readonly errors: SessionErrors;
   readonly emitter: TypedEmitter<SessionEvents>;
   readonly requests: PendingRequests;
@@ -133,9 +133,10 @@ export class SessionHost {
     this.lifecycle = new SessionLifecycle(this);
     this.connection = new SessionConnection(this, this.lifecycle);
     this.reliability = new Reliability(this, rel);
-    this.router = new ServerEventRouter(this);
     this.builtins = createBuiltins(this, init);
-    this.features.push(this.builtins.conversation, this.builtins.functions);
+    // a literal holds exactly its two features (an empty array grown by push reserves 16 slots)
+    this.features = [this.builtins.conversation, this.builtins.functions];
+    this.router = new ServerEventRouter(this);
   }
 
   // ---- services every part uses

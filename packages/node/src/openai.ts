@@ -161,6 +161,8 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
   const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
   const maxSessionDurationMs = options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai;
   const description = `openai ${describeUrl(url)} (${dialect})`;
+  // the connector lives as long as its sessions: it keeps the URL's text, not a URL object
+  const href = url.href;
 
   return async ({ signal }) => {
     const key = await resolveSecret(apiKey, 'API key');
@@ -172,7 +174,7 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
       ...(dialect === 'beta' ? { [BETA_HEADER.name]: BETA_HEADER.value } : {}),
     };
     const transport = createWebSocketTransport({
-      url,
+      url: href,
       headers,
       signal,
       secrets: [key],

@@ -6,6 +6,7 @@
  * @module
  */
 import { CloseCode, systemClock, type Clock, type TimerId } from '@voxwire/protocol';
+import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { describeSocketError, errorForClose } from './close-codes.js';
 import { Redactor, secretsOf, TransportError } from './errors.js';
@@ -30,24 +31,44 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
 
 type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
 
+/** What start() needs and nothing after it. */
+interface StartOptions {
+  readonly headers: Record<string, string>;
+  readonly protocols: string[];
+  readonly options: Omit<WebSocketTransportOptions, 'signal'>;
+  readonly hasCredentials: boolean;
+}
+
+/** start()'s promise and the connect's abort listener, while it connects. */
+interface Connecting {
+  readonly resolve: () => void;
+  readonly reject: (error: TransportError) => void;
+  readonly onAbort: () => void;
+}
+
 class NodeWebSocketTransport implements WebSocketTransport {
   onclose: ((code: number, reason: string) => void) | undefined;
   onerror: ((error: Error) => void) | undefined;
   #onmessage: ((frame: string | Uint8Array) => void) | undefined;
 
-  readonly #url: URL;
-  readonly #headers: Readonly<Record<string, string>>;
-  readonly #protocols: readonly string[];
+  // Why strings and not the URL: a URL object with its parsed parts is ~300 bytes that every open
+  // connection would keep for messages it rarely writes (the host is parsed again for those).
+  readonly #href: string;
   readonly #connectTimeoutMs: number;
-  readonly #keepAlive: { intervalMs: number; timeoutMs: number } | false;
+  readonly #keepAliveIntervalMs: number | false;
+  readonly #keepAliveTimeoutMs: number;
   readonly #closeTimeoutMs: number;
   readonly #clock: Clock;
+  // what a message must never show: credential headers and subprotocols, `secrets`, the URL's password
+  readonly #secrets: readonly string[];
   // built on first use (a close reason, an error): most connections never need it
   #redactorCache: Redactor | undefined;
-  readonly #options: Omit<WebSocketTransportOptions, 'signal'>;
+  // what only start() needs (headers, subprotocols, socket options): let go once it has run
+  #startWith: StartOptions | undefined;
   // held only while connecting: once open, the connect attempt's controller can be collected
   #signal: AbortSignal | undefined;
-  readonly #hasCredentials: boolean;
+  // start()'s promise and abort listener, held only while connecting (see #listen)
+  #connecting: Connecting | undefined;
 
   #state: State = 'idle';
   #ws: WebSocket | undefined;
@@ -56,39 +77,44 @@ class NodeWebSocketTransport implements WebSocketTransport {
   #connectError: TransportError | undefined;
   #closedByUs = false;
   #endReason: string | undefined;
-  #timers: {
-    connect?: TimerId | undefined;
-    ping?: TimerId | undefined;
-    pong?: TimerId | undefined;
-    close?: TimerId | undefined;
-  } = {};
+  #connectTimer: TimerId | undefined;
+  #pingTimer: TimerId | undefined;
+  #pongTimer: TimerId | undefined;
+  #closeTimer: TimerId | undefined;
   #closed: Promise<void>;
   #resolveClosed!: () => void;
 
   constructor(options: WebSocketTransportOptions) {
     const url = parseWebSocketUrl(options.url);
-    this.#url = url;
+    this.#href = url.href;
     const { signal, ...rest } = options;
-    this.#options = rest;
     this.#signal = signal;
-    this.#headers = { ...options.headers };
-    this.#protocols = [...(options.protocols ?? [])];
+    const headers = { ...options.headers };
+    const protocols = [...(options.protocols ?? [])];
     this.#connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, 10_000);
     this.#closeTimeoutMs = positive('closeTimeoutMs', options.closeTimeoutMs, 5_000);
-    this.#keepAlive = resolveKeepAlive(options.keepAlive);
+    const keepAlive = resolveKeepAlive(options.keepAlive);
+    this.#keepAliveIntervalMs = keepAlive === false ? false : keepAlive.intervalMs;
+    this.#keepAliveTimeoutMs = keepAlive === false ? 0 : keepAlive.timeoutMs;
     this.#clock = options.clock ?? systemClock;
-    const secrets = secretsOf(this.#headers, this.#protocols);
-    this.#hasCredentials = secrets.length > 0 || url.username !== '' || url.password !== '';
+    const credentials = secretsOf(headers, protocols);
+    const hasCredentials = credentials.length > 0 || url.username !== '' || url.password !== '';
+    // slice: filter's result keeps 16 spare slots, and a connection keeps this for its life
+    this.#secrets = [...credentials, ...(options.secrets ?? []), url.password]
+      .filter((secret) => secret !== '')
+      .slice();
+    this.#startWith = { headers, protocols, options: rest, hasCredentials };
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+  }
+
+  /** The URL's host, for messages (parsed again: messages are rare, connections many). */
+  get #host(): string {
+    return new URL(this.#href).host;
   }
 
   /** What redacts secrets from messages: the credential headers and subprotocols, `secrets`, the URL's password. */
   get #redactor(): Redactor {
-    return (this.#redactorCache ??= new Redactor().add(
-      ...secretsOf(this.#headers, this.#protocols),
-      ...(this.#options.secrets ?? []),
-      this.#url.password || undefined,
-    ));
+    return (this.#redactorCache ??= new Redactor().add(...this.#secrets));
   }
 
   get onmessage(): ((frame: string | Uint8Array) => void) | undefined {
@@ -138,18 +164,18 @@ class NodeWebSocketTransport implements WebSocketTransport {
       );
     }
 
+    const { headers, protocols, options, hasCredentials } = this.#startWith!;
+    this.#startWith = undefined;
     return new Promise<void>((resolve, reject) => {
-      const Impl = this.#options.WebSocket ?? WebSocket;
+      const Impl = options.WebSocket ?? WebSocket;
       let ws: WebSocket;
       try {
-        ws = new Impl(this.#url, [...this.#protocols], {
-          headers: { ...this.#headers },
-          perMessageDeflate: this.#options.perMessageDeflate ?? true,
-          followRedirects: this.#hasCredentials ? false : (this.#options.followRedirects ?? false),
-          ...(this.#options.agent === undefined ? {} : { agent: this.#options.agent }),
-          ...(this.#options.maxPayload === undefined
-            ? {}
-            : { maxPayload: this.#options.maxPayload }),
+        ws = new Impl(this.#href, protocols, {
+          headers,
+          perMessageDeflate: options.perMessageDeflate ?? true,
+          followRedirects: hasCredentials ? false : (options.followRedirects ?? false),
+          ...(options.agent === undefined ? {} : { agent: options.agent }),
+          ...(options.maxPayload === undefined ? {} : { maxPayload: options.maxPayload }),
         });
       } catch (cause) {
         // ws throws synchronously for bad subprotocols or URLs; never let the message carry a secret
@@ -165,71 +191,85 @@ class NodeWebSocketTransport implements WebSocketTransport {
       }
       this.#ws = ws;
       // 'error' first, before anything can fail: an unhandled 'error' event would crash the process
-      ws.on('error', (error) => this.#onSocketError(error));
+      this.#listen(ws);
 
       const onAbort = () => {
         this.#connectError ??= new TransportError('ABORTED', 'The connect was aborted.');
         ws.terminate();
       };
+      this.#connecting = { resolve, reject, onAbort };
       this.#signal?.addEventListener('abort', onAbort, { once: true });
 
-      this.#timers.connect = this.#clock.setTimeout(() => {
+      this.#connectTimer = this.#clock.setTimeout(() => {
         this.#connectError ??= new TransportError(
           'CONNECT_TIMEOUT',
-          `The WebSocket handshake with ${this.#url.host} did not complete within ${this.#connectTimeoutMs} ms.`,
+          `The WebSocket handshake with ${this.#host} did not complete within ${this.#connectTimeoutMs} ms.`,
         );
         ws.terminate();
       }, this.#connectTimeoutMs);
 
-      ws.on('unexpected-response', (_request, response) =>
+      const onRefusal = (_request: unknown, response: IncomingMessage) =>
         readRefusal(response, this.#clock.now(), this.#redactor, (error) => {
           this.#connectError ??= error;
           ws.terminate();
-        }),
-      );
+        });
+      ws.on('unexpected-response', onRefusal);
 
-      ws.on('open', () => {
-        this.#clock.clearTimeout(this.#timers.connect);
-        // a cleared timer still holds its callback: let both go for the life of the connection
-        this.#timers.connect = undefined;
-        this.#signal?.removeEventListener('abort', onAbort);
-        this.#signal = undefined;
+      ws.once('open', () => {
+        // Everything of the connect attempt goes now: the timer (a cleared timer still holds its
+        // callback), the abort listener and signal, the refusal listener and start()'s resolvers.
+        // They all live in this function's scope, which an open connection then no longer keeps.
+        ws.off('unexpected-response', onRefusal);
+        this.#endConnecting();
         if (this.#state !== 'connecting') return;
         this.#state = 'open';
         this.#schedulePing();
         resolve();
       });
-
-      ws.on('message', (data, isBinary) => this.#onData(data, isBinary));
-      ws.on('pong', () => this.#onPong());
-
-      ws.on('close', (code, reasonBuffer) => {
-        this.#clearTimers();
-        this.#signal?.removeEventListener('abort', onAbort);
-        const wasConnecting = this.#state === 'connecting';
-        const reason = this.#redactor.redact(this.#endReason ?? reasonBuffer.toString('utf8'));
-        this.#state = 'closed';
-        if (wasConnecting) {
-          const error =
-            this.#connectError ??
-            new TransportError(
-              'CONNECT_FAILED',
-              `The WebSocket closed before the handshake completed (close ${code}).`,
-              { closeCode: code },
-            );
-          this.#closeError = error;
-          reject(error);
-          this.#finish(
-            code === CloseCode.NoStatus ? CloseCode.Abnormal : code,
-            reason || error.message,
-          );
-          return;
-        }
-        this.#closeError ??= errorForClose(code, reason, this.#closedByUs);
-        if (this.#closeError !== undefined) this.#report(this.#closeError);
-        this.#finish(code, reason);
-      });
     });
+  }
+
+  // The listeners the connection keeps for its whole life. Made here, apart from start(), so
+  // that their scope holds `this` alone and not start()'s resolvers and connect-time closures.
+  #listen(ws: WebSocket): void {
+    ws.on('error', (error) => this.#onSocketError(error));
+    ws.on('message', (data, isBinary) => this.#onData(data, isBinary));
+    ws.on('pong', () => this.#onPong());
+    ws.on('close', (code, reasonBuffer) => this.#onSocketClose(code, reasonBuffer));
+  }
+
+  #endConnecting(): Connecting | undefined {
+    const connecting = this.#connecting;
+    this.#connecting = undefined;
+    this.#clock.clearTimeout(this.#connectTimer);
+    this.#connectTimer = undefined;
+    if (connecting !== undefined) this.#signal?.removeEventListener('abort', connecting.onAbort);
+    this.#signal = undefined;
+    return connecting;
+  }
+
+  #onSocketClose(code: number, reasonBuffer: Buffer): void {
+    this.#clearTimers();
+    const connecting = this.#endConnecting();
+    const wasConnecting = this.#state === 'connecting';
+    const reason = this.#redactor.redact(this.#endReason ?? reasonBuffer.toString('utf8'));
+    this.#state = 'closed';
+    if (wasConnecting) {
+      const error =
+        this.#connectError ??
+        new TransportError(
+          'CONNECT_FAILED',
+          `The WebSocket closed before the handshake completed (close ${code}).`,
+          { closeCode: code },
+        );
+      this.#closeError = error;
+      connecting?.reject(error);
+      this.#finish(code === CloseCode.NoStatus ? CloseCode.Abnormal : code, reason || error.message);
+      return;
+    }
+    this.#closeError ??= errorForClose(code, reason, this.#closedByUs);
+    if (this.#closeError !== undefined) this.#report(this.#closeError);
+    this.#finish(code, reason);
   }
 
   send(frame: string): void {
@@ -262,7 +302,7 @@ class NodeWebSocketTransport implements WebSocketTransport {
         this.#closedByUs = true;
         this.#clearTimers();
         // the peer has closeTimeoutMs to answer our close frame; after that the socket is cut
-        this.#timers.close = this.#clock.setTimeout(
+        this.#closeTimer = this.#clock.setTimeout(
           () => this.#ws?.terminate(),
           this.#closeTimeoutMs,
         );
@@ -302,7 +342,7 @@ class NodeWebSocketTransport implements WebSocketTransport {
     if (this.#state === 'connecting') {
       this.#connectError ??= new TransportError(
         'CONNECT_FAILED',
-        `Could not connect to ${this.#url.host}: ${describeSocketError(error)}.`,
+        `Could not connect to ${this.#host}: ${describeSocketError(error)}.`,
         { cause: sanitize(error, this.#redactor) },
       );
       return; // 'close' follows and rejects start()
@@ -315,11 +355,12 @@ class NodeWebSocketTransport implements WebSocketTransport {
   }
 
   #schedulePing(): void {
-    if (this.#keepAlive === false || this.#state !== 'open') return;
-    const { intervalMs, timeoutMs } = this.#keepAlive;
-    this.#timers.ping = this.#clock.setTimeout(() => {
+    const intervalMs = this.#keepAliveIntervalMs;
+    if (intervalMs === false || this.#state !== 'open') return;
+    const timeoutMs = this.#keepAliveTimeoutMs;
+    this.#pingTimer = this.#clock.setTimeout(() => {
       if (this.#state !== 'open') return;
-      this.#timers.pong = this.#clock.setTimeout(() => {
+      this.#pongTimer = this.#clock.setTimeout(() => {
         this.#endReason = `keep-alive timeout: no pong within ${timeoutMs} ms`;
         this.#closeError = new TransportError(
           'KEEPALIVE_TIMEOUT',
@@ -340,15 +381,19 @@ class NodeWebSocketTransport implements WebSocketTransport {
   }
 
   #onPong(): void {
-    this.#clock.clearTimeout(this.#timers.pong);
-    this.#timers.pong = undefined;
-    this.#clock.clearTimeout(this.#timers.ping);
+    this.#clock.clearTimeout(this.#pongTimer);
+    this.#pongTimer = undefined;
+    this.#clock.clearTimeout(this.#pingTimer);
     this.#schedulePing();
   }
 
   #clearTimers(): void {
-    for (const id of Object.values(this.#timers)) this.#clock.clearTimeout(id);
-    this.#timers = {};
+    const clock = this.#clock;
+    clock.clearTimeout(this.#connectTimer);
+    clock.clearTimeout(this.#pingTimer);
+    clock.clearTimeout(this.#pongTimer);
+    clock.clearTimeout(this.#closeTimer);
+    this.#connectTimer = this.#pingTimer = this.#pongTimer = this.#closeTimer = undefined;
   }
 
   #report(error: Error): void {

@@ -180,11 +180,14 @@ export function conversationItemToChatItem(
       // it, like an unknown kind, since a message could not be re-created with it
       if (!KNOWN_ROLES.has(role)) return { type: 'raw', id, item: { ...any, type: 'message' } };
       const decode = options.decodeAudio ?? defaultDecode;
-      const content: ChatContent[] = [];
-      for (const part of message.content ?? []) {
+      const parts = message.content ?? [];
+      let content: ChatContent[] = [];
+      for (const part of parts) {
         const chat = partFromWire(part, decode);
         if (chat !== undefined) content.push(chat);
       }
+      // the mirror keeps this for the life of the item: an exact copy, not push's 16 spare slots
+      if (content.length > 0) content = content.slice();
       return status === undefined
         ? { type: 'message', id, role, content }
         : { type: 'message', id, role, content, status };

@@ -4,7 +4,7 @@
  * once straight into an `Int16Array`. Finished responses are kept only up to a bound.
  * @module
  */
-import type { AudioFrame, Clock, ServerEvent, ServerEventOf } from '@voxwire/protocol';
+import type { AudioFrame, Clock, ConversationItem, ServerEvent, ServerEventOf } from '@voxwire/protocol';
 import { audioFrame, base64ToBytes, base64ToPcm16, g711Decode } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import type { AudioFormatName, AudioRetention } from '../options.js';
@@ -49,9 +49,13 @@ export interface TrackerOptions {
 /** How many ids of responses ended locally are remembered, so their late events are ignored. */
 const DISCARDED_IDS = 64;
 
+// Shared by every tracker with no response in progress, and never written to: a Map keeps the
+// hash table of its largest size, and a session spends most of its life between responses.
+const NONE_ACTIVE: ReadonlyMap<string, RealtimeResponse> = new Map();
+
 /** Tracks responses by id. */
 export class ResponseTracker {
-  readonly #active = new Map<string, RealtimeResponse>();
+  #active = NONE_ACTIVE as Map<string, RealtimeResponse>;
   readonly #finished: RealtimeResponse[] = [];
   // responses the engine ended itself (stalled): the server may still talk about them; allocated
   // on the first stall, as most sessions never have one
@@ -233,6 +237,7 @@ export class ResponseTracker {
     }
     const r = new RealtimeResponse(id, event.response, this.#o.clock.now());
     if (event.response.status) r.status = event.response.status;
+    if (this.#active === NONE_ACTIVE) this.#active = new Map();
     this.#active.set(id, r);
     this.#sink.created(r);
   }
@@ -318,7 +323,9 @@ export class ResponseTracker {
     o.item = event.item;
     // contents the server never closed explicitly end with their item
     for (const c of o.content) {
-      if (c && !c.isDone) {
+      if (!c) continue;
+      c.text = sameText(partText(event.item, c.contentIndex), c.text);
+      if (!c.isDone) {
         c._end();
         this.#sink.contentDone(c);
       }
@@ -342,7 +349,10 @@ export class ResponseTracker {
       // the final form of each item is in the resource: keep that one object, not a second copy
       // (with its transcript) from output_item.done, for as long as the response is retained
       const item = final?.[o.outputIndex];
-      if (item !== undefined && item.id === o.itemId && item.type === o.item.type) o.item = item;
+      if (item !== undefined && item.id === o.itemId && item.type === o.item.type) {
+        shareTexts(item, o);
+        o.item = item;
+      }
       if (!o.isDone) {
         for (const c of o.content) {
           if (c && !c.isDone) {
@@ -358,7 +368,8 @@ export class ResponseTracker {
   }
 
   #finish(r: RealtimeResponse): void {
-    this.#active.delete(r.id);
+    if (this.#active.delete(r.id) && this.#active.size === 0)
+      this.#active = NONE_ACTIVE as Map<string, RealtimeResponse>;
     r._end(this.#o.clock.now());
     this.#finished.push(r);
     // finished responses are kept only up to the bound, so hour-long sessions stay flat
@@ -371,4 +382,37 @@ function unknownRef(type: string, message: string): VoxwireError {
   return new VoxwireError('PROTOCOL_VIOLATION', `${type}: ${message}`, {
     data: { type, reason: 'unknown_reference' },
   });
+}
+
+// Why texts are shared: one transcript reaches the client three times (the transcript's `done`,
+// `output_item.done`, `response.done`), each a string of its own from its own frame. The
+// content's text, the conversation mirror (which stores `output_item.done`'s item) and the
+// retained resource would keep three copies for as long as the response is retained. Equal
+// strings are made one.
+
+type TextPart = { text?: unknown; transcript?: unknown };
+
+/** The text (or transcript) of content `index` of a wire item; `undefined` when it has none. */
+function partText(item: ConversationItem, index: number): string | undefined {
+  const part = (item as { content?: readonly TextPart[] }).content?.[index];
+  if (part === undefined || part === null) return undefined;
+  if (typeof part.transcript === 'string') return part.transcript;
+  return typeof part.text === 'string' ? part.text : undefined;
+}
+
+/** `incoming` when it equals `kept` (so `kept`'s copy can go), else `kept`. */
+function sameText(incoming: string | undefined, kept: string): string {
+  return incoming !== undefined && incoming === kept ? incoming : kept;
+}
+
+/** Makes the texts of `item` (from `response.done`) the strings `o`'s contents already hold. */
+function shareTexts(item: ConversationItem, o: RealtimeOutput): void {
+  const parts = (item as { content?: TextPart[] }).content;
+  if (!Array.isArray(parts)) return;
+  for (const c of o.content) {
+    const part = c ? parts[c.contentIndex] : undefined;
+    if (!c || part === undefined || part === null) continue;
+    if (typeof part.transcript === 'string' && part.transcript === c.text) part.transcript = c.text;
+    else if (typeof part.text === 'string' && part.text === c.text) part.text = c.text;
+  }
 }

@@ -179,6 +179,7 @@ export class RealtimeOutput extends EndsOnce<RealtimeOutput> {
   _end(): void {
     if (!this.beginEnd()) return;
     for (const c of this.content) c?._end();
+    (this as { content: RealtimeContent[] }).content = exactly(this.content);
     this.settleDone();
   }
 }
@@ -235,6 +236,17 @@ export class RealtimeResponse extends EndsOnce<RealtimeResponse> {
     if (!this.beginEnd()) return;
     this.endedAt = at;
     for (const o of this.output) o?._end();
+    (this as { output: RealtimeOutput[] }).output = exactly(this.output);
     this.settleDone();
   }
+}
+
+/**
+ * A copy of `list` that holds exactly its elements. The tree's arrays grow one index at a time,
+ * and V8 gives an array grown from empty 16 spare slots (~130 bytes): a finished response, kept
+ * for inspection for the rest of the session, keeps the copy instead. Nothing is added to a
+ * finished response, so a reference taken earlier still sees the same elements.
+ */
+function exactly<T>(list: T[]): T[] {
+  return list.length === 0 ? list : list.slice();
 }
