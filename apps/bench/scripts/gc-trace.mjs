@@ -8,7 +8,7 @@
 // The load server runs in its own process (its trace lines carry another pid).
 import { fork } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { getHeapSpaceStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 const [client = 'voxwire', count = '1000'] = process.argv.slice(2);
 const sessions = Number(count);
@@ -40,6 +40,10 @@ function snapshot() {
     new: spaces.new,
     old: spaces.old,
     largeObject: spaces.large_object,
+    code: spaces.code,
+    external: mib(m.external),
+    malloced: mib(getHeapStatistics().malloced_memory),
+    physical: mib(getHeapStatistics().total_physical_size),
   };
 }
 

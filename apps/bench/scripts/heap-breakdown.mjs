@@ -70,7 +70,9 @@ function attributeOwners(snap, totals) {
   const typeAt = meta.node_fields.indexOf('type');
   const nameAt = meta.node_fields.indexOf('name');
   const edgeCountAt = meta.node_fields.indexOf('edge_count');
-  const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => meta.edge_fields.indexOf(f));
+  const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) =>
+    meta.edge_fields.indexOf(f),
+  );
   let e = 0;
   for (let n = 0; n < count; n++) {
     const edgesOf = nodes[n * width + edgeCountAt];
@@ -80,13 +82,18 @@ function attributeOwners(snap, totals) {
       const to = edges[e + eTo] / width;
       if (retainer[to] !== -1) continue;
       retainer[to] = n;
-      retainerEdge[to] = kind === 'element' || kind === 'hidden' ? `[${kind}]` : String(strings[edges[e + eName]]);
+      retainerEdge[to] =
+        kind === 'element' || kind === 'hidden' ? `[${kind}]` : String(strings[edges[e + eName]]);
     }
   }
   const named = (n) => {
     const type = types[nodes[n * width + typeAt]];
     const name = strings[nodes[n * width + nameAt]];
-    return type === 'object' && !['Object', 'Array', 'system / Context', 'Map', 'Set', 'Promise'].includes(name) && !name.startsWith('system');
+    return (
+      type === 'object' &&
+      !['Object', 'Array', 'system / Context', 'Map', 'Set', 'Promise'].includes(name) &&
+      !name.startsWith('system')
+    );
   };
   const owners = (snap.owners = new Map());
   for (let n = 0; n < count; n++) {
@@ -95,7 +102,8 @@ function attributeOwners(snap, totals) {
     for (let hop = 0; hop < 400 && retainer[at] !== -1; hop++) {
       // a rope's links say nothing: climb through them to whatever holds the rope
       const edge = retainerEdge[at];
-      if (!(hop > 0 && (edge === 'first' || edge === 'second'))) path = edge + (path ? '.' + path : '');
+      if (!(hop > 0 && (edge === 'first' || edge === 'second')))
+        path = edge + (path ? '.' + path : '');
       if (hop > 8 && types[nodes[at * width + typeAt]] !== 'concatenated string') break;
       at = retainer[at];
       if (named(at)) break;
@@ -146,19 +154,29 @@ for (const [key, row] of after) {
   rows.push({ key, bytes, count });
 }
 rows.sort((a, b) => b.bytes - a.bytes);
-console.log(`${client}: ${(total / 1024).toFixed(2)} KiB per session kept (self sizes, ${sessions} sessions)`);
+console.log(
+  `${client}: ${(total / 1024).toFixed(2)} KiB per session kept (self sizes, ${sessions} sessions)`,
+);
 for (const row of rows.slice(0, Number(rowsArg)))
-  console.log(`${row.bytes.toFixed(0).padStart(7)} B  ${row.count.toFixed(2).padStart(7)}×  ${row.key}`);
+  console.log(
+    `${row.bytes.toFixed(0).padStart(7)} B  ${row.count.toFixed(2).padStart(7)}×  ${row.key}`,
+  );
 if (after.owners) {
   const rows = [];
   for (const [key, row] of after.owners) {
     const base = before.owners.get(key) ?? { bytes: 0, count: 0 };
-    rows.push({ key, bytes: (row.bytes - base.bytes) / sessions, count: (row.count - base.count) / sessions });
+    rows.push({
+      key,
+      bytes: (row.bytes - base.bytes) / sessions,
+      count: (row.count - base.count) / sessions,
+    });
   }
   rows.sort((a, b) => b.bytes - a.bytes);
   console.log('by owner:');
   for (const row of rows.slice(0, Number(process.env.OWNERS) > 1 ? Number(process.env.OWNERS) : 80))
-    console.log(`${row.bytes.toFixed(0).padStart(7)} B  ${row.count.toFixed(2).padStart(7)}×  ${row.key}`);
+    console.log(
+      `${row.bytes.toFixed(0).padStart(7)} B  ${row.count.toFixed(2).padStart(7)}×  ${row.key}`,
+    );
 }
 await Promise.allSettled(open.map((s) => s.close()));
 server.send({ cmd: 'stop' });

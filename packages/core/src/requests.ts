@@ -182,6 +182,7 @@ export class PendingRequests {
 
   #remove(eventId: string): void {
     const table = this.#byEventId;
-    if (table.delete(eventId) && table.size === 0) this.#byEventId = NONE_IN_FLIGHT as Map<string, Pending>;
+    if (table.delete(eventId) && table.size === 0)
+      this.#byEventId = NONE_IN_FLIGHT as Map<string, Pending>;
   }
 }

@@ -264,7 +264,10 @@ class NodeWebSocketTransport implements WebSocketTransport {
         );
       this.#closeError = error;
       connecting?.reject(error);
-      this.#finish(code === CloseCode.NoStatus ? CloseCode.Abnormal : code, reason || error.message);
+      this.#finish(
+        code === CloseCode.NoStatus ? CloseCode.Abnormal : code,
+        reason || error.message,
+      );
       return;
     }
     this.#closeError ??= errorForClose(code, reason, this.#closedByUs);

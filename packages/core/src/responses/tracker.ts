@@ -4,7 +4,13 @@
  * once straight into an `Int16Array`. Finished responses are kept only up to a bound.
  * @module
  */
-import type { AudioFrame, Clock, ConversationItem, ServerEvent, ServerEventOf } from '@voxwire/protocol';
+import type {
+  AudioFrame,
+  Clock,
+  ConversationItem,
+  ServerEvent,
+  ServerEventOf,
+} from '@voxwire/protocol';
 import { audioFrame, base64ToBytes, base64ToPcm16, g711Decode } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import type { AudioFormatName, AudioRetention } from '../options.js';
