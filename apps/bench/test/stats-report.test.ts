@@ -4,14 +4,16 @@ import { renderChart } from '../src/orchestrator/chart.js';
 import { FULL, orderFor, QUICK } from '../src/orchestrator/config.js';
 import { headlineMetrics } from '../src/orchestrator/metrics.js';
 import { ownerOf, summarizeProfile } from '../src/orchestrator/profile.js';
-import { num, renderReport, times, voxwireVs } from '../src/orchestrator/report.js';
+import { goalRatio, num, renderReport, times, voxwireVs } from '../src/orchestrator/report.js';
 import {
   addFailure,
+  addRepetition,
   addSample,
   capacityStep,
   keptUp,
   maxKeptUp,
   metricSummary,
+  pairedRatio,
   type RunResults,
 } from '../src/orchestrator/results.js';
 import { quantileSorted, ratio, summarize } from '../src/stats.js';
@@ -133,6 +135,67 @@ describe('results', () => {
     expect(maxKeptUp(fixture().capacity.voxwire)).toBe(500);
     expect(maxKeptUp([{ sessions: 100, keptUp: false }])).toBe(0);
     expect(maxKeptUp(undefined)).toBeUndefined();
+  });
+});
+
+describe('ratios repetition by repetition', () => {
+  // The 03:16 run of PROFILE.md round 7 in small: the machine slows down and recovers, so the
+  // floor's median comes from a fast period while voxwire's comes from a slow one.
+  function drifting(): RunResults {
+    const results: RunResults = { ...fixture(), samples: {}, capacity: {} };
+    const rounds = [
+      { floor: 24, voxwire: 26 },
+      { floor: 20, voxwire: 22 },
+      { floor: 13, voxwire: 20 },
+      { floor: 13, voxwire: 14 },
+      { floor: 13, voxwire: 14 },
+    ];
+    rounds.forEach((round, r) => {
+      for (const client of ['floor', 'voxwire'] as const) {
+        addSample(results, 'downstream', client, { cpuUsPerEvent: round[client] });
+        addRepetition(results, 'downstream', client, r, { cpuUsPerEvent: round[client] });
+      }
+    });
+    return results;
+  }
+
+  it('pairs the clients of one repetition and summarises the ratios', () => {
+    const paired = pairedRatio(drifting(), 'downstream', 'voxwire', 'floor', 'cpuUsPerEvent');
+    expect(paired?.n).toBe(5);
+    // ratios 1.083, 1.1, 1.538, 1.077, 1.077
+    expect(paired?.median).toBeCloseTo(26 / 24);
+    expect(paired?.min).toBeCloseTo(14 / 13);
+    expect(paired?.max).toBeCloseTo(20 / 13);
+  });
+  it('leaves out a repetition one client failed, instead of pairing the wrong ones', () => {
+    const results = drifting();
+    results.byRepetition!.downstream!.voxwire![1] = undefined;
+    const paired = pairedRatio(results, 'downstream', 'voxwire', 'floor', 'cpuUsPerEvent');
+    expect(paired?.n).toBe(4);
+    expect(paired?.median).toBeCloseTo((26 / 24 + 14 / 13) / 2);
+  });
+  it('reads the goals from the paired ratios, with their range', () => {
+    const results = drifting();
+    // the medians alone: 20 ÷ 13 = 1.54×, a goal missed that no repetition missed by that much
+    expect(
+      voxwireVs(
+        results,
+        { workload: 'downstream', key: 'cpuUsPerEvent', label: '', better: 'lower' },
+        'floor',
+      ),
+    ).toBeCloseTo(20 / 13);
+    expect(goalRatio(results, 'downstream', 'cpuUsPerEvent', 'floor').value).toBeCloseTo(26 / 24);
+    expect(renderReport(results, QUICK)).toContain(
+      '| Downstream CPU/event within 1.3× of the floor | 1.08× (repetitions 1.08–1.54×) | met |',
+    );
+  });
+  it('falls back to the ratio of the medians for a run without repetitions recorded', () => {
+    const r = fixture();
+    expect(pairedRatio(r, 'downstream', 'voxwire', 'floor', 'cpuUsPerEvent')).toBeUndefined();
+    expect(goalRatio(r, 'downstream', 'cpuUsPerEvent', 'floor')).toEqual({
+      value: expect.closeTo(1.2) as unknown as number,
+      paired: undefined,
+    });
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { ClientName } from '../clients/types.js';
 import type { PacerReport } from '../server/pacer.js';
-import { summarize, type Summary } from '../stats.js';
+import { ratio, summarize, type Summary } from '../stats.js';
 
 /** One attempt at a session count in the capacity search. */
 export interface CapacityStep {
@@ -30,6 +30,15 @@ export interface RunResults {
   readonly samples: Record<string, Partial<Record<ClientName, Record<string, number[]>>>>;
   /** workload → client → failure messages. */
   readonly failures: Record<string, Partial<Record<ClientName, string[]>>>;
+  /**
+   * workload → client → the metrics of repetition r at index r (a failed repetition leaves a
+   * hole), so that two clients can be compared repetition by repetition: both ran in the same
+   * round of the alternating order, close together in time. See {@link pairedRatio}.
+   */
+  readonly byRepetition?: Record<
+    string,
+    Partial<Record<ClientName, (Record<string, number> | undefined)[]>>
+  >;
   /** client → capacity steps, in the order tried. */
   readonly capacity: Partial<Record<ClientName, CapacityStep[]>>;
   durationMs: number;
@@ -45,6 +54,44 @@ export function addSample(
   const byClient = (results.samples[workload] ??= {});
   const byMetric = (byClient[client] ??= {});
   for (const [name, value] of Object.entries(metrics)) (byMetric[name] ??= []).push(value);
+}
+
+/** Record the metrics of repetition `repetition` (0-based) for pairing ({@link pairedRatio}). */
+export function addRepetition(
+  results: RunResults,
+  workload: string,
+  client: ClientName,
+  repetition: number,
+  metrics: Record<string, number>,
+): void {
+  const byWorkload = ((results as { byRepetition?: RunResults['byRepetition'] }).byRepetition ??=
+    {});
+  const rows = ((byWorkload[workload] ??= {})[client] ??= []);
+  rows[repetition] = { ...rows[repetition], ...metrics };
+}
+
+/**
+ * `a ÷ b` for one metric, repetition by repetition, summarised (median, extremes, spread of the
+ * ratios); `undefined` when no repetition has the metric for both. Why: the report's other
+ * ratios divide two medians, and when the machine slows down and recovers during a run, the two
+ * medians can come from different load periods (PROFILE.md round 7: per-repetition ratios of
+ * 1.04–1.50 whose medians divided to 1.50). Two clients of one repetition ran back to back.
+ */
+export function pairedRatio(
+  results: RunResults,
+  workload: string,
+  a: ClientName,
+  b: ClientName,
+  metric: string,
+): Summary | undefined {
+  const rowsA = results.byRepetition?.[workload]?.[a] ?? [];
+  const rowsB = results.byRepetition?.[workload]?.[b] ?? [];
+  const ratios: number[] = [];
+  for (let r = 0; r < Math.min(rowsA.length, rowsB.length); r++) {
+    const q = ratio(rowsA[r]?.[metric], rowsB[r]?.[metric]);
+    if (q !== undefined) ratios.push(q);
+  }
+  return summarize(ratios);
 }
 
 /** Record one failed repetition. */

@@ -10,6 +10,7 @@ import { orderFor, type BenchConfig, type Workload } from './config.js';
 import { LoadServer, runJob, type JobOutcome } from './processes.js';
 import {
   addFailure,
+  addRepetition,
   addSample,
   capacityStep,
   type CapacityStep,
@@ -57,7 +58,13 @@ export async function runSuite(
   const server = await LoadServer.start(config.deltas);
   const address = server.address;
 
-  const attempt = async (key: string, job: Job, label: string): Promise<JobOutcome | undefined> => {
+  // `repetition`: the round of the alternating order, for ratios taken repetition by repetition
+  const attempt = async (
+    key: string,
+    job: Job,
+    label: string,
+    repetition?: number,
+  ): Promise<JobOutcome | undefined> => {
     try {
       const outcome = await runJob(server, job, {
         timeoutMs: config.jobTimeoutMs,
@@ -65,6 +72,11 @@ export async function runSuite(
       });
       addSample(results, key, job.client, outcome.result.metrics);
       addSample(results, key, job.client, { peakRssBytes: outcome.result.peakRssBytes });
+      if (repetition !== undefined)
+        addRepetition(results, key, job.client, repetition, {
+          ...outcome.result.metrics,
+          peakRssBytes: outcome.result.peakRssBytes,
+        });
       log(`${label} ${job.client}: ${fmt(outcome.result.metrics, SHOWN[job.workload])}`);
       return outcome;
     } catch (error) {
@@ -95,6 +107,7 @@ export async function runSuite(
           'startup',
           { workload: 'startup', client, server: address, setups: config.setups },
           `[startup ${r + 1}/${config.repetitions}]`,
+          r,
         );
       }
     }
@@ -111,6 +124,7 @@ export async function runSuite(
             deltas: config.deltas,
           },
           `[downstream ${r + 1}/${config.repetitions}]`,
+          r,
         );
       }
     }
@@ -126,6 +140,7 @@ export async function runSuite(
             batch: config.batch,
           },
           `[upstream ${r + 1}/${config.repetitions}]`,
+          r,
         );
       }
     }
@@ -155,6 +170,7 @@ export async function runSuite(
             `concurrency@${sessions}`,
             concurrencyJob(client, sessions),
             `[concurrency ${sessions} ${r + 1}/${config.concurrencyRepetitions}]`,
+            r,
           );
           record(
             client,
