@@ -6,26 +6,12 @@
 //     | grep -E '^(before|setup|peak|after)|Mark-Compact|HeapController'
 // (after `pnpm --filter @voxwire/bench build`). Clients: the names of src/clients/registry.ts.
 // The load server runs in its own process (its trace lines carry another pid).
-import { fork } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { pacedSessions } from './paced-sessions.mjs';
 
 const [client = 'voxwire', count = '1000'] = process.argv.slice(2);
 const sessions = Number(count);
-const dist = new URL('../dist/', import.meta.url);
-// tsup names the client chunks by content hash: find this client's
-const file = readdirSync(dist).find(
-  (f) => f.startsWith(`${client.split('-iterator')[0]}-`) && f.endsWith('.mjs'),
-);
-if (!file) throw new Error(`no dist chunk for client ${client}: build the bench first`);
-const mod = await import(new URL(file, dist).href);
-const bench = client === 'voxwire' ? await mod.load('listener') : await mod.load();
-
-const server = fork(new URL('server.mjs', dist), [], {
-  env: { ...process.env, BENCH_DELTAS: '100' },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-const port = await new Promise((resolve) => server.once('message', (m) => resolve(m.port)));
+const probe = await pacedSessions(client);
 
 const mib = (bytes) => +(bytes / 1048576).toFixed(1);
 function snapshot() {
@@ -50,37 +36,15 @@ function snapshot() {
 globalThis.gc();
 const before = snapshot();
 console.log('before', JSON.stringify(before));
-let done = 0;
-const open = [];
-// in batches of 50, as the bench's concurrency workload opens them
-for (let first = 0; first < sessions; first += 50) {
-  const batch = [];
-  for (let i = first; i < Math.min(sessions, first + 50); i++)
-    batch.push(
-      bench.open({ host: '127.0.0.1', port }, `bench.pace.${i}`, {
-        onAudio() {},
-        onResponseDone() {
-          done++;
-        },
-      }),
-    );
-  await Promise.all(batch.map((s) => s.ready));
-  open.push(...batch);
-}
+await probe.open(sessions);
 console.log('setup ', JSON.stringify(snapshot()));
-server.send({
-  cmd: 'pace',
-  t0: performance.timeOrigin + performance.now() + 300,
-  periodMs: 100,
-  chunks: 50,
-  sessions,
-});
+const paced = probe.pace();
 let peak = snapshot();
 const sampler = setInterval(() => {
   const s = snapshot();
   if (s.rss > peak.rss) peak = s;
 }, 100);
-while (done < sessions) await new Promise((resolve) => setTimeout(resolve, 100));
+await paced;
 clearInterval(sampler);
 const perSession = (((peak.rss - before.rss) * 1024) / sessions).toFixed(1);
 console.log('peak  ', JSON.stringify(peak), `RSS/session ${perSession} KiB`);
@@ -88,6 +52,5 @@ globalThis.gc();
 await new Promise((resolve) => setTimeout(resolve, 1000));
 globalThis.gc();
 console.log('after ', JSON.stringify(snapshot()), '(two full collections a second apart)');
-await Promise.allSettled(open.map((s) => s.close()));
-server.send({ cmd: 'stop' });
+await probe.stop();
 process.exit(0);

@@ -4,25 +4,12 @@
 // session. Prints the top rows by bytes per session (self size, grouped by node type and name).
 //   node --expose-gc scripts/heap-breakdown.mjs voxwire 200 [rows=40]
 // (after `pnpm --filter @voxwire/bench build`). Clients: the names of src/clients/registry.ts.
-import { fork } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { getHeapSnapshot } from 'node:v8';
+import { pacedSessions } from './paced-sessions.mjs';
 
 const [client = 'voxwire', count = '200', rowsArg = '40'] = process.argv.slice(2);
 const sessions = Number(count);
-const dist = new URL('../dist/', import.meta.url);
-const file = readdirSync(dist).find(
-  (f) => f.startsWith(`${client.split('-iterator')[0]}-`) && f.endsWith('.mjs'),
-);
-if (!file) throw new Error(`no dist chunk for client ${client}: build the bench first`);
-const mod = await import(new URL(file, dist).href);
-const bench = client === 'voxwire' ? await mod.load('listener') : await mod.load();
-
-const server = fork(new URL('server.mjs', dist), [], {
-  env: { ...process.env, BENCH_DELTAS: '100' },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-const port = await new Promise((resolve) => server.once('message', (m) => resolve(m.port)));
+const probe = await pacedSessions(client);
 
 /** Self size and count per `type:name` of a heap snapshot. */
 async function breakdown() {
@@ -118,30 +105,8 @@ function attributeOwners(snap, totals) {
 }
 
 const before = await breakdown();
-let done = 0;
-const open = [];
-for (let first = 0; first < sessions; first += 50) {
-  const batch = [];
-  for (let i = first; i < Math.min(sessions, first + 50); i++)
-    batch.push(
-      bench.open({ host: '127.0.0.1', port }, `bench.pace.${i}`, {
-        onAudio() {},
-        onResponseDone() {
-          done++;
-        },
-      }),
-    );
-  await Promise.all(batch.map((s) => s.ready));
-  open.push(...batch);
-}
-server.send({
-  cmd: 'pace',
-  t0: performance.timeOrigin + performance.now() + 300,
-  periodMs: 100,
-  chunks: 50,
-  sessions,
-});
-while (done < sessions) await new Promise((resolve) => setTimeout(resolve, 100));
+await probe.open(sessions);
+await probe.pace();
 await new Promise((resolve) => setTimeout(resolve, 500));
 const after = await breakdown();
 const rows = [];
@@ -178,6 +143,5 @@ if (after.owners) {
       `${row.bytes.toFixed(0).padStart(7)} B  ${row.count.toFixed(2).padStart(7)}×  ${row.key}`,
     );
 }
-await Promise.allSettled(open.map((s) => s.close()));
-server.send({ cmd: 'stop' });
+await probe.stop();
 process.exit(0);

@@ -1,0 +1,63 @@
+// Shared by the memory probes (gc-trace.mjs, heap-breakdown.mjs): loads one client of the bench,
+// starts the load server in its own process, and opens and paces sessions as the bench's
+// concurrency workload does (batches of 50, then 50 chunks of 100 ms to every session).
+import { fork } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+
+/**
+ * Loads `client` (a name of src/clients/registry.ts) from the built bench and starts the load
+ * server. Returns `open(count)`, which resolves once every session is ready, `pace()`, which
+ * resolves once every session has its response, and `stop()`.
+ */
+export async function pacedSessions(client) {
+  const dist = new URL('../dist/', import.meta.url);
+  // tsup names the client chunks by content hash: find this client's
+  const file = readdirSync(dist).find(
+    (f) => f.startsWith(`${client.split('-iterator')[0]}-`) && f.endsWith('.mjs'),
+  );
+  if (!file) throw new Error(`no dist chunk for client ${client}: build the bench first`);
+  const mod = await import(new URL(file, dist).href);
+  const bench =
+    client === 'voxwire' || client === 'voxwire-iterator'
+      ? await mod.load(client === 'voxwire' ? 'listener' : 'iterator')
+      : await mod.load();
+  const server = fork(new URL('server.mjs', dist), [], {
+    env: { ...process.env, BENCH_DELTAS: '100' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise((resolve) => server.once('message', (m) => resolve(m.port)));
+  let done = 0;
+  const open = [];
+  return {
+    async open(count) {
+      for (let first = 0; first < count; first += 50) {
+        const batch = [];
+        for (let i = first; i < Math.min(count, first + 50); i++)
+          batch.push(
+            bench.open({ host: '127.0.0.1', port }, `bench.pace.${i}`, {
+              onAudio() {},
+              onResponseDone() {
+                done++;
+              },
+            }),
+          );
+        await Promise.all(batch.map((s) => s.ready));
+        open.push(...batch);
+      }
+    },
+    async pace() {
+      server.send({
+        cmd: 'pace',
+        t0: performance.timeOrigin + performance.now() + 300,
+        periodMs: 100,
+        chunks: 50,
+        sessions: open.length,
+      });
+      while (done < open.length) await new Promise((resolve) => setTimeout(resolve, 100));
+    },
+    async stop() {
+      await Promise.allSettled(open.map((s) => s.close()));
+      server.send({ cmd: 'stop' });
+    },
+  };
+}
