@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { audioFrame, base64ToPcm16, createCounterIdGenerator, gaCodec } from '@voxwire/protocol';
+import {
+  audioFrame,
+  base64ToPcm16,
+  createCounterIdGenerator,
+  gaCodec,
+  type ServerEvent,
+} from '@voxwire/protocol';
 import { SimulatedClock } from '@voxwire/testing';
 import { TypedEmitter } from '../src/emitter.js';
 import { ChunkStream } from '../src/responses/stream.js';
 import { PendingRequests } from '../src/requests.js';
+import { ResponseTracker, type TrackerSink } from '../src/responses/tracker.js';
 import { Outbox } from '../src/outbox.js';
 import { defaultSessionOptions, mergeSessionOptions } from '../src/options.js';
 import { fromSessionResource, toSessionUpdate } from '../src/session-config.js';
@@ -94,6 +101,26 @@ describe('PendingRequests', () => {
     expect(await d).toMatchObject({ code: 'TIMEOUT' });
     expect(r.size).toBe(0);
     expect(clock.pendingTimers).toBe(0);
+  });
+  it('tables emptied and filled again never share entries (the empty table is shared)', async () => {
+    const clock = new SimulatedClock();
+    const one = new PendingRequests(clock, 100);
+    const two = new PendingRequests(clock, 100);
+    const first = one.track('item.create', 'e1', 'item_a');
+    expect([one.size, two.size]).toEqual([1, 0]);
+    one.resolve('item.create', 'item_a', 'ok');
+    await first;
+    // both empty now; filling one again must leave the other empty
+    const again = one.track('item.delete', 'e2', 'item_b');
+    expect([one.size, two.size]).toEqual([1, 0]);
+    expect(two.resolve('item.delete', 'item_b', 'wrong')).toBe(false);
+    expect(two.rejectEventId('e2', new Error('wrong'))).toBe(false);
+    one.resolve('item.delete', 'item_b', 'ok');
+    expect(await again).toBe('ok');
+    const timedOut = two.track('session.update', 'e3', 'session').catch((e: unknown) => e);
+    clock.advance(100);
+    expect(await timedOut).toMatchObject({ code: 'TIMEOUT' });
+    expect([one.size, two.size]).toEqual([0, 0]);
   });
 });
 
@@ -289,5 +316,61 @@ describe('chat item converters (what conversation.item.create sends)', () => {
     );
     expect(() => wire({ type: 'function_call', callId: 'c' } as never)).toThrow(/item.name/);
     expect(() => wire({ role: 'robot' as never, content: 'x' })).toThrow(/item.role/);
+  });
+});
+
+describe('ResponseTracker', () => {
+  const sink: TrackerSink = {
+    created() {},
+    outputAdded() {},
+    contentAdded() {},
+    audio() {},
+    text() {},
+    contentDone() {},
+    outputDone() {},
+    done() {},
+    violation(error) {
+      throw error;
+    },
+  };
+  const tracker = () =>
+    new ResponseTracker(
+      {
+        clock: new SimulatedClock(),
+        audioRetention: 'none',
+        maxRetained: 4,
+        outputFormat: () => 'pcm16',
+        streams: { highWaterMark: 8 },
+      },
+      sink,
+    );
+  const created = (id: string) =>
+    ({
+      type: 'response.created',
+      event_id: `c_${id}`,
+      response: { id, status: 'in_progress' },
+    }) as ServerEvent;
+  const done = (id: string) =>
+    ({
+      type: 'response.done',
+      event_id: `d_${id}`,
+      response: { id, status: 'completed', output: [] },
+    }) as ServerEvent;
+
+  it('keeps the responses in progress of each tracker apart, before and after one ends', () => {
+    const one = tracker();
+    const two = tracker();
+    one.handle(created('resp_1'));
+    expect([one.activeCount, two.activeCount]).toEqual([1, 0]);
+    one.handle(done('resp_1'));
+    // both are empty again (and share the empty table): a new response belongs to one only
+    two.handle(created('resp_2'));
+    expect([one.activeCount, two.activeCount]).toEqual([0, 1]);
+    expect(one.get('resp_2')).toBeUndefined();
+    expect(two.get('resp_2')?.status).toBe('in_progress');
+    expect(one.get('resp_1')?.status).toBe('completed');
+    two.handle(done('resp_2'));
+    expect([one.sizes.active, two.sizes.active]).toEqual([0, 0]);
+    expect([one.sizes.finished, two.sizes.finished]).toEqual([1, 1]);
   });
 });

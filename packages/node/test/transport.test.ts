@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { Agent } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -83,6 +83,37 @@ describe('createWebSocketTransport: a working connection', () => {
     expect(code).toBe(1000);
     expect(t.closes).toEqual([[1000, '']]);
     expect(t.errors).toEqual([]);
+    expect(transport.closeError).toBeUndefined();
+  });
+
+  it('lets go of the connect attempt once open: its timer, abort listener and refusal listener', async () => {
+    const server = await wsServer();
+    const clock = new SimulatedClock();
+    const controller = new AbortController();
+    const transport = createWebSocketTransport({
+      url: server.url,
+      clock,
+      signal: controller.signal,
+      keepAlive: false,
+    });
+    track(transport);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    const started = transport.start();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    expect(clock.pendingTimers).toBe(1);
+    await started;
+    // an open connection keeps neither the connect timeout nor the attempt's signal alive
+    expect(clock.pendingTimers).toBe(0);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    const ws = transport.raw!;
+    expect(ws.listenerCount('unexpected-response')).toBe(0);
+    expect(ws.listenerCount('open')).toBe(0);
+    // the listeners a connection lives on stay, once each
+    for (const event of ['message', 'close', 'error', 'pong'])
+      expect(ws.listenerCount(event)).toBe(1);
+    // an abort after the open no longer touches the connection
+    controller.abort();
+    transport.send('{"type":"ping"}');
     expect(transport.closeError).toBeUndefined();
   });
 
@@ -188,6 +219,20 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
     await t.closed;
     expect(t.closes).toHaveLength(1);
     expect(t.closes[0]![0]).toBe(1006);
+  });
+
+  it('never shows the password of a URL with credentials in a message', async () => {
+    const port = await closedPort();
+    const transport = createWebSocketTransport({
+      url: `ws://user:${SECRET}@127.0.0.1:${port}/v1/realtime`,
+    });
+    const t = track(transport);
+    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    expect(error).toMatchObject({ code: 'CONNECT_FAILED' });
+    expect(error.message).toContain(`127.0.0.1:${port}`);
+    const [, reason] = await t.closed;
+    for (const text of [error.message, reason, String(error.cause ?? '')])
+      expect(text).not.toContain(SECRET);
   });
 
   it('an HTTP 401 refusal is a fatal AUTH_FAILED that quotes the server but never the key', async () => {
