@@ -5,7 +5,13 @@
  * their validation live in `transport-options.ts`, a refused upgrade's reading in `handshake.ts`.
  * @module
  */
-import { CloseCode, systemClock, type Clock, type TimerId } from '@voxwire/protocol';
+import {
+  CloseCode,
+  systemClock,
+  TransportCallbacks,
+  type Clock,
+  type TimerId,
+} from '@voxwire/protocol';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { describeSocketError, errorForClose } from './close-codes.js';
@@ -46,11 +52,7 @@ interface Connecting {
   readonly onAbort: () => void;
 }
 
-class NodeWebSocketTransport implements WebSocketTransport {
-  onclose: ((code: number, reason: string) => void) | undefined;
-  onerror: ((error: Error) => void) | undefined;
-  #onmessage: ((frame: string | Uint8Array) => void) | undefined;
-
+class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTransport {
   // Why strings and not the URL: a URL object with its parsed parts is ~300 bytes that every open
   // connection would keep for messages it rarely writes (the host is parsed again for those).
   readonly #href: string;
@@ -72,7 +74,6 @@ class NodeWebSocketTransport implements WebSocketTransport {
 
   #state: State = 'idle';
   #ws: WebSocket | undefined;
-  #pending: (string | Uint8Array)[] = [];
   #closeError: TransportError | undefined;
   #connectError: TransportError | undefined;
   #closedByUs = false;
@@ -81,10 +82,9 @@ class NodeWebSocketTransport implements WebSocketTransport {
   #pingTimer: TimerId | undefined;
   #pongTimer: TimerId | undefined;
   #closeTimer: TimerId | undefined;
-  #closed: Promise<void>;
-  #resolveClosed!: () => void;
 
   constructor(options: WebSocketTransportOptions) {
+    super();
     const url = parseWebSocketUrl(options.url);
     this.#href = url.href;
     const { signal, ...rest } = options;
@@ -104,7 +104,6 @@ class NodeWebSocketTransport implements WebSocketTransport {
       .filter((secret) => secret !== '')
       .slice();
     this.#startWith = { headers, protocols, options: rest, hasCredentials };
-    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
   }
 
   /** The URL's host, for messages (parsed again: messages are rare, connections many). */
@@ -115,18 +114,6 @@ class NodeWebSocketTransport implements WebSocketTransport {
   /** What redacts secrets from messages: the credential headers and subprotocols, `secrets`, the URL's password. */
   get #redactor(): Redactor {
     return (this.#redactorCache ??= new Redactor().add(...this.#secrets));
-  }
-
-  get onmessage(): ((frame: string | Uint8Array) => void) | undefined {
-    return this.#onmessage;
-  }
-
-  set onmessage(handler: ((frame: string | Uint8Array) => void) | undefined) {
-    this.#onmessage = handler;
-    // frames that arrived before a handler existed are delivered now, in order
-    while (handler !== undefined && this.#onmessage === handler && this.#pending.length > 0) {
-      this.#deliver(handler, this.#pending.shift()!);
-    }
   }
 
   get bufferedAmount(): number {
@@ -271,7 +258,7 @@ class NodeWebSocketTransport implements WebSocketTransport {
       return;
     }
     this.#closeError ??= errorForClose(code, reason, this.#closedByUs);
-    if (this.#closeError !== undefined) this.#report(this.#closeError);
+    if (this.#closeError !== undefined) this.report(this.#closeError);
     this.#finish(code, reason);
   }
 
@@ -320,25 +307,13 @@ class NodeWebSocketTransport implements WebSocketTransport {
       default:
         break;
     }
-    return this.#closed;
-  }
-
-  #deliver(handler: (frame: string | Uint8Array) => void, frame: string | Uint8Array): void {
-    try {
-      handler(frame);
-    } catch (error) {
-      // a throwing handler must not escape into ws's emitter, where it would be an uncaught exception
-      this.#report(error instanceof Error ? error : new Error(String(error)));
-    }
+    return this.closed;
   }
 
   #onData(data: WebSocket.RawData, isBinary: boolean): void {
     const bytes = toBytes(data);
     // binary frames become plain Uint8Array copies (never Buffers that may share a pooled slab)
-    const frame: string | Uint8Array = isBinary ? new Uint8Array(bytes) : decodeTextFrame(bytes);
-    const handler = this.#onmessage;
-    if (handler === undefined) this.#pending.push(frame);
-    else this.#deliver(handler, frame);
+    this.receive(isBinary ? new Uint8Array(bytes) : decodeTextFrame(bytes));
   }
 
   #onSocketError(error: Error): void {
@@ -350,7 +325,7 @@ class NodeWebSocketTransport implements WebSocketTransport {
       );
       return; // 'close' follows and rejects start()
     }
-    this.#report(
+    this.report(
       new TransportError('SOCKET_CLOSED', `WebSocket error: ${this.#redact(error)}`, {
         cause: sanitize(error, this.#redactor),
       }),
@@ -399,26 +374,9 @@ class NodeWebSocketTransport implements WebSocketTransport {
     this.#connectTimer = this.#pingTimer = this.#pongTimer = this.#closeTimer = undefined;
   }
 
-  #report(error: Error): void {
-    const handler = this.onerror;
-    if (handler === undefined) return;
-    try {
-      handler(error);
-    } catch {
-      // an error handler that throws has nowhere left to report to
-    }
-  }
-
   #finish(code: number, reason: string): void {
     this.#clearTimers();
-    const handler = this.onclose;
-    this.#resolveClosed();
-    if (handler === undefined) return;
-    try {
-      handler(code, reason);
-    } catch (error) {
-      this.#report(error instanceof Error ? error : new Error(String(error)));
-    }
+    this.finish(code, reason);
   }
 
   #redact(error: unknown): string {

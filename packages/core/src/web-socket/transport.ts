@@ -7,7 +7,7 @@
  * @module
  */
 import type { Transport } from '@voxwire/protocol';
-import { CloseCode } from '@voxwire/protocol';
+import { CloseCode, TransportCallbacks } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 
 /** The events of a standard `WebSocket` the transport reads. */
@@ -69,34 +69,15 @@ type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
  * A transport over a standard `WebSocket`, created when `start()` is called. `onclose` fires
  * exactly once; frames that arrive before `onmessage` is set are kept and delivered in order.
  */
-export class StandardWebSocketTransport implements Transport {
+export class StandardWebSocketTransport extends TransportCallbacks implements Transport {
   readonly #options: StandardWebSocketTransportOptions;
   #socket: StandardWebSocket | undefined;
   #state: State = 'idle';
-  #onmessage: ((frame: string | Uint8Array) => void) | undefined;
-  #pending: (string | Uint8Array)[] = [];
-  #resolveClosed!: () => void;
-  readonly #closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve));
-  /** The connection ended. */
-  onclose: ((code: number, reason: string) => void) | undefined;
-  /** A socket error (a `close` follows it; browsers give no detail). */
-  onerror: ((error: Error) => void) | undefined;
 
   /** Creates an unstarted transport: nothing touches the network until `start()`. */
   constructor(options: StandardWebSocketTransportOptions) {
+    super();
     this.#options = options;
-  }
-
-  /** One inbound frame. */
-  get onmessage(): ((frame: string | Uint8Array) => void) | undefined {
-    return this.#onmessage;
-  }
-
-  set onmessage(handler: ((frame: string | Uint8Array) => void) | undefined) {
-    this.#onmessage = handler;
-    // frames that arrived before a handler existed are delivered now, in order
-    while (handler !== undefined && this.#onmessage === handler && this.#pending.length > 0)
-      this.#deliver(handler, this.#pending.shift()!);
   }
 
   /** Bytes accepted by `send` and not yet on the network. */
@@ -137,7 +118,7 @@ export class StandardWebSocketTransport implements Transport {
           `could not create the WebSocket: ${cause instanceof Error ? cause.name : 'error'} (a malformed URL or subprotocol?)`,
         );
         reject(error);
-        this.#finish(CloseCode.Abnormal, error.message);
+        this.finish(CloseCode.Abnormal, error.message);
         return;
       }
       this.#socket = socket;
@@ -153,7 +134,7 @@ export class StandardWebSocketTransport implements Transport {
       socket.addEventListener('error', () => {
         // while connecting the close that follows rejects start(); a browser says no more than this
         if (this.#state === 'connecting') return;
-        this.#report(new VoxwireError('SOCKET_ERROR', 'WebSocket error'));
+        this.report(new VoxwireError('SOCKET_ERROR', 'WebSocket error'));
       });
       socket.addEventListener('close', (closeEvent) => {
         const event = closeEvent as StandardWebSocketEvent;
@@ -170,7 +151,7 @@ export class StandardWebSocketTransport implements Transport {
             ),
           );
         // "no status" on the wire is an abnormal end for the engine
-        this.#finish(
+        this.finish(
           code === CloseCode.NoStatus && wasConnecting ? CloseCode.Abnormal : code,
           reason,
         );
@@ -189,7 +170,7 @@ export class StandardWebSocketTransport implements Transport {
     switch (this.#state) {
       case 'idle':
         this.#state = 'closed';
-        this.#finish(code, reason);
+        this.finish(code, reason);
         break;
       case 'connecting':
       case 'open':
@@ -204,42 +185,11 @@ export class StandardWebSocketTransport implements Transport {
       default:
         break;
     }
-    return this.#closed;
+    return this.closed;
   }
 
   #onData(data: unknown): void {
-    const frame = typeof data === 'string' ? data : toBytes(data);
-    const handler = this.#onmessage;
-    if (handler === undefined) this.#pending.push(frame);
-    else this.#deliver(handler, frame);
-  }
-
-  #deliver(handler: (frame: string | Uint8Array) => void, frame: string | Uint8Array): void {
-    try {
-      handler(frame);
-    } catch (error) {
-      // a throwing handler must not escape into the socket's event dispatch
-      this.#report(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
-  #report(error: Error): void {
-    try {
-      this.onerror?.(error);
-    } catch {
-      // an error handler that throws has nowhere left to report to
-    }
-  }
-
-  #finish(code: number, reason: string): void {
-    const handler = this.onclose;
-    this.#resolveClosed();
-    if (handler === undefined) return;
-    try {
-      handler(code, reason);
-    } catch (error) {
-      this.#report(error instanceof Error ? error : new Error(String(error)));
-    }
+    this.receive(typeof data === 'string' ? data : toBytes(data));
   }
 }
 
