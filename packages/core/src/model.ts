@@ -78,6 +78,16 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+function count(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new VoxwireError('INVALID_ARGUMENT', `${name} must be a whole number ≥ 0`, {
+      data: { argument: name },
+    });
+  }
+  return value;
+}
+
 /** The seed's `RealtimeModel`: defaults plus a session factory. */
 export class RealtimeModel {
   readonly #defaults: RealtimeSessionOptions;
@@ -157,7 +167,7 @@ export class RealtimeModel {
       requestTimeoutMs: positive('requestTimeoutMs', requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
       connectTimeoutMs: positive('connectTimeoutMs', connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),
       audioRetention: retention,
-      maxRetainedResponses: positive(
+      maxRetainedResponses: count(
         'maxRetainedResponses',
         maxRetainedResponses,
         DEFAULT_MAX_RETAINED_RESPONSES,

@@ -167,7 +167,13 @@ export interface EngineOptions extends ReliabilityOptions {
    * @default 'none'
    */
   audioRetention?: AudioRetention;
-  /** Finished responses kept in `session.responses` for inspection; older ones are dropped. @default 16 */
+  /**
+   * Finished responses kept in `session.responses` for inspection; older ones are dropped. Each
+   * costs ~1.6 KiB of heap beyond its transcript (apps/bench/PROFILE.md round 8): a server holding
+   * many long calls that never reads `session.responses` can keep 0. Responses in progress are
+   * always there, and `response_done` and `generate()` hand over each one whatever this is.
+   * @default 16
+   */
   maxRetainedResponses?: number;
 }
 

@@ -275,6 +275,31 @@ describe.each(DIALECTS)('responses (%s)', (dialect) => {
     expect(session.responses.map((r) => r.text)).toEqual(['answer 2', 'answer 3']);
     await session.close();
   });
+
+  it('maxRetainedResponses 0 keeps none, yet every response reaches response_done', async () => {
+    const s = setup(dialect, { maxRetainedResponses: 0 });
+    const session = await openSession(s, { modalities: ['text'] });
+    const done: string[] = [];
+    session.on('response_done', (r) => done.push(r.text));
+    for (let i = 0; i < 3; i++) {
+      s.server.queueResponse((ctx) => ctx.say(`answer ${i}`));
+      void session.response.create();
+      await s.settle();
+    }
+    expect(done).toEqual(['answer 0', 'answer 1', 'answer 2']);
+    expect(session.responses).toEqual([]);
+    await session.close();
+  });
+
+  it('refuses a maxRetainedResponses that is not a whole number ≥ 0', () => {
+    for (const bad of [-1, 1.5, Number.NaN, '4' as unknown as number])
+      expect(() => setup(dialect, { maxRetainedResponses: bad })).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_ARGUMENT',
+          data: { argument: 'maxRetainedResponses' },
+        }),
+      );
+  });
 });
 
 describe('forward compatibility', () => {
