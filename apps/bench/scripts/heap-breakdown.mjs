@@ -82,7 +82,8 @@ function attributeOwners(snap, totals) {
       !name.startsWith('system')
     );
   };
-  const owners = (snap.owners = new Map());
+  const sizeAt = meta.node_fields.indexOf('self_size');
+  const owners = new Map();
   for (let n = 0; n < count; n++) {
     let at = n;
     let path = '';
@@ -97,7 +98,7 @@ function attributeOwners(snap, totals) {
     }
     const key = `${strings[nodes[at * width + nameAt]].slice(0, 30)} .${path.slice(0, 70)} → ${types[nodes[n * width + typeAt]]}:${strings[nodes[n * width + nameAt]].slice(0, 20)}`;
     const row = owners.get(key) ?? { bytes: 0, count: 0 };
-    row.bytes += nodes[n * width + meta.node_fields.indexOf('self_size')];
+    row.bytes += nodes[n * width + sizeAt];
     row.count++;
     owners.set(key, row);
   }

@@ -68,25 +68,25 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Default number of finished responses a session keeps. */
 export const DEFAULT_MAX_RETAINED_RESPONSES = 16;
 
-function positive(name: string, value: number | undefined, fallback: number): number {
+/** `value`, or `fallback` when it is absent; `INVALID_ARGUMENT` ("`name` must be `what`") unless `ok`. */
+function numberOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  ok: (value: number) => boolean,
+  what: string,
+): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new VoxwireError('INVALID_ARGUMENT', `${name} must be a positive number`, {
+  if (typeof value !== 'number' || !ok(value)) {
+    throw new VoxwireError('INVALID_ARGUMENT', `${name} must be ${what}`, {
       data: { argument: name },
     });
   }
   return value;
 }
 
-function count(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new VoxwireError('INVALID_ARGUMENT', `${name} must be a whole number ≥ 0`, {
-      data: { argument: name },
-    });
-  }
-  return value;
-}
+const isPositive = (value: number): boolean => Number.isFinite(value) && value > 0;
+const isCount = (value: number): boolean => Number.isInteger(value) && value >= 0;
 
 /** The seed's `RealtimeModel`: defaults plus a session factory. */
 export class RealtimeModel {
@@ -164,13 +164,27 @@ export class RealtimeModel {
       logger: logger ?? silentLogger,
       // a clock-derived salt keeps ids unique across processes without touching crypto
       generateId: generateId ?? createCounterIdGenerator(Math.floor(c.now()).toString(36)),
-      requestTimeoutMs: positive('requestTimeoutMs', requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
-      connectTimeoutMs: positive('connectTimeoutMs', connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),
+      requestTimeoutMs: numberOption(
+        'requestTimeoutMs',
+        requestTimeoutMs,
+        DEFAULT_REQUEST_TIMEOUT_MS,
+        isPositive,
+        'a positive number',
+      ),
+      connectTimeoutMs: numberOption(
+        'connectTimeoutMs',
+        connectTimeoutMs,
+        DEFAULT_CONNECT_TIMEOUT_MS,
+        isPositive,
+        'a positive number',
+      ),
       audioRetention: retention,
-      maxRetainedResponses: count(
+      maxRetainedResponses: numberOption(
         'maxRetainedResponses',
         maxRetainedResponses,
         DEFAULT_MAX_RETAINED_RESPONSES,
+        isCount,
+        'a whole number ≥ 0',
       ),
     };
     this.#features = features ?? [];

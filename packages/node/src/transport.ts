@@ -236,7 +236,7 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
   }
 
   #onSocketClose(code: number, reasonBuffer: Buffer): void {
-    this.#clearTimers();
+    // the timers are cleared by #finish, on both paths below
     const connecting = this.#endConnecting();
     const wasConnecting = this.#state === 'connecting';
     const reason = this.#redactor.redact(this.#endReason ?? reasonBuffer.toString('utf8'));

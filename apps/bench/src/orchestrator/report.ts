@@ -69,10 +69,7 @@ export function goalRatio(
   const paired = pairedRatio(results, workload, 'voxwire', other, key);
   if (paired !== undefined) return { value: paired.median, paired };
   return {
-    value: ratio(
-      metricSummary(results, workload, 'voxwire', key)?.median,
-      metricSummary(results, workload, other, key)?.median,
-    ),
+    value: voxwireVs(results, { workload, key, label: '', better: 'lower' }, other),
     paired,
   };
 }

@@ -330,7 +330,9 @@ export class ResponseTracker {
     // contents the server never closed explicitly end with their item
     for (const c of o.content) {
       if (!c) continue;
-      c.text = sameText(partText(event.item, c.contentIndex), c.text);
+      // adopt the item's string when it is the same text (the mirror keeps that one)
+      const text = partText(event.item, c.contentIndex);
+      if (text === c.text) c.text = text;
       if (!c.isDone) {
         c._end();
         this.#sink.contentDone(c);
@@ -404,11 +406,6 @@ function partText(item: ConversationItem, index: number): string | undefined {
   if (part === undefined || part === null) return undefined;
   if (typeof part.transcript === 'string') return part.transcript;
   return typeof part.text === 'string' ? part.text : undefined;
-}
-
-/** `incoming` when it equals `kept` (so `kept`'s copy can go), else `kept`. */
-function sameText(incoming: string | undefined, kept: string): string {
-  return incoming !== undefined && incoming === kept ? incoming : kept;
 }
 
 /** Makes the texts of `item` (from `response.done`) the strings `o`'s contents already hold. */
