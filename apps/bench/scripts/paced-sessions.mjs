@@ -1,8 +1,19 @@
 // Shared by the memory probes (gc-trace.mjs, heap-breakdown.mjs): loads one client of the bench,
 // starts the load server in its own process, and opens and paces sessions as the bench's
 // concurrency workload does (batches of 50, then 50 chunks of 100 ms to every session).
+// BALLAST=n keeps n small objects more per session (~28 bytes each, 100 ≈ 5.5 KiB kept): a
+// probe of how RSS per session answers to the state a client keeps (PROFILE.md round 9).
 import { fork } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+
+const BALLAST = Number(process.env.BALLAST ?? 0);
+
+/** BALLAST small objects, kept by the session they are given to. */
+function ballast() {
+  const kept = [];
+  for (let i = 0; i < BALLAST; i++) kept.push({ i, a: null, b: null });
+  return kept;
+}
 
 /**
  * Loads `client` (a name of src/clients/registry.ts) from the built bench and starts the load
@@ -42,6 +53,7 @@ export async function pacedSessions(client) {
             }),
           );
         await Promise.all(batch.map((s) => s.ready));
+        for (const s of batch) s.ballast = ballast();
         open.push(...batch);
       }
     },
