@@ -121,6 +121,7 @@ export type { ConversationOptions, SessionTool } from './features/builtins.js';
 export { ToolError } from './tools/errors.js';
 export type { ToolErrorCode } from './tools/errors.js';
 export { formatToolFailure, stringifyResult } from './tools/outputs.js';
+export type { ArgumentIssue } from './tools/json-schema.js';
 export { ToolRound, ToolRunner } from './tools/runner.js';
 export type { FunctionCallItemInput, RoundEnd, ToolRunnerOptions } from './tools/runner.js';
 export { toSessionTools, toolJsonSchema, validateArguments } from './tools/schema.js';

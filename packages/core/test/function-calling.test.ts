@@ -184,6 +184,46 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
+  it('holds arguments to a plain JSON Schema: a call that breaks it is answered with the reasons, and the corrected call runs', async () => {
+    const executed: unknown[] = [];
+    const lookup: SessionTool = {
+      name: 'lookup_order',
+      parameters: {
+        type: 'object',
+        properties: { orderId: { type: 'string', pattern: '^ord_' } },
+        required: ['orderId'],
+      },
+      execute: (args) => (executed.push(args), 'shipped'),
+    };
+    const s = setup(dialect, { tools: [lookup] });
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('lookup_order', { orderId: 42 }, { callId: 'c1' }),
+    );
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('lookup_order', { orderId: 'ord_42' }, { callId: 'c2' }),
+    );
+    s.server.queueResponse((ctx) => ctx.text('It has shipped.'));
+    const session = await openSession(s);
+    const seen = calls(session);
+    await userTurn(s, session, 'where is my order?');
+
+    expect(seen.finished.map((round) => round.map((f) => f.error?.issues))).toEqual([
+      [[{ path: 'orderId', message: 'Instance type "number" is invalid. Expected "string"' }]],
+      [undefined],
+    ]);
+    expect(executed).toEqual([{ orderId: 'ord_42' }]);
+    expect(
+      s.server.conversation
+        .filter((i) => i['type'] === 'function_call_output')
+        .map((i) => i['output']),
+    ).toEqual([
+      'Error: invalid arguments for lookup_order: orderId: Instance type "number" is invalid. Expected "string". Call it again with corrected arguments.',
+      'shipped',
+    ]);
+    expect(sent(s, 'response.create')).toHaveLength(3);
+    await session.close();
+  });
+
   it('answers a call whose response was cancelled while the arguments were being written', async () => {
     const s = setup(dialect, { tools: [weather] }, { pacing: { textDeltaIntervalMs: 10 } });
     s.server.queueResponse((ctx) =>

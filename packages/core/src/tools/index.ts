@@ -6,6 +6,7 @@
 export { ToolError } from './errors.js';
 export type { ToolErrorCode } from './errors.js';
 export { formatToolFailure, stringifyResult } from './outputs.js';
+export type { ArgumentIssue } from './json-schema.js';
 export { ToolRound, ToolRunner } from './runner.js';
 export type { FunctionCallItemInput, RoundEnd, ToolRunnerOptions } from './runner.js';
 export {

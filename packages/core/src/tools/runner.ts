@@ -294,9 +294,7 @@ export class ToolRound<TSession = unknown> {
     try {
       const validated = await validateArguments(tool, parsed);
       if (!validated.ok) {
-        const message = validated.issues
-          .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
-          .join('; ');
+        const message = validated.issues.map(describeIssue).join('; ');
         return fail({ kind: 'invalid_arguments', message, issues: validated.issues });
       }
       args = validated.value;
@@ -355,4 +353,11 @@ function abortPromise(signal: AbortSignal): Promise<never> {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+// `path: message`, without the message's own final period: the issues are joined with `; `, and
+// the error text adds its own
+function describeIssue(issue: { readonly path: string; readonly message: string }): string {
+  const message = issue.message.replace(/\.$/, '');
+  return issue.path ? `${issue.path}: ${message}` : message;
 }

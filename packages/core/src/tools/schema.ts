@@ -14,6 +14,7 @@
 import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import { ToolError } from './errors.js';
+import { jsonSchemaIssues, type ArgumentIssue } from './json-schema.js';
 import type { JsonSchema, Tool } from './tool.js';
 
 /** A function tool as the GA session's `tools` array takes it. */
@@ -174,24 +175,33 @@ export function toSessionTools(tools: readonly Tool[]): SessionFunctionTool[] {
 /** The outcome of validating arguments. */
 export type ArgumentsResult =
   | { readonly ok: true; readonly value: unknown }
-  | {
-      readonly ok: false;
-      readonly issues: readonly { readonly path: string; readonly message: string }[];
-    };
+  | { readonly ok: false; readonly issues: readonly ArgumentIssue[] };
 
 /**
- * Validates parsed arguments against the tool's Standard Schema (plain JSON Schema: accepted as
- * is, since core carries no JSON Schema validator).
+ * Validates parsed arguments: against the tool's Standard Schema when it has one (its output is
+ * the value `execute` gets), else against the JSON Schema the model was given (plain
+ * `parameters`, or `jsonSchema`; arguments that pass are given as parsed). A tool with neither
+ * takes any JSON object.
  */
 export async function validateArguments(tool: Tool, args: unknown): Promise<ArgumentsResult> {
-  if (!isStandardSchema(tool.parameters)) return { ok: true, value: args };
-  const result = await tool.parameters['~standard'].validate(args);
-  if (result.issues)
-    return {
-      ok: false,
-      issues: result.issues.map((issue) => ({ path: issuePath(issue), message: issue.message })),
-    };
-  return { ok: true, value: result.value };
+  if (isStandardSchema(tool.parameters)) {
+    const result = await tool.parameters['~standard'].validate(args);
+    if (result.issues)
+      return {
+        ok: false,
+        issues: result.issues.map((issue) => ({ path: issuePath(issue), message: issue.message })),
+      };
+    return { ok: true, value: result.value };
+  }
+  const schema = toolJsonSchema(tool);
+  // the default schema needs no validator to check: an object, nothing more
+  if (schema === EMPTY_OBJECT_SCHEMA) {
+    return typeof args === 'object' && args !== null && !Array.isArray(args)
+      ? { ok: true, value: args }
+      : { ok: false, issues: [{ path: '', message: 'the arguments must be a JSON object' }] };
+  }
+  const issues = jsonSchemaIssues(schema, args);
+  return issues.length === 0 ? { ok: true, value: args } : { ok: false, issues };
 }
 
 function issuePath(issue: StandardSchemaV1.Issue): string {

@@ -33,8 +33,8 @@ export interface Tool<TArgs = any, TSession = unknown> {
   /**
    * The arguments: a Standard Schema (validated through `~standard.validate`; its JSON Schema is
    * derived with `~standard.jsonSchema` where the library implements Standard JSON Schema, or with
-   * `@valibot/to-json-schema` for valibot), or a plain JSON Schema object (arguments are then only
-   * parsed, not validated).
+   * `@valibot/to-json-schema` for valibot), or a plain JSON Schema object (arguments are then
+   * validated against it, with `@cfworker/json-schema`, and given to `execute` as parsed).
    * @default an object schema with no properties
    */
   readonly parameters?: StandardSchemaV1<unknown, TArgs> | JsonSchema | undefined;
