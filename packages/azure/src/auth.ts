@@ -67,34 +67,41 @@ export function credentialTokenProvider(
     return now < renewAt;
   };
 
+  const fetchToken = async (): Promise<string> => {
+    let token: AccessToken | null;
+    try {
+      token = await credential.getToken(scope);
+    } catch (cause) {
+      const kind = cause instanceof Error ? cause.name : typeof cause;
+      throw new ConfigurationError(
+        'CREDENTIAL_FAILED',
+        `The Azure credential could not get a token for ${scope} (${kind}); see the error's cause.`,
+        { cause },
+      );
+    }
+    if (token === null || typeof token.token !== 'string' || token.token === '') {
+      throw new ConfigurationError(
+        'CREDENTIAL_FAILED',
+        `The Azure credential returned no token for ${scope}.`,
+      );
+    }
+    cached = token;
+    return token.token;
+  };
+
   return () => {
     if (fresh(cached)) return cached.token;
-    inflight ??= (async () => {
-      try {
-        let token: AccessToken | null;
-        try {
-          token = await credential.getToken(scope);
-        } catch (cause) {
-          const kind = cause instanceof Error ? cause.name : typeof cause;
-          throw new ConfigurationError(
-            'CREDENTIAL_FAILED',
-            `The Azure credential could not get a token for ${scope} (${kind}); see the error's cause.`,
-            { cause },
-          );
-        }
-        if (token === null || typeof token.token !== 'string' || token.token === '') {
-          throw new ConfigurationError(
-            'CREDENTIAL_FAILED',
-            `The Azure credential returned no token for ${scope}.`,
-          );
-        }
-        cached = token;
-        return token.token;
-      } finally {
-        inflight = undefined;
-      }
-    })();
-    return inflight;
+    if (inflight) return inflight;
+    const request = fetchToken();
+    // cleared once settled, whichever way, and only if still the current request: a credential
+    // that throws synchronously settles the request before this line, so a `finally` inside
+    // fetchToken would run before the assignment and leave the failure cached for good
+    inflight = request;
+    const clear = () => {
+      if (inflight === request) inflight = undefined;
+    };
+    request.then(clear, clear);
+    return request;
   };
 }
 

@@ -28,26 +28,33 @@ export const AZURE_DEFAULT_TRANSCRIPTION_MODEL = 'whisper-1';
  */
 export type WithAzureOptions = AzureConnectorOptions & Omit<RealtimeModelOptions, 'connector'>;
 
-const CONNECTOR_KEYS: readonly (keyof AzureConnectorOptions)[] = [
-  'azureDeployment',
-  'azureEndpoint',
-  'baseURL',
-  'apiVersion',
-  'apiKey',
-  'entraToken',
-  'tokenProvider',
-  'credential',
-  'tokenScope',
-  'tokenRefreshMarginMs',
-  'transcriptionDeployment',
-  'intent',
-  'maxSessionDurationMs',
-  'headers',
-  'agent',
-  'keepAlive',
-  'WebSocket',
-  'env',
-];
+// Every connector option, in a record the compiler holds complete, so that an option added to
+// the connector cannot be left out here and silently given to the model instead (as
+// `allowInsecureUrl` once was). `clock` and `connectTimeoutMs` belong to both and are passed to
+// each below.
+const CONNECTOR_KEYS: Readonly<
+  Record<Exclude<keyof AzureConnectorOptions, 'clock' | 'connectTimeoutMs'>, true>
+> = {
+  azureDeployment: true,
+  azureEndpoint: true,
+  baseURL: true,
+  apiVersion: true,
+  apiKey: true,
+  entraToken: true,
+  tokenProvider: true,
+  credential: true,
+  tokenScope: true,
+  tokenRefreshMarginMs: true,
+  transcriptionDeployment: true,
+  intent: true,
+  maxSessionDurationMs: true,
+  headers: true,
+  agent: true,
+  keepAlive: true,
+  WebSocket: true,
+  env: true,
+  allowInsecureUrl: true,
+};
 
 /**
  * A `RealtimeModel` connected to Azure OpenAI (the seed's `with_azure`). Configuration errors
@@ -63,7 +70,7 @@ export function withAzure(options: WithAzureOptions): RealtimeModel {
   const modelOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if ((CONNECTOR_KEYS as readonly string[]).includes(key)) connectorOptions[key] = value;
+    if (Object.hasOwn(CONNECTOR_KEYS, key)) connectorOptions[key] = value;
     else modelOptions[key] = value;
   }
   // one clock and one handshake timeout for the session and its sockets

@@ -1,7 +1,12 @@
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { azureConnector, credentialTokenProvider, resolveAzureConfig } from '../src/index.js';
+import {
+  azureConnector,
+  credentialTokenProvider,
+  resolveAzureConfig,
+  withAzure,
+} from '../src/index.js';
 import { SimulatedClock } from '@voxwire/testing';
 import { startLoopbackWsServer } from '@voxwire/testing/ws';
 
@@ -292,5 +297,36 @@ describe('credentialTokenProvider', () => {
   it('a null token is a CREDENTIAL_FAILED error', async () => {
     const provider = credentialTokenProvider({ getToken: async () => null });
     await expect(provider()).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
+  });
+
+  it('asks again after a credential that threw synchronously (the failure is not cached)', async () => {
+    let calls = 0;
+    const credential: TokenCredential = {
+      // a hand-written credential that is not an async function
+      getToken: (() => {
+        calls++;
+        if (calls === 1) throw new Error('transient IMDS failure');
+        return Promise.resolve({ token: 'tok-good', expiresOnTimestamp: 3_600_000 });
+      }) as TokenCredential['getToken'],
+    };
+    const provider = credentialTokenProvider(credential, { clock: new SimulatedClock() });
+    await expect(provider()).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
+    await expect(provider()).resolves.toBe('tok-good');
+    expect(calls).toBe(2);
+  });
+});
+
+describe('withAzure', () => {
+  it('gives every connector option to the connector: allowInsecureUrl reaches a gateway on a private network', () => {
+    const options = {
+      azureDeployment: 'gpt-realtime',
+      baseURL: 'http://azure-gateway.internal:8080/openai',
+      apiKey: 'azure-key-0123456789',
+      env: {},
+    } as const;
+    expect(() => withAzure(options)).toThrowError(
+      expect.objectContaining({ code: 'INSECURE_URL' }),
+    );
+    expect(() => withAzure({ ...options, allowInsecureUrl: true })).not.toThrow();
   });
 });

@@ -20,21 +20,28 @@ export type OpenAIRealtimeModelOptions = Omit<RealtimeModelOptions, 'connector' 
     readonly model?: string;
   };
 
-const CONNECTOR_KEYS = [
-  'apiKey',
-  'baseURL',
-  'dialect',
-  'organization',
-  'project',
-  'intent',
-  'callId',
-  'maxSessionDurationMs',
-  'headers',
-  'agent',
-  'keepAlive',
-  'WebSocket',
-  'env',
-] as const satisfies readonly (keyof OpenAIConnectorOptions)[];
+// Every connector option, in a record the compiler holds complete, so that an option added to
+// the connector cannot be left out here and silently given to the model instead (as
+// `allowInsecureUrl` once was). `clock`, `connectTimeoutMs` and `model` belong to both and are
+// passed to each below.
+const CONNECTOR_KEYS: Readonly<
+  Record<Exclude<keyof OpenAIConnectorOptions, 'clock' | 'connectTimeoutMs' | 'model'>, true>
+> = {
+  apiKey: true,
+  baseURL: true,
+  dialect: true,
+  organization: true,
+  project: true,
+  intent: true,
+  callId: true,
+  maxSessionDurationMs: true,
+  headers: true,
+  agent: true,
+  keepAlive: true,
+  WebSocket: true,
+  env: true,
+  allowInsecureUrl: true,
+};
 
 /**
  * A `RealtimeModel` connected to OpenAI. The key comes from `apiKey` or `OPENAI_API_KEY`; with
@@ -50,7 +57,7 @@ export function createOpenAIRealtimeModel(options: OpenAIRealtimeModelOptions = 
   const modelOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if ((CONNECTOR_KEYS as readonly string[]).includes(key)) connectorOptions[key] = value;
+    if (Object.hasOwn(CONNECTOR_KEYS, key)) connectorOptions[key] = value;
     else modelOptions[key] = value;
   }
   // the socket timers follow the session's clock; the handshake timeout is the engine's too

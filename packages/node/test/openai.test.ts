@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, openaiConnector, type OpenAIConnectorOptions } from '../src/index.js';
+import {
+  ConfigurationError,
+  createOpenAIRealtimeModel,
+  openaiConnector,
+  type OpenAIConnectorOptions,
+} from '../src/index.js';
 import { startLoopbackWsServer } from '@voxwire/testing/ws';
 
 const KEY = 'sk-proj-TESTKEY-abcdef0123456789';
@@ -122,6 +127,14 @@ describe('openaiConnector: what each variant sends', () => {
 });
 
 describe('openaiConnector: configuration errors', () => {
+  it('createOpenAIRealtimeModel gives every connector option to the connector: allowInsecureUrl reaches a fake server in a container network', () => {
+    const options = { apiKey: KEY, baseURL: 'ws://fake-server:8080/v1', env: {} };
+    expect(() => createOpenAIRealtimeModel(options)).toThrowError(
+      expect.objectContaining({ code: 'INSECURE_URL' }),
+    );
+    expect(() => createOpenAIRealtimeModel({ ...options, allowInsecureUrl: true })).not.toThrow();
+  });
+
   it('without a key or OPENAI_API_KEY: MISSING_CREDENTIALS that says how to fix it', () => {
     const error = (() => {
       try {
