@@ -10,7 +10,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock, TimerId } from '@voxwire/protocol';
 import { MAX_SESSION_DURATION_MS, systemClock } from '@voxwire/protocol';
@@ -130,6 +130,9 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       outcome: 'accepted',
     };
     handshakes.push(rec);
+    // Node takes its own error listener off an upgraded socket: a client that resets the
+    // connection mid-refusal must not become an uncaught exception in the test process
+    socket.on('error', () => undefined);
     const refuse = (status: number, body: string) => {
       rec.outcome = `http ${status}`;
       socket.end(
@@ -149,6 +152,10 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
     });
     if (verdict.kind === 'http') return refuse(verdict.status, verdict.body);
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // `ws` reports a client's protocol violation (invalid UTF-8, an oversized frame, a bad
+      // close code) as an 'error' and then closes with the matching code (1007, 1009, 1002);
+      // without a listener it would be an uncaught exception that ends the test run or the CLI
+      ws.on('error', () => undefined);
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       ws.on('ping', (data) => {
@@ -208,7 +215,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   const actualPort = (http.address() as AddressInfo).port;
   const scheme = options.tls ? 'wss' : 'ws';
   return {
-    url: `${scheme}://${options.host ?? '127.0.0.1'}:${actualPort}/v1`,
+    url: `${scheme}://${urlHost(options.host ?? '127.0.0.1')}:${actualPort}/v1`,
     port: actualPort,
     server,
     handshakes,
@@ -228,6 +235,11 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+// an IPv6 literal goes in brackets in a URL (`ws://[::1]:8080`)
+function urlHost(host: string): string {
+  return isIPv6(host) ? `[${host}]` : host;
 }
 
 function startPings(ws: WebSocket, clock: Clock, interval: number | false): void {
