@@ -120,10 +120,22 @@ function append(conn: FakeConnection, event: JsonObject, eventId: string | null)
         item_id: itemId,
       });
       commitTurn(conn, itemId, conn.input.commit(signal.audioStartMs, signal.audioEndMs));
-      if (vad?.create && !conn.active && !conn.transcriptionOnly)
-        conn.responses.start('vad', {}, null);
+      if (vad?.create && !conn.transcriptionOnly) answerTurn(conn);
     }
   }
+}
+
+// The VAD answers a turn unless a response is in progress. A response this turn's speech
+// interrupted may still be emitting its last done events (when the whole turn came in one
+// append); the new answer then starts right after its response.done, as the real server's
+// does, whose turn ends hundreds of ms of audio after the interruption.
+function answerTurn(conn: FakeConnection): void {
+  const active = conn.active;
+  if (!active) conn.responses.start('vad', {}, null);
+  else if (active.cancelling)
+    active.afterDone(() => {
+      if (conn.open && !conn.active) conn.responses.start('vad', {}, null);
+    });
 }
 
 function upsample3(samples: Int16Array): Int16Array {

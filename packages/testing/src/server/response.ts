@@ -70,6 +70,9 @@ export class ResponseRun {
   #outTextTokens = 0;
   #outAudioTokens = 0;
   #done = false;
+  // set once produce() runs: before that the script's handler is still deciding what to say
+  #producing = false;
+  #afterDone: (() => void)[] | undefined;
 
   constructor(
     private readonly host: RunHost,
@@ -101,12 +104,28 @@ export class ResponseRun {
     });
   }
 
-  /** Cancels; the running loop emits the remaining done events. Returns false if already over. */
+  /** Whether it was cancelled and is still emitting its last done events. */
+  get cancelling(): boolean {
+    return this.#cancelled !== undefined && !this.#done;
+  }
+
+  /**
+   * Cancels. A response being produced emits the done events of its parts in progress from its
+   * running loop; one whose script handler has not returned yet has nothing in progress and ends
+   * at once, as the real server's does. Returns false if already over.
+   */
   cancel(reason: 'client_cancelled' | 'turn_detected'): boolean {
     if (this.#done || this.#cancelled) return false;
     this.#cancelled = reason;
-    this.#wake?.();
+    if (!this.#producing) this.finish(undefined);
+    else this.#wake?.();
     return true;
+  }
+
+  /** Runs `then` once `response.done` went out and the run has left its connection. */
+  afterDone(then: () => void): void {
+    if (this.#done) then();
+    else (this.#afterDone ??= []).push(then);
   }
 
   /** Produces the planned outputs, then finishes. */
@@ -114,6 +133,9 @@ export class ResponseRun {
     outputs: readonly PlannedOutput[],
     ending: PlannedEnding | undefined,
   ): Promise<void> {
+    // cancelled while the handler was pending: it already ended, with nothing produced
+    if (this.#done) return;
+    this.#producing = true;
     if (!this.#cancelled) await this.#sleep(this.pacing.firstOutputDelayMs ?? 0);
     for (const [index, out] of outputs.entries()) {
       if (this.#cancelled) break;
@@ -165,6 +187,9 @@ export class ResponseRun {
       },
     });
     this.host.finished(this);
+    const after = this.#afterDone;
+    this.#afterDone = undefined;
+    if (after) for (const then of after) then();
   }
 
   /** Total tokens of the finished response (for the rate-limit budget). */

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { silence, tone } from '../src/index.js';
+import { connect, type TestClient } from './helpers.js';
+
+function concat(...parts: Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+describe('cancelling a response whose script handler is still pending', () => {
+  it('ends it with response.done cancelled at once, and the next response.create is accepted', async () => {
+    const c = await connect();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    c.server.queueResponse(async (ctx) => {
+      await gate;
+      ctx.text('too late');
+    });
+    c.send({ type: 'response.create' });
+    await c.flush();
+    expect(c.types().at(-1)).toBe('response.created');
+
+    c.send({ type: 'response.cancel' });
+    await c.flush();
+    expect(c.types().filter((t) => t === 'error')).toEqual([]);
+    const done = c.events.filter((e) => e.type === 'response.done');
+    expect(done.map((e) => e['response'])).toEqual([
+      expect.objectContaining({
+        status: 'cancelled',
+        status_details: { type: 'cancelled', reason: 'client_cancelled' },
+        output: [],
+      }),
+    ]);
+    c.send({ type: 'response.create', response: { output_modalities: ['text'] } });
+    await c.flush();
+    expect(c.types().filter((t) => t === 'error')).toEqual([]);
+
+    // the handler returning later produces nothing for the response that already ended
+    release();
+    await c.flush();
+    expect(c.events.filter((e) => e.type === 'response.done')).toHaveLength(2);
+    expect(JSON.stringify(c.events)).not.toContain('too late');
+  });
+});
+
+describe('barge-in: a second turn while the first answer is still in progress', () => {
+  async function firstAnswerInProgress(): Promise<TestClient> {
+    // real-time pacing on a clock never advanced: the first answer stays in progress
+    const c = await connect({ pacing: { realtimeFactor: 1 } });
+    c.appendAudio(concat(tone(600), silence(800)));
+    await c.flush();
+    expect(c.types().filter((t) => t === 'response.created')).toHaveLength(1);
+    expect(c.types()).not.toContain('response.done');
+    return c;
+  }
+
+  function expectInterruptedThenAnswered(c: TestClient): void {
+    const types = c.types();
+    expect(c.events.find((e) => e.type === 'response.done')?.['response']).toMatchObject({
+      status: 'cancelled',
+      status_details: { type: 'cancelled', reason: 'turn_detected' },
+    });
+    expect(types.filter((t) => t === 'response.created')).toHaveLength(2);
+    // the new answer starts after the interrupted one is done, never inside it
+    expect(types.lastIndexOf('response.created')).toBeGreaterThan(types.indexOf('response.done'));
+  }
+
+  it('streamed in 100 ms frames: the first answer is cancelled and the new turn is answered', async () => {
+    const c = await firstAnswerInProgress();
+    const turn = concat(tone(600), silence(800));
+    for (let i = 0; i < turn.length; i += 2400) {
+      c.appendAudio(turn.subarray(i, i + 2400));
+      await c.flush();
+    }
+    expectInterruptedThenAnswered(c);
+  });
+
+  it('the same audio in one frame: the same outcome (timings are in audio time)', async () => {
+    const c = await firstAnswerInProgress();
+    c.appendAudio(concat(tone(600), silence(800)));
+    await c.flush();
+    expectInterruptedThenAnswered(c);
+  });
+});
