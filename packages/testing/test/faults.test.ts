@@ -5,6 +5,7 @@ import {
   IncompleteScenarioError,
   runTransportContract,
   SimulatedClock,
+  tone,
   TransportNotClosedError,
   UnexpectedClientEventError,
 } from '../src/index.js';
@@ -95,6 +96,25 @@ describe('fault injection', () => {
     await c.flush();
     expect(c.events.at(-1)!['error']).toMatchObject({ code: 'session_expired' });
     expect(c.closes[0]?.code).toBe(1001);
+  });
+
+  it('a connection that closes first takes its scheduled expiry and delayed transcription with it', async () => {
+    const clock = new SimulatedClock();
+    const c = await connect({ clock, transcriptionDelayMs: 500 });
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { transcription: { model: 'whisper-1' } } } },
+    });
+    c.appendAudio(tone(600));
+    c.send({ type: 'input_audio_buffer.commit' });
+    await c.flush();
+    c.server.faults.expireSession(60_000);
+    // the session's own expiry, the scheduled one and the pending transcription
+    expect(clock.pendingTimers).toBe(3);
+    await c.transport.close(1000, 'bye');
+    await c.flush();
+    // in ws mode the clock is the system's: a timer left here would hold the process open
+    expect(clock.pendingTimers).toBe(0);
   });
 });
 

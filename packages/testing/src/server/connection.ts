@@ -83,6 +83,9 @@ export class FakeConnection {
   #closeInfo: { code: number; reason: string } | undefined;
   #expiry: TimerId | undefined;
   #idle: TimerId | undefined;
+  // one-off timers of this connection (a scheduled expiry, a delayed transcription): cleared
+  // when it closes, so a closed connection leaves nothing on the clock
+  #timers: Set<TimerId> | undefined;
   readonly #responses: ResponseRunner;
 
   constructor(
@@ -182,8 +185,21 @@ export class FakeConnection {
     this.#closeInfo = { code, reason };
     this.host.clock.clearTimeout(this.#expiry);
     this.clearIdleTimer();
+    if (this.#timers) for (const timer of this.#timers) this.host.clock.clearTimeout(timer);
+    this.#timers = undefined;
     for (const run of this.runs) run.cancel('client_cancelled');
     this.host.connectionClosed(this, code, reason);
+  }
+
+  /** Runs `callback` after `ms` on the server's clock, unless the connection closes first. */
+  schedule(callback: () => void, ms: number): void {
+    if (!this.#open) return;
+    const timers = (this.#timers ??= new Set());
+    const timer = this.host.clock.setTimeout(() => {
+      timers.delete(timer);
+      callback();
+    }, ms);
+    timers.add(timer);
   }
 
   /** Starts the idle timer when `idle_timeout_ms` is configured. */

@@ -149,7 +149,7 @@ export class FakeServer {
       sendRaw: (frame) => this.current?.outbound.pushRaw(frame),
       expire: (afterMs) => {
         for (const c of this.#connections.filter((x) => x.open)) {
-          this.clock.setTimeout(
+          c.schedule(
             () => c.expire(this.#options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai),
             afterMs,
           );

@@ -187,7 +187,7 @@ export function commitTurn(conn: FakeConnection, itemId: string, audio: Committe
   if (!isObject(transcription)) return;
   const delay = conn.host.transcriptionDelayMs;
   // the real transcription runs beside the response and may finish after it (§7.6)
-  if (delay > 0) conn.host.clock.setTimeout(() => transcribe(conn, itemId, audio, heard), delay);
+  if (delay > 0) conn.schedule(() => transcribe(conn, itemId, audio, heard), delay);
   else transcribe(conn, itemId, audio, heard);
 }
 
