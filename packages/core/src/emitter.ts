@@ -14,10 +14,13 @@ export type Listener<M extends EventMap<M>, K extends keyof M> = (...args: M[K])
 /** Removes the listener it was returned for. Calling it twice is harmless. */
 export type Unsubscribe = () => void;
 
+// A registered function; a `once` wrapper carries the app's listener, so `off` finds it by either.
+type Registered = ((...args: never[]) => void) & { readonly listener?: unknown };
+
 /** Typed emitter. `emit` is for the engine; apps use `on`, `once` and `off`. */
 export class TypedEmitter<M extends EventMap<M>> {
   // arrays, copied on write, so an unsubscribe during emit cannot skip a neighbour
-  readonly #listeners = new Map<keyof M, ReadonlyArray<(...args: never[]) => void>>();
+  readonly #listeners = new Map<keyof M, ReadonlyArray<Registered>>();
   readonly #onListenerError: (event: keyof M, error: unknown) => void;
 
   /** @param onListenerError receives what a listener threw, with the event's name. */
@@ -27,7 +30,7 @@ export class TypedEmitter<M extends EventMap<M>> {
 
   /** Subscribes `listener` to `event`; returns the unsubscribe function. */
   on<K extends keyof M>(event: K, listener: Listener<M, K>): Unsubscribe {
-    const added = listener as unknown as (...args: never[]) => void;
+    const added = listener as unknown as Registered;
     const list = this.#listeners.get(event);
     // a literal and concat allocate exactly what they hold; a spread reserves 16 more slots,
     // which a session with a listener on each of a few events kept for its whole life
@@ -35,20 +38,25 @@ export class TypedEmitter<M extends EventMap<M>> {
     return () => this.off(event, listener);
   }
 
-  /** Subscribes for the next emission only. */
+  /** Subscribes for the next emission only; `off(event, listener)` removes it as well. */
   once<K extends keyof M>(event: K, listener: Listener<M, K>): Unsubscribe {
-    const off = this.on(event, ((...args: M[K]) => {
+    const wrapper = (...args: M[K]): void => {
       off();
       listener(...args);
-    }) as Listener<M, K>);
+    };
+    // tagged with the app's function (set once per `once`, read only by `off`: emit pays nothing)
+    (wrapper as { listener?: unknown }).listener = listener;
+    const off = this.on(event, wrapper as Listener<M, K>);
     return off;
   }
 
-  /** Removes one registration of `listener` (the most recent one). */
+  /** Removes one registration of `listener` (the most recent one), made by `on` or `once`. */
   off<K extends keyof M>(event: K, listener: Listener<M, K>): void {
     const list = this.#listeners.get(event);
     if (!list) return;
-    const i = list.lastIndexOf(listener as unknown as (...args: never[]) => void);
+    const fn: unknown = listener;
+    let i = list.length - 1;
+    while (i >= 0 && list[i] !== fn && list[i]!.listener !== fn) i--;
     if (i < 0) return;
     const next = list.slice(0, i).concat(list.slice(i + 1));
     if (next.length === 0) this.#listeners.delete(event);

@@ -3,6 +3,7 @@
  * the middle, at the end), deletes, reorders and a no-op, each with the fewest operations, and
  * after each the client's mirror equal to the fake server's own conversation.
  */
+import { audioFrame } from '@voxwire/protocol';
 import { describe, expect, it } from 'vitest';
 import type { ChatItem } from '../src/conversation/chat-context.js';
 import {
@@ -191,6 +192,21 @@ describe.each(DIALECTS)('chat-context sync (%s)', (dialect) => {
     await Promise.all([first, second, s.settle()]);
     expect(s.server.conversation.map((i) => i['id'])).toEqual(['u1', 'a1']);
     expect(session.chatCtxCopy().items).toEqual(serverCtx(s));
+    await session.close();
+  });
+
+  it('an audio item moved by a sync keeps its samples: the deleted copy no longer counts against keepSentAudioMs', async () => {
+    const s = setup(dialect, { keepSentAudioMs: 1000 });
+    const session = await openSession(s);
+    const speech = userMessage('ua', [audioContent(audioFrame(new Int16Array(600 * 24).fill(7)))]);
+    await Promise.all([session.setChatCtx([u1, speech]), s.settle()]);
+    // u1 stays, so the audio item is deleted and created again before it (its copy has the samples)
+    const [text, audio] = session.chatCtxCopy().items;
+    await Promise.all([session.setChatCtx([audio!, text!]), s.settle()]);
+    const moved = session.chatCtxCopy().items;
+    expect(moved.map((i) => i.id)).toEqual(['ua', 'u1']);
+    const part = moved[0]?.type === 'message' ? moved[0].content[0] : undefined;
+    expect(part?.type === 'audio' ? part.audio?.data.length : -1).toBe(600 * 24);
     await session.close();
   });
 

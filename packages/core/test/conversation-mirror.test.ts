@@ -388,4 +388,36 @@ describe('ConversationMirror: audio this client sent', () => {
     echo(mirror, 'x');
     expect(samples(mirror, 'x')).toBe(0);
   });
+
+  it('a deleted item no longer counts against the budget of the items still in the mirror', () => {
+    const mirror = new ConversationMirror({ maxSentAudioMs: 1000 });
+    mirror.expectSent(sentAudio('a', 600));
+    echo(mirror, 'a');
+    mirror.expectSent(sentAudio('b', 300));
+    echo(mirror, 'b');
+    applyTo(mirror, { type: 'conversation.item.deleted', item_id: 'b' });
+    // 600 + 200 ms of sent audio are left: within the budget, so a keeps its samples
+    mirror.expectSent(sentAudio('c', 200));
+    echo(mirror, 'c');
+    expect([samples(mirror, 'a'), samples(mirror, 'c')]).toEqual([600 * 24, 200 * 24]);
+  });
+
+  it('an item cleared and re-created under its id (a replay) is counted once', () => {
+    const mirror = new ConversationMirror({ maxSentAudioMs: 1000 });
+    mirror.expectSent(sentAudio('a', 600));
+    echo(mirror, 'a');
+    // what ConversationFeature.replay does: clear, then create every item again (expectSent)
+    const item = mirror.get('a')!;
+    mirror.clear();
+    mirror.expectSent(item);
+    echo(mirror, 'a');
+    expect(samples(mirror, 'a')).toBe(600 * 24);
+    // the entry of the first a is gone: b fits beside the new one, and the budget still holds
+    mirror.expectSent(sentAudio('b', 400));
+    echo(mirror, 'b');
+    expect([samples(mirror, 'a'), samples(mirror, 'b')]).toEqual([600 * 24, 400 * 24]);
+    mirror.expectSent(sentAudio('c', 100));
+    echo(mirror, 'c');
+    expect(['a', 'b', 'c'].map((id) => samples(mirror, id))).toEqual([0, 400 * 24, 100 * 24]);
+  });
 });

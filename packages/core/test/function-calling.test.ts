@@ -361,6 +361,38 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
+  it('runs and reports the calls of an out-of-band response but answers none: their items are not in the conversation', async () => {
+    const s = setup(dialect, { tools: [weather] });
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_oob' }),
+    );
+    const session = await openSession(s);
+    const seen = calls(session);
+    await Promise.all([
+      session.response.create({ response: { conversation: 'none' } }),
+      s.settle(),
+    ]);
+    await s.settle();
+    expect(seen.collected).toEqual([
+      [expect.objectContaining({ callId: 'call_oob', name: 'get_weather' })],
+    ]);
+    // an output after the call item would be refused (item_not_found): none is sent and no
+    // follow-up response is asked for; the app gets the call and its result
+    expect(s.server.conversation).toEqual([]);
+    expect(sent(s, 'conversation.item.create')).toEqual([]);
+    expect(sent(s, 'response.create')).toHaveLength(1);
+    expect(seen.finished).toEqual([
+      [
+        expect.objectContaining({
+          call: expect.objectContaining({ callId: 'call_oob' }),
+          result: expect.anything(),
+        }),
+      ],
+    ]);
+    expect(seen.errors).toEqual([]);
+    await session.close();
+  });
+
   it('a session without tools sends none and leaves function calls to the app', async () => {
     const s = setup(dialect);
     s.server.queueResponse((ctx) =>

@@ -291,6 +291,54 @@ describe.each(DIALECTS)('responses (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a content part announced after its item is done is a protocol violation and is not attached, so nothing of the response stays open', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    const contents: RealtimeContent[] = [];
+    session.on('response_content_added', (c) => contents.push(c));
+    const done = new Promise<RealtimeResponse>((resolve) => session.once('response_done', resolve));
+    const resp = { id: 'resp_x', object: 'realtime.response' };
+    const item = (status: string, content: unknown[] = []) => ({
+      id: 'it_a',
+      type: 'message',
+      role: 'assistant',
+      status,
+      content,
+    });
+    const final = item('completed', [{ type: 'output_text', text: 'hi' }]);
+    const at = { response_id: 'resp_x', output_index: 0 };
+    s.server.emit({ type: 'response.created', response: { ...resp, status: 'in_progress' } });
+    s.server.emit({ type: 'response.output_item.added', ...at, item: item('in_progress') });
+    s.server.emit({ type: 'response.output_item.done', ...at, item: final });
+    // reordered: the part comes after its item is done (nothing would end it, were it attached)
+    s.server.emit({
+      type: 'response.content_part.added',
+      ...at,
+      item_id: 'it_a',
+      content_index: 0,
+      part: { type: 'text', text: '' },
+    });
+    s.server.emit({
+      type: 'response.done',
+      response: { ...resp, status: 'completed', output: [final] },
+    });
+    await s.settle();
+    const response = await done;
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'PROTOCOL_VIOLATION',
+        data: { type: 'response.content_part.added', reason: 'after_done' },
+      }),
+    ]);
+    expect(contents).toEqual([]);
+    expect(response.output[0]?.content).toEqual([]);
+    expect(response.output[0]?.isDone).toBe(true);
+    expect(response.output[0]?.item).toEqual(final);
+    await session.close();
+  });
+
   it('refuses a maxRetainedResponses that is not a whole number ≥ 0', () => {
     for (const bad of [-1, 1.5, Number.NaN, '4' as unknown as number])
       expect(() => setup(dialect, { maxRetainedResponses: bad })).toThrow(

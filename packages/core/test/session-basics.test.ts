@@ -35,6 +35,22 @@ describe.each(DIALECTS)('session basics (%s)', (dialect) => {
     await session.close();
   });
 
+  it('off(name, listener) removes a listener registered with once(name, listener)', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const seen: string[] = [];
+    const listener = () => seen.push('created');
+    session.once('response_created', listener);
+    session.off('response_created', listener);
+    s.server.emit({
+      type: 'response.created',
+      response: { id: 'resp_x', object: 'realtime.response', status: 'in_progress', output: [] },
+    });
+    await s.settle();
+    expect(seen).toEqual([]);
+    await session.close();
+  });
+
   it('sessionUpdate sends the whole session and resolves with the echo', async () => {
     const s = setup(dialect);
     const session = await openSession(s);

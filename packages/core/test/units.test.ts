@@ -41,6 +41,25 @@ describe('TypedEmitter', () => {
     expect(failures).toHaveLength(2);
     expect(e.listenerCount('tick')).toBe(2);
   });
+
+  it('off(listener) removes a registration once(listener) made, the most recent of either kind', () => {
+    const e = new TypedEmitter<{ tick: [] }>(() => undefined);
+    const seen: string[] = [];
+    const listener = () => seen.push('tick');
+    e.once('tick', listener);
+    e.off('tick', listener);
+    expect(e.listenerCount('tick')).toBe(0);
+    e.emit('tick');
+    expect(seen).toEqual([]);
+    // on, then once: off removes the once, the on stays
+    e.on('tick', listener);
+    e.once('tick', listener);
+    e.off('tick', listener);
+    e.emit('tick');
+    e.emit('tick');
+    expect(seen).toEqual(['tick', 'tick']);
+    expect(e.listenerCount('tick')).toBe(1);
+  });
 });
 
 describe('ChunkStream', () => {

@@ -209,6 +209,7 @@ export class ConversationMirror {
     else this.#tail = node.prev;
     this.#nodes.delete(id);
     this.#pending.drop(id);
+    this.#sent?.release(id);
     return node.item;
   }
 
@@ -239,6 +240,8 @@ export class ConversationMirror {
     this.#head = null;
     this.#tail = null;
     this.#pending.clear();
+    // items sent meanwhile stay awaited: their echo may still come
+    this.#sent?.releaseAll();
   }
 
   /**
@@ -326,7 +329,7 @@ export class ConversationMirror {
       this.insertAfter(previousId, chat);
       change = { kind: 'inserted', itemId: chat.id };
     }
-    // bounded: the oldest let go of their samples first (an item deleted meanwhile has none left)
+    // bounded: the oldest let go of their samples first (deletes and clears release their items)
     if (sent !== undefined)
       this.#sent!.keep(chat, (id) => {
         if (this.#nodes.has(id)) this.update(id, dropSamples);

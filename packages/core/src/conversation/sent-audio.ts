@@ -77,6 +77,8 @@ export class SentAudio {
   keep(item: ChatItem, letGo: (id: string) => void): void {
     const ms = audioMs(item);
     if (ms === 0) return;
+    // an item re-created under its id (a replay, a move) replaces its entry: counted once
+    this.release(item.id);
     this.#kept.push({ id: item.id, ms });
     this.#keptMs += ms;
     while (this.#keptMs > this.#budgetMs && this.#kept.length > 0) {
@@ -84,5 +86,22 @@ export class SentAudio {
       this.#keptMs -= oldest.ms;
       letGo(oldest.id);
     }
+  }
+
+  /**
+   * The item `id` left the mirror: its samples no longer count against the budget (and a later
+   * item under the same id is not let go for it).
+   */
+  release(id: string): void {
+    const i = this.#kept.findIndex((entry) => entry.id === id);
+    if (i < 0) return;
+    this.#keptMs -= this.#kept[i]!.ms;
+    this.#kept.splice(i, 1);
+  }
+
+  /** The mirror was emptied: no kept samples are left to count. */
+  releaseAll(): void {
+    this.#kept.length = 0;
+    this.#keptMs = 0;
   }
 }

@@ -1,9 +1,9 @@
 /**
  * The function-calling feature: sends the tools in every `session.update`, collects the calls of
- * each response, runs them (concurrently) through the {@link ToolRunner}, answers every call with
- * a `function_call_output` right after its call item, then requests ONE follow-up response
- * (`keep_both`) unless the tool-only loop cap says stop. A session that was never given tools
- * does none of this: function calls are then the app's to answer.
+ * each response, runs them (concurrently) through the {@link ToolRunner}, answers every call in
+ * the conversation with a `function_call_output` right after its call item, then requests ONE
+ * follow-up response (`keep_both`) unless the tool-only loop cap says stop. A session that was
+ * never given tools does none of this: function calls are then the app's to answer.
  * @module
  */
 import type {
@@ -290,7 +290,9 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   /**
    * Waits for the round's calls, creates their outputs, requests the follow-up response. `keep`
-   * withdraws calls that must not be answered (after a drop: calls the restore leaves out).
+   * withdraws calls that must not be answered (after a drop: calls the restore leaves out). Calls
+   * whose item is not in the conversation run and are reported, but get no output and no
+   * follow-up (see `#inConversation`).
    */
   async #finish(
     round: ToolRound<TSession>,
@@ -307,16 +309,17 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       hasMessageOutput: end.hasMessageOutput,
     });
     const finished = all.finished.filter((called) => keep(called.call));
-    const result = {
-      ...all,
-      finished,
-      outputs: all.outputs.filter((output) =>
-        finished.some((called) => called.call.itemId === output.previousItemId),
-      ),
-    };
-    if (result.finished.length === 0) return;
+    if (finished.length === 0) return;
+    // the calls of an out-of-band response ran, and are reported with their results, but no
+    // output can follow an item that is not in the conversation
+    const answered = new Set(
+      finished
+        .filter((called) => this.#inConversation(called.call.itemId))
+        .map((called) => called.call.itemId),
+    );
+    const outputs = all.outputs.filter((output) => answered.has(output.previousItemId));
     const created = await Promise.allSettled(
-      result.outputs.map((output) => this.#host.createItem(output.item, output.previousItemId)),
+      outputs.map((output) => this.#host.createItem(output.item, output.previousItemId)),
     );
     let failed = false;
     for (const outcome of created) {
@@ -324,10 +327,21 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       failed = true;
       this.#report(outcome.reason, 'could not create a function_call_output');
     }
-    this.#host.emit('function_calls_finished', result.finished);
-    if (result.loopError) this.#host.error(result.loopError);
-    if (!result.requestResponse || failed || this.#host.closed()) return;
+    this.#host.emit('function_calls_finished', finished);
+    if (all.loopError) this.#host.error(all.loopError);
+    if (answered.size === 0 || !all.requestResponse || failed || this.#host.closed()) return;
     await this.#requestFollowUp();
+  }
+
+  /**
+   * Whether the call item `itemId` is in the conversation, so that an output can follow it. The
+   * calls of an out-of-band response (`conversation: 'none'`) never are: an output after one
+   * would be refused (`item_not_found`), and a follow-up response would answer nothing. The app
+   * has them, with their results, from `function_calls_finished`. Without a mirror every call is
+   * answered.
+   */
+  #inConversation(itemId: string): boolean {
+    return this.#host.mirror?.()?.has(itemId) ?? true;
   }
 
   async #requestFollowUp(): Promise<void> {

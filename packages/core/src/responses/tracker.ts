@@ -260,6 +260,16 @@ export class ResponseTracker {
   #contentAdded(event: ServerEventOf<'response.content_part.added'>): void {
     const o = this.#output(event.response_id, event.output_index, event.type);
     if (!o) return;
+    // reordered after its output_item.done: a finished output takes no more parts (nothing would
+    // end this one), as a finished response takes no more outputs
+    if (o.isDone)
+      return this.#sink.violation(
+        new VoxwireError(
+          'PROTOCOL_VIOLATION',
+          `${event.type}: content ${event.content_index} of output ${event.output_index} of response ${event.response_id} after the output was done`,
+          { data: { type: event.type, reason: 'after_done' } },
+        ),
+      );
     const partType = event.part.type;
     const audio = partType === 'audio' || partType === 'output_audio';
     const format = this.#o.outputFormat();
