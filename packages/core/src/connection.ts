@@ -21,6 +21,12 @@ import type { ConnectionHooks, ConnectionOptions, ConnectionState } from './conn
 import { VoxwireError } from './errors.js';
 import { classifyFailure } from './reconnect/policy.js';
 
+/** A transport close, as `onclose` reported it. */
+interface CloseReport {
+  readonly code: number;
+  readonly reason: string;
+}
+
 /** One session's connection. */
 export class SessionConnection {
   #state: ConnectionState = { status: 'idle' };
@@ -29,9 +35,11 @@ export class SessionConnection {
   #abort: AbortController | undefined;
   #closeWaiters: (() => void)[] = [];
   // the transport being started, and frames it delivered before `open` (session.created
-  // can arrive in the same tick as the upgrade); replayed right after the open hook
+  // can arrive in the same tick as the upgrade); replayed right after the open hook, and then
+  // its close if that came early too (a server may close right after session.created)
   #starting: Transport | undefined;
   #early: (string | Uint8Array)[] = [];
+  #earlyClose: CloseReport | undefined;
   // retries in the current outage; connects ever made (a reconnect needs a restore)
   #retries = 0;
   #opened = 0;
@@ -99,6 +107,12 @@ export class SessionConnection {
     this.#serverErrorCode = undefined;
     this.#planned = undefined;
     this.#hooks.connecting(attempt);
+    // a `connecting` listener may have closed the session: nothing is on the wire yet
+    const now = this.#state as ConnectionState;
+    if (now.status !== 'connecting') {
+      if (now.status === 'closing') this.#finish(undefined);
+      return;
+    }
     const { clock, connectTimeoutMs } = this.#o;
     const deadline = new ConnectDeadline(clock, connectTimeoutMs);
     const abort = deadline.controller;
@@ -115,6 +129,7 @@ export class SessionConnection {
       const codec = codecFor(connection.dialect);
       this.#starting = transport;
       this.#early = [];
+      this.#earlyClose = undefined;
       this.#wire(transport, codec);
       await Promise.race([transport.start(), expired, aborted]);
       deadline.disarm();
@@ -151,12 +166,20 @@ export class SessionConnection {
         this.#heard();
         this.#hooks.frame(frame, codec);
       }
+      // a close that came before `open` applies now, whatever state the hooks left (open,
+      // closing, or already past this transport); the cast: onclose may have set it meanwhile
+      const closed = this.#earlyClose as CloseReport | undefined;
+      this.#earlyClose = undefined;
+      if (closed) this.#onClose(transport, closed.code, closed.reason);
     } catch (cause) {
       deadline.disarm();
       this.#starting = undefined;
       this.#early = [];
+      this.#earlyClose = undefined;
       if (transport) this.#unwire(transport, true);
-      if ((this.#state as ConnectionState).status === 'closing') {
+      // closed while connecting: finish (unless the transport's own close already did), never retry
+      const status = (this.#state as ConnectionState).status;
+      if (status === 'closing' || status === 'closed') {
         this.#finish(undefined);
         return;
       }
@@ -242,6 +265,12 @@ export class SessionConnection {
     const pending =
       this.#pendingError?.transport === transport ? this.#pendingError.error : undefined;
     if (pending) this.#pendingError = undefined;
+    if (transport === this.#starting) {
+      // not open yet: `open` applies this close after the early frames; a close() while
+      // connecting aborted the attempt, which finishes without a `disconnected` (never connected)
+      if (s.status === 'connecting') this.#earlyClose = { code, reason };
+      return;
+    }
     if (s.status === 'closing') {
       this.#unwire(transport, false);
       this.#hooks.lost(code, reason, undefined);
@@ -251,6 +280,9 @@ export class SessionConnection {
     if (s.status !== 'open' || s.transport !== transport) return;
     this.#unwire(transport, false);
     this.#heard();
+    // a connection that stayed up a while was healthy: this loss (or planned rollover, which is
+    // no failure at all) starts a new outage, so rollovers never use up the retry budget
+    if (this.#o.clock.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#retries = 0;
     const planned = this.#planned;
     if (planned) {
       this.#planned = undefined;
@@ -282,8 +314,6 @@ export class SessionConnection {
       fatal: klass.fatal,
     });
     this.#hooks.lost(code, reason, error);
-    // a connection that stayed up a while was healthy: this loss starts a new outage
-    if (this.#o.clock.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#retries = 0;
     this.#retryOrFinish(error, klass);
   }
 

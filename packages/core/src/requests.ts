@@ -2,9 +2,9 @@
  * Promises for client requests the server acknowledges (item create/truncate/delete, session
  * update), correlated two ways: the ack by what it names (item id; FIFO for session updates),
  * a refusal by `error.event_id` = the request's client `event_id`. Each has a timeout from the
- * clock that runs only while connected: a reconnect pauses every timer, and the restore either
- * re-sends a request or settles it (see {@link PendingRequests.takeUnsent}). All settle when
- * the session closes.
+ * clock that runs only while connected (none runs before the first connect; a reconnect pauses
+ * every timer), and the restore either re-sends a request or settles it (see
+ * {@link PendingRequests.takeUnsent}). All settle when the session closes.
  * @module
  */
 import type { ClientEvent, Clock, TimerId } from '@voxwire/protocol';
@@ -43,9 +43,14 @@ export class PendingRequests {
   #byEventId = NONE_IN_FLIGHT as Map<string, Pending>;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
-  #paused = false;
+  // no connection yet: a request made before the first connect waits for it like one made
+  // during an outage (the session resumes on every open, the first included)
+  #paused = true;
 
-  /** @param timeoutMs how long an ack may take (while connected) before the promise rejects with `TIMEOUT`. */
+  /**
+   * Starts paused, as before the first connect: timers run from the first {@link resume}.
+   * @param timeoutMs how long an ack may take (while connected) before the promise rejects with `TIMEOUT`.
+   */
   constructor(clock: Clock, timeoutMs: number) {
     this.#clock = clock;
     this.#timeoutMs = timeoutMs;

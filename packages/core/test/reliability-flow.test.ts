@@ -165,4 +165,61 @@ describe('duplicates, stalls, backpressure, rollover', () => {
     );
     await session.close();
   });
+
+  it('each rollover of a healthy connection starts a new outage: rollovers never use up maxAttempts', async () => {
+    const s = setup(
+      'ga',
+      {
+        random: () => 0,
+        stallTimeoutMs: false,
+        reconnect: { rolloverMarginMs: 60_000, maxAttempts: 2 },
+      },
+      { maxSessionDurationMs: 10 * 60_000 },
+    );
+    const session = await openSession(s, { modalities: ['text'] });
+    const events = record(session, ['reconnecting', 'reconnected', 'closed']);
+    // four rollovers (more than maxAttempts), each after a connection that stayed up 9 minutes
+    for (let i = 0; i < 4; i++) {
+      await s.clock.advanceAsync(9 * 60_000);
+      await s.clock.advanceAsync(10_000);
+    }
+    const reconnecting = events.filter((e) => e[0] === 'reconnecting');
+    expect(reconnecting).toHaveLength(4);
+    // every rollover is the first retry of its own outage: attempt 1, immediate
+    for (const e of reconnecting) expect(e[1]).toMatchObject({ attempt: 1, delayMs: 0 });
+    expect(events.filter((e) => e[0] === 'closed')).toEqual([]);
+    expect(session.connectionState.status).toBe('open');
+    expect(session.stats.rollovers).toBe(4);
+    await session.close();
+  });
+
+  it('audio appended while a rollover closes the old socket is queued and sent on the fresh connection', async () => {
+    const s = setup(
+      'ga',
+      { random: () => 0, stallTimeoutMs: false, reconnect: { rolloverMarginMs: 60_000 } },
+      { maxSessionDurationMs: 10 * 60_000 },
+    );
+    const session = await openSession(s, { modalities: ['text'] });
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    const events = record(session, ['reconnecting', 'reconnected']);
+    // the rollover timer fires at a quiet moment: the old transport starts closing ...
+    s.clock.advance(9 * 60_000);
+    expect(session.connectionState.status).toBe('open');
+    // ... and the microphone keeps delivering frames before that close completes
+    for (let i = 0; i < 3; i++) session.inputAudioBuffer.append(frame());
+    expect(session.stats.queued).toBe(3);
+    await s.clock.advanceAsync(1_000);
+    expect(events.map((e) => e[0])).toEqual(['reconnecting', 'reconnected']);
+    expect(errors.map((e) => `${e.code}: ${e.message}`)).toEqual([]);
+    // all three reached the fresh server, after its restore (the old one never received them)
+    const appends = (n: number) =>
+      s.server.connections[n]!.clientEvents.filter(
+        (e) => e['type'] === 'input_audio_buffer.append',
+      );
+    expect(s.server.connections).toHaveLength(2);
+    expect([appends(0).length, appends(1).length]).toEqual([0, 3]);
+    expect(session.stats.queued).toBe(0);
+    await session.close();
+  });
 });

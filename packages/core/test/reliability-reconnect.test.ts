@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { audioFrame, base64ToPcm16, type Connection, type Connector } from '@voxwire/protocol';
 import type { SessionError } from '../src/errors.js';
 import type { ReconnectedEvent } from '../src/index.js';
-import { DIALECTS, openSession, record, setup } from './helpers.js';
+import { DIALECTS, openSession, outcome, record, setup } from './helpers.js';
 
 const ZERO = () => 0;
 
@@ -179,6 +179,28 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     expect(s.server.conversation.map((i) => i['id'])).toEqual(
       session.chatCtxCopy().items.map((i) => i.id),
     );
+    await session.close();
+  });
+
+  it("a sessionUpdate() the drop cut off before its echo settles with the restore's full update", async () => {
+    const s = setup(dialect, { random: ZERO });
+    const session = await openSession(s);
+    const events = record(session, ['reconnected', 'session_updated']);
+    // written to the socket at once; the connection drops before the echo
+    const update = outcome(session.sessionUpdate({ voice: 'marin' }));
+    s.server.close(1006, 'network');
+    await s.settle();
+    expect(session.connectionState.status).toBe('reconnecting');
+    expect(update.done).toBe(false);
+    await s.clock.advanceAsync(10_000);
+    expect(session.connectionState.status).toBe('open');
+    expect(events.map((e) => e[0])).toEqual(['reconnected', 'session_updated']);
+    // the fresh server has the change, and the promise settled with the restore's echo
+    expect(s.server.sessionConfig?.['audio']).toMatchObject({ output: { voice: 'marin' } });
+    expect(update.error).toBeUndefined();
+    expect(update.value).toMatchObject({ voice: 'marin' });
+    // nothing is left waiting in the request table
+    expect(session.stats.pendingRequests).toBe(0);
     await session.close();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServerError, VoxwireError } from '../src/errors.js';
-import { DIALECTS, openSession, record, setup } from './helpers.js';
+import { DIALECTS, openSession, outcome, record, setup } from './helpers.js';
 
 describe.each(DIALECTS)('session basics (%s)', (dialect) => {
   it('sends the full session first and emits session_updated from the echo', async () => {
@@ -214,6 +214,25 @@ describe.each(DIALECTS)('session basics (%s)', (dialect) => {
       code: 'TIMEOUT',
       data: { timeoutMs: 500, operation: 'item.create' },
     });
+    await session.close();
+  });
+
+  it('a request made before the first connect does not time out while the session has never connected', async () => {
+    const s = setup(dialect, { random: () => 0.99 });
+    // the first connects fail: about 16 s of backoff (beyond requestTimeoutMs) before the first open
+    s.server.faults.rejectConnects(6);
+    const session = s.model.session({ modalities: ['text'] });
+    const events = record(session, ['connected']);
+    const created = outcome(session.conversation.item.create({ role: 'user', content: 'hello' }));
+    await s.clock.advanceAsync(15_000);
+    expect(events).toEqual([]);
+    expect(created.done).toBe(false);
+    await s.clock.advanceAsync(15_000);
+    expect(events).toHaveLength(1);
+    // written once connected, acknowledged, resolved
+    expect(s.server.conversation).toHaveLength(1);
+    expect(created.error).toBeUndefined();
+    expect(created.value).toMatchObject({ role: 'user' });
     await session.close();
   });
 });

@@ -105,6 +105,8 @@ describe('PendingRequests', () => {
   it('resolves by key, rejects by event id, times out from the clock, rejects all', async () => {
     const clock = new SimulatedClock();
     const r = new PendingRequests(clock, 100);
+    // connected (a table starts paused, as before the first connect)
+    r.resume();
     const a = r.track('item.create', 'e1', 'item_a');
     const b = r.track('item.delete', 'e2', 'item_b').catch((e: unknown) => e);
     const c = r.track('item.truncate', 'e3', 'item_c').catch((e: unknown) => e);
@@ -121,10 +123,25 @@ describe('PendingRequests', () => {
     expect(r.size).toBe(0);
     expect(clock.pendingTimers).toBe(0);
   });
+  it('a table starts paused (no connection yet): timers run from the first resume()', async () => {
+    const clock = new SimulatedClock();
+    const r = new PendingRequests(clock, 100);
+    const p = r.track('item.create', 'e1', 'item_a').catch((e: unknown) => e);
+    expect(clock.pendingTimers).toBe(0);
+    clock.advance(1_000);
+    expect(r.size).toBe(1);
+    r.resume();
+    clock.advance(99);
+    expect(r.size).toBe(1);
+    clock.advance(1);
+    expect(await p).toMatchObject({ code: 'TIMEOUT' });
+  });
   it('tables emptied and filled again never share entries (the empty table is shared)', async () => {
     const clock = new SimulatedClock();
     const one = new PendingRequests(clock, 100);
     const two = new PendingRequests(clock, 100);
+    one.resume();
+    two.resume();
     const first = one.track('item.create', 'e1', 'item_a');
     expect([one.size, two.size]).toEqual([1, 0]);
     one.resolve('item.create', 'item_a', 'ok');

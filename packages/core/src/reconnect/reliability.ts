@@ -156,7 +156,11 @@ export class Reliability {
       options.reconnect.rolloverMarginMs,
       () => this.#quiet(),
       () => {
-        if (host.connection.rollover()) this.#rollovers++;
+        if (!host.connection.rollover()) return;
+        this.#rollovers++;
+        // the old socket is closing: what the app sends meanwhile waits for the fresh one
+        // (after its restore) instead of failing on a socket that no longer takes frames
+        host.outbox.pause();
       },
     );
   }
@@ -236,6 +240,8 @@ export class Reliability {
     const replay = this.#uncommitted.takeReplay(this.#h.options());
     if (!state.reconnected) return { prelude: [], event: undefined };
     const h = this.#h;
+    // taken before the restore's own update is tracked, which must stay in the table for its echo
+    const unsent = h.requests.takeUnsent((e) => h.outbox.holds(e));
     const { event: update, promise } = h.sessionUpdate();
     promise.catch(() => undefined);
     const prelude: ClientEvent[] = [update];
@@ -248,7 +254,7 @@ export class Reliability {
       this.#restoreItems = conversation.eventItems;
     }
     let resent = 0;
-    for (const request of h.requests.takeUnsent((e) => h.outbox.holds(e))) {
+    for (const request of unsent) {
       if (request.kind === 'session.update') {
         // the restore's full update carries every change made so far
         promise.then(request.resolve, request.reject);
