@@ -110,16 +110,52 @@ export const silentLogger: Logger = {
  * names no global at import time.
  */
 export const systemClock: Clock = {
-  now: () => (globalThis as unknown as { Date: DateConstructor }).Date.now(),
-  setTimeout: (fn, ms) => (globalThis as unknown as HostTimers).setTimeout(fn, ms),
+  now: () => hostNow(),
+  setTimeout: (fn, ms) => {
+    if (!(ms > MAX_HOST_DELAY_MS)) return hostTimers().setTimeout(fn, ms);
+    // hosts keep a delay in 32 bits and fire a longer one at once (Node warns and uses 1 ms), so
+    // a long one (a session limit set to days, say) waits in steps; Infinity never fires
+    const timer = new LongTimer();
+    if (ms === Number.POSITIVE_INFINITY) return timer;
+    const due = hostNow() + ms;
+    const step = () => {
+      const left = due - hostNow();
+      timer.host =
+        left > MAX_HOST_DELAY_MS
+          ? hostTimers().setTimeout(step, MAX_HOST_DELAY_MS)
+          : hostTimers().setTimeout(fn, Math.max(0, left));
+    };
+    step();
+    return timer;
+  },
   clearTimeout: (id) => {
-    if (id !== undefined) (globalThis as unknown as HostTimers).clearTimeout(id);
+    if (id === undefined) return;
+    if (id instanceof LongTimer) {
+      if (id.host !== undefined) hostTimers().clearTimeout(id.host);
+      id.host = undefined;
+    } else hostTimers().clearTimeout(id);
   },
 };
+
+/** The longest delay a host timer takes: 2³¹ − 1 ms (24.8 days). */
+const MAX_HOST_DELAY_MS = 2 ** 31 - 1;
+
+/** A {@link systemClock} timer longer than the host takes: the host timer of its current step. */
+class LongTimer {
+  host: TimerId | undefined;
+}
 
 interface HostTimers {
   setTimeout(fn: () => void, ms: number): TimerId;
   clearTimeout(id: TimerId): void;
+}
+
+function hostTimers(): HostTimers {
+  return globalThis as unknown as HostTimers;
+}
+
+function hostNow(): number {
+  return (globalThis as unknown as { Date: DateConstructor }).Date.now();
 }
 
 /**
