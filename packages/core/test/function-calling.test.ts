@@ -393,6 +393,26 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
+  it('out-of-band tool-only responses do not count toward maxToolOnlyRounds', async () => {
+    const s = setup(dialect, { tools: [weather], maxToolOnlyRounds: 1 });
+    for (const callId of ['call_oob_1', 'call_oob_2', 'call_oob_3'])
+      s.server.queueResponse((ctx) =>
+        ctx.callFunction('get_weather', { city: 'Oslo' }, { callId }),
+      );
+    const session = await openSession(s);
+    const seen = calls(session);
+    for (let i = 0; i < 3; i++) {
+      await Promise.all([
+        session.response.create({ response: { conversation: 'none' } }),
+        s.settle(),
+      ]);
+      await s.settle();
+    }
+    expect(seen.finished).toHaveLength(3);
+    expect(seen.errors).toEqual([]);
+    await session.close();
+  });
+
   it('a session without tools sends none and leaves function calls to the app', async () => {
     const s = setup(dialect);
     s.server.queueResponse((ctx) =>

@@ -307,6 +307,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     const all = await round.finish({
       status: end.status === 'in_progress' ? 'incomplete' : end.status,
       hasMessageOutput: end.hasMessageOutput,
+      // an out-of-band response is no turn of the conversation: the tool-loop cap ignores it
+      counted: round.calls.length === 0 || round.calls.some((c) => this.#inConversation(c.itemId)),
     });
     const finished = all.finished.filter((called) => keep(called.call));
     if (finished.length === 0) return;

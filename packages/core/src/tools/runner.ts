@@ -58,6 +58,12 @@ export interface RoundEnd {
   readonly status?: 'completed' | 'cancelled' | 'failed' | 'incomplete' | undefined;
   /** Whether the response also produced a message (speech or text). @default false */
   readonly hasMessageOutput?: boolean | undefined;
+  /**
+   * Whether the round counts for the loop cap: `false` for an out-of-band response, which is no
+   * turn of the conversation, so it neither counts toward the cap nor resets it.
+   * @default true
+   */
+  readonly counted?: boolean | undefined;
 }
 
 // Shared by every runner without tools; never written (setTools replaces them, it never mutates).
@@ -154,6 +160,7 @@ export class ToolRunner<TSession = unknown> {
 
   /** @internal counts a finished round; returns the loop error when the cap is exceeded */
   countRound(hadCalls: boolean, end: RoundEnd): ToolError | undefined {
+    if (end.counted === false) return undefined;
     if (end.hasMessageOutput) {
       this.#toolOnlyRounds = 0;
       return undefined;
