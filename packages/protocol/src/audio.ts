@@ -62,9 +62,26 @@ const nativeToBase64 =
 
 const CHUNK = 0x8000;
 
-/** Decodes base64 into bytes. Never throws on bad characters with `Buffer` (they are skipped). */
+/**
+ * Decodes base64 into bytes. Characters outside the alphabet are skipped on every host, as
+ * Node's `Buffer` does: the frame parser hands on a payload with a raw control character in it
+ * (see parse-frame.ts), which `Uint8Array.fromBase64` and `atob` would refuse.
+ */
 export function base64ToBytes(b64: string): Uint8Array {
   if (NodeBuffer) return NodeBuffer.from(b64, 'base64');
+  try {
+    return decodeStrict(b64);
+  } catch (error) {
+    // the rare payload with a stray character: decoded again without it (only then pays the copy)
+    const clean = b64.replace(NOT_BASE64, '');
+    if (clean === b64) throw error;
+    return decodeStrict(clean);
+  }
+}
+
+const NOT_BASE64 = /[^A-Za-z0-9+/=]/g;
+
+function decodeStrict(b64: string): Uint8Array {
   if (nativeFromBase64) return nativeFromBase64(b64);
   const bin = requireHost('atob')(b64);
   const out = new Uint8Array(bin.length);

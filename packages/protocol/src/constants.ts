@@ -105,10 +105,14 @@ export const SEED_DEFAULTS = {
   inputAudioTranscription: { model: 'whisper-1' },
 } as const;
 
-/** What the GA server assigns (as echoed in real `session.created` frames, protocol.md §4.11). */
+/**
+ * What the GA server assigns (as echoed in real `session.created` frames, protocol.md §4.11),
+ * except `transcriptionModel`: the server transcribes nothing until asked (`transcription:
+ * null`); it is the model to ask for when none is named.
+ */
 export const GA_DEFAULTS = {
   model: 'gpt-realtime',
-  voice: 'marin',
+  voice: 'alloy',
   outputModalities: ['audio'],
   audioFormat: { type: 'audio/pcm', rate: SAMPLE_RATE },
   maxOutputTokens: 'inf',

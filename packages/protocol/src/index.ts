@@ -121,7 +121,14 @@ export type {
   TranscriptionSessionResource,
   SessionUpdateParams,
 } from './schemas/ga-session.js';
-export { ConversationItemSchema, ItemReferenceSchema } from './schemas/ga-items.js';
+export {
+  ConversationItemSchema,
+  ContentPartSchema,
+  MessageItemSchema,
+  FunctionCallItemSchema,
+  FunctionCallOutputItemSchema,
+  ItemReferenceSchema,
+} from './schemas/ga-items.js';
 export type {
   ConversationItem,
   ContentPart,
@@ -143,6 +150,7 @@ export {
   ResponseUsageSchema,
   ResponseContentPartSchema,
   MaxTokensSchema,
+  ModalitySchema,
 } from './schemas/shared.js';
 export type {
   FunctionTool,

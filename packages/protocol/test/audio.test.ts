@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   base64DecodedLength,
   base64ToPcm16,
@@ -30,6 +30,26 @@ describe('base64 ⇄ PCM16', () => {
     for (let n = 1; n < 40; n++) {
       const samples = Int16Array.from({ length: n }, (_, i) => i * 257 - 3000);
       expect(Array.from(base64ToPcm16(pcm16ToBase64(samples)))).toEqual(Array.from(samples));
+    }
+  });
+});
+
+describe('base64 decoding outside Node', () => {
+  it('skips a stray character outside the alphabet, as Buffer does (the frame parser hands such payloads on)', async () => {
+    vi.resetModules();
+    vi.stubGlobal('Buffer', undefined);
+    try {
+      // the module picks its decoder when loaded: load it again without Buffer
+      const audio = await import('../src/audio.js');
+      const samples = new Int16Array([1234, -4321, 7]);
+      const b64 = pcm16ToBase64(samples);
+      const stray = `${b64.slice(0, 3)}\u0001${b64.slice(3)}`;
+      expect(Array.from(audio.base64ToPcm16(stray))).toEqual([1234, -4321, 7]);
+      expect(Array.from(audio.base64ToPcm16(b64))).toEqual([1234, -4321, 7]);
+      expect(() => audio.base64ToBytes('@@@=')).toThrow();
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
     }
   });
 });

@@ -170,6 +170,35 @@ describe('encodeClientEvent', () => {
       ProtocolEncodeError,
     );
   });
+
+  it('without validation, a malformed event is a ProtocolEncodeError that quotes none of its values', () => {
+    const malformed = [
+      { type: 'response.create', response: 'secret words' },
+      { type: 'session.update', session: 'secret words' },
+      {
+        type: 'conversation.item.create',
+        item: { type: 'message', n: 10n, secret: 'secret words' },
+      },
+    ] as unknown as ClientEvent[];
+    for (const codec of [gaCodec, betaCodec]) {
+      for (const event of malformed) {
+        let thrown: unknown;
+        try {
+          codec.encodeClientEvent(event, { validate: false });
+        } catch (error) {
+          thrown = error;
+        }
+        // an event that still serialises is the app's to answer for; one that cannot is refused
+        if (thrown === undefined) continue;
+        expect(thrown, `${codec.dialect} ${event.type}`).toBeInstanceOf(ProtocolEncodeError);
+        expect((thrown as Error).message).not.toContain('secret words');
+      }
+    }
+    // the BigInt cannot be JSON: refused by both
+    expect(() => gaCodec.encodeClientEvent(malformed[2]!, { validate: false })).toThrow(
+      ProtocolEncodeError,
+    );
+  });
 });
 
 describe('codecFor', () => {

@@ -195,6 +195,18 @@ describe('values of enumerated fields added to the API later (GA)', () => {
         },
         [{ path: 'session.tool_choice', value: 'sometimes' }],
       ],
+      // a union of object forms told apart by `type`: a form added later
+      [
+        {
+          type: 'session.updated',
+          event_id: 'v9',
+          session: {
+            type: 'realtime',
+            audio: { output: { format: { type: 'audio/opus', bitrate: 32000 }, voice: 'alloy' } },
+          },
+        },
+        [{ path: 'session.audio.output.format.type', value: 'audio/opus' }],
+      ],
     ] as const;
     for (const [event, values] of cases) {
       const result = decode(event);
@@ -238,6 +250,21 @@ describe('values of enumerated fields added to the API later (GA)', () => {
         event_id: 'v6',
         previous_item_id: null,
         item: { ...message, role: 'Developer Role' },
+      },
+      // a known form with a wrong field is no new form
+      {
+        type: 'session.updated',
+        event_id: 'v10',
+        session: {
+          type: 'realtime',
+          audio: { output: { format: { type: 'audio/pcm', rate: 48000 } } },
+        },
+      },
+      // nor is a `type` that is not a name
+      {
+        type: 'session.updated',
+        event_id: 'v11',
+        session: { type: 'realtime', audio: { output: { format: { type: 3 } } } },
       },
     ];
     for (const event of refused) expect(decode(event).kind).toBe('violation');

@@ -171,9 +171,10 @@ function mappingError(type: string, error: unknown): ProtocolEncodeError {
       cause: error,
     });
   }
-  const what = error instanceof Error ? error.message : String(error);
+  // the engine's own message may quote a value of the event (anything the app holds): only the
+  // event type goes into this one, the rest stays in `cause`
   return new ProtocolEncodeError(
-    `${type}: cannot be mapped to beta (${what}); is the event valid?`,
+    `${type}: cannot be mapped to beta (see the cause); is the event valid?`,
     { type, cause: error },
   );
 }

@@ -9,7 +9,7 @@ import { decodeFrame, schemaMap, type DecodeTable } from './decode.js';
 import { base64AppendAllowed, checkClientEvent, encodeBase64Append, without } from './encode.js';
 import { gaFastChecks } from './fast-path.js';
 import { largePayload } from './parse-frame.js';
-import type { DialectCodec } from './types.js';
+import { ProtocolEncodeError, type DialectCodec } from './types.js';
 
 const serverTable: DecodeTable<ServerEvent> = {
   schemas: schemaMap(serverEventSchemas),
@@ -28,10 +28,14 @@ const clientTable: DecodeTable<ClientEvent> = {
   largePayload: largePayload('audio', ['input_audio_buffer.append']),
 };
 
-/** Removes the beta-only `temperature` (GA servers reject it as `unknown_parameter`). */
+/**
+ * Removes the beta-only `temperature` (GA servers reject it as `unknown_parameter`). Guarded, as
+ * an event sent with `validate: false` may have anything where an object belongs.
+ */
 function dropBetaOnly(event: ClientEvent): ClientEvent {
   if (
     event.type === 'session.update' &&
+    isObject(event.session) &&
     event.session.type === 'realtime' &&
     'temperature' in event.session
   ) {
@@ -39,12 +43,29 @@ function dropBetaOnly(event: ClientEvent): ClientEvent {
   }
   if (
     event.type === 'response.create' &&
-    event.response !== undefined &&
+    isObject(event.response) &&
     'temperature' in event.response
   ) {
     return { ...event, response: without(event.response, 'temperature') };
   }
   return event;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+// a value JSON cannot hold (a BigInt, a cycle) in an event sent with `validate: false`; the
+// message names the event type only: the values may be anything the app holds
+function serialize(event: ClientEvent): string {
+  try {
+    return JSON.stringify(dropBetaOnly(event));
+  } catch (error) {
+    throw new ProtocolEncodeError(
+      `${event.type}: cannot be encoded as JSON (see the cause); is the event valid?`,
+      { type: event.type, cause: error },
+    );
+  }
 }
 
 /** The GA dialect (api.openai.com, Azure `/openai/v1/realtime`). */
@@ -57,7 +78,7 @@ export const gaCodec: DialectCodec = {
       const frame = encodeBase64Append(event);
       if (frame !== undefined) return frame;
     }
-    return JSON.stringify(dropBetaOnly(event));
+    return serialize(event);
   },
   decodeClientEvent: (frame) => decodeFrame(frame, clientTable),
   encodeServerEvent: (event) => JSON.stringify(event),

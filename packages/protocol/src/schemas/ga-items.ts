@@ -38,6 +38,12 @@ export const AssistantContentSchema = v.object({
   audio: v.nullish(v.string()),
   transcript: v.nullish(v.string()),
 });
+/** Any content part of an item (of a system, user or assistant message). */
+export const ContentPartSchema = v.union([
+  SystemContentSchema,
+  UserContentSchema,
+  AssistantContentSchema,
+]);
 /** Any content part of an item. */
 export type ContentPart =
   | v.InferOutput<typeof SystemContentSchema>
