@@ -11,7 +11,8 @@
  *    when one is configured.
  *
  * (5, the 30-minute limit, is `Connection.maxSessionDurationMs`; 6, the turn-detection and
- * transcription defaults, are `AZURE_DEFAULT_SESSION_OPTIONS`.)
+ * transcription defaults, are `AZURE_DEFAULT_TURN_DETECTION` and
+ * `AZURE_DEFAULT_TRANSCRIPTION_MODEL`, which `withAzure` applies.)
  * @module
  */
 import type { Dialect, Transport } from '@voxwire/protocol';

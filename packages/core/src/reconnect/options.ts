@@ -54,7 +54,7 @@ export interface ReliabilityOptions {
    * How many recent server `event_id`s are remembered to drop duplicated deliveries. A duplicate
    * (a relay's or proxy's retry) arrives within a few frames of the original; 256 ids cover more
    * than a whole response burst (~210 frames for 10 s of audio) while keeping a long session's
-   * window at ~18 KiB (the earlier default, 1024 ids, held ~70 KiB per long session).
+   * window at ~3 KiB (two 32-bit hashes per id and their index, in typed arrays).
    * @default 256
    */
   dedupeWindow?: number | undefined;
