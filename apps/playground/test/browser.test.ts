@@ -314,3 +314,67 @@ describe.skipIf(!haveChromium)('playground in headless Chromium: a refused API k
     }
   });
 });
+
+describe.skipIf(!haveChromium)('playground in headless Chromium: the microphone prompt', () => {
+  it('a session ended while the permission prompt is open lets the microphone go', async () => {
+    await mkdir(resultsDir, { recursive: true });
+    const wav = `${resultsDir}voice-prompt.wav`;
+    await writeFile(wav, voiceBurstWav({ voiceMs: 1000, silenceMs: 1500 }));
+    await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
+    const server = await startPlaygroundServer({
+      provider: { kind: 'fake' },
+      factories: defaultProviderFactories,
+    });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-audio-capture=${wav}`,
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      // the person answers the prompt only when the test says so; every track handed out is kept
+      await page.addInitScript(() => {
+        const g = globalThis as unknown as {
+          tracks: MediaStreamTrack[];
+          answerPrompt: () => void;
+        };
+        g.tracks = [];
+        const answered = new Promise<void>((resolve) => (g.answerPrompt = resolve));
+        const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+        navigator.mediaDevices.getUserMedia = async (constraints) => {
+          await answered;
+          const stream = await original(constraints);
+          g.tracks.push(...stream.getTracks());
+          return stream;
+        };
+      });
+      await page.goto(server.url);
+      await page.click('#connect');
+      await page.locator('#link[data-state="connected"]').waitFor();
+      await page.click('#mic');
+      await page.click('#disconnect');
+      await page.locator('#connect:not([disabled])').waitFor();
+      await page.evaluate(() => (globalThis as unknown as { answerPrompt(): void }).answerPrompt());
+      // the microphone was granted after the session ended: its tracks are stopped at once
+      await page.waitForFunction(() => {
+        const tracks = (globalThis as unknown as { tracks: MediaStreamTrack[] }).tracks;
+        return tracks.length > 0 && tracks.every((t) => t.readyState === 'ended');
+      });
+      expect(await page.textContent('#mic')).toBe('Start microphone');
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});

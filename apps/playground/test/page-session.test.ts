@@ -269,4 +269,14 @@ describe('PageSession', () => {
       1,
     );
   });
+
+  it('a microphone frame that arrives after the provider session closed is dropped, never thrown', async () => {
+    const { page, fake, session: s } = open();
+    await page.next('link', (m) => m.state === 'connected');
+    // a fatal close (3000: the key was refused): core's session ends for good
+    fake.close(3000, 'invalid_api_key');
+    await page.next('link', (m) => m.state === 'closed');
+    expect(() => s.receive(new Uint8Array(1920), true)).not.toThrow();
+    expect(fake.clientEvents.filter((e) => e['type'] === 'input_audio_buffer.append')).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect as tcpConnect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultProviderFactories } from '../src/server/default-providers.js';
@@ -88,6 +89,34 @@ describe('playground server', () => {
     const ok = await PageClient.connect(s.url, { origin: `http://127.0.0.1:${s.port}` });
     clients.push(ok);
     await ok.next('hello');
+  });
+
+  it('survives clients that reset a refused upgrade at once', async () => {
+    const s = await startFake();
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      for (let i = 0; i < 100; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = tcpConnect(s.port, '127.0.0.1', () => {
+            socket.write(
+              `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://evil.example\r\n\r\n`,
+            );
+            // reset while the server answers 403
+            setImmediate(() => {
+              socket.resetAndDestroy();
+              resolve();
+            });
+          });
+          socket.on('error', () => resolve());
+        });
+      }
+      expect((await get(s.url)).status).toBe(200);
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
   });
 
   it('runs a session against the fake: hello, connected, a typed turn answered with transcript, audio and metrics', async () => {

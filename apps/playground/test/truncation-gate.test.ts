@@ -44,4 +44,30 @@ describe('TruncationGate', () => {
     g.responseDone('resp_1');
     expect(sent).toEqual([]);
   });
+
+  it('a turn after an interruption waits until every held truncation is sent, then goes at once', () => {
+    const order: string[] = [];
+    const g = new TruncationGate((r) => order.push(`truncate ${r.itemId}`));
+    g.afterHeld(() => order.push('turn 0'));
+    expect(order).toEqual(['turn 0']);
+    g.responseCreated('resp_1');
+    g.responseCreated('resp_2');
+    g.audio('resp_1', 'item_1');
+    g.audio('resp_2', 'item_2');
+    g.truncate({ itemId: 'item_1', contentIndex: 0, audioEndMs: 5 });
+    g.truncate({ itemId: 'item_2', contentIndex: 0, audioEndMs: 7 });
+    g.afterHeld(() => order.push('turn 1'));
+    g.responseDone('resp_1');
+    expect(order).toEqual(['turn 0', 'truncate item_1']);
+    g.responseDone('resp_2');
+    expect(order).toEqual(['turn 0', 'truncate item_1', 'truncate item_2', 'turn 1']);
+    // the session ended with a turn waiting: it is dropped with the truncations
+    g.responseCreated('resp_3');
+    g.audio('resp_3', 'item_3');
+    g.truncate({ itemId: 'item_3', contentIndex: 0, audioEndMs: 1 });
+    g.afterHeld(() => order.push('turn 2'));
+    g.clear();
+    g.responseDone('resp_3');
+    expect(order).toHaveLength(4);
+  });
 });

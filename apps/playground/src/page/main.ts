@@ -4,7 +4,7 @@
  * stops and each cut assistant item is truncated at the milliseconds the worklet actually played.
  * @module
  */
-import type { ProviderInfo, ServerMessage } from '../shared/page-messages.js';
+import type { PageMessage, ProviderInfo, ServerMessage } from '../shared/page-messages.js';
 import { Microphone } from './audio/microphone.js';
 import { Speaker } from './audio/speaker.js';
 import { ServerLink } from './connection.js';
@@ -251,8 +251,9 @@ async function toggleMic(): Promise<void> {
     return;
   }
   ui.mic.disabled = true;
+  const target = link;
   try {
-    mic = await Microphone.start((pcm, level) => {
+    const started = await Microphone.start((pcm, level) => {
       ui.level.value = Math.min(1, level * 4);
       // Hands-free and detection off: everything goes to the server's input buffer.
       // Push-to-talk: only while the button is held.
@@ -261,6 +262,13 @@ async function toggleMic(): Promise<void> {
         link?.sendAudio(pcm);
       }
     });
+    // the session ended (Disconnect, a refused key) while the permission prompt was open: let
+    // the device go at once instead of capturing for nobody behind a disabled button
+    if (!link || link !== target) {
+      await started.stop();
+      return;
+    }
+    mic = started;
     ui.mic.textContent = 'Stop microphone';
   } catch (error) {
     const name = error instanceof DOMException ? error.name : 'MIC_ERROR';
@@ -280,10 +288,28 @@ function updateModeControls(): void {
   settings.syncEnabled();
 }
 
+// the interruption in progress: a turn waits for it, then for the truncations it holds
+let interrupting: Promise<void> = Promise.resolve();
+
 /** Speaking over the answer, by hand: stop playback, cancel the response, then act. */
 function interruptForTurn(reason: string): void {
-  void interruptPlayback(reason);
   if (gate.anyActive) link?.send({ type: 'cancel' });
+  interrupting = interruptPlayback(reason);
+}
+
+/**
+ * Sends a turn (typed text, a committed spoken turn) once the interruption before it is
+ * complete: the truncations go first, so the next answer is asked for with the cut answer
+ * already cut to what was heard.
+ */
+function sendTurn(message: PageMessage): void {
+  const target = link;
+  if (!target) return;
+  void interrupting.then(() =>
+    gate.afterHeld(() => {
+      if (link === target) target.send(message);
+    }),
+  );
 }
 
 function applySettings(): void {
@@ -309,8 +335,8 @@ ui.textForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = ui.text.value.trim();
   if (!text || !link) return;
-  void interruptPlayback('typed message');
-  link.send({ type: 'text', text });
+  interruptForTurn('typed message');
+  sendTurn({ type: 'text', text });
   ui.text.value = '';
 });
 ui.ptt.addEventListener('pointerdown', () => {
@@ -324,14 +350,14 @@ const releasePtt = () => {
   if (!pttHeld) return;
   pttHeld = false;
   ui.ptt.classList.remove('active');
-  link?.send({ type: 'ptt_commit' });
+  sendTurn({ type: 'ptt_commit' });
 };
 ui.ptt.addEventListener('pointerup', releasePtt);
 // Detection off: the microphone streams; this button ends the turn (commit + response).
 ui.commitTurn.addEventListener('click', () => {
   if (!link) return;
   interruptForTurn('turn sent');
-  link.send({ type: 'ptt_commit' });
+  sendTurn({ type: 'ptt_commit' });
 });
 ui.ptt.addEventListener('pointerleave', releasePtt);
 // Space held anywhere but in a text field is push-to-talk too.

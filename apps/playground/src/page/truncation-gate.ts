@@ -19,6 +19,7 @@ export class TruncationGate {
   private readonly responseOfItem = new Map<string, string>();
   private readonly active = new Set<string>();
   private readonly held = new Map<string, TruncateRequest[]>();
+  private waiting: (() => void)[] = [];
 
   /** @param send Sends a truncation to the server (called at once, or when the response ends). */
   constructor(private readonly send: (request: TruncateRequest) => void) {}
@@ -55,6 +56,17 @@ export class TruncationGate {
     this.held.set(responseId, list);
   }
 
+  /**
+   * Runs `next` once every held truncation has been sent: now when none is held. A turn that
+   * follows an interruption (typed text, a committed turn) asks for the next answer, so it must
+   * reach the server after the truncations, or the model answers with the unheard audio still
+   * in its context.
+   */
+  afterHeld(next: () => void): void {
+    if (this.held.size === 0) next();
+    else this.waiting.push(next);
+  }
+
   /** `response_done`: sends the truncations held for it and forgets its items. */
   responseDone(responseId: string): void {
     this.active.delete(responseId);
@@ -62,12 +74,17 @@ export class TruncationGate {
     const list = this.held.get(responseId) ?? [];
     this.held.delete(responseId);
     for (const request of list) this.send(request);
+    if (this.held.size > 0 || this.waiting.length === 0) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const next of waiting) next();
   }
 
-  /** Forgets everything (the session ended: nothing is left to truncate). */
+  /** Forgets everything (the session ended: nothing is left to truncate, no turn to send). */
   clear(): void {
     this.responseOfItem.clear();
     this.active.clear();
     this.held.clear();
+    this.waiting = [];
   }
 }

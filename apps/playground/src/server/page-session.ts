@@ -58,6 +58,9 @@ export class PageSession {
   /** Milliseconds appended since the last commit/clear, to refuse a too-short push-to-talk turn locally. */
   private bufferedMs = 0;
   private closed = false;
+  // core's session ended for good (a refused key, retries used up): frames still in flight from
+  // the page's microphone have nowhere to go
+  private sessionEnded = false;
 
   constructor(private readonly options: PageSessionOptions) {
     this.secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
@@ -153,6 +156,7 @@ export class PageSession {
       if (error) this.reportError(error);
     });
     s.on('closed', ({ error }) => {
+      this.sessionEnded = true;
       this.send({ type: 'link', state: 'closed', ...(error ? { detail: error.message } : {}) });
       if (error) this.reportError(error);
     });
@@ -270,8 +274,15 @@ export class PageSession {
     // Copy: a ws Buffer may sit at an odd offset of a shared pool, which Int16Array cannot view.
     const samples = new Int16Array(bytes.byteLength / 2);
     new Uint8Array(samples.buffer).set(bytes);
+    // the page stops its microphone when told `closed`; what it sent meanwhile is dropped
+    if (this.sessionEnded) return;
     this.bufferedMs += samplesToMs(samples.length);
-    this.session.inputAudioBuffer.append(audioFrame(samples));
+    try {
+      this.session.inputAudioBuffer.append(audioFrame(samples));
+    } catch (error) {
+      // receive() never throws: a throw here would end the whole server, every tab with it
+      this.reportError(error);
+    }
   }
 
   private async handle(message: PageMessage): Promise<void> {

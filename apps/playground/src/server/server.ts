@@ -73,7 +73,13 @@ export async function startPlaygroundServer(
   const root = appRoot();
   const staticDirs = options.staticDirs ?? [`${root}public`, `${root}dist/public`];
   let port = 0;
-  const allowedHosts = () => new Set([`${LOOPBACK_HOST}:${port}`, `localhost:${port}`]);
+  // browsers leave the default port out of Host and Origin
+  const allowedHosts = () =>
+    new Set(
+      port === 80
+        ? [LOOPBACK_HOST, 'localhost', `${LOOPBACK_HOST}:80`, 'localhost:80']
+        : [`${LOOPBACK_HOST}:${port}`, `localhost:${port}`],
+    );
   const hostAllowed = (req: IncomingMessage) => allowedHosts().has(req.headers.host ?? '');
 
   const serveStatic = createStaticHandler({
@@ -93,6 +99,9 @@ export async function startPlaygroundServer(
   const sessions = new Set<PageSession>();
 
   http.on('upgrade', (req, socket, head) => {
+    // Node takes its own error listener off an upgraded socket: a client that resets it while
+    // being refused would otherwise end the server with an unhandled 'error'
+    socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const origin = req.headers.origin;
     const originOk =
@@ -150,7 +159,7 @@ export async function startPlaygroundServer(
   port = (http.address() as AddressInfo).port;
 
   return {
-    url: `http://${LOOPBACK_HOST}:${port}/`,
+    url: port === 80 ? `http://${LOOPBACK_HOST}/` : `http://${LOOPBACK_HOST}:${port}/`,
     port,
     http,
     async close() {
