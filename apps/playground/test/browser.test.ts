@@ -28,6 +28,33 @@ if (!haveChromium) {
   );
 }
 
+/** Headless Chromium, quiet (no network beyond the page, no first-run work), plus `extra` flags. */
+function launchChromium(...extra: string[]): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extra,
+    ],
+  });
+}
+
+/** Flags that grant the microphone without a prompt and feed it `wav`. */
+function microphoneFrom(wav: string): string[] {
+  return [
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wav}`,
+  ];
+}
+
 interface PageStats {
   audioChunks: number;
   playbackStarts: number;
@@ -50,23 +77,10 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
       provider: { kind: 'fake' },
       factories: defaultProviderFactories,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${wav}`,
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
+    browser = await launchChromium(
+      ...microphoneFrom(wav),
+      '--autoplay-policy=no-user-gesture-required',
+    );
     page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
@@ -280,20 +294,7 @@ describe.skipIf(!haveChromium)('playground in headless Chromium: a refused API k
       provider: { kind: 'openai', apiKey: key, model: 'gpt-realtime', baseUrl: fake.url },
       factories: defaultProviderFactories,
     });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
+    const browser = await launchChromium('--autoplay-policy=no-user-gesture-required');
     try {
       const page = await browser.newPage();
       const frames: string[] = [];
@@ -325,22 +326,7 @@ describe.skipIf(!haveChromium)('playground in headless Chromium: the microphone 
       provider: { kind: 'fake' },
       factories: defaultProviderFactories,
     });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${wav}`,
-      ],
-    });
+    const browser = await launchChromium(...microphoneFrom(wav));
     try {
       const page = await browser.newPage();
       // the person answers the prompt only when the test says so; every track handed out is kept
