@@ -21,10 +21,11 @@ import type { ConnectionHooks, ConnectionOptions, ConnectionState } from './conn
 import { VoxwireError } from './errors.js';
 import { classifyFailure } from './reconnect/policy.js';
 
-/** A transport close, as `onclose` reported it. */
+/** A transport close, as `onclose` reported it, with the transport error that preceded it. */
 interface CloseReport {
   readonly code: number;
   readonly reason: string;
+  readonly cause: Error | undefined;
 }
 
 /** One session's connection. */
@@ -135,6 +136,12 @@ export class SessionConnection {
       deadline.disarm();
       if (abort.signal.aborted)
         throw new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting');
+      const closedEarly = this.#earlyClose as CloseReport | undefined;
+      if (closedEarly) {
+        deadline.release();
+        this.#closedBeforeOpen(transport, codec, closedEarly);
+        return;
+      }
       this.#state = {
         status: 'open',
         attempt,
@@ -166,11 +173,6 @@ export class SessionConnection {
         this.#heard();
         this.#hooks.frame(frame, codec);
       }
-      // a close that came before `open` applies now, whatever state the hooks left (open,
-      // closing, or already past this transport); the cast: onclose may have set it meanwhile
-      const closed = this.#earlyClose as CloseReport | undefined;
-      this.#earlyClose = undefined;
-      if (closed) this.#onClose(transport, closed.code, closed.reason);
     } catch (cause) {
       deadline.disarm();
       this.#starting = undefined;
@@ -266,9 +268,9 @@ export class SessionConnection {
       this.#pendingError?.transport === transport ? this.#pendingError.error : undefined;
     if (pending) this.#pendingError = undefined;
     if (transport === this.#starting) {
-      // not open yet: `open` applies this close after the early frames; a close() while
-      // connecting aborted the attempt, which finishes without a `disconnected` (never connected)
-      if (s.status === 'connecting') this.#earlyClose = { code, reason };
+      // not open yet: the attempt reads it once start() settles (#closedBeforeOpen); a close()
+      // while connecting aborted the attempt, which finishes without a `disconnected`
+      if (s.status === 'connecting') this.#earlyClose = { code, reason, cause: pending };
       return;
     }
     if (s.status === 'closing') {
@@ -314,6 +316,45 @@ export class SessionConnection {
       fatal: klass.fatal,
     });
     this.#hooks.lost(code, reason, error);
+    this.#retryOrFinish(error, klass);
+  }
+
+  /**
+   * The transport closed before the session could use it (a server shedding load right after
+   * `session.created`, a key refused with 3000). Nothing is restored onto it: whatever the
+   * restore wrote would be lost, and the requests it carried rejected. Its frames are read (an
+   * `error` among them names the reason), then it counts as a failed connect: no `connected`,
+   * so no `disconnected`, and the retry (or the end, for a fatal close) follows.
+   */
+  #closedBeforeOpen(transport: Transport, codec: DialectCodec, close: CloseReport): void {
+    const early = this.#early;
+    this.#starting = undefined;
+    this.#early = [];
+    this.#earlyClose = undefined;
+    this.#abort = undefined;
+    this.#unwire(transport, false);
+    for (const frame of early) this.#hooks.frame(frame, codec);
+    // a frame's listener closed the session meanwhile
+    const now = this.#state as ConnectionState;
+    if (now.status === 'closing') this.#finish(undefined);
+    if (now.status !== 'connecting') return;
+    const { code, reason, cause } = close;
+    const klass = classifyFailure({
+      cause,
+      closeCode: code,
+      serverErrorCode: this.#serverErrorCode,
+      atSessionLimit: false,
+    });
+    const error = new VoxwireError(
+      code === CloseCode.AuthFailed ? 'AUTH_FAILED' : 'CONNECT_FAILED',
+      `connect failed: the connection closed before it could be used (${code}${reason ? ` ${reason}` : ''})`,
+      { cause, data: { code, reason, fatal: klass.fatal, ...transportData(cause) } },
+    );
+    this.#o.logger.error('connect failed', {
+      ...this.#o.logFields(),
+      code: error.code,
+      closeCode: code,
+    });
     this.#retryOrFinish(error, klass);
   }
 

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createCounterIdGenerator, type Connector } from '@voxwire/protocol';
 import { createFakeServer, SimulatedClock } from '@voxwire/testing';
+import type { SessionError } from '../src/errors.js';
+import { userMessage } from '../src/index.js';
 import { RealtimeModel } from '../src/model.js';
 import type { RealtimeSession } from '../src/session.js';
-import { captureLogger, outcome, record, setup } from './helpers.js';
+import { mirrorView, serverView } from './fault-helpers.js';
+import { captureLogger, openSession, outcome, record, setup } from './helpers.js';
 
 describe('close() during a connect attempt', () => {
   it('close() from a connecting listener on the first connect wins: the session never opens', async () => {
@@ -84,24 +87,63 @@ describe('close() during a connect attempt', () => {
 });
 
 describe('a transport that closes before its start() settled', () => {
-  it('the close after session.created is applied once open: the session reconnects instead of staying open on a dead transport', async () => {
+  it('a close right after session.created, before the session could use the transport, is a failed connect: it is retried, not left open on a dead transport', async () => {
     const s = setup('ga', { random: () => 0 });
     // the first connection closes (1011, retryable) right after its first event, session.created
     s.server.faults.closeAfterEvents(1, { code: 1011, reason: 'server error' });
     const session = s.model.session({ modalities: ['text'] });
-    session.once('disconnected', () => s.server.faults.clear());
+    session.once('reconnecting', () => s.server.faults.clear());
     const events = record(session, ['connected', 'disconnected', 'reconnecting', 'closed']);
     await s.settle();
     await s.clock.advanceAsync(60_000);
-    expect(events.map((e) => e[0])).toEqual([
-      'connected',
-      'disconnected',
+    // never connected, so never disconnected
+    expect(events.map((e) => e[0])).toEqual(['reconnecting', 'connected']);
+    expect(events[0]).toMatchObject([
       'reconnecting',
-      'connected',
+      { attempt: 1, cause: { code: 'CONNECT_FAILED', data: { code: 1011 } } },
     ]);
-    expect(events[1]).toMatchObject(['disconnected', { code: 1011 }]);
     expect(s.server.connections).toHaveLength(2);
     expect(session.connectionState.status).toBe('open');
+    await session.close();
+  });
+
+  it('a reconnect whose server closes right after session.created loses nothing: requests, caller audio and the restore go to the next connection', async () => {
+    const s = setup('ga', { random: () => 0 });
+    const session = await openSession(s, { modalities: ['text'], turnDetection: null });
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    await Promise.all([session.conversation.item.create(userMessage('u_a', 'a')), s.settle()]);
+    // the first connection drops; the second accepts, sends session.created and closes at once
+    // (a server shedding load); the third is healthy
+    session.once('disconnected', () => {
+      s.server.faults.clear();
+      s.server.faults.closeAfterEvents(1, { code: 1011, reason: 'overloaded' });
+      session.once('reconnecting', () =>
+        session.once('reconnecting', () => s.server.faults.clear()),
+      );
+    });
+    const created = outcome(session.conversation.item.create(userMessage('u_b', 'b')));
+    s.server.close(1006, 'network');
+    await s.settle();
+    // a second of caller audio while away
+    for (let i = 0; i < 10; i++)
+      session.inputAudioBuffer.append({
+        data: new Int16Array(2400).fill(100 + i),
+        sampleRate: 24000,
+        channels: 1,
+      });
+    await s.clock.advanceAsync(30_000);
+    expect(session.connectionState.status).toBe('open');
+    expect(s.server.connections).toHaveLength(3);
+    expect(created.done).toBe(true);
+    expect(created.error).toBeUndefined();
+    expect(
+      s.server.connections.map(
+        (c) => c.clientEvents.filter((e) => e['type'] === 'input_audio_buffer.append').length,
+      ),
+    ).toEqual([0, 0, 10]);
+    expect(errors.filter((e) => e.code === 'SOCKET_ERROR')).toEqual([]);
+    expect(mirrorView(session)).toEqual(serverView(s));
     await session.close();
   });
 
