@@ -25,8 +25,16 @@ import type { SessionErrors } from './session-errors.js';
 
 /** The mutable state a session shares with its receive path. */
 export interface SessionState {
-  /** The session configuration, updated from each `session.updated` echo. */
+  /**
+   * The session configuration: what was last asked for (a `sessionUpdate` applies at once), and
+   * then what each `session.updated` echo says.
+   */
   options: RealtimeSessionOptions;
+  /**
+   * What the server last confirmed (its last `session.updated`); `undefined` before the first
+   * echo. A refused update falls back to it, and output audio is decoded in its format.
+   */
+  confirmed?: RealtimeSessionOptions | undefined;
   /** The server's session id (`not-connected` before `session.created`). */
   sessionId: string;
 }
@@ -157,6 +165,7 @@ export class ServerEventRouter {
       case 'session.updated': {
         if (event.session.type !== 'realtime') return;
         this.#state.options = fromSessionResource(event.session, this.#state.options);
+        this.#state.confirmed = this.#state.options;
         this.#requests.resolve('session.update', 'session', this.#state.options);
         this.#emitter.emit('session_updated', this.#state.options);
         return;

@@ -185,9 +185,12 @@ export class SessionHost {
 
   // ---- ResponseTracker: options and sink
 
-  /** The output audio format deltas are decoded from. */
+  /**
+   * The output audio format the server produces: the one it confirmed (a requested change takes
+   * effect with its echo), or the one asked for before any echo.
+   */
   outputFormat(): AudioFormatName {
-    return this.state.options.outputAudioFormat;
+    return (this.state.confirmed ?? this.state.options).outputAudioFormat;
   }
 
   created(response: RealtimeResponse): void {
@@ -247,6 +250,11 @@ export class SessionHost {
   }
 
   // ---- Reliability
+
+  /** Milliseconds of an output item's audio received, while its response is known. */
+  receivedAudioMs(itemId: string, contentIndex: number): number | undefined {
+    return this.tracker.receivedAudioMs(itemId, contentIndex);
+  }
 
   /** The conversation mirror (once the built-in features exist). */
   mirror(): ConversationMirror | undefined {

@@ -30,6 +30,8 @@ export interface SessionRequestsDeps {
   readonly send: (event: ClientEvent) => void;
   /** The conversation mirror, when the conversation feature is on (it keeps the audio of items sent). */
   readonly mirror: () => ConversationMirror | undefined;
+  /** Milliseconds of an output item's audio received, when known (see the tracker). */
+  readonly receivedAudioMs: (itemId: string, contentIndex: number) => number | undefined;
 }
 
 type RequestKind = 'item.create' | 'item.truncate' | 'item.delete' | 'session.update';
@@ -77,9 +79,16 @@ export class SessionRequests {
     }
   }
 
-  /** `conversation.item.truncate` (a 0 ms truncate deletes the item instead). */
+  /**
+   * `conversation.item.truncate` (a 0 ms truncate deletes the item instead). A point past the
+   * audio received is moved back to its end: what never arrived cannot have been heard, and the
+   * server refuses such a truncate with an error that names no request (protocol.md §7.7), so
+   * the promise could only time out.
+   */
   async itemTruncate(args: TruncateArgs): Promise<void> {
-    const audioEndMs = checkTruncate(args);
+    const requested = checkTruncate(args);
+    const received = this.#deps.receivedAudioMs(args.itemId, args.contentIndex);
+    const audioEndMs = received !== undefined && requested > received ? received : requested;
     // the server refuses a 0 ms truncate ("Only model output audio messages can be truncated"); nothing was heard, so delete
     if (audioEndMs === 0) return this.itemDelete({ itemId: args.itemId });
     const eventId = this.#deps.generateId('event');

@@ -19,7 +19,7 @@ import type { ConversationMirror } from './conversation/mirror.js';
 import type { ConversationOptions, SessionTool } from './features/builtins.js';
 import type { SetChatCtxOptions } from './features/conversation.js';
 import type { ConnectionState } from './connection-state.js';
-import type { SessionError } from './errors.js';
+import { ServerError, type SessionError } from './errors.js';
 import type { Listener, Unsubscribe } from './emitter.js';
 import type { SessionEvents } from './events.js';
 import type { SessionFeatureFactory } from './feature.js';
@@ -166,16 +166,34 @@ export class RealtimeSession {
   sessionUpdate(
     partial: SessionOptionsInput & { tools?: readonly SessionTool[] | undefined } = {},
   ): Promise<RealtimeSessionOptions> {
+    const host = this.#host;
+    const functions = host.builtins.functions;
+    let merged: RealtimeSessionOptions;
+    let toolsBefore: readonly SessionTool[] | undefined;
     try {
       const { tools, ...options } = partial ?? {};
-      const host = this.#host;
-      const merged = mergeSessionOptions(host.state.options, options);
-      if (tools !== undefined) host.builtins.functions.setTools(tools);
+      merged = mergeSessionOptions(host.state.options, options);
+      if (tools !== undefined) {
+        toolsBefore = functions.tools;
+        functions.setTools(tools);
+      }
       host.state.options = merged;
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#host.calls.sessionUpdate();
+    const toolsSet = functions.tools;
+    return host.calls.sessionUpdate().catch((error: unknown) => {
+      // The server refused the update and kept its configuration. Every session.update carries
+      // the whole configuration: keeping the refused value would have every later update (and
+      // the restore after a reconnect) refused or applied behind the app's back. So the options
+      // fall back to what the server last confirmed, unless something replaced them since.
+      if (error instanceof ServerError) {
+        if (host.state.options === merged) host.state.options = host.state.confirmed ?? merged;
+        if (toolsBefore !== undefined && functions.tools === toolsSet)
+          functions.setTools(toolsBefore);
+      }
+      throw error;
+    });
   }
 
   /** The tools the model may call. */

@@ -187,7 +187,7 @@ describe('done promises are made on demand (a finished response holds none)', ()
   const tree = () => {
     const response = new RealtimeResponse('resp_1', { id: 'resp_1' } as never, 0);
     const output = new RealtimeOutput('resp_1', 'item_1', 0, { type: 'message' } as never);
-    const content = new RealtimeContent('resp_1', 'item_1', 0, 0, 'audio', 'none', 24_000);
+    const content = new RealtimeContent('resp_1', 'item_1', 0, 0, 'audio', 'none', 'pcm16');
     response.output[0] = output;
     output.content[0] = content;
     return { response, output, content };

@@ -269,6 +269,30 @@ describe.each(DIALECTS)('input audio and items (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a truncate past the audio received is moved back to its end (the server would refuse it with an error naming no request)', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    s.server.queueResponse((ctx) => ctx.say('Short.'));
+    const [response] = await Promise.all([session.response.generate(), s.settle()]);
+    await response.done;
+    const content = response.output[0]!.content[0]!;
+    const received = Math.floor(content.audioDurationMs);
+    expect(received).toBeGreaterThan(0);
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    const cut = session.conversation.item.truncate({
+      itemId: content.itemId,
+      contentIndex: 0,
+      audioEndMs: received + 2000,
+    });
+    await s.settle();
+    await expect(cut).resolves.toBeUndefined();
+    const sent = s.server.clientEvents.find((e) => e['type'] === 'conversation.item.truncate');
+    expect(sent?.['audio_end_ms']).toBe(received);
+    expect(errors).toEqual([]);
+    await session.close();
+  });
+
   it('truncating a user item is refused by the server and rejects with its error', async () => {
     const s = setup(dialect);
     const session = await openSession(s);

@@ -11,10 +11,15 @@ import type {
   ServerEvent,
   ServerEventOf,
 } from '@voxwire/protocol';
-import { audioFrame, base64ToBytes, base64ToPcm16, g711Decode } from '@voxwire/protocol';
+import {
+  AUDIO_FORMAT_GA_TO_BETA,
+  audioFrame,
+  base64ToBytes,
+  base64ToPcm16,
+  g711Decode,
+} from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import type { AudioFormatName, AudioRetention } from '../options.js';
-import { formatSampleRate } from '../options.js';
 import type { ChunkStreamOptions } from './stream.js';
 import {
   RealtimeContent,
@@ -88,6 +93,22 @@ export class ResponseTracker {
   /** A response by id, while it is active or retained. */
   get(id: string): RealtimeResponse | undefined {
     return this.#active.get(id) ?? this.#finished.find((r) => r.id === id);
+  }
+
+  /**
+   * Whole milliseconds of audio received for content `contentIndex` of item `itemId`, while its
+   * response is active or retained; `undefined` when that is not known here.
+   */
+  receivedAudioMs(itemId: string, contentIndex: number): number | undefined {
+    for (const r of this.#active.values()) {
+      const ms = receivedIn(r, itemId, contentIndex);
+      if (ms !== undefined) return ms;
+    }
+    for (let i = this.#finished.length - 1; i >= 0; i--) {
+      const ms = receivedIn(this.#finished[i]!, itemId, contentIndex);
+      if (ms !== undefined) return ms;
+    }
+    return undefined;
   }
 
   /** Handles a server event; returns false when it is not a response event. */
@@ -272,7 +293,6 @@ export class ResponseTracker {
       );
     const partType = event.part.type;
     const audio = partType === 'audio' || partType === 'output_audio';
-    const format = this.#o.outputFormat();
     const c = new RealtimeContent(
       o.responseId,
       event.item_id,
@@ -280,16 +300,30 @@ export class ResponseTracker {
       event.content_index,
       audio ? 'audio' : 'text',
       this.#o.audioRetention,
-      formatSampleRate(format),
+      this.#formatOf(o.responseId),
       this.#o.streams,
     );
     o.content[event.content_index] = c;
     this.#sink.contentAdded(c);
   }
 
+  // the format the response says it is produced in (GA `response.created` names it), else the
+  // one the server last confirmed for the session
+  #formatOf(responseId: string): AudioFormatName {
+    const resource = this.#active.get(responseId)?.resource as
+      | { audio?: { output?: { format?: { type?: string } } } | null }
+      | undefined;
+    const type = resource?.audio?.output?.format?.type;
+    const named =
+      type === undefined
+        ? undefined
+        : (AUDIO_FORMAT_GA_TO_BETA as Record<string, AudioFormatName | undefined>)[type];
+    return named ?? this.#o.outputFormat();
+  }
+
   #audioDelta(c: RealtimeContent, delta: string): void {
     this.#firstToken(c.responseId);
-    const format = this.#o.outputFormat();
+    const format = c.audioFormat;
     const data =
       format === 'pcm16'
         ? base64ToPcm16(delta)
@@ -428,4 +462,17 @@ function shareTexts(item: ConversationItem, o: RealtimeOutput): void {
     if (typeof part.transcript === 'string' && part.transcript === c.text) part.transcript = c.text;
     else if (typeof part.text === 'string' && part.text === c.text) part.text = c.text;
   }
+}
+
+function receivedIn(
+  r: RealtimeResponse,
+  itemId: string,
+  contentIndex: number,
+): number | undefined {
+  for (const o of r.output) {
+    if (o?.itemId !== itemId) continue;
+    const c = o.content[contentIndex];
+    return c?.contentType === 'audio' ? Math.floor(c.audioDurationMs) : undefined;
+  }
+  return undefined;
 }

@@ -10,7 +10,7 @@ import type {
   ResponseResource,
   ServerErrorDetails,
 } from '@voxwire/protocol';
-import type { AudioRetention } from '../options.js';
+import { formatSampleRate, type AudioFormatName, type AudioRetention } from '../options.js';
 import { EndsOnce } from './ends-once.js';
 import { ChunkStream, type ChunkStreamOptions } from './stream.js';
 
@@ -61,14 +61,21 @@ export class RealtimeContent extends EndsOnce<RealtimeContent> {
     /** `text` or `audio` (the seed's `content_type`). */
     readonly contentType: ContentType,
     retention: AudioRetention,
-    /** Sample rate of the audio frames (24000, or 8000 for G.711). */
-    readonly sampleRate: number,
+    /**
+     * The wire format of its audio, fixed when it was announced: the response's own, so a
+     * session update while it streams does not change how its remaining deltas are read.
+     */
+    readonly audioFormat: AudioFormatName,
     streamOptions: ChunkStreamOptions = {},
   ) {
     super();
     this.#retention = retention;
     this.#streamOptions = streamOptions;
+    this.sampleRate = formatSampleRate(audioFormat);
   }
+
+  /** Sample rate of the audio frames (24000, or 8000 for G.711). */
+  readonly sampleRate: number;
 
   /**
    * Text deltas (transcript deltas for audio content) as they arrive. A stream starts buffering

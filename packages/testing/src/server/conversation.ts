@@ -18,6 +18,7 @@ export interface StoredItem {
 
 /** An ordered conversation. */
 export class Conversation {
+  #assistantSpoke = false;
   readonly #items: StoredItem[] = [];
 
   /** The ids in order. */
@@ -83,8 +84,19 @@ export class Conversation {
     return this.#items.map((s) => clone(s.item));
   }
 
-  /** Whether any assistant item carries audio (voice changes are refused after that). */
+  /**
+   * Whether the model has produced audio in this conversation (voice changes are refused after
+   * that, protocol.md §7.2): from its first audio delta, not only once the item is done.
+   */
   hasAssistantAudio(): boolean {
-    return this.#items.some((s) => s.item['role'] === 'assistant' && s.audio !== undefined);
+    return (
+      this.#assistantSpoke ||
+      this.#items.some((s) => s.item['role'] === 'assistant' && s.audio !== undefined)
+    );
+  }
+
+  /** A response in this conversation sent its first audio delta. */
+  noteAssistantAudio(): void {
+    this.#assistantSpoke = true;
   }
 }

@@ -125,7 +125,8 @@ function truncate(conn: FakeConnection, event: JsonObject, eventId: string | nul
     return;
   }
   if (requested > actualMs) {
-    conn.error(Errors.truncateTooLong(actualMs, requested, eventId));
+    // the real server's error names no request here (protocol.md §7.7: event_id null)
+    conn.error(Errors.truncateTooLong(actualMs, requested, null));
     return;
   }
   stored.audio = stored.audio.slice(0, Math.round((requested * rate) / 1000));

@@ -316,6 +316,7 @@ export class ResponseRun {
         ...c,
         delta: bytesToBase64(encodeSamples(chunk, this.outputFormat)),
       });
+      if (sentSamples === 0 && !this.outOfBand) this.host.conversation.noteAssistantAudio();
       sentSamples += chunk.length;
       await this.#sleep(((chunk.length * 1000) / rate) * (this.pacing.realtimeFactor ?? 0));
     }
