@@ -193,6 +193,21 @@ describe('duplicates, stalls, backpressure, rollover', () => {
     await session.close();
   });
 
+  it('a session limit no longer than the rollover margin rolls over halfway through, not at once and again', async () => {
+    // a 4-minute limit and the default 5-minute margin
+    const s = setup('ga', { random: () => 0 }, { maxSessionDurationMs: 4 * 60_000 });
+    const session = await openSession(s, { modalities: ['text'] });
+    const events = record(session, ['reconnecting', 'closed']);
+    await s.clock.advanceAsync(10 * 60_000);
+    expect(events.filter((e) => e[0] === 'closed')).toEqual([]);
+    expect(session.connectionState.status).toBe('open');
+    // one rollover every 2 minutes: 5 in 10 minutes, each the first retry of its own outage
+    expect(session.stats.rollovers).toBe(5);
+    for (const e of events) expect(e[1]).toMatchObject({ attempt: 1, delayMs: 0 });
+    expect(s.server.connections).toHaveLength(6);
+    await session.close();
+  });
+
   it('audio appended while a rollover closes the old socket is queued and sent on the fresh connection', async () => {
     const s = setup(
       'ga',

@@ -42,7 +42,9 @@ export class RolloverPlanner {
       !(maxSessionDurationMs > 0)
     )
       return;
-    const at = Math.max(0, maxSessionDurationMs - this.#marginMs);
+    // a limit no longer than the margin would have every connection roll over at once, again and
+    // again: then the rollover comes halfway through instead
+    const at = Math.max(maxSessionDurationMs / 2, maxSessionDurationMs - this.#marginMs);
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       this.#due = true;
