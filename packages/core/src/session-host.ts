@@ -237,9 +237,9 @@ export class SessionHost {
     return this.generateId('event');
   }
 
-  /** The response in progress, if any. */
-  active(): RealtimeResponse | undefined {
-    return this.tracker.active.at(-1);
+  /** The responses in progress, oldest first. */
+  activeResponses(): readonly RealtimeResponse[] {
+    return this.tracker.active;
   }
 
   // ---- SessionLifecycle

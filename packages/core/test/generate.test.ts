@@ -1,8 +1,10 @@
+import { speechThenSilence } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import { ServerError, VoxwireError } from '../src/errors.js';
 import { REQUEST_TAG_KEY } from '../src/index.js';
 import type { RealtimeResponse } from '../src/responses/tree.js';
 import type { RealtimeSession } from '../src/session.js';
+import { mirrorView, serverView } from './fault-helpers.js';
 import { DIALECTS, gate, openSession, outcome, setup, type Setup } from './helpers.js';
 
 const ZERO = () => 0;
@@ -343,6 +345,70 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
     });
     await s.settle();
     expect(creates(s)).toEqual([]);
+    await session.close();
+  });
+});
+
+describe.each(DIALECTS)('out-of-band responses beside the conversation (%s)', (dialect) => {
+  it('an answer asked for while a spoken answer and an out-of-band one both run waits for both, and is not refused', async () => {
+    const s = setup(dialect, {}, { pacing: { realtimeFactor: 1 } });
+    const classifier = gate();
+    s.server.scriptTranscription('what is the time');
+    s.server.queueResponse((ctx) => ctx.say('It is a quarter past three in the afternoon.'));
+    s.server.queueResponse(async (ctx) => {
+      await classifier.promise;
+      ctx.text('intent:time');
+    });
+    s.server.queueResponse((ctx) => ctx.say('Anything else?'));
+    const session = await openSession(s);
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    for (const frame of speechThenSilence(400, 800)) session.inputAudioBuffer.append(frame);
+    const oob = outcome(
+      session.response.create({
+        response: { conversation: 'none', output_modalities: ['text'], metadata: { k: 'v' } },
+      }),
+    );
+    await s.clock.advanceAsync(200);
+    expect(oob.value).toBe(true);
+    expect(session.responses.filter((r) => !r.isDone)).toHaveLength(2);
+    const next = outcome(session.response.generate({ onDuplicate: 'keep_both' }));
+    classifier.open();
+    await s.clock.advanceAsync(10_000);
+    expect(errors).toEqual([]);
+    expect(next.error).toBeUndefined();
+    expect(next.value?.status).toBe('completed');
+    expect(mirrorView(session)).toEqual(serverView(s));
+    await session.close();
+  });
+
+  it('cancel_existing while only an out-of-band response runs cancels it by id, and the new answer starts', async () => {
+    const s = setup(dialect);
+    const summary = gate();
+    s.server.queueResponse(async (ctx) => {
+      await summary.promise;
+      ctx.text('summary');
+    });
+    s.server.queueResponse((ctx) => ctx.say('answer'));
+    const session = await openSession(s);
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    const oob = outcome(
+      session.response.generate({
+        response: { conversation: 'none', output_modalities: ['text'] },
+      }),
+    );
+    await s.settle();
+    const running = oob.value!;
+    const next = outcome(session.response.generate({ onDuplicate: 'cancel_existing' }));
+    await s.clock.advanceAsync(100);
+    expect(errors).toEqual([]);
+    const cancels = s.server.clientEvents.filter((e) => e['type'] === 'response.cancel');
+    expect(cancels).toEqual([expect.objectContaining({ response_id: running.id })]);
+    expect(running.status).toBe('cancelled');
+    expect(next.value?.status).toBe('completed');
+    summary.open();
+    await s.settle();
     await session.close();
   });
 });

@@ -53,8 +53,8 @@ export interface CreatorHost {
   send(event: ClientEvent): void;
   /** A fresh client event id. */
   eventId(): string;
-  /** The active response, if any. */
-  active(): RealtimeResponse | undefined;
+  /** The responses in progress, oldest first. */
+  activeResponses(): readonly RealtimeResponse[];
   /** Whether `event` still waits in the outbox (not written to a socket yet). */
   queued(event: ClientEvent): boolean;
   /** Logs with the session id. */
@@ -197,7 +197,7 @@ export class ResponseCreator {
               'RESPONSE_IN_PROGRESS',
               'a response is in progress (onDuplicate: cancel_new)',
               {
-                data: { responseId: this.#host.active()?.id },
+                data: { responseId: this.#host.activeResponses().at(-1)?.id },
               },
             ),
           );
@@ -223,36 +223,45 @@ export class ResponseCreator {
         },
       );
     }
+    // an out-of-band response (`conversation: 'none'`) runs beside the conversation's: the
+    // one-active-response rule does not apply to it, so it waits for nothing
+    if (options.response?.conversation === 'none') return this.#send(options.response);
     const { logger } = this.#host;
     if (this.#pendingCreate && onDuplicate === 'cancel_new') {
       logger.warn('response.create already pending, cancelling new one', this.#host.logFields());
       return false;
     }
-    const active = this.#host.active();
-    if (!active || active.isDone) {
+    let active = this.#host.activeResponses();
+    if (active.length === 0) {
       this.#send(options.response);
       return true;
     }
+    const responseId = active.at(-1)!.id;
     if (onDuplicate === 'cancel_new') {
       logger.warn('response already in progress, cancelling new one', {
         ...this.#host.logFields(),
-        responseId: active.id,
+        responseId,
       });
       return false;
     }
     if (onDuplicate === 'cancel_existing') {
-      this.cancel();
+      // by id: a bare cancel names the conversation's response only, and which of those running
+      // are out of band is not always known
+      for (const r of active) this.#cancel(r.id);
       logger.warn('response already in progress, cancelling existing one', {
         ...this.#host.logFields(),
-        responseId: active.id,
+        responseId,
       });
     } else {
       logger.warn('waiting for in-progress response to be done before creating a new one', {
         ...this.#host.logFields(),
-        responseId: active.id,
+        responseId,
       });
     }
-    await active.done;
+    // every response in progress, out-of-band ones included (a response does not always say
+    // which it is), and one that starts meanwhile (server VAD): the conversation never has two
+    while ((active = this.#host.activeResponses()).length > 0)
+      await Promise.all(active.map((r) => r.done));
     // a generate() request aborted while it waited is not sent at all
     if (!this.#send(options.response)) return false;
     this.#pendingCreate = true;
@@ -261,7 +270,15 @@ export class ResponseCreator {
 
   /** Sends `response.cancel` unconditionally (as the seed; the server answers an error if none is active). */
   cancel(): void {
-    this.#host.send({ type: 'response.cancel', event_id: this.#host.eventId() });
+    this.#cancel(undefined);
+  }
+
+  #cancel(responseId: string | undefined): void {
+    this.#host.send(
+      responseId === undefined
+        ? { type: 'response.cancel', event_id: this.#host.eventId() }
+        : { type: 'response.cancel', event_id: this.#host.eventId(), response_id: responseId },
+    );
   }
 
   #send(response: ResponseCreateParams | undefined): boolean {
