@@ -311,8 +311,7 @@ export class ResponseTracker {
   // one the server last confirmed for the session
   #formatOf(responseId: string): AudioFormatName {
     const resource = this.#active.get(responseId)?.resource as
-      | { audio?: { output?: { format?: { type?: string } } } | null }
-      | undefined;
+      { audio?: { output?: { format?: { type?: string } } } | null } | undefined;
     const type = resource?.audio?.output?.format?.type;
     const named =
       type === undefined
@@ -464,11 +463,7 @@ function shareTexts(item: ConversationItem, o: RealtimeOutput): void {
   }
 }
 
-function receivedIn(
-  r: RealtimeResponse,
-  itemId: string,
-  contentIndex: number,
-): number | undefined {
+function receivedIn(r: RealtimeResponse, itemId: string, contentIndex: number): number | undefined {
   for (const o of r.output) {
     if (o?.itemId !== itemId) continue;
     const c = o.content[contentIndex];
