@@ -79,20 +79,20 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
       await hold.promise;
       ctx.say('first');
     });
-    // the first response has started on the server, but its response.created is late: the
-    // engine knows of no active response and sends at once; the server refuses by event id
+    // the server's VAD has started a response, but its response.created is late: the engine
+    // knows of no response in progress and sends at once; the server refuses by event id
     s.server.faults.delay('response.created', 50);
-    void session.response.create();
+    for (const frame of speechThenSilence(400, 800)) session.inputAudioBuffer.append(frame);
     await s.settle();
     const r = outcome(session.response.generate());
     await s.settle();
-    expect(creates(s)).toHaveLength(2);
+    expect(creates(s)).toHaveLength(1);
     // the refusal queues behind the late response.created
     await s.clock.advanceAsync(50);
     expect(r.error).toBeInstanceOf(ServerError);
     expect(r.error).toMatchObject({
       code: 'conversation_already_has_active_response',
-      eventId: creates(s)[1]?.['event_id'],
+      eventId: creates(s)[0]?.['event_id'],
     });
     hold.open();
     await s.settle();
@@ -409,6 +409,37 @@ describe.each(DIALECTS)('out-of-band responses beside the conversation (%s)', (d
     expect(next.value?.status).toBe('completed');
     summary.open();
     await s.settle();
+    await session.close();
+  });
+});
+
+describe.each(DIALECTS)('creates that wait their turn (%s)', (dialect) => {
+  it('two generate() requests waiting on the same response both resolve, one after the other', async () => {
+    const s = setup(dialect, {}, { pacing: { textDeltaIntervalMs: 10 } });
+    s.server.onResponse((ctx) => ctx.text('a b c d e'));
+    const session = await openSession(s);
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    void session.response.create();
+    await s.clock.advanceAsync(5);
+    const both = Promise.allSettled([session.response.generate(), session.response.generate()]);
+    await s.clock.advanceAsync(2000);
+    expect((await both).map((x) => x.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(errors).toEqual([]);
+    expect(session.responses.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+    await session.close();
+  });
+
+  it('two generate() calls in the same tick with nothing in progress both resolve', async () => {
+    const s = setup(dialect);
+    s.server.onResponse((ctx) => ctx.text('hi'));
+    const session = await openSession(s);
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    const both = Promise.allSettled([session.response.generate(), session.response.generate()]);
+    await s.clock.advanceAsync(1000);
+    expect((await both).map((x) => x.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(errors).toEqual([]);
     await session.close();
   });
 });

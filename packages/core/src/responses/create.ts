@@ -78,6 +78,8 @@ export class ResponseCreator {
   // generate()'s requests; made on the first, so a session that never awaits one keeps nothing
   #awaited: AwaitedResponses | undefined;
   #connected = false;
+  // creates waiting their turn, woken when a pending create is answered, refused or lost
+  #waiting: (() => void)[] | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -105,6 +107,18 @@ export class ResponseCreator {
     this.#pendingCreate = false;
     this.#unanswered = undefined;
     this.#awaited?.created(response);
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting) for (const wake of waiting) wake();
+  }
+
+  // resolves at the next change a waiting create must look at
+  #nextChange(): Promise<void> {
+    return new Promise((resolve) => (this.#waiting ??= []).push(resolve));
   }
 
   /**
@@ -113,7 +127,11 @@ export class ResponseCreator {
    * rejects with `error`. Returns whether such a request took the error.
    */
   refused(eventId: string, error: unknown): boolean {
-    if (this.#unanswered?.event_id === eventId) this.#unanswered = undefined;
+    if (this.#unanswered?.event_id === eventId) {
+      this.#unanswered = undefined;
+      this.#pendingCreate = false;
+      this.#wake();
+    }
     return this.#awaited?.refused(eventId, error) ?? false;
   }
 
@@ -125,6 +143,7 @@ export class ResponseCreator {
   reset(): void {
     this.#pendingCreate = false;
     this.#connected = false;
+    this.#wake();
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
     // generate() requests written and not answered: each is asked again, in the order they
     // were written, so each gets the answer the next connection gives
@@ -163,6 +182,7 @@ export class ResponseCreator {
     this.#pendingCreate = false;
     this.#connected = false;
     this.#awaited?.closed(error);
+    this.#wake();
   }
 
   /**
@@ -232,11 +252,12 @@ export class ResponseCreator {
       return false;
     }
     let active = this.#host.activeResponses();
-    if (active.length === 0) {
-      this.#send(options.response);
+    if (active.length === 0 && !this.#pendingCreate) {
+      // its response.created is what the next create waits for
+      if (this.#send(options.response)) this.#pendingCreate = true;
       return true;
     }
-    const responseId = active.at(-1)!.id;
+    const responseId = active.at(-1)?.id;
     if (onDuplicate === 'cancel_new') {
       logger.warn('response already in progress, cancelling new one', {
         ...this.#host.logFields(),
@@ -259,9 +280,11 @@ export class ResponseCreator {
       });
     }
     // every response in progress, out-of-band ones included (a response does not always say
-    // which it is), and one that starts meanwhile (server VAD): the conversation never has two
-    while ((active = this.#host.activeResponses()).length > 0)
-      await Promise.all(active.map((r) => r.done));
+    // which it is), one that starts meanwhile (server VAD), and a create sent but not answered
+    // yet (two waiters woken by one response's end would both send): the conversation never
+    // has two
+    while ((active = this.#host.activeResponses()).length > 0 || this.#pendingCreate)
+      await Promise.race([this.#nextChange(), ...active.map((r) => r.done)]);
     // a generate() request aborted while it waited is not sent at all
     if (!this.#send(options.response)) return false;
     this.#pendingCreate = true;
