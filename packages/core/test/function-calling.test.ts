@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 /**
  * Function calling against the in-memory fake server, GA and beta: single and parallel calls,
  * every error path, cancelled and slow calls, the required-loop cap, tool-set updates and the
@@ -433,6 +434,25 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
       s.settle(),
     ]);
     expect(conv(s).at(-1)).toMatchObject({ type: 'function_call_output', output: '21 C' });
+    await session.close();
+  });
+
+  it('many parallel calls leave no abort listeners behind on the signal given to tools', async () => {
+    let signal: AbortSignal | undefined;
+    const tools: SessionTool[] = Array.from({ length: 12 }, (_, i) => ({
+      name: `t${i}`,
+      execute: (_args, context) => {
+        signal = context.signal;
+        return i;
+      },
+    }));
+    const s = setup(dialect, { tools });
+    s.server.queueResponse((ctx) => tools.forEach((t) => ctx.callFunction(t.name, {})));
+    s.server.queueResponse((ctx) => ctx.say('ok'));
+    const session = await openSession(s);
+    await userTurn(s, session, 'all of them');
+    expect(conv(s).filter((i) => i['type'] === 'function_call_output')).toHaveLength(12);
+    expect(getEventListeners(signal!, 'abort')).toEqual([]);
     await session.close();
   });
 

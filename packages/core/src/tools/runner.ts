@@ -332,7 +332,14 @@ export class ToolRound<TSession = unknown> {
         }),
       );
       // a tool that ignores its signal must not keep the call unanswered: the abort wins the race
-      result = await Promise.race([running, abortPromise(signal)]);
+      const abort = abortRace(signal);
+      try {
+        result = await Promise.race([running, abort.promise]);
+      } finally {
+        // one listener per call on the round's signal: let it go once the call settles (a round
+        // of many calls would pile them up, and Node warns past ten)
+        abort.release();
+      }
     } catch (error) {
       if (signal.aborted && error === ABORTED)
         return fail(
@@ -351,11 +358,22 @@ export class ToolRound<TSession = unknown> {
 
 const ABORTED = Symbol('aborted');
 
-function abortPromise(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
+// rejects with ABORTED when `signal` aborts; `release` removes its listener
+function abortRace(signal: AbortSignal): { promise: Promise<never>; release: () => void } {
+  let onAbort: (() => void) | undefined;
+  const promise = new Promise<never>((_, reject) => {
     if (signal.aborted) reject(ABORTED);
-    else signal.addEventListener('abort', () => reject(ABORTED), { once: true });
+    else {
+      onAbort = () => reject(ABORTED);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
   });
+  return {
+    promise,
+    release: () => {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 function describe(error: unknown): string {
