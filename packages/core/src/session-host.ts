@@ -289,8 +289,8 @@ export class SessionHost {
     return this.state.options.inputAudioFormat;
   }
 
-  /** A response after tool outputs (never dropped as a duplicate). */
-  requestResponse(): Promise<boolean> {
-    return this.creator.create({ onDuplicate: 'keep_both' });
+  /** A response after tool outputs (never dropped as a duplicate); resolves with it. */
+  requestResponse(started?: (response: RealtimeResponse) => void): Promise<RealtimeResponse> {
+    return this.creator.generate({ onDuplicate: 'keep_both' }, started);
   }
 }

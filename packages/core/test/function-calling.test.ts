@@ -498,3 +498,55 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     );
   });
 });
+
+describe.each(DIALECTS)('the follow-up response is the one it asked for (%s)', (dialect) => {
+  it('a follow-up that waited behind an answer is requested again after a drop, though an out-of-band response started first', async () => {
+    const slow = gate();
+    const tool: SessionTool = {
+      name: 'slow',
+      execute: async () => {
+        await slow.promise;
+        return 'S';
+      },
+    };
+    const s = setup(
+      dialect,
+      { random: () => 0, tools: [tool] },
+      { pacing: { textDeltaIntervalMs: 10 } },
+    );
+    s.server.queueResponse((ctx) => ctx.callFunction('slow', {}, { callId: 'cs' })); // the call
+    s.server.queueResponse((ctx) => ctx.text('one two three four five six')); // the app's answer
+    s.server.queueResponse((ctx) => ctx.text('oob')); // out of band
+    s.server.queueResponse((ctx) => ctx.text('the slow tool said S, and more words')); // follow-up, cut
+    s.server.onResponse((ctx) => ctx.text('again: S'));
+    const session = await openSession(s);
+    session.on('error', () => undefined);
+    await userTurn(s, session, 'slow');
+    await s.clock.advanceAsync(500);
+    await Promise.all([
+      session.conversation.item.create({ role: 'user', content: 'talk' }),
+      s.settle(),
+    ]);
+    void session.response.create();
+    await s.clock.advanceAsync(15);
+    slow.open();
+    await s.settle(); // the output is created; the follow-up waits for the app's answer
+    expect(sent(s, 'response.create')).toHaveLength(2);
+    void session.response.create({
+      response: { conversation: 'none', output_modalities: ['text'] },
+    });
+    await s.settle();
+    // the connection drops right after the follow-up's response.created
+    s.server.faults.closeAt('response.created', { occurrence: 4, when: 'after', code: 1006 });
+    session.once('disconnected', () => s.server.faults.clear());
+    await s.clock.advanceAsync(3000);
+    expect(s.server.connections).toHaveLength(2);
+    expect(session.connectionState.status).toBe('open');
+    const onSecond = s.server.connections[1]!.clientEvents.filter(
+      (e) => e['type'] === 'response.create',
+    );
+    expect(onSecond).toHaveLength(1);
+    expect(session.responses.at(-1)?.text).toBe('again: S');
+    await session.close();
+  });
+});

@@ -3,6 +3,7 @@
  * options, and how a session wires them: kept here so that `session.ts` stays composition.
  * @module
  */
+import type { RealtimeResponse } from '../responses/tree.js';
 import type { ConversationItem, IdGenerator, Logger } from '@voxwire/protocol';
 import { VoxwireError, type SessionError } from '../errors.js';
 import type { SessionEvents } from '../events.js';
@@ -86,8 +87,11 @@ export interface BuiltinHost extends ConversationHost, FunctionCallingHost<Realt
   error(error: SessionError): void;
   /** Whether the session is closing or closed. */
   closed(): boolean;
-  /** Asks for a response after tool outputs (`onDuplicate: 'keep_both'`). */
-  requestResponse(): Promise<boolean>;
+  /**
+   * Asks for a response after tool outputs (`onDuplicate: 'keep_both'`); resolves with it, and
+   * tells `started` at once, in the `response.created` dispatch.
+   */
+  requestResponse(started?: (response: RealtimeResponse) => void): Promise<RealtimeResponse>;
   /** The conversation mirror, once the conversation feature exists. */
   mirror(): ConversationMirror | undefined;
   /** The audio-mode hint option (`false` when not set). */

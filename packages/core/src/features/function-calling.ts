@@ -6,6 +6,7 @@
  * never given tools does none of this: function calls are then the app's to answer.
  * @module
  */
+import type { RealtimeResponse } from '../responses/tree.js';
 import type {
   ConversationItem,
   IdGenerator,
@@ -29,8 +30,11 @@ export interface FunctionCallingHost<TSession> {
   readonly session: TSession;
   /** `conversation.item.create` after `previousItemId`; resolves on the server's ack. */
   createItem(item: ChatItem, previousItemId: string): Promise<ConversationItem>;
-  /** `response.create({ onDuplicate: 'keep_both' })`. */
-  requestResponse(): Promise<boolean>;
+  /**
+   * `response.generate({ onDuplicate: 'keep_both' })`: the response this request started
+   * (matched by its tag), not merely the next one to start; `started` is told it at once.
+   */
+  requestResponse(started?: (response: RealtimeResponse) => void): Promise<RealtimeResponse>;
   /** Emits a session event. */
   emit<K extends 'function_calls_collected' | 'function_calls_finished'>(
     event: K,
@@ -147,10 +151,6 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     if (!this.#announce) return;
     switch (event.type) {
       case 'response.created':
-        if (this.#followUpAsked && event.response.id) {
-          this.#followUpAsked = false;
-          this.#followUpId = event.response.id;
-        }
         if (event.response.id && !this.#pending.isFinished(event.response.id))
           this.#round(event.response.id);
         return;
@@ -349,7 +349,12 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   async #requestFollowUp(): Promise<void> {
     this.#followUpAsked = true;
     try {
-      await this.#host.requestResponse();
+      // the response this request started (an out-of-band one, or the VAD's, may start first),
+      // known at once: a drop right after its response.created must find it in progress
+      await this.#host.requestResponse((response) => {
+        this.#followUpAsked = false;
+        this.#followUpId = response.id;
+      });
     } catch (error) {
       this.#followUpAsked = false;
       this.#report(error, 'could not request the follow-up response');

@@ -31,6 +31,8 @@ interface Waiter {
   timer: TimerId | undefined;
   resolve(response: RealtimeResponse): void;
   reject(error: unknown): void;
+  /** Told the response at once, in the `response.created` dispatch (the promise resolves later). */
+  readonly started: ((response: RealtimeResponse) => void) | undefined;
   /** Removes the abort listener. */
   detach: (() => void) | undefined;
 }
@@ -80,7 +82,11 @@ export class AwaitedResponses {
    * Registers the request `tag`. An abort of `signal` rejects it with the signal's reason (as
    * `fetch` does); when its create was already written, the response it starts is cancelled.
    */
-  add(tag: string, signal: AbortSignal | undefined): Promise<RealtimeResponse> {
+  add(
+    tag: string,
+    signal: AbortSignal | undefined,
+    started?: (response: RealtimeResponse) => void,
+  ): Promise<RealtimeResponse> {
     return new Promise<RealtimeResponse>((resolve, reject) => {
       const waiter: Waiter = {
         tag,
@@ -88,6 +94,7 @@ export class AwaitedResponses {
         timer: undefined,
         resolve,
         reject,
+        started,
         detach: undefined,
       };
       this.#byTag.set(tag, waiter);
@@ -114,6 +121,7 @@ export class AwaitedResponses {
     const waiter = this.#byTag.get(tag);
     if (waiter !== undefined) {
       this.#settle(waiter);
+      waiter.started?.(response);
       waiter.resolve(response);
     } else if (this.#abandoned?.delete(tag)) {
       this.#cancel(response.id);

@@ -193,7 +193,10 @@ export class ResponseCreator {
    * reason on abort, `SESSION_CLOSED` (or the close's cause) when the session ends first, and
    * `INVALID_ARGUMENT` for bad options.
    */
-  generate(options: ResponseGenerateOptions = {}): Promise<RealtimeResponse> {
+  generate(
+    options: ResponseGenerateOptions = {},
+    started?: (response: RealtimeResponse) => void,
+  ): Promise<RealtimeResponse> {
     let metadata: Record<string, string>;
     let signal: AbortSignal | undefined;
     try {
@@ -207,7 +210,7 @@ export class ResponseCreator {
     metadata[REQUEST_TAG_KEY] = tag;
     const response: ResponseCreateParams = { ...options.response, metadata };
     const table = this.#awaitedTable();
-    const awaited = table.add(tag, signal);
+    const awaited = table.add(tag, signal, started);
     this.create({ onDuplicate: options.onDuplicate ?? 'keep_both', response }).then(
       (sent) => {
         if (!sent)
