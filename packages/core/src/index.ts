@@ -114,6 +114,7 @@ export {
   planChatContextSync,
   silentUserAudio,
 } from './conversation/sync.js';
+export { sameChatItem } from './conversation/same.js';
 export { ChatSyncError, ConversationError } from './conversation/errors.js';
 export type { ChatSyncFailure, ConversationErrorCode } from './conversation/errors.js';
 export type { AudioModeHint, SetChatCtxOptions } from './features/conversation.js';

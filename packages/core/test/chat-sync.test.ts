@@ -222,3 +222,30 @@ describe.each(DIALECTS)('chat-context sync (%s)', (dialect) => {
     await session.close();
   });
 });
+
+describe.each(DIALECTS)('chat-context sync of edited items (%s)', (dialect) => {
+  it('an item edited under its id is deleted and created again in its place; an unchanged one is left alone', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    expect(await sync(s, session, [sys, userMessage('u1', 'My name is Ann'), call, out])).toBe(4);
+    // redact the user's message, change the system prompt, correct the tool output
+    const edited = [
+      systemMessage('sys', 'Be very brief.'),
+      userMessage('u1', 'My name is [redacted]'),
+      call,
+      functionCallOutput('fo1', 'call_1', '{"tempC":22}'),
+    ];
+    expect(await sync(s, session, edited)).toBe(6);
+    expect(serverCtx(s)).toEqual(edited.map((item) => expect.objectContaining(item)));
+    // the server's copy (statuses and all) compares equal to what it holds: nothing is sent
+    expect(await sync(s, session, session.chatCtxCopy().items)).toBe(0);
+    // by id only, as the seed did: an edit is not sent
+    const before = ops(s);
+    await Promise.all([
+      session.setChatCtx(chatContext([sys, ...edited.slice(1)]), { isSame: () => true }),
+      s.settle(),
+    ]);
+    expect(ops(s)).toBe(before);
+    await session.close();
+  });
+});

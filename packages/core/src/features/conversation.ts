@@ -32,6 +32,7 @@ import { chatContext } from '../conversation/chat-context.js';
 import { ConversationError } from '../conversation/errors.js';
 import { chatItemToConversationItem } from '../conversation/items.js';
 import { ConversationMirror } from '../conversation/mirror.js';
+import { sameChatItem } from '../conversation/same.js';
 import {
   executeChatSyncPlan,
   planChatContextSync,
@@ -49,6 +50,13 @@ export interface SetChatCtxOptions {
    * @default the session's `audioModeHint` (itself `false` by default)
    */
   readonly audioModeHint?: AudioModeHint | undefined;
+  /**
+   * Whether an item of `ctx` is unchanged from the server's item of the same id; a changed one
+   * is deleted and created again in its place. Pass `() => true` to compare by id only (the
+   * seed's behaviour).
+   * @default {@link sameChatItem}: same type and content, `status` aside
+   */
+  readonly isSame?: ((serverItem: ChatItem, ctxItem: ChatItem) => boolean) | undefined;
 }
 
 /** What the conversation feature needs from its session. */
@@ -177,7 +185,7 @@ export class ConversationFeature implements SessionFeature {
     options: SetChatCtxOptions = {},
   ): Promise<void> {
     const run = (): Promise<void> =>
-      this.#sync(ctx, options.audioModeHint ?? this.#host.audioModeHint);
+      this.#sync(ctx, options.audioModeHint ?? this.#host.audioModeHint, options.isSame);
     const result = this.#queue.then(run, run);
     this.#queue = result.catch(() => undefined);
     return result;
@@ -199,7 +207,11 @@ export class ConversationFeature implements SessionFeature {
     return result;
   }
 
-  async #sync(ctx: ChatContext | readonly ChatItem[], hint: AudioModeHint): Promise<void> {
+  async #sync(
+    ctx: ChatContext | readonly ChatItem[],
+    hint: AudioModeHint,
+    isSame: SetChatCtxOptions['isSame'] = sameChatItem,
+  ): Promise<void> {
     if (
       !Array.isArray(ctx) &&
       !(typeof ctx === 'object' && ctx !== null && Array.isArray((ctx as ChatContext).items))
@@ -217,6 +229,7 @@ export class ConversationFeature implements SessionFeature {
       audioModeHint: hint,
       generateId: this.#host.generateId,
       sampleRate: this.#rate(),
+      isSame,
     };
     const plan = planChatContextSync(this.mirror, next, options);
     // refuse unsendable content before anything goes out, so a sync is never half-applied for it

@@ -1,0 +1,57 @@
+/**
+ * Whether two chat items say the same thing: what `setChatCtx` compares an item of the app's
+ * context with the server's item of the same id by, so that an edit under a kept id (a redacted
+ * message, a new system prompt, a corrected tool output) is sent, and an unchanged item is not.
+ * @module
+ */
+import type { AudioFrame } from '@voxwire/protocol';
+import type { ChatContent, ChatItem } from './chat-context.js';
+
+/**
+ * Same type and content; `status` is not compared (the server's copy says `completed` where the
+ * app's may say nothing). An audio part compares by its samples when both sides hold them, else
+ * by its transcript (the mirror lets old samples go; `null` and `''` are the same: none yet).
+ */
+export function sameChatItem(a: ChatItem, b: ChatItem): boolean {
+  if (a === b) return true;
+  switch (a.type) {
+    case 'message':
+      return (
+        b.type === 'message' &&
+        a.role === b.role &&
+        a.content.length === b.content.length &&
+        a.content.every((part, i) => samePart(part, b.content[i]!))
+      );
+    case 'function_call':
+      return (
+        b.type === 'function_call' &&
+        a.callId === b.callId &&
+        a.name === b.name &&
+        a.arguments === b.arguments
+      );
+    case 'function_call_output':
+      return b.type === 'function_call_output' && a.callId === b.callId && a.output === b.output;
+    case 'raw':
+      return b.type === 'raw' && JSON.stringify(a.item) === JSON.stringify(b.item);
+  }
+}
+
+function samePart(a: ChatContent, b: ChatContent): boolean {
+  switch (a.type) {
+    case 'text':
+      return b.type === 'text' && a.text === b.text;
+    case 'image':
+      return b.type === 'image' && a.imageUrl === b.imageUrl && a.detail === b.detail;
+    case 'audio':
+      if (b.type !== 'audio') return false;
+      if (a.audio !== undefined && b.audio !== undefined) return sameAudio(a.audio, b.audio);
+      return (a.transcript ?? '') === (b.transcript ?? '');
+  }
+}
+
+function sameAudio(a: AudioFrame, b: AudioFrame): boolean {
+  if (a === b || a.data === b.data) return true;
+  if (a.sampleRate !== b.sampleRate || a.data.length !== b.data.length) return false;
+  for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
+  return true;
+}
