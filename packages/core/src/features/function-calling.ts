@@ -89,7 +89,6 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   // the follow-up response owed to the model after its calls were answered: asked for until its
   // response.created, then in progress (its id) until its response.done; a drop while it is in
   // progress owes it again
-  #followUpAsked = false;
   #followUpId: string | undefined;
   #followUpCut = false;
 
@@ -263,7 +262,6 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   /** @inheritdoc */
   onClosed(): void {
-    this.#followUpAsked = false;
     this.#followUpId = undefined;
     this.#followUpCut = false;
     this.#runner.close(new Error('the session closed'));
@@ -347,16 +345,13 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   }
 
   async #requestFollowUp(): Promise<void> {
-    this.#followUpAsked = true;
     try {
       // the response this request started (an out-of-band one, or the VAD's, may start first),
       // known at once: a drop right after its response.created must find it in progress
       await this.#host.requestResponse((response) => {
-        this.#followUpAsked = false;
         this.#followUpId = response.id;
       });
     } catch (error) {
-      this.#followUpAsked = false;
       this.#report(error, 'could not request the follow-up response');
     }
   }
