@@ -27,7 +27,11 @@ export interface FaultTarget {
   releaseAll(): void;
 }
 
-/** Builds and holds fault rules. Rules fire once each; `clear()` removes those not yet fired. */
+/**
+ * Builds and holds fault rules. A rule fires once per connection: each connection counts events
+ * and uses rules on its own, so a reconnect meets the same rules again (a test of one cut clears
+ * them, e.g. on the session's `disconnected`); `clear()` removes them all.
+ */
 export class FaultInjector {
   readonly #rules: FaultRule[] = [];
   #rejects: Error[] = [];
