@@ -21,19 +21,19 @@ export interface CredentialTokenProviderOptions {
    * The scope to request.
    * @default 'https://cognitiveservices.azure.com/.default'
    */
-  readonly scope?: string;
+  readonly scope?: string | undefined;
   /**
    * A cached token is renewed this many ms before it expires (or at the credential's own
    * `refreshAfterTimestamp`, whichever comes first), so a connect never presents a token that
    * dies during the handshake.
    * @default 300000 (5 minutes)
    */
-  readonly refreshMarginMs?: number;
+  readonly refreshMarginMs?: number | undefined;
   /**
    * Time source for expiry checks (`now()` must be epoch ms, as token timestamps are).
    * @default systemClock
    */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
 }
 
 /**

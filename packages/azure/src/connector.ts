@@ -36,67 +36,67 @@ export interface AzureConnectorOptions extends SocketOptions {
    * The resource endpoint, `https://<resource>.openai.azure.com`. Mutually exclusive with `baseURL`.
    * @default process.env.AZURE_OPENAI_ENDPOINT (when `baseURL` is not given)
    */
-  readonly azureEndpoint?: string;
+  readonly azureEndpoint?: string | undefined;
   /**
    * A base URL used instead of the endpoint (`https://<resource>.openai.azure.com/openai`, a
    * gateway). Mutually exclusive with `azureEndpoint`.
    * @default undefined
    */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /**
    * API version. A `*-preview` version selects the preview endpoint and the beta dialect; the GA
    * endpoint (the default) takes none.
    * @default process.env.OPENAI_API_VERSION, else none (GA)
    */
-  readonly apiVersion?: string;
+  readonly apiVersion?: string | undefined;
   /**
    * An API key (or a function returning one, called on every connect), sent as `api-key`.
    * @default process.env.AZURE_OPENAI_API_KEY (only when no Entra source is given)
    */
-  readonly apiKey?: SecretSource;
+  readonly apiKey?: SecretSource | undefined;
   /**
    * A static Microsoft Entra token, sent as `Authorization: Bearer`. It expires (about an hour):
    * prefer `tokenProvider` or `credential` for anything long-lived.
    * @default undefined
    */
-  readonly entraToken?: string;
+  readonly entraToken?: string | undefined;
   /**
    * Returns a Microsoft Entra token; called on every connect (e.g. `getBearerTokenProvider(...)`).
    * @default undefined
    */
-  readonly tokenProvider?: TokenProvider;
+  readonly tokenProvider?: TokenProvider | undefined;
   /**
    * An `@azure/core-auth` `TokenCredential` (e.g. `DefaultAzureCredential`). Its token is cached
    * and renewed `tokenRefreshMarginMs` before it expires.
    * @default undefined
    */
-  readonly credential?: TokenCredential;
+  readonly credential?: TokenCredential | undefined;
   /**
    * Scope requested from `credential`.
    * @default 'https://cognitiveservices.azure.com/.default'
    */
-  readonly tokenScope?: string;
+  readonly tokenScope?: string | undefined;
   /**
    * How long before expiry a cached `credential` token is renewed.
    * @default 300000 (5 minutes)
    */
-  readonly tokenRefreshMarginMs?: number;
+  readonly tokenRefreshMarginMs?: number | undefined;
   /**
    * Deployment name of the input transcription model; replaces the transcription `model` on the
    * wire, because Azure wants a deployment name there.
    * @default undefined (the transcription model is sent as configured)
    */
-  readonly transcriptionDeployment?: string;
+  readonly transcriptionDeployment?: string | undefined;
   /**
    * `?intent=` (GA form only); `'transcription'` for a transcription-only session.
    * @default undefined (not sent)
    */
-  readonly intent?: string;
+  readonly intent?: string | undefined;
   /**
    * The server's maximum session duration, reported to `core` so it can renew in time.
    * @default 1800000 (30 minutes, Azure)
    */
-  readonly maxSessionDurationMs?: number;
+  readonly maxSessionDurationMs?: number | undefined;
 }
 
 /** What {@link resolveAzureConfig} settles before any connect. */

@@ -4,7 +4,7 @@
  * @module
  */
 import type { AudioFrame, Dialect, ServerErrorDetails, ServerEvent } from '@voxwire/protocol';
-import type { SessionError } from './errors.js';
+import type { SessionError, VoxwireError } from './errors.js';
 import type { RealtimeMetrics } from './metrics.js';
 import type { RealtimeSessionOptions } from './options.js';
 import type { RealtimeContent, RealtimeOutput, RealtimeResponse } from './responses/tree.js';
@@ -85,7 +85,7 @@ export interface DisconnectedEvent {
   /** The close reason. */
   reason: string;
   /** The error, when the close was not asked for. */
-  error: SessionError | undefined;
+  error: VoxwireError | undefined;
 }
 
 /** Lifecycle: `reconnecting`: the connection was lost (or is being rolled over); an attempt follows after `delayMs`. */
@@ -95,13 +95,13 @@ export interface ReconnectingEvent {
   /** Delay before it, ms. */
   delayMs: number;
   /** Why the connection was lost. */
-  cause: SessionError;
+  cause: VoxwireError;
 }
 
 /** Lifecycle: `closed`: the session is over for good. */
 export interface ClosedEvent {
   /** The error that ended it; `undefined` for a `close()` the app asked for. */
-  error: SessionError | undefined;
+  error: VoxwireError | undefined;
 }
 
 /** Every event of a `RealtimeSession`, name → listener arguments. */

@@ -48,6 +48,7 @@ export {
   toGaAudioFormat,
   toGaModalities,
 } from './session-config.js';
+export type { GaFormat } from './session-config.js';
 export type {
   ChatAudioContent,
   ChatContent,

@@ -58,7 +58,7 @@ export type SessionOverrides = SessionOptionsInput & {
 export interface RealtimeModelOptions
   extends EngineOptions, SessionOptionsInput, ConversationOptions {
   /** Features installed in every session (function calling, chat sync …). @default [] */
-  features?: readonly SessionFeatureFactory[];
+  features?: readonly SessionFeatureFactory[] | undefined;
 }
 
 /** Default ack timeout of item and session requests, ms. */
@@ -88,11 +88,13 @@ function numberOption(
 const isPositive = (value: number): boolean => Number.isFinite(value) && value > 0;
 const isCount = (value: number): boolean => Number.isInteger(value) && value >= 0;
 
+/** Every option present, none `undefined`: options once their defaults are applied. */
+type Resolved<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
+
 /** The seed's `RealtimeModel`: defaults plus a session factory. */
 export class RealtimeModel {
   readonly #defaults: RealtimeSessionOptions;
-  readonly #engine: Required<Omit<EngineOptions, 'audioRetention' | keyof ReliabilityOptions>> &
-    Pick<Required<EngineOptions>, 'audioRetention'>;
+  readonly #engine: Resolved<Omit<EngineOptions, keyof ReliabilityOptions>>;
   readonly #reliability: ResolvedReliability;
   readonly #features: readonly SessionFeatureFactory[];
   readonly #conversation: ConversationOptions;

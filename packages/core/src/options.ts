@@ -36,17 +36,17 @@ export interface ServerVadOptions {
   /** Discriminant. */
   type: 'server_vad';
   /** Activation threshold, 0–1; higher needs louder audio. @default 0.5 */
-  threshold?: number;
+  threshold?: number | undefined;
   /** Audio kept before detected speech, in ms. @default 300 */
-  prefixPaddingMs?: number;
+  prefixPaddingMs?: number | undefined;
   /** Silence that ends a turn, in ms. @default 500 (the seed's; the GA server's own default is 200) */
-  silenceDurationMs?: number;
+  silenceDurationMs?: number | undefined;
   /** Whether the server starts a response when a turn ends. @default true */
-  createResponse?: boolean;
+  createResponse?: boolean | undefined;
   /** Whether speech interrupts a response in progress. @default true */
-  interruptResponse?: boolean;
+  interruptResponse?: boolean | undefined;
   /** GA: commit the buffer after this much inactivity, in ms; `null` disables. @default undefined (not sent) */
-  idleTimeoutMs?: number | null;
+  idleTimeoutMs?: number | null | undefined;
 }
 
 /** Semantic VAD: the model judges whether the user has finished. GA and late beta. */
@@ -54,11 +54,11 @@ export interface SemanticVadOptions {
   /** Discriminant. */
   type: 'semantic_vad';
   /** How eagerly the model ends a turn. @default 'auto' */
-  eagerness?: 'low' | 'medium' | 'high' | 'auto';
+  eagerness?: 'low' | 'medium' | 'high' | 'auto' | undefined;
   /** Whether the server starts a response when a turn ends. @default true */
-  createResponse?: boolean;
+  createResponse?: boolean | undefined;
   /** Whether speech interrupts a response in progress. @default true */
-  interruptResponse?: boolean;
+  interruptResponse?: boolean | undefined;
 }
 
 /** Turn detection, or `null` for push-to-talk (the app commits and requests responses itself). */
@@ -69,9 +69,9 @@ export interface InputTranscriptionOptions {
   /** Transcription model. @default 'whisper-1' */
   model: TranscriptionModelName;
   /** ISO-639-1 language of the input, to improve accuracy. @default undefined (not sent) */
-  language?: string;
+  language?: string | undefined;
   /** Guidance text for the transcription model. @default undefined (not sent) */
-  prompt?: string;
+  prompt?: string | undefined;
 }
 
 /** Which tool the model should use: the seed's `ToolChoice`. */
@@ -136,8 +136,15 @@ export interface RealtimeSessionOptions {
   speed?: number | undefined;
 }
 
-/** Session options as the app writes them: every field optional. `null` switches a feature off. */
-export type SessionOptionsInput = Partial<RealtimeSessionOptions>;
+/**
+ * Session options as the app writes them: every field optional (`undefined` keeps the default,
+ * so a possibly-undefined value can be passed as it is), `null` switches a feature off, and the
+ * modalities may be a readonly list.
+ */
+export type SessionOptionsInput = {
+  [K in keyof RealtimeSessionOptions]?:
+    (K extends 'modalities' ? readonly Modality[] : RealtimeSessionOptions[K]) | undefined;
+};
 
 /** How much of each audio content's output the engine keeps in `content.audio`. */
 export type AudioRetention = 'none' | 'all' | { maxDurationMs: number };
@@ -147,26 +154,26 @@ export interface EngineOptions extends ReliabilityOptions {
   /** Gives the session a fresh transport per (re)connect. Required. */
   connector: Connector;
   /** Time. @default systemClock */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Logging (never receives keys or audio). @default silentLogger */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Client `event_id` and item id generator. @default createCounterIdGenerator(<random salt from clock>) */
-  generateId?: IdGenerator;
+  generateId?: IdGenerator | undefined;
   /**
    * How long item create/truncate/delete and session updates wait for the server's ack before
    * rejecting with `TIMEOUT`. Ten seconds: far above the ≈300 ms a real ack takes, and the
    * value LiveKit 1.x settled on for `response.create`.
    * @default 10000
    */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** How long connecting (connector + transport start) may take. @default 10000 */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /**
    * Output audio kept on each content (`content.audio`). Streams always deliver every frame;
    * this is only the accumulated copy. `'none'` keeps memory flat on long sessions.
    * @default 'none'
    */
-  audioRetention?: AudioRetention;
+  audioRetention?: AudioRetention | undefined;
   /**
    * Finished responses kept in `session.responses` for inspection; older ones are dropped. Each
    * costs ~1.6 KiB of heap beyond its transcript (apps/bench/PROFILE.md round 8): a server holding
@@ -174,7 +181,7 @@ export interface EngineOptions extends ReliabilityOptions {
    * always there, and `response_done` and `generate()` hand over each one whatever this is.
    * @default 16
    */
-  maxRetainedResponses?: number;
+  maxRetainedResponses?: number | undefined;
 }
 
 /** The seed's defaults, GA model name (see {@link RealtimeSessionOptions}). */

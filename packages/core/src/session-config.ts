@@ -32,7 +32,8 @@ import type {
   TurnDetectionOptions,
 } from './options.js';
 
-type GaFormat =
+/** A GA audio format object, as `toGaAudioFormat` gives it. */
+export type GaFormat =
   { type: 'audio/pcm'; rate: 24000 } | { type: 'audio/pcmu' } | { type: 'audio/pcma' };
 
 /** The GA audio format object for a seed format name. */

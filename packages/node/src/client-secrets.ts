@@ -19,50 +19,50 @@ export interface CreateClientSecretOptions {
    * The real API key, or a function returning it.
    * @default process.env.OPENAI_API_KEY
    */
-  readonly apiKey?: SecretSource;
+  readonly apiKey?: SecretSource | undefined;
   /**
    * REST base URL (`wss:`/`ws:` are turned back into `https:`/`http:`).
    * @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1'
    */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /** The session configuration the browser's session will start with (model, voice, instructions, …). */
   readonly session: ClientSecretSessionConfig;
   /**
    * Lifetime of the secret in seconds, 10–7200. A session started with it may outlive it.
    * @default undefined (the server's default, 600)
    */
-  readonly expiresAfterSeconds?: number;
+  readonly expiresAfterSeconds?: number | undefined;
   /**
    * `fetch` to use (tests, proxies).
    * @default globalThis.fetch
    */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: typeof fetch | undefined;
   /**
    * Aborts the request.
    * @default undefined
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * Sent as `OpenAI-Organization`.
    * @default process.env.OPENAI_ORG_ID
    */
-  readonly organization?: string;
+  readonly organization?: string | undefined;
   /**
    * Sent as `OpenAI-Project`.
    * @default process.env.OPENAI_PROJECT_ID
    */
-  readonly project?: string;
+  readonly project?: string | undefined;
   /**
    * Environment to read instead of `process.env`.
    * @default process.env
    */
-  readonly env?: Env;
+  readonly env?: Env | undefined;
   /**
    * Allows an `http:` base URL to a host that is not loopback (the API key then travels in
    * clear; see the connectors' option of the same name). Only `true` opts in.
    * @default false
    */
-  readonly allowInsecureUrl?: boolean;
+  readonly allowInsecureUrl?: boolean | undefined;
 }
 
 /** A minted client secret. */

@@ -25,44 +25,44 @@ export interface SocketOptions {
    * Extra handshake headers (merged under the connector's own; the connector's auth headers win).
    * @default {}
    */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /**
    * An `http.Agent` for the handshake, e.g. an HTTPS proxy agent.
    * @default undefined (Node's global agent)
    */
-  readonly agent?: Agent;
+  readonly agent?: Agent | undefined;
   /**
    * Milliseconds the WebSocket handshake may take.
    * @default 10000
    */
-  readonly connectTimeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
   /**
    * Client keep-alive pings, or `false` for none.
    * @default { intervalMs: 15000, timeoutMs: 10000 }
    */
-  readonly keepAlive?: KeepAliveOptions | false;
+  readonly keepAlive?: KeepAliveOptions | false | undefined;
   /**
    * Time source for the socket's timers.
    * @default systemClock
    */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /**
    * The `ws` WebSocket class, for injection.
    * @default the `ws` package's `WebSocket`
    */
-  readonly WebSocket?: typeof WebSocket;
+  readonly WebSocket?: typeof WebSocket | undefined;
   /**
    * Environment variables to read instead of `process.env` (tests, multi-tenant servers).
    * @default process.env
    */
-  readonly env?: Env;
+  readonly env?: Env | undefined;
   /**
    * Allows a `ws:`/`http:` URL to a host that is not loopback: a fake server in a container
    * network, a TLS-terminating proxy on a private network. The credentials then travel in clear,
    * so it has to be asked for; loopback hosts never need it. Only `true` opts in.
    * @default false
    */
-  readonly allowInsecureUrl?: boolean;
+  readonly allowInsecureUrl?: boolean | undefined;
 }
 
 /** Options of {@link openaiConnector}. */
@@ -72,50 +72,50 @@ export interface OpenAIConnectorOptions extends SocketOptions {
    * every connect.
    * @default process.env.OPENAI_API_KEY
    */
-  readonly apiKey?: SecretSource;
+  readonly apiKey?: SecretSource | undefined;
   /**
    * REST or WebSocket base URL. `https:` becomes `wss:`; `/realtime` is appended to a bare
    * `/v1`-style path. A URL that is not `wss:`/`https:` is refused unless its host is loopback
    * (or `allowInsecureUrl` is `true`).
    * @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1'
    */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /**
    * The realtime model, sent as `?model=`.
    * @default 'gpt-realtime'
    */
-  readonly model?: string;
+  readonly model?: string | undefined;
   /**
    * `'ga'` (the current interface) or `'beta'` (adds `OpenAI-Beta: realtime=v1`; api.openai.com
    * refuses it since 2026, self-hosted servers may still speak it).
    * @default 'ga'
    */
-  readonly dialect?: Dialect;
+  readonly dialect?: Dialect | undefined;
   /**
    * Sent as `OpenAI-Organization`.
    * @default process.env.OPENAI_ORG_ID
    */
-  readonly organization?: string;
+  readonly organization?: string | undefined;
   /**
    * Sent as `OpenAI-Project`.
    * @default process.env.OPENAI_PROJECT_ID
    */
-  readonly project?: string;
+  readonly project?: string | undefined;
   /**
    * `?intent=`; `'transcription'` opens a transcription-only session.
    * @default undefined (not sent)
    */
-  readonly intent?: string;
+  readonly intent?: string | undefined;
   /**
    * `?call_id=` to control a WebRTC or SIP call from the server side.
    * @default undefined (not sent)
    */
-  readonly callId?: string;
+  readonly callId?: string | undefined;
   /**
    * The server's maximum session duration, reported to `core` so it can renew in time.
    * @default 3600000 (60 minutes, OpenAI GA)
    */
-  readonly maxSessionDurationMs?: number;
+  readonly maxSessionDurationMs?: number | undefined;
 }
 
 const DIALECTS: readonly Dialect[] = ['ga', 'beta'];

@@ -15,12 +15,12 @@ export interface KeepAliveOptions {
    * Milliseconds between the last pong (or the open) and the next ping.
    * @default 15000
    */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
   /**
    * Milliseconds to wait for a pong before the peer is declared dead and the socket terminated.
    * @default 10000
    */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /** Options of {@link createWebSocketTransport}. */
@@ -32,70 +32,70 @@ export interface WebSocketTransportOptions {
    * they are redacted from every error message.
    * @default {}
    */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /**
    * WebSocket subprotocols to offer.
    * @default []
    */
-  readonly protocols?: readonly string[];
+  readonly protocols?: readonly string[] | undefined;
   /**
    * Milliseconds the whole handshake (TCP, TLS, HTTP upgrade) may take before `start()` rejects
    * with `CONNECT_TIMEOUT`.
    * @default 10000
    */
-  readonly connectTimeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
   /**
    * Client pings to detect a dead peer, or `false` to send none (server pings are answered
    * either way, which `ws` does by itself).
    * @default { intervalMs: 15000, timeoutMs: 10000 }
    */
-  readonly keepAlive?: KeepAliveOptions | false;
+  readonly keepAlive?: KeepAliveOptions | false | undefined;
   /**
    * Milliseconds `close()` waits for the peer's close frame before terminating the socket.
    * @default 5000
    */
-  readonly closeTimeoutMs?: number;
+  readonly closeTimeoutMs?: number | undefined;
   /**
    * An `http.Agent` (an HTTPS proxy agent, say) for the handshake request.
    * @default undefined (Node's global agent)
    */
-  readonly agent?: Agent;
+  readonly agent?: Agent | undefined;
   /**
    * Follow HTTP redirects during the handshake. Ignored (never followed) when credential headers
    * or subprotocols are attached, so a redirect cannot carry a key to another host.
    * @default false
    */
-  readonly followRedirects?: boolean;
+  readonly followRedirects?: boolean | undefined;
   /**
    * Negotiate `permessage-deflate` compression (the Realtime API offers it).
    * @default true
    */
-  readonly perMessageDeflate?: boolean;
+  readonly perMessageDeflate?: boolean | undefined;
   /**
    * Largest inbound message in bytes before the socket is closed with 1009.
    * @default 104857600 (100 MiB, ws's default)
    */
-  readonly maxPayload?: number;
+  readonly maxPayload?: number | undefined;
   /**
    * The `ws` WebSocket class, for injection in tests or to use a patched build.
    * @default the `ws` package's `WebSocket`
    */
-  readonly WebSocket?: typeof WebSocket;
+  readonly WebSocket?: typeof WebSocket | undefined;
   /**
    * Time source for the connect, keep-alive and close timers.
    * @default systemClock
    */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /**
    * Aborts the connect: `start()` rejects with `ABORTED` and the socket is terminated.
    * @default undefined
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * More secrets to redact from error messages (besides credential headers and subprotocols).
    * @default []
    */
-  readonly secrets?: readonly string[];
+  readonly secrets?: readonly string[] | undefined;
 }
 
 /** A {@link Transport} over `ws`, with its typed last error. */

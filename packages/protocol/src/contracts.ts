@@ -168,8 +168,8 @@ export function createCounterIdGenerator(salt = ''): IdGenerator {
 }
 
 /**
- * Exponential backoff with full jitter, capped: attempt 1 waits up to `initialMs`, each later
- * attempt doubles, never beyond `maxMs`; after `maxAttempts` it gives up.
+ * Exponential backoff with equal jitter, capped: attempt n waits between half and all of
+ * `initialMs · 2ⁿ⁻¹` (never beyond `maxMs`); after `maxAttempts` it gives up.
  */
 export function exponentialBackoff(
   options: { initialMs?: number; maxMs?: number; maxAttempts?: number } = {},
@@ -178,7 +178,8 @@ export function exponentialBackoff(
   return (attempt, random) => {
     if (attempt > maxAttempts) return undefined;
     const ceiling = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
-    // full jitter keeps many clients that lost the same server from reconnecting in lockstep
+    // the jitter keeps many clients that lost the same server from reconnecting in lockstep;
+    // the half kept fixed keeps each wait from collapsing to nothing
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
   };
 }

@@ -15,6 +15,12 @@ export interface EventSource<N extends string = string> {
   on(name: N, listener: (...args: unknown[]) => void): () => void;
 }
 
+/**
+ * The event names `source.on` takes (a session's are its events' names), so that a misspelt
+ * name is a compile error rather than a wait that never ends.
+ */
+export type EventNameOf<S extends EventSource<any>> = Parameters<S['on']>[0] & string;
+
 /** One entry of a {@link Recorder}: a log line or an emitted event. */
 export type RecordedEntry =
   | {
@@ -31,7 +37,7 @@ export interface Recorder {
   /** A logger that appends every line to {@link Recorder.seen}. */
   readonly logger: Logger;
   /** Records every emission of `names` from `source`; returns one function that stops them all. */
-  tap<N extends string>(source: EventSource<N>, names: readonly N[]): () => void;
+  tap<S extends EventSource<any>>(source: S, names: readonly EventNameOf<S>[]): () => void;
   /**
    * {@link Recorder.seen} as JSON, errors included by name, message and stack (which
    * `JSON.stringify` would drop), so that a test can check a secret appears nowhere.
@@ -62,7 +68,10 @@ export function createRecorder(): Recorder {
 }
 
 /** Resolves with the first argument of the next emission of `name`, then unsubscribes. */
-export function nextEvent<N extends string>(source: EventSource<N>, name: N): Promise<unknown> {
+export function nextEvent<S extends EventSource<any>>(
+  source: S,
+  name: EventNameOf<S>,
+): Promise<unknown> {
   return new Promise((resolve) => {
     const off = source.on(name, (...args: unknown[]) => {
       off();

@@ -19,7 +19,7 @@ export interface CreateFakeServerOptions extends FakeServerOptions {
    * An existing server to link to (several transports, one scripted server).
    * @default a new FakeServer(options)
    */
-  readonly server?: FakeServer;
+  readonly server?: FakeServer | undefined;
 }
 
 /** What {@link createFakeServer} returns. */

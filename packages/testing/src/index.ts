@@ -25,7 +25,19 @@ export {
   type AcceptedConnection,
   type FakeServerOptions,
 } from './server/fake-server.js';
-export { FakeConnection, type HeardAudio } from './server/connection.js';
+export {
+  FakeConnection,
+  type ConnectionHost,
+  type ConnectionInit,
+  type HeardAudio,
+} from './server/connection.js';
+// the types of FakeConnection's public members, so that a test can name what it reads
+export type { Conversation } from './server/conversation.js';
+export type { InputAudio } from './server/input-audio.js';
+export type { Outbound } from './server/outbound.js';
+export type { ResponseRun } from './server/response.js';
+export type { ResponseRunner } from './server/handlers-response.js';
+export type { FaultTarget } from './server/faults.js';
 export { FaultInjector, type CloseFaultOptions } from './server/faults.js';
 export type { FaultRule, FaultMatch, ServerLink } from './server/outbound.js';
 export {
@@ -48,6 +60,7 @@ export {
   type Recorder,
   type RecordedEntry,
   type EventSource,
+  type EventNameOf,
   type Deferred,
   type SpokenTurnOptions,
 } from './helpers.js';

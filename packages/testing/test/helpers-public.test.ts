@@ -55,6 +55,16 @@ describe('nextEvent and deferred', () => {
     expect(s.count('a')).toBe(0);
   });
 
+  it('takes only the names the source emits: a misspelt one is a compile error, not a wait forever', () => {
+    const s = source();
+    const r = createRecorder();
+    // @ts-expect-error 'c' is no event of this source
+    void nextEvent(s, 'c');
+    // @ts-expect-error nor here
+    r.tap(s, ['a', 'c'])();
+    expect(s.count('a')).toBe(0);
+  });
+
   it('deferred settles from outside', async () => {
     const ok = deferred<number>();
     ok.resolve(7);

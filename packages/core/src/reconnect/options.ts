@@ -15,20 +15,20 @@ export interface BackpressureOptions {
    * Most input audio queued while the socket is open but cannot keep up, in wire bytes.
    * @default 1048576 (1 MiB)
    */
-  maxQueuedBytes?: number;
+  maxQueuedBytes?: number | undefined;
   /**
    * `transport.bufferedAmount` above which input audio waits in the queue instead of being
    * written (adapters that do not report `bufferedAmount` never wait).
    * @default 262144 (256 KiB)
    */
-  highWaterMark?: number;
+  highWaterMark?: number | undefined;
   /**
    * Input audio beyond the bound (open and congested, or disconnected): `drop-oldest` keeps the
    * most recent speech, `drop-newest` keeps the oldest, `error` makes `append` throw
    * `VoxwireError('BACKPRESSURE')`. Every drop is counted in `session.stats`.
    * @default 'drop-oldest'
    */
-  audioPolicy?: AudioOverflowPolicy;
+  audioPolicy?: AudioOverflowPolicy | undefined;
 }
 
 /** Reliability options, part of the engine options of `RealtimeModel`. */

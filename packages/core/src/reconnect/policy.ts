@@ -21,20 +21,20 @@ export interface ReconnectOptions {
    * injected `random`, capped by the policy.
    * @default exponentialBackoff({ initialMs: 250, maxMs: 10000, maxAttempts: 8 })
    */
-  backoff?: BackoffPolicy;
+  backoff?: BackoffPolicy | undefined;
   /**
    * Most reconnect attempts in a row (a successful restore resets the count). Whichever of this
    * and the backoff policy gives up first wins.
    * @default 8
    */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /**
    * Input audio appended while disconnected is kept up to this many bytes of wire audio
    * (base64 PCM16 at 24 kHz is ≈64 kB per second) and sent after the restore; beyond it the
    * oldest is dropped and counted in `session.stats.audioDroppedWhileDisconnected`.
    * @default 655360 (about 10 s of 24 kHz PCM16)
    */
-  maxBufferedAudioBytes?: number;
+  maxBufferedAudioBytes?: number | undefined;
   /**
    * Open a fresh session this long before the server's maximum session duration
    * (`Connection.maxSessionDurationMs`: OpenAI 60 min, Azure 30 min), at the first quiet moment
@@ -42,7 +42,7 @@ export interface ReconnectOptions {
    * `session_expired` then triggers an ordinary reconnect).
    * @default 300000 (5 minutes)
    */
-  rolloverMarginMs?: number | false;
+  rolloverMarginMs?: number | false | undefined;
 }
 
 /** The resolved settings. */
@@ -54,7 +54,7 @@ export interface ResolvedReconnect {
   readonly rolloverMarginMs: number | false;
 }
 
-/** Default backoff: 250 ms doubling to 10 s, full jitter, 8 attempts. */
+/** Default backoff: 250 ms doubling to 10 s, equal jitter, 8 attempts. */
 export const DEFAULT_RECONNECT_BACKOFF: BackoffPolicy = exponentialBackoff({
   initialMs: 250,
   maxMs: 10_000,
@@ -136,7 +136,7 @@ const FATAL_TRANSPORT_CODES = new Set(['AUTH_FAILED', 'BAD_REQUEST', 'INVALID_AR
  * connection had reached its provider's maximum session duration.
  */
 export function classifyFailure(input: {
-  cause?: unknown;
+  cause?: unknown | undefined;
   closeCode?: number | undefined;
   serverErrorCode?: string | undefined;
   /**
@@ -146,10 +146,10 @@ export function classifyFailure(input: {
   atSessionLimit?: boolean | undefined;
 }): FailureClass {
   const c = (typeof input.cause === 'object' && input.cause !== null ? input.cause : {}) as {
-    code?: unknown;
-    fatal?: unknown;
-    httpStatus?: unknown;
-    retryAfterMs?: unknown;
+    code?: unknown | undefined;
+    fatal?: unknown | undefined;
+    httpStatus?: unknown | undefined;
+    retryAfterMs?: unknown | undefined;
   };
   const status = typeof c.httpStatus === 'number' ? c.httpStatus : undefined;
   const fatal =

@@ -18,6 +18,7 @@ import type {
   AudioFrame,
   ClientEvent,
   Clock,
+  Dialect,
   IdGenerator,
   Logger,
   ServerEvent,
@@ -50,7 +51,7 @@ export interface ReconnectedEvent {
   /** The attempt that succeeded (1-based within the outage). */
   attempt: number;
   /** The dialect the server speaks. */
-  dialect: string;
+  dialect: Dialect;
   /** The connector's secret-free description. */
   description: string | undefined;
   /** Conversation items re-created from the mirror. */

@@ -28,9 +28,9 @@ export type OnDuplicate = 'cancel_existing' | 'cancel_new' | 'keep_both';
 /** Options of `session.response.create`. */
 export interface ResponseCreateOptions {
   /** What to do when a response is already in progress. @default 'keep_both' */
-  onDuplicate?: OnDuplicate;
+  onDuplicate?: OnDuplicate | undefined;
   /** Per-response overrides sent as `response.create.response` (GA shape). @default undefined (bare create, as the seed) */
-  response?: ResponseCreateParams;
+  response?: ResponseCreateParams | undefined;
 }
 
 /** Options of `session.response.generate`. */
@@ -42,7 +42,7 @@ export interface ResponseGenerateOptions extends ResponseCreateOptions {
    * `session.response.cancel()`).
    * @default undefined
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 const ON_DUPLICATE = new Set<string>(['cancel_existing', 'cancel_new', 'keep_both']);

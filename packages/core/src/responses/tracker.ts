@@ -85,7 +85,7 @@ export class ResponseTracker {
     return [...this.#active.values()];
   }
 
-  /** In-progress responses, then the most recent finished ones (at most `maxRetained`). */
+  /** The most recent finished responses (at most `maxRetained`), then those in progress. */
   get all(): RealtimeResponse[] {
     return [...this.#finished, ...this.#active.values()];
   }

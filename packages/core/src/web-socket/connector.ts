@@ -28,13 +28,13 @@ export interface WebSocketConnectorOptions {
   /** The `ws:`/`wss:` URL (a function is asked again for every reconnect). */
   readonly url: PerAttempt<string>;
   /** Subprotocols to offer (a function is asked again for every reconnect). @default [] */
-  readonly protocols?: PerAttempt<readonly string[]>;
+  readonly protocols?: PerAttempt<readonly string[]> | undefined;
   /** The dialect the server speaks. @default 'ga' */
-  readonly dialect?: Dialect;
+  readonly dialect?: Dialect | undefined;
   /** The server's maximum session duration, for the planned rollover. @default undefined (none) */
-  readonly maxSessionDurationMs?: number;
+  readonly maxSessionDurationMs?: number | undefined;
   /** A secret-free description for logs. @default 'websocket <origin and path of the URL>' */
-  readonly description?: string;
+  readonly description?: string | undefined;
 }
 
 const DIALECTS: readonly Dialect[] = ['ga', 'beta'];
@@ -134,28 +134,28 @@ export interface OpenAIWebSocketConnectorOptions {
    */
   readonly clientSecret: PerAttempt<string>;
   /** The model (`?model=`). @default 'gpt-realtime' */
-  readonly model?: string;
+  readonly model?: string | undefined;
   /** The REST base the WebSocket URL is derived from (https → wss). @default 'https://api.openai.com/v1' */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /** Sent as the `openai-organization.<id>` subprotocol. @default undefined */
-  readonly organization?: string;
+  readonly organization?: string | undefined;
   /** Sent as the `openai-project.<id>` subprotocol. @default undefined */
-  readonly project?: string;
+  readonly project?: string | undefined;
   /** The server's maximum session duration, for the planned rollover. @default 3600000 (OpenAI's 60 minutes) */
-  readonly maxSessionDurationMs?: number;
+  readonly maxSessionDurationMs?: number | undefined;
   /**
    * Lets `ws:`/`http:` reach a host that is not loopback. The secret would cross the network in
    * clear text: only for a fake server in a container network, say.
    * @default false
    */
-  readonly allowInsecureUrl?: boolean;
+  readonly allowInsecureUrl?: boolean | undefined;
   /**
    * Lets a key that is not an ephemeral `ek_…` secret go into the subprotocols, where the page
    * and its extensions can read it. Only for a key that is not secret anyway (a local fake
    * server's, say).
    * @default false
    */
-  readonly dangerouslyAllowNonEphemeralKey?: boolean;
+  readonly dangerouslyAllowNonEphemeralKey?: boolean | undefined;
 }
 
 function checkSecret(secret: unknown, allowAny: boolean): string {
