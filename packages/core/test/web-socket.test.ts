@@ -129,7 +129,7 @@ describe('StandardWebSocketTransport', () => {
     await expect(t.start()).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
   });
 
-  it('a constructor that throws fails start() without repeating its message (it may quote a key)', async () => {
+  it('a constructor that throws fails start() with INVALID_ARGUMENT (fatal: it throws every time), without repeating its message (it may quote a key)', async () => {
     const Throwing = class {
       constructor() {
         throw new SyntaxError('bad subprotocol openai-insecure-api-key.ek_secret value');
@@ -139,7 +139,7 @@ describe('StandardWebSocketTransport', () => {
     const closes: number[] = [];
     t.onclose = (code) => closes.push(code);
     const error = await t.start().catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'CONNECT_FAILED' });
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(String((error as Error).message)).not.toContain('ek_secret');
     expect(closes).toEqual([1006]);
   });
@@ -207,6 +207,54 @@ describe('openaiWebSocketConnector', () => {
       'openai-organization.org_1',
       'openai-project.proj_1',
     ]);
+  });
+
+  it('refuses an organization or project a subprotocol cannot carry, and keeps a query of the base URL', async () => {
+    const { ctor, last } = scripted();
+    for (const [options, argument] of [
+      [{ organization: 'Acme Corp' }, 'organization'],
+      [{ project: 'proj_1,proj_2' }, 'project'],
+    ] as const)
+      expect(() =>
+        openaiWebSocketConnector({ WebSocket: ctor, clientSecret: 'ek_1', ...options }),
+      ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument } }));
+    const connector = openaiWebSocketConnector({
+      WebSocket: ctor,
+      clientSecret: 'ek_1',
+      baseURL: 'https://proxy.example/v1?tenant=acme',
+    });
+    void (await connector(attempt())).transport.start();
+    const url = new URL(last().url);
+    expect(url.pathname).toBe('/v1/realtime');
+    expect(url.searchParams.get('tenant')).toBe('acme');
+    expect(url.searchParams.get('model')).toBe('gpt-realtime');
+  });
+
+  it('a secret function that gives what a subprotocol cannot carry ends the session at once, without retrying', async () => {
+    const { ctor } = scripted();
+    let made = 0;
+    const counting = class extends (ctor as unknown as new (u: string, p?: string[]) => object) {
+      constructor(url: string, protocols?: string[]) {
+        made++;
+        super(url, protocols);
+      }
+    } as unknown as StandardWebSocketConstructor;
+    const clock = new SimulatedClock();
+    const model = new RealtimeModel({
+      connector: webSocketConnector({
+        WebSocket: counting,
+        url: 'wss://x.test/v1/realtime',
+        protocols: () => ['realtime', 'openai-insecure-api-key.ek_a b'],
+      }),
+      clock,
+    });
+    const session = model.session();
+    const closed = new Promise<{ error?: { code?: string } }>((resolve) =>
+      session.once('closed', resolve),
+    );
+    await clock.advanceAsync(60_000);
+    expect((await closed).error?.code).toBe('INVALID_ARGUMENT');
+    expect(made).toBe(0);
   });
 
   it('asks a secret function again for every attempt', async () => {
@@ -293,6 +341,10 @@ describe('webSocketConnector', () => {
       [{ url: 'wss://x.test' }, 'WebSocket'],
       [{ WebSocket: ctor, url: 'https://x.test' }, 'url'],
       [{ WebSocket: ctor, url: 'wss://x.test', protocols: ['ok', ''] }, 'protocols'],
+      // what the WebSocket constructor refuses (SyntaxError) is refused here, once
+      [{ WebSocket: ctor, url: 'wss://x.test', protocols: ['realtime', 'realtime'] }, 'protocols'],
+      [{ WebSocket: ctor, url: 'wss://x.test', protocols: ['realtime', 'x y'] }, 'protocols'],
+      [{ WebSocket: ctor, url: 'wss://x.test/v1#frag' }, 'url'],
       [{ WebSocket: ctor, url: 'wss://x.test', dialect: 'v2' }, 'dialect'],
       [{ WebSocket: ctor, url: 'wss://x.test', maxSessionDurationMs: 0 }, 'maxSessionDurationMs'],
     ];

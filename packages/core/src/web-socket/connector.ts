@@ -59,6 +59,9 @@ function describeUrl(url: string): string {
   }
 }
 
+// a subprotocol is a token: no spaces, separators or control characters (RFC 6455 §4.1)
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 function checkUrl(url: unknown): string {
   if (typeof url !== 'string')
     throw invalid('url', `url must be a ws: or wss: URL string, got ${typeof url}`);
@@ -70,12 +73,23 @@ function checkUrl(url: unknown): string {
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')
     throw invalid('url', `url must use ws: or wss:, got ${parsed.protocol}`);
+  // the WebSocket constructor refuses a fragment (SyntaxError): refused here, once, not retried
+  if (parsed.hash !== '') throw invalid('url', 'url must have no #fragment');
   return url;
 }
 
 function checkProtocols(protocols: unknown): readonly string[] {
   if (!Array.isArray(protocols) || protocols.some((p) => typeof p !== 'string' || p === ''))
     throw invalid('protocols', 'protocols must be an array of non-empty strings');
+  // what the WebSocket constructor would refuse with a SyntaxError, refused here once instead of
+  // retried as a failed connect; never quoted, as a subprotocol may carry a key
+  if (protocols.some((p: string) => !TOKEN.test(p)))
+    throw invalid(
+      'protocols',
+      'a subprotocol contains characters a subprotocol cannot carry (spaces, separators)',
+    );
+  if (new Set(protocols).size !== protocols.length)
+    throw invalid('protocols', 'protocols must not repeat a subprotocol');
   return protocols as readonly string[];
 }
 
@@ -166,8 +180,7 @@ function checkSecret(secret: unknown, allowAny: boolean): string {
       'clientSecret',
       'clientSecret must be an ephemeral ek_… secret minted by your server (createClientSecret in @voxwire/node): an API key in a page can be read by anyone',
     );
-  // a subprotocol is a token: no spaces, separators or control characters (RFC 6455 §4.1)
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(secret))
+  if (!TOKEN.test(secret))
     throw invalid('clientSecret', 'clientSecret contains characters a subprotocol cannot carry');
   return secret;
 }
@@ -192,10 +205,13 @@ export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOption
   const base = options.baseURL ?? Endpoints.openaiBaseUrl;
   let url: URL;
   try {
-    url = new URL(`${base.replace(/\/+$/, '')}${Endpoints.realtimePath}`);
+    url = new URL(base);
   } catch {
     throw invalid('baseURL', 'baseURL is not a valid URL');
   }
+  // onto the path, so that a query of the base (a proxy's tenant, say) stays a query
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${Endpoints.realtimePath}`;
+  url.hash = '';
   if (url.protocol === 'https:') url.protocol = 'wss:';
   else if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol !== 'wss:' && url.protocol !== 'ws:')
@@ -206,6 +222,15 @@ export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOption
       `${url.host} is not loopback: the client secret would cross the network in clear text (use https:/wss:, or set allowInsecureUrl)`,
     );
   url.searchParams.set('model', model);
+  for (const [name, value] of [
+    ['organization', options.organization],
+    ['project', options.project],
+  ] as const)
+    if (value !== undefined && (typeof value !== 'string' || !TOKEN.test(value)))
+      throw invalid(
+        name,
+        `${name} must be an id a subprotocol can carry (no spaces or separators)`,
+      );
   const extra = [
     ...(options.organization === undefined
       ? []

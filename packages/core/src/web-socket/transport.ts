@@ -113,8 +113,9 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
       } catch (cause) {
         // a malformed URL or subprotocol: the message may quote it, and a subprotocol may hold a key
         this.#state = 'closed';
+        // INVALID_ARGUMENT is fatal: what the constructor refused once it refuses every time
         const error = new VoxwireError(
-          'CONNECT_FAILED',
+          'INVALID_ARGUMENT',
           `could not create the WebSocket: ${cause instanceof Error ? cause.name : 'error'} (a malformed URL or subprotocol?)`,
         );
         reject(error);
