@@ -19,7 +19,7 @@ import type { ConversationMirror } from './conversation/mirror.js';
 import type { ConversationOptions, SessionTool } from './features/builtins.js';
 import type { SetChatCtxOptions } from './features/conversation.js';
 import type { ConnectionState } from './connection-state.js';
-import { ServerError, type SessionError } from './errors.js';
+import { ServerError, VoxwireError, type SessionError } from './errors.js';
 import type { Listener, Unsubscribe } from './emitter.js';
 import type { SessionEvents } from './events.js';
 import type { SessionFeatureFactory } from './feature.js';
@@ -164,7 +164,9 @@ export class RealtimeSession {
    * connection error.
    */
   sessionUpdate(
-    partial: SessionOptionsInput & { tools?: readonly SessionTool[] | undefined } = {},
+    partial: Omit<SessionOptionsInput, 'model'> & {
+      tools?: readonly SessionTool[] | undefined;
+    } = {},
   ): Promise<RealtimeSessionOptions> {
     const host = this.#host;
     const functions = host.builtins.functions;
@@ -172,6 +174,13 @@ export class RealtimeSession {
     let toolsBefore: readonly SessionTool[] | undefined;
     try {
       const { tools, ...options } = partial ?? {};
+      // the connector's URL picks the model, for the whole session: a change would be dropped
+      if ((options as SessionOptionsInput).model !== undefined)
+        throw new VoxwireError(
+          'INVALID_ARGUMENT',
+          'model cannot change during a session: the connector picks it (it is part of the URL)',
+          { data: { argument: 'model' } },
+        );
       merged = mergeSessionOptions(host.state.options, options);
       if (tools !== undefined) {
         toolsBefore = functions.tools;

@@ -29,6 +29,18 @@ describe.each(DIALECTS)('session updates around responses (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a model change is refused at once: the connector picks the model for the whole session', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const update = session.sessionUpdate({ model: 'gpt-realtime-mini' } as never);
+    await expect(update).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      data: { argument: 'model' },
+    });
+    expect(s.server.clientEvents.filter((e) => e['type'] === 'session.update')).toHaveLength(1);
+    await session.close();
+  });
+
   it('a voice change while the answer already streams audio is refused', async () => {
     const s = setup(dialect, {}, { pacing: { realtimeFactor: 1 } });
     s.server.queueResponse((ctx) => ctx.say('A long answer that takes a few seconds to speak.'));

@@ -249,7 +249,7 @@ describe('openaiWebSocketConnector', () => {
       clock,
     });
     const session = model.session();
-    const closed = new Promise<{ error?: { code?: string } }>((resolve) =>
+    const closed = new Promise<{ error: { code: string } | undefined }>((resolve) =>
       session.once('closed', resolve),
     );
     await clock.advanceAsync(60_000);
