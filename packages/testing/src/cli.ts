@@ -21,7 +21,15 @@ export interface CliOptions {
   readonly realtime: boolean;
 }
 
-/** Parses argv (without node and script). Throws {@link FakeServerOptionsError} on bad input. */
+/** `--help` was asked for: the usage goes to stdout, and the exit code is 0. */
+export class CliHelp extends Error {
+  override readonly name = 'CliHelp';
+}
+
+/**
+ * Parses argv (without node and script). Throws {@link FakeServerOptionsError} on bad input,
+ * {@link CliHelp} for `--help`.
+ */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   let port = 0;
   let host = '127.0.0.1';
@@ -50,8 +58,15 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       if (v !== 'accept' && v !== 'refuse')
         throw new FakeServerOptionsError(`--beta must be 'accept' or 'refuse', got '${v}'`);
       beta = v;
-    } else if (flag === '--realtime') realtime = true;
-    else if (flag === '--help' || flag === '-h') throw new FakeServerOptionsError(USAGE);
+    } else if (flag === '--realtime') {
+      // a switch: `--realtime=false` must not turn it on
+      if (inline === undefined || inline === 'true') realtime = true;
+      else if (inline === 'false') realtime = false;
+      else
+        throw new FakeServerOptionsError(
+          `--realtime takes no value (or true/false), got '${inline}'`,
+        );
+    } else if (flag === '--help' || flag === '-h') throw new CliHelp(USAGE);
     else throw new FakeServerOptionsError(`unknown option '${arg}'\n${USAGE}`);
   }
   return { port, host, apiKey, beta, realtime };
@@ -65,6 +80,10 @@ async function main(): Promise<void> {
   try {
     opts = parseCliArgs(process.argv.slice(2));
   } catch (error) {
+    if (error instanceof CliHelp) {
+      process.stdout.write(`${error.message}\n`);
+      return;
+    }
     process.stderr.write(`${(error as Error).message}\n`);
     process.exitCode = 2;
     return;

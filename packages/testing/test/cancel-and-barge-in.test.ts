@@ -87,3 +87,30 @@ describe('barge-in: a second turn while the first answer is still in progress', 
     expectInterruptedThenAnswered(c);
   });
 });
+
+describe('requests the real server refuses', () => {
+  it('output_audio_buffer.clear over a WebSocket is refused as the real server refuses it, naming the request', async () => {
+    const c = await connect();
+    c.send({ type: 'output_audio_buffer.clear', event_id: 'o1' });
+    await c.flush();
+    expect(c.types()).not.toContain('output_audio_buffer.cleared');
+    expect(c.events.find((e) => e.type === 'error')?.['error']).toMatchObject({
+      code: 'invalid_value',
+      param: 'type',
+      event_id: 'o1',
+    });
+  });
+
+  it('an unknown item_reference in response.create is refused naming the request', async () => {
+    const c = await connect();
+    c.send({
+      type: 'response.create',
+      event_id: 'evt_client_1',
+      response: { input: [{ type: 'item_reference', id: 'item_nope' }] },
+    });
+    await c.flush();
+    expect(c.events.find((e) => e.type === 'error')?.['error']).toMatchObject({
+      event_id: 'evt_client_1',
+    });
+  });
+});

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { FakeServerOptionsError } from '../src/index.js';
-import { parseCliArgs } from '../src/cli.js';
+import { CliHelp, parseCliArgs } from '../src/cli.js';
 import { handshake } from './ws-helpers.js';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,6 +27,12 @@ describe('voxwire-fake-server CLI', () => {
     expect(() => parseCliArgs(['--port', 'abc'])).toThrow(FakeServerOptionsError);
     expect(() => parseCliArgs(['--port'])).toThrow(/needs a value/);
     expect(() => parseCliArgs(['--what'])).toThrow(/unknown option/);
+    // a switch: `=false` keeps it off, and anything else is refused
+    expect(parseCliArgs(['--realtime']).realtime).toBe(true);
+    expect(parseCliArgs(['--realtime=false']).realtime).toBe(false);
+    expect(() => parseCliArgs(['--realtime=yes'])).toThrow(FakeServerOptionsError);
+    // --help is no error: the CLI prints it to stdout and exits 0
+    expect(() => parseCliArgs(['--help'])).toThrow(CliHelp);
   });
 
   it('prints the base URL as the first stdout line, serves the demo agent, stops on SIGTERM', async () => {

@@ -70,10 +70,9 @@ export function handleAudioEvent(
       conn.emit({ type: 'input_audio_buffer.cleared' });
       return true;
     case 'output_audio_buffer.clear':
-      conn.emit({
-        type: 'output_audio_buffer.cleared',
-        response_id: conn.active?.id ?? conn.host.newId('resp'),
-      });
+      // a WebRTC/SIP event (protocol.md §7.4): the WebSocket server lists it among the types it
+      // does not take (§7.9), so a client waiting for `cleared` here would wait forever there
+      conn.error(Errors.unknownType('output_audio_buffer.clear', eventId));
       return true;
     case '__idle_timeout':
       idleTimeout(conn);

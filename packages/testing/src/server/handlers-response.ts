@@ -32,7 +32,7 @@ export class ResponseRunner {
       return undefined;
     }
     const session = effectiveSession(conn.session, params);
-    const input = this.#inputOf(params, outOfBand);
+    const input = this.#inputOf(params, outOfBand, eventId);
     if (input === undefined) return undefined;
     const modalities = (session['output_modalities'] as unknown[] | undefined) ?? ['audio'];
     const modality: 'audio' | 'text' = modalities.includes('audio') ? 'audio' : 'text';
@@ -129,7 +129,11 @@ export class ResponseRunner {
     if (!run.outOfBand) conn.armIdleTimer();
   }
 
-  #inputOf(params: JsonObject, outOfBand: boolean): JsonObject[] | undefined {
+  #inputOf(
+    params: JsonObject,
+    outOfBand: boolean,
+    eventId: string | null,
+  ): JsonObject[] | undefined {
     const conn = this.conn;
     const given = params['input'];
     if (!Array.isArray(given)) return outOfBand ? [] : conn.conversation.snapshot();
@@ -139,7 +143,7 @@ export class ResponseRunner {
       if (entry['type'] === 'item_reference') {
         const ref = conn.conversation.get(String(entry['id']));
         if (!ref) {
-          conn.error(Errors.itemNotFound(`response.input[${i}].id`, String(entry['id']), null));
+          conn.error(Errors.itemNotFound(`response.input[${i}].id`, String(entry['id']), eventId));
           return undefined;
         }
         out.push(clone(ref.item));
