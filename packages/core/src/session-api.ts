@@ -191,6 +191,8 @@ export class InputAudioBufferApiImpl implements InputAudioBufferApi {
       host.send(appendEvent(frame, format, host.generateId('event')));
       return;
     }
+    // closed: refused before the converter takes (and holds back) any of it
+    host.assertOpenable();
     const converted = (this.#converter ??= new InputConverter()).convert(frame, rate);
     if (converted.length > 0)
       host.send(appendEvent(audioFrame(converted, rate), format, host.generateId('event')));

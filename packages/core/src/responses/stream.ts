@@ -148,6 +148,8 @@ export class ChunkStream<T> implements AsyncIterableIterator<T> {
   /** Consumer side: detaches (a `break` out of `for await` calls this); later chunks are dropped. */
   return(): Promise<IteratorResult<T>> {
     this.#detached = true;
+    // a reader that left is done with it: a later read ends, whatever failure came before
+    this.#failure = undefined;
     this.#buffer = [];
     this.#head = 0;
     this.close();

@@ -127,7 +127,8 @@ export class RealtimeContent extends EndsOnce<RealtimeContent> {
       return;
     }
     const ms = (samples * 1000) / frame.sampleRate;
-    if (this.#retainedMs + ms <= r.maxDurationMs) {
+    // the first frames, without a gap: once one did not fit, no later (shorter) one is kept
+    if (this.audioFramesDropped === 0 && this.#retainedMs + ms <= r.maxDurationMs) {
       this.#retainedMs += ms;
       this.audio.push(frame);
     } else {

@@ -1,0 +1,73 @@
+/**
+ * Edges of the audio paths: what a capped retention keeps, appends on a closed session, and a
+ * stream its reader has left.
+ */
+import type { AudioFrame } from '@voxwire/protocol';
+import { audioFrame } from '@voxwire/protocol';
+import { tone } from '@voxwire/testing';
+import { describe, expect, it } from 'vitest';
+import type { RealtimeContent, RealtimeResponse } from '../src/responses/tree.js';
+import { openSession, setup } from './helpers.js';
+
+describe('audio edges', () => {
+  it('audioRetention { maxDurationMs } keeps the first frames without a gap: a later, shorter frame is not kept', async () => {
+    const s = setup(
+      'ga',
+      { audioRetention: { maxDurationMs: 250 } },
+      { pacing: { audioChunkMs: 100 } },
+    );
+    const session = await openSession(s);
+    const all: AudioFrame[] = [];
+    session.on('response_audio', (f) => all.push(f));
+    const done = new Promise<RealtimeResponse>((resolve) => session.once('response_done', resolve));
+    s.server.queueResponse((ctx) => ctx.say('Some words for speech here.'));
+    void session.response.create();
+    await s.settle();
+    const content = (await done).output[0]!.content[0]!;
+    // the last delta is short: it would fit where the third did not
+    expect(all.at(-1)!.data.length).toBeLessThan(2400);
+    expect(content.audio.map((f) => all.indexOf(f))).toEqual([0, 1]);
+    expect(content.audioFramesDropped).toBe(all.length - 2);
+    await session.close();
+  });
+
+  it('append on a closed session throws SESSION_CLOSED, also for a frame the resampler would hold back', async () => {
+    const s = setup('ga');
+    const session = await openSession(s, { turnDetection: null });
+    session.inputAudioBuffer.append(audioFrame(tone(20, { sampleRate: 44100 }), 44100, 1));
+    await session.close();
+    expect(() => session.inputAudioBuffer.append(audioFrame(tone(20), 24000, 1))).toThrow(
+      expect.objectContaining({ code: 'SESSION_CLOSED' }),
+    );
+    expect(() => session.inputAudioBuffer.append(audioFrame(new Int16Array(1), 44100, 1))).toThrow(
+      expect.objectContaining({ code: 'SESSION_CLOSED' }),
+    );
+  });
+
+  it("a stream its reader left ends at once when read again, though it failed ('error' policy)", async () => {
+    const s = setup(
+      'ga',
+      { streamHighWaterMark: 2, streamPolicy: 'error' },
+      { pacing: { audioChunkMs: 50 } },
+    );
+    const session = await openSession(s);
+    let content!: RealtimeContent;
+    session.on('response_content_added', (c) => {
+      content = c;
+      void c.audioStream; // buffering starts; nobody reads, so it overflows and fails
+    });
+    const done = new Promise<RealtimeResponse>((resolve) => session.once('response_done', resolve));
+    s.server.queueResponse((ctx) => ctx.say('A long enough sentence here.'));
+    void session.response.create();
+    await s.settle();
+    await done;
+    for await (const frame of content.audioStream) {
+      expect(frame.sampleRate).toBe(24000);
+      break;
+    }
+    const again: unknown[] = [];
+    for await (const frame of content.audioStream) again.push(frame);
+    expect(again).toEqual([]);
+    await session.close();
+  });
+});
