@@ -46,6 +46,12 @@ class TransportWriter implements OutboxWriter {
     );
     // the server now holds it, uncommitted: remembered for a replay after a drop
     if (event.type === 'input_audio_buffer.append') this.#reliability.wroteAudio(event);
+    // where the server's buffer will end when it acknowledges this (a round trip later)
+    else if (
+      event.type === 'input_audio_buffer.commit' ||
+      event.type === 'input_audio_buffer.clear'
+    )
+      this.#reliability.wroteBoundary(event.event_id);
   }
 
   bufferedAmount(): number {

@@ -147,3 +147,76 @@ describe('UncommittedAudio keeps little between turns', () => {
     expect(manual.keptMs).toBe(0);
   });
 });
+
+describe('audio streamed while a commit or clear is on its way is still pending', () => {
+  // a 20 ms frame whose samples tell it apart
+  const tagged = (tag: number) => ({
+    data: new Int16Array(480).fill(tag),
+    sampleRate: 24000,
+    channels: 1,
+  });
+  const firstSamples = (events: readonly Record<string, unknown>[]) =>
+    events
+      .filter((e) => e['type'] === 'input_audio_buffer.append')
+      .map((e) => Buffer.from(String(e['audio']), 'base64').readInt16LE(0));
+
+  async function dropAfter(
+    script: (session: Awaited<ReturnType<typeof openSession>>) => void,
+    options: SessionOptionsInput = { turnDetection: null },
+  ) {
+    const s = setup('ga');
+    const session = await openSession(s, options);
+    const reconnected: ReconnectedEvent[] = [];
+    session.on('reconnected', (e) => reconnected.push(e));
+    script(session);
+    await s.settle();
+    const before = s.server.clientEvents.length;
+    s.server.close(1006, 'network drop');
+    await s.clock.advanceAsync(2000);
+    return { s, session, reconnected, replayed: firstSamples(s.server.clientEvents.slice(before)) };
+  }
+
+  for (const step of ['commit', 'clear'] as const)
+    it(`manual turns: audio appended after ${step}() but before its acknowledgement is replayed`, async () => {
+      const { session, reconnected, replayed } = await dropAfter((session) => {
+        for (let i = 0; i < 6; i++) session.inputAudioBuffer.append(tagged(1000));
+        session.inputAudioBuffer[step]();
+        // the microphone keeps streaming while the acknowledgement is a round trip away
+        for (let i = 0; i < 3; i++) session.inputAudioBuffer.append(tagged(2000 + i));
+      });
+      expect(replayed).toEqual([2000, 2001, 2002]);
+      expect(reconnected[0]?.replayedAudioMs).toBe(60);
+      await session.close();
+    });
+
+  it('a commit the server refused (an empty buffer) does not make a later acknowledgement cut short', async () => {
+    const { session, replayed } = await dropAfter((session) => {
+      session.inputAudioBuffer.commit(); // refused: input_audio_buffer_commit_empty
+      for (let i = 0; i < 6; i++) session.inputAudioBuffer.append(tagged(1000));
+      session.inputAudioBuffer.commit();
+      for (let i = 0; i < 2; i++) session.inputAudioBuffer.append(tagged(3000 + i));
+    });
+    expect(replayed).toEqual([3000, 3001]);
+    await session.close();
+  });
+
+  it('server VAD: a turn that began before the last commit came back is replayed from its start', async () => {
+    const started: number[] = [];
+    const { session, reconnected } = await dropAfter(
+      (session) => {
+        session.on('input_speech_started', (e) => started.push(e.audioStartMs));
+        const turn = (speechMs: number, silenceMs: number) => [
+          ...Array.from({ length: speechMs / 20 }, () => frame(8000)),
+          ...Array.from({ length: silenceMs / 20 }, () => frame(0)),
+        ];
+        for (const f of [...turn(400, 600), ...turn(600, 0)]) session.inputAudioBuffer.append(f);
+      },
+      { turnDetection: { type: 'server_vad', createResponse: false } },
+    );
+    // two turns on the first connection (the replay is heard again on the second)
+    expect(started[1]).toBeGreaterThan(started[0]!);
+    // the second turn, from its audio_start_ms to the end of what was written (1600 ms)
+    expect(reconnected[0]?.replayedAudioMs).toBeGreaterThanOrEqual(1600 - started[1]! - 20);
+    await session.close();
+  });
+});

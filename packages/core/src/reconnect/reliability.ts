@@ -193,6 +193,7 @@ export class Reliability {
         break;
       case 'input_audio_buffer.speech_stopped':
         this.#speaking = false;
+        this.#uncommitted.speechStopped(event.audio_end_ms);
         break;
       case 'input_audio_buffer.committed':
       case 'input_audio_buffer.cleared':
@@ -200,6 +201,8 @@ export class Reliability {
         this.#uncommitted.committed();
         break;
       case 'error': {
+        // a refused commit or clear (an empty buffer, say) will never be acknowledged
+        if (event.error.event_id) this.#uncommitted.refused(event.error.event_id);
         // a restored item the server refused is not in its conversation: keep the mirror honest
         const itemId = event.error.event_id
           ? this.#restoreItems.get(event.error.event_id)
@@ -231,6 +234,11 @@ export class Reliability {
   /** An input audio append was written to the socket (the outbox's writer tells). */
   wroteAudio(event: ClientEvent & { readonly audio: string }): void {
     this.#uncommitted.wrote(event, this.#h.options());
+  }
+
+  /** An `input_audio_buffer.commit` or `.clear` was written to the socket. */
+  wroteBoundary(eventId: string | undefined): void {
+    this.#uncommitted.wroteBoundary(eventId);
   }
 
   /** A connection opened: returns the restore prelude (empty for the first connect). */

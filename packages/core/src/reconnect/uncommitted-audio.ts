@@ -44,6 +44,11 @@ export class UncommittedAudio {
   #writtenMs = 0;
   #committedMs = 0;
   #speechStartMs: number | undefined;
+  // where the server's buffer ends at each commit or clear written and not yet acknowledged
+  // (oldest first): audio written after one, before its acknowledgement, is still pending
+  #boundaries: { readonly eventId: string | undefined; readonly atMs: number }[] | undefined;
+  // the end of the turn the server VAD last closed: where its own commit cuts
+  #speechEndMs: number | undefined;
 
   /** @param maxMs most audio kept, ms (0 keeps none and replays nothing) */
   constructor(maxMs: number) {
@@ -70,17 +75,43 @@ export class UncommittedAudio {
     this.#trim(this.#keepFrom(options, false));
   }
 
-  /** The server committed or cleared its buffer (or the app cleared it): nothing is pending. */
+  /** An `input_audio_buffer.commit` or `.clear` was written: the buffer ends here for it. */
+  wroteBoundary(eventId: string | undefined): void {
+    (this.#boundaries ??= []).push({ eventId, atMs: this.#writtenMs });
+  }
+
+  /** The server refused the client event `eventId`: a commit or clear it was will not be acknowledged. */
+  refused(eventId: string): void {
+    const boundaries = this.#boundaries;
+    if (boundaries === undefined) return;
+    const i = boundaries.findIndex((b) => b.eventId === eventId);
+    if (i >= 0) boundaries.splice(i, 1);
+    if (boundaries.length === 0) this.#boundaries = undefined;
+  }
+
+  /**
+   * The server committed or cleared its buffer. What it took ends where the commit or clear it
+   * acknowledges was written (or, for the VAD's own commit, where the turn ended): audio written
+   * after that, before this acknowledgement came back, is still pending on the server.
+   */
   committed(): void {
-    this.#committedMs = this.#writtenMs;
-    this.#speechStartMs = undefined;
-    this.#entries = NONE as Written[];
-    this.#head = 0;
+    const boundary = this.#boundaries?.shift()?.atMs ?? this.#speechEndMs ?? this.#writtenMs;
+    if (this.#boundaries?.length === 0) this.#boundaries = undefined;
+    this.#speechEndMs = undefined;
+    this.#committedMs = Math.max(this.#committedMs, boundary);
+    if (this.#speechStartMs !== undefined && this.#speechStartMs < boundary)
+      this.#speechStartMs = undefined;
+    this.#trim(this.#committedMs);
   }
 
   /** The server heard speech begin at `audioStartMs` of this connection's input audio. */
   speechStarted(audioStartMs: number): void {
     this.#speechStartMs = audioStartMs;
+  }
+
+  /** The server heard speech end at `audioEndMs` (its VAD commits up to there). */
+  speechStopped(audioEndMs: number): void {
+    this.#speechEndMs = audioEndMs;
   }
 
   /**
@@ -99,7 +130,10 @@ export class UncommittedAudio {
     }
     // a new connection's input starts at 0 with nothing pending
     this.#writtenMs = 0;
-    this.committed();
+    this.#committedMs = 0;
+    this.#speechStartMs = this.#speechEndMs = this.#boundaries = undefined;
+    this.#entries = NONE as Written[];
+    this.#head = 0;
     return { events, ms: Math.round(ms) };
   }
 
