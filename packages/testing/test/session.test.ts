@@ -95,6 +95,40 @@ describe.each(['ga', 'beta'] as const)('session (%s)', (dialect) => {
 });
 
 describe('session (dialect-specific)', () => {
+  it('an unknown field inside transcription or noise reduction is an unknown_parameter too (GA and beta)', async () => {
+    const ga = await connect();
+    ga.send({
+      type: 'session.update',
+      event_id: 'u1',
+      session: {
+        type: 'realtime',
+        audio: { input: { transcription: { model: 'whisper-1', langauge: 'en' } } },
+      },
+    });
+    ga.send({
+      type: 'session.update',
+      event_id: 'u2',
+      session: { type: 'realtime', audio: { input: { noise_reduction: { typ: 'near_field' } } } },
+    });
+    await ga.flush();
+    expect(ga.types()).not.toContain('session.updated');
+    expect(ga.events.filter((e) => e.type === 'error').map((e) => e['error'])).toMatchObject([
+      { code: 'unknown_parameter', param: 'session.audio.input.transcription.langauge' },
+      { code: 'unknown_parameter', param: 'session.audio.input.noise_reduction.typ' },
+    ]);
+    const beta = await connect({ dialect: 'beta' });
+    beta.send({
+      type: 'session.update',
+      event_id: 'b1',
+      session: { input_audio_transcription: { model: 'whisper-1', langauge: 'en' } },
+    });
+    await beta.flush();
+    expect(beta.events.find((e) => e.type === 'error')?.['error']).toMatchObject({
+      code: 'unknown_parameter',
+      param: 'session.input_audio_transcription.langauge',
+    });
+  });
+
   it('GA: unknown field → unknown_parameter with the dotted path; missing type → error', async () => {
     const c = await connect();
     c.sendRaw(

@@ -108,6 +108,17 @@ const TURN_DETECTION_KEYS: KeyTree = {
   interrupt_response: KNOWN,
   eagerness: KNOWN,
 };
+// protocol.md §4.11: `{model, language?, prompt?}`; GA adds `languages`, `keywords`, `delay`
+const GA_TRANSCRIPTION_KEYS: KeyTree = {
+  model: KNOWN,
+  language: KNOWN,
+  prompt: KNOWN,
+  languages: KNOWN,
+  keywords: KNOWN,
+  delay: KNOWN,
+};
+const BETA_TRANSCRIPTION_KEYS: KeyTree = { model: KNOWN, language: KNOWN, prompt: KNOWN };
+const NOISE_REDUCTION_KEYS: KeyTree = { type: KNOWN };
 const GA_SESSION_KEYS: KeyTree = {
   type: KNOWN,
   model: KNOWN,
@@ -124,8 +135,8 @@ const GA_SESSION_KEYS: KeyTree = {
   audio: {
     input: {
       format: { type: KNOWN, rate: KNOWN },
-      transcription: KNOWN,
-      noise_reduction: KNOWN,
+      transcription: GA_TRANSCRIPTION_KEYS,
+      noise_reduction: NOISE_REDUCTION_KEYS,
       turn_detection: TURN_DETECTION_KEYS,
     },
     output: { format: { type: KNOWN, rate: KNOWN }, voice: KNOWN, speed: KNOWN },
@@ -138,8 +149,8 @@ const BETA_SESSION_KEYS: KeyTree = {
   voice: KNOWN,
   input_audio_format: KNOWN,
   output_audio_format: KNOWN,
-  input_audio_transcription: KNOWN,
-  input_audio_noise_reduction: KNOWN,
+  input_audio_transcription: BETA_TRANSCRIPTION_KEYS,
+  input_audio_noise_reduction: NOISE_REDUCTION_KEYS,
   turn_detection: TURN_DETECTION_KEYS,
   tools: KNOWN,
   tool_choice: KNOWN,
