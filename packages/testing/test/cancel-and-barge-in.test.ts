@@ -114,3 +114,25 @@ describe('requests the real server refuses', () => {
     });
   });
 });
+
+describe('response.create values', () => {
+  it('are held to what a session.update takes: an out-of-range max_output_tokens or text and audio together are refused, naming the request', async () => {
+    const c = await connect();
+    c.send({ type: 'response.create', event_id: 'r1', response: { max_output_tokens: 99999 } });
+    c.send({
+      type: 'response.create',
+      event_id: 'r2',
+      response: { output_modalities: ['text', 'audio'] },
+    });
+    await c.flush();
+    expect(c.types()).not.toContain('response.created');
+    expect(c.events.filter((e) => e.type === 'error').map((e) => e['error'])).toMatchObject([
+      { param: 'response.max_output_tokens', event_id: 'r1' },
+      { param: 'response.output_modalities', event_id: 'r2' },
+    ]);
+    // a valid one still starts
+    c.send({ type: 'response.create', response: { max_output_tokens: 200 } });
+    await c.flush();
+    expect(c.types()).toContain('response.created');
+  });
+});

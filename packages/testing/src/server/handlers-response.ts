@@ -8,7 +8,7 @@ import { createContext, type ResponseRequest } from './behaviour.js';
 import type { FakeConnection } from './connection.js';
 import { Errors } from './error-catalog.js';
 import { inputTokensOf, ResponseRun } from './response.js';
-import { sessionValue } from './session-config.js';
+import { checkResponseValues, sessionValue } from './session-config.js';
 import { clone, isObject, type JsonObject } from './wire.js';
 
 /** Starts responses for one connection. */
@@ -26,6 +26,12 @@ export class ResponseRunner {
     eventId: string | null,
   ): ResponseRun | undefined {
     const conn = this.conn;
+    // the same values a session.update takes: refused before anything starts
+    const bad = checkResponseValues(params, conn.dialect, eventId);
+    if (bad) {
+      conn.error(bad);
+      return undefined;
+    }
     const outOfBand = params['conversation'] === 'none';
     if (!outOfBand && conn.active) {
       conn.error(Errors.activeResponse(conn.active.id, eventId));

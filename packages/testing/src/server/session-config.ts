@@ -345,6 +345,37 @@ export function checkSessionValues(
   return undefined;
 }
 
+// the response parameters that take the session's values (protocol.md §2, §4.5)
+const RESPONSE_CHECKED = [
+  'output_modalities',
+  'max_output_tokens',
+  'instructions',
+  'tool_choice',
+  'tools',
+  'temperature',
+] as const;
+
+/**
+ * Validates the values of a decoded `response.create`'s parameters as the session's are
+ * (`max_output_tokens` 1–4096 or `inf`, one output modality in GA, …). Returns the first error,
+ * its `param` under `response.`.
+ */
+export function checkResponseValues(
+  params: JsonObject,
+  dialect: Dialect,
+  eventId: string | null,
+): ServerErrorBody | undefined {
+  const subset: JsonObject = {};
+  for (const key of RESPONSE_CHECKED) if (params[key] !== undefined) subset[key] = params[key];
+  const error = checkSessionValues(subset, dialect, eventId);
+  if (!error) return undefined;
+  return {
+    ...error,
+    param: error.param?.replace(/^session\./, 'response.') ?? null,
+    message: error.message.replace(/'session\./g, "'response."),
+  };
+}
+
 function getPath(obj: JsonObject, path: string): unknown {
   let cur: unknown = obj;
   for (const key of path.split('.')) {
