@@ -136,3 +136,26 @@ describe('response.create values', () => {
     expect(c.types()).toContain('response.created');
   });
 });
+
+describe('max_output_tokens', () => {
+  for (const modality of ['text', 'audio'] as const)
+    it(`cuts a ${modality} answer where the limit is reached: incomplete, reason max_output_tokens`, async () => {
+      const c = await connect();
+      const full = 'This answer is certainly longer than a handful of tokens, by a long way.';
+      c.server.queueResponse((ctx) => ctx.say(full));
+      c.send({
+        type: 'response.create',
+        response: { max_output_tokens: 3, output_modalities: [modality] },
+      });
+      await c.flush();
+      const done = c.events.find((e) => e.type === 'response.done')!['response'];
+      expect(done).toMatchObject({
+        status: 'incomplete',
+        status_details: { type: 'incomplete', reason: 'max_output_tokens' },
+        output: [expect.objectContaining({ status: 'incomplete' })],
+      });
+      const part = done.output[0].content[0];
+      expect((part.text ?? part.transcript).length).toBeLessThan(full.length);
+      expect(done.usage.output_tokens).toBeGreaterThanOrEqual(3);
+    });
+});

@@ -70,6 +70,8 @@ export class ResponseRun {
   #outTextTokens = 0;
   #outAudioTokens = 0;
   #done = false;
+  // the output reached the response's max_output_tokens: it ends incomplete
+  #truncated = false;
   // set once produce() runs: before that the script's handler is still deciding what to say
   #producing = false;
   #afterDone: (() => void)[] | undefined;
@@ -138,11 +140,23 @@ export class ResponseRun {
     this.#producing = true;
     if (!this.#cancelled) await this.#sleep(this.pacing.firstOutputDelayMs ?? 0);
     for (const [index, out] of outputs.entries()) {
-      if (this.#cancelled) break;
+      if (this.#cancelled || this.#truncated) break;
       if (out.kind === 'function_call') await this.#functionCall(index, out);
       else await this.#message(index, out);
     }
-    this.finish(this.#cancelled ? undefined : ending);
+    this.finish(
+      this.#cancelled
+        ? undefined
+        : this.#truncated
+          ? { status: 'incomplete', reason: 'max_output_tokens' }
+          : ending,
+    );
+  }
+
+  // whether `more` output tokens than counted so far reach the response's max_output_tokens
+  #reachesLimit(more: number): boolean {
+    const max = this.base['max_output_tokens'];
+    return typeof max === 'number' && this.#outTextTokens + this.#outAudioTokens + more >= max;
   }
 
   /** Emits `response.done` (and `rate_limits.updated`) now. */
@@ -271,6 +285,11 @@ export class ResponseRun {
         if (this.#cancelled) break;
         this.host.emit({ type: 'response.output_text.delta', ...c, delta: piece });
         sent += piece;
+        // the limit cuts the answer where it is reached (protocol.md §4.7: incomplete)
+        if (this.#reachesLimit(tokensOf(sent))) {
+          this.#truncated = true;
+          break;
+        }
         await this.#sleep(this.pacing.textDeltaIntervalMs ?? 0);
       }
       this.#outTextTokens += tokensOf(sent);
@@ -282,7 +301,7 @@ export class ResponseRun {
       });
       this.#finishItem(index, {
         ...item,
-        status: this.#cancelled ? 'incomplete' : 'completed',
+        status: this.#cancelled || this.#truncated ? 'incomplete' : 'completed',
         content: [{ type: 'output_text', text: sent }],
       });
       return;
@@ -318,6 +337,11 @@ export class ResponseRun {
       });
       if (sentSamples === 0 && !this.outOfBand) this.host.conversation.noteAssistantAudio();
       sentSamples += chunk.length;
+      const ms = Math.round((sentSamples * 1000) / rate);
+      if (this.#reachesLimit(Math.ceil(ms / TOKENS.outputAudioMsPerToken))) {
+        this.#truncated = true;
+        break;
+      }
       await this.#sleep(((chunk.length * 1000) / rate) * (this.pacing.realtimeFactor ?? 0));
     }
     const audioMs = Math.round((sentSamples * 1000) / rate);
@@ -333,7 +357,7 @@ export class ResponseRun {
       index,
       {
         ...item,
-        status: this.#cancelled ? 'incomplete' : 'completed',
+        status: this.#cancelled || this.#truncated ? 'incomplete' : 'completed',
         content: [{ type: 'output_audio', transcript: sentText }],
       },
       samples.slice(0, sentSamples),
