@@ -1,3 +1,8 @@
+/**
+ * Where the fake once answered differently from the real server (protocol.md): cancelling a
+ * pending response, barge-in within one append, requests the WebSocket server refuses,
+ * response.create values, max_output_tokens.
+ */
 import { describe, expect, it } from 'vitest';
 import { silence, tone } from '../src/index.js';
 import { connect, type TestClient } from './helpers.js';
