@@ -443,3 +443,25 @@ describe.each(DIALECTS)('creates that wait their turn (%s)', (dialect) => {
     await session.close();
   });
 });
+
+describe('a create nothing ever answers', () => {
+  it('holds later creates back for requestTimeoutMs at most', async () => {
+    const s = setup('ga');
+    s.server.onResponse((ctx) => ctx.text('hi'));
+    const session = await openSession(s, { modalities: ['text'] });
+    session.on('error', () => undefined);
+    // the first response's response.created is lost: nothing tells the engine it was answered
+    s.server.faults.drop('response.created');
+    void session.response.create();
+    await s.settle();
+    s.server.faults.clear();
+    const next = outcome(session.response.generate());
+    await s.clock.advanceAsync(5_000);
+    expect(creates(s)).toHaveLength(1);
+    await s.clock.advanceAsync(6_000);
+    expect(creates(s)).toHaveLength(2);
+    expect(next.value?.text).toBe('hi');
+    await session.close();
+    expect(s.clock.pendingTimers).toBe(0);
+  });
+});

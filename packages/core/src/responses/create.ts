@@ -11,7 +11,7 @@
  * itself (`awaited.ts`).
  * @module
  */
-import type { ClientEvent, Clock, Logger, ResponseCreateParams } from '@voxwire/protocol';
+import type { ClientEvent, Clock, Logger, ResponseCreateParams, TimerId } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import {
   AwaitedResponses,
@@ -71,6 +71,9 @@ export interface CreatorHost {
 export class ResponseCreator {
   readonly #host: CreatorHost;
   #pendingCreate = false;
+  // a create no answer ever came for (neither response.created nor an error naming it) must not
+  // hold every later create back: after requestTimeoutMs it stops counting
+  #pendingTimer: TimerId | undefined;
   // the last response.create written to a socket whose response.created has not arrived
   #unanswered: ResponseCreateEvent | undefined;
   // the ones the connection took with it: sent again once the next connection is restored
@@ -104,10 +107,32 @@ export class ResponseCreator {
 
   /** Called on every `response.created` (the seed resolves and clears its create future there). */
   onResponseCreated(response: RealtimeResponse): void {
-    this.#pendingCreate = false;
+    this.#clearPending();
     this.#unanswered = undefined;
     this.#awaited?.created(response);
     this.#wake();
+  }
+
+  #markPending(): void {
+    this.#pendingCreate = true;
+    const { clock } = this.#host;
+    clock.clearTimeout(this.#pendingTimer);
+    this.#pendingTimer = clock.setTimeout(() => {
+      this.#pendingTimer = undefined;
+      if (!this.#pendingCreate) return;
+      this.#host.logger.warn(
+        'response.create got no answer: later creates no longer wait for it',
+        this.#host.logFields(),
+      );
+      this.#pendingCreate = false;
+      this.#wake();
+    }, this.#host.requestTimeoutMs);
+  }
+
+  #clearPending(): void {
+    this.#pendingCreate = false;
+    this.#host.clock.clearTimeout(this.#pendingTimer);
+    this.#pendingTimer = undefined;
   }
 
   #wake(): void {
@@ -129,7 +154,7 @@ export class ResponseCreator {
   refused(eventId: string, error: unknown): boolean {
     if (this.#unanswered?.event_id === eventId) {
       this.#unanswered = undefined;
-      this.#pendingCreate = false;
+      this.#clearPending();
       this.#wake();
     }
     return this.#awaited?.refused(eventId, error) ?? false;
@@ -141,7 +166,7 @@ export class ResponseCreator {
    * {@link reopened}; one still in the outbox goes out after the restore anyway.
    */
   reset(): void {
-    this.#pendingCreate = false;
+    this.#clearPending();
     this.#connected = false;
     this.#wake();
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
@@ -179,7 +204,7 @@ export class ResponseCreator {
   /** The session closed for good: nothing is sent again; `generate()` requests reject with `error`. */
   closed(error: unknown): void {
     this.#lost = this.#unanswered = undefined;
-    this.#pendingCreate = false;
+    this.#clearPending();
     this.#connected = false;
     this.#awaited?.closed(error);
     this.#wake();
@@ -257,7 +282,7 @@ export class ResponseCreator {
     let active = this.#host.activeResponses();
     if (active.length === 0 && !this.#pendingCreate) {
       // its response.created is what the next create waits for
-      if (this.#send(options.response)) this.#pendingCreate = true;
+      if (this.#send(options.response)) this.#markPending();
       return true;
     }
     const responseId = active.at(-1)?.id;
@@ -290,7 +315,7 @@ export class ResponseCreator {
       await Promise.race([this.#nextChange(), ...active.map((r) => r.done)]);
     // a generate() request aborted while it waited is not sent at all
     if (!this.#send(options.response)) return false;
-    this.#pendingCreate = true;
+    this.#markPending();
     return true;
   }
 
