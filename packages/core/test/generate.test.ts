@@ -465,3 +465,27 @@ describe('a create nothing ever answers', () => {
     expect(s.clock.pendingTimers).toBe(0);
   });
 });
+
+describe('cancel_existing and a response not started yet', () => {
+  it('cancels a response whose create was still unanswered when asked, once it starts', async () => {
+    const s = setup('ga');
+    const session = await openSession(s, { modalities: ['text'] });
+    const hold = gate();
+    s.server.queueResponse(async (ctx) => {
+      await hold.promise;
+      ctx.say('first, long');
+    });
+    s.server.queueResponse((ctx) => ctx.say('second'));
+    // two creates in one tick: the first is written, its response.created not back yet
+    void session.response.create();
+    const second = outcome(session.response.create({ onDuplicate: 'cancel_existing' }));
+    await s.settle();
+    expect(creates(s).length).toBeGreaterThanOrEqual(1);
+    expect(s.server.clientEvents.filter((e) => e['type'] === 'response.cancel')).toHaveLength(1);
+    hold.open();
+    await s.settle();
+    expect(second.value).toBe(true);
+    expect(session.responses.map((r) => r.status)).toEqual(['cancelled', 'completed']);
+    await session.close();
+  });
+});

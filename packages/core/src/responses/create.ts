@@ -294,9 +294,6 @@ export class ResponseCreator {
       return false;
     }
     if (onDuplicate === 'cancel_existing') {
-      // by id: a bare cancel names the conversation's response only, and which of those running
-      // are out of band is not always known
-      for (const r of active) this.#cancel(r.id);
       logger.warn('response already in progress, cancelling existing one', {
         ...this.#host.logFields(),
         responseId,
@@ -311,8 +308,19 @@ export class ResponseCreator {
     // which it is), one that starts meanwhile (server VAD), and a create sent but not answered
     // yet (two waiters woken by one response's end would both send): the conversation never
     // has two
-    while ((active = this.#host.activeResponses()).length > 0 || this.#pendingCreate)
+    // cancel_existing cancels each as it is seen, by id (a bare cancel names the conversation's
+    // response only, and which are out of band is not always known): those running now, and
+    // one that starts while this waits (a create still unanswered, the VAD's)
+    const cancelled = onDuplicate === 'cancel_existing' ? new Set<string>() : undefined;
+    while ((active = this.#host.activeResponses()).length > 0 || this.#pendingCreate) {
+      if (cancelled)
+        for (const r of active)
+          if (!cancelled.has(r.id)) {
+            cancelled.add(r.id);
+            this.#cancel(r.id);
+          }
       await Promise.race([this.#nextChange(), ...active.map((r) => r.done)]);
+    }
     // a generate() request aborted while it waited is not sent at all
     if (!this.#send(options.response)) return false;
     this.#markPending();
