@@ -48,8 +48,9 @@ export function toGaAudioFormat(name: AudioFormatName): GaFormat {
   }
 }
 
-function fromGaAudioFormat(
-  format: { type?: string } | null | undefined,
+/** The seed's name of a GA audio format object, or `fallback` when it names none this knows. */
+export function fromGaAudioFormat(
+  format: { type?: string | undefined } | null | undefined,
   fallback: AudioFormatName,
 ): AudioFormatName {
   const type = format?.type;

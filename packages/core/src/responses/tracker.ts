@@ -11,17 +11,13 @@ import type {
   ServerEvent,
   ServerEventOf,
 } from '@voxwire/protocol';
-import {
-  AUDIO_FORMAT_GA_TO_BETA,
-  audioFrame,
-  base64ToBytes,
-  base64ToPcm16,
-  g711Decode,
-} from '@voxwire/protocol';
+import { audioFrame, base64ToBytes, base64ToPcm16, g711Decode } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import type { AudioFormatName, AudioRetention } from '../options.js';
+import { fromGaAudioFormat } from '../session-config.js';
 import type { ChunkStreamOptions } from './stream.js';
 import {
+  audioReceivedMs,
   RealtimeContent,
   RealtimeOutput,
   RealtimeResponse,
@@ -101,11 +97,11 @@ export class ResponseTracker {
    */
   receivedAudioMs(itemId: string, contentIndex: number): number | undefined {
     for (const r of this.#active.values()) {
-      const ms = receivedIn(r, itemId, contentIndex);
+      const ms = audioReceivedMs(r, itemId, contentIndex);
       if (ms !== undefined) return ms;
     }
     for (let i = this.#finished.length - 1; i >= 0; i--) {
-      const ms = receivedIn(this.#finished[i]!, itemId, contentIndex);
+      const ms = audioReceivedMs(this.#finished[i]!, itemId, contentIndex);
       if (ms !== undefined) return ms;
     }
     return undefined;
@@ -310,14 +306,8 @@ export class ResponseTracker {
   // the format the response says it is produced in (GA `response.created` names it), else the
   // one the server last confirmed for the session
   #formatOf(responseId: string): AudioFormatName {
-    const resource = this.#active.get(responseId)?.resource as
-      { audio?: { output?: { format?: { type?: string } } } | null } | undefined;
-    const type = resource?.audio?.output?.format?.type;
-    const named =
-      type === undefined
-        ? undefined
-        : (AUDIO_FORMAT_GA_TO_BETA as Record<string, AudioFormatName | undefined>)[type];
-    return named ?? this.#o.outputFormat();
+    const resource = this.#active.get(responseId)?.resource;
+    return fromGaAudioFormat(resource?.audio?.output?.format, this.#o.outputFormat());
   }
 
   #audioDelta(c: RealtimeContent, delta: string): void {
@@ -461,13 +451,4 @@ function shareTexts(item: ConversationItem, o: RealtimeOutput): void {
     if (typeof part.transcript === 'string' && part.transcript === c.text) part.transcript = c.text;
     else if (typeof part.text === 'string' && part.text === c.text) part.text = c.text;
   }
-}
-
-function receivedIn(r: RealtimeResponse, itemId: string, contentIndex: number): number | undefined {
-  for (const o of r.output) {
-    if (o?.itemId !== itemId) continue;
-    const c = o.content[contentIndex];
-    return c?.contentType === 'audio' ? Math.floor(c.audioDurationMs) : undefined;
-  }
-  return undefined;
 }

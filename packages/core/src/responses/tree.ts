@@ -258,3 +258,20 @@ export class RealtimeResponse extends EndsOnce<RealtimeResponse> {
 function exactly<T>(list: T[]): T[] {
   return list.length === 0 ? list : list.slice();
 }
+
+/**
+ * Whole milliseconds of audio received for content `contentIndex` of item `itemId` of `r`;
+ * `undefined` when `r` has no such item, or its content is not audio.
+ */
+export function audioReceivedMs(
+  r: RealtimeResponse,
+  itemId: string,
+  contentIndex: number,
+): number | undefined {
+  for (const o of r.output) {
+    if (o?.itemId !== itemId) continue;
+    const c = o.content[contentIndex];
+    return c?.contentType === 'audio' ? Math.floor(c.audioDurationMs) : undefined;
+  }
+  return undefined;
+}
