@@ -1,7 +1,7 @@
 /**
  * Where the fake once answered differently from the real server (protocol.md): cancelling a
  * pending response, barge-in within one append, requests the WebSocket server refuses,
- * response.create values, max_output_tokens.
+ * response.create values, max_output_tokens, unknown fields outside session.update.
  */
 import { describe, expect, it } from 'vitest';
 import { silence, tone } from '../src/index.js';
@@ -163,4 +163,29 @@ describe('max_output_tokens', () => {
       expect((part.text ?? part.transcript).length).toBeLessThan(full.length);
       expect(done.usage.output_tokens).toBeGreaterThanOrEqual(3);
     });
+});
+
+describe('unknown fields outside session.update', () => {
+  it('response.bogus and item.content[0].bogus are unknown_parameter errors, and nothing is acted on', async () => {
+    const c = await connect();
+    c.sendRaw(JSON.stringify({ type: 'response.create', event_id: 'r1', response: { bogus: 1 } }));
+    c.sendRaw(
+      JSON.stringify({
+        type: 'conversation.item.create',
+        event_id: 'i1',
+        item: {
+          type: 'message',
+          role: 'user',
+          content: [{ type: 'input_text', text: 'a', bogus: 1 }],
+        },
+      }),
+    );
+    await c.flush();
+    expect(c.types()).toEqual(['session.created', 'error', 'error']);
+    expect(c.events.slice(1).map((e) => e['error'])).toMatchObject([
+      { code: 'unknown_parameter', param: 'response.bogus', event_id: 'r1' },
+      { code: 'unknown_parameter', param: 'item.content[0].bogus', event_id: 'i1' },
+    ]);
+    expect(c.server.conversation).toEqual([]);
+  });
 });

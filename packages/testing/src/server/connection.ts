@@ -13,6 +13,7 @@ import { handleAudioEvent } from './handlers-audio.js';
 import { handleItemEvent } from './handlers-items.js';
 import { handleResponseEvent, ResponseRunner } from './handlers-response.js';
 import { InputAudio } from './input-audio.js';
+import { clientEventKeys, findUnknownKey } from './known-keys.js';
 import { Outbound, type FaultRule, type ServerLink } from './outbound.js';
 import type { ResponsePacing, ResponseRun } from './response.js';
 import {
@@ -232,20 +233,13 @@ export class FakeConnection {
       }
     }
     const eventId = typeof raw?.['event_id'] === 'string' ? raw['event_id'] : null;
-    // unknown session fields are invisible after decoding (schemas are loose), so check the raw frame
-    if (raw?.['type'] === 'session.update') {
-      // GA frames are already in the model's shape, so their values are checked before the schema
-      // (which would only say "invalid type" where the server names the bound)
-      const bad =
-        checkRawSessionUpdate(raw['session'], this.dialect, eventId) ??
-        (this.dialect === 'ga' && isObject(raw['session'])
-          ? checkSessionValues(raw['session'], 'ga', eventId)
-          : undefined);
-      if (bad) {
+    // unknown fields are invisible after decoding (schemas are loose), so check the raw frame
+    const bad = raw ? this.#checkRaw(raw, eventId) : undefined;
+    if (raw && bad) {
+      if (this.host.recordAudioAppends || raw['type'] !== 'input_audio_buffer.append')
         this.host.recordClientEvent(this, raw);
-        this.error(bad);
-        return;
-      }
+      this.error(bad);
+      return;
     }
     const decoded = this.codec.decodeClientEvent(frame);
     if (decoded.kind === 'violation') {
@@ -268,6 +262,27 @@ export class FakeConnection {
       this.host.recordClientEvent(this, event);
     }
     this.dispatch(event, eventId);
+  }
+
+  /**
+   * The error the real server answers a raw client frame with before acting on it: an unknown
+   * field anywhere in the event (`unknown_parameter`, dotted path), or for a session.update a
+   * missing GA `type` or an out-of-range value. `undefined` when the frame may go on.
+   */
+  #checkRaw(raw: JsonObject, eventId: string | null): ServerErrorBody | undefined {
+    const keys = clientEventKeys(this.dialect).get(String(raw['type']));
+    if (!keys) return undefined;
+    const unknown = findUnknownKey(raw, keys, '');
+    if (unknown) return Errors.unknownParameter(unknown, eventId);
+    if (raw['type'] !== 'session.update') return undefined;
+    // GA frames are already in the model's shape, so their values are checked before the schema
+    // (which would only say "invalid type" where the server names the bound)
+    return (
+      checkRawSessionUpdate(raw['session'], this.dialect, eventId) ??
+      (this.dialect === 'ga' && isObject(raw['session'])
+        ? checkSessionValues(raw['session'], 'ga', eventId)
+        : undefined)
+    );
   }
 
   /** Routes a decoded client event to its handler. */

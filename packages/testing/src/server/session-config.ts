@@ -5,6 +5,7 @@
  */
 import type { Dialect } from '@voxwire/protocol';
 import { Errors, type ServerErrorBody } from './error-catalog.js';
+import { findUnknownKey, KNOWN, type KeyTree } from './known-keys.js';
 import { clone, isObject, type JsonObject } from './wire.js';
 
 /** The default `instructions` the real server reports. */
@@ -95,9 +96,6 @@ export function defaultSession(input: {
   return session;
 }
 
-const KNOWN = true;
-type KeyTree = { readonly [key: string]: typeof KNOWN | KeyTree };
-
 const TURN_DETECTION_KEYS: KeyTree = {
   type: KNOWN,
   threshold: KNOWN,
@@ -178,31 +176,11 @@ export function checkRawSessionUpdate(
     raw,
     dialect === 'ga' ? GA_SESSION_KEYS : BETA_SESSION_KEYS,
     'session',
-    true,
+    READ_ONLY,
   );
   if (unknown) return Errors.unknownParameter(unknown, eventId);
   if (dialect === 'ga' && raw['type'] === undefined)
     return Errors.missingParameter('session.type', eventId);
-  return undefined;
-}
-
-function findUnknownKey(
-  obj: JsonObject,
-  tree: KeyTree,
-  path: string,
-  top: boolean,
-): string | undefined {
-  for (const [key, value] of Object.entries(obj)) {
-    const node = tree[key];
-    if (node === undefined) {
-      if (top && READ_ONLY.has(key)) continue;
-      return `${path}.${key}`;
-    }
-    if (node !== KNOWN && isObject(value)) {
-      const nested = findUnknownKey(value, node, `${path}.${key}`, false);
-      if (nested) return nested;
-    }
-  }
   return undefined;
 }
 
