@@ -68,6 +68,44 @@ describe.each(['ga', 'beta'] as const)('session (%s)', (dialect) => {
     expect((c.server.sessionConfig!['audio'] as any).input.turn_detection).toBeNull();
   });
 
+  it('a partial turn_detection of the same type changes only the fields it names', async () => {
+    const c = await connect({ dialect });
+    const td = (cfg: Record<string, unknown> | undefined) =>
+      (cfg!['audio'] as any).input.turn_detection as Record<string, unknown>;
+    // ga and beta clients spell the path differently; the fake keeps the GA model either way
+    const update = (turnDetection: Record<string, unknown>) =>
+      c.send({
+        type: 'session.update',
+        session: { type: 'realtime', audio: { input: { turn_detection: turnDetection } } },
+      });
+    // GA requires the type in every turn_detection (protocol.md Appendix A); a typeless beta one
+    // is server_vad, the documented default
+    update({ type: 'server_vad', threshold: 0.8, silence_duration_ms: 700 });
+    update({ type: 'server_vad', prefix_padding_ms: 100 });
+    await c.flush();
+    expect(td(c.server.sessionConfig)).toMatchObject({
+      type: 'server_vad',
+      threshold: 0.8,
+      silence_duration_ms: 700,
+      prefix_padding_ms: 100,
+    });
+    // the echoed session.updated carries the merged object too
+    const echoed = c.events.filter((e) => e.type === 'session.updated').at(-1)!['session'];
+    expect(td(echoed)).toMatchObject({ threshold: 0.8, prefix_padding_ms: 100 });
+
+    update({ type: 'semantic_vad', eagerness: 'high' });
+    update({ type: 'semantic_vad', create_response: false });
+    await c.flush();
+    // semantic_vad keeps its eagerness
+    expect(td(c.server.sessionConfig)).toEqual({
+      type: 'semantic_vad',
+      eagerness: 'high',
+      create_response: false,
+      interrupt_response: true,
+    });
+    expect(c.types()).not.toContain('error');
+  });
+
   it('answers malformed frames as the real server does, and keeps the session', async () => {
     const c = await connect({ dialect });
     c.sendRaw('{not json');

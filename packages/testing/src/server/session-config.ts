@@ -371,7 +371,8 @@ export function voiceOf(session: JsonObject): string {
 
 /**
  * Merges a validated partial update into the full session (§7.2): only present fields change,
- * `audio.input`/`audio.output` merge field by field, a new `turn_detection` gets its type's defaults.
+ * `audio.input`/`audio.output` merge field by field, and so does a `turn_detection` of the current
+ * type (a new type gets that type's defaults).
  */
 export function mergeSession(current: JsonObject, update: JsonObject): JsonObject {
   const next = clone(current);
@@ -385,7 +386,7 @@ export function mergeSession(current: JsonObject, update: JsonObject): JsonObjec
         const target = isObject(audio[dir]) ? audio[dir] : {};
         for (const [k, v] of Object.entries(patch)) {
           if (v === undefined) continue;
-          target[k] = k === 'turn_detection' ? withVadDefaults(v) : clone(v);
+          target[k] = k === 'turn_detection' ? mergeTurnDetection(target[k], v) : clone(v);
         }
         audio[dir] = target;
       }
@@ -397,11 +398,23 @@ export function mergeSession(current: JsonObject, update: JsonObject): JsonObjec
   return next;
 }
 
-function withVadDefaults(v: unknown): unknown {
-  if (!isObject(v)) return null;
+/**
+ * A turn_detection update over the current one. Of the same type, only the fields it names change, as §7.2 says of the session. protocol.md does not say how far that
+ * reaches into a nested object; the fake merges field by field, as it does `audio.input`, and
+ * documents the choice in its README. A new type starts from that type's defaults, since the
+ * other type's fields (`threshold`, `eagerness`) do not apply to it; `null` turns detection off.
+ */
+function mergeTurnDetection(current: unknown, update: unknown): unknown {
+  if (!isObject(update)) return null;
+  // GA requires `type`; the beta codec reads a typeless object as server_vad, the default
+  const type = update['type'] ?? 'server_vad';
   const base =
-    (v['type'] ?? 'server_vad') === 'semantic_vad' ? defaultSemanticVad() : defaultServerVad();
-  return { ...base, ...clone(v) };
+    isObject(current) && current['type'] === type
+      ? clone(current)
+      : type === 'semantic_vad'
+        ? defaultSemanticVad()
+        : defaultServerVad();
+  return { ...base, ...clone(update), type };
 }
 
 /** Reads a value by dotted path (exported for the connection's VAD and audio settings). */
