@@ -81,6 +81,8 @@ export class FakeConnection {
   pendingSpeechItemId: string | undefined;
   session: JsonObject;
   #open = true;
+  // a session.close arrived: the session ends once no response is in progress
+  #closeRequested = false;
   #closeInfo: { code: number; reason: string } | undefined;
   #expiry: TimerId | undefined;
   #idle: TimerId | undefined;
@@ -192,6 +194,19 @@ export class FakeConnection {
     this.host.connectionClosed(this, code, reason);
   }
 
+  /**
+   * Ends the session a `session.close` asked to end, once no response is in progress. protocol.md
+   * documents no effect for the conversation endpoint; realtime-events.json documents the
+   * translation endpoint's: the server emits its remaining output, then `session.closed`, then
+   * the socket closes. The fake does that, with a normal close (1000).
+   */
+  settleClose(): void {
+    if (!this.#open || !this.#closeRequested || this.runs.size > 0) return;
+    this.#closeRequested = false;
+    this.emit({ type: 'session.closed' });
+    this.close(1000, '');
+  }
+
   /** Runs `callback` after `ms` on the server's clock, unless the connection closes first. */
   schedule(callback: () => void, ms: number): void {
     if (!this.#open) return;
@@ -239,6 +254,15 @@ export class FakeConnection {
       if (this.host.recordAudioAppends || raw['type'] !== 'input_audio_buffer.append')
         this.host.recordClientEvent(this, raw);
       this.error(bad);
+      return;
+    }
+    // the protocol codecs have no schema for it (realtime-events.json puts it in the translation
+    // endpoint's catalogue), yet the live conversation endpoint takes it (§7.9)
+    if (raw?.['type'] === 'session.close' && this.dialect === 'ga') {
+      this.clientEvents.push(raw);
+      this.host.recordClientEvent(this, raw);
+      this.#closeRequested = true;
+      this.settleClose();
       return;
     }
     const decoded = this.codec.decodeClientEvent(frame);

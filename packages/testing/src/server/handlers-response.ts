@@ -133,6 +133,7 @@ export class ResponseRunner {
       rate_limits: conn.host.rateLimits(run.totalTokens, conn.dialect),
     });
     if (!run.outOfBand) conn.armIdleTimer();
+    conn.settleClose();
   }
 
   #inputOf(

@@ -159,5 +159,9 @@ function eventKeys(item: KeyTree, response: KeyTree): ReadonlyMap<string, KeyTre
   ]);
 }
 
-const GA_EVENT_KEYS = eventKeys(GA_ITEM_KEYS, GA_RESPONSE_KEYS);
+const GA_EVENT_KEYS = new Map([
+  ...eventKeys(GA_ITEM_KEYS, GA_RESPONSE_KEYS),
+  // GA only: the live server lists it (protocol.md §7.9); the beta dialect has no such event
+  ['session.close', { type: KNOWN, event_id: KNOWN }],
+]);
 const BETA_EVENT_KEYS = eventKeys(BETA_ITEM_KEYS, BETA_RESPONSE_KEYS);
