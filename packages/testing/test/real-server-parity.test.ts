@@ -4,7 +4,8 @@
  * response.create values, max_output_tokens, unknown fields outside session.update.
  */
 import { describe, expect, it } from 'vitest';
-import { silence, tone } from '../src/index.js';
+import { base64ToBytes } from '@voxwire/protocol';
+import { silence, SimulatedClock, tone } from '../src/index.js';
 import { connect, type TestClient } from './helpers.js';
 
 function concat(...parts: Int16Array[]): Int16Array {
@@ -187,5 +188,47 @@ describe('unknown fields outside session.update', () => {
       { code: 'unknown_parameter', param: 'item.content[0].bogus', event_id: 'i1' },
     ]);
     expect(c.server.conversation).toEqual([]);
+  });
+});
+
+describe('truncating an answer whose audio is still streaming (barge-in: cancel and truncate sent together)', () => {
+  async function speaking(): Promise<{ c: TestClient; clock: SimulatedClock; itemId: string }> {
+    const clock = new SimulatedClock();
+    const c = await connect({ clock, pacing: { realtimeFactor: 1 } });
+    c.server.queueResponse((ctx) =>
+      ctx.say('This is a fairly long answer that takes seconds to speak.'),
+    );
+    c.send({ type: 'response.create' });
+    await c.flush();
+    const itemId = c.events.find((e) => e.type === 'response.output_item.added')!['item'].id;
+    return { c, clock, itemId };
+  }
+
+  it('after 500 ms of audio: the streamed audio is cut and the transcript dropped; the rest of the answer does not undo it', async () => {
+    const { c, clock, itemId } = await speaking();
+    await clock.advanceAsync(500);
+    c.send({ type: 'response.cancel' });
+    c.send({
+      type: 'conversation.item.truncate',
+      event_id: 't1',
+      item_id: itemId,
+      content_index: 0,
+      audio_end_ms: 300,
+    });
+    await c.flush();
+    await clock.advanceAsync(10_000);
+    expect(c.events.filter((e) => e.type === 'error')).toEqual([]);
+    expect(c.events.find((e) => e.type === 'conversation.item.truncated')).toMatchObject({
+      item_id: itemId,
+      content_index: 0,
+      audio_end_ms: 300,
+    });
+    expect(c.events.find((e) => e.type === 'response.done')!['response'].status).toBe('cancelled');
+    // the server keeps what was heard: 300 ms of audio and no transcript
+    c.send({ type: 'conversation.item.retrieve', item_id: itemId });
+    await c.flush();
+    const retrieved = c.events.find((e) => e.type === 'conversation.item.retrieved')!['item'];
+    expect(retrieved.content[0].transcript).toBe('');
+    expect(base64ToBytes(retrieved.content[0].audio).length).toBe(300 * 24 * 2);
   });
 });

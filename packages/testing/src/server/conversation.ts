@@ -14,6 +14,11 @@ export interface StoredItem {
   audio?: Int16Array | undefined;
   /** Output sample rate of `audio`. */
   sampleRate?: number | undefined;
+  /**
+   * Set by `conversation.item.truncate`: the response still producing this item keeps the cut
+   * audio and the dropped transcript instead of restoring what it generated.
+   */
+  truncated?: boolean | undefined;
 }
 
 /** An ordered conversation. */

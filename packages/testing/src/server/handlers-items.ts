@@ -130,6 +130,7 @@ function truncate(conn: FakeConnection, event: JsonObject, eventId: string | nul
     return;
   }
   stored.audio = stored.audio.slice(0, Math.round((requested * rate) / 1000));
+  stored.truncated = true;
   // the server drops the transcript so the context holds no text the user did not hear
   const content = Array.isArray(stored.item['content']) ? stored.item['content'] : [];
   const part = content[contentIndex];

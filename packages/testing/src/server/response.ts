@@ -241,7 +241,10 @@ export class ResponseRun {
   #finishItem(index: number, item: JsonObject, audio?: Int16Array): void {
     if (!this.outOfBand) {
       const stored = this.host.conversation.get(String(item['id']));
-      if (stored) {
+      if (stored?.truncated) {
+        // truncated while streaming: the server keeps only what the client said was heard
+        stored.item = { ...item, content: [{ type: 'output_audio', transcript: '' }] };
+      } else if (stored) {
         stored.item = { ...item };
         stored.audio = audio;
       }
@@ -337,6 +340,7 @@ export class ResponseRun {
       });
       if (sentSamples === 0 && !this.outOfBand) this.host.conversation.noteAssistantAudio();
       sentSamples += chunk.length;
+      this.#keepStreamedAudio(itemId, samples, sentSamples);
       const ms = Math.round((sentSamples * 1000) / rate);
       if (this.#reachesLimit(Math.ceil(ms / TOKENS.outputAudioMsPerToken))) {
         this.#truncated = true;
@@ -362,6 +366,15 @@ export class ResponseRun {
       },
       samples.slice(0, sentSamples),
     );
+  }
+
+  // The audio sent so far belongs to the item at once, as on the real server, which truncates
+  // an answer still streaming (the usual barge-in: response.cancel and conversation.item.truncate
+  // sent together) and refuses only one with no audio yet (livekit/agents#6157).
+  #keepStreamedAudio(itemId: string, samples: Int16Array, sent: number): void {
+    if (this.outOfBand) return;
+    const stored = this.host.conversation.get(itemId);
+    if (stored && !stored.truncated) stored.audio = samples.subarray(0, sent);
   }
 
   async #functionCall(
