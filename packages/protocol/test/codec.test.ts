@@ -162,6 +162,45 @@ describe('encodeClientEvent', () => {
     expect(() => gaCodec.encodeClientEvent(missing)).toThrow(/session\.type/);
   });
 
+  it('session.update refuses the fields only the server sets (id, object, expires_at), naming each', () => {
+    // the session.update request has none of them (realtime-events.json: RealtimeSessionCreateRequest,
+    // RealtimeTranscriptionSessionCreateRequest): the server answers unknown_parameter
+    const echoed = { id: 'sess_private', object: 'realtime.session', expires_at: 1_700_000_000 };
+    for (const session of [
+      { type: 'realtime', instructions: 'x', ...echoed },
+      { type: 'transcription', ...echoed, object: 'realtime.transcription_session' },
+    ]) {
+      const event = { type: 'session.update', session } as unknown as ClientEvent;
+      for (const codec of [gaCodec, betaCodec]) {
+        let error: unknown;
+        try {
+          codec.encodeClientEvent(event);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(ProtocolEncodeError);
+        const e = error as ProtocolEncodeError;
+        expect(e.type).toBe('session.update');
+        expect(e.issues.map((i) => i.path).sort()).toEqual([
+          'session.expires_at',
+          'session.id',
+          'session.object',
+        ]);
+        expect(e.issues[0]?.message).toMatch(/set by the server/);
+        expect(`${e.message} ${JSON.stringify(e.issues)}`).not.toMatch(/sess_private|1700000000/);
+      }
+    }
+    // the server's own session events keep them
+    const created = gaCodec.decodeServerEvent(
+      JSON.stringify({
+        type: 'session.created',
+        event_id: 'e',
+        session: { type: 'realtime', ...echoed },
+      }),
+    );
+    expect(created.kind).toBe('event');
+  });
+
   it('rejects unknown types and non-objects even without validation', () => {
     expect(() =>
       gaCodec.encodeClientEvent({ type: 'nope' } as unknown as ClientEvent, { validate: false }),

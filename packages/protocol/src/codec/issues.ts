@@ -17,9 +17,15 @@ export function kindOf(value: unknown): string {
 export function toProtocolIssues(issues: readonly v.BaseIssue<unknown>[]): ProtocolIssue[] {
   return issues.map((issue) => ({
     path: v.getDotPath(issue) ?? '',
-    // `expected` is null for refinements (integer, max length…): name the check instead
-    message: `expected ${issue.expected ?? `a value passing the ${issue.type} check`}, received ${kindOf(issue.input)}`,
+    message: `expected ${expectedOf(issue)}, received ${kindOf(issue.input)}`,
   }));
+}
+
+function expectedOf(issue: v.BaseIssue<unknown>): string {
+  // `never` guards the fields only the server sets (session.update's `id`, `object`, `expires_at`)
+  if (issue.type === 'never') return 'no value (the field is set by the server, not accepted here)';
+  // `expected` is null for refinements (integer, max length…): name the check instead
+  return issue.expected ?? `a value passing the ${issue.type} check`;
 }
 
 /** A one-line summary of issues for an error message (at most three, then a count). */

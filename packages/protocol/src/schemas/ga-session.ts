@@ -206,14 +206,33 @@ export const AnySessionResourceSchema = v.variant('type', [
   TranscriptionSessionResourceSchema,
 ]);
 
+/**
+ * A field only the server sets. The session it echoes has `id`, `object` and `expires_at`; the
+ * `session.update` request has none of them (realtime-events.json: `RealtimeSessionCreateRequest`,
+ * `RealtimeTranscriptionSessionCreateRequest`), and the server answers an unknown field with
+ * `unknown_parameter` (protocol.md §7.2). Refused here, so that a session sent back as it was
+ * received fails before sending, with an issue naming `session.id` and so on.
+ */
+const ServerOnlySchema = v.optional(v.never());
+const serverOnlyEntries = {
+  id: ServerOnlySchema,
+  object: ServerOnlySchema,
+  expires_at: ServerOnlySchema,
+};
+
 const sessionUpdateParamsSchema = v.variant('type', [
-  v.object({ ...realtimeSessionEntries, temperature: v.optional(v.number()) }),
-  TranscriptionSessionResourceSchema,
+  v.object({
+    ...realtimeSessionEntries,
+    ...serverOnlyEntries,
+    temperature: v.optional(v.number()),
+  }),
+  v.object({ ...TranscriptionSessionResourceSchema.entries, ...serverOnlyEntries }),
 ]);
 /**
  * The `session` of a GA-model `session.update`: a realtime or transcription session. The realtime
  * form also carries the beta-only `temperature`, which only the beta codec sends (the GA codec
- * drops it: GA has no temperature).
+ * drops it: GA has no temperature). The server-only `id`, `object` and `expires_at` of the echoed
+ * session are refused.
  */
 export const SessionUpdateParamsSchema: SessionUpdateParamsSchemaT = sessionUpdateParamsSchema;
 type SessionUpdateParamsSchemaType = typeof sessionUpdateParamsSchema;
