@@ -81,8 +81,9 @@ export interface OpenAIConnectorOptions extends SocketOptions {
    */
   readonly baseURL?: string | undefined;
   /**
-   * The realtime model, sent as `?model=`.
-   * @default 'gpt-realtime'
+   * The realtime model, sent as `?model=`. With `callId` or `intent` and no `model`, none is
+   * sent: the documented URLs of a side-band or transcription-only connection carry none.
+   * @default 'gpt-realtime' (none with `callId` or `intent`)
    */
   readonly model?: string | undefined;
   /**
@@ -152,7 +153,13 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
   }
   const url = openaiRealtimeUrl({
     baseURL: options.baseURL ?? envValue(env, 'OPENAI_BASE_URL'),
-    model: options.model ?? GA_DEFAULTS.model,
+    // `?call_id=` and `?intent=transcription` are documented without a model (protocol.md §5.1;
+    // openai-node refuses a model next to a call id): the default is for a new realtime session
+    model:
+      options.model ??
+      (options.callId === undefined && options.intent === undefined
+        ? GA_DEFAULTS.model
+        : undefined),
     intent: options.intent,
     callId: options.callId,
   });

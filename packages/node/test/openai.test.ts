@@ -126,6 +126,54 @@ describe('openaiConnector: what each variant sends', () => {
   });
 });
 
+describe('openaiConnector: the documented URL forms', () => {
+  it('a side-band connection (callId) sends ?call_id= alone, without the default model', async () => {
+    // protocol.md §5.1: wss://api.openai.com/v1/realtime?call_id=<call id>; openai-node refuses
+    // a model next to a call id
+    const s = await server();
+    await connect(
+      openaiConnector({
+        apiKey: KEY,
+        baseURL: `http://127.0.0.1:${s.port}/v1`,
+        callId: 'rtc_123',
+        env: {},
+      }),
+    );
+    expect([...(await s.nextHandshake()).url.searchParams]).toEqual([['call_id', 'rtc_123']]);
+  });
+
+  it('a transcription-only connection sends ?intent=transcription alone, without the default model', async () => {
+    // protocol.md §5.1: wss://api.openai.com/v1/realtime?intent=transcription
+    const s = await server();
+    await connect(
+      openaiConnector({
+        apiKey: KEY,
+        baseURL: `http://127.0.0.1:${s.port}/v1`,
+        intent: 'transcription',
+        env: {},
+      }),
+    );
+    expect([...(await s.nextHandshake()).url.searchParams]).toEqual([['intent', 'transcription']]);
+  });
+
+  it('a model given explicitly is still sent next to an intent', async () => {
+    const s = await server();
+    await connect(
+      openaiConnector({
+        apiKey: KEY,
+        baseURL: `http://127.0.0.1:${s.port}/v1`,
+        model: 'gpt-realtime-mini',
+        intent: 'transcription',
+        env: {},
+      }),
+    );
+    expect([...(await s.nextHandshake()).url.searchParams]).toEqual([
+      ['model', 'gpt-realtime-mini'],
+      ['intent', 'transcription'],
+    ]);
+  });
+});
+
 describe('openaiConnector: configuration errors', () => {
   it('createOpenAIRealtimeModel gives every connector option to the connector: allowInsecureUrl reaches a fake server in a container network', () => {
     const options = { apiKey: KEY, baseURL: 'ws://fake-server:8080/v1', env: {} };
