@@ -10,6 +10,7 @@ import {
   describeUrl,
   envValue,
   type Env,
+  isBlankSecret,
   processEnv,
   resolveSecret,
   type SecretSource,
@@ -177,13 +178,15 @@ export function resolveAzureConfig(
   // the environment's key is a fallback for key auth, never sent next to an explicit Entra source
   const apiKey =
     options.apiKey ?? (token === undefined ? envValue(env, 'AZURE_OPENAI_API_KEY') : undefined);
-  if ((apiKey === undefined || apiKey === '') && token === undefined) {
+  // a blank key string (an unset variable pasted in, a file with only a newline) is no key
+  const key = apiKey === undefined || isBlankSecret(apiKey) ? undefined : apiKey;
+  if (key === undefined && token === undefined) {
     throw new ConfigurationError(
       'MISSING_CREDENTIALS',
       'Missing credentials. Please pass one of `apiKey`, `entraToken`, `tokenProvider` or `credential`, or set the `AZURE_OPENAI_API_KEY` environment variable.',
     );
   }
-  return { target, apiKey: apiKey === '' ? undefined : apiKey, token };
+  return { target, apiKey: key, token };
 }
 
 /** Headers the connector sets itself; a caller's copy (any letter case) is dropped. */

@@ -150,6 +150,19 @@ describe('azureConnector: what each variant sends', () => {
     ]);
   });
 
+  it('a key string read from a file (trailing newline) is sent trimmed, not refused by Node as a retriable connect failure', async () => {
+    const s = await server();
+    await connect(
+      azureConnector({
+        azureDeployment: 'd',
+        azureEndpoint: s.endpoint,
+        apiKey: `${KEY}\r\n`,
+        env: {},
+      }),
+    );
+    expect((await s.nextHandshake()).headers['api-key']).toBe(KEY);
+  });
+
   it('api key and explicit Entra token together send both headers (the seed does)', async () => {
     const s = await server();
     await connect(
@@ -229,6 +242,11 @@ describe('azureConnector: the seed rules as typed errors', () => {
       'only one of',
     ],
     [{ ...base, apiKey: KEY, azureEndpoint: 'http://a.openai.azure.com' }, 'INSECURE_URL', 'wss:'],
+    [
+      { ...base, apiKey: ' \n', azureEndpoint: 'https://a.openai.azure.com' },
+      'MISSING_CREDENTIALS',
+      'Missing credentials',
+    ],
   ])('%#: %s', (options, code, text) => {
     let error: unknown;
     try {

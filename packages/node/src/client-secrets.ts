@@ -4,7 +4,14 @@
  * @module
  */
 import { Endpoints } from '@voxwire/protocol';
-import { envValue, type Env, processEnv, resolveSecret, type SecretSource } from './credentials.js';
+import {
+  envValue,
+  type Env,
+  isBlankSecret,
+  processEnv,
+  resolveSecret,
+  type SecretSource,
+} from './credentials.js';
 import { ConfigurationError, Redactor } from './errors.js';
 import { assertSecureUrl } from './url.js';
 
@@ -146,7 +153,7 @@ export async function createClientSecret(
 ): Promise<ClientSecret> {
   const env = options.env ?? processEnv();
   const source = options.apiKey ?? envValue(env, 'OPENAI_API_KEY');
-  if (source === undefined || source === '') {
+  if (source === undefined || isBlankSecret(source)) {
     throw new ConfigurationError(
       'MISSING_CREDENTIALS',
       'The OpenAI API key is required to mint a client secret: pass `apiKey` or set OPENAI_API_KEY.',

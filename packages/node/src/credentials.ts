@@ -24,12 +24,22 @@ export function envValue(env: Env, name: string): string | undefined {
 }
 
 /**
- * Resolves a secret source into the secret. The error never contains the secret, nor the
- * message of an error thrown by the callback (which might quote it): only its class name.
+ * Whether a secret source is a string that is empty or all whitespace (a function is never
+ * blank here: it is asked on connect, and {@link resolveSecret} refuses a blank answer).
+ */
+export function isBlankSecret(source: SecretSource): boolean {
+  return typeof source === 'string' && source.trim() === '';
+}
+
+/**
+ * Resolves a secret source into the secret, trimmed (whichever its source: a key read from a
+ * file keeps its newline, and Node refuses a header with one only when the socket is made, as a
+ * connect failure that looks retriable). The error never contains the secret, nor the message
+ * of an error thrown by the callback (which might quote it): only its class name.
  * @throws ConfigurationError `CREDENTIAL_FAILED` when the function throws or returns an empty value.
  */
 export async function resolveSecret(source: SecretSource, what: string): Promise<string> {
-  if (typeof source === 'string') return source;
+  if (typeof source === 'string') return source.trim();
   let value: unknown;
   try {
     value = await source();

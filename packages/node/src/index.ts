@@ -27,7 +27,7 @@ export {
   toWebSocketUrl,
 } from './url.js';
 export type { OpenAIRealtimeUrlOptions } from './url.js';
-export { envValue, processEnv, resolveSecret } from './credentials.js';
+export { envValue, isBlankSecret, processEnv, resolveSecret } from './credentials.js';
 export type { Env, SecretSource } from './credentials.js';
 export {
   ConfigurationError,

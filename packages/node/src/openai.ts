@@ -13,7 +13,14 @@ import {
   MAX_SESSION_DURATION_MS,
 } from '@voxwire/protocol';
 import type WebSocket from 'ws';
-import { envValue, type Env, processEnv, resolveSecret, type SecretSource } from './credentials.js';
+import {
+  envValue,
+  type Env,
+  isBlankSecret,
+  processEnv,
+  resolveSecret,
+  type SecretSource,
+} from './credentials.js';
 import { ConfigurationError } from './errors.js';
 import { createWebSocketTransport } from './transport.js';
 import type { KeepAliveOptions } from './transport-options.js';
@@ -138,7 +145,7 @@ const OWN_HEADERS = [
 export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector {
   const env = options.env ?? processEnv();
   const apiKey: SecretSource | undefined = options.apiKey ?? envValue(env, 'OPENAI_API_KEY');
-  if (apiKey === undefined || apiKey === '') {
+  if (apiKey === undefined || isBlankSecret(apiKey)) {
     throw new ConfigurationError(
       'MISSING_CREDENTIALS',
       'The OpenAI API key is required: pass `apiKey` (a string or a function returning one) or set the OPENAI_API_KEY environment variable.',

@@ -109,6 +109,9 @@ describe('createClientSecret', () => {
       code: 'MISSING_CREDENTIALS',
     });
     await expect(
+      createClientSecret({ apiKey: ' \n', session: {}, fetch, env: {} }),
+    ).rejects.toMatchObject({ code: 'MISSING_CREDENTIALS' });
+    await expect(
       createClientSecret({ apiKey: KEY, session: {}, expiresAfterSeconds: 5, fetch, env: {} }),
     ).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(

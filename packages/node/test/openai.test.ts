@@ -247,6 +247,22 @@ describe('openaiConnector: configuration errors', () => {
     expect(error.message).not.toContain(KEY);
   });
 
+  it('a key string read from a file (trailing newline) is trimmed like an environment key', async () => {
+    // untrimmed, Node refuses the header when the socket is made: a CONNECT_FAILED that looks
+    // retriable, so a reconnect loop would retry a configuration mistake for ever
+    const s = await server();
+    await connect(
+      openaiConnector({ apiKey: `${KEY}\n`, baseURL: `http://127.0.0.1:${s.port}/v1`, env: {} }),
+    );
+    expect((await s.nextHandshake()).headers['authorization']).toBe(`Bearer ${KEY}`);
+  });
+
+  it('a blank key string is MISSING_CREDENTIALS at once, as an empty one is', () => {
+    expect(() => openaiConnector({ apiKey: ' \n', env: {} })).toThrow(
+      expect.objectContaining({ code: 'MISSING_CREDENTIALS' }),
+    );
+  });
+
   it('a key function that returns an empty string fails with CREDENTIAL_FAILED', async () => {
     await expect(
       openaiConnector({ apiKey: async () => '  ', env: {} })(attempt()),
