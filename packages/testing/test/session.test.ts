@@ -209,6 +209,51 @@ describe('session (dialect-specific)', () => {
     expect(errors[2].message).toContain('Expected a value >= 24000');
   });
 
+  it('echoed server-only fields are unknown parameters; beta takes client_secret (its update type has it)', async () => {
+    // GA: com.openai.unity#427 saw `session.client_secret` refused with invalid_request_error;
+    // id, object and expires_at are not in the request schema either
+    const ga = await connect();
+    for (const [i, key] of ['id', 'object', 'expires_at', 'client_secret'].entries())
+      ga.sendRaw(
+        JSON.stringify({
+          type: 'session.update',
+          event_id: `g${i}`,
+          session: { type: 'realtime', instructions: 'changed', [key]: null },
+        }),
+      );
+    await ga.flush();
+    const gaErrors = ga.events.filter((e) => e.type === 'error').map((e) => e['error']);
+    expect(gaErrors.map((e) => [e.code, e.param, e.event_id])).toEqual([
+      ['unknown_parameter', 'session.id', 'g0'],
+      ['unknown_parameter', 'session.object', 'g1'],
+      ['unknown_parameter', 'session.expires_at', 'g2'],
+      ['unknown_parameter', 'session.client_secret', 'g3'],
+    ]);
+    // a refused update changes nothing
+    expect(ga.events.filter((e) => e.type === 'session.updated')).toEqual([]);
+
+    const beta = await connect({ dialect: 'beta' });
+    beta.sendRaw(
+      JSON.stringify({ type: 'session.update', event_id: 'b0', session: { id: 'sess_1' } }),
+    );
+    beta.sendRaw(
+      JSON.stringify({
+        type: 'session.update',
+        event_id: 'b1',
+        session: { instructions: 'kept', client_secret: { expires_at: 1 } },
+      }),
+    );
+    await beta.flush();
+    const betaErrors = beta.events.filter((e) => e.type === 'error').map((e) => e['error']);
+    expect(betaErrors.map((e) => [e.code, e.param, e.event_id])).toEqual([
+      ['unknown_parameter', 'session.id', 'b0'],
+    ]);
+    const updated = beta.events.filter((e) => e.type === 'session.updated');
+    expect(updated.map((e) => (e['session'] as { instructions?: string }).instructions)).toEqual([
+      'kept',
+    ]);
+  });
+
   it('beta (Azure preview): GA fields are unknown parameters', async () => {
     const c = await connect({ dialect: 'beta' });
     c.sendRaw(

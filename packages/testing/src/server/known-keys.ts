@@ -20,21 +20,13 @@ export type KeyTree = { readonly [key: string]: typeof KNOWN | KeyTree };
 /**
  * The first key of `obj` (depth first, in the object's order) that `tree` does not know, as a
  * dotted path under `path` (`session.bogus`, `item.content[0].bogus`; a bare `bogus` when
- * `path` is empty). Keys in `tolerated` are skipped at the top level only.
+ * `path` is empty).
  */
-export function findUnknownKey(
-  obj: JsonObject,
-  tree: KeyTree,
-  path: string,
-  tolerated: ReadonlySet<string> = new Set(),
-): string | undefined {
+export function findUnknownKey(obj: JsonObject, tree: KeyTree, path: string): string | undefined {
   for (const [key, value] of Object.entries(obj)) {
     const node = tree[key];
     const at = path ? `${path}.${key}` : key;
-    if (node === undefined) {
-      if (tolerated.has(key)) continue;
-      return at;
-    }
+    if (node === undefined) return at;
     if (node === KNOWN) continue;
     if (isObject(value)) {
       const nested = findUnknownKey(value, node, at);
@@ -134,7 +126,7 @@ const BETA_RESPONSE_KEYS: KeyTree = {
 
 /**
  * The known top-level fields of each client event the fake takes, in a dialect (§3). `session`
- * is checked by session-config, which also knows the read-only fields a client may echo.
+ * is checked by session-config, against the session's own tree.
  */
 export function clientEventKeys(dialect: Dialect): ReadonlyMap<string, KeyTree> {
   return dialect === 'ga' ? GA_EVENT_KEYS : BETA_EVENT_KEYS;

@@ -141,6 +141,8 @@ const GA_SESSION_KEYS: KeyTree = {
   },
 };
 const BETA_SESSION_KEYS: KeyTree = {
+  // beta `SessionUpdateEvent.Session` (Appendix B) lists it
+  client_secret: KNOWN,
   model: KNOWN,
   modalities: KNOWN,
   instructions: KNOWN,
@@ -159,7 +161,10 @@ const BETA_SESSION_KEYS: KeyTree = {
   include: KNOWN,
   prompt: KNOWN,
 };
-// echoes of the server's own read-only fields are tolerated (clients often send a session back)
+// The session resource's server-only fields. A client that sends them back (echoing
+// session.created) gets unknown_parameter, as the request schemas lack them (com.openai.unity#427
+// saw `session.client_secret` refused on GA); beta's update type does have `client_secret`, which
+// the merge then ignores.
 const READ_ONLY = new Set(['id', 'object', 'expires_at', 'client_secret']);
 
 /**
@@ -176,7 +181,6 @@ export function checkRawSessionUpdate(
     raw,
     dialect === 'ga' ? GA_SESSION_KEYS : BETA_SESSION_KEYS,
     'session',
-    READ_ONLY,
   );
   if (unknown) return Errors.unknownParameter(unknown, eventId);
   if (dialect === 'ga' && raw['type'] === undefined)
