@@ -34,7 +34,8 @@ export interface AzureConnectorOptions extends SocketOptions {
   /** The realtime model's deployment name. Required. */
   readonly azureDeployment: string;
   /**
-   * The resource endpoint, `https://<resource>.openai.azure.com`. Mutually exclusive with `baseURL`.
+   * The resource endpoint, `https://<resource>.openai.azure.com` (a pasted `…/openai/v1` path is
+   * not doubled). Mutually exclusive with `baseURL`.
    * @default process.env.AZURE_OPENAI_ENDPOINT (when `baseURL` is not given)
    */
   readonly azureEndpoint?: string | undefined;

@@ -9,7 +9,11 @@ import { ConfigurationError, toWebSocketUrl } from '@voxwire/node';
 
 /** Options of {@link azureRealtimeUrl}. Exactly one of `endpoint` and `baseURL`. */
 export interface AzureRealtimeUrlOptions {
-  /** The resource endpoint, `https://<resource>.openai.azure.com`; `/openai` is appended. @default undefined */
+  /**
+   * The resource endpoint, `https://<resource>.openai.azure.com`; `/openai` is appended unless the
+   * path already ends in `/openai` or `/openai/v1`.
+   * @default undefined
+   */
   readonly endpoint?: string | undefined;
   /**
    * A base URL used as given (e.g. `https://<resource>.openai.azure.com/openai`, or a gateway);
@@ -75,7 +79,12 @@ export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtim
     endpoint !== undefined
       ? toWebSocketUrl(endpoint, 'Azure endpoint')
       : toWebSocketUrl(baseURL!, 'base URL');
-  if (endpoint !== undefined) base.pathname = `${base.pathname.replace(/\/+$/, '')}/openai`;
+  if (endpoint !== undefined) {
+    const path = base.pathname.replace(/\/+$/, '');
+    // an endpoint pasted with its `/openai` or `/openai/v1` path (the v1 base URL Azure's SDK
+    // samples show) is taken as it is, not doubled into a 404
+    base.pathname = /\/openai(\/v1)?$/.test(path) ? path : `${path}/openai`;
+  }
   const preview = isPreviewApiVersion(options.apiVersion);
   const path = base.pathname.replace(/\/+$/, '');
   const url = new URL(base);

@@ -24,6 +24,30 @@ describe('azureRealtimeUrl', () => {
     expect(target).toMatchObject({ dialect: 'beta', form: 'preview' });
   });
 
+  it('an endpoint copied with its /openai or /openai/v1 path is not doubled', () => {
+    // the v1 base URL Azure's SDK samples show (`https://<resource>.openai.azure.com/openai/v1/`)
+    // is a common thing to paste as the endpoint; doubled, it became a 404
+    for (const pasted of ['/openai', '/openai/', '/openai/v1', '/openai/v1/']) {
+      expect(
+        azureRealtimeUrl({ endpoint: endpoint + pasted, deployment: 'd' }).url.toString(),
+      ).toBe('wss://res.openai.azure.com/openai/v1/realtime?model=d');
+      expect(
+        azureRealtimeUrl({
+          endpoint: endpoint + pasted,
+          deployment: 'd',
+          apiVersion: '2025-04-01-preview',
+        }).url.toString(),
+      ).toBe(
+        'wss://res.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=d',
+      );
+    }
+    // a resource path that only contains "openai" elsewhere still gets /openai appended
+    expect(
+      azureRealtimeUrl({ endpoint: 'https://gw.example.com/openai-proxy', deployment: 'd' }).url
+        .pathname,
+    ).toBe('/openai-proxy/openai/v1/realtime');
+  });
+
   it('a GA api-version is not sent (the GA path answers 401 to one)', () => {
     const target = azureRealtimeUrl({ endpoint, deployment: 'd', apiVersion: '2025-08-28' });
     expect(target.url.searchParams.has('api-version')).toBe(false);
