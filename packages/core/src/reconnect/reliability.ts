@@ -193,12 +193,15 @@ export class Reliability {
         break;
       case 'input_audio_buffer.speech_stopped':
         this.#speaking = false;
-        this.#uncommitted.speechStopped(event.audio_end_ms);
+        this.#uncommitted.speechStopped(event.audio_end_ms, event.item_id);
         break;
       case 'input_audio_buffer.committed':
+        this.#speaking = false;
+        this.#uncommitted.committed(event.item_id);
+        break;
       case 'input_audio_buffer.cleared':
         this.#speaking = false;
-        this.#uncommitted.committed();
+        this.#uncommitted.cleared();
         break;
       case 'error': {
         // a refused commit or clear (an empty buffer, say) will never be acknowledged

@@ -49,6 +49,8 @@ export class UncommittedAudio {
   #boundaries: { readonly eventId: string | undefined; readonly atMs: number }[] | undefined;
   // the end of the turn the server VAD last closed: where its own commit cuts
   #speechEndMs: number | undefined;
+  // …and the user item its commit will make (the VAD's `committed` names it)
+  #speechEndItemId: string | undefined;
 
   /** @param maxMs most audio kept, ms (0 keeps none and replays nothing) */
   constructor(maxMs: number) {
@@ -90,14 +92,38 @@ export class UncommittedAudio {
   }
 
   /**
-   * The server committed or cleared its buffer. What it took ends where the commit or clear it
-   * acknowledges was written (or, for the VAD's own commit, where the turn ended): audio written
-   * after that, before this acknowledgement came back, is still pending on the server.
+   * The server committed its buffer (`item_id` names the user item it made). A commit of the
+   * VAD's own (the item of the last `speech_stopped`) ends where the turn ended, and answers no
+   * commit or clear of the app's: one of those written meanwhile is still to be acknowledged
+   * (taking its boundary here would make that acknowledgement cut at the newest audio, and what
+   * was written after it, the next turn, would be lost on a drop). Any other commit
+   * acknowledges the app's oldest boundary.
    */
-  committed(): void {
+  committed(itemId: string | undefined): void {
+    if (itemId !== undefined && itemId === this.#speechEndItemId) {
+      const end = this.#speechEndMs ?? this.#writtenMs;
+      this.#speechEndMs = this.#speechEndItemId = undefined;
+      this.#cut(end);
+      return;
+    }
+    this.#acknowledged();
+  }
+
+  /** The server cleared its buffer: the app's oldest commit or clear is acknowledged. */
+  cleared(): void {
+    this.#acknowledged();
+  }
+
+  // what the server took ends where the commit or clear it acknowledges was written: audio
+  // written after that, before this acknowledgement came back, is still pending on the server
+  #acknowledged(): void {
     const boundary = this.#boundaries?.shift()?.atMs ?? this.#speechEndMs ?? this.#writtenMs;
     if (this.#boundaries?.length === 0) this.#boundaries = undefined;
-    this.#speechEndMs = undefined;
+    this.#speechEndMs = this.#speechEndItemId = undefined;
+    this.#cut(boundary);
+  }
+
+  #cut(boundary: number): void {
     this.#committedMs = Math.max(this.#committedMs, boundary);
     if (this.#speechStartMs !== undefined && this.#speechStartMs < boundary)
       this.#speechStartMs = undefined;
@@ -109,9 +135,10 @@ export class UncommittedAudio {
     this.#speechStartMs = audioStartMs;
   }
 
-  /** The server heard speech end at `audioEndMs` (its VAD commits up to there). */
-  speechStopped(audioEndMs: number): void {
+  /** The server heard speech end at `audioEndMs` (its VAD commits up to there, as item `itemId`). */
+  speechStopped(audioEndMs: number, itemId?: string): void {
     this.#speechEndMs = audioEndMs;
+    this.#speechEndItemId = itemId;
   }
 
   /**
@@ -131,7 +158,7 @@ export class UncommittedAudio {
     // a new connection's input starts at 0 with nothing pending
     this.#writtenMs = 0;
     this.#committedMs = 0;
-    this.#speechStartMs = this.#speechEndMs = this.#boundaries = undefined;
+    this.#speechStartMs = this.#speechEndMs = this.#speechEndItemId = this.#boundaries = undefined;
     this.#entries = NONE as Written[];
     this.#head = 0;
     return { events, ms: Math.round(ms) };
