@@ -52,6 +52,8 @@ export class SessionConnection {
   #pendingError: { transport: Transport; error: Error } | undefined;
   #serverErrorCode: string | undefined;
   #planned: VoxwireError | undefined;
+  // why close() was asked for, when the engine closes the session over an error
+  #closeError: VoxwireError | undefined;
 
   /** @param hooks receives the lifecycle; it must not throw (the session wraps its listeners). */
   constructor(options: ConnectionOptions, hooks: ConnectionHooks) {
@@ -390,8 +392,10 @@ export class SessionConnection {
     }, delayMs);
   }
 
-  #finish(error: VoxwireError | undefined): void {
+  #finish(failure: VoxwireError | undefined): void {
     if (this.#state.status === 'closed') return;
+    // a close the engine asked for over an error ends the session with that error
+    const error = failure ?? this.#closeError;
     this.#o.clock.clearTimeout(this.#backoffTimer);
     this.#o.clock.clearTimeout(this.#silenceTimer);
     this.#backoffTimer = undefined;
@@ -404,10 +408,15 @@ export class SessionConnection {
     for (const w of waiters) w();
   }
 
-  /** Closes for good (code 1000); resolves once the transport reported its close. */
-  close(): Promise<void> {
+  /**
+   * Closes for good (code 1000); resolves once the transport reported its close. `error`, when
+   * given, is why (the session ends with it: `closed { error }`, pending promises reject with
+   * it); a close already under way keeps its own reason.
+   */
+  close(error?: VoxwireError): Promise<void> {
     const s = this.#state;
     if (s.status === 'closed') return Promise.resolve();
+    if (s.status !== 'closing') this.#closeError ??= error;
     const done = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
     if (s.status === 'closing') return done;
     if (s.status === 'open') {

@@ -24,6 +24,9 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  * - `RECONNECT_FAILED`: `{ attempts, lastCode }`; the reconnect supervisor gave up (`cause` is the last failure).
  * - `RESPONSE_STALLED`: `{ responseId, idleMs }`; a response in progress received no event for `stallTimeoutMs`.
  * - `SESSION_CLOSED`: nothing; the session was closed before the operation could finish.
+ * - `SESSION_CONFIG_REFUSED`: `{ code, param }` of the server's error (`cause` is the `ServerError`);
+ *   the server refused the session's first `session.update`, so it runs a configuration the app
+ *   did not ask for: the session closed with this error.
  * - `INVALID_ARGUMENT`: `{ argument }`, the name of the offending argument.
  * - `LISTENER_FAILED`: `{ event }`; `cause` is what a listener threw.
  * - `RESPONSE_FAILED`: `{ responseId, status }`; a response that ended failed or incomplete.
@@ -48,6 +51,7 @@ export type VoxwireErrorCode =
   | 'TIMEOUT'
   | 'BACKPRESSURE'
   | 'SESSION_CLOSED'
+  | 'SESSION_CONFIG_REFUSED'
   | 'INVALID_ARGUMENT'
   | 'LISTENER_FAILED'
   | 'RESPONSE_FAILED'

@@ -37,6 +37,8 @@ export interface SessionState {
   confirmed?: RealtimeSessionOptions | undefined;
   /** The server's session id (`not-connected` before `session.created`). */
   sessionId: string;
+  /** The `event_id` of the session's first `session.update`. */
+  initialUpdateId?: string | undefined;
 }
 
 /** What {@link ServerEventRouter} needs from the session. */
@@ -53,6 +55,8 @@ export interface ServerEventRouterDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   logFields(): Record<string, unknown>;
+  /** The session's first `session.update` failed (refused: the session closes). */
+  initialUpdateFailed(error: unknown): void;
 }
 
 /** Routes decoded server events to the parts of a session. */
@@ -186,6 +190,9 @@ export class ServerEventRouter {
         }
         this.#connection.noteServerError(error.code);
         this.#errors.report(error);
+        // at once: no event of a server running another configuration may reach the app
+        if (error.eventId !== null && error.eventId === this.#state.initialUpdateId)
+          this.#deps.initialUpdateFailed(error);
         return;
       }
       case 'conversation.item.added':

@@ -25,7 +25,7 @@ import type { ChatItem } from './conversation/chat-context.js';
 import type { ConversationMirror } from './conversation/mirror.js';
 import { SessionConnection } from './connection.js';
 import type { ResolvedReconnect } from './reconnect/policy.js';
-import { VoxwireError, type SessionError } from './errors.js';
+import { ServerError, VoxwireError, type SessionError } from './errors.js';
 import { TypedEmitter } from './emitter.js';
 import type { SessionEvents } from './events.js';
 import type { SessionFeature } from './feature.js';
@@ -165,6 +165,31 @@ export class SessionHost {
   /** Surfaces an error (the `error` event, or the unhandled list). */
   error(error: SessionError): void {
     this.errors.report(error);
+  }
+
+  /**
+   * The session's first `session.update` failed. A server that refused it runs its own defaults
+   * (another audio format, other turn detection, no tools…), not the session the app asked
+   * for: the session closes with `SESSION_CONFIG_REFUSED` (the server's error as its cause)
+   * rather than run on as if configured. Any other failure (no echo in time) is reported.
+   */
+  initialUpdateFailed(error: unknown): void {
+    if (this.closed()) return;
+    if (error instanceof ServerError) {
+      const refused = new VoxwireError(
+        'SESSION_CONFIG_REFUSED',
+        `the server refused the session configuration: ${error.message}`,
+        { cause: error, data: { code: error.code, param: error.param } },
+      );
+      this.logger.error('session configuration refused: closing the session', {
+        ...this.logFields(),
+        code: error.code,
+        param: error.param,
+      });
+      void this.connection.close(refused);
+    } else if (error instanceof VoxwireError) {
+      this.errors.report(error);
+    }
   }
 
   /** Throws `SESSION_CLOSED` once the session is closing or closed. */

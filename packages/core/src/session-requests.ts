@@ -49,6 +49,12 @@ export class SessionRequests {
     return this.#request('session.update', ...this.#sessionUpdateEvent());
   }
 
+  /** {@link sessionUpdate}, with the `event_id` of the `session.update` sent. */
+  sessionUpdateWithId(): { eventId: string; promise: Promise<RealtimeSessionOptions> } {
+    const [eventId, key, event] = this.#sessionUpdateEvent();
+    return { eventId, promise: this.#request('session.update', eventId, key, event) };
+  }
+
   /** The restore's full `session.update`, tracked but not sent (the restore prelude carries it). */
   sessionUpdateRequest(): { event: ClientEvent; promise: Promise<unknown> } {
     const [eventId, key, event] = this.#sessionUpdateEvent();

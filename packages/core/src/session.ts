@@ -92,8 +92,12 @@ export class RealtimeSession {
     this.conversation = new ConversationApiImpl(host);
     this.response = new ResponseApiImpl(host);
 
-    // as the seed: the first thing on the wire is the full session configuration
-    host.calls.sessionUpdate().catch(() => undefined);
+    // as the seed: the first thing on the wire is the full session configuration; refused, the
+    // server runs a session the app did not ask for, and this one closes with a typed error
+    // (the router closes it as the refusal arrives, before any later frame is read)
+    const initial = host.calls.sessionUpdateWithId();
+    host.state.initialUpdateId = initial.eventId;
+    initial.promise.catch((error: unknown) => host.initialUpdateFailed(error));
     // connect after the caller had a chance to subscribe
     void Promise.resolve().then(() => host.connection.connect());
   }
