@@ -29,7 +29,9 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  *   did not ask for: the session closed with this error.
  * - `INVALID_ARGUMENT`: `{ argument }`, the name of the offending argument.
  * - `LISTENER_FAILED`: `{ event }`; `cause` is what a listener threw.
- * - `RESPONSE_FAILED`: `{ responseId, status }`; a response that ended failed or incomplete.
+ * - `RESPONSE_FAILED`: `{ responseId, status, statusDetails }`; the server ended a response `failed`
+ *   (`statusDetails.error`) or `incomplete` (`statusDetails.reason`: `max_output_tokens`,
+ *   `content_filter`). Emitted on `error` before its `response_done`.
  * - `RESPONSE_IN_PROGRESS`: `{ responseId }`; `response.generate({ onDuplicate: 'cancel_new' })`
  *   declined to ask for a response while one is in progress or already asked for.
  * - `UNKNOWN_PREDECESSOR`, `DUPLICATE_ITEM`, `UNKNOWN_ITEM`, `UNSUPPORTED_CONTENT`, `INVALID_ITEM`:

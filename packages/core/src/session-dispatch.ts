@@ -141,21 +141,34 @@ export class ServerEventRouter {
     this.#reliability.observe(event);
   }
 
-  /** A response finished: log a failure, then `response_done` and its metrics. */
+  /**
+   * A response finished: a failed or incomplete one is logged and reported on `error` as
+   * `RESPONSE_FAILED`, then `response_done` and its metrics.
+   */
   responseDone(response: RealtimeResponse): void {
     const log = this.#logger;
-    if (response.status === 'failed')
+    const status = response.status;
+    if (status === 'failed')
       log.error('response generation failed', {
         ...this.#deps.logFields(),
         responseId: response.id,
         details: response.statusDetails,
       });
-    else if (response.status === 'incomplete')
+    else if (status === 'incomplete')
       log.warn('response incomplete', {
         ...this.#deps.logFields(),
         responseId: response.id,
         details: response.statusDetails,
       });
+    // the server's own verdict (the seed's MultimodalLLMError): the answer was not given whole,
+    // which an app that only listens to `error` must hear of. One the engine ended itself (lost
+    // connection, stall, close) was already reported with its own cause.
+    if ((status === 'failed' || status === 'incomplete') && response.localError === undefined)
+      this.#errors.report(
+        new VoxwireError('RESPONSE_FAILED', responseFailedMessage(response), {
+          data: { responseId: response.id, status, statusDetails: response.statusDetails },
+        }),
+      );
     this.#emitter.emit('response_done', response);
     this.#emitter.emit('metrics_collected', computeMetrics(response, this.#clock.now()));
   }
@@ -211,4 +224,16 @@ export class ServerEventRouter {
           dispatchInputEvent(event, this.#emitBound, this.#logger, this.#deps.logFields());
     }
   }
+}
+
+// "response resp_1 failed: server_error (boom)" / "response resp_1 incomplete: max_output_tokens"
+function responseFailedMessage(response: RealtimeResponse): string {
+  const d = response.statusDetails;
+  const why =
+    response.status === 'failed'
+      ? [d?.error?.type, d?.error?.code ? `(${d.error.code})` : undefined]
+          .filter((part) => part !== undefined)
+          .join(' ')
+      : (d?.reason ?? '');
+  return `response ${response.id} ${response.status}${why ? `: ${why}` : ''}`;
 }
