@@ -314,8 +314,17 @@ export class SessionHost {
     return this.state.options.inputAudioFormat;
   }
 
-  /** A response after tool outputs (never dropped as a duplicate); resolves with it. */
+  /**
+   * A response after tool outputs (never dropped as a duplicate); resolves with it. It is the
+   * model's answer to the tools' results, so a server slow to start it is waited for (and
+   * logged), never given up on and cancelled: the session's end settles it at the latest.
+   */
   requestResponse(started?: (response: RealtimeResponse) => void): Promise<RealtimeResponse> {
-    return this.creator.generate({ onDuplicate: 'keep_both' }, started);
+    return this.creator.generate({ onDuplicate: 'keep_both' }, started, () =>
+      this.logger.warn(
+        `the follow-up response to function calls has not started after ${this.requestTimeoutMs} ms: still waiting`,
+        this.logFields(),
+      ),
+    );
   }
 }

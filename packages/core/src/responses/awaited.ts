@@ -33,6 +33,8 @@ interface Waiter {
   reject(error: unknown): void;
   /** Told the response at once, in the `response.created` dispatch (the promise resolves later). */
   readonly started: ((response: RealtimeResponse) => void) | undefined;
+  /** Set for a request that outwaits a slow server: told of the timeout instead of failing. */
+  readonly slow: (() => void) | undefined;
   /** Removes the abort listener. */
   detach: (() => void) | undefined;
 }
@@ -81,11 +83,14 @@ export class AwaitedResponses {
   /**
    * Registers the request `tag`. An abort of `signal` rejects it with the signal's reason (as
    * `fetch` does); when its create was already written, the response it starts is cancelled.
+   * With `slow`, the timeout only calls it and the request keeps waiting (for the engine's own
+   * requests, whose response is wanted however late it starts).
    */
   add(
     tag: string,
     signal: AbortSignal | undefined,
     started?: (response: RealtimeResponse) => void,
+    slow?: () => void,
   ): Promise<RealtimeResponse> {
     return new Promise<RealtimeResponse>((resolve, reject) => {
       const waiter: Waiter = {
@@ -95,6 +100,7 @@ export class AwaitedResponses {
         resolve,
         reject,
         started,
+        slow,
         detach: undefined,
       };
       this.#byTag.set(tag, waiter);
@@ -202,6 +208,8 @@ export class AwaitedResponses {
     this.#clock.clearTimeout(waiter.timer);
     waiter.timer = this.#clock.setTimeout(() => {
       if (this.#byTag.get(waiter.tag) !== waiter) return;
+      waiter.timer = undefined;
+      if (waiter.slow !== undefined) return waiter.slow();
       // it may still start: cancel it then, as nobody waits for it
       this.#abort(
         waiter,

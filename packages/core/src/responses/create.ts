@@ -216,11 +216,13 @@ export class ResponseCreator {
    * request, `RESPONSE_IN_PROGRESS` when `cancel_new` declined it, `TIMEOUT` when no
    * `response.created` answered it within `requestTimeoutMs` of connected time, the signal's
    * reason on abort, `SESSION_CLOSED` (or the close's cause) when the session ends first, and
-   * `INVALID_ARGUMENT` for bad options.
+   * `INVALID_ARGUMENT` for bad options. With `slow` (the engine's own requests), no `TIMEOUT`:
+   * `slow` is called after `requestTimeoutMs` and the request keeps waiting for its response.
    */
   generate(
     options: ResponseGenerateOptions = {},
     started?: (response: RealtimeResponse) => void,
+    slow?: () => void,
   ): Promise<RealtimeResponse> {
     let metadata: Record<string, string>;
     let signal: AbortSignal | undefined;
@@ -235,7 +237,7 @@ export class ResponseCreator {
     metadata[REQUEST_TAG_KEY] = tag;
     const response: ResponseCreateParams = { ...options.response, metadata };
     const table = this.#awaitedTable();
-    const awaited = table.add(tag, signal, started);
+    const awaited = table.add(tag, signal, started, slow);
     this.create({ onDuplicate: options.onDuplicate ?? 'keep_both', response }).then(
       (sent) => {
         if (!sent)
