@@ -87,7 +87,7 @@ describe('input audio the old server had not committed is written again after a 
     await realtime.close();
   });
 
-  it('server VAD, mid-turn: the turn from its audio_start_ms; between turns: nothing', async () => {
+  it('server VAD, mid-turn: the turn from its audio_start_ms; between turns: only the short tail', async () => {
     const mid = await scenario({}, {}, (append) => {
       append(0, 50); // 1 s of silence
       append(8000, 10); // 200 ms of speech: speech_started at 1000 ms, reported from 700 (300 ms padding)
@@ -98,10 +98,16 @@ describe('input audio the old server had not committed is written again after a 
     expect(mid.replayed).toEqual(mid.sent.slice(-25));
     await mid.realtime.close();
 
+    // between turns: the tail that may hold the onset of a turn not reported yet (padding +
+    // report delay, 1.3 s): all of a 400 ms session, the last 1.3 s of a 3 s one
     const between = await scenario({}, {}, (append) => append(0, 20));
-    expect(between.replayed).toEqual([]);
-    expect(between.reconnected[0]?.replayedAudioMs).toBe(0);
+    expect(between.replayed).toEqual(between.sent);
+    expect(between.reconnected[0]?.replayedAudioMs).toBe(400);
     await between.realtime.close();
+    const longer = await scenario({}, {}, (append) => append(0, 150));
+    expect(longer.reconnected[0]?.replayedAudioMs).toBe(1_300);
+    expect(longer.replayed).toEqual(longer.sent.slice(-65));
+    await longer.realtime.close();
   });
 
   it('keeps at most replayUncommittedAudioMs (the newest); 0 turns it off', async () => {
@@ -136,7 +142,12 @@ describe('UncommittedAudio keeps little between turns', () => {
     const vad = new UncommittedAudio(10_000);
     for (let i = 0; i < 500; i++) vad.wrote(append, vadOptions);
     expect(vad.keptMs).toBeLessThanOrEqual(1_320);
-    expect(vad.takeReplay(vadOptions)).toEqual({ events: [], ms: 0 });
+    // that tail is what a replay writes (the onset of a turn the server had not reported)
+    const tail = vad.takeReplay(vadOptions);
+    expect(tail.ms).toBeGreaterThanOrEqual(1_300);
+    expect(tail.ms).toBeLessThanOrEqual(1_320);
+    expect(vad.keptMs).toBe(0);
+    expect(tail.events).toHaveLength(tail.ms / 20);
     const manual = new UncommittedAudio(2_000);
     for (let i = 0; i < 500; i++) manual.wrote(append, manualOptions);
     expect(manual.keptMs).toBe(2_000);

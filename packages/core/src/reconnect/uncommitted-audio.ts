@@ -8,9 +8,11 @@
  * - manual (`turnDetection: null`): everything since the last commit or clear; the app commits
  *   the whole utterance later;
  * - server or semantic VAD: while the server hears speech, the audio from `audio_start_ms` (which
- *   includes the prefix padding); between turns only a short tail (speech is reported a little
- *   after it began, padding included, so the start of the next turn must still be there when
- *   `speech_started` arrives), and nothing is replayed then (it would be silence).
+ *   includes the prefix padding); between turns only a short tail: the prefix padding and the
+ *   time the server takes to report speech. That tail is replayed too: the server reports speech
+ *   a little after it began, so a drop (or a planned rollover, which waits for a moment that
+ *   looks quiet) in that window would otherwise cut the first words of a turn the old server
+ *   already held. Between real turns it is a second or so of silence, which a VAD ignores.
  * Either way at most `maxMs` of audio is kept (the newest). Appends are held by reference (the
  * encoded events the outbox already wrote), so the ledger costs a small record per append.
  * @module
@@ -74,7 +76,7 @@ export class UncommittedAudio {
     this.#writtenMs = startMs + (samples * 1000) / rate;
     if (this.#entries === NONE) this.#entries = [];
     this.#entries.push({ event, startMs, endMs: this.#writtenMs });
-    this.#trim(this.#keepFrom(options, false));
+    this.#trim(this.#keepFrom(options));
   }
 
   /** An `input_audio_buffer.commit` or `.clear` was written: the buffer ends here for it. */
@@ -143,10 +145,10 @@ export class UncommittedAudio {
 
   /**
    * The appends to write again on a new connection (oldest first) and their duration; the
-   * ledger starts afresh for the new connection. Between VAD turns nothing is replayed.
+   * ledger starts afresh for the new connection. Between VAD turns only the short tail.
    */
   takeReplay(options: LedgerOptions): { events: ClientEvent[]; ms: number } {
-    const from = this.#keepFrom(options, true);
+    const from = this.#keepFrom(options);
     const events: ClientEvent[] = [];
     let ms = 0;
     for (let i = this.#head; i < this.#entries.length; i++) {
@@ -164,15 +166,14 @@ export class UncommittedAudio {
     return { events, ms: Math.round(ms) };
   }
 
-  // the earliest input offset still worth keeping (replaying: `Infinity` between VAD turns)
-  #keepFrom(options: LedgerOptions, replaying: boolean): number {
+  // the earliest input offset still worth keeping (and replaying)
+  #keepFrom(options: LedgerOptions): number {
     const newest = this.#writtenMs - this.#maxMs;
     const td = options.turnDetection;
     if (td === null) return Math.max(this.#committedMs, newest);
     const speech = this.#speechStartMs;
     // `audio_start_ms` already includes the prefix padding (the API says so; the fake agrees)
     if (speech !== undefined) return Math.max(this.#committedMs, speech, newest);
-    if (replaying) return Infinity;
     // semantic VAD has no padding setting: assume the server VAD's default
     const padMs = td.type === 'server_vad' ? (td.prefixPaddingMs ?? 300) : 300;
     return Math.max(this.#committedMs, this.#writtenMs - padMs - VAD_REPORT_DELAY_MS, newest);
