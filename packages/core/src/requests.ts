@@ -82,6 +82,22 @@ export class PendingRequests {
     });
   }
 
+  /**
+   * Moves the request `eventId` ahead of every other in flight. Acknowledgements that name no
+   * event (a `session.update`'s echo) settle the oldest request of their key, in the order the
+   * server answers, which is the order of the wire: the restore's update is written before
+   * anything queued, though it was tracked after.
+   */
+  promote(eventId: string): void {
+    const table = this.#byEventId;
+    const p = table.get(eventId);
+    if (p === undefined) return;
+    const rest = [...table.values()].filter((other) => other !== p);
+    table.clear();
+    table.set(eventId, p);
+    for (const other of rest) table.set(other.eventId, other);
+  }
+
   #arm(p: Pending): void {
     this.#clock.clearTimeout(p.timer);
     p.timer = this.#clock.setTimeout(() => {

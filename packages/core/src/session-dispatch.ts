@@ -37,8 +37,11 @@ export interface SessionState {
   confirmed?: RealtimeSessionOptions | undefined;
   /** The server's session id (`not-connected` before `session.created`). */
   sessionId: string;
-  /** The `event_id` of the session's first `session.update`. */
-  initialUpdateId?: string | undefined;
+  /**
+   * The `event_id` of the `session.update` that configures the current server: the session's
+   * first, then each restore's. Refused, the session closes (`SESSION_CONFIG_REFUSED`).
+   */
+  configUpdateId?: string | undefined;
 }
 
 /** What {@link ServerEventRouter} needs from the session. */
@@ -55,8 +58,8 @@ export interface ServerEventRouterDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   logFields(): Record<string, unknown>;
-  /** The session's first `session.update` failed (refused: the session closes). */
-  initialUpdateFailed(error: unknown): void;
+  /** The `session.update` that configures the server failed (refused: the session closes). */
+  configUpdateFailed(error: unknown): void;
 }
 
 /** Routes decoded server events to the parts of a session. */
@@ -204,8 +207,8 @@ export class ServerEventRouter {
         this.#connection.noteServerError(error.code);
         this.#errors.report(error);
         // at once: no event of a server running another configuration may reach the app
-        if (error.eventId !== null && error.eventId === this.#state.initialUpdateId)
-          this.#deps.initialUpdateFailed(error);
+        if (error.eventId !== null && error.eventId === this.#state.configUpdateId)
+          this.#deps.configUpdateFailed(error);
         return;
       }
       case 'conversation.item.added':

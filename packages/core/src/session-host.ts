@@ -168,12 +168,13 @@ export class SessionHost {
   }
 
   /**
-   * The session's first `session.update` failed. A server that refused it runs its own defaults
+   * The `session.update` that configures a server (the session's first, or a restore's) failed.
+   * A server that refused it runs its own defaults
    * (another audio format, other turn detection, no tools…), not the session the app asked
    * for: the session closes with `SESSION_CONFIG_REFUSED` (the server's error as its cause)
    * rather than run on as if configured. Any other failure (no echo in time) is reported.
    */
-  initialUpdateFailed(error: unknown): void {
+  configUpdateFailed(error: unknown): void {
     if (this.closed()) return;
     if (error instanceof ServerError) {
       const refused = new VoxwireError(
@@ -291,9 +292,20 @@ export class SessionHost {
     return itemAudioEncoder(this.state.options.inputAudioFormat)(frame);
   }
 
-  /** A full `session.update` and the promise of its echo. */
-  sessionUpdate(): { event: ClientEvent; promise: Promise<unknown> } {
-    return this.calls.sessionUpdateRequest();
+  /**
+   * The restore's full `session.update` and the promise of its echo. It configures the fresh
+   * server as the old one was (its last confirmed configuration): changes still unanswered are
+   * re-sent after it as their own requests, so a refused one cannot leave the fresh server on
+   * its defaults. Refused itself, the session closes (`SESSION_CONFIG_REFUSED`).
+   */
+  restoreUpdate(): { event: ClientEvent; promise: Promise<unknown> } {
+    const { eventId, event, promise } = this.calls.sessionUpdateRequest(
+      this.state.confirmed ?? this.state.options,
+    );
+    this.state.configUpdateId = eventId;
+    // written first (the restore's prelude): its echo is the first to come back
+    this.requests.promote(eventId);
+    return { event, promise };
   }
 
   stalled(event: ResponseStalledEvent): void {

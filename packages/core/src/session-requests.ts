@@ -55,10 +55,21 @@ export class SessionRequests {
     return { eventId, promise: this.#request('session.update', eventId, key, event) };
   }
 
-  /** The restore's full `session.update`, tracked but not sent (the restore prelude carries it). */
-  sessionUpdateRequest(): { event: ClientEvent; promise: Promise<unknown> } {
-    const [eventId, key, event] = this.#sessionUpdateEvent();
-    return { event, promise: this.#deps.requests.track('session.update', eventId, key, event) };
+  /**
+   * The restore's full `session.update` of `options`, tracked but not sent (the restore prelude
+   * carries it).
+   */
+  sessionUpdateRequest(options: RealtimeSessionOptions): {
+    eventId: string;
+    event: ClientEvent;
+    promise: Promise<unknown>;
+  } {
+    const [eventId, key, event] = this.#sessionUpdateEvent(options);
+    return {
+      eventId,
+      event,
+      promise: this.#deps.requests.track('session.update', eventId, key, event),
+    };
   }
 
   /** `conversation.item.create`; resolves with the server's item. */
@@ -118,8 +129,10 @@ export class SessionRequests {
     });
   }
 
-  #sessionUpdateEvent(): [eventId: string, key: string, event: ClientEvent] {
-    let session = toSessionUpdate(this.#deps.options());
+  #sessionUpdateEvent(
+    options: RealtimeSessionOptions = this.#deps.options(),
+  ): [eventId: string, key: string, event: ClientEvent] {
+    let session = toSessionUpdate(options);
     for (const f of this.#deps.features) {
       if (f.contributeSessionUpdate) session = f.contributeSessionUpdate(session);
     }

@@ -96,8 +96,8 @@ export class RealtimeSession {
     // server runs a session the app did not ask for, and this one closes with a typed error
     // (the router closes it as the refusal arrives, before any later frame is read)
     const initial = host.calls.sessionUpdateWithId();
-    host.state.initialUpdateId = initial.eventId;
-    initial.promise.catch((error: unknown) => host.initialUpdateFailed(error));
+    host.state.configUpdateId = initial.eventId;
+    initial.promise.catch((error: unknown) => host.configUpdateFailed(error));
     // connect after the caller had a chance to subscribe
     void Promise.resolve().then(() => host.connection.connect());
   }

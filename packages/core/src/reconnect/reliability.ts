@@ -6,8 +6,10 @@
  *
  * Promises handed out before a drop, per kind (documented in the README):
  * - `conversation.item.create` / `.delete`: re-sent after the restore; settle on the new ack.
- * - `sessionUpdate()`: settled by the restore's own full `session.update` echo (re-sending the
- *   older, partial states could roll the configuration back).
+ * - `sessionUpdate()`: re-sent after the restore, like the item requests. The restore's own
+ *   `session.update` carries what the old server had confirmed, so a change the fresh server
+ *   refuses leaves it configured as before, as a refusal without a drop would (each update is
+ *   the whole configuration of its moment: re-sent in order, the last one wins).
  * - `conversation.item.truncate`: rejected at once with `SOCKET_CLOSED` (`data.reason:
  *   'connection_lost'`): it refers to audio played from the old connection.
  * - responses in progress: end with status `failed`, `status_details.reason: 'connection_lost'`.
@@ -117,8 +119,11 @@ export interface ReliabilityHost {
   mirror(): ConversationMirror | undefined;
   /** Encodes item audio in the session's input format. */
   encodeAudio(frame: AudioFrame): string;
-  /** A full `session.update` (configuration and tools), registered as a request. */
-  sessionUpdate(): { event: ClientEvent; promise: Promise<unknown> };
+  /**
+   * The restore's full `session.update` (the configuration the old server confirmed, and the
+   * tools), registered as a request.
+   */
+  restoreUpdate(): { event: ClientEvent; promise: Promise<unknown> };
   /** Sends through the outbox. */
   send(event: ClientEvent): void;
   /** Emits `response_stalled`. */
@@ -254,7 +259,7 @@ export class Reliability {
     const h = this.#h;
     // taken before the restore's own update is tracked, which must stay in the table for its echo
     const unsent = h.requests.takeUnsent((e) => h.outbox.holds(e));
-    const { event: update, promise } = h.sessionUpdate();
+    const { event: update, promise } = h.restoreUpdate();
     promise.catch(() => undefined);
     const prelude: ClientEvent[] = [update];
     const mirror = h.mirror();
@@ -267,10 +272,7 @@ export class Reliability {
     }
     let resent = 0;
     for (const request of unsent) {
-      if (request.kind === 'session.update') {
-        // the restore's full update carries every change made so far
-        promise.then(request.resolve, request.reject);
-      } else if (request.event) {
+      if (request.event) {
         h.requests.put(request);
         prelude.push(request.event);
         resent++;
