@@ -76,7 +76,9 @@ export function credentialTokenProvider(
       throw new ConfigurationError(
         'CREDENTIAL_FAILED',
         `The Azure credential could not get a token for ${scope} (${kind}); see the error's cause.`,
-        { cause },
+        // not fatal: the token endpoint may be unreachable for a moment (often in the outage
+        // that dropped the socket); the session retries within its reconnect attempts
+        { cause, fatal: false },
       );
     }
     if (token === null || typeof token.token !== 'string' || token.token === '') {

@@ -268,10 +268,12 @@ describe('azureConnector: the seed rules as typed errors', () => {
     ).toMatch(/^ws:\/\/aoai-proxy\.internal:8080\//);
   });
 
-  it('a credential that throws fails the connect with CREDENTIAL_FAILED', async () => {
+  it('a credential that throws fails the connect with CREDENTIAL_FAILED, retriable', async () => {
+    // e.g. the token endpoint unreachable in the outage that dropped the socket: the session
+    // retries it within its reconnect attempts instead of ending for good
     const credential: TokenCredential = {
       getToken: async () => {
-        throw new Error('AADSTS70011');
+        throw new Error('ENETUNREACH');
       },
     };
     const connector = azureConnector({
@@ -282,7 +284,7 @@ describe('azureConnector: the seed rules as typed errors', () => {
     });
     await expect(
       connector({ attempt: 0, signal: new AbortController().signal }),
-    ).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
+    ).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED', fatal: false });
   });
 });
 
@@ -315,6 +317,16 @@ describe('credentialTokenProvider', () => {
   it('a null token is a CREDENTIAL_FAILED error', async () => {
     const provider = credentialTokenProvider({ getToken: async () => null });
     await expect(provider()).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
+    // through the connector it stays fatal: a credential that answers "no token" will again
+    const connector = azureConnector({
+      azureDeployment: 'd',
+      azureEndpoint: 'https://a.openai.azure.com',
+      credential: { getToken: async () => null },
+      env: {},
+    });
+    await expect(
+      connector({ attempt: 0, signal: new AbortController().signal }),
+    ).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED', fatal: true });
   });
 
   it('asks again after a credential that threw synchronously (the failure is not cached)', async () => {

@@ -36,7 +36,8 @@ export function isBlankSecret(source: SecretSource): boolean {
  * file keeps its newline, and Node refuses a header with one only when the socket is made, as a
  * connect failure that looks retriable). The error never contains the secret, nor the message
  * of an error thrown by the callback (which might quote it): only its class name.
- * @throws ConfigurationError `CREDENTIAL_FAILED` when the function throws or returns an empty value.
+ * @throws ConfigurationError `CREDENTIAL_FAILED` when the function throws (`fatal: false`: the
+ *   session retries it) or returns an empty value (fatal).
  */
 export async function resolveSecret(source: SecretSource, what: string): Promise<string> {
   if (typeof source === 'string') return source.trim();
@@ -44,11 +45,14 @@ export async function resolveSecret(source: SecretSource, what: string): Promise
   try {
     value = await source();
   } catch (cause) {
+    // already typed and secret-free (a token provider built on a credential): kept as it is
+    if (cause instanceof ConfigurationError) throw cause;
     const kind = cause instanceof Error ? cause.name : typeof cause;
     throw new ConfigurationError(
       'CREDENTIAL_FAILED',
       `The ${what} function threw (${kind}); see the error's cause.`,
-      { cause },
+      // not fatal: a vault or token endpoint that is down now may answer on the next attempt
+      { cause, fatal: false },
     );
   }
   if (typeof value !== 'string' || value.trim() === '') {

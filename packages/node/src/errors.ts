@@ -95,22 +95,39 @@ export type ConfigurationErrorCode =
   /** A credential callback (key function, token provider) threw or returned nothing usable. */
   | 'CREDENTIAL_FAILED';
 
+/** Options of {@link ConfigurationError}. */
+export interface ConfigurationErrorOptions {
+  /** The underlying error. @default undefined */
+  readonly cause?: unknown;
+  /**
+   * Whether retrying cannot help. Only a credential callback that threw passes `false`: a key
+   * vault or token endpoint that is unreachable (often in the same network outage that dropped
+   * the socket) may answer on the next attempt.
+   * @default true
+   */
+  readonly fatal?: boolean | undefined;
+}
+
 /**
  * A configuration mistake found before anything is sent: missing key, conflicting options,
- * insecure URL. Always fatal: retrying cannot fix configuration.
+ * insecure URL: fatal, retrying cannot fix configuration. The one exception is a credential
+ * callback (key function, token provider, `TokenCredential`) that threw (`CREDENTIAL_FAILED`,
+ * `fatal: false`): the session retries it like a network error, within its reconnect attempts.
  */
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
   /** Stable machine-readable code. */
   readonly code: ConfigurationErrorCode;
-  /** Always true: configuration does not fix itself. */
-  readonly fatal = true;
-  /** Always false. */
-  readonly retriable = false;
+  /** True unless a credential callback threw (see {@link ConfigurationErrorOptions.fatal}). */
+  readonly fatal: boolean;
+  /** The negation of `fatal`. */
+  readonly retriable: boolean;
 
-  constructor(code: ConfigurationErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ConfigurationErrorCode, message: string, options?: ConfigurationErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.fatal = options?.fatal ?? true;
+    this.retriable = !this.fatal;
   }
 }
 

@@ -38,6 +38,7 @@ export {
 } from './errors.js';
 export type {
   ConfigurationErrorCode,
+  ConfigurationErrorOptions,
   TransportErrorCode,
   TransportErrorDetails,
 } from './errors.js';

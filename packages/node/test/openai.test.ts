@@ -243,7 +243,8 @@ describe('openaiConnector: configuration errors', () => {
       env: {},
     });
     const error = (await connector(attempt()).catch((e: unknown) => e)) as ConfigurationError;
-    expect(error).toMatchObject({ code: 'CREDENTIAL_FAILED' });
+    // not fatal: the session retries it (a vault that is down may answer next time)
+    expect(error).toMatchObject({ code: 'CREDENTIAL_FAILED', fatal: false, retriable: true });
     expect(error.message).not.toContain(KEY);
   });
 
@@ -266,6 +267,6 @@ describe('openaiConnector: configuration errors', () => {
   it('a key function that returns an empty string fails with CREDENTIAL_FAILED', async () => {
     await expect(
       openaiConnector({ apiKey: async () => '  ', env: {} })(attempt()),
-    ).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED' });
+    ).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED', fatal: true });
   });
 });

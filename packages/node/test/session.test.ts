@@ -138,3 +138,42 @@ describe('a full session through openaiConnector over a real socket', () => {
     expect(dump).not.toContain(KEY);
   });
 });
+
+describe('a key function that fails for a moment', () => {
+  it('is retried like a network error: a drop met by a vault outage reconnects once the vault answers', async () => {
+    // the network blip that dropped the socket often takes the key vault (or the Entra token
+    // endpoint) down with it: the reconnect's key lookup fails, and the next one succeeds
+    const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
+    cleanups.push(() => fake.close());
+    let calls = 0;
+    const apiKey = () => {
+      calls++;
+      if (calls === 2) throw new Error('vault unreachable');
+      return KEY;
+    };
+    const model = createOpenAIRealtimeModel({
+      apiKey,
+      baseURL: fake.url,
+      env: {},
+      reconnect: { backoff: () => 0 },
+    });
+    // the first connection drops right after session.created and session.updated
+    fake.server.faults.closeAfterEvents(2);
+    const session = model.session();
+    cleanups.push(() => session.close());
+    session.once('disconnected', () => fake.server.faults.clear());
+    const causes: unknown[] = [];
+    session.on('reconnecting', ({ cause }) => causes.push(cause));
+    const outcome = await Promise.race([
+      next(session, 'reconnected').then(() => 'reconnected'),
+      next(session, 'closed').then((e) => e),
+    ]);
+    expect(outcome).toBe('reconnected');
+    expect(calls).toBe(3);
+    // the failed lookup is reported as a failed connect that names the credential
+    expect(causes[1]).toMatchObject({
+      code: 'CONNECT_FAILED',
+      data: { transportCode: 'CREDENTIAL_FAILED' },
+    });
+  });
+});
