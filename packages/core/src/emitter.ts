@@ -1,15 +1,19 @@
 /**
  * A small typed event emitter: one event map gives names and payload types; `on` returns the
  * unsubscribe function. A listener that throws never stops the others (unlike most dispatch
- * loops in the peers); its error is handed to `onListenerError`.
+ * loops in the peers); its error is handed to `onListenerError`, and so is the rejection of an
+ * async listener's promise (left alone, it would be an unhandled rejection, which ends a Node
+ * process by default).
  * @module
  */
 
 /** A map from event name to the tuple of listener arguments. */
 export type EventMap<M> = { [K in keyof M]: unknown[] };
 
-/** A listener of event `K` in map `M`. */
-export type Listener<M extends EventMap<M>, K extends keyof M> = (...args: M[K]) => void;
+// returns `unknown`, not `void`: an async listener is welcome (lint rules that refuse a promise
+// where `void` is expected do not flag it); a returned promise is watched for its rejection
+/** A listener of event `K` in map `M`. It may be async: a rejection is reported as a throw is. */
+export type Listener<M extends EventMap<M>, K extends keyof M> = (...args: M[K]) => unknown;
 
 /** Removes the listener it was returned for. Calling it twice is harmless. */
 export type Unsubscribe = () => void;
@@ -40,9 +44,10 @@ export class TypedEmitter<M extends EventMap<M>> {
 
   /** Subscribes for the next emission only; `off(event, listener)` removes it as well. */
   once<K extends keyof M>(event: K, listener: Listener<M, K>): Unsubscribe {
-    const wrapper = (...args: M[K]): void => {
+    // returns what the listener returned, so that an async listener's promise is watched too
+    const wrapper = (...args: M[K]): unknown => {
       off();
-      listener(...args);
+      return (listener as (...a: M[K]) => unknown)(...args);
     };
     // tagged with the app's function (set once per `once`, read only by `off`: emit pays nothing)
     (wrapper as { listener?: unknown }).listener = listener;
@@ -74,12 +79,20 @@ export class TypedEmitter<M extends EventMap<M>> {
     if (!list) return false;
     for (const listener of list) {
       try {
-        (listener as unknown as (...a: M[K]) => void)(...args);
+        const result = (listener as unknown as (...a: M[K]) => unknown)(...args);
+        // an async listener throws later, as a rejection: report it as a throw is reported
+        if (typeof result === 'object' && result !== null && 'then' in result)
+          this.#watch(event, result as PromiseLike<unknown>);
       } catch (error) {
         this.#onListenerError(event, error);
       }
     }
     return true;
+  }
+
+  #watch(event: keyof M, result: PromiseLike<unknown>): void {
+    if (typeof result.then !== 'function') return;
+    result.then(undefined, (error: unknown) => this.#onListenerError(event, error));
   }
 
   /** Drops every listener (used when a session is disposed). */

@@ -201,6 +201,31 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
     await session.close();
   });
 
+  it('an async listener that rejects is reported like a throwing one, not left an unhandled rejection', async () => {
+    // `session.on('response_content_added', async (content) => { for await … })` is the README's
+    // own pattern: a rejection there (a player that fails, a stream ended with BACKPRESSURE)
+    // used to escape as an unhandled rejection, which ends a Node process by default
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    session.on('response_done', async () => {
+      await Promise.resolve();
+      throw new Error('async listener bug');
+    });
+    session.once('response_created', () => Promise.reject(new Error('once listener bug')));
+    s.server.queueResponse((ctx) => ctx.say('ok'));
+    void session.response.create();
+    await s.settle();
+    expect(errors.map((e) => [e.code, (e as VoxwireError).data['event']])).toEqual([
+      ['LISTENER_FAILED', 'response_created'],
+      ['LISTENER_FAILED', 'response_done'],
+    ]);
+    expect((errors[0] as Error).cause).toMatchObject({ message: 'once listener bug' });
+    expect((errors[1] as Error).cause).toMatchObject({ message: 'async listener bug' });
+    await session.close();
+  });
+
   it('an error with no listener is logged and kept, never thrown', async () => {
     const s = setup(dialect);
     const session = await openSession(s);
