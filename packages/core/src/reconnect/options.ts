@@ -62,9 +62,9 @@ export interface ReliabilityOptions {
    * Input audio the server had not committed when the connection dropped is written again on
    * the new connection, up to this much (the newest), so a turn cut by a drop is heard whole.
    * With turn detection off: everything since the last commit. With VAD: the current turn from
-   * its `audio_start_ms` (prefix padding included); between turns nothing. Between turns the session keeps
-   * the last ~1.3 s of streamed input (~80 KiB of base64) to have a turn's start when the server
-   * reports it. `0` turns it off.
+   * its `audio_start_ms` (prefix padding included); between turns the last ~1.3 s of streamed
+   * input (prefix padding + the time the server takes to report speech: the first words of a
+   * turn not reported yet, ~80 KiB of base64 kept). `0` turns it off.
    * @default 10000
    */
   replayUncommittedAudioMs?: number | undefined;
