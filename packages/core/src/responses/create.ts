@@ -284,7 +284,7 @@ export class ResponseCreator {
     let active = this.#host.activeResponses();
     if (active.length === 0 && !this.#pendingCreate) {
       // its response.created is what the next create waits for
-      if (this.#send(options.response)) this.#markPending();
+      this.#sendPending(options.response);
       return true;
     }
     const responseId = active.at(-1)?.id;
@@ -324,9 +324,7 @@ export class ResponseCreator {
       await Promise.race([this.#nextChange(), ...active.map((r) => r.done)]);
     }
     // a generate() request aborted while it waited is not sent at all
-    if (!this.#send(options.response)) return false;
-    this.#markPending();
-    return true;
+    return this.#sendPending(options.response);
   }
 
   /** Sends `response.cancel` unconditionally (as the seed; the server answers an error if none is active). */
@@ -349,9 +347,29 @@ export class ResponseCreator {
       response === undefined
         ? { type: 'response.create', event_id: this.#host.eventId() }
         : { type: 'response.create', event_id: this.#host.eventId(), response };
-    this.#host.send(event);
+    // known before the write: a write that fails at once (a value the connection's dialect
+    // cannot express, such as an MCP tool on a beta server) is refused by this event id, and the
+    // request it carries must be found to reject
     this.#unanswered = event;
     if (tag !== undefined) this.#awaited?.sent(tag, event);
+    try {
+      this.#host.send(event);
+    } catch (error) {
+      // not sent at all (the session is closing): nothing to wait for
+      if (this.#unanswered === event) this.#unanswered = undefined;
+      throw error;
+    }
+    return true;
+  }
+
+  /**
+   * {@link #send}, then, unless the write was refused on the spot, the next create waits for its
+   * `response.created`. Returns false when an aborted request was not sent.
+   */
+  #sendPending(response: ResponseCreateParams | undefined): boolean {
+    if (!this.#send(response)) return false;
+    // refused (cleared) during the write: no response is on its way to wait for
+    if (this.#unanswered !== undefined) this.#markPending();
     return true;
   }
 }
