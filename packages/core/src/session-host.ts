@@ -18,6 +18,7 @@ import type {
   ConversationItem,
   Clock,
   Connector,
+  Dialect,
   IdGenerator,
   Logger,
 } from '@voxwire/protocol';
@@ -217,6 +218,11 @@ export class SessionHost {
    */
   outputFormat(): AudioFormatName {
     return (this.state.confirmed ?? this.state.options).outputAudioFormat;
+  }
+
+  /** The dialect of the current (or last) connection; `undefined` before the first connect. */
+  dialect(): Dialect | undefined {
+    return this.lifecycle.codec?.dialect;
   }
 
   created(response: RealtimeResponse): void {

@@ -5,9 +5,9 @@
  * it through the outbox.
  * @module
  */
-import type { ClientEvent, ConversationItem, IdGenerator } from '@voxwire/protocol';
+import type { ClientEvent, ConversationItem, Dialect, IdGenerator } from '@voxwire/protocol';
 import { toChatItem, type ChatItemInput } from './conversation/input.js';
-import { chatItemToConversationItem } from './conversation/items.js';
+import { chatItemToWireItem } from './conversation/items.js';
 import { ROOT_ITEM_ID, type ConversationMirror } from './conversation/mirror.js';
 import { itemAudioEncoder } from './features/conversation.js';
 import type { SessionFeature } from './feature.js';
@@ -30,6 +30,8 @@ export interface SessionRequestsDeps {
   readonly send: (event: ClientEvent) => void;
   /** The conversation mirror, when the conversation feature is on (it keeps the audio of items sent). */
   readonly mirror: () => ConversationMirror | undefined;
+  /** The dialect of the current (or last) connection; `undefined` before the first connect. */
+  readonly dialect: () => Dialect | undefined;
   /** Milliseconds of an output item's audio received, when known (see the tracker). */
   readonly receivedAudioMs: (itemId: string, contentIndex: number) => number | undefined;
 }
@@ -76,7 +78,8 @@ export class SessionRequests {
   itemCreate(input: ChatItemInput, previousItemId?: string | null): Promise<ConversationItem> {
     try {
       const chat = toChatItem(input, this.#deps.generateId);
-      const item = chatItemToConversationItem(chat, {
+      // content the connection's dialect cannot carry is refused before anything is sent
+      const item = chatItemToWireItem(chat, this.#deps.dialect(), {
         encodeAudio: itemAudioEncoder(this.#deps.options().inputAudioFormat),
       });
       const eventId = this.#deps.generateId('event');

@@ -40,3 +40,52 @@ describe('beta dialect: requests beta cannot express', () => {
     await session.close();
   });
 });
+
+describe('beta dialect: chat content beta cannot carry', () => {
+  const image = (id: string) => ({
+    type: 'message' as const,
+    id,
+    role: 'user' as const,
+    content: [{ type: 'image' as const, imageUrl: 'data:image/png;base64,iVBORw0KGgo=' }],
+  });
+
+  it('setChatCtx with an image is refused before anything is sent (UNSUPPORTED_CONTENT), the conversation untouched', async () => {
+    const s = setup('beta');
+    const session = await openSession(s, { turnDetection: null });
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    const kept = await session.conversation.item.create({ role: 'user', content: 'keep me' });
+    await session.conversation.item.create({ role: 'user', content: 'drop me' });
+    const sentBefore = s.server.clientEvents.length;
+    // drops the second item, adds an image and a text after it
+    const sync = outcome(
+      session.setChatCtx([
+        session.chatCtxCopy().items[0]!,
+        image('img_1'),
+        { type: 'message', id: 'msg_after', role: 'user', content: [{ type: 'text', text: 'hi' }] },
+      ]),
+    );
+    await s.settle();
+    expect(sync.done).toBe(true);
+    expect(sync.error).toMatchObject({ name: 'ConversationError', code: 'UNSUPPORTED_CONTENT' });
+    // as on GA for content the API cannot take: nothing went out, nothing changed
+    expect(s.server.clientEvents.length).toBe(sentBefore);
+    expect(s.server.conversation.map((i) => i['id'])).toHaveLength(2);
+    expect(session.chatCtxCopy().items).toHaveLength(2);
+    expect(session.chatCtxCopy().items[0]!.id).toBe(kept.id);
+    expect(errors).toEqual([]);
+    await session.close();
+  });
+
+  it('conversation.item.create with an image rejects with UNSUPPORTED_CONTENT, as its docs say', async () => {
+    const s = setup('beta');
+    const session = await openSession(s, { turnDetection: null });
+    const created = outcome(session.conversation.item.create(image('img_2')));
+    await s.settle();
+    expect(created.error).toMatchObject({ name: 'ConversationError', code: 'UNSUPPORTED_CONTENT' });
+    expect(s.server.clientEvents.filter((e) => e['type'] === 'conversation.item.create')).toEqual(
+      [],
+    );
+    await session.close();
+  });
+});

@@ -10,6 +10,7 @@ import { SAMPLE_RATE, audioFrame, base64ToPcm16, pcm16ToBase64 } from '@voxwire/
 import type {
   AudioFrame,
   BetaConversationItem,
+  Dialect,
   ConversationItem,
   FunctionCallItem,
   FunctionCallOutputItem,
@@ -275,6 +276,12 @@ export function chatItemToBetaItem(
   item: ChatItem,
   options: ToWireOptions = {},
 ): BetaConversationItem {
+  assertBetaForm(item);
+  return gaToBeta(chatItemToConversationItem(item, options));
+}
+
+/** Throws for what beta has no form for: raw (MCP) items and images. */
+function assertBetaForm(item: ChatItem): void {
   if (item.type === 'raw')
     throw unsupported(item.id, `items of type ${item.item.type} have no beta form`);
   if (item.type === 'message') {
@@ -283,7 +290,6 @@ export function chatItemToBetaItem(
         throw unsupported(item.id, 'the beta dialect has no image content');
     }
   }
-  return gaToBeta(chatItemToConversationItem(item, options));
 }
 
 type BetaContentPart = NonNullable<BetaConversationItem['content']>[number];
@@ -319,6 +325,23 @@ export function gaToBeta(item: ConversationItem): BetaConversationItem {
   if (item.id !== undefined) out.id = item.id;
   if (item.status !== undefined) out.status = item.status;
   return out;
+}
+
+/**
+ * The GA item for `item`, checked against what a connection of `dialect` can carry: on `'beta'`
+ * (Azure's preview endpoint) an image or a raw (MCP) item is refused here, as
+ * {@link chatItemToBetaItem} refuses it, rather than by the codec once it is on its way, so a
+ * request (or a whole chat sync) with such content fails before anything is sent.
+ * @param dialect the connection's dialect; `undefined` (not connected yet) checks for GA only
+ * @throws ConversationError `UNSUPPORTED_CONTENT`
+ */
+export function chatItemToWireItem(
+  item: ChatItem,
+  dialect: Dialect | undefined,
+  options: ToWireOptions = {},
+): ConversationItem {
+  if (dialect === 'beta') assertBetaForm(item);
+  return chatItemToConversationItem(item, options);
 }
 
 /** A beta item as a chat item (both vocabularies are accepted). */

@@ -8,6 +8,7 @@
 import type {
   AudioFrame,
   ConversationItem,
+  Dialect,
   IdGenerator,
   Logger,
   ServerEvent,
@@ -30,7 +31,7 @@ import { formatSampleRate } from '../options.js';
 import type { ChatContext, ChatItem } from '../conversation/chat-context.js';
 import { chatContext } from '../conversation/chat-context.js';
 import { ConversationError } from '../conversation/errors.js';
-import { chatItemToConversationItem } from '../conversation/items.js';
+import { chatItemToWireItem } from '../conversation/items.js';
 import { ConversationMirror } from '../conversation/mirror.js';
 import { sameChatItem } from '../conversation/same.js';
 import {
@@ -69,6 +70,8 @@ export interface ConversationHost {
   inputAudioFormat(): AudioFormatName;
   /** The session's current output audio format (the model's item audio comes in it). */
   outputFormat(): AudioFormatName;
+  /** The dialect of the current (or last) connection; `undefined` before the first connect. */
+  dialect(): Dialect | undefined;
   /** Ids for the audio-hint item. */
   readonly generateId: IdGenerator;
   /** Where mirror anomalies are logged. */
@@ -234,8 +237,9 @@ export class ConversationFeature implements SessionFeature {
     const plan = planChatContextSync(this.mirror, next, options);
     // refuse unsendable content before anything goes out, so a sync is never half-applied for it
     const encodeAudio = itemAudioEncoder(this.#host.inputAudioFormat());
+    const dialect = this.#host.dialect();
     for (const op of plan.operations)
-      if (op.kind === 'create') chatItemToConversationItem(op.item, { encodeAudio });
+      if (op.kind === 'create') chatItemToWireItem(op.item, dialect, { encodeAudio });
     if (plan.operations.length > 0) {
       this.#host.logger.debug('sync chat context', {
         ...this.#host.logFields(),
