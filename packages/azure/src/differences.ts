@@ -8,7 +8,7 @@
  *    (a bare `response.create` when nothing else is left).
  * 3. A `null` output-token limit is refused → sent as `"inf"`.
  * 4. The transcription model must be a deployment name → replaced by `transcriptionDeployment`
- *    when one is configured.
+ *    when one is configured (in a preview `transcription_session.update` as well).
  *
  * (5, the 30-minute limit, is `Connection.maxSessionDurationMs`; 6, the turn-detection and
  * transcription defaults, are `AZURE_DEFAULT_TURN_DETECTION` and
@@ -28,8 +28,15 @@ export interface AzureFrameRewriteOptions {
   readonly transcriptionDeployment?: string | undefined;
 }
 
-/** Only these client events carry fields Azure treats differently. */
-const REWRITTEN_TYPES = ['session.update', 'response.create'] as const;
+/**
+ * Only these client events carry fields Azure treats differently (`transcription_session.update`
+ * is the beta form of a transcription-only session's update: its model is a deployment too).
+ */
+const REWRITTEN_TYPES = [
+  'session.update',
+  'transcription_session.update',
+  'response.create',
+] as const;
 /** Frames larger than this are audio appends; never parsed. */
 const MAX_REWRITE_BYTES = 256 * 1024;
 
@@ -61,6 +68,11 @@ export function azureFrameRewriter(options: AzureFrameRewriteOptions): (frame: s
       changed = beta
         ? rewriteBetaSession(event['session'], options)
         : rewriteGaSession(event['session'], options);
+    } else if (event['type'] === 'transcription_session.update' && isObject(event['session'])) {
+      changed = setTranscriptionModel(
+        event['session']['input_audio_transcription'],
+        options.transcriptionDeployment,
+      );
     } else if (event['type'] === 'response.create' && isObject(event['response'])) {
       const response = event['response'];
       changed = beta ? rewriteBetaResponse(response) : rewriteGaResponse(response);

@@ -122,6 +122,22 @@ describe('Azure differences (protocol.md §5.2), applied to outbound frames', ()
       ),
     );
     expect(betaOut.session.input_audio_transcription).toEqual({ model: 'my-whisper' });
+    // a transcription-only session on the preview endpoint (what the beta codec makes of a GA
+    // `session.update` of type 'transcription') takes a deployment name too
+    const transcriptionOut = parse(
+      beta(
+        JSON.stringify({
+          type: 'transcription_session.update',
+          event_id: 'e2',
+          session: { input_audio_transcription: { model: 'gpt-4o-transcribe', language: 'de' } },
+        }),
+      ),
+    );
+    expect(transcriptionOut).toEqual({
+      type: 'transcription_session.update',
+      event_id: 'e2',
+      session: { input_audio_transcription: { model: 'my-whisper', language: 'de' } },
+    });
     // transcription switched off stays off
     const off = parse(
       ga(
