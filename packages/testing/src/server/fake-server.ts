@@ -7,6 +7,7 @@ import type { Clock, Dialect, IdGenerator } from '@voxwire/protocol';
 import { createCounterIdGenerator, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import { SimulatedClock } from '../clock.js';
 import {
+  FakeServerError,
   IncompleteScenarioError,
   TransportNotClosedError,
   UnexpectedClientEventError,
@@ -251,7 +252,9 @@ export class FakeServer {
 
   /**
    * Resolves with the first client event of `type` (matching `predicate`) after the previous
-   * match; events of other types in between are passed over.
+   * match; events of other types in between are passed over. A predicate that throws rejects
+   * the expectation with a {@link FakeServerError} (code `EXPECTATION_PREDICATE_THREW`, the
+   * thrown error as `cause`); the server still acts on the event.
    */
   expectClientEvent<T extends JsonObject = JsonObject>(
     type: string,
@@ -318,29 +321,47 @@ export class FakeServer {
     while (this.#waiters.length > 0) {
       const w = this.#waiters[0];
       if (!w) return;
-      let found = -1;
-      for (let i = this.#cursor; i < this.#events.length; i++) {
-        const e = this.#events[i];
-        if (!e) continue;
-        const ok = e['type'] === w.type && (!w.predicate || w.predicate(e));
-        if (ok) {
-          found = i;
-          break;
-        }
-        if (w.strict) {
-          this.#waiters.shift();
-          this.#cursor = i + 1;
-          w.reject(new UnexpectedClientEventError(w.type, String(e['type'])));
-          found = -2;
-          break;
-        }
-      }
-      if (found === -2) continue;
-      if (found < 0) return;
+      const outcome = this.#scan(w);
+      if (outcome === undefined) return;
       this.#waiters.shift();
-      this.#cursor = found + 1;
-      w.resolve(this.#events[found] as JsonObject);
+      this.#cursor = outcome.index + 1;
+      if ('event' in outcome) w.resolve(outcome.event);
+      else w.reject(outcome.error);
     }
+  }
+
+  // What settles waiter `w` from the events not yet matched: the matching event, or the error
+  // that rejects it, with the index of the event that decided; `undefined` to keep waiting.
+  #scan(
+    w: Waiter,
+  ): { index: number; event: JsonObject } | { index: number; error: Error } | undefined {
+    for (let i = this.#cursor; i < this.#events.length; i++) {
+      const e = this.#events[i];
+      if (!e) continue;
+      const type = String(e['type']);
+      if (type === w.type) {
+        // a predicate is test code: when it throws (reading a field the event lacks), that
+        // expectation fails with the error; it must not escape into the server, which would
+        // then neither settle the expectation nor act on the event
+        let ok: boolean;
+        try {
+          ok = !w.predicate || w.predicate(e);
+        } catch (cause) {
+          const why = cause instanceof Error ? cause.message : String(cause);
+          return {
+            index: i,
+            error: new FakeServerError(
+              'EXPECTATION_PREDICATE_THREW',
+              `the predicate of the expectation of client event '${w.type}' threw: ${why}`,
+              { cause },
+            ),
+          };
+        }
+        if (ok) return { index: i, event: e };
+      }
+      if (w.strict) return { index: i, error: new UnexpectedClientEventError(w.type, type) };
+    }
+    return undefined;
   }
 
   #host(): ConnectionHost {

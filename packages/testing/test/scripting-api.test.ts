@@ -1,0 +1,31 @@
+/**
+ * The scripting API as a test author uses it: mistakes in a scenario fail with a message that
+ * says what went wrong, and never hang the test or break the fake server.
+ */
+import { describe, expect, it } from 'vitest';
+import { connect } from './helpers.js';
+
+const userText = (text: string) => ({
+  type: 'conversation.item.create',
+  item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+});
+
+describe('client event expectations', () => {
+  it('a predicate that throws rejects its expectation with that error; the server still acts on the event', async () => {
+    const c = await connect();
+    const broken = c.server.expectClientEvent(
+      'conversation.item.create',
+      (e) => (e['item'] as any).missing.deep === 1,
+    );
+    const after = c.server.expectClientEvent('response.create');
+    c.send(userText('hi'));
+    c.send({ type: 'response.create' });
+    await c.flush();
+    await expect(broken).rejects.toThrow(/predicate.*conversation\.item\.create.*threw/);
+    await expect(broken).rejects.toMatchObject({ cause: expect.any(TypeError) });
+    // the next expectation goes on from the event after the one the predicate threw on
+    await expect(after).resolves.toMatchObject({ type: 'response.create' });
+    expect(c.types()).toContain('conversation.item.added');
+    expect(() => c.server.assertComplete()).not.toThrow();
+  });
+});
