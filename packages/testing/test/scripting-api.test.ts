@@ -3,6 +3,7 @@
  * says what went wrong, and never hang the test or break the fake server.
  */
 import { describe, expect, it } from 'vitest';
+import { UnexpectedClientEventError } from '../src/index.js';
 import { connect } from './helpers.js';
 
 const userText = (text: string) => ({
@@ -27,5 +28,18 @@ describe('client event expectations', () => {
     await expect(after).resolves.toMatchObject({ type: 'response.create' });
     expect(c.types()).toContain('conversation.item.added');
     expect(() => c.server.assertComplete()).not.toThrow();
+  });
+
+  it('a strict expectation whose predicate refuses an event of the right type says so', async () => {
+    const c = await connect();
+    const next = c.server.expectNextClientEvent<{ type: string; response?: any }>(
+      'response.create',
+      (e) => e.response?.metadata?.n === '1',
+    );
+    c.send({ type: 'response.create' });
+    await expect(next).rejects.toBeInstanceOf(UnexpectedClientEventError);
+    await expect(next).rejects.toThrow(
+      "expected client event 'response.create' but got 'response.create': it did not match the predicate",
+    );
   });
 });

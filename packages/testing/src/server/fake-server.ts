@@ -358,8 +358,14 @@ export class FakeServer {
           };
         }
         if (ok) return { index: i, event: e };
+        if (w.strict)
+          return {
+            index: i,
+            error: new UnexpectedClientEventError(w.type, type, 'it did not match the predicate'),
+          };
+      } else if (w.strict) {
+        return { index: i, error: new UnexpectedClientEventError(w.type, type) };
       }
-      if (w.strict) return { index: i, error: new UnexpectedClientEventError(w.type, type) };
     }
     return undefined;
   }
