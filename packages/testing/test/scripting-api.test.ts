@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UnexpectedClientEventError } from '../src/index.js';
+import { deferred, FakeServerError } from '../src/index.js';
 import { connect } from './helpers.js';
 
 const userText = (text: string) => ({
@@ -41,5 +42,51 @@ describe('client event expectations', () => {
     await expect(next).rejects.toThrow(
       "expected client event 'response.create' but got 'response.create': it did not match the predicate",
     );
+  });
+});
+
+describe('response handlers', () => {
+  it('a context call after the handler returned throws and fails assertComplete, instead of being silently dropped', async () => {
+    const c = await connect();
+    const gate = deferred();
+    let late: unknown;
+    // the handler forgets to return the promise that speaks
+    c.server.queueResponse((ctx) => {
+      void gate.promise.then(() => {
+        try {
+          ctx.say('too late');
+        } catch (error) {
+          late = error;
+        }
+      });
+    });
+    c.send({ type: 'response.create' });
+    await c.flush();
+    gate.resolve();
+    await c.flush();
+    expect(late).toBeInstanceOf(FakeServerError);
+    expect(late).toMatchObject({ code: 'RESPONSE_CONTEXT_CLOSED' });
+    expect(String((late as Error).message)).toMatch(
+      /ctx\.say\(\) .*after the response handler returned/,
+    );
+    expect(() => c.server.assertComplete()).toThrow(/ctx\.say\(\) .*after the response handler/);
+  });
+
+  it('an async handler may call the context until its promise settles', async () => {
+    const c = await connect();
+    const gate = deferred();
+    c.server.queueResponse(async (ctx) => {
+      await gate.promise;
+      ctx.text('in time');
+      ctx.incomplete();
+    });
+    c.send({ type: 'response.create' });
+    await c.flush();
+    gate.resolve();
+    await c.flush();
+    const done = c.events.find((e) => e.type === 'response.done');
+    expect(done?.['response']).toMatchObject({ status: 'incomplete' });
+    expect(c.events.find((e) => e.type === 'response.output_text.done')?.['text']).toBe('in time');
+    c.server.assertComplete();
   });
 });

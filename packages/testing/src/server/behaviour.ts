@@ -3,6 +3,7 @@
  * `ctx.callFunction`, `ctx.fail`), and the default demo agent.
  * @module
  */
+import { FakeServerError } from '../errors.js';
 import type { JsonObject } from './wire.js';
 
 /** One planned output of a response. */
@@ -57,28 +58,53 @@ export interface ResponseContext extends ResponseRequest {
   incomplete(reason?: 'max_output_tokens' | 'content_filter'): void;
 }
 
-/** A response script. It may be async (awaiting a test's deferred, say). */
+/**
+ * A response script. It may be async (awaiting a test's deferred, say); its context calls count
+ * until it returns or its promise settles, and a later call throws (`RESPONSE_CONTEXT_CLOSED`).
+ */
 export type ResponseHandler = (ctx: ResponseContext) => void | Promise<void>;
 
-/** Collects a handler's calls into a plan. */
-export function createContext(request: ResponseRequest): {
+/**
+ * Collects a handler's calls into a plan. Once `seal()` is called (the handler has returned or
+ * its promise settled) the plan is being produced, so a later call cannot take effect: it throws
+ * a {@link FakeServerError} `RESPONSE_CONTEXT_CLOSED` and is passed to `onLateCall` (so that
+ * `assertComplete` reports it even when the throw lands in a promise nobody awaits).
+ */
+export function createContext(
+  request: ResponseRequest,
+  onLateCall: (error: FakeServerError) => void = () => undefined,
+): {
   ctx: ResponseContext;
   outputs: PlannedOutput[];
   ending: () => PlannedEnding | undefined;
+  seal: () => void;
 } {
   const outputs: PlannedOutput[] = [];
   let ending: PlannedEnding | undefined;
+  let sealed = false;
+  const open = (method: string) => {
+    if (!sealed) return;
+    const error = new FakeServerError(
+      'RESPONSE_CONTEXT_CLOSED',
+      `ctx.${method}() of response ${request.responseId} was called after the response handler returned; return (or await) the promise that calls it`,
+    );
+    onLateCall(error);
+    throw error;
+  };
   const ctx: ResponseContext = {
     ...request,
     say(text) {
+      open('say');
       outputs.push(
         request.modality === 'audio' ? { kind: 'audio', transcript: text } : { kind: 'text', text },
       );
     },
     text(text) {
+      open('text');
       outputs.push({ kind: 'text', text });
     },
     callFunction(name, args, options) {
+      open('callFunction');
       outputs.push({
         kind: 'function_call',
         name,
@@ -87,16 +113,25 @@ export function createContext(request: ResponseRequest): {
       });
     },
     fail(error) {
+      open('fail');
       ending = {
         status: 'failed',
         error: { type: error?.type ?? 'server_error', code: error?.code ?? 'internal_error' },
       };
     },
     incomplete(reason = 'max_output_tokens') {
+      open('incomplete');
       ending = { status: 'incomplete', reason };
     },
   };
-  return { ctx, outputs, ending: () => ending };
+  return {
+    ctx,
+    outputs,
+    ending: () => ending,
+    seal: () => {
+      sealed = true;
+    },
+  };
 }
 
 /**

@@ -111,16 +111,22 @@ export class ResponseRunner {
   }
 
   async #drive(run: ResponseRun, request: ResponseRequest): Promise<void> {
-    const { ctx, outputs, ending } = createContext(request);
+    const { ctx, outputs, ending, seal } = createContext(request, (error) =>
+      this.conn.host.reportHandlerError(error),
+    );
     try {
       const handler = this.conn.host.takeHandler();
       const result = handler(ctx);
       if (result && typeof (result as Promise<void>).then === 'function') await result;
     } catch (error) {
+      seal();
       this.conn.host.reportHandlerError(error);
       run.finish({ status: 'failed', error: { type: 'server_error', code: 'handler_error' } });
       return;
     }
+    // from here the plan is produced: a call from a promise the handler did not return would
+    // be lost, so it throws instead
+    seal();
     await run.produce(outputs, ending());
   }
 
