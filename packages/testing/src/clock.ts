@@ -36,7 +36,8 @@ interface Timer {
 /**
  * A {@link Clock} whose time advances only through `advance`, `advanceAsync`, `set` or `runAll`.
  * Timers fire in deadline order (ties in scheduling order); timers scheduled by a callback during
- * an advance fire in the same advance when they fall due inside it.
+ * an advance fire in the same advance when they fall due inside it. Time never goes back: an
+ * advance that a timer's callback (or an overlapping `advanceAsync`) took further is not undone.
  */
 export class SimulatedClock implements Clock {
   #now: number;
@@ -99,11 +100,13 @@ export class SimulatedClock implements Clock {
       if (!next || next.deadline > target) break;
       if (++fired > this.#loopLimit) throw this.#loopError();
       this.#timers.delete(next.id);
-      this.#now = next.deadline;
+      this.#now = Math.max(this.#now, next.deadline);
       next.fn();
       await this.#drain();
     }
-    this.#now = target;
+    // another advance (a timer's callback, or an overlapping advanceAsync) may have gone
+    // further meanwhile: time never goes back
+    this.#now = Math.max(this.#now, target);
     await this.#drain();
   }
 
@@ -149,10 +152,11 @@ export class SimulatedClock implements Clock {
     for (let next = this.#next(); next && next.deadline <= target; next = this.#next()) {
       if (++fired > this.#loopLimit) throw this.#loopError();
       this.#timers.delete(next.id);
-      this.#now = next.deadline;
+      this.#now = Math.max(this.#now, next.deadline);
       next.fn();
     }
-    this.#now = target;
+    // a timer's callback may have advanced further itself: time never goes back
+    this.#now = Math.max(this.#now, target);
   }
 
   #next(): Timer | undefined {
