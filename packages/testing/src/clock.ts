@@ -12,19 +12,19 @@ export interface SimulatedClockOptions {
    * The starting time in ms (what `now()` returns before any advance).
    * @default 0
    */
-  readonly start?: number;
+  readonly start?: number | undefined;
   /**
    * Largest number of timers one `advance`/`runAll` may fire. Guards against a timer that keeps
    * rescheduling itself at the current instant, which would otherwise hang the test.
    * @default 10000
    */
-  readonly loopLimit?: number;
+  readonly loopLimit?: number | undefined;
   /**
    * Microtask rounds `advanceAsync` lets run before and after each timer, so that promise chains
    * started by a timer settle before the next one fires.
    * @default 20
    */
-  readonly microtaskRounds?: number;
+  readonly microtaskRounds?: number | undefined;
 }
 
 interface Timer {
@@ -46,8 +46,16 @@ export class SimulatedClock implements Clock {
   readonly #loopLimit: number;
   readonly #microtaskRounds: number;
 
+  /** @throws ClockError `CLOCK_INVALID_TIME` when `start` is not a finite number. */
   constructor(options: SimulatedClockOptions = {}) {
-    this.#now = options.start ?? 0;
+    const start = options.start ?? 0;
+    // NaN would make every deadline NaN: no timer would ever fire, and nothing would say why
+    if (!Number.isFinite(start))
+      throw new ClockError(
+        'CLOCK_INVALID_TIME',
+        `SimulatedClock: start: ${start} is not a finite time`,
+      );
+    this.#now = start;
     this.#loopLimit = options.loopLimit ?? 10_000;
     this.#microtaskRounds = options.microtaskRounds ?? 20;
   }

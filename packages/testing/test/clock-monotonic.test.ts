@@ -1,6 +1,6 @@
 /** The simulated clock never runs backwards, however a test drives it. */
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from '../src/index.js';
+import { ClockError, SimulatedClock } from '../src/index.js';
 
 describe('SimulatedClock is monotonic', () => {
   it('an advance made by a timer callback during a shorter advance is not undone', () => {
@@ -30,5 +30,15 @@ describe('SimulatedClock is monotonic', () => {
     expect(seen).toHaveLength(3);
     seen.forEach((t, i) => expect(t).toBeGreaterThanOrEqual([50, 60, 70][i] ?? 0));
     expect(clock.now()).toBe(1000);
+  });
+
+  it('refuses a start that is not a finite time', () => {
+    expect(() => new SimulatedClock({ start: Number.NaN })).toThrow(ClockError);
+    expect(() => new SimulatedClock({ start: Number.POSITIVE_INFINITY })).toThrow(
+      /start: Infinity is not a finite time/,
+    );
+    // an explicit undefined is the default (exactOptionalPropertyTypes)
+    expect(new SimulatedClock({ start: undefined, loopLimit: undefined }).now()).toBe(0);
+    expect(new SimulatedClock({ start: 1_700_000_000_000 }).now()).toBe(1_700_000_000_000);
   });
 });
