@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UnexpectedClientEventError } from '../src/index.js';
-import { deferred, FakeServerError } from '../src/index.js';
+import { deferred, FakeServerError, FakeServerOptionsError } from '../src/index.js';
 import { connect } from './helpers.js';
 
 const userText = (text: string) => ({
@@ -88,5 +88,48 @@ describe('response handlers', () => {
     expect(done?.['response']).toMatchObject({ status: 'incomplete' });
     expect(c.events.find((e) => e.type === 'response.output_text.done')?.['text']).toBe('in time');
     c.server.assertComplete();
+  });
+});
+
+describe('event types a scenario names', () => {
+  it('an expectation of a misspelt client event type rejects at once and names the likely type', async () => {
+    const c = await connect();
+    const typo = c.server.expectClientEvent('conversation.item.craete');
+    await expect(typo).rejects.toMatchObject({ code: 'UNKNOWN_EVENT_TYPE' });
+    await expect(typo).rejects.toThrow(
+      "'conversation.item.craete' is not a client event type (did you mean 'conversation.item.create'?)",
+    );
+    await expect(c.server.expectNextClientEvent('transcription_session.update')).rejects.toThrow(
+      /use 'session\.update'/,
+    );
+    // it takes no place in the queue: the next expectation is met as usual
+    const create = c.server.expectClientEvent('conversation.item.create');
+    c.send(userText('hi'));
+    await expect(create).resolves.toMatchObject({ type: 'conversation.item.create' });
+    // session.close is taken although no codec has a schema for it
+    const close = c.server.expectClientEvent('session.close');
+    c.sendRaw(JSON.stringify({ type: 'session.close' }));
+    await expect(close).resolves.toMatchObject({ type: 'session.close' });
+    c.server.assertComplete();
+  });
+
+  it('a fault rule on a misspelt or beta-named server event throws instead of never firing', async () => {
+    const { server } = await connect({ dialect: 'beta' });
+    expect(() => server.faults.drop('response.output_audio.delte')).toThrow(FakeServerOptionsError);
+    expect(() => server.faults.drop('response.output_audio.delte')).toThrow(
+      "did you mean 'response.output_audio.delta'?",
+    );
+    expect(() => server.faults.closeAt('response.audio.delta')).toThrow(
+      /use 'response\.output_audio\.delta'/,
+    );
+    expect(() => server.faults.delay('conversation.item.created', 10)).toThrow(
+      /use 'conversation\.item\.added'/,
+    );
+    expect(() => server.faults.duplicate('response.text.delta')).toThrow(/output_text\.delta/);
+    expect(() => server.faults.stallAt('respones.done')).toThrow(/did you mean 'response\.done'/);
+    expect(server.faults.rules).toEqual([]);
+    // the GA-model names are taken, session.closed included
+    server.faults.drop('response.output_audio.delta').closeAt('session.closed');
+    expect(server.faults.rules).toHaveLength(2);
   });
 });

@@ -13,6 +13,7 @@ import {
   UnexpectedClientEventError,
 } from '../errors.js';
 import { demoAgent, type ResponseHandler } from './behaviour.js';
+import { unknownClientEventType } from './event-names.js';
 import { Conversation } from './conversation.js';
 import { FakeConnection, type ConnectionHost, type HeardAudio } from './connection.js';
 import { FaultInjector } from './faults.js';
@@ -254,7 +255,8 @@ export class FakeServer {
    * Resolves with the first client event of `type` (matching `predicate`) after the previous
    * match; events of other types in between are passed over. A predicate that throws rejects
    * the expectation with a {@link FakeServerError} (code `EXPECTATION_PREDICATE_THREW`, the
-   * thrown error as `cause`); the server still acts on the event.
+   * thrown error as `cause`); the server still acts on the event. A `type` no client event has
+   * (a typo, a beta name) rejects at once with code `UNKNOWN_EVENT_TYPE`.
    */
   expectClientEvent<T extends JsonObject = JsonObject>(
     type: string,
@@ -311,6 +313,10 @@ export class FakeServer {
     predicate: ((e: JsonObject) => boolean) | undefined,
     strict: boolean,
   ): Promise<JsonObject> {
+    // a type no client event has would wait forever (and hold every later expectation back)
+    const unknown = unknownClientEventType(type);
+    if (unknown !== undefined)
+      return Promise.reject(new FakeServerError('UNKNOWN_EVENT_TYPE', unknown));
     return new Promise((resolve, reject) => {
       this.#waiters.push({ type, predicate, strict, resolve, reject });
       this.#match();

@@ -4,6 +4,8 @@
  * and early expiry.
  * @module
  */
+import { FakeServerOptionsError } from '../errors.js';
+import { unknownServerEventType } from './event-names.js';
 import type { FaultRule } from './outbound.js';
 
 /** Options of a close fault. */
@@ -30,7 +32,9 @@ export interface FaultTarget {
 /**
  * Builds and holds fault rules. A rule fires once per connection: each connection counts events
  * and uses rules on its own, so a reconnect meets the same rules again (a test of one cut clears
- * them, e.g. on the session's `disconnected`); `clear()` removes them all.
+ * them, e.g. on the session's `disconnected`); `clear()` removes them all. Rules name server
+ * events as in the GA model in both dialects (`response.output_audio.delta`, not beta's
+ * `response.audio.delta`); a type the fake never sends throws {@link FakeServerOptionsError}.
  */
 export class FaultInjector {
   readonly #rules: FaultRule[] = [];
@@ -59,6 +63,7 @@ export class FaultInjector {
     type: string,
     options: CloseFaultOptions & { occurrence?: number; when?: 'before' | 'after' } = {},
   ): this {
+    checkType(type);
     this.#rules.push({
       action: 'close',
       type,
@@ -72,12 +77,14 @@ export class FaultInjector {
 
   /** Never sends the `occurrence`-th event of `type`. */
   drop(type: string, occurrence = 1): this {
+    checkType(type);
     this.#rules.push({ action: 'drop', type, occurrence });
     return this;
   }
 
   /** Sends the `occurrence`-th event of `type` `1 + times` times. */
   duplicate(type: string, options: { times?: number; occurrence?: number } = {}): this {
+    checkType(type);
     this.#rules.push({
       action: 'duplicate',
       type,
@@ -89,12 +96,14 @@ export class FaultInjector {
 
   /** Holds the `occurrence`-th event of `type` (and everything after it, order is kept) for `ms` of clock time. */
   delay(type: string, ms: number, occurrence = 1): this {
+    checkType(type);
     this.#rules.push({ action: 'delay', type, ms, occurrence });
     return this;
   }
 
   /** Stops delivery at the `occurrence`-th event of `type` until {@link release}. */
   stallAt(type: string, occurrence = 1): this {
+    checkType(type);
     this.#rules.push({ action: 'stall', type, occurrence });
     return this;
   }
@@ -166,4 +175,10 @@ export class FaultInjector {
   describe(): string[] {
     return this.#rules.map((r) => `${r.action}${'type' in r && r.type ? ` ${r.type}` : ''}`);
   }
+}
+
+// a rule on a type the fake never sends would silently never fire
+function checkType(type: string): void {
+  const unknown = unknownServerEventType(type);
+  if (unknown !== undefined) throw new FakeServerOptionsError(`server.faults: ${unknown}`);
 }
