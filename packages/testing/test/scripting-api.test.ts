@@ -133,3 +133,25 @@ describe('event types a scenario names', () => {
     expect(server.faults.rules).toHaveLength(2);
   });
 });
+
+describe('close codes', () => {
+  it('a close code no WebSocket may send is refused when scripted, not thrown later inside the ws server', async () => {
+    const { server } = await connect();
+    for (const code of [1005, 1015, 999, 2000, 5000, 1000.5]) {
+      expect(() => server.faults.closeAt('response.created', { code })).toThrow(
+        FakeServerOptionsError,
+      );
+      expect(() => server.faults.closeAfterEvents(3, { code })).toThrow(FakeServerOptionsError);
+      expect(() => server.close(code)).toThrow(/close code/);
+    }
+    // a close frame's reason holds at most 123 bytes
+    expect(() => server.close(4000, 'é'.repeat(62))).toThrow(/123 bytes/);
+    expect(server.faults.rules).toEqual([]);
+    expect(server.current?.open).toBe(true);
+    // 1006 is the documented "drop without a close frame"; 1000–1003, 1007–1014, 3000–4999 are sent
+    server.faults.closeAt('response.created', { code: 1006 }).closeAfterEvents(9, { code: 4000 });
+    expect(server.faults.rules).toHaveLength(2);
+    server.close(4999, 'é'.repeat(61));
+    expect(server.current?.open).toBe(false);
+  });
+});

@@ -7,6 +7,7 @@
 import type { Clock, DialectCodec, Dialect, TimerId } from '@voxwire/protocol';
 import { codecFor } from '@voxwire/protocol';
 import type { ResponseHandler } from './behaviour.js';
+import { checkCloseCode } from './close-codes.js';
 import { Conversation } from './conversation.js';
 import { Errors, type ServerErrorBody } from './error-catalog.js';
 import { handleAudioEvent } from './handlers-audio.js';
@@ -171,8 +172,12 @@ export class FakeConnection {
     this.outbound.close(1001, body.message);
   }
 
-  /** Closes from the server side after queued events. */
+  /**
+   * Closes from the server side after queued events.
+   * @throws FakeServerOptionsError on a code no close frame may carry (1006 drops the socket).
+   */
   close(code: number, reason: string): void {
+    checkCloseCode(code, reason, 'FakeConnection.close');
     this.outbound.close(code, reason);
   }
 

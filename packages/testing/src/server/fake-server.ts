@@ -14,6 +14,7 @@ import {
 } from '../errors.js';
 import { demoAgent, type ResponseHandler } from './behaviour.js';
 import { unknownClientEventType } from './event-names.js';
+import { checkCloseCode } from './close-codes.js';
 import { Conversation } from './conversation.js';
 import { FakeConnection, type ConnectionHost, type HeardAudio } from './connection.js';
 import { FaultInjector } from './faults.js';
@@ -246,8 +247,12 @@ export class FakeServer {
     this.current?.emit(event);
   }
 
-  /** Closes every open connection from the server side. */
+  /**
+   * Closes every open connection from the server side, after the events already queued.
+   * @throws FakeServerOptionsError on a code no close frame may carry (1006 drops the socket).
+   */
   close(code = 1000, reason = ''): void {
+    checkCloseCode(code, reason, 'server.close');
     for (const c of this.#connections) if (c.open) c.close(code, reason);
   }
 

@@ -5,21 +5,23 @@
  * @module
  */
 import { FakeServerOptionsError } from '../errors.js';
+import { checkCloseCode } from './close-codes.js';
 import { unknownServerEventType } from './event-names.js';
 import type { FaultRule } from './outbound.js';
 
 /** Options of a close fault. */
 export interface CloseFaultOptions {
   /**
-   * The close code. 1006 means "drop the socket without a close frame" (the ws mode terminates it).
+   * The close code: 1000–1003, 1007–1014 or 3000–4999, or 1006 to "drop the socket without a
+   * close frame" (the ws mode terminates it). Others throw {@link FakeServerOptionsError}.
    * @default 1006
    */
-  readonly code?: number;
+  readonly code?: number | undefined;
   /**
-   * The close reason.
+   * The close reason (at most 123 bytes of UTF-8).
    * @default ''
    */
-  readonly reason?: string;
+  readonly reason?: string | undefined;
 }
 
 /** What the server side needs to run the ad-hoc faults. */
@@ -49,12 +51,10 @@ export class FaultInjector {
 
   /** Closes the connection right after the `count`-th server event of a connection. */
   closeAfterEvents(count: number, options: CloseFaultOptions = {}): this {
-    this.#rules.push({
-      action: 'close_after_count',
-      count,
-      code: options.code ?? 1006,
-      reason: options.reason ?? '',
-    });
+    const code = options.code ?? 1006;
+    const reason = options.reason ?? '';
+    checkCloseCode(code, reason, 'server.faults.closeAfterEvents');
+    this.#rules.push({ action: 'close_after_count', count, code, reason });
     return this;
   }
 
@@ -64,13 +64,16 @@ export class FaultInjector {
     options: CloseFaultOptions & { occurrence?: number; when?: 'before' | 'after' } = {},
   ): this {
     checkType(type);
+    const code = options.code ?? 1006;
+    const reason = options.reason ?? '';
+    checkCloseCode(code, reason, 'server.faults.closeAt');
     this.#rules.push({
       action: 'close',
       type,
       occurrence: options.occurrence,
       when: options.when ?? 'before',
-      code: options.code ?? 1006,
-      reason: options.reason ?? '',
+      code,
+      reason,
     });
     return this;
   }
