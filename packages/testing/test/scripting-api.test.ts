@@ -155,3 +155,25 @@ describe('close codes', () => {
     expect(server.current?.open).toBe(false);
   });
 });
+
+describe('fault rule numbers', () => {
+  it('an occurrence, count, delay or repeat that can never apply throws instead of never firing', async () => {
+    const { server } = await connect();
+    const f = server.faults;
+    expect(() => f.drop('response.done', 0)).toThrow(/occurrence must be an integer ≥ 1, got 0/);
+    expect(() => f.stallAt('response.done', -1)).toThrow(FakeServerOptionsError);
+    expect(() => f.delay('response.done', 10, 1.5)).toThrow(/occurrence/);
+    expect(() => f.closeAt('response.done', { occurrence: 0 })).toThrow(/occurrence/);
+    expect(() => f.duplicate('response.done', { occurrence: Number.NaN })).toThrow(/occurrence/);
+    expect(() => f.duplicate('response.done', { times: 0 })).toThrow(
+      /times must be an integer ≥ 1/,
+    );
+    expect(() => f.delay('response.done', -5)).toThrow(/ms must be a finite number ≥ 0, got -5/);
+    expect(() => f.delay('response.done', Number.NaN)).toThrow(/ms must be/);
+    expect(() => f.closeAfterEvents(-1)).toThrow(/count must be an integer ≥ 0, got -1/);
+    expect(() => f.closeAfterEvents(2.5)).toThrow(/count/);
+    expect(() => f.rejectConnects(-1)).toThrow(/count must be an integer ≥ 0/);
+    expect(() => f.expireSession(Number.NaN)).toThrow(/afterMs must be a finite number ≥ 0/);
+    expect(f.rules).toEqual([]);
+  });
+});

@@ -36,7 +36,8 @@ export interface FaultTarget {
  * and uses rules on its own, so a reconnect meets the same rules again (a test of one cut clears
  * them, e.g. on the session's `disconnected`); `clear()` removes them all. Rules name server
  * events as in the GA model in both dialects (`response.output_audio.delta`, not beta's
- * `response.audio.delta`); a type the fake never sends throws {@link FakeServerOptionsError}.
+ * `response.audio.delta`); a type the fake never sends throws {@link FakeServerOptionsError}, as
+ * does a number that could never apply (an occurrence below 1, a negative count or delay).
  */
 export class FaultInjector {
   readonly #rules: FaultRule[] = [];
@@ -53,6 +54,7 @@ export class FaultInjector {
   closeAfterEvents(count: number, options: CloseFaultOptions = {}): this {
     const code = options.code ?? 1006;
     const reason = options.reason ?? '';
+    checkCount('closeAfterEvents', 'count', count, 0);
     checkCloseCode(code, reason, 'server.faults.closeAfterEvents');
     this.#rules.push({ action: 'close_after_count', count, code, reason });
     return this;
@@ -67,6 +69,8 @@ export class FaultInjector {
     const code = options.code ?? 1006;
     const reason = options.reason ?? '';
     checkCloseCode(code, reason, 'server.faults.closeAt');
+    if (options.occurrence !== undefined)
+      checkCount('closeAt', 'occurrence', options.occurrence, 1);
     this.#rules.push({
       action: 'close',
       type,
@@ -81,6 +85,7 @@ export class FaultInjector {
   /** Never sends the `occurrence`-th event of `type`. */
   drop(type: string, occurrence = 1): this {
     checkType(type);
+    checkCount('drop', 'occurrence', occurrence, 1);
     this.#rules.push({ action: 'drop', type, occurrence });
     return this;
   }
@@ -88,6 +93,9 @@ export class FaultInjector {
   /** Sends the `occurrence`-th event of `type` `1 + times` times. */
   duplicate(type: string, options: { times?: number; occurrence?: number } = {}): this {
     checkType(type);
+    if (options.occurrence !== undefined)
+      checkCount('duplicate', 'occurrence', options.occurrence, 1);
+    checkCount('duplicate', 'times', options.times ?? 1, 1);
     this.#rules.push({
       action: 'duplicate',
       type,
@@ -100,6 +108,8 @@ export class FaultInjector {
   /** Holds the `occurrence`-th event of `type` (and everything after it, order is kept) for `ms` of clock time. */
   delay(type: string, ms: number, occurrence = 1): this {
     checkType(type);
+    checkMs('delay', 'ms', ms);
+    checkCount('delay', 'occurrence', occurrence, 1);
     this.#rules.push({ action: 'delay', type, ms, occurrence });
     return this;
   }
@@ -107,6 +117,7 @@ export class FaultInjector {
   /** Stops delivery at the `occurrence`-th event of `type` until {@link release}. */
   stallAt(type: string, occurrence = 1): this {
     checkType(type);
+    checkCount('stallAt', 'occurrence', occurrence, 1);
     this.#rules.push({ action: 'stall', type, occurrence });
     return this;
   }
@@ -154,6 +165,7 @@ export class FaultInjector {
     count = 1,
     error: Error = new Error('fake server: connection refused (fault injection)'),
   ): this {
+    checkCount('rejectConnects', 'count', count, 0);
     for (let i = 0; i < count; i++) this.#rejects.push(error);
     return this;
   }
@@ -165,6 +177,7 @@ export class FaultInjector {
 
   /** Ends open sessions with `session_expired` + close 1001 after `afterMs` of clock time. */
   expireSession(afterMs = 0): void {
+    checkMs('expireSession', 'afterMs', afterMs);
     this.target.expire(afterMs);
   }
 
@@ -184,4 +197,19 @@ export class FaultInjector {
 function checkType(type: string): void {
   const unknown = unknownServerEventType(type);
   if (unknown !== undefined) throw new FakeServerOptionsError(`server.faults: ${unknown}`);
+}
+
+// an occurrence of 0 or 1.5, a count of -1: the rule would silently never apply
+function checkCount(method: string, name: string, value: number, min: 0 | 1): void {
+  if (!Number.isInteger(value) || value < min)
+    throw new FakeServerOptionsError(
+      `server.faults.${method}: ${name} must be an integer ≥ ${min}, got ${value}`,
+    );
+}
+
+function checkMs(method: string, name: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0)
+    throw new FakeServerOptionsError(
+      `server.faults.${method}: ${name} must be a finite number ≥ 0, got ${value}`,
+    );
 }
