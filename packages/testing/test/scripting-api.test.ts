@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UnexpectedClientEventError } from '../src/index.js';
-import { deferred, FakeServerError, FakeServerOptionsError } from '../src/index.js';
+import {
+  createFakeServer,
+  deferred,
+  FakeServerError,
+  FakeServerOptionsError,
+} from '../src/index.js';
 import { connect } from './helpers.js';
 
 const userText = (text: string) => ({
@@ -175,5 +180,25 @@ describe('fault rule numbers', () => {
     expect(() => f.rejectConnects(-1)).toThrow(/count must be an integer ≥ 0/);
     expect(() => f.expireSession(Number.NaN)).toThrow(/afterMs must be a finite number ≥ 0/);
     expect(f.rules).toEqual([]);
+  });
+});
+
+describe('sending from the server side', () => {
+  it('emit throws when no connection is open, instead of sending into nothing', async () => {
+    const { server, transport } = createFakeServer();
+    expect(() => server.emit({ type: 'output_audio_buffer.started', response_id: 'r' })).toThrow(
+      /server\.emit: no connection is open/,
+    );
+    // bad-frame faults are chaos injections, which may land between connections: a no-op there
+    server.faults.sendMalformed();
+    await transport.start();
+    server.emit({ type: 'output_audio_buffer.started', response_id: 'r' });
+    server.faults.sendUnknownEvent();
+    await transport.close();
+    expect(() => server.emit({ type: 'output_audio_buffer.started', response_id: 'r' })).toThrow(
+      /connection 0 closed \(1000\)/,
+    );
+    server.faults.sendBinary();
+    expect(server.connections[0]?.open).toBe(false);
   });
 });

@@ -149,6 +149,7 @@ export class FakeServer {
     this.clock = options.clock ?? new SimulatedClock();
     this.#newId = options.generateId ?? createCounterIdGenerator();
     this.faults = new FaultInjector({
+      // a chaos injection (core's random fault suite) may land between connections: nothing to do
       sendRaw: (frame) => this.current?.outbound.pushRaw(frame),
       expire: (afterMs) => {
         for (const c of this.#connections.filter((x) => x.open)) {
@@ -242,9 +243,23 @@ export class FakeServer {
     return this;
   }
 
-  /** Sends any GA-model server event on the latest connection (`event_id` is filled in). */
+  /**
+   * Sends any GA-model server event on the latest connection (`event_id` is filled in).
+   * @throws FakeServerError `NO_OPEN_CONNECTION` when that connection is closed or none exists.
+   */
   emit(event: WireEvent): void {
-    this.current?.emit(event);
+    this.#open('server.emit').emit(event);
+  }
+
+  // The latest connection, which must be open: an event sent into a closed one (or before any)
+  // would vanish, and the test would wait for a reaction that cannot come.
+  #open(where: string): FakeConnection {
+    const c = this.current;
+    if (c?.open) return c;
+    const state = c
+      ? `connection ${c.index} closed (${c.closeInfo?.code ?? 'unknown code'})`
+      : 'none was made yet: start the transport or open the session first';
+    throw new FakeServerError('NO_OPEN_CONNECTION', `${where}: no connection is open; ${state}`);
   }
 
   /**

@@ -127,17 +127,23 @@ export class FaultInjector {
     this.target.releaseAll();
   }
 
-  /** Sends a text frame that is not JSON. */
+  /**
+   * Sends a text frame that is not JSON. On the latest connection; nothing when it is closed.
+   */
   sendMalformed(frame = '{"type": "response.output_text.delta", '): void {
     this.target.sendRaw(frame);
   }
 
-  /** Sends a binary frame (the real server never does). */
+  /**
+   * Sends a binary frame (the real server never does). On the latest connection; nothing when it is closed.
+   */
   sendBinary(bytes: Uint8Array = new Uint8Array([0x7b, 0x7d])): void {
     this.target.sendRaw(bytes);
   }
 
-  /** Sends an event type no schema knows (clients must pass it through). */
+  /**
+   * Sends an event type no schema knows (clients must pass it through). On the latest connection; nothing when it is closed.
+   */
   sendUnknownEvent(
     type = 'response.future_feature.delta',
     fields: Record<string, unknown> = {},
@@ -145,7 +151,9 @@ export class FaultInjector {
     this.target.sendRaw(JSON.stringify({ type, event_id: 'event_unknown', ...fields }));
   }
 
-  /** Sends a known event type whose fields break its schema (a string where a number belongs). */
+  /**
+   * Sends a known event type whose fields break its schema (a string where a number belongs). On the latest connection; nothing when it is closed.
+   */
   sendSchemaInvalid(
     frame: Record<string, unknown> = {
       type: 'response.output_audio.delta',
