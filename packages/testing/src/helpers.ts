@@ -104,22 +104,22 @@ export interface SpokenTurnOptions {
    * Sample rate of the frames.
    * @default 24000
    */
-  readonly sampleRate?: number;
+  readonly sampleRate?: number | undefined;
   /**
    * Length of each frame in ms (both durations are rounded up to whole frames).
    * @default 100
    */
-  readonly frameMs?: number;
+  readonly frameMs?: number | undefined;
   /**
    * Tone frequency in Hz.
    * @default 440
    */
-  readonly frequency?: number;
+  readonly frequency?: number | undefined;
   /**
    * Peak amplitude of the tone, a fraction of full scale (0.488 ≈ 16 000, loud enough for any VAD).
    * @default 16000 / 32767
    */
-  readonly amplitude?: number;
+  readonly amplitude?: number | undefined;
 }
 
 /**

@@ -37,17 +37,17 @@ export interface SynthOptions {
    * Output sample rate in Hz.
    * @default 24000
    */
-  readonly sampleRate?: number;
+  readonly sampleRate?: number | undefined;
   /**
    * Milliseconds of audio per character of text (speaking rate).
    * @default 60
    */
-  readonly msPerChar?: number;
+  readonly msPerChar?: number | undefined;
   /**
    * Peak amplitude as a fraction of full scale.
    * @default 0.3
    */
-  readonly amplitude?: number;
+  readonly amplitude?: number | undefined;
 }
 
 /**
@@ -84,7 +84,11 @@ export function synthesizeSpeech(text: string, options: SynthOptions = {}): Int1
 /** A pure tone, handy for driving the server VAD in tests. */
 export function tone(
   durationMs: number,
-  options: { frequency?: number; amplitude?: number; sampleRate?: number } = {},
+  options: {
+    frequency?: number | undefined;
+    amplitude?: number | undefined;
+    sampleRate?: number | undefined;
+  } = {},
 ): Int16Array {
   const rate = options.sampleRate ?? 24_000;
   const n = Math.round((durationMs * rate) / 1000);

@@ -51,9 +51,9 @@ export interface ResponseContext extends ResponseRequest {
   /** Writes `text` as a text item, whatever the modality. */
   text(text: string): void;
   /** Calls a function; `args` is JSON-stringified unless it already is a string. */
-  callFunction(name: string, args: unknown, options?: { callId?: string }): void;
+  callFunction(name: string, args: unknown, options?: { callId?: string | undefined }): void;
   /** Ends the response as `failed` (defaults: `server_error` / `internal_error`). */
-  fail(error?: { type?: string; code?: string }): void;
+  fail(error?: { type?: string | undefined; code?: string | undefined }): void;
   /** Ends the response as `incomplete` after the outputs added so far. */
   incomplete(reason?: 'max_output_tokens' | 'content_filter'): void;
 }

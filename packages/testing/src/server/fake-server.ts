@@ -64,11 +64,8 @@ export interface FakeServerOptions {
    * Turns committed user audio into words when no scripted transcription is queued.
    * @default () => ({ text: '' })
    */
-  readonly transcribe?: (
-    samples: Int16Array,
-    sampleRate: number,
-    itemId: string,
-  ) => string | HeardAudio;
+  readonly transcribe?:
+    ((samples: Int16Array, sampleRate: number, itemId: string) => string | HeardAudio) | undefined;
   /**
    * Number of `input_audio_transcription.delta` events per transcript (whisper-1 sends 1).
    * @default 3

@@ -17,27 +17,27 @@ export interface ResponsePacing {
    * Clock ms between `response.created` and the first output item.
    * @default 0
    */
-  readonly firstOutputDelayMs?: number;
+  readonly firstOutputDelayMs?: number | undefined;
   /**
    * Audio per `response.output_audio.delta`, in ms.
    * @default 100
    */
-  readonly audioChunkMs?: number;
+  readonly audioChunkMs?: number | undefined;
   /**
    * Clock ms spent per ms of generated audio: 0 sends as fast as possible, 1 is real time.
    * @default 0
    */
-  readonly realtimeFactor?: number;
+  readonly realtimeFactor?: number | undefined;
   /**
    * Clock ms between text (or argument) deltas.
    * @default 0
    */
-  readonly textDeltaIntervalMs?: number;
+  readonly textDeltaIntervalMs?: number | undefined;
   /**
    * Milliseconds of synthetic speech per character of transcript.
    * @default 60
    */
-  readonly msPerChar?: number;
+  readonly msPerChar?: number | undefined;
 }
 
 /** Everything a run needs from its connection. */

@@ -35,18 +35,18 @@ export interface LoopbackWsServerOptions {
    * Whether `ws` answers client pings by itself; off to test a client's keep-alive timeout.
    * @default true
    */
-  readonly autoPong?: boolean;
+  readonly autoPong?: boolean | undefined;
   /**
    * The path appended to the server's origin in {@link LoopbackWsServer.url}. Any path is
    * accepted on the wire; this only shapes the convenience URL.
    * @default '/v1/realtime'
    */
-  readonly path?: string;
+  readonly path?: string | undefined;
   /**
    * The subprotocol chosen when the client offers it; other offers get no subprotocol.
    * @default 'realtime'
    */
-  readonly subprotocol?: string;
+  readonly subprotocol?: string | undefined;
 }
 
 /** A running {@link startLoopbackWsServer}. */
@@ -121,12 +121,12 @@ export interface RefusingServerOptions {
    * The response body.
    * @default ''
    */
-  readonly body?: string;
+  readonly body?: string | undefined;
   /**
    * Extra response headers (e.g. `retry-after`).
    * @default {}
    */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /** A running {@link startRefusingServer}. */

@@ -24,12 +24,12 @@ export interface FakeWsServerOptions extends Omit<FakeServerOptions, 'dialect'> 
    * TCP port; 0 picks a free one.
    * @default 0
    */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /**
    * Interface to listen on.
    * @default '127.0.0.1'
    */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /**
    * The only API key accepted; any non-empty key is accepted when absent.
    * @default undefined
@@ -39,33 +39,34 @@ export interface FakeWsServerOptions extends Omit<FakeServerOptions, 'dialect'> 
    * Whether the Azure paths (`/openai/v1/realtime`, `/openai/realtime`) are served.
    * @default true
    */
-  readonly azure?: boolean;
+  readonly azure?: boolean | undefined;
   /**
    * What `OpenAI-Beta: realtime=v1` does on `/v1/realtime`: speak beta, or refuse it as
    * api.openai.com does (`beta_api_shape_disabled`, close 4000).
    * @default 'accept'
    */
-  readonly beta?: 'accept' | 'refuse';
+  readonly beta?: 'accept' | 'refuse' | undefined;
   /**
    * Interval of server pings in clock ms; `false` disables them.
    * @default 20000
    */
-  readonly pingIntervalMs?: number | false;
+  readonly pingIntervalMs?: number | false | undefined;
   /**
    * Serve `wss:` with this certificate (PEM) instead of plain `ws:`.
    * @default undefined
    */
-  readonly tls?: { readonly key: string | Uint8Array; readonly cert: string | Uint8Array };
+  readonly tls?:
+    { readonly key: string | Uint8Array; readonly cert: string | Uint8Array } | undefined;
   /**
    * The clock of server timers (pings, pacing, expiry).
    * @default systemClock
    */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /**
    * An existing fake server to serve (shares scripting across modes).
    * @default new FakeServer(options)
    */
-  readonly server?: FakeServer;
+  readonly server?: FakeServer | undefined;
 }
 
 /** A running ws fake server. */
