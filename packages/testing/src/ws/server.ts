@@ -87,7 +87,10 @@ export interface FakeWsServer {
   setStall(on: boolean): void;
   /** When off, client pings get no pong. */
   setAnswerPings(on: boolean): void;
-  /** Stops listening and terminates every socket. */
+  /**
+   * Stops listening and terminates every socket; resolves once the fake server has seen each
+   * connection close (code 1006).
+   */
   close(): Promise<void>;
 }
 
@@ -231,7 +234,11 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       answerPings = on;
     },
     close: async () => {
+      // `terminate` reports the close on a later tick: wait for it, so that once this resolves
+      // the fake server has seen every connection close (assertClosed passes, no timer is left)
+      const gone = [...sockets].map((ws) => new Promise<void>((r) => ws.once('close', () => r())));
       for (const ws of sockets) ws.terminate();
+      await Promise.all(gone);
       wss.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

@@ -1,0 +1,26 @@
+/** Stopping the ws fake server leaves nothing half-open. */
+import { describe, expect, it } from 'vitest';
+import { FakeServer, SimulatedClock } from '../src/index.js';
+import { startFakeWsServer } from '../src/ws/index.js';
+import { handshake } from './ws-helpers.js';
+
+describe('startFakeWsServer().close()', () => {
+  it('resolves once every connection is closed on the server side too, and its timers are gone', async () => {
+    const clock = new SimulatedClock();
+    const server = new FakeServer({ clock });
+    const s = await startFakeWsServer({ server, clock, pingIntervalMs: 20_000 });
+    const opened = await Promise.all(
+      [1, 2].map(() =>
+        handshake(`${s.url}/realtime?model=m`, { headers: { Authorization: 'Bearer k' } }),
+      ),
+    );
+    expect(opened.every((r) => r.ws)).toBe(true);
+    expect(server.connections.filter((c) => c.open)).toHaveLength(2);
+    await s.close();
+    server.assertClosed();
+    expect(server.connections.map((c) => c.closeInfo?.code)).toEqual([1006, 1006]);
+    // session expiry and pings: nothing left on the clock
+    expect(clock.pendingTimers).toBe(0);
+    expect(s.sockets.size).toBe(0);
+  });
+});
