@@ -6,7 +6,7 @@
  */
 import type { Connection, Connector, Dialect, Transport } from '@voxwire/protocol';
 import { MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
-import { TransportClosedError } from './errors.js';
+import { FakeServerOptionsError, TransportClosedError } from './errors.js';
 import {
   FakeServer,
   type AcceptedConnection,
@@ -16,7 +16,9 @@ import {
 /** Options of {@link createFakeServer}. */
 export interface CreateFakeServerOptions extends FakeServerOptions {
   /**
-   * An existing server to link to (several transports, one scripted server).
+   * An existing server to link to (several transports, one scripted server). With it, only
+   * `dialect` and `maxSessionDurationMs` may be set (they are the new transport's); any other
+   * option throws {@link FakeServerOptionsError}, as the server keeps its own.
    * @default a new FakeServer(options)
    */
   readonly server?: FakeServer | undefined;
@@ -126,6 +128,24 @@ export class InMemoryTransport implements Transport {
   }
 }
 
+// options a transport of its own may set when it shares an existing server
+const TRANSPORT_OPTIONS: ReadonlySet<string> = new Set([
+  'server',
+  'dialect',
+  'maxSessionDurationMs',
+]);
+
+// the other options configure a server, which exists already: they would silently do nothing
+function checkSharedServerOptions(options: CreateFakeServerOptions): void {
+  const ignored = Object.entries(options)
+    .filter(([key, value]) => value !== undefined && !TRANSPORT_OPTIONS.has(key))
+    .map(([key]) => `'${key}'`);
+  if (ignored.length)
+    throw new FakeServerOptionsError(
+      `createFakeServer: ${ignored.join(', ')} would be ignored with an existing \`server\` (it keeps the options it was made with); only 'dialect' and 'maxSessionDurationMs' apply to the new transport`,
+    );
+}
+
 /**
  * Creates a fake server with a linked client transport and a connector for reconnects.
  *
@@ -134,6 +154,7 @@ export class InMemoryTransport implements Transport {
  * server.queueResponse((ctx) => ctx.say('Hello!'));
  */
 export function createFakeServer(options: CreateFakeServerOptions = {}): FakeServerKit {
+  if (options.server) checkSharedServerOptions(options);
   const server = options.server ?? new FakeServer(options);
   const dialect = options.dialect ?? 'ga';
   const max = options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai;

@@ -9,6 +9,7 @@ import {
   deferred,
   FakeServerError,
   FakeServerOptionsError,
+  SimulatedClock,
 } from '../src/index.js';
 import { connect } from './helpers.js';
 
@@ -200,5 +201,26 @@ describe('sending from the server side', () => {
     );
     server.faults.sendBinary();
     expect(server.connections[0]?.open).toBe(false);
+  });
+});
+
+describe('createFakeServer with an existing server', () => {
+  it('refuses server options it would ignore, and takes the transport ones', async () => {
+    const first = createFakeServer();
+    expect(() =>
+      createFakeServer({ server: first.server, behaviour: (ctx) => ctx.say('x') }),
+    ).toThrow(/'behaviour'.*would be ignored/);
+    expect(() =>
+      createFakeServer({ server: first.server, clock: new SimulatedClock(), pacing: {} }),
+    ).toThrow(/'clock', 'pacing'/);
+    // undefined options are the defaults, not a conflict; dialect and session length are the transport's
+    const beta = createFakeServer({
+      server: first.server,
+      dialect: 'beta',
+      maxSessionDurationMs: 1_800_000,
+      clock: undefined,
+    });
+    const connection = await beta.connector({ attempt: 0, signal: new AbortController().signal });
+    expect(connection).toMatchObject({ dialect: 'beta', maxSessionDurationMs: 1_800_000 });
   });
 });
