@@ -38,10 +38,10 @@ type State = 'new' | 'open' | 'closing' | 'closed';
 
 /** A client transport whose other end is a fake server connection. */
 export class InMemoryTransport implements Transport {
-  onmessage?: ((frame: string | Uint8Array) => void) | undefined;
   onclose?: ((code: number, reason: string) => void) | undefined;
   onerror?: ((error: Error) => void) | undefined;
   #state: State = 'new';
+  #onmessage: ((frame: string | Uint8Array) => void) | undefined;
   #peer: AcceptedConnection | undefined;
   readonly #early: (string | Uint8Array)[] = [];
   readonly #closeWaiters: (() => void)[] = [];
@@ -51,6 +51,20 @@ export class InMemoryTransport implements Transport {
     private readonly dialect: Dialect,
     private readonly maxSessionDurationMs: number | undefined,
   ) {}
+
+  /**
+   * The frame handler. Frames that arrived before it was set (`session.created` right after
+   * `start()`) are held, and delivered in order on the next microtask once it is set.
+   */
+  get onmessage(): ((frame: string | Uint8Array) => void) | undefined {
+    return this.#onmessage;
+  }
+
+  set onmessage(handler: ((frame: string | Uint8Array) => void) | undefined) {
+    this.#onmessage = handler;
+    // held frames went out only with the next frame, so with none coming they never arrived
+    if (handler && this.#early.length) queueMicrotask(() => this.#flushEarly());
+  }
 
   /** The server-side connection (after `start()`). */
   get raw(): AcceptedConnection | undefined {
@@ -110,12 +124,14 @@ export class InMemoryTransport implements Transport {
 
   #deliver(frame: string | Uint8Array): void {
     if (this.#state !== 'open') return;
-    if (!this.onmessage) {
-      this.#early.push(frame);
-      return;
-    }
-    while (this.#early.length) this.onmessage(this.#early.shift() as string);
-    this.onmessage(frame);
+    this.#early.push(frame);
+    this.#flushEarly();
+  }
+
+  // delivers held frames in order while open and handled (a handler may close or unset it)
+  #flushEarly(): void {
+    while (this.#early.length && this.#state === 'open' && this.#onmessage)
+      this.#onmessage(this.#early.shift() as string | Uint8Array);
   }
 
   #finish(code: number, reason: string): void {
