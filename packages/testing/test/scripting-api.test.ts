@@ -224,3 +224,16 @@ describe('createFakeServer with an existing server', () => {
     expect(connection).toMatchObject({ dialect: 'beta', maxSessionDurationMs: 1_800_000 });
   });
 });
+
+describe('expectations the server cannot meet by configuration', () => {
+  it('expecting input_audio_buffer.append with recordAudioAppends off rejects at once and says why', async () => {
+    const c = await connect({ recordAudioAppends: false });
+    const append = c.server.expectClientEvent('input_audio_buffer.append');
+    await expect(append).rejects.toMatchObject({ code: 'NOT_RECORDED' });
+    await expect(append).rejects.toThrow(/recordAudioAppends: false/);
+    const recorded = await connect();
+    const heard = recorded.server.expectClientEvent('input_audio_buffer.append');
+    recorded.appendAudio(new Int16Array(240));
+    await expect(heard).resolves.toMatchObject({ type: 'input_audio_buffer.append' });
+  });
+});

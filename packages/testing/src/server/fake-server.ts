@@ -95,8 +95,9 @@ export interface FakeServerOptions {
   readonly tokenRateLimit?: number | undefined;
   /**
    * Whether `input_audio_buffer.append` events are kept in `clientEvents` (and seen by
-   * `expectClientEvent`). Off for soak tests: an hour of appended audio is hundreds of MB of
-   * base64 the server would otherwise hold on to. The audio is still heard (VAD, commits).
+   * `expectClientEvent`, which refuses to wait for them when off). Off for soak tests: an hour
+   * of appended audio is hundreds of MB of base64 the server would otherwise hold on to. The
+   * audio is still heard (VAD, commits).
    * @default true
    */
   readonly recordAudioAppends?: boolean | undefined;
@@ -273,7 +274,8 @@ export class FakeServer {
    * match; events of other types in between are passed over. A predicate that throws rejects
    * the expectation with a {@link FakeServerError} (code `EXPECTATION_PREDICATE_THREW`, the
    * thrown error as `cause`); the server still acts on the event. A `type` no client event has
-   * (a typo, a beta name) rejects at once with code `UNKNOWN_EVENT_TYPE`.
+   * (a typo, a beta name) rejects at once with code `UNKNOWN_EVENT_TYPE`, and
+   * `input_audio_buffer.append` with `recordAudioAppends: false` with `NOT_RECORDED`.
    */
   expectClientEvent<T extends JsonObject = JsonObject>(
     type: string,
@@ -334,6 +336,14 @@ export class FakeServer {
     const unknown = unknownClientEventType(type);
     if (unknown !== undefined)
       return Promise.reject(new FakeServerError('UNKNOWN_EVENT_TYPE', unknown));
+    // appends are heard but not recorded then: the expectation could never be met
+    if (type === 'input_audio_buffer.append' && this.#options.recordAudioAppends === false)
+      return Promise.reject(
+        new FakeServerError(
+          'NOT_RECORDED',
+          "client event 'input_audio_buffer.append' is not recorded with recordAudioAppends: false, so it cannot be expected",
+        ),
+      );
     return new Promise((resolve, reject) => {
       this.#waiters.push({ type, predicate, strict, resolve, reject });
       this.#match();
