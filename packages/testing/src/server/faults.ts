@@ -195,7 +195,10 @@ export class FaultInjector {
     this.#rejects = [];
   }
 
-  /** Rules that have not fired yet are reported by `assertComplete` only when asked; this lists them. */
+  /**
+   * One line per active rule (`drop response.done`), fired or not: each connection applies the
+   * rules afresh, so "fired" has no single answer. `assertComplete` does not look at rules.
+   */
   describe(): string[] {
     return this.#rules.map((r) => `${r.action}${'type' in r && r.type ? ` ${r.type}` : ''}`);
   }
