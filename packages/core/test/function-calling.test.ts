@@ -185,6 +185,54 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
+  it('answers a tool that throws something with no text form (a null-prototype object, a plain object, an empty Error) and still answers the other calls', async () => {
+    const tools: SessionTool[] = [
+      {
+        name: 'throws_bare',
+        execute: () => {
+          // String() of a null-prototype object throws: it has no toString
+          throw Object.create(null) as unknown;
+        },
+      },
+      {
+        name: 'throws_object',
+        execute: () => {
+          throw { code: 'E_QUOTA', retryAfterS: 30 };
+        },
+      },
+      {
+        name: 'throws_empty',
+        execute: () => Promise.reject(new RangeError()),
+      },
+      { name: 'works', execute: () => 'fine' },
+    ];
+    const s = setup(dialect, { tools });
+    s.server.queueResponse((ctx) => tools.forEach((t) => ctx.callFunction(t.name, {})));
+    s.server.queueResponse((ctx) => ctx.text('sorry'));
+    const session = await openSession(s);
+    const seen = calls(session);
+    await userTurn(s, session, 'go');
+
+    expect(seen.finished[0]?.map((f) => f.error?.kind)).toEqual([
+      'execution_error',
+      'execution_error',
+      'execution_error',
+      undefined,
+    ]);
+    expect(
+      s.server.conversation
+        .filter((i) => i['type'] === 'function_call_output')
+        .map((i) => i['output']),
+    ).toEqual([
+      'Error: throws_bare failed: [object Object]',
+      'Error: throws_object failed: {"code":"E_QUOTA","retryAfterS":30}',
+      'Error: throws_empty failed: RangeError',
+      'fine',
+    ]);
+    expect(sent(s, 'response.create')).toHaveLength(2);
+    await session.close();
+  });
+
   it('holds arguments to a plain JSON Schema: a call that breaks it is answered with the reasons, and the corrected call runs', async () => {
     const executed: unknown[] = [];
     const lookup: SessionTool = {
