@@ -233,6 +233,45 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a formatToolError that throws or returns no string falls back to the default text: every call is still answered', async () => {
+    const boom: SessionTool = {
+      name: 'boom',
+      execute: () => {
+        throw new Error('disk on fire');
+      },
+    };
+    const s = setup(dialect, {
+      tools: [boom, weather],
+      formatToolError: (failure) => {
+        if (failure.kind === 'execution_error') throw new Error('formatter bug');
+        return undefined as unknown as string;
+      },
+    });
+    s.server.queueResponse((ctx) => {
+      ctx.callFunction('boom', {}, { callId: 'c1' });
+      ctx.callFunction('nope', {}, { callId: 'c2' });
+      ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'c3' });
+    });
+    s.server.queueResponse((ctx) => ctx.text('sorry'));
+    const session = await openSession(s);
+    const seen = calls(session);
+    await userTurn(s, session, 'go');
+
+    expect(seen.finished[0]?.map((f) => f.output)).toEqual([
+      'Error: boom failed: disk on fire',
+      'Error: there is no function named "nope". Available functions: boom, get_weather.',
+      '{"city":"Oslo","tempC":21}',
+    ]);
+    expect(
+      s.server.conversation
+        .filter((i) => i['type'] === 'function_call_output')
+        .map((i) => i['call_id']),
+    ).toEqual(['c1', 'c2', 'c3']);
+    expect(sent(s, 'response.create')).toHaveLength(2);
+    expect(seen.errors).toEqual([]);
+    await session.close();
+  });
+
   it('holds arguments to a plain JSON Schema: a call that breaks it is answered with the reasons, and the corrected call runs', async () => {
     const executed: unknown[] = [];
     const lookup: SessionTool = {

@@ -38,7 +38,8 @@ export interface ConversationOptions {
   maxToolOnlyRounds?: number | undefined;
   /**
    * The text sent back to the model for a failed call (unknown tool, bad JSON, invalid arguments,
-   * thrown error, cancelled, interrupted).
+   * thrown error, cancelled, interrupted). One that throws or returns no string is replaced by
+   * the default text for that call, so that the call is still answered.
    * @default `formatToolFailure`: "Error: …" sentences written for the model
    */
   formatToolError?: ((failure: ToolFailure, call: FunctionCallInfo) => string) | undefined;

@@ -66,7 +66,11 @@ export interface FunctionCallingOptions<TSession> {
    * @default 5
    */
   readonly maxToolOnlyRounds?: number | undefined;
-  /** The text sent back to the model for a failed call. @default the runner's `formatToolFailure` */
+  /**
+   * The text sent back to the model for a failed call; one that throws or returns no string is
+   * replaced by the default text.
+   * @default the runner's `formatToolFailure`
+   */
   readonly formatToolError?: ((failure: ToolFailure, call: FunctionCallInfo) => string) | undefined;
   /** Ids of the output items. */
   readonly generateId: IdGenerator;

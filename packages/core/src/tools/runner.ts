@@ -34,7 +34,11 @@ export interface ToolRunnerOptions<TSession = unknown> {
    * @default 5
    */
   readonly maxToolOnlyRounds?: number | undefined;
-  /** Error text for a failed call. @default {@link formatToolFailure} */
+  /**
+   * Error text for a failed call. One that throws or returns something other than a string is
+   * replaced by {@link formatToolFailure}'s text for that call.
+   * @default {@link formatToolFailure}
+   */
   readonly formatError?: ((failure: ToolFailure, call: FunctionCallInfo) => string) | undefined;
 }
 
@@ -269,12 +273,28 @@ export class ToolRound<TSession = unknown> {
     };
   }
 
+  // The app's error text, or the default one when its formatter throws or gives no string: the
+  // round waits for every call, so a throw here would leave the whole response unanswered, and
+  // an output that is not a string is refused by the server (`output` is required text).
+  #errorText(failure: ToolFailure, call: FunctionCallInfo): string {
+    const format = this.#runner.options.formatError;
+    if (format) {
+      try {
+        const text: unknown = format(failure, call);
+        if (typeof text === 'string') return text;
+      } catch {
+        // fall through to the default text
+      }
+    }
+    return formatToolFailure(failure, call);
+  }
+
   async #run(call: FunctionCallInfo, interrupted: boolean): Promise<CalledFunction> {
     const fail = (failure: ToolFailure, args?: unknown): CalledFunction => ({
       call,
       parsedArguments: args,
       error: failure,
-      output: (this.#runner.options.formatError ?? formatToolFailure)(failure, call),
+      output: this.#errorText(failure, call),
     });
     if (interrupted) return fail({ kind: 'interrupted', message: 'the response was interrupted' });
     const tool = this.#runner.lookup(call.name);
