@@ -217,10 +217,23 @@ export class RealtimeSession {
   /**
    * Replaces the tools and, when what the server sees changed, sends `session.update` with them
    * (the seed never re-sent tools). Resolves on the server's echo; rejects with a `ToolError`
-   * (`INVALID_TOOL`, `DUPLICATE_TOOL`, `SCHEMA_CONVERSION`; the old tools stay) or as `sessionUpdate`.
+   * (`INVALID_TOOL`, `DUPLICATE_TOOL`, `SCHEMA_CONVERSION`; the old tools stay) or as `sessionUpdate`:
+   * refused by the server (`ServerError`), the tools fall back to the ones it has.
    */
   async setTools(tools: readonly SessionTool[]): Promise<void> {
-    if (this.#host.builtins.functions.setTools(tools)) await this.#host.calls.sessionUpdate();
+    const functions = this.#host.builtins.functions;
+    const before = functions.tools;
+    if (!functions.setTools(tools)) return;
+    const set = functions.tools;
+    try {
+      await this.#host.calls.sessionUpdate();
+    } catch (error) {
+      // As for a refused sessionUpdate: the server kept its tools, and every later session.update
+      // (the restore after a reconnect included) carries the whole set, so keeping the refused
+      // one would have each of them refused too. Unless a newer set replaced it meanwhile.
+      if (error instanceof ServerError && functions.tools === set) functions.setTools(before);
+      throw error;
+    }
   }
 
   /** A deep copy of the server's conversation as the session's mirror knows it (the seed's `chat_ctx_copy`). */

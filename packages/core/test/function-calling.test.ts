@@ -6,12 +6,12 @@ import { getEventListeners } from 'node:events';
  */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import type { SessionError } from '../src/errors.js';
+import { ServerError, type SessionError } from '../src/errors.js';
 import type { SessionTool } from '../src/features/builtins.js';
 import { defineTool } from '../src/tools/tool.js';
 import type { CalledFunction, FunctionCallInfo } from '../src/tools/types.js';
 import type { RealtimeSession } from '../src/session.js';
-import { DIALECTS, gate, openSession, setup, type Setup } from './helpers.js';
+import { DIALECTS, gate, openSession, outcome, setup, type Setup } from './helpers.js';
 
 const weather = defineTool({
   name: 'get_weather',
@@ -446,6 +446,43 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     // sessionUpdate takes tools too; removing every tool is sent as []
     await Promise.all([session.sessionUpdate({ tools: [], voice: 'marin' }), s.settle()]);
     expect(updates().at(-1)).toEqual([]);
+    await session.close();
+  });
+
+  it('a setTools the server refuses leaves the tools it has: later updates and calls use them, as after a refused sessionUpdate', async () => {
+    const s = setup(dialect, { tools: [weather] });
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'c1' }),
+    );
+    s.server.queueResponse((ctx) => ctx.text('mild'));
+    const session = await openSession(s);
+    const seen = calls(session);
+    // the server refuses the update carrying the new tools (an error naming it, no echo)
+    s.server.faults.drop('session.updated', 2);
+    const refused = outcome(session.setTools([time]));
+    await s.settle();
+    const update = sent(s, 'session.update').at(-1);
+    s.server.emit({
+      type: 'error',
+      event_id: 'event_refused',
+      error: {
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message: 'Invalid schema for function',
+        param: 'session.tools[0].parameters',
+        event_id: update?.['event_id'],
+      },
+    });
+    await s.settle();
+    expect(refused.error).toBeInstanceOf(ServerError);
+    expect(session.tools.map((t) => t.name)).toEqual(['get_weather']);
+
+    // the next update carries the tools the server has, not the refused ones
+    await Promise.all([session.sessionUpdate({ instructions: 'Be brief.' }), s.settle()]);
+    const tools = sent(s, 'session.update').at(-1)?.['session'] as { tools?: { name: string }[] };
+    expect(tools.tools?.map((t) => t.name)).toEqual(['get_weather']);
+    await userTurn(s, session, 'weather in Oslo?');
+    expect(seen.finished[0]?.[0]).toMatchObject({ output: '{"city":"Oslo","tempC":21}' });
     await session.close();
   });
 
