@@ -61,6 +61,20 @@ export function defineTool<TSchema extends StandardSchemaV1, TSession = unknown>
   readonly parameters: TSchema;
   readonly jsonSchema?: JsonSchema | undefined;
   execute(args: StandardSchemaV1.InferOutput<TSchema>, context: ToolContext<TSession>): unknown;
-}): Tool<StandardSchemaV1.InferOutput<TSchema>, TSession> {
+}): Tool<StandardSchemaV1.InferOutput<TSchema>, TSession>;
+/**
+ * Defines a tool whose parameters are a plain JSON Schema (`parameters` or `jsonSchema`), or that
+ * takes none. The arguments are validated against the schema at run time, but their type cannot
+ * be inferred from it: they are a JSON object, or the `TArgs` given.
+ */
+export function defineTool<TArgs = Record<string, unknown>, TSession = unknown>(tool: {
+  readonly name: string;
+  readonly description?: string | undefined;
+  // a Standard Schema must take the first signature, where its output types the arguments
+  readonly parameters?: (JsonSchema & { readonly '~standard'?: never }) | undefined;
+  readonly jsonSchema?: JsonSchema | undefined;
+  execute(args: TArgs, context: ToolContext<TSession>): unknown;
+}): Tool<TArgs, TSession>;
+export function defineTool(tool: Tool): Tool {
   return tool;
 }
