@@ -31,6 +31,7 @@ import { formatSampleRate } from '../options.js';
 import type { ChatContext, ChatItem } from '../conversation/chat-context.js';
 import { chatContext } from '../conversation/chat-context.js';
 import { ConversationError } from '../conversation/errors.js';
+import { toChatItem } from '../conversation/input.js';
 import { chatItemToWireItem } from '../conversation/items.js';
 import { ConversationMirror } from '../conversation/mirror.js';
 import { sameChatItem } from '../conversation/same.js';
@@ -128,6 +129,22 @@ export function replayableItem(item: ChatItem): ChatItem | undefined {
   return content.length === 0
     ? undefined
     : { type: 'message', id: item.id, role: item.role, content };
+}
+
+/**
+ * Throws what `conversation.item.create` would refuse `item` for, as the `ConversationError`
+ * `INVALID_ITEM` that `setChatCtx` documents (its `cause` the create's `INVALID_ARGUMENT`).
+ */
+function assertCreatable(item: ChatItem, generateId: IdGenerator): void {
+  try {
+    toChatItem(item, generateId);
+  } catch (error) {
+    if (!(error instanceof VoxwireError) || error.code !== 'INVALID_ARGUMENT') throw error;
+    throw new ConversationError('INVALID_ITEM', `item ${item.id}: ${error.message}`, {
+      itemId: item.id,
+      cause: error,
+    });
+  }
 }
 
 /** The mirror plus chat-context sync. Built by the session; one per session. */
@@ -238,8 +255,13 @@ export class ConversationFeature implements SessionFeature {
     // refuse unsendable content before anything goes out, so a sync is never half-applied for it
     const encodeAudio = itemAudioEncoder(this.#host.inputAudioFormat());
     const dialect = this.#host.dialect();
-    for (const op of plan.operations)
-      if (op.kind === 'create') chatItemToWireItem(op.item, dialect, { encodeAudio });
+    for (const op of plan.operations) {
+      if (op.kind !== 'create') continue;
+      // the create goes through item.create's own checks (toChatItem): run them now too, or an
+      // item they refuse (a nameless call, an empty message) fails after the deletes went out
+      assertCreatable(op.item, this.#host.generateId);
+      chatItemToWireItem(op.item, dialect, { encodeAudio });
+    }
     if (plan.operations.length > 0) {
       this.#host.logger.debug('sync chat context', {
         ...this.#host.logFields(),
