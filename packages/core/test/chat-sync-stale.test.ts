@@ -3,10 +3,24 @@
  * ago (before a transcript completed, while an answer was being written, before a truncate), and
  * items the session's item create would refuse. Against the in-memory fake, GA and beta.
  */
+import { audioFrame } from '@voxwire/protocol';
+import { silence, synthesizeSpeech } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
-import { functionCall, userMessage } from '../src/conversation/chat-context.js';
+import type { ChatItem } from '../src/conversation/chat-context.js';
+import { functionCall, systemMessage, userMessage } from '../src/conversation/chat-context.js';
+import { conversationItemToChatItem } from '../src/conversation/items.js';
 import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
 
+function chunks(samples: Int16Array, size = 2400) {
+  const out = [];
+  for (let i = 0; i < samples.length; i += size)
+    out.push(audioFrame(samples.subarray(i, i + size)));
+  return out;
+}
+
+const serverCtx = (s: Setup): ChatItem[] =>
+  s.server.conversation.map((item) => conversationItemToChatItem(item as never));
+const sys = systemMessage('sys', 'Be brief.');
 const itemOps = (s: Setup) =>
   s.server.clientEvents.filter(
     (e) => e['type'] === 'conversation.item.create' || e['type'] === 'conversation.item.delete',
@@ -35,6 +49,68 @@ describe.each(DIALECTS)('chat-context sync of stale copies (%s)', (dialect) => {
     // nothing went out: u2 is still there
     expect(itemOps(s).length).toBe(before);
     expect(s.server.conversation.map((i) => i['id'])).toEqual(['u1', 'u2']);
+    await session.close();
+  });
+
+  it('a copy taken before a user transcript completed keeps the user turn (it cannot be sent again)', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, {
+      turnDetection: { type: 'server_vad', createResponse: false },
+    });
+    s.server.scriptTranscription('hello voxwire');
+    // transcription runs asynchronously, ~1.4 s after the commit (protocol.md §7.6)
+    s.server.faults.delay('conversation.item.input_audio_transcription.delta', 1400);
+    s.server.faults.delay('conversation.item.input_audio_transcription.completed', 1400);
+    let copy: readonly ChatItem[] | undefined;
+    session.on('input_speech_committed', () => {
+      // the item follows its commit: copy once it is in the mirror
+      queueMicrotask(() => void Promise.resolve().then(() => (copy = session.chatCtxCopy().items)));
+    });
+    for (const f of chunks(synthesizeSpeech('hello voxwire'))) session.inputAudioBuffer.append(f);
+    for (const f of chunks(silence(1000))) session.inputAudioBuffer.append(f);
+    await s.clock.advanceAsync(5000);
+    expect(copy).toEqual([
+      expect.objectContaining({ role: 'user', content: [{ type: 'audio', transcript: null }] }),
+    ]);
+    const userId = copy![0]!.id;
+    expect(session.chatCtxCopy().items[0]).toMatchObject({
+      content: [{ type: 'audio', transcript: 'hello voxwire' }],
+    });
+    const before = itemOps(s).length;
+    await Promise.all([session.setChatCtx([sys, ...copy!]), s.settle()]);
+    // only the system message is created: the user turn stays as it is, transcript and all
+    expect(
+      itemOps(s)
+        .slice(before)
+        .map((e) => e['type']),
+    ).toEqual(['conversation.item.create']);
+    expect(s.server.conversation.map((i) => i['id'])).toEqual(['sys', userId]);
+    expect(session.chatCtxCopy().items).toEqual(serverCtx(s));
+    await session.close();
+  });
+
+  it('a copy taken before a truncate does not bring the unheard transcript back', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    s.server.queueResponse((ctx) => ctx.say('A long answer the user stopped listening to.'));
+    const [response] = await Promise.all([session.response.generate(), s.settle()]);
+    await response.done;
+    const copy = session.chatCtxCopy().items;
+    const itemId = response.output[0]!.itemId;
+    await Promise.all([
+      session.conversation.item.truncate({ itemId, contentIndex: 0, audioEndMs: 300 }),
+      s.settle(),
+    ]);
+    const before = itemOps(s).length;
+    await Promise.all([session.setChatCtx([sys, ...copy]), s.settle()]);
+    expect(
+      itemOps(s)
+        .slice(before)
+        .map((e) => e['type']),
+    ).toEqual(['conversation.item.create']);
+    expect(s.server.conversation.map((i) => i['id'])).toEqual(['sys', itemId]);
+    // the server dropped the transcript: no text the user did not hear is in the context
+    expect(serverCtx(s)[1]).toMatchObject({ content: [{ type: 'audio', transcript: '' }] });
     await session.close();
   });
 });

@@ -5,12 +5,13 @@
  * @module
  */
 import type { AudioFrame } from '@voxwire/protocol';
-import type { ChatContent, ChatItem } from './chat-context.js';
+import type { ChatAudioContent, ChatContent, ChatItem } from './chat-context.js';
 
 /**
  * Same type and content; `status` is not compared (the server's copy says `completed` where the
  * app's may say nothing). An audio part compares by its samples when both sides hold them, else
- * by its transcript (the mirror lets old samples go; `null` and `''` are the same: none yet).
+ * by its transcript (the mirror lets old samples go); a transcript that is `null` or `''` on
+ * either side is not known there and matches any (see {@link sameAudioPart}).
  */
 export function sameChatItem(a: ChatItem, b: ChatItem): boolean {
   if (a === b) return true;
@@ -43,10 +44,23 @@ function samePart(a: ChatContent, b: ChatContent): boolean {
     case 'image':
       return b.type === 'image' && a.imageUrl === b.imageUrl && a.detail === b.detail;
     case 'audio':
-      if (b.type !== 'audio') return false;
-      if (a.audio !== undefined && b.audio !== undefined) return sameAudio(a.audio, b.audio);
-      return (a.transcript ?? '') === (b.transcript ?? '');
+      return b.type === 'audio' && sameAudioPart(a, b);
   }
+}
+
+/**
+ * Audio parts compare by their samples when both hold them. Otherwise by their transcripts, where
+ * an empty one (`null` or `''`) matches any: it is not known on that side, not an edit. A user
+ * turn copied before its transcription completed (it runs ~1.4 s after the commit, protocol.md
+ * §7.6) still says `null`; an answer copied before its truncate still holds the transcript the
+ * server dropped (§7.7: "no text in the context that hasn't been heard"). Taken for edits, the
+ * first would be deleted and could not be sent again (no samples), the second would bring the
+ * unheard text back as `output_text`.
+ */
+function sameAudioPart(a: ChatAudioContent, b: ChatAudioContent): boolean {
+  if (a.audio !== undefined && b.audio !== undefined) return sameAudio(a.audio, b.audio);
+  if (!a.transcript || !b.transcript) return true;
+  return a.transcript === b.transcript;
 }
 
 function sameAudio(a: AudioFrame, b: AudioFrame): boolean {
