@@ -113,4 +113,95 @@ describe.each(DIALECTS)('chat-context sync of stale copies (%s)', (dialect) => {
     expect(serverCtx(s)[1]).toMatchObject({ content: [{ type: 'audio', transcript: '' }] });
     await session.close();
   });
+
+  it('a copy taken while an answer was being written keeps the answer', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    await Promise.all([
+      session.conversation.item.create({ id: 'u1', role: 'user', content: 'hi' }),
+      s.settle(),
+    ]);
+    s.server.queueResponse((ctx) => ctx.say('Hello there, how can I help?'));
+    let copy: readonly ChatItem[] | undefined;
+    // the first content part: the answer's item is in the mirror, still being written
+    session.once('response_content_added', () => (copy = session.chatCtxCopy().items));
+    const [response] = await Promise.all([session.response.generate(), s.settle()]);
+    await response.done;
+    const answerId = response.output[0]!.itemId;
+    expect(copy?.[1]).toMatchObject({ id: answerId, content: [], status: 'in_progress' });
+    const before = itemOps(s).length;
+    const synced = session.setChatCtx([sys, ...copy!]);
+    await s.settle();
+    await expect(synced).resolves.toBeUndefined();
+    expect(
+      itemOps(s)
+        .slice(before)
+        .map((e) => e['type']),
+    ).toEqual(['conversation.item.create']);
+    expect(s.server.conversation.map((i) => i['id'])).toEqual(['sys', 'u1', answerId]);
+    expect(serverCtx(s)[2]).toMatchObject({
+      content: [{ type: 'audio', transcript: 'Hello there, how can I help?' }],
+    });
+    expect(session.chatCtxCopy().items).toEqual(serverCtx(s));
+    await session.close();
+  });
+
+  it('a copy taken while a function call was being written keeps the call and its arguments', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    await Promise.all([
+      session.conversation.item.create({ id: 'u1', role: 'user', content: 'weather?' }),
+      s.settle(),
+    ]);
+    s.server.queueResponse((ctx) => ctx.callFunction('get_weather', { city: 'Oslo' }));
+    let copy: readonly ChatItem[] | undefined;
+    session.on('server_event', (tapped) => {
+      if (tapped.kind !== 'event' || copy) return;
+      const type = tapped.event.type;
+      if (type !== 'conversation.item.added' && type !== 'conversation.item.created') return;
+      if (tapped.event.item.type !== 'function_call') return;
+      // the tap comes before the mirror applies the event
+      queueMicrotask(() => (copy = session.chatCtxCopy().items));
+    });
+    const [response] = await Promise.all([session.response.generate(), s.settle()]);
+    await response.done;
+    const callId = response.output[0]!.itemId;
+    expect(copy?.[1]).toMatchObject({ id: callId, arguments: '', status: 'in_progress' });
+    const before = itemOps(s).length;
+    const synced = session.setChatCtx([sys, ...copy!]);
+    await s.settle();
+    await expect(synced).resolves.toBeUndefined();
+    expect(
+      itemOps(s)
+        .slice(before)
+        .map((e) => e['type']),
+    ).toEqual(['conversation.item.create']);
+    expect(serverCtx(s)[2]).toMatchObject({ id: callId, arguments: '{"city":"Oslo"}' });
+    await session.close();
+  });
+
+  it('an empty message already on the server is kept as the server has it, also when it moves', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    await Promise.all([
+      session.setChatCtx([userMessage('u1', 'one'), userMessage('u2', 'two')]),
+      s.settle(),
+    ]);
+    const before = itemOps(s).length;
+    const hollow = { type: 'message', id: 'u1', role: 'user', content: [] } as const;
+    // compared by the app's own rule, which sees an edit in the empty copy
+    const synced = session.setChatCtx([userMessage('u2', 'two'), hollow], {
+      isSame: (a, b) =>
+        JSON.stringify(a.type === 'message' ? a.content : a) ===
+        JSON.stringify(b.type === 'message' ? b.content : b),
+    });
+    await s.settle();
+    await expect(synced).resolves.toBeUndefined();
+    expect(itemOps(s).length - before).toBe(2);
+    expect(serverCtx(s)).toEqual([
+      expect.objectContaining({ id: 'u2' }),
+      expect.objectContaining({ id: 'u1', content: [{ type: 'text', text: 'one' }] }),
+    ]);
+    await session.close();
+  });
 });

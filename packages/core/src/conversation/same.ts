@@ -9,12 +9,15 @@ import type { ChatAudioContent, ChatContent, ChatItem } from './chat-context.js'
 
 /**
  * Same type and content; `status` is not compared (the server's copy says `completed` where the
- * app's may say nothing). An audio part compares by its samples when both sides hold them, else
+ * app's may say nothing), except that an item one side saw `in_progress` while the other does not
+ * is the same item at another stage (a copy taken mid-response), whatever its content. An audio part compares by its samples when both sides hold them, else
  * by its transcript (the mirror lets old samples go); a transcript that is `null` or `''` on
  * either side is not known there and matches any (see {@link sameAudioPart}).
  */
 export function sameChatItem(a: ChatItem, b: ChatItem): boolean {
   if (a === b) return true;
+  if (a.type !== b.type) return false;
+  if (a.type !== 'raw' && b.type !== 'raw' && snapshotOfOther(a.status, b.status)) return true;
   switch (a.type) {
     case 'message':
       return (
@@ -35,6 +38,16 @@ export function sameChatItem(a: ChatItem, b: ChatItem): boolean {
     case 'raw':
       return b.type === 'raw' && JSON.stringify(a.item) === JSON.stringify(b.item);
   }
+}
+
+/**
+ * Whether one side saw the item `in_progress` and the other does not: a copy taken while a
+ * response was writing it (an answer with no content yet, a call with `arguments: ''`), which the
+ * server has finished since. It is the same item at an earlier stage, not an edit (and an
+ * unfinished item could not be created as it was anyway).
+ */
+function snapshotOfOther(a: string | undefined, b: string | undefined): boolean {
+  return a !== b && (a === 'in_progress' || b === 'in_progress');
 }
 
 function samePart(a: ChatContent, b: ChatContent): boolean {

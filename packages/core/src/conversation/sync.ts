@@ -84,7 +84,8 @@ export const AUDIO_HINT_DURATION_MS = 1000;
 /**
  * Plans the operations that turn the mirror's conversation into `next` with the fewest deletes
  * and creates ({@link computeChatChanges}). As in the seed, message items without content are
- * skipped, unless they are already on the server (then they are kept where they are).
+ * skipped, unless they are already on the server: then they stand for the server's item as it
+ * is (kept in place, or re-created with the server's content when they move), never an edit.
  * @throws ConversationError for duplicate or empty ids in `next`; `TypeError` when the audio
  *   hint is on without `generateId`
  */
@@ -94,10 +95,14 @@ export function planChatContextSync(
   options: ChatSyncOptions = {},
 ): ChatSyncPlan {
   const oldItems = current instanceof ConversationMirror ? current.items() : [...current.items];
-  const onServer = new Set(oldItems.map((item) => item.id));
-  const newItems = next.items.filter(
-    (item) => onServer.has(item.id) || !(item.type === 'message' && item.content.length === 0),
-  );
+  const onServer = new Map(oldItems.map((item) => [item.id, item]));
+  const newItems = next.items.flatMap((item) => {
+    if (!(item.type === 'message' && item.content.length === 0)) return [item];
+    // e.g. an answer copied while it was being written (the mirror has its content once it is
+    // done): an empty message cannot be created, so it cannot be an edit either
+    const server = onServer.get(item.id);
+    return server === undefined ? [] : [server];
+  });
   const changes = computeChatChanges(oldItems, newItems, { isSame: options.isSame });
 
   const operations: ChatSyncOperation[] = [
