@@ -78,6 +78,8 @@ export class ConversationMirror {
   readonly #pending: PendingTranscripts;
   // the audio of items this client sent (made on first use: most sessions send none)
   #sent: SentAudio | undefined;
+  // item id → content indexes the server truncated (made on first use): see #refresh
+  #truncated: Map<string, Set<number>> | undefined;
 
   /** @param options - audio decoding and the early-transcript bound */
   constructor(options: ConversationMirrorOptions = {}) {
@@ -210,6 +212,7 @@ export class ConversationMirror {
     this.#nodes.delete(id);
     this.#pending.drop(id);
     this.#sent?.release(id);
+    this.#truncated?.delete(id);
     return node.item;
   }
 
@@ -240,6 +243,7 @@ export class ConversationMirror {
     this.#head = null;
     this.#tail = null;
     this.#pending.clear();
+    this.#truncated?.clear();
     // items sent meanwhile stay awaited: their echo may still come
     this.#sent?.releaseAll();
   }
@@ -255,7 +259,8 @@ export class ConversationMirror {
    * - `conversation.item.retrieved`, `response.output_item.done`: refresh a known item (retrieved
    *   carries the audio).
    * - `conversation.item.deleted`: remove. `conversation.item.truncated`: cut the audio to
-   *   `audio_end_ms` and drop the transcript, as the server does.
+   *   `audio_end_ms` and drop the transcript, as the server does; the done events of an answer
+   *   truncated while still streaming do not bring the transcript back (only `retrieved` can).
    * - `conversation.item.input_audio_transcription.delta` / `completed`: fill in the transcript of
    *   the user's audio, also when they arrive before the item (they are kept until it does).
    */
@@ -267,6 +272,7 @@ export class ConversationMirror {
       case 'conversation.item.done':
         return this.#upsert(e.item, e.previous_item_id);
       case 'conversation.item.retrieved':
+        return this.#refresh(e.item, true);
       case 'response.output_item.done':
         return this.#refresh(e.item);
       case 'conversation.item.deleted':
@@ -337,7 +343,11 @@ export class ConversationMirror {
     return change;
   }
 
-  #refresh(wire: ConversationItem): MirrorChange {
+  /**
+   * @param current - `wire` is the item as the conversation holds it now (`retrieved`), not as a
+   *   response generated it: a truncated part takes its transcript from it
+   */
+  #refresh(wire: ConversationItem, current = false): MirrorChange {
     const chat = this.#toChat(wire);
     if (!('type' in chat)) return { kind: 'ignored', anomaly: chat };
     if (!this.#nodes.has(chat.id)) {
@@ -350,7 +360,20 @@ export class ConversationMirror {
         },
       };
     }
-    this.update(chat.id, (current) => mergeItem(current, chat));
+    const cut = current ? undefined : this.#truncated?.get(chat.id);
+    this.update(chat.id, (known) => {
+      let merged = mergeItem(known, chat);
+      // an answer truncated while streaming: its done events still carry what was generated,
+      // but the server dropped the transcript (protocol.md §7.7: no text that was not heard)
+      if (cut !== undefined)
+        for (const index of cut)
+          merged = mapAudioPart(merged, index, (part) =>
+            part.audio
+              ? { type: 'audio', audio: part.audio, transcript: null }
+              : { type: 'audio', transcript: null },
+          );
+      return merged;
+    });
     return { kind: 'updated', itemId: chat.id };
   }
 
@@ -362,6 +385,9 @@ export class ConversationMirror {
         anomaly: { code: 'UNKNOWN_ITEM', message: `truncated item "${id}" is not in the mirror` },
       };
     }
+    let cut = (this.#truncated ??= new Map()).get(id);
+    if (cut === undefined) this.#truncated.set(id, (cut = new Set<number>()));
+    cut.add(contentIndex);
     this.update(id, (current) =>
       mapAudioPart(current, contentIndex, (part) => {
         // the server drops the transcript so that no unheard text stays in the context
