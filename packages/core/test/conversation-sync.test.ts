@@ -1,4 +1,5 @@
 import { createCounterIdGenerator } from '@voxwire/protocol';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatItem, ChatSyncExecutor } from '../src/conversation/index.js';
 import {
@@ -10,6 +11,7 @@ import {
   planChatContextSync,
   userMessage,
 } from '../src/conversation/index.js';
+import { sameChatItem } from '../src/conversation/same.js';
 
 function deferred<T = void>() {
   let resolve!: (v: T) => void;
@@ -206,5 +208,63 @@ describe('executeChatSyncPlan', () => {
     ]);
     expect(sync.failures[1]!.error).toBe(refusal);
     expect(sync.message).toMatch(/2 of 3 operations failed; first: delete a: socket closed/);
+  });
+});
+
+describe('planChatContextSync (property)', () => {
+  /** Longest common subsequence of two id lists, by DP: the most items that can stay. */
+  function lcs(a: readonly string[], b: readonly string[]): number {
+    const dp = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        dp[i]![j] =
+          a[i - 1] === b[j - 1] ? dp[i - 1]![j - 1]! + 1 : Math.max(dp[i - 1]![j]!, dp[i]![j - 1]!);
+    return dp[a.length]![b.length]!;
+  }
+
+  it('applied to the server, the plan gives the new list, with the fewest operations, edits and empty messages included', async () => {
+    // an item: id, text version (an edit changes it), and whether the context hands it in empty
+    const entry = fc.record({
+      id: fc.constantFrom(...'abcdefghij'.split('')),
+      version: fc.integer({ min: 0, max: 2 }),
+      empty: fc.boolean(),
+    });
+    const list = fc.uniqueArray(entry, { maxLength: 8, selector: (e) => e.id });
+    await fc.assert(
+      fc.asyncProperty(list, list, async (oldEntries, newEntries) => {
+        const server = new ConversationMirror();
+        for (const e of oldEntries) server.append(userMessage(e.id, `${e.id}${e.version}`));
+        const onServer = new Map(oldEntries.map((e) => [e.id, e]));
+        const next = newEntries.map((e) =>
+          e.empty
+            ? ({ type: 'message', id: e.id, role: 'user', content: [] } as ChatItem)
+            : userMessage(e.id, `${e.id}${e.version}`),
+        );
+        const plan = planChatContextSync(server, chatContext(next), { isSame: sameChatItem });
+        // what the server must hold: every non-empty item as given; an empty one only when the
+        // server has it, and then as the server has it
+        const expected = newEntries.flatMap((e) => {
+          const old = onServer.get(e.id);
+          if (!e.empty) return [`${e.id}${e.version}`];
+          return old ? [`${e.id}${old.version}`] : [];
+        });
+        expect(plan.expectedIds).toEqual(expected.map((t) => t[0]));
+        await executeChatSyncPlan(plan, fakeServer(server));
+        const texts = server
+          .items()
+          .map((item) =>
+            item.type === 'message' && item.content[0]?.type === 'text'
+              ? item.content[0].text
+              : '?',
+          );
+        expect(texts).toEqual(expected);
+        // minimal: only items unchanged in content can stay, in order
+        const oldTexts = oldEntries.map((e) => `${e.id}${e.version}`);
+        expect(plan.operations.length).toBe(
+          oldTexts.length + expected.length - 2 * lcs(oldTexts, expected),
+        );
+      }),
+      { numRuns: 300, seed: 20261127 },
+    );
   });
 });
