@@ -16,6 +16,7 @@ export type { SessionInit } from './session.js';
 export type {
   TruncateArgs,
   DeleteArgs,
+  RetrieveArgs,
   InputAudioBufferApi,
   ConversationApi,
   ResponseApi,

@@ -1,6 +1,6 @@
 /**
- * Promises for client requests the server acknowledges (item create/truncate/delete, session
- * update), correlated two ways: the ack by what it names (item id; FIFO for session updates),
+ * Promises for client requests the server acknowledges (item create/truncate/delete/retrieve,
+ * session update), correlated two ways: the ack by what it names (item id; FIFO for session updates),
  * a refusal by `error.event_id` = the request's client `event_id`. Each has a timeout from the
  * clock that runs only while connected (none runs before the first connect; a reconnect pauses
  * every timer), and the restore either re-sends a request or settles it (see
@@ -11,7 +11,8 @@ import type { ClientEvent, Clock, TimerId } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 
 /** What a request waits for. */
-export type RequestKind = 'item.create' | 'item.truncate' | 'item.delete' | 'session.update';
+export type RequestKind =
+  'item.create' | 'item.truncate' | 'item.delete' | 'item.retrieve' | 'session.update';
 
 /** A request in flight, as the restore sees it. */
 export interface PendingRequest {

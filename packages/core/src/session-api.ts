@@ -36,7 +36,7 @@ export interface InputAudioBufferApi {
   clear(): void;
 }
 
-/** `session.conversation`: item create, truncate, delete. Each resolves on the server's ack. */
+/** `session.conversation`: item create, truncate, delete, retrieve. Each resolves on the server's answer. */
 export interface ConversationApi {
   readonly item: {
     /**
@@ -49,6 +49,16 @@ export interface ConversationApi {
     truncate(args: TruncateArgs): Promise<void>;
     /** Deletes an item. */
     delete(args: DeleteArgs): Promise<void>;
+    /**
+     * Asks the server for an item as it holds it now, and resolves with it: the only way to get
+     * audio back from the server (`conversation.item.retrieved` is the one event that carries
+     * it; base64 in the session's format of its direction, as on the wire). The mirror takes it
+     * in too, so `chatCtxCopy()` then has the samples. Rejects with the server's `ServerError`
+     * for an id it does not know, `INVALID_ARGUMENT` for a malformed id, `TIMEOUT` after
+     * `requestTimeoutMs` of connected time, and `SESSION_CLOSED` once the session ends. A
+     * retrieve the connection took unanswered is sent again after a reconnect.
+     */
+    retrieve(args: RetrieveArgs): Promise<ConversationItem>;
   };
 }
 
@@ -83,6 +93,12 @@ export interface TruncateArgs {
 /** Arguments of `conversation.item.delete`. */
 export interface DeleteArgs {
   /** The item to delete. */
+  itemId: string;
+}
+
+/** Arguments of `conversation.item.retrieve`. */
+export interface RetrieveArgs {
+  /** The item to fetch. */
   itemId: string;
 }
 
@@ -243,11 +259,15 @@ class ConversationItemApiImpl {
   delete(args: DeleteArgs): Promise<void> {
     return this.#host.calls.itemDelete(args);
   }
+
+  retrieve(args: RetrieveArgs): Promise<ConversationItem> {
+    return this.#host.calls.itemRetrieve(args);
+  }
 }
 
 /** `session.conversation`. */
 export class ConversationApiImpl implements ConversationApi {
-  /** Item create, truncate, delete. */
+  /** Item create, truncate, delete, retrieve. */
   readonly item: ConversationApi['item'];
 
   /** @internal built by the session */

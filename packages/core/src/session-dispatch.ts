@@ -221,6 +221,9 @@ export class ServerEventRouter {
       case 'conversation.item.truncated':
         this.#requests.resolve('item.truncate', event.item_id, undefined);
         return;
+      case 'conversation.item.retrieved':
+        if (event.item.id) this.#requests.resolve('item.retrieve', event.item.id, event.item);
+        return;
       default:
         // response events first: they are the hot path (one per delta)
         if (!this.#tracker.handle(event))

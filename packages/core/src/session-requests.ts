@@ -12,8 +12,14 @@ import { ROOT_ITEM_ID, type ConversationMirror } from './conversation/mirror.js'
 import { itemAudioEncoder } from './features/conversation.js';
 import type { SessionFeature } from './feature.js';
 import type { RealtimeSessionOptions } from './options.js';
-import type { PendingRequests } from './requests.js';
-import { checkItemId, checkTruncate, type DeleteArgs, type TruncateArgs } from './session-api.js';
+import type { PendingRequests, RequestKind } from './requests.js';
+import {
+  checkItemId,
+  checkTruncate,
+  type DeleteArgs,
+  type RetrieveArgs,
+  type TruncateArgs,
+} from './session-api.js';
 import { toSessionUpdate } from './session-config.js';
 
 /** What {@link SessionRequests} needs from the session. */
@@ -35,8 +41,6 @@ export interface SessionRequestsDeps {
   /** Milliseconds of an output item's audio received, when known (see the tracker). */
   readonly receivedAudioMs: (itemId: string, contentIndex: number) => number | undefined;
 }
-
-type RequestKind = 'item.create' | 'item.truncate' | 'item.delete' | 'session.update';
 
 /** Builds, tracks and sends the session's acknowledged requests. */
 export class SessionRequests {
@@ -127,6 +131,20 @@ export class SessionRequests {
     const eventId = this.#deps.generateId('event');
     await this.#request('item.delete', eventId, itemId, {
       type: 'conversation.item.delete',
+      event_id: eventId,
+      item_id: itemId,
+    });
+  }
+
+  /**
+   * `conversation.item.retrieve`: resolves with the item as the server holds it now, audio
+   * included (the one server event that carries it); the mirror takes it in as well.
+   */
+  async itemRetrieve(args: RetrieveArgs): Promise<ConversationItem> {
+    const itemId = checkItemId(args?.itemId);
+    const eventId = this.#deps.generateId('event');
+    return await this.#request<ConversationItem>('item.retrieve', eventId, itemId, {
+      type: 'conversation.item.retrieve',
       event_id: eventId,
       item_id: itemId,
     });
