@@ -85,10 +85,14 @@ export class InputConverter {
 
 /**
  * One whole frame (item audio, not a stream) as mono PCM16 at `rate`: the frame's own data when
- * it already is, else down-mixed and resampled. Returns `undefined` for a frame whose rate or
- * channel count cannot be converted (the caller says why in its own error).
+ * it already is, else down-mixed and resampled. Returns `undefined` for a frame whose data is not
+ * an `Int16Array`, or whose rate or channel count cannot be converted (the caller says why in its
+ * own error).
  */
 export function frameAtRate(frame: AudioFrame, rate: number): Int16Array | undefined {
+  // not PCM16 samples (a plain array, Float32Array, raw bytes): encoding it as it is would send
+  // empty or garbled audio that the server accepts
+  if (!(frame?.data instanceof Int16Array)) return undefined;
   if (frame.sampleRate === rate && frame.channels === 1) return frame.data;
   try {
     const r = new PcmResampler({

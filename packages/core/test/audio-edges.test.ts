@@ -70,4 +70,29 @@ describe('audio edges', () => {
     expect(again).toEqual([]);
     await session.close();
   });
+
+  it.each([
+    ['a plain array', [1, 2, 3]],
+    ['a Float32Array', new Float32Array([0.5, -0.5])],
+    ['a Uint8Array of raw bytes', new Uint8Array([1, 2, 3])],
+  ])(
+    'item audio whose data is %s is refused, not sent empty or as garbled PCM',
+    async (_name, data) => {
+      const s = setup('ga');
+      const session = await openSession(s, { turnDetection: null });
+      const audio = { data, sampleRate: 24_000, channels: 1 } as unknown as AudioFrame;
+      const part = { type: 'audio' as const, audio, transcript: null };
+      await expect(
+        session.conversation.item.create({ role: 'user', content: [part] }),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      // a chat context's items are not normalised on the way in: its encoder refuses the part
+      const item = { type: 'message' as const, id: 'u1', role: 'user' as const, content: [part] };
+      await expect(session.setChatCtx([item])).rejects.toMatchObject({
+        code: 'UNSUPPORTED_CONTENT',
+      });
+      await s.settle();
+      expect(s.server.clientEvents.map((e) => e['type'])).not.toContain('conversation.item.create');
+      await session.close();
+    },
+  );
 });

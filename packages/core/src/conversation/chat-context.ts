@@ -170,6 +170,17 @@ export function toChatContent(content: ChatContentInput): ChatContent[] {
     if (typeof part === 'string') return { type: 'text', text: part };
     if (isAudioFrame(part)) return { type: 'audio', audio: part, transcript: null };
     const type = (part as { type?: unknown } | null)?.type;
+    // an audio part's samples are encoded as they are: data that is not PCM16 samples (a plain
+    // array, Float32Array or raw bytes) would go out as empty or garbled audio the server accepts
+    if (type === 'audio') {
+      const audio = (part as { audio?: unknown }).audio;
+      if (audio !== undefined && !isAudioFrame(audio)) {
+        throw new ConversationError(
+          'INVALID_ITEM',
+          `content part ${index} is audio whose audio is not an AudioFrame with Int16Array data`,
+        );
+      }
+    }
     if (type === 'text' || type === 'audio' || type === 'image') return part as ChatContent;
     throw new ConversationError(
       'INVALID_ITEM',

@@ -65,7 +65,7 @@ const defaultEncode = (frame: AudioFrame): string => {
   if (data === undefined) {
     throw new ConversationError(
       'UNSUPPORTED_CONTENT',
-      `item audio at ${frame.sampleRate} Hz × ${frame.channels} cannot be converted to mono ${SAMPLE_RATE} Hz PCM16`,
+      `item audio at ${frame.sampleRate} Hz × ${frame.channels} cannot be converted to mono ${SAMPLE_RATE} Hz PCM16 (its data must be an Int16Array of whole frames)`,
     );
   }
   return pcm16ToBase64(data);

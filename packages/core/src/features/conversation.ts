@@ -95,7 +95,7 @@ export function itemAudioEncoder(format: AudioFormatName): (frame: AudioFrame) =
     if (data === undefined) {
       throw new ConversationError(
         'UNSUPPORTED_CONTENT',
-        `item audio at ${frame.sampleRate} Hz × ${frame.channels} cannot be converted to mono ${rate} Hz PCM16 for ${format}`,
+        `item audio at ${frame.sampleRate} Hz × ${frame.channels} cannot be converted to mono ${rate} Hz PCM16 for ${format} (its data must be an Int16Array of whole frames)`,
       );
     }
     return format === 'pcm16'
