@@ -184,6 +184,35 @@ describe.each(DIALECTS)('chat-context sync (%s)', (dialect) => {
     await session.close();
   });
 
+  it.each([Number.NaN, -5, 0, 1e9, '500'])(
+    'a per-call audio-mode hint of { durationMs: %s } is refused as the model option is: no empty silent item, no raw RangeError',
+    async (durationMs) => {
+      const s = setup(dialect);
+      const session = await openSession(s);
+      const before = s.server.clientEvents.length;
+      await expect(
+        session.setChatCtx([sys, u1], { audioModeHint: { durationMs: durationMs as number } }),
+      ).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        data: { argument: 'audioModeHint' },
+      });
+      expect(s.server.clientEvents.length).toBe(before);
+      await session.close();
+    },
+  );
+
+  it('a hint shorter than one sample still carries one sample (it was sent as empty audio)', async () => {
+    const s = setup(dialect, { audioModeHint: { durationMs: 0.01 } });
+    const session = await openSession(s);
+    await Promise.all([session.setChatCtx([sys, u1]), s.settle()]);
+    const create = s.server.clientEvents
+      .filter((e) => e['type'] === 'conversation.item.create')
+      .at(-1) as { item: { content: { audio: string }[] } };
+    // one 24 kHz PCM16 sample of silence
+    expect(atob(create.item.content[0]?.audio ?? '').length).toBe(2);
+    await session.close();
+  });
+
   it('syncs run one after another, each from the conversation its predecessor left', async () => {
     const s = setup(dialect);
     const session = await openSession(s);

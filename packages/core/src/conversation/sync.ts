@@ -150,7 +150,8 @@ export function silentUserAudio(
   durationMs: number,
   sampleRate: number = SAMPLE_RATE,
 ): ChatMessageItem {
-  const samples = Math.max(0, Math.round((durationMs * sampleRate) / 1000));
+  // at least one sample: an empty audio part is an item without audio, not a hint
+  const samples = Math.max(1, Math.round((durationMs * sampleRate) / 1000));
   return {
     type: 'message',
     id,

@@ -14,7 +14,12 @@ import { toSessionTools } from '../tools/schema.js';
 import type { Tool } from '../tools/tool.js';
 import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
 import type { ConversationMirror } from '../conversation/mirror.js';
-import { ConversationFeature, type AudioModeHint, type ConversationHost } from './conversation.js';
+import {
+  ConversationFeature,
+  checkAudioModeHint,
+  type AudioModeHint,
+  type ConversationHost,
+} from './conversation.js';
 import { FunctionCallingFeature, type FunctionCallingHost } from './function-calling.js';
 
 /** A tool of a `RealtimeSession` (its `execute` gets the session as `context.session`). */
@@ -144,12 +149,7 @@ export function checkConversationOptions(options: ConversationOptions): Conversa
     invalid('maxToolOnlyRounds', 'must be an integer ≥ 0');
   if (formatToolError !== undefined && typeof formatToolError !== 'function')
     invalid('formatToolError', 'must be a function');
-  if (audioModeHint !== undefined && typeof audioModeHint !== 'boolean') {
-    const ms =
-      typeof audioModeHint === 'object' && audioModeHint !== null ? audioModeHint.durationMs : NaN;
-    if (ms !== undefined && !(typeof ms === 'number' && ms > 0 && ms <= 60_000))
-      invalid('audioModeHint', 'must be a boolean or { durationMs } with 0 < durationMs ≤ 60000');
-  }
+  checkAudioModeHint(audioModeHint);
   if (
     keepSentAudioMs !== undefined &&
     !(typeof keepSentAudioMs === 'number' && keepSentAudioMs >= 0 && keepSentAudioMs < Infinity)

@@ -44,6 +44,26 @@ import {
 /** The audio-mode hint of `setChatCtx` (see {@link ChatSyncOptions.audioModeHint}). */
 export type AudioModeHint = boolean | { readonly durationMs?: number | undefined };
 
+/**
+ * Checks an audio-mode hint (the model option, and the per-call one of `setChatCtx`): a boolean,
+ * or `{ durationMs }` with 0 < durationMs ≤ 60000. A duration out of range would make an empty
+ * silent item (which the server takes as an item without audio) or a buffer too large to allocate.
+ * @throws VoxwireError `INVALID_ARGUMENT` (`data.argument: 'audioModeHint'`)
+ */
+export function checkAudioModeHint(hint: unknown): AudioModeHint | undefined {
+  if (hint === undefined || typeof hint === 'boolean') return hint;
+  const ms =
+    typeof hint === 'object' && hint !== null ? (hint as AudioModeHint & object).durationMs : NaN;
+  if (ms !== undefined && !(typeof ms === 'number' && ms > 0 && ms <= 60_000)) {
+    throw new VoxwireError(
+      'INVALID_ARGUMENT',
+      'audioModeHint must be a boolean or { durationMs } with 0 < durationMs ≤ 60000',
+      { data: { argument: 'audioModeHint' } },
+    );
+  }
+  return hint as AudioModeHint;
+}
+
 /** Options of `session.setChatCtx(ctx, options)`. */
 export interface SetChatCtxOptions {
   /**
@@ -204,8 +224,14 @@ export class ConversationFeature implements SessionFeature {
     ctx: ChatContext | readonly ChatItem[],
     options: SetChatCtxOptions = {},
   ): Promise<void> {
-    const run = (): Promise<void> =>
-      this.#sync(ctx, options.audioModeHint ?? this.#host.audioModeHint, options.isSame);
+    let hint: AudioModeHint;
+    try {
+      // checked here as the model option is: a bad one must not reach the silent item
+      hint = checkAudioModeHint(options?.audioModeHint) ?? this.#host.audioModeHint;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const run = (): Promise<void> => this.#sync(ctx, hint, options.isSame);
     const result = this.#queue.then(run, run);
     this.#queue = result.catch(() => undefined);
     return result;
