@@ -125,7 +125,8 @@ export interface SpokenTurnOptions {
 /**
  * A tone, then silence, as mono PCM16 frames: the fake server's VAD hears one turn that starts
  * with the tone and is committed after the silence.
- * @throws FakeServerOptionsError on a negative duration or a non-positive frame length or rate.
+ * @throws FakeServerOptionsError on a negative or endless duration, a frame length or rate that
+ *   is not finite and positive, or a frame too short to hold one sample.
  */
 export function speechThenSilence(
   speechMs: number,
@@ -134,11 +135,18 @@ export function speechThenSilence(
 ): AudioFrame[] {
   const rate = options.sampleRate ?? 24_000;
   const frameMs = options.frameMs ?? 100;
-  if (!(speechMs >= 0) || !(silenceMs >= 0))
-    throw new FakeServerOptionsError(`durations must be ≥ 0 ms, got ${speechMs} and ${silenceMs}`);
-  if (!(frameMs > 0) || !(rate > 0))
+  // finite bounds: an endless duration, or a frame without a sample, would loop without end
+  if (!(speechMs >= 0 && speechMs < Infinity) || !(silenceMs >= 0 && silenceMs < Infinity))
     throw new FakeServerOptionsError(
-      `frameMs and sampleRate must be > 0, got ${frameMs} and ${rate}`,
+      `durations must be finite and ≥ 0 ms, got ${speechMs} and ${silenceMs}`,
+    );
+  if (!(frameMs > 0 && frameMs < Infinity) || !(rate > 0 && rate < Infinity))
+    throw new FakeServerOptionsError(
+      `frameMs and sampleRate must be finite and > 0, got ${frameMs} and ${rate}`,
+    );
+  if (Math.round((frameMs * rate) / 1000) < 1)
+    throw new FakeServerOptionsError(
+      `a frame of ${frameMs} ms at ${rate} Hz holds no sample; frameMs must be at least ${1000 / rate} ms`,
     );
   const loud = tone(frameMs, {
     frequency: options.frequency ?? 440,
@@ -148,7 +156,10 @@ export function speechThenSilence(
   const quiet = silence(frameMs, rate);
   const frames: AudioFrame[] = [];
   // Each frame starts the tone at phase 0, as the engine's tests always did; copies keep frames independent.
-  for (let t = 0; t < speechMs; t += frameMs) frames.push(audioFrame(loud.slice(), rate, 1));
-  for (let t = 0; t < silenceMs; t += frameMs) frames.push(audioFrame(quiet.slice(), rate, 1));
+  // whole frames, counted by division: summing frameMs drifts (24 × 1/24 ms is not 1 ms), and a
+  // quotient a hair above a whole number is that number
+  const count = (ms: number): number => Math.ceil(ms / frameMs - 1e-9);
+  for (let i = count(speechMs); i > 0; i--) frames.push(audioFrame(loud.slice(), rate, 1));
+  for (let i = count(silenceMs); i > 0; i--) frames.push(audioFrame(quiet.slice(), rate, 1));
   return frames;
 }

@@ -91,4 +91,16 @@ describe('speechThenSilence', () => {
     expect(() => speechThenSilence(-1, 0)).toThrow(FakeServerOptionsError);
     expect(() => speechThenSilence(100, 100, { frameMs: 0 })).toThrow(/frameMs/);
   });
+
+  it('rejects an endless duration and frames too short to hold a sample, instead of looping for ever', () => {
+    // each of these looped (almost) without end, pushing frames until memory ran out
+    expect(() => speechThenSilence(Number.POSITIVE_INFINITY, 0)).toThrow(FakeServerOptionsError);
+    expect(() => speechThenSilence(0, Number.POSITIVE_INFINITY)).toThrow(FakeServerOptionsError);
+    expect(() => speechThenSilence(600, 0, { frameMs: 1e-9 })).toThrow(FakeServerOptionsError);
+    expect(() => speechThenSilence(100, 0, { frameMs: Number.POSITIVE_INFINITY })).toThrow(
+      FakeServerOptionsError,
+    );
+    // the shortest frame that holds one sample is fine
+    expect(speechThenSilence(1, 0, { frameMs: 1 / 24 })).toHaveLength(24);
+  });
 });
