@@ -131,7 +131,8 @@ export function base64DecodedLength(b64: string): number {
   let pad = 0;
   if (b64.charCodeAt(len - 1) === 61) pad++;
   if (len > 1 && b64.charCodeAt(len - 2) === 61) pad++;
-  return Math.floor((len * 3) / 4) - pad;
+  // padding alone ("=", "==") decodes to nothing, not to a negative length
+  return Math.max(0, Math.floor((len * 3) / 4) - pad);
 }
 
 function requireHost<K extends 'atob' | 'btoa'>(name: K): NonNullable<Base64Globals[K]> {

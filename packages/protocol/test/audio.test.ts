@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import {
   base64DecodedLength,
@@ -31,6 +32,38 @@ describe('base64 ⇄ PCM16', () => {
       const samples = Int16Array.from({ length: n }, (_, i) => i * 257 - 3000);
       expect(Array.from(base64ToPcm16(pcm16ToBase64(samples)))).toEqual(Array.from(samples));
     }
+  });
+});
+
+describe('base64 ⇄ PCM16 properties', () => {
+  it('decode ∘ encode is the identity on samples, whatever the view’s offset into its buffer', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 300 }),
+        fc.nat(8),
+        (values, pad) => {
+          // a view that starts `pad` samples into a larger buffer (as a ring buffer's slice does)
+          const backing = new Int16Array(pad + values.length + 3).fill(-1);
+          const view = backing.subarray(pad, pad + values.length);
+          view.set(values);
+          const b64 = pcm16ToBase64(view);
+          expect(Array.from(base64ToPcm16(b64))).toEqual(values);
+          expect(base64DecodedLength(b64)).toBe(2 * values.length);
+        },
+      ),
+    );
+  });
+
+  it('base64DecodedLength is the decoded length for every prefix of an encoding, never negative', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.nat(60), (bytes, cut) => {
+        const b64 = bytesToBase64(bytes).slice(0, cut);
+        expect(base64DecodedLength(b64)).toBe(base64ToBytes(b64).length);
+      }),
+    );
+    // padding alone decodes to nothing
+    expect(base64DecodedLength('=')).toBe(0);
+    expect(base64DecodedLength('==')).toBe(0);
   });
 });
 
