@@ -3,7 +3,7 @@
  * stream its reader has left.
  */
 import type { AudioFrame } from '@voxwire/protocol';
-import { audioFrame } from '@voxwire/protocol';
+import { audioFrame, base64ToPcm16 } from '@voxwire/protocol';
 import { tone } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import type { RealtimeContent, RealtimeResponse } from '../src/responses/tree.js';
@@ -92,6 +92,33 @@ describe('audio edges', () => {
       });
       await s.settle();
       expect(s.server.clientEvents.map((e) => e['type'])).not.toContain('conversation.item.create');
+      await session.close();
+    },
+  );
+
+  it.each(['item.create', 'setChatCtx'] as const)(
+    'the audio an item was sent with (%s) is what a restore sends again, though the app reused its buffer',
+    async (how) => {
+      const s = setup('ga');
+      const session = await openSession(s, { turnDetection: null });
+      const buffer = new Int16Array(2400).fill(1000);
+      const item = { type: 'message' as const, id: 'u1', role: 'user' as const };
+      const content = [{ type: 'audio' as const, audio: audioFrame(buffer), transcript: null }];
+      await Promise.all([
+        how === 'item.create'
+          ? session.conversation.item.create({ ...item, content })
+          : session.setChatCtx([{ ...item, content }]),
+        s.settle(),
+      ]);
+      // an audio pipeline fills the same buffer with the next frame
+      buffer.fill(-5);
+      s.server.close(1006, '');
+      await s.clock.advanceAsync(1000);
+      const restored = (s.server.connections[1]?.clientEvents ?? []).find(
+        (e) => e['type'] === 'conversation.item.create',
+      );
+      const part = (restored?.['item'] as { content: { audio?: string }[] }).content[0];
+      expect(base64ToPcm16(part?.audio ?? '')).toEqual(new Int16Array(2400).fill(1000));
       await session.close();
     },
   );

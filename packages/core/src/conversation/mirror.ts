@@ -90,13 +90,15 @@ export class ConversationMirror {
   /**
    * Remembers the audio of an item this client is creating, so that the server's echo (which
    * carries no audio bytes) is stored with the samples: a restore can then send the item again.
-   * Items without audio samples are not remembered (the echo says all there is).
+   * Items without audio samples are not remembered (the echo says all there is). The samples
+   * are copied: the frames are the app's, and an audio pipeline that refills its buffer after
+   * the create would otherwise change what a restore sends (once per item, not per append).
    */
   expectSent(item: ChatItem): void {
     if (!hasSamples(item)) return;
     (this.#sent ??= new SentAudio(
       this.#options.maxSentAudioMs ?? DEFAULT_MAX_SENT_AUDIO_MS,
-    )).expect(item);
+    )).expect(cloneChatItem(item));
   }
 
   /** Forgets an item {@link expectSent} remembered (its create was refused or failed). */
