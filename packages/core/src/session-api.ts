@@ -26,8 +26,9 @@ export interface InputAudioBufferApi {
   /**
    * Sends PCM16 audio. Frames at another rate or with more channels than the session's input
    * (24 kHz mono, or 8 kHz for G.711) are down-mixed and resampled on the way (`PcmResampler`);
-   * a few input samples of such a stream wait for the next frame or `commit()`. Throws
-   * `INVALID_ARGUMENT` for a malformed frame and `SESSION_CLOSED` once closed.
+   * a few input samples of such a stream wait for the next frame or `commit()`. A frame without
+   * samples sends nothing. Throws `INVALID_ARGUMENT` for a malformed frame and `SESSION_CLOSED`
+   * once closed.
    */
   append(frame: AudioFrame): void;
   /** Commits the buffer into a user item (needed when turn detection is off); resampled audio still held back is sent first. */
@@ -202,6 +203,13 @@ export class InputAudioBufferApiImpl implements InputAudioBufferApi {
     const rate = formatSampleRate(format);
     // the hot path: a frame already in the session's rate and channel count
     if (frame?.sampleRate === rate && frame.channels === 1) {
+      // nothing to send: an append of no audio is not sent (as the resampling path never sends
+      // one), only the closed session still refuses it; `length` first, so a frame with
+      // samples pays no extra check
+      if (frame.data?.length === 0 && frame.data instanceof Int16Array) {
+        host.assertOpenable();
+        return;
+      }
       // a resampled stream before it holds samples back: they come first
       if (this.#converter?.holding === true) this.#flushResampled();
       host.send(appendEvent(frame, format, host.generateId('event')));

@@ -122,4 +122,21 @@ describe('audio edges', () => {
       await session.close();
     },
   );
+
+  it('an empty frame sends nothing (in the session format or not), and still throws SESSION_CLOSED once closed', async () => {
+    const s = setup('ga');
+    const session = await openSession(s, { turnDetection: null });
+    session.inputAudioBuffer.append(audioFrame(new Int16Array(0)));
+    session.inputAudioBuffer.append(audioFrame(new Int16Array(0), 48_000, 2));
+    await s.settle();
+    expect(s.server.clientEvents.map((e) => e['type'])).not.toContain('input_audio_buffer.append');
+    // a malformed empty frame is still malformed
+    expect(() =>
+      session.inputAudioBuffer.append({ data: [], sampleRate: 24_000, channels: 1 } as never),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    await session.close();
+    expect(() => session.inputAudioBuffer.append(audioFrame(new Int16Array(0)))).toThrow(
+      expect.objectContaining({ code: 'SESSION_CLOSED' }),
+    );
+  });
 });
