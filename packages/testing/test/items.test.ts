@@ -122,6 +122,56 @@ describe.each(['ga', 'beta'] as const)('conversation items (%s)', (dialect) => {
     expect(Buffer.from(part.audio, 'base64').length).toBe(14_400);
   });
 
+  it('G.711 sessions: item audio is read in the input format, and retrieve hands audio back in the format of its direction', async () => {
+    const c = await connect({ dialect });
+    c.send({
+      type: 'session.update',
+      session:
+        dialect === 'ga'
+          ? {
+              type: 'realtime',
+              audio: {
+                input: { format: { type: 'audio/pcmu' } },
+                output: { format: { type: 'audio/pcma' } },
+              },
+            }
+          : { input_audio_format: 'g711_ulaw', output_audio_format: 'g711_alaw' },
+    });
+    // 1 s of µ-law at 8 kHz: codes that survive a decode/encode round trip
+    const ulaw = Uint8Array.from({ length: 8000 }, (_, i) => 0x10 + (i % 0x60));
+    c.send({
+      type: 'conversation.item.create',
+      item: {
+        id: 'u1',
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_audio', audio: Buffer.from(ulaw).toString('base64') }],
+      },
+    });
+    c.server.queueResponse((ctx) => ctx.say('Hi'));
+    c.send({ type: 'response.create' });
+    await c.flush();
+    // the response heard 1 s of user audio: 10 tokens of 100 ms (read as PCM16, it was 167 ms)
+    const done = c.events.find((e) => e.type === 'response.done')!['response'];
+    expect(done.usage.input_token_details.audio_tokens).toBe(10);
+    const assistant = String(c.server.conversation.find((i) => i['role'] === 'assistant')!['id']);
+    c.send({ type: 'conversation.item.retrieve', item_id: 'u1' });
+    c.send({ type: 'conversation.item.retrieve', item_id: assistant });
+    await c.flush();
+    const [user, model] = c.events
+      .filter((e) => e.type === 'conversation.item.retrieved')
+      .map((e) => Buffer.from(e['item'].content[0].audio as string, 'base64'));
+    // the user's audio comes back as the µ-law bytes it was created with
+    expect([...user!]).toEqual([...ulaw]);
+    // the model's as A-law at 8 kHz: one byte per sample, as many as its deltas carried
+    const deltas = c.events
+      // the test client reads beta frames under their GA names
+      .filter((e) => e.type === 'response.output_audio.delta')
+      .reduce((n, e) => n + Buffer.from(e['delta'] as string, 'base64').length, 0);
+    expect(deltas).toBeGreaterThan(0);
+    expect(model!.length).toBe(deltas);
+  });
+
   it('checks that a function_call_output answers a known call_id', async () => {
     const c = await connect({ dialect });
     c.send({

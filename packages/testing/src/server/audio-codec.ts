@@ -21,6 +21,26 @@ export function decodeSamples(bytes: Uint8Array, formatType: string): Int16Array
   return out;
 }
 
+/**
+ * Samples at `from` Hz as samples at `to` Hz, for the two wire rates (8 and 24 kHz): each
+ * sample repeated three times up, every third sample down. The fake keeps G.711 input on a
+ * 24 kHz timeline by repetition, so going down recovers the samples exactly.
+ */
+export function atWireRate(samples: Int16Array, from: number, to: number): Int16Array {
+  if (from === to) return samples;
+  if (from === 8_000 && to === 24_000) {
+    const out = new Int16Array(samples.length * 3);
+    for (let i = 0; i < samples.length; i++) out.fill(samples[i] ?? 0, i * 3, i * 3 + 3);
+    return out;
+  }
+  if (from === 24_000 && to === 8_000) {
+    const out = new Int16Array(Math.ceil(samples.length / 3));
+    for (let i = 0; i < out.length; i++) out[i] = samples[i * 3] ?? 0;
+    return out;
+  }
+  throw new RangeError(`no conversion from ${from} Hz to ${to} Hz (wire rates are 8 and 24 kHz)`);
+}
+
 /** Encodes PCM16 samples into wire bytes of the given format. */
 export function encodeSamples(samples: Int16Array, formatType: string): Uint8Array {
   if (formatType === 'audio/pcmu') return g711Encode(samples, 'ulaw');

@@ -5,9 +5,10 @@
  * @module
  */
 import { base64ToBytes, bytesToBase64 } from '@voxwire/protocol';
-import { decodeSamples, encodeSamples } from './audio-codec.js';
+import { atWireRate, decodeSamples, encodeSamples, sampleRateOf } from './audio-codec.js';
 import type { FakeConnection } from './connection.js';
 import { Errors } from './error-catalog.js';
+import { sessionValue } from './session-config.js';
 import { clone, isObject, type JsonObject } from './wire.js';
 
 /** Handles item events; returns false for other types. */
@@ -34,10 +35,14 @@ export function handleItemEvent(
         return true;
       }
       const item = clone(stored.item);
-      // retrieve is the one place the server hands audio back
+      // retrieve is the one place the server hands audio back, in the session's format of its
+      // direction (the model's output format, else the input format), as a client decodes it
       const part = Array.isArray(item['content']) ? item['content'][0] : undefined;
-      if (stored.audio && isObject(part))
-        part['audio'] = bytesToBase64(encodeSamples(stored.audio, 'audio/pcm'));
+      if (stored.audio && isObject(part)) {
+        const format = formatOf(conn, item['role'] === 'assistant' ? 'output' : 'input');
+        const samples = atWireRate(stored.audio, stored.sampleRate ?? 24_000, sampleRateOf(format));
+        part['audio'] = bytesToBase64(encodeSamples(samples, format));
+      }
       conn.emit({ type: 'conversation.item.retrieved', item });
       return true;
     }
@@ -76,6 +81,8 @@ function create(conn: FakeConnection, event: JsonObject, eventId: string | null)
     }
   }
   let audio: Int16Array | undefined;
+  // item audio is read in the session's input format (G.711 is 8 kHz, one byte per sample)
+  const inputFormat = formatOf(conn, 'input');
   const content = Array.isArray(item['content']) ? item['content'] : [];
   for (const [i, part] of content.entries()) {
     if (!isObject(part)) continue;
@@ -89,7 +96,7 @@ function create(conn: FakeConnection, event: JsonObject, eventId: string | null)
       return;
     }
     if (part['type'] === 'input_audio' && typeof part['audio'] === 'string') {
-      audio = decodeSamples(base64ToBytes(part['audio']), 'audio/pcm');
+      audio = decodeSamples(base64ToBytes(part['audio']), inputFormat);
       delete part['audio'];
       if (part['transcript'] === undefined) part['transcript'] = null;
     }
@@ -97,7 +104,7 @@ function create(conn: FakeConnection, event: JsonObject, eventId: string | null)
   const stored: JsonObject = { ...item, id, status: 'completed' };
   if (stored['type'] === undefined) stored['type'] = 'message';
   const placed = conn.conversation.insert(
-    { item: stored, audio, sampleRate: 24_000 },
+    { item: stored, audio, sampleRate: sampleRateOf(inputFormat) },
     typeof previous === 'string' ? previous : undefined,
   );
   const prev = placed ? placed.previousItemId : null;
@@ -141,4 +148,9 @@ function truncate(conn: FakeConnection, event: JsonObject, eventId: string | nul
     content_index: contentIndex,
     audio_end_ms: requested,
   });
+}
+
+// the GA format type (`audio/pcm`, `audio/pcmu`, `audio/pcma`) of one direction of the session
+function formatOf(conn: FakeConnection, direction: 'input' | 'output'): string {
+  return String(sessionValue(conn.session, `audio.${direction}.format.type`) ?? 'audio/pcm');
 }
