@@ -85,10 +85,12 @@ describe('audio edges', () => {
       await expect(
         session.conversation.item.create({ role: 'user', content: [part] }),
       ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-      // a chat context's items are not normalised on the way in: its encoder refuses the part
+      // setChatCtx runs item.create's checks on each item it will create, before sending
+      // anything: a malformed part is an invalid item
       const item = { type: 'message' as const, id: 'u1', role: 'user' as const, content: [part] };
       await expect(session.setChatCtx([item])).rejects.toMatchObject({
-        code: 'UNSUPPORTED_CONTENT',
+        name: 'ConversationError',
+        code: 'INVALID_ITEM',
       });
       await s.settle();
       expect(s.server.clientEvents.map((e) => e['type'])).not.toContain('conversation.item.create');
