@@ -93,7 +93,10 @@ export function errorForHttpStatus(
   );
 }
 
-/** Parses an HTTP `Retry-After` header (seconds or an HTTP date) into ms from `now`. */
+/**
+ * Parses an HTTP `Retry-After` header (seconds or an HTTP date) into ms from `now`, which must be
+ * Unix-epoch ms (wall-clock time, as an HTTP date is), not an injected clock's arbitrary epoch.
+ */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const seconds = Number(value);

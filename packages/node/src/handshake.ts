@@ -15,17 +15,20 @@ const MAX_BODY_CHARS = 300;
  * Reads a refused upgrade's response (status, headers, a bounded slice of the body) and hands
  * `settle` the typed error once the body ended, failed or was aborted.
  *
- * @param now the clock's time when the response arrived, for an HTTP-date `Retry-After`
+ * An HTTP-date `Retry-After` is measured from the response's own `Date` header (the server's
+ * clock, so a skewed local clock does not matter), else from the host's wall clock. Never from
+ * the injected `Clock`: its epoch is arbitrary (a simulated one starts at 0), and a date
+ * measured from it asked for decades of waiting.
+ *
  * @param settle receives the error; the caller records it and terminates the socket
  */
 export function readRefusal(
   response: IncomingMessage,
-  now: number,
   redactor: Redactor,
   settle: (error: TransportError) => void,
 ): void {
   const status = response.statusCode ?? 0;
-  const retryAfter = parseRetryAfter(header(response, 'retry-after'), now);
+  const retryAfter = parseRetryAfter(header(response, 'retry-after'), serverNow(response));
   const location = header(response, 'location');
   let body = '';
   const done = () => {
@@ -40,6 +43,12 @@ export function readRefusal(
   response.once('end', done);
   response.once('error', done);
   response.once('aborted', done);
+}
+
+/** The response's `Date` in Unix ms, or the host's wall clock when it has none (or a bad one). */
+function serverNow(response: IncomingMessage): number {
+  const date = Date.parse(header(response, 'date') ?? '');
+  return Number.isNaN(date) ? Date.now() : date;
 }
 
 function header(response: IncomingMessage, name: string): string | undefined {

@@ -196,7 +196,7 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
       }, this.#connectTimeoutMs);
 
       const onRefusal = (_request: unknown, response: IncomingMessage) =>
-        readRefusal(response, this.#clock.now(), this.#redactor, (error) => {
+        readRefusal(response, this.#redactor, (error) => {
           this.#connectError ??= error;
           ws.terminate();
         });

@@ -275,6 +275,27 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
     expect(error.message).toContain('overloaded');
   });
 
+  it('reads an HTTP-date Retry-After against the response Date, not the injected clock', async () => {
+    // the injected clock has an arbitrary epoch (a simulated one starts at 0): an HTTP date is
+    // wall-clock time, so measuring it from clock.now() asked for decades of waiting
+    const server = await startRefusingServer({
+      status: 503,
+      headers: {
+        Date: 'Tue, 01 Jan 2030 00:00:00 GMT',
+        'Retry-After': 'Tue, 01 Jan 2030 00:00:30 GMT',
+      },
+    });
+    cleanups.push(() => server.close());
+    const clock = new SimulatedClock();
+    const transport = createWebSocketTransport({ url: server.url, clock });
+    track(transport);
+    await expect(transport.start()).rejects.toMatchObject({
+      code: 'CONNECT_FAILED',
+      httpStatus: 503,
+      retryAfterMs: 30_000,
+    });
+  });
+
   it.each([
     [403, 'AUTH_FAILED'],
     [404, 'BAD_REQUEST'],
