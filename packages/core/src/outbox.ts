@@ -6,6 +6,11 @@
  * bound the audio policy applies (drop the oldest, drop the newest, or throw `BACKPRESSURE`),
  * and every drop is counted. Other events are never dropped: they are small, and dropping an
  * item create or a response request would silently change the conversation.
+ *
+ * A socket refuses writes (`NOT_CONNECTED`) for a round trip before it reports its close: once
+ * the server's close frame arrived, or once a rollover asked for the close. An event refused so
+ * stays queued, in order, for the next connection (or for the close, which settles it); it is
+ * neither failed nor reported.
  * @module
  */
 import type { ClientEvent, Clock, TimerId } from '@voxwire/protocol';
@@ -16,7 +21,10 @@ export type AudioOverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
 
 /** Writes to the open transport. */
 export interface OutboxWriter {
-  /** Writes one event; throws when the codec or the socket refuses it. */
+  /**
+   * Writes one event; throws when the codec or the socket refuses it (an error with
+   * `code: 'NOT_CONNECTED'` when the socket is closing: the event is kept, see the module).
+   */
   write(event: ClientEvent): void;
   /** Bytes the transport accepted but has not sent yet (0 when the adapter does not say). */
   bufferedAmount(): number;
@@ -76,6 +84,12 @@ export function estimateBytes(event: ClientEvent): number {
 }
 
 const isAudio = (event: ClientEvent): boolean => event.type === 'input_audio_buffer.append';
+
+/** The transport refused the write because it is no longer open (its close is under way). */
+const isNotOpen = (error: unknown): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { code?: unknown }).code === 'NOT_CONNECTED';
 
 /** The ordered outbound queue. */
 export class Outbox {
@@ -144,10 +158,9 @@ export class Outbox {
     const w = this.#writer;
     if (w && this.#queue.length === 0) {
       if (!isAudio(event) || w.bufferedAmount() <= this.#hwm) {
-        this.#write(w, event);
-        return true;
-      }
-      this.#episodes++;
+        if (this.#write(w, event)) return true;
+        // the socket is closing: the event waits for the next connection (or the close)
+      } else this.#episodes++;
     }
     if (isAudio(event) && !this.#admitAudio(estimateBytes(event))) return false;
     this.#push(event);
@@ -205,7 +218,8 @@ export class Outbox {
    */
   open(writer: OutboxWriter, prelude: readonly ClientEvent[] = []): void {
     this.#writer = writer;
-    for (const event of prelude) this.#write(writer, event);
+    // a restore refused here is rebuilt by the next open, so the prelude is not kept: reported
+    for (const event of prelude) this.#write(writer, event, false);
     this.#flush();
   }
 
@@ -219,7 +233,12 @@ export class Outbox {
       const size = estimateBytes(event);
       this.#queuedBytes -= size;
       if (isAudio(event)) this.#queuedAudioBytes -= size;
-      this.#write(w, event);
+      if (!this.#write(w, event)) {
+        // the socket is closing: this event and the rest stay queued, polled until the close
+        this.#queuedBytes += size;
+        if (isAudio(event)) this.#queuedAudioBytes += size;
+        break;
+      }
       // a write error may have closed the connection (and paused us) mid-flush
       if (this.#writer !== w) {
         i++;
@@ -260,11 +279,17 @@ export class Outbox {
     return this.#queue.includes(event);
   }
 
-  #write(writer: OutboxWriter, event: ClientEvent): void {
+  /**
+   * Writes `event`; false (nothing reported) when the socket refused it as closing and `keep`
+   * says the caller keeps it queued.
+   */
+  #write(writer: OutboxWriter, event: ClientEvent, keep = true): boolean {
     try {
       writer.write(event);
     } catch (error) {
+      if (keep && isNotOpen(error)) return false;
       this.#onWriteError(event, error);
     }
+    return true;
   }
 }

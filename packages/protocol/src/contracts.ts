@@ -14,7 +14,11 @@
 export interface Transport {
   /** Opens the connection (if needed) and begins delivery. Rejects when the connection fails. */
   start(): Promise<void>;
-  /** Sends one text frame. Throws if the transport is not open. */
+  /**
+   * Sends one text frame. Throws if the transport is not open; an error with
+   * `code: 'NOT_CONNECTED'` (the socket is closing, `onclose` follows) makes `core` keep the
+   * event for the next connection instead of failing it.
+   */
   send(frame: string): void;
   /** Closes the connection; resolves once `onclose` has fired. */
   close(code?: number, reason?: string): Promise<void>;
