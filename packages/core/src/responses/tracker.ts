@@ -394,21 +394,27 @@ export class ResponseTracker {
         shareTexts(item, o);
         o.item = item;
       }
-      if (!o.isDone) {
-        for (const c of o.content) {
-          if (c && !c.isDone) {
-            c._end();
-            this.#sink.contentDone(c);
-          }
-        }
-        o._end();
-        this.#sink.outputDone(o);
-      }
     }
     this.#finish(r);
   }
 
+  /**
+   * Ends `r` on any path (its `response.done`, a lost socket, a stall, the close). Contents and
+   * outputs still open end first, each with its done event, so that every `*_added` an app saw
+   * is paired with its `*_done`, in the documented order, before `response_done`.
+   */
   #finish(r: RealtimeResponse): void {
+    for (const o of r.output) {
+      if (!o || o.isDone) continue;
+      for (const c of o.content) {
+        if (c && !c.isDone) {
+          c._end();
+          this.#sink.contentDone(c);
+        }
+      }
+      o._end();
+      this.#sink.outputDone(o);
+    }
     if (this.#active.delete(r.id) && this.#active.size === 0)
       this.#active = NONE_ACTIVE as Map<string, RealtimeResponse>;
     r._end(this.#o.clock.now());
