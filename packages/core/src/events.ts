@@ -136,7 +136,7 @@ export interface SessionEvents {
   metrics_collected: [metrics: RealtimeMetrics];
   /** The function calls of a response that just finished, before their tools are awaited (one list per response). */
   function_calls_collected: [calls: readonly FunctionCallInfo[]];
-  /** Those calls done (result or error text each), after their outputs were created on the server. An out-of-band response's calls get no output (their items are not in the conversation): their results are the app's. */
+  /** Those calls done (result or error text each), after their outputs were created on the server. An out-of-band response's calls get no output (their items are not in the conversation): their results are the app's. Calls the session's close cut are still reported, after `closed` (`aborted`), with no output sent. */
   function_calls_finished: [calls: readonly CalledFunction[]];
   connecting: [event: ConnectingEvent];
   connected: [event: ConnectedEvent];

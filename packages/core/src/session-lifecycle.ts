@@ -142,8 +142,10 @@ export class SessionLifecycle implements ConnectionHooks {
     d.reliability.closed();
     d.requests.rejectAll(settle);
     d.outbox.drain();
-    d.emit('closed', { error });
+    // features first: running tools' signals abort before `closed`, as documented, so an app
+    // cleaning up on `closed` finds its tools already told to stop
     for (const f of d.features) d.errors.guard(f, 'onClosed', () => f.onClosed?.());
+    d.emit('closed', { error });
     d.onClosed();
   }
 

@@ -5,10 +5,12 @@
  * `metrics_collected` right after it. Also when the engine ends the response itself (the socket
  * was lost, the response stalled, the session closed).
  */
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { defineTool } from '../src/tools/tool.js';
 import type { RealtimeSession } from '../src/session.js';
 import type { RealtimeContent, RealtimeOutput, RealtimeResponse } from '../src/responses/tree.js';
-import { DIALECTS, openSession, setup } from './helpers.js';
+import { DIALECTS, gate, openSession, setup } from './helpers.js';
 
 /** Records the tree events of every response, by response id. */
 function treeLog(session: RealtimeSession): string[] {
@@ -97,5 +99,47 @@ describe.each(DIALECTS)('response event pairing (%s)', (dialect) => {
     // the late events of the stalled response add nothing
     expect(log).toHaveLength(7);
     await session.close();
+  });
+});
+
+describe.each(DIALECTS)('close() and running tools (%s)', (dialect) => {
+  it("a running tool's signal aborts before closed; its round is reported after, with nothing sent", async () => {
+    const started = gate();
+    let signal: AbortSignal | undefined;
+    const slow = defineTool({
+      name: 'slow',
+      description: 'runs until its signal aborts',
+      parameters: v.object({}),
+      execute: (_args, context) =>
+        new Promise((_resolve, reject) => {
+          signal = context.signal;
+          started.open();
+          context.signal.addEventListener('abort', () => reject(new Error('aborted')));
+        }),
+    });
+    const s = setup(dialect, { tools: [slow] });
+    s.server.queueResponse((ctx) => ctx.callFunction('slow', {}));
+    const session = await openSession(s);
+    const log: string[] = [];
+    for (const name of ['function_calls_collected', 'disconnected', 'error'] as const)
+      session.on(name, () => log.push(name));
+    // what an app's cleanup on `closed` sees: the tools were told to stop (README, close())
+    session.on('closed', () => log.push(`closed (signal aborted: ${signal?.aborted})`));
+    session.on('function_calls_finished', (calls) =>
+      log.push(`function_calls_finished ${calls.map((c) => c.error?.kind).join()}`),
+    );
+    await Promise.all([session.response.generate(), s.settle()]);
+    await started.promise;
+    await session.close();
+    await s.clock.advanceAsync(1000);
+    expect(log).toEqual([
+      'function_calls_collected',
+      'disconnected',
+      'closed (signal aborted: true)',
+      // documented: the round the close cut is still reported, its calls `aborted`
+      'function_calls_finished aborted',
+    ]);
+    // nothing was sent for the aborted call: the session is closed
+    expect(s.server.clientEvents.some((e) => e.type === 'conversation.item.create')).toBe(false);
   });
 });
