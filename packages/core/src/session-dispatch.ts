@@ -14,7 +14,7 @@ import type { SessionEvents } from './events.js';
 import type { SessionFeature } from './feature.js';
 import { dispatchInputEvent } from './input-events.js';
 import { computeMetrics } from './metrics.js';
-import type { RealtimeSessionOptions } from './options.js';
+import { copySessionOptions, type RealtimeSessionOptions } from './options.js';
 import type { Reliability } from './reconnect/reliability.js';
 import type { PendingRequests } from './requests.js';
 import type { ResponseCreator } from './responses/create.js';
@@ -186,8 +186,15 @@ export class ServerEventRouter {
         if (event.session.type !== 'realtime') return;
         this.#state.options = fromSessionResource(event.session, this.#state.options);
         this.#state.confirmed = this.#state.options;
-        this.#requests.resolve('session.update', 'session', this.#state.options);
-        this.#emitter.emit('session_updated', this.#state.options);
+        // copies: an app editing what it was handed (to build its next update, say) must not
+        // change the configuration a restore sends after a drop
+        this.#requests.resolve(
+          'session.update',
+          'session',
+          copySessionOptions(this.#state.options),
+        );
+        if (this.#emitter.listenerCount('session_updated') > 0)
+          this.#emitter.emit('session_updated', copySessionOptions(this.#state.options));
         return;
       }
       case 'error': {

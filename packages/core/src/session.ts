@@ -24,6 +24,7 @@ import type { Listener, Unsubscribe } from './emitter.js';
 import type { SessionEvents } from './events.js';
 import type { SessionFeatureFactory } from './feature.js';
 import {
+  copySessionOptions,
   mergeSessionOptions,
   type AudioRetention,
   type RealtimeSessionOptions,
@@ -102,9 +103,12 @@ export class RealtimeSession {
     void Promise.resolve().then(() => host.connection.connect());
   }
 
-  /** The session configuration: what was asked for, updated from each `session.updated` echo. */
+  /**
+   * The session configuration: what was asked for, updated from each `session.updated` echo. A
+   * copy: editing it changes nothing (use `sessionUpdate`).
+   */
   get options(): RealtimeSessionOptions {
-    return this.#host.state.options;
+    return copySessionOptions(this.#host.state.options);
   }
 
   /** The dialect of the current (or last) connection; `undefined` before the first connect. */
