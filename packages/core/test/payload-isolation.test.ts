@@ -2,7 +2,9 @@
  * What the session hands the app (event payloads, getters, resolved values) is the app's: an app
  * that edits it, to build the next configuration say, changes nothing the engine keeps or sends.
  */
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { defineTool } from '../src/tools/tool.js';
 import { DIALECTS, openSession, setup } from './helpers.js';
 
 /** The instructions of the last `session.update` the server received. */
@@ -33,6 +35,60 @@ describe.each(DIALECTS)('session options handed to the app (%s)', (dialect) => {
     expect(session.connectionState.status).toBe('open');
     expect(lastInstructions(s)).toBe('Be brief.');
     expect(s.server.sessionConfig).toMatchObject({ instructions: 'Be brief.' });
+    await session.close();
+  });
+});
+
+describe.each(DIALECTS)('response tree handed to the app (%s)', (dialect) => {
+  it('editing output.item or response.resource changes neither the tool call nor the mirror', async () => {
+    const ran: unknown[] = [];
+    const echo = defineTool({
+      name: 'echo',
+      description: 'returns its arguments',
+      parameters: v.object({ a: v.number() }),
+      execute: (args) => {
+        ran.push(args);
+        return 'ok';
+      },
+    });
+    const s = setup(dialect, { tools: [echo] });
+    s.server.queueResponse((ctx) => ctx.callFunction('echo', { a: 1 }));
+    s.server.queueResponse((ctx) => ctx.say('Call me at five five five.'));
+    const session = await openSession(s);
+    // an app redacting what it logs, in place
+    type Loose = {
+      type: string;
+      id?: string;
+      arguments?: string;
+      content?: { transcript?: string }[];
+    };
+    const redact = (item: Loose): void => {
+      if (item.type === 'function_call') item.arguments = '{"a":666}';
+      for (const part of item.content ?? []) part.transcript = 'REDACTED';
+    };
+    session.on('response_output_added', (o) => {
+      redact(o.item as Loose);
+      (o.item as Loose).id = 'edited';
+    });
+    session.on('response_output_done', (o) => redact(o.item as Loose));
+    session.on('response_done', (r) => {
+      for (const item of r.resource.output ?? []) redact(item as Loose);
+      r.resource.status = 'cancelled';
+    });
+    const finished: unknown[] = [];
+    session.on('function_calls_finished', (calls) => finished.push(...calls.map((c) => c.output)));
+    await Promise.all([session.response.generate(), s.clock.advanceAsync(1000)]);
+    await s.clock.advanceAsync(1000);
+    expect(ran).toEqual([{ a: 1 }]);
+    expect(finished).toEqual(['ok']);
+    // the mirror still equals the server's conversation
+    const mirror = session.chatCtxCopy().items;
+    expect(mirror.map((i) => i.id)).toEqual(s.server.conversation.map((i) => i['id']));
+    expect(mirror[0]).toMatchObject({ type: 'function_call', arguments: '{"a":1}' });
+    expect(mirror[2]).toMatchObject({
+      type: 'message',
+      content: [{ type: 'audio', transcript: 'Call me at five five five.' }],
+    });
     await session.close();
   });
 });

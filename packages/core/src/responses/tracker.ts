@@ -16,6 +16,7 @@ import { VoxwireError } from '../errors.js';
 import type { AudioFormatName, AudioRetention } from '../options.js';
 import { fromGaAudioFormat } from '../session-config.js';
 import type { ChunkStreamOptions } from './stream.js';
+import { copyWire } from './wire-copy.js';
 import {
   audioReceivedMs,
   RealtimeContent,
@@ -258,7 +259,8 @@ export class ResponseTracker {
       );
       return;
     }
-    const r = new RealtimeResponse(id, event.response, this.#o.clock.now());
+    // the tree's own copy: the event is read again after the app's listeners ran
+    const r = new RealtimeResponse(id, copyWire(event.response), this.#o.clock.now());
     if (event.response.status) r.status = event.response.status;
     if (this.#active === NONE_ACTIVE) this.#active = new Map();
     this.#active.set(id, r);
@@ -269,7 +271,12 @@ export class ResponseTracker {
     const r = this.#active.get(event.response_id);
     if (!r)
       return this.#sink.violation(unknownRef(event.type, `unknown response ${event.response_id}`));
-    const o = new RealtimeOutput(r.id, event.item.id ?? '', event.output_index, event.item);
+    const o = new RealtimeOutput(
+      r.id,
+      event.item.id ?? '',
+      event.output_index,
+      copyWire(event.item),
+    );
     r.output[event.output_index] = o;
     this.#sink.outputAdded(o);
   }
@@ -359,12 +366,12 @@ export class ResponseTracker {
   #outputDone(event: ServerEventOf<'response.output_item.done'>): void {
     const o = this.#output(event.response_id, event.output_index, event.type);
     if (!o || o.isDone) return;
-    o.item = event.item;
+    o.item = copyWire(event.item);
     // contents the server never closed explicitly end with their item
     for (const c of o.content) {
       if (!c) continue;
       // adopt the item's string when it is the same text (the mirror keeps that one)
-      const text = partText(event.item, c.contentIndex);
+      const text = partText(o.item, c.contentIndex);
       if (text === c.text) c.text = text;
       if (!c.isDone) {
         c._end();
@@ -379,12 +386,12 @@ export class ResponseTracker {
     const id = event.response.id ?? '';
     const r = this.#active.get(id);
     if (!r) return this.#sink.violation(unknownRef(event.type, `unknown response ${id}`));
-    r.resource = event.response;
+    r.resource = copyWire(event.response);
     r.status = event.response.status ?? 'completed';
     r.statusDetails =
       (event.response.status_details as ResponseStatusDetails | null | undefined) ?? null;
     r.usage = event.response.usage ?? null;
-    const final = event.response.output;
+    const final = r.resource.output;
     for (const o of r.output) {
       if (!o) continue;
       // the final form of each item is in the resource: keep that one object, not a second copy
