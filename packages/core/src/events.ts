@@ -35,6 +35,20 @@ export interface InputSpeechCommitted {
   previousItemId: string | null;
 }
 
+/**
+ * `input_speech_transcription_delta`: a piece of the user's transcript as the transcription model
+ * produces it (live captions); the whole transcript follows in
+ * `input_speech_transcription_completed`. Not in the seed.
+ */
+export interface InputTranscriptionDelta {
+  /** The user item. */
+  itemId: string;
+  /** The content part transcribed (0 when the server does not say). */
+  contentIndex: number;
+  /** The new text. */
+  delta: string;
+}
+
 /** `input_speech_transcription_completed` (the seed's `InputTranscriptionCompleted`). */
 export interface InputTranscriptionCompleted {
   /** The user item. */
@@ -113,6 +127,8 @@ export interface SessionEvents {
   input_speech_started: [event: InputSpeechStarted];
   input_speech_stopped: [event: InputSpeechStopped];
   input_speech_committed: [event: InputSpeechCommitted];
+  /** A piece of the user's transcript, as it streams (live captions); deltas come before `input_speech_transcription_completed`. */
+  input_speech_transcription_delta: [event: InputTranscriptionDelta];
   input_speech_transcription_completed: [event: InputTranscriptionCompleted];
   input_speech_transcription_failed: [event: InputTranscriptionFailed];
   response_created: [response: RealtimeResponse];

@@ -149,6 +149,7 @@ export type {
   InputSpeechStopped,
   InputSpeechCommitted,
   InputTranscriptionCompleted,
+  InputTranscriptionDelta,
   InputTranscriptionFailed,
   TappedServerEvent,
   ConnectingEvent,

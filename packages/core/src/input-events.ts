@@ -10,6 +10,7 @@ type InputEventName =
   | 'input_speech_started'
   | 'input_speech_stopped'
   | 'input_speech_committed'
+  | 'input_speech_transcription_delta'
   | 'input_speech_transcription_completed'
   | 'input_speech_transcription_failed';
 
@@ -31,6 +32,13 @@ export function dispatchInputEvent(
       emit('input_speech_committed', {
         itemId: event.item_id,
         previousItemId: event.previous_item_id ?? null,
+      });
+      return true;
+    case 'conversation.item.input_audio_transcription.delta':
+      emit('input_speech_transcription_delta', {
+        itemId: event.item_id,
+        contentIndex: event.content_index ?? 0,
+        delta: event.delta ?? '',
       });
       return true;
     case 'conversation.item.input_audio_transcription.completed':

@@ -66,6 +66,36 @@ describe.each(DIALECTS)('input audio and items (%s)', (dialect) => {
     await session.close();
   });
 
+  it('transcription deltas stream on input_speech_transcription_delta, before completed', async () => {
+    const s = setup(dialect, {}, { transcriptionDeltas: 3 });
+    const session = await openSession(s, { turnDetection: null });
+    const events = record(session, [
+      'input_speech_committed',
+      'input_speech_transcription_delta',
+      'input_speech_transcription_completed',
+    ]);
+    s.server.scriptTranscription('live captions for the caller');
+    for (const f of chunks(synthesizeSpeech('live captions'))) session.inputAudioBuffer.append(f);
+    session.inputAudioBuffer.commit();
+    await s.clock.advanceAsync(5000);
+    const itemId = (events[0]?.[1] as { itemId: string }).itemId;
+    expect(events.map((e) => e[0])).toEqual([
+      'input_speech_committed',
+      'input_speech_transcription_delta',
+      'input_speech_transcription_delta',
+      'input_speech_transcription_delta',
+      'input_speech_transcription_completed',
+    ]);
+    const deltas = events.slice(1, 4).map((e) => e[1]) as {
+      itemId: string;
+      contentIndex: number;
+      delta: string;
+    }[];
+    expect(deltas.every((d) => d.itemId === itemId && d.contentIndex === 0)).toBe(true);
+    expect(deltas.map((d) => d.delta).join('')).toBe('live captions for the caller');
+    await session.close();
+  });
+
   it('transcription failure is its own event with the message', async () => {
     const s = setup(dialect);
     const session = await openSession(s, { turnDetection: null });
