@@ -163,6 +163,6 @@ export interface SessionEvents {
   /** A response in progress received nothing for `stallTimeoutMs`; it was cancelled and ended locally. */
   response_stalled: [event: ResponseStalledEvent];
   closed: [event: ClosedEvent];
-  /** Every decoded server frame, unknown event types included, before the engine handles it. */
+  /** Every decoded server frame, unknown event types included, before the engine handles it (a copy: editing it changes nothing). */
   server_event: [event: TappedServerEvent];
 }

@@ -19,6 +19,7 @@ import type { Reliability } from './reconnect/reliability.js';
 import type { PendingRequests } from './requests.js';
 import type { ResponseCreator } from './responses/create.js';
 import type { ResponseTracker } from './responses/tracker.js';
+import { copyWire } from './responses/wire-copy.js';
 import type { RealtimeResponse } from './responses/tree.js';
 import { fromSessionResource } from './session-config.js';
 import type { SessionErrors } from './session-errors.js';
@@ -123,9 +124,12 @@ export class ServerEventRouter {
         ...(result.unknownKinds ? { kinds: result.unknownKinds } : {}),
         ...(result.unknownValues ? { values: result.unknownValues } : {}),
       });
-    // the tap's wrapper object is built only when someone listens (this runs once per frame)
+    // the tap's wrapper object is built only when someone listens (this runs once per frame).
+    // The tap gets a copy: the engine handles the event after it, and a tap that edits what it
+    // logs (blanking audio or transcripts in place) must not change the audio, text or calls.
+    // A delta's copy is one flat object, as cheap as the wrapper.
     if (this.#emitter.listenerCount('server_event') > 0)
-      this.#emitter.emit('server_event', { kind: 'event', event });
+      this.#emitter.emit('server_event', { kind: 'event', event: copyWire(event) });
     this.#dispatch(event);
     const type = event.type;
     const contentDelta =

@@ -92,3 +92,41 @@ describe.each(DIALECTS)('response tree handed to the app (%s)', (dialect) => {
     await session.close();
   });
 });
+
+describe.each(DIALECTS)('the server_event tap (%s)', (dialect) => {
+  it('a tap that edits the events it logs changes neither the audio, the text nor a tool call', async () => {
+    const ran: unknown[] = [];
+    const echo = defineTool({
+      name: 'echo',
+      description: 'returns its arguments',
+      parameters: v.object({ a: v.number() }),
+      execute: (args) => {
+        ran.push(args);
+        return 'ok';
+      },
+    });
+    const s = setup(dialect, { tools: [echo] });
+    s.server.queueResponse((ctx) => ctx.callFunction('echo', { a: 1 }));
+    s.server.queueResponse((ctx) => ctx.say('Spoken and heard.'));
+    const session = await openSession(s);
+    // a logging tap that blanks bulky and private fields in place before writing the event out
+    session.on('server_event', (tapped) => {
+      if (tapped.kind !== 'event') return;
+      const e = tapped.event as unknown as Record<string, unknown>;
+      if (typeof e['delta'] === 'string') e['delta'] = '';
+      if (typeof e['transcript'] === 'string') e['transcript'] = '';
+      const item = e['item'] as Record<string, unknown> | undefined;
+      if (item && typeof item['arguments'] === 'string') item['arguments'] = '{}';
+    });
+    let samples = 0;
+    session.on('response_audio', (frame) => (samples += frame.data.length));
+    await Promise.all([session.response.generate(), s.clock.advanceAsync(1000)]);
+    await s.clock.advanceAsync(1000);
+    expect(ran).toEqual([{ a: 1 }]);
+    const answer = session.responses.at(-1)!;
+    expect(answer.text).toBe('Spoken and heard.');
+    expect(samples).toBeGreaterThan(0);
+    expect(samples).toBe(answer.output[0]!.content[0]!.audioSamples);
+    await session.close();
+  });
+});
