@@ -13,8 +13,10 @@ export interface InputTokenDetails {
   textTokens: number;
   /** Audio input tokens. */
   audioTokens: number;
-  /** Cached tokens by kind. */
-  cachedTokensDetails: { textTokens: number; audioTokens: number };
+  /** Image input tokens (GA: `input_image` content); 0 on beta, which has no images. */
+  imageTokens: number;
+  /** Cached tokens by kind (`imageTokens`: GA only, else 0). */
+  cachedTokensDetails: { textTokens: number; audioTokens: number; imageTokens: number };
 }
 
 /** Output token breakdown. */
@@ -103,9 +105,11 @@ export function computeMetrics(response: RealtimeResponse, now: number): Realtim
       cachedTokens: inD?.cached_tokens ?? 0,
       textTokens: inD?.text_tokens ?? 0,
       audioTokens: inD?.audio_tokens ?? 0,
+      imageTokens: inD?.image_tokens ?? 0,
       cachedTokensDetails: {
         textTokens: cached?.text_tokens ?? 0,
         audioTokens: cached?.audio_tokens ?? 0,
+        imageTokens: cached?.image_tokens ?? 0,
       },
     },
     outputTokenDetails: {

@@ -205,9 +205,11 @@ describe.each(DIALECTS)('responses (%s)', (dialect) => {
       cachedTokens: r.usage?.input_token_details?.cached_tokens ?? 0,
       textTokens: r.usage?.input_token_details?.text_tokens ?? 0,
       audioTokens: r.usage?.input_token_details?.audio_tokens ?? 0,
+      imageTokens: r.usage?.input_token_details?.image_tokens ?? 0,
       cachedTokensDetails: {
         textTokens: r.usage?.input_token_details?.cached_tokens_details?.text_tokens ?? 0,
         audioTokens: r.usage?.input_token_details?.cached_tokens_details?.audio_tokens ?? 0,
+        imageTokens: r.usage?.input_token_details?.cached_tokens_details?.image_tokens ?? 0,
       },
     });
     expect(m.outputTokenDetails.audioTokens).toBe(r.usage?.output_token_details?.audio_tokens ?? 0);
