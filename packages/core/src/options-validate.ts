@@ -28,6 +28,13 @@ function checkNumber(name: string, v: unknown, min: number, max: number): void {
     fail(name, `expected a number in [${min}, ${max}], got ${String(v)}`);
 }
 
+// the API types the turn-detection durations as integers (Appendix C `RealtimeTurnDetection`)
+function checkInteger(name: string, v: unknown, min: number, max: number): void {
+  if (v === undefined) return;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    fail(name, `expected an integer in [${min}, ${max}], got ${String(v)}`);
+}
+
 /** Throws `VoxwireError('INVALID_ARGUMENT')` when an option present in `o` has a bad value. */
 export function validateSessionOptions(o: SessionOptionsInput): void {
   if (!isObject(o)) fail('options', 'expected an object');
@@ -64,10 +71,12 @@ export function validateSessionOptions(o: SessionOptionsInput): void {
     if (!isObject(td)) fail('turnDetection', 'expected an object or null');
     if (td.type === 'server_vad') {
       checkNumber('turnDetection.threshold', td.threshold, 0, 1);
-      checkNumber('turnDetection.prefixPaddingMs', td.prefixPaddingMs, 0, 60_000);
-      checkNumber('turnDetection.silenceDurationMs', td.silenceDurationMs, 0, 60_000);
+      // protocol.md gives no upper bound for these two: the server judges the size
+      checkInteger('turnDetection.prefixPaddingMs', td.prefixPaddingMs, 0, 60_000);
+      checkInteger('turnDetection.silenceDurationMs', td.silenceDurationMs, 0, 60_000);
+      // 5000–30000 or null (protocol.md §4.2, §7.11): the server refuses anything else
       if (td.idleTimeoutMs !== undefined && td.idleTimeoutMs !== null)
-        checkNumber('turnDetection.idleTimeoutMs', td.idleTimeoutMs, 0, 3_600_000);
+        checkInteger('turnDetection.idleTimeoutMs', td.idleTimeoutMs, 5_000, 30_000);
     } else if (td.type === 'semantic_vad') {
       if (td.eagerness !== undefined && !EAGERNESS.has(td.eagerness))
         fail('turnDetection.eagerness', "expected 'low', 'medium', 'high' or 'auto'");
@@ -87,7 +96,9 @@ export function validateSessionOptions(o: SessionOptionsInput): void {
       fail('toolChoice', "expected 'auto', 'none', 'required' or { type: 'function', name }");
     }
   }
-  checkNumber('temperature', o.temperature, 0, 2);
+  // the beta range (protocol.md §7.11): GA drops the field, a beta server refuses the rest, and
+  // a refused first session.update closes the session
+  checkNumber('temperature', o.temperature, 0.6, 1.2);
   const mx = o.maxResponseOutputTokens;
   if (
     mx !== undefined &&

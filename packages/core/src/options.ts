@@ -37,15 +37,15 @@ export interface ServerVadOptions {
   type: 'server_vad';
   /** Activation threshold, 0–1; higher needs louder audio. @default 0.5 */
   threshold?: number | undefined;
-  /** Audio kept before detected speech, in ms. @default 300 */
+  /** Audio kept before detected speech, in whole ms. @default 300 */
   prefixPaddingMs?: number | undefined;
-  /** Silence that ends a turn, in ms. @default 500 (the seed's; the GA server's own default is 200) */
+  /** Silence that ends a turn, in whole ms. @default 500 (the seed's; the GA server's own default is 200) */
   silenceDurationMs?: number | undefined;
   /** Whether the server starts a response when a turn ends. @default true */
   createResponse?: boolean | undefined;
   /** Whether speech interrupts a response in progress. @default true */
   interruptResponse?: boolean | undefined;
-  /** GA: commit the buffer after this much inactivity, in ms; `null` disables. @default undefined (not sent) */
+  /** GA: commit the buffer after this much inactivity, in ms (a whole number in 5000–30000); `null` disables. @default undefined (not sent) */
   idleTimeoutMs?: number | null | undefined;
 }
 
@@ -124,7 +124,8 @@ export interface RealtimeSessionOptions {
   /** Tool choice. @default 'auto' */
   toolChoice: ToolChoiceOption;
   /**
-   * Sampling temperature. GA has no such field: it is dropped on GA and sent on beta.
+   * Sampling temperature, 0.6–1.2 (the beta API's range). GA has no such field: it is dropped
+   * on GA and sent on beta.
    * @default 0.8
    */
   temperature: number;
