@@ -8,7 +8,8 @@ import { azureConnector, type AzureConnectorOptions } from './connector.js';
 
 /**
  * Azure's session defaults (LiveKit's `AZURE_DEFAULT_TURN_DETECTION`, protocol.md §5.2 item 6):
- * server VAD 0.5 / 300 ms / 200 ms with `create_response`, and `interrupt_response` left out.
+ * server VAD 0.5 / 300 ms / 200 ms with `create_response`, and `interrupt_response` left out
+ * (given as `undefined`: core's turn detection merge then drops it instead of keeping its own).
  */
 export const AZURE_DEFAULT_TURN_DETECTION: Readonly<ServerVadOptions> = Object.freeze({
   type: 'server_vad',
@@ -16,6 +17,7 @@ export const AZURE_DEFAULT_TURN_DETECTION: Readonly<ServerVadOptions> = Object.f
   prefixPaddingMs: 300,
   silenceDurationMs: 200,
   createResponse: true,
+  interruptResponse: undefined,
 });
 
 /** Azure's default transcription model name (a deployment of that name must exist). */

@@ -23,6 +23,7 @@ export type {
 } from './session-api.js';
 export {
   DEFAULT_INPUT_AUDIO_TRANSCRIPTION,
+  DEFAULT_SEMANTIC_VAD_OPTIONS,
   DEFAULT_SERVER_VAD_OPTIONS,
   defaultSessionOptions,
   mergeSessionOptions,

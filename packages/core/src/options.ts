@@ -119,7 +119,12 @@ export interface RealtimeSessionOptions {
   outputAudioFormat: AudioFormatName;
   /** Transcription of input audio, or `null` for none. @default { model: 'whisper-1' } */
   inputAudioTranscription: InputTranscriptionOptions | null;
-  /** Turn detection, or `null` for none. @default server VAD 0.5 / 300 ms / 500 ms */
+  /**
+   * Turn detection, or `null` for none. An override names only the fields to change: those left
+   * out keep their current value (same `type`) or that type's documented default (another type);
+   * one given as `undefined` is not sent, so the server applies its own.
+   * @default server VAD 0.5 / 300 ms / 500 ms
+   */
   turnDetection: TurnDetectionOptions | null;
   /** Tool choice. @default 'auto' */
   toolChoice: ToolChoiceOption;
@@ -207,10 +212,46 @@ export function copySessionOptions(options: RealtimeSessionOptions): RealtimeSes
   return structuredCloneOptions(options);
 }
 
+/** The documented defaults of semantic VAD (`eagerness: 'auto'`, creates and interrupts). */
+export const DEFAULT_SEMANTIC_VAD_OPTIONS: Readonly<SemanticVadOptions> = Object.freeze({
+  type: 'semantic_vad',
+  eagerness: 'auto',
+  createResponse: true,
+  interruptResponse: true,
+});
+
+/**
+ * A turn detection override over the current one: of the same type, the fields it names replace
+ * the current ones and the rest stay; of another type, it starts from that type's documented
+ * defaults. A field named with the value `undefined` is left out (the server's value applies). So the detector is always complete, and a `session.update` carries all of it: a
+ * field left out would get the server's default instead (silence 200 ms, not the seed's 500),
+ * and protocol.md does not say whether the server merges inside `turn_detection`.
+ */
+function mergeTurnDetection(
+  current: TurnDetectionOptions | null,
+  override: TurnDetectionOptions,
+): TurnDetectionOptions {
+  const base =
+    current !== null && current.type === override.type
+      ? current
+      : override.type === 'semantic_vad'
+        ? DEFAULT_SEMANTIC_VAD_OPTIONS
+        : DEFAULT_SERVER_VAD_OPTIONS;
+  const out: Record<string, unknown> = { ...base };
+  // a field given as `undefined` is left out (the server applies its own value): Azure's
+  // defaults leave `interrupt_response` out this way (protocol.md §5.2 item 6)
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) delete out[key];
+    else out[key] = value;
+  }
+  return out as unknown as TurnDetectionOptions;
+}
+
 /**
  * Applies every field present in `overrides` (an explicit `null` included, `undefined` skipped)
  * to a deep copy of `base`, after validating them. Unlike the seed, the transcription override
- * is applied too.
+ * is applied too. A turn detection override names only the fields to change (see
+ * `mergeTurnDetection`).
  */
 export function mergeSessionOptions(
   base: RealtimeSessionOptions,
@@ -221,6 +262,13 @@ export function mergeSessionOptions(
   const target = out as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
+    if (key === 'turnDetection' && value !== null) {
+      out.turnDetection = mergeTurnDetection(
+        out.turnDetection,
+        structuredCloneOptions(value as TurnDetectionOptions),
+      );
+      continue;
+    }
     target[key] =
       typeof value === 'object' && value !== null ? structuredCloneOptions(value) : value;
   }

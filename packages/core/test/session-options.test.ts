@@ -70,4 +70,101 @@ describe.each(DIALECTS)('session options (%s)', (dialect) => {
     expect(session.options.turnDetection).toMatchObject({ idleTimeoutMs: null });
     await session.close();
   });
+
+  const sentTurnDetection = (s: ReturnType<typeof setup>): unknown => {
+    const update = s.server.clientEvents.filter((e) => e['type'] === 'session.update').at(-1)!;
+    const session = update['session'] as Record<string, any>;
+    // the fake records the client's events in the GA model, whatever the wire dialect
+    return session['audio']['input']['turn_detection'];
+  };
+
+  it("a turn detection naming some fields gets the documented defaults for the rest, not the server's", async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { turnDetection: { type: 'server_vad', threshold: 0.7 } });
+    // @default 500 (the seed's), where the server's own is 200
+    expect(session.options.turnDetection).toMatchObject({
+      type: 'server_vad',
+      threshold: 0.7,
+      prefixPaddingMs: 300,
+      silenceDurationMs: 500,
+      createResponse: true,
+      interruptResponse: true,
+    });
+    expect(sentTurnDetection(s)).toMatchObject({ silence_duration_ms: 500, threshold: 0.7 });
+    await session.close();
+  });
+
+  it('a partial turn detection update changes only the fields it names, and sends the whole detector', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, {
+      turnDetection: { type: 'server_vad', threshold: 0.7, silenceDurationMs: 800 },
+    });
+    const update = outcome(
+      session.sessionUpdate({ turnDetection: { type: 'server_vad', createResponse: false } }),
+    );
+    await s.settle();
+    expect(update.error).toBeUndefined();
+    // sent whole: protocol.md does not say the server merges inside turn_detection
+    expect(sentTurnDetection(s)).toEqual({
+      type: 'server_vad',
+      threshold: 0.7,
+      prefix_padding_ms: 300,
+      silence_duration_ms: 800,
+      idle_timeout_ms: null,
+      create_response: false,
+      interrupt_response: true,
+    });
+    expect(session.options.turnDetection).toMatchObject({
+      threshold: 0.7,
+      silenceDurationMs: 800,
+      createResponse: false,
+    });
+    // another detector starts from its own documented defaults
+    const semantic = outcome(
+      session.sessionUpdate({ turnDetection: { type: 'semantic_vad', eagerness: 'low' } }),
+    );
+    await s.settle();
+    expect(semantic.error).toBeUndefined();
+    expect(sentTurnDetection(s)).toEqual({
+      type: 'semantic_vad',
+      eagerness: 'low',
+      create_response: true,
+      interrupt_response: true,
+    });
+    await session.close();
+  });
+
+  it('a turn detection field given as undefined is not sent (the server applies its own)', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, {
+      turnDetection: {
+        type: 'server_vad',
+        silenceDurationMs: undefined,
+        interruptResponse: undefined,
+      },
+    });
+    expect(sentTurnDetection(s)).toEqual({
+      type: 'server_vad',
+      threshold: 0.5,
+      prefix_padding_ms: 300,
+      create_response: true,
+    });
+    // the echo tells what the server applied
+    expect(session.options.turnDetection).toMatchObject({
+      silenceDurationMs: 200,
+      interruptResponse: true,
+    });
+    await session.close();
+  });
+
+  it('model-level turn detection fields carry into a session that overrides others', async () => {
+    const s = setup(dialect, { turnDetection: { type: 'server_vad', silenceDurationMs: 900 } });
+    const session = await openSession(s, { turnDetection: { type: 'server_vad', threshold: 0.9 } });
+    expect(session.options.turnDetection).toMatchObject({
+      threshold: 0.9,
+      silenceDurationMs: 900,
+      prefixPaddingMs: 300,
+    });
+    await session.close();
+  });
 });
