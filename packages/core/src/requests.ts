@@ -115,6 +115,12 @@ export class PendingRequests {
     }, this.#timeoutMs);
   }
 
+  /** Whether a request of `kind` for `key` is in flight. */
+  has(kind: RequestKind, key: string): boolean {
+    for (const p of this.#byEventId.values()) if (p.kind === kind && p.key === key) return true;
+    return false;
+  }
+
   /** Resolves the oldest request of `kind` for `key`; returns whether one matched. */
   resolve(kind: RequestKind, key: string, value: unknown): boolean {
     for (const p of this.#byEventId.values()) {

@@ -28,7 +28,7 @@ import type { SessionErrors } from './session-errors.js';
 export interface SessionState {
   /**
    * The session configuration: what was last asked for (a `sessionUpdate` applies at once), and
-   * then what each `session.updated` echo says.
+   * then what the `session.updated` echo of the last update in flight says.
    */
   options: RealtimeSessionOptions;
   /**
@@ -188,17 +188,18 @@ export class ServerEventRouter {
         return;
       case 'session.updated': {
         if (event.session.type !== 'realtime') return;
-        this.#state.options = fromSessionResource(event.session, this.#state.options);
-        this.#state.confirmed = this.#state.options;
+        const state = this.#state;
+        const confirmed = fromSessionResource(event.session, state.confirmed ?? state.options);
+        state.confirmed = confirmed;
         // copies: an app editing what it was handed (to build its next update, say) must not
         // change the configuration a restore sends after a drop
-        this.#requests.resolve(
-          'session.update',
-          'session',
-          copySessionOptions(this.#state.options),
-        );
+        this.#requests.resolve('session.update', 'session', copySessionOptions(confirmed));
+        // A later update still in flight was built on what the app asked since (a full session
+        // each): taking this older echo as the options would make an update made now send the
+        // old values back and undo it. Its own echo brings the options up to date.
+        if (!this.#requests.has('session.update', 'session')) state.options = confirmed;
         if (this.#emitter.listenerCount('session_updated') > 0)
-          this.#emitter.emit('session_updated', copySessionOptions(this.#state.options));
+          this.#emitter.emit('session_updated', copySessionOptions(confirmed));
         return;
       }
       case 'error': {

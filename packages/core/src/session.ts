@@ -104,8 +104,9 @@ export class RealtimeSession {
   }
 
   /**
-   * The session configuration: what was asked for, updated from each `session.updated` echo. A
-   * copy: editing it changes nothing (use `sessionUpdate`).
+   * The session configuration: what was last asked for, replaced by the server's echo of the last
+   * `session.update` in flight (an older echo does not undo a later update's values). A copy:
+   * editing it changes nothing (use `sessionUpdate`).
    */
   get options(): RealtimeSessionOptions {
     return copySessionOptions(this.#host.state.options);

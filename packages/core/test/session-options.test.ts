@@ -167,4 +167,36 @@ describe.each(DIALECTS)('session options (%s)', (dialect) => {
     });
     await session.close();
   });
+
+  it('an echo of an earlier update does not undo a later one still in flight', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { voice: 'alloy' });
+    const seen: [echoed: string, options: string][] = [];
+    let third: ReturnType<typeof outcome> | undefined;
+    session.on('session_updated', (echoed) => {
+      seen.push([echoed.voice, session.options.voice]);
+      // an update made between the two echoes builds on what was asked, not on the first echo
+      third ??= outcome(session.sessionUpdate({ speed: 1.1 }));
+    });
+    const first = outcome(session.sessionUpdate({ instructions: 'Be brief.' }));
+    const second = outcome(session.sessionUpdate({ voice: 'verse' }));
+    await s.settle();
+    expect(first.error).toBeUndefined();
+    expect(second.error).toBeUndefined();
+    expect(third?.error).toBeUndefined();
+    // the first echo (voice alloy) came while the voice change was in flight: the event tells
+    // what the server has, the options keep what was asked
+    expect(seen[0]).toEqual(['alloy', 'verse']);
+    expect(first.value).toMatchObject({ voice: 'alloy', instructions: 'Be brief.' });
+    expect(s.server.sessionConfig?.['audio']).toMatchObject({
+      output: { voice: 'verse', speed: 1.1 },
+    });
+    expect(s.server.sessionConfig?.['instructions']).toBe('Be brief.');
+    expect(session.options).toMatchObject({
+      voice: 'verse',
+      speed: 1.1,
+      instructions: 'Be brief.',
+    });
+    await session.close();
+  });
 });
