@@ -109,7 +109,12 @@ export interface RealtimeSessionOptions {
    * @default ['text', 'audio']
    */
   modalities: Modality[];
-  /** System instructions. An empty string keeps the server's default instructions. @default '' */
+  /**
+   * System instructions. An empty string keeps the server's default instructions (the ones its
+   * `session.created` reported), also after other instructions replaced them; the echo then
+   * reports their text.
+   * @default ''
+   */
   instructions: string;
   /** Output voice. @default 'alloy' */
   voice: Voice;

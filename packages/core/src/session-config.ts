@@ -7,7 +7,7 @@
  * | (always)                        | `type: 'realtime'`                                                  | dropped                              |
  * | `model`                         | not sent (the connector's URL picks it; it cannot change)          | not sent                             |
  * | `modalities`                    | `output_modalities`: `['text']` if no `'audio'`, else `['audio']`  | `modalities` (`['text','audio']`)    |
- * | `instructions`                  | `instructions` (omitted when `''`, keeping the server default)     | `instructions`                       |
+ * | `instructions`                  | `instructions` (`''`: the server default, see `SessionRequests`)   | `instructions`                       |
  * | `voice`                         | `audio.output.voice`                                                | `voice`                              |
  * | `speed`                         | `audio.output.speed` (when set)                                     | `speed`                              |
  * | `inputAudioFormat`              | `audio.input.format` `{type:'audio/pcm', rate:24000}` / `audio/pcmu` / `audio/pcma` | `input_audio_format`  |

@@ -39,6 +39,11 @@ export interface SessionState {
   /** The server's session id (`not-connected` before `session.created`). */
   sessionId: string;
   /**
+   * The instructions the server's `session.created` reported: what `instructions: ''` ("keep
+   * the server's default") sends once the session's own ones replaced them.
+   */
+  defaultInstructions?: string | undefined;
+  /**
    * The `event_id` of the `session.update` that configures the current server: the session's
    * first, then each restore's. Refused, the session closes (`SESSION_CONFIG_REFUSED`).
    */
@@ -184,6 +189,8 @@ export class ServerEventRouter {
     switch (event.type) {
       case 'session.created':
         if (event.session.id) this.#state.sessionId = event.session.id;
+        if (event.session.type === 'realtime' && typeof event.session.instructions === 'string')
+          this.#state.defaultInstructions = event.session.instructions;
         this.#logger.debug('session created', this.#deps.logFields());
         return;
       case 'session.updated': {

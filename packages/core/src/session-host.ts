@@ -210,6 +210,11 @@ export class SessionHost {
     return this.state.options;
   }
 
+  /** The server's default instructions, from its `session.created`. */
+  defaultInstructions(): string | undefined {
+    return this.state.defaultInstructions;
+  }
+
   // ---- ResponseTracker: options and sink
 
   /**

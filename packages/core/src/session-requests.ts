@@ -28,6 +28,8 @@ export interface SessionRequestsDeps {
   readonly generateId: IdGenerator;
   /** The current session options. */
   readonly options: () => RealtimeSessionOptions;
+  /** The server's default instructions (its `session.created`), once known. */
+  readonly defaultInstructions: () => string | undefined;
   /** The installed features (they contribute to every `session.update`). */
   readonly features: readonly SessionFeature[];
   /** Throws `SESSION_CLOSED` once the session is closing or closed. */
@@ -153,7 +155,12 @@ export class SessionRequests {
   #sessionUpdateEvent(
     options: RealtimeSessionOptions = this.#deps.options(),
   ): [eventId: string, key: string, event: ClientEvent] {
-    let session = toSessionUpdate(options);
+    // '' keeps the server's default instructions: omitted before they are known (the session's
+    // first update), and sent back once known, as another update may have replaced them since
+    const fallback = options.instructions === '' ? this.#deps.defaultInstructions() : undefined;
+    let session = toSessionUpdate(
+      fallback === undefined ? options : { ...options, instructions: fallback },
+    );
     for (const f of this.#deps.features) {
       if (f.contributeSessionUpdate) session = f.contributeSessionUpdate(session);
     }

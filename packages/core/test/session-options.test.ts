@@ -3,6 +3,7 @@
  * effective session: validation before anything is sent, the documented defaults being what the
  * server applies, partial updates, and `session.options` following the server's echo.
  */
+import { DEFAULT_INSTRUCTIONS } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import type { SessionOptionsInput } from '../src/options.js';
 import { DIALECTS, openSession, outcome, setup } from './helpers.js';
@@ -197,6 +198,23 @@ describe.each(DIALECTS)('session options (%s)', (dialect) => {
       speed: 1.1,
       instructions: 'Be brief.',
     });
+    await session.close();
+  });
+
+  it("instructions '' goes back to the server's default instructions, as documented", async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    // '' at the start: the server's default is kept
+    expect(session.options.instructions).toBe(DEFAULT_INSTRUCTIONS);
+    const custom = outcome(session.sessionUpdate({ instructions: 'Be terse.' }));
+    await s.settle();
+    expect(custom.error).toBeUndefined();
+    expect(s.server.sessionConfig?.['instructions']).toBe('Be terse.');
+    const back = outcome(session.sessionUpdate({ instructions: '' }));
+    await s.settle();
+    expect(back.error).toBeUndefined();
+    expect(s.server.sessionConfig?.['instructions']).toBe(DEFAULT_INSTRUCTIONS);
+    expect(session.options.instructions).toBe(DEFAULT_INSTRUCTIONS);
     await session.close();
   });
 });
