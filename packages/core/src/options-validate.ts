@@ -35,9 +35,34 @@ function checkInteger(name: string, v: unknown, min: number, max: number): void 
     fail(name, `expected an integer in [${min}, ${max}], got ${String(v)}`);
 }
 
-/** Throws `VoxwireError('INVALID_ARGUMENT')` when an option present in `o` has a bad value. */
+// every session option; anything else would be copied into the options and never sent
+const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SessionOptionsInput>([
+  'model',
+  'modalities',
+  'instructions',
+  'voice',
+  'inputAudioFormat',
+  'outputAudioFormat',
+  'inputAudioTranscription',
+  'turnDetection',
+  'toolChoice',
+  'temperature',
+  'maxResponseOutputTokens',
+  'noiseReduction',
+  'speed',
+]);
+
+/**
+ * Throws `VoxwireError('INVALID_ARGUMENT')` when an option present in `o` has a bad value, or
+ * `o` has a key that is no session option (a typo, or the seed's snake_case `turn_detection`,
+ * which would otherwise be ignored without a word).
+ */
 export function validateSessionOptions(o: SessionOptionsInput): void {
   if (!isObject(o)) fail('options', 'expected an object');
+  for (const key of Object.keys(o)) {
+    if (!OPTION_KEYS.has(key) && (o as Record<string, unknown>)[key] !== undefined)
+      fail(key, 'no such session option (options are camelCase, e.g. turnDetection)');
+  }
   if (o.model !== undefined && (typeof o.model !== 'string' || o.model === ''))
     fail('model', 'expected a non-empty string');
   if (o.instructions !== undefined && typeof o.instructions !== 'string')

@@ -217,4 +217,26 @@ describe.each(DIALECTS)('session options (%s)', (dialect) => {
     expect(session.options.instructions).toBe(DEFAULT_INSTRUCTIONS);
     await session.close();
   });
+
+  it('an option the session does not have (a seed spelling, a typo) is INVALID_ARGUMENT naming it', async () => {
+    const s = setup(dialect);
+    const seedSpelling = { turn_detection: null } as unknown as SessionOptionsInput;
+    expect(() => s.model.session(seedSpelling)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'turn_detection' } }),
+    );
+    expect(() => setup(dialect, { voise: 'ash' } as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'voise' } }),
+    );
+    const session = await openSession(s);
+    const before = s.server.clientEvents.length;
+    const update = outcome(session.sessionUpdate({ maxOutputTokens: 5 } as never));
+    await s.settle();
+    expect(update.error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      data: { argument: 'maxOutputTokens' },
+    });
+    expect(s.server.clientEvents.length).toBe(before);
+    expect(Object.keys(session.options)).not.toContain('maxOutputTokens');
+    await session.close();
+  });
 });
