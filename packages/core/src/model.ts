@@ -205,11 +205,28 @@ export class RealtimeModel {
   /**
    * Starts a session: copies the defaults and applies every override given (`null` switches a
    * feature off; `undefined` keeps the default), `tools` and `connector` included. The session
-   * connects right away. Throws `INVALID_ARGUMENT` or a `ToolError` for a bad override.
+   * connects right away. Throws `INVALID_ARGUMENT` or a `ToolError` for a bad override, and
+   * `INVALID_ARGUMENT` for a `model` other than the model's without a `connector` of its own
+   * (the connector picks the model; the seed's `session()` took no model).
    */
   session(overrides: SessionOverrides = {}): RealtimeSession {
     const { tools, connector, ...rest } = overrides ?? {};
     if (connector !== undefined) requireConnector(connector);
+    // The connector picks the model (it is part of its URL) and is never told this option, so
+    // another model on the model's connector would be ignored: the session would run the
+    // connector's model while its options said otherwise. With its own connector, the session
+    // names the model that connector picks.
+    if (
+      connector === undefined &&
+      rest.model !== undefined &&
+      rest.model !== this.#defaults.model
+    ) {
+      throw new VoxwireError(
+        'INVALID_ARGUMENT',
+        `model cannot differ per session on the model's connector (it picks ${this.#defaults.model}): pass a connector for that model too, or make a RealtimeModel for it`,
+        { data: { argument: 'model' } },
+      );
+    }
     const options = mergeSessionOptions(this.#defaults, rest);
     const conversation =
       tools === undefined

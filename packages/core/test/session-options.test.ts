@@ -3,7 +3,7 @@
  * effective session: validation before anything is sent, the documented defaults being what the
  * server applies, partial updates, and `session.options` following the server's echo.
  */
-import { DEFAULT_INSTRUCTIONS } from '@voxwire/testing';
+import { createFakeServer, DEFAULT_INSTRUCTIONS } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import type { SessionOptionsInput } from '../src/options.js';
 import { DIALECTS, openSession, outcome, setup } from './helpers.js';
@@ -238,5 +238,22 @@ describe.each(DIALECTS)('session options (%s)', (dialect) => {
     expect(s.server.clientEvents.length).toBe(before);
     expect(Object.keys(session.options)).not.toContain('maxOutputTokens');
     await session.close();
+  });
+
+  it('a session cannot pick another model than its connector connects to', async () => {
+    const s = setup(dialect);
+    // the model's connector picks the model (it is in its URL): the override would be ignored
+    expect(() => s.model.session({ model: 'gpt-realtime-mini' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'model' } }),
+    );
+    expect(s.model.sessions).toHaveLength(0);
+    // the model's own name is no change; with its own connector a session may name its model
+    const same = s.model.session({ model: 'gpt-realtime' });
+    await same.close();
+    const { connector } = createFakeServer({ dialect, clock: s.clock, model: 'gpt-realtime-mini' });
+    const own = s.model.session({ model: 'gpt-realtime-mini', connector });
+    await s.settle();
+    expect(own.options.model).toBe('gpt-realtime-mini');
+    await own.close();
   });
 });
