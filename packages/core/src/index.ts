@@ -32,6 +32,7 @@ export {
 export type {
   AudioFormatName,
   AudioRetention,
+  CustomVoice,
   EngineOptions,
   InputTranscriptionOptions,
   Modality,

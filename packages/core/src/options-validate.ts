@@ -67,8 +67,13 @@ export function validateSessionOptions(o: SessionOptionsInput): void {
     fail('model', 'expected a non-empty string');
   if (o.instructions !== undefined && typeof o.instructions !== 'string')
     fail('instructions', 'expected a string');
-  if (o.voice !== undefined && (typeof o.voice !== 'string' || o.voice === ''))
-    fail('voice', 'expected a non-empty string');
+  const voice: unknown = o.voice;
+  if (
+    voice !== undefined &&
+    !(typeof voice === 'string' && voice !== '') &&
+    !(isObject(voice) && typeof voice['id'] === 'string' && voice['id'] !== '')
+  )
+    fail('voice', 'expected a voice name or a custom voice { id }');
   if (o.modalities !== undefined) {
     if (
       !Array.isArray(o.modalities) ||

@@ -74,6 +74,12 @@ export interface InputTranscriptionOptions {
   prompt?: string | undefined;
 }
 
+/** A GA custom voice, by its id (`voice_…`). Beta servers have no form for it. */
+export interface CustomVoice {
+  /** The custom voice's id. */
+  id: string;
+}
+
 /** Which tool the model should use: the seed's `ToolChoice`. */
 export type ToolChoiceOption = 'auto' | 'none' | 'required' | { type: 'function'; name: string };
 
@@ -116,8 +122,12 @@ export interface RealtimeSessionOptions {
    * @default ''
    */
   instructions: string;
-  /** Output voice. @default 'alloy' */
-  voice: Voice;
+  /**
+   * Output voice: a voice name, or a GA custom voice `{ id }` (a beta server cannot take one: the
+   * update carrying it rejects with `ENCODE_FAILED`).
+   * @default 'alloy'
+   */
+  voice: Voice | CustomVoice;
   /** Format of appended input audio. @default 'pcm16' */
   inputAudioFormat: AudioFormatName;
   /** Format of output audio. @default 'pcm16' */

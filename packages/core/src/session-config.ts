@@ -8,7 +8,7 @@
  * | `model`                         | not sent (the connector's URL picks it; it cannot change)          | not sent                             |
  * | `modalities`                    | `output_modalities`: `['text']` if no `'audio'`, else `['audio']`  | `modalities` (`['text','audio']`)    |
  * | `instructions`                  | `instructions` (`''`: the server default, see `SessionRequests`)   | `instructions`                       |
- * | `voice`                         | `audio.output.voice`                                                | `voice`                              |
+ * | `voice`                         | `audio.output.voice` (a name, or a custom voice `{id}`)             | `voice` (a custom voice: no form)    |
  * | `speed`                         | `audio.output.speed` (when set)                                     | `speed`                              |
  * | `inputAudioFormat`              | `audio.input.format` `{type:'audio/pcm', rate:24000}` / `audio/pcmu` / `audio/pcma` | `input_audio_format`  |
  * | `outputAudioFormat`             | `audio.output.format` (same mapping)                                | `output_audio_format`                |
@@ -145,7 +145,7 @@ export function toSessionUpdate(
       }),
       output: compact({
         format: toGaAudioFormat(options.outputAudioFormat),
-        voice: options.voice,
+        voice: typeof options.voice === 'string' ? options.voice : { id: options.voice.id },
         speed: options.speed,
       }),
     },
@@ -182,11 +182,12 @@ export function fromSessionResource(
           ? ['text', 'audio']
           : ['text'],
     instructions: typeof r['instructions'] === 'string' ? r['instructions'] : previous.instructions,
+    // a custom voice stays the object it is: sent back as a name, it would name another voice
     voice:
       typeof voice === 'string'
         ? voice
-        : typeof voice === 'object' && voice !== null
-          ? voice.id
+        : typeof voice === 'object' && voice !== null && typeof voice.id === 'string'
+          ? { id: voice.id }
           : previous.voice,
     inputAudioFormat: fromGaAudioFormat(input['format'], previous.inputAudioFormat),
     outputAudioFormat: fromGaAudioFormat(output['format'], previous.outputAudioFormat),

@@ -189,6 +189,14 @@ export class SessionHost {
         param: error.param,
       });
       void this.connection.close(refused);
+    } else if (error instanceof VoxwireError && error.code === 'ENCODE_FAILED') {
+      // the connection's codec cannot write the configuration (a GA-only value on a beta
+      // server): nothing was sent, so the server runs its defaults, as after a refusal
+      this.logger.error('session configuration cannot be sent: closing the session', {
+        ...this.logFields(),
+        code: error.code,
+      });
+      void this.connection.close(error);
     } else if (error instanceof VoxwireError) {
       this.errors.report(error);
     }

@@ -205,7 +205,9 @@ export class RealtimeSession {
       // the whole configuration: keeping the refused value would have every later update (and
       // the restore after a reconnect) refused or applied behind the app's back. So the options
       // fall back to what the server last confirmed, unless something replaced them since.
-      if (error instanceof ServerError) {
+      // The same for an update the connection's codec cannot write (a custom voice on a beta
+      // server): nothing was sent, and every later update would fail the same way.
+      if (error instanceof ServerError || isEncodeFailure(error)) {
         if (host.state.options === merged) host.state.options = host.state.confirmed ?? merged;
         if (toolsBefore !== undefined && functions.tools === toolsSet)
           functions.setTools(toolsBefore);
@@ -236,7 +238,8 @@ export class RealtimeSession {
       // As for a refused sessionUpdate: the server kept its tools, and every later session.update
       // (the restore after a reconnect included) carries the whole set, so keeping the refused
       // one would have each of them refused too. Unless a newer set replaced it meanwhile.
-      if (error instanceof ServerError && functions.tools === set) functions.setTools(before);
+      if ((error instanceof ServerError || isEncodeFailure(error)) && functions.tools === set)
+        functions.setTools(before);
       throw error;
     }
   }
@@ -297,4 +300,9 @@ export class RealtimeSession {
       conversation: { mirror: conversation.mirror, replay: (items) => conversation.replay(items) },
     };
   }
+}
+
+/** Whether `error` says the connection's codec could not write the request (nothing was sent). */
+function isEncodeFailure(error: unknown): boolean {
+  return error instanceof VoxwireError && error.code === 'ENCODE_FAILED';
 }

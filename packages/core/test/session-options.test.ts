@@ -172,7 +172,7 @@ describe.each(DIALECTS)('session options (%s)', (dialect) => {
   it('an echo of an earlier update does not undo a later one still in flight', async () => {
     const s = setup(dialect);
     const session = await openSession(s, { voice: 'alloy' });
-    const seen: [echoed: string, options: string][] = [];
+    const seen: [echoed: unknown, options: unknown][] = [];
     let third: ReturnType<typeof outcome> | undefined;
     session.on('session_updated', (echoed) => {
       seen.push([echoed.voice, session.options.voice]);

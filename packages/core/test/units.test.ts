@@ -256,7 +256,7 @@ describe('session options ⇄ GA session', () => {
       outputAudioFormat: 'pcm16',
       inputAudioTranscription: null,
       turnDetection: null,
-      voice: 'voice_x',
+      voice: { id: 'voice_x' },
       speed: 1.1,
       maxResponseOutputTokens: 300,
       toolChoice: 'required',
