@@ -1,0 +1,10 @@
+import WebSocket from 'ws';
+import http from 'node:http';
+const url = process.argv[2];
+const agent = new http.Agent({ keepAlive: true });
+http.get(url, { agent }, (res) => { res.resume(); });
+const ws = new WebSocket(url.replace('http','ws')+'ws');
+ws.on('message',(d)=>{ const m=JSON.parse(d.toString()); if (m.type==='link') console.log('link', m.state); if (m.type==='audio' && !globalThis.x) { globalThis.x=1; console.log('audio'); } });
+ws.on('open',()=>ws.send(JSON.stringify({type:'text',text:'a long long story please'})));
+ws.on('close',(c,r)=>{console.log('CLOSE',c,r.toString());});
+setTimeout(()=>process.exit(0), 6000);
