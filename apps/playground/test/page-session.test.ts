@@ -85,6 +85,39 @@ describe('PageSession', () => {
     expect((await page.next('response_done')).status).toBe('completed');
   });
 
+  it('a cancel after the response ended is not sent and shows no error', async () => {
+    const { page, fake, session: s } = open();
+    await page.next('link', (m) => m.state === 'connected');
+    send(s, { type: 'text', text: 'Hi' });
+    const first = await page.next('response_done');
+    // the page still plays the answer and thinks it runs: its cancel arrives after the end
+    send(s, { type: 'cancel' });
+    send(s, { type: 'text', text: 'next question' });
+    await page.next('response_done', (m) => m.responseId !== first.responseId);
+    expect(fake.clientEvents.filter((e) => e['type'] === 'response.cancel')).toEqual([]);
+    expect(page.messages.filter((m) => m.type === 'error')).toEqual([]);
+  });
+
+  it("a cancel that crosses the response's end (response_cancel_not_active) is logged, not shown as an error", async () => {
+    const { page, fake, session: s } = open();
+    await page.next('link', (m) => m.state === 'connected');
+    // the server has finished the response, but its response.done is still on the way
+    fake.faults.stallAt('response.done');
+    send(s, { type: 'text', text: 'Hi' });
+    await page.next('log', (m) => m.eventType === 'response.output_item.done');
+    send(s, { type: 'cancel' });
+    await fake.expectClientEvent('response.cancel');
+    fake.faults.release();
+    await page.next('log', (m) => m.direction === 'server' && m.eventType === 'error');
+    await page.next('response_done');
+    // the session goes on, and a real error is still shown
+    send(s, { type: 'truncate', itemId: 'item_nope', audioEndMs: 50 });
+    expect(await page.next('error')).toMatchObject({ code: 'item_not_found' });
+    expect(page.messages.filter((m) => m.type === 'error').map((m) => m.code)).toEqual([
+      'item_not_found',
+    ]);
+  });
+
   it('applies settings with session.update and echoes what is in effect', async () => {
     const { page, fake, session: s } = open();
     await page.next('link', (m) => m.state === 'connected');

@@ -37,6 +37,8 @@ export interface PageSessionOptions {
 
 /** Longest binary audio frame the page may send: 1 s of 24 kHz PCM16 (the page sends 40 ms). */
 const MAX_AUDIO_BYTES = 48_000;
+/** The server's answer to a `response.cancel` when no response is in progress (protocol.md §7.10). */
+const CANCEL_NOT_ACTIVE = 'response_cancel_not_active';
 /** The server refuses commits under 100 ms; say so before asking it. */
 const MIN_COMMIT_MS = 100;
 
@@ -61,6 +63,13 @@ export class PageSession {
   // core's session ended for good (a refused key, retries used up): frames still in flight from
   // the page's microphone have nowhere to go
   private sessionEnded = false;
+  /**
+   * A `response.cancel` the page asked for is still unanswered. The page cancels what it still
+   * plays, but the server finishes generating long before playback ends, so the cancel often
+   * crosses the response's `response.done` and the server answers `response_cancel_not_active`
+   * (protocol.md §7: "This race is common"). That answer means "already over", not a failure.
+   */
+  private cancelPending = false;
 
   constructor(private readonly options: PageSessionOptions) {
     this.secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
@@ -111,6 +120,12 @@ export class PageSession {
       this.reported.add(error);
     }
     const e = error as Partial<SessionError> & { message?: string };
+    if (this.cancelPending && e.code === CANCEL_NOT_ACTIVE) {
+      // the page's cancel arrived after the response had ended: nothing was left to stop
+      this.cancelPending = false;
+      this.log('app', 'response.cancel', 'the response had already ended: nothing to cancel');
+      return;
+    }
     const code =
       typeof e.code === 'string' ? e.code : e.name === 'ServerError' ? 'server_error' : 'ERROR';
     const source = e.name === 'ServerError' ? 'provider' : 'engine';
@@ -210,7 +225,12 @@ export class PageSession {
     s.on('response_created', (r) => f.created(r));
     s.on('response_output_added', (o) => f.outputAdded(o));
     s.on('response_content_added', (c) => f.contentAdded(c));
-    s.on('response_done', (r) => f.done(r));
+    s.on('response_done', (r) => {
+      // a cancel that took effect is answered by this response.done; one that crossed it is
+      // answered by an error that follows, which then finds no cancel pending and is shown
+      if (r.status === 'cancelled') this.cancelPending = false;
+      f.done(r);
+    });
     s.on('metrics_collected', (m) => f.metrics(m));
     s.on('function_calls_collected', (calls) => {
       for (const c of calls)
@@ -364,6 +384,12 @@ export class PageSession {
         return;
       }
       case 'cancel':
+        if (s.activeResponse === undefined) {
+          // the response.done is already in: the server would only answer an error
+          this.log('app', 'response.cancel', 'not sent: the response had already ended');
+          return;
+        }
+        this.cancelPending = true;
         s.response.cancel();
         this.log('client', 'response.cancel', 'from the page');
         return;
