@@ -9,6 +9,7 @@ import { azureConnector } from '@voxwire/azure';
 import { openaiConnector } from '@voxwire/node';
 import { systemClock } from '@voxwire/protocol';
 import { createFakeServer } from '@voxwire/testing';
+import type { FakeServerKit } from '@voxwire/testing';
 import type { ProviderFactories } from './provider.js';
 
 /** What the fake "hears" in a committed turn: it has no speech recogniser, so it says how long the turn was. */
@@ -16,22 +17,32 @@ export function describeHeardAudio(samples: Int16Array, sampleRate: number): str
   return `${(samples.length / sampleRate).toFixed(1)} seconds of audio`;
 }
 
+/**
+ * The embedded fake of one page session, in real time and paced so that audio arrives a little
+ * faster than it plays, as from a live model.
+ */
+export function createEmbeddedFake(): FakeServerKit {
+  return createFakeServer({
+    clock: systemClock,
+    // Generation at twice real time, like a live model: playback lags behind, so speaking
+    // over the answer interrupts it for real.
+    pacing: {
+      firstOutputDelayMs: 250,
+      audioChunkMs: 100,
+      realtimeFactor: 0.5,
+      textDeltaIntervalMs: 30,
+    },
+    transcribe: (samples, sampleRate) => describeHeardAudio(samples, sampleRate),
+    transcriptionDeltas: 3,
+    // The fake keeps every client event for test inspection; nobody inspects it here, and a
+    // hands-free session streams 25 frames a second (~230 MB of base64 an hour) for good.
+    recordAudioAppends: false,
+  });
+}
+
 /** Factories for the three providers. */
 export const defaultProviderFactories: ProviderFactories = {
-  fake: () =>
-    createFakeServer({
-      clock: systemClock,
-      // Generation at twice real time, like a live model: playback lags behind, so speaking
-      // over the answer interrupts it for real.
-      pacing: {
-        firstOutputDelayMs: 250,
-        audioChunkMs: 100,
-        realtimeFactor: 0.5,
-        textDeltaIntervalMs: 30,
-      },
-      transcribe: (samples, sampleRate) => describeHeardAudio(samples, sampleRate),
-      transcriptionDeltas: 3,
-    }).connector,
+  fake: () => createEmbeddedFake().connector,
   openai: (config) =>
     openaiConnector({
       apiKey: config.apiKey,
