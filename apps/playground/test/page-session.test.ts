@@ -156,6 +156,18 @@ describe('PageSession', () => {
     });
   });
 
+  it('two partial settings sent back to back both apply: the second does not undo the first', async () => {
+    const { page, fake, session: s } = open();
+    await page.next('link', (m) => m.state === 'connected');
+    send(s, { type: 'settings', settings: { voice: 'ash' } });
+    send(s, { type: 'settings', settings: { toolsEnabled: false } });
+    const applied = () => page.messages.filter((m) => m.type === 'settings_applied');
+    const second = await page.next('settings_applied', (m) => applied().indexOf(m) === 1);
+    expect(second.settings).toMatchObject({ voice: 'ash', toolsEnabled: false });
+    const updates = fake.clientEvents.filter((e) => e['type'] === 'session.update');
+    expect(JSON.stringify(updates.at(-1))).toContain('"voice":"ash"');
+  });
+
   it('semantic VAD, transcription model and language, noise reduction: applied and echoed', async () => {
     const { page, fake, session: s } = open();
     await page.next('link', (m) => m.state === 'connected');

@@ -9,7 +9,12 @@ import { RealtimeModel } from '@voxwire/core';
 import type { RealtimeSession, SessionError } from '@voxwire/core';
 import { audioFrame, samplesToMs } from '@voxwire/protocol';
 import * as v from 'valibot';
-import type { FullSettings, PageMessage, ServerMessage } from '../shared/page-messages.js';
+import type {
+  FullSettings,
+  PageMessage,
+  ServerMessage,
+  Settings as PageSettings,
+} from '../shared/page-messages.js';
 import { PageMessageSchema } from '../shared/page-messages.js';
 import type { DemoTool } from './demo-tools.js';
 import { summarizeEvent } from './log-summary.js';
@@ -70,6 +75,8 @@ export class PageSession {
    * (protocol.md §7: "This race is common"). That answer means "already over", not a failure.
    */
   private cancelPending = false;
+  /** The settings update in progress (settled, never rejected): the next one waits for it. */
+  private settingsQueue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PageSessionOptions) {
     this.secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
@@ -309,28 +316,12 @@ export class PageSession {
     const s = this.session;
     switch (message.type) {
       case 'settings': {
-        const next: FullSettings = {
-          ...this.settings,
-          ...stripUndefined(message.settings),
-        } as FullSettings;
-        this.log('client', 'session.update', JSON.stringify(stripUndefined(message.settings)));
-        if (next.inputAudioTranscription !== null && !this.options.provider.transcription) {
-          this.send({ type: 'settings_applied', settings: this.settings });
-          this.pageError(
-            'TRANSCRIPTION_UNAVAILABLE',
-            'input transcription needs a transcription deployment on Azure: set AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT and restart the playground',
-          );
-          return;
-        }
-        try {
-          await s.sessionUpdate(this.sessionOptions(next));
-        } catch (error) {
-          // Refused (e.g. cannot_update_voice): put the page's form back to what is in effect.
-          this.send({ type: 'settings_applied', settings: this.settings });
-          throw error;
-        }
-        this.settings = next;
-        this.send({ type: 'settings_applied', settings: next });
+        // One update at a time: each partial update merges onto what the previous one left in
+        // effect. Merged at arrival, a second update started from the settings before the first
+        // and, sent whole, undid it on the server.
+        const run = this.settingsQueue.then(() => this.applySettings(message.settings));
+        this.settingsQueue = run.catch(() => undefined);
+        await run;
         return;
       }
       case 'text': {
@@ -394,6 +385,33 @@ export class PageSession {
         this.log('client', 'response.cancel', 'from the page');
         return;
     }
+  }
+
+  /** Merges a partial settings update onto what is in effect and applies it with `session.update`. */
+  private async applySettings(settings: PageSettings): Promise<void> {
+    const s = this.session;
+    const next: FullSettings = {
+      ...this.settings,
+      ...stripUndefined(settings),
+    } as FullSettings;
+    this.log('client', 'session.update', JSON.stringify(stripUndefined(settings)));
+    if (next.inputAudioTranscription !== null && !this.options.provider.transcription) {
+      this.send({ type: 'settings_applied', settings: this.settings });
+      this.pageError(
+        'TRANSCRIPTION_UNAVAILABLE',
+        'input transcription needs a transcription deployment on Azure: set AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT and restart the playground',
+      );
+      return;
+    }
+    try {
+      await s.sessionUpdate(this.sessionOptions(next));
+    } catch (error) {
+      // Refused (e.g. cannot_update_voice): put the page's form back to what is in effect.
+      this.send({ type: 'settings_applied', settings: this.settings });
+      throw error;
+    }
+    this.settings = next;
+    this.send({ type: 'settings_applied', settings: next });
   }
 
   /** The page went away: close the realtime session. */
