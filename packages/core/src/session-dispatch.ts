@@ -181,8 +181,11 @@ export class ServerEventRouter {
           data: { responseId: response.id, status, statusDetails: response.statusDetails },
         }),
       );
+    // measured before the listeners run: the end is when the response ended, and a listener
+    // editing the response it was handed (its usage, say) cannot change the figures
+    const metrics = computeMetrics(response, this.#clock.now());
     this.#emitter.emit('response_done', response);
-    this.#emitter.emit('metrics_collected', computeMetrics(response, this.#clock.now()));
+    this.#emitter.emit('metrics_collected', metrics);
   }
 
   #dispatch(event: ServerEvent): void {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResponseResource } from '@voxwire/protocol';
 import { computeMetrics } from '../src/metrics.js';
 import { RealtimeResponse } from '../src/responses/tree.js';
+import { openSession, setup } from './helpers.js';
 
 function response(usage: ResponseResource['usage'] | null, createdAt = 1000): RealtimeResponse {
   const r = new RealtimeResponse('resp_1', { id: 'resp_1' } as ResponseResource, createdAt);
@@ -60,5 +61,29 @@ describe('computeMetrics', () => {
       imageTokens: 0,
       cachedTokensDetails: { textTokens: 0, audioTokens: 0, imageTokens: 0 },
     });
+  });
+});
+
+describe('metrics_collected', () => {
+  it('is computed before the response_done listeners run: one editing the response cannot change it', async () => {
+    const s = setup('ga');
+    s.server.queueResponse((ctx) => ctx.say('Hello there.'));
+    const session = await openSession(s, { modalities: ['text'] });
+    const seen: { outputTokens: number; cancelled: boolean }[] = [];
+    session.on('response_done', (r) => {
+      // an app redacting or "fixing" what it was handed
+      if (r.usage) (r.usage as { output_tokens: number }).output_tokens = 999_999;
+      (r as { status: string }).status = 'cancelled';
+    });
+    session.on('metrics_collected', (m) =>
+      seen.push({ outputTokens: m.completionTokens, cancelled: m.cancelled }),
+    );
+    await session.response.generate();
+    await s.settle();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.outputTokens).toBeGreaterThan(0);
+    expect(seen[0]!.outputTokens).not.toBe(999_999);
+    expect(seen[0]!.cancelled).toBe(false);
+    await session.close();
   });
 });
