@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RealtimeModelOptions } from '../src/model.js';
 import type { ReconnectedEvent } from '../src/reconnect/reliability.js';
 import type { SessionOptionsInput } from '../src/options.js';
-import { openSession, setup } from './helpers.js';
+import { firstAppendedSamples, openSession, setup, taggedFrame } from './helpers.js';
 
 // 20 ms of 24 kHz PCM16; `level` 0 is silence, 8000 is speech to the fake's energy VAD
 const frame = (level: number, samples = 480) => ({
@@ -160,17 +160,6 @@ describe('UncommittedAudio keeps little between turns', () => {
 });
 
 describe('audio streamed while a commit or clear is on its way is still pending', () => {
-  // a 20 ms frame whose samples tell it apart
-  const tagged = (tag: number) => ({
-    data: new Int16Array(480).fill(tag),
-    sampleRate: 24000,
-    channels: 1,
-  });
-  const firstSamples = (events: readonly Record<string, unknown>[]) =>
-    events
-      .filter((e) => e['type'] === 'input_audio_buffer.append')
-      .map((e) => Buffer.from(String(e['audio']), 'base64').readInt16LE(0));
-
   async function dropAfter(
     script: (session: Awaited<ReturnType<typeof openSession>>) => void,
     options: SessionOptionsInput = { turnDetection: null },
@@ -184,16 +173,21 @@ describe('audio streamed while a commit or clear is on its way is still pending'
     const before = s.server.clientEvents.length;
     s.server.close(1006, 'network drop');
     await s.clock.advanceAsync(2000);
-    return { s, session, reconnected, replayed: firstSamples(s.server.clientEvents.slice(before)) };
+    return {
+      s,
+      session,
+      reconnected,
+      replayed: firstAppendedSamples(s.server.clientEvents.slice(before)),
+    };
   }
 
   for (const step of ['commit', 'clear'] as const)
     it(`manual turns: audio appended after ${step}() but before its acknowledgement is replayed`, async () => {
       const { session, reconnected, replayed } = await dropAfter((session) => {
-        for (let i = 0; i < 6; i++) session.inputAudioBuffer.append(tagged(1000));
+        for (let i = 0; i < 6; i++) session.inputAudioBuffer.append(taggedFrame(1000));
         session.inputAudioBuffer[step]();
         // the microphone keeps streaming while the acknowledgement is a round trip away
-        for (let i = 0; i < 3; i++) session.inputAudioBuffer.append(tagged(2000 + i));
+        for (let i = 0; i < 3; i++) session.inputAudioBuffer.append(taggedFrame(2000 + i));
       });
       expect(replayed).toEqual([2000, 2001, 2002]);
       expect(reconnected[0]?.replayedAudioMs).toBe(60);
@@ -203,9 +197,9 @@ describe('audio streamed while a commit or clear is on its way is still pending'
   it('a commit the server refused (an empty buffer) does not make a later acknowledgement cut short', async () => {
     const { session, replayed } = await dropAfter((session) => {
       session.inputAudioBuffer.commit(); // refused: input_audio_buffer_commit_empty
-      for (let i = 0; i < 6; i++) session.inputAudioBuffer.append(tagged(1000));
+      for (let i = 0; i < 6; i++) session.inputAudioBuffer.append(taggedFrame(1000));
       session.inputAudioBuffer.commit();
-      for (let i = 0; i < 2; i++) session.inputAudioBuffer.append(tagged(3000 + i));
+      for (let i = 0; i < 2; i++) session.inputAudioBuffer.append(taggedFrame(3000 + i));
     });
     expect(replayed).toEqual([3000, 3001]);
     await session.close();

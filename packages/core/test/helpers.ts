@@ -114,3 +114,16 @@ export function outcome<T>(promise: Promise<T>): { value?: T; error?: unknown; d
   );
   return o;
 }
+
+/** A 20 ms frame at 24 kHz whose samples tell it apart (0 is silence to the fake's energy VAD). */
+export const taggedFrame = (level: number) => ({
+  data: new Int16Array(480).fill(level),
+  sampleRate: 24000,
+  channels: 1,
+});
+
+/** The first sample of each `input_audio_buffer.append` among `events`: which tagged frames went out. */
+export const firstAppendedSamples = (events: readonly Record<string, unknown>[]): number[] =>
+  events
+    .filter((e) => e['type'] === 'input_audio_buffer.append')
+    .map((e) => Buffer.from(String(e['audio']), 'base64').readInt16LE(0));

@@ -5,18 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReconnectedEvent } from '../src/reconnect/reliability.js';
-import { openSession, setup } from './helpers.js';
-
-// a 20 ms frame whose samples tell it apart (0 is silence to the fake's energy VAD)
-const tagged = (level: number) => ({
-  data: new Int16Array(480).fill(level),
-  sampleRate: 24000,
-  channels: 1,
-});
-const firstSamples = (events: readonly Record<string, unknown>[]) =>
-  events
-    .filter((e) => e['type'] === 'input_audio_buffer.append')
-    .map((e) => Buffer.from(String(e['audio']), 'base64').readInt16LE(0));
+import { firstAppendedSamples, openSession, setup, taggedFrame } from './helpers.js';
 
 describe('replay record: a server VAD commit racing a client clear or commit', () => {
   it.each(['clear', 'commit'] as const)(
@@ -36,7 +25,7 @@ describe('replay record: a server VAD commit racing a client clear or commit', (
           kinds.push(e.event.type);
       });
       const append = (level: number, count: number) => {
-        for (let i = 0; i < count; i++) session.inputAudioBuffer.append(tagged(level));
+        for (let i = 0; i < count; i++) session.inputAudioBuffer.append(taggedFrame(level));
       };
       // turn 1 and the silence that ends it: the server's VAD commits it
       append(8000, 20);
@@ -45,7 +34,7 @@ describe('replay record: a server VAD commit racing a client clear or commit', (
       session.inputAudioBuffer[step]();
       append(0, 5);
       // turn 2 begins (tell its frames apart), still in progress at the drop
-      for (let i = 0; i < 15; i++) session.inputAudioBuffer.append(tagged(9000 + i));
+      for (let i = 0; i < 15; i++) session.inputAudioBuffer.append(taggedFrame(9000 + i));
       await s.settle();
       // the race did happen: the VAD's commit came back before the clear's acknowledgement
       expect(kinds).toEqual([
@@ -58,7 +47,7 @@ describe('replay record: a server VAD commit racing a client clear or commit', (
       const before = s.server.clientEvents.length;
       s.server.close(1006, 'network drop');
       await s.clock.advanceAsync(2000);
-      const replayed = firstSamples(s.server.clientEvents.slice(before));
+      const replayed = firstAppendedSamples(s.server.clientEvents.slice(before));
       // turn 2 from its audio_start_ms (which includes the prefix padding: a few silent frames)
       const speech = replayed.filter((v) => v !== 0);
       expect(speech).toEqual(Array.from({ length: 15 }, (_, i) => 9000 + i));

@@ -6,17 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReconnectedEvent } from '../src/reconnect/reliability.js';
-import { openSession, setup } from './helpers.js';
-
-const tagged = (level: number) => ({
-  data: new Int16Array(480).fill(level),
-  sampleRate: 24000,
-  channels: 1,
-});
-const firstSamples = (events: readonly Record<string, unknown>[]) =>
-  events
-    .filter((e) => e['type'] === 'input_audio_buffer.append')
-    .map((e) => Buffer.from(String(e['audio']), 'base64').readInt16LE(0));
+import { firstAppendedSamples, openSession, setup, taggedFrame } from './helpers.js';
 
 describe('rollover while the user begins to speak', () => {
   it('the onset the old server held, not yet reported as speech, is written to the fresh server', async () => {
@@ -33,17 +23,17 @@ describe('rollover while the user begins to speak', () => {
     const started: number[] = [];
     session.on('input_speech_started', (e) => started.push(e.audioStartMs));
     // silence for a while: between turns
-    for (let i = 0; i < 50; i++) session.inputAudioBuffer.append(tagged(0));
+    for (let i = 0; i < 50; i++) session.inputAudioBuffer.append(taggedFrame(0));
     await s.settle();
     await s.clock.advanceAsync(9 * 60_000 - 2_000);
     // the user starts to speak: the frames are on the old socket, its speech_started on its way
-    for (let i = 0; i < 5; i++) session.inputAudioBuffer.append(tagged(9000 + i));
+    for (let i = 0; i < 5; i++) session.inputAudioBuffer.append(taggedFrame(9000 + i));
     // ... when the rollover comes due: to the engine it looks like a quiet moment
     s.clock.advance(2_000);
     await s.clock.advanceAsync(1_000);
     expect(reconnected).toHaveLength(1);
     expect(reconnected[0]?.rollover).toBe(true);
-    const fresh = firstSamples(s.server.connections[1]!.clientEvents);
+    const fresh = firstAppendedSamples(s.server.connections[1]!.clientEvents);
     // the five words' frames reached the fresh server, once each, in order
     expect(fresh.filter((v) => v !== 0)).toEqual([9000, 9001, 9002, 9003, 9004]);
     // and its VAD hears the turn
