@@ -315,7 +315,8 @@ export class SessionHost {
    * The restore's full `session.update` and the promise of its echo. It configures the fresh
    * server as the old one was (its last confirmed configuration): changes still unanswered are
    * re-sent after it as their own requests, so a refused one cannot leave the fresh server on
-   * its defaults. Refused itself, the session closes (`SESSION_CONFIG_REFUSED`).
+   * its defaults. Refused itself, the session closes (`SESSION_CONFIG_REFUSED`); unanswered
+   * within `requestTimeoutMs`, its `TIMEOUT` is reported on `error`.
    */
   restoreUpdate(): { event: ClientEvent; promise: Promise<unknown> } {
     const { eventId, event, promise } = this.calls.sessionUpdateRequest(
@@ -324,6 +325,8 @@ export class SessionHost {
     this.state.configUpdateId = eventId;
     // written first (the restore's prelude): its echo is the first to come back
     this.requests.promote(eventId);
+    // as the first update's: refused, the session closes; unanswered, the app hears of it
+    promise.catch((error: unknown) => this.configUpdateFailed(error));
     return { event, promise };
   }
 

@@ -74,4 +74,24 @@ describe.each(DIALECTS)('a refused initial session.update (%s)', (dialect) => {
     expect(session.connectionState.status).toBe('open');
     await session.close();
   });
+
+  it("a restore's update nobody answers is reported as TIMEOUT too (not swallowed); the session goes on", async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = s.model.session();
+    await s.settle();
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    // the fresh connection never echoes the restore's session.update
+    s.server.faults.drop('session.updated');
+    s.server.close(1006, 'network');
+    await s.clock.advanceAsync(1_000);
+    expect(session.connectionState.status).toBe('open');
+    const before = errors.length;
+    await s.clock.advanceAsync(10_000);
+    const timeouts = errors.slice(before).filter((e) => (e as VoxwireError).code === 'TIMEOUT');
+    expect(timeouts).toHaveLength(1);
+    expect(timeouts[0]).toMatchObject({ data: { operation: 'session.update' } });
+    expect(session.connectionState.status).toBe('open');
+    await session.close();
+  });
 });
