@@ -15,6 +15,7 @@ import type {
 } from '@voxwire/protocol';
 import { G711_SAMPLE_RATE, SAMPLE_RATE, SEED_DEFAULTS } from '@voxwire/protocol';
 import { validateSessionOptions } from './options-validate.js';
+import { copyJson } from './json-copy.js';
 import type { ReliabilityOptions } from './reconnect/options.js';
 
 /** An output modality. */
@@ -224,7 +225,7 @@ export function defaultSessionOptions(): RealtimeSessionOptions {
 
 /** A deep copy, so no two sessions share a nested object. */
 export function copySessionOptions(options: RealtimeSessionOptions): RealtimeSessionOptions {
-  return structuredCloneOptions(options);
+  return copyJson(options);
 }
 
 /** The documented defaults of semantic VAD (`eagerness: 'auto'`, creates and interrupts). */
@@ -280,23 +281,11 @@ export function mergeSessionOptions(
     if (key === 'turnDetection' && value !== null) {
       out.turnDetection = mergeTurnDetection(
         out.turnDetection,
-        structuredCloneOptions(value as TurnDetectionOptions),
+        copyJson(value as TurnDetectionOptions),
       );
       continue;
     }
-    target[key] =
-      typeof value === 'object' && value !== null ? structuredCloneOptions(value) : value;
+    target[key] = typeof value === 'object' && value !== null ? copyJson(value) : value;
   }
   return out;
-}
-
-function structuredCloneOptions<T>(value: T): T {
-  // options are plain JSON data; this avoids depending on a host structuredClone
-  if (Array.isArray(value)) return value.map(structuredCloneOptions) as T;
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = structuredCloneOptions(v);
-    return out as T;
-  }
-  return value;
 }

@@ -19,7 +19,7 @@ import type { Reliability } from './reconnect/reliability.js';
 import type { PendingRequests } from './requests.js';
 import type { ResponseCreator } from './responses/create.js';
 import type { ResponseTracker } from './responses/tracker.js';
-import { copyWire } from './responses/wire-copy.js';
+import { copyJson } from './json-copy.js';
 import type { RealtimeResponse } from './responses/tree.js';
 import { fromSessionResource } from './session-config.js';
 import type { SessionErrors } from './session-errors.js';
@@ -134,7 +134,7 @@ export class ServerEventRouter {
     // logs (blanking audio or transcripts in place) must not change the audio, text or calls.
     // A delta's copy is one flat object, as cheap as the wrapper.
     if (this.#emitter.listenerCount('server_event') > 0)
-      this.#emitter.emit('server_event', { kind: 'event', event: copyWire(event) });
+      this.#emitter.emit('server_event', { kind: 'event', event: copyJson(event) });
     this.#dispatch(event);
     const type = event.type;
     const contentDelta =

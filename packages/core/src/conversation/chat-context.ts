@@ -9,6 +9,7 @@
  */
 import type { AudioFrame } from '@voxwire/protocol';
 import { ConversationError } from './errors.js';
+import { copyJson } from '../json-copy.js';
 
 /** The author of a message item. (Tool results are {@link ChatFunctionOutputItem}s, not messages.) */
 export type ChatItemRole = 'system' | 'user' | 'assistant';
@@ -285,7 +286,7 @@ export function cloneChatItem(item: ChatItem): ChatItem {
     case 'message':
       return { ...item, content: item.content.map(cloneContent) };
     case 'raw':
-      return { ...item, item: structuredCloneJson(item.item) };
+      return { ...item, item: copyJson(item.item) };
     default:
       return { ...item };
   }
@@ -298,9 +299,4 @@ function cloneContent(part: ChatContent): ChatContent {
     ...part,
     audio: { data: audio.data.slice(), sampleRate: audio.sampleRate, channels: audio.channels },
   };
-}
-
-function structuredCloneJson<T>(value: T): T {
-  // raw items come from JSON frames, so a JSON round trip is a faithful deep copy
-  return JSON.parse(JSON.stringify(value)) as T;
 }

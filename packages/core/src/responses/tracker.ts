@@ -16,7 +16,7 @@ import { VoxwireError } from '../errors.js';
 import type { AudioFormatName, AudioRetention } from '../options.js';
 import { fromGaAudioFormat } from '../session-config.js';
 import type { ChunkStreamOptions } from './stream.js';
-import { copyWire } from './wire-copy.js';
+import { copyJson } from '../json-copy.js';
 import {
   audioReceivedMs,
   RealtimeContent,
@@ -260,7 +260,7 @@ export class ResponseTracker {
       return;
     }
     // the tree's own copy: the event is read again after the app's listeners ran
-    const r = new RealtimeResponse(id, copyWire(event.response), this.#o.clock.now());
+    const r = new RealtimeResponse(id, copyJson(event.response), this.#o.clock.now());
     if (event.response.status) r.status = event.response.status;
     if (this.#active === NONE_ACTIVE) this.#active = new Map();
     this.#active.set(id, r);
@@ -275,7 +275,7 @@ export class ResponseTracker {
       r.id,
       event.item.id ?? '',
       event.output_index,
-      copyWire(event.item),
+      copyJson(event.item),
     );
     r.output[event.output_index] = o;
     this.#sink.outputAdded(o);
@@ -366,7 +366,7 @@ export class ResponseTracker {
   #outputDone(event: ServerEventOf<'response.output_item.done'>): void {
     const o = this.#output(event.response_id, event.output_index, event.type);
     if (!o || o.isDone) return;
-    o.item = copyWire(event.item);
+    o.item = copyJson(event.item);
     // contents the server never closed explicitly end with their item
     for (const c of o.content) {
       if (!c) continue;
@@ -386,7 +386,7 @@ export class ResponseTracker {
     const id = event.response.id ?? '';
     const r = this.#active.get(id);
     if (!r) return this.#sink.violation(unknownRef(event.type, `unknown response ${id}`));
-    r.resource = copyWire(event.response);
+    r.resource = copyJson(event.response);
     r.status = event.response.status ?? 'completed';
     r.statusDetails =
       (event.response.status_details as ResponseStatusDetails | null | undefined) ?? null;
