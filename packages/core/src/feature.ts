@@ -27,8 +27,22 @@ export interface SessionFeature {
   onDisconnected?(error: SessionError | undefined): void;
   /** The session is over for good. */
   onClosed?(): void;
-  /** Adds to every outgoing `session.update` (the tool runner puts `tools` here). */
-  contributeSessionUpdate?(session: SessionUpdateParams): SessionUpdateParams;
+  /**
+   * Adds to every outgoing `session.update` (the tool runner puts `tools` here). `context.restore`
+   * is `true` for the restore's update after a reconnect, which configures the fresh server as
+   * the old one was: a feature should then contribute what the server last confirmed, since the
+   * changes still unanswered at the drop are re-sent after it as their own updates.
+   */
+  contributeSessionUpdate?(
+    session: SessionUpdateParams,
+    context: SessionUpdateContext,
+  ): SessionUpdateParams;
+}
+
+/** What a `session.update` is for, as {@link SessionFeature.contributeSessionUpdate} is told. */
+export interface SessionUpdateContext {
+  /** Whether it is the restore's update after a reconnect (the last confirmed configuration). */
+  readonly restore: boolean;
 }
 
 /** Builds a feature for a session (called once, from the session's constructor). */

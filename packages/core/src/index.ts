@@ -160,7 +160,7 @@ export type {
   ReconnectingEvent,
   ClosedEvent,
 } from './events.js';
-export type { SessionFeature, SessionFeatureFactory } from './feature.js';
+export type { SessionFeature, SessionFeatureFactory, SessionUpdateContext } from './feature.js';
 export { computeMetrics, METRICS_LABEL } from './metrics.js';
 export type {
   RealtimeMetrics,

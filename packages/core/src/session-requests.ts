@@ -10,7 +10,7 @@ import { toChatItem, type ChatItemInput } from './conversation/input.js';
 import { chatItemToWireItem } from './conversation/items.js';
 import { ROOT_ITEM_ID, type ConversationMirror } from './conversation/mirror.js';
 import { itemAudioEncoder } from './features/conversation.js';
-import type { SessionFeature } from './feature.js';
+import type { SessionFeature, SessionUpdateContext } from './feature.js';
 import type { RealtimeSessionOptions } from './options.js';
 import type { PendingRequests, RequestKind } from './requests.js';
 import {
@@ -21,6 +21,10 @@ import {
   type TruncateArgs,
 } from './session-api.js';
 import { toSessionUpdate } from './session-config.js';
+
+// the restore's update carries the last confirmed configuration; every other one the current
+const UPDATE: SessionUpdateContext = Object.freeze({ restore: false });
+const RESTORE: SessionUpdateContext = Object.freeze({ restore: true });
 
 /** What {@link SessionRequests} needs from the session. */
 export interface SessionRequestsDeps {
@@ -72,7 +76,7 @@ export class SessionRequests {
     event: ClientEvent;
     promise: Promise<unknown>;
   } {
-    const [eventId, key, event] = this.#sessionUpdateEvent(options);
+    const [eventId, key, event] = this.#sessionUpdateEvent(options, RESTORE);
     return {
       eventId,
       event,
@@ -154,6 +158,7 @@ export class SessionRequests {
 
   #sessionUpdateEvent(
     options: RealtimeSessionOptions = this.#deps.options(),
+    context: SessionUpdateContext = UPDATE,
   ): [eventId: string, key: string, event: ClientEvent] {
     // '' keeps the server's default instructions: omitted before they are known (the session's
     // first update), and sent back once known, as another update may have replaced them since
@@ -162,7 +167,7 @@ export class SessionRequests {
       fallback === undefined ? options : { ...options, instructions: fallback },
     );
     for (const f of this.#deps.features) {
-      if (f.contributeSessionUpdate) session = f.contributeSessionUpdate(session);
+      if (f.contributeSessionUpdate) session = f.contributeSessionUpdate(session, context);
     }
     const eventId = this.#deps.generateId('event');
     return [eventId, 'session', { type: 'session.update', event_id: eventId, session }];

@@ -486,6 +486,77 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a setTools the drop cut before its echo: the restore sends the tools the server had confirmed, then the new set again, which settles setTools', async () => {
+    const s = setup(dialect, { random: () => 0, tools: [weather] });
+    const session = await openSession(s);
+    session.on('error', () => undefined);
+    // written to the socket; the connection drops before the echo comes back
+    s.server.faults.closeAt('session.updated', { occurrence: 2, when: 'before', code: 1006 });
+    session.once('disconnected', () => s.server.faults.clear());
+    const set = outcome(session.setTools([time]));
+    await s.clock.advanceAsync(5_000);
+    expect(session.connectionState.status).toBe('open');
+    expect(s.server.connections).toHaveLength(2);
+    const names = (e: Record<string, unknown>) =>
+      ((e['session'] as { tools?: { name: string }[] }).tools ?? []).map((t) => t.name);
+    const updates = s.server.connections[1]!.clientEvents.filter(
+      (e) => e['type'] === 'session.update',
+    );
+    // the restore configures the fresh server as the old one was; the change follows on its own
+    expect(updates.map(names)).toEqual([['get_weather'], ['get_time']]);
+    expect(set.done).toBe(true);
+    expect(set.error).toBeUndefined();
+    expect(names({ session: s.server.sessionConfig })).toEqual(['get_time']);
+    expect(session.tools.map((t) => t.name)).toEqual(['get_time']);
+    expect(session.stats.pendingRequests).toBe(0);
+    await session.close();
+  });
+
+  it('a setTools the drop cut, refused by the fresh server: it rejects, the fresh server keeps the confirmed tools, and the session stays open', async () => {
+    const s = setup(dialect, { random: () => 0, tools: [weather] });
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'c1' }),
+    );
+    s.server.queueResponse((ctx) => ctx.text('mild'));
+    const session = await openSession(s);
+    const seen = calls(session);
+    s.server.faults.closeAt('session.updated', { occurrence: 2, when: 'before', code: 1006 });
+    session.once('disconnected', () => {
+      s.server.faults.clear();
+      // the fresh server answers the restore, but not the re-sent change (refused below)
+      s.server.faults.drop('session.updated', 2);
+    });
+    const set = outcome(session.setTools([time]));
+    await s.clock.advanceAsync(1_000);
+    expect(session.connectionState.status).toBe('open');
+    const updates = s.server.connections[1]!.clientEvents.filter(
+      (e) => e['type'] === 'session.update',
+    );
+    expect(updates).toHaveLength(2);
+    s.server.emit({
+      type: 'error',
+      event_id: 'event_refused',
+      error: {
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message: 'Invalid schema for function',
+        param: 'session.tools[0].parameters',
+        event_id: updates[1]?.['event_id'],
+      },
+    });
+    await s.settle();
+    expect(set.error).toBeInstanceOf(ServerError);
+    expect(session.connectionState.status).toBe('open');
+    expect(seen.errors.map((e) => e.code)).not.toContain('SESSION_CONFIG_REFUSED');
+    // the restore gave the fresh server the tools the old one had: the model can still call them
+    expect(session.tools.map((t) => t.name)).toEqual(['get_weather']);
+    const restored = (updates[0]?.['session'] as { tools?: { name: string }[] }).tools;
+    expect(restored?.map((t) => t.name)).toEqual(['get_weather']);
+    await userTurn(s, session, 'weather in Oslo?');
+    expect(seen.finished[0]?.[0]).toMatchObject({ output: '{"city":"Oslo","tempC":21}' });
+    await session.close();
+  });
+
   it('runs and reports the calls of an out-of-band response but answers none: their items are not in the conversation', async () => {
     const s = setup(dialect, { tools: [weather] });
     s.server.queueResponse((ctx) =>

@@ -16,7 +16,8 @@ import type {
 } from '@voxwire/protocol';
 import { ServerError, type SessionError } from '../errors.js';
 import type { SessionEvents } from '../events.js';
-import type { SessionFeature } from '../feature.js';
+import type { SessionFeature, SessionUpdateContext } from '../feature.js';
+import { copyJson } from '../json-copy.js';
 import type { ChatItem } from '../conversation/chat-context.js';
 import type { ConversationMirror } from '../conversation/mirror.js';
 import { ToolRunner, type ToolRound } from '../tools/runner.js';
@@ -95,6 +96,10 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   // progress owes it again
   #followUpId: string | undefined;
   #followUpCut = false;
+  // The `tools` of the server's last `session.updated` (the full configuration it applied): what
+  // the restore sends. `undefined` before the first echo: the restore sends the current tools,
+  // as it sends the current options when nothing was confirmed.
+  #confirmedTools: readonly unknown[] | undefined;
 
   /**
    * @param host - the session's requests and events
@@ -134,10 +139,22 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     return mustSend;
   }
 
-  /** @inheritdoc */
-  contributeSessionUpdate(session: SessionUpdateParams): SessionUpdateParams {
+  /**
+   * @inheritdoc The restore's update carries the tools the server last confirmed, as it carries
+   * the confirmed options: a `setTools` the drop cut (or made during the outage) is re-sent after
+   * it as its own update, so a fresh server refusing the new set keeps the confirmed one, as a
+   * refusal without a drop would, instead of refusing the whole restore and closing the session.
+   */
+  contributeSessionUpdate(
+    session: SessionUpdateParams,
+    context?: SessionUpdateContext,
+  ): SessionUpdateParams {
     if (!this.#announce) return session;
-    return { ...session, tools: this.#runner.sessionTools() } as SessionUpdateParams;
+    const tools =
+      context?.restore === true && this.#confirmedTools !== undefined
+        ? copyJson(this.#confirmedTools)
+        : this.#runner.sessionTools();
+    return { ...session, tools } as SessionUpdateParams;
   }
 
   get #rounds(): Map<string, ToolRound<TSession>> {
@@ -150,6 +167,11 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   /** @inheritdoc */
   onServerEvent(event: ServerEvent): void {
+    if (event.type === 'session.updated') {
+      const tools = (event.session as { tools?: unknown }).tools;
+      if (event.session.type === 'realtime' && Array.isArray(tools)) this.#confirmedTools = tools;
+      return;
+    }
     // a session that never had tools leaves function calls to the app (it answers them with item.create)
     if (!this.#announce) return;
     switch (event.type) {
