@@ -557,6 +557,37 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
+  it('function_calls_collected hands out copies: a listener editing a call cannot change what the runner answers or reports', async () => {
+    const slow = gate();
+    const tool: SessionTool = {
+      name: 'slow',
+      execute: async () => {
+        await slow.promise;
+        return 'S';
+      },
+    };
+    const s = setup(dialect, { tools: [tool] });
+    s.server.queueResponse((ctx) => ctx.callFunction('slow', {}, { callId: 'call_1' }));
+    s.server.queueResponse((ctx) => ctx.text('done'));
+    const session = await openSession(s);
+    const seen = calls(session);
+    session.on('function_calls_collected', (collected) => {
+      const call = collected[0] as { -readonly [K in keyof FunctionCallInfo]: FunctionCallInfo[K] };
+      call.callId = 'call_hijacked';
+      call.itemId = 'item_hijacked';
+      call.name = 'hijacked';
+    });
+    await userTurn(s, session, 'go');
+    slow.open();
+    await s.settle();
+    const output = conv(s).find((i) => i.type === 'function_call_output');
+    expect(output).toMatchObject({ call_id: 'call_1', output: 'S' });
+    expect(seen.finished[0]?.[0]?.call).toMatchObject({ callId: 'call_1', name: 'slow' });
+    expect(seen.finished[0]?.[0]?.call.itemId).not.toBe('item_hijacked');
+    expect(seen.errors).toEqual([]);
+    await session.close();
+  });
+
   it('runs and reports the calls of an out-of-band response but answers none: their items are not in the conversation', async () => {
     const s = setup(dialect, { tools: [weather] });
     s.server.queueResponse((ctx) =>

@@ -327,7 +327,14 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     keep: (call: FunctionCallInfo) => boolean = () => true,
   ): Promise<void> {
     const calls = round.calls.filter(keep);
-    if (calls.length > 0) this.#host.emit('function_calls_collected', calls);
+    // copies (flat: strings only), once per response: the runner answers with these very objects
+    // after the listeners ran, so a listener editing a call's callId or itemId would have the
+    // output sent after another item, or not at all (the server then waits for it forever)
+    if (calls.length > 0)
+      this.#host.emit(
+        'function_calls_collected',
+        calls.map((call) => ({ ...call })),
+      );
     const all = await round.finish({
       status: end.status === 'in_progress' ? 'incomplete' : end.status,
       hasMessageOutput: end.hasMessageOutput,
