@@ -149,12 +149,29 @@ export class TrustedAppend {
   readonly event_id: string;
   /** Base64 audio, encoded by the engine. */
   readonly audio: string;
+  // a private field, not an own key: the frame stays `{type, event_id, audio}` (the codec's fast
+  // path checks the keys) while the replay ledger learns what the bytes are
+  readonly #format: AudioFormatName;
 
-  /** @param eventId the generated event id @param audio base64 encoded by the engine */
-  constructor(eventId: string, audio: string) {
+  /**
+   * @param eventId the generated event id
+   * @param audio base64 encoded by the engine
+   * @param format the input format `audio` is in
+   */
+  constructor(eventId: string, audio: string, format: AudioFormatName) {
     this.type = 'input_audio_buffer.append';
     this.event_id = eventId;
     this.audio = audio;
+    this.#format = format;
+  }
+
+  /**
+   * The input format the audio was encoded in. An append queued across a `sessionUpdate` that
+   * changes the format keeps the one it was made in (the server reads it in that one too: the
+   * update follows it on the wire).
+   */
+  get format(): AudioFormatName {
+    return this.#format;
   }
 }
 
@@ -183,7 +200,7 @@ export function appendEvent(
     format === 'pcm16'
       ? pcm16ToBase64(frame.data)
       : bytesToBase64(g711Encode(frame.data, format === 'g711_ulaw' ? 'ulaw' : 'alaw'));
-  return new TrustedAppend(eventId, audio);
+  return new TrustedAppend(eventId, audio, format);
 }
 
 /** `session.inputAudioBuffer` (a class: one per session, methods on the prototype). */

@@ -58,6 +58,18 @@ export function fromGaAudioFormat(
   return (AUDIO_FORMAT_GA_TO_BETA as Record<string, AudioFormatName | undefined>)[type] ?? fallback;
 }
 
+/**
+ * The input format a GA `session.update` event (as the engine builds it, before the codec)
+ * sets, or `fallback` when it sets none.
+ */
+export function inputFormatOfUpdate(
+  event: { readonly session?: unknown },
+  fallback: AudioFormatName,
+): AudioFormatName {
+  const session = event.session as { audio?: { input?: { format?: { type?: string } } } };
+  return fromGaAudioFormat(session?.audio?.input?.format, fallback);
+}
+
 function toGaTurnDetection(td: TurnDetectionOptions | null): Record<string, unknown> | null {
   if (td === null) return null;
   if (td.type === 'semantic_vad') {

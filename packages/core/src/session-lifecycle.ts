@@ -45,7 +45,11 @@ class TransportWriter implements OutboxWriter {
       this.#codec.encodeClientEvent(event, event instanceof TrustedAppend ? TRUSTED : undefined),
     );
     // the server now holds it, uncommitted: remembered for a replay after a drop
-    if (event.type === 'input_audio_buffer.append') this.#reliability.wroteAudio(event);
+    if (event.type === 'input_audio_buffer.append')
+      this.#reliability.wroteAudio(
+        event,
+        event instanceof TrustedAppend ? event.format : undefined,
+      );
     // where the server's buffer will end when it acknowledges this (a round trip later)
     else if (
       event.type === 'input_audio_buffer.commit' ||

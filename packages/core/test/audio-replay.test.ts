@@ -143,7 +143,7 @@ describe('UncommittedAudio keeps little between turns', () => {
     for (let i = 0; i < 500; i++) vad.wrote(append, vadOptions);
     expect(vad.keptMs).toBeLessThanOrEqual(1_320);
     // that tail is what a replay writes (the onset of a turn the server had not reported)
-    const tail = vad.takeReplay(vadOptions);
+    const tail = vad.takeReplay(vadOptions, 'pcm16');
     expect(tail.ms).toBeGreaterThanOrEqual(1_300);
     expect(tail.ms).toBeLessThanOrEqual(1_320);
     expect(vad.keptMs).toBe(0);
@@ -151,7 +151,7 @@ describe('UncommittedAudio keeps little between turns', () => {
     const manual = new UncommittedAudio(2_000);
     for (let i = 0; i < 500; i++) manual.wrote(append, manualOptions);
     expect(manual.keptMs).toBe(2_000);
-    const replay = manual.takeReplay(manualOptions);
+    const replay = manual.takeReplay(manualOptions, 'pcm16');
     expect(replay.ms).toBe(2_000);
     expect(replay.events).toHaveLength(100);
     // a fresh ledger afterwards

@@ -42,9 +42,9 @@ import { RecentIds } from './dedupe.js';
  */
 const NO_RESTORE_ITEMS: Map<string, string> = new Map();
 import type { ResolvedReliability } from './options.js';
-import { restoreConversation } from './restore.js';
+import { preludeInputFormat, restoreConversation } from './restore.js';
 import { RolloverPlanner } from './rollover.js';
-import type { RealtimeSessionOptions } from '../options.js';
+import type { AudioFormatName, RealtimeSessionOptions } from '../options.js';
 import { StallWatch } from './stall.js';
 import { UncommittedAudio } from './uncommitted-audio.js';
 
@@ -239,9 +239,15 @@ export class Reliability {
     }
   }
 
-  /** An input audio append was written to the socket (the outbox's writer tells). */
-  wroteAudio(event: ClientEvent & { readonly audio: string }): void {
-    this.#uncommitted.wrote(event, this.#h.options());
+  /**
+   * An input audio append was written to the socket (the outbox's writer tells), its audio in
+   * `format` when the engine encoded it (else the session's input format is assumed).
+   */
+  wroteAudio(
+    event: ClientEvent & { readonly audio: string },
+    format?: AudioFormatName | undefined,
+  ): void {
+    this.#uncommitted.wrote(event, this.#h.options(), format);
   }
 
   /** An `input_audio_buffer.commit` or `.clear` was written to the socket. */
@@ -253,10 +259,12 @@ export class Reliability {
   opened(state: OpenState): { prelude: ClientEvent[]; event: ReconnectedEvent | undefined } {
     this.#rollover.opened(state.maxSessionDurationMs);
     this.#h.tracker.forgetDiscarded();
-    // what the old server had not committed: a fresh ledger either way
-    const replay = this.#uncommitted.takeReplay(this.#h.options());
-    if (!state.reconnected) return { prelude: [], event: undefined };
     const h = this.#h;
+    if (!state.reconnected) {
+      // a fresh ledger for the new connection (nothing to replay on a first connect)
+      this.#uncommitted.takeReplay(h.options(), h.options().inputAudioFormat);
+      return { prelude: [], event: undefined };
+    }
     // taken before the restore's own update is tracked, which must stay in the table for its echo
     const unsent = h.requests.takeUnsent((e) => h.outbox.holds(e));
     const { event: update, promise } = h.restoreUpdate();
@@ -278,6 +286,14 @@ export class Reliability {
         resent++;
       }
     }
+    // what the old server had not committed, in the input format the fresh server has when it
+    // gets there: the restore's, or that of a re-sent update (the last one written wins)
+    const replay = this.#uncommitted.takeReplay(h.options(), preludeInputFormat(prelude));
+    if (replay.skippedMs > 0)
+      h.logger.warn('uncommitted input audio in an earlier input format not replayed', {
+        ...h.logFields(),
+        skippedAudioMs: replay.skippedMs,
+      });
     // after the conversation and the requests, before audio queued during the outage
     prelude.push(...replay.events);
     const rollover = this.#lostCause?.code === 'ROLLOVER';

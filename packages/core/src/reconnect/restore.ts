@@ -12,6 +12,8 @@ import type { ChatItem } from '../conversation/chat-context.js';
 import { chatItemToConversationItem } from '../conversation/items.js';
 import type { ConversationMirror } from '../conversation/mirror.js';
 import { replayableItem } from '../features/conversation.js';
+import type { AudioFormatName } from '../options.js';
+import { inputFormatOfUpdate } from '../session-config.js';
 
 /** The conversation part of a restore. */
 export interface ConversationRestore {
@@ -59,4 +61,15 @@ export function restoreConversation(
   }
   for (const id of skipped) mirror.delete(id);
   return { events, eventItems, restored: events.length, skipped };
+}
+
+/**
+ * The input format the fresh server reads once `prelude` is written: the one the last
+ * `session.update` in it sets (the restore's own comes first; a re-sent update after it wins).
+ */
+export function preludeInputFormat(prelude: readonly ClientEvent[]): AudioFormatName {
+  let format: AudioFormatName = 'pcm16';
+  for (const event of prelude)
+    if (event.type === 'session.update') format = inputFormatOfUpdate(event, format);
+  return format;
 }

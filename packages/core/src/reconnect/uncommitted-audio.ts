@@ -15,11 +15,18 @@
  *   already held. Between real turns it is a second or so of silence, which a VAD ignores.
  * Either way at most `maxMs` of audio is kept (the newest). Appends are held by reference (the
  * encoded events the outbox already wrote), so the ledger costs a small record per append.
+ *
+ * Each append is counted in the input format it was encoded in (960 bytes are 20 ms of PCM16 but
+ * 120 ms of G.711), so offsets stay in the server's input time across a format change. A replay
+ * carries only the newest run of appends in the format the fresh server reads when it gets them:
+ * bytes of another format would be heard as noise, and converting them would pass off as the
+ * old server's buffer something it never held (what a server does with its buffer when the
+ * format changes is not documented).
  * @module
  */
 import type { ClientEvent } from '@voxwire/protocol';
 import { base64DecodedLength } from '@voxwire/protocol';
-import { formatSampleRate, type RealtimeSessionOptions } from '../options.js';
+import { formatSampleRate, type AudioFormatName, type RealtimeSessionOptions } from '../options.js';
 
 /** The session options the ledger follows: input format and turn detection. */
 export type LedgerOptions = Pick<RealtimeSessionOptions, 'inputAudioFormat' | 'turnDetection'>;
@@ -29,6 +36,8 @@ const VAD_REPORT_DELAY_MS = 1_000;
 
 interface Written {
   readonly event: ClientEvent;
+  /** The input format its bytes are in. */
+  readonly format: AudioFormatName;
   /** Input audio offset of its first sample on this connection, ms. */
   readonly startMs: number;
   /** …and of its end. */
@@ -65,17 +74,23 @@ export class UncommittedAudio {
     return first === undefined ? 0 : this.#writtenMs - first.startMs;
   }
 
-  /** An `input_audio_buffer.append` was written to the socket under `options`. */
-  wrote(event: ClientEvent & { readonly audio: string }, options: LedgerOptions): void {
+  /**
+   * An `input_audio_buffer.append` was written to the socket under `options`, its audio in
+   * `format` (when known: the engine's own appends; else the options' input format).
+   */
+  wrote(
+    event: ClientEvent & { readonly audio: string },
+    options: LedgerOptions,
+    format: AudioFormatName = options.inputAudioFormat,
+  ): void {
     if (this.#maxMs === 0) return;
-    const format = options.inputAudioFormat;
     const bytes = base64DecodedLength(event.audio);
     const samples = format === 'pcm16' ? bytes >> 1 : bytes;
     const rate = formatSampleRate(format);
     const startMs = this.#writtenMs;
     this.#writtenMs = startMs + (samples * 1000) / rate;
     if (this.#entries === NONE) this.#entries = [];
-    this.#entries.push({ event, startMs, endMs: this.#writtenMs });
+    this.#entries.push({ event, format, startMs, endMs: this.#writtenMs });
     this.#trim(this.#keepFrom(options));
   }
 
@@ -145,25 +160,40 @@ export class UncommittedAudio {
 
   /**
    * The appends to write again on a new connection (oldest first) and their duration; the
-   * ledger starts afresh for the new connection. Between VAD turns only the short tail.
+   * ledger starts afresh for the new connection. Between VAD turns only the short tail. Only
+   * the newest appends in `format` (the input format of the fresh server when the replay
+   * reaches it) come back: `skippedMs` is the audio left out because it is in another format.
    */
-  takeReplay(options: LedgerOptions): { events: ClientEvent[]; ms: number } {
+  takeReplay(
+    options: LedgerOptions,
+    format: AudioFormatName,
+  ): { events: ClientEvent[]; ms: number; skippedMs: number } {
     const from = this.#keepFrom(options);
     const events: ClientEvent[] = [];
     let ms = 0;
-    for (let i = this.#head; i < this.#entries.length; i++) {
+    let skippedMs = 0;
+    // newest first: the run in `format` ends at the first append of another format (a run of
+    // `format` before that is older audio, separated from the rest by what cannot be sent)
+    let run = true;
+    for (let i = this.#entries.length - 1; i >= this.#head; i--) {
       const entry = this.#entries[i]!;
-      if (entry.endMs <= from) continue;
-      events.push(entry.event);
-      ms += entry.endMs - entry.startMs;
+      if (entry.endMs <= from) break;
+      run &&= entry.format === format;
+      if (run) {
+        events.push(entry.event);
+        ms += entry.endMs - entry.startMs;
+      } else {
+        skippedMs += entry.endMs - Math.max(entry.startMs, from);
+      }
     }
+    events.reverse();
     // a new connection's input starts at 0 with nothing pending
     this.#writtenMs = 0;
     this.#committedMs = 0;
     this.#speechStartMs = this.#speechEndMs = this.#speechEndItemId = this.#boundaries = undefined;
     this.#entries = NONE as Written[];
     this.#head = 0;
-    return { events, ms: Math.round(ms) };
+    return { events, ms: Math.round(ms), skippedMs: Math.round(skippedMs) };
   }
 
   // the earliest input offset still worth keeping (and replaying)
