@@ -306,9 +306,9 @@ export class SessionHost {
     return this.builtins?.conversation.mirror;
   }
 
-  /** Encodes input audio for an item in the current input format. */
-  encodeAudio(frame: AudioFrame): string {
-    return itemAudioEncoder(this.state.options.inputAudioFormat)(frame);
+  /** Encodes input audio for an item in `format`. */
+  encodeAudio(frame: AudioFrame, format: AudioFormatName): string {
+    return itemAudioEncoder(format)(frame);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReconnectedEvent } from '../src/reconnect/reliability.js';
+import { audioFrame } from '@voxwire/protocol';
 import { openSession, setup } from './helpers.js';
 
 // 20 ms frames tagged by their samples: PCM16 at 24 kHz (960 bytes on the wire) and the 8 kHz
@@ -130,6 +131,36 @@ describe('the uncommitted-audio replay after an input format change', () => {
     // frames are 20 ms each, not the 120 ms they would be read as µ-law)
     expect(appendBytes(s.server.clientEvents.slice(before))).toEqual(new Array(25).fill(160));
     expect(reconnected[1]?.replayedAudioMs).toBe(500);
+    await session.close();
+  });
+
+  it('a restore re-creates item audio in the format it configures, not in one still unanswered', async () => {
+    const s = setup('ga');
+    const session = await openSession(s, { turnDetection: null });
+    const content = [
+      {
+        type: 'audio' as const,
+        audio: audioFrame(new Int16Array(2400).fill(1000)),
+        transcript: null,
+      },
+    ];
+    await Promise.all([
+      session.conversation.item.create({ type: 'message', id: 'u1', role: 'user', content }),
+      s.settle(),
+    ]);
+    // written, but the connection drops before the echo comes back
+    const update = session.sessionUpdate({ inputAudioFormat: 'g711_ulaw' });
+    const before = s.server.clientEvents.length;
+    s.server.close(1006, 'network drop');
+    await s.clock.advanceAsync(1000);
+    const after = s.server.clientEvents.slice(before);
+    const create = after.findIndex((e) => e['type'] === 'conversation.item.create');
+    // the restore's update (what the old server confirmed: PCM16) is the one in force here
+    expect(lastInputFormat(after.slice(0, create))).toBe('audio/pcm');
+    const part = (after[create]?.['item'] as { content: { audio?: string }[] }).content[0];
+    // 100 ms of 24 kHz PCM16: 4800 bytes (µ-law at 8 kHz would be 800)
+    expect(Buffer.from(part?.audio ?? '', 'base64').length).toBe(4800);
+    await update;
     await session.close();
   });
 });

@@ -117,8 +117,8 @@ export interface ReliabilityHost {
   readonly connection: SessionConnection;
   /** The conversation mirror, when the session keeps one. */
   mirror(): ConversationMirror | undefined;
-  /** Encodes item audio in the session's input format. */
-  encodeAudio(frame: AudioFrame): string;
+  /** Encodes item audio in `format`. */
+  encodeAudio(frame: AudioFrame, format: AudioFormatName): string;
   /**
    * The restore's full `session.update` (the configuration the old server confirmed, and the
    * tools), registered as a request.
@@ -270,9 +270,12 @@ export class Reliability {
     const { event: update, promise } = h.restoreUpdate();
     promise.catch(() => undefined);
     const prelude: ClientEvent[] = [update];
+    // the items are read in the format this update sets (what the old server confirmed), not in
+    // one asked for since: that update, if unanswered, is re-sent after them
+    const restoreFormat = preludeInputFormat(prelude);
     const mirror = h.mirror();
     const conversation = mirror
-      ? restoreConversation(mirror, h.generateId, (f) => h.encodeAudio(f))
+      ? restoreConversation(mirror, h.generateId, (f) => h.encodeAudio(f, restoreFormat))
       : undefined;
     if (conversation) {
       prelude.push(...conversation.events);
