@@ -4,19 +4,15 @@
  * once straight into an `Int16Array`. Finished responses are kept only up to a bound.
  * @module
  */
-import type {
-  AudioFrame,
-  Clock,
-  ConversationItem,
-  ServerEvent,
-  ServerEventOf,
-} from '@voxwire/protocol';
-import { audioFrame, base64ToBytes, base64ToPcm16, g711Decode } from '@voxwire/protocol';
+import type { ServerEvent, ServerEventOf } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
-import type { AudioFormatName, AudioRetention } from '../options.js';
+import type { AudioFormatName } from '../options.js';
 import { fromGaAudioFormat } from '../session-config.js';
-import type { ChunkStreamOptions } from './stream.js';
 import { copyJson } from '../json-copy.js';
+import { decodeAudioDelta } from './audio-delta.js';
+import { DiscardedResponses } from './discarded.js';
+import { partText, shareTexts } from './shared-texts.js';
+import type { TrackerOptions, TrackerSink } from './tracker-sink.js';
 import {
   audioReceivedMs,
   RealtimeContent,
@@ -24,38 +20,9 @@ import {
   RealtimeResponse,
   type ResponseStatusDetails,
 } from './tree.js';
+import { unknownRef } from './unknown-ref.js';
 
-/** What the tracker reports (the session turns these into events). */
-export interface TrackerSink {
-  created(response: RealtimeResponse): void;
-  outputAdded(output: RealtimeOutput): void;
-  contentAdded(content: RealtimeContent): void;
-  /** A decoded audio chunk of `content` (hot path: once per audio delta). */
-  audio(frame: AudioFrame, content: RealtimeContent): void;
-  /** A text or transcript delta of `content` (hot path: once per text delta). */
-  text(delta: string, content: RealtimeContent): void;
-  contentDone(content: RealtimeContent): void;
-  outputDone(output: RealtimeOutput): void;
-  done(response: RealtimeResponse): void;
-  violation(error: VoxwireError): void;
-}
-
-/** Options of {@link ResponseTracker}. */
-export interface TrackerOptions {
-  /** Time for `createdAt` / `firstTokenAt`. */
-  clock: Clock;
-  /** Accumulated-audio retention per content. */
-  audioRetention: AudioRetention;
-  /** Finished responses kept for inspection. */
-  maxRetained: number;
-  /** The session's current output format (G.711 deltas are decoded to PCM16 at 8 kHz). */
-  outputFormat: () => AudioFormatName;
-  /** Bounds of the text and audio streams. @default unbounded */
-  streams?: ChunkStreamOptions;
-}
-
-/** How many ids of responses ended locally are remembered, so their late events are ignored. */
-const DISCARDED_IDS = 64;
+export type { TrackerOptions, TrackerSink } from './tracker-sink.js';
 
 // Shared by every tracker with no response in progress, and never written to: a Map keeps the
 // hash table of its largest size, and a session spends most of its life between responses.
@@ -67,7 +34,7 @@ export class ResponseTracker {
   readonly #finished: RealtimeResponse[] = [];
   // responses the engine ended itself (stalled): the server may still talk about them; allocated
   // on the first stall, as most sessions never have one
-  #discarded: Set<string> | undefined;
+  #discarded: DiscardedResponses | undefined;
   readonly #o: TrackerOptions;
   readonly #sink: TrackerSink;
 
@@ -111,8 +78,7 @@ export class ResponseTracker {
   /** Handles a server event; returns false when it is not a response event. */
   handle(event: ServerEvent): boolean {
     const discarded = this.#discarded;
-    if (discarded !== undefined && discarded.size > 0 && this.#isDiscarded(event, discarded))
-      return true;
+    if (discarded !== undefined && discarded.size > 0 && discarded.names(event)) return true;
     switch (event.type) {
       case 'response.created':
         this.#created(event);
@@ -209,9 +175,7 @@ export class ResponseTracker {
       error: { type: 'voxwire', code: error.code, message: error.message },
     };
     r.localError = error;
-    const discarded = (this.#discarded ??= new Set());
-    discarded.add(id);
-    if (discarded.size > DISCARDED_IDS) discarded.delete(discarded.values().next().value as string);
+    (this.#discarded ??= new DiscardedResponses()).add(id);
     this.#finish(r);
     return true;
   }
@@ -233,17 +197,6 @@ export class ResponseTracker {
       finished: this.#finished.length,
       discarded: this.#discarded?.size ?? 0,
     };
-  }
-
-  #isDiscarded(event: ServerEvent, discarded: ReadonlySet<string>): boolean {
-    const e = event as { response_id?: unknown; response?: { id?: unknown } };
-    const id =
-      typeof e.response_id === 'string'
-        ? e.response_id
-        : event.type === 'response.done' || event.type === 'response.created'
-          ? e.response?.id
-          : undefined;
-    return typeof id === 'string' && discarded.has(id);
   }
 
   #created(event: ServerEventOf<'response.created'>): void {
@@ -319,12 +272,7 @@ export class ResponseTracker {
 
   #audioDelta(c: RealtimeContent, delta: string): void {
     this.#firstToken(c.responseId);
-    const format = c.audioFormat;
-    const data =
-      format === 'pcm16'
-        ? base64ToPcm16(delta)
-        : g711Decode(base64ToBytes(delta), format === 'g711_ulaw' ? 'ulaw' : 'alaw');
-    const frame: AudioFrame = audioFrame(data, c.sampleRate);
+    const frame = decodeAudioDelta(delta, c.audioFormat, c.sampleRate);
     c._audio(frame);
     this.#sink.audio(frame, c);
   }
@@ -429,39 +377,5 @@ export class ResponseTracker {
     // finished responses are kept only up to the bound, so hour-long sessions stay flat
     while (this.#finished.length > this.#o.maxRetained) this.#finished.shift();
     this.#sink.done(r);
-  }
-}
-
-function unknownRef(type: string, message: string): VoxwireError {
-  return new VoxwireError('PROTOCOL_VIOLATION', `${type}: ${message}`, {
-    data: { type, reason: 'unknown_reference' },
-  });
-}
-
-// Why texts are shared: one transcript reaches the client three times (the transcript's `done`,
-// `output_item.done`, `response.done`), each a string of its own from its own frame. The
-// content's text, the conversation mirror (which stores `output_item.done`'s item) and the
-// retained resource would keep three copies for as long as the response is retained. Equal
-// strings are made one.
-
-type TextPart = { text?: unknown; transcript?: unknown };
-
-/** The text (or transcript) of content `index` of a wire item; `undefined` when it has none. */
-function partText(item: ConversationItem, index: number): string | undefined {
-  const part = (item as { content?: readonly TextPart[] }).content?.[index];
-  if (part === undefined || part === null) return undefined;
-  if (typeof part.transcript === 'string') return part.transcript;
-  return typeof part.text === 'string' ? part.text : undefined;
-}
-
-/** Makes the texts of `item` (from `response.done`) the strings `o`'s contents already hold. */
-function shareTexts(item: ConversationItem, o: RealtimeOutput): void {
-  const parts = (item as { content?: TextPart[] }).content;
-  if (!Array.isArray(parts)) return;
-  for (const c of o.content) {
-    const part = c ? parts[c.contentIndex] : undefined;
-    if (!c || part === undefined || part === null) continue;
-    if (typeof part.transcript === 'string' && part.transcript === c.text) part.transcript = c.text;
-    else if (typeof part.text === 'string' && part.text === c.text) part.text = c.text;
   }
 }
