@@ -348,6 +348,11 @@ export class SessionHost {
     return this.state.options.inputAudioFormat;
   }
 
+  /** The input format the server last confirmed, or the one asked for before any echo. */
+  confirmedInputFormat(): AudioFormatName {
+    return (this.state.confirmed ?? this.state.options).inputAudioFormat;
+  }
+
   /**
    * A response after tool outputs (never dropped as a duplicate); resolves with it. It is the
    * model's answer to the tools' results, so a server slow to start it is waited for (and

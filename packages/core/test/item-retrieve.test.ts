@@ -115,3 +115,30 @@ describe.each(DIALECTS)('conversation.item.retrieve (%s)', (dialect) => {
     await session.close();
   });
 });
+
+describe('retrieved item audio across an input format change', () => {
+  it('is read in the format the server retrieved it in, not in a change it has not applied yet', async () => {
+    const s = setup('ga');
+    const session = await openSession(s, { turnDetection: null });
+    await Promise.all([
+      session.conversation.item.create({
+        id: 'said',
+        role: 'user',
+        content: [audioContent(audioFrame(samples))],
+      }),
+      s.settle(),
+    ]);
+    // the retrieve goes first: the server answers in PCM16, before it applies the change
+    const retrieved = outcome(session.conversation.item.retrieve({ itemId: 'said' }));
+    const update = outcome(session.sessionUpdate({ inputAudioFormat: 'g711_ulaw' }));
+    await s.settle();
+    expect(retrieved.error).toBeUndefined();
+    expect(update.error).toBeUndefined();
+    const item = session.chatCtxCopy().items.find((i) => i.id === 'said');
+    const part = item?.type === 'message' ? item.content[0] : undefined;
+    const audio = (part as { audio?: { data: Int16Array; sampleRate: number } }).audio;
+    expect(audio?.sampleRate).toBe(24_000);
+    expect([...(audio?.data ?? [])]).toEqual([...samples]);
+    await session.close();
+  });
+});

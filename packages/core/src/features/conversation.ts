@@ -89,6 +89,11 @@ export interface ConversationHost {
   deleteItem(itemId: string): Promise<void>;
   /** The session's current input audio format (item audio is sent in it). */
   inputAudioFormat(): AudioFormatName;
+  /**
+   * The input format the server last confirmed, or the one asked for before any echo: what
+   * audio it hands back (a retrieved user item's) is in, as a change takes effect with its echo.
+   */
+  confirmedInputFormat(): AudioFormatName;
   /** The session's current output audio format (the model's item audio comes in it). */
   outputFormat(): AudioFormatName;
   /** The dialect of the current (or last) connection; `undefined` before the first connect. */
@@ -186,12 +191,13 @@ export class ConversationFeature implements SessionFeature {
   constructor(host: ConversationHost, keepSentAudioMs?: number) {
     this.#host = host;
     // item audio (a retrieved item's, say) is in the session's format of its direction, read when
-    // it arrives: a G.711 session's must not be taken for 24 kHz PCM16
+    // it arrives: a G.711 session's must not be taken for 24 kHz PCM16. The confirmed one: server
+    // events come in the order it handled them, so a change asked for since is not applied yet
     this.mirror = new ConversationMirror({
       maxSentAudioMs: keepSentAudioMs,
       decodeAudio: (b64, direction) =>
         decodeItemAudio(
-          direction === 'output' ? host.outputFormat() : host.inputAudioFormat(),
+          direction === 'output' ? host.outputFormat() : host.confirmedInputFormat(),
           b64,
         ),
     });
