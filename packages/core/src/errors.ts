@@ -11,6 +11,8 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  * - `NOT_CONNECTED`: nothing; the session was never connected or is between connections.
  * - `CONNECT_TIMEOUT`: `{ timeoutMs }`.
  * - `CONNECT_FAILED`: nothing; `cause` is what the connector or `transport.start()` threw.
+ * - `ABORTED`: nothing; a transport's `start()` rejects with it when its own `close()` (or an
+ *   abort) ended the connect: the caller's doing, not a failed handshake.
  * - `SOCKET_CLOSED`: `{ code, reason }` of the close.
  * - `SOCKET_ERROR`: nothing; `cause` is the transport's error.
  * - `PROTOCOL_VIOLATION`: `{ violation }` (a {@link ProtocolViolation}; its `frame` is for the app, never logged).
@@ -45,6 +47,7 @@ export type VoxwireErrorCode =
   | 'NOT_CONNECTED'
   | 'CONNECT_TIMEOUT'
   | 'CONNECT_FAILED'
+  | 'ABORTED'
   | 'SOCKET_CLOSED'
   | 'SOCKET_ERROR'
   | 'PROTOCOL_VIOLATION'

@@ -73,6 +73,8 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
   readonly #options: StandardWebSocketTransportOptions;
   #socket: StandardWebSocket | undefined;
   #state: State = 'idle';
+  // close() was called while connecting: start() rejects with ABORTED, not CONNECT_FAILED
+  #abortedByClose = false;
 
   /** Creates an unstarted transport: nothing touches the network until `start()`. */
   constructor(options: StandardWebSocketTransportOptions) {
@@ -145,11 +147,13 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
         this.#state = 'closed';
         if (wasConnecting)
           reject(
-            new VoxwireError(
-              'CONNECT_FAILED',
-              `the WebSocket closed before the handshake completed (close ${code})`,
-              { data: { closeCode: code } },
-            ),
+            this.#abortedByClose
+              ? new VoxwireError('ABORTED', 'the transport was closed while connecting')
+              : new VoxwireError(
+                  'CONNECT_FAILED',
+                  `the WebSocket closed before the handshake completed (close ${code})`,
+                  { data: { closeCode: code } },
+                ),
           );
         // "no status" on the wire is an abnormal end for the engine
         this.finish(
@@ -176,6 +180,7 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
       case 'connecting':
       case 'open':
         if (this.#state === 'open') this.#state = 'closing';
+        else this.#abortedByClose = true;
         try {
           this.#socket?.close(code, reason);
         } catch {
