@@ -183,6 +183,112 @@ describe('StandardWebSocketTransport', () => {
     expect(started.error).toMatchObject({ code: 'ABORTED' });
     expect(closed.done).toBe(true);
   });
+
+  it('close() on a dead network reports the close (1006) after closeTimeoutMs instead of waiting for the browser', async () => {
+    const { ctor, last } = scripted();
+    const clock = new SimulatedClock();
+    const t = new StandardWebSocketTransport({
+      WebSocket: ctor,
+      url: 'wss://x.test/v1',
+      clock,
+      closeTimeoutMs: 2_000,
+    });
+    const closes: [number, string][] = [];
+    t.onclose = (code, reason) => closes.push([code, reason]);
+    const started = t.start();
+    last().emit('open');
+    await started;
+    const closed = outcome(t.close(1000, 'bye'));
+    await clock.advanceAsync(1_999);
+    expect(closed.done).toBe(false);
+    await clock.advanceAsync(1);
+    expect(closed.done).toBe(true);
+    expect(closes).toEqual([[1006, 'close timeout: no close frame within 2000 ms']]);
+    // the browser's own close, a minute later, changes nothing
+    last().emit('close', { code: 1006, reason: '' });
+    expect(closes).toHaveLength(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a close that completes in time clears the close timer; the default timeout is 5 s', async () => {
+    const { ctor, last } = scripted();
+    const clock = new SimulatedClock();
+    const t = new StandardWebSocketTransport({ WebSocket: ctor, url: 'wss://x.test/v1', clock });
+    const closes: number[] = [];
+    t.onclose = (code) => closes.push(code);
+    const started = t.start();
+    last().emit('open');
+    await started;
+    void t.close();
+    expect(clock.pendingTimers).toBe(1);
+    last().emit('close', { code: 1000, reason: '' });
+    expect(clock.pendingTimers).toBe(0);
+    expect(closes).toEqual([1000]);
+
+    const slow = new StandardWebSocketTransport({ WebSocket: ctor, url: 'wss://x.test/v1', clock });
+    const slowCloses: number[] = [];
+    slow.onclose = (code) => slowCloses.push(code);
+    const slowStarted = slow.start();
+    last().emit('open');
+    await slowStarted;
+    void slow.close();
+    await clock.advanceAsync(4_999);
+    expect(slowCloses).toEqual([]);
+    await clock.advanceAsync(1);
+    expect(slowCloses).toEqual([1006]);
+  });
+
+  it('close() while connecting on a socket that never reports its close still rejects start() with ABORTED and closes', async () => {
+    const { ctor } = scripted();
+    const clock = new SimulatedClock();
+    const t = new StandardWebSocketTransport({
+      WebSocket: ctor,
+      url: 'wss://x.test/v1',
+      clock,
+      closeTimeoutMs: 1_000,
+    });
+    const closes: number[] = [];
+    t.onclose = (code) => closes.push(code);
+    const started = outcome(t.start());
+    const closed = outcome(t.close());
+    await clock.advanceAsync(1_000);
+    expect(started.error).toMatchObject({ code: 'ABORTED' });
+    expect(closed.done).toBe(true);
+    expect(closes).toEqual([1006]);
+  });
+
+  it('refuses a closeTimeoutMs that is not a positive number', () => {
+    const { ctor } = scripted();
+    for (const closeTimeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(
+        () => new StandardWebSocketTransport({ WebSocket: ctor, url: 'wss://x', closeTimeoutMs }),
+      ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('a session over a socket that never answers its close frame still closes (webSocketConnector passes clock and closeTimeoutMs)', async () => {
+    const { ctor, last } = scripted();
+    const clock = new SimulatedClock();
+    const model = new RealtimeModel({
+      clock,
+      connector: webSocketConnector({
+        WebSocket: ctor,
+        url: 'wss://x.test/v1/realtime',
+        clock,
+        closeTimeoutMs: 3_000,
+      }),
+    });
+    const session = model.session();
+    await clock.advanceAsync(0);
+    last().emit('open');
+    await clock.advanceAsync(0);
+    expect(session.connectionState.status).toBe('open');
+    const closed = outcome(session.close());
+    await clock.advanceAsync(2_999);
+    expect(closed.done).toBe(false);
+    await clock.advanceAsync(1);
+    expect(closed.done).toBe(true);
+    expect(session.connectionState.status).toBe('closed');
+  });
 });
 
 describe('openaiWebSocketConnector', () => {
@@ -348,6 +454,7 @@ describe('webSocketConnector', () => {
       [{ WebSocket: ctor, url: 'wss://x.test/v1#frag' }, 'url'],
       [{ WebSocket: ctor, url: 'wss://x.test', dialect: 'v2' }, 'dialect'],
       [{ WebSocket: ctor, url: 'wss://x.test', maxSessionDurationMs: 0 }, 'maxSessionDurationMs'],
+      [{ WebSocket: ctor, url: 'wss://x.test', closeTimeoutMs: 0 }, 'closeTimeoutMs'],
     ];
     for (const [options, argument] of cases)
       expect(() => webSocketConnector(options as never), argument).toThrow(

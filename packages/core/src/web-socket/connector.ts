@@ -7,7 +7,7 @@
  * belongs there, never an API key.
  * @module
  */
-import type { ConnectAttempt, Connector, Dialect } from '@voxwire/protocol';
+import type { Clock, ConnectAttempt, Connector, Dialect } from '@voxwire/protocol';
 import {
   Endpoints,
   GA_DEFAULTS,
@@ -35,6 +35,14 @@ export interface WebSocketConnectorOptions {
   readonly maxSessionDurationMs?: number | undefined;
   /** A secret-free description for logs. @default 'websocket <origin and path of the URL>' */
   readonly description?: string | undefined;
+  /**
+   * Milliseconds a transport's `close()` waits for the socket's close before it reports itself
+   * closed (1006), so `session.close()` ends on a dead network too.
+   * @default 5000
+   */
+  readonly closeTimeoutMs?: number | undefined;
+  /** Time source of the close timeout: pass the session's clock. @default systemClock */
+  readonly clock?: Clock | undefined;
 }
 
 const DIALECTS: readonly Dialect[] = ['ga', 'beta'];
@@ -114,6 +122,9 @@ export function webSocketConnector(options: WebSocketConnectorOptions): Connecto
     !(typeof maxSessionDurationMs === 'number' && maxSessionDurationMs > 0)
   )
     throw invalid('maxSessionDurationMs', 'maxSessionDurationMs must be a positive number');
+  const { closeTimeoutMs } = options;
+  if (closeTimeoutMs !== undefined && !(Number.isFinite(closeTimeoutMs) && closeTimeoutMs > 0))
+    throw invalid('closeTimeoutMs', 'closeTimeoutMs must be a positive number of milliseconds');
   if (typeof options.url !== 'function') checkUrl(options.url);
   if (options.protocols !== undefined && typeof options.protocols !== 'function')
     checkProtocols(options.protocols);
@@ -127,6 +138,8 @@ export function webSocketConnector(options: WebSocketConnectorOptions): Connecto
       WebSocket: options.WebSocket,
       url,
       protocols,
+      closeTimeoutMs,
+      clock: options.clock,
     });
     return {
       transport,
@@ -170,6 +183,10 @@ export interface OpenAIWebSocketConnectorOptions {
    * @default false
    */
   readonly dangerouslyAllowNonEphemeralKey?: boolean | undefined;
+  /** See {@link WebSocketConnectorOptions.closeTimeoutMs}. @default 5000 */
+  readonly closeTimeoutMs?: number | undefined;
+  /** Time source of the close timeout: pass the session's clock. @default systemClock */
+  readonly clock?: Clock | undefined;
 }
 
 function checkSecret(secret: unknown, allowAny: boolean): string {
@@ -248,5 +265,7 @@ export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOption
     dialect: 'ga',
     maxSessionDurationMs: options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai,
     description: `openai ${describeUrl(url.href)} (ga)`,
+    closeTimeoutMs: options.closeTimeoutMs,
+    clock: options.clock,
   });
 }

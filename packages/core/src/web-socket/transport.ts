@@ -6,8 +6,8 @@
  * (`openai-insecure-api-key.<ephemeral key>`, see `openaiWebSocketConnector`).
  * @module
  */
-import type { Transport } from '@voxwire/protocol';
-import { CloseCode, TransportCallbacks } from '@voxwire/protocol';
+import type { Clock, TimerId, Transport } from '@voxwire/protocol';
+import { CloseCode, systemClock, TransportCallbacks } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 
 /** The events of a standard `WebSocket` the transport reads. */
@@ -58,8 +58,23 @@ export interface StandardWebSocketTransportOptions {
   /** The `ws:`/`wss:` URL. */
   readonly url: string;
   /** Subprotocols offered in the handshake. @default [] */
-  readonly protocols?: readonly string[];
+  readonly protocols?: readonly string[] | undefined;
+  /**
+   * Milliseconds `close()` waits for the socket's own `close` event before the transport reports
+   * itself closed (1006). A browser waits for the server's close frame, which on a dead network
+   * can take a minute or more; the socket is left to finish on its own.
+   * @default 5000 (as `@voxwire/node`'s transport)
+   */
+  readonly closeTimeoutMs?: number | undefined;
+  /**
+   * Time source of the close timeout (pass the session's clock).
+   * @default systemClock
+   */
+  readonly clock?: Clock | undefined;
 }
+
+// the default of closeTimeoutMs: the ws transport's
+const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
 const OPEN = 1;
 
@@ -75,11 +90,29 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
   #state: State = 'idle';
   // close() was called while connecting: start() rejects with ABORTED, not CONNECT_FAILED
   #abortedByClose = false;
+  readonly #clock: Clock;
+  readonly #closeTimeoutMs: number;
+  #closeTimer: TimerId | undefined;
+  // start()'s reject while connecting, for a close timeout that fires before the socket's close
+  #rejectStart: ((error: VoxwireError) => void) | undefined;
 
-  /** Creates an unstarted transport: nothing touches the network until `start()`. */
+  /**
+   * Creates an unstarted transport: nothing touches the network until `start()`.
+   * @throws VoxwireError `INVALID_ARGUMENT` for a `closeTimeoutMs` that is not a positive number.
+   */
   constructor(options: StandardWebSocketTransportOptions) {
     super();
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    // Number.isFinite is false for a non-number too
+    if (!Number.isFinite(closeTimeoutMs) || closeTimeoutMs <= 0)
+      throw new VoxwireError(
+        'INVALID_ARGUMENT',
+        'closeTimeoutMs must be a positive number of milliseconds',
+        { data: { argument: 'closeTimeoutMs' } },
+      );
+    this.#closeTimeoutMs = closeTimeoutMs;
   }
 
   /** Bytes accepted by `send` and not yet on the network. */
@@ -125,10 +158,13 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
         return;
       }
       this.#socket = socket;
+      this.#rejectStart = reject;
       socket.binaryType = 'arraybuffer';
       socket.addEventListener('open', () => {
-        if (this.#state !== 'connecting') return;
+        // a socket that opens after close() was called on it stays closing
+        if (this.#state !== 'connecting' || this.#abortedByClose) return;
         this.#state = 'open';
+        this.#rejectStart = undefined;
         resolve();
       });
       socket.addEventListener('message', (event) =>
@@ -143,8 +179,13 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
         const event = closeEvent as StandardWebSocketEvent;
         const code = event.code ?? CloseCode.Abnormal;
         const reason = event.reason ?? '';
+        // after a close timeout the transport already reported its end: this late close is moot
+        if (this.#state === 'closed') return;
         const wasConnecting = this.#state === 'connecting';
         this.#state = 'closed';
+        this.#rejectStart = undefined;
+        this.#clock.clearTimeout(this.#closeTimer);
+        this.#closeTimer = undefined;
         if (wasConnecting)
           reject(
             this.#abortedByClose
@@ -187,6 +228,11 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
           // a code a browser refuses (only 1000 and 3000–4999 may be sent): close plainly
           this.#socket?.close();
         }
+        // the socket's close event can be a minute away on a dead network: bound the wait
+        this.#closeTimer ??= this.#clock.setTimeout(
+          () => this.#onCloseTimeout(),
+          this.#closeTimeoutMs,
+        );
         break;
       default:
         break;
@@ -194,7 +240,24 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
     return this.closed;
   }
 
+  // the socket never reported its close: end here, as an abnormal close (the frame exchange never
+  // completed); the socket finishes on its own and its late close event is ignored
+  #onCloseTimeout(): void {
+    this.#closeTimer = undefined;
+    if (this.#state === 'closed') return;
+    const reject = this.#rejectStart;
+    this.#rejectStart = undefined;
+    this.#state = 'closed';
+    reject?.(new VoxwireError('ABORTED', 'the transport was closed while connecting'));
+    this.finish(
+      CloseCode.Abnormal,
+      `close timeout: no close frame within ${this.#closeTimeoutMs} ms`,
+    );
+  }
+
   #onData(data: unknown): void {
+    // frames a socket still delivers after its close timeout: nobody listens, none is kept
+    if (this.#state === 'closed') return;
     this.receive(typeof data === 'string' ? data : toBytes(data));
   }
 }
