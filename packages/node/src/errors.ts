@@ -12,6 +12,13 @@ export type TransportErrorCode =
   | 'CONNECT_TIMEOUT'
   /** The TCP/TLS connection failed (refused, DNS, reset) or the server answered 5xx/429. Retriable. */
   | 'CONNECT_FAILED'
+  /**
+   * The server's TLS certificate did not verify (self-signed, expired, another host's, an issuer
+   * this process does not trust: a TLS-intercepting proxy, say). Fatal: the certificate will not
+   * change between attempts; the message says what to do (`NODE_EXTRA_CA_CERTS`). The socket
+   * error, with its `code`, is the `cause`.
+   */
+  | 'TLS_CERTIFICATE_INVALID'
   /** The server refused the credentials (HTTP 401/403 at upgrade, or close 3000). Fatal. */
   | 'AUTH_FAILED'
   /** The server refused the request shape (HTTP 4xx other than 401/403/429, or close 4000). Fatal. */
@@ -42,7 +49,11 @@ export interface TransportErrorDetails {
 }
 
 /** Codes after which a reconnect cannot help without changing the configuration. */
-const FATAL_CODES: ReadonlySet<TransportErrorCode> = new Set(['AUTH_FAILED', 'BAD_REQUEST']);
+const FATAL_CODES: ReadonlySet<TransportErrorCode> = new Set([
+  'AUTH_FAILED',
+  'BAD_REQUEST',
+  'TLS_CERTIFICATE_INVALID',
+]);
 
 /**
  * A transport failure: connect, handshake, keep-alive or an unexpected close. `fatal` means a

@@ -18,6 +18,7 @@ import { describeSocketError, errorForClose } from './close-codes.js';
 import { Redactor, secretsOf, TransportError } from './errors.js';
 import { readRefusal, sanitize } from './handshake.js';
 import { decodeTextFrame } from './text-frame.js';
+import { certificateErrorCode, describeCertificateError } from './tls-errors.js';
 import {
   parseWebSocketUrl,
   positive,
@@ -318,6 +319,14 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
 
   #onSocketError(error: Error): void {
     if (this.#state === 'connecting') {
+      const certificate = certificateErrorCode(error);
+      // a certificate that does not verify fails every attempt alike: fatal, with what to do
+      if (certificate !== undefined)
+        this.#connectError ??= new TransportError(
+          'TLS_CERTIFICATE_INVALID',
+          describeCertificateError(certificate, this.#host),
+          { cause: sanitize(error, this.#redactor) },
+        );
       this.#connectError ??= new TransportError(
         'CONNECT_FAILED',
         `Could not connect to ${this.#host}: ${describeSocketError(error)}.`,

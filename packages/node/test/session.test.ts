@@ -5,8 +5,11 @@
 import type { RealtimeResponse, RealtimeSession } from '@voxwire/core';
 import { createRecorder, nextEvent as next, speechThenSilence } from '@voxwire/testing';
 import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIRealtimeModel } from '../src/index.js';
+import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from './fixtures/self-signed.js';
 
 const KEY = 'sk-proj-E2E-SECRET-9f8e7d6c5b4a';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -175,5 +178,35 @@ describe('a key function that fails for a moment', () => {
       code: 'CONNECT_FAILED',
       data: { transportCode: 'CREDENTIAL_FAILED' },
     });
+  });
+});
+
+describe('a server whose TLS certificate does not verify', () => {
+  it('ends the session at once with the certificate named, without reconnecting', async () => {
+    const server = createHttpsServer({ key: SELF_SIGNED_KEY, cert: SELF_SIGNED_CERT });
+    server.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const { port } = server.address() as AddressInfo;
+    const model = createOpenAIRealtimeModel({
+      apiKey: KEY,
+      baseURL: `https://127.0.0.1:${port}/v1`,
+      env: {},
+      reconnect: { backoff: () => 0 },
+    });
+    const session = model.session();
+    cleanups.push(() => session.close());
+    let reconnects = 0;
+    session.on('reconnecting', () => reconnects++);
+    const closed = (await next(session, 'closed')) as {
+      error?: { code?: string; message?: string; data?: Record<string, unknown> };
+    };
+    expect(reconnects).toBe(0);
+    expect(closed.error).toMatchObject({
+      code: 'CONNECT_FAILED',
+      data: { transportCode: 'TLS_CERTIFICATE_INVALID' },
+    });
+    expect(closed.error?.message).toContain('NODE_EXTRA_CA_CERTS');
+    expect(closed.error?.message).not.toContain(KEY);
   });
 });

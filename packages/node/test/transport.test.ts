@@ -1,5 +1,7 @@
-import { getEventListeners, once } from 'node:events';
+import { EventEmitter, getEventListeners, once } from 'node:events';
 import { Agent } from 'node:http';
+import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +17,8 @@ import {
   startRefusingServer,
   startSilentServer,
 } from '@voxwire/testing/ws';
+import type WebSocket from 'ws';
+import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from './fixtures/self-signed.js';
 
 const SECRET = 'sk-test-SECRET-0123456789';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -502,4 +506,106 @@ describe('createWebSocketTransport: keep-alive', () => {
     expect(t.closes).toHaveLength(1);
     expect(t.errors).toEqual([]);
   });
+});
+
+describe('createWebSocketTransport: TLS certificate failures are fatal', () => {
+  async function selfSignedServer(): Promise<number> {
+    // an HTTPS server, no WebSocket server: whoever gets past TLS is refused with 404
+    const server = createHttpsServer({ key: SELF_SIGNED_KEY, cert: SELF_SIGNED_CERT }, (_, res) =>
+      res.writeHead(404).end(),
+    );
+    server.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    return (server.address() as AddressInfo).port;
+  }
+
+  it('a self-signed certificate fails the connect with a fatal TLS_CERTIFICATE_INVALID that says what to do', async () => {
+    const port = await selfSignedServer();
+    const transport = createWebSocketTransport({
+      url: `wss://127.0.0.1:${port}/v1/realtime`,
+      headers: { Authorization: `Bearer ${SECRET}` },
+    });
+    const t = track(transport);
+    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toMatchObject({
+      code: 'TLS_CERTIFICATE_INVALID',
+      fatal: true,
+      retriable: false,
+    });
+    expect((error.cause as { code?: string }).code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect(error.message).toContain(`127.0.0.1:${port}`);
+    expect(error.message).toContain('self-signed');
+    expect(error.message).toContain('NODE_EXTRA_CA_CERTS');
+    expect(error.message).not.toContain(SECRET);
+    await t.closed;
+    expect(t.closes).toHaveLength(1);
+    expect(transport.closeError).toBe(error);
+  });
+
+  it('the same server with its certificate trusted (an agent with the CA) connects past TLS', async () => {
+    const port = await selfSignedServer();
+    const transport = createWebSocketTransport({
+      url: `wss://localhost:${port}/v1/realtime`,
+      agent: new HttpsAgent({ ca: SELF_SIGNED_CERT }),
+    });
+    track(transport);
+    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    // refused at the HTTP upgrade (404): TLS itself passed
+    expect(error).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 404 });
+  });
+
+  /** A `ws` stand-in whose connect fails with a socket error of the given code. */
+  function failingWith(code: string): typeof WebSocket {
+    return class extends EventEmitter {
+      readyState = 0;
+      bufferedAmount = 0;
+      protocol = '';
+      constructor() {
+        super();
+        queueMicrotask(() => {
+          this.emit('error', Object.assign(new Error(`${code}: some detail`), { code }));
+          this.readyState = 3;
+          this.emit('close', 1006, Buffer.alloc(0));
+        });
+      }
+      terminate(): void {}
+    } as unknown as typeof WebSocket;
+  }
+
+  it.each([
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_REVOKED',
+    'HOSTNAME_MISMATCH',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+  ])('%s is a fatal TLS_CERTIFICATE_INVALID', async (code) => {
+    const transport = createWebSocketTransport({
+      url: 'wss://api.openai.test/v1/realtime',
+      WebSocket: failingWith(code),
+    });
+    track(transport);
+    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    expect(error).toMatchObject({ code: 'TLS_CERTIFICATE_INVALID', fatal: true });
+    expect((error.cause as { code?: string }).code).toBe(code);
+    expect(error.message).toContain('api.openai.test');
+  });
+
+  it.each(['ECONNRESET', 'ETIMEDOUT', 'EPROTO', 'OUT_OF_MEM'])(
+    '%s stays a retriable CONNECT_FAILED',
+    async (code) => {
+      const transport = createWebSocketTransport({
+        url: 'wss://api.openai.test/v1/realtime',
+        WebSocket: failingWith(code),
+      });
+      track(transport);
+      const error = await transport.start().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'CONNECT_FAILED', fatal: false, retriable: true });
+    },
+  );
 });
