@@ -105,6 +105,36 @@ export class SessionConnection {
     return true;
   }
 
+  /**
+   * Gives up on the open transport without waiting for its close: it refused every write as
+   * closing for the outbox's closing timeout and never reported the close (a third-party
+   * transport that never calls `onclose`). A loss like any other (`error`, 1006), retried; a
+   * rollover it was closing for goes on at once. No-op unless open.
+   */
+  abandon(error: VoxwireError): void {
+    const s = this.#state;
+    if (s.status !== 'open') return;
+    const { transport } = s;
+    const reason = 'transport unresponsive';
+    this.#unwire(transport, false);
+    this.#heard();
+    this.#pendingError = undefined;
+    transport.close(CloseCode.Normal, reason).catch(() => undefined);
+    if (this.#o.clock.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#retries = 0;
+    const planned = this.#planned;
+    this.#planned = undefined;
+    this.#o.logger.warn('transport unresponsive: dropping the connection', {
+      ...this.#o.logFields(),
+      planned: planned !== undefined,
+    });
+    this.#hooks.lost(CloseCode.Abnormal, reason, planned ? undefined : error);
+    this.#retryOrFinish(planned ?? error, {
+      fatal: false,
+      retryAfterMs: undefined,
+      immediate: planned !== undefined,
+    });
+  }
+
   async #attempt(attempt: number): Promise<void> {
     this.#state = { status: 'connecting', attempt };
     this.#serverErrorCode = undefined;

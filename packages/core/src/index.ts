@@ -197,6 +197,7 @@ export type { ConnectionState } from './connection-state.js';
 export {
   Outbox,
   estimateBytes,
+  DEFAULT_CLOSING_TIMEOUT_MS,
   DEFAULT_HIGH_WATER_MARK,
   DEFAULT_MAX_QUEUED_BYTES,
 } from './outbox.js';

@@ -10,7 +10,8 @@
  * A socket refuses writes (`NOT_CONNECTED`) for a round trip before it reports its close: once
  * the server's close frame arrived, or once a rollover asked for the close. An event refused so
  * stays queued, in order, for the next connection (or for the close, which settles it); it is
- * neither failed nor reported.
+ * neither failed nor reported. A socket that refuses for `closingTimeoutMs` without closing is
+ * stuck: polling stops and `onClosingTimeout` lets the session drop it.
  * @module
  */
 import type { ClientEvent, Clock, TimerId } from '@voxwire/protocol';
@@ -53,7 +54,23 @@ export interface OutboxOptions {
   audioPolicy?: AudioOverflowPolicy;
   /** How often `bufferedAmount` is checked while audio waits, ms. @default 20 */
   pollMs?: number;
+  /**
+   * How long the socket may refuse writes as closing (`NOT_CONNECTED`) before the outbox stops
+   * polling it and calls `onClosingTimeout`: a socket reports its close a round trip after it
+   * starts refusing, so one that refuses this long without closing is stuck (a third-party
+   * transport that never calls `onclose`), ms.
+   * @default 10000
+   */
+  closingTimeoutMs?: number | undefined;
+  /**
+   * Called once the socket refused writes for `closingTimeoutMs` (the session then drops the
+   * transport as dead and reconnects). @default undefined (polling just stops)
+   */
+  onClosingTimeout?: (() => void) | undefined;
 }
+
+/** Default of {@link OutboxOptions.closingTimeoutMs}, ms. */
+export const DEFAULT_CLOSING_TIMEOUT_MS = 10_000;
 
 /** Counters of the outbox (part of `session.stats`). */
 export interface OutboxStats {
@@ -110,6 +127,10 @@ export class Outbox {
   readonly #hwm: number;
   readonly #policy: AudioOverflowPolicy;
   readonly #pollMs: number;
+  readonly #closingTimeoutMs: number;
+  readonly #onClosingTimeout: (() => void) | undefined;
+  // when the current writer first refused a write as closing (undefined while it accepts them)
+  #refusedSince: number | undefined;
 
   /** @param onWriteError receives an event the writer refused (the session rejects its promise). */
   constructor(onWriteError: (event: ClientEvent, error: unknown) => void, options: OutboxOptions) {
@@ -120,6 +141,8 @@ export class Outbox {
     this.#hwm = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
     this.#policy = options.audioPolicy ?? 'drop-oldest';
     this.#pollMs = options.pollMs ?? 20;
+    this.#closingTimeoutMs = options.closingTimeoutMs ?? DEFAULT_CLOSING_TIMEOUT_MS;
+    this.#onClosingTimeout = options.onClosingTimeout;
   }
 
   /** Events waiting for an open (or uncongested) socket. */
@@ -218,6 +241,7 @@ export class Outbox {
    */
   open(writer: OutboxWriter, prelude: readonly ClientEvent[] = []): void {
     this.#writer = writer;
+    this.#refusedSince = undefined;
     // a restore refused here is rebuilt by the next open, so the prelude is not kept: reported
     for (const event of prelude) this.#write(writer, event, false);
     this.#flush();
@@ -246,7 +270,15 @@ export class Outbox {
       }
     }
     this.#queue = i === this.#queue.length ? [] : this.#queue.slice(i);
-    if (this.#queue.length > 0 && this.#writer) this.#schedulePoll();
+    if (this.#queue.length === 0 || !this.#writer) return;
+    const since = this.#refusedSince;
+    if (since !== undefined && this.#clock.now() - since >= this.#closingTimeoutMs) {
+      // refused this long and still no close: polling it on would go on for ever
+      this.pause();
+      this.#onClosingTimeout?.();
+      return;
+    }
+    this.#schedulePoll();
   }
 
   #schedulePoll(): void {
@@ -260,6 +292,7 @@ export class Outbox {
   /** The socket is gone: queue from now on (a reconnect flushes later). */
   pause(): void {
     this.#writer = undefined;
+    this.#refusedSince = undefined;
     this.#clock.clearTimeout(this.#poll);
     this.#poll = undefined;
   }
@@ -286,8 +319,12 @@ export class Outbox {
   #write(writer: OutboxWriter, event: ClientEvent, keep = true): boolean {
     try {
       writer.write(event);
+      this.#refusedSince = undefined;
     } catch (error) {
-      if (keep && isNotOpen(error)) return false;
+      if (keep && isNotOpen(error)) {
+        this.#refusedSince ??= this.#clock.now();
+        return false;
+      }
       this.#onWriteError(event, error);
     }
     return true;

@@ -22,6 +22,7 @@ import type {
   IdGenerator,
   Logger,
 } from '@voxwire/protocol';
+import { CloseCode } from '@voxwire/protocol';
 import type { ChatItem } from './conversation/chat-context.js';
 import type { ConversationMirror } from './conversation/mirror.js';
 import { SessionConnection } from './connection.js';
@@ -33,7 +34,7 @@ import type { SessionFeature } from './feature.js';
 import { createBuiltins, type Builtins } from './features/builtins.js';
 import { itemAudioEncoder, type AudioModeHint } from './features/conversation.js';
 import type { AudioFormatName, AudioRetention, RealtimeSessionOptions } from './options.js';
-import { Outbox } from './outbox.js';
+import { DEFAULT_CLOSING_TIMEOUT_MS, Outbox } from './outbox.js';
 import { resolveReliability, seededRandom } from './reconnect/options.js';
 import { Reliability, type ResponseStalledEvent } from './reconnect/reliability.js';
 import { PendingRequests } from './requests.js';
@@ -126,6 +127,15 @@ export class SessionHost {
         maxDisconnectedAudioBytes: rel.reconnect.maxBufferedAudioBytes,
         highWaterMark: rel.highWaterMark,
         audioPolicy: rel.audioPolicy,
+        // a transport that refuses every write and never closes: drop it and reconnect
+        onClosingTimeout: () =>
+          this.connection.abandon(
+            new VoxwireError(
+              'SOCKET_CLOSED',
+              `the transport refused writes as closing for ${DEFAULT_CLOSING_TIMEOUT_MS} ms without reporting its close`,
+              { data: { code: CloseCode.Abnormal, reason: 'transport unresponsive' } },
+            ),
+          ),
       },
     );
     this.calls = new SessionRequests(this);

@@ -98,4 +98,49 @@ describe('events written while the transport is closing', () => {
     expect(errors).toEqual([]);
     expect(clock.pendingTimers).toBe(0);
   });
+
+  it('a transport that refuses writes and never reports its close is dropped after 10 s, and the session reconnects', async () => {
+    const clock = new SimulatedClock({ microtaskRounds: 400 });
+    const { connector: fake, server } = createFakeServer({ dialect: 'ga', clock });
+    const transports: ReturnType<typeof withClosingWindow>[] = [];
+    const connector: Connector = async (attempt) => {
+      const connection = await fake(attempt);
+      const transport = withClosingWindow(connection.transport);
+      transports.push(transport);
+      return { ...connection, transport };
+    };
+    const model = new RealtimeModel({
+      connector,
+      clock,
+      logger: captureLogger().logger,
+      random: () => 0,
+    });
+    const session = model.session({ modalities: ['text'], turnDetection: null });
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    const disconnects: (string | undefined)[] = [];
+    session.on('disconnected', ({ error }) => disconnects.push(error?.code));
+    await clock.advanceAsync(0);
+    expect(session.connectionState.status).toBe('open');
+
+    // a third-party transport stuck half-closed: every send refused, no onclose, ever
+    transports[0]!.closing();
+    const frame = () => audioFrame(new Int16Array(480).fill(7));
+    for (let i = 0; i < 3; i++) session.inputAudioBuffer.append(frame());
+    await clock.advanceAsync(9_990);
+    expect(disconnects).toEqual([]);
+    expect(transports).toHaveLength(1);
+    await clock.advanceAsync(10_000);
+    expect(disconnects).toEqual(['SOCKET_CLOSED']);
+    expect(errors.map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    expect(session.connectionState.status).toBe('open');
+    expect(transports).toHaveLength(2);
+    // the refused frames went out on the new connection
+    const appends = server.connections[1]!.clientEvents.filter(
+      (e) => e['type'] === 'input_audio_buffer.append',
+    );
+    expect(appends).toHaveLength(3);
+    await session.close();
+    expect(clock.pendingTimers).toBe(0);
+  });
 });
