@@ -346,8 +346,13 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
     if (intervalMs === false || this.#state !== 'open') return;
     const timeoutMs = this.#keepAliveTimeoutMs;
     this.#pingTimer = this.#clock.setTimeout(() => {
-      if (this.#state !== 'open') return;
+      // once the peer's close frame arrived (CLOSING) ws reads nothing more, so no pong can come:
+      // a ping then would end the connection as KEEPALIVE_TIMEOUT over the peer's own close
+      // code and reason. ws's own close timer bounds that closing window.
+      if (this.#state !== 'open' || this.#ws?.readyState !== WebSocket.OPEN) return;
       this.#pongTimer = this.#clock.setTimeout(() => {
+        // a ping answered by a close frame instead of a pong: the close is already under way
+        if (this.#ws?.readyState !== WebSocket.OPEN) return;
         this.#endReason = `keep-alive timeout: no pong within ${timeoutMs} ms`;
         this.#closeError = new TransportError(
           'KEEPALIVE_TIMEOUT',

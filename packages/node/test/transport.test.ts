@@ -486,6 +486,43 @@ describe('createWebSocketTransport: keep-alive', () => {
     expect(payload.toString()).toBe('hi');
   });
 
+  it.each(['after', 'before'] as const)(
+    "a ping due %s the server's close frame (TCP not yet closed) does not replace the server's close with KEEPALIVE_TIMEOUT",
+    async (when) => {
+      const server = await wsServer();
+      const clock = new SimulatedClock();
+      const transport = createWebSocketTransport({
+        url: server.url,
+        clock,
+        keepAlive: { intervalMs: 1000, timeoutMs: 500 },
+      });
+      const t = track(transport);
+      await transport.start();
+      const hs = await server.nextHandshake();
+      // the server sends close 4000 on the raw socket and then stops reading: the TCP connection
+      // stays half open, as when the server's FIN is slow to come (ws waits up to 30 s for it)
+      const raw = (hs.socket as unknown as { _socket: Socket })._socket;
+      raw.pause();
+      // 'before': the ping is out (unanswered: the server reads nothing) when the close frame comes
+      if (when === 'before') clock.advance(1000);
+      const reason = Buffer.from('bad model');
+      raw.write(Buffer.concat([Buffer.from([0x88, 2 + reason.length, 0x0f, 0xa0]), reason]));
+      for (let i = 0; i < 1000 && transport.raw!.readyState !== transport.raw!.CLOSING; i++)
+        await new Promise((resolve) => setImmediate(resolve));
+      expect(transport.raw!.readyState).toBe(transport.raw!.CLOSING);
+      // a whole keep-alive round: no pong can come (ws reads nothing after a close frame)
+      if (when === 'after') clock.advance(1000);
+      clock.advance(500);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(t.closes).toEqual([]);
+      raw.destroy();
+      const [code, closeReason] = await t.closed;
+      expect([code, closeReason]).toEqual([4000, 'bad model']);
+      expect(t.errors).toHaveLength(1);
+      expect(t.errors[0]).toMatchObject({ code: 'BAD_REQUEST', fatal: true, closeCode: 4000 });
+    },
+  );
+
   it('a peer that never answers our close frame is cut after closeTimeoutMs', async () => {
     const server = await wsServer();
     const clock = new SimulatedClock();
