@@ -19,6 +19,7 @@ import {
 } from './connection-retry.js';
 import type { ConnectionHooks, ConnectionOptions, ConnectionState } from './connection-state.js';
 import { VoxwireError } from './errors.js';
+import { DEFAULT_CLOSING_TIMEOUT_MS } from './outbox.js';
 import { classifyFailure } from './reconnect/policy.js';
 
 /** A transport close, as `onclose` reported it, with the transport error that preceded it. */
@@ -54,6 +55,9 @@ export class SessionConnection {
   #planned: VoxwireError | undefined;
   // why close() was asked for, when the engine closes the session over an error
   #closeError: VoxwireError | undefined;
+  // bounds a close the engine asked for (rollover, session close) on a transport that never
+  // reports it: a third-party transport is trusted to call onclose, but not for ever
+  #closeWatch: TimerId | undefined;
 
   /** @param hooks receives the lifecycle; it must not throw (the session wraps its listeners). */
   constructor(options: ConnectionOptions, hooks: ConnectionHooks) {
@@ -102,14 +106,16 @@ export class SessionConnection {
     s.transport
       .close(CloseCode.Normal, 'session rollover')
       .catch(() => this.#onClose(s.transport, CloseCode.Normal, 'session rollover'));
+    this.#watchClose(s.transport);
     return true;
   }
 
   /**
    * Gives up on the open transport without waiting for its close: it refused every write as
-   * closing for the outbox's closing timeout and never reported the close (a third-party
-   * transport that never calls `onclose`). A loss like any other (`error`, 1006), retried; a
-   * rollover it was closing for goes on at once. No-op unless open.
+   * closing for the outbox's closing timeout, or a rollover's close did not complete in that
+   * time, and it never reported the close (a third-party transport that never calls `onclose`).
+   * A loss like any other (`error`, 1006), retried; a rollover it was closing for goes on at
+   * once, without an error. No-op unless open.
    */
   abandon(error: VoxwireError): void {
     const s = this.#state;
@@ -118,6 +124,7 @@ export class SessionConnection {
     const reason = 'transport unresponsive';
     this.#unwire(transport, false);
     this.#heard();
+    this.#stopCloseWatch();
     this.#pendingError = undefined;
     transport.close(CloseCode.Normal, reason).catch(() => undefined);
     if (this.#o.clock.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#retries = 0;
@@ -296,6 +303,7 @@ export class SessionConnection {
 
   #onClose(transport: Transport, code: number, reason: string): void {
     const s = this.#state;
+    if (transport !== this.#starting) this.#stopCloseWatch();
     const pending =
       this.#pendingError?.transport === transport ? this.#pendingError.error : undefined;
     if (pending) this.#pendingError = undefined;
@@ -430,12 +438,39 @@ export class SessionConnection {
     this.#o.clock.clearTimeout(this.#silenceTimer);
     this.#backoffTimer = undefined;
     this.#silenceTimer = undefined;
+    this.#stopCloseWatch();
     this.#state = { status: 'closed', error };
     this.#abort = undefined;
     this.#hooks.closed(error);
     const waiters = this.#closeWaiters;
     this.#closeWaiters = [];
     for (const w of waiters) w();
+  }
+
+  /** Arms the bound on a close the engine asked `transport` for (see `#closeWatch`). */
+  #watchClose(transport: Transport): void {
+    this.#stopCloseWatch();
+    this.#closeWatch = this.#o.clock.setTimeout(() => {
+      this.#closeWatch = undefined;
+      const s = this.#state;
+      const error = unresponsive(
+        `its close did not complete within ${DEFAULT_CLOSING_TIMEOUT_MS} ms`,
+      );
+      // a rollover's close: drop the transport and go on with the fresh connection
+      if (s.status === 'open' && s.transport === transport) this.abandon(error);
+      else if (s.status === 'closing') {
+        // session.close(): the session ends now, the transport is left to finish on its own
+        this.#o.logger.warn('transport close did not complete', this.#o.logFields());
+        this.#unwire(transport, false);
+        this.#hooks.lost(CloseCode.Abnormal, 'transport unresponsive', undefined);
+        this.#finish(undefined);
+      }
+    }, DEFAULT_CLOSING_TIMEOUT_MS);
+  }
+
+  #stopCloseWatch(): void {
+    this.#o.clock.clearTimeout(this.#closeWatch);
+    this.#closeWatch = undefined;
   }
 
   /**
@@ -461,6 +496,7 @@ export class SessionConnection {
         this.#unwire(s.transport, false);
         this.#finish(undefined);
       });
+      this.#watchClose(s.transport);
       return done;
     }
     if (s.status === 'connecting') {
@@ -472,4 +508,11 @@ export class SessionConnection {
     this.#finish(undefined);
     return done;
   }
+}
+
+/** The error of a transport dropped because it never reported its close. */
+export function unresponsive(detail: string): VoxwireError {
+  return new VoxwireError('SOCKET_CLOSED', `the transport never reported its close: ${detail}`, {
+    data: { code: CloseCode.Abnormal, reason: 'transport unresponsive' },
+  });
 }

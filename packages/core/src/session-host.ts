@@ -22,10 +22,9 @@ import type {
   IdGenerator,
   Logger,
 } from '@voxwire/protocol';
-import { CloseCode } from '@voxwire/protocol';
 import type { ChatItem } from './conversation/chat-context.js';
 import type { ConversationMirror } from './conversation/mirror.js';
-import { SessionConnection } from './connection.js';
+import { SessionConnection, unresponsive } from './connection.js';
 import type { ResolvedReconnect } from './reconnect/policy.js';
 import { ServerError, VoxwireError, type SessionError } from './errors.js';
 import { TypedEmitter } from './emitter.js';
@@ -130,11 +129,7 @@ export class SessionHost {
         // a transport that refuses every write and never closes: drop it and reconnect
         onClosingTimeout: () =>
           this.connection.abandon(
-            new VoxwireError(
-              'SOCKET_CLOSED',
-              `the transport refused writes as closing for ${DEFAULT_CLOSING_TIMEOUT_MS} ms without reporting its close`,
-              { data: { code: CloseCode.Abnormal, reason: 'transport unresponsive' } },
-            ),
+            unresponsive(`it refused writes as closing for ${DEFAULT_CLOSING_TIMEOUT_MS} ms`),
           ),
       },
     );

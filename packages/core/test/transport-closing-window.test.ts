@@ -143,4 +143,69 @@ describe('events written while the transport is closing', () => {
     await session.close();
     expect(clock.pendingTimers).toBe(0);
   });
+
+  it('a rollover whose old transport never reports its close goes on after 10 s, as a rollover', async () => {
+    const clock = new SimulatedClock({ microtaskRounds: 400 });
+    const { connector: fake, server } = createFakeServer({ dialect: 'ga', clock });
+    const transports: ReturnType<typeof withClosingWindow>[] = [];
+    const connector: Connector = async (attempt) => {
+      const connection = await fake(attempt);
+      const transport = withClosingWindow(connection.transport);
+      // the first transport's close() starts refusing writes and never completes
+      if (transports.length === 0)
+        transport.close = () => {
+          transport.closing();
+          return new Promise<void>(() => undefined);
+        };
+      transports.push(transport);
+      return { ...connection, transport, maxSessionDurationMs: 10 * 60_000 };
+    };
+    const model = new RealtimeModel({
+      connector,
+      clock,
+      logger: captureLogger().logger,
+      random: () => 0,
+      stallTimeoutMs: false,
+      reconnect: { rolloverMarginMs: 60_000 },
+    });
+    const session = model.session({ modalities: ['text'], turnDetection: null });
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    const reconnected: boolean[] = [];
+    session.on('reconnected', (e) => reconnected.push(e.rollover));
+    await clock.advanceAsync(0);
+    await clock.advanceAsync(9 * 60_000);
+    expect(transports).toHaveLength(1);
+    session.inputAudioBuffer.append(audioFrame(new Int16Array(480).fill(7)));
+    await clock.advanceAsync(10_000);
+    expect(transports).toHaveLength(2);
+    expect(reconnected).toEqual([true]);
+    expect(errors).toEqual([]);
+    const appends = server.connections[1]!.clientEvents.filter(
+      (e) => e['type'] === 'input_audio_buffer.append',
+    );
+    expect(appends).toHaveLength(1);
+    await session.close();
+  });
+
+  it('session.close() on a transport whose close never completes ends after 10 s', async () => {
+    const clock = new SimulatedClock({ microtaskRounds: 400 });
+    const { connector: fake } = createFakeServer({ dialect: 'ga', clock });
+    const connector: Connector = async (attempt) => {
+      const connection = await fake(attempt);
+      const transport = withClosingWindow(connection.transport);
+      transport.close = () => new Promise<void>(() => undefined);
+      return { ...connection, transport };
+    };
+    const model = new RealtimeModel({ connector, clock, logger: captureLogger().logger });
+    const session = model.session({ modalities: ['text'], turnDetection: null });
+    await clock.advanceAsync(0);
+    let closed = false;
+    void session.close().then(() => (closed = true));
+    await clock.advanceAsync(9_999);
+    expect(closed).toBe(false);
+    await clock.advanceAsync(1);
+    expect(closed).toBe(true);
+    expect(session.connectionState.status).toBe('closed');
+  });
 });
