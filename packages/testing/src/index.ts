@@ -50,6 +50,7 @@ export {
 } from './server/behaviour.js';
 export { TOKENS, type ResponsePacing } from './server/response.js';
 export { SEMANTIC_SILENCE_MS } from './server/handlers-audio.js';
+export { VAD_SILENCE_KEPT_MS } from './server/input-audio.js';
 export { DEFAULT_INSTRUCTIONS } from './server/session-config.js';
 export { synthesizeSpeech, tone, silence, type SynthOptions } from './server/audio-codec.js';
 export {

@@ -30,11 +30,24 @@ export interface CommittedAudio {
 
 const WINDOW_MS = 10;
 
+/**
+ * Audio kept in the buffer while the VAD hears no speech, in ms. Under turn detection the buffer
+ * only ever feeds the next turn (prefix padding), a manual commit or the idle timeout, so the
+ * silence before this tail is dropped: an hour-long soak test of silence would otherwise hold
+ * ~170 MB per connection. It is longer than any `idle_timeout_ms` (≤ 30 s) and any prefix
+ * padding a test uses, so no ordinary test sees a difference. protocol.md does not say how much
+ * silence the real server keeps; a manual commit under VAD after longer silence commits this tail.
+ * @default 60_000
+ */
+export const VAD_SILENCE_KEPT_MS = 60_000;
+
 /** The per-connection input buffer with its VAD state. */
 export class InputAudio {
   readonly #rate: number;
   readonly #energyScale: number;
   #chunks: Int16Array[] = [];
+  /** index of the first live chunk in #chunks (dropped chunks before it are compacted lazily) */
+  #head = 0;
   /** session sample index of the first buffered sample */
   #bufferStart = 0;
   /** samples received since the session began */
@@ -81,7 +94,37 @@ export class InputAudio {
       this.#winCount = 0;
       if (vad) this.#evaluate(rms, vad, windowSize, signals);
     }
+    // trimmed after the whole append, and only between turns, so a turn's start (and its prefix
+    // padding) always comes from audio still buffered
+    if (vad && !this.#speaking) this.#dropSilenceBefore(vad, windowSize);
     return signals;
+  }
+
+  #dropSilenceBefore(vad: VadSettings, windowSize: number): void {
+    const keep = Math.max(
+      this.#samplesAt(VAD_SILENCE_KEPT_MS),
+      this.#samplesAt(vad.prefixPaddingMs) + windowSize,
+    );
+    let excess = this.#total - this.#bufferStart - keep;
+    if (excess <= 0) return;
+    this.#bufferStart += excess;
+    while (excess > 0) {
+      const first = this.#chunks[this.#head];
+      if (!first) break;
+      if (first.length <= excess) {
+        excess -= first.length;
+        this.#head++;
+      } else {
+        // a copy, not a view, so the dropped samples' memory is released
+        this.#chunks[this.#head] = first.slice(excess);
+        excess = 0;
+      }
+    }
+    // compact rarely, so dropping a 20 ms frame per append stays O(1) amortised
+    if (this.#head > 1024 && this.#head * 2 > this.#chunks.length) {
+      this.#chunks = this.#chunks.slice(this.#head);
+      this.#head = 0;
+    }
   }
 
   #evaluate(rms: number, vad: VadSettings, windowSize: number, signals: VadSignal[]): void {
@@ -120,6 +163,7 @@ export class InputAudio {
     const samples = all.slice(from - this.#bufferStart, to - this.#bufferStart);
     const rest = all.slice(to - this.#bufferStart);
     this.#chunks = rest.length > 0 ? [rest] : [];
+    this.#head = 0;
     this.#bufferStart = to;
     if (endMs === undefined) this.#speaking = false;
     return { samples, startMs: this.#ms(from), endMs: this.#ms(to) };
@@ -128,16 +172,20 @@ export class InputAudio {
   /** Drops the buffer and any speech in progress. */
   clear(): void {
     this.#chunks = [];
+    this.#head = 0;
     this.#bufferStart = this.#total;
     this.#speaking = false;
     this.#silenceRun = 0;
   }
 
   #flatten(): Int16Array {
-    if (this.#chunks.length === 1 && this.#chunks[0]) return this.#chunks[0];
+    const live = this.#chunks.length - this.#head;
+    const only = this.#chunks[this.#head];
+    if (live === 1 && only) return only;
     const out = new Int16Array(this.#total - this.#bufferStart);
     let off = 0;
-    for (const c of this.#chunks) {
+    for (let i = this.#head; i < this.#chunks.length; i++) {
+      const c = this.#chunks[i] ?? new Int16Array(0);
       out.set(c.subarray(0, out.length - off), off);
       off += c.length;
     }
