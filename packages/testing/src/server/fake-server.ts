@@ -6,102 +6,18 @@
 import type { Clock, Dialect, IdGenerator } from '@voxwire/protocol';
 import { createCounterIdGenerator, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import { SimulatedClock } from '../clock.js';
-import {
-  FakeServerError,
-  IncompleteScenarioError,
-  TransportNotClosedError,
-  UnexpectedClientEventError,
-} from '../errors.js';
+import { FakeServerError, IncompleteScenarioError, TransportNotClosedError } from '../errors.js';
 import { demoAgent, type ResponseHandler } from './behaviour.js';
-import { unknownClientEventType } from './event-names.js';
+import { ClientExpectations } from './client-expectations.js';
 import { checkCloseCode } from './close-codes.js';
 import { Conversation } from './conversation.js';
 import { FakeConnection, type ConnectionHost, type HeardAudio } from './connection.js';
 import { FaultInjector } from './faults.js';
 import type { ServerLink } from './outbound.js';
-import type { ResponsePacing } from './response.js';
+import type { FakeServerOptions } from './fake-server-options.js';
 import { clone, type JsonObject, type WireEvent } from './wire.js';
 
-/** Options of the fake server (shared by the in-memory and ws modes). */
-export interface FakeServerOptions {
-  /**
-   * The dialect of in-memory connections (the ws mode picks it per handshake).
-   * @default 'ga'
-   */
-  readonly dialect?: Dialect | undefined;
-  /**
-   * The model echoed in `session.created`.
-   * @default 'gpt-realtime'
-   */
-  readonly model?: string | undefined;
-  /**
-   * The clock of every server timer (VAD idle timeout, pacing, delays, expiry).
-   * @default new SimulatedClock()
-   */
-  readonly clock?: Clock | undefined;
-  /**
-   * Session length; at the end the server sends `session_expired` and closes with 1001.
-   * @default 3600000 (60 minutes, OpenAI GA)
-   */
-  readonly maxSessionDurationMs?: number | undefined;
-  /**
-   * Whether a new connection starts with an empty conversation (as the real server) or keeps the
-   * previous connection's items (handy to test a client's resync logic separately).
-   * @default 'fresh'
-   */
-  readonly conversation?: 'fresh' | 'persist' | undefined;
-  /**
-   * What answers `response.create` when nothing is scripted: the demo agent, or a handler.
-   * @default demoAgent
-   */
-  readonly behaviour?: ResponseHandler | undefined;
-  /**
-   * Pacing of generated responses.
-   * @default {} (no waits: every event goes out as fast as the microtask queue allows)
-   */
-  readonly pacing?: ResponsePacing | undefined;
-  /**
-   * Turns committed user audio into words when no scripted transcription is queued.
-   * @default () => ({ text: '' })
-   */
-  readonly transcribe?:
-    ((samples: Int16Array, sampleRate: number, itemId: string) => string | HeardAudio) | undefined;
-  /**
-   * Number of `input_audio_transcription.delta` events per transcript (whisper-1 sends 1).
-   * @default 3
-   */
-  readonly transcriptionDeltas?: number | undefined;
-  /**
-   * Clock ms between a commit and its transcription events (0: right after the item events,
-   * before any response; more lets the response overtake it, as on the real server).
-   * @default 0
-   */
-  readonly transcriptionDelayMs?: number | undefined;
-  /**
-   * VAD sensitivity: a 10 ms window is speech when its RMS ≥ `threshold × vadEnergyScale` of full
-   * scale (threshold 0.5 → about −32 dBFS).
-   * @default 0.05
-   */
-  readonly vadEnergyScale?: number | undefined;
-  /**
-   * Id generator for events, items, responses, sessions.
-   * @default createCounterIdGenerator()
-   */
-  readonly generateId?: IdGenerator | undefined;
-  /**
-   * The token budget `rate_limits.updated` reports from.
-   * @default 40000
-   */
-  readonly tokenRateLimit?: number | undefined;
-  /**
-   * Whether `input_audio_buffer.append` events are kept in `clientEvents` (and seen by
-   * `expectClientEvent`, which refuses to wait for them when off). Off for soak tests: an hour
-   * of appended audio is hundreds of MB of base64 the server would otherwise hold on to. The
-   * audio is still heard (VAD, commits).
-   * @default true
-   */
-  readonly recordAudioAppends?: boolean | undefined;
-}
+export type { FakeServerOptions } from './fake-server-options.js';
 
 /** How a transport tells the server about its end of a connection. */
 export interface AcceptedConnection {
@@ -111,14 +27,6 @@ export interface AcceptedConnection {
   receive(frame: string | Uint8Array): void;
   /** The transport closed (client close or loss). */
   closed(code: number, reason: string): void;
-}
-
-interface Waiter {
-  readonly type: string;
-  readonly predicate: ((event: JsonObject) => boolean) | undefined;
-  readonly strict: boolean;
-  resolve(event: JsonObject): void;
-  reject(error: Error): void;
 }
 
 /** The scripted fake Realtime server. */
@@ -132,13 +40,11 @@ export class FakeServer {
   readonly #options: FakeServerOptions;
   readonly #newId: IdGenerator;
   readonly #connections: FakeConnection[] = [];
-  readonly #events: JsonObject[] = [];
+  readonly #expectations: ClientExpectations;
   readonly #queued: ResponseHandler[] = [];
   readonly #transcripts: HeardAudio[] = [];
   readonly #handlers: ResponseHandler[] = [];
-  readonly #waiters: Waiter[] = [];
   readonly #closeWaiters: (() => void)[] = [];
-  #cursor = 0;
   #tokensUsed = 0;
   #persisted: Conversation | undefined;
 
@@ -146,6 +52,7 @@ export class FakeServer {
     this.#options = options;
     this.clock = options.clock ?? new SimulatedClock();
     this.#newId = options.generateId ?? createCounterIdGenerator();
+    this.#expectations = new ClientExpectations(options.recordAudioAppends ?? true);
     this.faults = new FaultInjector({
       // a chaos injection (core's random fault suite) may land between connections: nothing to do
       sendRaw: (frame) => this.current?.outbound.pushRaw(frame),
@@ -206,7 +113,7 @@ export class FakeServer {
 
   /** Every client event decoded (GA model), across connections, in arrival order. */
   get clientEvents(): readonly JsonObject[] {
-    return this.#events;
+    return this.#expectations.events;
   }
 
   /** The latest connection's conversation: items in order, without audio bytes. */
@@ -281,7 +188,7 @@ export class FakeServer {
     type: string,
     predicate?: (event: T) => boolean,
   ): Promise<T> {
-    return this.#expect(
+    return this.#expectations.expect(
       type,
       predicate as ((e: JsonObject) => boolean) | undefined,
       false,
@@ -293,7 +200,7 @@ export class FakeServer {
     type: string,
     predicate?: (event: T) => boolean,
   ): Promise<T> {
-    return this.#expect(
+    return this.#expectations.expect(
       type,
       predicate as ((e: JsonObject) => boolean) | undefined,
       true,
@@ -303,7 +210,7 @@ export class FakeServer {
   /** Throws {@link IncompleteScenarioError} when expectations, queued responses or transcriptions are left, or a handler threw. */
   assertComplete(): void {
     const pending = [
-      ...this.#waiters.map((w) => `waiting for client event '${w.type}'`),
+      ...this.#expectations.pending.map((type) => `waiting for client event '${type}'`),
       ...(this.#queued.length ? [`${this.#queued.length} queued response(s) never used`] : []),
       ...(this.#transcripts.length
         ? [`${this.#transcripts.length} scripted transcription(s) never used`]
@@ -327,82 +234,6 @@ export class FakeServer {
     if (open) throw new TransportNotClosedError(open);
   }
 
-  #expect(
-    type: string,
-    predicate: ((e: JsonObject) => boolean) | undefined,
-    strict: boolean,
-  ): Promise<JsonObject> {
-    // a type no client event has would wait forever (and hold every later expectation back)
-    const unknown = unknownClientEventType(type);
-    if (unknown !== undefined)
-      return Promise.reject(new FakeServerError('UNKNOWN_EVENT_TYPE', unknown));
-    // appends are heard but not recorded then: the expectation could never be met
-    if (type === 'input_audio_buffer.append' && this.#options.recordAudioAppends === false)
-      return Promise.reject(
-        new FakeServerError(
-          'NOT_RECORDED',
-          "client event 'input_audio_buffer.append' is not recorded with recordAudioAppends: false, so it cannot be expected",
-        ),
-      );
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ type, predicate, strict, resolve, reject });
-      this.#match();
-    });
-  }
-
-  #match(): void {
-    while (this.#waiters.length > 0) {
-      const w = this.#waiters[0];
-      if (!w) return;
-      const outcome = this.#scan(w);
-      if (outcome === undefined) return;
-      this.#waiters.shift();
-      this.#cursor = outcome.index + 1;
-      if ('event' in outcome) w.resolve(outcome.event);
-      else w.reject(outcome.error);
-    }
-  }
-
-  // What settles waiter `w` from the events not yet matched: the matching event, or the error
-  // that rejects it, with the index of the event that decided; `undefined` to keep waiting.
-  #scan(
-    w: Waiter,
-  ): { index: number; event: JsonObject } | { index: number; error: Error } | undefined {
-    for (let i = this.#cursor; i < this.#events.length; i++) {
-      const e = this.#events[i];
-      if (!e) continue;
-      const type = String(e['type']);
-      if (type === w.type) {
-        // a predicate is test code: when it throws (reading a field the event lacks), that
-        // expectation fails with the error; it must not escape into the server, which would
-        // then neither settle the expectation nor act on the event
-        let ok: boolean;
-        try {
-          ok = !w.predicate || w.predicate(e);
-        } catch (cause) {
-          const why = cause instanceof Error ? cause.message : String(cause);
-          return {
-            index: i,
-            error: new FakeServerError(
-              'EXPECTATION_PREDICATE_THREW',
-              `the predicate of the expectation of client event '${w.type}' threw: ${why}`,
-              { cause },
-            ),
-          };
-        }
-        if (ok) return { index: i, event: e };
-        if (w.strict)
-          return {
-            index: i,
-            error: new UnexpectedClientEventError(w.type, type, 'it did not match the predicate'),
-          };
-      } else if (w.strict) {
-        return { index: i, error: new UnexpectedClientEventError(w.type, type) };
-      }
-    }
-    return undefined;
-  }
-
   #host(): ConnectionHost {
     return {
       clock: this.clock,
@@ -424,18 +255,13 @@ export class FakeServer {
         const t = this.#options.transcribe?.(samples, rate, itemId);
         return t === undefined ? { text: '' } : typeof t === 'string' ? { text: t } : t;
       },
-      recordClientEvent: (_conn, event) => {
-        this.#events.push(event);
-        this.#match();
-      },
+      recordClientEvent: (_conn, event) => this.#expectations.record(event),
       reportHandlerError: (error) => this.handlerErrors.push(error),
       connectionClosed: () => {
         // strict expectations cannot be met once nothing is open
         if (this.#connections.every((c) => !c.open)) {
           for (const w of this.#closeWaiters.splice(0)) w();
-          const strict = this.#waiters.filter((x) => x.strict);
-          for (const w of strict) this.#waiters.splice(this.#waiters.indexOf(w), 1);
-          for (const w of strict) w.reject(new UnexpectedClientEventError(w.type, undefined));
+          this.#expectations.rejectStrict();
         }
       },
       rateLimits: (tokens, dialect) => {

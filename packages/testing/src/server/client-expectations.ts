@@ -1,0 +1,130 @@
+/**
+ * The client events the fake server has seen, and the tests' expectations on them
+ * (`expectClientEvent`, `expectNextClientEvent`): each expectation is matched against the events
+ * after the previous match, in the order the expectations were made.
+ * @module
+ */
+import { FakeServerError, UnexpectedClientEventError } from '../errors.js';
+import { unknownClientEventType } from './event-names.js';
+import type { JsonObject } from './wire.js';
+
+interface Waiter {
+  readonly type: string;
+  readonly predicate: ((event: JsonObject) => boolean) | undefined;
+  readonly strict: boolean;
+  resolve(event: JsonObject): void;
+  reject(error: Error): void;
+}
+
+/** The recorded client events with the expectations waiting on them. */
+export class ClientExpectations {
+  readonly #events: JsonObject[] = [];
+  readonly #waiters: Waiter[] = [];
+  readonly #recordsAppends: boolean;
+  #cursor = 0;
+
+  /** `recordsAppends`: whether `input_audio_buffer.append` events are recorded (else they cannot be expected). */
+  constructor(recordsAppends: boolean) {
+    this.#recordsAppends = recordsAppends;
+  }
+
+  /** Every recorded client event, in arrival order. */
+  get events(): readonly JsonObject[] {
+    return this.#events;
+  }
+
+  /** The types of the expectations still waiting, oldest first. */
+  get pending(): string[] {
+    return this.#waiters.map((w) => w.type);
+  }
+
+  /** Records a client event and settles the expectations it decides. */
+  record(event: JsonObject): void {
+    this.#events.push(event);
+    this.#match();
+  }
+
+  /** Rejects the strict expectations: nothing is open, so no next event can come. */
+  rejectStrict(): void {
+    const strict = this.#waiters.filter((x) => x.strict);
+    for (const w of strict) this.#waiters.splice(this.#waiters.indexOf(w), 1);
+    for (const w of strict) w.reject(new UnexpectedClientEventError(w.type, undefined));
+  }
+
+  /** A new expectation (see `FakeServer.expectClientEvent` for the rules). */
+  expect(
+    type: string,
+    predicate: ((e: JsonObject) => boolean) | undefined,
+    strict: boolean,
+  ): Promise<JsonObject> {
+    // a type no client event has would wait forever (and hold every later expectation back)
+    const unknown = unknownClientEventType(type);
+    if (unknown !== undefined)
+      return Promise.reject(new FakeServerError('UNKNOWN_EVENT_TYPE', unknown));
+    // appends are heard but not recorded then: the expectation could never be met
+    if (type === 'input_audio_buffer.append' && !this.#recordsAppends)
+      return Promise.reject(
+        new FakeServerError(
+          'NOT_RECORDED',
+          "client event 'input_audio_buffer.append' is not recorded with recordAudioAppends: false, so it cannot be expected",
+        ),
+      );
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ type, predicate, strict, resolve, reject });
+      this.#match();
+    });
+  }
+
+  #match(): void {
+    while (this.#waiters.length > 0) {
+      const w = this.#waiters[0];
+      if (!w) return;
+      const outcome = this.#scan(w);
+      if (outcome === undefined) return;
+      this.#waiters.shift();
+      this.#cursor = outcome.index + 1;
+      if ('event' in outcome) w.resolve(outcome.event);
+      else w.reject(outcome.error);
+    }
+  }
+
+  // What settles waiter `w` from the events not yet matched: the matching event, or the error
+  // that rejects it, with the index of the event that decided; `undefined` to keep waiting.
+  #scan(
+    w: Waiter,
+  ): { index: number; event: JsonObject } | { index: number; error: Error } | undefined {
+    for (let i = this.#cursor; i < this.#events.length; i++) {
+      const e = this.#events[i];
+      if (!e) continue;
+      const type = String(e['type']);
+      if (type === w.type) {
+        // a predicate is test code: when it throws (reading a field the event lacks), that
+        // expectation fails with the error; it must not escape into the server, which would
+        // then neither settle the expectation nor act on the event
+        let ok: boolean;
+        try {
+          ok = !w.predicate || w.predicate(e);
+        } catch (cause) {
+          const why = cause instanceof Error ? cause.message : String(cause);
+          return {
+            index: i,
+            error: new FakeServerError(
+              'EXPECTATION_PREDICATE_THREW',
+              `the predicate of the expectation of client event '${w.type}' threw: ${why}`,
+              { cause },
+            ),
+          };
+        }
+        if (ok) return { index: i, event: e };
+        if (w.strict)
+          return {
+            index: i,
+            error: new UnexpectedClientEventError(w.type, type, 'it did not match the predicate'),
+          };
+      } else if (w.strict) {
+        return { index: i, error: new UnexpectedClientEventError(w.type, type) };
+      }
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The options of {@link FakeServer} (shared by the in-memory and ws modes).
+ * @module
+ */
+import type { Clock, Dialect, IdGenerator } from '@voxwire/protocol';
+import type { ResponseHandler } from './behaviour.js';
+import type { HeardAudio } from './connection.js';
+import type { ResponsePacing } from './response.js';
+
+/** Options of the fake server (shared by the in-memory and ws modes). */
+export interface FakeServerOptions {
+  /**
+   * The dialect of in-memory connections (the ws mode picks it per handshake).
+   * @default 'ga'
+   */
+  readonly dialect?: Dialect | undefined;
+  /**
+   * The model echoed in `session.created`.
+   * @default 'gpt-realtime'
+   */
+  readonly model?: string | undefined;
+  /**
+   * The clock of every server timer (VAD idle timeout, pacing, delays, expiry).
+   * @default new SimulatedClock()
+   */
+  readonly clock?: Clock | undefined;
+  /**
+   * Session length; at the end the server sends `session_expired` and closes with 1001.
+   * @default 3600000 (60 minutes, OpenAI GA)
+   */
+  readonly maxSessionDurationMs?: number | undefined;
+  /**
+   * Whether a new connection starts with an empty conversation (as the real server) or keeps the
+   * previous connection's items (handy to test a client's resync logic separately).
+   * @default 'fresh'
+   */
+  readonly conversation?: 'fresh' | 'persist' | undefined;
+  /**
+   * What answers `response.create` when nothing is scripted: the demo agent, or a handler.
+   * @default demoAgent
+   */
+  readonly behaviour?: ResponseHandler | undefined;
+  /**
+   * Pacing of generated responses.
+   * @default {} (no waits: every event goes out as fast as the microtask queue allows)
+   */
+  readonly pacing?: ResponsePacing | undefined;
+  /**
+   * Turns committed user audio into words when no scripted transcription is queued.
+   * @default () => ({ text: '' })
+   */
+  readonly transcribe?:
+    ((samples: Int16Array, sampleRate: number, itemId: string) => string | HeardAudio) | undefined;
+  /**
+   * Number of `input_audio_transcription.delta` events per transcript (whisper-1 sends 1).
+   * @default 3
+   */
+  readonly transcriptionDeltas?: number | undefined;
+  /**
+   * Clock ms between a commit and its transcription events (0: right after the item events,
+   * before any response; more lets the response overtake it, as on the real server).
+   * @default 0
+   */
+  readonly transcriptionDelayMs?: number | undefined;
+  /**
+   * VAD sensitivity: a 10 ms window is speech when its RMS ≥ `threshold × vadEnergyScale` of full
+   * scale (threshold 0.5 → about −32 dBFS).
+   * @default 0.05
+   */
+  readonly vadEnergyScale?: number | undefined;
+  /**
+   * Id generator for events, items, responses, sessions.
+   * @default createCounterIdGenerator()
+   */
+  readonly generateId?: IdGenerator | undefined;
+  /**
+   * The token budget `rate_limits.updated` reports from.
+   * @default 40000
+   */
+  readonly tokenRateLimit?: number | undefined;
+  /**
+   * Whether `input_audio_buffer.append` events are kept in `clientEvents` (and seen by
+   * `expectClientEvent`, which refuses to wait for them when off). Off for soak tests: an hour
+   * of appended audio is hundreds of MB of base64 the server would otherwise hold on to. The
+   * audio is still heard (VAD, commits).
+   * @default true
+   */
+  readonly recordAudioAppends?: boolean | undefined;
+}
