@@ -48,7 +48,8 @@ export {
   type ResponseHandler,
   type ResponseRequest,
 } from './server/behaviour.js';
-export { TOKENS, type ResponsePacing } from './server/response.js';
+export { TOKENS } from './server/tokens.js';
+export type { ResponsePacing } from './server/response-pacing.js';
 export { SEMANTIC_SILENCE_MS } from './server/handlers-audio.js';
 export { VAD_SILENCE_KEPT_MS } from './server/input-audio.js';
 export { DEFAULT_INSTRUCTIONS } from './server/session-config.js';

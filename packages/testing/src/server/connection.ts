@@ -16,7 +16,8 @@ import { handleResponseEvent, ResponseRunner } from './handlers-response.js';
 import { InputAudio } from './input-audio.js';
 import { clientEventKeys, findUnknownKey } from './known-keys.js';
 import { Outbound, type FaultRule, type ServerLink } from './outbound.js';
-import type { ResponsePacing, ResponseRun } from './response.js';
+import type { ResponseRun } from './response.js';
+import type { ResponsePacing } from './response-pacing.js';
 import {
   checkRawSessionUpdate,
   checkSessionValues,

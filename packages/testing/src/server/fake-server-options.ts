@@ -5,7 +5,7 @@
 import type { Clock, Dialect, IdGenerator } from '@voxwire/protocol';
 import type { ResponseHandler } from './behaviour.js';
 import type { HeardAudio } from './connection.js';
-import type { ResponsePacing } from './response.js';
+import type { ResponsePacing } from './response-pacing.js';
 
 /** Options of the fake server (shared by the in-memory and ws modes). */
 export interface FakeServerOptions {

@@ -7,7 +7,8 @@
 import { createContext, type ResponseRequest } from './behaviour.js';
 import type { FakeConnection } from './connection.js';
 import { Errors } from './error-catalog.js';
-import { inputTokensOf, ResponseRun } from './response.js';
+import { ResponseRun } from './response.js';
+import { inputTokensOf } from './tokens.js';
 import { checkResponseValues, sessionValue } from './session-config.js';
 import { clone, isObject, type JsonObject } from './wire.js';
 

@@ -9,36 +9,9 @@ import { bytesToBase64 } from '@voxwire/protocol';
 import { encodeSamples, sampleRateOf, synthesizeSpeech } from './audio-codec.js';
 import type { PlannedEnding, PlannedOutput } from './behaviour.js';
 import type { Conversation } from './conversation.js';
-import { isObject, type JsonObject, type WireEvent } from './wire.js';
-
-/** Pacing of generated responses, in clock time. */
-export interface ResponsePacing {
-  /**
-   * Clock ms between `response.created` and the first output item.
-   * @default 0
-   */
-  readonly firstOutputDelayMs?: number | undefined;
-  /**
-   * Audio per `response.output_audio.delta`, in ms.
-   * @default 100
-   */
-  readonly audioChunkMs?: number | undefined;
-  /**
-   * Clock ms spent per ms of generated audio: 0 sends as fast as possible, 1 is real time.
-   * @default 0
-   */
-  readonly realtimeFactor?: number | undefined;
-  /**
-   * Clock ms between text (or argument) deltas.
-   * @default 0
-   */
-  readonly textDeltaIntervalMs?: number | undefined;
-  /**
-   * Milliseconds of synthetic speech per character of transcript.
-   * @default 60
-   */
-  readonly msPerChar?: number | undefined;
-}
+import type { ResponsePacing } from './response-pacing.js';
+import { TOKENS, tokensOf, usageOf } from './tokens.js';
+import type { JsonObject, WireEvent } from './wire.js';
 
 /** Everything a run needs from its connection. */
 export interface RunHost {
@@ -49,16 +22,6 @@ export interface RunHost {
   /** Called once, after `response.done` and `rate_limits.updated`. */
   finished(run: ResponseRun): void;
 }
-
-/** Output token accounting rates (documented approximations; the real model's tokenizer is not public). */
-export const TOKENS = {
-  /** Characters per text token. */
-  charsPerToken: 4,
-  /** Ms of input audio per audio token. */
-  inputAudioMsPerToken: 100,
-  /** Ms of output audio per audio token. */
-  outputAudioMsPerToken: 50,
-} as const;
 
 /** A response being produced. */
 export class ResponseRun {
@@ -163,9 +126,6 @@ export class ResponseRun {
   finish(ending: PlannedEnding | undefined): void {
     if (this.#done) return;
     this.#done = true;
-    const text = this.inputTokens.text;
-    const audio = this.inputTokens.audio;
-    const output = this.#outTextTokens + this.#outAudioTokens;
     const status = this.#cancelled ? 'cancelled' : (ending?.status ?? 'completed');
     const statusDetails = this.#cancelled
       ? { type: 'cancelled', reason: this.#cancelled }
@@ -174,22 +134,10 @@ export class ResponseRun {
         : ending?.status === 'incomplete'
           ? { type: 'incomplete', reason: ending.reason }
           : null;
-    const usage = {
-      total_tokens: text + audio + output,
-      input_tokens: text + audio,
-      output_tokens: output,
-      input_token_details: {
-        text_tokens: text,
-        audio_tokens: audio,
-        image_tokens: 0,
-        cached_tokens: 0,
-        cached_tokens_details: { text_tokens: 0, audio_tokens: 0, image_tokens: 0 },
-      },
-      output_token_details: {
-        text_tokens: this.#outTextTokens,
-        audio_tokens: this.#outAudioTokens,
-      },
-    };
+    const usage = usageOf(this.inputTokens, {
+      text: this.#outTextTokens,
+      audio: this.#outAudioTokens,
+    });
     this.host.emit({
       type: 'response.done',
       response: {
@@ -429,32 +377,4 @@ export class ResponseRun {
       };
     });
   }
-}
-
-/** Text tokens of a string (ceil of chars / 4). */
-export function tokensOf(text: string): number {
-  return Math.ceil(text.length / TOKENS.charsPerToken);
-}
-
-/** Input tokens of the items a response sees. */
-export function inputTokensOf(
-  items: readonly JsonObject[],
-  instructions: string,
-  audioMs: (id: string) => number,
-): { text: number; audio: number } {
-  let text = tokensOf(instructions);
-  let audio = 0;
-  for (const item of items) {
-    if (typeof item['arguments'] === 'string') text += tokensOf(item['arguments']);
-    if (typeof item['output'] === 'string') text += tokensOf(item['output']);
-    const content = Array.isArray(item['content']) ? item['content'] : [];
-    for (const part of content) {
-      if (!isObject(part)) continue;
-      if (typeof part['text'] === 'string') text += tokensOf(part['text']);
-      if (part['type'] === 'input_audio' || part['type'] === 'output_audio') {
-        audio += Math.ceil(audioMs(String(item['id'])) / TOKENS.inputAudioMsPerToken);
-      }
-    }
-  }
-  return { text, audio };
 }
