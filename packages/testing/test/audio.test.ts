@@ -186,6 +186,38 @@ describe('input audio (limits and variants)', () => {
     expect(c.types().filter((x) => x === 'response.created')).toHaveLength(2);
   });
 
+  it.each([
+    ['turn detection off', null],
+    ['idle_timeout_ms cleared', { type: 'server_vad', idle_timeout_ms: null }],
+  ])(
+    'an idle timer armed before a session.update (%s) does not fire after it',
+    async (_name, turnDetection) => {
+      const clock = new SimulatedClock();
+      const c = await connect({ clock });
+      c.send({
+        type: 'session.update',
+        session: {
+          type: 'realtime',
+          audio: { input: { turn_detection: { type: 'server_vad', idle_timeout_ms: 6000 } } },
+        },
+      });
+      c.send({ type: 'response.create' });
+      await c.flush();
+      // e.g. a switch to push-to-talk once the first answer is done
+      c.send({
+        type: 'session.update',
+        session: { type: 'realtime', audio: { input: { turn_detection: turnDetection } } },
+      });
+      c.appendAudio(silence(200));
+      await clock.advanceAsync(10_000);
+      await c.flush();
+      expect(c.types()).toContain('session.updated');
+      expect(c.types()).not.toContain('input_audio_buffer.timeout_triggered');
+      expect(c.types()).not.toContain('input_audio_buffer.committed');
+      expect(c.types().filter((x) => x === 'response.created')).toHaveLength(1);
+    },
+  );
+
   it('G.711 µ-law input drives the VAD at 8 kHz with the same timings', async () => {
     const c = await connect();
     c.send({

@@ -145,6 +145,10 @@ function upsample3(samples: Int16Array): Int16Array {
 
 function idleTimeout(conn: FakeConnection): void {
   if (!conn.open || conn.active || conn.transcriptionOnly) return;
+  // the timer was armed under the session of that moment: a session.update since may have
+  // turned detection off (push-to-talk) or cleared idle_timeout_ms, and then nothing is automatic
+  const ms = sessionValue(conn.session, 'audio.input.turn_detection.idle_timeout_ms');
+  if (typeof ms !== 'number' || ms <= 0) return;
   const itemId = conn.host.newId('item');
   const end = conn.input.totalMs;
   const start = end - conn.input.bufferedMs;
