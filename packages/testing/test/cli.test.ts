@@ -37,15 +37,27 @@ describe('voxwire-fake-server CLI', () => {
 
   it('prints the base URL as the first stdout line, serves the demo agent, stops on SIGTERM', async () => {
     // run the shipped bin (a committed shim over dist/cli.mjs); build first when dist is missing
+    // the built CLI imports the built protocol package too: a `vitest run` in this package
+    // alone (no turbo build) may find neither
     const bin = join(pkg, 'bin', 'voxwire-fake-server.mjs');
+    const protocol = join(pkg, 'node_modules', '@voxwire', 'protocol');
+    if (!existsSync(join(protocol, 'dist', 'index.mjs')))
+      execFileSync('pnpm', ['exec', 'tsup'], { cwd: protocol, stdio: 'ignore' });
     if (!existsSync(join(pkg, 'dist', 'cli.mjs')))
       execFileSync('pnpm', ['exec', 'tsup'], { cwd: pkg, stdio: 'ignore' });
     const child = spawn(process.execPath, [bin, '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const firstLine = await new Promise<string>((resolve) =>
-      createInterface({ input: child.stdout! }).once('line', resolve),
-    );
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    // a CLI that dies before printing fails the test at once, with its stderr, instead of
+    // leaving it to wait for a line that never comes
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', (code) =>
+        reject(new Error(`the CLI exited (${code}) before printing its URL:\n${stderr}`)),
+      );
+    });
     expect(firstLine).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1$/);
     const r = await handshake(`${firstLine}/realtime?model=gpt-realtime`, {
       headers: { Authorization: 'Bearer anything' },
