@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConnectRejectedError,
   createFakeServer,
+  deferred,
   IncompleteScenarioError,
   runTransportContract,
   SimulatedClock,
@@ -116,6 +117,39 @@ describe('fault injection', () => {
     // in ws mode the clock is the system's: a timer left here would hold the process open
     expect(clock.pendingTimers).toBe(0);
   });
+});
+
+describe('timers after a close', () => {
+  it.each(['pending handler', 'streaming audio'] as const)(
+    'a response in progress (%s) that the close cancels leaves no idle timer behind',
+    async (phase) => {
+      const clock = new SimulatedClock();
+      const c = await connect({ clock, pacing: { realtimeFactor: 1 } });
+      const hold = deferred();
+      c.server.queueResponse(async (ctx) => {
+        if (phase === 'pending handler') await hold.promise;
+        ctx.say('A long enough answer to be cut by the close');
+      });
+      c.send({
+        type: 'session.update',
+        session: {
+          type: 'realtime',
+          audio: { input: { turn_detection: { type: 'server_vad', idle_timeout_ms: 6000 } } },
+        },
+      });
+      c.send({ type: 'response.create' });
+      await clock.advanceAsync(200);
+      await c.flush();
+      if (phase === 'streaming audio') expect(c.types()).toContain('response.output_audio.delta');
+      else expect(c.types()).not.toContain('response.output_item.added');
+      await c.transport.close(1000, 'bye');
+      await c.flush();
+      hold.resolve();
+      await c.flush();
+      // with the system clock (ws mode) a timer left here holds the process open for seconds
+      expect(clock.pendingTimers).toBe(0);
+    },
+  );
 });
 
 describe('scenario scripting and inspection', () => {

@@ -227,6 +227,9 @@ export class FakeConnection {
   /** Starts the idle timer when `idle_timeout_ms` is configured. */
   armIdleTimer(): void {
     this.clearIdleTimer();
+    // a response the close cancelled finishes after it: its timer would outlive the connection
+    // (and, on the system clock, hold the process open)
+    if (!this.#open) return;
     const ms = sessionValue(this.session, 'audio.input.turn_detection.idle_timeout_ms');
     if (typeof ms !== 'number' || ms <= 0) return;
     this.#idle = this.host.clock.setTimeout(() => {
