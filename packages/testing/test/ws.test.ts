@@ -202,3 +202,33 @@ describe('ws mode: transport contract', () => {
     it(check.name, () => check.run());
   }
 });
+
+describe('ws mode: an existing server', () => {
+  it('refuses the options that only configure a new server, as createFakeServer does', async () => {
+    const server = new FakeServer({ clock: new SimulatedClock() });
+    // the server keeps the options it was made with: these would silently do nothing
+    await expect(
+      startFakeWsServer({ server, pacing: { realtimeFactor: 1 }, tokenRateLimit: 10 }),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: 'FakeServerOptionsError',
+        message: expect.stringMatching(/'pacing', 'tokenRateLimit' would be ignored/),
+      }),
+    );
+    // the ws options of its own still apply
+    const s = await startFakeWsServer({
+      server,
+      port: 0,
+      host: '127.0.0.1',
+      apiKey: 'k',
+      azure: false,
+      beta: 'refuse',
+      pingIntervalMs: false,
+      clock: new SimulatedClock(),
+      maxSessionDurationMs: 60_000,
+      pacing: undefined,
+    });
+    expect(s.server).toBe(server);
+    await s.close();
+  });
+});

@@ -63,7 +63,9 @@ export interface FakeWsServerOptions extends Omit<FakeServerOptions, 'dialect'> 
    */
   readonly clock?: Clock | undefined;
   /**
-   * An existing fake server to serve (shares scripting across modes).
+   * An existing fake server to serve (shares scripting across modes). With it, only the ws
+   * options (`port`, `host`, `apiKey`, `azure`, `beta`, `pingIntervalMs`, `tls`, `clock`) and
+   * `maxSessionDurationMs` may be set; any other option throws {@link FakeServerOptionsError}.
    * @default new FakeServer(options)
    */
   readonly server?: FakeServer | undefined;
@@ -94,8 +96,40 @@ export interface FakeWsServer {
   close(): Promise<void>;
 }
 
-/** Starts the fake over a real WebSocket. */
+// what a ws server of its own may set when it serves an existing fake server (`clock` drives
+// its pings, `maxSessionDurationMs` is applied per handshake)
+const WS_OPTIONS: ReadonlySet<string> = new Set([
+  'server',
+  'port',
+  'host',
+  'apiKey',
+  'azure',
+  'beta',
+  'pingIntervalMs',
+  'tls',
+  'clock',
+  'maxSessionDurationMs',
+]);
+
+// the other options configure a fake server, which exists already: they would silently do
+// nothing (createFakeServer refuses them the same way)
+function checkSharedServerOptions(options: FakeWsServerOptions): void {
+  const ignored = Object.entries(options)
+    .filter(([key, value]) => value !== undefined && !WS_OPTIONS.has(key))
+    .map(([key]) => `'${key}'`);
+  if (ignored.length)
+    throw new FakeServerOptionsError(
+      `startFakeWsServer: ${ignored.join(', ')} would be ignored with an existing \`server\` (it keeps the options it was made with); set them on the FakeServer instead`,
+    );
+}
+
+/**
+ * Starts the fake over a real WebSocket.
+ * @throws FakeServerOptionsError on a bad port, or with `server`, on an option only a new fake
+ * server would use (`pacing`, `behaviour`, …): it keeps the options it was made with.
+ */
 export async function startFakeWsServer(options: FakeWsServerOptions = {}): Promise<FakeWsServer> {
+  if (options.server) checkSharedServerOptions(options);
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new FakeServerOptionsError(`port must be an integer 0–65535, got ${port}`);
