@@ -24,3 +24,22 @@ describe('startFakeWsServer().close()', () => {
     expect(s.sockets.size).toBe(0);
   });
 });
+
+describe('startFakeWsServer({ server }) without a clock', () => {
+  it("pings on the served fake server's clock, as its other timers run", async () => {
+    const clock = new SimulatedClock();
+    const server = new FakeServer({ clock });
+    const s = await startFakeWsServer({ server });
+    const r = await handshake(`${s.url}/realtime?model=m`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    const pinged = new Promise<void>((resolve) => r.ws!.once('ping', () => resolve()));
+    // the session's expiry and the first ping
+    expect(clock.pendingTimers).toBe(2);
+    expect(clock.nextTimerAt()).toBe(20_000);
+    clock.advance(20_000);
+    await pinged;
+    await s.close();
+    expect(clock.pendingTimers).toBe(0);
+  });
+});

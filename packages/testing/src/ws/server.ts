@@ -58,8 +58,9 @@ export interface FakeWsServerOptions extends Omit<FakeServerOptions, 'dialect'> 
   readonly tls?:
     { readonly key: string | Uint8Array; readonly cert: string | Uint8Array } | undefined;
   /**
-   * The clock of server timers (pings, pacing, expiry).
-   * @default systemClock
+   * The clock of server timers (pings, pacing, expiry). With `server`, it drives the pings only
+   * (the fake server keeps its own clock).
+   * @default the clock of `server` when given, else systemClock
    */
   readonly clock?: Clock | undefined;
   /**
@@ -133,7 +134,9 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new FakeServerOptionsError(`port must be an integer 0–65535, got ${port}`);
-  const clock = options.clock ?? systemClock;
+  // a served fake server already has a clock: its pings must run on the time its other timers
+  // (expiry, pacing, idle) run on, or a test that advances a simulated clock never sees them
+  const clock = options.clock ?? options.server?.clock ?? systemClock;
   const server = options.server ?? new FakeServer({ ...options, clock });
   const http: HttpServer = options.tls
     ? createHttpsServer({ key: options.tls.key as string, cert: options.tls.cert as string })
