@@ -52,6 +52,32 @@ describe('SimulatedClock', () => {
     expect(() => clock.runAll()).toThrow(/more than 50 timers/);
   });
 
+  it('advance over an hour of 100 ms pacing timers is no runaway loop; one at a single instant is', async () => {
+    // a soak test: realtime-paced audio is one timer per chunk, 36,000 in an hour
+    const clock = new SimulatedClock();
+    let ticks = 0;
+    const tick = () => {
+      ticks++;
+      clock.setTimeout(tick, 100);
+    };
+    clock.setTimeout(tick, 100);
+    clock.advance(3_600_000);
+    expect(ticks).toBe(36_000);
+    await clock.advanceAsync(3_600_000);
+    expect(ticks).toBe(72_000);
+    clock.set(3 * 3_600_000);
+    expect(ticks).toBe(108_000);
+    // the guard still stops a timer that reschedules itself without time moving
+    const stuck = new SimulatedClock({ loopLimit: 50 });
+    const again = () => void stuck.setTimeout(again, 0);
+    stuck.setTimeout(again, 0);
+    expect(() => stuck.advance(10)).toThrow(/more than 50 timers/);
+    const stuckAsync = new SimulatedClock({ loopLimit: 50 });
+    const againAsync = () => void stuckAsync.setTimeout(againAsync, 0);
+    stuckAsync.setTimeout(againAsync, 5);
+    await expect(stuckAsync.advanceAsync(10)).rejects.toThrow(/more than 50 timers/);
+  });
+
   it('advanceAsync() lets promise chains settle between timers', async () => {
     const clock = new SimulatedClock();
     const log: string[] = [];
