@@ -204,6 +204,38 @@ describe('sending from the server side', () => {
   });
 });
 
+describe('emitting an event the dialect of the connection cannot carry', () => {
+  it('throws NO_DIALECT_FORM instead of dropping it, so the test does not wait for it forever', async () => {
+    const c = await connect({ dialect: 'beta' });
+    const before = c.frames.length;
+    // beta has no conversation.item.done, and no form for an MCP tool's item
+    expect(() =>
+      c.server.emit({
+        type: 'conversation.item.done',
+        item: { id: 'i1', type: 'message', role: 'user', content: [] },
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'NO_DIALECT_FORM',
+        message: expect.stringMatching(/beta.*'conversation\.item\.done'/),
+      }),
+    );
+    await c.flush();
+    expect(c.frames.length).toBe(before);
+    // an event beta has still goes out, renamed
+    c.server.emit({
+      type: 'response.output_text.delta',
+      response_id: 'r',
+      item_id: 'i',
+      output_index: 0,
+      content_index: 0,
+      delta: 'x',
+    });
+    await c.flush();
+    expect(String(c.frames.at(-1))).toContain('"type":"response.text.delta"');
+  });
+});
+
 describe('createFakeServer with an existing server', () => {
   it('refuses server options it would ignore, and takes the transport ones', async () => {
     const first = createFakeServer();

@@ -15,7 +15,7 @@ import { FakeConnection, type ConnectionHost, type HeardAudio } from './connecti
 import { FaultInjector } from './faults.js';
 import type { ServerLink } from './outbound.js';
 import type { FakeServerOptions } from './fake-server-options.js';
-import { clone, type JsonObject, type WireEvent } from './wire.js';
+import { asServerEvent, clone, type JsonObject, type WireEvent } from './wire.js';
 
 export type { FakeServerOptions } from './fake-server-options.js';
 
@@ -150,10 +150,20 @@ export class FakeServer {
 
   /**
    * Sends any GA-model server event on the latest connection (`event_id` is filled in).
-   * @throws FakeServerError `NO_OPEN_CONNECTION` when that connection is closed or none exists.
+   * @throws FakeServerError `NO_OPEN_CONNECTION` when that connection is closed or none exists;
+   * `NO_DIALECT_FORM` when its dialect has no form for the event (beta has no
+   * `conversation.item.done`, no MCP items).
    */
   emit(event: WireEvent): void {
-    this.#open('server.emit').emit(event);
+    const conn = this.#open('server.emit');
+    // the codec drops what the dialect cannot say: in a test that emitted it on purpose, that
+    // is a wait for an event that never comes
+    if (conn.codec.encodeServerEvent(asServerEvent(event)) === null)
+      throw new FakeServerError(
+        'NO_DIALECT_FORM',
+        `server.emit: the ${conn.dialect} dialect of connection ${conn.index} has no form for '${event.type}', so it would never reach the client`,
+      );
+    conn.emit(event);
   }
 
   // The latest connection, which must be open: an event sent into a closed one (or before any)
