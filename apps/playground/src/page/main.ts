@@ -190,6 +190,12 @@ function onServerMessage(message: ServerMessage): void {
     case 'error':
       showError(message.code, message.message);
       break;
+    case 'backlog_dropped':
+      showError(
+        'PAGE_BEHIND',
+        `this page stopped reading for a while: ${message.audioChunks} audio chunks and ${message.logLines} log lines were not sent to it (an answer that lost audio stops there)`,
+      );
+      break;
   }
 }
 

@@ -17,6 +17,8 @@ import type {
 } from '../shared/page-messages.js';
 import { PageMessageSchema } from '../shared/page-messages.js';
 import type { DemoTool } from './demo-tools.js';
+import { PageBacklog } from './page-backlog.js';
+import type { PageBacklogOptions } from './page-backlog.js';
 import { summarizeEvent } from './log-summary.js';
 import type { ProviderRuntime } from './provider.js';
 import { ResponseForwarder } from './response-forwarder.js';
@@ -26,6 +28,11 @@ import { initialSettings, toSessionOptions } from './session-settings.js';
 export interface PageSocket {
   send(text: string): void;
   close(code: number, reason: string): void;
+  /**
+   * Bytes handed to `send` and not yet written to the network (`ws`'s `bufferedAmount`): how far
+   * behind the page is. @default 0 (unknown: nothing is ever dropped)
+   */
+  readonly bufferedAmount?: number | undefined;
 }
 
 /** Options of {@link PageSession}. */
@@ -38,7 +45,12 @@ export interface PageSessionOptions {
   tools?: readonly DemoTool[];
   /** Wall clock for log times and timelines. @default Date.now */
   now?: () => number;
+  /** How much may wait for a page that does not read. @default the defaults of {@link PageBacklogOptions} */
+  backlog?: PageBacklogOptions | undefined;
 }
+
+/** Close code for a page that stopped reading: a policy of this server, not a protocol error. */
+export const PAGE_TOO_SLOW_CODE = 4008;
 
 /** Longest binary audio frame the page may send: 1 s of 24 kHz PCM16 (the page sends 40 ms). */
 const MAX_AUDIO_BYTES = 48_000;
@@ -60,6 +72,7 @@ export class PageSession {
   private readonly secrets: readonly string[];
   private readonly now: () => number;
   private readonly forwarder: ResponseForwarder;
+  private readonly backlog: PageBacklog;
   private settings: FullSettings;
   private sessionStarted = false;
   /** Milliseconds appended since the last commit/clear, to refuse a too-short push-to-talk turn locally. */
@@ -81,6 +94,7 @@ export class PageSession {
   constructor(private readonly options: PageSessionOptions) {
     this.secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
     this.now = options.now ?? (() => Date.now());
+    this.backlog = new PageBacklog(options.backlog);
     this.forwarder = new ResponseForwarder(
       (m) => this.send(m),
       this.now,
@@ -102,9 +116,24 @@ export class PageSession {
     });
   }
 
-  /** Sends a message to the page, scrubbed of secrets. */
+  /** Sends a message to the page, scrubbed of secrets, unless the page is too far behind. */
   private send(message: ServerMessage): void {
     if (this.closed) return;
+    const socket = this.options.socket;
+    const { verdict, caughtUp } = this.backlog.admit(message, socket.bufferedAmount ?? 0);
+    if (verdict === 'close') {
+      // everything droppable is dropped and the page still reads nothing: give it up rather than
+      // hold its messages (and run its realtime session) for nobody
+      socket.close(PAGE_TOO_SLOW_CODE, 'the page stopped reading its messages');
+      void this.dispose();
+      return;
+    }
+    if (caughtUp)
+      this.write({ type: 'backlog_dropped', audioChunks: caughtUp.audio, logLines: caughtUp.log });
+    if (verdict === 'send') this.write(message);
+  }
+
+  private write(message: ServerMessage): void {
     let text = JSON.stringify(message);
     for (const secret of this.secrets) text = text.replaceAll(secret, '[redacted]');
     this.options.socket.send(text);

@@ -120,6 +120,9 @@ export async function startPlaygroundServer(
         socket: {
           send: (text) => ws.readyState === ws.OPEN && ws.send(text),
           close: (code, reason) => ws.close(code, reason),
+          get bufferedAmount() {
+            return ws.bufferedAmount;
+          },
         },
         provider,
         secrets,

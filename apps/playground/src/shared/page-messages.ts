@@ -191,6 +191,11 @@ export type ServerMessage =
   | { type: 'tool_result'; callId: string; name: string; output: string; ok: boolean }
   | { type: 'truncated'; itemId: string; audioEndMs: number; deleted: boolean }
   | { type: 'settings_applied'; settings: FullSettings }
+  /**
+   * The page fell behind (it stopped reading) and has caught up: this much was not sent to it
+   * meanwhile. An assistant item that lost audio plays no further.
+   */
+  | { type: 'backlog_dropped'; audioChunks: number; logLines: number }
   | { type: 'error'; source: 'page' | 'provider' | 'engine'; code: string; message: string };
 
 /** Type of one server → page message. */
