@@ -126,6 +126,9 @@ function onServerMessage(message: ServerMessage): void {
       ui.link.textContent = message.detail ? `${message.state}: ${message.detail}` : message.state;
       if (message.state === 'reconnecting' || message.state === 'disconnected')
         showError('CONNECTION', message.detail ?? `provider connection ${message.state}`);
+      // a turn being spoken when the connection dropped is heard again by the next server
+      // (core replays it), under a new item: the old placeholder would wait forever
+      if (message.state === 'disconnected') transcript.dropPending();
       if (message.state === 'closed') {
         // The realtime session is over (refused key, expiry, fatal error): free the microphone and
         // speaker, keep the reason on screen, and let the person connect again.
@@ -143,7 +146,7 @@ function onServerMessage(message: ServerMessage): void {
     case 'speech_stopped':
       break;
     case 'committed':
-      transcript.committed(message.itemId);
+      transcript.committed(message.itemId, message.transcribing);
       break;
     case 'input_cleared':
       transcript.dropPending();

@@ -56,6 +56,8 @@ export const PAGE_TOO_SLOW_CODE = 4008;
 const MAX_AUDIO_BYTES = 48_000;
 /** The server's answer to a `response.cancel` when no response is in progress (protocol.md §7.10). */
 const CANCEL_NOT_ACTIVE = 'response_cancel_not_active';
+/** Unfinished user transcriptions tracked at once; the oldest is given up beyond that. */
+const MAX_OPEN_TRANSCRIPTS = 32;
 /** The server refuses commits under 100 ms; say so before asking it. */
 const MIN_COMMIT_MS = 100;
 
@@ -199,6 +201,10 @@ export class PageSession {
       this.send({ type: 'link', state: 'connected', detail: 'reconnected' }),
     );
     s.on('disconnected', ({ code, reason, error }) => {
+      // the transcriptions the lost connection was running end with it: a reconnect restores
+      // the items, not the transcription jobs, so no completed/failed will ever come for them
+      for (const itemId of [...this.partials.keys()])
+        this.endTranscript(itemId, 'the connection was lost');
       this.send({
         type: 'link',
         state: 'disconnected',
@@ -223,16 +229,20 @@ export class PageSession {
         eventType: type,
         summary: summarizeEvent(raw),
       });
+      const itemId = typeof raw.item_id === 'string' ? raw.item_id : '';
       if (type === 'conversation.item.input_audio_transcription.delta') {
         // Partial user transcripts come only through the tap; core reports the completed one.
-        const itemId = typeof raw.item_id === 'string' ? raw.item_id : '';
         this.partials.set(itemId, (this.partials.get(itemId) ?? '') + String(raw.delta ?? ''));
+        this.boundPartials();
         this.send({
           type: 'user_transcript',
           itemId,
           text: this.partials.get(itemId) ?? '',
           final: false,
         });
+      } else if (type === 'conversation.item.deleted') {
+        // a deleted item is never transcribed to the end (protocol.md §7.6 sends nothing more)
+        this.endTranscript(itemId, 'the item was deleted');
       }
     });
     s.on('input_speech_started', ({ itemId, audioStartMs }) =>
@@ -243,7 +253,13 @@ export class PageSession {
     );
     s.on('input_speech_committed', ({ itemId }) => {
       this.bufferedMs = 0;
-      this.send({ type: 'committed', itemId });
+      // the server transcribes a committed turn only while transcription is configured (§7.6)
+      const transcribing = this.settings.inputAudioTranscription !== null;
+      if (transcribing && !this.partials.has(itemId)) {
+        this.partials.set(itemId, '');
+        this.boundPartials();
+      }
+      this.send({ type: 'committed', itemId, transcribing });
     });
     s.on('input_speech_transcription_completed', ({ itemId, transcript }) => {
       this.partials.delete(itemId);
@@ -291,7 +307,33 @@ export class PageSession {
     });
   }
 
+  /**
+   * User audio items whose transcription has not ended yet, with the partial text so far. Each
+   * ends with `completed`, `failed`, the item's deletion or the connection's loss; the page is
+   * told the last three too, so no turn shows "transcribing…" forever.
+   */
   private readonly partials = new Map<string, string>();
+
+  /** Ends an unfinished transcription on the page, keeping what was heard of it. */
+  private endTranscript(itemId: string, reason: string): void {
+    const partial = this.partials.get(itemId);
+    if (partial === undefined) return;
+    this.partials.delete(itemId);
+    this.send({
+      type: 'user_transcript',
+      itemId,
+      text: partial
+        ? `${partial} … (transcription cut off: ${reason})`
+        : `(no transcript: ${reason})`,
+      final: true,
+    });
+  }
+
+  /** A server that never ends some transcriptions must not grow {@link partials} without end. */
+  private boundPartials(): void {
+    while (this.partials.size > MAX_OPEN_TRANSCRIPTS)
+      this.endTranscript(this.partials.keys().next().value!, 'no result came');
+  }
 
   /** A frame from the page. Never throws: bad input becomes an `error` message. */
   receive(data: string | Uint8Array, isBinary: boolean): void {

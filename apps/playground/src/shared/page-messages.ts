@@ -164,7 +164,12 @@ export type ServerMessage =
     }
   | { type: 'speech_started'; itemId: string | null; audioStartMs: number }
   | { type: 'speech_stopped'; itemId: string | null; audioEndMs: number }
-  | { type: 'committed'; itemId: string }
+  | {
+      type: 'committed';
+      itemId: string;
+      /** Whether a transcription of the turn will follow (input transcription is on). */
+      transcribing: boolean;
+    }
   | { type: 'input_cleared' }
   | { type: 'user_transcript'; itemId: string; text: string; final: boolean }
   | { type: 'user_text'; itemId: string; text: string }

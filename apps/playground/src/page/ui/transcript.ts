@@ -47,8 +47,8 @@ export class TranscriptView {
     this.pendingSpeech = null;
   }
 
-  /** The audio turn was committed as `itemId`. */
-  committed(itemId: string): void {
+  /** The audio turn was committed as `itemId`; a transcription follows when `transcribing`. */
+  committed(itemId: string, transcribing: boolean): void {
     let entry = this.entries.get(itemId);
     if (!entry && this.pendingSpeech) {
       entry = this.pendingSpeech;
@@ -56,7 +56,14 @@ export class TranscriptView {
     }
     entry ??= this.add('user', itemId, '…', '');
     this.pendingSpeech = null;
-    entry.tag.textContent = 'you (voice, transcribing…)';
+    if (transcribing) {
+      entry.tag.textContent = 'you (voice, transcribing…)';
+      return;
+    }
+    // nothing more will come for this turn: it must not look as if it were still transcribing
+    entry.tag.textContent = 'you (voice)';
+    entry.text.textContent = '(not transcribed: input transcription is off)';
+    entry.node.classList.remove('pending');
   }
 
   /** Transcription of a user audio item (partial or final). */
