@@ -279,6 +279,21 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     ).toEqual([]);
   });
 
+  it('a new session starts with empty panels: no tool call, response or log line of the last one', async () => {
+    expect(await page.locator('#tool-calls li.call').count()).toBeGreaterThan(0);
+    await page.click('#disconnect');
+    await page.locator('#connect:not([disabled])').waitFor();
+    await page.click('#connect');
+    await page.locator('#link[data-state="connected"]').waitFor();
+    expect(await page.locator('#tool-calls li.call').count()).toBe(0);
+    expect(await text('#tool-calls')).toContain('No tool calls yet.');
+    expect(await page.locator('#metrics-table tbody tr[data-response-id]').count()).toBe(0);
+    expect(await text('#metrics-table tbody')).toContain('No responses yet.');
+    expect(await page.locator('#timeline svg').count()).toBe(0);
+    expect(await page.locator('#log li', { hasText: 'response.done' }).count()).toBe(0);
+    expect(await page.locator('#transcript li').count()).toBe(0);
+  });
+
   it('shows a lost connection to the person', async () => {
     await server.close();
     await page.locator('#errors .toast[data-code="CONNECTION_LOST"]').waitFor();

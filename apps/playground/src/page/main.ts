@@ -226,7 +226,13 @@ async function connect(): Promise<void> {
         void teardown();
       },
     });
+    // A new session starts clean: the panels showed the session that ended (a reconnect of the
+    // provider connection inside a session keeps them, as it keeps the conversation).
     transcript.clear();
+    tools.clear();
+    metrics.clear();
+    log.clear();
+    note('new session');
     setConnected(true);
   } catch (error) {
     showError('CONNECT_FAILED', error instanceof Error ? error.message : String(error));

@@ -32,11 +32,22 @@ function svg<K extends keyof SVGElementTagNameMap>(
 /** Renders metrics rows and the timeline chart. */
 export class MetricsView {
   private readonly rows: Metrics[] = [];
+  /** The table body as index.html has it ("No responses yet."), put back by {@link clear}. */
+  private readonly initial: Node[];
 
   constructor(
     private readonly body: HTMLTableSectionElement,
     private readonly chart: HTMLElement,
-  ) {}
+  ) {
+    this.initial = [...body.childNodes].map((n) => n.cloneNode(true));
+  }
+
+  /** Empties the table and the timeline (a new session): its responses belong to the one that ended. */
+  clear(): void {
+    this.rows.length = 0;
+    this.body.replaceChildren(...this.initial.map((n) => n.cloneNode(true)));
+    this.chart.replaceChildren();
+  }
 
   /** Adds one response's metrics. */
   add(metrics: Metrics): void {

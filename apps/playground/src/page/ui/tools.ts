@@ -15,8 +15,18 @@ function pretty(json: string): string {
 /** Renders tool calls into an `<ol>`. */
 export class ToolCallsView {
   private readonly calls = new Map<string, HTMLLIElement>();
+  /** The list as index.html has it ("No tool calls yet."), put back by {@link clear}. */
+  private readonly initial: Node[];
 
-  constructor(private readonly list: HTMLOListElement) {}
+  constructor(private readonly list: HTMLOListElement) {
+    this.initial = [...list.childNodes].map((n) => n.cloneNode(true));
+  }
+
+  /** Empties the panel (a new session): its calls belong to the session that ended. */
+  clear(): void {
+    this.calls.clear();
+    this.list.replaceChildren(...this.initial.map((n) => n.cloneNode(true)));
+  }
 
   /** The model called a tool. */
   call(callId: string, name: string, args: string): void {
