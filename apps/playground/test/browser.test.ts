@@ -205,6 +205,20 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     );
   });
 
+  it('push-to-talk with the microphone off says to start it, instead of "hold the button longer"', async () => {
+    expect(await text('#mic')).toBe('Start microphone'); // stopped by the test above
+    const commits = () => page.locator('#log li', { hasText: 'push-to-talk released' }).count();
+    const before = await commits();
+    await page.dispatchEvent('#ptt', 'pointerdown');
+    await page.dispatchEvent('#ptt', 'pointerup');
+    const toast = page.locator('#errors .toast[data-code="MIC_OFF"]');
+    await toast.waitFor();
+    expect(await toast.textContent()).toContain('start the microphone first');
+    expect(await page.locator('#errors .toast[data-code="TOO_SHORT"]').count()).toBe(0);
+    expect(await commits()).toBe(before);
+    await toast.locator('button').click(); // dismissed: the screenshot below expects no toast
+  });
+
   it('switches to semantic VAD: session.update goes out and the session.updated echo is logged', async () => {
     const echoes = () => page.locator('#log li', { hasText: 'session.updated' }).count();
     const before = await echoes();

@@ -59,6 +59,8 @@ const settings = new SettingsForm();
 let link: ServerLink | null = null;
 let speaker: Speaker | null = null;
 let mic: Microphone | null = null;
+/** The microphone is being started (permission prompt, worklet loading): a press may come first. */
+let micStarting = false;
 let pttHeld = false;
 /** Why the last session ended, kept on screen after teardown. */
 let endNote: string | null = null;
@@ -266,6 +268,7 @@ async function toggleMic(): Promise<void> {
     return;
   }
   ui.mic.disabled = true;
+  micStarting = true;
   const target = link;
   try {
     const started = await Microphone.start((pcm, level) => {
@@ -292,6 +295,7 @@ async function toggleMic(): Promise<void> {
       `microphone unavailable: ${error instanceof Error ? error.message : String(error)}`,
     );
   } finally {
+    micStarting = false;
     ui.mic.disabled = !link;
   }
 }
@@ -354,8 +358,19 @@ ui.textForm.addEventListener('submit', (event) => {
   sendTurn({ type: 'text', text });
   ui.text.value = '';
 });
+/**
+ * Push-to-talk and Send turn commit what the microphone sent: with the microphone off the
+ * buffer is empty, and the server's only answer would be "hold the button a little longer".
+ */
+function micMissing(what: string): boolean {
+  if (mic || micStarting) return false;
+  showError('MIC_OFF', `start the microphone first: ${what}`);
+  return true;
+}
+
 ui.ptt.addEventListener('pointerdown', () => {
   if (!link || pttHeld) return;
+  if (micMissing('push-to-talk sends what it hears while you hold the button')) return;
   pttHeld = true;
   ui.ptt.classList.add('active');
   interruptForTurn('push-to-talk');
@@ -371,6 +386,7 @@ ui.ptt.addEventListener('pointerup', releasePtt);
 // Detection off: the microphone streams; this button ends the turn (commit + response).
 ui.commitTurn.addEventListener('click', () => {
   if (!link) return;
+  if (micMissing('Send turn sends what the microphone heard since the last turn')) return;
   interruptForTurn('turn sent');
   sendTurn({ type: 'ptt_commit' });
 });
