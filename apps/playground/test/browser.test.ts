@@ -86,6 +86,17 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
+    // keeps each microphone stream reachable, so a test can end its track as a device would
+    await page.addInitScript(() => {
+      const media = navigator.mediaDevices;
+      const original = media.getUserMedia.bind(media);
+      media.getUserMedia = async (constraints) => {
+        const stream = await original(constraints);
+        (globalThis as unknown as { micStreams: MediaStream[] }).micStreams ??= [];
+        (globalThis as unknown as { micStreams: MediaStream[] }).micStreams.push(stream);
+        return stream;
+      };
+    });
     await page.goto(server.url);
   });
 
@@ -216,6 +227,29 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     expect(await toast.textContent()).toContain('start the microphone first');
     expect(await page.locator('#errors .toast[data-code="TOO_SHORT"]').count()).toBe(0);
     expect(await commits()).toBe(before);
+    await toast.locator('button').click(); // dismissed: the screenshot below expects no toast
+  });
+
+  it('a microphone that stops on its own (device unplugged) is shown off, with the reason', async () => {
+    await page.click('#mic');
+    await page.locator('#mic', { hasText: 'Stop microphone' }).waitFor();
+    const clears = () => page.locator('#log li', { hasText: 'microphone stopped' }).count();
+    const before = await clears();
+    // what Chrome does when the device goes away: the track ends and fires 'ended'
+    await page.evaluate(() => {
+      const streams = (globalThis as unknown as { micStreams: MediaStream[] }).micStreams;
+      const track = streams.at(-1)!.getAudioTracks()[0]!;
+      track.stop();
+      track.dispatchEvent(new Event('ended'));
+    });
+    const toast = page.locator('#errors .toast[data-code="MIC_ENDED"]');
+    await toast.waitFor();
+    await page.locator('#mic', { hasText: 'Start microphone' }).waitFor();
+    // the unfinished turn is dropped from the server's buffer, as when the person stops it
+    await page
+      .locator('#log li', { hasText: 'microphone stopped' })
+      .nth(before)
+      .waitFor({ state: 'attached' });
     await toast.locator('button').click(); // dismissed: the screenshot below expects no toast
   });
 

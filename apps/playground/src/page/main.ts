@@ -256,15 +256,21 @@ async function teardown(): Promise<void> {
   setConnected(false);
 }
 
+/** Stops the running microphone and drops the unfinished turn it leaves in the server's buffer. */
+async function stopMic(): Promise<void> {
+  const m = mic;
+  if (!m) return;
+  mic = null;
+  ui.mic.textContent = 'Start microphone';
+  ui.level.value = 0;
+  await m.stop();
+  // A turn cut off by stopping the microphone must not linger in the server's input buffer.
+  link?.send({ type: 'clear_input' });
+}
+
 async function toggleMic(): Promise<void> {
   if (mic) {
-    const m = mic;
-    mic = null;
-    ui.mic.textContent = 'Start microphone';
-    ui.level.value = 0;
-    await m.stop();
-    // A turn cut off by stopping the microphone must not linger in the server's input buffer.
-    link?.send({ type: 'clear_input' });
+    await stopMic();
     return;
   }
   ui.mic.disabled = true;
@@ -279,7 +285,7 @@ async function toggleMic(): Promise<void> {
         stats.micChunks++;
         link?.sendAudio(pcm);
       }
-    });
+    }, onMicEnded);
     // the session ended (Disconnect, a refused key) while the permission prompt was open: let
     // the device go at once instead of capturing for nobody behind a disabled button
     if (!link || link !== target) {
@@ -298,6 +304,16 @@ async function toggleMic(): Promise<void> {
     micStarting = false;
     ui.mic.disabled = !link;
   }
+}
+
+/** The device went away (unplugged, permission withdrawn): say so and show the microphone off. */
+function onMicEnded(): void {
+  if (!mic) return;
+  showError(
+    'MIC_ENDED',
+    'the microphone stopped delivering audio (device unplugged or permission withdrawn): start it again',
+  );
+  void stopMic();
 }
 
 function updateModeControls(): void {

@@ -8,6 +8,9 @@
 /** Called with each 40 ms chunk of 24 kHz PCM16 and its RMS level (0–1). */
 export type ChunkListener = (pcm: Int16Array, level: number) => void;
 
+/** Called once when the device stops on its own (unplugged, permission withdrawn), not on {@link Microphone.stop}. */
+export type EndedListener = () => void;
+
 /** A running microphone capture. */
 export class Microphone {
   private constructor(
@@ -17,7 +20,7 @@ export class Microphone {
   ) {}
 
   /** Asks for the microphone and starts capturing. Rejects with the browser's error (e.g. NotAllowedError). */
-  static async start(onChunk: ChunkListener): Promise<Microphone> {
+  static async start(onChunk: ChunkListener, onEnded?: EndedListener): Promise<Microphone> {
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: {
         channelCount: 1,
@@ -41,6 +44,10 @@ export class Microphone {
       };
       source.connect(node);
       await context.resume();
+      // A track ends by itself when the device goes away: capture then delivers nothing, and
+      // the page would show a running microphone that hears no one.
+      const track = stream.getAudioTracks()[0];
+      if (track && onEnded) track.addEventListener('ended', () => onEnded(), { once: true });
       return new Microphone(context, stream, node);
     } catch (error) {
       for (const track of stream.getTracks()) track.stop();
