@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { startFakeWsServer } from '@voxwire/testing/ws';
+import { closedPort, startFakeWsServer } from '@voxwire/testing/ws';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'tsup';
@@ -375,6 +375,43 @@ describe.skipIf(!haveChromium)('playground in headless Chromium: a refused API k
       await browser.close();
       await server.close();
       await fake.close();
+    }
+  });
+});
+
+describe.skipIf(!haveChromium)('playground in headless Chromium: an unreachable provider', () => {
+  it('shows one connection toast with the latest attempt, not one per retry', async () => {
+    await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
+    const port = await closedPort();
+    const server = await startPlaygroundServer({
+      provider: {
+        kind: 'openai',
+        apiKey: 'sk-browser-test-unreachable',
+        model: 'gpt-realtime',
+        baseUrl: `ws://127.0.0.1:${port}/v1`,
+      },
+      factories: defaultProviderFactories,
+    });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      await page.locator('#provider[data-kind="openai"]').waitFor();
+      await page.click('#connect');
+      // two retries announced (each with its own delay), however they are shown
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('#errors .toast[data-code="CONNECTION"] b')]
+            .map((b) => Number(/×(\d+)/.exec(b.textContent ?? '')?.[1] ?? 1))
+            .reduce((a, b) => a + b, 0) >= 2,
+      );
+      const toasts = page.locator('#errors .toast[data-code="CONNECTION"]');
+      expect(await toasts.count()).toBe(1);
+      expect(await toasts.locator('b').textContent()).toBe('CONNECTION ×2');
+      expect(await toasts.textContent()).toMatch(/connection refused.*retrying in \d+ ms/);
+    } finally {
+      await browser.close();
+      await server.close();
     }
   });
 });

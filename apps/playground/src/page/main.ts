@@ -76,8 +76,8 @@ function note(summary: string): void {
   log.add({ at: Date.now(), direction: 'app', eventType: 'page', summary });
 }
 
-function showError(code: string, message: string): void {
-  toasts.show(code, message);
+function showError(code: string, message: string, byCode = false): void {
+  toasts.show(code, message, byCode);
   log.add({ at: Date.now(), direction: 'app', eventType: 'error', summary: `${code}: ${message}` });
 }
 
@@ -127,7 +127,8 @@ function onServerMessage(message: ServerMessage): void {
       ui.link.dataset.state = message.state;
       ui.link.textContent = message.detail ? `${message.state}: ${message.detail}` : message.state;
       if (message.state === 'reconnecting' || message.state === 'disconnected')
-        showError('CONNECTION', message.detail ?? `provider connection ${message.state}`);
+        // one toast per outage, showing its latest attempt, however many retries it takes
+        showError('CONNECTION', message.detail ?? `provider connection ${message.state}`, true);
       // a turn being spoken when the connection dropped is heard again by the next server
       // (core replays it), under a new item: the old placeholder would wait forever
       if (message.state === 'disconnected') transcript.dropPending();

@@ -11,14 +11,19 @@ export class ErrorToasts {
 
   constructor(private readonly container: HTMLElement) {}
 
-  /** Shows (or bumps) an error. */
-  show(code: string, message: string): void {
-    const key = `${code}\u0000${message}`;
+  /**
+   * Shows (or bumps) an error. With `byCode`, an open toast of the same code takes the new
+   * message and counts it, whatever its text: retries of one outage differ only in their
+   * delay, and five of them would push every other error off the stack.
+   */
+  show(code: string, message: string, byCode = false): void {
+    const key = byCode ? code : `${code}\u0000${message}`;
     const existing = this.open.get(key);
     if (existing) {
       existing.count++;
       const badge = existing.node.querySelector('b');
       if (badge) badge.textContent = `${code} ×${existing.count}`;
+      if (byCode) existing.node.lastChild!.textContent = message;
       return;
     }
     const close = el('button', '', '×');
