@@ -379,6 +379,41 @@ describe.skipIf(!haveChromium)('playground in headless Chromium: a refused API k
   });
 });
 
+describe.skipIf(!haveChromium)(
+  'playground in headless Chromium: a mode chosen before Connect',
+  () => {
+    it('push-to-talk chosen before connecting is applied to the new session, not flipped back', async () => {
+      await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
+      const server = await startPlaygroundServer({
+        provider: { kind: 'fake' },
+        factories: defaultProviderFactories,
+      });
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(server.url);
+        await page.locator('#provider[data-kind="fake"]').waitFor();
+        await page.selectOption('#mode', 'ptt');
+        await page.click('#connect');
+        await page.locator('#link[data-state="connected"]').waitFor();
+        await page
+          .locator('#log li', { hasText: '"turnDetection":null' })
+          .first()
+          .waitFor({ state: 'attached' });
+        await page
+          .locator('#log li', { hasText: 'session.updated' })
+          .nth(1)
+          .waitFor({ state: 'attached' });
+        expect(await page.inputValue('#mode')).toBe('ptt');
+        expect(await page.locator('#ptt').isHidden()).toBe(false);
+      } finally {
+        await browser.close();
+        await server.close();
+      }
+    });
+  },
+);
+
 describe.skipIf(!haveChromium)('playground in headless Chromium: an unreachable provider', () => {
   it('shows one connection toast with the latest attempt, not one per retry', async () => {
     await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });

@@ -117,12 +117,21 @@ async function interruptPlayback(reason: string): Promise<void> {
 
 function onServerMessage(message: ServerMessage): void {
   switch (message.type) {
-    case 'hello':
+    case 'hello': {
       showProvider(message.provider);
       settings.setTranscriptionAvailable(message.transcriptionAvailable);
+      // The mode can be chosen before Connect (or kept from the last session): the new session
+      // starts with the server's defaults, so ask it for the chosen mode rather than silently
+      // flipping the form back to server VAD while the microphone would stream hands-free.
+      const chosen = settings.micMode;
       settings.show(message.settings);
+      if (settings.micMode !== chosen) {
+        ui.mode.value = chosen;
+        applySettings();
+      }
       updateModeControls();
       break;
+    }
     case 'link':
       ui.link.dataset.state = message.state;
       ui.link.textContent = message.detail ? `${message.state}: ${message.detail}` : message.state;
