@@ -414,6 +414,40 @@ describe.skipIf(!haveChromium)(
   },
 );
 
+describe.skipIf(!haveChromium)(
+  'playground in headless Chromium: a mode change that cannot apply',
+  () => {
+    it('server VAD with an out-of-range threshold: the error is shown and the mode stays as in effect', async () => {
+      await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
+      const server = await startPlaygroundServer({
+        provider: { kind: 'fake' },
+        factories: defaultProviderFactories,
+      });
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(server.url);
+        await page.click('#connect');
+        await page.locator('#link[data-state="connected"]').waitFor();
+        // typed in server VAD mode (never applied), then push-to-talk, then back
+        await page.fill('#vad-threshold', '5');
+        await page.selectOption('#mode', 'ptt');
+        await page
+          .locator('#log li', { hasText: 'session.updated' })
+          .nth(1)
+          .waitFor({ state: 'attached' });
+        await page.selectOption('#mode', 'vad');
+        await page.locator('#errors .toast[data-code="INVALID_SETTINGS"]').waitFor();
+        expect(await page.inputValue('#mode')).toBe('ptt');
+        expect(await page.locator('#ptt').isHidden()).toBe(false);
+      } finally {
+        await browser.close();
+        await server.close();
+      }
+    });
+  },
+);
+
 describe.skipIf(!haveChromium)('playground in headless Chromium: an unreachable provider', () => {
   it('shows one connection toast with the latest attempt, not one per retry', async () => {
     await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });

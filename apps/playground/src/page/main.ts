@@ -14,6 +14,7 @@ import { ErrorToasts } from './ui/errors.js';
 import { EventLogView } from './ui/event-log.js';
 import { MetricsView } from './ui/metrics.js';
 import { SettingsForm } from './ui/settings.js';
+import type { MicMode } from './ui/settings.js';
 import { ToolCallsView } from './ui/tools.js';
 import { TranscriptView } from './ui/transcript.js';
 
@@ -59,6 +60,8 @@ const settings = new SettingsForm();
 let link: ServerLink | null = null;
 let speaker: Speaker | null = null;
 let mic: Microphone | null = null;
+/** The turn-taking mode the session runs with (the form's select may be ahead of it). */
+let modeInEffect: MicMode = 'vad';
 /** The microphone is being started (permission prompt, worklet loading): a press may come first. */
 let micStarting = false;
 let pttHeld = false;
@@ -125,6 +128,7 @@ function onServerMessage(message: ServerMessage): void {
       // flipping the form back to server VAD while the microphone would stream hands-free.
       const chosen = settings.micMode;
       settings.show(message.settings);
+      modeInEffect = settings.micMode;
       if (settings.micMode !== chosen) {
         ui.mode.value = chosen;
         applySettings();
@@ -200,6 +204,7 @@ function onServerMessage(message: ServerMessage): void {
       break;
     case 'settings_applied':
       settings.show(message.settings);
+      modeInEffect = settings.micMode;
       updateModeControls();
       break;
     case 'error':
@@ -357,11 +362,14 @@ function sendTurn(message: PageMessage): void {
   );
 }
 
-function applySettings(): void {
+/** Sends the form as a settings update; false when the form cannot be read (the error is shown). */
+function applySettings(): boolean {
   try {
     link?.send({ type: 'settings', settings: settings.read() });
+    return true;
   } catch (error) {
     showError('INVALID_SETTINGS', error instanceof Error ? error.message : String(error));
+    return false;
   }
 }
 
@@ -370,7 +378,12 @@ ui.disconnect.addEventListener('click', () => void teardown());
 ui.mic.addEventListener('click', () => void toggleMic());
 ui.mode.addEventListener('change', () => {
   updateModeControls();
-  applySettings(); // the mode is turn detection: push-to-talk turns it off
+  // the mode is turn detection: push-to-talk turns it off
+  if (applySettings() || !link) return;
+  // Not sent (e.g. a VAD threshold out of range): the session keeps its mode, and so must the
+  // page, or the microphone would stream hands-free to a server without detection (or the reverse).
+  ui.mode.value = modeInEffect;
+  updateModeControls();
 });
 ui.settingsForm.addEventListener('submit', (event) => {
   event.preventDefault();
