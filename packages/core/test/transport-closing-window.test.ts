@@ -31,27 +31,47 @@ function withClosingWindow(inner: Transport): Transport & { closing(): void } {
   return t;
 }
 
+/** Model options the scenarios vary. */
+type ScenarioOptions = Partial<ConstructorParameters<typeof RealtimeModel>[0]>;
+
+/**
+ * A text session over the fake server whose transports all have a closing window; `adapt` may
+ * change a transport (its index given) before the session gets it.
+ */
+async function closingWindowSession(
+  options: ScenarioOptions = {},
+  adapt: (transport: ReturnType<typeof withClosingWindow>, index: number) => void = () => undefined,
+  maxSessionDurationMs?: number,
+) {
+  const clock = new SimulatedClock({ microtaskRounds: 400 });
+  const { connector: fake, server } = createFakeServer({ dialect: 'ga', clock });
+  const transports: ReturnType<typeof withClosingWindow>[] = [];
+  const connector: Connector = async (attempt) => {
+    const connection = await fake(attempt);
+    const transport = withClosingWindow(connection.transport);
+    adapt(transport, transports.length);
+    transports.push(transport);
+    return maxSessionDurationMs === undefined
+      ? { ...connection, transport }
+      : { ...connection, transport, maxSessionDurationMs };
+  };
+  const model = new RealtimeModel({
+    connector,
+    clock,
+    logger: captureLogger().logger,
+    random: () => 0,
+    ...options,
+  });
+  const session = model.session({ modalities: ['text'], turnDetection: null });
+  const errors: SessionError[] = [];
+  session.on('error', (e) => errors.push(e));
+  await clock.advanceAsync(0);
+  return { clock, server, transports, session, errors };
+}
+
 describe('events written while the transport is closing', () => {
   it('are kept for the next connection, not failed and reported', async () => {
-    const clock = new SimulatedClock({ microtaskRounds: 400 });
-    const { connector: fake, server } = createFakeServer({ dialect: 'ga', clock });
-    const transports: ReturnType<typeof withClosingWindow>[] = [];
-    const connector: Connector = async (attempt) => {
-      const connection = await fake(attempt);
-      const transport = withClosingWindow(connection.transport);
-      transports.push(transport);
-      return { ...connection, transport };
-    };
-    const model = new RealtimeModel({
-      connector,
-      clock,
-      logger: captureLogger().logger,
-      random: () => 0,
-    });
-    const session = model.session({ modalities: ['text'], turnDetection: null });
-    const errors: SessionError[] = [];
-    session.on('error', (e) => errors.push(e));
-    await clock.advanceAsync(0);
+    const { clock, server, transports, session, errors } = await closingWindowSession();
     expect(session.connectionState.status).toBe('open');
 
     // the server's close frame arrived: the socket refuses sends until its close completes
@@ -73,19 +93,8 @@ describe('events written while the transport is closing', () => {
   });
 
   it('a request refused while closing settles with the close of the session, not SOCKET_ERROR', async () => {
-    const clock = new SimulatedClock({ microtaskRounds: 400 });
-    const { connector: fake } = createFakeServer({ dialect: 'ga', clock });
-    let transport: ReturnType<typeof withClosingWindow> | undefined;
-    const connector: Connector = async (attempt) => {
-      const connection = await fake(attempt);
-      transport = withClosingWindow(connection.transport);
-      return { ...connection, transport };
-    };
-    const model = new RealtimeModel({ connector, clock, logger: captureLogger().logger });
-    const session = model.session({ modalities: ['text'], turnDetection: null });
-    const errors: SessionError[] = [];
-    session.on('error', (e) => errors.push(e));
-    await clock.advanceAsync(0);
+    const { clock, transports, session, errors } = await closingWindowSession();
+    const transport = transports[0];
     transport!.closing();
     const created = session.conversation.item
       .create({ role: 'user', content: 'hi' })
@@ -100,27 +109,9 @@ describe('events written while the transport is closing', () => {
   });
 
   it('a transport that refuses writes and never reports its close is dropped after 10 s, and the session reconnects', async () => {
-    const clock = new SimulatedClock({ microtaskRounds: 400 });
-    const { connector: fake, server } = createFakeServer({ dialect: 'ga', clock });
-    const transports: ReturnType<typeof withClosingWindow>[] = [];
-    const connector: Connector = async (attempt) => {
-      const connection = await fake(attempt);
-      const transport = withClosingWindow(connection.transport);
-      transports.push(transport);
-      return { ...connection, transport };
-    };
-    const model = new RealtimeModel({
-      connector,
-      clock,
-      logger: captureLogger().logger,
-      random: () => 0,
-    });
-    const session = model.session({ modalities: ['text'], turnDetection: null });
-    const errors: SessionError[] = [];
-    session.on('error', (e) => errors.push(e));
+    const { clock, server, transports, session, errors } = await closingWindowSession();
     const disconnects: (string | undefined)[] = [];
     session.on('disconnected', ({ error }) => disconnects.push(error?.code));
-    await clock.advanceAsync(0);
     expect(session.connectionState.status).toBe('open');
 
     // a third-party transport stuck half-closed: every send refused, no onclose, ever
@@ -145,35 +136,20 @@ describe('events written while the transport is closing', () => {
   });
 
   it('a rollover whose old transport never reports its close goes on after 10 s, as a rollover', async () => {
-    const clock = new SimulatedClock({ microtaskRounds: 400 });
-    const { connector: fake, server } = createFakeServer({ dialect: 'ga', clock });
-    const transports: ReturnType<typeof withClosingWindow>[] = [];
-    const connector: Connector = async (attempt) => {
-      const connection = await fake(attempt);
-      const transport = withClosingWindow(connection.transport);
-      // the first transport's close() starts refusing writes and never completes
-      if (transports.length === 0)
-        transport.close = () => {
-          transport.closing();
-          return new Promise<void>(() => undefined);
-        };
-      transports.push(transport);
-      return { ...connection, transport, maxSessionDurationMs: 10 * 60_000 };
-    };
-    const model = new RealtimeModel({
-      connector,
-      clock,
-      logger: captureLogger().logger,
-      random: () => 0,
-      stallTimeoutMs: false,
-      reconnect: { rolloverMarginMs: 60_000 },
-    });
-    const session = model.session({ modalities: ['text'], turnDetection: null });
-    const errors: SessionError[] = [];
-    session.on('error', (e) => errors.push(e));
+    const { clock, server, transports, session, errors } = await closingWindowSession(
+      { stallTimeoutMs: false, reconnect: { rolloverMarginMs: 60_000 } },
+      (transport, index) => {
+        // the first transport's close() starts refusing writes and never completes
+        if (index === 0)
+          transport.close = () => {
+            transport.closing();
+            return new Promise<void>(() => undefined);
+          };
+      },
+      10 * 60_000,
+    );
     const reconnected: boolean[] = [];
     session.on('reconnected', (e) => reconnected.push(e.rollover));
-    await clock.advanceAsync(0);
     await clock.advanceAsync(9 * 60_000);
     expect(transports).toHaveLength(1);
     session.inputAudioBuffer.append(audioFrame(new Int16Array(480).fill(7)));
@@ -189,17 +165,9 @@ describe('events written while the transport is closing', () => {
   });
 
   it('session.close() on a transport whose close never completes ends after 10 s', async () => {
-    const clock = new SimulatedClock({ microtaskRounds: 400 });
-    const { connector: fake } = createFakeServer({ dialect: 'ga', clock });
-    const connector: Connector = async (attempt) => {
-      const connection = await fake(attempt);
-      const transport = withClosingWindow(connection.transport);
+    const { clock, session } = await closingWindowSession({}, (transport) => {
       transport.close = () => new Promise<void>(() => undefined);
-      return { ...connection, transport };
-    };
-    const model = new RealtimeModel({ connector, clock, logger: captureLogger().logger });
-    const session = model.session({ modalities: ['text'], turnDetection: null });
-    await clock.advanceAsync(0);
+    });
     let closed = false;
     void session.close().then(() => (closed = true));
     await clock.advanceAsync(9_999);
