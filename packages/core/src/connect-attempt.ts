@@ -62,10 +62,26 @@ export class ConnectDeadline {
   }
 }
 
-/** The typed error a failed attempt reports: the cause itself when already typed. */
+/**
+ * The typed error a failed attempt reports: the cause itself when already typed. An adapter's own
+ * handshake timeout (`@voxwire/node`'s `TransportError('CONNECT_TIMEOUT')`, a connector given a
+ * shorter `connectTimeoutMs` than the session) is the same failure as the session's deadline, so
+ * the app sees `CONNECT_TIMEOUT` with `data.timeoutMs` either way, not a `CONNECT_FAILED`.
+ */
 export function connectFailure(cause: unknown): VoxwireError {
   if (cause instanceof VoxwireError) return cause;
-  const auth = (cause as { code?: unknown } | null)?.code === 'AUTH_FAILED';
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (code === 'CONNECT_TIMEOUT') {
+    const timeoutMs = (cause as { timeoutMs?: unknown }).timeoutMs;
+    return new VoxwireError('CONNECT_TIMEOUT', `connect timed out: ${describe(cause)}`, {
+      cause,
+      data: {
+        ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
+        ...transportData(cause),
+      },
+    });
+  }
+  const auth = code === 'AUTH_FAILED';
   return new VoxwireError(
     auth ? 'AUTH_FAILED' : 'CONNECT_FAILED',
     `connect failed: ${describe(cause)}`,

@@ -9,7 +9,8 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
 /**
  * Stable codes of local errors. What `data` holds for each:
  * - `NOT_CONNECTED`: nothing; the session was never connected or is between connections.
- * - `CONNECT_TIMEOUT`: `{ timeoutMs }`.
+ * - `CONNECT_TIMEOUT`: `{ timeoutMs }`; plus `transportCode` when the adapter's own handshake
+ *   timeout fired first (`cause` is the adapter's error).
  * - `CONNECT_FAILED`: nothing; `cause` is what the connector or `transport.start()` threw.
  * - `ABORTED`: nothing; a transport's `start()` rejects with it when its own `close()` (or an
  *   abort) ended the connect: the caller's doing, not a failed handshake.

@@ -410,3 +410,24 @@ describe('ResponseTracker', () => {
     expect([one.sizes.finished, two.sizes.finished]).toEqual([1, 1]);
   });
 });
+
+describe('connectFailure', () => {
+  it("maps an adapter's own handshake timeout to CONNECT_TIMEOUT with its timeoutMs", async () => {
+    const { connectFailure } = await import('../src/connect-attempt.js');
+    const cause = Object.assign(new Error('handshake did not complete within 2500 ms'), {
+      code: 'CONNECT_TIMEOUT',
+      timeoutMs: 2500,
+    });
+    const error = connectFailure(cause);
+    expect(error).toMatchObject({
+      code: 'CONNECT_TIMEOUT',
+      data: { timeoutMs: 2500, transportCode: 'CONNECT_TIMEOUT' },
+    });
+    expect(error.cause).toBe(cause);
+    // other adapter failures stay CONNECT_FAILED
+    expect(connectFailure(Object.assign(new Error('refused'), { code: 'X' }))).toMatchObject({
+      code: 'CONNECT_FAILED',
+      data: { transportCode: 'X' },
+    });
+  });
+});

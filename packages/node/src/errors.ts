@@ -44,6 +44,8 @@ export interface TransportErrorDetails {
   readonly closeReason?: string | undefined;
   /** Milliseconds the server asked us to wait (HTTP `Retry-After`), when it said. */
   readonly retryAfterMs?: number | undefined;
+  /** The timeout that passed, in ms, for `CONNECT_TIMEOUT`. */
+  readonly timeoutMs?: number | undefined;
   /** The original error (a Node socket error, say). Its message may name the host, never a secret. */
   readonly cause?: unknown;
 }
@@ -76,6 +78,8 @@ export class TransportError extends Error {
   readonly closeReason: string | undefined;
   /** Server-requested delay before retrying, in ms. */
   readonly retryAfterMs: number | undefined;
+  /** The handshake timeout that passed, in ms (`CONNECT_TIMEOUT` only). */
+  readonly timeoutMs: number | undefined;
 
   constructor(code: TransportErrorCode, message: string, details: TransportErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -86,6 +90,7 @@ export class TransportError extends Error {
     this.closeCode = details.closeCode;
     this.closeReason = details.closeReason;
     this.retryAfterMs = details.retryAfterMs;
+    this.timeoutMs = details.timeoutMs;
   }
 }
 

@@ -192,6 +192,7 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
         this.#connectError ??= new TransportError(
           'CONNECT_TIMEOUT',
           `The WebSocket handshake with ${this.#host} did not complete within ${this.#connectTimeoutMs} ms.`,
+          { timeoutMs: this.#connectTimeoutMs },
         );
         ws.terminate();
       }, this.#connectTimeoutMs);

@@ -2,13 +2,18 @@
  * End to end over real sockets on 127.0.0.1: core's session → the OpenAI connector → `ws` →
  * testing's fake Realtime server. Waits on events only, never on wall-clock sleeps.
  */
-import type { RealtimeResponse, RealtimeSession } from '@voxwire/core';
-import { createRecorder, nextEvent as next, speechThenSilence } from '@voxwire/testing';
-import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
+import { RealtimeModel, type RealtimeResponse, type RealtimeSession } from '@voxwire/core';
+import {
+  createRecorder,
+  nextEvent as next,
+  SimulatedClock,
+  speechThenSilence,
+} from '@voxwire/testing';
+import { startFakeWsServer, startSilentServer, type FakeWsServer } from '@voxwire/testing/ws';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOpenAIRealtimeModel } from '../src/index.js';
+import { createOpenAIRealtimeModel, openaiConnector } from '../src/index.js';
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from './fixtures/self-signed.js';
 
 const KEY = 'sk-proj-E2E-SECRET-9f8e7d6c5b4a';
@@ -208,5 +213,32 @@ describe('a server whose TLS certificate does not verify', () => {
     });
     expect(closed.error?.message).toContain('NODE_EXTRA_CA_CERTS');
     expect(closed.error?.message).not.toContain(KEY);
+  });
+});
+
+describe("the transport's own connect timeout", () => {
+  it('reaches the app as CONNECT_TIMEOUT with its timeoutMs, as core reports its own', async () => {
+    const server = await startSilentServer();
+    cleanups.push(() => server.close());
+    const clock = new SimulatedClock();
+    // the connector's handshake timeout is shorter than the session's: the transport's fires first
+    const connector = openaiConnector({
+      apiKey: KEY,
+      baseURL: server.url.replace('/realtime', ''),
+      env: {},
+      clock,
+      connectTimeoutMs: 1000,
+    });
+    const model = new RealtimeModel({ connector, clock, reconnect: { maxAttempts: 0 } });
+    const session = model.session();
+    cleanups.push(() => session.close());
+    const closed = next(session, 'closed') as Promise<{ error?: unknown }>;
+    await server.connected();
+    clock.advance(1000);
+    const { error } = await closed;
+    expect(error).toMatchObject({
+      code: 'CONNECT_TIMEOUT',
+      data: { timeoutMs: 1000, transportCode: 'CONNECT_TIMEOUT' },
+    });
   });
 });
