@@ -19,6 +19,12 @@ export type TransportErrorCode =
    * error, with its `code`, is the `cause`.
    */
   | 'TLS_CERTIFICATE_INVALID'
+  /**
+   * A `wss:` URL whose server answered the TLS handshake in plain text (OpenSSL's "wrong version
+   * number"): a `ws:` port, typically a local fake server. Fatal: every attempt fails alike; the
+   * message says to use `ws://`.
+   */
+  | 'NOT_TLS'
   /** The server refused the credentials (HTTP 401/403 at upgrade, or close 3000). Fatal. */
   | 'AUTH_FAILED'
   /** The server refused the request shape (HTTP 4xx other than 401/403/429, or close 4000). Fatal. */
@@ -55,6 +61,7 @@ const FATAL_CODES: ReadonlySet<TransportErrorCode> = new Set([
   'AUTH_FAILED',
   'BAD_REQUEST',
   'TLS_CERTIFICATE_INVALID',
+  'NOT_TLS',
 ]);
 
 /**

@@ -81,3 +81,25 @@ function meaning(code: string): string {
       return 'the certificate chain did not verify';
   }
 }
+
+/**
+ * True when a socket error says the server answered the TLS ClientHello with something that is
+ * not TLS (OpenSSL's "wrong version number"): a `wss:` URL pointed at a plain `ws:`/`http:` port.
+ * Node reports it as `ERR_SSL_WRONG_VERSION_NUMBER` or, on a write (Node 20), as `EPROTO` whose
+ * message carries OpenSSL's reason; any other `EPROTO` is left a retriable network error.
+ */
+export function isPlaintextServerError(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (e?.code === 'ERR_SSL_WRONG_VERSION_NUMBER') return true;
+  return (
+    e?.code === 'EPROTO' && typeof e.message === 'string' && /wrong version number/i.test(e.message)
+  );
+}
+
+/** The message for {@link isPlaintextServerError}: what happened and what to do. */
+export function describePlaintextServer(host: string): string {
+  return (
+    `Could not connect: the server at ${host} does not speak TLS (it answered the TLS handshake ` +
+    `in plain text). Use ws://${host} for a local server, or check the port; retrying cannot fix this.`
+  );
+}

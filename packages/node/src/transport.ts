@@ -18,7 +18,12 @@ import { describeSocketError, errorForClose } from './close-codes.js';
 import { Redactor, secretsOf, TransportError } from './errors.js';
 import { readRefusal, sanitize } from './handshake.js';
 import { decodeTextFrame } from './text-frame.js';
-import { certificateErrorCode, describeCertificateError } from './tls-errors.js';
+import {
+  certificateErrorCode,
+  describeCertificateError,
+  describePlaintextServer,
+  isPlaintextServerError,
+} from './tls-errors.js';
 import {
   parseWebSocketUrl,
   positive,
@@ -328,6 +333,11 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
           describeCertificateError(certificate, this.#host),
           { cause: sanitize(error, this.#redactor) },
         );
+      // a wss: URL to a plain ws: port (a local fake server) fails every attempt alike, too
+      if (isPlaintextServerError(error))
+        this.#connectError ??= new TransportError('NOT_TLS', describePlaintextServer(this.#host), {
+          cause: sanitize(error, this.#redactor),
+        });
       this.#connectError ??= new TransportError(
         'CONNECT_FAILED',
         `Could not connect to ${this.#host}: ${describeSocketError(error)}.`,

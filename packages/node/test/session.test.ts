@@ -242,3 +242,31 @@ describe("the transport's own connect timeout", () => {
     });
   });
 });
+
+describe('a wss: URL pointed at a plain ws: port (a local fake server)', () => {
+  it('ends the session at once, naming the mistake, without reconnecting', async () => {
+    const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
+    cleanups.push(() => fake.close());
+    const model = createOpenAIRealtimeModel({
+      apiKey: KEY,
+      baseURL: fake.url.replace(/^ws:/, 'wss:').replace('/realtime', ''),
+      env: {},
+      reconnect: { backoff: () => 0 },
+    });
+    const session = model.session();
+    cleanups.push(() => session.close());
+    let reconnects = 0;
+    session.on('reconnecting', () => reconnects++);
+    const closed = (await next(session, 'closed')) as {
+      error?: { code?: string; message?: string; data?: Record<string, unknown> };
+    };
+    expect(reconnects).toBe(0);
+    expect(closed.error).toMatchObject({
+      code: 'CONNECT_FAILED',
+      data: { transportCode: 'NOT_TLS' },
+    });
+    expect(closed.error?.message).toContain('does not speak TLS');
+    expect(closed.error?.message).toContain('ws://');
+    expect(fake.handshakes).toHaveLength(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { EventEmitter, getEventListeners, once } from 'node:events';
-import { Agent } from 'node:http';
+import { Agent, createServer as createHttpServer } from 'node:http';
 import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
@@ -594,7 +594,7 @@ describe('createWebSocketTransport: TLS certificate failures are fatal', () => {
   });
 
   /** A `ws` stand-in whose connect fails with a socket error of the given code. */
-  function failingWith(code: string): typeof WebSocket {
+  function failingWith(code: string, message = `${code}: some detail`): typeof WebSocket {
     return class extends EventEmitter {
       readyState = 0;
       bufferedAmount = 0;
@@ -602,7 +602,7 @@ describe('createWebSocketTransport: TLS certificate failures are fatal', () => {
       constructor() {
         super();
         queueMicrotask(() => {
-          this.emit('error', Object.assign(new Error(`${code}: some detail`), { code }));
+          this.emit('error', Object.assign(new Error(message), { code }));
           this.readyState = 3;
           this.emit('close', 1006, Buffer.alloc(0));
         });
@@ -631,6 +631,41 @@ describe('createWebSocketTransport: TLS certificate failures are fatal', () => {
     expect(error).toMatchObject({ code: 'TLS_CERTIFICATE_INVALID', fatal: true });
     expect((error.cause as { code?: string }).code).toBe(code);
     expect(error.message).toContain('api.openai.test');
+  });
+
+  it('wss: to a plain ws:/http: port fails at once with a fatal NOT_TLS that says to use ws://', async () => {
+    // a local fake server speaks plain HTTP: it answers the TLS ClientHello with an HTTP 400
+    const server = createHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const { port } = server.address() as AddressInfo;
+    const transport = createWebSocketTransport({
+      url: `wss://127.0.0.1:${port}/v1/realtime`,
+      headers: { Authorization: `Bearer ${SECRET}` },
+    });
+    const t = track(transport);
+    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toMatchObject({ code: 'NOT_TLS', fatal: true, retriable: false });
+    expect(error.message).toContain(`the server at 127.0.0.1:${port} does not speak TLS`);
+    expect(error.message).toContain(`Use ws://127.0.0.1:${port}`);
+    expect(error.message).not.toContain(SECRET);
+    await t.closed;
+    expect(transport.closeError).toBe(error);
+  });
+
+  it.each([
+    ['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_WRONG_VERSION_NUMBER: some detail'],
+    ['EPROTO', 'write EPROTO 80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'],
+  ])('%s (wrong version number) is a fatal NOT_TLS naming the host', async (code, message) => {
+    const transport = createWebSocketTransport({
+      url: 'wss://api.openai.test:8080/v1/realtime',
+      WebSocket: failingWith(code, message),
+    });
+    track(transport);
+    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    expect(error).toMatchObject({ code: 'NOT_TLS', fatal: true });
+    expect(error.message).toContain('api.openai.test:8080 does not speak TLS');
   });
 
   it.each(['ECONNRESET', 'ETIMEDOUT', 'EPROTO', 'OUT_OF_MEM'])(
