@@ -296,7 +296,10 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
         break;
       case 'open': {
         this.#state = 'closing';
-        this.#closedByUs = true;
+        // CLOSING before we asked: the peer's close frame arrived (ws answered it) and only the
+        // TCP close is pending. That close is the server's (3000, 4000, ...), not ours: its typed
+        // error must survive a close() the app makes in this window, on the `error` before it say.
+        this.#closedByUs = this.#ws?.readyState !== WebSocket.CLOSING;
         this.#clearTimers();
         // the peer has closeTimeoutMs to answer our close frame; after that the socket is cut
         this.#closeTimer = this.#clock.setTimeout(

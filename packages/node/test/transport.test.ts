@@ -523,6 +523,35 @@ describe('createWebSocketTransport: keep-alive', () => {
     },
   );
 
+  it("close() after the server's close frame arrived (TCP not yet closed) keeps the server's close as the error", async () => {
+    const server = await wsServer();
+    const clock = new SimulatedClock();
+    const transport = createWebSocketTransport({ url: server.url, clock, keepAlive: false });
+    const t = track(transport);
+    await transport.start();
+    const hs = await server.nextHandshake();
+    // the server sends close 3000 and stops reading: its close is under way, not yet complete
+    const raw = (hs.socket as unknown as { _socket: Socket })._socket;
+    raw.pause();
+    const reason = Buffer.from('invalid key');
+    raw.write(Buffer.concat([Buffer.from([0x88, 2 + reason.length, 0x0b, 0xb8]), reason]));
+    for (let i = 0; i < 1000 && transport.raw!.readyState !== transport.raw!.CLOSING; i++)
+      await new Promise((resolve) => setImmediate(resolve));
+    expect(transport.raw!.readyState).toBe(transport.raw!.CLOSING);
+    // the app closes in that window (say, on the server's `error` event that came just before)
+    const closing = transport.close();
+    raw.destroy();
+    await closing;
+    expect(t.closes).toEqual([[3000, 'invalid key']]);
+    expect(transport.closeError).toMatchObject({
+      code: 'AUTH_FAILED',
+      fatal: true,
+      closeCode: 3000,
+      closeReason: 'invalid key',
+    });
+    expect(t.errors).toEqual([transport.closeError]);
+  });
+
   it('a peer that never answers our close frame is cut after closeTimeoutMs', async () => {
     const server = await wsServer();
     const clock = new SimulatedClock();
