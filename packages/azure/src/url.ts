@@ -45,6 +45,9 @@ export interface AzureRealtimeTarget {
   readonly form: 'preview' | 'ga';
 }
 
+/** Query parameters of the realtime URL itself, set from the options only. */
+const REALTIME_PARAMS = /^(api-version|deployment|model|intent|call_id)$/i;
+
 /** Whether an api-version names the preview interface (`2025-04-01-preview`, …). */
 export function isPreviewApiVersion(apiVersion: string | undefined): boolean {
   return apiVersion !== undefined && /-preview$/i.test(apiVersion.trim());
@@ -80,7 +83,11 @@ export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtim
       ? toWebSocketUrl(endpoint, 'Azure endpoint')
       : toWebSocketUrl(baseURL!, 'base URL');
   if (endpoint !== undefined) {
-    const path = base.pathname.replace(/\/+$/, '');
+    // a deployment's whole realtime URL (the portal's target URI, `…/openai/realtime?…`) is a
+    // common paste too: its `/realtime` goes, and its query with the realtime parameters below
+    const path = base.pathname
+      .replace(/\/+$/, '')
+      .replace(/\/openai(\/v1)?\/realtime$/, '/openai$1');
     // an endpoint pasted with its `/openai` or `/openai/v1` path (the v1 base URL Azure's SDK
     // samples show) is taken as it is, not doubled into a 404
     base.pathname = /\/openai(\/v1)?$/.test(path) ? path : `${path}/openai`;
@@ -92,9 +99,11 @@ export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtim
   if (path.endsWith('/realtime')) url.pathname = path;
   else if (preview) url.pathname = `${path.replace(/\/v1$/, '')}/realtime`;
   else url.pathname = `${path.endsWith('/v1') ? path : `${path}/v1`}/realtime`;
-  // keep a gateway's own query parameters, minus anything that looks like a credential
+  // keep a gateway's own query parameters, minus anything that looks like a credential and the
+  // realtime parameters the options set (a pasted URL's `deployment=` next to `model=`, an
+  // `api-version` of the other form): those come from the options alone
   for (const [k, v] of base.searchParams)
-    if (!/^(api-key|key|token)$/i.test(k)) url.searchParams.set(k, v);
+    if (!/^(api-key|key|token)$/i.test(k) && !REALTIME_PARAMS.test(k)) url.searchParams.set(k, v);
   if (preview) {
     url.searchParams.set('api-version', options.apiVersion!.trim());
     url.searchParams.set('deployment', deployment);

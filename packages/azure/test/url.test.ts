@@ -48,6 +48,45 @@ describe('azureRealtimeUrl', () => {
     ).toBe('/openai-proxy/openai/v1/realtime');
   });
 
+  it("an endpoint pasted as a deployment's full realtime URL (the portal's target URI) is neither doubled nor left with its query", () => {
+    const pasted = [
+      `${endpoint}/openai/realtime?api-version=2024-10-01-preview&deployment=old-dep`,
+      `${endpoint}/openai/v1/realtime?model=old-dep`,
+      `${endpoint}/openai/realtime/`,
+    ];
+    for (const url of pasted) {
+      expect(azureRealtimeUrl({ endpoint: url, deployment: 'd' }).url.toString()).toBe(
+        'wss://res.openai.azure.com/openai/v1/realtime?model=d',
+      );
+      expect(
+        azureRealtimeUrl({
+          endpoint: url,
+          deployment: 'd',
+          apiVersion: '2025-04-01-preview',
+        }).url.toString(),
+      ).toBe(
+        'wss://res.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=d',
+      );
+    }
+  });
+
+  it("a base URL's own realtime parameters never go out next to the options' (a stray deployment or intent)", () => {
+    const target = azureRealtimeUrl({
+      baseURL:
+        'https://gw.example.com/openai?deployment=old&intent=transcription&call_id=c1&region=eu',
+      deployment: 'd',
+    });
+    expect(target.url.toString()).toBe('wss://gw.example.com/openai/v1/realtime?region=eu&model=d');
+    const preview = azureRealtimeUrl({
+      baseURL: 'https://gw.example.com/openai?model=old&region=eu',
+      deployment: 'd',
+      apiVersion: '2025-04-01-preview',
+    });
+    expect(preview.url.toString()).toBe(
+      'wss://gw.example.com/openai/realtime?region=eu&api-version=2025-04-01-preview&deployment=d',
+    );
+  });
+
   it('a GA api-version is not sent (the GA path answers 401 to one)', () => {
     const target = azureRealtimeUrl({ endpoint, deployment: 'd', apiVersion: '2025-08-28' });
     expect(target.url.searchParams.has('api-version')).toBe(false);
