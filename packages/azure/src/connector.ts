@@ -19,7 +19,7 @@ import {
   withoutHeaders,
   assertSecureUrl,
 } from '@voxwire/node';
-import { type Connector, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
+import { type Clock, type Connector, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import {
   AZURE_COGNITIVE_SERVICES_SCOPE,
   credentialTokenProvider,
@@ -83,6 +83,16 @@ export interface AzureConnectorOptions extends SocketOptions {
    * @default 300000 (5 minutes)
    */
   readonly tokenRefreshMarginMs?: number | undefined;
+  /**
+   * The time source a `credential` token's expiry is checked against. Token timestamps are
+   * Unix-epoch ms, so this must be a wall clock: it is deliberately not the session's `clock`,
+   * which may have any epoch (a monotonic clock, a `SimulatedClock` starting at 0) and would
+   * then never see a cached token expire (the reconnect after an hour would present a dead
+   * token and end the session on `AUTH_FAILED`). Tests pass a `SimulatedClock` set to epoch
+   * time.
+   * @default systemClock
+   */
+  readonly tokenClock?: Clock | undefined;
   /**
    * Deployment name of the input transcription model; replaces the transcription `model` on the
    * wire, because Azure wants a deployment name there.
@@ -173,7 +183,8 @@ export function resolveAzureConfig(
       ...(options.tokenRefreshMarginMs === undefined
         ? {}
         : { refreshMarginMs: options.tokenRefreshMarginMs }),
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      // the token's own wall clock, never the session's (see `tokenClock`)
+      ...(options.tokenClock === undefined ? {} : { clock: options.tokenClock }),
     });
   }
   // the environment's key is a fallback for key auth, never sent next to an explicit Entra source

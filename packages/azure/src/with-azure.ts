@@ -47,6 +47,7 @@ const CONNECTOR_KEYS: Readonly<
   credential: true,
   tokenScope: true,
   tokenRefreshMarginMs: true,
+  tokenClock: true,
   transcriptionDeployment: true,
   intent: true,
   maxSessionDurationMs: true,

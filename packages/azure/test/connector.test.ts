@@ -114,6 +114,36 @@ describe('azureConnector: what each variant sends', () => {
     ]);
   });
 
+  it("a credential's token expiry is checked on the wall clock, not on a session clock of another epoch", async () => {
+    const s = await server();
+    // the session's clock starts at 0 (a SimulatedClock, or a monotonic clock in production)
+    const sessionClock = new SimulatedClock();
+    let n = 0;
+    const credential: TokenCredential = {
+      getToken: async () => {
+        n++;
+        // Unix-epoch stamps, as every credential gives: this one is already inside the
+        // 5-minute refresh margin, so every connect must fetch a fresh token
+        return { token: `cred-token-${n}-xxxxxxxx`, expiresOnTimestamp: Date.now() + 60_000 };
+      },
+    };
+    const connector = azureConnector({
+      azureDeployment: 'd',
+      azureEndpoint: s.endpoint,
+      credential,
+      clock: sessionClock,
+      keepAlive: false,
+      env: {},
+    });
+    await connect(connector, 0);
+    await connect(connector, 1);
+    expect(n).toBe(2);
+    expect(s.handshakes.map((h) => h.headers['authorization'])).toEqual([
+      'Bearer cred-token-1-xxxxxxxx',
+      'Bearer cred-token-2-xxxxxxxx',
+    ]);
+  });
+
   it('a TokenCredential is asked for the Cognitive Services scope, and its token is reused until near expiry', async () => {
     const s = await server();
     const clock = new SimulatedClock();
@@ -130,7 +160,7 @@ describe('azureConnector: what each variant sends', () => {
       azureDeployment: 'd',
       azureEndpoint: s.endpoint,
       credential,
-      clock,
+      tokenClock: clock,
       keepAlive: false,
       env: {},
     });
