@@ -173,7 +173,15 @@ export function resolveAzureConfig(
 
   let token: TokenProvider | undefined;
   if (options.entraToken !== undefined) {
-    const value = options.entraToken;
+    // refused now, not at the first connect: a blank token (an unset variable pasted in) is a
+    // mistake the caller should hear about where it is made, and it must not fall back to a key
+    if (isBlankSecret(options.entraToken)) {
+      throw new ConfigurationError(
+        'MISSING_CREDENTIALS',
+        'entraToken is blank (an unset environment variable?). Pass a Microsoft Entra token, or a tokenProvider or credential that fetches one.',
+      );
+    }
+    const value = options.entraToken.trim();
     token = () => value;
   } else if (options.tokenProvider !== undefined) {
     token = options.tokenProvider;

@@ -277,6 +277,11 @@ describe('azureConnector: the seed rules as typed errors', () => {
       'MISSING_CREDENTIALS',
       'Missing credentials',
     ],
+    [
+      { ...base, entraToken: ' ', apiKey: KEY, azureEndpoint: 'https://a.openai.azure.com' },
+      'MISSING_CREDENTIALS',
+      'entraToken is blank',
+    ],
   ])('%#: %s', (options, code, text) => {
     let error: unknown;
     try {
