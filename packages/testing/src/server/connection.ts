@@ -71,7 +71,12 @@ export class FakeConnection {
   readonly conversation: Conversation;
   readonly outbound: Outbound;
   readonly input: InputAudio;
-  /** Every client event decoded on this connection, in order. */
+  /**
+   * Every client event received on this connection, in order, refused ones included: accepted
+   * ones (and those refused only for an unknown field) in the GA model, ones that failed to
+   * decode (schema violation, unknown type) as sent. Frames that are not a JSON object are not
+   * events and are left out.
+   */
   readonly clientEvents: JsonObject[] = [];
   /** The heard words of each committed audio item. */
   readonly heard = new Map<string, HeardAudio>();
@@ -260,21 +265,23 @@ export class FakeConnection {
     // unknown fields are invisible after decoding (schemas are loose), so check the raw frame
     const bad = raw ? this.#checkRaw(raw, eventId) : undefined;
     if (raw && bad) {
-      if (this.host.recordAudioAppends || raw['type'] !== 'input_audio_buffer.append')
-        this.host.recordClientEvent(this, raw);
+      // recorded as accepted events are (GA model) when the codec can read it past the extra field
+      const decoded = this.codec.decodeClientEvent(frame);
+      this.#record(decoded.kind === 'event' ? (decoded.event as unknown as JsonObject) : raw);
       this.error(bad);
       return;
     }
     // the protocol codecs have no schema for it (realtime-events.json puts it in the translation
     // endpoint's catalogue), yet the live conversation endpoint takes it (§7.9)
     if (raw?.['type'] === 'session.close' && this.dialect === 'ga') {
-      this.clientEvents.push(raw);
-      this.host.recordClientEvent(this, raw);
+      this.#record(raw);
       this.#closeRequested = true;
       this.settleClose();
       return;
     }
     const decoded = this.codec.decodeClientEvent(frame);
+    // a refused event is still what the client sent: a JSON object is recorded as sent
+    if (decoded.kind !== 'event' && raw) this.#record(raw);
     if (decoded.kind === 'violation') {
       const v = decoded.violation;
       if (v.reason === 'invalid_json') this.error(Errors.invalidJson(v.message));
@@ -290,11 +297,19 @@ export class FakeConnection {
       return;
     }
     const event = decoded.event as unknown as JsonObject;
-    if (this.host.recordAudioAppends || event['type'] !== 'input_audio_buffer.append') {
-      this.clientEvents.push(event);
-      this.host.recordClientEvent(this, event);
-    }
+    this.#record(event);
     this.dispatch(event, eventId);
+  }
+
+  /**
+   * Records a client event in this connection's and the server's logs (and so for the
+   * expectations), whether the server acts on it or refuses it: a test asserting "the client
+   * sent X" must see X. Appends are left out with `recordAudioAppends: false`.
+   */
+  #record(event: JsonObject): void {
+    if (!this.host.recordAudioAppends && event['type'] === 'input_audio_buffer.append') return;
+    this.clientEvents.push(event);
+    this.host.recordClientEvent(this, event);
   }
 
   /**

@@ -111,7 +111,11 @@ export class FakeServer {
     return this.#connections[this.#connections.length - 1];
   }
 
-  /** Every client event decoded (GA model), across connections, in arrival order. */
+  /**
+   * Every client event received, across connections, in arrival order, refused ones included
+   * (the `error` the server answered says why): see {@link FakeConnection.clientEvents} for the
+   * form each is kept in. Expectations see the same events.
+   */
   get clientEvents(): readonly JsonObject[] {
     return this.#expectations.events;
   }
