@@ -252,3 +252,14 @@ describe('in-memory transport contract', () => {
     it(check.name, () => check.run());
   }
 });
+
+// the suite works with whatever server the user passes: a soak-test server that records no
+// appends, a beta one
+describe('transport contract against a server with recordAudioAppends: false, beta', () => {
+  for (const check of runTransportContract('InMemoryTransport (no appends, beta)', async () => {
+    const { transport, server } = createFakeServer({ recordAudioAppends: false, dialect: 'beta' });
+    return { transport, server };
+  })) {
+    it(check.name, () => check.run());
+  }
+});
