@@ -47,3 +47,43 @@ describe('input buffer under VAD keeps a bounded tail of silence', () => {
     expect(audio.length / 2).toBe(24 * VAD_SILENCE_KEPT_MS);
   });
 });
+
+describe('input buffer under VAD stays bounded during speech, and a turn keeps its audio', () => {
+  it('five minutes of continuous speech keep only the last VAD_SILENCE_KEPT_MS; the turn keeps its true times', () => {
+    const input = new InputAudio(24_000, 0.05);
+    const frame = tone(100);
+    for (let i = 0; i < (5 * minute) / 100; i++) input.append(frame, vad);
+    expect(input.speaking).toBe(true);
+    expect(input.bufferedMs).toBeLessThanOrEqual(VAD_SILENCE_KEPT_MS + 100);
+    const signals = input.append(silence(400), vad);
+    expect(signals).toEqual([
+      { kind: 'speech_stopped', audioStartMs: 0, audioEndMs: 5 * minute + 200 },
+    ]);
+    // the item holds the turn's last VAD_SILENCE_KEPT_MS (the silence included), not five minutes
+    const turn = input.commit(0, 5 * minute + 200);
+    expect(turn.endMs).toBe(5 * minute + 200);
+    expect(turn.samples.length).toBeLessThanOrEqual(24 * (VAD_SILENCE_KEPT_MS + 400));
+    expect(turn.samples.length).toBeGreaterThanOrEqual(24 * VAD_SILENCE_KEPT_MS);
+  });
+
+  it('one append holding a turn and then more than the kept silence still commits the whole turn', async () => {
+    const c = await connect();
+    const speech = tone(1000);
+    const quiet = silence(VAD_SILENCE_KEPT_MS + 10_000);
+    const all = new Int16Array(speech.length + quiet.length);
+    all.set(speech, 0);
+    all.set(quiet, speech.length);
+    c.appendAudio(all);
+    await c.flush();
+    const committed = c.events.find((e) => e.type === 'input_audio_buffer.committed')!;
+    expect(committed).toBeDefined();
+    c.send({ type: 'conversation.item.retrieve', item_id: committed['item_id'] });
+    await c.flush();
+    const retrieved = c.events.find((e) => e.type === 'conversation.item.retrieved')!;
+    const audio = Buffer.from(retrieved['item'].content[0].audio as string, 'base64');
+    // speech from 0 (no room for padding) to 1000 ms + the 200 ms of silence that ended it
+    expect(audio.length / 2).toBe(24 * 1200);
+    const samples = new Int16Array(audio.buffer, audio.byteOffset, audio.length / 2);
+    expect(samples.slice(0, 24 * 1000).some((s) => s !== 0)).toBe(true);
+  });
+});

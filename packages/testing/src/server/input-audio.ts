@@ -31,12 +31,15 @@ export interface CommittedAudio {
 const WINDOW_MS = 10;
 
 /**
- * Audio kept in the buffer while the VAD hears no speech, in ms. Under turn detection the buffer
- * only ever feeds the next turn (prefix padding), a manual commit or the idle timeout, so the
- * silence before this tail is dropped: an hour-long soak test of silence would otherwise hold
- * ~170 MB per connection. It is longer than any `idle_timeout_ms` (≤ 30 s) and any prefix
- * padding a test uses, so no ordinary test sees a difference. protocol.md does not say how much
- * silence the real server keeps; a manual commit under VAD after longer silence commits this tail.
+ * Audio kept in the buffer under turn detection, in ms. The buffer only ever feeds the next turn
+ * (prefix padding), a manual commit or the idle timeout, so audio before this tail is dropped: an
+ * hour-long soak test would otherwise hold ~170 MB per connection. Between turns that is silence;
+ * during a turn longer than this (continuous speech, noise the VAD hears as speech) it is the
+ * turn's start, so its item holds the last 60 s only while its `audio_start_ms` stays true. It is
+ * longer than any `idle_timeout_ms` (≤ 30 s) and any prefix padding a test uses, so no ordinary
+ * test sees a difference. protocol.md does not say how much audio the real server keeps, nor
+ * whether it ends an endless turn itself: the fake ends none (no invented events), and a manual
+ * commit under VAD after longer audio commits this tail.
  * @default 60_000
  */
 export const VAD_SILENCE_KEPT_MS = 60_000;
@@ -54,6 +57,8 @@ export class InputAudio {
   #total = 0;
   #speaking = false;
   #speechStart = 0;
+  /** start of the earliest turn the VAD ended that is not committed yet: never dropped */
+  #endedTurnStart: number | undefined;
   #silenceRun = 0;
   #winSumSq = 0;
   #winCount = 0;
@@ -94,18 +99,22 @@ export class InputAudio {
       this.#winCount = 0;
       if (vad) this.#evaluate(rms, vad, windowSize, signals);
     }
-    // trimmed after the whole append, and only between turns, so a turn's start (and its prefix
-    // padding) always comes from audio still buffered
-    if (vad && !this.#speaking) this.#dropSilenceBefore(vad, windowSize);
+    // trimmed after the whole append, between turns and during a long one alike: only the kept
+    // tail is bounded, and a turn this append ended is committed by the caller afterwards
+    if (vad) this.#dropAudioBefore(vad, windowSize);
     return signals;
   }
 
-  #dropSilenceBefore(vad: VadSettings, windowSize: number): void {
+  #dropAudioBefore(vad: VadSettings, windowSize: number): void {
     const keep = Math.max(
       this.#samplesAt(VAD_SILENCE_KEPT_MS),
       this.#samplesAt(vad.prefixPaddingMs) + windowSize,
     );
     let excess = this.#total - this.#bufferStart - keep;
+    // a turn ended in this append (one long append: a turn, then minutes of silence) is
+    // committed after it returns, from audio that must still be here
+    if (this.#endedTurnStart !== undefined)
+      excess = Math.min(excess, this.#endedTurnStart - this.#bufferStart);
     if (excess <= 0) return;
     this.#bufferStart += excess;
     while (excess > 0) {
@@ -144,6 +153,7 @@ export class InputAudio {
     if (this.#ms(this.#silenceRun) >= vad.silenceDurationMs) {
       this.#speaking = false;
       this.#silenceRun = 0;
+      this.#endedTurnStart ??= this.#speechStart;
       signals.push({
         kind: 'speech_stopped',
         audioStartMs: this.#ms(this.#speechStart),
@@ -165,6 +175,7 @@ export class InputAudio {
     this.#chunks = rest.length > 0 ? [rest] : [];
     this.#head = 0;
     this.#bufferStart = to;
+    this.#endedTurnStart = undefined;
     if (endMs === undefined) this.#speaking = false;
     return { samples, startMs: this.#ms(from), endMs: this.#ms(to) };
   }
@@ -174,6 +185,7 @@ export class InputAudio {
     this.#chunks = [];
     this.#head = 0;
     this.#bufferStart = this.#total;
+    this.#endedTurnStart = undefined;
     this.#speaking = false;
     this.#silenceRun = 0;
   }
