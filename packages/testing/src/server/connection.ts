@@ -355,6 +355,9 @@ export class FakeConnection {
     if (this.session['model'] !== undefined) next['model'] = this.session['model'];
     if (next['type'] === 'transcription') next['object'] = 'realtime.transcription_session';
     this.session = next;
+    // detection off mid-speech: the turn is forgotten without an event (protocol.md documents
+    // none) and its audio stays buffered for a manual commit
+    if (!isObject(sessionValue(next, 'audio.input.turn_detection'))) this.input.endSpeech();
     this.emit({ type: 'session.updated', session: clone(this.session) });
   }
 }

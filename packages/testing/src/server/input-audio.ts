@@ -180,6 +180,16 @@ export class InputAudio {
     return { samples, startMs: this.#ms(from), endMs: this.#ms(to) };
   }
 
+  /**
+   * Forgets the speech in progress, keeping the audio: turn detection went off mid-turn. The
+   * VAD evaluates nothing while off, so a turn left open would be ended, stale, by the first
+   * silence after detection came back on.
+   */
+  endSpeech(): void {
+    this.#speaking = false;
+    this.#silenceRun = 0;
+  }
+
   /** Drops the buffer and any speech in progress. */
   clear(): void {
     this.#chunks = [];
