@@ -38,7 +38,7 @@ export interface ResponseRequest {
   readonly session: JsonObject;
   /** The words of the latest user turn (text, or the scripted/derived transcription of audio). */
   readonly userText: string | undefined;
-  /** Function tools available to this response. */
+  /** Function tools this response may call: none under `tool_choice: "none"`, only the named one under `{type: "function", name}`. */
   readonly tools: readonly { readonly name: string; readonly description?: string | undefined }[];
   /** The output modality in effect: `audio` (with transcript) or `text`. */
   readonly modality: 'audio' | 'text';

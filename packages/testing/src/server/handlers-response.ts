@@ -87,15 +87,7 @@ export class ResponseRunner {
     if (!outOfBand) conn.active = run;
     conn.clearIdleTimer();
     run.start();
-    const tools = ((session['tools'] as unknown[] | undefined) ?? [])
-      .filter(
-        (t): t is JsonObject =>
-          isObject(t) && (t['type'] ?? 'function') === 'function' && typeof t['name'] === 'string',
-      )
-      .map((t) => ({
-        name: String(t['name']),
-        description: typeof t['description'] === 'string' ? t['description'] : undefined,
-      }));
+    const tools = callableTools(session);
     const request: ResponseRequest = {
       responseId: id,
       trigger,
@@ -191,6 +183,31 @@ export class ResponseRunner {
     }
     return undefined;
   }
+}
+
+/**
+ * The function tools a response may call: the session's (or request's) `tools` as its
+ * `tool_choice` allows them. `"none"` allows none and a named function (`{type: "function",
+ * name}`) only that one, so a handler choosing from `ctx.tools` (the demo agent) never calls a
+ * tool the request ruled out; `"auto"` and `"required"` allow all.
+ */
+function callableTools(session: JsonObject): { name: string; description: string | undefined }[] {
+  const choice = session['tool_choice'];
+  if (choice === 'none') return [];
+  const named =
+    isObject(choice) && choice['type'] === 'function' && typeof choice['name'] === 'string'
+      ? choice['name']
+      : undefined;
+  return ((session['tools'] as unknown[] | undefined) ?? [])
+    .filter(
+      (t): t is JsonObject =>
+        isObject(t) && (t['type'] ?? 'function') === 'function' && typeof t['name'] === 'string',
+    )
+    .filter((t) => named === undefined || t['name'] === named)
+    .map((t) => ({
+      name: String(t['name']),
+      description: typeof t['description'] === 'string' ? t['description'] : undefined,
+    }));
 }
 
 /** The session with a request's overrides applied (they last for that response only). */
