@@ -78,7 +78,7 @@ export class FakeConnection {
    * events and are left out.
    */
   readonly clientEvents: JsonObject[] = [];
-  /** The heard words of each committed audio item. */
+  /** The heard words of each audio item committed on this connection (also kept on the conversation's item). */
   readonly heard = new Map<string, HeardAudio>();
   /** Responses in progress (the default-conversation one and any out-of-band ones). */
   readonly runs = new Set<ResponseRun>();

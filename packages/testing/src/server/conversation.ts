@@ -4,6 +4,7 @@
  * while `conversation.item.retrieve` returns it).
  * @module
  */
+import type { HeardAudio } from './connection.js';
 import { clone, type JsonObject } from './wire.js';
 
 /** One item as the fake stores it. */
@@ -19,6 +20,11 @@ export interface StoredItem {
    * audio and the dropped transcript instead of restoring what it generated.
    */
   truncated?: boolean | undefined;
+  /**
+   * What a committed audio turn "said" (scripted or `transcribe`d), kept with the item so a
+   * connection that carries the conversation over (`conversation: 'persist'`) still hears it.
+   */
+  heard?: HeardAudio | undefined;
 }
 
 /** An ordered conversation. */

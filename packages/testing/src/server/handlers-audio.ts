@@ -186,6 +186,8 @@ export function commitTurn(conn: FakeConnection, itemId: string, audio: Committe
   });
   const heard = conn.host.hear(audio.samples, 24_000, itemId);
   conn.heard.set(itemId, heard);
+  const stored = conn.conversation.get(itemId);
+  if (stored) stored.heard = heard;
   const transcription = sessionValue(conn.session, 'audio.input.transcription');
   if (!isObject(transcription)) return;
   const delay = conn.host.transcriptionDelayMs;

@@ -164,7 +164,8 @@ export class ResponseRunner {
     for (let i = input.length - 1; i >= 0; i--) {
       const item = input[i];
       if (!item || item['role'] !== 'user') continue;
-      const heard = this.conn.heard.get(String(item['id']));
+      // kept with the item: a persisted conversation's earlier turns were heard elsewhere
+      const heard = this.conn.conversation.get(String(item['id']))?.heard;
       if (heard) return heard.text;
       const parts = Array.isArray(item['content']) ? item['content'] : [];
       const words = parts
