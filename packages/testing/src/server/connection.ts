@@ -229,12 +229,15 @@ export class FakeConnection {
     timers.add(timer);
   }
 
-  /** Starts the idle timer when `idle_timeout_ms` is configured. */
+  /** Starts the idle timer when `idle_timeout_ms` is configured and the user is not speaking. */
   armIdleTimer(): void {
     this.clearIdleTimer();
     // a response the close cancelled finishes after it: its timer would outlive the connection
     // (and, on the system clock, hold the process open)
     if (!this.#open) return;
+    // the timeout measures a silent user: speech_started clears the timer, so one armed during
+    // speech (a response ending mid-turn, interrupt_response: false) would cut into that turn
+    if (this.input.speaking) return;
     const ms = sessionValue(this.session, 'audio.input.turn_detection.idle_timeout_ms');
     if (typeof ms !== 'number' || ms <= 0) return;
     this.#idle = this.host.clock.setTimeout(() => {
