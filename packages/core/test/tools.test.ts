@@ -1,5 +1,6 @@
 import { createCounterIdGenerator } from '@voxwire/protocol';
 import * as v from 'valibot';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Tool } from '../src/tools/index.js';
@@ -269,6 +270,41 @@ describe('ToolRunner', () => {
     );
     expect(result.requestResponse).toBe(false);
     expect(r.closed).toBe(true);
+  });
+
+  it('an async argument validator that never settles is raced against the abort: closing answers the call as cancelled', async () => {
+    const never = deferred<StandardSchemaV1.Result<unknown>>();
+    const executed: unknown[] = [];
+    const hanging: StandardSchemaV1<unknown, unknown> = {
+      '~standard': { version: 1, vendor: 'test', validate: () => never.promise },
+    };
+    const tool: Tool = {
+      name: 'checked',
+      parameters: hanging,
+      jsonSchema: { type: 'object', properties: {} },
+      execute: (args) => executed.push(args),
+    };
+    const r = runner([tool]);
+    const round = r.startRound({ responseId: 'resp', session: undefined });
+    round.addCall(call('fc', 'checked', '{}'));
+    let settled = false;
+    const finishing = round.finish().finally(() => (settled = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    r.close(new Error('session closed'));
+    for (let i = 0; i < 10; i += 1) await Promise.resolve();
+    expect(settled).toBe(true);
+    const result = await finishing;
+    expect(result.finished[0]!.error).toMatchObject({ kind: 'aborted', message: 'session closed' });
+    expect(result.outputs[0]!.item.output).toBe(
+      'Error: checked was cancelled before it finished (session closed).',
+    );
+    // a validator settling after the abort does not run the tool
+    never.resolve({ value: {} });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(executed).toEqual([]);
   });
 
   it('keeps a slow tool running through a new user turn and answers it when it finishes', async () => {

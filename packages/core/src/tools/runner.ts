@@ -10,7 +10,7 @@
 import type { IdGenerator } from '@voxwire/protocol';
 import { ToolError } from './errors.js';
 import { formatToolFailure, stringifyResult } from './outputs.js';
-import { toSessionTools, validateArguments } from './schema.js';
+import { checkArguments, toSessionTools, type ArgumentsResult } from './schema.js';
 import type { SessionFunctionTool } from './schema.js';
 import type { Tool } from './tool.js';
 import type {
@@ -317,22 +317,35 @@ export class ToolRound<TSession = unknown> {
         cause: error,
       });
     }
+    const signal = this.#controller.signal;
     let args: unknown;
+    // an async Standard Schema validator may never settle: like execute, it is raced against the
+    // abort, or a hung validator would hold the whole round's outputs (and
+    // function_calls_finished) past the session's close
+    let validation: ReturnType<typeof abortRace> | undefined;
     try {
-      const validated = await validateArguments(tool, parsed);
+      const checked = checkArguments(tool, parsed);
+      let validated: ArgumentsResult;
+      if (checked instanceof Promise) {
+        validation = abortRace(signal);
+        validated = await Promise.race([checked, validation.promise]);
+      } else validated = checked;
       if (!validated.ok) {
         const message = validated.issues.map(describeIssue).join('; ');
         return fail({ kind: 'invalid_arguments', message, issues: validated.issues });
       }
       args = validated.value;
     } catch (error) {
+      if (signal.aborted && error === ABORTED)
+        return fail({ kind: 'aborted', message: describe(signal.reason), cause: signal.reason });
       return fail({
         kind: 'invalid_arguments',
         message: `the validator threw: ${describe(error)}`,
         cause: error,
       });
+    } finally {
+      validation?.release();
     }
-    const signal = this.#controller.signal;
     if (signal.aborted)
       return fail(
         { kind: 'aborted', message: describe(signal.reason), cause: signal.reason },

@@ -184,14 +184,24 @@ export type ArgumentsResult =
  * takes any JSON object.
  */
 export async function validateArguments(tool: Tool, args: unknown): Promise<ArgumentsResult> {
+  return await checkArguments(tool, args);
+}
+
+/**
+ * {@link validateArguments}, synchronous where the validator is: a promise only for a Standard
+ * Schema whose `validate` returned one, so that the runner races just those against the abort.
+ * @throws what the validator throws
+ */
+export function checkArguments(
+  tool: Tool,
+  args: unknown,
+): ArgumentsResult | Promise<ArgumentsResult> {
   if (isStandardSchema(tool.parameters)) {
-    const result = await tool.parameters['~standard'].validate(args);
-    if (result.issues)
-      return {
-        ok: false,
-        issues: result.issues.map((issue) => ({ path: issuePath(issue), message: issue.message })),
-      };
-    return { ok: true, value: result.value };
+    const result = tool.parameters['~standard'].validate(args);
+    // a thenable from another realm or promise library counts too
+    return typeof (result as { then?: unknown }).then === 'function'
+      ? Promise.resolve(result).then(standardResult)
+      : standardResult(result as StandardSchemaV1.Result<unknown>);
   }
   const schema = toolJsonSchema(tool);
   // the default schema needs no validator to check: an object, nothing more
@@ -202,6 +212,15 @@ export async function validateArguments(tool: Tool, args: unknown): Promise<Argu
   }
   const issues = jsonSchemaIssues(schema, args);
   return issues.length === 0 ? { ok: true, value: args } : { ok: false, issues };
+}
+
+function standardResult(result: StandardSchemaV1.Result<unknown>): ArgumentsResult {
+  if (result.issues)
+    return {
+      ok: false,
+      issues: result.issues.map((issue) => ({ path: issuePath(issue), message: issue.message })),
+    };
+  return { ok: true, value: result.value };
 }
 
 function issuePath(issue: StandardSchemaV1.Issue): string {
