@@ -75,6 +75,12 @@ export interface SessionInit extends ConversationOptions {
 export class RealtimeSession {
   // everything lives in one shared context the session's parts are built around (session-host.ts)
   readonly #host: SessionHost;
+  // The update that carries the tools set last (a setTools or sessionUpdate({ tools }) that
+  // changed them), while the server has not answered it: a setTools of the same tools sends
+  // nothing and settles with it, so a refusal reaches that caller too. `generation` counts the
+  // tool sets sent: a refusal falls back only when no newer set replaced the refused one.
+  #toolsUpdate: { readonly generation: number; readonly promise: Promise<unknown> } | undefined;
+  #toolsGeneration = 0;
 
   /** The input audio buffer: `append(frame)`, `commit()`, `clear()`. */
   readonly inputAudioBuffer: InputAudioBufferApi;
@@ -193,14 +199,16 @@ export class RealtimeSession {
       merged = mergeSessionOptions(host.state.options, options);
       if (tools !== undefined) {
         toolsBefore = functions.tools;
-        functions.setTools(tools);
+        if (functions.setTools(tools)) this.#toolsGeneration += 1;
       }
       host.state.options = merged;
     } catch (error) {
       return Promise.reject(error);
     }
-    const toolsSet = functions.tools;
-    return host.calls.sessionUpdate().catch((error: unknown) => {
+    const generation = this.#toolsGeneration;
+    const update = host.calls.sessionUpdate();
+    if (toolsBefore !== undefined) this.#trackToolsUpdate(generation, update);
+    return update.catch((error: unknown) => {
       // The server refused the update and kept its configuration. Every session.update carries
       // the whole configuration: keeping the refused value would have every later update (and
       // the restore after a reconnect) refused or applied behind the app's back. So the options
@@ -209,8 +217,8 @@ export class RealtimeSession {
       // server): nothing was sent, and every later update would fail the same way.
       if (error instanceof ServerError || isEncodeFailure(error)) {
         if (host.state.options === merged) host.state.options = host.state.confirmed ?? merged;
-        if (toolsBefore !== undefined && functions.tools === toolsSet)
-          functions.setTools(toolsBefore);
+        if (toolsBefore !== undefined && this.#toolsGeneration === generation)
+          this.#fallBackTools(toolsBefore);
       }
       throw error;
     });
@@ -230,18 +238,47 @@ export class RealtimeSession {
   async setTools(tools: readonly SessionTool[]): Promise<void> {
     const functions = this.#host.builtins.functions;
     const before = functions.tools;
-    if (!functions.setTools(tools)) return;
-    const set = functions.tools;
+    if (!functions.setTools(tools)) {
+      // nothing new for the server, but the update carrying these very tools may still be
+      // unanswered: this call is told what the server makes of it, not success in advance
+      const pending = this.#toolsUpdate;
+      if (pending !== undefined && pending.generation === this.#toolsGeneration)
+        await pending.promise;
+      return;
+    }
+    const generation = (this.#toolsGeneration += 1);
+    const update = this.#host.calls.sessionUpdate();
+    this.#trackToolsUpdate(generation, update);
     try {
-      await this.#host.calls.sessionUpdate();
+      await update;
     } catch (error) {
       // As for a refused sessionUpdate: the server kept its tools, and every later session.update
       // (the restore after a reconnect included) carries the whole set, so keeping the refused
       // one would have each of them refused too. Unless a newer set replaced it meanwhile.
-      if ((error instanceof ServerError || isEncodeFailure(error)) && functions.tools === set)
-        functions.setTools(before);
+      if (
+        (error instanceof ServerError || isEncodeFailure(error)) &&
+        this.#toolsGeneration === generation
+      )
+        this.#fallBackTools(before);
       throw error;
     }
+  }
+
+  // remembers `update` as the one carrying the current tools until it settles
+  #trackToolsUpdate(generation: number, update: Promise<unknown>): void {
+    const tracked = { generation, promise: update };
+    this.#toolsUpdate = tracked;
+    const clear = (): void => {
+      if (this.#toolsUpdate === tracked) this.#toolsUpdate = undefined;
+    };
+    update.then(clear, clear);
+  }
+
+  // the refused set is replaced by the one the server kept; that is a new set: an update still
+  // in flight for the refused one must not undo a later change
+  #fallBackTools(before: readonly SessionTool[]): void {
+    this.#host.builtins.functions.setTools(before);
+    this.#toolsGeneration += 1;
   }
 
   /** A deep copy of the server's conversation as the session's mirror knows it (the seed's `chat_ctx_copy`). */

@@ -486,6 +486,65 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a setTools of the tools still waiting for their echo settles with that update: refused, both reject and the tools fall back', async () => {
+    const s = setup(dialect, { tools: [weather] });
+    const session = await openSession(s);
+    s.server.faults.drop('session.updated', 2);
+    const updatesBefore = sent(s, 'session.update').length;
+    const first = outcome(session.setTools([time]));
+    await s.settle();
+    // the same set again (a copy: same wire form, new object) while the first is unconfirmed
+    const second = outcome(session.setTools([{ ...time }]));
+    await s.settle();
+    expect(second.done).toBe(false);
+    expect(sent(s, 'session.update')).toHaveLength(updatesBefore + 1);
+    s.server.emit({
+      type: 'error',
+      event_id: 'event_refused',
+      error: {
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message: 'Invalid schema for function',
+        param: 'session.tools[0].parameters',
+        event_id: sent(s, 'session.update').at(-1)?.['event_id'],
+      },
+    });
+    await s.settle();
+    expect(first.error).toBeInstanceOf(ServerError);
+    expect(second.error).toBe(first.error);
+    expect(session.tools.map((t) => t.name)).toEqual(['get_weather']);
+    await session.close();
+  });
+
+  it('a setTools of the tools a sessionUpdate still waits for settles with it: refused, both reject and the tools fall back', async () => {
+    const s = setup(dialect, { tools: [weather] });
+    const session = await openSession(s);
+    s.server.faults.drop('session.updated', 2);
+    const updatesBefore = sent(s, 'session.update').length;
+    const updating = outcome(session.sessionUpdate({ tools: [time] }));
+    await s.settle();
+    const again = outcome(session.setTools([time]));
+    await s.settle();
+    expect(again.done).toBe(false);
+    expect(sent(s, 'session.update')).toHaveLength(updatesBefore + 1);
+    s.server.emit({
+      type: 'error',
+      event_id: 'event_refused',
+      error: {
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message: 'Invalid schema for function',
+        param: 'session.tools[0].parameters',
+        event_id: sent(s, 'session.update').at(-1)?.['event_id'],
+      },
+    });
+    await s.settle();
+    expect(updating.error).toBeInstanceOf(ServerError);
+    expect(again.error).toBe(updating.error);
+    expect(session.tools.map((t) => t.name)).toEqual(['get_weather']);
+    await session.close();
+  });
+
   it('a setTools the drop cut before its echo: the restore sends the tools the server had confirmed, then the new set again, which settles setTools', async () => {
     const s = setup(dialect, { random: () => 0, tools: [weather] });
     const session = await openSession(s);
