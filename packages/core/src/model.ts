@@ -117,6 +117,7 @@ export class RealtimeModel {
       tools,
       maxToolOnlyRounds,
       formatToolError,
+      toolTimeoutMs,
       audioModeHint,
       keepSentAudioMs,
       reconnect,
@@ -143,6 +144,7 @@ export class RealtimeModel {
       tools,
       maxToolOnlyRounds,
       formatToolError,
+      toolTimeoutMs,
       audioModeHint,
       keepSentAudioMs,
     });

@@ -764,6 +764,37 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     expect(sent(s, 'response.create')).toHaveLength(1);
   });
 
+  it('toolTimeoutMs: a tool that never finishes is stopped and answered with a timeout error, and the conversation goes on', async () => {
+    let signal: AbortSignal | undefined;
+    const hung: SessionTool = {
+      name: 'hung',
+      execute: (_args, context) => {
+        signal = context.signal;
+        return gate().promise;
+      },
+    };
+    const s = setup(dialect, { tools: [hung], toolTimeoutMs: 10_000 });
+    s.server.queueResponse((ctx) => ctx.callFunction('hung', {}, { callId: 'call_h' }));
+    s.server.queueResponse((ctx) => ctx.text('sorry, that took too long'));
+    const session = await openSession(s);
+    const seen = calls(session);
+    await userTurn(s, session, 'go');
+    await s.clock.advanceAsync(9_999);
+    expect(seen.finished).toEqual([]);
+    expect(signal?.aborted).toBe(false);
+    await s.clock.advanceAsync(1);
+    await s.settle();
+    expect(signal?.reason).toMatchObject({ code: 'TIMEOUT' });
+    expect(seen.finished[0]?.[0]?.error).toMatchObject({ kind: 'timeout' });
+    expect(conv(s).find((i) => i.type === 'function_call_output')).toMatchObject({
+      call_id: 'call_h',
+      output: 'Error: hung did not finish within 10000 ms and was stopped.',
+    });
+    expect(sent(s, 'response.create')).toHaveLength(2);
+    expect(session.responses.at(-1)?.text).toBe('sorry, that took too long');
+    await session.close();
+  });
+
   it('refuses bad function-calling options with typed errors', () => {
     expect(() => setup(dialect, { tools: [{ name: '', execute: () => 1 }] })).toThrowError(
       expect.objectContaining({ code: 'INVALID_TOOL' }),
@@ -774,6 +805,13 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
         data: { argument: 'maxToolOnlyRounds' },
       }),
     );
+    for (const toolTimeoutMs of [0, -1, Infinity, Number.NaN, '5' as never])
+      expect(() => setup(dialect, { toolTimeoutMs })).toThrowError(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'toolTimeoutMs' } }),
+      );
+    expect(() =>
+      setup(dialect, { tools: [{ name: 't', timeoutMs: 0, execute: () => 1 }] }),
+    ).toThrowError(expect.objectContaining({ code: 'INVALID_TOOL', toolName: 't' }));
     expect(() => setup(dialect, { audioModeHint: { durationMs: 0 } })).toThrowError(
       expect.objectContaining({ data: { argument: 'audioModeHint' } }),
     );

@@ -1,6 +1,7 @@
 import { createCounterIdGenerator } from '@voxwire/protocol';
 import * as v from 'valibot';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { SimulatedClock } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Tool } from '../src/tools/index.js';
@@ -305,6 +306,67 @@ describe('ToolRunner', () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(executed).toEqual([]);
+  });
+
+  it('a tool past its timeoutMs has its signal aborted and is answered with a timeout error; the others still run', async () => {
+    const clock = new SimulatedClock();
+    const reasons: unknown[] = [];
+    const hung: Tool = {
+      name: 'hung',
+      timeoutMs: 5000,
+      execute: (_args, { signal }) => {
+        signal.addEventListener('abort', () => reasons.push(signal.reason));
+        return deferred().promise;
+      },
+    };
+    const quick = deferred<string>();
+    const r = new ToolRunner({
+      tools: [hung, { name: 'quick', execute: () => quick.promise }],
+      generateId: createCounterIdGenerator('o'),
+      clock,
+    });
+    const round = r.startRound({ responseId: 'resp', session: undefined });
+    round.addCall(call('a', 'hung', '{}'));
+    round.addCall(call('b', 'quick', '{}'));
+    let settled = false;
+    const finishing = round.finish().finally(() => (settled = true));
+    quick.resolve('fine');
+    await clock.advanceAsync(4999);
+    expect(settled).toBe(false);
+    expect(reasons).toEqual([]);
+    await clock.advanceAsync(1);
+    expect(settled).toBe(true);
+    const result = await finishing;
+    expect(reasons).toEqual([expect.objectContaining({ code: 'TIMEOUT' })]);
+    expect(result.finished[0]!.error).toMatchObject({ kind: 'timeout' });
+    expect(result.outputs.map((o) => o.item.output)).toEqual([
+      'Error: hung did not finish within 5000 ms and was stopped.',
+      'fine',
+    ]);
+    // the conversation goes on: the follow-up is requested
+    expect(result.requestResponse).toBe(true);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('the runner-wide toolTimeoutMs applies to tools without their own; a call that finishes in time leaves no timer', async () => {
+    const clock = new SimulatedClock();
+    const r = new ToolRunner({
+      tools: [
+        { name: 'slow', execute: () => deferred().promise },
+        { name: 'fast', execute: () => 'ok' },
+      ],
+      generateId: createCounterIdGenerator('o'),
+      clock,
+      toolTimeoutMs: 100,
+    });
+    const round = r.startRound({ session: undefined });
+    round.addCall(call('a', 'fast', '{}'));
+    round.addCall(call('b', 'slow', '{}'));
+    const finishing = round.finish();
+    await clock.advanceAsync(100);
+    const result = await finishing;
+    expect(result.finished.map((f) => f.error?.kind)).toEqual([undefined, 'timeout']);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('keeps a slow tool running through a new user turn and answers it when it finishes', async () => {

@@ -4,13 +4,13 @@
  * @module
  */
 import type { RealtimeResponse } from '../responses/tree.js';
-import type { ConversationItem, IdGenerator, Logger } from '@voxwire/protocol';
+import type { Clock, ConversationItem, IdGenerator, Logger } from '@voxwire/protocol';
 import { VoxwireError, type SessionError } from '../errors.js';
 import type { SessionEvents } from '../events.js';
 import type { AudioFormatName } from '../options.js';
 import type { ChatItem } from '../conversation/chat-context.js';
 import type { RealtimeSession } from '../session.js';
-import { toSessionTools } from '../tools/schema.js';
+import { isTimeoutMs, toSessionTools } from '../tools/schema.js';
 import type { Tool } from '../tools/tool.js';
 import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
 import type { ConversationMirror } from '../conversation/mirror.js';
@@ -49,6 +49,15 @@ export interface ConversationOptions {
    */
   formatToolError?: ((failure: ToolFailure, call: FunctionCallInfo) => string) | undefined;
   /**
+   * How long a call of a tool without its own `timeoutMs` may take (argument validation and
+   * `execute`), in ms of the session's clock. Past it, the call's `signal` aborts (reason: a
+   * `VoxwireError('TIMEOUT')`) and the call is answered with a `timeout` error text
+   * (`formatToolError`), so the response's other outputs and the follow-up go out.
+   * @default undefined (no limit: a tool that never finishes holds its response's outputs until
+   *   the session closes)
+   */
+  toolTimeoutMs?: number | undefined;
+  /**
    * `setChatCtx` appends a short silent user audio item when it adds only text items. Why: after a
    * conversation is (re)loaded with text-only items, the model tends to answer in text instead of
    * audio (livekit/agents#2471, #2694, agents-js#323); the seed appended one second of silence "to
@@ -77,6 +86,8 @@ export interface BuiltinHost extends ConversationHost, FunctionCallingHost<Realt
   readonly session: RealtimeSession;
   /** Ids for generated items (tool outputs, the audio hint). */
   readonly generateId: IdGenerator;
+  /** The session's clock (tool call timeouts). */
+  readonly clock: Clock;
   /** The session's logger. */
   readonly logger: Logger;
   /** Fields every log line carries (the session id). */
@@ -122,6 +133,8 @@ export function createBuiltins(host: BuiltinHost, options: ConversationOptions):
     tools: options.tools,
     maxToolOnlyRounds: options.maxToolOnlyRounds,
     formatToolError: options.formatToolError,
+    toolTimeoutMs: options.toolTimeoutMs,
+    clock: host.clock,
     generateId: host.generateId,
   });
   return { conversation, functions };
@@ -129,12 +142,19 @@ export function createBuiltins(host: BuiltinHost, options: ConversationOptions):
 
 /**
  * Checks conversation options; returns them without `undefined` entries.
- * @throws VoxwireError `INVALID_ARGUMENT` (`maxToolOnlyRounds`, `formatToolError`, `audioModeHint`,
+ * @throws VoxwireError `INVALID_ARGUMENT` (`maxToolOnlyRounds`, `formatToolError`, `toolTimeoutMs`, `audioModeHint`,
  *   `keepSentAudioMs`);
  *   ToolError for an invalid tool set
  */
 export function checkConversationOptions(options: ConversationOptions): ConversationOptions {
-  const { tools, maxToolOnlyRounds, formatToolError, audioModeHint, keepSentAudioMs } = options;
+  const {
+    tools,
+    maxToolOnlyRounds,
+    formatToolError,
+    toolTimeoutMs,
+    audioModeHint,
+    keepSentAudioMs,
+  } = options;
   const invalid = (argument: string, message: string): never => {
     throw new VoxwireError('INVALID_ARGUMENT', `${argument} ${message}`, { data: { argument } });
   };
@@ -149,6 +169,8 @@ export function checkConversationOptions(options: ConversationOptions): Conversa
     invalid('maxToolOnlyRounds', 'must be an integer ≥ 0');
   if (formatToolError !== undefined && typeof formatToolError !== 'function')
     invalid('formatToolError', 'must be a function');
+  if (toolTimeoutMs !== undefined && !isTimeoutMs(toolTimeoutMs))
+    invalid('toolTimeoutMs', 'must be a finite number of ms > 0');
   checkAudioModeHint(audioModeHint);
   if (
     keepSentAudioMs !== undefined &&
@@ -159,6 +181,7 @@ export function checkConversationOptions(options: ConversationOptions): Conversa
   if (tools !== undefined) out.tools = [...tools];
   if (maxToolOnlyRounds !== undefined) out.maxToolOnlyRounds = maxToolOnlyRounds;
   if (formatToolError !== undefined) out.formatToolError = formatToolError;
+  if (toolTimeoutMs !== undefined) out.toolTimeoutMs = toolTimeoutMs;
   if (audioModeHint !== undefined) out.audioModeHint = audioModeHint;
   if (keepSentAudioMs !== undefined) out.keepSentAudioMs = keepSentAudioMs;
   return out;

@@ -8,6 +8,7 @@
  */
 import type { RealtimeResponse } from '../responses/tree.js';
 import type {
+  Clock,
   ConversationItem,
   IdGenerator,
   Logger,
@@ -73,6 +74,13 @@ export interface FunctionCallingOptions<TSession> {
    * @default the runner's `formatToolFailure`
    */
   readonly formatToolError?: ((failure: ToolFailure, call: FunctionCallInfo) => string) | undefined;
+  /**
+   * How long a call of a tool without its own `timeoutMs` may take, in ms.
+   * @default undefined (no limit)
+   */
+  readonly toolTimeoutMs?: number | undefined;
+  /** Time for the call timeouts. @default systemClock */
+  readonly clock?: Clock | undefined;
   /** Ids of the output items. */
   readonly generateId: IdGenerator;
 }
@@ -113,6 +121,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       generateId: options.generateId,
       maxToolOnlyRounds: options.maxToolOnlyRounds,
       formatError: options.formatToolError,
+      toolTimeoutMs: options.toolTimeoutMs,
+      clock: options.clock,
     });
     this.#announce = this.#runner.tools.length > 0;
   }

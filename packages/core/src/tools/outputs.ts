@@ -27,6 +27,8 @@ export function formatToolFailure(failure: ToolFailure, call: FunctionCallInfo):
       return `Error: ${call.name} failed: ${failure.message}`;
     case 'aborted':
       return `Error: ${call.name} was cancelled before it finished (${failure.message}).`;
+    case 'timeout':
+      return `Error: ${call.name} ${failure.message} and was stopped.`;
     case 'interrupted':
       return `Error: the call to ${call.name} was interrupted before its arguments were complete, so it was not run.`;
     case 'unserializable_result':

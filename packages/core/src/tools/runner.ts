@@ -7,7 +7,8 @@
  * `tool_choice: "required"` loop of livekit/agents#1145).
  * @module
  */
-import type { IdGenerator } from '@voxwire/protocol';
+import { systemClock, type Clock, type IdGenerator, type TimerId } from '@voxwire/protocol';
+import { VoxwireError } from '../errors.js';
 import { ToolError } from './errors.js';
 import { formatToolFailure, stringifyResult } from './outputs.js';
 import { checkArguments, toSessionTools, type ArgumentsResult } from './schema.js';
@@ -40,6 +41,14 @@ export interface ToolRunnerOptions<TSession = unknown> {
    * @default {@link formatToolFailure}
    */
   readonly formatError?: ((failure: ToolFailure, call: FunctionCallInfo) => string) | undefined;
+  /**
+   * How long a call of a tool without its own `timeoutMs` may take, in ms (validation and
+   * `execute`); past it the call's signal aborts and it is answered with a `timeout` error text.
+   * @default undefined (no limit)
+   */
+  readonly toolTimeoutMs?: number | undefined;
+  /** Time for the call timeouts. @default systemClock */
+  readonly clock?: Clock | undefined;
 }
 
 /** A function call item as `response.output_item.done` carries it (GA wire field names). */
@@ -317,7 +326,79 @@ export class ToolRound<TSession = unknown> {
         cause: error,
       });
     }
-    const signal = this.#controller.signal;
+    const timeoutMs = tool.timeoutMs ?? this.#runner.options.toolTimeoutMs;
+    // no limit: the round's own signal, as before (no controller, timer or listener per call)
+    const limit = timeoutMs === undefined ? undefined : this.#limit(timeoutMs, call);
+    try {
+      return await this.#validateAndExecute(
+        tool,
+        call,
+        parsed,
+        limit?.signal ?? this.#controller.signal,
+        (args) =>
+          limit?.timedOut() === true
+            ? fail(
+                {
+                  kind: 'timeout',
+                  message: `did not finish within ${timeoutMs} ms`,
+                  cause: limit.signal.reason,
+                },
+                args,
+              )
+            : undefined,
+        fail,
+      );
+    } finally {
+      limit?.release();
+    }
+  }
+
+  /**
+   * A signal for one call that aborts with the round's, or with a `TIMEOUT` error after `ms` of
+   * the runner's clock; `release` clears the timer and the link to the round.
+   */
+  #limit(
+    ms: number,
+    call: FunctionCallInfo,
+  ): { signal: AbortSignal; timedOut: () => boolean; release: () => void } {
+    const controller = new AbortController();
+    const round = this.#controller.signal;
+    const follow = (): void => controller.abort(round.reason);
+    if (round.aborted) follow();
+    else round.addEventListener('abort', follow, { once: true });
+    const clock = this.#runner.options.clock ?? systemClock;
+    let timedOut = false;
+    const timer: TimerId = clock.setTimeout(() => {
+      // already aborted by the round (a close): that is what the call is answered with
+      if (controller.signal.aborted) return;
+      timedOut = true;
+      controller.abort(
+        new VoxwireError('TIMEOUT', `${call.name} did not finish within ${ms} ms`, {
+          data: { toolName: call.name, callId: call.callId, timeoutMs: ms },
+        }),
+      );
+    }, ms);
+    return {
+      signal: controller.signal,
+      timedOut: () => timedOut,
+      release: () => {
+        clock.clearTimeout(timer);
+        round.removeEventListener('abort', follow);
+      },
+    };
+  }
+
+  async #validateAndExecute(
+    tool: Tool<any, TSession>,
+    call: FunctionCallInfo,
+    parsed: unknown,
+    signal: AbortSignal,
+    timedOut: (args: unknown) => CalledFunction | undefined,
+    fail: (failure: ToolFailure, args?: unknown) => CalledFunction,
+  ): Promise<CalledFunction> {
+    const stopped = (args?: unknown): CalledFunction =>
+      timedOut(args) ??
+      fail({ kind: 'aborted', message: describe(signal.reason), cause: signal.reason }, args);
     let args: unknown;
     // an async Standard Schema validator may never settle: like execute, it is raced against the
     // abort, or a hung validator would hold the whole round's outputs (and
@@ -336,8 +417,7 @@ export class ToolRound<TSession = unknown> {
       }
       args = validated.value;
     } catch (error) {
-      if (signal.aborted && error === ABORTED)
-        return fail({ kind: 'aborted', message: describe(signal.reason), cause: signal.reason });
+      if (signal.aborted && error === ABORTED) return stopped();
       return fail({
         kind: 'invalid_arguments',
         message: `the validator threw: ${describe(error)}`,
@@ -346,11 +426,7 @@ export class ToolRound<TSession = unknown> {
     } finally {
       validation?.release();
     }
-    if (signal.aborted)
-      return fail(
-        { kind: 'aborted', message: describe(signal.reason), cause: signal.reason },
-        args,
-      );
+    if (signal.aborted) return stopped(args);
 
     let result: unknown;
     try {
@@ -374,11 +450,7 @@ export class ToolRound<TSession = unknown> {
         abort.release();
       }
     } catch (error) {
-      if (signal.aborted && error === ABORTED)
-        return fail(
-          { kind: 'aborted', message: describe(signal.reason), cause: signal.reason },
-          args,
-        );
+      if (signal.aborted && error === ABORTED) return stopped(args);
       return fail({ kind: 'execution_error', message: describe(error), cause: error }, args);
     }
     try {

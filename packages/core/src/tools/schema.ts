@@ -67,6 +67,12 @@ export function assertValidTool(tool: Tool): void {
     throw new ToolError('INVALID_TOOL', `tool "${tool.name}" has no execute function`, {
       toolName: tool.name,
     });
+  if (tool.timeoutMs !== undefined && !isTimeoutMs(tool.timeoutMs))
+    throw new ToolError(
+      'INVALID_TOOL',
+      `tool "${tool.name}": timeoutMs must be a finite number of ms > 0`,
+      { toolName: tool.name },
+    );
   const { parameters } = tool;
   if (
     parameters !== undefined &&
@@ -78,6 +84,11 @@ export function assertValidTool(tool: Tool): void {
       { toolName: tool.name },
     );
   }
+}
+
+/** Whether `value` is a usable call timeout: a finite number of ms above 0. */
+export function isTimeoutMs(value: unknown): value is number {
+  return typeof value === 'number' && value > 0 && Number.isFinite(value);
 }
 
 /**

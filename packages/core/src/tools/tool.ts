@@ -45,6 +45,13 @@ export interface Tool<TArgs = any, TSession = unknown> {
    */
   readonly jsonSchema?: JsonSchema | undefined;
   /**
+   * How long one call may take (argument validation and `execute`), in ms: past it, the call's
+   * `signal` aborts (its reason a `VoxwireError('TIMEOUT')`) and the call is answered with a
+   * `timeout` error text, so the response's other outputs and the follow-up are not held back.
+   * @default the session's `toolTimeoutMs` (no limit unless set)
+   */
+  readonly timeoutMs?: number | undefined;
+  /**
    * Runs the call. The result goes back to the model: a string as is, anything else as JSON
    * (`undefined` as `null`). A thrown error goes back as a clear error text.
    */
@@ -60,6 +67,7 @@ export function defineTool<TSchema extends StandardSchemaV1, TSession = unknown>
   readonly description?: string | undefined;
   readonly parameters: TSchema;
   readonly jsonSchema?: JsonSchema | undefined;
+  readonly timeoutMs?: number | undefined;
   execute(args: StandardSchemaV1.InferOutput<TSchema>, context: ToolContext<TSession>): unknown;
 }): Tool<StandardSchemaV1.InferOutput<TSchema>, TSession>;
 /**
@@ -73,6 +81,7 @@ export function defineTool<TArgs = Record<string, unknown>, TSession = unknown>(
   // a Standard Schema must take the first signature, where its output types the arguments
   readonly parameters?: (JsonSchema & { readonly '~standard'?: never }) | undefined;
   readonly jsonSchema?: JsonSchema | undefined;
+  readonly timeoutMs?: number | undefined;
   execute(args: TArgs, context: ToolContext<TSession>): unknown;
 }): Tool<TArgs, TSession>;
 export function defineTool(tool: Tool): Tool {

@@ -27,6 +27,7 @@ export type ToolFailureKind =
   | 'invalid_arguments'
   | 'execution_error'
   | 'aborted'
+  | 'timeout'
   | 'interrupted'
   | 'unserializable_result';
 
