@@ -306,6 +306,11 @@ export class SessionHost {
     return this.tracker.receivedAudioMs(itemId, contentIndex);
   }
 
+  /** The functions the request that started `responseId` gave that response alone, if any. */
+  responseTools(responseId: string): ReadonlySet<string> | undefined {
+    return this.creator.responseTools(responseId);
+  }
+
   /** The conversation mirror (once the built-in features exist). */
   mirror(): ConversationMirror | undefined {
     return this.builtins?.conversation.mirror;

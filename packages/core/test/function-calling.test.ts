@@ -679,6 +679,104 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
+  it.each(['generate', 'create'] as const)(
+    'a call to a function only given to that response (%s with its own tools) is left to the app: reported, not answered',
+    async (how) => {
+      const s = setup(dialect, { tools: [weather] });
+      s.server.queueResponse((ctx) =>
+        ctx.callFunction('lookup_order', { id: '42' }, { callId: 'call_app' }),
+      );
+      s.server.queueResponse((ctx) => ctx.text('your order ships tomorrow'));
+      const session = await openSession(s);
+      const seen = calls(session);
+      const lookupOrder = {
+        type: 'function' as const,
+        name: 'lookup_order',
+        description: 'An order by id',
+        parameters: { type: 'object', properties: { id: { type: 'string' } } },
+      };
+      const response = { tools: [lookupOrder] };
+      await Promise.all([
+        how === 'generate'
+          ? session.response.generate({ response })
+          : session.response.create({ response }),
+        s.settle(),
+      ]);
+      await s.settle();
+      expect(seen.collected).toEqual([
+        [expect.objectContaining({ callId: 'call_app', name: 'lookup_order' })],
+      ]);
+      // the runner neither answers it (no unknown_tool text) nor asks for a response
+      expect(conv(s).filter((i) => i.type === 'function_call_output')).toEqual([]);
+      expect(sent(s, 'response.create')).toHaveLength(1);
+      expect(seen.finished).toEqual([]);
+      // the app answers it and asks for the response itself
+      await Promise.all([
+        session.conversation.item.create({
+          type: 'function_call_output',
+          callId: 'call_app',
+          output: '{"ships":"tomorrow"}',
+        }),
+        s.settle(),
+      ]);
+      await Promise.all([session.response.create(), s.settle()]);
+      await s.settle();
+      expect(conv(s).filter((i) => i.type === 'function_call_output')).toEqual([
+        expect.objectContaining({ call_id: 'call_app', output: '{"ships":"tomorrow"}' }),
+      ]);
+      expect(session.responses.at(-1)?.text).toBe('your order ships tomorrow');
+      expect(seen.errors).toEqual([]);
+      await session.close();
+    },
+  );
+
+  it('a response calling a session tool and a function of its own: the runner answers its call, and leaves the follow-up to the app', async () => {
+    const s = setup(dialect, { tools: [weather] });
+    s.server.queueResponse((ctx) => {
+      ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_w' });
+      ctx.callFunction('lookup_order', { id: '42' }, { callId: 'call_app' });
+    });
+    const session = await openSession(s);
+    const seen = calls(session);
+    const lookupOrder = { type: 'function' as const, name: 'lookup_order', parameters: {} };
+    await Promise.all([
+      session.response.generate({ response: { tools: [lookupOrder] } }),
+      s.settle(),
+    ]);
+    await s.settle();
+    expect(seen.collected[0]?.map((c) => c.callId)).toEqual(['call_w', 'call_app']);
+    expect(seen.finished[0]?.map((c) => c.call.callId)).toEqual(['call_w']);
+    expect(conv(s).filter((i) => i.type === 'function_call_output')).toEqual([
+      expect.objectContaining({ call_id: 'call_w' }),
+    ]);
+    // a response now would run without the app's output
+    expect(sent(s, 'response.create')).toHaveLength(1);
+    await session.close();
+  });
+
+  it('a per-response function called in another response (not in its tool set) is still answered as unknown', async () => {
+    const s = setup(dialect, { tools: [weather] });
+    s.server.queueResponse((ctx) => ctx.text('ok'));
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('lookup_order', { id: '42' }, { callId: 'call_later' }),
+    );
+    s.server.queueResponse((ctx) => ctx.text('sorry'));
+    const session = await openSession(s);
+    const seen = calls(session);
+    const lookupOrder = { type: 'function' as const, name: 'lookup_order', parameters: {} };
+    await Promise.all([
+      session.response.generate({ response: { tools: [lookupOrder] } }),
+      s.settle(),
+    ]);
+    await s.settle();
+    await userTurn(s, session, 'and my order?');
+    expect(seen.finished[0]?.[0]?.error).toMatchObject({ kind: 'unknown_tool' });
+    expect(conv(s).filter((i) => i.type === 'function_call_output')).toEqual([
+      expect.objectContaining({ call_id: 'call_later' }),
+    ]);
+    await session.close();
+  });
+
   it('out-of-band tool-only responses do not count toward maxToolOnlyRounds', async () => {
     const s = setup(dialect, { tools: [weather], maxToolOnlyRounds: 1 });
     for (const callId of ['call_oob_1', 'call_oob_2', 'call_oob_3'])

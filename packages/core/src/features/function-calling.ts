@@ -55,6 +55,12 @@ export interface FunctionCallingHost<TSession> {
    * (only those are answered). @default none: every collected call is answered
    */
   mirror?(): ConversationMirror | undefined;
+  /**
+   * The names of the functions the request that started `responseId` gave that response alone
+   * (`response.create`'s own `tools`). A call to one of them that no session tool answers is
+   * the app's. @default none: every call is answered
+   */
+  responseTools?(responseId: string): ReadonlySet<string> | undefined;
 }
 
 /** Options of function calling (model-wide; `tools` may be overridden per session). */
@@ -279,7 +285,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     for (const [responseId, round] of rounds) {
       // completed calls whose response.output_item.done the drop cut off
       const recovered = this.#pending.recover(responseId, mirror);
-      for (const item of recovered) round.addCall(item);
+      for (const item of recovered) round.addCall(item, this.#callOptions(responseId, item.name));
       const keep = (call: FunctionCallInfo): boolean => answerableAfterRestore(call.itemId, mirror);
       const withdrawn = round.calls.filter((call) => !keep(call)).length;
       if (recovered.length > 0 || withdrawn > 0) {
@@ -310,7 +316,18 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     const round = this.#round(responseId);
     // one answer per call: a call item delivered again (a duplicate without event_id) is not run twice
     if (item.id && round.calls.some((call) => call.itemId === item.id)) return;
-    round.addCall(item);
+    round.addCall(item, this.#callOptions(responseId, item.name));
+  }
+
+  // A call to a function the response was given for itself (generate() or create() with their
+  // own `tools`) that no session tool answers is the app's: answering it `unknown_tool` would
+  // take it from the app, which defined it. Any other unknown name is answered as before.
+  #callOptions(responseId: string, name: string): { leaveToApp: boolean } {
+    return {
+      leaveToApp:
+        this.#runner.lookup(name) === undefined &&
+        this.#host.responseTools?.(responseId)?.has(name) === true,
+    };
   }
 
   #round(responseId: string): ToolRound<TSession> {

@@ -83,6 +83,13 @@ export class ResponseCreator {
   #connected = false;
   // creates waiting their turn, woken when a pending create is answered, refused or lost
   #waiting: (() => void)[] | undefined;
+  // The function names of creates that carried their own `tools`, until their response starts:
+  // by tag for generate()'s, and the untagged create's with the create itself (the next
+  // response.created answers it, as #unanswered assumes). Then by response id, for the
+  // function-calling feature. All made on the first such create: most sessions never send one.
+  #toolsByTag: Map<string, ReadonlySet<string>> | undefined;
+  #untaggedTools: { event: ResponseCreateEvent; names: ReadonlySet<string> } | undefined;
+  #toolsByResponse: Map<string, ReadonlySet<string>> | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -107,10 +114,34 @@ export class ResponseCreator {
 
   /** Called on every `response.created` (the seed resolves and clears its create future there). */
   onResponseCreated(response: RealtimeResponse): void {
+    this.#noteResponseTools(response);
     this.#clearPending();
     this.#unanswered = undefined;
     this.#awaited?.created(response);
     this.#wake();
+  }
+
+  /**
+   * The names of the functions the request that started `responseId` gave that response alone
+   * (`response.tools`), when it gave any; for the last {@link RESPONSE_TOOLS_KEPT} such responses.
+   */
+  responseTools(responseId: string): ReadonlySet<string> | undefined {
+    return this.#toolsByResponse?.get(responseId);
+  }
+
+  #noteResponseTools(response: RealtimeResponse): void {
+    if (this.#toolsByTag === undefined && this.#untaggedTools === undefined) return;
+    const tag = requestTag(response.resource.metadata);
+    let names: ReadonlySet<string> | undefined;
+    if (tag !== undefined) {
+      names = this.#toolsByTag?.get(tag);
+      this.#toolsByTag?.delete(tag);
+    } else if (this.#untaggedTools !== undefined) {
+      // the untagged create this response answers, when it is the one still unanswered
+      if (this.#untaggedTools.event === this.#unanswered) names = this.#untaggedTools.names;
+      this.#untaggedTools = undefined;
+    }
+    if (names !== undefined) keepBounded((this.#toolsByResponse ??= new Map()), response.id, names);
   }
 
   #markPending(): void {
@@ -352,6 +383,11 @@ export class ResponseCreator {
     // request it carries must be found to reject
     this.#unanswered = event;
     if (tag !== undefined) this.#awaited?.sent(tag, event);
+    const names = functionToolNames(response?.tools);
+    if (names !== undefined) {
+      if (tag !== undefined) keepBounded((this.#toolsByTag ??= new Map()), tag, names);
+      else this.#untaggedTools = { event, names };
+    }
     try {
       this.#host.send(event);
     } catch (error) {
@@ -372,6 +408,29 @@ export class ResponseCreator {
     if (this.#unanswered !== undefined) this.#markPending();
     return true;
   }
+}
+
+/** How many responses (and unanswered requests) the per-response tool names are kept for. */
+const RESPONSE_TOOLS_KEPT = 32;
+
+// sets `key` and lets the oldest entry go past RESPONSE_TOOLS_KEPT (a refused or lost request's
+// tag is never answered, and responses are not forgotten one by one)
+function keepBounded<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > RESPONSE_TOOLS_KEPT) map.delete(map.keys().next().value as string);
+}
+
+// the names of the function tools in a response.create's `tools`, or undefined when it has none
+function functionToolNames(tools: unknown): ReadonlySet<string> | undefined {
+  if (!Array.isArray(tools)) return undefined;
+  const names = new Set<string>();
+  for (const tool of tools as unknown[]) {
+    const t = tool as { type?: unknown; name?: unknown } | null;
+    if (t !== null && typeof t === 'object' && t.type === 'function' && typeof t.name === 'string')
+      names.add(t.name);
+  }
+  return names.size > 0 ? names : undefined;
 }
 
 function checkSignal(signal: unknown): AbortSignal | undefined {

@@ -201,6 +201,9 @@ export class ToolRound<TSession = unknown> {
   readonly #runner: ToolRunner<TSession>;
   readonly #controller = new AbortController();
   readonly #running: Running[] = [];
+  // every call in the order added: the run ones and those left to the app
+  readonly #calls: FunctionCallInfo[] = [];
+  readonly #appCalls: FunctionCallInfo[] = [];
   readonly #responseId: string | undefined;
   readonly #session: TSession;
   readonly #closed: AbortSignal;
@@ -223,9 +226,9 @@ export class ToolRound<TSession = unknown> {
     else closed.addEventListener('abort', this.#onClose, { once: true });
   }
 
-  /** The calls added so far. */
+  /** The calls added so far (those left to the app included). */
   get calls(): FunctionCallInfo[] {
-    return this.#running.map((running) => running.call);
+    return [...this.#calls];
   }
 
   /** Aborts the round's running calls (their `signal` fires); they are answered with a "cancelled" text. */
@@ -234,10 +237,15 @@ export class ToolRound<TSession = unknown> {
   }
 
   /**
-   * Adds a function call (from `response.output_item.done`) and starts it right away.
+   * Adds a function call (from `response.output_item.done`) and starts it right away; with
+   * `leaveToApp` (a function the response was given for itself, which the runner has no tool
+   * for) it is only recorded: not run, not answered, and the round asks for no follow-up.
    * @throws ToolError `INVALID_TOOL` after {@link ToolRound.finish}
    */
-  addCall(item: FunctionCallItemInput): FunctionCallInfo {
+  addCall(
+    item: FunctionCallItemInput,
+    options: { readonly leaveToApp?: boolean | undefined } = {},
+  ): FunctionCallInfo {
     if (this.#finished)
       throw new ToolError('INVALID_TOOL', 'cannot add a call to a finished round');
     const itemId = item.id ?? item.call_id ?? '';
@@ -248,7 +256,9 @@ export class ToolRound<TSession = unknown> {
       arguments: item.arguments,
       responseId: this.#responseId,
     };
-    this.#running.push({ call, done: this.#run(call, item.status === 'incomplete') });
+    this.#calls.push(call);
+    if (options.leaveToApp === true) this.#appCalls.push(call);
+    else this.#running.push({ call, done: this.#run(call, item.status === 'incomplete') });
     return call;
   }
 
@@ -272,12 +282,19 @@ export class ToolRound<TSession = unknown> {
       },
     }));
     const loopError = this.#runner.countRound(finished.length > 0, end);
+    const appCalls = [...this.#appCalls];
     return {
       responseId: this.#responseId,
-      calls: finished.map((called) => called.call),
+      calls: [...this.#calls],
       finished,
       outputs,
-      requestResponse: finished.length > 0 && loopError === undefined && !this.#closed.aborted,
+      appCalls,
+      // the app still has to answer its calls: a response now would run without their outputs
+      requestResponse:
+        finished.length > 0 &&
+        appCalls.length === 0 &&
+        loopError === undefined &&
+        !this.#closed.aborted,
       loopError,
     };
   }

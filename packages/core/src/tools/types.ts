@@ -73,11 +73,17 @@ export interface ToolRoundResult {
   readonly calls: readonly FunctionCallInfo[];
   /** The `function_calls_finished` payload, in call order. */
   readonly finished: readonly CalledFunction[];
-  /** One output item per call, in call order: create each after its call item. */
+  /** One output item per call the runner ran, in call order: create each after its call item. */
   readonly outputs: readonly ToolOutputItem[];
   /**
+   * The calls left to the app (functions the response was given for itself and the runner has
+   * no tool for): not run and not answered; `calls` lists them too.
+   */
+  readonly appCalls: readonly FunctionCallInfo[];
+  /**
    * Whether to request ONE response (`onDuplicate: 'keep_both'`) after the outputs are created:
-   * true when there were calls, unless the loop cap was hit or the runner was closed.
+   * true when calls were run, unless some were left to the app, the loop cap was hit or the
+   * runner was closed.
    */
   readonly requestResponse: boolean;
   /** Set when the consecutive tool-only round cap was exceeded; emit it as an `error` event. */
