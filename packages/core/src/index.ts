@@ -176,6 +176,9 @@ export type { ChunkStreamOptions, StreamOverflowPolicy } from './responses/strea
 export type {
   OnDuplicate,
   ResponseCreateOptions,
+  ResponseCreateRequest,
+  ResponseTool,
+  ResponseTools,
   ResponseGenerateOptions,
 } from './responses/create.js';
 export { REQUEST_TAG_KEY } from './responses/awaited.js';

@@ -37,7 +37,7 @@ import { DEFAULT_CLOSING_TIMEOUT_MS, Outbox } from './outbox.js';
 import { resolveReliability, seededRandom } from './reconnect/options.js';
 import { Reliability, type ResponseStalledEvent } from './reconnect/reliability.js';
 import { PendingRequests } from './requests.js';
-import { ResponseCreator } from './responses/create.js';
+import { ResponseCreator, type ResponseTools } from './responses/create.js';
 import type { ChunkStreamOptions } from './responses/stream.js';
 import { ResponseTracker } from './responses/tracker.js';
 import type { RealtimeContent, RealtimeOutput, RealtimeResponse } from './responses/tree.js';
@@ -307,7 +307,7 @@ export class SessionHost {
   }
 
   /** The functions the request that started `responseId` gave that response alone, if any. */
-  responseTools(responseId: string): ReadonlySet<string> | undefined {
+  responseTools(responseId: string): ResponseTools | undefined {
     return this.creator.responseTools(responseId);
   }
 

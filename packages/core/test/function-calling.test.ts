@@ -754,6 +754,63 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
+  it.each(['generate', 'create'] as const)(
+    'an executable tool given to one response (%s) is sent as its JSON Schema and run for that response only',
+    async (how) => {
+      const s = setup(dialect, { tools: [weather] });
+      s.server.queueResponse((ctx) =>
+        ctx.callFunction('lookup_order', { id: '42' }, { callId: 'call_own' }),
+      );
+      s.server.queueResponse((ctx) => ctx.text('ships tomorrow'));
+      s.server.queueResponse((ctx) =>
+        ctx.callFunction('lookup_order', { id: '43' }, { callId: 'call_later' }),
+      );
+      s.server.queueResponse((ctx) => ctx.text('sorry'));
+      const session = await openSession(s);
+      const seen = calls(session);
+      const lookupOrder = defineTool({
+        name: 'lookup_order',
+        description: 'An order by id',
+        parameters: v.object({ id: v.string() }),
+        execute: ({ id }) => ({ id, ships: 'tomorrow' }),
+      });
+      const response = { tools: [lookupOrder] };
+      await Promise.all([
+        how === 'generate'
+          ? session.response.generate({ response })
+          : session.response.create({ response }),
+        s.settle(),
+      ]);
+      await s.settle();
+      expect((sent(s, 'response.create')[0]?.['response'] as { tools: unknown }).tools).toEqual([
+        {
+          type: 'function',
+          name: 'lookup_order',
+          description: 'An order by id',
+          parameters: {
+            type: 'object',
+            properties: { id: { type: 'string' } },
+            required: ['id'],
+          },
+        },
+      ]);
+      expect(seen.finished[0]?.[0]).toMatchObject({ output: '{"id":"42","ships":"tomorrow"}' });
+      expect(session.responses.at(-1)?.text).toBe('ships tomorrow');
+      // another response was not given it: the call is answered as unknown
+      await userTurn(s, session, 'and the other one?');
+      expect(seen.finished[1]?.[0]?.error).toMatchObject({ kind: 'unknown_tool' });
+      // an invalid one is refused before anything is sent
+      const before = sent(s, 'response.create').length;
+      await expect(
+        session.response.generate({
+          response: { tools: [{ ...lookupOrder, name: 'bad name' }] },
+        }),
+      ).rejects.toMatchObject({ code: 'INVALID_TOOL' });
+      expect(sent(s, 'response.create')).toHaveLength(before);
+      await session.close();
+    },
+  );
+
   it('a per-response function called in another response (not in its tool set) is still answered as unknown', async () => {
     const s = setup(dialect, { tools: [weather] });
     s.server.queueResponse((ctx) => ctx.text('ok'));

@@ -24,6 +24,7 @@ import type { ConversationMirror } from '../conversation/mirror.js';
 import { ToolRunner, type ToolRound } from '../tools/runner.js';
 import type { Tool } from '../tools/tool.js';
 import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
+import type { ResponseTools } from '../responses/create.js';
 import { PendingCalls, answerableAfterRestore } from './pending-calls.js';
 
 /** What the function-calling feature needs from its session (`TSession` is the session itself). */
@@ -60,7 +61,7 @@ export interface FunctionCallingHost<TSession> {
    * (`response.create`'s own `tools`). A call to one of them that no session tool answers is
    * the app's. @default none: every call is answered
    */
-  responseTools?(responseId: string): ReadonlySet<string> | undefined;
+  responseTools?(responseId: string): ResponseTools | undefined;
 }
 
 /** Options of function calling (model-wide; `tools` may be overridden per session). */
@@ -319,14 +320,23 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     round.addCall(item, this.#callOptions(responseId, item.name));
   }
 
-  // A call to a function the response was given for itself (generate() or create() with their
-  // own `tools`) that no session tool answers is the app's: answering it `unknown_tool` would
-  // take it from the app, which defined it. Any other unknown name is answered as before.
-  #callOptions(responseId: string, name: string): { leaveToApp: boolean } {
+  // The functions a response was given for itself (generate() or create() with their own
+  // `tools`): an executable one is run for that response (before a session tool of the same
+  // name: the request chose it); a call to a wire one that no session tool answers is the app's:
+  // answering it `unknown_tool` would take it from the app, which defined it. Any other unknown
+  // name is answered as before.
+  #callOptions(
+    responseId: string,
+    name: string,
+  ): { leaveToApp: boolean; tool: Tool<any, TSession> | undefined } {
+    const own = this.#host.responseTools?.(responseId);
+    const tool = own?.tools?.get(name) as Tool<any, TSession> | undefined;
     return {
+      tool,
       leaveToApp:
+        tool === undefined &&
         this.#runner.lookup(name) === undefined &&
-        this.#host.responseTools?.(responseId)?.has(name) === true,
+        own?.names.has(name) === true,
     };
   }
 

@@ -21,16 +21,38 @@ import {
   type ResponseCreateEvent,
 } from './awaited.js';
 import type { RealtimeResponse } from './tree.js';
+import { toSessionTools } from '../tools/schema.js';
+import type { Tool } from '../tools/tool.js';
 
 /** What to do when a response is already in progress. */
 export type OnDuplicate = 'cancel_existing' | 'cancel_new' | 'keep_both';
+
+/** A tool of one response: a wire tool (function or MCP), or an executable tool (`defineTool`). */
+export type ResponseTool = NonNullable<ResponseCreateParams['tools']>[number] | Tool<any, any>;
+
+/**
+ * The per-response overrides of `response.create` (GA shape). `tools` may also hold executable
+ * tools (`defineTool`): they are sent as function tools (their JSON Schema) and run for this
+ * response only; a wire function tool's calls are the app's to answer.
+ */
+export type ResponseCreateRequest = Omit<ResponseCreateParams, 'tools'> & {
+  tools?: ResponseTool[] | undefined;
+};
+
+/** What the request that started a response gave it for itself in `tools`. */
+export interface ResponseTools {
+  /** The names of its function tools, executable or not. */
+  readonly names: ReadonlySet<string>;
+  /** Its executable tools, by name. */
+  readonly tools: ReadonlyMap<string, Tool<any, any>> | undefined;
+}
 
 /** Options of `session.response.create`. */
 export interface ResponseCreateOptions {
   /** What to do when a response is already in progress. @default 'keep_both' */
   onDuplicate?: OnDuplicate | undefined;
   /** Per-response overrides sent as `response.create.response` (GA shape). @default undefined (bare create, as the seed) */
-  response?: ResponseCreateParams | undefined;
+  response?: ResponseCreateRequest | undefined;
 }
 
 /** Options of `session.response.generate`. */
@@ -87,9 +109,12 @@ export class ResponseCreator {
   // by tag for generate()'s, and the untagged create's with the create itself (the next
   // response.created answers it, as #unanswered assumes). Then by response id, for the
   // function-calling feature. All made on the first such create: most sessions never send one.
-  #toolsByTag: Map<string, ReadonlySet<string>> | undefined;
-  #untaggedTools: { event: ResponseCreateEvent; names: ReadonlySet<string> } | undefined;
-  #toolsByResponse: Map<string, ReadonlySet<string>> | undefined;
+  #toolsByTag: Map<string, ResponseTools> | undefined;
+  #untaggedTools: { event: ResponseCreateEvent; tools: ResponseTools } | undefined;
+  #toolsByResponse: Map<string, ResponseTools> | undefined;
+  // the executable tools of a create's params (kept with the params object, which a create the
+  // connection lost is sent again with)
+  #executables: WeakMap<object, ReadonlyMap<string, Tool<any, any>>> | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -125,23 +150,23 @@ export class ResponseCreator {
    * The names of the functions the request that started `responseId` gave that response alone
    * (`response.tools`), when it gave any; for the last {@link RESPONSE_TOOLS_KEPT} such responses.
    */
-  responseTools(responseId: string): ReadonlySet<string> | undefined {
+  responseTools(responseId: string): ResponseTools | undefined {
     return this.#toolsByResponse?.get(responseId);
   }
 
   #noteResponseTools(response: RealtimeResponse): void {
     if (this.#toolsByTag === undefined && this.#untaggedTools === undefined) return;
     const tag = requestTag(response.resource.metadata);
-    let names: ReadonlySet<string> | undefined;
+    let tools: ResponseTools | undefined;
     if (tag !== undefined) {
-      names = this.#toolsByTag?.get(tag);
+      tools = this.#toolsByTag?.get(tag);
       this.#toolsByTag?.delete(tag);
     } else if (this.#untaggedTools !== undefined) {
       // the untagged create this response answers, when it is the one still unanswered
-      if (this.#untaggedTools.event === this.#unanswered) names = this.#untaggedTools.names;
+      if (this.#untaggedTools.event === this.#unanswered) tools = this.#untaggedTools.tools;
       this.#untaggedTools = undefined;
     }
-    if (names !== undefined) keepBounded((this.#toolsByResponse ??= new Map()), response.id, names);
+    if (tools !== undefined) keepBounded((this.#toolsByResponse ??= new Map()), response.id, tools);
   }
 
   #markPending(): void {
@@ -266,7 +291,7 @@ export class ResponseCreator {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const tag = this.#host.eventId();
     metadata[REQUEST_TAG_KEY] = tag;
-    const response: ResponseCreateParams = { ...options.response, metadata };
+    const response: ResponseCreateRequest = { ...options.response, metadata };
     const table = this.#awaitedTable();
     const awaited = table.add(tag, signal, started, slow);
     this.create({ onDuplicate: options.onDuplicate ?? 'keep_both', response }).then(
@@ -304,9 +329,11 @@ export class ResponseCreator {
         },
       );
     }
+    // executable tools become wire tools now: an invalid one is refused before anything is sent
+    const params = this.#prepare(options.response);
     // an out-of-band response (`conversation: 'none'`) runs beside the conversation's: the
     // one-active-response rule does not apply to it, so it waits for nothing
-    if (options.response?.conversation === 'none') return this.#send(options.response);
+    if (params?.conversation === 'none') return this.#send(params);
     const { logger } = this.#host;
     if (this.#pendingCreate && onDuplicate === 'cancel_new') {
       logger.warn('response.create already pending, cancelling new one', this.#host.logFields());
@@ -315,7 +342,7 @@ export class ResponseCreator {
     let active = this.#host.activeResponses();
     if (active.length === 0 && !this.#pendingCreate) {
       // its response.created is what the next create waits for
-      this.#sendPending(options.response);
+      this.#sendPending(params);
       return true;
     }
     const responseId = active.at(-1)?.id;
@@ -355,7 +382,29 @@ export class ResponseCreator {
       await Promise.race([this.#nextChange(), ...active.map((r) => r.done)]);
     }
     // a generate() request aborted while it waited is not sent at all
-    return this.#sendPending(options.response);
+    return this.#sendPending(params);
+  }
+
+  /**
+   * The wire params of `request`: its executable tools replaced by their function tools (kept
+   * aside, to run for the response it starts).
+   * @throws ToolError for an invalid executable tool
+   */
+  #prepare(request: ResponseCreateRequest | undefined): ResponseCreateParams | undefined {
+    const tools = request?.tools;
+    if (!Array.isArray(tools) || !tools.some(isExecutable)) return request as ResponseCreateParams;
+    const executables = tools.filter(isExecutable);
+    const wire = toSessionTools(executables);
+    let next = 0;
+    const params = {
+      ...request,
+      tools: tools.map((tool) => (isExecutable(tool) ? wire[next++]! : tool)),
+    } as ResponseCreateParams;
+    (this.#executables ??= new WeakMap()).set(
+      params,
+      new Map(executables.map((tool) => [tool.name, tool])),
+    );
+    return params;
   }
 
   /** Sends `response.cancel` unconditionally (as the seed; the server answers an error if none is active). */
@@ -385,8 +434,12 @@ export class ResponseCreator {
     if (tag !== undefined) this.#awaited?.sent(tag, event);
     const names = functionToolNames(response?.tools);
     if (names !== undefined) {
-      if (tag !== undefined) keepBounded((this.#toolsByTag ??= new Map()), tag, names);
-      else this.#untaggedTools = { event, names };
+      const tools: ResponseTools = {
+        names,
+        tools: response === undefined ? undefined : this.#executables?.get(response),
+      };
+      if (tag !== undefined) keepBounded((this.#toolsByTag ??= new Map()), tag, tools);
+      else this.#untaggedTools = { event, tools };
     }
     try {
       this.#host.send(event);
@@ -427,10 +480,24 @@ function functionToolNames(tools: unknown): ReadonlySet<string> | undefined {
   const names = new Set<string>();
   for (const tool of tools as unknown[]) {
     const t = tool as { type?: unknown; name?: unknown } | null;
-    if (t !== null && typeof t === 'object' && t.type === 'function' && typeof t.name === 'string')
+    // `type` is optional on a function tool
+    if (
+      t !== null &&
+      typeof t === 'object' &&
+      (t.type === 'function' || t.type === undefined) &&
+      typeof t.name === 'string'
+    )
       names.add(t.name);
   }
   return names.size > 0 ? names : undefined;
+}
+
+function isExecutable(tool: unknown): tool is Tool<any, any> {
+  return (
+    typeof tool === 'object' &&
+    tool !== null &&
+    typeof (tool as { execute?: unknown }).execute === 'function'
+  );
 }
 
 function checkSignal(signal: unknown): AbortSignal | undefined {

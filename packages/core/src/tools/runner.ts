@@ -239,12 +239,16 @@ export class ToolRound<TSession = unknown> {
   /**
    * Adds a function call (from `response.output_item.done`) and starts it right away; with
    * `leaveToApp` (a function the response was given for itself, which the runner has no tool
-   * for) it is only recorded: not run, not answered, and the round asks for no follow-up.
+   * for) it is only recorded: not run, not answered, and the round asks for no follow-up. `tool`
+   * runs the call with that tool (one given to the response alone) instead of the runner's.
    * @throws ToolError `INVALID_TOOL` after {@link ToolRound.finish}
    */
   addCall(
     item: FunctionCallItemInput,
-    options: { readonly leaveToApp?: boolean | undefined } = {},
+    options: {
+      readonly leaveToApp?: boolean | undefined;
+      readonly tool?: Tool<any, TSession> | undefined;
+    } = {},
   ): FunctionCallInfo {
     if (this.#finished)
       throw new ToolError('INVALID_TOOL', 'cannot add a call to a finished round');
@@ -258,7 +262,11 @@ export class ToolRound<TSession = unknown> {
     };
     this.#calls.push(call);
     if (options.leaveToApp === true) this.#appCalls.push(call);
-    else this.#running.push({ call, done: this.#run(call, item.status === 'incomplete') });
+    else
+      this.#running.push({
+        call,
+        done: this.#run(call, item.status === 'incomplete', options.tool),
+      });
     return call;
   }
 
@@ -315,7 +323,11 @@ export class ToolRound<TSession = unknown> {
     return formatToolFailure(failure, call);
   }
 
-  async #run(call: FunctionCallInfo, interrupted: boolean): Promise<CalledFunction> {
+  async #run(
+    call: FunctionCallInfo,
+    interrupted: boolean,
+    own: Tool<any, TSession> | undefined,
+  ): Promise<CalledFunction> {
     const fail = (failure: ToolFailure, args?: unknown): CalledFunction => ({
       call,
       parsedArguments: args,
@@ -323,7 +335,7 @@ export class ToolRound<TSession = unknown> {
       output: this.#errorText(failure, call),
     });
     if (interrupted) return fail({ kind: 'interrupted', message: 'the response was interrupted' });
-    const tool = this.#runner.lookup(call.name);
+    const tool = own ?? this.#runner.lookup(call.name);
     if (!tool) {
       const names = this.#runner.tools.map((t) => t.name);
       return fail({
