@@ -811,6 +811,40 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     },
   );
 
+  it('a session without tools runs the executable tools given to one response, and leaves any other call to the app', async () => {
+    const s = setup(dialect);
+    s.server.queueResponse((ctx) => {
+      ctx.callFunction('lookup_order', { id: '42' }, { callId: 'call_own' });
+      ctx.callFunction('app_fn', {}, { callId: 'call_app' });
+    });
+    const session = await openSession(s);
+    const seen = calls(session);
+    const lookupOrder = defineTool({
+      name: 'lookup_order',
+      parameters: v.object({ id: v.string() }),
+      execute: ({ id }) => `order ${id} ships tomorrow`,
+    });
+    await Promise.all([
+      session.response.generate({
+        response: { tools: [lookupOrder, { type: 'function', name: 'app_fn', parameters: {} }] },
+      }),
+      s.settle(),
+    ]);
+    await s.settle();
+    expect(seen.collected[0]?.map((c) => c.callId)).toEqual(['call_own', 'call_app']);
+    expect(seen.finished[0]?.map((c) => c.output)).toEqual(['order 42 ships tomorrow']);
+    expect(conv(s).filter((i) => i.type === 'function_call_output')).toEqual([
+      expect.objectContaining({ call_id: 'call_own', output: 'order 42 ships tomorrow' }),
+    ]);
+    // the app still owes app_fn's output: no follow-up yet
+    expect(sent(s, 'response.create')).toHaveLength(1);
+    // and the session still sends no tools of its own
+    expect(sent(s, 'session.update').every((e) => !('tools' in (e['session'] as object)))).toBe(
+      true,
+    );
+    await session.close();
+  });
+
   it('a per-response function called in another response (not in its tool set) is still answered as unknown', async () => {
     const s = setup(dialect, { tools: [weather] });
     s.server.queueResponse((ctx) => ctx.text('ok'));

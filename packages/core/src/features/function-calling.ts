@@ -189,8 +189,9 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       if (event.session.type === 'realtime' && Array.isArray(tools)) this.#confirmedTools = tools;
       return;
     }
-    // a session that never had tools leaves function calls to the app (it answers them with item.create)
-    if (!this.#announce) return;
+    // a session that never had tools leaves function calls to the app (it answers them with
+    // item.create), except those of a response given executable tools of its own
+    if (!this.#announce && !this.#hasOwnTools(event)) return;
     switch (event.type) {
       case 'response.created':
         if (event.response.id && !this.#pending.isFinished(event.response.id))
@@ -333,11 +334,25 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     const tool = own?.tools?.get(name) as Tool<any, TSession> | undefined;
     return {
       tool,
+      // in a session that never had tools, every call but the response's own tools' is the app's
       leaveToApp:
         tool === undefined &&
         this.#runner.lookup(name) === undefined &&
-        own?.names.has(name) === true,
+        (own?.names.has(name) === true || !this.#announce),
     };
+  }
+
+  // whether `event` belongs to a response given executable tools of its own
+  #hasOwnTools(event: ServerEvent): boolean {
+    const responseId =
+      'response_id' in event
+        ? event.response_id
+        : 'response' in event
+          ? (event.response as { id?: string }).id
+          : undefined;
+    return (
+      typeof responseId === 'string' && this.#host.responseTools?.(responseId)?.tools !== undefined
+    );
   }
 
   #round(responseId: string): ToolRound<TSession> {
