@@ -77,3 +77,42 @@ it('the testing README example runs as written', async () => {
   ]);
   await session.close();
 });
+
+// The function-calling section's pattern: an async `execute` (a fetch), on a SimulatedClock with
+// its defaults. The tool's result, its output, the follow-up response.create and the server's
+// reply are one long promise chain at one instant; the clock used to move on to the 30 s stall
+// timer before the chain set its 0 ms timers (a stalled follow-up, RESPONSE_STALLED).
+it('an async tool answers at once on a default SimulatedClock', async () => {
+  const clock = new SimulatedClock();
+  const { connector, server } = createFakeServer({ clock });
+  const fetchWeather = async (city: string) => {
+    await Promise.resolve();
+    return { city, sky: 'sunny' };
+  };
+  const getWeather = defineTool({
+    name: 'get_weather',
+    description: 'Current weather for a city',
+    parameters: v.object({ city: v.pipe(v.string(), v.minLength(1)) }),
+    execute: async ({ city }) => await fetchWeather(city),
+  });
+  server.queueResponse((ctx) => ctx.callFunction('get_weather', { city: 'Oslo' }));
+  server.queueResponse((ctx) => ctx.say('It is sunny in Oslo.'));
+  const session = new RealtimeModel({ connector, clock, modalities: ['text'] }).session({
+    tools: [getWeather],
+  });
+  const errors: string[] = [];
+  session.on('error', (error) => errors.push(error.code));
+  const texts: [string, number][] = [];
+  session.on('response_done', (response) => {
+    if (response.text !== '') texts.push([response.text, clock.now()]);
+  });
+  await clock.advanceAsync(0);
+  void session.response.create();
+  await clock.advanceAsync(60_000);
+  expect(errors).toEqual([]);
+  expect(texts).toHaveLength(1);
+  expect(texts[0]![0]).toBe('It is sunny in Oslo.');
+  // the follow-up came without waiting for any timer but the fake's own pacing
+  expect(texts[0]![1]).toBeLessThan(5_000);
+  await session.close();
+});

@@ -21,8 +21,9 @@ export interface SimulatedClockOptions {
    */
   readonly loopLimit?: number | undefined;
   /**
-   * Microtask rounds `advanceAsync` lets run before and after each timer, so that promise chains
-   * started by a timer settle before the next one fires.
+   * Microtask rounds `advanceAsync`/`runAllAsync` let run after each timer, before the next timer
+   * of the same instant. Before time moves on, all pending work settles whatever its length (one
+   * turn of the host's `setImmediate`, where there is one; these rounds where there is not).
    * @default 20
    */
   readonly microtaskRounds?: number | undefined;
@@ -97,7 +98,10 @@ export class SimulatedClock implements Clock {
 
   /**
    * Moves time forward by `ms` like `advance`, but lets pending microtasks (promise reactions,
-   * `queueMicrotask` deliveries) run before each timer and at the end. No real timers are used.
+   * `queueMicrotask` deliveries) run before each timer and at the end. Before time moves past an
+   * instant, the promise chains of that instant finish, however long (an async tool's result,
+   * the outputs it sends, the server's reply): a timer they set at that instant fires before
+   * any later one. No real timers are used.
    */
   async advanceAsync(ms: number): Promise<void> {
     this.#checkDelta(ms);
@@ -105,7 +109,14 @@ export class SimulatedClock implements Clock {
     let fired = 0;
     await this.#drain();
     for (;;) {
-      const next = this.#next();
+      let next = this.#next();
+      if (!next || next.deadline > this.#now) {
+        // time is about to move on (or the advance to end): the work of this instant finishes
+        // first, however long its promise chain; a fixed number of microtask rounds cut an
+        // async tool's round trip short, and a 0 ms timer it then set fired after later ones
+        await this.#settle();
+        next = this.#next();
+      }
       if (!next || next.deadline > target) break;
       // the guard is for a timer rescheduling itself at one instant: a long advance over many
       // paced timers (an hour of realtime audio is 36,000) moves time, and is no runaway
@@ -146,11 +157,20 @@ export class SimulatedClock implements Clock {
     }
   }
 
-  /** `runAll` with microtask draining between timers, like `advanceAsync`. */
+  /**
+   * `runAll` with microtask draining between timers, like `advanceAsync`: the work of an instant
+   * finishes before time moves on to the next timer.
+   */
   async runAllAsync(): Promise<void> {
     let fired = 0;
     await this.#drain();
-    for (let next = this.#next(); next; next = this.#next()) {
+    for (;;) {
+      let next = this.#next();
+      if (!next || next.deadline > this.#now) {
+        await this.#settle();
+        next = this.#next();
+      }
+      if (!next) break;
       if (++fired > this.#loopLimit) throw this.#loopError();
       this.#timers.delete(next.id);
       this.#now = Math.max(this.#now, next.deadline);
@@ -181,6 +201,20 @@ export class SimulatedClock implements Clock {
         best = t;
     }
     return best;
+  }
+
+  /**
+   * Runs every pending microtask, chains of any length included: one turn of the host's
+   * macrotask queue (`setImmediate`), which runs only once the microtask queue is empty, as
+   * sinon's `tickAsync` breaks the event loop. No timer is used, and without `setImmediate`
+   * (a browser) it falls back to the bounded rounds of {@link #drain}.
+   */
+  async #settle(): Promise<void> {
+    await this.#drain();
+    const host = globalThis as { setImmediate?: (fn: () => void) => unknown };
+    if (typeof host.setImmediate !== 'function') return;
+    const immediate = host.setImmediate;
+    await new Promise<void>((resolve) => immediate(resolve));
   }
 
   async #drain(): Promise<void> {

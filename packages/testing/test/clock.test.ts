@@ -2,6 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { ClockError, SimulatedClock } from '../src/index.js';
 
 describe('SimulatedClock', () => {
+  it.each(['advanceAsync', 'runAllAsync'] as const)(
+    '%s lets a promise chain of any length finish before time moves on',
+    async (method) => {
+      // an async tool's round trip is a long chain: result, outputs, response.create, the reply
+      const clock = new SimulatedClock();
+      const fired: [string, number][] = [];
+      clock.setTimeout(() => fired.push(['later', clock.now()]), 30_000);
+      void (async () => {
+        for (let i = 0; i < 200; i++) await Promise.resolve();
+        clock.setTimeout(() => fired.push(['now', clock.now()]), 0);
+      })();
+      if (method === 'advanceAsync') await clock.advanceAsync(60_000);
+      else await clock.runAllAsync();
+      expect(fired).toEqual([
+        ['now', 0],
+        ['later', 30_000],
+      ]);
+    },
+  );
+
   it('fires due timers in deadline order, including ones scheduled during the advance', () => {
     const clock = new SimulatedClock({ start: 1000 });
     const log: string[] = [];
