@@ -3,7 +3,12 @@
  * to the Azure connector, with Azure's own session defaults.
  * @module
  */
-import { RealtimeModel, type RealtimeModelOptions, type ServerVadOptions } from '@voxwire/core';
+import {
+  RealtimeModel,
+  type RealtimeModelOptions,
+  type ServerVadOptions,
+  type TurnDetectionOptions,
+} from '@voxwire/core';
 import { azureConnector, type AzureConnectorOptions } from './connector.js';
 
 /**
@@ -22,6 +27,23 @@ export const AZURE_DEFAULT_TURN_DETECTION: Readonly<ServerVadOptions> = Object.f
 
 /** Azure's default transcription model name (a deployment of that name must exist). */
 export const AZURE_DEFAULT_TRANSCRIPTION_MODEL = 'whisper-1';
+
+/**
+ * The model's turn detection: Azure's defaults with the caller's override on top. Core merges an
+ * override over its own (OpenAI) defaults, so passing `{ type: 'server_vad', threshold: 0.7 }`
+ * through as it is gave a 500 ms silence and `interrupt_response: true`, not Azure's 200 ms and
+ * no `interrupt_response`; an override names only the fields to change, here as in core. Another
+ * type (semantic VAD) or `null` is passed through: Azure has no defaults of its own for those.
+ */
+function azureTurnDetection(
+  override: TurnDetectionOptions | null | undefined,
+): TurnDetectionOptions | null {
+  if (override === undefined) return { ...AZURE_DEFAULT_TURN_DETECTION };
+  if (override === null || override.type !== 'server_vad') return override;
+  // a field given as `undefined` stays `undefined`: core then leaves it out, as it does for
+  // Azure's own `interruptResponse`
+  return { ...AZURE_DEFAULT_TURN_DETECTION, ...override };
+}
 
 /**
  * Options of {@link withAzure}: the Azure connection options plus core's model options
@@ -83,11 +105,11 @@ export function withAzure(options: WithAzureOptions): RealtimeModel {
   const connector = azureConnector(connectorOptions as unknown as AzureConnectorOptions);
   return new RealtimeModel({
     model: options.azureDeployment,
-    turnDetection: { ...AZURE_DEFAULT_TURN_DETECTION },
     inputAudioTranscription: {
       model: options.transcriptionDeployment ?? AZURE_DEFAULT_TRANSCRIPTION_MODEL,
     },
     ...(modelOptions as Omit<RealtimeModelOptions, 'connector'>),
+    turnDetection: azureTurnDetection(options.turnDetection),
     connector,
   });
 }
