@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultProviderFactories } from '../src/server/default-providers.js';
+import { createDemoTools } from '../src/server/demo-tools.js';
 import { startPlaygroundServer } from '../src/server/server.js';
 import type { PlaygroundServer } from '../src/server/server.js';
 import { pageBuild } from '../tsup.config.js';
@@ -441,6 +442,54 @@ describe.skipIf(!haveChromium)(
         expect(await page.inputValue('#mode')).toBe('ptt');
         expect(await page.locator('#ptt').isHidden()).toBe(false);
       } finally {
+        await browser.close();
+        await server.close();
+      }
+    });
+  },
+);
+
+describe.skipIf(!haveChromium)(
+  'playground in headless Chromium: a tool still running when the session ends',
+  () => {
+    it('shows the call as aborted, not "running…" forever', async () => {
+      await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
+      // a weather tool that answers only when the test says so: it is still running at Disconnect
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const [weather, time] = createDemoTools();
+      const server = await startPlaygroundServer({
+        provider: { kind: 'fake' },
+        factories: defaultProviderFactories,
+        tools: [
+          {
+            ...weather!,
+            async execute(args) {
+              await released;
+              return weather!.execute(args);
+            },
+          },
+          time!,
+        ],
+      });
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(server.url);
+        await page.click('#connect');
+        await page.locator('#link[data-state="connected"]').waitFor();
+        await page.fill('#text', 'What is the weather in Paris?');
+        await page.click('#send');
+        await page.locator('#tool-calls li .result.pending').waitFor();
+        await page.click('#disconnect');
+        await page.locator('#connect:not([disabled])').waitFor();
+        await page.locator('#tool-calls li .result.aborted').waitFor();
+        expect(await page.locator('#tool-calls li .result.pending').count()).toBe(0);
+        expect(await page.textContent('#tool-calls li .result.aborted')).toContain(
+          'the session ended',
+        );
+      } finally {
+        release();
         await browser.close();
         await server.close();
       }

@@ -268,6 +268,8 @@ async function teardown(): Promise<void> {
   await Promise.allSettled([m?.stop(), s?.close()]);
   interrupted.clear();
   gate.clear();
+  // the link is gone: a result that comes now has no page to reach
+  tools.abortPending('the session ended before the tool returned');
   setConnected(false);
 }
 

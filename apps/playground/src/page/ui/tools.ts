@@ -41,6 +41,21 @@ export class ToolCallsView {
     this.list.prepend(node);
   }
 
+  /**
+   * The session ended (Disconnect, a closed session, a lost link to the playground server) with
+   * calls still running: their results will never reach this page (core reports them after
+   * `closed`, when the page has already let the link go), so they are shown aborted instead of
+   * "running…" for good.
+   */
+  abortPending(reason: string): void {
+    for (const node of this.calls.values()) {
+      const result = node.querySelector('.result.pending');
+      if (!result) continue;
+      result.className = 'result aborted';
+      result.replaceChildren(el('span', 'label', 'aborted'), el('pre', '', reason));
+    }
+  }
+
   /** The server ran the tool. */
   result(callId: string, name: string, output: string, ok: boolean): void {
     let node = this.calls.get(callId);
