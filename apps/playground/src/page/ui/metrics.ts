@@ -10,7 +10,12 @@ type Metrics = ServerMessageOf<'metrics'>;
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** Responses kept in the chart: older lanes scroll off. */
-const MAX_LANES = 8;
+export const MAX_LANES = 8;
+/**
+ * Responses kept in the table: older rows are dropped. A hands-free session answers every few
+ * seconds for hours; an unbounded table grows the page (and each prepend's layout) without end.
+ */
+export const MAX_ROWS = 50;
 const COLORS: Record<string, string> = {
   created: '#868e96',
   first_text: '#3b5bdb',
@@ -63,6 +68,8 @@ export class MetricsView {
     row.title = metrics.responseId;
     row.dataset.responseId = metrics.responseId;
     this.body.prepend(row);
+    // newest on top: the oldest rows are at the bottom
+    while (this.body.rows.length > MAX_ROWS) this.body.lastElementChild?.remove();
     this.rows.push(metrics);
     if (this.rows.length > MAX_LANES) this.rows.shift();
     this.draw();
