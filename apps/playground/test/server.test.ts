@@ -4,6 +4,7 @@ import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultProviderFactories } from '../src/server/default-providers.js';
 import { startPlaygroundServer } from '../src/server/server.js';
+import { initialSettings } from '../src/server/session-settings.js';
 import type { PlaygroundServer } from '../src/server/server.js';
 import { PageClient, toneThenSilence } from './helpers.js';
 
@@ -75,6 +76,9 @@ describe('playground server', () => {
         label: 'Embedded fake server (no network)',
         model: 'voxwire demo agent',
       },
+      // what a new session starts with, shown on the form before Connect
+      settings: initialSettings(true),
+      transcriptionAvailable: true,
     });
     expect((await get(`${s.url}..%2Fpackage.json`)).status).toBe(404);
     expect((await get(`${s.url}nope.js`)).status).toBe(404);

@@ -4,7 +4,13 @@
  * stops and each cut assistant item is truncated at the milliseconds the worklet actually played.
  * @module
  */
-import type { PageMessage, ProviderInfo, ServerMessage } from '../shared/page-messages.js';
+import type {
+  ApiInfo,
+  FullSettings,
+  PageMessage,
+  ProviderInfo,
+  ServerMessage,
+} from '../shared/page-messages.js';
 import { Microphone } from './audio/microphone.js';
 import { Speaker } from './audio/speaker.js';
 import { ServerLink } from './connection.js';
@@ -118,21 +124,32 @@ async function interruptPlayback(reason: string): Promise<void> {
   }
 }
 
+/**
+ * Fills the form with `defaults` (what a session starts with) and puts back what the person chose
+ * on it: everything once the form has shown a session, only their edits before that.
+ */
+function showKeepingChoices(defaults: FullSettings): void {
+  const chosen = settings.choices();
+  settings.show(defaults);
+  modeInEffect = settings.micMode;
+  settings.restore(chosen);
+}
+
 function onServerMessage(message: ServerMessage): void {
   switch (message.type) {
     case 'hello': {
       showProvider(message.provider);
       settings.setTranscriptionAvailable(message.transcriptionAvailable);
-      // The mode can be chosen before Connect (or kept from the last session): the new session
-      // starts with the server's defaults, so ask it for the chosen mode rather than silently
-      // flipping the form back to server VAD while the microphone would stream hands-free.
-      const chosen = settings.micMode;
-      settings.show(message.settings);
-      modeInEffect = settings.micMode;
-      if (settings.micMode !== chosen) {
-        ui.mode.value = chosen;
-        applySettings();
-      }
+      // The settings can be chosen before Connect (or kept from the last session): the new
+      // session starts with the server's defaults, so ask it for what the form says rather than
+      // silently flipping the form back to them (a push-to-talk mode back to server VAD while
+      // the microphone would stream hands-free; a voice, instructions, tools the person set).
+      showKeepingChoices(message.settings);
+      if (settings.matches(message.settings)) modeInEffect = settings.micMode;
+      else if (!applySettings())
+        // unreadable (an out-of-range number, the error is shown): the session keeps its
+        // defaults, and the form shows them, as after any refused update
+        settings.show(message.settings);
       updateModeControls();
       break;
     }
@@ -460,7 +477,15 @@ ui.logClear.addEventListener('click', () => log.clear());
 fetch('/api/info')
   .then(async (res) => {
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    showProvider(((await res.json()) as { provider: ProviderInfo }).provider);
+    const info = (await res.json()) as ApiInfo;
+    showProvider(info.provider);
+    // the form shows what a session starts with, so what it says before Connect is what the
+    // person will get (a blank form showed tools off and no transcription, both on)
+    // (not over a session's settings, if Connect was quicker than this answer)
+    if (settings.hasShown) return;
+    settings.setTranscriptionAvailable(info.transcriptionAvailable);
+    showKeepingChoices(info.settings);
+    updateModeControls();
   })
   .catch((error: unknown) =>
     showError(

@@ -19,6 +19,8 @@ import type { DemoTool } from './demo-tools.js';
 import { PageSession } from './page-session.js';
 import { createProviderRuntime } from './provider.js';
 import type { ProviderFactories } from './provider.js';
+import type { ApiInfo } from '../shared/page-messages.js';
+import { initialSettings } from './session-settings.js';
 import { createStaticHandler } from './static-files.js';
 
 /** The only address the playground binds. */
@@ -84,7 +86,13 @@ export async function startPlaygroundServer(
 
   const serveStatic = createStaticHandler({
     dirs: staticDirs,
-    json: { '/api/info': () => ({ provider: provider.info }) },
+    json: {
+      '/api/info': (): ApiInfo => ({
+        provider: provider.info,
+        settings: initialSettings(provider.transcription),
+        transcriptionAvailable: provider.transcription,
+      }),
+    },
   });
   const http = createServer((req, res) => {
     if (!hostAllowed(req)) {

@@ -127,6 +127,18 @@ export interface ProviderInfo {
   model: string;
 }
 
+/**
+ * `GET /api/info`: the live provider, and the settings a new session starts with, so the page's
+ * form shows them before Connect (a blank form read as choices the person never made).
+ */
+export interface ApiInfo {
+  provider: ProviderInfo;
+  /** The settings every new session starts with. */
+  settings: FullSettings;
+  /** Whether input transcription can be turned on (Azure needs a transcription deployment). */
+  transcriptionAvailable: boolean;
+}
+
 /** Engine connection states as the page shows them. */
 export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'closed';
 

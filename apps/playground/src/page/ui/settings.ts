@@ -25,6 +25,21 @@ export type MicMode = 'vad' | 'semantic' | 'ptt' | 'off';
 
 const MODES: readonly MicMode[] = ['vad', 'semantic', 'ptt', 'off'];
 
+/** A control of the form whose value is a setting. */
+type FormControl = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+/** Values of the form's controls, as the person left them (see {@link SettingsForm.choices}). */
+export type FormChoices = readonly { control: FormControl; value: string | boolean }[];
+
+/** JSON with sorted keys, so two settings objects built in a different key order compare equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
 /** Labels of the noise reduction choices. */
 const NOISE_LABELS: Record<NoiseReduction, string> = {
   near_field: 'Near field (headset)',
@@ -55,7 +70,76 @@ export class SettingsForm {
     this.noise.add(new Option('off', ''));
     for (const n of NOISE_REDUCTION) this.noise.add(new Option(NOISE_LABELS[n], n));
     this.transcriptionModel.addEventListener('change', () => this.syncEnabled());
+    for (const control of this.controls()) {
+      const mark = () => this.edited.add(control);
+      control.addEventListener('input', mark);
+      control.addEventListener('change', mark);
+    }
     this.syncEnabled();
+  }
+
+  /** Every control whose value is a setting (the mode select included). */
+  private controls(): FormControl[] {
+    return [
+      this.voice,
+      this.instructions,
+      this.threshold,
+      this.prefix,
+      this.silence,
+      this.eagerness,
+      this.transcriptionModel,
+      this.transcriptionLanguage,
+      this.noise,
+      this.tools,
+      this.mode,
+    ];
+  }
+
+  /** Controls the person changed before the form was first filled by the server. */
+  private readonly edited = new Set<FormControl>();
+  /** The form has shown a session's settings at least once (every control holds a real value). */
+  private filled = false;
+
+  /** Whether the form has shown settings yet (before that its controls are blank). */
+  get hasShown(): boolean {
+    return this.filled;
+  }
+
+  /**
+   * What the person chose for the session about to start: every control once the form has shown
+   * a session (kept from the last one, edited or not), and before that only the controls the
+   * person changed (the others are still blank, not choices). Put back with {@link restore}.
+   */
+  choices(): FormChoices {
+    const controls = this.filled ? this.controls() : [...this.edited];
+    return controls.map((control) => ({
+      control,
+      value:
+        control instanceof HTMLInputElement && control.type === 'checkbox'
+          ? control.checked
+          : control.value,
+    }));
+  }
+
+  /** Puts choices taken with {@link choices} back onto the form (after {@link show}). */
+  restore(choices: FormChoices): void {
+    for (const { control, value } of choices) {
+      if (typeof value === 'boolean') (control as HTMLInputElement).checked = value;
+      else control.value = value;
+    }
+    this.syncEnabled();
+  }
+
+  /**
+   * Whether the form reads as exactly `settings`; false when it differs or cannot be read (an
+   * out-of-range number), so the caller applies it and the error is shown.
+   */
+  matches(settings: FullSettings): boolean {
+    try {
+      return canonical(this.read()) === canonical(settings);
+    } catch {
+      return false;
+    }
   }
 
   /** Current turn-taking mode. */
@@ -83,6 +167,8 @@ export class SettingsForm {
 
   /** Fills the form from the settings the server applied. */
   show(settings: FullSettings): void {
+    this.filled = true;
+    this.edited.clear();
     if (![...this.voice.options].some((o) => o.value === settings.voice))
       this.voice.add(new Option(settings.voice, settings.voice));
     this.voice.value = settings.voice;
