@@ -1,39 +1,30 @@
 /**
  * One page connection = one realtime session running here, in the server. Page messages are
  * validated (valibot) and turned into session calls; session events are turned into page
- * messages. A bad page message gets an `error` back and the session goes on. Every outgoing
- * frame is scrubbed of the provider's secrets before it leaves, as a last line of defence.
+ * messages. A bad page message gets an `error` back and the session goes on. Outgoing messages
+ * go through {@link PageOutput} (secrets scrubbed, backlog bounded), settings through
+ * {@link SettingsUpdates}, unfinished user transcriptions through {@link UserTranscripts}.
  * @module
  */
 import { RealtimeModel } from '@voxwire/core';
 import type { RealtimeSession, SessionError } from '@voxwire/core';
 import { audioFrame, samplesToMs } from '@voxwire/protocol';
 import * as v from 'valibot';
-import type {
-  FullSettings,
-  PageMessage,
-  ServerMessage,
-  Settings as PageSettings,
-} from '../shared/page-messages.js';
+import type { PageMessage, ServerMessage } from '../shared/page-messages.js';
 import { PageMessageSchema } from '../shared/page-messages.js';
 import type { DemoTool } from './demo-tools.js';
-import { PageBacklog } from './page-backlog.js';
 import type { PageBacklogOptions } from './page-backlog.js';
 import { summarizeEvent } from './log-summary.js';
+import { PageOutput } from './page-output.js';
+import type { PageSocket } from './page-output.js';
 import type { ProviderRuntime } from './provider.js';
 import { ResponseForwarder } from './response-forwarder.js';
-import { initialSettings, toSessionOptions } from './session-settings.js';
+import { initialSettings } from './session-settings.js';
+import { SettingsUpdates } from './settings-updates.js';
+import { UserTranscripts } from './user-transcripts.js';
 
-/** The page's end of the link, as the session sees it. */
-export interface PageSocket {
-  send(text: string): void;
-  close(code: number, reason: string): void;
-  /**
-   * Bytes handed to `send` and not yet written to the network (`ws`'s `bufferedAmount`): how far
-   * behind the page is. @default 0 (unknown: nothing is ever dropped)
-   */
-  readonly bufferedAmount?: number | undefined;
-}
+export { PAGE_TOO_SLOW_CODE } from './page-output.js';
+export type { PageSocket } from './page-output.js';
 
 /** Options of {@link PageSession}. */
 export interface PageSessionOptions {
@@ -49,15 +40,10 @@ export interface PageSessionOptions {
   backlog?: PageBacklogOptions | undefined;
 }
 
-/** Close code for a page that stopped reading: a policy of this server, not a protocol error. */
-export const PAGE_TOO_SLOW_CODE = 4008;
-
 /** Longest binary audio frame the page may send: 1 s of 24 kHz PCM16 (the page sends 40 ms). */
 const MAX_AUDIO_BYTES = 48_000;
 /** The server's answer to a `response.cancel` when no response is in progress (protocol.md §7.10). */
 const CANCEL_NOT_ACTIVE = 'response_cancel_not_active';
-/** Unfinished user transcriptions tracked at once; the oldest is given up beyond that. */
-const MAX_OPEN_TRANSCRIPTS = 32;
 /** The server refuses commits under 100 ms; say so before asking it. */
 const MIN_COMMIT_MS = 100;
 
@@ -71,12 +57,13 @@ function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
 /** Bridges one page socket and one realtime session. */
 export class PageSession {
   private readonly session: RealtimeSession;
-  private readonly secrets: readonly string[];
   private readonly now: () => number;
   private readonly forwarder: ResponseForwarder;
-  private readonly backlog: PageBacklog;
-  private settings: FullSettings;
-  private sessionStarted = false;
+  private readonly output: PageOutput;
+  /** User turns whose transcription has not ended yet. */
+  private readonly transcripts: UserTranscripts;
+  /** The settings in effect and the page's updates to them. */
+  private readonly settings: SettingsUpdates;
   /** Milliseconds appended since the last commit/clear, to refuse a too-short push-to-talk turn locally. */
   private bufferedMs = 0;
   private closed = false;
@@ -90,55 +77,47 @@ export class PageSession {
    * (protocol.md §7: "This race is common"). That answer means "already over", not a failure.
    */
   private cancelPending = false;
-  /** The settings update in progress (settled, never rejected): the next one waits for it. */
-  private settingsQueue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PageSessionOptions) {
-    this.secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
     this.now = options.now ?? (() => Date.now());
-    this.backlog = new PageBacklog(options.backlog);
+    this.output = new PageOutput({
+      socket: options.socket,
+      secrets: options.secrets,
+      backlog: options.backlog,
+      onTooSlow: () => void this.dispose(),
+    });
+    this.transcripts = new UserTranscripts((m) => this.send(m));
     this.forwarder = new ResponseForwarder(
       (m) => this.send(m),
       this.now,
       (e) => this.reportError(e),
     );
-    this.settings = initialSettings(options.provider.transcription);
+    this.settings = new SettingsUpdates({
+      initial: initialSettings(options.provider.transcription),
+      tools: options.tools ?? [],
+      transcriptionAvailable: options.provider.transcription,
+      send: (m) => this.send(m),
+      log: (eventType, summary) => this.log('client', eventType, summary),
+    });
     const model = new RealtimeModel({
       connector: options.provider.connector(),
-      ...this.sessionOptions(this.settings),
+      ...this.settings.sessionOptions(this.settings.current),
     });
     this.session = model.session();
-    this.sessionStarted = true;
+    this.settings.attach(this.session);
     this.subscribe();
     this.send({
       type: 'hello',
       provider: options.provider.info,
-      settings: this.settings,
+      settings: this.settings.current,
       transcriptionAvailable: options.provider.transcription,
     });
   }
 
-  /** Sends a message to the page, scrubbed of secrets, unless the page is too far behind. */
+  /** Sends a message to the page (scrubbed, within its backlog budget) until the page goes away. */
   private send(message: ServerMessage): void {
     if (this.closed) return;
-    const socket = this.options.socket;
-    const { verdict, caughtUp } = this.backlog.admit(message, socket.bufferedAmount ?? 0);
-    if (verdict === 'close') {
-      // everything droppable is dropped and the page still reads nothing: give it up rather than
-      // hold its messages (and run its realtime session) for nobody
-      socket.close(PAGE_TOO_SLOW_CODE, 'the page stopped reading its messages');
-      void this.dispose();
-      return;
-    }
-    if (caughtUp)
-      this.write({ type: 'backlog_dropped', audioChunks: caughtUp.audio, logLines: caughtUp.log });
-    if (verdict === 'send') this.write(message);
-  }
-
-  private write(message: ServerMessage): void {
-    let text = JSON.stringify(message);
-    for (const secret of this.secrets) text = text.replaceAll(secret, '[redacted]');
-    this.options.socket.send(text);
+    this.output.send(message);
   }
 
   private log(direction: 'client' | 'app', eventType: string, summary: string): void {
@@ -170,15 +149,6 @@ export class PageSession {
     this.send({ type: 'error', source, code, message: e.message ?? String(error) });
   }
 
-  /** Core's session options for `settings`. */
-  private sessionOptions(settings: FullSettings): ReturnType<typeof toSessionOptions> {
-    return toSessionOptions(settings, {
-      tools: this.options.tools ?? [],
-      // Before the session exists (constructor), nothing was sent yet.
-      currentNoiseReduction: this.sessionStarted ? this.session.options.noiseReduction : undefined,
-    });
-  }
-
   private subscribe(): void {
     const s = this.session;
     const f = this.forwarder;
@@ -203,8 +173,7 @@ export class PageSession {
     s.on('disconnected', ({ code, reason, error }) => {
       // the transcriptions the lost connection was running end with it: a reconnect restores
       // the items, not the transcription jobs, so no completed/failed will ever come for them
-      for (const itemId of [...this.partials.keys()])
-        this.endTranscript(itemId, 'the connection was lost');
+      this.transcripts.endAll('the connection was lost');
       this.send({
         type: 'link',
         state: 'disconnected',
@@ -231,18 +200,10 @@ export class PageSession {
       });
       const itemId = typeof raw.item_id === 'string' ? raw.item_id : '';
       if (type === 'conversation.item.input_audio_transcription.delta') {
-        // Partial user transcripts come only through the tap; core reports the completed one.
-        this.partials.set(itemId, (this.partials.get(itemId) ?? '') + String(raw.delta ?? ''));
-        this.boundPartials();
-        this.send({
-          type: 'user_transcript',
-          itemId,
-          text: this.partials.get(itemId) ?? '',
-          final: false,
-        });
+        this.transcripts.delta(itemId, String(raw.delta ?? ''));
       } else if (type === 'conversation.item.deleted') {
         // a deleted item is never transcribed to the end (protocol.md §7.6 sends nothing more)
-        this.endTranscript(itemId, 'the item was deleted');
+        this.transcripts.end(itemId, 'the item was deleted');
       }
     });
     s.on('input_speech_started', ({ itemId, audioStartMs }) =>
@@ -254,19 +215,16 @@ export class PageSession {
     s.on('input_speech_committed', ({ itemId }) => {
       this.bufferedMs = 0;
       // the server transcribes a committed turn only while transcription is configured (§7.6)
-      const transcribing = this.settings.inputAudioTranscription !== null;
-      if (transcribing && !this.partials.has(itemId)) {
-        this.partials.set(itemId, '');
-        this.boundPartials();
-      }
+      const transcribing = this.settings.current.inputAudioTranscription !== null;
+      if (transcribing) this.transcripts.committed(itemId);
       this.send({ type: 'committed', itemId, transcribing });
     });
     s.on('input_speech_transcription_completed', ({ itemId, transcript }) => {
-      this.partials.delete(itemId);
+      this.transcripts.settled(itemId);
       this.send({ type: 'user_transcript', itemId, text: transcript, final: true });
     });
     s.on('input_speech_transcription_failed', ({ itemId, message }) => {
-      this.partials.delete(itemId);
+      this.transcripts.settled(itemId);
       this.send({
         type: 'user_transcript',
         itemId,
@@ -305,34 +263,6 @@ export class PageSession {
         });
       }
     });
-  }
-
-  /**
-   * User audio items whose transcription has not ended yet, with the partial text so far. Each
-   * ends with `completed`, `failed`, the item's deletion or the connection's loss; the page is
-   * told the last three too, so no turn shows "transcribing…" forever.
-   */
-  private readonly partials = new Map<string, string>();
-
-  /** Ends an unfinished transcription on the page, keeping what was heard of it. */
-  private endTranscript(itemId: string, reason: string): void {
-    const partial = this.partials.get(itemId);
-    if (partial === undefined) return;
-    this.partials.delete(itemId);
-    this.send({
-      type: 'user_transcript',
-      itemId,
-      text: partial
-        ? `${partial} … (transcription cut off: ${reason})`
-        : `(no transcript: ${reason})`,
-      final: true,
-    });
-  }
-
-  /** A server that never ends some transcriptions must not grow {@link partials} without end. */
-  private boundPartials(): void {
-    while (this.partials.size > MAX_OPEN_TRANSCRIPTS)
-      this.endTranscript(this.partials.keys().next().value!, 'no result came');
   }
 
   /** A frame from the page. Never throws: bad input becomes an `error` message. */
@@ -386,15 +316,10 @@ export class PageSession {
   private async handle(message: PageMessage): Promise<void> {
     const s = this.session;
     switch (message.type) {
-      case 'settings': {
-        // One update at a time: each partial update merges onto what the previous one left in
-        // effect. Merged at arrival, a second update started from the settings before the first
-        // and, sent whole, undid it on the server.
-        const run = this.settingsQueue.then(() => this.applySettings(message.settings));
-        this.settingsQueue = run.catch(() => undefined);
-        await run;
+      case 'settings':
+        // one update at a time, each merged onto what the previous one left in effect
+        await this.settings.update(message.settings);
         return;
-      }
       case 'text': {
         const item = await s.conversation.item.create({ role: 'user', content: message.text });
         this.send({ type: 'user_text', itemId: itemIdOf(item), text: message.text });
@@ -458,47 +383,13 @@ export class PageSession {
     }
   }
 
-  /** Merges a partial settings update onto what is in effect and applies it with `session.update`. */
-  private async applySettings(settings: PageSettings): Promise<void> {
-    const s = this.session;
-    const next: FullSettings = {
-      ...this.settings,
-      ...stripUndefined(settings),
-    } as FullSettings;
-    this.log('client', 'session.update', JSON.stringify(stripUndefined(settings)));
-    if (next.inputAudioTranscription !== null && !this.options.provider.transcription) {
-      this.send({ type: 'settings_applied', settings: this.settings });
-      this.pageError(
-        'TRANSCRIPTION_UNAVAILABLE',
-        'input transcription needs a transcription deployment on Azure: set AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT and restart the playground',
-      );
-      return;
-    }
-    try {
-      await s.sessionUpdate(this.sessionOptions(next));
-    } catch (error) {
-      // Refused (e.g. cannot_update_voice): put the page's form back to what is in effect.
-      this.send({ type: 'settings_applied', settings: this.settings });
-      throw error;
-    }
-    this.settings = next;
-    this.send({ type: 'settings_applied', settings: next });
-  }
-
   /** The page went away: close the realtime session. */
   async dispose(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.output.stop();
     await this.session.close().catch(() => undefined);
   }
-}
-
-function stripUndefined<T extends object>(
-  value: T,
-): { [K in keyof T]-?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]-?: Exclude<T[K], undefined>;
-  };
 }
 
 function itemIdOf(item: unknown): string {
