@@ -1,94 +1,37 @@
 /**
- * The playground page: wires the server link, the microphone, the speaker and the panels.
- * Interruption is done here: when the person starts speaking (or presses push-to-talk), playback
- * stops and each cut assistant item is truncated at the milliseconds the worklet actually played.
+ * The playground page: wires the server link, the speaker, the settings form and the panels, and
+ * turns the server's messages into what the page shows. Shared state is in `context.ts`,
+ * interruption in `interruption.ts`, the microphone and turn controls in `microphone-control.ts`.
  * @module
  */
 import type {
   ApiInfo,
   FullSettings,
-  PageMessage,
   ProviderInfo,
   ServerMessage,
 } from '../shared/page-messages.js';
-import { Microphone } from './audio/microphone.js';
 import { Speaker } from './audio/speaker.js';
 import { ServerLink } from './connection.js';
-import { TruncationGate } from './truncation-gate.js';
-import { byId } from './ui/dom.js';
-import { ErrorToasts } from './ui/errors.js';
-import { EventLogView } from './ui/event-log.js';
-import { MetricsView } from './ui/metrics.js';
-import { SettingsForm } from './ui/settings.js';
-import type { MicMode } from './ui/settings.js';
-import { ToolCallsView } from './ui/tools.js';
-import { TranscriptView } from './ui/transcript.js';
-
-/** Counters the end-to-end test (and a curious developer) can read from the console. */
-const stats = {
-  audioChunks: 0,
-  playbackStarts: 0,
-  truncations: [] as { itemId: string; audioEndMs: number }[],
-  micChunks: 0,
-};
-(globalThis as { voxwirePlayground?: unknown }).voxwirePlayground = stats;
-
-const ui = {
-  connect: byId('connect', HTMLButtonElement),
-  disconnect: byId('disconnect', HTMLButtonElement),
-  provider: byId('provider', HTMLDivElement),
-  link: byId('link', HTMLDivElement),
-  mic: byId('mic', HTMLButtonElement),
-  ptt: byId('ptt', HTMLButtonElement),
-  commitTurn: byId('commit-turn', HTMLButtonElement),
-  mode: byId('mode', HTMLSelectElement),
-  level: byId('level', HTMLMeterElement),
-  playback: byId('playback', HTMLSpanElement),
-  textForm: byId('text-form', HTMLFormElement),
-  text: byId('text', HTMLInputElement),
-  send: byId('send', HTMLButtonElement),
-  settingsForm: byId('settings', HTMLFormElement),
-  apply: byId('apply', HTMLButtonElement),
-  logFilter: byId('log-filter', HTMLInputElement),
-  logDeltas: byId('log-deltas', HTMLInputElement),
-  logClear: byId('log-clear', HTMLButtonElement),
-};
-const toasts = new ErrorToasts(byId('errors', HTMLDivElement));
-const transcript = new TranscriptView(byId('transcript', HTMLOListElement));
-const tools = new ToolCallsView(byId('tool-calls', HTMLOListElement));
-const metrics = new MetricsView(
-  byId('metrics-table', HTMLTableElement).tBodies[0]!,
-  byId('timeline', HTMLDivElement),
-);
-const log = new EventLogView(byId('log', HTMLOListElement));
-const settings = new SettingsForm();
-
-let link: ServerLink | null = null;
-let speaker: Speaker | null = null;
-let mic: Microphone | null = null;
-/** The turn-taking mode the session runs with (the form's select may be ahead of it). */
-let modeInEffect: MicMode = 'vad';
-/** The microphone is being started (permission prompt, worklet loading): a press may come first. */
-let micStarting = false;
-let pttHeld = false;
-/** Why the last session ended, kept on screen after teardown. */
-let endNote: string | null = null;
-/** Items cut by an interruption: late audio for them is dropped, never played. */
-const interrupted = new Set<string>();
-/**
- * Assistant audio items per response (the speaker learns when an item's audio is complete) and
- * truncations held until their response is over.
- */
-const gate = new TruncationGate((request) => link?.send({ type: 'truncate', ...request }));
-
-function note(summary: string): void {
-  log.add({ at: Date.now(), direction: 'app', eventType: 'page', summary });
-}
-
-function showError(code: string, message: string, byCode = false): void {
-  toasts.show(code, message, byCode);
-  log.add({ at: Date.now(), direction: 'app', eventType: 'error', summary: `${code}: ${message}` });
-}
+import {
+  log,
+  metrics,
+  note,
+  settings,
+  showError,
+  state,
+  stats,
+  tools,
+  transcript,
+  ui,
+} from './context.js';
+import {
+  gate,
+  interruptForTurn,
+  interruptPlayback,
+  interrupted,
+  sendTurn,
+} from './interruption.js';
+import { bindTurnControls } from './microphone-control.js';
 
 function setConnected(connected: boolean): void {
   ui.connect.disabled = connected;
@@ -96,32 +39,14 @@ function setConnected(connected: boolean): void {
   for (const control of [ui.mic, ui.ptt, ui.commitTurn, ui.text, ui.send, ui.apply])
     control.disabled = !connected;
   if (!connected) {
-    ui.link.dataset.state = endNote ? 'closed' : 'idle';
-    ui.link.textContent = endNote ?? 'not connected';
+    ui.link.dataset.state = state.endNote ? 'closed' : 'idle';
+    ui.link.textContent = state.endNote ?? 'not connected';
   }
 }
 
 function showProvider(provider: ProviderInfo): void {
   ui.provider.dataset.kind = provider.kind;
   ui.provider.textContent = `${provider.label} · ${provider.model}`;
-}
-
-/** Stops playback and truncates every cut item at what was actually heard (0 ms → delete, done by the server). */
-async function interruptPlayback(reason: string): Promise<void> {
-  if (!speaker) return;
-  const cut = await speaker.interrupt();
-  for (const item of cut) {
-    interrupted.add(item.itemId);
-    stats.truncations.push({ itemId: item.itemId, audioEndMs: item.playedMs });
-    note(
-      `${reason}: playback stopped, ${item.itemId} heard ${item.playedMs} ms (${item.renderedMs} rendered − ${item.latencyMs} output latency) of ${item.receivedMs} ms received`,
-    );
-    gate.truncate({
-      itemId: item.itemId,
-      contentIndex: item.contentIndex,
-      audioEndMs: item.playedMs,
-    });
-  }
 }
 
 /**
@@ -131,7 +56,7 @@ async function interruptPlayback(reason: string): Promise<void> {
 function showKeepingChoices(defaults: FullSettings): void {
   const chosen = settings.choices();
   settings.show(defaults);
-  modeInEffect = settings.micMode;
+  state.modeInEffect = settings.micMode;
   settings.restore(chosen);
 }
 
@@ -145,7 +70,7 @@ function onServerMessage(message: ServerMessage): void {
       // silently flipping the form back to them (a push-to-talk mode back to server VAD while
       // the microphone would stream hands-free; a voice, instructions, tools the person set).
       showKeepingChoices(message.settings);
-      if (settings.matches(message.settings)) modeInEffect = settings.micMode;
+      if (settings.matches(message.settings)) state.modeInEffect = settings.micMode;
       else if (!applySettings())
         // unreadable (an out-of-range number, the error is shown): the session keeps its
         // defaults, and the form shows them, as after any refused update
@@ -165,7 +90,7 @@ function onServerMessage(message: ServerMessage): void {
       if (message.state === 'closed') {
         // The realtime session is over (refused key, expiry, fatal error): free the microphone and
         // speaker, keep the reason on screen, and let the person connect again.
-        endNote = ui.link.textContent;
+        state.endNote = ui.link.textContent;
         void teardown();
       }
       break;
@@ -200,11 +125,11 @@ function onServerMessage(message: ServerMessage): void {
       gate.audio(message.responseId, message.itemId);
       if (interrupted.has(message.itemId)) break;
       stats.audioChunks++;
-      speaker?.enqueue(message.itemId, message.contentIndex, message.pcm16);
+      state.speaker?.enqueue(message.itemId, message.contentIndex, message.pcm16);
       break;
     }
     case 'response_done':
-      for (const itemId of gate.itemsOf(message.responseId)) speaker?.end(itemId);
+      for (const itemId of gate.itemsOf(message.responseId)) state.speaker?.end(itemId);
       gate.responseDone(message.responseId);
       break;
     case 'metrics':
@@ -221,7 +146,7 @@ function onServerMessage(message: ServerMessage): void {
       break;
     case 'settings_applied':
       settings.show(message.settings);
-      modeInEffect = settings.micMode;
+      state.modeInEffect = settings.micMode;
       updateModeControls();
       break;
     case 'error':
@@ -237,19 +162,20 @@ function onServerMessage(message: ServerMessage): void {
 }
 
 async function connect(): Promise<void> {
-  endNote = null;
+  state.endNote = null;
   ui.connect.disabled = true;
   ui.link.dataset.state = 'connecting';
   ui.link.textContent = 'connecting';
   try {
     // Created on the click, so the browser's autoplay policy lets it play.
-    speaker = await Speaker.create();
+    const speaker = await Speaker.create();
+    state.speaker = speaker;
     speaker.onPlayingChange = (playing) => {
       if (playing) stats.playbackStarts++;
       ui.playback.dataset.playing = String(playing);
       ui.playback.textContent = playing ? 'speaker playing' : 'speaker idle';
     };
-    link = await ServerLink.open({
+    state.link = await ServerLink.open({
       onMessage: onServerMessage,
       onClose: (code, reason, clean) => {
         if (!clean)
@@ -275,11 +201,11 @@ async function connect(): Promise<void> {
 }
 
 async function teardown(): Promise<void> {
-  link?.close();
-  link = null;
-  const [m, s] = [mic, speaker];
-  mic = null;
-  speaker = null;
+  state.link?.close();
+  state.link = null;
+  const [m, s] = [state.mic, state.speaker];
+  state.mic = null;
+  state.speaker = null;
   ui.mic.textContent = 'Start microphone';
   ui.level.value = 0;
   await Promise.allSettled([m?.stop(), s?.close()]);
@@ -290,66 +216,6 @@ async function teardown(): Promise<void> {
   setConnected(false);
 }
 
-/** Stops the running microphone and drops the unfinished turn it leaves in the server's buffer. */
-async function stopMic(): Promise<void> {
-  const m = mic;
-  if (!m) return;
-  mic = null;
-  ui.mic.textContent = 'Start microphone';
-  ui.level.value = 0;
-  await m.stop();
-  // A turn cut off by stopping the microphone must not linger in the server's input buffer.
-  link?.send({ type: 'clear_input' });
-}
-
-async function toggleMic(): Promise<void> {
-  if (mic) {
-    await stopMic();
-    return;
-  }
-  ui.mic.disabled = true;
-  micStarting = true;
-  const target = link;
-  try {
-    const started = await Microphone.start((pcm, level) => {
-      ui.level.value = Math.min(1, level * 4);
-      // Hands-free and detection off: everything goes to the server's input buffer.
-      // Push-to-talk: only while the button is held.
-      if (settings.micMode !== 'ptt' || pttHeld) {
-        stats.micChunks++;
-        link?.sendAudio(pcm);
-      }
-    }, onMicEnded);
-    // the session ended (Disconnect, a refused key) while the permission prompt was open: let
-    // the device go at once instead of capturing for nobody behind a disabled button
-    if (!link || link !== target) {
-      await started.stop();
-      return;
-    }
-    mic = started;
-    ui.mic.textContent = 'Stop microphone';
-  } catch (error) {
-    const name = error instanceof DOMException ? error.name : 'MIC_ERROR';
-    showError(
-      name,
-      `microphone unavailable: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  } finally {
-    micStarting = false;
-    ui.mic.disabled = !link;
-  }
-}
-
-/** The device went away (unplugged, permission withdrawn): say so and show the microphone off. */
-function onMicEnded(): void {
-  if (!mic) return;
-  showError(
-    'MIC_ENDED',
-    'the microphone stopped delivering audio (device unplugged or permission withdrawn): start it again',
-  );
-  void stopMic();
-}
-
 function updateModeControls(): void {
   const mode = settings.micMode;
   ui.ptt.hidden = mode !== 'ptt';
@@ -357,34 +223,10 @@ function updateModeControls(): void {
   settings.syncEnabled();
 }
 
-// the interruption in progress: a turn waits for it, then for the truncations it holds
-let interrupting: Promise<void> = Promise.resolve();
-
-/** Speaking over the answer, by hand: stop playback, cancel the response, then act. */
-function interruptForTurn(reason: string): void {
-  if (gate.anyActive) link?.send({ type: 'cancel' });
-  interrupting = interruptPlayback(reason);
-}
-
-/**
- * Sends a turn (typed text, a committed spoken turn) once the interruption before it is
- * complete: the truncations go first, so the next answer is asked for with the cut answer
- * already cut to what was heard.
- */
-function sendTurn(message: PageMessage): void {
-  const target = link;
-  if (!target) return;
-  void interrupting.then(() =>
-    gate.afterHeld(() => {
-      if (link === target) target.send(message);
-    }),
-  );
-}
-
 /** Sends the form as a settings update; false when the form cannot be read (the error is shown). */
 function applySettings(): boolean {
   try {
-    link?.send({ type: 'settings', settings: settings.read() });
+    state.link?.send({ type: 'settings', settings: settings.read() });
     return true;
   } catch (error) {
     showError('INVALID_SETTINGS', error instanceof Error ? error.message : String(error));
@@ -394,14 +236,14 @@ function applySettings(): boolean {
 
 ui.connect.addEventListener('click', () => void connect());
 ui.disconnect.addEventListener('click', () => void teardown());
-ui.mic.addEventListener('click', () => void toggleMic());
+bindTurnControls();
 ui.mode.addEventListener('change', () => {
   updateModeControls();
   // the mode is turn detection: push-to-talk turns it off
-  if (applySettings() || !link) return;
+  if (applySettings() || !state.link) return;
   // Not sent (e.g. a VAD threshold out of range): the session keeps its mode, and so must the
   // page, or the microphone would stream hands-free to a server without detection (or the reverse).
-  ui.mode.value = modeInEffect;
+  ui.mode.value = state.modeInEffect;
   updateModeControls();
 });
 ui.settingsForm.addEventListener('submit', (event) => {
@@ -411,64 +253,10 @@ ui.settingsForm.addEventListener('submit', (event) => {
 ui.textForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = ui.text.value.trim();
-  if (!text || !link) return;
+  if (!text || !state.link) return;
   interruptForTurn('typed message');
   sendTurn({ type: 'text', text });
   ui.text.value = '';
-});
-/**
- * Push-to-talk and Send turn commit what the microphone sent: with the microphone off the
- * buffer is empty, and the server's only answer would be "hold the button a little longer".
- */
-function micMissing(what: string): boolean {
-  if (mic || micStarting) return false;
-  showError('MIC_OFF', `start the microphone first: ${what}`);
-  return true;
-}
-
-ui.ptt.addEventListener('pointerdown', () => {
-  if (!link || pttHeld) return;
-  if (micMissing('push-to-talk sends what it hears while you hold the button')) return;
-  pttHeld = true;
-  ui.ptt.classList.add('active');
-  interruptForTurn('push-to-talk');
-  link.send({ type: 'ptt_start' });
-});
-const releasePtt = () => {
-  if (!pttHeld) return;
-  pttHeld = false;
-  ui.ptt.classList.remove('active');
-  sendTurn({ type: 'ptt_commit' });
-};
-ui.ptt.addEventListener('pointerup', releasePtt);
-// Detection off: the microphone streams; this button ends the turn (commit + response).
-ui.commitTurn.addEventListener('click', () => {
-  if (!link) return;
-  if (micMissing('Send turn sends what the microphone heard since the last turn')) return;
-  interruptForTurn('turn sent');
-  sendTurn({ type: 'ptt_commit' });
-});
-ui.ptt.addEventListener('pointerleave', releasePtt);
-// Space held anywhere but in a text field is push-to-talk too.
-const typing = (target: EventTarget | null) =>
-  target instanceof HTMLInputElement ||
-  target instanceof HTMLTextAreaElement ||
-  target instanceof HTMLSelectElement;
-document.addEventListener('keydown', (event) => {
-  if (
-    event.code !== 'Space' ||
-    event.repeat ||
-    typing(event.target) ||
-    ui.ptt.hidden ||
-    ui.ptt.disabled
-  )
-    return;
-  event.preventDefault();
-  ui.ptt.dispatchEvent(new PointerEvent('pointerdown'));
-});
-document.addEventListener('keyup', (event) => {
-  if (event.code !== 'Space' || typing(event.target)) return;
-  releasePtt();
 });
 ui.logFilter.addEventListener('input', () => log.setFilter(ui.logFilter.value));
 ui.logDeltas.addEventListener('change', () => log.setShowDeltas(ui.logDeltas.checked));
