@@ -14,6 +14,7 @@ import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LANES, MAX_ROWS } from '../src/page/ui/metrics.js';
 import type { MetricsView as MetricsViewClass } from '../src/page/ui/metrics.js';
+import type { TranscriptView as TranscriptViewClass } from '../src/page/ui/transcript.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -56,7 +57,7 @@ describe.skipIf(!haveChromium)('page panels in headless Chromium', () => {
     await page.setContent(
       '<!doctype html><title>panels</title>' +
         '<table id="metrics-table"><tbody><tr class="empty"><td>No responses yet.</td></tr></tbody></table>' +
-        '<div id="timeline"></div>',
+        '<div id="timeline"></div><ol id="transcript"></ol>',
     );
     await page.addScriptTag({ content: bundle });
   });
@@ -95,5 +96,32 @@ describe.skipIf(!haveChromium)('page panels in headless Chromium', () => {
     expect(shown.rows.at(-1)).toBe(`resp_${String(total - MAX_ROWS).padStart(4, '0')}`);
     expect(shown.lanes).toBe(MAX_LANES);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('a session that ends leaves no user turn "speaking" or "transcribing…" for good', async () => {
+    const shown = await page.evaluate(() => {
+      const { TranscriptView } = (
+        globalThis as unknown as {
+          voxwireUi: { TranscriptView: typeof TranscriptViewClass };
+        }
+      ).voxwireUi;
+      const list = document.getElementById('transcript') as HTMLOListElement;
+      const view = new TranscriptView(list);
+      // one turn transcribed in part, one committed with nothing heard yet, one still spoken
+      view.committed('item_a', true);
+      view.userTranscript('item_a', 'what is the wea', false);
+      view.committed('item_b', true);
+      view.speechStarted('item_c');
+      view.endPending('the session ended');
+      return {
+        pending: list.querySelectorAll('li.pending').length,
+        turns: [...list.querySelectorAll('li')].map((li) => li.textContent),
+      };
+    });
+    expect(shown.pending).toBe(0);
+    expect(shown.turns).toEqual([
+      'you (voice)what is the wea … (transcription cut off: the session ended)',
+      'you (voice)(no transcript: the session ended)',
+    ]);
   });
 });

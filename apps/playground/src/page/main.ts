@@ -213,6 +213,7 @@ async function teardown(): Promise<void> {
   gate.clear();
   // the link is gone: a result that comes now has no page to reach
   tools.abortPending('the session ended before the tool returned');
+  transcript.endPending('the session ended');
   setConnected(false);
 }
 

@@ -3,5 +3,6 @@
  * the rest of the page, so a test can drive them directly in Chromium.
  */
 import { MetricsView } from '../../src/page/ui/metrics.js';
+import { TranscriptView } from '../../src/page/ui/transcript.js';
 
-(globalThis as unknown as { voxwireUi: unknown }).voxwireUi = { MetricsView };
+(globalThis as unknown as { voxwireUi: unknown }).voxwireUi = { MetricsView, TranscriptView };

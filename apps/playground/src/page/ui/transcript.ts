@@ -47,6 +47,25 @@ export class TranscriptView {
     this.pendingSpeech = null;
   }
 
+  /**
+   * The session ended (Disconnect, a closed session, a lost link to the playground server): no
+   * transcription will come for the user turns still waiting, so the turn being spoken is dropped
+   * and each one still transcribing keeps what was heard, marked as cut off, as the server does
+   * when a transcription is lost inside a session.
+   */
+  endPending(reason: string): void {
+    this.dropPending();
+    for (const entry of new Set(this.entries.values())) {
+      if (!entry.node.classList.contains('pending')) continue;
+      const heard = entry.text.textContent === '…' ? '' : (entry.text.textContent ?? '');
+      entry.text.textContent = heard
+        ? `${heard} … (transcription cut off: ${reason})`
+        : `(no transcript: ${reason})`;
+      entry.tag.textContent = 'you (voice)';
+      entry.node.classList.remove('pending');
+    }
+  }
+
   /** The audio turn was committed as `itemId`; a transcription follows when `transcribing`. */
   committed(itemId: string, transcribing: boolean): void {
     let entry = this.entries.get(itemId);
@@ -58,6 +77,7 @@ export class TranscriptView {
     this.pendingSpeech = null;
     if (transcribing) {
       entry.tag.textContent = 'you (voice, transcribing…)';
+      entry.node.classList.add('pending'); // as a partial transcript marks it
       return;
     }
     // nothing more will come for this turn: it must not look as if it were still transcribing
