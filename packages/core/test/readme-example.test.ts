@@ -104,7 +104,7 @@ it('an async tool answers at once on a default SimulatedClock', async () => {
   session.on('error', (error) => errors.push(error.code));
   const texts: [string, number][] = [];
   session.on('response_done', (response) => {
-    if (response.text !== '') texts.push([response.text, clock.now()]);
+    if (response.text) texts.push([response.text, clock.now()]);
   });
   await clock.advanceAsync(0);
   void session.response.create();
