@@ -18,7 +18,7 @@
  */
 import type { ChatFunctionCallItem, ChatItem } from '../conversation/chat-context.js';
 import type { ConversationMirror } from '../conversation/mirror.js';
-import type { FunctionCallItemInput } from '../tools/runner.js';
+import type { FunctionCallItemInput } from '../tools/round.js';
 
 /** A function call item of a response in progress, not yet handed to the tool runner. */
 interface PendingCall {

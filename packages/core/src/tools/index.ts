@@ -7,8 +7,10 @@ export { ToolError } from './errors.js';
 export type { ToolErrorCode } from './errors.js';
 export { formatToolFailure, stringifyResult } from './outputs.js';
 export type { ArgumentIssue } from './json-schema.js';
-export { ToolRound, ToolRunner } from './runner.js';
-export type { FunctionCallItemInput, RoundEnd, ToolRunnerOptions } from './runner.js';
+export { ToolRound } from './round.js';
+export type { FunctionCallItemInput, RoundEnd } from './round.js';
+export { ToolRunner } from './runner.js';
+export type { ToolRunnerOptions } from './runner.js';
 export {
   assertValidTool,
   isStandardSchema,
