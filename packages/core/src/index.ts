@@ -179,10 +179,9 @@ export type {
   OnDuplicate,
   ResponseCreateOptions,
   ResponseCreateRequest,
-  ResponseTool,
-  ResponseTools,
   ResponseGenerateOptions,
-} from './responses/create.js';
+} from './responses/create-options.js';
+export type { ResponseTool, ResponseTools } from './responses/per-response-tools.js';
 export { REQUEST_TAG_KEY } from './responses/awaited.js';
 export {
   StandardWebSocketTransport,

@@ -7,7 +7,7 @@
 import type { AudioFrame, ConversationItem } from '@voxwire/protocol';
 import type { ChatItemInput } from './conversation/input.js';
 import type { RealtimeResponse } from './responses/tree.js';
-import type { ResponseCreateOptions, ResponseGenerateOptions } from './responses/create.js';
+import type { ResponseCreateOptions, ResponseGenerateOptions } from './responses/create-options.js';
 import {
   MAX_APPEND_BYTES,
   audioFrame,

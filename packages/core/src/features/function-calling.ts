@@ -25,7 +25,7 @@ import type { ToolRound } from '../tools/round.js';
 import { ToolRunner } from '../tools/runner.js';
 import type { Tool } from '../tools/tool.js';
 import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
-import type { ResponseTools } from '../responses/create.js';
+import type { ResponseTools } from '../responses/per-response-tools.js';
 import { PendingCalls, answerableAfterRestore } from './pending-calls.js';
 
 /** What the function-calling feature needs from its session (`TSession` is the session itself). */

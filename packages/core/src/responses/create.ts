@@ -15,59 +15,20 @@ import type { ClientEvent, Clock, Logger, ResponseCreateParams, TimerId } from '
 import { VoxwireError } from '../errors.js';
 import {
   AwaitedResponses,
-  MAX_METADATA_PAIRS,
   REQUEST_TAG_KEY,
   requestTag,
   type ResponseCreateEvent,
 } from './awaited.js';
+import {
+  callerMetadata,
+  checkOnDuplicate,
+  checkSignal,
+  type ResponseCreateOptions,
+  type ResponseCreateRequest,
+  type ResponseGenerateOptions,
+} from './create-options.js';
+import { PerResponseTools, type ResponseTools } from './per-response-tools.js';
 import type { RealtimeResponse } from './tree.js';
-import { toSessionTools } from '../tools/schema.js';
-import type { Tool } from '../tools/tool.js';
-
-/** What to do when a response is already in progress. */
-export type OnDuplicate = 'cancel_existing' | 'cancel_new' | 'keep_both';
-
-/** A tool of one response: a wire tool (function or MCP), or an executable tool (`defineTool`). */
-export type ResponseTool = NonNullable<ResponseCreateParams['tools']>[number] | Tool<any, any>;
-
-/**
- * The per-response overrides of `response.create` (GA shape). `tools` may also hold executable
- * tools (`defineTool`): they are sent as function tools (their JSON Schema) and run for this
- * response only; a wire function tool's calls are the app's to answer.
- */
-export type ResponseCreateRequest = Omit<ResponseCreateParams, 'tools'> & {
-  tools?: ResponseTool[] | undefined;
-};
-
-/** What the request that started a response gave it for itself in `tools`. */
-export interface ResponseTools {
-  /** The names of its function tools, executable or not. */
-  readonly names: ReadonlySet<string>;
-  /** Its executable tools, by name. */
-  readonly tools: ReadonlyMap<string, Tool<any, any>> | undefined;
-}
-
-/** Options of `session.response.create`. */
-export interface ResponseCreateOptions {
-  /** What to do when a response is already in progress. @default 'keep_both' */
-  onDuplicate?: OnDuplicate | undefined;
-  /** Per-response overrides sent as `response.create.response` (GA shape). @default undefined (bare create, as the seed) */
-  response?: ResponseCreateRequest | undefined;
-}
-
-/** Options of `session.response.generate`. */
-export interface ResponseGenerateOptions extends ResponseCreateOptions {
-  /**
-   * Gives up on the request: the promise rejects with the signal's reason. A create not sent yet
-   * (waiting for the active response under `keep_both`) is never sent; one already sent has the
-   * response it starts cancelled. An abort after the promise resolved does nothing (use
-   * `session.response.cancel()`).
-   * @default undefined
-   */
-  signal?: AbortSignal | undefined;
-}
-
-const ON_DUPLICATE = new Set<string>(['cancel_existing', 'cancel_new', 'keep_both']);
 
 /** Host services the creator needs from the session. */
 export interface CreatorHost {
@@ -105,16 +66,8 @@ export class ResponseCreator {
   #connected = false;
   // creates waiting their turn, woken when a pending create is answered, refused or lost
   #waiting: (() => void)[] | undefined;
-  // The function names of creates that carried their own `tools`, until their response starts:
-  // by tag for generate()'s, and the untagged create's with the create itself (the next
-  // response.created answers it, as #unanswered assumes). Then by response id, for the
-  // function-calling feature. All made on the first such create: most sessions never send one.
-  #toolsByTag: Map<string, ResponseTools> | undefined;
-  #untaggedTools: { event: ResponseCreateEvent; tools: ResponseTools } | undefined;
-  #toolsByResponse: Map<string, ResponseTools> | undefined;
-  // the executable tools of a create's params (kept with the params object, which a create the
-  // connection lost is sent again with)
-  #executables: WeakMap<object, ReadonlyMap<string, Tool<any, any>>> | undefined;
+  // the tools creates gave their responses alone, matched to the responses they start
+  readonly #responseTools = new PerResponseTools();
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -139,7 +92,7 @@ export class ResponseCreator {
 
   /** Called on every `response.created` (the seed resolves and clears its create future there). */
   onResponseCreated(response: RealtimeResponse): void {
-    this.#noteResponseTools(response);
+    this.#responseTools.started(response, this.#unanswered);
     this.#clearPending();
     this.#unanswered = undefined;
     this.#awaited?.created(response);
@@ -148,25 +101,10 @@ export class ResponseCreator {
 
   /**
    * The names of the functions the request that started `responseId` gave that response alone
-   * (`response.tools`), when it gave any; for the last {@link RESPONSE_TOOLS_KEPT} such responses.
+   * (`response.tools`), when it gave any; for the last 32 such responses.
    */
   responseTools(responseId: string): ResponseTools | undefined {
-    return this.#toolsByResponse?.get(responseId);
-  }
-
-  #noteResponseTools(response: RealtimeResponse): void {
-    if (this.#toolsByTag === undefined && this.#untaggedTools === undefined) return;
-    const tag = requestTag(response.resource.metadata);
-    let tools: ResponseTools | undefined;
-    if (tag !== undefined) {
-      tools = this.#toolsByTag?.get(tag);
-      this.#toolsByTag?.delete(tag);
-    } else if (this.#untaggedTools !== undefined) {
-      // the untagged create this response answers, when it is the one still unanswered
-      if (this.#untaggedTools.event === this.#unanswered) tools = this.#untaggedTools.tools;
-      this.#untaggedTools = undefined;
-    }
-    if (tools !== undefined) keepBounded((this.#toolsByResponse ??= new Map()), response.id, tools);
+    return this.#responseTools.of(responseId);
   }
 
   #markPending(): void {
@@ -319,18 +257,9 @@ export class ResponseCreator {
    * with `SESSION_CLOSED` when the session closed first.
    */
   async create(options: ResponseCreateOptions = {}): Promise<boolean> {
-    const onDuplicate = options.onDuplicate ?? 'keep_both';
-    if (!ON_DUPLICATE.has(onDuplicate)) {
-      throw new VoxwireError(
-        'INVALID_ARGUMENT',
-        `invalid onDuplicate ${JSON.stringify(onDuplicate)}: expected 'cancel_existing', 'cancel_new' or 'keep_both'`,
-        {
-          data: { argument: 'onDuplicate' },
-        },
-      );
-    }
+    const onDuplicate = checkOnDuplicate(options.onDuplicate);
     // executable tools become wire tools now: an invalid one is refused before anything is sent
-    const params = this.#prepare(options.response);
+    const params = this.#responseTools.prepare(options.response);
     // an out-of-band response (`conversation: 'none'`) runs beside the conversation's: the
     // one-active-response rule does not apply to it, so it waits for nothing
     if (params?.conversation === 'none') return this.#send(params);
@@ -385,28 +314,6 @@ export class ResponseCreator {
     return this.#sendPending(params);
   }
 
-  /**
-   * The wire params of `request`: its executable tools replaced by their function tools (kept
-   * aside, to run for the response it starts).
-   * @throws ToolError for an invalid executable tool
-   */
-  #prepare(request: ResponseCreateRequest | undefined): ResponseCreateParams | undefined {
-    const tools = request?.tools;
-    if (!Array.isArray(tools) || !tools.some(isExecutable)) return request as ResponseCreateParams;
-    const executables = tools.filter(isExecutable);
-    const wire = toSessionTools(executables);
-    let next = 0;
-    const params = {
-      ...request,
-      tools: tools.map((tool) => (isExecutable(tool) ? wire[next++]! : tool)),
-    } as ResponseCreateParams;
-    (this.#executables ??= new WeakMap()).set(
-      params,
-      new Map(executables.map((tool) => [tool.name, tool])),
-    );
-    return params;
-  }
-
   /** Sends `response.cancel` unconditionally (as the seed; the server answers an error if none is active). */
   cancel(): void {
     this.#cancel(undefined);
@@ -432,15 +339,7 @@ export class ResponseCreator {
     // request it carries must be found to reject
     this.#unanswered = event;
     if (tag !== undefined) this.#awaited?.sent(tag, event);
-    const names = functionToolNames(response?.tools);
-    if (names !== undefined) {
-      const tools: ResponseTools = {
-        names,
-        tools: response === undefined ? undefined : this.#executables?.get(response),
-      };
-      if (tag !== undefined) keepBounded((this.#toolsByTag ??= new Map()), tag, tools);
-      else this.#untaggedTools = { event, tools };
-    }
+    this.#responseTools.sending(event, tag);
     try {
       this.#host.send(event);
     } catch (error) {
@@ -461,78 +360,4 @@ export class ResponseCreator {
     if (this.#unanswered !== undefined) this.#markPending();
     return true;
   }
-}
-
-/** How many responses (and unanswered requests) the per-response tool names are kept for. */
-const RESPONSE_TOOLS_KEPT = 32;
-
-// sets `key` and lets the oldest entry go past RESPONSE_TOOLS_KEPT (a refused or lost request's
-// tag is never answered, and responses are not forgotten one by one)
-function keepBounded<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > RESPONSE_TOOLS_KEPT) map.delete(map.keys().next().value as string);
-}
-
-// the names of the function tools in a response.create's `tools`, or undefined when it has none
-function functionToolNames(tools: unknown): ReadonlySet<string> | undefined {
-  if (!Array.isArray(tools)) return undefined;
-  const names = new Set<string>();
-  for (const tool of tools as unknown[]) {
-    const t = tool as { type?: unknown; name?: unknown } | null;
-    // `type` is optional on a function tool
-    if (
-      t !== null &&
-      typeof t === 'object' &&
-      (t.type === 'function' || t.type === undefined) &&
-      typeof t.name === 'string'
-    )
-      names.add(t.name);
-  }
-  return names.size > 0 ? names : undefined;
-}
-
-function isExecutable(tool: unknown): tool is Tool<any, any> {
-  return (
-    typeof tool === 'object' &&
-    tool !== null &&
-    typeof (tool as { execute?: unknown }).execute === 'function'
-  );
-}
-
-function checkSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined) return undefined;
-  const s = signal as Partial<AbortSignal> | null;
-  if (
-    typeof s !== 'object' ||
-    s === null ||
-    typeof s.aborted !== 'boolean' ||
-    typeof s.addEventListener !== 'function' ||
-    typeof s.removeEventListener !== 'function'
-  ) {
-    throw new VoxwireError('INVALID_ARGUMENT', 'signal must be an AbortSignal', {
-      data: { argument: 'signal' },
-    });
-  }
-  return signal as AbortSignal;
-}
-
-// a copy of the caller's metadata, checked to leave room for the request tag: a plain string
-// map of at most 15 pairs, without the tag's key
-function callerMetadata(metadata: unknown): Record<string, string> {
-  if (metadata === undefined || metadata === null) return {};
-  const invalid = (message: string): VoxwireError =>
-    new VoxwireError('INVALID_ARGUMENT', message, { data: { argument: 'response.metadata' } });
-  if (typeof metadata !== 'object' || Array.isArray(metadata))
-    throw invalid('response.metadata must be an object of strings');
-  const entries = Object.entries(metadata);
-  if (entries.some(([, value]) => typeof value !== 'string'))
-    throw invalid('response.metadata must be an object of strings');
-  if (REQUEST_TAG_KEY in metadata)
-    throw invalid(`response.metadata.${REQUEST_TAG_KEY} is reserved for generate()'s request tag`);
-  if (entries.length >= MAX_METADATA_PAIRS)
-    throw invalid(
-      `response.metadata has ${entries.length} pairs: generate() needs one of the API's ${MAX_METADATA_PAIRS} for its request tag`,
-    );
-  return { ...(metadata as Record<string, string>) };
 }

@@ -1,0 +1,135 @@
+/**
+ * The tools a `response.create` gives its response alone: executable ones (`defineTool`) become
+ * function tools on the wire and are kept aside to run for that response; the function names are
+ * matched to the response the create starts (by the generate() tag, or the next
+ * `response.created` for an untagged create), for the function-calling feature.
+ * @module
+ */
+import type { ResponseCreateParams } from '@voxwire/protocol';
+import { toSessionTools } from '../tools/schema.js';
+import type { Tool } from '../tools/tool.js';
+import { requestTag, type ResponseCreateEvent } from './awaited.js';
+import type { ResponseCreateRequest } from './create-options.js';
+import type { RealtimeResponse } from './tree.js';
+
+/** A tool of one response: a wire tool (function or MCP), or an executable tool (`defineTool`). */
+export type ResponseTool = NonNullable<ResponseCreateParams['tools']>[number] | Tool<any, any>;
+
+/** What the request that started a response gave it for itself in `tools`. */
+export interface ResponseTools {
+  /** The names of its function tools, executable or not. */
+  readonly names: ReadonlySet<string>;
+  /** Its executable tools, by name. */
+  readonly tools: ReadonlyMap<string, Tool<any, any>> | undefined;
+}
+
+/** How many responses (and unanswered requests) the per-response tool names are kept for. */
+const RESPONSE_TOOLS_KEPT = 32;
+
+/** The per-response tools of one session's creates, from the request to the response it starts. */
+export class PerResponseTools {
+  // The function names of creates that carried their own `tools`, until their response starts:
+  // by tag for generate()'s, and the untagged create's with the create itself (the next
+  // response.created answers it, as the creator's unanswered create assumes). Then by response
+  // id, for the function-calling feature. All made on the first such create: most sessions
+  // never send one.
+  #byTag: Map<string, ResponseTools> | undefined;
+  #untagged: { event: ResponseCreateEvent; tools: ResponseTools } | undefined;
+  #byResponse: Map<string, ResponseTools> | undefined;
+  // the executable tools of a create's params (kept with the params object, which a create the
+  // connection lost is sent again with)
+  #executables: WeakMap<object, ReadonlyMap<string, Tool<any, any>>> | undefined;
+
+  /**
+   * The wire params of `request`: its executable tools replaced by their function tools (kept
+   * aside, to run for the response it starts).
+   * @throws ToolError for an invalid executable tool
+   */
+  prepare(request: ResponseCreateRequest | undefined): ResponseCreateParams | undefined {
+    const tools = request?.tools;
+    if (!Array.isArray(tools) || !tools.some(isExecutable)) return request as ResponseCreateParams;
+    const executables = tools.filter(isExecutable);
+    const wire = toSessionTools(executables);
+    let next = 0;
+    const params = {
+      ...request,
+      tools: tools.map((tool) => (isExecutable(tool) ? wire[next++]! : tool)),
+    } as ResponseCreateParams;
+    (this.#executables ??= new WeakMap()).set(
+      params,
+      new Map(executables.map((tool) => [tool.name, tool])),
+    );
+    return params;
+  }
+
+  /** `event` (tagged `tag` when generate() made it) is being sent: remembers its tools, if any. */
+  sending(event: ResponseCreateEvent, tag: string | undefined): void {
+    const response = event.response;
+    const names = functionToolNames(response?.tools);
+    if (names === undefined) return;
+    const tools: ResponseTools = {
+      names,
+      tools: response === undefined ? undefined : this.#executables?.get(response),
+    };
+    if (tag !== undefined) keepBounded((this.#byTag ??= new Map()), tag, tools);
+    else this.#untagged = { event, tools };
+  }
+
+  /**
+   * `response` started (its `response.created`); `unanswered` is the last create written and not
+   * answered before it, which an untagged response answers.
+   */
+  started(response: RealtimeResponse, unanswered: ResponseCreateEvent | undefined): void {
+    if (this.#byTag === undefined && this.#untagged === undefined) return;
+    const tag = requestTag(response.resource.metadata);
+    let tools: ResponseTools | undefined;
+    if (tag !== undefined) {
+      tools = this.#byTag?.get(tag);
+      this.#byTag?.delete(tag);
+    } else if (this.#untagged !== undefined) {
+      // the untagged create this response answers, when it is the one still unanswered
+      if (this.#untagged.event === unanswered) tools = this.#untagged.tools;
+      this.#untagged = undefined;
+    }
+    if (tools !== undefined) keepBounded((this.#byResponse ??= new Map()), response.id, tools);
+  }
+
+  /** The tools the request that started `responseId` gave it, if any (for the last {@link RESPONSE_TOOLS_KEPT}). */
+  of(responseId: string): ResponseTools | undefined {
+    return this.#byResponse?.get(responseId);
+  }
+}
+
+// sets `key` and lets the oldest entry go past RESPONSE_TOOLS_KEPT (a refused or lost request's
+// tag is never answered, and responses are not forgotten one by one)
+function keepBounded<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > RESPONSE_TOOLS_KEPT) map.delete(map.keys().next().value as string);
+}
+
+// the names of the function tools in a response.create's `tools`, or undefined when it has none
+function functionToolNames(tools: unknown): ReadonlySet<string> | undefined {
+  if (!Array.isArray(tools)) return undefined;
+  const names = new Set<string>();
+  for (const tool of tools as unknown[]) {
+    const t = tool as { type?: unknown; name?: unknown } | null;
+    // `type` is optional on a function tool
+    if (
+      t !== null &&
+      typeof t === 'object' &&
+      (t.type === 'function' || t.type === undefined) &&
+      typeof t.name === 'string'
+    )
+      names.add(t.name);
+  }
+  return names.size > 0 ? names : undefined;
+}
+
+function isExecutable(tool: unknown): tool is Tool<any, any> {
+  return (
+    typeof tool === 'object' &&
+    tool !== null &&
+    typeof (tool as { execute?: unknown }).execute === 'function'
+  );
+}
