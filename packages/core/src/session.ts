@@ -42,6 +42,7 @@ import {
   type ResponseApi,
 } from './session-api.js';
 import { SessionHost } from './session-host.js';
+import { ToolSetUpdates } from './tools/tool-set-updates.js';
 
 /** Everything a session needs, resolved by `RealtimeModel`. */
 export interface SessionInit extends ConversationOptions {
@@ -75,12 +76,8 @@ export interface SessionInit extends ConversationOptions {
 export class RealtimeSession {
   // everything lives in one shared context the session's parts are built around (session-host.ts)
   readonly #host: SessionHost;
-  // The update that carries the tools set last (a setTools or sessionUpdate({ tools }) that
-  // changed them), while the server has not answered it: a setTools of the same tools sends
-  // nothing and settles with it, so a refusal reaches that caller too. `generation` counts the
-  // tool sets sent: a refusal falls back only when no newer set replaced the refused one.
-  #toolsUpdate: { readonly generation: number; readonly promise: Promise<unknown> } | undefined;
-  #toolsGeneration = 0;
+  // the tool sets sent, and the fall-back to the server's when it refuses one
+  readonly #toolSets: ToolSetUpdates<SessionTool>;
 
   /** The input audio buffer: `append(frame)`, `commit()`, `clear()`. */
   readonly inputAudioBuffer: InputAudioBufferApi;
@@ -94,6 +91,7 @@ export class RealtimeSession {
   /** @internal use `RealtimeModel.session()` */
   constructor(init: SessionInit) {
     const host = (this.#host = new SessionHost(this, init));
+    this.#toolSets = new ToolSetUpdates(host.builtins.functions);
     for (const make of init.features ?? []) host.features.push(make(this));
     this.inputAudioBuffer = new InputAudioBufferApiImpl(host);
     this.conversation = new ConversationApiImpl(host);
@@ -184,7 +182,7 @@ export class RealtimeSession {
     } = {},
   ): Promise<RealtimeSessionOptions> {
     const host = this.#host;
-    const functions = host.builtins.functions;
+    const toolSets = this.#toolSets;
     let merged: RealtimeSessionOptions;
     let toolsBefore: readonly SessionTool[] | undefined;
     try {
@@ -198,16 +196,16 @@ export class RealtimeSession {
         );
       merged = mergeSessionOptions(host.state.options, options);
       if (tools !== undefined) {
-        toolsBefore = functions.tools;
-        if (functions.setTools(tools)) this.#toolsGeneration += 1;
+        toolsBefore = toolSets.tools;
+        toolSets.replace(tools);
       }
       host.state.options = merged;
     } catch (error) {
       return Promise.reject(error);
     }
-    const generation = this.#toolsGeneration;
+    const generation = toolSets.generation;
     const update = host.calls.sessionUpdate();
-    if (toolsBefore !== undefined) this.#trackToolsUpdate(generation, update);
+    if (toolsBefore !== undefined) toolSets.track(generation, update);
     return update.catch((error: unknown) => {
       // The server refused the update and kept its configuration. Every session.update carries
       // the whole configuration: keeping the refused value would have every later update (and
@@ -217,8 +215,7 @@ export class RealtimeSession {
       // server): nothing was sent, and every later update would fail the same way.
       if (error instanceof ServerError || isEncodeFailure(error)) {
         if (host.state.options === merged) host.state.options = host.state.confirmed ?? merged;
-        if (toolsBefore !== undefined && this.#toolsGeneration === generation)
-          this.#fallBackTools(toolsBefore);
+        if (toolsBefore !== undefined) toolSets.refused(generation, toolsBefore);
       }
       throw error;
     });
@@ -236,49 +233,28 @@ export class RealtimeSession {
    * refused by the server (`ServerError`), the tools fall back to the ones it has.
    */
   async setTools(tools: readonly SessionTool[]): Promise<void> {
-    const functions = this.#host.builtins.functions;
-    const before = functions.tools;
-    if (!functions.setTools(tools)) {
+    const toolSets = this.#toolSets;
+    const before = toolSets.tools;
+    if (!toolSets.replace(tools)) {
       // nothing new for the server, but the update carrying these very tools may still be
       // unanswered: this call is told what the server makes of it, not success in advance
-      const pending = this.#toolsUpdate;
-      if (pending !== undefined && pending.generation === this.#toolsGeneration)
-        await pending.promise;
+      const pending = toolSets.pending();
+      if (pending !== undefined) await pending;
       return;
     }
-    const generation = (this.#toolsGeneration += 1);
+    const generation = toolSets.generation;
     const update = this.#host.calls.sessionUpdate();
-    this.#trackToolsUpdate(generation, update);
+    toolSets.track(generation, update);
     try {
       await update;
     } catch (error) {
       // As for a refused sessionUpdate: the server kept its tools, and every later session.update
       // (the restore after a reconnect included) carries the whole set, so keeping the refused
       // one would have each of them refused too. Unless a newer set replaced it meanwhile.
-      if (
-        (error instanceof ServerError || isEncodeFailure(error)) &&
-        this.#toolsGeneration === generation
-      )
-        this.#fallBackTools(before);
+      if (error instanceof ServerError || isEncodeFailure(error))
+        toolSets.refused(generation, before);
       throw error;
     }
-  }
-
-  // remembers `update` as the one carrying the current tools until it settles
-  #trackToolsUpdate(generation: number, update: Promise<unknown>): void {
-    const tracked = { generation, promise: update };
-    this.#toolsUpdate = tracked;
-    const clear = (): void => {
-      if (this.#toolsUpdate === tracked) this.#toolsUpdate = undefined;
-    };
-    update.then(clear, clear);
-  }
-
-  // the refused set is replaced by the one the server kept; that is a new set: an update still
-  // in flight for the refused one must not undo a later change
-  #fallBackTools(before: readonly SessionTool[]): void {
-    this.#host.builtins.functions.setTools(before);
-    this.#toolsGeneration += 1;
   }
 
   /** A deep copy of the server's conversation as the session's mirror knows it (the seed's `chat_ctx_copy`). */
