@@ -9,7 +9,7 @@ import type { RealtimeMetrics } from './metrics.js';
 import type { RealtimeSessionOptions } from './options.js';
 import type { RealtimeContent, RealtimeOutput, RealtimeResponse } from './responses/tree.js';
 import type { CalledFunction, FunctionCallInfo } from './tools/types.js';
-import type { ReconnectedEvent, ResponseStalledEvent } from './reconnect/reliability.js';
+import type { ReconnectedEvent, ResponseStalledEvent } from './reconnect/reliability-events.js';
 
 /** `input_speech_started`: server VAD heard speech begin. */
 export interface InputSpeechStarted {

@@ -233,7 +233,7 @@ export type {
   ReconnectedEvent,
   ResponseStalledEvent,
   SessionStats,
-} from './reconnect/reliability.js';
+} from './reconnect/reliability-events.js';
 // G.711 lives in protocol (shared with the fake server); re-exported so core's API does not shrink.
 export { g711Decode, g711Encode } from '@voxwire/protocol';
 export type { G711Law } from '@voxwire/protocol';

@@ -35,7 +35,8 @@ import { itemAudioEncoder, type AudioModeHint } from './features/conversation.js
 import type { AudioFormatName, AudioRetention, RealtimeSessionOptions } from './options.js';
 import { DEFAULT_CLOSING_TIMEOUT_MS, Outbox } from './outbox.js';
 import { resolveReliability, seededRandom } from './reconnect/options.js';
-import { Reliability, type ResponseStalledEvent } from './reconnect/reliability.js';
+import { Reliability } from './reconnect/reliability.js';
+import type { ResponseStalledEvent } from './reconnect/reliability-events.js';
 import { PendingRequests } from './requests.js';
 import { ResponseCreator } from './responses/create.js';
 import type { ResponseTools } from './responses/per-response-tools.js';

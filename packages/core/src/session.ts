@@ -31,7 +31,7 @@ import {
   type SessionOptionsInput,
 } from './options.js';
 import type { ResolvedReliability } from './reconnect/options.js';
-import type { SessionStats } from './reconnect/reliability.js';
+import type { SessionStats } from './reconnect/reliability-events.js';
 import type { RealtimeResponse } from './responses/tree.js';
 import {
   ConversationApiImpl,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReconnectedEvent } from '../src/reconnect/reliability.js';
+import type { ReconnectedEvent } from '../src/reconnect/reliability-events.js';
 import { audioFrame } from '@voxwire/protocol';
 import { openSession, setup } from './helpers.js';
 

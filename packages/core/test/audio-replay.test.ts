@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RealtimeModelOptions } from '../src/model.js';
-import type { ReconnectedEvent } from '../src/reconnect/reliability.js';
+import type { ReconnectedEvent } from '../src/reconnect/reliability-events.js';
 import type { SessionOptionsInput } from '../src/options.js';
 import { firstAppendedSamples, openSession, setup, taggedFrame } from './helpers.js';
 

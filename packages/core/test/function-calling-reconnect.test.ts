@@ -11,7 +11,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import type { Dialect } from '@voxwire/protocol';
 import type { CreateFakeServerOptions } from '@voxwire/testing';
-import type { ReconnectedEvent } from '../src/reconnect/reliability.js';
+import type { ReconnectedEvent } from '../src/reconnect/reliability-events.js';
 import type { SessionTool } from '../src/features/builtins.js';
 import type { CalledFunction } from '../src/tools/types.js';
 import { defineTool } from '../src/tools/tool.js';

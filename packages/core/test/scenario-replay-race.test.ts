@@ -4,7 +4,7 @@
  * next) would count everything written since as gone, and the next turn is lost on a drop.
  */
 import { describe, expect, it } from 'vitest';
-import type { ReconnectedEvent } from '../src/reconnect/reliability.js';
+import type { ReconnectedEvent } from '../src/reconnect/reliability-events.js';
 import { firstAppendedSamples, openSession, setup, taggedFrame } from './helpers.js';
 
 describe('replay record: a server VAD commit racing a client clear or commit', () => {

@@ -5,7 +5,7 @@
  * fresh server, or the new session hears the sentence from its middle.
  */
 import { describe, expect, it } from 'vitest';
-import type { ReconnectedEvent } from '../src/reconnect/reliability.js';
+import type { ReconnectedEvent } from '../src/reconnect/reliability-events.js';
 import { firstAppendedSamples, openSession, setup, taggedFrame } from './helpers.js';
 
 describe('rollover while the user begins to speak', () => {

@@ -20,7 +20,6 @@ import type {
   AudioFrame,
   ClientEvent,
   Clock,
-  Dialect,
   IdGenerator,
   Logger,
   ServerEvent,
@@ -33,74 +32,20 @@ import type { Outbox, OutboxStats } from '../outbox.js';
 import type { PendingRequests } from '../requests.js';
 import type { ResponseCreator } from '../responses/create.js';
 import type { ResponseTracker } from '../responses/tracker.js';
-import type { RealtimeResponse } from '../responses/tree.js';
 import { RecentIds } from './dedupe.js';
-
-/**
- * The restore map of every session that has not reconnected: always empty, never written (the
- * only writer replaces the field with the restore's own map; deletes run only when size > 0).
- */
-const NO_RESTORE_ITEMS: Map<string, string> = new Map();
 import type { ResolvedReliability } from './options.js';
+import type { ReconnectedEvent, ResponseStalledEvent, SessionStats } from './reliability-events.js';
 import { preludeInputFormat, restoreConversation } from './restore.js';
 import { RolloverPlanner } from './rollover.js';
 import type { AudioFormatName, RealtimeSessionOptions } from '../options.js';
 import { StallWatch } from './stall.js';
 import { UncommittedAudio } from './uncommitted-audio.js';
 
-/** `reconnected`: the session is back, restored into a fresh server session. */
-export interface ReconnectedEvent {
-  /** The attempt that succeeded (1-based within the outage). */
-  attempt: number;
-  /** The dialect the server speaks. */
-  dialect: Dialect;
-  /** The connector's secret-free description. */
-  description: string | undefined;
-  /** Conversation items re-created from the mirror. */
-  restoredItems: number;
-  /** Items that could not be re-created (removed from the mirror). */
-  skippedItems: number;
-  /** Requests the old connection took with it, re-sent. */
-  resentRequests: number;
-  /** Whether this was a planned rollover rather than a recovery. */
-  rollover: boolean;
-  /** Input audio the old server had not committed, written again (see `replayUncommittedAudioMs`), ms. */
-  replayedAudioMs: number;
-}
-
-/** `response_stalled`: a response in progress received nothing for `idleMs`. */
-export interface ResponseStalledEvent {
-  /** The response (already ended locally, status `failed`, reason `stalled`). */
-  response: RealtimeResponse;
-  /** How long nothing arrived, ms. */
-  idleMs: number;
-}
-
-/** Counters and retained-structure sizes of a session. */
-export interface SessionStats extends OutboxStats {
-  /** Successful reconnects (rollovers included). */
-  readonly reconnects: number;
-  /** Planned rollovers. */
-  readonly rollovers: number;
-  /** Responses declared stalled. */
-  readonly stalls: number;
-  /** Server events dropped as duplicates (same `event_id`). */
-  readonly duplicateEvents: number;
-  /** Stream chunks dropped because a consumer was slower than the server. */
-  readonly streamChunksDropped: number;
-  /** Requests waiting for an ack. */
-  readonly pendingRequests: number;
-  /** Responses in progress. */
-  readonly activeResponses: number;
-  /** Finished responses retained (bounded by `maxRetainedResponses`). */
-  readonly retainedResponses: number;
-  /** Event ids in the duplicate window (bounded by `dedupeWindow`). */
-  readonly recentEventIds: number;
-  /** Items in the conversation mirror. */
-  readonly mirrorItems: number;
-  /** Audio items this client sent whose echo has not arrived (their samples are kept until it does). */
-  readonly mirrorItemsAwaitingEcho: number;
-}
+/**
+ * The restore map of every session that has not reconnected: always empty, never written (the
+ * only writer replaces the field with the restore's own map; deletes run only when size > 0).
+ */
+const NO_RESTORE_ITEMS: Map<string, string> = new Map();
 
 /** What the controller needs from the session. */
 export interface ReliabilityHost {
