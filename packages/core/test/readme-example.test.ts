@@ -100,7 +100,7 @@ it('an async tool answers at once on a default SimulatedClock', async () => {
   const session = new RealtimeModel({ connector, clock, modalities: ['text'] }).session({
     tools: [getWeather],
   });
-  const errors: string[] = [];
+  const errors: (string | null)[] = [];
   session.on('error', (error) => errors.push(error.code));
   const texts: [string, number][] = [];
   session.on('response_done', (response) => {
