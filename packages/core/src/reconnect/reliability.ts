@@ -47,6 +47,13 @@ import { UncommittedAudio } from './uncommitted-audio.js';
  */
 const NO_RESTORE_ITEMS: Map<string, string> = new Map();
 
+/**
+ * How long after a turn's end a rollover waits for the server's automatic answer to start. The
+ * answer normally starts within a second; the bound only keeps a server that never answers from
+ * holding the rollover off (the same 10 s as the engine's request timeout).
+ */
+const AUTO_ANSWER_WAIT_MS = 10_000;
+
 /** What the controller needs from the session. */
 export interface ReliabilityHost {
   readonly clock: Clock;
@@ -85,6 +92,10 @@ export class Reliability {
   readonly #rollover: RolloverPlanner;
   readonly #uncommitted: UncommittedAudio;
   #speaking = false;
+  // when (clock ms) a turn ended that server VAD answers by itself (`create_response`) and whose
+  // answer has not started yet: between the commit and `response.created` the session looks
+  // quiet, but a rollover then would close the socket under the answer the caller waits for
+  #answerDueSince: number | undefined;
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
   #lostCause: VoxwireError | undefined;
@@ -144,6 +155,14 @@ export class Reliability {
       case 'input_audio_buffer.speech_stopped':
         this.#speaking = false;
         this.#uncommitted.speechStopped(event.audio_end_ms, event.item_id);
+        if (this.#answersTurns()) this.#answerDueSince = this.#h.clock.now();
+        break;
+      case 'input_audio_buffer.timeout_triggered':
+        // the idle timeout commits the silence and answers it, as a turn's end does
+        if (this.#answersTurns()) this.#answerDueSince = this.#h.clock.now();
+        break;
+      case 'response.created':
+        this.#answerDueSince = undefined;
         break;
       case 'input_audio_buffer.committed':
         this.#speaking = false;
@@ -151,6 +170,7 @@ export class Reliability {
         break;
       case 'input_audio_buffer.cleared':
         this.#speaking = false;
+        this.#answerDueSince = undefined;
         this.#uncommitted.cleared();
         break;
       case 'error': {
@@ -275,6 +295,7 @@ export class Reliability {
     this.#stall.stop();
     this.#rollover.stop();
     this.#speaking = false;
+    this.#answerDueSince = undefined;
     this.#restoreItems = NO_RESTORE_ITEMS;
     this.#h.requests.pause();
     this.#h.requests.rejectKind(
@@ -322,11 +343,32 @@ export class Reliability {
     const h = this.#h;
     return (
       !this.#speaking &&
+      !this.#answerDue() &&
       h.tracker.activeCount === 0 &&
       !h.creator.createPending &&
       h.outbox.queued === 0 &&
       h.requests.size === 0
     );
+  }
+
+  /** Whether the server answers a turn VAD ended by itself (protocol.md §7: `create_response`). */
+  #answersTurns(): boolean {
+    const detection = this.#h.options().turnDetection;
+    return detection !== null && detection !== undefined && detection.createResponse !== false;
+  }
+
+  /**
+   * Whether an automatic answer is expected: a turn ended less than `AUTO_ANSWER_WAIT_MS` ago and
+   * no response started since. Bounded, so that a server that does not answer (a response of its
+   * own still running, say) cannot hold the rollover off for good; the check after each server
+   * event (or the server's expiry, at the latest) then rolls over.
+   */
+  #answerDue(): boolean {
+    const since = this.#answerDueSince;
+    if (since === undefined) return false;
+    if (this.#h.clock.now() - since < AUTO_ANSWER_WAIT_MS) return true;
+    this.#answerDueSince = undefined;
+    return false;
   }
 
   #onStall(idleMs: number): void {
