@@ -217,9 +217,13 @@ export class SessionConnection {
       this.#starting = undefined;
       this.#early = [];
       this.#earlyClose = undefined;
-      if (transport) this.#unwire(transport, true);
       // closed while connecting: finish (unless the transport's own close already did), never retry
       const status = (this.#state as ConnectionState).status;
+      if (status === 'closing' && transport !== undefined) {
+        this.#finishAfterClose(transport);
+        return;
+      }
+      if (transport) this.#unwire(transport, true);
       if (status === 'closing' || status === 'closed') {
         this.#finish(undefined);
         return;
@@ -257,6 +261,23 @@ export class SessionConnection {
       });
     };
     transport.onclose = (code, reason) => this.#onClose(transport, code, reason);
+  }
+
+  /**
+   * `close()` came while `transport` was still connecting: the session ends once the transport
+   * reported its close, as for an open one, so that `close()` does not resolve over a socket
+   * (and its connect timer) still going away. Bounded like `#watchClose`: a transport that never
+   * settles its close ends the session after `DEFAULT_CLOSING_TIMEOUT_MS` all the same.
+   */
+  #finishAfterClose(transport: Transport): void {
+    this.#unwire(transport, false);
+    const clock = this.#o.clock;
+    const bound = clock.setTimeout(() => this.#finish(undefined), DEFAULT_CLOSING_TIMEOUT_MS);
+    const done = () => {
+      clock.clearTimeout(bound);
+      this.#finish(undefined);
+    };
+    transport.close(CloseCode.Normal, 'connect abandoned').then(done, done);
   }
 
   #unwire(transport: Transport, close: boolean): void {
