@@ -421,6 +421,15 @@ export class SessionConnection {
 
   /** Schedules the next attempt, or ends the session (fatal, disabled, or out of attempts). */
   #retryOrFinish(error: VoxwireError, klass: RetryClass): void {
+    // a listener of what the loss emitted (`error`, `disconnected`) closed the session: it ends
+    // now. Its close() found the connection still `open` over a transport that had already
+    // closed (and was unwired), so no `onclose` would ever finish it, and the retry would have
+    // replaced its `closing` with `reconnecting`: the session reconnected and close() hung.
+    const status = (this.#state as ConnectionState).status;
+    if (status === 'closing' || status === 'closed') {
+      this.#finish(undefined);
+      return;
+    }
     const r = this.#o.reconnect;
     if (klass.fatal || !r.enabled) {
       this.#finish(error);

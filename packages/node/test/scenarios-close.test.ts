@@ -200,4 +200,80 @@ describe('closing at awkward moments over a real socket', () => {
     await settleLoop();
     expect(rejections).toEqual([]);
   });
+
+  it('during the rollover restore, keep-alive on: close() resolves, no ping or restore timer left', async () => {
+    const { fake, clock, session, closed, rejections } = await rig({
+      keepAlive: { intervalMs: 15_000, timeoutMs: 10_000 },
+      maxSessionDurationMs: 10 * 60_000,
+      reconnect: { rolloverMarginMs: 60_000, backoff: () => 0 },
+    });
+    await next(session, 'session_updated');
+    await session.conversation.item.create({ role: 'user', content: 'remember me' });
+    const restoring = deferred<void>();
+    // the fresh connection is open: its restore (session.update, the item) is on its way
+    session.on('connected', ({ attempt }) => {
+      if (attempt > 0) restoring.resolve();
+    });
+    const pendingUpdate = session.sessionUpdate({ instructions: 'Be brief.' }).then(
+      () => 'resolved',
+      (e: { code?: string }) => e.code,
+    );
+    // the update is answered on the old connection before the rollover comes due
+    expect(await pendingUpdate).toBe('resolved');
+    // step by step: each ping's pong has to come back over the socket before the next step
+    for (let t = 0; t < 9 * 60_000 && session.stats.rollovers === 0; t += 5_000) {
+      await clock.advanceAsync(5_000);
+      await settleLoop();
+    }
+    expect(session.stats.rollovers).toBe(1);
+    for (let i = 0; i < 100 && fake.handshakes.length < 2; i++) {
+      await clock.advanceAsync(0);
+      await settleLoop();
+    }
+    await restoring.promise;
+    const item = session.conversation.item.create({ role: 'user', content: 'late' }).then(
+      () => 'resolved',
+      (e: { code?: string }) => e.code,
+    );
+    await session.close();
+    expect(closed).toEqual([{ error: undefined }]);
+    expect(await item).toBe('SESSION_CLOSED');
+    expect(clock.pendingTimers).toBe(0);
+    await settleLoop();
+    expect(rejections).toEqual([]);
+  });
+
+  it.each(['error', 'disconnected', 'connected', 'reconnected'] as const)(
+    'from a %s listener of a reconnect: close() resolves, closed once, no retry, nothing left',
+    async (name) => {
+      const { fake, clock, session, closed, rejections } = await rig({
+        reconnect: { backoff: () => 0 },
+      });
+      await next(session, 'session_updated');
+      const closing = deferred<Promise<void>>();
+      let armed = false;
+      session.on(name, () => {
+        if (armed) closing.resolve(session.close());
+      });
+      armed = true;
+      const generate = session.response.generate().then(
+        () => 'resolved',
+        (e: { code?: string }) => e.code,
+      );
+      fake.server.close(1011, 'server going away');
+      for (let i = 0; i < 200 && closed.length === 0; i++) {
+        await clock.advanceAsync(0);
+        await settleLoop();
+      }
+      await await closing.promise;
+      expect(closed).toEqual([{ error: undefined }]);
+      expect(['resolved', 'SESSION_CLOSED']).toContain(await generate);
+      expect(clock.pendingTimers).toBe(0);
+      const handshakes = fake.handshakes.length;
+      await clock.advanceAsync(60_000);
+      await settleLoop();
+      expect(fake.handshakes.length).toBe(handshakes);
+      expect(rejections).toEqual([]);
+    },
+  );
 });
