@@ -454,6 +454,9 @@ export class SessionConnection {
       code: error.code,
     });
     this.#hooks.reconnecting(attempt, delayMs, error);
+    // a `reconnecting` listener closed the session: no attempt follows, and a backoff timer
+    // armed now would outlive close() (up to 10 s on the clock, keeping a process alive)
+    if ((this.#state as ConnectionState).status !== 'reconnecting') return;
     this.#backoffTimer = this.#o.clock.setTimeout(() => {
       this.#backoffTimer = undefined;
       if (this.#state.status === 'reconnecting') void this.#attempt(attempt);

@@ -243,7 +243,7 @@ describe('closing at awkward moments over a real socket', () => {
     expect(rejections).toEqual([]);
   });
 
-  it.each(['error', 'disconnected', 'connected', 'reconnected'] as const)(
+  it.each(['error', 'disconnected', 'reconnecting', 'connected', 'reconnected'] as const)(
     'from a %s listener of a reconnect: close() resolves, closed once, no retry, nothing left',
     async (name) => {
       const { fake, clock, session, closed, rejections } = await rig({
