@@ -23,6 +23,7 @@ import type {
   IdGenerator,
   Logger,
   ServerEvent,
+  TimerId,
 } from '@voxwire/protocol';
 import type { ConversationMirror } from '../conversation/mirror.js';
 import type { OpenState } from '../connection-state.js';
@@ -96,6 +97,10 @@ export class Reliability {
   // answer has not started yet: between the commit and `response.created` the session looks
   // quiet, but a rollover then would close the socket under the answer the caller waits for
   #answerDueSince: number | undefined;
+  // armed only while a due rollover waits for that answer: no server event may come before the
+  // bound passes (the server holds the answer back, the caller is silent), and the planner checks
+  // only on events, so without it the wait would last until the server's expiry
+  #answerWaitTimer: TimerId | undefined;
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
   #lostCause: VoxwireError | undefined;
@@ -162,7 +167,7 @@ export class Reliability {
         if (this.#answersTurns()) this.#answerDueSince = this.#h.clock.now();
         break;
       case 'response.created':
-        this.#answerDueSince = undefined;
+        this.#answerAwaited();
         break;
       case 'input_audio_buffer.committed':
         this.#speaking = false;
@@ -170,7 +175,7 @@ export class Reliability {
         break;
       case 'input_audio_buffer.cleared':
         this.#speaking = false;
-        this.#answerDueSince = undefined;
+        this.#answerAwaited();
         this.#uncommitted.cleared();
         break;
       case 'error': {
@@ -295,7 +300,7 @@ export class Reliability {
     this.#stall.stop();
     this.#rollover.stop();
     this.#speaking = false;
-    this.#answerDueSince = undefined;
+    this.#answerAwaited();
     this.#restoreItems = NO_RESTORE_ITEMS;
     this.#h.requests.pause();
     this.#h.requests.rejectKind(
@@ -319,6 +324,7 @@ export class Reliability {
   closed(): void {
     this.#stall.stop();
     this.#rollover.stop();
+    this.#answerAwaited();
   }
 
   /** The counters (the session adds the outbox's). */
@@ -366,9 +372,27 @@ export class Reliability {
   #answerDue(): boolean {
     const since = this.#answerDueSince;
     if (since === undefined) return false;
-    if (this.#h.clock.now() - since < AUTO_ANSWER_WAIT_MS) return true;
-    this.#answerDueSince = undefined;
+    const left = since + AUTO_ANSWER_WAIT_MS - this.#h.clock.now();
+    if (left > 0) {
+      // asked by the planner: check again once the bound passed, event or not
+      if (this.#rollover.due && this.#answerWaitTimer === undefined)
+        this.#answerWaitTimer = this.#h.clock.setTimeout(() => {
+          this.#answerWaitTimer = undefined;
+          this.#rollover.check();
+        }, left);
+      return true;
+    }
+    this.#answerAwaited();
     return false;
+  }
+
+  // no automatic answer is awaited any more (it started, the turn was cleared, the bound passed,
+  // the connection went away)
+  #answerAwaited(): void {
+    this.#answerDueSince = undefined;
+    if (this.#answerWaitTimer === undefined) return;
+    this.#h.clock.clearTimeout(this.#answerWaitTimer);
+    this.#answerWaitTimer = undefined;
   }
 
   #onStall(idleMs: number): void {
