@@ -142,8 +142,12 @@ describe('long sessions and random faults', () => {
           else if (o.kind === 'drop') {
             s.server.faults.closeAfterEvents(o.after + (s.server.current ? 0 : 0), { code: 1006 });
             session.once('disconnected', () => s.server.faults.clear());
-          } else if (o.kind === 'dup') s.server.faults.duplicate('response.done');
-          else s.server.faults.sendMalformed();
+          } else if (o.kind === 'dup') {
+            // the next response.done: occurrences count from the open connection's start
+            const open = s.server.current?.open === true && !s.server.current.outbound.closing;
+            const sent = open ? (s.server.current?.outbound.counted('response.done') ?? 0) : 0;
+            s.server.faults.duplicate('response.done', { occurrence: sent + 1 });
+          } else s.server.faults.sendMalformed();
           await s.settle();
         }
         s.server.faults.clear();

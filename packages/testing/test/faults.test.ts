@@ -3,6 +3,7 @@ import {
   ConnectRejectedError,
   createFakeServer,
   deferred,
+  FakeServerOptionsError,
   IncompleteScenarioError,
   runTransportContract,
   SimulatedClock,
@@ -26,6 +27,37 @@ describe('fault injection', () => {
     expect(c.types().filter((t) => t === 'response.output_audio.delta')).toHaveLength(1);
     expect(c.closes).toEqual([{ code: 1011, reason: 'boom' }]);
     c.server.assertClosed();
+  });
+
+  it('a rule whose occurrence the open connection already sent throws, naming the next one; the next occurrence still fires', async () => {
+    const c = await connect();
+    c.server.queueResponse((ctx) => ctx.text('one'));
+    c.server.queueResponse((ctx) => ctx.text('two'));
+    c.send({ type: 'response.create' });
+    await c.flush();
+    expect(c.types().filter((t) => t === 'response.done')).toHaveLength(1);
+    // counted from the connection's start, occurrence 1 is already past: it would never fire here
+    const late = [
+      () => c.server.faults.closeAt('response.done'),
+      () => c.server.faults.drop('response.done', 1),
+      () => c.server.faults.duplicate('response.done'),
+      () => c.server.faults.delay('response.done', 10),
+      () => c.server.faults.stallAt('response.done'),
+    ];
+    for (const add of late) {
+      expect(add).toThrow(FakeServerOptionsError);
+      expect(add).toThrow(/already sent 1 'response\.done'.*use occurrence 2/);
+    }
+    expect(c.server.faults.describe()).toEqual([]);
+    expect(c.server.current?.outbound.counted('response.done')).toBe(1);
+    // the next occurrence is accepted and fires on this connection
+    c.server.faults.closeAt('response.done', { occurrence: 2, code: 1011, reason: 'second' });
+    c.send({ type: 'response.create' });
+    await c.flush();
+    expect(c.types().filter((t) => t === 'response.done')).toHaveLength(1);
+    expect(c.closes).toEqual([{ code: 1011, reason: 'second' }]);
+    // with no connection open, a rule counts from the next connection's start: accepted
+    expect(() => c.server.faults.drop('response.done')).not.toThrow();
   });
 
   it('closes after the Nth event; drop, duplicate, malformed, unknown and schema-invalid frames', async () => {

@@ -65,6 +65,11 @@ export class FakeServer {
         }
       },
       releaseAll: () => this.#connections.forEach((c) => c.outbound.release()),
+      // the latest connection is the one rules added now apply to first; a closed one is past
+      counted: (type) => {
+        const c = this.current;
+        return c?.open === true && !c.outbound.closing ? c.outbound.counted(type) : undefined;
+      },
     });
   }
 

@@ -29,6 +29,12 @@ export interface FaultTarget {
   sendRaw(frame: string | Uint8Array): void;
   expire(afterMs: number): void;
   releaseAll(): void;
+  /**
+   * How many events of `type` the open connection has counted (see `Outbound.counted`);
+   * `undefined` when no connection is open (a rule added then counts from the next one's start).
+   * @default none: occurrences are not checked against the open connection
+   */
+  counted?(type: string): number | undefined;
 }
 
 /**
@@ -37,7 +43,10 @@ export interface FaultTarget {
  * them, e.g. on the session's `disconnected`); `clear()` removes them all. Rules name server
  * events as in the GA model in both dialects (`response.output_audio.delta`, not beta's
  * `response.audio.delta`); a type the fake never sends throws {@link FakeServerOptionsError}, as
- * does a number that could never apply (an occurrence below 1, a negative count or delay).
+ * does a number that could never apply (an occurrence below 1, a negative count or delay) and an
+ * occurrence the open connection has already sent (it counts from the connection's start: add
+ * the rule with `occurrence: connection.outbound.counted(type) + 1`, or, for the next
+ * connection, from a `disconnected` listener).
  */
 export class FaultInjector {
   readonly #rules: FaultRule[] = [];
@@ -71,6 +80,7 @@ export class FaultInjector {
     checkCloseCode(code, reason, 'server.faults.closeAt');
     if (options.occurrence !== undefined)
       checkCount('closeAt', 'occurrence', options.occurrence, 1);
+    this.#checkNotPassed('closeAt', type, options.occurrence ?? 1);
     this.#rules.push({
       action: 'close',
       type,
@@ -86,6 +96,7 @@ export class FaultInjector {
   drop(type: string, occurrence = 1): this {
     checkType(type);
     checkCount('drop', 'occurrence', occurrence, 1);
+    this.#checkNotPassed('drop', type, occurrence);
     this.#rules.push({ action: 'drop', type, occurrence });
     return this;
   }
@@ -96,6 +107,7 @@ export class FaultInjector {
     if (options.occurrence !== undefined)
       checkCount('duplicate', 'occurrence', options.occurrence, 1);
     checkCount('duplicate', 'times', options.times ?? 1, 1);
+    this.#checkNotPassed('duplicate', type, options.occurrence ?? 1);
     this.#rules.push({
       action: 'duplicate',
       type,
@@ -110,6 +122,7 @@ export class FaultInjector {
     checkType(type);
     checkMs('delay', 'ms', ms);
     checkCount('delay', 'occurrence', occurrence, 1);
+    this.#checkNotPassed('delay', type, occurrence);
     this.#rules.push({ action: 'delay', type, ms, occurrence });
     return this;
   }
@@ -118,8 +131,23 @@ export class FaultInjector {
   stallAt(type: string, occurrence = 1): this {
     checkType(type);
     checkCount('stallAt', 'occurrence', occurrence, 1);
+    this.#checkNotPassed('stallAt', type, occurrence);
     this.#rules.push({ action: 'stall', type, occurrence });
     return this;
+  }
+
+  // Occurrences count from the start of each connection: one the open connection has already
+  // sent would never fire on it (only on a later connection), and a test waiting for the fault
+  // would wait forever without a word. Refused, naming the occurrence that would fire next.
+  #checkNotPassed(method: string, type: string, occurrence: number): void {
+    const counted = this.target.counted?.(type);
+    if (counted === undefined || occurrence > counted) return;
+    throw new FakeServerOptionsError(
+      `server.faults.${method}: the open connection has already sent ${counted} '${type}' ` +
+        `event(s), so occurrence ${occurrence} (counted from the connection's start) would never ` +
+        `fire on it; use occurrence ${counted + 1} for the next one, or add the rule when no ` +
+        `connection is open (e.g. from a 'disconnected' listener) to target the next connection`,
+    );
   }
 
   /** Lets stalled connections go on. */

@@ -74,6 +74,14 @@ export class Outbound {
     private readonly onClose: (code: number, reason: string) => void,
   ) {}
 
+  /**
+   * How many events of `type` this connection has counted so far: what a fault rule's
+   * `occurrence` counts (dropped events included), so the next one is `counted(type) + 1`.
+   */
+  counted(type: string): number {
+    return this.#typeCounts.get(type) ?? 0;
+  }
+
   /** Whether a close has been queued or performed. */
   get closing(): boolean {
     return this.#closed;
