@@ -11,9 +11,10 @@ import { startFakeWsServer, startSilentServer, type FakeWsServer } from '@voxwir
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineTool } from '@voxwire/core';
 import { createOpenAIRealtimeModel, type OpenAIRealtimeModelOptions } from '../src/index.js';
+import { type Cleanups, io, recordUnhandledRejections } from './scenario-helpers.js';
 
 const KEY = 'sk-proj-SCENARIO-close-0000';
-const cleanups: (() => Promise<unknown>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -44,17 +45,12 @@ async function rig(options: Partial<OpenAIRealtimeModelOptions> = {}): Promise<R
   cleanups.push(() => session.close());
   const closed: { error: unknown }[] = [];
   session.on('closed', (e) => closed.push(e));
-  const rejections: unknown[] = [];
-  const onRejection = (reason: unknown) => rejections.push(reason);
-  process.on('unhandledRejection', onRejection);
-  cleanups.push(async () => process.off('unhandledRejection', onRejection));
+  const rejections = recordUnhandledRejections(cleanups);
   return { fake, clock, session, closed, rejections };
 }
 
 /** Lets the event loop run a few turns: unhandled rejections are reported then. */
-async function settleLoop(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
+const settleLoop = () => io(3);
 
 describe('closing at awkward moments over a real socket', () => {
   it('mid tool call: close() resolves, the tool is aborted and reported, nothing is left', async () => {

@@ -12,9 +12,10 @@ import { SimulatedClock, speechThenSilence } from '@voxwire/testing';
 import { startFakeWsServer } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIRealtimeModel } from '../src/index.js';
+import { type Cleanups, io, recordUnhandledRejections, watch } from './scenario-helpers.js';
 
 const KEY = 'sk-proj-SCENARIO-phone-0000';
-const cleanups: (() => Promise<unknown>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -22,11 +23,6 @@ afterEach(async () => {
 const RATE = 8_000;
 const FRAME_MS = 20;
 const MAX_SESSION_MS = 2 * 60_000;
-
-/** A few turns of the event loop: what the sockets carry is delivered meanwhile. */
-async function io(): Promise<void> {
-  for (let i = 0; i < 4; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
 
 /** The µ-law samples of an item's first audio content (as `retrieve` hands it over). */
 function ulawOf(item: unknown): Int16Array {
@@ -47,16 +43,6 @@ function loudMs(item: unknown): number {
   return first < 0 ? 0 : ((last - first + 1) / RATE) * 1000;
 }
 
-/** A promise's outcome, readable synchronously once it settled. */
-function watch<T>(promise: Promise<T>): { settled: boolean; value?: T; error?: unknown } {
-  const out: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => Object.assign(out, { settled: true, value }),
-    (error: unknown) => Object.assign(out, { settled: true, error }),
-  );
-  return out;
-}
-
 describe('a phone bridge through a rollover', () => {
   it('G.711 turns with a barge-in and a tool call: nothing lost, transcripts and items coherent', async () => {
     const clock = new SimulatedClock();
@@ -69,10 +55,7 @@ describe('a phone bridge through a rollover', () => {
       behaviour: (ctx) => ctx.say(`You said ${ctx.userText ?? 'nothing'}.`),
     });
     cleanups.push(() => fake.close());
-    const unhandled: unknown[] = [];
-    const onRejection = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onRejection);
-    cleanups.push(async () => process.off('unhandledRejection', onRejection));
+    const unhandled = recordUnhandledRejections(cleanups);
 
     const toolRuns: string[] = [];
     const order = defineTool<{ id: string }>({

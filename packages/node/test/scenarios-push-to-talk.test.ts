@@ -11,27 +11,13 @@ import { deferred, SimulatedClock, speechThenSilence } from '@voxwire/testing';
 import { startFakeWsServer } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIRealtimeModel } from '../src/index.js';
+import { type Cleanups, io, recordUnhandledRejections, watch } from './scenario-helpers.js';
 
 const KEY = 'sk-proj-SCENARIO-ptt-0000';
-const cleanups: (() => Promise<unknown>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** A few turns of the event loop: what the sockets carry is delivered meanwhile. */
-async function io(): Promise<void> {
-  for (let i = 0; i < 4; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-/** A promise's outcome, readable synchronously once it settled. */
-function watch<T>(promise: Promise<T>): { settled: boolean; value?: T; error?: unknown } {
-  const out: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => Object.assign(out, { settled: true, value }),
-    (error: unknown) => Object.assign(out, { settled: true, error }),
-  );
-  return out;
-}
 
 /** An item's PCM16 audio length in ms at 24 kHz (as `retrieve` hands it over). */
 function pcmMs(item: unknown): number {
@@ -51,10 +37,7 @@ describe('push-to-talk at 48 kHz with network drops', () => {
       behaviour: (ctx) => ctx.say(`You said ${ctx.userText ?? 'nothing'}.`),
     });
     cleanups.push(() => fake.close());
-    const unhandled: unknown[] = [];
-    const onRejection = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onRejection);
-    cleanups.push(async () => process.off('unhandledRejection', onRejection));
+    const unhandled = recordUnhandledRejections(cleanups);
 
     const toolGate = deferred<void>();
     const toolRuns: string[] = [];
