@@ -79,6 +79,30 @@ export async function fullSession(session: RealtimeSession, fake: FakeWsServer) 
   expect(((await answerDone) as RealtimeResponse).text).toContain('21');
 }
 
+/**
+ * A session at `baseURL` with retries at once, run until it closes: how it ended and how many
+ * reconnects it tried first.
+ */
+async function firstSessionEnd(baseURL: string): Promise<{
+  closed: { error?: { code?: string; message?: string; data?: Record<string, unknown> } };
+  reconnects: number;
+}> {
+  const model = createOpenAIRealtimeModel({
+    apiKey: KEY,
+    baseURL,
+    env: {},
+    reconnect: { backoff: () => 0 },
+  });
+  const session = model.session();
+  cleanups.push(() => session.close());
+  let reconnects = 0;
+  session.on('reconnecting', () => reconnects++);
+  const closed = (await next(session, 'closed')) as {
+    error?: { code?: string; message?: string; data?: Record<string, unknown> };
+  };
+  return { closed, reconnects };
+}
+
 describe('a full session through openaiConnector over a real socket', () => {
   it.each(['ga', 'beta'] as const)(
     '%s: session update, text turn, audio turn with VAD, tool call — and no secret anywhere',
@@ -193,19 +217,7 @@ describe('a server whose TLS certificate does not verify', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => server.close(resolve)));
     const { port } = server.address() as AddressInfo;
-    const model = createOpenAIRealtimeModel({
-      apiKey: KEY,
-      baseURL: `https://127.0.0.1:${port}/v1`,
-      env: {},
-      reconnect: { backoff: () => 0 },
-    });
-    const session = model.session();
-    cleanups.push(() => session.close());
-    let reconnects = 0;
-    session.on('reconnecting', () => reconnects++);
-    const closed = (await next(session, 'closed')) as {
-      error?: { code?: string; message?: string; data?: Record<string, unknown> };
-    };
+    const { closed, reconnects } = await firstSessionEnd(`https://127.0.0.1:${port}/v1`);
     expect(reconnects).toBe(0);
     expect(closed.error).toMatchObject({
       code: 'CONNECT_FAILED',
@@ -247,19 +259,9 @@ describe('a wss: URL pointed at a plain ws: port (a local fake server)', () => {
   it('ends the session at once, naming the mistake, without reconnecting', async () => {
     const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
     cleanups.push(() => fake.close());
-    const model = createOpenAIRealtimeModel({
-      apiKey: KEY,
-      baseURL: fake.url.replace(/^ws:/, 'wss:').replace('/realtime', ''),
-      env: {},
-      reconnect: { backoff: () => 0 },
-    });
-    const session = model.session();
-    cleanups.push(() => session.close());
-    let reconnects = 0;
-    session.on('reconnecting', () => reconnects++);
-    const closed = (await next(session, 'closed')) as {
-      error?: { code?: string; message?: string; data?: Record<string, unknown> };
-    };
+    const { closed, reconnects } = await firstSessionEnd(
+      fake.url.replace(/^ws:/, 'wss:').replace('/realtime', ''),
+    );
     expect(reconnects).toBe(0);
     expect(closed.error).toMatchObject({
       code: 'CONNECT_FAILED',
