@@ -39,6 +39,7 @@ import { Reliability } from './reconnect/reliability.js';
 import type { ResponseStalledEvent } from './reconnect/reliability-events.js';
 import { PendingRequests } from './requests.js';
 import { ResponseCreator } from './responses/create.js';
+import type { ResponseCreateRequest, ResponseGenerateOptions } from './responses/create-options.js';
 import type { ResponseTools } from './responses/per-response-tools.js';
 import type { ChunkStreamOptions } from './responses/stream.js';
 import { ResponseTracker } from './responses/tracker.js';
@@ -366,12 +367,18 @@ export class SessionHost {
   }
 
   /**
-   * A response after tool outputs (never dropped as a duplicate); resolves with it. It is the
-   * model's answer to the tools' results, so a server slow to start it is waited for (and
-   * logged), never given up on and cancelled: the session's end settles it at the latest.
+   * A response after tool outputs (never dropped as a duplicate), with `request`'s per-response
+   * settings; resolves with it. It is the model's answer to the tools' results, so a server slow
+   * to start it is waited for (and logged), never given up on and cancelled: the session's end
+   * settles it at the latest.
    */
-  requestResponse(started?: (response: RealtimeResponse) => void): Promise<RealtimeResponse> {
-    return this.creator.generate({ onDuplicate: 'keep_both' }, started, () =>
+  requestResponse(
+    started?: (response: RealtimeResponse) => void,
+    request?: ResponseCreateRequest,
+  ): Promise<RealtimeResponse> {
+    const options: ResponseGenerateOptions = { onDuplicate: 'keep_both' };
+    if (request !== undefined) options.response = request;
+    return this.creator.generate(options, started, () =>
       this.logger.warn(
         `the follow-up response to function calls has not started after ${this.requestTimeoutMs} ms: still waiting`,
         this.logFields(),

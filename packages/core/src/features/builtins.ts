@@ -4,6 +4,7 @@
  * @module
  */
 import type { RealtimeResponse } from '../responses/tree.js';
+import type { ResponseCreateRequest } from '../responses/create-options.js';
 import type { Clock, ConversationItem, IdGenerator, Logger } from '@voxwire/protocol';
 import { VoxwireError, type SessionError } from '../errors.js';
 import type { SessionEvents } from '../events.js';
@@ -105,10 +106,14 @@ export interface BuiltinHost extends ConversationHost, FunctionCallingHost<Realt
   /** Whether the session is closing or closed. */
   closed(): boolean;
   /**
-   * Asks for a response after tool outputs (`onDuplicate: 'keep_both'`); resolves with it, and
-   * tells `started` at once, in the `response.created` dispatch.
+   * Asks for a response after tool outputs (`onDuplicate: 'keep_both'`), with `request`'s
+   * per-response settings when given; resolves with it, and tells `started` at once, in the
+   * `response.created` dispatch.
    */
-  requestResponse(started?: (response: RealtimeResponse) => void): Promise<RealtimeResponse>;
+  requestResponse(
+    started?: (response: RealtimeResponse) => void,
+    request?: ResponseCreateRequest,
+  ): Promise<RealtimeResponse>;
   /** The conversation mirror, once the conversation feature exists. */
   mirror(): ConversationMirror | undefined;
   /** The audio-mode hint option (`false` when not set). */

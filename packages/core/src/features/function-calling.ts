@@ -2,8 +2,9 @@
  * The function-calling feature: sends the tools in every `session.update`, collects the calls of
  * each response, runs them (concurrently) through the {@link ToolRunner}, answers every call in
  * the conversation with a `function_call_output` right after its call item, then requests ONE
- * follow-up response (`keep_both`) unless the tool-only loop cap says stop. A session that was
- * never given tools does none of this: function calls are then the app's to answer.
+ * follow-up response (`keep_both`) unless the tool-only loop cap says stop. The follow-up carries
+ * the per-response settings of the response whose calls it answers (`follow-up.ts`). A session
+ * that was never given tools does none of this: function calls are then the app's to answer.
  * @module
  */
 import type { RealtimeResponse } from '../responses/tree.js';
@@ -25,6 +26,7 @@ import type { ToolRound } from '../tools/round.js';
 import { ToolRunner } from '../tools/runner.js';
 import type { Tool } from '../tools/tool.js';
 import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
+import type { ResponseCreateRequest } from '../responses/create-options.js';
 import type { ResponseTools } from '../responses/per-response-tools.js';
 import { PendingCalls, answerableAfterRestore } from './pending-calls.js';
 
@@ -35,10 +37,14 @@ export interface FunctionCallingHost<TSession> {
   /** `conversation.item.create` after `previousItemId`; resolves on the server's ack. */
   createItem(item: ChatItem, previousItemId: string): Promise<ConversationItem>;
   /**
-   * `response.generate({ onDuplicate: 'keep_both' })`: the response this request started
-   * (matched by its tag), not merely the next one to start; `started` is told it at once.
+   * `response.generate({ onDuplicate: 'keep_both', response: request })`: the response this
+   * request started (matched by its tag), not merely the next one to start; `started` is told it
+   * at once.
    */
-  requestResponse(started?: (response: RealtimeResponse) => void): Promise<RealtimeResponse>;
+  requestResponse(
+    started?: (response: RealtimeResponse) => void,
+    request?: ResponseCreateRequest,
+  ): Promise<RealtimeResponse>;
   /** Emits a session event. */
   emit<K extends 'function_calls_collected' | 'function_calls_finished'>(
     event: K,
@@ -59,8 +65,9 @@ export interface FunctionCallingHost<TSession> {
   mirror?(): ConversationMirror | undefined;
   /**
    * The names of the functions the request that started `responseId` gave that response alone
-   * (`response.create`'s own `tools`). A call to one of them that no session tool answers is
-   * the app's. @default none: every call is answered
+   * (`response.create`'s own `tools`), and the settings its follow-up inherits. A call to one of
+   * them that no session tool answers is the app's. @default none: every call is answered, and
+   * every follow-up is a bare `response.create`
    */
   responseTools?(responseId: string): ResponseTools | undefined;
 }
@@ -108,10 +115,11 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   // tools go into session.update once there are some, and from then on always (so removing all is sent too)
   #announce: boolean;
   // the follow-up response owed to the model after its calls were answered: asked for until its
-  // response.created, then in progress (its id) until its response.done; a drop while it is in
-  // progress owes it again
-  #followUpId: string | undefined;
-  #followUpCut = false;
+  // response.created, then in progress (its id, and the request it was made with) until its
+  // response.done; a drop while it is in progress owes it again, with the same request (the
+  // per-response settings it inherited)
+  #followUp: { id: string; request: ResponseCreateRequest | undefined } | undefined;
+  #followUpCut: { request: ResponseCreateRequest | undefined } | undefined;
   // The `tools` of the server's last `session.updated` (the full configuration it applied): what
   // the restore sends. `undefined` before the first echo: the restore sends the current tools,
   // as it sends the current options when nothing was confirmed.
@@ -220,7 +228,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       case 'response.done': {
         const id = event.response.id;
         if (id === undefined) return;
-        if (this.#followUpId === id) this.#followUpId = undefined;
+        if (this.#followUp?.id === id) this.#followUp = undefined;
         const output = event.response.output ?? [];
         // a call whose output_item.done was lost or comes late is still in the response's output
         for (const item of output) {
@@ -236,7 +244,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
         if (!round) return;
         this.#rounds.delete(id);
         const hasMessageOutput = output.some((item) => item.type === 'message');
-        void this.#finish(round, {
+        void this.#finish(id, round, {
           status: event.response.status ?? 'completed',
           hasMessageOutput,
         });
@@ -260,19 +268,20 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   onConnected(): void {
     // the model's answer to its calls' outputs was cut by the drop: nothing else would ask for it
     // (a follow-up whose response.create was lost unanswered is sent again by the creator)
-    if (!this.#followUpCut || this.#host.closed()) return;
-    this.#followUpCut = false;
+    const cut = this.#followUpCut;
+    if (cut === undefined || this.#host.closed()) return;
+    this.#followUpCut = undefined;
     this.#host.logger.info('the follow-up response to function calls was cut: requested again', {
       ...this.#host.logFields(),
     });
-    void this.#requestFollowUp();
+    void this.#requestFollowUp(cut.request);
   }
 
   /** @inheritdoc */
   onDisconnected(): void {
-    if (this.#followUpId !== undefined) {
-      this.#followUpId = undefined;
-      this.#followUpCut = true;
+    if (this.#followUp !== undefined) {
+      this.#followUpCut = { request: this.#followUp.request };
+      this.#followUp = undefined;
     }
     // The responses are gone with the connection: they will never send response.done. Every call
     // the model completed is restored with the conversation and answered: its output queues and
@@ -299,7 +308,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
           withdrawn,
         });
       }
-      void this.#finish(round, { status: 'incomplete', hasMessageOutput: false }, keep);
+      void this.#finish(responseId, round, { status: 'incomplete', hasMessageOutput: false }, keep);
     }
     rounds.clear();
     this.#pendingCalls?.clear();
@@ -307,8 +316,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   /** @inheritdoc */
   onClosed(): void {
-    this.#followUpId = undefined;
-    this.#followUpCut = false;
+    this.#followUp = undefined;
+    this.#followUpCut = undefined;
     this.#runner.close(new Error('the session closed'));
     this.#roundsMap?.clear();
     this.#pendingCalls?.clear();
@@ -366,12 +375,14 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   }
 
   /**
-   * Waits for the round's calls, creates their outputs, requests the follow-up response. `keep`
+   * Waits for the calls of `responseId`'s round, creates their outputs, requests the follow-up
+   * response (with the per-response settings the request of `responseId` gave it). `keep`
    * withdraws calls that must not be answered (after a drop: calls the restore leaves out). Calls
    * whose item is not in the conversation run and are reported, but get no output and no
    * follow-up (see `#inConversation`).
    */
   async #finish(
+    responseId: string,
     round: ToolRound<TSession>,
     end: {
       status: 'completed' | 'cancelled' | 'failed' | 'incomplete' | 'in_progress';
@@ -416,7 +427,9 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     this.#host.emit('function_calls_finished', finished);
     if (all.loopError) this.#host.error(all.loopError);
     if (answered.size === 0 || !all.requestResponse || failed || this.#host.closed()) return;
-    await this.#requestFollowUp();
+    // the model's answer to the outputs is shaped as the response that called: its own tools (a
+    // call of one of them again is run, not answered unknown_tool), instructions, modalities …
+    await this.#requestFollowUp(this.#host.responseTools?.(responseId)?.followUp);
   }
 
   /**
@@ -430,13 +443,13 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     return this.#host.mirror?.()?.has(itemId) ?? true;
   }
 
-  async #requestFollowUp(): Promise<void> {
+  async #requestFollowUp(request: ResponseCreateRequest | undefined): Promise<void> {
     try {
       // the response this request started (an out-of-band one, or the VAD's, may start first),
       // known at once: a drop right after its response.created must find it in progress
       await this.#host.requestResponse((response) => {
-        this.#followUpId = response.id;
-      });
+        this.#followUp = { id: response.id, request };
+      }, request);
     } catch (error) {
       this.#report(error, 'could not request the follow-up response');
     }

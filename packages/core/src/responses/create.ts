@@ -101,7 +101,8 @@ export class ResponseCreator {
 
   /**
    * The names of the functions the request that started `responseId` gave that response alone
-   * (`response.tools`), when it gave any; for the last 32 such responses.
+   * (`response.tools`), and the settings a follow-up to its calls inherits, when it gave any;
+   * for the last 32 such responses.
    */
   responseTools(responseId: string): ResponseTools | undefined {
     return this.#responseTools.of(responseId);

@@ -1,8 +1,9 @@
 /**
  * The tools a `response.create` gives its response alone: executable ones (`defineTool`) become
- * function tools on the wire and are kept aside to run for that response; the function names are
- * matched to the response the create starts (by the generate() tag, or the next
- * `response.created` for an untagged create), for the function-calling feature.
+ * function tools on the wire and are kept aside to run for that response; the function names,
+ * and the settings a follow-up to the response's calls inherits, are matched to the response the
+ * create starts (by the generate() tag, or the next `response.created` for an untagged create),
+ * for the function-calling feature.
  * @module
  */
 import type { ResponseCreateParams } from '@voxwire/protocol';
@@ -10,18 +11,27 @@ import { toSessionTools } from '../tools/schema.js';
 import type { Tool } from '../tools/tool.js';
 import { requestTag, type ResponseCreateEvent } from './awaited.js';
 import type { ResponseCreateRequest } from './create-options.js';
+import { followUpRequest } from './follow-up.js';
 import type { RealtimeResponse } from './tree.js';
 
 /** A tool of one response: a wire tool (function or MCP), or an executable tool (`defineTool`). */
 export type ResponseTool = NonNullable<ResponseCreateParams['tools']>[number] | Tool<any, any>;
 
-/** What the request that started a response gave it for itself in `tools`. */
+/** What the request that started a response gave it for itself. */
 export interface ResponseTools {
-  /** The names of its function tools, executable or not. */
+  /** The names of its function tools, executable or not (empty when it gave none). */
   readonly names: ReadonlySet<string>;
   /** Its executable tools, by name. */
   readonly tools: ReadonlyMap<string, Tool<any, any>> | undefined;
+  /**
+   * The request of the follow-up response to its calls' outputs: its own tools (executable ones
+   * included), instructions, output modalities, audio output, token limit … with a forced
+   * `tool_choice` relaxed to `'auto'`. `undefined`: a bare follow-up.
+   */
+  readonly followUp?: ResponseCreateRequest | undefined;
 }
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** How many responses (and unanswered requests) the per-response tool names are kept for. */
 const RESPONSE_TOOLS_KEPT = 32;
@@ -62,15 +72,18 @@ export class PerResponseTools {
     return params;
   }
 
-  /** `event` (tagged `tag` when generate() made it) is being sent: remembers its tools, if any. */
+  /**
+   * `event` (tagged `tag` when generate() made it) is being sent: remembers its tools and the
+   * settings its follow-up inherits, if any.
+   */
   sending(event: ResponseCreateEvent, tag: string | undefined): void {
     const response = event.response;
+    const executables = response === undefined ? undefined : this.#executables?.get(response);
     const names = functionToolNames(response?.tools);
-    if (names === undefined) return;
-    const tools: ResponseTools = {
-      names,
-      tools: response === undefined ? undefined : this.#executables?.get(response),
-    };
+    // copied now: the app's objects may change while the response runs
+    const followUp = followUpRequest(response, executables);
+    if (names === undefined && followUp === undefined) return;
+    const tools: ResponseTools = { names: names ?? NO_NAMES, tools: executables, followUp };
     if (tag !== undefined) keepBounded((this.#byTag ??= new Map()), tag, tools);
     else this.#untagged = { event, tools };
   }
