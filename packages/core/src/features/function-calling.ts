@@ -28,7 +28,9 @@ import type { Tool } from '../tools/tool.js';
 import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
 import type { ResponseCreateRequest } from '../responses/create-options.js';
 import type { ResponseTools } from '../responses/per-response-tools.js';
+import { FollowUpResponse } from './follow-up.js';
 import { PendingCalls, answerableAfterRestore } from './pending-calls.js';
+import { chooseCallTool, eventResponseId, type CallChoice } from './response-tool-choice.js';
 
 /** What the function-calling feature needs from its session (`TSession` is the session itself). */
 export interface FunctionCallingHost<TSession> {
@@ -114,12 +116,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   #pendingCalls: PendingCalls | undefined;
   // tools go into session.update once there are some, and from then on always (so removing all is sent too)
   #announce: boolean;
-  // the follow-up response owed to the model after its calls were answered: asked for until its
-  // response.created, then in progress (its id, and the request it was made with) until its
-  // response.done; a drop while it is in progress owes it again, with the same request (the
-  // per-response settings it inherited)
-  #followUp: { id: string; request: ResponseCreateRequest | undefined } | undefined;
-  #followUpCut: { request: ResponseCreateRequest | undefined } | undefined;
+  // the follow-up response owed to the model after its calls were answered
+  readonly #followUp: FollowUpResponse;
   // The `tools` of the server's last `session.updated` (the full configuration it applied): what
   // the restore sends. `undefined` before the first echo: the restore sends the current tools,
   // as it sends the current options when nothing was confirmed.
@@ -141,6 +139,16 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       clock: options.clock,
     });
     this.#announce = this.#runner.tools.length > 0;
+    this.#followUp = new FollowUpResponse({
+      requestResponse: (started, request) => host.requestResponse(started, request),
+      closed: () => host.closed(),
+      // read when used, as before: the host's logger is its own to change
+      get logger() {
+        return host.logger;
+      },
+      logFields: () => host.logFields(),
+      report: (error, what) => this.#report(error, what),
+    });
   }
 
   /** The current tools. */
@@ -228,7 +236,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       case 'response.done': {
         const id = event.response.id;
         if (id === undefined) return;
-        if (this.#followUp?.id === id) this.#followUp = undefined;
+        this.#followUp.done(id);
         const output = event.response.output ?? [];
         // a call whose output_item.done was lost or comes late is still in the response's output
         for (const item of output) {
@@ -266,23 +274,12 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   /** @inheritdoc */
   onConnected(): void {
-    // the model's answer to its calls' outputs was cut by the drop: nothing else would ask for it
-    // (a follow-up whose response.create was lost unanswered is sent again by the creator)
-    const cut = this.#followUpCut;
-    if (cut === undefined || this.#host.closed()) return;
-    this.#followUpCut = undefined;
-    this.#host.logger.info('the follow-up response to function calls was cut: requested again', {
-      ...this.#host.logFields(),
-    });
-    void this.#requestFollowUp(cut.request);
+    this.#followUp.onConnected();
   }
 
   /** @inheritdoc */
   onDisconnected(): void {
-    if (this.#followUp !== undefined) {
-      this.#followUpCut = { request: this.#followUp.request };
-      this.#followUp = undefined;
-    }
+    this.#followUp.onDisconnected();
     // The responses are gone with the connection: they will never send response.done. Every call
     // the model completed is restored with the conversation and answered: its output queues and
     // goes out right after the restore, followed by one response.create per round (issue 8).
@@ -316,8 +313,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   /** @inheritdoc */
   onClosed(): void {
-    this.#followUp = undefined;
-    this.#followUpCut = undefined;
+    this.#followUp.onClosed();
     this.#runner.close(new Error('the session closed'));
     this.#roundsMap?.clear();
     this.#pendingCalls?.clear();
@@ -331,38 +327,16 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     round.addCall(item, this.#callOptions(responseId, item.name));
   }
 
-  // The functions a response was given for itself (generate() or create() with their own
-  // `tools`): an executable one is run for that response (before a session tool of the same
-  // name: the request chose it); a call to a wire one that no session tool answers is the app's:
-  // answering it `unknown_tool` would take it from the app, which defined it. Any other unknown
-  // name is answered as before.
-  #callOptions(
-    responseId: string,
-    name: string,
-  ): { leaveToApp: boolean; tool: Tool<any, TSession> | undefined } {
+  // the response's own tools (see chooseCallTool) before the session's
+  #callOptions(responseId: string, name: string): CallChoice<TSession> {
     const own = this.#host.responseTools?.(responseId);
-    const tool = own?.tools?.get(name) as Tool<any, TSession> | undefined;
-    return {
-      tool,
-      // in a session that never had tools, every call but the response's own tools' is the app's
-      leaveToApp:
-        tool === undefined &&
-        this.#runner.lookup(name) === undefined &&
-        (own?.names.has(name) === true || !this.#announce),
-    };
+    return chooseCallTool(name, own, (n) => this.#runner.lookup(n), this.#announce);
   }
 
   // whether `event` belongs to a response given executable tools of its own
   #hasOwnTools(event: ServerEvent): boolean {
-    const responseId =
-      'response_id' in event
-        ? event.response_id
-        : 'response' in event
-          ? (event.response as { id?: string }).id
-          : undefined;
-    return (
-      typeof responseId === 'string' && this.#host.responseTools?.(responseId)?.tools !== undefined
-    );
+    const responseId = eventResponseId(event);
+    return responseId !== undefined && this.#host.responseTools?.(responseId)?.tools !== undefined;
   }
 
   #round(responseId: string): ToolRound<TSession> {
@@ -429,7 +403,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     if (answered.size === 0 || !all.requestResponse || failed || this.#host.closed()) return;
     // the model's answer to the outputs is shaped as the response that called: its own tools (a
     // call of one of them again is run, not answered unknown_tool), instructions, modalities …
-    await this.#requestFollowUp(this.#host.responseTools?.(responseId)?.followUp);
+    await this.#followUp.request(this.#host.responseTools?.(responseId)?.followUp);
   }
 
   /**
@@ -441,18 +415,6 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
    */
   #inConversation(itemId: string): boolean {
     return this.#host.mirror?.()?.has(itemId) ?? true;
-  }
-
-  async #requestFollowUp(request: ResponseCreateRequest | undefined): Promise<void> {
-    try {
-      // the response this request started (an out-of-band one, or the VAD's, may start first),
-      // known at once: a drop right after its response.created must find it in progress
-      await this.#host.requestResponse((response) => {
-        this.#followUp = { id: response.id, request };
-      }, request);
-    } catch (error) {
-      this.#report(error, 'could not request the follow-up response');
-    }
   }
 
   #report(error: unknown, what: string): void {

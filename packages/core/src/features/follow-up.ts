@@ -1,0 +1,99 @@
+/**
+ * The follow-up response the function-calling feature owes the model once its calls were
+ * answered: asked for, then tracked from its `response.created` to its `response.done`, so that a
+ * drop while it is in progress asks for it again after the reconnect (nothing else would).
+ * @module
+ */
+import type { Logger } from '@voxwire/protocol';
+import type { ResponseCreateRequest } from '../responses/create-options.js';
+import type { RealtimeResponse } from '../responses/tree.js';
+
+/** What the follow-up tracking needs from its session. */
+export interface FollowUpHost {
+  /**
+   * `response.generate({ onDuplicate: 'keep_both' })`: the response this request started
+   * (matched by its tag), not merely the next one to start; `started` is told it at once.
+   * `request` holds the per-response settings the follow-up inherits.
+   */
+  requestResponse(
+    started?: (response: RealtimeResponse) => void,
+    request?: ResponseCreateRequest,
+  ): Promise<RealtimeResponse>;
+  /** Whether the session is closing or closed (no more requests). */
+  closed(): boolean;
+  /** Logging. */
+  readonly logger: Logger;
+  /** Fields every log line carries. */
+  logFields(): Record<string, unknown>;
+  /** Reports a failed request (logs it; emits local failures on `error`). */
+  report(error: unknown, what: string): void;
+}
+
+/** The follow-up response of one session's function calls. */
+export class FollowUpResponse {
+  readonly #host: FollowUpHost;
+  // asked for until its response.created, then in progress (its id) until its response.done
+  #id: string | undefined;
+  // the request it was made with: the per-response settings it inherited from the response that
+  // called (its own tools, instructions, modalities …), kept for asking again after a drop
+  #request: ResponseCreateRequest | undefined;
+  // a drop cut it while in progress: it is owed again once connected, with the same request
+  #cut = false;
+
+  /** @param host - the session's requests and logging */
+  constructor(host: FollowUpHost) {
+    this.#host = host;
+  }
+
+  /**
+   * Requests the follow-up response, with `request`'s per-response settings when the response
+   * that called had its own; a failure is reported, never thrown.
+   */
+  async request(request?: ResponseCreateRequest): Promise<void> {
+    try {
+      // the response this request started (an out-of-band one, or the VAD's, may start first),
+      // known at once: a drop right after its response.created must find it in progress
+      await this.#host.requestResponse((response) => {
+        this.#id = response.id;
+        this.#request = request;
+      }, request);
+    } catch (error) {
+      this.#host.report(error, 'could not request the follow-up response');
+    }
+  }
+
+  /** A response ended (`response.done`): if it was the follow-up, no drop can cut it any more. */
+  done(responseId: string): void {
+    if (this.#id !== responseId) return;
+    this.#id = undefined;
+    this.#request = undefined;
+  }
+
+  /** The connection is up again: asks again for a follow-up the drop cut. */
+  onConnected(): void {
+    // the model's answer to its calls' outputs was cut by the drop: nothing else would ask for it
+    // (a follow-up whose response.create was lost unanswered is sent again by the creator)
+    if (!this.#cut || this.#host.closed()) return;
+    this.#cut = false;
+    const request = this.#request;
+    this.#request = undefined;
+    this.#host.logger.info('the follow-up response to function calls was cut: requested again', {
+      ...this.#host.logFields(),
+    });
+    void this.request(request);
+  }
+
+  /** The connection dropped: a follow-up in progress will never finish, so it is owed again. */
+  onDisconnected(): void {
+    if (this.#id === undefined) return;
+    this.#id = undefined;
+    this.#cut = true;
+  }
+
+  /** The session closed: nothing is owed any more. */
+  onClosed(): void {
+    this.#id = undefined;
+    this.#request = undefined;
+    this.#cut = false;
+  }
+}
