@@ -152,8 +152,9 @@ describe('interactions of tool time limits, per-response tools, setTools and dro
     ]);
     void session.response.create();
     await s.settle();
-    // the update goes out and the socket drops before its echo
-    s.server.faults.drop('session.updated');
+    // the update goes out and the socket drops before its echo (the connection's second
+    // session.updated; the first answered the session's own configuration)
+    s.server.faults.drop('session.updated', 2);
     const updating = session.setTools([fresh]);
     let settled: unknown = 'pending';
     updating.then(
@@ -161,6 +162,8 @@ describe('interactions of tool time limits, per-response tools, setTools and dro
       (e: unknown) => (settled = e),
     );
     await s.settle();
+    // the echo was dropped: the update is still unanswered when the socket goes
+    expect(settled).toBe('pending');
     s.server.faults.clear();
     s.server.connections[0]!.close(1006, 'gone');
     await s.clock.advanceAsync(2_000);
