@@ -234,6 +234,31 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a create made just after the reconnect waits for the swallowed one sent again, as it waits for any unanswered create', async () => {
+    const s = setup(dialect, { random: ZERO });
+    const session = await openSession(s, { modalities: ['text'] });
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    // written to the socket; the server drops before its response.created
+    s.server.faults.closeAt('response.created', { when: 'before', code: 1006 });
+    session.once('disconnected', () => s.server.faults.clear());
+    s.server.queueResponse((ctx) => ctx.text('lost'));
+    s.server.queueResponse((ctx) => ctx.text('second try'));
+    s.server.queueResponse((ctx) => ctx.text('the app asked again'));
+    // the app asks for another response as soon as the session is back
+    session.once('reconnected', () => void session.response.create());
+    void session.response.create();
+    await s.settle();
+    await s.clock.advanceAsync(2000);
+    // one answer after the other: no second create while the first was unanswered
+    expect(errors.filter((e) => e.code !== 'SOCKET_CLOSED')).toEqual([]);
+    expect(session.responses.slice(-2).map((r) => [r.status, r.text])).toEqual([
+      ['completed', 'second try'],
+      ['completed', 'the app asked again'],
+    ]);
+    await session.close();
+  });
+
   it('an audio item the app sent keeps its samples in the mirror, so a restore re-creates it', async () => {
     const s = setup(dialect, { random: ZERO });
     const session = await openSession(s);

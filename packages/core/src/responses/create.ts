@@ -192,7 +192,11 @@ export class ResponseCreator {
         ...this.#host.logFields(),
         eventId: event.event_id,
       });
-      this.#send(event.response);
+      // as any create the app makes: a later one waits for its response.created (two in a row
+      // would have the server refuse the second, conversation_already_has_active_response);
+      // an out-of-band one never holds the default conversation, so nothing waits for it
+      if (event.response?.conversation === 'none') this.#send(event.response);
+      else this.#sendPending(event.response);
     }
   }
 
