@@ -139,16 +139,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       clock: options.clock,
     });
     this.#announce = this.#runner.tools.length > 0;
-    this.#followUp = new FollowUpResponse({
-      requestResponse: (started, request) => host.requestResponse(started, request),
-      closed: () => host.closed(),
-      // read when used, as before: the host's logger is its own to change
-      get logger() {
-        return host.logger;
-      },
-      logFields: () => host.logFields(),
-      report: (error, what) => this.#report(error, what),
-    });
+    this.#followUp = new FollowUpResponse(host, (error, what) => this.#report(error, what));
   }
 
   /** The current tools. */
