@@ -37,6 +37,20 @@ function calls(session: RealtimeSession) {
 }
 
 const sent = (s: Setup, type: string) => s.server.clientEvents.filter((e) => e['type'] === type);
+
+/** The server refuses the `session.update` with `eventId` over its tools (an error, no echo). */
+const refuseToolsUpdate = (s: Setup, eventId: unknown) =>
+  s.server.emit({
+    type: 'error',
+    event_id: 'event_refused',
+    error: {
+      type: 'invalid_request_error',
+      code: 'invalid_value',
+      message: 'Invalid schema for function',
+      param: 'session.tools[0].parameters',
+      event_id: eventId as string | undefined,
+    },
+  });
 const conv = (s: Setup) =>
   s.server.conversation.map((i) => ({
     id: i['id'],
@@ -462,17 +476,7 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     const refused = outcome(session.setTools([time]));
     await s.settle();
     const update = sent(s, 'session.update').at(-1);
-    s.server.emit({
-      type: 'error',
-      event_id: 'event_refused',
-      error: {
-        type: 'invalid_request_error',
-        code: 'invalid_value',
-        message: 'Invalid schema for function',
-        param: 'session.tools[0].parameters',
-        event_id: update?.['event_id'],
-      },
-    });
+    refuseToolsUpdate(s, update?.['event_id']);
     await s.settle();
     expect(refused.error).toBeInstanceOf(ServerError);
     expect(session.tools.map((t) => t.name)).toEqual(['get_weather']);
@@ -498,17 +502,7 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await s.settle();
     expect(second.done).toBe(false);
     expect(sent(s, 'session.update')).toHaveLength(updatesBefore + 1);
-    s.server.emit({
-      type: 'error',
-      event_id: 'event_refused',
-      error: {
-        type: 'invalid_request_error',
-        code: 'invalid_value',
-        message: 'Invalid schema for function',
-        param: 'session.tools[0].parameters',
-        event_id: sent(s, 'session.update').at(-1)?.['event_id'],
-      },
-    });
+    refuseToolsUpdate(s, sent(s, 'session.update').at(-1)?.['event_id']);
     await s.settle();
     expect(first.error).toBeInstanceOf(ServerError);
     expect(second.error).toBe(first.error);
@@ -527,17 +521,7 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await s.settle();
     expect(again.done).toBe(false);
     expect(sent(s, 'session.update')).toHaveLength(updatesBefore + 1);
-    s.server.emit({
-      type: 'error',
-      event_id: 'event_refused',
-      error: {
-        type: 'invalid_request_error',
-        code: 'invalid_value',
-        message: 'Invalid schema for function',
-        param: 'session.tools[0].parameters',
-        event_id: sent(s, 'session.update').at(-1)?.['event_id'],
-      },
-    });
+    refuseToolsUpdate(s, sent(s, 'session.update').at(-1)?.['event_id']);
     await s.settle();
     expect(updating.error).toBeInstanceOf(ServerError);
     expect(again.error).toBe(updating.error);
@@ -592,17 +576,7 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
       (e) => e['type'] === 'session.update',
     );
     expect(updates).toHaveLength(2);
-    s.server.emit({
-      type: 'error',
-      event_id: 'event_refused',
-      error: {
-        type: 'invalid_request_error',
-        code: 'invalid_value',
-        message: 'Invalid schema for function',
-        param: 'session.tools[0].parameters',
-        event_id: updates[1]?.['event_id'],
-      },
-    });
+    refuseToolsUpdate(s, updates[1]?.['event_id']);
     await s.settle();
     expect(set.error).toBeInstanceOf(ServerError);
     expect(session.connectionState.status).toBe('open');
