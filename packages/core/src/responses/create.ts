@@ -15,6 +15,7 @@ import type { ClientEvent, Clock, Logger, ResponseCreateParams, TimerId } from '
 import { VoxwireError } from '../errors.js';
 import {
   AwaitedResponses,
+  MAX_METADATA_PAIRS,
   REQUEST_TAG_KEY,
   requestTag,
   type ResponseCreateEvent,
@@ -237,7 +238,7 @@ export class ResponseCreator {
     const response: ResponseCreateRequest = { ...options.response, metadata };
     const table = this.#awaitedTable();
     const awaited = table.add(tag, signal, started, slow);
-    this.create({ onDuplicate: options.onDuplicate ?? 'keep_both', response }).then(
+    this.#create({ onDuplicate: options.onDuplicate ?? 'keep_both', response }, false).then(
       (sent) => {
         if (!sent)
           table.reject(
@@ -257,14 +258,35 @@ export class ResponseCreator {
   }
 
   /**
-   * Requests a response. Resolves `true` once `response.create` was sent (or queued), `false`
+   * Requests a response. A request with its own `tools` or settings a follow-up inherits is
+   * tagged in `response.metadata` (see `PerResponseTools.tag`), so that they go to the response
+   * it starts and not to one server VAD starts meanwhile. Resolves `true` once `response.create`
+   * was sent (or queued), `false`
    * when `cancel_new` refused it; rejects with `INVALID_ARGUMENT` for a bad `onDuplicate` and
    * with `SESSION_CLOSED` when the session closed first.
    */
-  async create(options: ResponseCreateOptions = {}): Promise<boolean> {
+  create(options: ResponseCreateOptions = {}): Promise<boolean> {
+    return this.#create(options, true);
+  }
+
+  // `tag`: whether the create is matched to its response by a tag of its own when it gives that
+  // response tools or follow-up settings (generate()'s requests carry their tag already)
+  async #create(options: ResponseCreateOptions, tag: boolean): Promise<boolean> {
     const onDuplicate = checkOnDuplicate(options.onDuplicate);
     // executable tools become wire tools now: an invalid one is refused before anything is sent
-    const params = this.#responseTools.prepare(options.response);
+    let params = this.#responseTools.prepare(options.response);
+    // matched to the response it starts by a tag, not by the next response.created: one server
+    // VAD starts in between would run this create's tools and give its follow-up these settings
+    if (tag)
+      params = this.#responseTools.tag(
+        params,
+        () => this.#host.eventId(),
+        () =>
+          this.#host.logger.warn(
+            `response.create: metadata has ${MAX_METADATA_PAIRS} pairs, no room for the tag that matches its own tools and settings to its response; matched to the next response.created`,
+            this.#host.logFields(),
+          ),
+      );
     // an out-of-band response (`conversation: 'none'`) runs beside the conversation's: the
     // one-active-response rule does not apply to it, so it waits for nothing
     if (params?.conversation === 'none') return this.#send(params);
@@ -334,7 +356,14 @@ export class ResponseCreator {
 
   #send(response: ResponseCreateParams | undefined): boolean {
     const tag = response === undefined ? undefined : requestTag(response.metadata);
-    if (tag !== undefined && this.#awaited?.has(tag) !== true) return false;
+    // a generate() request aborted meanwhile is not sent (a plain create's own tag has no waiter)
+    if (
+      response !== undefined &&
+      tag !== undefined &&
+      this.#awaited?.has(tag) !== true &&
+      !this.#responseTools.ownTagged(response)
+    )
+      return false;
     const event: ResponseCreateEvent =
       response === undefined
         ? { type: 'response.create', event_id: this.#host.eventId() }

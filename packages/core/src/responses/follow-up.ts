@@ -31,6 +31,15 @@ const CARRIED = [
 ] as const satisfies readonly (keyof ResponseCreateParams)[];
 
 /**
+ * Whether a follow-up to the response `params` starts would carry any of its settings (see
+ * {@link followUpRequest}), without copying them.
+ */
+export function carriesSettings(params: ResponseCreateParams | undefined): boolean {
+  if (params === undefined || params.conversation === 'none') return false;
+  return CARRIED.some((key) => params[key] !== undefined);
+}
+
+/**
  * The request of the follow-up to the response `params` started (its wire params, as sent), or
  * `undefined` when it had none of the carried settings, or was out of band (`conversation:
  * 'none'`: its calls get no output and no follow-up; see the function-calling feature).

@@ -2,16 +2,24 @@
  * The tools a `response.create` gives its response alone: executable ones (`defineTool`) become
  * function tools on the wire and are kept aside to run for that response; the function names,
  * and the settings a follow-up to the response's calls inherits, are matched to the response the
- * create starts (by the generate() tag, or the next `response.created` for an untagged create),
- * for the function-calling feature.
+ * create starts, for the function-calling feature. The match is by the tag in
+ * `response.metadata`: generate()'s, or one {@link PerResponseTools.tag} gives a plain create
+ * that carries such tools or settings, since a response server VAD starts in between would
+ * otherwise be taken for the create's. Only a create whose metadata has no room for the tag is
+ * matched to the next `response.created`.
  * @module
  */
 import type { ResponseCreateParams } from '@voxwire/protocol';
 import { toSessionTools } from '../tools/schema.js';
 import type { Tool } from '../tools/tool.js';
-import { requestTag, type ResponseCreateEvent } from './awaited.js';
+import {
+  MAX_METADATA_PAIRS,
+  REQUEST_TAG_KEY,
+  requestTag,
+  type ResponseCreateEvent,
+} from './awaited.js';
 import type { ResponseCreateRequest } from './create-options.js';
-import { followUpRequest } from './follow-up.js';
+import { carriesSettings, followUpRequest } from './follow-up.js';
 import type { RealtimeResponse } from './tree.js';
 
 /** A tool of one response: a wire tool (function or MCP), or an executable tool (`defineTool`). */
@@ -49,6 +57,9 @@ export class PerResponseTools {
   // the executable tools of a create's params (kept with the params object, which a create the
   // connection lost is sent again with)
   #executables: WeakMap<object, ReadonlyMap<string, Tool<any, any>>> | undefined;
+  // the params of plain creates this class tagged (not generate()'s requests): kept with the
+  // params object, which a create the connection lost is sent again with
+  #ownTagged: WeakSet<object> | undefined;
 
   /**
    * The wire params of `request`: its executable tools replaced by their function tools (kept
@@ -73,7 +84,47 @@ export class PerResponseTools {
   }
 
   /**
-   * `event` (tagged `tag` when generate() made it) is being sent: remembers its tools and the
+   * `params` (a plain create's, as {@link prepare} made them) with a tag of their own in
+   * `metadata` (the app's pairs kept) when the response they start must be matched exactly: they
+   * give it function tools, or settings its follow-up inherits. Unchanged when they need no
+   * match, already carry a tag, or their metadata is no object (the server refuses it) or has
+   * no room for one more pair (the API allows {@link MAX_METADATA_PAIRS}: the app's pairs are
+   * never pushed out); `noRoom` is told of the last case, which is matched to the next
+   * `response.created` as before.
+   */
+  tag(
+    params: ResponseCreateParams | undefined,
+    newTag: () => string,
+    noRoom: () => void,
+  ): ResponseCreateParams | undefined {
+    if (params === undefined) return undefined;
+    if (functionToolNames(params.tools) === undefined && !carriesSettings(params)) return params;
+    const metadata = params.metadata as unknown;
+    if (metadata !== undefined && metadata !== null) {
+      if (typeof metadata !== 'object' || Array.isArray(metadata)) return params;
+      if (requestTag(metadata) !== undefined) return params;
+      if (Object.keys(metadata).length >= MAX_METADATA_PAIRS) {
+        noRoom();
+        return params;
+      }
+    }
+    const tagged = {
+      ...params,
+      metadata: { ...(metadata as Record<string, string> | null), [REQUEST_TAG_KEY]: newTag() },
+    } as ResponseCreateParams;
+    const executables = this.#executables?.get(params);
+    if (executables !== undefined) this.#executables?.set(tagged, executables);
+    (this.#ownTagged ??= new WeakSet()).add(tagged);
+    return tagged;
+  }
+
+  /** Whether {@link tag} tagged `params` (so no generate() request waits for their tag). */
+  ownTagged(params: object): boolean {
+    return this.#ownTagged?.has(params) === true;
+  }
+
+  /**
+   * `event` (tagged `tag` when generate() or {@link tag} tagged it) is being sent: remembers its tools and the
    * settings its follow-up inherits, if any.
    */
   sending(event: ResponseCreateEvent, tag: string | undefined): void {
