@@ -173,5 +173,19 @@ describe.each(DIALECTS)(
       expect(runs).toEqual(['42']);
       await session.close();
     });
+
+    it('refuses an app’s own voxwire_request key with INVALID_ARGUMENT instead of silently sending nothing', async () => {
+      const s = setup(dialect);
+      const session = await openSession(s, { modalities: ['text'] });
+      await expect(
+        session.response.create({ response: { metadata: { [REQUEST_TAG_KEY]: 'mine' } } }),
+      ).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        data: { argument: 'response.metadata' },
+      });
+      await s.settle();
+      expect(creates(s)).toEqual([]);
+      await session.close();
+    });
   },
 );

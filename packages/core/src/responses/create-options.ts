@@ -82,6 +82,20 @@ export function checkSignal(signal: unknown): AbortSignal | undefined {
 }
 
 /**
+ * Refuses the request tag's key in a `create()`'s metadata: the engine would take the app's value
+ * for a `generate()` request's tag that nobody awaits and send nothing at all.
+ * @throws VoxwireError `INVALID_ARGUMENT` when `metadata` has the key
+ */
+export function checkNoTagKey(metadata: unknown): void {
+  if (typeof metadata === 'object' && metadata !== null && REQUEST_TAG_KEY in metadata)
+    throw new VoxwireError(
+      'INVALID_ARGUMENT',
+      `response.metadata.${REQUEST_TAG_KEY} is reserved for the engine's request tag`,
+      { data: { argument: 'response.metadata' } },
+    );
+}
+
+/**
  * A copy of the caller's metadata, checked to leave room for the request tag: a plain string
  * map of at most 15 pairs, without the tag's key.
  * @throws VoxwireError `INVALID_ARGUMENT` otherwise

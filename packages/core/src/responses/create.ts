@@ -22,6 +22,7 @@ import {
 } from './awaited.js';
 import {
   callerMetadata,
+  checkNoTagKey,
   checkOnDuplicate,
   checkSignal,
   type ResponseCreateOptions,
@@ -262,7 +263,8 @@ export class ResponseCreator {
    * tagged in `response.metadata` (see `PerResponseTools.tag`), so that they go to the response
    * it starts and not to one server VAD starts meanwhile. Resolves `true` once `response.create`
    * was sent (or queued), `false`
-   * when `cancel_new` refused it; rejects with `INVALID_ARGUMENT` for a bad `onDuplicate` and
+   * when `cancel_new` refused it; rejects with `INVALID_ARGUMENT` for a bad `onDuplicate` or
+   * metadata using the request tag's key (`voxwire_request`), and
    * with `SESSION_CLOSED` when the session closed first.
    */
   create(options: ResponseCreateOptions = {}): Promise<boolean> {
@@ -273,6 +275,8 @@ export class ResponseCreator {
   // response tools or follow-up settings (generate()'s requests carry their tag already)
   async #create(options: ResponseCreateOptions, tag: boolean): Promise<boolean> {
     const onDuplicate = checkOnDuplicate(options.onDuplicate);
+    // generate() checked its caller's metadata already, and put its tag there since
+    if (tag) checkNoTagKey(options.response?.metadata);
     // executable tools become wire tools now: an invalid one is refused before anything is sent
     let params = this.#responseTools.prepare(options.response);
     // matched to the response it starts by a tag, not by the next response.created: one server
