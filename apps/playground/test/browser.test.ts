@@ -63,6 +63,30 @@ interface PageStats {
   truncations: { itemId: string; audioEndMs: number }[];
 }
 
+/**
+ * Builds the page, serves it with the embedded fake provider and runs `test` with a fresh
+ * Chromium; the browser and the server are closed whatever happens.
+ */
+async function withFakePlayground(
+  test: (context: {
+    browser: Awaited<ReturnType<typeof launchChromium>>;
+    server: Awaited<ReturnType<typeof startPlaygroundServer>>;
+  }) => Promise<void>,
+): Promise<void> {
+  await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
+  const server = await startPlaygroundServer({
+    provider: { kind: 'fake' },
+    factories: defaultProviderFactories,
+  });
+  const browser = await launchChromium();
+  try {
+    await test({ browser, server });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)', () => {
   let server: PlaygroundServer;
   let browser: Browser;
@@ -384,13 +408,7 @@ describe.skipIf(!haveChromium)(
   'playground in headless Chromium: a mode chosen before Connect',
   () => {
     it('push-to-talk chosen before connecting is applied to the new session, not flipped back', async () => {
-      await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
-      const server = await startPlaygroundServer({
-        provider: { kind: 'fake' },
-        factories: defaultProviderFactories,
-      });
-      const browser = await launchChromium();
-      try {
+      await withFakePlayground(async ({ browser, server }) => {
         const page = await browser.newPage();
         await page.goto(server.url);
         await page.locator('#provider[data-kind="fake"]').waitFor();
@@ -407,10 +425,7 @@ describe.skipIf(!haveChromium)(
           .waitFor({ state: 'attached' });
         expect(await page.inputValue('#mode')).toBe('ptt');
         expect(await page.locator('#ptt').isHidden()).toBe(false);
-      } finally {
-        await browser.close();
-        await server.close();
-      }
+      });
     });
   },
 );
@@ -476,13 +491,7 @@ describe.skipIf(!haveChromium)(
     });
 
     it('a page with nothing edited starts with the server defaults and sends no update', async () => {
-      await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
-      const server = await startPlaygroundServer({
-        provider: { kind: 'fake' },
-        factories: defaultProviderFactories,
-      });
-      const browser = await launchChromium();
-      try {
+      await withFakePlayground(async ({ browser, server }) => {
         const page = await browser.newPage();
         await page.goto(server.url);
         await page.click('#connect');
@@ -500,10 +509,7 @@ describe.skipIf(!haveChromium)(
         ).toBe(0);
         expect(await page.inputValue('#voice')).toBe('marin');
         expect(await page.locator('#tools-enabled').isChecked()).toBe(true);
-      } finally {
-        await browser.close();
-        await server.close();
-      }
+      });
     });
   },
 );
@@ -512,13 +518,7 @@ describe.skipIf(!haveChromium)(
   'playground in headless Chromium: a mode change that cannot apply',
   () => {
     it('server VAD with an out-of-range threshold: the error is shown and the mode stays as in effect', async () => {
-      await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
-      const server = await startPlaygroundServer({
-        provider: { kind: 'fake' },
-        factories: defaultProviderFactories,
-      });
-      const browser = await launchChromium();
-      try {
+      await withFakePlayground(async ({ browser, server }) => {
         const page = await browser.newPage();
         await page.goto(server.url);
         await page.click('#connect');
@@ -534,10 +534,7 @@ describe.skipIf(!haveChromium)(
         await page.locator('#errors .toast[data-code="INVALID_SETTINGS"]').waitFor();
         expect(await page.inputValue('#mode')).toBe('ptt');
         expect(await page.locator('#ptt').isHidden()).toBe(false);
-      } finally {
-        await browser.close();
-        await server.close();
-      }
+      });
     });
   },
 );
