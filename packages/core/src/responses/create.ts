@@ -301,9 +301,9 @@ export class ResponseCreator {
     }
     let active = this.#host.activeResponses();
     if (active.length === 0 && !this.#pendingCreate) {
-      // its response.created is what the next create waits for
-      this.#sendPending(params);
-      return true;
+      // its response.created is what the next create waits for; false when an aborted
+      // request was not sent (as after the wait below)
+      return this.#sendPending(params);
     }
     const responseId = active.at(-1)?.id;
     if (onDuplicate === 'cancel_new') {
