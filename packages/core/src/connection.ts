@@ -271,12 +271,13 @@ export class SessionConnection {
    */
   #finishAfterClose(transport: Transport): void {
     this.#unwire(transport, false);
-    const clock = this.#o.clock;
-    const bound = clock.setTimeout(() => this.#finish(undefined), DEFAULT_CLOSING_TIMEOUT_MS);
-    const done = () => {
-      clock.clearTimeout(bound);
+    // the bound is the close watch's own timer, so that #finish clears it whichever way it ends
+    this.#stopCloseWatch();
+    this.#closeWatch = this.#o.clock.setTimeout(() => {
+      this.#closeWatch = undefined;
       this.#finish(undefined);
-    };
+    }, DEFAULT_CLOSING_TIMEOUT_MS);
+    const done = () => this.#finish(undefined);
     transport.close(CloseCode.Normal, 'connect abandoned').then(done, done);
   }
 

@@ -19,7 +19,7 @@ import {
   type ResponseCreateEvent,
 } from './awaited.js';
 import type { ResponseCreateRequest } from './create-options.js';
-import { carriesSettings, followUpRequest } from './follow-up.js';
+import { carriesSettings, followUpRequest } from './follow-up-request.js';
 import type { RealtimeResponse } from './tree.js';
 
 /** A tool of one response: a wire tool (function or MCP), or an executable tool (`defineTool`). */
