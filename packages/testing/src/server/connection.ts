@@ -57,9 +57,15 @@ export interface ConnectionInit {
   readonly dialect: Dialect;
   readonly model: string;
   readonly maxSessionDurationMs: number;
-  /** Start a transcription-only session (`?intent=transcription`). */
+  /**
+   * Start a transcription-only session (`?intent=transcription`).
+   * @default false
+   */
   readonly transcription?: boolean | undefined;
-  /** Conversation carried over from an earlier connection (`conversation: 'persist'`). */
+  /**
+   * Conversation carried over from an earlier connection (`conversation: 'persist'`).
+   * @default undefined (an empty conversation)
+   */
   readonly conversation?: Conversation | undefined;
 }
 
