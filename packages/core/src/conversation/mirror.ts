@@ -78,8 +78,9 @@ export class ConversationMirror {
   readonly #pending: PendingTranscripts;
   // the audio of items this client sent (made on first use: most sessions send none)
   #sent: SentAudio | undefined;
-  // item id → content indexes the server truncated (made on first use): see #refresh
-  #truncated: Map<string, Set<number>> | undefined;
+  // item id → content index the server truncated → its audio_end_ms (made on first use): see
+  // #refresh, and the restore, which re-creates such an answer from the text that was heard
+  #truncated: Map<string, Map<number, number>> | undefined;
 
   /** @param options - audio decoding and the early-transcript bound */
   constructor(options: ConversationMirrorOptions = {}) {
@@ -239,6 +240,25 @@ export class ConversationMirror {
     return next;
   }
 
+  /**
+   * The audio parts of item `id` the server truncated, as content index → `audio_end_ms` (what
+   * was heard); `undefined` when none was. The server drops such a part's transcript, and a fresh
+   * session cannot take assistant audio: the restore uses this to re-create the heard text.
+   */
+  truncation(id: string): ReadonlyMap<number, number> | undefined {
+    return this.#truncated?.get(id);
+  }
+
+  /**
+   * Puts `item` in place of the item with its id and forgets that item's truncation: the restore
+   * re-created it as `item` (a truncated answer as the text that was heard) on a fresh server.
+   * @throws ConversationError `UNKNOWN_ITEM`
+   */
+  replace(item: ChatItem): void {
+    this.update(item.id, () => item);
+    this.#truncated?.delete(item.id);
+  }
+
   /** Removes every item and every early transcript. */
   clear(): void {
     this.#nodes.clear();
@@ -368,7 +388,7 @@ export class ConversationMirror {
       // an answer truncated while streaming: its done events still carry what was generated,
       // but the server dropped the transcript (protocol.md §7.7: no text that was not heard)
       if (cut !== undefined)
-        for (const index of cut)
+        for (const index of cut.keys())
           merged = mapAudioPart(merged, index, (part) =>
             part.audio
               ? { type: 'audio', audio: part.audio, transcript: null }
@@ -388,8 +408,8 @@ export class ConversationMirror {
       };
     }
     let cut = (this.#truncated ??= new Map()).get(id);
-    if (cut === undefined) this.#truncated.set(id, (cut = new Set<number>()));
-    cut.add(contentIndex);
+    if (cut === undefined) this.#truncated.set(id, (cut = new Map<number, number>()));
+    cut.set(contentIndex, audioEndMs);
     this.update(id, (current) =>
       mapAudioPart(current, contentIndex, (part) => {
         // the server drops the transcript so that no unheard text stays in the context

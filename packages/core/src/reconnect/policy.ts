@@ -43,6 +43,18 @@ export interface ReconnectOptions {
    * @default 300000 (5 minutes)
    */
   rolloverMarginMs?: number | false | undefined;
+  /**
+   * How the restore re-creates an answer the app truncated after a barge-in
+   * (`conversation.item.truncate`). The server keeps the audio up to `audio_end_ms` and drops the
+   * transcript, and a fresh session cannot take assistant audio. `'heard'` re-creates the answer
+   * as the text that was heard: its transcript cut in proportion to the audio played
+   * (`audio_end_ms` ÷ audio received), back to the last whole word, so the model still knows what
+   * it had said before it was interrupted. It needs the answer's response to be still retained
+   * (`maxRetainedResponses`); otherwise, or with `'skip'`, the answer is left out of the restore
+   * (`reconnected.skippedItems`) and removed from the mirror.
+   * @default 'heard'
+   */
+  truncatedAnswers?: 'heard' | 'skip' | undefined;
 }
 
 /** The resolved settings. */
@@ -52,6 +64,7 @@ export interface ResolvedReconnect {
   readonly maxAttempts: number;
   readonly maxBufferedAudioBytes: number;
   readonly rolloverMarginMs: number | false;
+  readonly truncatedAnswers: 'heard' | 'skip';
 }
 
 /** Default backoff: 250 ms doubling to 10 s, equal jitter, 8 attempts. */
@@ -80,6 +93,7 @@ export function resolveReconnect(options: ReconnectOptions | false | undefined):
       maxAttempts: 0,
       maxBufferedAudioBytes: DEFAULT_MAX_BUFFERED_AUDIO_BYTES,
       rolloverMarginMs: false,
+      truncatedAnswers: 'heard',
     };
   }
   const o = options ?? {};
@@ -107,12 +121,16 @@ export function resolveReconnect(options: ReconnectOptions | false | undefined):
       'reconnect.rolloverMarginMs must be a finite number ≥ 0 or false',
     );
   }
+  const truncatedAnswers = o.truncatedAnswers ?? 'heard';
+  if (truncatedAnswers !== 'heard' && truncatedAnswers !== 'skip')
+    invalid('reconnect.truncatedAnswers', "reconnect.truncatedAnswers must be 'heard' or 'skip'");
   return {
     enabled: maxAttempts > 0,
     backoff: o.backoff ?? DEFAULT_RECONNECT_BACKOFF,
     maxAttempts,
     maxBufferedAudioBytes,
     rolloverMarginMs: margin,
+    truncatedAnswers,
   };
 }
 

@@ -33,6 +33,7 @@ import type { Outbox, OutboxStats } from '../outbox.js';
 import type { PendingRequests } from '../requests.js';
 import type { ResponseCreator } from '../responses/create.js';
 import type { ResponseTracker } from '../responses/tracker.js';
+import { heardText } from '../conversation/heard-text.js';
 import { RecentIds } from './dedupe.js';
 import type { ResolvedReliability } from './options.js';
 import type { ReconnectedEvent, ResponseStalledEvent, SessionStats } from './reliability-events.js';
@@ -104,6 +105,8 @@ export class Reliability {
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
   #lostCause: VoxwireError | undefined;
+  // reconnect.truncatedAnswers is 'heard' (the restore's function is made only when it runs)
+  readonly #retellTruncated: boolean;
   #reconnects = 0;
   #rollovers = 0;
   #stalls = 0;
@@ -115,6 +118,7 @@ export class Reliability {
     this.#h = host;
     this.#ids = new RecentIds(options.dedupeWindow);
     this.#uncommitted = new UncommittedAudio(options.replayUncommittedAudioMs);
+    this.#retellTruncated = options.reconnect.truncatedAnswers === 'heard';
     this.#stall = new StallWatch(host.clock, options.stallTimeoutMs, (idleMs) =>
       this.#onStall(idleMs),
     );
@@ -245,7 +249,14 @@ export class Reliability {
     const restoreFormat = preludeInputFormat(prelude);
     const mirror = h.mirror();
     const conversation = mirror
-      ? restoreConversation(mirror, h.generateId, (f) => h.encodeAudio(f, restoreFormat))
+      ? restoreConversation(
+          mirror,
+          h.generateId,
+          (f) => h.encodeAudio(f, restoreFormat),
+          this.#retellTruncated
+            ? (id, index, endMs) => this.#heardText(id, index, endMs)
+            : undefined,
+        )
       : undefined;
     if (conversation) {
       prelude.push(...conversation.events);
@@ -293,6 +304,14 @@ export class Reliability {
         replayedAudioMs: replay.ms,
       },
     };
+  }
+
+  // what was heard of a truncated answer, from its transcript and audio in the response tree
+  // (unknown once the response is no longer retained)
+  #heardText(itemId: string, contentIndex: number, audioEndMs: number): string | undefined {
+    const content = this.#h.tracker.content(itemId, contentIndex);
+    if (content?.contentType !== 'audio') return undefined;
+    return heardText(content.text, audioEndMs, content.audioDurationMs);
   }
 
   /** The connection ended (a reconnect may follow). */

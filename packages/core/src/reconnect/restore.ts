@@ -4,7 +4,8 @@
  * model sees the same history), and the requests the old connection took with it. Items the
  * API cannot take back (MCP items, audio the mirror has no samples or transcript of, function
  * calls the drop cut mid-arguments) are left out and removed from the mirror, so that the
- * mirror keeps matching the server.
+ * mirror keeps matching the server. An answer truncated after a barge-in goes back as the text
+ * that was heard, when the caller can tell it (`heard-text.ts`); the mirror then holds that text.
  * @module
  */
 import type { AudioFrame, ClientEvent, IdGenerator } from '@voxwire/protocol';
@@ -27,6 +28,16 @@ export interface ConversationRestore {
   readonly skipped: string[];
 }
 
+/**
+ * The text heard of content `contentIndex` of item `itemId`, which the server truncated at
+ * `audioEndMs`; `undefined` (or `''`) when it cannot be told.
+ */
+export type HeardTextOf = (
+  itemId: string,
+  contentIndex: number,
+  audioEndMs: number,
+) => string | undefined;
+
 function restorable(item: ChatItem): ChatItem | undefined {
   // a call cut before its arguments were complete was never really made
   if (item.type === 'function_call' && item.status !== undefined && item.status !== 'completed')
@@ -34,17 +45,41 @@ function restorable(item: ChatItem): ChatItem | undefined {
   return replayableItem(item);
 }
 
-/** Builds the item creates that re-create `mirror` on an empty server conversation. */
+// an assistant answer with truncated audio parts, each replaced by the text heard of it (the
+// part is left out when that is not known, as the server keeps no text for it either)
+function withHeardText(
+  item: ChatItem,
+  cut: ReadonlyMap<number, number> | undefined,
+  heard: HeardTextOf | undefined,
+): ChatItem {
+  if (cut === undefined || item.type !== 'message' || item.role !== 'assistant') return item;
+  const content = item.content.flatMap((part, index) => {
+    const audioEndMs = cut.get(index);
+    if (part.type !== 'audio' || audioEndMs === undefined) return [part];
+    const text = heard?.(item.id, index, audioEndMs);
+    return text ? [{ type: 'text' as const, text }] : [];
+  });
+  return { ...item, content };
+}
+
+/**
+ * Builds the item creates that re-create `mirror` on an empty server conversation.
+ * @param heard - the text heard of a truncated answer; without it such answers are left out
+ */
 export function restoreConversation(
   mirror: ConversationMirror,
   generateId: IdGenerator,
   encodeAudio: (frame: AudioFrame) => string,
+  heard?: HeardTextOf,
 ): ConversationRestore {
   const events: ClientEvent[] = [];
   const eventItems = new Map<string, string>();
   const skipped: string[] = [];
+  const retold: ChatItem[] = [];
   for (const item of mirror.items()) {
-    const ready = restorable(item);
+    const cut = mirror.truncation(item.id);
+    const told = withHeardText(item, cut, heard);
+    const ready = restorable(told);
     let wire: ReturnType<typeof chatItemToConversationItem> | undefined;
     try {
       wire = ready ? chatItemToConversationItem(ready, { encodeAudio }) : undefined;
@@ -58,8 +93,11 @@ export function restoreConversation(
     const eventId = generateId('event');
     eventItems.set(eventId, item.id);
     events.push({ type: 'conversation.item.create', event_id: eventId, item: wire });
+    if (cut !== undefined && told !== item) retold.push(told);
   }
   for (const id of skipped) mirror.delete(id);
+  // the fresh server holds the heard text, not the cut audio: so does the mirror from now on
+  for (const item of retold) mirror.replace(item);
   return { events, eventItems, restored: events.length, skipped };
 }
 

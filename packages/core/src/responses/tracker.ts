@@ -14,7 +14,7 @@ import { DiscardedResponses } from './discarded.js';
 import { partText, shareTexts } from './shared-texts.js';
 import type { TrackerOptions, TrackerSink } from './tracker-sink.js';
 import {
-  audioReceivedMs,
+  contentOf,
   RealtimeContent,
   RealtimeOutput,
   RealtimeResponse,
@@ -60,19 +60,28 @@ export class ResponseTracker {
   }
 
   /**
-   * Whole milliseconds of audio received for content `contentIndex` of item `itemId`, while its
-   * response is active or retained; `undefined` when that is not known here.
+   * Content `contentIndex` of item `itemId`, while its response is active or retained;
+   * `undefined` when that is not known here.
    */
-  receivedAudioMs(itemId: string, contentIndex: number): number | undefined {
+  content(itemId: string, contentIndex: number): RealtimeContent | undefined {
     for (const r of this.#active.values()) {
-      const ms = audioReceivedMs(r, itemId, contentIndex);
-      if (ms !== undefined) return ms;
+      const c = contentOf(r, itemId, contentIndex);
+      if (c !== undefined) return c;
     }
     for (let i = this.#finished.length - 1; i >= 0; i--) {
-      const ms = audioReceivedMs(this.#finished[i]!, itemId, contentIndex);
-      if (ms !== undefined) return ms;
+      const c = contentOf(this.#finished[i]!, itemId, contentIndex);
+      if (c !== undefined) return c;
     }
     return undefined;
+  }
+
+  /**
+   * Whole milliseconds of audio received for content `contentIndex` of item `itemId`, while its
+   * response is active or retained; `undefined` when that is not known here or not audio.
+   */
+  receivedAudioMs(itemId: string, contentIndex: number): number | undefined {
+    const c = this.content(itemId, contentIndex);
+    return c?.contentType === 'audio' ? Math.floor(c.audioDurationMs) : undefined;
   }
 
   /** Handles a server event; returns false when it is not a response event. */

@@ -260,18 +260,13 @@ function exactly<T>(list: T[]): T[] {
 }
 
 /**
- * Whole milliseconds of audio received for content `contentIndex` of item `itemId` of `r`;
- * `undefined` when `r` has no such item, or its content is not audio.
+ * Content `contentIndex` of item `itemId` of `r`; `undefined` when `r` has no such item or part.
  */
-export function audioReceivedMs(
+export function contentOf(
   r: RealtimeResponse,
   itemId: string,
   contentIndex: number,
-): number | undefined {
-  for (const o of r.output) {
-    if (o?.itemId !== itemId) continue;
-    const c = o.content[contentIndex];
-    return c?.contentType === 'audio' ? Math.floor(c.audioDurationMs) : undefined;
-  }
+): RealtimeContent | undefined {
+  for (const o of r.output) if (o?.itemId === itemId) return o.content[contentIndex];
   return undefined;
 }

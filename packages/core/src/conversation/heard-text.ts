@@ -1,0 +1,26 @@
+/**
+ * What the user heard of an answer cut by a barge-in: the server truncates the answer's audio at
+ * `audio_end_ms` and drops its whole transcript (protocol.md §7.7), and a fresh session cannot
+ * take assistant audio at all, so a restore can only give the model back the text of the part
+ * that was played. No event says which words that was; this estimates it from the share of the
+ * answer's audio that was played, which tracks the share of its transcript closely enough for
+ * the model to know what it had said (speech rate is steady within one answer).
+ * @module
+ */
+
+/**
+ * The leading part of `transcript` spoken in the first `heardMs` of `audioMs` of audio: the
+ * same share of its characters, cut back to the last whole word, so that the estimate errs
+ * towards leaving a word out rather than putting in one that was not heard. The whole text when
+ * all of the audio was heard; `''` when none of it was, or not one whole word.
+ */
+export function heardText(transcript: string, heardMs: number, audioMs: number): string {
+  const text = transcript.trim();
+  if (text === '' || !(heardMs > 0) || !(audioMs > 0)) return '';
+  if (heardMs >= audioMs) return text;
+  const end = Math.floor((text.length * heardMs) / audioMs);
+  // the estimate ends inside a word unless the next character is a space: keep whole words only
+  if (end < text.length && /\s/.test(text.charAt(end))) return text.slice(0, end).trimEnd();
+  const lastSpace = text.slice(0, end).search(/\s\S*$/);
+  return lastSpace <= 0 ? '' : text.slice(0, lastSpace).trimEnd();
+}
