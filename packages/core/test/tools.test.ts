@@ -369,7 +369,7 @@ describe('ToolRunner', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('keeps a slow tool running through a new user turn and answers it when it finishes', async () => {
+  it('keeps a slow tool running through a new user turn and answers it when it finishes, with no follow-up for the interrupted response', async () => {
     const gate = deferred<string>();
     const r = runner([{ name: 'lookup', execute: () => gate.promise }]);
     const round = r.startRound({ responseId: 'r1', session: undefined });
@@ -380,7 +380,9 @@ describe('ToolRunner', () => {
     gate.resolve('found it');
     const result = await finishing;
     expect(result.outputs[0]!.item.output).toBe('found it');
-    expect(result.requestResponse).toBe(true);
+    // the user moved on: the next turn's response sees the output; a follow-up would answer the
+    // old question over (or after) the new one
+    expect(result.requestResponse).toBe(false);
   });
 
   it('a round aborted by the app answers its calls as cancelled', async () => {

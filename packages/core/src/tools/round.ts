@@ -153,10 +153,12 @@ export class ToolRound<TSession = unknown> {
       finished,
       outputs,
       appCalls,
-      // the app still has to answer its calls: a response now would run without their outputs
+      // the app still has to answer its calls: a response now would run without their outputs;
+      // a cancelled response was interrupted: its outputs are created, but the user moved on
       requestResponse:
         finished.length > 0 &&
         appCalls.length === 0 &&
+        end.status !== 'cancelled' &&
         loopError === undefined &&
         !this.#closed.aborted,
       loopError,

@@ -82,8 +82,10 @@ export interface ToolRoundResult {
   readonly appCalls: readonly FunctionCallInfo[];
   /**
    * Whether to request ONE response (`onDuplicate: 'keep_both'`) after the outputs are created:
-   * true when calls were run, unless some were left to the app, the loop cap was hit or the
-   * runner was closed.
+   * true when calls were run, unless some were left to the app, the loop cap was hit, the
+   * runner was closed or the response was cancelled: a barge-in (`turn_detected`) or the app's
+   * `response.cancel()` means the user moved on, and the next turn's response sees the outputs
+   * (a follow-up would answer the old question over the new one, or after it).
    */
   readonly requestResponse: boolean;
   /** Set when the consecutive tool-only round cap was exceeded; emit it as an `error` event. */
