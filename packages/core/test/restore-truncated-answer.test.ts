@@ -63,23 +63,23 @@ describe.each(DIALECTS)('a truncated answer across a reconnect (%s)', (dialect) 
     expect(item).toMatchObject({
       id: itemId,
       role: 'assistant',
-      content: [{ type: text, text: 'one two three four five' }],
+      content: [{ type: text, text: 'one two three four five...' }],
     });
     expect(session.chatCtxCopy().items).toMatchObject([
       {
         id: itemId,
         role: 'assistant',
-        content: [{ type: 'text', text: 'one two three four five' }],
+        content: [{ type: 'text', text: 'one two three four five...' }],
       },
     ]);
     expect(s.server.conversation.map((i) => conversationItemToChatItem(i as never))).toMatchObject([
-      { id: itemId, content: [{ type: 'text', text: 'one two three four five' }] },
+      { id: itemId, content: [{ type: 'text', text: 'one two three four five...' }] },
     ]);
     // a second reconnect re-creates the same text (the truncation is not applied twice)
     const again = s.server.clientEvents.length;
     await dropAndRestore(s, session);
     expect(restoredCreates(s, again)).toMatchObject([
-      { id: itemId, content: [{ type: text, text: 'one two three four five' }] },
+      { id: itemId, content: [{ type: text, text: 'one two three four five...' }] },
     ]);
     await session.close();
   });
@@ -121,12 +121,12 @@ describe.each(DIALECTS)('a truncated answer across a reconnect (%s)', (dialect) 
 });
 
 describe('heardText', () => {
-  it('takes the played share of the characters, back to the last whole word', () => {
-    expect(heardText(SAID, 1440, 2880)).toBe('one two three four five');
+  it('takes the played share of the characters, back to the last whole word, marked as cut off', () => {
+    expect(heardText(SAID, 1440, 2880)).toBe('one two three four five...');
     // the share ends on a space: the word before it was heard whole
-    expect(heardText('ab cd', 2, 5)).toBe('ab');
+    expect(heardText('ab cd', 2, 5)).toBe('ab...');
     // inside the second word: only the first
-    expect(heardText('ab cd', 4, 5)).toBe('ab');
+    expect(heardText('ab cd', 4, 5)).toBe('ab...');
     expect(heardText('  padded text  ', 1, 1)).toBe('padded text');
   });
 

@@ -11,8 +11,10 @@
 /**
  * The leading part of `transcript` spoken in the first `heardMs` of `audioMs` of audio: the
  * same share of its characters, cut back to the last whole word, so that the estimate errs
- * towards leaving a word out rather than putting in one that was not heard. The whole text when
- * all of the audio was heard; `''` when none of it was, or not one whole word.
+ * towards leaving a word out rather than putting in one that was not heard, and ended with
+ * `...` so that the model reads it as cut off (as LiveKit's agents write an interrupted answer
+ * into their chat context). The whole text when all of the audio was heard; `''` when none of it
+ * was, or not one whole word.
  */
 export function heardText(transcript: string, heardMs: number, audioMs: number): string {
   const text = transcript.trim();
@@ -20,7 +22,11 @@ export function heardText(transcript: string, heardMs: number, audioMs: number):
   if (heardMs >= audioMs) return text;
   const end = Math.floor((text.length * heardMs) / audioMs);
   // the estimate ends inside a word unless the next character is a space: keep whole words only
-  if (end < text.length && /\s/.test(text.charAt(end))) return text.slice(0, end).trimEnd();
-  const lastSpace = text.slice(0, end).search(/\s\S*$/);
-  return lastSpace <= 0 ? '' : text.slice(0, lastSpace).trimEnd();
+  let heard: string;
+  if (end < text.length && /\s/.test(text.charAt(end))) heard = text.slice(0, end).trimEnd();
+  else {
+    const lastSpace = text.slice(0, end).search(/\s\S*$/);
+    heard = lastSpace <= 0 ? '' : text.slice(0, lastSpace).trimEnd();
+  }
+  return heard === '' ? '' : `${heard}...`;
 }
