@@ -118,6 +118,7 @@ export class RealtimeModel {
       maxToolOnlyRounds,
       formatToolError,
       toolTimeoutMs,
+      followUpCancelledCalls,
       audioModeHint,
       keepSentAudioMs,
       reconnect,
@@ -145,6 +146,7 @@ export class RealtimeModel {
       maxToolOnlyRounds,
       formatToolError,
       toolTimeoutMs,
+      followUpCancelledCalls,
       audioModeHint,
       keepSentAudioMs,
     });

@@ -350,50 +350,62 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
-  it('a response cancelled after its call was complete (a barge-in): the call runs and is answered, but no follow-up is asked for', async () => {
-    const s = setup(dialect, { tools: [weather] }, { pacing: { textDeltaIntervalMs: 10 } });
-    s.server.queueResponse((ctx) => {
-      ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'c_done' });
-      ctx.say('Let me check the weather in Oslo for you, it takes a moment.');
-    });
-    s.server.queueResponse((ctx) => ctx.text('Sure, what else?'));
-    const session = await openSession(s);
-    const seen = calls(session);
-    let cancelled = false;
-    session.on('server_event', (e) => {
-      // the user talks over the announcement that follows the complete call
-      if (
-        !cancelled &&
-        e.kind === 'event' &&
-        (e.event.type === 'response.output_audio_transcript.delta' ||
-          e.event.type === 'response.output_text.delta')
-      ) {
-        cancelled = true;
-        session.response.cancel();
-      }
-    });
-    await userTurn(s, session, 'weather in Oslo?');
-    await s.clock.advanceAsync(1000);
+  it.each([
+    [undefined, 1],
+    [true, 2],
+  ])(
+    'a response cancelled after its call was complete (a barge-in): the call runs and is answered; followUpCancelledCalls %s → %i response.create',
+    async (followUpCancelledCalls, creates) => {
+      const s = setup(
+        dialect,
+        { tools: [weather], followUpCancelledCalls },
+        { pacing: { textDeltaIntervalMs: 10 } },
+      );
+      s.server.queueResponse((ctx) => {
+        ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'c_done' });
+        ctx.say('Let me check the weather in Oslo for you, it takes a moment.');
+      });
+      if (followUpCancelledCalls) s.server.queueResponse((ctx) => ctx.text('It is 21 degrees.'));
+      s.server.queueResponse((ctx) => ctx.text('Sure, what else?'));
+      const session = await openSession(s);
+      const seen = calls(session);
+      let cancelled = false;
+      session.on('server_event', (e) => {
+        // the user talks over the announcement that follows the complete call
+        if (
+          !cancelled &&
+          e.kind === 'event' &&
+          (e.event.type === 'response.output_audio_transcript.delta' ||
+            e.event.type === 'response.output_text.delta')
+        ) {
+          cancelled = true;
+          session.response.cancel();
+        }
+      });
+      await userTurn(s, session, 'weather in Oslo?');
+      await s.clock.advanceAsync(1000);
 
-    expect(session.responses[0]?.status).toBe('cancelled');
-    expect(seen.finished[0]?.[0]).toMatchObject({ call: { callId: 'c_done' } });
-    expect(seen.finished[0]?.[0]?.error).toBeUndefined();
-    expect(conv(s).find((i) => i.type === 'function_call_output')).toMatchObject({
-      call_id: 'c_done',
-      output: JSON.stringify({ city: 'Oslo', tempC: 21 }),
-    });
-    // the user moved on: the old question is not answered over the new one
-    expect(sent(s, 'response.create')).toHaveLength(1);
-    expect(seen.errors).toEqual([]);
+      expect(session.responses[0]?.status).toBe('cancelled');
+      expect(seen.finished[0]?.[0]).toMatchObject({ call: { callId: 'c_done' } });
+      expect(seen.finished[0]?.[0]?.error).toBeUndefined();
+      expect(conv(s).find((i) => i.type === 'function_call_output')).toMatchObject({
+        call_id: 'c_done',
+        output: JSON.stringify({ city: 'Oslo', tempC: 21 }),
+      });
+      // by default the user moved on: the old question is not answered over the new one
+      await s.clock.advanceAsync(1000);
+      expect(sent(s, 'response.create')).toHaveLength(creates);
+      expect(seen.errors).toEqual([]);
 
-    // the user's next turn gets the answer, and that response sees the output
-    await userTurn(s, session, 'never mind');
-    await s.clock.advanceAsync(1000);
-    expect(sent(s, 'response.create')).toHaveLength(2);
-    expect(session.responses.at(-1)?.status).toBe('completed');
-    expect(session.responses.at(-1)?.output[0]?.content[0]?.text).toBe('Sure, what else?');
-    await session.close();
-  });
+      // the user's next turn gets the answer, and that response sees the output
+      await userTurn(s, session, 'never mind');
+      await s.clock.advanceAsync(1000);
+      expect(sent(s, 'response.create')).toHaveLength(creates + 1);
+      expect(session.responses.at(-1)?.status).toBe('completed');
+      expect(session.responses.at(-1)?.output[0]?.content[0]?.text).toBe('Sure, what else?');
+      await session.close();
+    },
+  );
 
   it('a slow tool interrupted by a new user turn is still answered, right after its call item', async () => {
     const slow = gate();
@@ -1018,6 +1030,12 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
       expect(() => setup(dialect, { toolTimeoutMs })).toThrowError(
         expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'toolTimeoutMs' } }),
       );
+    expect(() => setup(dialect, { followUpCancelledCalls: 'yes' as never })).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        data: { argument: 'followUpCancelledCalls' },
+      }),
+    );
     expect(() =>
       setup(dialect, { tools: [{ name: 't', timeoutMs: 0, execute: () => 1 }] }),
     ).toThrowError(expect.objectContaining({ code: 'INVALID_TOOL', toolName: 't' }));

@@ -59,6 +59,16 @@ export interface ConversationOptions {
    */
   toolTimeoutMs?: number | undefined;
   /**
+   * Whether the function calls of a response that was cancelled (the user barged in,
+   * `turn_detected`, or the app's `response.cancel()`) are followed up with a response once their
+   * outputs exist. Their outputs are created either way (every call is answered). Off by default:
+   * the user moved on, and the next turn's response sees the outputs, rather than the old question
+   * being answered over or after the new one (LiveKit's agents do not reply to the tools of an
+   * interrupted speech either). `true` is the seed's behaviour: a follow-up after every round.
+   * @default false
+   */
+  followUpCancelledCalls?: boolean | undefined;
+  /**
    * `setChatCtx` appends a short silent user audio item when it adds only text items. Why: after a
    * conversation is (re)loaded with text-only items, the model tends to answer in text instead of
    * audio (livekit/agents#2471, #2694, agents-js#323); the seed appended one second of silence "to
@@ -139,6 +149,7 @@ export function createBuiltins(host: BuiltinHost, options: ConversationOptions):
     maxToolOnlyRounds: options.maxToolOnlyRounds,
     formatToolError: options.formatToolError,
     toolTimeoutMs: options.toolTimeoutMs,
+    followUpCancelledCalls: options.followUpCancelledCalls,
     clock: host.clock,
     generateId: host.generateId,
   });
@@ -147,8 +158,8 @@ export function createBuiltins(host: BuiltinHost, options: ConversationOptions):
 
 /**
  * Checks conversation options; returns them without `undefined` entries.
- * @throws VoxwireError `INVALID_ARGUMENT` (`maxToolOnlyRounds`, `formatToolError`, `toolTimeoutMs`, `audioModeHint`,
- *   `keepSentAudioMs`);
+ * @throws VoxwireError `INVALID_ARGUMENT` (`maxToolOnlyRounds`, `formatToolError`, `toolTimeoutMs`,
+ *   `followUpCancelledCalls`, `audioModeHint`, `keepSentAudioMs`);
  *   ToolError for an invalid tool set
  */
 export function checkConversationOptions(options: ConversationOptions): ConversationOptions {
@@ -157,6 +168,7 @@ export function checkConversationOptions(options: ConversationOptions): Conversa
     maxToolOnlyRounds,
     formatToolError,
     toolTimeoutMs,
+    followUpCancelledCalls,
     audioModeHint,
     keepSentAudioMs,
   } = options;
@@ -176,6 +188,8 @@ export function checkConversationOptions(options: ConversationOptions): Conversa
     invalid('formatToolError', 'must be a function');
   if (toolTimeoutMs !== undefined && !isTimeoutMs(toolTimeoutMs))
     invalid('toolTimeoutMs', 'must be a finite number of ms > 0');
+  if (followUpCancelledCalls !== undefined && typeof followUpCancelledCalls !== 'boolean')
+    invalid('followUpCancelledCalls', 'must be a boolean');
   checkAudioModeHint(audioModeHint);
   if (
     keepSentAudioMs !== undefined &&
@@ -187,6 +201,7 @@ export function checkConversationOptions(options: ConversationOptions): Conversa
   if (maxToolOnlyRounds !== undefined) out.maxToolOnlyRounds = maxToolOnlyRounds;
   if (formatToolError !== undefined) out.formatToolError = formatToolError;
   if (toolTimeoutMs !== undefined) out.toolTimeoutMs = toolTimeoutMs;
+  if (followUpCancelledCalls !== undefined) out.followUpCancelledCalls = followUpCancelledCalls;
   if (audioModeHint !== undefined) out.audioModeHint = audioModeHint;
   if (keepSentAudioMs !== undefined) out.keepSentAudioMs = keepSentAudioMs;
   return out;

@@ -96,6 +96,11 @@ export interface FunctionCallingOptions<TSession> {
    * @default undefined (no limit)
    */
   readonly toolTimeoutMs?: number | undefined;
+  /**
+   * Whether a cancelled response's calls are followed up with a response.
+   * @default false
+   */
+  readonly followUpCancelledCalls?: boolean | undefined;
   /** Time for the call timeouts. @default systemClock */
   readonly clock?: Clock | undefined;
   /** Ids of the output items. */
@@ -136,6 +141,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       maxToolOnlyRounds: options.maxToolOnlyRounds,
       formatError: options.formatToolError,
       toolTimeoutMs: options.toolTimeoutMs,
+      followUpCancelledCalls: options.followUpCancelledCalls,
       clock: options.clock,
     });
     this.#announce = this.#runner.tools.length > 0;

@@ -158,7 +158,7 @@ export class ToolRound<TSession = unknown> {
       requestResponse:
         finished.length > 0 &&
         appCalls.length === 0 &&
-        end.status !== 'cancelled' &&
+        (end.status !== 'cancelled' || this.#runner.options.followUpCancelledCalls === true) &&
         loopError === undefined &&
         !this.#closed.aborted,
       loopError,

@@ -37,6 +37,12 @@ export interface ToolRunnerOptions<TSession = unknown> {
    * @default undefined (no limit)
    */
   readonly toolTimeoutMs?: number | undefined;
+  /**
+   * Whether a round whose response was cancelled (a barge-in, or the app's cancel) asks for a
+   * follow-up response (`requestResponse`). Its outputs are created either way.
+   * @default false
+   */
+  readonly followUpCancelledCalls?: boolean | undefined;
   /** Time for the call timeouts. @default systemClock */
   readonly clock?: Clock | undefined;
 }

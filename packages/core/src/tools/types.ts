@@ -83,7 +83,7 @@ export interface ToolRoundResult {
   /**
    * Whether to request ONE response (`onDuplicate: 'keep_both'`) after the outputs are created:
    * true when calls were run, unless some were left to the app, the loop cap was hit, the
-   * runner was closed or the response was cancelled: a barge-in (`turn_detected`) or the app's
+   * runner was closed or the response was cancelled (unless `followUpCancelledCalls`): a barge-in (`turn_detected`) or the app's
    * `response.cancel()` means the user moved on, and the next turn's response sees the outputs
    * (a follow-up would answer the old question over the new one, or after it).
    */
