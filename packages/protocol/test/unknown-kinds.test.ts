@@ -207,6 +207,35 @@ describe('values of enumerated fields added to the API later (GA)', () => {
         },
         [{ path: 'session.audio.output.format.type', value: 'audio/opus' }],
       ],
+      // a form added later that carries a field a known form also has (PCM's `rate`), with a
+      // value that form does not take: still a new form, not a wrong PCM rate
+      [
+        {
+          type: 'session.updated',
+          event_id: 'v12',
+          session: {
+            type: 'realtime',
+            audio: { output: { format: { type: 'audio/opus', rate: 48000 } } },
+          },
+        },
+        [{ path: 'session.audio.output.format.type', value: 'audio/opus' }],
+      ],
+      // a tool kind added later (a session configured through its ephemeral key echoes it),
+      // which lacks what the MCP form requires (`server_label`)
+      [
+        {
+          type: 'session.created',
+          event_id: 'v13',
+          session: {
+            type: 'realtime',
+            tools: [
+              { type: 'function', name: 'get_weather' },
+              { type: 'web_search', search_context_size: 'low' },
+            ],
+          },
+        },
+        [{ path: 'session.tools.1.type', value: 'web_search' }],
+      ],
     ] as const;
     for (const [event, values] of cases) {
       const result = decode(event);
@@ -260,7 +289,23 @@ describe('values of enumerated fields added to the API later (GA)', () => {
           audio: { output: { format: { type: 'audio/pcm', rate: 48000 } } },
         },
       },
+      // a known tool form with a wrong field is no new tool kind
+      {
+        type: 'session.updated',
+        event_id: 'v14',
+        session: { type: 'realtime', tools: [{ type: 'function', name: 5 }] },
+      },
+      {
+        type: 'session.updated',
+        event_id: 'v15',
+        session: { type: 'realtime', tools: [{ type: 'mcp', server_url: 'https://x' }] },
+      },
       // nor is a `type` that is not a name
+      {
+        type: 'session.updated',
+        event_id: 'v16',
+        session: { type: 'realtime', tools: [{ type: 'Web Search' }] },
+      },
       {
         type: 'session.updated',
         event_id: 'v11',

@@ -86,16 +86,10 @@ export function addedLater(issues: readonly v.BaseIssue<unknown>[]): AddedLater 
   const values: UnknownValue[] = [];
   for (const issue of issues) {
     const path = issue.path;
-    // a union of object forms told apart by `type` (an audio format, a tool), none of which
-    // takes this object's `type`: a new form
-    const newForm = unknownFormType(issue);
-    if (newForm !== undefined) {
-      if (path === undefined || path.length === 0 || !VALUE_NAME.test(newForm)) return undefined;
-      values.push({ path: [...path.map((p) => String(p.key)), 'type'].join('.'), value: newForm });
-      continue;
-    }
-    // items are variants on `type`; content parts are objects whose `type` is a picklist;
-    // settings are picklists, or unions of one with other forms (`tool_choice`: a mode or an object)
+    // items, audio formats, tools and turn detection are variants on `type` (a variant reports an
+    // unknown `type` alone, whatever fields the new form has); content parts are objects whose
+    // `type` is a picklist; settings are picklists, or unions of one with other forms
+    // (`tool_choice`: a mode or an object)
     if (issue.type !== 'variant' && issue.type !== 'picklist' && !isEnumUnion(issue))
       return undefined;
     if (typeof issue.input !== 'string' || path === undefined || path.length === 0)
@@ -114,25 +108,6 @@ export function addedLater(issues: readonly v.BaseIssue<unknown>[]): AddedLater 
     ...(kinds.length > 0 ? { unknownKinds: kinds } : {}),
     ...(values.length > 0 ? { unknownValues: values } : {}),
   };
-}
-
-// The `type` of an object a union of object forms refused only for its `type`: every issue of
-// every branch is that `type` not being the branch's literal (or picklist). A branch that also
-// failed on another field makes it an ordinary mismatch.
-function unknownFormType(issue: v.BaseIssue<unknown>): string | undefined {
-  if (issue.type !== 'union' || typeof issue.input !== 'object' || issue.input === null)
-    return undefined;
-  const type = (issue.input as { type?: unknown }).type;
-  const branches = issue.issues ?? [];
-  if (typeof type !== 'string' || branches.length === 0) return undefined;
-  const onlyType = branches.every(
-    (i) =>
-      (i.type === 'literal' || i.type === 'picklist') &&
-      i.input === type &&
-      i.path?.length === 1 &&
-      i.path[0]?.key === 'type',
-  );
-  return onlyType ? type : undefined;
 }
 
 // a union that failed on a string, one of whose branches is an enumeration of names

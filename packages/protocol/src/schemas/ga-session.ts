@@ -32,8 +32,14 @@ export const ModelNameSchema = openEnum(KNOWN_MODELS);
 /** A transcription model: a known name or any string. */
 export const TranscriptionModelSchema = openEnum(KNOWN_TRANSCRIPTION_MODELS);
 
-/** GA audio format objects. `type` is optional on the wire (defaults to PCM). */
-export const AudioFormatSchema = v.union([
+/**
+ * GA audio format objects. `type` is optional on the wire (defaults to PCM). A variant on `type`
+ * rather than a union: a format added to the API later is refused for its `type` alone (and
+ * decoding passes it through as an unknown value), whatever fields it has; a union would also
+ * hold its fields against every known form (an `audio/opus` with a `rate` of 48000 against
+ * PCM's `rate`), and the decoder could not tell a new form from a broken known one.
+ */
+export const AudioFormatSchema = v.variant('type', [
   v.object({ type: v.optional(v.literal('audio/pcm')), rate: v.optional(v.literal(24000)) }),
   v.object({ type: v.literal('audio/pcmu') }),
   v.object({ type: v.literal('audio/pcma') }),
@@ -105,8 +111,12 @@ export const McpToolSchema = v.object({
 });
 /** An MCP tool (`{type:'mcp', server_label, server_url | connector_id, …}`). */
 export type McpTool = v.InferOutput<typeof McpToolSchema>;
-/** A tool: function (type optional on the wire) or MCP. */
-export const ToolSchema = v.union([McpToolSchema, FunctionToolSchema]);
+/**
+ * A tool: function (type optional on the wire) or MCP. A variant on `type`, so that a tool kind
+ * added to the API later is told by its `type` alone, not refused for lacking MCP's
+ * `server_label` (see `AudioFormatSchema`).
+ */
+export const ToolSchema = v.variant('type', [McpToolSchema, FunctionToolSchema]);
 /** A function or MCP tool. */
 export type Tool = v.InferOutput<typeof ToolSchema>;
 
