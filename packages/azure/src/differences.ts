@@ -37,8 +37,12 @@ const REWRITTEN_TYPES = [
   'transcription_session.update',
   'response.create',
 ] as const;
-/** Frames larger than this are audio appends; never parsed. */
-const MAX_REWRITE_BYTES = 256 * 1024;
+/**
+ * How the codecs begin an audio append (`type` first, as the engine builds it): such frames,
+ * the bulk of the traffic, pass without a scan. Frame size says nothing: a `session.update`
+ * with long instructions or many tool schemas can be larger than any append.
+ */
+const APPEND_PREFIX = '{"type":"input_audio_buffer.append"';
 
 type Json = Record<string, unknown>;
 
@@ -54,7 +58,7 @@ export function azureFrameRewriter(options: AzureFrameRewriteOptions): (frame: s
   const beta = options.dialect === 'beta';
   return (frame) => {
     // cheap pre-check: audio appends and most events pass without a parse
-    if (frame.length > MAX_REWRITE_BYTES || !REWRITTEN_TYPES.some((t) => frame.includes(`"${t}"`)))
+    if (frame.startsWith(APPEND_PREFIX) || !REWRITTEN_TYPES.some((t) => frame.includes(`"${t}"`)))
       return frame;
     let event: unknown;
     try {

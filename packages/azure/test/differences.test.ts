@@ -150,6 +150,48 @@ describe('Azure differences (protocol.md §5.2), applied to outbound frames', ()
     expect(off.session.audio.input.transcription).toBeNull();
   });
 
+  it('rewrites a session.update of any size (long instructions, many tools)', () => {
+    // 300 k characters of instructions and tool schemas: more than one audio append ever is
+    const instructions = 'Answer from this catalogue. '.repeat(11_000);
+    const out = parse(
+      beta(
+        JSON.stringify({
+          type: 'session.update',
+          session: {
+            instructions,
+            tracing: 'auto',
+            input_audio_transcription: { model: 'whisper-1' },
+          },
+        }),
+      ),
+    );
+    expect(out.session.input_audio_transcription).toEqual({ model: 'my-whisper' });
+    expect(out.session).not.toHaveProperty('tracing');
+    expect(out.session.instructions).toBe(instructions);
+    const gaOut = parse(
+      ga(
+        JSON.stringify({
+          type: 'session.update',
+          session: {
+            type: 'realtime',
+            instructions,
+            audio: { input: { transcription: { model: 'whisper-1' } } },
+          },
+        }),
+      ),
+    );
+    expect(gaOut.session.audio.input.transcription).toEqual({ model: 'my-whisper' });
+  });
+
+  it('passes audio appends of any size through untouched', () => {
+    const big = JSON.stringify({
+      type: 'input_audio_buffer.append',
+      audio: 'A'.repeat(400_000),
+    });
+    expect(ga(big)).toBe(big);
+    expect(beta(big)).toBe(big);
+  });
+
   it('leaves other frames byte-identical and never throws', () => {
     const append = JSON.stringify({ type: 'input_audio_buffer.append', audio: 'AAAA' });
     expect(ga(append)).toBe(append);
