@@ -202,13 +202,38 @@ describe('GA → beta value mappings (client events)', () => {
         turn_detection: { type: 'server_vad', silence_duration_ms: 500 },
         voice: 'alloy',
         max_response_output_tokens: 'inf',
-        tool_choice: { type: 'function', function: { name: 'f' } },
+        tool_choice: { type: 'function', name: 'f' },
       },
     });
     const ga = encodeGa(event);
     expect(ga.session.temperature).toBeUndefined();
     expect(ga.session.type).toBe('realtime');
   });
+
+  it.each([
+    ['auto', 'auto'],
+    ['none', 'none'],
+    ['required', 'required'],
+    // the form the beta server asks for: it answers the Chat Completions form
+    // `{type:'function', function:{name}}` with "Missing required parameter:
+    // 'session.tool_choice.name'" (Azure-Samples/aoai-realtime-audio-sdk#132), and OpenAI's
+    // beta reference client sent `{type:'function', name}` (openai-realtime-api-beta#74)
+    [
+      { type: 'function', name: 'get_weather' },
+      { type: 'function', name: 'get_weather' },
+    ],
+  ] as const)(
+    'sends tool choice %j to beta as %j, in session.update and response.create',
+    (ga, beta) => {
+      const session = encodeBeta({
+        type: 'session.update',
+        session: { type: 'realtime', tool_choice: ga },
+      });
+      expect(session.session.tool_choice).toEqual(beta);
+      const response = encodeBeta({ type: 'response.create', response: { tool_choice: ga } });
+      expect(response.response.tool_choice).toEqual(beta);
+    },
+  );
 
   it('drops GA-only transcription fields and sends transcription sessions as transcription_session.update', () => {
     const beta = encodeBeta({

@@ -74,10 +74,17 @@ export function toolChoiceToGa(choice: unknown): ToolChoice {
   return { type: 'function', name: c.name ?? c.function?.name ?? '' };
 }
 
-/** GA tool choice → beta: modes stay; a function → `{type:'function', function:{name}}` (the beta spec's form); MCP has none. */
+/**
+ * GA tool choice → beta: modes stay; a function keeps GA's `{type:'function', name}`; MCP has
+ * none. Not the Chat Completions form `{type:'function', function:{name}}` that the beta spec's
+ * prose mentions: the beta server answers it with "Missing required parameter:
+ * 'session.tool_choice.name'" (Azure-Samples/aoai-realtime-audio-sdk#132), which names the
+ * field this form has, and OpenAI's beta reference client sent this form
+ * (openai/openai-realtime-api-beta#74). Decoding still takes all three beta forms.
+ */
 export function toolChoiceToBeta(choice: ToolChoice, path: string): unknown {
   if (typeof choice === 'string') return choice;
-  if (choice.type === 'function') return { type: 'function', function: { name: choice.name } };
+  if (choice.type === 'function') return { type: 'function', name: choice.name };
   throw new NoFormError(path, 'an MCP tool choice has no beta form');
 }
 
