@@ -29,6 +29,11 @@ const READMES = [
 /** What the examples take as given: the application around them. */
 const AMBIENT = `
 declare const speaker: { write(pcm: Int16Array): void };
+declare const player: {
+  play(frame: import('@voxwire/core').AudioFrame, onPlayed: () => void): void;
+  clear(): void;
+  onDrained(listener: () => void): void;
+};
 declare const micFrame: import('@voxwire/core').AudioFrame;
 declare const socket: WebSocket;
 declare const res: { json(body: unknown): void };

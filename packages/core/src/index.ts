@@ -12,6 +12,9 @@ export {
 } from './model.js';
 export type { RealtimeModelOptions, SessionOverrides } from './model.js';
 export { RealtimeSession } from './session.js';
+export { PlaybackTracker } from './playback.js';
+export type { AudioContentRef, PlaybackPosition } from './playback.js';
+export type { InterruptOptions, InterruptResult } from './interrupt.js';
 export type { SessionInit } from './session.js';
 export type {
   TruncateArgs,

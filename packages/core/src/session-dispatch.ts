@@ -214,6 +214,15 @@ export class ServerEventRouter {
       }
       case 'error': {
         const error = new ServerError(event.error, event.event_id ?? null);
+        // the cancel of an interruption the server's VAD beat: expected, nothing failed
+        if (
+          error.code === 'response_cancel_not_active' &&
+          error.eventId !== null &&
+          this.#deps.creator.quietCancelRefused(error.eventId)
+        ) {
+          this.#logger.debug('interrupt: no response left to cancel', this.#deps.logFields());
+          return;
+        }
         this.#logger.error('server error', {
           ...this.#deps.logFields(),
           type: error.type,

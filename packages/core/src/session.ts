@@ -6,6 +6,8 @@
  * on loss and close) in `session-lifecycle.ts`, error surfacing in `session-errors.ts`.
  * @module
  */
+import { interrupt, type InterruptOptions, type InterruptResult } from './interrupt.js';
+import { PlaybackTracker } from './playback.js';
 import type {
   Clock,
   ClientEvent,
@@ -78,6 +80,8 @@ export class RealtimeSession {
   readonly #host: SessionHost;
   // the tool sets sent, and the fall-back to the server's when it refuses one
   readonly #toolSets: ToolSetUpdates<SessionTool>;
+  // made by the first read of `playback` (or `interrupt()`): most sessions never need one
+  #playback: PlaybackTracker | undefined;
 
   /** The input audio buffer: `append(frame)`, `commit()`, `clear()`. */
   readonly inputAudioBuffer: InputAudioBufferApi;
@@ -148,6 +152,44 @@ export class RealtimeSession {
   /** The response in progress, if any. */
   get activeResponse(): RealtimeResponse | undefined {
     return this.#host.tracker.active.at(-1);
+  }
+
+  /**
+   * What the app's speaker has played of the assistant's audio, for `interrupt()`: report it with
+   * `playback.played(content, msOrFrame)` as the sink confirms playback, and `playback.stopped()`
+   * when it has nothing left to play. Without reports the position is estimated from the clock.
+   */
+  get playback(): PlaybackTracker {
+    const tracker = this.#host.tracker;
+    return (this.#playback ??= new PlaybackTracker(this.#host.clock, () => tracker.all));
+  }
+
+  /**
+   * The barge-in, when the user speaks over the assistant (call it from `input_speech_started`,
+   * after clearing the speaker), presses push-to-talk or types: cancels the response in progress,
+   * truncates the answer being played at what was heard (`playback.position`; 0 ms deletes it),
+   * waiting for its response to end first, and deletes audio answers of the cancelled response
+   * that were never played. Resolves with what it did; rejects with `INVALID_ARGUMENT` for bad
+   * options, and with what a truncate or delete was refused with (`SESSION_CLOSED`, …).
+   */
+  interrupt(options?: InterruptOptions): Promise<InterruptResult> {
+    const host = this.#host;
+    if (host.closed())
+      return Promise.reject(new VoxwireError('SESSION_CLOSED', 'the session is closed'));
+    const playback = this.playback;
+    return interrupt(
+      {
+        playback,
+        activeResponses: () => host.tracker.active,
+        responses: () => host.tracker.all,
+        cancelQuietly: (responseId) => host.creator.cancelQuietly(responseId),
+        receivedAudioMs: (itemId, contentIndex) =>
+          host.tracker.receivedAudioMs(itemId, contentIndex),
+        inConversation: (itemId) => host.mirror()?.has(itemId) ?? true,
+        truncate: (args) => host.calls.itemTruncate(args),
+      },
+      options,
+    );
   }
 
   /** Errors emitted while no `error` listener was attached (the most recent 32), so none is lost. */

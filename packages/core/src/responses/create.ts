@@ -70,6 +70,9 @@ export class ResponseCreator {
   #waiting: (() => void)[] | undefined;
   // the tools creates gave their responses alone, matched to the responses they start
   readonly #responseTools = new PerResponseTools();
+  // event ids of the cancels `session.interrupt()` sent (the newest 16; made on first use): the
+  // `response_cancel_not_active` one draws when the server's VAD cancelled first is expected
+  #quietCancels: Set<string> | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -348,6 +351,24 @@ export class ResponseCreator {
   /** Sends `response.cancel` unconditionally (as the seed; the server answers an error if none is active). */
   cancel(): void {
     this.#cancel(undefined);
+  }
+
+  /**
+   * Sends `response.cancel` for `responseId` and expects that it may be too late: the
+   * `response_cancel_not_active` it then draws is not reported (see {@link quietCancelRefused}).
+   */
+  cancelQuietly(responseId: string): void {
+    const eventId = this.#host.eventId();
+    const quiet = (this.#quietCancels ??= new Set());
+    quiet.add(eventId);
+    // most are never refused, so never taken back out: keep the newest few
+    if (quiet.size > 16) quiet.delete(quiet.values().next().value!);
+    this.#host.send({ type: 'response.cancel', event_id: eventId, response_id: responseId });
+  }
+
+  /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */
+  quietCancelRefused(eventId: string): boolean {
+    return this.#quietCancels?.delete(eventId) ?? false;
   }
 
   #cancel(responseId: string | undefined): void {

@@ -1,0 +1,155 @@
+/**
+ * `session.interrupt()`: the barge-in an app performs when the user speaks over the assistant
+ * (or presses push-to-talk, or types). It cancels the response in progress, and cuts the answer
+ * being played to what was heard (`conversation.item.truncate` at the playback position), so
+ * that the model's context holds only what the user heard: the server keeps the audio up to that
+ * point and drops the transcript (protocol.md §7.7). Audio items of the cancelled response that
+ * were never played are deleted. Every app used to write this itself (the playground's
+ * truncation gate), with its races: a truncate sent while its response still streams races the
+ * generator, and a cancel the server's own VAD beat is refused with `response_cancel_not_active`.
+ * @module
+ */
+import type { PlaybackPosition, PlaybackTracker } from './playback.js';
+import type { RealtimeResponse } from './responses/tree.js';
+import type { TruncateArgs } from './session-api.js';
+import { VoxwireError } from './errors.js';
+
+/** Options of `session.interrupt()`. */
+export interface InterruptOptions {
+  /**
+   * Send `response.cancel` for the response in progress. A cancel the server answers with
+   * `response_cancel_not_active` (server VAD's `interruptResponse` cancelled it first, or it had
+   * just ended) is expected here and not reported on `error`.
+   * @default true
+   */
+  cancel?: boolean | undefined;
+  /**
+   * Where playback stopped, when the app knows it better than `session.playback` (a player that
+   * reports its position only when asked, say). `playedMs` is floored, and capped at the audio
+   * received.
+   * @default session.playback.position (reported, or estimated from the clock)
+   */
+  at?: { itemId: string; contentIndex: number; playedMs: number } | undefined;
+}
+
+/** What `session.interrupt()` did. */
+export interface InterruptResult {
+  /** The response a `response.cancel` was sent for; `undefined` when none was in progress. */
+  readonly cancelledResponseId: string | undefined;
+  /**
+   * The answer that was being played, cut to what was heard (`audioEndMs`); `deleted` when
+   * nothing of it was heard (a 0 ms truncate deletes). `undefined` when nothing was playing.
+   */
+  readonly truncated:
+    | {
+        readonly itemId: string;
+        readonly contentIndex: number;
+        readonly audioEndMs: number;
+        readonly deleted: boolean;
+      }
+    | undefined;
+  /** Audio items of the cancelled response that were never played, deleted. */
+  readonly deletedItemIds: readonly string[];
+}
+
+/** What the interruption needs from the session. */
+export interface InterruptHost {
+  readonly playback: PlaybackTracker;
+  /** Responses in progress, oldest first. */
+  activeResponses(): readonly RealtimeResponse[];
+  /** Responses in progress and retained. */
+  responses(): readonly RealtimeResponse[];
+  /** Sends `response.cancel` for `responseId`; its `response_cancel_not_active` is not reported. */
+  cancelQuietly(responseId: string): void;
+  /** Whole ms of audio received for the content part, when known. */
+  receivedAudioMs(itemId: string, contentIndex: number): number | undefined;
+  /** Whether the item is in the conversation (an out-of-band response's items never are). */
+  inConversation(itemId: string): boolean;
+  truncate(args: TruncateArgs): Promise<void>;
+}
+
+function checkAt(at: InterruptOptions['at']): PlaybackPosition | undefined {
+  if (at === undefined) return undefined;
+  if (
+    typeof at !== 'object' ||
+    at === null ||
+    typeof at.itemId !== 'string' ||
+    at.itemId === '' ||
+    !(Number.isInteger(at.contentIndex) && at.contentIndex >= 0) ||
+    !(at.playedMs >= 0 && at.playedMs < Infinity)
+  ) {
+    throw new VoxwireError(
+      'INVALID_ARGUMENT',
+      'interrupt({ at }) needs { itemId, contentIndex, playedMs ≥ 0 }',
+      { data: { argument: 'at' } },
+    );
+  }
+  return { ...at, source: 'reported' };
+}
+
+function responseOf(
+  responses: readonly RealtimeResponse[],
+  itemId: string,
+): RealtimeResponse | undefined {
+  return responses.find((r) => r.output.some((o) => o?.itemId === itemId));
+}
+
+/** Interrupts playback: see the module comment. */
+export async function interrupt(
+  host: InterruptHost,
+  options: InterruptOptions = {},
+): Promise<InterruptResult> {
+  if (typeof options !== 'object' || options === null)
+    throw new VoxwireError('INVALID_ARGUMENT', 'interrupt options must be an object', {
+      data: { argument: 'options' },
+    });
+  if (options.cancel !== undefined && typeof options.cancel !== 'boolean')
+    throw new VoxwireError('INVALID_ARGUMENT', 'interrupt({ cancel }) must be a boolean', {
+      data: { argument: 'cancel' },
+    });
+  // the position at the moment of the interruption, before anything else moves it
+  const at = checkAt(options.at) ?? host.playback.position;
+  // the app clears its speaker along with this call: nothing plays on from here
+  host.playback.stopped();
+  const active = host.activeResponses().at(-1);
+  const cancelled = options.cancel !== false && active !== undefined ? active : undefined;
+  if (cancelled) host.cancelQuietly(cancelled.id);
+
+  let truncated: InterruptResult['truncated'];
+  // an out-of-band answer (`conversation: 'none'`) is in no conversation: nothing to cut
+  if (at !== undefined && host.inConversation(at.itemId)) {
+    // the item is final once its response has ended: a truncate sent while the response still
+    // streams races the generator (the server may refuse it, or cut audio that keeps coming)
+    const owner = responseOf(host.responses(), at.itemId);
+    if (owner !== undefined && !owner.isDone) await owner.done;
+    const received = host.receivedAudioMs(at.itemId, at.contentIndex);
+    const heard = Math.floor(at.playedMs);
+    const audioEndMs = received !== undefined && heard > received ? received : heard;
+    await host.truncate({ itemId: at.itemId, contentIndex: at.contentIndex, audioEndMs });
+    truncated = {
+      itemId: at.itemId,
+      contentIndex: at.contentIndex,
+      audioEndMs,
+      deleted: audioEndMs === 0,
+    };
+  }
+
+  // the cancelled response's other audio answers were never played: nothing of them was heard
+  const unheard: string[] = [];
+  if (cancelled) {
+    if (!cancelled.isDone) await cancelled.done;
+    for (const output of cancelled.output) {
+      if (output === undefined || output.itemId === at?.itemId) continue;
+      const audio = output.content.find((c) => c?.contentType === 'audio');
+      if (audio === undefined || audio.audioSamples === 0) continue;
+      if (host.inConversation(output.itemId)) unheard.push(output.itemId);
+    }
+  }
+  // each is tried; the first failure (the session closed, say) rejects once all were
+  const deleted = await Promise.allSettled(
+    unheard.map((itemId) => host.truncate({ itemId, contentIndex: 0, audioEndMs: 0 })),
+  );
+  const failed = deleted.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return { cancelledResponseId: cancelled?.id, truncated, deletedItemIds: unheard };
+}

@@ -1,0 +1,170 @@
+/**
+ * What the app's speaker has played of the assistant's audio, for a barge-in that truncates the
+ * answer at the point the user actually heard (`session.interrupt()`, `interrupt.ts`). The
+ * server streams audio faster than real time, and a player (a Web Audio queue, a phone line's
+ * jitter buffer, Twilio's media stream) holds seconds of it, so "audio received" overstates what
+ * was heard and the model would believe it said things nobody heard (peers.md §3,
+ * openai-agents-js#1173). The app reports playback as its sink confirms it (a Twilio `mark`
+ * coming back, a Web Audio buffer ending, a worklet's position); without reports the position is
+ * estimated from the session's clock: the time since the answer's first delta, capped by the
+ * audio received (what the OpenAI agents SDK does over WebSocket).
+ * @module
+ */
+import type { AudioFrame, Clock } from '@voxwire/protocol';
+import { VoxwireError } from './errors.js';
+import type { RealtimeResponse } from './responses/tree.js';
+
+/** An assistant audio content part: a `RealtimeContent`, or its item id and content index. */
+export interface AudioContentRef {
+  /** The assistant item. */
+  readonly itemId: string;
+  /** The audio content part (0 for assistant audio). */
+  readonly contentIndex: number;
+}
+
+/** Where playback is: the content part being played and how much of it was heard. */
+export interface PlaybackPosition {
+  /** The assistant item being played. */
+  readonly itemId: string;
+  /** Its audio content part. */
+  readonly contentIndex: number;
+  /** Milliseconds of it played. */
+  readonly playedMs: number;
+  /**
+   * `'reported'`: from `session.playback.played()`; `'clock'`: estimated from the time since the
+   * answer's first delta (nothing was reported in this session).
+   */
+  readonly source: 'reported' | 'clock';
+}
+
+function invalid(argument: string, message: string): never {
+  throw new VoxwireError('INVALID_ARGUMENT', message, { data: { argument } });
+}
+
+function playedMsOf(played: number | AudioFrame): number {
+  if (typeof played === 'number') {
+    if (!(played >= 0 && played < Infinity))
+      invalid('played', `played must be a number of ms ≥ 0, got ${played}`);
+    return played;
+  }
+  if (
+    typeof played !== 'object' ||
+    played === null ||
+    !(played.data instanceof Int16Array) ||
+    !(played.sampleRate > 0) ||
+    !(Number.isInteger(played.channels) && played.channels > 0)
+  )
+    invalid('played', 'played must be a number of ms or an AudioFrame');
+  return (played.data.length * 1000) / (played.sampleRate * played.channels);
+}
+
+/**
+ * The estimate without reports: the newest response with audio plays from its first delta in
+ * real time, its audio parts one after the other. `undefined` when it has been played out.
+ */
+export function estimatePlayback(
+  responses: readonly RealtimeResponse[],
+  now: number,
+): PlaybackPosition | undefined {
+  for (let i = responses.length - 1; i >= 0; i--) {
+    const response = responses[i]!;
+    if (response.firstTokenAt === undefined) continue;
+    let elapsed = now - response.firstTokenAt;
+    let audio = false;
+    for (const output of response.output) {
+      for (const content of output?.content ?? []) {
+        if (content?.contentType !== 'audio' || content.audioSamples === 0) continue;
+        audio = true;
+        const ms = content.audioDurationMs;
+        if (elapsed < ms) {
+          return {
+            itemId: content.itemId,
+            contentIndex: content.contentIndex,
+            playedMs: Math.max(0, elapsed),
+            source: 'clock',
+          };
+        }
+        elapsed -= ms;
+      }
+    }
+    if (audio) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * `session.playback`: the app tells it what its speaker played; `session.interrupt()` reads it.
+ * Made on first use: a session that never asks keeps nothing for it.
+ */
+export class PlaybackTracker {
+  readonly #clock: Clock;
+  readonly #responses: () => readonly RealtimeResponse[];
+  #itemId: string | undefined;
+  #contentIndex = 0;
+  #playedMs = 0;
+  #reported = false;
+
+  /** @internal built by the session */
+  constructor(clock: Clock, responses: () => readonly RealtimeResponse[]) {
+    this.#clock = clock;
+    this.#responses = responses;
+  }
+
+  /**
+   * Reports that the speaker played `played` more of `content`'s audio: milliseconds, or a frame
+   * (as `response_audio` handed it over) once it was played. Playback moves on to another content
+   * part when one is reported; from the first report on, the position is never estimated.
+   * @throws VoxwireError `INVALID_ARGUMENT` for a malformed content reference or amount
+   */
+  played(content: AudioContentRef, played: number | AudioFrame): void {
+    if (
+      typeof content !== 'object' ||
+      content === null ||
+      typeof content.itemId !== 'string' ||
+      content.itemId === '' ||
+      !(Number.isInteger(content.contentIndex) && content.contentIndex >= 0)
+    )
+      invalid('content', 'content must be { itemId, contentIndex } (a RealtimeContent will do)');
+    const ms = playedMsOf(played);
+    this.#reported = true;
+    if (this.#itemId !== content.itemId || this.#contentIndex !== content.contentIndex) {
+      this.#itemId = content.itemId;
+      this.#contentIndex = content.contentIndex;
+      this.#playedMs = 0;
+    }
+    this.#playedMs += ms;
+  }
+
+  /**
+   * The speaker has nothing left to play (its queue drained, or it was cleared): an interruption
+   * now truncates nothing. Reports made before still count as reports (no estimate follows).
+   */
+  stopped(): void {
+    this.#itemId = undefined;
+    this.#playedMs = 0;
+  }
+
+  /** Whether the app has reported playback in this session. */
+  get reporting(): boolean {
+    return this.#reported;
+  }
+
+  /**
+   * The content part being played and how much of it was heard: as reported, or (before any
+   * report) estimated from the clock over the responses in progress and retained; `undefined`
+   * when nothing is playing.
+   */
+  get position(): PlaybackPosition | undefined {
+    if (this.#reported) {
+      return this.#itemId === undefined
+        ? undefined
+        : {
+            itemId: this.#itemId,
+            contentIndex: this.#contentIndex,
+            playedMs: this.#playedMs,
+            source: 'reported',
+          };
+    }
+    return estimatePlayback(this.#responses(), this.#clock.now());
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * `session.interrupt()` and `session.playback`: the barge-in every voice app needs. The answer
+ * being played is cut at what the user heard (as reported by the app's speaker, or estimated from
+ * the clock), the response in progress is cancelled, answers nobody heard are deleted, and the
+ * races (a truncate while the response still streams, a cancel the server's VAD beat) are the
+ * engine's, not the app's.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RealtimeSession } from '../src/index.js';
+import type { SessionError } from '../src/errors.js';
+import { conversationItemToChatItem } from '../src/conversation/items.js';
+import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
+
+// 48 characters: the fake speaks 60 ms per character, 2880 ms of audio
+const SAID = 'one two three four five six seven eight nine ten';
+
+const sent = (s: Setup, type: string) => s.server.clientEvents.filter((e) => e['type'] === type);
+
+function errors(session: RealtimeSession): SessionError[] {
+  const out: SessionError[] = [];
+  session.on('error', (e) => out.push(e));
+  return out;
+}
+
+function serverItems(s: Setup) {
+  return s.server.conversation.map((i) => conversationItemToChatItem(i as never));
+}
+
+/** A finished audio answer: all of its 2880 ms arrived at once (the fake's default pacing). */
+async function answered(s: Setup, session: RealtimeSession) {
+  s.server.queueResponse((ctx) => ctx.say(SAID));
+  const response = await session.response.generate();
+  await s.settle();
+  expect(response.status).toBe('completed');
+  return response.output[0]!.content[0]!;
+}
+
+describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
+  it('cuts the answer at what the speaker reported as played; nothing to cancel once generated', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const seen = errors(session);
+    const content = await answered(s, session);
+    // the speaker confirms playback in chunks (a Twilio mark, a Web Audio buffer ending)
+    session.playback.played(content, 500);
+    session.playback.played(content, 700.6);
+    expect(session.playback.position).toEqual({
+      itemId: content.itemId,
+      contentIndex: 0,
+      playedMs: 1200.6,
+      source: 'reported',
+    });
+    const [result] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(result).toEqual({
+      cancelledResponseId: undefined,
+      truncated: { itemId: content.itemId, contentIndex: 0, audioEndMs: 1200, deleted: false },
+      deletedItemIds: [],
+    });
+    expect(sent(s, 'response.cancel')).toEqual([]);
+    expect(sent(s, 'conversation.item.truncate')).toMatchObject([
+      { item_id: content.itemId, content_index: 0, audio_end_ms: 1200 },
+    ]);
+    // the server dropped the transcript: no unheard text in the model's context
+    expect(serverItems(s)).toMatchObject([{ id: content.itemId, content: [{ type: 'audio' }] }]);
+    expect(session.playback.position).toBeUndefined();
+    expect(seen).toEqual([]);
+    await session.close();
+  });
+
+  it('a frame reported as played counts its duration; 0 ms heard deletes the answer', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const content = await answered(s, session);
+    session.playback.played(content, {
+      data: new Int16Array(2400),
+      sampleRate: 24000,
+      channels: 1,
+    });
+    expect(session.playback.position?.playedMs).toBe(100);
+    session.playback.stopped();
+    expect(session.playback.position).toBeUndefined();
+    const [nothing] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(nothing).toEqual({
+      cancelledResponseId: undefined,
+      truncated: undefined,
+      deletedItemIds: [],
+    });
+
+    session.playback.played(content, 0);
+    const [result] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(result.truncated).toEqual({
+      itemId: content.itemId,
+      contentIndex: 0,
+      audioEndMs: 0,
+      deleted: true,
+    });
+    expect(serverItems(s)).toEqual([]);
+    expect(session.chatCtxCopy().items).toEqual([]);
+    await session.close();
+  });
+
+  it('without reports, estimates the position from the clock since the first delta, capped by the audio received', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const content = await answered(s, session);
+    await s.clock.advanceAsync(1000);
+    expect(session.playback.position).toMatchObject({
+      itemId: content.itemId,
+      playedMs: 1000,
+      source: 'clock',
+    });
+    const [result] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(result.truncated).toMatchObject({ audioEndMs: 1000, deleted: false });
+
+    // a later answer played out in full: nothing is playing any more
+    await answered(s, session);
+    await s.clock.advanceAsync(3000);
+    expect(session.playback.position).toBeUndefined();
+    await session.close();
+  });
+
+  it('while the answer still streams: cancels it, waits for its end, then truncates', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
+    const session = await openSession(s);
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    const response = await session.response.generate();
+    await s.clock.advanceAsync(600);
+    expect(response.status).toBe('in_progress');
+    const content = response.output[0]!.content[0]!;
+    session.playback.played(content, 400);
+    const interrupting = session.interrupt();
+    await s.clock.advanceAsync(1000);
+    const result = await interrupting;
+    expect(result).toEqual({
+      cancelledResponseId: response.id,
+      truncated: { itemId: content.itemId, contentIndex: 0, audioEndMs: 400, deleted: false },
+      deletedItemIds: [],
+    });
+    expect(response.status).toBe('cancelled');
+    expect(sent(s, 'response.cancel')).toMatchObject([{ response_id: response.id }]);
+    // the truncate went out after the response had ended
+    const order = s.server.clientEvents.map((e) => e['type']);
+    expect(order.indexOf('conversation.item.truncate')).toBeGreaterThan(
+      order.indexOf('response.cancel'),
+    );
+    await session.close();
+  });
+
+  it('deletes the audio answers of the cancelled response that were never played', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
+    const session = await openSession(s);
+    s.server.queueResponse((ctx) => {
+      ctx.say('First part.');
+      ctx.say('A second part that nobody will hear, since the user speaks first.');
+    });
+    const response = await session.response.generate();
+    // the first part (660 ms) has arrived, the second is streaming
+    await s.clock.advanceAsync(1500);
+    expect(response.output).toHaveLength(2);
+    const [first, second] = response.output;
+    session.playback.played(first!.content[0]!, 300);
+    const interrupting = session.interrupt();
+    await s.clock.advanceAsync(1000);
+    const result = await interrupting;
+    expect(result.truncated).toMatchObject({ itemId: first!.itemId, audioEndMs: 300 });
+    expect(result.deletedItemIds).toEqual([second!.itemId]);
+    expect(serverItems(s).map((i) => i.id)).toEqual([first!.itemId]);
+    expect(session.chatCtxCopy().items.map((i) => i.id)).toEqual([first!.itemId]);
+    await session.close();
+  });
+
+  it("a cancel the server's VAD beat (response_cancel_not_active) is not reported; the app's own cancel still is", async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
+    const session = await openSession(s);
+    const seen = errors(session);
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    await session.response.generate();
+    await s.clock.advanceAsync(200);
+    const interrupting = session.interrupt({ at: undefined });
+    await s.settle();
+    const [cancel] = sent(s, 'response.cancel');
+    const refuse = (eventId: unknown) =>
+      s.server.emit({
+        type: 'error',
+        event_id: `event_refused_${String(eventId)}`,
+        error: {
+          type: 'invalid_request_error',
+          code: 'response_cancel_not_active',
+          message: 'Cancellation failed: no active response found',
+          param: null,
+          event_id: eventId as string,
+        },
+      });
+    refuse(cancel!['event_id']);
+    await s.clock.advanceAsync(1000);
+    await interrupting;
+    expect(seen).toEqual([]);
+
+    session.response.cancel();
+    const own = sent(s, 'response.cancel').at(-1)!;
+    refuse(own['event_id']);
+    await s.settle();
+    expect(seen.map((e) => e.code)).toEqual(['response_cancel_not_active']);
+    await session.close();
+  });
+
+  it('cancel: false leaves the response to the server; at overrides the tracked position', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const content = await answered(s, session);
+    session.playback.played(content, 2000);
+    const [result] = await Promise.all([
+      session.interrupt({
+        cancel: false,
+        at: { itemId: content.itemId, contentIndex: 0, playedMs: 9999 },
+      }),
+      s.settle(),
+    ]);
+    // capped at the audio received: what never arrived was not heard
+    expect(result.truncated).toMatchObject({ audioEndMs: 2880 });
+    expect(sent(s, 'response.cancel')).toEqual([]);
+    await session.close();
+  });
+
+  it('an out-of-band answer is in no conversation: it is not truncated', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    const response = await session.response.generate({ response: { conversation: 'none' } });
+    await s.settle();
+    session.playback.played(response.output[0]!.content[0]!, 500);
+    const [result] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(result.truncated).toBeUndefined();
+    expect(sent(s, 'conversation.item.truncate')).toEqual([]);
+    expect(sent(s, 'conversation.item.delete')).toEqual([]);
+    await session.close();
+  });
+
+  it('refuses bad input with typed errors, and rejects once the session is closed', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const bad = (f: () => unknown) =>
+      expect(f).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    bad(() => session.playback.played({ itemId: '', contentIndex: 0 }, 10));
+    bad(() => session.playback.played({ itemId: 'i', contentIndex: -1 }, 10));
+    bad(() => session.playback.played({ itemId: 'i', contentIndex: 0 }, -1));
+    bad(() => session.playback.played({ itemId: 'i', contentIndex: 0 }, Number.NaN));
+    bad(() => session.playback.played({ itemId: 'i', contentIndex: 0 }, {} as never));
+    await expect(
+      session.interrupt({ at: { itemId: 'i', contentIndex: 0, playedMs: -5 } }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', data: { argument: 'at' } });
+    await expect(session.interrupt({ cancel: 'yes' as never })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      data: { argument: 'cancel' },
+    });
+    await session.close();
+    await expect(session.interrupt()).rejects.toMatchObject({ code: 'SESSION_CLOSED' });
+  });
+});
