@@ -95,12 +95,21 @@ export class ResponseCreator {
     return this.#pendingCreate;
   }
 
-  /** Called on every `response.created` (the seed resolves and clears its create future there). */
+  /**
+   * Called on every `response.created` (the seed resolves and clears its create future there).
+   * A tagged create (generate()'s, or one with its own tools or settings) is answered only by
+   * the `response.created` that echoes its tag: one server VAD started meanwhile is not its
+   * response, so a later create still waits for it and a drop before it sends it again.
+   */
   onResponseCreated(response: RealtimeResponse): void {
-    this.#responseTools.started(response, this.#unanswered);
-    this.#clearPending();
-    this.#unanswered = undefined;
+    const unanswered = this.#unanswered;
+    this.#responseTools.started(response, unanswered);
     this.#awaited?.created(response);
+    const tag = unanswered === undefined ? undefined : requestTag(unanswered.response?.metadata);
+    if (tag === undefined || requestTag(response.resource.metadata) === tag) {
+      this.#clearPending();
+      this.#unanswered = undefined;
+    }
     this.#wake();
   }
 
@@ -125,6 +134,11 @@ export class ResponseCreator {
         this.#host.logFields(),
       );
       this.#pendingCreate = false;
+      // a tagged create no response.created echoed the tag of (a server that drops metadata)
+      // is given up too: its response may well have started, and sending it again after a
+      // later drop would start a second one
+      if (requestTag(this.#unanswered?.response?.metadata) !== undefined)
+        this.#unanswered = undefined;
       this.#wake();
     }, this.#host.requestTimeoutMs);
   }
