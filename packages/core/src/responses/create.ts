@@ -59,8 +59,13 @@ export class ResponseCreator {
   // a create no answer ever came for (neither response.created nor an error naming it) must not
   // hold every later create back: after requestTimeoutMs it stops counting
   #pendingTimer: TimerId | undefined;
-  // the last response.create written to a socket whose response.created has not arrived
+  // the last response.create for the default conversation written to a socket whose
+  // response.created has not arrived
   #unanswered: ResponseCreateEvent | undefined;
+  // the same for an out-of-band one (`conversation: 'none'`), kept apart: written while the
+  // conversation's create waits, it must not take that one's place (the create a drop sends
+  // again, the answer later creates wait for)
+  #unansweredOutOfBand: ResponseCreateEvent | undefined;
   // the ones the connection took with it: sent again once the next connection is restored
   #lost: ResponseCreateEvent[] | undefined;
   // generate()'s requests; made on the first, so a session that never awaits one keeps nothing
@@ -103,13 +108,14 @@ export class ResponseCreator {
    */
   onResponseCreated(response: RealtimeResponse): void {
     const unanswered = this.#unanswered;
-    this.#responseTools.started(response, unanswered);
+    const outOfBand = this.#unansweredOutOfBand;
+    this.#responseTools.started(response, unanswered, outOfBand);
     this.#awaited?.created(response);
-    const tag = unanswered === undefined ? undefined : requestTag(unanswered.response?.metadata);
-    if (tag === undefined || requestTag(response.resource.metadata) === tag) {
+    if (answers(response, unanswered)) {
       this.#clearPending();
       this.#unanswered = undefined;
     }
+    if (answers(response, outOfBand)) this.#unansweredOutOfBand = undefined;
     this.#wake();
   }
 
@@ -166,6 +172,7 @@ export class ResponseCreator {
    * rejects with `error`. Returns whether such a request took the error.
    */
   refused(eventId: string, error: unknown): boolean {
+    if (this.#unansweredOutOfBand?.event_id === eventId) this.#unansweredOutOfBand = undefined;
     if (this.#unanswered?.event_id === eventId) {
       this.#unanswered = undefined;
       this.#clearPending();
@@ -187,11 +194,13 @@ export class ResponseCreator {
     // generate() requests written and not answered: each is asked again, in the order they
     // were written, so each gets the answer the next connection gives
     const lost = this.#awaited?.lost(queued) ?? [];
-    // and the last create written, when untagged (the seed's one unanswered create)
-    const unanswered = this.#unanswered;
-    if (unanswered !== undefined && !queued(unanswered)) {
+    // and the last create written, when untagged (the seed's one unanswered create), for the
+    // conversation and out of band
+    for (const unanswered of [this.#unanswered, this.#unansweredOutOfBand]) {
+      if (unanswered === undefined || queued(unanswered)) continue;
       if (!lost.includes(unanswered)) lost.push(unanswered);
-      this.#unanswered = undefined;
+      if (unanswered === this.#unanswered) this.#unanswered = undefined;
+      else this.#unansweredOutOfBand = undefined;
     }
     if (lost.length > 0) (this.#lost ??= []).push(...lost);
   }
@@ -221,7 +230,7 @@ export class ResponseCreator {
 
   /** The session closed for good: nothing is sent again; `generate()` requests reject with `error`. */
   closed(error: unknown): void {
-    this.#lost = this.#unanswered = undefined;
+    this.#lost = this.#unanswered = this.#unansweredOutOfBand = undefined;
     this.#clearPending();
     this.#connected = false;
     this.#awaited?.closed(error);
@@ -410,7 +419,9 @@ export class ResponseCreator {
     // known before the write: a write that fails at once (a value the connection's dialect
     // cannot express, such as an MCP tool on a beta server) is refused by this event id, and the
     // request it carries must be found to reject
-    this.#unanswered = event;
+    const outOfBand = response?.conversation === 'none';
+    if (outOfBand) this.#unansweredOutOfBand = event;
+    else this.#unanswered = event;
     if (tag !== undefined) this.#awaited?.sent(tag, event);
     this.#responseTools.sending(event, tag);
     try {
@@ -418,6 +429,7 @@ export class ResponseCreator {
     } catch (error) {
       // not sent at all (the session is closing): nothing to wait for
       if (this.#unanswered === event) this.#unanswered = undefined;
+      if (this.#unansweredOutOfBand === event) this.#unansweredOutOfBand = undefined;
       throw error;
     }
     return true;
@@ -433,4 +445,14 @@ export class ResponseCreator {
     if (this.#unanswered !== undefined) this.#markPending();
     return true;
   }
+}
+
+/**
+ * Whether `response` answers the unanswered create `event`: any response does an untagged one
+ * (the seed's "next response.created"); a tagged one only its own, the one echoing its tag.
+ */
+function answers(response: RealtimeResponse, event: ResponseCreateEvent | undefined): boolean {
+  if (event === undefined) return false;
+  const tag = requestTag(event.response?.metadata);
+  return tag === undefined || requestTag(response.resource.metadata) === tag;
 }

@@ -140,10 +140,11 @@ export class PerResponseTools {
   }
 
   /**
-   * `response` started (its `response.created`); `unanswered` is the last create written and not
-   * answered before it, which an untagged response answers.
+   * `response` started (its `response.created`); `unanswered` are the last creates written and
+   * not answered before it (for the conversation and out of band), which an untagged response
+   * answers.
    */
-  started(response: RealtimeResponse, unanswered: ResponseCreateEvent | undefined): void {
+  started(response: RealtimeResponse, ...unanswered: (ResponseCreateEvent | undefined)[]): void {
     if (this.#byTag === undefined && this.#untagged === undefined) return;
     const tag = requestTag(response.resource.metadata);
     let tools: ResponseTools | undefined;
@@ -152,7 +153,7 @@ export class PerResponseTools {
       this.#byTag?.delete(tag);
     } else if (this.#untagged !== undefined) {
       // the untagged create this response answers, when it is the one still unanswered
-      if (this.#untagged.event === unanswered) tools = this.#untagged.tools;
+      if (unanswered.includes(this.#untagged.event)) tools = this.#untagged.tools;
       this.#untagged = undefined;
     }
     if (tools !== undefined) keepBounded((this.#byResponse ??= new Map()), response.id, tools);
