@@ -130,6 +130,12 @@ export class ResponseCreator {
 
   #markPending(): void {
     this.#pendingCreate = true;
+    // counted in connected time only (as generate()'s timeouts): an outage is not the server
+    // being slow, and a create released early by one goes out right behind the pending one
+    if (this.#connected) this.#armPendingTimer();
+  }
+
+  #armPendingTimer(): void {
     const { clock } = this.#host;
     clock.clearTimeout(this.#pendingTimer);
     this.#pendingTimer = clock.setTimeout(() => {
@@ -212,6 +218,12 @@ export class ResponseCreator {
   reopened(): void {
     this.#connected = true;
     this.#awaited?.resumed();
+    this.#resendLost();
+    // a create made while disconnected was written with the restore: its wait starts now
+    if (this.#pendingCreate && this.#pendingTimer === undefined) this.#armPendingTimer();
+  }
+
+  #resendLost(): void {
     const lost = this.#lost;
     if (lost === undefined) return;
     this.#lost = undefined;
