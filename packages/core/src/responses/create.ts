@@ -193,9 +193,9 @@ export class ResponseCreator {
    * {@link reopened}; one still in the outbox goes out after the restore anyway.
    */
   reset(): void {
-    this.#clearPending();
     this.#connected = false;
-    this.#wake();
+    this.#host.clock.clearTimeout(this.#pendingTimer);
+    this.#pendingTimer = undefined;
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
     // generate() requests written and not answered: each is asked again, in the order they
     // were written, so each gets the answer the next connection gives
@@ -209,6 +209,14 @@ export class ResponseCreator {
       else this.#unansweredOutOfBand = undefined;
     }
     if (lost.length > 0) (this.#lost ??= []).push(...lost);
+    // a create for the conversation still in the outbox, or lost and sent again by reopened(),
+    // is still to be answered: a create made during the outage keeps waiting for its
+    // response.created (else both go out with the restore and the server refuses the second,
+    // conversation_already_has_active_response)
+    this.#pendingCreate =
+      this.#unanswered !== undefined ||
+      this.#lost?.some((event) => event.response?.conversation !== 'none') === true;
+    this.#wake();
   }
 
   /**
@@ -219,8 +227,15 @@ export class ResponseCreator {
     this.#connected = true;
     this.#awaited?.resumed();
     this.#resendLost();
-    // a create made while disconnected was written with the restore: its wait starts now
-    if (this.#pendingCreate && this.#pendingTimer === undefined) this.#armPendingTimer();
+    if (this.#pendingCreate && this.#unanswered === undefined) {
+      // what the outage held later creates back for was not sent after all (an aborted
+      // generate() request): nothing is on its way to wait for
+      this.#clearPending();
+      this.#wake();
+    } else if (this.#pendingCreate && this.#pendingTimer === undefined) {
+      // a create made while disconnected was written with the restore: its wait starts now
+      this.#armPendingTimer();
+    }
   }
 
   #resendLost(): void {
