@@ -5,7 +5,9 @@
  * 3. a response is in progress: `cancel_new` → `false`; `cancel_existing` → send
  *    `response.cancel` first; `keep_both` → just wait;
  * 4. for `cancel_existing` and `keep_both`: wait for the active response to end, mark a create
- *    pending (cleared by the next `response.created`), send `response.create` → `true`.
+ *    pending (cleared by the next `response.created`, or for a tagged create by the one echoing
+ *    its tag; kept through an outage while the create is to be sent again), send
+ *    `response.create` → `true`.
  *
  * `generate()` goes through the same steps with a tagged create and resolves with the response
  * itself (`awaited.ts`).
