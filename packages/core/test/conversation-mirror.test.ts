@@ -167,6 +167,47 @@ describe('ConversationMirror.applyServerEvent', () => {
     expect(mirror.size).toBe(0);
   });
 
+  it('a done after the delete of its item does not bring it back; a new add of the id does', () => {
+    const mirror = new ConversationMirror();
+    applyTo(mirror, { type: 'conversation.item.added', item: userText('a') });
+    applyTo(mirror, {
+      type: 'conversation.item.added',
+      previous_item_id: 'a',
+      item: userText('b'),
+    });
+    applyTo(mirror, { type: 'conversation.item.deleted', item_id: 'b' });
+    // the server finishing an item it deleted mid-response (`previous_item_id` cannot place it)
+    expect(
+      applyTo(mirror, {
+        type: 'conversation.item.done',
+        previous_item_id: null,
+        item: userText('b'),
+      }),
+    ).toEqual({ kind: 'ignored', itemId: 'b' });
+    expect(mirror.ids()).toEqual(['a']);
+    // an edit: the same id deleted, then created again in place
+    applyTo(mirror, { type: 'conversation.item.deleted', item_id: 'a' });
+    applyTo(mirror, {
+      type: 'conversation.item.added',
+      previous_item_id: null,
+      item: userText('a', 'A'),
+    });
+    applyTo(mirror, {
+      type: 'conversation.item.done',
+      previous_item_id: null,
+      item: userText('a', 'A'),
+    });
+    expect(mirror.items()).toEqual([userMessage('a', 'A')]);
+    // beta has no done: its created alone puts the id back
+    applyTo(mirror, { type: 'conversation.item.deleted', item_id: 'a' });
+    applyTo(mirror, {
+      type: 'conversation.item.created',
+      previous_item_id: null,
+      item: userText('a'),
+    });
+    expect(mirror.ids()).toEqual(['a']);
+  });
+
   it('fills user transcripts from deltas and completion arriving after the item, and keeps them through a later done', () => {
     const mirror = new ConversationMirror();
     applyTo(mirror, { type: 'conversation.item.added', item: userAudio('u') });

@@ -66,6 +66,29 @@ export interface MirrorChange {
 
 const IGNORED: MirrorChange = { kind: 'ignored' };
 
+/** How many server-deleted ids the mirror remembers (see {@link ConversationMirror.applyServerEvent}). */
+const DELETED_IDS_KEPT = 256;
+
+/** A bounded, insertion-ordered set of ids: the oldest is let go beyond `max`. */
+class RecentIds {
+  readonly #ids = new Set<string>();
+  constructor(readonly max: number) {}
+  add(id: string): void {
+    this.#ids.delete(id);
+    this.#ids.add(id);
+    if (this.#ids.size > this.max) this.#ids.delete(this.#ids.keys().next().value as string);
+  }
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
+  delete(id: string): void {
+    this.#ids.delete(id);
+  }
+  clear(): void {
+    this.#ids.clear();
+  }
+}
+
 /** Sent audio the mirror keeps by default, ms (see {@link ConversationMirrorOptions.maxSentAudioMs}). */
 const DEFAULT_MAX_SENT_AUDIO_MS = 10_000;
 
@@ -81,6 +104,8 @@ export class ConversationMirror {
   // item id → content index the server truncated → its audio_end_ms (made on first use): see
   // #refresh, and the restore, which re-creates such an answer from the text that was heard
   #truncated: Map<string, Map<number, number>> | undefined;
+  // ids the server reported deleted, until it adds them again (made on first use): see #upsert
+  #deleted: RecentIds | undefined;
 
   /** @param options - audio decoding and the early-transcript bound */
   constructor(options: ConversationMirrorOptions = {}) {
@@ -266,6 +291,7 @@ export class ConversationMirror {
     this.#tail = null;
     this.#pending.clear();
     this.#truncated?.clear();
+    this.#deleted?.clear();
     // items sent meanwhile stay awaited: their echo may still come
     this.#sent?.releaseAll();
   }
@@ -280,7 +306,9 @@ export class ConversationMirror {
    *   `done` may arrive without `added`. Transcripts already known are not overwritten with `null`.
    * - `conversation.item.retrieved`, `response.output_item.done`: refresh a known item (retrieved
    *   carries the audio).
-   * - `conversation.item.deleted`: remove. `conversation.item.truncated`: cut the audio to
+   * - `conversation.item.deleted`: remove. A `conversation.item.done` that comes after it for the
+   *   same id (an answer deleted while its response was still writing it) does not bring the item
+   *   back; only a new `added` / `created` of the id does. `conversation.item.truncated`: cut the audio to
    *   `audio_end_ms` and drop the transcript, as the server does; the done events of an answer
    *   truncated while still streaming do not bring the transcript back (only `retrieved` can).
    * - `conversation.item.input_audio_transcription.delta` / `completed`: fill in the transcript of
@@ -291,7 +319,17 @@ export class ConversationMirror {
     switch (e.type) {
       case 'conversation.item.added':
       case 'conversation.item.created':
+        // the id is in the conversation again (an edit is a delete then a create of the same id)
+        if (this.#deleted !== undefined && typeof e.item.id === 'string')
+          this.#deleted.delete(e.item.id);
+        return this.#upsert(e.item, e.previous_item_id);
       case 'conversation.item.done':
+        if (typeof e.item.id === 'string' && this.#deleted?.has(e.item.id) === true) {
+          // the server finished an item it had deleted (the app deleted an answer while the
+          // response was writing it): it is not in the conversation, and its previous_item_id
+          // cannot place it (`null` there would put it at the start). Expected, so no anomaly
+          return { kind: 'ignored', itemId: e.item.id };
+        }
         return this.#upsert(e.item, e.previous_item_id);
       case 'conversation.item.retrieved':
         return this.#refresh(e.item, true);
@@ -310,6 +348,7 @@ export class ConversationMirror {
           };
         }
         this.delete(e.item_id);
+        (this.#deleted ??= new RecentIds(DELETED_IDS_KEPT)).add(e.item_id);
         return { kind: 'deleted', itemId: e.item_id };
       case 'conversation.item.truncated':
         return this.#truncate(e.item_id, e.content_index, e.audio_end_ms);

@@ -1,0 +1,36 @@
+/**
+ * Conversation scenarios a voice agent hits, against the in-memory fake server on the simulated
+ * clock: after each one the client's mirror equals the fake server's own conversation (ids,
+ * types, roles, in order), as the fault suite checks.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RealtimeSession } from '../src/session.js';
+import { mirrorView, serverView } from './fault-helpers.js';
+import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
+
+const expectMirrorEqualsServer = (s: Setup, session: RealtimeSession) =>
+  expect(mirrorView(session)).toEqual(serverView(s));
+
+describe.each(DIALECTS)('conversation scenarios (%s)', (dialect) => {
+  it('an answer deleted while its response is still writing it stays deleted when the response finishes', async () => {
+    const s = setup(dialect, { stallTimeoutMs: false }, { pacing: { textDeltaIntervalMs: 100 } });
+    const session = await openSession(s, { modalities: ['text'] });
+    await Promise.all([
+      session.conversation.item.create({ id: 'u1', role: 'user', content: 'hi' }),
+      s.settle(),
+    ]);
+    s.server.queueResponse((ctx) => ctx.text('one two three four five six'));
+    void session.response.create();
+    await s.clock.advanceAsync(150);
+    const answer = session.chatCtxCopy().items[1];
+    expect(answer).toMatchObject({ type: 'message', role: 'assistant', status: 'in_progress' });
+    await Promise.all([session.conversation.item.delete({ itemId: answer!.id }), s.settle()]);
+    expect(session.chatCtxCopy().items.map((i) => i.id)).toEqual(['u1']);
+
+    // the response goes on writing the item, and its done events follow
+    await s.clock.advanceAsync(2_000);
+    expect(session.responses.at(-1)?.status).toBe('completed');
+    expect(session.chatCtxCopy().items.map((i) => i.id)).toEqual(['u1']);
+    expectMirrorEqualsServer(s, session);
+  });
+});
