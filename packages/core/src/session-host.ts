@@ -23,6 +23,7 @@ import type {
   Logger,
 } from '@voxwire/protocol';
 import type { ChatItem } from './conversation/chat-context.js';
+import type { InFlightItemChange } from './conversation/in-flight.js';
 import type { ConversationMirror } from './conversation/mirror.js';
 import { SessionConnection, unresponsive } from './connection.js';
 import type { ResolvedReconnect } from './reconnect/policy.js';
@@ -355,6 +356,10 @@ export class SessionHost {
 
   deleteItem(itemId: string): Promise<void> {
     return this.calls.itemDelete({ itemId });
+  }
+
+  inFlightItemChanges(): InFlightItemChange[] {
+    return this.calls.inFlightItemChanges();
   }
 
   inputAudioFormat(): AudioFormatName {

@@ -7,6 +7,7 @@
  */
 import type { ClientEvent, ConversationItem, Dialect, IdGenerator } from '@voxwire/protocol';
 import { toChatItem, type ChatItemInput } from './conversation/input.js';
+import type { InFlightItemChange } from './conversation/in-flight.js';
 import { chatItemToWireItem } from './conversation/items.js';
 import { ROOT_ITEM_ID, type ConversationMirror } from './conversation/mirror.js';
 import { itemAudioEncoder } from './features/conversation.js';
@@ -51,6 +52,8 @@ export interface SessionRequestsDeps {
 /** Builds, tracks and sends the session's acknowledged requests. */
 export class SessionRequests {
   readonly #deps: SessionRequestsDeps;
+  // item creates and deletes sent and not answered yet, in the order sent (made on first use)
+  #inFlight: Map<string, InFlightItemChange> | undefined;
 
   constructor(deps: SessionRequestsDeps) {
     this.#deps = deps;
@@ -103,6 +106,7 @@ export class SessionRequests {
       const created = this.#request<ConversationItem>('item.create', eventId, chat.id, event);
       // refused or lost: nothing will echo it
       if (mirror) created.catch(() => mirror.forgetSent(chat.id));
+      this.#track(eventId, { kind: 'create', item: chat, previousItemId }, created);
       return created;
     } catch (error) {
       return Promise.reject(error);
@@ -135,11 +139,28 @@ export class SessionRequests {
   async itemDelete(args: DeleteArgs): Promise<void> {
     const itemId = checkItemId(args?.itemId);
     const eventId = this.#deps.generateId('event');
-    await this.#request('item.delete', eventId, itemId, {
+    const deleted = this.#request('item.delete', eventId, itemId, {
       type: 'conversation.item.delete',
       event_id: eventId,
       item_id: itemId,
     });
+    this.#track(eventId, { kind: 'delete', itemId }, deleted);
+    await deleted;
+  }
+
+  /**
+   * The item creates and deletes sent and not answered yet, in the order they were sent: what a
+   * chat sync plans with on top of the mirror (see `conversation/in-flight.ts`).
+   */
+  inFlightItemChanges(): InFlightItemChange[] {
+    return this.#inFlight === undefined ? [] : [...this.#inFlight.values()];
+  }
+
+  #track(eventId: string, change: InFlightItemChange, request: Promise<unknown>): void {
+    const inFlight = (this.#inFlight ??= new Map());
+    inFlight.set(eventId, change);
+    const settled = (): void => void inFlight.delete(eventId);
+    request.then(settled, settled);
   }
 
   /**

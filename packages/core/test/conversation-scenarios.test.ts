@@ -4,6 +4,7 @@
  * types, roles, in order), as the fault suite checks.
  */
 import { describe, expect, it } from 'vitest';
+import { userMessage } from '../src/conversation/chat-context.js';
 import type { RealtimeSession } from '../src/session.js';
 import { mirrorView, serverView } from './fault-helpers.js';
 import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
@@ -31,6 +32,37 @@ describe.each(DIALECTS)('conversation scenarios (%s)', (dialect) => {
     await s.clock.advanceAsync(2_000);
     expect(session.responses.at(-1)?.status).toBe('completed');
     expect(session.chatCtxCopy().items.map((i) => i.id)).toEqual(['u1']);
+    expectMirrorEqualsServer(s, session);
+  });
+
+  it('setChatCtx right after an item delete and create not yet acknowledged plans with them: nothing sent twice, nothing refused', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    await Promise.all([
+      session.setChatCtx([userMessage('a', 'a'), userMessage('b', 'b')]),
+      s.settle(),
+    ]);
+    // the app removes one item and adds another without awaiting, then syncs the history it keeps
+    const deleted = session.conversation.item.delete({ itemId: 'a' });
+    const created = session.conversation.item.create(userMessage('c', 'c'));
+    const synced = session.setChatCtx([
+      userMessage('b', 'b'),
+      userMessage('c', 'c'),
+      userMessage('d', 'd'),
+    ]);
+    // a request made after the call is neither waited for nor taken as the app's history
+    const later = session.conversation.item.create(userMessage('e', 'e'));
+    await Promise.all([deleted, created, synced, later, s.settle()]);
+    const sent = s.server.clientEvents
+      .filter(
+        (e) => e['type'] === 'conversation.item.delete' || e['type'] === 'conversation.item.create',
+      )
+      .map(
+        (e) =>
+          `${String(e['type']).slice(18)} ${String(e['item_id'] ?? (e['item'] as { id: string }).id)}`,
+      );
+    expect(sent).toEqual(['create a', 'create b', 'delete a', 'create c', 'create e', 'create d']);
+    expect(s.server.conversation.map((i) => i['id'])).toEqual(['b', 'c', 'd', 'e']);
     expectMirrorEqualsServer(s, session);
   });
 });

@@ -31,6 +31,7 @@ import { formatSampleRate } from '../options.js';
 import type { ChatContext, ChatItem } from '../conversation/chat-context.js';
 import { chatContext } from '../conversation/chat-context.js';
 import { ConversationError } from '../conversation/errors.js';
+import { withInFlightChanges, type InFlightItemChange } from '../conversation/in-flight.js';
 import { toChatItem } from '../conversation/input.js';
 import { chatItemToWireItem } from '../conversation/items.js';
 import { ConversationMirror } from '../conversation/mirror.js';
@@ -87,6 +88,8 @@ export interface ConversationHost {
   createItem(item: ChatItem, previousItemId: string | null): Promise<ConversationItem>;
   /** `conversation.item.delete`; resolves on the server's ack. */
   deleteItem(itemId: string): Promise<void>;
+  /** The item creates and deletes sent and not answered yet, in the order they were sent. */
+  inFlightItemChanges(): readonly InFlightItemChange[];
   /** The session's current input audio format (item audio is sent in it). */
   inputAudioFormat(): AudioFormatName;
   /**
@@ -237,7 +240,10 @@ export class ConversationFeature implements SessionFeature {
     } catch (error) {
       return Promise.reject(error);
     }
-    const run = (): Promise<void> => this.#sync(ctx, hint, options.isSame);
+    // the item creates and deletes sent before this call (the app's, a tool's output): the plan
+    // counts those still unanswered when it is made. Not later ones: `ctx` cannot know of them
+    const before = new Set(this.#host.inFlightItemChanges());
+    const run = (): Promise<void> => this.#sync(ctx, hint, options.isSame, before);
     const result = this.#queue.then(run, run);
     this.#queue = result.catch(() => undefined);
     return result;
@@ -263,6 +269,7 @@ export class ConversationFeature implements SessionFeature {
     ctx: ChatContext | readonly ChatItem[],
     hint: AudioModeHint,
     isSame: SetChatCtxOptions['isSame'] = sameChatItem,
+    sentBefore?: ReadonlySet<InFlightItemChange>,
   ): Promise<void> {
     if (
       !Array.isArray(ctx) &&
@@ -283,7 +290,18 @@ export class ConversationFeature implements SessionFeature {
       sampleRate: this.#rate(),
       isSame,
     };
-    const plan = planChatContextSync(this.mirror, next, options);
+    // planned against the conversation as the server will hold it once the creates and deletes
+    // sent before the call are applied (they go before this sync's operations): an item the app
+    // just deleted or created is not deleted or created again (refused, a ChatSyncError)
+    const inFlight =
+      sentBefore === undefined || sentBefore.size === 0
+        ? []
+        : this.#host.inFlightItemChanges().filter((change) => sentBefore.has(change));
+    const current =
+      inFlight.length === 0
+        ? this.mirror
+        : chatContext(withInFlightChanges(this.mirror.items(), inFlight));
+    const plan = planChatContextSync(current, next, options);
     // refuse unsendable content before anything goes out, so a sync is never half-applied for it
     const encodeAudio = itemAudioEncoder(this.#host.inputAudioFormat());
     const dialect = this.#host.dialect();
