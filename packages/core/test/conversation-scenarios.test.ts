@@ -65,4 +65,40 @@ describe.each(DIALECTS)('conversation scenarios (%s)', (dialect) => {
     expect(s.server.conversation.map((i) => i['id'])).toEqual(['b', 'c', 'd', 'e']);
     expectMirrorEqualsServer(s, session);
   });
+
+  it.each([
+    ['a text part without its text', { type: 'text' }],
+    ['a text part whose text is not a string', { type: 'text', text: 42 }],
+    ['an image part without its URL', { type: 'image' }],
+    ['an image part with an empty URL', { type: 'image', imageUrl: '' }],
+    [
+      'an image part with a detail the API does not know',
+      { type: 'image', imageUrl: 'data:image/png;base64,AA', detail: 'max' },
+    ],
+    ['an audio part whose transcript is not a string', { type: 'assistant-audio', transcript: 7 }],
+  ])(
+    'a sync with %s is refused before anything is sent (INVALID_ITEM), and so is the create',
+    async (_, part) => {
+      const s = setup(dialect);
+      const session = await openSession(s, { modalities: ['text'] });
+      await Promise.all([session.setChatCtx([userMessage('a', 'a')]), s.settle()]);
+      const sent = s.server.clientEvents.length;
+      const assistant = part.type === 'assistant-audio';
+      const bad = {
+        type: 'message',
+        id: 'x',
+        role: assistant ? 'assistant' : 'user',
+        content: [assistant ? { ...part, type: 'audio' } : part],
+      } as never;
+      const synced = session.setChatCtx([bad]).catch((e: unknown) => e);
+      const created = session.conversation.item.create(bad).catch((e: unknown) => e);
+      await s.settle();
+      expect(await synced).toMatchObject({ name: 'ConversationError', code: 'INVALID_ITEM' });
+      expect(await created).toMatchObject({ code: 'INVALID_ARGUMENT' });
+      // the sync deleted nothing: the item it would have replaced is still there
+      expect(s.server.clientEvents.length).toBe(sent);
+      expect(s.server.conversation.map((i) => i['id'])).toEqual(['a']);
+      expectMirrorEqualsServer(s, session);
+    },
+  );
 });

@@ -182,12 +182,41 @@ export function toChatContent(content: ChatContentInput): ChatContent[] {
         );
       }
     }
-    if (type === 'text' || type === 'audio' || type === 'image') return part as ChatContent;
+    if (type === 'text' || type === 'audio' || type === 'image') {
+      // a part the server would refuse (missing `text`, `image_url`) must fail here, before a
+      // chat sync's deletes go out, not on its create once they have
+      const why = malformedPart(part as ChatContent);
+      if (why !== undefined)
+        throw new ConversationError('INVALID_ITEM', `content part ${index} is ${why}`);
+      return part as ChatContent;
+    }
     throw new ConversationError(
       'INVALID_ITEM',
       `content part ${index} is not a string, an AudioFrame or a { type: 'text' | 'audio' | 'image' } part`,
     );
   });
+}
+
+const IMAGE_DETAILS: ReadonlySet<unknown> = new Set(['auto', 'low', 'high']);
+
+/** Why a text, audio or image part cannot be sent as it is, or `undefined` when it can. */
+function malformedPart(part: ChatContent): string | undefined {
+  switch (part.type) {
+    case 'text':
+      return typeof part.text === 'string' ? undefined : 'text without a string `text`';
+    case 'image':
+      if (typeof part.imageUrl !== 'string' || part.imageUrl === '')
+        return 'an image without an `imageUrl`';
+      return part.detail === undefined || IMAGE_DETAILS.has(part.detail)
+        ? undefined
+        : `an image with detail ${JSON.stringify(part.detail)} (not 'auto', 'low' or 'high')`;
+    case 'audio':
+      return part.transcript === undefined ||
+        part.transcript === null ||
+        typeof part.transcript === 'string'
+        ? undefined
+        : 'audio whose transcript is not a string or null';
+  }
 }
 
 /** Makes a message item. */
