@@ -101,4 +101,27 @@ describe.each(DIALECTS)('conversation scenarios (%s)', (dialect) => {
       expectMirrorEqualsServer(s, session);
     },
   );
+
+  it.each([
+    ['a null entry', null],
+    ['a message without content', { type: 'message', id: 'x', role: 'user' }],
+    [
+      'a message whose content is a string',
+      { type: 'message', id: 'x', role: 'user', content: 'hi' },
+    ],
+    ['a message with a null part', { type: 'message', id: 'x', role: 'user', content: [null] }],
+    ['a kept message without content', { type: 'message', id: 'a', role: 'user' }],
+  ])('a sync with %s is a typed INVALID_ITEM before anything is sent', async (_, bad) => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    await Promise.all([session.setChatCtx([userMessage('a', 'a')]), s.settle()]);
+    const sent = s.server.clientEvents.length;
+    const synced = session
+      .setChatCtx([userMessage('b', 'b'), bad] as never)
+      .catch((e: unknown) => e);
+    await s.settle();
+    expect(await synced).toMatchObject({ name: 'ConversationError', code: 'INVALID_ITEM' });
+    expect(s.server.clientEvents.length).toBe(sent);
+    expectMirrorEqualsServer(s, session);
+  });
 });

@@ -116,21 +116,47 @@ export interface ChatContext {
 }
 
 /**
- * Makes a chat context, checking that every item has a non-empty, unique id.
- * @throws ConversationError `INVALID_ITEM` for a missing id, `DUPLICATE_ITEM` for a repeated one
+ * Makes a chat context, checking that every item is an object with a non-empty, unique id, and
+ * that a message's content is a list of parts.
+ * @throws ConversationError `INVALID_ITEM` for something that is not an item, a missing id or a
+ *   message whose content is not a list of parts; `DUPLICATE_ITEM` for a repeated id
  */
 export function chatContext(items: readonly ChatItem[] = []): ChatContext {
   assertUniqueIds(items);
+  items.forEach(assertMessageContent);
   return { items: [...items] };
 }
 
 /**
- * Checks that every item has a non-empty id and that no id repeats.
+ * Throws when a message's content is not a list of part objects: a history loaded from storage
+ * or written in JavaScript (`content: 'Hi'` is the input form of `conversation.item.create`, not a
+ * chat item) must fail as a typed error, not as a `TypeError` somewhere in a chat sync.
+ */
+function assertMessageContent(item: ChatItem, index: number): void {
+  if (item.type !== 'message') return;
+  const content: unknown = item.content;
+  const ok =
+    Array.isArray(content) &&
+    content.every((part: unknown) => typeof part === 'object' && part !== null);
+  if (!ok) {
+    throw new ConversationError(
+      'INVALID_ITEM',
+      `chat item "${item.id}" (index ${index}) is a message whose content is not a list of content parts (make one with userMessage(), chatMessage() or toChatContent())`,
+      { itemId: item.id },
+    );
+  }
+}
+
+/**
+ * Checks that every item is an object with a non-empty id and that no id repeats.
  * @throws ConversationError `INVALID_ITEM` or `DUPLICATE_ITEM`
  */
 export function assertUniqueIds(items: readonly { readonly id: string }[]): void {
   const seen = new Set<string>();
   for (const [index, item] of items.entries()) {
+    if (typeof item !== 'object' || item === null) {
+      throw new ConversationError('INVALID_ITEM', `chat item at index ${index} is not an object`);
+    }
     if (typeof item.id !== 'string' || item.id === '') {
       throw new ConversationError(
         'INVALID_ITEM',
