@@ -4,7 +4,8 @@
  * types, roles, in order), as the fault suite checks.
  */
 import { describe, expect, it } from 'vitest';
-import { userMessage } from '../src/conversation/chat-context.js';
+import { functionCall, functionCallOutput, userMessage } from '../src/conversation/chat-context.js';
+import type { SessionError } from '../src/errors.js';
 import type { RealtimeSession } from '../src/session.js';
 import { mirrorView, serverView } from './fault-helpers.js';
 import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
@@ -123,5 +124,36 @@ describe.each(DIALECTS)('conversation scenarios (%s)', (dialect) => {
     expect(await synced).toMatchObject({ name: 'ConversationError', code: 'INVALID_ITEM' });
     expect(s.server.clientEvents.length).toBe(sent);
     expectMirrorEqualsServer(s, session);
+  });
+
+  it('a reconnect leaves out a tool output whose call the app deleted: no refused create, no error, counted as skipped', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s, { modalities: ['text'] });
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    const reconnected: unknown[] = [];
+    session.on('reconnected', (e) => reconnected.push(e));
+    await Promise.all([
+      session.setChatCtx([
+        userMessage('u', 'weather?'),
+        functionCall('fc1', 'call_1', 'get_weather', { city: 'Oslo' }),
+        functionCallOutput('fo1', 'call_1', 'sunny'),
+        functionCall('fc2', 'call_2', 'get_weather', { city: 'Rome' }),
+        functionCallOutput('fo2', 'call_2', 'rainy'),
+      ]),
+      s.settle(),
+    ]);
+    // the server keeps an output whose call is deleted; a fresh one refuses to create it
+    await Promise.all([session.conversation.item.delete({ itemId: 'fc1' }), s.settle()]);
+    expectMirrorEqualsServer(s, session);
+
+    s.server.close(1006, 'network');
+    await s.clock.advanceAsync(5_000);
+    expect(session.connectionState.status).toBe('open');
+    expect(reconnected).toEqual([expect.objectContaining({ restoredItems: 3, skippedItems: 1 })]);
+    expect(s.server.conversation.map((i) => i['id'])).toEqual(['u', 'fc2', 'fo2']);
+    expectMirrorEqualsServer(s, session);
+    // the drop itself is the only error
+    expect(errors.map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
   });
 });

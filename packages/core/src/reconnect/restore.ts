@@ -3,9 +3,10 @@
  * configuration (tools included), the conversation re-created from the mirror in order (so the
  * model sees the same history), and the requests the old connection took with it. Items the
  * API cannot take back (MCP items, audio the mirror has no samples or transcript of, function
- * calls the drop cut mid-arguments) are left out and removed from the mirror, so that the
- * mirror keeps matching the server. An answer truncated after a barge-in goes back as the text
- * that was heard, when the caller can tell it (`heard-text.ts`); the mirror then holds that text.
+ * calls the drop cut mid-arguments, outputs whose call is not restored before them) are left out
+ * and removed from the mirror, so that the mirror keeps matching the server. An answer truncated
+ * after a barge-in goes back as the text that was heard, when the caller can tell it
+ * (`heard-text.ts`); the mirror then holds that text.
  * @module
  */
 import type { AudioFrame, ClientEvent, IdGenerator } from '@voxwire/protocol';
@@ -76,10 +77,17 @@ export function restoreConversation(
   const eventItems = new Map<string, string>();
   const skipped: string[] = [];
   const retold: ChatItem[] = [];
+  // the server refuses an output whose call it does not hold (protocol.md §7.4: it checks the
+  // call_id): one whose call is left out, or was deleted, would only come back as an `error`
+  // and be counted as restored
+  const calls = new Set<string>();
   for (const item of mirror.items()) {
     const cut = mirror.truncation(item.id);
     const told = withHeardText(item, cut, heard);
-    const ready = restorable(told);
+    const ready =
+      told.type === 'function_call_output' && !calls.has(told.callId)
+        ? undefined
+        : restorable(told);
     let wire: ReturnType<typeof chatItemToConversationItem> | undefined;
     try {
       wire = ready ? chatItemToConversationItem(ready, { encodeAudio }) : undefined;
@@ -90,6 +98,7 @@ export function restoreConversation(
       skipped.push(item.id);
       continue;
     }
+    if (ready?.type === 'function_call') calls.add(ready.callId);
     const eventId = generateId('event');
     eventItems.set(eventId, item.id);
     events.push({ type: 'conversation.item.create', event_id: eventId, item: wire });
