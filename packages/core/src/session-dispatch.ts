@@ -61,6 +61,12 @@ export interface ServerEventRouterDeps {
   readonly reliability: Reliability;
   readonly connection: SessionConnection;
   readonly features: readonly SessionFeature[];
+  /**
+   * The feature that keeps the conversation mirror, among `features`: it takes each event before
+   * the session's listeners are called, so that a listener reading `chatCtxCopy()` (to keep an
+   * app-side history on `response_output_done`, say) finds the event's item in it.
+   */
+  readonly mirrorFeature: SessionFeature | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
   logFields(): Record<string, unknown>;
@@ -79,6 +85,7 @@ export class ServerEventRouter {
   readonly #reliability: Reliability;
   readonly #connection: SessionConnection;
   readonly #features: readonly SessionFeature[];
+  readonly #mirrorFeature: SessionFeature | undefined;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #deps: ServerEventRouterDeps;
@@ -95,6 +102,7 @@ export class ServerEventRouter {
     this.#reliability = deps.reliability;
     this.#connection = deps.connection;
     this.#features = deps.features;
+    this.#mirrorFeature = deps.mirrorFeature;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
     this.#deps = deps;
@@ -135,22 +143,29 @@ export class ServerEventRouter {
     // A delta's copy is one flat object, as cheap as the wrapper.
     if (this.#emitter.listenerCount('server_event') > 0)
       this.#emitter.emit('server_event', { kind: 'event', event: copyJson(event) });
-    this.#dispatch(event);
     const type = event.type;
     const contentDelta =
       type === 'response.output_audio.delta' ||
       type === 'response.output_audio_transcript.delta' ||
       type === 'response.output_text.delta';
-    for (const f of this.#features) {
-      if (!f.onServerEvent || (contentDelta && f.skipsContentDeltas === true)) continue;
-      // inline rather than through errors.guard: no closure per event and feature
-      try {
-        f.onServerEvent(event);
-      } catch (cause) {
-        this.#errors.featureFailed(f, 'onServerEvent', cause);
-      }
-    }
+    // the mirror before the listeners the dispatch calls: on beta (no conversation.item.done) a
+    // response_output_done listener otherwise read the answer without its content, and a
+    // transcription listener the user's item without its transcript
+    const mirror = this.#mirrorFeature;
+    if (mirror !== undefined) this.#feed(mirror, event, contentDelta);
+    this.#dispatch(event);
+    for (const f of this.#features) if (f !== mirror) this.#feed(f, event, contentDelta);
     this.#reliability.observe(event);
+  }
+
+  #feed(f: SessionFeature, event: ServerEvent, contentDelta: boolean): void {
+    if (!f.onServerEvent || (contentDelta && f.skipsContentDeltas === true)) return;
+    // inline rather than through errors.guard: no closure per event and feature
+    try {
+      f.onServerEvent(event);
+    } catch (cause) {
+      this.#errors.featureFailed(f, 'onServerEvent', cause);
+    }
   }
 
   /**

@@ -77,6 +77,8 @@ export class SessionHost {
   readonly audioModeHint: AudioModeHint;
 
   readonly features: SessionFeature[];
+  /** The conversation feature: the router feeds it each event before the listeners. */
+  readonly mirrorFeature: SessionFeature;
   readonly errors: SessionErrors;
   readonly emitter: TypedEmitter<SessionEvents>;
   readonly requests: PendingRequests;
@@ -146,6 +148,7 @@ export class SessionHost {
     this.builtins = createBuiltins(this, init);
     // a literal holds exactly its two features (an empty array grown by push reserves 16 slots)
     this.features = [this.builtins.conversation, this.builtins.functions];
+    this.mirrorFeature = this.builtins.conversation;
     this.router = new ServerEventRouter(this);
   }
 

@@ -3,6 +3,7 @@
  * clock: after each one the client's mirror equals the fake server's own conversation (ids,
  * types, roles, in order), as the fault suite checks.
  */
+import { speechThenSilence } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import { functionCall, functionCallOutput, userMessage } from '../src/conversation/chat-context.js';
 import type { SessionError } from '../src/errors.js';
@@ -155,5 +156,45 @@ describe.each(DIALECTS)('conversation scenarios (%s)', (dialect) => {
     expectMirrorEqualsServer(s, session);
     // the drop itself is the only error
     expect(errors.map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+  });
+
+  it('listeners read the mirror with their event applied: the answer on response_output_done, the transcript on its completion', async () => {
+    const s = setup(
+      dialect,
+      { random: () => 0 },
+      { transcribe: () => 'what time is it', transcriptionDelayMs: 3_000 },
+    );
+    const session = await openSession(s, {
+      modalities: ['text'],
+      inputAudioTranscription: { model: 'whisper-1' },
+    });
+    s.server.queueResponse((ctx) => ctx.text('it is noon'));
+    const seen: unknown[] = [];
+    const itemOf = (id: string) => session.chatCtxCopy().items.find((i) => i.id === id);
+    session.on('response_output_done', (output) =>
+      seen.push(['output_done', itemOf(output.itemId)]),
+    );
+    session.on('input_speech_transcription_completed', (e) =>
+      seen.push(['transcribed', itemOf(e.itemId)]),
+    );
+    for (const frame of speechThenSilence(600, 900)) session.inputAudioBuffer.append(frame);
+    await s.clock.advanceAsync(6_000);
+    expect(seen).toEqual([
+      [
+        'output_done',
+        expect.objectContaining({
+          role: 'assistant',
+          content: [{ type: 'text', text: 'it is noon' }],
+        }),
+      ],
+      [
+        'transcribed',
+        expect.objectContaining({
+          role: 'user',
+          content: [expect.objectContaining({ type: 'audio', transcript: 'what time is it' })],
+        }),
+      ],
+    ]);
+    expectMirrorEqualsServer(s, session);
   });
 });
