@@ -69,8 +69,8 @@ const IGNORED: MirrorChange = { kind: 'ignored' };
 /** How many server-deleted ids the mirror remembers (see {@link ConversationMirror.applyServerEvent}). */
 const DELETED_IDS_KEPT = 256;
 
-/** A bounded, insertion-ordered set of ids: the oldest is let go beyond `max`. */
-class RecentIds {
+/** The ids the server deleted most recently (insertion-ordered; the oldest is let go beyond `max`). */
+class DeletedIds {
   readonly #ids = new Set<string>();
   constructor(readonly max: number) {}
   add(id: string): void {
@@ -105,7 +105,7 @@ export class ConversationMirror {
   // #refresh, and the restore, which re-creates such an answer from the text that was heard
   #truncated: Map<string, Map<number, number>> | undefined;
   // ids the server reported deleted, until it adds them again (made on first use): see #upsert
-  #deleted: RecentIds | undefined;
+  #deleted: DeletedIds | undefined;
 
   /** @param options - audio decoding and the early-transcript bound */
   constructor(options: ConversationMirrorOptions = {}) {
@@ -348,7 +348,7 @@ export class ConversationMirror {
           };
         }
         this.delete(e.item_id);
-        (this.#deleted ??= new RecentIds(DELETED_IDS_KEPT)).add(e.item_id);
+        (this.#deleted ??= new DeletedIds(DELETED_IDS_KEPT)).add(e.item_id);
         return { kind: 'deleted', itemId: e.item_id };
       case 'conversation.item.truncated':
         return this.#truncate(e.item_id, e.content_index, e.audio_end_ms);
