@@ -134,6 +134,16 @@ describe.each(DIALECTS)('chat-context sync (%s)', (dialect) => {
     await session.close();
   });
 
+  it('an item written without its type (the loose form) is a message: a second sync of the same context sends nothing', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const loose = { id: 'u_loose', role: 'user', content: [{ type: 'text', text: 'Hi' }] };
+    expect(await sync(s, session, [loose as never])).toBe(1);
+    expect(session.chatCtxCopy().items).toMatchObject([{ id: 'u_loose', type: 'message' }]);
+    expect(await sync(s, session, [loose as never])).toBe(0);
+    await session.close();
+  });
+
   it('refuses a bad context before sending anything', async () => {
     const s = setup(dialect);
     const session = await openSession(s);

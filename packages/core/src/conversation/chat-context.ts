@@ -123,8 +123,21 @@ export interface ChatContext {
  */
 export function chatContext(items: readonly ChatItem[] = []): ChatContext {
   assertUniqueIds(items);
-  items.forEach(assertMessageContent);
-  return { items: [...items] };
+  const typed = items.map(withType);
+  typed.forEach(assertMessageContent);
+  return { items: typed };
+}
+
+/**
+ * `{ id, role, content }` without a `type` (the loose form `conversation.item.create` takes, and
+ * what a JavaScript caller writes) is a message: typed here, or every later sync would find it
+ * different from the mirror's message and delete and re-create it.
+ */
+function withType(item: ChatItem): ChatItem {
+  const loose = item as { type?: unknown; role?: unknown };
+  return loose.type === undefined && loose.role !== undefined
+    ? ({ ...item, type: 'message' } as ChatItem)
+    : item;
 }
 
 /**
