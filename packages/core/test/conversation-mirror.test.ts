@@ -265,6 +265,27 @@ describe('ConversationMirror.applyServerEvent', () => {
     expect(mirror.get('v')).toMatchObject({ content: [{ transcript: 'done first' }] });
   });
 
+  it('does not hold the late transcript of an item the server deleted: it cannot push out a real early one', () => {
+    const mirror = new ConversationMirror({ maxPendingTranscripts: 1 });
+    applyTo(mirror, { type: 'conversation.item.added', item: userAudio('gone') });
+    applyTo(mirror, { type: 'conversation.item.deleted', item_id: 'gone' });
+    applyTo(mirror, {
+      type: 'conversation.item.input_audio_transcription.delta',
+      item_id: 'early',
+      delta: 'kept',
+    });
+    expect(
+      applyTo(mirror, {
+        type: 'conversation.item.input_audio_transcription.completed',
+        item_id: 'gone',
+        content_index: 0,
+        transcript: 'late',
+      }),
+    ).toEqual({ kind: 'ignored', itemId: 'gone' });
+    applyTo(mirror, { type: 'conversation.item.added', item: userAudio('early') });
+    expect(mirror.get('early')).toMatchObject({ content: [{ transcript: 'kept' }] });
+  });
+
   it('bounds early transcripts of items that never arrive', () => {
     const mirror = new ConversationMirror({ maxPendingTranscripts: 2 });
     for (const id of ['x', 'y', 'z'])

@@ -463,6 +463,9 @@ export class ConversationMirror {
 
   #transcript(id: string, contentIndex: number, text: string, final: boolean): MirrorChange {
     if (!this.#nodes.has(id)) {
+      // the transcription of a turn the app deleted finishes anyway: its item is not coming, and
+      // holding the text would push a real early transcript out of the bounded store
+      if (this.#deleted?.has(id) === true) return { kind: 'ignored', itemId: id };
       this.#pending.add(id, contentIndex, text, final);
       return { kind: 'buffered', itemId: id };
     }
