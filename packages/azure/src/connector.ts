@@ -31,7 +31,7 @@ import { type AzureRealtimeTarget, azureRealtimeUrl } from './url.js';
 
 /** Options of {@link azureConnector} (the connection half of `withAzure`). */
 export interface AzureConnectorOptions extends SocketOptions {
-  /** The realtime model's deployment name. Required. */
+  /** The realtime model's deployment name (sent trimmed). Required. */
   readonly azureDeployment: string;
   /**
    * The resource endpoint, `https://<resource>.openai.azure.com` (a pasted `…/openai/v1` path is
@@ -95,7 +95,8 @@ export interface AzureConnectorOptions extends SocketOptions {
   readonly tokenClock?: Clock | undefined;
   /**
    * Deployment name of the input transcription model; replaces the transcription `model` on the
-   * wire, because Azure wants a deployment name there.
+   * wire, because Azure wants a deployment name there. Sent trimmed; a blank one is refused
+   * (`MISSING_OPTION`).
    * @default undefined (the transcription model is sent as configured)
    */
   readonly transcriptionDeployment?: string | undefined;
@@ -119,13 +120,16 @@ export interface ResolvedAzureConfig {
   readonly apiKey: SecretSource | undefined;
   /** The bearer token source, if any. */
   readonly token: TokenProvider | undefined;
+  /** The transcription deployment name, trimmed, if one was given. */
+  readonly transcriptionDeployment: string | undefined;
 }
 
 /**
  * Applies the seed's `with_azure` rules to options and environment, with typed errors:
  * deployment required; `baseURL` and `azureEndpoint` mutually exclusive; endpoint from
  * `AZURE_OPENAI_ENDPOINT`; API version from `OPENAI_API_VERSION`; API key from
- * `AZURE_OPENAI_API_KEY`; at least one credential; at most one Entra source.
+ * `AZURE_OPENAI_API_KEY`; at least one credential; at most one Entra source; deployment names
+ * trimmed, a blank transcription deployment refused.
  */
 export function resolveAzureConfig(
   options: AzureConnectorOptions,
@@ -135,6 +139,15 @@ export function resolveAzureConfig(
     throw new ConfigurationError(
       'MISSING_OPTION',
       'azureDeployment is required: the name of your realtime model deployment.',
+    );
+  }
+  const transcriptionDeployment = options.transcriptionDeployment?.trim();
+  if (transcriptionDeployment === '') {
+    // it replaces the transcription model on the wire: blank (an unset variable pasted in), it
+    // would have turned even a configured model into ''
+    throw new ConfigurationError(
+      'MISSING_OPTION',
+      'transcriptionDeployment is blank (an unset environment variable?). Pass the name of your transcription model deployment, or leave the option out.',
     );
   }
   if (options.baseURL !== undefined && options.azureEndpoint !== undefined) {
@@ -206,7 +219,7 @@ export function resolveAzureConfig(
       'Missing credentials. Please pass one of `apiKey`, `entraToken`, `tokenProvider` or `credential`, or set the `AZURE_OPENAI_API_KEY` environment variable.',
     );
   }
-  return { target, apiKey: key, token };
+  return { target, apiKey: key, token, transcriptionDeployment };
 }
 
 /** Headers the connector sets itself; a caller's copy (any letter case) is dropped. */
@@ -218,11 +231,8 @@ const OWN_HEADERS = ['api-key', 'authorization', 'openai-beta'];
  * @throws ConfigurationError for missing or conflicting options (see {@link resolveAzureConfig}).
  */
 export function azureConnector(options: AzureConnectorOptions): Connector {
-  const { target, apiKey, token } = resolveAzureConfig(options);
-  const rewrite = azureFrameRewriter({
-    dialect: target.dialect,
-    transcriptionDeployment: options.transcriptionDeployment,
-  });
+  const { target, apiKey, token, transcriptionDeployment } = resolveAzureConfig(options);
+  const rewrite = azureFrameRewriter({ dialect: target.dialect, transcriptionDeployment });
   const maxSessionDurationMs = options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.azure;
   const description = `azure ${describeUrl(target.url)} (${target.form}, ${target.dialect})`;
   // the connector lives as long as its sessions: it keeps the URL's text, not a URL object

@@ -21,7 +21,7 @@ export interface AzureRealtimeUrlOptions {
    * @default undefined
    */
   readonly baseURL?: string | undefined;
-  /** The deployment name (`?model=` on GA, `?deployment=` on preview). */
+  /** The deployment name (`?model=` on GA, `?deployment=` on preview), trimmed. */
   readonly deployment: string;
   /**
    * An API version. A `*-preview` version selects the preview endpoint (beta dialect); any other
@@ -59,19 +59,22 @@ export function isPreviewApiVersion(apiVersion: string | undefined): boolean {
  *   `MISSING_OPTION` when neither is or the deployment is empty, `INVALID_URL` for a bad URL.
  */
 export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtimeTarget {
-  const { endpoint, baseURL, deployment } = options;
+  const { endpoint, baseURL } = options;
   if (endpoint !== undefined && baseURL !== undefined) {
     throw new ConfigurationError(
       'CONFLICTING_OPTIONS',
       'base_url and azure_endpoint are mutually exclusive',
     );
   }
-  if (deployment === undefined || deployment.trim() === '') {
+  if (options.deployment === undefined || options.deployment.trim() === '') {
     throw new ConfigurationError(
       'MISSING_OPTION',
       'The Azure deployment name is required (azureDeployment).',
     );
   }
+  // a name read from a file or a CRLF .env keeps its line break: sent as `%0A`, it named no
+  // deployment (a fatal 404) although the name looked right in every message
+  const deployment = options.deployment.trim();
   if (endpoint === undefined && baseURL === undefined) {
     throw new ConfigurationError(
       'MISSING_OPTION',

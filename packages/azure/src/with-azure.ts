@@ -103,10 +103,11 @@ export function withAzure(options: WithAzureOptions): RealtimeModel {
   if (options.connectTimeoutMs !== undefined)
     connectorOptions['connectTimeoutMs'] = options.connectTimeoutMs;
   const connector = azureConnector(connectorOptions as unknown as AzureConnectorOptions);
+  // the connector has checked both names: the model reports them as they are sent
   return new RealtimeModel({
-    model: options.azureDeployment,
+    model: options.azureDeployment.trim(),
     inputAudioTranscription: {
-      model: options.transcriptionDeployment ?? AZURE_DEFAULT_TRANSCRIPTION_MODEL,
+      model: options.transcriptionDeployment?.trim() ?? AZURE_DEFAULT_TRANSCRIPTION_MODEL,
     },
     ...(modelOptions as Omit<RealtimeModelOptions, 'connector'>),
     turnDetection: azureTurnDetection(options.turnDetection),
