@@ -27,6 +27,7 @@ import {
   type TokenProvider,
 } from './auth.js';
 import { azureFrameRewriter, rewritingTransport } from './differences.js';
+import { sharedWhilePending } from './shared-request.js';
 import { type AzureRealtimeTarget, azureRealtimeUrl } from './url.js';
 
 /** Options of {@link azureConnector} (the connection half of `withAzure`). */
@@ -52,7 +53,8 @@ export interface AzureConnectorOptions extends SocketOptions {
    */
   readonly apiVersion?: string | undefined;
   /**
-   * An API key (or a function returning one, called on every connect), sent as `api-key`.
+   * An API key (or a function returning one, called on every connect, shared as a token
+   * provider's call is), sent as `api-key`.
    * @default process.env.AZURE_OPENAI_API_KEY (only when no Entra source is given)
    */
   readonly apiKey?: SecretSource | undefined;
@@ -64,6 +66,8 @@ export interface AzureConnectorOptions extends SocketOptions {
   readonly entraToken?: string | undefined;
   /**
    * Returns a Microsoft Entra token; called on every connect (e.g. `getBearerTokenProvider(...)`).
+   * A retry that starts while an earlier connect's call is still pending (after a connect
+   * timeout) waits for that call instead of making another.
    * @default undefined
    */
   readonly tokenProvider?: TokenProvider | undefined;
@@ -261,9 +265,16 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
   const href = target.url.href;
   const dialect = target.dialect;
 
+  // a retry after a connect timeout waits for the lookup still in flight instead of starting
+  // another one just as slow (see shared-request.ts); a settled one is never reused
+  const lookupKey =
+    apiKey === undefined ? undefined : sharedWhilePending(() => resolveSecret(apiKey, 'API key'));
+  const lookupToken =
+    token === undefined ? undefined : sharedWhilePending(() => resolveToken(token));
+
   return async ({ signal }) => {
-    const key = apiKey === undefined ? undefined : await resolveSecret(apiKey, 'API key');
-    const bearer = token === undefined ? undefined : await resolveToken(token);
+    const key = lookupKey === undefined ? undefined : await lookupKey();
+    const bearer = lookupToken === undefined ? undefined : await lookupToken();
     const headers: Record<string, string> = {
       ...withoutHeaders(options.headers, OWN_HEADERS),
       ...(key === undefined ? {} : { 'api-key': key }),

@@ -1,0 +1,104 @@
+/**
+ * A credential slower than the connect timeout: `DefaultAzureCredential` on a developer machine
+ * (managed identity probed first, then the Azure CLI) or a corporate token broker can take more
+ * than the 10 s the engine gives a connect. The provider's call goes on after the attempt times
+ * out; the retry must wait for it rather than start another slow call that times out the same way.
+ * A real socket to the fake server's Azure GA path; the provider's delay and the session run on
+ * one simulated clock.
+ */
+import type { RealtimeSession } from '@voxwire/core';
+import { deferred, SimulatedClock } from '@voxwire/testing';
+import { startFakeWsServer } from '@voxwire/testing/ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withAzure } from '../src/index.js';
+
+const TOKEN = 'entra-slow-token-0a1b2c3d4e';
+const KEY = 'azure-slow-key-0123456789';
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Advances the clock in 100 ms steps, letting the sockets work, until `until` holds. */
+async function run(clock: SimulatedClock, until: () => boolean, maxMs: number): Promise<void> {
+  for (let t = 0; t < maxMs && !until(); t += 100) {
+    await clock.advanceAsync(100);
+    for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+async function rig(
+  clock: SimulatedClock,
+  secret: { tokenProvider: () => Promise<string> } | { apiKey: () => Promise<string> },
+) {
+  const fake = await startFakeWsServer({ clock, pingIntervalMs: false });
+  cleanups.push(() => fake.close());
+  const model = withAzure({
+    azureDeployment: 'gpt-realtime',
+    baseURL: fake.url.replace(/\/v1$/, '/openai'),
+    env: {},
+    clock,
+    keepAlive: false,
+    random: () => 0,
+    ...secret,
+  });
+  const session: RealtimeSession = model.session();
+  cleanups.push(() => session.close());
+  const seen: string[] = [];
+  for (const name of ['connected', 'reconnecting', 'closed'] as const)
+    session.on(name, () => seen.push(name));
+  return { fake, session, seen };
+}
+
+describe('a credential slower than the connect timeout', () => {
+  it('a token provider taking 12 s: the retry waits for the call in flight, and the session connects', async () => {
+    let calls = 0;
+    const clock = new SimulatedClock();
+    const { fake, seen } = await rig(clock, {
+      tokenProvider: () => {
+        calls++;
+        const token = deferred<string>();
+        clock.setTimeout(() => token.resolve(TOKEN), 12_000);
+        return token.promise;
+      },
+    });
+    await run(clock, () => seen.includes('connected'), 120_000);
+    // it was called again for each attempt, each timed out: RECONNECT_FAILED after 8 retries
+    expect(seen).toEqual(['reconnecting', 'connected']);
+    expect(calls).toBe(1);
+    expect(fake.handshakes.map((h) => h.headers['authorization'])).toEqual([`Bearer ${TOKEN}`]);
+  });
+
+  it('once settled, the next connect asks again (a drop after connecting)', async () => {
+    let calls = 0;
+    const clock = new SimulatedClock();
+    const { fake, seen } = await rig(clock, {
+      tokenProvider: async () => `${TOKEN}-${++calls}`,
+    });
+    await run(clock, () => seen.includes('connected'), 10_000);
+    fake.server.close(1011, 'server restarting');
+    await run(clock, () => seen.filter((s) => s === 'connected').length === 2, 10_000);
+    expect(calls).toBe(2);
+    expect(fake.handshakes.map((h) => h.headers['authorization'])).toEqual([
+      `Bearer ${TOKEN}-1`,
+      `Bearer ${TOKEN}-2`,
+    ]);
+  });
+
+  it('an API key function (a vault) taking 12 s is waited for the same way', async () => {
+    let calls = 0;
+    const clock = new SimulatedClock();
+    const { fake, seen } = await rig(clock, {
+      apiKey: () => {
+        calls++;
+        const key = deferred<string>();
+        clock.setTimeout(() => key.resolve(KEY), 12_000);
+        return key.promise;
+      },
+    });
+    await run(clock, () => seen.includes('connected'), 120_000);
+    expect(seen).toEqual(['reconnecting', 'connected']);
+    expect(calls).toBe(1);
+    expect(fake.handshakes.map((h) => h.headers['api-key'])).toEqual([KEY]);
+  });
+});
