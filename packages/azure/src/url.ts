@@ -17,7 +17,9 @@ export interface AzureRealtimeUrlOptions {
   readonly endpoint?: string | undefined;
   /**
    * A base URL used as given (e.g. `https://<resource>.openai.azure.com/openai`, or a gateway);
-   * the realtime path is appended unless it already ends in `/realtime`.
+   * the realtime path is appended unless it already ends in `/realtime`. One ending in Azure's
+   * realtime path of the other form (`/openai/realtime` ↔ `/openai/v1/realtime`) takes the
+   * form the api-version selects.
    * @default undefined
    */
   readonly baseURL?: string | undefined;
@@ -96,7 +98,13 @@ export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtim
     base.pathname = /\/openai(\/v1)?$/.test(path) ? path : `${path}/openai`;
   }
   const preview = isPreviewApiVersion(options.apiVersion);
-  const path = base.pathname.replace(/\/+$/, '');
+  // a base URL that ends in Azure's own realtime path of the other form (a pasted target URI, an
+  // api-version left in the environment) takes the options' form, as an endpoint does: the GA
+  // path answers an api-version with 401 (reported as bad credentials), the preview path a
+  // request without one with 404; a gateway's own `…/realtime` path is left as it is
+  const path = base.pathname
+    .replace(/\/+$/, '')
+    .replace(/\/openai(\/v1)?\/realtime$/, preview ? '/openai/realtime' : '/openai/v1/realtime');
   const url = new URL(base);
   url.search = '';
   if (path.endsWith('/realtime')) url.pathname = path;

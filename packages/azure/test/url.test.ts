@@ -169,3 +169,36 @@ describe('azureRealtimeUrl', () => {
     expect(isPreviewApiVersion(undefined)).toBe(false);
   });
 });
+
+describe('a base URL that already ends in an Azure realtime path', () => {
+  // the other form's path with these options was sure to fail: the GA path answers an
+  // api-version with 401 (reported as AUTH_FAILED, "check the API key"), the preview path
+  // answers a request without one with 404
+  it.each([
+    [
+      'https://gw.example.com/azure/openai/v1/realtime',
+      '2025-04-01-preview',
+      'wss://gw.example.com/azure/openai/realtime?api-version=2025-04-01-preview&deployment=d',
+    ],
+    [
+      'https://res.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=old',
+      undefined,
+      'wss://res.openai.azure.com/openai/v1/realtime?model=d',
+    ],
+    [
+      'https://res.openai.azure.com/openai/realtime/',
+      '2025-04-01-preview',
+      'wss://res.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=d',
+    ],
+    // a gateway's own realtime path is its business: used as given
+    [
+      'https://gw.example.com/voice/realtime',
+      '2025-04-01-preview',
+      'wss://gw.example.com/voice/realtime?api-version=2025-04-01-preview&deployment=d',
+    ],
+  ])('baseURL %s (api-version %s) → %s', (baseURL, apiVersion, expected) => {
+    expect(azureRealtimeUrl({ baseURL, deployment: 'd', apiVersion }).url.toString()).toBe(
+      expected,
+    );
+  });
+});
