@@ -19,6 +19,7 @@ import {
   withoutHeaders,
   assertSecureUrl,
 } from '@voxwire/node';
+import { sharedWhilePending } from '@voxwire/core';
 import { type Clock, type Connector, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import {
   AZURE_COGNITIVE_SERVICES_SCOPE,
@@ -27,7 +28,6 @@ import {
   type TokenProvider,
 } from './auth.js';
 import { azureFrameRewriter, rewritingTransport } from './differences.js';
-import { sharedWhilePending } from './shared-request.js';
 import { type AzureRealtimeTarget, azureRealtimeUrl } from './url.js';
 
 /** Options of {@link azureConnector} (the connection half of `withAzure`). */
@@ -266,7 +266,7 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
   const dialect = target.dialect;
 
   // a retry after a connect timeout waits for the lookup still in flight instead of starting
-  // another one just as slow (see shared-request.ts); a settled one is never reused
+  // another one just as slow (`sharedWhilePending` in core); a settled one is never reused
   const lookupKey =
     apiKey === undefined ? undefined : sharedWhilePending(() => resolveSecret(apiKey, 'API key'));
   const lookupToken =

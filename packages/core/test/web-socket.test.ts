@@ -364,6 +364,54 @@ describe('openaiWebSocketConnector', () => {
     expect(made).toBe(0);
   });
 
+  it('a retry while a slow secret fetch is still pending waits for it instead of fetching again', async () => {
+    const { ctor, last } = scripted();
+    let calls = 0;
+    let release!: (secret: string) => void;
+    const connector = openaiWebSocketConnector({
+      WebSocket: ctor,
+      clientSecret: () => {
+        calls++;
+        return new Promise<string>((resolve) => (release = resolve));
+      },
+    });
+    // the first attempt timed out in the engine while its fetch went on; the retry overlaps it
+    const asked = async (n: number) => {
+      for (let i = 0; i < 20 && calls < n; i++) await Promise.resolve();
+      expect(calls).toBe(n);
+    };
+    const first = connector(attempt(0));
+    await asked(1);
+    const retry = connector(attempt(1));
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    release('ek_slow1');
+    const [a, b] = await Promise.all([first, retry]);
+    expect(calls).toBe(1);
+    void b.transport.start();
+    expect(last().protocols[1]).toBe('openai-insecure-api-key.ek_slow1');
+    void a;
+    // settled: the next connect asks again
+    const next = connector(attempt(2));
+    await asked(2);
+    release('ek_fresh2');
+    void (await next).transport.start();
+    expect(calls).toBe(2);
+    expect(last().protocols[1]).toBe('openai-insecure-api-key.ek_fresh2');
+  });
+
+  it('refuses a maxSessionDurationMs under a minute (a unit slip), NaN or a non-number', () => {
+    const { ctor } = scripted();
+    for (const maxSessionDurationMs of [60, 0, Number.NaN, '3600000' as never])
+      expect(() =>
+        openaiWebSocketConnector({ WebSocket: ctor, clientSecret: 'ek_1', maxSessionDurationMs }),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_ARGUMENT',
+          data: { argument: 'maxSessionDurationMs' },
+        }),
+      );
+  });
+
   it('asks a secret function again for every attempt', async () => {
     const { ctor, last } = scripted();
     const asked: number[] = [];

@@ -3,6 +3,7 @@
  * connect, and hands `core` a fresh `ws` transport each time.
  * @module
  */
+import { sharedWhilePending } from '@voxwire/core';
 import type { Agent } from 'node:http';
 import {
   BETA_HEADER,
@@ -120,13 +121,33 @@ export interface OpenAIConnectorOptions extends SocketOptions {
    */
   readonly callId?: string | undefined;
   /**
-   * The server's maximum session duration, reported to `core` so it can renew in time.
+   * The server's maximum session duration, reported to `core` so it can renew in time. Under a
+   * minute, `NaN` or not a number throws `INVALID_OPTION` (a unit slip); `Infinity` means none.
    * @default 3600000 (60 minutes, OpenAI GA)
    */
   readonly maxSessionDurationMs?: number | undefined;
 }
 
 const DIALECTS: readonly Dialect[] = ['ga', 'beta'];
+
+/**
+ * The shortest session limit taken. No realtime server ends sessions this early (15, 30 or 60
+ * minutes); a smaller value is a unit slip (`60` for 60 minutes), and the engine, which rolls
+ * over halfway through a limit shorter than its margin, would then reconnect every few ms.
+ */
+const MIN_SESSION_DURATION_MS = 60_000;
+
+/** `maxSessionDurationMs`, defaulted to OpenAI's 60 minutes and checked (it may be untyped). */
+function sessionLimit(value: number | undefined): number {
+  if (value === undefined) return MAX_SESSION_DURATION_MS.openai;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < MIN_SESSION_DURATION_MS) {
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `maxSessionDurationMs must be a number of milliseconds, at least ${MIN_SESSION_DURATION_MS} (OpenAI's limit is 3600000, 60 minutes; Infinity for none), got ${String(value)}.`,
+    );
+  }
+  return value;
+}
 /** Headers the connector sets itself; a caller's copy (in any letter case) is dropped. */
 const OWN_HEADERS = [
   'authorization',
@@ -140,7 +161,8 @@ const OWN_HEADERS = [
  * key, bad or insecure URL, unknown dialect); the key is resolved again on every connect.
  *
  * @throws ConfigurationError `MISSING_CREDENTIALS` when neither `apiKey` nor `OPENAI_API_KEY` is set,
- *   `INVALID_URL` / `INSECURE_URL` for a bad base URL, `INVALID_OPTION` for an unknown dialect.
+ *   `INVALID_URL` / `INSECURE_URL` for a bad base URL, `INVALID_OPTION` for an unknown dialect or
+ *   a `maxSessionDurationMs` under a minute.
  */
 export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector {
   const env = options.env ?? processEnv();
@@ -173,13 +195,17 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
   assertSecureUrl(url, options.allowInsecureUrl);
   const organization = options.organization ?? envValue(env, 'OPENAI_ORG_ID');
   const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
-  const maxSessionDurationMs = options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai;
+  const maxSessionDurationMs = sessionLimit(options.maxSessionDurationMs);
   const description = `openai ${describeUrl(url)} (${dialect})`;
   // the connector lives as long as its sessions: it keeps the URL's text, not a URL object
   const href = url.href;
 
+  // a retry after a connect timeout waits for a key lookup still in flight instead of starting
+  // another one just as slow; a settled one is never reused (`sharedWhilePending`)
+  const lookupKey = sharedWhilePending(() => resolveSecret(apiKey, 'API key'));
+
   return async ({ signal }) => {
-    const key = await resolveSecret(apiKey, 'API key');
+    const key = await lookupKey();
     const headers: Record<string, string> = {
       ...withoutHeaders(options.headers, OWN_HEADERS),
       Authorization: `Bearer ${key}`,

@@ -16,6 +16,7 @@ import {
   isLoopbackHost,
 } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
+import { sharedWhilePending } from '../shared-while-pending.js';
 import { StandardWebSocketTransport, type StandardWebSocketConstructor } from './transport.js';
 
 /** A value, or a function giving it for each (re)connect attempt. */
@@ -168,7 +169,11 @@ export interface OpenAIWebSocketConnectorOptions {
   readonly organization?: string | undefined;
   /** Sent as the `openai-project.<id>` subprotocol. @default undefined */
   readonly project?: string | undefined;
-  /** The server's maximum session duration, for the planned rollover. @default 3600000 (OpenAI's 60 minutes) */
+  /**
+   * The server's maximum session duration, for the planned rollover. Under a minute, `NaN` or not
+   * a number throws `INVALID_ARGUMENT` (a unit slip); `Infinity` means none.
+   * @default 3600000 (OpenAI's 60 minutes)
+   */
   readonly maxSessionDurationMs?: number | undefined;
   /**
    * Lets `ws:`/`http:` reach a host that is not loopback. The secret would cross the network in
@@ -188,6 +193,9 @@ export interface OpenAIWebSocketConnectorOptions {
   /** Time source of the close timeout: pass the session's clock. @default systemClock */
   readonly clock?: Clock | undefined;
 }
+
+/** The shortest session limit `openaiWebSocketConnector` takes (no realtime server ends sooner). */
+const MIN_SESSION_DURATION_MS = 60_000;
 
 function checkSecret(secret: unknown, allowAny: boolean): string {
   if (typeof secret !== 'string' || secret === '')
@@ -238,6 +246,17 @@ export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOption
       'baseURL',
       `${url.host} is not loopback: the client secret would cross the network in clear text (use https:/wss:, or set allowInsecureUrl)`,
     );
+  const limit = options.maxSessionDurationMs;
+  // a value under a minute is a unit slip (`60` for 60 minutes): the engine, which rolls over
+  // halfway through a limit shorter than its margin, would reconnect every few ms
+  if (
+    limit !== undefined &&
+    (typeof limit !== 'number' || Number.isNaN(limit) || limit < MIN_SESSION_DURATION_MS)
+  )
+    throw invalid(
+      'maxSessionDurationMs',
+      `maxSessionDurationMs must be a number of ms, at least ${MIN_SESSION_DURATION_MS} (OpenAI's limit is 3600000; Infinity for none), got ${String(limit)}`,
+    );
   url.searchParams.set('model', model);
   for (const [name, value] of [
     ['organization', options.organization],
@@ -254,12 +273,19 @@ export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOption
       : [`${Subprotocol.OrganizationPrefix}${options.organization}`]),
     ...(options.project === undefined ? [] : [`${Subprotocol.ProjectPrefix}${options.project}`]),
   ];
+  // a retry after a connect timeout waits for a secret fetch still in flight (a page on a slow
+  // network) instead of starting another one just as slow; a settled one is never reused
+  const source = options.clientSecret;
+  const fetchSecret =
+    typeof source === 'function'
+      ? sharedWhilePending((attempt: ConnectAttempt) => Promise.resolve(source(attempt)))
+      : () => Promise.resolve(source);
   return webSocketConnector({
     WebSocket: options.WebSocket,
     url: url.href,
     protocols: async (attempt) => [
       Subprotocol.Realtime,
-      `${Subprotocol.InsecureApiKeyPrefix}${checkSecret(await resolve(options.clientSecret, attempt), allowAny)}`,
+      `${Subprotocol.InsecureApiKeyPrefix}${checkSecret(await fetchSecret(attempt), allowAny)}`,
       ...extra,
     ],
     dialect: 'ga',
