@@ -9,11 +9,18 @@
  */
 import type { DialectCodec, TimerId, Transport } from '@voxwire/protocol';
 import { CloseCode, codecFor } from '@voxwire/protocol';
-import { ConnectDeadline, connectFailure, describe, transportData } from './connect-attempt.js';
+import { ConnectDeadline, connectFailure, describe } from './connect-attempt.js';
+import {
+  lossBeforeOpen,
+  lossOfOpen,
+  serverSilent,
+  transportFault,
+  unresponsive,
+  type CloseReport,
+} from './connection-loss.js';
 import {
   reconnectGaveUp,
   retryDelay,
-  EXPIRY_TOLERANCE_MS,
   STABLE_CONNECTION_MS,
   type RetryClass,
 } from './connection-retry.js';
@@ -21,13 +28,6 @@ import type { ConnectionHooks, ConnectionOptions, ConnectionState } from './conn
 import { VoxwireError } from './errors.js';
 import { DEFAULT_CLOSING_TIMEOUT_MS } from './outbox.js';
 import { classifyFailure } from './reconnect/policy.js';
-
-/** A transport close, as `onclose` reported it, with the transport error that preceded it. */
-interface CloseReport {
-  readonly code: number;
-  readonly reason: string;
-  readonly cause: Error | undefined;
-}
 
 /** One session's connection. */
 export class SessionConnection {
@@ -252,12 +252,7 @@ export class SessionConnection {
         if (this.#pendingError?.error !== error) return;
         this.#pendingError = undefined;
         if (this.#current() !== transport) return;
-        this.#hooks.transportError(
-          new VoxwireError('SOCKET_ERROR', `transport error: ${describe(error)}`, {
-            cause: error,
-            data: transportData(error),
-          }),
-        );
+        this.#hooks.transportError(transportFault(error));
       });
     };
     transport.onclose = (code, reason) => this.#onClose(transport, code, reason);
@@ -312,11 +307,7 @@ export class SessionConnection {
   }
 
   #dropSilent(transport: Transport, ms: number): void {
-    const error = new VoxwireError(
-      'CONNECT_TIMEOUT',
-      `the server accepted the connection but sent nothing within ${ms} ms`,
-      { data: { timeoutMs: ms, phase: 'session' } },
-    );
+    const error = serverSilent(ms);
     this.#unwire(transport, false);
     transport.close(CloseCode.Normal, 'no session.created').catch(() => undefined);
     this.#hooks.lost(CloseCode.Abnormal, 'no session.created', error);
@@ -355,22 +346,10 @@ export class SessionConnection {
       this.#retryOrFinish(planned, { fatal: false, retryAfterMs: undefined, immediate: true });
       return;
     }
-    const klass = classifyFailure({
-      cause: pending,
-      closeCode: code,
-      serverErrorCode: this.#serverErrorCode,
-      // the age tells an expiry the server did not name as one
-      atSessionLimit:
-        s.maxSessionDurationMs !== undefined &&
-        s.maxSessionDurationMs > 0 &&
-        this.#o.clock.now() - this.#openedAt >= s.maxSessionDurationMs - EXPIRY_TOLERANCE_MS,
+    const { klass, error } = lossOfOpen({ code, reason, cause: pending }, this.#serverErrorCode, {
+      ageMs: this.#o.clock.now() - this.#openedAt,
+      maxSessionDurationMs: s.maxSessionDurationMs,
     });
-    const expired = klass.immediate;
-    const error = new VoxwireError(
-      code === CloseCode.AuthFailed ? 'AUTH_FAILED' : expired ? 'SESSION_EXPIRED' : 'SOCKET_CLOSED',
-      `the connection closed unexpectedly (${code}${reason ? ` ${reason}` : ''})`,
-      { cause: pending, data: { code, reason, fatal: klass.fatal, ...transportData(pending) } },
-    );
     this.#o.logger.warn('connection lost', {
       ...this.#o.logFields(),
       code,
@@ -400,22 +379,11 @@ export class SessionConnection {
     const now = this.#state as ConnectionState;
     if (now.status === 'closing') this.#finish(undefined);
     if (now.status !== 'connecting') return;
-    const { code, reason, cause } = close;
-    const klass = classifyFailure({
-      cause,
-      closeCode: code,
-      serverErrorCode: this.#serverErrorCode,
-      atSessionLimit: false,
-    });
-    const error = new VoxwireError(
-      code === CloseCode.AuthFailed ? 'AUTH_FAILED' : 'CONNECT_FAILED',
-      `connect failed: the connection closed before it could be used (${code}${reason ? ` ${reason}` : ''})`,
-      { cause, data: { code, reason, fatal: klass.fatal, ...transportData(cause) } },
-    );
+    const { klass, error } = lossBeforeOpen(close, this.#serverErrorCode);
     this.#o.logger.error('connect failed', {
       ...this.#o.logFields(),
       code: error.code,
-      closeCode: code,
+      closeCode: close.code,
     });
     this.#retryOrFinish(error, klass);
   }
@@ -542,11 +510,4 @@ export class SessionConnection {
     this.#finish(undefined);
     return done;
   }
-}
-
-/** The error of a transport dropped because it never reported its close. */
-export function unresponsive(detail: string): VoxwireError {
-  return new VoxwireError('SOCKET_CLOSED', `the transport never reported its close: ${detail}`, {
-    data: { code: CloseCode.Abnormal, reason: 'transport unresponsive' },
-  });
 }

@@ -25,7 +25,8 @@ import type {
 import type { ChatItem } from './conversation/chat-context.js';
 import type { InFlightItemChange } from './conversation/in-flight.js';
 import type { ConversationMirror } from './conversation/mirror.js';
-import { SessionConnection, unresponsive } from './connection.js';
+import { SessionConnection } from './connection.js';
+import { unresponsive } from './connection-loss.js';
 import type { ResolvedReconnect } from './reconnect/policy.js';
 import { ServerError, VoxwireError, type SessionError } from './errors.js';
 import { TypedEmitter } from './emitter.js';

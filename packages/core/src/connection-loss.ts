@@ -1,0 +1,112 @@
+/**
+ * What ends a connection, as the supervisor reports it: the retry class and the typed error of a
+ * transport's close (before or after `open`), and the errors of a transport the supervisor drops
+ * itself (a server that never spoke, a transport that never reported its close) or that reports
+ * an error without a close. Apart from `connection.ts`, which decides what to do with them.
+ * @module
+ */
+import { CloseCode } from '@voxwire/protocol';
+import { describe, transportData } from './connect-attempt.js';
+import { EXPIRY_TOLERANCE_MS, type RetryClass } from './connection-retry.js';
+import { VoxwireError } from './errors.js';
+import { classifyFailure } from './reconnect/policy.js';
+
+/** A transport close, as `onclose` reported it, with the transport error that preceded it. */
+export interface CloseReport {
+  readonly code: number;
+  readonly reason: string;
+  readonly cause: Error | undefined;
+}
+
+/** How a close is to be retried, and the error the session reports for it. */
+export interface Loss {
+  readonly klass: RetryClass;
+  readonly error: VoxwireError;
+}
+
+/** The age and limit of an open connection, to tell an expiry the server did not name as one. */
+export interface ConnectionAge {
+  /** Time since the connection opened, ms. */
+  readonly ageMs: number;
+  /** The provider's maximum session duration, when the connector gave one. */
+  readonly maxSessionDurationMs: number | undefined;
+}
+
+/**
+ * An open connection closed without being asked to: fatal for a fatal close code, transport
+ * error or server error code; immediate for an expiry (named, or at the session limit).
+ */
+export function lossOfOpen(
+  close: CloseReport,
+  serverErrorCode: string | undefined,
+  age: ConnectionAge,
+): Loss {
+  const { code, cause } = close;
+  const max = age.maxSessionDurationMs;
+  const klass = classifyFailure({
+    cause,
+    closeCode: code,
+    serverErrorCode,
+    // the age tells an expiry the server did not name as one
+    atSessionLimit: max !== undefined && max > 0 && age.ageMs >= max - EXPIRY_TOLERANCE_MS,
+  });
+  const expired = klass.immediate;
+  const error = new VoxwireError(
+    code === CloseCode.AuthFailed ? 'AUTH_FAILED' : expired ? 'SESSION_EXPIRED' : 'SOCKET_CLOSED',
+    `the connection closed unexpectedly (${closeLabel(close)})`,
+    { cause, data: closeData(close, klass) },
+  );
+  return { klass, error };
+}
+
+/**
+ * The transport closed before the session could use it: a failed connect (`CONNECT_FAILED`, or
+ * `AUTH_FAILED` for 3000), never an expiry.
+ */
+export function lossBeforeOpen(close: CloseReport, serverErrorCode: string | undefined): Loss {
+  const { code, cause } = close;
+  const klass = classifyFailure({ cause, closeCode: code, serverErrorCode, atSessionLimit: false });
+  const error = new VoxwireError(
+    code === CloseCode.AuthFailed ? 'AUTH_FAILED' : 'CONNECT_FAILED',
+    `connect failed: the connection closed before it could be used (${closeLabel(close)})`,
+    { cause, data: closeData(close, klass) },
+  );
+  return { klass, error };
+}
+
+/** The error of an accepted connection on which the server sent nothing within `ms`. */
+export function serverSilent(ms: number): VoxwireError {
+  return new VoxwireError(
+    'CONNECT_TIMEOUT',
+    `the server accepted the connection but sent nothing within ${ms} ms`,
+    { data: { timeoutMs: ms, phase: 'session' } },
+  );
+}
+
+/** The error of a transport error that no close followed. */
+export function transportFault(error: Error): VoxwireError {
+  return new VoxwireError('SOCKET_ERROR', `transport error: ${describe(error)}`, {
+    cause: error,
+    data: transportData(error),
+  });
+}
+
+/** The error of a transport dropped because it never reported its close. */
+export function unresponsive(detail: string): VoxwireError {
+  return new VoxwireError('SOCKET_CLOSED', `the transport never reported its close: ${detail}`, {
+    data: { code: CloseCode.Abnormal, reason: 'transport unresponsive' },
+  });
+}
+
+/** `1006` or `1006 reason`, for a message. */
+function closeLabel({ code, reason }: CloseReport): string {
+  return `${code}${reason ? ` ${reason}` : ''}`;
+}
+
+/** What `error.data` says of a close. */
+function closeData(
+  { code, reason, cause }: CloseReport,
+  klass: RetryClass,
+): Record<string, unknown> {
+  return { code, reason, fatal: klass.fatal, ...transportData(cause) };
+}
