@@ -10,6 +10,7 @@
 import type { DialectCodec, TimerId, Transport } from '@voxwire/protocol';
 import { CloseCode, codecFor } from '@voxwire/protocol';
 import { ConnectDeadline, connectFailure, describe } from './connect-attempt.js';
+import { CloseBook } from './connection-close.js';
 import {
   lossBeforeOpen,
   lossOfOpen,
@@ -49,20 +50,14 @@ export class SessionConnection {
   #backoffTimer: TimerId | undefined;
   // an accepted socket that never sends a frame is as dead as one that never connects
   #silenceTimer: TimerId | undefined;
-  // a transport error reported just before its close describes that close: fold it in
-  #pendingError: { transport: Transport; error: Error } | undefined;
-  #serverErrorCode: string | undefined;
-  #planned: VoxwireError | undefined;
-  // why close() was asked for, when the engine closes the session over an error
-  #closeError: VoxwireError | undefined;
-  // bounds a close the engine asked for (rollover, session close) on a transport that never
-  // reports it: a third-party transport is trusted to call onclose, but not for ever
-  #closeWatch: TimerId | undefined;
+  // what the next close is read with, why the engine closed, and the bound on a close asked for
+  readonly #book: CloseBook;
 
   /** @param hooks receives the lifecycle; it must not throw (the session wraps its listeners). */
   constructor(options: ConnectionOptions, hooks: ConnectionHooks) {
     this.#o = options;
     this.#hooks = hooks;
+    this.#book = new CloseBook(options.clock, DEFAULT_CLOSING_TIMEOUT_MS);
   }
 
   /** The current state. */
@@ -86,7 +81,7 @@ export class SessionConnection {
    * makes the close that follows final; `session_expired` makes the reconnect immediate.
    */
   noteServerError(code: string | null): void {
-    if (code) this.#serverErrorCode = code;
+    this.#book.noteServerError(code);
   }
 
   /**
@@ -96,12 +91,12 @@ export class SessionConnection {
   rollover(): boolean {
     const s = this.#state;
     if (s.status !== 'open' || !this.#o.reconnect.enabled) return false;
-    this.#planned = new VoxwireError(
-      'ROLLOVER',
-      'planned session rollover before the server maximum session duration',
-      {
-        data: { maxSessionDurationMs: s.maxSessionDurationMs },
-      },
+    this.#book.plan(
+      new VoxwireError(
+        'ROLLOVER',
+        'planned session rollover before the server maximum session duration',
+        { data: { maxSessionDurationMs: s.maxSessionDurationMs } },
+      ),
     );
     s.transport
       .close(CloseCode.Normal, 'session rollover')
@@ -124,12 +119,11 @@ export class SessionConnection {
     const reason = 'transport unresponsive';
     this.#unwire(transport, false);
     this.#heard();
-    this.#stopCloseWatch();
-    this.#pendingError = undefined;
+    this.#book.stopWatch();
+    this.#book.dropError();
     transport.close(CloseCode.Normal, reason).catch(() => undefined);
     if (this.#o.clock.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#retries = 0;
-    const planned = this.#planned;
-    this.#planned = undefined;
+    const planned = this.#book.takePlanned();
     this.#o.logger.warn('transport unresponsive: dropping the connection', {
       ...this.#o.logFields(),
       planned: planned !== undefined,
@@ -144,8 +138,7 @@ export class SessionConnection {
 
   async #attempt(attempt: number): Promise<void> {
     this.#state = { status: 'connecting', attempt };
-    this.#serverErrorCode = undefined;
-    this.#planned = undefined;
+    this.#book.nextAttempt();
     this.#hooks.connecting(attempt);
     // a `connecting` listener may have closed the session: nothing is on the wire yet
     const now = this.#state as ConnectionState;
@@ -245,14 +238,9 @@ export class SessionConnection {
     };
     transport.onerror = (error) => {
       if (this.#current() !== transport) return;
-      // adapters report the typed reason of a close just before `onclose`: wait one microtask
-      // so that the close can claim it, and report it alone only when no close follows
-      this.#pendingError = { transport, error };
-      void Promise.resolve().then(() => {
-        if (this.#pendingError?.error !== error) return;
-        this.#pendingError = undefined;
-        if (this.#current() !== transport) return;
-        this.#hooks.transportError(transportFault(error));
+      // the close that usually follows claims it; reported alone only when no close follows
+      this.#book.holdError(transport, error, () => {
+        if (this.#current() === transport) this.#hooks.transportError(transportFault(error));
       });
     };
     transport.onclose = (code, reason) => this.#onClose(transport, code, reason);
@@ -267,11 +255,7 @@ export class SessionConnection {
   #finishAfterClose(transport: Transport): void {
     this.#unwire(transport, false);
     // the bound is the close watch's own timer, so that #finish clears it whichever way it ends
-    this.#stopCloseWatch();
-    this.#closeWatch = this.#o.clock.setTimeout(() => {
-      this.#closeWatch = undefined;
-      this.#finish(undefined);
-    }, DEFAULT_CLOSING_TIMEOUT_MS);
+    this.#book.watch(() => this.#finish(undefined));
     const done = () => this.#finish(undefined);
     transport.close(CloseCode.Normal, 'connect abandoned').then(done, done);
   }
@@ -316,10 +300,8 @@ export class SessionConnection {
 
   #onClose(transport: Transport, code: number, reason: string): void {
     const s = this.#state;
-    if (transport !== this.#starting) this.#stopCloseWatch();
-    const pending =
-      this.#pendingError?.transport === transport ? this.#pendingError.error : undefined;
-    if (pending) this.#pendingError = undefined;
+    if (transport !== this.#starting) this.#book.stopWatch();
+    const pending = this.#book.claimError(transport);
     if (transport === this.#starting) {
       // not open yet: the attempt reads it once start() settles (#closedBeforeOpen); a close()
       // while connecting aborted the attempt, which finishes without a `disconnected`
@@ -338,18 +320,21 @@ export class SessionConnection {
     // a connection that stayed up a while was healthy: this loss (or planned rollover, which is
     // no failure at all) starts a new outage, so rollovers never use up the retry budget
     if (this.#o.clock.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#retries = 0;
-    const planned = this.#planned;
+    const planned = this.#book.takePlanned();
     if (planned) {
-      this.#planned = undefined;
       this.#o.logger.info('session rollover', this.#o.logFields());
       this.#hooks.lost(code, reason, undefined);
       this.#retryOrFinish(planned, { fatal: false, retryAfterMs: undefined, immediate: true });
       return;
     }
-    const { klass, error } = lossOfOpen({ code, reason, cause: pending }, this.#serverErrorCode, {
-      ageMs: this.#o.clock.now() - this.#openedAt,
-      maxSessionDurationMs: s.maxSessionDurationMs,
-    });
+    const { klass, error } = lossOfOpen(
+      { code, reason, cause: pending },
+      this.#book.serverErrorCode,
+      {
+        ageMs: this.#o.clock.now() - this.#openedAt,
+        maxSessionDurationMs: s.maxSessionDurationMs,
+      },
+    );
     this.#o.logger.warn('connection lost', {
       ...this.#o.logFields(),
       code,
@@ -379,7 +364,7 @@ export class SessionConnection {
     const now = this.#state as ConnectionState;
     if (now.status === 'closing') this.#finish(undefined);
     if (now.status !== 'connecting') return;
-    const { klass, error } = lossBeforeOpen(close, this.#serverErrorCode);
+    const { klass, error } = lossBeforeOpen(close, this.#book.serverErrorCode);
     this.#o.logger.error('connect failed', {
       ...this.#o.logFields(),
       code: error.code,
@@ -435,12 +420,12 @@ export class SessionConnection {
   #finish(failure: VoxwireError | undefined): void {
     if (this.#state.status === 'closed') return;
     // a close the engine asked for over an error ends the session with that error
-    const error = failure ?? this.#closeError;
+    const error = failure ?? this.#book.closeError;
     this.#o.clock.clearTimeout(this.#backoffTimer);
     this.#o.clock.clearTimeout(this.#silenceTimer);
     this.#backoffTimer = undefined;
     this.#silenceTimer = undefined;
-    this.#stopCloseWatch();
+    this.#book.stopWatch();
     this.#state = { status: 'closed', error };
     this.#abort = undefined;
     this.#hooks.closed(error);
@@ -449,11 +434,12 @@ export class SessionConnection {
     for (const w of waiters) w();
   }
 
-  /** Arms the bound on a close the engine asked `transport` for (see `#closeWatch`). */
+  /**
+   * Arms the bound on a close the engine asked `transport` for: a third-party transport is
+   * trusted to call `onclose`, but not for ever.
+   */
   #watchClose(transport: Transport): void {
-    this.#stopCloseWatch();
-    this.#closeWatch = this.#o.clock.setTimeout(() => {
-      this.#closeWatch = undefined;
+    this.#book.watch(() => {
       const s = this.#state;
       const error = unresponsive(
         `its close did not complete within ${DEFAULT_CLOSING_TIMEOUT_MS} ms`,
@@ -467,12 +453,7 @@ export class SessionConnection {
         this.#hooks.lost(CloseCode.Abnormal, 'transport unresponsive', undefined);
         this.#finish(undefined);
       }
-    }, DEFAULT_CLOSING_TIMEOUT_MS);
-  }
-
-  #stopCloseWatch(): void {
-    this.#o.clock.clearTimeout(this.#closeWatch);
-    this.#closeWatch = undefined;
+    });
   }
 
   /**
@@ -483,7 +464,7 @@ export class SessionConnection {
   close(error?: VoxwireError): Promise<void> {
     const s = this.#state;
     if (s.status === 'closed') return Promise.resolve();
-    if (s.status !== 'closing') this.#closeError ??= error;
+    if (s.status !== 'closing') this.#book.noteCloseError(error);
     const done = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
     if (s.status === 'closing') return done;
     if (s.status === 'open') {
