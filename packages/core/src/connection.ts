@@ -11,6 +11,7 @@ import type { DialectCodec, TimerId, Transport } from '@voxwire/protocol';
 import { CloseCode, codecFor } from '@voxwire/protocol';
 import { ConnectDeadline, connectFailure, describe } from './connect-attempt.js';
 import { CloseBook } from './connection-close.js';
+import { StartingTransport } from './connection-start.js';
 import {
   lossBeforeOpen,
   lossOfOpen,
@@ -37,12 +38,9 @@ export class SessionConnection {
   readonly #hooks: ConnectionHooks;
   #abort: AbortController | undefined;
   #closeWaiters: (() => void)[] = [];
-  // the transport being started, and frames it delivered before `open` (session.created
-  // can arrive in the same tick as the upgrade); replayed right after the open hook, and then
-  // its close if that came early too (a server may close right after session.created)
-  #starting: Transport | undefined;
-  #early: (string | Uint8Array)[] = [];
-  #earlyClose: CloseReport | undefined;
+  // the transport being started, and the frames (and close) it delivered before `open`:
+  // its frames are replayed right after the open hook, or read before its early close
+  readonly #starting = new StartingTransport();
   // retries in the current outage; connects ever made (a reconnect needs a restore)
   #retries = 0;
   #opened = 0;
@@ -160,15 +158,13 @@ export class SessionConnection {
       ]);
       transport = connection.transport;
       const codec = codecFor(connection.dialect);
-      this.#starting = transport;
-      this.#early = [];
-      this.#earlyClose = undefined;
+      this.#starting.begin(transport);
       this.#wire(transport, codec);
       await Promise.race([transport.start(), expired, aborted]);
       deadline.disarm();
       if (abort.signal.aborted)
         throw new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting');
-      const closedEarly = this.#earlyClose as CloseReport | undefined;
+      const closedEarly = this.#starting.close;
       if (closedEarly) {
         deadline.release();
         this.#closedBeforeOpen(transport, codec, closedEarly);
@@ -186,7 +182,8 @@ export class SessionConnection {
       };
       this.#opened++;
       this.#openedAt = clock.now();
-      this.#starting = undefined;
+      // frames from now on go straight to the session, after these
+      const early = this.#starting.end();
       this.#abort = undefined;
       // the listener would keep this whole attempt (timer, promises) alive for the connection's life
       deadline.release();
@@ -198,8 +195,6 @@ export class SessionConnection {
         endpoint: connection.description,
       });
       this.#hooks.open(this.#state);
-      const early = this.#early;
-      this.#early = [];
       for (const frame of early) {
         if (this.#current() !== transport) break;
         this.#heard();
@@ -207,9 +202,7 @@ export class SessionConnection {
       }
     } catch (cause) {
       deadline.disarm();
-      this.#starting = undefined;
-      this.#early = [];
-      this.#earlyClose = undefined;
+      this.#starting.end();
       // closed while connecting: finish (unless the transport's own close already did), never retry
       const status = (this.#state as ConnectionState).status;
       if (status === 'closing' && transport !== undefined) {
@@ -229,7 +222,7 @@ export class SessionConnection {
 
   #wire(transport: Transport, codec: DialectCodec): void {
     transport.onmessage = (frame) => {
-      if (this.#starting === transport) this.#early.push(frame);
+      if (this.#starting.is(transport)) this.#starting.hold(frame);
       // frames from a transport we already left behind are ignored
       else if (this.#current() === transport) {
         this.#heard();
@@ -300,12 +293,13 @@ export class SessionConnection {
 
   #onClose(transport: Transport, code: number, reason: string): void {
     const s = this.#state;
-    if (transport !== this.#starting) this.#book.stopWatch();
+    const starting = this.#starting.is(transport);
+    if (!starting) this.#book.stopWatch();
     const pending = this.#book.claimError(transport);
-    if (transport === this.#starting) {
+    if (starting) {
       // not open yet: the attempt reads it once start() settles (#closedBeforeOpen); a close()
       // while connecting aborted the attempt, which finishes without a `disconnected`
-      if (s.status === 'connecting') this.#earlyClose = { code, reason, cause: pending };
+      if (s.status === 'connecting') this.#starting.holdClose({ code, reason, cause: pending });
       return;
     }
     if (s.status === 'closing') {
@@ -353,10 +347,7 @@ export class SessionConnection {
    * so no `disconnected`, and the retry (or the end, for a fatal close) follows.
    */
   #closedBeforeOpen(transport: Transport, codec: DialectCodec, close: CloseReport): void {
-    const early = this.#early;
-    this.#starting = undefined;
-    this.#early = [];
-    this.#earlyClose = undefined;
+    const early = this.#starting.end();
     this.#abort = undefined;
     this.#unwire(transport, false);
     for (const frame of early) this.#hooks.frame(frame, codec);

@@ -1,0 +1,55 @@
+/**
+ * The transport a connect attempt is starting, and what it delivered before it opened: the
+ * session cannot read frames before its `open` hook ran (`session.created` can arrive in the same
+ * tick as the upgrade), and a server may close right after `session.created`, before `start()`
+ * settled. The attempt replays both once it knows whether the transport opened.
+ * @module
+ */
+import type { Transport } from '@voxwire/protocol';
+import type { CloseReport } from './connection-loss.js';
+
+/** The transport being started, with the frames and the close it delivered before `open`. */
+export class StartingTransport {
+  #transport: Transport | undefined;
+  #frames: (string | Uint8Array)[] = [];
+  #close: CloseReport | undefined;
+
+  /** `transport` is being started: what it delivers from now on is held. */
+  begin(transport: Transport): void {
+    this.#transport = transport;
+    this.#frames = [];
+    this.#close = undefined;
+  }
+
+  /** Whether `transport` is the one being started (its frames and close are to be held). */
+  is(transport: Transport): boolean {
+    return this.#transport === transport;
+  }
+
+  /** Holds a frame of the starting transport, in order. */
+  hold(frame: string | Uint8Array): void {
+    this.#frames.push(frame);
+  }
+
+  /** Holds the close of the starting transport. */
+  holdClose(close: CloseReport): void {
+    this.#close = close;
+  }
+
+  /** The close the starting transport reported, if it came before `open`. */
+  get close(): CloseReport | undefined {
+    return this.#close;
+  }
+
+  /**
+   * The transport opened, closed early or failed: nothing is held any more. Returns the frames
+   * it delivered while starting, for the attempt to replay.
+   */
+  end(): (string | Uint8Array)[] {
+    const frames = this.#frames;
+    this.#transport = undefined;
+    this.#frames = [];
+    this.#close = undefined;
+    return frames;
+  }
+}
