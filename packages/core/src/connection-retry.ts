@@ -1,9 +1,11 @@
 /**
- * The reconnect supervisor's arithmetic, apart from its state machine: how long to wait before
- * retry number `attempt`, when a connection counts as healthy, and the error that ends the
- * session once the attempts run out.
+ * The reconnect supervisor's arithmetic and its retry count, apart from its state machine: how
+ * long to wait before retry number `attempt`, when a connection counts as healthy (and its loss
+ * starts a new outage), the backoff timer, and the error that ends the session once the attempts
+ * run out.
  * @module
  */
+import type { Clock, TimerId } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import type { ResolvedReconnect } from './reconnect/policy.js';
 
@@ -50,4 +52,56 @@ export function reconnectGaveUp(last: VoxwireError, attempts: number): VoxwireEr
     `gave up reconnecting after ${attempts} attempt(s): ${last.message}`,
     { cause: last, data: { attempts, lastCode: last.code } },
   );
+}
+
+/** The next retry of an outage: its number (1-based) and its wait (`undefined`: give up). */
+export interface NextRetry {
+  readonly attempt: number;
+  readonly delayMs: number | undefined;
+}
+
+/** The retries of the current outage, and the backoff timer before the next one. */
+export class Outage {
+  readonly #clock: Clock;
+  readonly #reconnect: ResolvedReconnect;
+  readonly #random: () => number;
+  // retries in the current outage
+  #retries = 0;
+  #timer: TimerId | undefined;
+
+  /** @param random jitter source for the backoff, in [0, 1). */
+  constructor(clock: Clock, reconnect: ResolvedReconnect, random: () => number) {
+    this.#clock = clock;
+    this.#reconnect = reconnect;
+    this.#random = random;
+  }
+
+  /**
+   * A connection that was up for `upMs` ended. One that stayed up {@link STABLE_CONNECTION_MS}
+   * was healthy: its loss (or a planned rollover, which is no failure at all) starts a new
+   * outage, so rollovers never use up the retry budget.
+   */
+  ended(upMs: number): void {
+    if (upMs >= STABLE_CONNECTION_MS) this.#retries = 0;
+  }
+
+  /** Counts one more retry of this outage: its number and wait ({@link retryDelay}). */
+  next(klass: RetryClass): NextRetry {
+    const attempt = ++this.#retries;
+    return { attempt, delayMs: retryDelay(this.#reconnect, attempt, this.#random, klass) };
+  }
+
+  /** Runs `retry` once `delayMs` passed (the backoff). */
+  wait(delayMs: number, retry: () => void): void {
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      retry();
+    }, delayMs);
+  }
+
+  /** Cancels the backoff: the session is over, and a timer left armed would keep a process alive. */
+  cancel(): void {
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
 }

@@ -20,12 +20,7 @@ import {
   unresponsive,
   type CloseReport,
 } from './connection-loss.js';
-import {
-  reconnectGaveUp,
-  retryDelay,
-  STABLE_CONNECTION_MS,
-  type RetryClass,
-} from './connection-retry.js';
+import { Outage, reconnectGaveUp, type RetryClass } from './connection-retry.js';
 import type { ConnectionHooks, ConnectionOptions, ConnectionState } from './connection-state.js';
 import { VoxwireError } from './errors.js';
 import { DEFAULT_CLOSING_TIMEOUT_MS } from './outbox.js';
@@ -41,11 +36,11 @@ export class SessionConnection {
   // the transport being started, and the frames (and close) it delivered before `open`:
   // its frames are replayed right after the open hook, or read before its early close
   readonly #starting = new StartingTransport();
-  // retries in the current outage; connects ever made (a reconnect needs a restore)
-  #retries = 0;
+  // the retries of the current outage and the backoff before the next
+  readonly #outage: Outage;
+  // connects ever made (a reconnect needs a restore), and when the current one opened
   #opened = 0;
   #openedAt = 0;
-  #backoffTimer: TimerId | undefined;
   // an accepted socket that never sends a frame is as dead as one that never connects
   #silenceTimer: TimerId | undefined;
   // what the next close is read with, why the engine closed, and the bound on a close asked for
@@ -56,6 +51,7 @@ export class SessionConnection {
     this.#o = options;
     this.#hooks = hooks;
     this.#book = new CloseBook(options.clock, DEFAULT_CLOSING_TIMEOUT_MS);
+    this.#outage = new Outage(options.clock, options.reconnect, options.random);
   }
 
   /** The current state. */
@@ -120,7 +116,7 @@ export class SessionConnection {
     this.#book.stopWatch();
     this.#book.dropError();
     transport.close(CloseCode.Normal, reason).catch(() => undefined);
-    if (this.#o.clock.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#retries = 0;
+    this.#outage.ended(this.#o.clock.now() - this.#openedAt);
     const planned = this.#book.takePlanned();
     this.#o.logger.warn('transport unresponsive: dropping the connection', {
       ...this.#o.logFields(),
@@ -311,9 +307,8 @@ export class SessionConnection {
     if (s.status !== 'open' || s.transport !== transport) return;
     this.#unwire(transport, false);
     this.#heard();
-    // a connection that stayed up a while was healthy: this loss (or planned rollover, which is
-    // no failure at all) starts a new outage, so rollovers never use up the retry budget
-    if (this.#o.clock.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#retries = 0;
+    // a connection that stayed up a while was healthy: this loss starts a new outage
+    this.#outage.ended(this.#o.clock.now() - this.#openedAt);
     const planned = this.#book.takePlanned();
     if (planned) {
       this.#o.logger.info('session rollover', this.#o.logFields());
@@ -375,13 +370,11 @@ export class SessionConnection {
       this.#finish(undefined);
       return;
     }
-    const r = this.#o.reconnect;
-    if (klass.fatal || !r.enabled) {
+    if (klass.fatal || !this.#o.reconnect.enabled) {
       this.#finish(error);
       return;
     }
-    const attempt = ++this.#retries;
-    const delayMs = retryDelay(r, attempt, this.#o.random, klass);
+    const { attempt, delayMs } = this.#outage.next(klass);
     if (delayMs === undefined) {
       this.#o.logger.error('reconnect gave up', {
         ...this.#o.logFields(),
@@ -402,19 +395,17 @@ export class SessionConnection {
     // a `reconnecting` listener closed the session: no attempt follows, and a backoff timer
     // armed now would outlive close() (up to 10 s on the clock, keeping a process alive)
     if ((this.#state as ConnectionState).status !== 'reconnecting') return;
-    this.#backoffTimer = this.#o.clock.setTimeout(() => {
-      this.#backoffTimer = undefined;
+    this.#outage.wait(delayMs, () => {
       if (this.#state.status === 'reconnecting') void this.#attempt(attempt);
-    }, delayMs);
+    });
   }
 
   #finish(failure: VoxwireError | undefined): void {
     if (this.#state.status === 'closed') return;
     // a close the engine asked for over an error ends the session with that error
     const error = failure ?? this.#book.closeError;
-    this.#o.clock.clearTimeout(this.#backoffTimer);
+    this.#outage.cancel();
     this.#o.clock.clearTimeout(this.#silenceTimer);
-    this.#backoffTimer = undefined;
     this.#silenceTimer = undefined;
     this.#book.stopWatch();
     this.#state = { status: 'closed', error };
