@@ -1,7 +1,8 @@
 /**
- * One connect attempt's deadline and failure mapping, apart from the supervisor that schedules
+ * One connect attempt's deadlines and failure mapping, apart from the supervisor that schedules
  * attempts: the connect timeout taken from the clock, the abort that `close()` uses while
- * connecting, and the typed error a failed attempt becomes.
+ * connecting, the same timeout on the first server frame once open, and the typed error a failed
+ * attempt becomes.
  * @module
  */
 import type { Clock, TimerId } from '@voxwire/protocol';
@@ -59,6 +60,38 @@ export class ConnectDeadline {
   /** Drops the abort listener, which would keep this whole attempt alive for the connection's life. */
   release(): void {
     this.controller.signal.removeEventListener('abort', this.#onAborted);
+  }
+}
+
+/**
+ * The second half of the connect timeout: an accepted socket that never sends a frame is as dead
+ * as one that never connects. Armed when the transport opens, stopped by the first frame (and by
+ * the end of the connection); `onSilent` runs if none came within the timeout.
+ */
+export class FirstFrameDeadline {
+  /** The bound, ms (the session's `connectTimeoutMs`). */
+  readonly timeoutMs: number;
+  readonly #clock: Clock;
+  #timer: TimerId | undefined;
+
+  constructor(clock: Clock, timeoutMs: number) {
+    this.#clock = clock;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** Starts the bound on a connection that just opened. */
+  arm(onSilent: () => void): void {
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      onSilent();
+    }, this.timeoutMs);
+  }
+
+  /** A frame came, or the connection ended. Hot path (once per frame): no-op once stopped. */
+  stop(): void {
+    if (this.#timer === undefined) return;
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 }
 

@@ -7,9 +7,14 @@
  * codes) stop at once. The state union and the hooks live in `connection-state.ts`.
  * @module
  */
-import type { DialectCodec, TimerId, Transport } from '@voxwire/protocol';
+import type { DialectCodec, Transport } from '@voxwire/protocol';
 import { CloseCode, codecFor } from '@voxwire/protocol';
-import { ConnectDeadline, connectFailure, describe } from './connect-attempt.js';
+import {
+  ConnectDeadline,
+  FirstFrameDeadline,
+  connectFailure,
+  describe,
+} from './connect-attempt.js';
 import { CloseBook } from './connection-close.js';
 import { StartingTransport } from './connection-start.js';
 import {
@@ -42,7 +47,7 @@ export class SessionConnection {
   #opened = 0;
   #openedAt = 0;
   // an accepted socket that never sends a frame is as dead as one that never connects
-  #silenceTimer: TimerId | undefined;
+  readonly #silence: FirstFrameDeadline;
   // what the next close is read with, why the engine closed, and the bound on a close asked for
   readonly #book: CloseBook;
 
@@ -52,6 +57,7 @@ export class SessionConnection {
     this.#hooks = hooks;
     this.#book = new CloseBook(options.clock, DEFAULT_CLOSING_TIMEOUT_MS);
     this.#outage = new Outage(options.clock, options.reconnect, options.random);
+    this.#silence = new FirstFrameDeadline(options.clock, options.connectTimeoutMs);
   }
 
   /** The current state. */
@@ -112,7 +118,7 @@ export class SessionConnection {
     const { transport } = s;
     const reason = 'transport unresponsive';
     this.#unwire(transport, false);
-    this.#heard();
+    this.#silence.stop();
     this.#book.stopWatch();
     this.#book.dropError();
     transport.close(CloseCode.Normal, reason).catch(() => undefined);
@@ -193,7 +199,7 @@ export class SessionConnection {
       this.#hooks.open(this.#state);
       for (const frame of early) {
         if (this.#current() !== transport) break;
-        this.#heard();
+        this.#silence.stop();
         this.#hooks.frame(frame, codec);
       }
     } catch (cause) {
@@ -221,7 +227,7 @@ export class SessionConnection {
       if (this.#starting.is(transport)) this.#starting.hold(frame);
       // frames from a transport we already left behind are ignored
       else if (this.#current() === transport) {
-        this.#heard();
+        this.#silence.stop();
         this.#hooks.frame(frame, codec);
       }
     };
@@ -261,22 +267,15 @@ export class SessionConnection {
   }
 
   #watchSilence(transport: Transport): void {
-    const ms = this.#o.connectTimeoutMs;
-    this.#silenceTimer = this.#o.clock.setTimeout(() => {
-      this.#silenceTimer = undefined;
+    const ms = this.#silence.timeoutMs;
+    this.#silence.arm(() => {
       if (this.#current() !== transport) return;
       this.#o.logger.warn('no server event after connect; dropping the connection', {
         ...this.#o.logFields(),
         timeoutMs: ms,
       });
       this.#dropSilent(transport, ms);
-    }, ms);
-  }
-
-  #heard(): void {
-    if (this.#silenceTimer === undefined) return;
-    this.#o.clock.clearTimeout(this.#silenceTimer);
-    this.#silenceTimer = undefined;
+    });
   }
 
   #dropSilent(transport: Transport, ms: number): void {
@@ -306,7 +305,7 @@ export class SessionConnection {
     }
     if (s.status !== 'open' || s.transport !== transport) return;
     this.#unwire(transport, false);
-    this.#heard();
+    this.#silence.stop();
     // a connection that stayed up a while was healthy: this loss starts a new outage
     this.#outage.ended(this.#o.clock.now() - this.#openedAt);
     const planned = this.#book.takePlanned();
@@ -405,8 +404,7 @@ export class SessionConnection {
     // a close the engine asked for over an error ends the session with that error
     const error = failure ?? this.#book.closeError;
     this.#outage.cancel();
-    this.#o.clock.clearTimeout(this.#silenceTimer);
-    this.#silenceTimer = undefined;
+    this.#silence.stop();
     this.#book.stopWatch();
     this.#state = { status: 'closed', error };
     this.#abort = undefined;
@@ -451,7 +449,7 @@ export class SessionConnection {
     if (s.status === 'closing') return done;
     if (s.status === 'open') {
       this.#state = { status: 'closing' };
-      this.#heard();
+      this.#silence.stop();
       s.transport.close(CloseCode.Normal, 'client closed').catch((error: unknown) => {
         // a transport that cannot close cleanly still counts as closed for us
         this.#o.logger.warn('transport close failed', {
