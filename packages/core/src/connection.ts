@@ -124,8 +124,7 @@ export class SessionConnection {
     transport.close(CloseCode.Normal, reason).catch(() => undefined);
     this.#outage.ended(this.#o.clock.now() - this.#openedAt);
     const planned = this.#book.takePlanned();
-    this.#o.logger.warn('transport unresponsive: dropping the connection', {
-      ...this.#o.logFields(),
+    this.#log('warn', 'transport unresponsive: dropping the connection', {
       planned: planned !== undefined,
     });
     this.#hooks.lost(CloseCode.Abnormal, reason, planned ? undefined : error);
@@ -190,8 +189,7 @@ export class SessionConnection {
       // the listener would keep this whole attempt (timer, promises) alive for the connection's life
       deadline.release();
       this.#watchSilence(transport);
-      this.#o.logger.info('connected', {
-        ...this.#o.logFields(),
+      this.#log('info', 'connected', {
         attempt,
         dialect: connection.dialect,
         endpoint: connection.description,
@@ -217,7 +215,7 @@ export class SessionConnection {
         return;
       }
       const error = connectFailure(cause);
-      this.#o.logger.error('connect failed', { ...this.#o.logFields(), attempt, code: error.code });
+      this.#log('error', 'connect failed', { attempt, code: error.code });
       this.#retryOrFinish(error, classifyFailure({ cause }));
     }
   }
@@ -262,6 +260,11 @@ export class SessionConnection {
     if (close) transport.close(CloseCode.Normal, 'connect abandoned').catch(() => undefined);
   }
 
+  /** Logs `message` with the session's fields (its id) before `fields`. */
+  #log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
+    this.#o.logger[level](message, { ...this.#o.logFields(), ...fields });
+  }
+
   #current(): Transport | undefined {
     return this.#state.status === 'open' ? this.#state.transport : undefined;
   }
@@ -270,8 +273,7 @@ export class SessionConnection {
     const ms = this.#silence.timeoutMs;
     this.#silence.arm(() => {
       if (this.#current() !== transport) return;
-      this.#o.logger.warn('no server event after connect; dropping the connection', {
-        ...this.#o.logFields(),
+      this.#log('warn', 'no server event after connect; dropping the connection', {
         timeoutMs: ms,
       });
       this.#dropSilent(transport, ms);
@@ -310,7 +312,7 @@ export class SessionConnection {
     this.#outage.ended(this.#o.clock.now() - this.#openedAt);
     const planned = this.#book.takePlanned();
     if (planned) {
-      this.#o.logger.info('session rollover', this.#o.logFields());
+      this.#log('info', 'session rollover');
       this.#hooks.lost(code, reason, undefined);
       this.#retryOrFinish(planned, { fatal: false, retryAfterMs: undefined, immediate: true });
       return;
@@ -323,12 +325,7 @@ export class SessionConnection {
         maxSessionDurationMs: s.maxSessionDurationMs,
       },
     );
-    this.#o.logger.warn('connection lost', {
-      ...this.#o.logFields(),
-      code,
-      reason,
-      fatal: klass.fatal,
-    });
+    this.#log('warn', 'connection lost', { code, reason, fatal: klass.fatal });
     this.#hooks.lost(code, reason, error);
     this.#retryOrFinish(error, klass);
   }
@@ -350,11 +347,7 @@ export class SessionConnection {
     if (now.status === 'closing') this.#finish(undefined);
     if (now.status !== 'connecting') return;
     const { klass, error } = lossBeforeOpen(close, this.#book.serverErrorCode);
-    this.#o.logger.error('connect failed', {
-      ...this.#o.logFields(),
-      code: error.code,
-      closeCode: close.code,
-    });
+    this.#log('error', 'connect failed', { code: error.code, closeCode: close.code });
     this.#retryOrFinish(error, klass);
   }
 
@@ -375,21 +368,12 @@ export class SessionConnection {
     }
     const { attempt, delayMs } = this.#outage.next(klass);
     if (delayMs === undefined) {
-      this.#o.logger.error('reconnect gave up', {
-        ...this.#o.logFields(),
-        attempts: attempt - 1,
-        code: error.code,
-      });
+      this.#log('error', 'reconnect gave up', { attempts: attempt - 1, code: error.code });
       this.#finish(reconnectGaveUp(error, attempt - 1));
       return;
     }
     this.#state = { status: 'reconnecting', attempt, delayMs, cause: error };
-    this.#o.logger.warn('reconnecting', {
-      ...this.#o.logFields(),
-      attempt,
-      delayMs,
-      code: error.code,
-    });
+    this.#log('warn', 'reconnecting', { attempt, delayMs, code: error.code });
     this.#hooks.reconnecting(attempt, delayMs, error);
     // a `reconnecting` listener closed the session: no attempt follows, and a backoff timer
     // armed now would outlive close() (up to 10 s on the clock, keeping a process alive)
@@ -428,7 +412,7 @@ export class SessionConnection {
       if (s.status === 'open' && s.transport === transport) this.abandon(error);
       else if (s.status === 'closing') {
         // session.close(): the session ends now, the transport is left to finish on its own
-        this.#o.logger.warn('transport close did not complete', this.#o.logFields());
+        this.#log('warn', 'transport close did not complete');
         this.#unwire(transport, false);
         this.#hooks.lost(CloseCode.Abnormal, 'transport unresponsive', undefined);
         this.#finish(undefined);
@@ -452,10 +436,7 @@ export class SessionConnection {
       this.#silence.stop();
       s.transport.close(CloseCode.Normal, 'client closed').catch((error: unknown) => {
         // a transport that cannot close cleanly still counts as closed for us
-        this.#o.logger.warn('transport close failed', {
-          ...this.#o.logFields(),
-          error: describe(error),
-        });
+        this.#log('warn', 'transport close failed', { error: describe(error) });
         this.#unwire(s.transport, false);
         this.#finish(undefined);
       });
