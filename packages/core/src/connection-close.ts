@@ -1,8 +1,8 @@
 /**
  * The close bookkeeping of one connection, apart from its state machine (`connection.ts`): what
  * a close will be read with (the transport error just before it, a server error code, a planned
- * rollover), why the engine closed the session, and the watch that bounds a close the engine
- * asked for on a transport that never reports it.
+ * rollover), why the engine closed the session and who waits for the end, and the watch that
+ * bounds a close the engine asked for on a transport that never reports it.
  * @module
  */
 import type { Clock, TimerId, Transport } from '@voxwire/protocol';
@@ -18,6 +18,7 @@ export class CloseBook {
   #planned: VoxwireError | undefined;
   // why close() was asked for, when the engine closes the session over an error
   #closeError: VoxwireError | undefined;
+  #closeWaiters: (() => void)[] = [];
   // bounds a close the engine asked for (rollover, session close) on a transport that never
   // reports it: a third-party transport is trusted to call onclose, but not for ever
   #watch: TimerId | undefined;
@@ -64,6 +65,18 @@ export class CloseBook {
   /** Why the session is being closed; the first reason given wins. */
   noteCloseError(error: VoxwireError | undefined): void {
     this.#closeError ??= error;
+  }
+
+  /** Resolves once the connection is over ({@link CloseBook.ended}). */
+  waitEnded(): Promise<void> {
+    return new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
+  }
+
+  /** The connection is over: resolves whoever waited for it, in order. */
+  ended(): void {
+    const waiters = this.#closeWaiters;
+    this.#closeWaiters = [];
+    for (const w of waiters) w();
   }
 
   /**

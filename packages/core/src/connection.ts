@@ -37,7 +37,6 @@ export class SessionConnection {
   readonly #o: ConnectionOptions;
   readonly #hooks: ConnectionHooks;
   #abort: AbortController | undefined;
-  #closeWaiters: (() => void)[] = [];
   // the transport being started, and the frames (and close) it delivered before `open`:
   // its frames are replayed right after the open hook, or read before its early close
   readonly #starting = new StartingTransport();
@@ -48,7 +47,8 @@ export class SessionConnection {
   #openedAt = 0;
   // an accepted socket that never sends a frame is as dead as one that never connects
   readonly #silence: FirstFrameDeadline;
-  // what the next close is read with, why the engine closed, and the bound on a close asked for
+  // what the next close is read with, why the engine closed, who waits for the end, and the
+  // bound on a close asked for
   readonly #book: CloseBook;
 
   /** @param hooks receives the lifecycle; it must not throw (the session wraps its listeners). */
@@ -393,9 +393,7 @@ export class SessionConnection {
     this.#state = { status: 'closed', error };
     this.#abort = undefined;
     this.#hooks.closed(error);
-    const waiters = this.#closeWaiters;
-    this.#closeWaiters = [];
-    for (const w of waiters) w();
+    this.#book.ended();
   }
 
   /**
@@ -429,7 +427,7 @@ export class SessionConnection {
     const s = this.#state;
     if (s.status === 'closed') return Promise.resolve();
     if (s.status !== 'closing') this.#book.noteCloseError(error);
-    const done = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
+    const done = this.#book.waitEnded();
     if (s.status === 'closing') return done;
     if (s.status === 'open') {
       this.#state = { status: 'closing' };

@@ -89,3 +89,17 @@ describe('CloseBook', () => {
     expect(book.closeError).toBe(first);
   });
 });
+
+describe('CloseBook waiters', () => {
+  it('resolves every waiter once the connection ended, and only then', async () => {
+    const book = new CloseBook(new SimulatedClock(), 1000);
+    const order: string[] = [];
+    void book.waitEnded().then(() => order.push('a'));
+    void book.waitEnded().then(() => order.push('b'));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    book.ended();
+    await Promise.resolve();
+    expect(order).toEqual(['a', 'b']);
+  });
+});
