@@ -52,6 +52,21 @@ export class ConnectDeadline {
     this.aborted.catch(() => undefined);
   }
 
+  /** `step` (the connector, the transport's start) raced against the timeout and the abort. */
+  race<T>(step: Promise<T>): Promise<T> {
+    return Promise.race([step, this.expired, this.aborted]);
+  }
+
+  /**
+   * The transport started: stops the timeout, and throws `SESSION_CLOSED` when `close()` aborted
+   * the attempt meanwhile (the start may have won the race in the same tick).
+   */
+  started(): void {
+    this.disarm();
+    if (this.controller.signal.aborted)
+      throw new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting');
+  }
+
   /** Stops the timeout (the attempt is decided). */
   disarm(): void {
     this.#clock.clearTimeout(this.#timer);

@@ -3,7 +3,15 @@
  * built from: the contracts between `connection.ts` and the session.
  * @module
  */
-import type { Clock, Connector, Dialect, DialectCodec, Logger, Transport } from '@voxwire/protocol';
+import type {
+  Clock,
+  Connection,
+  Connector,
+  Dialect,
+  DialectCodec,
+  Logger,
+  Transport,
+} from '@voxwire/protocol';
 import type { VoxwireError } from './errors.js';
 import type { ResolvedReconnect } from './reconnect/policy.js';
 
@@ -33,6 +41,28 @@ export type ConnectionState =
 
 /** The `open` state. */
 export type OpenState = Extract<ConnectionState, { status: 'open' }>;
+
+/**
+ * The `open` state of `connection`, reached by attempt `attempt`; `reconnected` when it replaces
+ * a lost one.
+ */
+export function openState(
+  attempt: number,
+  connection: Connection,
+  codec: DialectCodec,
+  reconnected: boolean,
+): OpenState {
+  return {
+    status: 'open',
+    attempt,
+    transport: connection.transport,
+    dialect: connection.dialect,
+    codec,
+    description: connection.description,
+    maxSessionDurationMs: connection.maxSessionDurationMs,
+    reconnected,
+  };
+}
 
 /** What the connection tells its owner. */
 export interface ConnectionHooks {

@@ -26,7 +26,12 @@ import {
   type CloseReport,
 } from './connection-loss.js';
 import { Outage, reconnectGaveUp, type RetryClass } from './connection-retry.js';
-import type { ConnectionHooks, ConnectionOptions, ConnectionState } from './connection-state.js';
+import {
+  openState,
+  type ConnectionHooks,
+  type ConnectionOptions,
+  type ConnectionState,
+} from './connection-state.js';
 import { VoxwireError } from './errors.js';
 import { DEFAULT_CLOSING_TIMEOUT_MS } from './outbox.js';
 import { classifyFailure } from './reconnect/policy.js';
@@ -145,44 +150,27 @@ export class SessionConnection {
       if (now.status === 'closing') this.#finish(undefined);
       return;
     }
-    const { clock, connectTimeoutMs } = this.#o;
-    const deadline = new ConnectDeadline(clock, connectTimeoutMs);
-    const abort = deadline.controller;
-    this.#abort = abort;
-    const { expired, aborted } = deadline;
+    const deadline = new ConnectDeadline(this.#o.clock, this.#o.connectTimeoutMs);
+    this.#abort = deadline.controller;
     let transport: Transport | undefined;
     try {
-      const connection = await Promise.race([
-        this.#o.connector({ attempt, signal: abort.signal }),
-        expired,
-        aborted,
-      ]);
+      const { signal } = deadline.controller;
+      const connection = await deadline.race(this.#o.connector({ attempt, signal }));
       transport = connection.transport;
       const codec = codecFor(connection.dialect);
       this.#starting.begin(transport);
       this.#wire(transport, codec);
-      await Promise.race([transport.start(), expired, aborted]);
-      deadline.disarm();
-      if (abort.signal.aborted)
-        throw new VoxwireError('SESSION_CLOSED', 'the session was closed while connecting');
+      await deadline.race(transport.start());
+      deadline.started();
       const closedEarly = this.#starting.close;
       if (closedEarly) {
         deadline.release();
         this.#closedBeforeOpen(transport, codec, closedEarly);
         return;
       }
-      this.#state = {
-        status: 'open',
-        attempt,
-        transport,
-        dialect: connection.dialect,
-        codec,
-        description: connection.description,
-        maxSessionDurationMs: connection.maxSessionDurationMs,
-        reconnected: this.#opened > 0,
-      };
+      this.#state = openState(attempt, connection, codec, this.#opened > 0);
       this.#opened++;
-      this.#openedAt = clock.now();
+      this.#openedAt = this.#o.clock.now();
       // frames from now on go straight to the session, after these
       const early = this.#starting.end();
       this.#abort = undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from '@voxwire/testing';
-import { FirstFrameDeadline } from '../src/connect-attempt.js';
+import { ConnectDeadline, FirstFrameDeadline } from '../src/connect-attempt.js';
 
 describe('FirstFrameDeadline', () => {
   it('reports silence once the timeout passed without a frame', () => {
@@ -25,6 +25,32 @@ describe('FirstFrameDeadline', () => {
     deadline.stop();
     clock.advance(10_000);
     expect(silent).toEqual([]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('ConnectDeadline', () => {
+  it('race() settles with the step when it comes first, and started() stops the timeout', async () => {
+    const clock = new SimulatedClock();
+    const deadline = new ConnectDeadline(clock, 1000);
+    await expect(deadline.race(Promise.resolve('up'))).resolves.toBe('up');
+    deadline.started();
+    deadline.release();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('race() rejects with CONNECT_TIMEOUT once the timeout passed, and started() with SESSION_CLOSED after an abort', async () => {
+    const clock = new SimulatedClock();
+    const deadline = new ConnectDeadline(clock, 1000);
+    const raced = deadline.race(new Promise<never>(() => undefined));
+    clock.advance(1000);
+    await expect(raced).rejects.toMatchObject({
+      code: 'CONNECT_TIMEOUT',
+      data: { timeoutMs: 1000 },
+    });
+    const closed = new ConnectDeadline(clock, 1000);
+    closed.controller.abort();
+    expect(() => closed.started()).toThrow(expect.objectContaining({ code: 'SESSION_CLOSED' }));
     expect(clock.pendingTimers).toBe(0);
   });
 });
