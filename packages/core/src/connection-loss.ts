@@ -6,7 +6,7 @@
  * @module
  */
 import { CloseCode } from '@voxwire/protocol';
-import { describe, transportData } from './connect-attempt.js';
+import { connectFailure, describe, transportData } from './connect-attempt.js';
 import { EXPIRY_TOLERANCE_MS, type RetryClass } from './connection-retry.js';
 import { VoxwireError } from './errors.js';
 import { classifyFailure } from './reconnect/policy.js';
@@ -59,6 +59,11 @@ export function lossOfOpen(
   return { klass, error };
 }
 
+/** A connect attempt failed (the connector, the transport's start, the deadline). */
+export function lossOfConnect(cause: unknown): Loss {
+  return { klass: classifyFailure({ cause }), error: connectFailure(cause) };
+}
+
 /**
  * The transport closed before the session could use it: a failed connect (`CONNECT_FAILED`, or
  * `AUTH_FAILED` for 3000), never an expiry.
@@ -72,6 +77,15 @@ export function lossBeforeOpen(close: CloseReport, serverErrorCode: string | und
     { cause, data: closeData(close, klass) },
   );
   return { klass, error };
+}
+
+/** The error a planned rollover ends the connection with (no failure: no retry is used up). */
+export function plannedRollover(maxSessionDurationMs: number | undefined): VoxwireError {
+  return new VoxwireError(
+    'ROLLOVER',
+    'planned session rollover before the server maximum session duration',
+    { data: { maxSessionDurationMs } },
+  );
 }
 
 /** The error of an accepted connection on which the server sent nothing within `ms`. */

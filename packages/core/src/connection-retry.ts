@@ -29,6 +29,20 @@ export interface RetryClass {
   readonly immediate: boolean;
 }
 
+/** A failure a retry can cure, after the usual backoff (a silent server, an unresponsive one). */
+export const BACKOFF_RETRY: RetryClass = {
+  fatal: false,
+  retryAfterMs: undefined,
+  immediate: false,
+};
+
+/** No failure at all: a planned rollover reconnects at once. */
+export const IMMEDIATE_RETRY: RetryClass = {
+  fatal: false,
+  retryAfterMs: undefined,
+  immediate: true,
+};
+
 /**
  * The wait before retry number `attempt` (1-based within an outage), or `undefined` when the
  * attempts are used up: jittered backoff, never shorter than the server's `Retry-After`, and 0 for

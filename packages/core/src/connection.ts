@@ -9,32 +9,34 @@
  */
 import type { DialectCodec, Transport } from '@voxwire/protocol';
 import { CloseCode, codecFor } from '@voxwire/protocol';
-import {
-  ConnectDeadline,
-  FirstFrameDeadline,
-  connectFailure,
-  describe,
-} from './connect-attempt.js';
+import { ConnectDeadline, FirstFrameDeadline, describe } from './connect-attempt.js';
 import { CloseBook } from './connection-close.js';
 import { StartingTransport } from './connection-start.js';
 import {
   lossBeforeOpen,
+  lossOfConnect,
   lossOfOpen,
+  plannedRollover,
   serverSilent,
   transportFault,
   unresponsive,
   type CloseReport,
 } from './connection-loss.js';
-import { Outage, reconnectGaveUp, type RetryClass } from './connection-retry.js';
+import {
+  BACKOFF_RETRY,
+  IMMEDIATE_RETRY,
+  Outage,
+  reconnectGaveUp,
+  type RetryClass,
+} from './connection-retry.js';
 import {
   openState,
   type ConnectionHooks,
   type ConnectionOptions,
   type ConnectionState,
 } from './connection-state.js';
-import { VoxwireError } from './errors.js';
+import type { VoxwireError } from './errors.js';
 import { DEFAULT_CLOSING_TIMEOUT_MS } from './outbox.js';
-import { classifyFailure } from './reconnect/policy.js';
 
 /** One session's connection. */
 export class SessionConnection {
@@ -96,13 +98,7 @@ export class SessionConnection {
   rollover(): boolean {
     const s = this.#state;
     if (s.status !== 'open' || !this.#o.reconnect.enabled) return false;
-    this.#book.plan(
-      new VoxwireError(
-        'ROLLOVER',
-        'planned session rollover before the server maximum session duration',
-        { data: { maxSessionDurationMs: s.maxSessionDurationMs } },
-      ),
-    );
+    this.#book.plan(plannedRollover(s.maxSessionDurationMs));
     s.transport
       .close(CloseCode.Normal, 'session rollover')
       .catch(() => this.#onClose(s.transport, CloseCode.Normal, 'session rollover'));
@@ -133,11 +129,7 @@ export class SessionConnection {
       planned: planned !== undefined,
     });
     this.#hooks.lost(CloseCode.Abnormal, reason, planned ? undefined : error);
-    this.#retryOrFinish(planned ?? error, {
-      fatal: false,
-      retryAfterMs: undefined,
-      immediate: planned !== undefined,
-    });
+    this.#retryOrFinish(planned ?? error, planned ? IMMEDIATE_RETRY : BACKOFF_RETRY);
   }
 
   async #attempt(attempt: number): Promise<void> {
@@ -202,9 +194,9 @@ export class SessionConnection {
         this.#finish(undefined);
         return;
       }
-      const error = connectFailure(cause);
+      const { klass, error } = lossOfConnect(cause);
       this.#log('error', 'connect failed', { attempt, code: error.code });
-      this.#retryOrFinish(error, classifyFailure({ cause }));
+      this.#retryOrFinish(error, klass);
     }
   }
 
@@ -273,7 +265,7 @@ export class SessionConnection {
     this.#unwire(transport, false);
     transport.close(CloseCode.Normal, 'no session.created').catch(() => undefined);
     this.#hooks.lost(CloseCode.Abnormal, 'no session.created', error);
-    this.#retryOrFinish(error, { fatal: false, retryAfterMs: undefined, immediate: false });
+    this.#retryOrFinish(error, BACKOFF_RETRY);
   }
 
   #onClose(transport: Transport, code: number, reason: string): void {
@@ -302,7 +294,7 @@ export class SessionConnection {
     if (planned) {
       this.#log('info', 'session rollover');
       this.#hooks.lost(code, reason, undefined);
-      this.#retryOrFinish(planned, { fatal: false, retryAfterMs: undefined, immediate: true });
+      this.#retryOrFinish(planned, IMMEDIATE_RETRY);
       return;
     }
     const { klass, error } = lossOfOpen(
