@@ -53,3 +53,10 @@ export class StartingTransport {
     return frames;
   }
 }
+
+/** Detaches the connection from `transport`: a transport left behind reports nothing more. */
+export function unwire(transport: Transport): void {
+  transport.onmessage = undefined;
+  transport.onerror = undefined;
+  transport.onclose = undefined;
+}

@@ -11,7 +11,7 @@ import type { DialectCodec, Transport } from '@voxwire/protocol';
 import { CloseCode, codecFor } from '@voxwire/protocol';
 import { ConnectDeadline, FirstFrameDeadline, describe } from './connect-attempt.js';
 import { CloseBook } from './connection-close.js';
-import { StartingTransport } from './connection-start.js';
+import { StartingTransport, unwire } from './connection-start.js';
 import {
   lossBeforeOpen,
   lossOfConnect,
@@ -44,18 +44,13 @@ export class SessionConnection {
   readonly #o: ConnectionOptions;
   readonly #hooks: ConnectionHooks;
   #abort: AbortController | undefined;
-  // the transport being started, and the frames (and close) it delivered before `open`:
-  // its frames are replayed right after the open hook, or read before its early close
+  // what the transport being started delivered before `open`
   readonly #starting = new StartingTransport();
-  // the retries of the current outage and the backoff before the next
   readonly #outage: Outage;
   // connects ever made (a reconnect needs a restore), and when the current one opened
   #opened = 0;
   #openedAt = 0;
-  // an accepted socket that never sends a frame is as dead as one that never connects
   readonly #silence: FirstFrameDeadline;
-  // what the next close is read with, why the engine closed, who waits for the end, and the
-  // bound on a close asked for
   readonly #book: CloseBook;
 
   /** @param hooks receives the lifecycle; it must not throw (the session wraps its listeners). */
@@ -118,7 +113,7 @@ export class SessionConnection {
     if (s.status !== 'open') return;
     const { transport } = s;
     const reason = 'transport unresponsive';
-    this.#unwire(transport, false);
+    unwire(transport);
     this.#silence.stop();
     this.#book.stopWatch();
     this.#book.dropError();
@@ -189,7 +184,10 @@ export class SessionConnection {
         this.#finishAfterClose(transport);
         return;
       }
-      if (transport) this.#unwire(transport, true);
+      if (transport) {
+        unwire(transport);
+        transport.close(CloseCode.Normal, 'connect abandoned').catch(() => undefined);
+      }
       if (status === 'closing' || status === 'closed') {
         this.#finish(undefined);
         return;
@@ -226,18 +224,11 @@ export class SessionConnection {
    * settles its close ends the session after `DEFAULT_CLOSING_TIMEOUT_MS` all the same.
    */
   #finishAfterClose(transport: Transport): void {
-    this.#unwire(transport, false);
+    unwire(transport);
     // the bound is the close watch's own timer, so that #finish clears it whichever way it ends
     this.#book.watch(() => this.#finish(undefined));
     const done = () => this.#finish(undefined);
     transport.close(CloseCode.Normal, 'connect abandoned').then(done, done);
-  }
-
-  #unwire(transport: Transport, close: boolean): void {
-    transport.onmessage = undefined;
-    transport.onerror = undefined;
-    transport.onclose = undefined;
-    if (close) transport.close(CloseCode.Normal, 'connect abandoned').catch(() => undefined);
   }
 
   /** Logs `message` with the session's fields (its id) before `fields`. */
@@ -249,6 +240,11 @@ export class SessionConnection {
     return this.#state.status === 'open' ? this.#state.transport : undefined;
   }
 
+  /**
+   * Drops `transport` if the server sends nothing on it within the connect timeout. Not
+   * `abandon()`: a silent connection never counts as stable, so it never resets the retry count
+   * (with `connectTimeoutMs` over 30 s, a server that never speaks would be retried for ever).
+   */
   #watchSilence(transport: Transport): void {
     const ms = this.#silence.timeoutMs;
     this.#silence.arm(() => {
@@ -256,16 +252,12 @@ export class SessionConnection {
       this.#log('warn', 'no server event after connect; dropping the connection', {
         timeoutMs: ms,
       });
-      this.#dropSilent(transport, ms);
+      const error = serverSilent(ms);
+      unwire(transport);
+      transport.close(CloseCode.Normal, 'no session.created').catch(() => undefined);
+      this.#hooks.lost(CloseCode.Abnormal, 'no session.created', error);
+      this.#retryOrFinish(error, BACKOFF_RETRY);
     });
-  }
-
-  #dropSilent(transport: Transport, ms: number): void {
-    const error = serverSilent(ms);
-    this.#unwire(transport, false);
-    transport.close(CloseCode.Normal, 'no session.created').catch(() => undefined);
-    this.#hooks.lost(CloseCode.Abnormal, 'no session.created', error);
-    this.#retryOrFinish(error, BACKOFF_RETRY);
   }
 
   #onClose(transport: Transport, code: number, reason: string): void {
@@ -280,13 +272,13 @@ export class SessionConnection {
       return;
     }
     if (s.status === 'closing') {
-      this.#unwire(transport, false);
+      unwire(transport);
       this.#hooks.lost(code, reason, undefined);
       this.#finish(undefined);
       return;
     }
     if (s.status !== 'open' || s.transport !== transport) return;
-    this.#unwire(transport, false);
+    unwire(transport);
     this.#silence.stop();
     // a connection that stayed up a while was healthy: this loss starts a new outage
     this.#outage.ended(this.#o.clock.now() - this.#openedAt);
@@ -320,7 +312,7 @@ export class SessionConnection {
   #closedBeforeOpen(transport: Transport, codec: DialectCodec, close: CloseReport): void {
     const early = this.#starting.end();
     this.#abort = undefined;
-    this.#unwire(transport, false);
+    unwire(transport);
     for (const frame of early) this.#hooks.frame(frame, codec);
     // a frame's listener closed the session meanwhile
     const now = this.#state as ConnectionState;
@@ -391,7 +383,7 @@ export class SessionConnection {
       else if (s.status === 'closing') {
         // session.close(): the session ends now, the transport is left to finish on its own
         this.#log('warn', 'transport close did not complete');
-        this.#unwire(transport, false);
+        unwire(transport);
         this.#hooks.lost(CloseCode.Abnormal, 'transport unresponsive', undefined);
         this.#finish(undefined);
       }
@@ -415,7 +407,7 @@ export class SessionConnection {
       s.transport.close(CloseCode.Normal, 'client closed').catch((error: unknown) => {
         // a transport that cannot close cleanly still counts as closed for us
         this.#log('warn', 'transport close failed', { error: describe(error) });
-        this.#unwire(s.transport, false);
+        unwire(s.transport);
         this.#finish(undefined);
       });
       this.#watchClose(s.transport);
