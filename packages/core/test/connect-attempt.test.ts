@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from '@voxwire/testing';
 import { ConnectDeadline, FirstFrameDeadline } from '../src/connect-attempt.js';
 
+/** A 5 s first-frame deadline armed at 0, and the times it reported silence at. */
+function armed(): { clock: SimulatedClock; deadline: FirstFrameDeadline; silent: number[] } {
+  const clock = new SimulatedClock();
+  const deadline = new FirstFrameDeadline(clock, 5000);
+  const silent: number[] = [];
+  deadline.arm(() => silent.push(clock.now()));
+  return { clock, deadline, silent };
+}
+
 describe('FirstFrameDeadline', () => {
   it('reports silence once the timeout passed without a frame', () => {
-    const clock = new SimulatedClock();
-    const deadline = new FirstFrameDeadline(clock, 5000);
-    const silent: number[] = [];
-    deadline.arm(() => silent.push(clock.now()));
+    const { clock, silent } = armed();
     clock.advance(4999);
     expect(silent).toEqual([]);
     clock.advance(1);
@@ -16,10 +22,7 @@ describe('FirstFrameDeadline', () => {
   });
 
   it('a frame before the timeout stops it, and stopping again is a no-op', () => {
-    const clock = new SimulatedClock();
-    const deadline = new FirstFrameDeadline(clock, 5000);
-    const silent: number[] = [];
-    deadline.arm(() => silent.push(clock.now()));
+    const { clock, deadline, silent } = armed();
     clock.advance(10);
     deadline.stop();
     deadline.stop();

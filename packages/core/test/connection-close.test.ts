@@ -7,13 +7,19 @@ import { VoxwireError } from '../src/errors.js';
 // the book only compares transports by identity
 const transport = (): Transport => ({}) as Transport;
 
+/** A book holding one error of transport `t`; `alone` lists the errors reported alone. */
+function holding(): { book: CloseBook; t: Transport; error: Error; alone: Error[] } {
+  const book = new CloseBook(new SimulatedClock(), 1000);
+  const t = transport();
+  const error = new Error('reset');
+  const alone: Error[] = [];
+  book.holdError(t, error, () => alone.push(error));
+  return { book, t, error, alone };
+}
+
 describe('CloseBook', () => {
   it('a held transport error claimed by its close in the same tick is never reported alone', async () => {
-    const book = new CloseBook(new SimulatedClock(), 1000);
-    const t = transport();
-    const error = new Error('reset');
-    const alone: Error[] = [];
-    book.holdError(t, error, () => alone.push(error));
+    const { book, t, error, alone } = holding();
     expect(book.claimError(t)).toBe(error);
     expect(book.claimError(t)).toBeUndefined();
     await Promise.resolve();
@@ -36,11 +42,7 @@ describe('CloseBook', () => {
   });
 
   it("another transport's close does not claim the error, and a dropped error is not reported", async () => {
-    const book = new CloseBook(new SimulatedClock(), 1000);
-    const t = transport();
-    const error = new Error('reset');
-    const alone: Error[] = [];
-    book.holdError(t, error, () => alone.push(error));
+    const { book, t, error, alone } = holding();
     expect(book.claimError(transport())).toBeUndefined();
     expect(book.claimError(t)).toBe(error);
     book.holdError(t, error, () => alone.push(error));
