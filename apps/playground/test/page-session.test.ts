@@ -1,8 +1,8 @@
 /**
- * The page ⇄ session bridge on the in-memory fake (no sockets, no pacing): truncation at the
- * played milliseconds, deletion at 0 ms, refused settings, audio frame validation.
+ * The page ⇄ session bridge on the in-memory fake (no sockets, no pacing): interruption through
+ * core's `session.interrupt()` (truncation at the played milliseconds, deletion at 0 ms), refused settings, audio frame validation.
  */
-import { createFakeServer } from '@voxwire/testing';
+import { SimulatedClock, createFakeServer } from '@voxwire/testing';
 import type { FakeServer } from '@voxwire/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PageSession } from '../src/server/page-session.js';
@@ -16,7 +16,10 @@ afterEach(async () => {
   session = undefined;
 });
 
-function open(transcription = true): {
+function open(
+  transcription = true,
+  clock?: SimulatedClock,
+): {
   page: MessageRecorder;
   fake: FakeServer;
   session: PageSession;
@@ -32,6 +35,7 @@ function open(transcription = true): {
     socket: { send: (t) => page.record(t), close: () => undefined },
     provider,
     now: () => 0,
+    clock,
   });
   return { page, fake: kit.server, session };
 }
@@ -51,7 +55,11 @@ describe('PageSession', () => {
     send(s, { type: 'text', text: 'Tell me something long' });
     const audio = await page.next('audio');
     await page.next('response_done');
-    send(s, { type: 'truncate', itemId: audio.itemId, contentIndex: 0, audioEndMs: 120.9 });
+    send(s, {
+      type: 'interrupt',
+      cancel: false,
+      items: [{ itemId: audio.itemId, contentIndex: 0, playedMs: 120.9 }],
+    });
     expect(await page.next('truncated')).toEqual({
       type: 'truncated',
       itemId: audio.itemId,
@@ -61,6 +69,7 @@ describe('PageSession', () => {
     const truncate = fake.clientEvents.find((e) => e['type'] === 'conversation.item.truncate');
     expect(truncate).toMatchObject({ item_id: audio.itemId, content_index: 0, audio_end_ms: 120 });
     expect(item(fake, audio.itemId)).toBeDefined();
+    expect(page.messages.filter((m) => m.type === 'error')).toEqual([]);
   });
 
   it('deletes the item when nothing of it was heard (0 ms)', async () => {
@@ -69,20 +78,131 @@ describe('PageSession', () => {
     send(s, { type: 'text', text: 'Hi' });
     const audio = await page.next('audio');
     await page.next('response_done');
-    send(s, { type: 'truncate', itemId: audio.itemId, audioEndMs: 0 });
+    send(s, { type: 'interrupt', cancel: false, items: [{ itemId: audio.itemId, playedMs: 0 }] });
     expect(await page.next('truncated')).toMatchObject({ itemId: audio.itemId, deleted: true });
     expect(fake.clientEvents.some((e) => e['type'] === 'conversation.item.delete')).toBe(true);
     expect(item(fake, audio.itemId)).toBeUndefined();
   });
 
-  it('a refused truncate (unknown item) is shown as an error and the session goes on', async () => {
-    const { page, session: s } = open();
+  it('interrupt during an answer: cancels it, truncates at the page position once it is over, tells the page, then takes the next turn', async () => {
+    const { page, fake, session: s } = open();
     await page.next('link', (m) => m.state === 'connected');
-    send(s, { type: 'truncate', itemId: 'item_nope', audioEndMs: 50 });
-    const error = await page.next('error');
-    expect(error.source).toBe('provider');
+    // the answer is still streaming when the person types over it: its response.done is held
+    fake.faults.stallAt('response.done');
+    send(s, { type: 'text', text: 'Tell me something long' });
+    const audio = await page.next('audio');
+    // everything but the held response.done is out: the response still runs for core
+    await page.next('log', (m) => m.eventType === 'response.output_item.done');
+    send(s, {
+      type: 'interrupt',
+      cancel: true,
+      items: [{ itemId: audio.itemId, contentIndex: 0, playedMs: 250.4 }],
+    });
+    send(s, { type: 'text', text: 'Stop, another question' });
+    await fake.expectClientEvent('response.cancel');
+    // let everything not waiting on the server run: neither the truncate (it would race the
+    // generator) nor the next turn (it would be answered with the whole answer in context) goes
+    for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    const types = () => fake.clientEvents.map((e) => e['type']);
+    expect(types()).not.toContain('conversation.item.truncate');
+    expect(types().filter((t) => t === 'conversation.item.create')).toHaveLength(1);
+    fake.faults.release();
+    expect(await page.next('truncated')).toEqual({
+      type: 'truncated',
+      itemId: audio.itemId,
+      audioEndMs: 250,
+      deleted: false,
+    });
+    const second = await page.next('user_text', (m) => m.text === 'Stop, another question');
+    await page.next(
+      'response_done',
+      (m) => m.status === 'completed' && m.responseId !== audio.responseId,
+    );
+    const sent = types();
+    const truncateAt = sent.indexOf('conversation.item.truncate');
+    expect(sent.indexOf('response.cancel')).toBeLessThan(truncateAt);
+    expect(sent.lastIndexOf('conversation.item.create')).toBeGreaterThan(truncateAt);
+    expect(sent.lastIndexOf('response.create')).toBeGreaterThan(truncateAt);
+    expect(fake.clientEvents[truncateAt]).toMatchObject({
+      item_id: audio.itemId,
+      audio_end_ms: 250,
+    });
+    // the page learnt of the cut before the next turn
+    const order = page.messages.map((m) => m.type);
+    expect(order.indexOf('truncated')).toBeLessThan(
+      page.messages.findIndex((m) => m.type === 'user_text' && m.itemId === second.itemId),
+    );
+    // the cancel crossed the answer's end (its generation was over): not an error to show
+    expect(page.messages.filter((m) => m.type === 'error')).toEqual([]);
+  });
+
+  it('a typed turn over an answer the page has not played yet: cancelled, deleted, never cut at a clock estimate', async () => {
+    const clock = new SimulatedClock();
+    const { page, fake, session: s } = open(true, clock);
+    await page.next('link', (m) => m.state === 'connected');
+    fake.faults.stallAt('response.done');
+    send(s, { type: 'text', text: 'Tell me something long' });
+    const audio = await page.next('audio');
+    // everything but the held response.done is out: the response still runs for core
+    await page.next('log', (m) => m.eventType === 'response.output_item.done');
+    // 400 ms after the first audio, by the session's clock; the page's speaker played nothing
+    // of it (its audio had not reached the speaker, say): core must not guess it was heard
+    clock.advance(400);
+    send(s, { type: 'interrupt', cancel: true, items: [] });
+    await fake.expectClientEvent('response.cancel');
+    fake.faults.release();
+    expect(await page.next('truncated')).toEqual({
+      type: 'truncated',
+      itemId: audio.itemId,
+      audioEndMs: 0,
+      deleted: true,
+    });
+    expect(item(fake, audio.itemId)).toBeUndefined();
+    expect(
+      fake.clientEvents.some(
+        (e) => e['type'] === 'conversation.item.truncate' && e['audio_end_ms'] !== 0,
+      ),
+    ).toBe(false);
+  });
+
+  it('several items cut without a cancel: the one playing is truncated, the one queued behind it deleted', async () => {
+    const { page, fake, session: s } = open();
+    await page.next('link', (m) => m.state === 'connected');
+    send(s, { type: 'text', text: 'First' });
+    const first = await page.next('audio');
+    await page.next('response_done', (m) => m.responseId === first.responseId);
+    send(s, { type: 'text', text: 'Second' });
+    const second = await page.next('audio', (m) => m.responseId !== first.responseId);
+    await page.next('response_done', (m) => m.responseId === second.responseId);
+    send(s, {
+      type: 'interrupt',
+      cancel: false,
+      items: [
+        { itemId: first.itemId, playedMs: 80 },
+        { itemId: second.itemId, playedMs: 0 },
+      ],
+    });
+    expect(await page.next('truncated', (m) => m.itemId === first.itemId)).toMatchObject({
+      audioEndMs: 80,
+      deleted: false,
+    });
+    expect(await page.next('truncated', (m) => m.itemId === second.itemId)).toMatchObject({
+      audioEndMs: 0,
+      deleted: true,
+    });
+    expect(item(fake, first.itemId)).toBeDefined();
+    expect(item(fake, second.itemId)).toBeUndefined();
+    expect(fake.clientEvents.filter((e) => e['type'] === 'response.cancel')).toEqual([]);
+  });
+
+  it('an interrupt naming an item the session does not know cuts nothing, and the session goes on', async () => {
+    const { page, fake, session: s } = open();
+    await page.next('link', (m) => m.state === 'connected');
+    send(s, { type: 'interrupt', cancel: false, items: [{ itemId: 'item_nope', playedMs: 50 }] });
     send(s, { type: 'text', text: 'still here' });
     expect((await page.next('response_done')).status).toBe('completed');
+    expect(page.messages.filter((m) => m.type === 'truncated' || m.type === 'error')).toEqual([]);
+    expect(fake.clientEvents.some((e) => e['type'] === 'conversation.item.truncate')).toBe(false);
   });
 
   it('a cancel after the response ended is not sent and shows no error', async () => {
@@ -91,11 +211,11 @@ describe('PageSession', () => {
     send(s, { type: 'text', text: 'Hi' });
     const first = await page.next('response_done');
     // the page still plays the answer and thinks it runs: its cancel arrives after the end
-    send(s, { type: 'cancel' });
+    send(s, { type: 'interrupt', cancel: true, items: [] });
     send(s, { type: 'text', text: 'next question' });
     await page.next('response_done', (m) => m.responseId !== first.responseId);
     expect(fake.clientEvents.filter((e) => e['type'] === 'response.cancel')).toEqual([]);
-    expect(page.messages.filter((m) => m.type === 'error')).toEqual([]);
+    expect(page.messages.filter((m) => m.type === 'error' || m.type === 'truncated')).toEqual([]);
   });
 
   it("a cancel that crosses the response's end (response_cancel_not_active) is logged, not shown as an error", async () => {
@@ -105,16 +225,16 @@ describe('PageSession', () => {
     fake.faults.stallAt('response.done');
     send(s, { type: 'text', text: 'Hi' });
     await page.next('log', (m) => m.eventType === 'response.output_item.done');
-    send(s, { type: 'cancel' });
+    send(s, { type: 'interrupt', cancel: true, items: [] });
     await fake.expectClientEvent('response.cancel');
     fake.faults.release();
     await page.next('log', (m) => m.direction === 'server' && m.eventType === 'error');
     await page.next('response_done');
     // the session goes on, and a real error is still shown
-    send(s, { type: 'truncate', itemId: 'item_nope', audioEndMs: 50 });
-    expect(await page.next('error')).toMatchObject({ code: 'item_not_found' });
+    send(s, { type: 'settings', settings: { voice: 'cedar' } });
+    expect(await page.next('error')).toMatchObject({ code: 'cannot_update_voice' });
     expect(page.messages.filter((m) => m.type === 'error').map((m) => m.code)).toEqual([
-      'item_not_found',
+      'cannot_update_voice',
     ]);
   });
 

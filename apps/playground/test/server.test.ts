@@ -159,7 +159,7 @@ describe('playground server', () => {
       code: 'BAD_MESSAGE',
       message: 'message is not valid JSON',
     });
-    p.sendJson({ type: 'truncate', itemId: '', audioEndMs: -5 });
+    p.sendJson({ type: 'interrupt', cancel: true, items: [{ itemId: '', playedMs: -5 }] });
     const refused = await p.nextNew('error');
     expect(refused.code).toBe('BAD_MESSAGE');
     expect(refused.message).toMatch(/itemId/);

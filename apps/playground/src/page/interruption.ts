@@ -1,61 +1,82 @@
 /**
- * Interruption: when the person starts speaking (or presses push-to-talk, or types over an
- * answer), playback stops and each cut assistant item is truncated at the milliseconds the
- * worklet actually played; the next turn goes once those truncations are out.
+ * Interruption: when the person starts speaking (or presses push-to-talk or Send turn, or types
+ * over an answer), playback stops, and the page sends its server ONE `interrupt` message with
+ * what the worklet actually played of each cut assistant item. The server runs it with core's
+ * `session.interrupt()` (cancel, truncate once the answer's response is over, 0 ms deletes) and
+ * handles a turn sent afterwards only once it has settled.
  * @module
  */
 import type { PageMessage } from '../shared/page-messages.js';
-import { note, state, stats } from './context.js';
-import { TruncationGate } from './truncation-gate.js';
+import { note, showError, state, stats } from './context.js';
+import { ResponseAudio } from './response-audio.js';
 
-/** Items cut by an interruption: late audio for them is dropped, never played. */
-export const interrupted = new Set<string>();
+/** The responses the speaker plays and the audio an interruption cut. */
+export const answers = new ResponseAudio();
+
+// the interruption being measured (the worklet answers `stop` with its counts): a turn sent
+// meanwhile goes after its `interrupt` message
+let interrupting: Promise<void> = Promise.resolve();
+
 /**
- * Assistant audio items per response (the speaker learns when an item's audio is complete) and
- * truncations held until their response is over.
+ * Stops playback and sends the server what was heard of each cut item (rendered − output
+ * latency; 0 ms → the server deletes the item). `cancel` also cancels the response in progress.
  */
-export const gate = new TruncationGate((request) =>
-  state.link?.send({ type: 'truncate', ...request }),
-);
-
-/** Stops playback and truncates every cut item at what was actually heard (0 ms → delete, done by the server). */
-export async function interruptPlayback(reason: string): Promise<void> {
-  if (!state.speaker) return;
-  const cut = await state.speaker.interrupt();
+async function interrupt(reason: string, cancel: boolean): Promise<void> {
+  const link = state.link;
+  const speaker = state.speaker;
+  if (!link || !speaker) return;
+  // before the worklet answers: audio of the cancelled response that arrives meanwhile is dropped
+  if (cancel) answers.cutNewestResponse();
+  const cut = await speaker.interrupt();
   for (const item of cut) {
-    interrupted.add(item.itemId);
+    answers.cutItem(item.itemId);
     stats.truncations.push({ itemId: item.itemId, audioEndMs: item.playedMs });
     note(
       `${reason}: playback stopped, ${item.itemId} heard ${item.playedMs} ms (${item.renderedMs} rendered − ${item.latencyMs} output latency) of ${item.receivedMs} ms received`,
     );
-    gate.truncate({
-      itemId: item.itemId,
-      contentIndex: item.contentIndex,
-      audioEndMs: item.playedMs,
-    });
   }
-}
-
-// the interruption in progress: a turn waits for it, then for the truncations it holds
-let interrupting: Promise<void> = Promise.resolve();
-
-/** Speaking over the answer, by hand: stop playback, cancel the response, then act. */
-export function interruptForTurn(reason: string): void {
-  if (gate.anyActive) state.link?.send({ type: 'cancel' });
-  interrupting = interruptPlayback(reason);
+  // nothing playing and nothing to cancel: the server has nothing to do
+  if (cut.length === 0 && !cancel) return;
+  if (state.link !== link) return;
+  link.send({
+    type: 'interrupt',
+    cancel,
+    items: cut.map((i) => ({
+      itemId: i.itemId,
+      contentIndex: i.contentIndex,
+      playedMs: i.playedMs,
+    })),
+  });
 }
 
 /**
- * Sends a turn (typed text, a committed spoken turn) once the interruption before it is
- * complete: the truncations go first, so the next answer is asked for with the cut answer
- * already cut to what was heard.
+ * The person started speaking (server or semantic VAD): stop playback and cut what played. No
+ * cancel: the server's VAD cancels the response itself (`interrupt_response`), and a cancel sent
+ * this late could reach the answer to the new turn.
+ */
+export function interruptForSpeech(): void {
+  interrupting = interrupt('speech started', false).catch(failed);
+}
+
+/** Speaking over the answer, by hand: stop playback, cancel the response, then act. */
+export function interruptForTurn(reason: string): void {
+  interrupting = interrupt(reason, true).catch(failed);
+}
+
+// shown, and the turn after it still goes (a turn waiting on a rejected promise would be lost)
+function failed(error: unknown): void {
+  showError('INTERRUPT_FAILED', error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Sends a turn (typed text, a committed spoken turn) after the `interrupt` message before it:
+ * the server handles the turn once that interruption has settled, so the next answer is asked
+ * for with the cut answer already cut to what was heard.
  */
 export function sendTurn(message: PageMessage): void {
   const target = state.link;
   if (!target) return;
-  void interrupting.then(() =>
-    gate.afterHeld(() => {
-      if (state.link === target) target.send(message);
-    }),
-  );
+  void interrupting.then(() => {
+    if (state.link === target) target.send(message);
+  });
 }

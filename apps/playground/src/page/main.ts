@@ -24,13 +24,7 @@ import {
   transcript,
   ui,
 } from './context.js';
-import {
-  gate,
-  interruptForTurn,
-  interruptPlayback,
-  interrupted,
-  sendTurn,
-} from './interruption.js';
+import { answers, interruptForSpeech, interruptForTurn, sendTurn } from './interruption.js';
 import { bindTurnControls } from './microphone-control.js';
 
 function setConnected(connected: boolean): void {
@@ -99,7 +93,7 @@ function onServerMessage(message: ServerMessage): void {
       break;
     case 'speech_started':
       transcript.speechStarted(message.itemId);
-      void interruptPlayback('speech started');
+      interruptForSpeech();
       break;
     case 'speech_stopped':
       break;
@@ -116,21 +110,19 @@ function onServerMessage(message: ServerMessage): void {
       transcript.userText(message.itemId, message.text);
       break;
     case 'response_created':
-      gate.responseCreated(message.responseId);
+      answers.created(message.responseId);
       break;
     case 'assistant_delta':
       transcript.assistantDelta(message.itemId, message.delta);
       break;
     case 'audio': {
-      gate.audio(message.responseId, message.itemId);
-      if (interrupted.has(message.itemId)) break;
+      if (!answers.audio(message.responseId, message.itemId)) break;
       stats.audioChunks++;
       state.speaker?.enqueue(message.itemId, message.contentIndex, message.pcm16);
       break;
     }
     case 'response_done':
-      for (const itemId of gate.itemsOf(message.responseId)) state.speaker?.end(itemId);
-      gate.responseDone(message.responseId);
+      for (const itemId of answers.done(message.responseId)) state.speaker?.end(itemId);
       break;
     case 'metrics':
       metrics.add(message);
@@ -209,8 +201,7 @@ async function teardown(): Promise<void> {
   ui.mic.textContent = 'Start microphone';
   ui.level.value = 0;
   await Promise.allSettled([m?.stop(), s?.close()]);
-  interrupted.clear();
-  gate.clear();
+  answers.clear();
   // the link is gone: a result that comes now has no page to reach
   tools.abortPending('the session ended before the tool returned');
   transcript.endPending('the session ended');

@@ -9,12 +9,15 @@
 import { RealtimeModel } from '@voxwire/core';
 import type { RealtimeSession, SessionError } from '@voxwire/core';
 import { audioFrame, samplesToMs } from '@voxwire/protocol';
+import type { Clock } from '@voxwire/protocol';
 import * as v from 'valibot';
 import type { PageMessage, ServerMessage } from '../shared/page-messages.js';
 import { PageMessageSchema } from '../shared/page-messages.js';
 import type { DemoTool } from './demo-tools.js';
 import type { PageBacklogOptions } from './page-backlog.js';
 import { summarizeEvent } from './log-summary.js';
+import { interruptFromPage, pageReportsPlayback } from './page-interrupt.js';
+import type { ItemCut } from './page-interrupt.js';
 import { PageOutput } from './page-output.js';
 import type { PageSocket } from './page-output.js';
 import type { ProviderRuntime } from './provider.js';
@@ -36,14 +39,14 @@ export interface PageSessionOptions {
   tools?: readonly DemoTool[];
   /** Wall clock for log times and timelines. @default Date.now */
   now?: () => number;
+  /** The realtime session's clock (tests pass a simulated one). @default the system clock */
+  clock?: Clock | undefined;
   /** How much may wait for a page that does not read. @default the defaults of {@link PageBacklogOptions} */
   backlog?: PageBacklogOptions | undefined;
 }
 
 /** Longest binary audio frame the page may send: 1 s of 24 kHz PCM16 (the page sends 40 ms). */
 const MAX_AUDIO_BYTES = 48_000;
-/** The server's answer to a `response.cancel` when no response is in progress (protocol.md §7.10). */
-const CANCEL_NOT_ACTIVE = 'response_cancel_not_active';
 /** The server refuses commits under 100 ms; say so before asking it. */
 const MIN_COMMIT_MS = 100;
 
@@ -71,12 +74,13 @@ export class PageSession {
   // the page's microphone have nowhere to go
   private sessionEnded = false;
   /**
-   * A `response.cancel` the page asked for is still unanswered. The page cancels what it still
-   * plays, but the server finishes generating long before playback ends, so the cancel often
-   * crosses the response's `response.done` and the server answers `response_cancel_not_active`
-   * (protocol.md §7: "This race is common"). That answer means "already over", not a failure.
+   * The page's interruptions still running (each `session.interrupt()` waits for the cut
+   * answer's response to end before truncating), settled or not; `pendingInterruptions` counts
+   * them. A turn the page sends afterwards waits for them, so the next answer is asked for with
+   * the cut answers already cut to what was heard.
    */
-  private cancelPending = false;
+  private interruptions: Promise<void> = Promise.resolve();
+  private pendingInterruptions = 0;
 
   constructor(private readonly options: PageSessionOptions) {
     this.now = options.now ?? (() => Date.now());
@@ -101,9 +105,12 @@ export class PageSession {
     });
     const model = new RealtimeModel({
       connector: options.provider.connector(),
+      ...(options.clock ? { clock: options.clock } : {}),
       ...this.settings.sessionOptions(this.settings.current),
     });
     this.session = model.session();
+    // the page measures playback (nothing else can): core must never estimate it from its clock
+    pageReportsPlayback(this.session);
     this.settings.attach(this.session);
     this.subscribe();
     this.send({
@@ -137,12 +144,6 @@ export class PageSession {
       this.reported.add(error);
     }
     const e = error as Partial<SessionError> & { message?: string };
-    if (this.cancelPending && e.code === CANCEL_NOT_ACTIVE) {
-      // the page's cancel arrived after the response had ended: nothing was left to stop
-      this.cancelPending = false;
-      this.log('app', 'response.cancel', 'the response had already ended: nothing to cancel');
-      return;
-    }
     const code =
       typeof e.code === 'string' ? e.code : e.name === 'ServerError' ? 'server_error' : 'ERROR';
     const source = e.name === 'ServerError' ? 'provider' : 'engine';
@@ -235,12 +236,7 @@ export class PageSession {
     s.on('response_created', (r) => f.created(r));
     s.on('response_output_added', (o) => f.outputAdded(o));
     s.on('response_content_added', (c) => f.contentAdded(c));
-    s.on('response_done', (r) => {
-      // a cancel that took effect is answered by this response.done; one that crossed it is
-      // answered by an error that follows, which then finds no cancel pending and is shown
-      if (r.status === 'cancelled') this.cancelPending = false;
-      f.done(r);
-    });
+    s.on('response_done', (r) => f.done(r));
     s.on('metrics_collected', (m) => f.metrics(m));
     s.on('function_calls_collected', (calls) => {
       for (const c of calls)
@@ -321,6 +317,9 @@ export class PageSession {
         await this.settings.update(message.settings);
         return;
       case 'text': {
+        // no await when none runs: the turn keeps its place among the page's other messages
+        if (this.pendingInterruptions > 0) await this.interruptions;
+        if (this.closed) return;
         const item = await s.conversation.item.create({ role: 'user', content: message.text });
         this.send({ type: 'user_text', itemId: itemIdOf(item), text: message.text });
         await s.response.create();
@@ -346,41 +345,55 @@ export class PageSession {
           return;
         }
         this.bufferedMs = 0;
+        // the turn ends where the person ended it (audio streamed meanwhile is the next turn's);
+        // only the answer waits for the interruption before it
         s.inputAudioBuffer.commit();
         this.log('client', 'input_audio_buffer.commit', 'push-to-talk released');
+        // no await when none runs: the turn keeps its place among the page's other messages
+        if (this.pendingInterruptions > 0) await this.interruptions;
+        if (this.closed) return;
         await s.response.create();
         return;
-      case 'truncate': {
-        const audioEndMs = Math.floor(message.audioEndMs);
-        this.log(
-          'client',
-          'conversation.item.truncate',
-          `${message.itemId} at ${audioEndMs} ms played${audioEndMs === 0 ? ' (nothing heard: delete)' : ''}`,
-        );
-        await s.conversation.item.truncate({
-          itemId: message.itemId,
-          contentIndex: message.contentIndex ?? 0,
-          audioEndMs,
-        });
-        this.send({
-          type: 'truncated',
-          itemId: message.itemId,
-          audioEndMs,
-          deleted: audioEndMs === 0,
-        });
-        return;
-      }
-      case 'cancel':
-        if (s.activeResponse === undefined) {
-          // the response.done is already in: the server would only answer an error
-          this.log('app', 'response.cancel', 'not sent: the response had already ended');
-          return;
-        }
-        this.cancelPending = true;
-        s.response.cancel();
-        this.log('client', 'response.cancel', 'from the page');
+      case 'interrupt':
+        await this.interrupt(message.cancel, message.items);
         return;
     }
+  }
+
+  /**
+   * Runs the page's interruption with core's `session.interrupt()` and tells the page what was
+   * cut. Registered synchronously (before the first await), so a turn the page sent after it,
+   * handled next, already finds it pending.
+   */
+  private async interrupt(
+    cancel: boolean,
+    items: Extract<PageMessage, { type: 'interrupt' }>['items'],
+  ): Promise<void> {
+    const heard = items.map((i) => `${i.itemId} ${Math.floor(i.playedMs)} ms`).join(', ');
+    this.log(
+      'app',
+      'interrupt',
+      `${cancel ? 'cancel the response in progress; ' : ''}heard: ${heard || 'nothing playing'}`,
+    );
+    const running = interruptFromPage(this.session, cancel, items, (cut) => this.cut(cut));
+    this.pendingInterruptions++;
+    const settled = running
+      .catch(() => undefined)
+      .then(() => {
+        this.pendingInterruptions--;
+      });
+    this.interruptions = Promise.all([this.interruptions, settled]).then(() => undefined);
+    await running;
+  }
+
+  private cut(cut: ItemCut): void {
+    // a 0 ms truncate is a delete (core sends `conversation.item.delete` for it)
+    this.log(
+      'client',
+      'conversation.item.truncate',
+      `${cut.itemId} at ${cut.audioEndMs} ms heard${cut.deleted ? ' (nothing heard: deleted)' : ''}`,
+    );
+    this.send({ type: 'truncated', ...cut });
   }
 
   /** The page went away: close the realtime session. */

@@ -58,6 +58,14 @@ export const SettingsSchema = v.strictObject({
   toolsEnabled: v.optional(v.boolean()),
 });
 
+/** One assistant item the page's speaker cut, and how much of it was heard. */
+export const InterruptedItemSchema = v.strictObject({
+  itemId: v.pipe(v.string(), v.minLength(1), v.maxLength(512)),
+  contentIndex: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  /** Milliseconds heard, as counted by the playback worklet (fractions are floored). */
+  playedMs: v.pipe(v.number(), v.minValue(0), v.maxValue(3_600_000)),
+});
+
 /** Every JSON message the page may send. */
 export const PageMessageSchema = v.variant('type', [
   /** Apply session settings with `session.update`. */
@@ -74,17 +82,17 @@ export const PageMessageSchema = v.variant('type', [
   /** Push-to-talk released, or "Send turn" pressed with turn detection off: commit the buffer and ask for a response. */
   v.strictObject({ type: v.literal('ptt_commit') }),
   /**
-   * Playback was interrupted: the assistant item was heard for `audioEndMs` milliseconds, as
-   * counted by the playback worklet. 0 ms deletes the item.
+   * Playback was interrupted (the person spoke, pressed push-to-talk or Send turn, or typed over
+   * an answer). `items`: each assistant item the page's speaker cut, with the milliseconds heard
+   * (rendered by the playback worklet minus the output latency; 0 deletes the item). `cancel`:
+   * also cancel the response in progress (a turn made by hand; server VAD cancels by itself).
+   * The server runs it with core's `session.interrupt()` and answers a `truncated` per item cut.
    */
   v.strictObject({
-    type: v.literal('truncate'),
-    itemId: v.pipe(v.string(), v.minLength(1), v.maxLength(512)),
-    contentIndex: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-    audioEndMs: v.pipe(v.number(), v.minValue(0), v.maxValue(3_600_000)),
+    type: v.literal('interrupt'),
+    cancel: v.boolean(),
+    items: v.pipe(v.array(InterruptedItemSchema), v.maxLength(64)),
   }),
-  /** Stop the response in progress. */
-  v.strictObject({ type: v.literal('cancel') }),
 ]);
 
 /** Server VAD parameters as the page edits them. */
@@ -111,6 +119,9 @@ export interface FullSettings {
   noiseReduction: NoiseReduction | null;
   toolsEnabled: boolean;
 }
+
+/** One assistant item the page cut, and the milliseconds heard. */
+export type InterruptedItem = v.InferOutput<typeof InterruptedItemSchema>;
 
 /** One JSON message from the page. */
 export type PageMessage = v.InferOutput<typeof PageMessageSchema>;
