@@ -165,6 +165,28 @@ describe('PageSession', () => {
     ).toBe(false);
   });
 
+  it('two turns typed over the same answer in quick succession: it is cut once, and no error is shown', async () => {
+    const { page, fake, session: s } = open();
+    await page.next('link', (m) => m.state === 'connected');
+    fake.faults.stallAt('response.done');
+    send(s, { type: 'text', text: 'Tell me something long' });
+    const audio = await page.next('audio');
+    await page.next('log', (m) => m.eventType === 'response.output_item.done');
+    send(s, { type: 'interrupt', cancel: true, items: [] });
+    send(s, { type: 'text', text: 'one' });
+    send(s, { type: 'interrupt', cancel: true, items: [] });
+    send(s, { type: 'text', text: 'two' });
+    await fake.expectClientEvent('response.cancel');
+    fake.faults.release();
+    await page.next('user_text', (m) => m.text === 'two');
+    await page.next('response_done', (m) => m.status === 'completed');
+    expect(page.messages.filter((m) => m.type === 'truncated')).toEqual([
+      { type: 'truncated', itemId: audio.itemId, audioEndMs: 0, deleted: true },
+    ]);
+    expect(page.messages.filter((m) => m.type === 'error')).toEqual([]);
+    expect(item(fake, audio.itemId)).toBeUndefined();
+  });
+
   it('several items cut without a cancel: the one playing is truncated, the one queued behind it deleted', async () => {
     const { page, fake, session: s } = open();
     await page.next('link', (m) => m.state === 'connected');

@@ -74,9 +74,9 @@ export class PageSession {
   // the page's microphone have nowhere to go
   private sessionEnded = false;
   /**
-   * The page's interruptions still running (each `session.interrupt()` waits for the cut
-   * answer's response to end before truncating), settled or not; `pendingInterruptions` counts
-   * them. A turn the page sends afterwards waits for them, so the next answer is asked for with
+   * Settles once the page's interruptions so far have (each `session.interrupt()` waits for the
+   * cut answer's response to end before truncating; they run one at a time);
+   * `pendingInterruptions` counts those not settled yet. A turn the page sends afterwards waits for them, so the next answer is asked for with
    * the cut answers already cut to what was heard.
    */
   private interruptions: Promise<void> = Promise.resolve();
@@ -375,7 +375,12 @@ export class PageSession {
       'interrupt',
       `${cancel ? 'cancel the response in progress; ' : ''}heard: ${heard || 'nothing playing'}`,
     );
-    const running = interruptFromPage(this.session, cancel, items, (cut) => this.cut(cut));
+    // one after the other: two running at once (two turns typed over one answer) would both
+    // delete the cancelled response's unheard answers, and the second delete is refused
+    // (item_not_found); run after the first, the second finds that response over and cuts nothing
+    const running = this.interruptions.then(() =>
+      interruptFromPage(this.session, cancel, items, (cut) => this.cut(cut)),
+    );
     this.pendingInterruptions++;
     const settled = running
       .catch(() => undefined)
