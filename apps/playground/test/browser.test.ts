@@ -199,6 +199,34 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
       .waitFor();
   });
 
+  it('typing over an answer cuts it at what was heard, and the typed turn is answered after the cut', async () => {
+    await page.locator('#playback[data-playing="false"]').waitFor();
+    const cut = () => page.locator('#transcript li.assistant.truncated').count();
+    const cutBefore = await cut();
+    await page.fill(
+      '#text',
+      'Please tell me a rather long story about the sea and the old ships on it',
+    );
+    await page.click('#send');
+    await page.locator('#playback[data-playing="true"]').waitFor();
+    await page.fill('#text', 'Stop, something else');
+    await page.click('#send');
+    // the server's interrupt (core's session.interrupt) reports the cut to the page
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('#transcript li.assistant.truncated').length > n,
+      cutBefore,
+    );
+    expect(await cut()).toBe(cutBefore + 1);
+    expect(
+      await page.locator('#transcript li.assistant.truncated .tag').last().textContent(),
+    ).toMatch(/truncated at \d+ ms heard|item deleted/);
+    await page
+      .locator('#transcript li.assistant .text', { hasText: 'Stop, something else' })
+      .first()
+      .waitFor();
+    await page.locator('#playback[data-playing="false"]').waitFor();
+  });
+
   it('push-to-talk: turn detection off, the held turn is committed and answered', async () => {
     const userTurns = () =>
       page.locator('#transcript li.user .tag', { hasText: 'you (voice)' }).count();
