@@ -26,10 +26,11 @@ export interface InterruptOptions {
   /**
    * Where playback stopped, when the app knows it better than `session.playback` (a player that
    * reports its position only when asked, say). `playedMs` is floored, and capped at the audio
-   * received.
+   * received. `null`: nothing is playing (nothing is truncated, and the cancelled response's
+   * audio answers were not heard at all), whatever the tracker says or would estimate.
    * @default session.playback.position (reported, or estimated from the clock)
    */
-  at?: { itemId: string; contentIndex: number; playedMs: number } | undefined;
+  at?: { itemId: string; contentIndex: number; playedMs: number } | null | undefined;
 }
 
 /** What `session.interrupt()` did. */
@@ -59,17 +60,26 @@ export interface InterruptHost {
   activeResponses(): readonly RealtimeResponse[];
   /** Responses in progress and retained. */
   responses(): readonly RealtimeResponse[];
-  /** Sends `response.cancel` for `responseId`; its `response_cancel_not_active` is not reported. */
-  cancelQuietly(responseId: string): void;
+  /**
+   * Sends `response.cancel` for `responseId`; its `response_cancel_not_active` is not reported.
+   * `false` (nothing sent) when an earlier interruption cancelled that response already.
+   */
+  cancelQuietly(responseId: string): boolean;
   /** Whole ms of audio received for the content part, when known. */
   receivedAudioMs(itemId: string, contentIndex: number): number | undefined;
   /** Whether the item is in the conversation (an out-of-band response's items never are). */
   inConversation(itemId: string): boolean;
   truncate(args: TruncateArgs): Promise<void>;
+  /**
+   * The interruption before this one, settled either way (never rejects): this one's truncates
+   * and deletes go after its own, so that two in quick succession do not both delete the same
+   * unheard answer (the second delete would be refused, `item_not_found`).
+   */
+  readonly previous: Promise<unknown>;
 }
 
-function checkAt(at: InterruptOptions['at']): PlaybackPosition | undefined {
-  if (at === undefined) return undefined;
+function checkAt(at: InterruptOptions['at']): PlaybackPosition | null | undefined {
+  if (at === undefined || at === null) return at;
   if (
     typeof at !== 'object' ||
     at === null ||
@@ -94,6 +104,26 @@ function responseOf(
   return responses.find((r) => r.output.some((o) => o?.itemId === itemId));
 }
 
+/**
+ * The audio answers of `response` the player had not reached: those after the one being played
+ * (the player plays a response's answers in order, so the ones before it were heard whole); all
+ * of them when the one being played belongs to an earlier response, or when the app says nothing
+ * is playing. None when nothing is playing by the clock's estimate: it has played them out.
+ */
+function notReached(
+  response: RealtimeResponse,
+  at: PlaybackPosition | undefined,
+  known: boolean,
+): string[] {
+  if (at === undefined && !known) return [];
+  const audio = response.output.filter(
+    (o) =>
+      o !== undefined && o.content.some((c) => c?.contentType === 'audio' && c.audioSamples > 0),
+  );
+  const playing = at === undefined ? -1 : audio.findIndex((o) => o.itemId === at.itemId);
+  return audio.slice(playing + 1).map((o) => o.itemId);
+}
+
 /** Interrupts playback: see the module comment. */
 export async function interrupt(
   host: InterruptHost,
@@ -107,13 +137,20 @@ export async function interrupt(
     throw new VoxwireError('INVALID_ARGUMENT', 'interrupt({ cancel }) must be a boolean', {
       data: { argument: 'cancel' },
     });
-  // the position at the moment of the interruption, before anything else moves it
-  const at = checkAt(options.at) ?? host.playback.position;
+  // the position at the moment of the interruption, before anything else moves it; whether it
+  // is known (the app's word: given, or reported) rather than estimated from the clock
+  const given = checkAt(options.at);
+  const at = given === undefined ? host.playback.position : (given ?? undefined);
+  const known = given !== undefined || host.playback.reporting;
   // the app clears its speaker along with this call: nothing plays on from here
   host.playback.stopped();
   const active = host.activeResponses().at(-1);
-  const cancelled = options.cancel !== false && active !== undefined ? active : undefined;
-  if (cancelled) host.cancelQuietly(cancelled.id);
+  // a response an earlier interruption cancelled is that one's to clean up, not this one's
+  const cancelled =
+    options.cancel !== false && active !== undefined && host.cancelQuietly(active.id)
+      ? active
+      : undefined;
+  await host.previous;
 
   let truncated: InterruptResult['truncated'];
   // an out-of-band answer (`conversation: 'none'`) is in no conversation: nothing to cut
@@ -134,16 +171,12 @@ export async function interrupt(
     };
   }
 
-  // the cancelled response's other audio answers were never played: nothing of them was heard
+  // the cancelled response's audio answers the player had not reached: nothing of them was heard
   const unheard: string[] = [];
   if (cancelled) {
     if (!cancelled.isDone) await cancelled.done;
-    for (const output of cancelled.output) {
-      if (output === undefined || output.itemId === at?.itemId) continue;
-      const audio = output.content.find((c) => c?.contentType === 'audio');
-      if (audio === undefined || audio.audioSamples === 0) continue;
-      if (host.inConversation(output.itemId)) unheard.push(output.itemId);
-    }
+    for (const itemId of notReached(cancelled, at, known))
+      if (host.inConversation(itemId)) unheard.push(itemId);
   }
   // each is tried; the first failure (the session closed, say) rejects once all were
   const deleted = await Promise.allSettled(

@@ -82,6 +82,8 @@ export class RealtimeSession {
   readonly #toolSets: ToolSetUpdates<SessionTool>;
   // made by the first read of `playback` (or `interrupt()`): most sessions never need one
   #playback: PlaybackTracker | undefined;
+  // the last interruption, settled either way: the next one's truncates and deletes go after it
+  #interrupting: Promise<unknown> | undefined;
 
   /** The input audio buffer: `append(frame)`, `commit()`, `clear()`. */
   readonly inputAudioBuffer: InputAudioBufferApi;
@@ -167,9 +169,10 @@ export class RealtimeSession {
   /**
    * The barge-in, when the user speaks over the assistant (call it from `input_speech_started`,
    * after clearing the speaker), presses push-to-talk or types: cancels the response in progress,
-   * truncates the answer being played at what was heard (`playback.position`; 0 ms deletes it),
-   * waiting for its response to end first, and deletes audio answers of the cancelled response
-   * that were never played. Resolves with what it did; rejects with `INVALID_ARGUMENT` for bad
+   * truncates the answer being played at what was heard (`playback.position`, or `at`; 0 ms
+   * deletes it), waiting for its response to end first, and deletes the audio answers of the
+   * cancelled response the player had not reached. The position is taken when it is called; its
+   * truncates and deletes go after those of an interruption still under way. Resolves with what it did; rejects with `INVALID_ARGUMENT` for bad
    * options, and with what a truncate or delete was refused with (`SESSION_CLOSED`, …).
    */
   interrupt(options?: InterruptOptions): Promise<InterruptResult> {
@@ -177,8 +180,9 @@ export class RealtimeSession {
     if (host.closed())
       return Promise.reject(new VoxwireError('SESSION_CLOSED', 'the session is closed'));
     const playback = this.playback;
-    return interrupt(
+    const result = interrupt(
       {
+        previous: this.#interrupting ?? Promise.resolve(),
         playback,
         activeResponses: () => host.tracker.active,
         responses: () => host.tracker.all,
@@ -190,6 +194,11 @@ export class RealtimeSession {
       },
       options,
     );
+    this.#interrupting = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   /** Errors emitted while no `error` listener was attached (the most recent 32), so none is lost. */

@@ -169,6 +169,73 @@ describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
     await session.close();
   });
 
+  it('answers before the one being played were heard whole: only those after it are deleted', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
+    const session = await openSession(s);
+    s.server.queueResponse((ctx) => {
+      ctx.say('First part.');
+      ctx.say('Second part, being played.');
+      ctx.say('A third part that nobody will hear, since the user speaks first.');
+    });
+    const response = await session.response.generate();
+    await s.clock.advanceAsync(2500);
+    expect(response.output.length).toBeGreaterThanOrEqual(3);
+    const [first, second, third] = response.output;
+    session.playback.played(first!.content[0]!, 660);
+    session.playback.played(second!.content[0]!, 200);
+    const interrupting = session.interrupt();
+    await s.clock.advanceAsync(2000);
+    const result = await interrupting;
+    expect(result.truncated).toMatchObject({ itemId: second!.itemId, audioEndMs: 200 });
+    expect(result.deletedItemIds).toEqual([third!.itemId]);
+    expect(serverItems(s).map((i) => i.id)).toEqual([first!.itemId, second!.itemId]);
+    await session.close();
+  });
+
+  it('at: null says nothing is playing: nothing is cut, and every audio answer of the cancelled response is deleted', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
+    const session = await openSession(s);
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    const response = await session.response.generate();
+    await s.clock.advanceAsync(600);
+    // without it the clock's estimate would cut the answer at ~600 ms
+    expect(session.playback.position?.source).toBe('clock');
+    const interrupting = session.interrupt({ at: null });
+    await s.clock.advanceAsync(1000);
+    const result = await interrupting;
+    expect(result).toEqual({
+      cancelledResponseId: response.id,
+      truncated: undefined,
+      deletedItemIds: [response.output[0]!.itemId],
+    });
+    expect(sent(s, 'conversation.item.truncate')).toEqual([]);
+    expect(serverItems(s)).toEqual([]);
+    await session.close();
+  });
+
+  it('two interruptions in quick succession: the second waits for the first, nothing is deleted twice, no error', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
+    const session = await openSession(s);
+    const seen = errors(session);
+    s.server.queueResponse((ctx) => {
+      ctx.say('First part.');
+      ctx.say('A second part that nobody will hear, since the user speaks first.');
+    });
+    const response = await session.response.generate();
+    await s.clock.advanceAsync(1500);
+    const [first, second] = response.output;
+    session.playback.played(first!.content[0]!, 300);
+    const one = session.interrupt();
+    const two = session.interrupt();
+    await s.clock.advanceAsync(2000);
+    const [a, b] = await Promise.all([one, two]);
+    expect(a.deletedItemIds).toEqual([second!.itemId]);
+    expect(b).toMatchObject({ truncated: undefined, deletedItemIds: [] });
+    expect(sent(s, 'conversation.item.delete')).toHaveLength(1);
+    expect(seen).toEqual([]);
+    await session.close();
+  });
+
   it("a cancel the server's VAD beat (response_cancel_not_active) is not reported; the app's own cancel still is", async () => {
     const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
     const session = await openSession(s);

@@ -77,9 +77,10 @@ export class ResponseCreator {
   #waiting: (() => void)[] | undefined;
   // the tools creates gave their responses alone, matched to the responses they start
   readonly #responseTools = new PerResponseTools();
-  // event ids of the cancels `session.interrupt()` sent (the newest 16; made on first use): the
-  // `response_cancel_not_active` one draws when the server's VAD cancelled first is expected
-  #quietCancels: Set<string> | undefined;
+  // event id → response id of the cancels `session.interrupt()` sent (the newest 16; made on
+  // first use): the `response_cancel_not_active` one draws when the server's VAD cancelled first
+  // is expected, and a response is cancelled by one interruption only
+  #quietCancels: Map<string, string> | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -408,14 +409,17 @@ export class ResponseCreator {
   /**
    * Sends `response.cancel` for `responseId` and expects that it may be too late: the
    * `response_cancel_not_active` it then draws is not reported (see {@link quietCancelRefused}).
+   * Returns `false`, sending nothing, when an earlier quiet cancel was sent for it already.
    */
-  cancelQuietly(responseId: string): void {
+  cancelQuietly(responseId: string): boolean {
+    const quiet = (this.#quietCancels ??= new Map());
+    for (const cancelled of quiet.values()) if (cancelled === responseId) return false;
     const eventId = this.#host.eventId();
-    const quiet = (this.#quietCancels ??= new Set());
-    quiet.add(eventId);
+    quiet.set(eventId, responseId);
     // most are never refused, so never taken back out: keep the newest few
-    if (quiet.size > 16) quiet.delete(quiet.values().next().value!);
+    if (quiet.size > 16) quiet.delete(quiet.keys().next().value!);
     this.#host.send({ type: 'response.cancel', event_id: eventId, response_id: responseId });
+    return true;
   }
 
   /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */
