@@ -18,6 +18,7 @@ import {
   socketOptions,
   withoutHeaders,
   assertSecureUrl,
+  checkSessionLimit,
 } from '@voxwire/node';
 import { sharedWhilePending } from '@voxwire/core';
 import { type Clock, type Connector, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
@@ -228,26 +229,6 @@ export function resolveAzureConfig(
   return { target, apiKey: key, token, transcriptionDeployment };
 }
 
-/**
- * The shortest session limit taken. No realtime server ends sessions this early (protocol.md
- * §7.11: 15, 30 or 60 minutes); a smaller value is a unit slip (`30` for 30 minutes), and the
- * engine, which rolls over halfway through a limit shorter than its margin, would then reconnect
- * every few ms without end (rollovers do not use up the retry budget).
- */
-const MIN_SESSION_DURATION_MS = 60_000;
-
-/** `maxSessionDurationMs`, defaulted to Azure's 30 minutes and checked (it may be untyped). */
-function sessionLimit(value: number | undefined): number {
-  if (value === undefined) return MAX_SESSION_DURATION_MS.azure;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < MIN_SESSION_DURATION_MS) {
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      `maxSessionDurationMs must be a number of milliseconds, at least ${MIN_SESSION_DURATION_MS} (Azure's limit is 1800000, 30 minutes; Infinity for none), got ${String(value)}.`,
-    );
-  }
-  return value;
-}
-
 /** Headers the connector sets itself; a caller's copy (any letter case) is dropped. */
 const OWN_HEADERS = ['api-key', 'authorization', 'openai-beta'];
 
@@ -259,7 +240,11 @@ const OWN_HEADERS = ['api-key', 'authorization', 'openai-beta'];
 export function azureConnector(options: AzureConnectorOptions): Connector {
   const { target, apiKey, token, transcriptionDeployment } = resolveAzureConfig(options);
   const rewrite = azureFrameRewriter({ dialect: target.dialect, transcriptionDeployment });
-  const maxSessionDurationMs = sessionLimit(options.maxSessionDurationMs);
+  const maxSessionDurationMs = checkSessionLimit(
+    options.maxSessionDurationMs,
+    MAX_SESSION_DURATION_MS.azure,
+    "Azure's limit is 1800000, 30 minutes",
+  );
   const description = `azure ${describeUrl(target.url)} (${target.form}, ${target.dialect})`;
   // the connector lives as long as its sessions: it keeps the URL's text, not a URL object
   const href = target.url.href;

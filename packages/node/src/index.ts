@@ -28,6 +28,7 @@ export {
 } from './url.js';
 export type { OpenAIRealtimeUrlOptions } from './url.js';
 export { envValue, isBlankSecret, processEnv, resolveSecret } from './credentials.js';
+export { checkSessionLimit, MIN_SESSION_DURATION_MS } from './session-limit.js';
 export type { Env, SecretSource } from './credentials.js';
 export {
   ConfigurationError,

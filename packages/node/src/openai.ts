@@ -23,6 +23,7 @@ import {
   type SecretSource,
 } from './credentials.js';
 import { ConfigurationError } from './errors.js';
+import { checkSessionLimit } from './session-limit.js';
 import { createWebSocketTransport } from './transport.js';
 import type { KeepAliveOptions } from './transport-options.js';
 import { assertSecureUrl, describeUrl, openaiRealtimeUrl } from './url.js';
@@ -129,25 +130,6 @@ export interface OpenAIConnectorOptions extends SocketOptions {
 }
 
 const DIALECTS: readonly Dialect[] = ['ga', 'beta'];
-
-/**
- * The shortest session limit taken. No realtime server ends sessions this early (15, 30 or 60
- * minutes); a smaller value is a unit slip (`60` for 60 minutes), and the engine, which rolls
- * over halfway through a limit shorter than its margin, would then reconnect every few ms.
- */
-const MIN_SESSION_DURATION_MS = 60_000;
-
-/** `maxSessionDurationMs`, defaulted to OpenAI's 60 minutes and checked (it may be untyped). */
-function sessionLimit(value: number | undefined): number {
-  if (value === undefined) return MAX_SESSION_DURATION_MS.openai;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < MIN_SESSION_DURATION_MS) {
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      `maxSessionDurationMs must be a number of milliseconds, at least ${MIN_SESSION_DURATION_MS} (OpenAI's limit is 3600000, 60 minutes; Infinity for none), got ${String(value)}.`,
-    );
-  }
-  return value;
-}
 /** Headers the connector sets itself; a caller's copy (in any letter case) is dropped. */
 const OWN_HEADERS = [
   'authorization',
@@ -195,7 +177,11 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
   assertSecureUrl(url, options.allowInsecureUrl);
   const organization = options.organization ?? envValue(env, 'OPENAI_ORG_ID');
   const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
-  const maxSessionDurationMs = sessionLimit(options.maxSessionDurationMs);
+  const maxSessionDurationMs = checkSessionLimit(
+    options.maxSessionDurationMs,
+    MAX_SESSION_DURATION_MS.openai,
+    "OpenAI's limit is 3600000, 60 minutes",
+  );
   const description = `openai ${describeUrl(url)} (${dialect})`;
   // the connector lives as long as its sessions: it keeps the URL's text, not a URL object
   const href = url.href;
