@@ -23,8 +23,10 @@ export interface ReconnectOptions {
    */
   backoff?: BackoffPolicy | undefined;
   /**
-   * Most reconnect attempts in a row (a successful restore resets the count). Whichever of this
-   * and the backoff policy gives up first wins.
+   * Most reconnect attempts in a row: the count starts again once a connection has stayed up
+   * 30 s (`STABLE_CONNECTION_MS`), not at the first successful restore, so a server that accepts
+   * and drops every connection still ends in `RECONNECT_FAILED`. Whichever of this and the
+   * backoff policy gives up first wins.
    * @default 8
    */
   maxAttempts?: number | undefined;
