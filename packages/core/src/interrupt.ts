@@ -69,7 +69,11 @@ export interface InterruptHost {
   receivedAudioMs(itemId: string, contentIndex: number): number | undefined;
   /** Whether the item is in the conversation (an out-of-band response's items never are). */
   inConversation(itemId: string): boolean;
-  truncate(args: TruncateArgs): Promise<void>;
+  /**
+   * Cuts the audio part at `audioEndMs` (0 ms: deletes the item); `false` when there was nothing
+   * left to cut (see `interrupt-cut.ts`: during an outage the cut is made in the mirror).
+   */
+  truncate(args: TruncateArgs): Promise<boolean>;
   /**
    * The interruption before this one, settled either way (never rejects): this one's truncates
    * and deletes go after its own, so that two in quick succession do not both delete the same
@@ -162,13 +166,8 @@ export async function interrupt(
     const received = host.receivedAudioMs(at.itemId, at.contentIndex);
     const heard = Math.floor(at.playedMs);
     const audioEndMs = received !== undefined && heard > received ? received : heard;
-    await host.truncate({ itemId: at.itemId, contentIndex: at.contentIndex, audioEndMs });
-    truncated = {
-      itemId: at.itemId,
-      contentIndex: at.contentIndex,
-      audioEndMs,
-      deleted: audioEndMs === 0,
-    };
+    const cut = { itemId: at.itemId, contentIndex: at.contentIndex, audioEndMs };
+    if (await host.truncate(cut)) truncated = { ...cut, deleted: audioEndMs === 0 };
   }
 
   // the cancelled response's audio answers the player had not reached: nothing of them was heard
@@ -184,5 +183,12 @@ export async function interrupt(
   );
   const failed = deleted.find((outcome) => outcome.status === 'rejected');
   if (failed) throw failed.reason;
-  return { cancelledResponseId: cancelled?.id, truncated, deletedItemIds: unheard };
+  return {
+    cancelledResponseId: cancelled?.id,
+    truncated,
+    deletedItemIds: unheard.filter((_, i) => {
+      const outcome = deleted[i]!;
+      return outcome.status === 'fulfilled' && outcome.value;
+    }),
+  };
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { interrupt, type InterruptOptions, type InterruptResult } from './interrupt.js';
+import { cutForInterrupt } from './interrupt-cut.js';
 import { PlaybackTracker } from './playback.js';
 import type {
   Clock,
@@ -190,7 +191,15 @@ export class RealtimeSession {
         receivedAudioMs: (itemId, contentIndex) =>
           host.tracker.receivedAudioMs(itemId, contentIndex),
         inConversation: (itemId) => host.mirror()?.has(itemId) ?? true,
-        truncate: (args) => host.calls.itemTruncate(args),
+        truncate: (args) =>
+          cutForInterrupt(
+            {
+              state: () => host.connection.state,
+              mirror: () => host.mirror(),
+              truncate: (cut) => host.calls.itemTruncate(cut),
+            },
+            args,
+          ),
       },
       options,
     );

@@ -284,6 +284,16 @@ export class ConversationMirror {
     this.#truncated?.delete(item.id);
   }
 
+  /**
+   * Cuts audio part `contentIndex` of item `id` at `audioEndMs` as the server's
+   * `conversation.item.truncated` would, for a cut made while no server holds the conversation
+   * (an interruption during an outage): the restore then re-creates the answer from it (the
+   * text heard). Returns `false` when the item is not here.
+   */
+  truncateLocally(id: string, contentIndex: number, audioEndMs: number): boolean {
+    return this.#truncate(id, contentIndex, audioEndMs).kind === 'updated';
+  }
+
   /** Removes every item and every early transcript. */
   clear(): void {
     this.#nodes.clear();

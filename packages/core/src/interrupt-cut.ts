@@ -1,0 +1,51 @@
+/**
+ * Where an interruption's cut goes. On an open connection it is `conversation.item.truncate`
+ * (a 0 ms one deletes). During an outage a truncate would be queued and sent after the restore,
+ * to a fresh server that holds the answer as text (the restore cannot give back assistant audio)
+ * or not at all, and that refuses it (protocol.md §7.7: only assistant audio can be truncated;
+ * `unsupported_content_type`, or `item_not_found`): the cut is made in the mirror instead, which
+ * the next connection's restore re-creates the conversation from (the answer as the text heard,
+ * `reconnect.truncatedAnswers`). An item the mirror no longer holds as audio (re-created as text
+ * by an earlier restore, left out of it, deleted) has nothing left to cut.
+ * @module
+ */
+import type { ConnectionState } from './connection-state.js';
+import type { ConversationMirror } from './conversation/mirror.js';
+import type { TruncateArgs } from './session-api.js';
+
+/** What the cut needs from the session. */
+export interface CutHost {
+  readonly state: () => ConnectionState;
+  /** The conversation mirror; `undefined` when the session keeps none. */
+  readonly mirror: () => ConversationMirror | undefined;
+  /** `conversation.item.truncate` (0 ms: `conversation.item.delete`). */
+  readonly truncate: (args: TruncateArgs) => Promise<void>;
+}
+
+/**
+ * Cuts `args.itemId`'s audio part at `args.audioEndMs` (0: deletes it) on the server, or in the
+ * mirror during an outage. Resolves `false` when there was nothing to cut.
+ */
+export async function cutForInterrupt(host: CutHost, args: TruncateArgs): Promise<boolean> {
+  const status = host.state().status;
+  const mirror = host.mirror();
+  // without a mirror nothing tells what the server holds: send as asked; once the session is
+  // closing the truncate rejects SESSION_CLOSED, as documented (the close emptied the mirror,
+  // which must not read as "nothing to cut")
+  if (mirror === undefined || status === 'closing' || status === 'closed') {
+    await host.truncate(args);
+    return true;
+  }
+  const item = mirror.get(args.itemId);
+  const part = item?.type === 'message' ? item.content[args.contentIndex] : undefined;
+  if (part?.type !== 'audio') return false;
+  // an item in the mirror came from a server, so the next open is a reconnect with a restore
+  // built from the mirror at that moment
+  if (status === 'reconnecting' || status === 'connecting' || status === 'idle') {
+    if (args.audioEndMs === 0) mirror.delete(args.itemId);
+    else mirror.truncateLocally(args.itemId, args.contentIndex, args.audioEndMs);
+    return true;
+  }
+  await host.truncate(args);
+  return true;
+}

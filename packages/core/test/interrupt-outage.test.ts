@@ -1,0 +1,121 @@
+/**
+ * `session.interrupt()` across a drop: a truncate queued during an outage goes out after the
+ * restore, on a fresh server that holds the answer as text (or not at all), and a text item
+ * cannot be truncated (protocol.md §7.7: `unsupported_content_type`). During an outage the cut
+ * is made in the mirror, which the restore re-creates the conversation from (the heard text);
+ * an item the restore re-created as text, or left out, has nothing left to cut.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RealtimeSession } from '../src/index.js';
+import type { SessionError } from '../src/errors.js';
+import { conversationItemToChatItem } from '../src/conversation/items.js';
+import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
+
+// 48 characters: the fake speaks 60 ms per character, 2880 ms of audio
+const SAID = 'one two three four five six seven eight nine ten';
+
+const sent = (s: Setup, type: string) => s.server.clientEvents.filter((e) => e['type'] === type);
+
+function errors(session: RealtimeSession): SessionError[] {
+  const out: SessionError[] = [];
+  session.on('error', (e) => out.push(e));
+  return out;
+}
+
+function serverItems(s: Setup) {
+  return s.server.conversation.map((i) => conversationItemToChatItem(i as never));
+}
+
+async function answered(s: Setup, session: RealtimeSession) {
+  s.server.queueResponse((ctx) => ctx.say(SAID));
+  const response = await session.response.generate();
+  await s.settle();
+  expect(response.status).toBe('completed');
+  return response.output[0]!.content[0]!;
+}
+
+describe.each(DIALECTS)('session.interrupt() across a drop (%s)', (dialect) => {
+  it('during the outage: the answer is cut in the mirror and restored as the text heard; no truncate is sent', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const seen = errors(session);
+    const content = await answered(s, session);
+    s.server.close(1006, 'network');
+    await s.settle();
+    expect(session.connectionState.status).toBe('reconnecting');
+    session.playback.played(content, 1440);
+    const interrupting = session.interrupt();
+    await s.clock.advanceAsync(5000);
+    expect(session.connectionState.status).toBe('open');
+    await expect(interrupting).resolves.toEqual({
+      cancelledResponseId: undefined,
+      truncated: { itemId: content.itemId, contentIndex: 0, audioEndMs: 1440, deleted: false },
+      deletedItemIds: [],
+    });
+    expect(sent(s, 'conversation.item.truncate')).toEqual([]);
+    expect(serverItems(s)).toMatchObject([
+      { id: content.itemId, content: [{ type: 'text', text: 'one two three four five...' }] },
+    ]);
+    expect(seen.map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    await session.close();
+  });
+
+  it('after the restore re-created the cut answer as text: a second barge-in has nothing to cut', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const seen = errors(session);
+    const content = await answered(s, session);
+    session.playback.played(content, 1440);
+    await Promise.all([session.interrupt(), s.settle()]);
+    s.server.close(1006, 'network');
+    await s.clock.advanceAsync(5000);
+    expect(session.connectionState.status).toBe('open');
+    // a late report from the player, on the answer the restore re-created as text
+    session.playback.played(content, 100);
+    const [result] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(result).toEqual({
+      cancelledResponseId: undefined,
+      truncated: undefined,
+      deletedItemIds: [],
+    });
+    expect(sent(s, 'conversation.item.truncate')).toHaveLength(1);
+    expect(serverItems(s)).toMatchObject([
+      { id: content.itemId, content: [{ type: 'text', text: 'one two three four five...' }] },
+    ]);
+    expect(seen.map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    await session.close();
+  });
+
+  it('the connection drops while it waits for the cancelled response: it settles without an error', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
+    const session = await openSession(s);
+    const seen = errors(session);
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    const response = await session.response.generate();
+    await s.clock.advanceAsync(600);
+    const content = response.output[0]!.content[0]!;
+    session.playback.played(content, 400);
+    const interrupting = session.interrupt();
+    s.server.close(1006, 'network');
+    await s.clock.advanceAsync(5000);
+    expect(session.connectionState.status).toBe('open');
+    const result = await interrupting;
+    expect(result.cancelledResponseId).toBe(response.id);
+    expect(sent(s, 'conversation.item.truncate')).toEqual([]);
+    expect(seen.map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    await session.close();
+  });
+
+  it('closed while it waits for the cancelled response: rejects SESSION_CLOSED, no timer left', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
+    const session = await openSession(s);
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    const response = await session.response.generate();
+    await s.clock.advanceAsync(600);
+    session.playback.played(response.output[0]!.content[0]!, 400);
+    const interrupting = session.interrupt();
+    await session.close();
+    await expect(interrupting).rejects.toMatchObject({ code: 'SESSION_CLOSED' });
+    expect(s.clock.pendingTimers).toBe(0);
+  });
+});
