@@ -200,7 +200,9 @@ export interface EngineOptions extends ReliabilityOptions {
    * Finished responses kept in `session.responses` for inspection; older ones are dropped. Each
    * costs ~1.6 KiB of heap beyond its transcript (apps/bench/PROFILE.md round 8): a server holding
    * many long calls that never reads `session.responses` can keep 0. Responses in progress are
-   * always there, and `response_done` and `generate()` hand over each one whatever this is.
+   * always there, and `response_done` and `generate()` hand over each one whatever this is. The
+   * newest finished response with audio is kept apart whatever this is (not in
+   * `session.responses`): the speaker plays it on after it finished, and `interrupt()` needs it.
    * @default 16
    */
   maxRetainedResponses?: number | undefined;

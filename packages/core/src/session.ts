@@ -164,7 +164,7 @@ export class RealtimeSession {
    */
   get playback(): PlaybackTracker {
     const tracker = this.#host.tracker;
-    return (this.#playback ??= new PlaybackTracker(this.#host.clock, () => tracker.all));
+    return (this.#playback ??= new PlaybackTracker(this.#host.clock, () => tracker.forPlayback));
   }
 
   /**

@@ -51,8 +51,9 @@ export interface ReconnectOptions {
    * transcript, and a fresh session cannot take assistant audio. `'heard'` re-creates the answer
    * as the text that was heard: its transcript cut in proportion to the audio played
    * (`audio_end_ms` ÷ audio received), back to the last whole word, so the model still knows what
-   * it had said before it was interrupted. It needs the answer's response to be still retained
-   * (`maxRetainedResponses`); otherwise, or with `'skip'`, the answer is left out of the restore
+   * it had said before it was interrupted. It needs the answer's response to be still known
+   * (retained, `maxRetainedResponses`, or the newest response with audio); otherwise, or with
+   * `'skip'`, the answer is left out of the restore
    * (`reconnected.skippedItems`) and removed from the mirror.
    * @default 'heard'
    */

@@ -32,6 +32,10 @@ const NONE_ACTIVE: ReadonlyMap<string, RealtimeResponse> = new Map();
 export class ResponseTracker {
   #active = NONE_ACTIVE as Map<string, RealtimeResponse>;
   readonly #finished: RealtimeResponse[] = [];
+  // the newest finished response with audio, kept whatever maxRetained says: the player goes on
+  // playing it for seconds after it finished streaming, and a barge-in needs its audio length and
+  // transcript (playback.ts, interrupt.ts, the heard text of a restore)
+  #lastAudible: RealtimeResponse | undefined;
   // responses the engine ended itself (stalled): the server may still talk about them; allocated
   // on the first stall, as most sessions never have one
   #discarded: DiscardedResponses | undefined;
@@ -72,7 +76,17 @@ export class ResponseTracker {
       const c = contentOf(this.#finished[i]!, itemId, contentIndex);
       if (c !== undefined) return c;
     }
-    return undefined;
+    return this.#lastAudible && contentOf(this.#lastAudible, itemId, contentIndex);
+  }
+
+  /**
+   * What a barge-in reads, oldest first: {@link all}, after the newest finished response with
+   * audio when `maxRetainedResponses` no longer keeps it.
+   */
+  get forPlayback(): RealtimeResponse[] {
+    const all = this.all;
+    const last = this.#lastAudible;
+    return last === undefined || this.#finished.includes(last) ? all : [last, ...all];
   }
 
   /**
@@ -383,8 +397,15 @@ export class ResponseTracker {
       this.#active = NONE_ACTIVE as Map<string, RealtimeResponse>;
     r._end(this.#o.clock.now());
     this.#finished.push(r);
+    if (hasAudio(r)) this.#lastAudible = r;
     // finished responses are kept only up to the bound, so hour-long sessions stay flat
     while (this.#finished.length > this.#o.maxRetained) this.#finished.shift();
     this.#sink.done(r);
   }
+}
+
+function hasAudio(r: RealtimeResponse): boolean {
+  return r.output.some((o) =>
+    o?.content.some((c) => c?.contentType === 'audio' && c.audioSamples > 0),
+  );
 }
