@@ -39,6 +39,10 @@ export async function cutForInterrupt(host: CutHost, args: TruncateArgs): Promis
   const item = mirror.get(args.itemId);
   const part = item?.type === 'message' ? item.content[args.contentIndex] : undefined;
   if (part?.type !== 'audio') return false;
+  // cut already at or before this point: what is left was all heard (a truncate past the cut is
+  // refused with no event id, protocol.md §7.7, and would hang until the request timeout)
+  const cutAt = mirror.truncation(args.itemId)?.get(args.contentIndex);
+  if (cutAt !== undefined && args.audioEndMs >= cutAt) return false;
   // an item in the mirror came from a server, so the next open is a reconnect with a restore
   // built from the mirror at that moment
   if (status === 'reconnecting' || status === 'connecting' || status === 'idle') {

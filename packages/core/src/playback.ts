@@ -60,15 +60,19 @@ function playedMsOf(played: number | AudioFrame): number {
 
 /**
  * The estimate without reports: the newest response with audio plays from its first delta in
- * real time, its audio parts one after the other. `undefined` when it has been played out.
+ * real time, its audio parts one after the other. `undefined` when it has been played out, or
+ * when its first delta came before `stoppedAt` (the speaker was cleared since).
  */
 export function estimatePlayback(
   responses: readonly RealtimeResponse[],
   now: number,
+  stoppedAt = -Infinity,
 ): PlaybackPosition | undefined {
   for (let i = responses.length - 1; i >= 0; i--) {
     const response = responses[i]!;
     if (response.firstTokenAt === undefined) continue;
+    // cleared from the speaker (an interruption, or the app's stopped()): its audio plays no more
+    if (response.firstTokenAt < stoppedAt) return undefined;
     let elapsed = now - response.firstTokenAt;
     let audio = false;
     for (const output of response.output) {
@@ -103,6 +107,8 @@ export class PlaybackTracker {
   #contentIndex = 0;
   #playedMs = 0;
   #reported = false;
+  // when the speaker was last cleared: the estimate plays no audio that started before it
+  #stoppedAt = -Infinity;
 
   /** @internal built by the session */
   constructor(clock: Clock, responses: () => readonly RealtimeResponse[]) {
@@ -137,11 +143,15 @@ export class PlaybackTracker {
 
   /**
    * The speaker has nothing left to play (its queue drained, or it was cleared): an interruption
-   * now truncates nothing. Reports made before still count as reports (no estimate follows).
+   * now truncates nothing. Reports made before still count as reports (no estimate follows);
+   * without reports the estimate resumes with the next response whose audio starts after this.
    */
   stopped(): void {
     this.#itemId = undefined;
     this.#playedMs = 0;
+    // without it the clock would go on "playing" an answer already cut, and the next
+    // interruption would truncate it past its cut (refused with no event id: a 10 s hang)
+    this.#stoppedAt = this.#clock.now();
   }
 
   /** Whether the app has reported playback in this session. */
@@ -165,6 +175,6 @@ export class PlaybackTracker {
             source: 'reported',
           };
     }
-    return estimatePlayback(this.#responses(), this.#clock.now());
+    return estimatePlayback(this.#responses(), this.#clock.now(), this.#stoppedAt);
   }
 }

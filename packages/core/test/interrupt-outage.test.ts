@@ -119,3 +119,51 @@ describe.each(DIALECTS)('session.interrupt() across a drop (%s)', (dialect) => {
     expect(s.clock.pendingTimers).toBe(0);
   });
 });
+
+describe.each(DIALECTS)('a second interruption of an answer already cut (%s)', (dialect) => {
+  it('without reports: the estimate stops at the interruption, so the second cuts nothing', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const seen = errors(session);
+    const content = await answered(s, session);
+    await s.clock.advanceAsync(1000);
+    const [first] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(first.truncated).toMatchObject({ itemId: content.itemId, audioEndMs: 1000 });
+    // the speaker was cleared: nothing plays on by the clock either
+    await s.clock.advanceAsync(500);
+    expect(session.playback.position).toBeUndefined();
+    const [second] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(second).toEqual({
+      cancelledResponseId: undefined,
+      truncated: undefined,
+      deletedItemIds: [],
+    });
+    expect(sent(s, 'conversation.item.truncate')).toHaveLength(1);
+    expect(seen).toEqual([]);
+    // the next answer is estimated again
+    const next = await answered(s, session);
+    await s.clock.advanceAsync(300);
+    expect(session.playback.position).toMatchObject({ itemId: next.itemId, playedMs: 300 });
+    await session.close();
+  });
+
+  it('a position past the cut (a stale at) has nothing left to cut', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const seen = errors(session);
+    const content = await answered(s, session);
+    const at = (playedMs: number) => ({ itemId: content.itemId, contentIndex: 0, playedMs });
+    await Promise.all([session.interrupt({ at: at(1000) }), s.settle()]);
+    const [later] = await Promise.all([session.interrupt({ at: at(1500) }), s.settle()]);
+    expect(later.truncated).toBeUndefined();
+    // an earlier position still cuts further
+    const [earlier] = await Promise.all([session.interrupt({ at: at(400) }), s.settle()]);
+    expect(earlier.truncated).toMatchObject({ audioEndMs: 400 });
+    expect(sent(s, 'conversation.item.truncate')).toMatchObject([
+      { audio_end_ms: 1000 },
+      { audio_end_ms: 400 },
+    ]);
+    expect(seen).toEqual([]);
+    await session.close();
+  });
+});
