@@ -106,6 +106,9 @@ export class PlaybackTracker {
   #itemId: string | undefined;
   #contentIndex = 0;
   #playedMs = 0;
+  // whether the speaker is playing #itemId: a drain (`stopped()`) keeps the part and how much of
+  // it was heard, because the same part may play on (see `stopped()`)
+  #playing = false;
   #reported = false;
   // when the speaker was last cleared: the estimate plays no audio that started before it
   #stoppedAt = -Infinity;
@@ -119,7 +122,8 @@ export class PlaybackTracker {
   /**
    * Reports that the speaker played `played` more of `content`'s audio: milliseconds, or a frame
    * (as `response_audio` handed it over) once it was played. Playback moves on to another content
-   * part when one is reported; from the first report on, the position is never estimated.
+   * part when one is reported; the same part reported again after `stopped()` plays on from
+   * where it was. From the first report on, the position is never estimated.
    * @throws VoxwireError `INVALID_ARGUMENT` for a malformed content reference or amount
    */
   played(content: AudioContentRef, played: number | AudioFrame): void {
@@ -138,6 +142,7 @@ export class PlaybackTracker {
       this.#contentIndex = content.contentIndex;
       this.#playedMs = 0;
     }
+    this.#playing = true;
     this.#playedMs += ms;
   }
 
@@ -145,8 +150,21 @@ export class PlaybackTracker {
    * The speaker has nothing left to play (its queue drained, or it was cleared): an interruption
    * now truncates nothing. Reports made before still count as reports (no estimate follows);
    * without reports the estimate resumes with the next response whose audio starts after this.
+   * A drain in the middle of an answer (the generator stalled, the network hiccuped: audio
+   * arrives slower than it plays) is not its end: when the same part is reported again, it
+   * plays on from the ms heard before the drain.
    */
   stopped(): void {
+    this.#playing = false;
+    this.#stoppedAt = this.#clock.now();
+  }
+
+  /**
+   * @internal `session.interrupt()`: the speaker was cleared and the part cut where it was, so
+   * nothing more of it will play; a report of it after this starts it again from 0 ms.
+   */
+  cleared(): void {
+    this.#playing = false;
     this.#itemId = undefined;
     this.#playedMs = 0;
     // without it the clock would go on "playing" an answer already cut, and the next
@@ -166,7 +184,7 @@ export class PlaybackTracker {
    */
   get position(): PlaybackPosition | undefined {
     if (this.#reported) {
-      return this.#itemId === undefined
+      return !this.#playing || this.#itemId === undefined
         ? undefined
         : {
             itemId: this.#itemId,

@@ -67,6 +67,30 @@ describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a drain mid-answer is not its end: the same part plays on from the ms heard before it', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const content = await answered(s, session);
+    // a stalled generator (or network) lets the speaker run dry after 300 ms, then it plays on
+    session.playback.played(content, 300);
+    session.playback.stopped();
+    expect(session.playback.position).toBeUndefined();
+    session.playback.played(content, 200);
+    session.playback.played(content, 200);
+    expect(session.playback.position?.playedMs).toBe(700);
+    const [result] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(result.truncated?.audioEndMs).toBe(700);
+    expect(sent(s, 'conversation.item.truncate')).toMatchObject([{ audio_end_ms: 700 }]);
+    // the interruption cleared the speaker: a later report of that part starts from 0 ms
+    session.playback.played(content, 100);
+    expect(session.playback.position?.playedMs).toBe(100);
+    // another part after a drain starts from 0 ms too
+    session.playback.stopped();
+    session.playback.played({ itemId: 'item_other', contentIndex: 0 }, 40);
+    expect(session.playback.position).toMatchObject({ itemId: 'item_other', playedMs: 40 });
+    await session.close();
+  });
+
   it('a frame reported as played counts its duration; 0 ms heard deletes the answer', async () => {
     const s = setup(dialect, { random: () => 0 });
     const session = await openSession(s);
