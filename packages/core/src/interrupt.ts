@@ -39,7 +39,9 @@ export interface InterruptResult {
   readonly cancelledResponseId: string | undefined;
   /**
    * The answer that was being played, cut to what was heard (`audioEndMs`); `deleted` when
-   * nothing of it was heard (a 0 ms truncate deletes). `undefined` when nothing was playing.
+   * nothing of it was heard (a 0 ms truncate deletes), or when a reconnect had re-created it as
+   * text: it is then replaced by the text heard (`retoldItemId`, absent when not one whole word
+   * was heard). `undefined` when nothing was playing.
    */
   readonly truncated:
     | {
@@ -47,6 +49,8 @@ export interface InterruptResult {
         readonly contentIndex: number;
         readonly audioEndMs: number;
         readonly deleted: boolean;
+        /** The assistant text item that replaced an answer held as text (see `deleted`). */
+        readonly retoldItemId?: string | undefined;
       }
     | undefined;
   /** Audio items of the cancelled response that were never played, deleted. */
@@ -69,6 +73,17 @@ export interface InterruptHost {
   receivedAudioMs(itemId: string, contentIndex: number): number | undefined;
   /** Whether the item is in the conversation (an out-of-band response's items never are). */
   inConversation(itemId: string): boolean;
+  /** Whether the server holds the part as text: a reconnect re-created the answer. */
+  heldAsText(itemId: string, contentIndex: number): boolean;
+  /**
+   * Replaces an answer held as text by the text heard in its first `audioEndMs`: the new item's
+   * id, `undefined` when it was only deleted, `null` when nothing was done (transcript unknown).
+   */
+  retell(
+    itemId: string,
+    contentIndex: number,
+    audioEndMs: number,
+  ): Promise<string | undefined | null>;
   /**
    * Cuts the audio part at `audioEndMs` (0 ms: deletes the item); `false` when there was nothing
    * left to cut (see `interrupt-cut.ts`: during an outage the cut is made in the mirror).
@@ -166,8 +181,22 @@ export async function interrupt(
     const received = host.receivedAudioMs(at.itemId, at.contentIndex);
     const heard = Math.floor(at.playedMs);
     const audioEndMs = received !== undefined && heard > received ? received : heard;
-    const cut = { itemId: at.itemId, contentIndex: at.contentIndex, audioEndMs };
-    if (await host.truncate(cut)) truncated = { ...cut, deleted: audioEndMs === 0 };
+    if (host.heldAsText(at.itemId, at.contentIndex)) {
+      // a reconnect re-created the answer as text while it played on: the server refuses to
+      // truncate text, so the text is cut to what was heard instead (`interrupt-retell.ts`)
+      const retold = await host.retell(at.itemId, at.contentIndex, audioEndMs);
+      if (retold !== null)
+        truncated = {
+          itemId: at.itemId,
+          contentIndex: at.contentIndex,
+          audioEndMs,
+          deleted: true,
+          ...(retold === undefined ? {} : { retoldItemId: retold }),
+        };
+    } else {
+      const cut = { itemId: at.itemId, contentIndex: at.contentIndex, audioEndMs };
+      if (await host.truncate(cut)) truncated = { ...cut, deleted: audioEndMs === 0 };
+    }
   }
 
   // the cancelled response's audio answers the player had not reached: nothing of them was heard

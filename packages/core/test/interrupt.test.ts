@@ -91,6 +91,37 @@ describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
     await session.close();
   });
 
+  it('an answer a reconnect re-created as text: cut to the heard text, not truncated', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const seen = errors(session);
+    const content = await answered(s, session);
+    // as a restore leaves it: the server and the mirror hold the answer as its transcript
+    const mirror = session.services.conversation.mirror;
+    mirror.replace({
+      type: 'message',
+      id: content.itemId,
+      role: 'assistant',
+      content: [{ type: 'text', text: SAID }],
+    });
+    session.playback.played(content, 1450);
+    const [result] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(sent(s, 'conversation.item.truncate')).toEqual([]);
+    expect(sent(s, 'conversation.item.delete')).toMatchObject([{ item_id: content.itemId }]);
+    // 1450 of 2880 ms: about half of the 48 characters, to the last whole word
+    expect(sent(s, 'conversation.item.create').at(-1)).toMatchObject({
+      item: { role: 'assistant', content: [{ text: 'one two three four five...' }] },
+    });
+    expect(result.truncated).toMatchObject({
+      itemId: content.itemId,
+      audioEndMs: 1450,
+      deleted: true,
+    });
+    expect(session.chatCtxCopy().items.map((i) => i.id)).toContain(result.truncated?.retoldItemId);
+    expect(seen).toEqual([]);
+    await session.close();
+  });
+
   it('a frame reported as played counts its duration; 0 ms heard deletes the answer', async () => {
     const s = setup(dialect, { random: () => 0 });
     const session = await openSession(s);

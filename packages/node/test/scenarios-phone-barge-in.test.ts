@@ -442,4 +442,155 @@ describe('a phone bridge barging in (G.711 µ-law 8 kHz, marks, clear)', () => {
     expect(call.truncates().map((e) => e['audio_end_ms'])).toEqual([truncated!.audioEndMs]);
     expect(call.errors).toEqual([]);
   });
+
+  it('a rollover after a barge-in: the fresh server gets the heard part of the cut answer as text, ending with ...', async () => {
+    const MAX = 2 * 60_000;
+    const call = await startCall({ maxSessionDurationMs: MAX });
+    const { fake, phone } = call;
+    fake.server.scriptTranscription('tell me a story', 'stop', 'go on');
+    call.say(600, 600);
+    call.quiet(5_000);
+    expect(await call.run(() => (phone.playedMs.values().next().value ?? 0) >= 2_050)).toBe(true);
+    const answer = call.done[0]!.output[0]!.content[0]!;
+    fake.server.queueResponse((ctx) => ctx.say('Sure.'));
+    call.line.splice(0);
+    call.say(600, 600);
+    call.quiet(4_000);
+    expect(await call.run(call.untilDone(2))).toBe(true);
+    const cut = call.interrupts[1]!.at.value!.truncated!;
+    expect(cut.itemId).toBe(answer.itemId);
+    expect(cut.audioEndMs).toBeGreaterThanOrEqual(2_000);
+
+    // silence until the rollover (90 s after the connection opened) and a bit beyond
+    call.line.splice(0);
+    call.quiet(MAX - call.clock.now());
+    expect(await call.run(() => call.reconnects.length === 1)).toBe(true);
+    expect(call.reconnects[0]?.rollover).toBe(true);
+    const second = fake.server.connections[1]!;
+    const creates = second.clientEvents.filter((e) => e['type'] === 'conversation.item.create');
+    const retold = creates.find((e) => (e['item'] as { id?: string }).id === answer.itemId)?.[
+      'item'
+    ] as { role: string; content: { type: string; text: string }[] } | undefined;
+    expect(retold?.role).toBe('assistant');
+    expect(retold?.content).toHaveLength(1);
+    const text = retold!.content[0]!.text;
+    expect(retold!.content[0]!.type).toBe('output_text');
+    // what the marks confirmed (2 s of the 4.9 s answer), to the last whole word, then '...'
+    expect(text.endsWith('...')).toBe(true);
+    expect(LONG.startsWith(text.slice(0, -3))).toBe(true);
+    const share = (LONG.length * cut.audioEndMs) / LONG_MS;
+    expect(text.length - 3).toBeLessThanOrEqual(share);
+    expect(text.length - 3).toBeGreaterThan(share - 10);
+    // the mirror holds what the fresh server holds; a turn after the rollover is answered
+    expect(call.session.chatCtxCopy().items.map((i) => i.id)).toEqual(
+      fake.server.conversation.map((i) => i['id']),
+    );
+    fake.server.queueResponse((ctx) => ctx.say('Going on.'));
+    call.say(600, 600);
+    call.quiet(4_000);
+    expect(await call.run(call.untilDone(3))).toBe(true);
+    expect(call.done[2]?.text).toBe('Going on.');
+    expect(call.errors).toEqual([]);
+    expect(call.unhandled).toEqual([]);
+  });
+
+  it('a drop while an answer is played, then a barge-in on the new connection', async () => {
+    const call = await startCall({ realtimeFactor: 0.8 });
+    const { fake, phone, session } = call;
+    fake.server.scriptTranscription('tell me a story', 'stop');
+    // the network drops after 1.5 s of the answer arrived; the phone holds ~300 ms of it
+    fake.server.faults.closeAt('response.output_audio.delta', { occurrence: 16 });
+    session.on('disconnected', () => fake.server.faults.clear());
+    call.say(600, 600);
+    call.quiet(10_000);
+    expect(await call.run(() => call.reconnects.length === 1)).toBe(true);
+    const lost = call.done[0]!;
+    expect(lost.status).toBe('failed');
+    const answer = lost.output[0]!.content[0]!;
+    expect(answer.audioDurationMs).toBe(1_500);
+    // the phone plays on what it holds; the caller barges in on the new connection
+    expect(phone.queue.length).toBeGreaterThan(0);
+    fake.server.queueResponse((ctx) => ctx.say('Sure.'));
+    call.line.splice(0);
+    call.say(600, 600);
+    call.quiet(4_000);
+    expect(
+      await call.run(() => call.interrupts.length === 2 && call.interrupts[1]!.at.settled),
+    ).toBe(true);
+    // the phone was still playing the lost answer: the marks had got to 1.3 s of it
+    expect(call.interrupts[1]!.marked).toMatchObject({ itemId: answer.itemId, playedMs: 1_300 });
+    // the answer a drop cut is not in the new conversation (the mirror had no transcript of it,
+    // README "What a reconnect does"): there is nothing to truncate, and no truncate is sent
+    // that the new server would refuse
+    expect(fake.server.conversation.some((i) => i['id'] === answer.itemId)).toBe(false);
+    expect(call.interrupts[1]!.at.value).toEqual({
+      cancelledResponseId: undefined,
+      truncated: undefined,
+      deletedItemIds: [],
+    });
+    expect(call.truncates()).toEqual([]);
+    expect(phone.clears).toBe(2);
+    expect(await call.run(call.untilDone(2))).toBe(true);
+    expect(call.done[1]?.text).toBe('Sure.');
+    // the drop is the only error: reported once, not fatal
+    expect(call.errors).toMatchObject([{ code: 'SOCKET_CLOSED', data: { fatal: false } }]);
+    expect(call.unhandled).toEqual([]);
+  });
+
+  it('a rollover while the phone still plays an answer, then a barge-in on the fresh connection', async () => {
+    const MAX = 2 * 60_000;
+    const call = await startCall({ maxSessionDurationMs: MAX });
+    const { fake, phone, session } = call;
+    fake.server.scriptTranscription('tell me a story', 'stop');
+    // the caller asks just before the rollover comes due (90 s): the answer is generated in
+    // 1.2 s, the rollover follows, and the phone plays the 4.9 s answer on meanwhile
+    call.line.splice(0);
+    call.quiet(88_000 - call.clock.now());
+    await call.run();
+    call.say(600, 600);
+    call.quiet(8_000);
+    expect(await call.run(() => call.reconnects.length === 1)).toBe(true);
+    expect(call.reconnects[0]?.rollover).toBe(true);
+    const answer = call.done[0]!.output[0]!.content[0]!;
+    expect(call.done[0]?.status).toBe('completed');
+    expect(phone.queue.length).toBeGreaterThan(0);
+    const played = phone.playedMs.get(call.key(answer))!;
+    expect(played).toBeLessThan(LONG_MS - 1_000);
+    fake.server.queueResponse((ctx) => ctx.say('Sure.'));
+    call.line.splice(0);
+    call.say(600, 600);
+    call.quiet(4_000);
+    expect(
+      await call.run(() => call.interrupts.length === 2 && call.interrupts[1]!.at.settled),
+    ).toBe(true);
+    const marked = (call.interrupts[1]!.marked as { playedMs: number }).playedMs;
+    expect(marked).toBeGreaterThanOrEqual(1_000);
+    // the fresh server holds the answer as text (a restore cannot send assistant audio): it
+    // cannot be truncated, so it is replaced by the part the marks confirmed, ending with '...'
+    expect(call.truncates()).toEqual([]);
+    const result = call.interrupts[1]!.at;
+    expect(result.error).toBeUndefined();
+    const truncated = result.value!.truncated!;
+    expect(truncated).toMatchObject({
+      itemId: answer.itemId,
+      audioEndMs: marked,
+      deleted: true,
+    });
+    const retold = fake.server.conversation.find((i) => i['id'] === truncated.retoldItemId) as
+      { role: string; content: { text: string }[] } | undefined;
+    expect(fake.server.conversation.some((i) => i['id'] === answer.itemId)).toBe(false);
+    expect(retold?.role).toBe('assistant');
+    const text = retold!.content[0]!.text;
+    expect(text.endsWith('...')).toBe(true);
+    expect(LONG.startsWith(text.slice(0, -3))).toBe(true);
+    expect(text.length - 3).toBeLessThanOrEqual((LONG.length * marked) / LONG_MS);
+    // in the answer's place, before the caller's new turn; the next turn is answered
+    expect(await call.run(call.untilDone(2))).toBe(true);
+    expect(call.done[1]?.text).toBe('Sure.');
+    const ids = fake.server.conversation.map((i) => i['id']);
+    expect(ids.indexOf(truncated.retoldItemId)).toBe(1);
+    expect(session.chatCtxCopy().items.map((i) => i.id)).toEqual(ids);
+    expect(call.errors).toEqual([]);
+    expect(call.unhandled).toEqual([]);
+  });
 });

@@ -275,13 +275,14 @@ export class ConversationMirror {
   }
 
   /**
-   * Puts `item` in place of the item with its id and forgets that item's truncation: the restore
-   * re-created it as `item` (a truncated answer as the text that was heard) on a fresh server.
+   * Puts `item` in place of the item with its id: the restore re-created it as `item` (a
+   * truncated answer as the text that was heard) on a fresh server. Its truncation is kept: the
+   * answer was cut once, and a later barge-in over its text (a late playback report) must not
+   * cut it again.
    * @throws ConversationError `UNKNOWN_ITEM`
    */
   replace(item: ChatItem): void {
     this.update(item.id, () => item);
-    this.#truncated?.delete(item.id);
   }
 
   /**

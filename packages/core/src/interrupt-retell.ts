@@ -1,0 +1,73 @@
+/**
+ * A barge-in over an answer a reconnect re-created. A fresh server cannot take assistant audio,
+ * so a restore re-creates an answer as its transcript (`reconnect/restore.ts`): when the phone
+ * or speaker is still playing that answer after a rollover or a drop, the server holds it as
+ * text, and `conversation.item.truncate` on it is refused ("Only model output audio messages can
+ * be truncated", protocol.md §7.7), which left the whole text, unheard part included, in the
+ * model's context. The text is cut instead, as a restore retells a truncated answer: the item is
+ * deleted and the text that was heard (`heard-text.ts`) created in its place.
+ * @module
+ */
+import type { ChatItem } from './conversation/chat-context.js';
+import { heardText } from './conversation/heard-text.js';
+import type { ChatItemInput } from './conversation/input.js';
+import type { ConversationMirror } from './conversation/mirror.js';
+import type { RealtimeContent } from './responses/tree.js';
+
+/** What the retelling needs from the session. */
+export interface RetellHost {
+  /** The conversation mirror, when the session keeps one. */
+  mirror(): ConversationMirror | undefined;
+  /** The content part as the response tree holds it (its transcript and audio length). */
+  content(itemId: string, contentIndex: number): RealtimeContent | undefined;
+  /** `conversation.item.delete`. */
+  itemDelete(itemId: string): Promise<void>;
+  /** `conversation.item.create` after `previousItemId` (`null`: at the start). */
+  itemCreate(input: ChatItemInput, previousItemId: string | null): Promise<unknown>;
+  /** A new item id. */
+  newItemId(): string;
+}
+
+/**
+ * Whether the server holds content part `contentIndex` of `itemId` as text, not audio: an
+ * assistant answer a reconnect re-created (the mirror holds what the server echoed).
+ */
+export function heldAsText(
+  mirror: ConversationMirror | undefined,
+  itemId: string,
+  contentIndex: number,
+): boolean {
+  const item: ChatItem | undefined = mirror?.get(itemId);
+  if (item?.type !== 'message' || item.role !== 'assistant') return false;
+  // the text of an answer cut before (a restore retold what was heard): it was cut once already
+  if (mirror?.truncation(itemId)?.has(contentIndex) === true) return false;
+  const part = item.content[contentIndex];
+  return part !== undefined && part.type === 'text';
+}
+
+/**
+ * Replaces the answer held as text by the part of it heard in the first `audioEndMs` (ending in
+ * `...`), or deletes it when not one whole word was heard. Resolves with the new item's id
+ * (`undefined` when it was only deleted), or `null` when the transcript is no longer known (the
+ * response is not retained): the item is then left as it is rather than guessed at.
+ */
+export async function retellHeard(
+  host: RetellHost,
+  itemId: string,
+  contentIndex: number,
+  audioEndMs: number,
+): Promise<string | undefined | null> {
+  const content = host.content(itemId, contentIndex);
+  if (content?.contentType !== 'audio') return null;
+  const text = heardText(content.text, audioEndMs, content.audioDurationMs);
+  // taken before the delete, which takes the item (and its place) out of the mirror
+  const previous = host.mirror()?.previousId(itemId);
+  await host.itemDelete(itemId);
+  if (text === '') return undefined;
+  const id = host.newItemId();
+  await host.itemCreate(
+    { type: 'message', id, role: 'assistant', content: [{ type: 'text', text }] },
+    previous ?? null,
+  );
+  return id;
+}
