@@ -116,6 +116,28 @@ describe.each(DIALECTS)('a truncated answer across a reconnect (%s)', (dialect) 
     await forgotten.session.close();
   });
 
+  it('keeps the text heard from the truncation on, after its response is no longer retained', async () => {
+    // a long call: more answers follow the cut one before the rollover than the session retains
+    const { s, session, itemId } = await cutAnswer(dialect, 1440, { maxRetainedResponses: 1 });
+    s.server.queueResponse((ctx) => ctx.say('later'));
+    await Promise.all([session.response.generate(), s.settle()]);
+    expect(session.responses.some((r) => r.output.some((o) => o?.itemId === itemId))).toBe(false);
+    const before = s.server.clientEvents.length;
+    expect(await dropAndRestore(s, session)).toMatchObject({ restoredItems: 2, skippedItems: 0 });
+    expect(restoredCreates(s, before)).toMatchObject([
+      { id: itemId, content: [{ text: 'one two three four five...' }] },
+      { role: 'assistant', content: [{ text: 'later' }] },
+    ]);
+    // the next restore re-creates the text the mirror now holds
+    const again = s.server.clientEvents.length;
+    await dropAndRestore(s, session);
+    expect(restoredCreates(s, again)).toMatchObject([
+      { id: itemId, content: [{ text: 'one two three four five...' }] },
+      { content: [{ text: 'later' }] },
+    ]);
+    await session.close();
+  });
+
   it('all of it, when all of its audio was played', async () => {
     const { s, session, itemId } = await cutAnswer(dialect, 5000);
     const before = s.server.clientEvents.length;

@@ -44,6 +44,7 @@ async function startCall(
     maxSessionDurationMs?: number;
     cancelOnBargeIn?: boolean;
     behaviour?: ResponseHandler;
+    maxRetainedResponses?: number;
   } = {},
 ) {
   const clock = new SimulatedClock();
@@ -70,6 +71,9 @@ async function startCall(
           reconnect: { rolloverMarginMs: 30_000 },
         }
       : {}),
+    ...(options.maxRetainedResponses === undefined
+      ? {}
+      : { maxRetainedResponses: options.maxRetainedResponses }),
     inputAudioFormat: 'g711_ulaw',
     outputAudioFormat: 'g711_ulaw',
     turnDetection: { type: 'server_vad', silenceDurationMs: 300, prefixPaddingMs: 300 },
@@ -443,56 +447,80 @@ describe('a phone bridge barging in (G.711 µ-law 8 kHz, marks, clear)', () => {
     expect(call.errors).toEqual([]);
   });
 
-  it('a rollover after a barge-in: the fresh server gets the heard part of the cut answer as text, ending with ...', async () => {
-    const MAX = 2 * 60_000;
-    const call = await startCall({ maxSessionDurationMs: MAX });
-    const { fake, phone } = call;
-    fake.server.scriptTranscription('tell me a story', 'stop', 'go on');
-    call.say(600, 600);
-    call.quiet(5_000);
-    expect(await call.run(() => (phone.playedMs.values().next().value ?? 0) >= 2_050)).toBe(true);
-    const answer = call.done[0]!.output[0]!.content[0]!;
-    fake.server.queueResponse((ctx) => ctx.say('Sure.'));
-    call.line.splice(0);
-    call.say(600, 600);
-    call.quiet(4_000);
-    expect(await call.run(call.untilDone(2))).toBe(true);
-    const cut = call.interrupts[1]!.at.value!.truncated!;
-    expect(cut.itemId).toBe(answer.itemId);
-    expect(cut.audioEndMs).toBeGreaterThanOrEqual(2_000);
+  it.each([
+    ['', undefined],
+    [' (the cut answer no longer retained: maxRetainedResponses 1, turns after it)', 1],
+  ])(
+    'a rollover after a barge-in%s: the fresh server gets the heard part of the cut answer as text, ending with ...',
+    async (_, retained) => {
+      const MAX = 2 * 60_000;
+      const call = await startCall({
+        maxSessionDurationMs: MAX,
+        ...(retained === undefined ? {} : { maxRetainedResponses: retained }),
+      });
+      const { fake, phone } = call;
+      fake.server.scriptTranscription('tell me a story', 'stop');
+      call.say(600, 600);
+      call.quiet(5_000);
+      expect(await call.run(() => (phone.playedMs.values().next().value ?? 0) >= 2_050)).toBe(true);
+      const answer = call.done[0]!.output[0]!.content[0]!;
+      fake.server.queueResponse((ctx) => ctx.say('Sure.'));
+      call.line.splice(0);
+      call.say(600, 600);
+      call.quiet(4_000);
+      expect(await call.run(call.untilDone(2))).toBe(true);
+      const cut = call.interrupts[1]!.at.value!.truncated!;
+      expect(cut.itemId).toBe(answer.itemId);
+      expect(cut.audioEndMs).toBeGreaterThanOrEqual(2_000);
+      // two more turns: the session keeps fewer responses than were made since the cut
+      fake.server.scriptTranscription('one', 'two');
+      for (const n of [3, 4]) {
+        call.line.splice(0);
+        call.quiet(6_000);
+        await call.run(() => phone.queue.length === 0);
+        fake.server.queueResponse((ctx) => ctx.say('Yes.'));
+        call.line.splice(0);
+        call.say(600, 600);
+        call.quiet(4_000);
+        expect(await call.run(call.untilDone(n))).toBe(true);
+      }
+      if (retained !== undefined)
+        expect(call.session.responses.some((r) => r.id === call.done[0]!.id)).toBe(false);
 
-    // silence until the rollover (90 s after the connection opened) and a bit beyond
-    call.line.splice(0);
-    call.quiet(MAX - call.clock.now());
-    expect(await call.run(() => call.reconnects.length === 1)).toBe(true);
-    expect(call.reconnects[0]?.rollover).toBe(true);
-    const second = fake.server.connections[1]!;
-    const creates = second.clientEvents.filter((e) => e['type'] === 'conversation.item.create');
-    const retold = creates.find((e) => (e['item'] as { id?: string }).id === answer.itemId)?.[
-      'item'
-    ] as { role: string; content: { type: string; text: string }[] } | undefined;
-    expect(retold?.role).toBe('assistant');
-    expect(retold?.content).toHaveLength(1);
-    const text = retold!.content[0]!.text;
-    expect(retold!.content[0]!.type).toBe('output_text');
-    // what the marks confirmed (2 s of the 4.9 s answer), to the last whole word, then '...'
-    expect(text.endsWith('...')).toBe(true);
-    expect(LONG.startsWith(text.slice(0, -3))).toBe(true);
-    const share = (LONG.length * cut.audioEndMs) / LONG_MS;
-    expect(text.length - 3).toBeLessThanOrEqual(share);
-    expect(text.length - 3).toBeGreaterThan(share - 10);
-    // the mirror holds what the fresh server holds; a turn after the rollover is answered
-    expect(call.session.chatCtxCopy().items.map((i) => i.id)).toEqual(
-      fake.server.conversation.map((i) => i['id']),
-    );
-    fake.server.queueResponse((ctx) => ctx.say('Going on.'));
-    call.say(600, 600);
-    call.quiet(4_000);
-    expect(await call.run(call.untilDone(3))).toBe(true);
-    expect(call.done[2]?.text).toBe('Going on.');
-    expect(call.errors).toEqual([]);
-    expect(call.unhandled).toEqual([]);
-  });
+      // silence until the rollover (90 s after the connection opened) and a bit beyond
+      call.line.splice(0);
+      call.quiet(MAX - call.clock.now());
+      expect(await call.run(() => call.reconnects.length === 1)).toBe(true);
+      expect(call.reconnects[0]?.rollover).toBe(true);
+      const second = fake.server.connections[1]!;
+      const creates = second.clientEvents.filter((e) => e['type'] === 'conversation.item.create');
+      const retold = creates.find((e) => (e['item'] as { id?: string }).id === answer.itemId)?.[
+        'item'
+      ] as { role: string; content: { type: string; text: string }[] } | undefined;
+      expect(retold?.role).toBe('assistant');
+      expect(retold?.content).toHaveLength(1);
+      const text = retold!.content[0]!.text;
+      expect(retold!.content[0]!.type).toBe('output_text');
+      // what the marks confirmed (2 s of the 4.9 s answer), to the last whole word, then '...'
+      expect(text.endsWith('...')).toBe(true);
+      expect(LONG.startsWith(text.slice(0, -3))).toBe(true);
+      const share = (LONG.length * cut.audioEndMs) / LONG_MS;
+      expect(text.length - 3).toBeLessThanOrEqual(share);
+      expect(text.length - 3).toBeGreaterThan(share - 10);
+      // the mirror holds what the fresh server holds; a turn after the rollover is answered
+      expect(call.session.chatCtxCopy().items.map((i) => i.id)).toEqual(
+        fake.server.conversation.map((i) => i['id']),
+      );
+      fake.server.scriptTranscription('go on');
+      fake.server.queueResponse((ctx) => ctx.say('Going on.'));
+      call.say(600, 600);
+      call.quiet(4_000);
+      expect(await call.run(call.untilDone(5))).toBe(true);
+      expect(call.done[4]?.text).toBe('Going on.');
+      expect(call.errors).toEqual([]);
+      expect(call.unhandled).toEqual([]);
+    },
+  );
 
   it('a drop while an answer is played, then a barge-in on the new connection', async () => {
     const call = await startCall({ realtimeFactor: 0.8 });

@@ -107,6 +107,11 @@ export class Reliability {
   #lostCause: VoxwireError | undefined;
   // reconnect.truncatedAnswers is 'heard' (the restore's function is made only when it runs)
   readonly #retellTruncated: boolean;
+  // `${itemId}/${contentIndex}` → the text heard of an answer the server truncated, taken when
+  // the truncation was confirmed: by the time of a rollover (up to an hour later on a long call)
+  // the answer's response is no longer retained, and its transcript would be unknown (made on
+  // first use; emptied by each restore, which retells them all)
+  #heard: Map<string, string> | undefined;
   #reconnects = 0;
   #rollovers = 0;
   #stalls = 0;
@@ -197,6 +202,9 @@ export class Reliability {
       case 'conversation.item.created':
         if (this.#restoreItems.size > 0 && event.item.id) this.#forgetRestoreItem(event.item.id);
         break;
+      case 'conversation.item.truncated':
+        if (this.#retellTruncated) this.#noteHeard(event);
+        break;
       default:
         break;
     }
@@ -262,6 +270,8 @@ export class Reliability {
       prelude.push(...conversation.events);
       this.#restoreItems = conversation.eventItems;
     }
+    // every truncated answer was retold (or left out): the fresh server holds no truncation
+    this.#heard = undefined;
     let resent = 0;
     for (const request of unsent) {
       if (request.event) {
@@ -306,12 +316,24 @@ export class Reliability {
     };
   }
 
-  // what was heard of a truncated answer, from its transcript and audio in the response tree
-  // (unknown once the response is no longer retained)
+  // what was heard of a truncated answer: as taken when the truncation was confirmed, else from
+  // its transcript and audio in the response tree (unknown once the response is not retained)
   #heardText(itemId: string, contentIndex: number, audioEndMs: number): string | undefined {
+    const noted = this.#heard?.get(`${itemId}/${contentIndex}`);
+    if (noted !== undefined) return noted;
     const content = this.#h.tracker.content(itemId, contentIndex);
     if (content?.contentType !== 'audio') return undefined;
     return heardText(content.text, audioEndMs, content.audioDurationMs);
+  }
+
+  #noteHeard(event: Extract<ServerEvent, { type: 'conversation.item.truncated' }>): void {
+    const { item_id: itemId, content_index: contentIndex, audio_end_ms: audioEndMs } = event;
+    const content = this.#h.tracker.content(itemId, contentIndex);
+    if (content?.contentType !== 'audio') return;
+    (this.#heard ??= new Map()).set(
+      `${itemId}/${contentIndex}`,
+      heardText(content.text, audioEndMs, content.audioDurationMs),
+    );
   }
 
   /** The connection ended (a reconnect may follow). */
