@@ -124,17 +124,10 @@ function append(conn: FakeConnection, event: JsonObject, eventId: string | null)
   }
 }
 
-// The VAD answers a turn unless a response is in progress. A response this turn's speech
-// interrupted may still be emitting its last done events (when the whole turn came in one
-// append); the new answer then starts right after its response.done, as the real server's
-// does, whose turn ends hundreds of ms of audio after the interruption.
+// The VAD answers a turn unless a response is in progress (one it did not interrupt: with
+// `interrupt_response` a response this turn's speech cancelled ended at speech_started).
 function answerTurn(conn: FakeConnection): void {
-  const active = conn.active;
-  if (!active) conn.responses.start('vad', {}, null);
-  else if (active.cancelling)
-    active.afterDone(() => {
-      if (conn.open && !conn.active) conn.responses.start('vad', {}, null);
-    });
+  if (!conn.active) conn.responses.start('vad', {}, null);
 }
 
 function upsample3(samples: Int16Array): Int16Array {

@@ -1,7 +1,7 @@
 /**
  * One response, from `response.created` to `rate_limits.updated`, in the exact order of
  * protocol.md §7.4, paced on the injected clock. Cancellation (client or VAD) still emits the
- * done events of the parts in progress, then `response.done` with status `cancelled`.
+ * done events of the parts in progress, then `response.done` with status `cancelled`, at once.
  * @module
  */
 import type { Clock } from '@voxwire/protocol';
@@ -35,9 +35,9 @@ export class ResponseRun {
   #done = false;
   // the output reached the response's max_output_tokens: it ends incomplete
   #truncated = false;
-  // set once produce() runs: before that the script's handler is still deciding what to say
-  #producing = false;
-  #afterDone: (() => void)[] | undefined;
+  // emits the done events of the output part being streamed and finishes its item: set while a
+  // part streams, so that a cancel can end the response at the instant it arrives
+  #closePart: (() => void) | undefined;
 
   constructor(
     private readonly host: RunHost,
@@ -69,28 +69,22 @@ export class ResponseRun {
     });
   }
 
-  /** Whether it was cancelled and is still emitting its last done events. */
-  get cancelling(): boolean {
-    return this.#cancelled !== undefined && !this.#done;
-  }
-
   /**
-   * Cancels. A response being produced emits the done events of its parts in progress from its
-   * running loop; one whose script handler has not returned yet has nothing in progress and ends
-   * at once, as the real server's does. Returns false if already over.
+   * Cancels, and ends the response at once: the done events of the part in progress (if any),
+   * then `response.done`. The real server cancels when speech starts (protocol.md §7.5), so its
+   * `response.done` precedes that turn's `speech_stopped` and commit even when the client sent
+   * the whole turn in one go; the paced loop, woken, finds the response over and stops. Returns
+   * false if already over.
    */
   cancel(reason: 'client_cancelled' | 'turn_detected'): boolean {
     if (this.#done || this.#cancelled) return false;
     this.#cancelled = reason;
-    if (!this.#producing) this.finish(undefined);
-    else this.#wake?.();
+    const close = this.#closePart;
+    this.#closePart = undefined;
+    close?.();
+    this.finish(undefined);
+    this.#wake?.();
     return true;
-  }
-
-  /** Runs `then` once `response.done` went out and the run has left its connection. */
-  afterDone(then: () => void): void {
-    if (this.#done) then();
-    else (this.#afterDone ??= []).push(then);
   }
 
   /** Produces the planned outputs, then finishes. */
@@ -100,7 +94,6 @@ export class ResponseRun {
   ): Promise<void> {
     // cancelled while the handler was pending: it already ended, with nothing produced
     if (this.#done) return;
-    this.#producing = true;
     if (!this.#cancelled) await this.#sleep(this.pacing.firstOutputDelayMs ?? 0);
     for (const [index, out] of outputs.entries()) {
       if (this.#cancelled || this.#truncated) break;
@@ -149,9 +142,6 @@ export class ResponseRun {
       },
     });
     this.host.finished(this);
-    const after = this.#afterDone;
-    this.#afterDone = undefined;
-    if (after) for (const then of after) then();
   }
 
   /** Total tokens of the finished response (for the rate-limit budget). */
@@ -232,6 +222,20 @@ export class ResponseRun {
         part: { type: 'text', text: '' },
       });
       let sent = '';
+      const close = this.#streaming(() => {
+        this.#outTextTokens += tokensOf(sent);
+        this.host.emit({ type: 'response.output_text.done', ...c, text: sent });
+        this.host.emit({
+          type: 'response.content_part.done',
+          ...c,
+          part: { type: 'text', text: sent },
+        });
+        this.#finishItem(index, {
+          ...item,
+          status: this.#cancelled || this.#truncated ? 'incomplete' : 'completed',
+          content: [{ type: 'output_text', text: sent }],
+        });
+      });
       for (const piece of out.text.match(/\S+\s*|\s+/g) ?? []) {
         if (this.#cancelled) break;
         this.host.emit({ type: 'response.output_text.delta', ...c, delta: piece });
@@ -243,18 +247,7 @@ export class ResponseRun {
         }
         await this.#sleep(this.pacing.textDeltaIntervalMs ?? 0);
       }
-      this.#outTextTokens += tokensOf(sent);
-      this.host.emit({ type: 'response.output_text.done', ...c, text: sent });
-      this.host.emit({
-        type: 'response.content_part.done',
-        ...c,
-        part: { type: 'text', text: sent },
-      });
-      this.#finishItem(index, {
-        ...item,
-        status: this.#cancelled || this.#truncated ? 'incomplete' : 'completed',
-        content: [{ type: 'output_text', text: sent }],
-      });
+      close();
       return;
     }
     const rate = sampleRateOf(this.outputFormat);
@@ -272,6 +265,30 @@ export class ResponseRun {
     const chunks = Math.max(1, Math.ceil(samples.length / perChunk));
     let sentSamples = 0;
     let sentText = '';
+    const close = this.#streaming(() => {
+      const audioMs = Math.round((sentSamples * 1000) / rate);
+      this.#outAudioTokens += Math.ceil(audioMs / TOKENS.outputAudioMsPerToken);
+      this.host.emit({ type: 'response.output_audio.done', ...c });
+      this.host.emit({
+        type: 'response.output_audio_transcript.done',
+        ...c,
+        transcript: sentText,
+      });
+      this.host.emit({
+        type: 'response.content_part.done',
+        ...c,
+        part: { type: 'audio', transcript: sentText },
+      });
+      this.#finishItem(
+        index,
+        {
+          ...item,
+          status: this.#cancelled || this.#truncated ? 'incomplete' : 'completed',
+          content: [{ type: 'output_audio', transcript: sentText }],
+        },
+        samples.slice(0, sentSamples),
+      );
+    });
     for (let k = 0; k < chunks; k++) {
       if (this.#cancelled) break;
       const upto = Math.round((out.transcript.length * (k + 1)) / chunks);
@@ -296,24 +313,7 @@ export class ResponseRun {
       }
       await this.#sleep(((chunk.length * 1000) / rate) * (this.pacing.realtimeFactor ?? 0));
     }
-    const audioMs = Math.round((sentSamples * 1000) / rate);
-    this.#outAudioTokens += Math.ceil(audioMs / TOKENS.outputAudioMsPerToken);
-    this.host.emit({ type: 'response.output_audio.done', ...c });
-    this.host.emit({ type: 'response.output_audio_transcript.done', ...c, transcript: sentText });
-    this.host.emit({
-      type: 'response.content_part.done',
-      ...c,
-      part: { type: 'audio', transcript: sentText },
-    });
-    this.#finishItem(
-      index,
-      {
-        ...item,
-        status: this.#cancelled || this.#truncated ? 'incomplete' : 'completed',
-        content: [{ type: 'output_audio', transcript: sentText }],
-      },
-      samples.slice(0, sentSamples),
-    );
+    close();
   }
 
   // The audio sent so far belongs to the item at once, as on the real server, which truncates
@@ -342,6 +342,20 @@ export class ResponseRun {
     this.#addItem(index, item);
     const c = { ...this.#common(index, itemId), call_id: callId };
     let sent = '';
+    const close = this.#streaming(() => {
+      this.#outTextTokens += tokensOf(sent) + tokensOf(out.name);
+      this.host.emit({
+        type: 'response.function_call_arguments.done',
+        ...c,
+        name: out.name,
+        arguments: sent,
+      });
+      this.#finishItem(index, {
+        ...item,
+        status: this.#cancelled ? 'incomplete' : 'completed',
+        arguments: sent,
+      });
+    });
     for (let i = 0; i < out.arguments.length; i += 8) {
       if (this.#cancelled) break;
       const delta = out.arguments.slice(i, i + 8);
@@ -349,18 +363,21 @@ export class ResponseRun {
       sent += delta;
       await this.#sleep(this.pacing.textDeltaIntervalMs ?? 0);
     }
-    this.#outTextTokens += tokensOf(sent) + tokensOf(out.name);
-    this.host.emit({
-      type: 'response.function_call_arguments.done',
-      ...c,
-      name: out.name,
-      arguments: sent,
-    });
-    this.#finishItem(index, {
-      ...item,
-      status: this.#cancelled ? 'incomplete' : 'completed',
-      arguments: sent,
-    });
+    close();
+  }
+
+  // Registers the closing of the part now streaming (see #closePart) and returns it, to be
+  // called once: by the part's loop when it ends, or by cancel() (then the loop's call is a no-op).
+  #streaming(closeOnce: () => void): () => void {
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      if (this.#closePart === close) this.#closePart = undefined;
+      closeOnce();
+    };
+    this.#closePart = close;
+    return close;
   }
 
   #sleep(ms: number): Promise<void> | undefined {
