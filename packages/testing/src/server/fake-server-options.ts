@@ -74,7 +74,9 @@ export interface FakeServerOptions {
    */
   readonly generateId?: IdGenerator | undefined;
   /**
-   * The token budget `rate_limits.updated` reports from.
+   * The token budget `rate_limits.updated` reports from: a bucket of this many tokens that each
+   * response empties by its usage and that refills at this many tokens per minute of clock time
+   * (`reset_seconds` is the time until it is full again). The fake reports it and refuses nothing.
    * @default 40000
    */
   readonly tokenRateLimit?: number | undefined;

@@ -16,6 +16,7 @@ import { FaultInjector } from './faults.js';
 import type { ServerLink } from './outbound.js';
 import type { FakeServerOptions } from './fake-server-options.js';
 import { asServerEvent, clone, type JsonObject, type WireEvent } from './wire.js';
+import { TokenBudget } from './token-budget.js';
 
 export type { FakeServerOptions } from './fake-server-options.js';
 
@@ -45,7 +46,8 @@ export class FakeServer {
   readonly #transcripts: HeardAudio[] = [];
   readonly #handlers: ResponseHandler[] = [];
   readonly #closeWaiters: (() => void)[] = [];
-  #tokensUsed = 0;
+  // the token budget rate_limits.updated reports, made at the first response (full until then)
+  #budget: TokenBudget | undefined;
   #persisted: Conversation | undefined;
 
   constructor(options: FakeServerOptions = {}) {
@@ -284,15 +286,12 @@ export class FakeServer {
         }
       },
       rateLimits: (tokens, dialect) => {
-        const limit = this.#options.tokenRateLimit ?? 40_000;
-        this.#tokensUsed += tokens;
-        const remaining = Math.max(0, limit - this.#tokensUsed);
-        const tokenLimit = {
-          name: 'tokens',
-          limit,
-          remaining,
-          reset_seconds: Math.round(((limit - remaining) / limit) * 60_000) / 1000,
-        };
+        const budget = (this.#budget ??= new TokenBudget(
+          this.#options.tokenRateLimit ?? 40_000,
+          this.clock,
+        ));
+        const { limit, remaining, resetSeconds } = budget.spend(tokens);
+        const tokenLimit = { name: 'tokens', limit, remaining, reset_seconds: resetSeconds };
         // beta-era servers listed requests too; GA lists tokens only (§4.10)
         return dialect === 'beta'
           ? [{ name: 'requests', limit: 5000, remaining: 4999, reset_seconds: 0.012 }, tokenLimit]
