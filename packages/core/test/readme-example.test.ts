@@ -64,8 +64,10 @@ it('the testing README example runs as written', async () => {
   for (const frame of speechThenSilence(600, 800)) session.inputAudioBuffer.append(frame);
   await clock.advanceAsync(10_000); // pacing, timers: all on the simulated clock
 
+  // every scripted step used, every expectation met: a missing event fails here, saying what
+  // was sent instead, where an `await` of an unmet expectation would never settle
+  server.assertComplete();
   await answered;
-  server.assertComplete(); // every scripted step was used
   expect(session.chatCtxCopy().items.map((i) => i.id)).toEqual(
     server.conversation.map((i) => i['id']),
   );

@@ -3,7 +3,7 @@
  * says what went wrong, and never hang the test or break the fake server.
  */
 import { describe, expect, it } from 'vitest';
-import { UnexpectedClientEventError } from '../src/index.js';
+import { IncompleteScenarioError, UnexpectedClientEventError } from '../src/index.js';
 import {
   createFakeServer,
   deferred,
@@ -48,6 +48,59 @@ describe('client event expectations', () => {
     await expect(next).rejects.toThrow(
       "expected client event 'response.create' but got 'response.create': it did not match the predicate",
     );
+  });
+});
+
+describe('failure messages of unmet expectations', () => {
+  it('assertComplete shows the events of the awaited type that the predicate turned down', async () => {
+    const c = await connect();
+    const said = c.server.expectClientEvent<{ type: string; item?: any }>(
+      'conversation.item.create',
+      (e) => e.item?.content?.[0]?.text === 'goodbye',
+    );
+    said.catch(() => {});
+    c.send(userText('hello'));
+    c.send(userText('good bye'));
+    await c.flush();
+    let error: unknown;
+    try {
+      c.server.assertComplete();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IncompleteScenarioError);
+    const message = (error as Error).message;
+    expect(message).toContain(
+      "waiting for client event 'conversation.item.create' matching its predicate: 2 since the previous match did not match, the last",
+    );
+    expect(message).toContain('"text":"good bye"');
+  });
+
+  it('a strict expectation turned down by its predicate shows the event it got', async () => {
+    const c = await connect();
+    const next = c.server.expectNextClientEvent<{ type: string; audio_end_ms?: number }>(
+      'conversation.item.truncate',
+      (e) => e.audio_end_ms === 1200,
+    );
+    c.send({
+      type: 'conversation.item.truncate',
+      item_id: 'item_x',
+      content_index: 0,
+      audio_end_ms: 1199,
+    });
+    await expect(next).rejects.toThrow(/did not match the predicate: \{.*"audio_end_ms":1199/);
+  });
+
+  it('long strings (audio) are shortened in the messages', async () => {
+    const c = await connect();
+    const next = c.server.expectNextClientEvent('input_audio_buffer.append', () => false);
+    c.send({ type: 'input_audio_buffer.append', audio: 'A'.repeat(40_000) });
+    const error: Error = await next.then(
+      () => new Error('resolved'),
+      (e: Error) => e,
+    );
+    expect(error.message).toMatch(/"audio":"AAAA.*…40000 chars"/);
+    expect(error.message.length).toBeLessThan(600);
   });
 });
 

@@ -38,6 +38,23 @@ export class ClientExpectations {
     return this.#waiters.map((w) => w.type);
   }
 
+  /**
+   * One line per expectation still waiting, oldest first, for `assertComplete`. The oldest one
+   * (the one the others wait behind) also shows the events of its type its predicate turned
+   * down since the previous match: "waiting for X" alone, when X was sent with a value the test
+   * did not expect, sends the reader looking for a missing event instead of a wrong one.
+   */
+  describePending(): string[] {
+    return this.#waiters.map((w, i) => {
+      const head = `waiting for client event '${w.type}'${w.predicate ? ' matching its predicate' : ''}`;
+      if (i > 0) return `${head} (after the one before it)`;
+      const turnedDown = this.#events.slice(this.#cursor).filter((e) => e['type'] === w.type);
+      const last = turnedDown[turnedDown.length - 1];
+      if (!last) return head;
+      return `${head}: ${turnedDown.length} since the previous match did not match, the last: ${summarizeEvent(last)}`;
+    });
+  }
+
   /** Records a client event and settles the expectations it decides. */
   record(event: JsonObject): void {
     this.#events.push(event);
@@ -119,7 +136,11 @@ export class ClientExpectations {
         if (w.strict)
           return {
             index: i,
-            error: new UnexpectedClientEventError(w.type, type, 'it did not match the predicate'),
+            error: new UnexpectedClientEventError(
+              w.type,
+              type,
+              `it did not match the predicate: ${summarizeEvent(e)}`,
+            ),
           };
       } else if (w.strict) {
         return { index: i, error: new UnexpectedClientEventError(w.type, type) };
@@ -127,4 +148,21 @@ export class ClientExpectations {
     }
     return undefined;
   }
+}
+
+// Longest string kept whole in a summary: ids and texts stay readable, base64 audio does not
+// flood the message.
+const SUMMARY_STRING_CHARS = 40;
+
+// Longest summary: a session.update with many tools stays one readable line.
+const SUMMARY_CHARS = 400;
+
+/** A client event as one line of JSON for a failure message, long strings (audio) shortened. */
+export function summarizeEvent(event: JsonObject): string {
+  const json = JSON.stringify(event, (_key, value: unknown) =>
+    typeof value === 'string' && value.length > SUMMARY_STRING_CHARS
+      ? `${value.slice(0, SUMMARY_STRING_CHARS)}…${value.length} chars`
+      : value,
+  );
+  return json.length > SUMMARY_CHARS ? `${json.slice(0, SUMMARY_CHARS)}…` : json;
 }

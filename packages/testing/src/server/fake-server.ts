@@ -231,7 +231,7 @@ export class FakeServer {
   /** Throws {@link IncompleteScenarioError} when expectations, queued responses or transcriptions are left, or a handler threw. */
   assertComplete(): void {
     const pending = [
-      ...this.#expectations.pending.map((type) => `waiting for client event '${type}'`),
+      ...this.#expectations.describePending(),
       ...(this.#queued.length ? [`${this.#queued.length} queued response(s) never used`] : []),
       ...(this.#transcripts.length
         ? [`${this.#transcripts.length} scripted transcription(s) never used`]
