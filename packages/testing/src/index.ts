@@ -38,7 +38,13 @@ export type { Outbound } from './server/outbound.js';
 export type { ResponseRun } from './server/response.js';
 export type { ResponseRunner } from './server/handlers-response.js';
 export type { FaultTarget } from './server/faults.js';
-export { FaultInjector, type CloseFaultOptions } from './server/faults.js';
+export {
+  FaultInjector,
+  type CloseFaultOptions,
+  type RefusalError,
+  type RefusalRule,
+  type RefuseFaultOptions,
+} from './server/faults.js';
 export type { FaultRule, FaultMatch, ServerLink } from './server/outbound.js';
 export {
   demoAgent,

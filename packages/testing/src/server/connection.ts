@@ -16,6 +16,7 @@ import { handleResponseEvent, ResponseRunner } from './handlers-response.js';
 import { InputAudio } from './input-audio.js';
 import { clientEventKeys, findUnknownKey } from './known-keys.js';
 import { Outbound, type FaultRule, type ServerLink } from './outbound.js';
+import type { RefusalRule } from './faults.js';
 import type { ResponseRun } from './response.js';
 import type { ResponsePacing } from './response-pacing.js';
 import {
@@ -43,6 +44,8 @@ export interface ConnectionHost {
   readonly recordAudioAppends: boolean;
   newId(prefix: string): string;
   faultRules(): readonly FaultRule[];
+  /** The `server.faults.refuse` rules. */
+  refusals(): readonly RefusalRule[];
   takeHandler(): ResponseHandler;
   hear(samples: Int16Array, sampleRate: number, itemId: string): HeardAudio;
   recordClientEvent(conn: FakeConnection, event: JsonObject): void;
@@ -103,6 +106,8 @@ export class FakeConnection {
   // when it closes, so a closed connection leaves nothing on the clock
   #timers: Set<TimerId> | undefined;
   readonly #responses: ResponseRunner;
+  // client events counted per type, for the occurrences of server.faults.refuse
+  readonly #clientCounts = new Map<string, number>();
 
   constructor(
     readonly host: ConnectionHost,
@@ -307,7 +312,25 @@ export class FakeConnection {
     }
     const event = decoded.event as unknown as JsonObject;
     this.#record(event);
+    if (this.#refused(event, eventId)) return;
     this.dispatch(event, eventId);
+  }
+
+  /** How many client events of `type` this connection has counted for `server.faults.refuse`. */
+  clientCounted(type: string): number {
+    return this.#clientCounts.get(type) ?? 0;
+  }
+
+  // counts an event the server would act on, and answers it with the error of the refusal rule
+  // for that occurrence, if any (then it is not acted on)
+  #refused(event: JsonObject, eventId: string | null): boolean {
+    const type = String(event['type']);
+    const n = this.clientCounted(type) + 1;
+    this.#clientCounts.set(type, n);
+    const rule = this.host.refusals().find((r) => r.type === type && r.occurrence === n);
+    if (!rule) return false;
+    this.error({ ...rule.error, event_id: eventId });
+    return true;
   }
 
   /**

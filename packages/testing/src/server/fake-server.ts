@@ -72,6 +72,10 @@ export class FakeServer {
         const c = this.current;
         return c?.open === true && !c.outbound.closing ? c.outbound.counted(type) : undefined;
       },
+      clientCounted: (type) => {
+        const c = this.current;
+        return c?.open === true && !c.outbound.closing ? c.clientCounted(type) : undefined;
+      },
     });
   }
 
@@ -265,6 +269,7 @@ export class FakeServer {
       recordAudioAppends: this.#options.recordAudioAppends ?? true,
       newId: (p) => this.#newId(p),
       faultRules: () => this.faults.rules,
+      refusals: () => this.faults.refusals,
       takeHandler: () =>
         this.#queued.shift() ??
         this.#handlers[this.#handlers.length - 1] ??

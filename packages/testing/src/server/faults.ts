@@ -6,7 +6,7 @@
  */
 import { FakeServerOptionsError } from '../errors.js';
 import { checkCloseCode } from './close-codes.js';
-import { unknownServerEventType } from './event-names.js';
+import { unknownClientEventType, unknownServerEventType } from './event-names.js';
 import type { FaultRule } from './outbound.js';
 
 /** Options of a close fault. */
@@ -24,6 +24,57 @@ export interface CloseFaultOptions {
   readonly reason?: string | undefined;
 }
 
+/** The `error` object a {@link FaultInjector.refuse} rule answers with (`event_id` is the client's). */
+export interface RefusalError {
+  /**
+   * The error's type.
+   * @default 'server_error'
+   */
+  readonly type?: string | undefined;
+  /**
+   * The error's code.
+   * @default null
+   */
+  readonly code?: string | null | undefined;
+  /**
+   * The error's message.
+   * @default 'The server had an error while processing your request.'
+   */
+  readonly message?: string | undefined;
+  /**
+   * The parameter the error names.
+   * @default null
+   */
+  readonly param?: string | null | undefined;
+}
+
+/** Options of {@link FaultInjector.refuse}. */
+export interface RefuseFaultOptions {
+  /**
+   * Which event of that type to refuse, counted per connection from its start among the events
+   * the server would act on (ones refused for a bad field or schema are not counted).
+   * @default 1
+   */
+  readonly occurrence?: number | undefined;
+  /**
+   * The error to answer with (each field has its own default).
+   * @default a generic server_error
+   */
+  readonly error?: RefusalError | undefined;
+}
+
+/** A rule on client events: the `occurrence`-th event of `type` is answered with `error`, not acted on. */
+export interface RefusalRule {
+  readonly type: string;
+  readonly occurrence: number;
+  readonly error: {
+    readonly type: string;
+    readonly code: string | null;
+    readonly message: string;
+    readonly param: string | null;
+  };
+}
+
 /** What the server side needs to run the ad-hoc faults. */
 export interface FaultTarget {
   sendRaw(frame: string | Uint8Array): void;
@@ -35,6 +86,12 @@ export interface FaultTarget {
    * @default none: occurrences are not checked against the open connection
    */
   counted?(type: string): number | undefined;
+  /**
+   * How many client events of `type` the open connection has counted for refusals (see
+   * `RefuseFaultOptions.occurrence`); `undefined` when no connection is open.
+   * @default none: occurrences are not checked against the open connection
+   */
+  clientCounted?(type: string): number | undefined;
 }
 
 /**
@@ -50,6 +107,7 @@ export interface FaultTarget {
  */
 export class FaultInjector {
   readonly #rules: FaultRule[] = [];
+  readonly #refusals: RefusalRule[] = [];
   #rejects: Error[] = [];
 
   constructor(private readonly target: FaultTarget) {}
@@ -57,6 +115,11 @@ export class FaultInjector {
   /** The active rules (read by every connection's outbound queue). */
   get rules(): readonly FaultRule[] {
     return this.#rules;
+  }
+
+  /** The active refusals (read by every connection as client events arrive). */
+  get refusals(): readonly RefusalRule[] {
+    return this.#refusals;
   }
 
   /** Closes the connection right after the `count`-th server event of a connection. */
@@ -136,14 +199,47 @@ export class FaultInjector {
     return this;
   }
 
+  /**
+   * Answers the `occurrence`-th client event of `type` (on each connection) with an `error`
+   * carrying its `event_id`, and does not act on it, as the real server does with any event it
+   * refuses: to test how an agent copes with a refused tool output, `session.update` or
+   * `response.create` without finding an input the real server would refuse. The event is still
+   * recorded (and met by expectations): the client did send it. A type no client event has
+   * throws {@link FakeServerOptionsError}, as does an occurrence the open connection has passed.
+   */
+  refuse(type: string, options: RefuseFaultOptions = {}): this {
+    const unknown = unknownClientEventType(type);
+    if (unknown !== undefined) throw new FakeServerOptionsError(`server.faults: ${unknown}`);
+    const occurrence = options.occurrence ?? 1;
+    checkCount('refuse', 'occurrence', occurrence, 1);
+    this.#checkNotPassed('refuse', type, occurrence, this.target.clientCounted?.(type), 'received');
+    const error = options.error ?? {};
+    this.#refusals.push({
+      type,
+      occurrence,
+      error: {
+        type: error.type ?? 'server_error',
+        code: error.code ?? null,
+        message: error.message ?? 'The server had an error while processing your request.',
+        param: error.param ?? null,
+      },
+    });
+    return this;
+  }
+
   // Occurrences count from the start of each connection: one the open connection has already
   // sent would never fire on it (only on a later connection), and a test waiting for the fault
   // would wait forever without a word. Refused, naming the occurrence that would fire next.
-  #checkNotPassed(method: string, type: string, occurrence: number): void {
-    const counted = this.target.counted?.(type);
+  #checkNotPassed(
+    method: string,
+    type: string,
+    occurrence: number,
+    counted = this.target.counted?.(type),
+    verb = 'sent',
+  ): void {
     if (counted === undefined || occurrence > counted) return;
     throw new FakeServerOptionsError(
-      `server.faults.${method}: the open connection has already sent ${counted} '${type}' ` +
+      `server.faults.${method}: the open connection has already ${verb} ${counted} '${type}' ` +
         `event(s), so occurrence ${occurrence} (counted from the connection's start) would never ` +
         `fire on it; use occurrence ${counted + 1} for the next one, or add the rule when no ` +
         `connection is open (e.g. from a 'disconnected' listener) to target the next connection`,
@@ -217,9 +313,10 @@ export class FaultInjector {
     this.target.expire(afterMs);
   }
 
-  /** Removes every rule and pending rejection. */
+  /** Removes every rule, refusal and pending rejection. */
   clear(): void {
     this.#rules.length = 0;
+    this.#refusals.length = 0;
     this.#rejects = [];
   }
 
@@ -228,7 +325,10 @@ export class FaultInjector {
    * rules afresh, so "fired" has no single answer. `assertComplete` does not look at rules.
    */
   describe(): string[] {
-    return this.#rules.map((r) => `${r.action}${'type' in r && r.type ? ` ${r.type}` : ''}`);
+    return [
+      ...this.#rules.map((r) => `${r.action}${'type' in r && r.type ? ` ${r.type}` : ''}`),
+      ...this.#refusals.map((r) => `refuse ${r.type}`),
+    ];
   }
 }
 
