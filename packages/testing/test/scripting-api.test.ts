@@ -76,6 +76,38 @@ describe('failure messages of unmet expectations', () => {
     expect(message).toContain('"text":"good bye"');
   });
 
+  it('assertComplete says when the awaited event came before the previous match (expectations are ordered)', async () => {
+    const c = await connect();
+    const cancelled = c.server.expectClientEvent('response.cancel');
+    const truncated = c.server.expectClientEvent('conversation.item.truncate');
+    cancelled.catch(() => {});
+    truncated.catch(() => {});
+    // the client truncates first, then cancels: the truncate expectation waits for a later one
+    c.send({
+      type: 'conversation.item.truncate',
+      item_id: 'item_x',
+      content_index: 0,
+      audio_end_ms: 0,
+    });
+    c.send({ type: 'response.cancel' });
+    await c.flush();
+    await expect(cancelled).resolves.toMatchObject({ type: 'response.cancel' });
+    expect(() => c.server.assertComplete()).toThrow(
+      "waiting for client event 'conversation.item.truncate': one was sent before the previous match (expectations match in the order they were made)",
+    );
+  });
+
+  it('an event an earlier expectation took is not reported as sent too early', async () => {
+    const c = await connect();
+    const first = c.server.expectClientEvent('response.cancel');
+    const second = c.server.expectClientEvent('response.cancel');
+    second.catch(() => {});
+    c.send({ type: 'response.cancel' });
+    await c.flush();
+    await expect(first).resolves.toMatchObject({ type: 'response.cancel' });
+    expect(() => c.server.assertComplete()).toThrow(/waiting for client event 'response.cancel'$/m);
+  });
+
   it('a strict expectation turned down by its predicate shows the event it got', async () => {
     const c = await connect();
     const next = c.server.expectNextClientEvent<{ type: string; audio_end_ms?: number }>(

@@ -22,6 +22,8 @@ export class ClientExpectations {
   readonly #waiters: Waiter[] = [];
   readonly #recordsAppends: boolean;
   #cursor = 0;
+  // indices of the events that settled an expectation (not "sent too early" for a later one)
+  readonly #settled = new Set<number>();
 
   /** `recordsAppends`: whether `input_audio_buffer.append` events are recorded (else they cannot be expected). */
   constructor(recordsAppends: boolean) {
@@ -50,8 +52,15 @@ export class ClientExpectations {
       if (i > 0) return `${head} (after the one before it)`;
       const turnedDown = this.#events.slice(this.#cursor).filter((e) => e['type'] === w.type);
       const last = turnedDown[turnedDown.length - 1];
-      if (!last) return head;
-      return `${head}: ${turnedDown.length} since the previous match did not match, the last: ${summarizeEvent(last)}`;
+      if (last)
+        return `${head}: ${turnedDown.length} since the previous match did not match, the last: ${summarizeEvent(last)}`;
+      // sent, but before an event an earlier expectation matched: the usual slip when two
+      // events may come in either order
+      if (
+        this.#events.slice(0, this.#cursor).some((e, at) => !this.#settled.has(at) && matches(w, e))
+      )
+        return `${head}: one was sent before the previous match (expectations match in the order they were made)`;
+      return head;
     });
   }
 
@@ -100,6 +109,7 @@ export class ClientExpectations {
       if (outcome === undefined) return;
       this.#waiters.shift();
       this.#cursor = outcome.index + 1;
+      this.#settled.add(outcome.index);
       if ('event' in outcome) w.resolve(outcome.event);
       else w.reject(outcome.error);
     }
@@ -165,4 +175,14 @@ export function summarizeEvent(event: JsonObject): string {
       : value,
   );
   return json.length > SUMMARY_CHARS ? `${json.slice(0, SUMMARY_CHARS)}…` : json;
+}
+
+// whether `e` would meet waiter `w` (a predicate that throws says no: this is only a hint)
+function matches(w: Waiter, e: JsonObject): boolean {
+  if (e['type'] !== w.type) return false;
+  try {
+    return !w.predicate || w.predicate(e);
+  } catch {
+    return false;
+  }
 }
