@@ -49,6 +49,8 @@ export class FakeServer {
   // the token budget rate_limits.updated reports, made at the first response (full until then)
   #budget: TokenBudget | undefined;
   #persisted: Conversation | undefined;
+  // an expireSession() made while no connection was open: ms after the next one opens
+  #expireNext: number | undefined;
 
   constructor(options: FakeServerOptions = {}) {
     this.#options = options;
@@ -59,12 +61,13 @@ export class FakeServer {
       // a chaos injection (core's random fault suite) may land between connections: nothing to do
       sendRaw: (frame) => this.current?.outbound.pushRaw(frame),
       expire: (afterMs) => {
-        for (const c of this.#connections.filter((x) => x.open)) {
-          c.schedule(
-            () => c.expire(this.#options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai),
-            afterMs,
-          );
-        }
+        const open = this.#connections.filter((x) => x.open);
+        // none open (set up before the agent connects, or between connections): the next one
+        for (const c of open) this.#scheduleExpiry(c, afterMs);
+        if (open.length === 0) this.#expireNext = afterMs;
+      },
+      clearPending: () => {
+        this.#expireNext = undefined;
       },
       releaseAll: () => this.#connections.forEach((c) => c.outbound.release()),
       // the latest connection is the one rules added now apply to first; a closed one is past
@@ -105,11 +108,22 @@ export class FakeServer {
           : undefined,
     });
     this.#connections.push(conn);
+    if (this.#expireNext !== undefined) {
+      this.#scheduleExpiry(conn, this.#expireNext);
+      this.#expireNext = undefined;
+    }
     return {
       connection: conn,
       receive: (f) => conn.receive(f),
       closed: (code, reason) => conn.transportClosed(code, reason),
     };
+  }
+
+  #scheduleExpiry(conn: FakeConnection, afterMs: number): void {
+    conn.schedule(
+      () => conn.expire(this.#options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai),
+      afterMs,
+    );
   }
 
   /** Every connection so far, oldest first. */

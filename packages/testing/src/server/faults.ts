@@ -78,8 +78,14 @@ export interface RefusalRule {
 /** What the server side needs to run the ad-hoc faults. */
 export interface FaultTarget {
   sendRaw(frame: string | Uint8Array): void;
+  /** Expires the open sessions after `afterMs`, or the next one to open when none is. */
   expire(afterMs: number): void;
   releaseAll(): void;
+  /**
+   * Forgets an expiry waiting for the next connection (`clear()`).
+   * @default none: nothing waits
+   */
+  clearPending?(): void;
   /**
    * How many events of `type` the open connection has counted (see `Outbound.counted`);
    * `undefined` when no connection is open (a rule added then counts from the next one's start).
@@ -307,16 +313,21 @@ export class FaultInjector {
     return this.#rejects.shift();
   }
 
-  /** Ends open sessions with `session_expired` + close 1001 after `afterMs` of clock time. */
+  /**
+   * Ends open sessions with `session_expired` + close 1001 after `afterMs` of clock time. With
+   * none open (set up before the agent connects, or from a `disconnected` listener) it ends the
+   * next session to open, `afterMs` after it opens; that one only.
+   */
   expireSession(afterMs = 0): void {
     checkMs('expireSession', 'afterMs', afterMs);
     this.target.expire(afterMs);
   }
 
-  /** Removes every rule, refusal and pending rejection. */
+  /** Removes every rule, refusal, pending rejection and expiry waiting for the next connection. */
   clear(): void {
     this.#rules.length = 0;
     this.#refusals.length = 0;
+    this.target.clearPending?.();
     this.#rejects = [];
   }
 
