@@ -76,3 +76,18 @@ describe.each(['ga', 'beta'] as const)('faults.refuse (%s)', (dialect) => {
     expect(() => c.server.faults.refuse('response.cancel')).toThrow(/use occurrence 2/);
   });
 });
+
+describe('faults.refuse of session.close (ga)', () => {
+  it('answers it with an error and the session stays open', async () => {
+    const c = await connect();
+    c.server.faults.refuse('session.close');
+    c.sendRaw(JSON.stringify({ type: 'session.close', event_id: 'bye' }));
+    await c.flush();
+    expect(c.events.find((e) => e.type === 'error')!['error']).toMatchObject({
+      type: 'server_error',
+      event_id: 'bye',
+    });
+    expect(c.types()).not.toContain('session.closed');
+    expect(c.closes).toEqual([]);
+  });
+});

@@ -289,6 +289,7 @@ export class FakeConnection {
     // endpoint's catalogue), yet the live conversation endpoint takes it (§7.9)
     if (raw?.['type'] === 'session.close' && this.dialect === 'ga') {
       this.#record(raw);
+      if (this.#refused(raw, eventId)) return;
       this.#closeRequested = true;
       this.settleClose();
       return;
