@@ -69,6 +69,27 @@ describe.each(['ga', 'beta'] as const)('conversation items (%s)', (dialect) => {
     expect(errors[0].code).toBe('item_not_found');
   });
 
+  it('an audio answer with no audio in it cannot be truncated, not even at 0 ms (protocol.md §7.7)', async () => {
+    const c = await connect({ dialect });
+    c.server.queueResponse((ctx) => ctx.say(''));
+    c.send({ type: 'response.create' });
+    await c.flush();
+    const id = String(c.server.conversation.find((i) => i['role'] === 'assistant')!['id']);
+    c.send({
+      type: 'conversation.item.truncate',
+      event_id: 't0',
+      item_id: id,
+      content_index: 0,
+      audio_end_ms: 0,
+    });
+    await c.flush();
+    expect(c.types()).not.toContain('conversation.item.truncated');
+    expect(c.events.find((e) => e.type === 'error')!['error']).toMatchObject({
+      code: 'unsupported_content_type',
+      event_id: 't0',
+    });
+  });
+
   it('truncates assistant audio only, checks the range, drops the transcript', async () => {
     const c = await connect({ dialect });
     c.server.queueResponse((ctx) => ctx.say('Hello world'));

@@ -121,7 +121,13 @@ function truncate(conn: FakeConnection, event: JsonObject, eventId: string | nul
   }
   const contentIndex = Number(event['content_index'] ?? 0);
   const requested = Number(event['audio_end_ms']);
-  if (stored.item['role'] !== 'assistant' || !stored.audio || contentIndex !== 0) {
+  // no audio yet (or none at all): the real server refuses it like a text item (§7.7)
+  if (
+    stored.item['role'] !== 'assistant' ||
+    !stored.audio ||
+    stored.audio.length === 0 ||
+    contentIndex !== 0
+  ) {
     conn.error(Errors.truncateNotAudio(eventId));
     return;
   }
