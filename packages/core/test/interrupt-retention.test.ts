@@ -5,22 +5,8 @@
  * the cap on what was heard) and its transcript (the heard text a restore re-creates).
  */
 import { describe, expect, it } from 'vitest';
-import type { RealtimeSession } from '../src/index.js';
-import { conversationItemToChatItem } from '../src/conversation/items.js';
-import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
-
-// 48 characters: the fake speaks 60 ms per character, 2880 ms of audio
-const SAID = 'one two three four five six seven eight nine ten';
-
-const sent = (s: Setup, type: string) => s.server.clientEvents.filter((e) => e['type'] === type);
-
-async function answered(s: Setup, session: RealtimeSession) {
-  s.server.queueResponse((ctx) => ctx.say(SAID));
-  const response = await session.response.generate();
-  await s.settle();
-  expect(response.status).toBe('completed');
-  return response.output[0]!.content[0]!;
-}
+import { SAID, answered, sent, serverItems } from './interrupt-helpers.js';
+import { DIALECTS, openSession, setup } from './helpers.js';
 
 describe.each(DIALECTS)('session.interrupt() with maxRetainedResponses: 0 (%s)', (dialect) => {
   it('estimates the position of the last answer from the clock after its response ended', async () => {
@@ -57,7 +43,7 @@ describe.each(DIALECTS)('session.interrupt() with maxRetainedResponses: 0 (%s)',
     s.server.close(1006, 'network');
     await s.clock.advanceAsync(5000);
     expect(session.connectionState.status).toBe('open');
-    expect(s.server.conversation.map((i) => conversationItemToChatItem(i as never))).toMatchObject([
+    expect(serverItems(s)).toMatchObject([
       { id: content.itemId, content: [{ type: 'text', text: SAID }] },
     ]);
     expect(errors).toEqual(['SOCKET_CLOSED']);

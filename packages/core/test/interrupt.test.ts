@@ -6,34 +6,8 @@
  * engine's, not the app's.
  */
 import { describe, expect, it } from 'vitest';
-import type { RealtimeSession } from '../src/index.js';
-import type { SessionError } from '../src/errors.js';
-import { conversationItemToChatItem } from '../src/conversation/items.js';
-import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
-
-// 48 characters: the fake speaks 60 ms per character, 2880 ms of audio
-const SAID = 'one two three four five six seven eight nine ten';
-
-const sent = (s: Setup, type: string) => s.server.clientEvents.filter((e) => e['type'] === type);
-
-function errors(session: RealtimeSession): SessionError[] {
-  const out: SessionError[] = [];
-  session.on('error', (e) => out.push(e));
-  return out;
-}
-
-function serverItems(s: Setup) {
-  return s.server.conversation.map((i) => conversationItemToChatItem(i as never));
-}
-
-/** A finished audio answer: all of its 2880 ms arrived at once (the fake's default pacing). */
-async function answered(s: Setup, session: RealtimeSession) {
-  s.server.queueResponse((ctx) => ctx.say(SAID));
-  const response = await session.response.generate();
-  await s.settle();
-  expect(response.status).toBe('completed');
-  return response.output[0]!.content[0]!;
-}
+import { SAID, sent, errors, serverItems, answered } from './interrupt-helpers.js';
+import { DIALECTS, openSession, setup } from './helpers.js';
 
 describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
   it('cuts the answer at what the speaker reported as played; nothing to cancel once generated', async () => {
