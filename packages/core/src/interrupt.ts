@@ -90,6 +90,11 @@ export interface InterruptHost {
    */
   truncate(args: TruncateArgs): Promise<boolean>;
   /**
+   * Cancels the response of the tagged create still waiting for its `response.created` the moment
+   * it starts (a tool follow-up sent just before the barge-in); `false` when there is none.
+   */
+  cancelWhenStarted(): boolean;
+  /**
    * The interruption before this one, settled either way (never rejects): this one's truncates
    * and deletes go after its own, so that two in quick succession do not both delete the same
    * unheard answer (the second delete would be refused, `item_not_found`).
@@ -169,6 +174,9 @@ export async function interrupt(
     options.cancel !== false && active !== undefined && host.cancelQuietly(active.id)
       ? active
       : undefined;
+  // nothing in progress, but a response asked for (a tool follow-up) may be about to start and
+  // speak over the user: it is cancelled the moment it starts
+  if (options.cancel !== false && active === undefined) host.cancelWhenStarted();
   await host.previous;
 
   let truncated: InterruptResult['truncated'];

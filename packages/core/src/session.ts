@@ -189,6 +189,7 @@ export class RealtimeSession {
         activeResponses: () => host.tracker.active,
         responses: () => host.tracker.all,
         cancelQuietly: (responseId) => host.creator.cancelQuietly(responseId),
+        cancelWhenStarted: () => host.creator.cancelWhenStarted(),
         receivedAudioMs: (itemId, contentIndex) =>
           host.tracker.receivedAudioMs(itemId, contentIndex),
         inConversation: (itemId) => host.mirror()?.has(itemId) ?? true,

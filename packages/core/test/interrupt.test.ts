@@ -332,6 +332,50 @@ describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a tool follow-up asked for but not started yet when the user barges in is cancelled the moment it starts', async () => {
+    const s = setup(
+      dialect,
+      { random: () => 0, tools: [{ name: 'lookup', execute: () => 'found it' }] },
+      { pacing: { realtimeFactor: 1 } },
+    );
+    const session = await openSession(s);
+    const seen = errors(session);
+    s.server.queueResponse((ctx) => ctx.callFunction('lookup', {}, { callId: 'c_1' }));
+    s.server.queueResponse((ctx) => ctx.say('The lookup found it, here is all about it.'));
+    // the follow-up's response.created is held back: it is asked for, not started
+    s.server.faults.stallAt('response.created', 2);
+    await Promise.all([session.response.generate(), s.settle()]);
+    await s.clock.advanceAsync(500);
+    expect(sent(s, 'response.create')).toHaveLength(2);
+    expect(session.activeResponse).toBeUndefined();
+    const [result] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(result.cancelledResponseId).toBeUndefined();
+    s.server.faults.release();
+    await s.settle();
+    await s.clock.advanceAsync(1000);
+    const followUp = session.responses.at(-1)!;
+    expect(sent(s, 'response.cancel')).toMatchObject([{ response_id: followUp.id }]);
+    expect(followUp.status).toBe('cancelled');
+    expect(seen).toEqual([]);
+    await session.close();
+  });
+
+  it('an untagged create is not cancelled on start: the response server VAD starts for the new turn cannot be told apart', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    s.server.queueResponse((ctx) => ctx.text('an answer'));
+    s.server.faults.stallAt('response.created');
+    void session.response.create();
+    await s.settle();
+    await Promise.all([session.interrupt(), s.settle()]);
+    s.server.faults.release();
+    await s.settle();
+    await s.clock.advanceAsync(1000);
+    expect(sent(s, 'response.cancel')).toEqual([]);
+    expect(session.responses.at(-1)?.status).toBe('completed');
+    await session.close();
+  });
+
   it('refuses bad input with typed errors, and rejects once the session is closed', async () => {
     const s = setup(dialect, { random: () => 0 });
     const session = await openSession(s);

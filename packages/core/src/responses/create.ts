@@ -81,6 +81,9 @@ export class ResponseCreator {
   // first use): the `response_cancel_not_active` one draws when the server's VAD cancelled first
   // is expected, and a response is cancelled by one interruption only
   #quietCancels: Map<string, string> | undefined;
+  // a tagged conversation create (a tool follow-up, a generate()) an interruption came too early
+  // to cancel: sent, its response not started yet; it is cancelled the moment it starts
+  #cancelOnStart: ResponseCreateEvent | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -110,6 +113,11 @@ export class ResponseCreator {
    * response, so a later create still waits for it and a drop before it sends it again.
    */
   onResponseCreated(response: RealtimeResponse): void {
+    const doomed = this.#cancelOnStart;
+    if (doomed !== undefined && answers(response, doomed)) {
+      this.#cancelOnStart = undefined;
+      this.cancelQuietly(response.id);
+    }
     const unanswered = this.#unanswered;
     const outOfBand = this.#unansweredOutOfBand;
     this.#responseTools.started(response, unanswered, outOfBand);
@@ -152,8 +160,10 @@ export class ResponseCreator {
       // a tagged create no response.created echoed the tag of (a server that drops metadata)
       // is given up too: its response may well have started, and sending it again after a
       // later drop would start a second one
-      if (requestTag(this.#unanswered?.response?.metadata) !== undefined)
+      if (requestTag(this.#unanswered?.response?.metadata) !== undefined) {
+        if (this.#cancelOnStart === this.#unanswered) this.#cancelOnStart = undefined;
         this.#unanswered = undefined;
+      }
       this.#wake();
     }, this.#host.requestTimeoutMs);
   }
@@ -182,6 +192,7 @@ export class ResponseCreator {
    */
   refused(eventId: string, error: unknown): boolean {
     if (this.#unansweredOutOfBand?.event_id === eventId) this.#unansweredOutOfBand = undefined;
+    if (this.#cancelOnStart?.event_id === eventId) this.#cancelOnStart = undefined;
     if (this.#unanswered?.event_id === eventId) {
       this.#unanswered = undefined;
       this.#clearPending();
@@ -419,6 +430,21 @@ export class ResponseCreator {
     // most are never refused, so never taken back out: keep the newest few
     if (quiet.size > 16) quiet.delete(quiet.keys().next().value!);
     this.#host.send({ type: 'response.cancel', event_id: eventId, response_id: responseId });
+    return true;
+  }
+
+  /**
+   * `session.interrupt()` with no response in progress: the conversation create still waiting
+   * for its `response.created` (a tool follow-up about to speak over the user's new turn) has its
+   * response cancelled the moment it starts. Only a tagged create can be told apart from the
+   * response server VAD starts for the user's turn, so an untagged one is left alone. Returns
+   * whether there was one.
+   */
+  cancelWhenStarted(): boolean {
+    const unanswered = this.#unanswered;
+    if (unanswered === undefined || requestTag(unanswered.response?.metadata) === undefined)
+      return false;
+    this.#cancelOnStart = unanswered;
     return true;
   }
 
