@@ -59,9 +59,9 @@ function playedMsOf(played: number | AudioFrame): number {
 }
 
 /**
- * The estimate without reports: the newest response with audio plays from its first delta in
- * real time, its audio parts one after the other. `undefined` when it has been played out, or
- * when its first delta came before `stoppedAt` (the speaker was cleared since).
+ * The estimate without reports: the newest response with audio plays from its first audio delta
+ * in real time, its audio parts one after the other. `undefined` when it has been played out, or
+ * when its audio began before `stoppedAt` (the speaker was cleared since).
  */
 export function estimatePlayback(
   responses: readonly RealtimeResponse[],
@@ -70,10 +70,13 @@ export function estimatePlayback(
 ): PlaybackPosition | undefined {
   for (let i = responses.length - 1; i >= 0; i--) {
     const response = responses[i]!;
-    if (response.firstTokenAt === undefined) continue;
+    // from its first audio, not its first delta: transcript deltas or a function call's arguments
+    // may come well before the speaker has anything to play
+    const started = response.firstAudioAt;
+    if (started === undefined) continue;
     // cleared from the speaker (an interruption, or the app's stopped()): its audio plays no more
-    if (response.firstTokenAt < stoppedAt) return undefined;
-    let elapsed = now - response.firstTokenAt;
+    if (started < stoppedAt) return undefined;
+    let elapsed = now - started;
     let audio = false;
     for (const output of response.output) {
       for (const content of output?.content ?? []) {

@@ -148,6 +148,25 @@ describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
     await session.close();
   });
 
+  it('the clock estimate starts at the first audio, not at text streamed before it', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { textDeltaIntervalMs: 50 } });
+    const session = await openSession(s);
+    s.server.queueResponse((ctx) => {
+      ctx.text('A written note that streams for a while before anything is spoken.');
+      ctx.say(SAID);
+    });
+    let firstAudioAt: number | undefined;
+    session.on('response_audio', () => (firstAudioAt ??= s.clock.now()));
+    const response = await session.response.generate();
+    await s.clock.advanceAsync(2000);
+    expect(firstAudioAt).toBeDefined();
+    expect(response.firstTokenAt!).toBeLessThan(firstAudioAt!);
+    expect(response.firstAudioAt).toBe(firstAudioAt);
+    const position = session.playback.position;
+    expect(position?.playedMs).toBe(s.clock.now() - firstAudioAt!);
+    await session.close();
+  });
+
   it('while the answer still streams: cancels it, waits for its end, then truncates', async () => {
     const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
     const session = await openSession(s);

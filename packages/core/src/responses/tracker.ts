@@ -294,7 +294,12 @@ export class ResponseTracker {
   }
 
   #audioDelta(c: RealtimeContent, delta: string): void {
-    this.#firstToken(c.responseId);
+    const r = this.#active.get(c.responseId);
+    if (r !== undefined && r.firstAudioAt === undefined) {
+      const now = this.#o.clock.now();
+      r.firstAudioAt = now;
+      if (r.firstTokenAt === undefined) r.firstTokenAt = now;
+    }
     const frame = decodeAudioDelta(delta, c.audioFormat, c.sampleRate);
     c._audio(frame);
     this.#sink.audio(frame, c);

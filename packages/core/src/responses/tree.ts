@@ -208,6 +208,11 @@ export class RealtimeResponse extends EndsOnce<RealtimeResponse> {
   readonly createdAt: number;
   /** Clock time of the first text or audio delta, ms; `undefined` before one. */
   firstTokenAt: number | undefined;
+  /**
+   * Clock time of the first audio delta, ms; `undefined` before one (a speaker starts playing
+   * then: transcript deltas or a function call's arguments may come well before it).
+   */
+  firstAudioAt: number | undefined;
   /** Clock time of the end, ms. */
   endedAt: number | undefined;
   /** The local error when the engine ended it (socket lost, session closed); `undefined` otherwise. */
