@@ -9,7 +9,7 @@
  * @module
  */
 import type { ChatItem } from './conversation/chat-context.js';
-import { heardText } from './conversation/heard-text.js';
+import { heardTextOf } from './conversation/heard-text.js';
 import type { ChatItemInput } from './conversation/input.js';
 import type { ConversationMirror } from './conversation/mirror.js';
 import type { RealtimeContent } from './responses/tree.js';
@@ -57,9 +57,8 @@ export async function retellHeard(
   contentIndex: number,
   audioEndMs: number,
 ): Promise<string | undefined | null> {
-  const content = host.content(itemId, contentIndex);
-  if (content?.contentType !== 'audio') return null;
-  const text = heardText(content.text, audioEndMs, content.audioDurationMs);
+  const text = heardTextOf(host.content(itemId, contentIndex), audioEndMs);
+  if (text === undefined) return null;
   // taken before the delete, which takes the item (and its place) out of the mirror
   const previous = host.mirror()?.previousId(itemId);
   await host.itemDelete(itemId);

@@ -106,7 +106,6 @@ function checkAt(at: InterruptOptions['at']): PlaybackPosition | null | undefine
   if (at === undefined || at === null) return at;
   if (
     typeof at !== 'object' ||
-    at === null ||
     typeof at.itemId !== 'string' ||
     at.itemId === '' ||
     !(Number.isInteger(at.contentIndex) && at.contentIndex >= 0) ||

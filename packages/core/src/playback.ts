@@ -167,12 +167,11 @@ export class PlaybackTracker {
    * nothing more of it will play; a report of it after this starts it again from 0 ms.
    */
   cleared(): void {
-    this.#playing = false;
+    // stopped() also ends the clock's estimate: without it the clock would go on "playing" an
+    // answer already cut, and the next interruption would truncate it past its cut
+    this.stopped();
     this.#itemId = undefined;
     this.#playedMs = 0;
-    // without it the clock would go on "playing" an answer already cut, and the next
-    // interruption would truncate it past its cut (refused with no event id: a 10 s hang)
-    this.#stoppedAt = this.#clock.now();
   }
 
   /** Whether the app has reported playback in this session. */

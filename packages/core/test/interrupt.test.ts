@@ -72,12 +72,12 @@ describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
     const content = await answered(s, session);
     // as a restore leaves it: the server and the mirror hold the answer as its transcript
     const mirror = session.services.conversation.mirror;
-    mirror.replace({
+    mirror.update(content.itemId, () => ({
       type: 'message',
       id: content.itemId,
       role: 'assistant',
       content: [{ type: 'text', text: SAID }],
-    });
+    }));
     session.playback.played(content, 1450);
     const [result] = await Promise.all([session.interrupt(), s.settle()]);
     expect(sent(s, 'conversation.item.truncate')).toEqual([]);

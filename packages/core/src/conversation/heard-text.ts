@@ -7,6 +7,7 @@
  * the model to know what it had said (speech rate is steady within one answer).
  * @module
  */
+import type { RealtimeContent } from '../responses/tree.js';
 
 /**
  * The leading part of `transcript` spoken in the first `heardMs` of `audioMs` of audio: the
@@ -29,4 +30,16 @@ export function heardText(transcript: string, heardMs: number, audioMs: number):
     heard = lastSpace <= 0 ? '' : text.slice(0, lastSpace).trimEnd();
   }
   return heard === '' ? '' : `${heard}...`;
+}
+
+/**
+ * What was heard of `content` up to `audioEndMs`, from its transcript and the audio received
+ * ({@link heardText}); `undefined` when it is not known here or is not audio.
+ */
+export function heardTextOf(
+  content: RealtimeContent | undefined,
+  audioEndMs: number,
+): string | undefined {
+  if (content?.contentType !== 'audio') return undefined;
+  return heardText(content.text, audioEndMs, content.audioDurationMs);
 }

@@ -8,6 +8,7 @@
  * and an unknown predecessor or a duplicate id is a typed error, not a log line and a dropped item.
  * @module
  */
+import { DELETED_IDS_KEPT, DeletedIds } from './deleted-ids.js';
 import type { ConversationItem, ServerEvent } from '@voxwire/protocol';
 import type { ChatContext, ChatItem } from './chat-context.js';
 import { cloneChatItem } from './chat-context.js';
@@ -65,29 +66,6 @@ export interface MirrorChange {
 }
 
 const IGNORED: MirrorChange = { kind: 'ignored' };
-
-/** How many server-deleted ids the mirror remembers (see {@link ConversationMirror.applyServerEvent}). */
-const DELETED_IDS_KEPT = 256;
-
-/** The ids the server deleted most recently (insertion-ordered; the oldest is let go beyond `max`). */
-class DeletedIds {
-  readonly #ids = new Set<string>();
-  constructor(readonly max: number) {}
-  add(id: string): void {
-    this.#ids.delete(id);
-    this.#ids.add(id);
-    if (this.#ids.size > this.max) this.#ids.delete(this.#ids.keys().next().value as string);
-  }
-  has(id: string): boolean {
-    return this.#ids.has(id);
-  }
-  delete(id: string): void {
-    this.#ids.delete(id);
-  }
-  clear(): void {
-    this.#ids.clear();
-  }
-}
 
 /** Sent audio the mirror keeps by default, ms (see {@link ConversationMirrorOptions.maxSentAudioMs}). */
 const DEFAULT_MAX_SENT_AUDIO_MS = 10_000;
@@ -272,17 +250,6 @@ export class ConversationMirror {
    */
   truncation(id: string): ReadonlyMap<number, number> | undefined {
     return this.#truncated?.get(id);
-  }
-
-  /**
-   * Puts `item` in place of the item with its id: the restore re-created it as `item` (a
-   * truncated answer as the text that was heard) on a fresh server. Its truncation is kept: the
-   * answer was cut once, and a later barge-in over its text (a late playback report) must not
-   * cut it again.
-   * @throws ConversationError `UNKNOWN_ITEM`
-   */
-  replace(item: ChatItem): void {
-    this.update(item.id, () => item);
   }
 
   /**

@@ -33,7 +33,7 @@ import type { Outbox, OutboxStats } from '../outbox.js';
 import type { PendingRequests } from '../requests.js';
 import type { ResponseCreator } from '../responses/create.js';
 import type { ResponseTracker } from '../responses/tracker.js';
-import { heardText } from '../conversation/heard-text.js';
+import { heardTextOf } from '../conversation/heard-text.js';
 import { RecentIds } from './dedupe.js';
 import type { ResolvedReliability } from './options.js';
 import type { ReconnectedEvent, ResponseStalledEvent, SessionStats } from './reliability-events.js';
@@ -319,21 +319,16 @@ export class Reliability {
   // what was heard of a truncated answer: as taken when the truncation was confirmed, else from
   // its transcript and audio in the response tree (unknown once the response is not retained)
   #heardText(itemId: string, contentIndex: number, audioEndMs: number): string | undefined {
-    const noted = this.#heard?.get(`${itemId}/${contentIndex}`);
-    if (noted !== undefined) return noted;
-    const content = this.#h.tracker.content(itemId, contentIndex);
-    if (content?.contentType !== 'audio') return undefined;
-    return heardText(content.text, audioEndMs, content.audioDurationMs);
+    return (
+      this.#heard?.get(`${itemId}/${contentIndex}`) ??
+      heardTextOf(this.#h.tracker.content(itemId, contentIndex), audioEndMs)
+    );
   }
 
   #noteHeard(event: Extract<ServerEvent, { type: 'conversation.item.truncated' }>): void {
     const { item_id: itemId, content_index: contentIndex, audio_end_ms: audioEndMs } = event;
-    const content = this.#h.tracker.content(itemId, contentIndex);
-    if (content?.contentType !== 'audio') return;
-    (this.#heard ??= new Map()).set(
-      `${itemId}/${contentIndex}`,
-      heardText(content.text, audioEndMs, content.audioDurationMs),
-    );
+    const text = heardTextOf(this.#h.tracker.content(itemId, contentIndex), audioEndMs);
+    if (text !== undefined) (this.#heard ??= new Map()).set(`${itemId}/${contentIndex}`, text);
   }
 
   /** The connection ended (a reconnect may follow). */

@@ -106,7 +106,7 @@ export function restoreConversation(
   }
   for (const id of skipped) mirror.delete(id);
   // the fresh server holds the heard text, not the cut audio: so does the mirror from now on
-  for (const item of retold) mirror.replace(item);
+  for (const item of retold) mirror.update(item.id, () => item);
   return { events, eventItems, restored: events.length, skipped };
 }
 
