@@ -46,6 +46,19 @@ export function requestTag(metadata: unknown): string | undefined {
   return typeof tag === 'string' ? tag : undefined;
 }
 
+/**
+ * Whether `response` answers the unanswered create `event`: any response does an untagged one
+ * (the seed's "next response.created"); a tagged one only its own, the one echoing its tag.
+ */
+export function answers(
+  response: RealtimeResponse,
+  event: ResponseCreateEvent | undefined,
+): boolean {
+  if (event === undefined) return false;
+  const tag = requestTag(event.response?.metadata);
+  return tag === undefined || requestTag(response.resource.metadata) === tag;
+}
+
 /** The requests of `generate()` in flight, by tag. */
 export class AwaitedResponses {
   readonly #byTag = new Map<string, Waiter>();

@@ -19,6 +19,7 @@ import {
   AwaitedResponses,
   MAX_METADATA_PAIRS,
   REQUEST_TAG_KEY,
+  answers,
   requestTag,
   type ResponseCreateEvent,
 } from './awaited.js';
@@ -31,6 +32,7 @@ import {
   type ResponseCreateRequest,
   type ResponseGenerateOptions,
 } from './create-options.js';
+import { InterruptCancels } from './interrupt-cancels.js';
 import { PerResponseTools, type ResponseTools } from './per-response-tools.js';
 import type { RealtimeResponse } from './tree.js';
 
@@ -77,13 +79,8 @@ export class ResponseCreator {
   #waiting: (() => void)[] | undefined;
   // the tools creates gave their responses alone, matched to the responses they start
   readonly #responseTools = new PerResponseTools();
-  // event id → response id of the cancels `session.interrupt()` sent (the newest 16; made on
-  // first use): the `response_cancel_not_active` one draws when the server's VAD cancelled first
-  // is expected, and a response is cancelled by one interruption only
-  #quietCancels: Map<string, string> | undefined;
-  // a tagged conversation create (a tool follow-up, a generate()) an interruption came too early
-  // to cancel: sent, its response not started yet; it is cancelled the moment it starts
-  #cancelOnStart: ResponseCreateEvent | undefined;
+  // the cancels of `session.interrupt()` (made on the first)
+  #interrupts: InterruptCancels | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -113,11 +110,7 @@ export class ResponseCreator {
    * response, so a later create still waits for it and a drop before it sends it again.
    */
   onResponseCreated(response: RealtimeResponse): void {
-    const doomed = this.#cancelOnStart;
-    if (doomed !== undefined && answers(response, doomed)) {
-      this.#cancelOnStart = undefined;
-      this.cancelQuietly(response.id);
-    }
+    this.#interrupts?.started(response);
     const unanswered = this.#unanswered;
     const outOfBand = this.#unansweredOutOfBand;
     this.#responseTools.started(response, unanswered, outOfBand);
@@ -161,7 +154,7 @@ export class ResponseCreator {
       // is given up too: its response may well have started, and sending it again after a
       // later drop would start a second one
       if (requestTag(this.#unanswered?.response?.metadata) !== undefined) {
-        if (this.#cancelOnStart === this.#unanswered) this.#cancelOnStart = undefined;
+        this.#interrupts?.forget(this.#unanswered?.event_id);
         this.#unanswered = undefined;
       }
       this.#wake();
@@ -192,7 +185,7 @@ export class ResponseCreator {
    */
   refused(eventId: string, error: unknown): boolean {
     if (this.#unansweredOutOfBand?.event_id === eventId) this.#unansweredOutOfBand = undefined;
-    if (this.#cancelOnStart?.event_id === eventId) this.#cancelOnStart = undefined;
+    this.#interrupts?.forget(eventId);
     if (this.#unanswered?.event_id === eventId) {
       this.#unanswered = undefined;
       this.#clearPending();
@@ -423,14 +416,7 @@ export class ResponseCreator {
    * Returns `false`, sending nothing, when an earlier quiet cancel was sent for it already.
    */
   cancelQuietly(responseId: string): boolean {
-    const quiet = (this.#quietCancels ??= new Map());
-    for (const cancelled of quiet.values()) if (cancelled === responseId) return false;
-    const eventId = this.#host.eventId();
-    quiet.set(eventId, responseId);
-    // most are never refused, so never taken back out: keep the newest few
-    if (quiet.size > 16) quiet.delete(quiet.keys().next().value!);
-    this.#host.send({ type: 'response.cancel', event_id: eventId, response_id: responseId });
-    return true;
+    return (this.#interrupts ??= new InterruptCancels(this.#host)).cancel(responseId);
   }
 
   /**
@@ -444,13 +430,13 @@ export class ResponseCreator {
     const unanswered = this.#unanswered;
     if (unanswered === undefined || requestTag(unanswered.response?.metadata) === undefined)
       return false;
-    this.#cancelOnStart = unanswered;
+    (this.#interrupts ??= new InterruptCancels(this.#host)).cancelWhenStarted(unanswered);
     return true;
   }
 
   /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */
   quietCancelRefused(eventId: string): boolean {
-    return this.#quietCancels?.delete(eventId) ?? false;
+    return this.#interrupts?.refused(eventId) ?? false;
   }
 
   #cancel(responseId: string | undefined): void {
@@ -504,14 +490,4 @@ export class ResponseCreator {
     if (this.#unanswered !== undefined) this.#markPending();
     return true;
   }
-}
-
-/**
- * Whether `response` answers the unanswered create `event`: any response does an untagged one
- * (the seed's "next response.created"); a tagged one only its own, the one echoing its tag.
- */
-function answers(response: RealtimeResponse, event: ResponseCreateEvent | undefined): boolean {
-  if (event === undefined) return false;
-  const tag = requestTag(event.response?.metadata);
-  return tag === undefined || requestTag(response.resource.metadata) === tag;
 }

@@ -1,0 +1,73 @@
+/**
+ * The cancels `session.interrupt()` sends (`interrupt.ts`), kept apart from the creator's own
+ * request bookkeeping. A barge-in's cancel is often too late — server VAD's `interruptResponse`
+ * cancelled first, or the answer had just ended — and the `response_cancel_not_active` it then
+ * draws is expected, not an error; a response is cancelled by one interruption only; and a
+ * response asked for but not started yet (a tool follow-up) is cancelled the moment it starts.
+ * @module
+ */
+import type { ClientEvent } from '@voxwire/protocol';
+import { answers, type ResponseCreateEvent } from './awaited.js';
+import type { RealtimeResponse } from './tree.js';
+
+/** The quiet cancels kept (most are never refused, so never taken back out). */
+const QUIET_CANCELS_KEPT = 16;
+
+/** What the cancels need from the session. */
+export interface InterruptCancelsHost {
+  /** Sends a client event. */
+  send(event: ClientEvent): void;
+  /** A fresh client event id. */
+  eventId(): string;
+}
+
+/** One session's interruption cancels; made by the first interruption that cancels. */
+export class InterruptCancels {
+  readonly #host: InterruptCancelsHost;
+  // event id → response id of the quiet cancels sent, the newest QUIET_CANCELS_KEPT
+  readonly #quiet = new Map<string, string>();
+  // a tagged create sent but not started when an interruption came: cancelled when it starts
+  #onStart: ResponseCreateEvent | undefined;
+
+  constructor(host: InterruptCancelsHost) {
+    this.#host = host;
+  }
+
+  /**
+   * Sends `response.cancel` for `responseId`; `false` (nothing sent) when an earlier quiet
+   * cancel was sent for it already.
+   */
+  cancel(responseId: string): boolean {
+    for (const cancelled of this.#quiet.values()) if (cancelled === responseId) return false;
+    const eventId = this.#host.eventId();
+    this.#quiet.set(eventId, responseId);
+    if (this.#quiet.size > QUIET_CANCELS_KEPT) this.#quiet.delete(this.#quiet.keys().next().value!);
+    this.#host.send({ type: 'response.cancel', event_id: eventId, response_id: responseId });
+    return true;
+  }
+
+  /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */
+  refused(eventId: string): boolean {
+    return this.#quiet.delete(eventId);
+  }
+
+  /** The response of the tagged `create` is cancelled the moment it starts. */
+  cancelWhenStarted(create: ResponseCreateEvent): void {
+    this.#onStart = create;
+  }
+
+  /** A `response.created`: cancels it when it answers the create an interruption came too early for. */
+  started(response: RealtimeResponse): void {
+    if (this.#onStart === undefined || !answers(response, this.#onStart)) return;
+    this.#onStart = undefined;
+    this.cancel(response.id);
+  }
+
+  /**
+   * The create written as `eventId` will have no response (refused, or given up): nothing to
+   * cancel when it starts.
+   */
+  forget(eventId: string | undefined): void {
+    if (eventId !== undefined && this.#onStart?.event_id === eventId) this.#onStart = undefined;
+  }
+}
