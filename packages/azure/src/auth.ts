@@ -45,6 +45,30 @@ export function credentialTokenProvider(
   credential: TokenCredential,
   options: CredentialTokenProviderOptions = {},
 ): TokenProvider {
+  const tokens = credentialTokens(credential, options);
+  return () => tokens.get();
+}
+
+/** A credential's token cache, and the way to drop a token the service refused. */
+export interface CredentialTokens {
+  /** The cached token while fresh, else the one in flight, else a new request. */
+  get(): string | Promise<string>;
+  /**
+   * `token` was refused by the service (HTTP 401: revoked, or judged on a skewed clock): it is
+   * never handed out from the cache again, and the next {@link CredentialTokens.get} asks the
+   * credential anew (or joins a request started after this call).
+   */
+  refuse(token: string): void;
+}
+
+/**
+ * The cache behind {@link credentialTokenProvider}, with {@link CredentialTokens.refuse} for the
+ * connector's retry after a 401.
+ */
+export function credentialTokens(
+  credential: TokenCredential,
+  options: CredentialTokenProviderOptions = {},
+): CredentialTokens {
   const scope = options.scope ?? AZURE_COGNITIVE_SERVICES_SCOPE;
   const margin = options.refreshMarginMs ?? 5 * 60_000;
   if (!Number.isFinite(margin) || margin < 0) {
@@ -56,6 +80,9 @@ export function credentialTokenProvider(
   const clock = options.clock ?? systemClock;
   let cached: AccessToken | undefined;
   let inflight: Promise<string> | undefined;
+  // the last token the service refused: a credential with a cache of its own (MSAL's) may hand
+  // it out again, and it must not settle back into this cache for every later connect
+  let refused: string | undefined;
 
   const fresh = (token: AccessToken | undefined): token is AccessToken => {
     if (token === undefined) return false;
@@ -87,23 +114,30 @@ export function credentialTokenProvider(
         `The Azure credential returned no token for ${scope}.`,
       );
     }
-    cached = token;
+    if (token.token !== refused) cached = token;
     return token.token;
   };
 
-  return () => {
-    if (fresh(cached)) return cached.token;
-    if (inflight) return inflight;
-    const request = fetchToken();
-    // cleared once settled, whichever way, and only if still the current request: a credential
-    // that throws synchronously settles the request before this line, so a `finally` inside
-    // fetchToken would run before the assignment and leave the failure cached for good
-    inflight = request;
-    const clear = () => {
-      if (inflight === request) inflight = undefined;
-    };
-    request.then(clear, clear);
-    return request;
+  return {
+    get() {
+      if (fresh(cached)) return cached.token;
+      if (inflight) return inflight;
+      const request = fetchToken();
+      // cleared once settled, whichever way, and only if still the current request: a
+      // credential that throws synchronously settles the request before this line, so a
+      // `finally` inside fetchToken would run before the assignment and leave the failure
+      // cached for good
+      inflight = request;
+      const clear = () => {
+        if (inflight === request) inflight = undefined;
+      };
+      request.then(clear, clear);
+      return request;
+    },
+    refuse(token) {
+      refused = token;
+      if (cached?.token === token) cached = undefined;
+    },
   };
 }
 

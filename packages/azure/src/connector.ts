@@ -24,10 +24,11 @@ import { sharedWhilePending } from '@voxwire/core';
 import { type Clock, type Connector, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import {
   AZURE_COGNITIVE_SERVICES_SCOPE,
-  credentialTokenProvider,
+  credentialTokens,
   resolveToken,
   type TokenProvider,
 } from './auth.js';
+import { TokenRenewingTransport } from './token-renewal.js';
 import { azureFrameRewriter, rewritingTransport } from './differences.js';
 import { type AzureRealtimeTarget, azureRealtimeUrl } from './url.js';
 
@@ -129,6 +130,12 @@ export interface ResolvedAzureConfig {
   readonly token: TokenProvider | undefined;
   /** The transcription deployment name, trimmed, if one was given. */
   readonly transcriptionDeployment: string | undefined;
+  /**
+   * Drops a token the service refused (HTTP 401) from the `credential`'s cache, so that the
+   * next lookup asks the credential anew; `undefined` for any other source (an api key, a
+   * static token or a `tokenProvider`, whose answers this package does not cache).
+   */
+  readonly refuseToken: ((token: string) => void) | undefined;
 }
 
 /**
@@ -192,6 +199,7 @@ export function resolveAzureConfig(
   assertSecureUrl(target.url, options.allowInsecureUrl);
 
   let token: TokenProvider | undefined;
+  let refuseToken: ((token: string) => void) | undefined;
   if (options.entraToken !== undefined) {
     // refused now, not at the first connect: a blank token (an unset variable pasted in) is a
     // mistake the caller should hear about where it is made, and it must not fall back to a key
@@ -206,7 +214,7 @@ export function resolveAzureConfig(
   } else if (options.tokenProvider !== undefined) {
     token = options.tokenProvider;
   } else if (options.credential !== undefined) {
-    token = credentialTokenProvider(options.credential, {
+    const tokens = credentialTokens(options.credential, {
       scope: options.tokenScope ?? AZURE_COGNITIVE_SERVICES_SCOPE,
       ...(options.tokenRefreshMarginMs === undefined
         ? {}
@@ -214,6 +222,8 @@ export function resolveAzureConfig(
       // the token's own wall clock, never the session's (see `tokenClock`)
       ...(options.tokenClock === undefined ? {} : { clock: options.tokenClock }),
     });
+    token = () => tokens.get();
+    refuseToken = (refused) => tokens.refuse(refused);
   }
   // the environment's key is a fallback for key auth, never sent next to an explicit Entra source
   const apiKey =
@@ -226,7 +236,7 @@ export function resolveAzureConfig(
       'Missing credentials. Please pass one of `apiKey`, `entraToken`, `tokenProvider` or `credential`, or set the `AZURE_OPENAI_API_KEY` environment variable.',
     );
   }
-  return { target, apiKey: key, token, transcriptionDeployment };
+  return { target, apiKey: key, token, transcriptionDeployment, refuseToken };
 }
 
 /** Headers the connector sets itself; a caller's copy (any letter case) is dropped. */
@@ -238,7 +248,8 @@ const OWN_HEADERS = ['api-key', 'authorization', 'openai-beta'];
  * @throws ConfigurationError for missing or conflicting options (see {@link resolveAzureConfig}).
  */
 export function azureConnector(options: AzureConnectorOptions): Connector {
-  const { target, apiKey, token, transcriptionDeployment } = resolveAzureConfig(options);
+  const { target, apiKey, token, transcriptionDeployment, refuseToken } =
+    resolveAzureConfig(options);
   const rewrite = azureFrameRewriter({ dialect: target.dialect, transcriptionDeployment });
   const maxSessionDurationMs = checkSessionLimit(
     options.maxSessionDurationMs,
@@ -260,18 +271,37 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
   return async ({ signal }) => {
     const key = lookupKey === undefined ? undefined : await lookupKey();
     const bearer = lookupToken === undefined ? undefined : await lookupToken();
-    const headers: Record<string, string> = {
-      ...withoutHeaders(options.headers, OWN_HEADERS),
-      ...(key === undefined ? {} : { 'api-key': key }),
-      ...(bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` }),
-    };
-    const inner = createWebSocketTransport({
-      url: href,
-      headers,
-      signal,
-      secrets: [key, bearer].filter((s): s is string => s !== undefined),
-      ...socketOptions(options),
-    });
+    const open = (bearer: string | undefined) =>
+      createWebSocketTransport({
+        url: href,
+        headers: {
+          ...withoutHeaders(options.headers, OWN_HEADERS),
+          ...(key === undefined ? {} : { 'api-key': key }),
+          ...(bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` }),
+        },
+        signal,
+        secrets: [key, bearer].filter((s): s is string => s !== undefined),
+        ...socketOptions(options),
+      });
+    const first = open(bearer);
+    let fresh: string | undefined;
+    // a cached credential token refused with 401 (revoked, a skewed clock) is dropped and the
+    // connect made once more with a fresh one; the credential is asked directly, not through
+    // the shared lookup, whose pending answer may still be the refused token
+    const inner =
+      refuseToken === undefined || bearer === undefined || token === undefined
+        ? first
+        : new TokenRenewingTransport(
+            first,
+            async () => {
+              refuseToken(bearer);
+              fresh = await resolveToken(token);
+              return open(fresh);
+            },
+            () => {
+              if (fresh !== undefined) refuseToken(fresh);
+            },
+          );
     return {
       transport: rewritingTransport(inner, rewrite),
       dialect,
