@@ -280,7 +280,11 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
           ...(bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` }),
         },
         signal,
-        secrets: [key, bearer].filter((s): s is string => s !== undefined),
+        // a gateway's header (APIM's `Ocp-Apim-Subscription-Key`, any name a gateway picks) is
+        // a credential as much as the key: its value never reaches a message or a log either
+        secrets: [key, bearer, ...Object.values(options.headers ?? {})].filter(
+          (s): s is string => s !== undefined,
+        ),
         ...socketOptions(options),
       });
     const first = open(bearer);

@@ -183,16 +183,34 @@ export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
   'api-key',
   'proxy-authorization',
   'cookie',
+  // Azure API Management's subscription key, the usual gateway in front of Azure OpenAI
+  'ocp-apim-subscription-key',
+  'x-api-key',
 ]);
 
-/** The secrets inside a header map and a subprotocol list (the bearer token alone, too). */
+/**
+ * Header names that look like they carry a credential, besides {@link CREDENTIAL_HEADERS}: a
+ * gateway's own (`x-gateway-token`, `x-functions-key`, `x-amz-security-token`, …). Redacting a
+ * harmless value costs a word in a message; missing a secret one puts it in every log.
+ */
+const SECRET_HEADER_NAME = /key|token|secret|auth|passw|signature|credential|cookie|subscription/i;
+
+/** Whether a header's value is a credential, by its name (case-insensitive). */
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.has(name.toLowerCase()) || SECRET_HEADER_NAME.test(name);
+}
+
+/**
+ * The secrets inside a header map and a subprotocol list (the bearer token alone, too): the
+ * values of {@link isCredentialHeader} headers and of key subprotocols.
+ */
 export function secretsOf(
   headers: Readonly<Record<string, string>>,
   protocols: readonly string[] = [],
 ): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (!CREDENTIAL_HEADERS.has(name.toLowerCase())) continue;
+    if (!isCredentialHeader(name)) continue;
     out.push(value);
     const bearer = /^\s*(?:bearer|basic)\s+(.+)$/i.exec(value);
     if (bearer?.[1] !== undefined) out.push(bearer[1].trim());

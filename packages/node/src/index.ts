@@ -34,6 +34,7 @@ export {
   ConfigurationError,
   CREDENTIAL_HEADERS,
   Redactor,
+  isCredentialHeader,
   secretsOf,
   TransportError,
 } from './errors.js';

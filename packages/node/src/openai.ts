@@ -32,6 +32,8 @@ import { assertSecureUrl, describeUrl, openaiRealtimeUrl } from './url.js';
 export interface SocketOptions {
   /**
    * Extra handshake headers (merged under the connector's own; the connector's auth headers win).
+   * Their values are treated as secrets whatever the names (a gateway's subscription key, say):
+   * redacted from every error message.
    * @default {}
    */
   readonly headers?: Readonly<Record<string, string>> | undefined;
@@ -203,7 +205,9 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
       url: href,
       headers,
       signal,
-      secrets: [key],
+      // a caller's header may be a gateway's credential under any name: its value never
+      // reaches a message either (the transport alone knows only credential-looking names)
+      secrets: [key, ...Object.values(options.headers ?? {})],
       ...socketOptions(options),
     });
     return { transport, dialect, maxSessionDurationMs, description };

@@ -28,8 +28,10 @@ export interface WebSocketTransportOptions {
   /** `ws:` or `wss:` URL to connect to. Never put credentials in it: use `headers`. */
   readonly url: string | URL;
   /**
-   * Handshake headers. `Authorization`, `api-key` and similar values are treated as secrets:
-   * they are redacted from every error message.
+   * Handshake headers. `Authorization`, `api-key`, `Ocp-Apim-Subscription-Key` and any header
+   * whose name looks like a credential (`…key`, `…token`, `…secret`, `…auth…`; see
+   * `isCredentialHeader`) are treated as secrets: redacted from every error message. Pass
+   * other secret values in `secrets`.
    * @default {}
    */
   readonly headers?: Readonly<Record<string, string>> | undefined;

@@ -5,7 +5,7 @@ import {
   openaiConnector,
   type OpenAIConnectorOptions,
 } from '../src/index.js';
-import { startLoopbackWsServer } from '@voxwire/testing/ws';
+import { startLoopbackWsServer, startRefusingServer } from '@voxwire/testing/ws';
 
 const KEY = 'sk-proj-TESTKEY-abcdef0123456789';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -268,5 +268,29 @@ describe('openaiConnector: configuration errors', () => {
     await expect(
       openaiConnector({ apiKey: async () => '  ', env: {} })(attempt()),
     ).rejects.toMatchObject({ code: 'CREDENTIAL_FAILED', fatal: true });
+  });
+});
+
+describe('openaiConnector: caller headers are secrets', () => {
+  it("a gateway's refusal that quotes a header value (any name) has it redacted", async () => {
+    const tenant = 'gateway-tenant-secret-7e6d5c';
+    const gateway = await startRefusingServer({
+      status: 403,
+      body: `{"error":{"message":"tenant ${tenant} is not allowed"}}`,
+    });
+    cleanups.push(() => gateway.close());
+    const connection = await openaiConnector({
+      apiKey: KEY,
+      baseURL: `http://127.0.0.1:${gateway.port}/v1`,
+      headers: { 'X-Tenant': tenant },
+      env: {},
+    })(attempt());
+    const error = await connection.transport.start().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toMatchObject({ code: 'AUTH_FAILED' });
+    expect(error!.message).toContain('tenant [REDACTED] is not allowed');
+    expect(gateway.requests[0]!.headers['x-tenant']).toBe(tenant);
   });
 });

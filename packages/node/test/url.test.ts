@@ -137,6 +137,15 @@ describe('secret redaction', () => {
     );
     expect(secrets).not.toContain('visible');
   });
+  it("finds a gateway's secrets by header name (APIM's subscription key, x-…-token)", () => {
+    const secrets = secretsOf({
+      'Ocp-Apim-Subscription-Key': 'apim-sub-0123',
+      'X-Gateway-Token': 'gw-token-4567',
+      'x-functions-key': 'fn-key-89ab',
+      'X-Request-Id': 'req-visible',
+    });
+    expect(secrets).toEqual(['apim-sub-0123', 'gw-token-4567', 'fn-key-89ab']);
+  });
   it('replaces every occurrence and ignores trivially short secrets', () => {
     const r = new Redactor().add('sk-abcdef', 'ab', undefined);
     expect(r.redact('a sk-abcdef b sk-abcdef ab')).toBe('a [REDACTED] b [REDACTED] ab');
