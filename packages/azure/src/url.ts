@@ -11,7 +11,8 @@ import { ConfigurationError, toWebSocketUrl } from '@voxwire/node';
 export interface AzureRealtimeUrlOptions {
   /**
    * The resource endpoint, `https://<resource>.openai.azure.com`; `/openai` is appended unless the
-   * path already ends in `/openai` or `/openai/v1`.
+   * path already ends in `/openai` or `/openai/v1`. A deployment's path after `/openai`
+   * (`/openai/deployments/<name>/…`) is dropped.
    * @default undefined
    */
   readonly endpoint?: string | undefined;
@@ -19,7 +20,8 @@ export interface AzureRealtimeUrlOptions {
    * A base URL used as given (e.g. `https://<resource>.openai.azure.com/openai`, or a gateway);
    * the realtime path is appended unless it already ends in `/realtime`. One ending in Azure's
    * realtime path of the other form (`/openai/realtime` ↔ `/openai/v1/realtime`) takes the
-   * form the api-version selects.
+   * form the api-version selects; a deployment's path after `/openai`
+   * (`/openai/deployments/<name>/…`) is dropped.
    * @default undefined
    */
   readonly baseURL?: string | undefined;
@@ -87,6 +89,11 @@ export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtim
     endpoint !== undefined
       ? toWebSocketUrl(endpoint, 'Azure endpoint')
       : toWebSocketUrl(baseURL!, 'base URL');
+  // a deployment's own path (`…/openai/deployments/<name>`, openai-python's Azure base URL for a
+  // deployment, or a chat deployment's target URI `…/chat/completions?…`) names no realtime
+  // endpoint: appended to, it was a 404. Only its `/openai` is kept; the deployment comes from
+  // the options, as a pasted realtime URL's does
+  base.pathname = base.pathname.replace(/\/openai\/deployments(?:\/.*)?$/, '/openai');
   if (endpoint !== undefined) {
     // a deployment's whole realtime URL (the portal's target URI, `…/openai/realtime?…`) is a
     // common paste too: its `/realtime` goes, and its query with the realtime parameters below

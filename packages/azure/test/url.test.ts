@@ -70,6 +70,39 @@ describe('azureRealtimeUrl', () => {
     }
   });
 
+  it("an endpoint or base URL pasted with a deployment's path (/openai/deployments/<name>, a chat target URI) is cut back to /openai", () => {
+    // the portal's target URI of a chat deployment, and openai-python's Azure base URL for a
+    // deployment (the seed's `base_url`): appended to, they named no realtime endpoint (404)
+    const pasted = [
+      `${endpoint}/openai/deployments/old-dep`,
+      `${endpoint}/openai/deployments/old-dep/`,
+      `${endpoint}/openai/deployments/old-dep/chat/completions?api-version=2025-01-01-preview`,
+    ];
+    for (const url of pasted) {
+      for (const which of ['endpoint', 'baseURL'] as const) {
+        expect(azureRealtimeUrl({ [which]: url, deployment: 'd' }).url.toString()).toBe(
+          'wss://res.openai.azure.com/openai/v1/realtime?model=d',
+        );
+        expect(
+          azureRealtimeUrl({
+            [which]: url,
+            deployment: 'd',
+            apiVersion: '2025-04-01-preview',
+          }).url.toString(),
+        ).toBe(
+          'wss://res.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=d',
+        );
+      }
+    }
+    // a gateway's prefix before it is kept
+    expect(
+      azureRealtimeUrl({
+        baseURL: 'https://gw.example.com/aoai/openai/deployments/x',
+        deployment: 'd',
+      }).url.toString(),
+    ).toBe('wss://gw.example.com/aoai/openai/v1/realtime?model=d');
+  });
+
   it("a base URL's own realtime parameters never go out next to the options' (a stray deployment or intent)", () => {
     const target = azureRealtimeUrl({
       baseURL:
