@@ -21,7 +21,8 @@ export interface AzureRealtimeUrlOptions {
    * the realtime path is appended unless it already ends in `/realtime`. One ending in Azure's
    * realtime path of the other form (`/openai/realtime` ↔ `/openai/v1/realtime`) takes the
    * form the api-version selects; a deployment's path after `/openai`
-   * (`/openai/deployments/<name>/…`) is dropped.
+   * (`/openai/deployments/<name>/…`) is dropped, and an Azure resource's bare endpoint
+   * (`https://<resource>.openai.azure.com`, `….cognitiveservices.azure.com`) gets `/openai`.
    * @default undefined
    */
   readonly baseURL?: string | undefined;
@@ -48,6 +49,9 @@ export interface AzureRealtimeTarget {
   /** `'preview'` or `'ga'`. */
   readonly form: 'preview' | 'ga';
 }
+
+/** The hosts of Azure OpenAI resources (`<resource>.openai.azure.com`, `….cognitiveservices.azure.com`). */
+const AZURE_RESOURCE_HOST = /\.(openai|cognitiveservices)\.azure\.com$/i;
 
 /** Query parameters of the realtime URL itself, set from the options only. */
 const REALTIME_PARAMS = /^(api-version|deployment|model|intent|call_id)$/i;
@@ -94,6 +98,15 @@ export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtim
   // endpoint: appended to, it was a 404. Only its `/openai` is kept; the deployment comes from
   // the options, as a pasted realtime URL's does
   base.pathname = base.pathname.replace(/\/openai\/deployments(?:\/.*)?$/, '/openai');
+  // an Azure resource's bare endpoint given as the base URL (`baseURL: AZURE_OPENAI_ENDPOINT`):
+  // Azure serves realtime only under `/openai` (protocol.md §5.2), so used as given it was
+  // `/v1/realtime`, a 404. Another host's bare URL is a gateway's and stays as it is
+  if (
+    endpoint === undefined &&
+    AZURE_RESOURCE_HOST.test(base.hostname) &&
+    /^\/*$/.test(base.pathname)
+  )
+    base.pathname = '/openai';
   if (endpoint !== undefined) {
     // a deployment's whole realtime URL (the portal's target URI, `…/openai/realtime?…`) is a
     // common paste too: its `/realtime` goes, and its query with the realtime parameters below

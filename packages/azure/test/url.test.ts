@@ -103,6 +103,28 @@ describe('azureRealtimeUrl', () => {
     ).toBe('wss://gw.example.com/aoai/openai/v1/realtime?model=d');
   });
 
+  it("a base URL that is an Azure resource's bare endpoint gets its /openai, as an endpoint does", () => {
+    // `baseURL: AZURE_OPENAI_ENDPOINT` is an easy slip: used as given it was /v1/realtime (404)
+    for (const host of ['res.openai.azure.com', 'res.cognitiveservices.azure.com']) {
+      for (const baseURL of [`https://${host}`, `https://${host}/`]) {
+        expect(azureRealtimeUrl({ baseURL, deployment: 'd' }).url.toString()).toBe(
+          `wss://${host}/openai/v1/realtime?model=d`,
+        );
+        expect(
+          azureRealtimeUrl({
+            baseURL,
+            deployment: 'd',
+            apiVersion: '2025-04-01-preview',
+          }).url.toString(),
+        ).toBe(`wss://${host}/openai/realtime?api-version=2025-04-01-preview&deployment=d`);
+      }
+    }
+    // any other host's bare base URL is a gateway's, used as given
+    expect(
+      azureRealtimeUrl({ baseURL: 'https://gw.example.com', deployment: 'd' }).url.pathname,
+    ).toBe('/v1/realtime');
+  });
+
   it("a base URL's own realtime parameters never go out next to the options' (a stray deployment or intent)", () => {
     const target = azureRealtimeUrl({
       baseURL:
