@@ -141,7 +141,18 @@ export function credentialTokens(
   };
 }
 
-/** Resolves a token provider's token, with a typed error when it fails. */
-export function resolveToken(provider: TokenProvider): Promise<string> {
-  return resolveSecret(provider, 'Entra token');
+/**
+ * Resolves a token provider's token, with a typed error when it fails, and without a `Bearer `
+ * prefix: a provider that returns the header's value (`Bearer eyJ…`) was sent as
+ * `Authorization: Bearer Bearer eyJ…`, which Azure refuses with a fatal 401 that reads as a bad
+ * token. A JWT never starts with that word.
+ */
+export async function resolveToken(provider: TokenProvider): Promise<string> {
+  return withoutBearerPrefix(await resolveSecret(provider, 'Entra token'));
+}
+
+/** `token` without a leading `Bearer ` (any letter case), or as it is. */
+export function withoutBearerPrefix(token: string): string {
+  const match = /^bearer\s+(\S.*)$/i.exec(token);
+  return match?.[1] ?? token;
 }

@@ -27,6 +27,7 @@ import {
   credentialTokens,
   resolveToken,
   type TokenProvider,
+  withoutBearerPrefix,
 } from './auth.js';
 import { TokenRenewingTransport } from './token-renewal.js';
 import { azureFrameRewriter, rewritingTransport } from './differences.js';
@@ -209,7 +210,7 @@ export function resolveAzureConfig(
         'entraToken is blank (an unset environment variable?). Pass a Microsoft Entra token, or a tokenProvider or credential that fetches one.',
       );
     }
-    const value = options.entraToken.trim();
+    const value = withoutBearerPrefix(options.entraToken.trim());
     token = () => value;
   } else if (options.tokenProvider !== undefined) {
     token = options.tokenProvider;

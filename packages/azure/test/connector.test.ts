@@ -193,6 +193,29 @@ describe('azureConnector: what each variant sends', () => {
     expect((await s.nextHandshake()).headers['api-key']).toBe(KEY);
   });
 
+  it('a token given with its "Bearer " prefix (a provider returning the header value) is not sent as "Bearer Bearer …"', async () => {
+    const s = await server();
+    const connector = azureConnector({
+      azureDeployment: 'd',
+      azureEndpoint: s.endpoint,
+      tokenProvider: async () => `Bearer ${TOKEN}`,
+      env: {},
+    });
+    await connect(connector);
+    await connect(
+      azureConnector({
+        azureDeployment: 'd',
+        azureEndpoint: s.endpoint,
+        entraToken: `bearer  ${TOKEN}`,
+        env: {},
+      }),
+    );
+    expect(s.handshakes.map((h) => h.headers['authorization'])).toEqual([
+      `Bearer ${TOKEN}`,
+      `Bearer ${TOKEN}`,
+    ]);
+  });
+
   it('api key and explicit Entra token together send both headers (the seed does)', async () => {
     const s = await server();
     await connect(
