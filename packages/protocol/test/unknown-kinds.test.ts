@@ -236,6 +236,33 @@ describe('values of enumerated fields added to the API later (GA)', () => {
         },
         [{ path: 'session.tools.1.type', value: 'web_search' }],
       ],
+      // a tool choice of a kind added later (forcing a hosted tool): an object, not a mode
+      [
+        {
+          type: 'session.updated',
+          event_id: 'v17',
+          session: { type: 'realtime', tool_choice: { type: 'file_search' } },
+        },
+        [{ path: 'session.tool_choice.type', value: 'file_search' }],
+      ],
+      // one that carries a field a known form also has (the function form's `name`)
+      [
+        {
+          type: 'session.updated',
+          event_id: 'v18',
+          session: { type: 'realtime', tool_choice: { type: 'custom', name: 7 } },
+        },
+        [{ path: 'session.tool_choice.type', value: 'custom' }],
+      ],
+      // a truncation strategy added later, next to the known retention-ratio object
+      [
+        {
+          type: 'session.updated',
+          event_id: 'v19',
+          session: { type: 'realtime', truncation: { type: 'sliding_window', turns: 8 } },
+        },
+        [{ path: 'session.truncation.type', value: 'sliding_window' }],
+      ],
     ] as const;
     for (const [event, values] of cases) {
       const result = decode(event);
@@ -311,8 +338,42 @@ describe('values of enumerated fields added to the API later (GA)', () => {
         event_id: 'v11',
         session: { type: 'realtime', audio: { output: { format: { type: 3 } } } },
       },
+      // a known tool-choice form with a field missing or wrong is no new form
+      {
+        type: 'session.updated',
+        event_id: 'v20',
+        session: { type: 'realtime', tool_choice: { type: 'function' } },
+      },
+      {
+        type: 'session.updated',
+        event_id: 'v21',
+        session: { type: 'realtime', tool_choice: { type: 'mcp', name: 'x' } },
+      },
+      {
+        type: 'session.updated',
+        event_id: 'v22',
+        session: { type: 'realtime', tool_choice: { type: 'Web Search' } },
+      },
+      { type: 'session.updated', event_id: 'v23', session: { type: 'realtime', tool_choice: {} } },
+      {
+        type: 'session.updated',
+        event_id: 'v24',
+        session: { type: 'realtime', truncation: { type: 'retention_ratio', retention_ratio: 2 } },
+      },
     ];
     for (const event of refused) expect(decode(event).kind).toBe('violation');
+  });
+
+  it('client events stay strict: a tool choice or truncation of an unknown type is not sent', () => {
+    const update = (session: Record<string, unknown>) => () =>
+      gaCodec.encodeClientEvent({
+        type: 'session.update',
+        session: { type: 'realtime', ...session },
+      } as never);
+    expect(update({ tool_choice: { type: 'file_search' } })).toThrow(/session\.tool_choice/);
+    expect(update({ truncation: { type: 'sliding_window' } })).toThrow(/session\.truncation/);
+    expect(update({ tool_choice: { type: 'function', name: 'f' } })).not.toThrow();
+    expect(update({ truncation: { type: 'retention_ratio', retention_ratio: 0.5 } })).not.toThrow();
   });
 
   it('the beta dialect still refuses them', () => {

@@ -90,10 +90,21 @@ export function addedLater(issues: readonly v.BaseIssue<unknown>[]): AddedLater 
     // unknown `type` alone, whatever fields the new form has); content parts are objects whose
     // `type` is a picklist; settings are picklists, or unions of one with other forms
     // (`tool_choice`: a mode or an object)
+    if (path === undefined || path.length === 0) return undefined;
+    // a union of a mode and object forms (`tool_choice`, `truncation`) given an object of a form
+    // added later: the unknown value is the `type` its variant branch did not know
+    const form = unknownFormOfUnion(issue);
+    if (form !== undefined) {
+      if (!VALUE_NAME.test(form.value)) return undefined;
+      values.push({
+        path: [...path, ...form.path].map((p) => String(p.key)).join('.'),
+        value: form.value,
+      });
+      continue;
+    }
     if (issue.type !== 'variant' && issue.type !== 'picklist' && !isEnumUnion(issue))
       return undefined;
-    if (typeof issue.input !== 'string' || path === undefined || path.length === 0)
-      return undefined;
+    if (typeof issue.input !== 'string') return undefined;
     const keys = path.map((p) => String(p.key));
     if (isItemKind(path)) {
       if (!KIND_NAME.test(issue.input)) return undefined;
@@ -117,6 +128,23 @@ function isEnumUnion(issue: v.BaseIssue<unknown>): boolean {
     typeof issue.input === 'string' &&
     (issue.issues ?? []).some((i) => i.type === 'picklist' || i.type === 'literal')
   );
+}
+
+// a union that failed on an object because its variant branch does not know the object's
+// discriminator (a variant reports an unknown one alone, at the discriminator's key); a known
+// form with a broken field is reported by that form's own issues instead, never as a variant
+// issue, and so is not taken for a new form
+function unknownFormOfUnion(
+  issue: v.BaseIssue<unknown>,
+): { path: readonly { key: unknown }[]; value: string } | undefined {
+  if (issue.type !== 'union' || typeof issue.input !== 'object' || issue.input === null)
+    return undefined;
+  for (const branch of issue.issues ?? []) {
+    if (branch.type !== 'variant' || typeof branch.input !== 'string') continue;
+    if (branch.path === undefined || branch.path.length === 0) continue;
+    return { path: branch.path, value: branch.input };
+  }
+  return undefined;
 }
 
 // where the API nests items and content parts: `item.type`, `part.type`, `output.N.type`, `content.N.type`

@@ -120,11 +120,18 @@ export const ToolSchema = v.variant('type', [McpToolSchema, FunctionToolSchema])
 /** A function or MCP tool. */
 export type Tool = v.InferOutput<typeof ToolSchema>;
 
-/** GA tool choice: a mode, a named function, or an MCP tool. */
+/**
+ * GA tool choice: a mode, a named function, or an MCP tool. The object forms are a variant on
+ * `type` (see `AudioFormatSchema`): a choice of a kind added to the API later (forcing a hosted
+ * tool, say) is refused for its `type` alone, so decoding passes it through as an unknown value
+ * instead of making the whole `session.updated` a violation.
+ */
 export const ToolChoiceSchema = v.union([
   v.picklist(['none', 'auto', 'required']),
-  v.object({ type: v.literal('function'), name: v.string() }),
-  v.object({ type: v.literal('mcp'), server_label: v.string(), name: v.nullish(v.string()) }),
+  v.variant('type', [
+    v.object({ type: v.literal('function'), name: v.string() }),
+    v.object({ type: v.literal('mcp'), server_label: v.string(), name: v.nullish(v.string()) }),
+  ]),
 ]);
 /** `'auto' | 'none' | 'required' | {type:'function', name} | {type:'mcp', server_label, name?}`. */
 export type ToolChoice = v.InferOutput<typeof ToolChoiceSchema>;
@@ -137,14 +144,20 @@ export const PromptSchema = v.nullish(
     variables: v.nullish(v.record(v.string(), v.unknown())),
   }),
 );
-/** Truncation of the context window. */
+/**
+ * Truncation of the context window: a mode or a strategy object. The object is a variant on
+ * `type`, though it has one form, for the same reason as `ToolChoiceSchema`: a strategy added to
+ * the API later is an unknown value when decoding, not a broken retention ratio.
+ */
 export const TruncationSchema = v.union([
   v.picklist(['auto', 'disabled']),
-  v.object({
-    type: v.literal('retention_ratio'),
-    retention_ratio: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
-    token_limits: v.optional(v.object({ post_instructions: v.optional(Int) })),
-  }),
+  v.variant('type', [
+    v.object({
+      type: v.literal('retention_ratio'),
+      retention_ratio: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+      token_limits: v.optional(v.object({ post_instructions: v.optional(Int) })),
+    }),
+  ]),
 ]);
 /** `include` list (transcription log-probabilities). */
 export const IncludeSchema = v.nullish(v.array(v.string()));
