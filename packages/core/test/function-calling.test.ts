@@ -1100,3 +1100,37 @@ describe.each(DIALECTS)('the follow-up response is the one it asked for (%s)', (
     await session.close();
   });
 });
+
+describe('tools the API added later (GA)', () => {
+  it('a tool of a kind this version does not know, echoed by the server, does not break the restore', async () => {
+    const s = setup('ga', { random: () => 0, tools: [weather] });
+    const session = await openSession(s);
+    const seen = calls(session);
+    const confirmed = (s.server.sessionConfig?.['tools'] ?? []) as unknown[];
+    // the server holds a hosted tool too (configured with the ephemeral key, say) and echoes it
+    s.server.emit({
+      type: 'session.updated',
+      event_id: 'event_hosted',
+      session: {
+        type: 'realtime',
+        tools: [...confirmed, { type: 'web_search', search_context_size: 'low' }],
+      },
+    });
+    await s.settle();
+    s.server.close(1006, 'network');
+    await s.clock.advanceAsync(5_000);
+    expect(session.connectionState.status).toBe('open');
+    expect(s.server.connections).toHaveLength(2);
+    const updates = s.server.connections[1]!.clientEvents.filter(
+      (e) => e['type'] === 'session.update',
+    );
+    // the restore configured the fresh server with the tools this version can describe: the
+    // model can still call them
+    expect(updates).toHaveLength(1);
+    const tools = (updates[0]?.['session'] as { tools?: { type?: string; name?: string }[] }).tools;
+    expect(tools?.map((t) => t.name)).toEqual(['get_weather']);
+    // the drop, and nothing else (the restore used to fail to encode: ENCODE_FAILED, session closed)
+    expect(seen.errors.map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    await session.close();
+  });
+});

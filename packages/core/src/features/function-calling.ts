@@ -16,6 +16,8 @@ import type {
   ServerEvent,
   SessionUpdateParams,
 } from '@voxwire/protocol';
+import * as v from 'valibot';
+import { ToolSchema } from '@voxwire/protocol';
 import { ServerError, type SessionError } from '../errors.js';
 import type { SessionEvents } from '../events.js';
 import type { SessionFeature, SessionUpdateContext } from '../feature.js';
@@ -200,7 +202,11 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   onServerEvent(event: ServerEvent): void {
     if (event.type === 'session.updated') {
       const tools = (event.session as { tools?: unknown }).tools;
-      if (event.session.type === 'realtime' && Array.isArray(tools)) this.#confirmedTools = tools;
+      // only the tools this version can describe: the decoder passes a tool kind the API added
+      // later (a hosted tool) through, and the restore's session.update, validated strictly like
+      // every client event, would fail to encode with it and end the session on reconnect
+      if (event.session.type === 'realtime' && Array.isArray(tools))
+        this.#confirmedTools = tools.filter((tool) => v.is(ToolSchema, tool));
       return;
     }
     // a session that never had tools leaves function calls to the app (it answers them with
