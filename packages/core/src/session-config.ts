@@ -239,12 +239,24 @@ export function fromSessionResource(
 const NOISE_REDUCTION: ReadonlySet<unknown> = new Set(['near_field', 'far_field', undefined]);
 const TOOL_CHOICE_MODES: ReadonlySet<unknown> = new Set(['auto', 'none', 'required']);
 
-/** The echoed `tool_choice`; a mode added to the API later keeps the previous setting. */
+/**
+ * The echoed `tool_choice`. A mode or an object form added to the API later (the decoder passes
+ * both through) keeps the previous setting: taken into the options, it would be sent back by the
+ * next update or a restore, which validates client events strictly and would refuse it.
+ */
 function fromGaToolChoice(choice: unknown, previous: ToolChoiceOption): ToolChoiceOption {
   if (choice === undefined) return previous;
   if (typeof choice === 'string')
     return TOOL_CHOICE_MODES.has(choice) ? (choice as ToolChoiceOption) : previous;
-  return choice as ToolChoiceOption;
+  if (typeof choice !== 'object' || choice === null) return previous;
+  const c = choice as Record<string, unknown>;
+  if (c['type'] === 'function')
+    return typeof c['name'] === 'string' ? { type: 'function', name: c['name'] } : previous;
+  // an MCP choice is kept as the server sent it, as before (GA can send it back; the options'
+  // type does not describe it)
+  if (c['type'] === 'mcp' && typeof c['server_label'] === 'string')
+    return choice as ToolChoiceOption;
+  return previous;
 }
 
 /** Drops keys whose value is `undefined` (exactOptionalPropertyTypes and the wire both want that). */

@@ -306,6 +306,34 @@ describe('session options ⇄ GA session', () => {
       } as never),
     ).not.toThrow();
   });
+
+  it('a tool choice object of a kind added later keeps the previous choice (a restore would send it)', () => {
+    const prev = mergeSessionOptions(defaultSessionOptions(), { toolChoice: 'required' });
+    const echo = (toolChoice: unknown) =>
+      ({ type: 'realtime', tool_choice: toolChoice }) as unknown as SessionResource;
+    for (const choice of [
+      { type: 'file_search' },
+      { type: 'custom', name: 'grep' },
+      { type: 'function' },
+      { type: 'function', name: 7 },
+      ['auto'],
+      null,
+    ]) {
+      const next = fromSessionResource(echo(choice), prev);
+      expect(next.toolChoice, JSON.stringify(choice)).toBe('required');
+      expect(() =>
+        gaCodec.encodeClientEvent({
+          type: 'session.update',
+          event_id: 'e1',
+          session: toSessionUpdate(next),
+        } as never),
+      ).not.toThrow();
+    }
+    // a named function is taken, as the choice this version knows, without extra keys
+    expect(
+      fromSessionResource(echo({ type: 'function', name: 'get_weather' }), prev).toolChoice,
+    ).toEqual({ type: 'function', name: 'get_weather' });
+  });
 });
 
 describe('chat item converters (what conversation.item.create sends)', () => {
