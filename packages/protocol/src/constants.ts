@@ -66,6 +66,16 @@ export const KNOWN_MODELS = [
   'gpt-realtime-mini-2025-10-06',
   'gpt-realtime-mini-2025-12-15',
   'gpt-realtime-1.5',
+  // the dated name Azure deploys (protocol.md §5, Foundry doc)
+  'gpt-realtime-1.5-2026-02-23',
+  'gpt-realtime-2',
+  'gpt-realtime-2.1',
+  'gpt-realtime-2.1-mini',
+  // audio models the GA session takes too (RealtimeSessionCreateRequest.model)
+  'gpt-audio-1.5',
+  'gpt-audio-mini',
+  'gpt-audio-mini-2025-10-06',
+  'gpt-audio-mini-2025-12-15',
   'gpt-4o-realtime-preview',
   'gpt-4o-realtime-preview-2024-10-01',
   'gpt-4o-realtime-preview-2024-12-17',
@@ -83,6 +93,9 @@ export const KNOWN_TRANSCRIPTION_MODELS = [
   'gpt-4o-mini-transcribe',
   'gpt-4o-mini-transcribe-2025-12-15',
   'gpt-4o-transcribe-diarize',
+  'gpt-transcribe',
+  'gpt-live-transcribe',
+  'gpt-realtime-whisper',
 ] as const;
 /** A transcription model name. */
 export type TranscriptionModelName = (typeof KNOWN_TRANSCRIPTION_MODELS)[number] | (string & {});
