@@ -13,12 +13,31 @@ export function kindOf(value: unknown): string {
   return typeof value;
 }
 
-/** Converts valibot issues (flattening union sub-issues is left to valibot's `expected`). */
+/**
+ * Converts valibot issues. A union that failed on an object one of its forms got into (a known
+ * `tool_choice` object without its `name`, a custom voice whose `id` is a number) is reported by
+ * that form's issues, at their full path: valibot's own union issue only says "expected
+ * (mode | Object), received object", which does not tell what to fix. A union none of whose forms
+ * got past the value's kind (a number where a mode or an object belongs) stays one issue naming
+ * the forms.
+ */
 export function toProtocolIssues(issues: readonly v.BaseIssue<unknown>[]): ProtocolIssue[] {
-  return issues.map((issue) => ({
-    path: v.getDotPath(issue) ?? '',
-    message: `expected ${expectedOf(issue)}, received ${kindOf(issue.input)}`,
-  }));
+  return issues.flatMap((issue) => issuesOf(issue, v.getDotPath(issue) ?? ''));
+}
+
+function issuesOf(issue: v.BaseIssue<unknown>, path: string): ProtocolIssue[] {
+  if (issue.type === 'union') {
+    // the sub-issues' paths are relative to the union's value: a form that failed inside the
+    // value has a path, a form that refused the value itself has none
+    const inner = (issue.issues ?? []).filter((i) => i.path !== undefined && i.path.length > 0);
+    if (inner.length > 0)
+      return inner.flatMap((i) => issuesOf(i, joinPath(path, v.getDotPath(i) ?? '')));
+  }
+  return [{ path, message: `expected ${expectedOf(issue)}, received ${kindOf(issue.input)}` }];
+}
+
+function joinPath(outer: string, inner: string): string {
+  return outer === '' ? inner : inner === '' ? outer : `${outer}.${inner}`;
 }
 
 function expectedOf(issue: v.BaseIssue<unknown>): string {
