@@ -222,8 +222,10 @@ export function fromSessionResource(
         : previous.turnDetection,
     toolChoice: fromGaToolChoice(r['tool_choice'], previous.toolChoice),
     temperature: typeof r['temperature'] === 'number' ? r['temperature'] : previous.temperature,
-    maxResponseOutputTokens:
-      (r['max_output_tokens'] as number | 'inf' | undefined) ?? previous.maxResponseOutputTokens,
+    maxResponseOutputTokens: fromGaMaxTokens(
+      r['max_output_tokens'],
+      previous.maxResponseOutputTokens,
+    ),
   };
   if (noise !== undefined && (noise === null || NOISE_REDUCTION.has(noise.type)))
     next.noiseReduction =
@@ -257,6 +259,15 @@ function fromGaToolChoice(choice: unknown, previous: ToolChoiceOption): ToolChoi
   if (c['type'] === 'mcp' && typeof c['server_label'] === 'string')
     return choice as ToolChoiceOption;
   return previous;
+}
+
+/**
+ * The echoed `max_output_tokens`. A value other than an integer or `'inf'` (a word for "no limit"
+ * added to the API later, which the decoder passes through) keeps the previous limit: taken into
+ * the options, the next update or a restore would send it and fail to encode.
+ */
+function fromGaMaxTokens(limit: unknown, previous: number | 'inf'): number | 'inf' {
+  return limit === 'inf' || Number.isInteger(limit) ? (limit as number | 'inf') : previous;
 }
 
 /** Drops keys whose value is `undefined` (exactOptionalPropertyTypes and the wire both want that). */

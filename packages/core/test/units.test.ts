@@ -307,6 +307,26 @@ describe('session options ⇄ GA session', () => {
     ).not.toThrow();
   });
 
+  it('an output-token limit the API added later keeps the previous limit (a restore would send it)', () => {
+    const prev = mergeSessionOptions(defaultSessionOptions(), { maxResponseOutputTokens: 300 });
+    const echo = (limit: unknown) =>
+      ({ type: 'realtime', max_output_tokens: limit }) as unknown as SessionResource;
+    // a new word for no limit (passed through by the decoder as an unknown value), or garbage
+    for (const limit of ['unlimited', null, 2.5, {}]) {
+      const next = fromSessionResource(echo(limit), prev);
+      expect(next.maxResponseOutputTokens, JSON.stringify(limit)).toBe(300);
+      expect(() =>
+        gaCodec.encodeClientEvent({
+          type: 'session.update',
+          event_id: 'e1',
+          session: toSessionUpdate(next),
+        } as never),
+      ).not.toThrow();
+    }
+    expect(fromSessionResource(echo('inf'), prev).maxResponseOutputTokens).toBe('inf');
+    expect(fromSessionResource(echo(1024), prev).maxResponseOutputTokens).toBe(1024);
+  });
+
   it('a tool choice object of a kind added later keeps the previous choice (a restore would send it)', () => {
     const prev = mergeSessionOptions(defaultSessionOptions(), { toolChoice: 'required' });
     const echo = (toolChoice: unknown) =>
