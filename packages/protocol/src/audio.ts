@@ -42,8 +42,10 @@ interface NodeBufferLike extends Uint8Array {
   toString(encoding?: 'base64'): string;
 }
 interface NodeBufferCtor {
-  from(data: string, encoding: 'base64'): NodeBufferLike;
   from(data: ArrayBufferLike, byteOffset: number, length: number): NodeBufferLike;
+  allocUnsafeSlow(size: number): NodeBufferLike & {
+    write(data: string, encoding: 'base64'): number;
+  };
 }
 interface Base64Globals {
   Buffer?: NodeBufferCtor;
@@ -63,12 +65,13 @@ const nativeToBase64 =
 const CHUNK = 0x8000;
 
 /**
- * Decodes base64 into bytes. Characters outside the alphabet are skipped on every host, as
- * Node's `Buffer` does: the frame parser hands on a payload with a raw control character in it
- * (see parse-frame.ts), which `Uint8Array.fromBase64` and `atob` would refuse.
+ * Decodes base64 into bytes of their own: the result's `buffer` holds these bytes and nothing
+ * else. Characters outside the alphabet are skipped on every host, as Node's `Buffer` does: the
+ * frame parser hands on a payload with a raw control character in it (see parse-frame.ts),
+ * which `Uint8Array.fromBase64` and `atob` would refuse.
  */
 export function base64ToBytes(b64: string): Uint8Array {
-  if (NodeBuffer) return NodeBuffer.from(b64, 'base64');
+  if (NodeBuffer) return nodeDecode(NodeBuffer, b64);
   try {
     return decodeStrict(b64);
   } catch (error) {
@@ -80,6 +83,25 @@ export function base64ToBytes(b64: string): Uint8Array {
 }
 
 const NOT_BASE64 = /[^A-Za-z0-9+/=]/g;
+
+/**
+ * Node: decodes into a buffer made for this payload. `Buffer.from(b64, 'base64')` would slice a
+ * payload under 4 KiB (a 20 ms frame, a G.711 chunk) out of Node's shared 8 KiB pool, so an app
+ * handing `frame.data.buffer` on without the view's offset (a phone bridge, a copy into a worker)
+ * would send that whole slab: earlier frames' JSON and other sessions' audio. Larger payloads
+ * got a buffer of their own already, so the audio of a 100 ms delta costs what it did.
+ */
+function nodeDecode(buffers: NodeBufferCtor, b64: string): Uint8Array {
+  const size = base64DecodedLength(b64);
+  const out = buffers.allocUnsafeSlow(size);
+  const written = out.write(b64, 'base64');
+  if (written === size) return out;
+  // a stray character counted in the length (rare): only the bytes written, and none of the
+  // uninitialised memory after them, go out
+  const exact = buffers.allocUnsafeSlow(written);
+  exact.set(out.subarray(0, written));
+  return exact;
+}
 
 function decodeStrict(b64: string): Uint8Array {
   if (nativeFromBase64) return nativeFromBase64(b64);
@@ -102,9 +124,9 @@ export function bytesToBase64(bytes: Uint8Array): string {
 }
 
 /**
- * Decodes base64 PCM16 into samples. Shares memory with the decoded bytes when their offset is
- * even (Node's pooled buffers may start at an odd offset; then one copy is made, which the
- * agents-js port got wrong by ignoring `byteOffset`). A trailing odd byte is dropped.
+ * Decodes base64 PCM16 into samples over the decoded bytes (no copy; the samples' `buffer` holds
+ * this payload only). Should a host hand back bytes at an odd offset, one copy is made (the
+ * agents-js port got this wrong by ignoring `byteOffset`). A trailing odd byte is dropped.
  */
 export function base64ToPcm16(b64: string): Int16Array {
   const bytes = base64ToBytes(b64);

@@ -27,11 +27,38 @@ describe('base64 ⇄ PCM16', () => {
   });
 
   it('returns aligned samples even when the decoder hands back an odd offset', () => {
-    // small payloads come from Node's shared pool, at any offset
+    // every small size, odd and even byte counts
     for (let n = 1; n < 40; n++) {
       const samples = Int16Array.from({ length: n }, (_, i) => i * 257 - 3000);
       expect(Array.from(base64ToPcm16(pcm16ToBase64(samples)))).toEqual(Array.from(samples));
     }
+  });
+});
+
+describe('decoded audio owns its memory (Node)', () => {
+  it('a small payload is not a view into a buffer shared with other data (Node pools Buffer.from under 4 KiB)', () => {
+    // an app that hands `frame.data.buffer` on (a Twilio bridge sending 20 ms frames, a copy
+    // into a worker) without the view's offset must get this frame's audio, not a slab of
+    // whatever else was decoded before it: other sessions' audio, other frames' JSON
+    const other = base64ToBytes(bytesToBase64(new Uint8Array(100).fill(7)));
+    for (const n of [1, 160, 480, 2047]) {
+      const samples = Int16Array.from({ length: n }, (_, i) => i - 500);
+      const decoded = base64ToPcm16(pcm16ToBase64(samples));
+      expect(decoded.byteOffset).toBe(0);
+      expect(decoded.buffer.byteLength).toBe(n * 2);
+      expect(Array.from(new Int16Array(decoded.buffer))).toEqual(Array.from(samples));
+      const bytes = base64ToBytes(bytesToBase64(new Uint8Array(n).fill(1)));
+      expect([bytes.byteOffset, bytes.buffer.byteLength]).toEqual([0, n]);
+    }
+    expect(other.buffer.byteLength).toBe(100);
+  });
+
+  it('a payload with a stray character still decodes into a buffer of its own bytes only', () => {
+    const b64 = pcm16ToBase64(new Int16Array([1234, -4321, 7]));
+    const stray = `${b64.slice(0, 3)}\u0001${b64.slice(3)}`;
+    const decoded = base64ToPcm16(stray);
+    expect(Array.from(decoded)).toEqual([1234, -4321, 7]);
+    expect(decoded.buffer.byteLength).toBe(6);
   });
 });
 
