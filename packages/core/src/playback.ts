@@ -174,6 +174,22 @@ export class PlaybackTracker {
     this.#playedMs = 0;
   }
 
+  /**
+   * @internal the restore after a drop (`reconnect/cut-answers.ts`): the ms reported played of the
+   * part, as `played()` left them (a drain keeps them: the part may play on); `undefined` when
+   * the part is not the one last reported.
+   */
+  reportedMs(itemId: string, contentIndex: number): number | undefined {
+    return this.#itemId === itemId && this.#contentIndex === contentIndex
+      ? this.#playedMs
+      : undefined;
+  }
+
+  /** @internal when the speaker was last drained or cleared (`-Infinity`: never). */
+  get stoppedAt(): number {
+    return this.#stoppedAt;
+  }
+
   /** Whether the app has reported playback in this session. */
   get reporting(): boolean {
     return this.#reported;

@@ -48,6 +48,7 @@ import { ResponseTracker } from './responses/tracker.js';
 import type { RealtimeContent, RealtimeOutput, RealtimeResponse } from './responses/tree.js';
 import type { RealtimeSession, SessionInit } from './session.js';
 import { ServerEventRouter, type SessionState } from './session-dispatch.js';
+import type { PlaybackTracker } from './playback.js';
 import { SessionErrors } from './session-errors.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import { SessionRequests } from './session-requests.js';
@@ -92,6 +93,11 @@ export class SessionHost {
   readonly reliability: Reliability;
   readonly router: ServerEventRouter;
   readonly builtins: Builtins;
+  /**
+   * `session.playback`, made by its first read (or `interrupt()`): most sessions never need one.
+   * Here, not on the session, because the restore after a drop reads what was heard.
+   */
+  playback: PlaybackTracker | undefined;
 
   constructor(session: RealtimeSession, init: SessionInit) {
     this.session = session;

@@ -141,7 +141,7 @@ export class SessionLifecycle implements ConnectionHooks {
     // a connect that failed (or a supervisor that gave up) never reached `lost`: report it here
     const settle = error ?? new VoxwireError('SESSION_CLOSED', 'the session was closed');
     if (error && error !== this.#reported) d.errors.report(error);
-    this.#endConnection(settle);
+    this.#endConnection(settle, true);
     d.creator.closed(settle);
     d.reliability.closed();
     d.requests.rejectAll(settle);
@@ -153,12 +153,15 @@ export class SessionLifecycle implements ConnectionHooks {
     d.onClosed();
   }
 
-  /** Ends what the lost connection carried; requests wait for a reconnect (or for `closed`). */
-  #endConnection(error: VoxwireError): void {
+  /**
+   * Ends what the lost connection carried; requests wait for a reconnect (or for `closed`:
+   * `closing`, no restore follows).
+   */
+  #endConnection(error: VoxwireError, closing = false): void {
     const d = this.#deps;
     d.outbox.pause();
     d.creator.reset();
-    d.reliability.lost();
+    d.reliability.lost(closing);
     d.tracker.abortAll(
       error.code === 'SESSION_CLOSED' ? 'session_closed' : 'connection_lost',
       error,

@@ -82,8 +82,6 @@ export class RealtimeSession {
   readonly #host: SessionHost;
   // the tool sets sent, and the fall-back to the server's when it refuses one
   readonly #toolSets: ToolSetUpdates<SessionTool>;
-  // made by the first read of `playback` (or `interrupt()`): most sessions never need one
-  #playback: PlaybackTracker | undefined;
   // the last interruption, settled either way: the next one's truncates and deletes go after it
   #interrupting: Promise<unknown> | undefined;
 
@@ -165,7 +163,10 @@ export class RealtimeSession {
    */
   get playback(): PlaybackTracker {
     const tracker = this.#host.tracker;
-    return (this.#playback ??= new PlaybackTracker(this.#host.clock, () => tracker.forPlayback));
+    return (this.#host.playback ??= new PlaybackTracker(
+      this.#host.clock,
+      () => tracker.forPlayback,
+    ));
   }
 
   /**

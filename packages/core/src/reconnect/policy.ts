@@ -54,7 +54,9 @@ export interface ReconnectOptions {
    * it had said before it was interrupted. It needs the answer's response to be still known
    * (retained, `maxRetainedResponses`, or the newest response with audio); otherwise, or with
    * `'skip'`, the answer is left out of the restore
-   * (`reconnected.skippedItems`) and removed from the mirror.
+   * (`reconnected.skippedItems`) and removed from the mirror. An answer the drop cut off
+   * mid-stream follows the same rule (`reconnect/cut-answers.ts`): with `'heard'` it is restored
+   * as the text heard (text: received) so far, ended with `...` (`reconnected.cutOffItemIds`).
    * @default 'heard'
    */
   truncatedAnswers?: 'heard' | 'skip' | undefined;

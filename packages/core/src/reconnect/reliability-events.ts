@@ -25,6 +25,12 @@ export interface ReconnectedEvent {
   rollover: boolean;
   /** Input audio the old server had not committed, written again (see `replayUncommittedAudioMs`), ms. */
   replayedAudioMs: number;
+  /**
+   * The assistant answers the drop cut off mid-stream that were re-created as the text heard so
+   * far, ended with `...` (`reconnect.truncatedAnswers: 'heard'`): same item ids, their responses
+   * ended `failed` with `connection_lost`. Empty when none was (or with `'skip'`).
+   */
+  cutOffItemIds: string[];
 }
 
 /** `response_stalled`: a response in progress received nothing for `idleMs`. */

@@ -12,7 +12,8 @@
  *   the whole configuration of its moment: re-sent in order, the last one wins).
  * - `conversation.item.truncate`: rejected at once with `SOCKET_CLOSED` (`data.reason:
  *   'connection_lost'`): it refers to audio played from the old connection.
- * - responses in progress: end with status `failed`, `status_details.reason: 'connection_lost'`.
+ * - responses in progress: end with status `failed`, `status_details.reason: 'connection_lost'`;
+ *   their assistant answers are restored as the text heard so far (`cut-answers.ts`).
  * - anything, when the supervisor gives up or the session closes: rejected with that error.
  * @module
  */
@@ -33,7 +34,8 @@ import type { Outbox, OutboxStats } from '../outbox.js';
 import type { PendingRequests } from '../requests.js';
 import type { ResponseCreator } from '../responses/create.js';
 import type { ResponseTracker } from '../responses/tracker.js';
-import { heardTextOf } from '../conversation/heard-text.js';
+import type { PlaybackTracker } from '../playback.js';
+import { CutAnswers } from './cut-answers.js';
 import { RecentIds } from './dedupe.js';
 import type { ResolvedReliability } from './options.js';
 import type { ReconnectedEvent, ResponseStalledEvent, SessionStats } from './reliability-events.js';
@@ -41,6 +43,7 @@ import { preludeInputFormat, restoreConversation } from './restore.js';
 import { RolloverPlanner } from './rollover.js';
 import type { AudioFormatName, RealtimeSessionOptions } from '../options.js';
 import { StallWatch } from './stall.js';
+import { TruncatedHeard } from './truncated-heard.js';
 import { UncommittedAudio } from './uncommitted-audio.js';
 
 /**
@@ -71,6 +74,8 @@ export interface ReliabilityHost {
   readonly connection: SessionConnection;
   /** The conversation mirror, when the session keeps one. */
   mirror(): ConversationMirror | undefined;
+  /** `session.playback`, once the app used it (what was heard of an answer a drop cut off). */
+  readonly playback: PlaybackTracker | undefined;
   /** Encodes item audio in `format`. */
   encodeAudio(frame: AudioFrame, format: AudioFormatName): string;
   /**
@@ -105,13 +110,10 @@ export class Reliability {
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
   #lostCause: VoxwireError | undefined;
-  // reconnect.truncatedAnswers is 'heard' (the restore's function is made only when it runs)
-  readonly #retellTruncated: boolean;
-  // `${itemId}/${contentIndex}` → the text heard of an answer the server truncated, taken when
-  // the truncation was confirmed: by the time of a rollover (up to an hour later on a long call)
-  // the answer's response is no longer retained, and its transcript would be unknown (made on
-  // first use; emptied by each restore, which retells them all)
-  #heard: Map<string, string> | undefined;
+  // both made only when reconnect.truncatedAnswers is 'heard': the text heard of the answers
+  // the server truncated, and of those a drop cut off mid-stream
+  readonly #truncated: TruncatedHeard | undefined;
+  readonly #cut: CutAnswers | undefined;
   #reconnects = 0;
   #rollovers = 0;
   #stalls = 0;
@@ -123,7 +125,10 @@ export class Reliability {
     this.#h = host;
     this.#ids = new RecentIds(options.dedupeWindow);
     this.#uncommitted = new UncommittedAudio(options.replayUncommittedAudioMs);
-    this.#retellTruncated = options.reconnect.truncatedAnswers === 'heard';
+    if (options.reconnect.truncatedAnswers === 'heard') {
+      this.#truncated = new TruncatedHeard(host.tracker);
+      this.#cut = new CutAnswers();
+    }
     this.#stall = new StallWatch(host.clock, options.stallTimeoutMs, (idleMs) =>
       this.#onStall(idleMs),
     );
@@ -203,7 +208,7 @@ export class Reliability {
         if (this.#restoreItems.size > 0 && event.item.id) this.#forgetRestoreItem(event.item.id);
         break;
       case 'conversation.item.truncated':
-        if (this.#retellTruncated) this.#noteHeard(event);
+        this.#truncated?.truncated(event);
         break;
       default:
         break;
@@ -256,14 +261,18 @@ export class Reliability {
     // one asked for since: that update, if unanswered, is re-sent after them
     const restoreFormat = preludeInputFormat(prelude);
     const mirror = h.mirror();
+    // the answers the drop cut off become the text heard before the mirror is read
+    const cutOff =
+      mirror && this.#cut
+        ? this.#cut.retell(mirror, { playback: h.playback, now: h.clock.now() })
+        : [];
+    const truncated = this.#truncated;
     const conversation = mirror
       ? restoreConversation(
           mirror,
           h.generateId,
           (f) => h.encodeAudio(f, restoreFormat),
-          this.#retellTruncated
-            ? (id, index, endMs) => this.#heardText(id, index, endMs)
-            : undefined,
+          truncated ? (id, index, endMs) => truncated.heardText(id, index, endMs) : undefined,
         )
       : undefined;
     if (conversation) {
@@ -271,7 +280,7 @@ export class Reliability {
       this.#restoreItems = conversation.eventItems;
     }
     // every truncated answer was retold (or left out): the fresh server holds no truncation
-    this.#heard = undefined;
+    this.#truncated?.restored();
     let resent = 0;
     for (const request of unsent) {
       if (request.event) {
@@ -312,27 +321,18 @@ export class Reliability {
         resentRequests: resent,
         rollover,
         replayedAudioMs: replay.ms,
+        cutOffItemIds: cutOff.filter((id) => !conversation?.skipped.includes(id)),
       },
     };
   }
 
-  // what was heard of a truncated answer: as taken when the truncation was confirmed, else from
-  // its transcript and audio in the response tree (unknown once the response is not retained)
-  #heardText(itemId: string, contentIndex: number, audioEndMs: number): string | undefined {
-    return (
-      this.#heard?.get(`${itemId}/${contentIndex}`) ??
-      heardTextOf(this.#h.tracker.content(itemId, contentIndex), audioEndMs)
-    );
-  }
-
-  #noteHeard(event: Extract<ServerEvent, { type: 'conversation.item.truncated' }>): void {
-    const { item_id: itemId, content_index: contentIndex, audio_end_ms: audioEndMs } = event;
-    const text = heardTextOf(this.#h.tracker.content(itemId, contentIndex), audioEndMs);
-    if (text !== undefined) (this.#heard ??= new Map()).set(`${itemId}/${contentIndex}`, text);
-  }
-
-  /** The connection ended (a reconnect may follow). */
-  lost(): void {
+  /**
+   * The connection ended (a reconnect may follow, unless `closing`): called before the responses
+   * in progress are ended.
+   */
+  lost(closing = false): void {
+    const mirror = this.#h.mirror();
+    if (!closing && this.#cut && mirror) this.#cut.noteDrop(this.#h.tracker.active, mirror);
     this.#stall.stop();
     this.#rollover.stop();
     this.#speaking = false;
@@ -358,6 +358,7 @@ export class Reliability {
 
   /** The session closed: stop every timer. */
   closed(): void {
+    this.#cut?.clear();
     this.#stall.stop();
     this.#rollover.stop();
     this.#answerAwaited();

@@ -6,7 +6,8 @@
  * calls the drop cut mid-arguments, outputs whose call is not restored before them) are left out
  * and removed from the mirror, so that the mirror keeps matching the server. An answer truncated
  * after a barge-in goes back as the text that was heard, when the caller can tell it
- * (`heard-text.ts`); the mirror then holds that text.
+ * (`heard-text.ts`); the mirror then holds that text. An answer the drop cut off mid-stream is
+ * made that text before this runs (`cut-answers.ts`).
  * @module
  */
 import type { AudioFrame, ClientEvent, IdGenerator } from '@voxwire/protocol';
