@@ -110,10 +110,12 @@ export class Reliability {
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
   #lostCause: VoxwireError | undefined;
-  // both made only when reconnect.truncatedAnswers is 'heard': the text heard of the answers
-  // the server truncated, and of those a drop cut off mid-stream
-  readonly #truncated: TruncatedHeard | undefined;
-  readonly #cut: CutAnswers | undefined;
+  // reconnect.truncatedAnswers is 'heard'; then the text heard of the answers the server
+  // truncated, and of those a drop cut off mid-stream, each made on first use (most sessions
+  // never see either, and each session's objects count at a thousand sessions)
+  readonly #retell: boolean;
+  #truncated: TruncatedHeard | undefined;
+  #cut: CutAnswers | undefined;
   #reconnects = 0;
   #rollovers = 0;
   #stalls = 0;
@@ -125,10 +127,7 @@ export class Reliability {
     this.#h = host;
     this.#ids = new RecentIds(options.dedupeWindow);
     this.#uncommitted = new UncommittedAudio(options.replayUncommittedAudioMs);
-    if (options.reconnect.truncatedAnswers === 'heard') {
-      this.#truncated = new TruncatedHeard(host.tracker);
-      this.#cut = new CutAnswers();
-    }
+    this.#retell = options.reconnect.truncatedAnswers === 'heard';
     this.#stall = new StallWatch(host.clock, options.stallTimeoutMs, (idleMs) =>
       this.#onStall(idleMs),
     );
@@ -208,7 +207,8 @@ export class Reliability {
         if (this.#restoreItems.size > 0 && event.item.id) this.#forgetRestoreItem(event.item.id);
         break;
       case 'conversation.item.truncated':
-        this.#truncated?.truncated(event);
+        if (this.#retell)
+          (this.#truncated ??= new TruncatedHeard(this.#h.tracker)).truncated(event);
         break;
       default:
         break;
@@ -266,7 +266,9 @@ export class Reliability {
       mirror && this.#cut
         ? this.#cut.retell(mirror, { playback: h.playback, now: h.clock.now() })
         : [];
-    const truncated = this.#truncated;
+    const truncated = this.#retell
+      ? (this.#truncated ??= new TruncatedHeard(h.tracker))
+      : undefined;
     const conversation = mirror
       ? restoreConversation(
           mirror,
@@ -332,7 +334,9 @@ export class Reliability {
    */
   lost(closing = false): void {
     const mirror = this.#h.mirror();
-    if (!closing && this.#cut && mirror) this.#cut.noteDrop(this.#h.tracker.active, mirror);
+    const active = this.#h.tracker.active;
+    if (!closing && this.#retell && mirror && active.length > 0)
+      (this.#cut ??= new CutAnswers()).noteDrop(active, mirror);
     this.#stall.stop();
     this.#rollover.stop();
     this.#speaking = false;
