@@ -166,7 +166,7 @@ export async function interrupt(
   const at = given === undefined ? host.playback.position : (given ?? undefined);
   const known = given !== undefined || host.playback.reporting;
   // the app clears its speaker along with this call: nothing of that part plays on from here
-  host.playback.cleared();
+  host.playback.cleared(at);
   const active = host.activeResponses().at(-1);
   // a response an earlier interruption cancelled is that one's to clean up, not this one's
   const cancelled =

@@ -99,6 +99,35 @@ export function estimatePlayback(
   return undefined;
 }
 
+/** The parts settled (cleared or drained) whose reports are checked: the newest few. */
+const SETTLED_KEPT = 8;
+
+/** Where a part stopped when the speaker was cleared or drained, and the audio it had then. */
+interface Settled {
+  /** Milliseconds of the part heard when it stopped. */
+  readonly playedMs: number;
+  /**
+   * Its audio received when it stopped: a report after that counts only as far as audio
+   * received since allows. `Infinity`: nothing more of it plays (an interruption cut it).
+   * `undefined`: not known (its response is no longer retained), no limit.
+   */
+  readonly receivedMs: number | undefined;
+}
+
+function receivedMsOf(
+  responses: readonly RealtimeResponse[],
+  content: AudioContentRef,
+): number | undefined {
+  for (let i = responses.length - 1; i >= 0; i--) {
+    for (const output of responses[i]!.output) {
+      if (output?.itemId !== content.itemId) continue;
+      const part = output.content[content.contentIndex];
+      return part?.contentType === 'audio' ? part.audioDurationMs : undefined;
+    }
+  }
+  return undefined;
+}
+
 /**
  * `session.playback`: the app tells it what its speaker played; `session.interrupt()` reads it.
  * Made on first use: a session that never asks keeps nothing for it.
@@ -115,6 +144,9 @@ export class PlaybackTracker {
   #reported = false;
   // when the speaker was last cleared: the estimate plays no audio that started before it
   #stoppedAt = -Infinity;
+  // `${itemId}/${contentIndex}` → where the part stopped: a sink reports audio it dropped (the
+  // marks Twilio hands back on `clear`), which must not count as heard. Made on the first stop.
+  #settled: Map<string, Settled> | undefined;
 
   /** @internal built by the session */
   constructor(clock: Clock, responses: () => readonly RealtimeResponse[]) {
@@ -125,8 +157,11 @@ export class PlaybackTracker {
   /**
    * Reports that the speaker played `played` more of `content`'s audio: milliseconds, or a frame
    * (as `response_audio` handed it over) once it was played. Playback moves on to another content
-   * part when one is reported; the same part reported again after `stopped()` plays on from
-   * where it was. From the first report on, the position is never estimated.
+   * part when one is reported. A part the speaker stopped on (`stopped()`, `session.interrupt()`)
+   * plays on from where it stopped, and only with audio received since: a report past that (the
+   * marks Twilio hands back for the audio a `clear` dropped, a worklet's last position after a
+   * flush) is not counted, and after an interruption nothing more of the cut part is.
+   * From the first report on, the position is never estimated.
    * @throws VoxwireError `INVALID_ARGUMENT` for a malformed content reference or amount
    */
   played(content: AudioContentRef, played: number | AudioFrame): void {
@@ -140,13 +175,38 @@ export class PlaybackTracker {
       invalid('content', 'content must be { itemId, contentIndex } (a RealtimeContent will do)');
     const ms = playedMsOf(played);
     this.#reported = true;
-    if (this.#itemId !== content.itemId || this.#contentIndex !== content.contentIndex) {
-      this.#itemId = content.itemId;
-      this.#contentIndex = content.contentIndex;
-      this.#playedMs = 0;
+    const current = this.#itemId === content.itemId && this.#contentIndex === content.contentIndex;
+    const settled = this.#settled?.get(`${content.itemId}/${content.contentIndex}`);
+    let playedMs = (current ? this.#playedMs : (settled?.playedMs ?? 0)) + ms;
+    if (settled !== undefined) {
+      const limit = this.#limit(content, settled);
+      // nothing of it was played since it stopped: audio the sink dropped, not heard. Ignored
+      // whole, so that it does not take the place of the part that is playing
+      if (limit <= settled.playedMs) return;
+      playedMs = Math.min(playedMs, limit);
     }
+    this.#itemId = content.itemId;
+    this.#contentIndex = content.contentIndex;
     this.#playing = true;
-    this.#playedMs += ms;
+    this.#playedMs = playedMs;
+  }
+
+  // how far a part that stopped can have played since: by the audio received after the stop
+  #limit(content: AudioContentRef, settled: Settled): number {
+    if (settled.receivedMs === undefined) return Infinity;
+    if (settled.receivedMs === Infinity) return settled.playedMs;
+    const received = receivedMsOf(this.#responses(), content);
+    return received === undefined
+      ? Infinity
+      : settled.playedMs + Math.max(0, received - settled.receivedMs);
+  }
+
+  #settle(content: AudioContentRef, playedMs: number, receivedMs: number | undefined): void {
+    const settled = (this.#settled ??= new Map());
+    const key = `${content.itemId}/${content.contentIndex}`;
+    settled.delete(key);
+    settled.set(key, { playedMs, receivedMs });
+    if (settled.size > SETTLED_KEPT) settled.delete(settled.keys().next().value!);
   }
 
   /**
@@ -155,21 +215,34 @@ export class PlaybackTracker {
    * without reports the estimate resumes with the next response whose audio starts after this.
    * A drain in the middle of an answer (the generator stalled, the network hiccuped: audio
    * arrives slower than it plays) is not its end: when the same part is reported again, it
-   * plays on from the ms heard before the drain.
+   * plays on from the ms heard before the drain, as far as the audio received since allows
+   * (what a drained speaker plays next can only be audio that arrived after it ran dry).
    */
   stopped(): void {
+    if (this.#playing && this.#itemId !== undefined) {
+      const part = { itemId: this.#itemId, contentIndex: this.#contentIndex };
+      this.#settle(part, this.#playedMs, receivedMsOf(this.#responses(), part));
+    }
     this.#playing = false;
     this.#stoppedAt = this.#clock.now();
   }
 
   /**
-   * @internal `session.interrupt()`: the speaker was cleared and the part cut where it was, so
-   * nothing more of it will play; a report of it after this starts it again from 0 ms.
+   * @internal `session.interrupt()`: the speaker was cleared and the part being played (`at`,
+   * the position the interruption cut at) stopped there for good: nothing more of it plays, and
+   * reports of it after this are of audio the clear dropped.
    */
-  cleared(): void {
+  cleared(at: PlaybackPosition | undefined): void {
+    // the part the reports were on, when the interruption was told another (or none) was playing
+    const reported =
+      this.#playing && this.#itemId !== undefined
+        ? { itemId: this.#itemId, contentIndex: this.#contentIndex, playedMs: this.#playedMs }
+        : undefined;
     // stopped() also ends the clock's estimate: without it the clock would go on "playing" an
     // answer already cut, and the next interruption would truncate it past its cut
     this.stopped();
+    if (reported !== undefined) this.#settle(reported, reported.playedMs, Infinity);
+    if (at !== undefined) this.#settle(at, at.playedMs, Infinity);
     this.#itemId = undefined;
     this.#playedMs = 0;
   }
