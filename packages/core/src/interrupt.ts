@@ -90,8 +90,9 @@ export interface InterruptHost {
    */
   truncate(args: TruncateArgs): Promise<boolean>;
   /**
-   * Cancels the response of the tagged create still waiting for its `response.created` the moment
-   * it starts (a tool follow-up sent just before the barge-in); `false` when there is none.
+   * Cancels the response of the create still waiting for its `response.created` the moment it
+   * starts (a tool follow-up sent just before the barge-in): a tagged create's, or an untagged
+   * one's when server VAD starts no responses of its own; `false` when there is none.
    */
   cancelWhenStarted(): boolean;
   /**

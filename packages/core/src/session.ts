@@ -10,6 +10,7 @@ import { interrupt, type InterruptOptions, type InterruptResult } from './interr
 import { cutForInterrupt } from './interrupt-cut.js';
 import { heldAsText, retellHeard } from './interrupt-retell.js';
 import { PlaybackTracker } from './playback.js';
+import { mayAnswerTurns } from './responses/auto-answer.js';
 import type {
   Clock,
   ClientEvent,
@@ -190,7 +191,10 @@ export class RealtimeSession {
         activeResponses: () => host.tracker.active,
         responses: () => host.tracker.all,
         cancelQuietly: (responseId) => host.creator.cancelQuietly(responseId),
-        cancelWhenStarted: () => host.creator.cancelWhenStarted(),
+        // an untagged create's response is told from one server VAD starts only when VAD
+        // starts none
+        cancelWhenStarted: () =>
+          host.creator.cancelWhenStarted(!mayAnswerTurns(host.state.options, host.state.confirmed)),
         receivedAudioMs: (itemId, contentIndex) =>
           host.tracker.receivedAudioMs(itemId, contentIndex),
         inConversation: (itemId) => host.mirror()?.has(itemId) ?? true,

@@ -422,13 +422,21 @@ export class ResponseCreator {
   /**
    * `session.interrupt()` with no response in progress: the conversation create still waiting
    * for its `response.created` (a tool follow-up about to speak over the user's new turn) has its
-   * response cancelled the moment it starts. Only a tagged create can be told apart from the
-   * response server VAD starts for the user's turn, so an untagged one is left alone. Returns
-   * whether there was one.
+   * response cancelled the moment it starts. A tagged create is told apart from the response
+   * server VAD starts for the user's turn by its tag. An untagged one only when `untagged`: the
+   * server starts no response by itself (no turn detection that answers turns), so the next
+   * `response.created` is that create's, unless an out-of-band create is unanswered too (its
+   * response may come first). Returns whether there was one.
+   * @param untagged whether an untagged create's response may be cancelled on start (default
+   * `false`).
    */
-  cancelWhenStarted(): boolean {
+  cancelWhenStarted(untagged = false): boolean {
     const unanswered = this.#unanswered;
-    if (unanswered === undefined || requestTag(unanswered.response?.metadata) === undefined)
+    if (unanswered === undefined) return false;
+    if (
+      requestTag(unanswered.response?.metadata) === undefined &&
+      (!untagged || this.#unansweredOutOfBand !== undefined)
+    )
       return false;
     (this.#interrupts ??= new InterruptCancels(this.#host)).cancelWhenStarted(unanswered);
     return true;

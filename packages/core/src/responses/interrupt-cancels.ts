@@ -26,7 +26,8 @@ export class InterruptCancels {
   readonly #host: InterruptCancelsHost;
   // event id → response id of the quiet cancels sent, the newest QUIET_CANCELS_KEPT
   readonly #quiet = new Map<string, string>();
-  // a tagged create sent but not started when an interruption came: cancelled when it starts
+  // a create sent but not started when an interruption came (tagged, or untagged when nothing
+  // else can start a response): cancelled when it starts
   #onStart: ResponseCreateEvent | undefined;
 
   constructor(host: InterruptCancelsHost) {
@@ -51,7 +52,10 @@ export class InterruptCancels {
     return this.#quiet.delete(eventId);
   }
 
-  /** The response of the tagged `create` is cancelled the moment it starts. */
+  /**
+   * The response of `create` is cancelled the moment it starts: the one echoing its tag, or for
+   * an untagged one (the caller knows no other can start first) the next one.
+   */
   cancelWhenStarted(create: ResponseCreateEvent): void {
     this.#onStart = create;
   }
