@@ -128,6 +128,33 @@ function responseOf(
   return responses.find((r) => r.output.some((o) => o?.itemId === itemId));
 }
 
+/** Whether `response` is known to be out of band: it has output, none of it in the conversation. */
+function outOfBand(
+  response: RealtimeResponse,
+  inConversation: (itemId: string) => boolean,
+): boolean {
+  const items = response.output.filter((o) => o !== undefined);
+  return items.length > 0 && items.every((o) => !inConversation(o.itemId));
+}
+
+/**
+ * The response in progress the interruption cancels: the one whose answer is being played; else
+ * the newest not known to be out of band (one runs beside the conversation's, a topic label or a
+ * moderation pass the app asked for, and is not what the user talks over, however recently it
+ * started); else the newest (an app may speak out-of-band answers).
+ */
+function toCancel(
+  active: readonly RealtimeResponse[],
+  at: PlaybackPosition | undefined,
+  inConversation: (itemId: string) => boolean,
+): RealtimeResponse | undefined {
+  const playing = at === undefined ? undefined : responseOf(active, at.itemId);
+  if (playing !== undefined) return playing;
+  for (let i = active.length - 1; i >= 0; i--)
+    if (!outOfBand(active[i]!, inConversation)) return active[i];
+  return active.at(-1);
+}
+
 /**
  * The audio answers of `response` the player had not reached: those after the one being played
  * (the player plays a response's answers in order, so the ones before it were heard whole); all
@@ -168,15 +195,17 @@ export async function interrupt(
   const known = given !== undefined || host.playback.reporting;
   // the app clears its speaker along with this call: nothing of that part plays on from here
   host.playback.cleared(at);
-  const active = host.activeResponses().at(-1);
+  const inConversation = (itemId: string): boolean => host.inConversation(itemId);
+  const active = toCancel(host.activeResponses(), at, inConversation);
   // a response an earlier interruption cancelled is that one's to clean up, not this one's
   const cancelled =
     options.cancel !== false && active !== undefined && host.cancelQuietly(active.id)
       ? active
       : undefined;
-  // nothing in progress, but a response asked for (a tool follow-up) may be about to start and
-  // speak over the user: it is cancelled the moment it starts
-  if (options.cancel !== false && active === undefined) host.cancelWhenStarted();
+  // nothing in progress in the conversation, but a response asked for (a tool follow-up) may be
+  // about to start and speak over the user: it is cancelled the moment it starts
+  if (options.cancel !== false && (active === undefined || outOfBand(active, inConversation)))
+    host.cancelWhenStarted();
   await host.previous;
 
   let truncated: InterruptResult['truncated'];
