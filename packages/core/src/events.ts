@@ -138,7 +138,9 @@ export interface SessionEvents {
    * One chunk of output audio of `content`, decoded (PCM16; G.711 expanded), delivered
    * synchronously as its delta is handled: no buffering, no promise per chunk, nothing held once
    * the listener returns. The cheapest way to forward audio (players, phone bridges); the same
-   * frames also reach `content.audioStream` when that is read.
+   * frames also reach `content.audioStream` when that is read. Not emitted for the frames of a
+   * response `session.interrupt()` cancelled that arrive after it (still on their way when the
+   * user barged in): they would play into the speaker the app has just cleared.
    */
   response_audio: [frame: AudioFrame, content: RealtimeContent];
   /**

@@ -274,6 +274,10 @@ export class SessionHost {
     this.emitter.emit('response_audio', frame, content);
   }
 
+  silenced(responseId: string): boolean {
+    return this.creator.interrupted(responseId);
+  }
+
   text(delta: string, content: RealtimeContent): void {
     this.emitter.emit('response_text', delta, content);
   }

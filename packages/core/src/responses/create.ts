@@ -442,6 +442,14 @@ export class ResponseCreator {
     return true;
   }
 
+  /**
+   * Whether `session.interrupt()` cancelled `responseId` (directly, or the moment it started):
+   * its audio still on the way is not to be played.
+   */
+  interrupted(responseId: string): boolean {
+    return this.#interrupts?.cancelled(responseId) ?? false;
+  }
+
   /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */
   quietCancelRefused(eventId: string): boolean {
     return this.#interrupts?.refused(eventId) ?? false;

@@ -3,7 +3,8 @@
  * request bookkeeping. A barge-in's cancel is often too late — server VAD's `interruptResponse`
  * cancelled first, or the answer had just ended — and the `response_cancel_not_active` it then
  * draws is expected, not an error; a response is cancelled by one interruption only; and a
- * response asked for but not started yet (a tool follow-up) is cancelled the moment it starts.
+ * response asked for but not started yet (a tool follow-up) is cancelled the moment it starts. The
+ * audio of a response cancelled here that is still on its way is not handed over to be played.
  * @module
  */
 import type { ClientEvent } from '@voxwire/protocol';
@@ -26,6 +27,9 @@ export class InterruptCancels {
   readonly #host: InterruptCancelsHost;
   // event id → response id of the quiet cancels sent, the newest QUIET_CANCELS_KEPT
   readonly #quiet = new Map<string, string>();
+  // the responses cancelled, the newest QUIET_CANCELS_KEPT: their audio still on the way is not
+  // handed over (kept apart from #quiet, which forgets a cancel once refused)
+  readonly #cancelled = new Set<string>();
   // a create sent but not started when an interruption came (tagged, or untagged when nothing
   // else can start a response): cancelled when it starts
   #onStart: ResponseCreateEvent | undefined;
@@ -43,8 +47,16 @@ export class InterruptCancels {
     const eventId = this.#host.eventId();
     this.#quiet.set(eventId, responseId);
     if (this.#quiet.size > QUIET_CANCELS_KEPT) this.#quiet.delete(this.#quiet.keys().next().value!);
+    this.#cancelled.add(responseId);
+    if (this.#cancelled.size > QUIET_CANCELS_KEPT)
+      this.#cancelled.delete(this.#cancelled.values().next().value!);
     this.#host.send({ type: 'response.cancel', event_id: eventId, response_id: responseId });
     return true;
+  }
+
+  /** Whether a cancel was sent for `responseId` (one of the newest few). */
+  cancelled(responseId: string): boolean {
+    return this.#cancelled.has(responseId);
   }
 
   /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */

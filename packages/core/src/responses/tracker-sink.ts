@@ -16,6 +16,12 @@ export interface TrackerSink {
   contentAdded(content: RealtimeContent): void;
   /** A decoded audio chunk of `content` (hot path: once per audio delta). */
   audio(frame: AudioFrame, content: RealtimeContent): void;
+  /**
+   * Whether the audio of `responseId` is no longer handed over (`session.interrupt()` cancelled
+   * it: what is still on its way must not be played): it is counted and kept, not emitted nor
+   * streamed. Absent: always handed over.
+   */
+  silenced?(responseId: string): boolean;
   /** A text or transcript delta of `content` (hot path: once per text delta). */
   text(delta: string, content: RealtimeContent): void;
   contentDone(content: RealtimeContent): void;

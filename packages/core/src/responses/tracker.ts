@@ -301,8 +301,11 @@ export class ResponseTracker {
       if (r.firstTokenAt === undefined) r.firstTokenAt = now;
     }
     const frame = decodeAudioDelta(delta, c.audioFormat, c.sampleRate);
-    c._audio(frame);
-    this.#sink.audio(frame, c);
+    // received either way (what a truncate is capped by, what a transcript is cut in proportion
+    // to), but audio of a response a barge-in cancelled is not handed over to be played
+    const handOver = this.#sink.silenced?.(c.responseId) !== true;
+    c._audio(frame, handOver);
+    if (handOver) this.#sink.audio(frame, c);
   }
 
   #firstToken(responseId: string): void {

@@ -115,11 +115,11 @@ export class RealtimeContent extends EndsOnce<RealtimeContent> {
     this.#textStream?.close();
   }
 
-  /** @internal */
-  _audio(frame: AudioFrame): void {
+  /** @internal `stream`: whether the frame goes to {@link audioStream} (not after a barge-in). */
+  _audio(frame: AudioFrame, stream = true): void {
     const samples = frame.data.length;
     this.audioSamples += samples;
-    this.#audioStream?.push(frame);
+    if (stream) this.#audioStream?.push(frame);
     const r = this.#retention;
     if (r === 'none') return;
     if (r === 'all') {
