@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionError } from '../src/errors.js';
 import { defineTool } from '../src/tools/tool.js';
 import type { CalledFunction } from '../src/tools/types.js';
+import { REQUEST_TAG_KEY } from '../src/responses/awaited.js';
 import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
 
 const weather = defineTool({
@@ -99,8 +100,13 @@ describe.each(DIALECTS)('the follow-up response after tool outputs (%s)', (diale
         expect(followUp['tools']).toEqual([ORDER_SCHEMA]);
         // a forced choice would make the model call again, forever: the answer may speak
         expect(followUp['tool_choice']).toBe('auto');
-        // the app's metadata named its own request, not the engine's follow-ups
-        expect(followUp['metadata']).not.toHaveProperty('purpose');
+        // the app routes responses by its metadata: the follow-up answers the same request,
+        // with a tag of its own (the originating request's tag is not reused)
+        const metadata = followUp['metadata'] as Record<string, string>;
+        expect(metadata['purpose']).toBe('orders');
+        expect(metadata[REQUEST_TAG_KEY]).not.toBe(
+          (sentCreates[0]?.['metadata'] as Record<string, string>)[REQUEST_TAG_KEY],
+        );
       }
       expect(session.responses.at(-1)?.text).toBe('Les deux commandes partent demain.');
       await session.close();
@@ -126,6 +132,45 @@ describe.each(DIALECTS)('the follow-up response after tool outputs (%s)', (diale
     const followUp = creates(s)[1];
     expect(followUp).toMatchObject({ instructions: 'Answer in French.', tool_choice: 'auto' });
     expect(followUp).not.toHaveProperty('tools');
+    await session.close();
+  });
+
+  it("a create() with only metadata: the follow-up to a session tool carries the app's pairs, and its response echoes them", async () => {
+    const s = setup(dialect, { tools: [weather] });
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_w' }),
+    );
+    s.server.queueResponse((ctx) => ctx.text('21 degrees.'));
+    const session = await openSession(s, { modalities: ['text'] });
+    const seen = watch(session);
+    await Promise.all([
+      session.response.create({ response: { metadata: { route: 'weather-desk' } } }),
+      s.settle(),
+    ]);
+    await s.settle();
+    expect(seen.finished).toHaveLength(1);
+    const followUp = creates(s)[1];
+    expect(followUp?.['metadata']).toMatchObject({ route: 'weather-desk' });
+    expect(session.responses.at(-1)?.text).toBe('21 degrees.');
+    expect(session.responses.at(-1)?.resource.metadata).toMatchObject({ route: 'weather-desk' });
+    await session.close();
+  });
+
+  it("an app's 16 metadata pairs leave no room for the follow-up's tag: the follow-up is still requested, without them", async () => {
+    const s = setup(dialect, { tools: [weather] });
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_w' }),
+    );
+    s.server.queueResponse((ctx) => ctx.text('21 degrees.'));
+    const session = await openSession(s, { modalities: ['text'] });
+    const seen = watch(session);
+    const metadata = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, `v${i}`]));
+    await Promise.all([session.response.create({ response: { metadata } }), s.settle()]);
+    await s.settle();
+    expect(seen.errors).toEqual([]);
+    const followUp = creates(s)[1];
+    expect(Object.keys((followUp?.['metadata'] ?? {}) as object)).toEqual([REQUEST_TAG_KEY]);
+    expect(session.responses.at(-1)?.text).toBe('21 degrees.');
     await session.close();
   });
 

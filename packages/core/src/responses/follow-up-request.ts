@@ -9,11 +9,12 @@
 import type { ResponseCreateParams } from '@voxwire/protocol';
 import { copyJson } from '../json-copy.js';
 import type { Tool } from '../tools/tool.js';
+import { MAX_METADATA_PAIRS, REQUEST_TAG_KEY } from './awaited.js';
 import type { ResponseCreateRequest } from './create-options.js';
 
 /**
- * The `response.create` fields that shape a response's answer, carried to its follow-up. Not
- * carried: `metadata` (the app's label of its own request, not of the engine's follow-ups),
+ * The `response.create` fields that shape a response's answer, carried to its follow-up (the
+ * app's `metadata` is carried too, apart: see {@link carriedMetadata}). Not carried:
  * `conversation` and `input` (the follow-up answers the outputs just added to the default
  * conversation: an `input` list would leave them out).
  */
@@ -36,12 +37,36 @@ const CARRIED = [
  */
 export function carriesSettings(params: ResponseCreateParams | undefined): boolean {
   if (params === undefined || params.conversation === 'none') return false;
-  return CARRIED.some((key) => params[key] !== undefined);
+  return CARRIED.some((key) => params[key] !== undefined) || hasAppMetadata(params.metadata);
+}
+
+// whether `metadata` has pairs of the app's (the request tag is the engine's)
+function hasAppMetadata(metadata: unknown): boolean {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return false;
+  return Object.keys(metadata).some((key) => key !== REQUEST_TAG_KEY);
+}
+
+/**
+ * The app's pairs of `metadata` for the follow-up, or `undefined` when there are none or they
+ * leave no room for the follow-up's own request tag. The app labels its responses to route them
+ * (which agent, which desk): the follow-up answers the same request, so it carries the label, or
+ * the answer the user hears could not be told apart from a response nobody asked for. The
+ * request tag is left out: it names the originating request, and the follow-up gets its own.
+ * With {@link MAX_METADATA_PAIRS} pairs of the app's (a create that could not be tagged) none are
+ * carried: the follow-up cannot go without its tag, and a label cut short would misroute it.
+ */
+export function carriedMetadata(metadata: unknown): Record<string, string> | undefined {
+  if (!hasAppMetadata(metadata)) return undefined;
+  const pairs: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata as Record<string, unknown>))
+    if (key !== REQUEST_TAG_KEY && typeof value === 'string') pairs[key] = value;
+  const count = Object.keys(pairs).length;
+  return count === 0 || count >= MAX_METADATA_PAIRS ? undefined : pairs;
 }
 
 /**
  * The request of the follow-up to the response `params` started (its wire params, as sent), or
- * `undefined` when it had none of the carried settings, or was out of band (`conversation:
+ * `undefined` when it had none of the carried settings nor metadata of the app's, or was out of band (`conversation:
  * 'none'`: its calls get no output and no follow-up; see the function-calling feature).
  * `executables` are its executable tools by name: they take their function tools' place again,
  * so a call in the follow-up runs them as well. A forced `tool_choice` (`'required'`, a named
@@ -60,6 +85,11 @@ export function followUpRequest(
     if (value === undefined) continue;
     // a copy: the app's objects may change after its request was sent
     request[key] = copyJson(value);
+    carried = true;
+  }
+  const metadata = carriedMetadata(params.metadata);
+  if (metadata !== undefined) {
+    request['metadata'] = metadata;
     carried = true;
   }
   if (!carried) return undefined;
