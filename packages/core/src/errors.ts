@@ -43,6 +43,9 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  * - `INVALID_TOOL`, `DUPLICATE_TOOL`, `SCHEMA_CONVERSION`: `{ toolName? }`; a tool set was refused (`ToolError`).
  * - `TOOL_LOOP_LIMIT`: `{ maxToolOnlyRounds }`; emitted on `error` when a `tool_choice: "required"`
  *   loop was stopped (`ToolError`).
+ * - `UNKNOWN_TOOL_CHOICE`: `{ toolName, option }`; a forced tool choice names a function (or an
+ *   MCP `server_label`) that is not among the tools in force, or a tools change would leave the
+ *   session's choice naming a removed tool (`ToolError`, thrown before anything is sent).
  */
 export type VoxwireErrorCode =
   | 'NOT_CONNECTED'
@@ -75,7 +78,8 @@ export type VoxwireErrorCode =
   | 'INVALID_TOOL'
   | 'DUPLICATE_TOOL'
   | 'SCHEMA_CONVERSION'
-  | 'TOOL_LOOP_LIMIT';
+  | 'TOOL_LOOP_LIMIT'
+  | 'UNKNOWN_TOOL_CHOICE';
 
 /** Options of {@link VoxwireError}. */
 export interface VoxwireErrorOptions {

@@ -30,6 +30,7 @@ import {
   type ResolvedReliability,
 } from './reconnect/options.js';
 import { RealtimeSession } from './session.js';
+import { checkSessionToolChoice } from './tools/tool-choice.js';
 
 /** Throws `INVALID_ARGUMENT` unless `value` is a connector (a function). */
 function requireConnector(value: unknown): asserts value is Connector {
@@ -151,6 +152,8 @@ export class RealtimeModel {
       keepSentAudioMs,
     });
     this.#defaults = mergeSessionOptions(defaultSessionOptions(), session);
+    // a forced choice of a function the model's tools lack: every session would be refused
+    checkSessionToolChoice(this.#defaults.toolChoice, this.#conversation.tools ?? []);
     const c = clock ?? systemClock;
     const retention = audioRetention ?? 'none';
     if (
@@ -236,6 +239,8 @@ export class RealtimeModel {
       tools === undefined
         ? this.#conversation
         : checkConversationOptions({ ...this.#conversation, tools });
+    // the session's choice against the session's tools: its own, or the model's
+    checkSessionToolChoice(options.toolChoice, conversation.tools ?? []);
     const session = new RealtimeSession({
       ...this.#engine,
       // one connection target per session (a call's `call_id`, say) without a model per session

@@ -20,6 +20,7 @@ import { InputConverter } from './input-audio.js';
 import type { AudioFormatName } from './options.js';
 import { formatSampleRate } from './options.js';
 import type { SessionHost } from './session-host.js';
+import { checkResponseToolChoice } from './tools/tool-choice.js';
 
 /** `session.inputAudioBuffer`. */
 export interface InputAudioBufferApi {
@@ -65,13 +66,19 @@ export interface ConversationApi {
 
 /** `session.response`: `create({ onDuplicate })`, `generate()` and `cancel()`. */
 export interface ResponseApi {
-  /** Requests a response with the seed's `onDuplicate` semantics; resolves once it is sent. */
+  /**
+   * Requests a response with the seed's `onDuplicate` semantics; resolves once it is sent.
+   * Rejects with `ToolError('UNKNOWN_TOOL_CHOICE')`, nothing sent, when `response.tool_choice`
+   * forces a function neither the response's own `tools` nor the session's have (or an MCP
+   * `server_label` none of its MCP tools has).
+   */
   create(options?: ResponseCreateOptions): Promise<boolean>;
   /**
    * Requests a response and resolves with it once the server started it (`response.created`),
    * told apart from other responses by a tag in `response.metadata` (`voxwire_request`).
    * Rejects with the server's `ServerError` when it refuses the request, `RESPONSE_IN_PROGRESS`
-   * when `onDuplicate: 'cancel_new'` declined it, `TIMEOUT` after `requestTimeoutMs` of
+   * when `onDuplicate: 'cancel_new'` declined it, `UNKNOWN_TOOL_CHOICE` as `create()` (nothing
+   * sent), `TIMEOUT` after `requestTimeoutMs` of
    * connected time without its `response.created`, the signal's reason on abort, and
    * `SESSION_CLOSED` (or what closed the session) when the session ends first. A request the
    * connection took unanswered is sent again after the reconnect.
@@ -311,11 +318,27 @@ export class ResponseApiImpl implements ResponseApi {
   }
 
   create(options?: ResponseCreateOptions): Promise<boolean> {
+    try {
+      this.#checkToolChoice(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#host.creator.create(options);
   }
 
   generate(options?: ResponseGenerateOptions): Promise<RealtimeResponse> {
+    try {
+      this.#checkToolChoice(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#host.creator.generate(options);
+  }
+
+  // a forced choice of a tool the response cannot call: the server would refuse the create, and
+  // its error would reach `error` apart from this call (a create() resolves once sent)
+  #checkToolChoice(options: ResponseCreateOptions | undefined): void {
+    checkResponseToolChoice(options?.response, this.#host.builtins.functions.tools);
   }
 
   cancel(): void {

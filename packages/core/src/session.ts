@@ -47,6 +47,7 @@ import {
   type ResponseApi,
 } from './session-api.js';
 import { SessionHost } from './session-host.js';
+import { checkSessionToolChoice } from './tools/tool-choice.js';
 import { ToolSetUpdates } from './tools/tool-set-updates.js';
 
 /** Everything a session needs, resolved by `RealtimeModel`. */
@@ -254,8 +255,9 @@ export class RealtimeSession {
   /**
    * Applies `partial` to the session options and sends the FULL session (in the connection's
    * dialect). Resolves with the options mapped from the server's `session.updated` echo;
-   * rejects with `INVALID_ARGUMENT` (bad option), the server's `ServerError`, `TIMEOUT`, or a
-   * connection error.
+   * rejects with `INVALID_ARGUMENT` (bad option), a `ToolError` (a bad tool set, or
+   * `UNKNOWN_TOOL_CHOICE`: `toolChoice` forces a function the resulting tools lack; nothing is
+   * sent), the server's `ServerError`, `TIMEOUT`, or a connection error.
    */
   sessionUpdate(
     partial: Omit<SessionOptionsInput, 'model'> & {
@@ -276,6 +278,9 @@ export class RealtimeSession {
           { data: { argument: 'model' } },
         );
       merged = mergeSessionOptions(host.state.options, options);
+      // the choice against the tools the update leaves the session with (checked before the
+      // tools are replaced: a refusal changes nothing)
+      checkSessionToolChoice(merged.toolChoice, tools ?? toolSets.tools);
       if (tools !== undefined) {
         toolsBefore = toolSets.tools;
         toolSets.replace(tools);
@@ -310,12 +315,16 @@ export class RealtimeSession {
   /**
    * Replaces the tools and, when what the server sees changed, sends `session.update` with them
    * (the seed never re-sent tools). Resolves on the server's echo; rejects with a `ToolError`
-   * (`INVALID_TOOL`, `DUPLICATE_TOOL`, `SCHEMA_CONVERSION`; the old tools stay) or as `sessionUpdate`:
+   * (`INVALID_TOOL`, `DUPLICATE_TOOL`, `SCHEMA_CONVERSION`, `UNKNOWN_TOOL_CHOICE` when the
+   * session's `toolChoice` forces a tool the new set lacks; the old tools stay) or as `sessionUpdate`:
    * refused by the server (`ServerError`), the tools fall back to the ones it has.
    */
   async setTools(tools: readonly SessionTool[]): Promise<void> {
     const toolSets = this.#toolSets;
     const before = toolSets.tools;
+    // a forced choice of a tool this set drops would have the update refused whole: refused
+    // here, with the old set kept (change both in one sessionUpdate({ tools, toolChoice }))
+    checkSessionToolChoice(this.#host.state.options.toolChoice, tools);
     if (!toolSets.replace(tools)) {
       // nothing new for the server, but the update carrying these very tools may still be
       // unanswered: this call is told what the server makes of it, not success in advance

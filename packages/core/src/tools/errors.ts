@@ -14,7 +14,9 @@ export type ToolErrorCode =
   /** The parameters schema could not be converted to JSON Schema; `cause` is the converter's error. */
   | 'SCHEMA_CONVERSION'
   /** Too many consecutive tool-only responses (a `tool_choice: "required"` loop); no follow-up response was requested. */
-  | 'TOOL_LOOP_LIMIT';
+  | 'TOOL_LOOP_LIMIT'
+  /** A forced tool choice names a function or MCP server that is not among the tools in force; nothing was sent. */
+  | 'UNKNOWN_TOOL_CHOICE';
 
 /** A local error of function calling. */
 export class ToolError extends VoxwireError {
