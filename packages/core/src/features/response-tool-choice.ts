@@ -13,6 +13,8 @@ export interface CallChoice<TSession> {
   readonly tool: Tool<any, TSession> | undefined;
   /** The call is recorded but neither run nor answered: the app answers it. */
   readonly leaveToApp: boolean;
+  /** The functions the response was given for itself (named in an `unknown_tool` text). */
+  readonly responseNames: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -40,6 +42,7 @@ export function chooseCallTool<TSession>(
       tool === undefined &&
       sessionTool(name) === undefined &&
       (own?.names.has(name) === true || !announced),
+    responseNames: own?.names,
   };
 }
 

@@ -29,13 +29,15 @@ export interface CallContext<TSession> {
 
 /**
  * Runs `call` with `own` (a tool given to its response alone) or the runner's tool of its name.
- * `interrupted` calls (their arguments were cut) are not run.
+ * `interrupted` calls (their arguments were cut) are not run. `responseNames` are the functions
+ * the response was given for itself (named in the `unknown_tool` text beside the runner's).
  */
 export async function runCall<TSession>(
   context: CallContext<TSession>,
   call: FunctionCallInfo,
   interrupted: boolean,
   own: Tool<any, TSession> | undefined,
+  responseNames?: ReadonlySet<string>,
 ): Promise<CalledFunction> {
   const fail = (failure: ToolFailure, args?: unknown): CalledFunction => ({
     call,
@@ -46,7 +48,9 @@ export async function runCall<TSession>(
   if (interrupted) return fail({ kind: 'interrupted', message: 'the response was interrupted' });
   const tool = own ?? context.lookup(call.name);
   if (!tool) {
-    const names = context.tools.map((t) => t.name);
+    // what this response may call: the session's tools and its own (executable or the app's),
+    // or the model is told its own functions do not exist and cannot correct the call
+    const names = [...new Set([...context.tools.map((t) => t.name), ...(responseNames ?? [])])];
     return fail({
       kind: 'unknown_tool',
       message: names.length

@@ -97,6 +97,8 @@ export class ToolRound<TSession = unknown> {
    * `leaveToApp` (a function the response was given for itself, which the runner has no tool
    * for) it is only recorded: not run, not answered, and the round asks for no follow-up. `tool`
    * runs the call with that tool (one given to the response alone) instead of the runner's.
+   * `responseNames` are the functions the response was given for itself: an `unknown_tool` text
+   * names them beside the runner's tools.
    * @throws ToolError `INVALID_TOOL` after {@link ToolRound.finish}
    */
   addCall(
@@ -104,6 +106,7 @@ export class ToolRound<TSession = unknown> {
     options: {
       readonly leaveToApp?: boolean | undefined;
       readonly tool?: Tool<any, TSession> | undefined;
+      readonly responseNames?: ReadonlySet<string> | undefined;
     } = {},
   ): FunctionCallInfo {
     if (this.#finished)
@@ -121,7 +124,13 @@ export class ToolRound<TSession = unknown> {
     else
       this.#running.push({
         call,
-        done: runCall(this.#callContext, call, item.status === 'incomplete', options.tool),
+        done: runCall(
+          this.#callContext,
+          call,
+          item.status === 'incomplete',
+          options.tool,
+          options.responseNames,
+        ),
       });
     return call;
   }
