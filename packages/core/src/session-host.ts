@@ -329,6 +329,11 @@ export class SessionHost {
     return this.creator.responseTools(responseId);
   }
 
+  /** The session's `toolChoice` as last asked for. */
+  toolChoice(): unknown {
+    return this.state.options.toolChoice;
+  }
+
   /** The conversation mirror (once the built-in features exist). */
   mirror(): ConversationMirror | undefined {
     return this.builtins?.conversation.mirror;

@@ -174,6 +174,43 @@ describe.each(DIALECTS)('the follow-up response after tool outputs (%s)', (diale
     await session.close();
   });
 
+  it.each([
+    ['required', 'required'],
+    ['a named function', { type: 'function', name: 'get_weather' }],
+  ] as const)(
+    "a session toolChoice forcing %s: the follow-up answers with tool_choice 'auto' (forced again it could only call again)",
+    async (_which, toolChoice) => {
+      const s = setup(dialect, { tools: [weather], toolChoice });
+      s.server.queueResponse((ctx) =>
+        ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_w' }),
+      );
+      s.server.queueResponse((ctx) => ctx.text('21 degrees.'));
+      const session = await openSession(s, { modalities: ['text'] });
+      await Promise.all([session.response.create(), s.settle()]);
+      await s.settle();
+      const [first, followUp] = creates(s);
+      // the app's own request is the session's to shape: the forced choice applies to it
+      expect(first).not.toHaveProperty('tool_choice');
+      expect(followUp?.['tool_choice']).toBe('auto');
+      expect(session.options.toolChoice).toEqual(toolChoice);
+      expect(session.responses.at(-1)?.text).toBe('21 degrees.');
+      await session.close();
+    },
+  );
+
+  it("a session toolChoice 'none' or 'auto' leaves the follow-up bare", async () => {
+    const s = setup(dialect, { tools: [weather] });
+    s.server.queueResponse((ctx) =>
+      ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'call_w' }),
+    );
+    s.server.queueResponse((ctx) => ctx.text('21 degrees.'));
+    const session = await openSession(s, { modalities: ['text'] });
+    await Promise.all([session.response.create(), s.settle()]);
+    await s.settle();
+    expect(creates(s)[1]).not.toHaveProperty('tool_choice');
+    await session.close();
+  });
+
   it('a follow-up the drop cut after its response.created is requested again with the same settings', async () => {
     const runs: string[] = [];
     const lookupOrder = lookupOrderTool(runs);

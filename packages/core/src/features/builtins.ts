@@ -128,6 +128,8 @@ export interface BuiltinHost extends ConversationHost, FunctionCallingHost<Realt
   mirror(): ConversationMirror | undefined;
   /** The audio-mode hint option (`false` when not set). */
   readonly audioModeHint: AudioModeHint;
+  /** The session's `toolChoice` as last asked for (a forced one is relaxed in tool follow-ups). */
+  toolChoice(): unknown;
 }
 
 /** The built-in features of one session. */

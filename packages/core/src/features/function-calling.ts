@@ -29,6 +29,7 @@ import { ToolRunner } from '../tools/runner.js';
 import type { Tool } from '../tools/tool.js';
 import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
 import type { ResponseCreateRequest } from '../responses/create-options.js';
+import { relaxSessionChoice } from '../responses/follow-up-request.js';
 import type { ResponseTools } from '../responses/per-response-tools.js';
 import { FollowUpResponse } from './follow-up.js';
 import { PendingCalls, answerableAfterRestore } from './pending-calls.js';
@@ -74,6 +75,11 @@ export interface FunctionCallingHost<TSession> {
    * every follow-up is a bare `response.create`
    */
   responseTools?(responseId: string): ResponseTools | undefined;
+  /**
+   * The session's `toolChoice`: a forced one (`'required'`, a named function) is relaxed to
+   * `'auto'` in the follow-up. @default none: the follow-up follows the session's choice
+   */
+  toolChoice?(): unknown;
 }
 
 /** Options of function calling (model-wide; `tools` may be overridden per session). */
@@ -406,7 +412,12 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     if (answered.size === 0 || !all.requestResponse || failed || this.#host.closed()) return;
     // the model's answer to the outputs is shaped as the response that called: its own tools (a
     // call of one of them again is run, not answered unknown_tool), instructions, modalities …
-    await this.#followUp.request(this.#host.responseTools?.(responseId)?.followUp);
+    await this.#followUp.request(
+      relaxSessionChoice(
+        this.#host.responseTools?.(responseId)?.followUp,
+        this.#host.toolChoice?.(),
+      ),
+    );
   }
 
   /**

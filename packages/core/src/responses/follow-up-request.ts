@@ -104,3 +104,21 @@ export function followUpRequest(
     );
   return request as ResponseCreateRequest;
 }
+
+/**
+ * The follow-up's `request` with a forced session choice relaxed: under a session `toolChoice`
+ * of `'required'` or a named function, a follow-up that does not choose for itself gets
+ * `tool_choice: 'auto'`. Forced again it could only call again, round after round, until the
+ * loop cap stops it with no answer at all (livekit/agents#1145), as a forced choice of the
+ * request's own is relaxed by {@link followUpRequest}. The session's choice is left as it is:
+ * the app's next request (the next user turn's) is forced as before.
+ */
+export function relaxSessionChoice(
+  request: ResponseCreateRequest | undefined,
+  sessionChoice: unknown,
+): ResponseCreateRequest | undefined {
+  if (request?.tool_choice !== undefined) return request;
+  const forced =
+    sessionChoice === 'required' || (typeof sessionChoice === 'object' && sessionChoice !== null);
+  return forced ? { ...request, tool_choice: 'auto' } : request;
+}
