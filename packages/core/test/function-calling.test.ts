@@ -474,6 +474,31 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
+  it.each(['incomplete', 'failed'] as const)(
+    'counts a tool-only response that ended %s toward the loop cap: its follow-ups are not endless',
+    async (ending) => {
+      const s = setup(dialect, { tools: [weather], maxToolOnlyRounds: 2 });
+      // five responses call, then end short of completed (a token limit, a server failure);
+      // scripted, not endless: uncounted, the follow-ups would never stop
+      for (let i = 0; i < 5; i++)
+        s.server.queueResponse((ctx) => {
+          ctx.callFunction('get_weather', { city: 'Oslo' });
+          if (ending === 'incomplete') ctx.incomplete();
+          else ctx.fail();
+        });
+      s.server.queueResponse((ctx) => ctx.text('done'));
+      const session = await openSession(s);
+      const seen = calls(session);
+      await userTurn(s, session, 'weather');
+      await s.settle();
+
+      // the app's request + 2 follow-ups; the third tool-only response gets no follow-up
+      expect(sent(s, 'response.create')).toHaveLength(3);
+      expect(seen.errors.filter((e) => e.code === 'TOOL_LOOP_LIMIT')).toHaveLength(1);
+      await session.close();
+    },
+  );
+
   it('sends tools in session.update and again whenever the tool set changes', async () => {
     const s = setup(dialect, { tools: [weather] });
     const session = await openSession(s);

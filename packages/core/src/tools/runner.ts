@@ -146,7 +146,10 @@ export class ToolRunner<TSession = unknown> {
       this.#toolOnlyRounds = 0;
       return undefined;
     }
-    if (!hadCalls || (end.status ?? 'completed') !== 'completed') return undefined;
+    // a cancelled response (a barge-in, the app's cancel) comes with the user's turn; but one
+    // that ended incomplete (a token limit) or failed is followed up as a completed one is, and
+    // uncounted, a model cut short calling every time would be followed up without end
+    if (!hadCalls || end.status === 'cancelled') return undefined;
     this.#toolOnlyRounds += 1;
     const max = this.#options.maxToolOnlyRounds ?? 5;
     if (this.#toolOnlyRounds <= max) return undefined;
