@@ -14,7 +14,9 @@ import { ResponseAudio } from './response-audio.js';
 export const answers = new ResponseAudio();
 
 // the interruption being measured (the worklet answers `stop` with its counts): a turn sent
-// meanwhile goes after its `interrupt` message
+// meanwhile goes after its `interrupt` message. Only the latest is kept: the worklet answers
+// `stop` in order, so it settles after every one before it. (The server and core take it from
+// there: core runs interruptions one after the other, the server holds a turn until they are over.)
 let interrupting: Promise<void> = Promise.resolve();
 
 /**

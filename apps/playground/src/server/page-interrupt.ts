@@ -4,14 +4,15 @@
  * `session.interrupt()` does the rest (cancel the response in progress, truncate once the answer's
  * response has ended so the truncate never races the generator, 0 ms deletes, delete the
  * cancelled response's unheard answers, swallow the `response_cancel_not_active` a crossing
- * cancel draws). Turns the page sends afterwards wait for the returned promise (`PageSession`).
+ * cancel draws, and run interruptions one after the other). Turns the page sends afterwards wait
+ * for the returned promise (`PageSession`).
  *
  * Why `{ at }` rather than streaming playback reports into `session.playback`: the page measures
  * the position exactly at the cut (the worklet answers `stop` with its counts); a stream of
  * reports would be as old as its interval plus a network hop when the interruption comes.
  * @module
  */
-import type { RealtimeSession } from '@voxwire/core';
+import type { InterruptResult, RealtimeSession } from '@voxwire/core';
 import type { InterruptedItem } from '../shared/page-messages.js';
 
 /** What an interruption did to one assistant item: cut to `audioEndMs` heard, or deleted. */
@@ -38,24 +39,15 @@ function at(item: InterruptedItem): { itemId: string; contentIndex: number; play
 }
 
 /**
- * Makes core take the page's word for playback: once anything was reported, `session.playback`
- * never falls back to its clock estimate, so an `interrupt()` without `at` (the page's speaker
- * had nothing playing) truncates nothing instead of cutting an answer the page never played at
- * an estimated position. Called once, when the session is made.
- */
-export function pageReportsPlayback(session: Pick<RealtimeSession, 'playback'>): void {
-  // core has no "nothing is playing" report but `stopped()` after a report (reported for no
-  // real item: `stopped()` forgets it at once)
-  session.playback.played({ itemId: 'page-speaker', contentIndex: 0 }, 0);
-  session.playback.stopped();
-}
-
-/**
- * Runs the page's interruption: `session.interrupt()` at the item that was playing (cancelling
- * the response in progress when `cancel`), then each other item the page cut at what was heard of
- * it (core deletes the cancelled response's unheard answers itself: those are not cut twice).
- * `onCut` hears of each item as it is cut, so a later refusal does not hide the cuts made before
- * it. Rejects with the first refusal once every item was tried.
+ * Runs the page's interruption: `session.interrupt()` at the item that was playing, or with
+ * `at: null` when the page's speaker had nothing playing (never core's clock estimate: the page
+ * may not have played a sample of an answer core thinks is halfway through), cancelling the
+ * response in progress when `cancel`; then each other item the page cut, at what was heard of it.
+ * Every call is made here, at once: core takes each position now and runs each one's truncates
+ * and deletes after the previous interruption's, so an item the first call deleted (an unheard
+ * answer of the cancelled response) is no longer in the conversation for its own call, which
+ * cuts nothing. `onCut` hears of each item as it is cut, so a later refusal does not hide the
+ * cuts made before it. Rejects with the first refusal once every call has settled.
  */
 export async function interruptFromPage(
   session: Pick<RealtimeSession, 'interrupt'>,
@@ -64,30 +56,26 @@ export async function interruptFromPage(
   onCut: (cut: ItemCut) => void,
 ): Promise<void> {
   const playing = playingItem(items);
-  const first = await session.interrupt({
-    cancel,
-    at: playing === undefined ? undefined : at(playing),
-  });
-  if (first.truncated) onCut(cutOf(first.truncated));
-  for (const itemId of first.deletedItemIds) onCut({ itemId, audioEndMs: 0, deleted: true });
-  const done = new Set([playing?.itemId, ...first.deletedItemIds]);
+  const report = (result: InterruptResult): void => {
+    if (result.truncated) onCut(cutOf(result.truncated));
+    for (const itemId of result.deletedItemIds) onCut({ itemId, audioEndMs: 0, deleted: true });
+  };
+  const calls = [
+    session.interrupt({ cancel, at: playing === undefined ? null : at(playing) }).then(report),
+  ];
   // others the speaker cut (an answer of a response that was not cancelled, played or queued
-  // behind the one playing): one at a time, each once its own response has ended
-  let failure: { reason: unknown } | undefined;
+  // behind the one playing): core cuts each once its own response has ended
+  const asked = new Set([playing?.itemId]);
   for (const item of items) {
-    if (done.has(item.itemId)) continue;
-    done.add(item.itemId);
-    try {
-      const result = await session.interrupt({ cancel: false, at: at(item) });
-      if (result.truncated) onCut(cutOf(result.truncated));
-    } catch (error) {
-      failure ??= { reason: error };
-    }
+    if (asked.has(item.itemId)) continue;
+    asked.add(item.itemId);
+    calls.push(session.interrupt({ cancel: false, at: at(item) }).then(report));
   }
+  const failure = (await Promise.allSettled(calls)).find((o) => o.status === 'rejected');
   if (failure) throw failure.reason;
 }
 
-function cutOf(truncated: { itemId: string; audioEndMs: number; deleted: boolean }): ItemCut {
+function cutOf(truncated: NonNullable<InterruptResult['truncated']>): ItemCut {
   return {
     itemId: truncated.itemId,
     audioEndMs: truncated.audioEndMs,

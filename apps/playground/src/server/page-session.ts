@@ -16,7 +16,7 @@ import { PageMessageSchema } from '../shared/page-messages.js';
 import type { DemoTool } from './demo-tools.js';
 import type { PageBacklogOptions } from './page-backlog.js';
 import { summarizeEvent } from './log-summary.js';
-import { interruptFromPage, pageReportsPlayback } from './page-interrupt.js';
+import { interruptFromPage } from './page-interrupt.js';
 import type { ItemCut } from './page-interrupt.js';
 import { PageOutput } from './page-output.js';
 import type { PageSocket } from './page-output.js';
@@ -74,13 +74,12 @@ export class PageSession {
   // the page's microphone have nowhere to go
   private sessionEnded = false;
   /**
-   * Settles once the page's interruptions so far have (each `session.interrupt()` waits for the
-   * cut answer's response to end before truncating; they run one at a time);
-   * `pendingInterruptions` counts those not settled yet. A turn the page sends afterwards waits for them, so the next answer is asked for with
-   * the cut answers already cut to what was heard.
+   * The page's latest interruption while it is under way, settled either way (`undefined` once
+   * it is over). Core runs interruptions one after the other, so it settles after every one
+   * before it. A turn the page sends afterwards waits for it, so the next answer is asked for
+   * with the cut answers already cut to what was heard (core does not hold turns back itself).
    */
-  private interruptions: Promise<void> = Promise.resolve();
-  private pendingInterruptions = 0;
+  private interrupting: Promise<void> | undefined;
 
   constructor(private readonly options: PageSessionOptions) {
     this.now = options.now ?? (() => Date.now());
@@ -109,8 +108,6 @@ export class PageSession {
       ...this.settings.sessionOptions(this.settings.current),
     });
     this.session = model.session();
-    // the page measures playback (nothing else can): core must never estimate it from its clock
-    pageReportsPlayback(this.session);
     this.settings.attach(this.session);
     this.subscribe();
     this.send({
@@ -318,7 +315,7 @@ export class PageSession {
         return;
       case 'text': {
         // no await when none runs: the turn keeps its place among the page's other messages
-        if (this.pendingInterruptions > 0) await this.interruptions;
+        if (this.interrupting) await this.interrupting;
         if (this.closed) return;
         const item = await s.conversation.item.create({ role: 'user', content: message.text });
         this.send({ type: 'user_text', itemId: itemIdOf(item), text: message.text });
@@ -350,7 +347,7 @@ export class PageSession {
         s.inputAudioBuffer.commit();
         this.log('client', 'input_audio_buffer.commit', 'push-to-talk released');
         // no await when none runs: the turn keeps its place among the page's other messages
-        if (this.pendingInterruptions > 0) await this.interruptions;
+        if (this.interrupting) await this.interrupting;
         if (this.closed) return;
         await s.response.create();
         return;
@@ -375,19 +372,16 @@ export class PageSession {
       'interrupt',
       `${cancel ? 'cancel the response in progress; ' : ''}heard: ${heard || 'nothing playing'}`,
     );
-    // one after the other: two running at once (two turns typed over one answer) would both
-    // delete the cancelled response's unheard answers, and the second delete is refused
-    // (item_not_found); run after the first, the second finds that response over and cuts nothing
-    const running = this.interruptions.then(() =>
-      interruptFromPage(this.session, cancel, items, (cut) => this.cut(cut)),
+    // every core call is made before the first await: a turn handled next finds it pending
+    const running = interruptFromPage(this.session, cancel, items, (cut) => this.cut(cut));
+    const settled = running.then(
+      () => undefined,
+      () => undefined,
     );
-    this.pendingInterruptions++;
-    const settled = running
-      .catch(() => undefined)
-      .then(() => {
-        this.pendingInterruptions--;
-      });
-    this.interruptions = Promise.all([this.interruptions, settled]).then(() => undefined);
+    this.interrupting = settled;
+    void settled.then(() => {
+      if (this.interrupting === settled) this.interrupting = undefined;
+    });
     await running;
   }
 
