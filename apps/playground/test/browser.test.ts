@@ -700,3 +700,58 @@ describe.skipIf(!haveChromium)('playground in headless Chromium: the microphone 
     }
   });
 });
+
+describe.skipIf(!haveChromium)('playground in headless Chromium: leaving the page', () => {
+  it('push-to-talk held on the space bar is released when the window loses focus (its keyup never comes)', async () => {
+    await mkdir(resultsDir, { recursive: true });
+    const wav = `${resultsDir}voice-blur.wav`;
+    await writeFile(wav, voiceBurstWav({ voiceMs: 1000, silenceMs: 1500 }));
+    await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
+    const server = await startPlaygroundServer({
+      provider: { kind: 'fake' },
+      factories: defaultProviderFactories,
+    });
+    const browser = await launchChromium(...microphoneFrom(wav));
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      await page.locator('#provider[data-kind="fake"]').waitFor();
+      await page.selectOption('#mode', 'ptt');
+      await page.click('#connect');
+      await page.locator('#link[data-state="connected"]').waitFor();
+      await page.click('#mic');
+      await page.locator('#mic', { hasText: 'Stop microphone' }).waitFor();
+      await page.locator('#ptt:not([hidden]):not([disabled])').waitFor();
+      // the person holds Space, then switches to another window or tab (Alt-Tab, Ctrl-Tab): the
+      // page never sees the key go up
+      await page.locator('body').focus();
+      await page.keyboard.down('Space');
+      await page.locator('#ptt.active').waitFor();
+      const micChunks = () =>
+        (globalThis as unknown as { voxwirePlayground: PageStats }).voxwirePlayground.micChunks;
+      const chunksAtPress = await page.evaluate(micChunks);
+      await page.waitForFunction(
+        (n) =>
+          (globalThis as unknown as { voxwirePlayground: PageStats }).voxwirePlayground.micChunks >=
+          n,
+        chunksAtPress + 10,
+      );
+      await page.evaluate(() => window.dispatchEvent(new Event('blur')));
+      // released at once: the turn held so far is committed, and the microphone no longer
+      // streams into it while the person is elsewhere
+      expect(await page.locator('#ptt.active').count()).toBe(0);
+      await page
+        .locator('#log li', { hasText: 'push-to-talk released' })
+        .first()
+        .waitFor({ state: 'attached' });
+      const chunksAtRelease = await page.evaluate(micChunks);
+      await page.locator('#log li', { hasText: 'input_audio_buffer.committed' }).first().waitFor({
+        state: 'attached',
+      });
+      expect(await page.evaluate(micChunks)).toBe(chunksAtRelease);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});

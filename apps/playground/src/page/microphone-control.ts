@@ -126,4 +126,11 @@ export function bindTurnControls(): void {
     if (event.code !== 'Space' || typing(event.target)) return;
     releasePtt();
   });
+  // Space held while switching window or tab (Alt-Tab, Ctrl-Tab): its keyup goes to the other
+  // window, so the turn would stay held, the microphone streaming into it while the person is
+  // elsewhere, and the next press ignored. Leaving the page lets go of the key.
+  window.addEventListener('blur', releasePtt);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') releasePtt();
+  });
 }
