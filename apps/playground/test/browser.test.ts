@@ -755,3 +755,57 @@ describe.skipIf(!haveChromium)('playground in headless Chromium: leaving the pag
     }
   });
 });
+
+describe.skipIf(!haveChromium)(
+  'playground in headless Chromium: a provider outage that ends',
+  () => {
+    it('the outage toast says the connection is back once it is, and the next outage gets its own', async () => {
+      await build({ ...pageBuild, silent: true, outDir: `${appDir}dist/public` });
+      const fake = await startFakeWsServer({ apiKey: 'sk-outage-test', pingIntervalMs: false });
+      const server = await startPlaygroundServer({
+        provider: {
+          kind: 'openai',
+          apiKey: 'sk-outage-test',
+          model: 'gpt-realtime',
+          baseUrl: fake.url,
+        },
+        factories: defaultProviderFactories,
+      });
+      const browser = await launchChromium();
+      const outage = async (n: number) => {
+        // the connection drops, and the first attempt to reconnect is refused
+        fake.refuseUpgrades(503, 1);
+        for (const socket of fake.sockets) socket.terminate();
+        await page.locator('#link[data-state="reconnecting"]').waitFor();
+        await page.locator('#link', { hasText: 'connected: reconnected' }).waitFor();
+        expect(fake.handshakes).toHaveLength(1 + 2 * n);
+      };
+      const page = await browser.newPage();
+      try {
+        await page.goto(server.url);
+        await page.locator('#provider[data-kind="openai"]').waitFor();
+        await page.click('#connect');
+        await page.locator('#link[data-state="connected"]').waitFor();
+        await outage(1);
+        const toasts = page.locator('#errors .toast[data-code="CONNECTION"]');
+        // no stale "retrying in … ms" left once the connection is back
+        expect(await toasts.count()).toBe(1);
+        expect(await toasts.first().textContent()).toContain('the provider connection is back');
+        expect(await toasts.first().textContent()).not.toContain('retrying in');
+        await outage(2);
+        // the second outage is told on its own, not counted into the first one's toast
+        expect(await toasts.count()).toBe(2);
+        // (the same outage twice: each toast counts its own messages)
+        expect(await toasts.nth(1).locator('b').textContent()).toBe(
+          await toasts.nth(0).locator('b').textContent(),
+        );
+        expect(await toasts.nth(1).textContent()).toContain('the provider connection is back');
+        expect(await toasts.nth(0).textContent()).toContain('the provider connection is back');
+      } finally {
+        await browser.close();
+        await server.close();
+        await fake.close();
+      }
+    });
+  },
+);

@@ -20,6 +20,7 @@ import {
   showError,
   state,
   stats,
+  toasts,
   tools,
   transcript,
   ui,
@@ -78,6 +79,10 @@ function onServerMessage(message: ServerMessage): void {
       if (message.state === 'reconnecting' || message.state === 'disconnected')
         // one toast per outage, showing its latest attempt, however many retries it takes
         showError('CONNECTION', message.detail ?? `provider connection ${message.state}`, true);
+      // the outage is over: its toast says so (not "retrying in 500 ms" while all is well), and
+      // the next outage gets a toast of its own
+      if (message.state === 'connected')
+        toasts.settle('CONNECTION', 'the provider connection is back (reconnected)');
       // a turn being spoken when the connection dropped is heard again by the next server
       // (core replays it), under a new item: the old placeholder would wait forever
       if (message.state === 'disconnected') transcript.dropPending();

@@ -5,8 +5,14 @@
  */
 import { el } from './dom.js';
 
+/** Most toasts on screen: the oldest goes first. */
+const MAX_TOASTS = 5;
+
 /** Shows error toasts inside `container`. */
 export class ErrorToasts {
+  /** The toasts on screen, oldest first. */
+  private readonly shown: HTMLElement[] = [];
+  /** The toasts still collecting repeats, by their key (see {@link show}). */
   private readonly open = new Map<string, { node: HTMLElement; count: number }>();
 
   constructor(private readonly container: HTMLElement) {}
@@ -31,17 +37,32 @@ export class ErrorToasts {
     close.title = 'dismiss';
     const node = el('div', 'toast', [close, el('b', '', code), document.createTextNode(message)]);
     node.dataset.code = code;
-    close.addEventListener('click', () => {
-      node.remove();
-      this.open.delete(key);
-    });
+    close.addEventListener('click', () => this.remove(node));
     this.container.append(node);
+    this.shown.push(node);
     this.open.set(key, { node, count: 1 });
-    // Keep the stack short: the oldest toast goes first.
-    while (this.open.size > 5) {
-      const [firstKey, first] = this.open.entries().next().value as [string, { node: HTMLElement }];
-      first.node.remove();
-      this.open.delete(firstKey);
-    }
+    while (this.shown.length > MAX_TOASTS) this.remove(this.shown[0]!);
+  }
+
+  /**
+   * The trouble a toast grouped by `code` (see {@link show}) told of is over (the provider
+   * connection is back): its message becomes `message` and it stops collecting, so the next
+   * trouble of that code gets a toast of its own instead of being counted into this one, and no
+   * "retrying in 500 ms" stays on screen while all is well. Nothing when none is open.
+   */
+  settle(code: string, message: string): void {
+    const existing = this.open.get(code);
+    if (!existing) return;
+    existing.node.lastChild!.textContent = message;
+    existing.node.classList.add('settled');
+    this.open.delete(code);
+  }
+
+  private remove(node: HTMLElement): void {
+    node.remove();
+    const at = this.shown.indexOf(node);
+    if (at >= 0) this.shown.splice(at, 1);
+    // by node, not by key: a settled toast's key may belong to a newer toast by now
+    for (const [key, entry] of this.open) if (entry.node === node) this.open.delete(key);
   }
 }
