@@ -809,3 +809,25 @@ describe.skipIf(!haveChromium)(
     });
   },
 );
+
+describe.skipIf(!haveChromium)('playground in headless Chromium: the microphone refused', () => {
+  it('says in plain words what to do when the browser refuses the microphone', async () => {
+    await withFakePlayground(async ({ browser, server }) => {
+      const page = await browser.newPage();
+      // what Chromium answers when the person (or a site setting) blocks the microphone
+      await page.addInitScript(() => {
+        navigator.mediaDevices.getUserMedia = () =>
+          Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+      });
+      await page.goto(server.url);
+      await page.click('#connect');
+      await page.locator('#link[data-state="connected"]').waitFor();
+      await page.click('#mic');
+      const toast = page.locator('#errors .toast[data-code="NotAllowedError"]');
+      await toast.waitFor();
+      expect(await toast.textContent()).toContain('allow the microphone for this page');
+      expect(await page.textContent('#mic')).toBe('Start microphone');
+      expect(await page.locator('#mic').isDisabled()).toBe(false);
+    });
+  });
+});

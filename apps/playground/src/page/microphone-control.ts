@@ -6,6 +6,7 @@
 import { Microphone } from './audio/microphone.js';
 import { settings, showError, state, stats, ui } from './context.js';
 import { interruptForTurn, sendTurn } from './interruption.js';
+import { microphoneErrorMessage } from './mic-errors.js';
 
 /** Stops the running microphone and drops the unfinished turn it leaves in the server's buffer. */
 export async function stopMic(): Promise<void> {
@@ -48,10 +49,7 @@ export async function toggleMic(): Promise<void> {
     ui.mic.textContent = 'Stop microphone';
   } catch (error) {
     const name = error instanceof DOMException ? error.name : 'MIC_ERROR';
-    showError(
-      name,
-      `microphone unavailable: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    showError(name, microphoneErrorMessage(error));
   } finally {
     state.micStarting = false;
     ui.mic.disabled = !state.link;
