@@ -9,6 +9,7 @@ import type { ItemCut } from '../src/server/page-interrupt.js';
 interface Deferred {
   options: InterruptOptions | undefined;
   resolve: (result: InterruptResult) => void;
+  reject: (reason: unknown) => void;
 }
 
 function recordingSession(): {
@@ -20,9 +21,14 @@ function recordingSession(): {
     calls,
     session: {
       interrupt: (options) =>
-        new Promise<InterruptResult>((resolve) => calls.push({ options, resolve })),
+        new Promise<InterruptResult>((resolve, reject) => calls.push({ options, resolve, reject })),
     },
   };
+}
+
+/** Lets the function under test run on past the promises just settled. */
+async function settled(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
 }
 
 const nothing: InterruptResult = {
@@ -40,36 +46,74 @@ describe('interruptFromPage', () => {
     await done;
   });
 
-  it('asks core for every cut at once (core runs them in order), and reports each cut', async () => {
+  it('cuts the other items after the first call, skipping the answers it deleted, and reports each cut', async () => {
+    const { calls, session } = recordingSession();
+    const cuts: ItemCut[] = [];
+    const done = interruptFromPage(
+      session,
+      true,
+      [
+        // an earlier answer, played in part; the answer playing; one queued behind it
+        { itemId: 'item_c', playedMs: 40 },
+        { itemId: 'item_a', playedMs: 80 },
+        { itemId: 'item_b', contentIndex: 0, playedMs: 0 },
+      ],
+      (cut) => cuts.push(cut),
+    );
+    expect(calls.map((c) => c.options)).toEqual([
+      { cancel: true, at: { itemId: 'item_a', contentIndex: 0, playedMs: 80 } },
+    ]);
+    // the cancelled response's unheard answer item_b is deleted by the first call
+    calls[0]!.resolve({
+      cancelledResponseId: 'resp_1',
+      truncated: { itemId: 'item_a', contentIndex: 0, audioEndMs: 80, deleted: false },
+      deletedItemIds: ['item_b'],
+    });
+    await settled();
+    expect(calls.map((c) => c.options)).toEqual([
+      { cancel: true, at: { itemId: 'item_a', contentIndex: 0, playedMs: 80 } },
+      { cancel: false, at: { itemId: 'item_c', contentIndex: 0, playedMs: 40 } },
+    ]);
+    calls[1]!.resolve({
+      ...nothing,
+      truncated: { itemId: 'item_c', contentIndex: 0, audioEndMs: 40, deleted: false },
+    });
+    await done;
+    expect(cuts).toEqual([
+      { itemId: 'item_a', audioEndMs: 80, deleted: false },
+      { itemId: 'item_b', audioEndMs: 0, deleted: true },
+      { itemId: 'item_c', audioEndMs: 40, deleted: false },
+    ]);
+  });
+
+  it('a refused cut does not stop the others; the first refusal is what it rejects with', async () => {
     const { calls, session } = recordingSession();
     const cuts: ItemCut[] = [];
     const done = interruptFromPage(
       session,
       false,
       [
+        { itemId: 'item_b', playedMs: 10 },
+        { itemId: 'item_c', playedMs: 20 },
         { itemId: 'item_a', playedMs: 80 },
-        { itemId: 'item_b', contentIndex: 0, playedMs: 0 },
-        { itemId: 'item_b', playedMs: 0 },
       ],
       (cut) => cuts.push(cut),
     );
-    // both calls made before anything settled: their positions are taken now, in order
-    expect(calls.map((c) => c.options)).toEqual([
-      { cancel: false, at: { itemId: 'item_a', contentIndex: 0, playedMs: 80 } },
-      { cancel: false, at: { itemId: 'item_b', contentIndex: 0, playedMs: 0 } },
+    calls[0]!.resolve(nothing);
+    await settled();
+    const refused = new Error('refused');
+    calls[1]!.reject(refused);
+    await settled();
+    expect(calls.map((c) => c.options?.at)).toEqual([
+      { itemId: 'item_a', contentIndex: 0, playedMs: 80 },
+      { itemId: 'item_b', contentIndex: 0, playedMs: 10 },
+      { itemId: 'item_c', contentIndex: 0, playedMs: 20 },
     ]);
-    calls[0]!.resolve({
+    calls[2]!.resolve({
       ...nothing,
-      truncated: { itemId: 'item_a', contentIndex: 0, audioEndMs: 80, deleted: false },
+      truncated: { itemId: 'item_c', contentIndex: 0, audioEndMs: 20, deleted: false },
     });
-    calls[1]!.resolve({
-      ...nothing,
-      truncated: { itemId: 'item_b', contentIndex: 0, audioEndMs: 0, deleted: true },
-    });
-    await done;
-    expect(cuts).toEqual([
-      { itemId: 'item_a', audioEndMs: 80, deleted: false },
-      { itemId: 'item_b', audioEndMs: 0, deleted: true },
-    ]);
+    await expect(done).rejects.toBe(refused);
+    expect(cuts).toEqual([{ itemId: 'item_c', audioEndMs: 20, deleted: false }]);
   });
 });

@@ -42,12 +42,12 @@ function at(item: InterruptedItem): { itemId: string; contentIndex: number; play
  * Runs the page's interruption: `session.interrupt()` at the item that was playing, or with
  * `at: null` when the page's speaker had nothing playing (never core's clock estimate: the page
  * may not have played a sample of an answer core thinks is halfway through), cancelling the
- * response in progress when `cancel`; then each other item the page cut, at what was heard of it.
- * Every call is made here, at once: core takes each position now and runs each one's truncates
- * and deletes after the previous interruption's, so an item the first call deleted (an unheard
- * answer of the cancelled response) is no longer in the conversation for its own call, which
- * cuts nothing. `onCut` hears of each item as it is cut, so a later refusal does not hide the
- * cuts made before it. Rejects with the first refusal once every call has settled.
+ * response in progress when `cancel`; then each other item the page cut, at what was heard of it,
+ * one after the other, skipping the answers the first call deleted (the cancelled response's
+ * unheard ones: a second delete of them would be refused with `item_not_found` by a session
+ * without a conversation mirror). The positions are the page's, measured at the cut, so waiting
+ * changes none of them. `onCut` hears of each item as it is cut, so a later refusal does not hide
+ * the cuts made before it. Rejects with the first refusal once every item was tried.
  */
 export async function interruptFromPage(
   session: Pick<RealtimeSession, 'interrupt'>,
@@ -60,18 +60,24 @@ export async function interruptFromPage(
     if (result.truncated) onCut(cutOf(result.truncated));
     for (const itemId of result.deletedItemIds) onCut({ itemId, audioEndMs: 0, deleted: true });
   };
-  const calls = [
-    session.interrupt({ cancel, at: playing === undefined ? null : at(playing) }).then(report),
-  ];
+  const first = await session.interrupt({
+    cancel,
+    at: playing === undefined ? null : at(playing),
+  });
+  report(first);
   // others the speaker cut (an answer of a response that was not cancelled, played or queued
   // behind the one playing): core cuts each once its own response has ended
-  const asked = new Set([playing?.itemId]);
+  const done = new Set([playing?.itemId, ...first.deletedItemIds]);
+  let failure: { reason: unknown } | undefined;
   for (const item of items) {
-    if (asked.has(item.itemId)) continue;
-    asked.add(item.itemId);
-    calls.push(session.interrupt({ cancel: false, at: at(item) }).then(report));
+    if (done.has(item.itemId)) continue;
+    done.add(item.itemId);
+    try {
+      report(await session.interrupt({ cancel: false, at: at(item) }));
+    } catch (error) {
+      failure ??= { reason: error };
+    }
   }
-  const failure = (await Promise.allSettled(calls)).find((o) => o.status === 'rejected');
   if (failure) throw failure.reason;
 }
 
