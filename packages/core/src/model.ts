@@ -152,8 +152,12 @@ export class RealtimeModel {
       keepSentAudioMs,
     });
     this.#defaults = mergeSessionOptions(defaultSessionOptions(), session);
-    // a forced choice of a function the model's tools lack: every session would be refused
-    checkSessionToolChoice(this.#defaults.toolChoice, this.#conversation.tools ?? []);
+    // a forced choice of a function the model's tools lack: every session using the model's
+    // tools would be refused. A model without tools leaves it to each session, which may bring
+    // the tool it names (`model.session({ tools })`, checked there)
+    const modelTools = this.#conversation.tools;
+    if (modelTools !== undefined && modelTools.length > 0)
+      checkSessionToolChoice(this.#defaults.toolChoice, modelTools);
     const c = clock ?? systemClock;
     const retention = audioRetention ?? 'none';
     if (

@@ -72,6 +72,21 @@ describe('toolChoice naming a tool the session does not have', () => {
     await session.close();
   });
 
+  it('a model without tools leaves a forced choice to each session, which may bring the tool', async () => {
+    const s = setup('ga', { toolChoice: { type: 'function', name: 'get_time' } });
+    expectUnknownChoice(
+      thrown(() => s.model.session()),
+      'get_time',
+    );
+    const session = s.model.session({ tools: [time] });
+    await s.settle();
+    expect(session.options.toolChoice).toEqual({ type: 'function', name: 'get_time' });
+    expect(sent(s, 'session.update').at(-1)).toMatchObject({
+      session: { tool_choice: { type: 'function', name: 'get_time' } },
+    });
+    await session.close();
+  });
+
   describe.each(DIALECTS)('%s', (dialect) => {
     it('sessionUpdate({ toolChoice }) rejects, sends nothing and keeps the options', async () => {
       const s = setup(dialect, { tools: [weather] });
