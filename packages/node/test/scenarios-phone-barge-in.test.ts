@@ -84,7 +84,7 @@ async function startCall(
   session.on('error', (e) => errors.push(e));
   const done: RealtimeResponse[] = [];
   session.on('response_done', (r) => done.push(r));
-  const reconnects: { rollover: boolean }[] = [];
+  const reconnects: { rollover: boolean; cutOffItemIds: string[] }[] = [];
   session.on('reconnected', (e) => reconnects.push(e));
 
   // the phone: plays what it was sent in real time; each chunk's mark comes back once played
@@ -547,15 +547,29 @@ describe('a phone bridge barging in (G.711 µ-law 8 kHz, marks, clear)', () => {
     ).toBe(true);
     // the phone was still playing the lost answer: the marks had got to 1.3 s of it
     expect(call.interrupts[1]!.marked).toMatchObject({ itemId: answer.itemId, playedMs: 1_300 });
-    // the answer a drop cut is not in the new conversation (the mirror had no transcript of it,
-    // README "What a reconnect does"): there is nothing to truncate, and no truncate is sent
-    // that the new server would refuse
-    expect(fake.server.conversation.some((i) => i['id'] === answer.itemId)).toBe(false);
-    expect(call.interrupts[1]!.at.value).toEqual({
+    // the drop cut the answer off: the restore re-created it on the new connection as the text
+    // heard by then (README "What a reconnect does"), so the barge-in cannot truncate it (the
+    // new server holds text, not audio): it is deleted and the text heard at the mark, 1.3 s,
+    // re-created in its place; no truncate is sent that the new server would refuse
+    expect(call.reconnects[0]?.cutOffItemIds).toEqual([answer.itemId]);
+    const at = call.interrupts[1]!.at.value as InterruptResult;
+    expect(at).toEqual({
       cancelledResponseId: undefined,
-      truncated: undefined,
+      truncated: {
+        itemId: answer.itemId,
+        contentIndex: 0,
+        audioEndMs: 1_300,
+        deleted: true,
+        retoldItemId: expect.any(String),
+      },
       deletedItemIds: [],
     });
+    const conversation = fake.server.conversation;
+    expect(conversation.some((i) => i['id'] === answer.itemId)).toBe(false);
+    const retold = conversation.find((i) => i['id'] === at.truncated!.retoldItemId);
+    expect(retold).toMatchObject({ type: 'message', role: 'assistant' });
+    const text = JSON.stringify(retold!['content']);
+    expect(text).toContain('...');
     expect(call.truncates()).toEqual([]);
     expect(phone.clears).toBe(2);
     expect(await call.run(call.untilDone(2))).toBe(true);
