@@ -101,7 +101,11 @@ export class RealtimeModel {
   readonly #conversation: ConversationOptions;
   readonly #sessions = new Set<RealtimeSession>();
 
-  /** Validates the options; throws `VoxwireError('INVALID_ARGUMENT')` on a bad one. */
+  /**
+   * Validates the options; throws `VoxwireError('INVALID_ARGUMENT')` on a bad one, and a
+   * `ToolError` for a bad tool set (`INVALID_TOOL`, `DUPLICATE_TOOL`, `SCHEMA_CONVERSION`) or a
+   * forced `toolChoice` naming a function the tools lack (`UNKNOWN_TOOL_CHOICE`).
+   */
   constructor(options: RealtimeModelOptions) {
     if (typeof options !== 'object' || options === null) requireConnector(undefined);
     requireConnector(options.connector);

@@ -74,7 +74,7 @@ export interface SessionInit extends ConversationOptions {
   features?: readonly SessionFeatureFactory[];
   /** Reconnection, backpressure, stream bounds, stall detection, dedupe. @default resolveReliability({}) */
   reliability?: ResolvedReliability;
-  /** Called once the session is closed (the model forgets it). */
+  /** Called once the session is closed (the model forgets it). @default none */
   onClosed?: (session: RealtimeSession) => void;
 }
 
@@ -261,6 +261,7 @@ export class RealtimeSession {
    */
   sessionUpdate(
     partial: Omit<SessionOptionsInput, 'model'> & {
+      /** The session's new tools, sent in the same `session.update`. @default the tools in force, unchanged */
       tools?: readonly SessionTool[] | undefined;
     } = {},
   ): Promise<RealtimeSessionOptions> {

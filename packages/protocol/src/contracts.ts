@@ -176,7 +176,14 @@ export function createCounterIdGenerator(salt = ''): IdGenerator {
  * `initialMs · 2ⁿ⁻¹` (never beyond `maxMs`); after `maxAttempts` it gives up.
  */
 export function exponentialBackoff(
-  options: { initialMs?: number; maxMs?: number; maxAttempts?: number } = {},
+  options: {
+    /** The ceiling of the first wait, ms (each later one doubles it). @default 250 */
+    initialMs?: number;
+    /** The ceiling no wait goes beyond, ms. @default 10000 */
+    maxMs?: number;
+    /** Retries before it gives up (returns `undefined`). @default 8 */
+    maxAttempts?: number;
+  } = {},
 ): BackoffPolicy {
   const { initialMs = 250, maxMs = 10_000, maxAttempts = 8 } = options;
   return (attempt, random) => {

@@ -64,9 +64,12 @@ export interface Tool<TArgs = any, TSession = unknown> {
  */
 export function defineTool<TSchema extends StandardSchemaV1, TSession = unknown>(tool: {
   readonly name: string;
+  /** What the function does and when to call it; the model reads this. @default '' */
   readonly description?: string | undefined;
   readonly parameters: TSchema;
+  /** The JSON Schema sent to the server. @default derived from `parameters` */
   readonly jsonSchema?: JsonSchema | undefined;
+  /** How long one call may take, ms (see {@link Tool.timeoutMs}). @default the session's `toolTimeoutMs` (no limit unless set) */
   readonly timeoutMs?: number | undefined;
   execute(args: StandardSchemaV1.InferOutput<TSchema>, context: ToolContext<TSession>): unknown;
 }): Tool<StandardSchemaV1.InferOutput<TSchema>, TSession>;
@@ -77,10 +80,14 @@ export function defineTool<TSchema extends StandardSchemaV1, TSession = unknown>
  */
 export function defineTool<TArgs = Record<string, unknown>, TSession = unknown>(tool: {
   readonly name: string;
+  /** What the function does and when to call it; the model reads this. @default '' */
   readonly description?: string | undefined;
   // a Standard Schema must take the first signature, where its output types the arguments
+  /** A plain JSON Schema of the arguments (see {@link Tool.parameters}). @default an object schema with no properties */
   readonly parameters?: (JsonSchema & { readonly '~standard'?: never }) | undefined;
+  /** The JSON Schema sent to the server. @default derived from `parameters` */
   readonly jsonSchema?: JsonSchema | undefined;
+  /** How long one call may take, ms (see {@link Tool.timeoutMs}). @default the session's `toolTimeoutMs` (no limit unless set) */
   readonly timeoutMs?: number | undefined;
   execute(args: TArgs, context: ToolContext<TSession>): unknown;
 }): Tool<TArgs, TSession>;

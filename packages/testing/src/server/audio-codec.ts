@@ -105,8 +105,11 @@ export function synthesizeSpeech(text: string, options: SynthOptions = {}): Int1
 export function tone(
   durationMs: number,
   options: {
+    /** Pitch, Hz. @default 440 */
     frequency?: number | undefined;
+    /** Peak level as a share of full scale (0–1). @default 0.3 */
     amplitude?: number | undefined;
+    /** Samples per second of the result. @default 24000 */
     sampleRate?: number | undefined;
   } = {},
 ): Int16Array {

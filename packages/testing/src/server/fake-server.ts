@@ -86,9 +86,16 @@ export class FakeServer {
   accept(
     link: ServerLink,
     init: {
+      /** The dialect this connection speaks. @default the server's `dialect` option, else `'ga'` */
       dialect?: Dialect | undefined;
+      /** The model `session.created` reports. @default the server's `model` option, else `'gpt-realtime'` */
       model?: string | undefined;
+      /**
+       * When this connection's session expires, ms after it was accepted.
+       * @default the server's `maxSessionDurationMs` option, else OpenAI's 60 min
+       */
       maxSessionDurationMs?: number | undefined;
+      /** A transcription session (`?intent=transcription`) rather than a conversation. @default false */
       transcription?: boolean | undefined;
     } = {},
   ): AcceptedConnection {

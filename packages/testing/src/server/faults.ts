@@ -141,7 +141,12 @@ export class FaultInjector {
   /** Closes the connection at the `occurrence`-th event of `type`: before it is sent (default) or after. */
   closeAt(
     type: string,
-    options: CloseFaultOptions & { occurrence?: number; when?: 'before' | 'after' } = {},
+    options: CloseFaultOptions & {
+      /** Which occurrence of `type`, 1-based, counted per connection. @default 1 */
+      occurrence?: number;
+      /** Close before that event is sent, or right after it. @default 'before' */
+      when?: 'before' | 'after';
+    } = {},
   ): this {
     checkType(type);
     const code = options.code ?? 1006;
@@ -171,7 +176,15 @@ export class FaultInjector {
   }
 
   /** Sends the `occurrence`-th event of `type` `1 + times` times. */
-  duplicate(type: string, options: { times?: number; occurrence?: number } = {}): this {
+  duplicate(
+    type: string,
+    options: {
+      /** Extra copies sent after the event itself. @default 1 */
+      times?: number;
+      /** Which occurrence of `type`, 1-based, counted per connection. @default 1 */
+      occurrence?: number;
+    } = {},
+  ): this {
     checkType(type);
     if (options.occurrence !== undefined)
       checkCount('duplicate', 'occurrence', options.occurrence, 1);

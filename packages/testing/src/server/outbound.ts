@@ -17,7 +17,7 @@ export interface ServerLink {
 
 /** When a fault rule applies. */
 export interface FaultMatch {
-  /** The event type it applies to (any type when absent). */
+  /** The event type it applies to. @default any type */
   readonly type?: string | undefined;
   /** Which occurrence of that type, 1-based, counted per connection. @default 1 */
   readonly occurrence?: number | undefined;
