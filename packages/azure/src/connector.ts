@@ -39,13 +39,16 @@ export interface AzureConnectorOptions extends SocketOptions {
   readonly azureDeployment: string;
   /**
    * The resource endpoint, `https://<resource>.openai.azure.com` (a pasted `…/openai/v1` path is
-   * not doubled). Mutually exclusive with `baseURL`.
+   * not doubled; a deployment's path, `…/openai/deployments/<name>…`, is cut back to `…/openai`).
+   * Mutually exclusive with `baseURL`.
    * @default process.env.AZURE_OPENAI_ENDPOINT (when `baseURL` is not given)
    */
   readonly azureEndpoint?: string | undefined;
   /**
    * A base URL used instead of the endpoint (`https://<resource>.openai.azure.com/openai`, a
-   * gateway). Mutually exclusive with `azureEndpoint`.
+   * gateway). An Azure resource's bare endpoint (no path) gets `/openai` as `azureEndpoint` does,
+   * and a deployment's path is cut back to `…/openai`; another host's URL is used as given.
+   * Mutually exclusive with `azureEndpoint`.
    * @default undefined
    */
   readonly baseURL?: string | undefined;
@@ -62,8 +65,9 @@ export interface AzureConnectorOptions extends SocketOptions {
    */
   readonly apiKey?: SecretSource | undefined;
   /**
-   * A static Microsoft Entra token, sent as `Authorization: Bearer`. It expires (about an hour):
-   * prefer `tokenProvider` or `credential` for anything long-lived.
+   * A static Microsoft Entra token, sent as `Authorization: Bearer` (a leading `Bearer ` given
+   * with it is dropped, as for a `tokenProvider`'s answer). It expires (about an hour): prefer
+   * `tokenProvider` or `credential` for anything long-lived.
    * @default undefined
    */
   readonly entraToken?: string | undefined;
@@ -76,7 +80,9 @@ export interface AzureConnectorOptions extends SocketOptions {
   readonly tokenProvider?: TokenProvider | undefined;
   /**
    * An `@azure/core-auth` `TokenCredential` (e.g. `DefaultAzureCredential`). Its token is cached
-   * and renewed `tokenRefreshMarginMs` before it expires.
+   * and renewed `tokenRefreshMarginMs` before it expires; a token refused with HTTP 401 at the
+   * upgrade is dropped and the connect retried once with a fresh one (a second 401 is a fatal
+   * `AUTH_FAILED`).
    * @default undefined
    */
   readonly credential?: TokenCredential | undefined;
