@@ -173,12 +173,17 @@ export class RealtimeSession {
 
   /**
    * The barge-in, when the user speaks over the assistant (call it from `input_speech_started`,
-   * after clearing the speaker), presses push-to-talk or types: cancels the response in progress,
-   * truncates the answer being played at what was heard (`playback.position`, or `at`; 0 ms
-   * deletes it), waiting for its response to end first, and deletes the audio answers of the
-   * cancelled response the player had not reached. The position is taken when it is called; its
-   * truncates and deletes go after those of an interruption still under way. Resolves with what it did; rejects with `INVALID_ARGUMENT` for bad
-   * options, and with what a truncate or delete was refused with (`SESSION_CLOSED`, …).
+   * after clearing the speaker), presses push-to-talk or types: cancels the response whose answer
+   * is being played (else the newest in progress not known to be out of band; with none in
+   * progress, a tagged create's response, or an untagged one's when turn detection cannot start
+   * responses, is cancelled the moment it starts), truncates the answer being played at what was
+   * heard (`playback.position`, or `at`; 0 ms deletes it), waiting for its response to end first,
+   * and deletes the audio answers of the cancelled response the player had not reached. Audio of
+   * the cancelled response that arrives afterwards is no longer handed to `response_audio` or
+   * `audioStream`. The position is taken when it is called; its truncates and deletes go after
+   * those of an interruption still under way. Resolves with what it did; rejects with
+   * `INVALID_ARGUMENT` for bad options, and with what a truncate or delete was refused with
+   * (`SESSION_CLOSED`, …).
    */
   interrupt(options?: InterruptOptions): Promise<InterruptResult> {
     const host = this.#host;
