@@ -142,7 +142,12 @@ export interface RealtimeSessionOptions {
    * @default server VAD 0.5 / 300 ms / 500 ms
    */
   turnDetection: TurnDetectionOptions | null;
-  /** Tool choice. @default 'auto' */
+  /**
+   * Tool choice. A forced one naming a function must name a tool in force, else it is refused
+   * with `ToolError('UNKNOWN_TOOL_CHOICE')`, nothing sent. A forced choice is relaxed to `'auto'`
+   * in the follow-up after tool outputs, so the model can answer the results.
+   * @default 'auto'
+   */
   toolChoice: ToolChoiceOption;
   /**
    * Sampling temperature, 0.6–1.2 (the beta API's range). GA has no such field: it is dropped

@@ -37,8 +37,9 @@ export interface ConversationOptions {
   /**
    * How many responses in a row may consist of function calls only before no follow-up response
    * is requested and `error` gets a `ToolError('TOOL_LOOP_LIMIT')`: the guard against
-   * `toolChoice: 'required'` loops (livekit/agents#1145). A response with a message, or a user
-   * turn (committed audio or a user item), resets the count.
+   * `toolChoice: 'required'` loops (livekit/agents#1145). Responses that called and ended
+   * `incomplete` or `failed` count too (they are followed up as well); cancelled ones do not. A
+   * response with a message, or a user turn (committed audio or a user item), resets the count.
    * @default 5
    */
   maxToolOnlyRounds?: number | undefined;

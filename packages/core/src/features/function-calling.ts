@@ -89,7 +89,8 @@ export interface FunctionCallingOptions<TSession> {
   /**
    * How many responses in a row may consist of function calls only before no follow-up response
    * is requested and an `error` (`TOOL_LOOP_LIMIT`) is emitted: the guard against
-   * `toolChoice: 'required'` loops. A response with a message, or a user turn, resets the count.
+   * `toolChoice: 'required'` loops. Responses that called and ended `incomplete` or `failed`
+   * count too; cancelled ones do not. A response with a message, or a user turn, resets the count.
    * @default 5
    */
   readonly maxToolOnlyRounds?: number | undefined;

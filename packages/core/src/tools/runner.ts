@@ -20,7 +20,8 @@ export interface ToolRunnerOptions<TSession = unknown> {
   readonly generateId: IdGenerator;
   /**
    * How many responses in a row may consist of function calls only before the runner stops
-   * requesting follow-up responses (and reports `TOOL_LOOP_LIMIT`). A response with a message
+   * requesting follow-up responses (and reports `TOOL_LOOP_LIMIT`); responses that ended
+   * `incomplete` or `failed` count too, cancelled ones do not. A response with a message
    * output, or {@link ToolRunner.resetLoopCount} (call it on every user turn), resets the count.
    * @default 5
    */
