@@ -55,8 +55,10 @@ export interface ReconnectOptions {
    * (retained, `maxRetainedResponses`, or the newest response with audio); otherwise, or with
    * `'skip'`, the answer is left out of the restore
    * (`reconnected.skippedItems`) and removed from the mirror. An answer the drop cut off
-   * mid-stream follows the same rule (`reconnect/cut-answers.ts`): with `'heard'` it is restored
-   * as the text heard (text: received) so far, ended with `...` (`reconnected.cutOffItemIds`).
+   * mid-stream follows the same rule: with `'heard'` it is restored as the text heard so far
+   * (its received transcript cut to the share of its audio played; a text answer: all the text
+   * received), ended with `...` and named in `reconnected.cutOffItemIds`; nothing heard, or no
+   * transcript yet, and it is left out.
    * @default 'heard'
    */
   truncatedAnswers?: 'heard' | 'skip' | undefined;
