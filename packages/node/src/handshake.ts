@@ -20,22 +20,29 @@ const MAX_BODY_CHARS = 300;
  * the injected `Clock`: its epoch is arbitrary (a simulated one starts at 0), and a date
  * measured from it asked for decades of waiting.
  *
+ * The status is known once the headers arrived; a body that never ends (a gateway or a
+ * hand-written upgrade handler that stalls it) must not hide it: the returned function gives the
+ * error from what arrived so far, for the caller's connect timeout to report instead of a
+ * retriable `CONNECT_TIMEOUT` (a 401 would otherwise be retried, a 503's `Retry-After` lost).
+ *
  * @param settle receives the error; the caller records it and terminates the socket
+ * @returns the error from the status, headers and body read so far
  */
 export function readRefusal(
   response: IncomingMessage,
   redactor: Redactor,
   settle: (error: TransportError) => void,
-): void {
+): () => TransportError {
   const status = response.statusCode ?? 0;
   const retryAfter = parseRetryAfter(header(response, 'retry-after'), serverNow(response));
   const location = header(response, 'location');
   let body = '';
-  const done = () => {
+  const soFar = () => {
     const snippet = redactor.redact(extractMessage(body)).slice(0, MAX_BODY_CHARS);
     const detail = location ? `redirect to ${redactor.redact(location)}` : snippet;
-    settle(errorForHttpStatus(status, detail, retryAfter));
+    return errorForHttpStatus(status, detail, retryAfter);
   };
+  const done = () => settle(soFar());
   response.setEncoding('utf8');
   response.on('data', (chunk: string) => {
     if (body.length < 4 * MAX_BODY_CHARS) body += chunk;
@@ -43,6 +50,7 @@ export function readRefusal(
   response.once('end', done);
   response.once('error', done);
   response.once('aborted', done);
+  return soFar;
 }
 
 /** The response's `Date` in Unix ms, or the host's wall clock when it has none (or a bad one). */

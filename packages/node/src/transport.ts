@@ -193,7 +193,11 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
       this.#connecting = { resolve, reject, onAbort };
       this.#signal?.addEventListener('abort', onAbort, { once: true });
 
+      // set once a refused upgrade's headers arrived: its error, from what its body said so far
+      let refusal: (() => TransportError) | undefined;
       this.#connectTimer = this.#clock.setTimeout(() => {
+        // a refusal whose body stalls is still that refusal (a 401 stays fatal), not a timeout
+        this.#connectError ??= refusal?.();
         this.#connectError ??= new TransportError(
           'CONNECT_TIMEOUT',
           `The WebSocket handshake with ${this.#host} did not complete within ${this.#connectTimeoutMs} ms.`,
@@ -202,11 +206,12 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
         ws.terminate();
       }, this.#connectTimeoutMs);
 
-      const onRefusal = (_request: unknown, response: IncomingMessage) =>
-        readRefusal(response, this.#redactor, (error) => {
+      const onRefusal = (_request: unknown, response: IncomingMessage) => {
+        refusal = readRefusal(response, this.#redactor, (error) => {
           this.#connectError ??= error;
           ws.terminate();
         });
+      };
       ws.on('unexpected-response', onRefusal);
 
       ws.once('open', () => {

@@ -312,6 +312,56 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
     await expect(transport.start()).rejects.toMatchObject({ code, httpStatus: status });
   });
 
+  it.each([
+    [401, { code: 'AUTH_FAILED', fatal: true, httpStatus: 401 }],
+    [503, { code: 'CONNECT_FAILED', retriable: true, httpStatus: 503, retryAfterMs: 3000 }],
+  ] as const)(
+    'an HTTP %i refusal whose body never ends is still that refusal at the connect timeout',
+    async (status, expected) => {
+      // a hand-written upgrade handler or a gateway that sends the status and headers, then
+      // stalls its body (a Content-Length it never fills, a socket it never ends): the status
+      // was known, so the connect timeout must not replace it with a retriable CONNECT_TIMEOUT
+      const server = createHttpServer();
+      const sockets: Socket[] = [];
+      server.on('upgrade', (_request, socket: Socket) => {
+        sockets.push(socket);
+        socket.on('error', () => {});
+        socket.write(
+          `HTTP/1.1 ${status} Refused\r\nContent-Length: 100\r\nRetry-After: 3\r\n\r\nrefused: partial`,
+        );
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      cleanups.push(async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => server.close(resolve));
+      });
+      const port = (server.address() as AddressInfo).port;
+      const clock = new SimulatedClock();
+      const transport = createWebSocketTransport({
+        url: `ws://127.0.0.1:${port}/v1/realtime`,
+        clock,
+        connectTimeoutMs: 2500,
+      });
+      const t = track(transport);
+      const started = transport.start().catch((e: unknown) => e);
+      // the transport's own refusal listener runs first; the test waits for the partial body
+      const bodySeen = deferred();
+      transport.raw!.once('unexpected-response', (_request, response: EventEmitter) =>
+        response.once('data', () => bodySeen.resolve()),
+      );
+      await bodySeen.promise;
+      clock.advance(2500);
+      const error = (await started) as TransportError;
+      expect(error).toBeInstanceOf(TransportError);
+      expect(error).toMatchObject(expected);
+      expect(error.message).toContain(`HTTP ${status}`);
+      expect(error.message).toContain('refused: partial');
+      await t.closed;
+      expect(clock.pendingTimers).toBe(0);
+    },
+  );
+
   it('does not follow a redirect while credentials are attached', async () => {
     const target = await wsServer();
     const server = await startRefusingServer({ status: 302, headers: { Location: target.url } });
