@@ -76,6 +76,7 @@ const CONNECTOR_KEYS: Readonly<
   headers: true,
   agent: true,
   keepAlive: true,
+  closeTimeoutMs: true,
   WebSocket: true,
   env: true,
   allowInsecureUrl: true,

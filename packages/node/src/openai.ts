@@ -53,6 +53,13 @@ export interface SocketOptions {
    */
   readonly keepAlive?: KeepAliveOptions | false | undefined;
   /**
+   * Milliseconds a close waits for the server's close frame before the socket is cut: the bound
+   * on `session.close()` (and `model.close()`) when the server, or the network to it, no longer
+   * answers, e.g. a shutdown handler that must finish within its grace period.
+   * @default 5000
+   */
+  readonly closeTimeoutMs?: number | undefined;
+  /**
    * Time source for the socket's timers.
    * @default systemClock
    */
@@ -222,6 +229,7 @@ export function socketOptions(options: SocketOptions) {
       ? {}
       : { connectTimeoutMs: options.connectTimeoutMs }),
     ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
+    ...(options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: options.closeTimeoutMs }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
   };

@@ -11,7 +11,12 @@ import { startFakeWsServer, startSilentServer, type FakeWsServer } from '@voxwir
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineTool } from '@voxwire/core';
 import { createOpenAIRealtimeModel, type OpenAIRealtimeModelOptions } from '../src/index.js';
-import { type Cleanups, io, recordUnhandledRejections } from './scenario-helpers.js';
+import {
+  type Cleanups,
+  io,
+  recordUnhandledRejections,
+  watch as watchClose,
+} from './scenario-helpers.js';
 
 const KEY = 'sk-proj-SCENARIO-close-0000';
 const cleanups: Cleanups = [];
@@ -115,6 +120,25 @@ describe('closing at awkward moments over a real socket', () => {
     expect(fake.handshakes.length).toBe(handshakes);
     await settleLoop();
     expect(rejections).toEqual([]);
+  });
+
+  it('a server that never answers the close frame (SIGTERM drain): cut after closeTimeoutMs', async () => {
+    // a shutdown handler closing every session with a short grace period: the bound is the
+    // connector's closeTimeoutMs (on the session's clock), not the transport's 5 s default
+    const { fake, clock, session, closed } = await rig({ closeTimeoutMs: 1_000 });
+    await next(session, 'session_updated');
+    // the server goes deaf: its socket stops reading, our close frame is never answered
+    const [socket] = [...fake.sockets] as unknown as { _socket: { pause(): void } }[];
+    socket!._socket.pause();
+    const start = clock.now();
+    const closing = watchClose(session.close());
+    await clock.advanceAsync(999);
+    expect(closing.settled).toBe(false);
+    await clock.advanceAsync(1);
+    while (!closing.settled) await settleLoop();
+    expect(clock.now() - start).toBe(1_000);
+    expect(closed).toEqual([{ error: undefined }]);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('with the first handshake unanswered: close() resolves once the socket is gone, no timer left', async () => {
