@@ -59,6 +59,26 @@ describe('an API key function slower than the connect timeout', () => {
     expect(fake.handshakes.map((h) => h.headers['authorization'])).toEqual([`Bearer ${KEY}`]);
   });
 
+  it('a call that never settles (a vault request on a dead socket) is shared for 30 s, then asked again', async () => {
+    // the connector is shared by every session of the model: a hung call shared for ever kept
+    // every session, and every later one, from ever connecting until the process restarted
+    let calls = 0;
+    const clock = new SimulatedClock();
+    const { fake, seen } = await rig(clock, () => {
+      calls++;
+      // the first call hangs for good; the vault answers the next one at once
+      return calls === 1 ? new Promise<string>(() => {}) : Promise.resolve(KEY);
+    });
+    await run(clock, () => clock.now() >= 29_900, 29_900);
+    expect(calls).toBe(1);
+    expect(seen).not.toContain('connected');
+    await run(clock, () => seen.includes('connected'), 60_000);
+    expect(seen.filter((s) => s === 'connected')).toHaveLength(1);
+    expect(seen).not.toContain('closed');
+    expect(calls).toBe(2);
+    expect(fake.handshakes.map((h) => h.headers['authorization'])).toEqual([`Bearer ${KEY}`]);
+  });
+
   it('once settled, the next connect asks again (a drop after connecting)', async () => {
     let calls = 0;
     const clock = new SimulatedClock();

@@ -1,0 +1,49 @@
+/**
+ * The connector's key lookup, shared between connects while it is pending, but not for ever.
+ * @module
+ */
+import type { Clock } from '@voxwire/protocol';
+
+/**
+ * How many connect timeouts a pending key lookup is shared for. A vault slower than the connect
+ * timeout still answers a later attempt (the reason it is shared at all); a call still pending
+ * after this many may be hung (a request on a dead socket, a client without a timeout).
+ */
+export const SHARED_LOOKUP_CONNECT_TIMEOUTS = 3;
+
+/**
+ * `request` shared while pending (as core's `sharedWhilePending`), but only while the call is
+ * younger than `maxAgeMs`: a connect after that makes a new call, raced with the old one, which
+ * later connects share. The connector is shared by every session of a model: a call that never
+ * settled, shared for ever, kept every session (and every later one) from connecting until the
+ * process restarted. The race keeps a slow call that does answer from being wasted. A settled
+ * call is never reused.
+ *
+ * @param maxAgeMs - how long a pending call is shared alone, in ms of `clock`
+ */
+export function sharedWhileFresh<T>(
+  request: () => Promise<T>,
+  maxAgeMs: number,
+  clock: Clock,
+): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  let startedAt = 0;
+  return () => {
+    if (pending !== undefined && clock.now() - startedAt < maxAgeMs) return pending;
+    let fresh: Promise<T>;
+    try {
+      fresh = request();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const current = pending === undefined ? fresh : Promise.race([pending, fresh]);
+    pending = current;
+    startedAt = clock.now();
+    // cleared only if still the current call, whichever way it settles
+    const clear = () => {
+      if (pending === current) pending = undefined;
+    };
+    current.then(clear, clear);
+    return current;
+  };
+}

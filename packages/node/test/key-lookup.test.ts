@@ -1,0 +1,62 @@
+import { deferred, SimulatedClock } from '@voxwire/testing';
+import { describe, expect, it } from 'vitest';
+import { sharedWhileFresh } from '../src/key-lookup.js';
+
+/** The promise's value once the event loop turned, or 'pending'. */
+function settledOrPending<T>(promise: Promise<T>): Promise<T | 'pending'> {
+  return Promise.race([
+    promise,
+    new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending'))),
+  ]);
+}
+
+describe('sharedWhileFresh', () => {
+  it('shares a pending call while it is younger than maxAgeMs, then makes a new one', async () => {
+    const clock = new SimulatedClock();
+    const calls: ReturnType<typeof deferred<string>>[] = [];
+    const lookup = sharedWhileFresh(
+      () => {
+        const call = deferred<string>();
+        calls.push(call);
+        return call.promise;
+      },
+      30_000,
+      clock,
+    );
+    const first = lookup();
+    clock.advance(29_999);
+    expect(lookup()).toBe(first);
+    expect(calls).toHaveLength(1);
+    clock.advance(1);
+    const second = lookup();
+    expect(calls).toHaveLength(2);
+    // shared again from now on, until it too is 30 s old
+    expect(lookup()).toBe(second);
+    calls[1]!.resolve('fresh');
+    expect(await second).toBe('fresh');
+  });
+
+  it('an old call that answers before the new one is not wasted: a slow vault still counts', async () => {
+    const clock = new SimulatedClock();
+    const calls: ReturnType<typeof deferred<string>>[] = [];
+    const lookup = sharedWhileFresh(
+      () => {
+        const call = deferred<string>();
+        calls.push(call);
+        return call.promise;
+      },
+      30_000,
+      clock,
+    );
+    void lookup();
+    clock.advance(31_000);
+    const later = lookup();
+    expect(calls).toHaveLength(2);
+    calls[0]!.resolve('slow but alive');
+    // the new call hangs: only the old call's answer can settle it
+    expect(await settledOrPending(later)).toBe('slow but alive');
+    // settled: the next connect asks again
+    void lookup();
+    expect(calls).toHaveLength(3);
+  });
+});
