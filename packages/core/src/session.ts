@@ -71,11 +71,11 @@ export interface SessionInit extends ConversationOptions {
   /** Finished responses kept. */
   maxRetainedResponses: number;
   /** Features to install. @default [] */
-  features?: readonly SessionFeatureFactory[];
+  features?: readonly SessionFeatureFactory[] | undefined;
   /** Reconnection, backpressure, stream bounds, stall detection, dedupe. @default resolveReliability({}) */
-  reliability?: ResolvedReliability;
+  reliability?: ResolvedReliability | undefined;
   /** Called once the session is closed (the model forgets it). @default none */
-  onClosed?: (session: RealtimeSession) => void;
+  onClosed?: ((session: RealtimeSession) => void) | undefined;
 }
 
 /** One realtime conversation with the server (the seed's `RealtimeSession`). */
