@@ -19,8 +19,8 @@ import {
   withoutHeaders,
   assertSecureUrl,
   checkSessionLimit,
+  connectorLookup,
 } from '@voxwire/node';
-import { sharedWhilePending } from '@voxwire/core';
 import { type Clock, type Connector, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import {
   AZURE_COGNITIVE_SERVICES_SCOPE,
@@ -269,11 +269,15 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
   const dialect = target.dialect;
 
   // a retry after a connect timeout waits for the lookup still in flight instead of starting
-  // another one just as slow (`sharedWhilePending` in core); a settled one is never reused
+  // another one just as slow; a settled one is never reused, and a hung one (a broker request
+  // on a dead socket) not after a few connect timeouts, since the connector is shared by every
+  // session of the model (`connectorLookup` in @voxwire/node)
   const lookupKey =
-    apiKey === undefined ? undefined : sharedWhilePending(() => resolveSecret(apiKey, 'API key'));
+    apiKey === undefined
+      ? undefined
+      : connectorLookup(() => resolveSecret(apiKey, 'API key'), options);
   const lookupToken =
-    token === undefined ? undefined : sharedWhilePending(() => resolveToken(token));
+    token === undefined ? undefined : connectorLookup(() => resolveToken(token), options);
 
   return async ({ signal }) => {
     const key = lookupKey === undefined ? undefined : await lookupKey();

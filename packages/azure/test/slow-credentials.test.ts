@@ -69,6 +69,36 @@ describe('a credential slower than the connect timeout', () => {
     expect(fake.handshakes.map((h) => h.headers['authorization'])).toEqual([`Bearer ${TOKEN}`]);
   });
 
+  it.each(['tokenProvider', 'apiKey'] as const)(
+    '%s: a call that never settles (a broker request on a dead socket) is shared for 30 s, then asked again',
+    async (source) => {
+      // the connector is shared by every session of the model: a hung call shared for ever kept
+      // every session, and every later one, from ever connecting until the process restarted
+      let calls = 0;
+      const clock = new SimulatedClock();
+      const secret = source === 'tokenProvider' ? TOKEN : KEY;
+      const call = () => {
+        calls++;
+        // the first call hangs for good; the next one is answered at once
+        return calls === 1 ? new Promise<string>(() => {}) : Promise.resolve(secret);
+      };
+      const { fake, seen } = await rig(
+        clock,
+        source === 'tokenProvider' ? { tokenProvider: call } : { apiKey: call },
+      );
+      await run(clock, () => clock.now() >= 29_900, 29_900);
+      expect(calls).toBe(1);
+      expect(seen).not.toContain('connected');
+      await run(clock, () => seen.includes('connected'), 60_000);
+      expect(seen).not.toContain('closed');
+      expect(calls).toBe(2);
+      const header = source === 'tokenProvider' ? 'authorization' : 'api-key';
+      expect(fake.handshakes.map((h) => h.headers[header])).toEqual([
+        source === 'tokenProvider' ? `Bearer ${TOKEN}` : KEY,
+      ]);
+    },
+  );
+
   it('once settled, the next connect asks again (a drop after connecting)', async () => {
     let calls = 0;
     const clock = new SimulatedClock();

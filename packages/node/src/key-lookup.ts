@@ -2,7 +2,7 @@
  * The connector's key lookup, shared between connects while it is pending, but not for ever.
  * @module
  */
-import type { Clock } from '@voxwire/protocol';
+import { type Clock, systemClock } from '@voxwire/protocol';
 
 /**
  * How many connect timeouts a pending key lookup is shared for. A vault slower than the connect
@@ -46,4 +46,25 @@ export function sharedWhileFresh<T>(
     current.then(clear, clear);
     return current;
   };
+}
+
+/** The engine's connect timeout when a connector is given none, ms (core's default). */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A connector's lookup of a secret (a key function, a token provider, a credential):
+ * {@link sharedWhileFresh} for {@link SHARED_LOOKUP_CONNECT_TIMEOUTS} connect timeouts of the
+ * connector's options, on its clock. The OpenAI and Azure connectors share it.
+ * @param options.connectTimeoutMs - the connector's connect timeout @default 10000
+ * @param options.clock - the connector's clock @default systemClock
+ */
+export function connectorLookup<T>(
+  request: () => Promise<T>,
+  options: { readonly connectTimeoutMs?: number | undefined; readonly clock?: Clock | undefined },
+): () => Promise<T> {
+  return sharedWhileFresh(
+    request,
+    SHARED_LOOKUP_CONNECT_TIMEOUTS * (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
+    options.clock ?? systemClock,
+  );
 }

@@ -11,7 +11,6 @@ import {
   type Dialect,
   GA_DEFAULTS,
   MAX_SESSION_DURATION_MS,
-  systemClock,
 } from '@voxwire/protocol';
 import type WebSocket from 'ws';
 import {
@@ -23,7 +22,7 @@ import {
   type SecretSource,
 } from './credentials.js';
 import { ConfigurationError } from './errors.js';
-import { SHARED_LOOKUP_CONNECT_TIMEOUTS, sharedWhileFresh } from './key-lookup.js';
+import { connectorLookup } from './key-lookup.js';
 import { checkSessionLimit } from './session-limit.js';
 import { createWebSocketTransport } from './transport.js';
 import type { KeepAliveOptions } from './transport-options.js';
@@ -140,8 +139,6 @@ export interface OpenAIConnectorOptions extends SocketOptions {
 }
 
 const DIALECTS: readonly Dialect[] = ['ga', 'beta'];
-/** The transport's connect timeout when none is given (the lookup's sharing is counted in it). */
-const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Headers the connector sets itself; a caller's copy (in any letter case) is dropped. */
 const OWN_HEADERS = [
   'authorization',
@@ -201,11 +198,7 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
   // a retry after a connect timeout waits for a key lookup still in flight instead of starting
   // another one just as slow; a settled one is never reused, a hung one not after a few
   // connect timeouts (`sharedWhileFresh`)
-  const lookupKey = sharedWhileFresh(
-    () => resolveSecret(apiKey, 'API key'),
-    SHARED_LOOKUP_CONNECT_TIMEOUTS * (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
-    options.clock ?? systemClock,
-  );
+  const lookupKey = connectorLookup(() => resolveSecret(apiKey, 'API key'), options);
 
   return async ({ signal }) => {
     const key = await lookupKey();
