@@ -13,6 +13,7 @@ import { VoxwireError } from './errors.js';
 import type { SessionFeatureFactory } from './feature.js';
 import {
   checkConversationOptions,
+  splitConversationOptions,
   type ConversationOptions,
   type SessionTool,
 } from './features/builtins.js';
@@ -119,13 +120,6 @@ export class RealtimeModel {
       audioRetention,
       maxRetainedResponses,
       features,
-      tools,
-      maxToolOnlyRounds,
-      formatToolError,
-      toolTimeoutMs,
-      followUpCancelledCalls,
-      audioModeHint,
-      keepSentAudioMs,
       reconnect,
       random,
       backpressure,
@@ -134,8 +128,10 @@ export class RealtimeModel {
       stallTimeoutMs,
       dedupeWindow,
       replayUncommittedAudioMs,
-      ...session
+      ...others
     } = options;
+    // what is left besides the conversation options are the session defaults
+    const { conversation, rest: session } = splitConversationOptions(others);
     this.#reliability = resolveReliability({
       reconnect,
       random,
@@ -146,15 +142,7 @@ export class RealtimeModel {
       dedupeWindow,
       replayUncommittedAudioMs,
     });
-    this.#conversation = checkConversationOptions({
-      tools,
-      maxToolOnlyRounds,
-      formatToolError,
-      toolTimeoutMs,
-      followUpCancelledCalls,
-      audioModeHint,
-      keepSentAudioMs,
-    });
+    this.#conversation = checkConversationOptions(conversation);
     this.#defaults = mergeSessionOptions(defaultSessionOptions(), session);
     // a forced choice of a function the model's tools lack: every session using the model's
     // tools would be refused. A model without tools leaves it to each session, which may bring

@@ -160,24 +160,56 @@ export function createBuiltins(host: BuiltinHost, options: ConversationOptions):
 }
 
 /**
+ * Every key of {@link ConversationOptions}, written once: `RealtimeModel` takes exactly these out
+ * of its options (the rest are session options), and {@link checkConversationOptions} keeps
+ * exactly these. Typed as a record over the interface's keys, so a key added to the interface and
+ * not here (or one here the interface lacks) does not compile.
+ */
+const CONVERSATION_OPTION_KEY_SET: { readonly [K in keyof ConversationOptions]-?: true } = {
+  tools: true,
+  maxToolOnlyRounds: true,
+  formatToolError: true,
+  toolTimeoutMs: true,
+  followUpCancelledCalls: true,
+  audioModeHint: true,
+  keepSentAudioMs: true,
+};
+
+/** The keys of {@link ConversationOptions} (see `CONVERSATION_OPTION_KEY_SET`). */
+const CONVERSATION_OPTION_KEYS = Object.keys(
+  CONVERSATION_OPTION_KEY_SET,
+) as readonly (keyof ConversationOptions)[];
+
+/**
+ * Splits `options` into its {@link ConversationOptions} (each key read once, `undefined` left
+ * out) and the rest, as a rest destructuring of those keys would (own enumerable keys).
+ */
+export function splitConversationOptions<T extends ConversationOptions>(
+  options: T,
+): { conversation: ConversationOptions; rest: Omit<T, keyof ConversationOptions> } {
+  const conversation: Record<string, unknown> = {};
+  const rest = { ...options } as Record<string, unknown>;
+  for (const key of CONVERSATION_OPTION_KEYS) {
+    const value = options[key];
+    if (value !== undefined) conversation[key] = value;
+    delete rest[key];
+  }
+  return { conversation, rest: rest as Omit<T, keyof ConversationOptions> };
+}
+
+/**
  * Checks conversation options; returns them without `undefined` entries.
  * @throws VoxwireError `INVALID_ARGUMENT` (`maxToolOnlyRounds`, `formatToolError`, `toolTimeoutMs`,
  *   `followUpCancelledCalls`, `audioModeHint`, `keepSentAudioMs`);
  *   ToolError for an invalid tool set
  */
 export function checkConversationOptions(options: ConversationOptions): ConversationOptions {
-  const {
-    tools,
-    maxToolOnlyRounds,
-    formatToolError,
-    toolTimeoutMs,
-    followUpCancelledCalls,
-    audioModeHint,
-    keepSentAudioMs,
-  } = options;
+  // each option read once; what is checked below is what is returned
+  const out = splitConversationOptions(options).conversation;
   const invalid = (argument: string, message: string): never => {
     throw new VoxwireError('INVALID_ARGUMENT', `${argument} ${message}`, { data: { argument } });
   };
+  const { tools, maxToolOnlyRounds, toolTimeoutMs, keepSentAudioMs } = out;
   if (tools !== undefined) {
     if (!Array.isArray(tools)) invalid('tools', 'must be a list of tools');
     toSessionTools(tools);
@@ -187,25 +219,19 @@ export function checkConversationOptions(options: ConversationOptions): Conversa
     !(Number.isInteger(maxToolOnlyRounds) && maxToolOnlyRounds >= 0)
   )
     invalid('maxToolOnlyRounds', 'must be an integer ≥ 0');
-  if (formatToolError !== undefined && typeof formatToolError !== 'function')
+  if (out.formatToolError !== undefined && typeof out.formatToolError !== 'function')
     invalid('formatToolError', 'must be a function');
   if (toolTimeoutMs !== undefined && !isTimeoutMs(toolTimeoutMs))
     invalid('toolTimeoutMs', 'must be a finite number of ms > 0');
-  if (followUpCancelledCalls !== undefined && typeof followUpCancelledCalls !== 'boolean')
+  if (out.followUpCancelledCalls !== undefined && typeof out.followUpCancelledCalls !== 'boolean')
     invalid('followUpCancelledCalls', 'must be a boolean');
-  checkAudioModeHint(audioModeHint);
+  checkAudioModeHint(out.audioModeHint);
   if (
     keepSentAudioMs !== undefined &&
     !(typeof keepSentAudioMs === 'number' && keepSentAudioMs >= 0 && keepSentAudioMs < Infinity)
   )
     invalid('keepSentAudioMs', 'must be a number of ms ≥ 0');
-  const out: ConversationOptions = {};
+  // the caller's list is not kept: replacing its entries later does not change the session's
   if (tools !== undefined) out.tools = [...tools];
-  if (maxToolOnlyRounds !== undefined) out.maxToolOnlyRounds = maxToolOnlyRounds;
-  if (formatToolError !== undefined) out.formatToolError = formatToolError;
-  if (toolTimeoutMs !== undefined) out.toolTimeoutMs = toolTimeoutMs;
-  if (followUpCancelledCalls !== undefined) out.followUpCancelledCalls = followUpCancelledCalls;
-  if (audioModeHint !== undefined) out.audioModeHint = audioModeHint;
-  if (keepSentAudioMs !== undefined) out.keepSentAudioMs = keepSentAudioMs;
   return out;
 }
