@@ -13,7 +13,7 @@
  * itself (`awaited.ts`).
  * @module
  */
-import type { ClientEvent, Clock, Logger, ResponseCreateParams, TimerId } from '@voxwire/protocol';
+import type { ClientEvent, Clock, Logger, ResponseCreateParams } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import {
   AwaitedResponses,
@@ -33,6 +33,7 @@ import {
   type ResponseGenerateOptions,
 } from './create-options.js';
 import { InterruptCancels } from './interrupt-cancels.js';
+import { PendingCreate } from './pending-create.js';
 import { PerResponseTools, type ResponseTools } from './per-response-tools.js';
 import type { RealtimeResponse } from './tree.js';
 
@@ -59,10 +60,9 @@ export interface CreatorHost {
 /** The `response.create` / `response.cancel` logic. */
 export class ResponseCreator {
   readonly #host: CreatorHost;
-  #pendingCreate = false;
-  // a create no answer ever came for (neither response.created nor an error naming it) must not
-  // hold every later create back: after requestTimeoutMs it stops counting
-  #pendingTimer: TimerId | undefined;
+  // whether a conversation create waits for its response.created, and the creates waiting their
+  // turn; made on the first create that must wait or be waited for (server VAD alone needs none)
+  #gate: PendingCreate | undefined;
   // the last response.create for the default conversation written to a socket whose
   // response.created has not arrived
   #unanswered: ResponseCreateEvent | undefined;
@@ -75,8 +75,6 @@ export class ResponseCreator {
   // generate()'s requests; made on the first, so a session that never awaits one keeps nothing
   #awaited: AwaitedResponses | undefined;
   #connected = false;
-  // creates waiting their turn, woken when a pending create is answered, refused or lost
-  #waiting: (() => void)[] | undefined;
   // the tools creates gave their responses alone, matched to the responses they start
   readonly #responseTools = new PerResponseTools();
   // the cancels of `session.interrupt()` (made on the first)
@@ -98,9 +96,15 @@ export class ResponseCreator {
     ));
   }
 
+  #gateOf(): PendingCreate {
+    return (this.#gate ??= new PendingCreate(this.#host.clock, this.#host.requestTimeoutMs, () =>
+      this.#noAnswer(),
+    ));
+  }
+
   /** Whether a deferred create was sent and its `response.created` has not arrived yet. */
   get createPending(): boolean {
-    return this.#pendingCreate;
+    return this.#gate?.pending === true;
   }
 
   /**
@@ -116,11 +120,11 @@ export class ResponseCreator {
     this.#responseTools.started(response, unanswered, outOfBand);
     this.#awaited?.created(response);
     if (answers(response, unanswered)) {
-      this.#clearPending();
+      this.#gate?.clear();
       this.#unanswered = undefined;
     }
     if (answers(response, outOfBand)) this.#unansweredOutOfBand = undefined;
-    this.#wake();
+    this.#gate?.wake();
   }
 
   /**
@@ -132,50 +136,19 @@ export class ResponseCreator {
     return this.#responseTools.of(responseId);
   }
 
-  #markPending(): void {
-    this.#pendingCreate = true;
-    // counted in connected time only (as generate()'s timeouts): an outage is not the server
-    // being slow, and a create released early by one goes out right behind the pending one
-    if (this.#connected) this.#armPendingTimer();
-  }
-
-  #armPendingTimer(): void {
-    const { clock } = this.#host;
-    clock.clearTimeout(this.#pendingTimer);
-    this.#pendingTimer = clock.setTimeout(() => {
-      this.#pendingTimer = undefined;
-      if (!this.#pendingCreate) return;
-      this.#host.logger.warn(
-        'response.create got no answer: later creates no longer wait for it',
-        this.#host.logFields(),
-      );
-      this.#pendingCreate = false;
-      // a tagged create no response.created echoed the tag of (a server that drops metadata)
-      // is given up too: its response may well have started, and sending it again after a
-      // later drop would start a second one
-      if (requestTag(this.#unanswered?.response?.metadata) !== undefined) {
-        this.#interrupts?.forget(this.#unanswered?.event_id);
-        this.#unanswered = undefined;
-      }
-      this.#wake();
-    }, this.#host.requestTimeoutMs);
-  }
-
-  #clearPending(): void {
-    this.#pendingCreate = false;
-    this.#host.clock.clearTimeout(this.#pendingTimer);
-    this.#pendingTimer = undefined;
-  }
-
-  #wake(): void {
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    if (waiting) for (const wake of waiting) wake();
-  }
-
-  // resolves at the next change a waiting create must look at
-  #nextChange(): Promise<void> {
-    return new Promise((resolve) => (this.#waiting ??= []).push(resolve));
+  // the pending create's bound passed without an answer (the gate let it go already)
+  #noAnswer(): void {
+    this.#host.logger.warn(
+      'response.create got no answer: later creates no longer wait for it',
+      this.#host.logFields(),
+    );
+    // a tagged create no response.created echoed the tag of (a server that drops metadata)
+    // is given up too: its response may well have started, and sending it again after a
+    // later drop would start a second one
+    if (requestTag(this.#unanswered?.response?.metadata) !== undefined) {
+      this.#interrupts?.forget(this.#unanswered?.event_id);
+      this.#unanswered = undefined;
+    }
   }
 
   /**
@@ -188,8 +161,8 @@ export class ResponseCreator {
     this.#interrupts?.forget(eventId);
     if (this.#unanswered?.event_id === eventId) {
       this.#unanswered = undefined;
-      this.#clearPending();
-      this.#wake();
+      this.#gate?.clear();
+      this.#gate?.wake();
     }
     return this.#awaited?.refused(eventId, error) ?? false;
   }
@@ -201,8 +174,6 @@ export class ResponseCreator {
    */
   reset(): void {
     this.#connected = false;
-    this.#host.clock.clearTimeout(this.#pendingTimer);
-    this.#pendingTimer = undefined;
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
     // generate() requests written and not answered: each is asked again, in the order they
     // were written, so each gets the answer the next connection gives
@@ -220,10 +191,13 @@ export class ResponseCreator {
     // is still to be answered: a create made during the outage keeps waiting for its
     // response.created (else both go out with the restore and the server refuses the second,
     // conversation_already_has_active_response)
-    this.#pendingCreate =
+    // (the gate's bound stops: it counts connected time only)
+    const pending =
       this.#unanswered !== undefined ||
       this.#lost?.some((event) => event.response?.conversation !== 'none') === true;
-    this.#wake();
+    if (pending) this.#gateOf().disconnected(true);
+    else this.#gate?.disconnected(false);
+    this.#gate?.wake();
   }
 
   /**
@@ -234,14 +208,15 @@ export class ResponseCreator {
     this.#connected = true;
     this.#awaited?.resumed();
     this.#resendLost();
-    if (this.#pendingCreate && this.#unanswered === undefined) {
+    const gate = this.#gate;
+    if (gate?.pending === true && this.#unanswered === undefined) {
       // what the outage held later creates back for was not sent after all (an aborted
       // generate() request): nothing is on its way to wait for
-      this.#clearPending();
-      this.#wake();
-    } else if (this.#pendingCreate && this.#pendingTimer === undefined) {
+      gate.clear();
+      gate.wake();
+    } else {
       // a create made while disconnected was written with the restore: its wait starts now
-      this.#armPendingTimer();
+      gate?.reconnected();
     }
   }
 
@@ -265,10 +240,10 @@ export class ResponseCreator {
   /** The session closed for good: nothing is sent again; `generate()` requests reject with `error`. */
   closed(error: unknown): void {
     this.#lost = this.#unanswered = this.#unansweredOutOfBand = undefined;
-    this.#clearPending();
+    this.#gate?.clear();
     this.#connected = false;
     this.#awaited?.closed(error);
-    this.#wake();
+    this.#gate?.wake();
   }
 
   /**
@@ -355,12 +330,12 @@ export class ResponseCreator {
     // one-active-response rule does not apply to it, so it waits for nothing
     if (params?.conversation === 'none') return this.#send(params);
     const { logger } = this.#host;
-    if (this.#pendingCreate && onDuplicate === 'cancel_new') {
+    if (this.createPending && onDuplicate === 'cancel_new') {
       logger.warn('response.create already pending, cancelling new one', this.#host.logFields());
       return false;
     }
     let active = this.#host.activeResponses();
-    if (active.length === 0 && !this.#pendingCreate) {
+    if (active.length === 0 && !this.createPending) {
       // its response.created is what the next create waits for; false when an aborted
       // request was not sent (as after the wait below)
       return this.#sendPending(params);
@@ -392,14 +367,14 @@ export class ResponseCreator {
     // response only, and which are out of band is not always known): those running now, and
     // one that starts while this waits (a create still unanswered, the VAD's)
     const cancelled = onDuplicate === 'cancel_existing' ? new Set<string>() : undefined;
-    while ((active = this.#host.activeResponses()).length > 0 || this.#pendingCreate) {
+    while ((active = this.#host.activeResponses()).length > 0 || this.createPending) {
       if (cancelled)
         for (const r of active)
           if (!cancelled.has(r.id)) {
             cancelled.add(r.id);
             this.#cancel(r.id);
           }
-      await Promise.race([this.#nextChange(), ...active.map((r) => r.done)]);
+      await Promise.race([this.#gateOf().nextChange(), ...active.map((r) => r.done)]);
     }
     // a generate() request aborted while it waited is not sent at all
     return this.#sendPending(params);
@@ -503,7 +478,7 @@ export class ResponseCreator {
   #sendPending(response: ResponseCreateParams | undefined): boolean {
     if (!this.#send(response)) return false;
     // refused (cleared) during the write: no response is on its way to wait for
-    if (this.#unanswered !== undefined) this.#markPending();
+    if (this.#unanswered !== undefined) this.#gateOf().mark(this.#connected);
     return true;
   }
 }
