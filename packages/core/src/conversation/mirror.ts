@@ -1,7 +1,7 @@
 /**
  * The local mirror of the server's conversation: an ordered list of chat items with O(1)
- * insert-after, delete and lookup by id (a doubly linked list plus a map, as the seed's
- * `_RemoteConversationItems`), fed by GA-model server events.
+ * insert-after, delete and lookup by id (`linked-items.ts`), fed by GA-model server events, with
+ * what a restore needs beside the items (early transcripts, sent audio, truncations, deletions).
  *
  * Two deliberate differences from the seed: a `null`/absent predecessor (and `"root"`) means the
  * START of the conversation, as `previous_item_id: null` does on the wire (the seed appended);
@@ -12,21 +12,14 @@ import { DELETED_IDS_KEPT, DeletedIds } from './deleted-ids.js';
 import type { ConversationItem, ServerEvent } from '@voxwire/protocol';
 import type { ChatContext, ChatItem } from './chat-context.js';
 import { cloneChatItem } from './chat-context.js';
-import { ConversationError } from './errors.js';
 import type { FromWireOptions } from './items.js';
 import { conversationItemToChatItem } from './items.js';
 import { PendingTranscripts } from './transcripts.js';
 import { cutAudio, mapAudioPart, mergeItem } from './item-parts.js';
+import { LinkedItems, ROOT_ITEM_ID } from './linked-items.js';
 import { SentAudio, dropSamples, hasSamples } from './sent-audio.js';
 
-/** The wire's name for "before the first item". */
-export const ROOT_ITEM_ID = 'root';
-
-interface Node {
-  item: ChatItem;
-  prev: Node | null;
-  next: Node | null;
-}
+export { ROOT_ITEM_ID } from './linked-items.js';
 
 /** Options of {@link ConversationMirror}. */
 export interface ConversationMirrorOptions extends FromWireOptions {
@@ -71,10 +64,7 @@ const IGNORED: MirrorChange = { kind: 'ignored' };
 const DEFAULT_MAX_SENT_AUDIO_MS = 10_000;
 
 /** The local mirror of the server's conversation. */
-export class ConversationMirror {
-  readonly #nodes = new Map<string, Node>();
-  #head: Node | null = null;
-  #tail: Node | null = null;
+export class ConversationMirror extends LinkedItems {
   readonly #options: ConversationMirrorOptions;
   readonly #pending: PendingTranscripts;
   // the audio of items this client sent (made on first use: most sessions send none)
@@ -87,6 +77,7 @@ export class ConversationMirror {
 
   /** @param options - audio decoding and the early-transcript bound */
   constructor(options: ConversationMirrorOptions = {}) {
+    super();
     this.#options = options;
     this.#pending = new PendingTranscripts(options.maxPendingTranscripts ?? 64);
   }
@@ -115,132 +106,33 @@ export class ConversationMirror {
     return this.#sent?.awaiting ?? 0;
   }
 
-  /** Number of items. */
-  get size(): number {
-    return this.#nodes.size;
-  }
-
-  /** Whether the mirror holds `id`. */
-  has(id: string): boolean {
-    return this.#nodes.has(id);
-  }
-
-  /** The item with `id` (the mirror's own object: do not mutate it), or `undefined`. */
-  get(id: string): ChatItem | undefined {
-    return this.#nodes.get(id)?.item;
-  }
-
-  /** Id of the item before `id`: `null` at the start, `undefined` when `id` is unknown. */
-  previousId(id: string): string | null | undefined {
-    const node = this.#nodes.get(id);
-    if (!node) return undefined;
-    return node.prev?.item.id ?? null;
-  }
-
-  /** Id of the last item, or `null` when empty. */
-  get lastId(): string | null {
-    return this.#tail?.item.id ?? null;
-  }
-
-  /** The item ids in conversation order. */
-  ids(): string[] {
-    const out: string[] = [];
-    for (let node = this.#head; node; node = node.next) out.push(node.item.id);
-    return out;
-  }
-
-  /** The items in conversation order (the mirror's own objects). */
-  items(): ChatItem[] {
-    const out: ChatItem[] = [];
-    for (let node = this.#head; node; node = node.next) out.push(node.item);
-    return out;
-  }
-
   /** A deep copy of the conversation as a chat context, in conversation order. */
   toChatContext(): ChatContext {
     return { items: this.items().map(cloneChatItem) };
   }
 
   /**
-   * Inserts `item` right after `previousId`. `null`, `undefined` and `"root"` mean the start.
+   * Inserts `item` right after `previousId` (see {@link LinkedItems.insertAfter}), with the
+   * transcripts that arrived before it.
    * @throws ConversationError `UNKNOWN_PREDECESSOR` or `DUPLICATE_ITEM`; the mirror is unchanged
    */
-  insertAfter(previousId: string | null | undefined, item: ChatItem): void {
-    if (this.#nodes.has(item.id)) {
-      throw new ConversationError(
-        'DUPLICATE_ITEM',
-        `item "${item.id}" is already in the conversation`,
-        { itemId: item.id },
-      );
-    }
-    let prev: Node | null = null;
-    if (previousId != null && previousId !== ROOT_ITEM_ID) {
-      prev = this.#nodes.get(previousId) ?? null;
-      if (!prev) {
-        throw new ConversationError(
-          'UNKNOWN_PREDECESSOR',
-          `cannot insert "${item.id}" after unknown item "${previousId}"`,
-          { itemId: item.id },
-        );
-      }
-    }
-    const next = prev ? prev.next : this.#head;
-    const node: Node = { item: this.#withPendingTranscripts(item), prev, next };
-    if (prev) prev.next = node;
-    else this.#head = node;
-    if (next) next.prev = node;
-    else this.#tail = node;
-    this.#nodes.set(item.id, node);
+  override insertAfter(previousId: string | null | undefined, item: ChatItem): void {
+    super.insertAfter(previousId, item);
+    // taken only once the item is in: a refused insert leaves them waiting
+    const early = this.#pending.take(item.id);
+    if (early) super.update(item.id, (inserted) => withTranscripts(inserted, early));
   }
 
   /**
-   * Appends `item` at the end.
-   * @throws ConversationError `DUPLICATE_ITEM`
-   */
-  append(item: ChatItem): void {
-    this.insertAfter(this.lastId, item);
-  }
-
-  /**
-   * Removes the item `id` and returns it.
+   * Removes the item `id` and returns it, with what the mirror kept for it.
    * @throws ConversationError `UNKNOWN_ITEM`
    */
-  delete(id: string): ChatItem {
-    const node = this.#nodes.get(id);
-    if (!node)
-      throw new ConversationError('UNKNOWN_ITEM', `cannot delete unknown item "${id}"`, {
-        itemId: id,
-      });
-    if (node.prev) node.prev.next = node.next;
-    else this.#head = node.next;
-    if (node.next) node.next.prev = node.prev;
-    else this.#tail = node.prev;
-    this.#nodes.delete(id);
+  override delete(id: string): ChatItem {
+    const item = super.delete(id);
     this.#pending.drop(id);
     this.#sent?.release(id);
     this.#truncated?.delete(id);
-    return node.item;
-  }
-
-  /**
-   * Replaces the item `id` with `update(current)` (same id required).
-   * @throws ConversationError `UNKNOWN_ITEM`, or `INVALID_ITEM` when the update changes the id
-   */
-  update(id: string, update: (current: ChatItem) => ChatItem): ChatItem {
-    const node = this.#nodes.get(id);
-    if (!node)
-      throw new ConversationError('UNKNOWN_ITEM', `cannot update unknown item "${id}"`, {
-        itemId: id,
-      });
-    const next = update(node.item);
-    if (next.id !== id)
-      throw new ConversationError(
-        'INVALID_ITEM',
-        `an update may not change the id of "${id}" to "${next.id}"`,
-        { itemId: id },
-      );
-    node.item = next;
-    return next;
+    return item;
   }
 
   /**
@@ -263,10 +155,8 @@ export class ConversationMirror {
   }
 
   /** Removes every item and every early transcript. */
-  clear(): void {
-    this.#nodes.clear();
-    this.#head = null;
-    this.#tail = null;
+  override clear(): void {
+    super.clear();
     this.#pending.clear();
     this.#truncated?.clear();
     this.#deleted?.clear();
@@ -314,7 +204,7 @@ export class ConversationMirror {
       case 'response.output_item.done':
         return this.#refresh(e.item);
       case 'conversation.item.deleted':
-        if (!this.#nodes.has(e.item_id)) {
+        if (!this.has(e.item_id)) {
           this.#pending.drop(e.item_id);
           return {
             kind: 'ignored',
@@ -354,11 +244,11 @@ export class ConversationMirror {
     let chat = this.#toChat(wire);
     if (!('type' in chat)) return { kind: 'ignored', anomaly: chat };
     const sent = this.#sent?.take(chat.id);
-    if (this.#nodes.has(chat.id)) return this.#refresh(wire);
+    if (this.has(chat.id)) return this.#refresh(wire);
     // the server's item, with the samples this client sent where it has none
     if (sent !== undefined) chat = mergeItem(sent, chat);
     let change: MirrorChange;
-    if (previousId != null && previousId !== ROOT_ITEM_ID && !this.#nodes.has(previousId)) {
+    if (previousId != null && previousId !== ROOT_ITEM_ID && !this.has(previousId)) {
       // e.g. anchored to an item deleted a moment ago (livekit/agents#6964): the server appends
       // new items, so the end is the best place; the session logs the anomaly
       this.append(chat);
@@ -377,7 +267,7 @@ export class ConversationMirror {
     // bounded: the oldest let go of their samples first (deletes and clears release their items)
     if (sent !== undefined)
       this.#sent!.keep(chat, (id) => {
-        if (this.#nodes.has(id)) this.update(id, dropSamples);
+        if (this.has(id)) this.update(id, dropSamples);
       });
     return change;
   }
@@ -389,7 +279,7 @@ export class ConversationMirror {
   #refresh(wire: ConversationItem, current = false): MirrorChange {
     const chat = this.#toChat(wire);
     if (!('type' in chat)) return { kind: 'ignored', anomaly: chat };
-    if (!this.#nodes.has(chat.id)) {
+    if (!this.has(chat.id)) {
       return {
         kind: 'ignored',
         itemId: chat.id,
@@ -417,7 +307,7 @@ export class ConversationMirror {
   }
 
   #truncate(id: string, contentIndex: number, audioEndMs: number): MirrorChange {
-    if (!this.#nodes.has(id)) {
+    if (!this.has(id)) {
       return {
         kind: 'ignored',
         itemId: id,
@@ -440,7 +330,7 @@ export class ConversationMirror {
   }
 
   #transcript(id: string, contentIndex: number, text: string, final: boolean): MirrorChange {
-    if (!this.#nodes.has(id)) {
+    if (!this.has(id)) {
       // the transcription of a turn the app deleted finishes anyway: its item is not coming, and
       // holding the text would push a real early transcript out of the bounded store
       if (this.#deleted?.has(id) === true) return { kind: 'ignored', itemId: id };
@@ -455,17 +345,16 @@ export class ConversationMirror {
     );
     return { kind: 'updated', itemId: id };
   }
+}
 
-  #withPendingTranscripts(item: ChatItem): ChatItem {
-    const early = this.#pending.take(item.id);
-    if (!early) return item;
-    let out = item;
-    for (const [index, transcript] of early) {
-      out = mapAudioPart(out, index, (part) => ({
-        ...part,
-        transcript: part.transcript ?? transcript,
-      }));
-    }
-    return out;
+/** `item` with the early transcripts `early` (content index → text) where it has none. */
+function withTranscripts(item: ChatItem, early: Iterable<[number, string]>): ChatItem {
+  let out = item;
+  for (const [index, transcript] of early) {
+    out = mapAudioPart(out, index, (part) => ({
+      ...part,
+      transcript: part.transcript ?? transcript,
+    }));
   }
+  return out;
 }
