@@ -24,7 +24,6 @@ import type {
   IdGenerator,
   Logger,
   ServerEvent,
-  TimerId,
 } from '@voxwire/protocol';
 import type { ConversationMirror } from '../conversation/mirror.js';
 import type { OpenState } from '../connection-state.js';
@@ -35,6 +34,7 @@ import type { PendingRequests } from '../requests.js';
 import type { ResponseCreator } from '../responses/create.js';
 import type { ResponseTracker } from '../responses/tracker.js';
 import type { PlaybackTracker } from '../playback.js';
+import { AutoAnswerWait } from './auto-answer-wait.js';
 import { CutAnswers } from './cut-answers.js';
 import { RecentIds } from './dedupe.js';
 import type { ResolvedReliability } from './options.js';
@@ -51,13 +51,6 @@ import { UncommittedAudio } from './uncommitted-audio.js';
  * only writer replaces the field with the restore's own map; deletes run only when size > 0).
  */
 const NO_RESTORE_ITEMS: Map<string, string> = new Map();
-
-/**
- * How long after a turn's end a rollover waits for the server's automatic answer to start. The
- * answer normally starts within a second; the bound only keeps a server that never answers from
- * holding the rollover off (the same 10 s as the engine's request timeout).
- */
-const AUTO_ANSWER_WAIT_MS = 10_000;
 
 /** What the controller needs from the session. */
 export interface ReliabilityHost {
@@ -99,14 +92,9 @@ export class Reliability {
   readonly #rollover: RolloverPlanner;
   readonly #uncommitted: UncommittedAudio;
   #speaking = false;
-  // when (clock ms) a turn ended that server VAD answers by itself (`create_response`) and whose
-  // answer has not started yet: between the commit and `response.created` the session looks
-  // quiet, but a rollover then would close the socket under the answer the caller waits for
-  #answerDueSince: number | undefined;
-  // armed only while a due rollover waits for that answer: no server event may come before the
-  // bound passes (the server holds the answer back, the caller is silent), and the planner checks
-  // only on events, so without it the wait would last until the server's expiry
-  #answerWaitTimer: TimerId | undefined;
+  // a turn's end the server answers by itself holds the rollover off until the answer starts
+  // (made on the first such turn end: a session without turn detection never needs it)
+  #autoAnswer: AutoAnswerWait | undefined;
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
   #lostCause: VoxwireError | undefined;
@@ -173,14 +161,14 @@ export class Reliability {
       case 'input_audio_buffer.speech_stopped':
         this.#speaking = false;
         this.#uncommitted.speechStopped(event.audio_end_ms, event.item_id);
-        if (this.#answersTurns()) this.#answerDueSince = this.#h.clock.now();
+        this.#turnEnded();
         break;
       case 'input_audio_buffer.timeout_triggered':
         // the idle timeout commits the silence and answers it, as a turn's end does
-        if (this.#answersTurns()) this.#answerDueSince = this.#h.clock.now();
+        this.#turnEnded();
         break;
       case 'response.created':
-        this.#answerAwaited();
+        this.#autoAnswer?.settled();
         break;
       case 'input_audio_buffer.committed':
         this.#speaking = false;
@@ -188,7 +176,7 @@ export class Reliability {
         break;
       case 'input_audio_buffer.cleared':
         this.#speaking = false;
-        this.#answerAwaited();
+        this.#autoAnswer?.settled();
         this.#uncommitted.cleared();
         break;
       case 'error': {
@@ -340,7 +328,7 @@ export class Reliability {
     this.#stall.stop();
     this.#rollover.stop();
     this.#speaking = false;
-    this.#answerAwaited();
+    this.#autoAnswer?.settled();
     this.#restoreItems = NO_RESTORE_ITEMS;
     this.#h.requests.pause();
     this.#h.requests.rejectKind(
@@ -365,7 +353,7 @@ export class Reliability {
     this.#cut?.clear();
     this.#stall.stop();
     this.#rollover.stop();
-    this.#answerAwaited();
+    this.#autoAnswer?.settled();
   }
 
   /** The counters (the session adds the outbox's). */
@@ -390,7 +378,7 @@ export class Reliability {
     const h = this.#h;
     return (
       !this.#speaking &&
-      !this.#answerDue() &&
+      this.#autoAnswer?.due() !== true &&
       h.tracker.activeCount === 0 &&
       !h.creator.createPending &&
       h.outbox.queued === 0 &&
@@ -398,42 +386,16 @@ export class Reliability {
     );
   }
 
+  /** A turn ended (VAD, or the idle timeout): its answer is awaited when the server makes one. */
+  #turnEnded(): void {
+    if (this.#answersTurns())
+      (this.#autoAnswer ??= new AutoAnswerWait(this.#h.clock, this.#rollover)).turnEnded();
+  }
+
   /** Whether the server answers a turn VAD ended by itself (protocol.md §7: `create_response`). */
   #answersTurns(): boolean {
     const detection = this.#h.options().turnDetection;
     return detection !== null && detection !== undefined && detection.createResponse !== false;
-  }
-
-  /**
-   * Whether an automatic answer is expected: a turn ended less than `AUTO_ANSWER_WAIT_MS` ago and
-   * no response started since. Bounded, so that a server that does not answer (a response of its
-   * own still running, say) cannot hold the rollover off for good; the check after each server
-   * event (or the server's expiry, at the latest) then rolls over.
-   */
-  #answerDue(): boolean {
-    const since = this.#answerDueSince;
-    if (since === undefined) return false;
-    const left = since + AUTO_ANSWER_WAIT_MS - this.#h.clock.now();
-    if (left > 0) {
-      // asked by the planner: check again once the bound passed, event or not
-      if (this.#rollover.due && this.#answerWaitTimer === undefined)
-        this.#answerWaitTimer = this.#h.clock.setTimeout(() => {
-          this.#answerWaitTimer = undefined;
-          this.#rollover.check();
-        }, left);
-      return true;
-    }
-    this.#answerAwaited();
-    return false;
-  }
-
-  // no automatic answer is awaited any more (it started, the turn was cleared, the bound passed,
-  // the connection went away)
-  #answerAwaited(): void {
-    this.#answerDueSince = undefined;
-    if (this.#answerWaitTimer === undefined) return;
-    this.#h.clock.clearTimeout(this.#answerWaitTimer);
-    this.#answerWaitTimer = undefined;
   }
 
   #onStall(idleMs: number): void {
