@@ -18,7 +18,7 @@ import type {
 } from '@voxwire/protocol';
 import * as v from 'valibot';
 import { ToolSchema } from '@voxwire/protocol';
-import { ServerError, type SessionError } from '../errors.js';
+import type { SessionError } from '../errors.js';
 import type { SessionEvents } from '../events.js';
 import type { SessionFeature, SessionUpdateContext } from '../feature.js';
 import { copyJson } from '../json-copy.js';
@@ -29,10 +29,10 @@ import { ToolRunner } from '../tools/runner.js';
 import type { Tool } from '../tools/tool.js';
 import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
 import type { ResponseCreateRequest } from '../responses/create-options.js';
-import { relaxSessionChoice } from '../responses/follow-up-request.js';
 import type { ResponseTools } from '../responses/per-response-tools.js';
 import { FollowUpResponse } from './follow-up.js';
 import { PendingCalls, answerableAfterRestore } from './pending-calls.js';
+import { answerRound, reportToolFailure } from './round-answer.js';
 import { chooseCallTool, eventResponseId, type CallChoice } from './response-tool-choice.js';
 
 /** What the function-calling feature needs from its session (`TSession` is the session itself). */
@@ -154,7 +154,9 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       clock: options.clock,
     });
     this.#announce = this.#runner.tools.length > 0;
-    this.#followUp = new FollowUpResponse(host, (error, what) => this.#report(error, what));
+    this.#followUp = new FollowUpResponse(host, (error, what) =>
+      reportToolFailure(host, error, what),
+    );
   }
 
   /** The current tools. */
@@ -262,7 +264,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
         if (!round) return;
         this.#rounds.delete(id);
         const hasMessageOutput = output.some((item) => item.type === 'message');
-        void this.#finish(id, round, {
+        void answerRound(this.#host, this.#followUp, id, round, {
           status: event.response.status ?? 'completed',
           hasMessageOutput,
         });
@@ -315,7 +317,14 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
           withdrawn,
         });
       }
-      void this.#finish(responseId, round, { status: 'incomplete', hasMessageOutput: false }, keep);
+      void answerRound(
+        this.#host,
+        this.#followUp,
+        responseId,
+        round,
+        { status: 'incomplete', hasMessageOutput: false },
+        keep,
+      );
     }
     rounds.clear();
     this.#pendingCalls?.clear();
@@ -356,90 +365,5 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       this.#rounds.set(responseId, round);
     }
     return round;
-  }
-
-  /**
-   * Waits for the calls of `responseId`'s round, creates their outputs, requests the follow-up
-   * response (with the per-response settings the request of `responseId` gave it). `keep`
-   * withdraws calls that must not be answered (after a drop: calls the restore leaves out). Calls
-   * whose item is not in the conversation run and are reported, but get no output and no
-   * follow-up (see `#inConversation`).
-   */
-  async #finish(
-    responseId: string,
-    round: ToolRound<TSession>,
-    end: {
-      status: 'completed' | 'cancelled' | 'failed' | 'incomplete' | 'in_progress';
-      hasMessageOutput: boolean;
-    },
-    keep: (call: FunctionCallInfo) => boolean = () => true,
-  ): Promise<void> {
-    const calls = round.calls.filter(keep);
-    // copies (flat: strings only), once per response: the runner answers with these very objects
-    // after the listeners ran, so a listener editing a call's callId or itemId would have the
-    // output sent after another item, or not at all (the server then waits for it forever)
-    if (calls.length > 0)
-      this.#host.emit(
-        'function_calls_collected',
-        calls.map((call) => ({ ...call })),
-      );
-    const all = await round.finish({
-      status: end.status === 'in_progress' ? 'incomplete' : end.status,
-      hasMessageOutput: end.hasMessageOutput,
-      // an out-of-band response is no turn of the conversation: the tool-loop cap ignores it
-      counted: round.calls.length === 0 || round.calls.some((c) => this.#inConversation(c.itemId)),
-    });
-    const finished = all.finished.filter((called) => keep(called.call));
-    if (finished.length === 0) return;
-    // the calls of an out-of-band response ran, and are reported with their results, but no
-    // output can follow an item that is not in the conversation
-    const answered = new Set(
-      finished
-        .filter((called) => this.#inConversation(called.call.itemId))
-        .map((called) => called.call.itemId),
-    );
-    const outputs = all.outputs.filter((output) => answered.has(output.previousItemId));
-    const created = await Promise.allSettled(
-      outputs.map((output) => this.#host.createItem(output.item, output.previousItemId)),
-    );
-    let failed = false;
-    for (const outcome of created) {
-      if (outcome.status === 'fulfilled') continue;
-      failed = true;
-      this.#report(outcome.reason, 'could not create a function_call_output');
-    }
-    this.#host.emit('function_calls_finished', finished);
-    if (all.loopError) this.#host.error(all.loopError);
-    if (answered.size === 0 || !all.requestResponse || failed || this.#host.closed()) return;
-    // the model's answer to the outputs is shaped as the response that called: its own tools (a
-    // call of one of them again is run, not answered unknown_tool), instructions, modalities …
-    await this.#followUp.request(
-      relaxSessionChoice(
-        this.#host.responseTools?.(responseId)?.followUp,
-        this.#host.toolChoice?.(),
-      ),
-    );
-  }
-
-  /**
-   * Whether the call item `itemId` is in the conversation, so that an output can follow it. The
-   * calls of an out-of-band response (`conversation: 'none'`) never are: an output after one
-   * would be refused (`item_not_found`), and a follow-up response would answer nothing. The app
-   * has them, with their results, from `function_calls_finished`. Without a mirror every call is
-   * answered.
-   */
-  #inConversation(itemId: string): boolean {
-    return this.#host.mirror?.()?.has(itemId) ?? true;
-  }
-
-  #report(error: unknown, what: string): void {
-    if (this.#host.closed()) return;
-    this.#host.logger.warn(what, {
-      ...this.#host.logFields(),
-      error: error instanceof Error ? error.message : String(error),
-    });
-    // a ServerError was already emitted on `error` when it arrived; emit only local failures
-    if (!(error instanceof ServerError) && error instanceof Error && 'code' in error)
-      this.#host.error(error as SessionError);
   }
 }
