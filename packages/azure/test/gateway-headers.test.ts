@@ -4,7 +4,7 @@
  * echoes them in its refusal must not put them in an error, a log line or a description.
  */
 import { createRecorder, SimulatedClock } from '@voxwire/testing';
-import { startRefusingServer } from '@voxwire/testing/ws';
+import { startRefusingServer, advanceWithSockets } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { azureConnector, withAzure } from '../src/index.js';
 
@@ -15,14 +15,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Advances the clock in 100 ms steps, letting the sockets work, until `until` holds. */
-async function run(clock: SimulatedClock, until: () => boolean, maxMs: number): Promise<void> {
-  for (let t = 0; t < maxMs && !until(); t += 100) {
-    await clock.advanceAsync(100);
-    for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
 
 async function echoingGateway() {
   // APIM-like: a refusal whose body quotes what it was sent
@@ -81,7 +73,11 @@ describe('gateway headers are secrets', () => {
     const session = model.session();
     cleanups.push(() => session.close());
     tap(session, ['error', 'closed', 'disconnected', 'reconnecting']);
-    await run(clock, () => seen.some((e) => 'event' in e && e.event === 'closed'), 30_000);
+    await advanceWithSockets(
+      clock,
+      () => seen.some((e) => 'event' in e && e.event === 'closed'),
+      30_000,
+    );
     const text = dump();
     expect(text).toContain('Access denied');
     expect(text).not.toContain(SUBSCRIPTION);

@@ -9,7 +9,7 @@ import type { RealtimeSession } from '@voxwire/core';
 import { TransportError } from '@voxwire/node';
 import type { Transport } from '@voxwire/protocol';
 import { deferred, SimulatedClock } from '@voxwire/testing';
-import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
+import { startFakeWsServer, type FakeWsServer, advanceWithSockets } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withAzure } from '../src/index.js';
 import { TokenRenewingTransport } from '../src/token-renewal.js';
@@ -19,14 +19,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Advances the clock in 100 ms steps, letting the sockets work, until `until` holds. */
-async function run(clock: SimulatedClock, until: () => boolean, maxMs: number): Promise<void> {
-  for (let t = 0; t < maxMs && !until(); t += 100) {
-    await clock.advanceAsync(100);
-    for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
 
 /** A credential handing out `entra-token-<n>-…`, each valid for an hour of `clock`. */
 function countingCredential(clock: SimulatedClock) {
@@ -79,7 +71,11 @@ describe('a credential token refused with 401 at the upgrade', () => {
     const { fake, model } = await rig(clock, credential);
     fake.refuseUpgrades(401, 1);
     const { seen, errors } = watch(model.session());
-    await run(clock, () => seen.includes('connected') || seen.includes('closed'), 30_000);
+    await advanceWithSockets(
+      clock,
+      () => seen.includes('connected') || seen.includes('closed'),
+      30_000,
+    );
     expect(seen).toEqual(['connected']);
     expect(errors).toEqual([]);
     expect(state.calls).toBe(2);
@@ -95,7 +91,7 @@ describe('a credential token refused with 401 at the upgrade', () => {
     const { fake, model } = await rig(clock, credential);
     fake.refuseUpgrades(401, 2);
     const { seen, errors } = watch(model.session());
-    await run(clock, () => seen.includes('closed'), 30_000);
+    await advanceWithSockets(clock, () => seen.includes('closed'), 30_000);
     expect(seen).toEqual(['closed']);
     expect(state.calls).toBe(2);
     expect(fake.handshakes).toHaveLength(2);
@@ -110,13 +106,21 @@ describe('a credential token refused with 401 at the upgrade', () => {
     const { credential, state } = countingCredential(clock);
     const { fake, model } = await rig(clock, credential);
     const a = watch(model.session());
-    await run(clock, () => a.seen.includes('connected'), 30_000);
+    await advanceWithSockets(clock, () => a.seen.includes('connected'), 30_000);
     // token 1 is revoked: the service refuses it from now on
     fake.refuseUpgrades(401, 1);
     const b = watch(model.session());
-    await run(clock, () => b.seen.includes('connected') || b.seen.includes('closed'), 30_000);
+    await advanceWithSockets(
+      clock,
+      () => b.seen.includes('connected') || b.seen.includes('closed'),
+      30_000,
+    );
     const c = watch(model.session());
-    await run(clock, () => c.seen.includes('connected') || c.seen.includes('closed'), 30_000);
+    await advanceWithSockets(
+      clock,
+      () => c.seen.includes('connected') || c.seen.includes('closed'),
+      30_000,
+    );
     expect([a.seen, b.seen, c.seen]).toEqual([['connected'], ['connected'], ['connected']]);
     expect(state.calls).toBe(2);
     expect(bearers(fake)).toEqual([
@@ -140,19 +144,23 @@ describe('a credential token refused with 401 at the upgrade', () => {
     const { fake, model } = await rig(clock, credential);
     const a = watch(model.session());
     const b = watch(model.session());
-    await run(clock, () => answers.length === 1, 1_000);
+    await advanceWithSockets(clock, () => answers.length === 1, 1_000);
     // both upgrades carry the same (revoked) token
     fake.refuseUpgrades(401, 2);
     answers[0]!.resolve({
       token: 'entra-stale-token-aaaa',
       expiresOnTimestamp: clock.now() + HOUR,
     });
-    await run(clock, () => answers.length === 2, 5_000);
+    await advanceWithSockets(clock, () => answers.length === 2, 5_000);
     answers[1]!.resolve({
       token: 'entra-fresh-token-bbbb',
       expiresOnTimestamp: clock.now() + HOUR,
     });
-    await run(clock, () => a.seen.includes('connected') && b.seen.includes('connected'), 5_000);
+    await advanceWithSockets(
+      clock,
+      () => a.seen.includes('connected') && b.seen.includes('connected'),
+      5_000,
+    );
     expect([a.seen, b.seen]).toEqual([['connected'], ['connected']]);
     expect(answers).toHaveLength(2);
     expect(bearers(fake)).toEqual([
@@ -177,7 +185,7 @@ describe('a credential token refused with 401 at the upgrade', () => {
       apiKey: 'azure-refused-key-0123456789',
     });
     const { seen, errors } = watch(model.session());
-    await run(clock, () => seen.includes('closed'), 30_000);
+    await advanceWithSockets(clock, () => seen.includes('closed'), 30_000);
     expect(fake.handshakes).toHaveLength(1);
     expect(seen).toEqual(['closed']);
     expect(errors).toMatchObject([{ code: 'AUTH_FAILED' }]);

@@ -8,7 +8,7 @@
  */
 import type { RealtimeSession } from '@voxwire/core';
 import { deferred, SimulatedClock } from '@voxwire/testing';
-import { startFakeWsServer } from '@voxwire/testing/ws';
+import { startFakeWsServer, advanceWithSockets } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withAzure } from '../src/index.js';
 
@@ -18,14 +18,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Advances the clock in 100 ms steps, letting the sockets work, until `until` holds. */
-async function run(clock: SimulatedClock, until: () => boolean, maxMs: number): Promise<void> {
-  for (let t = 0; t < maxMs && !until(); t += 100) {
-    await clock.advanceAsync(100);
-    for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
 
 async function rig(
   clock: SimulatedClock,
@@ -62,7 +54,7 @@ describe('a credential slower than the connect timeout', () => {
         return token.promise;
       },
     });
-    await run(clock, () => seen.includes('connected'), 120_000);
+    await advanceWithSockets(clock, () => seen.includes('connected'), 120_000);
     // it was called again for each attempt, each timed out: RECONNECT_FAILED after 8 retries
     expect(seen).toEqual(['reconnecting', 'connected']);
     expect(calls).toBe(1);
@@ -86,10 +78,10 @@ describe('a credential slower than the connect timeout', () => {
         clock,
         source === 'tokenProvider' ? { tokenProvider: call } : { apiKey: call },
       );
-      await run(clock, () => clock.now() >= 29_900, 29_900);
+      await advanceWithSockets(clock, () => clock.now() >= 29_900, 29_900);
       expect(calls).toBe(1);
       expect(seen).not.toContain('connected');
-      await run(clock, () => seen.includes('connected'), 60_000);
+      await advanceWithSockets(clock, () => seen.includes('connected'), 60_000);
       expect(seen).not.toContain('closed');
       expect(calls).toBe(2);
       const header = source === 'tokenProvider' ? 'authorization' : 'api-key';
@@ -105,9 +97,13 @@ describe('a credential slower than the connect timeout', () => {
     const { fake, seen } = await rig(clock, {
       tokenProvider: async () => `${TOKEN}-${++calls}`,
     });
-    await run(clock, () => seen.includes('connected'), 10_000);
+    await advanceWithSockets(clock, () => seen.includes('connected'), 10_000);
     fake.server.close(1011, 'server restarting');
-    await run(clock, () => seen.filter((s) => s === 'connected').length === 2, 10_000);
+    await advanceWithSockets(
+      clock,
+      () => seen.filter((s) => s === 'connected').length === 2,
+      10_000,
+    );
     expect(calls).toBe(2);
     expect(fake.handshakes.map((h) => h.headers['authorization'])).toEqual([
       `Bearer ${TOKEN}-1`,
@@ -126,7 +122,7 @@ describe('a credential slower than the connect timeout', () => {
         return key.promise;
       },
     });
-    await run(clock, () => seen.includes('connected'), 120_000);
+    await advanceWithSockets(clock, () => seen.includes('connected'), 120_000);
     expect(seen).toEqual(['reconnecting', 'connected']);
     expect(calls).toBe(1);
     expect(fake.handshakes.map((h) => h.headers['api-key'])).toEqual([KEY]);

@@ -6,7 +6,7 @@
  */
 import type { RealtimeSession } from '@voxwire/core';
 import { deferred, SimulatedClock } from '@voxwire/testing';
-import { startFakeWsServer } from '@voxwire/testing/ws';
+import { startFakeWsServer, advanceWithSockets } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIRealtimeModel } from '../src/index.js';
 
@@ -15,14 +15,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Advances the clock in 100 ms steps, letting the sockets work, until `until` holds. */
-async function run(clock: SimulatedClock, until: () => boolean, maxMs: number): Promise<void> {
-  for (let t = 0; t < maxMs && !until(); t += 100) {
-    await clock.advanceAsync(100);
-    for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
 
 async function rig(clock: SimulatedClock, apiKey: () => Promise<string>) {
   const fake = await startFakeWsServer({ clock, pingIntervalMs: false });
@@ -53,7 +45,7 @@ describe('an API key function slower than the connect timeout', () => {
       clock.setTimeout(() => key.resolve(KEY), 12_000);
       return key.promise;
     });
-    await run(clock, () => seen.includes('connected'), 120_000);
+    await advanceWithSockets(clock, () => seen.includes('connected'), 120_000);
     expect(seen).toEqual(['reconnecting', 'connected']);
     expect(calls).toBe(1);
     expect(fake.handshakes.map((h) => h.headers['authorization'])).toEqual([`Bearer ${KEY}`]);
@@ -69,10 +61,10 @@ describe('an API key function slower than the connect timeout', () => {
       // the first call hangs for good; the vault answers the next one at once
       return calls === 1 ? new Promise<string>(() => {}) : Promise.resolve(KEY);
     });
-    await run(clock, () => clock.now() >= 29_900, 29_900);
+    await advanceWithSockets(clock, () => clock.now() >= 29_900, 29_900);
     expect(calls).toBe(1);
     expect(seen).not.toContain('connected');
-    await run(clock, () => seen.includes('connected'), 60_000);
+    await advanceWithSockets(clock, () => seen.includes('connected'), 60_000);
     expect(seen.filter((s) => s === 'connected')).toHaveLength(1);
     expect(seen).not.toContain('closed');
     expect(calls).toBe(2);
@@ -83,9 +75,13 @@ describe('an API key function slower than the connect timeout', () => {
     let calls = 0;
     const clock = new SimulatedClock();
     const { fake, seen } = await rig(clock, async () => `${KEY}-${++calls}`);
-    await run(clock, () => seen.includes('connected'), 10_000);
+    await advanceWithSockets(clock, () => seen.includes('connected'), 10_000);
     fake.server.close(1011, 'server restarting');
-    await run(clock, () => seen.filter((s) => s === 'connected').length === 2, 10_000);
+    await advanceWithSockets(
+      clock,
+      () => seen.filter((s) => s === 'connected').length === 2,
+      10_000,
+    );
     expect(calls).toBe(2);
     expect(fake.handshakes.map((h) => h.headers['authorization'])).toEqual([
       `Bearer ${KEY}-1`,

@@ -4,6 +4,7 @@
  * @module
  */
 export { startFakeWsServer, type FakeWsServer, type FakeWsServerOptions } from './server.js';
+export { advanceWithSockets, type AdvanceWithSocketsOptions } from './advance.js';
 export {
   judgeHandshake,
   closeReasonOf,
