@@ -147,9 +147,11 @@ export class RealtimeModel {
     // a forced choice of a function the model's tools lack: every session using the model's
     // tools would be refused. A model without tools leaves it to each session, which may bring
     // the tool it names (`model.session({ tools })`, checked there)
+    // (features may add tools of their own to every session.update, which no check here sees:
+    // with features, the choice is the server's to judge)
     const modelTools = this.#conversation.tools;
     if (modelTools !== undefined && modelTools.length > 0)
-      checkSessionToolChoice(this.#defaults.toolChoice, modelTools);
+      checkSessionToolChoice(this.#defaults.toolChoice, modelTools, (features?.length ?? 0) > 0);
     const c = clock ?? systemClock;
     const retention = audioRetention ?? 'none';
     if (
@@ -236,7 +238,8 @@ export class RealtimeModel {
         ? this.#conversation
         : checkConversationOptions({ ...this.#conversation, tools });
     // the session's choice against the session's tools: its own, or the model's
-    checkSessionToolChoice(options.toolChoice, conversation.tools ?? []);
+    // (a feature's own tools are out of sight: see the constructor)
+    checkSessionToolChoice(options.toolChoice, conversation.tools ?? [], this.#features.length > 0);
     const session = new RealtimeSession({
       ...this.#engine,
       // one connection target per session (a call's `call_id`, say) without a model per session

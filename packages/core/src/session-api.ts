@@ -338,7 +338,11 @@ export class ResponseApiImpl implements ResponseApi {
   // a forced choice of a tool the response cannot call: the server would refuse the create, and
   // its error would reach `error` apart from this call (a create() resolves once sent)
   #checkToolChoice(options: ResponseCreateOptions | undefined): void {
-    checkResponseToolChoice(options?.response, this.#host.builtins.functions.tools);
+    checkResponseToolChoice(
+      options?.response,
+      this.#host.builtins.functions.tools,
+      this.#host.featuresContributeUpdate(),
+    );
   }
 
   cancel(): void {

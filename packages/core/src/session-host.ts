@@ -159,6 +159,17 @@ export class SessionHost {
     this.router = new ServerEventRouter(this);
   }
 
+  /**
+   * Whether a feature of the app's adds to every `session.update` (`contributeSessionUpdate`):
+   * it may add tools (an MCP server, a wire function) the engine cannot see, so a forced tool
+   * choice is not checked against the session's tools alone (see `tools/tool-choice.ts`).
+   */
+  featuresContributeUpdate(): boolean {
+    return this.features.some(
+      (f) => f !== this.builtins.functions && f.contributeSessionUpdate !== undefined,
+    );
+  }
+
   // ---- services every part uses
 
   /** Log fields of this session. */

@@ -286,7 +286,11 @@ export class RealtimeSession {
       merged = mergeSessionOptions(host.state.options, options);
       // the choice against the tools the update leaves the session with (checked before the
       // tools are replaced: a refusal changes nothing)
-      checkSessionToolChoice(merged.toolChoice, tools ?? toolSets.tools);
+      checkSessionToolChoice(
+        merged.toolChoice,
+        tools ?? toolSets.tools,
+        host.featuresContributeUpdate(),
+      );
       if (tools !== undefined) {
         toolsBefore = toolSets.tools;
         toolSets.replace(tools);
@@ -330,7 +334,11 @@ export class RealtimeSession {
     const before = toolSets.tools;
     // a forced choice of a tool this set drops would have the update refused whole: refused
     // here, with the old set kept (change both in one sessionUpdate({ tools, toolChoice }))
-    checkSessionToolChoice(this.#host.state.options.toolChoice, tools);
+    checkSessionToolChoice(
+      this.#host.state.options.toolChoice,
+      tools,
+      this.#host.featuresContributeUpdate(),
+    );
     if (!toolSets.replace(tools)) {
       // nothing new for the server, but the update carrying these very tools may still be
       // unanswered: this call is told what the server makes of it, not success in advance

@@ -88,9 +88,19 @@ const SESSION_HINT =
  * is applied). A tools change that leaves a forced choice without its tool is refused too
  * (rather than the choice reset behind the app's back: forcing a tool is a decision of the
  * app's, and the server would refuse the update whole).
+ * @param featureTools - whether features may add tools of their own to every `session.update`
+ *   (`contributeSessionUpdate`: an MCP server, a wire function the app answers): the tools in
+ *   force are then more than `tools`, out of this check's sight, and the choice is the server's
+ *   to judge. @default false
  * @throws ToolError `UNKNOWN_TOOL_CHOICE`
  */
-export function checkSessionToolChoice(choice: unknown, tools: readonly unknown[]): void {
+export function checkSessionToolChoice(
+  choice: unknown,
+  tools: readonly unknown[],
+  featureTools = false,
+): void {
+  // refusing a choice the server would accept is worse than the server's late refusal
+  if (featureTools) return;
   checkToolChoice(choice, toolNames(tools), 'toolChoice', SESSION_HINT);
 }
 
@@ -99,14 +109,18 @@ export function checkSessionToolChoice(choice: unknown, tools: readonly unknown[
  * `tools` and the session's. protocol.md §7.4 says response fields override the session's for
  * that response, but not whether its `tools` replace the session's or add to them, so only a
  * name neither set has is refused (the conservative reading).
+ * @param featureTools - whether features may add tools to the session's `session.update`, out
+ *   of this check's sight (see {@link checkSessionToolChoice}): the choice may name one of those,
+ *   so it is the server's to judge. @default false
  * @throws ToolError `UNKNOWN_TOOL_CHOICE`
  */
 export function checkResponseToolChoice(
   response: { readonly tool_choice?: unknown; readonly tools?: unknown } | undefined,
   sessionTools: readonly unknown[],
+  featureTools = false,
 ): void {
   const choice = response?.tool_choice;
-  if (typeof choice !== 'object' || choice === null) return;
+  if (featureTools || typeof choice !== 'object' || choice === null) return;
   const own = Array.isArray(response?.tools) ? (response.tools as unknown[]) : undefined;
   checkToolChoice(
     choice,
