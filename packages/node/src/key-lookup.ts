@@ -13,8 +13,8 @@ export const SHARED_LOOKUP_CONNECT_TIMEOUTS = 3;
 
 /**
  * `request` shared while pending (as core's `sharedWhilePending`), but only while the call is
- * younger than `maxAgeMs`: a connect after that makes a new call, raced with the old one, which
- * later connects share. The connector is shared by every session of a model: a call that never
+ * younger than `maxAgeMs`: a connect after that makes a new call, raced with the old one (the
+ * first answer wins; an error only once both failed), which later connects share. The connector is shared by every session of a model: a call that never
  * settled, shared for ever, kept every session (and every later one) from connecting until the
  * process restarted. The race keeps a slow call that does answer from being wasted. A settled
  * call is never reused.
@@ -36,7 +36,7 @@ export function sharedWhileFresh<T>(
     } catch (error) {
       return Promise.reject(error);
     }
-    const current = pending === undefined ? fresh : Promise.race([pending, fresh]);
+    const current = pending === undefined ? fresh : firstAnswer(pending, fresh);
     pending = current;
     startedAt = clock.now();
     // cleared only if still the current call, whichever way it settles
@@ -46,6 +46,25 @@ export function sharedWhileFresh<T>(
     current.then(clear, clear);
     return current;
   };
+}
+
+/**
+ * The first of `old` and `fresh` to answer; rejected only when both failed, with `fresh`'s
+ * error. Not `Promise.race`: the hung call a new one was started beside typically ends with an
+ * error at last (its socket timing out), and that stale failure would fail the connect the new,
+ * healthy call was about to answer.
+ */
+function firstAnswer<T>(old: Promise<T>, fresh: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let failed = 0;
+    let freshError: unknown;
+    const fail = (error: unknown, isFresh: boolean) => {
+      if (isFresh) freshError = error;
+      if (++failed === 2) reject(freshError);
+    };
+    old.then(resolve, (error: unknown) => fail(error, false));
+    fresh.then(resolve, (error: unknown) => fail(error, true));
+  });
 }
 
 /** The engine's connect timeout when a connector is given none, ms (core's default). */

@@ -59,4 +59,50 @@ describe('sharedWhileFresh', () => {
     void lookup();
     expect(calls).toHaveLength(3);
   });
+
+  it('an old call that fails while the new one runs does not fail the connect: the new one answers', async () => {
+    const clock = new SimulatedClock();
+    const calls: ReturnType<typeof deferred<string>>[] = [];
+    const lookup = sharedWhileFresh(
+      () => {
+        const call = deferred<string>();
+        calls.push(call);
+        return call.promise;
+      },
+      30_000,
+      clock,
+    );
+    const first = lookup();
+    first.catch(() => undefined);
+    clock.advance(31_000);
+    const later = lookup();
+    // the hung request's socket finally times out, while the new call is healthy
+    calls[0]!.reject(new Error('ETIMEDOUT'));
+    expect(await settledOrPending(later)).toBe('pending');
+    calls[1]!.resolve('fresh');
+    expect(await later).toBe('fresh');
+  });
+
+  it('both calls failing rejects with the new call’s error, the current one', async () => {
+    const clock = new SimulatedClock();
+    const calls: ReturnType<typeof deferred<string>>[] = [];
+    const lookup = sharedWhileFresh(
+      () => {
+        const call = deferred<string>();
+        calls.push(call);
+        return call.promise;
+      },
+      30_000,
+      clock,
+    );
+    lookup().catch(() => undefined);
+    clock.advance(31_000);
+    const later = lookup();
+    calls[1]!.reject(new Error('vault down now'));
+    calls[0]!.reject(new Error('ETIMEDOUT'));
+    await expect(later).rejects.toThrow('vault down now');
+    // settled: the next connect asks again
+    void lookup().catch(() => undefined);
+    expect(calls).toHaveLength(3);
+  });
 });
