@@ -33,6 +33,13 @@ import {
 } from './transport-options.js';
 
 /**
+ * How long a refused upgrade's body is read once its status and headers arrived, ms: the body
+ * only adds the server's message to an error the status already decided. 1 s is ample for the
+ * few hundred bytes of a refusal, and far inside any connect timeout.
+ */
+const REFUSAL_BODY_WAIT_MS = 1_000;
+
+/**
  * Creates an unstarted transport. Nothing touches the network until `start()`.
  *
  * @throws ConfigurationError (`INVALID_URL`, `INVALID_OPTION`) for a URL that is not `ws:`/`wss:` or a bad timeout.
@@ -195,7 +202,8 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
 
       // set once a refused upgrade's headers arrived: its error, from what its body said so far
       let refusal: (() => TransportError) | undefined;
-      this.#connectTimer = this.#clock.setTimeout(() => {
+      const startedAt = this.#clock.now();
+      const expire = () => {
         // a refusal whose body stalls is still that refusal (a 401 stays fatal), not a timeout
         this.#connectError ??= refusal?.();
         this.#connectError ??= new TransportError(
@@ -204,13 +212,24 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
           { timeoutMs: this.#connectTimeoutMs },
         );
         ws.terminate();
-      }, this.#connectTimeoutMs);
+      };
+      this.#connectTimer = this.#clock.setTimeout(expire, this.#connectTimeoutMs);
 
       const onRefusal = (_request: unknown, response: IncomingMessage) => {
         refusal = readRefusal(response, this.#redactor, (error) => {
           this.#connectError ??= error;
           ws.terminate();
         });
+        // The status is known: a body that stalls is waited for briefly, not until the connect
+        // timeout. The session's own connect deadline is as long and started earlier (before
+        // the key lookup), so it fired first and the refusal became a retriable CONNECT_TIMEOUT
+        // there: a 401 retried, a 503's Retry-After lost.
+        const left = this.#connectTimeoutMs - (this.#clock.now() - startedAt);
+        this.#clock.clearTimeout(this.#connectTimer);
+        this.#connectTimer = this.#clock.setTimeout(
+          expire,
+          Math.max(0, Math.min(REFUSAL_BODY_WAIT_MS, left)),
+        );
       };
       ws.on('unexpected-response', onRefusal);
 
