@@ -14,7 +14,7 @@ export const SHARED_LOOKUP_CONNECT_TIMEOUTS = 3;
 /**
  * `request` shared while pending (as core's `sharedWhilePending`), but only while the call is
  * younger than `maxAgeMs`: a connect after that makes a new call, raced with the old one (the
- * first answer wins; an error only once both failed), which later connects share. The connector is shared by every session of a model: a call that never
+ * first answer wins; the old one's failure is ignored, the new one's reported), which later connects share. The connector is shared by every session of a model: a call that never
  * settled, shared for ever, kept every session (and every later one) from connecting until the
  * process restarted. The race keeps a slow call that does answer from being wasted. A settled
  * call is never reused.
@@ -49,21 +49,16 @@ export function sharedWhileFresh<T>(
 }
 
 /**
- * The first of `old` and `fresh` to answer; rejected only when both failed, with `fresh`'s
- * error. Not `Promise.race`: the hung call a new one was started beside typically ends with an
- * error at last (its socket timing out), and that stale failure would fail the connect the new,
- * healthy call was about to answer.
+ * The first of `old` and `fresh` to answer, or `fresh`'s failure. Not `Promise.race`: the hung
+ * call a new one was started beside typically ends with an error at last (its socket timing
+ * out), and that stale failure would fail the connect the new, healthy call was about to answer;
+ * so `old` counts only when it answers. `fresh`'s failure (the vault refusing now) is reported at
+ * once, not hidden behind a call that may never answer.
  */
 function firstAnswer<T>(old: Promise<T>, fresh: Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let failed = 0;
-    let freshError: unknown;
-    const fail = (error: unknown, isFresh: boolean) => {
-      if (isFresh) freshError = error;
-      if (++failed === 2) reject(freshError);
-    };
-    old.then(resolve, (error: unknown) => fail(error, false));
-    fresh.then(resolve, (error: unknown) => fail(error, true));
+    old.then(resolve, () => undefined);
+    fresh.then(resolve, reject);
   });
 }
 

@@ -105,4 +105,24 @@ describe('sharedWhileFresh', () => {
     void lookup().catch(() => undefined);
     expect(calls).toHaveLength(3);
   });
+  it('the new call failing while the old one still hangs rejects at once with the new error', async () => {
+    // the vault answers the new call with a refusal (a revoked role): that is what the connect
+    // reports (CREDENTIAL_FAILED), not a connect timeout behind a call that may never answer
+    const clock = new SimulatedClock();
+    const calls: ReturnType<typeof deferred<string>>[] = [];
+    const lookup = sharedWhileFresh(
+      () => {
+        const call = deferred<string>();
+        calls.push(call);
+        return call.promise;
+      },
+      30_000,
+      clock,
+    );
+    lookup().catch(() => undefined);
+    clock.advance(31_000);
+    const later = lookup();
+    calls[1]!.reject(new Error('vault refused'));
+    await expect(later).rejects.toThrow('vault refused');
+  });
 });
