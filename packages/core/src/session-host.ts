@@ -248,6 +248,11 @@ export class SessionHost {
     return this.state.options;
   }
 
+  /** The options the server last confirmed; `undefined` before its first echo. */
+  confirmedOptions(): RealtimeSessionOptions | undefined {
+    return this.state.confirmed;
+  }
+
   /** The server's default instructions, from its `session.created`. */
   defaultInstructions(): string | undefined {
     return this.state.defaultInstructions;

@@ -60,6 +60,26 @@ describe.each(DIALECTS)('interrupt() and an untagged create not started yet (%s)
     await session.close();
   });
 
+  it('VAD with createResponse: false but an idle timeout: the timeout may answer, so it is left alone', async () => {
+    // protocol.md §7: a response follows the idle timeout; whether create_response: false holds
+    // it back is not documented, so the next response.created may be the timeout's
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
+    const session = await openSession(s, {
+      turnDetection: { type: 'server_vad', createResponse: false, idleTimeoutMs: 5_000 },
+    });
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    s.server.faults.stallAt('response.created');
+    void session.response.create();
+    await s.settle();
+    await Promise.all([session.interrupt(), s.settle()]);
+    s.server.faults.release();
+    await s.settle();
+    await s.clock.advanceAsync(1000);
+    expect(sent(s, 'response.cancel')).toEqual([]);
+    expect(session.responses.at(-1)?.status).not.toBe('cancelled');
+    await session.close();
+  });
+
   it('an update turning VAD answers off that the server has not confirmed yet: still left alone', async () => {
     const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
     const session = await openSession(s);

@@ -31,6 +31,7 @@ import type { SessionConnection } from '../connection.js';
 import { VoxwireError, type SessionError } from '../errors.js';
 import type { Outbox, OutboxStats } from '../outbox.js';
 import type { PendingRequests } from '../requests.js';
+import { mayAnswerTurnEnd, type TurnEnd } from '../responses/auto-answer.js';
 import type { ResponseCreator } from '../responses/create.js';
 import type { ResponseTracker } from '../responses/tracker.js';
 import type { PlaybackTracker } from '../playback.js';
@@ -57,6 +58,11 @@ export interface ReliabilityHost {
   readonly clock: Clock;
   /** The current session options (turn detection and input format decide the audio replay). */
   options(): RealtimeSessionOptions;
+  /**
+   * The options the server last confirmed (`undefined` before its first echo): an update turning
+   * automatic answers off is not in force before its echo.
+   */
+  confirmedOptions(): RealtimeSessionOptions | undefined;
   readonly logger: Logger;
   logFields(): Record<string, unknown>;
   readonly generateId: IdGenerator;
@@ -161,11 +167,11 @@ export class Reliability {
       case 'input_audio_buffer.speech_stopped':
         this.#speaking = false;
         this.#uncommitted.speechStopped(event.audio_end_ms, event.item_id);
-        this.#turnEnded();
+        this.#turnEnded('speech_stopped');
         break;
       case 'input_audio_buffer.timeout_triggered':
         // the idle timeout commits the silence and answers it, as a turn's end does
-        this.#turnEnded();
+        this.#turnEnded('idle_timeout');
         break;
       case 'response.created':
         this.#autoAnswer?.settled();
@@ -386,16 +392,13 @@ export class Reliability {
     );
   }
 
-  /** A turn ended (VAD, or the idle timeout): its answer is awaited when the server makes one. */
-  #turnEnded(): void {
-    if (this.#answersTurns())
+  /**
+   * A turn ended (VAD, or the idle timeout): its answer is awaited when the server may make one
+   * (`responses/auto-answer.ts`, the rule `interrupt()` follows too).
+   */
+  #turnEnded(end: TurnEnd): void {
+    if (mayAnswerTurnEnd(this.#h.options(), this.#h.confirmedOptions(), end))
       (this.#autoAnswer ??= new AutoAnswerWait(this.#h.clock, this.#rollover)).turnEnded();
-  }
-
-  /** Whether the server answers a turn VAD ended by itself (protocol.md §7: `create_response`). */
-  #answersTurns(): boolean {
-    const detection = this.#h.options().turnDetection;
-    return detection !== null && detection !== undefined && detection.createResponse !== false;
   }
 
   #onStall(idleMs: number): void {
