@@ -137,11 +137,19 @@ function outOfBand(
   return items.length > 0 && items.every((o) => !inConversation(o.itemId));
 }
 
+/** Whether `response` has audio output (an out-of-band answer the app may be speaking). */
+function speaks(response: RealtimeResponse): boolean {
+  return response.output.some((o) => o?.content.some((c) => c?.contentType === 'audio'));
+}
+
 /**
  * The response in progress the interruption cancels: the one whose answer is being played; else
  * the newest not known to be out of band (one runs beside the conversation's, a topic label or a
  * moderation pass the app asked for, and is not what the user talks over, however recently it
- * started); else the newest (an app may speak out-of-band answers).
+ * started); else the newest (an app may speak out-of-band answers), unless an answer in the
+ * conversation is being played and it has no audio: that answer finished generating before the
+ * app labelled it (a pass started on `response_done`), and the user talks over the answer, not
+ * over text nobody hears.
  */
 function toCancel(
   active: readonly RealtimeResponse[],
@@ -152,7 +160,10 @@ function toCancel(
   if (playing !== undefined) return playing;
   for (let i = active.length - 1; i >= 0; i--)
     if (!outOfBand(active[i]!, inConversation)) return active[i];
-  return active.at(-1);
+  const newest = active.at(-1);
+  if (newest !== undefined && at !== undefined && inConversation(at.itemId) && !speaks(newest))
+    return undefined;
+  return newest;
 }
 
 /**

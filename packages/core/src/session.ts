@@ -174,7 +174,8 @@ export class RealtimeSession {
   /**
    * The barge-in, when the user speaks over the assistant (call it from `input_speech_started`,
    * after clearing the speaker), presses push-to-talk or types: cancels the response whose answer
-   * is being played (else the newest in progress not known to be out of band; with none in
+   * is being played (else the newest in progress not known to be out of band, and an
+   * out-of-band one without audio only when no answer in the conversation is playing; with none in
    * progress, a tagged create's response, or an untagged one's when turn detection cannot start
    * responses, is cancelled the moment it starts), truncates the answer being played at what was
    * heard (`playback.position`, or `at`; 0 ms deletes it), waiting for its response to end first,

@@ -61,4 +61,29 @@ describe.each(DIALECTS)('interrupt() beside an out-of-band response (%s)', (dial
     expect(label.status).toBe('completed');
     await session.close();
   });
+
+  it('the answer being played has finished generating: a text-only out-of-band response running is left alone', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { textDeltaIntervalMs: 30 } });
+    const session = await openSession(s, { turnDetection: null });
+    const seen = errors(session);
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    s.server.queueResponse((ctx) => ctx.text('a topic label that takes a while to write out'));
+    const answer = await session.response.generate();
+    await answer.done;
+    // the answer was generated faster than it plays: the speaker is still on it
+    const content = answer.output[0]!.content[0]!;
+    session.playback.played(content, 400);
+    // the app labels each answer as it ends, beside the conversation
+    const label = await session.response.generate({ response: { conversation: 'none' } });
+    await s.clock.advanceAsync(100);
+    expect(label.output).toHaveLength(1);
+    expect(label.isDone).toBe(false);
+    const [result] = await Promise.all([session.interrupt(), s.clock.advanceAsync(5000)]);
+    expect(result.cancelledResponseId).toBeUndefined();
+    expect(sent(s, 'response.cancel')).toEqual([]);
+    expect(label.status).toBe('completed');
+    expect(result.truncated).toMatchObject({ itemId: content.itemId, audioEndMs: 400 });
+    expect(seen).toEqual([]);
+    await session.close();
+  });
 });
