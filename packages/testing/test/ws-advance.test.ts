@@ -50,6 +50,23 @@ describe('advanceWithSockets', () => {
     expect(fired).toBe(1);
   });
 
+  it('never advances past maxMs, even when it is not a whole number of steps', async () => {
+    const clock = new SimulatedClock();
+    let fired = 0;
+    // due after maxMs: a test that gave 150 ms must not see it fire
+    clock.setTimeout(() => fired++, 180);
+    expect(await advanceWithSockets(clock, () => false, 150, { turns: 1 })).toBe(false);
+    expect(clock.now()).toBe(150);
+    expect(fired).toBe(0);
+  });
+
+  it('refuses a maxMs that is endless or not a number (the loop would never end, or never start)', async () => {
+    for (const maxMs of [Infinity, Number.NaN, -1])
+      await expect(advanceWithSockets(new SimulatedClock(), () => false, maxMs)).rejects.toThrow(
+        /maxMs must be a finite number ≥ 0/,
+      );
+  });
+
   it('refuses a step that would never advance', async () => {
     await expect(
       advanceWithSockets(new SimulatedClock(), () => false, 100, { stepMs: 0 }),

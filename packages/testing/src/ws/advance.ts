@@ -17,8 +17,11 @@ export interface AdvanceWithSocketsOptions {
 /**
  * Advances `clock` in steps (`advanceAsync`), turning the event loop after each so that real
  * sockets deliver what they carry, until `until()` holds or `maxMs` of simulated time has passed.
- * No real timer is used: the wall-clock cost is the sockets' own.
+ * It never goes past `maxMs`: the last step is shortened to end there. No real timer is used:
+ * the wall-clock cost is the sockets' own.
  * @returns whether `until()` held
+ * @throws RangeError when `maxMs` is not a finite number ≥ 0, `stepMs` not > 0 and finite, or
+ *   `turns` not an integer ≥ 0
  */
 export async function advanceWithSockets(
   clock: SimulatedClock,
@@ -28,9 +31,17 @@ export async function advanceWithSockets(
 ): Promise<boolean> {
   const stepMs = options.stepMs ?? 100;
   const turns = options.turns ?? 3;
-  if (!(stepMs > 0)) throw new RangeError(`advanceWithSockets: stepMs must be > 0, got ${stepMs}`);
+  // an endless maxMs would step forever when the condition never holds, and NaN would return
+  // at once as if it had been given its time
+  if (!(maxMs >= 0 && maxMs < Infinity))
+    throw new RangeError(`advanceWithSockets: maxMs must be a finite number ≥ 0, got ${maxMs}`);
+  if (!(stepMs > 0 && stepMs < Infinity))
+    throw new RangeError(`advanceWithSockets: stepMs must be > 0, got ${stepMs}`);
+  if (!(Number.isInteger(turns) && turns >= 0))
+    throw new RangeError(`advanceWithSockets: turns must be an integer ≥ 0, got ${turns}`);
   for (let t = 0; t < maxMs && !until(); t += stepMs) {
-    await clock.advanceAsync(stepMs);
+    // the last step ends at maxMs: a timer due after it is the caller's to reach, not ours
+    await clock.advanceAsync(Math.min(stepMs, maxMs - t));
     for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return until();
