@@ -9,8 +9,9 @@ describe('GA server event catalogue', () => {
     const catalogue = Object.keys(serverEventSchemas).sort();
     expect(catalogue).toHaveLength(46);
     const clock = new SimulatedClock();
-    const c = await connect({ clock });
-    c.server.scriptTranscription('weather please', { fail: true });
+    // the idle timeout's commit takes no scripted turn: its transcription fails through `transcribe`
+    const c = await connect({ clock, transcribe: () => ({ fail: true }) });
+    c.server.scriptTranscription('weather please');
     c.send({
       type: 'session.update',
       session: {

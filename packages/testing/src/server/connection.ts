@@ -47,7 +47,17 @@ export interface ConnectionHost {
   /** The `server.faults.refuse` rules. */
   refusals(): readonly RefusalRule[];
   takeHandler(): ResponseHandler;
-  hear(samples: Int16Array, sampleRate: number, itemId: string): HeardAudio;
+  /**
+   * The words of a committed audio item. `spoken: false` for the idle timeout's commit, which
+   * holds no speech the VAD heard: it takes no scripted transcription.
+   * @default spoken true
+   */
+  hear(
+    samples: Int16Array,
+    sampleRate: number,
+    itemId: string,
+    spoken?: boolean | undefined,
+  ): HeardAudio;
   recordClientEvent(conn: FakeConnection, event: JsonObject): void;
   reportHandlerError(error: unknown): void;
   connectionClosed(conn: FakeConnection, code: number, reason: string): void;

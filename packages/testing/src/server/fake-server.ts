@@ -177,7 +177,10 @@ export class FakeServer {
     return this;
   }
 
-  /** Queues what the next committed audio turns "said" (a string) or that transcription fails. */
+  /**
+   * Queues what the next committed audio turns "said" (a string) or that transcription fails.
+   * The idle timeout's commit (of a silent user) takes none.
+   */
   scriptTranscription(...turns: (string | { fail: true })[]): this {
     for (const t of turns)
       this.#transcripts.push(typeof t === 'string' ? { text: t } : { fail: true });
@@ -296,8 +299,11 @@ export class FakeServer {
         this.#handlers[this.#handlers.length - 1] ??
         this.#options.behaviour ??
         demoAgent,
-      hear: (samples, rate, itemId) => {
-        const scripted = this.#transcripts.shift();
+      hear: (samples, rate, itemId, spoken) => {
+        // a scripted entry is what the user says in a turn; the idle timeout commits the audio
+        // of a silent user (its timer stops at speech_started), which must not take the words
+        // of the next spoken turn
+        const scripted = spoken === false ? undefined : this.#transcripts.shift();
         if (scripted) return scripted;
         const t = this.#options.transcribe?.(samples, rate, itemId);
         return t === undefined ? { text: '' } : typeof t === 'string' ? { text: t } : t;

@@ -151,12 +151,21 @@ function idleTimeout(conn: FakeConnection): void {
     audio_end_ms: end,
     item_id: itemId,
   });
-  commitTurn(conn, itemId, conn.input.commit());
+  commitTurn(conn, itemId, conn.input.commit(), false);
   conn.responses.start('idle_timeout', {}, null);
 }
 
-/** Commits audio as a user item: committed → item added/done → transcription (if configured). */
-export function commitTurn(conn: FakeConnection, itemId: string, audio: CommittedAudio): void {
+/**
+ * Commits audio as a user item: committed → item added/done → transcription (if configured).
+ * `spoken`: whether the audio is a turn the user spoke (false for the idle timeout's commit of a
+ * silent user, which takes no scripted transcription).
+ */
+export function commitTurn(
+  conn: FakeConnection,
+  itemId: string,
+  audio: CommittedAudio,
+  spoken = true,
+): void {
   const item: JsonObject = {
     id: itemId,
     type: 'message',
@@ -177,7 +186,7 @@ export function commitTurn(conn: FakeConnection, itemId: string, audio: Committe
     previous_item_id: previous,
     item: structuredClone(item),
   });
-  const heard = conn.host.hear(audio.samples, 24_000, itemId);
+  const heard = conn.host.hear(audio.samples, 24_000, itemId, spoken);
   conn.heard.set(itemId, heard);
   const stored = conn.conversation.get(itemId);
   if (stored) stored.heard = heard;
