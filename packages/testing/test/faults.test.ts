@@ -60,6 +60,22 @@ describe('fault injection', () => {
     expect(() => c.server.faults.drop('response.done')).not.toThrow();
   });
 
+  it('closeAfterEvents with a count the open connection has already passed closes it right after its next event', async () => {
+    const c = await connect();
+    c.server.queueResponse((ctx) => ctx.text('one'));
+    c.send({ type: 'response.create' });
+    await c.flush();
+    const sent = c.events.length;
+    expect(sent).toBeGreaterThan(3);
+    // counted from the connection's start, 3 is past: the close comes after the next event
+    c.server.faults.closeAfterEvents(3, { code: 1011 });
+    expect(c.closes).toEqual([]);
+    c.send({ type: 'response.create' });
+    await c.flush();
+    expect(c.events).toHaveLength(sent + 1);
+    expect(c.closes).toEqual([{ code: 1011, reason: '' }]);
+  });
+
   it('closes after the Nth event; drop, duplicate, malformed, unknown and schema-invalid frames', async () => {
     const c = await connect();
     c.server.faults

@@ -128,7 +128,12 @@ export class FaultInjector {
     return this.#refusals;
   }
 
-  /** Closes the connection right after the `count`-th server event of a connection. */
+  /**
+   * Closes the connection right after the `count`-th server event of a connection (counted from
+   * its start, duplicates included). Unlike an occurrence, a count the open connection has
+   * already passed does not throw: it closes that connection right after its next event (fault
+   * suites rely on it to cut "about now").
+   */
   closeAfterEvents(count: number, options: CloseFaultOptions = {}): this {
     const code = options.code ?? 1006;
     const reason = options.reason ?? '';
