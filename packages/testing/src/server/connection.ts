@@ -86,6 +86,8 @@ export interface ConnectionInit {
 export class FakeConnection {
   readonly index: number;
   readonly dialect: Dialect;
+  /** This session's maximum duration in ms (Azure's 30 min, OpenAI's 60 min, or the option's). */
+  readonly maxSessionDurationMs: number;
   readonly codec: DialectCodec;
   readonly conversation: Conversation;
   readonly outbound: Outbound;
@@ -126,6 +128,7 @@ export class FakeConnection {
   ) {
     this.index = init.index;
     this.dialect = init.dialect;
+    this.maxSessionDurationMs = init.maxSessionDurationMs;
     this.codec = codecFor(init.dialect);
     this.conversation = init.conversation ?? new Conversation();
     this.outbound = new Outbound(

@@ -127,10 +127,9 @@ export class FakeServer {
   }
 
   #scheduleExpiry(conn: FakeConnection, afterMs: number): void {
-    conn.schedule(
-      () => conn.expire(this.#options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai),
-      afterMs,
-    );
+    // the message names the connection's own maximum (an Azure session's 30 min over the ws
+    // mode), as its natural expiry does
+    conn.schedule(() => conn.expire(conn.maxSessionDurationMs), afterMs);
   }
 
   /** Every connection so far, oldest first. */
