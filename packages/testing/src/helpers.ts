@@ -124,7 +124,9 @@ export interface SpokenTurnOptions {
 
 /**
  * A tone, then silence, as mono PCM16 frames: the fake server's VAD hears one turn that starts
- * with the tone and is committed after the silence.
+ * with the tone and is committed after the silence, provided `silenceMs` reaches the session's
+ * `silence_duration_ms` (200 ms by default; `SEMANTIC_SILENCE_MS` for `semantic_vad`): a
+ * shorter silence leaves the turn open until more audio ends it.
  * @throws FakeServerOptionsError on a negative or endless duration, a frame length or rate that
  *   is not finite and positive, or a frame too short to hold one sample.
  */

@@ -4,8 +4,11 @@ import {
   deferred,
   FakeServerOptionsError,
   nextEvent,
+  SimulatedClock,
   speechThenSilence,
 } from '../src/index.js';
+import { pcm16ToBase64 } from '@voxwire/protocol';
+import { connect } from './helpers.js';
 
 /** A minimal `on(name, listener) => off` source, as a session has. */
 function source() {
@@ -103,4 +106,22 @@ describe('speechThenSilence', () => {
     // the shortest frame that holds one sample is fine
     expect(speechThenSilence(1, 0, { frameMs: 1 / 24 })).toHaveLength(24);
   });
+});
+
+describe('speechThenSilence and the session silence_duration_ms', () => {
+  it.each([
+    [200, true],
+    [100, false],
+  ])(
+    'a turn followed by %i ms of silence is ended: %s (default silence_duration_ms 200)',
+    async (silenceMs, ends) => {
+      const clock = new SimulatedClock();
+      const c = await connect({ clock });
+      for (const f of speechThenSilence(600, silenceMs))
+        c.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(f.data) });
+      await clock.advanceAsync(5_000);
+      expect(c.types()).toContain('input_audio_buffer.speech_started');
+      expect(c.types().includes('input_audio_buffer.speech_stopped')).toBe(ends);
+    },
+  );
 });
