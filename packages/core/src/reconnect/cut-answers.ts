@@ -15,9 +15,10 @@
  * - text: all of the text received, which the app has shown as it arrived.
  * - nothing can be told (no transcript received, no whole word heard): left out, as before.
  *
- * At the drop the mirror's item takes the parts received so far (so that `chatCtxCopy()` during
- * the outage shows them, and `interrupt()` then can cut the audio); the restore replaces them by
- * the text heard.
+ * At the drop the mirror's item takes the parts received so far, each at its content index (so
+ * that `chatCtxCopy()` during the outage shows them, and `interrupt()` then can cut the audio
+ * part it names, also after a part whose `content_part.added` was lost); the restore replaces
+ * them by the text heard.
  * @module
  */
 import type { ChatContent } from '../conversation/chat-context.js';
@@ -120,16 +121,7 @@ export class CutAnswers {
         });
         // its status stays as the server left it (`in_progress`): it never finished
         mirror.update(itemId, (item) =>
-          item.type !== 'message'
-            ? item
-            : {
-                ...item,
-                content: parts.map((p): ChatContent =>
-                  p.kind === 'text'
-                    ? { type: 'text', text: p.text }
-                    : { type: 'audio', transcript: p.text },
-                ),
-              },
+          item.type !== 'message' ? item : { ...item, content: atContentIndex(parts) },
         );
       }
     }
@@ -174,6 +166,25 @@ export class CutAnswers {
   clear(): void {
     this.#answers = undefined;
   }
+}
+
+/**
+ * The parts received, each at its content index: `interrupt()` cuts, and {@link CutAnswers.retell}
+ * reads, a part by the index the server gave it. A part never announced (its
+ * `response.content_part.added` lost) leaves a gap, filled with an audio part of which nothing is
+ * known (no transcript, no samples): a restore leaves it out, as the server would keep nothing
+ * the user saw or heard of it, and the parts after it keep their place.
+ */
+function atContentIndex(parts: readonly CutPart[]): ChatContent[] {
+  const content: ChatContent[] = [];
+  for (const part of parts) {
+    while (content.length < part.contentIndex) content.push({ type: 'audio', transcript: null });
+    content[part.contentIndex] =
+      part.kind === 'text'
+        ? { type: 'text', text: part.text }
+        : { type: 'audio', transcript: part.text };
+  }
+  return content;
 }
 
 /** Ms of `part` played by now: as reported, else estimated from the clock. */
