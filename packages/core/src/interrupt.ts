@@ -128,11 +128,15 @@ function responseOf(
   return responses.find((r) => r.output.some((o) => o?.itemId === itemId));
 }
 
-/** Whether `response` is known to be out of band: it has output, none of it in the conversation. */
+/**
+ * Whether `response` is known to be out of band: its create asked for that (a tagged create,
+ * known before it has any output), else it has output and none of it is in the conversation.
+ */
 function outOfBand(
   response: RealtimeResponse,
   inConversation: (itemId: string) => boolean,
 ): boolean {
+  if (response.outOfBand !== undefined) return response.outOfBand;
   const items = response.output.filter((o) => o !== undefined);
   return items.length > 0 && items.every((o) => !inConversation(o.itemId));
 }

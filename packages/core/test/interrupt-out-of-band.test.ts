@@ -4,6 +4,7 @@
  * and what must be cancelled, however recently the out-of-band one started.
  */
 import { describe, expect, it } from 'vitest';
+import type { RealtimeResponse } from '../src/index.js';
 import { SAID, sent, errors } from './interrupt-helpers.js';
 import { DIALECTS, openSession, setup } from './helpers.js';
 
@@ -84,6 +85,82 @@ describe.each(DIALECTS)('interrupt() beside an out-of-band response (%s)', (dial
     expect(label.status).toBe('completed');
     expect(result.truncated).toMatchObject({ itemId: content.itemId, audioEndMs: 400 });
     expect(seen).toEqual([]);
+    await session.close();
+  });
+
+  it('an out-of-band response started just now, with no output yet: the answer still generating is cancelled', async () => {
+    const s = setup(
+      dialect,
+      { random: () => 0 },
+      { pacing: { realtimeFactor: 1, textDeltaIntervalMs: 30 } },
+    );
+    const session = await openSession(s, { turnDetection: null });
+    const seen = errors(session);
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    s.server.queueResponse((ctx) => ctx.text('a topic label that takes a while to write out'));
+    const answer = await session.response.generate();
+    await s.clock.advanceAsync(100);
+    // the barge-in comes in the label's response_created: nothing of it is out yet, but the
+    // request that asked for it said conversation: 'none'
+    let seenAtStart: { outputs: number; outOfBand: boolean | undefined } | undefined;
+    const interrupted = new Promise<Awaited<ReturnType<typeof session.interrupt>>>((resolve) =>
+      session.once('response_created', (r) => {
+        seenAtStart = { outputs: r.output.length, outOfBand: r.outOfBand };
+        resolve(session.interrupt({ at: null }));
+      }),
+    );
+    const label = await session.response.generate({ response: { conversation: 'none' } });
+    const [result] = await Promise.all([interrupted, s.clock.advanceAsync(5000)]);
+    expect(seenAtStart).toEqual({ outputs: 0, outOfBand: true });
+    expect(result.cancelledResponseId).toBe(answer.id);
+    expect(sent(s, 'response.cancel')).toMatchObject([{ response_id: answer.id }]);
+    expect(answer.status).toBe('cancelled');
+    expect(label.status).toBe('completed');
+    expect(answer.outOfBand).toBe(false);
+    expect(seen).toEqual([]);
+    await session.close();
+  });
+
+  it('the answer being played has finished generating, the out-of-band response has no output yet: it is left alone', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { textDeltaIntervalMs: 30 } });
+    const session = await openSession(s, { turnDetection: null });
+    const seen = errors(session);
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    s.server.queueResponse((ctx) => ctx.text('a topic label that takes a while to write out'));
+    const answer = await session.response.generate();
+    await answer.done;
+    const content = answer.output[0]!.content[0]!;
+    session.playback.played(content, 400);
+    let outputsAtStart: number | undefined;
+    const interrupted = new Promise<Awaited<ReturnType<typeof session.interrupt>>>((resolve) =>
+      session.once('response_created', (r) => {
+        outputsAtStart = r.output.length;
+        resolve(session.interrupt());
+      }),
+    );
+    const label = await session.response.generate({ response: { conversation: 'none' } });
+    const [result] = await Promise.all([interrupted, s.clock.advanceAsync(5000)]);
+    expect(outputsAtStart).toBe(0);
+    expect(result.cancelledResponseId).toBeUndefined();
+    expect(sent(s, 'response.cancel')).toEqual([]);
+    expect(label.status).toBe('completed');
+    expect(result.truncated).toMatchObject({ itemId: content.itemId, audioEndMs: 400 });
+    expect(seen).toEqual([]);
+    await session.close();
+  });
+
+  it('an untagged out-of-band create: how it was asked for is not known, so it is told by its output', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { textDeltaIntervalMs: 30 } });
+    const session = await openSession(s, { turnDetection: null });
+    s.server.queueResponse((ctx) => ctx.text('a topic label'));
+    const started = new Promise<RealtimeResponse>((resolve) =>
+      session.once('response_created', resolve),
+    );
+    await session.response.create({ response: { conversation: 'none' } });
+    const label = await started;
+    expect(label.outOfBand).toBeUndefined();
+    await s.clock.advanceAsync(5000);
+    expect(label.status).toBe('completed');
     await session.close();
   });
 });

@@ -32,6 +32,7 @@ import {
   type ResponseCreateRequest,
   type ResponseGenerateOptions,
 } from './create-options.js';
+import { AskedConversations } from './asked-conversation.js';
 import { InterruptCancels } from './interrupt-cancels.js';
 import { PendingCreate } from './pending-create.js';
 import { PerResponseTools, type ResponseTools } from './per-response-tools.js';
@@ -79,6 +80,8 @@ export class ResponseCreator {
   readonly #responseTools = new PerResponseTools();
   // the cancels of `session.interrupt()` (made on the first)
   #interrupts: InterruptCancels | undefined;
+  // what each tagged create asked for, until its response starts (made on the first)
+  #asked: AskedConversations | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -114,6 +117,8 @@ export class ResponseCreator {
    * response, so a later create still waits for it and a drop before it sends it again.
    */
   onResponseCreated(response: RealtimeResponse): void {
+    // first: the cancels and listeners below may read it
+    this.#asked?.started(response);
     this.#interrupts?.started(response);
     const unanswered = this.#unanswered;
     const outOfBand = this.#unansweredOutOfBand;
@@ -240,6 +245,7 @@ export class ResponseCreator {
   /** The session closed for good: nothing is sent again; `generate()` requests reject with `error`. */
   closed(error: unknown): void {
     this.#lost = this.#unanswered = this.#unansweredOutOfBand = undefined;
+    this.#asked?.clear();
     this.#gate?.clear();
     this.#connected = false;
     this.#awaited?.closed(error);
@@ -458,7 +464,10 @@ export class ResponseCreator {
     const outOfBand = response?.conversation === 'none';
     if (outOfBand) this.#unansweredOutOfBand = event;
     else this.#unanswered = event;
-    if (tag !== undefined) this.#awaited?.sent(tag, event);
+    if (tag !== undefined) {
+      this.#awaited?.sent(tag, event);
+      (this.#asked ??= new AskedConversations()).sending(tag, outOfBand);
+    }
     this.#responseTools.sending(event, tag);
     try {
       this.#host.send(event);
