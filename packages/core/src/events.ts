@@ -146,6 +146,9 @@ export interface SessionEvents {
   /**
    * One text delta of `content` (the transcript, for audio content), delivered synchronously as
    * it arrives; the same deltas also reach `content.textStream` and accumulate in `content.text`.
+   * Not emitted for the transcript deltas of a response `session.interrupt()` cancelled that
+   * arrive after it, as its audio is not (`content.text` still takes them): a caption would show
+   * words that were never spoken. Text parts are always emitted.
    */
   response_text: [delta: string, content: RealtimeContent];
   response_content_done: [content: RealtimeContent];

@@ -17,9 +17,11 @@ export interface TrackerSink {
   /** A decoded audio chunk of `content` (hot path: once per audio delta). */
   audio(frame: AudioFrame, content: RealtimeContent): void;
   /**
-   * Whether the audio of `responseId` is no longer handed over (`session.interrupt()` cancelled
-   * it: what is still on its way must not be played): it is counted and kept, not emitted nor
-   * streamed. Absent: always handed over.
+   * Whether the audio of `responseId`, and the transcript of that audio, are no longer handed
+   * over (`session.interrupt()` cancelled it: what is still on its way must not be played, nor
+   * shown as captions of words never spoken): they are counted and kept, not emitted nor
+   * streamed. Text parts are not concerned. Absent: always handed over. Hot path: once per
+   * audio or transcript delta, so it allocates nothing.
    */
   silenced?(responseId: string): boolean;
   /** A text or transcript delta of `content` (hot path: once per text delta). */

@@ -122,8 +122,15 @@ export class ResponseTracker {
         const c = this.#content(event);
         if (c) {
           this.#firstToken(c.responseId);
-          c._text(event.delta);
-          this.#sink.text(event.delta, c);
+          // a transcript follows its audio: the words of audio not handed over (a barge-in
+          // cancelled the response) were never spoken, and a caption must not show them; the
+          // content still records them. A text part has no audio to follow, and the server keeps
+          // it whole (text cannot be truncated): it is always handed over
+          const handOver =
+            event.type === 'response.output_text.delta' ||
+            this.#sink.silenced?.(c.responseId) !== true;
+          c._text(event.delta, handOver);
+          if (handOver) this.#sink.text(event.delta, c);
         }
         return true;
       }

@@ -78,7 +78,9 @@ export class RealtimeContent extends EndsOnce<RealtimeContent> {
   readonly sampleRate: number;
 
   /**
-   * Text deltas (transcript deltas for audio content) as they arrive. A stream starts buffering
+   * Text deltas (transcript deltas for audio content) as they arrive; for audio content, not
+   * those that arrive after `session.interrupt()` cancelled the response (their audio is not
+   * handed over either: `text` still gets them). A stream starts buffering
    * when first read: take it in a `response_content_added` listener to see every delta. Ends
    * when the content ends on any path; `content.text` always holds the whole text. Bounded by
    * the session's `streamHighWaterMark` / `streamPolicy` for consumers slower than the server.
@@ -103,10 +105,10 @@ export class RealtimeContent extends EndsOnce<RealtimeContent> {
     return (this.audioSamples * 1000) / this.sampleRate;
   }
 
-  /** @internal */
-  _text(delta: string): void {
+  /** @internal `stream`: whether the delta goes to {@link textStream} (not after a barge-in). */
+  _text(delta: string, stream = true): void {
     this.text += delta;
-    this.#textStream?.push(delta);
+    if (stream) this.#textStream?.push(delta);
   }
 
   /** @internal replaces the accumulated text with the server's final text */
