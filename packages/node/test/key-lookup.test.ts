@@ -10,19 +10,25 @@ function settledOrPending<T>(promise: Promise<T>): Promise<T | 'pending'> {
   ]);
 }
 
+/** A `sharedWhileFresh` lookup (30 s) whose calls are deferreds the test settles, in order. */
+function deferredLookup() {
+  const clock = new SimulatedClock();
+  const calls: ReturnType<typeof deferred<string>>[] = [];
+  const lookup = sharedWhileFresh(
+    () => {
+      const call = deferred<string>();
+      calls.push(call);
+      return call.promise;
+    },
+    30_000,
+    clock,
+  );
+  return { clock, calls, lookup };
+}
+
 describe('sharedWhileFresh', () => {
   it('shares a pending call while it is younger than maxAgeMs, then makes a new one', async () => {
-    const clock = new SimulatedClock();
-    const calls: ReturnType<typeof deferred<string>>[] = [];
-    const lookup = sharedWhileFresh(
-      () => {
-        const call = deferred<string>();
-        calls.push(call);
-        return call.promise;
-      },
-      30_000,
-      clock,
-    );
+    const { clock, calls, lookup } = deferredLookup();
     const first = lookup();
     clock.advance(29_999);
     expect(lookup()).toBe(first);
@@ -37,17 +43,7 @@ describe('sharedWhileFresh', () => {
   });
 
   it('an old call that answers before the new one is not wasted: a slow vault still counts', async () => {
-    const clock = new SimulatedClock();
-    const calls: ReturnType<typeof deferred<string>>[] = [];
-    const lookup = sharedWhileFresh(
-      () => {
-        const call = deferred<string>();
-        calls.push(call);
-        return call.promise;
-      },
-      30_000,
-      clock,
-    );
+    const { clock, calls, lookup } = deferredLookup();
     void lookup();
     clock.advance(31_000);
     const later = lookup();
@@ -61,17 +57,7 @@ describe('sharedWhileFresh', () => {
   });
 
   it('an old call that fails while the new one runs does not fail the connect: the new one answers', async () => {
-    const clock = new SimulatedClock();
-    const calls: ReturnType<typeof deferred<string>>[] = [];
-    const lookup = sharedWhileFresh(
-      () => {
-        const call = deferred<string>();
-        calls.push(call);
-        return call.promise;
-      },
-      30_000,
-      clock,
-    );
+    const { clock, calls, lookup } = deferredLookup();
     const first = lookup();
     first.catch(() => undefined);
     clock.advance(31_000);
@@ -84,17 +70,7 @@ describe('sharedWhileFresh', () => {
   });
 
   it('both calls failing rejects with the new call’s error, the current one', async () => {
-    const clock = new SimulatedClock();
-    const calls: ReturnType<typeof deferred<string>>[] = [];
-    const lookup = sharedWhileFresh(
-      () => {
-        const call = deferred<string>();
-        calls.push(call);
-        return call.promise;
-      },
-      30_000,
-      clock,
-    );
+    const { clock, calls, lookup } = deferredLookup();
     lookup().catch(() => undefined);
     clock.advance(31_000);
     const later = lookup();
@@ -108,17 +84,7 @@ describe('sharedWhileFresh', () => {
   it('the new call failing while the old one still hangs rejects at once with the new error', async () => {
     // the vault answers the new call with a refusal (a revoked role): that is what the connect
     // reports (CREDENTIAL_FAILED), not a connect timeout behind a call that may never answer
-    const clock = new SimulatedClock();
-    const calls: ReturnType<typeof deferred<string>>[] = [];
-    const lookup = sharedWhileFresh(
-      () => {
-        const call = deferred<string>();
-        calls.push(call);
-        return call.promise;
-      },
-      30_000,
-      clock,
-    );
+    const { clock, calls, lookup } = deferredLookup();
     lookup().catch(() => undefined);
     clock.advance(31_000);
     const later = lookup();
