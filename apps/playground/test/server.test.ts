@@ -63,6 +63,20 @@ describe('playground server', () => {
     }
   });
 
+  it('a port already in use is refused with what to do, not the bare EADDRINUSE', async () => {
+    const s = await startFake();
+    const second = startPlaygroundServer({
+      provider: { kind: 'fake' },
+      factories: defaultProviderFactories,
+      port: s.port,
+    });
+    await expect(second).rejects.toThrow(
+      `port ${s.port} on 127.0.0.1 is in use (another playground still running?): pass another --port, or leave --port out for a free one`,
+    );
+    // the first one is unaffected
+    expect((await get(s.url)).status).toBe(200);
+  });
+
   it('serves the page with a strict CSP and says which provider is live', async () => {
     const s = await startFake();
     const index = await get(s.url);

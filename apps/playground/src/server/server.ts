@@ -161,9 +161,13 @@ export async function startPlaygroundServer(
   }
 
   await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
+    const refused = (error: NodeJS.ErrnoException) => {
+      wss.close();
+      reject(listenError(error, options.port ?? 0));
+    };
+    http.once('error', refused);
     http.listen(options.port ?? 0, LOOPBACK_HOST, () => {
-      http.off('error', reject);
+      http.off('error', refused);
       resolve();
     });
   });
@@ -180,4 +184,24 @@ export async function startPlaygroundServer(
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/**
+ * What `listen` refused, in the words a newcomer needs: Node's `listen EADDRINUSE: address
+ * already in use 127.0.0.1:8080` says what happened, not what to do (a playground left running
+ * in another terminal is the usual cause).
+ */
+function listenError(error: NodeJS.ErrnoException, port: number): Error {
+  const where = `port ${port} on ${LOOPBACK_HOST}`;
+  if (error.code === 'EADDRINUSE')
+    return new Error(
+      `${where} is in use (another playground still running?): pass another --port, or leave --port out for a free one`,
+      { cause: error },
+    );
+  if (error.code === 'EACCES')
+    return new Error(
+      `${where} needs privileges this process does not have (ports below 1024 usually do): pass --port 1024 or above, or leave --port out for a free one`,
+      { cause: error },
+    );
+  return error;
 }
