@@ -166,8 +166,7 @@ export class ResponseCreator {
     this.#interrupts?.forget(eventId);
     if (this.#unanswered?.event_id === eventId) {
       this.#unanswered = undefined;
-      this.#gate?.clear();
-      this.#gate?.wake();
+      this.#gate?.release();
     }
     return this.#awaited?.refused(eventId, error) ?? false;
   }
@@ -217,8 +216,7 @@ export class ResponseCreator {
     if (gate?.pending === true && this.#unanswered === undefined) {
       // what the outage held later creates back for was not sent after all (an aborted
       // generate() request): nothing is on its way to wait for
-      gate.clear();
-      gate.wake();
+      gate.release();
     } else {
       // a create made while disconnected was written with the restore: its wait starts now
       gate?.reconnected();
@@ -346,25 +344,15 @@ export class ResponseCreator {
       // request was not sent (as after the wait below)
       return this.#sendPending(params);
     }
-    const responseId = active.at(-1)?.id;
-    if (onDuplicate === 'cancel_new') {
-      logger.warn('response already in progress, cancelling new one', {
-        ...this.#host.logFields(),
-        responseId,
-      });
-      return false;
-    }
-    if (onDuplicate === 'cancel_existing') {
-      logger.warn('response already in progress, cancelling existing one', {
-        ...this.#host.logFields(),
-        responseId,
-      });
-    } else {
-      logger.warn('waiting for in-progress response to be done before creating a new one', {
-        ...this.#host.logFields(),
-        responseId,
-      });
-    }
+    logger.warn(
+      onDuplicate === 'cancel_new'
+        ? 'response already in progress, cancelling new one'
+        : onDuplicate === 'cancel_existing'
+          ? 'response already in progress, cancelling existing one'
+          : 'waiting for in-progress response to be done before creating a new one',
+      { ...this.#host.logFields(), responseId: active.at(-1)?.id },
+    );
+    if (onDuplicate === 'cancel_new') return false;
     // every response in progress, out-of-band ones included (a response does not always say
     // which it is), one that starts meanwhile (server VAD), and a create sent but not answered
     // yet (two waiters woken by one response's end would both send): the conversation never

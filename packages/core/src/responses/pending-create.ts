@@ -53,6 +53,12 @@ export class PendingCreate {
     this.#timer = undefined;
   }
 
+  /** {@link clear}, then {@link wake}: the waiting creates look again at once. */
+  release(): void {
+    this.clear();
+    this.wake();
+  }
+
   /**
    * The connection was lost: the bound stops (it counts connected time), and the gate holds
    * when `pending` (a create to be sent again, or still in the outbox, is still to be answered).
