@@ -12,7 +12,7 @@ export {
 } from './model.js';
 export type { RealtimeModelOptions, SessionOverrides } from './model.js';
 export { RealtimeSession } from './session.js';
-export { sharedWhilePending } from './shared-while-pending.js';
+export { sharedWhilePending, type SharedWhilePendingOptions } from './shared-while-pending.js';
 export { PlaybackTracker } from './playback.js';
 export type { AudioContentRef, PlaybackPosition } from './playback.js';
 export type { InterruptOptions, InterruptResult } from './interrupt.js';

@@ -29,7 +29,7 @@ export {
 export type { OpenAIRealtimeUrlOptions } from './url.js';
 export { envValue, isBlankSecret, processEnv, resolveSecret } from './credentials.js';
 export { checkSessionLimit, MIN_SESSION_DURATION_MS } from './session-limit.js';
-export { connectorLookup, SHARED_LOOKUP_CONNECT_TIMEOUTS, sharedWhileFresh } from './key-lookup.js';
+export { connectorLookup, SHARED_LOOKUP_CONNECT_TIMEOUTS } from './key-lookup.js';
 export type { Env, SecretSource } from './credentials.js';
 export {
   ConfigurationError,

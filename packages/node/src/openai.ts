@@ -197,7 +197,7 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
 
   // a retry after a connect timeout waits for a key lookup still in flight instead of starting
   // another one just as slow; a settled one is never reused, a hung one not after a few
-  // connect timeouts (`sharedWhileFresh`)
+  // connect timeouts (`connectorLookup`)
   const lookupKey = connectorLookup(() => resolveSecret(apiKey, 'API key'), options);
 
   return async ({ signal }) => {

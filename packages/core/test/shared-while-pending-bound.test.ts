@@ -1,6 +1,6 @@
 import { deferred, SimulatedClock } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
-import { sharedWhileFresh } from '../src/key-lookup.js';
+import { sharedWhilePending } from '../src/shared-while-pending.js';
 
 /** The promise's value once the event loop turned, or 'pending'. */
 function settledOrPending<T>(promise: Promise<T>): Promise<T | 'pending'> {
@@ -10,23 +10,22 @@ function settledOrPending<T>(promise: Promise<T>): Promise<T | 'pending'> {
   ]);
 }
 
-/** A `sharedWhileFresh` lookup (30 s) whose calls are deferreds the test settles, in order. */
+/** A lookup shared for 30 s (`maxAgeMs`) whose calls are deferreds the test settles, in order. */
 function deferredLookup() {
   const clock = new SimulatedClock();
   const calls: ReturnType<typeof deferred<string>>[] = [];
-  const lookup = sharedWhileFresh(
+  const lookup = sharedWhilePending(
     () => {
       const call = deferred<string>();
       calls.push(call);
       return call.promise;
     },
-    30_000,
-    clock,
+    { maxAgeMs: 30_000, clock },
   );
   return { clock, calls, lookup };
 }
 
-describe('sharedWhileFresh', () => {
+describe('sharedWhilePending with maxAgeMs', () => {
   it('shares a pending call while it is younger than maxAgeMs, then makes a new one', async () => {
     const { clock, calls, lookup } = deferredLookup();
     const first = lookup();
