@@ -147,6 +147,9 @@ export class PlaybackTracker {
   // `${itemId}/${contentIndex}` → where the part stopped: a sink reports audio it dropped (the
   // marks Twilio hands back on `clear`), which must not count as heard. Made on the first stop.
   #settled: Map<string, Settled> | undefined;
+  // #settled's entry of the part being reported (#itemId/#contentIndex), kept beside it so that
+  // a report of that part (once per frame for some players) looks nothing up
+  #currentSettled: Settled | undefined;
 
   /** @internal built by the session */
   constructor(clock: Clock, responses: () => readonly RealtimeResponse[]) {
@@ -176,7 +179,9 @@ export class PlaybackTracker {
     const ms = playedMsOf(played);
     this.#reported = true;
     const current = this.#itemId === content.itemId && this.#contentIndex === content.contentIndex;
-    const settled = this.#settled?.get(`${content.itemId}/${content.contentIndex}`);
+    const settled = current
+      ? this.#currentSettled
+      : this.#settled?.get(`${content.itemId}/${content.contentIndex}`);
     let playedMs = (current ? this.#playedMs : (settled?.playedMs ?? 0)) + ms;
     if (settled !== undefined) {
       const limit = this.#limit(content, settled);
@@ -187,6 +192,7 @@ export class PlaybackTracker {
     }
     this.#itemId = content.itemId;
     this.#contentIndex = content.contentIndex;
+    this.#currentSettled = settled;
     this.#playing = true;
     this.#playedMs = playedMs;
   }
@@ -205,7 +211,10 @@ export class PlaybackTracker {
     const settled = (this.#settled ??= new Map());
     const key = `${content.itemId}/${content.contentIndex}`;
     settled.delete(key);
-    settled.set(key, { playedMs, receivedMs });
+    const entry = { playedMs, receivedMs };
+    settled.set(key, entry);
+    if (content.itemId === this.#itemId && content.contentIndex === this.#contentIndex)
+      this.#currentSettled = entry;
     if (settled.size > SETTLED_KEPT) settled.delete(settled.keys().next().value!);
   }
 
@@ -244,6 +253,7 @@ export class PlaybackTracker {
     if (reported !== undefined) this.#settle(reported, reported.playedMs, Infinity);
     if (at !== undefined) this.#settle(at, at.playedMs, Infinity);
     this.#itemId = undefined;
+    this.#currentSettled = undefined;
     this.#playedMs = 0;
   }
 
