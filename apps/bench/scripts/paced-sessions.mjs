@@ -17,21 +17,22 @@ function ballast() {
 
 /**
  * Loads `client` (a name of src/clients/registry.ts) from the built bench and starts the load
- * server. Returns `open(count)`, which resolves once every session is ready, `pace()`, which
+ * server. Returns `open(count)`, which resolves with the sessions once every one is ready, `pace()`, which
  * resolves once every session has its response, and `stop()`.
  */
 export async function pacedSessions(client) {
   const dist = new URL('../dist/', import.meta.url);
-  // tsup names the client chunks by content hash: find this client's
-  const file = readdirSync(dist).find(
-    (f) => f.startsWith(`${client.split('-iterator')[0]}-`) && f.endsWith('.mjs'),
-  );
+  // tsup names the client chunks by content hash: find this client's, and call its loader as
+  // src/clients/registry.ts does
+  const [prefix, loader, ...args] = {
+    voxwire: ['voxwire', 'load', 'listener'],
+    'voxwire-iterator': ['voxwire', 'load', 'iterator'],
+    'agents-transport': ['agents', 'loadTransport'],
+    'agents-session': ['agents', 'loadSession'],
+  }[client] ?? [client, 'load'];
+  const file = readdirSync(dist).find((f) => f.startsWith(`${prefix}-`) && f.endsWith('.mjs'));
   if (!file) throw new Error(`no dist chunk for client ${client}: build the bench first`);
-  const mod = await import(new URL(file, dist).href);
-  const bench =
-    client === 'voxwire' || client === 'voxwire-iterator'
-      ? await mod.load(client === 'voxwire' ? 'listener' : 'iterator')
-      : await mod.load();
+  const bench = await (await import(new URL(file, dist).href))[loader](...args);
   const server = fork(new URL('server.mjs', dist), [], {
     env: { ...process.env, BENCH_DELTAS: '100' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -56,6 +57,7 @@ export async function pacedSessions(client) {
         for (const s of batch) s.ballast = ballast();
         open.push(...batch);
       }
+      return open;
     },
     async pace() {
       server.send({

@@ -77,6 +77,7 @@ const CONNECTOR_KEYS: Readonly<
   agent: true,
   keepAlive: true,
   closeTimeoutMs: true,
+  perMessageDeflate: true,
   WebSocket: true,
   env: true,
   allowInsecureUrl: true,

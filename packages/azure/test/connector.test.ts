@@ -47,10 +47,27 @@ describe('azureConnector: what each variant sends', () => {
     expect(hs.headers['api-key']).toBe(KEY);
     expect(hs.headers['authorization']).toBeUndefined();
     expect(hs.headers['openai-beta']).toBeUndefined();
+    expect(hs.headers['sec-websocket-extensions']).toBeUndefined();
     expect(hs.protocols).toEqual([]);
     expect(connection).toMatchObject({ dialect: 'ga', maxSessionDurationMs: 30 * 60_000 });
     expect(connection.description).toBe(
       `azure ws://127.0.0.1:${s.port}/openai/v1/realtime?model=gpt-realtime (ga, ga)`,
+    );
+  });
+
+  it('perMessageDeflate: true reaches the handshake (off by default, see the test above)', async () => {
+    const s = await server();
+    await connect(
+      azureConnector({
+        azureDeployment: 'gpt-realtime',
+        azureEndpoint: s.endpoint,
+        apiKey: KEY,
+        env: {},
+        perMessageDeflate: true,
+      }),
+    );
+    expect((await s.nextHandshake()).headers['sec-websocket-extensions']).toContain(
+      'permessage-deflate',
     );
   });
 

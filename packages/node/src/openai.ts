@@ -60,6 +60,12 @@ export interface SocketOptions {
    */
   readonly closeTimeoutMs?: number | undefined;
   /**
+   * Offer `permessage-deflate` compression: ~25 % fewer bytes for 2.4× the CPU per append and
+   * ~550 KiB more memory per session (see the transport's option of the same name).
+   * @default false
+   */
+  readonly perMessageDeflate?: boolean | undefined;
+  /**
    * Time source for the socket's timers.
    * @default systemClock
    */
@@ -231,6 +237,9 @@ export function socketOptions(options: SocketOptions) {
       : { connectTimeoutMs: options.connectTimeoutMs }),
     ...(options.keepAlive === undefined ? {} : { keepAlive: options.keepAlive }),
     ...(options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: options.closeTimeoutMs }),
+    ...(options.perMessageDeflate === undefined
+      ? {}
+      : { perMessageDeflate: options.perMessageDeflate }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
   };

@@ -172,7 +172,7 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
       try {
         ws = new Impl(this.#href, protocols, {
           headers,
-          perMessageDeflate: options.perMessageDeflate ?? true,
+          perMessageDeflate: options.perMessageDeflate ?? false,
           followRedirects: hasCredentials ? false : (options.followRedirects ?? false),
           ...(options.agent === undefined ? {} : { agent: options.agent }),
           ...(options.maxPayload === undefined ? {} : { maxPayload: options.maxPayload }),

@@ -41,6 +41,7 @@ describe('openaiConnector: what each variant sends', () => {
     expect([...hs.url.searchParams]).toEqual([['model', 'gpt-realtime']]);
     expect(hs.headers['authorization']).toBe(`Bearer ${KEY}`);
     expect(hs.headers['openai-beta']).toBeUndefined();
+    expect(hs.headers['sec-websocket-extensions']).toBeUndefined();
     expect(hs.protocols).toEqual([]);
     expect(connection.dialect).toBe('ga');
     expect(connection.maxSessionDurationMs).toBe(60 * 60_000);
@@ -123,6 +124,23 @@ describe('openaiConnector: what each variant sends', () => {
       }),
     );
     expect((await s.nextHandshake()).url.searchParams.get('intent')).toBe('transcription');
+  });
+});
+
+describe('openaiConnector: compression', () => {
+  it('perMessageDeflate: true reaches the handshake (off by default, see the GA test)', async () => {
+    const s = await server();
+    await connect(
+      openaiConnector({
+        apiKey: KEY,
+        baseURL: `http://127.0.0.1:${s.port}/v1`,
+        env: {},
+        perMessageDeflate: true,
+      }),
+    );
+    expect((await s.nextHandshake()).headers['sec-websocket-extensions']).toContain(
+      'permessage-deflate',
+    );
   });
 });
 

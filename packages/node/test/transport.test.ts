@@ -48,6 +48,21 @@ function track(transport: WebSocketTransport) {
 }
 
 describe('createWebSocketTransport: a working connection', () => {
+  it('offers no permessage-deflate unless asked (zlib per socket costs more than it saves for audio)', async () => {
+    const server = await wsServer();
+    const plain = createWebSocketTransport({ url: server.url });
+    track(plain);
+    await plain.start();
+    expect((await server.nextHandshake()).headers['sec-websocket-extensions']).toBeUndefined();
+
+    const compressed = createWebSocketTransport({ url: server.url, perMessageDeflate: true });
+    track(compressed);
+    await compressed.start();
+    expect((await server.nextHandshake()).headers['sec-websocket-extensions']).toContain(
+      'permessage-deflate',
+    );
+  });
+
   it('sends headers and subprotocols, exchanges text frames, and closes with 1000', async () => {
     const server = await wsServer();
     const transport = createWebSocketTransport({

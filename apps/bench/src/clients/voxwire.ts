@@ -26,6 +26,8 @@ export async function load(audio: 'listener' | 'iterator'): Promise<BenchClient>
       apiKey: 'bench',
       baseURL: `http://${server.host}:${server.port}/v1`,
       model,
+      // scripts/voice-sessions.mjs: voxwire as it was before round 14 (compression offered)
+      ...(process.env.BENCH_VOXWIRE_DEFLATE === '1' ? { perMessageDeflate: true } : {}),
     });
   // One model for the process, as an application holds it; each session gets its own connector
   // because the load server keys a session's pacing on the URL's `model` (as a side-band

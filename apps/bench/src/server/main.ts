@@ -35,7 +35,10 @@ let expectUpstream: number | undefined;
 const wss = new WebSocketServer({
   host: '127.0.0.1',
   port: 0,
-  perMessageDeflate: false,
+  // BENCH_SERVER_DEFLATE=1 (scripts/voice-sessions.mjs): accept permessage-deflate as the Realtime
+  // API does, but never compress our own frames (so the raw writes above stay valid: a frame
+  // without RSV1 is uncompressed), so a client that offers it pays for deflating its appends
+  perMessageDeflate: process.env.BENCH_SERVER_DEFLATE === '1' ? { threshold: Infinity } : false,
   maxPayload: 16 * 1024 * 1024,
 });
 
