@@ -1,7 +1,8 @@
 /**
  * The load server process: `ws` on 127.0.0.1, one `LoadConnection` per socket, commands from the
- * orchestrator over IPC. It never compresses (permessage-deflate off, so no client pays for
- * inflate) and sends pre-serialised Buffers as text frames.
+ * orchestrator over IPC. It never compresses its frames (permessage-deflate off, so no client pays
+ * for inflate; `BENCH_SERVER_DEFLATE=1` accepts it without using it) and sends pre-serialised
+ * Buffers as text frames.
  * @module
  */
 import type { Socket } from 'node:net';
@@ -13,7 +14,7 @@ import { framePaced, Pacer, type PacedSession } from './pacer.js';
 
 /**
  * The TCP socket under a `ws` connection. `ws` has no public accessor; the load server writes
- * pre-framed bytes there (see `wire/frame.ts`). Safe because permessage-deflate is off, so `ws`
+ * pre-framed bytes there (see `wire/frame.ts`). Safe because the server never compresses, so `ws`
  * itself writes each frame synchronously and never holds one back that ours could overtake.
  */
 function rawSocket(socket: WebSocket): Socket {
