@@ -61,7 +61,7 @@ export interface SocketOptions {
   readonly closeTimeoutMs?: number | undefined;
   /**
    * Offer `permessage-deflate` compression: ~25 % fewer bytes for 2.4× the CPU per append and
-   * ~550 KiB more memory per session (see the transport's option of the same name).
+   * 0.3–0.5 MiB more memory per session (see the transport's option of the same name).
    * @default false
    */
   readonly perMessageDeflate?: boolean | undefined;

@@ -73,7 +73,7 @@ export interface WebSocketTransportOptions {
    * accepts it, and then every append of microphone audio is deflated and every compressed delta
    * inflated, for about a quarter fewer bytes (base64 audio compresses poorly). Measured with
    * `ws` (`apps/bench/PROFILE.md`, round 14): 2.4× the CPU per 20 ms append, 3× per received
-   * delta, and ~550 KiB more memory per session (zlib's window and hash tables), which is what
+   * delta, and 0.3–0.5 MiB more memory per session (zlib's window and hash tables), which is what
    * decides how many calls one process holds. Turn it on for a metered, slow uplink.
    * @default false
    */
