@@ -7,7 +7,7 @@
  */
 import { ABORTED, abortRace, callTimeLimit } from './abort-race.js';
 import { describeError, describeIssue } from './failure-text.js';
-import { formatToolFailure, stringifyResult } from './outputs.js';
+import { formatToolFailure, isError, stringifyResult } from './outputs.js';
 import type { ToolRunnerOptions } from './runner.js';
 import { checkArguments, type ArgumentsResult } from './schema.js';
 import type { Tool } from './tool.js';
@@ -185,6 +185,10 @@ async function validateAndExecute<TSession>(
     if (signal.aborted && error === ABORTED) return stopped(args);
     return fail({ kind: 'execution_error', message: describeError(error), cause: error }, args);
   }
+  // `return new Error(…)` for `throw`: a common slip, and the model should hear that the call
+  // failed (JSON gives an Error as `{}`, which reads as an empty success)
+  if (isError(result))
+    return fail({ kind: 'execution_error', message: describeError(result), cause: result }, args);
   try {
     return { call, parsedArguments: args, result, output: stringifyResult(result) };
   } catch (error) {

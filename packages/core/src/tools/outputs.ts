@@ -4,6 +4,14 @@
  */
 import type { FunctionCallInfo, ToolFailure } from './types.js';
 
+/**
+ * Whether `value` is an Error, also one of another realm (a `vm` context, an iframe), where
+ * `instanceof Error` is false.
+ */
+export function isError(value: unknown): value is Error {
+  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
+}
+
 /** Turns a tool result into the output text: strings as is, anything else as JSON, `undefined` as `null`. */
 export function stringifyResult(result: unknown): string {
   if (typeof result === 'string') return result;

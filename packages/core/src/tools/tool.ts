@@ -53,7 +53,8 @@ export interface Tool<TArgs = any, TSession = unknown> {
   readonly timeoutMs?: number | undefined;
   /**
    * Runs the call. The result goes back to the model: a string as is, anything else as JSON
-   * (`undefined` as `null`). A thrown error goes back as a clear error text.
+   * (`undefined` as `null`). A thrown error goes back as a clear error text; so does a returned
+   * one (`return new Error('not found')`): the call fails with `execution_error` as if it threw.
    */
   execute(args: TArgs, context: ToolContext<TSession>): unknown;
 }
