@@ -46,6 +46,9 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  * - `UNKNOWN_TOOL_CHOICE`: `{ toolName, option }`; a forced tool choice names a function (or an
  *   MCP `server_label`) that is not among the tools in force, or a tools change would leave the
  *   session's choice naming a removed tool (`ToolError`, thrown before anything is sent).
+ * - `UNSERIALIZABLE_RESULT`: `{ path }` (`result.items[2]`); a tool's result has a part with no
+ *   JSON form (`ToolError`, the `cause` of an `unserializable_result` failure; its own `cause`
+ *   is what a `toJSON()` threw, when one did).
  */
 export type VoxwireErrorCode =
   | 'NOT_CONNECTED'
@@ -79,7 +82,8 @@ export type VoxwireErrorCode =
   | 'DUPLICATE_TOOL'
   | 'SCHEMA_CONVERSION'
   | 'TOOL_LOOP_LIMIT'
-  | 'UNKNOWN_TOOL_CHOICE';
+  | 'UNKNOWN_TOOL_CHOICE'
+  | 'UNSERIALIZABLE_RESULT';
 
 /** Options of {@link VoxwireError}. */
 export interface VoxwireErrorOptions {

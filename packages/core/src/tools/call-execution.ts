@@ -7,7 +7,8 @@
  */
 import { ABORTED, abortRace, callTimeLimit } from './abort-race.js';
 import { describeError, describeIssue } from './failure-text.js';
-import { formatToolFailure, isError, stringifyResult } from './outputs.js';
+import { formatToolFailure, stringifyResult } from './outputs.js';
+import { isError } from './result-json.js';
 import type { ToolRunnerOptions } from './runner.js';
 import { checkArguments, type ArgumentsResult } from './schema.js';
 import type { Tool } from './tool.js';

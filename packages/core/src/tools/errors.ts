@@ -16,7 +16,9 @@ export type ToolErrorCode =
   /** Too many consecutive tool-only responses (a `tool_choice: "required"` loop); no follow-up response was requested. */
   | 'TOOL_LOOP_LIMIT'
   /** A forced tool choice names a function or MCP server that is not among the tools in force; nothing was sent. */
-  | 'UNKNOWN_TOOL_CHOICE';
+  | 'UNKNOWN_TOOL_CHOICE'
+  /** A tool's result (or a part of it, named by `data.path`) has no JSON form; the call is answered `unserializable_result`. */
+  | 'UNSERIALIZABLE_RESULT';
 
 /** A local error of function calling. */
 export class ToolError extends VoxwireError {

@@ -2,24 +2,30 @@
  * What goes back to the model for one call: the result as text, or a clear error text.
  * @module
  */
+import { resultJson } from './result-json.js';
 import type { FunctionCallInfo, ToolFailure } from './types.js';
 
 /**
- * Whether `value` is an Error, also one of another realm (a `vm` context, an iframe), where
- * `instanceof Error` is false.
+ * Turns a tool result into the output text: a string as is, `undefined` as `null`, anything else
+ * as JSON, where `JSON.stringify` alone would lose data:
+ * - a `Map` with string or number keys becomes an object, a `Set` an array, a typed array an
+ *   array of its numbers;
+ * - an `Error` inside the result becomes `{ name, message, …its own fields, cause }` (a tool
+ *   that returns an Error itself fails its call instead: see `Tool.execute`);
+ * - a value with `toJSON` (a Date, a class of yours) is written as its `toJSON()` gives it;
+ * - as in JSON, an object leaves out its `undefined` and function fields, an array writes
+ *   `undefined` as `null`, and a number that is not finite is written `null`.
+ *
+ * What has no JSON form is refused, never written as `{}`: a bigint, a cycle, a Map with keys
+ * that are neither strings nor numbers (or two that become the same text), a function or symbol
+ * in an array or as the result, a Promise (not awaited), an ArrayBuffer, and an object of a
+ * class with no public fields (private `#` fields, getters only, a WeakMap …) and no `toJSON`.
+ * @throws ToolError `UNSERIALIZABLE_RESULT`, with `data.path` naming the part (`result.items[2]`)
  */
-export function isError(value: unknown): value is Error {
-  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
-}
-
-/** Turns a tool result into the output text: strings as is, anything else as JSON, `undefined` as `null`. */
 export function stringifyResult(result: unknown): string {
   if (typeof result === 'string') return result;
   if (result === undefined) return 'null';
-  const text = JSON.stringify(result);
-  // JSON.stringify yields undefined for functions and symbols
-  if (text === undefined) throw new TypeError(`a ${typeof result} has no JSON form`);
-  return text;
+  return resultJson(result);
 }
 
 /** The default error text for a failed call; written for the model, which decides what to tell the user. */

@@ -37,7 +37,10 @@ export interface ToolFailure {
   readonly kind: ToolFailureKind;
   /** Explanation (also used in the error text given to the model). */
   readonly message: string;
-  /** What the tool threw (or the Error it returned), the JSON parser's error, or the abort reason. */
+  /**
+   * What the tool threw (or the Error it returned), the JSON parser's error, the abort reason, or
+   * for `unserializable_result` a `ToolError('UNSERIALIZABLE_RESULT')` naming the part (`data.path`).
+   */
   readonly cause?: unknown;
   /** Validation issues, for `invalid_arguments`. */
   readonly issues?: readonly { readonly path: string; readonly message: string }[] | undefined;
