@@ -19,7 +19,6 @@ import {
   AwaitedResponses,
   MAX_METADATA_PAIRS,
   REQUEST_TAG_KEY,
-  answers,
   requestTag,
   type ResponseCreateEvent,
 } from './awaited.js';
@@ -37,6 +36,7 @@ import { InterruptCancels } from './interrupt-cancels.js';
 import { PendingCreate } from './pending-create.js';
 import { PerResponseTools, type ResponseTools } from './per-response-tools.js';
 import type { RealtimeResponse } from './tree.js';
+import { UnansweredCreates } from './unanswered-creates.js';
 
 /** Host services the creator needs from the session. */
 export interface CreatorHost {
@@ -64,15 +64,9 @@ export class ResponseCreator {
   // whether a conversation create waits for its response.created, and the creates waiting their
   // turn; made on the first create that must wait or be waited for (server VAD alone needs none)
   #gate: PendingCreate | undefined;
-  // the last response.create for the default conversation written to a socket whose
-  // response.created has not arrived
-  #unanswered: ResponseCreateEvent | undefined;
-  // the same for an out-of-band one (`conversation: 'none'`), kept apart: written while the
-  // conversation's create waits, it must not take that one's place (the create a drop sends
-  // again, the answer later creates wait for)
-  #unansweredOutOfBand: ResponseCreateEvent | undefined;
-  // the ones the connection took with it: sent again once the next connection is restored
-  #lost: ResponseCreateEvent[] | undefined;
+  // the creates written whose response.created has not arrived (for the conversation and out of
+  // band), and those the connection took with it
+  readonly #unanswered = new UnansweredCreates();
   // generate()'s requests; made on the first, so a session that never awaits one keeps nothing
   #awaited: AwaitedResponses | undefined;
   #connected = false;
@@ -121,14 +115,9 @@ export class ResponseCreator {
     this.#asked?.started(response);
     this.#interrupts?.started(response);
     const unanswered = this.#unanswered;
-    const outOfBand = this.#unansweredOutOfBand;
-    this.#responseTools.started(response, unanswered, outOfBand);
+    this.#responseTools.started(response, unanswered.conversation, unanswered.outOfBand);
     this.#awaited?.created(response);
-    if (answers(response, unanswered)) {
-      this.#gate?.clear();
-      this.#unanswered = undefined;
-    }
-    if (answers(response, outOfBand)) this.#unansweredOutOfBand = undefined;
+    if (unanswered.answeredBy(response)) this.#gate?.clear();
     this.#gate?.wake();
   }
 
@@ -148,12 +137,9 @@ export class ResponseCreator {
       this.#host.logFields(),
     );
     // a tagged create no response.created echoed the tag of (a server that drops metadata)
-    // is given up too: its response may well have started, and sending it again after a
-    // later drop would start a second one
-    if (requestTag(this.#unanswered?.response?.metadata) !== undefined) {
-      this.#interrupts?.forget(this.#unanswered?.event_id);
-      this.#unanswered = undefined;
-    }
+    // is given up too: nothing is to be cancelled when it starts
+    const given = this.#unanswered.giveUpTagged();
+    if (given !== undefined) this.#interrupts?.forget(given.event_id);
   }
 
   /**
@@ -162,12 +148,9 @@ export class ResponseCreator {
    * rejects with `error`. Returns whether such a request took the error.
    */
   refused(eventId: string, error: unknown): boolean {
-    if (this.#unansweredOutOfBand?.event_id === eventId) this.#unansweredOutOfBand = undefined;
+    const conversation = this.#unanswered.refused(eventId);
     this.#interrupts?.forget(eventId);
-    if (this.#unanswered?.event_id === eventId) {
-      this.#unanswered = undefined;
-      this.#gate?.release();
-    }
+    if (conversation) this.#gate?.release();
     return this.#awaited?.refused(eventId, error) ?? false;
   }
 
@@ -180,25 +163,14 @@ export class ResponseCreator {
     this.#connected = false;
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
     // generate() requests written and not answered: each is asked again, in the order they
-    // were written, so each gets the answer the next connection gives
-    const lost = this.#awaited?.lost(queued) ?? [];
-    // and the last create written, when untagged (the seed's one unanswered create), for the
-    // conversation and out of band
-    for (const unanswered of [this.#unanswered, this.#unansweredOutOfBand]) {
-      if (unanswered === undefined || queued(unanswered)) continue;
-      if (!lost.includes(unanswered)) lost.push(unanswered);
-      if (unanswered === this.#unanswered) this.#unanswered = undefined;
-      else this.#unansweredOutOfBand = undefined;
-    }
-    if (lost.length > 0) (this.#lost ??= []).push(...lost);
-    // a create for the conversation still in the outbox, or lost and sent again by reopened(),
-    // is still to be answered: a create made during the outage keeps waiting for its
-    // response.created (else both go out with the restore and the server refuses the second,
-    // conversation_already_has_active_response)
+    // were written, so each gets the answer the next connection gives; and the last create
+    // written, when untagged (the seed's one unanswered create), for the conversation and out
+    // of band. A create for the conversation still in the outbox, or lost and sent again by
+    // reopened(), is still to be answered: a create made during the outage keeps waiting for
+    // its response.created (else both go out with the restore and the server refuses the
+    // second, conversation_already_has_active_response)
     // (the gate's bound stops: it counts connected time only)
-    const pending =
-      this.#unanswered !== undefined ||
-      this.#lost?.some((event) => event.response?.conversation !== 'none') === true;
+    const pending = this.#unanswered.lost(this.#awaited?.lost(queued) ?? [], queued);
     if (pending) this.#gateOf().disconnected(true);
     else this.#gate?.disconnected(false);
     this.#gate?.wake();
@@ -213,7 +185,7 @@ export class ResponseCreator {
     this.#awaited?.resumed();
     this.#resendLost();
     const gate = this.#gate;
-    if (gate?.pending === true && this.#unanswered === undefined) {
+    if (gate?.pending === true && this.#unanswered.conversation === undefined) {
       // what the outage held later creates back for was not sent after all (an aborted
       // generate() request): nothing is on its way to wait for
       gate.release();
@@ -224,9 +196,8 @@ export class ResponseCreator {
   }
 
   #resendLost(): void {
-    const lost = this.#lost;
+    const lost = this.#unanswered.takeLost();
     if (lost === undefined) return;
-    this.#lost = undefined;
     for (const event of lost) {
       this.#host.logger.info('response.create lost with the connection: sent again', {
         ...this.#host.logFields(),
@@ -242,7 +213,7 @@ export class ResponseCreator {
 
   /** The session closed for good: nothing is sent again; `generate()` requests reject with `error`. */
   closed(error: unknown): void {
-    this.#lost = this.#unanswered = this.#unansweredOutOfBand = undefined;
+    this.#unanswered.clear();
     this.#asked?.clear();
     this.#gate?.clear();
     this.#connected = false;
@@ -400,11 +371,11 @@ export class ResponseCreator {
    * `false`).
    */
   cancelWhenStarted(untagged = false): boolean {
-    const unanswered = this.#unanswered;
+    const unanswered = this.#unanswered.conversation;
     if (unanswered === undefined) return false;
     if (
       requestTag(unanswered.response?.metadata) === undefined &&
-      (!untagged || this.#unansweredOutOfBand !== undefined)
+      (!untagged || this.#unanswered.outOfBand !== undefined)
     )
       return false;
     (this.#interrupts ??= new InterruptCancels(this.#host)).cancelWhenStarted(unanswered);
@@ -449,20 +420,17 @@ export class ResponseCreator {
     // known before the write: a write that fails at once (a value the connection's dialect
     // cannot express, such as an MCP tool on a beta server) is refused by this event id, and the
     // request it carries must be found to reject
-    const outOfBand = response?.conversation === 'none';
-    if (outOfBand) this.#unansweredOutOfBand = event;
-    else this.#unanswered = event;
+    this.#unanswered.writing(event);
     if (tag !== undefined) {
       this.#awaited?.sent(tag, event);
-      (this.#asked ??= new AskedConversations()).sending(tag, outOfBand);
+      (this.#asked ??= new AskedConversations()).sending(tag, response?.conversation === 'none');
     }
     this.#responseTools.sending(event, tag);
     try {
       this.#host.send(event);
     } catch (error) {
       // not sent at all (the session is closing): nothing to wait for
-      if (this.#unanswered === event) this.#unanswered = undefined;
-      if (this.#unansweredOutOfBand === event) this.#unansweredOutOfBand = undefined;
+      this.#unanswered.notWritten(event);
       throw error;
     }
     return true;
@@ -475,7 +443,7 @@ export class ResponseCreator {
   #sendPending(response: ResponseCreateParams | undefined): boolean {
     if (!this.#send(response)) return false;
     // refused (cleared) during the write: no response is on its way to wait for
-    if (this.#unanswered !== undefined) this.#gateOf().mark(this.#connected);
+    if (this.#unanswered.conversation !== undefined) this.#gateOf().mark(this.#connected);
     return true;
   }
 }
