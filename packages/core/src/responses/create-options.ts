@@ -40,6 +40,33 @@ export interface ResponseGenerateOptions extends ResponseCreateOptions {
   signal?: AbortSignal | undefined;
 }
 
+/**
+ * Checks that `options` and its `response` are objects (they may come from untyped code): `null`,
+ * a string or an array would otherwise fail deep inside the engine with a `TypeError`, or go out
+ * as a `response.create` the server refuses apart from the call.
+ * @throws VoxwireError `INVALID_ARGUMENT` (`data.argument`: `options` or `response`) otherwise
+ */
+export function checkCreateOptions(options: unknown): void {
+  if (options === undefined) return;
+  if (!isRecord(options))
+    throw new VoxwireError('INVALID_ARGUMENT', 'response options must be an object', {
+      data: { argument: 'options' },
+    });
+  const response = options['response'];
+  if (response !== undefined && !isRecord(response))
+    throw new VoxwireError(
+      'INVALID_ARGUMENT',
+      'response must be an object of response.create params',
+      {
+        data: { argument: 'response' },
+      },
+    );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 const ON_DUPLICATE = new Set<string>(['cancel_existing', 'cancel_new', 'keep_both']);
 
 /**

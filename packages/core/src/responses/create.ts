@@ -24,6 +24,7 @@ import {
 } from './awaited.js';
 import {
   callerMetadata,
+  checkCreateOptions,
   checkNoTagKey,
   checkOnDuplicate,
   checkSignal,
@@ -238,6 +239,7 @@ export class ResponseCreator {
     let metadata: Record<string, string>;
     let signal: AbortSignal | undefined;
     try {
+      checkCreateOptions(options);
       signal = checkSignal(options.signal);
       metadata = callerMetadata(options.response?.metadata);
     } catch (error) {
@@ -273,8 +275,9 @@ export class ResponseCreator {
    * tagged in `response.metadata` (see `PerResponseTools.tag`), so that they go to the response
    * it starts and not to one server VAD starts meanwhile. Resolves `true` once `response.create`
    * was sent (or queued), `false`
-   * when `cancel_new` refused it; rejects with `INVALID_ARGUMENT` for a bad `onDuplicate` or
-   * metadata using the request tag's key (`voxwire_request`), and
+   * when `cancel_new` refused it; rejects with `INVALID_ARGUMENT` for options or `response` that
+   * are no object, a bad `onDuplicate` or metadata using the request tag's key
+   * (`voxwire_request`), and
    * with `SESSION_CLOSED` when the session closed first.
    */
   create(options: ResponseCreateOptions = {}): Promise<boolean> {
@@ -284,6 +287,7 @@ export class ResponseCreator {
   // `tag`: whether the create is matched to its response by a tag of its own when it gives that
   // response tools or follow-up settings (generate()'s requests carry their tag already)
   async #create(options: ResponseCreateOptions, tag: boolean): Promise<boolean> {
+    checkCreateOptions(options);
     const onDuplicate = checkOnDuplicate(options.onDuplicate);
     // generate() checked its caller's metadata already, and put its tag there since
     if (tag) checkNoTagKey(options.response?.metadata);
