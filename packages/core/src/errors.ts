@@ -36,7 +36,8 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  *   (`statusDetails.error`) or `incomplete` (`statusDetails.reason`: `max_output_tokens`,
  *   `content_filter`). Emitted on `error` before its `response_done`.
  * - `RESPONSE_IN_PROGRESS`: `{ responseId }`; `response.generate({ onDuplicate: 'cancel_new' })`
- *   declined to ask for a response while one is in progress or already asked for.
+ *   declined to ask for a response while one is in progress or already asked for (`responseId`
+ *   is `undefined` when it is a request the server has not answered yet).
  * - `UNKNOWN_PREDECESSOR`, `DUPLICATE_ITEM`, `UNKNOWN_ITEM`, `UNSUPPORTED_CONTENT`, `INVALID_ITEM`:
  *   `{ itemId? }`; thrown as `ConversationError` by the chat context, its converters and the mirror.
  * - `CHAT_SYNC_FAILED`: `{ failures, succeeded }`; `setChatCtx` rejects with a `ChatSyncError`.
