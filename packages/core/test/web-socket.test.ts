@@ -1,4 +1,4 @@
-import { FakeServer, SimulatedClock } from '@voxwire/testing';
+import { FakeServer, SimulatedClock, deferred } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import {
   RealtimeModel,
@@ -397,6 +397,43 @@ describe('openaiWebSocketConnector', () => {
     void (await next).transport.start();
     expect(calls).toBe(2);
     expect(last().protocols[1]).toBe('openai-insecure-api-key.ek_fresh2');
+  });
+
+  it('a secret fetch that never settles is shared for three connect timeouts (30 s on the clock), then a new fetch connects; the old one failing late is ignored', async () => {
+    const { ctor, last } = scripted();
+    const clock = new SimulatedClock();
+    const fetches: ReturnType<typeof deferred<string>>[] = [];
+    const connector = openaiWebSocketConnector({
+      WebSocket: ctor,
+      clock,
+      clientSecret: () => {
+        const fetch = deferred<string>();
+        fetches.push(fetch);
+        return fetch.promise;
+      },
+    });
+    // the page's request to its own backend went out on a dead socket: it never answers
+    const hung = connector(attempt(0));
+    hung.catch(() => undefined);
+    await flush();
+    expect(fetches).toHaveLength(1);
+    // a retry inside the bound still waits for it (a slow network, not a dead one)
+    clock.advance(29_999);
+    const retry = connector(attempt(1));
+    retry.catch(() => undefined);
+    await flush();
+    expect(fetches).toHaveLength(1);
+    // past the bound, a later connect fetches again instead of waiting for ever
+    clock.advance(1);
+    const later = connector(attempt(2));
+    await flush();
+    expect(fetches).toHaveLength(2);
+    // the dead request finally fails: that stale failure does not fail the new connect
+    fetches[0]!.reject(new Error('net::ERR_CONNECTION_RESET'));
+    await flush();
+    fetches[1]!.resolve('ek_new1');
+    void (await later).transport.start();
+    expect(last().protocols[1]).toBe('openai-insecure-api-key.ek_new1');
   });
 
   it('refuses a maxSessionDurationMs under a minute (a unit slip), NaN or a non-number', () => {

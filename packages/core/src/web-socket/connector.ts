@@ -16,6 +16,7 @@ import {
   isLoopbackHost,
 } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../model.js';
 import { sharedWhilePending } from '../shared-while-pending.js';
 import { StandardWebSocketTransport, type StandardWebSocketConstructor } from './transport.js';
 
@@ -190,9 +191,22 @@ export interface OpenAIWebSocketConnectorOptions {
   readonly dangerouslyAllowNonEphemeralKey?: boolean | undefined;
   /** See {@link WebSocketConnectorOptions.closeTimeoutMs}. @default 5000 */
   readonly closeTimeoutMs?: number | undefined;
-  /** Time source of the close timeout: pass the session's clock. @default systemClock */
+  /**
+   * Time source of the close timeout, and of the bound on sharing a pending `clientSecret`
+   * fetch between connects (30 s: one that never settles is then fetched again): pass the
+   * session's clock.
+   * @default systemClock
+   */
   readonly clock?: Clock | undefined;
 }
+
+/**
+ * How long a pending secret fetch is shared between connects, ms: three of the engine's default
+ * connect timeouts, the bound `connectorLookup` in `@voxwire/node` puts on a key lookup. The
+ * browser connector has no connect timeout of its own (the session's bounds the whole connect),
+ * so the default one is the measure.
+ */
+const SECRET_FETCH_SHARED_MS = 3 * DEFAULT_CONNECT_TIMEOUT_MS;
 
 /** The shortest session limit `openaiWebSocketConnector` takes (no realtime server ends sooner). */
 const MIN_SESSION_DURATION_MS = 60_000;
@@ -274,11 +288,16 @@ export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOption
     ...(options.project === undefined ? [] : [`${Subprotocol.ProjectPrefix}${options.project}`]),
   ];
   // a retry after a connect timeout waits for a secret fetch still in flight (a page on a slow
-  // network) instead of starting another one just as slow; a settled one is never reused
+  // network) instead of starting another one just as slow; a settled one is never reused. Not
+  // for ever: a fetch on a dead socket may never settle, and every later connect would wait for
+  // it, so after a bound a connect fetches again (the first answer wins)
   const source = options.clientSecret;
   const fetchSecret =
     typeof source === 'function'
-      ? sharedWhilePending((attempt: ConnectAttempt) => Promise.resolve(source(attempt)))
+      ? sharedWhilePending((attempt: ConnectAttempt) => Promise.resolve(source(attempt)), {
+          maxAgeMs: SECRET_FETCH_SHARED_MS,
+          clock: options.clock,
+        })
       : () => Promise.resolve(source);
   return webSocketConnector({
     WebSocket: options.WebSocket,
