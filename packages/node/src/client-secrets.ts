@@ -3,7 +3,7 @@
  * `ek_…` key for a browser, so the real API key never leaves the server.
  * @module
  */
-import { Endpoints } from '@voxwire/protocol';
+import { type Clock, Endpoints, systemClock, type TimerId } from '@voxwire/protocol';
 import {
   envValue,
   type Env,
@@ -45,10 +45,23 @@ export interface CreateClientSecretOptions {
    */
   readonly fetch?: typeof fetch | undefined;
   /**
-   * Aborts the request.
+   * Aborts the request (a `NETWORK_ERROR`), beside `timeoutMs`.
    * @default undefined
    */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * How long minting may take, ms, from the key lookup to the last byte of the answer. An API
+   * that never answers (a dead network, a proxy holding the request) would otherwise hold the
+   * HTTP handler that asked for the secret for ever. Past it, the request is aborted and the
+   * call fails with `ClientSecretError('TIMEOUT')`. `Infinity` for none.
+   * @default 10000
+   */
+  readonly timeoutMs?: number | undefined;
+  /**
+   * The clock `timeoutMs` is counted on (tests pass a simulated one).
+   * @default systemClock
+   */
+  readonly clock?: Clock | undefined;
   /**
    * Sent as `OpenAI-Organization`.
    * @default process.env.OPENAI_ORG_ID
@@ -88,6 +101,8 @@ export type ClientSecretErrorCode =
   | 'HTTP_ERROR'
   /** The request did not reach the server or was aborted. */
   | 'NETWORK_ERROR'
+  /** Minting did not complete within `timeoutMs`; the request was aborted. Retriable. */
+  | 'TIMEOUT'
   /** The server answered 2xx with a body that has no usable secret. */
   | 'INVALID_RESPONSE';
 
@@ -102,7 +117,7 @@ export class ClientSecretError extends Error {
   readonly serverCode: string | undefined;
   /** The server's `error.type`, when it sent one. */
   readonly type: string | undefined;
-  /** True for network errors, 408, 429 and 5xx: trying again later may work. */
+  /** True for network errors, timeouts, 408, 429 and 5xx: trying again later may work. */
   readonly retriable: boolean;
 
   constructor(
@@ -117,10 +132,14 @@ export class ClientSecretError extends Error {
     this.type = details.type;
     this.retriable =
       code === 'NETWORK_ERROR' ||
+      code === 'TIMEOUT' ||
       (details.status !== undefined &&
         (details.status === 408 || details.status === 429 || details.status >= 500));
   }
 }
+
+/** {@link CreateClientSecretOptions.timeoutMs}'s default, ms. */
+const DEFAULT_CLIENT_SECRET_TIMEOUT_MS = 10_000;
 
 /** The client-secrets endpoint below a base URL. */
 export function clientSecretsUrl(baseURL: string): URL {
@@ -145,8 +164,10 @@ export function clientSecretsUrl(baseURL: string): URL {
 /**
  * Mints an ephemeral client secret for a browser session.
  *
- * @throws ConfigurationError for a missing key, bad URL or out-of-range expiry (before any request).
- * @throws ClientSecretError when the request fails or the server refuses it.
+ * @throws ConfigurationError for a missing key, bad URL, out-of-range expiry or bad `timeoutMs`
+ * (before any request).
+ * @throws ClientSecretError when the request fails, the server refuses it, or it takes longer
+ * than `timeoutMs` (`TIMEOUT`).
  */
 export async function createClientSecret(
   options: CreateClientSecretOptions,
@@ -172,10 +193,66 @@ export async function createClientSecret(
       'session must be the session configuration object.',
     );
   }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CLIENT_SECRET_TIMEOUT_MS;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `timeoutMs must be a positive number of milliseconds (Infinity for none), got ${String(timeoutMs)}.`,
+    );
+  }
   const url = clientSecretsUrl(
     options.baseURL ?? envValue(env, 'OPENAI_BASE_URL') ?? Endpoints.openaiBaseUrl,
   );
   assertSecureUrl(url, options.allowInsecureUrl);
+  return withDeadline(url, timeoutMs, options, (signal) => mint(url, source, signal, options));
+}
+
+/**
+ * Runs `work` with a signal aborted by the caller's `signal` or, past `timeoutMs` on the clock,
+ * by the deadline, which then rejects with `TIMEOUT` at once: a fetch that ignores its signal
+ * (a custom one) cannot keep the caller waiting either.
+ */
+async function withDeadline<T>(
+  url: URL,
+  timeoutMs: number,
+  options: CreateClientSecretOptions,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const clock = options.clock ?? systemClock;
+  const controller = new AbortController();
+  const caller = options.signal;
+  const forward = () => controller.abort(caller?.reason);
+  if (caller?.aborted) forward();
+  else caller?.addEventListener('abort', forward, { once: true });
+  let timer: TimerId | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    if (timeoutMs === Infinity) return;
+    timer = clock.setTimeout(() => {
+      const error = new ClientSecretError(
+        'TIMEOUT',
+        `Minting a client secret at ${url.host} did not complete within ${timeoutMs} ms.`,
+      );
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([work(controller.signal), deadline]);
+  } finally {
+    clock.clearTimeout(timer);
+    caller?.removeEventListener('abort', forward);
+  }
+}
+
+/** The request itself, once the options are checked. */
+async function mint(
+  url: URL,
+  source: SecretSource,
+  signal: AbortSignal,
+  options: CreateClientSecretOptions,
+): Promise<ClientSecret> {
+  const env = options.env ?? processEnv();
+  const seconds = options.expiresAfterSeconds;
   const doFetch = options.fetch ?? globalThis.fetch;
   const key = await resolveSecret(source, 'API key');
   const redactor = new Redactor().add(key);
@@ -199,7 +276,7 @@ export async function createClientSecret(
       body: JSON.stringify(body),
       // never forward the key to wherever a redirect points
       redirect: 'error',
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      signal,
     });
   } catch (cause) {
     const reason = cause instanceof Error ? redactor.redact(cause.message) : 'unknown error';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from '@voxwire/testing';
 import { ClientSecretError, clientSecretsUrl, createClientSecret } from '../src/index.js';
 
 const KEY = 'sk-proj-SECRET-for-minting-42';
@@ -151,5 +152,104 @@ describe('createClientSecret', () => {
     expect(clientSecretsUrl('ws://127.0.0.1:8080/v1/').toString()).toBe(
       'http://127.0.0.1:8080/v1/realtime/client_secrets',
     );
+  });
+});
+
+/** A fetch whose request never answers, as on a dead network: it fails only when aborted. */
+function hungFetch() {
+  const signals: AbortSignal[] = [];
+  const fetch = ((_url: string | URL | Request, init?: RequestInit) => {
+    const signal = init?.signal ?? undefined;
+    if (signal) signals.push(signal);
+    return new Promise<Response>((_resolve, reject) => {
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  }) as typeof globalThis.fetch;
+  return { fetch, signals };
+}
+
+/** The promise's outcome once the event loop turned, or 'pending'. */
+function settledOrPending<T>(promise: Promise<T>): Promise<T | unknown | 'pending'> {
+  return Promise.race([
+    promise.catch((e: unknown) => e),
+    new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending'))),
+  ]);
+}
+
+describe('createClientSecret timeoutMs', () => {
+  it('fails with TIMEOUT (retriable) after 10 s by default when the API never answers, and aborts the request', async () => {
+    const clock = new SimulatedClock();
+    const { fetch, signals } = hungFetch();
+    const minting = createClientSecret({ apiKey: KEY, session: {}, fetch, env: {}, clock });
+    await clock.advanceAsync(9_999);
+    expect(await settledOrPending(minting)).toBe('pending');
+    await clock.advanceAsync(1);
+    const error = (await minting.catch((e: unknown) => e)) as ClientSecretError;
+    expect(error).toBeInstanceOf(ClientSecretError);
+    expect(error).toMatchObject({ code: 'TIMEOUT', retriable: true });
+    expect(error.message).toContain('api.openai.com');
+    expect(error.message).toContain('10000 ms');
+    expect(error.message).not.toContain(KEY);
+    expect(signals[0]!.aborted).toBe(true);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('bounds a body that never ends too, with the timeoutMs given', async () => {
+    const clock = new SimulatedClock();
+    const fetch = (async () =>
+      new Response(new ReadableStream({ start: () => undefined }), {
+        status: 200,
+      })) as typeof globalThis.fetch;
+    const minting = createClientSecret({
+      apiKey: KEY,
+      session: {},
+      fetch,
+      env: {},
+      clock,
+      timeoutMs: 2_500,
+    });
+    await clock.advanceAsync(2_499);
+    expect(await settledOrPending(minting)).toBe('pending');
+    await clock.advanceAsync(1);
+    await expect(minting).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+
+  it("the caller's signal still aborts the request (NETWORK_ERROR), and an answer in time clears the timer", async () => {
+    const clock = new SimulatedClock();
+    const { fetch, signals } = hungFetch();
+    const caller = new AbortController();
+    const minting = createClientSecret({
+      apiKey: KEY,
+      session: {},
+      fetch,
+      env: {},
+      clock,
+      signal: caller.signal,
+    });
+    await clock.advanceAsync(0);
+    caller.abort();
+    await expect(minting).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    expect(signals[0]!.aborted).toBe(true);
+    expect(clock.pendingTimers).toBe(0);
+
+    const answered = fakeFetch(200, { value: 'ek_ok', expires_at: 1, session: {} });
+    await expect(
+      createClientSecret({ apiKey: KEY, session: {}, fetch: answered.fetch, env: {}, clock }),
+    ).resolves.toMatchObject({ value: 'ek_ok' });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('refuses a timeoutMs that is not a positive number before any request; Infinity means none', async () => {
+    const { fetch, calls } = fakeFetch(200, { value: 'ek_ok', expires_at: 1, session: {} });
+    for (const timeoutMs of [0, -1, Number.NaN, '10000' as never])
+      await expect(
+        createClientSecret({ apiKey: KEY, session: {}, fetch, env: {}, timeoutMs }),
+      ).rejects.toMatchObject({ name: 'ConfigurationError', code: 'INVALID_OPTION' });
+    expect(calls).toHaveLength(0);
+    const clock = new SimulatedClock();
+    await expect(
+      createClientSecret({ apiKey: KEY, session: {}, fetch, env: {}, clock, timeoutMs: Infinity }),
+    ).resolves.toMatchObject({ value: 'ek_ok' });
+    expect(clock.pendingTimers).toBe(0);
   });
 });
