@@ -56,6 +56,38 @@ describe('gateway headers are secrets', () => {
     expect(gateway.requests[0]!.headers['ocp-apim-subscription-key']).toBe(SUBSCRIPTION);
   });
 
+  it('a subscription-key in the query (APIM accepts it there) reaches no description, error or close', async () => {
+    const QUERY_SUB = 'apim-query-subscription-4c3b2a19';
+    const gateway = await startRefusingServer({
+      status: 401,
+      body: JSON.stringify({
+        statusCode: 401,
+        message: `Access denied due to invalid subscription key ${QUERY_SUB}.`,
+      }),
+    });
+    cleanups.push(() => gateway.close());
+    const connector = azureConnector({
+      azureDeployment: 'gpt-realtime',
+      baseURL: `http://127.0.0.1:${gateway.port}/openai?subscription-key=${QUERY_SUB}`,
+      apiKey: KEY,
+      env: {},
+    });
+    const connection = await connector({ attempt: 0, signal: new AbortController().signal });
+    expect(connection.description).not.toContain(QUERY_SUB);
+    const closes: string[] = [];
+    connection.transport.onclose = (code, reason) => closes.push(`${code} ${reason}`);
+    const error = await connection.transport.start().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toMatchObject({ code: 'AUTH_FAILED' });
+    expect(error!.message).toContain('Access denied');
+    expect(error!.message).not.toContain(QUERY_SUB);
+    expect(closes.join()).not.toContain(QUERY_SUB);
+    // sent all the same: the gateway needs it
+    expect(gateway.requests[0]!.url).toContain(`subscription-key=${QUERY_SUB}`);
+  });
+
   it('nothing a session logs or emits quotes them', async () => {
     const gateway = await echoingGateway();
     const clock = new SimulatedClock();

@@ -210,6 +210,27 @@ describe('StandardWebSocketTransport', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it("a server's close reason that quotes a credential-like query value or the key subprotocol is redacted", async () => {
+    const { ctor, last } = scripted();
+    const SUB = 'apim-query-subscription-71c2';
+    const t = new StandardWebSocketTransport({
+      WebSocket: ctor,
+      url: `wss://gw.example/openai/v1/realtime?subscription-key=${SUB}&model=m`,
+      protocols: ['realtime', 'openai-insecure-api-key.ek_live_9a8b7c'],
+    });
+    const closes: [number, string][] = [];
+    t.onclose = (code, reason) => closes.push([code, reason]);
+    const started = t.start();
+    last().emit('open');
+    await started;
+    // a gateway echoing the request it refused
+    last().emit('close', {
+      code: 4001,
+      reason: `denied subscription-key=${SUB} for ek_live_9a8b7c (model=m)`,
+    });
+    expect(closes).toEqual([[4001, 'denied subscription-key=[REDACTED] for [REDACTED] (model=m)']]);
+  });
+
   it('a close that completes in time clears the close timer; the default timeout is 5 s', async () => {
     const { ctor, last } = scripted();
     const clock = new SimulatedClock();

@@ -15,7 +15,7 @@ import {
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { describeSocketError, errorForClose } from './close-codes.js';
-import { Redactor, secretsOf, TransportError } from './errors.js';
+import { Redactor, secretsOf, secretsOfUrl, TransportError } from './errors.js';
 import { readRefusal, sanitize } from './handshake.js';
 import { decodeTextFrame } from './text-frame.js';
 import {
@@ -113,7 +113,9 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
     const credentials = secretsOf(headers, protocols);
     const hasCredentials = credentials.length > 0 || url.username !== '' || url.password !== '';
     // slice: filter's result keeps 16 spare slots, and a connection keeps this for its life
-    this.#secrets = [...credentials, ...(options.secrets ?? []), url.password]
+    // a query's key (an APIM gateway's `subscription-key=`, a SAS `sig=`) too: a refusal, a
+    // redirect or a close reason may quote the request URL
+    this.#secrets = [...credentials, ...(options.secrets ?? []), ...secretsOfUrl(url)]
       .filter((secret) => secret !== '')
       .slice();
     this.#startWith = { headers, protocols, options: rest, hasCredentials };
@@ -124,7 +126,7 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
     return new URL(this.#href).host;
   }
 
-  /** What redacts secrets from messages: the credential headers and subprotocols, `secrets`, the URL's password. */
+  /** What redacts secrets from messages: the credential headers and subprotocols, `secrets`, the URL's password and credential-like query values. */
   get #redactor(): Redactor {
     return (this.#redactorCache ??= new Redactor().add(...this.#secrets));
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import { Endpoints, isLoopbackHost } from '@voxwire/protocol';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, isCredentialQueryParam } from './errors.js';
 
 /** Base paths below which `/realtime` is appended (LiveKit 1.x `process_base_url`). */
 const BASE_PATHS: ReadonlySet<string> = new Set(['', '/v1', '/openai', '/openai/v1']);
@@ -100,7 +100,7 @@ export function openaiRealtimeUrl(options: OpenAIRealtimeUrlOptions = {}): URL {
 export function describeUrl(url: URL): string {
   const copy = new URL(url);
   for (const key of [...copy.searchParams.keys()]) {
-    if (/key|token|secret|sig|auth/i.test(key)) copy.searchParams.set(key, '[REDACTED]');
+    if (isCredentialQueryParam(key)) copy.searchParams.set(key, '[REDACTED]');
   }
   return copy.toString();
 }

@@ -95,6 +95,24 @@ describe('loopback and secure URLs', () => {
       'wss://x/r?api-key=%5BREDACTED%5D&model=m',
     );
   });
+  it.each([
+    'subscription-key',
+    'Subscription-Key',
+    'key',
+    'code',
+    'sig',
+    'password',
+    'pwd',
+    'client_secret',
+    'access_token',
+    'credential',
+  ])('masks a %s= query value in descriptions', (name) => {
+    const text = describeUrl(
+      new URL(`wss://gw.example/openai/v1/realtime?${name}=V4LUE-0123&model=m`),
+    );
+    expect(text).not.toContain('V4LUE-0123');
+    expect(text).toContain('model=m');
+  });
 });
 
 describe('close-code and HTTP-status mapping', () => {

@@ -9,6 +9,7 @@
 import type { Clock, TimerId, Transport } from '@voxwire/protocol';
 import { CloseCode, systemClock, TransportCallbacks } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
+import { redact, secretsOfRequest } from './redact.js';
 
 /** The events of a standard `WebSocket` the transport reads. */
 export interface StandardWebSocketEvent {
@@ -95,6 +96,8 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
   #closeTimer: TimerId | undefined;
   // start()'s reject while connecting, for a close timeout that fires before the socket's close
   #rejectStart: ((error: VoxwireError) => void) | undefined;
+  // what a server's close reason may quote and must not pass on (the URL's key, the key subprotocol)
+  readonly #secrets: readonly string[];
 
   /**
    * Creates an unstarted transport: nothing touches the network until `start()`.
@@ -113,6 +116,7 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
         { data: { argument: 'closeTimeoutMs' } },
       );
     this.#closeTimeoutMs = closeTimeoutMs;
+    this.#secrets = secretsOfRequest(options.url, options.protocols ?? []);
   }
 
   /** Bytes accepted by `send` and not yet on the network. */
@@ -178,7 +182,7 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
       socket.addEventListener('close', (closeEvent) => {
         const event = closeEvent as StandardWebSocketEvent;
         const code = event.code ?? CloseCode.Abnormal;
-        const reason = event.reason ?? '';
+        const reason = redact(event.reason ?? '', this.#secrets);
         // after a close timeout the transport already reported its end: this late close is moot
         if (this.#state === 'closed') return;
         const wasConnecting = this.#state === 'connecting';

@@ -1,0 +1,58 @@
+/**
+ * What the standard-WebSocket transport keeps out of close reasons: a browser's credentials
+ * travel in the URL's query (`api-key=`, an APIM gateway's `subscription-key=`) or in a
+ * subprotocol (`openai-insecure-api-key.<key>`), and a gateway's close reason may quote the
+ * request it refused. The reason reaches the session's events and logs.
+ * @module
+ */
+
+/**
+ * Query parameter names whose values are credentials (the rule of `@voxwire/node`'s
+ * `isCredentialQueryParam`, which core cannot import: keep the two in step). Masking a harmless
+ * value costs a word in a message; missing a key puts it in every log.
+ */
+const SECRET_QUERY_NAME =
+  /^(?:sig|code|pwd|.*(?:key|token|secret|auth|passw|signature|credential|cookie|subscription).*)$/i;
+
+/** The subprotocol a browser sends its key in. */
+const KEY_SUBPROTOCOL = /^openai-insecure-api-key\.(.+)$/;
+
+/** Secrets shorter than this are not redacted: replacing "a" shreds a message, protects nothing. */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * The credentials inside a WebSocket URL and its subprotocols: credential-like query values (as
+ * the URL carries them and decoded: a server may echo either) and key subprotocols (whole, and
+ * the key alone). An unparsable URL gives none (the socket refuses it before any close reason).
+ */
+export function secretsOfRequest(url: string, protocols: readonly string[]): string[] {
+  const out: string[] = [];
+  let search = '';
+  try {
+    search = new URL(url).search;
+  } catch {
+    // no query to read
+  }
+  for (const pair of search.slice(1).split('&')) {
+    const at = pair.indexOf('=');
+    if (at < 0) continue;
+    const [[name, value] = ['', '']] = new URLSearchParams(pair);
+    if (SECRET_QUERY_NAME.test(name)) out.push(pair.slice(at + 1), value);
+  }
+  for (const protocol of protocols) {
+    const key = KEY_SUBPROTOCOL.exec(protocol)?.[1];
+    if (key !== undefined) out.push(protocol, key);
+  }
+  // longest first, so that a key inside its subprotocol goes with it, not piecemeal
+  return [...new Set(out)]
+    .filter((secret) => secret.length >= MIN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length);
+}
+
+/** `text` with each of `secrets` replaced by `[REDACTED]`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets)
+    if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+  return out;
+}
