@@ -12,7 +12,8 @@ export interface AzureRealtimeUrlOptions {
   /**
    * The resource endpoint, `https://<resource>.openai.azure.com`; `/openai` is appended unless the
    * path already ends in `/openai` or `/openai/v1`. A deployment's path after `/openai`
-   * (`/openai/deployments/<name>/…`) is dropped.
+   * (`/openai/deployments/<name>/…`) is dropped. These paths are matched in any case
+   * (`/OpenAI/v1/`) and sent in Azure's lower case.
    * @default undefined
    */
   readonly endpoint?: string | undefined;
@@ -23,6 +24,8 @@ export interface AzureRealtimeUrlOptions {
    * form the api-version selects; a deployment's path after `/openai`
    * (`/openai/deployments/<name>/…`) is dropped, and an Azure resource's bare endpoint
    * (`https://<resource>.openai.azure.com`, `….cognitiveservices.azure.com`) gets `/openai`.
+   * Azure's paths are matched in any case and sent in its lower case; a gateway's own path
+   * (`/Voice/Realtime`) is kept as given.
    * @default undefined
    */
   readonly baseURL?: string | undefined;
@@ -97,7 +100,13 @@ export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtim
   // deployment, or a chat deployment's target URI `…/chat/completions?…`) names no realtime
   // endpoint: appended to, it was a 404. Only its `/openai` is kept; the deployment comes from
   // the options, as a pasted realtime URL's does
-  base.pathname = base.pathname.replace(/\/openai\/deployments(?:\/.*)?$/, '/openai');
+  base.pathname = base.pathname.replace(/\/openai\/deployments(?:\/.*)?$/i, '/openai');
+  // Azure's path segments typed in another case (`/OpenAI/v1/`, `/openai/Realtime`) are the same
+  // endpoint: matched case-sensitively they were doubled (`/OpenAI/v1/openai/v1/realtime`), a
+  // 404. They are written in Azure's own lower case, so the rules below see one form
+  base.pathname = base.pathname.replace(/\/openai(?:\/v1)?(?:\/realtime)?\/*$/i, (tail) =>
+    tail.toLowerCase(),
+  );
   // an Azure resource's bare endpoint given as the base URL (`baseURL: AZURE_OPENAI_ENDPOINT`):
   // Azure serves realtime only under `/openai` (protocol.md §5.2), so used as given it was
   // `/v1/realtime`, a 404. Another host's bare URL is a gateway's and stays as it is
@@ -127,9 +136,11 @@ export function azureRealtimeUrl(options: AzureRealtimeUrlOptions): AzureRealtim
     .replace(/\/openai(\/v1)?\/realtime$/, preview ? '/openai/realtime' : '/openai/v1/realtime');
   const url = new URL(base);
   url.search = '';
-  if (path.endsWith('/realtime')) url.pathname = path;
-  else if (preview) url.pathname = `${path.replace(/\/v1$/, '')}/realtime`;
-  else url.pathname = `${path.endsWith('/v1') ? path : `${path}/v1`}/realtime`;
+  // a gateway's own segments are matched in any case too (`/Voice/Realtime`, `/proxy/V1`) but
+  // kept as given: its routes are its business
+  if (/\/realtime$/i.test(path)) url.pathname = path;
+  else if (preview) url.pathname = `${path.replace(/\/v1$/i, '')}/realtime`;
+  else url.pathname = `${/\/v1$/i.test(path) ? path : `${path}/v1`}/realtime`;
   // keep a gateway's own query parameters, minus anything that looks like a credential and the
   // realtime parameters the options set (a pasted URL's `deployment=` next to `model=`, an
   // `api-version` of the other form): those come from the options alone

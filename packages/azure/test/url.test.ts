@@ -257,3 +257,45 @@ describe('a base URL that already ends in an Azure realtime path', () => {
     );
   });
 });
+
+describe('Azure path forms are matched whatever their case', () => {
+  // a path typed or pasted in another case (`/OpenAI/v1/`, `/openai/Deployments/…`) named the
+  // same endpoint but missed every rule: doubled (`/OpenAI/v1/openai/v1/realtime`) or left with
+  // its deployment path, a 404. The known segments come out in Azure's own lower case
+  const GA = 'wss://res.openai.azure.com/openai/v1/realtime?model=d';
+  const PREVIEW =
+    'wss://res.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=d';
+  it.each([
+    ['endpoint', 'https://RES.OpenAI.Azure.com/OpenAI/v1/', undefined, GA],
+    ['endpoint', 'https://res.openai.azure.com/OPENAI', undefined, GA],
+    ['endpoint', 'https://res.openai.azure.com/openai/V1', '2025-04-01-preview', PREVIEW],
+    [
+      'endpoint',
+      'https://res.openai.azure.com/openai/Deployments/gpt-4o/chat/completions?api-version=2024-10-21',
+      undefined,
+      GA,
+    ],
+    [
+      'endpoint',
+      'https://res.openai.azure.com/OpenAI/Realtime?api-version=2025-04-01-preview&deployment=old',
+      undefined,
+      GA,
+    ],
+    ['endpoint', 'https://res.openai.azure.com/openai/v1/REALTIME', '2025-04-01-preview', PREVIEW],
+    ['baseURL', 'https://res.openai.azure.com/OpenAI', undefined, GA],
+    ['baseURL', 'https://res.openai.azure.com/OpenAI/V1/', '2025-04-01-preview', PREVIEW],
+    ['baseURL', 'https://res.openai.azure.com/OpenAI/Deployments/gpt-4o', undefined, GA],
+    ['baseURL', 'https://res.openai.azure.com/openai/V1/Realtime', '2025-04-01-preview', PREVIEW],
+    // a gateway's own realtime path, in its own case, is still used as given
+    [
+      'baseURL',
+      'https://gw.example.com/Voice/Realtime',
+      undefined,
+      'wss://gw.example.com/Voice/Realtime?model=d',
+    ],
+  ] as const)('%s %s (api-version %s) → %s', (option, url, apiVersion, expected) => {
+    expect(azureRealtimeUrl({ [option]: url, deployment: 'd', apiVersion }).url.toString()).toBe(
+      expected,
+    );
+  });
+});
