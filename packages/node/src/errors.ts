@@ -5,6 +5,7 @@
  * message that could echo server or socket text goes through {@link Redactor} first.
  * @module
  */
+import { credentialQueryValues } from '@voxwire/core';
 
 /** Codes of {@link TransportError}. */
 export type TransportErrorCode =
@@ -201,35 +202,13 @@ export function isCredentialHeader(name: string): boolean {
 }
 
 /**
- * Query parameter names that look like they carry a credential: those of
- * {@link isCredentialHeader}, an APIM gateway's `subscription-key`, a SAS `sig`, an Azure
- * Functions `code`, a `pwd`. Matched on the whole name, case-insensitively; as for headers,
- * masking a harmless value costs a word in a message.
- */
-const SECRET_QUERY_NAME =
-  /^(?:sig|code|pwd|.*(?:key|token|secret|auth|passw|signature|credential|cookie|subscription).*)$/i;
-
-/** Whether a URL query parameter's value is a credential, by its name (case-insensitive). */
-export function isCredentialQueryParam(name: string): boolean {
-  return SECRET_QUERY_NAME.test(name);
-}
-
-/**
- * The values of a URL's {@link isCredentialQueryParam} query parameters, both as the URL
+ * The values of a URL's credential query parameters (core's `isCredentialQueryParam`), both as the URL
  * carries them (percent-encoded) and decoded, since a server may echo either; and the URL's
  * password. For a {@link Redactor}: a gateway's refusal, redirect or close reason that quotes the
  * request URL must not put the key of its query in a message.
  */
 export function secretsOfUrl(url: URL): string[] {
-  const out: string[] = [];
-  for (const pair of url.search.slice(1).split('&')) {
-    const at = pair.indexOf('=');
-    if (at < 0) continue;
-    const raw = pair.slice(at + 1);
-    const [[name, value] = ['', '']] = new URLSearchParams(pair);
-    if (!isCredentialQueryParam(name)) continue;
-    out.push(raw, value);
-  }
+  const out = credentialQueryValues(url.search);
   if (url.password !== '') out.push(url.password, decodeSafely(url.password));
   return out.filter((secret) => secret !== '');
 }

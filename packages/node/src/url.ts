@@ -5,7 +5,8 @@
  * @module
  */
 import { Endpoints, isLoopbackHost } from '@voxwire/protocol';
-import { ConfigurationError, isCredentialQueryParam } from './errors.js';
+import { isCredentialQueryParam } from '@voxwire/core';
+import { ConfigurationError } from './errors.js';
 
 /** Base paths below which `/realtime` is appended (LiveKit 1.x `process_base_url`). */
 const BASE_PATHS: ReadonlySet<string> = new Set(['', '/v1', '/openai', '/openai/v1']);

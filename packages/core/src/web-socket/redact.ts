@@ -7,12 +7,34 @@
  */
 
 /**
- * Query parameter names whose values are credentials (the rule of `@voxwire/node`'s
- * `isCredentialQueryParam`, which core cannot import: keep the two in step). Masking a harmless
- * value costs a word in a message; missing a key puts it in every log.
+ * Query parameter names that look like they carry a credential: a key, token, secret, signature
+ * or password in any spelling, an APIM gateway's `subscription-key`, a SAS `sig`, an Azure
+ * Functions `code`, a `pwd`. Matched on the whole name, case-insensitively; masking a harmless
+ * value costs a word in a message, missing a key puts it in every log.
  */
 const SECRET_QUERY_NAME =
   /^(?:sig|code|pwd|.*(?:key|token|secret|auth|passw|signature|credential|cookie|subscription).*)$/i;
+
+/** Whether a URL query parameter's value is a credential, by its name (case-insensitive). */
+export function isCredentialQueryParam(name: string): boolean {
+  return SECRET_QUERY_NAME.test(name);
+}
+
+/**
+ * The values of the {@link isCredentialQueryParam} parameters of a URL's `search` (`?a=1&…`),
+ * both as the URL carries them (percent-encoded) and decoded, since a server may echo either.
+ * Empty values are left out.
+ */
+export function credentialQueryValues(search: string): string[] {
+  const out: string[] = [];
+  for (const pair of search.replace(/^\?/, '').split('&')) {
+    const at = pair.indexOf('=');
+    if (at < 0) continue;
+    const [[name, value] = ['', '']] = new URLSearchParams(pair);
+    if (isCredentialQueryParam(name)) out.push(pair.slice(at + 1), value);
+  }
+  return out.filter((secret) => secret !== '');
+}
 
 /** The subprotocol a browser sends its key in. */
 const KEY_SUBPROTOCOL = /^openai-insecure-api-key\.(.+)$/;
@@ -26,19 +48,13 @@ const MIN_SECRET_LENGTH = 4;
  * the key alone). An unparsable URL gives none (the socket refuses it before any close reason).
  */
 export function secretsOfRequest(url: string, protocols: readonly string[]): string[] {
-  const out: string[] = [];
   let search = '';
   try {
     search = new URL(url).search;
   } catch {
     // no query to read
   }
-  for (const pair of search.slice(1).split('&')) {
-    const at = pair.indexOf('=');
-    if (at < 0) continue;
-    const [[name, value] = ['', '']] = new URLSearchParams(pair);
-    if (SECRET_QUERY_NAME.test(name)) out.push(pair.slice(at + 1), value);
-  }
+  const out = credentialQueryValues(search);
   for (const protocol of protocols) {
     const key = KEY_SUBPROTOCOL.exec(protocol)?.[1];
     if (key !== undefined) out.push(protocol, key);
