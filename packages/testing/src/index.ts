@@ -41,9 +41,12 @@ export type { FaultTarget } from './server/faults.js';
 export {
   FaultInjector,
   type CloseFaultOptions,
+  type FaultRuleOptions,
+  type OccurrenceFaultOptions,
   type RefusalError,
   type RefusalRule,
   type RefuseFaultOptions,
+  type RejectConnectsOptions,
 } from './server/faults.js';
 export type { FaultRule, FaultMatch, ServerLink } from './server/outbound.js';
 export {

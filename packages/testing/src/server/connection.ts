@@ -46,6 +46,12 @@ export interface ConnectionHost {
   faultRules(): readonly FaultRule[];
   /** The `server.faults.refuse` rules. */
   refusals(): readonly RefusalRule[];
+  /**
+   * A fault rule or refusal applied on this connection (`assertComplete` reports rules that
+   * never did).
+   * @default none: firing is not tracked
+   */
+  faultFired?(rule: FaultRule | RefusalRule): void;
   takeHandler(): ResponseHandler;
   /**
    * The words of a committed audio item. `spoken: false` for the idle timeout's commit, which
@@ -137,6 +143,7 @@ export class FakeConnection {
       this.codec,
       () => host.faultRules(),
       (code, reason) => this.#closed(code, reason),
+      (rule) => host.faultFired?.(rule),
     );
     const now = host.clock.now();
     this.session = defaultSession({
@@ -343,6 +350,7 @@ export class FakeConnection {
     this.#clientCounts.set(type, n);
     const rule = this.host.refusals().find((r) => r.type === type && r.occurrence === n);
     if (!rule) return false;
+    this.host.faultFired?.(rule);
     this.error({ ...rule.error, event_id: eventId });
     return true;
   }

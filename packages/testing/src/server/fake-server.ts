@@ -49,8 +49,9 @@ export class FakeServer {
   // the token budget rate_limits.updated reports, made at the first response (full until then)
   #budget: TokenBudget | undefined;
   #persisted: Conversation | undefined;
-  // an expireSession() made while no connection was open: ms after the next one opens
-  #expireNext: number | undefined;
+  // an expireSession() made while no connection was open: ms after the next one opens, and
+  // what to call when it ends that session
+  #expireNext: { readonly afterMs: number; readonly fired: () => void } | undefined;
 
   constructor(options: FakeServerOptions = {}) {
     this.#options = options;
@@ -60,11 +61,11 @@ export class FakeServer {
     this.faults = new FaultInjector({
       // a chaos injection (core's random fault suite) may land between connections: nothing to do
       sendRaw: (frame) => this.current?.outbound.pushRaw(frame),
-      expire: (afterMs) => {
+      expire: (afterMs, fired) => {
         const open = this.#connections.filter((x) => x.open);
         // none open (set up before the agent connects, or between connections): the next one
-        for (const c of open) this.#scheduleExpiry(c, afterMs);
-        if (open.length === 0) this.#expireNext = afterMs;
+        for (const c of open) this.#scheduleExpiry(c, afterMs, fired);
+        if (open.length === 0) this.#expireNext = { afterMs, fired };
       },
       clearPending: () => {
         this.#expireNext = undefined;
@@ -116,7 +117,7 @@ export class FakeServer {
     });
     this.#connections.push(conn);
     if (this.#expireNext !== undefined) {
-      this.#scheduleExpiry(conn, this.#expireNext);
+      this.#scheduleExpiry(conn, this.#expireNext.afterMs, this.#expireNext.fired);
       this.#expireNext = undefined;
     }
     return {
@@ -126,10 +127,14 @@ export class FakeServer {
     };
   }
 
-  #scheduleExpiry(conn: FakeConnection, afterMs: number): void {
+  #scheduleExpiry(conn: FakeConnection, afterMs: number, fired: () => void): void {
     // the message names the connection's own maximum (an Azure session's 30 min over the ws
     // mode), as its natural expiry does
-    conn.schedule(() => conn.expire(conn.maxSessionDurationMs), afterMs);
+    conn.schedule(() => {
+      // one already closing (a close rule, server.close) hears nothing more: not an expiry
+      if (conn.open && !conn.outbound.closing) fired();
+      conn.expire(conn.maxSessionDurationMs);
+    }, afterMs);
   }
 
   /** Every connection so far, oldest first. */
@@ -255,7 +260,11 @@ export class FakeServer {
     ) as Promise<T>;
   }
 
-  /** Throws {@link IncompleteScenarioError} when expectations, queued responses or transcriptions are left, or a handler threw. */
+  /**
+   * Throws {@link IncompleteScenarioError} when expectations, queued responses or transcriptions
+   * are left, a fault rule never fired (see `faults.neverFired()`; a rule marked `optional` is
+   * not reported), or a handler threw.
+   */
   assertComplete(): void {
     const pending = [
       ...this.#expectations.describePending(),
@@ -263,6 +272,7 @@ export class FakeServer {
       ...(this.#transcripts.length
         ? [`${this.#transcripts.length} scripted transcription(s) never used`]
         : []),
+      ...this.faults.neverFired(),
       ...this.handlerErrors.map(
         (e) => `a response handler threw: ${e instanceof Error ? e.message : String(e)}`,
       ),
@@ -293,6 +303,7 @@ export class FakeServer {
       newId: (p) => this.#newId(p),
       faultRules: () => this.faults.rules,
       refusals: () => this.faults.refusals,
+      faultFired: (rule) => this.faults.markFired(rule),
       takeHandler: () =>
         this.#queued.shift() ??
         this.#handlers[this.#handlers.length - 1] ??

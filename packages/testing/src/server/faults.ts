@@ -7,79 +7,36 @@
 import { FakeServerOptionsError } from '../errors.js';
 import { checkCloseCode } from './close-codes.js';
 import { unknownClientEventType, unknownServerEventType } from './event-names.js';
+import { describeRule, FaultLedger } from './fault-ledger.js';
+import {
+  optionalOf,
+  type CloseFaultOptions,
+  type FaultRuleOptions,
+  type OccurrenceFaultOptions,
+  type RefusalRule,
+  type RefuseFaultOptions,
+  type RejectConnectsOptions,
+} from './fault-options.js';
 import type { FaultRule } from './outbound.js';
 
-/** Options of a close fault. */
-export interface CloseFaultOptions {
-  /**
-   * The close code: 1000–1003, 1007–1014 or 3000–4999, or 1006 to "drop the socket without a
-   * close frame" (the ws mode terminates it). Others throw {@link FakeServerOptionsError}.
-   * @default 1006
-   */
-  readonly code?: number | undefined;
-  /**
-   * The close reason (at most 123 bytes of UTF-8).
-   * @default ''
-   */
-  readonly reason?: string | undefined;
-}
-
-/** The `error` object a {@link FaultInjector.refuse} rule answers with (`event_id` is the client's). */
-export interface RefusalError {
-  /**
-   * The error's type.
-   * @default 'server_error'
-   */
-  readonly type?: string | undefined;
-  /**
-   * The error's code.
-   * @default null
-   */
-  readonly code?: string | null | undefined;
-  /**
-   * The error's message.
-   * @default 'The server had an error while processing your request.'
-   */
-  readonly message?: string | undefined;
-  /**
-   * The parameter the error names.
-   * @default null
-   */
-  readonly param?: string | null | undefined;
-}
-
-/** Options of {@link FaultInjector.refuse}. */
-export interface RefuseFaultOptions {
-  /**
-   * Which event of that type to refuse, counted per connection from its start among the events
-   * the server would act on (ones refused for a bad field or schema are not counted).
-   * @default 1
-   */
-  readonly occurrence?: number | undefined;
-  /**
-   * The error to answer with (each field has its own default).
-   * @default a generic server_error
-   */
-  readonly error?: RefusalError | undefined;
-}
-
-/** A rule on client events: the `occurrence`-th event of `type` is answered with `error`, not acted on. */
-export interface RefusalRule {
-  readonly type: string;
-  readonly occurrence: number;
-  readonly error: {
-    readonly type: string;
-    readonly code: string | null;
-    readonly message: string;
-    readonly param: string | null;
-  };
-}
+export type {
+  CloseFaultOptions,
+  FaultRuleOptions,
+  OccurrenceFaultOptions,
+  RefusalError,
+  RefusalRule,
+  RefuseFaultOptions,
+  RejectConnectsOptions,
+} from './fault-options.js';
 
 /** What the server side needs to run the ad-hoc faults. */
 export interface FaultTarget {
   sendRaw(frame: string | Uint8Array): void;
-  /** Expires the open sessions after `afterMs`, or the next one to open when none is. */
-  expire(afterMs: number): void;
+  /**
+   * Expires the open sessions after `afterMs`, or the next one to open when none is; calls
+   * `fired` each time that ends a session still open (for `assertComplete`).
+   */
+  expire(afterMs: number, fired: () => void): void;
   releaseAll(): void;
   /**
    * Forgets an expiry waiting for the next connection (`clear()`).
@@ -110,11 +67,18 @@ export interface FaultTarget {
  * occurrence the open connection has already sent (it counts from the connection's start: add
  * the rule with `occurrence: connection.outbound.counted(type) + 1`, or, for the next
  * connection, from a `disconnected` listener).
+ *
+ * Every rule, refusal, connect rejection and expiry is expected to fire on some connection:
+ * `assertComplete()` lists those that never did (a test of a fault that never happened tests
+ * nothing). One that may legitimately not fire takes `{ optional: true }`.
  */
 export class FaultInjector {
   readonly #rules: FaultRule[] = [];
   readonly #refusals: RefusalRule[] = [];
-  #rejects: Error[] = [];
+  #rejects: { readonly error: Error; readonly optional: boolean }[] = [];
+  // rejections clear() dropped before any connect took them (never optional ones)
+  #clearedRejects = 0;
+  readonly #ledger = new FaultLedger();
 
   constructor(private readonly target: FaultTarget) {}
 
@@ -129,6 +93,20 @@ export class FaultInjector {
   }
 
   /**
+   * Notes that a rule or refusal applied on a connection (called by the connections), so that
+   * `assertComplete()` does not report it.
+   */
+  markFired(rule: FaultRule | RefusalRule): void {
+    this.#ledger.fired(rule);
+  }
+
+  #add(rule: FaultRule, optional: boolean): this {
+    this.#rules.push(rule);
+    this.#ledger.track(rule, describeRule(rule), optional);
+    return this;
+  }
+
+  /**
    * Closes the connection right after the `count`-th server event of a connection (counted from
    * its start, duplicates included). Unlike an occurrence, a count the open connection has
    * already passed does not throw: it closes that connection right after its next event (fault
@@ -139,19 +117,18 @@ export class FaultInjector {
     const reason = options.reason ?? '';
     checkCount('closeAfterEvents', 'count', count, 0);
     checkCloseCode(code, reason, 'server.faults.closeAfterEvents');
-    this.#rules.push({ action: 'close_after_count', count, code, reason });
-    return this;
+    const optional = optionalOf('closeAfterEvents', options);
+    return this.#add({ action: 'close_after_count', count, code, reason }, optional);
   }
 
   /** Closes the connection at the `occurrence`-th event of `type`: before it is sent (default) or after. */
   closeAt(
     type: string,
-    options: CloseFaultOptions & {
-      /** Which occurrence of `type`, 1-based, counted per connection. @default 1 */
-      occurrence?: number;
-      /** Close before that event is sent, or right after it. @default 'before' */
-      when?: 'before' | 'after';
-    } = {},
+    options: CloseFaultOptions &
+      OccurrenceFaultOptions & {
+        /** Close before that event is sent, or right after it. @default 'before' */
+        when?: 'before' | 'after';
+      } = {},
   ): this {
     checkType(type);
     const code = options.code ?? 1006;
@@ -159,68 +136,67 @@ export class FaultInjector {
     checkCloseCode(code, reason, 'server.faults.closeAt');
     if (options.occurrence !== undefined)
       checkCount('closeAt', 'occurrence', options.occurrence, 1);
+    const optional = optionalOf('closeAt', options);
     this.#checkNotPassed('closeAt', type, options.occurrence ?? 1);
-    this.#rules.push({
-      action: 'close',
-      type,
-      occurrence: options.occurrence,
-      when: options.when ?? 'before',
-      code,
-      reason,
-    });
-    return this;
+    const when = options.when ?? 'before';
+    return this.#add(
+      { action: 'close', type, occurrence: options.occurrence, when, code, reason },
+      optional,
+    );
   }
 
-  /** Never sends the `occurrence`-th event of `type`. */
-  drop(type: string, occurrence = 1): this {
+  /**
+   * Never sends the `occurrence`-th event of `type`: a number, or options with it (and
+   * `optional`).
+   */
+  drop(type: string, occurrence: number | OccurrenceFaultOptions = 1): this {
     checkType(type);
-    checkCount('drop', 'occurrence', occurrence, 1);
-    this.#checkNotPassed('drop', type, occurrence);
-    this.#rules.push({ action: 'drop', type, occurrence });
-    return this;
+    const { n, optional } = occurrenceOf('drop', occurrence);
+    this.#checkNotPassed('drop', type, n);
+    return this.#add({ action: 'drop', type, occurrence: n }, optional);
   }
 
   /** Sends the `occurrence`-th event of `type` `1 + times` times. */
   duplicate(
     type: string,
-    options: {
+    options: OccurrenceFaultOptions & {
       /** Extra copies sent after the event itself. @default 1 */
       times?: number;
-      /** Which occurrence of `type`, 1-based, counted per connection. @default 1 */
-      occurrence?: number;
     } = {},
   ): this {
     checkType(type);
     if (options.occurrence !== undefined)
       checkCount('duplicate', 'occurrence', options.occurrence, 1);
     checkCount('duplicate', 'times', options.times ?? 1, 1);
+    const optional = optionalOf('duplicate', options);
     this.#checkNotPassed('duplicate', type, options.occurrence ?? 1);
-    this.#rules.push({
-      action: 'duplicate',
-      type,
-      occurrence: options.occurrence,
-      times: options.times ?? 1,
-    });
-    return this;
+    return this.#add(
+      { action: 'duplicate', type, occurrence: options.occurrence, times: options.times ?? 1 },
+      optional,
+    );
   }
 
-  /** Holds the `occurrence`-th event of `type` (and everything after it, order is kept) for `ms` of clock time. */
-  delay(type: string, ms: number, occurrence = 1): this {
+  /**
+   * Holds the `occurrence`-th event of `type` (and everything after it, order is kept) for `ms`
+   * of clock time. `occurrence`: a number, or options with it (and `optional`).
+   */
+  delay(type: string, ms: number, occurrence: number | OccurrenceFaultOptions = 1): this {
     checkType(type);
     checkMs('delay', 'ms', ms);
-    checkCount('delay', 'occurrence', occurrence, 1);
-    this.#checkNotPassed('delay', type, occurrence);
-    this.#rules.push({ action: 'delay', type, ms, occurrence });
-    return this;
+    const { n, optional } = occurrenceOf('delay', occurrence);
+    this.#checkNotPassed('delay', type, n);
+    return this.#add({ action: 'delay', type, ms, occurrence: n }, optional);
   }
 
-  /** Stops delivery at the `occurrence`-th event of `type` until {@link release}. */
-  stallAt(type: string, occurrence = 1): this {
+  /**
+   * Stops delivery at the `occurrence`-th event of `type` until {@link release}.
+   * `occurrence`: a number, or options with it (and `optional`).
+   */
+  stallAt(type: string, occurrence: number | OccurrenceFaultOptions = 1): this {
     checkType(type);
-    checkCount('stallAt', 'occurrence', occurrence, 1);
-    this.#checkNotPassed('stallAt', type, occurrence);
-    this.#rules.push({ action: 'stall', type, occurrence });
-    return this;
+    const { n, optional } = occurrenceOf('stallAt', occurrence);
+    this.#checkNotPassed('stallAt', type, n);
+    return this.#add({ action: 'stall', type, occurrence: n }, optional);
   }
 
   /**
@@ -236,9 +212,10 @@ export class FaultInjector {
     if (unknown !== undefined) throw new FakeServerOptionsError(`server.faults: ${unknown}`);
     const occurrence = options.occurrence ?? 1;
     checkCount('refuse', 'occurrence', occurrence, 1);
+    const optional = optionalOf('refuse', options);
     this.#checkNotPassed('refuse', type, occurrence, this.target.clientCounted?.(type), 'received');
     const error = options.error ?? {};
-    this.#refusals.push({
+    const rule: RefusalRule = {
       type,
       occurrence,
       error: {
@@ -247,7 +224,9 @@ export class FaultInjector {
         message: error.message ?? 'The server had an error while processing your request.',
         param: error.param ?? null,
       },
-    });
+    };
+    this.#refusals.push(rule);
+    this.#ledger.track(rule, describeRule(rule), optional);
     return this;
   }
 
@@ -316,49 +295,88 @@ export class FaultInjector {
     this.target.sendRaw(JSON.stringify(frame));
   }
 
-  /** Makes the next `count` connection attempts fail (connector rejects; ws mode answers 503). */
-  rejectConnects(
-    count = 1,
-    error: Error = new Error('fake server: connection refused (fault injection)'),
-  ): this {
+  /**
+   * Makes the next `count` connection attempts fail (connector rejects; ws mode answers 503).
+   * The second argument is the error, or options with it (and `optional`). Rejections no
+   * attempt took are reported by `assertComplete()` unless optional.
+   */
+  rejectConnects(count = 1, error: Error | RejectConnectsOptions = {}): this {
     checkCount('rejectConnects', 'count', count, 0);
-    for (let i = 0; i < count; i++) this.#rejects.push(error);
+    const options = error instanceof Error ? { error } : error;
+    const optional = optionalOf('rejectConnects', options);
+    const rejection = {
+      error: options.error ?? new Error('fake server: connection refused (fault injection)'),
+      optional,
+    };
+    for (let i = 0; i < count; i++) this.#rejects.push(rejection);
     return this;
   }
 
   /** Takes one pending connect rejection, if any (used by the connector and the ws mode). */
   takeConnectRejection(): Error | undefined {
-    return this.#rejects.shift();
+    return this.#rejects.shift()?.error;
   }
 
   /**
    * Ends open sessions with `session_expired` + close 1001 after `afterMs` of clock time. With
    * none open (set up before the agent connects, or from a `disconnected` listener) it ends the
-   * next session to open, `afterMs` after it opens; that one only.
+   * next session to open, `afterMs` after it opens; that one only. `assertComplete()` reports
+   * it unless it ended a session still open (or `options.optional`).
    */
-  expireSession(afterMs = 0): void {
+  expireSession(afterMs = 0, options: FaultRuleOptions = {}): void {
     checkMs('expireSession', 'afterMs', afterMs);
-    this.target.expire(afterMs);
+    const optional = optionalOf('expireSession', options);
+    // a token of its own: one call may schedule on several connections, any of which fires it
+    const token = {};
+    this.#ledger.track(token, `expireSession (after ${afterMs} ms)`, optional);
+    this.target.expire(afterMs, () => this.#ledger.fired(token));
   }
 
-  /** Removes every rule, refusal, pending rejection and expiry waiting for the next connection. */
+  /**
+   * Removes every rule, refusal, pending rejection and expiry waiting for the next connection.
+   * One removed before it ever fired is still reported by `assertComplete()` (unless optional):
+   * it never did what the test set it up for.
+   */
   clear(): void {
     this.#rules.length = 0;
     this.#refusals.length = 0;
     this.target.clearPending?.();
+    this.#clearedRejects += this.#rejects.filter((r) => !r.optional).length;
     this.#rejects = [];
   }
 
   /**
-   * One line per active rule (`drop response.done`), fired or not: each connection applies the
-   * rules afresh, so "fired" has no single answer. `assertComplete` does not look at rules.
+   * One line per active rule (`drop response.done`, `drop response.done (occurrence 2)`), fired
+   * or not: each connection applies the rules afresh. {@link neverFired} says which never applied.
    */
   describe(): string[] {
+    return [...this.#rules.map(describeRule), ...this.#refusals.map(describeRule)];
+  }
+
+  /**
+   * What `assertComplete()` reports: one `fault rule never fired: …` line (in the words of
+   * {@link describe}) per rule, refusal and expiry that never applied on any connection, cleared
+   * ones included, and the connect rejections no attempt took; optional ones left out. A rule
+   * that fired on any connection counts as fired.
+   */
+  neverFired(): string[] {
+    const rejects = this.#clearedRejects + this.#rejects.filter((r) => !r.optional).length;
     return [
-      ...this.#rules.map((r) => `${r.action}${'type' in r && r.type ? ` ${r.type}` : ''}`),
-      ...this.#refusals.map((r) => `refuse ${r.type}`),
+      ...this.#ledger.lines(),
+      ...(rejects ? [`${rejects} connect rejection(s) (faults.rejectConnects) never used`] : []),
     ];
   }
+}
+
+// drop/delay/stallAt take the occurrence itself or options with it (and `optional`)
+function occurrenceOf(
+  method: string,
+  occurrence: number | OccurrenceFaultOptions,
+): { n: number; optional: boolean } {
+  const options = typeof occurrence === 'number' ? { occurrence } : occurrence;
+  const n = options.occurrence ?? 1;
+  checkCount(method, 'occurrence', n, 1);
+  return { n, optional: optionalOf(method, options) };
 }
 
 // a rule on a type the fake never sends would silently never fire

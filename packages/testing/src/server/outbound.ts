@@ -72,6 +72,8 @@ export class Outbound {
     private readonly codec: DialectCodec,
     private readonly rules: () => readonly FaultRule[],
     private readonly onClose: (code: number, reason: string) => void,
+    // a rule applied here (the server's assertComplete reports rules that never did)
+    private readonly onFired: (rule: FaultRule) => void = () => undefined,
   ) {}
 
   /**
@@ -104,6 +106,7 @@ export class Outbound {
     let closeAfter: FaultRule | undefined;
     for (const r of matching) {
       this.#used.add(r);
+      this.onFired(r);
       if (r.action === 'drop') copies = 0;
       else if (r.action === 'duplicate') copies += r.times;
       else if (r.action === 'delay') delay = Math.max(delay, r.ms);
@@ -163,6 +166,7 @@ export class Outbound {
     for (const r of this.rules()) {
       if (r.action === 'close_after_count' && !this.#used.has(r) && this.#sent >= r.count) {
         this.#used.add(r);
+        this.onFired(r);
         this.#enqueueClose(r.code, r.reason, 0, false);
       }
     }
