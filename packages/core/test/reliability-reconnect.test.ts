@@ -81,7 +81,9 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
 
   it('a connect refused N times: bounded retries with growing delays, then RECONNECT_FAILED', async () => {
     const s = setup(dialect, { random: () => 1, reconnect: { maxAttempts: 4 } });
-    s.server.faults.rejectConnects(100);
+    // exactly the first connect and its 4 retries: assertComplete fails if fewer were made, and
+    // a sixth attempt would connect
+    s.server.faults.rejectConnects(5);
     const session = s.model.session();
     const errors: SessionError[] = [];
     session.on('error', (e) => errors.push(e));
@@ -99,6 +101,8 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     expect(await p).toMatchObject({ code: 'RECONNECT_FAILED' });
     expect(errors.map((e) => (e as { code: string }).code)).toEqual(['RECONNECT_FAILED']);
     expect(s.clock.pendingTimers).toBe(0);
+    expect(s.server.connections).toHaveLength(0);
+    s.server.assertComplete();
   });
 
   it('a typed adapter error with retryAfterMs is respected; HTTP 401 is fatal', async () => {
