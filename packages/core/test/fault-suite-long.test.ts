@@ -142,7 +142,7 @@ describe('long sessions and random faults', () => {
           else if (o.kind === 'drop') {
             // optional, as the dup below: a random cut lands only if enough events follow it
             // (and a later cut or the final clear() may come first)
-            s.server.faults.closeAfterEvents(o.after + (s.server.current ? 0 : 0), {
+            s.server.faults.closeAfterEvents(o.after, {
               code: 1006,
               optional: true,
             });

@@ -108,7 +108,7 @@ export function optionalOf(method: string, options: FaultRuleOptions | undefined
   if (optional === undefined) return false;
   if (typeof optional !== 'boolean')
     throw new FakeServerOptionsError(
-      `server.faults.${method}: optional must be a boolean, got ${JSON.stringify(optional)}`,
+      `server.faults.${method}: optional must be a boolean, got ${typeof optional === 'string' ? JSON.stringify(optional) : String(optional)}`,
     );
   return optional;
 }
