@@ -163,6 +163,29 @@ describe('playground server', () => {
     );
   });
 
+  it('a session that cannot start: one error saying what to do, the session closed, then the socket', async () => {
+    server = await startPlaygroundServer({
+      provider: { kind: 'fake' },
+      factories: {
+        ...defaultProviderFactories,
+        fake: () => {
+          throw new Error('no fake today');
+        },
+      },
+    });
+    const p = await page(server.url);
+    expect(await p.closed).toEqual({ code: 1011, reason: 'session could not start' });
+    expect(p.messages).toEqual([
+      {
+        type: 'error',
+        source: 'engine',
+        code: 'SESSION_START_FAILED',
+        message: expect.stringMatching(/\(no fake today\)\. Press Connect to try again/),
+      },
+      { type: 'link', state: 'closed', detail: 'the session could not start' },
+    ]);
+  });
+
   it('a malformed page message gets an error back and the session goes on', async () => {
     const s = await startFake();
     const p = await page(s.url);

@@ -19,7 +19,7 @@ import type { DemoTool } from './demo-tools.js';
 import { PageSession } from './page-session.js';
 import { createProviderRuntime } from './provider.js';
 import type { ProviderFactories } from './provider.js';
-import type { ApiInfo } from '../shared/page-messages.js';
+import type { ApiInfo, ServerMessage } from '../shared/page-messages.js';
 import { initialSettings } from './session-settings.js';
 import { createStaticHandler } from './static-files.js';
 
@@ -137,15 +137,7 @@ export async function startPlaygroundServer(
         tools,
       });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      let text = JSON.stringify({
-        type: 'error',
-        source: 'engine',
-        code: 'SESSION_START_FAILED',
-        message,
-      });
-      for (const s of secrets) text = text.replaceAll(s, '[redacted]');
-      ws.send(text);
+      for (const frame of startFailedFrames(error, secrets)) ws.send(frame);
       ws.close(1011, 'session could not start');
       return;
     }
@@ -184,6 +176,30 @@ export async function startPlaygroundServer(
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/**
+ * What a page is told when its realtime session cannot even be created: one error that says what
+ * to do, then the session's end (`link` `closed`), which has the page tear down and close its side
+ * first, so the socket's 1011 close that follows is not shown again as a lost connection. Scrubbed
+ * of `secrets`, like every other frame to the page.
+ */
+function startFailedFrames(error: unknown, secrets: readonly string[]): string[] {
+  const cause = error instanceof Error ? error.message : String(error);
+  const frames: ServerMessage[] = [
+    {
+      type: 'error',
+      source: 'engine',
+      code: 'SESSION_START_FAILED',
+      message: `the realtime session could not start (${cause}). Press Connect to try again; if it fails again, restart the playground.`,
+    },
+    { type: 'link', state: 'closed', detail: 'the session could not start' },
+  ];
+  return frames.map((frame) => {
+    let text = JSON.stringify(frame);
+    for (const s of secrets) text = text.replaceAll(s, '[redacted]');
+    return text;
+  });
 }
 
 /**
