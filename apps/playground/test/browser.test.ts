@@ -790,6 +790,8 @@ describe.skipIf(!haveChromium)(
         const toasts = page.locator('#errors .toast[data-code="CONNECTION"]');
         // no stale "retrying in … ms" left once the connection is back
         expect(await toasts.count()).toBe(1);
+        // and the drop's cause is told in it, not in a SOCKET_CLOSED toast of its own
+        expect(await page.locator('#errors .toast').count()).toBe(1);
         expect(await toasts.first().textContent()).toContain('the provider connection is back');
         expect(await toasts.first().textContent()).not.toContain('retrying in');
         await outage(2);

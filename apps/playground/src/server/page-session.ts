@@ -7,7 +7,7 @@
  * @module
  */
 import { RealtimeModel } from '@voxwire/core';
-import type { RealtimeSession, SessionError } from '@voxwire/core';
+import type { RealtimeSession } from '@voxwire/core';
 import { audioFrame, samplesToMs } from '@voxwire/protocol';
 import type { Clock } from '@voxwire/protocol';
 import * as v from 'valibot';
@@ -15,6 +15,7 @@ import type { PageMessage, ServerMessage } from '../shared/page-messages.js';
 import { PageMessageSchema } from '../shared/page-messages.js';
 import type { DemoTool } from './demo-tools.js';
 import type { PageBacklogOptions } from './page-backlog.js';
+import { ErrorReports } from './error-reports.js';
 import { summarizeEvent } from './log-summary.js';
 import { interruptFromPage } from './page-interrupt.js';
 import type { ItemCut } from './page-interrupt.js';
@@ -67,6 +68,10 @@ export class PageSession {
   private readonly transcripts: UserTranscripts;
   /** The settings in effect and the page's updates to them. */
   private readonly settings: SettingsUpdates;
+  /** Errors on their way to the page, once each (an outage's cause goes with the outage). */
+  private readonly errors = new ErrorReports((m) => {
+    if (!this.closed) this.output.send(m);
+  });
   /** Milliseconds appended since the last commit/clear, to refuse a too-short push-to-talk turn locally. */
   private bufferedMs = 0;
   private closed = false;
@@ -121,6 +126,8 @@ export class PageSession {
   /** Sends a message to the page (scrubbed, within its backlog budget) until the page goes away. */
   private send(message: ServerMessage): void {
     if (this.closed) return;
+    // an error held back (in case it is an outage's cause) goes first: the page hears in order
+    this.errors.flush();
     this.output.send(message);
   }
 
@@ -132,19 +139,8 @@ export class PageSession {
     this.send({ type: 'error', source: 'page', code, message });
   }
 
-  /** Errors already shown: core hands the same error to `error`, `disconnected` and `closed`. */
-  private readonly reported = new WeakSet<object>();
-
   private reportError(error: unknown): void {
-    if (typeof error === 'object' && error !== null) {
-      if (this.reported.has(error)) return;
-      this.reported.add(error);
-    }
-    const e = error as Partial<SessionError> & { message?: string };
-    const code =
-      typeof e.code === 'string' ? e.code : e.name === 'ServerError' ? 'server_error' : 'ERROR';
-    const source = e.name === 'ServerError' ? 'provider' : 'engine';
-    this.send({ type: 'error', source, code, message: e.message ?? String(error) });
+    this.errors.report(error);
   }
 
   private subscribe(): void {
@@ -169,15 +165,17 @@ export class PageSession {
       this.send({ type: 'link', state: 'connected', detail: 'reconnected' }),
     );
     s.on('disconnected', ({ code, reason, error }) => {
+      // core reported `error` just before: it is this outage's cause, told with the link (one
+      // toast per outage on the page), so claimed before anything else is sent
+      if (error) this.errors.claim(error);
       // the transcriptions the lost connection was running end with it: a reconnect restores
       // the items, not the transcription jobs, so no completed/failed will ever come for them
       this.transcripts.endAll('the connection was lost');
       this.send({
         type: 'link',
         state: 'disconnected',
-        detail: `${code}${reason ? ` ${reason}` : ''}`,
+        detail: error ? error.message : `${code}${reason ? ` ${reason}` : ''}`,
       });
-      if (error) this.reportError(error);
     });
     s.on('closed', ({ error }) => {
       this.sessionEnded = true;
