@@ -397,8 +397,11 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
 
   it('shows a lost connection to the person', async () => {
     await server.close();
-    await page.locator('#errors .toast[data-code="CONNECTION_LOST"]').waitFor();
+    const toast = page.locator('#errors .toast[data-code="CONNECTION_LOST"]');
+    await toast.waitFor();
     await page.locator('#connect:not([disabled])').waitFor();
+    // what to do: a stopped playground comes back on a new free port unless --port was given
+    expect(await toast.textContent()).toMatch(/start it again.*open the URL it prints/i);
   });
 });
 

@@ -10,6 +10,7 @@ import type {
   ProviderInfo,
   ServerMessage,
 } from '../shared/page-messages.js';
+import { PAGE_TOO_SLOW_CODE } from '../shared/page-messages.js';
 import { Speaker } from './audio/speaker.js';
 import { ServerLink } from './connection.js';
 import {
@@ -158,6 +159,24 @@ function onServerMessage(message: ServerMessage): void {
   }
 }
 
+/** The server closed the page's socket without the page asking: says why, and what to do. */
+function showLinkLoss(code: number, reason: string): void {
+  if (code === PAGE_TOO_SLOW_CODE) {
+    // the server is fine: it dropped this page, which had stopped reading (a frozen tab)
+    showError(
+      'PAGE_TOO_SLOW',
+      'the playground server ended this session: this page stopped reading its messages for too long (a frozen or background tab). Press Connect to start a new one',
+    );
+    return;
+  }
+  // the server was stopped (Ctrl-C) or crashed: without --port it comes back on another free
+  // port, so Connect on this page cannot find it again
+  showError(
+    'CONNECTION_LOST',
+    `lost the connection to the playground server (${code}${reason ? `: ${reason}` : ''}): it was stopped or it crashed. Start it again (pnpm playground) and open the URL it prints`,
+  );
+}
+
 async function connect(): Promise<void> {
   state.endNote = null;
   ui.connect.disabled = true;
@@ -175,11 +194,7 @@ async function connect(): Promise<void> {
     state.link = await ServerLink.open({
       onMessage: onServerMessage,
       onClose: (code, reason, clean) => {
-        if (!clean)
-          showError(
-            'CONNECTION_LOST',
-            `lost the connection to the playground server (${code}${reason ? `: ${reason}` : ''})`,
-          );
+        if (!clean) showLinkLoss(code, reason);
         void teardown();
       },
     });

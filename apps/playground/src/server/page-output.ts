@@ -5,6 +5,7 @@
  * @module
  */
 import type { ServerMessage } from '../shared/page-messages.js';
+import { PAGE_TOO_SLOW_CODE } from '../shared/page-messages.js';
 import { PageBacklog } from './page-backlog.js';
 import type { PageBacklogOptions } from './page-backlog.js';
 
@@ -19,8 +20,7 @@ export interface PageSocket {
   readonly bufferedAmount?: number | undefined;
 }
 
-/** Close code for a page that stopped reading: a policy of this server, not a protocol error. */
-export const PAGE_TOO_SLOW_CODE = 4008;
+export { PAGE_TOO_SLOW_CODE } from '../shared/page-messages.js';
 
 /** Options of {@link PageOutput}. */
 export interface PageOutputOptions {

@@ -226,5 +226,11 @@ export type ServerMessage =
   | { type: 'backlog_dropped'; audioChunks: number; logLines: number }
   | { type: 'error'; source: 'page' | 'provider' | 'engine'; code: string; message: string };
 
+/**
+ * Close code of the page's socket when the server gave the page up for not reading its messages
+ * (a frozen or background tab): a policy of this server, not a protocol error.
+ */
+export const PAGE_TOO_SLOW_CODE = 4008;
+
 /** Type of one server → page message. */
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
