@@ -20,5 +20,7 @@ describe('credential query parameters (the rule node and the browser transport s
     ]);
     expect(credentialQueryValues('model=m&api-key=k1')).toEqual(['k1', 'k1']);
     expect(credentialQueryValues('')).toEqual([]);
+    // `+` is a space as URLSearchParams reads it; a malformed escape is kept as sent
+    expect(credentialQueryValues('?token=a+b&sig=%ZZ')).toEqual(['a+b', 'a b', '%ZZ', '%ZZ']);
   });
 });

@@ -30,10 +30,21 @@ export function credentialQueryValues(search: string): string[] {
   for (const pair of search.replace(/^\?/, '').split('&')) {
     const at = pair.indexOf('=');
     if (at < 0) continue;
-    const [[name, value] = ['', '']] = new URLSearchParams(pair);
-    if (isCredentialQueryParam(name)) out.push(pair.slice(at + 1), value);
+    const raw = pair.slice(at + 1);
+    if (isCredentialQueryParam(decodeQueryPart(pair.slice(0, at))))
+      out.push(raw, decodeQueryPart(raw));
   }
   return out.filter((secret) => secret !== '');
+}
+
+/** A query name or value as `URLSearchParams` reads it (`+` is a space); as sent when malformed. */
+function decodeQueryPart(text: string): string {
+  const spaced = text.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
 }
 
 /** The subprotocol a browser sends its key in. */
