@@ -4,7 +4,8 @@
 // a 20 ms microphone frame every 20 ms through its library's own call, for as long as the audio
 // lasts. Each client runs as the application would leave it (its defaults), one process per client
 // and repetition, alternating order. `voxwire-deflate` is voxwire with compression offered, as it
-// was before round 14. Prints RSS per session (peak − before the first session ÷ sessions) and CPU.
+// was before round 14; `voxwire-no-replay` keeps no microphone tail for a reconnect
+// (`reconnect.replayUncommittedAudioMs: 0`). Prints RSS per session (peak − before the first session ÷ sessions) and CPU.
 //   node --expose-gc scripts/voice-sessions.mjs [sessions=500] [repetitions=2] [clients=…]
 // (after `pnpm --filter @voxwire/bench build`).
 import { fork } from 'node:child_process';
@@ -16,7 +17,8 @@ if (role === 'one') {
   const [client, count] = rest;
   process.env.BENCH_SERVER_DEFLATE = '1';
   if (client === 'voxwire-deflate') process.env.BENCH_VOXWIRE_DEFLATE = '1';
-  const probe = await pacedSessions(client === 'voxwire-deflate' ? 'voxwire' : client);
+  if (client === 'voxwire-no-replay') process.env.BENCH_VOXWIRE_REPLAY_MS = '0';
+  const probe = await pacedSessions(client.startsWith('voxwire-') ? 'voxwire' : client);
   globalThis.gc();
   const before = process.memoryUsage().rss;
   const sessions = await probe.open(Number(count));

@@ -37,7 +37,13 @@ export async function load(audio: 'listener' | 'iterator'): Promise<BenchClient>
     name: audio === 'listener' ? 'voxwire' : 'voxwire-iterator',
     open(server: ServerAddress, model: string, hooks: SessionHooks): ClientSession {
       const connector = connectorFor(server, model);
-      shared ??= new core.RealtimeModel({ connector: connectorFor(server, 'bench') });
+      shared ??= new core.RealtimeModel({
+        connector: connectorFor(server, 'bench'),
+        // scripts/voice-sessions.mjs: what the microphone tail kept for a reconnect costs
+        ...(process.env.BENCH_VOXWIRE_REPLAY_MS === undefined
+          ? {}
+          : { replayUncommittedAudioMs: Number(process.env.BENCH_VOXWIRE_REPLAY_MS) }),
+      });
       const session = shared.session({ connector });
       const ready = deferred();
       const offTap = session.on('server_event', (tapped) => {
