@@ -68,9 +68,12 @@ export interface ConversationApi {
 export interface ResponseApi {
   /**
    * Requests a response with the seed's `onDuplicate` semantics; resolves once it is sent.
-   * Rejects with `ToolError('UNKNOWN_TOOL_CHOICE')`, nothing sent, when `response.tool_choice`
-   * forces a function neither the response's own `tools` nor the session's have (or an MCP
-   * `server_label` none of its MCP tools has).
+   * An out-of-band request (`response.conversation: 'none'`) always carries a tag in
+   * `response.metadata` (`voxwire_request`), so its response is never taken for the
+   * conversation's: its metadata may use at most 15 pairs (`INVALID_ARGUMENT` otherwise,
+   * nothing sent). Rejects with `ToolError('UNKNOWN_TOOL_CHOICE')`, nothing sent, when
+   * `response.tool_choice` forces a function neither the response's own `tools` nor the
+   * session's have (or an MCP `server_label` none of its MCP tools has).
    */
   create(options?: ResponseCreateOptions): Promise<boolean>;
   /**

@@ -59,7 +59,7 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
       (ctx) => ctx.say('untagged'),
       (ctx) => ctx.say('mine'),
     );
-    // two out-of-band responses run in parallel; the untagged one starts first
+    // two out-of-band responses run in parallel; the create()'s (its own tag) starts first
     void session.response.create({ response: { conversation: 'none' } });
     const r = outcome(session.response.generate({ response: { conversation: 'none' } }));
     await s.settle();

@@ -149,7 +149,7 @@ describe.each(DIALECTS)('interrupt() beside an out-of-band response (%s)', (dial
     await session.close();
   });
 
-  it('an untagged out-of-band create: how it was asked for is not known, so it is told by its output', async () => {
+  it('a bare out-of-band create() is tagged too: known out of band from its response_created', async () => {
     const s = setup(dialect, { random: () => 0 }, { pacing: { textDeltaIntervalMs: 30 } });
     const session = await openSession(s, { turnDetection: null });
     s.server.queueResponse((ctx) => ctx.text('a topic label'));
@@ -158,7 +158,8 @@ describe.each(DIALECTS)('interrupt() beside an out-of-band response (%s)', (dial
     );
     await session.response.create({ response: { conversation: 'none' } });
     const label = await started;
-    expect(label.outOfBand).toBeUndefined();
+    expect(label.output).toHaveLength(0);
+    expect(label.outOfBand).toBe(true);
     await s.clock.advanceAsync(5000);
     expect(label.status).toBe('completed');
     await session.close();

@@ -123,6 +123,27 @@ export function checkNoTagKey(metadata: unknown): void {
 }
 
 /**
+ * Refuses an out-of-band request (`conversation: 'none'`) whose metadata has no room for the
+ * request tag: every out-of-band create carries one, as its response is otherwise taken for
+ * whichever `response.created` comes next (the conversation's answer too), and the API allows
+ * {@link MAX_METADATA_PAIRS} pairs. Metadata that is no object is left to the server to refuse.
+ * @throws VoxwireError `INVALID_ARGUMENT` (`data.argument`: `response.metadata`) for
+ *   {@link MAX_METADATA_PAIRS} pairs or more
+ */
+export function checkOutOfBandMetadata(response: ResponseCreateRequest | undefined): void {
+  if (response?.conversation !== 'none') return;
+  const metadata = response.metadata as unknown;
+  if (!isRecord(metadata)) return;
+  const pairs = Object.keys(metadata).length;
+  if (pairs >= MAX_METADATA_PAIRS)
+    throw new VoxwireError(
+      'INVALID_ARGUMENT',
+      `response.metadata has ${pairs} pairs: an out-of-band create needs one of the API's ${MAX_METADATA_PAIRS} for its request tag`,
+      { data: { argument: 'response.metadata' } },
+    );
+}
+
+/**
  * A copy of the caller's metadata, checked to leave room for the request tag: a plain string
  * map of at most 15 pairs, without the tag's key.
  * @throws VoxwireError `INVALID_ARGUMENT` otherwise

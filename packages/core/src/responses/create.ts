@@ -27,6 +27,7 @@ import {
   checkCreateOptions,
   checkNoTagKey,
   checkOnDuplicate,
+  checkOutOfBandMetadata,
   checkSignal,
   type ResponseCreateOptions,
   type ResponseCreateRequest,
@@ -271,13 +272,14 @@ export class ResponseCreator {
   }
 
   /**
-   * Requests a response. A request with its own `tools` or settings a follow-up inherits is
-   * tagged in `response.metadata` (see `PerResponseTools.tag`), so that they go to the response
-   * it starts and not to one server VAD starts meanwhile. Resolves `true` once `response.create`
+   * Requests a response. A request with its own `tools` or settings a follow-up inherits, and
+   * every out-of-band one (`conversation: 'none'`), is tagged in `response.metadata` (see
+   * `PerResponseTools.tag`), so that it is matched to the response it starts and not to one
+   * server VAD (or another request) starts meanwhile. Resolves `true` once `response.create`
    * was sent (or queued), `false`
    * when `cancel_new` refused it; rejects with `INVALID_ARGUMENT` for options or `response` that
-   * are no object, a bad `onDuplicate` or metadata using the request tag's key
-   * (`voxwire_request`), and
+   * are no object, a bad `onDuplicate`, metadata using the request tag's key
+   * (`voxwire_request`) or an out-of-band request's metadata with no room for the tag, and
    * with `SESSION_CLOSED` when the session closed first.
    */
   create(options: ResponseCreateOptions = {}): Promise<boolean> {
@@ -290,11 +292,15 @@ export class ResponseCreator {
     checkCreateOptions(options);
     const onDuplicate = checkOnDuplicate(options.onDuplicate);
     // generate() checked its caller's metadata already, and put its tag there since
-    if (tag) checkNoTagKey(options.response?.metadata);
+    if (tag) {
+      checkNoTagKey(options.response?.metadata);
+      checkOutOfBandMetadata(options.response);
+    }
     // executable tools become wire tools now: an invalid one is refused before anything is sent
     let params = this.#responseTools.prepare(options.response);
     // matched to the response it starts by a tag, not by the next response.created: one server
-    // VAD starts in between would run this create's tools and give its follow-up these settings
+    // VAD starts in between would run this create's tools and give its follow-up these settings,
+    // and an out-of-band response and the conversation's would be taken one for the other
     if (tag)
       params = this.#responseTools.tag(
         params,
@@ -366,23 +372,15 @@ export class ResponseCreator {
   /**
    * `session.interrupt()` with no response in progress: the conversation create still waiting
    * for its `response.created` (a tool follow-up about to speak over the user's new turn) has its
-   * response cancelled the moment it starts. A tagged create is told apart from the response
-   * server VAD starts for the user's turn by its tag. An untagged one only when `untagged`: the
-   * server starts no response by itself (no turn detection that answers turns), so the next
-   * `response.created` is that create's, unless an out-of-band create is unanswered too (its
-   * response may come first). Returns whether there was one.
-   * @param untagged whether an untagged create's response may be cancelled on start (default
-   * `false`).
+   * response cancelled the moment it starts (which one may be: `UnansweredCreates.cancellable`).
+   * Returns whether there was one.
+   * @param untagged whether an untagged create's response may be cancelled on start: the server
+   * starts none by itself (default `false`).
    */
   cancelWhenStarted(untagged = false): boolean {
-    const unanswered = this.#unanswered.conversation;
-    if (unanswered === undefined) return false;
-    if (
-      requestTag(unanswered.response?.metadata) === undefined &&
-      (!untagged || this.#unanswered.outOfBand !== undefined)
-    )
-      return false;
-    (this.#interrupts ??= new InterruptCancels(this.#host)).cancelWhenStarted(unanswered);
+    const create = this.#unanswered.cancellable(untagged);
+    if (create === undefined) return false;
+    (this.#interrupts ??= new InterruptCancels(this.#host)).cancelWhenStarted(create);
     return true;
   }
 

@@ -4,8 +4,8 @@
  * and the settings a follow-up to the response's calls inherits, are matched to the response the
  * create starts, for the function-calling feature. The match is by the tag in
  * `response.metadata`: generate()'s, or one {@link PerResponseTools.tag} gives a plain create
- * that carries such tools or settings, since a response server VAD starts in between would
- * otherwise be taken for the create's. Only a create whose metadata has no room for the tag is
+ * that carries such tools or settings (or asks for an out-of-band response), since a response
+ * server VAD starts in between would otherwise be taken for the create's. Only a create whose metadata has no room for the tag is
  * matched to the next `response.created`.
  * @module
  */
@@ -86,11 +86,13 @@ export class PerResponseTools {
   /**
    * `params` (a plain create's, as {@link prepare} made them) with a tag of their own in
    * `metadata` (the app's pairs kept) when the response they start must be matched exactly: they
-   * give it function tools, or settings its follow-up inherits. Unchanged when they need no
-   * match, already carry a tag, or their metadata is no object (the server refuses it) or has
-   * no room for one more pair (the API allows {@link MAX_METADATA_PAIRS}: the app's pairs are
-   * never pushed out); `noRoom` is told of the last case, which is matched to the next
-   * `response.created` as before.
+   * give it function tools, or settings its follow-up inherits, or ask for an out-of-band
+   * response (`conversation: 'none'`, always tagged: matched to the next `response.created`, it
+   * would be taken for the conversation's answer or the other way round). Unchanged when they
+   * need no match, already carry a tag, or their metadata is no object (the server refuses it)
+   * or has no room for one more pair (the API allows {@link MAX_METADATA_PAIRS}: the app's pairs
+   * are never pushed out; an out-of-band create was refused before, `checkOutOfBandMetadata`);
+   * `noRoom` is told of the last case, which is matched to the next `response.created` as before.
    */
   tag(
     params: ResponseCreateParams | undefined,
@@ -98,7 +100,12 @@ export class PerResponseTools {
     noRoom: () => void,
   ): ResponseCreateParams | undefined {
     if (params === undefined) return undefined;
-    if (functionToolNames(params.tools) === undefined && !carriesSettings(params)) return params;
+    if (
+      params.conversation !== 'none' &&
+      functionToolNames(params.tools) === undefined &&
+      !carriesSettings(params)
+    )
+      return params;
     const metadata = params.metadata as unknown;
     if (metadata !== undefined && metadata !== null) {
       if (typeof metadata !== 'object' || Array.isArray(metadata)) return params;

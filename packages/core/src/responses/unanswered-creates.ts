@@ -54,6 +54,23 @@ export class UnansweredCreates {
     return conversation;
   }
 
+  /**
+   * The conversation's create whose response an interruption may cancel the moment it starts:
+   * a tagged one, told by its tag from the response server VAD starts for the user's turn; an
+   * untagged one only when `untagged` (the server starts no response by itself, so the next
+   * untagged `response.created` is its), and not while an untagged out-of-band create is
+   * unanswered too (its response may come first). Out-of-band creates are tagged unless their
+   * metadata is no object, which the server refuses.
+   */
+  cancellable(untagged: boolean): ResponseCreateEvent | undefined {
+    const create = this.#conversation;
+    if (create === undefined || requestTag(create.response?.metadata) !== undefined) return create;
+    const outOfBand = this.#outOfBand;
+    const untaggedOutOfBand =
+      outOfBand !== undefined && requestTag(outOfBand.response?.metadata) === undefined;
+    return untagged && !untaggedOutOfBand ? create : undefined;
+  }
+
   /** The client event `eventId` was refused. Returns whether it was the conversation's create. */
   refused(eventId: string): boolean {
     if (this.#outOfBand?.event_id === eventId) this.#outOfBand = undefined;
