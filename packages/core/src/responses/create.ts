@@ -10,34 +10,32 @@
  *    `response.create` → `true`.
  *
  * `generate()` goes through the same steps with a tagged create and resolves with the response
- * itself (`awaited.ts`).
+ * itself (`generate.ts`, `awaited.ts`). Creates a drop took unanswered are sent again after the
+ * restore, the conversation's one at a time (`resend-in-turn.ts`).
  * @module
  */
 import type { ClientEvent, Clock, Logger, ResponseCreateParams } from '@voxwire/protocol';
-import { VoxwireError } from '../errors.js';
 import {
   AwaitedResponses,
   MAX_METADATA_PAIRS,
-  REQUEST_TAG_KEY,
   requestTag,
   type ResponseCreateEvent,
 } from './awaited.js';
 import {
-  callerMetadata,
   checkCreateOptions,
   checkNoTagKey,
   checkOnDuplicate,
   checkOutOfBandMetadata,
-  checkSignal,
   type ResponseCreateOptions,
-  type ResponseCreateRequest,
   type ResponseGenerateOptions,
 } from './create-options.js';
 import { AskedConversations } from './asked-conversation.js';
 import { InterruptCancels } from './interrupt-cancels.js';
 import { PendingCreate } from './pending-create.js';
 import { PerResponseTools, type ResponseTools } from './per-response-tools.js';
+import { awaitTurn, resendLost, type ResendInTurn, type Turn } from './resend-in-turn.js';
 import type { RealtimeResponse } from './tree.js';
+import { generate } from './generate.js';
 import { UnansweredCreates } from './unanswered-creates.js';
 
 /** Host services the creator needs from the session. */
@@ -78,6 +76,14 @@ export class ResponseCreator {
   #interrupts: InterruptCancels | undefined;
   // what each tagged create asked for, until its response starts (made on the first)
   #asked: AskedConversations | undefined;
+  // the lost conversation creates sent again after a restore, one at a time
+  #resend: ResendInTurn | undefined;
+  // what a create waiting its turn looks at
+  readonly #turn: Turn = {
+    active: () => this.#host.activeResponses(),
+    pending: () => this.#gate?.pending === true,
+    nextChange: () => this.#gateOf().nextChange(),
+  };
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -101,9 +107,12 @@ export class ResponseCreator {
     ));
   }
 
-  /** Whether a deferred create was sent and its `response.created` has not arrived yet. */
+  /**
+   * Whether a deferred create was sent and its `response.created` has not arrived yet, or creates
+   * a drop took wait their turn to be sent again.
+   */
   get createPending(): boolean {
-    return this.#gate?.pending === true;
+    return this.#gate?.pending === true || this.#resend?.waiting === true;
   }
 
   /**
@@ -172,7 +181,11 @@ export class ResponseCreator {
     // its response.created (else both go out with the restore and the server refuses the
     // second, conversation_already_has_active_response)
     // (the gate's bound stops: it counts connected time only)
-    const pending = this.#unanswered.lost(this.#awaited?.lost(queued) ?? [], queued);
+    // creates still waiting their turn to be sent again were written on no connection since
+    const unsent = this.#resend?.stop() ?? [];
+    this.#resend = undefined;
+    const lost = [...(this.#awaited?.lost(queued) ?? []), ...unsent];
+    const pending = this.#unanswered.lost(lost, queued);
     if (pending) this.#gateOf().disconnected(true);
     else this.#gate?.disconnected(false);
     this.#gate?.wake();
@@ -200,21 +213,25 @@ export class ResponseCreator {
   #resendLost(): void {
     const lost = this.#unanswered.takeLost();
     if (lost === undefined) return;
-    for (const event of lost) {
-      this.#host.logger.info('response.create lost with the connection: sent again', {
-        ...this.#host.logFields(),
-        eventId: event.event_id,
-      });
-      // as any create the app makes: a later one waits for its response.created (two in a row
-      // would have the server refuse the second, conversation_already_has_active_response);
-      // an out-of-band one never holds the default conversation, so nothing waits for it
-      if (event.response?.conversation === 'none') this.#send(event.response);
-      else this.#sendPending(event.response);
-    }
+    this.#resend = resendLost(lost, {
+      turn: this.#turn,
+      conversationUnanswered: () => this.#unanswered.conversation !== undefined,
+      send: (event, pending) => {
+        this.#host.logger.info('response.create lost with the connection: sent again', {
+          ...this.#host.logFields(),
+          eventId: event.event_id,
+        });
+        if (pending) this.#sendPending(event.response);
+        else this.#send(event.response);
+      },
+      done: () => this.#gate?.wake(),
+    });
   }
 
   /** The session closed for good: nothing is sent again; `generate()` requests reject with `error`. */
   closed(error: unknown): void {
+    this.#resend?.stop();
+    this.#resend = undefined;
     this.#unanswered.clear();
     this.#asked?.clear();
     this.#gate?.clear();
@@ -237,38 +254,17 @@ export class ResponseCreator {
     started?: (response: RealtimeResponse) => void,
     slow?: () => void,
   ): Promise<RealtimeResponse> {
-    let metadata: Record<string, string>;
-    let signal: AbortSignal | undefined;
-    try {
-      checkCreateOptions(options);
-      signal = checkSignal(options.signal);
-      metadata = callerMetadata(options.response?.metadata);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const tag = this.#host.eventId();
-    metadata[REQUEST_TAG_KEY] = tag;
-    const response: ResponseCreateRequest = { ...options.response, metadata };
-    const table = this.#awaitedTable();
-    const awaited = table.add(tag, signal, started, slow);
-    this.#create({ onDuplicate: options.onDuplicate ?? 'keep_both', response }, false).then(
-      (sent) => {
-        if (!sent)
-          table.reject(
-            tag,
-            new VoxwireError(
-              'RESPONSE_IN_PROGRESS',
-              'a response is in progress (onDuplicate: cancel_new)',
-              {
-                data: { responseId: this.#host.activeResponses().at(-1)?.id },
-              },
-            ),
-          );
+    return generate(
+      {
+        eventId: () => this.#host.eventId(),
+        table: () => this.#awaitedTable(),
+        create: (request) => this.#create(request, false),
+        activeResponseId: () => this.#host.activeResponses().at(-1)?.id,
       },
-      (error: unknown) => table.reject(tag, error),
+      options,
+      started,
+      slow,
     );
-    return awaited;
   }
 
   /**
@@ -319,7 +315,7 @@ export class ResponseCreator {
       logger.warn('response.create already pending, cancelling new one', this.#host.logFields());
       return false;
     }
-    let active = this.#host.activeResponses();
+    const active = this.#host.activeResponses();
     if (active.length === 0 && !this.createPending) {
       // its response.created is what the next create waits for; false when an aborted
       // request was not sent (as after the wait below)
@@ -334,25 +330,27 @@ export class ResponseCreator {
       { ...this.#host.logFields(), responseId: active.at(-1)?.id },
     );
     if (onDuplicate === 'cancel_new') return false;
-    // every response in progress, out-of-band ones included (a response does not always say
-    // which it is), one that starts meanwhile (server VAD), and a create sent but not answered
-    // yet (two waiters woken by one response's end would both send): the conversation never
-    // has two
+    // every response in progress, one that starts meanwhile (server VAD), a create sent but not
+    // answered yet (two waiters woken by one response's end would both send), and the creates a
+    // drop took still to be sent again: the conversation never has two
     // cancel_existing cancels each as it is seen, by id (a bare cancel names the conversation's
     // response only, and which are out of band is not always known): those running now, and
     // one that starts while this waits (a create still unanswered, the VAD's)
     const cancelled = onDuplicate === 'cancel_existing' ? new Set<string>() : undefined;
-    while ((active = this.#host.activeResponses()).length > 0 || this.createPending) {
-      if (cancelled)
-        for (const r of active)
-          if (!cancelled.has(r.id)) {
-            cancelled.add(r.id);
-            this.#cancel(r.id);
-          }
-      await Promise.race([this.#gateOf().nextChange(), ...active.map((r) => r.done)]);
-    }
-    // a generate() request aborted while it waited is not sent at all
-    return this.#sendPending(params);
+    // a generate() request aborted while it waited is not sent at all (false)
+    const sent = await awaitTurn(
+      { ...this.#turn, pending: () => this.createPending },
+      () => this.#sendPending(params),
+      (running) => {
+        if (cancelled)
+          for (const r of running)
+            if (!cancelled.has(r.id)) {
+              cancelled.add(r.id);
+              this.#cancel(r.id);
+            }
+      },
+    );
+    return sent === true;
   }
 
   /** Sends `response.cancel` unconditionally (as the seed; the server answers an error if none is active). */
