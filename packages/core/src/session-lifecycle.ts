@@ -91,6 +91,8 @@ export class SessionLifecycle implements ConnectionHooks {
   }
 
   connecting(attempt: number): void {
+    // before the attempt's first frame (the last connection's transport is unwired by now)
+    this.#deps.reliability.connecting();
     this.#deps.emit('connecting', { attempt });
   }
 

@@ -39,6 +39,18 @@ export class RecentIds {
     return this.#count;
   }
 
+  /**
+   * Forgets every id, and the arrays that held them (a new connection starts with a window of its
+   * own, grown again as its ids come).
+   */
+  clear(): void {
+    this.#hashes = undefined;
+    this.#table = undefined;
+    this.#mask = 0;
+    this.#next = 0;
+    this.#count = 0;
+  }
+
   /** Whether `id` was seen recently; remembers it when not. */
   seen(id: string): boolean {
     const capacity = this.#capacity;

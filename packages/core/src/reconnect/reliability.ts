@@ -157,6 +157,16 @@ export class Reliability {
     return true;
   }
 
+  /**
+   * A connect attempt starts; every frame from now on is its own. Event ids are the server
+   * session's: a redelivery repeats a frame of the same connection, whereas a new connection's
+   * server may count its ids from the start again (a restarted local server, a relay), and its
+   * `session.created`, acks and responses must not be dropped as repeats of the old ones.
+   */
+  connecting(): void {
+    this.#ids.clear();
+  }
+
   /** After the engine handled `event`. */
   observe(event: ServerEvent): void {
     switch (event.type) {
