@@ -72,6 +72,17 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   return { port, host, apiKey, beta, realtime };
 }
 
+/**
+ * The `idSalt` of one CLI process: its pid and start time (base 36), so a restarted server never
+ * hands out the ids of the one before it (a client reconnecting across the restart would take
+ * them for the old connection's).
+ */
+export function processIdSalt(pid: number, startedAtMs: number): string {
+  // the time at a fixed width first (8 digits hold every ms until 2059), so no two pairs read
+  // the same once joined
+  return `${Math.floor(startedAtMs).toString(36).padStart(8, '0')}${pid.toString(36)}`;
+}
+
 const USAGE =
   'usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-key KEY] [--beta accept|refuse] [--realtime]';
 
@@ -94,6 +105,7 @@ async function main(): Promise<void> {
     apiKey: opts.apiKey,
     beta: opts.beta,
     pacing: opts.realtime ? { realtimeFactor: 1, textDeltaIntervalMs: 30 } : {},
+    idSalt: processIdSalt(process.pid, Date.now()),
   });
   process.stdout.write(`${ws.url}\n`);
   let stopping = false;

@@ -63,6 +63,8 @@ describe('voxwire-fake-server CLI', () => {
       headers: { Authorization: 'Bearer anything' },
     });
     expect(r.frames[0].type).toBe('session.created');
+    // a salt of this process ends its ids (a restarted CLI does not repeat them)
+    expect(r.frames[0].session.id).toMatch(/^sess_0001_[a-z0-9]{9,}$/);
     r.ws?.close();
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');

@@ -69,10 +69,19 @@ export interface FakeServerOptions {
    */
   readonly vadEnergyScale?: number | undefined;
   /**
-   * Id generator for events, items, responses, sessions.
-   * @default createCounterIdGenerator()
+   * Id generator for events, items, responses, sessions. Not with `idSalt`.
+   * @default createCounterIdGenerator(idSalt)
    */
   readonly generateId?: IdGenerator | undefined;
+  /**
+   * Letters and digits appended to every id the server makes (`resp_000b_<salt>`), so that its ids
+   * are not those of another server, as the real service's never repeat: a client reconnecting
+   * from one server to another (a restarted `voxwire-fake-server`) would otherwise meet the old
+   * connection's ids again. The sequence is the same with or without it, so a fixed salt keeps a
+   * test deterministic; the CLI passes one of its own per process. Not with `generateId`.
+   * @default '' (none: `resp_000b`)
+   */
+  readonly idSalt?: string | undefined;
   /**
    * The token budget `rate_limits.updated` reports from: a bucket of this many tokens that each
    * response empties by its usage and that refills at this many tokens per minute of clock time

@@ -6,7 +6,12 @@
 import type { Clock, Dialect, IdGenerator } from '@voxwire/protocol';
 import { createCounterIdGenerator, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import { SimulatedClock } from '../clock.js';
-import { FakeServerError, IncompleteScenarioError, TransportNotClosedError } from '../errors.js';
+import {
+  FakeServerError,
+  FakeServerOptionsError,
+  IncompleteScenarioError,
+  TransportNotClosedError,
+} from '../errors.js';
 import { demoAgent, type ResponseHandler } from './behaviour.js';
 import { ClientExpectations } from './client-expectations.js';
 import { checkCloseCode } from './close-codes.js';
@@ -28,6 +33,22 @@ export interface AcceptedConnection {
   receive(frame: string | Uint8Array): void;
   /** The transport closed (client close or loss). */
   closed(code: number, reason: string): void;
+}
+
+// `generateId`, or the counter with `idSalt` appended; throws on a salt no id should carry
+function idGeneratorOf(options: FakeServerOptions): IdGenerator {
+  const salt = options.idSalt;
+  if (salt === undefined) return options.generateId ?? createCounterIdGenerator();
+  if (typeof salt !== 'string' || !/^[A-Za-z0-9]*$/.test(salt))
+    throw new FakeServerOptionsError(
+      `idSalt must be letters and digits (it ends every id), got ${JSON.stringify(salt)}`,
+    );
+  // a generator makes its ids itself: a salt beside it would silently do nothing
+  if (options.generateId !== undefined)
+    throw new FakeServerOptionsError(
+      'give either idSalt or generateId: the salt is appended by the default generator only',
+    );
+  return createCounterIdGenerator(salt);
 }
 
 /** The scripted fake Realtime server. */
@@ -56,7 +77,7 @@ export class FakeServer {
   constructor(options: FakeServerOptions = {}) {
     this.#options = options;
     this.clock = options.clock ?? new SimulatedClock();
-    this.#newId = options.generateId ?? createCounterIdGenerator();
+    this.#newId = idGeneratorOf(options);
     this.#expectations = new ClientExpectations(options.recordAudioAppends ?? true);
     this.faults = new FaultInjector({
       // a chaos injection (core's random fault suite) may land between connections: nothing to do
