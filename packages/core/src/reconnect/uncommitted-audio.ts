@@ -46,6 +46,15 @@ interface Written {
 
 const NONE: readonly Written[] = Object.freeze([]);
 
+// what a trimmed slot holds until the array is cut: the append it held (a ~1.3 KiB string per
+// 20 ms) is released at once, not when the dead prefix is sliced off
+const RELEASED: Written = Object.freeze({
+  event: Object.freeze({ type: 'input_audio_buffer.clear' }) as ClientEvent,
+  format: 'pcm16',
+  startMs: 0,
+  endMs: 0,
+});
+
 /** The uncommitted input audio of one connection. */
 export class UncommittedAudio {
   readonly #maxMs: number;
@@ -212,7 +221,7 @@ export class UncommittedAudio {
   #trim(fromMs: number): void {
     const entries = this.#entries;
     let head = this.#head;
-    while (head < entries.length && entries[head]!.endMs <= fromMs) head++;
+    while (head < entries.length && entries[head]!.endMs <= fromMs) entries[head++] = RELEASED;
     if (head === entries.length) {
       this.#entries = NONE as Written[];
       this.#head = 0;
