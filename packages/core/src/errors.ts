@@ -10,16 +10,25 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  * Stable codes of local errors. What `data` holds for each:
  * - `NOT_CONNECTED`: nothing; the session was never connected or is between connections.
  * - `CONNECT_TIMEOUT`: `{ timeoutMs }`; plus `transportCode` when the adapter's own handshake
- *   timeout fired first (`cause` is the adapter's error).
- * - `CONNECT_FAILED`: nothing; `cause` is what the connector or `transport.start()` threw.
+ *   timeout fired first (`cause` is the adapter's error); `phase: 'session'` when the server
+ *   accepted the connection but sent nothing in time.
+ * - `CONNECT_FAILED`: `cause` is what the connector or `transport.start()` threw, and `data` its
+ *   `transportCode`, `httpStatus` and `retryAfterMs` when it has them; for a transport that closed
+ *   before it could be used, `{ code, reason, fatal }` of the close.
  * - `ABORTED`: nothing; a transport's `start()` rejects with it when its own `close()` (or an
  *   abort) ended the connect: the caller's doing, not a failed handshake.
- * - `SOCKET_CLOSED`: `{ code, reason }` of the close.
- * - `SOCKET_ERROR`: nothing; `cause` is the transport's error.
+ * - `SOCKET_CLOSED`: `{ code, reason, fatal }` of the close (`fatal`: it ends the session), plus
+ *   the transport error's `transportCode`, `httpStatus`, `retryAfterMs` when it has them.
+ * - `SOCKET_ERROR`: the error's `transportCode`, `httpStatus`, `retryAfterMs` when it has them;
+ *   `cause` is the transport's error (one no close followed).
  * - `PROTOCOL_VIOLATION`: `{ violation }` (a {@link ProtocolViolation}; its `frame` is for the app, never logged).
  * - `ENCODE_FAILED`: nothing; `cause` is the codec's `ProtocolEncodeError`.
- * - `AUTH_FAILED`: `{ code, reason }` of the close that refused the credentials.
- * - `TIMEOUT`: `{ timeoutMs, operation }`.
+ * - `AUTH_FAILED`: `{ code, reason, fatal }` of the close that refused the credentials (3000), or
+ *   the adapter error's `transportCode` and `httpStatus` (HTTP 401/403).
+ * - `TIMEOUT`: `{ timeoutMs, operation, key }` for a request with no answer in time (`operation`:
+ *   `item.create`, `item.truncate`, `item.delete`, `item.retrieve`, `session.update`, or
+ *   `response.create` for a `generate()`; `key`: the item id, `session`, or the request's tag);
+ *   `{ toolName, callId, timeoutMs }` as the `signal` reason of a tool call past its time limit.
  * - `BACKPRESSURE`: `{ queuedBytes, maxQueuedBytes }`; the outbound queue is full and the audio policy is `'error'`,
  *   or `{ stream }` when a slow stream consumer overflowed a stream whose policy is `'error'`.
  * - `SESSION_EXPIRED`: `{ code, reason }`; the server ended the session at its maximum duration (close 1001).
@@ -31,7 +40,8 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  *   the server refused the session's first `session.update`, so it runs a configuration the app
  *   did not ask for: the session closed with this error.
  * - `INVALID_ARGUMENT`: `{ argument }`, the name of the offending argument.
- * - `LISTENER_FAILED`: `{ event }`; `cause` is what a listener threw.
+ * - `LISTENER_FAILED`: `{ event }`; `cause` is what a listener threw. For a feature's hook:
+ *   `{ event: hook, feature: name }`.
  * - `RESPONSE_FAILED`: `{ responseId, status, statusDetails }`; the server ended a response `failed`
  *   (`statusDetails.error`) or `incomplete` (`statusDetails.reason`: `max_output_tokens`,
  *   `content_filter`). Emitted on `error` before its `response_done`.

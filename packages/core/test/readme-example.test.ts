@@ -32,6 +32,7 @@ it('README example runs against the fake', async () => {
   await item;
   expect(await requested).toBe(true);
   const response = await done;
+  expect(response.status).toBe('completed'); // the README prints it
   expect(response.text).toBe('Hello from the fake server!');
   expect(text.join('')).toBe(response.text);
   await model.close();
