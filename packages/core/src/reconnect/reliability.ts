@@ -5,7 +5,7 @@
  * and keeps composing; the decisions live here.
  *
  * Promises handed out before a drop, per kind (documented in the README):
- * - `conversation.item.create` / `.delete`: re-sent after the restore; settle on the new ack.
+ * - `conversation.item.create` / `.delete` / `.retrieve`: re-sent after the restore; settle on the new ack.
  * - `sessionUpdate()`: re-sent after the restore, like the item requests. The restore's own
  *   `session.update` carries what the old server had confirmed, so a change the fresh server
  *   refuses leaves it configured as before, as a refusal without a drop would (each update is
