@@ -2,11 +2,9 @@
  * End to end in headless Chromium against the default (fake) provider: the real page, the real
  * server, a generated WAV as the microphone. Skips loudly when Chromium is not installed.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { closedPort, startFakeWsServer } from '@voxwire/testing/ws';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,46 +13,13 @@ import { createDemoTools } from '../src/server/demo-tools.js';
 import { startPlaygroundServer } from '../src/server/server.js';
 import type { PlaygroundServer } from '../src/server/server.js';
 import { pageBuild } from '../tsup.config.js';
+import { haveChromium, launchChromium, microphoneFrom, warnWithoutChromium } from './chromium.js';
 import { voiceBurstWav } from './wav.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const resultsDir = fileURLToPath(new URL('../test-results/', import.meta.url));
 const appDir = fileURLToPath(new URL('../', import.meta.url));
 
-if (!haveChromium) {
-  console.warn(
-    `\n*** SKIPPED the playground browser test: no Chromium at ${CHROMIUM}. ` +
-      'Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH. CI installs it, so CI never skips. ***\n',
-  );
-}
-
-/** Headless Chromium, quiet (no network beyond the page, no first-run work), plus `extra` flags. */
-function launchChromium(...extra: string[]): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      ...extra,
-    ],
-  });
-}
-
-/** Flags that grant the microphone without a prompt and feed it `wav`. */
-function microphoneFrom(wav: string): string[] {
-  return [
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-audio-capture=${wav}`,
-  ];
-}
+warnWithoutChromium('the playground browser test');
 
 interface PageStats {
   audioChunks: number;
