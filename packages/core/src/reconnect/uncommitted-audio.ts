@@ -13,8 +13,9 @@
  *   a little after it began, so a drop (or a planned rollover, which waits for a moment that
  *   looks quiet) in that window would otherwise cut the first words of a turn the old server
  *   already held. Between real turns it is a second or so of silence, which a VAD ignores.
- * Either way at most `maxMs` of audio is kept (the newest). Appends are held by reference (the
- * encoded events the outbox already wrote), so the ledger costs a small record per append.
+ * Either way at most `maxMs` of audio is kept (the newest). Appends are kept as text in an
+ * {@link AppendRing} (byte chunks and typed arrays, no object per append: see there why), and
+ * a replay writes fresh events equal to the ones written.
  *
  * Each append is counted in the input format it was encoded in (960 bytes are 20 ms of PCM16 but
  * 120 ms of G.711), so offsets stay in the server's input time across a format change. A replay
@@ -27,6 +28,7 @@
 import type { ClientEvent } from '@voxwire/protocol';
 import { base64DecodedLength } from '@voxwire/protocol';
 import { formatSampleRate, type AudioFormatName, type RealtimeSessionOptions } from '../options.js';
+import { AppendRing } from './append-ring.js';
 
 /** The session options the ledger follows: input format and turn detection. */
 export type LedgerOptions = Pick<RealtimeSessionOptions, 'inputAudioFormat' | 'turnDetection'>;
@@ -34,33 +36,11 @@ export type LedgerOptions = Pick<RealtimeSessionOptions, 'inputAudioFormat' | 't
 /** How long after speech begins the server reports it, at most (a generous bound), ms. */
 const VAD_REPORT_DELAY_MS = 1_000;
 
-interface Written {
-  readonly event: ClientEvent;
-  /** The input format its bytes are in. */
-  readonly format: AudioFormatName;
-  /** Input audio offset of its first sample on this connection, ms. */
-  readonly startMs: number;
-  /** …and of its end. */
-  readonly endMs: number;
-}
-
-const NONE: readonly Written[] = Object.freeze([]);
-
-// what a trimmed slot holds until the array is cut: the append it held (a ~1.3 KiB string per
-// 20 ms) is released at once, not when the dead prefix is sliced off
-const RELEASED: Written = Object.freeze({
-  event: Object.freeze({ type: 'input_audio_buffer.clear' }) as ClientEvent,
-  format: 'pcm16',
-  startMs: 0,
-  endMs: 0,
-});
-
 /** The uncommitted input audio of one connection. */
 export class UncommittedAudio {
   readonly #maxMs: number;
-  // allocated on the first append kept: most sessions' ledgers stay empty between turns
-  #entries: Written[] = NONE as Written[];
-  #head = 0;
+  // the appends kept (oldest first), each with its input format and start and end offsets (ms)
+  readonly #kept = new AppendRing();
   #writtenMs = 0;
   #committedMs = 0;
   #speechStartMs: number | undefined;
@@ -79,8 +59,7 @@ export class UncommittedAudio {
 
   /** Audio kept for a replay, ms. */
   get keptMs(): number {
-    const first = this.#entries[this.#head];
-    return first === undefined ? 0 : this.#writtenMs - first.startMs;
+    return this.#kept.length === 0 ? 0 : this.#writtenMs - this.#kept.startMs(0);
   }
 
   /**
@@ -98,8 +77,7 @@ export class UncommittedAudio {
     const rate = formatSampleRate(format);
     const startMs = this.#writtenMs;
     this.#writtenMs = startMs + (samples * 1000) / rate;
-    if (this.#entries === NONE) this.#entries = [];
-    this.#entries.push({ event, format, startMs, endMs: this.#writtenMs });
+    this.#kept.push(event, format, startMs, this.#writtenMs);
     this.#trim(this.#keepFrom(options));
   }
 
@@ -184,15 +162,16 @@ export class UncommittedAudio {
     // newest first: the run in `format` ends at the first append of another format (a run of
     // `format` before that is older audio, separated from the rest by what cannot be sent)
     let run = true;
-    for (let i = this.#entries.length - 1; i >= this.#head; i--) {
-      const entry = this.#entries[i]!;
-      if (entry.endMs <= from) break;
-      run &&= entry.format === format;
+    const kept = this.#kept;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      const endMs = kept.endMs(i);
+      if (endMs <= from) break;
+      run &&= kept.format(i) === format;
       if (run) {
-        events.push(entry.event);
-        ms += entry.endMs - entry.startMs;
+        events.push(kept.event(i));
+        ms += endMs - kept.startMs(i);
       } else {
-        skippedMs += entry.endMs - Math.max(entry.startMs, from);
+        skippedMs += endMs - Math.max(kept.startMs(i), from);
       }
     }
     events.reverse();
@@ -200,8 +179,7 @@ export class UncommittedAudio {
     this.#writtenMs = 0;
     this.#committedMs = 0;
     this.#speechStartMs = this.#speechEndMs = this.#speechEndItemId = this.#boundaries = undefined;
-    this.#entries = NONE as Written[];
-    this.#head = 0;
+    kept.clear();
     return { events, ms: Math.round(ms), skippedMs: Math.round(skippedMs) };
   }
 
@@ -219,19 +197,7 @@ export class UncommittedAudio {
   }
 
   #trim(fromMs: number): void {
-    const entries = this.#entries;
-    let head = this.#head;
-    while (head < entries.length && entries[head]!.endMs <= fromMs) entries[head++] = RELEASED;
-    if (head === entries.length) {
-      this.#entries = NONE as Written[];
-      this.#head = 0;
-      return;
-    }
-    // the dropped prefix is dead weight: cut it once it is the larger half (amortised O(1))
-    if (head >= 32 && head * 2 >= entries.length) {
-      this.#entries = entries.slice(head);
-      head = 0;
-    }
-    this.#head = head;
+    const kept = this.#kept;
+    while (kept.length > 0 && kept.endMs(0) <= fromMs) kept.shift();
   }
 }
