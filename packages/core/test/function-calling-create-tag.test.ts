@@ -92,7 +92,7 @@ describe.each(DIALECTS)(
       await session.close();
     });
 
-    it('keeps the app’s metadata beside the tag; a create without own tools or settings stays bare', async () => {
+    it('keeps the app’s metadata beside the tag; a create without own tools or settings gets its tag alone', async () => {
       const s = setup(dialect, { tools: [weather] });
       s.server.queueResponse((ctx) => ctx.text('one'));
       s.server.queueResponse((ctx) => ctx.text('two'));
@@ -107,7 +107,8 @@ describe.each(DIALECTS)(
       ]);
       await s.settle();
       const [bare, own] = creates(s);
-      expect(bare).toEqual({});
+      // every create is tagged (so a barge-in can tell its response from the VAD's)
+      expect(bare).toEqual({ metadata: { [REQUEST_TAG_KEY]: expect.any(String) } });
       const tag = (own?.['metadata'] as Record<string, string> | undefined)?.[REQUEST_TAG_KEY];
       expect(tag).toEqual(expect.any(String));
       expect(own?.['metadata']).toEqual({ turn: '2', [REQUEST_TAG_KEY]: tag });

@@ -1,15 +1,23 @@
 /**
  * `interrupt()` with no response in progress and an untagged `session.response.create()` sent
- * but not started yet. With turn detection that cannot start a response (push-to-talk:
- * `turnDetection: null`, or VAD with `createResponse: false`) the next `response.created` can
- * only be that create's: it is cancelled the moment it starts, as a tagged one is, instead of
- * speaking over the user's new turn. With VAD that answers turns it may be VAD's answer to the
- * new turn, and is left alone (interrupt.test.ts).
+ * but not started yet: one whose metadata already held the API's 16 pairs, leaving no room for
+ * the tag every other create gets. With turn detection that cannot start a response
+ * (push-to-talk: `turnDetection: null`, or VAD with `createResponse: false`) the next
+ * `response.created` can only be that create's: it is cancelled the moment it starts, as a
+ * tagged one is, instead of speaking over the user's new turn. With VAD that answers turns it
+ * may be VAD's answer to the new turn, and is left alone.
  */
 import { describe, expect, it } from 'vitest';
 import type { SessionOptionsInput } from '../src/index.js';
 import { SAID, sent, errors } from './interrupt-helpers.js';
 import { DIALECTS, openSession, setup } from './helpers.js';
+
+// no room for the engine's tag: the create goes untagged
+const FULL = {
+  response: {
+    metadata: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, `v${i}`])),
+  },
+};
 
 const NO_AUTO_ANSWER: [string, SessionOptionsInput['turnDetection']][] = [
   ['turn detection off', null],
@@ -26,7 +34,7 @@ describe.each(DIALECTS)('interrupt() and an untagged create not started yet (%s)
       const seen = errors(session);
       s.server.queueResponse((ctx) => ctx.say(SAID));
       s.server.faults.stallAt('response.created');
-      void session.response.create();
+      void session.response.create(FULL);
       await s.settle();
       expect(sent(s, 'response.create')).toHaveLength(1);
       const [result] = await Promise.all([session.interrupt(), s.settle()]);
@@ -49,8 +57,10 @@ describe.each(DIALECTS)('interrupt() and an untagged create not started yet (%s)
     });
     s.server.queueResponse((ctx) => ctx.say(SAID));
     s.server.faults.stallAt('response.created');
-    void session.response.create();
+    void session.response.create(FULL);
     await s.settle();
+    // sent as the app gave it: no room for the tag
+    expect(sent(s, 'response.create')[0]?.['response']).toEqual(FULL.response);
     await Promise.all([session.interrupt(), s.settle()]);
     s.server.faults.release();
     await s.settle();
@@ -69,7 +79,7 @@ describe.each(DIALECTS)('interrupt() and an untagged create not started yet (%s)
     });
     s.server.queueResponse((ctx) => ctx.say(SAID));
     s.server.faults.stallAt('response.created');
-    void session.response.create();
+    void session.response.create(FULL);
     await s.settle();
     await Promise.all([session.interrupt(), s.settle()]);
     s.server.faults.release();
@@ -87,7 +97,7 @@ describe.each(DIALECTS)('interrupt() and an untagged create not started yet (%s)
     s.server.faults.stallAt('session.updated', 2);
     void session.sessionUpdate({ turnDetection: null }).catch(() => undefined);
     s.server.queueResponse((ctx) => ctx.say(SAID));
-    void session.response.create();
+    void session.response.create(FULL);
     await s.settle();
     await Promise.all([session.interrupt(), s.settle()]);
     s.server.faults.release();

@@ -389,10 +389,10 @@ describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
     await session.close();
   });
 
-  it('an untagged create is not cancelled on start: the response server VAD starts for the new turn cannot be told apart', async () => {
-    const s = setup(dialect, { random: () => 0 });
+  it('a bare create under server VAD is cancelled on start: its tag tells it from the response VAD starts for the new turn', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
     const session = await openSession(s);
-    s.server.queueResponse((ctx) => ctx.text('an answer'));
+    s.server.queueResponse((ctx) => ctx.say(SAID));
     s.server.faults.stallAt('response.created');
     void session.response.create();
     await s.settle();
@@ -400,8 +400,9 @@ describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
     s.server.faults.release();
     await s.settle();
     await s.clock.advanceAsync(1000);
-    expect(sent(s, 'response.cancel')).toEqual([]);
-    expect(session.responses.at(-1)?.status).toBe('completed');
+    const started = session.responses.at(-1)!;
+    expect(sent(s, 'response.cancel')).toMatchObject([{ response_id: started.id }]);
+    expect(started.status).toBe('cancelled');
     await session.close();
   });
 

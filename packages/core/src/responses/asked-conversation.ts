@@ -4,10 +4,10 @@
  * default conversation (protocol.md leaves `conversation_id` of an out-of-band response
  * unverified), and its output tells only once it has some: an out-of-band text pass that has
  * written nothing yet looked like the conversation's answer to `interrupt()`, which cancelled it
- * instead of the answer the user talked over. A tagged create (generate()'s, or one with its own
- * tools or settings) is matched to its `response.created` by the tag it echoes, so what it asked
- * for is known; an untagged create's response cannot be told apart from one server VAD starts,
- * and stays unknown.
+ * instead of the answer the user talked over. A tagged create (generate()'s, or any create()
+ * with room for the tag in its metadata) is matched to its `response.created` by the tag it
+ * echoes, so what it asked for is known; an untagged create's response cannot be told apart from
+ * one server VAD starts, and stays unknown.
  * @module
  */
 import { requestTag } from './awaited.js';

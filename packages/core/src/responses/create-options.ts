@@ -24,7 +24,11 @@ export type ResponseCreateRequest = Omit<ResponseCreateParams, 'tools'> & {
 export interface ResponseCreateOptions {
   /** What to do when a response is already in progress. @default 'keep_both' */
   onDuplicate?: OnDuplicate | undefined;
-  /** Per-response overrides sent as `response.create.response` (GA shape). @default undefined (bare create, as the seed) */
+  /**
+   * Per-response overrides sent as `response.create.response` (GA shape); the engine adds its
+   * request tag to `metadata` (`voxwire_request`) when the metadata has room for it.
+   * @default undefined (no overrides: sent as `{ metadata: { voxwire_request } }`)
+   */
   response?: ResponseCreateRequest | undefined;
 }
 

@@ -117,7 +117,7 @@ export class ResponseCreator {
 
   /**
    * Called on every `response.created` (the seed resolves and clears its create future there).
-   * A tagged create (generate()'s, or one with its own tools or settings) is answered only by
+   * A tagged create (generate()'s, or a create() with room for the tag) is answered only by
    * the `response.created` that echoes its tag: one server VAD started meanwhile is not its
    * response, so a later create still waits for it and a drop before it sends it again.
    */
@@ -268,12 +268,12 @@ export class ResponseCreator {
   }
 
   /**
-   * Requests a response. A request with its own `tools` or settings a follow-up inherits, and
-   * every out-of-band one (`conversation: 'none'`), is tagged in `response.metadata` (see
+   * Requests a response. Every request is tagged in `response.metadata` (see
    * `PerResponseTools.tag`), so that it is matched to the response it starts and not to one
-   * server VAD (or another request) starts meanwhile. Resolves `true` once `response.create`
-   * was sent (or queued), `false`
-   * when `cancel_new` refused it; rejects with `INVALID_ARGUMENT` for options or `response` that
+   * server VAD (or another request) starts meanwhile; one whose metadata already has the API's
+   * 16 pairs goes untagged (a warning is logged) and is matched to the next `response.created`.
+   * Resolves `true` once `response.create` was sent (or queued), `false` when `cancel_new`
+   * refused it; rejects with `INVALID_ARGUMENT` for options or `response` that
    * are no object, a bad `onDuplicate`, metadata using the request tag's key
    * (`voxwire_request`) or an out-of-band request's metadata with no room for the tag, and
    * with `SESSION_CLOSED` when the session closed first.
@@ -282,8 +282,8 @@ export class ResponseCreator {
     return this.#create(options, true);
   }
 
-  // `tag`: whether the create is matched to its response by a tag of its own when it gives that
-  // response tools or follow-up settings (generate()'s requests carry their tag already)
+  // `tag`: whether the create is given a tag of its own to be matched to its response by
+  // (generate()'s requests carry their tag already)
   async #create(options: ResponseCreateOptions, tag: boolean): Promise<boolean> {
     checkCreateOptions(options);
     const onDuplicate = checkOnDuplicate(options.onDuplicate);
@@ -296,14 +296,16 @@ export class ResponseCreator {
     let params = this.#responseTools.prepare(options.response);
     // matched to the response it starts by a tag, not by the next response.created: one server
     // VAD starts in between would run this create's tools and give its follow-up these settings,
-    // and an out-of-band response and the conversation's would be taken one for the other
+    // an out-of-band response and the conversation's would be taken one for the other, and a
+    // barge-in could not cancel this create's response under VAD (its response and the VAD's
+    // answer to the user's new turn would look alike)
     if (tag)
       params = this.#responseTools.tag(
         params,
         () => this.#host.eventId(),
         () =>
           this.#host.logger.warn(
-            `response.create: metadata has ${MAX_METADATA_PAIRS} pairs, no room for the tag that matches its own tools and settings to its response; matched to the next response.created`,
+            `response.create: metadata has ${MAX_METADATA_PAIRS} pairs, no room for the tag that matches it to its response; matched to the next response.created`,
             this.#host.logFields(),
           ),
       );

@@ -3,10 +3,10 @@
  * function tools on the wire and are kept aside to run for that response; the function names,
  * and the settings a follow-up to the response's calls inherits, are matched to the response the
  * create starts, for the function-calling feature. The match is by the tag in
- * `response.metadata`: generate()'s, or one {@link PerResponseTools.tag} gives a plain create
- * that carries such tools or settings (or asks for an out-of-band response), since a response
- * server VAD starts in between would otherwise be taken for the create's. Only a create whose metadata has no room for the tag is
- * matched to the next `response.created`.
+ * `response.metadata`: generate()'s, or the one {@link PerResponseTools.tag} gives every plain
+ * create, since a response server VAD starts in between would otherwise be taken for the
+ * create's. Only a create whose metadata has no room for the tag is matched to the next
+ * `response.created`.
  * @module
  */
 import type { ResponseCreateParams } from '@voxwire/protocol';
@@ -19,7 +19,7 @@ import {
   type ResponseCreateEvent,
 } from './awaited.js';
 import type { ResponseCreateRequest } from './create-options.js';
-import { carriesSettings, followUpRequest } from './follow-up-request.js';
+import { followUpRequest } from './follow-up-request.js';
 import type { RealtimeResponse } from './tree.js';
 
 /** A tool of one response: a wire tool (function or MCP), or an executable tool (`defineTool`). */
@@ -84,28 +84,23 @@ export class PerResponseTools {
   }
 
   /**
-   * `params` (a plain create's, as {@link prepare} made them) with a tag of their own in
-   * `metadata` (the app's pairs kept) when the response they start must be matched exactly: they
-   * give it function tools, or settings its follow-up inherits, or ask for an out-of-band
-   * response (`conversation: 'none'`, always tagged: matched to the next `response.created`, it
-   * would be taken for the conversation's answer or the other way round). Unchanged when they
-   * need no match, already carry a tag, or their metadata is no object (the server refuses it)
-   * or has no room for one more pair (the API allows {@link MAX_METADATA_PAIRS}: the app's pairs
-   * are never pushed out; an out-of-band create was refused before, `checkOutOfBandMetadata`);
-   * `noRoom` is told of the last case, which is matched to the next `response.created` as before.
+   * `params` (a plain create's, as {@link prepare} made them; `undefined` for a bare create) with
+   * a tag of their own in `metadata` (the app's pairs kept), so that the response they start is
+   * matched to them exactly and every untagged response is the server's own (VAD, idle timeout):
+   * one server VAD starts in between would otherwise run their tools, give its follow-up their
+   * settings, be taken for an out-of-band answer (or the other way round), or escape a barge-in
+   * that cancels the create's. Unchanged when they already carry a tag, or their metadata is no
+   * object (the server refuses it) or has no room for one more pair (the API allows
+   * {@link MAX_METADATA_PAIRS}: the app's pairs are never pushed out; an out-of-band create was
+   * refused before, `checkOutOfBandMetadata`); `noRoom` is told of the last case, which is
+   * matched to the next `response.created` as before.
    */
   tag(
     params: ResponseCreateParams | undefined,
     newTag: () => string,
     noRoom: () => void,
-  ): ResponseCreateParams | undefined {
-    if (params === undefined) return undefined;
-    if (
-      params.conversation !== 'none' &&
-      functionToolNames(params.tools) === undefined &&
-      !carriesSettings(params)
-    )
-      return params;
+  ): ResponseCreateParams {
+    if (params === undefined) return this.#own({ metadata: { [REQUEST_TAG_KEY]: newTag() } });
     const metadata = params.metadata as unknown;
     if (metadata !== undefined && metadata !== null) {
       if (typeof metadata !== 'object' || Array.isArray(metadata)) return params;
@@ -121,8 +116,13 @@ export class PerResponseTools {
     } as ResponseCreateParams;
     const executables = this.#executables?.get(params);
     if (executables !== undefined) this.#executables?.set(tagged, executables);
-    (this.#ownTagged ??= new WeakSet()).add(tagged);
-    return tagged;
+    return this.#own(tagged);
+  }
+
+  // `params` were tagged here (no generate() request waits for their tag)
+  #own(params: ResponseCreateParams): ResponseCreateParams {
+    (this.#ownTagged ??= new WeakSet()).add(params);
+    return params;
   }
 
   /** Whether {@link tag} tagged `params` (so no generate() request waits for their tag). */

@@ -221,10 +221,10 @@ export class RealtimeResponse extends EndsOnce<RealtimeResponse> {
   localError: Error | undefined;
   /**
    * Whether it was asked for out of band (`conversation: 'none'`): `true` or `false` when a
-   * tagged create of this session started it (`generate()`, or `create()` with its own tools or
-   * follow-up settings: matched by the tag its `response.created` echoes), set before
-   * `response_created` is emitted; `undefined` when that is not known (an untagged `create()`, a
-   * response server VAD started, a server that drops `metadata`). `interrupt()` reads it.
+   * tagged create of this session started it (`generate()`, or `create()`: matched by the tag
+   * its `response.created` echoes), set before `response_created` is emitted; `undefined` when
+   * that is not known (a `create()` whose metadata had no room for the tag, a response server
+   * VAD started, a server that drops `metadata`). `interrupt()` reads it.
    */
   outOfBand: boolean | undefined;
 
