@@ -90,9 +90,10 @@ export interface InterruptHost {
    */
   truncate(args: TruncateArgs): Promise<boolean>;
   /**
-   * Cancels the response of the create still waiting for its `response.created` the moment it
-   * starts (a tool follow-up sent just before the barge-in): a tagged create's, or an untagged
-   * one's when server VAD starts no responses of its own; `false` when there is none.
+   * Cancels the response of the conversation's create still waiting for its `response.created`
+   * the moment it starts (the app's create or a tool follow-up sent just before the barge-in): a
+   * tagged create's (every create with room for the tag), or an untagged one's when the server
+   * starts no responses of its own; `false` when there is none.
    */
   cancelWhenStarted(): boolean;
   /**
@@ -217,10 +218,12 @@ export async function interrupt(
     options.cancel !== false && active !== undefined && host.cancelQuietly(active.id)
       ? active
       : undefined;
-  // nothing in progress in the conversation, but a response asked for (a tool follow-up) may be
-  // about to start and speak over the user: it is cancelled the moment it starts
-  if (options.cancel !== false && (active === undefined || outOfBand(active, inConversation)))
-    host.cancelWhenStarted();
+  // a response asked for before the barge-in and not started yet (the app's create, a tool
+  // follow-up) would speak a stale answer over the user's new turn: it is cancelled the moment
+  // it starts. Also when a response was in progress: server VAD's, started while the create was
+  // on its way (the create's own would have answered it). A create made after this call is not
+  // the one looked at here, and is left alone
+  if (options.cancel !== false) host.cancelWhenStarted();
   await host.previous;
 
   let truncated: InterruptResult['truncated'];

@@ -370,10 +370,10 @@ export class ResponseCreator {
   }
 
   /**
-   * `session.interrupt()` with no response in progress: the conversation create still waiting
-   * for its `response.created` (a tool follow-up about to speak over the user's new turn) has its
-   * response cancelled the moment it starts (which one may be: `UnansweredCreates.cancellable`).
-   * Returns whether there was one.
+   * `session.interrupt()`: the conversation create still waiting for its `response.created` (the
+   * app's create or a tool follow-up, asked for before the barge-in and about to speak over the
+   * user's new turn) has its response cancelled the moment it starts (which one may be:
+   * `UnansweredCreates.cancellable`). Returns whether there was one.
    * @param untagged whether an untagged create's response may be cancelled on start: the server
    * starts none by itself (default `false`).
    */

@@ -3,8 +3,9 @@
  * request bookkeeping. A barge-in's cancel is often too late — server VAD's `interruptResponse`
  * cancelled first, or the answer had just ended — and the `response_cancel_not_active` it then
  * draws is expected, not an error; a response is cancelled by one interruption only; and a
- * response asked for but not started yet (a tool follow-up) is cancelled the moment it starts. The
- * audio of a response cancelled here that is still on its way is not handed over to be played.
+ * response asked for but not started yet (the app's create, a tool follow-up) is cancelled the
+ * moment it starts. The audio of a response cancelled here that is still on its way is not handed
+ * over to be played.
  * @module
  */
 import type { ClientEvent } from '@voxwire/protocol';
