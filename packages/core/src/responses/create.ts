@@ -182,6 +182,9 @@ export class ResponseCreator {
     // second, conversation_already_has_active_response)
     // (the gate's bound stops: it counts connected time only)
     // creates still waiting their turn to be sent again were written on no connection since
+    // the responses interrupt() cancelled were this connection's (a create it is to cancel when
+    // started is kept: sent again, it is still the one asked for before the barge-in)
+    this.#interrupts?.connectionLost();
     const unsent = this.#resend?.stop() ?? [];
     this.#resend = undefined;
     const lost = [...(this.#awaited?.lost(queued) ?? []), ...unsent];

@@ -55,6 +55,18 @@ export class InterruptCancels {
     return true;
   }
 
+  /**
+   * The connection was lost: the responses cancelled were the old server's. A server that hands
+   * out its ids again (a restarted one; the real API's are unique) would otherwise have its new
+   * response of such an id silenced and shielded from the next barge-in. The quiet cancels'
+   * event ids are kept (one still in the outbox goes out with the restore, and its
+   * `response_cancel_not_active` is still expected), without their response ids.
+   */
+  connectionLost(): void {
+    this.#cancelled.clear();
+    for (const eventId of this.#quiet.keys()) this.#quiet.set(eventId, '');
+  }
+
   /** Whether a cancel was sent for `responseId` (one of the newest few). */
   cancelled(responseId: string): boolean {
     return this.#cancelled.has(responseId);

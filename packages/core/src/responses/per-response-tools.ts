@@ -152,6 +152,11 @@ export class PerResponseTools {
    * answers.
    */
   started(response: RealtimeResponse, ...unanswered: (ResponseCreateEvent | undefined)[]): void {
+    // a response of an earlier connection with this id is not this one (a server that hands out
+    // its ids again after a restart): its tools must not run for this one's calls. Not cleared
+    // with the connection: the follow-up to a response the drop cut off is asked for after the
+    // restore, with that response's settings
+    this.#byResponse?.delete(response.id);
     if (this.#byTag === undefined && this.#untagged === undefined) return;
     const tag = requestTag(response.resource.metadata);
     let tools: ResponseTools | undefined;
