@@ -172,6 +172,8 @@ export class ResponseCreator {
    */
   reset(): void {
     this.#connected = false;
+    // the responses interrupt() cancelled were this connection's (its create is kept: see there)
+    this.#interrupts?.connectionLost();
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
     // generate() requests written and not answered: each is asked again, in the order they
     // were written, so each gets the answer the next connection gives; and the last create
@@ -182,9 +184,6 @@ export class ResponseCreator {
     // second, conversation_already_has_active_response)
     // (the gate's bound stops: it counts connected time only)
     // creates still waiting their turn to be sent again were written on no connection since
-    // the responses interrupt() cancelled were this connection's (a create it is to cancel when
-    // started is kept: sent again, it is still the one asked for before the barge-in)
-    this.#interrupts?.connectionLost();
     const unsent = this.#resend?.stop() ?? [];
     this.#resend = undefined;
     const lost = [...(this.#awaited?.lost(queued) ?? []), ...unsent];
@@ -276,10 +275,10 @@ export class ResponseCreator {
    * server VAD (or another request) starts meanwhile; one whose metadata already has the API's
    * 16 pairs goes untagged (a warning is logged) and is matched to the next `response.created`.
    * Resolves `true` once `response.create` was sent (or queued), `false` when `cancel_new`
-   * refused it; rejects with `INVALID_ARGUMENT` for options or `response` that
-   * are no object, a bad `onDuplicate`, metadata using the request tag's key
-   * (`voxwire_request`) or an out-of-band request's metadata with no room for the tag, and
-   * with `SESSION_CLOSED` when the session closed first.
+   * refused it; rejects with `INVALID_ARGUMENT` for options or `response` that are no object, a
+   * bad `onDuplicate`, metadata using the request tag's key (`voxwire_request`) or an
+   * out-of-band request's metadata with no room for the tag, and with `SESSION_CLOSED` when the
+   * session closed first.
    */
   create(options: ResponseCreateOptions = {}): Promise<boolean> {
     return this.#create(options, true);
@@ -297,11 +296,8 @@ export class ResponseCreator {
     }
     // executable tools become wire tools now: an invalid one is refused before anything is sent
     let params = this.#responseTools.prepare(options.response);
-    // matched to the response it starts by a tag, not by the next response.created: one server
-    // VAD starts in between would run this create's tools and give its follow-up these settings,
-    // an out-of-band response and the conversation's would be taken one for the other, and a
-    // barge-in could not cancel this create's response under VAD (its response and the VAD's
-    // answer to the user's new turn would look alike)
+    // matched to the response it starts by a tag, not by the next response.created (one server
+    // VAD starts in between would be taken for it: see PerResponseTools.tag for what that breaks)
     if (tag)
       params = this.#responseTools.tag(
         params,

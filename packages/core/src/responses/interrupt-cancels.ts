@@ -60,7 +60,9 @@ export class InterruptCancels {
    * out its ids again (a restarted one; the real API's are unique) would otherwise have its new
    * response of such an id silenced and shielded from the next barge-in. The quiet cancels'
    * event ids are kept (one still in the outbox goes out with the restore, and its
-   * `response_cancel_not_active` is still expected), without their response ids.
+   * `response_cancel_not_active` is still expected), without their response ids. The create to
+   * cancel when it starts is kept: a drop took it, it is sent again with its tag, and it is still
+   * the one asked for before the barge-in.
    */
   connectionLost(): void {
     this.#cancelled.clear();
