@@ -36,9 +36,11 @@ const TRUSTED = 4;
 // two bytes each, so that even a lone surrogate comes back as it was (UTF-8 would replace it)
 const WIDE = 8;
 
-// made on the first append kept (TextEncoder and TextDecoder exist in every runtime core runs on)
-let encoder: TextEncoder | undefined;
-let decoder: TextDecoder | undefined;
+// made on the first append kept (TextEncoder and TextDecoder exist in every runtime core runs on;
+// typed through their constructors: a consumer compiling this source without the DOM lib has the
+// globals from @types/node but not their interfaces)
+let encoder: InstanceType<typeof TextEncoder> | undefined;
+let decoder: InstanceType<typeof TextDecoder> | undefined;
 
 /** Appends kept in arrival order, their text in byte chunks and their bookkeeping in typed arrays. */
 export class AppendRing {
