@@ -6,43 +6,20 @@
  */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import type { IdGenerator } from '@voxwire/protocol';
 import type { RealtimeSession } from '../src/session.js';
 import type { CalledFunction } from '../src/tools/types.js';
 import { defineTool } from '../src/tools/tool.js';
 import { SAID } from './interrupt-helpers.js';
-import { DIALECTS, openSession, setup } from './helpers.js';
-
-/** One counter per prefix: the first response of each connection is `resp_1`, and so on. */
-function perPrefixIds(): IdGenerator {
-  const counts = new Map<string, number>();
-  return (prefix) => {
-    const n = (counts.get(prefix) ?? 0) + 1;
-    counts.set(prefix, n);
-    return `${prefix}_${n}`;
-  };
-}
-
-/** A session on a fake server whose ids start over on {@link restart}; answers paced in real time. */
-function restartable(dialect: (typeof DIALECTS)[number], tools: RealtimeModelTools = []) {
-  let ids = perPrefixIds();
-  const s = setup(
-    dialect,
-    { random: () => 0, tools },
-    { generateId: (p) => ids(p), pacing: { realtimeFactor: 1 } },
-  );
-  return {
-    s,
-    async restart(): Promise<void> {
-      ids = perPrefixIds();
-      s.server.close(1006, 'network');
-      await s.settle();
-      await s.clock.advanceAsync(1000);
-    },
-  };
-}
+import type { setup } from './helpers.js';
+import { DIALECTS, openSession } from './helpers.js';
+import { restartable } from './restartable-server.js';
 
 type RealtimeModelTools = NonNullable<Parameters<typeof setup>[1]>['tools'];
+
+/** {@link restartable} with answers paced in real time (a barge-in lands mid-answer). */
+function pacedRestartable(dialect: (typeof DIALECTS)[number], tools: RealtimeModelTools = []) {
+  return restartable(dialect, { tools }, { pacing: { realtimeFactor: 1 } });
+}
 
 /** Counts the audio frames handed over (to be played) per response id. */
 function heard(session: RealtimeSession): Map<string, number> {
@@ -62,7 +39,7 @@ const weather = defineTool({
 
 describe.each(DIALECTS)('response ids the new connection re-uses (%s)', (dialect) => {
   it('a response interrupt() cancelled on the old connection does not silence, nor shield from a barge-in, the new one of the same id', async () => {
-    const { s, restart } = restartable(dialect);
+    const { s, restart } = pacedRestartable(dialect);
     const session = await openSession(s, { turnDetection: null });
     session.on('error', () => undefined);
     const played = heard(session);
@@ -105,7 +82,7 @@ describe.each(DIALECTS)('response ids the new connection re-uses (%s)', (dialect
       parameters: v.object({ id: v.string() }),
       execute: ({ id }) => (runs.push(id), { id, ships: 'tomorrow' }),
     });
-    const { s, restart } = restartable(dialect, [weather]);
+    const { s, restart } = pacedRestartable(dialect, [weather]);
     const session = await openSession(s, { modalities: ['text'], turnDetection: null });
     session.on('error', () => undefined);
     const finished: CalledFunction[] = [];

@@ -5,36 +5,10 @@
  * earlier connection may capture, drop or silence the new connection's events.
  */
 import { describe, expect, it } from 'vitest';
-import type { IdGenerator } from '@voxwire/protocol';
 import type { SessionError } from '../src/errors.js';
 import type { RealtimeSession } from '../src/session.js';
-import { DIALECTS, openSession, outcome, setup, type Setup } from './helpers.js';
-
-/** One counter per prefix: the first response of each connection is `resp_1`, and so on. */
-function perPrefixIds(): IdGenerator {
-  const counts = new Map<string, number>();
-  return (prefix) => {
-    const n = (counts.get(prefix) ?? 0) + 1;
-    counts.set(prefix, n);
-    return `${prefix}_${n}`;
-  };
-}
-
-/** A session on a fake server whose ids start over when {@link restart} is called. */
-function restartable(dialect: (typeof DIALECTS)[number]) {
-  let ids = perPrefixIds();
-  const s = setup(dialect, { random: () => 0 }, { generateId: (p) => ids(p) });
-  return {
-    s,
-    /** Drops the connection; the server that answers the reconnect counts its ids from 1 again. */
-    async restart(): Promise<void> {
-      ids = perPrefixIds();
-      s.server.close(1006, 'network');
-      await s.settle();
-      await s.clock.advanceAsync(1000);
-    },
-  };
-}
+import { DIALECTS, openSession, outcome, type Setup } from './helpers.js';
+import { restartable } from './restartable-server.js';
 
 // never awaits the engine (a request it loses must fail the test, not hang it)
 async function answer(s: Setup, session: RealtimeSession, user: string, said: string) {
