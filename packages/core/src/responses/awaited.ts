@@ -47,8 +47,11 @@ export function requestTag(metadata: unknown): string | undefined {
 }
 
 /**
- * Whether `response` answers the unanswered create `event`: any response does an untagged one
- * (the seed's "next response.created"); a tagged one only its own, the one echoing its tag.
+ * Whether `response` answers the unanswered create `event`: a tagged one only its own, the one
+ * echoing its tag; an untagged one any response that echoes no tag (the seed's "next
+ * response.created"). A response echoing a tag answers another request (an out-of-band label
+ * sent meanwhile): taken for the untagged create's, it would be cancelled by a barge-in in the
+ * answer's place and let later creates go while the answer is still to start.
  */
 export function answers(
   response: RealtimeResponse,
@@ -56,7 +59,7 @@ export function answers(
 ): boolean {
   if (event === undefined) return false;
   const tag = requestTag(event.response?.metadata);
-  return tag === undefined || requestTag(response.resource.metadata) === tag;
+  return requestTag(response.resource.metadata) === tag;
 }
 
 /** The requests of `generate()` in flight, by tag. */
