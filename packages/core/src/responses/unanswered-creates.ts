@@ -60,14 +60,19 @@ export class UnansweredCreates {
    * untagged one only when `untagged` (the server starts no response by itself, so the next
    * untagged `response.created` is its), and not while an untagged out-of-band create is
    * unanswered too (its response may come first). Out-of-band creates are tagged unless their
-   * metadata is no object, which the server refuses.
+   * metadata is no object, which the server refuses. During an outage it is the first of the
+   * conversation's creates the drop took: it was asked for before the barge-in too, and is the
+   * first sent again after the restore (with its tag: the response it starts echoes it).
    */
   cancellable(untagged: boolean): ResponseCreateEvent | undefined {
-    const create = this.#conversation;
+    const create =
+      this.#conversation ?? this.#lost?.find((event) => event.response?.conversation !== 'none');
     if (create === undefined || requestTag(create.response?.metadata) !== undefined) return create;
-    const outOfBand = this.#outOfBand;
-    const untaggedOutOfBand =
-      outOfBand !== undefined && requestTag(outOfBand.response?.metadata) === undefined;
+    const untaggedOutOfBand = [this.#outOfBand, ...(this.#lost ?? [])].some(
+      (event) =>
+        event?.response?.conversation === 'none' &&
+        requestTag(event.response.metadata) === undefined,
+    );
     return untagged && !untaggedOutOfBand ? create : undefined;
   }
 
