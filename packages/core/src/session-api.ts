@@ -68,10 +68,11 @@ export interface ConversationApi {
 export interface ResponseApi {
   /**
    * Requests a response with the seed's `onDuplicate` semantics; resolves once it is sent.
-   * An out-of-band request (`response.conversation: 'none'`) always carries a tag in
-   * `response.metadata` (`voxwire_request`), so its response is never taken for the
-   * conversation's: its metadata may use at most 15 pairs (`INVALID_ARGUMENT` otherwise,
-   * nothing sent). Rejects with `ToolError('UNKNOWN_TOOL_CHOICE')`, nothing sent, when
+   * Every request carries a tag in `response.metadata` (`voxwire_request`), so its response is
+   * known from the server's own (VAD, idle timeout) and from the app's other requests. An
+   * out-of-band request (`response.conversation: 'none'`) may use at most 15 metadata pairs
+   * (`INVALID_ARGUMENT` otherwise, nothing sent); a conversation request with 16 goes out
+   * untagged, with a warning, and is answered by the next response that carries no tag. Rejects with `ToolError('UNKNOWN_TOOL_CHOICE')`, nothing sent, when
    * `response.tool_choice` forces a function neither the response's own `tools` nor the
    * session's have (or an MCP `server_label` none of its MCP tools has).
    */
