@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { base64DecodedLength, type ClientEvent } from '@voxwire/protocol';
 import { describe, expect, it } from 'vitest';
+import { AppendRing } from '../src/reconnect/append-ring.js';
 import { UncommittedAudio } from '../src/reconnect/uncommitted-audio.js';
 import { TrustedAppend, appendEvent } from '../src/session-api.js';
 
@@ -177,6 +178,104 @@ describe('the replay across storage boundaries', () => {
     expect(events.map((e) => (e as Append).audio)).toEqual(sent.slice(-325));
     expect(events.map((e) => e instanceof TrustedAppend)).toEqual(
       Array.from({ length: 325 }, (_, i) => (600 - 325 + i) % 2 === 1),
+    );
+  });
+});
+
+describe('the storage after a long turn', () => {
+  // 20 ms of PCM16 (1,280 base64 characters) with an engine-like id
+  const write = (ring: AppendRing, i: number) =>
+    ring.push(plain('A'.repeat(1_280), `event_${i}`), 'pcm16', i * 20, i * 20 + 20);
+
+  it('shrinks back to what the short tail needs: the ledger never empties while the microphone streams', () => {
+    // a 20 s turn (1,000 appends), then 10 s more with the VAD tail (~65 appends) kept
+    const long = new AppendRing();
+    for (let i = 0; i < 1_000; i++) write(long, i);
+    const grown = long.storageBytes;
+    for (let i = 1_000; i < 1_500; i++) {
+      write(long, i);
+      while (long.length > 65) long.shift();
+    }
+    // the same tail, streamed without the turn before it
+    const tail = new AppendRing();
+    for (let i = 0; i < 500; i++) {
+      write(tail, i);
+      while (tail.length > 65) tail.shift();
+    }
+    expect(long.storageBytes).toBeLessThan(grown / 10);
+    // the chunks in use and the spare may differ by one
+    expect(long.storageBytes).toBeLessThanOrEqual(tail.storageBytes + 8 * 1024);
+    // and what is kept is still the newest appends, in order
+    expect(long.event(0).event_id).toBe('event_1435');
+    expect(long.event(64).event_id).toBe('event_1499');
+  });
+});
+
+describe('the ring against a model', () => {
+  // base64-like text of any length (some past a chunk), and text that is not ASCII
+  const text = fc.oneof(
+    {
+      weight: 5,
+      arbitrary: fc.string({ unit: fc.constantFrom('A', 'b', '+', '/'), maxLength: 3_000 }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.string({ unit: fc.constantFrom('A', 'é', '\uD800'), maxLength: 6_000 }),
+    },
+    { weight: 1, arbitrary: fc.nat(12_000).map((n) => 'Q'.repeat(n)) },
+  );
+  const format = fc.constantFrom('pcm16', 'g711_ulaw', 'g711_alaw' as const);
+
+  it('pushes and shifts (growing, wrapping, shrinking, emptying) keep every append as written', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            {
+              weight: 20,
+              arbitrary: fc.record({
+                id: fc.option(text, { nil: undefined }),
+                audio: text,
+                trusted: fc.boolean(),
+                format,
+              }),
+            },
+            // shifts down to at most this many kept (0: it empties and releases all): the ring
+            // grows past its first capacity, wraps, and drains far enough to shrink
+            { weight: 1, arbitrary: fc.nat(200).map((keep) => ({ keep })) },
+          ),
+          { maxLength: 500, size: 'max' },
+        ),
+        (ops) => {
+          const ring = new AppendRing();
+          const model: { event: ClientEvent; trusted: boolean; format: string; at: number }[] = [];
+          let at = 0;
+          for (const op of ops) {
+            if ('keep' in op) {
+              while (model.length > op.keep) {
+                ring.shift();
+                model.shift();
+              }
+            } else {
+              const trusted = op.trusted && op.id !== undefined;
+              const event = trusted
+                ? new TrustedAppend(op.id!, op.audio, op.format)
+                : plain(op.audio, op.id);
+              ring.push(event, op.format, at, at + 1);
+              model.push({ event: { ...event }, trusted, format: op.format, at: at++ });
+            }
+            expect(ring.length).toBe(model.length);
+            model.forEach((m, i) => {
+              const again = ring.event(i);
+              expect({ ...again }).toEqual(m.event);
+              expect(again instanceof TrustedAppend).toBe(m.trusted);
+              expect(ring.format(i)).toBe(m.format);
+              expect([ring.startMs(i), ring.endMs(i)]).toEqual([m.at, m.at + 1]);
+            });
+          }
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

@@ -66,6 +66,14 @@ export class AppendRing {
     return this.#count;
   }
 
+  /** Bytes of storage held (typed arrays, text chunks and the spare): for tests and probes. */
+  get storageBytes(): number {
+    let bytes = (this.#times?.byteLength ?? 0) + (this.#slots?.byteLength ?? 0);
+    bytes += (this.#flags?.byteLength ?? 0) + (this.#spare?.byteLength ?? 0);
+    for (const chunk of this.#chunks) bytes += chunk.byteLength;
+    return bytes;
+  }
+
   /** Input audio offset of append `i`'s first sample (0 is the oldest), ms. */
   startMs(i: number): number {
     return this.#times![this.#at(i) * 2]!;
@@ -88,7 +96,8 @@ export class AppendRing {
     startMs: number,
     endMs: number,
   ): void {
-    if (this.#count === this.#capacity) this.#grow();
+    if (this.#count === this.#capacity)
+      this.#resize(this.#capacity === 0 ? FIRST_CAPACITY : this.#capacity * 2);
     const id = event.event_id;
     const audio = event.audio;
     const idChars = id === undefined ? 0 : id.length;
@@ -158,6 +167,11 @@ export class AppendRing {
       return;
     }
     this.#head = this.#at(1);
+    // a long turn grew the ring; the tail kept between turns is a fraction of it and the ledger
+    // may never empty while the microphone streams: halve it once a quarter is used (not half,
+    // so that a count near the boundary does not copy on every append)
+    if (this.#capacity > FIRST_CAPACITY && this.#count <= this.#capacity >> 2)
+      this.#resize(this.#capacity >> 1);
     const oldest = this.#slots![this.#head * SLOT]!;
     while (this.#firstChunk < oldest) {
       const chunk = this.#chunks.shift()!;
@@ -194,22 +208,22 @@ export class AppendRing {
     return (this.#head + i) & (this.#capacity - 1);
   }
 
-  #grow(): void {
-    const capacity = this.#capacity;
-    const next = capacity === 0 ? FIRST_CAPACITY : capacity * 2;
+  // moves the records, in order, to rings of `next` records (at least the count)
+  #resize(next: number): void {
     const times = new Float64Array(next * 2);
     const slots = new Int32Array(next * SLOT);
     const flags = new Uint8Array(next);
-    // the records in order from index 0: the part up to the end of the old ring, then its start
+    // the records from the head up to the end of the old ring, then the rest from its start
     const head = this.#head;
-    const first = capacity - head;
-    if (capacity > 0) {
-      times.set(this.#times!.subarray(head * 2));
-      times.set(this.#times!.subarray(0, head * 2), first * 2);
-      slots.set(this.#slots!.subarray(head * SLOT));
-      slots.set(this.#slots!.subarray(0, head * SLOT), first * SLOT);
-      flags.set(this.#flags!.subarray(head));
-      flags.set(this.#flags!.subarray(0, head), first);
+    const count = this.#count;
+    const first = Math.min(count, this.#capacity - head);
+    if (count > 0) {
+      times.set(this.#times!.subarray(head * 2, (head + first) * 2));
+      times.set(this.#times!.subarray(0, (count - first) * 2), first * 2);
+      slots.set(this.#slots!.subarray(head * SLOT, (head + first) * SLOT));
+      slots.set(this.#slots!.subarray(0, (count - first) * SLOT), first * SLOT);
+      flags.set(this.#flags!.subarray(head, head + first));
+      flags.set(this.#flags!.subarray(0, count - first), first);
     }
     this.#times = times;
     this.#slots = slots;
