@@ -4,12 +4,7 @@
  * must not take that create's place (the one a drop sends again). Fake server, simulated clock; nothing sleeps.
  */
 import { describe, expect, it } from 'vitest';
-import { DIALECTS, openSession, outcome, setup, type Setup } from './helpers.js';
-
-const createsOn = (s: Setup, connection: number) =>
-  (s.server.connections[connection]?.clientEvents ?? [])
-    .filter((e) => e['type'] === 'response.create')
-    .map((e) => (e['response'] ?? {}) as Record<string, unknown>);
+import { DIALECTS, openSession, outcome, setup, createsOn } from './helpers.js';
 
 describe.each(DIALECTS)('an out-of-band create beside a pending one (%s)', (dialect) => {
   it('a drop before either started sends the conversation’s create again', async () => {

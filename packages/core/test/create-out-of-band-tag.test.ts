@@ -10,15 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { REQUEST_TAG_KEY, type RealtimeResponse } from '../src/index.js';
 import { SAID, errors, sent } from './interrupt-helpers.js';
-import { DIALECTS, openSession, outcome, setup, type Setup } from './helpers.js';
-
-const createsOn = (s: Setup, connection: number) =>
-  (s.server.connections[connection]?.clientEvents ?? [])
-    .filter((e) => e['type'] === 'response.create')
-    .map((e) => (e['response'] ?? {}) as Record<string, unknown>);
-
-const tagOf = (params: Record<string, unknown> | undefined) =>
-  ((params?.['metadata'] ?? {}) as Record<string, unknown>)[REQUEST_TAG_KEY];
+import { DIALECTS, openSession, outcome, setup, createsOn, tagOf } from './helpers.js';
 
 describe.each(DIALECTS)('an out-of-band create() is tagged (%s)', (dialect) => {
   it('carries a tag beside the app’s metadata, and its response is known out of band at start', async () => {

@@ -8,15 +8,12 @@
 import { speechThenSilence } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import { REQUEST_TAG_KEY } from '../src/index.js';
-import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
+import { DIALECTS, openSession, setup, type Setup, tagOf } from './helpers.js';
 
 const creates = (s: Setup) =>
   s.server.clientEvents
     .filter((e) => e['type'] === 'response.create')
     .map((e) => (e['response'] ?? {}) as Record<string, unknown>);
-
-const tagOf = (params: Record<string, unknown> | undefined) =>
-  ((params?.['metadata'] ?? {}) as Record<string, string>)[REQUEST_TAG_KEY];
 
 describe.each(DIALECTS)('every conversation create() is tagged (%s)', (dialect) => {
   it('a bare create() carries a tag of its own, which its response echoes', async () => {

@@ -8,9 +8,8 @@
 import { speechThenSilence } from '@voxwire/testing';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { REQUEST_TAG_KEY } from '../src/index.js';
 import { defineTool } from '../src/tools/tool.js';
-import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
+import { DIALECTS, openSession, setup, createsOn, tagOf } from './helpers.js';
 
 const lookupOrder = defineTool({
   name: 'lookup_order',
@@ -18,14 +17,6 @@ const lookupOrder = defineTool({
   parameters: v.object({ id: v.string() }),
   execute: ({ id }) => ({ id, ships: 'tomorrow' }),
 });
-
-const createsOn = (s: Setup, connection: number) =>
-  (s.server.connections[connection]?.clientEvents ?? [])
-    .filter((e) => e['type'] === 'response.create')
-    .map((e) => (e['response'] ?? {}) as Record<string, unknown>);
-
-const tagOf = (params: Record<string, unknown> | undefined) =>
-  ((params?.['metadata'] ?? {}) as Record<string, string>)[REQUEST_TAG_KEY];
 
 describe.each(DIALECTS)('a tagged create and a server VAD response (%s)', (dialect) => {
   it('is sent again after a drop that came after the VAD response started but before its own', async () => {

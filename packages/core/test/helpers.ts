@@ -9,6 +9,7 @@ import { RealtimeModel, type RealtimeModelOptions } from '../src/model.js';
 import type { SessionEvents } from '../src/events.js';
 import type { RealtimeSession } from '../src/session.js';
 import type { SessionOptionsInput } from '../src/options.js';
+import { REQUEST_TAG_KEY } from '../src/responses/awaited.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -127,3 +128,13 @@ export const firstAppendedSamples = (events: readonly Record<string, unknown>[])
   events
     .filter((e) => e['type'] === 'input_audio_buffer.append')
     .map((e) => Buffer.from(String(e['audio']), 'base64').readInt16LE(0));
+
+/** The `response` params of every `response.create` the server got on connection `connection`. */
+export const createsOn = (s: Setup, connection: number) =>
+  (s.server.connections[connection]?.clientEvents ?? [])
+    .filter((e) => e['type'] === 'response.create')
+    .map((e) => (e['response'] ?? {}) as Record<string, unknown>);
+
+/** The request tag in a `response.create`'s params (`undefined` when untagged). */
+export const tagOf = (params: Record<string, unknown> | undefined) =>
+  ((params?.['metadata'] ?? {}) as Record<string, string>)[REQUEST_TAG_KEY];
