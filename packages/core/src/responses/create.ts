@@ -31,6 +31,7 @@ import {
 } from './create-options.js';
 import { AskedConversations } from './asked-conversation.js';
 import { InterruptCancels } from './interrupt-cancels.js';
+import { OutOfBandBound } from './out-of-band-bound.js';
 import { PendingCreate } from './pending-create.js';
 import { PerResponseTools, type ResponseTools } from './per-response-tools.js';
 import { awaitTurn, resendLost, type ResendInTurn, type Turn } from './resend-in-turn.js';
@@ -76,6 +77,8 @@ export class ResponseCreator {
   #interrupts: InterruptCancels | undefined;
   // what each tagged create asked for, until its response starts (made on the first)
   #asked: AskedConversations | undefined;
+  // gives up the out-of-band create no answer came for (made on the first out-of-band create)
+  #outOfBandBound: OutOfBandBound | undefined;
   // the lost conversation creates sent again after a restore, one at a time
   #resend: ResendInTurn | undefined;
   // what a create waiting its turn looks at
@@ -129,6 +132,7 @@ export class ResponseCreator {
     this.#responseTools.started(response, unanswered.conversation, unanswered.outOfBand);
     this.#awaited?.created(response);
     if (unanswered.answeredBy(response)) this.#gate?.clear();
+    if (unanswered.outOfBand === undefined) this.#outOfBandBound?.stop();
     this.#gate?.wake();
   }
 
@@ -172,6 +176,7 @@ export class ResponseCreator {
    */
   reset(): void {
     this.#connected = false;
+    this.#outOfBandBound?.stop();
     // the responses interrupt() cancelled were this connection's (its create is kept: see there)
     this.#interrupts?.connectionLost();
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
@@ -201,6 +206,8 @@ export class ResponseCreator {
     this.#connected = true;
     this.#awaited?.resumed();
     this.#resendLost();
+    // one the outbox held went out with the restore: its bound starts now
+    if (this.#unanswered.outOfBand !== undefined) this.#outOfBandBound?.start();
     const gate = this.#gate;
     if (gate?.pending === true && this.#unanswered.conversation === undefined) {
       // what the outage held later creates back for was not sent after all (an aborted
@@ -235,6 +242,7 @@ export class ResponseCreator {
     this.#resend?.stop();
     this.#resend = undefined;
     this.#unanswered.clear();
+    this.#outOfBandBound?.stop();
     this.#asked?.clear();
     this.#gate?.clear();
     this.#connected = false;
@@ -433,6 +441,15 @@ export class ResponseCreator {
       // not sent at all (the session is closing): nothing to wait for
       this.#unanswered.notWritten(event);
       throw error;
+    }
+    // its bound counts connected time: one written while disconnected starts on the restore
+    if (response?.conversation === 'none' && this.#unanswered.outOfBand === event) {
+      this.#outOfBandBound ??= new OutOfBandBound(
+        this.#host.clock,
+        this.#host.requestTimeoutMs,
+        () => this.#unanswered.giveUpOutOfBand(),
+      );
+      if (this.#connected) this.#outOfBandBound.start();
     }
     return true;
   }

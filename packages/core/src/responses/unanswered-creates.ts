@@ -76,6 +76,14 @@ export class UnansweredCreates {
     return untagged && !untaggedOutOfBand ? create : undefined;
   }
 
+  /**
+   * No answer came within the bound for the out-of-band create: it is given up (a drop does not
+   * send it again: nobody waits for it any more, and its response may have started untold).
+   */
+  giveUpOutOfBand(): void {
+    this.#outOfBand = undefined;
+  }
+
   /** The client event `eventId` was refused. Returns whether it was the conversation's create. */
   refused(eventId: string): boolean {
     if (this.#outOfBand?.event_id === eventId) this.#outOfBand = undefined;
