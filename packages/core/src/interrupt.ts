@@ -90,10 +90,11 @@ export interface InterruptHost {
    */
   truncate(args: TruncateArgs): Promise<boolean>;
   /**
-   * Cancels the response of the conversation's create still waiting for its `response.created`
-   * the moment it starts (the app's create or a tool follow-up sent just before the barge-in): a
-   * tagged create's (every create with room for the tag), or an untagged one's when the server
-   * starts no responses of its own; `false` when there is none.
+   * Deals with every conversation create asked for before the barge-in and not started (the
+   * app's creates, tool follow-ups): one not written yet is not sent (a `generate()` request
+   * is, see `responses/stale-creates.ts`); a written one has its response cancelled the moment
+   * it starts (a tagged create's, or an untagged one's when the server starts no responses of
+   * its own). `false` when there is none.
    */
   cancelWhenStarted(): boolean;
   /**

@@ -38,6 +38,7 @@ import { awaitTurn, resendLost, type ResendInTurn, type Turn } from './resend-in
 import type { RealtimeResponse } from './tree.js';
 import { generate } from './generate.js';
 import { UnansweredCreates } from './unanswered-creates.js';
+import { cancelStale, freshOwed, type StaleCreatesHost } from './stale-creates.js';
 
 /** Host services the creator needs from the session. */
 export interface CreatorHost {
@@ -81,6 +82,10 @@ export class ResponseCreator {
   #outOfBandBound: OutOfBandBound | undefined;
   // the lost conversation creates sent again after a restore, one at a time
   #resend: ResendInTurn | undefined;
+  // how many interruptions cancelled: a create waiting its turn since before one is stale
+  #bargeIns = 0;
+  // what the stale creates are looked for in
+  readonly #stale: StaleCreatesHost;
   // what a create waiting its turn looks at
   readonly #turn: Turn = {
     active: () => this.#host.activeResponses(),
@@ -91,6 +96,21 @@ export class ResponseCreator {
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
     this.#host = host;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter reads the live queue
+    const creator = this;
+    this.#stale = {
+      unanswered: this.#unanswered,
+      get resend() {
+        return creator.#resend;
+      },
+      cancels: () => (this.#interrupts ??= new InterruptCancels(host)),
+      waitedFor: (event) => {
+        const tag = requestTag(event.response?.metadata);
+        return tag !== undefined && this.#awaited?.has(tag) === true;
+      },
+      logger: host.logger,
+      logFields: () => host.logFields(),
+    };
   }
 
   #awaitedTable(): AwaitedResponses {
@@ -320,7 +340,14 @@ export class ResponseCreator {
     // one-active-response rule does not apply to it, so it waits for nothing
     if (params?.conversation === 'none') return this.#send(params);
     const { logger } = this.#host;
-    if (this.createPending && onDuplicate === 'cancel_new') {
+    // asked for before an interruption that comes while it waits: stale (`stale-creates.ts`)
+    const asked = this.#bargeIns;
+    // the stale create, and a response interrupt() cancelled, are not the answer in progress
+    if (
+      onDuplicate === 'cancel_new' &&
+      this.createPending &&
+      freshOwed(this.#stale, this.#interrupts)
+    ) {
       logger.warn('response.create already pending, cancelling new one', this.#host.logFields());
       return false;
     }
@@ -338,7 +365,7 @@ export class ResponseCreator {
           : 'waiting for in-progress response to be done before creating a new one',
       { ...this.#host.logFields(), responseId: active.at(-1)?.id },
     );
-    if (onDuplicate === 'cancel_new') return false;
+    if (onDuplicate === 'cancel_new' && active.some((r) => !this.interrupted(r.id))) return false;
     // every response in progress, one that starts meanwhile (server VAD), a create sent but not
     // answered yet (two waiters woken by one response's end would both send), and the creates a
     // drop took still to be sent again: the conversation never has two
@@ -349,7 +376,7 @@ export class ResponseCreator {
     // a generate() request aborted while it waited is not sent at all (false)
     const sent = await awaitTurn(
       { ...this.#turn, pending: () => this.createPending },
-      () => this.#sendPending(params),
+      () => (this.#bargeIns === asked ? this.#sendPending(params) : this.#sendStale(params)),
       (running) => {
         if (cancelled)
           for (const r of running)
@@ -385,9 +412,30 @@ export class ResponseCreator {
    * starts none by itself (default `false`).
    */
   cancelWhenStarted(untagged = false): boolean {
-    const create = this.#unanswered.cancellable(untagged);
-    if (create === undefined) return false;
-    (this.#interrupts ??= new InterruptCancels(this.#host)).cancelWhenStarted(create);
+    this.#bargeIns++;
+    const any = cancelStale(this.#stale, untagged);
+    // the lost creates dropped may have been all the outage held later creates back for
+    const gate = this.#gate;
+    if (gate?.pending === true && !this.#connected && this.#unanswered.conversation === undefined)
+      if (this.#unanswered.lostConversation().length === 0) gate.clear();
+    gate?.wake();
+    return any;
+  }
+
+  // a create asked for before an interruption, its turn come: a plain create is not sent (true,
+  // as one whose response is cancelled on start); a generate() request is, cancelled on start
+  #sendStale(params: ResponseCreateParams | undefined): boolean {
+    const tag = requestTag(params?.metadata);
+    if (tag === undefined || this.#awaited?.has(tag) !== true) {
+      this.#host.logger.info(
+        'response.create asked for before the interruption: not sent',
+        this.#host.logFields(),
+      );
+      return true;
+    }
+    if (!this.#sendPending(params)) return false;
+    const written = this.#unanswered.conversation;
+    if (written !== undefined) this.#stale.cancels().cancelWhenStarted(written);
     return true;
   }
 

@@ -9,7 +9,7 @@
  * @module
  */
 import type { ClientEvent } from '@voxwire/protocol';
-import { answers, type ResponseCreateEvent } from './awaited.js';
+import { answers, requestTag, type ResponseCreateEvent } from './awaited.js';
 import type { RealtimeResponse } from './tree.js';
 
 /** The quiet cancels kept (most are never refused, so never taken back out). */
@@ -31,9 +31,11 @@ export class InterruptCancels {
   // the responses cancelled, the newest QUIET_CANCELS_KEPT: their audio still on the way is not
   // handed over (kept apart from #quiet, which forgets a cancel once refused)
   readonly #cancelled = new Set<string>();
-  // a create sent but not started when an interruption came (tagged, or untagged when nothing
-  // else can start a response): cancelled when it starts
-  #onStart: ResponseCreateEvent | undefined;
+  // the creates asked for before an interruption and not started (tagged, or untagged when
+  // nothing else can start a response): each cancelled when it starts. Every one asked for
+  // before the barge-in is stale, not only the last written (two lost together at a drop, a
+  // generate() waiting its turn); each leaves on its start, refusal or give-up
+  readonly #onStart: ResponseCreateEvent[] = [];
 
   constructor(host: InterruptCancelsHost) {
     this.#host = host;
@@ -84,13 +86,26 @@ export class InterruptCancels {
    * an untagged one (the caller knows no other can start first) the next one.
    */
   cancelWhenStarted(create: ResponseCreateEvent): void {
-    this.#onStart = create;
+    if (!this.awaitsStart(create)) this.#onStart.push(create);
   }
 
-  /** A `response.created`: cancels it when it answers the create an interruption came too early for. */
+  /**
+   * Whether the response of `create` is to be cancelled when it starts: it is one of those, or
+   * carries the tag of one (a create a drop took is written again as a new event, same tag).
+   */
+  awaitsStart(create: ResponseCreateEvent): boolean {
+    const tag = requestTag(create.response?.metadata);
+    return this.#onStart.some(
+      (event) =>
+        event === create || (tag !== undefined && requestTag(event.response?.metadata) === tag),
+    );
+  }
+
+  /** A `response.created`: cancels it when it answers a create an interruption came too early for. */
   started(response: RealtimeResponse): void {
-    if (this.#onStart === undefined || !answers(response, this.#onStart)) return;
-    this.#onStart = undefined;
+    const i = this.#onStart.findIndex((event) => answers(response, event));
+    if (i < 0) return;
+    this.#onStart.splice(i, 1);
     this.cancel(response.id);
   }
 
@@ -99,6 +114,7 @@ export class InterruptCancels {
    * cancel when it starts.
    */
   forget(eventId: string | undefined): void {
-    if (eventId !== undefined && this.#onStart?.event_id === eventId) this.#onStart = undefined;
+    const i = this.#onStart.findIndex((event) => event.event_id === eventId);
+    if (eventId !== undefined && i >= 0) this.#onStart.splice(i, 1);
   }
 }

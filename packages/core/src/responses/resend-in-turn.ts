@@ -99,6 +99,20 @@ export class ResendInTurn {
     return !this.#stopped && this.#queue.length > 0;
   }
 
+  /** The creates still to be sent, in order. */
+  get queued(): readonly ResponseCreateEvent[] {
+    return this.#queue;
+  }
+
+  /**
+   * Takes the creates `drop` picks out of the queue (`interrupt()`: asked for before the
+   * barge-in, they are not sent at all).
+   */
+  drop(drop: (event: ResponseCreateEvent) => boolean): void {
+    for (let i = this.#queue.length - 1; i >= 0; i--)
+      if (drop(this.#queue[i]!)) this.#queue.splice(i, 1);
+  }
+
   /**
    * Stops (the connection dropped again, or the session closed): returns the creates not sent
    * yet, in order, so a drop can have them sent again after the next restore.
@@ -115,6 +129,8 @@ export class ResendInTurn {
   ): Promise<void> {
     const stopped = (): boolean => this.#stopped;
     const next = (): boolean => {
+      // an interruption dropped the rest while this waited its turn
+      if (this.#queue.length === 0) return true;
       try {
         send(this.#queue.shift()!);
         return true;

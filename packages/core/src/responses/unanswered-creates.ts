@@ -60,13 +60,11 @@ export class UnansweredCreates {
    * untagged one only when `untagged` (the server starts no response by itself, so the next
    * untagged `response.created` is its), and not while an untagged out-of-band create is
    * unanswered too (its response may come first). Out-of-band creates are tagged unless their
-   * metadata is no object, which the server refuses. During an outage it is the first of the
-   * conversation's creates the drop took: it was asked for before the barge-in too, and is the
-   * first sent again after the restore (with its tag: the response it starts echoes it).
+   * metadata is no object, which the server refuses. The creates a drop took are not looked at
+   * here (`stale-creates.ts` deals with them: they are not written yet).
    */
   cancellable(untagged: boolean): ResponseCreateEvent | undefined {
-    const create =
-      this.#conversation ?? this.#lost?.find((event) => event.response?.conversation !== 'none');
+    const create = this.#conversation;
     if (create === undefined || requestTag(create.response?.metadata) !== undefined) return create;
     const untaggedOutOfBand = [this.#outOfBand, ...(this.#lost ?? [])].some(
       (event) =>
@@ -123,6 +121,16 @@ export class UnansweredCreates {
       this.#conversation !== undefined ||
       this.#lost?.some((event) => event.response?.conversation !== 'none') === true
     );
+  }
+
+  /** The conversation's creates lost with the connection, to be sent again after the restore. */
+  lostConversation(): ResponseCreateEvent[] {
+    return this.#lost?.filter((event) => event.response?.conversation !== 'none') ?? [];
+  }
+
+  /** Forgets the lost creates `drop` picks: they are not sent again (`interrupt()`). */
+  dropLost(drop: (event: ResponseCreateEvent) => boolean): void {
+    this.#lost = this.#lost?.filter((event) => !drop(event));
   }
 
   /** The creates lost with the connection, now to be sent again (forgotten here). */
