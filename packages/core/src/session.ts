@@ -197,11 +197,13 @@ export class RealtimeSession {
         playback,
         activeResponses: () => host.tracker.active,
         responses: () => host.tracker.all,
-        cancelQuietly: (responseId) => host.creator.cancelQuietly(responseId),
+        cancelQuietly: (responseId) => host.creator.bargeIn().cancelQuietly(responseId),
         // an untagged create's response is told from one server VAD starts only when VAD
         // starts none
         cancelWhenStarted: () =>
-          host.creator.cancelWhenStarted(!mayAnswerTurns(host.state.options, host.state.confirmed)),
+          host.creator
+            .bargeIn()
+            .interrupt(!mayAnswerTurns(host.state.options, host.state.confirmed)),
         receivedAudioMs: (itemId, contentIndex) =>
           host.tracker.receivedAudioMs(itemId, contentIndex),
         inConversation: (itemId) => host.mirror()?.has(itemId) ?? true,

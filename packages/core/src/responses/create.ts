@@ -30,7 +30,7 @@ import {
   type ResponseGenerateOptions,
 } from './create-options.js';
 import { AskedConversations } from './asked-conversation.js';
-import { InterruptCancels } from './interrupt-cancels.js';
+import { BargeIn } from './barge-in.js';
 import { OutOfBandBound } from './out-of-band-bound.js';
 import { PendingCreate } from './pending-create.js';
 import { PerResponseTools, type ResponseTools } from './per-response-tools.js';
@@ -38,7 +38,6 @@ import { awaitTurn, resendLost, type ResendInTurn, type Turn } from './resend-in
 import type { RealtimeResponse } from './tree.js';
 import { generate } from './generate.js';
 import { UnansweredCreates } from './unanswered-creates.js';
-import { cancelStale, freshOwed, type StaleCreatesHost } from './stale-creates.js';
 
 /** Host services the creator needs from the session. */
 export interface CreatorHost {
@@ -74,18 +73,14 @@ export class ResponseCreator {
   #connected = false;
   // the tools creates gave their responses alone, matched to the responses they start
   readonly #responseTools = new PerResponseTools();
-  // the cancels of `session.interrupt()` (made on the first)
-  #interrupts: InterruptCancels | undefined;
+  // the cancels of `session.interrupt()` and the creates asked for before it (made on the first)
+  #bargeIn: BargeIn | undefined;
   // what each tagged create asked for, until its response starts (made on the first)
   #asked: AskedConversations | undefined;
   // gives up the out-of-band create no answer came for (made on the first out-of-band create)
   #outOfBandBound: OutOfBandBound | undefined;
   // the lost conversation creates sent again after a restore, one at a time
   #resend: ResendInTurn | undefined;
-  // how many interruptions cancelled: a create waiting its turn since before one is stale
-  #bargeIns = 0;
-  // what the stale creates are looked for in
-  readonly #stale: StaleCreatesHost;
   // what a create waiting its turn looks at
   readonly #turn: Turn = {
     active: () => this.#host.activeResponses(),
@@ -96,21 +91,35 @@ export class ResponseCreator {
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
     this.#host = host;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter reads the live queue
-    const creator = this;
-    this.#stale = {
+  }
+
+  /** The cancels of `session.interrupt()` and the creates asked for before it (made on first use). */
+  bargeIn(): BargeIn {
+    const host = this.#host;
+    return (this.#bargeIn ??= new BargeIn({
+      send: (event) => host.send(event),
+      eventId: () => host.eventId(),
       unanswered: this.#unanswered,
-      get resend() {
-        return creator.#resend;
-      },
-      cancels: () => (this.#interrupts ??= new InterruptCancels(host)),
+      resend: () => this.#resend,
       waitedFor: (event) => {
         const tag = requestTag(event.response?.metadata);
         return tag !== undefined && this.#awaited?.has(tag) === true;
       },
       logger: host.logger,
       logFields: () => host.logFields(),
-    };
+      sendPending: (response) => this.#sendPending(response),
+      staleDropped: () => {
+        // the lost creates dropped may have been all the outage held later creates back for
+        const gate = this.#gate;
+        if (
+          gate?.pending === true &&
+          !this.#connected &&
+          this.#unanswered.conversation === undefined
+        )
+          if (this.#unanswered.lostConversation().length === 0) gate.clear();
+        gate?.wake();
+      },
+    }));
   }
 
   #awaitedTable(): AwaitedResponses {
@@ -147,7 +156,7 @@ export class ResponseCreator {
   onResponseCreated(response: RealtimeResponse): void {
     // first: the cancels and listeners below may read it
     this.#asked?.started(response);
-    this.#interrupts?.started(response);
+    this.#bargeIn?.started(response);
     const unanswered = this.#unanswered;
     this.#responseTools.started(response, unanswered.conversation, unanswered.outOfBand);
     this.#awaited?.created(response);
@@ -174,7 +183,7 @@ export class ResponseCreator {
     // a tagged create no response.created echoed the tag of (a server that drops metadata)
     // is given up too: nothing is to be cancelled when it starts
     const given = this.#unanswered.giveUpTagged();
-    if (given !== undefined) this.#interrupts?.forget(given.event_id);
+    if (given !== undefined) this.#bargeIn?.forget(given.event_id);
   }
 
   /**
@@ -184,7 +193,7 @@ export class ResponseCreator {
    */
   refused(eventId: string, error: unknown): boolean {
     const conversation = this.#unanswered.refused(eventId);
-    this.#interrupts?.forget(eventId);
+    this.#bargeIn?.forget(eventId);
     if (conversation) this.#gate?.release();
     return this.#awaited?.refused(eventId, error) ?? false;
   }
@@ -198,7 +207,7 @@ export class ResponseCreator {
     this.#connected = false;
     this.#outOfBandBound?.stop();
     // the responses interrupt() cancelled were this connection's (its create is kept: see there)
-    this.#interrupts?.connectionLost();
+    this.#bargeIn?.connectionLost();
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
     // generate() requests written and not answered: each is asked again, in the order they
     // were written, so each gets the answer the next connection gives; and the last create
@@ -341,12 +350,12 @@ export class ResponseCreator {
     if (params?.conversation === 'none') return this.#send(params);
     const { logger } = this.#host;
     // asked for before an interruption that comes while it waits: stale (`stale-creates.ts`)
-    const asked = this.#bargeIns;
+    const asked = this.#bargeIn?.count ?? 0;
     // the stale create, and a response interrupt() cancelled, are not the answer in progress
     if (
       onDuplicate === 'cancel_new' &&
       this.createPending &&
-      freshOwed(this.#stale, this.#interrupts)
+      this.#bargeIn?.freshOwed() !== false
     ) {
       logger.warn('response.create already pending, cancelling new one', this.#host.logFields());
       return false;
@@ -376,7 +385,10 @@ export class ResponseCreator {
     // a generate() request aborted while it waited is not sent at all (false)
     const sent = await awaitTurn(
       { ...this.#turn, pending: () => this.createPending },
-      () => (this.#bargeIns === asked ? this.#sendPending(params) : this.#sendStale(params)),
+      () =>
+        (this.#bargeIn?.count ?? 0) === asked
+          ? this.#sendPending(params)
+          : this.bargeIn().sendStale(params),
       (running) => {
         if (cancelled)
           for (const r of running)
@@ -395,61 +407,16 @@ export class ResponseCreator {
   }
 
   /**
-   * Sends `response.cancel` for `responseId` and expects that it may be too late: the
-   * `response_cancel_not_active` it then draws is not reported (see {@link quietCancelRefused}).
-   * Returns `false`, sending nothing, when an earlier quiet cancel was sent for it already.
-   */
-  cancelQuietly(responseId: string): boolean {
-    return (this.#interrupts ??= new InterruptCancels(this.#host)).cancel(responseId);
-  }
-
-  /**
-   * `session.interrupt()`: the conversation create still waiting for its `response.created` (the
-   * app's create or a tool follow-up, asked for before the barge-in and about to speak over the
-   * user's new turn) has its response cancelled the moment it starts (which one may be:
-   * `UnansweredCreates.cancellable`). Returns whether there was one.
-   * @param untagged whether an untagged create's response may be cancelled on start: the server
-   * starts none by itself (default `false`).
-   */
-  cancelWhenStarted(untagged = false): boolean {
-    this.#bargeIns++;
-    const any = cancelStale(this.#stale, untagged);
-    // the lost creates dropped may have been all the outage held later creates back for
-    const gate = this.#gate;
-    if (gate?.pending === true && !this.#connected && this.#unanswered.conversation === undefined)
-      if (this.#unanswered.lostConversation().length === 0) gate.clear();
-    gate?.wake();
-    return any;
-  }
-
-  // a create asked for before an interruption, its turn come: a plain create is not sent (true,
-  // as one whose response is cancelled on start); a generate() request is, cancelled on start
-  #sendStale(params: ResponseCreateParams | undefined): boolean {
-    const tag = requestTag(params?.metadata);
-    if (tag === undefined || this.#awaited?.has(tag) !== true) {
-      this.#host.logger.info(
-        'response.create asked for before the interruption: not sent',
-        this.#host.logFields(),
-      );
-      return true;
-    }
-    if (!this.#sendPending(params)) return false;
-    const written = this.#unanswered.conversation;
-    if (written !== undefined) this.#stale.cancels().cancelWhenStarted(written);
-    return true;
-  }
-
-  /**
    * Whether `session.interrupt()` cancelled `responseId` (directly, or the moment it started):
    * its audio still on the way is not to be played.
    */
   interrupted(responseId: string): boolean {
-    return this.#interrupts?.cancelled(responseId) ?? false;
+    return this.#bargeIn?.cancelled(responseId) ?? false;
   }
 
   /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */
   quietCancelRefused(eventId: string): boolean {
-    return this.#interrupts?.refused(eventId) ?? false;
+    return this.#bargeIn?.quietCancelRefused(eventId) ?? false;
   }
 
   #cancel(responseId: string | undefined): void {

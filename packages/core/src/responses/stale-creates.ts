@@ -19,14 +19,17 @@ import type { UnansweredCreates } from './unanswered-creates.js';
 
 /** What dealing with the stale creates needs from the creator. */
 export interface StaleCreatesHost {
+  /** The creates written and not answered, and those a drop took. */
   readonly unanswered: UnansweredCreates;
   /** The lost creates waiting their turn to be sent again after a restore. */
-  readonly resend: ResendInTurn | undefined;
+  resend(): ResendInTurn | undefined;
   /** The interruption cancels (made on first use). */
   cancels(): InterruptCancels;
   /** Whether a `generate()` request waits for the response of `event` (it resolves with it). */
   waitedFor(event: ResponseCreateEvent): boolean;
+  /** Logs with the session id. */
   readonly logger: Logger;
+  /** Fields for log lines. */
   logFields(): Record<string, unknown>;
 }
 
@@ -41,7 +44,8 @@ const forConversation = (event: ResponseCreateEvent): boolean =>
  * asked for).
  */
 export function cancelStale(host: StaleCreatesHost, untagged: boolean): boolean {
-  const { unanswered, resend } = host;
+  const { unanswered } = host;
+  const resend = host.resend();
   let dropped = 0;
   const drop = (event: ResponseCreateEvent): boolean => {
     if (!forConversation(event) || host.waitedFor(event)) return false;
@@ -77,7 +81,8 @@ export function freshOwed(
   host: StaleCreatesHost,
   interrupts: InterruptCancels | undefined,
 ): boolean {
-  const { unanswered, resend } = host;
+  const { unanswered } = host;
+  const resend = host.resend();
   const owed = [
     ...(unanswered.conversation === undefined ? [] : [unanswered.conversation]),
     ...unanswered.lostConversation(),
