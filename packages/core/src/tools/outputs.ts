@@ -12,7 +12,8 @@ import type { FunctionCallInfo, ToolFailure } from './types.js';
  *   array of its numbers;
  * - an `Error` inside the result becomes `{ name, message, …its own fields, cause }` (a tool
  *   that returns an Error itself fails its call instead: see `Tool.execute`);
- * - a value with `toJSON` (a Date, a class of yours) is written as its `toJSON()` gives it;
+ * - a value with `toJSON` (a Date, a class of yours) is written as its `toJSON()` gives it, called
+ *   once for each place the value is in, as `JSON.stringify` does;
  * - as in JSON, an object leaves out its `undefined` and function fields, an array writes
  *   `undefined` as `null`, and a number that is not finite is written `null`.
  *

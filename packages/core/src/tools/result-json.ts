@@ -7,7 +7,9 @@
  *
  * Plain data (objects, arrays, strings, numbers, `toJSON` values such as Dates) takes one native
  * `JSON.stringify` pass with a replacer that only checks types; the first value it does not know
- * sends the whole result to a slower walk that converts it and tracks paths.
+ * sends the whole result to a slower walk that converts it and tracks paths. The walk reuses what
+ * the pass got from `toJSON()` calls: a `toJSON` runs once for each place its value is in, as
+ * with `JSON.stringify`, however the result is written.
  * @module
  */
 import { ToolError } from './errors.js';
@@ -26,21 +28,67 @@ export function isError(value: unknown): value is Error {
  * @throws ToolError `UNSERIALIZABLE_RESULT`, with `data.path`, when some part has no JSON form
  */
 export function resultJson(result: unknown): string {
+  const fast = fastPass();
   try {
-    const text = JSON.stringify(result, plainOnly);
+    const text = JSON.stringify(result, fast.replacer);
     if (text !== undefined) return text;
-  } catch {
-    // an unknown value (thrown below), a cycle, a toJSON that threw: the walk converts it, or
-    // throws an error that says where the problem is
+  } catch (error) {
+    // an unknown value (NOT_PLAIN, below), a cycle, a toJSON that threw: the walk converts it,
+    // or throws an error that says where the problem is
+    if (error !== NOT_PLAIN) fast.stopped = { error };
   }
-  return JSON.stringify(convert(result, '', 'result', 'top', [], [])) as string;
+  const walk: Walk = { stack: [], paths: [], outputs: fast.outputs, stopped: fast.stopped };
+  return JSON.stringify(convert(result, ROOT, '', 'result', 'top', walk)) as string;
 }
 
 // thrown (not an Error: no stack is captured) to leave the fast pass
 const NOT_PLAIN: unique symbol = Symbol('not plain');
 
-// the fast pass's replacer: lets plain data through unchanged, as JSON.stringify would write it
-function plainOnly(this: unknown, _key: string, value: unknown): unknown {
+// the holder of the result itself in `outputs` (JSON.stringify's own wrapper is out of reach)
+const ROOT: object = Object.freeze({});
+
+/** The `toJSON()` outputs of a pass, by holder (an object or array, or ROOT) and key. */
+type Outputs = Map<object, Map<string, unknown>>;
+
+interface FastPass {
+  /** The replacer of the native pass. */
+  readonly replacer: (this: unknown, key: string, value: unknown) => unknown;
+  /** What its `toJSON()` calls gave, for the walk. */
+  readonly outputs: Outputs;
+  /** The error that stopped it when not its own (a `toJSON` or a getter threw, a cycle). */
+  stopped: { readonly error: unknown } | undefined;
+}
+
+// The native pass. JSON.stringify calls a value's toJSON before the replacer sees it, and a
+// toJSON may be costly or have side effects: its output is kept (by holder and key, as JSON
+// calls it once per place) so that the walk, when it takes over, does not call it again.
+function fastPass(): FastPass {
+  const outputs: Outputs = new Map();
+  let top = true;
+  const replacer = function (this: unknown, key: string, value: unknown): unknown {
+    // the first call's holder is JSON's wrapper `{ "": result }`, which the walk never sees
+    const holder = top ? ROOT : (this as object);
+    top = false;
+    const original: unknown = (this as Record<string, unknown>)[key];
+    if (hasToJSON(original)) {
+      let byKey = outputs.get(holder);
+      if (byKey === undefined) outputs.set(holder, (byKey = new Map()));
+      byKey.set(key, value);
+    }
+    return plainOnly(this, value);
+  };
+  return { replacer, outputs, stopped: undefined };
+}
+
+function hasToJSON(value: unknown): boolean {
+  return (
+    ((typeof value === 'object' && value !== null) || typeof value === 'bigint') &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  );
+}
+
+// the fast pass's check: lets plain data through unchanged, as JSON.stringify would write it
+function plainOnly(holder: unknown, value: unknown): unknown {
   switch (typeof value) {
     case 'object': {
       if (value === null || Array.isArray(value)) return value;
@@ -52,7 +100,7 @@ function plainOnly(this: unknown, _key: string, value: unknown): unknown {
     case 'symbol':
       // an object drops them (behaviour, not data), as JSON does; in an array JSON would write
       // a misleading null, and at the top there is no text at all
-      if (Array.isArray(this)) throw NOT_PLAIN;
+      if (Array.isArray(holder)) throw NOT_PLAIN;
       return value;
     case 'bigint':
       throw NOT_PLAIN;
@@ -70,30 +118,46 @@ function unserializable(path: string, what: string, cause?: unknown): ToolError 
   return new ToolError('UNSERIALIZABLE_RESULT', `${path} ${what}`, { cause, data: { path } });
 }
 
-// the slow walk: `value` (under `key` of its holder, at `path`) as a JSON-ready value, following
-// JSON.stringify's rules where they lose nothing; `stack` holds the objects being converted
-// (and `paths` theirs) to name a cycle
+/** The slow walk's state. */
+interface Walk {
+  /** The objects being converted, outermost first, to name a cycle. */
+  readonly stack: object[];
+  /** Their paths. */
+  readonly paths: string[];
+  /** What the fast pass's `toJSON()` calls gave: not called again. */
+  readonly outputs: Outputs;
+  /**
+   * What stopped the fast pass when it was not the pass's own check. A `toJSON` that threw is
+   * the first one in the walk's order (JSON's) that has no output kept: it is not called again.
+   */
+  stopped: { readonly error: unknown } | undefined;
+}
+
+// the slow walk: `value` (under `key` of `holder`, at `path`) as a JSON-ready value, following
+// JSON.stringify's rules where they lose nothing
 function convert(
   input: unknown,
+  holder: object,
   key: string,
   path: string,
   place: Place,
-  stack: object[],
-  paths: string[],
+  walk: Walk,
 ): unknown {
   let value = input;
-  if ((typeof value === 'object' && value !== null) || typeof value === 'bigint') {
-    const toJSON: unknown = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') {
-      try {
-        value = toJSON.call(value, key) as unknown;
-      } catch (error) {
-        throw new ToolError(
-          'UNSERIALIZABLE_RESULT',
-          `${path}'s toJSON() threw: ${describeError(error)}`,
-          { cause: error, data: { path } },
-        );
-      }
+  const known = walk.outputs.get(holder);
+  if (known?.has(key) === true) value = known.get(key);
+  else if (hasToJSON(value)) {
+    const stopped = walk.stopped;
+    walk.stopped = undefined;
+    try {
+      if (stopped !== undefined) throw stopped.error;
+      value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
+    } catch (error) {
+      throw new ToolError(
+        'UNSERIALIZABLE_RESULT',
+        `${path}'s toJSON() threw: ${describeError(error)}`,
+        { cause: error, data: { path } },
+      );
     }
   }
   switch (typeof value) {
@@ -115,30 +179,30 @@ function convert(
       return value;
   }
   if (value === null) return null;
+  const { stack, paths } = walk;
   const seen = stack.indexOf(value);
   if (seen >= 0) throw unserializable(path, `refers back to ${paths[seen]!} (a cycle)`);
   stack.push(value);
   paths.push(path);
   try {
-    return convertObject(value, path, stack, paths);
+    return convertObject(value, path, walk);
   } finally {
     stack.pop();
     paths.pop();
   }
 }
 
-function convertObject(value: object, path: string, stack: object[], paths: string[]): unknown {
-  const item = (v: unknown, i: number, at: string) => {
-    const converted = convert(v, String(i), at, 'array', stack, paths);
+function convertObject(value: object, path: string, walk: Walk): unknown {
+  const item = (holder: object, v: unknown, i: number) => {
+    const converted = convert(v, holder, String(i), `${path}[${i}]`, 'array', walk);
     return converted === OMIT ? null : converted;
   };
-  if (Array.isArray(value)) return value.map((v: unknown, i) => item(v, i, `${path}[${i}]`));
+  if (Array.isArray(value)) return value.map((v: unknown, i) => item(value, v, i));
   // JSON unwraps boxed primitives
   if (value instanceof Number || value instanceof String || value instanceof Boolean)
     return value.valueOf();
-  if (value instanceof Set)
-    return [...(value as Set<unknown>)].map((v, i) => item(v, i, `${path}[${i}]`));
-  if (value instanceof Map) return mapObject(value as Map<unknown, unknown>, path, stack, paths);
+  if (value instanceof Set) return [...(value as Set<unknown>)].map((v, i) => item(value, v, i));
+  if (value instanceof Map) return mapObject(value as Map<unknown, unknown>, path, walk);
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     if (value instanceof BigInt64Array || value instanceof BigUint64Array)
       throw unserializable(path, `is a ${typeName(value)} of bigints, which have no JSON form`);
@@ -156,28 +220,23 @@ function convertObject(value: object, path: string, stack: object[], paths: stri
   for (const key of Object.keys(value)) {
     const converted = convert(
       (value as Record<string, unknown>)[key],
+      value,
       key,
       `${path}${member(key)}`,
       'object',
-      stack,
-      paths,
+      walk,
     );
     if (converted !== OMIT) out[key] = converted;
   }
   if (isError(value) && value.cause !== undefined) {
-    const cause = convert(value.cause, 'cause', `${path}.cause`, 'object', stack, paths);
+    const cause = convert(value.cause, value, 'cause', `${path}.cause`, 'object', walk);
     if (cause !== OMIT) out['cause'] = cause;
   }
   return out;
 }
 
 // a Map with string or number keys as an object (a null prototype: a "__proto__" key is data)
-function mapObject(
-  map: Map<unknown, unknown>,
-  path: string,
-  stack: object[],
-  paths: string[],
-): Record<string, unknown> {
+function mapObject(map: Map<unknown, unknown>, path: string, walk: Walk): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [key, entry] of map) {
     if (typeof key !== 'string' && typeof key !== 'number') {
@@ -191,7 +250,7 @@ function mapObject(
     if (Object.hasOwn(out, name))
       throw unserializable(path, `has two keys that both become "${name}" in JSON`);
     const at = `${path}.get(${typeof key === 'string' ? JSON.stringify(key) : name})`;
-    const converted = convert(entry, name, at, 'object', stack, paths);
+    const converted = convert(entry, map, name, at, 'object', walk);
     if (converted !== OMIT) out[name] = converted;
   }
   return out;
