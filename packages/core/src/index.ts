@@ -129,7 +129,7 @@ export type { AudioModeHint, SetChatCtxOptions } from './features/conversation.j
 export type { ConversationOptions, SessionTool } from './features/builtins.js';
 export { ToolError } from './tools/errors.js';
 export type { ToolErrorCode } from './tools/errors.js';
-export { formatToolFailure, stringifyResult } from './tools/outputs.js';
+export { formatToolFailure, MAX_RESULT_DEPTH, stringifyResult } from './tools/outputs.js';
 export type { ArgumentIssue } from './tools/json-schema.js';
 export { ToolRound } from './tools/round.js';
 export type { FunctionCallItemInput, RoundEnd } from './tools/round.js';

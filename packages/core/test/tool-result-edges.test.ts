@@ -1,10 +1,38 @@
 /**
  * Edge cases of a tool's outcome as text for the model: a result's `toJSON()` runs once even
- * when the slow walk takes over from the fast pass.
+ * when the slow walk takes over from the fast pass, and a result nested too deeply is refused
+ * with a shortened path instead of a stack overflow.
  */
 import { describe, expect, it } from 'vitest';
+import type { SessionTool } from '../src/features/builtins.js';
 import { ToolError } from '../src/tools/errors.js';
 import { stringifyResult } from '../src/tools/outputs.js';
+import { MAX_RESULT_DEPTH } from '../src/tools/result-json.js';
+import type { CalledFunction } from '../src/tools/types.js';
+import { openSession, setup } from './helpers.js';
+
+/** Runs each tool once in one response; returns what the app and the model were told. */
+async function run(tools: SessionTool[]) {
+  const s = setup('ga', { tools });
+  s.server.queueResponse((ctx) =>
+    tools.forEach((t, i) => ctx.callFunction(t.name, {}, { callId: `c${i}` })),
+  );
+  s.server.queueResponse((ctx) => ctx.text('ok'));
+  const session = await openSession(s);
+  const finished: (readonly CalledFunction[])[] = [];
+  session.on('function_calls_finished', (c) => finished.push(c));
+  await Promise.all([
+    session.conversation.item.create({ role: 'user', content: 'go' }),
+    s.settle(),
+  ]);
+  await Promise.all([session.response.create(), s.settle()]);
+  await s.settle();
+  const outputs = s.server.conversation
+    .filter((i) => i['type'] === 'function_call_output')
+    .map((i) => i['output'] as string);
+  await session.close();
+  return { finished: finished[0] ?? [], outputs };
+}
 
 /** A value whose toJSON counts its calls and gives `out`. */
 function counted(out: () => unknown) {
@@ -29,6 +57,13 @@ function toolErrorOf(fn: () => unknown): ToolError {
     return error as ToolError;
   }
   throw new Error('expected a ToolError, nothing was thrown');
+}
+
+/** `depth` nested objects `{ a: { a: … leaf } }`. */
+function nested(depth: number, leaf: unknown, wrap = (inner: unknown): unknown => ({ a: inner })) {
+  let value = leaf;
+  for (let i = 0; i < depth; i++) value = wrap(value);
+  return value;
 }
 
 describe("a result's toJSON() runs once", () => {
@@ -75,5 +110,49 @@ describe("a result's toJSON() runs once", () => {
       '{"a":"v","b":["v"],"c":[]}',
     );
     expect(shared.calls).toEqual(['a', '0']);
+  });
+});
+
+describe(`a result nested deeper than ${MAX_RESULT_DEPTH} levels`, () => {
+  it('20,000 levels of plain data or of arrays around a Map: UNSERIALIZABLE_RESULT, a short path, the reason', () => {
+    for (const value of [
+      nested(20_000, 1),
+      nested(20_000, new Map([['k', 1]]), (inner) => [inner]),
+    ]) {
+      const error = toolErrorOf(() => stringifyResult(value));
+      expect(error.code).toBe('UNSERIALIZABLE_RESULT');
+      expect(error.message).toMatch(new RegExp(`nested deeper than ${MAX_RESULT_DEPTH} levels`));
+      const path = error.data['path'] as string;
+      expect(path).toMatch(/^result(\.a|\[0\]){3}/);
+      expect(path).toMatch(/levels/);
+      expect(path.length).toBeLessThan(120);
+      expect(error.message.length).toBeLessThan(300);
+    }
+  });
+
+  it(`${MAX_RESULT_DEPTH} levels are written, with or without a Map; one more is refused either way`, () => {
+    const plain = nested(MAX_RESULT_DEPTH - 1, { x: 1 });
+    expect(stringifyResult(plain)).toBe(JSON.stringify(plain));
+    const withMap = nested(MAX_RESULT_DEPTH - 1, new Map([['x', 1]]));
+    expect(stringifyResult(withMap)).toBe(JSON.stringify(plain));
+    for (const value of [nested(MAX_RESULT_DEPTH, { x: 1 }), nested(MAX_RESULT_DEPTH, new Set())])
+      expect(toolErrorOf(() => stringifyResult(value)).message).toMatch(/nested deeper/);
+  });
+
+  it('any problem deep down is named by a path without its middle', () => {
+    const error = toolErrorOf(() => stringifyResult(nested(500, { n: 1n })));
+    expect(error.data['path']).toBe('result.a.a.a …495 more levels… .a.a.n');
+    expect(error.message).toMatch(/^result\.a\.a\.a …495 more levels… \.a\.a\.n is a bigint/);
+  });
+
+  it('answers the call unserializable_result naming the path, through a session', async () => {
+    const { finished, outputs } = await run([{ name: 'deep', execute: () => nested(20_000, 1) }]);
+    expect(finished[0]?.error).toMatchObject({
+      kind: 'unserializable_result',
+      cause: { code: 'UNSERIALIZABLE_RESULT', data: { path: expect.stringMatching(/^result/) } },
+    });
+    expect(outputs[0]).toMatch(
+      /^Error: the result of deep could not be converted to text: result\.a\.a.*nested deeper/,
+    );
   });
 });

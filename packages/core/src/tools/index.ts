@@ -5,7 +5,7 @@
  */
 export { ToolError } from './errors.js';
 export type { ToolErrorCode } from './errors.js';
-export { formatToolFailure, stringifyResult } from './outputs.js';
+export { formatToolFailure, MAX_RESULT_DEPTH, stringifyResult } from './outputs.js';
 export type { ArgumentIssue } from './json-schema.js';
 export { ToolRound } from './round.js';
 export type { FunctionCallItemInput, RoundEnd } from './round.js';

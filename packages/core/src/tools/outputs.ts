@@ -2,7 +2,9 @@
  * What goes back to the model for one call: the result as text, or a clear error text.
  * @module
  */
-import { resultJson } from './result-json.js';
+import { MAX_RESULT_DEPTH, resultJson } from './result-json.js';
+
+export { MAX_RESULT_DEPTH };
 import type { FunctionCallInfo, ToolFailure } from './types.js';
 
 /**
@@ -20,7 +22,9 @@ import type { FunctionCallInfo, ToolFailure } from './types.js';
  * What has no JSON form is refused, never written as `{}`: a bigint, a cycle, a Map with keys
  * that are neither strings nor numbers (or two that become the same text), a function or symbol
  * in an array or as the result, a Promise (not awaited), an ArrayBuffer, and an object of a
- * class with no public fields (private `#` fields, getters only, a WeakMap …) and no `toJSON`.
+ * class with no public fields (private `#` fields, getters only, a WeakMap …) and no `toJSON`,
+ * and a result nested deeper than {@link MAX_RESULT_DEPTH} levels. A long path is shortened to its
+ * first and last segments (`result.a.a.a …995 more levels… .a.a.a`).
  * @throws ToolError `UNSERIALIZABLE_RESULT`, with `data.path` naming the part (`result.items[2]`)
  */
 export function stringifyResult(result: unknown): string {

@@ -24,8 +24,17 @@ export function isError(value: unknown): value is Error {
 }
 
 /**
+ * How deeply a tool result may nest objects, arrays, Maps and Sets (the result itself is level
+ * 1). Deeper results are refused (`UNSERIALIZABLE_RESULT`): past a few thousand levels both
+ * `JSON.stringify` and the walk overflow the stack, a `RangeError` that says nothing of where,
+ * and no model reads data that deep. Well below that, so a call from a deep stack still fits.
+ */
+export const MAX_RESULT_DEPTH = 1000;
+
+/**
  * `result` as JSON text (`result` is not `undefined`).
- * @throws ToolError `UNSERIALIZABLE_RESULT`, with `data.path`, when some part has no JSON form
+ * @throws ToolError `UNSERIALIZABLE_RESULT`, with `data.path`, when some part has no JSON form or
+ * the result nests deeper than {@link MAX_RESULT_DEPTH}
  */
 export function resultJson(result: unknown): string {
   const fast = fastPass();
@@ -64,18 +73,28 @@ interface FastPass {
 // calls it once per place) so that the walk, when it takes over, does not call it again.
 function fastPass(): FastPass {
   const outputs: Outputs = new Map();
+  // the objects and arrays JSON is writing, outermost first: their count is the depth
+  const open: object[] = [];
   let top = true;
   const replacer = function (this: unknown, key: string, value: unknown): unknown {
     // the first call's holder is JSON's wrapper `{ "": result }`, which the walk never sees
     const holder = top ? ROOT : (this as object);
     top = false;
+    // JSON has finished what it opened after this holder (one comparison in the usual case)
+    while (open.length > 0 && open[open.length - 1] !== holder) open.pop();
     const original: unknown = (this as Record<string, unknown>)[key];
     if (hasToJSON(original)) {
       let byKey = outputs.get(holder);
       if (byKey === undefined) outputs.set(holder, (byKey = new Map()));
       byKey.set(key, value);
     }
-    return plainOnly(this, value);
+    const checked = plainOnly(this, value);
+    if (typeof checked === 'object' && checked !== null) {
+      // too deep: the walk names where
+      if (open.length >= MAX_RESULT_DEPTH) throw NOT_PLAIN;
+      open.push(checked);
+    }
+    return checked;
   };
   return { replacer, outputs, stopped: undefined };
 }
@@ -114,8 +133,29 @@ const OMIT: unique symbol = Symbol('omit');
 
 type Place = 'top' | 'array' | 'object';
 
-function unserializable(path: string, what: string, cause?: unknown): ToolError {
-  return new ToolError('UNSERIALIZABLE_RESULT', `${path} ${what}`, { cause, data: { path } });
+function unserializable(walk: Walk, path: string, what: string, cause?: unknown): ToolError {
+  const at = shortPath(walk.paths, path);
+  return new ToolError('UNSERIALIZABLE_RESULT', `${at} ${what}`, { cause, data: { path: at } });
+}
+
+// segments kept at each end of a long path
+const PATH_HEAD = 3;
+const PATH_TAIL = 3;
+
+/**
+ * `path` (below the objects at `paths`, or the last of them) with its middle segments left out
+ * when it is long: `result.a.a.a …995 more levels… .a.a.a`. A path as deep as the limit would
+ * otherwise fill the error text (and the model's context) with thousands of segments.
+ */
+function shortPath(paths: readonly string[], path: string): string {
+  const chain = paths[paths.length - 1] === path ? paths : [...paths, path];
+  if (chain.length <= PATH_HEAD + PATH_TAIL + 2) return path;
+  const segment = (i: number) => (i === 0 ? chain[0]! : chain[i]!.slice(chain[i - 1]!.length));
+  const head = chain[PATH_HEAD]!;
+  const tail = Array.from({ length: PATH_TAIL }, (_, i) =>
+    segment(chain.length - PATH_TAIL + i),
+  ).join('');
+  return `${head} …${chain.length - 1 - PATH_HEAD - PATH_TAIL} more levels… ${tail}`;
 }
 
 /** The slow walk's state. */
@@ -153,23 +193,28 @@ function convert(
       if (stopped !== undefined) throw stopped.error;
       value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
     } catch (error) {
+      const at = shortPath(walk.paths, path);
       throw new ToolError(
         'UNSERIALIZABLE_RESULT',
-        `${path}'s toJSON() threw: ${describeError(error)}`,
-        { cause: error, data: { path } },
+        `${at}'s toJSON() threw: ${describeError(error)}`,
+        {
+          cause: error,
+          data: { path: at },
+        },
       );
     }
   }
   switch (typeof value) {
     case 'undefined':
-      if (place === 'top') throw unserializable(path, 'is undefined (from its toJSON())');
+      if (place === 'top') throw unserializable(walk, path, 'is undefined (from its toJSON())');
       return OMIT;
     case 'function':
     case 'symbol':
       if (place === 'object') return OMIT;
-      throw unserializable(path, `is a ${typeof value}, which has no JSON form`);
+      throw unserializable(walk, path, `is a ${typeof value}, which has no JSON form`);
     case 'bigint':
       throw unserializable(
+        walk,
         path,
         'is a bigint, which has no JSON form: return it as a string or a number',
       );
@@ -181,7 +226,18 @@ function convert(
   if (value === null) return null;
   const { stack, paths } = walk;
   const seen = stack.indexOf(value);
-  if (seen >= 0) throw unserializable(path, `refers back to ${paths[seen]!} (a cycle)`);
+  if (seen >= 0)
+    throw unserializable(
+      walk,
+      path,
+      `refers back to ${shortPath(paths.slice(0, seen + 1), paths[seen]!)} (a cycle)`,
+    );
+  if (stack.length >= MAX_RESULT_DEPTH)
+    throw unserializable(
+      walk,
+      path,
+      `is nested deeper than ${MAX_RESULT_DEPTH} levels: return flatter data`,
+    );
   stack.push(value);
   paths.push(path);
   try {
@@ -205,7 +261,11 @@ function convertObject(value: object, path: string, walk: Walk): unknown {
   if (value instanceof Map) return mapObject(value as Map<unknown, unknown>, path, walk);
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     if (value instanceof BigInt64Array || value instanceof BigUint64Array)
-      throw unserializable(path, `is a ${typeName(value)} of bigints, which have no JSON form`);
+      throw unserializable(
+        walk,
+        path,
+        `is a ${typeName(value)} of bigints, which have no JSON form`,
+      );
     return Array.from(value as unknown as ArrayLike<number>);
   }
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
@@ -215,7 +275,7 @@ function convertObject(value: object, path: string, walk: Walk): unknown {
     out['message'] = String(value.message);
   } else if (!isPlain(value)) {
     const hint = unlike(value);
-    if (hint !== undefined) throw unserializable(path, hint);
+    if (hint !== undefined) throw unserializable(walk, path, hint);
   }
   for (const key of Object.keys(value)) {
     const converted = convert(
@@ -242,13 +302,14 @@ function mapObject(map: Map<unknown, unknown>, path: string, walk: Walk): Record
     if (typeof key !== 'string' && typeof key !== 'number') {
       const type = key === null ? 'null' : typeof key;
       throw unserializable(
+        walk,
         path,
         `has a key of type ${type}: only a Map with string or number keys has a JSON form (an object)`,
       );
     }
     const name = String(key);
     if (Object.hasOwn(out, name))
-      throw unserializable(path, `has two keys that both become "${name}" in JSON`);
+      throw unserializable(walk, path, `has two keys that both become "${name}" in JSON`);
     const at = `${path}.get(${typeof key === 'string' ? JSON.stringify(key) : name})`;
     const converted = convert(entry, map, name, at, 'object', walk);
     if (converted !== OMIT) out[name] = converted;
