@@ -1,11 +1,13 @@
 /**
  * Edge cases of a tool's outcome as text for the model: a result's `toJSON()` runs once even
- * when the slow walk takes over from the fast pass, and a result nested too deeply is refused
- * with a shortened path instead of a stack overflow.
+ * when the slow walk takes over from the fast pass, a result nested too deeply is refused with
+ * a shortened path instead of a stack overflow, and a thrown value that is not an Error (a Map,
+ * a Set, a long string) is described by the result rules, bounded in length.
  */
 import { describe, expect, it } from 'vitest';
 import type { SessionTool } from '../src/features/builtins.js';
 import { ToolError } from '../src/tools/errors.js';
+import { describeError } from '../src/tools/failure-text.js';
 import { stringifyResult } from '../src/tools/outputs.js';
 import { MAX_RESULT_DEPTH } from '../src/tools/result-json.js';
 import type { CalledFunction } from '../src/tools/types.js';
@@ -154,5 +156,52 @@ describe(`a result nested deeper than ${MAX_RESULT_DEPTH} levels`, () => {
     expect(outputs[0]).toMatch(
       /^Error: the result of deep could not be converted to text: result\.a\.a.*nested deeper/,
     );
+  });
+});
+
+describe('a thrown value that is not an Error', () => {
+  it('a Map, a Set and a class with toJSON are described as their JSON forms', () => {
+    expect(describeError(new Map<string, unknown>([['code', 42]]))).toBe('{"code":42}');
+    expect(describeError(new Set(['a', 'b']))).toBe('["a","b"]');
+    expect(describeError({ reason: 'quota', tags: new Set(['x']) })).toBe(
+      '{"reason":"quota","tags":["x"]}',
+    );
+  });
+
+  it('what has no JSON form falls back to its tag, never throws', () => {
+    class Secret {
+      readonly #x = 1;
+      get x() {
+        return this.#x;
+      }
+    }
+    expect(describeError(new Secret())).toBe('[object Object]');
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    expect(describeError(cyclic)).toBe('[object Object]');
+    expect(describeError(new Map([[{}, 1]]))).toBe('[object Map]');
+  });
+
+  it('is bounded in length (a long string, a big Map)', () => {
+    const text = describeError('x'.repeat(100_000));
+    expect(text.length).toBeLessThanOrEqual(1_000);
+    expect(text.endsWith('…')).toBe(true);
+    const big = new Map(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]));
+    const json = describeError(big);
+    expect(json.length).toBeLessThanOrEqual(1_000);
+    expect(json.startsWith('{"k0":0,"k1":1')).toBe(true);
+  });
+
+  it('the model hears the Map, not [object Map]', async () => {
+    const { finished, outputs } = await run([
+      {
+        name: 'throws_map',
+        execute: () => {
+          throw new Map([['status', 503]]);
+        },
+      },
+    ]);
+    expect(outputs).toEqual(['Error: throws_map failed: {"status":503}']);
+    expect(finished[0]?.error).toMatchObject({ kind: 'execution_error' });
   });
 });

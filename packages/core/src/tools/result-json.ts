@@ -13,7 +13,6 @@
  * @module
  */
 import { ToolError } from './errors.js';
-import { describeError } from './failure-text.js';
 
 /**
  * Whether `value` is an Error, also one of another realm (a `vm` context, an iframe), where
@@ -21,6 +20,36 @@ import { describeError } from './failure-text.js';
  */
 export function isError(value: unknown): value is Error {
   return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
+}
+
+/** The longest description of a thrown value that is not an Error, in characters. */
+const MAX_THROWN_TEXT = 1000;
+
+/**
+ * What a tool threw (or an abort reason), as text for the model. It must never throw itself:
+ * the round waits for every call, so one call whose failure cannot be described would leave the
+ * whole response unanswered (the server waits for the outputs forever). An Error gives its
+ * message (or, with none, its class); any other value is written as a result would be (a Map
+ * as an object, a Set as an array: `String()` says only "[object Map]", and throws for a
+ * null-prototype object), or by its tag when it has no JSON form, cut to
+ * {@link MAX_THROWN_TEXT} characters: a thrown value may be a whole payload.
+ */
+export function describeError(error: unknown): string {
+  try {
+    if (error instanceof Error) return error.message || error.name;
+    let text: string;
+    if (typeof error === 'object' && error !== null) {
+      try {
+        text = resultJson(error);
+        if (text === '{}') text = Object.prototype.toString.call(error);
+      } catch {
+        text = Object.prototype.toString.call(error);
+      }
+    } else text = String(error);
+    return text.length > MAX_THROWN_TEXT ? `${text.slice(0, MAX_THROWN_TEXT - 1)}…` : text;
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
 }
 
 /**
