@@ -45,7 +45,8 @@ export interface CreateClientSecretOptions {
    */
   readonly fetch?: typeof fetch | undefined;
   /**
-   * Aborts the request (a `NETWORK_ERROR`), beside `timeoutMs`.
+   * Aborts the request, beside `timeoutMs`: the call fails at once with `NETWORK_ERROR` and the
+   * signal's reason as `cause`, whether the answer had begun to arrive or not.
    * @default undefined
    */
   readonly signal?: AbortSignal | undefined;
@@ -209,8 +210,11 @@ export async function createClientSecret(
 
 /**
  * Runs `work` with a signal aborted by the caller's `signal` or, past `timeoutMs` on the clock,
- * by the deadline, which then rejects with `TIMEOUT` at once: a fetch that ignores its signal
- * (a custom one) cannot keep the caller waiting either.
+ * by the deadline. Either rejects at once, whatever `work` is doing: the caller's abort with
+ * `NETWORK_ERROR` (its reason as `cause`), the deadline with `TIMEOUT`. So an abort while the
+ * body is read is not taken for a bad answer (`HTTP_ERROR`, `INVALID_RESPONSE`: the body read
+ * fails, and an empty body is no secret), and a fetch or body that ignores its signal (a custom
+ * one) cannot keep the caller waiting either.
  */
 async function withDeadline<T>(
   url: URL,
@@ -221,26 +225,50 @@ async function withDeadline<T>(
   const clock = options.clock ?? systemClock;
   const controller = new AbortController();
   const caller = options.signal;
-  const forward = () => controller.abort(caller?.reason);
+  let timer: TimerId | undefined;
+  let stop!: (error: ClientSecretError) => void;
+  const stopped = new Promise<never>((_resolve, reject) => {
+    stop = (error) => {
+      controller.abort(error.code === 'TIMEOUT' ? error : caller?.reason);
+      reject(error);
+    };
+  });
+  const forward = () =>
+    stop(
+      new ClientSecretError(
+        'NETWORK_ERROR',
+        `Minting a client secret at ${url.host} was aborted by the caller's signal: ${describeReason(caller?.reason)}`,
+        { cause: caller?.reason },
+      ),
+    );
   if (caller?.aborted) forward();
   else caller?.addEventListener('abort', forward, { once: true });
-  let timer: TimerId | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    if (timeoutMs === Infinity) return;
-    timer = clock.setTimeout(() => {
-      const error = new ClientSecretError(
-        'TIMEOUT',
-        `Minting a client secret at ${url.host} did not complete within ${timeoutMs} ms.`,
-      );
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
-  });
+  if (timeoutMs !== Infinity)
+    timer = clock.setTimeout(
+      () =>
+        stop(
+          new ClientSecretError(
+            'TIMEOUT',
+            `Minting a client secret at ${url.host} did not complete within ${timeoutMs} ms.`,
+          ),
+        ),
+      timeoutMs,
+    );
   try {
-    return await Promise.race([work(controller.signal), deadline]);
+    return await Promise.race([work(controller.signal), stopped]);
   } finally {
     clock.clearTimeout(timer);
     caller?.removeEventListener('abort', forward);
+  }
+}
+
+// an abort reason in a message: an Error's message, or the value (`abort()` gives an AbortError)
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message || reason.name;
+  try {
+    return String(reason);
+  } catch {
+    return Object.prototype.toString.call(reason);
   }
 }
 

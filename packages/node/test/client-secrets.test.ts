@@ -253,3 +253,102 @@ describe('createClientSecret timeoutMs', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 });
+
+/**
+ * A fetch that answers HTTP `status` at once with a body that never ends, as a slow server's:
+ * the body fails with the request's abort reason, as undici's does (or, `honorsSignal: false`,
+ * never, as a custom fetch's may).
+ */
+function endlessBodyFetch(status: number, honorsSignal = true) {
+  return (async (_url: string | URL | Request, init?: RequestInit) => {
+    const signal = init?.signal ?? undefined;
+    const body = new ReadableStream({
+      start(controller) {
+        if (honorsSignal)
+          signal?.addEventListener('abort', () => controller.error(signal.reason), { once: true });
+      },
+    });
+    return new Response(body, { status });
+  }) as typeof globalThis.fetch;
+}
+
+describe("createClientSecret: the caller's signal or the deadline during the body read", () => {
+  it('an abort while the body is read is NETWORK_ERROR with the reason as cause, as before the response; whatever the status', async () => {
+    for (const status of [200, 500]) {
+      const clock = new SimulatedClock();
+      const caller = new AbortController();
+      const minting = createClientSecret({
+        apiKey: KEY,
+        session: {},
+        fetch: endlessBodyFetch(status),
+        env: {},
+        clock,
+        signal: caller.signal,
+      });
+      await clock.advanceAsync(0);
+      expect(await settledOrPending(minting)).toBe('pending');
+      const reason = new Error('the browser left');
+      caller.abort(reason);
+      const error = (await minting.catch((e: unknown) => e)) as ClientSecretError;
+      expect(error).toBeInstanceOf(ClientSecretError);
+      expect(error).toMatchObject({ code: 'NETWORK_ERROR', retriable: true, cause: reason });
+      expect(error.message).not.toContain(KEY);
+      expect(clock.pendingTimers).toBe(0);
+    }
+  });
+
+  it('an abort before the response keeps its reason as cause too', async () => {
+    const clock = new SimulatedClock();
+    const { fetch } = hungFetch();
+    const caller = new AbortController();
+    const minting = createClientSecret({
+      apiKey: KEY,
+      session: {},
+      fetch,
+      env: {},
+      clock,
+      signal: caller.signal,
+    });
+    await clock.advanceAsync(0);
+    const reason = new Error('the browser left');
+    caller.abort(reason);
+    await expect(minting).rejects.toMatchObject({ code: 'NETWORK_ERROR', cause: reason });
+  });
+
+  it('an abort fails the call at once even when the body ignores the signal', async () => {
+    const clock = new SimulatedClock();
+    const caller = new AbortController();
+    const minting = createClientSecret({
+      apiKey: KEY,
+      session: {},
+      fetch: endlessBodyFetch(200, false),
+      env: {},
+      clock,
+      signal: caller.signal,
+    });
+    await clock.advanceAsync(0);
+    caller.abort();
+    const outcome = await settledOrPending(minting);
+    expect(outcome).toBeInstanceOf(ClientSecretError);
+    expect(outcome).toMatchObject({ code: 'NETWORK_ERROR' });
+  });
+
+  it('timeoutMs firing while a body that honours the signal is read is TIMEOUT, whatever the status', async () => {
+    for (const status of [200, 500]) {
+      const clock = new SimulatedClock();
+      const minting = createClientSecret({
+        apiKey: KEY,
+        session: {},
+        fetch: endlessBodyFetch(status),
+        env: {},
+        clock,
+        timeoutMs: 1_000,
+      });
+      await clock.advanceAsync(999);
+      expect(await settledOrPending(minting)).toBe('pending');
+      await clock.advanceAsync(1);
+      await expect(minting).rejects.toMatchObject({ code: 'TIMEOUT', retriable: true });
+      expect(clock.pendingTimers).toBe(0);
+    }
+  });
+});
