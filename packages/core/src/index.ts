@@ -201,7 +201,7 @@ export {
   type PerAttempt,
   type WebSocketConnectorOptions,
 } from './web-socket/connector.js';
-export { credentialQueryValues, isCredentialQueryParam } from './web-socket/redact.js';
+export { credentialQueryValues, isCredentialQueryParam, redact } from './web-socket/redact.js';
 export type { ConnectionState } from './connection-state.js';
 export {
   Outbox,

@@ -5,7 +5,7 @@
  * message that could echo server or socket text goes through {@link Redactor} first.
  * @module
  */
-import { credentialQueryValues } from '@voxwire/core';
+import { credentialQueryValues, redact } from '@voxwire/core';
 
 /** Codes of {@link TransportError}. */
 export type TransportErrorCode =
@@ -169,12 +169,9 @@ export class Redactor {
     return this;
   }
 
-  /** `text` with every registered secret replaced. */
+  /** `text` with every registered secret replaced (in the order they were added), as core does. */
   redact(text: string): string {
-    let out = text;
-    for (const secret of this.#secrets)
-      if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
-    return out;
+    return redact(text, [...this.#secrets]);
   }
 }
 

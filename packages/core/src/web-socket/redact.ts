@@ -76,7 +76,13 @@ export function secretsOfRequest(url: string, protocols: readonly string[]): str
     .sort((a, b) => b.length - a.length);
 }
 
-/** `text` with each of `secrets` replaced by `[REDACTED]`. */
+/**
+ * `text` with every occurrence of each of `secrets` replaced by `[REDACTED]`, in the order given:
+ * put the longer first when one may contain another (a key inside its subprotocol), or the
+ * longer is left in pieces. No secret is checked for length here: leave out the very short ones
+ * (replacing "a" shreds a message and protects nothing). Shared by this transport and
+ * `@voxwire/node`'s redactor, so both mask the same way.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets)
