@@ -79,6 +79,7 @@ export class FaultInjector {
   // rejections clear() dropped before any connect took them (never optional ones)
   #clearedRejects = 0;
   readonly #ledger = new FaultLedger();
+  readonly #trackers: (() => readonly string[])[] = [];
 
   constructor(private readonly target: FaultTarget) {}
 
@@ -98,6 +99,15 @@ export class FaultInjector {
    */
   markFired(rule: FaultRule | RefusalRule): void {
     this.#ledger.fired(rule);
+  }
+
+  /**
+   * Adds the faults of a mode built on this server to what {@link neverFired} (and so
+   * `assertComplete()`) reports: `tracker` returns one line per fault of its own never used (the
+   * ws mode's `refuseUpgrades` counts), so they fail the same check as the rules here.
+   */
+  addTracker(tracker: () => readonly string[]): void {
+    this.#trackers.push(tracker);
   }
 
   #add(rule: FaultRule, optional: boolean): this {
@@ -356,14 +366,16 @@ export class FaultInjector {
   /**
    * What `assertComplete()` reports: one `fault rule never fired: …` line (in the words of
    * {@link describe}) per rule, refusal and expiry that never applied on any connection, cleared
-   * ones included, and the connect rejections no attempt took; optional ones left out. A rule
-   * that fired on any connection counts as fired.
+   * ones included, the connect rejections no attempt took, and what trackers added with
+   * {@link addTracker} report (the ws mode's unused `refuseUpgrades`); optional ones left out. A
+   * rule that fired on any connection counts as fired.
    */
   neverFired(): string[] {
     const rejects = this.#clearedRejects + this.#rejects.filter((r) => !r.optional).length;
     return [
       ...this.#ledger.lines(),
       ...(rejects ? [`${rejects} connect rejection(s) (faults.rejectConnects) never used`] : []),
+      ...this.#trackers.flatMap((tracker) => tracker()),
     ];
   }
 }

@@ -3,7 +3,12 @@
  * for testing a WebSocket transport (the only part of this package that imports `ws` or Node).
  * @module
  */
-export { startFakeWsServer, type FakeWsServer, type FakeWsServerOptions } from './server.js';
+export {
+  startFakeWsServer,
+  type FakeWsServer,
+  type FakeWsServerOptions,
+  type RefuseUpgradesOptions,
+} from './server.js';
 export { advanceWithSockets, type AdvanceWithSocketsOptions } from './advance.js';
 export {
   judgeHandshake,

@@ -17,6 +17,9 @@ import { MAX_SESSION_DURATION_MS, systemClock } from '@voxwire/protocol';
 import { FakeServerOptionsError } from '../errors.js';
 import { FakeServer, type FakeServerOptions } from '../server/fake-server.js';
 import { closeReasonOf, judgeHandshake, type HandshakeRecord } from './handshake.js';
+import { UpgradeRefusals, type RefuseUpgradesOptions } from './upgrade-refusals.js';
+
+export type { RefuseUpgradesOptions } from './upgrade-refusals.js';
 
 /** Options of {@link startFakeWsServer}. */
 export interface FakeWsServerOptions extends Omit<FakeServerOptions, 'dialect'> {
@@ -84,11 +87,25 @@ export interface FakeWsServer {
   readonly handshakes: readonly HandshakeRecord[];
   /** Open sockets. */
   readonly sockets: ReadonlySet<WebSocket>;
-  /** Refuses the next `count` upgrades with an HTTP status (503, 429, 401, …). */
-  refuseUpgrades(status: number, count?: number): void;
-  /** When on, new connections are accepted (101) but never get `session.created`. */
+  /**
+   * Refuses the next `count` upgrades with an HTTP status (503, 429, 401, …), replacing the
+   * refusals set before; the second argument is the count (every upgrade when absent) or
+   * options with it and `optional`. Refusals no upgrade took (or, with no count, a call that
+   * refused none) are reported by `server.assertComplete()` unless optional, as unused
+   * `faults.rejectConnects` are.
+   * @throws FakeServerOptionsError on a count that is not an integer ≥ 0 or Infinity, or an
+   * `optional` that is not a boolean.
+   */
+  refuseUpgrades(status: number, count?: number | RefuseUpgradesOptions): void;
+  /**
+   * When on, new connections are accepted (101) but never get `session.created`. A state, not
+   * a count: `assertComplete()` does not track it.
+   */
   setStall(on: boolean): void;
-  /** When off, client pings get no pong. */
+  /**
+   * When off, client pings get no pong. A state, not a count: `assertComplete()` does not
+   * track it.
+   */
   setAnswerPings(on: boolean): void;
   /**
    * Stops listening and terminates every socket; resolves once the fake server has seen each
@@ -151,7 +168,9 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   });
   const handshakes: HandshakeRecord[] = [];
   const sockets = new Set<WebSocket>();
-  let refusals: { status: number; left: number } | undefined;
+  const refusals = new UpgradeRefusals();
+  // served fake servers may outlive this ws server: its unused refusals are still reported
+  server.faults.addTracker(() => refusals.neverUsed());
   let stall = false;
   let answerPings = true;
 
@@ -180,10 +199,9 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
         `HTTP/1.1 ${status} ${statusText(status)}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
       );
     };
-    if (refusals && refusals.left > 0) {
-      refusals.left--;
-      return refuse(refusals.status, 'refused by the fake server (fault injection)');
-    }
+    const refusal = refusals.take();
+    if (refusal !== undefined)
+      return refuse(refusal, 'refused by the fake server (fault injection)');
     if (server.faults.takeConnectRejection())
       return refuse(503, 'Service Unavailable (fault injection)');
     const verdict = judgeHandshake(rec, {
@@ -261,9 +279,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
     server,
     handshakes,
     sockets,
-    refuseUpgrades: (status, count = Number.POSITIVE_INFINITY) => {
-      refusals = { status, left: count };
-    },
+    refuseUpgrades: (status, count) => refusals.set(status, count),
     setStall: (on) => {
       stall = on;
     },
