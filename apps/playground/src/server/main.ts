@@ -1,11 +1,12 @@
 /**
  * `pnpm playground`: parses the command line, starts the server on 127.0.0.1 and prints the URL.
- * Stops cleanly on Ctrl-C.
+ * Stops cleanly on Ctrl-C (a second Ctrl-C quits at once: `stop-signals.ts`).
  * @module
  */
 import { ConfigError, parseConfig, usage } from './config.js';
 import { defaultProviderFactories } from './default-providers.js';
 import { startPlaygroundServer } from './server.js';
+import { stopOnSignals } from './stop-signals.js';
 
 async function main(): Promise<void> {
   let parsed;
@@ -38,11 +39,7 @@ async function main(): Promise<void> {
   console.log(`voxwire playground: ${server.url}`);
   console.log(`provider: ${providerLine}`);
   console.log('press Ctrl-C to stop');
-  const stop = () => {
-    void server.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(process, () => server.close(), console.log);
 }
 
 main().catch((error: unknown) => {
