@@ -8,33 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionTool } from '../src/features/builtins.js';
 import { VoxwireError } from '../src/errors.js';
 import { stringifyResult } from '../src/tools/outputs.js';
-import type { CalledFunction } from '../src/tools/types.js';
-import { openSession, setup } from './helpers.js';
-
-/** Runs each tool once in one response; returns what the app and the model were told. */
-async function run(tools: SessionTool[]) {
-  const s = setup('ga', { tools });
-  s.server.queueResponse((ctx) =>
-    tools.forEach((t, i) => ctx.callFunction(t.name, {}, { callId: `c${i}` })),
-  );
-  s.server.queueResponse((ctx) => ctx.text('ok'));
-  const session = await openSession(s);
-  const finished: (readonly CalledFunction[])[] = [];
-  const errors: unknown[] = [];
-  session.on('function_calls_finished', (c) => finished.push(c));
-  session.on('error', (e) => errors.push(e));
-  await Promise.all([
-    session.conversation.item.create({ role: 'user', content: 'go' }),
-    s.settle(),
-  ]);
-  await Promise.all([session.response.create(), s.settle()]);
-  await s.settle();
-  const outputs = s.server.conversation
-    .filter((i) => i['type'] === 'function_call_output')
-    .map((i) => i['output'] as string);
-  await session.close();
-  return { finished: finished[0] ?? [], outputs, errors };
-}
+import { runToolsOnce as run } from './helpers.js';
 
 const tool = (name: string, result: () => unknown): SessionTool => ({ name, execute: result });
 

@@ -10,6 +10,8 @@ import type { SessionEvents } from '../src/events.js';
 import type { RealtimeSession } from '../src/session.js';
 import type { SessionOptionsInput } from '../src/options.js';
 import { REQUEST_TAG_KEY } from '../src/responses/awaited.js';
+import type { SessionTool } from '../src/features/builtins.js';
+import type { CalledFunction } from '../src/tools/types.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -138,3 +140,35 @@ export const createsOn = (s: Setup, connection: number) =>
 /** The request tag in a `response.create`'s params (`undefined` when untagged). */
 export const tagOf = (params: Record<string, unknown> | undefined) =>
   ((params?.['metadata'] ?? {}) as Record<string, string>)[REQUEST_TAG_KEY];
+
+/**
+ * Runs each tool once in one response of a GA session against the fake server; returns what the
+ * app (`function_calls_finished`, `error`) and the model (`function_call_output`) were told.
+ */
+export async function runToolsOnce(tools: SessionTool[]): Promise<{
+  finished: readonly CalledFunction[];
+  outputs: string[];
+  errors: unknown[];
+}> {
+  const s = setup('ga', { tools });
+  s.server.queueResponse((ctx) =>
+    tools.forEach((t, i) => ctx.callFunction(t.name, {}, { callId: `c${i}` })),
+  );
+  s.server.queueResponse((ctx) => ctx.text('ok'));
+  const session = await openSession(s);
+  const finished: (readonly CalledFunction[])[] = [];
+  const errors: unknown[] = [];
+  session.on('function_calls_finished', (c) => finished.push(c));
+  session.on('error', (e) => errors.push(e));
+  await Promise.all([
+    session.conversation.item.create({ role: 'user', content: 'go' }),
+    s.settle(),
+  ]);
+  await Promise.all([session.response.create(), s.settle()]);
+  await s.settle();
+  const outputs = s.server.conversation
+    .filter((i) => i['type'] === 'function_call_output')
+    .map((i) => i['output'] as string);
+  await session.close();
+  return { finished: finished[0] ?? [], outputs, errors };
+}

@@ -5,36 +5,11 @@
  * a Set, a long string) is described by the result rules, bounded in length.
  */
 import { describe, expect, it } from 'vitest';
-import type { SessionTool } from '../src/features/builtins.js';
 import { ToolError } from '../src/tools/errors.js';
 import { describeError } from '../src/tools/failure-text.js';
 import { stringifyResult } from '../src/tools/outputs.js';
 import { MAX_RESULT_DEPTH } from '../src/tools/result-json.js';
-import type { CalledFunction } from '../src/tools/types.js';
-import { openSession, setup } from './helpers.js';
-
-/** Runs each tool once in one response; returns what the app and the model were told. */
-async function run(tools: SessionTool[]) {
-  const s = setup('ga', { tools });
-  s.server.queueResponse((ctx) =>
-    tools.forEach((t, i) => ctx.callFunction(t.name, {}, { callId: `c${i}` })),
-  );
-  s.server.queueResponse((ctx) => ctx.text('ok'));
-  const session = await openSession(s);
-  const finished: (readonly CalledFunction[])[] = [];
-  session.on('function_calls_finished', (c) => finished.push(c));
-  await Promise.all([
-    session.conversation.item.create({ role: 'user', content: 'go' }),
-    s.settle(),
-  ]);
-  await Promise.all([session.response.create(), s.settle()]);
-  await s.settle();
-  const outputs = s.server.conversation
-    .filter((i) => i['type'] === 'function_call_output')
-    .map((i) => i['output'] as string);
-  await session.close();
-  return { finished: finished[0] ?? [], outputs };
-}
+import { runToolsOnce as run } from './helpers.js';
 
 /** A value whose toJSON counts its calls and gives `out`. */
 function counted(out: () => unknown) {
