@@ -127,8 +127,12 @@ export class ResponseCreator {
     return (this.#awaited ??= new AwaitedResponses(
       host.clock,
       host.requestTimeoutMs,
-      (responseId) =>
-        host.send({ type: 'response.cancel', event_id: host.eventId(), response_id: responseId }),
+      (responseId) => {
+        // an interruption cancelled it the moment it started (the same response.created): a
+        // second cancel would draw response_cancel_not_active, reported as the app's error
+        if (this.#bargeIn?.cancelled(responseId) === true) return;
+        host.send({ type: 'response.cancel', event_id: host.eventId(), response_id: responseId });
+      },
       !this.#connected,
     ));
   }
