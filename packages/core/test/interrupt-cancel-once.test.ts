@@ -66,3 +66,38 @@ describe.each(DIALECTS)('interrupt() cancels a response once (%s)', (dialect) =>
     await session.close();
   });
 });
+
+describe.each(DIALECTS)('interrupt() and cancel_existing (%s)', (dialect) => {
+  it('a cancel_existing create right after interrupt() does not cancel the interrupted response again', async () => {
+    const s = setup(dialect, { random: () => 0, stallTimeoutMs: false });
+    const held = gate();
+    s.server.queueResponse(
+      async (ctx) => {
+        await held.promise;
+        ctx.text('interrupted');
+      },
+      (ctx) => ctx.text('new turn'),
+    );
+    const session = await openSession(s, { modalities: ['text'], turnDetection: null });
+    const seen = errors(session);
+    void session.response.create();
+    await s.settle();
+    const interrupted = session.responses.at(-1)!;
+    expect(interrupted.isDone).toBe(false);
+    // push-to-talk released: the app barges in and asks for the new turn's answer at once
+    const interrupting = session.interrupt();
+    const fresh = outcome(session.response.create({ onDuplicate: 'cancel_existing' }));
+    await s.settle();
+    held.open();
+    await interrupting;
+    await s.settle();
+    expect(fresh.value).toBe(true);
+    expect(sent(s, 'response.cancel')).toMatchObject([{ response_id: interrupted.id }]);
+    expect(seen).toEqual([]);
+    expect(session.responses.map((r) => [r.text, r.status])).toEqual([
+      ['', 'cancelled'],
+      ['new turn', 'completed'],
+    ]);
+    await session.close();
+  });
+});

@@ -398,7 +398,9 @@ export class ResponseCreator {
           for (const r of running)
             if (!cancelled.has(r.id)) {
               cancelled.add(r.id);
-              this.#cancel(r.id);
+              // one interrupt() cancelled already: a second cancel would draw
+              // response_cancel_not_active, reported as the app's error
+              if (!this.interrupted(r.id)) this.#cancel(r.id);
             }
       },
     );
