@@ -100,4 +100,46 @@ describe.each(DIALECTS)('interrupt() and cancel_existing (%s)', (dialect) => {
     ]);
     await session.close();
   });
+
+  it('a cancel_existing create asked for before interrupt() cancels nothing started after it', async () => {
+    const s = setup(dialect, { random: () => 0, stallTimeoutMs: false });
+    const held = gate();
+    const labelling = gate();
+    s.server.queueResponse(
+      async (ctx) => {
+        await held.promise;
+        ctx.text('stale');
+      },
+      async (ctx) => {
+        await labelling.promise;
+        ctx.text('label');
+      },
+    );
+    const session = await openSession(s, { modalities: ['text'], turnDetection: null });
+    const seen = errors(session);
+    // the first create's response.created is slow: the cancel_existing create waits for it
+    s.server.faults.delay('response.created', 500);
+    void session.response.create();
+    await s.settle();
+    const stale = outcome(session.response.create({ onDuplicate: 'cancel_existing' }));
+    await s.settle();
+    expect(createsOn(s, 0)).toHaveLength(1);
+    void session.interrupt();
+    // after the barge-in the app labels the user's turn out of band: it starts while the stale
+    // create still waits its turn
+    const label = outcome(session.response.generate({ response: { conversation: 'none' } }));
+    await s.clock.advanceAsync(500);
+    await s.settle();
+    const labelResponse = label.value!;
+    labelling.open();
+    held.open();
+    await s.settle();
+    expect(stale.value).toBe(true);
+    expect([labelResponse.text, labelResponse.status]).toEqual(['label', 'completed']);
+    // the first create's response, cancelled on start, once; the stale create never went out
+    expect(createsOn(s, 0)).toHaveLength(2);
+    expect(sent(s, 'response.cancel')).toMatchObject([{ response_id: session.responses[0]!.id }]);
+    expect(seen).toEqual([]);
+    await session.close();
+  });
 });

@@ -394,7 +394,9 @@ export class ResponseCreator {
           ? this.#sendPending(params)
           : this.bargeIn().sendStale(params),
       (running) => {
-        if (cancelled)
+        // stale once an interruption came while it waited: it will not be sent (a generate()
+        // request's response is cancelled on start), and what starts now is the user's new turn
+        if (cancelled && (this.#bargeIn?.count ?? 0) === asked)
           for (const r of running)
             if (!cancelled.has(r.id)) {
               cancelled.add(r.id);
