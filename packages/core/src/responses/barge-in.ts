@@ -144,6 +144,11 @@ export class BargeIn implements StaleCreatesHost {
     this.#cancels?.forget(eventId);
   }
 
+  /** A create a drop took is written again as `create` (`InterruptCancels.rewritten`). */
+  rewritten(create: ResponseCreateEvent): void {
+    this.#cancels?.rewritten(create);
+  }
+
   /** The connection was lost (`InterruptCancels.connectionLost`). */
   connectionLost(): void {
     this.#cancels?.connectionLost();

@@ -11,7 +11,8 @@
  *
  * `generate()` goes through the same steps with a tagged create and resolves with the response
  * itself (`generate.ts`, `awaited.ts`). Creates a drop took unanswered are sent again after the
- * restore, the conversation's one at a time (`resend-in-turn.ts`).
+ * restore, the conversation's one at a time (`resend-in-turn.ts`). Steps 1–4 run in
+ * `create-in-turn.ts`; what `session.interrupt()` does to the creates, in `barge-in.ts`.
  * @module
  */
 import type { ClientEvent, Clock, Logger, ResponseCreateParams } from '@voxwire/protocol';
@@ -34,7 +35,8 @@ import { BargeIn } from './barge-in.js';
 import { OutOfBandBound } from './out-of-band-bound.js';
 import { PendingCreate } from './pending-create.js';
 import { PerResponseTools, type ResponseTools } from './per-response-tools.js';
-import { awaitTurn, resendLost, type ResendInTurn, type Turn } from './resend-in-turn.js';
+import { createInTurn, type InTurnHost } from './create-in-turn.js';
+import { resendLost, type ResendInTurn, type Turn } from './resend-in-turn.js';
 import type { RealtimeResponse } from './tree.js';
 import { generate } from './generate.js';
 import { UnansweredCreates } from './unanswered-creates.js';
@@ -81,12 +83,9 @@ export class ResponseCreator {
   #outOfBandBound: OutOfBandBound | undefined;
   // the lost conversation creates sent again after a restore, one at a time
   #resend: ResendInTurn | undefined;
-  // what a create waiting its turn looks at
-  readonly #turn: Turn = {
-    active: () => this.#host.activeResponses(),
-    pending: () => this.#gate?.pending === true,
-    nextChange: () => this.#gateOf().nextChange(),
-  };
+  // what a create waiting its turn looks at, and what it needs of this (made on first use)
+  #turn: Turn | undefined;
+  #inTurn: InTurnHost | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -120,6 +119,30 @@ export class ResponseCreator {
         gate?.wake();
       },
     }));
+  }
+
+  #turnOf(): Turn {
+    return (this.#turn ??= {
+      active: () => this.#host.activeResponses(),
+      pending: () => this.#gate?.pending === true,
+      nextChange: () => this.#gateOf().nextChange(),
+    });
+  }
+
+  #inTurnHost(): InTurnHost {
+    const host = this.#host;
+    return (this.#inTurn ??= {
+      logger: host.logger,
+      logFields: () => host.logFields(),
+      activeResponses: () => host.activeResponses(),
+      createPending: () => this.createPending,
+      bargeIn: () => this.#bargeIn,
+      turn: () => this.#turnOf(),
+      sendPending: (params) => this.#sendPending(params),
+      sendStale: (params) => this.bargeIn().sendStale(params),
+      cancel: (responseId) => this.#cancel(responseId),
+      interrupted: (responseId) => this.interrupted(responseId),
+    });
   }
 
   #awaitedTable(): AwaitedResponses {
@@ -256,7 +279,7 @@ export class ResponseCreator {
     const lost = this.#unanswered.takeLost();
     if (lost === undefined) return;
     this.#resend = resendLost(lost, {
-      turn: this.#turn,
+      turn: this.#turnOf(),
       conversationUnanswered: () => this.#unanswered.conversation !== undefined,
       send: (event, pending) => {
         this.#host.logger.info('response.create lost with the connection: sent again', {
@@ -280,6 +303,8 @@ export class ResponseCreator {
     this.#gate?.clear();
     this.#connected = false;
     this.#awaited?.closed(error);
+    // nothing more starts to be cancelled, nor streams to be silenced
+    this.#bargeIn = undefined;
     this.#gate?.wake();
   }
 
@@ -352,61 +377,7 @@ export class ResponseCreator {
     // an out-of-band response (`conversation: 'none'`) runs beside the conversation's: the
     // one-active-response rule does not apply to it, so it waits for nothing
     if (params?.conversation === 'none') return this.#send(params);
-    const { logger } = this.#host;
-    // asked for before an interruption that comes while it waits: stale (`stale-creates.ts`)
-    const asked = this.#bargeIn?.count ?? 0;
-    // the stale create, and a response interrupt() cancelled, are not the answer in progress
-    if (
-      onDuplicate === 'cancel_new' &&
-      this.createPending &&
-      this.#bargeIn?.freshOwed() !== false
-    ) {
-      logger.warn('response.create already pending, cancelling new one', this.#host.logFields());
-      return false;
-    }
-    const active = this.#host.activeResponses();
-    if (active.length === 0 && !this.createPending) {
-      // its response.created is what the next create waits for; false when an aborted
-      // request was not sent (as after the wait below)
-      return this.#sendPending(params);
-    }
-    logger.warn(
-      onDuplicate === 'cancel_new'
-        ? 'response already in progress, cancelling new one'
-        : onDuplicate === 'cancel_existing'
-          ? 'response already in progress, cancelling existing one'
-          : 'waiting for in-progress response to be done before creating a new one',
-      { ...this.#host.logFields(), responseId: active.at(-1)?.id },
-    );
-    if (onDuplicate === 'cancel_new' && active.some((r) => !this.interrupted(r.id))) return false;
-    // every response in progress, one that starts meanwhile (server VAD), a create sent but not
-    // answered yet (two waiters woken by one response's end would both send), and the creates a
-    // drop took still to be sent again: the conversation never has two
-    // cancel_existing cancels each as it is seen, by id (a bare cancel names the conversation's
-    // response only, and which are out of band is not always known): those running now, and
-    // one that starts while this waits (a create still unanswered, the VAD's)
-    const cancelled = onDuplicate === 'cancel_existing' ? new Set<string>() : undefined;
-    // a generate() request aborted while it waited is not sent at all (false)
-    const sent = await awaitTurn(
-      { ...this.#turn, pending: () => this.createPending },
-      () =>
-        (this.#bargeIn?.count ?? 0) === asked
-          ? this.#sendPending(params)
-          : this.bargeIn().sendStale(params),
-      (running) => {
-        // stale once an interruption came while it waited: it will not be sent (a generate()
-        // request's response is cancelled on start), and what starts now is the user's new turn
-        if (cancelled && (this.#bargeIn?.count ?? 0) === asked)
-          for (const r of running)
-            if (!cancelled.has(r.id)) {
-              cancelled.add(r.id);
-              // one interrupt() cancelled already: a second cancel would draw
-              // response_cancel_not_active, reported as the app's error
-              if (!this.interrupted(r.id)) this.#cancel(r.id);
-            }
-      },
-    );
-    return sent === true;
+    return createInTurn(this.#inTurnHost(), params, onDuplicate);
   }
 
   /** Sends `response.cancel` unconditionally (as the seed; the server answers an error if none is active). */
@@ -454,6 +425,7 @@ export class ResponseCreator {
     // request it carries must be found to reject
     this.#unanswered.writing(event);
     if (tag !== undefined) {
+      this.#bargeIn?.rewritten(event);
       this.#awaited?.sent(tag, event);
       (this.#asked ??= new AskedConversations()).sending(tag, response?.conversation === 'none');
     }

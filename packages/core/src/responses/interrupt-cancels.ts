@@ -110,6 +110,17 @@ export class InterruptCancels {
   }
 
   /**
+   * `create` is written again (a drop took it: same tag, a new event id): it is the one to
+   * cancel when it starts, so that its refusal or give-up, named by the new id, forgets it.
+   */
+  rewritten(create: ResponseCreateEvent): void {
+    const tag = requestTag(create.response?.metadata);
+    if (tag === undefined) return;
+    const i = this.#onStart.findIndex((event) => requestTag(event.response?.metadata) === tag);
+    if (i >= 0) this.#onStart[i] = create;
+  }
+
+  /**
    * The create written as `eventId` will have no response (refused, or given up): nothing to
    * cancel when it starts.
    */
