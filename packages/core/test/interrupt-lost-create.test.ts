@@ -43,4 +43,37 @@ describe.each(DIALECTS)('interrupt() during the outage that took a create (%s)',
     expect(session.responses.every((r) => r.status !== 'completed')).toBe(true);
     await session.close();
   });
+  it('interrupt() first, then a drop: the create held to be cancelled is not sent again', async () => {
+    const s = setup(dialect, {
+      random: () => 0,
+      reconnect: { backoff: () => 1000 },
+      stallTimeoutMs: false,
+    });
+    const session = await openSession(s, { turnDetection: null });
+    s.server.queueResponse(
+      (ctx) => ctx.say(SAID),
+      (ctx) => ctx.say(SAID),
+    );
+    // the create is on its way, its response.created held back, when the user barges in; the
+    // connection drops where the response.created would have come
+    s.server.faults.delay('response.created', 500).closeAt('response.created', { code: 1006 });
+    const asked = session.response.create();
+    await s.settle();
+    await session.interrupt();
+    // the connection drops before the response starts
+    session.once('disconnected', () => s.server.faults.clear());
+    await s.clock.advanceAsync(500);
+    await s.clock.advanceAsync(5000);
+    expect(session.connectionState.status).toBe('open');
+    await expect(asked).resolves.toBe(true);
+    // not asked for again: its answer would only be cancelled, and a new create wait for it
+    expect(
+      s.server.connections[1]?.clientEvents.filter((e) => e['type'] === 'response.create'),
+    ).toEqual([]);
+    // the user's new turn goes out at once and is answered
+    await session.response.create();
+    await s.settle();
+    expect(session.responses.at(-1)?.status).toBe('completed');
+    await session.close();
+  });
 });

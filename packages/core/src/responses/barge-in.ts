@@ -149,6 +149,26 @@ export class BargeIn implements StaleCreatesHost {
     this.#cancels?.rewritten(create);
   }
 
+  /**
+   * The connection was lost and took the conversation's creates unanswered: one an interruption
+   * holds to cancel when it starts, and no `generate()` waits for, is not sent again (its answer
+   * would only be cancelled, and the user's next create would wait for it). Returns whether any
+   * was dropped.
+   */
+  dropHeldLost(): boolean {
+    const cancels = this.#cancels;
+    if (cancels === undefined) return false;
+    let dropped = false;
+    this.#host.unanswered.dropLost((event) => {
+      if (event.response?.conversation === 'none' || this.#host.waitedFor(event)) return false;
+      if (!cancels.awaitsStart(event)) return false;
+      cancels.forgetCreate(event);
+      dropped = true;
+      return true;
+    });
+    return dropped;
+  }
+
   /** The connection was lost (`InterruptCancels.connectionLost`). */
   connectionLost(): void {
     this.#cancels?.connectionLost();

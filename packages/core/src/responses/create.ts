@@ -248,7 +248,12 @@ export class ResponseCreator {
     const unsent = this.#resend?.stop() ?? [];
     this.#resend = undefined;
     const lost = [...(this.#awaited?.lost(queued) ?? []), ...unsent];
-    const pending = this.#unanswered.lost(lost, queued);
+    let pending = this.#unanswered.lost(lost, queued);
+    // a create held to be cancelled when it starts is not asked for again
+    if (this.#bargeIn?.dropHeldLost() === true)
+      pending =
+        this.#unanswered.conversation !== undefined ||
+        this.#unanswered.lostConversation().length > 0;
     if (pending) this.#gateOf().disconnected(true);
     else this.#gate?.disconnected(false);
     this.#gate?.wake();

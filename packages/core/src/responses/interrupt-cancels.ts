@@ -120,6 +120,16 @@ export class InterruptCancels {
     if (i >= 0) this.#onStart[i] = create;
   }
 
+  /** `create` will not be sent again: nothing to cancel when it starts (by identity or tag). */
+  forgetCreate(create: ResponseCreateEvent): void {
+    const tag = requestTag(create.response?.metadata);
+    for (let i = this.#onStart.length - 1; i >= 0; i--) {
+      const event = this.#onStart[i]!;
+      if (event === create || (tag !== undefined && requestTag(event.response?.metadata) === tag))
+        this.#onStart.splice(i, 1);
+    }
+  }
+
   /**
    * The create written as `eventId` will have no response (refused, or given up): nothing to
    * cancel when it starts.
