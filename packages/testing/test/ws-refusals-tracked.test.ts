@@ -129,4 +129,27 @@ describe('ws mode: refuseUpgrades is tracked by assertComplete', () => {
     expect(await attempt(s)).toBe(101);
     expect(pending(s.server)).toEqual([]);
   });
+
+  it('refuses a status that is no refusal (not an integer 400–599) and changes nothing', async () => {
+    const s = await start();
+    s.refuseUpgrades(429, 1);
+    const bad: unknown[] = [101, 0, 200, 301, 399, 600, 503.5, Number.NaN, 'x', '503', undefined];
+    for (const status of bad) {
+      const call = () => s.refuseUpgrades(status as number, 1);
+      expect(call).toThrow(FakeServerOptionsError);
+      expect(call).toThrow(/status must be an integer 400–599/);
+    }
+    // the earlier refusal is still the one in force, and no bad call is tracked
+    expect(pending(s.server)).toEqual([
+      '1 of 1 upgrade refusal(s) (refuseUpgrades 429) never used',
+    ]);
+    expect(await attempt(s)).toBe(429);
+    expect(await attempt(s)).toBe(101);
+    expect(pending(s.server)).toEqual([]);
+    // the bounds themselves are refusals
+    s.refuseUpgrades(400, 1);
+    expect(await attempt(s)).toBe(400);
+    s.refuseUpgrades(599, 1);
+    expect(await attempt(s)).toBe(599);
+  });
 });

@@ -93,8 +93,8 @@ export interface FakeWsServer {
    * options with it and `optional`. Refusals no upgrade took (or, with no count, a call that
    * refused none) are reported by `server.assertComplete()` unless optional, as unused
    * `faults.rejectConnects` are.
-   * @throws FakeServerOptionsError on a count that is not an integer ≥ 0 or Infinity, or an
-   * `optional` that is not a boolean.
+   * @throws FakeServerOptionsError on a status that is not an integer 400–599, a count that is
+   * not an integer ≥ 0 or Infinity, or an `optional` that is not a boolean; nothing changes then.
    */
   refuseUpgrades(status: number, count?: number | RefuseUpgradesOptions): void;
   /**

@@ -34,10 +34,17 @@ export class UpgradeRefusals {
 
   /**
    * Refuses the next `count` upgrades with `status`, replacing the refusals set before.
-   * @throws FakeServerOptionsError on a count that is not an integer ≥ 0 (or Infinity), or an
-   * `optional` that is not a boolean; nothing changes then.
+   * @throws FakeServerOptionsError on a status that is not an integer 400–599, a count that is
+   * not an integer ≥ 0 (or Infinity), or an `optional` that is not a boolean; nothing changes then.
    */
   set(status: number, countOrOptions: number | RefuseUpgradesOptions | undefined): void {
+    // a 101 would be written as a switch of protocols with no upgrade behind it, a 2xx or 3xx is
+    // no refusal a client must handle, and 0 or 'x' is no status line at all: only 4xx and 5xx
+    // refuse an upgrade as a server does
+    if (!(Number.isInteger(status) && status >= 400 && status <= 599))
+      throw new FakeServerOptionsError(
+        `refuseUpgrades: status must be an integer 400–599 (an HTTP refusal), got ${describe(status)}`,
+      );
     const options = typeof countOrOptions === 'object' ? countOrOptions : { count: countOrOptions };
     const count = options.count ?? Number.POSITIVE_INFINITY;
     // -1 or 1.5 would refuse a number of upgrades the test never meant, NaN none at all
@@ -80,4 +87,9 @@ export class UpgradeRefusals {
         : [];
     });
   }
+}
+
+// a string status shows its quotes ('503' is not 503), a number as it is (NaN, 101.5)
+function describe(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }
