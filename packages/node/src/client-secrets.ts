@@ -12,7 +12,8 @@ import {
   resolveSecret,
   type SecretSource,
 } from './credentials.js';
-import { ConfigurationError, Redactor } from './errors.js';
+import { ConfigurationError, Redactor, secretsOfUrl } from './errors.js';
+import { describeFetchFailure, sanitizeFetchFailure } from './fetch-failure.js';
 import { assertSecureUrl } from './url.js';
 
 /** The session a client secret is minted for (the GA session object; `type` defaults to `'realtime'`). */
@@ -201,11 +202,15 @@ export async function createClientSecret(
       `timeoutMs must be a positive number of milliseconds (Infinity for none), got ${String(timeoutMs)}.`,
     );
   }
-  const url = clientSecretsUrl(
-    options.baseURL ?? envValue(env, 'OPENAI_BASE_URL') ?? Endpoints.openaiBaseUrl,
-  );
+  const baseURL = options.baseURL ?? envValue(env, 'OPENAI_BASE_URL') ?? Endpoints.openaiBaseUrl;
+  const url = clientSecretsUrl(baseURL);
   assertSecureUrl(url, options.allowInsecureUrl);
-  return withDeadline(url, timeoutMs, options, (signal) => mint(url, source, signal, options));
+  // the request leaves the base URL's query out, but a custom fetch (a gateway's) may still
+  // quote the credentials given there
+  const urlSecrets = secretsOfUrl(new URL(baseURL));
+  return withDeadline(url, timeoutMs, options, (signal) =>
+    mint(url, source, urlSecrets, signal, options),
+  );
 }
 
 /**
@@ -276,6 +281,7 @@ function describeReason(reason: unknown): string {
 async function mint(
   url: URL,
   source: SecretSource,
+  urlSecrets: readonly string[],
   signal: AbortSignal,
   options: CreateClientSecretOptions,
 ): Promise<ClientSecret> {
@@ -283,7 +289,7 @@ async function mint(
   const seconds = options.expiresAfterSeconds;
   const doFetch = options.fetch ?? globalThis.fetch;
   const key = await resolveSecret(source, 'API key');
-  const redactor = new Redactor().add(key);
+  const redactor = new Redactor().add(key, ...urlSecrets);
   const organization = options.organization ?? envValue(env, 'OPENAI_ORG_ID');
   const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
 
@@ -306,11 +312,13 @@ async function mint(
       redirect: 'error',
       signal,
     });
-  } catch (cause) {
-    const reason = cause instanceof Error ? redactor.redact(cause.message) : 'unknown error';
+  } catch (error) {
+    // a copy, redacted: the error itself may quote the request and its key
+    const cause = error instanceof Error ? sanitizeFetchFailure(error, redactor) : undefined;
     throw new ClientSecretError(
       'NETWORK_ERROR',
-      `Could not reach ${url.host} to mint a client secret: ${reason}`,
+      `Could not reach ${url.host} to mint a client secret: ${cause === undefined ? 'unknown error' : describeFetchFailure(cause)}`,
+      cause === undefined ? {} : { cause },
     );
   }
 
