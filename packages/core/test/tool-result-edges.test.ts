@@ -2,8 +2,10 @@
  * Edge cases of a tool's outcome as text for the model: a result's `toJSON()` runs once even
  * when the slow walk takes over from the fast pass, a result nested too deeply is refused with
  * a shortened path instead of a stack overflow, and a thrown value that is not an Error (a Map,
- * a Set, a long string) is described by the result rules, bounded in length.
+ * a Set, a long string) is described by the result rules, bounded in length, as is an Error's
+ * message (also of an Error from another realm, described as an Error).
  */
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../src/tools/errors.js';
 import { describeError } from '../src/tools/failure-text.js';
@@ -160,7 +162,9 @@ describe('a thrown value that is not an Error', () => {
   it('is bounded in length (a long string, a big Map)', () => {
     const text = describeError('x'.repeat(100_000));
     expect(text.length).toBeLessThanOrEqual(1_000);
-    expect(text.endsWith('…')).toBe(true);
+    // the cut says how much was left out: what is kept and what is not add up to the whole
+    const [, kept, more] = /^(x+)… \((\d+) more characters\)$/.exec(text) ?? [];
+    expect(kept!.length + Number(more)).toBe(100_000);
     const big = new Map(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]));
     const json = describeError(big);
     expect(json.length).toBeLessThanOrEqual(1_000);
@@ -178,5 +182,58 @@ describe('a thrown value that is not an Error', () => {
     ]);
     expect(outputs).toEqual(['Error: throws_map failed: {"status":503}']);
     expect(finished[0]?.error).toMatchObject({ kind: 'execution_error' });
+  });
+});
+
+describe('a thrown Error', () => {
+  it('a huge message is cut as a thrown value is, saying how much was left out', async () => {
+    const message = `${'m'.repeat(1_000_000)}END`;
+    const text = describeError(new Error(message));
+    expect(text.length).toBeLessThanOrEqual(1_000);
+    const [, kept, more] = /^(m+)… \((\d+) more characters\)$/.exec(text) ?? [];
+    expect(kept!.length + Number(more)).toBe(message.length);
+    // the name alone, for an Error without a message, is cut by the same rule
+    const named = Object.assign(new Error(''), { name: 'N'.repeat(5_000) });
+    expect(describeError(named).length).toBeLessThanOrEqual(1_000);
+    const { outputs, finished } = await run([
+      {
+        name: 'throws_huge',
+        execute: () => {
+          throw new Error(message);
+        },
+      },
+    ]);
+    expect(outputs[0]!.startsWith('Error: throws_huge failed: mmm')).toBe(true);
+    expect(outputs[0]!.length).toBeLessThan(1_100);
+    expect(outputs[0]).toMatch(/… \(\d+ more characters\)/);
+    // the app still gets the whole error
+    expect(finished[0]?.error).toMatchObject({ kind: 'execution_error' });
+    expect((finished[0]?.error?.cause as Error).message).toBe(message);
+  });
+
+  it('a cut never splits a character made of two UTF-16 units', () => {
+    const text = describeError(new Error('😀'.repeat(10_000)));
+    expect(text.length).toBeLessThanOrEqual(1_000);
+    expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    expect(text).toMatch(/^(😀)+… \(\d+ more characters\)$/);
+  });
+
+  it('an Error from another realm (a vm context) is described as an Error, not an object', async () => {
+    const foreign = runInNewContext('new Error("x")') as Error;
+    expect(foreign instanceof Error).toBe(false);
+    expect(describeError(foreign)).toBe('x');
+    const unnamed = runInNewContext('new TypeError("")') as Error;
+    expect(describeError(unnamed)).toBe('TypeError');
+    const huge = runInNewContext('new Error("y".repeat(50000))') as Error;
+    expect(describeError(huge)).toMatch(/^y+… \(\d+ more characters\)$/);
+    const { outputs } = await run([
+      {
+        name: 'throws_foreign',
+        execute: () => {
+          throw runInNewContext('new RangeError("out of range")');
+        },
+      },
+    ]);
+    expect(outputs).toEqual(['Error: throws_foreign failed: out of range']);
   });
 });

@@ -22,21 +22,25 @@ export function isError(value: unknown): value is Error {
   return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
 }
 
-/** The longest description of a thrown value that is not an Error, in characters. */
+/**
+ * The longest description of what a tool threw, in characters, cut marker included: an Error's
+ * message as much as any other value. A tool may throw a whole payload, or an Error quoting one
+ * (a 1 MB response body), and the model would read all of it.
+ */
 const MAX_THROWN_TEXT = 1000;
 
 /**
  * What a tool threw (or an abort reason), as text for the model. It must never throw itself:
  * the round waits for every call, so one call whose failure cannot be described would leave the
- * whole response unanswered (the server waits for the outputs forever). An Error gives its
- * message (or, with none, its class); any other value is written as a result would be (a Map
- * as an object, a Set as an array: `String()` says only "[object Map]", and throws for a
- * null-prototype object), or by its tag when it has no JSON form, cut to
- * {@link MAX_THROWN_TEXT} characters: a thrown value may be a whole payload.
+ * whole response unanswered (the server waits for the outputs forever). An Error, also one of
+ * another realm, gives its message (or, with none, its name); any other value is written as a
+ * result would be (a Map as an object, a Set as an array: `String()` says only "[object Map]",
+ * and throws for a null-prototype object), or by its tag when it has no JSON form. Either is cut
+ * to {@link MAX_THROWN_TEXT} characters, the cut saying how many were left out.
  */
 export function describeError(error: unknown): string {
   try {
-    if (error instanceof Error) return error.message || error.name;
+    if (isError(error)) return capThrownText(String(error.message) || String(error.name));
     let text: string;
     if (typeof error === 'object' && error !== null) {
       try {
@@ -46,11 +50,27 @@ export function describeError(error: unknown): string {
         text = Object.prototype.toString.call(error);
       }
     } else text = String(error);
-    return text.length > MAX_THROWN_TEXT ? `${text.slice(0, MAX_THROWN_TEXT - 1)}…` : text;
+    return capThrownText(text);
   } catch {
     return Object.prototype.toString.call(error);
   }
 }
+
+/**
+ * `text` cut to {@link MAX_THROWN_TEXT} characters with the marker included:
+ * `…head… (123456 more characters)`, never splitting a surrogate pair.
+ */
+function capThrownText(text: string): string {
+  if (text.length <= MAX_THROWN_TEXT) return text;
+  // the marker with the whole length is at least as long as the one written: what is kept and
+  // the marker then fit the limit together
+  let kept = MAX_THROWN_TEXT - marker(text.length).length;
+  const last = text.charCodeAt(kept - 1);
+  if (last >= 0xd800 && last <= 0xdbff) kept--;
+  return `${text.slice(0, kept)}${marker(text.length - kept)}`;
+}
+
+const marker = (more: number): string => `… (${more} more characters)`;
 
 /**
  * How deeply a tool result may nest objects, arrays, Maps and Sets (the result itself is level
