@@ -71,18 +71,22 @@ export interface WithPlaygroundOptions {
 
 /**
  * Runs `test` with a playground server ({@link startTestPlayground}) and a fresh Chromium; the
- * browser and the server are closed whatever happens.
+ * browser and the server are closed whatever happens: also when Chromium does not launch or
+ * does not close (a server left listening keeps the test run from ending).
  */
 export async function withPlayground(
   test: (context: { browser: Browser; server: PlaygroundServer }) => Promise<void>,
   options: WithPlaygroundOptions = {},
 ): Promise<void> {
   const server = await startTestPlayground(options.server);
-  const browser = await launchChromium(...(options.flags ?? []));
   try {
-    await test({ browser, server });
+    const browser = await launchChromium(...(options.flags ?? []));
+    try {
+      await test({ browser, server });
+    } finally {
+      await browser.close();
+    }
   } finally {
-    await browser.close();
     await server.close();
   }
 }
