@@ -3,28 +3,20 @@
  * `WebSocket`, `openaiWebSocketConnector` and an ephemeral secret in the subprotocols, against
  * the fake server over a real socket. Skips loudly when Chromium is not installed.
  */
-import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectRun } from './browser-direct/entry.js';
+import { haveChromium, launchChromium, warnWithoutChromium } from './chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const SECRET = 'ek_browser_direct_1';
 
-if (!haveChromium) {
-  console.warn(
-    `\n*** SKIPPED the direct browser test: no Chromium at ${CHROMIUM}. ` +
-      'Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH. CI installs it, so CI never skips. ***\n',
-  );
-}
+warnWithoutChromium('the direct browser test');
 
 describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to the server', () => {
   const outDir = join(tmpdir(), `voxwire-browser-direct-${process.pid}`);
@@ -54,10 +46,7 @@ describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to 
     });
     const bundle = await readFile(join(outDir, 'direct.js'), 'utf8');
     fake = await startFakeWsServer({ apiKey: SECRET, pingIntervalMs: false });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {
