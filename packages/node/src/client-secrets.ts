@@ -29,7 +29,10 @@ export interface CreateClientSecretOptions {
    */
   readonly apiKey?: SecretSource | undefined;
   /**
-   * REST base URL (`wss:`/`ws:` are turned back into `https:`/`http:`).
+   * REST base URL (`wss:`/`ws:` are turned back into `https:`/`http:`). Its query is sent along
+   * (a gateway's `subscription-key=…`), except the realtime WebSocket's own `model`, `intent`,
+   * `call_id` and `deployment`; credential-like values in it are redacted from every error (see
+   * {@link clientSecretsUrl}).
    * @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1'
    */
   readonly baseURL?: string | undefined;
@@ -143,7 +146,25 @@ export class ClientSecretError extends Error {
 /** {@link CreateClientSecretOptions.timeoutMs}'s default, ms. */
 const DEFAULT_CLIENT_SECRET_TIMEOUT_MS = 10_000;
 
-/** The client-secrets endpoint below a base URL. */
+/**
+ * Query parameters of the realtime WebSocket URL itself (protocol.md §5): the model or Azure
+ * deployment a socket opens, its `intent`, the call it attaches to. The REST endpoint takes none
+ * of them, so a WebSocket base URL pasted as is does not send them there. Matched on the whole
+ * name in any case, as `@voxwire/azure`'s URL builder does.
+ */
+const REALTIME_ONLY_PARAMS = /^(?:model|intent|call_id|deployment)$/i;
+
+/**
+ * The client-secrets endpoint below a base URL: `wss:`/`ws:` become `https:`/`http:`, a trailing
+ * `/realtime` is dropped and `/realtime/client_secrets` appended. The base URL's query is kept,
+ * as the WebSocket connectors keep it: a gateway in front of the API (Azure API Management's
+ * `subscription-key=…`, a corporate proxy's parameter) needs it on every request. Only the
+ * realtime WebSocket's own parameters (`model`, `intent`, `call_id`, `deployment`, in any case)
+ * are left out; the rest are sent byte for byte as given (a gateway compares its key as sent).
+ * The fragment and any user info are dropped.
+ * @throws ConfigurationError `INVALID_URL` for a URL that does not parse or is not
+ *   `https:`/`http:`/`wss:`/`ws:`.
+ */
 export function clientSecretsUrl(baseURL: string): URL {
   let url: URL;
   try {
@@ -160,7 +181,31 @@ export function clientSecretsUrl(baseURL: string): URL {
       `The base URL must use https: or http:, got ${url.protocol}`,
     );
   const path = url.pathname.replace(/\/+$/, '').replace(/\/realtime$/, '');
-  return new URL(`${scheme}//${url.host}${path}${Endpoints.clientSecretsPath}`);
+  return new URL(`${scheme}//${url.host}${path}${Endpoints.clientSecretsPath}${restQuery(url)}`);
+}
+
+/**
+ * `url`'s query without the {@link REALTIME_ONLY_PARAMS}, as its raw `name=value` pairs: going
+ * through `URLSearchParams` would re-encode the values (`%20` as `+`, `=` as `%3D`), and a
+ * gateway's key must reach it as the caller wrote it. `''` when nothing is left.
+ */
+function restQuery(url: URL): string {
+  const kept = url.search
+    .replace(/^\?/, '')
+    .split('&')
+    .filter((pair) => pair !== '' && !REALTIME_ONLY_PARAMS.test(queryName(pair)));
+  return kept.length === 0 ? '' : `?${kept.join('&')}`;
+}
+
+/** A `name=value` pair's name as `URLSearchParams` reads it (`+` is a space); as sent when malformed. */
+function queryName(pair: string): string {
+  const at = pair.indexOf('=');
+  const name = (at < 0 ? pair : pair.slice(0, at)).replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 /**
@@ -205,8 +250,8 @@ export async function createClientSecret(
   const baseURL = options.baseURL ?? envValue(env, 'OPENAI_BASE_URL') ?? Endpoints.openaiBaseUrl;
   const url = clientSecretsUrl(baseURL);
   assertSecureUrl(url, options.allowInsecureUrl);
-  // the request leaves the base URL's query out, but a custom fetch (a gateway's) may still
-  // quote the credentials given there
+  // the request carries the base URL's query (a gateway's key): a refusal, or a custom fetch's
+  // error, that quotes the request must not put it in a message
   const urlSecrets = secretsOfUrl(new URL(baseURL));
   return withDeadline(url, timeoutMs, options, (signal) =>
     mint(url, source, urlSecrets, signal, options),
