@@ -111,16 +111,19 @@ export type ClientSecretErrorCode =
   /** The server answered 2xx with a body that has no usable secret. */
   | 'INVALID_RESPONSE';
 
-/** Minting a client secret failed. The message never contains the API key. */
+/**
+ * Minting a client secret failed. Neither the message nor any field contains the API key or a
+ * credential-like value of the base URL's query (`subscription-key=…`), which the request carries.
+ */
 export class ClientSecretError extends Error {
   override readonly name = 'ClientSecretError';
   /** Stable machine-readable code. */
   readonly code: ClientSecretErrorCode;
   /** HTTP status, for `HTTP_ERROR`. */
   readonly status: number | undefined;
-  /** The server's `error.code` (e.g. `invalid_api_key`), when it sent one. */
+  /** The server's `error.code` (e.g. `invalid_api_key`), when it sent one; redacted like the message. */
   readonly serverCode: string | undefined;
-  /** The server's `error.type`, when it sent one. */
+  /** The server's `error.type`, when it sent one; redacted like the message. */
   readonly type: string | undefined;
   /** True for network errors, timeouts, 408, 429 and 5xx: trying again later may work. */
   readonly retriable: boolean;
@@ -384,8 +387,9 @@ async function mint(
       redactor.redact(`Minting a client secret failed with HTTP ${response.status}: ${said}`),
       {
         status: response.status,
-        ...(typeof error?.code === 'string' ? { serverCode: error.code } : {}),
-        ...(typeof error?.type === 'string' ? { type: error.type } : {}),
+        // the server's words too: a gateway's code or type may quote the request it refused
+        ...(typeof error?.code === 'string' ? { serverCode: redactor.redact(error.code) } : {}),
+        ...(typeof error?.type === 'string' ? { type: redactor.redact(error.type) } : {}),
       },
     );
   }
