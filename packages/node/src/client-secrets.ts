@@ -381,7 +381,9 @@ async function mint(
     const error = (
       json as { error?: { message?: unknown; code?: unknown; type?: unknown } } | undefined
     )?.error;
-    const said = typeof error?.message === 'string' ? error.message : text.slice(0, 300);
+    // redacted before the cut: a key across it would keep its first characters otherwise
+    const said =
+      typeof error?.message === 'string' ? error.message : redactor.redact(text).slice(0, 300);
     throw new ClientSecretError(
       'HTTP_ERROR',
       redactor.redact(`Minting a client secret failed with HTTP ${response.status}: ${said}`),

@@ -67,6 +67,15 @@ describe('createClientSecret redacts the gateway key it now sends', () => {
     expectNoSecret(error);
   });
 
+  it('an HTTP 401 whose plain-text page has the key across the 300-character cut', async () => {
+    // the key starts 10 characters before the cut: cut first, its first 10 characters stayed
+    const page = `${'x'.repeat(290)}${GATEWAY}${'y'.repeat(50)}`;
+    const error = await failure(answering(401, page).fetch);
+    expect(error).toMatchObject({ code: 'HTTP_ERROR', status: 401 });
+    expect(error.message).toContain(`HTTP 401: ${'x'.repeat(290)}[REDACTED]`);
+    expectNoSecret(error);
+  });
+
   it('a network failure whose error (and its cause) quotes the request URL', async () => {
     const fetch = (async (url: string | URL | Request) => {
       throw new TypeError(`request to ${String(url)} failed`, {
