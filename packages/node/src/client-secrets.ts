@@ -4,6 +4,7 @@
  * @module
  */
 import { type Clock, Endpoints, systemClock, type TimerId } from '@voxwire/protocol';
+import { credentialQueryValues } from '@voxwire/core';
 import {
   envValue,
   type Env,
@@ -173,7 +174,9 @@ export function clientSecretsUrl(baseURL: string): URL {
   try {
     url = new URL(baseURL);
   } catch (cause) {
-    throw new ConfigurationError('INVALID_URL', 'The base URL does not parse as a URL.', { cause });
+    throw new ConfigurationError('INVALID_URL', 'The base URL does not parse as a URL.', {
+      cause: parseFailure(cause, baseURL),
+    });
   }
   const scheme = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[
     url.protocol
@@ -185,6 +188,17 @@ export function clientSecretsUrl(baseURL: string): URL {
     );
   const path = url.pathname.replace(/\/+$/, '').replace(/\/realtime$/, '');
   return new URL(`${scheme}//${url.host}${path}${Endpoints.clientSecretsPath}${restQuery(url)}`);
+}
+
+/**
+ * A redacted copy of the error `new URL(baseURL)` threw (name, message, `code`): Node's keeps the
+ * whole input as `input`, a gateway's `subscription-key=…` with it, and another runtime's message
+ * may quote it. The query is read from the text, which does not parse.
+ */
+function parseFailure(error: unknown, baseURL: string): unknown {
+  if (!(error instanceof Error)) return undefined;
+  const query = /\?([^#]*)/.exec(String(baseURL))?.[1] ?? '';
+  return sanitizeFetchFailure(error, new Redactor().add(...credentialQueryValues(query)));
 }
 
 /**

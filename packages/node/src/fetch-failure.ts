@@ -16,6 +16,7 @@ const MAX_CHAIN = 4;
  * A copy of `error` and its `cause` chain (Errors only, at most {@link MAX_CHAIN}, cycles cut)
  * with only the name, the redacted message and the `code`; a copy without a code of its own
  * takes the first one below it, so `cause.code` is `ECONNREFUSED` for undici's `fetch failed`.
+ * Also the `cause` of a base URL that does not parse, whose error keeps the URL (`input`).
  */
 export function sanitizeFetchFailure(error: Error, redactor: Redactor): Error {
   return copyChain(error, redactor, new Set());

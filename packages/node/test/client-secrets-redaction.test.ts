@@ -5,7 +5,12 @@
  */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ClientSecretError, createClientSecret } from '../src/index.js';
+import {
+  ClientSecretError,
+  clientSecretsUrl,
+  ConfigurationError,
+  createClientSecret,
+} from '../src/index.js';
 
 const KEY = 'sk-proj-SECRET-for-minting-42';
 const GATEWAY = 'GATEWAY-subscription-SECRET-77';
@@ -89,5 +94,25 @@ describe('createClientSecret redacts the gateway key it now sends', () => {
     expect((error.cause as { code?: unknown }).code).toBe('ECONNREFUSED');
     expect(error.message).toContain('request to https://gw.example/');
     expectNoSecret(error);
+  });
+
+  it('a base URL that does not parse: INVALID_URL keeps the parse error’s code, not the URL it quotes', async () => {
+    // Node's TypeError keeps the whole input (`input: 'https://gw example/…?subscription-key=…'`)
+    const bad = `https://gw example/v1?subscription-key=${GATEWAY}`;
+    let error: ConfigurationError | undefined;
+    try {
+      clientSecretsUrl(bad);
+    } catch (e) {
+      error = e as ConfigurationError;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error?.code).toBe('INVALID_URL');
+    expect((error?.cause as { code?: unknown }).code).toBe('ERR_INVALID_URL');
+    expect(inspect(error, { depth: 20 })).not.toContain(GATEWAY);
+    const minted = await createClientSecret({ apiKey: KEY, baseURL: bad, session: {}, env: {} })
+      .then(() => undefined)
+      .catch((e: unknown) => e);
+    expect(minted).toMatchObject({ code: 'INVALID_URL' });
+    expect(inspect(minted, { depth: 20 })).not.toContain(GATEWAY);
   });
 });
