@@ -4,7 +4,6 @@
  * @module
  */
 import { type Clock, Endpoints, systemClock, type TimerId } from '@voxwire/protocol';
-import { credentialQueryValues } from '@voxwire/core';
 import {
   envValue,
   type Env,
@@ -15,7 +14,7 @@ import {
 } from './credentials.js';
 import { ConfigurationError, Redactor, secretsOfUrl } from './errors.js';
 import { describeFetchFailure, sanitizeFetchFailure } from './fetch-failure.js';
-import { assertSecureUrl } from './url.js';
+import { assertSecureUrl, parseFailure } from './url.js';
 
 /** The session a client secret is minted for (the GA session object; `type` defaults to `'realtime'`). */
 export type ClientSecretSessionConfig = { readonly type?: 'realtime' | 'transcription' } & Readonly<
@@ -188,17 +187,6 @@ export function clientSecretsUrl(baseURL: string): URL {
     );
   const path = url.pathname.replace(/\/+$/, '').replace(/\/realtime$/, '');
   return new URL(`${scheme}//${url.host}${path}${Endpoints.clientSecretsPath}${restQuery(url)}`);
-}
-
-/**
- * A redacted copy of the error `new URL(baseURL)` threw (name, message, `code`): Node's keeps the
- * whole input as `input`, a gateway's `subscription-key=…` with it, and another runtime's message
- * may quote it. The query is read from the text, which does not parse.
- */
-function parseFailure(error: unknown, baseURL: string): unknown {
-  if (!(error instanceof Error)) return undefined;
-  const query = /\?([^#]*)/.exec(String(baseURL))?.[1] ?? '';
-  return sanitizeFetchFailure(error, new Redactor().add(...credentialQueryValues(query)));
 }
 
 /**

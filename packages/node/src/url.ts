@@ -5,8 +5,20 @@
  * @module
  */
 import { Endpoints, isLoopbackHost } from '@voxwire/protocol';
-import { isCredentialQueryParam } from '@voxwire/core';
-import { ConfigurationError } from './errors.js';
+import { credentialQueryValues, isCredentialQueryParam } from '@voxwire/core';
+import { ConfigurationError, Redactor } from './errors.js';
+import { sanitizeFetchFailure } from './fetch-failure.js';
+
+/**
+ * A redacted copy of the error `new URL(text)` threw (name, message, `code`): Node's keeps the
+ * whole input as `input`, a gateway's `subscription-key=…` with it, and another runtime's message
+ * may quote it. The query is read from the text, which does not parse.
+ */
+export function parseFailure(error: unknown, text: string): unknown {
+  if (!(error instanceof Error)) return undefined;
+  const query = /\?([^#]*)/.exec(text)?.[1] ?? '';
+  return sanitizeFetchFailure(error, new Redactor().add(...credentialQueryValues(query)));
+}
 
 /** Base paths below which `/realtime` is appended (LiveKit 1.x `process_base_url`). */
 const BASE_PATHS: ReadonlySet<string> = new Set(['', '/v1', '/openai', '/openai/v1']);
@@ -21,7 +33,9 @@ export function toWebSocketUrl(base: string | URL, what = 'base URL'): URL {
   try {
     url = new URL(base);
   } catch (cause) {
-    throw new ConfigurationError('INVALID_URL', `The ${what} does not parse as a URL.`, { cause });
+    throw new ConfigurationError('INVALID_URL', `The ${what} does not parse as a URL.`, {
+      cause: parseFailure(cause, String(base)),
+    });
   }
   const scheme = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' }[url.protocol];
   if (scheme === undefined) {
