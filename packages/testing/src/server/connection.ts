@@ -15,6 +15,7 @@ import { handleItemEvent } from './handlers-items.js';
 import { handleResponseEvent, ResponseRunner } from './handlers-response.js';
 import { InputAudio } from './input-audio.js';
 import { clientEventKeys, findUnknownKey } from './known-keys.js';
+import { obfuscate } from './obfuscation.js';
 import { Outbound, type FaultRule, type ServerLink } from './outbound.js';
 import type { RefusalRule } from './faults.js';
 import type { ResponseRun } from './response.js';
@@ -188,10 +189,14 @@ export class FakeConnection {
     return this.#responses;
   }
 
-  /** Sends a GA-model event (the server fills `event_id`). */
+  /**
+   * Sends a GA-model event (the server fills `event_id`; on a GA connection it pads the text
+   * deltas with `obfuscation`, as the live server does).
+   */
   emit(event: WireEvent): void {
     if (!this.#open) return;
     const withId = { event_id: this.host.newId('event'), ...event };
+    if (this.dialect === 'ga') obfuscate(withId);
     this.outbound.push(withId);
   }
 
