@@ -39,7 +39,11 @@ export interface ConnectionHost {
   readonly clock: Clock;
   readonly pacing: ResponsePacing;
   readonly vadEnergyScale: number;
-  readonly transcriptionDeltaCount: number;
+  /**
+   * Deltas per input transcript (`FakeServerOptions.transcriptionDeltas`).
+   * @default by model: 1 for whisper-1, which sends the whole turn in one delta, else 3
+   */
+  readonly transcriptionDeltaCount?: number | undefined;
   readonly transcriptionDelayMs: number;
   /** Keep `input_audio_buffer.append` events in the logs (`FakeServerOptions.recordAudioAppends`). */
   readonly recordAudioAppends: boolean;

@@ -52,8 +52,9 @@ export interface FakeServerOptions {
   readonly transcribe?:
     ((samples: Int16Array, sampleRate: number, itemId: string) => string | HeardAudio) | undefined;
   /**
-   * Number of `input_audio_transcription.delta` events per transcript (whisper-1 sends 1).
-   * @default 3
+   * Number of `input_audio_transcription.delta` events per transcript, for every model.
+   * @default by the session's transcription model, as the real server: 1 for whisper-1 (the
+   * whole turn in one delta), 3 for the others (which stream incremental deltas)
    */
   readonly transcriptionDeltas?: number | undefined;
   /**

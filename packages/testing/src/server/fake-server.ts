@@ -318,7 +318,7 @@ export class FakeServer {
       clock: this.clock,
       pacing: this.#options.pacing ?? {},
       vadEnergyScale: this.#options.vadEnergyScale ?? 0.05,
-      transcriptionDeltaCount: this.#options.transcriptionDeltas ?? 3,
+      transcriptionDeltaCount: this.#options.transcriptionDeltas,
       transcriptionDelayMs: this.#options.transcriptionDelayMs ?? 0,
       recordAudioAppends: this.#options.recordAudioAppends ?? true,
       newId: (p) => this.#newId(p),

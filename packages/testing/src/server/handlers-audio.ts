@@ -219,7 +219,7 @@ function transcribe(
     });
     return;
   }
-  const pieces = splitInto(heard.text, conn.host.transcriptionDeltaCount);
+  const pieces = splitInto(heard.text, deltaCountOf(conn));
   for (const delta of pieces) {
     conn.emit({
       type: 'conversation.item.input_audio_transcription.delta',
@@ -245,6 +245,14 @@ function transcribe(
       output_tokens: textTokens,
     },
   });
+}
+
+/** Deltas per transcript: the option's, else whisper-1's one delta or the streaming models' three (§7.6). */
+function deltaCountOf(conn: FakeConnection): number {
+  const given = conn.host.transcriptionDeltaCount;
+  if (given !== undefined) return given;
+  const model = sessionValue(conn.session, 'audio.input.transcription.model');
+  return model === 'whisper-1' ? 1 : 3;
 }
 
 function splitInto(text: string, count: number): string[] {
