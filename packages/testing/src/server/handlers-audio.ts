@@ -220,12 +220,14 @@ function transcribe(
     return;
   }
   const pieces = splitInto(heard.text, deltaCountOf(conn));
+  const withLogprobs = includes(conn, 'item.input_audio_transcription.logprobs');
   for (const delta of pieces) {
     conn.emit({
       type: 'conversation.item.input_audio_transcription.delta',
       item_id: itemId,
       content_index: 0,
       delta,
+      ...(withLogprobs ? { logprobs: logprobsOf(delta) } : {}),
     });
   }
   const audioTokens = Math.ceil((audio.endMs - audio.startMs) / 100);
@@ -237,6 +239,7 @@ function transcribe(
     item_id: itemId,
     content_index: 0,
     transcript: heard.text,
+    ...(withLogprobs ? { logprobs: logprobsOf(heard.text) } : {}),
     usage: {
       type: 'tokens',
       total_tokens: audioTokens + textTokens,
@@ -245,6 +248,26 @@ function transcribe(
       output_tokens: textTokens,
     },
   });
+}
+
+// whether the session's `include` asks for `value` (protocol.md §4.3)
+function includes(conn: FakeConnection, value: string): boolean {
+  const include = sessionValue(conn.session, 'include');
+  return Array.isArray(include) && include.includes(value);
+}
+
+/**
+ * The `logprobs` of a transcript piece (protocol.md §4.3: `[{token, logprob, bytes}]`): one
+ * entry per word with its leading space, so the tokens join back into the text, each with the
+ * near-certain log-probability of a scripted transcript and the token's UTF-8 bytes.
+ */
+function logprobsOf(text: string): JsonObject[] {
+  const encoder = new TextEncoder();
+  return (text.match(/\s*\S+|\s+/g) ?? []).map((token) => ({
+    token,
+    logprob: -0.01,
+    bytes: [...encoder.encode(token)],
+  }));
 }
 
 /** Deltas per transcript: the option's, else whisper-1's one delta or the streaming models' three (§7.6). */
