@@ -164,7 +164,8 @@ export class FakeConnection {
     if (init.dialect === 'beta') {
       this.emit({
         type: 'conversation.created',
-        conversation: { id: host.newId('conv'), object: 'realtime.conversation' },
+        // the conversation its responses name in conversation_id (§4.7)
+        conversation: { id: this.#responses.conversationId, object: 'realtime.conversation' },
       });
     }
     this.#expiry = host.clock.setTimeout(

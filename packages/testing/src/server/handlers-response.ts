@@ -20,6 +20,14 @@ export class ResponseRunner {
     this.#conversationId = conn.host.newId('conv');
   }
 
+  /**
+   * The id of the connection's default conversation: each of its responses names it in
+   * `conversation_id`, and a beta session announces it in `conversation.created`.
+   */
+  get conversationId(): string {
+    return this.#conversationId;
+  }
+
   /** Starts a response; returns it, or `undefined` when refused (an error was sent). */
   start(
     trigger: ResponseRequest['trigger'],
