@@ -84,4 +84,20 @@ describe('delta obfuscation', () => {
     expect(frames.length).toBeGreaterThan(0);
     for (const e of frames) expect(e, String(e['type'])).not.toHaveProperty('obfuscation');
   });
+
+  it('GA: server.emit sends a scripted delta as given (no obfuscation added)', async () => {
+    const c = await connect();
+    c.server.emit({
+      type: 'response.output_text.delta',
+      response_id: 'resp_x',
+      item_id: 'it_a',
+      output_index: 0,
+      content_index: 0,
+      delta: 'hi',
+    });
+    await c.flush();
+    const [frame] = deltaFrames(c.frames);
+    expect(frame).toMatchObject({ delta: 'hi' });
+    expect(frame).not.toHaveProperty('obfuscation');
+  });
 });

@@ -15,6 +15,7 @@ import { handleItemEvent } from './handlers-items.js';
 import { handleResponseEvent, ResponseRunner } from './handlers-response.js';
 import { InputAudio } from './input-audio.js';
 import { clientEventKeys, findUnknownKey } from './known-keys.js';
+import { markBetaItems } from './beta-items.js';
 import { obfuscate } from './obfuscation.js';
 import { Outbound, type FaultRule, type ServerLink } from './outbound.js';
 import type { RefusalRule } from './faults.js';
@@ -195,13 +196,14 @@ export class FakeConnection {
   }
 
   /**
-   * Sends a GA-model event (the server fills `event_id`; on a GA connection it pads the text
-   * deltas with `obfuscation`, as the live server does).
+   * Sends a GA-model event (the server fills `event_id`). As the live servers do, a GA
+   * connection pads the text deltas with `obfuscation` and a beta one marks items
+   * `object: "realtime.item"`; `asGiven` (`server.emit`'s scripted events) skips both.
    */
-  emit(event: WireEvent): void {
+  emit(event: WireEvent, asGiven = false): void {
     if (!this.#open) return;
     const withId = { event_id: this.host.newId('event'), ...event };
-    if (this.dialect === 'ga') obfuscate(withId);
+    if (!asGiven) (this.dialect === 'ga' ? obfuscate : markBetaItems)(withId);
     this.outbound.push(withId);
   }
 

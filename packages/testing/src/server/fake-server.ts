@@ -213,7 +213,9 @@ export class FakeServer {
   }
 
   /**
-   * Sends any GA-model server event on the latest connection (`event_id` is filled in).
+   * Sends any GA-model server event on the latest connection, as given: only `event_id` is
+   * filled in (no `obfuscation` on GA deltas, no `object` on beta items, which the fake adds to
+   * the events it produces itself).
    * @throws FakeServerError `NO_OPEN_CONNECTION` when that connection is closed or none exists;
    * `NO_DIALECT_FORM` when its dialect has no form for the event (beta has no
    * `conversation.item.done`, no MCP items).
@@ -227,7 +229,8 @@ export class FakeServer {
         'NO_DIALECT_FORM',
         `server.emit: the ${conn.dialect} dialect of connection ${conn.index} has no form for '${event.type}', so it would never reach the client`,
       );
-    conn.emit(event);
+    // as scripted, key by key: the fake's own dressing (obfuscation, beta item objects) is not added
+    conn.emit(event, true);
   }
 
   // The latest connection, which must be open: an event sent into a closed one (or before any)
