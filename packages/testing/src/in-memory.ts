@@ -78,6 +78,14 @@ export class InMemoryTransport implements Transport {
         'InMemoryTransport.start: a transport can only be started once',
       );
     this.#state = 'open';
+    // a model the server does not serve: 101, then the error and the close, as the real API
+    // does (no session is made, so nothing reaches the server's connections)
+    const refusal = this.server.refusalOfInMemoryConnect();
+    if (refusal) {
+      queueMicrotask(() => this.#deliver(refusal.frame));
+      queueMicrotask(() => this.#finish(refusal.code, refusal.reason));
+      return;
+    }
     this.#peer = this.server.accept(
       {
         send: (frame) => queueMicrotask(() => this.#deliver(frame)),
@@ -94,9 +102,11 @@ export class InMemoryTransport implements Transport {
 
   /** Sends one frame to the server (delivered on the next microtask). */
   send(frame: string): void {
-    if (this.#state !== 'open' || !this.#peer)
+    if (this.#state !== 'open')
       throw new TransportClosedError(`InMemoryTransport.send: the transport is ${this.#state}`);
     const peer = this.#peer;
+    // refused at connect: the close is on its way, and a socket's frames sent meanwhile are lost
+    if (!peer) return;
     // frames sent before close() still arrive: the close hop is queued after them
     queueMicrotask(() => {
       if (this.#state !== 'closed') peer.receive(frame);

@@ -208,6 +208,11 @@ export const Errors = {
     ),
 } as const;
 
+/** The close reason the real server uses: `error.type + "." + error.code`. */
+export function closeReasonOf(error: ServerErrorBody): string {
+  return error.code ? `${error.type}.${error.code}` : error.type;
+}
+
 /** Shows a key the way OpenAI does: the first and last few characters only. */
 export function redactKey(key: string): string {
   if (key.length <= 8) return '*'.repeat(key.length);

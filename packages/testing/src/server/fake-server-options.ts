@@ -15,10 +15,21 @@ export interface FakeServerOptions {
    */
   readonly dialect?: Dialect | undefined;
   /**
-   * The model echoed in `session.created`.
+   * The model echoed in `session.created`, and the one in-memory connections ask for (refused
+   * when `models` does not list it).
    * @default 'gpt-realtime'
    */
   readonly model?: string | undefined;
+  /**
+   * The model names this server serves, as the real API serves only its realtime models: a
+   * connection asking for another gets an `error` event (`invalid_request_error`, code
+   * `invalid_model`, 'Model "gpt-nope" is not supported in realtime mode.') and is closed with
+   * 4000, reason `invalid_request_error.invalid_model` (protocol.md §5.1). The ws mode judges the
+   * handshake's `?model=` (on Azure paths, the deployment); in memory a connection asks for
+   * `model`. A transcription session that names no model is served.
+   * @default undefined (every model is served)
+   */
+  readonly models?: readonly string[] | undefined;
   /**
    * The clock of every server timer (VAD idle timeout, pacing, delays, expiry).
    * @default new SimulatedClock()

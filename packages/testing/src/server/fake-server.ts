@@ -20,6 +20,8 @@ import { FakeConnection, type ConnectionHost, type HeardAudio } from './connecti
 import { FaultInjector } from './faults.js';
 import type { ServerLink } from './outbound.js';
 import type { FakeServerOptions } from './fake-server-options.js';
+import { checkModels, modelRefusal, REQUEST_SHAPE_CLOSE_CODE } from './served-models.js';
+import { closeReasonOf } from './error-catalog.js';
 import { asServerEvent, clone, type JsonObject, type WireEvent } from './wire.js';
 import { TokenBudget } from './token-budget.js';
 
@@ -59,6 +61,10 @@ export class FakeServer {
   readonly faults: FaultInjector;
   /** Errors thrown by response handlers (also reported by `assertComplete`). */
   readonly handlerErrors: unknown[] = [];
+  /**
+   * The model names served (the `models` option, frozen); `undefined` when every model is.
+   */
+  readonly models: readonly string[] | undefined;
   readonly #options: FakeServerOptions;
   readonly #newId: IdGenerator;
   readonly #connections: FakeConnection[] = [];
@@ -76,6 +82,7 @@ export class FakeServer {
 
   constructor(options: FakeServerOptions = {}) {
     this.#options = options;
+    this.models = checkModels(options.models);
     this.clock = options.clock ?? new SimulatedClock();
     this.#newId = idGeneratorOf(options);
     this.#expectations = new ClientExpectations(options.recordAudioAppends ?? true);
@@ -146,6 +153,19 @@ export class FakeServer {
       receive: (f) => conn.receive(f),
       closed: (code, reason) => conn.transportClosed(code, reason),
     };
+  }
+
+  /**
+   * How the real API refuses an in-memory connection, which asks for the `model` option: the
+   * `invalid_model` error frame and the close to send instead of `session.created`, or
+   * `undefined` when that model is served. For transports; the ws mode judges its handshakes.
+   */
+  refusalOfInMemoryConnect(): { frame: string; code: number; reason: string } | undefined {
+    const error = modelRefusal(this.models, this.#options.model ?? 'gpt-realtime');
+    if (!error) return undefined;
+    // the same text in both dialects: an `error` event has one form
+    const frame = JSON.stringify({ type: 'error', event_id: this.#newId('event'), error });
+    return { frame, code: REQUEST_SHAPE_CLOSE_CODE, reason: closeReasonOf(error) };
   }
 
   #scheduleExpiry(conn: FakeConnection, afterMs: number, fired: () => void): void {

@@ -7,6 +7,9 @@
 import type { Dialect } from '@voxwire/protocol';
 import { BETA_HEADER, Subprotocol } from '@voxwire/protocol';
 import { Errors, type ServerErrorBody } from '../server/error-catalog.js';
+import { modelRefusal, REQUEST_SHAPE_CLOSE_CODE } from '../server/served-models.js';
+
+export { closeReasonOf } from '../server/error-catalog.js';
 
 /** One recorded handshake, for assertions. */
 export interface HandshakeRecord {
@@ -55,6 +58,11 @@ export interface HandshakePolicy {
    * @default 'accept' (in startFakeWsServer)
    */
   readonly beta: 'accept' | 'refuse';
+  /**
+   * The model (or Azure deployment) names served; any other is refused with `invalid_model`.
+   * @default undefined (every model is served)
+   */
+  readonly models?: readonly string[] | undefined;
 }
 
 function header(headers: HandshakeRecord['headers'], name: string): string | undefined {
@@ -78,6 +86,13 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
     }
     return undefined;
   };
+  // after the key, as the real server judges it (a bad key and a bad model close with 3000)
+  const modelCheck = (model: string, dialect: Dialect): HandshakeVerdict | undefined => {
+    const error = modelRefusal(policy.models, model);
+    return error
+      ? { kind: 'fatal', error, closeCode: REQUEST_SHAPE_CLOSE_CODE, dialect }
+      : undefined;
+  };
 
   if (path === '/v1/realtime') {
     const dialect: Dialect = betaAsked ? 'beta' : 'ga';
@@ -89,6 +104,9 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
     const model = q.get('model');
     if (!model && !q.get('intent') && !q.get('call_id'))
       return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect };
+    // a transcription or side-band (call_id) session may name no model: none to refuse
+    const unserved = model ? modelCheck(model, dialect) : undefined;
+    if (unserved) return unserved;
     if (betaAsked && policy.beta === 'refuse')
       return { kind: 'fatal', error: Errors.betaDisabled(), closeCode: 4000, dialect };
     return {
@@ -112,6 +130,8 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
     const model = q.get('model') ?? q.get('deployment');
     if (!model)
       return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'ga' };
+    const unserved = modelCheck(model, 'ga');
+    if (unserved) return unserved;
     return {
       kind: 'accept',
       dialect: 'ga',
@@ -128,6 +148,8 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
     const deployment = q.get('deployment');
     if (!deployment)
       return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'beta' };
+    const unserved = modelCheck(deployment, 'beta');
+    if (unserved) return unserved;
     return {
       kind: 'accept',
       dialect: 'beta',
@@ -137,9 +159,4 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
     };
   }
   return { kind: 'http', status: 404, body: `No realtime endpoint at ${path}` };
-}
-
-/** The close reason the real server uses: `error.type + "." + error.code`. */
-export function closeReasonOf(error: ServerErrorBody): string {
-  return error.code ? `${error.type}.${error.code}` : error.type;
 }

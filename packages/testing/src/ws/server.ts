@@ -208,6 +208,8 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       apiKey: options.apiKey,
       azure: options.azure ?? true,
       beta: options.beta ?? 'accept',
+      // the served fake server's, so a `server` shared across modes refuses the same models
+      models: server.models,
     });
     if (verdict.kind === 'http') return refuse(verdict.status, verdict.body);
     wss.handleUpgrade(req, socket, head, (ws) => {
