@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * `voxwire-fake-server [--port N] [--host H] [--api-key K] [--beta accept|refuse] [--realtime]`:
- * serves the demo agent over WebSocket and prints its base URL as the first line of stdout.
+ * `voxwire-fake-server [--port N] [--host H] [--api-key K] [--beta accept|refuse] [--models a,b]
+ * [--realtime]`: serves the demo agent over WebSocket and prints its base URL as the first line of stdout.
  * @module
  */
 import { FakeServerOptionsError } from './errors.js';
+import { checkModels } from './server/served-models.js';
 import { startFakeWsServer } from './ws/server.js';
 
 /** Parsed command-line options. */
@@ -17,6 +18,11 @@ export interface CliOptions {
   readonly apiKey?: string | undefined;
   /** @default 'accept' */
   readonly beta: 'accept' | 'refuse';
+  /**
+   * The model names served (`--models a,b`); any other is refused with `invalid_model`.
+   * @default undefined (every model is served)
+   */
+  readonly models?: readonly string[] | undefined;
   /** Pace audio in real time. @default false */
   readonly realtime: boolean;
 }
@@ -36,6 +42,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let apiKey: string | undefined;
   let beta: 'accept' | 'refuse' = 'accept';
   let realtime = false;
+  let models: readonly string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.includes('=')
@@ -58,6 +65,17 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       if (v !== 'accept' && v !== 'refuse')
         throw new FakeServerOptionsError(`--beta must be 'accept' or 'refuse', got '${v}'`);
       beta = v;
+    } else if (flag === '--models') {
+      // spaces after the commas are the shell user's, not the names'; an empty name (`a,,b`,
+      // `a,`) is a typo that would otherwise be checked as a model no client can ask for
+      const names = value()
+        .split(',')
+        .map((n) => n.trim());
+      if (names.includes(''))
+        throw new FakeServerOptionsError(
+          `--models takes comma-separated model names, got an empty one in '${inline ?? argv[i]}'`,
+        );
+      models = checkModels(names);
     } else if (flag === '--realtime') {
       // a switch: `--realtime=false` must not turn it on
       if (inline === undefined || inline === 'true') realtime = true;
@@ -69,7 +87,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     } else if (flag === '--help' || flag === '-h') throw new CliHelp(USAGE);
     else throw new FakeServerOptionsError(`unknown option '${arg}'\n${USAGE}`);
   }
-  return { port, host, apiKey, beta, realtime };
+  return { port, host, apiKey, beta, models, realtime };
 }
 
 /**
@@ -84,7 +102,7 @@ export function processIdSalt(pid: number, startedAtMs: number): string {
 }
 
 const USAGE =
-  'usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-key KEY] [--beta accept|refuse] [--realtime]';
+  'usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-key KEY] [--beta accept|refuse] [--models a,b] [--realtime]';
 
 async function main(): Promise<void> {
   let opts: CliOptions;
@@ -104,6 +122,7 @@ async function main(): Promise<void> {
     host: opts.host,
     apiKey: opts.apiKey,
     beta: opts.beta,
+    models: opts.models,
     pacing: opts.realtime ? { realtimeFactor: 1, textDeltaIntervalMs: 30 } : {},
     idSalt: processIdSalt(process.pid, Date.now()),
   });

@@ -31,6 +31,19 @@ describe('voxwire-fake-server CLI', () => {
     expect(parseCliArgs(['--realtime']).realtime).toBe(true);
     expect(parseCliArgs(['--realtime=false']).realtime).toBe(false);
     expect(() => parseCliArgs(['--realtime=yes'])).toThrow(FakeServerOptionsError);
+    // --models: the names served, comma-separated; any model without it
+    expect(parseCliArgs([]).models).toBeUndefined();
+    expect(parseCliArgs(['--models', 'gpt-realtime,gpt-realtime-mini']).models).toEqual([
+      'gpt-realtime',
+      'gpt-realtime-mini',
+    ]);
+    expect(parseCliArgs(['--models=gpt-realtime, my-dep']).models).toEqual([
+      'gpt-realtime',
+      'my-dep',
+    ]);
+    expect(() => parseCliArgs(['--models'])).toThrow(/needs a value/);
+    expect(() => parseCliArgs(['--models', 'a,,b'])).toThrow(FakeServerOptionsError);
+    expect(() => parseCliArgs(['--models', 'a,'])).toThrow(/--models .*empty/);
     // --help is no error: the CLI prints it to stdout and exits 0
     expect(() => parseCliArgs(['--help'])).toThrow(CliHelp);
   });
@@ -45,7 +58,7 @@ describe('voxwire-fake-server CLI', () => {
       execFileSync('pnpm', ['exec', 'tsup'], { cwd: protocol, stdio: 'ignore' });
     if (!existsSync(join(pkg, 'dist', 'cli.mjs')))
       execFileSync('pnpm', ['exec', 'tsup'], { cwd: pkg, stdio: 'ignore' });
-    const child = spawn(process.execPath, [bin, '--port', '0'], {
+    const child = spawn(process.execPath, [bin, '--port', '0', '--models', 'gpt-realtime'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -66,6 +79,12 @@ describe('voxwire-fake-server CLI', () => {
     // a salt of this process ends its ids (a restarted CLI does not repeat them)
     expect(r.frames[0].session.id).toMatch(/^sess_0001_[a-z0-9]{9,}$/);
     r.ws?.close();
+    // --models reaches the server: another model is refused as the real API refuses it
+    const refused = await handshake(`${firstLine}/realtime?model=gpt-nope`, {
+      headers: { Authorization: 'Bearer anything' },
+    });
+    expect(refused.frames[0].error.code).toBe('invalid_model');
+    expect(refused.close).toEqual({ code: 4000, reason: 'invalid_request_error.invalid_model' });
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
