@@ -36,6 +36,10 @@ export async function cutForInterrupt(host: CutHost, args: TruncateArgs): Promis
     await host.truncate(args);
     return true;
   }
+  // an item in the mirror came from a server, so the next open is a reconnect with a restore
+  // built from the mirror at that moment
+  if (status === 'reconnecting' || status === 'connecting' || status === 'idle')
+    return cutInMirror(mirror, args.itemId, args.contentIndex, args.audioEndMs) === 'cut';
   const item = mirror.get(args.itemId);
   const part = item?.type === 'message' ? item.content[args.contentIndex] : undefined;
   if (part?.type !== 'audio') return false;
@@ -43,13 +47,29 @@ export async function cutForInterrupt(host: CutHost, args: TruncateArgs): Promis
   // refused with no event id, protocol.md §7.7, and would hang until the request timeout)
   const cutAt = mirror.truncation(args.itemId)?.get(args.contentIndex);
   if (cutAt !== undefined && args.audioEndMs >= cutAt) return false;
-  // an item in the mirror came from a server, so the next open is a reconnect with a restore
-  // built from the mirror at that moment
-  if (status === 'reconnecting' || status === 'connecting' || status === 'idle') {
-    if (args.audioEndMs === 0) mirror.delete(args.itemId);
-    else mirror.truncateLocally(args.itemId, args.contentIndex, args.audioEndMs);
-    return true;
-  }
   await host.truncate(args);
   return true;
+}
+
+/**
+ * Cuts content `contentIndex` of `itemId` at `audioEndMs` (0: deletes the item) in the mirror
+ * alone, for the restore of the next connection to re-create as the text heard: `'cut'`;
+ * `'heard'` when it was already cut at or before that point (nothing left to cut); `undefined`
+ * when the mirror does not hold that part as audio (re-created as text by an earlier restore,
+ * left out of it, deleted, never known), which only the server can answer.
+ */
+export function cutInMirror(
+  mirror: ConversationMirror,
+  itemId: string,
+  contentIndex: number,
+  audioEndMs: number,
+): 'cut' | 'heard' | undefined {
+  const item = mirror.get(itemId);
+  const part = item?.type === 'message' ? item.content[contentIndex] : undefined;
+  if (part?.type !== 'audio') return undefined;
+  const cutAt = mirror.truncation(itemId)?.get(contentIndex);
+  if (cutAt !== undefined && audioEndMs >= cutAt) return 'heard';
+  if (audioEndMs === 0) mirror.delete(itemId);
+  else mirror.truncateLocally(itemId, contentIndex, audioEndMs);
+  return 'cut';
 }

@@ -340,6 +340,12 @@ export class SessionHost {
     return this.tracker.receivedAudioMs(itemId, contentIndex);
   }
 
+  /** Whether a connection was lost and the next one is not open yet (attempt 0 is the first connect). */
+  betweenConnections(): boolean {
+    const state = this.connection.state;
+    return state.status === 'reconnecting' || (state.status === 'connecting' && state.attempt > 0);
+  }
+
   /** The functions the request that started `responseId` gave that response alone, if any. */
   responseTools(responseId: string): ResponseTools | undefined {
     return this.creator.responseTools(responseId);

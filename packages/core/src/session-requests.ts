@@ -10,6 +10,7 @@ import { toChatItem, type ChatItemInput } from './conversation/input.js';
 import type { InFlightItemChange } from './conversation/in-flight.js';
 import { chatItemToWireItem } from './conversation/items.js';
 import { ROOT_ITEM_ID, type ConversationMirror } from './conversation/mirror.js';
+import { cutInMirror } from './interrupt-cut.js';
 import { itemAudioEncoder } from './features/conversation.js';
 import type { SessionFeature, SessionUpdateContext } from './feature.js';
 import type { RealtimeSessionOptions } from './options.js';
@@ -47,6 +48,11 @@ export interface SessionRequestsDeps {
   readonly dialect: () => Dialect | undefined;
   /** Milliseconds of an output item's audio received, when known (see the tracker). */
   readonly receivedAudioMs: (itemId: string, contentIndex: number) => number | undefined;
+  /**
+   * Whether the session is between connections after one was open (reconnecting, or connecting
+   * again): what is sent now reaches a fresh server only after the restore.
+   */
+  readonly betweenConnections: () => boolean;
 }
 
 /** Builds, tracks and sends the session's acknowledged requests. */
@@ -117,7 +123,8 @@ export class SessionRequests {
    * `conversation.item.truncate` (a 0 ms truncate deletes the item instead). A point past the
    * audio received is moved back to its end: what never arrived cannot have been heard, and the
    * server refuses such a truncate with an error that names no request (protocol.md §7.7), so
-   * the promise could only time out.
+   * the promise could only time out. During an outage the cut is made in the mirror (see
+   * {@link cutInMirror}) and resolves at once.
    */
   async itemTruncate(args: TruncateArgs): Promise<void> {
     const requested = checkTruncate(args);
@@ -125,6 +132,15 @@ export class SessionRequests {
     const audioEndMs = received !== undefined && requested > received ? received : requested;
     // the server refuses a 0 ms truncate ("Only model output audio messages can be truncated"); nothing was heard, so delete
     if (audioEndMs === 0) return this.itemDelete({ itemId: args.itemId });
+    // queued now, it would reach a fresh server that holds the answer as text and refuses it,
+    // keeping the unheard part: the restore sends the text heard instead
+    const mirror = this.#deps.mirror();
+    if (
+      mirror !== undefined &&
+      this.#deps.betweenConnections() &&
+      cutInMirror(mirror, args.itemId, args.contentIndex, audioEndMs) !== undefined
+    )
+      return;
     const eventId = this.#deps.generateId('event');
     await this.#request('item.truncate', eventId, args.itemId, {
       type: 'conversation.item.truncate',
