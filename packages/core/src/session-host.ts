@@ -385,6 +385,11 @@ export class SessionHost {
     return { event, promise };
   }
 
+  /** The `event_id` of the session's own last configuration update (its first, or a restore's). */
+  configUpdateId(): string | undefined {
+    return this.state.configUpdateId;
+  }
+
   stalled(event: ResponseStalledEvent): void {
     this.emitter.emit('response_stalled', event);
   }

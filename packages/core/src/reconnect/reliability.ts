@@ -82,6 +82,11 @@ export interface ReliabilityHost {
    * tools), registered as a request.
    */
   restoreUpdate(): { event: ClientEvent; promise: Promise<unknown> };
+  /**
+   * The `event_id` of the last configuration update the session sent itself (its first, or the
+   * last restore's), if any.
+   */
+  configUpdateId(): string | undefined;
   /** Sends through the outbox. */
   send(event: ClientEvent): void;
   /** Emits `response_stalled`. */
@@ -258,6 +263,9 @@ export class Reliability {
     }
     // taken before the restore's own update is tracked, which must stay in the table for its echo
     const unsent = h.requests.takeUnsent((e) => h.outbox.holds(e));
+    // the session's own update the drop left unanswered (the first, or the last restore's) holds
+    // no more than the restore's update does: sent again it would be a second, stale one
+    const superseded = h.configUpdateId();
     const { event: update, promise } = h.restoreUpdate();
     promise.catch(() => undefined);
     const prelude: ClientEvent[] = [update];
@@ -289,7 +297,8 @@ export class Reliability {
     this.#truncated?.restored();
     let resent = 0;
     for (const request of unsent) {
-      if (request.event) {
+      if (request.eventId === superseded) request.resolve(undefined);
+      else if (request.event) {
         h.requests.put(request);
         prelude.push(request.event);
         resent++;
