@@ -249,6 +249,9 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
         const id = event.response.id;
         if (id === undefined) return;
         this.#followUp.done(id);
+        // delivered again under a new event_id (a relay's redelivery): its calls were answered
+        // once already; taken as new they would run again, answered twice, and followed up twice
+        if (this.#pending.isFinished(id)) return;
         const output = event.response.output ?? [];
         // a call whose output_item.done was lost or comes late is still in the response's output
         for (const item of output) {

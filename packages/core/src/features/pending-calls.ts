@@ -11,9 +11,10 @@
  * - a call whose item is no longer in the mirror (it will not be restored) is not answered,
  *   since an output for it would be refused by the fresh server.
  *
- * Also remembers recently finished responses, so that a reordered `response.output_item.done`
- * arriving after its `response.done` (whose `output` already carried the call) is not taken as
- * the start of a new round that never finishes.
+ * Also remembers the connection's recently finished responses, so that a reordered
+ * `response.output_item.done` arriving after its `response.done` (whose `output` already carried
+ * the call) is not taken as the start of a new round that never finishes, and a `response.done`
+ * delivered again does not run and answer its calls a second time.
  * @module
  */
 import type { ChatFunctionCallItem, ChatItem } from '../conversation/chat-context.js';
@@ -110,9 +111,14 @@ export class PendingCalls {
     return out;
   }
 
-  /** Forgets everything in flight (the connection is gone; finished responses stay known). */
+  /**
+   * The connection is gone: forgets everything in flight, and the finished responses too. Ids are
+   * the server session's: a new connection's server (a restarted one, a relay) may count them
+   * from the start again, and a response of its own must not be taken for a finished one.
+   */
   clear(): void {
     this.#calls.clear();
+    this.#finished.length = 0;
   }
 
   #forget(responseId: string): void {
