@@ -270,6 +270,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
         void answerRound(this.#host, this.#followUp, id, round, {
           status: event.response.status ?? 'completed',
           hasMessageOutput,
+          outputIds: output.flatMap((item) => (item.id ? [item.id] : [])),
         });
         return;
       }

@@ -19,6 +19,11 @@ export interface RoundEnd {
   readonly status: 'completed' | 'cancelled' | 'failed' | 'incomplete' | 'in_progress';
   /** Whether it had a message besides its calls (the tool-only loop count restarts). */
   readonly hasMessageOutput: boolean;
+  /**
+   * The ids of its output items (from `response.done`), which tell an out-of-band response by
+   * its items' absence from the conversation also when it made no call. @default its calls' items
+   */
+  readonly outputIds?: readonly string[] | undefined;
 }
 
 /**
@@ -49,8 +54,12 @@ export async function answerRound<TSession>(
   const all = await round.finish({
     status: end.status === 'in_progress' ? 'incomplete' : end.status,
     hasMessageOutput: end.hasMessageOutput,
-    // an out-of-band response is no turn of the conversation: the tool-loop cap ignores it
-    counted: round.calls.length === 0 || round.calls.some((c) => inConversation(host, c.itemId)),
+    // an out-of-band response is no turn of the conversation: the tool-loop cap ignores it, and
+    // its message (a classifier's label, a summary) must not reset the count of a running loop
+    counted: isConversationTurn(host, [
+      ...round.calls.map((call) => call.itemId),
+      ...(end.outputIds ?? []),
+    ]),
   });
   const finished = all.finished.filter((called) => keep(called.call));
   if (finished.length === 0) return;
@@ -79,6 +88,17 @@ export async function answerRound<TSession>(
   await followUp.request(
     relaxSessionChoice(host.responseTools?.(responseId)?.followUp, host.toolChoice?.()),
   );
+}
+
+/**
+ * Whether a response whose output items are `itemIds` was a turn of the conversation: one of its
+ * items is in it, or it had none (nothing shows it was out of band).
+ */
+function isConversationTurn<TSession>(
+  host: FunctionCallingHost<TSession>,
+  itemIds: readonly string[],
+): boolean {
+  return itemIds.length === 0 || itemIds.some((id) => inConversation(host, id));
 }
 
 /**
