@@ -337,7 +337,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   /** @inheritdoc */
   onClosed(): void {
     this.#followUp.onClosed();
-    this.#runner.close(new Error('the session closed'));
+    // the runner's typed reason (SESSION_CLOSED), as every promise the close settles
+    this.#runner.close();
     this.#roundsMap?.clear();
     this.#pendingCalls?.clear();
   }

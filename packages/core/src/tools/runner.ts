@@ -6,6 +6,7 @@
  * @module
  */
 import type { Clock, IdGenerator } from '@voxwire/protocol';
+import { VoxwireError } from '../errors.js';
 import { ToolError } from './errors.js';
 import { ToolRound, type RoundEnd } from './round.js';
 import { toSessionTools, type SessionFunctionTool } from './schema.js';
@@ -46,6 +47,11 @@ export interface ToolRunnerOptions<TSession = unknown> {
   readonly followUpCancelledCalls?: boolean | undefined;
   /** Time for the call timeouts. @default systemClock */
   readonly clock?: Clock | undefined;
+}
+
+/** The abort reason of calls the session's close stops. */
+function sessionClosed(): VoxwireError {
+  return new VoxwireError('SESSION_CLOSED', 'the session closed');
 }
 
 // Shared by every runner without tools; never written (setTools replaces them, it never mutates).
@@ -115,8 +121,10 @@ export class ToolRunner<TSession = unknown> {
   /**
    * Aborts every running call (their `signal` fires; their outputs become "cancelled" error
    * texts at once) and stops requesting responses. Call it when the session closes.
+   * @param reason - the calls' abort reason; @default VoxwireError `SESSION_CLOSED`, typed as
+   *   every promise the close settles, so a tool tells it from its own `TIMEOUT` by `code`
    */
-  close(reason: unknown = new Error('the session closed')): void {
+  close(reason: unknown = sessionClosed()): void {
     const closer = (this.#closer ??= new AbortController());
     if (!closer.signal.aborted) closer.abort(reason);
   }

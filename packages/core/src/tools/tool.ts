@@ -10,7 +10,10 @@ export type JsonSchema = { readonly [key: string]: unknown };
 
 /** What a tool's `execute` gets besides its arguments. */
 export interface ToolContext<TSession = unknown> {
-  /** Fires when the call should stop: the session closes, or the round is aborted. */
+  /**
+   * Fires when the call should stop: the session closes (its reason a
+   * `VoxwireError('SESSION_CLOSED')`) or the call's time limit passed (`VoxwireError('TIMEOUT')`).
+   */
   readonly signal: AbortSignal;
   /** The call id (`call_id` on the wire). */
   readonly callId: string;
