@@ -268,6 +268,39 @@ describe.each(DIALECTS)('function calls across a reconnect (%s)', (dialect) => {
     expectRecoveredAnswer(run);
     await run.session.close();
   });
+
+  it('an out-of-band call the drop cut before its response.done is still reported with its result: answered nowhere, no follow-up', async () => {
+    const slow = gate();
+    const tool: SessionTool = {
+      name: 'get_weather',
+      execute: async () => (await slow.promise, 'sunny'),
+    };
+    const run = await scenario(dialect, tool);
+    const collected: string[] = [];
+    run.session.on('function_calls_collected', (c) => collected.push(...c.map((x) => x.callId)));
+    cutAfter(run, 'response.output_item.done');
+    void run.session.response.create({ response: { conversation: 'none' } }).catch(() => undefined);
+    await run.s.settle();
+    await run.s.clock.advanceAsync(1000);
+    expect(run.s.server.connections).toHaveLength(2);
+    expect(run.session.connectionState.status).toBe('open');
+    slow.open();
+    await run.s.settle();
+    // the tool ran: the app hears of it, with its result, as of an out-of-band call not cut
+    expect(collected).toEqual(['call_1']);
+    expect(run.finished.flat().map((f) => [f.call.callId, f.output])).toEqual([
+      ['call_1', 'sunny'],
+    ]);
+    // its item is in no conversation: no output, no response asked for
+    expect(items(run.s).map((i) => i.type)).toEqual(['message']);
+    expect(
+      sentOn(run.s, 1, 'conversation.item.create').filter(
+        (e) => (e['item'] as { type: string }).type === 'function_call_output',
+      ),
+    ).toEqual([]);
+    expect(sentOn(run.s, 1, 'response.create')).toEqual([]);
+    await run.session.close();
+  });
 });
 
 describe('function calls across a reconnect (ga only)', () => {

@@ -311,7 +311,11 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       // completed calls whose response.output_item.done the drop cut off
       const recovered = this.#pending.recover(responseId, mirror);
       for (const item of recovered) round.addCall(item, this.#callOptions(responseId, item.name));
-      const keep = (call: FunctionCallInfo): boolean => answerableAfterRestore(call.itemId, mirror);
+      // withdrawn: a call the conversation holds but the restore leaves out (cut, interrupted).
+      // A call whose item is in no conversation (an out-of-band response's) ran all the same:
+      // it is reported with its result, as when no drop cut it, and answered nowhere
+      const keep = (call: FunctionCallInfo): boolean =>
+        mirror?.has(call.itemId) !== true || answerableAfterRestore(call.itemId, mirror);
       const withdrawn = round.calls.filter((call) => !keep(call)).length;
       if (recovered.length > 0 || withdrawn > 0) {
         this.#host.logger.info('function calls of a response cut by the drop', {
