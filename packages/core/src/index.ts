@@ -19,6 +19,7 @@ export type { InterruptOptions, InterruptResult } from './interrupt.js';
 export type { SessionInit } from './session.js';
 export type {
   TruncateArgs,
+  TruncateRetold,
   DeleteArgs,
   RetrieveArgs,
   InputAudioBufferApi,

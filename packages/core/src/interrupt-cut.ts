@@ -19,7 +19,7 @@ export interface CutHost {
   /** The conversation mirror; `undefined` when the session keeps none. */
   readonly mirror: () => ConversationMirror | undefined;
   /** `conversation.item.truncate` (0 ms: `conversation.item.delete`). */
-  readonly truncate: (args: TruncateArgs) => Promise<void>;
+  readonly truncate: (args: TruncateArgs) => Promise<unknown>;
 }
 
 /**

@@ -5,7 +5,9 @@
  * text, and `conversation.item.truncate` on it is refused ("Only model output audio messages can
  * be truncated", protocol.md §7.7), which left the whole text, unheard part included, in the
  * model's context. The text is cut instead, as a restore retells a truncated answer: the item is
- * deleted and the text that was heard (`heard-text.ts`) created in its place.
+ * deleted and the text that was heard (`heard-text.ts`) created in its place. The app's own
+ * `conversation.item.truncate()` of such an answer is refused the same way, and takes the same
+ * path (`SessionRequests.retell`).
  * @module
  */
 import type { ChatItem } from './conversation/chat-context.js';

@@ -47,8 +47,16 @@ export interface ConversationApi {
      * `UNSUPPORTED_CONTENT` (content the API cannot take) before sending anything.
      */
     create(item: ChatItemInput, previousItemId?: string | null): Promise<ConversationItem>;
-    /** Truncates assistant audio at `audioEndMs`; at 0 ms the item is deleted instead. */
-    truncate(args: TruncateArgs): Promise<void>;
+    /**
+     * Truncates assistant audio at `audioEndMs`; at 0 ms the item is deleted instead. Resolves
+     * `undefined` once done. An answer a reconnect re-created as its transcript (the server
+     * cannot take assistant audio back, and refuses to truncate text) is cut to the text heard
+     * in its first `audioEndMs` instead, as `session.interrupt()` does: it is deleted and an
+     * assistant text item holding the text heard (ending with `...`) is created in its place;
+     * the promise then resolves with {@link TruncateRetold}, naming the new item. Rejects with
+     * `INVALID_ARGUMENT` for bad arguments (nothing sent) and with the server's `ServerError`.
+     */
+    truncate(args: TruncateArgs): Promise<TruncateRetold | undefined>;
     /** Deletes an item. */
     delete(args: DeleteArgs): Promise<void>;
     /**
@@ -100,6 +108,16 @@ export interface TruncateArgs {
   contentIndex: number;
   /** Audio played so far, ms; 0 deletes the item instead. Fractions are floored. */
   audioEndMs: number;
+}
+
+/**
+ * What `conversation.item.truncate()` resolves with when the answer was held as text (a
+ * reconnect re-created it from its transcript): the answer was deleted, and the text heard took
+ * its place under a new id.
+ */
+export interface TruncateRetold {
+  /** The assistant text item that replaced the answer; `undefined` when not one whole word was heard (it was only deleted). */
+  readonly retoldItemId: string | undefined;
 }
 
 /** Arguments of `conversation.item.delete`. */
@@ -288,7 +306,7 @@ class ConversationItemApiImpl {
     return this.#host.calls.itemCreate(item, previousItemId);
   }
 
-  truncate(args: TruncateArgs): Promise<void> {
+  truncate(args: TruncateArgs): Promise<TruncateRetold | undefined> {
     return this.#host.calls.itemTruncate(args);
   }
 

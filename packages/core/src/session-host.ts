@@ -340,6 +340,11 @@ export class SessionHost {
     return this.tracker.receivedAudioMs(itemId, contentIndex);
   }
 
+  /** An output content part, while its response is known. */
+  content(itemId: string, contentIndex: number): RealtimeContent | undefined {
+    return this.tracker.content(itemId, contentIndex);
+  }
+
   /** Whether a connection was lost and the next one is not open yet (attempt 0 is the first connect). */
   betweenConnections(): boolean {
     const state = this.connection.state;

@@ -11,16 +11,19 @@ import type { InFlightItemChange } from './conversation/in-flight.js';
 import { chatItemToWireItem } from './conversation/items.js';
 import { ROOT_ITEM_ID, type ConversationMirror } from './conversation/mirror.js';
 import { cutInMirror } from './interrupt-cut.js';
+import { heldAsText, retellHeard } from './interrupt-retell.js';
 import { itemAudioEncoder } from './features/conversation.js';
 import type { SessionFeature, SessionUpdateContext } from './feature.js';
 import type { RealtimeSessionOptions } from './options.js';
 import type { PendingRequests, RequestKind } from './requests.js';
+import type { RealtimeContent } from './responses/tree.js';
 import {
   checkItemId,
   checkTruncate,
   type DeleteArgs,
   type RetrieveArgs,
   type TruncateArgs,
+  type TruncateRetold,
 } from './session-api.js';
 import { toSessionUpdate } from './session-config.js';
 
@@ -48,6 +51,8 @@ export interface SessionRequestsDeps {
   readonly dialect: () => Dialect | undefined;
   /** Milliseconds of an output item's audio received, when known (see the tracker). */
   readonly receivedAudioMs: (itemId: string, contentIndex: number) => number | undefined;
+  /** An output content part as the response tree holds it (its transcript and audio length). */
+  readonly content: (itemId: string, contentIndex: number) => RealtimeContent | undefined;
   /**
    * Whether the session is between connections after one was open (reconnecting, or connecting
    * again): what is sent now reaches a fresh server only after the restore.
@@ -124,14 +129,18 @@ export class SessionRequests {
    * audio received is moved back to its end: what never arrived cannot have been heard, and the
    * server refuses such a truncate with an error that names no request (protocol.md §7.7), so
    * the promise could only time out. During an outage the cut is made in the mirror (see
-   * {@link cutInMirror}) and resolves at once.
+   * {@link cutInMirror}) and resolves at once. An answer a reconnect re-created as text is
+   * retold (see {@link retell}) and resolves with the item that replaced it.
    */
-  async itemTruncate(args: TruncateArgs): Promise<void> {
+  async itemTruncate(args: TruncateArgs): Promise<TruncateRetold | undefined> {
     const requested = checkTruncate(args);
     const received = this.#deps.receivedAudioMs(args.itemId, args.contentIndex);
     const audioEndMs = received !== undefined && requested > received ? received : requested;
     // the server refuses a 0 ms truncate ("Only model output audio messages can be truncated"); nothing was heard, so delete
-    if (audioEndMs === 0) return this.itemDelete({ itemId: args.itemId });
+    if (audioEndMs === 0) {
+      await this.itemDelete({ itemId: args.itemId });
+      return undefined;
+    }
     // queued now, it would reach a fresh server that holds the answer as text and refuses it,
     // keeping the unheard part: the restore sends the text heard instead
     const mirror = this.#deps.mirror();
@@ -140,7 +149,14 @@ export class SessionRequests {
       this.#deps.betweenConnections() &&
       cutInMirror(mirror, args.itemId, args.contentIndex, audioEndMs) !== undefined
     )
-      return;
+      return undefined;
+    // the server holds this answer as text (a restore re-created it) and would refuse the
+    // truncate, keeping the whole answer: its text is cut to what was heard instead, as
+    // interrupt() does; an answer whose transcript is no longer known goes out as asked
+    if (heldAsText(mirror, args.itemId, args.contentIndex)) {
+      const retold = await this.retell(args.itemId, args.contentIndex, audioEndMs);
+      if (retold !== null) return { retoldItemId: retold };
+    }
     const eventId = this.#deps.generateId('event');
     await this.#request('item.truncate', eventId, args.itemId, {
       type: 'conversation.item.truncate',
@@ -149,6 +165,33 @@ export class SessionRequests {
       content_index: args.contentIndex,
       audio_end_ms: audioEndMs,
     });
+    return undefined;
+  }
+
+  /**
+   * Replaces an answer the server holds as text (see `heldAsText`) by the text heard in its
+   * first `audioEndMs` (`interrupt-retell.ts`): `item.truncate()` and `interrupt()` both cut such
+   * an answer this way. Resolves with the new item's id, `undefined` when it was only deleted,
+   * or `null` when its transcript is no longer known (nothing was sent).
+   */
+  retell(
+    itemId: string,
+    contentIndex: number,
+    audioEndMs: number,
+  ): Promise<string | undefined | null> {
+    const deps = this.#deps;
+    return retellHeard(
+      {
+        mirror: () => deps.mirror(),
+        content: (id, index) => deps.content(id, index),
+        itemDelete: (id) => this.itemDelete({ itemId: id }),
+        itemCreate: (input, previous) => this.itemCreate(input, previous),
+        newItemId: () => deps.generateId('item'),
+      },
+      itemId,
+      contentIndex,
+      audioEndMs,
+    );
   }
 
   /** `conversation.item.delete`. */

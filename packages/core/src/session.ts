@@ -8,7 +8,7 @@
  */
 import { interrupt, type InterruptOptions, type InterruptResult } from './interrupt.js';
 import { cutForInterrupt } from './interrupt-cut.js';
-import { heldAsText, retellHeard } from './interrupt-retell.js';
+import { heldAsText } from './interrupt-retell.js';
 import { PlaybackTracker } from './playback.js';
 import { mayAnswerTurns } from './responses/auto-answer.js';
 import type {
@@ -209,18 +209,7 @@ export class RealtimeSession {
         inConversation: (itemId) => host.mirror()?.has(itemId) ?? true,
         heldAsText: (itemId, contentIndex) => heldAsText(host.mirror(), itemId, contentIndex),
         retell: (itemId, contentIndex, audioEndMs) =>
-          retellHeard(
-            {
-              mirror: () => host.mirror(),
-              content: (id, index) => host.tracker.content(id, index),
-              itemDelete: (id) => host.calls.itemDelete({ itemId: id }),
-              itemCreate: (input, previous) => host.calls.itemCreate(input, previous),
-              newItemId: () => host.generateId('item'),
-            },
-            itemId,
-            contentIndex,
-            audioEndMs,
-          ),
+          host.calls.retell(itemId, contentIndex, audioEndMs),
         truncate: (args) =>
           cutForInterrupt(
             {
