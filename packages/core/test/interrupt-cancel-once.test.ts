@@ -11,60 +11,38 @@ import { errors, sent } from './interrupt-helpers.js';
 import { DIALECTS, createsOn, gate, openSession, outcome, setup } from './helpers.js';
 
 describe.each(DIALECTS)('interrupt() cancels a response once (%s)', (dialect) => {
-  it('a generate() request aborted after interrupt(): its response is cancelled once, no error', async () => {
-    const s = setup(dialect, { random: () => 0, stallTimeoutMs: false });
-    const held = gate();
-    s.server.queueResponse(async (ctx) => {
-      await held.promise;
-      ctx.text('stale');
-    });
-    const session = await openSession(s, { modalities: ['text'], turnDetection: null });
-    const seen = errors(session);
-    s.server.faults.delay('response.created', 500);
-    const abort = new AbortController();
-    const request = outcome(session.response.generate({ signal: abort.signal }));
-    await s.settle();
-    expect(createsOn(s, 0)).toHaveLength(1);
-    void session.interrupt();
-    await s.settle();
-    // the caller gives up too (a tool follow-up the engine drops, an app's own timeout)
-    abort.abort(new Error('gave up'));
-    await s.clock.advanceAsync(500);
-    held.open();
-    await s.settle();
-    expect(request.error).toEqual(new Error('gave up'));
-    const stale = session.responses.at(-1)!;
-    expect(stale.status).toBe('cancelled');
-    expect(seen).toEqual([]);
-    expect(sent(s, 'response.cancel')).toMatchObject([{ response_id: stale.id }]);
-    await session.close();
-  });
-
-  it('a generate() request aborted before interrupt(): its response is cancelled once, no error', async () => {
-    const s = setup(dialect, { random: () => 0, stallTimeoutMs: false });
-    const held = gate();
-    s.server.queueResponse(async (ctx) => {
-      await held.promise;
-      ctx.text('stale');
-    });
-    const session = await openSession(s, { modalities: ['text'], turnDetection: null });
-    const seen = errors(session);
-    s.server.faults.delay('response.created', 500);
-    const abort = new AbortController();
-    const request = outcome(session.response.generate({ signal: abort.signal }));
-    await s.settle();
-    abort.abort(new Error('gave up'));
-    void session.interrupt();
-    await s.clock.advanceAsync(500);
-    held.open();
-    await s.settle();
-    expect(request.error).toEqual(new Error('gave up'));
-    const stale = session.responses.at(-1)!;
-    expect(stale.status).toBe('cancelled');
-    expect(seen).toEqual([]);
-    expect(sent(s, 'response.cancel')).toMatchObject([{ response_id: stale.id }]);
-    await session.close();
-  });
+  it.each(['after', 'before'] as const)(
+    'a generate() request aborted %s interrupt(): its response is cancelled once, no error',
+    async (order) => {
+      const s = setup(dialect, { random: () => 0, stallTimeoutMs: false });
+      const held = gate();
+      s.server.queueResponse(async (ctx) => {
+        await held.promise;
+        ctx.text('stale');
+      });
+      const session = await openSession(s, { modalities: ['text'], turnDetection: null });
+      const seen = errors(session);
+      s.server.faults.delay('response.created', 500);
+      const abort = new AbortController();
+      const request = outcome(session.response.generate({ signal: abort.signal }));
+      await s.settle();
+      expect(createsOn(s, 0)).toHaveLength(1);
+      // the caller gives up too (a tool follow-up the engine drops, an app's own timeout)
+      if (order === 'before') abort.abort(new Error('gave up'));
+      void session.interrupt();
+      await s.settle();
+      if (order === 'after') abort.abort(new Error('gave up'));
+      await s.clock.advanceAsync(500);
+      held.open();
+      await s.settle();
+      expect(request.error).toEqual(new Error('gave up'));
+      const stale = session.responses.at(-1)!;
+      expect(stale.status).toBe('cancelled');
+      expect(seen).toEqual([]);
+      expect(sent(s, 'response.cancel')).toMatchObject([{ response_id: stale.id }]);
+      await session.close();
+    },
+  );
 });
 
 describe.each(DIALECTS)('interrupt() and cancel_existing (%s)', (dialect) => {

@@ -24,6 +24,10 @@ async function restoredAsText(s: Setup, session: RealtimeSession): Promise<Realt
   return content;
 }
 
+/** `item.truncate()` of the answer's first content at `audioEndMs`, its outcome watched. */
+const truncateAt = (session: RealtimeSession, itemId: string, audioEndMs: number) =>
+  outcome(session.conversation.item.truncate({ itemId, contentIndex: 0, audioEndMs }));
+
 /** The items as the server holds them and as the mirror does: id, role and content. */
 const shape = (items: readonly { id: string; type: string }[]) =>
   items.map((i) => ({
@@ -38,13 +42,7 @@ describe.each(DIALECTS)('item.truncate() of an answer restored as text (%s)', (d
     const session = await openSession(s);
     const content = await restoredAsText(s, session);
     const seen = errors(session);
-    const truncated = outcome(
-      session.conversation.item.truncate({
-        itemId: content.itemId,
-        contentIndex: 0,
-        audioEndMs: 1450,
-      }),
-    );
+    const truncated = truncateAt(session, content.itemId, 1450);
     await s.settle();
     expect(sent(s, 'conversation.item.truncate')).toEqual([]);
     // 1450 of 2880 ms: about half of the 48 characters, back to the last whole word, as interrupt()
@@ -77,13 +75,7 @@ describe.each(DIALECTS)('item.truncate() of an answer restored as text (%s)', (d
     await s.settle();
     await s.clock.advanceAsync(5000);
     const seen = errors(session);
-    const truncated = outcome(
-      session.conversation.item.truncate({
-        itemId: content.itemId,
-        contentIndex: 0,
-        audioEndMs: 1450,
-      }),
-    );
+    const truncated = truncateAt(session, content.itemId, 1450);
     await s.settle();
     expect(serverItems(s).map((i) => i.id)).toEqual([truncated.value?.retoldItemId, 'item_after']);
     expect(shape(session.chatCtxCopy().items)).toEqual(shape(serverItems(s)));
@@ -96,13 +88,7 @@ describe.each(DIALECTS)('item.truncate() of an answer restored as text (%s)', (d
     const session = await openSession(s);
     const content = await restoredAsText(s, session);
     const seen = errors(session);
-    const truncated = outcome(
-      session.conversation.item.truncate({
-        itemId: content.itemId,
-        contentIndex: 0,
-        audioEndMs: 60,
-      }),
-    );
+    const truncated = truncateAt(session, content.itemId, 60);
     await s.settle();
     expect(truncated).toEqual({ done: true, value: { retoldItemId: undefined } });
     expect(sent(s, 'conversation.item.truncate')).toEqual([]);
@@ -120,13 +106,7 @@ describe.each(DIALECTS)('item.truncate() of an answer restored as text (%s)', (d
     await s.settle();
     expect(session.connectionState.status).toBe('reconnecting');
     const seen = errors(session);
-    const truncated = outcome(
-      session.conversation.item.truncate({
-        itemId: content.itemId,
-        contentIndex: 0,
-        audioEndMs: 1450,
-      }),
-    );
+    const truncated = truncateAt(session, content.itemId, 1450);
     await s.clock.advanceAsync(5000);
     expect(session.connectionState.status).toBe('open');
     expect(sent(s, 'conversation.item.truncate')).toEqual([]);
@@ -147,13 +127,7 @@ describe.each(DIALECTS)('item.truncate() of an answer restored as text (%s)', (d
     const content = await restoredAsText(s, session);
     const seen = errors(session);
     const creates = sent(s, 'conversation.item.create').length;
-    const truncated = outcome(
-      session.conversation.item.truncate({
-        itemId: content.itemId,
-        contentIndex: 0,
-        audioEndMs: 0,
-      }),
-    );
+    const truncated = truncateAt(session, content.itemId, 0);
     await s.settle();
     expect(truncated).toEqual({ done: true, value: undefined });
     expect(sent(s, 'conversation.item.delete').at(-1)).toMatchObject({ item_id: content.itemId });
