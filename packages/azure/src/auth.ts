@@ -54,6 +54,13 @@ export interface CredentialTokens {
   /** The cached token while fresh, else the one in flight, else a new request. */
   get(): string | Promise<string>;
   /**
+   * The cached token while fresh, else a request of its own that joins none in flight: for a
+   * caller that shares and bounds pending requests itself (the connector's lookup, which asks
+   * again once a request has been pending for a few connect timeouts; joining the in-flight one
+   * then handed it the same hung request for ever).
+   */
+  ask(): string | Promise<string>;
+  /**
    * `token` was refused by the service (HTTP 401: revoked, or judged on a skewed clock): it is
    * never handed out from the cache again, and the next {@link CredentialTokens.get} asks the
    * credential anew (or joins a request started after this call).
@@ -133,6 +140,9 @@ export function credentialTokens(
       };
       request.then(clear, clear);
       return request;
+    },
+    ask() {
+      return fresh(cached) ? cached.token : fetchToken();
     },
     refuse(token) {
       refused = token;

@@ -143,6 +143,11 @@ export interface ResolvedAzureConfig {
    * static token or a `tokenProvider`, whose answers this package does not cache).
    */
   readonly refuseToken: ((token: string) => void) | undefined;
+  /**
+   * Asks for a token after a refusal: the `credential`'s cache, sharing one request between the
+   * connects refused together (`undefined` when `refuseToken` is).
+   */
+  readonly renewToken: TokenProvider | undefined;
 }
 
 /**
@@ -207,6 +212,7 @@ export function resolveAzureConfig(
 
   let token: TokenProvider | undefined;
   let refuseToken: ((token: string) => void) | undefined;
+  let renewToken: TokenProvider | undefined;
   if (options.entraToken !== undefined) {
     // refused now, not at the first connect: a blank token (an unset variable pasted in) is a
     // mistake the caller should hear about where it is made, and it must not fall back to a key
@@ -229,8 +235,12 @@ export function resolveAzureConfig(
       // the token's own wall clock, never the session's (see `tokenClock`)
       ...(options.tokenClock === undefined ? {} : { clock: options.tokenClock }),
     });
-    token = () => tokens.get();
+    // not get(): the connector's lookup shares a pending request and asks again once it hung
+    // for a few connect timeouts; get() would hand that new call the same hung request
+    token = () => tokens.ask();
     refuseToken = (refused) => tokens.refuse(refused);
+    // sessions refused together wait for one fresh token (bounded by each connect's deadline)
+    renewToken = () => tokens.get();
   }
   // the environment's key is a fallback for key auth, never sent next to an explicit Entra source
   const apiKey =
@@ -243,7 +253,7 @@ export function resolveAzureConfig(
       'Missing credentials. Please pass one of `apiKey`, `entraToken`, `tokenProvider` or `credential`, or set the `AZURE_OPENAI_API_KEY` environment variable.',
     );
   }
-  return { target, apiKey: key, token, transcriptionDeployment, refuseToken };
+  return { target, apiKey: key, token, transcriptionDeployment, refuseToken, renewToken };
 }
 
 /** Headers the connector sets itself; a caller's copy (any letter case) is dropped. */
@@ -255,7 +265,7 @@ const OWN_HEADERS = ['api-key', 'authorization', 'openai-beta'];
  * @throws ConfigurationError for missing or conflicting options (see {@link resolveAzureConfig}).
  */
 export function azureConnector(options: AzureConnectorOptions): Connector {
-  const { target, apiKey, token, transcriptionDeployment, refuseToken } =
+  const { target, apiKey, token, transcriptionDeployment, refuseToken, renewToken } =
     resolveAzureConfig(options);
   const rewrite = azureFrameRewriter({ dialect: target.dialect, transcriptionDeployment });
   const maxSessionDurationMs = checkSessionLimit(
@@ -304,13 +314,13 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
     // connect made once more with a fresh one; the credential is asked directly, not through
     // the shared lookup, whose pending answer may still be the refused token
     const inner =
-      refuseToken === undefined || bearer === undefined || token === undefined
+      refuseToken === undefined || bearer === undefined || renewToken === undefined
         ? first
         : new TokenRenewingTransport(
             first,
             async () => {
               refuseToken(bearer);
-              fresh = await resolveToken(token);
+              fresh = await resolveToken(renewToken);
               return open(fresh);
             },
             () => {

@@ -6,6 +6,7 @@
  * A real socket to the fake server's Azure GA path; the provider's delay and the session run on
  * one simulated clock.
  */
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { RealtimeSession } from '@voxwire/core';
 import { deferred, SimulatedClock } from '@voxwire/testing';
 import { startFakeWsServer, advanceWithSockets } from '@voxwire/testing/ws';
@@ -21,7 +22,10 @@ afterEach(async () => {
 
 async function rig(
   clock: SimulatedClock,
-  secret: { tokenProvider: () => Promise<string> } | { apiKey: () => Promise<string> },
+  secret:
+    | { tokenProvider: () => Promise<string> }
+    | { apiKey: () => Promise<string> }
+    | { credential: TokenCredential },
 ) {
   const fake = await startFakeWsServer({ clock, pingIntervalMs: false });
   cleanups.push(() => fake.close());
@@ -90,6 +94,32 @@ describe('a credential slower than the connect timeout', () => {
       ]);
     },
   );
+
+  it('credential: a getToken that never settles is shared for 30 s, then the credential is asked again', async () => {
+    // the credential's own cache shared its in-flight request with every later get(): the
+    // connector's lookup asked again after 30 s and was handed the same hung request, so a
+    // DefaultAzureCredential stuck once on a dead socket kept every session from connecting
+    let calls = 0;
+    const clock = new SimulatedClock();
+    const credential: TokenCredential = {
+      getToken: () => {
+        calls++;
+        const token: AccessToken = {
+          token: TOKEN,
+          expiresOnTimestamp: Date.now() + 3_600_000,
+        };
+        return calls === 1 ? new Promise<AccessToken>(() => {}) : Promise.resolve(token);
+      },
+    };
+    const { fake, seen } = await rig(clock, { credential });
+    await advanceWithSockets(clock, () => clock.now() >= 29_900, 29_900);
+    expect(calls).toBe(1);
+    expect(seen).not.toContain('connected');
+    await advanceWithSockets(clock, () => seen.includes('connected'), 60_000);
+    expect(seen).not.toContain('closed');
+    expect(calls).toBe(2);
+    expect(fake.handshakes.map((h) => h.headers['authorization'])).toEqual([`Bearer ${TOKEN}`]);
+  });
 
   it('once settled, the next connect asks again (a drop after connecting)', async () => {
     let calls = 0;
