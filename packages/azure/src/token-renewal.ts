@@ -18,7 +18,8 @@ export function isRefusedToken(error: unknown): boolean {
  * A transport that starts `first` and, when its upgrade is refused with 401, starts the one
  * `renew()` makes instead (once). It keeps the `Transport` contract for its owner: one `onclose`
  * whatever happened (the refused socket's close is held and dropped when the renewed one takes
- * over), and a `close()` during the renewal ends the connect with `ABORTED`.
+ * over), and a `close()` during the renewal ends the connect with `ABORTED` at once, without waiting for
+ * the credential's answer.
  */
 export class TokenRenewingTransport implements Transport {
   onmessage: Transport['onmessage'];
@@ -35,6 +36,9 @@ export class TokenRenewingTransport implements Transport {
   #renewing = false;
   #closed: Promise<void> | undefined;
   #settleClosed: (() => void) | undefined;
+  // ends start()'s wait for the renewal when close() comes: a credential that never answers
+  // (a request on a dead socket) must not hold the close, nor the connect, with no socket left
+  #abortRenewal: (() => void) | undefined;
 
   /**
    * @param first the transport to start first, unstarted
@@ -72,18 +76,30 @@ export class TokenRenewingTransport implements Transport {
       }
     }
     this.#renewing = true;
-    let next: Transport;
+    const renewal = this.#renew();
+    const aborted = new Promise<undefined>(
+      (resolve) => (this.#abortRenewal = () => resolve(undefined)),
+    );
+    let next: Transport | undefined;
     try {
-      next = await this.#renew();
+      next = await Promise.race([renewal, aborted]);
     } catch (error) {
       // no second connect: the refused one's close is the transport's close
       this.#renewing = false;
+      this.#abortRenewal = undefined;
       this.#release();
       throw error;
     }
     this.#renewing = false;
-    if (this.#closeRequested) {
-      next.close().catch(() => undefined);
+    this.#abortRenewal = undefined;
+    if (next === undefined || this.#closeRequested) {
+      // a renewal that answers after the close is closed unstarted, its failure dropped
+      renewal
+        .then(
+          (late) => late.close(),
+          () => undefined,
+        )
+        .catch(() => undefined);
       this.#release();
       throw new TransportError('ABORTED', 'The transport was closed while connecting.');
     }
@@ -115,7 +131,11 @@ export class TokenRenewingTransport implements Transport {
     // the refused socket is gone and the renewed one not made yet: nothing to close but the
     // connect itself, which start() ends once the renewal answers
     this.#closeRequested = true;
-    return (this.#closed ??= new Promise<void>((resolve) => (this.#settleClosed = resolve)));
+    const closed = (this.#closed ??= new Promise<void>(
+      (resolve) => (this.#settleClosed = resolve),
+    ));
+    this.#abortRenewal?.();
+    return closed;
   }
 
   #wire(transport: Transport): void {

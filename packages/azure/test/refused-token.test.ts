@@ -235,6 +235,45 @@ describe('TokenRenewingTransport: the Transport contract around the renewal', ()
     expect(closes).toEqual([[1006, 'HTTP 401']]);
   });
 
+  it('a close() while the fresh token never comes (a hung credential) ends the connect at once', async () => {
+    // close() waited for the renewal to answer: a credential stuck on a dead socket held the
+    // session's close (core's 10 s bound) and start() for good, with no socket left to close
+    const renewed = deferred<Transport>();
+    const next = refused(200);
+    const transport = new TokenRenewingTransport(
+      refused(401),
+      () => renewed.promise,
+      () => undefined,
+    );
+    const closes: [number, string][] = [];
+    transport.onclose = (code, reason) => closes.push([code, reason]);
+    const started = transport.start();
+    const outcome = started.then(
+      () => 'resolved',
+      (error: TransportError) => error.code,
+    );
+    await Promise.resolve();
+    await Promise.resolve();
+    let closed = false;
+    const closing = transport.close().then(() => (closed = true));
+    // a few turns, never the renewal's answer
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(closed).toBe(true);
+    expect(await outcome).toBe('ABORTED');
+    expect(closes).toEqual([[1006, 'HTTP 401']]);
+    await closing;
+    // a late answer is closed, never started
+    let nextStarted = false;
+    next.start = async () => {
+      nextStarted = true;
+    };
+    renewed.resolve(next);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(nextStarted).toBe(false);
+    expect(next.closes).toBe(1);
+    expect(closes).toHaveLength(1);
+  });
+
   it('a 403 is not retried: the refused close is delivered, then the error', async () => {
     let renewals = 0;
     const transport = new TokenRenewingTransport(
