@@ -55,7 +55,8 @@ export interface SocketOptions {
   /**
    * Milliseconds a close waits for the server's close frame before the socket is cut: the bound
    * on `session.close()` (and `model.close()`) when the server, or the network to it, no longer
-   * answers, e.g. a shutdown handler that must finish within its grace period.
+   * answers, e.g. a shutdown handler that must finish within its grace period. Also how long a
+   * close the server started waits for its TCP close (`ws` alone waits 30 s).
    * @default 5000
    */
   readonly closeTimeoutMs?: number | undefined;

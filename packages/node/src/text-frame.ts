@@ -3,6 +3,7 @@
  * @module
  */
 import { isAscii } from 'node:buffer';
+import type WebSocket from 'ws';
 
 /**
  * Frames this long or longer are tested for ASCII first. Below it the test costs more than it
@@ -20,4 +21,11 @@ export function decodeTextFrame(bytes: Buffer): string {
   return bytes.length >= ASCII_TEST_MIN_BYTES && isAscii(bytes)
     ? bytes.toString('latin1')
     : bytes.toString('utf8');
+}
+
+/** A `ws` message's data (a Buffer, fragments, or an ArrayBuffer) as one Buffer. */
+export function toBytes(data: WebSocket.RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return data;
 }

@@ -53,7 +53,9 @@ export interface WebSocketTransportOptions {
    */
   readonly keepAlive?: KeepAliveOptions | false | undefined;
   /**
-   * Milliseconds `close()` waits for the peer's close frame before terminating the socket.
+   * Milliseconds `close()` waits for the peer's close frame before terminating the socket; also
+   * how long a close the peer started waits for its TCP close once the close frames are
+   * exchanged (`ws` alone waits 30 s of wall time), so its code is reported in time.
    * @default 5000
    */
   readonly closeTimeoutMs?: number | undefined;

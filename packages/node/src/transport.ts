@@ -13,11 +13,12 @@ import {
   type TimerId,
 } from '@voxwire/protocol';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { describeSocketError, errorForClose } from './close-codes.js';
 import { Redactor, secretsOf, secretsOfUrl, TransportError } from './errors.js';
 import { readRefusal, sanitize } from './handshake.js';
-import { decodeTextFrame } from './text-frame.js';
+import { decodeTextFrame, toBytes } from './text-frame.js';
 import {
   certificateErrorCode,
   describeCertificateError,
@@ -256,6 +257,21 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
     ws.on('message', (data, isBinary) => this.#onData(data, isBinary));
     ws.on('pong', () => this.#onPong());
     ws.on('close', (code, reasonBuffer) => this.#onSocketClose(code, reasonBuffer));
+    ws.once('upgrade', (response) => this.#boundTcpClose(response.socket));
+  }
+
+  /**
+   * Once both close frames are exchanged, `ws` ends its side of the TCP connection and waits 30 s
+   * of wall time for the server's end before it reports the close: a half-open connection held a
+   * 1001 (reconnect at once) for half a minute. Cut after `closeTimeoutMs` on the clock, as our
+   * own close is; the code and reason stay the frame's.
+   */
+  #boundTcpClose(socket: Socket): void {
+    socket.once('finish', () => {
+      // our own close() armed this timer already; a close after the socket is gone needs none
+      if (this.#closeTimer !== undefined || this.#state === 'closed') return;
+      this.#closeTimer = this.#clock.setTimeout(() => this.#ws?.terminate(), this.#closeTimeoutMs);
+    });
   }
 
   #endConnecting(): Connecting | undefined {
@@ -436,10 +452,4 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
   #redact(error: unknown): string {
     return this.#redactor.redact(error instanceof Error ? error.message : String(error));
   }
-}
-
-function toBytes(data: WebSocket.RawData): Buffer {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  if (data instanceof ArrayBuffer) return Buffer.from(data);
-  return data;
 }
