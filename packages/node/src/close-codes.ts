@@ -53,6 +53,19 @@ export function errorForClose(
 }
 
 /**
+ * The typed error for an open connection whose TCP socket failed (a reset, a network timeout):
+ * `ws` reports it as a bare 1006 close, so the socket's error (redacted) names what happened.
+ * Retriable. `reason` must already be redacted.
+ */
+export function errorForLostSocket(reason: string, cause: Error): TransportError {
+  return new TransportError(
+    'SOCKET_CLOSED',
+    `The connection was lost (close 1006): ${describeSocketError(cause)}.`,
+    { closeCode: CloseCode.Abnormal, closeReason: reason, cause },
+  );
+}
+
+/**
  * The typed error for an HTTP status that refused the WebSocket upgrade.
  * 401/403 → `AUTH_FAILED` (fatal); 408, 429 and 5xx → `CONNECT_FAILED` (retriable, with the
  * server's `Retry-After`); 3xx (redirects are not followed while credentials are attached) and

@@ -5,8 +5,14 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import { errorForHttpStatus, parseRetryAfter } from './close-codes.js';
-import type { Redactor, TransportError } from './errors.js';
+import { describeSocketError, errorForHttpStatus, parseRetryAfter } from './close-codes.js';
+import { type Redactor, TransportError } from './errors.js';
+import {
+  certificateErrorCode,
+  describeCertificateError,
+  describePlaintextServer,
+  isPlaintextServerError,
+} from './tls-errors.js';
 
 /** How much of a refused upgrade's body goes into the error message. */
 const MAX_BODY_CHARS = 300;
@@ -88,4 +94,28 @@ export function sanitize(error: Error, redactor: Redactor): Error {
   const code = (error as { code?: unknown }).code;
   if (code !== undefined) Object.assign(copy, { code });
   return copy;
+}
+
+/**
+ * The typed error of a socket error before the upgrade completed: a certificate that does not
+ * verify (`TLS_CERTIFICATE_INVALID`) or a plain-text server behind a `wss:` URL (`NOT_TLS`) fail
+ * every attempt alike and are fatal, with what to do; anything else is a retriable
+ * `CONNECT_FAILED`. The cause is a redacted copy of `error`.
+ */
+export function connectErrorOf(error: Error, host: string, redactor: Redactor): TransportError {
+  const cause = sanitize(error, redactor);
+  const certificate = certificateErrorCode(error);
+  if (certificate !== undefined)
+    return new TransportError(
+      'TLS_CERTIFICATE_INVALID',
+      describeCertificateError(certificate, host),
+      { cause },
+    );
+  if (isPlaintextServerError(error))
+    return new TransportError('NOT_TLS', describePlaintextServer(host), { cause });
+  return new TransportError(
+    'CONNECT_FAILED',
+    `Could not connect to ${host}: ${describeSocketError(error)}.`,
+    { cause },
+  );
 }

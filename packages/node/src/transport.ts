@@ -15,16 +15,10 @@ import {
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
-import { describeSocketError, errorForClose } from './close-codes.js';
+import { errorForClose, errorForLostSocket } from './close-codes.js';
 import { Redactor, secretsOf, secretsOfUrl, TransportError } from './errors.js';
-import { readRefusal, sanitize } from './handshake.js';
+import { connectErrorOf, readRefusal, sanitize } from './handshake.js';
 import { decodeTextFrame, toBytes } from './text-frame.js';
-import {
-  certificateErrorCode,
-  describeCertificateError,
-  describePlaintextServer,
-  isPlaintextServerError,
-} from './tls-errors.js';
 import {
   parseWebSocketUrl,
   positive,
@@ -96,6 +90,8 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
   #pingTimer: TimerId | undefined;
   #pongTimer: TimerId | undefined;
   #closeTimer: TimerId | undefined;
+  // the TCP socket's error once open (ECONNRESET, ETIMEDOUT): ws reports it only as a 1006 close
+  #lostWith: Error | undefined;
 
   constructor(options: WebSocketTransportOptions) {
     super();
@@ -257,7 +253,7 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
     ws.on('message', (data, isBinary) => this.#onData(data, isBinary));
     ws.on('pong', () => this.#onPong());
     ws.on('close', (code, reasonBuffer) => this.#onSocketClose(code, reasonBuffer));
-    ws.once('upgrade', (response) => this.#boundTcpClose(response.socket));
+    ws.once('upgrade', (response) => this.#watchTcp(response.socket));
   }
 
   /**
@@ -266,7 +262,10 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
    * 1001 (reconnect at once) for half a minute. Cut after `closeTimeoutMs` on the clock, as our
    * own close is; the code and reason stay the frame's.
    */
-  #boundTcpClose(socket: Socket): void {
+  #watchTcp(socket: Socket): void {
+    // ws handles the socket's error itself and reports a bare 1006: a reset, a network timeout
+    // and a TCP close without a close frame read alike. Kept as the close's cause.
+    socket.once('error', (error) => (this.#lostWith ??= error));
     socket.once('finish', () => {
       // our own close() armed this timer already; a close after the socket is gone needs none
       if (this.#closeTimer !== undefined || this.#state === 'closed') return;
@@ -306,7 +305,11 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
       );
       return;
     }
-    this.#closeError ??= errorForClose(code, reason, this.#closedByUs);
+    const lostWith = this.#lostWith;
+    this.#closeError ??=
+      lostWith !== undefined && code === CloseCode.Abnormal && !this.#closedByUs
+        ? errorForLostSocket(reason, sanitize(lostWith, this.#redactor))
+        : errorForClose(code, reason, this.#closedByUs);
     if (this.#closeError !== undefined) this.report(this.#closeError);
     this.#finish(code, reason);
   }
@@ -370,24 +373,7 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
 
   #onSocketError(error: Error): void {
     if (this.#state === 'connecting') {
-      const certificate = certificateErrorCode(error);
-      // a certificate that does not verify fails every attempt alike: fatal, with what to do
-      if (certificate !== undefined)
-        this.#connectError ??= new TransportError(
-          'TLS_CERTIFICATE_INVALID',
-          describeCertificateError(certificate, this.#host),
-          { cause: sanitize(error, this.#redactor) },
-        );
-      // a wss: URL to a plain ws: port (a local fake server) fails every attempt alike, too
-      if (isPlaintextServerError(error))
-        this.#connectError ??= new TransportError('NOT_TLS', describePlaintextServer(this.#host), {
-          cause: sanitize(error, this.#redactor),
-        });
-      this.#connectError ??= new TransportError(
-        'CONNECT_FAILED',
-        `Could not connect to ${this.#host}: ${describeSocketError(error)}.`,
-        { cause: sanitize(error, this.#redactor) },
-      );
+      this.#connectError ??= connectErrorOf(error, this.#host, this.#redactor);
       return; // 'close' follows and rejects start()
     }
     this.report(
