@@ -28,7 +28,11 @@ export type TransportErrorCode =
   | 'NOT_TLS'
   /** The server refused the credentials (HTTP 401/403 at upgrade, or close 3000). Fatal. */
   | 'AUTH_FAILED'
-  /** The server refused the request shape (HTTP 4xx other than 401/403/429, or close 4000). Fatal. */
+  /**
+   * The server refused the request shape (HTTP 4xx other than 401/403/429, or close 4000), or
+   * the request could not be made at all (a header value with a character HTTP cannot carry, a
+   * bad subprotocol). Fatal.
+   */
   | 'BAD_REQUEST'
   /** The server ended the session because it hit its maximum duration (close 1001). Reconnect to continue. */
   | 'SESSION_EXPIRED'

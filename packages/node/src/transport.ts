@@ -177,12 +177,13 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
           ...(options.maxPayload === undefined ? {} : { maxPayload: options.maxPayload }),
         });
       } catch (cause) {
-        // ws throws synchronously for bad subprotocols or URLs; never let the message carry a secret
+        // ws and Node throw synchronously for what no attempt can send: a header value with a
+        // character HTTP cannot carry (a zero-width space pasted with a key), a bad subprotocol.
+        // Fatal: a retry fails alike. Never let the message carry a secret.
         this.#state = 'closed';
         const error = new TransportError(
-          'CONNECT_FAILED',
-          `Could not create the WebSocket: ${this.#redact(cause)}`,
-          { cause: undefined },
+          'BAD_REQUEST',
+          `Could not create the WebSocket request: ${this.#redact(cause)}. Check the key, headers and subprotocols for characters HTTP cannot carry; retrying unchanged cannot succeed.`,
         );
         this.#finish(CloseCode.Abnormal, error.message);
         reject(error);

@@ -243,7 +243,7 @@ describe('openaiConnector: configuration errors', () => {
     );
     const connect = openaiConnector({ ...options, allowInsecureUrl: true });
     const connection = await connect({ attempt: 0, signal: new AbortController().signal });
-    await expect(connection.transport.start()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+    await expect(connection.transport.start()).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(urls).toEqual(['ws://fake-server:8080/v1/realtime?model=gpt-realtime']);
   });
 
