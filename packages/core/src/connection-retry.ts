@@ -45,8 +45,9 @@ export const IMMEDIATE_RETRY: RetryClass = {
 
 /**
  * The wait before retry number `attempt` (1-based within an outage), or `undefined` when the
- * attempts are used up: jittered backoff, never shorter than the server's `Retry-After`, and 0 for
- * the first retry of an immediate failure (an expired session or a planned rollover).
+ * attempts are used up or the server's `Retry-After` is longer than `maxRetryAfterMs`: jittered
+ * backoff, never shorter than the server's `Retry-After`, and 0 for the first retry of an
+ * immediate failure (an expired session or a planned rollover).
  */
 export function retryDelay(
   reconnect: ResolvedReconnect,
@@ -54,13 +55,24 @@ export function retryDelay(
   random: () => number,
   klass: RetryClass,
 ): number | undefined {
+  if ((klass.retryAfterMs ?? 0) > reconnect.maxRetryAfterMs) return undefined;
   const backoff = attempt > reconnect.maxAttempts ? undefined : reconnect.backoff(attempt, random);
   if (backoff === undefined) return undefined;
   return klass.immediate && attempt === 1 ? 0 : Math.max(backoff, klass.retryAfterMs ?? 0);
 }
 
 /** The final error once `attempts` retries all failed; `last` is the latest failure. */
-export function reconnectGaveUp(last: VoxwireError, attempts: number): VoxwireError {
+export function reconnectGaveUp(
+  last: VoxwireError,
+  attempts: number,
+  retryAfterMs?: number,
+): VoxwireError {
+  if (retryAfterMs !== undefined)
+    return new VoxwireError(
+      'RECONNECT_FAILED',
+      `gave up reconnecting: the server asked to wait ${Math.ceil(retryAfterMs / 1000)} s (Retry-After), longer than reconnect.maxRetryAfterMs: ${last.message}`,
+      { cause: last, data: { attempts, lastCode: last.code, retryAfterMs } },
+    );
   return new VoxwireError(
     'RECONNECT_FAILED',
     `gave up reconnecting after ${attempts} attempt(s): ${last.message}`,

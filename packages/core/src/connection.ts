@@ -341,7 +341,11 @@ export class SessionConnection {
     const { attempt, delayMs } = this.#outage.next(klass);
     if (delayMs === undefined) {
       this.#log('error', 'reconnect gave up', { attempts: attempt - 1, code: error.code });
-      this.#finish(reconnectGaveUp(error, attempt - 1));
+      const tooLong =
+        (klass.retryAfterMs ?? 0) > this.#o.reconnect.maxRetryAfterMs
+          ? klass.retryAfterMs
+          : undefined;
+      this.#finish(reconnectGaveUp(error, attempt - 1, tooLong));
       return;
     }
     this.#state = { status: 'reconnecting', attempt, delayMs, cause: error };

@@ -31,6 +31,14 @@ export interface ReconnectOptions {
    */
   maxAttempts?: number | undefined;
   /**
+   * The longest `Retry-After` (a 429 or 503 from the API or a gateway) the session waits for.
+   * A live call cannot hold its caller for the hour a gateway may ask: a longer one ends the
+   * session at once with `RECONNECT_FAILED` (`data.retryAfterMs` says what was asked), so the
+   * app can tell the caller or fail over, rather than retrying sooner than the server allows.
+   * @default 60000
+   */
+  maxRetryAfterMs?: number | undefined;
+  /**
    * Input audio appended while disconnected is kept up to this many bytes of wire audio
    * (base64 PCM16 at 24 kHz is ≈64 kB per second) and sent after the restore; beyond it the
    * oldest is dropped and counted in `session.stats.audioDroppedWhileDisconnected`.
@@ -69,6 +77,7 @@ export interface ResolvedReconnect {
   readonly enabled: boolean;
   readonly backoff: BackoffPolicy;
   readonly maxAttempts: number;
+  readonly maxRetryAfterMs: number;
   readonly maxBufferedAudioBytes: number;
   readonly rolloverMarginMs: number | false;
   readonly truncatedAnswers: 'heard' | 'skip';
@@ -82,6 +91,8 @@ export const DEFAULT_RECONNECT_BACKOFF: BackoffPolicy = exponentialBackoff({
 });
 /** Default cap on reconnect attempts in a row. */
 export const DEFAULT_RECONNECT_MAX_ATTEMPTS = 8;
+/** Default longest `Retry-After` waited for. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
 /** Default audio kept while disconnected: 10 s of base64 PCM16 at 24 kHz. */
 export const DEFAULT_MAX_BUFFERED_AUDIO_BYTES = 640 * 1024;
 /** Default rollover margin before the server's maximum session duration. */
@@ -98,6 +109,7 @@ export function resolveReconnect(options: ReconnectOptions | false | undefined):
       enabled: false,
       backoff: DEFAULT_RECONNECT_BACKOFF,
       maxAttempts: 0,
+      maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS,
       maxBufferedAudioBytes: DEFAULT_MAX_BUFFERED_AUDIO_BYTES,
       rolloverMarginMs: false,
       truncatedAnswers: 'heard',
@@ -114,6 +126,9 @@ export function resolveReconnect(options: ReconnectOptions | false | undefined):
   const maxAttempts = o.maxAttempts ?? DEFAULT_RECONNECT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 0)
     invalid('reconnect.maxAttempts', 'reconnect.maxAttempts must be an integer ≥ 0');
+  const maxRetryAfterMs = o.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+  if (typeof maxRetryAfterMs !== 'number' || !(maxRetryAfterMs >= 0))
+    invalid('reconnect.maxRetryAfterMs', 'reconnect.maxRetryAfterMs must be a number ≥ 0');
   const maxBufferedAudioBytes = o.maxBufferedAudioBytes ?? DEFAULT_MAX_BUFFERED_AUDIO_BYTES;
   if (typeof maxBufferedAudioBytes !== 'number' || !(maxBufferedAudioBytes >= 0)) {
     invalid(
@@ -135,6 +150,7 @@ export function resolveReconnect(options: ReconnectOptions | false | undefined):
     enabled: maxAttempts > 0,
     backoff: o.backoff ?? DEFAULT_RECONNECT_BACKOFF,
     maxAttempts,
+    maxRetryAfterMs,
     maxBufferedAudioBytes,
     rolloverMarginMs: margin,
     truncatedAnswers,
