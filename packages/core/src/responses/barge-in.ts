@@ -10,7 +10,7 @@ import type { Logger, ResponseCreateParams } from '@voxwire/protocol';
 import type { ResponseCreateEvent } from './awaited.js';
 import { InterruptCancels, type InterruptCancelsHost } from './interrupt-cancels.js';
 import type { ResendInTurn } from './resend-in-turn.js';
-import { cancelStale, freshOwed, type StaleCreatesHost } from './stale-creates.js';
+import { cancelStale, forConversation, freshOwed, type StaleCreatesHost } from './stale-creates.js';
 import type { RealtimeResponse } from './tree.js';
 import type { UnansweredCreates } from './unanswered-creates.js';
 
@@ -160,7 +160,7 @@ export class BargeIn implements StaleCreatesHost {
     if (cancels === undefined) return false;
     let dropped = false;
     this.#host.unanswered.dropLost((event) => {
-      if (event.response?.conversation === 'none' || this.#host.waitedFor(event)) return false;
+      if (!forConversation(event) || this.#host.waitedFor(event)) return false;
       if (!cancels.awaitsStart(event)) return false;
       cancels.forgetCreate(event);
       dropped = true;

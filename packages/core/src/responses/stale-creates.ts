@@ -33,8 +33,17 @@ export interface StaleCreatesHost {
   logFields(): Record<string, unknown>;
 }
 
-const forConversation = (event: ResponseCreateEvent): boolean =>
+/** Whether `event` asks for a response of the conversation (not out of band). */
+export const forConversation = (event: ResponseCreateEvent): boolean =>
   event.response?.conversation !== 'none';
+
+// the conversation's creates a drop took and not written again yet: lost, or queued to be resent
+function notWrittenAgain(host: StaleCreatesHost): ResponseCreateEvent[] {
+  return [
+    ...host.unanswered.lostConversation(),
+    ...(host.resend()?.queued ?? []).filter(forConversation),
+  ];
+}
 
 /**
  * `interrupt()`: drops the conversation's creates not written yet that no `generate()` waits for,
@@ -61,11 +70,7 @@ export function cancelStale(host: StaleCreatesHost, untagged: boolean): boolean 
     });
   // written (or a generate() request to be written again): cancelled when it starts
   const written = unanswered.cancellable(untagged);
-  const onStart = [
-    ...(written === undefined ? [] : [written]),
-    ...unanswered.lostConversation(),
-    ...(resend?.queued ?? []).filter(forConversation),
-  ];
+  const onStart = [...(written === undefined ? [] : [written]), ...notWrittenAgain(host)];
   if (onStart.length === 0) return dropped > 0;
   const cancels = host.cancels();
   for (const create of onStart) cancels.cancelWhenStarted(create);
@@ -81,12 +86,7 @@ export function freshOwed(
   host: StaleCreatesHost,
   interrupts: InterruptCancels | undefined,
 ): boolean {
-  const { unanswered } = host;
-  const resend = host.resend();
-  const owed = [
-    ...(unanswered.conversation === undefined ? [] : [unanswered.conversation]),
-    ...unanswered.lostConversation(),
-    ...(resend?.queued ?? []).filter(forConversation),
-  ];
+  const written = host.unanswered.conversation;
+  const owed = [...(written === undefined ? [] : [written]), ...notWrittenAgain(host)];
   return owed.length === 0 || owed.some((event) => interrupts?.awaitsStart(event) !== true);
 }
