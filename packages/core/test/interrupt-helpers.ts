@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type { RealtimeContent, RealtimeSession } from '../src/index.js';
 import type { SessionError } from '../src/errors.js';
 import { conversationItemToChatItem } from '../src/conversation/items.js';
-import type { Setup } from './helpers.js';
+import { outcome, type Setup } from './helpers.js';
 
 /** 48 characters: the fake speaks 60 ms per character, so 2880 ms of audio. */
 export const SAID = 'one two three four five six seven eight nine ten';
@@ -35,3 +35,7 @@ export async function answered(s: Setup, session: RealtimeSession): Promise<Real
   expect(response.status).toBe('completed');
   return response.output[0]!.content[0]!;
 }
+
+/** `item.truncate()` of an item's first content at `audioEndMs`, its outcome watched. */
+export const truncateAt = (session: RealtimeSession, itemId: string, audioEndMs: number) =>
+  outcome(session.conversation.item.truncate({ itemId, contentIndex: 0, audioEndMs }));

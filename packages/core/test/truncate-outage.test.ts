@@ -5,8 +5,8 @@
  * in the mirror instead, as `session.interrupt()` does, and the restore sends the text heard.
  */
 import { describe, expect, it } from 'vitest';
-import { answered, errors, sent, serverItems } from './interrupt-helpers.js';
-import { DIALECTS, openSession, outcome, setup } from './helpers.js';
+import { answered, errors, sent, serverItems, truncateAt } from './interrupt-helpers.js';
+import { DIALECTS, openSession, setup } from './helpers.js';
 
 describe.each(DIALECTS)('item.truncate() during an outage (%s)', (dialect) => {
   it('cuts the answer in the mirror and resolves; the restore sends the text heard, no truncate', async () => {
@@ -17,13 +17,7 @@ describe.each(DIALECTS)('item.truncate() during an outage (%s)', (dialect) => {
     s.server.close(1006, 'network');
     await s.settle();
     expect(session.connectionState.status).toBe('reconnecting');
-    const truncated = outcome(
-      session.conversation.item.truncate({
-        itemId: content.itemId,
-        contentIndex: 0,
-        audioEndMs: 1440,
-      }),
-    );
+    const truncated = truncateAt(session, content.itemId, 1440);
     await s.clock.advanceAsync(5000);
     expect(session.connectionState.status).toBe('open');
     expect(truncated).toEqual({ done: true, value: undefined });
@@ -45,13 +39,7 @@ describe.each(DIALECTS)('item.truncate() during an outage (%s)', (dialect) => {
     const content = await answered(s, session);
     s.server.close(1006, 'network');
     await s.settle();
-    const truncated = outcome(
-      session.conversation.item.truncate({
-        itemId: content.itemId,
-        contentIndex: 0,
-        audioEndMs: 0,
-      }),
-    );
+    const truncated = truncateAt(session, content.itemId, 0);
     await s.clock.advanceAsync(5000);
     expect(truncated).toEqual({ done: true, value: undefined });
     expect(sent(s, 'conversation.item.delete')).toHaveLength(1);
@@ -66,13 +54,7 @@ describe.each(DIALECTS)('item.truncate() during an outage (%s)', (dialect) => {
     const session = await openSession(s);
     s.server.close(1006, 'network');
     await s.settle();
-    const truncated = outcome(
-      session.conversation.item.truncate({
-        itemId: 'item_unknown',
-        contentIndex: 0,
-        audioEndMs: 500,
-      }),
-    );
+    const truncated = truncateAt(session, 'item_unknown', 500);
     await s.clock.advanceAsync(5000);
     expect(sent(s, 'conversation.item.truncate')).toHaveLength(1);
     expect(truncated.error).toMatchObject({ code: 'item_not_found' });

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RealtimeContent, RealtimeSession } from '../src/index.js';
-import { answered, errors, sent, serverItems, SAID } from './interrupt-helpers.js';
+import { answered, errors, sent, serverItems, SAID, truncateAt } from './interrupt-helpers.js';
 import { DIALECTS, openSession, outcome, setup, type Setup } from './helpers.js';
 
 /** An answer of {@link SAID}, then a drop and the restore that re-creates it as text. */
@@ -23,10 +23,6 @@ async function restoredAsText(s: Setup, session: RealtimeSession): Promise<Realt
   ]);
   return content;
 }
-
-/** `item.truncate()` of the answer's first content at `audioEndMs`, its outcome watched. */
-const truncateAt = (session: RealtimeSession, itemId: string, audioEndMs: number) =>
-  outcome(session.conversation.item.truncate({ itemId, contentIndex: 0, audioEndMs }));
 
 /** The items as the server holds them and as the mirror does: id, role and content. */
 const shape = (items: readonly { id: string; type: string }[]) =>
