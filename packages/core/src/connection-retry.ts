@@ -22,6 +22,14 @@ export const STABLE_CONNECTION_MS = 30_000;
  */
 export const EXPIRY_TOLERANCE_MS = 60_000;
 
+/**
+ * How much later than a server's `Retry-After` a retry may come, as a fraction of it: the wait is
+ * `Retry-After × (1 + RETRY_AFTER_SPREAD × random())`. A gateway that throttles tells every call
+ * behind it the same number of seconds; waiting exactly that long would bring them all back in the
+ * same millisecond and get them throttled again.
+ */
+export const RETRY_AFTER_SPREAD = 0.2;
+
 /** How a failure is to be retried: `fatal` ends the session, `immediate` skips the first wait. */
 export interface RetryClass {
   readonly fatal: boolean;
@@ -46,7 +54,8 @@ export const IMMEDIATE_RETRY: RetryClass = {
 /**
  * The wait before retry number `attempt` (1-based within an outage), or `undefined` when the
  * attempts are used up or the server's `Retry-After` is longer than `maxRetryAfterMs`: jittered
- * backoff, never shorter than the server's `Retry-After`, and 0 for the first retry of an
+ * backoff, or, when the server's `Retry-After` is longer, that wait spread over up to
+ * {@link RETRY_AFTER_SPREAD} of it more (never shorter than asked); 0 for the first retry of an
  * immediate failure (an expired session or a planned rollover).
  */
 export function retryDelay(
@@ -58,7 +67,10 @@ export function retryDelay(
   if ((klass.retryAfterMs ?? 0) > reconnect.maxRetryAfterMs) return undefined;
   const backoff = attempt > reconnect.maxAttempts ? undefined : reconnect.backoff(attempt, random);
   if (backoff === undefined) return undefined;
-  return klass.immediate && attempt === 1 ? 0 : Math.max(backoff, klass.retryAfterMs ?? 0);
+  if (klass.immediate && attempt === 1) return 0;
+  const asked = klass.retryAfterMs;
+  if (asked === undefined || backoff >= asked) return backoff;
+  return asked + Math.floor(asked * RETRY_AFTER_SPREAD * random());
 }
 
 /** The final error once `attempts` retries all failed; `last` is the latest failure. */

@@ -16,6 +16,19 @@ describe('Outage', () => {
     expect(outage.next(plain)).toEqual({ attempt: 4, delayMs: undefined });
   });
 
+  it('a Retry-After is waited for, then spread over up to a fifth of it more by the random source', () => {
+    // 1,000 calls behind one gateway told "Retry-After: 30" must not all come back in the same
+    // millisecond: the server's wait is the least, never less, and the rest is jitter
+    const asked = { ...plain, retryAfterMs: 30_000 };
+    expect(new Outage(new SimulatedClock(), reconnect, () => 0).next(asked).delayMs).toBe(30_000);
+    expect(new Outage(new SimulatedClock(), reconnect, () => 0.5).next(asked).delayMs).toBe(33_000);
+    const latest = new Outage(new SimulatedClock(), reconnect, () => 0.999_999).next(asked).delayMs;
+    expect(latest).toBe(35_999); // random() < 1: never a whole fifth more
+    // a backoff longer than the Retry-After is the backoff alone (already jittered)
+    const short = { ...plain, retryAfterMs: 50 };
+    expect(new Outage(new SimulatedClock(), reconnect, () => 0.5).next(short).delayMs).toBe(100);
+  });
+
   it('a connection that stayed up STABLE_CONNECTION_MS starts a new outage; a shorter one does not', () => {
     const outage = new Outage(new SimulatedClock(), reconnect, () => 0);
     outage.next(plain);
