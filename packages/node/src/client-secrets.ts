@@ -3,7 +3,13 @@
  * `ek_…` key for a browser, so the real API key never leaves the server.
  * @module
  */
-import { type Clock, Endpoints, systemClock, type TimerId } from '@voxwire/protocol';
+import { Endpoints } from '@voxwire/protocol';
+import {
+  checkClientSecretOptions,
+  type ClientSecret,
+  type ClientSecretMintOptions,
+  requestClientSecret,
+} from './client-secret-request.js';
 import {
   envValue,
   type Env,
@@ -12,17 +18,14 @@ import {
   resolveSecret,
   type SecretSource,
 } from './credentials.js';
-import { ConfigurationError, Redactor, secretsOfUrl } from './errors.js';
-import { describeFetchFailure, sanitizeFetchFailure } from './fetch-failure.js';
+import { ConfigurationError, secretsOfUrl } from './errors.js';
 import { assertSecureUrl, parseFailure } from './url.js';
 
-/** The session a client secret is minted for (the GA session object; `type` defaults to `'realtime'`). */
-export type ClientSecretSessionConfig = { readonly type?: 'realtime' | 'transcription' } & Readonly<
-  Record<string, unknown>
->;
-
-/** Options of {@link createClientSecret}. */
-export interface CreateClientSecretOptions {
+/**
+ * Options of {@link createClientSecret}: those of every provider ({@link ClientSecretMintOptions}:
+ * `session`, `expiresAfterSeconds`, `fetch`, `signal`, `timeoutMs`, `clock`) and OpenAI's own.
+ */
+export interface CreateClientSecretOptions extends ClientSecretMintOptions {
   /**
    * The real API key, or a function returning it.
    * @default process.env.OPENAI_API_KEY
@@ -36,37 +39,6 @@ export interface CreateClientSecretOptions {
    * @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1'
    */
   readonly baseURL?: string | undefined;
-  /** The session configuration the browser's session will start with (model, voice, instructions, …). */
-  readonly session: ClientSecretSessionConfig;
-  /**
-   * Lifetime of the secret in seconds, 10–7200. A session started with it may outlive it.
-   * @default undefined (the server's default, 600)
-   */
-  readonly expiresAfterSeconds?: number | undefined;
-  /**
-   * `fetch` to use (tests, proxies).
-   * @default globalThis.fetch
-   */
-  readonly fetch?: typeof fetch | undefined;
-  /**
-   * Aborts the request, beside `timeoutMs`: the call fails at once with `NETWORK_ERROR` and the
-   * signal's reason as `cause`, whether the answer had begun to arrive or not.
-   * @default undefined
-   */
-  readonly signal?: AbortSignal | undefined;
-  /**
-   * How long minting may take, ms, from the key lookup to the last byte of the answer. An API
-   * that never answers (a dead network, a proxy holding the request) would otherwise hold the
-   * HTTP handler that asked for the secret for ever. Past it, the request is aborted and the
-   * call fails with `ClientSecretError('TIMEOUT')`. `Infinity` for none.
-   * @default 10000
-   */
-  readonly timeoutMs?: number | undefined;
-  /**
-   * The clock `timeoutMs` is counted on (tests pass a simulated one).
-   * @default systemClock
-   */
-  readonly clock?: Clock | undefined;
   /**
    * Sent as `OpenAI-Organization`.
    * @default process.env.OPENAI_ORG_ID
@@ -89,65 +61,6 @@ export interface CreateClientSecretOptions {
    */
   readonly allowInsecureUrl?: boolean | undefined;
 }
-
-/** A minted client secret. */
-export interface ClientSecret {
-  /** The ephemeral key (`ek_…`): give it to the browser, which connects with it. */
-  readonly value: string;
-  /** When the key stops being accepted for new sessions, in epoch milliseconds. */
-  readonly expiresAt: number;
-  /** The session configuration the server resolved, as returned. */
-  readonly session: Readonly<Record<string, unknown>>;
-}
-
-/** Codes of {@link ClientSecretError}. */
-export type ClientSecretErrorCode =
-  /** The server answered with an HTTP error (see `status`, `serverCode`). */
-  | 'HTTP_ERROR'
-  /** The request did not reach the server or was aborted. */
-  | 'NETWORK_ERROR'
-  /** Minting did not complete within `timeoutMs`; the request was aborted. Retriable. */
-  | 'TIMEOUT'
-  /** The server answered 2xx with a body that has no usable secret. */
-  | 'INVALID_RESPONSE';
-
-/**
- * Minting a client secret failed. Neither the message nor any field contains the API key or a
- * credential-like value of the base URL's query (`subscription-key=…`), which the request carries.
- */
-export class ClientSecretError extends Error {
-  override readonly name = 'ClientSecretError';
-  /** Stable machine-readable code. */
-  readonly code: ClientSecretErrorCode;
-  /** HTTP status, for `HTTP_ERROR`. */
-  readonly status: number | undefined;
-  /** The server's `error.code` (e.g. `invalid_api_key`), when it sent one; redacted like the message. */
-  readonly serverCode: string | undefined;
-  /** The server's `error.type`, when it sent one; redacted like the message. */
-  readonly type: string | undefined;
-  /** True for network errors, timeouts, 408, 429 and 5xx: trying again later may work. */
-  readonly retriable: boolean;
-
-  constructor(
-    code: ClientSecretErrorCode,
-    message: string,
-    details: { status?: number; serverCode?: string; type?: string; cause?: unknown } = {},
-  ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.status = details.status;
-    this.serverCode = details.serverCode;
-    this.type = details.type;
-    this.retriable =
-      code === 'NETWORK_ERROR' ||
-      code === 'TIMEOUT' ||
-      (details.status !== undefined &&
-        (details.status === 408 || details.status === 429 || details.status >= 500));
-  }
-}
-
-/** {@link CreateClientSecretOptions.timeoutMs}'s default, ms. */
-const DEFAULT_CLIENT_SECRET_TIMEOUT_MS = 10_000;
 
 /**
  * Query parameters of the realtime WebSocket URL itself (protocol.md §5): the model or Azure
@@ -232,184 +145,26 @@ export async function createClientSecret(
       'The OpenAI API key is required to mint a client secret: pass `apiKey` or set OPENAI_API_KEY.',
     );
   }
-  const seconds = options.expiresAfterSeconds;
-  if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 10 || seconds > 7200)) {
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      `expiresAfterSeconds must be an integer from 10 to 7200, got ${String(seconds)}.`,
-    );
-  }
-  if (typeof options.session !== 'object' || options.session === null) {
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      'session must be the session configuration object.',
-    );
-  }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_CLIENT_SECRET_TIMEOUT_MS;
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      `timeoutMs must be a positive number of milliseconds (Infinity for none), got ${String(timeoutMs)}.`,
-    );
-  }
+  checkClientSecretOptions(options);
   const baseURL = options.baseURL ?? envValue(env, 'OPENAI_BASE_URL') ?? Endpoints.openaiBaseUrl;
   const url = clientSecretsUrl(baseURL);
   assertSecureUrl(url, options.allowInsecureUrl);
   // the request carries the base URL's query (a gateway's key): a refusal, or a custom fetch's
   // error, that quotes the request must not put it in a message
   const urlSecrets = secretsOfUrl(new URL(baseURL));
-  return withDeadline(url, timeoutMs, options, (signal) =>
-    mint(url, source, urlSecrets, signal, options),
-  );
-}
-
-/**
- * Runs `work` with a signal aborted by the caller's `signal` or, past `timeoutMs` on the clock,
- * by the deadline. Either rejects at once, whatever `work` is doing: the caller's abort with
- * `NETWORK_ERROR` (its reason as `cause`), the deadline with `TIMEOUT`. So an abort while the
- * body is read is not taken for a bad answer (`HTTP_ERROR`, `INVALID_RESPONSE`: the body read
- * fails, and an empty body is no secret), and a fetch or body that ignores its signal (a custom
- * one) cannot keep the caller waiting either.
- */
-async function withDeadline<T>(
-  url: URL,
-  timeoutMs: number,
-  options: CreateClientSecretOptions,
-  work: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const clock = options.clock ?? systemClock;
-  const controller = new AbortController();
-  const caller = options.signal;
-  let timer: TimerId | undefined;
-  let stop!: (error: ClientSecretError) => void;
-  const stopped = new Promise<never>((_resolve, reject) => {
-    stop = (error) => {
-      controller.abort(error.code === 'TIMEOUT' ? error : caller?.reason);
-      reject(error);
-    };
-  });
-  const forward = () =>
-    stop(
-      new ClientSecretError(
-        'NETWORK_ERROR',
-        `Minting a client secret at ${url.host} was aborted by the caller's signal: ${describeReason(caller?.reason)}`,
-        { cause: caller?.reason },
-      ),
-    );
-  if (caller?.aborted) forward();
-  else caller?.addEventListener('abort', forward, { once: true });
-  if (timeoutMs !== Infinity)
-    timer = clock.setTimeout(
-      () =>
-        stop(
-          new ClientSecretError(
-            'TIMEOUT',
-            `Minting a client secret at ${url.host} did not complete within ${timeoutMs} ms.`,
-          ),
-        ),
-      timeoutMs,
-    );
-  try {
-    return await Promise.race([work(controller.signal), stopped]);
-  } finally {
-    clock.clearTimeout(timer);
-    caller?.removeEventListener('abort', forward);
-  }
-}
-
-// an abort reason in a message: an Error's message, or the value (`abort()` gives an AbortError)
-function describeReason(reason: unknown): string {
-  if (reason instanceof Error) return reason.message || reason.name;
-  try {
-    return String(reason);
-  } catch {
-    return Object.prototype.toString.call(reason);
-  }
-}
-
-/** The request itself, once the options are checked. */
-async function mint(
-  url: URL,
-  source: SecretSource,
-  urlSecrets: readonly string[],
-  signal: AbortSignal,
-  options: CreateClientSecretOptions,
-): Promise<ClientSecret> {
-  const env = options.env ?? processEnv();
-  const seconds = options.expiresAfterSeconds;
-  const doFetch = options.fetch ?? globalThis.fetch;
-  const key = await resolveSecret(source, 'API key');
-  const redactor = new Redactor().add(key, ...urlSecrets);
-  const organization = options.organization ?? envValue(env, 'OPENAI_ORG_ID');
-  const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
-
-  const body = {
-    ...(seconds === undefined ? {} : { expires_after: { anchor: 'created_at', seconds } }),
-    session: { type: 'realtime', ...options.session },
-  };
-  let response: Response;
-  try {
-    response = await doFetch(url, {
-      method: 'POST',
-      headers: {
+  return requestClientSecret({
+    ...options,
+    url,
+    secrets: urlSecrets,
+    headers: async () => {
+      const key = await resolveSecret(source, 'API key');
+      const organization = options.organization ?? envValue(env, 'OPENAI_ORG_ID');
+      const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
+      return {
         Authorization: `Bearer ${key}`,
-        'Content-Type': 'application/json',
         ...(organization === undefined ? {} : { 'OpenAI-Organization': organization }),
         ...(project === undefined ? {} : { 'OpenAI-Project': project }),
-      },
-      body: JSON.stringify(body),
-      // never forward the key to wherever a redirect points
-      redirect: 'error',
-      signal,
-    });
-  } catch (error) {
-    // a copy, redacted: the error itself may quote the request and its key
-    const cause = error instanceof Error ? sanitizeFetchFailure(error, redactor) : undefined;
-    throw new ClientSecretError(
-      'NETWORK_ERROR',
-      `Could not reach ${url.host} to mint a client secret: ${cause === undefined ? 'unknown error' : describeFetchFailure(cause)}`,
-      cause === undefined ? {} : { cause },
-    );
-  }
-
-  const text = await response.text().catch(() => '');
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  if (!response.ok) {
-    const error = (
-      json as { error?: { message?: unknown; code?: unknown; type?: unknown } } | undefined
-    )?.error;
-    // redacted before the cut: a key across it would keep its first characters otherwise
-    const said =
-      typeof error?.message === 'string' ? error.message : redactor.redact(text).slice(0, 300);
-    throw new ClientSecretError(
-      'HTTP_ERROR',
-      redactor.redact(`Minting a client secret failed with HTTP ${response.status}: ${said}`),
-      {
-        status: response.status,
-        // the server's words too: a gateway's code or type may quote the request it refused
-        ...(typeof error?.code === 'string' ? { serverCode: redactor.redact(error.code) } : {}),
-        ...(typeof error?.type === 'string' ? { type: redactor.redact(error.type) } : {}),
-      },
-    );
-  }
-  const parsed = json as { value?: unknown; expires_at?: unknown; session?: unknown } | undefined;
-  if (typeof parsed?.value !== 'string' || typeof parsed.expires_at !== 'number') {
-    throw new ClientSecretError(
-      'INVALID_RESPONSE',
-      `The server answered HTTP ${response.status} without a client secret (no string "value" and numeric "expires_at").`,
-    );
-  }
-  return {
-    value: parsed.value,
-    expiresAt: parsed.expires_at * 1000,
-    session:
-      typeof parsed.session === 'object' && parsed.session !== null
-        ? (parsed.session as Record<string, unknown>)
-        : {},
-  };
+      };
+    },
+  });
 }

@@ -12,13 +12,20 @@ export type {
 } from './transport-options.js';
 export { openaiConnector, socketOptions, withoutHeaders } from './openai.js';
 export type { OpenAIConnectorOptions, SocketOptions } from './openai.js';
-export { ClientSecretError, clientSecretsUrl, createClientSecret } from './client-secrets.js';
+export { clientSecretsUrl, createClientSecret } from './client-secrets.js';
+export type { CreateClientSecretOptions } from './client-secrets.js';
+export {
+  checkClientSecretOptions,
+  ClientSecretError,
+  requestClientSecret,
+} from './client-secret-request.js';
 export type {
   ClientSecret,
   ClientSecretErrorCode,
+  ClientSecretMintOptions,
+  ClientSecretRequest,
   ClientSecretSessionConfig,
-  CreateClientSecretOptions,
-} from './client-secrets.js';
+} from './client-secret-request.js';
 export {
   assertSecureUrl,
   describeUrl,

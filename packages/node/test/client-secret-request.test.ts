@@ -1,0 +1,71 @@
+/**
+ * `requestClientSecret`, the provider-independent half of minting that `@voxwire/azure` calls
+ * with its own URL and headers: the headers' credentials are redacted whatever their name, and
+ * their lookup runs within `timeoutMs`.
+ */
+import { deferred, SimulatedClock } from '@voxwire/testing';
+import { describe, expect, it } from 'vitest';
+import { ClientSecretError, ConfigurationError, requestClientSecret } from '../src/index.js';
+
+const KEY = 'azure-api-key-SECRET-0123';
+const URL_ = new URL('https://res.openai.azure.com/openai/v1/realtime/client_secrets');
+
+describe('requestClientSecret', () => {
+  it('sends the given headers and redacts their credential values from a refusal', async () => {
+    const seen: RequestInit[] = [];
+    const fetch = (async (_url: string | URL | Request, init?: RequestInit) => {
+      seen.push(init ?? {});
+      return new Response(JSON.stringify({ error: { message: `bad key ${KEY}`, code: KEY } }), {
+        status: 401,
+      });
+    }) as typeof globalThis.fetch;
+    const error = await requestClientSecret({
+      url: URL_,
+      headers: async () => ({ 'api-key': KEY }),
+      session: { model: 'dep' },
+      fetch,
+    }).catch((e: unknown) => e);
+    expect(seen[0]!.headers).toEqual({ 'api-key': KEY, 'Content-Type': 'application/json' });
+    expect(error).toBeInstanceOf(ClientSecretError);
+    expect(error).toMatchObject({ code: 'HTTP_ERROR', status: 401, serverCode: '[REDACTED]' });
+    expect((error as Error).message).not.toContain(KEY);
+  });
+
+  it('a headers lookup that never settles fails with TIMEOUT at timeoutMs, before any request', async () => {
+    const clock = new SimulatedClock();
+    let fetched = 0;
+    const fetch = (async () => {
+      fetched++;
+      return new Response('{}');
+    }) as typeof globalThis.fetch;
+    const call = requestClientSecret({
+      url: URL_,
+      headers: () => deferred<Record<string, string>>().promise,
+      session: {},
+      fetch,
+      clock,
+      timeoutMs: 3_000,
+    }).catch((e: unknown) => e);
+    await clock.advance(2_999);
+    let settled = false;
+    void call.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    expect(await call).toMatchObject({ code: 'TIMEOUT', retriable: true });
+    expect(fetched).toBe(0);
+  });
+
+  it('checks its options before looking up the headers', async () => {
+    let asked = 0;
+    const error = await requestClientSecret({
+      url: URL_,
+      headers: async () => (asked++, {}),
+      session: {},
+      expiresAfterSeconds: 5,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ code: 'INVALID_OPTION' });
+    expect(asked).toBe(0);
+  });
+});
