@@ -1,6 +1,7 @@
 /**
  * @voxwire/azure — Azure OpenAI realtime: GA and preview URL forms, API key and Microsoft Entra
- * authentication (tokens fetched on every connect), and Azure's wire differences.
+ * authentication (tokens fetched on every connect), Azure's wire differences, and ephemeral
+ * keys minted server-side for browsers.
  * @module
  */
 export { azureConnector, resolveAzureConfig } from './connector.js';
@@ -17,3 +18,5 @@ export {
   withAzure,
 } from './with-azure.js';
 export type { WithAzureOptions } from './with-azure.js';
+export { createAzureClientSecret } from './client-secret.js';
+export type { CreateAzureClientSecretOptions } from './client-secret.js';

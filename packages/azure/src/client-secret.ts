@@ -1,0 +1,181 @@
+/**
+ * Ephemeral keys for browsers on Azure OpenAI (`POST <endpoint>/openai/v1/realtime/client_secrets`):
+ * the server mints a short-lived key with its real `api-key` or Entra token, and only that key
+ * reaches the page, which connects over WebRTC (or through a proxy). voxwire itself connects
+ * server-side with the real credential and needs none of this.
+ * @module
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import { credentialQueryValues } from '@voxwire/core';
+import {
+  type ClientSecret,
+  type ClientSecretMintOptions,
+  type ClientSecretSessionConfig,
+  checkClientSecretOptions,
+  clientSecretsUrl,
+  ConfigurationError,
+  type Env,
+  envValue,
+  processEnv,
+  requestClientSecret,
+  resolveSecret,
+  type SecretSource,
+  withoutHeaders,
+} from '@voxwire/node';
+import { type TokenProvider, resolveToken } from './auth.js';
+import { resolveAzureConfig } from './connector.js';
+
+/** Options of {@link createAzureClientSecret}. */
+export interface CreateAzureClientSecretOptions extends Omit<ClientSecretMintOptions, 'session'> {
+  /** The realtime model's deployment name (sent trimmed); the session's `model` defaults to it. Required. */
+  readonly azureDeployment: string;
+  /**
+   * The resource endpoint, `https://<resource>.openai.azure.com`, read as the connector reads it.
+   * Mutually exclusive with `baseURL`.
+   * @default process.env.AZURE_OPENAI_ENDPOINT (when `baseURL` is not given)
+   */
+  readonly azureEndpoint?: string | undefined;
+  /**
+   * A base URL used instead of the endpoint (the resource's with its `/openai` path, a gateway),
+   * read as the connector reads it; a gateway's query (`subscription-key=…`) is sent along and
+   * never appears in an error. Mutually exclusive with `azureEndpoint`.
+   * @default undefined
+   */
+  readonly baseURL?: string | undefined;
+  /**
+   * API version. Only the GA endpoint, which takes none, mints keys here: a `*-preview` version
+   * (given, or left in `OPENAI_API_VERSION`) is refused with `INVALID_OPTION`, since the preview
+   * interface's ephemeral keys come from another endpoint this package does not call.
+   * @default process.env.OPENAI_API_VERSION, else none (GA)
+   */
+  readonly apiVersion?: string | undefined;
+  /**
+   * An API key (or a function returning one, asked on every call), sent as `api-key`. Given
+   * together with an Entra source, both headers are sent, as the connector sends them.
+   * @default process.env.AZURE_OPENAI_API_KEY (only when no Entra source is given)
+   */
+  readonly apiKey?: SecretSource | undefined;
+  /**
+   * A static Microsoft Entra token, sent as `Authorization: Bearer`.
+   * @default undefined
+   */
+  readonly entraToken?: string | undefined;
+  /**
+   * Returns a Microsoft Entra token; asked on every call, within `timeoutMs`.
+   * @default undefined
+   */
+  readonly tokenProvider?: TokenProvider | undefined;
+  /**
+   * An `@azure/core-auth` `TokenCredential` (`DefaultAzureCredential`); asked for a token on
+   * every call, within `timeoutMs` (it keeps its own cache).
+   * @default undefined
+   */
+  readonly credential?: TokenCredential | undefined;
+  /**
+   * Scope requested from `credential`.
+   * @default 'https://cognitiveservices.azure.com/.default'
+   */
+  readonly tokenScope?: string | undefined;
+  /**
+   * Extra request headers, e.g. a gateway's `Ocp-Apim-Subscription-Key`; their values never
+   * appear in an error. A caller's `api-key` or `Authorization` is dropped (they come from the
+   * credential options).
+   * @default {}
+   */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The session the browser's session starts with. `model` defaults to `azureDeployment` for a
+   * `realtime` session (Azure wants the deployment name there); a `transcription` session is
+   * sent as given.
+   * @default { type: 'realtime', model: azureDeployment }
+   */
+  readonly session?: ClientSecretSessionConfig | undefined;
+  /**
+   * Environment to read instead of `process.env`.
+   * @default process.env
+   */
+  readonly env?: Env | undefined;
+  /**
+   * Allows an `http:` endpoint to a host that is not loopback (the key then travels in clear).
+   * Only `true` opts in.
+   * @default false
+   */
+  readonly allowInsecureUrl?: boolean | undefined;
+}
+
+/** Headers set from the credential options; a caller's copy (any letter case) is dropped. */
+const OWN_HEADERS = ['api-key', 'authorization'];
+
+/**
+ * Mints an Azure OpenAI ephemeral key (GA `client_secrets`) for a browser's WebRTC session, so
+ * the resource's key or Entra token never leaves the server. The endpoint, deployment, key and
+ * Entra source are resolved as `azureConnector` resolves them ({@link resolveAzureConfig}: the
+ * same environment variables, pasted paths and conflicts); the key is sent as `api-key`, an
+ * Entra token (fetched on every call) as `Authorization: Bearer`, both when both are given, as
+ * the connector does.
+ *
+ * @throws ConfigurationError for missing or conflicting options, a preview `apiVersion`
+ *   (`INVALID_OPTION`), an out-of-range expiry or bad `timeoutMs` (before any request); a key
+ *   function or token source that fails (`CREDENTIAL_FAILED`).
+ * @throws ClientSecretError when the request fails, Azure refuses it (`HTTP_ERROR`), or minting,
+ *   the credential lookup included, takes longer than `timeoutMs` (`TIMEOUT`). No message or
+ *   field contains the key or the token.
+ */
+export async function createAzureClientSecret(
+  options: CreateAzureClientSecretOptions,
+): Promise<ClientSecret> {
+  const env = options.env ?? processEnv();
+  const config = resolveAzureConfig(
+    {
+      azureDeployment: options.azureDeployment,
+      azureEndpoint: options.azureEndpoint,
+      baseURL: options.baseURL,
+      apiVersion: options.apiVersion,
+      apiKey: options.apiKey,
+      entraToken: options.entraToken,
+      tokenProvider: options.tokenProvider,
+      credential: options.credential,
+      tokenScope: options.tokenScope,
+      allowInsecureUrl: options.allowInsecureUrl,
+    },
+    env,
+  );
+  if (config.target.form === 'preview') {
+    const version = options.apiVersion ?? envValue(env, 'OPENAI_API_VERSION');
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `apiVersion ${String(version)} selects Azure's preview interface, whose ephemeral keys come from a different endpoint that createAzureClientSecret does not support. Leave apiVersion (and OPENAI_API_VERSION) unset to mint on the GA endpoint.`,
+    );
+  }
+  const session = options.session ?? {};
+  const mint: ClientSecretMintOptions = {
+    // Azure wants the deployment's name as the model; a transcription session names none
+    session:
+      session.type === 'transcription'
+        ? session
+        : { model: options.azureDeployment.trim(), ...session },
+    expiresAfterSeconds: options.expiresAfterSeconds,
+    fetch: options.fetch,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    clock: options.clock,
+  };
+  checkClientSecretOptions(mint);
+  const { apiKey, token } = config;
+  const extra = withoutHeaders(options.headers, OWN_HEADERS);
+  return requestClientSecret({
+    ...mint,
+    url: clientSecretsUrl(config.target.url.href),
+    // a gateway's header or query key is a credential as much as the api-key
+    secrets: [...Object.values(extra), ...credentialQueryValues(config.target.url.search)],
+    headers: async () => {
+      const key = apiKey === undefined ? undefined : await resolveSecret(apiKey, 'API key');
+      const bearer = token === undefined ? undefined : await resolveToken(token);
+      return {
+        ...extra,
+        ...(key === undefined ? {} : { 'api-key': key }),
+        ...(bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` }),
+      };
+    },
+  });
+}
