@@ -62,6 +62,13 @@ export type { ResponsePacing } from './server/response-pacing.js';
 export { SEMANTIC_SILENCE_MS } from './server/handlers-audio.js';
 export { VAD_SILENCE_KEPT_MS } from './server/input-audio.js';
 export { DEFAULT_INSTRUCTIONS } from './server/session-config.js';
+export {
+  CLIENT_SECRET_DEFAULT_TTL_S,
+  CLIENT_SECRET_MIN_TTL_S,
+  CLIENT_SECRET_MAX_TTL_S,
+  type ClientSecretRecord,
+  type MintResult,
+} from './server/client-secrets.js';
 export { synthesizeSpeech, tone, silence, type SynthOptions } from './server/audio-codec.js';
 export {
   createRecorder,

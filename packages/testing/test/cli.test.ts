@@ -85,6 +85,19 @@ describe('voxwire-fake-server CLI', () => {
     });
     expect(refused.frames[0].error.code).toBe('invalid_model');
     expect(refused.close).toEqual({ code: 4000, reason: 'invalid_request_error.invalid_model' });
+    // the mint endpoint is served with no flag, and its secret opens a session
+    const mint = await fetch(`${firstLine.replace(/^ws/, 'http')}/realtime/client_secrets`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer anything' },
+      body: JSON.stringify({ session: { type: 'realtime', instructions: 'From the CLI.' } }),
+    });
+    expect(mint.status).toBe(200);
+    const { value } = (await mint.json()) as { value: string };
+    const minted = await handshake(`${firstLine}/realtime?model=gpt-realtime`, {
+      headers: { Authorization: `Bearer ${value}` },
+    });
+    expect(minted.frames[0].session.instructions).toBe('From the CLI.');
+    minted.ws?.close();
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);

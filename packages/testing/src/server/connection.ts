@@ -7,6 +7,7 @@
 import type { Clock, DialectCodec, Dialect, TimerId } from '@voxwire/protocol';
 import { codecFor } from '@voxwire/protocol';
 import type { ResponseHandler } from './behaviour.js';
+import { startingSession } from './client-secrets.js';
 import { checkCloseCode } from './close-codes.js';
 import { Conversation } from './conversation.js';
 import { Errors, type ServerErrorBody } from './error-catalog.js';
@@ -88,6 +89,12 @@ export interface ConnectionInit {
    */
   readonly transcription?: boolean | undefined;
   /**
+   * The session fields a minted client secret named (GA model): merged over the defaults, its
+   * `type` and `model` winning over `transcription` and `model`.
+   * @default undefined (the default session)
+   */
+  readonly session?: JsonObject | undefined;
+  /**
    * Conversation carried over from an earlier connection (`conversation: 'persist'`).
    * @default undefined (an empty conversation)
    */
@@ -152,13 +159,15 @@ export class FakeConnection {
       (rule) => host.faultFired?.(rule),
     );
     const now = host.clock.now();
-    this.session = defaultSession({
+    const base = {
       id: host.newId('sess'),
       model: init.model,
       expiresAt: Math.floor((now + init.maxSessionDurationMs) / 1000),
       dialect: init.dialect,
-      transcription: init.transcription ?? false,
-    });
+    };
+    this.session = init.session
+      ? startingSession(init.session, base)
+      : defaultSession({ ...base, transcription: init.transcription ?? false });
     this.input = new InputAudio(24_000, host.vadEnergyScale);
     this.#responses = new ResponseRunner(this);
     this.emit({ type: 'session.created', session: clone(this.session) });

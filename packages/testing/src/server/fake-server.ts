@@ -22,6 +22,7 @@ import type { ServerLink } from './outbound.js';
 import type { FakeServerOptions } from './fake-server-options.js';
 import { checkModels, modelRefusal, REQUEST_SHAPE_CLOSE_CODE } from './served-models.js';
 import { closeReasonOf } from './error-catalog.js';
+import { ClientSecrets, type ClientSecretRecord, type MintResult } from './client-secrets.js';
 import { asServerEvent, clone, type JsonObject, type WireEvent } from './wire.js';
 import { TokenBudget } from './token-budget.js';
 
@@ -79,6 +80,8 @@ export class FakeServer {
   // an expireSession() made while no connection was open: ms after the next one opens, and
   // what to call when it ends that session
   #expireNext: { readonly afterMs: number; readonly fired: () => void } | undefined;
+  // made at the first mint: a server nobody mints on keeps nothing for it
+  #clientSecrets: ClientSecrets | undefined;
 
   constructor(options: FakeServerOptions = {}) {
     this.#options = options;
@@ -126,9 +129,24 @@ export class FakeServer {
       maxSessionDurationMs?: number | undefined;
       /** A transcription session (`?intent=transcription`) rather than a conversation. @default false */
       transcription?: boolean | undefined;
+      /**
+       * The minted secret (`ek_…`) the client authenticated with: the session starts with its
+       * mint's config (its `type` and `model` win over `transcription` and `model`), and it
+       * counts in `clientSecrets[].usedBy`.
+       * @default undefined (a standard key: the default session)
+       */
+      clientSecret?: string | undefined;
     } = {},
   ): AcceptedConnection {
     const host = this.#host();
+    let minted: JsonObject | undefined;
+    if (init.clientSecret !== undefined) {
+      minted = this.#clientSecrets?.use(init.clientSecret);
+      if (!minted)
+        throw new FakeServerOptionsError(
+          `accept: clientSecret ${JSON.stringify(init.clientSecret)} was not minted by this server`,
+        );
+    }
     const conn = new FakeConnection(host, link, {
       index: this.#connections.length,
       dialect: init.dialect ?? this.#options.dialect ?? 'ga',
@@ -138,6 +156,7 @@ export class FakeServer {
         this.#options.maxSessionDurationMs ??
         MAX_SESSION_DURATION_MS.openai,
       transcription: init.transcription,
+      session: minted,
       conversation:
         this.#options.conversation === 'persist'
           ? (this.#persisted ??= new Conversation())
@@ -166,6 +185,36 @@ export class FakeServer {
     // the same text in both dialects: an `error` event has one form
     const frame = JSON.stringify({ type: 'error', event_id: this.#newId('event'), error });
     return { frame, code: REQUEST_SHAPE_CLOSE_CODE, reason: closeReasonOf(error) };
+  }
+
+  /**
+   * Mints an ephemeral client secret as `POST /v1/realtime/client_secrets` does, from its parsed
+   * JSON body: `{expires_after?:{anchor:'created_at', seconds:10–7200}, session?:{type, …}}`. The
+   * ws mode serves it over HTTP (and checks the key); call it directly to mint in memory.
+   * @returns 200 and `{value:'ek_…', expires_at, session}`, or 400 and the API's
+   * `{error:{message,type,code,param}}` naming the field (`expires_after.seconds`, `session.type`, …)
+   */
+  mintClientSecret(body: unknown): MintResult {
+    this.#clientSecrets ??= new ClientSecrets({
+      now: () => this.clock.now(),
+      newId: (p) => this.#newId(p),
+      defaultModel: this.#options.model ?? 'gpt-realtime',
+      models: this.models,
+    });
+    return this.#clientSecrets.mint(body);
+  }
+
+  /**
+   * Whether `value` is a secret this server minted: `'live'` until it expires by the server's
+   * clock, then `'expired'`; `undefined` when it minted no such secret.
+   */
+  clientSecretState(value: string): 'live' | 'expired' | undefined {
+    return this.#clientSecrets?.state(value);
+  }
+
+  /** Every client secret minted so far, oldest first (snapshots: value, expiresAt, session, usedBy). */
+  get clientSecrets(): readonly ClientSecretRecord[] {
+    return this.#clientSecrets?.list() ?? [];
   }
 
   #scheduleExpiry(conn: FakeConnection, afterMs: number, fired: () => void): void {

@@ -39,6 +39,8 @@ export type HandshakeVerdict =
       readonly provider: 'openai' | 'azure';
       /** `?intent=transcription`: a transcription-only session. */
       readonly transcription: boolean;
+      /** The minted secret (`ek_…`) the client authenticated with, if it used one. */
+      readonly clientSecret?: string | undefined;
     };
 
 /** What the server accepts. */
@@ -63,6 +65,13 @@ export interface HandshakePolicy {
    * @default undefined (every model is served)
    */
   readonly models?: readonly string[] | undefined;
+  /**
+   * Whether an `ek_…` key is a client secret the server minted (`'live'`, `'expired'`) or not
+   * (`undefined`). A live one authenticates the GA paths; an expired one is refused as a wrong
+   * key is; one never minted is judged as any other key (by `apiKey`).
+   * @default undefined (no secret is minted)
+   */
+  readonly clientSecret?: ((key: string) => 'live' | 'expired' | undefined) | undefined;
 }
 
 function header(headers: HandshakeRecord['headers'], name: string): string | undefined {
@@ -79,12 +88,30 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
     header(rec.headers, BETA_HEADER.name)?.trim() === BETA_HEADER.value ||
     rec.subprotocols.includes(Subprotocol.Beta);
   const bearer = /^Bearer\s+(.+)$/i.exec(header(rec.headers, 'authorization') ?? '')?.[1]?.trim();
-  const keyCheck = (key: string | undefined, dialect: Dialect): HandshakeVerdict | undefined => {
-    if (!key) return { kind: 'fatal', error: Errors.missingAuth(), closeCode: 3000, dialect };
-    if (policy.apiKey !== undefined && key !== policy.apiKey) {
-      return { kind: 'fatal', error: Errors.invalidApiKey(key), closeCode: 3000, dialect };
+  // the verdict on a key, or the minted secret it is (GA paths only: the preview path predates
+  // `client_secrets`)
+  const keyCheck = (
+    key: string | undefined,
+    dialect: Dialect,
+    ephemeral: boolean,
+  ): { readonly bad?: HandshakeVerdict; readonly secret?: string } => {
+    if (!key)
+      return { bad: { kind: 'fatal', error: Errors.missingAuth(), closeCode: 3000, dialect } };
+    const invalid = {
+      kind: 'fatal',
+      error: Errors.invalidApiKey(key),
+      closeCode: 3000,
+      dialect,
+    } as const;
+    if (key === policy.apiKey) return {};
+    if (ephemeral && key.startsWith('ek_')) {
+      const state = policy.clientSecret?.(key);
+      if (state === 'live') return { secret: key };
+      // protocol.md does not record what the API answers for an expired secret: the fake
+      // refuses it as a wrong key (invalid_api_key, close 3000), even with no `apiKey` set
+      if (state === 'expired') return { bad: invalid };
     }
-    return undefined;
+    return policy.apiKey !== undefined ? { bad: invalid } : {};
   };
   // after the key, as the real server judges it (a bad key and a bad model close with 3000)
   const modelCheck = (model: string, dialect: Dialect): HandshakeVerdict | undefined => {
@@ -99,10 +126,11 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
     const subKey = rec.subprotocols
       .find((p) => p.startsWith(Subprotocol.InsecureApiKeyPrefix))
       ?.slice(Subprotocol.InsecureApiKeyPrefix.length);
-    const bad = keyCheck(bearer ?? subKey, dialect);
+    const { bad, secret } = keyCheck(bearer ?? subKey, dialect, true);
     if (bad) return bad;
     const model = q.get('model');
-    if (!model && !q.get('intent') && !q.get('call_id'))
+    // a minted secret's session names its model (the mint's, or the default)
+    if (!model && !q.get('intent') && !q.get('call_id') && !secret)
       return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect };
     // a transcription or side-band (call_id) session may name no model: none to refuse
     const unserved = model ? modelCheck(model, dialect) : undefined;
@@ -115,6 +143,7 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
       model: model ?? 'gpt-realtime',
       provider: 'openai',
       transcription: q.get('intent') === 'transcription',
+      clientSecret: secret,
     };
   }
   if (policy.azure && path === '/openai/v1/realtime') {
@@ -125,25 +154,34 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
         status: 401,
         body: 'api-version is not allowed on the /openai/v1 realtime path',
       };
-    const bad = keyCheck(header(rec.headers, 'api-key') ?? q.get('api-key') ?? bearer, 'ga');
+    const { bad, secret } = keyCheck(
+      header(rec.headers, 'api-key') ?? q.get('api-key') ?? bearer,
+      'ga',
+      true,
+    );
     if (bad) return bad;
     const model = q.get('model') ?? q.get('deployment');
-    if (!model)
+    if (!model && !secret)
       return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'ga' };
-    const unserved = modelCheck(model, 'ga');
+    const unserved = model ? modelCheck(model, 'ga') : undefined;
     if (unserved) return unserved;
     return {
       kind: 'accept',
       dialect: 'ga',
-      model,
+      model: model ?? 'gpt-realtime',
       provider: 'azure',
       transcription: q.get('intent') === 'transcription',
+      clientSecret: secret,
     };
   }
   if (policy.azure && path === '/openai/realtime') {
     if (!q.get('api-version'))
       return { kind: 'http', status: 404, body: 'Resource not found (missing api-version)' };
-    const bad = keyCheck(header(rec.headers, 'api-key') ?? q.get('api-key') ?? bearer, 'beta');
+    const { bad } = keyCheck(
+      header(rec.headers, 'api-key') ?? q.get('api-key') ?? bearer,
+      'beta',
+      false,
+    );
     if (bad) return bad;
     const deployment = q.get('deployment');
     if (!deployment)

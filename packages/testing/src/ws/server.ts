@@ -17,6 +17,7 @@ import { MAX_SESSION_DURATION_MS, systemClock } from '@voxwire/protocol';
 import { FakeServerOptionsError } from '../errors.js';
 import { FakeServer, type FakeServerOptions } from '../server/fake-server.js';
 import { closeReasonOf, judgeHandshake, type HandshakeRecord } from './handshake.js';
+import { serveClientSecrets } from './client-secrets-http.js';
 import { UpgradeRefusals, type RefuseUpgradesOptions } from './upgrade-refusals.js';
 
 export type { RefuseUpgradesOptions } from './upgrade-refusals.js';
@@ -34,12 +35,15 @@ export interface FakeWsServerOptions extends Omit<FakeServerOptions, 'dialect'> 
    */
   readonly host?: string | undefined;
   /**
-   * The only API key accepted; any non-empty key is accepted when absent.
+   * The only API key accepted; any non-empty key is accepted when absent. Client secrets minted
+   * by `POST /v1/realtime/client_secrets` (which takes this key, never an `ek_…` one) are
+   * accepted too until they expire, with or without it.
    * @default undefined
    */
   readonly apiKey?: string | undefined;
   /**
-   * Whether the Azure paths (`/openai/v1/realtime`, `/openai/realtime`) are served.
+   * Whether the Azure paths (`/openai/v1/realtime`, `/openai/realtime`, and the mint
+   * `/openai/v1/realtime/client_secrets`) are served.
    * @default true
    */
   readonly azure?: boolean | undefined;
@@ -174,7 +178,13 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   let stall = false;
   let answerPings = true;
 
-  http.on('request', (_req, res) => {
+  http.on('request', (req, res) => {
+    const served = serveClientSecrets(req, res, {
+      apiKey: options.apiKey,
+      azure: options.azure ?? true,
+      mint: (body) => server.mintClientSecret(body),
+    });
+    if (served) return;
     res
       .writeHead(426, { 'content-type': 'text/plain' })
       .end('Upgrade Required: this is a WebSocket endpoint');
@@ -210,6 +220,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       beta: options.beta ?? 'accept',
       // the served fake server's, so a `server` shared across modes refuses the same models
       models: server.models,
+      clientSecret: (key) => server.clientSecretState(key),
     });
     if (verdict.kind === 'http') return refuse(verdict.status, verdict.body);
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -253,6 +264,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
           dialect: verdict.dialect,
           model: verdict.model,
           transcription: verdict.transcription,
+          clientSecret: verdict.clientSecret,
           maxSessionDurationMs:
             options.maxSessionDurationMs ??
             (verdict.provider === 'azure'
