@@ -1,12 +1,15 @@
 /**
  * `@voxwire/core` in headless Chromium with no server of ours in between: the browser's own
  * `WebSocket`, `openaiWebSocketConnector` and an ephemeral secret in the subprotocols, against
- * the fake server over a real socket. Skips loudly when Chromium is not installed.
+ * the fake server over a real socket. The secret is minted as an app's server mints it
+ * (`createClientSecret` with the real key, which never reaches the page). Skips loudly when
+ * Chromium is not installed.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createClientSecret } from '@voxwire/node';
 import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'tsup';
@@ -14,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectRun } from './browser-direct/entry.js';
 import { haveChromium, launchChromium, warnWithoutChromium } from './chromium.js';
 
-const SECRET = 'ek_browser_direct_1';
+/** The real key: only the test's "app server" holds it. */
+const SERVER_KEY = 'sk-proj-SERVER-ONLY-browser-direct';
 
 warnWithoutChromium('the direct browser test');
 
@@ -45,7 +49,7 @@ describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to 
       splitting: false,
     });
     const bundle = await readFile(join(outDir, 'direct.js'), 'utf8');
-    fake = await startFakeWsServer({ apiKey: SECRET, pingIntervalMs: false });
+    fake = await startFakeWsServer({ apiKey: SERVER_KEY, pingIntervalMs: false });
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -73,7 +77,13 @@ describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to 
       [fake.url.replace(/^ws/, 'http'), secret],
     );
 
-  it('runs a session: the secret rides in the subprotocols, a generated response comes back', async () => {
+  it('runs a session on a minted secret: it rides in the subprotocols, a generated response comes back', async () => {
+    const { value: SECRET } = await createClientSecret({
+      apiKey: SERVER_KEY,
+      baseURL: fake.url,
+      env: {},
+      session: { model: 'gpt-realtime-mini' },
+    });
     fake.server.queueResponse((ctx) => ctx.say('Hello, page.'));
     const result = await run(SECRET);
     expect(result).toEqual({
@@ -91,6 +101,10 @@ describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to 
       'conversation.item.create',
       'response.create',
     ]);
+    // the session runs on the minted configuration's model, and the real key never left the server
+    expect(fake.server.connections[0]?.session).toMatchObject({ model: 'gpt-realtime-mini' });
+    expect(fake.server.clientSecrets.map((s) => s.usedBy)).toEqual([1]);
+    expect(JSON.stringify(fake.handshakes)).not.toContain(SERVER_KEY);
     expect(pageErrors).toEqual([]);
   });
 
