@@ -10,7 +10,7 @@ import type { ResponseHandler } from './behaviour.js';
 import { startingSession } from './client-secrets.js';
 import { checkCloseCode } from './close-codes.js';
 import { Conversation } from './conversation.js';
-import { Errors, type ServerErrorBody } from './error-catalog.js';
+import { Errors, schemaError, type ServerErrorBody } from './error-catalog.js';
 import { handleAudioEvent } from './handlers-audio.js';
 import { handleItemEvent } from './handlers-items.js';
 import { handleResponseEvent, ResponseRunner } from './handlers-response.js';
@@ -435,20 +435,4 @@ export class FakeConnection {
     if (!isObject(sessionValue(next, 'audio.input.turn_detection'))) this.input.endSpeech();
     this.emit({ type: 'session.updated', session: clone(this.session) });
   }
-}
-
-function schemaError(
-  issues: readonly { path: string; message: string }[],
-  eventId: string | null,
-): ServerErrorBody {
-  const first = issues[0];
-  const path = (first?.path ?? '').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
-  if (!first || !path)
-    return Errors.invalidJson(first?.message ?? 'The event does not match its schema.');
-  if (/received undefined/.test(first.message)) return Errors.missingParameter(path, eventId);
-  return Errors.invalidType(
-    path,
-    first.message.replace(/^expected\s+/, '').replace(/,\s*received.*$/, ''),
-    eventId,
-  );
 }

@@ -218,3 +218,24 @@ export function redactKey(key: string): string {
   if (key.length <= 8) return '*'.repeat(key.length);
   return `${key.slice(0, 3)}${'*'.repeat(Math.min(20, key.length - 7))}${key.slice(-4)}`;
 }
+
+/**
+ * The error the API answers a client event that fails its schema with: `missing_required_parameter`
+ * for an absent field, `invalid_type` for a wrong one (`param` in the API's bracket form), else
+ * `invalid_json`.
+ */
+export function schemaError(
+  issues: readonly { path: string; message: string }[],
+  eventId: string | null,
+): ServerErrorBody {
+  const first = issues[0];
+  const path = (first?.path ?? '').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+  if (!first || !path)
+    return Errors.invalidJson(first?.message ?? 'The event does not match its schema.');
+  if (/received undefined/.test(first.message)) return Errors.missingParameter(path, eventId);
+  return Errors.invalidType(
+    path,
+    first.message.replace(/^expected\s+/, '').replace(/,\s*received.*$/, ''),
+    eventId,
+  );
+}
