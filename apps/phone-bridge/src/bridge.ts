@@ -1,0 +1,282 @@
+/**
+ * One phone call: a Twilio Media Streams socket bridged to a realtime session.
+ *
+ * - The session runs in G.711 µ-law both ways (GA `audio/pcmu`), Twilio's own format: the
+ *   caller's audio goes in and the answer comes out at 8 kHz, never resampled.
+ * - Each `response_audio` frame goes to Twilio as a `media` message followed by a `mark`. Twilio
+ *   echoes a mark once the audio before it has played, and only then is it reported to the
+ *   engine (`session.playback.played`): the answer is cut at what the caller heard, not at what
+ *   was sent (Twilio holds seconds of it; peers.md §3).
+ * - When the caller speaks (`input_speech_started`) Twilio is sent `clear` and the session
+ *   `interrupt()`s: the answer is cancelled and truncated at the marks confirmed.
+ * - Twilio's `stop` or the socket's close closes the session; the session's end closes the socket.
+ * @module
+ */
+import type { RealtimeModel, RealtimeSession, SessionOverrides } from '@voxwire/core';
+import type { AudioContentRef } from '@voxwire/core';
+import {
+  audioFrame,
+  base64ToBytes,
+  bytesToBase64,
+  g711Decode,
+  g711Encode,
+} from '@voxwire/protocol';
+import type { AudioFrame } from '@voxwire/protocol';
+import type { RawData, WebSocket } from 'ws';
+import { consoleLog } from './log.js';
+import type { BridgeLog } from './log.js';
+import { clearMessage, markMessage, mediaMessage, parseTwilioMessage } from './twilio-messages.js';
+import type { TwilioInbound, TwilioOutbound } from './twilio-messages.js';
+
+/** Twilio's audio: G.711 µ-law, 8 kHz, mono. */
+export const TWILIO_SAMPLE_RATE = 8_000;
+
+/** Default of {@link BridgeOptions.maxMessagesBeforeStart}: ~25 s of 100 ms chunks with their marks. */
+export const DEFAULT_MAX_MESSAGES_BEFORE_START = 500;
+
+/** WebSocket close codes the bridge ends Twilio's socket with. */
+export const CloseCodes = {
+  /** The session was closed as asked (the call ended). */
+  normal: 1000,
+  /** Twilio broke the protocol (no `start` before the bound of messages). */
+  policy: 1008,
+  /** The session ended on an error (authentication, an outage past its retries). */
+  error: 1011,
+} as const;
+
+/** Options of {@link bridgeCall}. */
+export interface BridgeOptions {
+  /**
+   * Session options for this call (instructions, voice, a per-call `connector` …). The audio
+   * formats are the bridge's: G.711 µ-law both ways, whatever is given here.
+   * @default {}
+   */
+  readonly sessionOverrides?: SessionOverrides | undefined;
+  /** Where the bridge says what it skipped or why the call ended. @default consoleLog */
+  readonly log?: BridgeLog | undefined;
+  /**
+   * How many messages to Twilio (`media` and `mark`) are held while Twilio has not sent `start`
+   * yet (they need its `streamSid`). Twilio sends `start` right after `connected`, so this is
+   * only reached by a broken peer; past it the call is ended with close code 1008, rather than
+   * holding audio without bound.
+   * @default DEFAULT_MAX_MESSAGES_BEFORE_START (500)
+   */
+  readonly maxMessagesBeforeStart?: number | undefined;
+  /** Called for each key the caller presses (Twilio `dtmf`). @default undefined (logged only) */
+  readonly onDtmf?: ((digit: string, session: RealtimeSession) => void) | undefined;
+}
+
+/** A running call. */
+export interface BridgeCall {
+  /** The call's realtime session. */
+  readonly session: RealtimeSession;
+  /** Twilio's stream id, once `start` arrived. */
+  readonly streamSid: string | undefined;
+  /** Marks sent to Twilio and not yet echoed (at most one per audio frame sent). */
+  readonly marksOutstanding: number;
+  /** Resolves once the session is closed and the socket is closing or closed. */
+  readonly ended: Promise<void>;
+  /** Ends the call: closes the session, then Twilio's socket (code 1000). */
+  close(): Promise<void>;
+}
+
+/** One frame sent to Twilio, waiting for its mark to come back. */
+interface Pending {
+  readonly content: AudioContentRef;
+  /** ms of audio in the frame: the frame itself is not kept (1.6 KB of PCM per 100 ms). */
+  readonly ms: number;
+}
+
+const decoder = new TextDecoder();
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return decoder.decode(Buffer.concat(data));
+  return decoder.decode(data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+}
+
+/** A WebSocket close reason fits in 123 bytes. */
+function closeReason(text: string): string {
+  let reason = text;
+  while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -2);
+  return reason;
+}
+
+/**
+ * Bridges one Twilio Media Streams `socket` (already open) to a new session of `model`. Never
+ * throws for what Twilio sends: a malformed or unknown message is logged and skipped.
+ */
+export function bridgeCall(
+  socket: WebSocket,
+  model: RealtimeModel,
+  options: BridgeOptions = {},
+): BridgeCall {
+  const log = options.log ?? consoleLog;
+  const maxBeforeStart = options.maxMessagesBeforeStart ?? DEFAULT_MAX_MESSAGES_BEFORE_START;
+  const session = model.session({
+    ...options.sessionOverrides,
+    inputAudioFormat: 'g711_ulaw',
+    outputAudioFormat: 'g711_ulaw',
+  });
+  let streamSid: string | undefined;
+  let callSid: string | undefined;
+  const beforeStart: TwilioOutbound[] = [];
+  // mark name → the frame it follows; emptied by a clear (Twilio echoes those marks too, but
+  // their audio was dropped, not heard), so it never holds more than the audio sent since
+  const pending = new Map<string, Pending>();
+  let markSeq = 0;
+  let ending = false;
+
+  const send = (message: TwilioOutbound): void => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+  // media and marks need the streamSid: before `start`, hold them (bounded)
+  const sendToStream = (build: (sid: string) => TwilioOutbound): void => {
+    if (streamSid !== undefined) return send(build(streamSid));
+    if (beforeStart.length >= maxBeforeStart) {
+      log('error', 'no start message from Twilio: ending the call', { held: beforeStart.length });
+      void end(CloseCodes.policy, `no start message after ${maxBeforeStart} messages`);
+      return;
+    }
+    beforeStart.push(build(''));
+  };
+
+  session.on('response_audio', (frame: AudioFrame, content) => {
+    if (ending) return;
+    const payload = bytesToBase64(g711Encode(frame.data, 'ulaw'));
+    const name = String(++markSeq);
+    pending.set(name, {
+      content: { itemId: content.itemId, contentIndex: content.contentIndex },
+      ms: (frame.data.length * 1000) / frame.sampleRate,
+    });
+    sendToStream((sid) => mediaMessage(sid, payload));
+    sendToStream((sid) => markMessage(sid, name));
+  });
+
+  session.on('input_speech_started', () => {
+    // the caller speaks: drop what Twilio still holds, then cut the answer at the marks heard
+    if (streamSid !== undefined) send(clearMessage(streamSid));
+    else beforeStart.length = 0;
+    pending.clear();
+    session.interrupt().catch((error: unknown) => {
+      log('warn', 'interrupt failed', { error: messageOf(error), callSid });
+    });
+  });
+
+  session.on('error', (error) => {
+    log('warn', 'session error', { code: error.code, message: error.message, callSid });
+  });
+
+  session.on('closed', ({ error }) => {
+    if (error === undefined) void end(CloseCodes.normal, 'call ended');
+    else void end(CloseCodes.error, `session ended: ${error.code}`);
+  });
+
+  const onMark = (name: string): void => {
+    const frame = pending.get(name);
+    // a mark of cleared audio, or one the bridge never sent: nothing was heard
+    if (frame === undefined) return;
+    pending.delete(name);
+    session.playback.played(frame.content, frame.ms);
+    // the phone played everything it was sent: a barge-in now cuts nothing
+    if (pending.size === 0) session.playback.stopped();
+  };
+
+  const handle = (message: TwilioInbound): void => {
+    switch (message.event) {
+      case 'connected':
+        return;
+      case 'start': {
+        streamSid = message.start.streamSid;
+        callSid = message.start.callSid;
+        const format = message.start.mediaFormat;
+        if (format && (format.encoding !== 'audio/x-mulaw' || format.sampleRate !== 8_000))
+          log('warn', 'unexpected media format: the bridge speaks µ-law 8 kHz', {
+            format,
+            callSid,
+          });
+        log('info', 'call started', { streamSid, callSid });
+        for (const held of beforeStart.splice(0)) send({ ...held, streamSid });
+        return;
+      }
+      case 'media': {
+        // only the caller's audio (a <Stream track="both_tracks"> also sends the outbound track)
+        if (message.media.track !== undefined && message.media.track !== 'inbound') return;
+        const bytes = base64ToBytes(message.media.payload);
+        if (bytes.length === 0) return;
+        try {
+          session.inputAudioBuffer.append(
+            audioFrame(g711Decode(bytes, 'ulaw'), TWILIO_SAMPLE_RATE),
+          );
+        } catch (error) {
+          log('warn', 'media skipped', { error: messageOf(error), callSid });
+        }
+        return;
+      }
+      case 'mark':
+        return onMark(message.mark.name);
+      case 'dtmf':
+        log('info', 'dtmf', { digit: message.dtmf.digit, callSid });
+        options.onDtmf?.(message.dtmf.digit, session);
+        return;
+      case 'stop':
+        log('info', 'call stopped by Twilio', { callSid });
+        void end(CloseCodes.normal, 'stream stopped');
+        return;
+    }
+  };
+
+  socket.on('message', (data, isBinary) => {
+    if (ending) return;
+    if (isBinary) {
+      log('warn', 'binary frame skipped (Twilio sends JSON text)', { callSid });
+      return;
+    }
+    const parsed = parseTwilioMessage(textOf(data));
+    if (!parsed.ok) {
+      log('warn', 'Twilio message skipped', {
+        problem: parsed.problem,
+        event: parsed.event,
+        detail: parsed.detail,
+        callSid,
+      });
+      return;
+    }
+    handle(parsed.message);
+  });
+  socket.on('close', () => void end(CloseCodes.normal, 'socket closed'));
+  socket.on('error', (error) => log('warn', 'Twilio socket error', { error: error.message }));
+
+  let resolveEnded!: () => void;
+  const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
+  async function end(code: number, reason: string): Promise<void> {
+    if (ending) return ended;
+    ending = true;
+    pending.clear();
+    beforeStart.length = 0;
+    try {
+      await session.close();
+    } catch (error) {
+      log('warn', 'session close failed', { error: messageOf(error), callSid });
+    }
+    if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
+      socket.close(code, closeReason(reason));
+    resolveEnded();
+    return ended;
+  }
+
+  return {
+    session,
+    get streamSid() {
+      return streamSid;
+    },
+    get marksOutstanding() {
+      return pending.size;
+    },
+    ended,
+    close: () => end(CloseCodes.normal, 'call ended'),
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

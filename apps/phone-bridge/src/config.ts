@@ -1,0 +1,78 @@
+/**
+ * Start-up configuration, read once from the environment: where to listen, the public URL, and
+ * which provider (as the playground picks it: Azure if its variables are set, else OpenAI if
+ * OPENAI_API_KEY is, else the embedded fake server, which needs no network and no key).
+ * @module
+ */
+
+/** Thrown for a bad environment; `main` prints the message and exits 2. */
+export class ConfigError extends Error {
+  /** Stable code for programs. */
+  readonly code = 'PHONE_BRIDGE_CONFIG' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Which realtime backend the calls talk to. */
+export type ProviderConfig =
+  | { readonly kind: 'fake' }
+  | {
+      readonly kind: 'openai';
+      readonly apiKey: string;
+      /** @default 'gpt-realtime' (OPENAI_REALTIME_MODEL) */
+      readonly model: string;
+    }
+  | {
+      readonly kind: 'azure';
+      readonly endpoint: string;
+      readonly apiKey: string;
+      readonly deployment: string;
+    };
+
+/** Everything the bridge needs to start. */
+export interface BridgeConfig {
+  /** Address to bind (HOST). @default '127.0.0.1' */
+  readonly host: string;
+  /** TCP port (PORT). @default 8080 */
+  readonly port: number;
+  /** The https URL Twilio reaches the bridge at (PUBLIC_URL). @default undefined */
+  readonly publicUrl: string | undefined;
+  /** The backend. @default the fake, without credentials */
+  readonly provider: ProviderConfig;
+}
+
+/** The environment variables read (a subset of `process.env`). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** Reads the configuration from `env`. */
+export function parseConfig(env: Env): BridgeConfig {
+  const rawPort = nonEmpty(env.PORT) ?? '8080';
+  if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65_535)
+    throw new ConfigError(`PORT must be a port number 0-65535, got "${rawPort}"`);
+  const publicUrl = nonEmpty(env.PUBLIC_URL);
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]/.test(publicUrl))
+    throw new ConfigError(`PUBLIC_URL must be an https:// URL, got "${publicUrl}"`);
+  const endpoint = nonEmpty(env.AZURE_OPENAI_ENDPOINT);
+  const azureKey = nonEmpty(env.AZURE_OPENAI_API_KEY);
+  const deployment =
+    nonEmpty(env.AZURE_OPENAI_DEPLOYMENT) ?? nonEmpty(env.AZURE_OPENAI_REALTIME_DEPLOYMENT);
+  const openaiKey = nonEmpty(env.OPENAI_API_KEY);
+  const provider: ProviderConfig =
+    endpoint && azureKey && deployment
+      ? { kind: 'azure', endpoint, apiKey: azureKey, deployment }
+      : openaiKey
+        ? {
+            kind: 'openai',
+            apiKey: openaiKey,
+            model: nonEmpty(env.OPENAI_REALTIME_MODEL) ?? 'gpt-realtime',
+          }
+        : { kind: 'fake' };
+  return { host: nonEmpty(env.HOST) ?? '127.0.0.1', port: Number(rawPort), publicUrl, provider };
+}

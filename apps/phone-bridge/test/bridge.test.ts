@@ -1,0 +1,104 @@
+/**
+ * The bridge end to end: a scripted Twilio over a real loopback WebSocket, the fake Realtime
+ * server behind the bridge, all on one SimulatedClock.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { LONG_MS, startCall } from './helpers.js';
+import type { Cleanups } from './helpers.js';
+
+const cleanups: Cleanups = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('a call over the bridge', () => {
+  it('the caller speaks (µ-law 8 kHz, appended as is): the answer comes back as media + mark, each echoed mark reported as played', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    expect(await c.run(() => c.call()?.streamSid === 'MZ1')).toBe(true);
+    const session = c.call()!.session;
+    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
+    // the session speaks Twilio's format both ways (GA audio/pcmu)
+    expect(c.fake.server.sessionConfig).toMatchObject({
+      audio: {
+        input: { format: { type: 'audio/pcmu' } },
+        output: { format: { type: 'audio/pcmu' } },
+      },
+    });
+
+    c.say(600, 600);
+    expect(await c.run(() => c.twilio.sent('media').length >= 5)).toBe(true);
+    // the caller's 20 ms frames reached the server byte for byte: 160 µ-law bytes each
+    const appends = c.wire('input_audio_buffer.append');
+    expect(appends.length).toBeGreaterThan(0);
+    expect(Buffer.from(String(appends[0]!['audio']), 'base64')).toHaveLength(160);
+
+    // media then its mark, in turn, addressed to the stream; 100 ms of µ-law = 800 bytes
+    // (a clear first: the bridge clears on every speech start, this one had nothing to drop)
+    const kinds = c.twilio.received.map((m) => m.event);
+    expect(kinds[0]).toBe('clear');
+    expect(kinds.slice(1, 5)).toEqual(['media', 'mark', 'media', 'mark']);
+    expect(c.twilio.received.every((m) => m.streamSid === 'MZ1')).toBe(true);
+    expect(Buffer.from(c.twilio.sent('media')[0]!.media!.payload, 'base64')).toHaveLength(800);
+
+    // the phone plays in real time; each mark that comes back moves the playback position
+    expect(await c.run(() => c.twilio.echoed.length >= 3)).toBe(true);
+    await c.run(() => false, 40);
+    const position = session.playback.position as { playedMs: number; itemId: string };
+    expect(position.playedMs).toBe(c.twilio.echoed.length * 100);
+    // not what was sent: the answer is sent four times faster than it plays
+    expect(c.twilio.sent('media').length * 100).toBeGreaterThan(position.playedMs);
+
+    // the whole answer played: every mark came back, nothing outstanding
+    expect(
+      await c.run(
+        () =>
+          c.twilio.held.length === 0 &&
+          c.call()!.marksOutstanding === 0 &&
+          session.activeResponse === undefined,
+      ),
+    ).toBe(true);
+    expect(c.twilio.echoed).toHaveLength(c.twilio.sent('mark').length);
+    expect(c.twilio.playedMs).toBe(LONG_MS);
+    expect(session.playback.position).toBeUndefined();
+  });
+
+  it('a barge-in while the answer plays: clear to Twilio, the answer truncated at the ms the marks confirmed, not at the audio sent', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    c.fake.server.scriptTranscription('tell me a story', 'stop');
+    c.say(600, 600);
+    expect(await c.run(() => c.twilio.playedMs >= 1_250)).toBe(true);
+    const session = c.call()!.session;
+    const answer = session.responses[0]!.output[0]!.content[0]!;
+    const sentMs = c.twilio.sent('media').length * 100;
+    expect(sentMs).toBeGreaterThan(2_000);
+    c.fake.server.queueResponse((ctx) => ctx.say('Sure.'));
+
+    c.line.splice(0);
+    c.say(600, 600);
+    expect(await c.run(() => c.wire('conversation.item.truncate').length === 1)).toBe(true);
+    // Twilio was told to drop what it held
+    // (the first clear came with the question, which had nothing to drop)
+    expect(c.twilio.sent('clear')).toEqual([
+      { event: 'clear', streamSid: 'MZ1' },
+      { event: 'clear', streamSid: 'MZ1' },
+    ]);
+    expect(c.twilio.held).toEqual([]);
+    const [truncate] = c.wire('conversation.item.truncate');
+    const markedMs = truncate!['audio_end_ms'] as number;
+    expect(truncate).toMatchObject({ item_id: answer.itemId, content_index: 0 });
+    // the cut is where the marks got to: whole 100 ms chunks, behind what the phone played,
+    // far behind what was sent
+    expect(markedMs % 100).toBe(0);
+    expect(markedMs).toBeGreaterThanOrEqual(1_200);
+    expect(markedMs).toBeLessThan(sentMs);
+    expect(c.twilio.playedMs).toBeGreaterThan(markedMs);
+    // the marks of the cleared audio came back and were not counted
+    expect(c.call()!.marksOutstanding).toBe(0);
+    expect(
+      await c.run(() => session.responses.length === 2 && session.activeResponse === undefined),
+    ).toBe(true);
+    expect(session.responses.at(-1)?.text).toBe('Sure.');
+  });
+});
