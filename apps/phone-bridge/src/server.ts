@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { RealtimeModel, SessionOverrides } from '@voxwire/core';
 import { WebSocketServer } from 'ws';
 import { bridgeCall } from './bridge.js';
-import type { BridgeCall } from './bridge.js';
+import type { BridgeCall, BridgeOptions } from './bridge.js';
 import { consoleLog } from './log.js';
 import type { BridgeLog } from './log.js';
 
@@ -40,6 +40,8 @@ export interface PhoneBridgeServerOptions {
   readonly log?: BridgeLog | undefined;
   /** Passed to each call. @default DEFAULT_MAX_MESSAGES_BEFORE_START */
   readonly maxMessagesBeforeStart?: number | undefined;
+  /** Passed to each call: a key the caller pressed. @default undefined (logged only) */
+  readonly onDtmf?: BridgeOptions['onDtmf'];
 }
 
 /** A running bridge server. */
@@ -123,6 +125,7 @@ export async function startPhoneBridgeServer(
           sessionOverrides: options.sessionOverrides?.(),
           log,
           maxMessagesBeforeStart: options.maxMessagesBeforeStart,
+          onDtmf: options.onDtmf,
         });
       } catch (error) {
         log('error', 'the session could not start', {

@@ -1,0 +1,71 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config.js';
+import { stopOnSignals } from '../src/stop-signals.js';
+
+describe('configuration', () => {
+  it('the fake server without credentials, on 127.0.0.1:8080', () => {
+    expect(parseConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      publicUrl: undefined,
+      provider: { kind: 'fake' },
+    });
+  });
+
+  it('OpenAI with OPENAI_API_KEY, Azure when its three variables are set', () => {
+    expect(parseConfig({ OPENAI_API_KEY: 'sk-1', PORT: '9000', HOST: '0.0.0.0' })).toMatchObject({
+      host: '0.0.0.0',
+      port: 9000,
+      provider: { kind: 'openai', apiKey: 'sk-1', model: 'gpt-realtime' },
+    });
+    expect(
+      parseConfig({
+        OPENAI_API_KEY: 'sk-1',
+        AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com',
+        AZURE_OPENAI_API_KEY: 'az',
+        AZURE_OPENAI_DEPLOYMENT: 'gpt-realtime',
+      }).provider,
+    ).toEqual({
+      kind: 'azure',
+      endpoint: 'https://r.openai.azure.com',
+      apiKey: 'az',
+      deployment: 'gpt-realtime',
+    });
+  });
+
+  it('a bad PORT or PUBLIC_URL is a ConfigError that says what is wrong', () => {
+    expect(() => parseConfig({ PORT: 'eighty' })).toThrow(
+      new ConfigError('PORT must be a port number 0-65535, got "eighty"'),
+    );
+    expect(() => parseConfig({ PUBLIC_URL: 'abc.ngrok.app' })).toThrow(
+      new ConfigError('PUBLIC_URL must be an https:// URL, got "abc.ngrok.app"'),
+    );
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('the first signal ends the calls, then exits 0; a second exits at once', async () => {
+    const target = Object.assign(new EventEmitter(), { codes: [] as number[] });
+    const lines: string[] = [];
+    let finish!: () => void;
+    const closing = new Promise<void>((resolve) => (finish = resolve));
+    stopOnSignals(
+      { on: (s, l) => target.on(s, l), exit: (code) => target.codes.push(code) },
+      () => closing,
+      (line) => lines.push(line),
+    );
+    target.emit('SIGINT');
+    expect(target.codes).toEqual([]);
+    target.emit('SIGTERM');
+    expect(target.codes).toEqual([130]);
+    finish();
+    await closing;
+    await Promise.resolve();
+    expect(target.codes).toEqual([130, 0]);
+    expect(lines).toEqual([
+      'phone-bridge: stopping (ending calls; Ctrl-C again to quit at once)',
+      'phone-bridge: stopped without waiting',
+    ]);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * How a call starts and ends, and what it survives: Twilio's `stop`, a socket closed under it,
+ * a session ended on an error, malformed frames, audio before `start`, a dropped provider link.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCall } from './helpers.js';
+import type { Cleanups } from './helpers.js';
+
+const cleanups: Cleanups = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('a call’s lifecycle', () => {
+  it('Twilio’s stop closes the session; the fake server sees the close, then Twilio’s socket is closed', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    expect(await c.run(() => c.fake.server.connections[0]?.open === true)).toBe(true);
+    const call = c.call()!;
+    c.twilio.json({ event: 'stop', streamSid: 'MZ1', stop: { callSid: 'CA1' } });
+    expect(await c.run(() => c.twilio.closeEvent !== undefined)).toBe(true);
+    expect(c.twilio.closeEvent).toEqual({ code: 1000, reason: 'stream stopped' });
+    expect(call.session.connectionState.status).toBe('closed');
+    expect(c.fake.server.connections[0]!.open).toBe(false);
+    expect(c.fake.server.connections[0]!.closeInfo?.code).toBe(1000);
+    expect(await c.run(() => c.bridge.calls.size === 0)).toBe(true);
+  });
+
+  it('Twilio’s socket closing (no stop) closes the session too', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    expect(await c.run(() => c.fake.server.connections[0]?.open === true)).toBe(true);
+    c.twilio.socket.close(1001, 'going away');
+    expect(await c.run(() => c.fake.server.connections[0]!.open === false)).toBe(true);
+    expect(c.call()).toBeUndefined();
+  });
+
+  it('a session that ends on an error closes Twilio’s socket with the reason', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    expect(await c.run(() => c.fake.server.connections[0]?.open === true)).toBe(true);
+    // the key is revoked: the reconnect after the drop is refused for good
+    c.fake.refuseUpgrades(401, Infinity);
+    c.fake.server.close(1011, 'server restart');
+    expect(await c.run(() => c.twilio.closeEvent !== undefined, 120_000)).toBe(true);
+    expect(c.twilio.closeEvent?.code).toBe(1011);
+    expect(c.twilio.closeEvent?.reason).toMatch(/^session ended: [A-Z_]+$/);
+    expect(c.logs.some((l) => l.message === 'session error')).toBe(true);
+  });
+
+  it('malformed, unknown and binary frames are logged and skipped; the call goes on', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    c.twilio.socket.send('{not json');
+    c.twilio.json({ event: 'hello' });
+    c.twilio.json({ event: 'media', media: { track: 'inbound' } });
+    c.twilio.json({ event: 'mark', mark: { name: 'never-sent' } });
+    c.twilio.socket.send(Buffer.from([1, 2, 3]));
+    c.say(600, 600);
+    // the call still answers
+    expect(await c.run(() => c.twilio.sent('media').length > 0)).toBe(true);
+    const skipped = c.logs.filter((l) => l.message === 'Twilio message skipped');
+    expect(skipped.map((l) => [l.fields?.['problem'], l.fields?.['event']])).toEqual([
+      ['not_json', undefined],
+      ['unknown_event', 'hello'],
+      ['malformed', 'media'],
+    ]);
+    expect(c.logs.some((l) => l.message.startsWith('binary frame skipped'))).toBe(true);
+    expect(c.twilio.closeEvent).toBeUndefined();
+  });
+
+  it('audio made before Twilio’s start is held and sent with the streamSid once it comes', async () => {
+    const c = await startCall(cleanups, { behaviour: (ctx) => ctx.say('Hi.') });
+    c.twilio.json({ event: 'connected', protocol: 'Call', version: '1.0.0' });
+    c.say(600, 600);
+    expect(await c.run(() => c.call()?.session.responses.length === 1)).toBe(true);
+    expect(await c.run(() => c.call()?.session.activeResponse === undefined)).toBe(true);
+    expect(c.twilio.received).toEqual([]);
+    c.twilio.start();
+    expect(await c.run(() => c.twilio.sent('mark').length > 0)).toBe(true);
+    expect(c.twilio.sent('media').length).toBeGreaterThan(0);
+    expect(c.twilio.received.every((m) => m.streamSid === 'MZ1')).toBe(true);
+  });
+
+  it('…up to a bound: past it the call is ended with 1008, not held without end', async () => {
+    const c = await startCall(cleanups, { bridge: { maxMessagesBeforeStart: 4 } });
+    c.twilio.json({ event: 'connected', protocol: 'Call', version: '1.0.0' });
+    c.say(600, 600);
+    expect(await c.run(() => c.twilio.closeEvent !== undefined)).toBe(true);
+    expect(c.twilio.closeEvent).toEqual({
+      code: 1008,
+      reason: 'no start message after 4 messages',
+    });
+    expect(c.twilio.received).toEqual([]);
+    expect(c.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: 'no start message from Twilio: ending the call',
+      }),
+    );
+    expect(await c.run(() => c.fake.server.connections[0]!.open === false)).toBe(true);
+  });
+
+  it('a key press reaches onDtmf', async () => {
+    const digits: string[] = [];
+    const c = await startCall(cleanups, { bridge: { onDtmf: (d) => digits.push(d) } });
+    c.twilio.start();
+    c.twilio.json({
+      event: 'dtmf',
+      streamSid: 'MZ1',
+      dtmf: { track: 'inbound_track', digit: '7' },
+    });
+    expect(await c.run(() => digits.length === 1)).toBe(true);
+    expect(digits).toEqual(['7']);
+  });
+
+  it('the provider link drops between turns: the session reconnects and the call answers on', async () => {
+    const c = await startCall(cleanups, { behaviour: (ctx) => ctx.say('Hello there.') });
+    c.twilio.start();
+    c.say(600, 600);
+    expect(await c.run(() => c.call()?.session.responses.length === 1)).toBe(true);
+    const session = c.call()!.session;
+    expect(
+      await c.run(() => session.activeResponse === undefined && c.twilio.held.length === 0),
+    ).toBe(true);
+    const before = c.twilio.sent('media').length;
+    for (const socket of c.fake.sockets) socket.terminate();
+    expect(
+      await c.run(
+        () => c.fake.server.connections.length === 2 && session.connectionState.status === 'open',
+      ),
+    ).toBe(true);
+    c.say(600, 600);
+    expect(
+      await c.run(() => session.responses.length === 2 && session.activeResponse === undefined),
+    ).toBe(true);
+    expect(c.twilio.sent('media').length).toBeGreaterThan(before);
+    expect(c.twilio.closeEvent).toBeUndefined();
+  });
+});

@@ -1,0 +1,79 @@
+import { request } from 'node:http';
+import { RealtimeModel } from '@voxwire/core';
+import { createFakeServer } from '@voxwire/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { silentLog } from '../src/log.js';
+import { connectStreamTwiml, startPhoneBridgeServer } from '../src/server.js';
+import type { PhoneBridgeServer } from '../src/server.js';
+
+let server: PhoneBridgeServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(publicUrl?: string): Promise<PhoneBridgeServer> {
+  const model = new RealtimeModel({ connector: createFakeServer().connector });
+  server = await startPhoneBridgeServer({ model, publicUrl, log: silentLog });
+  return server;
+}
+
+function post(
+  url: string,
+  headers: Record<string, string> = {},
+  method = 'POST',
+): Promise<{ status: number; type: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, { method, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }),
+      );
+    })
+      .on('error', reject)
+      .end('CallSid=CA1&From=%2B15550100');
+  });
+}
+
+describe('the TwiML webhook', () => {
+  it('answers <Connect><Stream> pointing at PUBLIC_URL’s wss://…/media-stream', async () => {
+    const s = await start('https://abc.ngrok.app');
+    const answer = await post(`${s.url}/twiml`);
+    expect(answer).toEqual({
+      status: 200,
+      type: 'text/xml; charset=utf-8',
+      body: '<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="wss://abc.ngrok.app/media-stream"/></Connect></Response>',
+    });
+  });
+
+  it('without PUBLIC_URL, points at the host the webhook came through (a tunnel’s Host and X-Forwarded-Proto)', async () => {
+    const s = await start();
+    const tunnel = await post(`${s.url}/twiml`, {
+      host: 'abc.ngrok.app',
+      'x-forwarded-proto': 'https',
+    });
+    expect(tunnel.body).toContain('<Stream url="wss://abc.ngrok.app/media-stream"/>');
+    const local = await post(`${s.url}/twiml`, { 'x-forwarded-proto': 'http' }, 'GET');
+    expect(local.body).toContain(`<Stream url="ws://127.0.0.1:${s.port}/media-stream"/>`);
+  });
+
+  it('escapes the URL for XML', () => {
+    expect(connectStreamTwiml('wss://h/media-stream?a=1&b="2"')).toContain(
+      'url="wss://h/media-stream?a=1&amp;b=&quot;2&quot;"',
+    );
+  });
+
+  it('other paths are 404, and so are WebSocket upgrades anywhere but /media-stream', async () => {
+    const s = await start();
+    expect((await post(`${s.url}/`)).status).toBe(404);
+    const socket = new WebSocket(`ws://127.0.0.1:${s.port}/elsewhere`);
+    const refused = await new Promise<string>((resolve) =>
+      socket.once('error', (error) => resolve(error.message)),
+    );
+    expect(refused).toContain('404');
+    expect(s.calls.size).toBe(0);
+  });
+});
