@@ -241,7 +241,16 @@ export function bridgeCall(
       });
       return;
     }
-    handle(parsed.message);
+    try {
+      handle(parsed.message);
+    } catch (error) {
+      // an exception out of a socket listener would tear the socket (and the call) down
+      log('error', 'Twilio message handling failed', {
+        event: parsed.message.event,
+        error: messageOf(error),
+        callSid,
+      });
+    }
   });
   socket.on('close', () => void end(CloseCodes.normal, 'socket closed'));
   socket.on('error', (error) => log('warn', 'Twilio socket error', { error: error.message }));

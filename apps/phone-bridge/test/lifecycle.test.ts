@@ -114,6 +114,26 @@ describe('a call’s lifecycle', () => {
     expect(digits).toEqual(['7']);
   });
 
+  it('an onDtmf that throws is logged; the call goes on', async () => {
+    const c = await startCall(cleanups, {
+      bridge: {
+        onDtmf: () => {
+          throw new Error('app bug');
+        },
+      },
+    });
+    c.twilio.start();
+    c.twilio.json({ event: 'dtmf', streamSid: 'MZ1', dtmf: { digit: '1' } });
+    c.say(600, 600);
+    expect(await c.run(() => c.twilio.sent('media').length > 0)).toBe(true);
+    expect(c.logs).toContainEqual({
+      level: 'error',
+      message: 'Twilio message handling failed',
+      fields: { event: 'dtmf', error: 'app bug', callSid: 'CA1' },
+    });
+    expect(c.twilio.closeEvent).toBeUndefined();
+  });
+
   it('the provider link drops between turns: the session reconnects and the call answers on', async () => {
     const c = await startCall(cleanups, { behaviour: (ctx) => ctx.say('Hello there.') });
     c.twilio.start();
