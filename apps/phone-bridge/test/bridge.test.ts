@@ -3,7 +3,7 @@
  * server behind the bridge, all on one SimulatedClock.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { LONG_MS, startCall } from './helpers.js';
+import { LONG_MS, io, startCall } from './helpers.js';
 import type { Cleanups } from './helpers.js';
 
 const cleanups: Cleanups = [];
@@ -43,7 +43,7 @@ describe('a call over the bridge', () => {
 
     // the phone plays in real time; each mark that comes back moves the playback position
     expect(await c.run(() => c.twilio.echoed.length >= 3)).toBe(true);
-    await c.run(() => false, 40);
+    await io(); // the last echo reaches the bridge
     const position = session.playback.position as { playedMs: number; itemId: string };
     expect(position.playedMs).toBe(c.twilio.echoed.length * 100);
     // not what was sent: the answer is sent four times faster than it plays
@@ -63,7 +63,7 @@ describe('a call over the bridge', () => {
     expect(session.playback.position).toBeUndefined();
   });
 
-  it('a barge-in while the answer plays: clear to Twilio, the answer truncated at the ms the marks confirmed, not at the audio sent', async () => {
+  it('a barge-in while the answer plays (all of it already sent): clear to Twilio, the answer truncated at the ms the marks confirmed, not at the audio sent', async () => {
     const c = await startCall(cleanups);
     c.twilio.start();
     c.fake.server.scriptTranscription('tell me a story', 'stop');
@@ -71,8 +71,13 @@ describe('a call over the bridge', () => {
     expect(await c.run(() => c.twilio.playedMs >= 1_250)).toBe(true);
     const session = c.call()!.session;
     const answer = session.responses[0]!.output[0]!.content[0]!;
-    const sentMs = c.twilio.sent('media').length * 100;
-    expect(sentMs).toBeGreaterThan(2_000);
+    // the whole answer was already sent (the peers' interrupt did nothing then), a quarter played
+    const sentMs =
+      c.twilio
+        .sent('media')
+        .reduce((n, m) => n + Buffer.from(m.media!.payload, 'base64').length, 0) / 8;
+    expect(sentMs).toBe(LONG_MS);
+    expect(session.activeResponse).toBeUndefined();
     c.fake.server.queueResponse((ctx) => ctx.say('Sure.'));
 
     c.line.splice(0);
@@ -100,5 +105,32 @@ describe('a call over the bridge', () => {
       await c.run(() => session.responses.length === 2 && session.activeResponse === undefined),
     ).toBe(true);
     expect(session.responses.at(-1)?.text).toBe('Sure.');
+  });
+  it('a barge-in mid-answer: the response is cancelled, the answer cut at the marks, not at what was received', async () => {
+    const c = await startCall(cleanups, { realtimeFactor: 0.8 });
+    c.twilio.start();
+    c.fake.server.scriptTranscription('tell me a story', 'stop');
+    c.say(600, 600);
+    expect(await c.run(() => c.twilio.playedMs >= 1_050)).toBe(true);
+    const session = c.call()!.session;
+    const active = session.activeResponse!;
+    expect(active).toBeDefined();
+    const answer = active.output[0]!.content[0]!;
+    c.fake.server.queueResponse((ctx) => ctx.say('Sure.'));
+    c.line.splice(0);
+    c.say(600, 600);
+    expect(await c.run(() => c.wire('conversation.item.truncate').length === 1)).toBe(true);
+    const markedMs = c.wire('conversation.item.truncate')[0]!['audio_end_ms'] as number;
+    expect(answer.audioDurationMs).toBeGreaterThan(c.twilio.playedMs);
+    expect(c.twilio.playedMs).toBeGreaterThan(markedMs);
+    expect(markedMs).toBeGreaterThanOrEqual(1_000);
+    expect(c.wire('response.cancel')).toEqual([
+      expect.objectContaining({ response_id: active.id }),
+    ]);
+    expect(
+      await c.run(() => session.responses.length === 2 && session.activeResponse === undefined),
+    ).toBe(true);
+    expect(session.responses[0]).toMatchObject({ id: active.id, status: 'cancelled' });
+    expect(session.responses[1]?.text).toBe('Sure.');
   });
 });
