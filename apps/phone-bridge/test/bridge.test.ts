@@ -32,6 +32,8 @@ describe('a call over the bridge', () => {
     const appends = c.wire('input_audio_buffer.append');
     expect(appends.length).toBeGreaterThan(0);
     expect(Buffer.from(String(appends[0]!['audio']), 'base64')).toHaveLength(160);
+    // (the engine takes PCM16 frames: µ-law expanded and compressed again gives the same bytes)
+    expect(appends.map((a) => a['audio'])).toEqual(c.spoken.slice(0, appends.length));
 
     // media then its mark, in turn, addressed to the stream; 100 ms of µ-law = 800 bytes
     // (a clear first: the bridge clears on every speech start, this one had nothing to drop)

@@ -183,6 +183,8 @@ export async function startCall(
 
   // the caller's line: one 20 ms µ-law frame per 20 ms of clock
   const line: string[] = [];
+  /** Every payload the caller's line sent, in order. */
+  const spoken: string[] = [];
   const say = (speechMs: number, silenceMs: number) => {
     for (const frame of speechThenSilence(speechMs, silenceMs, {
       sampleRate: 8_000,
@@ -197,12 +199,14 @@ export async function startCall(
     for (let t = 0; t < maxMs; t += FRAME_MS) {
       if (until()) return true;
       const payload = line.shift();
-      if (payload !== undefined && twilio.socket.readyState === WebSocket.OPEN)
+      if (payload !== undefined && twilio.socket.readyState === WebSocket.OPEN) {
+        spoken.push(payload);
         twilio.json({
           event: 'media',
           streamSid: 'MZ1',
           media: { track: 'inbound', chunk: String(++chunk), timestamp: String(t), payload },
         });
+      }
       await io();
       await clock.advanceAsync(FRAME_MS);
       await io();
@@ -212,5 +216,5 @@ export async function startCall(
   };
   const call = () => [...bridge.calls][0];
   const wire = (type: string) => fake.server.clientEvents.filter((e) => e['type'] === type);
-  return { clock, fake, model, bridge, twilio, logs, line, say, quiet, run, call, wire };
+  return { clock, fake, model, bridge, twilio, logs, line, spoken, say, quiet, run, call, wire };
 }
