@@ -41,6 +41,11 @@ export interface BridgeConfig {
   readonly publicUrl: string | undefined;
   /** The backend. @default the fake, without credentials */
   readonly provider: ProviderConfig;
+  /**
+   * The Twilio account's auth token (TWILIO_AUTH_TOKEN): requests not signed with it are refused.
+   * @default undefined (requests are not checked; `main` warns when a real provider is used)
+   */
+  readonly twilioAuthToken: string | undefined;
 }
 
 /** The environment variables read (a subset of `process.env`). */
@@ -74,5 +79,11 @@ export function parseConfig(env: Env): BridgeConfig {
             model: nonEmpty(env.OPENAI_REALTIME_MODEL) ?? 'gpt-realtime',
           }
         : { kind: 'fake' };
-  return { host: nonEmpty(env.HOST) ?? '127.0.0.1', port: Number(rawPort), publicUrl, provider };
+  return {
+    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    port: Number(rawPort),
+    publicUrl,
+    provider,
+    twilioAuthToken: nonEmpty(env.TWILIO_AUTH_TOKEN),
+  };
 }

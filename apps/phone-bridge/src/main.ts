@@ -1,6 +1,6 @@
 /**
- * `pnpm --filter @voxwire/phone-bridge start`: reads the environment (PORT, HOST, PUBLIC_URL and
- * the provider's variables), starts the bridge, prints its URLs. Ctrl-C ends the calls.
+ * `pnpm --filter @voxwire/phone-bridge start`: reads the environment (PORT, HOST, PUBLIC_URL,
+ * TWILIO_AUTH_TOKEN and the provider's variables), starts the bridge, prints its URLs. Ctrl-C ends the calls.
  * @module
  */
 import { ConfigError, parseConfig } from './config.js';
@@ -27,12 +27,17 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.port,
     publicUrl: config.publicUrl,
+    twilioAuthToken: config.twilioAuthToken,
   });
   const publicBase = config.publicUrl ?? 'https://<your tunnel>';
   console.log(`voxwire phone bridge: ${server.url}`);
   console.log(`provider: ${runtime.label}`);
   console.log(`Twilio voice webhook (POST): ${publicBase.replace(/\/$/, '')}${TWIML_PATH}`);
   console.log(`media stream: ${server.url.replace(/^http/, 'ws')}${MEDIA_STREAM_PATH}`);
+  if (config.twilioAuthToken === undefined && config.provider.kind !== 'fake')
+    console.warn(
+      'phone-bridge warn: TWILIO_AUTH_TOKEN is not set, so requests are not checked to come from Twilio: anyone who finds the public URL can place calls on your provider key',
+    );
   console.log('press Ctrl-C to stop');
   stopOnSignals(
     process,

@@ -13,6 +13,7 @@ import { bridgeCall } from './bridge.js';
 import type { BridgeCall, BridgeOptions } from './bridge.js';
 import { consoleLog } from './log.js';
 import type { BridgeLog } from './log.js';
+import { TWILIO_SIGNATURE_HEADER, isValidTwilioSignature } from './twilio-signature.js';
 
 /** Path of Twilio's voice webhook. */
 export const TWIML_PATH = '/twiml';
@@ -36,6 +37,13 @@ export interface PhoneBridgeServerOptions {
    * @default undefined
    */
   readonly publicUrl?: string | undefined;
+  /**
+   * The Twilio account's auth token. When given, the webhook and the media-stream handshake must
+   * carry Twilio's `X-Twilio-Signature` for it (403 otherwise), so only Twilio can open calls on
+   * the provider key. Without it anyone who learns the public URL can.
+   * @default undefined (requests are not checked)
+   */
+  readonly twilioAuthToken?: string | undefined;
   /** Where calls log. @default consoleLog */
   readonly log?: BridgeLog | undefined;
   /** Passed to each call. @default DEFAULT_MAX_MESSAGES_BEFORE_START */
@@ -90,6 +98,50 @@ export function streamUrlFor(req: IncomingMessage, publicUrl: string | undefined
   return `${scheme}://${req.headers.host ?? 'localhost'}${MEDIA_STREAM_PATH}`;
 }
 
+/** The largest webhook body read (Twilio's form has a few dozen short fields). */
+export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
+
+/**
+ * The URLs Twilio may have requested to reach `req` (what it signed): `publicUrl`'s origin, or
+ * the tunnel's `Host` with `X-Forwarded-Proto` (both schemes when no proxy said which), with the
+ * request's path and query. `secure`/`plain` are the schemes to use (`https`/`http` for the
+ * webhook; a handshake is tried as `wss`/`https` and `ws`/`http`).
+ */
+function requestedUrls(
+  req: IncomingMessage,
+  publicUrl: string | undefined,
+  secure: readonly string[],
+  plain: readonly string[],
+): string[] {
+  const path = req.url ?? '/';
+  if (publicUrl !== undefined) {
+    const origin = new URL(publicUrl);
+    const schemes = origin.protocol === 'http:' ? plain : secure;
+    return schemes.map((scheme) => `${scheme}://${origin.host}${path}`);
+  }
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    ?.trim();
+  const schemes =
+    forwarded === 'https' ? secure : forwarded === 'http' ? plain : [...secure, ...plain];
+  return schemes.map((scheme) => `${scheme}://${req.headers.host ?? 'localhost'}${path}`);
+}
+
+/** Reads a form body up to {@link MAX_WEBHOOK_BODY_BYTES}; `undefined` when it is larger. */
+async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_WEBHOOK_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  const type = String(req.headers['content-type'] ?? '');
+  // only a form's fields are signed; a body of another type signs none
+  if (!type.startsWith('application/x-www-form-urlencoded')) return new URLSearchParams();
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
 /** Starts the server; resolves once it listens. */
 export async function startPhoneBridgeServer(
   options: PhoneBridgeServerOptions,
@@ -97,13 +149,31 @@ export async function startPhoneBridgeServer(
   const log = options.log ?? consoleLog;
   const host = options.host ?? '127.0.0.1';
   const calls = new Set<BridgeCall>();
+  const token = options.twilioAuthToken;
+  const answerWebhook = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (token !== undefined) {
+      const form = req.method === 'POST' ? await readForm(req).catch(() => undefined) : undefined;
+      if (req.method === 'POST' && form === undefined) {
+        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.end('webhook body too large');
+        return;
+      }
+      const urls = requestedUrls(req, options.publicUrl, ['https'], ['http']);
+      const signature = req.headers[TWILIO_SIGNATURE_HEADER];
+      if (!isValidTwilioSignature(token, String(signature ?? ''), urls, form)) {
+        log('warn', 'webhook refused: not signed by Twilio', { signed: signature !== undefined });
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('forbidden');
+        return;
+      }
+    } else req.resume(); // the webhook's form body (CallSid, From …) is not needed
+    res
+      .writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
+      .end(connectStreamTwiml(streamUrlFor(req, options.publicUrl)));
+  };
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === TWIML_PATH && (req.method === 'POST' || req.method === 'GET')) {
-      req.resume(); // the webhook's form body (CallSid, From …) is not needed
-      res
-        .writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
-        .end(connectStreamTwiml(streamUrlFor(req, options.publicUrl)));
+      void answerWebhook(req, res);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
@@ -117,6 +187,19 @@ export async function startPhoneBridgeServer(
     if (path !== MEDIA_STREAM_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
+    }
+    if (token !== undefined) {
+      // Twilio signs the handshake of the URL in the TwiML (wss://); an https:// form of the same
+      // URL is accepted too, since the docs do not say which scheme the signature covers
+      const urls = requestedUrls(req, options.publicUrl, ['wss', 'https'], ['ws', 'http']);
+      const signature = req.headers[TWILIO_SIGNATURE_HEADER];
+      if (!isValidTwilioSignature(token, String(signature ?? ''), urls)) {
+        log('warn', 'media stream refused: not signed by Twilio', {
+          signed: signature !== undefined,
+        });
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+        return;
+      }
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       let call: BridgeCall;

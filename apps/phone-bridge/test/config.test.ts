@@ -10,7 +10,9 @@ describe('configuration', () => {
       port: 8080,
       publicUrl: undefined,
       provider: { kind: 'fake' },
+      twilioAuthToken: undefined,
     });
+    expect(parseConfig({ TWILIO_AUTH_TOKEN: ' tok \n' }).twilioAuthToken).toBe('tok');
   });
 
   it('OpenAI with OPENAI_API_KEY, Azure when its three variables are set', () => {
