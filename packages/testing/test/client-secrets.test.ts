@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from '../src/index.js';
 import {
@@ -215,6 +216,26 @@ describe('ws mode: POST /v1/realtime/client_secrets mints ek_ secrets', () => {
       req.end();
     });
     expect(streamed).toBe(413);
+    expect(s.server.clientSecrets).toEqual([]);
+  });
+
+  it('close() ends a mint whose body is still on its way, and the client sees its connection close', async () => {
+    const s = await start();
+    const client = connect(s.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    const clientClosed = new Promise<void>((r) => client.once('close', () => r()));
+    // `Expect: 100-continue` makes the server answer `100 Continue` once it has taken the
+    // request: proof that the mint is reading the body when close() is called
+    const taken = new Promise<string>((r) => client.once('data', (d) => r(d.toString('latin1'))));
+    client.write(
+      `POST /v1/realtime/client_secrets HTTP/1.1\r\nhost: fake\r\nauthorization: Bearer ${KEY}\r\n` +
+        'content-type: application/json\r\ncontent-length: 100\r\nexpect: 100-continue\r\n\r\n{"sess',
+    );
+    expect(await taken).toMatch(/^HTTP\/1\.1 100 /);
+    // without the fix, http.close() waits for the 94 bytes that never come
+    await s.close();
+    running = undefined;
+    await clientClosed;
     expect(s.server.clientSecrets).toEqual([]);
   });
 

@@ -113,7 +113,8 @@ export interface FakeWsServer {
   setAnswerPings(on: boolean): void;
   /**
    * Stops listening and terminates every socket; resolves once the fake server has seen each
-   * connection close (code 1006).
+   * connection close (code 1006). A plain HTTP request still in flight (a mint whose body has
+   * not all arrived) has its connection destroyed, unanswered.
    */
   close(): Promise<void>;
 }
@@ -307,7 +308,11 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       for (const ws of sockets) ws.terminate();
       await Promise.all(gone);
       wss.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      // http.close() only ends idle connections: a plain HTTP request still in flight (a mint
+      // whose body is half sent, a client that stalled after its headers) would hold it for ever
+      http.closeAllConnections();
+      await closed;
     },
   };
 }
