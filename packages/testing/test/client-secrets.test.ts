@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeServer } from '../src/server/fake-server.js';
 import { SimulatedClock } from '../src/index.js';
 import {
   CLIENT_SECRETS_MAX_BODY_BYTES,
@@ -113,6 +114,23 @@ describe('ws mode: POST /v1/realtime/client_secrets mints ek_ secrets', () => {
     // the sessions it started outlive it
     expect(first.ws?.readyState).toBe(first.ws?.OPEN);
     for (const r of [first, second, third]) r.ws?.close();
+  });
+
+  it('a secret minted mid-second expires at the expires_at it answered, not up to a second later', () => {
+    // 750 ms into a second: expires_at is whole seconds, so the mint's instant is not on one
+    const clock = new SimulatedClock({ start: 1_700_000_000_750 });
+    const server = new FakeServer({ clock });
+    const minted = server.mintClientSecret({
+      expires_after: { anchor: 'created_at', seconds: 10 },
+    });
+    const { value, expires_at } = minted.body as { value: string; expires_at: number };
+    expect(expires_at).toBe(1_700_000_000 + 10);
+    clock.set(expires_at * 1000 - 1);
+    expect(server.clientSecretState(value)).toBe('live');
+    // a browser that reads expires_at and a test that advances to it see the same end
+    clock.set(expires_at * 1000);
+    expect(server.clientSecretState(value)).toBe('expired');
+    expect(server.clientSecrets[0]!.expiresAt).toBe(expires_at);
   });
 
   it('an expired secret is refused even by a server with no apiKey; an unknown ek_ only by one with it', async () => {

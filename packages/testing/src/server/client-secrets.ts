@@ -112,9 +112,10 @@ export class ClientSecrets {
       modelOf(raw as JsonObject, this.host.models);
     if (bad) return refused(bad);
     const requested = clone(raw as JsonObject);
-    const now = this.host.now();
-    const expiresAtMs = now + ttl * 1000;
-    const expiresAt = Math.floor(expiresAtMs / 1000);
+    // anchored on `created_at`, whole seconds as the API counts it: the secret ends at the
+    // `expires_at` it answers, not up to a second later (a client reads only that)
+    const expiresAt = Math.floor(this.host.now() / 1000) + ttl;
+    const expiresAtMs = expiresAt * 1000;
     // as session.created would show it, with the secret's expiry (the session a connection
     // starts gets its own id and its own expiry, as each connection is a new session)
     const session = startingSession(requested, {
