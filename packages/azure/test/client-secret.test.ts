@@ -239,6 +239,30 @@ describe('createAzureClientSecret', () => {
     },
   );
 
+  it("Azure's 429 with Retry-After is a retriable HTTP_ERROR with retryAfterMs", async () => {
+    const fetch = (async () =>
+      new Response(JSON.stringify({ error: { code: '429', message: 'Rate limit reached.' } }), {
+        status: 429,
+        headers: { 'retry-after': '12' },
+      })) as typeof globalThis.fetch;
+    const error = await failure(
+      createAzureClientSecret({
+        azureDeployment: 'my-rt',
+        azureEndpoint: ENDPOINT,
+        apiKey: KEY,
+        fetch,
+        env: {},
+      }),
+    );
+    expect(error).toBeInstanceOf(ClientSecretError);
+    expect(error).toMatchObject({
+      code: 'HTTP_ERROR',
+      status: 429,
+      retriable: true,
+      retryAfterMs: 12_000,
+    });
+  });
+
   it("a gateway's query key is sent and redacted like the credential", async () => {
     const GATEWAY = 'GATEWAY-sub-SECRET-9876';
     const { fetch, calls } = recording(403, `denied for subscription-key=${GATEWAY}`);

@@ -6,6 +6,7 @@
  * @module
  */
 import { type Clock, systemClock, type TimerId } from '@voxwire/protocol';
+import { parseRetryAfter } from './close-codes.js';
 import { ConfigurationError, Redactor, secretsOf } from './errors.js';
 import { describeFetchFailure, sanitizeFetchFailure } from './fetch-failure.js';
 
@@ -51,17 +52,30 @@ export class ClientSecretError extends Error {
   readonly type: string | undefined;
   /** True for network errors, timeouts, 408, 429 and 5xx: trying again later may work. */
   readonly retriable: boolean;
+  /**
+   * For `HTTP_ERROR`, how long the server asked the caller to wait before trying again, ms (its
+   * `Retry-After`, in seconds or as an HTTP date measured from the answer's own `Date`), so a
+   * rate-limited (429) or busy (503) mint is not retried sooner; `undefined` when it did not say.
+   */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     code: ClientSecretErrorCode,
     message: string,
-    details: { status?: number; serverCode?: string; type?: string; cause?: unknown } = {},
+    details: {
+      status?: number;
+      serverCode?: string;
+      type?: string;
+      retryAfterMs?: number | undefined;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.status = details.status;
     this.serverCode = details.serverCode;
     this.type = details.type;
+    this.retryAfterMs = details.retryAfterMs;
     this.retriable =
       code === 'NETWORK_ERROR' ||
       code === 'TIMEOUT' ||
@@ -285,11 +299,16 @@ async function mint(request: ClientSecretRequest, signal: AbortSignal): Promise<
     // redacted before the cut: a key across it would keep its first characters otherwise
     const said =
       typeof error?.message === 'string' ? error.message : redactor.redact(text).slice(0, 300);
+    const retryAfterMs = parseRetryAfter(
+      response.headers.get('retry-after') ?? undefined,
+      serverNow(response),
+    );
     throw new ClientSecretError(
       'HTTP_ERROR',
       redactor.redact(`Minting a client secret failed with HTTP ${response.status}: ${said}`),
       {
         status: response.status,
+        retryAfterMs,
         // the server's words too: a gateway's code or type may quote the request it refused
         ...(typeof error?.code === 'string' ? { serverCode: redactor.redact(error.code) } : {}),
         ...(typeof error?.type === 'string' ? { type: redactor.redact(error.type) } : {}),
@@ -311,4 +330,11 @@ async function mint(request: ClientSecretRequest, signal: AbortSignal): Promise<
         ? (parsed.session as Record<string, unknown>)
         : {},
   };
+}
+
+// the answer's own `Date`, which an HTTP-date `Retry-After` is relative to (the server's clock,
+// not this machine's); the wall clock when it sent none
+function serverNow(response: Response): number {
+  const date = Date.parse(response.headers.get('date') ?? '');
+  return Number.isNaN(date) ? Date.now() : date;
 }

@@ -56,6 +56,36 @@ describe('requestClientSecret', () => {
     expect(fetched).toBe(0);
   });
 
+  it("surfaces a 429's or 503's Retry-After as retryAfterMs (seconds, or an HTTP date against the answer's Date)", async () => {
+    const answer = (status: number, headers: Record<string, string>) =>
+      (async () =>
+        new Response(JSON.stringify({ error: { message: 'slow down', code: 'rate_limit' } }), {
+          status,
+          headers,
+        })) as typeof globalThis.fetch;
+    const ask = (fetch: typeof globalThis.fetch) =>
+      requestClientSecret({ url: URL_, headers: async () => ({}), session: {}, fetch }).catch(
+        (e: unknown) => e,
+      );
+    const limited = await ask(answer(429, { 'retry-after': '7' }));
+    expect(limited).toBeInstanceOf(ClientSecretError);
+    expect(limited).toMatchObject({
+      code: 'HTTP_ERROR',
+      status: 429,
+      retriable: true,
+      retryAfterMs: 7_000,
+    });
+    const busy = await ask(
+      answer(503, {
+        date: 'Thu, 26 Nov 2026 12:00:00 GMT',
+        'retry-after': 'Thu, 26 Nov 2026 12:00:30 GMT',
+      }),
+    );
+    expect(busy).toMatchObject({ status: 503, retryAfterMs: 30_000 });
+    const refused = await ask(answer(401, {}));
+    expect(refused).toMatchObject({ status: 401, retriable: false, retryAfterMs: undefined });
+  });
+
   it('checks its options before looking up the headers', async () => {
     let asked = 0;
     const error = await requestClientSecret({
