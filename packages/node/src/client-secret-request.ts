@@ -276,16 +276,24 @@ async function mint(request: ClientSecretRequest, signal: AbortSignal): Promise<
       signal,
     });
   } catch (error) {
-    // a copy, redacted: the error itself may quote the request and its key
-    const cause = error instanceof Error ? sanitizeFetchFailure(error, redactor) : undefined;
-    throw new ClientSecretError(
-      'NETWORK_ERROR',
-      `Could not reach ${url.host} to mint a client secret: ${cause === undefined ? 'unknown error' : describeFetchFailure(cause)}`,
-      cause === undefined ? {} : { cause },
-    );
+    throw networkError(`Could not reach ${url.host} to mint a client secret`, error, redactor);
   }
 
-  const text = await response.text().catch(() => '');
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // a refusal's body is only its wording: the status says enough without it
+    if (!response.ok) text = '';
+    // a 2xx cut off (a reset mid-body) is a network failure, worth trying again: not an answer
+    // without a secret (INVALID_RESPONSE, which is not)
+    else
+      throw networkError(
+        `The answer of ${url.host} to a client secret mint was cut off`,
+        error,
+        redactor,
+      );
+  }
   let json: unknown;
   try {
     json = text === '' ? undefined : JSON.parse(text);
@@ -337,4 +345,15 @@ async function mint(request: ClientSecretRequest, signal: AbortSignal): Promise<
 function serverNow(response: Response): number {
   const date = Date.parse(response.headers.get('date') ?? '');
   return Number.isNaN(date) ? Date.now() : date;
+}
+
+// what a failed fetch or body read threw, as a NETWORK_ERROR with a copy of it, redacted: the
+// error itself may quote the request and its key
+function networkError(what: string, error: unknown, redactor: Redactor): ClientSecretError {
+  const cause = error instanceof Error ? sanitizeFetchFailure(error, redactor) : undefined;
+  return new ClientSecretError(
+    'NETWORK_ERROR',
+    `${what}: ${cause === undefined ? 'unknown error' : describeFetchFailure(cause)}`,
+    cause === undefined ? {} : { cause },
+  );
 }

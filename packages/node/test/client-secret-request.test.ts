@@ -86,6 +86,34 @@ describe('requestClientSecret', () => {
     expect(refused).toMatchObject({ status: 401, retriable: false, retryAfterMs: undefined });
   });
 
+  it('a 200 whose body is cut off (connection reset) is a retriable NETWORK_ERROR, not INVALID_RESPONSE', async () => {
+    const reset = Object.assign(new Error(`socket hang up, key ${KEY}`), { code: 'ECONNRESET' });
+    const fetch = (async () => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"value":"ek_1","expi'));
+          controller.error(reset);
+        },
+      });
+      return new Response(body, { status: 200 });
+    }) as typeof globalThis.fetch;
+    const error = await requestClientSecret({
+      url: URL_,
+      headers: async () => ({ 'api-key': KEY }),
+      session: {},
+      fetch,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientSecretError);
+    expect(error).toMatchObject({
+      code: 'NETWORK_ERROR',
+      retriable: true,
+      cause: { code: 'ECONNRESET' },
+    });
+    expect((error as Error).message).toContain('res.openai.azure.com');
+    expect((error as Error).message).not.toContain(KEY);
+    expect(((error as Error).cause as Error).message).not.toContain(KEY);
+  });
+
   it('checks its options before looking up the headers', async () => {
     let asked = 0;
     const error = await requestClientSecret({
