@@ -324,10 +324,18 @@ async function mint(request: ClientSecretRequest, signal: AbortSignal): Promise<
     );
   }
   const parsed = json as { value?: unknown; expires_at?: unknown; session?: unknown } | undefined;
-  if (typeof parsed?.value !== 'string' || typeof parsed.expires_at !== 'number') {
+  // an empty key or an expiry that is no time (`1e400` parses as Infinity) would reach the
+  // browser and fail there, far from the answer that was wrong
+  if (
+    typeof parsed?.value !== 'string' ||
+    parsed.value === '' ||
+    typeof parsed.expires_at !== 'number' ||
+    !Number.isFinite(parsed.expires_at) ||
+    parsed.expires_at <= 0
+  ) {
     throw new ClientSecretError(
       'INVALID_RESPONSE',
-      `The server answered HTTP ${response.status} without a client secret (no string "value" and numeric "expires_at").`,
+      `The server answered HTTP ${response.status} without a client secret (no non-empty string "value" and positive "expires_at" in epoch seconds).`,
     );
   }
   return {

@@ -114,6 +114,22 @@ describe('requestClientSecret', () => {
     expect(((error as Error).cause as Error).message).not.toContain(KEY);
   });
 
+  it.each([
+    ['an empty value', '{"value":"","expires_at":1900000000}'],
+    ['an expires_at that is not finite', '{"value":"ek_1","expires_at":1e400}'],
+    ['an expires_at that is not positive', '{"value":"ek_1","expires_at":0}'],
+  ])('a 200 with %s is INVALID_RESPONSE: no usable secret', async (_what, body) => {
+    const fetch = (async () => new Response(body, { status: 200 })) as typeof globalThis.fetch;
+    const error = await requestClientSecret({
+      url: URL_,
+      headers: async () => ({}),
+      session: {},
+      fetch,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientSecretError);
+    expect(error).toMatchObject({ code: 'INVALID_RESPONSE', retriable: false });
+  });
+
   it('checks its options before looking up the headers', async () => {
     let asked = 0;
     const error = await requestClientSecret({
