@@ -133,6 +133,24 @@ describe('ws mode: POST /v1/realtime/client_secrets mints ek_ secrets', () => {
     expect(server.clientSecrets[0]!.expiresAt).toBe(expires_at);
   });
 
+  it('a mint naming no model is refused when the model it would default to is not served', () => {
+    const server = new FakeServer({ models: ['gpt-realtime-mini'] });
+    // the default model (`gpt-realtime`) is not served: the secret would start sessions on it
+    const refused = server.mintClientSecret({ session: { type: 'realtime' } });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_model', param: 'session.model' } },
+    });
+    expect(server.mintClientSecret({})).toMatchObject({ status: 400 });
+    // a transcription session runs no conversation model: nothing to refuse
+    expect(server.mintClientSecret({ session: { type: 'transcription' } }).status).toBe(200);
+    const served = new FakeServer({ models: ['gpt-realtime-mini'], model: 'gpt-realtime-mini' });
+    expect(served.mintClientSecret({}).body).toMatchObject({
+      session: { model: 'gpt-realtime-mini' },
+    });
+    expect(server.clientSecrets).toHaveLength(1);
+  });
+
   it('an expired secret is refused even by a server with no apiKey; an unknown ek_ only by one with it', async () => {
     const clock = new SimulatedClock();
     const s = await start({ clock, apiKey: undefined });

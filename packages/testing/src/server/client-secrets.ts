@@ -109,7 +109,7 @@ export class ClientSecrets {
     const bad =
       checkRawSessionUpdate(raw, 'ga', null) ??
       checkSessionValues(raw as JsonObject, 'ga', null) ??
-      modelOf(raw as JsonObject, this.host.models);
+      modelOf(raw as JsonObject, this.host.models, this.host.defaultModel);
     if (bad) return refused(bad);
     const requested = clone(raw as JsonObject);
     // anchored on `created_at`, whole seconds as the API counts it: the secret ends at the
@@ -205,12 +205,15 @@ function checkExpiresAfter(value: unknown): number | ServerErrorBody {
 }
 
 // a model the server does not serve is refused at the mint, naming the field, rather than at
-// every connection the secret would start
+// every connection the secret would start; so is the default a session naming none would run
+// on (a transcription session runs no conversation model)
 function modelOf(
   session: JsonObject,
   models: readonly string[] | undefined,
+  defaultModel: string,
 ): ServerErrorBody | undefined {
-  const model = session['model'];
+  const model =
+    session['model'] ?? (session['type'] === 'transcription' ? undefined : defaultModel);
   if (model === undefined) return undefined;
   if (typeof model !== 'string') return Errors.invalidType('session.model', 'a string', null);
   const refusal = modelRefusal(models, model);
