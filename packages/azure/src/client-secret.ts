@@ -149,11 +149,13 @@ export async function createAzureClientSecret(
   }
   const session = options.session ?? {};
   const mint: ClientSecretMintOptions = {
-    // Azure wants the deployment's name as the model; a transcription session names none
+    // Azure wants the deployment's name as the model; a transcription session names none. A
+    // `model: undefined` (a setting left unset) counts as none: spread over the default, it
+    // would send no model at all
     session:
       session.type === 'transcription'
         ? session
-        : { model: options.azureDeployment.trim(), ...session },
+        : { ...session, model: session['model'] ?? options.azureDeployment.trim() },
     expiresAfterSeconds: options.expiresAfterSeconds,
     fetch: options.fetch,
     signal: options.signal,

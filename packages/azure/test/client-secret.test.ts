@@ -82,6 +82,23 @@ describe('createAzureClientSecret', () => {
     });
   });
 
+  it('a session whose model is present but undefined still gets the deployment as model', async () => {
+    const { fetch, calls } = recording();
+    // e.g. `model: config.model` with the setting absent: the key is there, its value is not
+    const model: string | undefined = undefined;
+    await createAzureClientSecret({
+      azureDeployment: 'my-rt',
+      azureEndpoint: ENDPOINT,
+      apiKey: KEY,
+      session: { type: 'realtime', model, instructions: 'Be brief.' },
+      fetch,
+      env: {},
+    });
+    expect(calls[0]!.body).toEqual({
+      session: { type: 'realtime', model: 'my-rt', instructions: 'Be brief.' },
+    });
+  });
+
   it('reads the endpoint and key from the environment as the connector does; a pasted /openai/v1 is not doubled', async () => {
     const { fetch, calls } = recording();
     await createAzureClientSecret({
