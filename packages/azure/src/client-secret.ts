@@ -5,7 +5,6 @@
  * server-side with the real credential and needs none of this.
  * @module
  */
-import type { TokenCredential } from '@azure/core-auth';
 import { credentialQueryValues } from '@voxwire/core';
 import {
   type ClientSecret,
@@ -19,63 +18,15 @@ import {
   processEnv,
   requestClientSecret,
   resolveSecret,
-  type SecretSource,
   withoutHeaders,
 } from '@voxwire/node';
-import { type TokenProvider, resolveToken } from './auth.js';
+import { resolveToken } from './auth.js';
+import type { AzureResourceOptions } from './azure-options.js';
 import { resolveAzureConfig } from './connector.js';
 
 /** Options of {@link createAzureClientSecret}. */
-export interface CreateAzureClientSecretOptions extends Omit<ClientSecretMintOptions, 'session'> {
-  /** The realtime model's deployment name (sent trimmed); the session's `model` defaults to it. Required. */
-  readonly azureDeployment: string;
-  /**
-   * The resource endpoint, `https://<resource>.openai.azure.com`, read as the connector reads it.
-   * Mutually exclusive with `baseURL`.
-   * @default process.env.AZURE_OPENAI_ENDPOINT (when `baseURL` is not given)
-   */
-  readonly azureEndpoint?: string | undefined;
-  /**
-   * A base URL used instead of the endpoint (the resource's with its `/openai` path, a gateway),
-   * read as the connector reads it; a gateway's query (`subscription-key=…`) is sent along and
-   * never appears in an error. Mutually exclusive with `azureEndpoint`.
-   * @default undefined
-   */
-  readonly baseURL?: string | undefined;
-  /**
-   * API version. Only the GA endpoint, which takes none, mints keys here: a `*-preview` version
-   * (given, or left in `OPENAI_API_VERSION`) is refused with `INVALID_OPTION`, since the preview
-   * interface's ephemeral keys come from another endpoint this package does not call.
-   * @default process.env.OPENAI_API_VERSION, else none (GA)
-   */
-  readonly apiVersion?: string | undefined;
-  /**
-   * An API key (or a function returning one, asked on every call), sent as `api-key`. Given
-   * together with an Entra source, both headers are sent, as the connector sends them.
-   * @default process.env.AZURE_OPENAI_API_KEY (only when no Entra source is given)
-   */
-  readonly apiKey?: SecretSource | undefined;
-  /**
-   * A static Microsoft Entra token, sent as `Authorization: Bearer`.
-   * @default undefined
-   */
-  readonly entraToken?: string | undefined;
-  /**
-   * Returns a Microsoft Entra token; asked on every call, within `timeoutMs`.
-   * @default undefined
-   */
-  readonly tokenProvider?: TokenProvider | undefined;
-  /**
-   * An `@azure/core-auth` `TokenCredential` (`DefaultAzureCredential`); asked for a token on
-   * every call, within `timeoutMs` (it keeps its own cache).
-   * @default undefined
-   */
-  readonly credential?: TokenCredential | undefined;
-  /**
-   * Scope requested from `credential`.
-   * @default 'https://cognitiveservices.azure.com/.default'
-   */
-  readonly tokenScope?: string | undefined;
+export interface CreateAzureClientSecretOptions
+  extends Omit<ClientSecretMintOptions, 'session'>, AzureResourceOptions {
   /**
    * Extra request headers, e.g. a gateway's `Ocp-Apim-Subscription-Key`; their values never
    * appear in an error. A caller's `api-key` or `Authorization` is dropped (they come from the

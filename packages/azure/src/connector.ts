@@ -3,7 +3,6 @@
  * forms, `api-key` or Entra bearer auth resolved on every connect, and Azure's wire differences.
  * @module
  */
-import type { TokenCredential } from '@azure/core-auth';
 import {
   ConfigurationError,
   createWebSocketTransport,
@@ -29,68 +28,13 @@ import {
   type TokenProvider,
   withoutBearerPrefix,
 } from './auth.js';
+import type { AzureResourceOptions } from './azure-options.js';
 import { TokenRenewingTransport } from './token-renewal.js';
 import { azureFrameRewriter, rewritingTransport } from './differences.js';
 import { type AzureRealtimeTarget, azureRealtimeUrl } from './url.js';
 
 /** Options of {@link azureConnector} (the connection half of `withAzure`). */
-export interface AzureConnectorOptions extends SocketOptions {
-  /** The realtime model's deployment name (sent trimmed). Required. */
-  readonly azureDeployment: string;
-  /**
-   * The resource endpoint, `https://<resource>.openai.azure.com` (a pasted `…/openai/v1` path is
-   * not doubled; a deployment's path, `…/openai/deployments/<name>…`, is cut back to `…/openai`).
-   * Mutually exclusive with `baseURL`.
-   * @default process.env.AZURE_OPENAI_ENDPOINT (when `baseURL` is not given)
-   */
-  readonly azureEndpoint?: string | undefined;
-  /**
-   * A base URL used instead of the endpoint (`https://<resource>.openai.azure.com/openai`, a
-   * gateway). An Azure resource's bare endpoint (no path) gets `/openai` as `azureEndpoint` does,
-   * and a deployment's path is cut back to `…/openai`; another host's URL is used as given.
-   * Mutually exclusive with `azureEndpoint`.
-   * @default undefined
-   */
-  readonly baseURL?: string | undefined;
-  /**
-   * API version. A `*-preview` version selects the preview endpoint and the beta dialect; the GA
-   * endpoint (the default) takes none.
-   * @default process.env.OPENAI_API_VERSION, else none (GA)
-   */
-  readonly apiVersion?: string | undefined;
-  /**
-   * An API key (or a function returning one, called on every connect, shared as a token
-   * provider's call is), sent as `api-key`.
-   * @default process.env.AZURE_OPENAI_API_KEY (only when no Entra source is given)
-   */
-  readonly apiKey?: SecretSource | undefined;
-  /**
-   * A static Microsoft Entra token, sent as `Authorization: Bearer` (a leading `Bearer ` given
-   * with it is dropped, as for a `tokenProvider`'s answer). It expires (about an hour): prefer
-   * `tokenProvider` or `credential` for anything long-lived.
-   * @default undefined
-   */
-  readonly entraToken?: string | undefined;
-  /**
-   * Returns a Microsoft Entra token; called on every connect (e.g. `getBearerTokenProvider(...)`).
-   * A retry that starts while an earlier connect's call is still pending (after a connect
-   * timeout) waits for that call instead of making another.
-   * @default undefined
-   */
-  readonly tokenProvider?: TokenProvider | undefined;
-  /**
-   * An `@azure/core-auth` `TokenCredential` (e.g. `DefaultAzureCredential`). Its token is cached
-   * and renewed `tokenRefreshMarginMs` before it expires; a token refused with HTTP 401 at the
-   * upgrade is dropped and the connect retried once with a fresh one (a second 401 is a fatal
-   * `AUTH_FAILED`).
-   * @default undefined
-   */
-  readonly credential?: TokenCredential | undefined;
-  /**
-   * Scope requested from `credential`.
-   * @default 'https://cognitiveservices.azure.com/.default'
-   */
-  readonly tokenScope?: string | undefined;
+export interface AzureConnectorOptions extends SocketOptions, AzureResourceOptions {
   /**
    * How long before expiry a cached `credential` token is renewed.
    * @default 300000 (5 minutes)
