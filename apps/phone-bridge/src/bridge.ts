@@ -3,10 +3,11 @@
  *
  * - The session runs in G.711 µ-law both ways (GA `audio/pcmu`), Twilio's own format: the
  *   caller's audio goes in and the answer comes out at 8 kHz, never resampled.
- * - Each `response_audio` frame goes to Twilio as a `media` message followed by a `mark`. Twilio
- *   echoes a mark once the audio before it has played, and only then is it reported to the
- *   engine (`session.playback.played`): the answer is cut at what the caller heard, not at what
- *   was sent (Twilio holds seconds of it; peers.md §3).
+ * - Each `response_audio` chunk is split into 20 ms frames, each sent to Twilio as a `media`
+ *   message followed by a `mark`. Twilio echoes a mark once the audio before it has played, and
+ *   only then is it reported to the engine (`session.playback.played`): the answer is cut at what
+ *   the caller heard, within a frame, not at what was sent (Twilio holds seconds of it; peers.md
+ *   §3), and Twilio gets even frames of its own size.
  * - When the caller speaks (`input_speech_started`) Twilio is sent `clear` and the session
  *   `interrupt()`s: the answer is cancelled and truncated at the marks confirmed.
  * - Twilio's `stop` or the socket's close closes the session; the session's end closes the socket.
@@ -23,6 +24,7 @@ import {
 } from '@voxwire/protocol';
 import type { AudioFrame } from '@voxwire/protocol';
 import type { RawData, WebSocket } from 'ws';
+import { ConfigError } from './config.js';
 import { consoleLog } from './log.js';
 import type { BridgeLog } from './log.js';
 import { clearMessage, markMessage, mediaMessage, parseTwilioMessage } from './twilio-messages.js';
@@ -31,8 +33,14 @@ import type { TwilioInbound, TwilioOutbound } from './twilio-messages.js';
 /** Twilio's audio: G.711 µ-law, 8 kHz, mono. */
 export const TWILIO_SAMPLE_RATE = 8_000;
 
-/** Default of {@link BridgeOptions.maxMessagesBeforeStart}: ~25 s of 100 ms chunks with their marks. */
-export const DEFAULT_MAX_MESSAGES_BEFORE_START = 500;
+/**
+ * Default of {@link BridgeOptions.frameMs}: Twilio's own frame (160 µ-law bytes), as it sends
+ * the caller's audio.
+ */
+export const DEFAULT_FRAME_MS = 20;
+
+/** Default of {@link BridgeOptions.maxMessagesBeforeStart}: ~25 s of 20 ms frames with their marks. */
+export const DEFAULT_MAX_MESSAGES_BEFORE_START = 2_500;
 
 /** WebSocket close codes the bridge ends Twilio's socket with. */
 export const CloseCodes = {
@@ -59,9 +67,18 @@ export interface BridgeOptions {
    * yet (they need its `streamSid`). Twilio sends `start` right after `connected`, so this is
    * only reached by a broken peer; past it the call is ended with close code 1008, rather than
    * holding audio without bound.
-   * @default DEFAULT_MAX_MESSAGES_BEFORE_START (500)
+   * @default DEFAULT_MAX_MESSAGES_BEFORE_START (2500)
    */
   readonly maxMessagesBeforeStart?: number | undefined;
+  /**
+   * ms of audio in each `media` message to Twilio (a whole number, 1 to 1000). The model's chunks
+   * are of any size (a second or more): each is split into frames of this size, each followed by
+   * its `mark`, so a barge-in cuts the answer within one frame of what the caller heard (a mark
+   * per chunk would cut it up to a whole chunk short), and Twilio is fed even frames (uneven
+   * ones are reported to jitter, openai-agents-js#1173).
+   * @default DEFAULT_FRAME_MS (20)
+   */
+  readonly frameMs?: number | undefined;
   /** Called for each key the caller presses (Twilio `dtmf`). @default undefined (logged only) */
   readonly onDtmf?: ((digit: string, session: RealtimeSession) => void) | undefined;
 }
@@ -78,6 +95,17 @@ export interface BridgeCall {
   readonly ended: Promise<void>;
   /** Ends the call: closes the session, then Twilio's socket (code 1000). */
   close(): Promise<void>;
+}
+
+/**
+ * {@link BridgeOptions.frameMs} checked: a {@link ConfigError} for anything but a whole number of
+ * ms from 1 to 1000 (the server checks it at start, not at the first call).
+ */
+export function resolveFrameMs(frameMs: number | undefined): number {
+  const ms = frameMs ?? DEFAULT_FRAME_MS;
+  if (!Number.isInteger(ms) || ms < 1 || ms > 1_000)
+    throw new ConfigError(`frameMs must be a whole number of ms from 1 to 1000, got ${ms}`);
+  return ms;
 }
 
 /** One frame sent to Twilio, waiting for its mark to come back. */
@@ -112,6 +140,7 @@ export function bridgeCall(
 ): BridgeCall {
   const log = options.log ?? consoleLog;
   const maxBeforeStart = options.maxMessagesBeforeStart ?? DEFAULT_MAX_MESSAGES_BEFORE_START;
+  const frameMs = resolveFrameMs(options.frameMs);
   const session = model.session({
     ...options.sessionOverrides,
     inputAudioFormat: 'g711_ulaw',
@@ -142,14 +171,18 @@ export function bridgeCall(
 
   session.on('response_audio', (frame: AudioFrame, content) => {
     if (ending) return;
-    const payload = bytesToBase64(g711Encode(frame.data, 'ulaw'));
-    const name = String(++markSeq);
-    pending.set(name, {
-      content: { itemId: content.itemId, contentIndex: content.contentIndex },
-      ms: (frame.data.length * 1000) / frame.sampleRate,
-    });
-    sendToStream((sid) => mediaMessage(sid, payload));
-    sendToStream((sid) => markMessage(sid, name));
+    const ulaw = g711Encode(frame.data, 'ulaw');
+    const ref = { itemId: content.itemId, contentIndex: content.contentIndex };
+    // µ-law is one byte a sample; the last frame of a chunk may be shorter
+    const step = Math.max(1, Math.round((frame.sampleRate * frameMs) / 1000));
+    for (let at = 0; at < ulaw.length && !ending; at += step) {
+      const bytes = ulaw.subarray(at, at + step);
+      const payload = bytesToBase64(bytes);
+      const name = String(++markSeq);
+      pending.set(name, { content: ref, ms: (bytes.length * 1000) / frame.sampleRate });
+      sendToStream((sid) => mediaMessage(sid, payload));
+      sendToStream((sid) => markMessage(sid, name));
+    }
   });
 
   session.on('input_speech_started', () => {

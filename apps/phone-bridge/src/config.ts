@@ -5,7 +5,7 @@
  * @module
  */
 
-/** Thrown for a bad environment; `main` prints the message and exits 2. */
+/** Thrown for a bad environment (`main` prints the message and exits 2) or a bad bridge option. */
 export class ConfigError extends Error {
   /** Stable code for programs. */
   readonly code = 'PHONE_BRIDGE_CONFIG' as const;

@@ -9,7 +9,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RealtimeModel, SessionOverrides } from '@voxwire/core';
 import { WebSocketServer } from 'ws';
-import { bridgeCall } from './bridge.js';
+import { bridgeCall, resolveFrameMs } from './bridge.js';
 import type { BridgeCall, BridgeOptions } from './bridge.js';
 import { consoleLog } from './log.js';
 import type { BridgeLog } from './log.js';
@@ -48,6 +48,8 @@ export interface PhoneBridgeServerOptions {
   readonly log?: BridgeLog | undefined;
   /** Passed to each call. @default DEFAULT_MAX_MESSAGES_BEFORE_START */
   readonly maxMessagesBeforeStart?: number | undefined;
+  /** Passed to each call: ms of audio per `media` message to Twilio. @default DEFAULT_FRAME_MS (20) */
+  readonly frameMs?: number | undefined;
   /** Passed to each call: a key the caller pressed. @default undefined (logged only) */
   readonly onDtmf?: BridgeOptions['onDtmf'];
 }
@@ -147,6 +149,8 @@ export async function startPhoneBridgeServer(
   options: PhoneBridgeServerOptions,
 ): Promise<PhoneBridgeServer> {
   const log = options.log ?? consoleLog;
+  // a bad option fails here, at start, rather than at every call
+  const frameMs = resolveFrameMs(options.frameMs);
   const host = options.host ?? '127.0.0.1';
   const calls = new Set<BridgeCall>();
   const token = options.twilioAuthToken;
@@ -208,6 +212,7 @@ export async function startPhoneBridgeServer(
           sessionOverrides: options.sessionOverrides?.(),
           log,
           maxMessagesBeforeStart: options.maxMessagesBeforeStart,
+          frameMs,
           onDtmf: options.onDtmf,
         });
       } catch (error) {

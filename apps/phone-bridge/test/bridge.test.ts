@@ -35,21 +35,22 @@ describe('a call over the bridge', () => {
     // (the engine takes PCM16 frames: µ-law expanded and compressed again gives the same bytes)
     expect(appends.map((a) => a['audio'])).toEqual(c.spoken.slice(0, appends.length));
 
-    // media then its mark, in turn, addressed to the stream; 100 ms of µ-law = 800 bytes
+    // media then its mark, in turn, addressed to the stream; 20 ms of µ-law = 160 bytes (the
+    // model's 100 ms chunks split in five)
     // (a clear first: the bridge clears on every speech start, this one had nothing to drop)
     const kinds = c.twilio.received.map((m) => m.event);
     expect(kinds[0]).toBe('clear');
     expect(kinds.slice(1, 5)).toEqual(['media', 'mark', 'media', 'mark']);
     expect(c.twilio.received.every((m) => m.streamSid === 'MZ1')).toBe(true);
-    expect(Buffer.from(c.twilio.sent('media')[0]!.media!.payload, 'base64')).toHaveLength(800);
+    expect(Buffer.from(c.twilio.sent('media')[0]!.media!.payload, 'base64')).toHaveLength(160);
 
     // the phone plays in real time; each mark that comes back moves the playback position
     expect(await c.run(() => c.twilio.echoed.length >= 3)).toBe(true);
     await io(); // the last echo reaches the bridge
     const position = session.playback.position as { playedMs: number; itemId: string };
-    expect(position.playedMs).toBe(c.twilio.echoed.length * 100);
+    expect(position.playedMs).toBe(c.twilio.echoed.length * 20);
     // not what was sent: the answer is sent four times faster than it plays
-    expect(c.twilio.sent('media').length * 100).toBeGreaterThan(position.playedMs);
+    expect(c.twilio.sent('media').length * 20).toBeGreaterThan(position.playedMs);
 
     // the whole answer played: every mark came back, nothing outstanding
     expect(
@@ -95,12 +96,13 @@ describe('a call over the bridge', () => {
     const [truncate] = c.wire('conversation.item.truncate');
     const markedMs = truncate!['audio_end_ms'] as number;
     expect(truncate).toMatchObject({ item_id: answer.itemId, content_index: 0 });
-    // the cut is where the marks got to: whole 100 ms chunks, behind what the phone played,
-    // far behind what was sent
-    expect(markedMs % 100).toBe(0);
-    expect(markedMs).toBeGreaterThanOrEqual(1_200);
+    // the cut is where the marks got to: whole 20 ms frames, at most one behind what the phone
+    // played, far behind what was sent
+    expect(markedMs % 20).toBe(0);
+    expect(markedMs).toBeGreaterThanOrEqual(1_240);
     expect(markedMs).toBeLessThan(sentMs);
-    expect(c.twilio.playedMs).toBeGreaterThan(markedMs);
+    expect(c.twilio.playedMs - markedMs).toBeGreaterThanOrEqual(0);
+    expect(c.twilio.playedMs - markedMs).toBeLessThanOrEqual(20);
     // the marks of the cleared audio came back and were not counted
     expect(c.call()!.marksOutstanding).toBe(0);
     expect(
@@ -124,8 +126,9 @@ describe('a call over the bridge', () => {
     expect(await c.run(() => c.wire('conversation.item.truncate').length === 1)).toBe(true);
     const markedMs = c.wire('conversation.item.truncate')[0]!['audio_end_ms'] as number;
     expect(answer.audioDurationMs).toBeGreaterThan(c.twilio.playedMs);
-    expect(c.twilio.playedMs).toBeGreaterThan(markedMs);
-    expect(markedMs).toBeGreaterThanOrEqual(1_000);
+    expect(c.twilio.playedMs - markedMs).toBeGreaterThanOrEqual(0);
+    expect(c.twilio.playedMs - markedMs).toBeLessThanOrEqual(20);
+    expect(markedMs).toBeGreaterThanOrEqual(1_040);
     expect(c.wire('response.cancel')).toEqual([
       expect.objectContaining({ response_id: active.id }),
     ]);
@@ -134,5 +137,35 @@ describe('a call over the bridge', () => {
     ).toBe(true);
     expect(session.responses[0]).toMatchObject({ id: active.id, status: 'cancelled' });
     expect(session.responses[1]?.text).toBe('Sure.');
+  });
+});
+
+describe('the answer’s frames to Twilio', () => {
+  it('a model chunk of 500 ms goes out as 20 ms media frames (160 µ-law bytes), each with its mark: a barge-in cuts within 20 ms of what the caller heard, not 500', async () => {
+    const c = await startCall(cleanups, { audioChunkMs: 500 });
+    c.twilio.start();
+    c.fake.server.scriptTranscription('tell me a story', 'stop');
+    c.say(600, 600);
+    expect(await c.run(() => c.twilio.playedMs >= 1_330)).toBe(true);
+    const session = c.call()!.session;
+    const answer = session.responses[0]!.output[0]!.content[0]!;
+    const media = c.twilio.sent('media');
+    expect(media.length).toBeGreaterThan(25);
+    // Twilio's own frame size, every one of them (the answer is a whole number of 20 ms)
+    for (const m of media) expect(Buffer.from(m.media!.payload, 'base64')).toHaveLength(160);
+    // each media message is followed by its mark
+    const kinds = c.twilio.received.filter((m) => m.event !== 'clear').map((m) => m.event);
+    expect(kinds.slice(0, 6)).toEqual(['media', 'mark', 'media', 'mark', 'media', 'mark']);
+
+    c.line.splice(0);
+    c.say(600, 600);
+    expect(await c.run(() => c.wire('conversation.item.truncate').length === 1)).toBe(true);
+    const truncate = c.wire('conversation.item.truncate')[0]!;
+    expect(truncate).toMatchObject({ item_id: answer.itemId, content_index: 0 });
+    const markedMs = truncate['audio_end_ms'] as number;
+    expect(markedMs % 20).toBe(0);
+    // one frame behind what the phone played at most, never ahead of it
+    expect(c.twilio.playedMs - markedMs).toBeGreaterThanOrEqual(0);
+    expect(c.twilio.playedMs - markedMs).toBeLessThanOrEqual(20);
   });
 });

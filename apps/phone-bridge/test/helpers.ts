@@ -147,6 +147,8 @@ export async function startCall(
   cleanups: Cleanups,
   options: {
     realtimeFactor?: number;
+    /** ms of audio in each of the model's chunks. @default 100 */
+    audioChunkMs?: number;
     behaviour?: ResponseHandler;
     bridge?: Partial<PhoneBridgeServerOptions>;
   } = {},
@@ -156,7 +158,10 @@ export async function startCall(
     apiKey: KEY,
     clock,
     pingIntervalMs: false,
-    pacing: { realtimeFactor: options.realtimeFactor ?? 0.25, audioChunkMs: 100 },
+    pacing: {
+      realtimeFactor: options.realtimeFactor ?? 0.25,
+      audioChunkMs: options.audioChunkMs ?? 100,
+    },
     behaviour: options.behaviour ?? ((ctx) => ctx.say(LONG)),
   });
   cleanups.push(() => fake.close());

@@ -3,6 +3,7 @@ import { RealtimeModel } from '@voxwire/core';
 import { createFakeServer } from '@voxwire/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { ConfigError } from '../src/config.js';
 import { silentLog } from '../src/log.js';
 import { connectStreamTwiml, startPhoneBridgeServer } from '../src/server.js';
 import type { PhoneBridgeServer } from '../src/server.js';
@@ -75,5 +76,15 @@ describe('the TwiML webhook', () => {
     );
     expect(refused).toContain('404');
     expect(s.calls.size).toBe(0);
+  });
+
+  it('a frameMs that is not a whole number of ms from 1 to 1000 fails at start, with a ConfigError', async () => {
+    const model = new RealtimeModel({ connector: createFakeServer().connector });
+    for (const frameMs of [0, 12.5, 2_000, Number.NaN]) {
+      const started = startPhoneBridgeServer({ model, frameMs, log: silentLog });
+      await expect(started).rejects.toBeInstanceOf(ConfigError);
+      await expect(started).rejects.toThrow(/frameMs must be a whole number of ms from 1 to 1000/);
+    }
+    await model.close();
   });
 });
