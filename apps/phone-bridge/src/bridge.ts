@@ -42,6 +42,12 @@ export const DEFAULT_FRAME_MS = 20;
 /** Default of {@link BridgeOptions.maxMessagesBeforeStart}: ~25 s of 20 ms frames with their marks. */
 export const DEFAULT_MAX_MESSAGES_BEFORE_START = 2_500;
 
+/**
+ * Default of {@link BridgeOptions.maxMarksOutstanding}: a minute of 20 ms frames that Twilio holds
+ * or has played without echoing their marks.
+ */
+export const DEFAULT_MAX_MARKS_OUTSTANDING = 3_000;
+
 /** WebSocket close codes the bridge ends Twilio's socket with. */
 export const CloseCodes = {
   /** The session was closed as asked (the call ended). */
@@ -79,6 +85,15 @@ export interface BridgeOptions {
    * @default DEFAULT_FRAME_MS (20)
    */
   readonly frameMs?: number | undefined;
+  /**
+   * How many marks sent to Twilio may wait for their echo. Twilio echoes each once its audio has
+   * played; one that does not (a broken peer, a stream that is not bidirectional) would have the
+   * bridge keep a record per frame for the whole call. Past the bound (logged once) frames go out
+   * without a mark, and the first mark sent once echoes come back again covers them: their
+   * playback is reported late, never lost, and never before it was heard.
+   * @default DEFAULT_MAX_MARKS_OUTSTANDING (3000)
+   */
+  readonly maxMarksOutstanding?: number | undefined;
   /** Called for each key the caller presses (Twilio `dtmf`). @default undefined (logged only) */
   readonly onDtmf?: ((digit: string, session: RealtimeSession) => void) | undefined;
 }
@@ -89,7 +104,7 @@ export interface BridgeCall {
   readonly session: RealtimeSession;
   /** Twilio's stream id, once `start` arrived. */
   readonly streamSid: string | undefined;
-  /** Marks sent to Twilio and not yet echoed (at most one per audio frame sent). */
+  /** Marks sent to Twilio and not yet echoed (at most `maxMarksOutstanding`). */
   readonly marksOutstanding: number;
   /** Resolves once the session is closed and the socket is closing or closed. */
   readonly ended: Promise<void>;
@@ -108,11 +123,30 @@ export function resolveFrameMs(frameMs: number | undefined): number {
   return ms;
 }
 
-/** One frame sent to Twilio, waiting for its mark to come back. */
-interface Pending {
+/**
+ * {@link BridgeOptions.maxMarksOutstanding} checked: a {@link ConfigError} for anything but a
+ * whole number from 1.
+ */
+export function resolveMaxMarks(maxMarks: number | undefined): number {
+  const count = maxMarks ?? DEFAULT_MAX_MARKS_OUTSTANDING;
+  if (!Number.isInteger(count) || count < 1)
+    throw new ConfigError(`maxMarksOutstanding must be a whole number from 1, got ${count}`);
+  return count;
+}
+
+/** Audio sent to Twilio of one content part, waiting for a mark to come back. */
+interface Part {
   readonly content: AudioContentRef;
-  /** ms of audio in the frame: the frame itself is not kept (1.6 KB of PCM per 100 ms). */
-  readonly ms: number;
+  /** ms of audio: the frames themselves are not kept (1.6 KB of PCM per 100 ms). */
+  ms: number;
+}
+
+/** Adds `ms` of `content` to `parts`, into the last part when it is the same content. */
+function addPart(parts: Part[], content: AudioContentRef, ms: number): void {
+  const last = parts.at(-1);
+  if (last?.content.itemId === content.itemId && last.content.contentIndex === content.contentIndex)
+    last.ms += ms;
+  else parts.push({ content, ms });
 }
 
 const decoder = new TextDecoder();
@@ -141,6 +175,7 @@ export function bridgeCall(
   const log = options.log ?? consoleLog;
   const maxBeforeStart = options.maxMessagesBeforeStart ?? DEFAULT_MAX_MESSAGES_BEFORE_START;
   const frameMs = resolveFrameMs(options.frameMs);
+  const maxMarks = resolveMaxMarks(options.maxMarksOutstanding);
   const session = model.session({
     ...options.sessionOverrides,
     inputAudioFormat: 'g711_ulaw',
@@ -149,9 +184,12 @@ export function bridgeCall(
   let streamSid: string | undefined;
   let callSid: string | undefined;
   const beforeStart: TwilioOutbound[] = [];
-  // mark name → the frame it follows; emptied by a clear (Twilio echoes those marks too, but
-  // their audio was dropped, not heard), so it never holds more than the audio sent since
-  const pending = new Map<string, Pending>();
+  // mark name → the audio it follows; emptied by a clear (Twilio echoes those marks too, but
+  // their audio was dropped, not heard), and bounded by maxMarks
+  const pending = new Map<string, Part[]>();
+  // audio sent without a mark (pending was full): the next mark sent covers it
+  let unmarked: Part[] = [];
+  let warnedMarks = false;
   let markSeq = 0;
   let ending = false;
 
@@ -159,6 +197,22 @@ export function bridgeCall(
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
   // media and marks need the streamSid: before `start`, hold them (bounded)
+  // a mark after the audio sent so far (the unmarked parts), unless maxMarks wait already
+  const sendMark = (): void => {
+    if (pending.size >= maxMarks) {
+      if (!warnedMarks)
+        log('warn', 'Twilio is not echoing marks: audio goes on without them meanwhile', {
+          outstanding: pending.size,
+          callSid,
+        });
+      warnedMarks = true;
+      return;
+    }
+    const name = String(++markSeq);
+    pending.set(name, unmarked);
+    unmarked = [];
+    sendToStream((sid) => markMessage(sid, name));
+  };
   const sendToStream = (build: (sid: string) => TwilioOutbound): void => {
     if (streamSid !== undefined) return send(build(streamSid));
     if (beforeStart.length >= maxBeforeStart) {
@@ -178,10 +232,9 @@ export function bridgeCall(
     for (let at = 0; at < ulaw.length && !ending; at += step) {
       const bytes = ulaw.subarray(at, at + step);
       const payload = bytesToBase64(bytes);
-      const name = String(++markSeq);
-      pending.set(name, { content: ref, ms: (bytes.length * 1000) / frame.sampleRate });
+      addPart(unmarked, ref, (bytes.length * 1000) / frame.sampleRate);
       sendToStream((sid) => mediaMessage(sid, payload));
-      sendToStream((sid) => markMessage(sid, name));
+      sendMark();
     }
   });
 
@@ -190,6 +243,7 @@ export function bridgeCall(
     if (streamSid !== undefined) send(clearMessage(streamSid));
     else beforeStart.length = 0;
     pending.clear();
+    unmarked = [];
     session.interrupt().catch((error: unknown) => {
       log('warn', 'interrupt failed', { error: messageOf(error), callSid });
     });
@@ -205,11 +259,13 @@ export function bridgeCall(
   });
 
   const onMark = (name: string): void => {
-    const frame = pending.get(name);
+    const parts = pending.get(name);
     // a mark of cleared audio, or one the bridge never sent: nothing was heard
-    if (frame === undefined) return;
+    if (parts === undefined) return;
     pending.delete(name);
-    session.playback.played(frame.content, frame.ms);
+    for (const part of parts) session.playback.played(part.content, part.ms);
+    // audio sent while no mark could be: a mark for it now that there is room
+    if (unmarked.length > 0) sendMark();
     // the phone played everything it was sent: a barge-in now cuts nothing
     if (pending.size === 0) session.playback.stopped();
   };
@@ -294,6 +350,7 @@ export function bridgeCall(
     if (ending) return ended;
     ending = true;
     pending.clear();
+    unmarked = [];
     beforeStart.length = 0;
     try {
       await session.close();

@@ -9,7 +9,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RealtimeModel, SessionOverrides } from '@voxwire/core';
 import { WebSocketServer } from 'ws';
-import { bridgeCall, resolveFrameMs } from './bridge.js';
+import { bridgeCall, resolveFrameMs, resolveMaxMarks } from './bridge.js';
 import type { BridgeCall, BridgeOptions } from './bridge.js';
 import { consoleLog } from './log.js';
 import type { BridgeLog } from './log.js';
@@ -48,6 +48,8 @@ export interface PhoneBridgeServerOptions {
   readonly log?: BridgeLog | undefined;
   /** Passed to each call. @default DEFAULT_MAX_MESSAGES_BEFORE_START */
   readonly maxMessagesBeforeStart?: number | undefined;
+  /** Passed to each call: marks that may wait for Twilio's echo. @default DEFAULT_MAX_MARKS_OUTSTANDING (3000) */
+  readonly maxMarksOutstanding?: number | undefined;
   /** Passed to each call: ms of audio per `media` message to Twilio. @default DEFAULT_FRAME_MS (20) */
   readonly frameMs?: number | undefined;
   /** Passed to each call: a key the caller pressed. @default undefined (logged only) */
@@ -151,6 +153,7 @@ export async function startPhoneBridgeServer(
   const log = options.log ?? consoleLog;
   // a bad option fails here, at start, rather than at every call
   const frameMs = resolveFrameMs(options.frameMs);
+  const maxMarksOutstanding = resolveMaxMarks(options.maxMarksOutstanding);
   const host = options.host ?? '127.0.0.1';
   const calls = new Set<BridgeCall>();
   const token = options.twilioAuthToken;
@@ -213,6 +216,7 @@ export async function startPhoneBridgeServer(
           log,
           maxMessagesBeforeStart: options.maxMessagesBeforeStart,
           frameMs,
+          maxMarksOutstanding,
           onDtmf: options.onDtmf,
         });
       } catch (error) {

@@ -169,3 +169,43 @@ describe('the answer’s frames to Twilio', () => {
     expect(c.twilio.playedMs - markedMs).toBeLessThanOrEqual(20);
   });
 });
+
+describe('marks Twilio does not echo', () => {
+  it('at most maxMarksOutstanding are kept (one warning): audio goes on without marks, and is reported with the next mark once the echoes come back', async () => {
+    const c = await startCall(cleanups, { bridge: { maxMarksOutstanding: 10 } });
+    c.twilio.start();
+    c.twilio.echoMarks = false;
+    c.say(600, 600);
+    const call = () => c.call()!;
+    // the whole answer (243 frames of 20 ms) is sent and played, but no mark comes back
+    expect(await c.run(() => c.twilio.playedMs === LONG_MS)).toBe(true);
+    expect(c.twilio.sent('media')).toHaveLength(LONG_MS / 20);
+    expect(c.twilio.sent('mark')).toHaveLength(10);
+    expect(call().marksOutstanding).toBe(10);
+    const warnings = c.logs.filter((l) => l.message.startsWith('Twilio is not echoing marks'));
+    expect(warnings).toEqual([
+      expect.objectContaining({ level: 'warn', fields: { outstanding: 10, callSid: 'CA1' } }),
+    ]);
+    const session = call().session;
+    expect(session.playback.position).toBeUndefined();
+
+    const reported: number[] = [];
+    const played = session.playback.played.bind(session.playback);
+    session.playback.played = (content, ms) => {
+      reported.push(typeof ms === 'number' ? ms : -1);
+      played(content, ms);
+    };
+    // the echoes come back: the ten marks, then one more for the audio sent unmarked meanwhile
+    c.twilio.releaseMarks();
+    expect(await c.run(() => call().marksOutstanding === 0 && c.twilio.echoed.length === 11)).toBe(
+      true,
+    );
+    expect(c.twilio.sent('mark')).toHaveLength(11);
+    await io();
+    expect(reported).toEqual([...Array<number>(10).fill(20), LONG_MS - 200]);
+    // all of it was reported as played: the phone drained at the answer's end
+    const answer = session.responses[0]!.output[0]!.content[0]!;
+    expect(answer.audioDurationMs).toBe(LONG_MS);
+    expect(session.playback.position).toBeUndefined();
+  });
+});

@@ -57,8 +57,10 @@ export class TwilioClient {
   /** Marks echoed back to the bridge. */
   readonly echoed: string[] = [];
   closeEvent: { code: number; reason: string } | undefined;
-  /** Whether the phone echoes marks (a test may hold them back). */
+  /** Whether the phone echoes marks (a test may hold them back: see {@link releaseMarks}). */
   echoMarks = true;
+  /** Marks whose echo was held back while {@link echoMarks} was off. */
+  readonly withheld: string[] = [];
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => this.onMessage(JSON.parse(String(data)) as Sent));
@@ -91,8 +93,17 @@ export class TwilioClient {
     }
   }
 
+  /** Echoes the marks held back, in order, and echoes again from now on. */
+  releaseMarks(): void {
+    this.echoMarks = true;
+    for (const name of this.withheld.splice(0)) this.echo(name);
+  }
+
   private echo(name: string): void {
-    if (!this.echoMarks) return;
+    if (!this.echoMarks) {
+      this.withheld.push(name);
+      return;
+    }
     this.echoed.push(name);
     this.json({ event: 'mark', streamSid: 'MZ1', sequenceNumber: '9', mark: { name } });
   }
