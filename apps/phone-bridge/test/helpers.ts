@@ -161,6 +161,10 @@ export async function startCall(
     /** ms of audio in each of the model's chunks. @default 100 */
     audioChunkMs?: number;
     behaviour?: ResponseHandler;
+    /** The session length, the fake server's and the one the model plans for. @default 60 minutes */
+    maxSessionDurationMs?: number;
+    /** Core's `reconnect.rolloverMarginMs`. @default core's (5 minutes) */
+    rolloverMarginMs?: number;
     bridge?: Partial<PhoneBridgeServerOptions>;
   } = {},
 ) {
@@ -174,6 +178,9 @@ export async function startCall(
       audioChunkMs: options.audioChunkMs ?? 100,
     },
     behaviour: options.behaviour ?? ((ctx) => ctx.say(LONG)),
+    ...(options.maxSessionDurationMs === undefined
+      ? {}
+      : { maxSessionDurationMs: options.maxSessionDurationMs }),
   });
   cleanups.push(() => fake.close());
   const model: RealtimeModel = createOpenAIRealtimeModel({
@@ -184,6 +191,12 @@ export async function startCall(
     keepAlive: false,
     random: () => 0,
     turnDetection: { type: 'server_vad', silenceDurationMs: 300, prefixPaddingMs: 300 },
+    ...(options.maxSessionDurationMs === undefined
+      ? {}
+      : { maxSessionDurationMs: options.maxSessionDurationMs }),
+    ...(options.rolloverMarginMs === undefined
+      ? {}
+      : { reconnect: { rolloverMarginMs: options.rolloverMarginMs } }),
   });
   cleanups.push(() => model.close());
   const logs: { level: LogLevel; message: string; fields?: Readonly<Record<string, unknown>> }[] =

@@ -1,9 +1,10 @@
 /**
  * How a call starts and ends, and what it survives: Twilio's `stop`, a socket closed under it,
- * a session ended on an error, malformed frames, audio before `start`, a dropped provider link.
+ * a session ended on an error or refused at start (401), malformed frames, audio before `start`,
+ * a dropped provider link, the session's rollover (also under an answer still playing).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCall } from './helpers.js';
+import { KEY, LONG, LONG_MS, startCall } from './helpers.js';
 import type { Cleanups } from './helpers.js';
 
 const cleanups: Cleanups = [];
@@ -157,4 +158,100 @@ describe('a call’s lifecycle', () => {
     expect(c.twilio.sent('media').length).toBeGreaterThan(before);
     expect(c.twilio.closeEvent).toBeUndefined();
   });
+
+  it('the provider refuses the key at start (401): Twilio’s socket is closed with 1011 and the error’s code, the call is gone, and no log carries the key', async () => {
+    const c = await startCall(cleanups);
+    c.fake.refuseUpgrades(401, Infinity);
+    c.twilio.start();
+    expect(await c.run(() => c.twilio.closeEvent !== undefined, 60_000)).toBe(true);
+    expect(c.twilio.closeEvent?.code).toBe(1011);
+    expect(c.twilio.closeEvent?.reason).toMatch(/^session ended: [A-Z_]+$/);
+    expect(await c.run(() => c.bridge.calls.size === 0)).toBe(true);
+    expect(c.fake.server.connections).toHaveLength(0);
+    expect(c.logs.length).toBeGreaterThan(0);
+    expect(JSON.stringify(c.logs)).not.toContain(KEY);
+    expect(JSON.stringify(c.logs)).not.toContain('PHONE-BRIDGE-test');
+  });
+
+  it('the session rolls over to a fresh connection at a quiet moment mid-call: the call answers on, and a barge-in cuts the new answer at its marks', async () => {
+    const c = await startCall(cleanups, {
+      behaviour: (ctx) => ctx.say('Hello there.'),
+      // the API's minimum: renewed at its half, 30 s in
+      maxSessionDurationMs: 60_000,
+      rolloverMarginMs: 50_000,
+    });
+    c.twilio.start();
+    c.say(600, 600);
+    expect(await c.run(() => c.call()?.session.responses.length === 1)).toBe(true);
+    const session = c.call()!.session;
+    // renewed before its minute was up, the server never expiring it
+    expect(
+      await c.run(
+        () => c.fake.server.connections.length === 2 && session.connectionState.status === 'open',
+        45_000,
+      ),
+    ).toBe(true);
+    expect(c.clock.now()).toBeLessThan(40_000);
+    expect(c.fake.server.connections[0]!.closeInfo?.code).not.toBe(1001);
+    expect(session.stats.rollovers).toBe(1);
+    expect(c.twilio.closeEvent).toBeUndefined();
+
+    // the next turn, on the fresh connection, answered at length and talked over
+    c.fake.server.queueResponse((ctx) => ctx.say(LONG_TEXT));
+    c.say(600, 600);
+    expect(await c.run(() => c.twilio.playedMs >= 1_400 + 800)).toBe(true);
+    const answer = session.responses.at(-1)!.output[0]!.content[0]!;
+    expect(answer.text).toBe(LONG_TEXT);
+    c.line.splice(0);
+    c.say(600, 600);
+    expect(await c.run(() => c.wire('conversation.item.truncate').length === 1)).toBe(true);
+    const truncate = c.wire('conversation.item.truncate')[0]!;
+    expect(truncate).toMatchObject({ item_id: answer.itemId, content_index: 0 });
+    expect(truncate['audio_end_ms'] as number).toBeGreaterThan(0);
+    expect(truncate['audio_end_ms'] as number).toBeLessThan(answer.audioDurationMs);
+    expect(c.twilio.closeEvent).toBeUndefined();
+  });
+
+  it('an answer still playing on the phone when the session rolls over is cut at its marks at a barge-in after it (deleted and retold as the words heard)', async () => {
+    const c = await startCall(cleanups, {
+      maxSessionDurationMs: 60_000,
+      rolloverMarginMs: 50_000,
+    });
+    c.twilio.start();
+    // the turn ends just before the rollover is due (30 s): the answer is all sent by then, and
+    // the phone plays it on across the new connection
+    expect(await c.run(() => c.clock.now() >= 28_000, 45_000)).toBe(true);
+    c.say(600, 600);
+    expect(await c.run(() => c.fake.server.connections.length === 2, 45_000)).toBe(true);
+    const session = c.call()!.session;
+    const answer = session.responses.at(-1)!.output[0]!.content[0]!;
+    expect(answer.audioDurationMs).toBe(LONG_MS);
+    expect(c.twilio.held.length).toBeGreaterThan(0);
+    expect(await c.run(() => session.connectionState.status === 'open')).toBe(true);
+    const playedBefore = c.twilio.playedMs;
+    expect(await c.run(() => c.twilio.playedMs >= playedBefore + 600)).toBe(true);
+
+    c.fake.server.queueResponse((ctx) => ctx.say('Sure.'));
+    c.line.splice(0);
+    c.say(600, 600);
+    expect(await c.run(() => c.wire('conversation.item.delete').length === 1)).toBe(true);
+    expect(c.wire('conversation.item.delete')[0]).toMatchObject({ item_id: answer.itemId });
+    expect(c.wire('conversation.item.truncate')).toEqual([]);
+    // retold as the words the marks confirmed, not the whole answer the new server was given
+    const retold = c.wire('conversation.item.create').at(-1)!['item'] as {
+      role: string;
+      content: { text: string }[];
+    };
+    expect(retold.role).toBe('assistant');
+    const heard = retold.content[0]!.text;
+    expect(heard).toMatch(/^One two three .*\.\.\.$/);
+    expect(LONG.startsWith(heard.slice(0, -3))).toBe(true);
+    expect(heard.length).toBeLessThan(LONG.length / 2);
+    expect(
+      await c.run(() => session.responses.at(-1)?.text === 'Sure.' && !session.activeResponse),
+    ).toBe(true);
+    expect(c.twilio.closeEvent).toBeUndefined();
+  });
 });
+
+const LONG_TEXT = 'One two three four five six seven eight nine ten.';
