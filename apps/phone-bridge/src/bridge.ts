@@ -21,10 +21,12 @@ import {
   bytesToBase64,
   g711Decode,
   g711Encode,
+  systemClock,
 } from '@voxwire/protocol';
-import type { AudioFrame } from '@voxwire/protocol';
+import type { AudioFrame, Clock } from '@voxwire/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { ConfigError } from './config.js';
+import { resolveHeartbeatMs, startHeartbeat } from './heartbeat.js';
 import { consoleLog } from './log.js';
 import type { BridgeLog } from './log.js';
 import { clearMessage, markMessage, mediaMessage, parseTwilioMessage } from './twilio-messages.js';
@@ -96,6 +98,15 @@ export interface BridgeOptions {
   readonly maxMarksOutstanding?: number | undefined;
   /** Called for each key the caller presses (Twilio `dtmf`). @default undefined (logged only) */
   readonly onDtmf?: ((digit: string, session: RealtimeSession) => void) | undefined;
+  /**
+   * How often Twilio's socket is pinged, in ms (at least 100); a ping not answered by the next
+   * one ends the call (a connection lost without a close would otherwise keep the session open,
+   * and billed, for hours). `false`: no pings.
+   * @default DEFAULT_HEARTBEAT_MS (15000)
+   */
+  readonly heartbeatMs?: number | false | undefined;
+  /** The clock of the heartbeat (tests inject a simulated one). @default systemClock */
+  readonly clock?: Clock | undefined;
 }
 
 /** A running call. */
@@ -176,6 +187,7 @@ export function bridgeCall(
   const maxBeforeStart = options.maxMessagesBeforeStart ?? DEFAULT_MAX_MESSAGES_BEFORE_START;
   const frameMs = resolveFrameMs(options.frameMs);
   const maxMarks = resolveMaxMarks(options.maxMarksOutstanding);
+  const heartbeatMs = resolveHeartbeatMs(options.heartbeatMs);
   const session = model.session({
     ...options.sessionOverrides,
     inputAudioFormat: 'g711_ulaw',
@@ -343,12 +355,21 @@ export function bridgeCall(
   });
   socket.on('close', () => void end(CloseCodes.normal, 'socket closed'));
   socket.on('error', (error) => log('warn', 'Twilio socket error', { error: error.message }));
+  const stopHeartbeat =
+    heartbeatMs === false
+      ? () => {}
+      : startHeartbeat(socket, options.clock ?? systemClock, heartbeatMs, () => {
+          log('warn', 'Twilio socket unresponsive: ending the call', { heartbeatMs, callSid });
+          // no close handshake on a dead connection: its 'close' ends the session
+          socket.terminate();
+        });
 
   let resolveEnded!: () => void;
   const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
   async function end(code: number, reason: string): Promise<void> {
     if (ending) return ended;
     ending = true;
+    stopHeartbeat();
     pending.clear();
     unmarked = [];
     beforeStart.length = 0;

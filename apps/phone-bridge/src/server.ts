@@ -8,9 +8,11 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RealtimeModel, SessionOverrides } from '@voxwire/core';
+import type { Clock } from '@voxwire/protocol';
 import { WebSocketServer } from 'ws';
 import { bridgeCall, resolveFrameMs, resolveMaxMarks } from './bridge.js';
 import type { BridgeCall, BridgeOptions } from './bridge.js';
+import { resolveHeartbeatMs } from './heartbeat.js';
 import { consoleLog } from './log.js';
 import type { BridgeLog } from './log.js';
 import { TWILIO_SIGNATURE_HEADER, isValidTwilioSignature } from './twilio-signature.js';
@@ -52,6 +54,10 @@ export interface PhoneBridgeServerOptions {
   readonly maxMarksOutstanding?: number | undefined;
   /** Passed to each call: ms of audio per `media` message to Twilio. @default DEFAULT_FRAME_MS (20) */
   readonly frameMs?: number | undefined;
+  /** Passed to each call: ms between pings of Twilio's socket, or `false`. @default DEFAULT_HEARTBEAT_MS (15000) */
+  readonly heartbeatMs?: number | false | undefined;
+  /** Passed to each call: the heartbeat's clock. @default systemClock */
+  readonly clock?: Clock | undefined;
   /** Passed to each call: a key the caller pressed. @default undefined (logged only) */
   readonly onDtmf?: BridgeOptions['onDtmf'];
 }
@@ -154,6 +160,7 @@ export async function startPhoneBridgeServer(
   // a bad option fails here, at start, rather than at every call
   const frameMs = resolveFrameMs(options.frameMs);
   const maxMarksOutstanding = resolveMaxMarks(options.maxMarksOutstanding);
+  const heartbeatMs = resolveHeartbeatMs(options.heartbeatMs);
   const host = options.host ?? '127.0.0.1';
   const calls = new Set<BridgeCall>();
   const token = options.twilioAuthToken;
@@ -217,6 +224,8 @@ export async function startPhoneBridgeServer(
           maxMessagesBeforeStart: options.maxMessagesBeforeStart,
           frameMs,
           maxMarksOutstanding,
+          heartbeatMs,
+          clock: options.clock,
           onDtmf: options.onDtmf,
         });
       } catch (error) {

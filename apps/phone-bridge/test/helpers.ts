@@ -68,8 +68,8 @@ export class TwilioClient {
   }
 
   /** Opens the media stream socket of a bridge. */
-  static async connect(url: string): Promise<TwilioClient> {
-    const socket = new WebSocket(url);
+  static async connect(url: string, options: WebSocket.ClientOptions = {}): Promise<TwilioClient> {
+    const socket = new WebSocket(url, options);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -166,6 +166,8 @@ export async function startCall(
     /** Core's `reconnect.rolloverMarginMs`. @default core's (5 minutes) */
     rolloverMarginMs?: number;
     bridge?: Partial<PhoneBridgeServerOptions>;
+    /** Whether "Twilio" answers the bridge's pings (a dead connection does not). @default true */
+    twilioAnswersPings?: boolean;
   } = {},
 ) {
   const clock = new SimulatedClock();
@@ -203,11 +205,14 @@ export async function startCall(
     [];
   const bridge: PhoneBridgeServer = await startPhoneBridgeServer({
     model,
+    clock,
     log: (level, message, fields) => logs.push({ level, message, ...(fields ? { fields } : {}) }),
     ...options.bridge,
   });
   cleanups.push(() => bridge.close());
-  const twilio = await TwilioClient.connect(`ws://127.0.0.1:${bridge.port}/media-stream`);
+  const twilio = await TwilioClient.connect(`ws://127.0.0.1:${bridge.port}/media-stream`, {
+    autoPong: options.twilioAnswersPings ?? true,
+  });
   cleanups.push(async () => twilio.socket.terminate());
 
   // the caller's line: one 20 ms µ-law frame per 20 ms of clock

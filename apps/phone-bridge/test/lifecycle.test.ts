@@ -1,9 +1,11 @@
 /**
  * How a call starts and ends, and what it survives: Twilio's `stop`, a socket closed under it,
  * a session ended on an error or refused at start (401), malformed frames, audio before `start`,
- * a dropped provider link, the session's rollover (also under an answer still playing).
+ * a dropped provider link, the session's rollover (also under an answer still playing), a dead
+ * Twilio connection.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_HEARTBEAT_MS } from '../src/heartbeat.js';
 import { KEY, LONG, LONG_MS, startCall } from './helpers.js';
 import type { Cleanups } from './helpers.js';
 
@@ -250,6 +252,33 @@ describe('a call’s lifecycle', () => {
     expect(
       await c.run(() => session.responses.at(-1)?.text === 'Sure.' && !session.activeResponse),
     ).toBe(true);
+    expect(c.twilio.closeEvent).toBeUndefined();
+  });
+
+  it('Twilio’s connection goes dead (no close, no pong): the call is ended within two heartbeats, the session closed, not left billing', async () => {
+    const c = await startCall(cleanups, { twilioAnswersPings: false });
+    c.twilio.start();
+    expect(await c.run(() => c.fake.server.connections[0]?.open === true)).toBe(true);
+    const session = c.call()!.session;
+    const opened = c.clock.now();
+    expect(await c.run(() => c.bridge.calls.size === 0, 60_000)).toBe(true);
+    expect(c.clock.now() - opened).toBeLessThanOrEqual(2 * DEFAULT_HEARTBEAT_MS + 100);
+    expect(c.clock.now() - opened).toBeGreaterThan(DEFAULT_HEARTBEAT_MS);
+    expect(session.connectionState.status).toBe('closed');
+    expect(c.fake.server.connections[0]!.open).toBe(false);
+    expect(c.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'Twilio socket unresponsive: ending the call',
+      }),
+    );
+  });
+
+  it('a live connection answers the pings: the call goes on across many heartbeats', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    expect(await c.run(() => c.clock.now() >= 5 * DEFAULT_HEARTBEAT_MS, 120_000)).toBe(true);
+    expect(c.bridge.calls.size).toBe(1);
     expect(c.twilio.closeEvent).toBeUndefined();
   });
 });
