@@ -3,7 +3,7 @@
  * server behind the bridge, all on one SimulatedClock.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { LONG_MS, io, startCall } from './helpers.js';
+import { LONG, LONG_MS, io, startCall } from './helpers.js';
 import type { Cleanups } from './helpers.js';
 
 const cleanups: Cleanups = [];
@@ -207,5 +207,45 @@ describe('marks Twilio does not echo', () => {
     const answer = session.responses[0]!.output[0]!.content[0]!;
     expect(answer.audioDurationMs).toBe(LONG_MS);
     expect(session.playback.position).toBeUndefined();
+  });
+});
+
+describe('barge-ins in a row', () => {
+  it('a second barge-in cuts the new answer at its own marks (from its start, not the first’s), the first answer’s late echoes counting for nothing', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    c.fake.server.scriptTranscription('tell me a story', 'stop', 'stop again');
+    c.say(600, 600);
+    expect(await c.run(() => c.twilio.playedMs >= 1_000)).toBe(true);
+    const session = c.call()!.session;
+    const first = session.responses[0]!.output[0]!.content[0]!;
+    c.fake.server.queueResponse((ctx) => ctx.say(LONG));
+    c.line.splice(0);
+    c.say(600, 600);
+    expect(await c.run(() => c.wire('conversation.item.truncate').length === 1)).toBe(true);
+    expect(await c.run(() => session.responses.length === 2)).toBe(true);
+    const second = session.responses[1]!.output[0]!.content[0]!;
+    const playedAtSecond = c.twilio.playedMs;
+    expect(await c.run(() => c.twilio.playedMs >= playedAtSecond + 1_500)).toBe(true);
+
+    c.fake.server.queueResponse((ctx) => ctx.say('Sure.'));
+    c.line.splice(0);
+    c.say(600, 600);
+    expect(await c.run(() => c.wire('conversation.item.truncate').length === 2)).toBe(true);
+    const [cut1, cut2] = c.wire('conversation.item.truncate');
+    expect(cut1).toMatchObject({ item_id: first.itemId });
+    expect(cut2).toMatchObject({ item_id: second.itemId, content_index: 0 });
+    // what the phone played of the second answer: ~1.5 s of it (its start is the first audio
+    // played after the first clear), within a frame
+    const cut2Ms = cut2!['audio_end_ms'] as number;
+    expect(cut2Ms % 20).toBe(0);
+    expect(cut2Ms).toBeGreaterThanOrEqual(1_400);
+    expect(cut2Ms).toBeLessThan(2_400);
+    expect(c.call()!.marksOutstanding).toBe(0);
+    expect(
+      await c.run(() => session.responses.length === 3 && session.activeResponse === undefined),
+    ).toBe(true);
+    expect(session.responses[2]?.text).toBe('Sure.');
+    expect(c.twilio.closeEvent).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_HEARTBEAT_MS } from '../src/heartbeat.js';
-import { KEY, LONG, LONG_MS, startCall } from './helpers.js';
+import { KEY, LONG, LONG_MS, TwilioClient, io, startCall } from './helpers.js';
 import type { Cleanups } from './helpers.js';
 
 const cleanups: Cleanups = [];
@@ -280,6 +280,28 @@ describe('a call’s lifecycle', () => {
     expect(await c.run(() => c.clock.now() >= 5 * DEFAULT_HEARTBEAT_MS, 120_000)).toBe(true);
     expect(c.bridge.calls.size).toBe(1);
     expect(c.twilio.closeEvent).toBeUndefined();
+  });
+  it('the server’s close() ends the calls in flight, and a media stream opened while it closes is refused, not left running', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    expect(await c.run(() => c.fake.server.connections[0]?.open === true)).toBe(true);
+    const closing = c.bridge.close();
+    let late: TwilioClient | undefined;
+    const refused = await TwilioClient.connect(`ws://127.0.0.1:${c.bridge.port}/media-stream`).then(
+      (client) => {
+        late = client;
+        return false;
+      },
+      () => true,
+    );
+    cleanups.push(async () => late?.socket.terminate());
+    await closing;
+    await io();
+    expect(c.twilio.closeEvent?.code).toBe(1000);
+    expect(c.bridge.calls.size).toBe(0);
+    // the late one never got a session (or had it closed with the server)
+    expect(refused || late?.closeEvent !== undefined).toBe(true);
+    expect(c.fake.server.connections.every((connection) => !connection.open)).toBe(true);
   });
 });
 
