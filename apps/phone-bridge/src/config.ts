@@ -56,6 +56,25 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
+/**
+ * Checks that `publicUrl` is an origin (`https://abc.ngrok.app`, a port allowed): the TwiML's
+ * stream URL and the URLs whose signatures are checked are the bridge's own paths on it. A path
+ * would be dropped without a word (a proxy serving the bridge under `/phone` would have Twilio
+ * sent to the wrong stream URL, and every signature refused), so it is a {@link ConfigError}.
+ */
+export function checkPublicUrl(publicUrl: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || url.pathname !== '/' || url.search !== '' || url.hash !== '')
+    throw new ConfigError(
+      `PUBLIC_URL must be an origin such as https://abc.ngrok.app, without a path or query (the bridge serves /twiml and /media-stream at its root), got "${publicUrl}"`,
+    );
+}
+
 /** Reads the configuration from `env`. */
 export function parseConfig(env: Env): BridgeConfig {
   const rawPort = nonEmpty(env.PORT) ?? '8080';
@@ -64,6 +83,7 @@ export function parseConfig(env: Env): BridgeConfig {
   const publicUrl = nonEmpty(env.PUBLIC_URL);
   if (publicUrl !== undefined && !/^https?:\/\/[^/]/.test(publicUrl))
     throw new ConfigError(`PUBLIC_URL must be an https:// URL, got "${publicUrl}"`);
+  if (publicUrl !== undefined) checkPublicUrl(publicUrl);
   const endpoint = nonEmpty(env.AZURE_OPENAI_ENDPOINT);
   const azureKey = nonEmpty(env.AZURE_OPENAI_API_KEY);
   const deployment =

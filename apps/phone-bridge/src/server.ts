@@ -12,6 +12,7 @@ import type { Clock } from '@voxwire/protocol';
 import { WebSocketServer } from 'ws';
 import { bridgeCall, resolveFrameMs, resolveMaxMarks } from './bridge.js';
 import type { BridgeCall, BridgeOptions } from './bridge.js';
+import { checkPublicUrl } from './config.js';
 import { resolveHeartbeatMs } from './heartbeat.js';
 import { consoleLog } from './log.js';
 import type { BridgeLog } from './log.js';
@@ -33,7 +34,8 @@ export interface PhoneBridgeServerOptions {
   /** TCP port; 0 asks the OS for a free one. @default 0 */
   readonly port?: number | undefined;
   /**
-   * The public https URL Twilio reaches this server at (`https://abc.ngrok.app`): the TwiML
+   * The public https origin Twilio reaches this server at (`https://abc.ngrok.app`, no path: a
+   * `ConfigError` otherwise): the TwiML
    * points Twilio at its `wss://…/media-stream`. Without it, the webhook request's `Host` and
    * `X-Forwarded-Proto` (set by tunnels) are used.
    * @default undefined
@@ -161,6 +163,7 @@ export async function startPhoneBridgeServer(
   const frameMs = resolveFrameMs(options.frameMs);
   const maxMarksOutstanding = resolveMaxMarks(options.maxMarksOutstanding);
   const heartbeatMs = resolveHeartbeatMs(options.heartbeatMs);
+  if (options.publicUrl !== undefined) checkPublicUrl(options.publicUrl);
   const host = options.host ?? '127.0.0.1';
   const calls = new Set<BridgeCall>();
   const token = options.twilioAuthToken;

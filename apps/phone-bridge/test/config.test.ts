@@ -44,6 +44,25 @@ describe('configuration', () => {
       new ConfigError('PUBLIC_URL must be an https:// URL, got "abc.ngrok.app"'),
     );
   });
+
+  it('a PUBLIC_URL with a path or a query is a ConfigError: the bridge’s own paths are the ones Twilio requests and signs', () => {
+    for (const url of [
+      'https://abc.ngrok.app/twiml',
+      'https://example.com/phone',
+      'https://abc.ngrok.app/?x=1',
+    ])
+      expect(() => parseConfig({ PUBLIC_URL: url })).toThrow(
+        new ConfigError(
+          `PUBLIC_URL must be an origin such as https://abc.ngrok.app, without a path or query (the bridge serves ${'/twiml'} and ${'/media-stream'} at its root), got "${url}"`,
+        ),
+      );
+    expect(parseConfig({ PUBLIC_URL: 'https://abc.ngrok.app/' }).publicUrl).toBe(
+      'https://abc.ngrok.app/',
+    );
+    expect(parseConfig({ PUBLIC_URL: 'https://abc.ngrok.app:8443' }).publicUrl).toBe(
+      'https://abc.ngrok.app:8443',
+    );
+  });
 });
 
 describe('Ctrl-C', () => {

@@ -78,7 +78,7 @@ describe('the TwiML webhook', () => {
     expect(s.calls.size).toBe(0);
   });
 
-  it('a frameMs that is not a whole number of ms from 1 to 1000, a maxMarksOutstanding under 1 or a heartbeatMs under 100 ms fails at start with a ConfigError', async () => {
+  it('a frameMs that is not a whole number of ms from 1 to 1000, a maxMarksOutstanding under 1, a heartbeatMs under 100 ms or a publicUrl with a path fails at start with a ConfigError', async () => {
     const model = new RealtimeModel({ connector: createFakeServer().connector });
     for (const frameMs of [0, 12.5, 2_000, Number.NaN]) {
       const started = startPhoneBridgeServer({ model, frameMs, log: silentLog });
@@ -89,6 +89,9 @@ describe('the TwiML webhook', () => {
       const started = startPhoneBridgeServer({ model, maxMarksOutstanding, log: silentLog });
       await expect(started).rejects.toThrow(/maxMarksOutstanding must be a whole number from 1/);
     }
+    await expect(
+      startPhoneBridgeServer({ model, publicUrl: 'https://example.com/phone', log: silentLog }),
+    ).rejects.toThrow(/PUBLIC_URL must be an origin/);
     for (const heartbeatMs of [0, 10, Number.NaN, Infinity]) {
       const started = startPhoneBridgeServer({ model, heartbeatMs, log: silentLog });
       await expect(started).rejects.toThrow(/heartbeatMs must be false or a number of ms from 100/);
