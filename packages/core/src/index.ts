@@ -212,7 +212,8 @@ export {
   DEFAULT_MAX_QUEUED_BYTES,
 } from './outbox.js';
 export type { AudioOverflowPolicy, OutboxOptions, OutboxStats, OutboxWriter } from './outbox.js';
-export { STABLE_CONNECTION_MS } from './connection-retry.js';
+export { RETRY_AFTER_SPREAD, STABLE_CONNECTION_MS } from './connection-retry.js';
+export { MAX_SERVER_EXPIRY_MS, ROLLOVER_RECHECK_MS } from './reconnect/rollover.js';
 export type { OpenState } from './connection-state.js';
 export {
   classifyFailure,

@@ -215,6 +215,10 @@ export class Reliability {
       case 'conversation.item.created':
         if (this.#restoreItems.size > 0 && event.item.id) this.#forgetRestoreItem(event.item.id);
         break;
+      case 'session.created': // the server's own word on when it ends (Unix seconds)
+        if (typeof event.session.expires_at === 'number')
+          this.#rollover.serverExpiry(event.session.expires_at * 1000);
+        break;
       case 'conversation.item.truncated':
         if (this.#retell)
           (this.#truncated ??= new TruncatedHeard(this.#h.tracker)).truncated(event);
