@@ -99,6 +99,14 @@ export interface BridgeOptions {
   /** Called for each key the caller presses (Twilio `dtmf`). @default undefined (logged only) */
   readonly onDtmf?: ((digit: string, session: RealtimeSession) => void) | undefined;
   /**
+   * Called when Twilio's `start` arrives, with the call's ids and the `<Parameter>`s of the
+   * `<Stream>` (`customParameters`): the place for per-call instructions, e.g.
+   * `void session.sessionUpdate({ instructions: "The caller is " + call.customParameters.name })`. A throw
+   * is logged; the call goes on.
+   * @default undefined
+   */
+  readonly onStart?: ((call: BridgeCall, session: RealtimeSession) => void) | undefined;
+  /**
    * How often Twilio's socket is pinged, in ms (at least 100); a ping not answered by the next
    * one ends the call (a connection lost without a close would otherwise keep the session open,
    * and billed, for hours). `false`: no pings.
@@ -115,6 +123,10 @@ export interface BridgeCall {
   readonly session: RealtimeSession;
   /** Twilio's stream id, once `start` arrived. */
   readonly streamSid: string | undefined;
+  /** Twilio's call id, once `start` arrived (when Twilio sent one). */
+  readonly callSid: string | undefined;
+  /** The `<Stream>`'s `<Parameter>` values, once `start` arrived (empty before, or without any). */
+  readonly customParameters: Readonly<Record<string, string>>;
   /** Marks sent to Twilio and not yet echoed (at most `maxMarksOutstanding`). */
   readonly marksOutstanding: number;
   /** Resolves once the session is closed and the socket is closing or closed. */
@@ -195,6 +207,7 @@ export function bridgeCall(
   });
   let streamSid: string | undefined;
   let callSid: string | undefined;
+  let customParameters: Readonly<Record<string, string>> = {};
   const beforeStart: TwilioOutbound[] = [];
   // mark name → the audio it follows; emptied by a clear (Twilio echoes those marks too, but
   // their audio was dropped, not heard), and bounded by maxMarks
@@ -295,8 +308,10 @@ export function bridgeCall(
             format,
             callSid,
           });
+        customParameters = message.start.customParameters ?? {};
         log('info', 'call started', { streamSid, callSid });
         for (const held of beforeStart.splice(0)) send({ ...held, streamSid });
+        options.onStart?.(call, session);
         return;
       }
       case 'media': {
@@ -384,10 +399,16 @@ export function bridgeCall(
     return ended;
   }
 
-  return {
+  const call: BridgeCall = {
     session,
     get streamSid() {
       return streamSid;
+    },
+    get callSid() {
+      return callSid;
+    },
+    get customParameters() {
+      return customParameters;
     },
     get marksOutstanding() {
       return pending.size;
@@ -395,6 +416,7 @@ export function bridgeCall(
     ended,
     close: () => end(CloseCodes.normal, 'call ended'),
   };
+  return call;
 }
 
 function messageOf(error: unknown): string {

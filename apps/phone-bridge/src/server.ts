@@ -62,6 +62,8 @@ export interface PhoneBridgeServerOptions {
   readonly clock?: Clock | undefined;
   /** Passed to each call: a key the caller pressed. @default undefined (logged only) */
   readonly onDtmf?: BridgeOptions['onDtmf'];
+  /** Passed to each call: Twilio's `start` arrived (per-call instructions). @default undefined */
+  readonly onStart?: BridgeOptions['onStart'];
 }
 
 /** A running bridge server. */
@@ -230,6 +232,7 @@ export async function startPhoneBridgeServer(
           heartbeatMs,
           clock: options.clock,
           onDtmf: options.onDtmf,
+          onStart: options.onStart,
         });
       } catch (error) {
         log('error', 'the session could not start', {

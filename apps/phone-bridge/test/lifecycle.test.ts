@@ -104,6 +104,26 @@ describe('a call’s lifecycle', () => {
     expect(await c.run(() => c.fake.server.connections[0]!.open === false)).toBe(true);
   });
 
+  it('onStart sees the call’s ids and <Parameter>s, and its per-call instructions reach the server', async () => {
+    const seen: { callSid: string | undefined; params: Record<string, string> }[] = [];
+    const c = await startCall(cleanups, {
+      bridge: {
+        onStart: (call, session) => {
+          seen.push({ callSid: call.callSid, params: { ...call.customParameters } });
+          void session.sessionUpdate({ instructions: `Greet ${call.customParameters['name']}.` });
+        },
+      },
+    });
+    expect(c.call()!.customParameters).toEqual({});
+    c.twilio.start({ name: 'Ada' });
+    expect(await c.run(() => seen.length === 1)).toBe(true);
+    expect(seen).toEqual([{ callSid: 'CA1', params: { name: 'Ada' } }]);
+    expect(c.call()!.callSid).toBe('CA1');
+    expect(
+      await c.run(() => c.fake.server.connections[0]?.session['instructions'] === 'Greet Ada.'),
+    ).toBe(true);
+  });
+
   it('a key press reaches onDtmf', async () => {
     const digits: string[] = [];
     const c = await startCall(cleanups, { bridge: { onDtmf: (d) => digits.push(d) } });
