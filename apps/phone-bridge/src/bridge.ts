@@ -113,7 +113,7 @@ export interface BridgeOptions {
    * @default DEFAULT_HEARTBEAT_MS (15000)
    */
   readonly heartbeatMs?: number | false | undefined;
-  /** The clock of the heartbeat (tests inject a simulated one). @default systemClock */
+  /** The clock of the heartbeat and of `hangUp`'s wait (tests inject a simulated one). @default systemClock */
   readonly clock?: Clock | undefined;
 }
 
@@ -133,7 +133,26 @@ export interface BridgeCall {
   readonly ended: Promise<void>;
   /** Ends the call: closes the session, then Twilio's socket (code 1000). */
   close(): Promise<void>;
+  /**
+   * Ends the call once the caller has heard the answer (an agent's goodbye, an `end_call` tool):
+   * when no response is streaming and Twilio has echoed the mark after the last audio sent, or
+   * after `maxWaitMs` at most; then as {@link close}. Closing the media stream ends `<Connect>`,
+   * and Twilio hangs up unless more TwiML follows it.
+   */
+  hangUp(options?: HangUpOptions): Promise<void>;
 }
+
+/** Options of {@link BridgeCall.hangUp}. */
+export interface HangUpOptions {
+  /**
+   * The longest wait for the answer to finish playing (Twilio may stop echoing marks).
+   * @default DEFAULT_HANG_UP_WAIT_MS (30000)
+   */
+  readonly maxWaitMs?: number | undefined;
+}
+
+/** Default of {@link HangUpOptions.maxWaitMs}. */
+export const DEFAULT_HANG_UP_WAIT_MS = 30_000;
 
 /**
  * {@link BridgeOptions.frameMs} checked: a {@link ConfigError} for anything but a whole number of
@@ -217,6 +236,15 @@ export function bridgeCall(
   let warnedMarks = false;
   let markSeq = 0;
   let ending = false;
+  // responses streaming now, and the hang-up waiting for them and their marks
+  let streaming = 0;
+  let hangingUp: (() => void) | undefined;
+  let hangUpTimer: ReturnType<Clock['setTimeout']> | undefined;
+  const clock = options.clock ?? systemClock;
+  const allPlayed = (): boolean => streaming === 0 && pending.size === 0 && unmarked.length === 0;
+  const hangUpIfPlayed = (): void => {
+    if (hangingUp !== undefined && allPlayed()) hangingUp();
+  };
 
   const send = (message: TwilioOutbound): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -263,6 +291,14 @@ export function bridgeCall(
     }
   });
 
+  session.on('response_created', () => {
+    streaming++;
+  });
+  session.on('response_done', () => {
+    streaming = Math.max(0, streaming - 1);
+    hangUpIfPlayed();
+  });
+
   session.on('input_speech_started', () => {
     // the caller speaks: drop what Twilio still holds, then cut the answer at the marks heard
     if (streamSid !== undefined) send(clearMessage(streamSid));
@@ -293,6 +329,7 @@ export function bridgeCall(
     if (unmarked.length > 0) sendMark();
     // the phone played everything it was sent: a barge-in now cuts nothing
     if (pending.size === 0) session.playback.stopped();
+    hangUpIfPlayed();
   };
 
   const handle = (message: TwilioInbound): void => {
@@ -384,6 +421,8 @@ export function bridgeCall(
   async function end(code: number, reason: string): Promise<void> {
     if (ending) return ended;
     ending = true;
+    hangingUp = undefined;
+    if (hangUpTimer !== undefined) clock.clearTimeout(hangUpTimer);
     stopHeartbeat();
     pending.clear();
     unmarked = [];
@@ -415,6 +454,14 @@ export function bridgeCall(
     },
     ended,
     close: () => end(CloseCodes.normal, 'call ended'),
+    hangUp: (hangUpOptions = {}) => {
+      if (ending || hangingUp !== undefined) return ended;
+      const waitMs = hangUpOptions.maxWaitMs ?? DEFAULT_HANG_UP_WAIT_MS;
+      hangUpTimer = clock.setTimeout(() => hangingUp?.(), waitMs);
+      hangingUp = () => void end(CloseCodes.normal, 'call ended');
+      hangUpIfPlayed();
+      return ended;
+    },
   };
   return call;
 }

@@ -1,0 +1,66 @@
+/**
+ * Hanging up after the goodbye: `call.hangUp()` waits until the answer has been streamed and the
+ * phone has played it (the mark after the last audio came back), so the caller hears the end of
+ * it; a phone that stops echoing marks is hung up on after `maxWaitMs`.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCall } from './helpers.js';
+import type { Cleanups } from './helpers.js';
+
+const cleanups: Cleanups = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const GOODBYE = 'Thank you for calling, goodbye.';
+
+describe('call.hangUp()', () => {
+  it('closes the media stream only once the goodbye has been streamed and played', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
+    const call = c.call()!;
+    c.fake.server.queueResponse((ctx) => ctx.say(GOODBYE));
+    void call.session.response.generate();
+    expect(await c.run(() => c.twilio.sent('media').length > 0)).toBe(true);
+    let hungUp = false;
+    void call.hangUp().then(() => (hungUp = true));
+    expect(await c.run(() => c.twilio.closeEvent !== undefined)).toBe(true);
+    expect(hungUp).toBe(true);
+    expect(c.twilio.closeEvent).toEqual({ code: 1000, reason: 'call ended' });
+    // everything sent was played, and the last mark sent came back before the close
+    const sentMs = c.twilio.sent('media').length * 20;
+    expect(sentMs).toBeGreaterThan(1_000);
+    expect(c.twilio.playedMs).toBeGreaterThanOrEqual(sentMs - 20);
+    expect(c.twilio.held).toEqual([]);
+    expect(c.twilio.echoed.at(-1)).toBe(c.twilio.sent('mark').at(-1)!.mark!.name);
+    expect(c.fake.server.connections[0]!.open).toBe(false);
+  });
+
+  it('with nothing playing, hangs up at once', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
+    await c.call()!.hangUp();
+    expect(await c.run(() => c.twilio.closeEvent !== undefined)).toBe(true);
+    expect(c.twilio.sent('media')).toEqual([]);
+  });
+
+  it('a phone that stops echoing marks is hung up on after maxWaitMs', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
+    const call = c.call()!;
+    c.twilio.echoMarks = false;
+    c.fake.server.queueResponse((ctx) => ctx.say(GOODBYE));
+    void call.session.response.generate();
+    expect(await c.run(() => c.twilio.sent('media').length > 0)).toBe(true);
+    const asked = c.clock.now();
+    void call.hangUp({ maxWaitMs: 5_000 });
+    expect(await c.run(() => c.twilio.closeEvent !== undefined)).toBe(true);
+    const waited = c.clock.now() - asked;
+    expect(waited).toBeGreaterThanOrEqual(5_000);
+    expect(waited).toBeLessThanOrEqual(5_100);
+    expect(call.marksOutstanding).toBe(0); // emptied at the end
+  });
+});
