@@ -89,12 +89,43 @@ function xmlAttr(text: string): string {
     .replaceAll('>', '&gt;');
 }
 
-/** The TwiML that connects a call's audio, both ways, to `streamUrl` (`<Connect><Stream>`). */
-export function connectStreamTwiml(streamUrl: string): string {
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>' +
-    `<Response><Connect><Stream url="${xmlAttr(streamUrl)}"/></Connect></Response>`
-  );
+/**
+ * The webhook's fields handed on to the call as `<Stream>` `<Parameter>`s: they come back in
+ * Twilio's `start` (`call.customParameters` in `onStart`), where the caller's number is otherwise
+ * unknown (`start` carries the call's id only).
+ */
+export const FORWARDED_WEBHOOK_FIELDS = ['From', 'To'] as const;
+
+/**
+ * The TwiML that connects a call's audio, both ways, to `streamUrl` (`<Connect><Stream>`), with
+ * `parameters` as `<Parameter>`s.
+ */
+export function connectStreamTwiml(
+  streamUrl: string,
+  parameters: Readonly<Record<string, string>> = {},
+): string {
+  const params = Object.entries(parameters)
+    .map(([name, value]) => `<Parameter name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`)
+    .join('');
+  const stream =
+    params === ''
+      ? `<Stream url="${xmlAttr(streamUrl)}"/>`
+      : `<Stream url="${xmlAttr(streamUrl)}">${params}</Stream>`;
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Connect>${stream}</Connect></Response>`;
+}
+
+/** The {@link FORWARDED_WEBHOOK_FIELDS} the webhook carried (its form, or a GET's query). */
+function forwardedFields(
+  req: IncomingMessage,
+  form: URLSearchParams | undefined,
+): Record<string, string> {
+  const source = form ?? new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const out: Record<string, string> = {};
+  for (const name of FORWARDED_WEBHOOK_FIELDS) {
+    const value = source.get(name);
+    if (value !== null && value !== '') out[name] = value;
+  }
+  return out;
 }
 
 /** The `wss://` URL of the media stream, from `publicUrl` or the webhook request. */
@@ -170,13 +201,13 @@ export async function startPhoneBridgeServer(
   const calls = new Set<BridgeCall>();
   const token = options.twilioAuthToken;
   const answerWebhook = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const form = req.method === 'POST' ? await readForm(req).catch(() => undefined) : undefined;
+    if (req.method === 'POST' && form === undefined) {
+      res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end('webhook body too large');
+      return;
+    }
     if (token !== undefined) {
-      const form = req.method === 'POST' ? await readForm(req).catch(() => undefined) : undefined;
-      if (req.method === 'POST' && form === undefined) {
-        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-        res.end('webhook body too large');
-        return;
-      }
       const urls = requestedUrls(req, options.publicUrl, ['https'], ['http']);
       const signature = req.headers[TWILIO_SIGNATURE_HEADER];
       if (!isValidTwilioSignature(token, String(signature ?? ''), urls, form)) {
@@ -184,10 +215,10 @@ export async function startPhoneBridgeServer(
         res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('forbidden');
         return;
       }
-    } else req.resume(); // the webhook's form body (CallSid, From …) is not needed
+    }
     res
       .writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
-      .end(connectStreamTwiml(streamUrlFor(req, options.publicUrl)));
+      .end(connectStreamTwiml(streamUrlFor(req, options.publicUrl), forwardedFields(req, form)));
   };
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

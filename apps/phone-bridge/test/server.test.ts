@@ -61,6 +61,18 @@ describe('the TwiML webhook', () => {
     expect(local.body).toContain(`<Stream url="ws://127.0.0.1:${s.port}/media-stream"/>`);
   });
 
+  it('a GET webhook’s From and To (its query) become <Parameter>s, escaped; other fields do not', async () => {
+    const s = await start('https://abc.ngrok.app');
+    const answer = await post(
+      `${s.url}/twiml?CallSid=CA9&From=%2B15550100&To=%22%3Cdesk%3E%22&Digits=1`,
+      {},
+      'GET',
+    );
+    expect(answer.body).toContain(
+      '<Stream url="wss://abc.ngrok.app/media-stream"><Parameter name="From" value="+15550100"/><Parameter name="To" value="&quot;&lt;desk&gt;&quot;"/></Stream>',
+    );
+  });
+
   it('escapes the URL for XML', () => {
     expect(connectStreamTwiml('wss://h/media-stream?a=1&b="2"')).toContain(
       'url="wss://h/media-stream?a=1&amp;b=&quot;2&quot;"',

@@ -110,7 +110,10 @@ describe('with a Twilio auth token, only Twilio’s signed requests get through'
     );
     const signed = await post(`${s.url}/twiml`, { 'x-twilio-signature': signature });
     expect(signed.status).toBe(200);
-    expect(signed.body).toContain('<Stream url="wss://abc.ngrok.app/media-stream"/>');
+    // the caller's and the called number ride along as <Parameter>s (back in start.customParameters)
+    expect(signed.body).toContain(
+      '<Stream url="wss://abc.ngrok.app/media-stream"><Parameter name="From" value="+15550100"/><Parameter name="To" value="+15550199"/></Stream>',
+    );
     expect((await post(`${s.url}/twiml`, {})).status).toBe(403);
     const tampered = await post(
       `${s.url}/twiml`,
