@@ -213,7 +213,11 @@ export {
 } from './outbox.js';
 export type { AudioOverflowPolicy, OutboxOptions, OutboxStats, OutboxWriter } from './outbox.js';
 export { RETRY_AFTER_SPREAD, STABLE_CONNECTION_MS } from './connection-retry.js';
-export { MAX_SERVER_EXPIRY_MS, ROLLOVER_RECHECK_MS } from './reconnect/rollover.js';
+export {
+  MAX_SERVER_EXPIRY_MS,
+  MIN_SERVER_EXPIRY_MS,
+  ROLLOVER_RECHECK_MS,
+} from './reconnect/rollover.js';
 export type { OpenState } from './connection-state.js';
 export {
   classifyFailure,

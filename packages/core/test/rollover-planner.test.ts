@@ -7,6 +7,7 @@ import { SimulatedClock } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_SERVER_EXPIRY_MS,
+  MIN_SERVER_EXPIRY_MS,
   ROLLOVER_RECHECK_MS,
   RolloverPlanner,
 } from '../src/reconnect/rollover.js';
@@ -78,6 +79,34 @@ describe('RolloverPlanner', () => {
     q.serverExpiry(1_700_000_000_000 + 60 * MIN);
     zero.advance(55 * MIN);
     expect(rolls).toEqual([-1]);
+  });
+
+  it('a client clock well ahead of the server’s does not roll every connection over within a minute', () => {
+    // the server's 60-minute session, read on a clock 58 minutes ahead: "2 minutes left"
+    const { clock, rolls, p, start } = planner();
+    p.opened(60 * MIN);
+    p.serverExpiry(start + 2 * MIN);
+    clock.advance(55 * MIN - 1);
+    expect(rolls).toEqual([]);
+    clock.advance(1);
+    expect(rolls).toEqual([start + 55 * MIN]);
+  });
+
+  it('a clock a few minutes ahead brings the rollover forward by that much, no more', () => {
+    const { clock, rolls, p, start } = planner();
+    p.opened(60 * MIN);
+    p.serverExpiry(start + 57 * MIN); // 3 minutes ahead
+    clock.advance(52 * MIN);
+    expect(rolls).toEqual([start + 52 * MIN]);
+  });
+
+  it('the shortest server expiry believed is MIN_SERVER_EXPIRY_MS away', () => {
+    const { clock, rolls, p, start } = planner();
+    p.opened(60 * MIN);
+    p.serverExpiry(start + MIN_SERVER_EXPIRY_MS - 1_000);
+    p.serverExpiry(start + MIN_SERVER_EXPIRY_MS);
+    clock.advance(MIN_SERVER_EXPIRY_MS - 5 * MIN);
+    expect(rolls).toEqual([start + MIN_SERVER_EXPIRY_MS - 5 * MIN]);
   });
 
   it('rolloverMarginMs false plans nothing, from either source', () => {

@@ -25,6 +25,16 @@ export const ROLLOVER_RECHECK_MS = 1_000;
  */
 export const MAX_SERVER_EXPIRY_MS = 24 * 60 * 60_000;
 
+/**
+ * A server expiry nearer than this, read when the session was just created, is not read as one
+ * either: no provider has capped sessions this short (the shortest cap was 15 minutes), and a
+ * client clock running ahead of the server's by nearly a session's length would otherwise have
+ * every fresh connection roll over within a minute or two, for the whole call. A clock ahead by
+ * less brings the rollover forward by its lead; this bounds how often rollovers can come (at
+ * most every 5 minutes, half of this).
+ */
+export const MIN_SERVER_EXPIRY_MS = 10 * 60_000;
+
 /** Plans the rollover of the open connection. */
 export class RolloverPlanner {
   readonly #clock: Clock;
@@ -61,14 +71,14 @@ export class RolloverPlanner {
 
   /**
    * The server said when its session expires (`session.expires_at`, in ms on the Unix epoch):
-   * plans the rollover by it when that is sooner than the provider's limit. A time already past,
-   * or more than {@link MAX_SERVER_EXPIRY_MS} away, says more about the clocks than about the
-   * session and is ignored.
+   * plans the rollover by it when that is sooner than the provider's limit. A time less than
+   * {@link MIN_SERVER_EXPIRY_MS} or more than {@link MAX_SERVER_EXPIRY_MS} away says more about
+   * the clocks than about the session and is ignored.
    */
   serverExpiry(expiresAtMs: number): void {
     if (this.#due || !Number.isFinite(expiresAtMs)) return;
     const remaining = expiresAtMs - this.#clock.now();
-    if (!(remaining > 0) || remaining > MAX_SERVER_EXPIRY_MS) return;
+    if (!(remaining >= MIN_SERVER_EXPIRY_MS) || remaining > MAX_SERVER_EXPIRY_MS) return;
     this.#planWithin(remaining);
   }
 
