@@ -170,6 +170,10 @@ export function bridgeCall(
     else beforeStart.length = 0;
     pending.clear();
     unmarked = [];
+    // a hang-up waiting for the goodbye to play: what is left of it will never play now, so the
+    // call ends here (no cut to tell a session being closed). While the goodbye still streams,
+    // the interrupt cancels it and the response's end hangs up.
+    if (hangingUp !== undefined && allPlayed()) return hangingUp();
     session.interrupt().catch((error: unknown) => {
       log('warn', 'interrupt failed', { error: messageOf(error), callSid });
     });

@@ -63,4 +63,29 @@ describe('call.hangUp()', () => {
     expect(waited).toBeLessThanOrEqual(5_100);
     expect(call.marksOutstanding).toBe(0); // emptied at the end
   });
+
+  it('a barge-in during the goodbye (streamed, still playing) hangs up once it is cleared, not after an answer to the interruption', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
+    const call = c.call()!;
+    // the phone still holds the goodbye when the caller speaks: its marks are not echoed yet
+    c.twilio.echoMarks = false;
+    c.fake.server.queueResponse((ctx) => ctx.say(GOODBYE));
+    void call.session.response.generate();
+    expect(
+      await c.run(
+        () => call.session.responses.length === 1 && call.session.activeResponse === undefined,
+      ),
+    ).toBe(true);
+    expect(call.marksOutstanding).toBeGreaterThan(0);
+    void call.hangUp();
+    c.say(600, 600);
+    expect(await c.run(() => c.twilio.closeEvent !== undefined, 3_000)).toBe(true);
+    expect(c.twilio.closeEvent).toEqual({ code: 1000, reason: 'call ended' });
+    // Twilio was told to drop the goodbye, and no answer to the interruption was started
+    expect(c.twilio.sent('clear').length).toBeGreaterThanOrEqual(1);
+    expect(call.session.responses).toHaveLength(1);
+    expect(c.logs.filter((l) => l.level !== 'info')).toEqual([]);
+  });
 });
