@@ -121,7 +121,8 @@ export interface BridgeCall {
 /** Options of {@link BridgeCall.hangUp}. */
 export interface HangUpOptions {
   /**
-   * The longest wait for the answer to finish playing (Twilio may stop echoing marks).
+   * The longest wait for the answer to finish playing (Twilio may stop echoing marks), 0 to
+   * {@link MAX_HANG_UP_WAIT_MS}; another value rejects with a `ConfigError`.
    * @default DEFAULT_HANG_UP_WAIT_MS (30000)
    */
   readonly maxWaitMs?: number | undefined;
@@ -129,6 +130,9 @@ export interface HangUpOptions {
 
 /** Default of {@link HangUpOptions.maxWaitMs}. */
 export const DEFAULT_HANG_UP_WAIT_MS = 30_000;
+
+/** The longest {@link HangUpOptions.maxWaitMs} (one hour); a longer, negative or NaN one is refused. */
+export const MAX_HANG_UP_WAIT_MS = 3_600_000;
 
 /**
  * {@link BridgeOptions.frameMs} checked: a {@link ConfigError} for anything but a whole number of

@@ -25,6 +25,7 @@ import {
 } from '@voxwire/protocol';
 import type { AudioFrame, Clock } from '@voxwire/protocol';
 import type { RawData, WebSocket } from 'ws';
+import { ConfigError } from './config.js';
 import { resolveHeartbeatMs, startHeartbeat } from './heartbeat.js';
 import { consoleLog } from './log.js';
 import { clearMessage, markMessage, mediaMessage, parseTwilioMessage } from './twilio-messages.js';
@@ -32,6 +33,7 @@ import type { TwilioInbound, TwilioOutbound } from './twilio-messages.js';
 import {
   CloseCodes,
   DEFAULT_HANG_UP_WAIT_MS,
+  MAX_HANG_UP_WAIT_MS,
   DEFAULT_MAX_MESSAGES_BEFORE_START,
   TWILIO_SAMPLE_RATE,
   resolveFrameMs,
@@ -326,6 +328,13 @@ export function bridgeCall(
     hangUp: (hangUpOptions = {}) => {
       if (ending || hangingUp !== undefined) return ended;
       const waitMs = hangUpOptions.maxWaitMs ?? DEFAULT_HANG_UP_WAIT_MS;
+      // a NaN, negative or infinite wait would run the timer at once (Node's setTimeout)
+      if (!(waitMs >= 0 && waitMs <= MAX_HANG_UP_WAIT_MS))
+        return Promise.reject(
+          new ConfigError(
+            `hangUp's maxWaitMs must be a number of ms from 0 to ${MAX_HANG_UP_WAIT_MS}, got ${waitMs}`,
+          ),
+        );
       hangUpTimer = clock.setTimeout(() => hangingUp?.(), waitMs);
       hangingUp = () => void end(CloseCodes.normal, 'call ended');
       hangUpIfPlayed();

@@ -96,6 +96,15 @@ function xmlAttr(text: string): string {
  */
 export const FORWARDED_WEBHOOK_FIELDS = ['From', 'To'] as const;
 
+/** The longest webhook value handed on (a phone number, a SIP URI, a client name fit easily). */
+export const MAX_FORWARDED_VALUE_LENGTH = 256;
+
+// characters XML 1.0 cannot hold at all, escaped or not (C0 controls but tab, LF and CR; lone
+// surrogates): one in the TwiML would make Twilio refuse the whole answer, and the call fail
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+
 /**
  * The TwiML that connects a call's audio, both ways, to `streamUrl` (`<Connect><Stream>`), with
  * `parameters` as `<Parameter>`s.
@@ -123,7 +132,9 @@ function forwardedFields(
   const out: Record<string, string> = {};
   for (const name of FORWARDED_WEBHOOK_FIELDS) {
     const value = source.get(name);
-    if (value !== null && value !== '') out[name] = value;
+    // a value TwiML cannot carry is left out rather than breaking the call's answer
+    if (value === null || value === '' || value.length > MAX_FORWARDED_VALUE_LENGTH) continue;
+    if (!NOT_XML.test(value)) out[name] = value;
   }
   return out;
 }

@@ -4,6 +4,7 @@
  * it; a phone that stops echoing marks is hung up on after `maxWaitMs`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../src/config.js';
 import { startCall } from './helpers.js';
 import type { Cleanups } from './helpers.js';
 
@@ -87,5 +88,16 @@ describe('call.hangUp()', () => {
     expect(c.twilio.sent('clear').length).toBeGreaterThanOrEqual(1);
     expect(call.session.responses).toHaveLength(1);
     expect(c.logs.filter((l) => l.level !== 'info')).toEqual([]);
+  });
+
+  it('a maxWaitMs that is negative, NaN, infinite or over an hour is refused with a ConfigError', async () => {
+    const c = await startCall(cleanups);
+    c.twilio.start();
+    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
+    const call = c.call()!;
+    for (const maxWaitMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, 3_600_001])
+      await expect(call.hangUp({ maxWaitMs })).rejects.toBeInstanceOf(ConfigError);
+    // nothing was ended by the refused calls
+    expect(c.twilio.closeEvent).toBeUndefined();
   });
 });

@@ -73,6 +73,16 @@ describe('the TwiML webhook', () => {
     );
   });
 
+  it('a From or To that TwiML cannot carry (a control character, over 256 characters) is left out, not sent', async () => {
+    const s = await start('https://abc.ngrok.app');
+    const long = '1'.repeat(257);
+    const answer = await fetch(`${s.url}/twiml?From=%2B1555%01&To=${long}`);
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toContain('<Stream url="wss://abc.ngrok.app/media-stream"/>');
+    const fits = await fetch(`${s.url}/twiml?To=${'1'.repeat(256)}`);
+    expect(await fits.text()).toContain(`<Parameter name="To" value="${'1'.repeat(256)}"/>`);
+  });
+
   it('escapes the URL for XML', () => {
     expect(connectStreamTwiml('wss://h/media-stream?a=1&b="2"')).toContain(
       'url="wss://h/media-stream?a=1&amp;b=&quot;2&quot;"',
