@@ -44,6 +44,7 @@ import { preludeInputFormat, restoreConversation } from './restore.js';
 import { RolloverPlanner } from './rollover.js';
 import type { AudioFormatName, RealtimeSessionOptions } from '../options.js';
 import { StallWatch } from './stall.js';
+import { failStalledResponses } from './stalled-responses.js';
 import { TruncatedHeard } from './truncated-heard.js';
 import { UncommittedAudio } from './uncommitted-audio.js';
 
@@ -127,9 +128,9 @@ export class Reliability {
     this.#ids = new RecentIds(options.dedupeWindow);
     this.#uncommitted = new UncommittedAudio(options.replayUncommittedAudioMs);
     this.#retell = options.reconnect.truncatedAnswers === 'heard';
-    this.#stall = new StallWatch(host.clock, options.stallTimeoutMs, (idleMs) =>
-      this.#onStall(idleMs),
-    );
+    this.#stall = new StallWatch(host.clock, options.stallTimeoutMs, (idleMs) => {
+      this.#stalls += failStalledResponses(host, idleMs);
+    });
     this.#rollover = new RolloverPlanner(
       host.clock,
       options.reconnect.rolloverMarginMs,
@@ -422,33 +423,5 @@ export class Reliability {
   #turnEnded(end: TurnEnd): void {
     if (mayAnswerTurnEnd(this.#h.options(), this.#h.confirmedOptions(), end))
       (this.#autoAnswer ??= new AutoAnswerWait(this.#h.clock, this.#rollover)).turnEnded();
-  }
-
-  #onStall(idleMs: number): void {
-    const h = this.#h;
-    for (const response of h.tracker.active) {
-      const error = new VoxwireError(
-        'RESPONSE_STALLED',
-        `response ${response.id} received no server event for ${idleMs} ms; it was cancelled`,
-        {
-          data: { responseId: response.id, idleMs },
-        },
-      );
-      this.#stalls++;
-      h.logger.warn('response stalled', { ...h.logFields(), responseId: response.id, idleMs });
-      // ask the server to stop it too, so it does not keep generating into the void
-      try {
-        h.send({
-          type: 'response.cancel',
-          event_id: h.generateId('event'),
-          response_id: response.id,
-        });
-      } catch {
-        // the session is closing: nothing to cancel remotely
-      }
-      h.tracker.failLocal(response.id, 'stalled', error);
-      h.stalled({ response, idleMs });
-      h.error(error);
-    }
   }
 }
