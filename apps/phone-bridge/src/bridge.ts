@@ -15,14 +15,7 @@
  */
 import type { RealtimeModel } from '@voxwire/core';
 import type { AudioContentRef } from '@voxwire/core';
-import {
-  audioFrame,
-  base64ToBytes,
-  bytesToBase64,
-  g711Decode,
-  g711Encode,
-  systemClock,
-} from '@voxwire/protocol';
+import { base64ToBytes, bytesToBase64, g711Encode, systemClock } from '@voxwire/protocol';
 import type { AudioFrame, Clock } from '@voxwire/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { ConfigError } from './config.js';
@@ -35,7 +28,6 @@ import {
   DEFAULT_HANG_UP_WAIT_MS,
   MAX_HANG_UP_WAIT_MS,
   DEFAULT_MAX_MESSAGES_BEFORE_START,
-  TWILIO_SAMPLE_RATE,
   resolveFrameMs,
   resolveMaxMarks,
 } from './bridge-options.js';
@@ -228,9 +220,8 @@ export function bridgeCall(
         const bytes = base64ToBytes(message.media.payload);
         if (bytes.length === 0) return;
         try {
-          session.inputAudioBuffer.append(
-            audioFrame(g711Decode(bytes, 'ulaw'), TWILIO_SAMPLE_RATE),
-          );
+          // the session's input is µ-law too: Twilio's bytes go out as they are
+          session.inputAudioBuffer.appendEncoded(bytes);
         } catch (error) {
           log('warn', 'media skipped', { error: messageOf(error), callSid });
         }

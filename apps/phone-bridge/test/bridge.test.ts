@@ -32,7 +32,7 @@ describe('a call over the bridge', () => {
     const appends = c.wire('input_audio_buffer.append');
     expect(appends.length).toBeGreaterThan(0);
     expect(Buffer.from(String(appends[0]!['audio']), 'base64')).toHaveLength(160);
-    // (the engine takes PCM16 frames: µ-law expanded and compressed again gives the same bytes)
+    // (appendEncoded: Twilio's µ-law bytes go out as they are, no PCM16 round trip)
     expect(appends.map((a) => a['audio'])).toEqual(c.spoken.slice(0, appends.length));
 
     // media then its mark, in turn, addressed to the stream; 20 ms of µ-law = 160 bytes (the

@@ -32,6 +32,16 @@ export interface InputAudioBufferApi {
    * once closed.
    */
   append(frame: AudioFrame): void;
+  /**
+   * Sends audio already encoded in the session's input format, as is: G.711 bytes (one a sample,
+   * µ-law or A-law as `inputAudioFormat` says) or PCM16 little-endian bytes at 24 kHz. For a
+   * source that has the wire's bytes already (a phone line's µ-law), it spares decoding them to
+   * PCM16 for `append()` to encode them again. The bytes are read in the input format in force
+   * when they are sent; resampled audio `append()` still holds back goes first. Empty bytes send
+   * nothing. Throws `INVALID_ARGUMENT` for a non-`Uint8Array`, an odd byte count in `pcm16`, or
+   * more than an append carries (`MAX_APPEND_BYTES`), and `SESSION_CLOSED` once closed.
+   */
+  appendEncoded(bytes: Uint8Array): void;
   /** Commits the buffer into a user item (needed when turn detection is off); resampled audio still held back is sent first. */
   commit(): void;
   /** Drops the buffered audio (and resampled audio still held back). */
@@ -266,6 +276,22 @@ export class InputAudioBufferApiImpl implements InputAudioBufferApi {
     const converted = (this.#converter ??= new InputConverter()).convert(frame, rate);
     if (converted.length > 0)
       host.send(appendEvent(audioFrame(converted, rate), format, host.generateId('event')));
+  }
+
+  appendEncoded(bytes: Uint8Array): void {
+    const host = this.#host;
+    if (!(bytes instanceof Uint8Array)) invalid('bytes', 'bytes must be a Uint8Array');
+    if (bytes.length === 0) {
+      host.assertOpenable();
+      return;
+    }
+    const format = host.state.options.inputAudioFormat;
+    if (format === 'pcm16' && bytes.length % 2 !== 0)
+      invalid('bytes', `pcm16 input takes whole 2-byte samples, got ${bytes.length} bytes`);
+    if (bytes.length > MAX_APPEND_BYTES)
+      invalid('bytes', `${bytes.length} bytes; one append carries at most ${MAX_APPEND_BYTES}`);
+    if (this.#converter?.holding === true) this.#flushResampled();
+    host.send(new TrustedAppend(host.generateId('event'), bytesToBase64(bytes), format));
   }
 
   commit(): void {
