@@ -15,14 +15,25 @@ afterEach(async () => {
 
 const GOODBYE = 'Thank you for calling, goodbye.';
 
+/** A started call whose session is configured; `echoMarks: false` makes the phone hold marks. */
+async function startedCall(echoMarks = true) {
+  const c = await startCall(cleanups);
+  c.twilio.start();
+  expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
+  c.twilio.echoMarks = echoMarks;
+  return { c, call: c.call()! };
+}
+
+/** Has the model say goodbye (a generated response). */
+function sayGoodbye(c: Awaited<ReturnType<typeof startCall>>): void {
+  c.fake.server.queueResponse((ctx) => ctx.say(GOODBYE));
+  void c.call()!.session.response.generate();
+}
+
 describe('call.hangUp()', () => {
   it('closes the media stream only once the goodbye has been streamed and played', async () => {
-    const c = await startCall(cleanups);
-    c.twilio.start();
-    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
-    const call = c.call()!;
-    c.fake.server.queueResponse((ctx) => ctx.say(GOODBYE));
-    void call.session.response.generate();
+    const { c, call } = await startedCall();
+    sayGoodbye(c);
     expect(await c.run(() => c.twilio.sent('media').length > 0)).toBe(true);
     let hungUp = false;
     void call.hangUp().then(() => (hungUp = true));
@@ -39,22 +50,15 @@ describe('call.hangUp()', () => {
   });
 
   it('with nothing playing, hangs up at once', async () => {
-    const c = await startCall(cleanups);
-    c.twilio.start();
-    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
-    await c.call()!.hangUp();
+    const { c, call } = await startedCall();
+    await call.hangUp();
     expect(await c.run(() => c.twilio.closeEvent !== undefined)).toBe(true);
     expect(c.twilio.sent('media')).toEqual([]);
   });
 
   it('a phone that stops echoing marks is hung up on after maxWaitMs', async () => {
-    const c = await startCall(cleanups);
-    c.twilio.start();
-    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
-    const call = c.call()!;
-    c.twilio.echoMarks = false;
-    c.fake.server.queueResponse((ctx) => ctx.say(GOODBYE));
-    void call.session.response.generate();
+    const { c, call } = await startedCall(false);
+    sayGoodbye(c);
     expect(await c.run(() => c.twilio.sent('media').length > 0)).toBe(true);
     const asked = c.clock.now();
     void call.hangUp({ maxWaitMs: 5_000 });
@@ -66,14 +70,9 @@ describe('call.hangUp()', () => {
   });
 
   it('a barge-in during the goodbye (streamed, still playing) hangs up once it is cleared, not after an answer to the interruption', async () => {
-    const c = await startCall(cleanups);
-    c.twilio.start();
-    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
-    const call = c.call()!;
     // the phone still holds the goodbye when the caller speaks: its marks are not echoed yet
-    c.twilio.echoMarks = false;
-    c.fake.server.queueResponse((ctx) => ctx.say(GOODBYE));
-    void call.session.response.generate();
+    const { c, call } = await startedCall(false);
+    sayGoodbye(c);
     expect(
       await c.run(
         () => call.session.responses.length === 1 && call.session.activeResponse === undefined,
@@ -91,10 +90,7 @@ describe('call.hangUp()', () => {
   });
 
   it('a maxWaitMs that is negative, NaN, infinite or over an hour is refused with a ConfigError', async () => {
-    const c = await startCall(cleanups);
-    c.twilio.start();
-    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
-    const call = c.call()!;
+    const { c, call } = await startedCall();
     for (const maxWaitMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, 3_600_001])
       await expect(call.hangUp({ maxWaitMs })).rejects.toBeInstanceOf(ConfigError);
     // nothing was ended by the refused calls
