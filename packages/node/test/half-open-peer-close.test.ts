@@ -5,23 +5,18 @@
  * of a 1001 (session expired: reconnect at once) half a minute late, dead air on a phone call.
  * The transport bounds that wait by `closeTimeoutMs` on its clock, as it bounds its own close.
  */
-import type { Socket } from 'node:net';
-import { deferred, SimulatedClock } from '@voxwire/testing';
-import { startLoopbackWsServer } from '@voxwire/testing/ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock } from '@voxwire/testing';
+import { describe, expect, it } from 'vitest';
 import { createWebSocketTransport } from '../src/index.js';
+import { tcpSocketOf, transportTestKit } from './transport-helpers.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { wsServer, track } = transportTestKit();
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe("the server's close frame without its TCP close", () => {
   it('is reported after closeTimeoutMs on the clock, with the code and reason the server sent', async () => {
-    const server = await startLoopbackWsServer();
-    cleanups.push(() => server.close());
+    const server = await wsServer();
     const clock = new SimulatedClock();
     const transport = createWebSocketTransport({
       url: server.url,
@@ -29,19 +24,11 @@ describe("the server's close frame without its TCP close", () => {
       closeTimeoutMs: 300,
       keepAlive: false,
     });
-    const closes: [number, string][] = [];
-    const errors: Error[] = [];
-    const closed = deferred<void>();
-    transport.onclose = (code, reason) => {
-      closes.push([code, reason]);
-      closed.resolve();
-    };
-    transport.onerror = (error) => errors.push(error);
-    cleanups.push(() => transport.close());
+    const { closes, errors, closed } = track(transport);
     await transport.start();
     const hs = await server.nextHandshake();
     // the server sends close 1001 on the raw socket and then neither reads nor closes
-    const raw = (hs.socket as unknown as { _socket: Socket })._socket;
+    const raw = tcpSocketOf(hs.socket);
     raw.pause();
     const reason = Buffer.from('session expired');
     raw.write(Buffer.concat([Buffer.from([0x88, 2 + reason.length, 0x03, 0xe9]), reason]));
@@ -56,7 +43,7 @@ describe("the server's close frame without its TCP close", () => {
     for (let i = 0; i < 100 && closes.length === 0; i++) await turn();
     expect(closes).toEqual([[1001, 'session expired']]);
     expect(errors).toMatchObject([{ code: 'SESSION_EXPIRED', closeCode: 1001 }]);
-    await closed.promise;
+    await closed;
     expect(clock.pendingTimers).toBe(0);
   });
 });

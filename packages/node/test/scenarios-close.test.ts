@@ -17,6 +17,7 @@ import {
   recordUnhandledRejections,
   watch as watchClose,
 } from './scenario-helpers.js';
+import { tcpSocketOf } from './transport-helpers.js';
 
 const KEY = 'sk-proj-SCENARIO-close-0000';
 const cleanups: Cleanups = [];
@@ -128,8 +129,8 @@ describe('closing at awkward moments over a real socket', () => {
     const { fake, clock, session, closed } = await rig({ closeTimeoutMs: 1_000 });
     await next(session, 'session_updated');
     // the server goes deaf: its socket stops reading, our close frame is never answered
-    const [socket] = [...fake.sockets] as unknown as { _socket: { pause(): void } }[];
-    socket!._socket.pause();
+    const [socket] = [...fake.sockets];
+    tcpSocketOf(socket).pause();
     const start = clock.now();
     const closing = watchClose(session.close());
     await clock.advanceAsync(999);

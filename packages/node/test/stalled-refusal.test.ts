@@ -10,17 +10,15 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ClosedEvent } from '@voxwire/core';
 import { SimulatedClock } from '@voxwire/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createOpenAIRealtimeModel,
   createWebSocketTransport,
   TransportError,
 } from '../src/index.js';
+import { transportTestKit } from './transport-helpers.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups } = transportTestKit();
 
 /** A server answering every upgrade with `status`, then a body it never finishes. */
 async function stallingServer(status: number): Promise<{ url: string; upgrades: () => number }> {

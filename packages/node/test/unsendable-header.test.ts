@@ -4,22 +4,18 @@
  * way on every attempt. It was a retriable CONNECT_FAILED, so a session retried it with backoff
  * until its attempts ran out. It is fatal, says which header, and never shows the value.
  */
-import { startLoopbackWsServer } from '@voxwire/testing/ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWebSocketTransport } from '../src/index.js';
+import { transportTestKit } from './transport-helpers.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { wsServer } = transportTestKit();
 
 describe('a handshake header HTTP cannot carry', () => {
   it.each([
     ['a zero-width space', 'sk-proj-ABCDEF\u200b123456'],
     ['a line break inside', 'sk-proj-ABCDEF\n123456'],
   ])('%s in the key is a fatal BAD_REQUEST that names the header, not the key', async (_, key) => {
-    const server = await startLoopbackWsServer();
-    cleanups.push(() => server.close());
+    const server = await wsServer();
     const transport = createWebSocketTransport({
       url: server.url,
       headers: { Authorization: `Bearer ${key}` },
