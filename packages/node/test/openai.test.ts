@@ -6,6 +6,7 @@ import {
   type OpenAIConnectorOptions,
 } from '../src/index.js';
 import { startLoopbackWsServer, startRefusingServer } from '@voxwire/testing/ws';
+import { startError } from './transport-helpers.js';
 
 const KEY = 'sk-proj-TESTKEY-abcdef0123456789';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -303,10 +304,7 @@ describe('openaiConnector: caller headers are secrets', () => {
       headers: { 'X-Tenant': tenant },
       env: {},
     })(attempt());
-    const error = await connection.transport.start().then(
-      () => undefined,
-      (e: unknown) => e as Error,
-    );
+    const error = await startError(connection.transport);
     expect(error).toMatchObject({ code: 'AUTH_FAILED' });
     expect(error!.message).toContain('tenant [REDACTED] is not allowed');
     expect(gateway.requests[0]!.headers['x-tenant']).toBe(tenant);

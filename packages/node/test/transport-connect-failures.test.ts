@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createWebSocketTransport, TransportError } from '../src/index.js';
 import { deferred, SimulatedClock } from '@voxwire/testing';
 import { closedPort } from '@voxwire/testing/ws';
-import { SECRET, transportTestKit } from './transport-helpers.js';
+import { SECRET, startError, transportTestKit } from './transport-helpers.js';
 
 const { cleanups, wsServer, refusingServer, silentServer, track } = transportTestKit();
 
@@ -23,10 +23,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
       headers: { Authorization: `Bearer ${SECRET}` },
     });
     const t = track(transport);
-    const error = await transport.start().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await startError(transport);
     expect(error).toBeInstanceOf(TransportError);
     expect(error).toMatchObject({ code: 'CONNECT_FAILED', retriable: true, fatal: false });
     expect((error as Error).message).toContain('connection refused');
@@ -42,7 +39,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
     });
     const transport = createWebSocketTransport({ url: server.url, headers: { 'api-key': SECRET } });
     const t = track(transport);
-    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    const error = await startError(transport);
     expect(error).toMatchObject({
       code: 'AUTH_FAILED',
       fatal: true,
@@ -63,7 +60,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
     });
     const transport = createWebSocketTransport({ url: server.url });
     track(transport);
-    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    const error = await startError(transport);
     expect(error).toMatchObject({
       code: 'CONNECT_FAILED',
       retriable: true,

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { deferred } from '@voxwire/testing';
 import { startLoopbackWsServer, startRefusingServer, startSilentServer } from '@voxwire/testing/ws';
 import { afterEach } from 'vitest';
-import type { WebSocketTransport } from '../src/index.js';
+import type { TransportError, WebSocketTransport } from '../src/index.js';
 import type { Cleanups } from './scenario-helpers.js';
 
 /** A credential-shaped value that must never show in a message, a reason or a cause. */
@@ -91,4 +91,19 @@ export function transportTestKit(): TransportTestKit {
 /** The TCP socket under a `ws` WebSocket (a private field): to pause, write raw frames, fail. */
 export function tcpSocketOf(ws: unknown): Socket {
   return (ws as { _socket: Socket })._socket;
+}
+
+/**
+ * Starts `transport` and returns the error its `start()` rejected with, typed for the asserts
+ * that follow (each test still checks the code and the class it expects). A start that resolves
+ * throws here, so a connect that wrongly succeeds fails the test with that, not with an
+ * unrelated `undefined` in a later assertion.
+ */
+export async function startError(transport: { start(): Promise<void> }): Promise<TransportError> {
+  try {
+    await transport.start();
+  } catch (error) {
+    return error as TransportError;
+  }
+  throw new Error('expected start() to reject, but it resolved');
 }

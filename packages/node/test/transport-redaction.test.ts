@@ -4,9 +4,9 @@
  * or the server's close reason, stays out of messages, close reasons and causes.
  */
 import { describe, expect, it } from 'vitest';
-import { createWebSocketTransport, type TransportError } from '../src/index.js';
+import { createWebSocketTransport } from '../src/index.js';
 import { closedPort } from '@voxwire/testing/ws';
-import { SECRET, transportTestKit } from './transport-helpers.js';
+import { SECRET, startError, transportTestKit } from './transport-helpers.js';
 
 const { wsServer, refusingServer, track } = transportTestKit();
 
@@ -17,7 +17,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
       url: `ws://user:${SECRET}@127.0.0.1:${port}/v1/realtime`,
     });
     const t = track(transport);
-    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    const error = await startError(transport);
     expect(error).toMatchObject({ code: 'CONNECT_FAILED' });
     expect(error.message).toContain(`127.0.0.1:${port}`);
     const [, reason] = await t.closed;
@@ -38,7 +38,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
     });
     const refused = createWebSocketTransport({ url: `${refusing.url}?${query}` });
     const t = track(refused);
-    const error = (await refused.start().catch((e: unknown) => e)) as TransportError;
+    const error = await startError(refused);
     expect(error).toMatchObject({ code: 'AUTH_FAILED' });
     expect(error.message).toContain('Access denied');
     await t.closed;
@@ -55,7 +55,7 @@ describe('createWebSocketTransport: failed connects never crash the process', ()
     });
     const redirected = createWebSocketTransport({ url: `${redirecting.url}?key=${KEYQ}` });
     track(redirected);
-    const redirect = (await redirected.start().catch((e: unknown) => e)) as TransportError;
+    const redirect = await startError(redirected);
     expect(redirect).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 302 });
     expect(redirect.message).toContain('elsewhere.example');
     expect(redirect.message).not.toContain(KEYQ);

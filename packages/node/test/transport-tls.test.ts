@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createWebSocketTransport, TransportError } from '../src/index.js';
 import type WebSocket from 'ws';
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from './fixtures/self-signed.js';
-import { SECRET, transportTestKit } from './transport-helpers.js';
+import { SECRET, startError, transportTestKit } from './transport-helpers.js';
 
 const { cleanups, track } = transportTestKit();
 
@@ -39,7 +39,7 @@ describe('createWebSocketTransport: TLS certificate failures are fatal', () => {
       headers: { Authorization: `Bearer ${SECRET}` },
     });
     const t = track(transport);
-    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    const error = await startError(transport);
     expect(error).toBeInstanceOf(TransportError);
     expect(error).toMatchObject({
       code: 'TLS_CERTIFICATE_INVALID',
@@ -63,7 +63,7 @@ describe('createWebSocketTransport: TLS certificate failures are fatal', () => {
       agent: new HttpsAgent({ ca: SELF_SIGNED_CERT }),
     });
     track(transport);
-    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    const error = await startError(transport);
     // refused at the HTTP upgrade (404): TLS itself passed
     expect(error).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 404 });
   });
@@ -102,7 +102,7 @@ describe('createWebSocketTransport: TLS certificate failures are fatal', () => {
       WebSocket: failingWith(code),
     });
     track(transport);
-    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    const error = await startError(transport);
     expect(error).toMatchObject({ code: 'TLS_CERTIFICATE_INVALID', fatal: true });
     expect((error.cause as { code?: string }).code).toBe(code);
     expect(error.message).toContain('api.openai.test');
@@ -116,7 +116,7 @@ describe('createWebSocketTransport: TLS certificate failures are fatal', () => {
       headers: { Authorization: `Bearer ${SECRET}` },
     });
     const t = track(transport);
-    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    const error = await startError(transport);
     expect(error).toBeInstanceOf(TransportError);
     expect(error).toMatchObject({ code: 'NOT_TLS', fatal: true, retriable: false });
     expect(error.message).toContain(`the server at 127.0.0.1:${port} does not speak TLS`);
@@ -135,7 +135,7 @@ describe('createWebSocketTransport: TLS certificate failures are fatal', () => {
       WebSocket: failingWith(code, message),
     });
     track(transport);
-    const error = (await transport.start().catch((e: unknown) => e)) as TransportError;
+    const error = await startError(transport);
     expect(error).toMatchObject({ code: 'NOT_TLS', fatal: true });
     expect(error.message).toContain('api.openai.test:8080 does not speak TLS');
   });
@@ -148,7 +148,7 @@ describe('createWebSocketTransport: TLS certificate failures are fatal', () => {
         WebSocket: failingWith(code),
       });
       track(transport);
-      const error = await transport.start().catch((e: unknown) => e);
+      const error = await startError(transport);
       expect(error).toMatchObject({ code: 'CONNECT_FAILED', fatal: false, retriable: true });
     },
   );

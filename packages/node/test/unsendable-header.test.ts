@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createWebSocketTransport } from '../src/index.js';
-import { transportTestKit } from './transport-helpers.js';
+import { startError, transportTestKit } from './transport-helpers.js';
 
 const { wsServer } = transportTestKit();
 
@@ -21,10 +21,7 @@ describe('a handshake header HTTP cannot carry', () => {
       headers: { Authorization: `Bearer ${key}` },
       keepAlive: false,
     });
-    const error = await transport.start().then(
-      () => undefined,
-      (e: Error) => e,
-    );
+    const error = await startError(transport);
     expect(error).toMatchObject({ code: 'BAD_REQUEST', fatal: true, retriable: false });
     expect(error!.message).toMatch(/Authorization/);
     expect(error!.message).not.toContain('ABCDEF');
