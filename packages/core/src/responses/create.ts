@@ -11,25 +11,15 @@
  *
  * `generate()` goes through the same steps with a tagged create and resolves with the response
  * itself (`generate.ts`, `awaited.ts`). Creates a drop took unanswered are sent again after the
- * restore, the conversation's one at a time (`resend-in-turn.ts`). Steps 1–4 run in
- * `create-in-turn.ts`; what `session.interrupt()` does to the creates, in `barge-in.ts`.
+ * restore, the conversation's one at a time (`resend-in-turn.ts`). A create's options are checked
+ * and made its params in `create-request.ts`; steps 1–4 run in `create-in-turn.ts`; what
+ * `session.interrupt()` does to the creates, in `barge-in.ts`.
  * @module
  */
 import type { ClientEvent, Clock, Logger, ResponseCreateParams } from '@voxwire/protocol';
-import {
-  AwaitedResponses,
-  MAX_METADATA_PAIRS,
-  requestTag,
-  type ResponseCreateEvent,
-} from './awaited.js';
-import {
-  checkCreateOptions,
-  checkNoTagKey,
-  checkOnDuplicate,
-  checkOutOfBandMetadata,
-  type ResponseCreateOptions,
-  type ResponseGenerateOptions,
-} from './create-options.js';
+import { AwaitedResponses, requestTag, type ResponseCreateEvent } from './awaited.js';
+import type { ResponseCreateOptions, ResponseGenerateOptions } from './create-options.js';
+import { createRequest } from './create-request.js';
 import { AskedConversations } from './asked-conversation.js';
 import { BargeIn } from './barge-in.js';
 import { OutOfBandBound } from './out-of-band-bound.js';
@@ -355,30 +345,9 @@ export class ResponseCreator {
     return this.#create(options, true);
   }
 
-  // `tag`: whether the create is given a tag of its own to be matched to its response by
-  // (generate()'s requests carry their tag already)
+  // `tag`: whether it is given a tag of its own (`createRequest`)
   async #create(options: ResponseCreateOptions, tag: boolean): Promise<boolean> {
-    checkCreateOptions(options);
-    const onDuplicate = checkOnDuplicate(options.onDuplicate);
-    // generate() checked its caller's metadata already, and put its tag there since
-    if (tag) {
-      checkNoTagKey(options.response?.metadata);
-      checkOutOfBandMetadata(options.response);
-    }
-    // executable tools become wire tools now: an invalid one is refused before anything is sent
-    let params = this.#responseTools.prepare(options.response);
-    // matched to the response it starts by a tag, not by the next response.created (one server
-    // VAD starts in between would be taken for it: see PerResponseTools.tag for what that breaks)
-    if (tag)
-      params = this.#responseTools.tag(
-        params,
-        () => this.#host.eventId(),
-        () =>
-          this.#host.logger.warn(
-            `response.create: metadata has ${MAX_METADATA_PAIRS} pairs, no room for the tag that matches it to its response; matched to the next response.created`,
-            this.#host.logFields(),
-          ),
-      );
+    const { onDuplicate, params } = createRequest(options, tag, this.#responseTools, this.#host);
     // an out-of-band response (`conversation: 'none'`) runs beside the conversation's: the
     // one-active-response rule does not apply to it, so it waits for nothing
     if (params?.conversation === 'none') return this.#send(params);
