@@ -1,6 +1,7 @@
 /**
  * @voxwire/testing/ws — the fake Realtime server over a real WebSocket, and raw loopback servers
- * for testing a WebSocket transport (the only part of this package that imports `ws` or Node).
+ * for testing a WebSocket transport, and a scripted Twilio Media Streams peer for testing a phone
+ * bridge (the only part of this package that imports `ws` or Node).
  * @module
  */
 export {
@@ -30,3 +31,21 @@ export {
   type RefusingServerOptions,
   type SilentServer,
 } from './loopback.js';
+export {
+  connectFakeTwilio,
+  FakeTwilioCall,
+  FakeTwilioError,
+  type FakeTwilioOptions,
+  type HeldAudio,
+} from './twilio.js';
+export type {
+  BridgeMessage,
+  UnreadableFrame,
+  TwilioMessage,
+  TwilioConnectedMessage,
+  TwilioStartMessage,
+  TwilioMediaMessage,
+  TwilioMarkMessage,
+  TwilioDtmfMessage,
+  TwilioStopMessage,
+} from './twilio-messages.js';
