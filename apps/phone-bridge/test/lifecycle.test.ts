@@ -5,8 +5,10 @@
  * Twilio connection.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { connectFakeTwilio } from '@voxwire/testing/ws';
+import type { FakeTwilioCall } from '@voxwire/testing/ws';
 import { DEFAULT_HEARTBEAT_MS } from '../src/heartbeat.js';
-import { KEY, LONG, LONG_MS, TwilioClient, io, startCall } from './helpers.js';
+import { KEY, LONG, LONG_MS, io, startCall } from './helpers.js';
 import type { Cleanups } from './helpers.js';
 
 const cleanups: Cleanups = [];
@@ -20,7 +22,7 @@ describe('a call’s lifecycle', () => {
     c.twilio.start();
     expect(await c.run(() => c.fake.server.connections[0]?.open === true)).toBe(true);
     const call = c.call()!;
-    c.twilio.json({ event: 'stop', streamSid: 'MZ1', stop: { callSid: 'CA1' } });
+    c.twilio.stop();
     expect(await c.run(() => c.twilio.closeEvent !== undefined)).toBe(true);
     expect(c.twilio.closeEvent).toEqual({ code: 1000, reason: 'stream stopped' });
     expect(call.session.connectionState.status).toBe('closed');
@@ -128,11 +130,7 @@ describe('a call’s lifecycle', () => {
     const digits: string[] = [];
     const c = await startCall(cleanups, { bridge: { onDtmf: (d) => digits.push(d) } });
     c.twilio.start();
-    c.twilio.json({
-      event: 'dtmf',
-      streamSid: 'MZ1',
-      dtmf: { track: 'inbound_track', digit: '7' },
-    });
+    c.twilio.dtmf('7');
     expect(await c.run(() => digits.length === 1)).toBe(true);
     expect(digits).toEqual(['7']);
   });
@@ -146,7 +144,7 @@ describe('a call’s lifecycle', () => {
       },
     });
     c.twilio.start();
-    c.twilio.json({ event: 'dtmf', streamSid: 'MZ1', dtmf: { digit: '1' } });
+    c.twilio.dtmf('1');
     c.say(600, 600);
     expect(await c.run(() => c.twilio.sent('media').length > 0)).toBe(true);
     expect(c.logs).toContainEqual({
@@ -306,8 +304,8 @@ describe('a call’s lifecycle', () => {
     c.twilio.start();
     expect(await c.run(() => c.fake.server.connections[0]?.open === true)).toBe(true);
     const closing = c.bridge.close();
-    let late: TwilioClient | undefined;
-    const refused = await TwilioClient.connect(`ws://127.0.0.1:${c.bridge.port}/media-stream`).then(
+    let late: FakeTwilioCall | undefined;
+    const refused = await connectFakeTwilio(`ws://127.0.0.1:${c.bridge.port}/media-stream`).then(
       (client) => {
         late = client;
         return false;
