@@ -95,12 +95,12 @@ export function bridgeCall(
   let warnedMarks = false;
   let markSeq = 0;
   let ending = false;
-  // responses streaming now, and the hang-up waiting for them and their marks
-  let streaming = 0;
+  // the hang-up waiting for the responses in progress and the marks after their audio
   let hangingUp: (() => void) | undefined;
   let hangUpTimer: ReturnType<Clock['setTimeout']> | undefined;
   const clock = options.clock ?? systemClock;
-  const allPlayed = (): boolean => streaming === 0 && pending.size === 0 && unmarked.length === 0;
+  const allPlayed = (): boolean =>
+    session.activeResponse === undefined && pending.size === 0 && unmarked.length === 0;
   const hangUpIfPlayed = (): void => {
     if (hangingUp !== undefined && allPlayed()) hangingUp();
   };
@@ -150,13 +150,9 @@ export function bridgeCall(
     }
   });
 
-  session.on('response_created', () => {
-    streaming++;
-  });
-  session.on('response_done', () => {
-    streaming = Math.max(0, streaming - 1);
-    hangUpIfPlayed();
-  });
+  // a response ends on every path (done, cancelled, lost with the connection) with
+  // `response_done`, after it left the session's responses in progress
+  session.on('response_done', hangUpIfPlayed);
 
   session.on('input_speech_started', () => {
     // the caller speaks: drop what Twilio still holds, then cut the answer at the marks heard
