@@ -139,6 +139,13 @@ function forwardedFields(
   return out;
 }
 
+/** The scheme a tunnel or proxy says the request came in on (`X-Forwarded-Proto`), if any. */
+function forwardedProto(req: IncomingMessage): string | undefined {
+  return String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    ?.trim();
+}
+
 /** The `wss://` URL of the media stream, from `publicUrl` or the webhook request. */
 export function streamUrlFor(req: IncomingMessage, publicUrl: string | undefined): string {
   if (publicUrl !== undefined) {
@@ -146,11 +153,8 @@ export function streamUrlFor(req: IncomingMessage, publicUrl: string | undefined
     url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
     return url.href;
   }
-  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
-    .split(',')[0]
-    ?.trim();
   // Twilio only connects to wss://; plain ws:// is for a local test without a tunnel
-  const scheme = forwarded === 'https' ? 'wss' : forwarded === 'http' ? 'ws' : 'wss';
+  const scheme = forwardedProto(req) === 'http' ? 'ws' : 'wss';
   return `${scheme}://${req.headers.host ?? 'localhost'}${MEDIA_STREAM_PATH}`;
 }
 
@@ -175,9 +179,7 @@ function requestedUrls(
     const schemes = origin.protocol === 'http:' ? plain : secure;
     return schemes.map((scheme) => `${scheme}://${origin.host}${path}`);
   }
-  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
-    .split(',')[0]
-    ?.trim();
+  const forwarded = forwardedProto(req);
   const schemes =
     forwarded === 'https' ? secure : forwarded === 'http' ? plain : [...secure, ...plain];
   return schemes.map((scheme) => `${scheme}://${req.headers.host ?? 'localhost'}${path}`);
