@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ephemeralCannotMint, httpErrorBody, type MintResult } from '../server/client-secrets.js';
 import { Errors, serverError, type ServerErrorBody } from '../server/error-catalog.js';
 import type { JsonObject } from '../server/wire.js';
+import { bearerOf, header } from './handshake.js';
 
 /**
  * The largest mint body read, bytes. A session config with long instructions and many tools
@@ -91,9 +92,7 @@ function judgeKey(
   azure: boolean,
   apiKey: string | undefined,
 ): ServerErrorBody | undefined {
-  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  const bearer = /^Bearer\s+(.+)$/i.exec(one(req.headers.authorization) ?? '')?.[1]?.trim();
-  const key = (azure ? one(req.headers['api-key']) : undefined) ?? bearer;
+  const key = (azure ? header(req.headers, 'api-key') : undefined) ?? bearerOf(req.headers);
   if (!key) return Errors.missingAuth();
   if (key.startsWith('ek_')) return ephemeralCannotMint();
   if (apiKey !== undefined && key !== apiKey) return Errors.invalidApiKey(key);

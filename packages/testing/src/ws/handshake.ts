@@ -74,9 +74,15 @@ export interface HandshakePolicy {
   readonly clientSecret?: ((key: string) => 'live' | 'expired' | undefined) | undefined;
 }
 
-function header(headers: HandshakeRecord['headers'], name: string): string | undefined {
+/** A request header's (first) value. */
+export function header(headers: HandshakeRecord['headers'], name: string): string | undefined {
   const v = headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** The key of an `Authorization: Bearer <key>` header, if any. */
+export function bearerOf(headers: HandshakeRecord['headers']): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(header(headers, 'authorization') ?? '')?.[1]?.trim();
 }
 
 /** Judges a handshake. */
@@ -87,7 +93,7 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
   const betaAsked =
     header(rec.headers, BETA_HEADER.name)?.trim() === BETA_HEADER.value ||
     rec.subprotocols.includes(Subprotocol.Beta);
-  const bearer = /^Bearer\s+(.+)$/i.exec(header(rec.headers, 'authorization') ?? '')?.[1]?.trim();
+  const bearer = bearerOf(rec.headers);
   // the verdict on a key, or the minted secret it is (GA paths only: the preview path predates
   // `client_secrets`)
   const keyCheck = (
