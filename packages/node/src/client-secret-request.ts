@@ -6,7 +6,7 @@
  * @module
  */
 import { type Clock, systemClock, type TimerId } from '@voxwire/protocol';
-import { parseRetryAfter } from './close-codes.js';
+import { retryAfterOf } from './close-codes.js';
 import { ConfigurationError, Redactor, secretsOf } from './errors.js';
 import { describeFetchFailure, sanitizeFetchFailure } from './fetch-failure.js';
 
@@ -307,9 +307,9 @@ async function mint(request: ClientSecretRequest, signal: AbortSignal): Promise<
     // redacted before the cut: a key across it would keep its first characters otherwise
     const said =
       typeof error?.message === 'string' ? error.message : redactor.redact(text).slice(0, 300);
-    const retryAfterMs = parseRetryAfter(
+    const retryAfterMs = retryAfterOf(
       response.headers.get('retry-after') ?? undefined,
-      serverNow(response),
+      response.headers.get('date') ?? undefined,
     );
     throw new ClientSecretError(
       'HTTP_ERROR',
@@ -346,13 +346,6 @@ async function mint(request: ClientSecretRequest, signal: AbortSignal): Promise<
         ? (parsed.session as Record<string, unknown>)
         : {},
   };
-}
-
-// the answer's own `Date`, which an HTTP-date `Retry-After` is relative to (the server's clock,
-// not this machine's); the wall clock when it sent none
-function serverNow(response: Response): number {
-  const date = Date.parse(response.headers.get('date') ?? '');
-  return Number.isNaN(date) ? Date.now() : date;
 }
 
 // what a failed fetch or body read threw, as a NETWORK_ERROR with a copy of it, redacted: the

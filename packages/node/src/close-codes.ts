@@ -118,6 +118,18 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * A refusal's `Retry-After` in ms, an HTTP date read against the answer's own `Date` header (the
+ * server's clock, not this machine's), or this machine's wall clock when the answer has none.
+ */
+export function retryAfterOf(
+  retryAfter: string | undefined,
+  date: string | undefined,
+): number | undefined {
+  const serverNow = Date.parse(date ?? '');
+  return parseRetryAfter(retryAfter, Number.isNaN(serverNow) ? Date.now() : serverNow);
+}
+
 /** Node socket error codes that mean "the network path failed" (all retriable). */
 export function describeSocketError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import { describeSocketError, errorForHttpStatus, parseRetryAfter } from './close-codes.js';
+import { describeSocketError, errorForHttpStatus, retryAfterOf } from './close-codes.js';
 import { type Redactor, TransportError } from './errors.js';
 import {
   certificateErrorCode,
@@ -40,7 +40,7 @@ export function readRefusal(
   settle: (error: TransportError) => void,
 ): () => TransportError {
   const status = response.statusCode ?? 0;
-  const retryAfter = parseRetryAfter(header(response, 'retry-after'), serverNow(response));
+  const retryAfter = retryAfterOf(header(response, 'retry-after'), header(response, 'date'));
   const location = header(response, 'location');
   let body = '';
   const soFar = () => {
@@ -57,12 +57,6 @@ export function readRefusal(
   response.once('error', done);
   response.once('aborted', done);
   return soFar;
-}
-
-/** The response's `Date` in Unix ms, or the host's wall clock when it has none (or a bad one). */
-function serverNow(response: IncomingMessage): number {
-  const date = Date.parse(header(response, 'date') ?? '');
-  return Number.isNaN(date) ? Date.now() : date;
 }
 
 function header(response: IncomingMessage, name: string): string | undefined {
