@@ -55,7 +55,19 @@ export interface Connection {
   readonly maxSessionDurationMs?: number | undefined;
   /** A short, secret-free description for logs ("openai wss://api.openai.com/v1/realtime?model=…"). */
   readonly description?: string | undefined;
+  /**
+   * Where the audio travels. `'events'`: in the events themselves (`input_audio_buffer.append`,
+   * `response.output_audio.delta`), as over a WebSocket. `'media'`: on the media tracks of a
+   * WebRTC peer connection, while the events travel on its data channel: the server plays the
+   * answer itself and reports it (`output_audio_buffer.started`/`stopped`/`cleared`), so `core`
+   * interrupts with `output_audio_buffer.clear` instead of cutting at an estimated position.
+   * @default 'events'
+   */
+  readonly audioPath?: AudioPath | undefined;
 }
+
+/** Where a connection's audio travels: see {@link Connection.audioPath}. */
+export type AudioPath = 'events' | 'media';
 
 /**
  * How `core` gets a fresh transport for each (re)connect. Adapters (`@voxwire/node`,

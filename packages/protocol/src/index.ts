@@ -49,6 +49,7 @@ export type {
   Dialect,
   Connection,
   Connector,
+  AudioPath,
   TimerId,
   Clock,
   LogLevel,
@@ -56,6 +57,18 @@ export type {
   IdGenerator,
   BackoffPolicy,
 } from './contracts.js';
+
+export { RTC_EVENTS_CHANNEL } from './rtc.js';
+export type {
+  RtcSessionDescriptionLike,
+  RtcDataChannelLike,
+  RtcMediaTrackLike,
+  RtcTrackEventLike,
+  RtcPeerConnectionLike,
+  RtcPeerConnectionConstructor,
+  FetchResponseLike,
+  FetchLike,
+} from './rtc.js';
 
 export {
   audioFrame,
