@@ -4,6 +4,7 @@
  * @module
  */
 import type {
+  AudioPath,
   Clock,
   Connection,
   Connector,
@@ -27,6 +28,8 @@ export type ConnectionState =
       readonly codec: DialectCodec;
       readonly description: string | undefined;
       readonly maxSessionDurationMs: number | undefined;
+      /** Where the audio travels (`Connection.audioPath`): `'media'` over WebRTC. */
+      readonly audioPath: AudioPath;
       /** Whether this connection replaces a lost one (the session restores into it). */
       readonly reconnected: boolean;
     }
@@ -60,6 +63,7 @@ export function openState(
     codec,
     description: connection.description,
     maxSessionDurationMs: connection.maxSessionDurationMs,
+    audioPath: connection.audioPath ?? 'events',
     reconnected,
   };
 }

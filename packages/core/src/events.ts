@@ -3,7 +3,13 @@
  * TypeScript payloads), plus the engine's lifecycle events and the raw server-event tap.
  * @module
  */
-import type { AudioFrame, Dialect, ServerErrorDetails, ServerEvent } from '@voxwire/protocol';
+import type {
+  AudioFrame,
+  AudioPath,
+  Dialect,
+  ServerErrorDetails,
+  ServerEvent,
+} from '@voxwire/protocol';
 import type { SessionError, VoxwireError } from './errors.js';
 import type { RealtimeMetrics } from './metrics.js';
 import type { RealtimeSessionOptions } from './options.js';
@@ -90,6 +96,21 @@ export interface ConnectedEvent {
   dialect: Dialect;
   /** The connector's secret-free description. */
   description: string | undefined;
+  /**
+   * Where the audio travels: `'events'` (a WebSocket: the app sends and plays it) or `'media'`
+   * (WebRTC: media tracks, the server plays the answer and reports it).
+   */
+  audioPath: AudioPath;
+}
+
+/**
+ * `output_audio_started`, `output_audio_stopped`, `output_audio_cleared`: the server began
+ * playing a response's audio, played it out, or cut it (a barge-in, `interrupt()`). Only over a
+ * connection whose audio travels on media tracks (WebRTC), where the server plays the answer.
+ */
+export interface OutputAudioEvent {
+  /** The response whose audio it is. */
+  responseId: string;
 }
 
 /** Lifecycle: `disconnected`: the transport ended (expectedly or not). */
@@ -152,6 +173,12 @@ export interface SessionEvents {
    */
   response_text: [delta: string, content: RealtimeContent];
   response_content_done: [content: RealtimeContent];
+  /** WebRTC: the server began playing the response's audio (`output_audio_buffer.started`). */
+  output_audio_started: [event: OutputAudioEvent];
+  /** WebRTC: the server played the response's audio out (`output_audio_buffer.stopped`, after its `response_done`). */
+  output_audio_stopped: [event: OutputAudioEvent];
+  /** WebRTC: the server cut the response's audio (`output_audio_buffer.cleared`: a barge-in, `interrupt()`). */
+  output_audio_cleared: [event: OutputAudioEvent];
   response_output_done: [output: RealtimeOutput];
   response_done: [response: RealtimeResponse];
   metrics_collected: [metrics: RealtimeMetrics];

@@ -55,6 +55,13 @@ export interface InterruptResult {
     | undefined;
   /** Audio items of the cancelled response that were never played, deleted. */
   readonly deletedItemIds: readonly string[];
+  /**
+   * Over WebRTC (`session.audioPath === 'media'`): the response whose audio the server was told to
+   * cut (`output_audio_buffer.clear`); the server, which played it, cuts the answer at what was
+   * heard, so `truncated` and `deletedItemIds` stay empty. `undefined` over a WebSocket, and when
+   * nothing was playing.
+   */
+  readonly clearedResponseId?: string | undefined;
 }
 
 /** What the interruption needs from the session. */
@@ -157,7 +164,7 @@ function speaks(response: RealtimeResponse): boolean {
  * app labelled it (a pass started on `response_done`), and the user talks over the answer, not
  * over text nobody hears.
  */
-function toCancel(
+export function toCancel(
   active: readonly RealtimeResponse[],
   at: PlaybackPosition | undefined,
   inConversation: (itemId: string) => boolean,

@@ -23,9 +23,10 @@ import { copyJson } from './json-copy.js';
 import type { RealtimeResponse } from './responses/tree.js';
 import { fromSessionResource } from './session-config.js';
 import type { SessionErrors } from './session-errors.js';
+import { dispatchOutputAudioEvent, type ServerPlaying } from './output-audio-events.js';
 
 /** The mutable state a session shares with its receive path. */
-export interface SessionState {
+export interface SessionState extends ServerPlaying {
   /**
    * The session configuration: what was last asked for (a `sessionUpdate` applies at once), and
    * then what the `session.updated` echo of the last update in flight says.
@@ -168,6 +169,11 @@ export class ServerEventRouter {
     }
   }
 
+  /** The connection ended: the next one's server plays nothing yet (a new peer connection). */
+  connectionEnded(): void {
+    this.#state.serverPlayingResponseId = undefined;
+  }
+
   /**
    * A response finished: a failed or incomplete one is logged and reported on `error` as
    * `RESPONSE_FAILED`, then `response_done` and its metrics.
@@ -272,8 +278,11 @@ export class ServerEventRouter {
         return;
       default:
         // response events first: they are the hot path (one per delta)
-        if (!this.#tracker.handle(event))
-          dispatchInputEvent(event, this.#emitBound, this.#logger, this.#deps.logFields());
+        if (
+          !this.#tracker.handle(event) &&
+          !dispatchInputEvent(event, this.#emitBound, this.#logger, this.#deps.logFields())
+        )
+          dispatchOutputAudioEvent(event, this.#state, this.#emitBound);
     }
   }
 }

@@ -5,7 +5,7 @@
  * the create logic) while requests wait for a reconnect; on close everything settles for good.
  * @module
  */
-import type { ClientEvent, DialectCodec, Transport } from '@voxwire/protocol';
+import type { AudioPath, ClientEvent, DialectCodec, Transport } from '@voxwire/protocol';
 import type { ConnectionHooks, OpenState } from './connection-state.js';
 import { VoxwireError } from './errors.js';
 import type { SessionEvents } from './events.js';
@@ -82,6 +82,8 @@ export interface SessionLifecycleDeps {
 export class SessionLifecycle implements ConnectionHooks {
   /** The codec of the current (or last) connection. */
   codec: DialectCodec | undefined;
+  /** Where the current (or last) connection's audio travels. */
+  audioPath: AudioPath | undefined;
   readonly #deps: SessionLifecycleDeps;
   // the error `lost` already reported, so `closed` does not report it twice
   #reported: VoxwireError | undefined;
@@ -99,6 +101,7 @@ export class SessionLifecycle implements ConnectionHooks {
   open(state: OpenState): void {
     const d = this.#deps;
     this.codec = state.codec;
+    this.audioPath = state.audioPath;
     // a reconnect restores (configuration, conversation, lost requests) before anything queued
     const restore = d.reliability.opened(state);
     const { transport, codec } = state;
@@ -110,6 +113,7 @@ export class SessionLifecycle implements ConnectionHooks {
       attempt: state.attempt,
       dialect: state.dialect,
       description: state.description,
+      audioPath: state.audioPath,
     });
     if (restore.event) d.emit('reconnected', restore.event);
     for (const f of d.features) d.errors.guard(f, 'onConnected', () => f.onConnected?.());
@@ -162,6 +166,7 @@ export class SessionLifecycle implements ConnectionHooks {
   #endConnection(error: VoxwireError, closing = false): void {
     const d = this.#deps;
     d.outbox.pause();
+    d.router.connectionEnded();
     d.creator.reset();
     d.reliability.lost(closing);
     d.tracker.abortAll(

@@ -7,11 +7,13 @@
  * @module
  */
 import { interrupt, type InterruptOptions, type InterruptResult } from './interrupt.js';
+import { interruptServerPlayback } from './interrupt-media.js';
 import { cutForInterrupt } from './interrupt-cut.js';
 import { heldAsText } from './interrupt-retell.js';
 import { PlaybackTracker } from './playback.js';
 import { mayAnswerTurns } from './responses/auto-answer.js';
 import type {
+  AudioPath,
   Clock,
   ClientEvent,
   Connector,
@@ -124,6 +126,16 @@ export class RealtimeSession {
     return copySessionOptions(this.#host.state.options);
   }
 
+  /**
+   * Where the current (or last) connection's audio travels: `'events'` (a WebSocket: the app
+   * appends the microphone and plays `response_audio`) or `'media'` (WebRTC: media tracks; the
+   * server plays the answer, and `interrupt()` tells it to cut with `output_audio_buffer.clear`).
+   * `undefined` before the first connect.
+   */
+  get audioPath(): AudioPath | undefined {
+    return this.#host.lifecycle.audioPath;
+  }
+
   /** The dialect of the current (or last) connection; `undefined` before the first connect. */
   get dialect(): Dialect | undefined {
     return this.#host.lifecycle.codec?.dialect;
@@ -190,6 +202,7 @@ export class RealtimeSession {
     const host = this.#host;
     if (host.closed())
       return Promise.reject(new VoxwireError('SESSION_CLOSED', 'the session is closed'));
+    if (host.lifecycle.audioPath === 'media') return this.#interruptServerPlayback(options);
     const playback = this.playback;
     const result = interrupt(
       {
@@ -227,6 +240,32 @@ export class RealtimeSession {
       () => undefined,
     );
     return result;
+  }
+
+  // over WebRTC the server plays the audio: cancel, then tell it to cut (`interrupt-media.ts`)
+  #interruptServerPlayback(options: InterruptOptions | undefined): Promise<InterruptResult> {
+    const host = this.#host;
+    try {
+      return Promise.resolve(
+        interruptServerPlayback(
+          {
+            activeResponses: () => host.tracker.active,
+            serverPlayingResponseId: () => host.state.serverPlayingResponseId,
+            cancelQuietly: (responseId) => host.creator.bargeIn().cancelQuietly(responseId),
+            cancelWhenStarted: () =>
+              host.creator
+                .bargeIn()
+                .interrupt(!mayAnswerTurns(host.state.options, host.state.confirmed)),
+            inConversation: (itemId) => host.mirror()?.has(itemId) ?? true,
+            clearServerAudio: () =>
+              host.send({ type: 'output_audio_buffer.clear', event_id: host.generateId('event') }),
+          },
+          options,
+        ),
+      );
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   /** Errors emitted while no `error` listener was attached (the most recent 32), so none is lost. */
