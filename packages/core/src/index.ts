@@ -204,6 +204,22 @@ export {
   type WebSocketConnectorOptions,
 } from './web-socket/connector.js';
 export { credentialQueryValues, isCredentialQueryParam, redact } from './web-socket/redact.js';
+export {
+  webRtcConnector,
+  OPENAI_REALTIME_CALLS_URL,
+  type WebRtcConnectorOptions,
+} from './web-rtc/connector.js';
+export {
+  WebRtcTransport,
+  type WebRtcRaw,
+  type WebRtcTransportOptions,
+} from './web-rtc/transport.js';
+export {
+  WebRtcConnectError,
+  type WebRtcConnectErrorOptions,
+  type WebRtcFailureStep,
+} from './web-rtc/errors.js';
+export type { SdpExchangeRequest } from './web-rtc/sdp-exchange.js';
 export type { ConnectionState } from './connection-state.js';
 export {
   Outbox,

@@ -268,7 +268,8 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
 
 // binary frames (the Realtime API sends none; the decoder flags them): a copy as bytes. A Blob
 // (a runtime that ignores binaryType) cannot be read synchronously: it arrives empty, still binary.
-function toBytes(data: unknown): Uint8Array {
+/** A binary frame as a copy of its bytes (empty for a Blob); shared with the WebRTC transport. */
+export function toBytes(data: unknown): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
   if (ArrayBuffer.isView(data))
     return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
