@@ -99,6 +99,9 @@ export function serverSilent(ms: number): VoxwireError {
 
 /** The error of a transport error that no close followed. */
 export function transportFault(error: Error): VoxwireError {
+  // an app callback the transport calls (a WebRTC connector's `onRemoteAudio`) failed: the
+  // socket is fine, and the app should see its own failure by its own code
+  if (error instanceof VoxwireError && error.code === 'LISTENER_FAILED') return error;
   return new VoxwireError('SOCKET_ERROR', `transport error: ${describe(error)}`, {
     cause: error,
     data: transportData(error),

@@ -13,12 +13,16 @@ export class StartingTransport {
   #transport: Transport | undefined;
   #frames: (string | Uint8Array)[] = [];
   #close: CloseReport | undefined;
+  // errors it reported before it opened (a WebRTC peer's `ontrack` listener that threw): the
+  // session hears them once it is open; a connect that fails reports its own failure instead
+  #errors: Error[] | undefined;
 
   /** `transport` is being started: what it delivers from now on is held. */
   begin(transport: Transport): void {
     this.#transport = transport;
     this.#frames = [];
     this.#close = undefined;
+    this.#errors = undefined;
   }
 
   /** Whether `transport` is the one being started (its frames and close are to be held). */
@@ -29,6 +33,18 @@ export class StartingTransport {
   /** Holds a frame of the starting transport, in order. */
   hold(frame: string | Uint8Array): void {
     this.#frames.push(frame);
+  }
+
+  /** Holds an error the starting transport reported (not a failure of its start: that rejects it). */
+  holdError(error: Error): void {
+    (this.#errors ??= []).push(error);
+  }
+
+  /** The errors held since `begin`, taken (the next call returns none). */
+  takeErrors(): Error[] {
+    const errors = this.#errors ?? [];
+    this.#errors = undefined;
+    return errors;
   }
 
   /** Holds the close of the starting transport. */
@@ -50,6 +66,7 @@ export class StartingTransport {
     this.#transport = undefined;
     this.#frames = [];
     this.#close = undefined;
+    this.#errors = undefined;
     return frames;
   }
 }

@@ -159,6 +159,7 @@ export class SessionConnection {
       this.#opened++;
       this.#openedAt = this.#o.clock.now();
       // frames from now on go straight to the session, after these
+      const earlyErrors = this.#starting.takeErrors();
       const early = this.#starting.end();
       this.#abort = undefined;
       // the listener would keep this whole attempt (timer, promises) alive for the connection's life
@@ -174,6 +175,11 @@ export class SessionConnection {
         if (this.#current() !== transport) break;
         this.#silence.stop();
         this.#hooks.frame(frame, codec);
+      }
+      // what it reported while starting, now that the session hears it (as if reported now)
+      for (const error of earlyErrors) {
+        if (this.#current() !== transport) break;
+        transport.onerror?.(error);
       }
     } catch (cause) {
       deadline.disarm();
@@ -208,6 +214,10 @@ export class SessionConnection {
       }
     };
     transport.onerror = (error) => {
+      if (this.#starting.is(transport)) {
+        this.#starting.holdError(error);
+        return;
+      }
       if (this.#current() !== transport) return;
       // the close that usually follows claims it; reported alone only when no close follows
       this.#book.holdError(transport, error, () => {

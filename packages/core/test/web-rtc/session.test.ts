@@ -90,3 +90,33 @@ it('a session connects over webRtcConnector and a text response comes back', asy
   expect(rtc.peers[0]!.closeCalls).toBe(1);
   expect(rtc.peers[0]!.channel.closeCalls).toBeGreaterThan(0);
 });
+
+it('an onRemoteAudio that throws while connecting is reported on error once the session is open', async () => {
+  const clock = new SimulatedClock();
+  const kit = createFakeServer({ clock });
+  const rtc = bridgedRtc(kit);
+  const model = new RealtimeModel({
+    connector: webRtcConnector({
+      RTCPeerConnection: rtc.RTCPeerConnection,
+      fetch: fakeFetch().fetch,
+      clientSecret: 'ek_page_secret',
+      onRemoteAudio: () => {
+        throw new Error('no audio element');
+      },
+      clock,
+    }),
+    clock,
+  });
+  const session = model.session();
+  const errors: { code?: string; message: string }[] = [];
+  session.on('error', (error) => errors.push(error as never));
+  await clock.advanceAsync(0);
+  // the browser fires ontrack inside setRemoteDescription, before the channel opens
+  expect(session.connectionState.status).toBe('open');
+  await clock.advanceAsync(10_000);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatchObject({ code: 'LISTENER_FAILED' });
+  expect(errors[0]!.message).toContain('no audio element');
+  expect(session.connectionState.status).toBe('open');
+  await model.close();
+});
