@@ -35,6 +35,12 @@ export {
 export type { Conversation } from './server/conversation.js';
 export type { InputAudio } from './server/input-audio.js';
 export type { Outbound } from './server/outbound.js';
+export type {
+  OutputAudioBuffer,
+  OutputAudioEntry,
+  OutputAudioHost,
+  OutputAudioState,
+} from './server/output-playback.js';
 export type { ResponseRun } from './server/response.js';
 export type { ResponseRunner } from './server/handlers-response.js';
 export type { FaultTarget } from './server/faults.js';

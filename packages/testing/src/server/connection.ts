@@ -19,6 +19,7 @@ import { clientEventKeys, findUnknownKey } from './known-keys.js';
 import { markBetaItems } from './beta-items.js';
 import { obfuscate } from './obfuscation.js';
 import { Outbound, type FaultRule, type ServerLink } from './outbound.js';
+import { OutputAudioBuffer } from './output-playback.js';
 import type { RefusalRule } from './faults.js';
 import type { ResponseRun } from './response.js';
 import type { ResponsePacing } from './response-pacing.js';
@@ -99,6 +100,12 @@ export interface ConnectionInit {
    * @default undefined (an empty conversation)
    */
   readonly conversation?: Conversation | undefined;
+  /**
+   * `'media'`: a WebRTC call, whose audio travels as media; the server plays its answers itself
+   * (see {@link FakeConnection.outputAudio}) and sends no audio deltas.
+   * @default 'events'
+   */
+  readonly audioPath?: 'events' | 'media' | undefined;
 }
 
 /** One connection's server-side state. */
@@ -111,6 +118,10 @@ export class FakeConnection {
   readonly conversation: Conversation;
   readonly outbound: Outbound;
   readonly input: InputAudio;
+  /** How audio travels: in events (a WebSocket), or as media (a WebRTC call). */
+  readonly audioPath: 'events' | 'media';
+  /** What a media connection played, by response (see `OutputAudioBuffer`); empty otherwise. */
+  readonly outputAudio: OutputAudioBuffer;
   /**
    * Every client event received on this connection, in order, refused ones included: accepted
    * ones (and those refused only for an unknown field) in the GA model, ones that failed to
@@ -169,6 +180,8 @@ export class FakeConnection {
       ? startingSession(init.session, base)
       : defaultSession({ ...base, transcription: init.transcription ?? false });
     this.input = new InputAudio(24_000, host.vadEnergyScale);
+    this.audioPath = init.audioPath ?? 'events';
+    this.outputAudio = new OutputAudioBuffer(this);
     this.#responses = new ResponseRunner(this);
     this.emit({ type: 'session.created', session: clone(this.session) });
     if (init.dialect === 'beta') {

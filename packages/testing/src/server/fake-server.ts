@@ -136,6 +136,14 @@ export class FakeServer {
        * @default undefined (a standard key: the default session)
        */
       clientSecret?: string | undefined;
+      /**
+       * `'media'`: the connection is a WebRTC call's data channel. The server plays each
+       * answer's audio itself instead of sending `response.output_audio.delta`, reports it with
+       * `output_audio_buffer.started`/`stopped`/`cleared`, and serves `output_audio_buffer.clear`
+       * (see `FakeConnection.outputAudio`).
+       * @default 'events'
+       */
+      audioPath?: 'events' | 'media' | undefined;
     } = {},
   ): AcceptedConnection {
     const host = this.#host();
@@ -156,6 +164,7 @@ export class FakeServer {
         this.#options.maxSessionDurationMs ??
         MAX_SESSION_DURATION_MS.openai,
       transcription: init.transcription,
+      audioPath: init.audioPath,
       session: minted,
       conversation:
         this.#options.conversation === 'persist'

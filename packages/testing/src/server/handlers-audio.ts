@@ -72,7 +72,8 @@ export function handleAudioEvent(
     case 'output_audio_buffer.clear':
       // a WebRTC/SIP event (protocol.md §7.4): the WebSocket server lists it among the types it
       // does not take (§7.9), so a client waiting for `cleared` here would wait forever there
-      conn.error(Errors.unknownType('output_audio_buffer.clear', eventId));
+      if (conn.audioPath === 'media') conn.outputAudio.clear();
+      else conn.error(Errors.unknownType('output_audio_buffer.clear', eventId));
       return true;
     case '__idle_timeout':
       idleTimeout(conn);
@@ -109,7 +110,12 @@ function append(conn: FakeConnection, event: JsonObject, eventId: string | null)
         audio_start_ms: signal.audioStartMs,
         item_id: itemId,
       });
-      if (vad?.interrupt && conn.active) conn.active.cancel('turn_detected');
+      if (vad?.interrupt) {
+        conn.active?.cancel('turn_detected');
+        // over WebRTC the server also cuts what it is playing, whether or not that response is
+        // still generating (it usually is not: generation runs ahead of playback), §7.5
+        conn.outputAudio.clear();
+      }
     } else {
       const itemId = conn.pendingSpeechItemId ?? conn.host.newId('item');
       conn.pendingSpeechItemId = undefined;

@@ -7,6 +7,7 @@
 import { base64ToBytes, bytesToBase64 } from '@voxwire/protocol';
 import { atWireRate, decodeSamples, encodeSamples, sampleRateOf } from './audio-codec.js';
 import type { FakeConnection } from './connection.js';
+import type { StoredItem } from './conversation.js';
 import { Errors } from './error-catalog.js';
 import { sessionValue } from './session-config.js';
 import { clone, isObject, type JsonObject } from './wire.js';
@@ -142,18 +143,28 @@ function truncate(conn: FakeConnection, event: JsonObject, eventId: string | nul
     conn.error(Errors.truncateTooLong(actualMs, requested, null));
     return;
   }
-  stored.audio = stored.audio.slice(0, Math.round((requested * rate) / 1000));
-  stored.truncated = true;
-  // the server drops the transcript so the context holds no text the user did not hear
-  const content = Array.isArray(stored.item['content']) ? stored.item['content'] : [];
-  const part = content[contentIndex];
-  if (isObject(part)) part['transcript'] = '';
+  cutAssistantAudio(stored, requested);
   conn.emit({
     type: 'conversation.item.truncated',
     item_id: id,
     content_index: contentIndex,
     audio_end_ms: requested,
   });
+}
+
+/**
+ * Cuts an assistant audio item to its first `audioEndMs` ms, as `conversation.item.truncate`
+ * does (and a media connection's clear, at the ms played): the audio is cut, the transcript
+ * dropped so the context holds no text the user did not hear (protocol.md §7.7), and the item
+ * marked so that a response still producing it keeps the cut.
+ */
+export function cutAssistantAudio(stored: StoredItem, audioEndMs: number): void {
+  const rate = stored.sampleRate ?? 24_000;
+  stored.audio = stored.audio?.slice(0, Math.round((audioEndMs * rate) / 1000));
+  stored.truncated = true;
+  const content = Array.isArray(stored.item['content']) ? stored.item['content'] : [];
+  const part = content[0];
+  if (isObject(part)) part['transcript'] = '';
 }
 
 // the GA format type (`audio/pcm`, `audio/pcmu`, `audio/pcma`) of one direction of the session

@@ -85,6 +85,11 @@ export class ResponseRunner {
         emit: (e) => conn.emit(e),
         newId: (p) => conn.host.newId(p),
         finished: (r) => this.#finished(r),
+        // over WebRTC the server plays the audio itself (protocol.md §7.4)
+        play:
+          conn.audioPath === 'media'
+            ? (itemId, samples, rate) => conn.outputAudio.play(id, itemId, samples, rate)
+            : undefined,
       },
       base,
       inputTokensOf(input, instructions, audioMs),
@@ -140,6 +145,8 @@ export class ResponseRunner {
       rate_limits: conn.host.rateLimits(run.totalTokens, conn.dialect),
     });
     if (!run.outOfBand) conn.armIdleTimer();
+    // stopped comes after response.done, once the audio has played (protocol.md §7.4)
+    conn.outputAudio.responseDone(run.id);
     conn.settleClose();
   }
 

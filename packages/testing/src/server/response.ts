@@ -21,6 +21,12 @@ export interface RunHost {
   newId(prefix: string): string;
   /** Called once, after `response.done` and `rate_limits.updated`. */
   finished(run: ResponseRun): void;
+  /**
+   * A media connection's (WebRTC) output buffer: given, the audio generated goes there, where a
+   * `response.output_audio.delta` would have gone out, and no delta is sent.
+   * @default undefined (the audio goes out in deltas)
+   */
+  play?: ((itemId: string, samples: number, sampleRate: number) => void) | undefined;
 }
 
 /** A response being produced. */
@@ -298,11 +304,13 @@ export class ResponseRun {
         sentText += delta;
       }
       const chunk = samples.subarray(k * perChunk, Math.min(samples.length, (k + 1) * perChunk));
-      this.host.emit({
-        type: 'response.output_audio.delta',
-        ...c,
-        delta: bytesToBase64(encodeSamples(chunk, this.outputFormat)),
-      });
+      if (this.host.play) this.host.play(itemId, chunk.length, rate);
+      else
+        this.host.emit({
+          type: 'response.output_audio.delta',
+          ...c,
+          delta: bytesToBase64(encodeSamples(chunk, this.outputFormat)),
+        });
       if (sentSamples === 0 && !this.outOfBand) this.host.conversation.noteAssistantAudio();
       sentSamples += chunk.length;
       this.#keepStreamedAudio(itemId, samples, sentSamples);
