@@ -7,6 +7,7 @@
 import type { Dialect } from '@voxwire/protocol';
 import { BETA_HEADER, Subprotocol } from '@voxwire/protocol';
 import { Errors, type ServerErrorBody } from '../server/error-catalog.js';
+import { judgeKey } from '../server/key-check.js';
 import { modelRefusal, REQUEST_SHAPE_CLOSE_CODE } from '../server/served-models.js';
 
 export { closeReasonOf } from '../server/error-catalog.js';
@@ -100,24 +101,9 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
     key: string | undefined,
     dialect: Dialect,
     ephemeral: boolean,
-  ): { readonly bad?: HandshakeVerdict; readonly secret?: string } => {
-    if (!key)
-      return { bad: { kind: 'fatal', error: Errors.missingAuth(), closeCode: 3000, dialect } };
-    const invalid = {
-      kind: 'fatal',
-      error: Errors.invalidApiKey(key),
-      closeCode: 3000,
-      dialect,
-    } as const;
-    if (key === policy.apiKey) return {};
-    if (ephemeral && key.startsWith('ek_')) {
-      const state = policy.clientSecret?.(key);
-      if (state === 'live') return { secret: key };
-      // protocol.md does not record what the API answers for an expired secret: the fake
-      // refuses it as a wrong key (invalid_api_key, close 3000), even with no `apiKey` set
-      if (state === 'expired') return { bad: invalid };
-    }
-    return policy.apiKey !== undefined ? { bad: invalid } : {};
+  ): { readonly bad?: HandshakeVerdict; readonly secret?: string | undefined } => {
+    const { error, secret } = judgeKey(key, policy, ephemeral);
+    return error ? { bad: { kind: 'fatal', error, closeCode: 3000, dialect } } : { secret };
   };
   // after the key, as the real server judges it (a bad key and a bad model close with 3000)
   const modelCheck = (model: string, dialect: Dialect): HandshakeVerdict | undefined => {
