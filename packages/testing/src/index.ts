@@ -91,6 +91,19 @@ export {
 export { Errors as ServerErrors, type ServerErrorBody } from './server/error-catalog.js';
 export type { JsonObject, WireEvent } from './server/wire.js';
 export {
+  createFakeWebRtc,
+  type CreateFakeWebRtcOptions,
+  type FakeWebRtcKit,
+} from './web-rtc/kit.js';
+export type {
+  FakeRtcConnectionState,
+  FakeRtcPeerConnection,
+  FakeWebRtcCall,
+} from './web-rtc/peer.js';
+export type { FakeRtcDataChannel } from './web-rtc/data-channel.js';
+export type { CallFailure } from './web-rtc/calls-endpoint.js';
+export type { FakeMediaStream, FakeMicrophone, FakeRemoteAudioTrack } from './web-rtc/media.js';
+export {
   runTransportContract,
   TransportContractError,
   type ContractCheck,

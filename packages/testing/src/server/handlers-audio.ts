@@ -98,7 +98,14 @@ function append(conn: FakeConnection, event: JsonObject, eventId: string | null)
   const samples = decodeSamples(base64ToBytes(audio), format);
   const rate = sampleRateOf(format);
   // the VAD works on 24 kHz timelines; G.711 input (8 kHz) is repeated ×3, which keeps times exact
-  const timeline = rate === 24_000 ? samples : upsample3(samples);
+  hearInputAudio(conn, rate === 24_000 ? samples : upsample3(samples));
+}
+
+/**
+ * PCM16 at 24 kHz entering the input buffer, from an append or a WebRTC call's microphone
+ * track (which carries no event): the VAD hears it, starts and ends turns, commits and answers.
+ */
+export function hearInputAudio(conn: FakeConnection, timeline: Int16Array): void {
   const vad = vadOf(conn);
   for (const signal of conn.input.append(timeline, vad)) {
     if (signal.kind === 'speech_started') {
