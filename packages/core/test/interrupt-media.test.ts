@@ -2,31 +2,34 @@
  * `session.interrupt()` and the output audio events over a connection whose audio travels on
  * media tracks (WebRTC, `audioPath: 'media'`): the server plays the answer, so the barge-in is
  * `response.cancel` then `output_audio_buffer.clear`, with no truncate or delete of its own.
- * The fake's connector is wrapped to report `audioPath: 'media'`; the server's
- * `output_audio_buffer.*` events are scripted with `server.emit`.
+ * Over `createFakeWebRtc` (a media-mode fake server); its `output_audio_buffer.*` events are
+ * also scripted with `server.emit` where a test needs one at a given moment.
  */
 import { describe, expect, it } from 'vitest';
-import { createCounterIdGenerator, type Connector } from '@voxwire/protocol';
-import { createFakeServer, SimulatedClock } from '@voxwire/testing';
+import { createCounterIdGenerator } from '@voxwire/protocol';
+import { createFakeWebRtc, SimulatedClock } from '@voxwire/testing';
 import { RealtimeModel } from '../src/model.js';
-import type { ConnectedEvent, OutputAudioEvent, RealtimeSession } from '../src/index.js';
+import {
+  webRtcConnector,
+  type ConnectedEvent,
+  type OutputAudioEvent,
+  type RealtimeSession,
+} from '../src/index.js';
 import { VoxwireError } from '../src/errors.js';
 import { openSession, setup, type Setup } from './helpers.js';
 import { SAID, errors, sent } from './interrupt-helpers.js';
 
 function mediaSetup(): Setup {
   const clock = new SimulatedClock({ microtaskRounds: 400 });
-  const fake = createFakeServer({ clock, pacing: { realtimeFactor: 1 } });
-  const connector: Connector = async (attempt) => ({
-    ...(await fake.connector(attempt)),
-    audioPath: 'media',
-  });
-  const model = new RealtimeModel({
-    connector,
+  const kit = createFakeWebRtc({ clock, pacing: { realtimeFactor: 1 } });
+  const connector = webRtcConnector({
+    RTCPeerConnection: kit.RTCPeerConnection,
+    fetch: kit.fetch,
+    clientSecret: 'sk-test',
     clock,
-    generateId: createCounterIdGenerator('t'),
   });
-  return { clock, server: fake.server, model, logs: [], settle: () => clock.advanceAsync(0) };
+  const model = new RealtimeModel({ connector, clock, generateId: createCounterIdGenerator('t') });
+  return { clock, server: kit.server, model, logs: [], settle: () => clock.advanceAsync(0) };
 }
 
 /** Starts an answer of {@link SAID} (2880 ms, streamed in real time) and lets 500 ms pass. */
