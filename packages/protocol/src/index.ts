@@ -60,6 +60,7 @@ export type {
 
 export { RTC_EVENTS_CHANNEL } from './rtc.js';
 export type {
+  RtcHandler,
   RtcSessionDescriptionLike,
   RtcDataChannelLike,
   RtcMediaTrackLike,

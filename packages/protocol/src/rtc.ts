@@ -16,10 +16,19 @@
 /** The label of the data channel the Realtime API's events travel on (OpenAI's WebRTC guide). */
 export const RTC_EVENTS_CHANNEL = 'oai-events';
 
+/**
+ * An event handler property (`onopen`, `ontrack`, …). Declared through a method so that its
+ * parameter is checked both ways: the DOM's handlers take their own event classes
+ * (`(ev: MessageEvent) => any`), which a handler of a structural event type would otherwise not
+ * accept under `strictFunctionTypes`, while a test's handler of the structural type fits as well.
+ */
+export type RtcHandler<E> = { bivarianceHack(event: E): void }['bivarianceHack'] | null;
+
 /** An SDP offer or answer (`RTCSessionDescriptionInit`). */
 export interface RtcSessionDescriptionLike {
   readonly type: 'offer' | 'answer' | 'pranswer' | 'rollback';
-  readonly sdp?: string | undefined;
+  // no `| undefined`: the DOM's `RTCLocalSessionDescriptionInit.sdp` is `string` when present
+  readonly sdp?: string;
 }
 
 /** `RTCDataChannel`: the events' pipe. Text frames only (the Realtime API sends JSON). */
@@ -31,10 +40,10 @@ export interface RtcDataChannelLike {
   readonly bufferedAmount: number;
   send(data: string): void;
   close(): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { readonly data: unknown }) => void) | null;
-  onclose: ((event: unknown) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: RtcHandler<unknown>;
+  onmessage: RtcHandler<{ readonly data: unknown }>;
+  onclose: RtcHandler<unknown>;
+  onerror: RtcHandler<unknown>;
 }
 
 /** A media track (`MediaStreamTrack`): the microphone the app captured, or the model's voice. */
@@ -61,12 +70,16 @@ export interface RtcPeerConnectionLike {
   setLocalDescription(description: RtcSessionDescriptionLike): Promise<void>;
   setRemoteDescription(description: RtcSessionDescriptionLike): Promise<void>;
   close(): void;
-  ontrack: ((event: RtcTrackEventLike) => void) | null;
-  onconnectionstatechange: ((event: unknown) => void) | null;
+  ontrack: RtcHandler<RtcTrackEventLike>;
+  onconnectionstatechange: RtcHandler<unknown>;
 }
 
-/** The `RTCPeerConnection` constructor (`globalThis.RTCPeerConnection` in a browser). */
-export type RtcPeerConnectionConstructor = new (configuration?: unknown) => RtcPeerConnectionLike;
+/**
+ * The `RTCPeerConnection` constructor (`globalThis.RTCPeerConnection` in a browser). Its
+ * parameter is typed `never` so that the DOM's constructor (which takes an `RTCConfiguration`)
+ * and a test's (which takes anything) both fit; a connector passes the configuration it was given.
+ */
+export type RtcPeerConnectionConstructor = new (configuration?: never) => RtcPeerConnectionLike;
 
 /** A `fetch` response, as far as the SDP exchange reads it. */
 export interface FetchResponseLike {
@@ -82,6 +95,8 @@ export type FetchLike = (
     readonly method: string;
     readonly headers: Record<string, string>;
     readonly body: string;
-    readonly signal?: AbortSignal | undefined;
+    // no `| undefined`: the DOM's `RequestInit.signal` is `AbortSignal | null`, and under
+    // `exactOptionalPropertyTypes` an explicit `undefined` would not fit the browser's `fetch`
+    readonly signal?: AbortSignal;
   },
 ) => Promise<FetchResponseLike>;

@@ -196,7 +196,9 @@ export class WebRtcTransport extends TransportCallbacks implements Transport {
     const o = this.#options;
     let peer: RtcPeerConnectionLike;
     try {
-      peer = new o.RTCPeerConnection(o.rtcConfiguration);
+      // the constructor's parameter is `never` in its type (see RtcPeerConnectionConstructor)
+      const Peer = o.RTCPeerConnection as new (configuration?: unknown) => RtcPeerConnectionLike;
+      peer = new Peer(o.rtcConfiguration);
     } catch (cause) {
       // a configuration the browser refuses (a malformed ICE server URL) it refuses every time
       this.#fail(
