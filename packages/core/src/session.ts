@@ -6,12 +6,9 @@
  * on loss and close) in `session-lifecycle.ts`, error surfacing in `session-errors.ts`.
  * @module
  */
-import { interrupt, type InterruptOptions, type InterruptResult } from './interrupt.js';
-import { interruptServerPlayback } from './interrupt-media.js';
-import { cutForInterrupt } from './interrupt-cut.js';
-import { heldAsText } from './interrupt-retell.js';
+import type { InterruptOptions, InterruptResult } from './interrupt.js';
 import { PlaybackTracker } from './playback.js';
-import { mayAnswerTurns } from './responses/auto-answer.js';
+import { interruptSession } from './session-interrupt.js';
 import type {
   AudioPath,
   Clock,
@@ -202,37 +199,10 @@ export class RealtimeSession {
     const host = this.#host;
     if (host.closed())
       return Promise.reject(new VoxwireError('SESSION_CLOSED', 'the session is closed'));
-    if (host.lifecycle.audioPath === 'media') return this.#interruptServerPlayback(options);
-    const playback = this.playback;
-    const result = interrupt(
-      {
-        previous: this.#interrupting ?? Promise.resolve(),
-        playback,
-        activeResponses: () => host.tracker.active,
-        responses: () => host.tracker.all,
-        cancelQuietly: (responseId) => host.creator.bargeIn().cancelQuietly(responseId),
-        // an untagged create's response is told from one server VAD starts only when VAD
-        // starts none
-        cancelWhenStarted: () =>
-          host.creator
-            .bargeIn()
-            .interrupt(!mayAnswerTurns(host.state.options, host.state.confirmed)),
-        receivedAudioMs: (itemId, contentIndex) =>
-          host.tracker.receivedAudioMs(itemId, contentIndex),
-        inConversation: (itemId) => host.mirror()?.has(itemId) ?? true,
-        heldAsText: (itemId, contentIndex) => heldAsText(host.mirror(), itemId, contentIndex),
-        retell: (itemId, contentIndex, audioEndMs) =>
-          host.calls.retell(itemId, contentIndex, audioEndMs),
-        truncate: (args) =>
-          cutForInterrupt(
-            {
-              state: () => host.connection.state,
-              mirror: () => host.mirror(),
-              truncate: (cut) => host.calls.itemTruncate(cut),
-            },
-            args,
-          ),
-      },
+    const result = interruptSession(
+      host,
+      () => this.playback,
+      this.#interrupting ?? Promise.resolve(),
       options,
     );
     this.#interrupting = result.then(
@@ -240,32 +210,6 @@ export class RealtimeSession {
       () => undefined,
     );
     return result;
-  }
-
-  // over WebRTC the server plays the audio: cancel, then tell it to cut (`interrupt-media.ts`)
-  #interruptServerPlayback(options: InterruptOptions | undefined): Promise<InterruptResult> {
-    const host = this.#host;
-    try {
-      return Promise.resolve(
-        interruptServerPlayback(
-          {
-            activeResponses: () => host.tracker.active,
-            serverPlayingResponseId: () => host.state.serverPlayingResponseId,
-            cancelQuietly: (responseId) => host.creator.bargeIn().cancelQuietly(responseId),
-            cancelWhenStarted: () =>
-              host.creator
-                .bargeIn()
-                .interrupt(!mayAnswerTurns(host.state.options, host.state.confirmed)),
-            inConversation: (itemId) => host.mirror()?.has(itemId) ?? true,
-            clearServerAudio: () =>
-              host.send({ type: 'output_audio_buffer.clear', event_id: host.generateId('event') }),
-          },
-          options,
-        ),
-      );
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
   }
 
   /** Errors emitted while no `error` listener was attached (the most recent 32), so none is lost. */
