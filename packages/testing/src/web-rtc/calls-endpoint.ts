@@ -1,7 +1,9 @@
 /**
- * The fake `POST /v1/realtime/calls` (and Azure's `/openai/v1/realtime/calls`), as a `FetchLike`:
- * the key judged as the ws mode judges a handshake's, the SDP offer checked, and the API's
- * answers (201 + SDP answer + `Location`, 401, 400, 404, 405), or a failure the test scripted.
+ * The fake `POST /v1/realtime/calls` (and Azure's `/openai/v1/realtime/calls`): the request judged
+ * by {@link judgeCallRequest} (runtime-neutral, shared with the ws fake's real WebRTC endpoint),
+ * and the in-memory kit's `FetchLike` over it: the key judged as the ws mode judges a handshake's,
+ * the SDP offer checked, and the API's answers (201 + SDP answer + `Location`, 401, 400, 404,
+ * 405), or a failure the test scripted.
  * @module
  */
 import type { FetchLike, FetchResponseLike } from '@voxwire/protocol';
@@ -27,16 +29,8 @@ export interface CallFailure {
   readonly body?: string | undefined;
 }
 
-/** What the endpoint needs of its kit. */
-export interface CallsEndpointHost {
-  readonly server: FakeServer;
-  /**
-   * The only standard key accepted.
-   * @default undefined (any non-empty key that is not a minted secret's)
-   */
-  readonly apiKey: string | undefined;
-  /** The next scripted failure, taken once. */
-  takeFailure(): CallFailure | undefined;
+/** What the endpoint needs of its kit: the policy requests are judged by, and the call maker. */
+export interface CallsEndpointHost extends CallPolicy {
   /** Records a call answered with 201; returns its id (`rtc_…`) and answer SDP. */
   createCall(
     azure: boolean,
@@ -46,66 +40,100 @@ export interface CallsEndpointHost {
   ): { callId: string; answer: string };
 }
 
-function response(
-  status: number,
-  body: string,
-  headers: Record<string, string>,
-): FetchResponseLike {
-  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  return {
-    status,
-    headers: { get: (name) => lower.get(name.toLowerCase()) ?? null },
-    text: () => Promise.resolve(body),
-  };
+/** A request to a calls endpoint, as any runtime hands it over. */
+export interface CallRequest {
+  /** The URL's path, trailing slashes removed. */
+  readonly path: string;
+  /** The HTTP method. */
+  readonly method: string;
+  /** The request headers (any case). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body (the SDP offer). */
+  readonly body: string;
+}
+
+/** What a calls endpoint judges a request against. */
+export interface CallPolicy {
+  /** The server whose minted secrets authenticate. */
+  readonly server: Pick<FakeServer, 'clientSecretState'>;
+  /**
+   * The only standard key accepted.
+   * @default undefined (any non-empty key that is not a minted secret's)
+   */
+  readonly apiKey: string | undefined;
+  /**
+   * Whether Azure's path (`/openai/v1/realtime/calls`) is served.
+   * @default true
+   */
+  readonly azure?: boolean | undefined;
+  /**
+   * The next scripted failure, taken once a request reached a served path with POST.
+   * @default none
+   */
+  takeFailure?(): CallFailure | undefined;
+}
+
+/** An answer of the endpoint that opens no call: a refusal or a scripted failure. */
+export interface CallRefusal {
+  readonly kind: 'refused';
+  readonly status: number;
+  readonly body: string;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A request the endpoint accepts: the caller makes the call and answers 201. */
+export interface CallAcceptance {
+  readonly kind: 'accepted';
+  /** Whether it came in on Azure's path. */
+  readonly azure: boolean;
+  /** What the offer carries. */
+  readonly shape: OfferShape;
+  /** The live minted secret that authenticated it, or `undefined` for a standard key. */
+  readonly secret: string | undefined;
+}
+
+function refusal(status: number, body: string, headers: Record<string, string>): CallRefusal {
+  return { kind: 'refused', status, body, headers };
 }
 
 function jsonError(
   status: number,
   error: ServerErrorBody,
   extra: Record<string, string> = {},
-): FetchResponseLike {
-  return response(status, JSON.stringify(httpErrorBody(error)), {
+): CallRefusal {
+  return refusal(status, JSON.stringify(httpErrorBody(error)), {
     'content-type': 'application/json',
     ...extra,
   });
 }
 
-function headerOf(headers: Record<string, string>, name: string): string | undefined {
+function headerOf(headers: Readonly<Record<string, string>>, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === wanted) return v;
   return undefined;
 }
 
-/** Makes the endpoint's `fetch`. Requests to any host are served; only the path matters. */
-export function callsEndpoint(host: CallsEndpointHost): FetchLike {
-  return (url, init) => {
-    if (init.signal?.aborted)
-      return Promise.reject(init.signal.reason ?? new Error('The operation was aborted.'));
-    let path: string;
-    try {
-      path = new URL(url).pathname.replace(/\/+$/, '');
-    } catch {
-      // fetch rejects an unparsable URL with a TypeError before any request
-      return Promise.reject(new TypeError(`Failed to parse URL from ${url}`));
-    }
-    return Promise.resolve(answer(host, path, init));
-  };
-}
-
-function answer(
-  host: CallsEndpointHost,
-  path: string,
-  init: Parameters<FetchLike>[1],
-): FetchResponseLike {
-  const azure = path === '/openai/v1/realtime/calls';
+/**
+ * Judges a calls request as the API does: 404 off the calls paths, 405 for another method, a
+ * scripted failure, 401 for a refused key (`judgeKey`: a live minted `ek_…` secret or the
+ * standard key), 400 for another `Content-Type` or a body that is no usable SDP offer; else
+ * the request is accepted and the caller answers 201 with its SDP answer and `Location`.
+ */
+export function judgeCallRequest(
+  policy: CallPolicy,
+  request: CallRequest,
+): CallRefusal | CallAcceptance {
+  const { path } = request;
+  const azure = (policy.azure ?? true) && path === '/openai/v1/realtime/calls';
   if (path !== '/v1/realtime/calls' && !azure)
     // assumed wording: the fake serves the calls endpoint only
     return jsonError(404, serverError(null, `No realtime calls endpoint at ${path}.`));
-  if (init.method.toUpperCase() !== 'POST')
-    return jsonError(405, serverError(null, `Method ${init.method} is not allowed; use POST.`), {
+  if (request.method.toUpperCase() !== 'POST')
+    return jsonError(405, serverError(null, `Method ${request.method} is not allowed; use POST.`), {
       allow: 'POST',
     });
-  const failure = host.takeFailure();
+  const failure = policy.takeFailure?.();
   if (failure) {
     const body =
       failure.body ??
@@ -120,32 +148,75 @@ function answer(
           ),
         ),
       );
-    return response(failure.status, body, {
+    return refusal(failure.status, body, {
       'content-type': failure.body === undefined ? 'application/json' : 'text/plain',
       ...(failure.retryAfter !== undefined ? { 'retry-after': failure.retryAfter } : {}),
     });
   }
   // as a handshake: Azure takes `api-key` first, then Bearer; a live minted secret authenticates
-  const bearer = /^Bearer\s+(.+)$/i.exec(headerOf(init.headers, 'authorization') ?? '')?.[1];
-  const key = (azure ? headerOf(init.headers, 'api-key') : undefined) ?? bearer?.trim();
+  const bearer = /^Bearer\s+(.+)$/i.exec(headerOf(request.headers, 'authorization') ?? '')?.[1];
+  const key = (azure ? headerOf(request.headers, 'api-key') : undefined) ?? bearer?.trim();
   const { error, secret } = judgeKey(
     key,
-    { apiKey: host.apiKey, clientSecret: (k) => host.server.clientSecretState(k) },
+    { apiKey: policy.apiKey, clientSecret: (k) => policy.server.clientSecretState(k) },
     true,
   );
   if (error) return jsonError(401, error);
-  const type = (headerOf(init.headers, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  const type = (headerOf(request.headers, 'content-type') ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
   if (type !== 'application/sdp')
     // assumed wording; the API's multipart form (a standard key with a session) is not served
     return jsonError(
       400,
       Errors.invalidValue('Content-Type', type || '(none)', ['application/sdp'], null),
     );
-  const shape = readOffer(typeof init.body === 'string' ? init.body : '');
+  const shape = readOffer(request.body);
   if ('refused' in shape) return jsonError(400, serverError('invalid_offer', shape.refused));
-  const call = host.createCall(azure, init.body, shape, secret);
-  return response(201, call.answer, {
-    'content-type': 'application/sdp',
-    location: `${path}/${call.callId}`,
-  });
+  return { kind: 'accepted', azure, shape, secret };
+}
+
+function response(
+  status: number,
+  body: string,
+  headers: Readonly<Record<string, string>>,
+): FetchResponseLike {
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return {
+    status,
+    headers: { get: (name) => lower.get(name.toLowerCase()) ?? null },
+    text: () => Promise.resolve(body),
+  };
+}
+
+/** Makes the endpoint's `fetch`. Requests to any host are served; only the path matters. */
+export function callsEndpoint(host: CallsEndpointHost): FetchLike {
+  return (url, init) => {
+    if (init.signal?.aborted)
+      return Promise.reject(init.signal.reason ?? new Error('The operation was aborted.'));
+    let path: string;
+    try {
+      path = new URL(url).pathname.replace(/\/+$/, '');
+    } catch {
+      // fetch rejects an unparsable URL with a TypeError before any request
+      return Promise.reject(new TypeError(`Failed to parse URL from ${url}`));
+    }
+    const body = typeof init.body === 'string' ? init.body : '';
+    const verdict = judgeCallRequest(host, {
+      path,
+      method: init.method,
+      headers: init.headers,
+      body,
+    });
+    if (verdict.kind === 'refused')
+      return Promise.resolve(response(verdict.status, verdict.body, verdict.headers));
+    const call = host.createCall(verdict.azure, body, verdict.shape, verdict.secret);
+    return Promise.resolve(
+      response(201, call.answer, {
+        'content-type': 'application/sdp',
+        location: `${path}/${call.callId}`,
+      }),
+    );
+  };
 }
