@@ -92,3 +92,15 @@ export class TransportClosedError extends FakeServerError {
     this.name = 'TransportClosedError';
   }
 }
+
+/**
+ * `startFakeWsServer({ webRtc: true })` could not load `werift`, the optional peer dependency
+ * its real WebRTC endpoint is made with (`cause` is the import's error).
+ */
+export class WebRtcUnavailableError extends FakeServerError {
+  declare readonly code: 'WEBRTC_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WEBRTC_UNAVAILABLE', message, options);
+    this.name = 'WebRtcUnavailableError';
+  }
+}

@@ -13,6 +13,7 @@ export {
   TransportClosedError,
   TransportNotClosedError,
   UnexpectedClientEventError,
+  WebRtcUnavailableError,
 } from './errors.js';
 export {
   createFakeServer,

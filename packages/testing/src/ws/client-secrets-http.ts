@@ -99,18 +99,24 @@ function judgeKey(
   return undefined;
 }
 
-// the body, or `undefined` once it passes the cap (a declared length over it is refused before
-// a byte is read); chunks past the cap are not kept
-function readCapped(req: IncomingMessage, done: (bytes: Buffer | undefined) => void): void {
+/**
+ * Reads a request's body, or gives `undefined` once it passes `max` bytes (a declared length
+ * over it is refused before a byte is read); chunks past the cap are not kept.
+ */
+export function readCapped(
+  req: IncomingMessage,
+  done: (bytes: Buffer | undefined) => void,
+  max = CLIENT_SECRETS_MAX_BODY_BYTES,
+): void {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > CLIENT_SECRETS_MAX_BODY_BYTES) return done(undefined);
+  if (Number.isFinite(declared) && declared > max) return done(undefined);
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
   req.on('data', (chunk: Buffer) => {
     if (over) return;
     size += chunk.length;
-    if (size > CLIENT_SECRETS_MAX_BODY_BYTES) {
+    if (size > max) {
       over = true;
       chunks.length = 0;
       done(undefined);

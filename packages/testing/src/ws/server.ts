@@ -19,6 +19,8 @@ import { FakeServer, type FakeServerOptions } from '../server/fake-server.js';
 import { closeReasonOf, judgeHandshake, type HandshakeRecord } from './handshake.js';
 import { serveClientSecrets } from './client-secrets-http.js';
 import { UpgradeRefusals, type RefuseUpgradesOptions } from './upgrade-refusals.js';
+import { serveWebRtcCalls } from './web-rtc-http.js';
+import { loadWerift, type FakeWsWebRtcCall, type WeriftCall } from './werift-peer.js';
 
 export type { RefuseUpgradesOptions } from './upgrade-refusals.js';
 
@@ -77,6 +79,16 @@ export interface FakeWsServerOptions extends Omit<FakeServerOptions, 'dialect'> 
    * @default new FakeServer(options)
    */
   readonly server?: FakeServer | undefined;
+  /**
+   * Also serve WebRTC: `POST /v1/realtime/calls` (and Azure's `/openai/v1/realtime/calls` with
+   * `azure`) answered by a real peer on 127.0.0.1, made with the optional peer dependency
+   * `werift` (install `werift@0.24.4`), its `oai-events` channel a media connection of the fake
+   * server (`audioPath: 'media'`). CORS is allowed, as the API allows browsers. The model's
+   * voice is Opus silence; the microphone's packets are counted, not decoded (see
+   * {@link FakeWsWebRtcCall.hear}).
+   * @default false
+   */
+  readonly webRtc?: boolean | undefined;
 }
 
 /** A running ws fake server. */
@@ -91,6 +103,8 @@ export interface FakeWsServer {
   readonly handshakes: readonly HandshakeRecord[];
   /** Open sockets. */
   readonly sockets: ReadonlySet<WebSocket>;
+  /** Every WebRTC call answered with 201 (`webRtc: true`), oldest first. */
+  readonly webRtcCalls: readonly FakeWsWebRtcCall[];
   /**
    * Refuses the next `count` upgrades with an HTTP status (503, 429, 401, …), replacing the
    * refusals set before; the second argument is the count (every upgrade when absent) or
@@ -112,8 +126,8 @@ export interface FakeWsServer {
    */
   setAnswerPings(on: boolean): void;
   /**
-   * Stops listening and terminates every socket; resolves once the fake server has seen each
-   * connection close (code 1006). A plain HTTP request still in flight (a mint whose body has
+   * Stops listening, terminates every socket and closes every WebRTC peer; resolves once the
+   * fake server has seen each connection close (code 1006) and each peer is released. A plain HTTP request still in flight (a mint whose body has
    * not all arrived) has its connection destroyed, unanswered.
    */
   close(): Promise<void>;
@@ -132,6 +146,7 @@ const WS_OPTIONS: ReadonlySet<string> = new Set([
   'tls',
   'clock',
   'maxSessionDurationMs',
+  'webRtc',
 ]);
 
 // the other options configure a fake server, which exists already: they would silently do
@@ -147,9 +162,10 @@ function checkSharedServerOptions(options: FakeWsServerOptions): void {
 }
 
 /**
- * Starts the fake over a real WebSocket.
+ * Starts the fake over a real WebSocket (and, with `webRtc`, a real WebRTC calls endpoint).
  * @throws FakeServerOptionsError on a bad port, or with `server`, on an option only a new fake
  * server would use (`pacing`, `behaviour`, …): it keeps the options it was made with.
+ * @throws WebRtcUnavailableError with `webRtc: true` when `werift` cannot be imported.
  */
 export async function startFakeWsServer(options: FakeWsServerOptions = {}): Promise<FakeWsServer> {
   if (options.server) checkSharedServerOptions(options);
@@ -159,7 +175,10 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   // a served fake server already has a clock: its pings must run on the time its other timers
   // (expiry, pacing, idle) run on, or a test that advances a simulated clock never sees them
   const clock = options.clock ?? options.server?.clock ?? systemClock;
-  const server = options.server ?? new FakeServer({ ...options, clock });
+  // before anything listens: a missing werift must leave nothing to close
+  const werift = options.webRtc === true ? await loadWerift() : undefined;
+  const { webRtc: _webRtc, ...serverOptions } = options;
+  const server = options.server ?? new FakeServer({ ...serverOptions, clock });
   const http: HttpServer = options.tls
     ? createHttpsServer({ key: options.tls.key as string, cert: options.tls.cert as string })
     : createHttpServer();
@@ -178,6 +197,9 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   server.faults.addTracker(() => refusals.neverUsed());
   let stall = false;
   let answerPings = true;
+  const calls: WeriftCall[] = [];
+  let closing = false;
+  let callCount = 0;
 
   http.on('request', (req, res) => {
     const served = serveClientSecrets(req, res, {
@@ -186,6 +208,23 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       mint: (body) => server.mintClientSecret(body),
     });
     if (served) return;
+    if (
+      werift &&
+      serveWebRtcCalls(req, res, {
+        werift,
+        server,
+        apiKey: options.apiKey,
+        azure: options.azure ?? true,
+        maxSessionDurationMs: options.maxSessionDurationMs,
+        newCallId: () => `rtc_${String(++callCount).padStart(4, '0')}`,
+        track: (call) => {
+          calls.push(call);
+          // answered while the ws fake closed: nothing would ever close its peer
+          if (closing) void call.end(1006, '');
+        },
+      })
+    )
+      return;
     res
       .writeHead(426, { 'content-type': 'text/plain' })
       .end('Upgrade Required: this is a WebSocket endpoint');
@@ -294,6 +333,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
     server,
     handshakes,
     sockets,
+    webRtcCalls: calls,
     refuseUpgrades: (status, count) => refusals.set(status, count),
     setStall: (on) => {
       stall = on;
@@ -302,6 +342,9 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       answerPings = on;
     },
     close: async () => {
+      closing = true;
+      // a lost connection (1006), as a terminated socket's: the server's side did not hang up
+      await Promise.all(calls.map((call) => call.end(1006, '')));
       // `terminate` reports the close on a later tick: wait for it, so that once this resolves
       // the fake server has seen every connection close (assertClosed passes, no timer is left)
       const gone = [...sockets].map((ws) => new Promise<void>((r) => ws.once('close', () => r())));

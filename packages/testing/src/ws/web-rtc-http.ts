@@ -1,0 +1,136 @@
+/**
+ * The ws fake's `POST /v1/realtime/calls` (and Azure's `/openai/v1/realtime/calls`) over real
+ * HTTP, with CORS as the API allows a browser to call it: requests judged by the in-memory
+ * endpoint's `judgeCallRequest` (same 401/400/404/405 bodies), accepted offers answered by a
+ * real werift peer (201 + SDP answer + `Location`).
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { httpErrorBody } from '../server/client-secrets.js';
+import { serverError } from '../server/error-catalog.js';
+import type { FakeServer } from '../server/fake-server.js';
+import { judgeCallRequest } from '../web-rtc/calls-endpoint.js';
+import { readCapped } from './client-secrets-http.js';
+import { WeriftCall, type WeriftModule } from './werift-peer.js';
+
+/** The largest offer read, bytes: a browser's offer is a few kB. */
+const MAX_OFFER_BYTES = 64 * 1024;
+
+// what a browser needs to read the answer of a cross-origin POST: `Location` is not a
+// CORS-safelisted header, so without the expose header `fetch` hides the call id
+const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'Location',
+};
+
+/** What the calls endpoint needs of the ws server. */
+export interface WebRtcCallsEndpoint {
+  readonly werift: WeriftModule;
+  readonly server: FakeServer;
+  /** The only standard key accepted (any non-empty key when absent). */
+  readonly apiKey: string | undefined;
+  /** Whether Azure's path is served. */
+  readonly azure: boolean;
+  /** The session length of a call's connection, ms (by provider when absent). */
+  readonly maxSessionDurationMs: number | undefined;
+  /** A new call id (`rtc_…`). */
+  newCallId(): string;
+  /** Records an answered call (so that closing the ws fake closes its peer). */
+  track(call: WeriftCall): void;
+}
+
+// the calls paths and what lies under them (`/v1/realtime/calls/rtc_…`: judged, so refused 404)
+function isCallsPath(path: string, azure: boolean): boolean {
+  const under = (base: string) => path === base || path.startsWith(`${base}/`);
+  return under('/v1/realtime/calls') || (azure && under('/openai/v1/realtime/calls'));
+}
+
+/**
+ * Answers a plain HTTP request when it is to a calls path (preflight included), and returns
+ * whether it was: any other request is the caller's.
+ */
+export function serveWebRtcCalls(
+  req: IncomingMessage,
+  res: ServerResponse,
+  endpoint: WebRtcCallsEndpoint,
+): boolean {
+  const path = new URL(req.url ?? '/', 'http://fake.invalid').pathname.replace(/\/+$/, '');
+  if (!isCallsPath(path, endpoint.azure)) return false;
+  const send = (status: number, body: string, headers: Readonly<Record<string, string>>) => {
+    res.writeHead(status, {
+      ...headers,
+      ...CORS_HEADERS,
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  };
+  if (req.method === 'OPTIONS') {
+    // the preflight of a browser's POST with Authorization and Content-Type: application/sdp
+    res.writeHead(204, {
+      ...CORS_HEADERS,
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-headers': 'Authorization, Content-Type, api-key',
+      'access-control-max-age': '600',
+    });
+    res.end();
+    return true;
+  }
+  readCapped(
+    req,
+    (bytes) => {
+      if (bytes === undefined) {
+        res.setHeader('connection', 'close');
+        const error = serverError(
+          'request_too_large',
+          `The request body is larger than ${MAX_OFFER_BYTES} bytes.`,
+        );
+        return send(413, JSON.stringify(httpErrorBody(error)), {
+          'content-type': 'application/json',
+        });
+      }
+      const body = bytes.toString('utf8');
+      const verdict = judgeCallRequest(endpoint, {
+        path,
+        method: req.method ?? 'GET',
+        headers: flatHeaders(req),
+        body,
+      });
+      if (verdict.kind === 'refused') return send(verdict.status, verdict.body, verdict.headers);
+      const callId = endpoint.newCallId();
+      WeriftCall.answer(endpoint, {
+        callId,
+        azure: verdict.azure,
+        clientSecret: verdict.secret,
+        offer: body,
+      }).then(
+        (call) => {
+          endpoint.track(call);
+          send(201, call.answer, {
+            'content-type': 'application/sdp',
+            location: `${path}/${callId}`,
+          });
+        },
+        (error: unknown) => {
+          // an offer the SDP check let through but werift cannot apply
+          const refusal = serverError(
+            'invalid_offer',
+            `The SDP offer could not be applied: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          send(400, JSON.stringify(httpErrorBody(refusal)), {
+            'content-type': 'application/json',
+          });
+        },
+      );
+    },
+    MAX_OFFER_BYTES,
+  );
+  return true;
+}
+
+// Node's headers (lower case; a repeated one is an array) as the judge reads them
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  return flat;
+}
