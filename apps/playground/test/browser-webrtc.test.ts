@@ -142,6 +142,8 @@ describe.skipIf(!haveChromium)('@voxwire/core over real WebRTC in headless Chrom
     // model.close() left no peer open, on either side
     expect(result.closedWith).toBe('closed');
     expect(result.peerStates).toEqual(['closed']);
+    // the server's peer answered the channel's close: core did not wait out its 5 s closeTimeoutMs
+    expect(result.closeMs).toBeLessThan(4_000);
     await call!.closed;
     expect(call!.state).toBe('closed');
     expect(connection.open).toBe(false);

@@ -24,6 +24,8 @@ export interface WebRtcRun {
   readonly inboundPackets: number;
   /** Requests the connector made to the calls endpoint. */
   readonly posts: number;
+  /** How long `model.close()` took, ms (it waits for the channel's close, `closeTimeoutMs` at most). */
+  readonly closeMs: number | undefined;
   /** Each peer's `connectionState` after `model.close()`. */
   readonly peerStates: string[];
   readonly errors: string[];
@@ -102,6 +104,7 @@ async function run(url: string, secret: string, talk: boolean): Promise<WebRtcRu
   let first: WebRtcRun['first'];
   let second: WebRtcRun['second'];
   let packets = 0;
+  let closeMs: number | undefined;
   try {
     await session.conversation.item.create({ role: 'user', content: 'Hello over WebRTC' });
     audioPath = session.audioPath;
@@ -123,7 +126,9 @@ async function run(url: string, secret: string, talk: boolean): Promise<WebRtcRu
       second = { id: long.id, clearedResponseId: result.clearedResponseId };
       packets = await inboundPackets(peers[0]);
     }
+    const closing = performance.now();
     await model.close();
+    closeMs = performance.now() - closing;
   } catch (error) {
     // a refused connection rejects what was asked of it: the `closed` event says why
     errors.push(`thrown:${(error as { code?: string }).code ?? String(error)}`);
@@ -138,6 +143,7 @@ async function run(url: string, secret: string, talk: boolean): Promise<WebRtcRu
     remoteStream,
     inboundPackets: packets,
     posts,
+    closeMs,
     closedWith: await closed,
     peerStates: peers.map((pc) => pc.connectionState),
     errors,

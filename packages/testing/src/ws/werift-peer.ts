@@ -179,6 +179,10 @@ export class WeriftCall implements FakeWsWebRtcCall {
     clearInterval(this.#timer);
     this.#accepted?.closed(code, reason);
     try {
+      // a turn later: when the app closed the channel, werift answers its stream reset
+      // asynchronously, and closing the peer at once would drop that answer: the browser's
+      // channel would never fire onclose (core's close() then waits out its closeTimeoutMs)
+      await new Promise((resolve) => setImmediate(resolve));
       await this.pc.close();
     } finally {
       this.#done();
