@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RTCPeerConnection } from 'werift';
-import { WebRtcUnavailableError } from '../src/index.js';
+import { speechThenSilence, WebRtcUnavailableError } from '../src/index.js';
 import { startFakeWsServer, WERIFT_VERSION, type FakeWsServer } from '../src/ws/index.js';
 import { loadWerift, loopbackOnly } from '../src/ws/werift-peer.js';
 
@@ -25,18 +25,36 @@ async function start(options: Parameters<typeof startFakeWsServer>[0] = {}) {
 }
 
 /** A real offer (audio + `oai-events`), from a werift peer kept on loopback. */
-async function realOffer(): Promise<{ pc: RTCPeerConnection; sdp: string }> {
+async function realOffer() {
   const pc = new RTCPeerConnection({
     iceServers: [],
     iceUseIpv4: false,
     iceUseIpv6: false,
     iceAdditionalHostAddresses: ['127.0.0.1'],
     iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
   });
   pc.addTransceiver('audio', { direction: 'sendrecv' });
-  pc.createDataChannel('oai-events');
+  const channel = pc.createDataChannel('oai-events');
+  // the events the server sent, in order, and a way to wait for one (no sleeps: each arrival wakes)
+  const inbox: { type: string; [key: string]: unknown }[] = [];
+  let wake = () => {};
+  channel.onMessage.subscribe((data) => {
+    inbox.push(JSON.parse(data.toString()) as { type: string });
+    wake();
+  });
+  const event = async (type: string) => {
+    for (;;) {
+      const found = inbox.find((e) => e.type === type);
+      if (found) return found;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  const channelClosed = new Promise<void>((resolve) =>
+    channel.stateChanged.subscribe((state) => state === 'closed' && resolve()),
+  );
   await pc.setLocalDescription(await pc.createOffer());
-  return { pc, sdp: pc.localDescription!.sdp };
+  return { pc, sdp: pc.localDescription!.sdp, channel, inbox, event, channelClosed };
 }
 
 const post = (url: string, body: string, headers: Record<string, string>) =>
@@ -129,6 +147,66 @@ describe('startFakeWsServer({ webRtc: true }): POST /v1/realtime/calls', () => {
     } finally {
       await pc.close();
     }
+  });
+
+  it('bridges oai-events to a media connection: events both ways, no audio deltas, hear() reaches the VAD, a hang-up closes the peer', async () => {
+    const f = await start();
+    f.server.queueResponse((ctx) => ctx.say('Hi.'));
+    const client = await realOffer();
+    try {
+      const res = await post(`${base(f)}/v1/realtime/calls`, client.sdp, {
+        'content-type': 'application/sdp',
+        authorization: `Bearer ${KEY}`,
+      });
+      await client.pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+      await client.event('session.created');
+      const [call] = f.webRtcCalls;
+      expect(call!.state).toBe('open');
+      expect(call!.connection!.audioPath).toBe('media');
+
+      client.channel.send(JSON.stringify({ type: 'response.create' }));
+      await client.event('output_audio_buffer.stopped');
+      const types = client.inbox.map((e) => e.type);
+      expect(types).toContain('response.done');
+      expect(types.indexOf('output_audio_buffer.started')).toBeLessThan(
+        types.indexOf('output_audio_buffer.stopped'),
+      );
+      expect(types).not.toContain('response.output_audio.delta');
+
+      for (const frame of speechThenSilence(500, 800)) expect(call!.hear(frame.data)).toBe(true);
+      await client.event('input_audio_buffer.committed');
+      expect(client.inbox.map((e) => e.type)).toContain('input_audio_buffer.speech_started');
+
+      // the server hangs up: the app's channel closes and the server's peer is released
+      call!.connection!.close(1000, 'bye');
+      await client.channelClosed;
+      await call!.closed;
+      expect(call!.state).toBe('closed');
+      expect(call!.hear(new Int16Array(480))).toBe(false);
+    } finally {
+      await client.pc.close();
+    }
+  });
+
+  it("the app's channel close (then pc.close(), as core's close() does) ends the server's connection", async () => {
+    const f = await start();
+    const client = await realOffer();
+    try {
+      const res = await post(`${base(f)}/v1/realtime/calls`, client.sdp, {
+        'content-type': 'application/sdp',
+        authorization: `Bearer ${KEY}`,
+      });
+      await client.pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+      await client.event('session.created');
+      client.channel.close();
+      await client.channelClosed;
+    } finally {
+      await client.pc.close();
+    }
+    const [call] = f.webRtcCalls;
+    await call!.closed;
+    expect(call!.state).toBe('closed');
+    expect(call!.connection!.open).toBe(false);
   });
 
   it("serves Azure's path (api-key header) only with azure", async () => {

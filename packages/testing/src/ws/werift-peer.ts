@@ -110,6 +110,7 @@ export class WeriftCall implements FakeWsWebRtcCall {
   answer = '';
   readonly closed: Promise<void>;
   #accepted: AcceptedConnection | undefined;
+  #channel: Werift.RTCDataChannel | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #done!: () => void;
   #closing = false;
@@ -183,6 +184,12 @@ export class WeriftCall implements FakeWsWebRtcCall {
       // asynchronously, and closing the peer at once would drop that answer: the browser's
       // channel would never fire onclose (core's close() then waits out its closeTimeoutMs)
       await new Promise((resolve) => setImmediate(resolve));
+      // the server hanging up closes the channel first: its stream reset is what tells the app
+      // (a peer's close alone reaches another werift peer as nothing at all)
+      if (this.#channel?.readyState === 'open') {
+        this.#channel.close();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       await this.pc.close();
     } finally {
       this.#done();
@@ -267,6 +274,7 @@ export class WeriftCall implements FakeWsWebRtcCall {
       },
     );
     this.#accepted = accepted;
+    this.#channel = channel;
     channel.onMessage.subscribe((data) => {
       accepted.receive(typeof data === 'string' ? data : data.toString('utf8'));
     });
