@@ -27,6 +27,9 @@ async function start(options: Parameters<typeof startFakeWsServer>[0] = {}) {
 /** A real offer (audio + `oai-events`), from a werift peer kept on loopback. */
 async function realOffer() {
   const pc = new RTCPeerConnection({
+    // one transport, as a browser bundles: werift's client otherwise leaves the socket of the
+    // unbundled one open after close(), holding the test process
+    bundlePolicy: 'max-bundle',
     iceServers: [],
     iceUseIpv4: false,
     iceUseIpv6: false,
