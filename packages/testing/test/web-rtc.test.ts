@@ -354,6 +354,23 @@ describe('createFakeWebRtc: a call', () => {
     expect(d.call.connection?.closeInfo?.code).toBe(1000);
   });
 
+  it("frames sent just before the channel's close() still reach the server, before the close", async () => {
+    // a browser's close() finishes sending the channel's pending messages first (WebRTC 1.0,
+    // RTCDataChannel.close()); the transport's graceful close relies on it
+    const c = await connected();
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'bye' }] },
+    });
+    c.channel.close();
+    expect(c.channel.readyState).toBe('closing');
+    await flush();
+    expect(c.kit.server.clientEvents.map((e) => e['type'])).toEqual(['conversation.item.create']);
+    expect(c.call.connection?.conversation.size).toBe(1);
+    expect(c.call.connection?.closeInfo?.code).toBe(1000);
+    expect(c.channel.readyState).toBe('closed');
+  });
+
   it('refuses an answer it did not issue', async () => {
     const { kit } = setup();
     const { pc } = await offerOf(kit);

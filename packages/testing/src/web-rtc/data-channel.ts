@@ -51,11 +51,16 @@ export class FakeRtcDataChannel implements RtcDataChannelLike {
     this.#buffered += size;
     queueMicrotask(() => {
       this.#buffered -= size;
-      if (this.#state === 'open') this.#toServer?.(data);
+      // a channel closing still sends what was sent before its close() (a browser finishes
+      // sending pending messages first); only a peer's close or a failure (`end`) drops them
+      if (this.#state === 'open' || this.#state === 'closing') this.#toServer?.(data);
     });
   }
 
-  /** Closes from the app's side: `onclose` follows on the next microtask, after frames sent before. */
+  /**
+   * Closes from the app's side: the frames sent before still reach the server, then `onclose`
+   * follows on the next microtask.
+   */
   close(): void {
     if (this.#state === 'closing' || this.#state === 'closed') return;
     this.#state = 'closing';
