@@ -23,8 +23,11 @@ export interface MediaInterruptHost {
   cancelWhenStarted(): boolean;
   /** Whether the item is in the conversation. */
   inConversation(itemId: string): boolean;
-  /** Sends `output_audio_buffer.clear`. */
-  clearServerAudio(): void;
+  /**
+   * Sends `output_audio_buffer.clear` to cut `responseId`'s playback; `false` (nothing sent) when
+   * one was already sent for it on this connection.
+   */
+  clearServerAudio(responseId: string): boolean;
 }
 
 /** Interrupts the server's playback: see the module comment. */
@@ -62,8 +65,9 @@ export function interruptServerPlayback(
   let clearedResponseId: string | undefined;
   if (options.at !== null) {
     // a cancelled answer's audio may have begun playing with its `started` still on its way
-    clearedResponseId = playing ?? cancelled?.id;
-    if (clearedResponseId !== undefined) host.clearServerAudio();
+    const toClear = playing ?? cancelled?.id;
+    // an earlier interrupt's clear for the same audio is on its way: the server cuts it once
+    if (toClear !== undefined && host.clearServerAudio(toClear)) clearedResponseId = toClear;
   }
   return {
     cancelledResponseId: cancelled?.id,

@@ -58,8 +58,9 @@ export interface InterruptResult {
   /**
    * Over WebRTC (`session.audioPath === 'media'`): the response whose audio the server was told to
    * cut (`output_audio_buffer.clear`); the server, which played it, cuts the answer at what was
-   * heard, so `truncated` and `deletedItemIds` stay empty. `undefined` over a WebSocket, and when
-   * nothing was playing.
+   * heard, so `truncated` and `deletedItemIds` stay empty. `undefined` over a WebSocket, when
+   * nothing was playing, and when an earlier `interrupt()` already sent the clear for that
+   * response (its `output_audio_cleared` not yet arrived).
    */
   readonly clearedResponseId?: string | undefined;
 }

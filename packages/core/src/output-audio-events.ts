@@ -15,6 +15,12 @@ type OutputAudioEventName =
 export interface ServerPlaying {
   /** The response being played; `undefined` when the server's output buffer is idle. */
   serverPlayingResponseId?: string | undefined;
+  /**
+   * The response an `output_audio_buffer.clear` was sent for on this connection: a second
+   * `interrupt()` before the server's `cleared` arrives (the buffer still reads as playing)
+   * sends no second clear for the same audio.
+   */
+  clearSentFor?: string | undefined;
 }
 
 /**

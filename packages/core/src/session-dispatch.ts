@@ -172,6 +172,7 @@ export class ServerEventRouter {
   /** The connection ended: the next one's server plays nothing yet (a new peer connection). */
   connectionEnded(): void {
     this.#state.serverPlayingResponseId = undefined;
+    this.#state.clearSentFor = undefined;
   }
 
   /**

@@ -41,8 +41,12 @@ export function interruptSession(
             cancelQuietly: (responseId) => host.creator.bargeIn().cancelQuietly(responseId),
             cancelWhenStarted: () => cancelWhenStarted(host),
             inConversation: (itemId) => host.mirror()?.has(itemId) ?? true,
-            clearServerAudio: () =>
-              host.send({ type: 'output_audio_buffer.clear', event_id: host.generateId('event') }),
+            clearServerAudio: (responseId) => {
+              if (host.state.clearSentFor === responseId) return false;
+              host.send({ type: 'output_audio_buffer.clear', event_id: host.generateId('event') });
+              host.state.clearSentFor = responseId;
+              return true;
+            },
           },
           options,
         ),

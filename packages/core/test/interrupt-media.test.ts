@@ -163,6 +163,35 @@ describe('over a media (WebRTC) connection', () => {
     expect(sent(s, 'output_audio_buffer.clear')).toHaveLength(1);
   });
 
+  it('two quick interrupts: the second sends no second clear for the audio already being cut', async () => {
+    const s = mediaSetup();
+    const session = await openSession(s);
+    const id = await answering(s, session);
+    playing(s, id);
+    await s.settle();
+    const first = session.interrupt();
+    // before the server's cleared arrives: the buffer still reads as playing
+    const second = session.interrupt();
+    expect((await first).clearedResponseId).toBe(id);
+    expect(await second).toEqual({
+      cancelledResponseId: undefined,
+      truncated: undefined,
+      deletedItemIds: [],
+      clearedResponseId: undefined,
+    });
+    await s.clock.advanceAsync(5_000);
+    expect(sent(s, 'response.cancel')).toHaveLength(1);
+    expect(sent(s, 'output_audio_buffer.clear')).toHaveLength(1);
+
+    // a later answer's playback is cleared again
+    const next = await answering(s, session);
+    playing(s, next);
+    await s.settle();
+    expect((await session.interrupt()).clearedResponseId).toBe(next);
+    await s.settle();
+    expect(sent(s, 'output_audio_buffer.clear')).toHaveLength(2);
+  });
+
   it('{ cancel: false } only clears; { at: null } only cancels', async () => {
     const s = mediaSetup();
     const session = await openSession(s);
