@@ -177,7 +177,11 @@ export interface SessionEvents {
   output_audio_started: [event: OutputAudioEvent];
   /** WebRTC: the server played the response's audio out (`output_audio_buffer.stopped`, after its `response_done`). */
   output_audio_stopped: [event: OutputAudioEvent];
-  /** WebRTC: the server cut the response's audio (`output_audio_buffer.cleared`: a barge-in, `interrupt()`). */
+  /**
+   * WebRTC: the server cut the response's audio (`output_audio_buffer.cleared`: a barge-in,
+   * `interrupt()`), or the connection it played on ended (lost, rolled over, closed) while it
+   * played: no `output_audio_stopped` follows.
+   */
   output_audio_cleared: [event: OutputAudioEvent];
   response_output_done: [output: RealtimeOutput];
   response_done: [response: RealtimeResponse];

@@ -169,10 +169,15 @@ export class ServerEventRouter {
     }
   }
 
-  /** The connection ended: the next one's server plays nothing yet (a new peer connection). */
-  connectionEnded(): void {
+  /**
+   * The connection ended: the next one's server plays nothing yet (a new peer connection).
+   * Returns the response its server was playing, whose audio the end cut.
+   */
+  connectionEnded(): string | undefined {
+    const playing = this.#state.serverPlayingResponseId;
     this.#state.serverPlayingResponseId = undefined;
     this.#state.clearSentFor = undefined;
+    return playing;
   }
 
   /**

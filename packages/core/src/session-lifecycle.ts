@@ -166,12 +166,18 @@ export class SessionLifecycle implements ConnectionHooks {
   #endConnection(error: VoxwireError, closing = false): void {
     const d = this.#deps;
     d.outbox.pause();
-    d.router.connectionEnded();
+    // forgotten first: a response_done listener calling interrupt() must not queue a clear
+    // for the next connection's server, which plays nothing of it
+    const cut = d.router.connectionEnded();
     d.creator.reset();
     d.reliability.lost(closing);
     d.tracker.abortAll(
       error.code === 'SESSION_CLOSED' ? 'session_closed' : 'connection_lost',
       error,
     );
+    // the remote track it played on is gone: an app following output_audio_started (a
+    // speaking indicator, a microphone muted while the model talks) hears the cut, as after
+    // a barge-in, instead of waiting for a stopped that no server will send
+    if (cut !== undefined) d.emit('output_audio_cleared', { responseId: cut });
   }
 }

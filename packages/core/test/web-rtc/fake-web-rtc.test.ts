@@ -132,6 +132,49 @@ describe('a voice session over WebRTC (createFakeWebRtc)', () => {
     await c.model.close();
   });
 
+  it('a connection lost or closed while the server plays ends that playback: output_audio_cleared once', async () => {
+    // an app muting its microphone from output_audio_started until stopped/cleared (half
+    // duplex) must not stay muted after a drop: the old peer's remote track plays nothing more
+    const c = await call();
+    const order: string[] = [];
+    c.session.on('output_audio_cleared', (e) => order.push(`cleared ${e.responseId}`));
+    c.session.on('disconnected', () => order.push('disconnected'));
+    c.kit.server.queueResponse((ctx) => ctx.say(SAID));
+    void c.session.response.create();
+    await c.clock.advanceAsync(1_000);
+    expect(c.audio.at(-1)?.[0]).toBe('started');
+    const id = c.audio.at(-1)![1].responseId;
+
+    c.kit.calls[0]!.hangUp(1011, 'server restart');
+    await c.clock.advanceAsync(30_000);
+    expect(c.session.connectionState.status).toBe('open');
+    expect(order).toEqual([`cleared ${id}`, 'disconnected']);
+    expect(c.audio.at(-1)).toEqual(['cleared', { responseId: id }]);
+
+    // the session's close while the new server plays an answer: cleared before closed too
+    c.kit.server.queueResponse((ctx) => ctx.say(SAID));
+    void c.session.response.create();
+    await c.clock.advanceAsync(1_000);
+    const next = c.audio.at(-1)![1].responseId;
+    expect(c.audio.at(-1)).toEqual(['started', { responseId: next }]);
+    c.session.on('closed', () => order.push('closed'));
+    await c.model.close();
+    expect(order.slice(-3)).toEqual([`cleared ${next}`, 'disconnected', 'closed']);
+    expect(c.audio.filter(([kind]) => kind === 'cleared')).toHaveLength(2);
+  });
+
+  it('a connection ending with nothing playing emits no output_audio_cleared', async () => {
+    const c = await call();
+    // nothing asked for, nothing playing
+    await c.clock.advanceAsync(10_000);
+    expect(c.audio).toEqual([]);
+    const before = c.audio.length;
+    c.kit.calls[0]!.hangUp(1011, 'server restart');
+    await c.clock.advanceAsync(30_000);
+    await c.model.close();
+    expect(c.audio.slice(before)).toEqual([]);
+  });
+
   it('a hang-up: the session reconnects on a new peer with a freshly minted key', async () => {
     const c = await call();
     const reconnected: unknown[] = [];
