@@ -52,6 +52,7 @@ import type { PlaybackTracker } from './playback.js';
 import { SessionErrors } from './session-errors.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import { SessionRequests } from './session-requests.js';
+import { clearServerAudio } from './session-interrupt.js';
 
 /** @internal the shared context of one `RealtimeSession` (not exported from the package). */
 export class SessionHost {
@@ -171,6 +172,11 @@ export class SessionHost {
   }
 
   // ---- services every part uses
+
+  /** A stale create's response, cancelled as it started: its audio is cleared over WebRTC. */
+  startedCancelled(responseId: string): void {
+    clearServerAudio(this, responseId);
+  }
 
   /** Log fields of this session. */
   logFields(): Record<string, unknown> {

@@ -21,6 +21,19 @@ function cancelWhenStarted(host: SessionHost): boolean {
 }
 
 /**
+ * Over a media connection (WebRTC), sends `output_audio_buffer.clear` to cut `responseId`'s
+ * playback: for an interruption, and for the response of a create it came too early for, cancelled
+ * as it started (the server generates faster than it plays: its audio may already be playing).
+ * Once per response and connection; `false` when nothing was sent (not media, or sent already).
+ */
+export function clearServerAudio(host: SessionHost, responseId: string): boolean {
+  if (host.lifecycle.audioPath !== 'media' || host.state.clearSentFor === responseId) return false;
+  host.send({ type: 'output_audio_buffer.clear', event_id: host.generateId('event') });
+  host.state.clearSentFor = responseId;
+  return true;
+}
+
+/**
  * Interrupts over the session's connection: the server's playback when its audio travels on
  * media tracks, else the app's. `previous` is the interruption before this one (the WebSocket
  * path's truncates and deletes go after its own); `playback` is read only on that path.
@@ -41,12 +54,7 @@ export function interruptSession(
             cancelQuietly: (responseId) => host.creator.bargeIn().cancelQuietly(responseId),
             cancelWhenStarted: () => cancelWhenStarted(host),
             inConversation: (itemId) => host.mirror()?.has(itemId) ?? true,
-            clearServerAudio: (responseId) => {
-              if (host.state.clearSentFor === responseId) return false;
-              host.send({ type: 'output_audio_buffer.clear', event_id: host.generateId('event') });
-              host.state.clearSentFor = responseId;
-              return true;
-            },
+            clearServerAudio: (responseId) => clearServerAudio(host, responseId),
           },
           options,
         ),

@@ -192,6 +192,53 @@ describe('over a media (WebRTC) connection', () => {
     expect(sent(s, 'output_audio_buffer.clear')).toHaveLength(2);
   });
 
+  it('a create interrupted before it started: cancelled when it starts, and its audio cleared', async () => {
+    // the server generates faster than it plays: by the time the cancel arrives, audio of the
+    // stale answer is in its buffer and would play out without the clear
+    const clock = new SimulatedClock({ microtaskRounds: 400 });
+    const kit = createFakeWebRtc({ clock });
+    const s: Setup = {
+      clock,
+      server: kit.server,
+      model: new RealtimeModel({
+        connector: webRtcConnector({
+          RTCPeerConnection: kit.RTCPeerConnection,
+          fetch: kit.fetch,
+          clientSecret: 'sk-test',
+          clock,
+        }),
+        clock,
+        generateId: createCounterIdGenerator('t'),
+      }),
+      logs: [],
+      settle: () => clock.advanceAsync(0),
+    };
+    const session = await openSession(s);
+    const heard: string[] = [];
+    session.on('output_audio_stopped', (e) => heard.push(`stopped ${e.responseId}`));
+    session.on('output_audio_cleared', (e) => heard.push(`cleared ${e.responseId}`));
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    void session.response.create();
+    const result = await session.interrupt();
+    expect(result.cancelledResponseId).toBeUndefined();
+    await clock.advanceAsync(5_000);
+    const types = s.server.clientEvents.map((e) => e['type']);
+    expect(types.slice(types.indexOf('response.create'))).toEqual([
+      'response.create',
+      'response.cancel',
+      'output_audio_buffer.clear',
+    ]);
+    const [entry] = kit.calls[0]!.connection!.outputAudio.entries;
+    expect(entry?.state).toBe('cleared');
+    expect(entry?.playedMs).toBeLessThan(entry!.generatedMs);
+    expect(heard).toEqual([`cleared ${entry!.responseId}`]);
+
+    // a second interrupt() sends no second clear for it
+    await session.interrupt();
+    await s.settle();
+    expect(sent(s, 'output_audio_buffer.clear')).toHaveLength(1);
+  });
+
   it('{ cancel: false } only clears; { at: null } only cancels', async () => {
     const s = mediaSetup();
     const session = await openSession(s);

@@ -37,6 +37,8 @@ export interface CreatorHost {
   send(event: ClientEvent): void;
   /** A fresh client event id. */
   eventId(): string;
+  /** See `InterruptCancelsHost.startedCancelled`. @default undefined */
+  startedCancelled?(responseId: string): void;
   /** The responses in progress, oldest first. */
   activeResponses(): readonly RealtimeResponse[];
   /** Whether `event` still waits in the outbox (not written to a socket yet). */
@@ -88,6 +90,7 @@ export class ResponseCreator {
     return (this.#bargeIn ??= new BargeIn({
       send: (event) => host.send(event),
       eventId: () => host.eventId(),
+      startedCancelled: (responseId) => host.startedCancelled?.(responseId),
       unanswered: this.#unanswered,
       resend: () => this.#resend,
       waitedFor: (event) => {

@@ -21,6 +21,12 @@ export interface InterruptCancelsHost {
   send(event: ClientEvent): void;
   /** A fresh client event id. */
   eventId(): string;
+  /**
+   * The response of a create an interruption came too early for was just cancelled as it
+   * started: over WebRTC its audio may already be in the server's buffer, playing.
+   * @default undefined (nothing more)
+   */
+  startedCancelled?(responseId: string): void;
 }
 
 /** One session's interruption cancels; made by the first interruption that cancels. */
@@ -106,7 +112,7 @@ export class InterruptCancels {
     const i = this.#onStart.findIndex((event) => answers(response, event));
     if (i < 0) return;
     this.#onStart.splice(i, 1);
-    this.cancel(response.id);
+    if (this.cancel(response.id)) this.#host.startedCancelled?.(response.id);
   }
 
   /**
