@@ -154,6 +154,23 @@ describe("media mode (accept({ audioPath: 'media' }))", () => {
     ]);
   });
 
+  it('a connection closing mid-answer ends its playback there: playedMs stops growing, state ended', async () => {
+    // the remote track plays nothing more once the call is gone: a test reading what the
+    // user heard before a drop must not see the rest of the answer counted as played
+    const m = open('media');
+    m.server.queueResponse((ctx) => ctx.say(HELLO));
+    m.send({ type: 'response.create' });
+    await m.clock.advanceAsync(300);
+    m.conn.transportClosed(1006, 'gone');
+    await m.clock.advanceAsync(5_000);
+    const [first] = m.conn.outputAudio.entries;
+    expect(first).toMatchObject({ state: 'ended', playedMs: 300, stoppedAt: undefined });
+    expect(first?.generatedMs).toBe(HELLO_MS);
+    expect(m.conn.outputAudio.playedMs(first!.responseId)).toBe(300);
+    expect(m.conn.outputAudio.playing).toBe(false);
+    expect(m.types()).not.toContain('output_audio_buffer.stopped');
+  });
+
   it('a clear with nothing playing sends nothing', async () => {
     const m = open('media');
     m.send({ type: 'output_audio_buffer.clear' });

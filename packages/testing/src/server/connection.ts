@@ -266,6 +266,8 @@ export class FakeConnection {
     this.clearIdleTimer();
     if (this.#timers) for (const timer of this.#timers) this.host.clock.clearTimeout(timer);
     this.#timers = undefined;
+    // before the runs' cancel: their last audio, if any, has nowhere to play
+    this.outputAudio.connectionClosed();
     for (const run of this.runs) run.cancel('client_cancelled');
     this.host.connectionClosed(this, code, reason);
   }

@@ -26,7 +26,12 @@ export type OutputAudioState =
   /** Cut while playing (`output_audio_buffer.clear` or a VAD barge-in): `cleared` went out. */
   | 'cleared'
   /** Queued behind the response a clear cut: dropped unplayed, with no event. */
-  | 'dropped';
+  | 'dropped'
+  /**
+   * Playing or queued when the connection closed: cut at what had played (nothing, if queued),
+   * with no event (nobody to send it to). The call's remote track plays nothing more.
+   */
+  | 'ended';
 
 /** One response's audio in the output buffer, as {@link OutputAudioBuffer.entries} shows it. */
 export interface OutputAudioEntry {
@@ -44,7 +49,7 @@ export interface OutputAudioEntry {
   readonly startedAt: number | undefined;
   /** Clock ms at `output_audio_buffer.stopped`, once sent. */
   readonly stoppedAt: number | undefined;
-  /** Clock ms at `output_audio_buffer.cleared` (or of the clear that dropped it). */
+  /** Clock ms at `output_audio_buffer.cleared` (or of the clear that dropped it, or of the close that ended it). */
   readonly clearedAt: number | undefined;
 }
 
@@ -117,7 +122,11 @@ export class OutputAudioBuffer {
    */
   play(responseId: string, itemId: string, samples: number, sampleRate: number): void {
     let track = this.#tracks.find((t) => t.responseId === responseId);
-    if (track && (track.state === 'cleared' || track.state === 'dropped')) return;
+    if (
+      track &&
+      (track.state === 'cleared' || track.state === 'dropped' || track.state === 'ended')
+    )
+      return;
     if (!track) {
       track = {
         responseId,
@@ -174,6 +183,21 @@ export class OutputAudioBuffer {
     }
     this.conn.emit({ type: 'output_audio_buffer.cleared', response_id: playing.responseId });
     return playing.responseId;
+  }
+
+  /**
+   * The connection closed: what was playing or queued ends where it was, so `playedMs` tells
+   * what the user heard before the drop instead of growing on with the clock. No event.
+   */
+  connectionClosed(): void {
+    const now = this.conn.host.clock.now();
+    for (const t of this.#tracks) {
+      if (t.state !== 'playing' && t.state !== 'queued') continue;
+      t.frozenMs = this.#playedOf(t, now);
+      t.state = 'ended';
+      t.clearedAt = now;
+    }
+    this.#bufferEnd = now;
   }
 
   #played(track: Track): number {
