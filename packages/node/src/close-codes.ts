@@ -106,29 +106,8 @@ export function errorForHttpStatus(
   );
 }
 
-/**
- * Parses an HTTP `Retry-After` header (seconds or an HTTP date) into ms from `now`, which must be
- * Unix-epoch ms (wall-clock time, as an HTTP date is), not an injected clock's arbitrary epoch.
- */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-/**
- * A refusal's `Retry-After` in ms, an HTTP date read against the answer's own `Date` header (the
- * server's clock, not this machine's), or this machine's wall clock when the answer has none.
- */
-export function retryAfterOf(
-  retryAfter: string | undefined,
-  date: string | undefined,
-): number | undefined {
-  const serverNow = Date.parse(date ?? '');
-  return parseRetryAfter(retryAfter, Number.isNaN(serverNow) ? Date.now() : serverNow);
-}
+// `Retry-After` is read one way on every path (protocol's `http-refusal.ts`)
+export { parseRetryAfter, retryAfterOf } from '@voxwire/protocol';
 
 /** Node socket error codes that mean "the network path failed" (all retriable). */
 export function describeSocketError(error: unknown): string {

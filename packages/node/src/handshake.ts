@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { describeSocketError, errorForHttpStatus, retryAfterOf } from './close-codes.js';
+import { refusalMessage } from '@voxwire/protocol';
 import { type Redactor, TransportError } from './errors.js';
 import {
   certificateErrorCode,
@@ -44,7 +45,7 @@ export function readRefusal(
   const location = header(response, 'location');
   let body = '';
   const soFar = () => {
-    const snippet = redactor.redact(extractMessage(body)).slice(0, MAX_BODY_CHARS);
+    const snippet = redactor.redact(refusalMessage(body)).slice(0, MAX_BODY_CHARS);
     const detail = location ? `redirect to ${redactor.redact(location)}` : snippet;
     return errorForHttpStatus(status, detail, retryAfter);
   };
@@ -62,24 +63,6 @@ export function readRefusal(
 function header(response: IncomingMessage, name: string): string | undefined {
   const value = response.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** A refused upgrade's body is often `{"error":{"message":…}}`; prefer that message. */
-function extractMessage(body: string): string {
-  const text = body.trim();
-  if (text === '') return '';
-  try {
-    const parsed = JSON.parse(text) as {
-      error?: { message?: unknown } | string;
-      message?: unknown;
-    };
-    const message =
-      typeof parsed.error === 'object' ? parsed.error?.message : (parsed.error ?? parsed.message);
-    if (typeof message === 'string') return message;
-  } catch {
-    // not JSON: use the text as it is
-  }
-  return text.replace(/\s+/g, ' ');
 }
 
 /** A copy of a socket error whose message is redacted, keeping its `code`. */

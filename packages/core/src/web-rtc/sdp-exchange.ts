@@ -7,6 +7,7 @@
  * @module
  */
 import type { FetchLike, FetchResponseLike } from '@voxwire/protocol';
+import { refusalMessage, retryAfterOf } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import { redact } from '../web-socket/redact.js';
 import { WebRtcConnectError } from './errors.js';
@@ -101,7 +102,7 @@ export function refusal(
 ): WebRtcConnectError {
   const status = response.status;
   // redacted before the cut: a key across it would keep its first characters otherwise
-  const said = redact(messageOf(body), secrets).slice(0, MAX_DETAIL_CHARS);
+  const said = redact(refusalMessage(body), secrets).slice(0, MAX_DETAIL_CHARS);
   const detail = said === '' ? '' : `: ${said}`;
   if (status === 401 || status === 403)
     return new WebRtcConnectError(
@@ -129,24 +130,6 @@ export function refusal(
   );
 }
 
-/**
- * A `Retry-After` (seconds, or an HTTP date) in ms. A date is measured from the answer's own
- * `Date` header (the server's clock, so a skewed local clock does not matter), else from the
- * wall clock; never from the injected `Clock`, whose epoch is arbitrary (as in `@voxwire/node`).
- */
-export function retryAfterOf(retryAfter: string | null, date: string | null): number | undefined {
-  if (retryAfter === null || retryAfter.trim() === '') return undefined;
-  const seconds = Number(retryAfter);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
-  // an HTTP date is wall-clock time: the host's Date, reached through globalThis as protocol's
-  // systemClock does, since core names no host global (the session's clock has its own epoch)
-  const host = (globalThis as unknown as { Date: DateConstructor }).Date;
-  const at = host.parse(retryAfter);
-  if (Number.isNaN(at)) return undefined;
-  const serverNow = host.parse(date ?? '');
-  return Math.max(0, at - (Number.isNaN(serverNow) ? host.now() : serverNow));
-}
-
 /** The call id in a `Location` header (`/v1/realtime/calls/rtc_…`): its last path segment. */
 export function callIdOf(location: string | null): string | undefined {
   if (location === null) return undefined;
@@ -166,24 +149,6 @@ export function callIdOf(location: string | null): string | undefined {
 // an SDP description starts with its version line (RFC 8866 §5)
 function isSdp(body: string): boolean {
   return (body.trimStart().split(/\r?\n/, 1)[0] ?? '').trim() === 'v=0';
-}
-
-/** A refusal's body is often `{"error":{"message":…}}`; prefer that message, else the text. */
-function messageOf(body: string): string {
-  const text = body.trim();
-  if (text === '') return '';
-  try {
-    const parsed = JSON.parse(text) as {
-      error?: { message?: unknown } | string;
-      message?: unknown;
-    };
-    const message =
-      typeof parsed.error === 'object' ? parsed.error?.message : (parsed.error ?? parsed.message);
-    if (typeof message === 'string') return message;
-  } catch {
-    // not JSON: the text as it is
-  }
-  return text;
 }
 
 function hostOf(url: string): string {
