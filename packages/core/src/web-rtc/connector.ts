@@ -8,7 +8,6 @@
  */
 import type {
   Clock,
-  ConnectAttempt,
   Connector,
   FetchLike,
   RtcMediaTrackLike,
@@ -16,10 +15,15 @@ import type {
   RtcTrackEventLike,
 } from '@voxwire/protocol';
 import { MAX_SESSION_DURATION_MS, isLoopbackHost } from '@voxwire/protocol';
-import { VoxwireError } from '../errors.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from '../model.js';
-import { sharedWhilePending } from '../shared-while-pending.js';
-import type { PerAttempt } from '../web-socket/connector.js';
+import {
+  checkCloseTimeout,
+  checkSessionLimit,
+  describeUrl,
+  invalidOption,
+  resolvePerAttempt,
+  secretPerAttempt,
+  type PerAttempt,
+} from '../connector-options.js';
 import { secretsOfRequest } from '../web-socket/redact.js';
 import { WebRtcTransport } from './transport.js';
 
@@ -64,7 +68,8 @@ export interface WebRtcConnectorOptions {
   readonly microphone?: PerAttempt<RtcMediaTrackLike | undefined> | undefined;
   /**
    * Called with each connection's remote audio: `audio.srcObject = event.streams[0]`. What it
-   * throws is reported on the transport's `onerror` (`LISTENER_FAILED`) and the connection stays.
+   * throws is reported on the session's `error` (`LISTENER_FAILED`, once the session is open:
+   * a browser calls it before the channel opens) and the connection stays.
    * @default undefined
    */
   readonly onRemoteAudio?: ((event: RtcTrackEventLike) => void) | undefined;
@@ -92,25 +97,9 @@ export interface WebRtcConnectorOptions {
   readonly maxSessionDurationMs?: number | undefined;
 }
 
-/** How long a pending secret fetch is shared between connects: as `openaiWebSocketConnector`. */
-const SECRET_FETCH_SHARED_MS = 3 * DEFAULT_CONNECT_TIMEOUT_MS;
-
-/** The shortest session limit taken (no realtime server ends sooner). */
-const MIN_SESSION_DURATION_MS = 60_000;
-
-function invalid(argument: string, message: string): VoxwireError {
-  return new VoxwireError('INVALID_ARGUMENT', message, { data: { argument } });
-}
-
-async function resolve<T>(value: PerAttempt<T>, attempt: ConnectAttempt): Promise<T> {
-  return typeof value === 'function'
-    ? await (value as (attempt: ConnectAttempt) => T | Promise<T>)(attempt)
-    : value;
-}
-
 function checkSecret(secret: unknown): string {
   if (typeof secret !== 'string' || secret === '')
-    throw invalid(
+    throw invalidOption(
       'clientSecret',
       'clientSecret must be a non-empty string (an ephemeral key minted by your server)',
     );
@@ -119,20 +108,20 @@ function checkSecret(secret: unknown): string {
 
 function checkUrl(url: unknown): URL {
   if (typeof url !== 'string')
-    throw invalid('url', `url must be an https: URL string, got ${typeof url}`);
+    throw invalidOption('url', `url must be an https: URL string, got ${typeof url}`);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw invalid('url', 'url is not a valid URL');
+    throw invalidOption('url', 'url is not a valid URL');
   }
   if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname))
-    throw invalid(
+    throw invalidOption(
       'url',
       `${parsed.host} is not loopback: the client secret would cross the network in clear text (use https:)`,
     );
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-    throw invalid('url', `url must use https:, got ${parsed.protocol}`);
+    throw invalidOption('url', `url must use https:, got ${parsed.protocol}`);
   parsed.hash = '';
   return parsed;
 }
@@ -140,55 +129,38 @@ function checkUrl(url: unknown): URL {
 function checkMicrophone(track: unknown): RtcMediaTrackLike | undefined {
   if (track === undefined) return undefined;
   if (typeof track !== 'object' || track === null || (track as { kind?: unknown }).kind !== 'audio')
-    throw invalid(
+    throw invalidOption(
       'microphone',
       'microphone must be an audio MediaStreamTrack (stream.getAudioTracks()[0]) or undefined',
     );
   return track as RtcMediaTrackLike;
 }
 
-// only the origin and path: a query may carry a key
-function describeUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
-}
-
 function checkOptions(options: WebRtcConnectorOptions): void {
   if (typeof options?.RTCPeerConnection !== 'function')
-    throw invalid(
+    throw invalidOption(
       'RTCPeerConnection',
       'RTCPeerConnection must be the RTCPeerConnection constructor (pass `RTCPeerConnection` in a browser)',
     );
   if (typeof options.fetch !== 'function')
-    throw invalid('fetch', 'fetch must be a fetch function (pass `fetch.bind(globalThis)`)');
+    throw invalidOption('fetch', 'fetch must be a fetch function (pass `fetch.bind(globalThis)`)');
   if (options.clientSecret === undefined)
-    throw invalid(
+    throw invalidOption(
       'clientSecret',
       'clientSecret is required (an ephemeral key, or a function that fetches one from your server)',
     );
   if (typeof options.clientSecret !== 'function') checkSecret(options.clientSecret);
   if (options.url !== undefined && typeof options.url !== 'function') checkUrl(options.url);
   if (options.model !== undefined && (typeof options.model !== 'string' || options.model === ''))
-    throw invalid('model', 'model must be a non-empty string');
+    throw invalidOption('model', 'model must be a non-empty string');
   if (options.microphone !== undefined && typeof options.microphone !== 'function')
     checkMicrophone(options.microphone);
   if (options.onRemoteAudio !== undefined && typeof options.onRemoteAudio !== 'function')
-    throw invalid('onRemoteAudio', 'onRemoteAudio must be a function');
+    throw invalidOption('onRemoteAudio', 'onRemoteAudio must be a function');
   if (options.description !== undefined && typeof options.description !== 'string')
-    throw invalid('description', 'description must be a string');
-  const { closeTimeoutMs } = options;
-  if (closeTimeoutMs !== undefined && !(Number.isFinite(closeTimeoutMs) && closeTimeoutMs > 0))
-    throw invalid('closeTimeoutMs', 'closeTimeoutMs must be a positive number of milliseconds');
-  const limit = options.maxSessionDurationMs;
-  // a value under a minute is a unit slip (`60` for 60 minutes): the engine would roll over
-  // every few ms
-  if (
-    limit !== undefined &&
-    (typeof limit !== 'number' || Number.isNaN(limit) || limit < MIN_SESSION_DURATION_MS)
-  )
-    throw invalid(
-      'maxSessionDurationMs',
-      `maxSessionDurationMs must be a number of ms, at least ${MIN_SESSION_DURATION_MS} (OpenAI's limit is 3600000; Infinity for none), got ${String(limit)}`,
-    );
+    throw invalidOption('description', 'description must be a string');
+  checkCloseTimeout(options.closeTimeoutMs);
+  checkSessionLimit(options.maxSessionDurationMs);
 }
 
 /**
@@ -201,21 +173,14 @@ function checkOptions(options: WebRtcConnectorOptions): void {
  */
 export function webRtcConnector(options: WebRtcConnectorOptions): Connector {
   checkOptions(options);
-  // a retry after a connect timeout waits for a key fetch still in flight instead of starting
-  // another one just as slow; never for ever (see openaiWebSocketConnector)
-  const source = options.clientSecret;
-  const fetchSecret =
-    typeof source === 'function'
-      ? sharedWhilePending((attempt: ConnectAttempt) => Promise.resolve(source(attempt)), {
-          maxAgeMs: SECRET_FETCH_SHARED_MS,
-          clock: options.clock,
-        })
-      : () => Promise.resolve(source);
+  const fetchSecret = secretPerAttempt(options.clientSecret, options.clock);
   return async (attempt) => {
-    const url = checkUrl(await resolve(options.url ?? OPENAI_REALTIME_CALLS_URL, attempt));
+    const url = checkUrl(
+      await resolvePerAttempt(options.url ?? OPENAI_REALTIME_CALLS_URL, attempt),
+    );
     if (options.model !== undefined) url.searchParams.set('model', options.model);
     const secret = checkSecret(await fetchSecret(attempt));
-    const microphone = checkMicrophone(await resolve(options.microphone, attempt));
+    const microphone = checkMicrophone(await resolvePerAttempt(options.microphone, attempt));
     const transport = new WebRtcTransport({
       RTCPeerConnection: options.RTCPeerConnection,
       rtcConfiguration: options.rtcConfiguration,

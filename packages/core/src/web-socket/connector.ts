@@ -7,7 +7,7 @@
  * belongs there, never an API key.
  * @module
  */
-import type { Clock, ConnectAttempt, Connector, Dialect } from '@voxwire/protocol';
+import type { Clock, Connector, Dialect } from '@voxwire/protocol';
 import {
   Endpoints,
   GA_DEFAULTS,
@@ -15,13 +15,18 @@ import {
   Subprotocol,
   isLoopbackHost,
 } from '@voxwire/protocol';
-import { VoxwireError } from '../errors.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from '../model.js';
-import { sharedWhilePending } from '../shared-while-pending.js';
+import {
+  checkCloseTimeout,
+  checkSessionLimit,
+  describeUrl,
+  invalidOption,
+  resolvePerAttempt,
+  secretPerAttempt,
+  type PerAttempt,
+} from '../connector-options.js';
 import { StandardWebSocketTransport, type StandardWebSocketConstructor } from './transport.js';
 
-/** A value, or a function giving it for each (re)connect attempt. */
-export type PerAttempt<T> = T | ((attempt: ConnectAttempt) => T | Promise<T>);
+export type { PerAttempt } from '../connector-options.js';
 
 /** Options of {@link webSocketConnector}. */
 export interface WebSocketConnectorOptions {
@@ -49,57 +54,37 @@ export interface WebSocketConnectorOptions {
 
 const DIALECTS: readonly Dialect[] = ['ga', 'beta'];
 
-function invalid(argument: string, message: string): VoxwireError {
-  return new VoxwireError('INVALID_ARGUMENT', message, { data: { argument } });
-}
-
-async function resolve<T>(value: PerAttempt<T>, attempt: ConnectAttempt): Promise<T> {
-  return typeof value === 'function'
-    ? await (value as (attempt: ConnectAttempt) => T | Promise<T>)(attempt)
-    : value;
-}
-
-// only the origin and path: a query may carry a key (Azure's `api-key`)
-function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
 // a subprotocol is a token: no spaces, separators or control characters (RFC 6455 §4.1)
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function checkUrl(url: unknown): string {
   if (typeof url !== 'string')
-    throw invalid('url', `url must be a ws: or wss: URL string, got ${typeof url}`);
+    throw invalidOption('url', `url must be a ws: or wss: URL string, got ${typeof url}`);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw invalid('url', 'url is not a valid URL');
+    throw invalidOption('url', 'url is not a valid URL');
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')
-    throw invalid('url', `url must use ws: or wss:, got ${parsed.protocol}`);
+    throw invalidOption('url', `url must use ws: or wss:, got ${parsed.protocol}`);
   // the WebSocket constructor refuses a fragment (SyntaxError): refused here, once, not retried
-  if (parsed.hash !== '') throw invalid('url', 'url must have no #fragment');
+  if (parsed.hash !== '') throw invalidOption('url', 'url must have no #fragment');
   return url;
 }
 
 function checkProtocols(protocols: unknown): readonly string[] {
   if (!Array.isArray(protocols) || protocols.some((p) => typeof p !== 'string' || p === ''))
-    throw invalid('protocols', 'protocols must be an array of non-empty strings');
+    throw invalidOption('protocols', 'protocols must be an array of non-empty strings');
   // what the WebSocket constructor would refuse with a SyntaxError, refused here once instead of
   // retried as a failed connect; never quoted, as a subprotocol may carry a key
   if (protocols.some((p: string) => !TOKEN.test(p)))
-    throw invalid(
+    throw invalidOption(
       'protocols',
       'a subprotocol contains characters a subprotocol cannot carry (spaces, separators)',
     );
   if (new Set(protocols).size !== protocols.length)
-    throw invalid('protocols', 'protocols must not repeat a subprotocol');
+    throw invalidOption('protocols', 'protocols must not repeat a subprotocol');
   return protocols as readonly string[];
 }
 
@@ -111,31 +96,33 @@ function checkProtocols(protocols: unknown): readonly string[] {
  */
 export function webSocketConnector(options: WebSocketConnectorOptions): Connector {
   if (typeof options?.WebSocket !== 'function')
-    throw invalid(
+    throw invalidOption(
       'WebSocket',
       'WebSocket must be a WebSocket constructor (pass `WebSocket` in a browser, Deno, Bun or Node 22+)',
     );
   const dialect = options.dialect ?? 'ga';
   if (!DIALECTS.includes(dialect))
-    throw invalid('dialect', `dialect must be 'ga' or 'beta', got ${JSON.stringify(dialect)}`);
+    throw invalidOption(
+      'dialect',
+      `dialect must be 'ga' or 'beta', got ${JSON.stringify(dialect)}`,
+    );
   const { maxSessionDurationMs } = options;
   if (
     maxSessionDurationMs !== undefined &&
     !(typeof maxSessionDurationMs === 'number' && maxSessionDurationMs > 0)
   )
-    throw invalid('maxSessionDurationMs', 'maxSessionDurationMs must be a positive number');
+    throw invalidOption('maxSessionDurationMs', 'maxSessionDurationMs must be a positive number');
   const { closeTimeoutMs } = options;
-  if (closeTimeoutMs !== undefined && !(Number.isFinite(closeTimeoutMs) && closeTimeoutMs > 0))
-    throw invalid('closeTimeoutMs', 'closeTimeoutMs must be a positive number of milliseconds');
+  checkCloseTimeout(closeTimeoutMs);
   if (typeof options.url !== 'function') checkUrl(options.url);
   if (options.protocols !== undefined && typeof options.protocols !== 'function')
     checkProtocols(options.protocols);
   return async (attempt) => {
-    const url = checkUrl(await resolve(options.url, attempt));
+    const url = checkUrl(await resolvePerAttempt(options.url, attempt));
     const protocols =
       options.protocols === undefined
         ? []
-        : checkProtocols(await resolve(options.protocols, attempt));
+        : checkProtocols(await resolvePerAttempt(options.protocols, attempt));
     const transport = new StandardWebSocketTransport({
       WebSocket: options.WebSocket,
       url,
@@ -200,27 +187,19 @@ export interface OpenAIWebSocketConnectorOptions {
   readonly clock?: Clock | undefined;
 }
 
-/**
- * How long a pending secret fetch is shared between connects, ms: three of the engine's default
- * connect timeouts, the bound `connectorLookup` in `@voxwire/node` puts on a key lookup. The
- * browser connector has no connect timeout of its own (the session's bounds the whole connect),
- * so the default one is the measure.
- */
-const SECRET_FETCH_SHARED_MS = 3 * DEFAULT_CONNECT_TIMEOUT_MS;
-
-/** The shortest session limit `openaiWebSocketConnector` takes (no realtime server ends sooner). */
-const MIN_SESSION_DURATION_MS = 60_000;
-
 function checkSecret(secret: unknown, allowAny: boolean): string {
   if (typeof secret !== 'string' || secret === '')
-    throw invalid('clientSecret', 'clientSecret must be a non-empty string (an ek_… secret)');
+    throw invalidOption('clientSecret', 'clientSecret must be a non-empty string (an ek_… secret)');
   if (!allowAny && !secret.startsWith('ek_'))
-    throw invalid(
+    throw invalidOption(
       'clientSecret',
       'clientSecret must be an ephemeral ek_… secret minted by your server (createClientSecret in @voxwire/node): an API key in a page can be read by anyone',
     );
   if (!TOKEN.test(secret))
-    throw invalid('clientSecret', 'clientSecret contains characters a subprotocol cannot carry');
+    throw invalidOption(
+      'clientSecret',
+      'clientSecret contains characters a subprotocol cannot carry',
+    );
   return secret;
 }
 
@@ -233,20 +212,20 @@ function checkSecret(secret: unknown, allowAny: boolean): string {
 export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOptions): Connector {
   const allowAny = options?.dangerouslyAllowNonEphemeralKey === true;
   if (options?.clientSecret === undefined)
-    throw invalid(
+    throw invalidOption(
       'clientSecret',
       'clientSecret is required (an ek_… secret, or a function that fetches one)',
     );
   if (typeof options.clientSecret !== 'function') checkSecret(options.clientSecret, allowAny);
   const model = options.model ?? GA_DEFAULTS.model;
   if (typeof model !== 'string' || model === '')
-    throw invalid('model', 'model must be a non-empty string');
+    throw invalidOption('model', 'model must be a non-empty string');
   const base = options.baseURL ?? Endpoints.openaiBaseUrl;
   let url: URL;
   try {
     url = new URL(base);
   } catch {
-    throw invalid('baseURL', 'baseURL is not a valid URL');
+    throw invalidOption('baseURL', 'baseURL is not a valid URL');
   }
   // onto the path, so that a query of the base (a proxy's tenant, say) stays a query
   url.pathname = `${url.pathname.replace(/\/+$/, '')}${Endpoints.realtimePath}`;
@@ -254,30 +233,23 @@ export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOption
   if (url.protocol === 'https:') url.protocol = 'wss:';
   else if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol !== 'wss:' && url.protocol !== 'ws:')
-    throw invalid('baseURL', `baseURL must use https:, http:, wss: or ws:, got ${url.protocol}`);
+    throw invalidOption(
+      'baseURL',
+      `baseURL must use https:, http:, wss: or ws:, got ${url.protocol}`,
+    );
   if (url.protocol === 'ws:' && !isLoopbackHost(url.hostname) && options.allowInsecureUrl !== true)
-    throw invalid(
+    throw invalidOption(
       'baseURL',
       `${url.host} is not loopback: the client secret would cross the network in clear text (use https:/wss:, or set allowInsecureUrl)`,
     );
-  const limit = options.maxSessionDurationMs;
-  // a value under a minute is a unit slip (`60` for 60 minutes): the engine, which rolls over
-  // halfway through a limit shorter than its margin, would reconnect every few ms
-  if (
-    limit !== undefined &&
-    (typeof limit !== 'number' || Number.isNaN(limit) || limit < MIN_SESSION_DURATION_MS)
-  )
-    throw invalid(
-      'maxSessionDurationMs',
-      `maxSessionDurationMs must be a number of ms, at least ${MIN_SESSION_DURATION_MS} (OpenAI's limit is 3600000; Infinity for none), got ${String(limit)}`,
-    );
+  checkSessionLimit(options.maxSessionDurationMs);
   url.searchParams.set('model', model);
   for (const [name, value] of [
     ['organization', options.organization],
     ['project', options.project],
   ] as const)
     if (value !== undefined && (typeof value !== 'string' || !TOKEN.test(value)))
-      throw invalid(
+      throw invalidOption(
         name,
         `${name} must be an id a subprotocol can carry (no spaces or separators)`,
       );
@@ -287,18 +259,7 @@ export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOption
       : [`${Subprotocol.OrganizationPrefix}${options.organization}`]),
     ...(options.project === undefined ? [] : [`${Subprotocol.ProjectPrefix}${options.project}`]),
   ];
-  // a retry after a connect timeout waits for a secret fetch still in flight (a page on a slow
-  // network) instead of starting another one just as slow; a settled one is never reused. Not
-  // for ever: a fetch on a dead socket may never settle, and every later connect would wait for
-  // it, so after a bound a connect fetches again (the first answer wins)
-  const source = options.clientSecret;
-  const fetchSecret =
-    typeof source === 'function'
-      ? sharedWhilePending((attempt: ConnectAttempt) => Promise.resolve(source(attempt)), {
-          maxAgeMs: SECRET_FETCH_SHARED_MS,
-          clock: options.clock,
-        })
-      : () => Promise.resolve(source);
+  const fetchSecret = secretPerAttempt(options.clientSecret, options.clock);
   return webSocketConnector({
     WebSocket: options.WebSocket,
     url: url.href,
