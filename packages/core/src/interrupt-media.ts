@@ -8,7 +8,12 @@
  * @module
  */
 import { VoxwireError } from './errors.js';
-import { toCancel, type InterruptOptions, type InterruptResult } from './interrupt.js';
+import {
+  checkInterruptOptions,
+  toCancel,
+  type InterruptOptions,
+  type InterruptResult,
+} from './interrupt.js';
 import type { RealtimeResponse } from './responses/tree.js';
 
 /** What the interruption over WebRTC needs from the session. */
@@ -35,14 +40,7 @@ export function interruptServerPlayback(
   host: MediaInterruptHost,
   options: InterruptOptions = {},
 ): InterruptResult {
-  if (typeof options !== 'object' || options === null)
-    throw new VoxwireError('INVALID_ARGUMENT', 'interrupt options must be an object', {
-      data: { argument: 'options' },
-    });
-  if (options.cancel !== undefined && typeof options.cancel !== 'boolean')
-    throw new VoxwireError('INVALID_ARGUMENT', 'interrupt({ cancel }) must be a boolean', {
-      data: { argument: 'cancel' },
-    });
+  checkInterruptOptions(options);
   // the server plays the audio and knows the position; one the app claims would be a guess
   if (options.at !== undefined && options.at !== null)
     throw new VoxwireError(

@@ -200,11 +200,8 @@ function notReached(
   return audio.slice(playing + 1).map((o) => o.itemId);
 }
 
-/** Interrupts playback: see the module comment. */
-export async function interrupt(
-  host: InterruptHost,
-  options: InterruptOptions = {},
-): Promise<InterruptResult> {
+/** Throws `INVALID_ARGUMENT` for options that are not an object, or a `cancel` not a boolean. */
+export function checkInterruptOptions(options: InterruptOptions): void {
   if (typeof options !== 'object' || options === null)
     throw new VoxwireError('INVALID_ARGUMENT', 'interrupt options must be an object', {
       data: { argument: 'options' },
@@ -213,6 +210,14 @@ export async function interrupt(
     throw new VoxwireError('INVALID_ARGUMENT', 'interrupt({ cancel }) must be a boolean', {
       data: { argument: 'cancel' },
     });
+}
+
+/** Interrupts playback: see the module comment. */
+export async function interrupt(
+  host: InterruptHost,
+  options: InterruptOptions = {},
+): Promise<InterruptResult> {
+  checkInterruptOptions(options);
   // the position at the moment of the interruption, before anything else moves it; whether it
   // is known (the app's word: given, or reported) rather than estimated from the clock
   const given = checkAt(options.at);

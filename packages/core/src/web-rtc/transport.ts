@@ -21,6 +21,7 @@ import type {
   Transport,
 } from '@voxwire/protocol';
 import { CloseCode, RTC_EVENTS_CHANNEL, systemClock, TransportCallbacks } from '@voxwire/protocol';
+import { checkCloseTimeout } from '../connector-options.js';
 import { VoxwireError } from '../errors.js';
 import { toBytes } from '../web-socket/transport.js';
 import { WebRtcConnectError } from './errors.js';
@@ -97,12 +98,7 @@ export class WebRtcTransport extends TransportCallbacks implements Transport {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
-    if (!Number.isFinite(closeTimeoutMs) || closeTimeoutMs <= 0)
-      throw new VoxwireError(
-        'INVALID_ARGUMENT',
-        'closeTimeoutMs must be a positive number of milliseconds',
-        { data: { argument: 'closeTimeoutMs' } },
-      );
+    checkCloseTimeout(closeTimeoutMs);
     this.#closeTimeoutMs = closeTimeoutMs;
   }
 

@@ -8,6 +8,7 @@
  */
 import type { Clock, TimerId, Transport } from '@voxwire/protocol';
 import { CloseCode, systemClock, TransportCallbacks } from '@voxwire/protocol';
+import { checkCloseTimeout } from '../connector-options.js';
 import { VoxwireError } from '../errors.js';
 import { redact, secretsOfRequest } from './redact.js';
 
@@ -108,13 +109,7 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
-    // Number.isFinite is false for a non-number too
-    if (!Number.isFinite(closeTimeoutMs) || closeTimeoutMs <= 0)
-      throw new VoxwireError(
-        'INVALID_ARGUMENT',
-        'closeTimeoutMs must be a positive number of milliseconds',
-        { data: { argument: 'closeTimeoutMs' } },
-      );
+    checkCloseTimeout(closeTimeoutMs);
     this.#closeTimeoutMs = closeTimeoutMs;
     this.#secrets = secretsOfRequest(options.url, options.protocols ?? []);
   }
