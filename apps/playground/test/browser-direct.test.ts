@@ -5,17 +5,12 @@
  * (`createClientSecret` with the real key, which never reaches the page). Skips loudly when
  * Chromium is not installed.
  */
-import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClientSecret } from '@voxwire/node';
 import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectRun } from './browser-direct/entry.js';
-import { haveChromium, launchChromium, warnWithoutChromium } from './chromium.js';
+import { bundleScript, haveChromium, launchChromium, warnWithoutChromium } from './chromium.js';
 
 /** The real key: only the test's "app server" holds it. */
 const SERVER_KEY = 'sk-proj-SERVER-ONLY-browser-direct';
@@ -23,32 +18,13 @@ const SERVER_KEY = 'sk-proj-SERVER-ONLY-browser-direct';
 warnWithoutChromium('the direct browser test');
 
 describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to the server', () => {
-  const outDir = join(tmpdir(), `voxwire-browser-direct-${process.pid}`);
   let fake: FakeWsServer;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({
-      entry: { direct: fileURLToPath(new URL('./browser-direct/entry.ts', import.meta.url)) },
-      outDir,
-      format: ['iife'],
-      outExtension: () => ({ js: '.js' }),
-      config: false,
-      platform: 'browser',
-      target: 'es2022',
-      noExternal: [/.*/],
-      // the workspace packages from their sources, as the page build does
-      esbuildOptions: (options) => {
-        options.conditions = ['@voxwire/source', ...(options.conditions ?? [])];
-      },
-      silent: true,
-      dts: false,
-      sourcemap: false,
-      splitting: false,
-    });
-    const bundle = await readFile(join(outDir, 'direct.js'), 'utf8');
+    const bundle = await bundleScript(new URL('./browser-direct/entry.ts', import.meta.url));
     fake = await startFakeWsServer({ apiKey: SERVER_KEY, pingIntervalMs: false });
     browser = await launchChromium();
     page = await browser.newPage();
@@ -63,7 +39,6 @@ describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to 
   afterAll(async () => {
     await browser?.close();
     await fake?.close();
-    await rm(outDir, { recursive: true, force: true });
   });
 
   const run = (secret: string) =>

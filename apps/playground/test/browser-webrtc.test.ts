@@ -5,19 +5,14 @@
  * events on `oai-events`, RTP both ways. The secret is minted as an app's server mints it
  * (`createClientSecret` with the real key). Skips loudly when Chromium is not installed.
  */
-import { readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClientSecret } from '@voxwire/node';
 import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebRtcRun } from './browser-webrtc/entry.js';
-import { haveChromium, launchChromium, warnWithoutChromium } from './chromium.js';
+import { bundleScript, haveChromium, launchChromium, warnWithoutChromium } from './chromium.js';
 
 /** The real key: only the test's "app server" holds it. */
 const SERVER_KEY = 'sk-proj-SERVER-ONLY-browser-webrtc';
@@ -27,7 +22,6 @@ const LONG = 'one two three four five six seven eight nine ten';
 warnWithoutChromium('the WebRTC browser test');
 
 describe.skipIf(!haveChromium)('@voxwire/core over real WebRTC in headless Chromium', () => {
-  const outDir = join(tmpdir(), `voxwire-browser-webrtc-${process.pid}`);
   let fake: FakeWsServer;
   let browser: Browser;
   let page: Page;
@@ -35,25 +29,7 @@ describe.skipIf(!haveChromium)('@voxwire/core over real WebRTC in headless Chrom
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({
-      entry: { webrtc: fileURLToPath(new URL('./browser-webrtc/entry.ts', import.meta.url)) },
-      outDir,
-      format: ['iife'],
-      outExtension: () => ({ js: '.js' }),
-      config: false,
-      platform: 'browser',
-      target: 'es2022',
-      noExternal: [/.*/],
-      // the workspace packages from their sources, as the page build does
-      esbuildOptions: (options) => {
-        options.conditions = ['@voxwire/source', ...(options.conditions ?? [])];
-      },
-      silent: true,
-      dts: false,
-      sourcemap: false,
-      splitting: false,
-    });
-    const bundle = await readFile(join(outDir, 'webrtc.js'), 'utf8');
+    const bundle = await bundleScript(new URL('./browser-webrtc/entry.ts', import.meta.url));
     fake = await startFakeWsServer({ apiKey: SERVER_KEY, pingIntervalMs: false, webRtc: true });
     browser = await launchChromium(
       // without it Chromium gathers no loopback candidate, and the fake's peer is on 127.0.0.1
@@ -83,7 +59,6 @@ describe.skipIf(!haveChromium)('@voxwire/core over real WebRTC in headless Chrom
     await fake?.close();
     pageServer?.closeAllConnections();
     await new Promise((resolve) => (pageServer ? pageServer.close(resolve) : resolve(undefined)));
-    await rm(outDir, { recursive: true, force: true });
   });
 
   const callsUrl = () => `${fake.url.replace(/^ws/, 'http')}/realtime/calls`;

@@ -5,7 +5,7 @@
  * @module
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,4 +64,35 @@ export async function buildPageDirs(): Promise<string[]> {
   const outDir = await mkdtemp(join(tmpdir(), 'voxwire-playground-page-'));
   await build({ ...pageBuild, silent: true, outDir });
   return [fileURLToPath(new URL('../public/', import.meta.url)), outDir];
+}
+
+/**
+ * Bundles one test entry (`entry`, a URL of a `.ts` file) for a page, as a classic script with
+ * every dependency inlined (the workspace packages from their sources, as the page build does),
+ * into a fresh temporary directory; returns the script's text, for `page.addScriptTag`.
+ */
+export async function bundleScript(entry: URL): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), 'voxwire-test-bundle-'));
+  try {
+    await build({
+      entry: { bundle: fileURLToPath(entry) },
+      outDir,
+      format: ['iife'],
+      outExtension: () => ({ js: '.js' }),
+      config: false,
+      platform: 'browser',
+      target: 'es2022',
+      noExternal: [/.*/],
+      esbuildOptions: (options) => {
+        options.conditions = ['@voxwire/source', ...(options.conditions ?? [])];
+      },
+      silent: true,
+      dts: false,
+      sourcemap: false,
+      splitting: false,
+    });
+    return await readFile(join(outDir, 'bundle.js'), 'utf8');
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
 }

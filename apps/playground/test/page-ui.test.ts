@@ -3,55 +3,23 @@
  * would take hundreds of real responses through the whole playground. Skips loudly when Chromium
  * is not installed.
  */
-import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LANES, MAX_ROWS } from '../src/page/ui/metrics.js';
 import type { MetricsView as MetricsViewClass } from '../src/page/ui/metrics.js';
 import type { TranscriptView as TranscriptViewClass } from '../src/page/ui/transcript.js';
+import { bundleScript, haveChromium, launchChromium, warnWithoutChromium } from './chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-
-if (!haveChromium) {
-  console.warn(
-    `\n*** SKIPPED the page panel test: no Chromium at ${CHROMIUM}. ` +
-      'Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH. CI installs it, so CI never skips. ***\n',
-  );
-}
+warnWithoutChromium('the page panel test');
 
 describe.skipIf(!haveChromium)('page panels in headless Chromium', () => {
-  const outDir = join(tmpdir(), `voxwire-page-ui-${process.pid}`);
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({
-      entry: { ui: fileURLToPath(new URL('./page-ui/entry.ts', import.meta.url)) },
-      outDir,
-      format: ['iife'],
-      outExtension: () => ({ js: '.js' }),
-      config: false,
-      platform: 'browser',
-      target: 'es2022',
-      noExternal: [/.*/],
-      silent: true,
-      dts: false,
-      sourcemap: false,
-      splitting: false,
-    });
-    const bundle = await readFile(join(outDir, 'ui.js'), 'utf8');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    const bundle = await bundleScript(new URL('./page-ui/entry.ts', import.meta.url));
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.setContent(
@@ -64,7 +32,6 @@ describe.skipIf(!haveChromium)('page panels in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await rm(outDir, { recursive: true, force: true });
   });
 
   it('the responses table keeps the newest MAX_ROWS rows, as the timeline keeps its lanes', async () => {
