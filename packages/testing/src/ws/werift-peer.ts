@@ -93,11 +93,13 @@ const LOOPBACK_CANDIDATE = / 127\.0\.0\.1 \d+ typ host/;
 /**
  * Keeps only the offer's 127.0.0.1 host candidates: a browser's other addresses (and any
  * `*.local` mDNS name, which werift would resolve with a multicast query on the LAN) are
- * never tried, so the call stays on loopback.
+ * never tried, so the call stays on loopback. Lines end in CRLF in what it returns.
  */
 export function loopbackOnly(sdp: string): string {
+  // werift also parses an SDP whose lines end in a bare LF: read those as lines too, and give
+  // werift CRLF only, so that no candidate can hide inside a line it would split differently
   return sdp
-    .split('\r\n')
+    .split(/\r?\n/)
     .filter((line) => !line.startsWith('a=candidate') || LOOPBACK_CANDIDATE.test(line))
     .join('\r\n');
 }
