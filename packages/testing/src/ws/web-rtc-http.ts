@@ -23,6 +23,20 @@ const CORS_HEADERS: Readonly<Record<string, string>> = {
   'access-control-expose-headers': 'Location',
 };
 
+// what a calls POST sends beyond the CORS-safelisted headers, when a preflight names none
+const DEFAULT_ALLOWED_HEADERS = 'Authorization, Content-Type, api-key';
+// an HTTP header name (RFC 9110 token)
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+// the header names a preflight asks for, or `undefined` when it names none
+function requestedHeaders(req: IncomingMessage): string | undefined {
+  const names = String(req.headers['access-control-request-headers'] ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => HEADER_NAME.test(name));
+  return names.length ? names.join(', ') : undefined;
+}
+
 /** What the calls endpoint needs of the ws server. */
 export interface WebRtcCallsEndpoint {
   readonly werift: WeriftModule;
@@ -65,12 +79,15 @@ export function serveWebRtcCalls(
     res.end(body);
   };
   if (req.method === 'OPTIONS') {
-    // the preflight of a browser's POST with Authorization and Content-Type: application/sdp
+    // the preflight of a browser's POST with Authorization and Content-Type: application/sdp;
+    // every header it asks for is allowed (a page's tracing or SDK header would otherwise make
+    // the browser refuse the POST unsent), as the key and body are what the POST is judged on
     res.writeHead(204, {
       ...CORS_HEADERS,
       'access-control-allow-methods': 'POST',
-      'access-control-allow-headers': 'Authorization, Content-Type, api-key',
+      'access-control-allow-headers': requestedHeaders(req) ?? DEFAULT_ALLOWED_HEADERS,
       'access-control-max-age': '600',
+      vary: 'Access-Control-Request-Headers',
     });
     res.end();
     return true;
