@@ -10,7 +10,7 @@ export {
   type FakeWsServerOptions,
   type RefuseUpgradesOptions,
 } from './server.js';
-export { WERIFT_VERSION, type FakeWsWebRtcCall } from './werift-peer.js';
+export { WEBRTC_CONNECT_TIMEOUT_MS, WERIFT_VERSION, type FakeWsWebRtcCall } from './werift-peer.js';
 export { CLIENT_SECRETS_MAX_BODY_BYTES } from './client-secrets-http.js';
 export { advanceWithSockets, type AdvanceWithSocketsOptions } from './advance.js';
 export {

@@ -213,6 +213,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       serveWebRtcCalls(req, res, {
         werift,
         server,
+        clock,
         apiKey: options.apiKey,
         azure: options.azure ?? true,
         maxSessionDurationMs: options.maxSessionDurationMs,

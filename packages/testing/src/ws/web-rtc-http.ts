@@ -8,10 +8,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpErrorBody } from '../server/client-secrets.js';
 import { serverError } from '../server/error-catalog.js';
-import type { FakeServer } from '../server/fake-server.js';
 import { judgeCallRequest } from '../web-rtc/calls-endpoint.js';
 import { readCapped } from './client-secrets-http.js';
-import { WeriftCall, type WeriftModule } from './werift-peer.js';
+import { WeriftCall, type WeriftCallHost } from './werift-peer.js';
 
 /** The largest offer read, bytes: a browser's offer is a few kB. */
 const MAX_OFFER_BYTES = 64 * 1024;
@@ -38,15 +37,11 @@ function requestedHeaders(req: IncomingMessage): string | undefined {
 }
 
 /** What the calls endpoint needs of the ws server. */
-export interface WebRtcCallsEndpoint {
-  readonly werift: WeriftModule;
-  readonly server: FakeServer;
+export interface WebRtcCallsEndpoint extends WeriftCallHost {
   /** The only standard key accepted (any non-empty key when absent). */
   readonly apiKey: string | undefined;
   /** Whether Azure's path is served. */
   readonly azure: boolean;
-  /** The session length of a call's connection, ms (by provider when absent). */
-  readonly maxSessionDurationMs: number | undefined;
   /** A new call id (`rtc_…`). */
   newCallId(): string;
   /** Records an answered call (so that closing the ws fake closes its peer). */

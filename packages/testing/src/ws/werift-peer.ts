@@ -6,6 +6,7 @@
  * @module
  */
 import type * as Werift from 'werift';
+import type { Clock, TimerId } from '@voxwire/protocol';
 import { MAX_SESSION_DURATION_MS, RTC_EVENTS_CHANNEL } from '@voxwire/protocol';
 import { WebRtcUnavailableError } from '../errors.js';
 import type { FakeConnection } from '../server/connection.js';
@@ -14,6 +15,13 @@ import { hearInputAudio } from '../server/handlers-audio.js';
 
 /** The werift version the fake is built and tested against (0.25 needs Node 22). */
 export const WERIFT_VERSION = '0.24.4';
+
+/**
+ * How long an answered call waits for its `oai-events` channel to open, ms of the ws server's
+ * clock: a browser that never applies the answer (or never completes ICE, or opens no such
+ * channel) would otherwise keep the peer, its UDP socket and its Opus timer until the fake closes.
+ */
+export const WEBRTC_CONNECT_TIMEOUT_MS = 30_000;
 
 /** The `werift` module. */
 export type WeriftModule = typeof Werift;
@@ -51,7 +59,8 @@ export interface FakeWsWebRtcCall {
   readonly answer: string;
   /**
    * `'answered'` until the `oai-events` channel opens, `'open'` while the server's connection
-   * lives, then `'closed'` (either side hung up, ICE failed, or the ws fake closed).
+   * lives, then `'closed'` (either side hung up, ICE failed, the ws fake closed, or the channel
+   * did not open within {@link WEBRTC_CONNECT_TIMEOUT_MS} of the answer).
    */
   readonly state: 'answered' | 'open' | 'closed';
   /** The server side of the call (a media connection), once the channel opened. */
@@ -76,6 +85,8 @@ export interface FakeWsWebRtcCall {
 export interface WeriftCallHost {
   readonly werift: WeriftModule;
   readonly server: FakeServer;
+  /** The clock the connect bound ({@link WEBRTC_CONNECT_TIMEOUT_MS}) runs on. */
+  readonly clock: Clock;
   /**
    * The session length of its connection, ms.
    * @default by provider: OpenAI's or Azure's maximum
@@ -114,6 +125,7 @@ export class WeriftCall implements FakeWsWebRtcCall {
   #accepted: AcceptedConnection | undefined;
   #channel: Werift.RTCDataChannel | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #connectTimer: TimerId | undefined;
   #done!: () => void;
   #closing = false;
 
@@ -157,6 +169,10 @@ export class WeriftCall implements FakeWsWebRtcCall {
       await self.end();
       throw error;
     }
+    // answered: given up when its channel has not opened in time
+    self.#connectTimer = host.clock.setTimeout(() => {
+      if (self.state === 'answered') void self.end(1006, 'the call never connected');
+    }, WEBRTC_CONNECT_TIMEOUT_MS);
     return self;
   }
 
@@ -180,6 +196,7 @@ export class WeriftCall implements FakeWsWebRtcCall {
     this.#closing = true;
     this.state = 'closed';
     clearInterval(this.#timer);
+    this.host.clock.clearTimeout(this.#connectTimer);
     this.#accepted?.closed(code, reason);
     try {
       // a turn later: when the app closed the channel, werift answers its stream reset
@@ -254,6 +271,7 @@ export class WeriftCall implements FakeWsWebRtcCall {
   #bridge(channel: Werift.RTCDataChannel): void {
     if (this.#accepted || this.#closing) return;
     this.state = 'open';
+    this.host.clock.clearTimeout(this.#connectTimer);
     const accepted = this.host.server.accept(
       {
         // ALWAYS deferred: a send made synchronously inside onMessage can be lost once and

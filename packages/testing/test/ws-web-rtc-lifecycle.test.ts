@@ -1,0 +1,86 @@
+/**
+ * The life of a werift call the ws fake answered: an answer no browser connects to is given up
+ * after a bound, on the ws server's clock (a SimulatedClock here), so its peer, UDP socket and
+ * Opus timer do not live until the fake closes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { RTCPeerConnection } from 'werift';
+import { SimulatedClock } from '../src/index.js';
+import {
+  startFakeWsServer,
+  WEBRTC_CONNECT_TIMEOUT_MS,
+  type FakeWsServer,
+} from '../src/ws/index.js';
+
+const KEY = 'sk-test-webrtc';
+let fake: FakeWsServer | undefined;
+const clients: RTCPeerConnection[] = [];
+
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+  await Promise.all(clients.splice(0).map((pc) => pc.close()));
+});
+
+/** A werift client on loopback with a real offer (audio + `oai-events`). */
+async function client() {
+  const pc = new RTCPeerConnection({
+    bundlePolicy: 'max-bundle',
+    iceServers: [],
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
+  });
+  clients.push(pc);
+  pc.addTransceiver('audio', { direction: 'sendrecv' });
+  const channel = pc.createDataChannel('oai-events');
+  const opened = new Promise<void>((resolve) => channel.onMessage.once(() => resolve()));
+  await pc.setLocalDescription(await pc.createOffer());
+  return { pc, sdp: pc.localDescription!.sdp, opened };
+}
+
+async function postOffer(f: FakeWsServer, sdp: string) {
+  const res = await fetch(`${f.url.replace(/^ws/, 'http')}/realtime/calls`, {
+    method: 'POST',
+    body: sdp,
+    headers: { 'content-type': 'application/sdp', authorization: `Bearer ${KEY}` },
+  });
+  expect(res.status).toBe(201);
+  return res.text();
+}
+
+describe('a werift call nobody connects to', () => {
+  it('is given up after WEBRTC_CONNECT_TIMEOUT_MS on the ws clock: peer closed, state closed', async () => {
+    expect(WEBRTC_CONNECT_TIMEOUT_MS).toBe(30_000);
+    const clock = new SimulatedClock();
+    fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false, webRtc: true, clock });
+    const { sdp } = await client();
+    await postOffer(fake, sdp); // the answer is never applied: ICE never completes
+    const [call] = fake.webRtcCalls;
+    clock.advance(WEBRTC_CONNECT_TIMEOUT_MS - 1);
+    expect(call!.state).toBe('answered');
+    clock.advance(1);
+    await call!.closed;
+    expect(call!.state).toBe('closed');
+    expect(call!.connection).toBeUndefined();
+    // nothing of the call's is left on the clock
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a call whose channel opened in time is not ended by the bound', async () => {
+    const clock = new SimulatedClock();
+    fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false, webRtc: true, clock });
+    const browser = await client();
+    await browser.pc.setRemoteDescription({
+      type: 'answer',
+      sdp: await postOffer(fake, browser.sdp),
+    });
+    await browser.opened; // session.created arrived
+    const [call] = fake.webRtcCalls;
+    clock.advance(WEBRTC_CONNECT_TIMEOUT_MS);
+    expect(call!.state).toBe('open');
+    expect(call!.connection!.open).toBe(true);
+  });
+});
