@@ -4,13 +4,14 @@
  * Opus timer do not live until the fake closes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RTCPeerConnection } from 'werift';
+import type { RTCPeerConnection } from 'werift';
 import { SimulatedClock } from '../src/index.js';
 import {
   startFakeWsServer,
   WEBRTC_CONNECT_TIMEOUT_MS,
   type FakeWsServer,
 } from '../src/ws/index.js';
+import { weriftClient } from './werift-client.js';
 
 const KEY = 'sk-test-webrtc';
 let fake: FakeWsServer | undefined;
@@ -22,23 +23,10 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((pc) => pc.close()));
 });
 
-/** A werift client on loopback with a real offer (audio + `oai-events`). */
 async function client() {
-  const pc = new RTCPeerConnection({
-    bundlePolicy: 'max-bundle',
-    iceServers: [],
-    iceUseIpv4: false,
-    iceUseIpv6: false,
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
-  });
-  clients.push(pc);
-  pc.addTransceiver('audio', { direction: 'sendrecv' });
-  const channel = pc.createDataChannel('oai-events');
-  const opened = new Promise<void>((resolve) => channel.onMessage.once(() => resolve()));
-  await pc.setLocalDescription(await pc.createOffer());
-  return { pc, sdp: pc.localDescription!.sdp, opened };
+  const c = await weriftClient();
+  clients.push(c.pc);
+  return c;
 }
 
 async function postOffer(f: FakeWsServer, sdp: string) {

@@ -198,6 +198,8 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   let stall = false;
   let answerPings = true;
   const calls: WeriftCall[] = [];
+  // answers werift is still making: close() waits for each to be sent or its peer released
+  const answering = new Set<Promise<void>>();
   let closing = false;
   let callCount = 0;
 
@@ -222,6 +224,10 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
           calls.push(call);
           // answered while the ws fake closed: nothing would ever close its peer
           if (closing) void call.end(1006, '');
+        },
+        answering: (answer) => {
+          answering.add(answer);
+          void answer.then(() => answering.delete(answer));
         },
       })
     )

@@ -46,6 +46,11 @@ export interface WebRtcCallsEndpoint extends WeriftCallHost {
   newCallId(): string;
   /** Records an answered call (so that closing the ws fake closes its peer). */
   track(call: WeriftCall): void;
+  /**
+   * Holds an answer werift is making until it is sent or its peer released (never rejects), so
+   * that closing the ws fake waits for a peer it could not otherwise see.
+   */
+  answering(answer: Promise<void>): void;
 }
 
 // the calls paths and what lies under them (`/v1/realtime/calls/rtc_…`: judged, so refused 404)
@@ -109,13 +114,18 @@ export function serveWebRtcCalls(
       });
       if (verdict.kind === 'refused') return send(verdict.status, verdict.body, verdict.headers);
       const callId = endpoint.newCallId();
-      WeriftCall.answer(endpoint, {
+      // a client gone before its answer (a page that navigated away, the ws fake closing its
+      // connections) will never read it nor connect to the peer
+      let gone = false;
+      res.once('close', () => (gone ||= !res.writableFinished));
+      const answer = WeriftCall.answer(endpoint, {
         callId,
         azure: verdict.azure,
         clientSecret: verdict.secret,
         offer: body,
       }).then(
-        (call) => {
+        async (call) => {
+          if (gone || res.destroyed) return call.end(1006, 'the calls request was abandoned');
           endpoint.track(call);
           send(201, call.answer, {
             'content-type': 'application/sdp',
@@ -123,6 +133,7 @@ export function serveWebRtcCalls(
           });
         },
         (error: unknown) => {
+          if (gone || res.destroyed) return;
           // an offer the SDP check let through but werift cannot apply
           const refusal = serverError(
             'invalid_offer',
@@ -133,6 +144,7 @@ export function serveWebRtcCalls(
           });
         },
       );
+      endpoint.answering(answer.catch(() => undefined));
     },
     MAX_OFFER_BYTES,
   );
