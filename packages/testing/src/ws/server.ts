@@ -126,9 +126,10 @@ export interface FakeWsServer {
    */
   setAnswerPings(on: boolean): void;
   /**
-   * Stops listening, terminates every socket and closes every WebRTC peer; resolves once the
-   * fake server has seen each connection close (code 1006) and each peer is released. A plain HTTP request still in flight (a mint whose body has
-   * not all arrived) has its connection destroyed, unanswered.
+   * Stops listening, terminates every socket and closes every WebRTC peer (one still being
+   * answered too: its POST gets no answer); resolves once the fake server has seen each
+   * connection close (code 1006) and each peer is released. A plain HTTP request still in
+   * flight (a mint whose body has not all arrived) has its connection destroyed, unanswered.
    */
   close(): Promise<void>;
 }
@@ -363,6 +364,10 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       // whose body is half sent, a client that stalled after its headers) would hold it for ever
       http.closeAllConnections();
       await closed;
+      // a call werift was still answering: its request's connection is gone now, so its peer
+      // is released (and anything answered meanwhile was ended by `track`)
+      await Promise.all(answering);
+      await Promise.all(calls.map((call) => call.closed));
     },
   };
 }
