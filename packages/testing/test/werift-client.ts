@@ -15,8 +15,22 @@ export async function weriftClient() {
   });
   pc.addTransceiver('audio', { direction: 'sendrecv' });
   const channel = pc.createDataChannel('oai-events');
+  // the events the server sent, in order, and a way to wait for one (each arrival wakes it)
+  const inbox: { type: string; [key: string]: unknown }[] = [];
+  let wake = () => {};
+  channel.onMessage.subscribe((data) => {
+    inbox.push(JSON.parse(data.toString()) as { type: string });
+    wake();
+  });
+  const event = async (type: string) => {
+    for (;;) {
+      const found = inbox.find((e) => e.type === type);
+      if (found) return found;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
   // the first frame the server sends (session.created): the channel is bridged
-  const opened = new Promise<void>((resolve) => channel.onMessage.once(() => resolve()));
+  const opened = event('session.created').then(() => undefined);
   await pc.setLocalDescription(await pc.createOffer());
-  return { pc, channel, sdp: pc.localDescription!.sdp, opened };
+  return { pc, channel, sdp: pc.localDescription!.sdp, opened, inbox, event };
 }

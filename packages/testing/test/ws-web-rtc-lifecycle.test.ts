@@ -72,3 +72,26 @@ describe('a werift call nobody connects to', () => {
     expect(call!.connection!.open).toBe(true);
   });
 });
+
+describe('frames on the oai-events channel', () => {
+  it('a binary message is refused as the WebSocket path refuses a binary frame, not read as JSON text', async () => {
+    fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false, webRtc: true });
+    const browser = await client();
+    await browser.pc.setRemoteDescription({
+      type: 'answer',
+      sdp: await postOffer(fake, browser.sdp),
+    });
+    await browser.opened;
+    browser.channel.send(Buffer.from(JSON.stringify({ type: 'response.create' })));
+    // a text event after it: once its answer is in, the binary one was judged
+    browser.channel.send(JSON.stringify({ type: 'input_audio_buffer.clear' }));
+    await browser.event('input_audio_buffer.cleared');
+    const types = browser.inbox.map((e) => e.type);
+    expect(types).not.toContain('response.created');
+    const error = browser.inbox.find((e) => e.type === 'error') as unknown as
+      { error: { code: string; message: string } } | undefined;
+    expect(error?.error.code).toBe('invalid_event');
+    expect(error?.error.message).toMatch(/binary/);
+    expect(fake.server.clientEvents.map((e) => e['type'])).toEqual(['input_audio_buffer.clear']);
+  });
+});

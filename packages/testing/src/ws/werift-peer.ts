@@ -296,7 +296,10 @@ export class WeriftCall implements FakeWsWebRtcCall {
     this.#accepted = accepted;
     this.#channel = channel;
     channel.onMessage.subscribe((data) => {
-      accepted.receive(typeof data === 'string' ? data : data.toString('utf8'));
+      // werift gives a binary message (SCTP PPID 53) as a Buffer: the server refuses it as it
+      // refuses a binary WebSocket frame, not as the JSON text it may hold (a browser's
+      // `channel.send(blob)` is a client bug the in-memory kit refuses too)
+      accepted.receive(typeof data === 'string' ? data : new Uint8Array(data));
     });
     channel.stateChanged.subscribe((state) => {
       if (state === 'closed') void this.end();
