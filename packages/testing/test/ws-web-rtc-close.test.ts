@@ -4,6 +4,7 @@
  * answer is held by a deferred, so the close lands mid-answer every time.
  */
 import { describe, expect, it, vi } from 'vitest';
+import type * as Werift from 'werift';
 import { deferred, type Deferred } from '../src/index.js';
 import { startFakeWsServer } from '../src/ws/index.js';
 import { weriftClient } from './werift-client.js';
@@ -16,7 +17,7 @@ const held = vi.hoisted(() => ({
 }));
 
 vi.mock('werift', async (importOriginal) => {
-  const real = await importOriginal<typeof import('werift')>();
+  const real = await importOriginal<typeof Werift>();
   class HeldPeerConnection extends real.RTCPeerConnection {
     readonly #peer = { released: false };
     constructor(...args: ConstructorParameters<typeof real.RTCPeerConnection>) {
