@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * `voxwire-fake-server [--port N] [--host H] [--api-key K] [--beta accept|refuse] [--models a,b]
- * [--realtime]`: serves the demo agent over WebSocket and prints its base URL as the first line of stdout.
+ * [--realtime] [--webrtc]`: serves the demo agent over WebSocket and prints its base URL as the
+ * first line of stdout (with `--webrtc`, the WebRTC calls URL as the second).
  * @module
  */
-import { FakeServerOptionsError } from './errors.js';
+import { FakeServerOptionsError, WebRtcUnavailableError } from './errors.js';
 import { checkModels } from './server/served-models.js';
 import { startFakeWsServer } from './ws/server.js';
+import { WERIFT_VERSION } from './ws/werift-peer.js';
 
 /** Parsed command-line options. */
 export interface CliOptions {
@@ -25,6 +27,12 @@ export interface CliOptions {
   readonly models?: readonly string[] | undefined;
   /** Pace audio in real time. @default false */
   readonly realtime: boolean;
+  /**
+   * Also serve WebRTC (`POST /v1/realtime/calls`, a werift peer on 127.0.0.1), as
+   * `startFakeWsServer({ webRtc: true })`; needs the optional peer dependency werift.
+   * @default false
+   */
+  readonly webRtc: boolean;
 }
 
 /** `--help` was asked for: the usage goes to stdout, and the exit code is 0. */
@@ -42,12 +50,19 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let apiKey: string | undefined;
   let beta: 'accept' | 'refuse' = 'accept';
   let realtime = false;
+  let webRtc = false;
   let models: readonly string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.includes('=')
       ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
       : [arg, undefined];
+    // a switch: `--flag=false` must not turn it on
+    const toggle = () => {
+      if (inline === undefined || inline === 'true') return true;
+      if (inline === 'false') return false;
+      throw new FakeServerOptionsError(`${flag} takes no value (or true/false), got '${inline}'`);
+    };
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === '') throw new FakeServerOptionsError(`${flag} needs a value`);
@@ -76,18 +91,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
           `--models takes comma-separated model names, got an empty one in '${inline ?? argv[i]}'`,
         );
       models = checkModels(names);
-    } else if (flag === '--realtime') {
-      // a switch: `--realtime=false` must not turn it on
-      if (inline === undefined || inline === 'true') realtime = true;
-      else if (inline === 'false') realtime = false;
-      else
-        throw new FakeServerOptionsError(
-          `--realtime takes no value (or true/false), got '${inline}'`,
-        );
-    } else if (flag === '--help' || flag === '-h') throw new CliHelp(USAGE);
+    } else if (flag === '--realtime') realtime = toggle();
+    else if (flag === '--webrtc') webRtc = toggle();
+    else if (flag === '--help' || flag === '-h') throw new CliHelp(USAGE);
     else throw new FakeServerOptionsError(`unknown option '${arg}'\n${USAGE}`);
   }
-  return { port, host, apiKey, beta, models, realtime };
+  return { port, host, apiKey, beta, models, realtime, webRtc };
 }
 
 /**
@@ -101,8 +110,32 @@ export function processIdSalt(pid: number, startedAtMs: number): string {
   return `${Math.floor(startedAtMs).toString(36).padStart(8, '0')}${pid.toString(36)}`;
 }
 
-const USAGE =
-  'usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-key KEY] [--beta accept|refuse] [--models a,b] [--realtime]';
+const USAGE = `usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-key KEY] [--beta accept|refuse] [--models a,b] [--realtime] [--webrtc]
+
+Prints the WebSocket base URL (ws://HOST:PORT/v1) as the first line of stdout.
+  --webrtc  also serve WebRTC: POST /v1/realtime/calls (and Azure's /openai/v1/realtime/calls),
+            answered by a real peer on 127.0.0.1 (the browser must run on this machine; Chromium
+            needs --allow-loopback-in-peer-connection); its URL is the second line of stdout.
+            Needs the optional peer dependency werift: npm i -D werift@${WERIFT_VERSION}`;
+
+/**
+ * What the CLI prints on stdout once listening: the WebSocket base URL first (scripts read that
+ * line), then with WebRTC the calls URL.
+ * @param url the ws server's base URL (`ws://HOST:PORT/v1`)
+ */
+export function startupLines(url: string, webRtc: boolean): string[] {
+  return webRtc ? [url, `${url.replace(/^ws/, 'http')}/realtime/calls`] : [url];
+}
+
+/**
+ * The one-line message the CLI prints for an error of starting the server, or `undefined` for
+ * an unexpected one (printed with its stack): a missing werift names the version to install.
+ */
+export function startupErrorMessage(error: unknown): string | undefined {
+  if (error instanceof WebRtcUnavailableError)
+    return `voxwire-fake-server: --webrtc needs the optional peer dependency werift, which could not be imported: install werift@${WERIFT_VERSION} (npm i -D werift@${WERIFT_VERSION})`;
+  return undefined;
+}
 
 async function main(): Promise<void> {
   let opts: CliOptions;
@@ -117,16 +150,33 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const ws = await startFakeWsServer({
-    port: opts.port,
-    host: opts.host,
-    apiKey: opts.apiKey,
-    beta: opts.beta,
-    models: opts.models,
-    pacing: opts.realtime ? { realtimeFactor: 1, textDeltaIntervalMs: 30 } : {},
-    idSalt: processIdSalt(process.pid, Date.now()),
-  });
-  process.stdout.write(`${ws.url}\n`);
+  let ws: Awaited<ReturnType<typeof startFakeWsServer>>;
+  try {
+    ws = await startFakeWsServer({
+      port: opts.port,
+      host: opts.host,
+      apiKey: opts.apiKey,
+      beta: opts.beta,
+      models: opts.models,
+      pacing: opts.realtime ? { realtimeFactor: 1, textDeltaIntervalMs: 30 } : {},
+      idSalt: processIdSalt(process.pid, Date.now()),
+      webRtc: opts.webRtc,
+    });
+  } catch (error) {
+    const message = startupErrorMessage(error);
+    if (message === undefined) throw error;
+    process.stderr.write(`${message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const [url, callsUrl] = startupLines(ws.url, opts.webRtc);
+  process.stdout.write(`${url}\n`);
+  if (callsUrl !== undefined) {
+    process.stdout.write(`${callsUrl}\n`);
+    process.stderr.write(
+      `voxwire-fake-server: WebRTC calls at ${callsUrl} (CORS allowed; the peer is on 127.0.0.1 only, so the browser must run on this machine; Chromium needs --allow-loopback-in-peer-connection)\n`,
+    );
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

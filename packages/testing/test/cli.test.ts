@@ -7,9 +7,45 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { FakeServerOptionsError } from '../src/index.js';
 import { CliHelp, parseCliArgs } from '../src/cli.js';
+import { WERIFT_VERSION } from '../src/ws/index.js';
+import { weriftClient } from './werift-client.js';
 import { handshake } from './ws-helpers.js';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(pkg, 'bin', 'voxwire-fake-server.mjs');
+
+// the shipped bin is a committed shim over dist/cli.mjs, which imports the built protocol
+// package too: a `vitest run` in this package alone (no turbo build) may find neither
+function buildOnce(): void {
+  const protocol = join(pkg, 'node_modules', '@voxwire', 'protocol');
+  if (!existsSync(join(protocol, 'dist', 'index.mjs')))
+    execFileSync('pnpm', ['exec', 'tsup'], { cwd: protocol, stdio: 'ignore' });
+  if (!existsSync(join(pkg, 'dist', 'cli.mjs')))
+    execFileSync('pnpm', ['exec', 'tsup'], { cwd: pkg, stdio: 'ignore' });
+}
+
+/** Runs the CLI; `lines` yields its stdout lines as they come, `exit` its exit code. */
+function runCli(args: string[], nodeArgs: string[] = []) {
+  buildOnce();
+  const child = spawn(process.execPath, [...nodeArgs, bin, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exit = once(child, 'exit').then(([code]) => code as number | null);
+  const reader = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  // a CLI that dies before printing fails the test at once, with its stderr
+  const line = async () => {
+    const next = await Promise.race([
+      reader.next(),
+      exit.then((code) => {
+        throw new Error(`the CLI exited (${code}) before printing a line:\n${stderr}`);
+      }),
+    ]);
+    return next.value as string;
+  };
+  return { child, line, exit, stderr: () => stderr };
+}
 
 describe('voxwire-fake-server CLI', () => {
   it('parses options and refuses bad ones with a typed error', () => {
@@ -44,20 +80,28 @@ describe('voxwire-fake-server CLI', () => {
     expect(() => parseCliArgs(['--models'])).toThrow(/needs a value/);
     expect(() => parseCliArgs(['--models', 'a,,b'])).toThrow(FakeServerOptionsError);
     expect(() => parseCliArgs(['--models', 'a,'])).toThrow(/--models .*empty/);
-    // --help is no error: the CLI prints it to stdout and exits 0
+    // --webrtc: a switch, off by default
+    expect(parseCliArgs([]).webRtc).toBe(false);
+    expect(parseCliArgs(['--webrtc']).webRtc).toBe(true);
+    expect(parseCliArgs(['--webrtc=false']).webRtc).toBe(false);
+    expect(() => parseCliArgs(['--webrtc=on'])).toThrow(/--webrtc takes no value/);
+    // --help is no error: the CLI prints it to stdout and exits 0, and documents --webrtc
     expect(() => parseCliArgs(['--help'])).toThrow(CliHelp);
+    const help = (() => {
+      try {
+        parseCliArgs(['--help']);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(help).toMatch(/\[--webrtc\]/);
+    expect(help).toMatch(/--webrtc +also serve WebRTC: POST \/v1\/realtime\/calls/);
+    expect(help).toContain(`werift@${WERIFT_VERSION}`);
   });
 
   it('prints the base URL as the first stdout line, serves the demo agent, stops on SIGTERM', async () => {
-    // run the shipped bin (a committed shim over dist/cli.mjs); build first when dist is missing
-    // the built CLI imports the built protocol package too: a `vitest run` in this package
-    // alone (no turbo build) may find neither
-    const bin = join(pkg, 'bin', 'voxwire-fake-server.mjs');
-    const protocol = join(pkg, 'node_modules', '@voxwire', 'protocol');
-    if (!existsSync(join(protocol, 'dist', 'index.mjs')))
-      execFileSync('pnpm', ['exec', 'tsup'], { cwd: protocol, stdio: 'ignore' });
-    if (!existsSync(join(pkg, 'dist', 'cli.mjs')))
-      execFileSync('pnpm', ['exec', 'tsup'], { cwd: pkg, stdio: 'ignore' });
+    buildOnce();
     const child = spawn(process.execPath, [bin, '--port', '0', '--models', 'gpt-realtime'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -102,4 +146,65 @@ describe('voxwire-fake-server CLI', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
   }, 60_000); // a generous ceiling: the first run may build dist
+
+  it('--webrtc: prints the calls URL second and answers a real offer there with 201', async () => {
+    const cli = runCli(['--port', '0', '--api-key', 'sk-cli', '--webrtc']);
+    const browser = await weriftClient();
+    try {
+      const url = await cli.line();
+      expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1$/);
+      const callsUrl = await cli.line();
+      expect(callsUrl).toBe(`${url.replace(/^ws/, 'http')}/realtime/calls`);
+      const res = await fetch(callsUrl, {
+        method: 'POST',
+        body: browser.sdp,
+        headers: { 'content-type': 'application/sdp', authorization: 'Bearer sk-cli' },
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('location')).toMatch(/^\/v1\/realtime\/calls\/rtc_/);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      await browser.pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+      await browser.opened; // session.created on the data channel
+      expect(cli.stderr()).toContain(`WebRTC calls at ${callsUrl}`);
+    } finally {
+      await browser.pc.close();
+      cli.child.kill('SIGTERM');
+    }
+    expect(await cli.exit).toBe(0);
+  }, 60_000);
+
+  it('without --webrtc the calls path is not served', async () => {
+    const cli = runCli(['--port', '0']);
+    try {
+      const url = await cli.line();
+      const res = await fetch(`${url.replace(/^ws/, 'http')}/realtime/calls`, {
+        method: 'POST',
+        body: 'v=0',
+        headers: { authorization: 'Bearer sk-x' },
+      });
+      expect(res.status).toBe(426);
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    expect(await cli.exit).toBe(0);
+  }, 60_000);
+
+  it('--webrtc without werift: exits 1 naming the version to install, no stack', async () => {
+    // a resolve hook that makes `werift` unresolvable, as in a project that never installed it
+    const hook = `data:text/javascript,${encodeURIComponent(
+      `export async function resolve(specifier, context, next) {
+        if (specifier === 'werift' || specifier.startsWith('werift/'))
+          throw Object.assign(new Error("Cannot find package 'werift'"), { code: 'ERR_MODULE_NOT_FOUND' });
+        return next(specifier, context);
+      }`,
+    )}`;
+    const register = `data:text/javascript,${encodeURIComponent(
+      `import { register } from 'node:module'; register(${JSON.stringify(hook)});`,
+    )}`;
+    const cli = runCli(['--port', '0', '--webrtc'], ['--import', register]);
+    expect(await cli.exit).toBe(1);
+    expect(cli.stderr()).toBe(
+      `voxwire-fake-server: --webrtc needs the optional peer dependency werift, which could not be imported: install werift@${WERIFT_VERSION} (npm i -D werift@${WERIFT_VERSION})\n`,
+    );
+  }, 60_000);
 });
