@@ -4,7 +4,7 @@
  * Opus timer do not live until the fake closes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RTCPeerConnection } from 'werift';
+import { RTCPeerConnection } from 'werift';
 import { SimulatedClock } from '../src/index.js';
 import {
   startFakeWsServer,
@@ -70,6 +70,38 @@ describe('a werift call nobody connects to', () => {
     clock.advance(WEBRTC_CONNECT_TIMEOUT_MS);
     expect(call!.state).toBe('open');
     expect(call!.connection!.open).toBe(true);
+  });
+});
+
+describe('a call whose data channel is labelled otherwise', () => {
+  it('never reaches the fake server, and is given up after the bound', async () => {
+    const clock = new SimulatedClock();
+    fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false, webRtc: true, clock });
+    const pc = new RTCPeerConnection({
+      bundlePolicy: 'max-bundle',
+      iceServers: [],
+      iceUseIpv4: false,
+      iceUseIpv6: false,
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+      iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    });
+    clients.push(pc);
+    pc.addTransceiver('audio', { direction: 'recvonly' });
+    const channel = pc.createDataChannel('events');
+    const open = new Promise<void>((resolve) =>
+      channel.stateChanged.subscribe((state) => state === 'open' && resolve()),
+    );
+    await pc.setLocalDescription(await pc.createOffer());
+    const answer = await postOffer(fake, pc.localDescription!.sdp);
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    await open; // the server's werift acknowledged the channel
+    channel.send(JSON.stringify({ type: 'response.create' }));
+    const [call] = fake.webRtcCalls;
+    expect(call!.state).toBe('answered');
+    clock.advance(WEBRTC_CONNECT_TIMEOUT_MS);
+    await call!.closed;
+    expect(call!.connection).toBeUndefined();
+    expect(fake.server.clientEvents).toEqual([]);
   });
 });
 
