@@ -2,7 +2,14 @@
 import { RTCPeerConnection } from 'werift';
 
 /** A browser-like werift client; close its `pc` when done. */
-export async function weriftClient() {
+export async function weriftClient(
+  options: {
+    /** The data channel's label. @default 'oai-events' */
+    label?: string;
+    /** The audio transceiver's direction. @default 'sendrecv' */
+    direction?: 'sendrecv' | 'recvonly';
+  } = {},
+) {
   const pc = new RTCPeerConnection({
     // one transport, as a browser bundles: an unbundled one's socket outlives close()
     bundlePolicy: 'max-bundle',
@@ -13,8 +20,8 @@ export async function weriftClient() {
     iceInterfaceAddresses: { udp4: '127.0.0.1' },
     iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
   });
-  pc.addTransceiver('audio', { direction: 'sendrecv' });
-  const channel = pc.createDataChannel('oai-events');
+  pc.addTransceiver('audio', { direction: options.direction ?? 'sendrecv' });
+  const channel = pc.createDataChannel(options.label ?? 'oai-events');
   // the events the server sent, in order, and a way to wait for one (each arrival wakes it)
   const inbox: { type: string; [key: string]: unknown }[] = [];
   let wake = () => {};
@@ -31,6 +38,21 @@ export async function weriftClient() {
   };
   // the first frame the server sends (session.created): the channel is bridged
   const opened = event('session.created').then(() => undefined);
+  const channelOpen = new Promise<void>((resolve) =>
+    channel.stateChanged.subscribe((state) => state === 'open' && resolve()),
+  );
+  const channelClosed = new Promise<void>((resolve) =>
+    channel.stateChanged.subscribe((state) => state === 'closed' && resolve()),
+  );
   await pc.setLocalDescription(await pc.createOffer());
-  return { pc, channel, sdp: pc.localDescription!.sdp, opened, inbox, event };
+  return {
+    pc,
+    channel,
+    sdp: pc.localDescription!.sdp,
+    opened,
+    channelOpen,
+    channelClosed,
+    inbox,
+    event,
+  };
 }

@@ -4,7 +4,7 @@
  * Opus timer do not live until the fake closes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RTCPeerConnection } from 'werift';
+import type { RTCPeerConnection } from 'werift';
 import { SimulatedClock } from '../src/index.js';
 import {
   startFakeWsServer,
@@ -77,25 +77,14 @@ describe('a call whose data channel is labelled otherwise', () => {
   it('never reaches the fake server, and is given up after the bound', async () => {
     const clock = new SimulatedClock();
     fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false, webRtc: true, clock });
-    const pc = new RTCPeerConnection({
-      bundlePolicy: 'max-bundle',
-      iceServers: [],
-      iceUseIpv4: false,
-      iceUseIpv6: false,
-      iceAdditionalHostAddresses: ['127.0.0.1'],
-      iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    });
+    const client = await weriftClient({ label: 'events', direction: 'recvonly' });
+    const { pc } = client;
     clients.push(pc);
-    pc.addTransceiver('audio', { direction: 'recvonly' });
-    const channel = pc.createDataChannel('events');
-    const open = new Promise<void>((resolve) =>
-      channel.stateChanged.subscribe((state) => state === 'open' && resolve()),
-    );
-    await pc.setLocalDescription(await pc.createOffer());
+    const open = client.channelOpen;
     const answer = await postOffer(fake, pc.localDescription!.sdp);
     await pc.setRemoteDescription({ type: 'answer', sdp: answer });
     await open; // the server's werift acknowledged the channel
-    channel.send(JSON.stringify({ type: 'response.create' }));
+    client.channel.send(JSON.stringify({ type: 'response.create' }));
     const [call] = fake.webRtcCalls;
     expect(call!.state).toBe('answered');
     clock.advance(WEBRTC_CONNECT_TIMEOUT_MS);

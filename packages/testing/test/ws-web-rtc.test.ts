@@ -4,7 +4,7 @@
  * werift. A browser's call end to end is apps/playground's browser-webrtc test.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RTCPeerConnection } from 'werift';
+import { weriftClient } from './werift-client.js';
 import { speechThenSilence, WebRtcUnavailableError } from '../src/index.js';
 import { startFakeWsServer, WERIFT_VERSION, type FakeWsServer } from '../src/ws/index.js';
 import { loadWerift, loopbackOnly } from '../src/ws/werift-peer.js';
@@ -25,40 +25,7 @@ async function start(options: Parameters<typeof startFakeWsServer>[0] = {}) {
 }
 
 /** A real offer (audio + `oai-events`), from a werift peer kept on loopback. */
-async function realOffer() {
-  const pc = new RTCPeerConnection({
-    // one transport, as a browser bundles: werift's client otherwise leaves the socket of the
-    // unbundled one open after close(), holding the test process
-    bundlePolicy: 'max-bundle',
-    iceServers: [],
-    iceUseIpv4: false,
-    iceUseIpv6: false,
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
-  });
-  pc.addTransceiver('audio', { direction: 'sendrecv' });
-  const channel = pc.createDataChannel('oai-events');
-  // the events the server sent, in order, and a way to wait for one (no sleeps: each arrival wakes)
-  const inbox: { type: string; [key: string]: unknown }[] = [];
-  let wake = () => {};
-  channel.onMessage.subscribe((data) => {
-    inbox.push(JSON.parse(data.toString()) as { type: string });
-    wake();
-  });
-  const event = async (type: string) => {
-    for (;;) {
-      const found = inbox.find((e) => e.type === type);
-      if (found) return found;
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  };
-  const channelClosed = new Promise<void>((resolve) =>
-    channel.stateChanged.subscribe((state) => state === 'closed' && resolve()),
-  );
-  await pc.setLocalDescription(await pc.createOffer());
-  return { pc, sdp: pc.localDescription!.sdp, channel, inbox, event, channelClosed };
-}
+const realOffer = () => weriftClient();
 
 const post = (url: string, body: string, headers: Record<string, string>) =>
   fetch(url, { method: 'POST', body, headers });
