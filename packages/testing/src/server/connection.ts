@@ -4,9 +4,8 @@
  * as protocol.md §7 describes. Item and audio handlers live in `handlers-*.ts`.
  * @module
  */
-import type { Clock, DialectCodec, Dialect, TimerId } from '@voxwire/protocol';
+import type { DialectCodec, Dialect, TimerId } from '@voxwire/protocol';
 import { codecFor } from '@voxwire/protocol';
-import type { ResponseHandler } from './behaviour.js';
 import { startingSession } from './client-secrets.js';
 import { checkCloseCode } from './close-codes.js';
 import { Conversation } from './conversation.js';
@@ -18,11 +17,9 @@ import { InputAudio } from './input-audio.js';
 import { clientEventKeys, findUnknownKey } from './known-keys.js';
 import { markBetaItems } from './beta-items.js';
 import { obfuscate } from './obfuscation.js';
-import { Outbound, type FaultRule, type ServerLink } from './outbound.js';
+import { Outbound, type ServerLink } from './outbound.js';
 import { OutputAudioBuffer } from './output-playback.js';
-import type { RefusalRule } from './faults.js';
 import type { ResponseRun } from './response.js';
-import type { ResponsePacing } from './response-pacing.js';
 import {
   checkRawSessionUpdate,
   checkSessionValues,
@@ -33,80 +30,8 @@ import {
 } from './session-config.js';
 import { clone, isObject, type JsonObject, type WireEvent } from './wire.js';
 
-/** What the user turn said: text for the behaviour, or a transcription failure. */
-export type HeardAudio =
-  { readonly text: string } | { readonly fail: true; readonly text?: string | undefined };
-
-/** What a connection needs from its server. */
-export interface ConnectionHost {
-  readonly clock: Clock;
-  readonly pacing: ResponsePacing;
-  readonly vadEnergyScale: number;
-  /**
-   * Deltas per input transcript (`FakeServerOptions.transcriptionDeltas`).
-   * @default by model: 1 for whisper-1, which sends the whole turn in one delta, else 3
-   */
-  readonly transcriptionDeltaCount?: number | undefined;
-  readonly transcriptionDelayMs: number;
-  /** Keep `input_audio_buffer.append` events in the logs (`FakeServerOptions.recordAudioAppends`). */
-  readonly recordAudioAppends: boolean;
-  newId(prefix: string): string;
-  faultRules(): readonly FaultRule[];
-  /** The `server.faults.refuse` rules. */
-  refusals(): readonly RefusalRule[];
-  /**
-   * A fault rule or refusal applied on this connection (`assertComplete` reports rules that
-   * never did).
-   * @default none: firing is not tracked
-   */
-  faultFired?(rule: FaultRule | RefusalRule): void;
-  takeHandler(): ResponseHandler;
-  /**
-   * The words of a committed audio item. `spoken: false` for the idle timeout's commit, which
-   * holds no speech the VAD heard: it takes no scripted transcription.
-   * @default spoken true
-   */
-  hear(
-    samples: Int16Array,
-    sampleRate: number,
-    itemId: string,
-    spoken?: boolean | undefined,
-  ): HeardAudio;
-  recordClientEvent(conn: FakeConnection, event: JsonObject): void;
-  reportHandlerError(error: unknown): void;
-  connectionClosed(conn: FakeConnection, code: number, reason: string): void;
-  rateLimits(tokensUsed: number, dialect: Dialect): JsonObject[];
-}
-
-/** Options of one connection. */
-export interface ConnectionInit {
-  readonly index: number;
-  readonly dialect: Dialect;
-  readonly model: string;
-  readonly maxSessionDurationMs: number;
-  /**
-   * Start a transcription-only session (`?intent=transcription`).
-   * @default false
-   */
-  readonly transcription?: boolean | undefined;
-  /**
-   * The session fields a minted client secret named (GA model): merged over the defaults, its
-   * `type` and `model` winning over `transcription` and `model`.
-   * @default undefined (the default session)
-   */
-  readonly session?: JsonObject | undefined;
-  /**
-   * Conversation carried over from an earlier connection (`conversation: 'persist'`).
-   * @default undefined (an empty conversation)
-   */
-  readonly conversation?: Conversation | undefined;
-  /**
-   * `'media'`: a WebRTC call, whose audio travels as media; the server plays its answers itself
-   * (see {@link FakeConnection.outputAudio}) and sends no audio deltas.
-   * @default 'events'
-   */
-  readonly audioPath?: 'events' | 'media' | undefined;
-}
+export type { ConnectionHost, ConnectionInit, HeardAudio } from './connection-host.js';
+import type { ConnectionHost, ConnectionInit, HeardAudio } from './connection-host.js';
 
 /** One connection's server-side state. */
 export class FakeConnection {
