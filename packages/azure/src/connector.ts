@@ -63,6 +63,15 @@ export interface AzureConnectorOptions extends SocketOptions, AzureResourceOptio
    */
   readonly intent?: string | undefined;
   /**
+   * `?call_id=` (GA form only): attach to a live WebRTC or SIP call as its side-band, to control
+   * it from the server (its events, `session.update`, tools, `response.create`). The call carries
+   * the audio, so the connection reports `audioPath: 'media'` and `interrupt()` clears the
+   * call's output instead of cutting at a position this socket never played. A preview
+   * `apiVersion` has no side-band: refused with `INVALID_OPTION`.
+   * @default undefined (a new session)
+   */
+  readonly callId?: string | undefined;
+  /**
    * The server's maximum session duration in ms, reported to `core` so it can renew in time;
    * `Infinity` for none. At least a minute: a smaller value (minutes or seconds given as ms, 0)
    * throws `INVALID_OPTION`.
@@ -151,8 +160,16 @@ export function resolveAzureConfig(
     deployment: options.azureDeployment,
     apiVersion: options.apiVersion ?? envValue(env, 'OPENAI_API_VERSION'),
     intent: options.intent,
+    callId: options.callId,
   });
   assertSecureUrl(target.url, options.allowInsecureUrl);
+  if (options.callId !== undefined && target.dialect !== 'ga') {
+    // the preview path would start a session of its own: the call would run without its control
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `callId needs the GA form (no preview apiVersion): the preview API has no side-band to a call, got apiVersion ${JSON.stringify(options.apiVersion ?? envValue(env, 'OPENAI_API_VERSION'))}.`,
+    );
+  }
 
   let token: TokenProvider | undefined;
   let refuseToken: ((token: string) => void) | undefined;
@@ -276,6 +293,8 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
       dialect,
       maxSessionDurationMs,
       description,
+      // a side-band's call carries the audio (its WebRTC tracks or SIP leg), not this socket
+      ...(options.callId === undefined ? {} : { audioPath: 'media' as const }),
     };
   };
 }

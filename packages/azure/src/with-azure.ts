@@ -72,6 +72,7 @@ const CONNECTOR_KEYS: Readonly<
   tokenClock: true,
   transcriptionDeployment: true,
   intent: true,
+  callId: true,
   maxSessionDurationMs: true,
   headers: true,
   agent: true,

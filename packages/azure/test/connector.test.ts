@@ -55,6 +55,52 @@ describe('azureConnector: what each variant sends', () => {
     );
   });
 
+  it('callId: a side-band to a live call, ?model=<deployment>&call_id=…, its audio reported as media', async () => {
+    // openai-node's Azure GA helpers attach with `/openai/v1/realtime?call_id=` (protocol.md
+    // §5.2): the call carries the audio, so core interrupts by clearing the call's output
+    const s = await server();
+    const connection = await connect(
+      azureConnector({
+        azureDeployment: 'gpt-realtime',
+        azureEndpoint: s.endpoint,
+        apiKey: KEY,
+        callId: 'rtc_az1',
+        env: {},
+      }),
+    );
+    const hs = await s.nextHandshake();
+    expect(hs.url.pathname).toBe('/openai/v1/realtime');
+    expect(hs.url.searchParams.get('call_id')).toBe('rtc_az1');
+    expect(connection).toMatchObject({ dialect: 'ga', audioPath: 'media' });
+    const plain = await connect(
+      azureConnector({
+        azureDeployment: 'gpt-realtime',
+        azureEndpoint: s.endpoint,
+        apiKey: KEY,
+        env: {},
+      }),
+    );
+    expect(plain.audioPath ?? 'events').toBe('events');
+  });
+
+  it('callId with a preview apiVersion is refused: the preview API has no side-band', () => {
+    expect(() =>
+      azureConnector({
+        azureDeployment: 'gpt-realtime',
+        azureEndpoint: 'https://r.openai.azure.com',
+        apiKey: KEY,
+        apiVersion: '2025-04-01-preview',
+        callId: 'rtc_az1',
+        env: {},
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPTION',
+        message: expect.stringMatching(/callId needs the GA form/),
+      }),
+    );
+  });
+
   it('perMessageDeflate: true reaches the handshake (off by default, see the test above)', async () => {
     const s = await server();
     await connect(

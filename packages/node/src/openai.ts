@@ -133,8 +133,11 @@ export interface OpenAIConnectorOptions extends SocketOptions {
    */
   readonly intent?: string | undefined;
   /**
-   * `?call_id=` to control a WebRTC or SIP call from the server side.
-   * @default undefined (not sent)
+   * `?call_id=`: attach to a live WebRTC or SIP call as its side-band, to control it from the
+   * server (its events, `session.update`, tools, `response.create`). The call carries the audio,
+   * so the connection reports `audioPath: 'media'` and `interrupt()` clears the call's output
+   * (`output_audio_buffer.clear`) instead of cutting at a position this socket never played.
+   * @default undefined (a new session)
    */
   readonly callId?: string | undefined;
   /**
@@ -225,7 +228,15 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
       secrets: [key, ...Object.values(options.headers ?? {})],
       ...socketOptions(options),
     });
-    return { transport, dialect, maxSessionDurationMs, description };
+    return {
+      transport,
+      dialect,
+      maxSessionDurationMs,
+      description,
+      // a side-band's call carries the audio (its WebRTC tracks or SIP leg), not this socket:
+      // the server plays the answer there, and core interrupts by clearing it
+      ...(options.callId === undefined ? {} : { audioPath: 'media' as const }),
+    };
   };
 }
 

@@ -161,6 +161,26 @@ describe('openaiConnector: the documented URL forms', () => {
     expect([...(await s.nextHandshake()).url.searchParams]).toEqual([['call_id', 'rtc_123']]);
   });
 
+  it('a side-band connection reports its audio as media: the call carries it, not the socket', async () => {
+    // the call's audio travels on its WebRTC tracks or SIP leg, and the server plays the answer
+    // there: core must interrupt with output_audio_buffer.clear, not truncate at a position it
+    // never played (SIP guide: "Monitor call events"; protocol.md §4, output_audio_buffer.*)
+    const s = await server();
+    const sideBand = await connect(
+      openaiConnector({
+        apiKey: KEY,
+        baseURL: `http://127.0.0.1:${s.port}/v1`,
+        callId: 'rtc_123',
+        env: {},
+      }),
+    );
+    const plain = await connect(
+      openaiConnector({ apiKey: KEY, baseURL: `http://127.0.0.1:${s.port}/v1`, env: {} }),
+    );
+    expect(sideBand.audioPath).toBe('media');
+    expect(plain.audioPath ?? 'events').toBe('events');
+  });
+
   it('a transcription-only connection sends ?intent=transcription alone, without the default model', async () => {
     // protocol.md §5.1: wss://api.openai.com/v1/realtime?intent=transcription
     const s = await server();
