@@ -293,8 +293,11 @@ export function azureConnector(options: AzureConnectorOptions): Connector {
       dialect,
       maxSessionDurationMs,
       description,
-      // a side-band's call carries the audio (its WebRTC tracks or SIP leg), not this socket
-      ...(options.callId === undefined ? {} : { audioPath: 'media' as const }),
+      // a side-band's call carries the audio (its WebRTC tracks or SIP leg), not this socket, and
+      // keeps its session when the socket drops (a reconnect re-attaches; nothing is restored)
+      ...(options.callId === undefined
+        ? {}
+        : { audioPath: 'media' as const, persistentSession: true }),
     };
   };
 }

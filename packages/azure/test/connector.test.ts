@@ -71,7 +71,11 @@ describe('azureConnector: what each variant sends', () => {
     const hs = await s.nextHandshake();
     expect(hs.url.pathname).toBe('/openai/v1/realtime');
     expect(hs.url.searchParams.get('call_id')).toBe('rtc_az1');
-    expect(connection).toMatchObject({ dialect: 'ga', audioPath: 'media' });
+    expect(connection).toMatchObject({
+      dialect: 'ga',
+      audioPath: 'media',
+      persistentSession: true,
+    });
     const plain = await connect(
       azureConnector({
         azureDeployment: 'gpt-realtime',

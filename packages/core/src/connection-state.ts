@@ -30,6 +30,8 @@ export type ConnectionState =
       readonly maxSessionDurationMs: number | undefined;
       /** Where the audio travels (`Connection.audioPath`): `'media'` over WebRTC. */
       readonly audioPath: AudioPath;
+      /** Whether the server keeps the session across connections (`Connection.persistentSession`). */
+      readonly persistentSession: boolean;
       /** Whether this connection replaces a lost one (the session restores into it). */
       readonly reconnected: boolean;
     }
@@ -64,6 +66,7 @@ export function openState(
     description: connection.description,
     maxSessionDurationMs: connection.maxSessionDurationMs,
     audioPath: connection.audioPath ?? 'events',
+    persistentSession: connection.persistentSession === true,
     reconnected,
   };
 }

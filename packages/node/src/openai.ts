@@ -234,8 +234,11 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
       maxSessionDurationMs,
       description,
       // a side-band's call carries the audio (its WebRTC tracks or SIP leg), not this socket:
-      // the server plays the answer there, and core interrupts by clearing it
-      ...(options.callId === undefined ? {} : { audioPath: 'media' as const }),
+      // the server plays the answer there, and core interrupts by clearing it; and the call
+      // keeps its session when the socket drops (a reconnect re-attaches; nothing is restored)
+      ...(options.callId === undefined
+        ? {}
+        : { audioPath: 'media' as const, persistentSession: true }),
     };
   };
 }

@@ -179,6 +179,9 @@ describe('openaiConnector: the documented URL forms', () => {
     );
     expect(sideBand.audioPath).toBe('media');
     expect(plain.audioPath ?? 'events').toBe('events');
+    // and the call's session outlives the socket: a reconnect re-attaches, restoring nothing
+    expect(sideBand.persistentSession).toBe(true);
+    expect(plain.persistentSession ?? false).toBe(false);
   });
 
   it('a transcription-only connection sends ?intent=transcription alone, without the default model', async () => {

@@ -64,6 +64,15 @@ export interface Connection {
    * @default 'events'
    */
   readonly audioPath?: AudioPath | undefined;
+  /**
+   * Whether the server keeps the session when this connection ends: a side-band WebSocket to a
+   * WebRTC or SIP call (`?call_id=`), whose call goes on without it. A reconnect then attaches to
+   * the same session, conversation and all, so `core` restores nothing into it (no item created
+   * again, no audio replayed, no cut answer retold) and never rolls it over to a fresh session
+   * (the call's session is the call's).
+   * @default false (each connection is a fresh session, restored after a drop)
+   */
+  readonly persistentSession?: boolean | undefined;
 }
 
 /** Where a connection's audio travels: see {@link Connection.audioPath}. */

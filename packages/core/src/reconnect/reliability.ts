@@ -116,6 +116,9 @@ export class Reliability {
   readonly #retell: boolean;
   #truncated: TruncatedHeard | undefined;
   #cut: CutAnswers | undefined;
+  // the server keeps the session across connections (a side-band to a call): nothing to restore,
+  // nothing to roll over
+  #persistent = false;
   #reconnects = 0;
   #rollovers = 0;
   #stalls = 0;
@@ -217,7 +220,7 @@ export class Reliability {
         if (this.#restoreItems.size > 0 && event.item.id) this.#forgetRestoreItem(event.item.id);
         break;
       case 'session.created': // the server's own word on when it ends (Unix seconds)
-        if (typeof event.session.expires_at === 'number')
+        if (!this.#persistent && typeof event.session.expires_at === 'number')
           this.#rollover.serverExpiry(event.session.expires_at * 1000);
         break;
       case 'conversation.item.truncated':
@@ -258,9 +261,11 @@ export class Reliability {
 
   /** A connection opened: returns the restore prelude (empty for the first connect). */
   opened(state: OpenState): { prelude: ClientEvent[]; event: ReconnectedEvent | undefined } {
-    this.#rollover.opened(state.maxSessionDurationMs);
+    this.#persistent = state.persistentSession;
+    this.#rollover.opened(this.#persistent ? undefined : state.maxSessionDurationMs);
     this.#h.tracker.forgetDiscarded();
     const h = this.#h;
+    if (this.#persistent && state.reconnected) return this.#reattached(state);
     if (!state.reconnected) {
       // a fresh ledger for the new connection (nothing to replay on a first connect)
       this.#uncommitted.takeReplay(h.options(), h.options().inputAudioFormat);
@@ -347,13 +352,59 @@ export class Reliability {
   }
 
   /**
+   * A reconnect to a session the server kept (`persistentSession`): the session still holds its
+   * conversation, its truncations and the audio it heard, so nothing of them is sent again. The
+   * configuration is confirmed (the last update this side knows, which a drop may have left
+   * unanswered) and the requests the old connection took unanswered are sent again, as after
+   * any drop: the session may have applied one already, and then refuses it (a repeated item id),
+   * which that request reports.
+   */
+  #reattached(state: OpenState): { prelude: ClientEvent[]; event: ReconnectedEvent } {
+    const h = this.#h;
+    const unsent = h.requests.takeUnsent((e) => h.outbox.holds(e));
+    const superseded = h.configUpdateId();
+    const { event: update, promise } = h.restoreUpdate();
+    promise.catch(() => undefined);
+    const prelude: ClientEvent[] = [update];
+    let resent = 0;
+    for (const request of unsent) {
+      if (request.eventId === superseded) request.resolve(undefined);
+      else if (request.event) {
+        h.requests.put(request);
+        prelude.push(request.event);
+        resent++;
+      }
+    }
+    // the call heard the audio of the old connection itself: the ledger starts afresh
+    this.#uncommitted.takeReplay(h.options(), h.options().inputAudioFormat);
+    this.#lostCause = undefined;
+    this.#reconnects++;
+    h.logger.info('re-attached to the kept session', { ...h.logFields(), resent });
+    return {
+      prelude,
+      event: {
+        attempt: state.attempt,
+        dialect: state.dialect,
+        description: state.description,
+        restoredItems: 0,
+        skippedItems: 0,
+        resentRequests: resent,
+        rollover: false,
+        replayedAudioMs: 0,
+        cutOffItemIds: [],
+      },
+    };
+  }
+
+  /**
    * The connection ended (a reconnect may follow, unless `closing`): called before the responses
    * in progress are ended.
    */
   lost(closing = false): void {
     const mirror = this.#h.mirror();
     const active = this.#h.tracker.active;
-    if (!closing && this.#retell && mirror && active.length > 0)
+    // a kept session goes on answering without this connection: nothing was cut
+    if (!closing && !this.#persistent && this.#retell && mirror && active.length > 0)
       (this.#cut ??= new CutAnswers()).noteDrop(active, mirror);
     this.#stall.stop();
     this.#rollover.stop();
