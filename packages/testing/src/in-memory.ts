@@ -22,6 +22,13 @@ export interface CreateFakeServerOptions extends FakeServerOptions {
    * @default a new FakeServer(options)
    */
   readonly server?: FakeServer | undefined;
+  /**
+   * Makes the transport a side-band of the active call `callId` (`?call_id=` on the API):
+   * it joins that call's session instead of starting one (see `FakeServer.attachSideband`).
+   * Needs `server`, which knows the call.
+   * @default undefined (a connection of its own)
+   */
+  readonly callId?: string | undefined;
 }
 
 /** What {@link createFakeServer} returns. */
@@ -50,6 +57,7 @@ export class InMemoryTransport implements Transport {
     private readonly server: FakeServer,
     private readonly dialect: Dialect,
     private readonly maxSessionDurationMs: number | undefined,
+    private readonly callId: string | undefined = undefined,
   ) {}
 
   /**
@@ -78,6 +86,15 @@ export class InMemoryTransport implements Transport {
         'InMemoryTransport.start: a transport can only be started once',
       );
     this.#state = 'open';
+    const link = {
+      send: (frame: string | Uint8Array) => queueMicrotask(() => this.#deliver(frame)),
+      close: (code: number, reason: string) => queueMicrotask(() => this.#finish(code, reason)),
+    };
+    // a side-band: the call's session, or the refusal (an error, then close 4000) on the link
+    if (this.callId !== undefined) {
+      this.#peer = this.server.attachSideband(link, this.callId);
+      return;
+    }
     // a model the server does not serve: 101, then the error and the close, as the real API
     // does (no session is made, so nothing reaches the server's connections)
     const refusal = this.server.refusalOfInMemoryConnect();
@@ -86,18 +103,12 @@ export class InMemoryTransport implements Transport {
       queueMicrotask(() => this.#finish(refusal.code, refusal.reason));
       return;
     }
-    this.#peer = this.server.accept(
-      {
-        send: (frame) => queueMicrotask(() => this.#deliver(frame)),
-        close: (code, reason) => queueMicrotask(() => this.#finish(code, reason)),
-      },
-      {
-        dialect: this.dialect,
-        ...(this.maxSessionDurationMs !== undefined
-          ? { maxSessionDurationMs: this.maxSessionDurationMs }
-          : {}),
-      },
-    );
+    this.#peer = this.server.accept(link, {
+      dialect: this.dialect,
+      ...(this.maxSessionDurationMs !== undefined
+        ? { maxSessionDurationMs: this.maxSessionDurationMs }
+        : {}),
+    });
   }
 
   /** Sends one frame to the server (delivered on the next microtask). */
@@ -159,6 +170,7 @@ const TRANSPORT_OPTIONS: ReadonlySet<string> = new Set([
   'server',
   'dialect',
   'maxSessionDurationMs',
+  'callId',
 ]);
 
 // the other options configure a server, which exists already: they would silently do nothing
@@ -168,7 +180,7 @@ function checkSharedServerOptions(options: CreateFakeServerOptions): void {
     .map(([key]) => `'${key}'`);
   if (ignored.length)
     throw new FakeServerOptionsError(
-      `createFakeServer: ${ignored.join(', ')} would be ignored with an existing \`server\` (it keeps the options it was made with); only 'dialect' and 'maxSessionDurationMs' apply to the new transport`,
+      `createFakeServer: ${ignored.join(', ')} would be ignored with an existing \`server\` (it keeps the options it was made with); only 'dialect', 'maxSessionDurationMs' and 'callId' apply to the new transport`,
     );
 }
 
@@ -181,6 +193,12 @@ function checkSharedServerOptions(options: CreateFakeServerOptions): void {
  */
 export function createFakeServer(options: CreateFakeServerOptions = {}): FakeServerKit {
   if (options.server) checkSharedServerOptions(options);
+  // a new server knows no call: the side-band could only be refused
+  else if (options.callId !== undefined)
+    throw new FakeServerOptionsError(
+      'createFakeServer: `callId` needs the `server` that carries the call',
+    );
+  const callId = options.callId;
   const server = options.server ?? new FakeServer(options);
   const dialect = options.dialect ?? 'ga';
   const max = options.maxSessionDurationMs ?? MAX_SESSION_DURATION_MS.openai;
@@ -188,12 +206,12 @@ export function createFakeServer(options: CreateFakeServerOptions = {}): FakeSer
     const rejection = server.faults.takeConnectRejection();
     if (rejection) throw rejection;
     const connection: Connection = {
-      transport: new InMemoryTransport(server, dialect, max),
+      transport: new InMemoryTransport(server, dialect, max, callId),
       dialect,
       maxSessionDurationMs: max,
       description: `voxwire fake server (in memory, ${dialect})`,
     };
     return connection;
   };
-  return { transport: new InMemoryTransport(server, dialect, max), connector, server };
+  return { transport: new InMemoryTransport(server, dialect, max, callId), connector, server };
 }

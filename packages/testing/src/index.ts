@@ -24,8 +24,25 @@ export {
 export {
   FakeServer,
   type AcceptedConnection,
+  type AcceptInit,
   type FakeServerOptions,
 } from './server/fake-server.js';
+export type { ServerCalls } from './server/calls/server-calls.js';
+export type {
+  FakeCall,
+  FakeCallClientEvent,
+  FakeCallEndReason,
+  FakeCallKind,
+  FakeCallState,
+  FakeSideband,
+  FakeSipCall,
+  WebhookDelivery,
+  WebhookRequest,
+} from './server/calls/call-record.js';
+export { SIP_RING_TIMEOUT_MS, type SipIncomingOptions } from './server/calls/registry.js';
+export { DEFAULT_REJECT_STATUS, type CallControlResult } from './server/calls/control-bodies.js';
+export type { WebhookOptions } from './server/calls/webhook.js';
+export type { CallsApiOptions } from './server/calls/calls-api.js';
 export {
   FakeConnection,
   type ConnectionHost,

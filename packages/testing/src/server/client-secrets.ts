@@ -106,10 +106,7 @@ export class ClientSecrets {
     const raw = body['session'] ?? { type: 'realtime' };
     // the session's own checks, as session.update has them (unknown keys, the required `type`,
     // values): a mint refuses what the session would
-    const bad =
-      checkRawSessionUpdate(raw, 'ga', null) ??
-      checkSessionValues(raw as JsonObject, 'ga', null) ??
-      modelOf(raw as JsonObject, this.host.models, this.host.defaultModel);
+    const bad = checkRequestedSession(raw, this.host.models, this.host.defaultModel);
     if (bad) return refused(bad);
     const requested = clone(raw as JsonObject);
     // anchored on `created_at`, whole seconds as the API counts it: the secret ends at the
@@ -164,6 +161,23 @@ export class ClientSecrets {
     m.usedBy++;
     return m.requested;
   }
+}
+
+/**
+ * The checks a session config given over HTTP gets (a mint's `session`, a SIP call's accept
+ * body, a WebRTC call's `session` part): those of a `session.update` (unknown keys, the
+ * required `type`, values), and a served model. `undefined` when it may start a session.
+ */
+export function checkRequestedSession(
+  raw: unknown,
+  models: readonly string[] | undefined,
+  defaultModel: string,
+): ServerErrorBody | undefined {
+  return (
+    checkRawSessionUpdate(raw, 'ga', null) ??
+    checkSessionValues(raw as JsonObject, 'ga', null) ??
+    modelOf(raw as JsonObject, models, defaultModel)
+  );
 }
 
 /**

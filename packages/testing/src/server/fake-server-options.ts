@@ -6,6 +6,7 @@ import type { Clock, Dialect, IdGenerator } from '@voxwire/protocol';
 import type { ResponseHandler } from './behaviour.js';
 import type { HeardAudio } from './connection.js';
 import type { ResponsePacing } from './response-pacing.js';
+import type { WebhookOptions } from './calls/webhook.js';
 
 /** Options of the fake server (shared by the in-memory and ws modes). */
 export interface FakeServerOptions {
@@ -109,4 +110,17 @@ export interface FakeServerOptions {
    * @default true
    */
   readonly recordAudioAppends?: boolean | undefined;
+  /**
+   * Where each SIP call (`server.sip.incoming`) POSTs its signed `realtime.call.incoming`
+   * webhook (Standard Webhooks headers; the delivery is kept on the call).
+   * @default undefined (no delivery: hand `call.webhookRequest()` to the handler yourself)
+   */
+  readonly webhook?: WebhookOptions | undefined;
+  /**
+   * How long a SIP call rings unanswered before the fake gives it up (`'ended'`,
+   * `'unanswered'`), ms on the server's clock. The API's own limit is not documented: 30 s is
+   * assumed.
+   * @default 30000
+   */
+  readonly sipRingTimeoutMs?: number | undefined;
 }

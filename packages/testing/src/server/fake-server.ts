@@ -3,8 +3,8 @@
  * (in memory, ws) attach links to it with {@link FakeServer.accept}.
  * @module
  */
-import type { Clock, Dialect, IdGenerator } from '@voxwire/protocol';
-import { createCounterIdGenerator, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
+import type { Clock, IdGenerator } from '@voxwire/protocol';
+import { MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import { SimulatedClock } from '../clock.js';
 import {
   FakeServerError,
@@ -21,41 +21,26 @@ import { FaultInjector } from './faults.js';
 import type { ServerLink } from './outbound.js';
 import type { FakeServerOptions } from './fake-server-options.js';
 import { checkModels, modelRefusal, REQUEST_SHAPE_CLOSE_CODE } from './served-models.js';
-import { closeReasonOf } from './error-catalog.js';
-import { ClientSecrets, type ClientSecretRecord, type MintResult } from './client-secrets.js';
+import { closeReasonOf, type ServerErrorBody } from './error-catalog.js';
+import {
+  checkRequestedSession,
+  ClientSecrets,
+  type ClientSecretRecord,
+  type MintResult,
+} from './client-secrets.js';
+import { CallLink } from './calls/call-record.js';
+import { CallRegistry, SIP_RING_TIMEOUT_MS } from './calls/registry.js';
+import { ServerCalls } from './calls/server-calls.js';
+import { checkWebhookOptions } from './calls/webhook.js';
 import { asServerEvent, clone, type JsonObject, type WireEvent } from './wire.js';
 import { TokenBudget } from './token-budget.js';
 
 export type { FakeServerOptions } from './fake-server-options.js';
-
-/** How a transport tells the server about its end of a connection. */
-export interface AcceptedConnection {
-  /** The server-side state (inspection). */
-  readonly connection: FakeConnection;
-  /** A frame from the client. */
-  receive(frame: string | Uint8Array): void;
-  /** The transport closed (client close or loss). */
-  closed(code: number, reason: string): void;
-}
-
-// `generateId`, or the counter with `idSalt` appended; throws on a salt no id should carry
-function idGeneratorOf(options: FakeServerOptions): IdGenerator {
-  const salt = options.idSalt;
-  if (salt === undefined) return options.generateId ?? createCounterIdGenerator();
-  if (typeof salt !== 'string' || !/^[A-Za-z0-9]*$/.test(salt))
-    throw new FakeServerOptionsError(
-      `idSalt must be letters and digits (it ends every id), got ${JSON.stringify(salt)}`,
-    );
-  // a generator makes its ids itself: a salt beside it would silently do nothing
-  if (options.generateId !== undefined)
-    throw new FakeServerOptionsError(
-      'give either idSalt or generateId: the salt is appended by the default generator only',
-    );
-  return createCounterIdGenerator(salt);
-}
+export type { AcceptedConnection, AcceptInit } from './accept-init.js';
+import { idGeneratorOf, type AcceptedConnection, type AcceptInit } from './accept-init.js';
 
 /** The scripted fake Realtime server. */
-export class FakeServer {
+export class FakeServer extends ServerCalls {
   /** The server's clock. */
   readonly clock: Clock;
   /** Fault injection. */
@@ -82,12 +67,16 @@ export class FakeServer {
   #expireNext: { readonly afterMs: number; readonly fired: () => void } | undefined;
   // made at the first mint: a server nobody mints on keeps nothing for it
   #clientSecrets: ClientSecrets | undefined;
+  // made at the first call, likewise
+  #calls: CallRegistry | undefined;
 
   constructor(options: FakeServerOptions = {}) {
+    super();
     this.#options = options;
     this.models = checkModels(options.models);
     this.clock = options.clock ?? new SimulatedClock();
     this.#newId = idGeneratorOf(options);
+    checkWebhookOptions(options.webhook);
     this.#expectations = new ClientExpectations(options.recordAudioAppends ?? true);
     this.faults = new FaultInjector({
       // a chaos injection (core's random fault suite) may land between connections: nothing to do
@@ -115,38 +104,7 @@ export class FakeServer {
   }
 
   /** Attaches a transport's server end; sends `session.created` at once. */
-  accept(
-    link: ServerLink,
-    init: {
-      /** The dialect this connection speaks. @default the server's `dialect` option, else `'ga'` */
-      dialect?: Dialect | undefined;
-      /** The model `session.created` reports. @default the server's `model` option, else `'gpt-realtime'` */
-      model?: string | undefined;
-      /**
-       * When this connection's session expires, ms after it was accepted.
-       * @default the server's `maxSessionDurationMs` option, else OpenAI's 60 min
-       */
-      maxSessionDurationMs?: number | undefined;
-      /** A transcription session (`?intent=transcription`) rather than a conversation. @default false */
-      transcription?: boolean | undefined;
-      /**
-       * The minted secret (`ek_…`) the client authenticated with: the session starts with its
-       * mint's config (its `type` and `model` win over `transcription` and `model`), and it
-       * counts in `clientSecrets[].usedBy`.
-       * @default undefined (a standard key: the default session)
-       */
-      clientSecret?: string | undefined;
-      /**
-       * `'media'`: the connection is a WebRTC call's data channel. The server plays each
-       * answer's audio itself instead of sending `response.output_audio.delta`, reports it with
-       * `output_audio_buffer.started`/`stopped`/`cleared`, and serves `output_audio_buffer.clear`
-       * (see `FakeConnection.outputAudio`).
-       * @default 'events'
-       */
-      audioPath?: 'events' | 'media' | undefined;
-    } = {},
-  ): AcceptedConnection {
-    const host = this.#host();
+  accept(link: ServerLink, init: AcceptInit = {}): AcceptedConnection {
     let minted: JsonObject | undefined;
     if (init.clientSecret !== undefined) {
       minted = this.#clientSecrets?.use(init.clientSecret);
@@ -155,7 +113,25 @@ export class FakeServer {
           `accept: clientSecret ${JSON.stringify(init.clientSecret)} was not minted by this server`,
         );
     }
-    const conn = new FakeConnection(host, link, {
+    const callId = init.webRtcCallId;
+    // only a call's session fans out to side-bands: a plain connection keeps its one link
+    const callLink = callId !== undefined ? new CallLink(link) : undefined;
+    const session = minted ?? init.session;
+    const model = typeof session?.['model'] === 'string' ? session['model'] : init.model;
+    const conn = this.#start(callLink ?? link, { ...init, model, session });
+    if (callLink && callId !== undefined) this.registry().addWebRtc(callId, callLink, conn);
+    return {
+      connection: conn,
+      receive: (f) => conn.receive(f),
+      closed: (code, reason) => conn.transportClosed(code, reason),
+    };
+  }
+
+  #start(
+    link: ServerLink,
+    init: Omit<AcceptInit, 'clientSecret' | 'webRtcCallId'>,
+  ): FakeConnection {
+    const conn = new FakeConnection(this.#host(), link, {
       index: this.#connections.length,
       dialect: init.dialect ?? this.#options.dialect ?? 'ga',
       model: init.model ?? this.#options.model ?? 'gpt-realtime',
@@ -165,7 +141,7 @@ export class FakeServer {
         MAX_SESSION_DURATION_MS.openai,
       transcription: init.transcription,
       audioPath: init.audioPath,
-      session: minted,
+      session: init.session,
       conversation:
         this.#options.conversation === 'persist'
           ? (this.#persisted ??= new Conversation())
@@ -176,11 +152,39 @@ export class FakeServer {
       this.#scheduleExpiry(conn, this.#expireNext.afterMs, this.#expireNext.fired);
       this.#expireNext = undefined;
     }
-    return {
-      connection: conn,
-      receive: (f) => conn.receive(f),
-      closed: (code, reason) => conn.transportClosed(code, reason),
-    };
+    return conn;
+  }
+
+  /**
+   * The 400 a session config given over HTTP gets (a mint's `session`, a SIP accept body, a
+   * WebRTC call's multipart `session` part): unknown keys, `type`, values, an unserved model.
+   * @returns the API's error body, or `undefined` when it may start a session
+   */
+  checkSessionConfig(session: unknown): ServerErrorBody | undefined {
+    return checkRequestedSession(session, this.models, this.#options.model ?? 'gpt-realtime');
+  }
+
+  /** The calls registry, if any call was made. */
+  protected registryIfMade(): CallRegistry | undefined {
+    return this.#calls;
+  }
+
+  /** The calls registry, made at the first call. */
+  protected registry(): CallRegistry {
+    return (this.#calls ??= new CallRegistry({
+      clock: this.clock,
+      newId: (p) => this.#newId(p),
+      webhook: this.#options.webhook,
+      ringTimeoutMs: this.#options.sipRingTimeoutMs ?? SIP_RING_TIMEOUT_MS,
+      checkSession: (session) => this.checkSessionConfig(session),
+      startSession: (link, session) =>
+        this.#start(link, {
+          dialect: 'ga',
+          audioPath: 'media',
+          model: typeof session['model'] === 'string' ? session['model'] : undefined,
+          session,
+        }),
+    }));
   }
 
   /**
@@ -422,7 +426,8 @@ export class FakeServer {
       },
       recordClientEvent: (_conn, event) => this.#expectations.record(event),
       reportHandlerError: (error) => this.handlerErrors.push(error),
-      connectionClosed: () => {
+      connectionClosed: (conn) => {
+        this.#calls?.connectionClosed(conn);
         // strict expectations cannot be met once nothing is open
         if (this.#connections.every((c) => !c.open)) {
           for (const w of this.#closeWaiters.splice(0)) w();

@@ -7,10 +7,18 @@
  * @module
  */
 import type { FetchLike, FetchResponseLike } from '@voxwire/protocol';
+import {
+  callControlRoute,
+  fetchResponse,
+  serveCallControl,
+  type CallControlTarget,
+} from '../server/calls/calls-api.js';
 import { httpErrorBody } from '../server/client-secrets.js';
 import { Errors, serverError, type ServerErrorBody } from '../server/error-catalog.js';
 import type { FakeServer } from '../server/fake-server.js';
 import { judgeKey } from '../server/key-check.js';
+import { isObject, type JsonObject } from '../server/wire.js';
+import { multipartBoundary, parseMultipart, readFormData, type CallForm } from './multipart.js';
 import { readOffer, type OfferShape } from './sdp.js';
 
 /** A failure the next call request gets instead of its answer (`kit.failNextCall`). */
@@ -37,7 +45,13 @@ export interface CallsEndpointHost extends CallPolicy {
     offer: string,
     shape: OfferShape,
     clientSecret: string | undefined,
+    session: JsonObject | undefined,
   ): { callId: string; answer: string };
+  /**
+   * The server the call-control routes (`…/calls/{id}/accept|reject|refer|hangup`) act on.
+   * @default none: those paths are refused 404
+   */
+  readonly control?: CallControlTarget | undefined;
 }
 
 /** A request to a calls endpoint, as any runtime hands it over. */
@@ -48,8 +62,13 @@ export interface CallRequest {
   readonly method: string;
   /** The request headers (any case). */
   readonly headers: Readonly<Record<string, string>>;
-  /** The body (the SDP offer). */
+  /** The body (the SDP offer, or a multipart form as text). */
   readonly body: string;
+  /**
+   * The parts of a `FormData` body already read (the in-memory `fetch` given one).
+   * @default undefined (the body is text)
+   */
+  readonly form?: CallForm | undefined;
 }
 
 /** What a calls endpoint judges a request against. */
@@ -71,6 +90,11 @@ export interface CallPolicy {
    * @default none
    */
   takeFailure?(): CallFailure | undefined;
+  /**
+   * A multipart request's `session` part's refusal (a mint's checks), or `undefined`.
+   * @default none: any JSON object is taken
+   */
+  checkSession?(session: JsonObject): ServerErrorBody | undefined;
 }
 
 /** An answer of the endpoint that opens no call: a refusal or a scripted failure. */
@@ -91,6 +115,10 @@ export interface CallAcceptance {
   readonly shape: OfferShape;
   /** The live minted secret that authenticated it, or `undefined` for a standard key. */
   readonly secret: string | undefined;
+  /** The SDP offer (the body, or a multipart request's `sdp` part). */
+  readonly offer: string;
+  /** A multipart request's `session` part, parsed and checked. */
+  readonly session: JsonObject | undefined;
 }
 
 function refusal(status: number, body: string, headers: Record<string, string>): CallRefusal {
@@ -162,19 +190,67 @@ export function judgeCallRequest(
     true,
   );
   if (error) return jsonError(401, error);
-  const type = (headerOf(request.headers, 'content-type') ?? '')
-    .split(';')[0]
-    ?.trim()
-    .toLowerCase();
+  const contentType = headerOf(request.headers, 'content-type');
+  const boundary = multipartBoundary(contentType);
+  if (request.form !== undefined || boundary !== undefined)
+    return judgeForm(policy, request, boundary ?? '', azure, secret);
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/sdp')
-    // assumed wording; the API's multipart form (a standard key with a session) is not served
+    // assumed wording
     return jsonError(
       400,
-      Errors.invalidValue('Content-Type', type || '(none)', ['application/sdp'], null),
+      Errors.invalidValue(
+        'Content-Type',
+        type || '(none)',
+        ['application/sdp', 'multipart/form-data'],
+        null,
+      ),
     );
   const shape = readOffer(request.body);
   if ('refused' in shape) return jsonError(400, serverError('invalid_offer', shape.refused));
-  return { kind: 'accepted', azure, shape, secret };
+  return { kind: 'accepted', azure, shape, secret, offer: request.body, session: undefined };
+}
+
+// the unified form: `sdp` and `session` parts, with a standard key (an ephemeral key's session
+// is its mint's); every refusal's wording is assumed
+function judgeForm(
+  policy: CallPolicy,
+  request: CallRequest,
+  boundary: string,
+  azure: boolean,
+  secret: string | undefined,
+): CallRefusal | CallAcceptance {
+  if (secret !== undefined)
+    return jsonError(
+      401,
+      serverError(
+        'invalid_api_key',
+        'A multipart call request (sdp + session) needs a standard API key; with an ephemeral client secret, POST the SDP offer as application/sdp.',
+      ),
+    );
+  const form = request.form ?? parseMultipart(request.body, boundary);
+  if (!form)
+    return jsonError(
+      400,
+      serverError('invalid_body', 'The multipart/form-data body could not be parsed.'),
+    );
+  if (form.sdp === undefined) return jsonError(400, Errors.missingParameter('sdp', null));
+  const shape = readOffer(form.sdp);
+  if ('refused' in shape) return jsonError(400, serverError('invalid_offer', shape.refused));
+  let session: JsonObject | undefined;
+  if (form.session !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(form.session);
+    } catch (e) {
+      return jsonError(400, Errors.invalidJson(e instanceof Error ? e.message : String(e)));
+    }
+    if (!isObject(parsed)) return jsonError(400, Errors.invalidType('session', 'an object', null));
+    const bad = policy.checkSession?.(parsed);
+    if (bad) return jsonError(400, bad);
+    session = parsed;
+  }
+  return { kind: 'accepted', azure, shape, secret, offer: form.sdp, session };
 }
 
 function response(
@@ -203,20 +279,43 @@ export function callsEndpoint(host: CallsEndpointHost): FetchLike {
       return Promise.reject(new TypeError(`Failed to parse URL from ${url}`));
     }
     const body = typeof init.body === 'string' ? init.body : '';
-    const verdict = judgeCallRequest(host, {
-      path,
-      method: init.method,
-      headers: init.headers,
-      body,
-    });
-    if (verdict.kind === 'refused')
-      return Promise.resolve(response(verdict.status, verdict.body, verdict.headers));
-    const call = host.createCall(verdict.azure, body, verdict.shape, verdict.secret);
-    return Promise.resolve(
-      response(201, call.answer, {
+    const route = host.control ? callControlRoute(path, host.azure ?? true) : undefined;
+    if (route && host.control)
+      return Promise.resolve(
+        fetchResponse(
+          serveCallControl(host.control, { apiKey: host.apiKey }, route, { ...init, body }),
+        ),
+      );
+    // `fetch` takes a FormData body too (the API's multipart form), though FetchLike types text
+    const raw: unknown = init.body;
+    const formData =
+      typeof raw === 'object' &&
+      raw !== null &&
+      typeof (raw as { get?: unknown }).get === 'function'
+        ? (raw as { get(name: string): unknown })
+        : undefined;
+    const answer = (form: CallForm | undefined): FetchResponseLike => {
+      const verdict = judgeCallRequest(host, {
+        path,
+        method: init.method,
+        headers: init.headers,
+        body,
+        form,
+      });
+      if (verdict.kind === 'refused')
+        return response(verdict.status, verdict.body, verdict.headers);
+      const call = host.createCall(
+        verdict.azure,
+        verdict.offer,
+        verdict.shape,
+        verdict.secret,
+        verdict.session,
+      );
+      return response(201, call.answer, {
         'content-type': 'application/sdp',
         location: `${path}/${call.callId}`,
-      }),
-    );
+      });
+    };
+    return formData ? readFormData(formData).then(answer) : Promise.resolve(answer(undefined));
   };
 }

@@ -33,7 +33,12 @@ export interface FakeWebRtcKit {
   /** The scripted `RTCPeerConnection` class, to pass where a browser's goes. */
   readonly RTCPeerConnection: RtcPeerConnectionConstructor &
     (new (configuration?: unknown) => FakeRtcPeerConnection);
-  /** Serves `POST https://<any host>/v1/realtime/calls` and `/openai/v1/realtime/calls`. */
+  /**
+   * Serves `POST https://<any host>/v1/realtime/calls` and `/openai/v1/realtime/calls`: an SDP
+   * offer (`application/sdp`), or the unified `multipart/form-data` form (`sdp` and `session`
+   * parts, standard key; the session part starts the call's session); and the call-control
+   * routes `…/calls/{id}/accept|reject|refer|hangup` (as `server.callsApi()`).
+   */
   readonly fetch: FetchLike;
   /** The fake server the calls connect to. */
   readonly server: FakeServer;
@@ -91,10 +96,12 @@ export function createFakeWebRtc(options: CreateFakeWebRtcOptions = {}): FakeWeb
     server,
     apiKey: options.apiKey,
     takeFailure: () => failures.shift(),
-    createCall: (azure, offer, shape, clientSecret) => {
+    control: server,
+    checkSession: (session) => server.checkSessionConfig(session),
+    createCall: (azure, offer, shape, clientSecret, session) => {
       const callId = newId('rtc');
       const answer = answerSdp(String(counter), callId, shape);
-      calls.push(new CallRecord(callId, azure, offer, answer, clientSecret, newId));
+      calls.push(new CallRecord(callId, azure, offer, answer, clientSecret, newId, session));
       return { callId, answer };
     },
   });

@@ -16,6 +16,7 @@ import { FakeServerError } from '../errors.js';
 import type { FakeConnection } from '../server/connection.js';
 import type { AcceptedConnection, FakeServer } from '../server/fake-server.js';
 import { hearInputAudio } from '../server/handlers-audio.js';
+import type { JsonObject } from '../server/wire.js';
 import { FakeRtcDataChannel } from './data-channel.js';
 import type { FakeMediaStream, FakeRemoteAudioTrack, WiredMicrophone } from './media.js';
 import { callTokenOf, offerSdp } from './sdp.js';
@@ -44,6 +45,8 @@ export interface FakeWebRtcCall {
   readonly answer: string;
   /** The minted secret (`ek_…`) that authenticated it, or `undefined` for a standard key. */
   readonly clientSecret: string | undefined;
+  /** The `session` part of a multipart call request (the call's session starts with it). */
+  readonly session: JsonObject | undefined;
   /** `'answered'` until a peer applies the answer, then the peer's progress. */
   readonly state: 'answered' | 'connecting' | 'connected' | 'failed' | 'closed';
   /** The server side of the call (a media connection), once the channel opened. */
@@ -96,6 +99,8 @@ export class CallRecord implements FakeWebRtcCall {
     readonly answer: string,
     readonly clientSecret: string | undefined,
     ids: (prefix: string) => string,
+    // a multipart request's `session` part: the call's session starts with it
+    readonly session: JsonObject | undefined = undefined,
   ) {
     const track: FakeRemoteAudioTrack = { kind: 'audio', id: ids('track'), callId };
     this.remoteTrack = track;
@@ -274,6 +279,8 @@ export class FakePeer implements FakeRtcPeerConnection {
       {
         dialect: 'ga',
         audioPath: 'media',
+        webRtcCallId: call.callId,
+        ...(call.session !== undefined ? { session: call.session } : {}),
         ...(call.clientSecret !== undefined ? { clientSecret: call.clientSecret } : {}),
       },
     );

@@ -287,6 +287,7 @@ export class WeriftCall implements FakeWsWebRtcCall {
       {
         dialect: 'ga',
         audioPath: 'media',
+        webRtcCallId: this.callId,
         ...(this.clientSecret !== undefined ? { clientSecret: this.clientSecret } : {}),
         maxSessionDurationMs:
           this.host.maxSessionDurationMs ??

@@ -1,0 +1,110 @@
+/**
+ * The `realtime.call.incoming` webhook of a SIP call: the event, the signed request (Standard
+ * Webhooks headers), and its delivery to the app's URL.
+ * @module
+ */
+import type { FetchLike } from '@voxwire/protocol';
+import { FakeServerOptionsError } from '../../errors.js';
+import type { JsonObject } from '../wire.js';
+import type { WebhookDelivery, WebhookRequest } from './call-record.js';
+import { signWebhook, webhookSecretBytes } from './webhook-signature.js';
+
+/** The `webhook` option: where the fake POSTs each SIP call's `realtime.call.incoming`. */
+export interface WebhookOptions {
+  /** The app's webhook URL. */
+  readonly url: string;
+  /** The signing secret, `whsec_<base64>` (as the API's dashboard shows it). */
+  readonly secret: string;
+  /**
+   * What POSTs it.
+   * @default globalThis.fetch
+   */
+  readonly fetch?: FetchLike | undefined;
+}
+
+/**
+ * Checks the `webhook` option, so a typo fails at construction rather than as a delivery the
+ * app cannot verify.
+ * @throws FakeServerOptionsError on a missing or unparsable URL, or a secret not `whsec_<base64>`
+ */
+export function checkWebhookOptions(webhook: WebhookOptions | undefined): void {
+  if (webhook === undefined) return;
+  let ok = typeof webhook.url === 'string';
+  try {
+    if (ok) new URL(webhook.url);
+  } catch {
+    ok = false;
+  }
+  if (!ok)
+    throw new FakeServerOptionsError(
+      `webhook.url must be an absolute URL, got ${JSON.stringify(webhook.url)}`,
+    );
+  webhookSecretBytes(webhook.secret);
+  if (webhook.fetch !== undefined && typeof webhook.fetch !== 'function')
+    throw new FakeServerOptionsError('webhook.fetch must be a fetch function');
+}
+
+/** The webhook event of an incoming SIP call. */
+export function incomingCallEvent(
+  id: string,
+  createdAt: number,
+  callId: string,
+  sipHeaders: readonly { name: string; value: string }[],
+): JsonObject {
+  return {
+    object: 'event',
+    id,
+    type: 'realtime.call.incoming',
+    created_at: createdAt,
+    data: { call_id: callId, sip_headers: sipHeaders.map((h) => ({ ...h })) },
+  };
+}
+
+/** The signed request for `event`, sent at `timestamp` (epoch seconds). */
+export async function webhookRequest(
+  event: JsonObject,
+  secret: string | undefined,
+  url: string | undefined,
+  timestamp: number,
+): Promise<WebhookRequest> {
+  if (secret === undefined)
+    throw new FakeServerOptionsError(
+      'webhookRequest: give a secret (the server has no `webhook` option to take it from)',
+    );
+  const body = JSON.stringify(event);
+  const id = String(event['id']);
+  const signature = await signWebhook({ secret, id, timestamp, body });
+  return {
+    url,
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signature,
+    },
+    body,
+  };
+}
+
+/** POSTs a signed request; settles with what became of it (never rejects). */
+export async function deliverWebhook(
+  request: Promise<WebhookRequest>,
+  fetch: FetchLike | undefined,
+): Promise<WebhookDelivery> {
+  try {
+    const req = await request;
+    const post = fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+    if (!post) return { state: 'failed', error: 'no fetch: give webhook.fetch' };
+    const res = await post(req.url ?? '', {
+      method: req.method,
+      headers: { ...req.headers },
+      body: req.body,
+    });
+    // read (and drop) the body, so a keep-alive connection is freed
+    await res.text().catch(() => undefined);
+    return { state: 'delivered', status: res.status };
+  } catch (error) {
+    return { state: 'failed', error: error instanceof Error ? error.message : String(error) };
+  }
+}
