@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
  * `voxwire-fake-server [--port N] [--host H] [--api-key K] [--beta accept|refuse] [--models a,b]
- * [--realtime] [--webrtc]`: serves the demo agent over WebSocket and prints its base URL as the
- * first line of stdout (with `--webrtc`, the WebRTC calls URL as the second).
+ * [--realtime] [--webrtc] [--webhook-url URL --webhook-secret whsec_…]`: serves the demo agent
+ * over WebSocket and prints its base URL as the first line of stdout (with `--webrtc`, the
+ * WebRTC calls URL next; with `--webhook-url`, the URL that places a SIP call last).
  * @module
  */
 import { FakeServerOptionsError, WebRtcUnavailableError } from './errors.js';
 import { checkModels } from './server/served-models.js';
+import { checkWebhookOptions, type WebhookOptions } from './server/calls/webhook.js';
+import { FAKE_SIP_INCOMING_PATH } from './ws/calls-control-http.js';
 import { startFakeWsServer } from './ws/server.js';
 import { WERIFT_VERSION } from './ws/werift-peer.js';
 
@@ -33,6 +36,12 @@ export interface CliOptions {
    * @default false
    */
   readonly webRtc: boolean;
+  /**
+   * Where SIP calls' `realtime.call.incoming` webhooks go, signed with the secret
+   * (`--webhook-url`, `--webhook-secret`, given together).
+   * @default undefined (no webhook)
+   */
+  readonly webhook?: WebhookOptions | undefined;
 }
 
 /** `--help` was asked for: the usage goes to stdout, and the exit code is 0. */
@@ -52,6 +61,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let realtime = false;
   let webRtc = false;
   let models: readonly string[] | undefined;
+  let webhookUrl: string | undefined;
+  let webhookSecret: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [flag, inline] = arg.includes('=')
@@ -93,10 +104,20 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       models = checkModels(names);
     } else if (flag === '--realtime') realtime = toggle();
     else if (flag === '--webrtc') webRtc = toggle();
+    else if (flag === '--webhook-url') webhookUrl = value();
+    else if (flag === '--webhook-secret') webhookSecret = value();
     else if (flag === '--help' || flag === '-h') throw new CliHelp(USAGE);
     else throw new FakeServerOptionsError(`unknown option '${arg}'\n${USAGE}`);
   }
-  return { port, host, apiKey, beta, models, realtime, webRtc };
+  // one without the other would sign nothing, or deliver nowhere
+  if ((webhookUrl === undefined) !== (webhookSecret === undefined))
+    throw new FakeServerOptionsError('--webhook-url and --webhook-secret go together');
+  const webhook =
+    webhookUrl !== undefined && webhookSecret !== undefined
+      ? { url: webhookUrl, secret: webhookSecret }
+      : undefined;
+  checkWebhookOptions(webhook);
+  return { port, host, apiKey, beta, models, realtime, webRtc, webhook };
 }
 
 /**
@@ -110,21 +131,32 @@ export function processIdSalt(pid: number, startedAtMs: number): string {
   return `${Math.floor(startedAtMs).toString(36).padStart(8, '0')}${pid.toString(36)}`;
 }
 
-const USAGE = `usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-key KEY] [--beta accept|refuse] [--models a,b] [--realtime] [--webrtc]
+const USAGE = `usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-key KEY] [--beta accept|refuse] [--models a,b] [--realtime] [--webrtc] [--webhook-url URL --webhook-secret whsec_…]
 
 Prints the WebSocket base URL (ws://HOST:PORT/v1) as the first line of stdout.
   --webrtc  also serve WebRTC: POST /v1/realtime/calls (and Azure's /openai/v1/realtime/calls),
             answered by a real peer on 127.0.0.1 (the browser must run on this machine; Chromium
             needs --allow-loopback-in-peer-connection); its URL is the second line of stdout.
-            Needs the optional peer dependency werift: npm i -D werift@${WERIFT_VERSION}`;
+            Needs the optional peer dependency werift: npm i -D werift@${WERIFT_VERSION}
+  --webhook-url URL --webhook-secret whsec_…
+            POST each SIP call's realtime.call.incoming webhook to URL, signed with the secret
+            (Standard Webhooks). The last stdout line is then the URL that places a SIP call
+            (POST ${FAKE_SIP_INCOMING_PATH}, JSON {from?, to?}, loopback clients only); answer it
+            with POST /v1/realtime/calls/{id}/accept and a side-band ?call_id= WebSocket.`;
 
 /**
  * What the CLI prints on stdout once listening: the WebSocket base URL first (scripts read that
- * line), then with WebRTC the calls URL.
+ * line), then with WebRTC the calls URL, then with a webhook the URL that places a SIP call.
  * @param url the ws server's base URL (`ws://HOST:PORT/v1`)
+ * @param sip whether to print the SIP hook's URL. @default false
  */
-export function startupLines(url: string, webRtc: boolean): string[] {
-  return webRtc ? [url, `${url.replace(/^ws/, 'http')}/realtime/calls`] : [url];
+export function startupLines(url: string, webRtc: boolean, sip = false): string[] {
+  const http = url.replace(/^ws/, 'http');
+  return [
+    url,
+    ...(webRtc ? [`${http}/realtime/calls`] : []),
+    ...(sip ? [`${http.replace(/\/v1$/, '')}${FAKE_SIP_INCOMING_PATH}`] : []),
+  ];
 }
 
 /**
@@ -161,6 +193,7 @@ async function main(): Promise<void> {
       pacing: opts.realtime ? { realtimeFactor: 1, textDeltaIntervalMs: 30 } : {},
       idSalt: processIdSalt(process.pid, Date.now()),
       webRtc: opts.webRtc,
+      webhook: opts.webhook,
     });
   } catch (error) {
     const message = startupErrorMessage(error);
@@ -169,10 +202,14 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const [url, callsUrl] = startupLines(ws.url, opts.webRtc);
-  process.stdout.write(`${url}\n`);
+  const lines = startupLines(ws.url, opts.webRtc, opts.webhook !== undefined);
+  const callsUrl = opts.webRtc ? lines[1] : undefined;
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (opts.webhook !== undefined)
+    process.stderr.write(
+      `voxwire-fake-server: POST ${lines[lines.length - 1]} places a SIP call; its webhook goes to ${opts.webhook.url}\n`,
+    );
   if (callsUrl !== undefined) {
-    process.stdout.write(`${callsUrl}\n`);
     process.stderr.write(
       `voxwire-fake-server: WebRTC calls at ${callsUrl} (CORS allowed; the peer is on 127.0.0.1 only, so the browser must run on this machine; Chromium needs --allow-loopback-in-peer-connection)\n`,
     );

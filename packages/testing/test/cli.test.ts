@@ -4,6 +4,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FakeServerOptionsError } from '../src/index.js';
 import { CliHelp, parseCliArgs } from '../src/cli.js';
@@ -206,5 +209,85 @@ describe('voxwire-fake-server CLI', () => {
     expect(cli.stderr()).toBe(
       `voxwire-fake-server: --webrtc needs the optional peer dependency werift, which could not be imported: install werift@${WERIFT_VERSION} (npm i -D werift@${WERIFT_VERSION})\n`,
     );
+  }, 60_000);
+
+  it('--webhook-url and --webhook-secret: parsed together, the secret checked', () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    expect(
+      parseCliArgs(['--webhook-url', 'http://127.0.0.1:9/h', '--webhook-secret', secret]).webhook,
+    ).toEqual({
+      url: 'http://127.0.0.1:9/h',
+      secret,
+    });
+    expect(parseCliArgs([]).webhook).toBeUndefined();
+    expect(() => parseCliArgs(['--webhook-url', 'http://127.0.0.1:9/h'])).toThrow(/go together/);
+    expect(() => parseCliArgs(['--webhook-secret', secret])).toThrow(FakeServerOptionsError);
+    expect(() =>
+      parseCliArgs(['--webhook-url', 'http://a.example', '--webhook-secret', 'nope']),
+    ).toThrow(/whsec_/);
+    expect(() => parseCliArgs(['--help'])).toThrow(/--webhook-url URL --webhook-secret whsec_/);
+  });
+
+  it('--webhook-url: the last stdout line places a SIP call whose signed webhook reaches the app, which accepts and joins it', async () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    let resolveHook: (hook: { headers: Record<string, unknown>; body: string }) => void = () => {};
+    const hook = new Promise<{ headers: Record<string, unknown>; body: string }>(
+      (r) => (resolveHook = r),
+    );
+    const app = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        resolveHook({ headers: req.headers, body });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
+    const hookUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/hooks`;
+    const cli = runCli([
+      '--port',
+      '0',
+      '--api-key',
+      'sk-cli',
+      '--webhook-url',
+      hookUrl,
+      '--webhook-secret',
+      secret,
+    ]);
+    try {
+      const url = await cli.line();
+      const sipUrl = await cli.line();
+      expect(sipUrl).toBe(`${url.replace(/^ws/, 'http').replace(/\/v1$/, '')}/fake/sip/incoming`);
+      const placed = await fetch(sipUrl, {
+        method: 'POST',
+        body: JSON.stringify({ from: 'sip:+1555@x.example' }),
+      });
+      expect(placed.status).toBe(201);
+      const { call_id: callId } = (await placed.json()) as { call_id: string };
+      const delivered = await hook;
+      const mac = createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
+        .update(
+          `${String(delivered.headers['webhook-id'])}.${String(delivered.headers['webhook-timestamp'])}.${delivered.body}`,
+        )
+        .digest('base64');
+      expect(delivered.headers['webhook-signature']).toBe(`v1,${mac}`);
+      expect(JSON.parse(delivered.body).data.call_id).toBe(callId);
+      const accept = await fetch(`${url.replace(/^ws/, 'http')}/realtime/calls/${callId}/accept`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-cli', 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'realtime', instructions: 'From the webhook.' }),
+      });
+      expect(accept.status).toBe(200);
+      const side = await handshake(`${url}/realtime?call_id=${callId}`, {
+        headers: { Authorization: 'Bearer sk-cli' },
+      });
+      expect(side.frames[0].session.instructions).toBe('From the webhook.');
+      side.ws?.close();
+      expect(cli.stderr()).toContain(`POST ${sipUrl} places a SIP call`);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await new Promise<void>((r) => app.close(() => r()));
+    }
+    expect(await cli.exit).toBe(0);
   }, 60_000);
 });

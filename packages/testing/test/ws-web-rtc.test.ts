@@ -71,7 +71,13 @@ describe('startFakeWsServer({ webRtc: true }): POST /v1/realtime/calls', () => {
         400,
         'invalid_offer',
       ],
-      [await post(`${url}/rtc_x/hangup`, '', { authorization: `Bearer ${KEY}` }), 404, null],
+      // a call-control route, served: the call is unknown
+      [
+        await post(`${url}/rtc_x/hangup`, '', { authorization: `Bearer ${KEY}` }),
+        404,
+        'call_not_found',
+      ],
+      [await post(`${url}/rtc_x/other`, '', { authorization: `Bearer ${KEY}` }), 404, null],
       [await fetch(url, { headers: { authorization: `Bearer ${KEY}` } }), 405, null],
     ] as const;
     for (const [res, status, code] of cases) {

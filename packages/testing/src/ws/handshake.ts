@@ -42,6 +42,8 @@ export type HandshakeVerdict =
       readonly transcription: boolean;
       /** The minted secret (`ek_…`) the client authenticated with, if it used one. */
       readonly clientSecret?: string | undefined;
+      /** `?call_id=`: a side-band to that call's session (GA paths, standard key). */
+      readonly callId?: string | undefined;
     };
 
 /** What the server accepts. */
@@ -113,6 +115,25 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
       : undefined;
   };
 
+  // a side-band is a server's, with its standard key: a minted secret is refused as a bad
+  // key is (assumed wording; protocol.md records none)
+  const callId = q.get('call_id') ?? undefined;
+  const sidebandKey = (
+    secret: string | undefined,
+    dialect: Dialect,
+  ): HandshakeVerdict | undefined =>
+    callId !== undefined && secret !== undefined
+      ? {
+          kind: 'fatal',
+          error: {
+            ...Errors.invalidApiKey(secret),
+            message: `Ephemeral client secrets (ek_…) cannot open a side-band connection (call_id=${callId}); use a standard API key.`,
+          },
+          closeCode: 3000,
+          dialect,
+        }
+      : undefined;
+
   if (path === '/v1/realtime') {
     const dialect: Dialect = betaAsked ? 'beta' : 'ga';
     const subKey = rec.subprotocols
@@ -120,6 +141,8 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
       ?.slice(Subprotocol.InsecureApiKeyPrefix.length);
     const { bad, secret } = keyCheck(bearer ?? subKey, dialect, true);
     if (bad) return bad;
+    const ephemeralSideband = sidebandKey(secret, dialect);
+    if (ephemeralSideband) return ephemeralSideband;
     const model = q.get('model');
     // a minted secret's session names its model (the mint's, or the default)
     if (!model && !q.get('intent') && !q.get('call_id') && !secret)
@@ -136,6 +159,7 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
       provider: 'openai',
       transcription: q.get('intent') === 'transcription',
       clientSecret: secret,
+      callId,
     };
   }
   if (policy.azure && path === '/openai/v1/realtime') {
@@ -152,8 +176,10 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
       true,
     );
     if (bad) return bad;
+    const ephemeralSideband = sidebandKey(secret, 'ga');
+    if (ephemeralSideband) return ephemeralSideband;
     const model = q.get('model') ?? q.get('deployment');
-    if (!model && !secret)
+    if (!model && !secret && callId === undefined)
       return { kind: 'fatal', error: Errors.missingModel(), closeCode: 4000, dialect: 'ga' };
     const unserved = model ? modelCheck(model, 'ga') : undefined;
     if (unserved) return unserved;
@@ -164,6 +190,7 @@ export function judgeHandshake(rec: HandshakeRecord, policy: HandshakePolicy): H
       provider: 'azure',
       transcription: q.get('intent') === 'transcription',
       clientSecret: secret,
+      callId,
     };
   }
   if (policy.azure && path === '/openai/realtime') {

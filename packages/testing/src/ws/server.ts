@@ -20,6 +20,9 @@ import { closeReasonOf, judgeHandshake, type HandshakeRecord } from './handshake
 import { serveClientSecrets } from './client-secrets-http.js';
 import { UpgradeRefusals, type RefuseUpgradesOptions } from './upgrade-refusals.js';
 import { serveWebRtcCalls } from './web-rtc-http.js';
+import { serveCallControlHttp, serveFakeSipIncoming } from './calls-control-http.js';
+import type { FakeSipCall } from '../server/calls/call-record.js';
+import type { SipIncomingOptions } from '../server/calls/registry.js';
 import { loadWerift, type FakeWsWebRtcCall, type WeriftCall } from './werift-peer.js';
 
 export type { RefuseUpgradesOptions } from './upgrade-refusals.js';
@@ -106,6 +109,12 @@ export interface FakeWsServer {
   /** Every WebRTC call answered with 201 (`webRtc: true`), oldest first. */
   readonly webRtcCalls: readonly FakeWsWebRtcCall[];
   /**
+   * The SIP trunk of the served fake server (`server.sip`): `incoming()` places a ringing call
+   * (its webhook POSTed with the `webhook` option), as `POST /fake/sip/incoming` does. The
+   * calls placed so (not those of `server.sip` itself) are hung up by `close()`.
+   */
+  readonly sip: { incoming(options?: SipIncomingOptions): FakeSipCall };
+  /**
    * Refuses the next `count` upgrades with an HTTP status (503, 429, 401, …), replacing the
    * refusals set before; the second argument is the count (every upgrade when absent) or
    * options with it and `optional`. Refusals no upgrade took (or, with no count, a call that
@@ -126,9 +135,9 @@ export interface FakeWsServer {
    */
   setAnswerPings(on: boolean): void;
   /**
-   * Stops listening, terminates every socket and closes every WebRTC peer (one still being
-   * answered too: its POST gets no answer); resolves once the fake server has seen each
-   * connection close (code 1006) and each peer is released. A plain HTTP request still in
+   * Stops listening, hangs up the SIP calls placed through it, terminates every socket and
+   * closes every WebRTC peer (one still being answered too: its POST gets no answer); resolves
+   * once the fake server has seen each connection close (code 1006) and each peer is released. A plain HTTP request still in
    * flight (a mint whose body has not all arrived) has its connection destroyed, unanswered.
    */
   close(): Promise<void>;
@@ -203,6 +212,14 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   const answering = new Set<Promise<void>>();
   let closing = false;
   let callCount = 0;
+  // SIP calls placed through this ws server: its close hangs them up (their sessions have no
+  // socket that would end them, and a ringing call's timeout would outlive it)
+  const sipCalls: FakeSipCall[] = [];
+  const placeSipCall = (o?: SipIncomingOptions): FakeSipCall => {
+    const call = server.sip.incoming(o);
+    sipCalls.push(call);
+    return call;
+  };
 
   http.on('request', (req, res) => {
     const served = serveClientSecrets(req, res, {
@@ -211,6 +228,9 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       mint: (body) => server.mintClientSecret(body),
     });
     if (served) return;
+    const endpoint = { server, apiKey: options.apiKey, azure: options.azure ?? true };
+    if (serveCallControlHttp(req, res, endpoint)) return;
+    if (serveFakeSipIncoming(req, res, placeSipCall)) return;
     if (
       werift &&
       serveWebRtcCalls(req, res, {
@@ -219,6 +239,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
         clock,
         apiKey: options.apiKey,
         azure: options.azure ?? true,
+        checkSession: (session) => server.checkSessionConfig(session),
         maxSessionDurationMs: options.maxSessionDurationMs,
         newCallId: () => `rtc_${String(++callCount).padStart(4, '0')}`,
         track: (call) => {
@@ -298,28 +319,35 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
         rec.outcome = 'stalled';
         return;
       }
-      const accepted = server.accept(
-        {
-          send: (frame) => {
-            if (ws.readyState === ws.OPEN) ws.send(frame, { binary: typeof frame !== 'string' });
-          },
-          close: (code, reason) => {
-            if (code === 1006) ws.terminate();
-            else ws.close(code, reason);
-          },
+      const link = {
+        send: (frame: string | Uint8Array) => {
+          if (ws.readyState === ws.OPEN) ws.send(frame, { binary: typeof frame !== 'string' });
         },
-        {
-          dialect: verdict.dialect,
-          model: verdict.model,
-          transcription: verdict.transcription,
-          clientSecret: verdict.clientSecret,
-          maxSessionDurationMs:
-            options.maxSessionDurationMs ??
-            (verdict.provider === 'azure'
-              ? MAX_SESSION_DURATION_MS.azure
-              : MAX_SESSION_DURATION_MS.openai),
+        close: (code: number, reason: string) => {
+          if (code === 1006) ws.terminate();
+          else ws.close(code, reason);
         },
-      );
+      };
+      // a side-band joins its call's session; refused (unknown or inactive call), the link
+      // already carries the error and close 4000
+      const accepted =
+        verdict.callId !== undefined
+          ? server.attachSideband(link, verdict.callId)
+          : server.accept(link, {
+              dialect: verdict.dialect,
+              model: verdict.model,
+              transcription: verdict.transcription,
+              clientSecret: verdict.clientSecret,
+              maxSessionDurationMs:
+                options.maxSessionDurationMs ??
+                (verdict.provider === 'azure'
+                  ? MAX_SESSION_DURATION_MS.azure
+                  : MAX_SESSION_DURATION_MS.openai),
+            });
+      if (!accepted) {
+        rec.outcome = 'closed 4000';
+        return;
+      }
       ws.on('message', (data, isBinary) => {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
         accepted.receive(isBinary ? new Uint8Array(bytes) : bytes.toString('utf8'));
@@ -342,6 +370,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
     handshakes,
     sockets,
     webRtcCalls: calls,
+    sip: { incoming: placeSipCall },
     refuseUpgrades: (status, count) => refusals.set(status, count),
     setStall: (on) => {
       stall = on;
@@ -351,6 +380,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
     },
     close: async () => {
       closing = true;
+      for (const call of sipCalls) call.hangUp();
       // a lost connection (1006), as a terminated socket's: the server's side did not hang up
       await Promise.all(calls.map((call) => call.end(1006, '')));
       // `terminate` reports the close on a later tick: wait for it, so that once this resolves

@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpErrorBody } from '../server/client-secrets.js';
-import { serverError } from '../server/error-catalog.js';
+import { serverError, type ServerErrorBody } from '../server/error-catalog.js';
+import type { JsonObject } from '../server/wire.js';
 import { judgeCallRequest } from '../web-rtc/calls-endpoint.js';
 import { readCapped } from './client-secrets-http.js';
 import { WeriftCall, type WeriftCallHost } from './werift-peer.js';
@@ -15,9 +16,12 @@ import { WeriftCall, type WeriftCallHost } from './werift-peer.js';
 /** The largest offer read, bytes: a browser's offer is a few kB. */
 const MAX_OFFER_BYTES = 64 * 1024;
 
-// what a browser needs to read the answer of a cross-origin POST: `Location` is not a
-// CORS-safelisted header, so without the expose header `fetch` hides the call id
-const CORS_HEADERS: Readonly<Record<string, string>> = {
+/**
+ * The CORS headers of every answer on the API's HTTP routes: what a browser needs to read the
+ * answer of a cross-origin POST (`Location` is not a CORS-safelisted header, so without the
+ * expose header `fetch` hides the call id).
+ */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': '*',
   'access-control-expose-headers': 'Location',
 };
@@ -36,12 +40,35 @@ function requestedHeaders(req: IncomingMessage): string | undefined {
   return names.length ? names.join(', ') : undefined;
 }
 
+/**
+ * Answers a CORS preflight of a POST (204). Every header it asks for is allowed (a page's
+ * tracing or SDK header would otherwise make the browser refuse the POST unsent), as the key
+ * and body are what the POST is judged on.
+ * @returns true (the request was answered)
+ */
+export function answerPreflight(req: IncomingMessage, res: ServerResponse): true {
+  res.writeHead(204, {
+    ...CORS_HEADERS,
+    'access-control-allow-methods': 'POST',
+    'access-control-allow-headers': requestedHeaders(req) ?? DEFAULT_ALLOWED_HEADERS,
+    'access-control-max-age': '600',
+    vary: 'Access-Control-Request-Headers',
+  });
+  res.end();
+  return true;
+}
+
 /** What the calls endpoint needs of the ws server. */
 export interface WebRtcCallsEndpoint extends WeriftCallHost {
   /** The only standard key accepted (any non-empty key when absent). */
   readonly apiKey: string | undefined;
   /** Whether Azure's path is served. */
   readonly azure: boolean;
+  /**
+   * A multipart request's `session` part's refusal, or `undefined`.
+   * @default none: any JSON object is taken
+   */
+  checkSession?(session: JsonObject): ServerErrorBody | undefined;
   /** A new call id (`rtc_…`). */
   newCallId(): string;
   /** Records an answered call (so that closing the ws fake closes its peer). */
@@ -78,20 +105,7 @@ export function serveWebRtcCalls(
     });
     res.end(body);
   };
-  if (req.method === 'OPTIONS') {
-    // the preflight of a browser's POST with Authorization and Content-Type: application/sdp;
-    // every header it asks for is allowed (a page's tracing or SDK header would otherwise make
-    // the browser refuse the POST unsent), as the key and body are what the POST is judged on
-    res.writeHead(204, {
-      ...CORS_HEADERS,
-      'access-control-allow-methods': 'POST',
-      'access-control-allow-headers': requestedHeaders(req) ?? DEFAULT_ALLOWED_HEADERS,
-      'access-control-max-age': '600',
-      vary: 'Access-Control-Request-Headers',
-    });
-    res.end();
-    return true;
-  }
+  if (req.method === 'OPTIONS') return answerPreflight(req, res);
   readCapped(
     req,
     (bytes) => {
@@ -122,7 +136,8 @@ export function serveWebRtcCalls(
         callId,
         azure: verdict.azure,
         clientSecret: verdict.secret,
-        offer: body,
+        offer: verdict.offer,
+        session: verdict.session,
       }).then(
         async (call) => {
           if (gone || res.destroyed) return call.end(1006, 'the calls request was abandoned');
@@ -151,8 +166,8 @@ export function serveWebRtcCalls(
   return true;
 }
 
-// Node's headers (lower case; a repeated one is an array) as the judge reads them
-function flatHeaders(req: IncomingMessage): Record<string, string> {
+/** Node's headers (lower case; a repeated one is an array) as the judges read them. */
+export function flatHeaders(req: IncomingMessage): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers))
     if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;

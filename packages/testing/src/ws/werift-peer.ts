@@ -10,6 +10,7 @@ import type { Clock, TimerId } from '@voxwire/protocol';
 import { MAX_SESSION_DURATION_MS, RTC_EVENTS_CHANNEL } from '@voxwire/protocol';
 import { WebRtcUnavailableError } from '../errors.js';
 import type { FakeConnection } from '../server/connection.js';
+import type { JsonObject } from '../server/wire.js';
 import type { AcceptedConnection, FakeServer } from '../server/fake-server.js';
 import { hearInputAudio } from '../server/handlers-audio.js';
 
@@ -136,6 +137,8 @@ export class WeriftCall implements FakeWsWebRtcCall {
     readonly offer: string,
     private readonly host: WeriftCallHost,
     private readonly pc: Werift.RTCPeerConnection,
+    // a multipart request's `session` part: the call's session starts with it
+    private readonly session: JsonObject | undefined,
   ) {
     this.closed = new Promise((resolve) => (this.#done = resolve));
   }
@@ -147,7 +150,13 @@ export class WeriftCall implements FakeWsWebRtcCall {
    */
   static async answer(
     host: WeriftCallHost,
-    call: { callId: string; azure: boolean; clientSecret: string | undefined; offer: string },
+    call: {
+      callId: string;
+      azure: boolean;
+      clientSecret: string | undefined;
+      offer: string;
+      session?: JsonObject | undefined;
+    },
   ): Promise<WeriftCall> {
     const { werift } = host;
     const pc = new werift.RTCPeerConnection({
@@ -162,7 +171,15 @@ export class WeriftCall implements FakeWsWebRtcCall {
       iceFilterStunResponse: (_message, address) => address[0] === '127.0.0.1',
       iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === '127.0.0.1',
     });
-    const self = new WeriftCall(call.callId, call.azure, call.clientSecret, call.offer, host, pc);
+    const self = new WeriftCall(
+      call.callId,
+      call.azure,
+      call.clientSecret,
+      call.offer,
+      host,
+      pc,
+      call.session,
+    );
     try {
       await self.#negotiate();
     } catch (error) {
@@ -288,6 +305,7 @@ export class WeriftCall implements FakeWsWebRtcCall {
         dialect: 'ga',
         audioPath: 'media',
         webRtcCallId: this.callId,
+        ...(this.session !== undefined ? { session: this.session } : {}),
         ...(this.clientSecret !== undefined ? { clientSecret: this.clientSecret } : {}),
         maxSessionDurationMs:
           this.host.maxSessionDurationMs ??
