@@ -25,7 +25,8 @@ export interface CreateFakeServerOptions extends FakeServerOptions {
   /**
    * Makes the transport a side-band of the active call `callId` (`?call_id=` on the API):
    * it joins that call's session instead of starting one (see `FakeServer.attachSideband`).
-   * Needs `server`, which knows the call.
+   * Needs `server`, which knows the call. The connector's connections then report
+   * `audioPath: 'media'` and `persistentSession: true`, as `openai({ callId })`'s do.
    * @default undefined (a connection of its own)
    */
   readonly callId?: string | undefined;
@@ -210,6 +211,9 @@ export function createFakeServer(options: CreateFakeServerOptions = {}): FakeSer
       dialect,
       maxSessionDurationMs: max,
       description: `voxwire fake server (in memory, ${dialect})`,
+      // a side-band, as the node and Azure connectors report one: the call carries the audio
+      // and keeps its session when the side-band drops
+      ...(callId === undefined ? {} : { audioPath: 'media' as const, persistentSession: true }),
     };
     return connection;
   };

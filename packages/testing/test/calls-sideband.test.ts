@@ -141,6 +141,27 @@ describe('side-band connections to a WebRTC call', () => {
     expect(c.server.hangupCall(c.callId).status).toBe(400);
   });
 
+  it('sideband.close() drops one side-band from the server end (1006 by default); the call goes on and takes another', async () => {
+    const c = await webRtcCall();
+    const first = await sideband(c.server, c.callId);
+    const call = c.server.calls[0]!;
+    call.sidebands[0]!.close();
+    await flush();
+    expect(first.closed()).toEqual({ code: 1006, reason: '' });
+    expect(call.sidebands[0]).toMatchObject({ open: false, closeInfo: { code: 1006, reason: '' } });
+    expect(call).toMatchObject({ state: 'active' });
+    expect(call.connection?.open).toBe(true);
+    // a closed side-band hears nothing more, and a second close does nothing
+    call.sidebands[0]!.close(1000);
+    expect(call.sidebands[0]?.closeInfo).toEqual({ code: 1006, reason: '' });
+    const again = await sideband(c.server, c.callId);
+    expect(again.types()).toEqual(['session.created']);
+    c.server.emit({ type: 'rate_limits.updated', rate_limits: [] });
+    await flush();
+    expect(again.types()).toEqual(['session.created', 'rate_limits.updated']);
+    expect(first.types()).not.toContain('rate_limits.updated');
+  });
+
   it('the app closing the peer ends the call and closes its side-bands', async () => {
     const c = await webRtcCall();
     const sb = await sideband(c.server, c.callId);

@@ -36,6 +36,13 @@ export interface FakeSideband {
   readonly open: boolean;
   /** How it closed, once it has (its own close, or 1000 when the call ended). */
   readonly closeInfo: { readonly code: number; readonly reason: string } | undefined;
+  /**
+   * Closes this side-band from the server's end while the call goes on, as a network drop or a
+   * proxy restart would (1006, the default, drops the socket without a close frame): a client
+   * that reconnects attaches again to the same session.
+   * @param code the close code @default 1006
+   */
+  close(code?: number, reason?: string): void;
 }
 
 /** A client event of a call's session and the leg that sent it. */
@@ -88,7 +95,15 @@ export class SidebandEntry implements FakeSideband {
   constructor(
     readonly index: number,
     readonly link: ServerLink,
+    // takes it off the call (the registry's bookkeeping of a side-band that closed)
+    private readonly detach: (code: number, reason: string) => void,
   ) {}
+
+  close(code = 1006, reason = ''): void {
+    if (!this.open) return;
+    this.detach(code, reason);
+    this.link.close(code, reason);
+  }
 }
 
 /**

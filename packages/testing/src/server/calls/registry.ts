@@ -152,7 +152,9 @@ export class CallRegistry {
       link.close(REQUEST_SHAPE_CLOSE_CODE, closeReasonOf(error));
       return undefined;
     }
-    const sideband = new SidebandEntry(call.sidebands.length, link);
+    const sideband: SidebandEntry = new SidebandEntry(call.sidebands.length, link, (code, reason) =>
+      this.#detach(call, sideband, code, reason),
+    );
     call.sidebands.push(sideband);
     // its own session.created, to it alone: the media leg had one when the session started
     const created = conn.codec.encodeServerEvent(
