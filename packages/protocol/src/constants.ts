@@ -216,6 +216,12 @@ export const Endpoints = {
   realtimePath: '/realtime',
   /** GA ephemeral client-secret minting, below the base URL. */
   clientSecretsPath: '/realtime/client_secrets',
+  /**
+   * Realtime calls, below the base URL: `POST` creates a WebRTC call (the SDP offer, answered
+   * with 201 and the call's `Location`); `/{call_id}/accept|reject|refer|hangup` control a SIP or
+   * WebRTC call (protocol.md §5.1; https://platform.openai.com/docs/guides/realtime-sip).
+   */
+  callsPath: '/realtime/calls',
   /** Azure GA path below the resource endpoint. */
   azureGaPath: '/openai/v1/realtime',
   /** Azure preview (beta dialect) path below the resource endpoint. */

@@ -87,6 +87,30 @@ export { PcmResampler } from './resample.js';
 export { isLoopbackHost } from './hosts.js';
 export { parseRetryAfter, retryAfterOf, refusalMessage } from './http-refusal.js';
 export { TransportCallbacks } from './transport-callbacks.js';
+export { callIdOfLocation } from './calls.js';
+export type { CallSessionConfig, RejectCallBody, ReferCallBody } from './calls.js';
+export {
+  REALTIME_CALL_INCOMING,
+  SipHeaderSchema,
+  WebhookEventSchema,
+  RealtimeCallIncomingEventSchema,
+  isRealtimeCallIncoming,
+  parseWebhookEvent,
+} from './webhooks.js';
+export type {
+  SipHeader,
+  RealtimeCallIncomingEvent,
+  OtherWebhookEvent,
+  WebhookEvent,
+  WebhookEventParseResult,
+} from './webhooks.js';
+export {
+  WEBHOOK_SECRET_PREFIX,
+  WebhookSigningError,
+  decodeWebhookSecret,
+  signWebhook,
+} from './webhook-signing.js';
+export type { SignWebhookOptions, WebhookSigningErrorCode } from './webhook-signing.js';
 export type { PcmResamplerOptions } from './resample.js';
 export type { G711Law } from './g711.js';
 
