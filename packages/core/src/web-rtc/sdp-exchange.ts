@@ -7,7 +7,7 @@
  * @module
  */
 import type { FetchLike, FetchResponseLike } from '@voxwire/protocol';
-import { refusalMessage, retryAfterOf } from '@voxwire/protocol';
+import { callIdOfLocation, refusalMessage, retryAfterOf } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import { redact } from '../web-socket/redact.js';
 import { WebRtcConnectError } from './errors.js';
@@ -130,20 +130,12 @@ export function refusal(
   );
 }
 
-/** The call id in a `Location` header (`/v1/realtime/calls/rtc_…`): its last path segment. */
+/**
+ * The call id in a `Location` header (`/v1/realtime/calls/rtc_…`): its last path segment
+ * (protocol's `callIdOfLocation`, which `@voxwire/node`'s `realtimeCalls().create` reads too).
+ */
 export function callIdOf(location: string | null): string | undefined {
-  if (location === null) return undefined;
-  const path = location.split(/[?#]/, 1)[0] ?? '';
-  const last = path
-    .split('/')
-    .filter((segment) => segment !== '')
-    .at(-1);
-  if (last === undefined) return undefined;
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
+  return callIdOfLocation(location);
 }
 
 // an SDP description starts with its version line (RFC 8866 §5)
