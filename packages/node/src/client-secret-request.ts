@@ -5,10 +5,9 @@
  * `createAzureClientSecret` differ only in the URL and the credential headers they pass it.
  * @module
  */
-import { type Clock, systemClock, type TimerId } from '@voxwire/protocol';
-import { retryAfterOf } from './close-codes.js';
-import { ConfigurationError, Redactor, secretsOf } from './errors.js';
-import { describeFetchFailure, sanitizeFetchFailure } from './fetch-failure.js';
+import type { Clock } from '@voxwire/protocol';
+import { ConfigurationError } from './errors.js';
+import { restRequest } from './rest-request.js';
 
 /** The session a client secret is minted for (the GA session object; `type` defaults to `'realtime'`). */
 export type ClientSecretSessionConfig = { readonly type?: 'realtime' | 'transcription' } & Readonly<
@@ -171,6 +170,13 @@ export function checkClientSecretOptions(options: ClientSecretMintOptions): numb
   return timeoutMs;
 }
 
+/** How the mint is named in its errors. */
+const MINT_WORDING = {
+  doing: 'Minting a client secret',
+  toDo: 'to mint a client secret',
+  request: 'a client secret mint',
+} as const;
+
 /**
  * POSTs a client-secret request to `request.url` and returns the minted secret: the
  * provider-independent core of `createClientSecret` and `@voxwire/azure`'s
@@ -186,144 +192,34 @@ export function checkClientSecretOptions(options: ClientSecretMintOptions): numb
  */
 export async function requestClientSecret(request: ClientSecretRequest): Promise<ClientSecret> {
   const timeoutMs = checkClientSecretOptions(request);
-  return withDeadline(request.url, timeoutMs, request, (signal) => mint(request, signal));
-}
-
-/**
- * Runs `work` with a signal aborted by the caller's `signal` or, past `timeoutMs` on the clock,
- * by the deadline. Either rejects at once, whatever `work` is doing: the caller's abort with
- * `NETWORK_ERROR` (its reason as `cause`), the deadline with `TIMEOUT`. So an abort while the
- * body is read is not taken for a bad answer (`HTTP_ERROR`, `INVALID_RESPONSE`: the body read
- * fails, and an empty body is no secret), and a fetch or body that ignores its signal (a custom
- * one) cannot keep the caller waiting either.
- */
-async function withDeadline<T>(
-  url: URL,
-  timeoutMs: number,
-  options: ClientSecretMintOptions,
-  work: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const clock = options.clock ?? systemClock;
-  const controller = new AbortController();
-  const caller = options.signal;
-  let timer: TimerId | undefined;
-  let stop!: (error: ClientSecretError) => void;
-  const stopped = new Promise<never>((_resolve, reject) => {
-    stop = (error) => {
-      controller.abort(error.code === 'TIMEOUT' ? error : caller?.reason);
-      reject(error);
-    };
-  });
-  const forward = () =>
-    stop(
-      new ClientSecretError(
-        'NETWORK_ERROR',
-        `Minting a client secret at ${url.host} was aborted by the caller's signal: ${describeReason(caller?.reason)}`,
-        { cause: caller?.reason },
-      ),
-    );
-  if (caller?.aborted) forward();
-  else caller?.addEventListener('abort', forward, { once: true });
-  if (timeoutMs !== Infinity)
-    timer = clock.setTimeout(
-      () =>
-        stop(
-          new ClientSecretError(
-            'TIMEOUT',
-            `Minting a client secret at ${url.host} did not complete within ${timeoutMs} ms.`,
-          ),
-        ),
-      timeoutMs,
-    );
-  try {
-    return await Promise.race([work(controller.signal), stopped]);
-  } finally {
-    clock.clearTimeout(timer);
-    caller?.removeEventListener('abort', forward);
-  }
-}
-
-// an abort reason in a message: an Error's message, or the value (`abort()` gives an AbortError)
-function describeReason(reason: unknown): string {
-  if (reason instanceof Error) return reason.message || reason.name;
-  try {
-    return String(reason);
-  } catch {
-    return Object.prototype.toString.call(reason);
-  }
-}
-
-/** The request itself, once the options are checked. */
-async function mint(request: ClientSecretRequest, signal: AbortSignal): Promise<ClientSecret> {
   const seconds = request.expiresAfterSeconds;
-  const doFetch = request.fetch ?? globalThis.fetch;
-  const headers = await request.headers();
-  const redactor = new Redactor().add(...secretsOf(headers), ...(request.secrets ?? []));
-  const url = request.url;
-
   const body = {
     ...(seconds === undefined ? {} : { expires_after: { anchor: 'created_at', seconds } }),
     session: { type: 'realtime', ...request.session },
   };
-  let response: Response;
-  try {
-    response = await doFetch(url, {
-      method: 'POST',
-      headers: { ...headers, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-      // never forward the credential to wherever a redirect points
-      redirect: 'error',
-      signal,
-    });
-  } catch (error) {
-    throw networkError(`Could not reach ${url.host} to mint a client secret`, error, redactor);
-  }
+  const answer = await restRequest({
+    url: request.url,
+    body: { json: JSON.stringify(body) },
+    headers: request.headers,
+    secrets: request.secrets,
+    timeoutMs,
+    clock: request.clock,
+    signal: request.signal,
+    fetch: request.fetch,
+    wording: MINT_WORDING,
+    error: (code, message, details) => new ClientSecretError(code, message, details),
+  });
+  return secretOf(answer.status, answer.text);
+}
 
-  let text: string;
+/** The minted secret in a 2xx answer's body. */
+function secretOf(status: number, text: string): ClientSecret {
+  let parsed: { value?: unknown; expires_at?: unknown; session?: unknown } | undefined;
   try {
-    text = await response.text();
-  } catch (error) {
-    // a refusal's body is only its wording: the status says enough without it
-    if (!response.ok) text = '';
-    // a 2xx cut off (a reset mid-body) is a network failure, worth trying again: not an answer
-    // without a secret (INVALID_RESPONSE, which is not)
-    else
-      throw networkError(
-        `The answer of ${url.host} to a client secret mint was cut off`,
-        error,
-        redactor,
-      );
-  }
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
+    parsed = text === '' ? undefined : (JSON.parse(text) as typeof parsed);
   } catch {
-    json = undefined;
+    parsed = undefined;
   }
-  if (!response.ok) {
-    const error = (
-      json as { error?: { message?: unknown; code?: unknown; type?: unknown } } | undefined
-    )?.error;
-    // redacted before the cut: a key across it would keep its first characters otherwise
-    const said =
-      typeof error?.message === 'string' ? error.message : redactor.redact(text).slice(0, 300);
-    const retryAfterMs = retryAfterOf(
-      response.headers.get('retry-after') ?? undefined,
-      response.headers.get('date') ?? undefined,
-    );
-    throw new ClientSecretError(
-      'HTTP_ERROR',
-      redactor.redact(`Minting a client secret failed with HTTP ${response.status}: ${said}`),
-      {
-        status: response.status,
-        retryAfterMs,
-        // the server's words too: a gateway's code or type may quote the request it refused
-        ...(typeof error?.code === 'string' ? { serverCode: redactor.redact(error.code) } : {}),
-        ...(typeof error?.type === 'string' ? { type: redactor.redact(error.type) } : {}),
-      },
-    );
-  }
-  const parsed = json as { value?: unknown; expires_at?: unknown; session?: unknown } | undefined;
   // an empty key or an expiry that is no time (`1e400` parses as Infinity) would reach the
   // browser and fail there, far from the answer that was wrong
   if (
@@ -335,7 +231,7 @@ async function mint(request: ClientSecretRequest, signal: AbortSignal): Promise<
   ) {
     throw new ClientSecretError(
       'INVALID_RESPONSE',
-      `The server answered HTTP ${response.status} without a client secret (no non-empty string "value" and positive "expires_at" in epoch seconds).`,
+      `The server answered HTTP ${status} without a client secret (no non-empty string "value" and positive "expires_at" in epoch seconds).`,
     );
   }
   return {
@@ -346,15 +242,4 @@ async function mint(request: ClientSecretRequest, signal: AbortSignal): Promise<
         ? (parsed.session as Record<string, unknown>)
         : {},
   };
-}
-
-// what a failed fetch or body read threw, as a NETWORK_ERROR with a copy of it, redacted: the
-// error itself may quote the request and its key
-function networkError(what: string, error: unknown, redactor: Redactor): ClientSecretError {
-  const cause = error instanceof Error ? sanitizeFetchFailure(error, redactor) : undefined;
-  return new ClientSecretError(
-    'NETWORK_ERROR',
-    `${what}: ${cause === undefined ? 'unknown error' : describeFetchFailure(cause)}`,
-    cause === undefined ? {} : { cause },
-  );
 }

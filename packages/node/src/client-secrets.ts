@@ -10,65 +10,18 @@ import {
   type ClientSecretMintOptions,
   requestClientSecret,
 } from './client-secret-request.js';
-import {
-  envValue,
-  type Env,
-  isBlankSecret,
-  processEnv,
-  resolveSecret,
-  type SecretSource,
-} from './credentials.js';
-import { ConfigurationError, secretsOfUrl } from './errors.js';
-import { assertSecureUrl, parseFailure } from './url.js';
+import { secretsOfUrl } from './errors.js';
+import { openaiRestAuth, type OpenAIRestOptions } from './openai-rest.js';
+import { realtimeRestUrl } from './rest-url.js';
+import { assertSecureUrl } from './url.js';
 
 /**
  * Options of {@link createClientSecret}: those of every provider ({@link ClientSecretMintOptions}:
- * `session`, `expiresAfterSeconds`, `fetch`, `signal`, `timeoutMs`, `clock`) and OpenAI's own.
+ * `session`, `expiresAfterSeconds`, `fetch`, `signal`, `timeoutMs`, `clock`) and OpenAI's own
+ * ({@link OpenAIRestOptions}: `apiKey`, `baseURL`, `organization`, `project`, `env`,
+ * `allowInsecureUrl`).
  */
-export interface CreateClientSecretOptions extends ClientSecretMintOptions {
-  /**
-   * The real API key, or a function returning it.
-   * @default process.env.OPENAI_API_KEY
-   */
-  readonly apiKey?: SecretSource | undefined;
-  /**
-   * REST base URL (`wss:`/`ws:` are turned back into `https:`/`http:`). Its query is sent along
-   * (a gateway's `subscription-key=…`), except the realtime WebSocket's own `model`, `intent`,
-   * `call_id` and `deployment`; credential-like values in it are redacted from every error (see
-   * {@link clientSecretsUrl}).
-   * @default process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1'
-   */
-  readonly baseURL?: string | undefined;
-  /**
-   * Sent as `OpenAI-Organization`.
-   * @default process.env.OPENAI_ORG_ID
-   */
-  readonly organization?: string | undefined;
-  /**
-   * Sent as `OpenAI-Project`.
-   * @default process.env.OPENAI_PROJECT_ID
-   */
-  readonly project?: string | undefined;
-  /**
-   * Environment to read instead of `process.env`.
-   * @default process.env
-   */
-  readonly env?: Env | undefined;
-  /**
-   * Allows an `http:` base URL to a host that is not loopback (the API key then travels in
-   * clear; see the connectors' option of the same name). Only `true` opts in.
-   * @default false
-   */
-  readonly allowInsecureUrl?: boolean | undefined;
-}
-
-/**
- * Query parameters of the realtime WebSocket URL itself (protocol.md §5): the model or Azure
- * deployment a socket opens, its `intent`, the call it attaches to. The REST endpoint takes none
- * of them, so a WebSocket base URL pasted as is does not send them there. Matched on the whole
- * name in any case, as `@voxwire/azure`'s URL builder does.
- */
-const REALTIME_ONLY_PARAMS = /^(?:model|intent|call_id|deployment)$/i;
+export interface CreateClientSecretOptions extends ClientSecretMintOptions, OpenAIRestOptions {}
 
 /**
  * The client-secrets endpoint below a base URL: `wss:`/`ws:` become `https:`/`http:`, a trailing
@@ -82,48 +35,7 @@ const REALTIME_ONLY_PARAMS = /^(?:model|intent|call_id|deployment)$/i;
  *   `https:`/`http:`/`wss:`/`ws:`.
  */
 export function clientSecretsUrl(baseURL: string): URL {
-  let url: URL;
-  try {
-    url = new URL(baseURL);
-  } catch (cause) {
-    throw new ConfigurationError('INVALID_URL', 'The base URL does not parse as a URL.', {
-      cause: parseFailure(cause, baseURL),
-    });
-  }
-  const scheme = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[
-    url.protocol
-  ];
-  if (scheme === undefined)
-    throw new ConfigurationError(
-      'INVALID_URL',
-      `The base URL must use https: or http:, got ${url.protocol}`,
-    );
-  const path = url.pathname.replace(/\/+$/, '').replace(/\/realtime$/, '');
-  return new URL(`${scheme}//${url.host}${path}${Endpoints.clientSecretsPath}${restQuery(url)}`);
-}
-
-/**
- * `url`'s query without the {@link REALTIME_ONLY_PARAMS}, as its raw `name=value` pairs: going
- * through `URLSearchParams` would re-encode the values (`%20` as `+`, `=` as `%3D`), and a
- * gateway's key must reach it as the caller wrote it. `''` when nothing is left.
- */
-function restQuery(url: URL): string {
-  const kept = url.search
-    .replace(/^\?/, '')
-    .split('&')
-    .filter((pair) => pair !== '' && !REALTIME_ONLY_PARAMS.test(queryName(pair)));
-  return kept.length === 0 ? '' : `?${kept.join('&')}`;
-}
-
-/** A `name=value` pair's name as `URLSearchParams` reads it (`+` is a space); as sent when malformed. */
-function queryName(pair: string): string {
-  const at = pair.indexOf('=');
-  const name = (at < 0 ? pair : pair.slice(0, at)).replace(/\+/g, ' ');
-  try {
-    return decodeURIComponent(name);
-  } catch {
-    return name;
-  }
+  return realtimeRestUrl(baseURL, Endpoints.clientSecretsPath);
 }
 
 /**
@@ -137,34 +49,16 @@ function queryName(pair: string): string {
 export async function createClientSecret(
   options: CreateClientSecretOptions,
 ): Promise<ClientSecret> {
-  const env = options.env ?? processEnv();
-  const source = options.apiKey ?? envValue(env, 'OPENAI_API_KEY');
-  if (source === undefined || isBlankSecret(source)) {
-    throw new ConfigurationError(
-      'MISSING_CREDENTIALS',
-      'The OpenAI API key is required to mint a client secret: pass `apiKey` or set OPENAI_API_KEY.',
-    );
-  }
+  const auth = openaiRestAuth(options, 'to mint a client secret');
   checkClientSecretOptions(options);
-  const baseURL = options.baseURL ?? envValue(env, 'OPENAI_BASE_URL') ?? Endpoints.openaiBaseUrl;
-  const url = clientSecretsUrl(baseURL);
+  const url = clientSecretsUrl(auth.baseURL);
   assertSecureUrl(url, options.allowInsecureUrl);
-  // the request carries the base URL's query (a gateway's key): a refusal, or a custom fetch's
-  // error, that quotes the request must not put it in a message
-  const urlSecrets = secretsOfUrl(new URL(baseURL));
   return requestClientSecret({
     ...options,
     url,
-    secrets: urlSecrets,
-    headers: async () => {
-      const key = await resolveSecret(source, 'API key');
-      const organization = options.organization ?? envValue(env, 'OPENAI_ORG_ID');
-      const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
-      return {
-        Authorization: `Bearer ${key}`,
-        ...(organization === undefined ? {} : { 'OpenAI-Organization': organization }),
-        ...(project === undefined ? {} : { 'OpenAI-Project': project }),
-      };
-    },
+    // the request carries the base URL's query (a gateway's key): a refusal, or a custom fetch's
+    // error, that quotes the request must not put it in a message
+    secrets: secretsOfUrl(new URL(auth.baseURL)),
+    headers: auth.headers,
   });
 }

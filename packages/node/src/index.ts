@@ -14,6 +14,7 @@ export { openaiConnector, socketOptions, withoutHeaders } from './openai.js';
 export type { OpenAIConnectorOptions, SocketOptions } from './openai.js';
 export { clientSecretsUrl, createClientSecret } from './client-secrets.js';
 export type { CreateClientSecretOptions } from './client-secrets.js';
+export type { OpenAIRestOptions } from './openai-rest.js';
 export {
   checkClientSecretOptions,
   ClientSecretError,
