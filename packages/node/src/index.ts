@@ -15,6 +15,21 @@ export type { OpenAIConnectorOptions, SocketOptions } from './openai.js';
 export { clientSecretsUrl, createClientSecret } from './client-secrets.js';
 export type { CreateClientSecretOptions } from './client-secrets.js';
 export type { OpenAIRestOptions } from './openai-rest.js';
+export { realtimeCalls, realtimeCallsUrl } from './calls.js';
+export type {
+  CallRequestOptions,
+  CreateCallRequest,
+  CreatedCall,
+  RealtimeCalls,
+  RealtimeCallsOptions,
+  RejectCallOptions,
+} from './calls.js';
+export { CallControlError } from './call-control-error.js';
+export type {
+  CallControlErrorCode,
+  CallControlErrorDetails,
+  CallOperation,
+} from './call-control-error.js';
 export {
   checkClientSecretOptions,
   ClientSecretError,
