@@ -25,6 +25,12 @@ export type {
   RejectCallOptions,
 } from './calls.js';
 export { CallControlError } from './call-control-error.js';
+export { verifyWebhook } from './webhooks.js';
+export type { VerifyWebhookOptions, WebhookHeaders } from './webhooks.js';
+export { WebhookVerificationError } from './webhook-error.js';
+export type { WebhookVerificationErrorCode } from './webhook-error.js';
+export { isRealtimeCallIncoming } from '@voxwire/protocol';
+export type { RealtimeCallIncomingEvent, WebhookEvent } from '@voxwire/protocol';
 export type {
   CallControlErrorCode,
   CallControlErrorDetails,
