@@ -7,7 +7,7 @@ import type { FetchLike } from '@voxwire/protocol';
 import { FakeServerOptionsError } from '../../errors.js';
 import type { JsonObject } from '../wire.js';
 import type { WebhookDelivery, WebhookRequest } from './call-record.js';
-import { signWebhook, webhookSecretBytes } from './webhook-signature.js';
+import { checkWebhookSecret, signWebhook } from './webhook-signature.js';
 
 /** The `webhook` option: where the fake POSTs each SIP call's `realtime.call.incoming`. */
 export interface WebhookOptions {
@@ -39,7 +39,7 @@ export function checkWebhookOptions(webhook: WebhookOptions | undefined): void {
     throw new FakeServerOptionsError(
       `webhook.url must be an absolute URL, got ${JSON.stringify(webhook.url)}`,
     );
-  webhookSecretBytes(webhook.secret);
+  checkWebhookSecret(webhook.secret);
   if (webhook.fetch !== undefined && typeof webhook.fetch !== 'function')
     throw new FakeServerOptionsError('webhook.fetch must be a fetch function');
 }
