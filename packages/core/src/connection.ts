@@ -299,6 +299,15 @@ export class SessionConnection {
       this.#retryOrFinish(planned, IMMEDIATE_RETRY);
       return;
     }
+    if (s.persistentSession && code === CloseCode.Normal) {
+      // a side-band the server closes normally: the call it controls is over (hung up,
+      // transferred, expired), and a re-attach could only be refused. Any other close is a drop.
+      // (A transport may report the close it did not ask for as an error: the code says more.)
+      this.#log('info', 'the call ended: the server closed its side-band', { code, reason });
+      this.#hooks.lost(code, reason, undefined);
+      this.#finish(undefined);
+      return;
+    }
     const { klass, error } = lossOfOpen(
       { code, reason, cause: pending },
       this.#book.serverErrorCode,

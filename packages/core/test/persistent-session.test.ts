@@ -87,6 +87,30 @@ describe.each(DIALECTS)('a session the server keeps across connections (%s)', (d
     await session.close();
   });
 
+  it('a normal close (1000) from the server ends it cleanly: the call is over, nothing to re-attach to', async () => {
+    const { clock, server, model } = sideBand(dialect, true);
+    const session = model.session({ modalities: ['text'] });
+    const events = record(session, ['disconnected', 'reconnecting', 'error', 'closed']);
+    await clock.advanceAsync(0);
+    server.close(1000, 'call ended');
+    await clock.advanceAsync(5_000);
+    expect(session.connectionState).toEqual({ status: 'closed', error: undefined });
+    expect(server.connections).toHaveLength(1);
+    expect(events.map((e) => e[0])).toEqual(['disconnected', 'closed']);
+    expect(events.at(-1)).toEqual(['closed', { error: undefined }]);
+  });
+
+  it('any other close of a kept session is a drop: it re-attaches', async () => {
+    const { clock, server, model } = sideBand(dialect, true);
+    const session = model.session({ modalities: ['text'] });
+    await clock.advanceAsync(0);
+    server.close(1011, 'server restart');
+    await clock.advanceAsync(5_000);
+    expect(session.connectionState.status).toBe('open');
+    expect(server.connections).toHaveLength(2);
+    await session.close();
+  });
+
   it('no rollover: the call’s session is not moved to a fresh one before its limit', async () => {
     const { clock, model } = sideBand(dialect, true);
     const session = model.session({ modalities: ['text'] });

@@ -81,9 +81,15 @@ describe('a SIP call controlled over a side-band session', () => {
     expect(events.filter((e) => e[0] === 'output_audio_stopped').length).toBeGreaterThan(0);
     expect(session.responses.at(-1)?.status).toBe('completed');
 
+    const errors: string[] = [];
+    session.on('error', (e) => errors.push(e.code));
     expect(server.hangupCall(call.callId).status).toBe(200);
-    await clock.advanceAsync(0);
+    await clock.advanceAsync(5_000);
     expect(call.state).toBe('ended');
+    // the server closed the side-band normally: the session ends with the call, no error, no retry
+    expect(session.connectionState).toEqual({ status: 'closed', error: undefined });
+    expect(errors).toEqual([]);
+    expect(call.sidebands).toHaveLength(1);
   });
 
   it('a side-band drop re-attaches to the call’s session: the conversation is not created twice', async () => {
