@@ -257,7 +257,10 @@ describe('realtimeCalls: bad input is refused before any request', () => {
     ['an empty call id', () => api.hangup('')],
     ['a call id with whitespace', () => api.hangup('rtc 1')],
     ['a call id that is no string', () => api.hangup(42 as unknown as string)],
-    ['a session that is no object', () => api.accept('rtc_1', null as unknown as Record<string, unknown>)],
+    [
+      'a session that is no object',
+      () => api.accept('rtc_1', null as unknown as Record<string, unknown>),
+    ],
     ['a status code under 400', () => api.reject('rtc_1', { statusCode: 200 })],
     ['a status code over 699', () => api.reject('rtc_1', { statusCode: 700 })],
     ['a fractional status code', () => api.reject('rtc_1', { statusCode: 486.5 })],
