@@ -82,7 +82,7 @@ describe('a SIP call controlled over a side-band session', () => {
     expect(session.responses.at(-1)?.status).toBe('completed');
 
     const errors: string[] = [];
-    session.on('error', (e) => errors.push(e.code));
+    session.on('error', (e) => errors.push(String(e.code)));
     expect(server.hangupCall(call.callId).status).toBe(200);
     await clock.advanceAsync(5_000);
     expect(call.state).toBe('ended');

@@ -7,7 +7,7 @@
  * plays the follow-up to the caller, and the app hangs up. One simulated clock for the fake and
  * the app; waits are on socket events, never on wall time.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineTool, type RealtimeSession } from '@voxwire/core';
 import { SimulatedClock } from '@voxwire/testing';
@@ -28,6 +28,24 @@ const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+// what the app's handlers threw (a failed accept): none, in every test
+const appErrors: unknown[] = [];
+afterEach(() => {
+  expect(appErrors.splice(0)).toEqual([]);
+});
+
+/** An async request handler for `createServer`, its failure recorded rather than unhandled. */
+function handle(
+  fn: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    fn(req, res).catch((error: unknown) => {
+      appErrors.push(error);
+      res.writeHead(500).end();
+    });
+  };
+}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,42 +76,44 @@ describe('a phone agent on the SIP trunk (webhook → accept → side-band sessi
     let fakeBase = '';
     const sessions: RealtimeSession[] = [];
     const refused: unknown[] = [];
-    const app = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      let event;
-      try {
-        event = verifyWebhook(Buffer.concat(chunks), req.headers, { secret: SECRET, clock });
-      } catch (error) {
-        refused.push(error);
-        res.writeHead(error instanceof WebhookVerificationError ? 400 : 500).end();
-        return;
-      }
-      res.writeHead(200).end();
-      if (!isRealtimeCallIncoming(event)) return;
-      const callId = event.data.call_id;
-      const calls = realtimeCalls({ apiKey: KEY, baseURL: fakeBase, env: {}, clock });
-      await calls.accept(callId, {
-        model: 'gpt-realtime',
-        instructions: 'You answer the phone for a pizza place.',
-        audio: { output: { voice: 'marin' } },
-      });
-      const model = openai.realtime({
-        apiKey: KEY,
-        baseURL: fakeBase,
-        env: {},
-        clock,
-        keepAlive: false,
-        random: () => 0,
-        tools: [orderStatus],
-      });
-      const session = model.session({
-        connector: openai.connector({ apiKey: KEY, baseURL: fakeBase, env: {}, callId, clock }),
-      });
-      cleanups.push(() => model.close());
-      sessions.push(session);
-      await session.response.create();
-    });
+    const app = createServer(
+      handle(async (req, res) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        let event;
+        try {
+          event = verifyWebhook(Buffer.concat(chunks), req.headers, { secret: SECRET, clock });
+        } catch (error) {
+          refused.push(error);
+          res.writeHead(error instanceof WebhookVerificationError ? 400 : 500).end();
+          return;
+        }
+        res.writeHead(200).end();
+        if (!isRealtimeCallIncoming(event)) return;
+        const callId = event.data.call_id;
+        const calls = realtimeCalls({ apiKey: KEY, baseURL: fakeBase, env: {}, clock });
+        await calls.accept(callId, {
+          model: 'gpt-realtime',
+          instructions: 'You answer the phone for a pizza place.',
+          audio: { output: { voice: 'marin' } },
+        });
+        const model = openai.realtime({
+          apiKey: KEY,
+          baseURL: fakeBase,
+          env: {},
+          clock,
+          keepAlive: false,
+          random: () => 0,
+          tools: [orderStatus],
+        });
+        const session = model.session({
+          connector: openai.connector({ apiKey: KEY, baseURL: fakeBase, env: {}, callId, clock }),
+        });
+        cleanups.push(() => model.close());
+        sessions.push(session);
+        await session.response.create();
+      }),
+    );
     const appUrl = await listen(app);
 
     const fake = await startFakeWsServer({
@@ -158,20 +178,22 @@ describe('a phone agent on the SIP trunk (webhook → accept → side-band sessi
   it('a webhook with a bad signature is refused before anything is accepted', async () => {
     const clock = new SimulatedClock();
     const refused: unknown[] = [];
-    const app = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      try {
-        verifyWebhook(Buffer.concat(chunks), req.headers, {
-          secret: 'whsec_RdvaYFYUXuIFuEbvZHwMfYFhUf7aMYjYcmM24+Aj40c=',
-          clock,
-        });
-        res.writeHead(200).end();
-      } catch (error) {
-        refused.push(error);
-        res.writeHead(400).end();
-      }
-    });
+    const app = createServer(
+      handle(async (req, res) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        try {
+          verifyWebhook(Buffer.concat(chunks), req.headers, {
+            secret: 'whsec_RdvaYFYUXuIFuEbvZHwMfYFhUf7aMYjYcmM24+Aj40c=',
+            clock,
+          });
+          res.writeHead(200).end();
+        } catch (error) {
+          refused.push(error);
+          res.writeHead(400).end();
+        }
+      }),
+    );
     const appUrl = await listen(app);
     const fake = await startFakeWsServer({
       apiKey: KEY,

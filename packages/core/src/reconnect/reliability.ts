@@ -41,6 +41,7 @@ import { RecentIds } from './dedupe.js';
 import type { ResolvedReliability } from './options.js';
 import type { ReconnectedEvent, ResponseStalledEvent, SessionStats } from './reliability-events.js';
 import { preludeInputFormat, restoreConversation } from './restore.js';
+import { confirmConfig, resend } from './resend.js';
 import { RolloverPlanner } from './rollover.js';
 import type { AudioFormatName, RealtimeSessionOptions } from '../options.js';
 import { StallWatch } from './stall.js';
@@ -271,14 +272,7 @@ export class Reliability {
       this.#uncommitted.takeReplay(h.options(), h.options().inputAudioFormat);
       return { prelude: [], event: undefined };
     }
-    // taken before the restore's own update is tracked, which must stay in the table for its echo
-    const unsent = h.requests.takeUnsent((e) => h.outbox.holds(e));
-    // the session's own update the drop left unanswered (the first, or the last restore's) holds
-    // no more than the restore's update does: sent again it would be a second, stale one
-    const superseded = h.configUpdateId();
-    const { event: update, promise } = h.restoreUpdate();
-    promise.catch(() => undefined);
-    const prelude: ClientEvent[] = [update];
+    const { prelude, unsent, superseded } = confirmConfig(this.#h);
     // the items are read in the format this update sets (what the old server confirmed), not in
     // one asked for since: that update, if unanswered, is re-sent after them
     const restoreFormat = preludeInputFormat(prelude);
@@ -305,15 +299,7 @@ export class Reliability {
     }
     // every truncated answer was retold (or left out): the fresh server holds no truncation
     this.#truncated?.restored();
-    let resent = 0;
-    for (const request of unsent) {
-      if (request.eventId === superseded) request.resolve(undefined);
-      else if (request.event) {
-        h.requests.put(request);
-        prelude.push(request.event);
-        resent++;
-      }
-    }
+    const resent = resend(this.#h, unsent, superseded, prelude);
     // what the old server had not committed, in the input format the fresh server has when it
     // gets there: the restore's, or that of a re-sent update (the last one written wins)
     const replay = this.#uncommitted.takeReplay(h.options(), preludeInputFormat(prelude));
@@ -361,20 +347,8 @@ export class Reliability {
    */
   #reattached(state: OpenState): { prelude: ClientEvent[]; event: ReconnectedEvent } {
     const h = this.#h;
-    const unsent = h.requests.takeUnsent((e) => h.outbox.holds(e));
-    const superseded = h.configUpdateId();
-    const { event: update, promise } = h.restoreUpdate();
-    promise.catch(() => undefined);
-    const prelude: ClientEvent[] = [update];
-    let resent = 0;
-    for (const request of unsent) {
-      if (request.eventId === superseded) request.resolve(undefined);
-      else if (request.event) {
-        h.requests.put(request);
-        prelude.push(request.event);
-        resent++;
-      }
-    }
+    const { prelude, unsent, superseded } = confirmConfig(this.#h);
+    const resent = resend(this.#h, unsent, superseded, prelude);
     // the call heard the audio of the old connection itself: the ledger starts afresh
     this.#uncommitted.takeReplay(h.options(), h.options().inputAudioFormat);
     this.#lostCause = undefined;
