@@ -6,6 +6,7 @@
  * 405), or a failure the test scripted.
  * @module
  */
+import { fetchPath, headerOf } from '../server/fetch-request.js';
 import type { FetchLike, FetchResponseLike } from '@voxwire/protocol';
 import {
   callControlRoute,
@@ -136,12 +137,6 @@ function jsonError(
   });
 }
 
-function headerOf(headers: Readonly<Record<string, string>>, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === wanted) return v;
-  return undefined;
-}
-
 /**
  * Judges a calls request as the API does: 404 off the calls paths, 405 for another method, a
  * scripted failure, 401 for a refused key (`judgeKey`: a live minted `ek_…` secret or the
@@ -269,15 +264,9 @@ function response(
 /** Makes the endpoint's `fetch`. Requests to any host are served; only the path matters. */
 export function callsEndpoint(host: CallsEndpointHost): FetchLike {
   return (url, init) => {
-    if (init.signal?.aborted)
-      return Promise.reject(init.signal.reason ?? new Error('The operation was aborted.'));
-    let path: string;
-    try {
-      path = new URL(url).pathname.replace(/\/+$/, '');
-    } catch {
-      // fetch rejects an unparsable URL with a TypeError before any request
-      return Promise.reject(new TypeError(`Failed to parse URL from ${url}`));
-    }
+    const asked = fetchPath(url, init.signal);
+    if ('rejected' in asked) return asked.rejected;
+    const path = asked.path;
     const body = typeof init.body === 'string' ? init.body : '';
     const route = host.control ? callControlRoute(path, host.azure ?? true) : undefined;
     if (route && host.control)

@@ -5,6 +5,7 @@
  * HTTP, `server.callsApi()` as an in-memory `fetch`.
  * @module
  */
+import { fetchPath, headerOf } from '../fetch-request.js';
 import type { FetchLike, FetchResponseLike } from '@voxwire/protocol';
 import { ephemeralCannotMint, httpErrorBody } from '../client-secrets.js';
 import { Errors, serverError, type ServerErrorBody } from '../error-catalog.js';
@@ -68,11 +69,6 @@ function json(
     body: JSON.stringify(httpErrorBody(error)),
     headers: { 'content-type': 'application/json', ...extra },
   };
-}
-
-function headerOf(headers: Readonly<Record<string, string>>, name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
-  return undefined;
 }
 
 /**
@@ -149,14 +145,9 @@ export function fetchResponse(answer: HttpAnswer): FetchResponseLike {
  */
 export function callsApiFetch(target: CallControlTarget, options: CallsApiOptions = {}): FetchLike {
   return (url, init) => {
-    if (init.signal?.aborted)
-      return Promise.reject(init.signal.reason ?? new Error('The operation was aborted.'));
-    let path: string;
-    try {
-      path = new URL(url).pathname.replace(/\/+$/, '');
-    } catch {
-      return Promise.reject(new TypeError(`Failed to parse URL from ${url}`));
-    }
+    const asked = fetchPath(url, init.signal);
+    if ('rejected' in asked) return asked.rejected;
+    const path = asked.path;
     const route = callControlRoute(path, options.azure ?? true);
     if (!route)
       return Promise.resolve(
