@@ -318,7 +318,14 @@ class NodeWebSocketTransport extends TransportCallbacks implements WebSocketTran
   send(frame: string): void {
     const ws = this.#ws;
     if (this.#state !== 'open' || ws === undefined || ws.readyState !== WebSocket.OPEN) {
-      throw new TransportError('NOT_CONNECTED', `Cannot send: the transport is ${this.#state}.`);
+      // the socket can be closing (the server's close frame arrived, or close() was called on
+      // it) before its 'close' event moves this transport's own state on: name what refused
+      throw new TransportError(
+        'NOT_CONNECTED',
+        this.#state === 'open' && ws !== undefined
+          ? `Cannot send: the WebSocket is ${ws.readyState === WebSocket.CLOSING ? 'closing (its closing handshake has started)' : 'closed'}.`
+          : `Cannot send: the transport is ${this.#state}.`,
+      );
     }
     // No completion callback: with one, Node's stream defers a callback per write to the next
     // tick (~2 µs per 20 ms frame upstream, a tenth of the whole send, PROFILE.md round 6). A

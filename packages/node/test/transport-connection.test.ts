@@ -173,6 +173,26 @@ describe('createWebSocketTransport: a working connection', () => {
     await expect(transport.start()).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
   });
 
+  it('names the socket, not its own state, when send() meets a socket that is already closing', async () => {
+    const server = await wsServer();
+    const transport = createWebSocketTransport({ url: server.url });
+    track(transport);
+    await transport.start();
+    // the socket starts its closing handshake (as it does when the server's close frame arrives)
+    // while the transport has not seen 'close' yet, so its own state still reads 'open'
+    transport.raw!.close(1000);
+    let error: unknown;
+    try {
+      transport.send('x');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: 'NOT_CONNECTED' });
+    expect((error as Error).message).toBe(
+      'Cannot send: the WebSocket is closing (its closing handshake has started).',
+    );
+  });
+
   it('rejects URLs that are not ws: or wss: and bad timeouts with a ConfigurationError', () => {
     expect(() => createWebSocketTransport({ url: 'https://api.openai.com/v1/realtime' })).toThrow(
       ConfigurationError,
