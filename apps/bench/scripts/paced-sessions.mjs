@@ -3,10 +3,13 @@
 // concurrency workload does (batches of 50, then 50 chunks of 100 ms to every session).
 // BALLAST=n keeps n small objects more per session (~28 bytes each, 100 ≈ 5.5 KiB kept): a
 // probe of how RSS per session answers to the state a client keeps (PROFILE.md round 9).
+// OPEN_GAP_MS=ms waits that long after each batch of 50: sessions that arrive over time, as
+// calls do, instead of the bench's burst (PROFILE.md round 18).
 import { fork } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 const BALLAST = Number(process.env.BALLAST ?? 0);
+const OPEN_GAP_MS = Number(process.env.OPEN_GAP_MS ?? 0);
 
 /** BALLAST small objects, kept by the session they are given to. */
 function ballast() {
@@ -56,6 +59,7 @@ export async function pacedSessions(client) {
         await Promise.all(batch.map((s) => s.ready));
         for (const s of batch) s.ballast = ballast();
         open.push(...batch);
+        if (OPEN_GAP_MS > 0) await new Promise((resolve) => setTimeout(resolve, OPEN_GAP_MS));
       }
       return open;
     },
