@@ -2,8 +2,11 @@
  * Start-up configuration, read once from the environment: where to listen, the public URL, and
  * which provider (as the playground picks it: Azure if its variables are set, else OpenAI if
  * OPENAI_API_KEY is, else the embedded fake server, which needs no network and no key).
+ * SIP mode (OpenAI's SIP trunk) is on with OPENAI_WEBHOOK_SECRET and the OpenAI provider, and
+ * always with the fake (a local fake trunk, a generated secret unless one is set).
  * @module
  */
+import { decodeWebhookSecret } from '@voxwire/protocol';
 
 /** Thrown for a bad environment (`main` prints the message and exits 2) or a bad bridge option. */
 export class ConfigError extends Error {
@@ -46,6 +49,22 @@ export interface BridgeConfig {
    * @default undefined (requests are not checked; `main` warns when a real provider is used)
    */
   readonly twilioAuthToken: string | undefined;
+  /**
+   * SIP mode (`POST /openai/webhook`): on with OPENAI_WEBHOOK_SECRET and the OpenAI provider,
+   * always with the fake.
+   * @default false
+   */
+  readonly sip: boolean;
+  /**
+   * The signing secret of OpenAI's webhook (OPENAI_WEBHOOK_SECRET, `whsec_…`).
+   * @default undefined (the fake generates one)
+   */
+  readonly webhookSecret: string | undefined;
+  /**
+   * The OpenAI project's id (OPENAI_PROJECT_ID), shown in the SIP URI to point a trunk at.
+   * @default undefined (a placeholder is shown)
+   */
+  readonly openaiProjectId: string | undefined;
 }
 
 /** The environment variables read (a subset of `process.env`). */
@@ -99,11 +118,23 @@ export function parseConfig(env: Env): BridgeConfig {
             model: nonEmpty(env.OPENAI_REALTIME_MODEL) ?? 'gpt-realtime',
           }
         : { kind: 'fake' };
+  const webhookSecret = nonEmpty(env.OPENAI_WEBHOOK_SECRET);
+  if (webhookSecret !== undefined && decodeWebhookSecret(webhookSecret) === undefined)
+    throw new ConfigError(
+      "OPENAI_WEBHOOK_SECRET must be the webhook's signing secret as the OpenAI dashboard shows it, whsec_ followed by base64",
+    );
+  if (webhookSecret !== undefined && provider.kind === 'azure')
+    throw new ConfigError(
+      "OPENAI_WEBHOOK_SECRET turns on SIP mode, which answers calls on OpenAI's SIP trunk: Azure OpenAI has no SIP trunk and its calls cannot be accepted with an Azure key. Unset it, or use OPENAI_API_KEY instead of the Azure variables",
+    );
   return {
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     port: Number(rawPort),
     publicUrl,
     provider,
     twilioAuthToken: nonEmpty(env.TWILIO_AUTH_TOKEN),
+    sip: provider.kind === 'fake' || webhookSecret !== undefined,
+    webhookSecret,
+    openaiProjectId: nonEmpty(env.OPENAI_PROJECT_ID),
   };
 }

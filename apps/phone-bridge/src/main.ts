@@ -1,12 +1,35 @@
 /**
  * `pnpm --filter @voxwire/phone-bridge start`: reads the environment (PORT, HOST, PUBLIC_URL,
- * TWILIO_AUTH_TOKEN and the provider's variables), starts the bridge, prints its URLs. Ctrl-C ends the calls.
+ * TWILIO_AUTH_TOKEN, OPENAI_WEBHOOK_SECRET and the provider's variables), starts the bridge,
+ * prints its URLs. Without provider variables a local fake SIP trunk starts too, and the curl
+ * command that rings it is printed. Ctrl-C ends the calls (SIP calls are hung up).
  * @module
  */
 import { ConfigError, parseConfig } from './config.js';
-import { createProviderRuntime } from './provider.js';
+import type { BridgeConfig } from './config.js';
+import { startFakeSipTrunk } from './fake-sip.js';
+import type { FakeSipTrunk } from './fake-sip.js';
+import { createProviderRuntime, openaiSipOptions } from './provider.js';
 import { MEDIA_STREAM_PATH, TWIML_PATH, startPhoneBridgeServer } from './server.js';
+import type { PhoneBridgeServerOptions } from './server.js';
+import { OPENAI_WEBHOOK_PATH, openaiSipUri } from './sip.js';
 import { stopOnSignals } from './stop-signals.js';
+
+/** SIP mode's option of the server for `config`, and where the fake trunk is kept. */
+function sipOption(
+  config: BridgeConfig,
+  started: { trunk?: FakeSipTrunk },
+): PhoneBridgeServerOptions['sip'] {
+  if (!config.sip) return undefined;
+  const { provider, webhookSecret } = config;
+  if (provider.kind === 'openai' && webhookSecret !== undefined)
+    return openaiSipOptions(provider, webhookSecret);
+  // the fake: its trunk posts webhooks to the bridge, so it starts once the bridge listens
+  return async (bridgeUrl) => {
+    started.trunk = await startFakeSipTrunk(bridgeUrl, { webhookSecret });
+    return started.trunk.sip;
+  };
+}
 
 async function main(): Promise<void> {
   let config;
@@ -21,6 +44,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const runtime = createProviderRuntime(config.provider);
+  const started: { trunk?: FakeSipTrunk } = {};
   const server = await startPhoneBridgeServer({
     model: runtime.model,
     sessionOverrides: () => runtime.sessionOverrides(),
@@ -28,12 +52,22 @@ async function main(): Promise<void> {
     port: config.port,
     publicUrl: config.publicUrl,
     twilioAuthToken: config.twilioAuthToken,
+    sip: sipOption(config, started),
   });
-  const publicBase = config.publicUrl ?? 'https://<your tunnel>';
+  const publicBase = (config.publicUrl ?? 'https://<your tunnel>').replace(/\/$/, '');
   console.log(`voxwire phone bridge: ${server.url}`);
   console.log(`provider: ${runtime.label}`);
-  console.log(`Twilio voice webhook (POST): ${publicBase.replace(/\/$/, '')}${TWIML_PATH}`);
+  console.log(`Twilio voice webhook (POST): ${publicBase}${TWIML_PATH}`);
   console.log(`media stream: ${server.url.replace(/^http/, 'ws')}${MEDIA_STREAM_PATH}`);
+  if (started.trunk !== undefined) {
+    console.log(`fake SIP trunk: ${started.trunk.fake.url} (webhooks to ${OPENAI_WEBHOOK_PATH})`);
+    console.log(`place a simulated SIP call: curl -X POST ${started.trunk.incomingUrl}`);
+  } else if (config.sip) {
+    console.log(`OpenAI webhook (realtime.call.incoming): ${publicBase}${OPENAI_WEBHOOK_PATH}`);
+    console.log(
+      `SIP trunk destination: ${openaiSipUri(config.openaiProjectId ?? '<your project id, proj_…>')}`,
+    );
+  }
   if (config.twilioAuthToken === undefined && config.provider.kind !== 'fake')
     console.warn(
       'phone-bridge warn: TWILIO_AUTH_TOKEN is not set, so requests are not checked to come from Twilio: anyone who finds the public URL can place calls on your provider key',
@@ -43,6 +77,7 @@ async function main(): Promise<void> {
     process,
     async () => {
       await server.close();
+      await started.trunk?.close();
       await runtime.model.close();
     },
     console.log,

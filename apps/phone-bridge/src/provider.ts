@@ -7,10 +7,11 @@
 import { azureConnector } from '@voxwire/azure';
 import { RealtimeModel } from '@voxwire/core';
 import type { SessionOverrides } from '@voxwire/core';
-import { openaiConnector } from '@voxwire/node';
+import { openaiConnector, realtimeCalls } from '@voxwire/node';
 import { systemClock } from '@voxwire/protocol';
 import { createFakeServer } from '@voxwire/testing';
 import type { ProviderConfig } from './config.js';
+import type { SipOptions } from './sip.js';
 
 /** The model and the per-call session options of a provider. */
 export interface ProviderRuntime {
@@ -69,4 +70,22 @@ export function createProviderRuntime(config: ProviderConfig): ProviderRuntime {
         label: `Azure OpenAI, deployment ${config.deployment}`,
       };
   }
+}
+
+/**
+ * SIP mode's options on OpenAI: the calls are accepted, hung up and driven (side-band) with the
+ * provider's key; the accept names the provider's model.
+ */
+export function openaiSipOptions(
+  provider: Extract<ProviderConfig, { kind: 'openai' }>,
+  webhookSecret: string,
+): SipOptions {
+  const { apiKey } = provider;
+  return {
+    webhookSecret,
+    model: provider.model,
+    calls: realtimeCalls({ apiKey, env: {} }),
+    // a side-band URL carries no model: the call's session has the accept's
+    sideband: (callId) => ({ connector: openaiConnector({ apiKey, callId, env: {} }) }),
+  };
 }

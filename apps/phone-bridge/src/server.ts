@@ -16,6 +16,8 @@ import { checkPublicUrl } from './config.js';
 import { resolveHeartbeatMs } from './heartbeat.js';
 import { consoleLog } from './log.js';
 import type { BridgeLog } from './log.js';
+import { OPENAI_WEBHOOK_PATH, createSipHandler } from './sip.js';
+import type { SipCall, SipHandler, SipOptions } from './sip.js';
 import { TWILIO_SIGNATURE_HEADER, isValidTwilioSignature } from './twilio-signature.js';
 
 /** Path of Twilio's voice webhook. */
@@ -64,6 +66,14 @@ export interface PhoneBridgeServerOptions {
   readonly onDtmf?: BridgeOptions['onDtmf'];
   /** Passed to each call: Twilio's `start` arrived (per-call instructions). @default undefined */
   readonly onStart?: BridgeOptions['onStart'];
+  /**
+   * SIP mode: answers OpenAI's `realtime.call.incoming` webhook at `POST /openai/webhook`
+   * (`OPENAI_WEBHOOK_PATH`) and drives each call over a side-band session of `model`. A function
+   * is called with the server's own URL once it listens (a local fake SIP trunk needs it for its
+   * webhook); webhooks that arrive before it resolves are answered 503, and so OpenAI retries them.
+   * @default undefined (SIP mode off: the path is 404)
+   */
+  readonly sip?: SipOptions | ((bridgeUrl: string) => Promise<SipOptions>) | undefined;
 }
 
 /** A running bridge server. */
@@ -76,7 +86,9 @@ export interface PhoneBridgeServer {
   readonly http: Server;
   /** Calls in progress. */
   readonly calls: ReadonlySet<BridgeCall>;
-  /** Ends every call, then stops listening. */
+  /** SIP calls in progress (SIP mode; always empty without it). */
+  readonly sipCalls: ReadonlySet<SipCall>;
+  /** Ends every call (SIP calls are hung up), then stops listening. */
   close(): Promise<void>;
 }
 
@@ -233,10 +245,18 @@ export async function startPhoneBridgeServer(
       .writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
       .end(connectStreamTwiml(streamUrlFor(req, options.publicUrl), forwardedFields(req, form)));
   };
+  // set once the SIP options are known (at once, or when their factory resolves)
+  let sip: SipHandler | undefined;
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === TWIML_PATH && (req.method === 'POST' || req.method === 'GET')) {
       void answerWebhook(req, res);
+      return;
+    }
+    if (path === OPENAI_WEBHOOK_PATH && req.method === 'POST' && options.sip !== undefined) {
+      if (sip === undefined)
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('starting');
+      else void sip.handle(req, res);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
@@ -299,16 +319,34 @@ export async function startPhoneBridgeServer(
   });
   const port = (http.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}`;
+  const close = async (): Promise<void> => {
+    await Promise.allSettled([
+      ...[...calls].map((call) => call.close()),
+      sip?.close() ?? Promise.resolve(),
+    ]);
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  };
+  if (options.sip !== undefined) {
+    try {
+      const sipOptions = typeof options.sip === 'function' ? await options.sip(url) : options.sip;
+      sip = createSipHandler(sipOptions, options.model, log);
+    } catch (error) {
+      // nothing is left listening for a start that failed
+      await close();
+      throw error;
+    }
+  }
   return {
-    url: `http://${shownHost}:${port}`,
+    url,
     port,
     http,
     calls,
-    async close() {
-      await Promise.allSettled([...calls].map((call) => call.close()));
-      for (const client of wss.clients) client.terminate();
-      wss.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+    get sipCalls() {
+      return sip?.calls ?? new Set<SipCall>();
     },
+    close,
   };
 }

@@ -11,6 +11,10 @@ describe('configuration', () => {
       publicUrl: undefined,
       provider: { kind: 'fake' },
       twilioAuthToken: undefined,
+      // SIP mode is always on with the fake: a local fake trunk, a generated secret
+      sip: true,
+      webhookSecret: undefined,
+      openaiProjectId: undefined,
     });
     expect(parseConfig({ TWILIO_AUTH_TOKEN: ' tok \n' }).twilioAuthToken).toBe('tok');
   });
@@ -62,6 +66,53 @@ describe('configuration', () => {
     expect(parseConfig({ PUBLIC_URL: 'https://abc.ngrok.app:8443' }).publicUrl).toBe(
       'https://abc.ngrok.app:8443',
     );
+  });
+});
+
+describe('SIP mode configuration', () => {
+  const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+  it('is on with OPENAI_WEBHOOK_SECRET and the OpenAI provider, off without the secret', () => {
+    expect(parseConfig({ OPENAI_API_KEY: 'sk-1' })).toMatchObject({
+      sip: false,
+      webhookSecret: undefined,
+    });
+    expect(
+      parseConfig({
+        OPENAI_API_KEY: 'sk-1',
+        OPENAI_WEBHOOK_SECRET: ` ${SECRET}\n`,
+        OPENAI_PROJECT_ID: 'proj_123',
+      }),
+    ).toMatchObject({ sip: true, webhookSecret: SECRET, openaiProjectId: 'proj_123' });
+    // the fake takes a secret that is set instead of generating one
+    expect(parseConfig({ OPENAI_WEBHOOK_SECRET: SECRET })).toMatchObject({
+      provider: { kind: 'fake' },
+      sip: true,
+      webhookSecret: SECRET,
+    });
+  });
+
+  it('refuses a secret that is no signing secret, with any provider', () => {
+    for (const env of [{}, { OPENAI_API_KEY: 'sk-1' }])
+      for (const secret of ['whsec_', 'whsec_not base64!', 'sk-proj-pasted-the-wrong-key'])
+        expect(() => parseConfig({ ...env, OPENAI_WEBHOOK_SECRET: secret })).toThrow(
+          new ConfigError(
+            "OPENAI_WEBHOOK_SECRET must be the webhook's signing secret as the OpenAI dashboard shows it, whsec_ followed by base64",
+          ),
+        );
+  });
+
+  it('refuses SIP mode with Azure, saying why', () => {
+    const azure = {
+      AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com',
+      AZURE_OPENAI_API_KEY: 'az',
+      AZURE_OPENAI_DEPLOYMENT: 'gpt-realtime',
+    };
+    expect(parseConfig(azure).sip).toBe(false);
+    expect(() => parseConfig({ ...azure, OPENAI_WEBHOOK_SECRET: SECRET })).toThrow(
+      /OpenAI's SIP trunk: Azure OpenAI has no SIP trunk/,
+    );
+    expect(() => parseConfig({ ...azure, OPENAI_WEBHOOK_SECRET: SECRET })).toThrow(ConfigError);
   });
 });
 

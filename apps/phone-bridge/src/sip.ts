@@ -1,0 +1,266 @@
+/**
+ * SIP mode: phone calls that reach OpenAI's SIP trunk. OpenAI POSTs a signed
+ * `realtime.call.incoming` webhook for each call; the bridge verifies it, answers 200 at once
+ * (OpenAI retries a slow webhook), then, off the request, accepts the call with the bridge's
+ * session settings and drives it over a side-band session (`?call_id=`). The call's audio never
+ * passes through the bridge: OpenAI carries it on the SIP leg.
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RealtimeModel, RealtimeSession, SessionOverrides } from '@voxwire/core';
+import type { RealtimeCalls } from '@voxwire/node';
+import { CallControlError, verifyWebhook, WebhookVerificationError } from '@voxwire/node';
+import { isRealtimeCallIncoming } from '@voxwire/protocol';
+import type { Clock, RealtimeCallIncomingEvent } from '@voxwire/protocol';
+import type { BridgeLog } from './log.js';
+
+/** Path of OpenAI's webhook (`realtime.call.incoming`): the URL set in the OpenAI dashboard. */
+export const OPENAI_WEBHOOK_PATH = '/openai/webhook';
+
+/** The host of OpenAI's SIP trunk: a SIP trunk points at `sip:<project id>@` it. */
+export const OPENAI_SIP_HOST = 'sip.api.openai.com';
+
+/** The SIP URI a trunk sends a project's calls to (`transport=tls`, as OpenAI's guide has it). */
+export function openaiSipUri(projectId: string): string {
+  return `sip:${projectId}@${OPENAI_SIP_HOST};transport=tls`;
+}
+
+/** The instructions a SIP call is accepted with, unless {@link SipOptions.instructions} says otherwise. */
+export const DEFAULT_SIP_INSTRUCTIONS =
+  'You answer the phone. Greet the caller briefly and keep every answer short: they are listening, not reading.';
+
+/** The voice a SIP call is answered in, unless {@link SipOptions.voice} says otherwise. */
+export const DEFAULT_SIP_VOICE = 'marin';
+
+/** The largest webhook body read (an event with its SIP headers is a few KiB). */
+export const MAX_OPENAI_WEBHOOK_BYTES = 256 * 1024;
+
+/** The call-control requests SIP mode makes (`realtimeCalls()` of `@voxwire/node` has them). */
+export type SipCallControl = Pick<RealtimeCalls, 'accept' | 'reject' | 'hangup'>;
+
+/** Options of SIP mode (`startPhoneBridgeServer({ sip })`). */
+export interface SipOptions {
+  /** The webhook's signing secret, `whsec_…` (OPENAI_WEBHOOK_SECRET). */
+  readonly webhookSecret: string;
+  /** Accepts, rejects and hangs up calls (`realtimeCalls({ apiKey })`). */
+  readonly calls: SipCallControl;
+  /**
+   * The session options of a call's side-band: at least its `connector`
+   * (`openaiConnector({ apiKey, callId })`), which attaches to the call rather than opening a
+   * new session.
+   */
+  readonly sideband: (callId: string) => SessionOverrides;
+  /** The model named in the accept. @default 'gpt-realtime' */
+  readonly model?: string | undefined;
+  /** The call's instructions (accept and side-band alike). @default DEFAULT_SIP_INSTRUCTIONS */
+  readonly instructions?: string | undefined;
+  /** The voice of the answers. @default DEFAULT_SIP_VOICE ('marin') */
+  readonly voice?: string | undefined;
+  /** Whether the model speaks first (a `response.create` once the side-band is open). @default true */
+  readonly greet?: boolean | undefined;
+  /**
+   * The clock the webhook's timestamp is checked on (its epoch must be Unix's).
+   * @default systemClock
+   */
+  readonly clock?: Clock | undefined;
+}
+
+/** A SIP call the bridge answered. */
+export interface SipCall {
+  /** OpenAI's id of the call (`rtc_…`). */
+  readonly callId: string;
+  /** The caller's `From` SIP header, when the webhook carried one. */
+  readonly from: string | undefined;
+  /** The side-band session driving the call (events, tools, `response.create`). */
+  readonly session: RealtimeSession;
+  /** Resolves once the call's session has closed (the call ended, or the bridge hung up). */
+  readonly ended: Promise<void>;
+  /** Hangs the call up (`hangup`; a failure is logged) and closes its session. */
+  hangUp(): Promise<void>;
+}
+
+/** The webhook route and the calls it answered. */
+export interface SipHandler {
+  /** Answers `POST OPENAI_WEBHOOK_PATH`. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Calls in progress. */
+  readonly calls: ReadonlySet<SipCall>;
+  /** Refuses new webhooks (503), waits for accepts in flight, hangs up every call. */
+  close(): Promise<void>;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The fields of a call-control failure worth a log line (never a key: the error has none). */
+function controlFailure(error: unknown): Record<string, unknown> {
+  if (!(error instanceof CallControlError)) return { error: messageOf(error) };
+  return {
+    code: error.code,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.serverCode === undefined ? {} : { serverCode: error.serverCode }),
+    error: error.message,
+  };
+}
+
+/** Reads the raw body (the signature covers its exact bytes); `undefined` past `max` bytes. */
+async function readRaw(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Creates SIP mode's webhook handler; `model` makes each call's side-band session. */
+export function createSipHandler(
+  options: SipOptions,
+  model: RealtimeModel,
+  log: BridgeLog,
+): SipHandler {
+  const instructions = options.instructions ?? DEFAULT_SIP_INSTRUCTIONS;
+  const voice = options.voice ?? DEFAULT_SIP_VOICE;
+  const calls = new Set<SipCall>();
+  // answers between the webhook's 200 and the call's session (the accept is in flight)
+  const answering = new Set<Promise<void>>();
+  let closing = false;
+
+  const hangUpCall = async (callId: string): Promise<void> => {
+    try {
+      await options.calls.hangup(callId);
+    } catch (error) {
+      log('warn', 'SIP hangup failed', { callId, ...controlFailure(error) });
+    }
+  };
+
+  const answer = async (data: RealtimeCallIncomingEvent['data']): Promise<void> => {
+    const callId = data.call_id;
+    const from = data.sip_headers.find((h) => h.name.toLowerCase() === 'from')?.value;
+    log('info', 'SIP call incoming', { callId, from });
+    try {
+      await options.calls.accept(callId, {
+        model: options.model ?? 'gpt-realtime',
+        instructions,
+        // the side-band's session.update says the same: µ-law, the phone network's own format
+        audio: {
+          input: { format: { type: 'audio/pcmu' } },
+          output: { format: { type: 'audio/pcmu' }, voice },
+        },
+      });
+    } catch (error) {
+      log('error', 'SIP call could not be accepted', { callId, ...controlFailure(error) });
+      try {
+        await options.calls.reject(callId);
+      } catch (rejectError) {
+        // a call that is gone (hung up, rung out) cannot be rejected either
+        log('warn', 'SIP reject failed', { callId, ...controlFailure(rejectError) });
+      }
+      return;
+    }
+    if (closing) {
+      // the bridge is stopping: a call accepted meanwhile is not left ringing on
+      await hangUpCall(callId);
+      return;
+    }
+    const session = model.session({
+      ...options.sideband(callId),
+      instructions,
+      voice,
+      inputAudioFormat: 'g711_ulaw',
+      outputAudioFormat: 'g711_ulaw',
+    });
+    let resolveEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
+    let hangingUp: Promise<void> | undefined;
+    const call: SipCall = {
+      callId,
+      from,
+      session,
+      ended,
+      hangUp: () =>
+        (hangingUp ??= (async () => {
+          await hangUpCall(callId);
+          await session.close().catch((error: unknown) => {
+            log('warn', 'session close failed', { callId, error: messageOf(error) });
+          });
+          await ended;
+        })()),
+    };
+    session.on('error', (error) => {
+      log('warn', 'session error', { code: error.code, message: error.message, callId });
+    });
+    session.on('closed', ({ error }) => {
+      calls.delete(call);
+      resolveEnded();
+      if (error === undefined) {
+        // the server closed the side-band normally (1000): the call was hung up or transferred
+        log('info', 'SIP call ended', { callId });
+        return;
+      }
+      log('error', 'SIP session ended on an error: hanging up', { callId, code: error.code });
+      // nobody drives the call any more: end it rather than leave the caller with the bare model
+      if (hangingUp === undefined) void hangUpCall(callId);
+    });
+    calls.add(call);
+    log('info', 'SIP call accepted', { callId });
+    if (options.greet ?? true)
+      session.response.create().catch((error: unknown) => {
+        log('warn', 'greeting failed', { callId, error: messageOf(error) });
+      });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readRaw(req, MAX_OPENAI_WEBHOOK_BYTES).catch(() => undefined);
+    if (body === undefined) {
+      res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end('webhook body too large');
+      return;
+    }
+    let event;
+    try {
+      // the RAW body: JSON parsed and serialized again no longer matches its signature
+      event = verifyWebhook(body, req.headers, {
+        secret: options.webhookSecret,
+        clock: options.clock,
+        env: {},
+      });
+    } catch (error) {
+      const code = error instanceof WebhookVerificationError ? error.code : 'UNKNOWN';
+      log('warn', 'OpenAI webhook refused', { code, error: messageOf(error) });
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad webhook');
+      return;
+    }
+    if (!isRealtimeCallIncoming(event)) {
+      // OpenAI sends every event type the endpoint subscribed to: the others are not for us
+      log('info', 'OpenAI webhook ignored', { type: event.type });
+      res.writeHead(200).end();
+      return;
+    }
+    if (closing) {
+      // 503: OpenAI retries the webhook, maybe to a bridge that is up again
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('stopping');
+      return;
+    }
+    // answered now: OpenAI retries a webhook not answered in time, and the accept takes a while
+    res.writeHead(200).end();
+    const answered = answer(event.data).catch((error: unknown) => {
+      log('error', 'SIP call failed', { callId: event.data.call_id, error: messageOf(error) });
+    });
+    answering.add(answered);
+    void answered.finally(() => answering.delete(answered));
+  };
+
+  return {
+    handle,
+    calls,
+    async close() {
+      closing = true;
+      await Promise.allSettled([...answering]);
+      await Promise.allSettled([...calls].map((call) => call.hangUp()));
+    },
+  };
+}
