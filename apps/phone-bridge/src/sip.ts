@@ -127,6 +127,9 @@ export function createSipHandler(
   const calls = new Set<SipCall>();
   // answers between the webhook's 200 and the call's session (the accept is in flight)
   const answering = new Set<Promise<void>>();
+  // the calls being answered or live, by id: OpenAI delivers a webhook at least once (a retry
+  // after a lost 200, a duplicate), and a second accept of a live call would be refused
+  const known = new Set<string>();
   let closing = false;
 
   const hangUpCall = async (callId: string): Promise<void> => {
@@ -195,6 +198,7 @@ export function createSipHandler(
     });
     session.on('closed', ({ error }) => {
       calls.delete(call);
+      known.delete(callId);
       resolveEnded();
       if (error === undefined) {
         // the server closed the side-band normally (1000): the call was hung up or transferred
@@ -247,11 +251,21 @@ export function createSipHandler(
     }
     // answered now: OpenAI retries a webhook not answered in time, and the accept takes a while
     res.writeHead(200).end();
+    const callId = event.data.call_id;
+    if (known.has(callId)) {
+      log('info', 'SIP call repeated', { callId });
+      return;
+    }
+    known.add(callId);
     const answered = answer(event.data).catch((error: unknown) => {
-      log('error', 'SIP call failed', { callId: event.data.call_id, error: messageOf(error) });
+      log('error', 'SIP call failed', { callId, error: messageOf(error) });
     });
     answering.add(answered);
-    void answered.finally(() => answering.delete(answered));
+    void answered.finally(() => {
+      answering.delete(answered);
+      // a call that never went live (refused, failed, hung up at a stop) is forgotten at once
+      if (![...calls].some((call) => call.callId === callId)) known.delete(callId);
+    });
   };
 
   return {

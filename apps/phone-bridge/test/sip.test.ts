@@ -127,6 +127,46 @@ describe('SIP mode (OpenAI’s SIP trunk)', () => {
     expect(s.fake.server.calls).toEqual([]);
   });
 
+  it('a second delivery of a call’s webhook (a retry, a duplicate) is answered 200 and accepts nothing twice', async () => {
+    const s = await startSipBridge(cleanups);
+    const call = s.fake.sip.incoming();
+    await expect(call.webhookDelivered).resolves.toEqual({ state: 'delivered', status: 200 });
+    // the same event again, as OpenAI sends it on a retry: same id, signed afresh
+    const body = JSON.stringify(call.webhookEvent);
+    const redeliver = async () => {
+      const timestamp = Math.floor(s.clock.now() / 1000);
+      const signature = await signWebhook({
+        secret: s.trunk.sip.webhookSecret,
+        id: 'wh_retry',
+        timestamp,
+        body,
+      });
+      return fetch(`${s.bridge.url}${OPENAI_WEBHOOK_PATH}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': 'wh_retry',
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signature,
+        },
+        body,
+      });
+    };
+    // while the first accept is in flight, and once the call is live
+    expect((await redeliver()).status).toBe(200);
+    await s.steps(() => s.bridge.sipCalls.size === 1, 'the accept');
+    expect((await redeliver()).status).toBe(200);
+    await s.steps(
+      () => s.logs.filter((l) => l.message === 'SIP call repeated').length === 2,
+      'the repeats',
+    );
+    expect(s.fake.server.calls.filter((c) => c.callId === call.callId)).toHaveLength(1);
+    expect(s.bridge.sipCalls.size).toBe(1);
+    expect(s.logs.filter((l) => l.message === 'SIP call accepted')).toHaveLength(1);
+    expect(s.problems()).toEqual([]);
+    expect(call.state).toBe('active');
+  });
+
   it('a failed accept is logged with its code and the call is rejected', async () => {
     const s = await startSipBridge(cleanups, {
       sip: (trunk) => {
