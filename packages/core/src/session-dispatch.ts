@@ -125,7 +125,7 @@ export class ServerEventRouter {
       this.#emitter.emit('server_event', { kind: 'unknown', type: result.type, raw: result.raw });
       return;
     }
-    const event = result.event;
+    let event = result.event;
     // a frame delivered twice is applied once (no audio counted twice, no response done twice)
     if (this.#reliability.isDuplicate(event)) return;
     // kinds and values the API added after this version pass through as sent (such items become
@@ -144,6 +144,13 @@ export class ServerEventRouter {
     // A delta's copy is one flat object, as cheap as the wrapper.
     if (this.#emitter.listenerCount('server_event') > 0)
       this.#emitter.emit('server_event', { kind: 'event', event: copyJson(event) });
+    // the answer to a re-attach's probe: consumed, or handled as the answer the drop lost
+    const probes = this.#reliability.probes;
+    if (probes !== undefined && probes.size > 0) {
+      const answered = probes.answer(event);
+      if (answered === null) return;
+      if (answered !== undefined) event = answered;
+    }
     const type = event.type;
     const contentDelta =
       type === 'response.output_audio.delta' ||

@@ -5,39 +5,11 @@
  * server would create every item a second time and replay audio the call already heard. A call
  * cannot be rolled over to a fresh session either: its session is the call's.
  */
-import type { Connector } from '@voxwire/protocol';
-import { createCounterIdGenerator } from '@voxwire/protocol';
-import { createFakeServer, SimulatedClock } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import { userMessage } from '../src/conversation/chat-context.js';
-import { RealtimeModel } from '../src/index.js';
 import { mirrorView } from './fault-helpers.js';
 import { DIALECTS, record } from './helpers.js';
-
-const MIN = 60_000;
-
-function sideBand(dialect: 'ga' | 'beta', persistentSession: boolean) {
-  const clock = new SimulatedClock({ microtaskRounds: 400 });
-  // the fake keeps one conversation across connections, as the call's session does
-  const { connector: fake, server } = createFakeServer({
-    dialect,
-    clock,
-    conversation: 'persist',
-  });
-  const connector: Connector = async (attempt) => ({
-    ...(await fake(attempt)),
-    maxSessionDurationMs: 60 * MIN,
-    persistentSession,
-  });
-  const model = new RealtimeModel({
-    connector,
-    clock,
-    generateId: createCounterIdGenerator('t'),
-    random: () => 0,
-    stallTimeoutMs: false,
-  });
-  return { clock, server, model };
-}
+import { MIN, sideBand } from './side-band-helpers.js';
 
 const creates = (events: readonly Record<string, unknown>[]) =>
   events.filter((e) => e['type'] === 'conversation.item.create');

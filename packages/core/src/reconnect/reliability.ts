@@ -6,6 +6,8 @@
  *
  * Promises handed out before a drop, per kind (documented in the README):
  * - `conversation.item.create` / `.delete` / `.retrieve`: re-sent after the restore; settle on the new ack.
+ *   After a re-attach to a session the server kept, a create or delete is probed first
+ *   (`reattach-probes.ts`): the session may have applied it.
  * - `sessionUpdate()`: re-sent after the restore, like the item requests. The restore's own
  *   `session.update` carries what the old server had confirmed, so a change the fresh server
  *   refuses leaves it configured as before, as a refusal without a drop would (each update is
@@ -17,85 +19,34 @@
  * - anything, when the supervisor gives up or the session closes: rejected with that error.
  * @module
  */
-import type {
-  AudioFrame,
-  ClientEvent,
-  Clock,
-  IdGenerator,
-  Logger,
-  ServerEvent,
-} from '@voxwire/protocol';
-import type { ConversationMirror } from '../conversation/mirror.js';
+import type { ClientEvent, ServerEvent } from '@voxwire/protocol';
 import type { OpenState } from '../connection-state.js';
-import type { SessionConnection } from '../connection.js';
-import { VoxwireError, type SessionError } from '../errors.js';
-import type { Outbox, OutboxStats } from '../outbox.js';
-import type { PendingRequests } from '../requests.js';
+import { VoxwireError } from '../errors.js';
+import type { OutboxStats } from '../outbox.js';
 import { mayAnswerTurnEnd, type TurnEnd } from '../responses/auto-answer.js';
-import type { ResponseCreator } from '../responses/create.js';
-import type { ResponseTracker } from '../responses/tracker.js';
-import type { PlaybackTracker } from '../playback.js';
 import { AutoAnswerWait } from './auto-answer-wait.js';
 import { CutAnswers } from './cut-answers.js';
 import { RecentIds } from './dedupe.js';
+import { ReattachProbes } from './reattach-probes.js';
+import type { ReliabilityHost } from './reliability-host.js';
 import type { ResolvedReliability } from './options.js';
-import type { ReconnectedEvent, ResponseStalledEvent, SessionStats } from './reliability-events.js';
+import type { ReconnectedEvent, SessionStats } from './reliability-events.js';
 import { preludeInputFormat, restoreConversation } from './restore.js';
 import { confirmConfig, resend } from './resend.js';
 import { RolloverPlanner } from './rollover.js';
-import type { AudioFormatName, RealtimeSessionOptions } from '../options.js';
+import type { AudioFormatName } from '../options.js';
 import { StallWatch } from './stall.js';
 import { failStalledResponses } from './stalled-responses.js';
 import { TruncatedHeard } from './truncated-heard.js';
 import { UncommittedAudio } from './uncommitted-audio.js';
+
+export type { ReliabilityHost } from './reliability-host.js';
 
 /**
  * The restore map of every session that has not reconnected: always empty, never written (the
  * only writer replaces the field with the restore's own map; deletes run only when size > 0).
  */
 const NO_RESTORE_ITEMS: Map<string, string> = new Map();
-
-/** What the controller needs from the session. */
-export interface ReliabilityHost {
-  readonly clock: Clock;
-  /** The current session options (turn detection and input format decide the audio replay). */
-  options(): RealtimeSessionOptions;
-  /**
-   * The options the server last confirmed (`undefined` before its first echo): an update turning
-   * automatic answers off is not in force before its echo.
-   */
-  confirmedOptions(): RealtimeSessionOptions | undefined;
-  readonly logger: Logger;
-  logFields(): Record<string, unknown>;
-  readonly generateId: IdGenerator;
-  readonly tracker: ResponseTracker;
-  readonly creator: ResponseCreator;
-  readonly requests: PendingRequests;
-  readonly outbox: Outbox;
-  readonly connection: SessionConnection;
-  /** The conversation mirror, when the session keeps one. */
-  mirror(): ConversationMirror | undefined;
-  /** `session.playback`, once the app used it (what was heard of an answer a drop cut off). */
-  readonly playback: PlaybackTracker | undefined;
-  /** Encodes item audio in `format`. */
-  encodeAudio(frame: AudioFrame, format: AudioFormatName): string;
-  /**
-   * The restore's full `session.update` (the configuration the old server confirmed, and the
-   * tools), registered as a request.
-   */
-  restoreUpdate(): { event: ClientEvent; promise: Promise<unknown> };
-  /**
-   * The `event_id` of the last configuration update the session sent itself (its first, or the
-   * last restore's), if any.
-   */
-  configUpdateId(): string | undefined;
-  /** Sends through the outbox. */
-  send(event: ClientEvent): void;
-  /** Emits `response_stalled`. */
-  stalled(event: ResponseStalledEvent): void;
-  /** Emits on `error`. */
-  error(error: SessionError): void;
-}
 
 /** One session's reliability machinery. */
 export class Reliability {
@@ -120,6 +71,11 @@ export class Reliability {
   // the server keeps the session across connections (a side-band to a call): nothing to restore,
   // nothing to roll over
   #persistent = false;
+  /**
+   * The item creates and deletes a re-attach probes before sending them again (made on the first
+   * re-attach that has any): the router hands it each event while it has probes out.
+   */
+  probes: ReattachProbes | undefined;
   #reconnects = 0;
   #rollovers = 0;
   #stalls = 0;
@@ -342,13 +298,15 @@ export class Reliability {
    * conversation, its truncations and the audio it heard, so nothing of them is sent again. The
    * configuration is confirmed (the last update this side knows, which a drop may have left
    * unanswered) and the requests the old connection took unanswered are sent again, as after
-   * any drop: the session may have applied one already, and then refuses it (a repeated item id),
-   * which that request reports.
+   * any drop, but for item creates and deletes: the session may have applied one already, so
+   * each is probed first (`reattach-probes.ts`).
    */
   #reattached(state: OpenState): { prelude: ClientEvent[]; event: ReconnectedEvent } {
     const h = this.#h;
-    const { prelude, unsent, superseded } = confirmConfig(this.#h);
-    const resent = resend(this.#h, unsent, superseded, prelude);
+    const { prelude, unsent, superseded } = confirmConfig(h);
+    const resent = resend(h, unsent, superseded, prelude, (request) =>
+      (this.probes ??= new ReattachProbes(h)).probe(request),
+    );
     // the call heard the audio of the old connection itself: the ledger starts afresh
     this.#uncommitted.takeReplay(h.options(), h.options().inputAudioFormat);
     this.#lostCause = undefined;
@@ -385,6 +343,7 @@ export class Reliability {
     this.#speaking = false;
     this.#autoAnswer?.settled();
     this.#restoreItems = NO_RESTORE_ITEMS;
+    this.probes?.clear();
     this.#h.requests.pause();
     this.#h.requests.rejectKind(
       'item.truncate',

@@ -27,16 +27,24 @@ export function confirmConfig(h: ReliabilityHost): {
   return { prelude: [update], unsent, superseded };
 }
 
-/** Sends `unsent` again after `prelude` (but the superseded update); how many were. */
+/**
+ * Sends `unsent` again after `prelude` (but the superseded update); how many were. `probe` (a
+ * re-attach's) may send a probe in a request's place, putting the request back itself.
+ */
 export function resend(
   h: ReliabilityHost,
   unsent: readonly PendingRequest[],
   superseded: string | undefined,
   prelude: ClientEvent[],
+  probe?: (request: PendingRequest) => ClientEvent | undefined,
 ): number {
   let resent = 0;
   for (const request of unsent) {
-    if (request.eventId === superseded) request.resolve(undefined);
+    const probed = request.eventId === superseded ? undefined : probe?.(request);
+    if (probed !== undefined) {
+      prelude.push(probed);
+      resent++;
+    } else if (request.eventId === superseded) request.resolve(undefined);
     else if (request.event) {
       h.requests.put(request);
       prelude.push(request.event);
