@@ -9,7 +9,7 @@
 import { FakeServerOptionsError, WebRtcUnavailableError } from './errors.js';
 import { checkModels } from './server/served-models.js';
 import { checkWebhookOptions, type WebhookOptions } from './server/calls/webhook.js';
-import { FAKE_SIP_INCOMING_PATH } from './ws/calls-control-http.js';
+import { FAKE_SIP_CALLS_PATH, FAKE_SIP_INCOMING_PATH } from './ws/fake-sip-http.js';
 import { startFakeWsServer } from './ws/server.js';
 import { WERIFT_VERSION } from './ws/werift-peer.js';
 
@@ -142,7 +142,9 @@ Prints the WebSocket base URL (ws://HOST:PORT/v1) as the first line of stdout.
             POST each SIP call's realtime.call.incoming webhook to URL, signed with the secret
             (Standard Webhooks). The last stdout line is then the URL that places a SIP call
             (POST ${FAKE_SIP_INCOMING_PATH}, JSON {from?, to?}, loopback clients only); answer it
-            with POST /v1/realtime/calls/{id}/accept and a side-band ?call_id= WebSocket.`;
+            with POST /v1/realtime/calls/{id}/accept and a side-band ?call_id= WebSocket. Its
+            caller speaks a turn at POST ${FAKE_SIP_CALLS_PATH}/{id}/speak (JSON {speechMs?,
+            silenceMs?}) and hangs up at POST ${FAKE_SIP_CALLS_PATH}/{id}/hangup (loopback only).`;
 
 /**
  * What the CLI prints on stdout once listening: the WebSocket base URL first (scripts read that

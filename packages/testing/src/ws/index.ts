@@ -12,6 +12,15 @@ export {
 } from './server.js';
 export { WEBRTC_CONNECT_TIMEOUT_MS, WERIFT_VERSION, type FakeWsWebRtcCall } from './werift-peer.js';
 export { CLIENT_SECRETS_MAX_BODY_BYTES } from './client-secrets-http.js';
+export {
+  FAKE_SIP_INCOMING_PATH,
+  FAKE_SIP_CALLS_PATH,
+  FAKE_SIP_SPEAK_DEFAULT_SPEECH_MS,
+  FAKE_SIP_SPEAK_DEFAULT_SILENCE_MS,
+  FAKE_SIP_SPEAK_MAX_MS,
+  fakeSipCallerPath,
+  type FakeSipCallerAction,
+} from './fake-sip-http.js';
 export { advanceWithSockets, type AdvanceWithSocketsOptions } from './advance.js';
 export {
   judgeHandshake,

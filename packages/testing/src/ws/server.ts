@@ -20,7 +20,8 @@ import { closeReasonOf, judgeHandshake, type HandshakeRecord } from './handshake
 import { serveClientSecrets } from './client-secrets-http.js';
 import { UpgradeRefusals, type RefuseUpgradesOptions } from './upgrade-refusals.js';
 import { serveWebRtcCalls } from './web-rtc-http.js';
-import { serveCallControlHttp, serveFakeSipIncoming } from './calls-control-http.js';
+import { serveCallControlHttp } from './calls-control-http.js';
+import { serveFakeSipCaller, serveFakeSipIncoming } from './fake-sip-http.js';
 import type { FakeSipCall } from '../server/calls/call-record.js';
 import type { SipIncomingOptions } from '../server/calls/registry.js';
 import { loadWerift, type FakeWsWebRtcCall, type WeriftCall } from './werift-peer.js';
@@ -110,7 +111,8 @@ export interface FakeWsServer {
   readonly webRtcCalls: readonly FakeWsWebRtcCall[];
   /**
    * The SIP trunk of the served fake server (`server.sip`): `incoming()` places a ringing call
-   * (its webhook POSTed with the `webhook` option), as `POST /fake/sip/incoming` does. The
+   * (its webhook POSTed with the `webhook` option), as `POST /fake/sip/incoming` does; `POST
+   * /fake/sip/calls/{id}/speak|hangup` drive its caller over HTTP (`serveFakeSipCaller`). The
    * calls placed so (not those of `server.sip` itself) are hung up by `close()`.
    */
   readonly sip: { incoming(options?: SipIncomingOptions): FakeSipCall };
@@ -231,6 +233,8 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
     const endpoint = { server, apiKey: options.apiKey, azure: options.azure ?? true };
     if (serveCallControlHttp(req, res, endpoint)) return;
     if (serveFakeSipIncoming(req, res, placeSipCall)) return;
+    // any SIP call the served server knows (placed here or by `server.sip.incoming`)
+    if (serveFakeSipCaller(req, res, (id) => server.calls.find((c) => c.callId === id))) return;
     if (
       werift &&
       serveWebRtcCalls(req, res, {
