@@ -1,20 +1,25 @@
 /**
  * A local stand-in for OpenAI's SIP trunk, for trying SIP mode without a phone number: the ws fake
  * server of `@voxwire/testing/ws` with its SIP trunk on, posting each simulated call's signed
- * webhook to the bridge's own `/openai/webhook`. `POST /fake/sip/incoming` on it rings the bridge.
+ * webhook to the bridge's own `/openai/webhook`. `POST /fake/sip/incoming` on it rings the bridge;
+ * `POST /fake/sip/calls/{call_id}/speak|hangup` make the simulated caller speak or hang up.
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import { openaiConnector, realtimeCalls } from '@voxwire/node';
 import { WEBHOOK_SECRET_PREFIX, systemClock } from '@voxwire/protocol';
 import type { Clock } from '@voxwire/protocol';
-import { startFakeWsServer } from '@voxwire/testing/ws';
+import {
+  FAKE_SIP_CALLS_PATH,
+  FAKE_SIP_INCOMING_PATH,
+  startFakeWsServer,
+} from '@voxwire/testing/ws';
 import type { FakeWsServer, FakeWsServerOptions } from '@voxwire/testing/ws';
 import { OPENAI_WEBHOOK_PATH } from './sip.js';
 import type { SipOptions } from './sip.js';
 
-/** The path of the fake's hook that places a simulated SIP call (`POST`, loopback only). */
-export const FAKE_SIP_INCOMING_PATH = '/fake/sip/incoming';
+/** What the printed curl commands show where the call id goes (the ring's answer gives it). */
+export const CALL_ID_PLACEHOLDER = '<call id>';
 
 /** A fresh webhook signing secret, `whsec_` and 32 random bytes in base64 (as OpenAI's look). */
 export function generateWebhookSecret(): string {
@@ -99,5 +104,24 @@ export async function startFakeSipTrunk(
     sip,
     incomingUrl: `${new URL(baseURL).origin}${FAKE_SIP_INCOMING_PATH}`,
     close: () => fake.close(),
+  };
+}
+
+/**
+ * The curl commands the bridge prints for the fake trunk: `ring` places a call (its answer is
+ * `{"call_id":"rtc_…",…}`), then `speak` (a turn of the default length) and `hangUp` act on
+ * that call, with {@link CALL_ID_PLACEHOLDER} where its id goes.
+ */
+export function fakeSipCurlCommands(trunk: Pick<FakeSipTrunk, 'incomingUrl'>): {
+  readonly ring: string;
+  readonly speak: string;
+  readonly hangUp: string;
+} {
+  // the placeholder spelled out: `fakeSipCallerPath` would URL-encode it
+  const calls = `${new URL(trunk.incomingUrl).origin}${FAKE_SIP_CALLS_PATH}/${CALL_ID_PLACEHOLDER}`;
+  return {
+    ring: `curl -X POST ${trunk.incomingUrl}`,
+    speak: `curl -X POST ${calls}/speak`,
+    hangUp: `curl -X POST ${calls}/hangup`,
   };
 }

@@ -2,12 +2,13 @@
  * `pnpm --filter @voxwire/phone-bridge start`: reads the environment (PORT, HOST, PUBLIC_URL,
  * TWILIO_AUTH_TOKEN, OPENAI_WEBHOOK_SECRET and the provider's variables), starts the bridge,
  * prints its URLs. Without provider variables a local fake SIP trunk starts too, and the curl
- * command that rings it is printed. Ctrl-C ends the calls (SIP calls are hung up).
+ * commands that ring it and make the simulated caller speak and hang up are printed. Ctrl-C ends
+ * the calls (SIP calls are hung up).
  * @module
  */
 import { ConfigError, parseConfig } from './config.js';
 import type { BridgeConfig } from './config.js';
-import { startFakeSipTrunk } from './fake-sip.js';
+import { fakeSipCurlCommands, startFakeSipTrunk } from './fake-sip.js';
 import type { FakeSipTrunk } from './fake-sip.js';
 import { createProviderRuntime, openaiSipOptions } from './provider.js';
 import { MEDIA_STREAM_PATH, TWIML_PATH, startPhoneBridgeServer } from './server.js';
@@ -61,7 +62,10 @@ async function main(): Promise<void> {
   console.log(`media stream: ${server.url.replace(/^http/, 'ws')}${MEDIA_STREAM_PATH}`);
   if (started.trunk !== undefined) {
     console.log(`fake SIP trunk: ${started.trunk.fake.url} (webhooks to ${OPENAI_WEBHOOK_PATH})`);
-    console.log(`place a simulated SIP call: curl -X POST ${started.trunk.incomingUrl}`);
+    const curl = fakeSipCurlCommands(started.trunk);
+    console.log(`place a simulated SIP call: ${curl.ring}`);
+    console.log(`the caller speaks a turn (the call_id of that answer): ${curl.speak}`);
+    console.log(`the caller hangs up: ${curl.hangUp}`);
   } else if (config.sip) {
     console.log(`OpenAI webhook (realtime.call.incoming): ${publicBase}${OPENAI_WEBHOOK_PATH}`);
     console.log(

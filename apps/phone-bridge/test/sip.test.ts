@@ -7,7 +7,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { realtimeCalls } from '@voxwire/node';
 import { signWebhook } from '@voxwire/protocol';
-import { generateWebhookSecret } from '../src/fake-sip.js';
+import type { FakeSipCall } from '@voxwire/testing';
+import {
+  CALL_ID_PLACEHOLDER,
+  fakeSipCurlCommands,
+  generateWebhookSecret,
+} from '../src/fake-sip.js';
 import { DEFAULT_SIP_INSTRUCTIONS, DEFAULT_SIP_VOICE, OPENAI_WEBHOOK_PATH } from '../src/sip.js';
 import type { Cleanups } from './helpers.js';
 import { startSipBridge } from './sip-helpers.js';
@@ -209,6 +214,50 @@ describe('SIP mode (OpenAI’s SIP trunk)', () => {
     expect([first.endReason, second.endReason]).toEqual(['hangup', 'hangup']);
     for (const session of sessions) expect(session.connectionState.status).toBe('closed');
     expect(s.bridge.sipCalls.size).toBe(0);
+    expect(s.problems()).toEqual([]);
+  });
+
+  it('the printed curl commands drive the fake trunk’s caller both ways: ring, speak, hang up', async () => {
+    const s = await startSipBridge(cleanups);
+    s.fake.server.queueResponse((ctx) => ctx.say('Hello, you reached the bridge.'));
+    s.fake.server.queueResponse((ctx) => ctx.say('I heard you.'));
+    const commands = fakeSipCurlCommands(s.trunk);
+    const origin = new URL(s.fake.url.replace(/^ws/, 'http')).origin;
+    expect(commands).toEqual({
+      ring: `curl -X POST ${origin}/fake/sip/incoming`,
+      speak: `curl -X POST ${origin}/fake/sip/calls/${CALL_ID_PLACEHOLDER}/speak`,
+      hangUp: `curl -X POST ${origin}/fake/sip/calls/${CALL_ID_PLACEHOLDER}/hangup`,
+    });
+    // what a person does with them: run one, the call id of its answer in the next ones
+    const run = async (command: string, callId = '') => {
+      const url = command.replace(CALL_ID_PLACEHOLDER, callId).replace('curl -X POST ', '');
+      const res = await fetch(url, { method: 'POST' });
+      return { status: res.status, body: (await res.json()) as { call_id: string } };
+    };
+    const rung = await run(commands.ring);
+    expect(rung.status).toBe(201);
+    const callId = rung.body.call_id;
+    await s.steps(() => s.bridge.sipCalls.size === 1, 'the accept');
+    const call = s.fake.server.calls.find((c) => c.callId === callId) as FakeSipCall;
+    await s.steps(() => call.outputAudio[0]?.state === 'stopped', 'the greeting played');
+
+    expect(await run(commands.speak, callId)).toEqual({
+      status: 200,
+      body: { call_id: callId, state: 'active' },
+    });
+    await s.steps(() => call.outputAudio[1]?.state === 'stopped', 'the answer played');
+
+    const sipCall = [...s.bridge.sipCalls][0]!;
+    expect(await run(commands.hangUp, callId)).toEqual({
+      status: 200,
+      body: { call_id: callId, state: 'ended' },
+    });
+    await sipCall.ended;
+    expect(call.endReason).toBe('caller_hung_up');
+    expect(s.bridge.sipCalls.size).toBe(0);
+    expect(s.logs.map((l) => l.message)).toEqual(
+      expect.arrayContaining(['SIP call accepted', 'SIP call ended']),
+    );
     expect(s.problems()).toEqual([]);
   });
 });
