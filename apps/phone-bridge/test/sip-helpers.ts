@@ -5,12 +5,14 @@
  * @module
  */
 import { createOpenAIRealtimeModel } from '@voxwire/node';
+import { signWebhook } from '@voxwire/protocol';
 import { SimulatedClock } from '@voxwire/testing';
 import type { LogLevel } from '../src/log.js';
 import { startPhoneBridgeServer } from '../src/server.js';
 import type { PhoneBridgeServer } from '../src/server.js';
 import { startFakeSipTrunk } from '../src/fake-sip.js';
 import type { FakeSipTrunk } from '../src/fake-sip.js';
+import { OPENAI_WEBHOOK_PATH } from '../src/sip.js';
 import type { SipOptions } from '../src/sip.js';
 import { io } from './helpers.js';
 import type { Cleanups } from './helpers.js';
@@ -63,5 +65,21 @@ export async function startSipBridge(
   };
   /** The log lines at warn or error. */
   const problems = () => logs.filter((l) => l.level !== 'info');
-  return { clock, model, bridge, trunk: trunk!, fake, logs, steps, problems };
+  /** POSTs `body` to the bridge's webhook, signed now with the trunk's secret as `webhookId`. */
+  const postSigned = async (webhookId: string, body: string): Promise<Response> => {
+    const timestamp = Math.floor(clock.now() / 1000);
+    const secret = trunk!.sip.webhookSecret;
+    const signature = await signWebhook({ secret, id: webhookId, timestamp, body });
+    return fetch(`${bridge.url}${OPENAI_WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': webhookId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signature,
+      },
+      body,
+    });
+  };
+  return { clock, model, bridge, trunk: trunk!, fake, logs, steps, problems, postSigned };
 }

@@ -6,7 +6,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { realtimeCalls } from '@voxwire/node';
-import { signWebhook } from '@voxwire/protocol';
 import type { FakeSipCall } from '@voxwire/testing';
 import {
   CALL_ID_PLACEHOLDER,
@@ -108,23 +107,7 @@ describe('SIP mode (OpenAI’s SIP trunk)', () => {
       created_at: Math.floor(s.clock.now() / 1000),
       data: { id: 'resp_1' },
     });
-    const timestamp = Math.floor(s.clock.now() / 1000);
-    const signature = await signWebhook({
-      secret: s.trunk.sip.webhookSecret,
-      id: 'wh_other',
-      timestamp,
-      body,
-    });
-    const answer = await fetch(`${s.bridge.url}${OPENAI_WEBHOOK_PATH}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': 'wh_other',
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signature,
-      },
-      body,
-    });
+    const answer = await s.postSigned('wh_other', body);
     expect(answer.status).toBe(200);
     expect(s.logs).toEqual([
       { level: 'info', message: 'OpenAI webhook ignored', fields: { type: 'response.completed' } },
@@ -138,25 +121,7 @@ describe('SIP mode (OpenAI’s SIP trunk)', () => {
     await expect(call.webhookDelivered).resolves.toEqual({ state: 'delivered', status: 200 });
     // the same event again, as OpenAI sends it on a retry: same id, signed afresh
     const body = JSON.stringify(call.webhookEvent);
-    const redeliver = async () => {
-      const timestamp = Math.floor(s.clock.now() / 1000);
-      const signature = await signWebhook({
-        secret: s.trunk.sip.webhookSecret,
-        id: 'wh_retry',
-        timestamp,
-        body,
-      });
-      return fetch(`${s.bridge.url}${OPENAI_WEBHOOK_PATH}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': 'wh_retry',
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signature,
-        },
-        body,
-      });
-    };
+    const redeliver = () => s.postSigned('wh_retry', body);
     // while the first accept is in flight, and once the call is live
     expect((await redeliver()).status).toBe(200);
     await s.steps(() => s.bridge.sipCalls.size === 1, 'the accept');

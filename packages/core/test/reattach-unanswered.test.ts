@@ -18,26 +18,34 @@ const codes = (errors: readonly unknown[][]) => errors.map((e) => (e[1] as { cod
 const ofType = (events: readonly Record<string, unknown>[], type: string) =>
   events.filter((e) => e['type'] === type);
 
+/** What `promise` settles to, its value or its error: it never rejects. */
+const outcome = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    (value) => value,
+    (error: unknown) => error,
+  );
+
+/** A session attached to a side-band (persistent) or an ordinary connection, open. */
+async function attached(dialect: 'ga' | 'beta', persistentSession = true) {
+  const { clock, server, model } = sideBand(dialect, persistentSession);
+  const session = model.session({ modalities: ['text'] });
+  const errors = record(session, ['error']);
+  await clock.advanceAsync(0);
+  return { clock, server, session, errors };
+}
+
 describe.each(DIALECTS)('a request the old side-band took unanswered (%s)', (dialect) => {
   it('a create the call’s session applied resolves with its item: not created twice, no error', async () => {
-    const { clock, server, model } = sideBand(dialect, true);
-    const session = model.session({ modalities: ['text'] });
-    const errors = record(session, ['error']);
-    await clock.advanceAsync(0);
+    const { clock, server, session, errors } = await attached(dialect);
     // the server applies the create; the socket drops before its answer leaves
     server.faults.closeAt('conversation.item.added', { code: 1006 });
-    let settled: unknown;
-    const created = session.conversation.item.create(userMessage('u1', 'hello')).then(
-      (item) => (settled = item),
-      (error: unknown) => (settled = error),
-    );
+    const created = outcome(session.conversation.item.create(userMessage('u1', 'hello')));
     await clock.advanceAsync(5_000);
-    await created;
     expect(server.connections).toHaveLength(2);
     expect(server.conversation.map((i) => i['id'])).toEqual(['u1']);
     expect(ofType(server.clientEvents, 'conversation.item.create')).toHaveLength(1);
     expect(ofType(server.clientEvents, 'conversation.item.retrieve')).toHaveLength(1);
-    expect(settled).toMatchObject({ id: 'u1', type: 'message', role: 'user' });
+    expect(await created).toMatchObject({ id: 'u1', type: 'message', role: 'user' });
     // the drop itself, and nothing of the request
     expect(codes(errors)).toEqual(['SOCKET_CLOSED']);
     expect(mirrorView(session)).toEqual(['u1:message:user']);
@@ -46,16 +54,9 @@ describe.each(DIALECTS)('a request the old side-band took unanswered (%s)', (dia
   });
 
   it('a probe whose answer a second drop loses is made again on the next re-attach', async () => {
-    const { clock, server, model } = sideBand(dialect, true);
-    const session = model.session({ modalities: ['text'] });
-    const errors = record(session, ['error']);
-    await clock.advanceAsync(0);
+    const { clock, server, session, errors } = await attached(dialect);
     server.faults.closeAt('conversation.item.added', { code: 1006 });
-    let settled: unknown;
-    const created = session.conversation.item.create(userMessage('u1', 'hello')).then(
-      (item) => (settled = item),
-      (error: unknown) => (settled = error),
-    );
+    const created = outcome(session.conversation.item.create(userMessage('u1', 'hello')));
     // the first re-attach: its probe's answer is lost to a second drop
     await clock.advanceAsync(0);
     expect(server.connections).toHaveLength(1);
@@ -67,11 +68,10 @@ describe.each(DIALECTS)('a request the old side-band took unanswered (%s)', (dia
     expect(session.connectionState.status).not.toBe('open');
     server.faults.clear();
     await clock.advanceAsync(10_000);
-    await created;
     expect(server.connections).toHaveLength(3);
     expect(ofType(server.clientEvents, 'conversation.item.create')).toHaveLength(1);
     expect(ofType(server.clientEvents, 'conversation.item.retrieve')).toHaveLength(2);
-    expect(settled).toMatchObject({ id: 'u1', type: 'message' });
+    expect(await created).toMatchObject({ id: 'u1', type: 'message' });
     expect(codes(errors)).toEqual(['SOCKET_CLOSED', 'SOCKET_CLOSED']);
     expect(mirrorView(session)).toEqual(['u1:message:user']);
     expect(session.stats.pendingRequests).toBe(0);
@@ -79,19 +79,11 @@ describe.each(DIALECTS)('a request the old side-band took unanswered (%s)', (dia
   });
 
   it('a create the call’s session never got is sent again after the probe', async () => {
-    const { clock, server, model } = sideBand(dialect, true);
-    const session = model.session({ modalities: ['text'] });
-    const errors = record(session, ['error']);
-    await clock.advanceAsync(0);
-    let settled: unknown;
-    const created = session.conversation.item.create(userMessage('u1', 'hello')).then(
-      (item) => (settled = item),
-      (error: unknown) => (settled = error),
-    );
+    const { clock, server, session, errors } = await attached(dialect);
+    const created = outcome(session.conversation.item.create(userMessage('u1', 'hello')));
     // the socket drops with the create still on its way: the call's session never hears it
     server.close(1006, 'network');
     await clock.advanceAsync(5_000);
-    await created;
     expect(server.connections).toHaveLength(2);
     expect(server.conversation.map((i) => i['id'])).toEqual(['u1']);
     // the fake records what reached it: the create once, after the probe found nothing
@@ -101,7 +93,7 @@ describe.each(DIALECTS)('a request the old side-band took unanswered (%s)', (dia
     expect(types.indexOf('conversation.item.retrieve')).toBeLessThan(
       types.indexOf('conversation.item.create'),
     );
-    expect(settled).toMatchObject({ id: 'u1', type: 'message' });
+    expect(await created).toMatchObject({ id: 'u1', type: 'message' });
     // the drop itself, and nothing of the request
     expect(codes(errors)).toEqual(['SOCKET_CLOSED']);
     expect(mirrorView(session)).toEqual(['u1:message:user']);
@@ -109,26 +101,20 @@ describe.each(DIALECTS)('a request the old side-band took unanswered (%s)', (dia
   });
 
   it('a delete the call’s session applied resolves, and the item leaves the mirror: no error', async () => {
-    const { clock, server, model } = sideBand(dialect, true);
-    const session = model.session({ modalities: ['text'] });
-    const errors = record(session, ['error']);
-    await clock.advanceAsync(0);
+    const { clock, server, session, errors } = await attached(dialect);
     await Promise.all([
       session.conversation.item.create(userMessage('u1', 'hello')),
       clock.advanceAsync(0),
     ]);
     server.faults.closeAt('conversation.item.deleted', { code: 1006 });
-    let settled: unknown = 'pending';
-    const deleted = session.conversation.item.delete({ itemId: 'u1' }).then(
-      () => (settled = 'deleted'),
-      (error: unknown) => (settled = error),
+    const deleted = outcome(
+      session.conversation.item.delete({ itemId: 'u1' }).then(() => 'deleted'),
     );
     await clock.advanceAsync(5_000);
-    await deleted;
     expect(server.connections).toHaveLength(2);
     expect(server.conversation).toEqual([]);
     expect(ofType(server.clientEvents, 'conversation.item.delete')).toHaveLength(1);
-    expect(settled).toBe('deleted');
+    expect(await deleted).toBe('deleted');
     // the drop itself, and nothing of the request
     expect(codes(errors)).toEqual(['SOCKET_CLOSED']);
     expect(mirrorView(session)).toEqual([]);
@@ -136,22 +122,16 @@ describe.each(DIALECTS)('a request the old side-band took unanswered (%s)', (dia
   });
 
   it('a delete the call’s session never got is sent again after the probe finds the item', async () => {
-    const { clock, server, model } = sideBand(dialect, true);
-    const session = model.session({ modalities: ['text'] });
-    const errors = record(session, ['error']);
-    await clock.advanceAsync(0);
+    const { clock, server, session, errors } = await attached(dialect);
     await Promise.all([
       session.conversation.item.create(userMessage('u1', 'hello')),
       clock.advanceAsync(0),
     ]);
-    let settled: unknown = 'pending';
-    const deleted = session.conversation.item.delete({ itemId: 'u1' }).then(
-      () => (settled = 'deleted'),
-      (error: unknown) => (settled = error),
+    const deleted = outcome(
+      session.conversation.item.delete({ itemId: 'u1' }).then(() => 'deleted'),
     );
     server.close(1006, 'network');
     await clock.advanceAsync(5_000);
-    await deleted;
     // the fake records what reached it: the delete once, after the probe found the item
     const types = server.clientEvents.map((e) => e['type']);
     expect(ofType(server.clientEvents, 'conversation.item.delete')).toHaveLength(1);
@@ -159,24 +139,25 @@ describe.each(DIALECTS)('a request the old side-band took unanswered (%s)', (dia
       types.indexOf('conversation.item.delete'),
     );
     expect(server.conversation).toEqual([]);
-    expect(settled).toBe('deleted');
+    expect(await deleted).toBe('deleted');
     // the drop itself, and nothing of the request
     expect(codes(errors)).toEqual(['SOCKET_CLOSED']);
     expect(mirrorView(session)).toEqual([]);
     await session.close();
   });
 
-  it('on an ordinary connection the restore still sends the create again (no probe)', async () => {
-    const { clock, server, model } = sideBand(dialect, false);
-    const session = model.session({ modalities: ['text'] });
-    await clock.advanceAsync(0);
+  it('on an ordinary connection the create is sent again unprobed (what a side-band did before)', async () => {
+    const { clock, server, session } = await attached(dialect, false);
     server.faults.closeAt('conversation.item.added', { code: 1006 });
-    const created = session.conversation.item
-      .create(userMessage('u1', 'hello'))
-      .catch(() => undefined);
+    const created = outcome(session.conversation.item.create(userMessage('u1', 'hello')));
     await clock.advanceAsync(5_000);
-    await created;
     expect(ofType(server.clientEvents, 'conversation.item.retrieve')).toHaveLength(0);
+    // a fresh server needs it again; this fake kept the conversation, so it refuses the repeat
+    expect(ofType(server.clientEvents, 'conversation.item.create')).toHaveLength(2);
+    expect(await created).toMatchObject({
+      name: 'ServerError',
+      message: "Item with id 'u1' already exists.",
+    });
     await session.close();
   });
 });
