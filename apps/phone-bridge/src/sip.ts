@@ -10,9 +10,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RealtimeModel, RealtimeSession, SessionOverrides } from '@voxwire/core';
 import type { RealtimeCalls } from '@voxwire/node';
 import { CallControlError, verifyWebhook, WebhookVerificationError } from '@voxwire/node';
-import { isRealtimeCallIncoming } from '@voxwire/protocol';
+import { isRealtimeCallIncoming, systemClock } from '@voxwire/protocol';
 import type { Clock, RealtimeCallIncomingEvent } from '@voxwire/protocol';
 import type { BridgeLog } from './log.js';
+import { createSipCall, type SipCall } from './sip-call.js';
+
+export type { SipCall } from './sip-call.js';
 
 /** Path of OpenAI's webhook (`realtime.call.incoming`): the URL set in the OpenAI dashboard. */
 export const OPENAI_WEBHOOK_PATH = '/openai/webhook';
@@ -59,24 +62,18 @@ export interface SipOptions {
   /** Whether the model speaks first (a `response.create` once the side-band is open). @default true */
   readonly greet?: boolean | undefined;
   /**
-   * The clock the webhook's timestamp is checked on (its epoch must be Unix's).
+   * The clock the webhook's timestamp is checked on (its epoch must be Unix's), and of
+   * `hangUp`'s wait.
    * @default systemClock
    */
   readonly clock?: Clock | undefined;
-}
-
-/** A SIP call the bridge answered. */
-export interface SipCall {
-  /** OpenAI's id of the call (`rtc_…`). */
-  readonly callId: string;
-  /** The caller's `From` SIP header, when the webhook carried one. */
-  readonly from: string | undefined;
-  /** The side-band session driving the call (events, tools, `response.create`). */
-  readonly session: RealtimeSession;
-  /** Resolves once the call's session has closed (the call ended, or the bridge hung up). */
-  readonly ended: Promise<void>;
-  /** Hangs the call up (`hangup`; a failure is logged) and closes its session. */
-  hangUp(): Promise<void>;
+  /**
+   * Runs for each accepted call once its side-band session exists, before the greeting: per-caller
+   * setup (`call.from`, `call.sipHeaders` → `session.sessionUpdate({ instructions })`), tools
+   * (an `end_call` tool calling `call.hangUp()`). A throw is logged and the call goes on.
+   * @default undefined
+   */
+  readonly onCall?: ((call: SipCall, session: RealtimeSession) => void) | undefined;
 }
 
 /** The webhook route and the calls it answered. */
@@ -124,7 +121,9 @@ export function createSipHandler(
 ): SipHandler {
   const instructions = options.instructions ?? DEFAULT_SIP_INSTRUCTIONS;
   const voice = options.voice ?? DEFAULT_SIP_VOICE;
-  const calls = new Set<SipCall>();
+  const clock = options.clock ?? systemClock;
+  // each live call and its end (hang up now, without waiting: the bridge is stopping)
+  const live = new Map<SipCall, () => Promise<void>>();
   // answers between the webhook's 200 and the call's session (the accept is in flight)
   const answering = new Set<Promise<void>>();
   // the calls being answered or live, by id: OpenAI delivers a webhook at least once (a retry
@@ -176,41 +175,25 @@ export function createSipHandler(
       inputAudioFormat: 'g711_ulaw',
       outputAudioFormat: 'g711_ulaw',
     });
-    let resolveEnded!: () => void;
-    const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
-    let hangingUp: Promise<void> | undefined;
-    const call: SipCall = {
+    const { call, end } = createSipCall({
       callId,
-      from,
+      sipHeaders: data.sip_headers,
       session,
-      ended,
-      hangUp: () =>
-        (hangingUp ??= (async () => {
-          await hangUpCall(callId);
-          await session.close().catch((error: unknown) => {
-            log('warn', 'session close failed', { callId, error: messageOf(error) });
-          });
-          await ended;
-        })()),
-    };
-    session.on('error', (error) => {
-      log('warn', 'session error', { code: error.code, message: error.message, callId });
+      clock,
+      log,
+      hangUpCall: () => hangUpCall(callId),
+      onEnded: () => {
+        live.delete(call);
+        known.delete(callId);
+      },
     });
-    session.on('closed', ({ error }) => {
-      calls.delete(call);
-      known.delete(callId);
-      resolveEnded();
-      if (error === undefined) {
-        // the server closed the side-band normally (1000): the call was hung up or transferred
-        log('info', 'SIP call ended', { callId });
-        return;
-      }
-      log('error', 'SIP session ended on an error: hanging up', { callId, code: error.code });
-      // nobody drives the call any more: end it rather than leave the caller with the bare model
-      if (hangingUp === undefined) void hangUpCall(callId);
-    });
-    calls.add(call);
+    live.set(call, end);
     log('info', 'SIP call accepted', { callId });
+    try {
+      options.onCall?.(call, session);
+    } catch (error) {
+      log('warn', 'onCall threw', { callId, error: messageOf(error) });
+    }
     if (options.greet ?? true)
       session.response.create().catch((error: unknown) => {
         log('warn', 'greeting failed', { callId, error: messageOf(error) });
@@ -264,17 +247,19 @@ export function createSipHandler(
     void answered.finally(() => {
       answering.delete(answered);
       // a call that never went live (refused, failed, hung up at a stop) is forgotten at once
-      if (![...calls].some((call) => call.callId === callId)) known.delete(callId);
+      if (![...live.keys()].some((call) => call.callId === callId)) known.delete(callId);
     });
   };
 
   return {
     handle,
-    calls,
+    get calls() {
+      return new Set(live.keys());
+    },
     async close() {
       closing = true;
       await Promise.allSettled([...answering]);
-      await Promise.allSettled([...calls].map((call) => call.hangUp()));
+      await Promise.allSettled([...live.values()].map((end) => end()));
     },
   };
 }
