@@ -63,14 +63,32 @@ export interface Run {
   promises: { readonly settled: boolean }[];
 }
 
-/** Opens a session for `kind` with streams and errors recorded; `cutAfter` closes the socket after that many server frames. */
-export async function startRun(dialect: Dialect, kind: Kind): Promise<Run> {
+/**
+ * Opens a session for `kind` with streams and errors recorded. `sideBand`: the connection is a
+ * side-band to a call (`persistentSession`), and the fake keeps its conversation across
+ * connections, as the call's session does.
+ */
+export async function startRun(dialect: Dialect, kind: Kind, sideBand = false): Promise<Run> {
   const s = setup(
     dialect,
     { random: () => 0, tools: kind === 'function_call' ? [weatherTool] : [] },
-    { transcribe: () => 'What is the weather in Paris?' },
+    {
+      transcribe: () => 'What is the weather in Paris?',
+      ...(sideBand ? { conversation: 'persist' as const } : {}),
+    },
   );
-  const session = s.model.session({ modalities: kind === 'text' ? ['text'] : ['text', 'audio'] });
+  const fake = s.connector!;
+  const session = s.model.session({
+    modalities: kind === 'text' ? ['text'] : ['text', 'audio'],
+    ...(sideBand
+      ? {
+          connector: async (attempt: Parameters<typeof fake>[0]) => ({
+            ...(await fake(attempt)),
+            persistentSession: true,
+          }),
+        }
+      : {}),
+  });
   const errors: SessionError[] = [];
   session.on('error', (e) => errors.push(e));
   const streams: { done: boolean }[] = [];

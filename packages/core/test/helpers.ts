@@ -33,6 +33,8 @@ export function captureLogger(): { logger: Logger; lines: LogLine[] } {
 export interface Setup {
   clock: SimulatedClock;
   server: ReturnType<typeof createFakeServer>['server'];
+  /** The fake's own connector (the model's, unless `options` gave another). */
+  connector?: ReturnType<typeof createFakeServer>['connector'];
   model: RealtimeModel;
   logs: LogLine[];
   /** Lets every queued microtask and due timer run (no time passes). */
@@ -54,7 +56,7 @@ export function setup(
     generateId: createCounterIdGenerator('t'),
     ...options,
   });
-  return { clock, server, model, logs: lines, settle: () => clock.advanceAsync(0) };
+  return { clock, server, connector, model, logs: lines, settle: () => clock.advanceAsync(0) };
 }
 
 /** Opens a session and waits until the server echoed its configuration. */
