@@ -146,7 +146,7 @@ export class ServerEventRouter {
       this.#emitter.emit('server_event', { kind: 'event', event: copyJson(event) });
     // the answer to a re-attach's probe: consumed, or handled as the answer the drop lost
     const probes = this.#reliability.probes;
-    if (probes !== undefined && probes.size > 0) {
+    if (probes !== undefined) {
       const answered = probes.answer(event);
       if (answered === null) return;
       if (answered !== undefined) event = answered;

@@ -12,11 +12,17 @@
  * | create  | applied: handled as its lost `added` answer | never arrived: sent again              |
  * | delete  | never arrived: sent again                   | applied: handled as its lost `deleted` |
  *
+ * The drop can also lose the events of an item the session added meanwhile (an answer cut with
+ * the socket, or given whole while it was down). No event lists a conversation, but the next
+ * item the session adds names it as its `previous_item_id`: that item is retrieved then, and
+ * put back in the mirror right before the item that named it.
+ *
  * A probe's answer is consumed here: the app asked for no retrieve, and a refused probe is an
  * answer, not an error to report.
  * @module
  */
 import type { ClientEvent, ServerEvent } from '@voxwire/protocol';
+import { ROOT_ITEM_ID } from '../conversation/linked-items.js';
 import type { PendingRequest } from '../requests.js';
 import type { ReliabilityHost } from './reliability.js';
 
@@ -32,14 +38,16 @@ export class ReattachProbes {
   readonly #byEventId = new Map<string, Probe>();
   // item id → the probes' event ids in the order sent (a retrieved item names no event)
   readonly #byItemId = new Map<string, string[]>();
+  // unknown item id → the retrieve sent for it, and the item that named it (made on first use)
+  #gaps: Map<string, { readonly eventId: string; readonly before: string }> | undefined;
 
   constructor(host: ReliabilityHost) {
     this.#h = host;
   }
 
-  /** Probes in flight. */
+  /** Probes and gap retrieves in flight. */
   get size(): number {
-    return this.#byEventId.size;
+    return this.#byEventId.size + (this.#gaps?.size ?? 0);
   }
 
   /**
@@ -68,6 +76,20 @@ export class ReattachProbes {
    * the answer the drop lost.
    */
   answer(event: ServerEvent): ServerEvent | null | undefined {
+    switch (event.type) {
+      case 'conversation.item.added':
+      case 'conversation.item.created':
+      case 'conversation.item.done':
+        this.#gap(event.previous_item_id, event.item.id);
+        return undefined;
+      case 'conversation.item.retrieved':
+      case 'error':
+        break;
+      default:
+        return undefined;
+    }
+    const gap = this.#gapAnswer(event);
+    if (gap !== undefined) return gap;
     if (this.#byEventId.size === 0) return undefined;
     if (event.type === 'conversation.item.retrieved') {
       const itemId = event.item.id;
@@ -113,6 +135,53 @@ export class ReattachProbes {
   clear(): void {
     this.#byEventId.clear();
     this.#byItemId.clear();
+    this.#gaps = undefined;
+  }
+
+  // an item the session added names a predecessor this side never heard of: retrieve it (once)
+  #gap(previousId: string | null | undefined, itemId: string | undefined): void {
+    if (previousId == null || previousId === ROOT_ITEM_ID || itemId === undefined) return;
+    const mirror = this.#h.mirror();
+    if (mirror === undefined || mirror.has(previousId) || this.#gaps?.has(previousId)) return;
+    const eventId = this.#h.generateId('event');
+    (this.#gaps ??= new Map()).set(previousId, { eventId, before: itemId });
+    this.#h.logger.debug('re-attach: retrieving an item the drop left unknown', {
+      ...this.#h.logFields(),
+      itemId: previousId,
+      namedBy: itemId,
+    });
+    this.#h.send({ type: 'conversation.item.retrieve', event_id: eventId, item_id: previousId });
+  }
+
+  // the answer to a gap's retrieve: the item, put right before the item that named it; or a
+  // refusal (the item is gone since), consumed
+  #gapAnswer(event: ServerEvent): ServerEvent | null | undefined {
+    const gaps = this.#gaps;
+    if (gaps === undefined) return undefined;
+    if (event.type === 'conversation.item.retrieved') {
+      const itemId = event.item.id;
+      const gap = itemId === undefined ? undefined : gaps.get(itemId);
+      if (gap === undefined || itemId === undefined) return undefined;
+      gaps.delete(itemId);
+      const mirror = this.#h.mirror();
+      if (mirror === undefined || mirror.has(itemId)) return null;
+      const before = mirror.previousId(gap.before);
+      return {
+        type: 'conversation.item.added',
+        event_id: event.event_id,
+        previous_item_id: before === undefined ? mirror.lastId : before,
+        item: event.item,
+      } as ServerEvent;
+    }
+    if (event.type === 'error') {
+      const eventId = event.error.event_id;
+      for (const [itemId, gap] of gaps) {
+        if (gap.eventId !== eventId) continue;
+        gaps.delete(itemId);
+        return null;
+      }
+    }
+    return undefined;
   }
 
   #take(eventId: string): Probe {

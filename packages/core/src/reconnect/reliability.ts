@@ -72,8 +72,8 @@ export class Reliability {
   // nothing to roll over
   #persistent = false;
   /**
-   * The item creates and deletes a re-attach probes before sending them again (made on the first
-   * re-attach that has any): the router hands it each event while it has probes out.
+   * What a re-attach probes (made on the first re-attach): the item creates and deletes the drop
+   * left unanswered, and items whose events it lost. The router hands it each event.
    */
   probes: ReattachProbes | undefined;
   #reconnects = 0;
@@ -304,9 +304,8 @@ export class Reliability {
   #reattached(state: OpenState): { prelude: ClientEvent[]; event: ReconnectedEvent } {
     const h = this.#h;
     const { prelude, unsent, superseded } = confirmConfig(h);
-    const resent = resend(h, unsent, superseded, prelude, (request) =>
-      (this.probes ??= new ReattachProbes(h)).probe(request),
-    );
+    const probes = (this.probes ??= new ReattachProbes(h));
+    const resent = resend(h, unsent, superseded, prelude, (request) => probes.probe(request));
     // the call heard the audio of the old connection itself: the ledger starts afresh
     this.#uncommitted.takeReplay(h.options(), h.options().inputAudioFormat);
     this.#lostCause = undefined;
