@@ -174,6 +174,8 @@ export class SessionLifecycle implements ConnectionHooks {
     d.tracker.abortAll(
       error.code === 'SESSION_CLOSED' ? 'session_closed' : 'connection_lost',
       error,
+      // the call's session goes on with them: the next side-band may hear the rest
+      !closing && d.reliability.keepsSession,
     );
     // the remote track it played on is gone: an app following output_audio_started (a
     // speaking indicator, a microphone muted while the model talks) hears the cut, as after

@@ -105,6 +105,11 @@ export class Reliability {
     );
   }
 
+  /** Whether the server keeps the session across connections (a side-band to a call). */
+  get keepsSession(): boolean {
+    return this.#persistent;
+  }
+
   /** Counts one dropped stream chunk (the streams' `onDrop`). */
   readonly countStreamDrop = (): void => {
     this.#streamDrops++;
@@ -220,7 +225,8 @@ export class Reliability {
   opened(state: OpenState): { prelude: ClientEvent[]; event: ReconnectedEvent | undefined } {
     this.#persistent = state.persistentSession;
     this.#rollover.opened(this.#persistent ? undefined : state.maxSessionDurationMs);
-    this.#h.tracker.forgetDiscarded();
+    // a kept session may go on naming the responses the drop ended here: keep ignoring them
+    if (!(this.#persistent && state.reconnected)) this.#h.tracker.forgetDiscarded();
     const h = this.#h;
     if (this.#persistent && state.reconnected) return this.#reattached(state);
     if (!state.reconnected) {

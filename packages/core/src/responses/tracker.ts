@@ -175,10 +175,16 @@ export class ResponseTracker {
   /**
    * Ends every response in progress with a local cause (connection lost, session closed):
    * status `failed`, details `{type:'failed', reason, error:{type:'voxwire', code}}`, every
-   * stream closed, `done` resolved, and `response_done` reported.
+   * stream closed, `done` resolved, and `response_done` reported. `discard`: their later events
+   * are ignored (a session the server keeps may go on with them on the next connection).
    */
-  abortAll(reason: 'connection_lost' | 'session_closed', error: VoxwireError): void {
+  abortAll(
+    reason: 'connection_lost' | 'session_closed',
+    error: VoxwireError,
+    discard = false,
+  ): void {
     for (const r of [...this.#active.values()]) {
+      if (discard) (this.#discarded ??= new DiscardedResponses()).add(r.id);
       r.status = 'failed';
       r.statusDetails = {
         type: 'failed',
