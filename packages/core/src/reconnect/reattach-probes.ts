@@ -108,7 +108,7 @@ export class ReattachProbes {
         event_id: event.event_id,
         previous_item_id: asked ?? this.#h.mirror()?.lastId ?? null,
         item: event.item,
-      } as ServerEvent;
+      };
     }
     if (event.type === 'error') {
       const eventId = event.error.event_id;
@@ -123,7 +123,7 @@ export class ReattachProbes {
         type: 'conversation.item.deleted',
         event_id: event.event_id,
         item_id: probe.itemId,
-      } as ServerEvent;
+      };
     }
     return undefined;
   }
@@ -171,7 +171,7 @@ export class ReattachProbes {
         event_id: event.event_id,
         previous_item_id: before === undefined ? mirror.lastId : before,
         item: event.item,
-      } as ServerEvent;
+      };
     }
     if (event.type === 'error') {
       const eventId = event.error.event_id;
