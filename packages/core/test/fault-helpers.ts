@@ -2,6 +2,7 @@
  * Fault-suite helpers: scenario runs against the fake server with a cut at a chosen server
  * event, the invariants every run must keep, and the report written at the end of the suite.
  */
+import { expect } from 'vitest';
 import { z } from 'zod';
 import type { Dialect } from '@voxwire/protocol';
 import type { SessionError } from '../src/errors.js';
@@ -127,4 +128,43 @@ export function frameCounter(session: RealtimeSession): () => number {
   let n = 0;
   session.on('server_event', () => n++);
   return () => n;
+}
+
+/**
+ * Every promise handed out settled, every stream ended, no request or response is left in
+ * flight, no error went unhandled, and every response is done.
+ */
+export function expectNothingInFlight(run: Run, where: string): void {
+  const { session } = run;
+  expect(
+    run.promises.every((p) => p.settled),
+    where,
+  ).toBe(true);
+  expect(run.streamsOpen(), where).toBe(0);
+  expect(session.stats.pendingRequests, where).toBe(0);
+  expect(session.stats.activeResponses, where).toBe(0);
+  expect(session.unhandledErrors, where).toEqual([]);
+  for (const r of session.responses) expect(r.isDone, where).toBe(true);
+}
+
+/** The session goes on: the very next item create is answered, and a response completes. */
+export async function expectNextTurnServed(run: Run, where: string): Promise<void> {
+  const { s, session } = run;
+  const next = session.conversation.item.create({ role: 'user', content: 'still there?' });
+  await s.settle();
+  await expect(next, where).resolves.toMatchObject({ type: 'message' });
+  const done = new Promise((resolve) => session.once('response_done', resolve));
+  void session.response.create({ response: { output_modalities: ['text'] } });
+  await s.settle();
+  await expect(done, where).resolves.toMatchObject({ status: 'completed' });
+}
+
+/** The ids of the items the mirror held complete when the connection dropped (filled then). */
+export function completedAtDrop(session: RealtimeSession): ReadonlySet<string> {
+  const completed = new Set<string>();
+  session.once('disconnected', () => {
+    for (const item of session.chatCtxCopy().items)
+      if (item.type !== 'raw' && item.status !== 'in_progress') completed.add(item.id);
+  });
+  return completed;
 }

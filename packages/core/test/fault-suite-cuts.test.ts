@@ -10,6 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { DIALECTS } from './helpers.js';
 import {
+  completedAtDrop,
+  expectNextTurnServed,
+  expectNothingInFlight,
   frameCounter,
   mirrorView,
   report,
@@ -50,11 +53,7 @@ describe.each(DIALECTS)('cut at every server event (%s)', (dialect) => {
         s.server.faults.closeAfterEvents(cut, { code: 1006 });
         // the rule would fire again on the new connection: it is one fault
         session.once('disconnected', () => s.server.faults.clear());
-        const completedBefore = new Set<string>();
-        session.once('disconnected', () => {
-          for (const item of session.chatCtxCopy().items)
-            if (item.type !== 'raw' && item.status !== 'in_progress') completedBefore.add(item.id);
-        });
+        const completedBefore = completedAtDrop(session);
         run.promises.push(watch(session.response.create()));
         await s.settle();
         await s.clock.advanceAsync(1000);
@@ -69,23 +68,9 @@ describe.each(DIALECTS)('cut at every server event (%s)', (dialect) => {
         report.itemsLost += lost.length;
         expect(lost, where).toEqual([]);
         // everything handed out settled, every stream ended, nothing is left in flight
-        expect(
-          run.promises.every((p) => p.settled),
-          where,
-        ).toBe(true);
-        expect(run.streamsOpen(), where).toBe(0);
-        expect(session.stats.pendingRequests, where).toBe(0);
-        expect(session.stats.activeResponses, where).toBe(0);
-        expect(session.unhandledErrors, where).toEqual([]);
-        for (const r of session.responses) expect(r.isDone, where).toBe(true);
+        expectNothingInFlight(run, where);
         // the very next request is served
-        const next = session.conversation.item.create({ role: 'user', content: 'still there?' });
-        await s.settle();
-        await expect(next, where).resolves.toMatchObject({ type: 'message' });
-        const done = new Promise((resolve) => session.once('response_done', resolve));
-        void session.response.create({ response: { output_modalities: ['text'] } });
-        await s.settle();
-        await expect(done, where).resolves.toMatchObject({ status: 'completed' });
+        await expectNextTurnServed(run, where);
         expect(mirrorView(session), where).toEqual(serverView(s));
         // every call the model made is answered exactly once
         const calls = s.server.conversation

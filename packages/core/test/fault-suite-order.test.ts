@@ -20,7 +20,15 @@ import { VoxwireError, type SessionError } from '../src/errors.js';
 import { RealtimeModel } from '../src/model.js';
 import type { RealtimeResponse } from '../src/responses/tree.js';
 import type { RealtimeSession } from '../src/session.js';
-import { mirrorView, serverView, watch, weatherTool, type Kind } from './fault-helpers.js';
+import {
+  expectNextTurnServed,
+  expectNothingInFlight,
+  mirrorView,
+  serverView,
+  watch,
+  weatherTool,
+  type Kind,
+} from './fault-helpers.js';
 import { shuffler, type Disturbance, type Shuffler } from './fault-shuffle.js';
 import { captureLogger, DIALECTS, type Setup } from './helpers.js';
 
@@ -142,28 +150,14 @@ async function invariants(run: Run, where: string): Promise<void> {
   const { s, session } = run;
   expect(session.connectionState.status, where).toBe('open');
   expect(session.stats.reconnects, where).toBe(0);
-  expect(
-    run.promises.every((p) => p.settled),
-    where,
-  ).toBe(true);
-  expect(run.streamsOpen(), where).toBe(0);
-  expect(session.stats.activeResponses, where).toBe(0);
-  expect(session.stats.pendingRequests, where).toBe(0);
-  expect(session.unhandledErrors, where).toEqual([]);
-  for (const r of session.responses) expect(r.isDone, where).toBe(true);
+  expectNothingInFlight(run, where);
   const mirrored = new Set(session.chatCtxCopy().items.map((i) => i.id));
   const lost = s.server.conversation.filter((i) => !mirrored.has(String(i['id'])));
   totals.itemsLost += lost.length;
   expect(mirrorView(session), where).toEqual(serverView(s));
   expect(unanswered(run), where).toEqual([]);
   // the session goes on: the very next request is served
-  const next = session.conversation.item.create({ role: 'user', content: 'still there?' });
-  await s.settle();
-  await expect(next, where).resolves.toMatchObject({ type: 'message' });
-  const done = new Promise((resolve) => session.once('response_done', resolve));
-  void session.response.create({ response: { output_modalities: ['text'] } });
-  await s.settle();
-  await expect(done, where).resolves.toMatchObject({ status: 'completed' });
+  await expectNextTurnServed(run, where);
   expect(mirrorView(session), where).toEqual(serverView(s));
   await session.close();
   expect(s.clock.pendingTimers, where).toBe(0);

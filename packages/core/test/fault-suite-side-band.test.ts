@@ -15,7 +15,17 @@ import { BETA_TO_GA_EVENT_NAMES } from '@voxwire/protocol';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { RealtimeSession } from '../src/session.js';
 import { DIALECTS, type Setup } from './helpers.js';
-import { mirrorView, serverView, startRun, userTurn, watch, type Kind } from './fault-helpers.js';
+import {
+  completedAtDrop,
+  expectNextTurnServed,
+  expectNothingInFlight,
+  mirrorView,
+  serverView,
+  startRun,
+  userTurn,
+  watch,
+  type Kind,
+} from './fault-helpers.js';
 
 const KINDS: readonly Kind[] = ['text', 'audio', 'function_call'];
 
@@ -99,11 +109,7 @@ describe.each(DIALECTS)('side-band: cut at every server event (%s)', (dialect) =
           });
         // the rule would fire again on the new connection: it is one fault
         session.once('disconnected', () => s.server.faults.clear());
-        const completedBefore = new Set<string>();
-        session.once('disconnected', () => {
-          for (const item of session.chatCtxCopy().items)
-            if (item.type !== 'raw' && item.status !== 'in_progress') completedBefore.add(item.id);
-        });
+        const completedBefore = completedAtDrop(session);
         run.promises.push(watch(session.response.create()));
         await s.settle();
         await s.clock.advanceAsync(1000);
@@ -126,14 +132,7 @@ describe.each(DIALECTS)('side-band: cut at every server event (%s)', (dialect) =
           where,
         ).toEqual(['SOCKET_CLOSED']);
         // everything handed out settled, every stream ended, nothing is left in flight
-        expect(
-          run.promises.every((p) => p.settled),
-          where,
-        ).toBe(true);
-        expect(run.streamsOpen(), where).toBe(0);
-        expect(session.stats.pendingRequests, where).toBe(0);
-        expect(session.stats.activeResponses, where).toBe(0);
-        expect(session.unhandledErrors, where).toEqual([]);
+        expectNothingInFlight(run, where);
         // nothing completed was lost (the call's session kept it)
         const onServer = new Set(s.server.conversation.map((i) => String(i['id'])));
         const lost = [...completedBefore].filter((id) => !onServer.has(id));
@@ -142,13 +141,7 @@ describe.each(DIALECTS)('side-band: cut at every server event (%s)', (dialect) =
         // the mirror holds nothing the server does not, in the server's order
         expectMirrorWithin(session, s, where);
         // the very next request is served
-        const next = session.conversation.item.create({ role: 'user', content: 'still there?' });
-        await s.settle();
-        await expect(next, where).resolves.toMatchObject({ type: 'message' });
-        const done = new Promise((resolve) => session.once('response_done', resolve));
-        void session.response.create({ response: { output_modalities: ['text'] } });
-        await s.settle();
-        await expect(done, where).resolves.toMatchObject({ status: 'completed' });
+        await expectNextTurnServed(run, where);
         // the next items named any item the drop left unknown: it was retrieved into place
         const server = serverView(s);
         const mirror = expectMirrorWithin(session, s, where);
