@@ -6,11 +6,11 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deferred } from '../src/index.js';
 import { startFakeWsServer, type FakeWsServer } from '../src/ws/index.js';
 import { weriftClient } from './werift-client.js';
+import { frameSocket } from './ws-helpers.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const AUTH = { Authorization: 'Bearer sk-test' };
@@ -44,29 +44,7 @@ async function webhookReceiver() {
 const httpBase = (f: FakeWsServer) => f.url.replace(/^ws/, 'http');
 
 // a socket and its frames; `next(type)` resolves with the first frame of that type
-function socket(url: string, headers: Record<string, string> = AUTH) {
-  const ws = new WebSocket(url, { headers });
-  const frames: any[] = [];
-  const waiters: { type: string; resolve: (f: any) => void }[] = [];
-  const closed = deferred<{ code: number; reason: string }>();
-  ws.on('error', () => undefined);
-  ws.on('message', (d) => {
-    const frame = JSON.parse(d.toString());
-    frames.push(frame);
-    for (const w of waiters.splice(0)) {
-      if (w.type === frame.type) w.resolve(frame);
-      else waiters.push(w);
-    }
-  });
-  ws.on('close', (code, reason) => closed.resolve({ code, reason: reason.toString() }));
-  const next = (type: string) => {
-    const seen = frames.find((f) => f.type === type);
-    return seen
-      ? Promise.resolve(seen)
-      : new Promise<any>((resolve) => waiters.push({ type, resolve }));
-  };
-  return { ws, frames, next, closed: closed.promise };
-}
+const socket = (url: string, headers: Record<string, string> = AUTH) => frameSocket(url, headers);
 
 describe('calls on the ws fake', () => {
   it('webhook → accept over HTTP → side-band sees session.created and a scripted answer → hangup closes it', async () => {

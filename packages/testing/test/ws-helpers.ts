@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Transport } from '@voxwire/protocol';
+import { deferred } from '../src/index.js';
 
 export function wsTransport(
   url: string,
@@ -97,4 +98,29 @@ export function testCertificate(): { key: string; cert: string } {
     key: readFileSync(join(dir, 'k.pem'), 'utf8'),
     cert: readFileSync(join(dir, 'c.pem'), 'utf8'),
   };
+}
+
+/** A client socket and the frames it got; `next(type)` resolves with the first frame of that type. */
+export function frameSocket(url: string, headers: Record<string, string>) {
+  const ws = new WebSocket(url, { headers });
+  const frames: any[] = [];
+  const waiters: { type: string; resolve: (frame: any) => void }[] = [];
+  const closed = deferred<{ code: number; reason: string }>();
+  ws.on('error', () => undefined);
+  ws.on('message', (data) => {
+    const frame = JSON.parse((data as Buffer).toString());
+    frames.push(frame);
+    for (const w of waiters.splice(0)) {
+      if (w.type === frame.type) w.resolve(frame);
+      else waiters.push(w);
+    }
+  });
+  ws.on('close', (code, reason) => closed.resolve({ code, reason: reason.toString() }));
+  const next = (type: string) => {
+    const seen = frames.find((f) => f.type === type);
+    return seen
+      ? Promise.resolve(seen)
+      : new Promise<any>((resolve) => waiters.push({ type, resolve }));
+  };
+  return { ws, frames, next, closed: closed.promise };
 }

@@ -4,7 +4,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RTC_EVENTS_CHANNEL } from '@voxwire/protocol';
-import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeWebRtc, deferred, type FakeSipCall } from '../src/index.js';
 import {
@@ -15,6 +14,7 @@ import {
   type FakeWsServer,
 } from '../src/ws/index.js';
 import { serveFakeSipCaller } from '../src/ws/fake-sip-http.js';
+import { frameSocket } from './ws-helpers.js';
 
 const AUTH = { Authorization: 'Bearer sk-test' };
 
@@ -27,29 +27,8 @@ afterEach(async () => {
 const origin = (f: FakeWsServer) => f.url.replace(/^ws/, 'http').replace(/\/v1$/, '');
 
 // a side-band socket; `next(type)` resolves with the first frame of that type
-function sideband(f: FakeWsServer, callId: string) {
-  const ws = new WebSocket(`${f.url}/realtime?call_id=${callId}`, { headers: AUTH });
-  const frames: any[] = [];
-  const waiters: { type: string; resolve: (frame: any) => void }[] = [];
-  const closed = deferred<{ code: number; reason: string }>();
-  ws.on('error', () => undefined);
-  ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString());
-    frames.push(frame);
-    for (const w of waiters.splice(0)) {
-      if (w.type === frame.type) w.resolve(frame);
-      else waiters.push(w);
-    }
-  });
-  ws.on('close', (code, reason) => closed.resolve({ code, reason: reason.toString() }));
-  const next = (type: string) => {
-    const seen = frames.find((f) => f.type === type);
-    return seen
-      ? Promise.resolve(seen)
-      : new Promise<any>((resolve) => waiters.push({ type, resolve }));
-  };
-  return { ws, frames, next, closed: closed.promise };
-}
+const sideband = (f: FakeWsServer, callId: string) =>
+  frameSocket(`${f.url}/realtime?call_id=${callId}`, AUTH);
 
 // a call placed over the incoming hook, as the phone-bridge demo's curl places it
 async function placeCall(f: FakeWsServer): Promise<string> {
