@@ -8,7 +8,6 @@ import { createFakeServer, SimulatedClock, type CreateFakeServerOptions } from '
 import { RealtimeModel, type RealtimeModelOptions } from '../src/model.js';
 import type { SessionEvents } from '../src/events.js';
 import type { RealtimeSession } from '../src/session.js';
-import type { SessionOptionsInput } from '../src/options.js';
 import { REQUEST_TAG_KEY } from '../src/responses/awaited.js';
 import type { SessionTool } from '../src/features/builtins.js';
 import type { CalledFunction } from '../src/tools/types.js';
@@ -62,7 +61,7 @@ export function setup(
 /** Opens a session and waits until the server echoed its configuration. */
 export async function openSession(
   s: Setup,
-  overrides: SessionOptionsInput = {},
+  overrides: Parameters<RealtimeModel['session']>[0] = {},
 ): Promise<RealtimeSession> {
   const session = s.model.session(overrides);
   let updated = false;
