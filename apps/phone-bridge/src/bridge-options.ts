@@ -111,9 +111,12 @@ export interface BridgeCall {
   /**
    * Ends the call once the caller has heard the answer (an agent's goodbye, an `end_call` tool):
    * when no response is streaming and Twilio has echoed the mark after the last audio sent, or
-   * after `maxWaitMs` at most; then as {@link close}. A barge-in meanwhile ends the call once the
-   * goodbye is cleared (and cancelled, if still streaming), without an answer to it. Closing the media stream ends `<Connect>`,
-   * and Twilio hangs up unless more TwiML follows it.
+   * after `maxWaitMs` at most; then as {@link close}. A response that ended with function calls
+   * is followed by the model's answer to their outputs (the engine asks for it once its tools
+   * answered: an `end_call` tool's goodbye), and that answer is waited for too. A barge-in
+   * meanwhile ends the call once the goodbye is cleared (and cancelled, if still streaming),
+   * without an answer to it. Closing the media stream ends `<Connect>`, and Twilio hangs up
+   * unless more TwiML follows it.
    */
   hangUp(options?: HangUpOptions): Promise<void>;
 }

@@ -99,8 +99,14 @@ export function bridgeCall(
   let hangingUp: (() => void) | undefined;
   let hangUpTimer: ReturnType<Clock['setTimeout']> | undefined;
   const clock = options.clock ?? systemClock;
+  // the last response ended with function calls: the model's answer to their outputs follows
+  // (the engine asks for it once its tools answered), and a goodbye said there must be heard
+  let answerOwed = false;
   const allPlayed = (): boolean =>
-    session.activeResponse === undefined && pending.size === 0 && unmarked.length === 0;
+    !answerOwed &&
+    session.activeResponse === undefined &&
+    pending.size === 0 &&
+    unmarked.length === 0;
   const hangUpIfPlayed = (): void => {
     if (hangingUp !== undefined && allPlayed()) hangingUp();
   };
@@ -150,9 +156,16 @@ export function bridgeCall(
     }
   });
 
+  session.on('response_created', () => {
+    answerOwed = false;
+  });
   // a response ends on every path (done, cancelled, lost with the connection) with
   // `response_done`, after it left the session's responses in progress
-  session.on('response_done', hangUpIfPlayed);
+  session.on('response_done', (response) => {
+    answerOwed =
+      response.status === 'completed' && response.output.some((o) => o.type === 'function_call');
+    hangUpIfPlayed();
+  });
 
   session.on('input_speech_started', () => {
     // the caller speaks: drop what Twilio still holds, then cut the answer at the marks heard

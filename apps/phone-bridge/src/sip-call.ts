@@ -32,7 +32,9 @@ export interface SipCall {
    * tool): when no response is in progress and the server has played its audio out
    * (`output_audio_stopped`), or it was cut (`output_audio_cleared`: the caller spoke over it),
    * or after `maxWaitMs`. Then `hangup` (a failure is logged) and the session closes. A response
-   * started meanwhile (the model's words after the tool's output) is waited for too. Resolves
+   * that ended with function calls is followed by the model's answer to their outputs (the
+   * engine asks for it once its tools answered: an `end_call` tool's goodbye), and that answer
+   * is waited for too; a wire tool nobody answers leaves the wait to `maxWaitMs`. Resolves
    * with {@link ended}; a bad `maxWaitMs` rejects with a `ConfigError`.
    */
   hangUp(options?: HangUpOptions): Promise<void>;
@@ -69,6 +71,9 @@ export function createSipCall(deps: SipCallDeps): SipCallHandle {
   // the responses whose audio the server is playing to the caller now
   const playing = new Set<string>();
   let ending: Promise<void> | undefined;
+  // the last response ended with function calls: the model's answer to their outputs follows
+  // (the engine asks for it once its tools answered), and a goodbye said there must be heard
+  let answerOwed = false;
   // a hang-up waiting for the answer to be heard, and its longest wait
   let waiting = false;
   let waitTimer: ReturnType<Clock['setTimeout']> | undefined;
@@ -83,7 +88,8 @@ export function createSipCall(deps: SipCallDeps): SipCallHandle {
       await ended;
     })());
   const hangUpIfHeard = (): void => {
-    if (waiting && session.activeResponse === undefined && playing.size === 0) void end();
+    if (waiting && !answerOwed && session.activeResponse === undefined && playing.size === 0)
+      void end();
   };
 
   session.on('output_audio_started', ({ responseId }) => playing.add(responseId));
@@ -93,8 +99,15 @@ export function createSipCall(deps: SipCallDeps): SipCallHandle {
   };
   session.on('output_audio_stopped', played);
   session.on('output_audio_cleared', played);
+  session.on('response_created', () => {
+    answerOwed = false;
+  });
   // a response ends on every path (done, cancelled, lost with the connection) with response_done
-  session.on('response_done', hangUpIfHeard);
+  session.on('response_done', (response) => {
+    answerOwed =
+      response.status === 'completed' && response.output.some((o) => o.type === 'function_call');
+    hangUpIfHeard();
+  });
   session.on('error', (error) => {
     log('warn', 'session error', { code: error.code, message: error.message, callId });
   });

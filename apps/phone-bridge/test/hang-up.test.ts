@@ -1,9 +1,11 @@
 /**
  * Hanging up after the goodbye: `call.hangUp()` waits until the answer has been streamed and the
  * phone has played it (the mark after the last audio came back), so the caller hears the end of
- * it; a phone that stops echoing marks is hung up on after `maxWaitMs`.
+ * it; a phone that stops echoing marks is hung up on after `maxWaitMs`; called from an
+ * `end_call` tool, it waits for the goodbye the model gives in its answer to the tool's output.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { defineTool } from '@voxwire/core';
 import { ConfigError } from '../src/config.js';
 import { startCall } from './helpers.js';
 import type { Cleanups } from './helpers.js';
@@ -95,5 +97,38 @@ describe('call.hangUp()', () => {
       await expect(call.hangUp({ maxWaitMs })).rejects.toBeInstanceOf(ConfigError);
     // nothing was ended by the refused calls
     expect(c.twilio.closeEvent).toBeUndefined();
+  });
+});
+
+describe('call.hangUp() from an end_call tool', () => {
+  it('waits for the goodbye the model gives after the tool’s output', async () => {
+    const c = await startCall(cleanups, {
+      bridge: {
+        onStart: (call, session) => {
+          void session.setTools([
+            defineTool({
+              name: 'end_call',
+              description: 'Hang up once the caller said goodbye.',
+              execute: () => {
+                void call.hangUp();
+                return { ok: true };
+              },
+            }),
+          ]);
+        },
+      },
+    });
+    c.twilio.start();
+    expect(await c.run(() => c.fake.server.sessionConfig !== undefined)).toBe(true);
+    // the model calls end_call, then says its goodbye in the answer to the tool's output
+    c.fake.server.queueResponse((ctx) => ctx.callFunction('end_call', {}));
+    c.fake.server.queueResponse((ctx) => ctx.say(GOODBYE));
+    void c.call()!.session.response.create();
+    expect(await c.run(() => c.twilio.closeEvent !== undefined)).toBe(true);
+    // the goodbye was streamed and played before the close
+    const sentMs = c.twilio.sent('media').length * 20;
+    expect(sentMs).toBeGreaterThan(1_000);
+    expect(c.twilio.playedMs).toBeGreaterThanOrEqual(sentMs - 20);
+    expect(c.twilio.closeEvent).toEqual({ code: 1000, reason: 'call ended' });
   });
 });

@@ -2,9 +2,11 @@
  * SIP mode's per-call hook and hang-up, end to end over real loopback sockets against the fake
  * SIP trunk: `onCall` sees the caller's SIP headers before the greeting; `call.hangUp()` waits
  * until the caller heard the answer (the side-band's `output_audio_stopped`), ends at once when
- * the caller speaks over it (`output_audio_cleared`), or after `maxWaitMs`.
+ * the caller speaks over it (`output_audio_cleared`), or after `maxWaitMs`; called from an
+ * `end_call` tool, it waits for the goodbye the model gives in its answer to the tool's output.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { defineTool } from '@voxwire/core';
 import type { SipCall } from '../src/sip.js';
 import { io } from './helpers.js';
 import type { Cleanups } from './helpers.js';
@@ -109,6 +111,41 @@ describe('SIP mode: per-call setup and hanging up', () => {
     await hungUp;
     // cut short: the answer had not played out
     expect(call.outputAudio[0]!.state).not.toBe('stopped');
+    expect(call.endReason).toBe('hangup');
+  });
+});
+
+describe('SIP mode: an end_call tool', () => {
+  it('hangUp() from the tool waits for the goodbye the model gives after the tool’s output', async () => {
+    const s = await startSipBridge(cleanups, {
+      sip: (trunk) => ({
+        ...trunk.sip,
+        greet: false,
+        onCall: (call, session) => {
+          void session.setTools([
+            defineTool({
+              name: 'end_call',
+              description: 'Hang up once the caller said goodbye.',
+              execute: () => {
+                void call.hangUp();
+                return { ok: true };
+              },
+            }),
+          ]);
+        },
+      }),
+    });
+    // the caller says goodbye; the model calls end_call, then says its own goodbye
+    s.fake.server.queueResponse((ctx) => ctx.callFunction('end_call', {}));
+    s.fake.server.queueResponse((ctx) => ctx.say('Goodbye, and thanks for calling!'));
+    const call = s.fake.sip.incoming();
+    await s.steps(() => s.bridge.sipCalls.size === 1 && call.state === 'active', 'the accept');
+    const sipCall = [...s.bridge.sipCalls][0]!;
+    await s.steps(() => sipCall.session.connectionState.status === 'open', 'the side-band');
+    expect(call.speakTurn(500, 700)).toBe(true);
+    await s.steps(() => call.state === 'ended', 'the hang-up');
+    // the goodbye was played out before the hang-up
+    expect(call.outputAudio.map((a) => a.state)).toEqual(['stopped']);
     expect(call.endReason).toBe('hangup');
   });
 });
