@@ -5,9 +5,8 @@
  * `end_call` tool, it waits for the goodbye the model gives in its answer to the tool's output.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineTool } from '@voxwire/core';
 import { ConfigError } from '../src/config.js';
-import { startCall } from './helpers.js';
+import { endCallTool, startCall } from './helpers.js';
 import type { Cleanups } from './helpers.js';
 
 const cleanups: Cleanups = [];
@@ -105,16 +104,7 @@ describe('call.hangUp() from an end_call tool', () => {
     const c = await startCall(cleanups, {
       bridge: {
         onStart: (call, session) => {
-          void session.setTools([
-            defineTool({
-              name: 'end_call',
-              description: 'Hang up once the caller said goodbye.',
-              execute: () => {
-                void call.hangUp();
-                return { ok: true };
-              },
-            }),
-          ]);
+          void session.setTools([endCallTool(call)]);
         },
       },
     });

@@ -6,7 +6,7 @@
  * sleeps: time moves only when a test runs it.
  * @module
  */
-import type { RealtimeModel } from '@voxwire/core';
+import { defineTool, type RealtimeModel } from '@voxwire/core';
 import { createOpenAIRealtimeModel } from '@voxwire/node';
 import { bytesToBase64 } from '@voxwire/protocol';
 import { SimulatedClock } from '@voxwire/testing';
@@ -119,4 +119,16 @@ export async function startCall(
   const call = () => [...bridge.calls][0];
   const wire = (type: string) => fake.server.clientEvents.filter((e) => e['type'] === type);
   return { clock, fake, model, bridge, twilio, logs, line, spoken, say, quiet, run, call, wire };
+}
+
+/** An `end_call` tool that hangs `call` up (the goodbye the model gives after it is waited for). */
+export function endCallTool(call: { hangUp(): Promise<void> }) {
+  return defineTool({
+    name: 'end_call',
+    description: 'Hang up once the caller said goodbye.',
+    execute: () => {
+      void call.hangUp();
+      return { ok: true };
+    },
+  });
 }

@@ -6,9 +6,8 @@
  * `end_call` tool, it waits for the goodbye the model gives in its answer to the tool's output.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineTool } from '@voxwire/core';
 import type { SipCall } from '../src/sip.js';
-import { io } from './helpers.js';
+import { endCallTool, io } from './helpers.js';
 import type { Cleanups } from './helpers.js';
 import { startSipBridge } from './sip-helpers.js';
 
@@ -122,16 +121,7 @@ describe('SIP mode: an end_call tool', () => {
         ...trunk.sip,
         greet: false,
         onCall: (call, session) => {
-          void session.setTools([
-            defineTool({
-              name: 'end_call',
-              description: 'Hang up once the caller said goodbye.',
-              execute: () => {
-                void call.hangUp();
-                return { ok: true };
-              },
-            }),
-          ]);
+          void session.setTools([endCallTool(call)]);
         },
       }),
     });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdirSync, appendFileSync } from 'node:fs';
 import { openSession, setup } from './helpers.js';
-import { mirrorView, serverView, watch } from './fault-helpers.js';
+import { mirrorView, serverView } from './fault-helpers.js';
+import { randomOps, runRandomOps } from './fault-random.js';
 
 /** Retained heap growth allowed over the simulated hour, MB (measured after a full gc). */
 const HEAP_BOUND_MB = 16;
@@ -95,69 +96,12 @@ describe('long sessions and random faults', () => {
   }, 120_000);
 
   it("random server faults and random client calls: every promise settles, streams end, the mirror stays the server's", async () => {
-    type Op =
-      | { kind: 'item' }
-      | { kind: 'response' }
-      | { kind: 'delete' }
-      | { kind: 'cancel' }
-      | { kind: 'audio' }
-      | { kind: 'drop'; after: number }
-      | { kind: 'dup' }
-      | { kind: 'garbage' };
-    const op: fc.Arbitrary<Op> = fc.oneof(
-      fc.constant({ kind: 'item' as const }),
-      fc.constant({ kind: 'response' as const }),
-      fc.constant({ kind: 'delete' as const }),
-      fc.constant({ kind: 'cancel' as const }),
-      fc.constant({ kind: 'audio' as const }),
-      fc.integer({ min: 0, max: 12 }).map((after) => ({ kind: 'drop' as const, after })),
-      fc.constant({ kind: 'dup' as const }),
-      fc.constant({ kind: 'garbage' as const }),
-    );
     let runs = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+      fc.asyncProperty(randomOps, async (ops) => {
         const s = setup('ga', { random: () => 0 });
         const session = await openSession(s, { modalities: ['text'] });
-        session.on('error', () => undefined);
-        const promises: { settled: boolean }[] = [];
-        const streams: { done: boolean }[] = [];
-        session.on('response_content_added', (c) => {
-          const f = { done: false };
-          streams.push(f);
-          void (async () => {
-            for await (const _ of c.textStream) void _;
-            f.done = true;
-          })();
-        });
-        for (const o of ops) {
-          if (o.kind === 'item')
-            promises.push(watch(session.conversation.item.create({ role: 'user', content: 'hi' })));
-          else if (o.kind === 'response') promises.push(watch(session.response.create()));
-          else if (o.kind === 'delete') {
-            const id = session.chatCtxCopy().items[0]?.id;
-            if (id) promises.push(watch(session.conversation.item.delete({ itemId: id })));
-          } else if (o.kind === 'cancel') session.response.cancel();
-          else if (o.kind === 'audio') session.inputAudioBuffer.append(frame(100));
-          else if (o.kind === 'drop') {
-            // optional, as the dup below: a random cut lands only if enough events follow it
-            // (and a later cut or the final clear() may come first)
-            s.server.faults.closeAfterEvents(o.after, {
-              code: 1006,
-              optional: true,
-            });
-            session.once('disconnected', () => s.server.faults.clear());
-          } else if (o.kind === 'dup') {
-            // the next response.done: occurrences count from the open connection's start
-            const open = s.server.current?.open === true && !s.server.current.outbound.closing;
-            const sent = open ? (s.server.current?.outbound.counted('response.done') ?? 0) : 0;
-            // optional: a response.done follows only if a later random op asks for a response
-            s.server.faults.duplicate('response.done', { occurrence: sent + 1, optional: true });
-          } else s.server.faults.sendMalformed();
-          await s.settle();
-        }
-        s.server.faults.clear();
-        await s.clock.advanceAsync(60_000);
+        const { promises, streams } = await runRandomOps(s, session, ops);
         expect(session.connectionState.status).toBe('open');
         expect(promises.every((p) => p.settled)).toBe(true);
         expect(streams.every((f) => f.done)).toBe(true);

@@ -13,39 +13,15 @@ import fc from 'fast-check';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import type { Connector } from '@voxwire/protocol';
 import { openSession, setup } from './helpers.js';
-import { mirrorView, serverView, watch } from './fault-helpers.js';
-
-const frame = (ms: number) => ({
-  data: new Int16Array((24000 * ms) / 1000).fill(800),
-  sampleRate: 24000,
-  channels: 1,
-});
+import { mirrorView, serverView } from './fault-helpers.js';
+import { randomOps, runRandomOps } from './fault-random.js';
 
 describe('side-band: random faults', () => {
   it('random server faults and random client calls on a kept session: nothing twice, nothing left in flight, the mirror within the server', async () => {
-    type Op =
-      | { kind: 'item' }
-      | { kind: 'response' }
-      | { kind: 'delete' }
-      | { kind: 'cancel' }
-      | { kind: 'audio' }
-      | { kind: 'drop'; after: number }
-      | { kind: 'dup' }
-      | { kind: 'garbage' };
-    const op: fc.Arbitrary<Op> = fc.oneof(
-      fc.constant({ kind: 'item' as const }),
-      fc.constant({ kind: 'response' as const }),
-      fc.constant({ kind: 'delete' as const }),
-      fc.constant({ kind: 'cancel' as const }),
-      fc.constant({ kind: 'audio' as const }),
-      fc.integer({ min: 0, max: 12 }).map((after) => ({ kind: 'drop' as const, after })),
-      fc.constant({ kind: 'dup' as const }),
-      fc.constant({ kind: 'garbage' as const }),
-    );
     let runs = 0;
     let behind = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+      fc.asyncProperty(randomOps, async (ops) => {
         const s = setup('ga', { random: () => 0 }, { conversation: 'persist' });
         const fake = s.connector!;
         const connector: Connector = async (attempt) => ({
@@ -53,38 +29,7 @@ describe('side-band: random faults', () => {
           persistentSession: true,
         });
         const session = await openSession(s, { modalities: ['text'], connector });
-        session.on('error', () => undefined);
-        const promises: { settled: boolean }[] = [];
-        const streams: { done: boolean }[] = [];
-        session.on('response_content_added', (c) => {
-          const f = { done: false };
-          streams.push(f);
-          void (async () => {
-            for await (const _ of c.textStream) void _;
-            f.done = true;
-          })();
-        });
-        for (const o of ops) {
-          if (o.kind === 'item')
-            promises.push(watch(session.conversation.item.create({ role: 'user', content: 'hi' })));
-          else if (o.kind === 'response') promises.push(watch(session.response.create()));
-          else if (o.kind === 'delete') {
-            const id = session.chatCtxCopy().items[0]?.id;
-            if (id) promises.push(watch(session.conversation.item.delete({ itemId: id })));
-          } else if (o.kind === 'cancel') session.response.cancel();
-          else if (o.kind === 'audio') session.inputAudioBuffer.append(frame(100));
-          else if (o.kind === 'drop') {
-            s.server.faults.closeAfterEvents(o.after, { code: 1006, optional: true });
-            session.once('disconnected', () => s.server.faults.clear());
-          } else if (o.kind === 'dup') {
-            const open = s.server.current?.open === true && !s.server.current.outbound.closing;
-            const sent = open ? (s.server.current?.outbound.counted('response.done') ?? 0) : 0;
-            s.server.faults.duplicate('response.done', { occurrence: sent + 1, optional: true });
-          } else s.server.faults.sendMalformed();
-          await s.settle();
-        }
-        s.server.faults.clear();
-        await s.clock.advanceAsync(60_000);
+        const { promises, streams } = await runRandomOps(s, session, ops);
         const where = JSON.stringify(ops);
         expect(session.connectionState.status, where).toBe('open');
         expect(
