@@ -2,6 +2,7 @@
  * The typed error of the Realtime calls endpoints (`realtimeCalls()`).
  * @module
  */
+import { isRetriableRestFailure } from './rest-request.js';
 
 /** Which call request failed. */
 export type CallOperation = 'create' | 'accept' | 'reject' | 'refer' | 'hangup';
@@ -77,10 +78,6 @@ export class CallControlError extends Error {
     this.serverCode = details.serverCode;
     this.type = details.type;
     this.retryAfterMs = details.retryAfterMs;
-    this.retriable =
-      code === 'NETWORK_ERROR' ||
-      code === 'TIMEOUT' ||
-      (details.status !== undefined &&
-        (details.status === 408 || details.status === 429 || details.status >= 500));
+    this.retriable = isRetriableRestFailure(code, details.status);
   }
 }

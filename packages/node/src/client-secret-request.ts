@@ -7,7 +7,7 @@
  */
 import type { Clock } from '@voxwire/protocol';
 import { ConfigurationError } from './errors.js';
-import { restRequest } from './rest-request.js';
+import { isRetriableRestFailure, restRequest } from './rest-request.js';
 
 /** The session a client secret is minted for (the GA session object; `type` defaults to `'realtime'`). */
 export type ClientSecretSessionConfig = { readonly type?: 'realtime' | 'transcription' } & Readonly<
@@ -75,11 +75,7 @@ export class ClientSecretError extends Error {
     this.serverCode = details.serverCode;
     this.type = details.type;
     this.retryAfterMs = details.retryAfterMs;
-    this.retriable =
-      code === 'NETWORK_ERROR' ||
-      code === 'TIMEOUT' ||
-      (details.status !== undefined &&
-        (details.status === 408 || details.status === 429 || details.status >= 500));
+    this.retriable = isRetriableRestFailure(code, details.status);
   }
 }
 

@@ -66,6 +66,14 @@ export function errorForLostSocket(reason: string, cause: Error): TransportError
 }
 
 /**
+ * Whether an HTTP refusal may pass if tried again later: 408 (timeout), 429 (rate limit) and 5xx.
+ * One rule for the WebSocket upgrade, the client-secret mint and the call-control requests.
+ */
+export function isRetriableHttpStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
  * The typed error for an HTTP status that refused the WebSocket upgrade.
  * 401/403 → `AUTH_FAILED` (fatal); 408, 429 and 5xx → `CONNECT_FAILED` (retriable, with the
  * server's `Retry-After`); 3xx (redirects are not followed while credentials are attached) and
@@ -85,7 +93,7 @@ export function errorForHttpStatus(
       details,
     );
   }
-  if (status === 408 || status === 429 || status >= 500) {
+  if (isRetriableHttpStatus(status)) {
     return new TransportError(
       'CONNECT_FAILED',
       `The server refused the WebSocket upgrade with HTTP ${status}${said}; retrying later may succeed.`,

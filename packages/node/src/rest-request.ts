@@ -7,12 +7,24 @@
  * @module
  */
 import { type Clock, systemClock, type TimerId } from '@voxwire/protocol';
-import { retryAfterOf } from './close-codes.js';
+import { isRetriableHttpStatus, retryAfterOf } from './close-codes.js';
 import { Redactor, secretsOf } from './errors.js';
 import { describeFetchFailure, sanitizeFetchFailure } from './fetch-failure.js';
 
 /** The codes a failed REST request is reported with (each caller's error class has them). */
 export type RestErrorCode = 'HTTP_ERROR' | 'NETWORK_ERROR' | 'TIMEOUT';
+
+/**
+ * Whether a failed REST request may succeed if tried again later: a network error, a timeout, or
+ * an HTTP status {@link isRetriableHttpStatus} says so of (the `retriable` of every REST error).
+ */
+export function isRetriableRestFailure(code: string, status: number | undefined): boolean {
+  return (
+    code === 'NETWORK_ERROR' ||
+    code === 'TIMEOUT' ||
+    (status !== undefined && isRetriableHttpStatus(status))
+  );
+}
 
 /** What a failed REST request knows, for its error. */
 export interface RestErrorDetails {
