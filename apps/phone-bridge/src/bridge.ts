@@ -18,6 +18,7 @@ import type { AudioContentRef } from '@voxwire/core';
 import { base64ToBytes, bytesToBase64, g711Encode, systemClock } from '@voxwire/protocol';
 import type { AudioFrame, Clock } from '@voxwire/protocol';
 import type { RawData, WebSocket } from 'ws';
+import { watchOwedAnswer } from './answer-owed.js';
 import { ConfigError } from './config.js';
 import { resolveHeartbeatMs, startHeartbeat } from './heartbeat.js';
 import { consoleLog } from './log.js';
@@ -99,11 +100,10 @@ export function bridgeCall(
   let hangingUp: (() => void) | undefined;
   let hangUpTimer: ReturnType<Clock['setTimeout']> | undefined;
   const clock = options.clock ?? systemClock;
-  // the last response ended with function calls: the model's answer to their outputs follows
-  // (the engine asks for it once its tools answered), and a goodbye said there must be heard
-  let answerOwed = false;
+  // the answer to the last response's function calls (an end_call tool's goodbye) is heard too
+  const answerOwed = watchOwedAnswer(session, () => hangUpIfPlayed());
   const allPlayed = (): boolean =>
-    !answerOwed &&
+    !answerOwed() &&
     session.activeResponse === undefined &&
     pending.size === 0 &&
     unmarked.length === 0;
@@ -154,17 +154,6 @@ export function bridgeCall(
       sendToStream((sid) => mediaMessage(sid, payload));
       sendMark();
     }
-  });
-
-  session.on('response_created', () => {
-    answerOwed = false;
-  });
-  // a response ends on every path (done, cancelled, lost with the connection) with
-  // `response_done`, after it left the session's responses in progress
-  session.on('response_done', (response) => {
-    answerOwed =
-      response.status === 'completed' && response.output.some((o) => o.type === 'function_call');
-    hangUpIfPlayed();
   });
 
   session.on('input_speech_started', () => {

@@ -12,6 +12,7 @@ import {
   MAX_HANG_UP_WAIT_MS,
   type HangUpOptions,
 } from './bridge-options.js';
+import { watchOwedAnswer } from './answer-owed.js';
 import { ConfigError } from './config.js';
 import type { BridgeLog } from './log.js';
 
@@ -71,9 +72,6 @@ export function createSipCall(deps: SipCallDeps): SipCallHandle {
   // the responses whose audio the server is playing to the caller now
   const playing = new Set<string>();
   let ending: Promise<void> | undefined;
-  // the last response ended with function calls: the model's answer to their outputs follows
-  // (the engine asks for it once its tools answered), and a goodbye said there must be heard
-  let answerOwed = false;
   // a hang-up waiting for the answer to be heard, and its longest wait
   let waiting = false;
   let waitTimer: ReturnType<Clock['setTimeout']> | undefined;
@@ -87,8 +85,10 @@ export function createSipCall(deps: SipCallDeps): SipCallHandle {
       });
       await ended;
     })());
+  // the answer to the last response's function calls (an end_call tool's goodbye) is heard too
+  const answerOwed = watchOwedAnswer(session, () => hangUpIfHeard());
   const hangUpIfHeard = (): void => {
-    if (waiting && !answerOwed && session.activeResponse === undefined && playing.size === 0)
+    if (waiting && !answerOwed() && session.activeResponse === undefined && playing.size === 0)
       void end();
   };
 
@@ -99,15 +99,6 @@ export function createSipCall(deps: SipCallDeps): SipCallHandle {
   };
   session.on('output_audio_stopped', played);
   session.on('output_audio_cleared', played);
-  session.on('response_created', () => {
-    answerOwed = false;
-  });
-  // a response ends on every path (done, cancelled, lost with the connection) with response_done
-  session.on('response_done', (response) => {
-    answerOwed =
-      response.status === 'completed' && response.output.some((o) => o.type === 'function_call');
-    hangUpIfHeard();
-  });
   session.on('error', (error) => {
     log('warn', 'session error', { code: error.code, message: error.message, callId });
   });

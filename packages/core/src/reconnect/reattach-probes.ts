@@ -45,11 +45,6 @@ export class ReattachProbes {
     this.#h = host;
   }
 
-  /** Probes and gap retrieves in flight. */
-  get size(): number {
-    return this.#byEventId.size + (this.#gaps?.size ?? 0);
-  }
-
   /**
    * For an item create or delete: puts `request` back in flight (unsent) and returns the
    * `conversation.item.retrieve` to send in its place. `undefined` for any other request, which
