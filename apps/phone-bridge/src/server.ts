@@ -14,6 +14,7 @@ import { bridgeCall, resolveFrameMs, resolveMaxMarks } from './bridge.js';
 import type { BridgeCall, BridgeOptions } from './bridge.js';
 import { checkPublicUrl } from './config.js';
 import { resolveHeartbeatMs } from './heartbeat.js';
+import { readBoundedBody } from './http-body.js';
 import { consoleLog } from './log.js';
 import type { BridgeLog } from './log.js';
 import { OPENAI_WEBHOOK_PATH, createSipHandler } from './sip.js';
@@ -199,17 +200,12 @@ function requestedUrls(
 
 /** Reads a form body up to {@link MAX_WEBHOOK_BODY_BYTES}; `undefined` when it is larger. */
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_WEBHOOK_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
+  const body = await readBoundedBody(req, MAX_WEBHOOK_BODY_BYTES);
+  if (body === undefined) return undefined;
   const type = String(req.headers['content-type'] ?? '');
   // only a form's fields are signed; a body of another type signs none
   if (!type.startsWith('application/x-www-form-urlencoded')) return new URLSearchParams();
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  return new URLSearchParams(body.toString('utf8'));
 }
 
 /** Starts the server; resolves once it listens. */

@@ -12,6 +12,7 @@ import type { RealtimeCalls } from '@voxwire/node';
 import { CallControlError, verifyWebhook, WebhookVerificationError } from '@voxwire/node';
 import { isRealtimeCallIncoming, systemClock } from '@voxwire/protocol';
 import type { Clock, RealtimeCallIncomingEvent } from '@voxwire/protocol';
+import { readBoundedBody } from './http-body.js';
 import type { BridgeLog } from './log.js';
 import { createSipCall, type SipCall } from './sip-call.js';
 
@@ -99,18 +100,6 @@ function controlFailure(error: unknown): Record<string, unknown> {
     ...(error.serverCode === undefined ? {} : { serverCode: error.serverCode }),
     error: error.message,
   };
-}
-
-/** Reads the raw body (the signature covers its exact bytes); `undefined` past `max` bytes. */
-async function readRaw(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Creates SIP mode's webhook handler; `model` makes each call's side-band session. */
@@ -201,7 +190,7 @@ export function createSipHandler(
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readRaw(req, MAX_OPENAI_WEBHOOK_BYTES).catch(() => undefined);
+    const body = await readBoundedBody(req, MAX_OPENAI_WEBHOOK_BYTES).catch(() => undefined);
     if (body === undefined) {
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
       res.end('webhook body too large');
