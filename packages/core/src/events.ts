@@ -106,11 +106,33 @@ export interface ConnectedEvent {
 /**
  * `output_audio_started`, `output_audio_stopped`, `output_audio_cleared`: the server began
  * playing a response's audio, played it out, or cut it (a barge-in, `interrupt()`). Only over a
- * connection whose audio travels on media tracks (WebRTC), where the server plays the answer.
+ * connection whose audio travels on media tracks (WebRTC), where the server plays the answer,
+ * and on a side-band to a call (`persistentSession`), which hears the call's.
  */
 export interface OutputAudioEvent {
   /** The response whose audio it is. */
   responseId: string;
+}
+
+/**
+ * Why `output_audio_cleared` was emitted:
+ * - `'server'`: the server cut the audio (`output_audio_buffer.cleared`: a barge-in,
+ *   `interrupt()`);
+ * - `'connection_ended'`: the connection the audio played on ended (a WebRTC peer connection
+ *   lost, rolled over or closed) while it played: the listener hears no more of it;
+ * - `'side_band_ended'`: a side-band's socket (`persistentSession`: a SIP or WebRTC call
+ *   controlled from a server) ended while the call played the audio. The call's own media does
+ *   not go through that socket, so the caller may still be hearing it: only what this side
+ *   knows has ended. A side-band that re-attaches and hears the server's
+ *   `output_audio_buffer.stopped` or `.cleared` for the response emits `output_audio_stopped` or
+ *   `output_audio_cleared` (`'server'`) for it then.
+ */
+export type OutputAudioClearedReason = 'server' | 'connection_ended' | 'side_band_ended';
+
+/** `output_audio_cleared`: the response's audio was cut, or this side stopped hearing of it. */
+export interface OutputAudioClearedEvent extends OutputAudioEvent {
+  /** Why: see {@link OutputAudioClearedReason}. */
+  reason: OutputAudioClearedReason;
 }
 
 /** Lifecycle: `disconnected`: the transport ended (expectedly or not). */
@@ -180,9 +202,10 @@ export interface SessionEvents {
   /**
    * WebRTC: the server cut the response's audio (`output_audio_buffer.cleared`: a barge-in,
    * `interrupt()`), or the connection it played on ended (lost, rolled over, closed) while it
-   * played: no `output_audio_stopped` follows.
+   * played: no `output_audio_stopped` follows. A side-band's end says only that this side no
+   * longer knows: the call may play on (`reason: 'side_band_ended'`).
    */
-  output_audio_cleared: [event: OutputAudioEvent];
+  output_audio_cleared: [event: OutputAudioClearedEvent];
   response_output_done: [output: RealtimeOutput];
   response_done: [response: RealtimeResponse];
   metrics_collected: [metrics: RealtimeMetrics];

@@ -163,6 +163,8 @@ export type {
   TappedServerEvent,
   ConnectingEvent,
   ConnectedEvent,
+  OutputAudioClearedEvent,
+  OutputAudioClearedReason,
   OutputAudioEvent,
   DisconnectedEvent,
   ReconnectingEvent,

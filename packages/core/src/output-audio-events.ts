@@ -43,12 +43,9 @@ export function dispatchOutputAudioEvent(
       // a stop of an earlier response (its drain reported late) leaves the newer one playing
       if (state.serverPlayingResponseId === event.response_id)
         state.serverPlayingResponseId = undefined;
-      emit(
-        event.type === 'output_audio_buffer.stopped'
-          ? 'output_audio_stopped'
-          : 'output_audio_cleared',
-        { responseId: event.response_id },
-      );
+      if (event.type === 'output_audio_buffer.stopped')
+        emit('output_audio_stopped', { responseId: event.response_id });
+      else emit('output_audio_cleared', { responseId: event.response_id, reason: 'server' });
       return true;
     default:
       return false;

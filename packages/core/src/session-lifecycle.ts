@@ -171,15 +171,22 @@ export class SessionLifecycle implements ConnectionHooks {
     const cut = d.router.connectionEnded();
     d.creator.reset();
     d.reliability.lost(closing);
+    const sideBand = d.reliability.keepsSession;
     d.tracker.abortAll(
       error.code === 'SESSION_CLOSED' ? 'session_closed' : 'connection_lost',
       error,
       // the call's session goes on with them: the next side-band may hear the rest
-      !closing && d.reliability.keepsSession,
+      !closing && sideBand,
     );
     // the remote track it played on is gone: an app following output_audio_started (a
     // speaking indicator, a microphone muted while the model talks) hears the cut, as after
-    // a barge-in, instead of waiting for a stopped that no server will send
-    if (cut !== undefined) d.emit('output_audio_cleared', { responseId: cut });
+    // a barge-in, instead of waiting for a stopped that no server will send. A side-band's
+    // call plays on: the reason tells an app waiting for the caller to hear it out (a hang-up)
+    // not to take this for the end of the audio
+    if (cut !== undefined)
+      d.emit('output_audio_cleared', {
+        responseId: cut,
+        reason: sideBand ? 'side_band_ended' : 'connection_ended',
+      });
   }
 }

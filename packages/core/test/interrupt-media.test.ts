@@ -75,7 +75,7 @@ describe('over a media (WebRTC) connection', () => {
     expect(seen).toEqual([
       ['started', { responseId: 'r1' }],
       ['stopped', { responseId: 'r1' }],
-      ['cleared', { responseId: 'r2' }],
+      ['cleared', { responseId: 'r2', reason: 'server' }],
     ]);
   });
 

@@ -122,6 +122,41 @@ describe('a SIP call controlled over a side-band session', () => {
     await session.close();
   });
 
+  it('a side-band drop while the call plays says the side-band ended, and the stop heard after the re-attach is reported', async () => {
+    // an app waiting for the caller to hear an answer out (a hang-up after a goodbye) must not
+    // take the side-band's drop for the end of the audio: the call plays on without it
+    const { clock, server, call, model } = phoneCall();
+    server.acceptCall(call.callId, ACCEPT);
+    const session = model.session();
+    const audio = record(session, [
+      'output_audio_started',
+      'output_audio_stopped',
+      'output_audio_cleared',
+    ]);
+    await clock.advanceAsync(0);
+    server.scriptTranscription('Tell me the menu.');
+    server.queueResponse((ctx) => ctx.say('We have margherita, marinara, four cheese and more.'));
+    call.speakTurn(500, 600);
+    await clock.advanceAsync(800);
+    expect(call.outputAudio.at(-1)).toMatchObject({ state: 'playing' });
+    const id = call.outputAudio.at(-1)!.responseId;
+
+    call.sidebands[0]!.close(1006, 'network');
+    await clock.advanceAsync(0);
+    expect(audio.at(-1)).toEqual([
+      'output_audio_cleared',
+      { responseId: id, reason: 'side_band_ended' },
+    ]);
+    // the caller still hears it
+    expect(call.outputAudio.at(-1)).toMatchObject({ responseId: id, state: 'playing' });
+
+    await clock.advanceAsync(30_000);
+    expect(session.connectionState.status).toBe('open');
+    expect(call.outputAudio.at(-1)).toMatchObject({ responseId: id, state: 'stopped' });
+    expect(audio.at(-1)).toEqual(['output_audio_stopped', { responseId: id }]);
+    await session.close();
+  });
+
   it('interrupt() cancels and clears what the call is playing: no truncate at a guessed position', async () => {
     const { clock, server, call, model } = phoneCall();
     server.acceptCall(call.callId, ACCEPT);

@@ -106,7 +106,7 @@ describe('a voice session over WebRTC (createFakeWebRtc)', () => {
     const result = await c.session.interrupt();
     await c.clock.advanceAsync(5_000);
     expect(result.clearedResponseId).toBe(id);
-    expect(c.audio.at(-1)).toEqual(['cleared', { responseId: id }]);
+    expect(c.audio.at(-1)).toEqual(['cleared', { responseId: id, reason: 'server' }]);
     // the server kept only what it had played: under the whole 2880 ms
     const connection = c.kit.calls[0]!.connection!;
     const played = connection.outputAudio.playedMs(id);
@@ -126,7 +126,7 @@ describe('a voice session over WebRTC (createFakeWebRtc)', () => {
     const first = c.audio.find(([kind]) => kind === 'started')![1].responseId;
     c.mic.speakTurn(600, 800);
     await c.clock.advanceAsync(10_000);
-    expect(c.audio).toContainEqual(['cleared', { responseId: first }]);
+    expect(c.audio).toContainEqual(['cleared', { responseId: first, reason: 'server' }]);
     expect(c.done.map((r) => r.status)).toContain('completed');
     expect(c.errors).toEqual([]);
     await c.model.close();
@@ -149,7 +149,7 @@ describe('a voice session over WebRTC (createFakeWebRtc)', () => {
     await c.clock.advanceAsync(30_000);
     expect(c.session.connectionState.status).toBe('open');
     expect(order).toEqual([`cleared ${id}`, 'disconnected']);
-    expect(c.audio.at(-1)).toEqual(['cleared', { responseId: id }]);
+    expect(c.audio.at(-1)).toEqual(['cleared', { responseId: id, reason: 'connection_ended' }]);
 
     // the session's close while the new server plays an answer: cleared before closed too
     c.kit.server.queueResponse((ctx) => ctx.say(SAID));
