@@ -35,7 +35,9 @@ export interface SipCall {
    * or after `maxWaitMs`. Then `hangup` (a failure is logged) and the session closes. A response
    * that ended with function calls is followed by the model's answer to their outputs (the
    * engine asks for it once its tools answered: an `end_call` tool's goodbye), and that answer
-   * is waited for too; a wire tool nobody answers leaves the wait to `maxWaitMs`. Resolves
+   * is waited for too; a wire tool nobody answers leaves the wait to `maxWaitMs`. A drop of
+   * the side-band's socket is not the end of the audio (the call plays on): the wait goes on
+   * until the re-attached side-band hears the stop, or `maxWaitMs`. Resolves
    * with {@link ended}; a bad `maxWaitMs` rejects with a `ConfigError`.
    */
   hangUp(options?: HangUpOptions): Promise<void>;
@@ -98,7 +100,11 @@ export function createSipCall(deps: SipCallDeps): SipCallHandle {
     hangUpIfHeard();
   };
   session.on('output_audio_stopped', played);
-  session.on('output_audio_cleared', played);
+  session.on('output_audio_cleared', (event) => {
+    // the side-band's socket dropped, not the audio: the call plays on, and the re-attached
+    // side-band hears its stop (else maxWaitMs ends the wait)
+    if (event.reason !== 'side_band_ended') played(event);
+  });
   session.on('error', (error) => {
     log('warn', 'session error', { code: error.code, message: error.message, callId });
   });

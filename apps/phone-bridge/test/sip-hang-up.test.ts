@@ -80,6 +80,29 @@ describe('SIP mode: per-call setup and hanging up', () => {
     expect(s.problems()).toEqual([]);
   });
 
+  it('a side-band drop during the goodbye is not taken for its end: the hang-up waits for the stop heard after the re-attach', async () => {
+    const s = await withOnCall();
+    s.fake.server.queueResponse((ctx) =>
+      ctx.say('Thanks for calling. Before you go, let me read you our opening hours in full.'),
+    );
+    const call = s.fake.sip.incoming();
+    await s.steps(() => call.outputAudio[0]?.state === 'playing', 'the goodbye playing');
+    const sipCall = s.seen[0]!;
+    const hungUp = sipCall.hangUp();
+    call.sidebands[0]!.close(1006, 'network');
+    await s.steps(
+      () => call.sidebands.length === 2 || call.state === 'ended',
+      'the re-attach or the hang-up',
+    );
+    // the caller was still hearing it: the call stayed up
+    expect(call.state).toBe('active');
+    expect(call.outputAudio[0]!.state).toBe('playing');
+    await s.steps(() => call.state === 'ended', 'the hang-up');
+    expect(call.outputAudio[0]!.state).toBe('stopped');
+    expect(call.endReason).toBe('hangup');
+    await hungUp;
+  });
+
   it('a caller who speaks over the goodbye ends the call there', async () => {
     const s = await withOnCall();
     s.fake.server.queueResponse((ctx) =>
