@@ -367,6 +367,11 @@ export class SessionHost {
     return this.state.options.toolChoice;
   }
 
+  /** Whether a side-band's re-attach is retrieving `itemId`, which its drop left unknown. */
+  retrievingGap(itemId: string): boolean {
+    return this.reliability.probes?.retrieving(itemId) === true;
+  }
+
   /** The conversation mirror (once the built-in features exist). */
   mirror(): ConversationMirror | undefined {
     return this.builtins?.conversation.mirror;

@@ -4,7 +4,7 @@
  * connector reports `persistentSession` as a side-band connector does (or not, for the contrast).
  * @module
  */
-import type { Connector } from '@voxwire/protocol';
+import type { Connector, Logger } from '@voxwire/protocol';
 import { createCounterIdGenerator } from '@voxwire/protocol';
 import { createFakeServer, SimulatedClock } from '@voxwire/testing';
 import { RealtimeModel } from '../src/index.js';
@@ -13,7 +13,7 @@ import { RealtimeModel } from '../src/index.js';
 export const MIN = 60_000;
 
 /** The fake, its clock and a model whose sessions attach to it. */
-export function sideBand(dialect: 'ga' | 'beta', persistentSession: boolean) {
+export function sideBand(dialect: 'ga' | 'beta', persistentSession: boolean, logger?: Logger) {
   const clock = new SimulatedClock({ microtaskRounds: 400 });
   // the fake keeps one conversation across connections, as the call's session does
   const { connector: fake, server } = createFakeServer({
@@ -32,6 +32,7 @@ export function sideBand(dialect: 'ga' | 'beta', persistentSession: boolean) {
     generateId: createCounterIdGenerator('t'),
     random: () => 0,
     stallTimeoutMs: false,
+    ...(logger && { logger }),
   });
   return { clock, server, model };
 }

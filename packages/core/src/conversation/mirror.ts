@@ -46,6 +46,8 @@ export interface MirrorAnomaly {
   readonly code: 'UNKNOWN_PREDECESSOR' | 'UNKNOWN_ITEM' | 'INVALID_ITEM';
   /** Human-readable explanation, for the session's log. */
   readonly message: string;
+  /** `UNKNOWN_PREDECESSOR`: the predecessor the event named. */
+  readonly previousItemId?: string | undefined;
 }
 
 /** What {@link ConversationMirror.applyServerEvent} did. */
@@ -258,6 +260,7 @@ export class ConversationMirror extends LinkedItems {
         anomaly: {
           code: 'UNKNOWN_PREDECESSOR',
           message: `item "${chat.id}" follows unknown item "${previousId}"; appended at the end`,
+          previousItemId: previousId,
         },
       };
     } else {

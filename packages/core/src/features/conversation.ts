@@ -109,6 +109,12 @@ export interface ConversationHost {
   logFields(): Record<string, unknown>;
   /** The session's default audio-mode hint. */
   readonly audioModeHint: AudioModeHint;
+  /**
+   * Whether a side-band's re-attach is retrieving `itemId`, an item its drop left unknown (the
+   * mirror gets it back right before the item that named it).
+   * @default undefined (never)
+   */
+  retrievingGap?(itemId: string): boolean;
 }
 
 /**
@@ -209,12 +215,17 @@ export class ConversationFeature implements SessionFeature {
   /** @inheritdoc */
   onServerEvent(event: ServerEvent): void {
     const change = this.mirror.applyServerEvent(event);
-    if (change.anomaly) {
-      this.#host.logger.warn('conversation mirror anomaly', {
+    const anomaly = change.anomaly;
+    if (anomaly) {
+      // a gap a side-band's drop left is being filled in: expected, and healed in a moment
+      const healing =
+        anomaly.previousItemId !== undefined &&
+        this.#host.retrievingGap?.(anomaly.previousItemId) === true;
+      this.#host.logger[healing ? 'debug' : 'warn']('conversation mirror anomaly', {
         ...this.#host.logFields(),
         eventType: event.type,
-        code: change.anomaly.code,
-        detail: change.anomaly.message,
+        code: anomaly.code,
+        detail: anomaly.message,
       });
     }
   }

@@ -123,6 +123,11 @@ export class ReattachProbes {
     return undefined;
   }
 
+  /** Whether a gap's retrieve for `itemId` is out (an item the drop left unknown). */
+  retrieving(itemId: string): boolean {
+    return this.#gaps?.has(itemId) === true;
+  }
+
   /**
    * The connection ended: no probe can be answered now. Their requests are still in flight
    * unsent, so the next re-attach takes and probes them again.
