@@ -168,6 +168,31 @@ export class RealtimeSession {
   }
 
   /**
+   * Whether a response asked for has not started yet: true from the moment `response.create()`
+   * or `response.generate()` accepted the request (the engine's own follow-up to function-call
+   * outputs too; out-of-band ones, `conversation: 'none'`, included: their audio is heard as
+   * well) — while it waits its turn behind a response in progress (`keep_both`,
+   * `cancel_existing`), is queued while reconnecting, or was written and awaits its
+   * `response.created` — until the response it asked for started. A request `cancel_new`
+   * declines, or that bad options refuse, is never counted. Use it to wait for an answer the
+   * app asked for (say a goodbye before hanging up): {@link activeResponse} is `undefined`
+   * until the server starts it.
+   *
+   * It turns `false` (re-check it there) on `response_created` (the response started; already
+   * `false` when that event's listeners run, unless another request is still waiting), on
+   * `error` (the server refused the request, or a plain `create()` could not be written; a
+   * `generate()` request that could not be written rejects its promise instead), and on
+   * `closed`. A request an interruption made stale while it waited its turn (a plain create, not
+   * sent: `interrupt()`), one whose `generate()` was aborted or timed out, and one no answer came
+   * for within `requestTimeoutMs` of connected time stop counting with no event of their own:
+   * the caller's own promise or `interrupt()` tells the first two; a waiter should bound its
+   * wait (the last is bounded by `requestTimeoutMs`).
+   */
+  get responseRequested(): boolean {
+    return this.#host.creator.requested;
+  }
+
+  /**
    * What the app's speaker has played of the assistant's audio, for `interrupt()`: report it with
    * `playback.played(content, msOrFrame)` as the sink confirms playback, and `playback.stopped()`
    * when it has nothing left to play. Without reports the position is estimated from the clock.

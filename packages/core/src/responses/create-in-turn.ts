@@ -36,6 +36,11 @@ export interface InTurnHost {
   cancel(responseId: string): void;
   /** Whether `session.interrupt()` cancelled `responseId` already. */
   interrupted(responseId: string): boolean;
+  /**
+   * The create starts waiting its turn (`session.responseRequested` counts it; `fresh`: no
+   * interruption came since it was asked for). Returns what ends the wait.
+   */
+  waitTurn(params: ResponseCreateParams | undefined, fresh: () => boolean): () => void;
 }
 
 /**
@@ -79,10 +84,15 @@ export async function createInTurn(
   // response only, and which are out of band is not always known): those running now, and
   // one that starts while this waits (a create still unanswered, the VAD's)
   const cancelled = onDuplicate === 'cancel_existing' ? new Set<string>() : undefined;
+  // ended in the same tick as the send: from then on the unanswered create is what counts
+  const left = host.waitTurn(params, fresh);
   // a generate() request aborted while it waited is not sent at all (false)
   const sent = await awaitTurn(
     { ...host.turn(), pending: () => host.createPending() },
-    () => (fresh() ? host.sendPending(params) : host.sendStale(params)),
+    () => {
+      left();
+      return fresh() ? host.sendPending(params) : host.sendStale(params);
+    },
     (running) => {
       // stale once an interruption came while it waited: it will not be sent (a generate()
       // request's response is cancelled on start), and what starts now is the user's new turn
@@ -95,6 +105,6 @@ export async function createInTurn(
             if (!host.interrupted(r.id)) host.cancel(r.id);
           }
     },
-  );
+  ).finally(left);
   return sent === true;
 }

@@ -30,6 +30,7 @@ import { resendLost, type ResendInTurn, type Turn } from './resend-in-turn.js';
 import type { RealtimeResponse } from './tree.js';
 import { generate } from './generate.js';
 import { UnansweredCreates } from './unanswered-creates.js';
+import { stillWanted, WaitingTurn } from './waiting-turn.js';
 
 /** Host services the creator needs from the session. */
 export interface CreatorHost {
@@ -78,6 +79,8 @@ export class ResponseCreator {
   // what a create waiting its turn looks at, and what it needs of this (made on first use)
   #turn: Turn | undefined;
   #inTurn: InTurnHost | undefined;
+  // the conversation creates waiting their turn (made on the first that waits)
+  #waitingTurn: WaitingTurn | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -135,6 +138,7 @@ export class ResponseCreator {
       sendStale: (params) => this.bargeIn().sendStale(params),
       cancel: (responseId) => this.#cancel(responseId),
       interrupted: (responseId) => this.interrupted(responseId),
+      waitTurn: (params, fresh) => (this.#waitingTurn ??= new WaitingTurn()).enter(params, fresh),
     });
   }
 
@@ -165,6 +169,22 @@ export class ResponseCreator {
    */
   get createPending(): boolean {
     return this.#gate?.pending === true || this.#resend?.waiting === true;
+  }
+
+  /**
+   * Whether a response asked for with `create()` or `generate()` (the app's, or the engine's
+   * follow-up to function calls) has not started yet: waiting its turn, written or queued
+   * and not answered, or lost with the connection and to be sent again. See
+   * `RealtimeSession.responseRequested`.
+   */
+  get requested(): boolean {
+    const unanswered = this.#unanswered;
+    if (this.createPending || unanswered.outOfBand !== undefined || unanswered.anyLost) return true;
+    return (
+      this.#waitingTurn?.some((params, fresh) =>
+        stillWanted(params, this.#awaited, this.#responseTools, fresh),
+      ) === true
+    );
   }
 
   /**
@@ -303,6 +323,7 @@ export class ResponseCreator {
     this.#awaited?.closed(error);
     // nothing more starts to be cancelled, nor streams to be silenced
     this.#bargeIn = undefined;
+    this.#waitingTurn?.clear();
     this.#gate?.wake();
   }
 
@@ -385,14 +406,8 @@ export class ResponseCreator {
 
   #send(response: ResponseCreateParams | undefined): boolean {
     const tag = response === undefined ? undefined : requestTag(response.metadata);
-    // a generate() request aborted meanwhile is not sent (a plain create's own tag has no waiter)
-    if (
-      response !== undefined &&
-      tag !== undefined &&
-      this.#awaited?.has(tag) !== true &&
-      !this.#responseTools.ownTagged(response)
-    )
-      return false;
+    // a generate() request aborted meanwhile is not sent
+    if (!stillWanted(response, this.#awaited, this.#responseTools)) return false;
     const event: ResponseCreateEvent =
       response === undefined
         ? { type: 'response.create', event_id: this.#host.eventId() }

@@ -123,6 +123,11 @@ export class UnansweredCreates {
     );
   }
 
+  /** Whether creates were lost with the connection, to be sent again after the restore. */
+  get anyLost(): boolean {
+    return this.#lost !== undefined && this.#lost.length > 0;
+  }
+
   /** The conversation's creates lost with the connection, to be sent again after the restore. */
   lostConversation(): ResponseCreateEvent[] {
     return this.#lost?.filter((event) => event.response?.conversation !== 'none') ?? [];
