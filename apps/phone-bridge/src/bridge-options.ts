@@ -113,7 +113,10 @@ export interface BridgeCall {
    * when no response is streaming and Twilio has echoed the mark after the last audio sent, or
    * after `maxWaitMs` at most; then as {@link close}. A response that ended with function calls
    * is followed by the model's answer to their outputs (the engine asks for it once its tools
-   * answered: an `end_call` tool's goodbye), and that answer is waited for too. A barge-in
+   * answered: an `end_call` tool's goodbye), and that answer is waited for too. So is a response
+   * the app asked for and the server has not started yet (`session.response.create()` or
+   * `generate()` just before `hangUp()`, one waiting its turn: `session.responseRequested`); one
+   * the server refuses ends the wait at its `error`. A barge-in
    * meanwhile ends the call once the goodbye is cleared (and cancelled, if still streaming),
    * without an answer to it. Closing the media stream ends `<Connect>`, and Twilio hangs up
    * unless more TwiML follows it.

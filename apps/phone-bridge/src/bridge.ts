@@ -104,6 +104,8 @@ export function bridgeCall(
   const answerOwed = watchOwedAnswer(session, () => hangUpIfPlayed());
   const allPlayed = (): boolean =>
     !answerOwed() &&
+    // a response the app asked for (a goodbye) and the server has not started yet
+    !session.responseRequested &&
     session.activeResponse === undefined &&
     pending.size === 0 &&
     unmarked.length === 0;
@@ -173,6 +175,8 @@ export function bridgeCall(
 
   session.on('error', (error) => {
     log('warn', 'session error', { code: error.code, message: error.message, callSid });
+    // a goodbye the server refused will never play: the hang-up need not wait for it
+    hangUpIfPlayed();
   });
 
   session.on('closed', ({ error }) => {

@@ -35,9 +35,12 @@ export interface SipCall {
    * or after `maxWaitMs`. Then `hangup` (a failure is logged) and the session closes. A response
    * that ended with function calls is followed by the model's answer to their outputs (the
    * engine asks for it once its tools answered: an `end_call` tool's goodbye), and that answer
-   * is waited for too; a wire tool nobody answers leaves the wait to `maxWaitMs`. A drop of
-   * the side-band's socket is not the end of the audio (the call plays on): the wait goes on
-   * until the re-attached side-band hears the stop, or `maxWaitMs`. Resolves
+   * is waited for too; a wire tool nobody answers leaves the wait to `maxWaitMs`. A response
+   * the app asked for and the server has not started yet (`session.response.create()` or
+   * `generate()` just before `hangUp()`, one waiting its turn: `session.responseRequested`) is
+   * waited for as well; one the server refuses ends the wait at its `error`. A drop of the
+   * side-band's socket is not the end of the audio (the call plays on): the wait goes on until
+   * the re-attached side-band hears the stop, or `maxWaitMs`. Resolves
    * with {@link ended}; a bad `maxWaitMs` rejects with a `ConfigError`.
    */
   hangUp(options?: HangUpOptions): Promise<void>;
@@ -90,7 +93,14 @@ export function createSipCall(deps: SipCallDeps): SipCallHandle {
   // the answer to the last response's function calls (an end_call tool's goodbye) is heard too
   const answerOwed = watchOwedAnswer(session, () => hangUpIfHeard());
   const hangUpIfHeard = (): void => {
-    if (waiting && !answerOwed() && session.activeResponse === undefined && playing.size === 0)
+    if (
+      waiting &&
+      !answerOwed() &&
+      // a response the app asked for (a goodbye) and the server has not started yet
+      !session.responseRequested &&
+      session.activeResponse === undefined &&
+      playing.size === 0
+    )
       void end();
   };
 
@@ -107,6 +117,8 @@ export function createSipCall(deps: SipCallDeps): SipCallHandle {
   });
   session.on('error', (error) => {
     log('warn', 'session error', { code: error.code, message: error.message, callId });
+    // a goodbye the server refused will never play: the hang-up need not wait for it
+    hangUpIfHeard();
   });
   session.on('closed', ({ error }) => {
     if (waitTimer !== undefined) clock.clearTimeout(waitTimer);

@@ -122,3 +122,28 @@ describe('call.hangUp() from an end_call tool', () => {
     expect(c.twilio.closeEvent).toEqual({ code: 1000, reason: 'call ended' });
   });
 });
+
+describe('call.hangUp() right after the app asked for a goodbye', () => {
+  it('waits for the goodbye response.create() asked for, not yet started, to be played', async () => {
+    const { c, call } = await startedCall();
+    c.fake.server.queueResponse((ctx) => ctx.say(GOODBYE));
+    void call.session.response.create({ response: { instructions: 'Say goodbye.' } });
+    void call.hangUp();
+    expect(await c.run(() => c.twilio.closeEvent !== undefined)).toBe(true);
+    const sentMs = c.twilio.sent('media').length * 20;
+    expect(sentMs).toBeGreaterThan(1_000);
+    expect(c.twilio.playedMs).toBeGreaterThanOrEqual(sentMs - 20);
+    expect(c.twilio.closeEvent).toEqual({ code: 1000, reason: 'call ended' });
+  });
+
+  it('a goodbye the server refuses is followed by the hang-up at once, not after maxWaitMs', async () => {
+    const { c, call } = await startedCall();
+    c.fake.server.faults.refuse('response.create');
+    const asked = c.clock.now();
+    void call.session.response.create({ response: { instructions: 'Say goodbye.' } });
+    void call.hangUp({ maxWaitMs: 30_000 });
+    expect(await c.run(() => c.twilio.closeEvent !== undefined)).toBe(true);
+    expect(c.clock.now() - asked).toBeLessThan(1_000);
+    expect(c.twilio.sent('media')).toEqual([]);
+  });
+});

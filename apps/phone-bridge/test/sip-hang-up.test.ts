@@ -162,3 +162,41 @@ describe('SIP mode: an end_call tool', () => {
     expect(call.endReason).toBe('hangup');
   });
 });
+
+describe('SIP mode: hangUp() right after the app asked for a goodbye', () => {
+  /** A call with no greeting, its side-band open. */
+  async function quietCall() {
+    const s = await startSipBridge(cleanups, {
+      sip: (trunk) => ({ ...trunk.sip, greet: false }),
+    });
+    const call = s.fake.sip.incoming();
+    await s.steps(() => s.bridge.sipCalls.size === 1 && call.state === 'active', 'the accept');
+    const sipCall = [...s.bridge.sipCalls][0]!;
+    await s.steps(() => sipCall.session.connectionState.status === 'open', 'the side-band');
+    return { s, call, sipCall };
+  }
+
+  it('waits for the goodbye response.create() asked for, not yet started, to be heard', async () => {
+    const { s, call, sipCall } = await quietCall();
+    s.fake.server.queueResponse((ctx) => ctx.say('Goodbye, and thanks for calling!'));
+    void sipCall.session.response.create({ response: { instructions: 'Say goodbye.' } });
+    const hungUp = sipCall.hangUp();
+    await s.steps(() => call.state === 'ended', 'the hang-up');
+    await hungUp;
+    expect(call.outputAudio.map((a) => a.state)).toEqual(['stopped']);
+    expect(call.endReason).toBe('hangup');
+  });
+
+  it('a goodbye the server refuses is followed by the hang-up at once, not after maxWaitMs', async () => {
+    const { s, call, sipCall } = await quietCall();
+    s.fake.server.faults.refuse('response.create');
+    const asked = s.clock.now();
+    void sipCall.session.response.create({ response: { instructions: 'Say goodbye.' } });
+    const hungUp = sipCall.hangUp({ maxWaitMs: 30_000 });
+    await s.steps(() => call.state === 'ended', 'the hang-up');
+    await hungUp;
+    expect(s.clock.now() - asked).toBeLessThan(1_000);
+    expect(call.outputAudio).toEqual([]);
+    expect(call.endReason).toBe('hangup');
+  });
+});
