@@ -150,7 +150,15 @@ export class ServerEventRouter {
       const answered = probes.answer(event);
       if (answered === null) return;
       if (answered !== undefined) event = answered;
+      // the rest of a response whose start the drop lost: its start is handled first
+      const starts = probes.lostStarts(event);
+      if (starts !== undefined) for (const start of starts) this.#route(start);
     }
+    this.#route(event);
+  }
+
+  // the mirror, the session's own handling, the features, and reliability, in that order
+  #route(event: ServerEvent): void {
     const type = event.type;
     const contentDelta =
       type === 'response.output_audio.delta' ||
@@ -255,6 +263,15 @@ export class ServerEventRouter {
           this.#deps.creator.quietCancelRefused(error.eventId)
         ) {
           this.#logger.debug('interrupt: no response left to cancel', this.#deps.logFields());
+          return;
+        }
+        if (error.eventId && this.#deps.creator.quietResendRefused(error.eventId, error.code)) {
+          this.#logger.info(
+            'response.create sent again after a re-attach: the session is answering already',
+            { ...this.#deps.logFields(), eventId: error.eventId },
+          );
+          this.#requests.rejectEventId(error.eventId, error);
+          this.#deps.creator.refused(error.eventId, error);
           return;
         }
         this.#logger.error('server error', {

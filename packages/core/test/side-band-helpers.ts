@@ -4,7 +4,7 @@
  * connector reports `persistentSession` as a side-band connector does (or not, for the contrast).
  * @module
  */
-import type { Connector, Logger } from '@voxwire/protocol';
+import type { Connector, Logger, Transport } from '@voxwire/protocol';
 import { createCounterIdGenerator } from '@voxwire/protocol';
 import { createFakeServer, SimulatedClock } from '@voxwire/testing';
 import { RealtimeModel } from '../src/index.js';
@@ -35,4 +35,39 @@ export function sideBand(dialect: 'ga' | 'beta', persistentSession: boolean, log
     ...(logger && { logger }),
   });
   return { clock, server, model };
+}
+
+/**
+ * A connector wrapper whose next frame of server event `type` (once `arm()` was called) is lost
+ * with the socket: the side-band is closed from the server's end in its place (`drop`), and
+ * nothing after it reaches that transport, as with a real drop.
+ */
+export function losingFrame(connector: Connector, type: string, drop: () => void) {
+  let armed = false;
+  const wrapped: Connector = async (attempt) => {
+    const connection = await connector(attempt);
+    const inner = connection.transport;
+    let dead = false;
+    const transport: Transport = {
+      start: () => {
+        inner.onmessage = (frame) => {
+          if (dead) return;
+          if (armed && typeof frame === 'string' && frame.includes(`"type":"${type}"`)) {
+            armed = false;
+            dead = true;
+            drop();
+            return;
+          }
+          transport.onmessage?.(frame);
+        };
+        inner.onclose = (code, reason) => transport.onclose?.(code, reason);
+        inner.onerror = (error) => transport.onerror?.(error);
+        return inner.start();
+      },
+      send: (frame) => inner.send(frame),
+      close: (code, reason) => inner.close(code, reason),
+    };
+    return { ...connection, transport };
+  };
+  return { connector: wrapped, arm: () => void (armed = true) };
 }

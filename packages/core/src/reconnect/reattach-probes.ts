@@ -24,6 +24,7 @@
 import type { ClientEvent, ServerEvent } from '@voxwire/protocol';
 import { ROOT_ITEM_ID } from '../conversation/linked-items.js';
 import type { PendingRequest } from '../requests.js';
+import { lostStarts } from './lost-starts.js';
 import type { ReliabilityHost } from './reliability.js';
 
 interface Probe {
@@ -121,6 +122,22 @@ export class ReattachProbes {
       };
     }
     return undefined;
+  }
+
+  /**
+   * The starts of a response the drop lost (`lost-starts.ts`) that `event` needs handled before
+   * it: the call's session went on answering, and this side heard only the rest.
+   */
+  lostStarts(event: ServerEvent): ServerEvent[] | undefined {
+    const tracker = this.#h.tracker;
+    const found = lostStarts(event, (r, o, c) => tracker.lacks(r, o, c));
+    if (found !== undefined)
+      this.#h.logger.info('re-attach: adopting a response whose start the drop lost', {
+        ...this.#h.logFields(),
+        eventType: event.type,
+        made: found.map((e) => e.type),
+      });
+    return found;
   }
 
   /** Whether a gap's retrieve for `itemId` is out (an item the drop left unknown). */

@@ -81,6 +81,9 @@ export class ResponseCreator {
   #inTurn: InTurnHost | undefined;
   // the conversation creates waiting their turn (made on the first that waits)
   #waitingTurn: WaitingTurn | undefined;
+  // creates sent again to a session the server kept (a side-band's re-attach): the session may
+  // be answering the lost one already (made on the first)
+  #resentToKept: Set<string> | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -275,11 +278,13 @@ export class ResponseCreator {
   /**
    * A connection is open and restored: a response the last one was asked for and never started
    * (its `response.create` was written, no `response.created` came back) is asked for again.
+   * `keptSession`: the server kept the session (a side-band re-attached), which may have
+   * started it: see {@link quietResendRefused}.
    */
-  reopened(): void {
+  reopened(keptSession = false): void {
     this.#connected = true;
     this.#awaited?.resumed();
-    this.#resendLost();
+    this.#resendLost(keptSession);
     // one the outbox held went out with the restore: its bound starts now
     if (this.#unanswered.outOfBand !== undefined) this.#outOfBandBound?.start();
     const gate = this.#gate;
@@ -293,7 +298,7 @@ export class ResponseCreator {
     }
   }
 
-  #resendLost(): void {
+  #resendLost(keptSession: boolean): void {
     const lost = this.#unanswered.takeLost();
     if (lost === undefined) return;
     this.#resend = resendLost(lost, {
@@ -304,8 +309,8 @@ export class ResponseCreator {
           ...this.#host.logFields(),
           eventId: event.event_id,
         });
-        if (pending) this.#sendPending(event.response);
-        else this.#send(event.response);
+        if (pending) this.#sendPending(event.response, keptSession);
+        else this.#send(event.response, keptSession);
       },
       done: () => this.#gate?.wake(),
     });
@@ -391,6 +396,20 @@ export class ResponseCreator {
     return this.#bargeIn?.cancelled(responseId) ?? false;
   }
 
+  /**
+   * Whether `eventId` is a create sent again to a session the server kept, refused because that
+   * session is answering already (`conversation_already_has_active_response`; forgets it): the
+   * drop lost the start of the very response it asked for, which the side-band adopts as its
+   * rest arrives (`lost-starts.ts`). Not reported on `error`; a `generate()` request it carried
+   * still rejects with it, as that response carries no tag to tell it was its own.
+   */
+  quietResendRefused(eventId: string, code: string | null): boolean {
+    return (
+      this.#resentToKept?.delete(eventId) === true &&
+      code === 'conversation_already_has_active_response'
+    );
+  }
+
   /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */
   quietCancelRefused(eventId: string): boolean {
     return this.#bargeIn?.quietCancelRefused(eventId) ?? false;
@@ -404,7 +423,7 @@ export class ResponseCreator {
     );
   }
 
-  #send(response: ResponseCreateParams | undefined): boolean {
+  #send(response: ResponseCreateParams | undefined, toKeptSession = false): boolean {
     const tag = response === undefined ? undefined : requestTag(response.metadata);
     // a generate() request aborted meanwhile is not sent
     if (!stillWanted(response, this.#awaited, this.#responseTools)) return false;
@@ -422,6 +441,8 @@ export class ResponseCreator {
       (this.#asked ??= new AskedConversations()).sending(tag, response?.conversation === 'none');
     }
     this.#responseTools.sending(event, tag);
+    if (toKeptSession && event.event_id !== undefined)
+      (this.#resentToKept ??= new Set()).add(event.event_id);
     try {
       this.#host.send(event);
     } catch (error) {
@@ -445,8 +466,8 @@ export class ResponseCreator {
    * {@link #send}, then, unless the write was refused on the spot, the next create waits for its
    * `response.created`. Returns false when an aborted request was not sent.
    */
-  #sendPending(response: ResponseCreateParams | undefined): boolean {
-    if (!this.#send(response)) return false;
+  #sendPending(response: ResponseCreateParams | undefined, toKeptSession = false): boolean {
+    if (!this.#send(response, toKeptSession)) return false;
     // refused (cleared) during the write: no response is on its way to wait for
     if (this.#unanswered.conversation !== undefined) this.#gateOf().mark(this.#connected);
     return true;

@@ -24,6 +24,11 @@ export class DiscardedResponses {
     if (ids.size > DISCARDED_IDS) ids.delete(ids.values().next().value as string);
   }
 
+  /** Whether `id` is one of them. */
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
+
   /** Whether `event` is about one of them. */
   names(event: ServerEvent): boolean {
     const e = event as { response_id?: unknown; response?: { id?: unknown } };

@@ -11,6 +11,7 @@ import { fromGaAudioFormat } from '../session-config.js';
 import { copyJson } from '../json-copy.js';
 import { decodeAudioDelta } from './audio-delta.js';
 import { DiscardedResponses } from './discarded.js';
+import type { LackedRef } from '../reconnect/lost-starts.js';
 import { partText, shareTexts } from './shared-texts.js';
 import type { TrackerOptions, TrackerSink } from './tracker-sink.js';
 import {
@@ -214,6 +215,27 @@ export class ResponseTracker {
     (this.#discarded ??= new DiscardedResponses()).add(id);
     this.#finish(r);
     return true;
+  }
+
+  /**
+   * What of a response event's references is not known here: the response (never heard of:
+   * not in progress, not retained, not ended locally), its output `outputIndex`, or that
+   * output's part `contentIndex`; `undefined` when all are known, or the response is finished
+   * or was ended locally (its late events are handled as such). See `lost-starts.ts`.
+   */
+  lacks(responseId: string, outputIndex?: number, contentIndex?: number): LackedRef {
+    const r = this.#active.get(responseId);
+    if (r === undefined)
+      return this.#discarded?.has(responseId) === true ||
+        this.#finished.some((f) => f.id === responseId)
+        ? undefined
+        : 'response';
+    if (outputIndex === undefined) return undefined;
+    const o = r.output[outputIndex];
+    if (o === undefined) return 'output';
+    return contentIndex !== undefined && o.content[contentIndex] === undefined
+      ? 'content'
+      : undefined;
   }
 
   /** Forgets the ids of locally ended responses (a new connection never names them). */

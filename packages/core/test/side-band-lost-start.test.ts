@@ -1,0 +1,175 @@
+/**
+ * A side-band's drop right as the call's session starts an answer: the session goes on with it
+ * (the call plays it), but its `response.created` — or an output's, a part's start — is lost
+ * with the socket, and the re-attached side-band hears only the rest. The engine adopts the
+ * response from what the rest says (`lost-starts.ts`): the app sees it start and end once, a
+ * function call in it is run and answered, and nothing of it reaches `error` as unknown. The
+ * `response.create` the drop left unanswered is sent again; the session refuses it as already
+ * answering, and that refusal is not reported either.
+ */
+import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
+import { createCounterIdGenerator } from '@voxwire/protocol';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { RealtimeModel } from '../src/index.js';
+import { lostStarts, type LacksRef } from '../src/reconnect/lost-starts.js';
+import { defineTool } from '../src/tools/tool.js';
+import { record } from './helpers.js';
+import { losingFrame } from './side-band-helpers.js';
+
+const GREETING = 'Hello and welcome to the pizza place, how can I help you today?';
+
+/** A SIP call whose side-band session loses the next frame of `type` (after `arm()`). */
+function call(type: string) {
+  const clock = new SimulatedClock({ microtaskRounds: 400, start: 1_700_000_000_000 });
+  // a first token after a second, then twice real time, as a model streams: the answer is
+  // still coming when the side-band is back
+  const server = new FakeServer({
+    clock,
+    pacing: { firstOutputDelayMs: 1_000, realtimeFactor: 0.5, textDeltaIntervalMs: 20 },
+  });
+  const sip = server.sip.incoming({ from: 'sip:+14155550123@carrier.example' });
+  const lossy = losingFrame(createFakeServer({ server, callId: sip.callId }).connector, type, () =>
+    sip.sidebands.at(-1)!.close(1006, 'network'),
+  );
+  const runs: string[] = [];
+  const orderStatus = defineTool({
+    name: 'order_status',
+    description: 'Where an order is',
+    parameters: v.object({ id: v.string() }),
+    execute: ({ id }) => (runs.push(id), { id, status: 'in the oven' }),
+  });
+  const model = new RealtimeModel({
+    connector: lossy.connector,
+    clock,
+    generateId: createCounterIdGenerator('t'),
+    random: () => 0,
+    stallTimeoutMs: false,
+    tools: [orderStatus],
+  });
+  server.acceptCall(sip.callId, { type: 'realtime', instructions: 'You answer the phone.' });
+  const session = model.session({ turnDetection: null });
+  const events = record(session, ['error', 'response_created', 'response_done', 'reconnected']);
+  return { clock, server, sip, session, events, runs, arm: lossy.arm };
+}
+
+const named = (events: readonly unknown[][], name: string) =>
+  events.filter((e) => e[0] === name).map((e) => e[1] as { id?: string; code?: string });
+
+describe('a side-band drop that loses the start of an answer', () => {
+  it('adopts the answer from its rest: started and done once, played once, no error but the drop', async () => {
+    const c = call('response.created');
+    await c.clock.advanceAsync(0);
+    c.server.onResponse((ctx) => ctx.say(GREETING));
+    c.arm();
+    await c.session.response.create();
+    await c.clock.advanceAsync(30_000);
+
+    expect(c.sip.sidebands).toHaveLength(2);
+    expect(named(c.events, 'error').map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    const [played] = c.sip.outputAudio;
+    expect(c.sip.outputAudio).toHaveLength(1);
+    expect(played).toMatchObject({ state: 'stopped' });
+    expect(named(c.events, 'response_created').map((r) => r.id)).toEqual([played!.responseId]);
+    expect(named(c.events, 'response_done').map((r) => r.id)).toEqual([played!.responseId]);
+    const adopted = c.session.responses.at(-1)!;
+    expect(adopted.status).toBe('completed');
+    // what the rest carried: the answer's whole transcript (its done events say it)
+    expect(adopted.output[0]!.content[0]!.text).toBe(GREETING);
+    // the create the drop left unanswered went again, and was refused as already answered
+    const creates = c.sip.clientEvents.filter((e) => e.event['type'] === 'response.create');
+    expect(creates).toHaveLength(2);
+    await c.session.close();
+  });
+
+  it('runs a function call of the adopted answer once, and the model answers its output', async () => {
+    const c = call('response.created');
+    await c.clock.advanceAsync(0);
+    c.server.queueResponse((ctx) =>
+      ctx.callFunction('order_status', { id: '42' }, { callId: 'c42' }),
+    );
+    c.server.queueResponse((ctx) => ctx.say('Order 42 is in the oven.'));
+    c.arm();
+    await c.session.response.create();
+    await c.clock.advanceAsync(30_000);
+
+    expect(c.runs).toEqual(['42']);
+    const outputs = c.sip
+      .connection!.conversation.snapshot()
+      .filter((i) => i['type'] === 'function_call_output');
+    expect(outputs).toEqual([expect.objectContaining({ call_id: 'c42' })]);
+    expect(c.sip.outputAudio.at(-1)).toMatchObject({ state: 'stopped' });
+    expect(named(c.events, 'error').map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    await c.session.close();
+  });
+
+  it('leaves a response it knew to its end at the drop: the rest is ignored, nothing reported as unknown', async () => {
+    const c = call('response.content_part.added');
+    await c.clock.advanceAsync(0);
+    c.server.onResponse((ctx) => ctx.say(GREETING));
+    c.arm();
+    await c.session.response.create();
+    await c.clock.advanceAsync(30_000);
+    // the response was known before the drop: it ended here with the socket, and its rest is
+    // ignored; nothing is reported as unknown
+    expect(named(c.events, 'error').map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    expect(c.sip.outputAudio).toHaveLength(1);
+    await c.session.close();
+  });
+});
+
+describe('lostStarts', () => {
+  const knownNothing: LacksRef = () => 'response';
+
+  it('makes up the response and its outputs from a lone response.done', () => {
+    const starts = lostStarts(
+      {
+        type: 'response.done',
+        event_id: 'e9',
+        response: {
+          id: 'r1',
+          object: 'realtime.response',
+          status: 'completed',
+          output: [{ id: 'i1', type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' }],
+        },
+      },
+      knownNothing,
+    );
+    expect(starts?.map((e) => e.type)).toEqual(['response.created', 'response.output_item.added']);
+    expect(starts?.[1]).toMatchObject({
+      output_index: 0,
+      item: { id: 'i1', type: 'function_call', call_id: 'c1', status: 'in_progress' },
+    });
+  });
+
+  it('makes up only what is missing: a part of a known output, nothing for a known one', () => {
+    const delta = {
+      type: 'response.output_audio_transcript.delta',
+      event_id: 'e1',
+      response_id: 'r1',
+      item_id: 'i1',
+      output_index: 0,
+      content_index: 1,
+      delta: 'hi',
+    } as const;
+    expect(lostStarts(delta, () => 'content')).toEqual([
+      expect.objectContaining({
+        type: 'response.content_part.added',
+        content_index: 1,
+        part: { type: 'audio', transcript: '' },
+      }),
+    ]);
+    expect(lostStarts(delta, () => undefined)).toBeUndefined();
+    expect(lostStarts(delta, knownNothing)?.map((e) => e.type)).toEqual([
+      'response.created',
+      'response.output_item.added',
+      'response.content_part.added',
+    ]);
+  });
+
+  it('ignores what is no response event', () => {
+    expect(
+      lostStarts({ type: 'input_audio_buffer.cleared', event_id: 'e1' }, knownNothing),
+    ).toBeUndefined();
+  });
+});
