@@ -20,13 +20,13 @@ import { losingFrame } from './side-band-helpers.js';
 const GREETING = 'Hello and welcome to the pizza place, how can I help you today?';
 
 /** A SIP call whose side-band session loses the next frame of `type` (after `arm()`). */
-function call(type: string) {
+function call(type: string, textDeltaIntervalMs = 20) {
   const clock = new SimulatedClock({ microtaskRounds: 400, start: 1_700_000_000_000 });
   // a first token after a second, then twice real time, as a model streams: the answer is
   // still coming when the side-band is back
   const server = new FakeServer({
     clock,
-    pacing: { firstOutputDelayMs: 1_000, realtimeFactor: 0.5, textDeltaIntervalMs: 20 },
+    pacing: { firstOutputDelayMs: 1_000, realtimeFactor: 0.5, textDeltaIntervalMs },
   });
   const sip = server.sip.incoming({ from: 'sip:+14155550123@carrier.example' });
   const lossy = losingFrame(createFakeServer({ server, callId: sip.callId }).connector, type, () =>
@@ -114,6 +114,40 @@ describe('a side-band drop that loses the start of an answer', () => {
     // ignored; nothing is reported as unknown
     expect(named(c.events, 'error').map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
     expect(c.sip.outputAudio).toHaveLength(1);
+    await c.session.close();
+  });
+});
+
+describe.each([
+  'response.output_item.added',
+  'response.function_call_arguments.delta',
+  'response.function_call_arguments.done',
+  'response.output_item.done',
+  'response.done',
+])('a side-band drop that loses %s of a function call', (type) => {
+  it('runs the call once and the model answers its output, whether its rest is heard or not', async () => {
+    // slow arguments: a drop mid-arguments leaves the rest to the kept session, and that rest
+    // (arguments, item and response done) is over before the side-band is back
+    const c = call(type, 300);
+    await c.clock.advanceAsync(0);
+    c.server.queueResponse((ctx) =>
+      ctx.callFunction('order_status', { id: '42' }, { callId: 'c42' }),
+    );
+    c.server.queueResponse((ctx) => ctx.say('Order 42 is in the oven.'));
+    c.arm();
+    await c.session.response.create();
+    await c.clock.advanceAsync(30_000);
+
+    expect(c.sip.sidebands).toHaveLength(2);
+    expect(c.runs).toEqual(['42']);
+    const conversation = c.sip.connection!.conversation.snapshot();
+    expect(conversation.map((i) => [i['type'], i['call_id'] ?? i['role']])).toEqual([
+      ['function_call', 'c42'],
+      ['function_call_output', 'c42'],
+      ['message', 'assistant'],
+    ]);
+    expect(c.sip.outputAudio).toEqual([expect.objectContaining({ state: 'stopped' })]);
+    expect(named(c.events, 'error').map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
     await c.session.close();
   });
 });

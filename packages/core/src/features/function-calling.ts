@@ -80,6 +80,22 @@ export interface FunctionCallingHost<TSession> {
    * `'auto'` in the follow-up. @default none: the follow-up follows the session's choice
    */
   toolChoice?(): unknown;
+  /**
+   * Whether the server keeps the session across connections (a side-band to a call): calls a
+   * drop cut mid-arguments may be completed there. @default none: never
+   */
+  readonly reliability?: { readonly keepsSession: boolean };
+  /**
+   * `conversation.item.retrieve`, to ask a kept session for such a call after the re-attach.
+   * @default none: they are not asked for
+   */
+  readonly calls?: { itemRetrieve(args: { itemId: string }): Promise<ConversationItem> };
+}
+
+/** A function call a drop cut mid-arguments. */
+interface CutCall {
+  readonly responseId: string;
+  readonly itemId: string;
 }
 
 /** Options of function calling (model-wide; `tools` may be overridden per session). */
@@ -136,6 +152,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   // the restore sends. `undefined` before the first echo: the restore sends the current tools,
   // as it sends the current options when nothing was confirmed.
   #confirmedTools: readonly unknown[] | undefined;
+  // calls a kept session's drop cut mid-arguments, asked for on the next connection
+  #cutOnKept: CutCall[] | undefined;
 
   /**
    * @param host - the session's requests and events
@@ -291,6 +309,38 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   /** @inheritdoc */
   onConnected(): void {
     this.#followUp.onConnected();
+    const cut = this.#cutOnKept;
+    this.#cutOnKept = undefined;
+    if (cut !== undefined && this.#host.calls !== undefined)
+      for (const call of cut) void this.#settleCut(call, this.#host.calls);
+  }
+
+  // A call a side-band's drop cut mid-arguments: the call's session went on and completed it
+  // (its events lost with the socket, or heard after the re-attach). Retrieved; a completed call
+  // not answered meanwhile (its rest heard) is run and answered now: the model waits for it
+  async #settleCut(cut: CutCall, calls: NonNullable<FunctionCallingHost<TSession>['calls']>) {
+    let item: ConversationItem;
+    try {
+      item = await calls.itemRetrieve({ itemId: cut.itemId });
+    } catch {
+      return; // gone from the conversation, or the session closed
+    }
+    if (item.type !== 'function_call' || item.status !== 'completed') return;
+    if (this.#pending.isFinished(cut.responseId) || this.#rounds.has(cut.responseId)) return;
+    this.#host.logger.info('function call the drop cut, completed by the kept session: answered', {
+      ...this.#host.logFields(),
+      responseId: cut.responseId,
+      itemId: cut.itemId,
+    });
+    const round = this.#round(cut.responseId);
+    round.addCall(item, this.#callOptions(cut.responseId, item.name));
+    this.#rounds.delete(cut.responseId);
+    this.#pending.finished(cut.responseId);
+    void answerRound(this.#host, this.#followUp, cut.responseId, round, {
+      status: 'completed',
+      hasMessageOutput: false,
+      outputIds: [cut.itemId],
+    });
   }
 
   /** @inheritdoc */
@@ -307,7 +357,11 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       return;
     }
     const mirror = this.#host.mirror?.();
+    const kept = this.#host.reliability?.keepsSession === true;
     for (const [responseId, round] of rounds) {
+      if (kept)
+        for (const itemId of this.#pending.cut(responseId))
+          (this.#cutOnKept ??= []).push({ responseId, itemId });
       // completed calls whose response.output_item.done the drop cut off
       const recovered = this.#pending.recover(responseId, mirror);
       for (const item of recovered) round.addCall(item, this.#callOptions(responseId, item.name));

@@ -80,6 +80,14 @@ export class PendingCalls {
     return this.#finished.includes(responseId);
   }
 
+  /** The calls of `responseId` whose arguments were not complete yet (call before `recover`). */
+  cut(responseId: string): string[] {
+    const ids: string[] = [];
+    for (const [itemId, call] of this.#calls)
+      if (call.responseId === responseId && call.arguments === undefined) ids.push(itemId);
+    return ids;
+  }
+
   /**
    * The connection was lost while `responseId` was in progress: returns the calls whose
    * arguments are complete but that were never handed to the runner, as runner input. A call
