@@ -38,12 +38,13 @@ export function sideBand(dialect: 'ga' | 'beta', persistentSession: boolean, log
 }
 
 /**
- * A connector wrapper whose next frame of server event `type` (once `arm()` was called) is lost
+ * A connector wrapper whose `occurrence`-th frame of server event `type` after `arm()` is lost
  * with the socket: the side-band is closed from the server's end in its place (`drop`), and
  * nothing after it reaches that transport, as with a real drop.
  */
-export function losingFrame(connector: Connector, type: string, drop: () => void) {
+export function losingFrame(connector: Connector, type: string, drop: () => void, occurrence = 1) {
   let armed = false;
+  let seen = 0;
   const wrapped: Connector = async (attempt) => {
     const connection = await connector(attempt);
     const inner = connection.transport;
@@ -52,7 +53,12 @@ export function losingFrame(connector: Connector, type: string, drop: () => void
       start: () => {
         inner.onmessage = (frame) => {
           if (dead) return;
-          if (armed && typeof frame === 'string' && frame.includes(`"type":"${type}"`)) {
+          if (
+            armed &&
+            typeof frame === 'string' &&
+            frame.includes(`"type":"${type}"`) &&
+            ++seen === occurrence
+          ) {
             armed = false;
             dead = true;
             drop();

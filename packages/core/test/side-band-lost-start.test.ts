@@ -7,54 +7,9 @@
  * `response.create` the drop left unanswered is sent again; the session refuses it as already
  * answering, and that refusal is not reported either.
  */
-import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
-import { createCounterIdGenerator } from '@voxwire/protocol';
-import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { RealtimeModel } from '../src/index.js';
 import { lostStarts, type LacksRef } from '../src/reconnect/lost-starts.js';
-import { defineTool } from '../src/tools/tool.js';
-import { record } from './helpers.js';
-import { losingFrame } from './side-band-helpers.js';
-
-const GREETING = 'Hello and welcome to the pizza place, how can I help you today?';
-
-/** A SIP call whose side-band session loses the next frame of `type` (after `arm()`). */
-function call(type: string, textDeltaIntervalMs = 20) {
-  const clock = new SimulatedClock({ microtaskRounds: 400, start: 1_700_000_000_000 });
-  // a first token after a second, then twice real time, as a model streams: the answer is
-  // still coming when the side-band is back
-  const server = new FakeServer({
-    clock,
-    pacing: { firstOutputDelayMs: 1_000, realtimeFactor: 0.5, textDeltaIntervalMs },
-  });
-  const sip = server.sip.incoming({ from: 'sip:+14155550123@carrier.example' });
-  const lossy = losingFrame(createFakeServer({ server, callId: sip.callId }).connector, type, () =>
-    sip.sidebands.at(-1)!.close(1006, 'network'),
-  );
-  const runs: string[] = [];
-  const orderStatus = defineTool({
-    name: 'order_status',
-    description: 'Where an order is',
-    parameters: v.object({ id: v.string() }),
-    execute: ({ id }) => (runs.push(id), { id, status: 'in the oven' }),
-  });
-  const model = new RealtimeModel({
-    connector: lossy.connector,
-    clock,
-    generateId: createCounterIdGenerator('t'),
-    random: () => 0,
-    stallTimeoutMs: false,
-    tools: [orderStatus],
-  });
-  server.acceptCall(sip.callId, { type: 'realtime', instructions: 'You answer the phone.' });
-  const session = model.session({ turnDetection: null });
-  const events = record(session, ['error', 'response_created', 'response_done', 'reconnected']);
-  return { clock, server, sip, session, events, runs, arm: lossy.arm };
-}
-
-const named = (events: readonly unknown[][], name: string) =>
-  events.filter((e) => e[0] === name).map((e) => e[1] as { id?: string; code?: string });
+import { GREETING, lossyCall as call, named } from './sip-lossy-call.js';
 
 describe('a side-band drop that loses the start of an answer', () => {
   it('adopts the answer from its rest: started and done once, played once, no error but the drop', async () => {
@@ -128,7 +83,7 @@ describe.each([
   it('runs the call once and the model answers its output, whether its rest is heard or not', async () => {
     // slow arguments: a drop mid-arguments leaves the rest to the kept session, and that rest
     // (arguments, item and response done) is over before the side-band is back
-    const c = call(type, 300);
+    const c = call(type, { textDeltaIntervalMs: 300 });
     await c.clock.advanceAsync(0);
     c.server.queueResponse((ctx) =>
       ctx.callFunction('order_status', { id: '42' }, { callId: 'c42' }),

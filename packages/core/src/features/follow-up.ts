@@ -91,11 +91,16 @@ export class FollowUpResponse {
     void this.request(request);
   }
 
-  /** The connection dropped: a follow-up in progress will never finish, so it is owed again. */
-  onDisconnected(): void {
+  /**
+   * The connection dropped: a follow-up in progress will never finish, so it is owed again. On a
+   * session the server keeps (`keptSession`: a side-band to a call) it goes on there, and asked
+   * for again it would be refused as already answering, or answered twice.
+   */
+  onDisconnected(keptSession = false): void {
     if (this.#id === undefined) return;
     this.#id = undefined;
-    this.#cut = true;
+    this.#cut = !keptSession;
+    if (keptSession) this.#request = undefined;
   }
 
   /** The session closed: nothing is owed any more. */

@@ -332,6 +332,16 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       responseId: cut.responseId,
       itemId: cut.itemId,
     });
+    // its item's added was lost too: the mirror takes it in at the end, where the session added
+    // it (an output goes after a call of the conversation, not one of no conversation)
+    const mirror = this.#host.mirror?.();
+    if (mirror !== undefined && !mirror.has(cut.itemId))
+      mirror.applyServerEvent({
+        type: 'conversation.item.added',
+        event_id: 'voxwire_retrieved',
+        previous_item_id: mirror.lastId ?? null,
+        item,
+      });
     const round = this.#round(cut.responseId);
     round.addCall(item, this.#callOptions(cut.responseId, item.name));
     this.#rounds.delete(cut.responseId);
@@ -345,7 +355,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   /** @inheritdoc */
   onDisconnected(): void {
-    this.#followUp.onDisconnected();
+    const kept = this.#host.reliability?.keepsSession === true;
+    this.#followUp.onDisconnected(kept);
     // The responses are gone with the connection: they will never send response.done. Every call
     // the model completed is restored with the conversation and answered: its output queues and
     // goes out right after the restore, followed by one response.create per round (issue 8).
@@ -357,7 +368,6 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       return;
     }
     const mirror = this.#host.mirror?.();
-    const kept = this.#host.reliability?.keepsSession === true;
     for (const [responseId, round] of rounds) {
       if (kept)
         for (const itemId of this.#pending.cut(responseId))

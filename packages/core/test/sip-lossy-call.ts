@@ -1,0 +1,69 @@
+/**
+ * A SIP call whose side-band loses one chosen server frame with its socket, while the call's
+ * session goes on (the SIP fake plays the answers): for the side-band fault tests.
+ * @module
+ */
+import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
+import { createCounterIdGenerator } from '@voxwire/protocol';
+import * as v from 'valibot';
+import { RealtimeModel } from '../src/index.js';
+import { defineTool } from '../src/tools/tool.js';
+import { record } from './helpers.js';
+import { losingFrame } from './side-band-helpers.js';
+
+/** A spoken answer of a few seconds. */
+export const GREETING = 'Hello and welcome to the pizza place, how can I help you today?';
+
+/**
+ * A SIP call on the fake (its session answers at twice real time, after a second, or at once) whose side-band
+ * session loses the `occurrence`-th frame of `type` after `arm()`, with a tool `order_status`.
+ */
+export function lossyCall(
+  type: string,
+  {
+    textDeltaIntervalMs = 20,
+    occurrence = 1,
+    instant = false,
+  }: { textDeltaIntervalMs?: number; occurrence?: number; instant?: boolean } = {},
+) {
+  const clock = new SimulatedClock({ microtaskRounds: 400, start: 1_700_000_000_000 });
+  // a first token after a second, then twice real time, as a model streams: the answer is
+  // still coming when the side-band is back. `instant`: generated at once, so an answer whose
+  // start is lost is over before the side-band is back
+  const server = new FakeServer({
+    clock,
+    pacing: instant
+      ? { textDeltaIntervalMs: 0 }
+      : { firstOutputDelayMs: 1_000, realtimeFactor: 0.5, textDeltaIntervalMs },
+  });
+  const sip = server.sip.incoming({ from: 'sip:+14155550123@carrier.example' });
+  const lossy = losingFrame(
+    createFakeServer({ server, callId: sip.callId }).connector,
+    type,
+    () => sip.sidebands.at(-1)!.close(1006, 'network'),
+    occurrence,
+  );
+  const runs: string[] = [];
+  const orderStatus = defineTool({
+    name: 'order_status',
+    description: 'Where an order is',
+    parameters: v.object({ id: v.string() }),
+    execute: ({ id }) => (runs.push(id), { id, status: 'in the oven' }),
+  });
+  const model = new RealtimeModel({
+    connector: lossy.connector,
+    clock,
+    generateId: createCounterIdGenerator('t'),
+    random: () => 0,
+    stallTimeoutMs: false,
+    tools: [orderStatus],
+  });
+  server.acceptCall(sip.callId, { type: 'realtime', instructions: 'You answer the phone.' });
+  const session = model.session({ turnDetection: null });
+  const events = record(session, ['error', 'response_created', 'response_done', 'reconnected']);
+  return { clock, server, sip, session, events, runs, arm: lossy.arm };
+}
+
+/** The payloads of the recorded events `name`. */
+export const named = (events: readonly unknown[][], name: string) =>
+  events.filter((e) => e[0] === name).map((e) => e[1] as { id?: string; code?: string });
