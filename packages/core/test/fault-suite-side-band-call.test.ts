@@ -13,27 +13,13 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { GREETING, lossyCall } from './sip-lossy-call.js';
-
-type Kind = 'spoken' | 'function_call';
+import { lossyCall, runLossy, scriptAnswer, type AnswerKind } from './sip-lossy-call.js';
 
 const report = { scenarios: 0, secondAnswers: 0, unansweredCalls: 0, notes: [] as string[] };
 
-/** Queues the answers of `kind` on the call's fake. */
-function script(c: ReturnType<typeof lossyCall>, kind: Kind): void {
-  if (kind === 'spoken') {
-    c.server.queueResponse((ctx) => ctx.say(GREETING));
-    return;
-  }
-  c.server.queueResponse((ctx) =>
-    ctx.callFunction('order_status', { id: '42' }, { callId: 'c42' }),
-  );
-  c.server.queueResponse((ctx) => ctx.say('Order 42 is in the oven.'));
-}
-
 /** The server events the side-band hears in a run without loss, with each one's occurrence. */
 async function reference(
-  kind: Kind,
+  kind: AnswerKind,
   instant: boolean,
 ): Promise<{ type: string; occurrence: number }[]> {
   const c = lossyCall('none', { textDeltaIntervalMs: 100, instant });
@@ -46,7 +32,7 @@ async function reference(
     seen.set(type, occurrence);
     heard.push({ type, occurrence });
   });
-  script(c, kind);
+  scriptAnswer(c, kind);
   await c.session.response.create();
   await c.clock.advanceAsync(30_000);
   await c.session.close();
@@ -71,11 +57,7 @@ describe('the fault suite on a SIP call: the side-band loses each event of an an
           occurrence: loss.occurrence,
           instant,
         });
-        await c.clock.advanceAsync(0);
-        script(c, kind);
-        c.arm();
-        await c.session.response.create();
-        await c.clock.advanceAsync(30_000);
+        await runLossy(c, kind);
 
         expect(c.sip.sidebands.length, where).toBe(2);
         expect(c.session.connectionState.status, where).toBe('open');

@@ -9,16 +9,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { lostStarts, type LacksRef } from '../src/reconnect/lost-starts.js';
-import { GREETING, lossyCall as call, named } from './sip-lossy-call.js';
+import { GREETING, lossyCall as call, named, runLossy } from './sip-lossy-call.js';
 
 describe('a side-band drop that loses the start of an answer', () => {
   it('adopts the answer from its rest: started and done once, played once, no error but the drop', async () => {
     const c = call('response.created');
-    await c.clock.advanceAsync(0);
-    c.server.onResponse((ctx) => ctx.say(GREETING));
-    c.arm();
-    await c.session.response.create();
-    await c.clock.advanceAsync(30_000);
+    await runLossy(c, 'spoken');
 
     expect(c.sip.sidebands).toHaveLength(2);
     expect(named(c.events, 'error').map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
@@ -39,14 +35,7 @@ describe('a side-band drop that loses the start of an answer', () => {
 
   it('runs a function call of the adopted answer once, and the model answers its output', async () => {
     const c = call('response.created');
-    await c.clock.advanceAsync(0);
-    c.server.queueResponse((ctx) =>
-      ctx.callFunction('order_status', { id: '42' }, { callId: 'c42' }),
-    );
-    c.server.queueResponse((ctx) => ctx.say('Order 42 is in the oven.'));
-    c.arm();
-    await c.session.response.create();
-    await c.clock.advanceAsync(30_000);
+    await runLossy(c, 'function_call');
 
     expect(c.runs).toEqual(['42']);
     const outputs = c.sip
@@ -60,11 +49,7 @@ describe('a side-band drop that loses the start of an answer', () => {
 
   it('leaves a response it knew to its end at the drop: the rest is ignored, nothing reported as unknown', async () => {
     const c = call('response.content_part.added');
-    await c.clock.advanceAsync(0);
-    c.server.onResponse((ctx) => ctx.say(GREETING));
-    c.arm();
-    await c.session.response.create();
-    await c.clock.advanceAsync(30_000);
+    await runLossy(c, 'spoken');
     // the response was known before the drop: it ended here with the socket, and its rest is
     // ignored; nothing is reported as unknown
     expect(named(c.events, 'error').map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
@@ -84,14 +69,7 @@ describe.each([
     // slow arguments: a drop mid-arguments leaves the rest to the kept session, and that rest
     // (arguments, item and response done) is over before the side-band is back
     const c = call(type, { textDeltaIntervalMs: 300 });
-    await c.clock.advanceAsync(0);
-    c.server.queueResponse((ctx) =>
-      ctx.callFunction('order_status', { id: '42' }, { callId: 'c42' }),
-    );
-    c.server.queueResponse((ctx) => ctx.say('Order 42 is in the oven.'));
-    c.arm();
-    await c.session.response.create();
-    await c.clock.advanceAsync(30_000);
+    await runLossy(c, 'function_call');
 
     expect(c.sip.sidebands).toHaveLength(2);
     expect(c.runs).toEqual(['42']);

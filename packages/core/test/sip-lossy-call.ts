@@ -44,12 +44,7 @@ export function lossyCall(
     occurrence,
   );
   const runs: string[] = [];
-  const orderStatus = defineTool({
-    name: 'order_status',
-    description: 'Where an order is',
-    parameters: v.object({ id: v.string() }),
-    execute: ({ id }) => (runs.push(id), { id, status: 'in the oven' }),
-  });
+  const orderStatus = orderStatusTool(runs);
   const model = new RealtimeModel({
     connector: lossy.connector,
     clock,
@@ -67,3 +62,37 @@ export function lossyCall(
 /** The payloads of the recorded events `name`. */
 export const named = (events: readonly unknown[][], name: string) =>
   events.filter((e) => e[0] === name).map((e) => e[1] as { id?: string; code?: string });
+
+/** The `order_status` tool the call scenarios use; each run's order id is pushed to `runs`. */
+export function orderStatusTool(runs: string[]) {
+  return defineTool({
+    name: 'order_status',
+    description: 'Where an order is',
+    parameters: v.object({ id: v.string() }),
+    execute: ({ id }: { id: string }) => (runs.push(id), { id, status: 'in the oven' }),
+  });
+}
+
+/** What the call's session answers: a spoken answer, or a function call and the spoken answer to its output. */
+export type AnswerKind = 'spoken' | 'function_call';
+
+/** Queues the answers of `kind` on the call's fake. */
+export function scriptAnswer(c: ReturnType<typeof lossyCall>, kind: AnswerKind): void {
+  if (kind === 'spoken') {
+    c.server.queueResponse((ctx) => ctx.say(GREETING));
+    return;
+  }
+  c.server.queueResponse((ctx) =>
+    ctx.callFunction('order_status', { id: '42' }, { callId: 'c42' }),
+  );
+  c.server.queueResponse((ctx) => ctx.say('Order 42 is in the oven.'));
+}
+
+/** Asks for an answer of `kind` with the loss armed, and lets the call run 30 s. */
+export async function runLossy(c: ReturnType<typeof lossyCall>, kind: AnswerKind): Promise<void> {
+  await c.clock.advanceAsync(0);
+  scriptAnswer(c, kind);
+  c.arm();
+  await c.session.response.create();
+  await c.clock.advanceAsync(30_000);
+}

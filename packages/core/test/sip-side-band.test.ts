@@ -8,11 +8,10 @@
  */
 import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
 import { createCounterIdGenerator } from '@voxwire/protocol';
-import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { RealtimeModel } from '../src/index.js';
-import { defineTool } from '../src/tools/tool.js';
 import { record } from './helpers.js';
+import { orderStatusTool } from './sip-lossy-call.js';
 
 const ACCEPT = { type: 'realtime', instructions: 'You answer the phone for a pizza place.' };
 
@@ -21,12 +20,7 @@ function phoneCall() {
   const server = new FakeServer({ clock });
   const call = server.sip.incoming({ from: 'sip:+14155550123@carrier.example' });
   const runs: string[] = [];
-  const orderStatus = defineTool({
-    name: 'order_status',
-    description: 'Where an order is',
-    parameters: v.object({ id: v.string() }),
-    execute: ({ id }) => (runs.push(id), { id, status: 'in the oven' }),
-  });
+  const orderStatus = orderStatusTool(runs);
   const model = new RealtimeModel({
     connector: createFakeServer({ server, callId: call.callId }).connector,
     clock,
@@ -36,6 +30,18 @@ function phoneCall() {
     tools: [orderStatus],
   });
   return { clock, server, call, model, runs };
+}
+
+/** The caller asks for the menu; the model starts answering (played in the next 800 ms). */
+async function askForTheMenu(
+  clock: SimulatedClock,
+  server: FakeServer,
+  call: ReturnType<FakeServer['sip']['incoming']>,
+): Promise<void> {
+  await clock.advanceAsync(0);
+  server.scriptTranscription('Tell me the menu.');
+  server.queueResponse((ctx) => ctx.say('We have margherita, marinara, four cheese and more.'));
+  call.speakTurn(500, 600);
 }
 
 describe('a SIP call controlled over a side-band session', () => {
@@ -133,10 +139,7 @@ describe('a SIP call controlled over a side-band session', () => {
       'output_audio_stopped',
       'output_audio_cleared',
     ]);
-    await clock.advanceAsync(0);
-    server.scriptTranscription('Tell me the menu.');
-    server.queueResponse((ctx) => ctx.say('We have margherita, marinara, four cheese and more.'));
-    call.speakTurn(500, 600);
+    await askForTheMenu(clock, server, call);
     await clock.advanceAsync(800);
     expect(call.outputAudio.at(-1)).toMatchObject({ state: 'playing' });
     const id = call.outputAudio.at(-1)!.responseId;
@@ -161,10 +164,7 @@ describe('a SIP call controlled over a side-band session', () => {
     const { clock, server, call, model } = phoneCall();
     server.acceptCall(call.callId, ACCEPT);
     const session = model.session();
-    await clock.advanceAsync(0);
-    server.scriptTranscription('Tell me the menu.');
-    server.queueResponse((ctx) => ctx.say('We have margherita, marinara, four cheese and more.'));
-    call.speakTurn(500, 600);
+    await askForTheMenu(clock, server, call);
     // the answer is being played to the caller
     await clock.advanceAsync(800);
     expect(call.outputAudio.at(-1)).toMatchObject({ state: 'playing' });
