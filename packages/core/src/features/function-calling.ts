@@ -92,12 +92,6 @@ export interface FunctionCallingHost<TSession> {
   readonly calls?: { itemRetrieve(args: { itemId: string }): Promise<ConversationItem> };
 }
 
-/** A function call a drop cut mid-arguments. */
-interface CutCall {
-  readonly responseId: string;
-  readonly itemId: string;
-}
-
 /** Options of function calling (model-wide; `tools` may be overridden per session). */
 export interface FunctionCallingOptions<TSession> {
   /** The tools the model may call. Validated up front (`ToolError`). @default [] */
@@ -152,8 +146,9 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
   // the restore sends. `undefined` before the first echo: the restore sends the current tools,
   // as it sends the current options when nothing was confirmed.
   #confirmedTools: readonly unknown[] | undefined;
-  // calls a kept session's drop cut mid-arguments, asked for on the next connection
-  #cutOnKept: CutCall[] | undefined;
+  // calls a kept session's drop cut mid-arguments (item ids by response), asked for on the next
+  // connection
+  #cutOnKept: Map<string, string[]> | undefined;
 
   /**
    * @param host - the session's requests and events
@@ -312,44 +307,54 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     const cut = this.#cutOnKept;
     this.#cutOnKept = undefined;
     if (cut !== undefined && this.#host.calls !== undefined)
-      for (const call of cut) void this.#settleCut(call, this.#host.calls);
+      for (const [responseId, itemIds] of cut)
+        void this.#settleCut(responseId, itemIds, this.#host.calls);
   }
 
-  // A call a side-band's drop cut mid-arguments: the call's session went on and completed it
-  // (its events lost with the socket, or heard after the re-attach). Retrieved; a completed call
-  // not answered meanwhile (its rest heard) is run and answered now: the model waits for it
-  async #settleCut(cut: CutCall, calls: NonNullable<FunctionCallingHost<TSession>['calls']>) {
-    let item: ConversationItem;
-    try {
-      item = await calls.itemRetrieve({ itemId: cut.itemId });
-    } catch {
-      return; // gone from the conversation, or the session closed
-    }
-    if (item.type !== 'function_call' || item.status !== 'completed') return;
-    if (this.#pending.isFinished(cut.responseId) || this.#rounds.has(cut.responseId)) return;
-    this.#host.logger.info('function call the drop cut, completed by the kept session: answered', {
+  // The calls a side-band's drop cut mid-arguments in one response: the call's session went on
+  // and may have completed them (their events lost with the socket, or heard after the
+  // re-attach). Each is retrieved; those completed are run and answered as one round, unless the
+  // rest of their response was heard meanwhile and answered them: the model waits for them
+  async #settleCut(
+    responseId: string,
+    itemIds: readonly string[],
+    calls: NonNullable<FunctionCallingHost<TSession>['calls']>,
+  ): Promise<void> {
+    const items = await Promise.all(
+      // gone from the conversation, or the session closed: nothing to answer
+      itemIds.map((itemId) => calls.itemRetrieve({ itemId }).catch(() => undefined)),
+    );
+    const completed = items.filter(
+      (item): item is Extract<ConversationItem, { type: 'function_call' }> =>
+        item?.type === 'function_call' && item.status === 'completed',
+    );
+    if (completed.length === 0) return;
+    if (this.#pending.isFinished(responseId) || this.#rounds.has(responseId)) return;
+    this.#host.logger.info('function calls the drop cut, completed by the kept session: answered', {
       ...this.#host.logFields(),
-      responseId: cut.responseId,
-      itemId: cut.itemId,
+      responseId,
+      itemIds: completed.map((item) => item.id),
     });
-    // its item's added was lost too: the mirror takes it in at the end, where the session added
-    // it (an output goes after a call of the conversation, not one of no conversation)
+    // their items' added was lost too: the mirror takes them in at the end, where the session
+    // added them (an output goes after a call of the conversation, not one of no conversation)
     const mirror = this.#host.mirror?.();
-    if (mirror !== undefined && !mirror.has(cut.itemId))
-      mirror.applyServerEvent({
-        type: 'conversation.item.added',
-        event_id: 'voxwire_retrieved',
-        previous_item_id: mirror.lastId ?? null,
-        item,
-      });
-    const round = this.#round(cut.responseId);
-    round.addCall(item, this.#callOptions(cut.responseId, item.name));
-    this.#rounds.delete(cut.responseId);
-    this.#pending.finished(cut.responseId);
-    void answerRound(this.#host, this.#followUp, cut.responseId, round, {
+    const round = this.#round(responseId);
+    for (const item of completed) {
+      if (mirror !== undefined && item.id !== undefined && !mirror.has(item.id))
+        mirror.applyServerEvent({
+          type: 'conversation.item.added',
+          event_id: 'voxwire_retrieved',
+          previous_item_id: mirror.lastId ?? null,
+          item,
+        });
+      round.addCall(item, this.#callOptions(responseId, item.name));
+    }
+    this.#rounds.delete(responseId);
+    this.#pending.finished(responseId);
+    void answerRound(this.#host, this.#followUp, responseId, round, {
       status: 'completed',
       hasMessageOutput: false,
-      outputIds: [cut.itemId],
+      outputIds: completed.flatMap((item) => (item.id === undefined ? [] : [item.id])),
     });
   }
 
@@ -369,9 +374,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     }
     const mirror = this.#host.mirror?.();
     for (const [responseId, round] of rounds) {
-      if (kept)
-        for (const itemId of this.#pending.cut(responseId))
-          (this.#cutOnKept ??= []).push({ responseId, itemId });
+      const cut = kept ? this.#pending.cut(responseId) : [];
+      if (cut.length > 0) (this.#cutOnKept ??= new Map()).set(responseId, cut);
       // completed calls whose response.output_item.done the drop cut off
       const recovered = this.#pending.recover(responseId, mirror);
       for (const item of recovered) round.addCall(item, this.#callOptions(responseId, item.name));
