@@ -8,8 +8,9 @@
  * or asked for. Run twice: answers streamed as a model streams them (the side-band is back before
  * an answer is over), and generated at once. An answer the session began and finished entirely
  * while the socket was down is not seen from the side-band: the create is sent again and the
- * caller hears a second answer, and a function call in it is left unanswered. Those runs are
- * counted, not asserted (the core README's side-band section).
+ * caller hears a second answer, and a function call in it is answered only once a later item
+ * names it (the gap healing). Those runs are counted, not asserted (the core README's side-band
+ * section).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -85,6 +85,22 @@ describe.each([
   });
 });
 
+describe('an answer that began and ended while the side-band was down', () => {
+  it('is unseen: the create goes again; its function call is answered once the next item reveals it', async () => {
+    const c = call('response.created', { instant: true });
+    await runLossy(c, 'function_call');
+    // the repeated create made a second answer; its item named the unseen call's, which was
+    // retrieved into the mirror and answered then, late rather than never
+    expect(c.runs).toEqual(['42']);
+    const outputs = c.sip
+      .connection!.conversation.snapshot()
+      .filter((i) => i['type'] === 'function_call_output');
+    expect(outputs).toEqual([expect.objectContaining({ call_id: 'c42' })]);
+    expect(named(c.events, 'error').map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    await c.session.close();
+  });
+});
+
 describe('lostStarts', () => {
   const knownNothing: LacksRef = () => 'response';
 

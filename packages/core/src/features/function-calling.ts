@@ -30,6 +30,7 @@ import type { Tool } from '../tools/tool.js';
 import type { FunctionCallInfo, ToolFailure } from '../tools/types.js';
 import type { ResponseCreateRequest } from '../responses/create-options.js';
 import type { ResponseTools } from '../responses/per-response-tools.js';
+import { HEALED_ITEM_EVENT_ID } from '../reconnect/reattach-probes.js';
 import { FollowUpResponse } from './follow-up.js';
 import { PendingCalls, answerableAfterRestore } from './pending-calls.js';
 import { answerRound, reportToolFailure } from './round-answer.js';
@@ -295,6 +296,8 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
         // a user turn typed as text ends a tool loop as much as a spoken one
         if (event.item.type === 'message' && event.item.role === 'user')
           this.#runner.resetLoopCount();
+        else if (event.event_id === HEALED_ITEM_EVENT_ID && event.item.type === 'function_call')
+          this.#answerHealed(event.item);
         return;
       default:
         return;
@@ -355,6 +358,33 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       status: 'completed',
       hasMessageOutput: false,
       outputIds: completed.flatMap((item) => (item.id === undefined ? [] : [item.id])),
+    });
+  }
+
+  // A completed call of a response the side-band never heard (it began and ended while the socket
+  // was down), back in the mirror through a healed gap: answered now, late, rather than never (the
+  // model waits for its output) — unless its output is in the conversation already
+  #answerHealed(item: Extract<ConversationItem, { type: 'function_call' }>): void {
+    if (item.status !== 'completed' || item.id === undefined) return;
+    const answered = this.#host
+      .mirror?.()
+      ?.toChatContext()
+      .items.some((i) => i.type === 'function_call_output' && i.callId === item.call_id);
+    if (answered === true) return;
+    const responseId = `healed:${item.id}`;
+    if (this.#rounds.has(responseId) || this.#pending.isFinished(responseId)) return;
+    this.#host.logger.info('function call of a response the drop hid: answered', {
+      ...this.#host.logFields(),
+      itemId: item.id,
+    });
+    const round = this.#round(responseId);
+    round.addCall(item, this.#callOptions(responseId, item.name));
+    this.#rounds.delete(responseId);
+    this.#pending.finished(responseId);
+    void answerRound(this.#host, this.#followUp, responseId, round, {
+      status: 'completed',
+      hasMessageOutput: false,
+      outputIds: [item.id],
     });
   }
 

@@ -27,6 +27,13 @@ import type { PendingRequest } from '../requests.js';
 import { lostStarts } from './lost-starts.js';
 import type { ReliabilityHost } from './reliability.js';
 
+/**
+ * The `event_id` of the `conversation.item.added` a healed gap is handled as: an item the session
+ * added while the side-band was down, retrieved. A completed function call among them is answered
+ * (`features/function-calling.ts`): nothing else would.
+ */
+export const HEALED_ITEM_EVENT_ID = 'voxwire_healed';
+
 interface Probe {
   readonly request: PendingRequest & { readonly event: ClientEvent };
   readonly itemId: string;
@@ -185,7 +192,7 @@ export class ReattachProbes {
       const before = mirror.previousId(gap.before);
       return {
         type: 'conversation.item.added',
-        event_id: event.event_id,
+        event_id: HEALED_ITEM_EVENT_ID,
         previous_item_id: before === undefined ? mirror.lastId : before,
         item: event.item,
       };
