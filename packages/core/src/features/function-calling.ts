@@ -32,6 +32,12 @@ import type { ResponseCreateRequest } from '../responses/create-options.js';
 import type { ResponseTools } from '../responses/per-response-tools.js';
 import { HEALED_ITEM_EVENT_ID } from '../reconnect/reattach-probes.js';
 import { FollowUpResponse } from './follow-up.js';
+import {
+  answerCutCalls,
+  answerHealedCall,
+  type FunctionCallWireItem,
+  type KeptCallsHost,
+} from './kept-session-calls.js';
 import { PendingCalls, answerableAfterRestore } from './pending-calls.js';
 import { answerRound, reportToolFailure } from './round-answer.js';
 import { chooseCallTool, eventResponseId, type CallChoice } from './response-tool-choice.js';
@@ -297,7 +303,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
         if (event.item.type === 'message' && event.item.role === 'user')
           this.#runner.resetLoopCount();
         else if (event.event_id === HEALED_ITEM_EVENT_ID && event.item.type === 'function_call')
-          this.#answerHealed(event.item);
+          answerHealedCall(this.#keptCalls, event.item);
         return;
       default:
         return;
@@ -309,83 +315,35 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     this.#followUp.onConnected();
     const cut = this.#cutOnKept;
     this.#cutOnKept = undefined;
-    if (cut !== undefined && this.#host.calls !== undefined)
+    if (cut !== undefined)
       for (const [responseId, itemIds] of cut)
-        void this.#settleCut(responseId, itemIds, this.#host.calls);
+        void answerCutCalls(this.#keptCalls, responseId, itemIds);
   }
 
-  // The calls a side-band's drop cut mid-arguments in one response: the call's session went on
-  // and may have completed them (their events lost with the socket, or heard after the
-  // re-attach). Each is retrieved; those completed are run and answered as one round, unless the
-  // rest of their response was heard meanwhile and answered them: the model waits for them
-  async #settleCut(
-    responseId: string,
-    itemIds: readonly string[],
-    calls: NonNullable<FunctionCallingHost<TSession>['calls']>,
-  ): Promise<void> {
-    const items = await Promise.all(
-      // gone from the conversation, or the session closed: nothing to answer
-      itemIds.map((itemId) => calls.itemRetrieve({ itemId }).catch(() => undefined)),
-    );
-    const completed = items.filter(
-      (item): item is Extract<ConversationItem, { type: 'function_call' }> =>
-        item?.type === 'function_call' && item.status === 'completed',
-    );
-    if (completed.length === 0) return;
-    if (this.#pending.isFinished(responseId) || this.#rounds.has(responseId)) return;
-    this.#host.logger.info('function calls the drop cut, completed by the kept session: answered', {
-      ...this.#host.logFields(),
-      responseId,
-      itemIds: completed.map((item) => item.id),
-    });
-    // their items' added was lost too: the mirror takes them in at the end, where the session
-    // added them (an output goes after a call of the conversation, not one of no conversation)
-    const mirror = this.#host.mirror?.();
+  // runs and answers `items` now as one round of `responseId` (calls of a side-band's kept
+  // session that no response event will hand over: kept-session-calls.ts)
+  #answerNow(responseId: string, items: readonly FunctionCallWireItem[]): void {
     const round = this.#round(responseId);
-    for (const item of completed) {
-      if (mirror !== undefined && item.id !== undefined && !mirror.has(item.id))
-        mirror.applyServerEvent({
-          type: 'conversation.item.added',
-          event_id: 'voxwire_retrieved',
-          previous_item_id: mirror.lastId ?? null,
-          item,
-        });
-      round.addCall(item, this.#callOptions(responseId, item.name));
-    }
+    for (const item of items) round.addCall(item, this.#callOptions(responseId, item.name));
     this.#rounds.delete(responseId);
     this.#pending.finished(responseId);
     void answerRound(this.#host, this.#followUp, responseId, round, {
       status: 'completed',
       hasMessageOutput: false,
-      outputIds: completed.flatMap((item) => (item.id === undefined ? [] : [item.id])),
+      outputIds: items.flatMap((item) => (item.id === undefined ? [] : [item.id])),
     });
   }
 
-  // A completed call of a response the side-band never heard (it began and ended while the socket
-  // was down), back in the mirror through a healed gap: answered now, late, rather than never (the
-  // model waits for its output) — unless its output is in the conversation already
-  #answerHealed(item: Extract<ConversationItem, { type: 'function_call' }>): void {
-    if (item.status !== 'completed' || item.id === undefined) return;
-    const answered = this.#host
-      .mirror?.()
-      ?.toChatContext()
-      .items.some((i) => i.type === 'function_call_output' && i.callId === item.call_id);
-    if (answered === true) return;
-    const responseId = `healed:${item.id}`;
-    if (this.#rounds.has(responseId) || this.#pending.isFinished(responseId)) return;
-    this.#host.logger.info('function call of a response the drop hid: answered', {
-      ...this.#host.logFields(),
-      itemId: item.id,
-    });
-    const round = this.#round(responseId);
-    round.addCall(item, this.#callOptions(responseId, item.name));
-    this.#rounds.delete(responseId);
-    this.#pending.finished(responseId);
-    void answerRound(this.#host, this.#followUp, responseId, round, {
-      status: 'completed',
-      hasMessageOutput: false,
-      outputIds: [item.id],
-    });
+  // what kept-session-calls.ts needs of this feature
+  get #keptCalls(): KeptCallsHost {
+    return {
+      calls: this.#host.calls,
+      mirror: this.#host.mirror?.(),
+      logger: this.#host.logger,
+      logFields: () => this.#host.logFields(),
+      handled: (responseId) => this.#pending.isFinished(responseId) || this.#rounds.has(responseId),
+      answer: (responseId, items) => this.#answerNow(responseId, items),
+    };
   }
 
   /** @inheritdoc */
