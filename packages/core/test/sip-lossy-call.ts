@@ -4,6 +4,7 @@
  * @module
  */
 import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
+import { expect } from 'vitest';
 import { createCounterIdGenerator } from '@voxwire/protocol';
 import * as v from 'valibot';
 import { RealtimeModel } from '../src/index.js';
@@ -95,4 +96,13 @@ export async function runLossy(c: ReturnType<typeof lossyCall>, kind: AnswerKind
   c.arm();
   await c.session.response.create();
   await c.clock.advanceAsync(30_000);
+}
+
+/** The scripted call `c42` ran once, and its one output is in the call's conversation. */
+export function expectCallAnsweredOnce(c: ReturnType<typeof lossyCall>): void {
+  expect(c.runs).toEqual(['42']);
+  const outputs = c.sip
+    .connection!.conversation.snapshot()
+    .filter((i) => i['type'] === 'function_call_output');
+  expect(outputs).toEqual([expect.objectContaining({ call_id: 'c42' })]);
 }
