@@ -249,6 +249,8 @@ export class ResponseCreator {
   reset(): void {
     this.#connected = false;
     this.#outOfBandBound?.stop();
+    // a refusal names an event of its own connection: those answered normally are let go here
+    this.#resentToKept = undefined;
     // the responses interrupt() cancelled were this connection's (its create is kept: see there)
     this.#bargeIn?.connectionLost();
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
