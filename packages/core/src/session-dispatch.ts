@@ -270,8 +270,7 @@ export class ServerEventRouter {
             'response.create sent again after a re-attach: the session is answering already',
             { ...this.#deps.logFields(), eventId: error.eventId },
           );
-          this.#requests.rejectEventId(error.eventId, error);
-          this.#deps.creator.refused(error.eventId, error);
+          this.#deps.creator.refusedAsAnswering(error.eventId);
           return;
         }
         this.#logger.error('server error', {

@@ -39,6 +39,20 @@ describe('a side-band drop that loses the start of an answer', () => {
     await c.session.close();
   });
 
+  it('a generate() whose answer was adopted resolves with it', async () => {
+    const c = call('response.created');
+    await c.clock.advanceAsync(0);
+    c.server.queueResponse((ctx) => ctx.say(GREETING));
+    c.arm();
+    const answer = c.session.response.generate();
+    await c.clock.advanceAsync(30_000);
+    const response = await answer;
+    expect(response.id).toBe(c.sip.outputAudio[0]!.responseId);
+    expect(response.status).toBe('completed');
+    expect(named(c.events, 'error').map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    await c.session.close();
+  });
+
   it('runs a function call of the adopted answer once, and the model answers its output', async () => {
     const c = call('response.created');
     await runLossy(c, 'function_call');

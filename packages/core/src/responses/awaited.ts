@@ -37,6 +37,8 @@ interface Waiter {
   readonly slow: (() => void) | undefined;
   /** Removes the abort listener. */
   detach: (() => void) | undefined;
+  /** Answered by the next untagged response (see `AwaitedResponses.answeredUnseen`). */
+  untagged?: boolean;
 }
 
 /** The tag of a `response.create`'s params, when `generate()` put one there. */
@@ -139,7 +141,11 @@ export class AwaitedResponses {
   /** A response started: the request it answers (by its metadata tag) resolves with it. */
   created(response: RealtimeResponse): void {
     const tag = requestTag(response.resource.metadata);
-    if (tag === undefined) return;
+    if (tag === undefined) {
+      for (const waiter of this.#byTag.values())
+        if (waiter.untagged === true) return this.#answer(waiter, response);
+      return;
+    }
     const waiter = this.#byTag.get(tag);
     if (waiter !== undefined) {
       this.#settle(waiter);
@@ -164,6 +170,29 @@ export class AwaitedResponses {
     return false;
   }
 
+  /**
+   * The create `eventId`, sent again to a session the server kept (a side-band's re-attach), was
+   * refused because that session is answering already: with a response whose start the drop lost,
+   * adopted without a tag (`reconnect/lost-starts.ts`). The request it carried resolves with
+   * `answering` (the untagged response in progress) when there is one, else with the next
+   * untagged response to start (its timer still runs). Returns whether one was waiting.
+   */
+  answeredUnseen(eventId: string, answering: RealtimeResponse | undefined): boolean {
+    for (const waiter of this.#byTag.values()) {
+      if (waiter.event?.event_id !== eventId) continue;
+      if (answering !== undefined) this.#answer(waiter, answering);
+      else waiter.untagged = true;
+      return true;
+    }
+    return false;
+  }
+
+  #answer(waiter: Waiter, response: RealtimeResponse): void {
+    this.#settle(waiter);
+    waiter.started?.(response);
+    waiter.resolve(response);
+  }
+
   /** Rejects the request `tag` (its create was refused locally, e.g. by `cancel_new`). */
   reject(tag: string, error: unknown): void {
     const waiter = this.#byTag.get(tag);
@@ -185,6 +214,8 @@ export class AwaitedResponses {
     for (const waiter of this.#byTag.values()) {
       this.#clock.clearTimeout(waiter.timer);
       waiter.timer = undefined;
+      // sent again: the next connection's answer decides
+      waiter.untagged = false;
       if (waiter.event !== undefined && !stillQueued(waiter.event)) {
         lost.push(waiter.event);
         waiter.event = undefined;

@@ -402,14 +402,27 @@ export class ResponseCreator {
    * Whether `eventId` is a create sent again to a session the server kept, refused because that
    * session is answering already (`conversation_already_has_active_response`; forgets it): the
    * drop lost the start of the very response it asked for, which the side-band adopts as its
-   * rest arrives (`lost-starts.ts`). Not reported on `error`; a `generate()` request it carried
-   * still rejects with it, as that response carries no tag to tell it was its own.
+   * rest arrives (`lost-starts.ts`). Not reported on `error`: see {@link refusedAsAnswering}.
    */
   quietResendRefused(eventId: string, code: string | null): boolean {
     return (
       this.#resentToKept?.delete(eventId) === true &&
       code === 'conversation_already_has_active_response'
     );
+  }
+
+  /**
+   * {@link quietResendRefused}'s create: settled as by {@link refused}, except that a
+   * `generate()` request it carried is answered by the response the session is giving (the
+   * untagged one in progress, or the next to start: `AwaitedResponses.answeredUnseen`).
+   */
+  refusedAsAnswering(eventId: string): void {
+    if (this.#unanswered.refused(eventId)) this.#gate?.release();
+    this.#bargeIn?.forget(eventId);
+    const answering = this.#host
+      .activeResponses()
+      .find((response) => requestTag(response.resource.metadata) === undefined);
+    this.#awaited?.answeredUnseen(eventId, answering);
   }
 
   /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */
