@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { lostStarts, type LacksRef } from '../src/reconnect/lost-starts.js';
+import { captureLogger } from './helpers.js';
 import {
   expectCallAnsweredOnce,
   GREETING,
@@ -53,9 +54,26 @@ describe('a side-band drop that loses the start of an answer', () => {
     await c.session.close();
   });
 
-  it('runs a function call of the adopted answer once, and the model answers its output', async () => {
-    const c = call('response.created');
+  it('the follow-up whose start was lost is the adopted answer: requested once, nothing logged as failed', async () => {
+    const { logger, lines } = captureLogger();
+    const c = call('response.created', { logger, occurrence: 2 });
     await runLossy(c, 'function_call');
+    expectCallAnsweredOnce(c);
+    expect(c.sip.outputAudio).toEqual([expect.objectContaining({ state: 'stopped' })]);
+    expect(
+      lines.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message),
+    ).toEqual(['connection lost', 'reconnecting']);
+    await c.session.close();
+  });
+
+  it('runs a function call of the adopted answer once, and the model answers its output', async () => {
+    const { logger, lines } = captureLogger();
+    const c = call('response.created', { logger });
+    await runLossy(c, 'function_call');
+    // the follow-up was asked for and answered: nothing failed on the way
+    expect(
+      lines.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message),
+    ).toEqual(['connection lost', 'reconnecting']);
 
     expectCallAnsweredOnce(c);
     expect(c.sip.outputAudio.at(-1)).toMatchObject({ state: 'stopped' });

@@ -5,7 +5,7 @@
  */
 import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
 import { expect } from 'vitest';
-import { createCounterIdGenerator } from '@voxwire/protocol';
+import { createCounterIdGenerator, type Logger } from '@voxwire/protocol';
 import * as v from 'valibot';
 import { RealtimeModel } from '../src/index.js';
 import { defineTool } from '../src/tools/tool.js';
@@ -25,7 +25,8 @@ export function lossyCall(
     textDeltaIntervalMs = 20,
     occurrence = 1,
     instant = false,
-  }: { textDeltaIntervalMs?: number; occurrence?: number; instant?: boolean } = {},
+    logger,
+  }: { textDeltaIntervalMs?: number; occurrence?: number; instant?: boolean; logger?: Logger } = {},
 ) {
   const clock = new SimulatedClock({ microtaskRounds: 400, start: 1_700_000_000_000 });
   // a first token after a second, then twice real time, as a model streams: the answer is
@@ -52,6 +53,7 @@ export function lossyCall(
     generateId: createCounterIdGenerator('t'),
     random: () => 0,
     stallTimeoutMs: false,
+    ...(logger && { logger }),
     tools: [orderStatus],
   });
   server.acceptCall(sip.callId, { type: 'realtime', instructions: 'You answer the phone.' });
