@@ -270,7 +270,6 @@ export class ServerEventRouter {
             'response.create sent again after a re-attach: the session is answering already',
             { ...this.#deps.logFields(), eventId: error.eventId },
           );
-          this.#deps.creator.refusedAsAnswering(error.eventId);
           return;
         }
         this.#logger.error('server error', {

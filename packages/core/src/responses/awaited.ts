@@ -147,11 +147,8 @@ export class AwaitedResponses {
       return;
     }
     const waiter = this.#byTag.get(tag);
-    if (waiter !== undefined) {
-      this.#settle(waiter);
-      waiter.started?.(response);
-      waiter.resolve(response);
-    } else if (this.#abandoned?.delete(tag)) {
+    if (waiter !== undefined) this.#answer(waiter, response);
+    else if (this.#abandoned?.delete(tag)) {
       this.#cancel(response.id);
     }
   }

@@ -235,10 +235,15 @@ export class ResponseCreator {
    * rejects with `error`. Returns whether such a request took the error.
    */
   refused(eventId: string, error: unknown): boolean {
+    this.#answeredByRefusal(eventId);
+    return this.#awaited?.refused(eventId, error) ?? false;
+  }
+
+  // a refused create is answered: not sent again after a drop, and the next may go
+  #answeredByRefusal(eventId: string): void {
     const conversation = this.#unanswered.refused(eventId);
     this.#bargeIn?.forget(eventId);
     if (conversation) this.#gate?.release();
-    return this.#awaited?.refused(eventId, error) ?? false;
   }
 
   /**
@@ -400,29 +405,22 @@ export class ResponseCreator {
 
   /**
    * Whether `eventId` is a create sent again to a session the server kept, refused because that
-   * session is answering already (`conversation_already_has_active_response`; forgets it): the
-   * drop lost the start of the very response it asked for, which the side-band adopts as its
-   * rest arrives (`lost-starts.ts`). Not reported on `error`: see {@link refusedAsAnswering}.
+   * session is answering already (`conversation_already_has_active_response`): the drop lost the
+   * start of the very response it asked for, which the side-band adopts as its rest arrives
+   * (`lost-starts.ts`). Such a refusal is not reported on `error`; the create is settled here as
+   * by {@link refused}, except that a `generate()` request it carried is answered by the response
+   * the session is giving (the untagged one in progress, or the next to start:
+   * `AwaitedResponses.answeredUnseen`).
    */
   quietResendRefused(eventId: string, code: string | null): boolean {
-    return (
-      this.#resentToKept?.delete(eventId) === true &&
-      code === 'conversation_already_has_active_response'
-    );
-  }
-
-  /**
-   * {@link quietResendRefused}'s create: settled as by {@link refused}, except that a
-   * `generate()` request it carried is answered by the response the session is giving (the
-   * untagged one in progress, or the next to start: `AwaitedResponses.answeredUnseen`).
-   */
-  refusedAsAnswering(eventId: string): void {
-    if (this.#unanswered.refused(eventId)) this.#gate?.release();
-    this.#bargeIn?.forget(eventId);
+    if (this.#resentToKept?.delete(eventId) !== true) return false;
+    if (code !== 'conversation_already_has_active_response') return false;
+    this.#answeredByRefusal(eventId);
     const answering = this.#host
       .activeResponses()
       .find((response) => requestTag(response.resource.metadata) === undefined);
     this.#awaited?.answeredUnseen(eventId, answering);
+    return true;
   }
 
   /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */
