@@ -9,6 +9,9 @@
  * for its output forever). Instead, the starts are made up from what the later event says, and
  * handled before it, so the response is adopted as if its start had arrived.
  *
+ * A side-band's first attach to a call already answering hears the same: the rest of a response
+ * that began before the socket was up. It is adopted alike.
+ *
  * What a made-up start cannot say is left as the server's later events fill it in: an output's
  * item is an assistant message (or, from a function call's arguments, a call with its `call_id`
  * and no name yet) until its `output_item.done` brings the whole item; a response carries no

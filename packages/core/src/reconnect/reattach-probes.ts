@@ -17,6 +17,11 @@
  * item the session adds names it as its `previous_item_id`: that item is retrieved then, and
  * put back in the mirror right before the item that named it.
  *
+ * A side-band's first attach meets the same two things without any drop: the call's session
+ * holds items from before the attach, and may be answering a caller who spoke before the socket
+ * was up. So the probes are made then already: the item an added item names is retrieved, and a
+ * response heard from the middle is adopted (`lost-starts.ts`).
+ *
  * A probe's answer is consumed here: the app asked for no retrieve, and a refused probe is an
  * answer, not an error to report.
  * @module
@@ -132,18 +137,22 @@ export class ReattachProbes {
   }
 
   /**
-   * The starts of a response the drop lost (`lost-starts.ts`) that `event` needs handled before
-   * it: the call's session went on answering, and this side heard only the rest.
+   * The starts of a response (`lost-starts.ts`) that `event` needs handled before it: the
+   * call's session went on answering while the socket was down, or began before the first
+   * attach, and this side heard only the rest.
    */
   lostStarts(event: ServerEvent): ServerEvent[] | undefined {
     const tracker = this.#h.tracker;
     const found = lostStarts(event, (r, o, c) => tracker.lacks(r, o, c));
     if (found !== undefined)
-      this.#h.logger.info('re-attach: adopting a response whose start the drop lost', {
-        ...this.#h.logFields(),
-        eventType: event.type,
-        made: found.map((e) => e.type),
-      });
+      this.#h.logger.info(
+        'side-band: adopting a response whose start it did not hear (lost with a drop, or begun before the attach)',
+        {
+          ...this.#h.logFields(),
+          eventType: event.type,
+          made: found.map((e) => e.type),
+        },
+      );
     return found;
   }
 
@@ -162,18 +171,22 @@ export class ReattachProbes {
     this.#gaps = undefined;
   }
 
-  // an item the session added names a predecessor this side never heard of: retrieve it (once)
+  // an item the session added names a predecessor this side never heard of (a drop lost its
+  // events, or it came before the first attach): retrieve it (once)
   #gap(previousId: string | null | undefined, itemId: string | undefined): void {
     if (previousId == null || previousId === ROOT_ITEM_ID || itemId === undefined) return;
     const mirror = this.#h.mirror();
     if (mirror === undefined || mirror.has(previousId) || this.#gaps?.has(previousId)) return;
     const eventId = this.#h.generateId('event');
     (this.#gaps ??= new Map()).set(previousId, { eventId, before: itemId });
-    this.#h.logger.debug('re-attach: retrieving an item the drop left unknown', {
-      ...this.#h.logFields(),
-      itemId: previousId,
-      namedBy: itemId,
-    });
+    this.#h.logger.debug(
+      'side-band: retrieving an item it never heard of (lost with a drop, or added before the attach)',
+      {
+        ...this.#h.logFields(),
+        itemId: previousId,
+        namedBy: itemId,
+      },
+    );
     this.#h.send({ type: 'conversation.item.retrieve', event_id: eventId, item_id: previousId });
   }
 

@@ -72,8 +72,9 @@ export class Reliability {
   // nothing to roll over
   #persistent = false;
   /**
-   * What a re-attach probes (made on the first re-attach): the item creates and deletes the drop
-   * left unanswered, and items whose events it lost. The router hands it each event.
+   * What a re-attach probes (made on a side-band's first attach): the item creates and deletes
+   * the drop left unanswered, items whose events it lost or that came before the attach, and
+   * responses heard from the middle. The router hands it each event.
    */
   probes: ReattachProbes | undefined;
   #reconnects = 0;
@@ -229,6 +230,11 @@ export class Reliability {
     if (!(this.#persistent && state.reconnected)) this.#h.tracker.forgetDiscarded();
     const h = this.#h;
     if (this.#persistent && state.reconnected) return this.#reattached(state);
+    // a side-band's first attach joins a call already under way: its session may be answering
+    // (a caller who spoke before this socket was up), and it holds items this side never saw.
+    // Both are what a re-attach meets, so the same probes adopt the answer heard from the
+    // middle and retrieve the item an added item names
+    if (this.#persistent) this.probes ??= new ReattachProbes(h);
     if (!state.reconnected) {
       // a fresh ledger for the new connection (nothing to replay on a first connect)
       this.#uncommitted.takeReplay(h.options(), h.options().inputAudioFormat);

@@ -1,0 +1,177 @@
+/**
+ * A side-band that attaches to a call whose session is already answering: the caller spoke
+ * before the app's socket was up (a SIP call accepted with turn detection on, or a WebRTC call
+ * a server joins to run the tools). The side-band hears the answer from the middle: deltas,
+ * `output_item.done` and `response.done` about a response it never saw start. Its start is made
+ * up from what the rest says (`reconnect/lost-starts.ts`), as after a drop that lost it: the app
+ * sees the answer start and end once, nothing of it reaches `error` as unknown, and a function
+ * call in it is run and answered (the model waits for that output, and nothing else gives it).
+ * The conversation before the attach is the call's, not an anomaly: the item an added item
+ * names is retrieved (`reconnect/reattach-probes.ts`), and a function call it turns out to be,
+ * left unanswered because no side-band was there, is answered then.
+ */
+import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
+import { createCounterIdGenerator } from '@voxwire/protocol';
+import { describe, expect, it } from 'vitest';
+import { RealtimeModel } from '../src/index.js';
+import { captureLogger, record } from './helpers.js';
+import { GREETING, named, orderStatusTool } from './sip-lossy-call.js';
+
+/** An accepted SIP call on the fake whose session answers a caller with no side-band attached yet. */
+function callWithoutSideBand() {
+  const clock = new SimulatedClock({ microtaskRounds: 400, start: 1_700_000_000_000 });
+  const server = new FakeServer({
+    clock,
+    pacing: { firstOutputDelayMs: 1_000, realtimeFactor: 0.5, textDeltaIntervalMs: 20 },
+  });
+  const call = server.sip.incoming({ from: 'sip:+14155550123@carrier.example' });
+  const runs: string[] = [];
+  const { logger, lines } = captureLogger();
+  const model = new RealtimeModel({
+    connector: createFakeServer({ server, callId: call.callId }).connector,
+    clock,
+    generateId: createCounterIdGenerator('t'),
+    random: () => 0,
+    stallTimeoutMs: false,
+    logger,
+    tools: [orderStatusTool(runs)],
+  });
+  server.acceptCall(call.callId, { type: 'realtime', instructions: 'You answer the phone.' });
+  const conversation = () => call.connection!.conversation.snapshot();
+  /** Advances the clock in 10 ms steps until `done()` holds (at most 30 s). */
+  const until = async (done: () => boolean) => {
+    for (let waited = 0; !done(); waited += 10) {
+      if (waited > 30_000) throw new Error('the call never got there');
+      await clock.advanceAsync(10);
+    }
+  };
+  /** The side-band attaches: the app's session, with what it records. */
+  const attach = () => {
+    const session = model.session();
+    const events = record(session, ['error', 'response_created', 'response_done']);
+    return { session, events };
+  };
+  /** The warnings and errors logged. */
+  const complaints = () =>
+    lines.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message);
+  return { clock, server, call, runs, lines, conversation, until, attach, complaints };
+}
+
+/** The caller asks where order 42 is; the model calls `order_status`, then answers its output. */
+function askForTheOrder(c: ReturnType<typeof callWithoutSideBand>): void {
+  c.server.scriptTranscription('Where is my order 42?');
+  c.server.queueResponse((ctx) =>
+    ctx.callFunction('order_status', { id: '42' }, { callId: 'c42' }),
+  );
+  c.server.queueResponse((ctx) => ctx.say('Order 42 is in the oven.'));
+  c.call.speakTurn(500, 600);
+}
+
+const outputsOf = (items: readonly Record<string, unknown>[]) =>
+  items.filter((i) => i['type'] === 'function_call_output');
+
+describe('a side-band that attaches while the call is answering', () => {
+  it('adopts the answer it hears from the middle: started and done once, no error, nothing warned', async () => {
+    const c = callWithoutSideBand();
+    await c.clock.advanceAsync(0);
+    c.server.scriptTranscription('What pizzas do you have?');
+    c.server.queueResponse((ctx) => ctx.say(GREETING));
+    c.call.speakTurn(500, 600);
+    // the answer is playing on the call when the app's socket comes up
+    await c.until(() => c.call.outputAudio.length === 1);
+    await c.clock.advanceAsync(300);
+    expect(c.call.outputAudio[0]).toMatchObject({ state: 'playing' });
+
+    const { session, events } = c.attach();
+    await c.clock.advanceAsync(30_000);
+
+    const played = c.call.outputAudio[0]!;
+    expect(named(events, 'error')).toEqual([]);
+    expect(c.complaints()).toEqual([]);
+    expect(named(events, 'response_created').map((r) => r.id)).toEqual([played.responseId]);
+    expect(named(events, 'response_done').map((r) => r.id)).toEqual([played.responseId]);
+    const adopted = session.responses.at(-1)!;
+    expect(adopted.status).toBe('completed');
+    // the done events carry the whole transcript, the part before the attach included
+    expect(adopted.output[0]!.content[0]!.text).toBe(GREETING);
+    // and the mirror holds the answer
+    expect(session.chatCtxCopy().items.map((i) => i.id)).toContain(adopted.output[0]!.item.id);
+    await session.close();
+  });
+
+  it('runs a function call whose arguments it hears from the middle, once; the model answers its output', async () => {
+    const c = callWithoutSideBand();
+    await c.clock.advanceAsync(0);
+    askForTheOrder(c);
+    // attach while the call's arguments are streaming
+    await c.until(() =>
+      c.conversation().some((i) => i['type'] === 'function_call' && i['status'] === 'in_progress'),
+    );
+    const { session, events } = c.attach();
+    await c.clock.advanceAsync(30_000);
+
+    expect(c.runs).toEqual(['42']);
+    expect(outputsOf(c.conversation())).toEqual([expect.objectContaining({ call_id: 'c42' })]);
+    // the model's answer to the output was played
+    expect(c.call.outputAudio).toHaveLength(1);
+    expect(named(events, 'error')).toEqual([]);
+    expect(c.complaints()).toEqual([]);
+    await session.close();
+  });
+
+  it('a function call completed before the attach is answered once a later item names it', async () => {
+    const c = callWithoutSideBand();
+    await c.clock.advanceAsync(0);
+    askForTheOrder(c);
+    // the call is complete and its response over: nothing the side-band hears names it yet
+    await c.until(() =>
+      c.conversation().some((i) => i['type'] === 'function_call' && i['status'] === 'completed'),
+    );
+    await c.clock.advanceAsync(1_000);
+    const { session, events } = c.attach();
+    await c.clock.advanceAsync(1_000);
+    expect(c.runs).toEqual([]);
+
+    // the caller asks again: the item of the new turn names the call as its predecessor
+    c.server.scriptTranscription('Hello? Are you there?');
+    c.call.speakTurn(500, 600);
+    await c.clock.advanceAsync(30_000);
+
+    expect(c.runs).toEqual(['42']);
+    expect(outputsOf(c.conversation())).toEqual([expect.objectContaining({ call_id: 'c42' })]);
+    expect(named(events, 'error')).toEqual([]);
+    // its follow-up waited for the answer to the caller's new turn, as any create does
+    expect(c.complaints()).toEqual([
+      'waiting for in-progress response to be done before creating a new one',
+    ]);
+    await session.close();
+  });
+
+  it('the items before the attach are the call’s: the one an added item names is retrieved, nothing is warned', async () => {
+    const c = callWithoutSideBand();
+    await c.clock.advanceAsync(0);
+    c.server.scriptTranscription('What pizzas do you have?');
+    c.server.queueResponse((ctx) => ctx.say('We have margherita and marinara.'));
+    c.call.speakTurn(500, 600);
+    await c.until(() => c.call.outputAudio[0]?.state === 'stopped');
+    const before = c.conversation().map((i) => i['id']);
+
+    const { session } = c.attach();
+    await c.clock.advanceAsync(1_000);
+    c.server.scriptTranscription('A margherita, please.');
+    c.server.queueResponse((ctx) => ctx.say('One margherita, coming up.'));
+    c.call.speakTurn(500, 600);
+    await c.clock.advanceAsync(30_000);
+
+    expect(c.complaints()).toEqual([]);
+    // the mirror: the answer before the attach (retrieved), then what the side-band heard
+    const ids = session.chatCtxCopy().items.map((i) => i.id);
+    expect(ids).toEqual(
+      c
+        .conversation()
+        .map((i) => i['id'])
+        .slice(before.length - 1),
+    );
+    await session.close();
+  });
+});
