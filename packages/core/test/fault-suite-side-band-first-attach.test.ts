@@ -1,0 +1,156 @@
+/**
+ * The fault suite, part 5: a side-band attaches to a SIP call at each moment of an answer the
+ * call's session gives with no side-band there yet (the caller spoke before the app's socket was
+ * up). One run per moment a server event of the answer goes out: before the answer, at its
+ * start, in its deltas, between a function call and the answer to its output, after it. Then
+ * the caller speaks again. After every run: nothing reached `error` and nothing was warned of
+ * (but a create waiting its turn, as any does); every response the side-band saw start was seen
+ * to end; every function call in the call's conversation ran once and was answered once, late
+ * rather than never when it was complete before the attach (the next turn's item names it); the
+ * mirror equals the call's conversation from the item before the first it heard of; nothing is
+ * left in flight or asked for, and no timer is left.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
+import { createCounterIdGenerator } from '@voxwire/protocol';
+import { RealtimeModel } from '../src/index.js';
+import { captureLogger, record } from './helpers.js';
+import { GREETING, named, orderStatusTool, type AnswerKind } from './sip-lossy-call.js';
+
+const report = { scenarios: 0, lateAnswers: 0 };
+
+const START = 1_700_000_000_000;
+
+/** A SIP call on the fake, accepted, with the caller's first turn and its answers scripted. */
+function call(kind: AnswerKind) {
+  const clock = new SimulatedClock({ microtaskRounds: 400, start: START });
+  const server = new FakeServer({
+    clock,
+    pacing: { firstOutputDelayMs: 1_000, realtimeFactor: 0.5, textDeltaIntervalMs: 100 },
+  });
+  const sip = server.sip.incoming({ from: 'sip:+14155550123@carrier.example' });
+  server.acceptCall(sip.callId, { type: 'realtime', instructions: 'You answer the phone.' });
+  server.scriptTranscription('Where is my order 42?');
+  if (kind === 'spoken') server.queueResponse((ctx) => ctx.say(GREETING));
+  else {
+    server.queueResponse((ctx) =>
+      ctx.callFunction('order_status', { id: '42' }, { callId: 'c42' }),
+    );
+    server.queueResponse((ctx) => ctx.say('Order 42 is in the oven.'));
+  }
+  return { clock, server, sip };
+}
+
+/** When each server event of the first turn's answers goes out, from a run no side-band joins. */
+async function moments(kind: AnswerKind): Promise<{ at: number; type: string }[]> {
+  const c = call(kind);
+  await c.clock.advanceAsync(0);
+  const sent: { at: number; type: string }[] = [];
+  c.server.attachSideband(
+    {
+      send: (frame) => {
+        const type = /"type":"([^"]+)"/.exec(String(frame))?.[1] ?? '?';
+        sent.push({ at: c.clock.now(), type });
+      },
+      close: () => {},
+    },
+    c.sip.callId,
+  );
+  c.sip.speakTurn(500, 600);
+  await c.clock.advanceAsync(30_000);
+  c.server.hangupCall(c.sip.callId);
+  // one run per distinct moment (events sent at once cannot be told apart by an attach)
+  const byTime = new Map<number, string>();
+  for (const e of sent) if (!byTime.has(e.at)) byTime.set(e.at, e.type);
+  return [...byTime].map(([at, type]) => ({ at, type }));
+}
+
+describe('the fault suite on a SIP call: a side-band attaches at each moment of an answer', () => {
+  for (const kind of ['spoken', 'function_call'] as const) {
+    it(`${kind}: attached at every moment, then the caller speaks again`, async () => {
+      const all = await moments(kind);
+      // a function call's arguments stream at once, and no answer follows without a side-band
+      expect(all.length).toBeGreaterThan(kind === 'spoken' ? 15 : 3);
+      // and once more after the last, when everything is over
+      const attachAt = [...all, { at: all.at(-1)!.at + 2_000, type: 'after it all' }];
+      for (const moment of attachAt) {
+        const where = `${kind}: attached at +${moment.at - START} ms (${moment.type})`;
+        const c = call(kind);
+        const runs: string[] = [];
+        const { logger, lines } = captureLogger();
+        const model = new RealtimeModel({
+          connector: createFakeServer({ server: c.server, callId: c.sip.callId }).connector,
+          clock: c.clock,
+          generateId: createCounterIdGenerator('t'),
+          random: () => 0,
+          stallTimeoutMs: false,
+          logger,
+          tools: [orderStatusTool(runs)],
+        });
+        await c.clock.advanceAsync(0);
+        c.sip.speakTurn(500, 600);
+        await c.clock.advanceAsync(moment.at - c.clock.now());
+        const session = model.session();
+        const events = record(session, ['error', 'response_created', 'response_done']);
+        await c.clock.advanceAsync(15_000);
+        const ranBeforeTheNextTurn = runs.length;
+        // the caller speaks again: the new turn's item names the last item before it
+        c.server.scriptTranscription('Thanks. Anything else?');
+        c.server.queueResponse((ctx) => ctx.say('No, that is all. Goodbye!'));
+        c.sip.speakTurn(500, 600);
+        await c.clock.advanceAsync(30_000);
+
+        expect(named(events, 'error'), where).toEqual([]);
+        const complaints = lines
+          .filter((l) => l.level === 'warn' || l.level === 'error')
+          .map((l) => l.message)
+          .filter(
+            (m) => m !== 'waiting for in-progress response to be done before creating a new one',
+          );
+        expect(complaints, where).toEqual([]);
+        expect(
+          named(events, 'response_done').map((r) => r.id),
+          where,
+        ).toEqual(named(events, 'response_created').map((r) => r.id));
+
+        const conversation = c.sip.connection!.conversation.snapshot();
+        const calls = conversation.filter((i) => i['type'] === 'function_call');
+        const answered = conversation
+          .filter((i) => i['type'] === 'function_call_output')
+          .map((i) => i['call_id']);
+        expect(answered, where).toEqual(calls.map((i) => i['call_id']));
+        expect(runs, where).toEqual(calls.map(() => '42'));
+        if (calls.length > 0 && ranBeforeTheNextTurn === 0) report.lateAnswers++;
+
+        // the mirror: the call's conversation from the first item this side knows
+        const mirrored = session.chatCtxCopy().items.map((i) => i.id);
+        const ids = conversation.map((i) => i['id']);
+        expect(mirrored.length, where).toBeGreaterThan(0);
+        expect(mirrored, where).toEqual(ids.slice(ids.indexOf(mirrored[0]!)));
+
+        expect(session.activeResponse, where).toBeUndefined();
+        expect(session.responseRequested, where).toBe(false);
+        expect(session.stats.pendingRequests, where).toBe(0);
+        await session.close();
+        c.server.hangupCall(c.sip.callId);
+        await c.clock.advanceAsync(0);
+        expect(c.clock.pendingTimers, where).toBe(0);
+        report.scenarios++;
+      }
+    });
+  }
+});
+
+afterAll(() => {
+  const lines = [
+    '## Side-band to a SIP call: first attached at each moment of an answer',
+    '',
+    `- scenarios run: ${report.scenarios}`,
+    `- faults injected: ${report.scenarios}`,
+    `- function calls complete before the attach, answered once the next turn named them: ${report.lateAnswers}`,
+    '',
+  ];
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync('test-results/fault-side-band-first-attach.part.md', lines.join('\n'));
+});
