@@ -1,4 +1,6 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { defineTool } from '../src/tools/tool.js';
 import { DIALECTS, gate, openSession, setup, type Setup } from './helpers.js';
 import type { RealtimeSession } from '../src/session.js';
 
@@ -48,6 +50,43 @@ describe.each(DIALECTS)('response.create onDuplicate (%s)', (dialect) => {
     expect(result).toBe(true);
     expect(sent(s, 'response.create')).toBe(2);
     expect(session.responses.map((r) => r.text)).toEqual(['first', 'second']);
+    await session.close();
+  });
+
+  it("the engine's own follow-up waiting for a response in progress is logged at info, not warned of", async () => {
+    const s = setup(dialect);
+    const tool = gate();
+    const session = await openSession(s, {
+      modalities: ['text'],
+      tools: [
+        defineTool({
+          name: 'slow_lookup',
+          description: 'Looks something up, slowly',
+          parameters: v.object({}),
+          execute: async () => (await tool.promise, { found: true }),
+        }),
+      ],
+    });
+    s.server.queueResponse((ctx) => ctx.callFunction('slow_lookup', {}, { callId: 'c1' }));
+    await Promise.all([session.response.create(), s.settle()]);
+    // while the tool runs, the app asks for an answer of its own, which is in progress when the
+    // tool's output is ready: the follow-up waits its turn
+    const hold = await inProgress(s, session);
+    s.server.queueResponse((ctx) => ctx.say('the lookup found it'));
+    tool.open();
+    await s.settle();
+    expect(sent(s, 'response.create')).toBe(2);
+    hold.open();
+    await s.settle();
+    expect(sent(s, 'response.create')).toBe(3);
+    expect(s.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([]);
+    expect(s.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        message: 'the follow-up response to function calls waits for the response in progress',
+      }),
+    );
+    expect(session.responses.map((r) => r.text).at(-1)).toBe('the lookup found it');
     await session.close();
   });
 

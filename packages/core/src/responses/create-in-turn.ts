@@ -45,12 +45,15 @@ export interface InTurnHost {
 
 /**
  * Sends the conversation create `params` in its turn. Resolves `true` once sent (or, stale, not
- * to be sent), `false` when `cancel_new` declined it or an aborted request was not sent.
+ * to be sent), `false` when `cancel_new` declined it or an aborted request was not sent. `own`:
+ * the engine's follow-up to function calls, whose wait is logged at info (a caller who speaks
+ * while a tool runs makes it wait, as it should; the seed's warning is for an app's request).
  */
 export async function createInTurn(
   host: InTurnHost,
   params: ResponseCreateParams | undefined,
   onDuplicate: OnDuplicate,
+  own = false,
 ): Promise<boolean> {
   const { logger } = host;
   // asked for before an interruption that comes while it waits: stale (`stale-creates.ts`)
@@ -71,14 +74,21 @@ export async function createInTurn(
     // request was not sent (as after the wait below)
     return host.sendPending(params);
   }
-  logger.warn(
-    onDuplicate === 'cancel_new'
-      ? 'response already in progress, cancelling new one'
-      : onDuplicate === 'cancel_existing'
-        ? 'response already in progress, cancelling existing one'
-        : 'waiting for in-progress response to be done before creating a new one',
-    { ...host.logFields(), responseId: active.at(-1)?.id },
-  );
+  const fields = { ...host.logFields(), responseId: active.at(-1)?.id };
+  if (own && onDuplicate === 'keep_both')
+    logger.info(
+      'the follow-up response to function calls waits for the response in progress',
+      fields,
+    );
+  else
+    logger.warn(
+      onDuplicate === 'cancel_new'
+        ? 'response already in progress, cancelling new one'
+        : onDuplicate === 'cancel_existing'
+          ? 'response already in progress, cancelling existing one'
+          : 'waiting for in-progress response to be done before creating a new one',
+      fields,
+    );
   if (onDuplicate === 'cancel_new' && active.some((r) => !host.interrupted(r.id))) return false;
   // cancel_existing cancels each as it is seen, by id (a bare cancel names the conversation's
   // response only, and which are out of band is not always known): those running now, and

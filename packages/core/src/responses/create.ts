@@ -357,7 +357,8 @@ export class ResponseCreator {
       {
         eventId: () => this.#host.eventId(),
         table: () => this.#awaitedTable(),
-        create: (request) => this.#create(request, false),
+        // the engine's own requests (`slow`) wait their turn as expected: not warned of
+        create: (request) => this.#create(request, false, slow !== undefined),
         activeResponseId: () => this.#host.activeResponses().at(-1)?.id,
       },
       options,
@@ -381,13 +382,13 @@ export class ResponseCreator {
     return this.#create(options, true);
   }
 
-  // `tag`: whether it is given a tag of its own (`createRequest`)
-  async #create(options: ResponseCreateOptions, tag: boolean): Promise<boolean> {
+  // `tag`: whether it is given a tag of its own (`createRequest`); `own`: the engine's request
+  async #create(options: ResponseCreateOptions, tag: boolean, own = false): Promise<boolean> {
     const { onDuplicate, params } = createRequest(options, tag, this.#responseTools, this.#host);
     // an out-of-band response (`conversation: 'none'`) runs beside the conversation's: the
     // one-active-response rule does not apply to it, so it waits for nothing
     if (params?.conversation === 'none') return this.#send(params);
-    return createInTurn(this.#inTurnHost(), params, onDuplicate);
+    return createInTurn(this.#inTurnHost(), params, onDuplicate, own);
   }
 
   /** Sends `response.cancel` unconditionally (as the seed; the server answers an error if none is active). */
