@@ -24,6 +24,8 @@ export interface PendingRequest {
   readonly key: string;
   /** The event itself (re-sent after a restore). */
   readonly event: ClientEvent | undefined;
+  /** The engine's own request: a refusal rejects it and is not reported (`rejectQuiet`). */
+  readonly quiet?: boolean | undefined;
   /** Settles it. */
   resolve(value: unknown): void;
   /** Settles it. */
@@ -67,13 +69,20 @@ export class PendingRequests {
    * The timer starts now (or when the connection is back); callers register before sending so
    * no ack can be missed.
    */
-  track<T>(kind: RequestKind, eventId: string, key: string, event?: ClientEvent): Promise<T> {
+  track<T>(
+    kind: RequestKind,
+    eventId: string,
+    key: string,
+    event?: ClientEvent,
+    quiet?: boolean,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const p: Pending = {
         kind,
         eventId,
         key,
         event,
+        quiet,
         resolve: resolve as (v: unknown) => void,
         reject,
         timer: undefined,
@@ -137,6 +146,18 @@ export class PendingRequests {
   rejectEventId(eventId: string, error: unknown): boolean {
     const p = this.#byEventId.get(eventId);
     if (!p) return false;
+    this.#settle(p);
+    p.reject(error);
+    return true;
+  }
+
+  /**
+   * Rejects the engine's own request sent as `eventId` (`quiet`): its refusal is an answer the
+   * engine reads, not an error to report. Returns whether one matched.
+   */
+  rejectQuiet(eventId: string, error: unknown): boolean {
+    const p = this.#byEventId.get(eventId);
+    if (p?.quiet !== true) return false;
     this.#settle(p);
     p.reject(error);
     return true;

@@ -272,6 +272,15 @@ export class ServerEventRouter {
           );
           return;
         }
+        // the engine's own question (a side-band's item probe): refused is an answer
+        if (error.eventId && this.#requests.rejectQuiet(error.eventId, error)) {
+          this.#logger.debug('a request of the engine refused', {
+            ...this.#deps.logFields(),
+            code: error.code,
+            eventId: error.eventId,
+          });
+          return;
+        }
         this.#logger.error('server error', {
           ...this.#deps.logFields(),
           type: error.type,

@@ -367,9 +367,13 @@ export class SessionHost {
     return this.state.options.toolChoice;
   }
 
-  /** Whether a side-band's re-attach is retrieving `itemId`, which its drop left unknown. */
-  retrievingGap(itemId: string): boolean {
-    return this.reliability.probes?.retrieving(itemId) === true;
+  /**
+   * Whether the mirror lacking `itemId` is expected: an output of `responseId` asked for out of
+   * band (in no conversation), or an item a side-band knows it did not hear added.
+   */
+  unplacedItem(itemId: string, responseId: string | undefined): boolean {
+    if (responseId !== undefined && this.tracker.get(responseId)?.outOfBand === true) return true;
+    return this.reliability.probes?.unheard(itemId) === true;
   }
 
   /** The conversation mirror (once the built-in features exist). */

@@ -236,6 +236,21 @@ export class SessionRequests {
     });
   }
 
+  /**
+   * A `conversation.item.retrieve` of the engine's own (whether a side-band's session holds an
+   * item): as {@link itemRetrieve}, but a refusal only rejects, and is not reported on `error`.
+   */
+  probeItem(itemId: string): Promise<ConversationItem> {
+    const eventId = this.#deps.generateId('event');
+    return this.#request<ConversationItem>(
+      'item.retrieve',
+      eventId,
+      itemId,
+      { type: 'conversation.item.retrieve', event_id: eventId, item_id: itemId },
+      true,
+    );
+  }
+
   #sessionUpdateEvent(
     options: RealtimeSessionOptions = this.#deps.options(),
     context: SessionUpdateContext = UPDATE,
@@ -253,13 +268,19 @@ export class SessionRequests {
     return [eventId, 'session', { type: 'session.update', event_id: eventId, session }];
   }
 
-  #request<T>(kind: RequestKind, eventId: string, key: string, event: ClientEvent): Promise<T> {
+  #request<T>(
+    kind: RequestKind,
+    eventId: string,
+    key: string,
+    event: ClientEvent,
+    quiet?: boolean,
+  ): Promise<T> {
     try {
       this.#deps.assertOpenable();
     } catch (error) {
       return Promise.reject(error);
     }
-    const promise = this.#deps.requests.track<T>(kind, eventId, key, event);
+    const promise = this.#deps.requests.track<T>(kind, eventId, key, event, quiet);
     this.#deps.send(event);
     return promise;
   }

@@ -15,10 +15,15 @@ import { createCounterIdGenerator } from '@voxwire/protocol';
 import { describe, expect, it } from 'vitest';
 import { RealtimeModel } from '../src/index.js';
 import { captureLogger, record } from './helpers.js';
+import { deafening } from './side-band-helpers.js';
 import { GREETING, named, orderStatusTool } from './sip-lossy-call.js';
 
-/** An accepted SIP call on the fake whose session answers a caller with no side-band attached yet. */
-function callWithoutSideBand() {
+/**
+ * An accepted SIP call on the fake whose session answers a caller with no side-band attached
+ * yet; or, with `deafUntil`, a side-band attached early that hears nothing of the call from
+ * `arm()` until the first event of that type (an attach right before it, to the event).
+ */
+function callWithoutSideBand(deafUntil?: string) {
   const clock = new SimulatedClock({ microtaskRounds: 400, start: 1_700_000_000_000 });
   const server = new FakeServer({
     clock,
@@ -27,8 +32,12 @@ function callWithoutSideBand() {
   const call = server.sip.incoming({ from: 'sip:+14155550123@carrier.example' });
   const runs: string[] = [];
   const { logger, lines } = captureLogger();
+  const deaf = deafening(
+    createFakeServer({ server, callId: call.callId }).connector,
+    deafUntil ?? 0,
+  );
   const model = new RealtimeModel({
-    connector: createFakeServer({ server, callId: call.callId }).connector,
+    connector: deaf.connector,
     clock,
     generateId: createCounterIdGenerator('t'),
     random: () => 0,
@@ -54,7 +63,7 @@ function callWithoutSideBand() {
   /** The warnings and errors logged. */
   const complaints = () =>
     lines.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message);
-  return { clock, server, call, runs, lines, conversation, until, attach, complaints };
+  return { clock, server, call, runs, lines, conversation, until, attach, complaints, deaf };
 }
 
 /** The caller asks where order 42 is; the model calls `order_status`, then answers its output. */
@@ -114,6 +123,53 @@ describe('a side-band that attaches while the call is answering', () => {
     expect(outputsOf(c.conversation())).toEqual([expect.objectContaining({ call_id: 'c42' })]);
     // the model's answer to the output was played
     expect(c.call.outputAudio).toHaveLength(1);
+    expect(named(events, 'error')).toEqual([]);
+    expect(c.complaints()).toEqual([]);
+    await session.close();
+  });
+
+  it('a function call whose call item it never heard added is run once and answered, not taken for out of band', async () => {
+    // the first event heard of the call is its output_item.done: no conversation.item.added
+    // placed it, so the mirror cannot tell it from an out-of-band response's call
+    const c = callWithoutSideBand('response.output_item.done');
+    const { session, events } = c.attach();
+    await c.clock.advanceAsync(0);
+    c.deaf.arm();
+    askForTheOrder(c);
+    await c.clock.advanceAsync(30_000);
+
+    expect(c.runs).toEqual(['42']);
+    expect(outputsOf(c.conversation())).toEqual([expect.objectContaining({ call_id: 'c42' })]);
+    expect(c.call.outputAudio).toHaveLength(1);
+    expect(named(events, 'error')).toEqual([]);
+    expect(c.complaints()).toEqual([]);
+    // the mirror placed the call where the session holds it, before its output
+    const ids = c.conversation().map((i) => i['id']);
+    const mirrored = session.chatCtxCopy().items.map((i) => i.id);
+    expect(mirrored).toEqual(ids.slice(ids.indexOf(mirrored[0]!)));
+    expect(mirrored).toContain(ids[1]);
+    await session.close();
+  });
+
+  it("an out-of-band response's call on a side-band still runs and gets no output: the session says it holds no such item", async () => {
+    const c = callWithoutSideBand();
+    const { session, events } = c.attach();
+    await c.clock.advanceAsync(0);
+    c.server.queueResponse((ctx) =>
+      ctx.callFunction('order_status', { id: '7' }, { callId: 'c_oob' }),
+    );
+    const finished: unknown[] = [];
+    session.on('function_calls_finished', (calls) => finished.push(...calls));
+    await session.response.create({ response: { conversation: 'none' } });
+    await c.clock.advanceAsync(30_000);
+
+    expect(c.runs).toEqual(['7']);
+    expect(finished).toHaveLength(1);
+    // asked, and refused as unknown: no output, no follow-up, nothing reported or warned of
+    const sent = c.call.clientEvents.map((e) => e.event['type']);
+    expect(sent).toContain('conversation.item.retrieve');
+    expect(sent).not.toContain('conversation.item.create');
+    expect(sent.filter((t) => t === 'response.create')).toHaveLength(1);
     expect(named(events, 'error')).toEqual([]);
     expect(c.complaints()).toEqual([]);
     await session.close();

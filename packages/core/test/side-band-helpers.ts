@@ -77,3 +77,39 @@ export function losingFrame(connector: Connector, type: string, drop: () => void
   };
   return { connector: wrapped, arm: () => void (armed = true) };
 }
+
+/**
+ * A connector wrapper whose transport is deaf, after `arm()`, to the server's frames before
+ * `until`: the first `until` frames (a number), or every frame before the first of type `until`
+ * (a string), which is heard. As if the side-band had attached right there: what comes in the
+ * same instant cannot be told apart by a real attach.
+ */
+export function deafening(connector: Connector, until: number | string) {
+  let armed = false;
+  let dropped = 0;
+  let hearing = false;
+  const deaf = (frame: string | Uint8Array): boolean => {
+    if (!armed || hearing) return false;
+    if (typeof until === 'number') return dropped++ < until;
+    hearing = typeof frame === 'string' && frame.includes(`"type":"${until}"`);
+    return !hearing;
+  };
+  const wrapped: Connector = async (attempt) => {
+    const connection = await connector(attempt);
+    const inner = connection.transport;
+    const transport: Transport = {
+      start: () => {
+        inner.onmessage = (frame) => {
+          if (!deaf(frame)) transport.onmessage?.(frame);
+        };
+        inner.onclose = (code, reason) => transport.onclose?.(code, reason);
+        inner.onerror = (error) => transport.onerror?.(error);
+        return inner.start();
+      },
+      send: (frame) => inner.send(frame),
+      close: (code, reason) => inner.close(code, reason),
+    };
+    return { ...connection, transport };
+  };
+  return { connector: wrapped, arm: () => void (armed = true) };
+}

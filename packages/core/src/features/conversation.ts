@@ -110,11 +110,13 @@ export interface ConversationHost {
   /** The session's default audio-mode hint. */
   readonly audioModeHint: AudioModeHint;
   /**
-   * Whether a side-band's re-attach is retrieving `itemId`, an item its drop left unknown (the
-   * mirror gets it back right before the item that named it).
+   * Whether the mirror lacking `itemId` is expected: an output of `responseId` asked for out of
+   * band, which is in no conversation; or an item a side-band knows it did not hear added (a
+   * drop lost it, or it came before the attach), being retrieved or of an answer adopted from
+   * the middle.
    * @default undefined (never)
    */
-  retrievingGap?(itemId: string): boolean;
+  unplacedItem?(itemId: string, responseId: string | undefined): boolean;
 }
 
 /**
@@ -217,11 +219,15 @@ export class ConversationFeature implements SessionFeature {
     const change = this.mirror.applyServerEvent(event);
     const anomaly = change.anomaly;
     if (anomaly) {
-      // a gap a side-band's drop left is being filled in: expected, and healed in a moment
-      const healing =
-        anomaly.previousItemId !== undefined &&
-        this.#host.retrievingGap?.(anomaly.previousItemId) === true;
-      this.#host.logger[healing ? 'debug' : 'warn']('conversation mirror anomaly', {
+      // an out-of-band response's output, an item a side-band did not hear added (a gap being
+      // filled in, an answer adopted from the middle), a retrieve's answer about an item the
+      // mirror lacks (it places nothing): expected, not a fault of the mirror
+      const concerned = anomaly.previousItemId ?? change.itemId;
+      const responseId = event.type === 'response.output_item.done' ? event.response_id : undefined;
+      const expected =
+        event.type === 'conversation.item.retrieved' ||
+        (concerned !== undefined && this.#host.unplacedItem?.(concerned, responseId) === true);
+      this.#host.logger[expected ? 'debug' : 'warn']('conversation mirror anomaly', {
         ...this.#host.logFields(),
         eventType: event.type,
         code: anomaly.code,

@@ -96,7 +96,7 @@ export interface FunctionCallingHost<TSession> {
    * `conversation.item.retrieve`, to ask a kept session for such a call after the re-attach.
    * @default none: they are not asked for
    */
-  readonly calls?: { itemRetrieve(args: { itemId: string }): Promise<ConversationItem> };
+  readonly calls?: { probeItem(itemId: string): Promise<ConversationItem> };
 }
 
 /** Options of function calling (model-wide; `tools` may be overridden per session). */
@@ -291,6 +291,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
           status: event.response.status ?? 'completed',
           hasMessageOutput,
           outputIds: output.flatMap((item) => (item.id ? [item.id] : [])),
+          keptSession: this.#host.reliability?.keepsSession === true,
         });
         return;
       }

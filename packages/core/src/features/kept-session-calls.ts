@@ -14,6 +14,7 @@
  */
 import type { ConversationItem, Logger } from '@voxwire/protocol';
 import type { ConversationMirror } from '../conversation/mirror.js';
+import { ServerError } from '../errors.js';
 import { HEALED_ITEM_EVENT_ID } from '../reconnect/reattach-probes.js';
 
 /** A function call item as the server sends it. */
@@ -22,7 +23,7 @@ export type FunctionCallWireItem = Extract<ConversationItem, { type: 'function_c
 /** What the function-calling feature lends these. */
 export interface KeptCallsHost {
   /** `conversation.item.retrieve`; `undefined`: the session cannot ask (none are answered). */
-  readonly calls: { itemRetrieve(args: { itemId: string }): Promise<ConversationItem> } | undefined;
+  readonly calls: { probeItem(itemId: string): Promise<ConversationItem> } | undefined;
   /** The conversation mirror, if the session keeps one. */
   readonly mirror: ConversationMirror | undefined;
   /** Logging. */
@@ -48,7 +49,7 @@ export async function answerCutCalls(
   if (calls === undefined) return;
   const items = await Promise.all(
     // gone from the conversation, or the session closed: nothing to answer
-    itemIds.map((itemId) => calls.itemRetrieve({ itemId }).catch(() => undefined)),
+    itemIds.map((itemId) => calls.probeItem(itemId).catch(() => undefined)),
   );
   const completed = items.filter(
     (item): item is FunctionCallWireItem =>
@@ -62,16 +63,44 @@ export async function answerCutCalls(
   });
   // their items' added was lost too: the mirror takes them in at the end, where the session
   // added them (an output goes after a call of the conversation, not one of no conversation)
-  const mirror = host.mirror;
-  for (const item of completed)
-    if (mirror !== undefined && item.id !== undefined && !mirror.has(item.id))
-      mirror.applyServerEvent({
-        type: 'conversation.item.added',
-        event_id: HEALED_ITEM_EVENT_ID,
-        previous_item_id: mirror.lastId ?? null,
-        item,
-      });
+  for (const item of completed) placeAtEnd(host.mirror, item);
   host.answer(responseId, completed);
+}
+
+/**
+ * Puts `item`, which the session holds but whose `conversation.item.added` this side never
+ * heard, at the end of the mirror: where the session added it, as far as this side can tell
+ * (the answer's items are the conversation's newest). Nothing when the mirror has it.
+ */
+export function placeAtEnd(mirror: ConversationMirror | undefined, item: ConversationItem): void {
+  if (mirror === undefined || item.id === undefined || mirror.has(item.id)) return;
+  mirror.applyServerEvent({
+    type: 'conversation.item.added',
+    event_id: HEALED_ITEM_EVENT_ID,
+    previous_item_id: mirror.lastId ?? null,
+    item,
+  });
+}
+
+/**
+ * Whether the call item `itemId`, which the mirror does not hold, is in the kept session's
+ * conversation: asked with a `conversation.item.retrieve`, since its `conversation.item.added`
+ * was not heard (lost with a drop, or sent before the side-band attached) and nothing else tells
+ * a call of the conversation from an out-of-band response's. Held: it is put in the mirror
+ * (`placeAtEnd`), and its output can follow it. Refused as unknown: out of band. Any other
+ * failure (a second drop) counts as held, the common case, so the model is not left waiting.
+ */
+export async function keptCallInConversation(
+  host: Pick<KeptCallsHost, 'calls' | 'mirror'>,
+  itemId: string,
+): Promise<boolean> {
+  if (host.calls === undefined) return false;
+  try {
+    placeAtEnd(host.mirror, await host.calls.probeItem(itemId));
+    return true;
+  } catch (error) {
+    return !(error instanceof ServerError && error.code === 'item_not_found');
+  }
 }
 
 /**

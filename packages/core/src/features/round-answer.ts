@@ -11,6 +11,7 @@ import { relaxSessionChoice } from '../responses/follow-up-request.js';
 import type { ToolRound } from '../tools/round.js';
 import type { FunctionCallInfo } from '../tools/types.js';
 import type { FollowUpResponse } from './follow-up.js';
+import { keptCallInConversation } from './kept-session-calls.js';
 import type { FunctionCallingHost } from './function-calling.js';
 
 /** How the response whose calls are answered ended. */
@@ -24,6 +25,11 @@ export interface RoundEnd {
    * its items' absence from the conversation also when it made no call. @default its calls' items
    */
   readonly outputIds?: readonly string[] | undefined;
+  /**
+   * Whether it is a response of a side-band's kept session that ended there (not one a drop cut
+   * here): a call the mirror lacks is asked for (`answerable`). @default false
+   */
+  readonly keptSession?: boolean | undefined;
 }
 
 /**
@@ -65,11 +71,10 @@ export async function answerRound<TSession>(
   if (finished.length === 0) return;
   // the calls of an out-of-band response ran, and are reported with their results, but no
   // output can follow an item that is not in the conversation
-  const answered = new Set(
-    finished
-      .filter((called) => inConversation(host, called.call.itemId))
-      .map((called) => called.call.itemId),
+  const held = await Promise.all(
+    finished.map((called) => answerable(host, called.call.itemId, end.keptSession === true)),
   );
+  const answered = new Set(finished.filter((_, i) => held[i]).map((called) => called.call.itemId));
   const outputs = all.outputs.filter((output) => answered.has(output.previousItemId));
   const created = await Promise.allSettled(
     outputs.map((output) => host.createItem(output.item, output.previousItemId)),
@@ -99,6 +104,23 @@ function isConversationTurn<TSession>(
   itemIds: readonly string[],
 ): boolean {
   return itemIds.length === 0 || itemIds.some((id) => inConversation(host, id));
+}
+
+/**
+ * Whether an output can follow the call item `itemId` (`inConversation`). On a side-band's kept
+ * session a call the mirror lacks may be one whose `conversation.item.added` this side never
+ * heard: the session is asked (`keptCallInConversation`), rather than the call taken for an
+ * out-of-band response's and left unanswered, with the model waiting for its output.
+ */
+async function answerable<TSession>(
+  host: FunctionCallingHost<TSession>,
+  itemId: string,
+  keptSession: boolean,
+): Promise<boolean> {
+  if (inConversation(host, itemId)) return true;
+  return (
+    keptSession && keptCallInConversation({ calls: host.calls, mirror: host.mirror?.() }, itemId)
+  );
 }
 
 /**

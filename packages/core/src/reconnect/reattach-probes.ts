@@ -53,6 +53,8 @@ export class ReattachProbes {
   readonly #byItemId = new Map<string, string[]>();
   // unknown item id → the retrieve sent for it, and the item that named it (made on first use)
   #gaps: Map<string, { readonly eventId: string; readonly before: string }> | undefined;
+  // the outputs of responses adopted from the middle (`lostStarts`), made on first use
+  #adopted: Set<string> | undefined;
 
   constructor(host: ReliabilityHost) {
     this.#h = host;
@@ -144,21 +146,30 @@ export class ReattachProbes {
   lostStarts(event: ServerEvent): ServerEvent[] | undefined {
     const tracker = this.#h.tracker;
     const found = lostStarts(event, (r, o, c) => tracker.lacks(r, o, c));
-    if (found !== undefined)
-      this.#h.logger.info(
-        'side-band: adopting a response whose start it did not hear (lost with a drop, or begun before the attach)',
-        {
-          ...this.#h.logFields(),
-          eventType: event.type,
-          made: found.map((e) => e.type),
-        },
-      );
+    if (found === undefined) return undefined;
+    // an output whose start was not heard: its conversation.item.added was not either, so the
+    // mirror does not hold its item (expected: `unheard`)
+    for (const start of found)
+      if (start.type === 'response.output_item.added' && start.item.id !== undefined)
+        (this.#adopted ??= new Set()).add(start.item.id);
+    this.#h.logger.info(
+      'side-band: adopting a response whose start it did not hear (lost with a drop, or begun before the attach)',
+      {
+        ...this.#h.logFields(),
+        eventType: event.type,
+        made: found.map((e) => e.type),
+      },
+    );
     return found;
   }
 
-  /** Whether a gap's retrieve for `itemId` is out (an item the drop left unknown). */
-  retrieving(itemId: string): boolean {
-    return this.#gaps?.has(itemId) === true;
+  /**
+   * Whether `itemId` is an item this side knows it did not hear added: a gap's retrieve for it
+   * is out, or it is an output of a response adopted from the middle. The mirror lacking it is
+   * expected then, not an anomaly.
+   */
+  unheard(itemId: string): boolean {
+    return this.#gaps?.has(itemId) === true || this.#adopted?.has(itemId) === true;
   }
 
   /**
@@ -169,6 +180,7 @@ export class ReattachProbes {
     this.#byEventId.clear();
     this.#byItemId.clear();
     this.#gaps = undefined;
+    this.#adopted = undefined;
   }
 
   // an item the session added names a predecessor this side never heard of (a drop lost its
