@@ -108,6 +108,31 @@ describe('a side-band that attaches while the call is answering', () => {
     await session.close();
   });
 
+  it('interrupt() right after the attach stops the answer it adopted: cancelled, cleared, no error', async () => {
+    const c = callWithoutSideBand();
+    await c.clock.advanceAsync(0);
+    c.server.scriptTranscription('What pizzas do you have?');
+    c.server.queueResponse((ctx) => ctx.say(GREETING));
+    c.call.speakTurn(500, 600);
+    await c.until(() => c.call.outputAudio.length === 1);
+    await c.clock.advanceAsync(300);
+    const { session, events } = c.attach();
+    // the first delta heard adopts the answer
+    await c.until(() => session.activeResponse !== undefined);
+
+    const result = await session.interrupt();
+    await c.clock.advanceAsync(5_000);
+    expect(result).toMatchObject({ clearedResponseId: c.call.outputAudio[0]!.responseId });
+    const sent = c.call.clientEvents.map((e) => e.event['type']);
+    expect(sent).toContain('response.cancel');
+    expect(sent).toContain('output_audio_buffer.clear');
+    expect(c.call.outputAudio[0]).toMatchObject({ state: 'cleared' });
+    expect(session.responses.at(-1)!.status).toBe('cancelled');
+    expect(named(events, 'error')).toEqual([]);
+    expect(c.complaints()).toEqual([]);
+    await session.close();
+  });
+
   it('runs a function call whose arguments it hears from the middle, once; the model answers its output', async () => {
     const c = callWithoutSideBand();
     await c.clock.advanceAsync(0);
