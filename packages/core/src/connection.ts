@@ -199,7 +199,7 @@ export class SessionConnection {
         return;
       }
       const { klass, error } = lossOfConnect(cause);
-      this.#log('error', 'connect failed', { attempt, code: error.code });
+      this.#log(this.#retried(klass), 'connect failed', { attempt, code: error.code });
       this.#retryOrFinish(error, klass);
     }
   }
@@ -338,8 +338,17 @@ export class SessionConnection {
     if (now.status === 'closing') this.#finish(undefined);
     if (now.status !== 'connecting') return;
     const { klass, error } = lossBeforeOpen(close, this.#book.serverErrorCode);
-    this.#log('error', 'connect failed', { code: error.code, closeCode: close.code });
+    this.#log(this.#retried(klass), 'connect failed', { code: error.code, closeCode: close.code });
     this.#retryOrFinish(error, klass);
+  }
+
+  /**
+   * The level a failed connect is logged at: `warn` when it is tried again (the outage's end,
+   * out of attempts, is logged as the error: `reconnect gave up`), `error` when it ends the
+   * session (fatal, or reconnect disabled).
+   */
+  #retried(klass: RetryClass): 'warn' | 'error' {
+    return klass.fatal || !this.#o.reconnect.enabled ? 'error' : 'warn';
   }
 
   /** Schedules the next attempt, or ends the session (fatal, disabled, or out of attempts). */

@@ -100,6 +100,11 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     });
     expect(await p).toMatchObject({ code: 'RECONNECT_FAILED' });
     expect(errors.map((e) => (e as { code: string }).code)).toEqual(['RECONNECT_FAILED']);
+    // each failed attempt that is tried again is a warning; the end is the error
+    const logged = (message: string) =>
+      s.logs.filter((l) => l.message === message).map((l) => l.level);
+    expect(logged('connect failed')).toEqual(['warn', 'warn', 'warn', 'warn', 'warn']);
+    expect(logged('reconnect gave up')).toEqual(['error']);
     expect(s.clock.pendingTimers).toBe(0);
     expect(s.server.connections).toHaveLength(0);
     s.server.assertComplete();
