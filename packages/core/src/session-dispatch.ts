@@ -202,7 +202,17 @@ export class ServerEventRouter {
   responseDone(response: RealtimeResponse): void {
     const log = this.#logger;
     const status = response.status;
-    if (status === 'failed')
+    const local = response.localError;
+    // one the engine ended itself (a lost connection, a stall, the close) did not fail on the
+    // server, and its cause was logged and reported already; on a side-band the call's session
+    // even goes on with it
+    if (status === 'failed' && local !== undefined)
+      log.info('response ended here, by the engine', {
+        ...this.#deps.logFields(),
+        responseId: response.id,
+        cause: (local as { code?: unknown }).code ?? local.message,
+      });
+    else if (status === 'failed')
       log.error('response generation failed', {
         ...this.#deps.logFields(),
         responseId: response.id,
@@ -217,7 +227,7 @@ export class ServerEventRouter {
     // the server's own verdict (the seed's MultimodalLLMError): the answer was not given whole,
     // which an app that only listens to `error` must hear of. One the engine ended itself (lost
     // connection, stall, close) was already reported with its own cause.
-    if ((status === 'failed' || status === 'incomplete') && response.localError === undefined)
+    if ((status === 'failed' || status === 'incomplete') && local === undefined)
       this.#errors.report(
         new VoxwireError('RESPONSE_FAILED', responseFailedMessage(response), {
           data: { responseId: response.id, status, statusDetails: response.statusDetails },
@@ -272,6 +282,14 @@ export class ServerEventRouter {
           );
           return;
         }
+        // any other create a side-band's session refused as busy (an answer not followed here)
+        if (error.eventId && this.#deps.creator.busyRefused(error.eventId, error.code)) {
+          this.#logger.info(
+            'response.create refused while the session gives an answer not followed here: sent again when it is done',
+            { ...this.#deps.logFields(), eventId: error.eventId },
+          );
+          return;
+        }
         // the engine's own question (a side-band's item probe): refused is an answer
         if (error.eventId && this.#requests.rejectQuiet(error.eventId, error)) {
           this.#logger.debug('a request of the engine refused', {
@@ -312,6 +330,12 @@ export class ServerEventRouter {
         return;
       case 'conversation.item.retrieved':
         if (event.item.id) this.#requests.resolve('item.retrieve', event.item.id, event.item);
+        return;
+      case 'response.done':
+        // whichever response it ends (one a drop ended here included): a create the session
+        // refused while busy with it goes again
+        this.#deps.creator.responseEnded();
+        this.#tracker.handle(event);
         return;
       default:
         // response events first: they are the hot path (one per delta)

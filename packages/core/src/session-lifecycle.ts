@@ -108,7 +108,7 @@ export class SessionLifecycle implements ConnectionHooks {
     d.outbox.open(new TransportWriter(transport, codec, d.reliability), restore.prelude);
     d.requests.resume();
     // after the restore and whatever was queued: a response the old connection swallowed
-    d.creator.reopened(state.persistentSession && state.reconnected);
+    d.creator.reopened(state.persistentSession && state.reconnected, state.persistentSession);
     d.emit('connected', {
       attempt: state.attempt,
       dialect: state.dialect,

@@ -82,6 +82,17 @@ describe.each(DIALECTS)('responses the server ends failed or incomplete (%s)', (
     await s.settle();
     expect(lost.status).toBe('failed');
     expect(errors.map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    // and logged as ended here, not as a generation the server failed: the drop was logged
+    const levels = (message: string) =>
+      s.logs.filter((l) => l.message === message).map((l) => l.level);
+    expect(levels('response generation failed')).toEqual([]);
+    expect(levels('response ended here, by the engine')).toEqual(['info']);
+    expect(
+      s.logs.find((l) => l.message === 'response ended here, by the engine')?.fields,
+    ).toMatchObject({
+      responseId: lost.id,
+      cause: 'SOCKET_CLOSED',
+    });
     await session.close();
   });
 });

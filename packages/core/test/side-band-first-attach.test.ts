@@ -133,6 +133,33 @@ describe('a side-band that attaches while the call is answering', () => {
     await session.close();
   });
 
+  it('a create() refused because the call is answering (not yet heard) waits for that answer and goes again', async () => {
+    const c = callWithoutSideBand();
+    await c.clock.advanceAsync(0);
+    c.server.scriptTranscription('What pizzas do you have?');
+    c.server.queueResponse((ctx) => ctx.say(GREETING));
+    c.call.speakTurn(500, 600);
+    // the call's session has started its answer, and sends nothing for a while yet
+    await c.until(() => c.call.connection!.runs.size === 1);
+    const { session, events } = c.attach();
+    await c.clock.advanceAsync(0);
+    expect(session.activeResponse).toBeUndefined();
+    c.server.queueResponse((ctx) => ctx.say('And we deliver, too.'));
+    const asked = session.response.generate();
+    await c.clock.advanceAsync(30_000);
+
+    // refused once (the session was answering), sent again once that answer was done
+    const creates = c.call.clientEvents.filter((e) => e.event['type'] === 'response.create');
+    expect(creates).toHaveLength(2);
+    const response = await asked;
+    expect(response.status).toBe('completed');
+    expect(response.output[0]!.content[0]!.text).toBe('And we deliver, too.');
+    expect(c.call.outputAudio.map((a) => a.state)).toEqual(['stopped', 'stopped']);
+    expect(named(events, 'error')).toEqual([]);
+    expect(c.complaints()).toEqual([]);
+    await session.close();
+  });
+
   it('runs a function call whose arguments it hears from the middle, once; the model answers its output', async () => {
     const c = callWithoutSideBand();
     await c.clock.advanceAsync(0);

@@ -363,10 +363,10 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     }
     const mirror = this.#host.mirror?.();
     for (const [responseId, round] of rounds) {
-      const cut = kept ? this.#pending.cut(responseId) : [];
+      const cut = kept ? this.#pending.cut(responseId, mirror) : [];
       if (cut.length > 0) (this.#cutOnKept ??= new Map()).set(responseId, cut);
       // completed calls whose response.output_item.done the drop cut off
-      const recovered = this.#pending.recover(responseId, mirror);
+      const recovered = this.#pending.recover(responseId, mirror, kept);
       for (const item of recovered) round.addCall(item, this.#callOptions(responseId, item.name));
       // withdrawn: a call the conversation holds but the restore leaves out (cut, interrupted).
       // A call whose item is in no conversation (an out-of-band response's) ran all the same:

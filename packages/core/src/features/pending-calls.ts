@@ -80,11 +80,20 @@ export class PendingCalls {
     return this.#finished.includes(responseId);
   }
 
-  /** The calls of `responseId` whose arguments were not complete yet (call before `recover`). */
-  cut(responseId: string): string[] {
+  /**
+   * The calls of `responseId` a side-band's drop left undecided (call before `recover`): every
+   * call the mirror does not hold as completed, its arguments complete or not. The call's
+   * session goes on with them, and may complete or drop each (the caller's next turn cancels
+   * the response: a call cut before its item was done stays `incomplete`), so they are asked for
+   * after the re-attach (`kept-session-calls.ts`) rather than decided here.
+   */
+  cut(responseId: string, mirror: ConversationMirror | undefined): string[] {
     const ids: string[] = [];
-    for (const [itemId, call] of this.#calls)
-      if (call.responseId === responseId && call.arguments === undefined) ids.push(itemId);
+    for (const [itemId, call] of this.#calls) {
+      if (call.responseId !== responseId) continue;
+      const item = mirror?.get(itemId);
+      if (item?.type !== 'function_call' || item.status !== 'completed') ids.push(itemId);
+    }
     return ids;
   }
 
@@ -93,9 +102,15 @@ export class PendingCalls {
    * arguments are complete but that were never handed to the runner, as runner input. A call
    * known complete only from `response.function_call_arguments.done` is marked completed in the
    * mirror (with those arguments), so that the restore re-creates it; calls cut mid-arguments
-   * are left to the restore, which drops them. Forgets the response's calls.
+   * are left to the restore, which drops them. On a side-band's kept session (`keptSession`)
+   * only calls the mirror holds completed are taken: the rest are `cut`. Forgets the
+   * response's calls.
    */
-  recover(responseId: string, mirror: ConversationMirror | undefined): FunctionCallItemInput[] {
+  recover(
+    responseId: string,
+    mirror: ConversationMirror | undefined,
+    keptSession = false,
+  ): FunctionCallItemInput[] {
     const out: FunctionCallItemInput[] = [];
     for (const [itemId, call] of this.#calls) {
       if (call.responseId !== responseId) continue;
@@ -103,7 +118,7 @@ export class PendingCalls {
       if (item?.type !== 'function_call') continue;
       if (item.status === 'completed') {
         out.push(toInput(item));
-      } else if (call.arguments !== undefined && mirror) {
+      } else if (call.arguments !== undefined && mirror && !keptSession) {
         const args = call.arguments;
         const completed = mirror.update(itemId, (current) => ({
           ...(current as ChatFunctionCallItem),

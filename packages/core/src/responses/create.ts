@@ -68,6 +68,13 @@ export class ResponseCreator {
   #connected = false;
   // the tools creates gave their responses alone, matched to the responses they start
   readonly #responseTools = new PerResponseTools();
+  // a side-band (the server keeps the session): a create it refuses as already answering is
+  // held (`busyRefused`) and sent again when a response is done
+  #persistent = false;
+  #heldWhileBusy: ResponseCreateEvent | undefined;
+  // the tag of the last create refused as busy: the server never started it, so a refusal of
+  // it sent again after a drop is the same busy answer, not its own answer given unseen
+  #busyTag: string | undefined;
   // the cancels of `session.interrupt()` and the creates asked for before it (made on the first)
   #bargeIn: BargeIn | undefined;
   // what each tagged create asked for, until its response starts (made on the first)
@@ -256,6 +263,8 @@ export class ResponseCreator {
     this.#outOfBandBound?.stop();
     // a refusal names an event of its own connection: those answered normally are let go here
     this.#resentToKept = undefined;
+    // a held create is the unanswered one: the drop's resend takes it
+    this.#heldWhileBusy = undefined;
     // the responses interrupt() cancelled were this connection's (its create is kept: see there)
     this.#bargeIn?.connectionLost();
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
@@ -286,10 +295,12 @@ export class ResponseCreator {
    * A connection is open and restored: a response the last one was asked for and never started
    * (its `response.create` was written, no `response.created` came back) is asked for again.
    * `keptSession`: the server kept the session (a side-band re-attached), which may have
-   * started it: see {@link quietResendRefused}.
+   * started it: see {@link quietResendRefused}. `persistent`: the connection is a side-band
+   * (see {@link busyRefused}).
    */
-  reopened(keptSession = false): void {
+  reopened(keptSession = false, persistent = keptSession): void {
     this.#connected = true;
+    this.#persistent = persistent;
     this.#awaited?.resumed();
     this.#resendLost(keptSession);
     // one the outbox held went out with the restore: its bound starts now
@@ -327,6 +338,8 @@ export class ResponseCreator {
   closed(error: unknown): void {
     this.#resend?.stop();
     this.#resend = undefined;
+    this.#heldWhileBusy = undefined;
+    this.#busyTag = undefined;
     this.#unanswered.clear();
     this.#outOfBandBound?.stop();
     this.#asked?.clear();
@@ -416,12 +429,61 @@ export class ResponseCreator {
   quietResendRefused(eventId: string, code: string | null): boolean {
     if (this.#resentToKept?.delete(eventId) !== true) return false;
     if (code !== 'conversation_already_has_active_response') return false;
+    // refused as busy before the drop: never started, so still waiting its turn (`busyRefused`)
+    const create = this.#unanswered.conversation;
+    if (
+      this.#busyTag !== undefined &&
+      create?.event_id === eventId &&
+      create.response !== undefined &&
+      requestTag(create.response.metadata) === this.#busyTag
+    )
+      return false;
     this.#answeredByRefusal(eventId);
     const answering = this.#host
       .activeResponses()
       .find((response) => requestTag(response.resource.metadata) === undefined);
     this.#awaited?.answeredUnseen(eventId, answering);
     return true;
+  }
+
+  /**
+   * Whether `eventId` is the conversation create a side-band's session refused because it is
+   * answering already (`conversation_already_has_active_response`) with a response this side
+   * does not follow: one begun before the attach and not heard yet, or one a drop ended here
+   * while the call's session went on with it. The refusal is not reported: the create stays
+   * unanswered (later creates still wait for it), held until a response is done
+   * ({@link responseEnded}), and is sent again then.
+   */
+  busyRefused(eventId: string, code: string | null): boolean {
+    if (!this.#persistent || code !== 'conversation_already_has_active_response') return false;
+    const create = this.#unanswered.conversation;
+    if (create === undefined || create.event_id !== eventId) return false;
+    this.#heldWhileBusy = create;
+    this.#busyTag =
+      create.response === undefined ? undefined : requestTag(create.response.metadata);
+    // no answer is on its way: the bound restarts when it goes again
+    this.#gate?.disconnected(true);
+    return true;
+  }
+
+  /** A response is done (any, one this side ignores included): a held create goes again. */
+  responseEnded(): void {
+    const held = this.#heldWhileBusy;
+    if (held === undefined) return;
+    this.#heldWhileBusy = undefined;
+    // settled meanwhile (the session closed, a generate() request aborted): nothing to send
+    if (this.#unanswered.conversation !== held) return;
+    this.#host.logger.info(
+      'response.create sent again: the answer the session was giving is done',
+      {
+        ...this.#host.logFields(),
+        eventId: held.event_id,
+      },
+    );
+    const tag = held.response === undefined ? undefined : requestTag(held.response.metadata);
+    if (tag !== undefined) this.#awaited?.sent(tag, held);
+    this.#host.send(held);
+    this.#gate?.mark(this.#connected);
   }
 
   /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */
