@@ -26,6 +26,7 @@ import { OutOfBandBound } from './out-of-band-bound.js';
 import { PendingCreate } from './pending-create.js';
 import { PerResponseTools, type ResponseTools } from './per-response-tools.js';
 import { createInTurn, type InTurnHost } from './create-in-turn.js';
+import { KeptSessionCreates, type KeptCreatesHost } from './kept-session-creates.js';
 import { resendLost, type ResendInTurn, type Turn } from './resend-in-turn.js';
 import type { RealtimeResponse } from './tree.js';
 import { generate } from './generate.js';
@@ -68,13 +69,8 @@ export class ResponseCreator {
   #connected = false;
   // the tools creates gave their responses alone, matched to the responses they start
   readonly #responseTools = new PerResponseTools();
-  // a side-band (the server keeps the session): a create it refuses as already answering is
-  // held (`busyRefused`) and sent again when a response is done
-  #persistent = false;
-  #heldWhileBusy: ResponseCreateEvent | undefined;
-  // the tag of the last create refused as busy: the server never started it, so a refusal of
-  // it sent again after a drop is the same busy answer, not its own answer given unseen
-  #busyTag: string | undefined;
+  // a side-band's creates, which its session may refuse as busy (made on its first connect)
+  #kept: KeptSessionCreates | undefined;
   // the cancels of `session.interrupt()` and the creates asked for before it (made on the first)
   #bargeIn: BargeIn | undefined;
   // what each tagged create asked for, until its response starts (made on the first)
@@ -88,9 +84,6 @@ export class ResponseCreator {
   #inTurn: InTurnHost | undefined;
   // the conversation creates waiting their turn (made on the first that waits)
   #waitingTurn: WaitingTurn | undefined;
-  // creates sent again to a session the server kept (a side-band's re-attach): the session may
-  // be answering the lost one already (made on the first)
-  #resentToKept: Set<string> | undefined;
 
   /** Creates the logic over `host`. */
   constructor(host: CreatorHost) {
@@ -261,10 +254,7 @@ export class ResponseCreator {
   reset(): void {
     this.#connected = false;
     this.#outOfBandBound?.stop();
-    // a refusal names an event of its own connection: those answered normally are let go here
-    this.#resentToKept = undefined;
-    // a held create is the unanswered one: the drop's resend takes it
-    this.#heldWhileBusy = undefined;
+    this.#kept?.connectionLost();
     // the responses interrupt() cancelled were this connection's (its create is kept: see there)
     this.#bargeIn?.connectionLost();
     const queued = (event: ClientEvent): boolean => this.#host.queued(event);
@@ -296,11 +286,11 @@ export class ResponseCreator {
    * (its `response.create` was written, no `response.created` came back) is asked for again.
    * `keptSession`: the server kept the session (a side-band re-attached), which may have
    * started it: see {@link quietResendRefused}. `persistent`: the connection is a side-band
-   * (see {@link busyRefused}).
+   * (`kept-session-creates.ts`).
    */
   reopened(keptSession = false, persistent = keptSession): void {
     this.#connected = true;
-    this.#persistent = persistent;
+    if (persistent) this.#kept ??= new KeptSessionCreates(this.#keptHost());
     this.#awaited?.resumed();
     this.#resendLost(keptSession);
     // one the outbox held went out with the restore: its bound starts now
@@ -338,8 +328,7 @@ export class ResponseCreator {
   closed(error: unknown): void {
     this.#resend?.stop();
     this.#resend = undefined;
-    this.#heldWhileBusy = undefined;
-    this.#busyTag = undefined;
+    this.#kept?.closed();
     this.#unanswered.clear();
     this.#outOfBandBound?.stop();
     this.#asked?.clear();
@@ -418,72 +407,56 @@ export class ResponseCreator {
   }
 
   /**
-   * Whether `eventId` is a create sent again to a session the server kept, refused because that
-   * session is answering already (`conversation_already_has_active_response`): the drop lost the
-   * start of the very response it asked for, which the side-band adopts as its rest arrives
-   * (`lost-starts.ts`). Such a refusal is not reported on `error`; the create is settled here as
-   * by {@link refused}, except that a `generate()` request it carried is answered by the response
-   * the session is giving (the untagged one in progress, or the next to start:
-   * `AwaitedResponses.answeredUnseen`).
+   * Whether `eventId` is a create sent again after a side-band's re-attach, refused because the
+   * session is answering already with the very response it asked for (its start lost with the
+   * drop): settled, not reported, and a `generate()` request it carried takes the response the
+   * session is giving (`kept-session-creates.ts`).
    */
   quietResendRefused(eventId: string, code: string | null): boolean {
-    if (this.#resentToKept?.delete(eventId) !== true) return false;
-    if (code !== 'conversation_already_has_active_response') return false;
-    // refused as busy before the drop: never started, so still waiting its turn (`busyRefused`)
-    const create = this.#unanswered.conversation;
-    if (
-      this.#busyTag !== undefined &&
-      create?.event_id === eventId &&
-      create.response !== undefined &&
-      requestTag(create.response.metadata) === this.#busyTag
-    )
-      return false;
-    this.#answeredByRefusal(eventId);
-    const answering = this.#host
-      .activeResponses()
-      .find((response) => requestTag(response.resource.metadata) === undefined);
-    this.#awaited?.answeredUnseen(eventId, answering);
-    return true;
+    return this.#kept?.quietResendRefused(eventId, code) ?? false;
   }
 
   /**
-   * Whether `eventId` is the conversation create a side-band's session refused because it is
-   * answering already (`conversation_already_has_active_response`) with a response this side
-   * does not follow: one begun before the attach and not heard yet, or one a drop ended here
-   * while the call's session went on with it. The refusal is not reported: the create stays
-   * unanswered (later creates still wait for it), held until a response is done
-   * ({@link responseEnded}), and is sent again then.
+   * Whether `eventId` is the conversation create a side-band's session refused as busy with an
+   * answer this side does not follow: held, not reported, and written again at the next
+   * {@link responseEnded} (`kept-session-creates.ts`).
    */
   busyRefused(eventId: string, code: string | null): boolean {
-    if (!this.#persistent || code !== 'conversation_already_has_active_response') return false;
-    const create = this.#unanswered.conversation;
-    if (create === undefined || create.event_id !== eventId) return false;
-    this.#heldWhileBusy = create;
-    this.#busyTag =
-      create.response === undefined ? undefined : requestTag(create.response.metadata);
-    // no answer is on its way: the bound restarts when it goes again
-    this.#gate?.disconnected(true);
-    return true;
+    return this.#kept?.busyRefused(eventId, code) ?? false;
   }
 
   /** A response is done (any, one this side ignores included): a held create goes again. */
   responseEnded(): void {
-    const held = this.#heldWhileBusy;
-    if (held === undefined) return;
-    this.#heldWhileBusy = undefined;
-    // settled meanwhile (the session closed, a generate() request aborted): nothing to send
-    if (this.#unanswered.conversation !== held) return;
-    this.#host.logger.info(
-      'response.create sent again: the answer the session was giving is done',
-      {
-        ...this.#host.logFields(),
-        eventId: held.event_id,
+    this.#kept?.responseEnded();
+  }
+
+  // what the side-band's creates need of the creator
+  #keptHost(): KeptCreatesHost {
+    return {
+      unansweredConversation: () => this.#unanswered.conversation,
+      answeredUnseen: (eventId) => {
+        this.#answeredByRefusal(eventId);
+        const answering = this.#host
+          .activeResponses()
+          .find((response) => requestTag(response.resource.metadata) === undefined);
+        this.#awaited?.answeredUnseen(eventId, answering);
       },
-    );
-    const tag = held.response === undefined ? undefined : requestTag(held.response.metadata);
-    if (tag !== undefined) this.#awaited?.sent(tag, held);
-    this.#host.send(held);
-    this.#gate?.mark(this.#connected);
+      // no answer is on its way: the bound restarts when it goes again
+      pauseWait: () => this.#gate?.disconnected(true),
+      writeAgain: (held) => {
+        this.#host.logger.info(
+          'response.create sent again: the answer the session was giving is done',
+          {
+            ...this.#host.logFields(),
+            eventId: held.event_id,
+          },
+        );
+        const tag = held.response === undefined ? undefined : requestTag(held.response.metadata);
+        if (tag !== undefined) this.#awaited?.sent(tag, held);
+        this.#host.send(held);
+        this.#gate?.mark(this.#connected);
+      },
+    };
   }
 
   /** Whether `eventId` is a quiet cancel (and forgets it): its refusal is not reported. */
@@ -517,8 +490,7 @@ export class ResponseCreator {
       (this.#asked ??= new AskedConversations()).sending(tag, response?.conversation === 'none');
     }
     this.#responseTools.sending(event, tag);
-    if (toKeptSession && event.event_id !== undefined)
-      (this.#resentToKept ??= new Set()).add(event.event_id);
+    if (toKeptSession && event.event_id !== undefined) this.#kept?.resending(event.event_id);
     try {
       this.#host.send(event);
     } catch (error) {

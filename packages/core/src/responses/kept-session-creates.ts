@@ -1,0 +1,114 @@
+/**
+ * The conversation creates of a side-band (`Connection.persistentSession`: the server keeps a
+ * call's session across sockets, and goes on answering while none is attached). Such a session
+ * may refuse a create as busy (`conversation_already_has_active_response`) with an answer this
+ * side does not follow, and the refusal means one of two things:
+ *
+ * - a create sent again after a re-attach: the drop lost the start of the very response it asked
+ *   for, which the side-band adopts as its rest arrives (`reconnect/lost-starts.ts`). It is
+ *   settled as answered, and a `generate()` request it carried takes the response the session is
+ *   giving (`quietResendRefused`);
+ * - any other create (or one refused as busy before the drop, which the server never started):
+ *   the session gives an answer begun before the attach and not heard yet, or one a drop ended
+ *   here while the call went on with it. The create is held, still unanswered so that later
+ *   creates wait behind it, and written again when a response is done (`busyRefused`,
+ *   `responseEnded`).
+ *
+ * Neither refusal is reported on `error`. Made on a side-band's first connect only.
+ * @module
+ */
+import { requestTag, type ResponseCreateEvent } from './awaited.js';
+
+const BUSY = 'conversation_already_has_active_response';
+
+/** What the creator lends the side-band's creates. */
+export interface KeptCreatesHost {
+  /** The conversation create written and not answered yet. */
+  unansweredConversation(): ResponseCreateEvent | undefined;
+  /** The create `eventId` is answered by its refusal, and a `generate()` request it carried
+   * by the response the session is giving unseen. */
+  answeredUnseen(eventId: string): void;
+  /** No answer is on its way for the unanswered create: its wait's bound stops. */
+  pauseWait(): void;
+  /** Writes `held` again; its wait for an answer starts over. */
+  writeAgain(held: ResponseCreateEvent): void;
+}
+
+/** See the module. */
+export class KeptSessionCreates {
+  readonly #h: KeptCreatesHost;
+  // creates sent again after a re-attach, by event id (a refusal names one of this connection)
+  #resent: Set<string> | undefined;
+  // the create refused as busy, until a response is done
+  #held: ResponseCreateEvent | undefined;
+  // the tag of the last create refused as busy: the server never started it, so a refusal of
+  // it sent again after a drop is the same busy answer, not its own answer given unseen
+  #busyTag: string | undefined;
+
+  constructor(host: KeptCreatesHost) {
+    this.#h = host;
+  }
+
+  /** The create `eventId` is sent again after a re-attach. */
+  resending(eventId: string): void {
+    (this.#resent ??= new Set()).add(eventId);
+  }
+
+  /** The connection was lost: a held create is the unanswered one, which the drop's resend takes. */
+  connectionLost(): void {
+    this.#resent = undefined;
+    this.#held = undefined;
+  }
+
+  /** The session closed: nothing is sent again. */
+  closed(): void {
+    this.#resent = undefined;
+    this.#held = undefined;
+    this.#busyTag = undefined;
+  }
+
+  /**
+   * Whether `eventId` is a create sent again after a re-attach, refused as busy with the answer
+   * it asked for (see the module): settled as answered. Not when the create was refused as busy
+   * before the drop.
+   */
+  quietResendRefused(eventId: string, code: string | null): boolean {
+    if (this.#resent?.delete(eventId) !== true || code !== BUSY) return false;
+    const create = this.#h.unansweredConversation();
+    if (
+      this.#busyTag !== undefined &&
+      create?.event_id === eventId &&
+      tagOf(create) === this.#busyTag
+    )
+      return false;
+    this.#h.answeredUnseen(eventId);
+    return true;
+  }
+
+  /**
+   * Whether `eventId` is the unanswered conversation create, refused as busy with an answer
+   * this side does not follow (see the module): held until {@link responseEnded}.
+   */
+  busyRefused(eventId: string, code: string | null): boolean {
+    if (code !== BUSY) return false;
+    const create = this.#h.unansweredConversation();
+    if (create === undefined || create.event_id !== eventId) return false;
+    this.#held = create;
+    this.#busyTag = tagOf(create);
+    this.#h.pauseWait();
+    return true;
+  }
+
+  /** A response is done (any, one this side ignores included): a held create goes again. */
+  responseEnded(): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    // settled meanwhile (a generate() request aborted, the session closing): nothing to send
+    if (this.#h.unansweredConversation() === held) this.#h.writeAgain(held);
+  }
+}
+
+function tagOf(create: ResponseCreateEvent): string | undefined {
+  return create.response === undefined ? undefined : requestTag(create.response.metadata);
+}
