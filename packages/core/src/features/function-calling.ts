@@ -323,7 +323,10 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   // runs and answers `items` now as one round of `responseId` (calls of a side-band's kept
   // session that no response event will hand over: kept-session-calls.ts)
-  #answerNow(responseId: string, items: readonly FunctionCallWireItem[]): void {
+  #answerNow(responseId: string, wire: readonly FunctionCallWireItem[]): void {
+    // one reached by another path already (see PendingCalls.claim) is answered there
+    const items = wire.filter((item) => item.id === undefined || this.#pending.claim(item.id));
+    if (items.length === 0) return;
     const round = this.#round(responseId);
     for (const item of items) round.addCall(item, this.#callOptions(responseId, item.name));
     this.#rounds.delete(responseId);
@@ -358,7 +361,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     const rounds = this.#roundsMap;
     if (rounds === undefined) {
       // no round ever started: drop any call seen without its response.created
-      this.#pendingCalls?.clear();
+      this.#pendingCalls?.clear(kept);
       return;
     }
     const mirror = this.#host.mirror?.();
@@ -367,7 +370,9 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       if (cut.length > 0) (this.#cutOnKept ??= new Map()).set(responseId, cut);
       // completed calls whose response.output_item.done the drop cut off
       const recovered = this.#pending.recover(responseId, mirror, kept);
-      for (const item of recovered) round.addCall(item, this.#callOptions(responseId, item.name));
+      for (const item of recovered)
+        if (item.id === undefined || this.#pending.claim(item.id))
+          round.addCall(item, this.#callOptions(responseId, item.name));
       // withdrawn: a call the conversation holds but the restore leaves out (cut, interrupted).
       // A call whose item is in no conversation (an out-of-band response's) ran all the same:
       // it is reported with its result, as when no drop cut it, and answered nowhere
@@ -392,7 +397,7 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       );
     }
     rounds.clear();
-    this.#pendingCalls?.clear();
+    this.#pendingCalls?.clear(kept);
   }
 
   /** @inheritdoc */
@@ -406,10 +411,10 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
 
   #addCall(responseId: string, item: Parameters<ToolRound<TSession>['addCall']>[0]): void {
     if (item.id) this.#pending.taken(item.id);
-    const round = this.#round(responseId);
-    // one answer per call: a call item delivered again (a duplicate without event_id) is not run twice
-    if (item.id && round.calls.some((call) => call.itemId === item.id)) return;
-    round.addCall(item, this.#callOptions(responseId, item.name));
+    // one answer per call: a call item delivered again (a duplicate without event_id), or one
+    // a side-band answered already by another path, is not run twice
+    if (item.id && !this.#pending.claim(item.id)) return;
+    this.#round(responseId).addCall(item, this.#callOptions(responseId, item.name));
   }
 
   // the response's own tools (see chooseCallTool) before the session's

@@ -37,6 +37,10 @@ const FINISHED_WINDOW = 32;
 export class PendingCalls {
   readonly #calls = new Map<string, PendingCall>();
   readonly #finished: string[] = [];
+  // the call items handed to the runner lately (made on the first): a call two paths reach (a
+  // side-band's cut call retrieved after the re-attach, and the same call back through a healed
+  // gap; or its response's rest heard after that) is run and answered once
+  #claimed: string[] | undefined;
 
   /** Function-call items not yet handed to the runner (for tests and stats). */
   get size(): number {
@@ -60,6 +64,18 @@ export class PendingCalls {
     call.arguments = args;
     if (callId) call.callId = callId;
     if (name) call.name = name;
+  }
+
+  /**
+   * Claims the call item `itemId` for the runner: `false` when it was claimed already (it runs,
+   * or ran, and is answered once). Remembers the last {@link FINISHED_WINDOW} claims.
+   */
+  claim(itemId: string): boolean {
+    const claimed = (this.#claimed ??= []);
+    if (claimed.includes(itemId)) return false;
+    claimed.push(itemId);
+    if (claimed.length > FINISHED_WINDOW) claimed.shift();
+    return true;
   }
 
   /** The call was handed to the runner (its item is done). */
@@ -137,11 +153,15 @@ export class PendingCalls {
   /**
    * The connection is gone: forgets everything in flight, and the finished responses too. Ids are
    * the server session's: a new connection's server (a restarted one, a relay) may count them
-   * from the start again, and a response of its own must not be taken for a finished one.
+   * from the start again, and a response of its own must not be taken for a finished one. The
+   * claims stay on a side-band's kept session (`keptSession`), whose item ids go on.
    */
-  clear(): void {
+  clear(keptSession = false): void {
     this.#calls.clear();
     this.#finished.length = 0;
+    // a side-band's kept session goes on with the same items: a call claimed before the drop
+    // may come back by another path after the re-attach
+    if (!keptSession) this.#claimed = undefined;
   }
 
   #forget(responseId: string): void {
