@@ -152,6 +152,8 @@ export class SessionConnection {
       const closedEarly = this.#starting.close;
       if (closedEarly) {
         deadline.release();
+        if (connection.persistentSession === true && this.#opened > 0)
+          if (this.#reattachRefused(transport, closedEarly)) return;
         this.#closedBeforeOpen(transport, codec, closedEarly);
         return;
       }
@@ -319,6 +321,25 @@ export class SessionConnection {
     this.#log('warn', 'connection lost', { code, reason, fatal: klass.fatal });
     this.#hooks.lost(code, reason, error);
     this.#retryOrFinish(error, klass);
+  }
+
+  /**
+   * A side-band's re-attach refused as a bad request (4000): its URL names nothing but the call,
+   * which it attached to before, so the call is over (hung up, transferred or expired while the
+   * socket was down). That is the call's end, as the normal close an attached side-band gets
+   * (no error, no retry); the refusal's words are logged, not reported. Returns whether it was.
+   */
+  #reattachRefused(transport: Transport, close: CloseReport): boolean {
+    if (close.code !== CloseCode.BadRequest) return false;
+    this.#starting.end();
+    this.#abort = undefined;
+    unwire(transport);
+    this.#log('info', 'the call ended while its side-band was down: the re-attach was refused', {
+      code: close.code,
+      reason: close.reason,
+    });
+    this.#finish(undefined);
+    return true;
   }
 
   /**

@@ -8,7 +8,8 @@
  * before it. After every run: no error but the drops; nothing warned of but the drops (and an app
  * request waiting its turn); every response the side-band saw start it saw end; every request of
  * the app settled without error; every completed function call this side heard of ran once and
- * was answered once; nothing in flight or asked for; no timer left. A call no event the
+ * was answered once; nothing in flight or asked for; no timer left. Or the caller hangs up at
+ * the end, whatever is going on: the session closes with no error and nothing pending. A call no event the
  * side-band heard ever names (a drop lost it and the item after it: a retrieved item names no
  * predecessor) cannot be seen from the side-band: such calls are counted, not asserted.
  */
@@ -21,7 +22,7 @@ import { RealtimeModel, type RealtimeSession } from '../src/index.js';
 import { captureLogger, record } from './helpers.js';
 import { named, orderStatusTool } from './sip-lossy-call.js';
 
-const report = { runs: 0, drops: 0, unseenCalls: 0 };
+const report = { runs: 0, drops: 0, unseenCalls: 0, hangUps: 0 };
 
 /**
  * What a run may warn of: the drops, and the seed's warning for an app's `generate()` that
@@ -54,12 +55,15 @@ interface Scenario {
   readonly attachAfterMs: number;
   readonly firstOrder: boolean;
   readonly steps: readonly Step[];
+  /** The run ends with the caller hanging up, instead of a last turn. @default false */
+  readonly hangUp?: boolean;
 }
 
 const scenario: fc.Arbitrary<Scenario> = fc.record({
   attachAfterMs: fc.integer({ min: 0, max: 4_000 }),
   firstOrder: fc.boolean(),
   steps: fc.array(step, { maxLength: 6 }),
+  hangUp: fc.boolean(),
 });
 
 /**
@@ -112,8 +116,8 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
   for (const instant of [false, true])
     it(`${instant ? 'answers generated at once' : 'answers streamed'}: every call run and answered once, no error or warning but the drops, nothing left`, async () => {
       await fc.assert(
-        fc.asyncProperty(scenario, async ({ attachAfterMs, firstOrder, steps }) => {
-          const where = JSON.stringify({ attachAfterMs, firstOrder, steps });
+        fc.asyncProperty(scenario, async ({ attachAfterMs, firstOrder, steps, hangUp }) => {
+          const where = JSON.stringify({ attachAfterMs, firstOrder, steps, hangUp });
           const clock = new SimulatedClock({ microtaskRounds: 400, start: 1_700_000_000_000 });
           const server = new FakeServer({
             clock,
@@ -182,6 +186,36 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
                 session.conversation.item.create({ role: 'user', content: 'A note from the app.' }),
               );
             await clock.advanceAsync(100);
+          }
+          if (hangUp) {
+            // the caller hangs up, whatever is going on (the side-band may be down): the session
+            // ends as the call does, with nothing left pending
+            server.hangupCall(sip.callId);
+            await clock.advanceAsync(30_000);
+            expect(session.connectionState, where).toMatchObject({
+              status: 'closed',
+              error: undefined,
+            });
+            expect(
+              asked.filter((a) => a.outcome === undefined),
+              where,
+            ).toEqual([]);
+            expect(
+              named(events, 'error').filter((e) => e.code !== 'SOCKET_CLOSED'),
+              where,
+            ).toEqual([]);
+            expect(
+              lines
+                .filter((l) => l.level === 'warn' || l.level === 'error')
+                .map((l) => l.message)
+                .filter((m) => !EXPECTED_WARNINGS.includes(m)),
+              where,
+            ).toEqual([]);
+            expect(clock.pendingTimers, where).toBe(0);
+            report.runs++;
+            report.hangUps++;
+            report.drops += sip.sidebands.filter((b) => b.closeInfo?.code === 1006).length;
+            return;
           }
           await clock.advanceAsync(30_000);
           // the last turn names everything before it: a call complete while no side-band heard it
@@ -263,7 +297,7 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
           numRuns: 150,
           seed: instant ? 20 : 19,
           // runs that found defects, kept as they were found
-          examples: instant ? INSTANT_FINDS : STREAMED_FINDS,
+          examples: [...(instant ? INSTANT_FINDS : STREAMED_FINDS), ...HANG_UP_FINDS],
         },
       );
     }, 300_000);
@@ -317,6 +351,22 @@ const STREAMED_FINDS: [Scenario][] = [
   ],
 ];
 
+/** Runs ended by a hang-up that found defects (with either pacing). */
+const HANG_UP_FINDS: [Scenario][] = [
+  // the call hung up while the side-band was down: the refused re-attach reported as an error
+  [
+    {
+      attachAfterMs: 0,
+      firstOrder: false,
+      steps: [
+        { kind: 'drop', afterFrames: 0 },
+        { kind: 'turn', order: false },
+      ],
+      hangUp: true,
+    },
+  ],
+];
+
 /** Runs with answers generated at once that found defects. */
 const INSTANT_FINDS: [Scenario][] = [
   // a call cut by the drop and retrieved after the re-attach, and the same call back through
@@ -359,6 +409,7 @@ afterAll(() => {
       '',
       `- scenarios run: ${report.runs}`,
       `- faults injected: ${report.drops}`,
+      `- runs ended by the caller hanging up (the session closed with no error, nothing pending): ${report.hangUps}`,
       `- function calls no event the side-band heard ever named (a drop lost the call and the item after it), left unanswered: ${report.unseenCalls}`,
       '',
     ].join('\n'),

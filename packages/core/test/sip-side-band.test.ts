@@ -10,7 +10,7 @@ import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
 import { createCounterIdGenerator } from '@voxwire/protocol';
 import { describe, expect, it } from 'vitest';
 import { RealtimeModel } from '../src/index.js';
-import { record } from './helpers.js';
+import { captureLogger, record } from './helpers.js';
 import { orderStatusTool } from './sip-lossy-call.js';
 
 const ACCEPT = { type: 'realtime', instructions: 'You answer the phone for a pizza place.' };
@@ -21,15 +21,17 @@ function phoneCall() {
   const call = server.sip.incoming({ from: 'sip:+14155550123@carrier.example' });
   const runs: string[] = [];
   const orderStatus = orderStatusTool(runs);
+  const { logger, lines } = captureLogger();
   const model = new RealtimeModel({
     connector: createFakeServer({ server, callId: call.callId }).connector,
     clock,
+    logger,
     generateId: createCounterIdGenerator('t'),
     random: () => 0,
     stallTimeoutMs: false,
     tools: [orderStatus],
   });
-  return { clock, server, call, model, runs };
+  return { clock, server, call, model, runs, lines };
 }
 
 /** The caller asks for the menu; the model starts answering (played in the next 800 ms). */
@@ -126,6 +128,28 @@ describe('a SIP call controlled over a side-band session', () => {
       [],
     );
     await session.close();
+  });
+
+  it('a call hung up while its side-band was down ends the session as the call’s end: closed with no error', async () => {
+    const { clock, server, call, model, lines } = phoneCall();
+    server.acceptCall(call.callId, ACCEPT);
+    const session = model.session();
+    const events = record(session, ['error', 'closed']);
+    await clock.advanceAsync(0);
+    // the side-band drops, and the caller hangs up before it is back
+    call.sidebands[0]!.close(1006, 'network');
+    server.hangupCall(call.callId);
+    await clock.advanceAsync(30_000);
+
+    expect(session.connectionState).toMatchObject({ status: 'closed', error: undefined });
+    // the drop is reported; the refused re-attach is the call's end, not a second error
+    expect(events.map((e) => e[0])).toEqual(['error', 'closed']);
+    expect(events[0]![1]).toMatchObject({ code: 'SOCKET_CLOSED' });
+    expect(events[1]![1]).toEqual({ error: undefined });
+    expect(lines.map((l) => l.message)).toContain(
+      'the call ended while its side-band was down: the re-attach was refused',
+    );
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('a side-band drop while the call plays says the side-band ended, and the stop heard after the re-attach is reported', async () => {
