@@ -17,10 +17,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
-import { createCounterIdGenerator, type Connector, type Transport } from '@voxwire/protocol';
-import { RealtimeModel, type RealtimeSession } from '../src/index.js';
+import type { Connector } from '@voxwire/protocol';
+import type { RealtimeSession } from '../src/index.js';
 import { captureLogger, record } from './helpers.js';
-import { named, orderStatusTool } from './sip-lossy-call.js';
+import { filteringFrames, losingAt, type FrameFilter } from './side-band-helpers.js';
+import { callModel, expectNothingLeft, expectQuiet, named } from './sip-lossy-call.js';
 
 const report = { runs: 0, drops: 0, unseenCalls: 0, hangUps: 0 };
 
@@ -84,32 +85,15 @@ function model(
 /** A connector whose side-band socket drops after `n` more server frames, once armed. */
 function dropping(connector: Connector, drop: () => void) {
   let left: number | undefined;
-  const wrapped: Connector = async (attempt) => {
-    const connection = await connector(attempt);
-    const inner = connection.transport;
-    let dead = false;
-    const transport: Transport = {
-      start: () => {
-        inner.onmessage = (frame) => {
-          if (dead) return;
-          if (left !== undefined && left-- <= 0) {
-            left = undefined;
-            dead = true;
-            drop();
-            return;
-          }
-          transport.onmessage?.(frame);
-        };
-        inner.onclose = (code, reason) => transport.onclose?.(code, reason);
-        inner.onerror = (error) => transport.onerror?.(error);
-        return inner.start();
-      },
-      send: (frame) => inner.send(frame),
-      close: (code, reason) => inner.close(code, reason),
-    };
-    return { ...connection, transport };
+  const lose: FrameFilter = () => {
+    if (left === undefined || left-- > 0) return false;
+    left = undefined;
+    return true;
   };
-  return { connector: wrapped, dropAfter: (n: number) => void (left = n) };
+  return {
+    connector: filteringFrames(connector, losingAt(lose, drop)),
+    dropAfter: (n: number) => void (left = n),
+  };
 }
 
 describe('the fault suite on a SIP call: turns, a late attach and side-band drops at random', () => {
@@ -138,15 +122,7 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
           const link = dropping(createFakeServer({ server, callId: sip.callId }).connector, () =>
             sip.sidebands.at(-1)!.close(1006, 'network'),
           );
-          const voxwire = new RealtimeModel({
-            connector: link.connector,
-            clock,
-            generateId: createCounterIdGenerator('t'),
-            random: () => 0,
-            stallTimeoutMs: false,
-            logger,
-            tools: [orderStatusTool(runs)],
-          });
+          const voxwire = callModel(link.connector, clock, runs, logger);
           let orders = 0;
           const turn = (order: boolean) => {
             server.scriptTranscription(order ? `Where is my order ${++orders}?` : 'Hello?');
@@ -204,13 +180,7 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
               named(events, 'error').filter((e) => e.code !== 'SOCKET_CLOSED'),
               where,
             ).toEqual([]);
-            expect(
-              lines
-                .filter((l) => l.level === 'warn' || l.level === 'error')
-                .map((l) => l.message)
-                .filter((m) => !EXPECTED_WARNINGS.includes(m)),
-              where,
-            ).toEqual([]);
+            expectQuiet(lines, events, where, EXPECTED_WARNINGS);
             expect(clock.pendingTimers, where).toBe(0);
             report.runs++;
             report.hangUps++;
@@ -230,18 +200,7 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
           const errors = named(events, 'error').map((e) => e.code);
           expect(new Set(errors), where).toEqual(new Set(closes > 0 ? ['SOCKET_CLOSED'] : []));
           expect(errors.length, where).toBeLessThanOrEqual(closes);
-          const complaints = lines
-            .filter((l) => l.level === 'warn' || l.level === 'error')
-            .map((l) => l.message)
-            .filter((m) => !EXPECTED_WARNINGS.includes(m));
-          expect(
-            complaints,
-            where + JSON.stringify(lines.filter((l) => l.level === 'warn').map((l) => l.fields)),
-          ).toEqual([]);
-          expect(
-            named(events, 'response_done').map((r) => r.id),
-            where,
-          ).toEqual(named(events, 'response_created').map((r) => r.id));
+          expectQuiet(lines, events, where, EXPECTED_WARNINGS);
 
           const conversation = sip.connection!.conversation.snapshot();
           const answered = conversation
@@ -283,13 +242,7 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
             asked.filter((a) => a.outcome !== 'ok'),
             where,
           ).toEqual([]);
-          expect(session.activeResponse, where).toBeUndefined();
-          expect(session.responseRequested, where).toBe(false);
-          expect(session.stats.pendingRequests, where).toBe(0);
-          await session.close();
-          server.hangupCall(sip.callId);
-          await clock.advanceAsync(0);
-          expect(clock.pendingTimers, where).toBe(0);
+          await expectNothingLeft(session, server, sip.callId, clock, where);
           report.runs++;
           report.drops += closes;
         }),

@@ -14,7 +14,13 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { lossyCall, runLossy, scriptAnswer, type AnswerKind } from './sip-lossy-call.js';
+import {
+  expectNothingLeft,
+  lossyCall,
+  runLossy,
+  scriptAnswer,
+  type AnswerKind,
+} from './sip-lossy-call.js';
 
 const report = { scenarios: 0, secondAnswers: 0, unansweredCalls: 0, notes: [] as string[] };
 
@@ -97,14 +103,7 @@ describe('the fault suite on a SIP call: the side-band loses each event of an an
           report.notes.push(`${where}: ${played.length} answers played`);
         }
         // nothing left in flight or asked for
-        expect(c.session.activeResponse, where).toBeUndefined();
-        expect(c.session.responseRequested, where).toBe(false);
-        expect(c.session.stats.pendingRequests, where).toBe(0);
-        await c.session.close();
-        // the call's own timers end with it: what is left would be the engine's
-        c.server.hangupCall(c.sip.callId);
-        await c.clock.advanceAsync(0);
-        expect(c.clock.pendingTimers, where).toBe(0);
+        await expectNothingLeft(c.session, c.server, c.sip.callId, c.clock, where);
         report.scenarios++;
       }
     });

@@ -13,11 +13,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
-import { createCounterIdGenerator } from '@voxwire/protocol';
-import { RealtimeModel, type RealtimeSession } from '../src/index.js';
+import type { RealtimeSession } from '../src/index.js';
 import { captureLogger, record } from './helpers.js';
 import { deafening } from './side-band-helpers.js';
-import { GREETING, named, orderStatusTool, type AnswerKind } from './sip-lossy-call.js';
+import {
+  callModel,
+  expectNothingLeft,
+  expectQuiet,
+  GREETING,
+  named,
+  type AnswerKind,
+} from './sip-lossy-call.js';
 
 const report = { scenarios: 0, lateAnswers: 0 };
 
@@ -96,15 +102,7 @@ async function scenario(kind: AnswerKind, attach: Attach, where: string): Promis
     createFakeServer({ server: c.server, callId: c.sip.callId }).connector,
     'deafTo' in attach ? attach.deafTo : 0,
   );
-  const model = new RealtimeModel({
-    connector: deaf.connector,
-    clock: c.clock,
-    generateId: createCounterIdGenerator('t'),
-    random: () => 0,
-    stallTimeoutMs: false,
-    logger,
-    tools: [orderStatusTool(runs)],
-  });
+  const model = callModel(deaf.connector, c.clock, runs, logger);
   await c.clock.advanceAsync(0);
   let session: RealtimeSession | undefined;
   let events: unknown[][] = [];
@@ -131,18 +129,7 @@ async function scenario(kind: AnswerKind, attach: Attach, where: string): Promis
   await c.clock.advanceAsync(30_000);
 
   expect(named(events, 'error'), where).toEqual([]);
-  const complaints = lines
-    .filter((l) => l.level === 'warn' || l.level === 'error')
-    .map((l) => l.message);
-  // (with each one's fields in the message, to see what it was about)
-  expect(
-    complaints,
-    where + JSON.stringify(lines.filter((l) => l.level === 'warn').map((l) => l.fields)),
-  ).toEqual([]);
-  expect(
-    named(events, 'response_done').map((r) => r.id),
-    where,
-  ).toEqual(named(events, 'response_created').map((r) => r.id));
+  expectQuiet(lines, events, where);
 
   const conversation = c.sip.connection!.conversation.snapshot();
   const calls = conversation.filter((i) => i['type'] === 'function_call');
@@ -159,13 +146,7 @@ async function scenario(kind: AnswerKind, attach: Attach, where: string): Promis
   expect(mirrored.length, where).toBeGreaterThan(0);
   expect(mirrored, where).toEqual(ids.slice(ids.indexOf(mirrored[0]!)));
 
-  expect(session!.activeResponse, where).toBeUndefined();
-  expect(session!.responseRequested, where).toBe(false);
-  expect(session!.stats.pendingRequests, where).toBe(0);
-  await session!.close();
-  c.server.hangupCall(c.sip.callId);
-  await c.clock.advanceAsync(0);
-  expect(c.clock.pendingTimers, where).toBe(0);
+  await expectNothingLeft(session!, c.server, c.sip.callId, c.clock, where);
   report.scenarios++;
 }
 

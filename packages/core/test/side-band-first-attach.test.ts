@@ -11,12 +11,10 @@
  * left unanswered because no side-band was there, is answered then.
  */
 import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
-import { createCounterIdGenerator } from '@voxwire/protocol';
 import { describe, expect, it } from 'vitest';
-import { RealtimeModel } from '../src/index.js';
 import { captureLogger, record } from './helpers.js';
 import { deafening } from './side-band-helpers.js';
-import { GREETING, named, orderStatusTool } from './sip-lossy-call.js';
+import { callModel, GREETING, named } from './sip-lossy-call.js';
 
 /**
  * An accepted SIP call on the fake whose session answers a caller with no side-band attached
@@ -36,15 +34,7 @@ function callWithoutSideBand(deafUntil?: string) {
     createFakeServer({ server, callId: call.callId }).connector,
     deafUntil ?? 0,
   );
-  const model = new RealtimeModel({
-    connector: deaf.connector,
-    clock,
-    generateId: createCounterIdGenerator('t'),
-    random: () => 0,
-    stallTimeoutMs: false,
-    logger,
-    tools: [orderStatusTool(runs)],
-  });
+  const model = callModel(deaf.connector, clock, runs, logger);
   server.acceptCall(call.callId, { type: 'realtime', instructions: 'You answer the phone.' });
   const conversation = () => call.connection!.conversation.snapshot();
   /** Advances the clock in 10 ms steps until `done()` holds (at most 30 s). */

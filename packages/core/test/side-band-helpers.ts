@@ -37,34 +37,22 @@ export function sideBand(dialect: 'ga' | 'beta', persistentSession: boolean, log
   return { clock, server, model };
 }
 
+/** Decides, per server frame, whether the session hears it. */
+export type FrameFilter = (frame: string | Uint8Array) => boolean;
+
 /**
- * A connector wrapper whose `occurrence`-th frame of server event `type` after `arm()` is lost
- * with the socket: the side-band is closed from the server's end in its place (`drop`), and
- * nothing after it reaches that transport, as with a real drop.
+ * A connector whose every transport hands each server frame to a filter of its own (made per
+ * connection by `filterFor`) before the session: a frame it returns `false` for is not heard.
  */
-export function losingFrame(connector: Connector, type: string, drop: () => void, occurrence = 1) {
-  let armed = false;
-  let seen = 0;
-  const wrapped: Connector = async (attempt) => {
+export function filteringFrames(connector: Connector, filterFor: () => FrameFilter): Connector {
+  return async (attempt) => {
     const connection = await connector(attempt);
     const inner = connection.transport;
-    let dead = false;
+    const pass = filterFor();
     const transport: Transport = {
       start: () => {
         inner.onmessage = (frame) => {
-          if (dead) return;
-          if (
-            armed &&
-            typeof frame === 'string' &&
-            frame.includes(`"type":"${type}"`) &&
-            ++seen === occurrence
-          ) {
-            armed = false;
-            dead = true;
-            drop();
-            return;
-          }
-          transport.onmessage?.(frame);
+          if (pass(frame)) transport.onmessage?.(frame);
         };
         inner.onclose = (code, reason) => transport.onclose?.(code, reason);
         inner.onerror = (error) => transport.onerror?.(error);
@@ -75,7 +63,43 @@ export function losingFrame(connector: Connector, type: string, drop: () => void
     };
     return { ...connection, transport };
   };
-  return { connector: wrapped, arm: () => void (armed = true) };
+}
+
+/**
+ * A filter that loses the socket at a frame `lose` picks: the side-band is closed from the
+ * server's end in its place (`drop`), and nothing after it reaches that transport, as with a
+ * real drop.
+ */
+export function losingAt(lose: FrameFilter, drop: () => void): () => FrameFilter {
+  return () => {
+    let dead = false;
+    return (frame) => {
+      if (dead) return false;
+      if (!lose(frame)) return true;
+      dead = true;
+      drop();
+      return false;
+    };
+  };
+}
+
+/**
+ * A connector wrapper whose `occurrence`-th frame of server event `type` after `arm()` is lost
+ * with the socket (`losingAt`).
+ */
+export function losingFrame(connector: Connector, type: string, drop: () => void, occurrence = 1) {
+  let armed = false;
+  let seen = 0;
+  const lose: FrameFilter = (frame) => {
+    if (!armed || typeof frame !== 'string' || !frame.includes(`"type":"${type}"`)) return false;
+    if (++seen !== occurrence) return false;
+    armed = false;
+    return true;
+  };
+  return {
+    connector: filteringFrames(connector, losingAt(lose, drop)),
+    arm: () => void (armed = true),
+  };
 }
 
 /**
@@ -94,22 +118,8 @@ export function deafening(connector: Connector, until: number | string) {
     hearing = typeof frame === 'string' && frame.includes(`"type":"${until}"`);
     return !hearing;
   };
-  const wrapped: Connector = async (attempt) => {
-    const connection = await connector(attempt);
-    const inner = connection.transport;
-    const transport: Transport = {
-      start: () => {
-        inner.onmessage = (frame) => {
-          if (!deaf(frame)) transport.onmessage?.(frame);
-        };
-        inner.onclose = (code, reason) => transport.onclose?.(code, reason);
-        inner.onerror = (error) => transport.onerror?.(error);
-        return inner.start();
-      },
-      send: (frame) => inner.send(frame),
-      close: (code, reason) => inner.close(code, reason),
-    };
-    return { ...connection, transport };
+  return {
+    connector: filteringFrames(connector, () => (frame) => !deaf(frame)),
+    arm: () => void (armed = true),
   };
-  return { connector: wrapped, arm: () => void (armed = true) };
 }

@@ -5,11 +5,11 @@
  */
 import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
 import { expect } from 'vitest';
-import { createCounterIdGenerator, type Logger } from '@voxwire/protocol';
+import { createCounterIdGenerator, type Connector, type Logger } from '@voxwire/protocol';
 import * as v from 'valibot';
-import { RealtimeModel } from '../src/index.js';
+import { RealtimeModel, type RealtimeSession } from '../src/index.js';
 import { defineTool } from '../src/tools/tool.js';
-import { record } from './helpers.js';
+import { record, type LogLine } from './helpers.js';
 import { losingFrame } from './side-band-helpers.js';
 
 /** A spoken answer of a few seconds. */
@@ -46,16 +46,7 @@ export function lossyCall(
     occurrence,
   );
   const runs: string[] = [];
-  const orderStatus = orderStatusTool(runs);
-  const model = new RealtimeModel({
-    connector: lossy.connector,
-    clock,
-    generateId: createCounterIdGenerator('t'),
-    random: () => 0,
-    stallTimeoutMs: false,
-    ...(logger && { logger }),
-    tools: [orderStatus],
-  });
+  const model = callModel(lossy.connector, clock, runs, logger);
   server.acceptCall(sip.callId, { type: 'realtime', instructions: 'You answer the phone.' });
   const session = model.session({ turnDetection: null });
   const events = record(session, ['error', 'response_created', 'response_done', 'reconnected']);
@@ -107,4 +98,68 @@ export function expectCallAnsweredOnce(c: ReturnType<typeof lossyCall>): void {
     .connection!.conversation.snapshot()
     .filter((i) => i['type'] === 'function_call_output');
   expect(outputs).toEqual([expect.objectContaining({ call_id: 'c42' })]);
+}
+
+/**
+ * The app's model on a SIP call's side-band (`connector`: the fake's, or a wrapper of it), with
+ * the `order_status` tool (each run's order id pushed to `runs`), on the call's clock.
+ */
+export function callModel(
+  connector: Connector,
+  clock: SimulatedClock,
+  runs: string[],
+  logger?: Logger,
+): RealtimeModel {
+  return new RealtimeModel({
+    connector,
+    clock,
+    generateId: createCounterIdGenerator('t'),
+    random: () => 0,
+    stallTimeoutMs: false,
+    ...(logger && { logger }),
+    tools: [orderStatusTool(runs)],
+  });
+}
+
+/**
+ * A fault-suite run's end: nothing in flight or asked for; then the session closes and the call
+ * is hung up, and no timer is left (what is left would be the engine's).
+ */
+export async function expectNothingLeft(
+  session: RealtimeSession,
+  server: FakeServer,
+  callId: string,
+  clock: SimulatedClock,
+  where: string,
+): Promise<void> {
+  expect(session.activeResponse, where).toBeUndefined();
+  expect(session.responseRequested, where).toBe(false);
+  expect(session.stats.pendingRequests, where).toBe(0);
+  await session.close();
+  server.hangupCall(callId);
+  await clock.advanceAsync(0);
+  expect(clock.pendingTimers, where).toBe(0);
+}
+
+/**
+ * Nothing was logged at `warn` or `error` but `allowed` (each one's fields are in the failure's
+ * message, to see what it was about), and every response seen to start was seen to end.
+ */
+export function expectQuiet(
+  lines: readonly LogLine[],
+  events: readonly unknown[][],
+  where: string,
+  allowed: readonly string[] = [],
+): void {
+  const loud = lines.filter(
+    (l) => (l.level === 'warn' || l.level === 'error') && !allowed.includes(l.message),
+  );
+  expect(
+    loud.map((l) => l.message),
+    where + JSON.stringify(loud.map((l) => l.fields)),
+  ).toEqual([]);
+  expect(
+    named(events, 'response_done').map((r) => r.id),
+    where,
+  ).toEqual(named(events, 'response_created').map((r) => r.id));
 }
