@@ -1,7 +1,7 @@
 /**
  * The fault suite, part 6: a phone call at random. A SIP call whose caller takes turns (a
- * question, or an order to look up, which the model answers with a function call and then with
- * the spoken answer to its output); a side-band that first attaches at a random moment of the
+ * question, or an order or two to look up, which the model answers with a function call each,
+ * made in parallel, and then with the spoken answer to their outputs); a side-band that first attaches at a random moment of the
  * first turn and drops at random points (its socket lost after a random number of server events,
  * while the call goes on); the app's own `interrupt()`, `generate()` and text items; random
  * pauses; with fast-check, answers streamed and generated at once. A last turn names everything
@@ -38,14 +38,15 @@ const EXPECTED_WARNINGS = [
 
 /** What happens next in a run. */
 type Step =
-  | { readonly kind: 'turn'; readonly order: boolean }
+  /** the caller speaks: a question, or an order (two at once with `both`: parallel calls) */
+  | { readonly kind: 'turn'; readonly order: boolean; readonly both?: boolean }
   /** the app: `interrupt()` (a supervisor's barge-in), `generate()`, a text item */
   | { readonly kind: 'interrupt' | 'ask' | 'note' }
   | { readonly kind: 'drop'; readonly afterFrames: number }
   | { readonly kind: 'wait'; readonly ms: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('turn' as const), order: fc.boolean() }),
+  fc.record({ kind: fc.constant('turn' as const), order: fc.boolean(), both: fc.boolean() }),
   fc.record({ kind: fc.constant('drop' as const), afterFrames: fc.integer({ min: 0, max: 80 }) }),
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 4_000 }) }),
   fc.record({ kind: fc.constantFrom('interrupt' as const, 'ask' as const, 'note' as const) }),
@@ -55,6 +56,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 interface Scenario {
   readonly attachAfterMs: number;
   readonly firstOrder: boolean;
+  /** The first turn asks for two orders at once. @default false */
+  readonly firstBoth?: boolean;
   readonly steps: readonly Step[];
   /** The run ends with the caller hanging up, instead of a last turn. @default false */
   readonly hangUp?: boolean;
@@ -63,6 +66,7 @@ interface Scenario {
 const scenario: fc.Arbitrary<Scenario> = fc.record({
   attachAfterMs: fc.integer({ min: 0, max: 4_000 }),
   firstOrder: fc.boolean(),
+  firstBoth: fc.boolean(),
   steps: fc.array(step, { maxLength: 6 }),
   hangUp: fc.boolean(),
 });
@@ -76,9 +80,13 @@ function model(
 ) {
   const last = ctx.input.at(-1);
   if (last?.['type'] === 'function_call_output') return ctx.say('Your order is in the oven.');
-  const order = /order (\d+)/.exec(ctx.userText ?? '')?.[1];
-  if (order !== undefined && last?.['type'] === 'message' && last['role'] === 'user')
-    return ctx.callFunction('order_status', { id: order }, { callId: `c${order}` });
+  // "order 3", or "orders 3 and 4": one call per order, made in parallel
+  const orders = /orders? (\d+)(?: and (\d+))?/.exec(ctx.userText ?? '')?.slice(1);
+  if (orders !== undefined && last?.['type'] === 'message' && last['role'] === 'user') {
+    for (const id of orders)
+      if (id !== undefined) ctx.callFunction('order_status', { id }, { callId: `c${id}` });
+    return;
+  }
   ctx.say('Sure. Anything else I can do for you today?');
 }
 
@@ -100,8 +108,9 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
   for (const instant of [false, true])
     it(`${instant ? 'answers generated at once' : 'answers streamed'}: every call run and answered once, no error or warning but the drops, nothing left`, async () => {
       await fc.assert(
-        fc.asyncProperty(scenario, async ({ attachAfterMs, firstOrder, steps, hangUp }) => {
-          const where = JSON.stringify({ attachAfterMs, firstOrder, steps, hangUp });
+        fc.asyncProperty(scenario, async (run) => {
+          const { attachAfterMs, firstOrder, firstBoth, steps, hangUp } = run;
+          const where = JSON.stringify(run);
           const clock = new SimulatedClock({ microtaskRounds: 400, start: 1_700_000_000_000 });
           const server = new FakeServer({
             clock,
@@ -124,13 +133,19 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
           );
           const voxwire = callModel(link.connector, clock, runs, logger);
           let orders = 0;
-          const turn = (order: boolean) => {
-            server.scriptTranscription(order ? `Where is my order ${++orders}?` : 'Hello?');
+          const turn = (order: boolean, both = false) => {
+            server.scriptTranscription(
+              !order
+                ? 'Hello?'
+                : both
+                  ? `Where are my orders ${++orders} and ${++orders}?`
+                  : `Where is my order ${++orders}?`,
+            );
             sip.speakTurn(500, 600);
           };
 
           await clock.advanceAsync(0);
-          turn(firstOrder);
+          turn(firstOrder, firstBoth);
           await clock.advanceAsync(attachAfterMs);
           const session: RealtimeSession = voxwire.session();
           const events = record(session, ['error', 'response_created', 'response_done']);
@@ -149,7 +164,7 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
             );
           };
           for (const s of steps) {
-            if (s.kind === 'turn') turn(s.order);
+            if (s.kind === 'turn') turn(s.order, s.both);
             else if (s.kind === 'drop') {
               link.dropAfter(s.afterFrames);
               drops++;
@@ -258,6 +273,26 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
 
 /** Streamed runs that found defects, kept as they were found. */
 const STREAMED_FINDS: [Scenario][] = [
+  // two calls in one answer, the drop between them: the first cut and retrieved after the
+  // re-attach, the second heard after it and ignored as of a finished response, never answered
+  [
+    {
+      attachAfterMs: 0,
+      firstOrder: true,
+      firstBoth: true,
+      steps: [{ kind: 'drop', afterFrames: 1 }],
+    },
+  ],
+  [
+    {
+      attachAfterMs: 0,
+      firstOrder: false,
+      steps: [
+        { kind: 'turn', order: true, both: true },
+        { kind: 'drop', afterFrames: 1 },
+      ],
+    },
+  ],
   // the answer cut by the drop was logged as a failed generation
   [{ attachAfterMs: 0, firstOrder: false, steps: [{ kind: 'drop', afterFrames: 1 }] }],
   // the follow-up sent while the session still gave the answer the drop hid: refused

@@ -330,7 +330,9 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     const round = this.#round(responseId);
     for (const item of items) round.addCall(item, this.#callOptions(responseId, item.name));
     this.#rounds.delete(responseId);
-    this.#pending.finished(responseId);
+    // not marked finished: on a kept session the response may go on, and a call of it heard
+    // later (a parallel call the drop hid) is answered in a round of its own; the calls
+    // answered here are claimed, so its response.done does not run them again
     void answerRound(this.#host, this.#followUp, responseId, round, {
       status: 'completed',
       hasMessageOutput: false,
