@@ -55,6 +55,39 @@ describe.each(DIALECTS)('the tool-only loop cap and out-of-band responses (%s)',
     await session.close();
   });
 
+  it('tool-only answers to separate user turns, finishing after a slow tool, are no loop', async () => {
+    const held = gate();
+    const lookup: SessionTool = {
+      name: 'lookup',
+      execute: async () => (await held.promise, 'found'),
+    };
+    const s = setup(dialect, { tools: [lookup], maxToolOnlyRounds: 1 });
+    s.server.queueResponse((ctx) => ctx.callFunction('lookup', {}, { callId: 'call_1' }));
+    s.server.queueResponse((ctx) => ctx.callFunction('lookup', {}, { callId: 'call_2' }));
+    s.server.queueResponse((ctx) => ctx.text('the first is found'));
+    s.server.queueResponse((ctx) => ctx.text('the second is found'));
+    const session = await openSession(s);
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    // two user turns, each answered by a call, while the tool of the first is still running
+    for (const question of ['where is order 1?', 'and order 2?']) {
+      await Promise.all([
+        session.conversation.item.create({ role: 'user', content: question }),
+        s.settle(),
+      ]);
+      await Promise.all([session.response.create(), s.settle()]);
+      await s.settle();
+    }
+    // both calls finish after both turns: two tool-only rounds in a row by finishing time, but
+    // each the answer to a turn of its own
+    held.open();
+    await s.settle();
+    await s.settle();
+    expect(errors).toEqual([]);
+    expect(creates(s)).toHaveLength(4);
+    await session.close();
+  });
+
   it('an in-band message still resets the count (the cap is for responses in a row)', async () => {
     const first: SessionTool = { name: 'first', execute: () => 'one' };
     const s = setup(dialect, { tools: [first], maxToolOnlyRounds: 1 });

@@ -56,6 +56,8 @@ export class ToolRound<TSession = unknown> {
   readonly #callContext: CallContext<TSession>;
   #finished = false;
   readonly #onClose: () => void;
+  // the user turn it started in (the loop cap counts rounds of one turn in a row)
+  readonly #turn: number;
 
   /** @internal use {@link ToolRunner.startRound} */
   constructor(
@@ -67,6 +69,7 @@ export class ToolRound<TSession = unknown> {
     this.#runner = runner;
     this.#closed = closed;
     this.#responseId = responseId;
+    this.#turn = runner.turn;
     this.#callContext = {
       options: runner.options,
       lookup: (name) => runner.lookup(name),
@@ -154,7 +157,7 @@ export class ToolRound<TSession = unknown> {
         output: called.output,
       },
     }));
-    const loopError = this.#runner.countRound(finished.length > 0, end);
+    const loopError = this.#runner.countRound(finished.length > 0, end, this.#turn);
     const appCalls = [...this.#appCalls];
     return {
       responseId: this.#responseId,

@@ -64,6 +64,10 @@ export class ToolRunner<TSession = unknown> {
   #byName: ReadonlyMap<string, Tool<any, TSession>> = NO_TOOLS_BY_NAME;
   #sessionTools: readonly SessionFunctionTool[] = NO_TOOLS;
   #toolOnlyRounds = 0;
+  // user turns so far; a round takes the number at its start, so that rounds answering separate
+  // turns are not counted as in a row because a slow tool made them finish together
+  #turns = 0;
+  #lastCountedTurn = 0;
   // created by the first round or by close(): a session without tools never needs its signal
   #closer: AbortController | undefined;
   readonly #options: ToolRunnerOptions<TSession>;
@@ -111,6 +115,12 @@ export class ToolRunner<TSession = unknown> {
   /** Resets the tool-only count; call it when the user takes a turn. */
   resetLoopCount(): void {
     this.#toolOnlyRounds = 0;
+    this.#turns++;
+  }
+
+  /** @internal the user turn a round started in (see {@link countRound}) */
+  get turn(): number {
+    return this.#turns;
   }
 
   /** Whether {@link ToolRunner.close} was called. */
@@ -148,9 +158,17 @@ export class ToolRunner<TSession = unknown> {
     return this.#options;
   }
 
-  /** @internal counts a finished round; returns the loop error when the cap is exceeded */
-  countRound(hadCalls: boolean, end: RoundEnd): ToolError | undefined {
+  /**
+   * @internal counts a finished round that started in user turn `turn`; returns the loop error
+   * when the cap is exceeded. A round of a later turn than the last one counted starts the count
+   * afresh: its responses answer the user, not each other, however their tools' times line up.
+   */
+  countRound(hadCalls: boolean, end: RoundEnd, turn = this.#turns): ToolError | undefined {
     if (end.counted === false) return undefined;
+    if (turn !== this.#lastCountedTurn) {
+      this.#lastCountedTurn = turn;
+      this.#toolOnlyRounds = 0;
+    }
     if (end.hasMessageOutput) {
       this.#toolOnlyRounds = 0;
       return undefined;
