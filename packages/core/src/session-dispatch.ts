@@ -275,17 +275,16 @@ export class ServerEventRouter {
           this.#logger.debug('interrupt: no response left to cancel', this.#deps.logFields());
           return;
         }
-        if (error.eventId && this.#deps.creator.quietResendRefused(error.eventId, error.code)) {
+        // a side-band's create refused as busy: answered unseen (a resend whose start the drop
+        // lost), or held until the answer the session gives is done
+        const kept = error.eventId
+          ? this.#deps.creator.keptSessionRefused(error.eventId, error.code)
+          : undefined;
+        if (kept !== undefined) {
           this.#logger.info(
-            'response.create sent again after a re-attach: the session is answering already',
-            { ...this.#deps.logFields(), eventId: error.eventId },
-          );
-          return;
-        }
-        // any other create a side-band's session refused as busy (an answer not followed here)
-        if (error.eventId && this.#deps.creator.busyRefused(error.eventId, error.code)) {
-          this.#logger.info(
-            'response.create refused while the session gives an answer not followed here: sent again when it is done',
+            kept === 'answered'
+              ? 'response.create sent again after a re-attach: the session is answering already'
+              : 'response.create refused while the session gives an answer not followed here: sent again when it is done',
             { ...this.#deps.logFields(), eventId: error.eventId },
           );
           return;

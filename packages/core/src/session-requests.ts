@@ -227,13 +227,7 @@ export class SessionRequests {
    * included (the one server event that carries it); the mirror takes it in as well.
    */
   async itemRetrieve(args: RetrieveArgs): Promise<ConversationItem> {
-    const itemId = checkItemId(args?.itemId);
-    const eventId = this.#deps.generateId('event');
-    return await this.#request<ConversationItem>('item.retrieve', eventId, itemId, {
-      type: 'conversation.item.retrieve',
-      event_id: eventId,
-      item_id: itemId,
-    });
+    return await this.#retrieve(checkItemId(args?.itemId), false);
   }
 
   /**
@@ -241,13 +235,17 @@ export class SessionRequests {
    * item): as {@link itemRetrieve}, but a refusal only rejects, and is not reported on `error`.
    */
   probeItem(itemId: string): Promise<ConversationItem> {
+    return this.#retrieve(itemId, true);
+  }
+
+  #retrieve(itemId: string, quiet: boolean): Promise<ConversationItem> {
     const eventId = this.#deps.generateId('event');
     return this.#request<ConversationItem>(
       'item.retrieve',
       eventId,
       itemId,
       { type: 'conversation.item.retrieve', event_id: eventId, item_id: itemId },
-      true,
+      quiet,
     );
   }
 

@@ -285,7 +285,7 @@ export class ResponseCreator {
    * A connection is open and restored: a response the last one was asked for and never started
    * (its `response.create` was written, no `response.created` came back) is asked for again.
    * `keptSession`: the server kept the session (a side-band re-attached), which may have
-   * started it: see {@link quietResendRefused}. `persistent`: the connection is a side-band
+   * started it: see {@link keptSessionRefused}. `persistent`: the connection is a side-band
    * (`kept-session-creates.ts`).
    */
   reopened(keptSession = false, persistent = keptSession): void {
@@ -407,22 +407,13 @@ export class ResponseCreator {
   }
 
   /**
-   * Whether `eventId` is a create sent again after a side-band's re-attach, refused because the
-   * session is answering already with the very response it asked for (its start lost with the
-   * drop): settled, not reported, and a `generate()` request it carried takes the response the
-   * session is giving (`kept-session-creates.ts`).
+   * A side-band's session refused the create `eventId` as busy (`kept-session-creates.ts`):
+   * `'answered'`, a create sent again after a re-attach, answered by the response the session
+   * is giving unseen (its start lost with the drop); `'held'`, the unanswered create, written
+   * again at the next {@link responseEnded}. Neither is reported. `undefined` otherwise.
    */
-  quietResendRefused(eventId: string, code: string | null): boolean {
-    return this.#kept?.quietResendRefused(eventId, code) ?? false;
-  }
-
-  /**
-   * Whether `eventId` is the conversation create a side-band's session refused as busy with an
-   * answer this side does not follow: held, not reported, and written again at the next
-   * {@link responseEnded} (`kept-session-creates.ts`).
-   */
-  busyRefused(eventId: string, code: string | null): boolean {
-    return this.#kept?.busyRefused(eventId, code) ?? false;
+  keptSessionRefused(eventId: string, code: string | null): 'answered' | 'held' | undefined {
+    return this.#kept?.refused(eventId, code);
   }
 
   /** A response is done (any, one this side ignores included): a held create goes again. */

@@ -7,12 +7,11 @@
  * - a create sent again after a re-attach: the drop lost the start of the very response it asked
  *   for, which the side-band adopts as its rest arrives (`reconnect/lost-starts.ts`). It is
  *   settled as answered, and a `generate()` request it carried takes the response the session is
- *   giving (`quietResendRefused`);
+ *   giving;
  * - any other create (or one refused as busy before the drop, which the server never started):
  *   the session gives an answer begun before the attach and not heard yet, or one a drop ended
  *   here while the call went on with it. The create is held, still unanswered so that later
- *   creates wait behind it, and written again when a response is done (`busyRefused`,
- *   `responseEnded`).
+ *   creates wait behind it, and written again when a response is done (`responseEnded`).
  *
  * Neither refusal is reported on `error`. Made on a side-band's first connect only.
  * @module
@@ -68,35 +67,29 @@ export class KeptSessionCreates {
   }
 
   /**
-   * Whether `eventId` is a create sent again after a re-attach, refused as busy with the answer
-   * it asked for (see the module): settled as answered. Not when the create was refused as busy
-   * before the drop.
+   * The server refused the client event `eventId` with `code`. When it is one of these creates
+   * refused as busy (see the module): `'answered'`, a create sent again after a re-attach, settled
+   * as answered by the response the session is giving; `'held'`, the unanswered create, held
+   * until {@link responseEnded} (a resend the server never started, refused as busy before the
+   * drop, is held too). `undefined` for any other refusal.
    */
-  quietResendRefused(eventId: string, code: string | null): boolean {
-    if (this.#resent?.delete(eventId) !== true || code !== BUSY) return false;
+  refused(eventId: string, code: string | null): 'answered' | 'held' | undefined {
+    const resent = this.#resent?.delete(eventId) === true;
+    if (code !== BUSY) return undefined;
     const create = this.#h.unansweredConversation();
-    if (
+    const wasBusy =
       this.#busyTag !== undefined &&
       create?.event_id === eventId &&
-      tagOf(create) === this.#busyTag
-    )
-      return false;
-    this.#h.answeredUnseen(eventId);
-    return true;
-  }
-
-  /**
-   * Whether `eventId` is the unanswered conversation create, refused as busy with an answer
-   * this side does not follow (see the module): held until {@link responseEnded}.
-   */
-  busyRefused(eventId: string, code: string | null): boolean {
-    if (code !== BUSY) return false;
-    const create = this.#h.unansweredConversation();
-    if (create === undefined || create.event_id !== eventId) return false;
+      tagOf(create) === this.#busyTag;
+    if (resent && !wasBusy) {
+      this.#h.answeredUnseen(eventId);
+      return 'answered';
+    }
+    if (create === undefined || create.event_id !== eventId) return undefined;
     this.#held = create;
     this.#busyTag = tagOf(create);
     this.#h.pauseWait();
-    return true;
+    return 'held';
   }
 
   /** A response is done (any, one this side ignores included): a held create goes again. */
