@@ -6,10 +6,15 @@
  * `unsupported_content_type`, or `item_not_found`): the cut is made in the mirror instead, which
  * the next connection's restore re-creates the conversation from (the answer as the text heard,
  * `reconnect.truncatedAnswers`). An item the mirror no longer holds as audio (re-created as text
- * by an earlier restore, left out of it, deleted) has nothing left to cut.
+ * by an earlier restore, left out of it, deleted) has nothing left to cut. A truncate the
+ * connection took with it before the server acknowledged it (rejected `SOCKET_CLOSED`,
+ * `connection_lost`) is cut the same way: the next connection is a fresh server restored from the
+ * mirror, so the cut is made there, and a barge-in does not fail (an unhandled rejection, for the
+ * usual `void session.interrupt()`) over a drop the session recovers from.
  * @module
  */
 import type { ConnectionState } from './connection-state.js';
+import { VoxwireError } from './errors.js';
 import type { ConversationMirror } from './conversation/mirror.js';
 import type { TruncateArgs } from './session-api.js';
 
@@ -20,6 +25,11 @@ export interface CutHost {
   readonly mirror: () => ConversationMirror | undefined;
   /** `conversation.item.truncate` (0 ms: `conversation.item.delete`). */
   readonly truncate: (args: TruncateArgs) => Promise<unknown>;
+  /**
+   * Whether the server keeps the session across connections (a side-band): it may hold the cut
+   * already, and no restore is built from the mirror.
+   */
+  readonly keepsSession: () => boolean;
 }
 
 /**
@@ -47,8 +57,22 @@ export async function cutForInterrupt(host: CutHost, args: TruncateArgs): Promis
   // refused with no event id, protocol.md §7.7, and would hang until the request timeout)
   const cutAt = mirror.truncation(args.itemId)?.get(args.contentIndex);
   if (cutAt !== undefined && args.audioEndMs >= cutAt) return false;
-  await host.truncate(args);
+  try {
+    await host.truncate(args);
+  } catch (error) {
+    if (!lostWithConnection(error) || host.keepsSession()) throw error;
+    return cutInMirror(mirror, args.itemId, args.contentIndex, args.audioEndMs) === 'cut';
+  }
   return true;
+}
+
+// the truncate the connection took before its ack (`reconnect/reliability.ts`, `lost`)
+function lostWithConnection(error: unknown): boolean {
+  return (
+    error instanceof VoxwireError &&
+    error.code === 'SOCKET_CLOSED' &&
+    (error.data as { reason?: unknown } | undefined)?.reason === 'connection_lost'
+  );
 }
 
 /**

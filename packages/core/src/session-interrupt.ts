@@ -82,6 +82,7 @@ export function interruptSession(
             state: () => host.connection.state,
             mirror: () => host.mirror(),
             truncate: (cut) => host.calls.itemTruncate(cut),
+            keepsSession: () => host.reliability.keepsSession,
           },
           args,
         ),

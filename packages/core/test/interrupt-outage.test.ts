@@ -35,6 +35,56 @@ describe.each(DIALECTS)('session.interrupt() across a drop (%s)', (dialect) => {
     await session.close();
   });
 
+  it('the connection drops after the truncate went out, before its ack: the cut is made in the mirror, and it resolves', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const seen = errors(session);
+    const content = await answered(s, session);
+    // the server takes the truncate; its ack is lost with the socket
+    s.server.faults.closeAt('conversation.item.truncated');
+    session.playback.played(content, 1440);
+    const interrupting = session.interrupt();
+    await s.clock.advanceAsync(5000);
+    expect(session.connectionState.status).toBe('open');
+    // the README's `void session.interrupt()` must not become an unhandled rejection
+    await expect(interrupting).resolves.toEqual({
+      cancelledResponseId: undefined,
+      truncated: { itemId: content.itemId, contentIndex: 0, audioEndMs: 1440, deleted: false },
+      deletedItemIds: [],
+    });
+    expect(sent(s, 'conversation.item.truncate')).toHaveLength(1);
+    // the fresh server holds the answer as the text heard
+    expect(serverItems(s)).toMatchObject([
+      { id: content.itemId, content: [{ type: 'text', text: 'one two three four five...' }] },
+    ]);
+    expect(seen.map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    await session.close();
+  });
+
+  it('the drop takes the delete of an answer nothing of was heard: it is sent again, and it resolves', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const seen = errors(session);
+    const content = await answered(s, session);
+    s.server.faults.closeAt('conversation.item.deleted');
+    session.once('disconnected', () => s.server.faults.clear());
+    session.playback.played(content, 0);
+    const interrupting = session.interrupt({
+      at: { itemId: content.itemId, contentIndex: 0, playedMs: 0 },
+    });
+    await s.clock.advanceAsync(5000);
+    expect(session.connectionState.status).toBe('open');
+    await expect(interrupting).resolves.toEqual({
+      cancelledResponseId: undefined,
+      truncated: { itemId: content.itemId, contentIndex: 0, audioEndMs: 0, deleted: true },
+      deletedItemIds: [],
+    });
+    expect(serverItems(s)).toEqual([]);
+    expect(session.chatCtxCopy().items).toEqual([]);
+    expect(seen.map((e) => e.code)).toEqual(['SOCKET_CLOSED']);
+    await session.close();
+  });
+
   it('after the restore re-created the cut answer as text: a second barge-in has nothing to cut', async () => {
     const s = setup(dialect, { random: () => 0 });
     const session = await openSession(s);
