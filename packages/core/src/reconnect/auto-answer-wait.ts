@@ -38,6 +38,11 @@ export class AutoAnswerWait {
     this.#since = this.#clock.now();
   }
 
+  /** Whether a turn ended whose automatic answer has not started (nor been given up on). */
+  get awaiting(): boolean {
+    return this.#since !== undefined;
+  }
+
   /**
    * Whether an automatic answer is expected: a turn ended less than `AUTO_ANSWER_WAIT_MS` ago
    * and no response started since. Past the bound the check after each server event (or the

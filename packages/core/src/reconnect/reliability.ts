@@ -157,10 +157,11 @@ export class Reliability {
         break;
       case 'response.created':
         this.#autoAnswer?.settled();
+        this.#uncommitted.answerStarted();
         break;
       case 'input_audio_buffer.committed':
         this.#speaking = false;
-        this.#uncommitted.committed(event.item_id);
+        this.#uncommitted.committed(event.item_id, this.#autoAnswer?.awaiting === true);
         break;
       case 'input_audio_buffer.cleared':
         this.#speaking = false;
@@ -245,6 +246,10 @@ export class Reliability {
     // one asked for since: that update, if unanswered, is re-sent after them
     const restoreFormat = preludeInputFormat(prelude);
     const mirror = h.mirror();
+    // a turn committed and not answered yet is written again as audio (`uncommitted-audio.ts`):
+    // the fresh server makes its item anew, so the old one is not restored beside it
+    const replayedTurn = this.#uncommitted.unansweredTurn;
+    if (replayedTurn !== undefined && mirror?.has(replayedTurn)) mirror.delete(replayedTurn);
     // the answers the drop cut off become the text heard before the mirror is read
     const cutOff =
       mirror && this.#cut

@@ -13,6 +13,12 @@
  *   a little after it began, so a drop (or a planned rollover, which waits for a moment that
  *   looks quiet) in that window would otherwise cut the first words of a turn the old server
  *   already held. Between real turns it is a second or so of silence, which a VAD ignores.
+ * - a turn the VAD committed, while the server is to answer it by itself and its answer has not
+ *   started: the turn too (from its `audio_start_ms`). Lost with the connection before its
+ *   answer, it is gone from the old server, and the restore cannot give it back: its user item,
+ *   if it got that far, has no transcript yet (transcription finishes after the answer starts).
+ *   Written again, it is heard and answered by the fresh server, as a turn cut mid-sentence is;
+ *   its old item is left out of the restore ({@link unansweredTurn}).
  * Either way at most `maxMs` of audio is kept (the newest). Appends are kept as text in an
  * {@link AppendRing} (byte chunks and typed arrays, no object per append: see there why), and
  * a replay writes fresh events equal to the ones written.
@@ -51,6 +57,8 @@ export class UncommittedAudio {
   #speechEndMs: number | undefined;
   // …and the user item its commit will make (the VAD's `committed` names it)
   #speechEndItemId: string | undefined;
+  // the turn the VAD committed whose answer has not started (the server answers it by itself)
+  #unanswered: { readonly itemId: string; readonly fromMs: number } | undefined;
 
   /** @param maxMs most audio kept, ms (0 keeps none and replays nothing) */
   constructor(maxMs: number) {
@@ -101,16 +109,36 @@ export class UncommittedAudio {
    * commit or clear of the app's: one of those written meanwhile is still to be acknowledged
    * (taking its boundary here would make that acknowledgement cut at the newest audio, and what
    * was written after it, the next turn, would be lost on a drop). Any other commit
-   * acknowledges the app's oldest boundary.
+   * acknowledges the app's oldest boundary. `answerAwaited`: the server answers the VAD's turn
+   * by itself, and the turn's audio is kept until {@link answerStarted}.
    */
-  committed(itemId: string | undefined): void {
+  committed(itemId: string | undefined, answerAwaited = false): void {
     if (itemId !== undefined && itemId === this.#speechEndItemId) {
       const end = this.#speechEndMs ?? this.#writtenMs;
+      // a newer turn takes the place of one still unanswered: the restore holds that one
+      this.#unanswered = answerAwaited
+        ? { itemId, fromMs: this.#speechStartMs ?? this.#committedMs }
+        : undefined;
       this.#speechEndMs = this.#speechEndItemId = undefined;
       this.#cut(end);
       return;
     }
     this.#acknowledged();
+  }
+
+  /** A response started: the turn the VAD committed is being answered, its audio no longer kept. */
+  answerStarted(): void {
+    if (this.#unanswered === undefined) return;
+    this.#unanswered = undefined;
+    this.#trim(this.#committedMs);
+  }
+
+  /**
+   * The user item of the turn the next replay writes again, committed and not answered yet
+   * (`committed`): it is not to be restored beside its audio.
+   */
+  get unansweredTurn(): string | undefined {
+    return this.#unanswered?.itemId;
   }
 
   /** The server cleared its buffer: the app's oldest commit or clear is acknowledged. */
@@ -131,7 +159,7 @@ export class UncommittedAudio {
     this.#committedMs = Math.max(this.#committedMs, boundary);
     if (this.#speechStartMs !== undefined && this.#speechStartMs < boundary)
       this.#speechStartMs = undefined;
-    this.#trim(this.#committedMs);
+    this.#trim(Math.min(this.#committedMs, this.#unanswered?.fromMs ?? Infinity));
   }
 
   /** The server heard speech begin at `audioStartMs` of this connection's input audio. */
@@ -179,12 +207,22 @@ export class UncommittedAudio {
     this.#writtenMs = 0;
     this.#committedMs = 0;
     this.#speechStartMs = this.#speechEndMs = this.#speechEndItemId = this.#boundaries = undefined;
+    this.#unanswered = undefined;
     kept.clear();
     return { events, ms: Math.round(ms), skippedMs: Math.round(skippedMs) };
   }
 
   // the earliest input offset still worth keeping (and replaying)
   #keepFrom(options: LedgerOptions): number {
+    const from = this.#keepFromPending(options);
+    const turn = this.#unanswered?.fromMs;
+    return turn === undefined || turn >= from
+      ? from
+      : Math.max(turn, this.#writtenMs - this.#maxMs);
+  }
+
+  // the earliest offset of the audio the server has not committed (and its tail)
+  #keepFromPending(options: LedgerOptions): number {
     const newest = this.#writtenMs - this.#maxMs;
     const td = options.turnDetection;
     if (td === null) return Math.max(this.#committedMs, newest);

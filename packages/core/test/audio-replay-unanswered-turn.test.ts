@@ -1,0 +1,77 @@
+/**
+ * A turn the server's VAD committed, lost with the connection before its answer started: the
+ * fresh server never heard it, and the restore cannot give it back (its item, if it got that
+ * far, has no transcript yet: transcription finishes after the answer starts). Its audio is
+ * written again, as a turn cut mid-sentence is, so the fresh server hears it and answers it;
+ * the user item the old server made is not restored beside it. Once the answer started the turn
+ * is the old server's: it is restored from the mirror as usual, and not heard twice.
+ */
+import { describe, expect, it } from 'vitest';
+import { speechThenSilence } from '@voxwire/testing';
+import type { RealtimeSession } from '../src/session.js';
+import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
+
+const QUESTION = 'Where is my order?';
+
+async function turnLostAt(dialect: 'ga' | 'beta', type: string) {
+  const s = setup(dialect, { random: () => 0 }, { transcribe: () => QUESTION });
+  s.server.onResponse((ctx) => ctx.say(ctx.userText === QUESTION ? 'In the oven.' : '?'));
+  const session = await openSession(s, {
+    turnDetection: { type: 'server_vad', silenceDurationMs: 200 },
+  });
+  const errors: unknown[] = [];
+  session.on('error', (e) => errors.push(e.code));
+  const committed: string[] = [];
+  session.on('input_speech_committed', (e) => committed.push(e.itemId));
+  // the socket goes right after the server sent `type` for the turn
+  s.server.faults.closeAt(type, { when: 'after' });
+  session.once('disconnected', () => s.server.faults.clear());
+  for (const f of speechThenSilence(500, 300)) {
+    session.inputAudioBuffer.append(f);
+    await s.clock.advanceAsync(100);
+  }
+  await s.clock.advanceAsync(5_000);
+  return { s, session, errors, committed };
+}
+
+/** The server's conversation: each item's role and words. */
+function said(s: Setup): string[] {
+  return s.server.conversation.map((i) => {
+    const part = (i['content'] as Record<string, unknown>[] | undefined)?.[0];
+    return `${String(i['role'])}: ${String(part?.['transcript'] ?? part?.['text'] ?? '')}`;
+  });
+}
+
+function expectMirrorIsServer(session: RealtimeSession, s: Setup) {
+  expect(session.chatCtxCopy().items.map((i) => i.id)).toEqual(
+    s.server.conversation.map((i) => i['id']),
+  );
+}
+
+describe.each(DIALECTS)('a committed turn the drop took before its answer (%s)', (dialect) => {
+  // (the fake names server events as the GA model does in both dialects)
+  for (const type of ['input_audio_buffer.committed', 'conversation.item.added'])
+    it(`lost right after ${type}: its audio is written again, and the fresh server answers it`, async () => {
+      const { s, session, errors, committed } = await turnLostAt(dialect, type);
+      expect(session.connectionState.status).toBe('open');
+      expect(errors).toEqual(['SOCKET_CLOSED']);
+      // heard once, on the fresh server, and answered
+      expect(said(s)).toEqual([`user: ${QUESTION}`, 'assistant: In the oven.']);
+      expect(committed).toHaveLength(2);
+      expect(s.server.conversation[0]?.['id']).toBe(committed[1]);
+      expectMirrorIsServer(session, s);
+      await session.close();
+    });
+
+  it('lost once its answer started: the turn is restored as its words, not heard again', async () => {
+    const { s, session, errors, committed } = await turnLostAt(dialect, 'response.created');
+    expect(errors).toEqual(['SOCKET_CLOSED']);
+    expect(committed).toHaveLength(1);
+    // the cut answer had no word heard: left out; the app asks again if it wants (README)
+    expect(said(s)).toEqual([`user: ${QUESTION}`]);
+    expect(s.server.conversation[0]?.['id']).toBe(committed[0]);
+    expect(s.server.clientEvents.filter((e) => e['type'] === 'response.create')).toEqual([]);
+    expectMirrorIsServer(session, s);
+    await session.close();
+  });
+});
