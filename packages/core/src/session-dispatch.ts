@@ -275,16 +275,17 @@ export class ServerEventRouter {
           this.#logger.debug('interrupt: no response left to cancel', this.#deps.logFields());
           return;
         }
-        // a side-band's create refused as busy: answered unseen (a resend whose start the drop
-        // lost), or held until the answer the session gives is done
+        // a create refused as busy: held until the answer the server gives is done (one it
+        // started while the create was on its way), or, on a side-band, answered unseen (a
+        // resend whose start the drop lost)
         const kept = error.eventId
-          ? this.#deps.creator.keptSessionRefused(error.eventId, error.code)
+          ? this.#deps.creator.busyRefused(error.eventId, error.code)
           : undefined;
         if (kept !== undefined) {
           this.#logger.info(
             kept === 'answered'
               ? 'response.create sent again after a re-attach: the session is answering already'
-              : 'response.create refused while the session gives an answer not followed here: sent again when it is done',
+              : 'response.create refused while the server gives an answer: sent again when it is done',
             { ...this.#deps.logFields(), eventId: error.eventId },
           );
           return;

@@ -74,29 +74,47 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
     const s = setup(dialect);
     const session = await openSession(s, { modalities: ['text'] });
     session.on('error', () => undefined);
+    // a refusal the engine cannot avoid or retry: an unknown voice, say
+    s.server.faults.refuse('response.create', {
+      error: { code: 'invalid_value', message: 'Invalid value: voice' },
+    });
+    const r = outcome(session.response.generate());
+    await s.settle();
+    expect(r.error).toBeInstanceOf(ServerError);
+    expect(r.error).toMatchObject({ code: 'invalid_value', eventId: creates(s)[0]?.['event_id'] });
+    await session.close();
+  });
+
+  it('a request that crossed a response the server’s VAD started is held, written again when that one is done, and resolves with its own', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e.code));
     const hold = gate();
     s.server.queueResponse(async (ctx) => {
       await hold.promise;
       ctx.say('first');
     });
+    s.server.queueResponse((ctx) => ctx.say('second'));
     // the server's VAD has started a response, but its response.created is late: the engine
-    // knows of no response in progress and sends at once; the server refuses by event id
+    // knows of no response in progress and sends at once; the server refuses it as busy
     s.server.faults.delay('response.created', 50);
     for (const frame of speechThenSilence(400, 800)) session.inputAudioBuffer.append(frame);
     await s.settle();
     const r = outcome(session.response.generate());
     await s.settle();
     expect(creates(s)).toHaveLength(1);
-    // the refusal queues behind the late response.created
     await s.clock.advanceAsync(50);
-    expect(r.error).toBeInstanceOf(ServerError);
-    expect(r.error).toMatchObject({
-      code: 'conversation_already_has_active_response',
-      eventId: creates(s)[0]?.['event_id'],
-    });
+    // not reported, not settled: it waits for the answer in progress, as keep_both does
+    expect(r.done).toBe(false);
+    expect(creates(s)).toHaveLength(1);
     hold.open();
-    await s.settle();
-    expect(session.responses.map((x) => x.text)).toEqual(['first']);
+    await s.clock.advanceAsync(100);
+    expect(creates(s)).toHaveLength(2);
+    expect(tagOf(creates(s)[1])).toBe(tagOf(creates(s)[0]));
+    expect(r.value?.text).toBe('second');
+    expect(session.responses.map((x) => x.text)).toEqual(['first', 'second']);
+    expect(errors).toEqual([]);
     await session.close();
   });
 

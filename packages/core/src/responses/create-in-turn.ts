@@ -28,8 +28,11 @@ export interface InTurnHost {
   bargeIn(): BargeIn | undefined;
   /** What a create waiting its turn looks at. */
   turn(): Turn;
-  /** Writes the create; later ones wait for its answer. `false`: an aborted request, not sent. */
-  sendPending(params: ResponseCreateParams | undefined): boolean;
+  /**
+   * Writes the create; later ones wait for its answer. `false`: an aborted request, not sent.
+   * `onDuplicate` is kept for a refusal of it as busy (`busy-creates.ts`).
+   */
+  sendPending(params: ResponseCreateParams | undefined, onDuplicate: OnDuplicate): boolean;
   /** The create asked for before an interruption, its turn come (`BargeIn.sendStale`). */
   sendStale(params: ResponseCreateParams | undefined): boolean;
   /** Sends `response.cancel` for `responseId`. */
@@ -72,7 +75,7 @@ export async function createInTurn(
   if (active.length === 0 && !host.createPending()) {
     // its response.created is what the next create waits for; false when an aborted
     // request was not sent (as after the wait below)
-    return host.sendPending(params);
+    return host.sendPending(params, onDuplicate);
   }
   const fields = { ...host.logFields(), responseId: active.at(-1)?.id };
   if (own && onDuplicate === 'keep_both')
@@ -101,7 +104,7 @@ export async function createInTurn(
     { ...host.turn(), pending: () => host.createPending() },
     () => {
       left();
-      return fresh() ? host.sendPending(params) : host.sendStale(params);
+      return fresh() ? host.sendPending(params, onDuplicate) : host.sendStale(params);
     },
     (running) => {
       // stale once an interruption came while it waited: it will not be sent (a generate()

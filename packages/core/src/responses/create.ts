@@ -18,7 +18,11 @@
  */
 import type { ClientEvent, Clock, Logger, ResponseCreateParams } from '@voxwire/protocol';
 import { AwaitedResponses, requestTag, type ResponseCreateEvent } from './awaited.js';
-import type { ResponseCreateOptions, ResponseGenerateOptions } from './create-options.js';
+import type {
+  OnDuplicate,
+  ResponseCreateOptions,
+  ResponseGenerateOptions,
+} from './create-options.js';
 import { createRequest } from './create-request.js';
 import { AskedConversations } from './asked-conversation.js';
 import { BargeIn } from './barge-in.js';
@@ -26,7 +30,7 @@ import { OutOfBandBound } from './out-of-band-bound.js';
 import { PendingCreate } from './pending-create.js';
 import { PerResponseTools, type ResponseTools } from './per-response-tools.js';
 import { createInTurn, type InTurnHost } from './create-in-turn.js';
-import { KeptSessionCreates, type KeptCreatesHost } from './kept-session-creates.js';
+import { BUSY, BusyCreates, type BusyCreatesHost } from './busy-creates.js';
 import { resendLost, type ResendInTurn, type Turn } from './resend-in-turn.js';
 import type { RealtimeResponse } from './tree.js';
 import { generate } from './generate.js';
@@ -67,10 +71,15 @@ export class ResponseCreator {
   // generate()'s requests; made on the first, so a session that never awaits one keeps nothing
   #awaited: AwaitedResponses | undefined;
   #connected = false;
+  // whether the connection is a side-band (the server keeps the session across sockets)
+  #persistent = false;
   // the tools creates gave their responses alone, matched to the responses they start
   readonly #responseTools = new PerResponseTools();
-  // a side-band's creates, which its session may refuse as busy (made on its first connect)
-  #kept: KeptSessionCreates | undefined;
+  // the creates a server refused as busy (made on a side-band's first connect, or on the first
+  // such refusal)
+  #kept: BusyCreates | undefined;
+  // the unanswered conversation create's onDuplicate, when not `keep_both` (made on first use)
+  #rules: WeakMap<ResponseCreateEvent, OnDuplicate> | undefined;
   // the cancels of `session.interrupt()` and the creates asked for before it (made on the first)
   #bargeIn: BargeIn | undefined;
   // what each tagged create asked for, until its response starts (made on the first)
@@ -137,7 +146,7 @@ export class ResponseCreator {
       createPending: () => this.createPending,
       bargeIn: () => this.#bargeIn,
       turn: () => this.#turnOf(),
-      sendPending: (params) => this.#sendPending(params),
+      sendPending: (params, onDuplicate) => this.#sendPending(params, false, onDuplicate),
       sendStale: (params) => this.bargeIn().sendStale(params),
       cancel: (responseId) => this.#cancel(responseId),
       interrupted: (responseId) => this.interrupted(responseId),
@@ -285,12 +294,13 @@ export class ResponseCreator {
    * A connection is open and restored: a response the last one was asked for and never started
    * (its `response.create` was written, no `response.created` came back) is asked for again.
    * `keptSession`: the server kept the session (a side-band re-attached), which may have
-   * started it: see {@link keptSessionRefused}. `persistent`: the connection is a side-band
-   * (`kept-session-creates.ts`).
+   * started it: see {@link busyRefused}. `persistent`: the connection is a side-band
+   * (`busy-creates.ts`).
    */
   reopened(keptSession = false, persistent = keptSession): void {
     this.#connected = true;
-    if (persistent) this.#kept ??= new KeptSessionCreates(this.#keptHost());
+    this.#persistent = persistent;
+    if (persistent) this.#kept ??= new BusyCreates(this.#busyHost());
     this.#awaited?.resumed();
     this.#resendLost(keptSession);
     // one the outbox held went out with the restore: its bound starts now
@@ -407,13 +417,27 @@ export class ResponseCreator {
   }
 
   /**
-   * A side-band's session refused the create `eventId` as busy (`kept-session-creates.ts`):
-   * `'answered'`, a create sent again after a re-attach, answered by the response the session
-   * is giving unseen (its start lost with the drop); `'held'`, the unanswered create, written
-   * again at the next {@link responseEnded}. Neither is reported. `undefined` otherwise.
+   * The server refused the create `eventId` as busy (`busy-creates.ts`): `'held'`, the
+   * unanswered conversation create, written again at the next {@link responseEnded} (its
+   * `cancel_existing` cancels the response in progress first, as it would have had that
+   * response been known); `'answered'`, a side-band's create sent again after a re-attach,
+   * answered by the response the session is giving unseen. Neither is reported. `undefined`
+   * otherwise: any other refusal, and a `cancel_new` create, which declines as it would have.
    */
-  keptSessionRefused(eventId: string, code: string | null): 'answered' | 'held' | undefined {
-    return this.#kept?.refused(eventId, code);
+  busyRefused(eventId: string, code: string | null): 'answered' | 'held' | undefined {
+    if (code !== BUSY) return this.#kept?.refused(eventId, code);
+    const create = this.#unanswered.conversation;
+    const rule = create?.event_id === eventId ? this.#rules?.get(create) : undefined;
+    // on a connection the server drops with its session, the response that made it busy was
+    // heard (its response.created came first): one this side no longer follows (ended here, a
+    // stall) might never say it is done, and a create held for it would wait for good
+    if (rule === 'cancel_new' || (!this.#persistent && this.#host.activeResponses().length === 0))
+      return this.#kept?.refused(eventId, null);
+    const outcome = (this.#kept ??= new BusyCreates(this.#busyHost())).refused(eventId, code);
+    if (outcome === 'held' && rule === 'cancel_existing')
+      for (const response of this.#host.activeResponses())
+        if (!this.interrupted(response.id)) this.#cancel(response.id);
+    return outcome;
   }
 
   /** A response is done (any, one this side ignores included): a held create goes again. */
@@ -422,7 +446,7 @@ export class ResponseCreator {
   }
 
   // what the side-band's creates need of the creator
-  #keptHost(): KeptCreatesHost {
+  #busyHost(): BusyCreatesHost {
     return {
       unansweredConversation: () => this.#unanswered.conversation,
       answeredUnseen: (eventId) => {
@@ -505,10 +529,18 @@ export class ResponseCreator {
    * {@link #send}, then, unless the write was refused on the spot, the next create waits for its
    * `response.created`. Returns false when an aborted request was not sent.
    */
-  #sendPending(response: ResponseCreateParams | undefined, toKeptSession = false): boolean {
+  #sendPending(
+    response: ResponseCreateParams | undefined,
+    toKeptSession = false,
+    onDuplicate: OnDuplicate = 'keep_both',
+  ): boolean {
     if (!this.#send(response, toKeptSession)) return false;
     // refused (cleared) during the write: no response is on its way to wait for
-    if (this.#unanswered.conversation !== undefined) this.#gateOf().mark(this.#connected);
+    const written = this.#unanswered.conversation;
+    if (written === undefined) return true;
+    this.#gateOf().mark(this.#connected);
+    // what a busy refusal of it does (`busyRefused`): keep_both, unless it asked otherwise
+    if (onDuplicate !== 'keep_both') (this.#rules ??= new WeakMap()).set(written, onDuplicate);
     return true;
   }
 }

@@ -1,8 +1,18 @@
 /**
- * The conversation creates of a side-band (`Connection.persistentSession`: the server keeps a
- * call's session across sockets, and goes on answering while none is attached). Such a session
- * may refuse a create as busy (`conversation_already_has_active_response`) with an answer this
- * side does not follow, and the refusal means one of two things:
+ * Conversation creates the server refuses as busy (`conversation_already_has_active_response`)
+ * with a response this side did not know of when it wrote them.
+ *
+ * On any connection, the server's VAD (or its idle timeout) may start answering the user's turn
+ * while a create is on its way: the engine saw no response in progress and wrote it (the
+ * follow-up to a tool that finished just as the user spoke, say), and the server refuses it.
+ * The create is what `keep_both` asks for: it is held, still unanswered so that later creates
+ * wait behind it, and written again when a response is done (`responseEnded`), as it would have
+ * waited had the response been known. (`cancel_new` and `cancel_existing` are the creator's to
+ * apply: see `create.ts`.)
+ *
+ * A side-band (`Connection.persistentSession`: the server keeps a call's session across sockets,
+ * and goes on answering while none is attached) meets the same refusal for answers it does not
+ * follow, and one more case:
  *
  * - a create sent again after a re-attach: the drop lost the start of the very response it asked
  *   for, which the side-band adopts as its rest arrives (`reconnect/lost-starts.ts`). It is
@@ -10,18 +20,19 @@
  *   giving;
  * - any other create (or one refused as busy before the drop, which the server never started):
  *   the session gives an answer begun before the attach and not heard yet, or one a drop ended
- *   here while the call went on with it. The create is held, still unanswered so that later
- *   creates wait behind it, and written again when a response is done (`responseEnded`).
+ *   here while the call went on with it. It is held as above.
  *
- * Neither refusal is reported on `error`. Made on a side-band's first connect only.
+ * Neither refusal is reported on `error`. Made on a side-band's first connect, or on the first
+ * busy refusal.
  * @module
  */
 import { requestTag, type ResponseCreateEvent } from './awaited.js';
 
-const BUSY = 'conversation_already_has_active_response';
+/** The server's code for a create refused because a response is in progress. */
+export const BUSY = 'conversation_already_has_active_response';
 
-/** What the creator lends the side-band's creates. */
-export interface KeptCreatesHost {
+/** What the creator lends the busy creates. */
+export interface BusyCreatesHost {
   /** The conversation create written and not answered yet. */
   unansweredConversation(): ResponseCreateEvent | undefined;
   /** The create `eventId` is answered by its refusal, and a `generate()` request it carried
@@ -34,8 +45,8 @@ export interface KeptCreatesHost {
 }
 
 /** See the module. */
-export class KeptSessionCreates {
-  readonly #h: KeptCreatesHost;
+export class BusyCreates {
+  readonly #h: BusyCreatesHost;
   // creates sent again after a re-attach, by event id (a refusal names one of this connection)
   #resent: Set<string> | undefined;
   // the create refused as busy, until a response is done
@@ -44,7 +55,7 @@ export class KeptSessionCreates {
   // it sent again after a drop is the same busy answer, not its own answer given unseen
   #busyTag: string | undefined;
 
-  constructor(host: KeptCreatesHost) {
+  constructor(host: BusyCreatesHost) {
     this.#h = host;
   }
 
