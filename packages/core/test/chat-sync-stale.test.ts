@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import type { ChatItem } from '../src/conversation/chat-context.js';
 import { functionCall, systemMessage, userMessage } from '../src/conversation/chat-context.js';
 import { conversationItemToChatItem } from '../src/conversation/items.js';
-import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
+import * as v from 'valibot';
+import { defineTool } from '../src/tools/tool.js';
+import { DIALECTS, gate, openSession, setup, type Setup } from './helpers.js';
 
 function chunks(samples: Int16Array, size = 2400) {
   const out = [];
@@ -202,6 +204,68 @@ describe.each(DIALECTS)('chat-context sync of stale copies (%s)', (dialect) => {
       expect.objectContaining({ id: 'u2' }),
       expect.objectContaining({ id: 'u1', content: [{ type: 'text', text: 'one' }] }),
     ]);
+    await session.close();
+  });
+  it('a copy taken while item creates and deletes were on their way keeps them: nothing deleted or created again', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    await Promise.all([
+      session.setChatCtx([sys, userMessage('u1', 'one'), userMessage('u2', 'two')]),
+      s.settle(),
+    ]);
+    // the connection drops: what is asked now waits for the next one
+    s.server.close(1006, 'network');
+    await s.settle();
+    expect(session.connectionState.status).toBe('reconnecting');
+    const created = session.conversation.item.create(userMessage('u3', 'three'));
+    const deleted = session.conversation.item.delete({ itemId: 'u1' });
+    // the app trims its context from a copy that cannot show either change yet
+    const copy = session.chatCtxCopy().items;
+    expect(copy.map((i) => i.id)).toEqual(['sys', 'u1', 'u2']);
+    const synced = session.setChatCtx(copy.filter((i) => i.id !== 'sys'));
+    await s.clock.advanceAsync(2_000);
+    await Promise.all([created, deleted, synced]);
+    expect(serverCtx(s).map((i) => i.id)).toEqual(['u2', 'u3']);
+    expect(session.chatCtxCopy().items.map((i) => i.id)).toEqual(['u2', 'u3']);
+    await session.close();
+  });
+
+  it('a copy taken while a tool output was on its way keeps the output, and the model answers it', async () => {
+    const done = gate();
+    const lookup = defineTool({
+      name: 'lookup',
+      description: 'slow lookup',
+      parameters: v.object({}),
+      execute: async () => (await done.promise, 'found it'),
+    });
+    const s = setup(dialect, { random: () => 0, tools: [lookup] });
+    const session = await openSession(s, { modalities: ['text'] });
+    s.server.queueResponse((ctx) => ctx.callFunction('lookup', {}, { callId: 'c1' }));
+    s.server.queueResponse((ctx) => ctx.text('The lookup found it.'));
+    await Promise.all([
+      session.conversation.item.create(userMessage('u1', 'look it up')),
+      s.settle(),
+    ]);
+    await Promise.all([session.response.generate(), s.settle()]);
+    s.server.close(1006, 'network');
+    await s.settle();
+    // the tool finishes during the outage: its output waits for the next connection
+    done.open();
+    await s.settle();
+    // the app trims its context to the last two items, from a copy without the output
+    const copy = session.chatCtxCopy().items;
+    expect(copy.map((i) => i.type)).toEqual(['message', 'function_call']);
+    const synced = session.setChatCtx(copy.slice(-2));
+    await s.clock.advanceAsync(2_000);
+    await synced;
+    const conv = s.server.conversation;
+    expect(conv.map((i) => i['type'])).toEqual([
+      'message',
+      'function_call',
+      'function_call_output',
+      'message',
+    ]);
+    expect(session.responses.at(-1)?.text).toBe('The lookup found it.');
     await session.close();
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { userMessage } from '../src/conversation/chat-context.js';
-import { withInFlightChanges } from '../src/conversation/in-flight.js';
+import {
+  rebasedOnInFlight,
+  withInFlightChanges,
+  type InFlightItemChange,
+} from '../src/conversation/in-flight.js';
 
 const ids = (items: readonly { id: string }[]) => items.map((i) => i.id);
 
@@ -26,5 +30,37 @@ describe('withInFlightChanges', () => {
       { kind: 'create', item: userMessage('a', 'again'), previousItemId: undefined },
     ]);
     expect(out).toEqual([userMessage('a', 'a')]);
+  });
+});
+
+describe('rebasedOnInFlight', () => {
+  const m = (id: string) => userMessage(id, id);
+  const rebase = (mirror: string[], next: string[], changes: InFlightItemChange[]) =>
+    ids(rebasedOnInFlight(next.map(m), withInFlightChanges(mirror.map(m), changes), changes));
+
+  it('keeps what was created in flight where it will be, after the nearest item kept before it', () => {
+    const changes: InFlightItemChange[] = [
+      { kind: 'create', item: m('x'), previousItemId: 'b' },
+      { kind: 'create', item: m('r'), previousItemId: null },
+      { kind: 'create', item: m('z'), previousItemId: undefined },
+    ];
+    // the app dropped b (the copy showed a b c): x follows a, the nearest item kept before it
+    expect(rebase(['a', 'b', 'c'], ['a', 'c'], changes)).toEqual(['r', 'a', 'x', 'c', 'z']);
+    // the app already holds it: left where the app put it
+    expect(rebase(['a', 'b'], ['x', 'a', 'b'], changes.slice(0, 1))).toEqual(['x', 'a', 'b']);
+  });
+
+  it('leaves out what was deleted in flight, unless it was created again after', () => {
+    expect(rebase(['a', 'b'], ['a', 'b'], [{ kind: 'delete', itemId: 'a' }])).toEqual(['b']);
+    expect(
+      rebase(
+        ['a', 'b'],
+        ['a', 'b'],
+        [
+          { kind: 'delete', itemId: 'a' },
+          { kind: 'create', item: m('a'), previousItemId: 'b' },
+        ],
+      ),
+    ).toEqual(['a', 'b']);
   });
 });

@@ -5,6 +5,11 @@
  * such a change only once its echo is in: planned from the mirror alone, a sync made right after
  * `item.delete(x)` deletes x again, and one made right after `item.create(x)` creates x again,
  * each refused by the server, a `ChatSyncError` for a sync that got what it asked for.
+ *
+ * What the app asks for is rebased on the same changes: it was built from `chatCtxCopy()`, the
+ * mirror, which shows none of them yet. Planned as given, a copy taken while a tool's output was
+ * on its way would delete the output (the model then waits for it), and one taken right after
+ * `item.delete(x)` would create x again.
  * @module
  */
 import type { ChatItem } from './chat-context.js';
@@ -51,6 +56,41 @@ export function withInFlightChanges(
       const at = out.findIndex((item) => item.id === previous);
       if (at >= 0) out.splice(at + 1, 0, change.item);
     }
+  }
+  return out;
+}
+
+/**
+ * `next` (what a sync asks for) rebased on the `changes` in flight, which `planned` (the
+ * conversation with them applied, {@link withInFlightChanges}) holds: an item deleted in flight
+ * that `next` still holds is left out (the copy it came from still showed it), and an item
+ * created in flight that `next` does not hold is kept, after the nearest item before it that
+ * `next` keeps (the copy could not show it). An app that wants such an item gone deletes it.
+ */
+export function rebasedOnInFlight(
+  next: readonly ChatItem[],
+  planned: readonly ChatItem[],
+  changes: readonly InFlightItemChange[],
+): ChatItem[] {
+  const held = new Set(planned.map((item) => item.id));
+  const deleted = new Set<string>();
+  const created = new Set<string>();
+  for (const change of changes)
+    if (change.kind === 'delete') deleted.add(change.itemId);
+    else created.add(change.item.id);
+  const out = next.filter((item) => !(deleted.has(item.id) && !held.has(item.id)));
+  const kept = new Set(out.map((item) => item.id));
+  // where the last item kept from `planned` sits in `out` (-1: before all)
+  let at = -1;
+  for (const item of planned) {
+    if (kept.has(item.id)) {
+      at = out.findIndex((o) => o.id === item.id);
+      continue;
+    }
+    if (!created.has(item.id)) continue;
+    out.splice(at + 1, 0, item);
+    kept.add(item.id);
+    at++;
   }
   return out;
 }

@@ -31,7 +31,11 @@ import { formatSampleRate } from '../options.js';
 import type { ChatContext, ChatItem } from '../conversation/chat-context.js';
 import { chatContext } from '../conversation/chat-context.js';
 import { ConversationError } from '../conversation/errors.js';
-import { withInFlightChanges, type InFlightItemChange } from '../conversation/in-flight.js';
+import {
+  rebasedOnInFlight,
+  withInFlightChanges,
+  type InFlightItemChange,
+} from '../conversation/in-flight.js';
 import { toChatItem } from '../conversation/input.js';
 import { chatItemToWireItem } from '../conversation/items.js';
 import { ConversationMirror } from '../conversation/mirror.js';
@@ -314,11 +318,13 @@ export class ConversationFeature implements SessionFeature {
       sentBefore === undefined || sentBefore.size === 0
         ? []
         : this.#host.inFlightItemChanges().filter((change) => sentBefore.has(change));
-    const current =
-      inFlight.length === 0
-        ? this.mirror
-        : chatContext(withInFlightChanges(this.mirror.items(), inFlight));
-    const plan = planChatContextSync(current, next, options);
+    const planned =
+      inFlight.length === 0 ? undefined : withInFlightChanges(this.mirror.items(), inFlight);
+    const current = planned === undefined ? this.mirror : chatContext(planned);
+    // and `ctx`, built from a copy of the mirror, rebased on them: it cannot show them
+    const target =
+      planned === undefined ? next : chatContext(rebasedOnInFlight(next.items, planned, inFlight));
+    const plan = planChatContextSync(current, target, options);
     // refuse unsendable content before anything goes out, so a sync is never half-applied for it
     const encodeAudio = itemAudioEncoder(this.#host.inputAudioFormat());
     const dialect = this.#host.dialect();
