@@ -176,7 +176,7 @@ export class ConversationMirror extends LinkedItems {
    *   `done` may arrive without `added`. Transcripts already known are not overwritten with `null`.
    * - `conversation.item.retrieved`, `response.output_item.done`: refresh a known item (retrieved
    *   carries the audio).
-   * - `conversation.item.deleted`: remove. A `conversation.item.done` that comes after it for the
+   * - `conversation.item.deleted`: remove. A `conversation.item.done` or `response.output_item.done` after it for the
    *   same id (an answer deleted while its response was still writing it) does not bring the item
    *   back; only a new `added` / `created` of the id does. `conversation.item.truncated`: cut the audio to
    *   `audio_end_ms` and drop the transcript, as the server does; the done events of an answer
@@ -204,6 +204,9 @@ export class ConversationMirror extends LinkedItems {
       case 'conversation.item.retrieved':
         return this.#refresh(e.item, true);
       case 'response.output_item.done':
+        // an answer the app deleted while its response was writing it: done all the same
+        if (typeof e.item.id === 'string' && this.#deleted?.has(e.item.id) === true)
+          return { kind: 'ignored', itemId: e.item.id };
         return this.#refresh(e.item);
       case 'conversation.item.deleted':
         if (!this.has(e.item_id)) {
