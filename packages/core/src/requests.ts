@@ -142,6 +142,21 @@ export class PendingRequests {
     return false;
   }
 
+  /** What the request of `kind` sent as `eventId` is about (its ack's key), if one is in flight. */
+  keyOf(kind: RequestKind, eventId: string): string | undefined {
+    const p = this.#byEventId.get(eventId);
+    return p?.kind === kind ? p.key : undefined;
+  }
+
+  /** Resolves the request sent as `eventId` with `value`; returns whether one matched. */
+  resolveEventId(eventId: string, value: unknown): boolean {
+    const p = this.#byEventId.get(eventId);
+    if (!p) return false;
+    this.#settle(p);
+    p.resolve(value);
+    return true;
+  }
+
   /** Rejects the request sent as `eventId` (a server `error` naming it); returns whether one matched. */
   rejectEventId(eventId: string, error: unknown): boolean {
     const p = this.#byEventId.get(eventId);

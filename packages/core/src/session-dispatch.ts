@@ -157,6 +157,18 @@ export class ServerEventRouter {
     this.#route(event);
   }
 
+  // `eventId` is the delete of an item this connection's restore left out: settled as done
+  #leftOutDeleted(eventId: string): boolean {
+    const itemId = this.#requests.keyOf('item.delete', eventId);
+    if (itemId === undefined || !this.#reliability.leftOut(itemId)) return false;
+    this.#requests.resolveEventId(eventId, undefined);
+    this.#logger.debug('delete of an item the restore left out: done', {
+      ...this.#deps.logFields(),
+      itemId,
+    });
+    return true;
+  }
+
   // the mirror, the session's own handling, the features, and reliability, in that order
   #route(event: ServerEvent): void {
     const type = event.type;
@@ -290,6 +302,10 @@ export class ServerEventRouter {
           );
           return;
         }
+        // a delete the outage held, of an item the restore left out (an empty message, a call
+        // cut mid-arguments): the fresh server never had it, so it is deleted
+        if (error.code === 'item_not_found' && error.eventId && this.#leftOutDeleted(error.eventId))
+          return;
         // the engine's own question (a side-band's item probe): refused is an answer
         if (error.eventId && this.#requests.rejectQuiet(error.eventId, error)) {
           this.#logger.debug('a request of the engine refused', {

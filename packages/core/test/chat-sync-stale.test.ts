@@ -268,4 +268,35 @@ describe.each(DIALECTS)('chat-context sync of stale copies (%s)', (dialect) => {
     expect(session.responses.at(-1)?.text).toBe('The lookup found it.');
     await session.close();
   });
+  it('a delete the outage held, of an item the restore leaves out, resolves: the fresh server never had it', async () => {
+    const s = setup(dialect, { random: () => 0, stallTimeoutMs: false });
+    const session = await openSession(s);
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e.code));
+    await Promise.all([
+      session.conversation.item.create(userMessage('u1', 'say something')),
+      s.settle(),
+    ]);
+    s.server.queueResponse((ctx) => ctx.say('Something.'));
+    // the connection drops right after the answer's item came: nothing of it was heard, and
+    // the restore leaves it out
+    s.server.faults.closeAt('response.content_part.added');
+    session.once('disconnected', () => s.server.faults.clear());
+    void session.response.create();
+    await s.settle();
+    expect(session.connectionState.status).toBe('reconnecting');
+    const answer = session.chatCtxCopy().items[1];
+    expect(answer).toMatchObject({ role: 'assistant' });
+    const deleted = session.conversation.item.delete({ itemId: answer!.id });
+    const trimmed = session.setChatCtx(
+      session.chatCtxCopy().items.filter((i) => i.id !== answer!.id),
+    );
+    await s.clock.advanceAsync(2_000);
+    await expect(deleted).resolves.toBeUndefined();
+    await expect(trimmed).resolves.toBeUndefined();
+    expect(errors).toEqual(['SOCKET_CLOSED']);
+    expect(serverCtx(s).map((i) => i.id)).toEqual(['u1']);
+    expect(session.chatCtxCopy().items.map((i) => i.id)).toEqual(['u1']);
+    await session.close();
+  });
 });

@@ -61,6 +61,8 @@ export class Reliability {
   #autoAnswer: AutoAnswerWait | undefined;
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
+  // the items the last restore left out, until the connection ends (see `leftOut`)
+  #leftOut: ReadonlySet<string> | undefined;
   #lostCause: VoxwireError | undefined;
   // reconnect.truncatedAnswers is 'heard'; then the text heard of the answers the server
   // truncated, and of those a drop cut off mid-stream, each made on first use (most sessions
@@ -104,6 +106,14 @@ export class Reliability {
         host.outbox.pause();
       },
     );
+  }
+
+  /**
+   * Whether this connection's restore left item `itemId` out (the fresh server never had it): a
+   * delete of it the outage held is done, and the server's `item_not_found` for it is no error.
+   */
+  leftOut(itemId: string): boolean {
+    return this.#leftOut?.has(itemId) === true;
   }
 
   /** Whether the server keeps the session across connections (a side-band to a call). */
@@ -269,6 +279,7 @@ export class Reliability {
     if (conversation) {
       prelude.push(...conversation.events);
       this.#restoreItems = conversation.eventItems;
+      this.#leftOut = conversation.skipped.length > 0 ? new Set(conversation.skipped) : undefined;
     }
     // every truncated answer was retold (or left out): the fresh server holds no truncation
     this.#truncated?.restored();
@@ -359,6 +370,7 @@ export class Reliability {
     this.#speaking = false;
     this.#autoAnswer?.settled();
     this.#restoreItems = NO_RESTORE_ITEMS;
+    this.#leftOut = undefined;
     this.probes?.clear();
     this.#h.requests.pause();
     this.#h.requests.rejectKind(
