@@ -281,3 +281,51 @@ describe('the ring against a model', () => {
     );
   });
 });
+
+describe('the audio of turns whose transcript has not come', () => {
+  const vad = { inputAudioFormat: 'pcm16', turnDetection: { type: 'server_vad' } } as const;
+  /** Writes `ms` of audio at `level` in 20 ms appends. */
+  let n = 0;
+  const write = (ledger: UncommittedAudio, level: number, ms: number) => {
+    for (let t = 0; t < ms; t += 20)
+      ledger.wrote(appendEvent(frame(level), 'pcm16', `event_${n++}`), vad);
+  };
+  /** One VAD turn: its speech reported from `startMs`, committed as `itemId`. */
+  const turn = (ledger: UncommittedAudio, itemId: string, startMs: number, speechMs: number) => {
+    ledger.speechStarted(startMs);
+    write(ledger, 1000, speechMs);
+    write(ledger, 0, 200);
+    ledger.speechStopped(startMs + speechMs + 200, itemId);
+    ledger.committed(itemId, { transcriptAwaited: true });
+  };
+
+  it('is kept until the transcript comes, and handed back as the samples written', () => {
+    const ledger = new UncommittedAudio(10_000);
+    turn(ledger, 'u1', 0, 2_000);
+    // seconds of silence later, the transcript has still not come: the turn is still there
+    write(ledger, 0, 3_000);
+    expect(ledger.untranscribedTurns()).toEqual(['u1']);
+    const audio = ledger.turnAudio('u1');
+    expect(audio?.sampleRate).toBe(24_000);
+    expect(audio?.data.length).toBe((2_200 * 24_000) / 1000);
+    expect(audio?.data[0]).toBe(1000);
+    ledger.transcribed('u1');
+    expect(ledger.untranscribedTurns()).toEqual([]);
+    expect(ledger.turnAudio('u1')).toBeUndefined();
+    // and the replay between turns is still only the short tail
+    expect(ledger.takeReplay(vad, 'pcm16').ms).toBeLessThanOrEqual(1_300);
+  });
+
+  it('a transcript that never comes keeps nothing past maxMs: no record per turn piles up', () => {
+    const ledger = new UncommittedAudio(5_000);
+    let at = 0;
+    for (let i = 0; i < 200; i++) {
+      turn(ledger, `u${i}`, at, 400);
+      at += 600;
+    }
+    expect(ledger.untranscribedTurns().length).toBeLessThanOrEqual(9);
+    expect(ledger.keptMs).toBeLessThanOrEqual(5_000);
+    // the oldest turns lost their start to the bound: not handed back cut short
+    expect(ledger.turnAudio('u0')).toBeUndefined();
+  });
+});

@@ -4,7 +4,9 @@
  * far, has no transcript yet: transcription finishes after the answer starts). Its audio is
  * written again, as a turn cut mid-sentence is, so the fresh server hears it and answers it;
  * the user item the old server made is not restored beside it. Once the answer started the turn
- * is the old server's: it is restored from the mirror as usual, and not heard twice.
+ * is the old server's: it is restored from the mirror as usual, and not heard twice; as its
+ * words, or, when the drop came before its transcript (the real server transcribes beside the
+ * answer), as the audio it was.
  */
 import { describe, expect, it } from 'vitest';
 import { speechThenSilence } from '@voxwire/testing';
@@ -13,8 +15,12 @@ import { DIALECTS, openSession, setup, type Setup } from './helpers.js';
 
 const QUESTION = 'Where is my order?';
 
-async function turnLostAt(dialect: 'ga' | 'beta', type: string) {
-  const s = setup(dialect, { random: () => 0 }, { transcribe: () => QUESTION });
+async function turnLostAt(dialect: 'ga' | 'beta', type: string, transcriptionDelayMs = 0) {
+  const s = setup(
+    dialect,
+    { random: () => 0 },
+    { transcribe: () => QUESTION, transcriptionDelayMs },
+  );
   s.server.onResponse((ctx) => ctx.say(ctx.userText === QUESTION ? 'In the oven.' : '?'));
   const session = await openSession(s, {
     turnDetection: { type: 'server_vad', silenceDurationMs: 200 },
@@ -71,6 +77,40 @@ describe.each(DIALECTS)('a committed turn the drop took before its answer (%s)',
     expect(said(s)).toEqual([`user: ${QUESTION}`]);
     expect(s.server.conversation[0]?.['id']).toBe(committed[0]);
     expect(s.server.clientEvents.filter((e) => e['type'] === 'response.create')).toEqual([]);
+    expectMirrorIsServer(session, s);
+    await session.close();
+  });
+
+  it('lost once its answer started, before its transcript came: the turn is restored as its audio', async () => {
+    const { s, session, errors, committed } = await turnLostAt(dialect, 'response.created', 1_500);
+    expect(errors).toEqual(['SOCKET_CLOSED']);
+    expect(committed).toHaveLength(1);
+    const restored = s.server.conversation;
+    expect(restored.map((i) => i['id'])).toEqual([committed[0]]);
+    const part = (restored[0]?.['content'] as Record<string, unknown>[])[0];
+    expect(part?.['type']).toBe('input_audio');
+    // the turn as it was spoken (its speech and the silence the VAD waited for)
+    const sent = s.server.connections[1]!.clientEvents.find(
+      (e) => e['type'] === 'conversation.item.create',
+    );
+    const audio = String(
+      ((sent?.['item'] as Record<string, unknown>)['content'] as Record<string, unknown>[])[0]?.[
+        'audio'
+      ],
+    );
+    expect(audio.length).toBeGreaterThan(0);
+    // the mirror keeps the samples (as it keeps those of the app's audio items): a later drop
+    // restores the turn as its audio again
+    const mirrored = session.chatCtxCopy().items[0];
+    expect(mirrored).toMatchObject({ id: committed[0], role: 'user' });
+    expect(
+      mirrored?.type === 'message' && mirrored.content[0]?.type === 'audio'
+        ? mirrored.content[0].audio?.data.length
+        : 0,
+    ).toBeGreaterThan(0);
+    s.server.close(1006, 'network');
+    await s.clock.advanceAsync(5_000);
+    expect(s.server.conversation.map((i) => i['id'])).toEqual([committed[0]]);
     expectMirrorIsServer(session, s);
     await session.close();
   });

@@ -98,6 +98,22 @@ export class ConversationMirror extends LinkedItems {
     )).expect(cloneChatItem(item));
   }
 
+  /**
+   * Keeps the samples item `id` holds as those of an item this client sent (a user turn a restore
+   * sent as the audio it was, its transcript not come): bounded with them, the oldest let go
+   * first.
+   */
+  keepSamples(id: string): void {
+    const item = this.get(id);
+    if (item === undefined || !hasSamples(item)) return;
+    (this.#sent ??= new SentAudio(this.#options.maxSentAudioMs ?? DEFAULT_MAX_SENT_AUDIO_MS)).keep(
+      item,
+      (kept) => {
+        if (this.has(kept)) this.update(kept, dropSamples);
+      },
+    );
+  }
+
   /** Forgets an item {@link expectSent} remembered (its create was refused or failed). */
   forgetSent(id: string): void {
     this.#sent?.forget(id);

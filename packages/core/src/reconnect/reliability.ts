@@ -39,6 +39,7 @@ import { StallWatch } from './stall.js';
 import { failStalledResponses } from './stalled-responses.js';
 import { TruncatedHeard } from './truncated-heard.js';
 import { UncommittedAudio } from './uncommitted-audio.js';
+import { withTurnAudio } from './untranscribed-turns.js';
 
 export type { ReliabilityHost } from './reliability-host.js';
 
@@ -171,7 +172,15 @@ export class Reliability {
         break;
       case 'input_audio_buffer.committed':
         this.#speaking = false;
-        this.#uncommitted.committed(event.item_id, this.#autoAnswer?.awaiting === true);
+        this.#uncommitted.committed(event.item_id, {
+          answerAwaited: this.#autoAnswer?.awaiting === true,
+          transcriptAwaited:
+            (this.#h.confirmedOptions() ?? this.#h.options()).inputAudioTranscription !== null,
+        });
+        break;
+      case 'conversation.item.input_audio_transcription.completed':
+      case 'conversation.item.input_audio_transcription.failed':
+        this.#uncommitted.transcribed(event.item_id);
         break;
       case 'input_audio_buffer.cleared':
         this.#speaking = false;
@@ -192,6 +201,9 @@ export class Reliability {
       case 'conversation.item.added':
       case 'conversation.item.created':
         if (this.#restoreItems.size > 0 && event.item.id) this.#forgetRestoreItem(event.item.id);
+        break;
+      case 'conversation.item.deleted':
+        this.#uncommitted.transcribed(event.item_id);
         break;
       case 'session.created': // the server's own word on when it ends (Unix seconds)
         if (!this.#persistent && typeof event.session.expires_at === 'number')
@@ -260,6 +272,8 @@ export class Reliability {
     // the fresh server makes its item anew, so the old one is not restored beside it
     const replayedTurn = this.#uncommitted.unansweredTurn;
     if (replayedTurn !== undefined && mirror?.has(replayedTurn)) mirror.delete(replayedTurn);
+    // a turn answered before its transcript came: its words are the audio it was
+    const heardAsAudio = mirror ? withTurnAudio(mirror, this.#uncommitted) : [];
     // the answers the drop cut off become the text heard before the mirror is read
     const cutOff =
       mirror && this.#cut
@@ -283,6 +297,9 @@ export class Reliability {
     }
     // every truncated answer was retold (or left out): the fresh server holds no truncation
     this.#truncated?.restored();
+    // kept for a later restore as the app's own audio items are (bounded with them): the fresh
+    // server transcribes no item it is sent
+    for (const id of heardAsAudio) mirror?.keepSamples(id);
     const resent = resend(this.#h, unsent, superseded, prelude);
     // what the old server had not committed, in the input format the fresh server has when it
     // gets there: the restore's, or that of a re-sent update (the last one written wins)

@@ -19,6 +19,12 @@
  *   if it got that far, has no transcript yet (transcription finishes after the answer starts).
  *   Written again, it is heard and answered by the fresh server, as a turn cut mid-sentence is;
  *   its old item is left out of the restore ({@link unansweredTurn}).
+ *
+ * Apart from what may be replayed, the audio of a turn the VAD committed is kept until its
+ * transcript comes (with input transcription on): the real server transcribes a turn beside its
+ * answer, and a drop before the transcript leaves the restore nothing to give the turn back as.
+ * That turn was heard and answered, so it is not replayed; the restore sends it as the audio it
+ * was instead ({@link turnAudio}).
  * Either way at most `maxMs` of audio is kept (the newest). Appends are kept as text in an
  * {@link AppendRing} (byte chunks and typed arrays, no object per append: see there why), and
  * a replay writes fresh events equal to the ones written.
@@ -31,8 +37,8 @@
  * format changes is not documented).
  * @module
  */
-import type { ClientEvent } from '@voxwire/protocol';
-import { base64DecodedLength } from '@voxwire/protocol';
+import type { AudioFrame, ClientEvent } from '@voxwire/protocol';
+import { base64DecodedLength, base64ToBytes, base64ToPcm16, g711Decode } from '@voxwire/protocol';
 import { formatSampleRate, type AudioFormatName, type RealtimeSessionOptions } from '../options.js';
 import { AppendRing } from './append-ring.js';
 
@@ -41,6 +47,21 @@ export type LedgerOptions = Pick<RealtimeSessionOptions, 'inputAudioFormat' | 't
 
 /** How long after speech begins the server reports it, at most (a generous bound), ms. */
 const VAD_REPORT_DELAY_MS = 1_000;
+
+/** A turn the VAD committed: its user item, and where its audio begins and ends (ms). */
+interface CommittedTurn {
+  readonly itemId: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** What the session awaits after a VAD commit (`UncommittedAudio.committed`). */
+export interface CommitExpectations {
+  /** The server answers the turn by itself, and its answer has not started. @default false */
+  readonly answerAwaited?: boolean | undefined;
+  /** Input transcription is on: the turn's transcript is to come. @default false */
+  readonly transcriptAwaited?: boolean | undefined;
+}
 
 /** The uncommitted input audio of one connection. */
 export class UncommittedAudio {
@@ -59,6 +80,8 @@ export class UncommittedAudio {
   #speechEndItemId: string | undefined;
   // the turn the VAD committed whose answer has not started (the server answers it by itself)
   #unanswered: { readonly itemId: string; readonly fromMs: number } | undefined;
+  // the turns the VAD committed whose transcript has not come, oldest first (made on the first)
+  #untranscribed: CommittedTurn[] | undefined;
 
   /** @param maxMs most audio kept, ms (0 keeps none and replays nothing) */
   constructor(maxMs: number) {
@@ -86,7 +109,7 @@ export class UncommittedAudio {
     const startMs = this.#writtenMs;
     this.#writtenMs = startMs + (samples * 1000) / rate;
     this.#kept.push(event, format, startMs, this.#writtenMs);
-    this.#trim(this.#keepFrom(options));
+    this.#trim(this.#retainFrom(this.#keepFrom(options)));
   }
 
   /** An `input_audio_buffer.commit` or `.clear` was written: the buffer ends here for it. */
@@ -112,13 +135,17 @@ export class UncommittedAudio {
    * acknowledges the app's oldest boundary. `answerAwaited`: the server answers the VAD's turn
    * by itself, and the turn's audio is kept until {@link answerStarted}.
    */
-  committed(itemId: string | undefined, answerAwaited = false): void {
+  committed(
+    itemId: string | undefined,
+    { answerAwaited = false, transcriptAwaited = false }: CommitExpectations = {},
+  ): void {
     if (itemId !== undefined && itemId === this.#speechEndItemId) {
       const end = this.#speechEndMs ?? this.#writtenMs;
+      const fromMs = this.#speechStartMs ?? this.#committedMs;
       // a newer turn takes the place of one still unanswered: the restore holds that one
-      this.#unanswered = answerAwaited
-        ? { itemId, fromMs: this.#speechStartMs ?? this.#committedMs }
-        : undefined;
+      this.#unanswered = answerAwaited ? { itemId, fromMs } : undefined;
+      if (transcriptAwaited && this.#maxMs > 0)
+        (this.#untranscribed ??= []).push({ itemId, fromMs, toMs: end });
       this.#speechEndMs = this.#speechEndItemId = undefined;
       this.#cut(end);
       return;
@@ -130,7 +157,62 @@ export class UncommittedAudio {
   answerStarted(): void {
     if (this.#unanswered === undefined) return;
     this.#unanswered = undefined;
-    this.#trim(this.#committedMs);
+    this.#trim(this.#retainFrom(this.#committedMs));
+  }
+
+  /** The transcript of user item `itemId` came (or failed, or the item is gone): its audio is not kept for it. */
+  transcribed(itemId: string): void {
+    const turns = this.#untranscribed;
+    if (turns === undefined) return;
+    const i = turns.findIndex((turn) => turn.itemId === itemId);
+    if (i < 0) return;
+    turns.splice(i, 1);
+    if (turns.length === 0) this.#untranscribed = undefined;
+    this.#trim(this.#retainFrom(Math.min(this.#committedMs, this.#unanswered?.fromMs ?? Infinity)));
+  }
+
+  /** The user items of the turns committed whose transcript has not come (oldest first). */
+  untranscribedTurns(): readonly string[] {
+    return this.#untranscribed?.map((turn) => turn.itemId) ?? [];
+  }
+
+  /**
+   * The audio of the committed turn `itemId` whose transcript has not come, as mono PCM16 at its
+   * format's rate; `undefined` when less than half of it is kept (older than `maxMs`) or it was
+   * written in two formats. Its start may be missing: audio written in one burst (a replay) is
+   * trimmed to the tail kept between turns before the server reports the speech in it, and what
+   * goes is the prefix padding, silence before the words.
+   */
+  turnAudio(itemId: string): AudioFrame | undefined {
+    const turn = this.#untranscribed?.find((t) => t.itemId === itemId);
+    const kept = this.#kept;
+    if (turn === undefined || kept.length === 0) return undefined;
+    const keptFrom = Math.max(kept.startMs(0), turn.fromMs);
+    if (turn.toMs - keptFrom < (turn.toMs - turn.fromMs) / 2) return undefined;
+    const parts: Int16Array[] = [];
+    let format: AudioFormatName | undefined;
+    let length = 0;
+    for (let i = 0; i < kept.length; i++) {
+      if (kept.endMs(i) <= turn.fromMs) continue;
+      if (kept.startMs(i) >= turn.toMs) break;
+      if (format !== undefined && kept.format(i) !== format) return undefined;
+      format = kept.format(i);
+      const audio = (kept.event(i) as { audio: string }).audio;
+      const samples =
+        format === 'pcm16'
+          ? base64ToPcm16(audio)
+          : g711Decode(base64ToBytes(audio), format === 'g711_ulaw' ? 'ulaw' : 'alaw');
+      parts.push(samples);
+      length += samples.length;
+    }
+    if (format === undefined) return undefined;
+    const data = new Int16Array(length);
+    let at = 0;
+    for (const part of parts) {
+      data.set(part, at);
+      at += part.length;
+    }
+    return { data, sampleRate: formatSampleRate(format), channels: 1 };
   }
 
   /**
@@ -159,7 +241,7 @@ export class UncommittedAudio {
     this.#committedMs = Math.max(this.#committedMs, boundary);
     if (this.#speechStartMs !== undefined && this.#speechStartMs < boundary)
       this.#speechStartMs = undefined;
-    this.#trim(Math.min(this.#committedMs, this.#unanswered?.fromMs ?? Infinity));
+    this.#trim(this.#retainFrom(Math.min(this.#committedMs, this.#unanswered?.fromMs ?? Infinity)));
   }
 
   /** The server heard speech begin at `audioStartMs` of this connection's input audio. */
@@ -207,7 +289,7 @@ export class UncommittedAudio {
     this.#writtenMs = 0;
     this.#committedMs = 0;
     this.#speechStartMs = this.#speechEndMs = this.#speechEndItemId = this.#boundaries = undefined;
-    this.#unanswered = undefined;
+    this.#unanswered = this.#untranscribed = undefined;
     kept.clear();
     return { events, ms: Math.round(ms), skippedMs: Math.round(skippedMs) };
   }
@@ -232,6 +314,21 @@ export class UncommittedAudio {
     // semantic VAD has no padding setting: assume the server VAD's default
     const padMs = td.type === 'server_vad' ? (td.prefixPaddingMs ?? 300) : 300;
     return Math.max(this.#committedMs, this.#writtenMs - padMs - VAD_REPORT_DELAY_MS, newest);
+  }
+
+  // what to keep from, given where a replay would start: the untranscribed turns too, as far as
+  // `maxMs` allows
+  #retainFrom(replayFromMs: number): number {
+    const turns = this.#untranscribed;
+    if (turns === undefined) return replayFromMs;
+    const newest = this.#writtenMs - this.#maxMs;
+    // a turn whose audio `maxMs` let go is not waited for (a transcript that never comes, with
+    // transcription refused by the server, must not keep a record per turn)
+    while (turns.length > 0 && turns[0]!.toMs <= newest) turns.shift();
+    if (turns.length === 0) this.#untranscribed = undefined;
+    let from = replayFromMs;
+    for (const turn of turns) if (turn.fromMs < from) from = turn.fromMs;
+    return Math.max(from, newest);
   }
 
   #trim(fromMs: number): void {
