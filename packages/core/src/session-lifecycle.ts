@@ -51,11 +51,10 @@ class TransportWriter implements OutboxWriter {
         event instanceof TrustedAppend ? event.format : undefined,
       );
     // where the server's buffer will end when it acknowledges this (a round trip later)
-    else if (
-      event.type === 'input_audio_buffer.commit' ||
-      event.type === 'input_audio_buffer.clear'
-    )
-      this.#reliability.wroteBoundary(event.event_id);
+    else if (event.type === 'input_audio_buffer.commit')
+      this.#reliability.wroteBoundary(event.event_id, 'commit');
+    else if (event.type === 'input_audio_buffer.clear')
+      this.#reliability.wroteBoundary(event.event_id, 'clear');
   }
 
   bufferedAmount(): number {

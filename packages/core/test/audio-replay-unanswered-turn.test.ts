@@ -114,4 +114,42 @@ describe.each(DIALECTS)('a committed turn the drop took before its answer (%s)',
     expectMirrorIsServer(session, s);
     await session.close();
   });
+
+  // push-to-talk: the app commits the turn and asks for its answer (commit(), create())
+  for (const [type, when] of [
+    ['input_audio_buffer.committed', 'before'],
+    ['input_audio_buffer.committed', 'after'],
+    ['conversation.item.added', 'after'],
+  ] as const)
+    it(`push-to-talk, lost ${when} ${type}: the turn is heard once and answered once`, async () => {
+      const s = setup(dialect, { random: () => 0 }, { transcribe: () => QUESTION });
+      s.server.onResponse((ctx) => ctx.say(ctx.userText === QUESTION ? 'In the oven.' : '?'));
+      const session = await openSession(s, { turnDetection: null });
+      const errors: unknown[] = [];
+      session.on('error', (e) => errors.push(e.code));
+      s.server.faults.closeAt(type, { when });
+      session.once('disconnected', () => s.server.faults.clear());
+      for (const f of speechThenSilence(500, 100)) {
+        session.inputAudioBuffer.append(f);
+        await s.clock.advanceAsync(100);
+      }
+      session.inputAudioBuffer.commit();
+      const asked = session.response.create();
+      await s.clock.advanceAsync(5_000);
+      await expect(asked).resolves.toBe(true);
+      expect(errors).toEqual(['SOCKET_CLOSED']);
+      if (type === 'conversation.item.added') {
+        // its item came, without its transcript yet: restored in place as the audio it was (the
+        // fake hears no words in audio it is sent as an item, and answers '?')
+        const [user, answer] = s.server.conversation;
+        expect((user?.['content'] as Record<string, unknown>[])[0]?.['type']).toBe('input_audio');
+        expect(s.server.conversation).toHaveLength(2);
+        expect(answer?.['role']).toBe('assistant');
+      } else {
+        // its item never came: the turn is written again with its commit, before the create
+        expect(said(s)).toEqual([`user: ${QUESTION}`, 'assistant: In the oven.']);
+      }
+      expectMirrorIsServer(session, s);
+      await session.close();
+    });
 });

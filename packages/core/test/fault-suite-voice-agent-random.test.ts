@@ -71,7 +71,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   dialect: fc.constantFrom<Dialect>('ga', 'beta'),
   firstOrder: fc.boolean(),
   steps: fc.array(step, { maxLength: 10 }),
-  vad: fc.constantFrom('server_vad' as const, 'semantic_vad' as const),
+  vad: fc.constantFrom('server_vad' as const, 'semantic_vad' as const, 'none' as const),
   transcriptionMs: fc.constantFrom(0, 300, 1_500),
   toolMs: fc.constantFrom(0, 700, 3_000),
   reports: fc.boolean(),
@@ -122,14 +122,22 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
     report.bargeIns++;
     ask('barge-in', interrupted(session.interrupt()));
   });
+  // push-to-talk: the button's press is the barge-in, its release commits and asks for the answer
+  const push = {
+    pressed: () => {
+      call.player.clear();
+      ask('barge-in', interrupted(session.interrupt()));
+    },
+    released: (asked: Promise<unknown>) => ask('create', asked),
+  };
   let rollovers = 0;
   session.on('reconnected', (r) => void (r.rollover && rollovers++));
 
   await clock.advanceAsync(0);
-  await call.turn(run.firstOrder);
+  await call.turn(run.firstOrder, false, push);
   let drops = 0;
   for (const s of run.steps) {
-    if (s.kind === 'turn') await call.turn(s.order, s.both);
+    if (s.kind === 'turn') await call.turn(s.order, s.both, push);
     else if (s.kind === 'drop') {
       call.dropAfter(s.afterFrames);
       drops++;
@@ -157,7 +165,7 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
   await clock.advanceAsync(30_000);
   // the last turn, heard whole
   call.disarm();
-  await call.turn(false);
+  await call.turn(false, false, push);
   await clock.advanceAsync(30_000);
 
   expect(session.connectionState.status, where).toBe('open');

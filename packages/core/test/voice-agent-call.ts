@@ -42,8 +42,8 @@ export interface CallSetup {
   readonly toolMs: number;
   /** How long the server's transcription of a turn takes, ms (the real one ends after the answer starts). */
   readonly transcriptionMs: number;
-  /** The server's turn detection. */
-  readonly vad: 'server_vad' | 'semantic_vad';
+  /** The server's turn detection, or none (push-to-talk: the app commits and asks for the answer). */
+  readonly vad: 'server_vad' | 'semantic_vad' | 'none';
 }
 
 /** The model of the shop: an order is looked up, its output answered, anything else answered short. */
@@ -150,9 +150,11 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
   });
   const session = model.session({
     turnDetection:
-      setup.vad === 'semantic_vad'
-        ? { type: 'semantic_vad', eagerness: 'high' }
-        : { type: 'server_vad', silenceDurationMs: 200 },
+      setup.vad === 'none'
+        ? null
+        : setup.vad === 'semantic_vad'
+          ? { type: 'semantic_vad', eagerness: 'high' }
+          : { type: 'server_vad', silenceDurationMs: 200 },
   });
   const player = speaker(session, clock, setup.reports);
   session.on('response_audio', (frame, content) => player.play(frame, content));
@@ -174,8 +176,17 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
     disarm(): void {
       left = undefined;
     },
-    /** The user speaks a turn in real time: a question, or an order (two with `both`). */
-    async turn(order: boolean, both = false): Promise<void> {
+    /**
+     * The user speaks a turn in real time: a question, or an order (two with `both`). With
+     * push-to-talk, `pressed` runs first (the app's barge-in), and the app commits the turn and
+     * asks for its answer when the button is let go (`released`: what it asked, to watch).
+     */
+    async turn(
+      order: boolean,
+      both = false,
+      push?: { pressed(): void; released(asked: Promise<unknown>): void },
+    ): Promise<void> {
+      if (setup.vad === 'none') push?.pressed();
       said.push(
         !order
           ? `Hello, this is turn ${said.length + 1}.`
@@ -184,10 +195,13 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
             : `Where is my order ${++orders}?`,
       );
       const amplitude = (SPOKEN_PEAK + (said.length - 1) * SPOKEN_STEP) / 32_767;
-      for (const frame of speechThenSilence(500, 600, { amplitude })) {
+      for (const frame of speechThenSilence(500, setup.vad === 'none' ? 100 : 600, { amplitude })) {
         session.inputAudioBuffer.append(frame);
         await clock.advanceAsync(100);
       }
+      if (setup.vad !== 'none') return;
+      session.inputAudioBuffer.commit();
+      push?.released(session.response.create());
     },
   };
 }

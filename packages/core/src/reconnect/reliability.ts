@@ -241,8 +241,8 @@ export class Reliability {
   }
 
   /** An `input_audio_buffer.commit` or `.clear` was written to the socket. */
-  wroteBoundary(eventId: string | undefined): void {
-    this.#uncommitted.wroteBoundary(eventId);
+  wroteBoundary(eventId: string | undefined, kind: 'commit' | 'clear'): void {
+    this.#uncommitted.wroteBoundary(eventId, kind);
   }
 
   /** A connection opened: returns the restore prelude (empty for the first connect). */
@@ -270,8 +270,11 @@ export class Reliability {
     const mirror = h.mirror();
     // a turn committed and not answered yet is written again as audio (`uncommitted-audio.ts`):
     // the fresh server makes its item anew, so the old one is not restored beside it
-    const replayedTurn = this.#uncommitted.unansweredTurn;
-    if (replayedTurn !== undefined && mirror?.has(replayedTurn)) mirror.delete(replayedTurn);
+    // The app's turn (push-to-talk) is written again with its commit only when the drop took its
+    // item too (before the app's create for it, sent again after it): else the mirror has it
+    const turn = this.#uncommitted.unansweredTurn;
+    const appTurn = turn?.manual === true && mirror?.has(turn.itemId) !== true;
+    if (turn?.manual === false && mirror?.has(turn.itemId) === true) mirror.delete(turn.itemId);
     // a turn answered before its transcript came: its words are the audio it was
     const heardAsAudio = mirror ? withTurnAudio(mirror, this.#uncommitted) : [];
     // the answers the drop cut off become the text heard before the mirror is read
@@ -300,16 +303,20 @@ export class Reliability {
     // kept for a later restore as the app's own audio items are (bounded with them): the fresh
     // server transcribes no item it is sent
     for (const id of heardAsAudio) mirror?.keepSamples(id);
+    // a turn the old server committed unacknowledged goes before the requests sent again (the
+    // answer asked for it among them)
+    const resentAt = prelude.length;
     const resent = resend(this.#h, unsent, superseded, prelude);
     // what the old server had not committed, in the input format the fresh server has when it
     // gets there: the restore's, or that of a re-sent update (the last one written wins)
-    const replay = this.#uncommitted.takeReplay(h.options(), preludeInputFormat(prelude));
+    const replay = this.#uncommitted.takeReplay(h.options(), preludeInputFormat(prelude), appTurn);
     if (replay.skippedMs > 0)
       h.logger.warn('uncommitted input audio in an earlier input format not replayed', {
         ...h.logFields(),
         skippedAudioMs: replay.skippedMs,
       });
     // after the conversation and the requests, before audio queued during the outage
+    prelude.splice(resentAt, 0, ...replay.committed);
     prelude.push(...replay.events);
     const rollover = this.#lostCause?.code === 'ROLLOVER';
     this.#lostCause = undefined;

@@ -18,7 +18,11 @@
  *   answer, it is gone from the old server, and the restore cannot give it back: its user item,
  *   if it got that far, has no transcript yet (transcription finishes after the answer starts).
  *   Written again, it is heard and answered by the fresh server, as a turn cut mid-sentence is;
- *   its old item is left out of the restore ({@link unansweredTurn}).
+ *   its old item is left out of the restore ({@link unansweredTurn});
+ * - a turn the app committed (push-to-talk), until its answer starts: a drop that took its commit
+ *   or its item (a push-to-talk app commits and asks for the answer at once) would leave the
+ *   app's `response.create`, sent again after the restore, to answer nothing. The turn is written
+ *   again with its commit, before the requests sent again.
  *
  * Apart from what may be replayed, the audio of a turn the VAD committed is kept until its
  * transcript comes (with input transcription on): the real server transcribes a turn beside its
@@ -63,6 +67,23 @@ export interface CommitExpectations {
   readonly transcriptAwaited?: boolean | undefined;
 }
 
+/** A committed turn whose answer has not started (see `UncommittedAudio.unansweredTurn`). */
+interface UnansweredTurn {
+  readonly itemId: string;
+  readonly fromMs: number;
+  /** Where the app's commit ended it. @default undefined (the VAD's: where its speech stopped) */
+  readonly toMs?: number | undefined;
+  readonly manual: boolean;
+  readonly commitId?: string | undefined;
+}
+
+/** Where the server's buffer ends for a commit or clear written and not acknowledged yet. */
+interface Boundary {
+  readonly eventId: string | undefined;
+  readonly atMs: number;
+  readonly kind: 'commit' | 'clear';
+}
+
 /** The uncommitted input audio of one connection. */
 export class UncommittedAudio {
   readonly #maxMs: number;
@@ -73,13 +94,14 @@ export class UncommittedAudio {
   #speechStartMs: number | undefined;
   // where the server's buffer ends at each commit or clear written and not yet acknowledged
   // (oldest first): audio written after one, before its acknowledgement, is still pending
-  #boundaries: { readonly eventId: string | undefined; readonly atMs: number }[] | undefined;
+  #boundaries: Boundary[] | undefined;
   // the end of the turn the server VAD last closed: where its own commit cuts
   #speechEndMs: number | undefined;
   // …and the user item its commit will make (the VAD's `committed` names it)
   #speechEndItemId: string | undefined;
   // the turn the VAD committed whose answer has not started (the server answers it by itself)
-  #unanswered: { readonly itemId: string; readonly fromMs: number } | undefined;
+  // (`manual`: one the app committed, whose commit `commit` ended it at `toMs`)
+  #unanswered: UnansweredTurn | undefined;
   // the turns the VAD committed whose transcript has not come, oldest first (made on the first)
   #untranscribed: CommittedTurn[] | undefined;
 
@@ -113,8 +135,8 @@ export class UncommittedAudio {
   }
 
   /** An `input_audio_buffer.commit` or `.clear` was written: the buffer ends here for it. */
-  wroteBoundary(eventId: string | undefined): void {
-    (this.#boundaries ??= []).push({ eventId, atMs: this.#writtenMs });
+  wroteBoundary(eventId: string | undefined, kind: Boundary['kind'] = 'commit'): void {
+    (this.#boundaries ??= []).push({ eventId, atMs: this.#writtenMs, kind });
   }
 
   /** The server refused the client event `eventId`: a commit or clear it was will not be acknowledged. */
@@ -143,12 +165,22 @@ export class UncommittedAudio {
       const end = this.#speechEndMs ?? this.#writtenMs;
       const fromMs = this.#speechStartMs ?? this.#committedMs;
       // a newer turn takes the place of one still unanswered: the restore holds that one
-      this.#unanswered = answerAwaited ? { itemId, fromMs } : undefined;
+      this.#unanswered = answerAwaited ? { itemId, fromMs, manual: false } : undefined;
       if (transcriptAwaited && this.#maxMs > 0)
         (this.#untranscribed ??= []).push({ itemId, fromMs, toMs: end });
       this.#speechEndMs = this.#speechEndItemId = undefined;
       this.#cut(end);
       return;
+    }
+    // the app's commit (push-to-talk): its answer is the app's request, and a drop before that
+    // starts may also take the turn's item with it (`takeReplay`)
+    // (recorded before the acknowledgement cuts: the cut keeps what the records need)
+    const boundary = this.#boundaries?.[0];
+    if (itemId !== undefined && boundary?.kind === 'commit' && this.#maxMs > 0) {
+      const fromMs = this.#committedMs;
+      const toMs = boundary.atMs;
+      this.#unanswered = { itemId, fromMs, toMs, manual: true, commitId: boundary.eventId };
+      if (transcriptAwaited) (this.#untranscribed ??= []).push({ itemId, fromMs, toMs });
     }
     this.#acknowledged();
   }
@@ -168,7 +200,7 @@ export class UncommittedAudio {
     if (i < 0) return;
     turns.splice(i, 1);
     if (turns.length === 0) this.#untranscribed = undefined;
-    this.#trim(this.#retainFrom(Math.min(this.#committedMs, this.#unanswered?.fromMs ?? Infinity)));
+    this.#trim(this.#retainFrom(this.#committedMs));
   }
 
   /** The user items of the turns committed whose transcript has not come (oldest first). */
@@ -216,11 +248,12 @@ export class UncommittedAudio {
   }
 
   /**
-   * The user item of the turn the next replay writes again, committed and not answered yet
-   * (`committed`): it is not to be restored beside its audio.
+   * The turn committed and not answered yet (`committed`): the VAD's, which the next replay
+   * writes again (its item is not to be restored beside its audio), or the app's (`manual`),
+   * which it writes again with its commit when asked to (its item never reached the mirror).
    */
-  get unansweredTurn(): string | undefined {
-    return this.#unanswered?.itemId;
+  get unansweredTurn(): { readonly itemId: string; readonly manual: boolean } | undefined {
+    return this.#unanswered;
   }
 
   /** The server cleared its buffer: the app's oldest commit or clear is acknowledged. */
@@ -241,7 +274,7 @@ export class UncommittedAudio {
     this.#committedMs = Math.max(this.#committedMs, boundary);
     if (this.#speechStartMs !== undefined && this.#speechStartMs < boundary)
       this.#speechStartMs = undefined;
-    this.#trim(this.#retainFrom(Math.min(this.#committedMs, this.#unanswered?.fromMs ?? Infinity)));
+    this.#trim(this.#retainFrom(this.#committedMs));
   }
 
   /** The server heard speech begin at `audioStartMs` of this connection's input audio. */
@@ -260,11 +293,18 @@ export class UncommittedAudio {
    * ledger starts afresh for the new connection. Between VAD turns only the short tail. Only
    * the newest appends in `format` (the input format of the fresh server when the replay
    * reaches it) come back: `skippedMs` is the audio left out because it is in another format.
+   *
+   * A commit written and not acknowledged (push-to-talk: the drop took the ack) went with the old
+   * server: `committed` is the audio it took and the commit again, for the restore to write before
+   * the requests it sends again (the app's `response.create` for that turn among them); the audio
+   * before a clear not acknowledged is not replayed at all. `events` is what follows the last
+   * such commit or clear.
    */
   takeReplay(
     options: LedgerOptions,
     format: AudioFormatName,
-  ): { events: ClientEvent[]; ms: number; skippedMs: number } {
+    appTurn = false,
+  ): { committed: ClientEvent[]; events: ClientEvent[]; ms: number; skippedMs: number } {
     const from = this.#keepFrom(options);
     const events: ClientEvent[] = [];
     let ms = 0;
@@ -285,19 +325,75 @@ export class UncommittedAudio {
       }
     }
     events.reverse();
+    const committed = this.#pendingCommits(events);
+    // the app's turn whose item the drop took: its audio and its commit, before all that
+    const turn = this.#unanswered;
+    if (appTurn && turn?.manual === true) {
+      const again = this.#appTurn(turn, format);
+      ms += again.ms;
+      committed.unshift(...again.events);
+    }
     // a new connection's input starts at 0 with nothing pending
     this.#writtenMs = 0;
     this.#committedMs = 0;
     this.#speechStartMs = this.#speechEndMs = this.#speechEndItemId = this.#boundaries = undefined;
     this.#unanswered = this.#untranscribed = undefined;
     kept.clear();
-    return { events, ms: Math.round(ms), skippedMs: Math.round(skippedMs) };
+    return { committed, events, ms: Math.round(ms), skippedMs: Math.round(skippedMs) };
+  }
+
+  // the appends of the app's committed turn `turn`, in `format`, and its commit
+  #appTurn(turn: UnansweredTurn, format: AudioFormatName): { events: ClientEvent[]; ms: number } {
+    const events: ClientEvent[] = [];
+    let ms = 0;
+    const kept = this.#kept;
+    for (let i = 0; i < kept.length; i++) {
+      if (kept.endMs(i) <= turn.fromMs) continue;
+      if (kept.startMs(i) >= (turn.toMs ?? Infinity)) break;
+      if (kept.format(i) !== format) return { events: [], ms: 0 };
+      events.push(kept.event(i));
+      ms += kept.endMs(i) - kept.startMs(i);
+    }
+    if (events.length === 0) return { events, ms };
+    events.push({
+      type: 'input_audio_buffer.commit',
+      ...(turn.commitId === undefined ? {} : { event_id: turn.commitId }),
+    });
+    return { events, ms };
+  }
+
+  // takes from `events` (the appends to replay, oldest first) those the commits and clears not
+  // acknowledged took: a commit's come back with the commit after them, a clear's not at all
+  #pendingCommits(events: ClientEvent[]): ClientEvent[] {
+    const boundaries = this.#boundaries;
+    if (boundaries === undefined || events.length === 0) return [];
+    const committed: ClientEvent[] = [];
+    const kept = this.#kept;
+    // the replayed appends are the newest kept, in order: the first of them is this one
+    let at = kept.length - events.length;
+    let taken = 0;
+    for (const boundary of boundaries) {
+      const before: ClientEvent[] = [];
+      while (taken < events.length && kept.endMs(at) <= boundary.atMs) {
+        before.push(events[taken]!);
+        taken++;
+        at++;
+      }
+      if (boundary.kind === 'clear' || before.length === 0) continue;
+      committed.push(...before, {
+        type: 'input_audio_buffer.commit',
+        ...(boundary.eventId === undefined ? {} : { event_id: boundary.eventId }),
+      });
+    }
+    events.splice(0, taken);
+    return committed;
   }
 
   // the earliest input offset still worth keeping (and replaying)
   #keepFrom(options: LedgerOptions): number {
     const from = this.#keepFromPending(options);
-    const turn = this.#unanswered?.fromMs;
+    // the app's turn is written again with its commit, apart (`#appTurn`)
+    const turn = this.#unanswered?.manual === true ? undefined : this.#unanswered?.fromMs;
     return turn === undefined || turn >= from
       ? from
       : Math.max(turn, this.#writtenMs - this.#maxMs);
@@ -320,13 +416,17 @@ export class UncommittedAudio {
   // `maxMs` allows
   #retainFrom(replayFromMs: number): number {
     const turns = this.#untranscribed;
-    if (turns === undefined) return replayFromMs;
+    const turnFrom = this.#unanswered?.fromMs ?? Infinity;
+    if (turns === undefined)
+      return turnFrom >= replayFromMs
+        ? replayFromMs
+        : Math.max(turnFrom, this.#writtenMs - this.#maxMs);
     const newest = this.#writtenMs - this.#maxMs;
     // a turn whose audio `maxMs` let go is not waited for (a transcript that never comes, with
     // transcription refused by the server, must not keep a record per turn)
     while (turns.length > 0 && turns[0]!.toMs <= newest) turns.shift();
     if (turns.length === 0) this.#untranscribed = undefined;
-    let from = replayFromMs;
+    let from = Math.min(replayFromMs, turnFrom);
     for (const turn of turns) if (turn.fromMs < from) from = turn.fromMs;
     return Math.max(from, newest);
   }
