@@ -4,7 +4,7 @@
  * items the session's item create would refuse. Against the in-memory fake, GA and beta.
  */
 import { audioFrame } from '@voxwire/protocol';
-import { silence, synthesizeSpeech } from '@voxwire/testing';
+import { silence, speechThenSilence, synthesizeSpeech } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import type { ChatItem } from '../src/conversation/chat-context.js';
 import { functionCall, systemMessage, userMessage } from '../src/conversation/chat-context.js';
@@ -297,6 +297,41 @@ describe.each(DIALECTS)('chat-context sync of stale copies (%s)', (dialect) => {
     expect(errors).toEqual(['SOCKET_CLOSED']);
     expect(serverCtx(s).map((i) => i.id)).toEqual(['u1']);
     expect(session.chatCtxCopy().items.map((i) => i.id)).toEqual(['u1']);
+    await session.close();
+  });
+  it('a copy taken before a restore re-created items as their text keeps them: a user turn, a cut answer', async () => {
+    const s = setup(dialect, { random: () => 0 }, { transcribe: () => 'Say something.' });
+    const session = await openSession(s, {
+      turnDetection: { type: 'server_vad', silenceDurationMs: 200 },
+    });
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e.code));
+    s.server.queueResponse((ctx) => ctx.say('one two three four five six seven'));
+    for (const f of speechThenSilence(400, 300)) {
+      session.inputAudioBuffer.append(f);
+      await s.clock.advanceAsync(100);
+    }
+    await s.clock.advanceAsync(3_000);
+    const answer = session.responses.at(-1)!.output[0]!.content[0]!;
+    // the user barged in after a second and a half of the answer: cut there (its transcript goes)
+    await Promise.all([
+      session.interrupt({ at: { itemId: answer.itemId, contentIndex: 0, playedMs: 1_500 } }),
+      s.settle(),
+    ]);
+    const copy = session.chatCtxCopy().items;
+    expect(copy.map((i) => (i.type === 'message' ? i.content[0]?.type : i.type))).toEqual([
+      'audio',
+      'audio',
+    ]);
+    // a drop: the restore re-creates both as text (the turn's words, the answer's heard part)
+    s.server.close(1006, 'network');
+    await s.clock.advanceAsync(2_000);
+    const restored = s.server.conversation.map((i) => i['id']);
+    const sent = itemOps(s).length;
+    await Promise.all([session.setChatCtx(copy), s.settle()]);
+    expect(itemOps(s).length).toBe(sent);
+    expect(s.server.conversation.map((i) => i['id'])).toEqual(restored);
+    expect(errors).toEqual(['SOCKET_CLOSED']);
     await session.close();
   });
 });

@@ -5,7 +5,12 @@
  * @module
  */
 import type { AudioFrame } from '@voxwire/protocol';
-import type { ChatAudioContent, ChatContent, ChatItem } from './chat-context.js';
+import type {
+  ChatAudioContent,
+  ChatContent,
+  ChatItem,
+  ChatTextContent,
+} from './chat-context.js';
 
 /**
  * Same type and content; `status` is not compared (the server's copy says `completed` where the
@@ -53,12 +58,27 @@ function snapshotOfOther(a: string | undefined, b: string | undefined): boolean 
 function samePart(a: ChatContent, b: ChatContent): boolean {
   switch (a.type) {
     case 'text':
-      return b.type === 'text' && a.text === b.text;
+      return b.type === 'text' ? a.text === b.text : b.type === 'audio' && restoredAsText(b, a);
     case 'image':
       return b.type === 'image' && a.imageUrl === b.imageUrl && a.detail === b.detail;
     case 'audio':
-      return b.type === 'audio' && sameAudioPart(a, b);
+      return b.type === 'audio' ? sameAudioPart(a, b) : b.type === 'text' && restoredAsText(a, b);
   }
+}
+
+/**
+ * An audio part without samples on one side, text on the other: the same part a restore
+ * re-created as its text (a user turn as its transcript, an answer as the text heard,
+ * `reconnect.truncatedAnswers`), in a copy taken before the restore. The same when the transcript
+ * is not known on the audio side (an answer's, dropped by its truncate), or the text is all of it,
+ * or its start ended with `...` (what was heard of a cut answer). Taken for an edit, the answer
+ * would be deleted and could not be sent again (audio with no samples and no words).
+ */
+function restoredAsText(audio: ChatAudioContent, text: ChatTextContent): boolean {
+  if (audio.audio !== undefined) return false;
+  if (!audio.transcript) return true;
+  if (audio.transcript === text.text) return true;
+  return text.text.endsWith('...') && audio.transcript.startsWith(text.text.slice(0, -3));
 }
 
 /**
