@@ -148,6 +148,12 @@ export class PendingRequests {
     return p?.kind === kind ? p.key : undefined;
   }
 
+  /** The event of the request of `kind` sent as `eventId`, if one is in flight. */
+  eventOf(kind: RequestKind, eventId: string): ClientEvent | undefined {
+    const p = this.#byEventId.get(eventId);
+    return p?.kind === kind ? p.event : undefined;
+  }
+
   /** Resolves the request sent as `eventId` with `value`; returns whether one matched. */
   resolveEventId(eventId: string, value: unknown): boolean {
     const p = this.#byEventId.get(eventId);

@@ -157,6 +157,28 @@ export class ServerEventRouter {
     this.#route(event);
   }
 
+  // `eventId` creates the output of a call this connection's restore left out (cut before its
+  // arguments were complete): it answers nothing now, and is settled as such, not reported
+  #leftOutOutput(eventId: string): boolean {
+    const event = this.#requests.eventOf('item.create', eventId);
+    const item = event?.type === 'conversation.item.create' ? event.item : undefined;
+    if (item?.type !== 'function_call_output' || !this.#reliability.leftOutCall(item.call_id))
+      return false;
+    this.#requests.rejectEventId(
+      eventId,
+      new VoxwireError(
+        'SOCKET_CLOSED',
+        `the function call ${item.call_id} was left out of the restore (cut before its arguments were complete): its output is not sent`,
+        { data: { reason: 'call_left_out', callId: item.call_id } },
+      ),
+    );
+    this.#logger.debug('output of a call the restore left out: not sent', {
+      ...this.#deps.logFields(),
+      callId: item.call_id,
+    });
+    return true;
+  }
+
   // `eventId` is the delete of an item this connection's restore left out: settled as done
   #leftOutDeleted(eventId: string): boolean {
     const itemId = this.#requests.keyOf('item.delete', eventId);
@@ -304,7 +326,11 @@ export class ServerEventRouter {
         }
         // a delete the outage held, of an item the restore left out (an empty message, a call
         // cut mid-arguments): the fresh server never had it, so it is deleted
-        if (error.code === 'item_not_found' && error.eventId && this.#leftOutDeleted(error.eventId))
+        if (
+          error.code === 'item_not_found' &&
+          error.eventId &&
+          (this.#leftOutDeleted(error.eventId) || this.#leftOutOutput(error.eventId))
+        )
           return;
         // the engine's own question (a side-band's item probe): refused is an answer
         if (error.eventId && this.#requests.rejectQuiet(error.eventId, error)) {

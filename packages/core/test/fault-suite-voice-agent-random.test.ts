@@ -315,10 +315,41 @@ const STREAMED_FINDS: [Scenario][] = [
       ],
     },
   ],
+  // push-to-talk: the drop took the commit's ack, then the turn's item: the turn replayed
+  // without its commit (or not at all), the app's create answering nothing
+  [{ ...PLAIN, vad: 'none', steps: [{ kind: 'drop', afterFrames: 0 }] }],
+  [{ ...PLAIN, vad: 'none', steps: [{ kind: 'drop', afterFrames: 1 }] }],
+  // the "not run" output of a call a session.update cut mid-arguments, on its way at the drop:
+  // sent again after the restore had left the call out, refused item_not_found
+  [
+    {
+      ...PLAIN,
+      vad: 'none',
+      steps: [
+        { kind: 'turn', order: true },
+        { kind: 'drop', afterFrames: 8 },
+        { kind: 'update' },
+        { kind: 'turn', order: false },
+      ],
+    },
+  ],
 ];
 
 /** Runs with answers generated at once that found defects. */
 const INSTANT_FINDS: [Scenario][] = [
+  // a trim with a copy from before the drop: the cut answer the restore re-created as text was
+  // deleted and could not be sent again (UNSUPPORTED_CONTENT)
+  [
+    {
+      ...PLAIN,
+      steps: [
+        { kind: 'interrupt' },
+        { kind: 'drop', afterFrames: 0 },
+        { kind: 'forget' },
+        { kind: 'forget' },
+      ],
+    },
+  ],
   // a turn committed and not answered yet when the socket dropped: lost for good
   [
     {

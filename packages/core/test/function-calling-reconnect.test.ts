@@ -219,6 +219,31 @@ describe.each(DIALECTS)('function calls across a reconnect (%s)', (dialect) => {
     await run.session.close();
   });
 
+  it('the output of an interrupted call, on its way when the socket dropped: the call left out of the restore, the output too, nothing reported', async () => {
+    const run = await scenario(dialect, undefined, { pacing: { textDeltaIntervalMs: 10 } });
+    run.session.on('server_event', (e) => {
+      if (e.kind === 'event' && e.event.type === 'response.function_call_arguments.delta')
+        run.session.response.cancel();
+    });
+    const errors: unknown[] = [];
+    run.session.on('error', (e) => errors.push(e.code));
+    const warnings = () =>
+      run.s.logs.filter((l) => l.level !== 'debug' && l.level !== 'info').map((l) => l.message);
+    // the response is done (the call `incomplete`, answered "not run"); the drop takes the output
+    cutAfter(run, 'response.done');
+    await askAndRecover(run);
+    expect(run.reconnected).toEqual([
+      expect.objectContaining({ restoredItems: 1, skippedItems: 1 }),
+    ]);
+    expect(items(run.s).map((i) => i.type)).toEqual(['message']);
+    expect(run.executions).toEqual([]);
+    expect(errors).toEqual(['SOCKET_CLOSED']);
+    expect(warnings()).toEqual(['connection lost', 'reconnecting']);
+    expect(mirrorView(run.session)).toEqual(serverView(run.s));
+    expect(run.session.stats.pendingRequests).toBe(0);
+    await run.session.close();
+  });
+
   it('a call answered before the drop is not answered again; its cut follow-up is requested again, once', async () => {
     const run = await scenario(dialect);
     // the follow-up response was requested and had started when the socket dropped

@@ -6,7 +6,7 @@
  * tool-only loop cap says stop. Functions over the feature's own host: no object per session.
  * @module
  */
-import { ServerError, type SessionError } from '../errors.js';
+import { ServerError, VoxwireError, type SessionError } from '../errors.js';
 import { relaxSessionChoice } from '../responses/follow-up-request.js';
 import type { ToolRound } from '../tools/round.js';
 import type { FunctionCallInfo } from '../tools/types.js';
@@ -144,6 +144,12 @@ export function reportToolFailure<TSession>(
   what: string,
 ): void {
   if (host.closed()) return;
+  // the call a drop cut before its arguments were complete, left out of the restore: its output
+  // answers nothing (expected, as the restore's own `skippedItems` are)
+  if (error instanceof VoxwireError && error.data['reason'] === 'call_left_out') {
+    host.logger.debug(what, { ...host.logFields(), error: error.message });
+    return;
+  }
   host.logger.warn(what, {
     ...host.logFields(),
     error: error instanceof Error ? error.message : String(error),

@@ -62,8 +62,10 @@ export class Reliability {
   #autoAnswer: AutoAnswerWait | undefined;
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
-  // the items the last restore left out, until the connection ends (see `leftOut`)
+  // the items the last restore left out, until the connection ends (see `leftOut`), and the
+  // call ids of the calls among them
   #leftOut: ReadonlySet<string> | undefined;
+  #leftOutCalls: ReadonlySet<string> | undefined;
   #lostCause: VoxwireError | undefined;
   // reconnect.truncatedAnswers is 'heard'; then the text heard of the answers the server
   // truncated, and of those a drop cut off mid-stream, each made on first use (most sessions
@@ -115,6 +117,14 @@ export class Reliability {
    */
   leftOut(itemId: string): boolean {
     return this.#leftOut?.has(itemId) === true;
+  }
+
+  /**
+   * Whether this connection's restore left out the function call `callId` (cut before its
+   * arguments were complete): an output of it the outage held is refused, `item_not_found`.
+   */
+  leftOutCall(callId: string): boolean {
+    return this.#leftOutCalls?.has(callId) === true;
   }
 
   /** Whether the server keeps the session across connections (a side-band to a call). */
@@ -297,6 +307,8 @@ export class Reliability {
       prelude.push(...conversation.events);
       this.#restoreItems = conversation.eventItems;
       this.#leftOut = conversation.skipped.length > 0 ? new Set(conversation.skipped) : undefined;
+      this.#leftOutCalls =
+        conversation.skippedCalls.size > 0 ? conversation.skippedCalls : undefined;
     }
     // every truncated answer was retold (or left out): the fresh server holds no truncation
     this.#truncated?.restored();
@@ -394,7 +406,7 @@ export class Reliability {
     this.#speaking = false;
     this.#autoAnswer?.settled();
     this.#restoreItems = NO_RESTORE_ITEMS;
-    this.#leftOut = undefined;
+    this.#leftOut = this.#leftOutCalls = undefined;
     this.probes?.clear();
     this.#h.requests.pause();
     this.#h.requests.rejectKind(

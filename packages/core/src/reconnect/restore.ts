@@ -28,6 +28,8 @@ export interface ConversationRestore {
   readonly restored: number;
   /** Ids of items left out (and removed from the mirror). */
   readonly skipped: string[];
+  /** The call ids of the function calls left out: an output of one would be refused. */
+  readonly skippedCalls: ReadonlySet<string>;
 }
 
 /**
@@ -77,6 +79,7 @@ export function restoreConversation(
   const events: ClientEvent[] = [];
   const eventItems = new Map<string, string>();
   const skipped: string[] = [];
+  const skippedCalls = new Set<string>();
   const retold: ChatItem[] = [];
   // the server refuses an output whose call it does not hold (protocol.md §7.4: it checks the
   // call_id): one whose call is left out, or was deleted, would only come back as an `error`
@@ -97,6 +100,7 @@ export function restoreConversation(
     }
     if (!wire) {
       skipped.push(item.id);
+      if (item.type === 'function_call') skippedCalls.add(item.callId);
       continue;
     }
     if (ready?.type === 'function_call') calls.add(ready.callId);
@@ -108,7 +112,7 @@ export function restoreConversation(
   for (const id of skipped) mirror.delete(id);
   // the fresh server holds the heard text, not the cut audio: so does the mirror from now on
   for (const item of retold) mirror.update(item.id, () => item);
-  return { events, eventItems, restored: events.length, skipped };
+  return { events, eventItems, restored: events.length, skipped, skippedCalls };
 }
 
 /**
