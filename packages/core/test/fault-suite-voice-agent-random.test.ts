@@ -319,7 +319,7 @@ const STREAMED_FINDS: [Scenario][] = [
   // without its commit (or not at all), the app's create answering nothing
   [{ ...PLAIN, vad: 'none', steps: [{ kind: 'drop', afterFrames: 0 }] }],
   [{ ...PLAIN, vad: 'none', steps: [{ kind: 'drop', afterFrames: 1 }] }],
-  // the "not run" output of a call a session.update cut mid-arguments, on its way at the drop:
+  // the "not run" output of a call its response cut mid-arguments, on its way at the drop:
   // sent again after the restore had left the call out, refused item_not_found
   [
     {
