@@ -234,6 +234,19 @@ describe.each(DIALECTS)('chat-context sync (%s)', (dialect) => {
     await session.close();
   });
 
+  it('an item that appears while a sync waits its turn is kept: its ctx could not know of it', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s);
+    const first = session.setChatCtx([sys, u1]);
+    // the app trims to u1, and meanwhile a turn comes in (here the app's own item create)
+    const second = session.setChatCtx([u1]);
+    const turn = session.conversation.item.create(userMessage('u2', 'and another thing'));
+    await Promise.all([first, second, turn, s.settle()]);
+    expect(s.server.conversation.map((i) => i['id'])).toEqual(['u1', 'u2']);
+    expect(session.chatCtxCopy().items).toEqual(serverCtx(s));
+    await session.close();
+  });
+
   it('an audio item moved by a sync keeps its samples: the deleted copy no longer counts against keepSentAudioMs', async () => {
     const s = setup(dialect, { keepSentAudioMs: 1000 });
     const session = await openSession(s);

@@ -337,6 +337,24 @@ const STREAMED_FINDS: [Scenario][] = [
 
 /** Runs with answers generated at once that found defects. */
 const INSTANT_FINDS: [Scenario][] = [
+  // two trims around a drop: the second, waiting behind the first, deleted the tool's output
+  // and the answer to it, which appeared meanwhile
+  [
+    {
+      ...PLAIN,
+      toolMs: 3_000,
+      steps: [
+        { kind: 'turn', order: true },
+        { kind: 'wait', ms: 450 },
+        { kind: 'interrupt' },
+        { kind: 'wait', ms: 225 },
+        { kind: 'turn', order: false },
+        { kind: 'drop', afterFrames: 0 },
+        { kind: 'forget' },
+        { kind: 'forget' },
+      ],
+    },
+  ],
   // a trim with a copy from before the drop: the cut answer the restore re-created as text was
   // deleted and could not be sent again (UNSUPPORTED_CONTENT)
   [

@@ -64,17 +64,19 @@ export function withInFlightChanges(
  * `next` (what a sync asks for) rebased on the `changes` in flight, which `planned` (the
  * conversation with them applied, {@link withInFlightChanges}) holds: an item deleted in flight
  * that `next` still holds is left out (the copy it came from still showed it), and an item
- * created in flight that `next` does not hold is kept, after the nearest item before it that
- * `next` keeps (the copy could not show it). An app that wants such an item gone deletes it.
+ * created in flight, or `appeared` since the sync was asked for, that `next` does not hold is
+ * kept, after the nearest item before it that `next` keeps (the copy could not show it). An app
+ * that wants such an item gone deletes it.
  */
 export function rebasedOnInFlight(
   next: readonly ChatItem[],
   planned: readonly ChatItem[],
   changes: readonly InFlightItemChange[],
+  appeared: readonly string[] = [],
 ): ChatItem[] {
   const held = new Set(planned.map((item) => item.id));
   const deleted = new Set<string>();
-  const created = new Set<string>();
+  const created = new Set<string>(appeared);
   for (const change of changes)
     if (change.kind === 'delete') deleted.add(change.itemId);
     else created.add(change.item.id);

@@ -198,6 +198,9 @@ export class ConversationFeature implements SessionFeature {
   readonly #host: ConversationHost;
   // syncs run one after the other: each plans from the mirror its predecessor left
   #queue: Promise<unknown> = Promise.resolve();
+  // the item ids each sync asked for and not done yet (made on the first): what a later sync's
+  // caller knows will be there
+  #asked: Set<ReadonlySet<string>> | undefined;
 
   /**
    * @param host - the session's item requests and services
@@ -264,9 +267,18 @@ export class ConversationFeature implements SessionFeature {
     // the item creates and deletes sent before this call (the app's, a tool's output): the plan
     // counts those still unanswered when it is made. Not later ones: `ctx` cannot know of them
     const before = new Set(this.#host.inFlightItemChanges());
-    const run = (): Promise<void> => this.#sync(ctx, hint, options.isSame, before);
+    // what the app could know of when it called: anything that appears later (a turn committed,
+    // a tool's output, an answer, while an earlier sync runs) is kept
+    // (the syncs asked for before it included: their items are the app's own)
+    const known = new Set(this.mirror.ids());
+    for (const change of before) if (change.kind === 'create') known.add(change.item.id);
+    for (const ids of this.#asked ?? []) for (const id of ids) known.add(id);
+    const asked = askedIds(ctx);
+    (this.#asked ??= new Set()).add(asked);
+    const run = (): Promise<void> => this.#sync(ctx, hint, options.isSame, before, known);
     const result = this.#queue.then(run, run);
     this.#queue = result.catch(() => undefined);
+    void this.#queue.then(() => this.#asked?.delete(asked));
     return result;
   }
 
@@ -291,6 +303,7 @@ export class ConversationFeature implements SessionFeature {
     hint: AudioModeHint,
     isSame: SetChatCtxOptions['isSame'] = sameChatItem,
     sentBefore?: ReadonlySet<InFlightItemChange>,
+    known?: ReadonlySet<string>,
   ): Promise<void> {
     if (
       !Array.isArray(ctx) &&
@@ -319,11 +332,18 @@ export class ConversationFeature implements SessionFeature {
         ? []
         : this.#host.inFlightItemChanges().filter((change) => sentBefore.has(change));
     const planned =
-      inFlight.length === 0 ? undefined : withInFlightChanges(this.mirror.items(), inFlight);
-    const current = planned === undefined ? this.mirror : chatContext(planned);
-    // and `ctx`, built from a copy of the mirror, rebased on them: it cannot show them
+      inFlight.length === 0
+        ? this.mirror.items()
+        : withInFlightChanges(this.mirror.items(), inFlight);
+    const current = inFlight.length === 0 ? this.mirror : chatContext(planned);
+    // and `ctx`, built from a copy of the mirror, rebased on them (it cannot show them) and on
+    // what appeared since the call (it could not know of it)
+    const appeared =
+      known === undefined ? [] : planned.filter((item) => !known.has(item.id)).map((i) => i.id);
     const target =
-      planned === undefined ? next : chatContext(rebasedOnInFlight(next.items, planned, inFlight));
+      inFlight.length === 0 && appeared.length === 0
+        ? next
+        : chatContext(rebasedOnInFlight(next.items, planned, inFlight, appeared));
     const plan = planChatContextSync(current, target, options);
     // refuse unsendable content before anything goes out, so a sync is never half-applied for it
     const encodeAudio = itemAudioEncoder(this.#host.inputAudioFormat());
@@ -351,4 +371,15 @@ export class ConversationFeature implements SessionFeature {
   #rate(): number {
     return formatSampleRate(this.#host.inputAudioFormat());
   }
+}
+
+/** The item ids a `setChatCtx` argument asks for (none when it is malformed: the sync refuses it). */
+function askedIds(ctx: ChatContext | readonly ChatItem[]): ReadonlySet<string> {
+  const items = Array.isArray(ctx) ? ctx : (ctx as Partial<ChatContext> | null)?.items;
+  const ids = new Set<string>();
+  if (Array.isArray(items))
+    for (const item of items as unknown[])
+      if (typeof (item as { id?: unknown } | null)?.id === 'string')
+        ids.add((item as { id: string }).id);
+  return ids;
 }
