@@ -5,12 +5,7 @@
  * @module
  */
 import type { AudioFrame } from '@voxwire/protocol';
-import type {
-  ChatAudioContent,
-  ChatContent,
-  ChatItem,
-  ChatTextContent,
-} from './chat-context.js';
+import type { ChatAudioContent, ChatContent, ChatItem, ChatTextContent } from './chat-context.js';
 
 /**
  * Same type and content; `status` is not compared (the server's copy says `completed` where the
