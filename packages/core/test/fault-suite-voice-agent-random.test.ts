@@ -1,10 +1,12 @@
 /**
  * The fault suite, part 7: a voice agent on a WebSocket at random, as most apps run one. The
- * user takes turns aloud (server or semantic VAD; a question, or one or two orders the model looks
+ * user takes turns aloud (server or semantic VAD, or push-to-talk: the app commits the turn and asks
+ * for the answer; a question, or one or two orders the model looks
  * up with a function call each); the app plays the answers on a speaker (reporting what it played,
  * or leaving the engine to estimate it) and barges in on `input_speech_started`; the app's own
- * `interrupt()`, `generate()`, text items, `sessionUpdate()`, `response.cancel()` and context trims
- * (`setChatCtx` without the oldest message); the socket drops after a random number of server
+ * `interrupt()`, `generate()`, text and audio items, `sessionUpdate()`, `setTools()`,
+ * `response.cancel()`, out-of-band labels and context trims (`setChatCtx` without the oldest
+ * message); the socket drops after a random number of server
  * frames (each time a fresh server session: the engine restores the conversation); the session's
  * lifetime may roll it over; tools and transcription take their time; random pauses. With
  * fast-check, answers streamed and generated at once (`voice-agent-call.ts`).
@@ -36,12 +38,40 @@ const EXPECTED_WARNINGS = [
   'waiting for in-progress response to be done before creating a new one',
 ];
 
+/** An out-of-band request the app makes beside the conversation (a topic label). */
+const LABEL = {
+  conversation: 'none' as const,
+  output_modalities: ['text' as const],
+  instructions: 'Label the topic.',
+};
+
+/** A user audio item the app creates itself (0.1 s of a tone's level). */
+const AUDIO_NOTE = {
+  type: 'audio',
+  audio: { data: new Int16Array(2_400).fill(500), sampleRate: 24_000, channels: 1 },
+  transcript: null,
+} as const;
+
 /** What happens next in a run. */
 type Step =
   /** the user speaks: a question, or an order (two at once with `both`: parallel calls) */
   | { readonly kind: 'turn'; readonly order: boolean; readonly both?: boolean }
-  /** the app: `interrupt()`, `generate()`, a text item, `sessionUpdate()`, a trim, a cancel */
-  | { readonly kind: 'interrupt' | 'ask' | 'note' | 'update' | 'forget' | 'cancel' }
+  /**
+   * the app: `interrupt()`, `generate()`, a text item, `sessionUpdate()`, a trim, a cancel, an
+   * out-of-band label, `setTools()` (the same tools), an audio item of its own
+   */
+  | {
+      readonly kind:
+        | 'interrupt'
+        | 'ask'
+        | 'note'
+        | 'update'
+        | 'forget'
+        | 'cancel'
+        | 'label'
+        | 'tools'
+        | 'audioNote';
+    }
   | { readonly kind: 'drop'; readonly afterFrames: number }
   | { readonly kind: 'wait'; readonly ms: number };
 
@@ -57,6 +87,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       'update' as const,
       'forget' as const,
       'cancel' as const,
+      'label' as const,
+      'tools' as const,
+      'audioNote' as const,
     ),
   }),
 );
@@ -106,7 +139,9 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
     for (const c of calls) if (c.error?.kind !== 'interrupted') kept.add(c.call.itemId);
   });
   session.on('response_done', (r) => {
-    if (r.status === 'completed') for (const o of r.output) if (o) kept.add(o.itemId);
+    // (an out-of-band label's items are in no conversation)
+    if (r.status === 'completed' && r.outOfBand !== true)
+      for (const o of r.output) if (o) kept.add(o.itemId);
   });
   // an interruption deletes the answers nobody heard; a cut answer of which no whole word was
   // heard is left out of a later restore, and one a restore re-created as text is replaced by
@@ -151,6 +186,10 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
     else if (s.kind === 'update')
       ask('update', session.sessionUpdate({ instructions: `Be brief (${clock.now()}).` }));
     else if (s.kind === 'cancel') session.response.cancel();
+    else if (s.kind === 'label') ask('label', session.response.generate({ response: LABEL }));
+    else if (s.kind === 'tools') ask('tools', session.setTools([...session.tools]));
+    else if (s.kind === 'audioNote')
+      ask('audio item', session.conversation.item.create({ role: 'user', content: [AUDIO_NOTE] }));
     else {
       // the app trims its context: the oldest message goes
       const items = session.chatCtxCopy().items;
@@ -185,9 +224,20 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
   ).toBeLessThanOrEqual(drops);
   expectQuiet(
     lines.filter((l) => l.fields?.['code'] !== 'response_cancel_not_active'),
-    events,
+    [],
     where,
     EXPECTED_WARNINGS,
+  );
+  // every response seen to start seen to end (a label beside the answer may end first)
+  expect(
+    named(events, 'response_done')
+      .map((r) => r.id)
+      .sort(),
+    where,
+  ).toEqual(
+    named(events, 'response_created')
+      .map((r) => r.id)
+      .sort(),
   );
   expect(
     asked.filter((a) => a.outcome !== 'ok'),
