@@ -9,9 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatItem } from '../src/conversation/chat-context.js';
 import { functionCall, systemMessage, userMessage } from '../src/conversation/chat-context.js';
 import { conversationItemToChatItem } from '../src/conversation/items.js';
-import * as v from 'valibot';
-import { defineTool } from '../src/tools/tool.js';
-import { DIALECTS, gate, openSession, setup, type Setup } from './helpers.js';
+import { DIALECTS, gate, openSession, setup, type Setup, slowLookup } from './helpers.js';
 
 function chunks(samples: Int16Array, size = 2400) {
   const out = [];
@@ -232,12 +230,7 @@ describe.each(DIALECTS)('chat-context sync of stale copies (%s)', (dialect) => {
 
   it('a copy taken while a tool output was on its way keeps the output, and the model answers it', async () => {
     const done = gate();
-    const lookup = defineTool({
-      name: 'lookup',
-      description: 'slow lookup',
-      parameters: v.object({}),
-      execute: async () => (await done.promise, 'found it'),
-    });
+    const lookup = slowLookup(done.promise);
     const s = setup(dialect, { random: () => 0, tools: [lookup] });
     const session = await openSession(s, { modalities: ['text'] });
     s.server.queueResponse((ctx) => ctx.callFunction('lookup', {}, { callId: 'c1' }));

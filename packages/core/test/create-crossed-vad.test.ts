@@ -7,11 +7,9 @@
  * would have had the answer been known.
  */
 import { speechThenSilence } from '@voxwire/testing';
-import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import type { OnDuplicate } from '../src/responses/create-options.js';
-import { defineTool } from '../src/tools/tool.js';
-import { DIALECTS, gate, openSession, setup, type Setup } from './helpers.js';
+import { DIALECTS, gate, openSession, setup, type Setup, slowLookup } from './helpers.js';
 
 /** A VAD that ends the turn after 200 ms of silence: the second silence frame. */
 const VAD = { type: 'server_vad', silenceDurationMs: 200 } as const;
@@ -75,12 +73,7 @@ describe.each(DIALECTS)('a create that crossed the VAD’s answer (%s)', (dialec
 
   it('the follow-up to a tool that finished as the user spoke: held, then answered', async () => {
     const done = gate();
-    const lookup = defineTool({
-      name: 'lookup',
-      description: 'slow lookup',
-      parameters: v.object({}),
-      execute: async () => (await done.promise, 'found it'),
-    });
+    const lookup = slowLookup(done.promise);
     const s = setup(dialect, { tools: [lookup], random: () => 0 });
     const session = await openSession(s, { modalities: ['text'], turnDetection: VAD });
     const errors: unknown[] = [];

@@ -22,6 +22,7 @@ import type { RealtimeSession } from '../src/index.js';
 import { captureLogger, record } from './helpers.js';
 import { filteringFrames, losingAt, type FrameFilter } from './side-band-helpers.js';
 import { callModel, expectNothingLeft, expectQuiet, named } from './sip-lossy-call.js';
+import { shopModel } from './voice-agent-call.js';
 
 const report = { runs: 0, drops: 0, unseenCalls: 0, hangUps: 0 };
 
@@ -71,24 +72,8 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   hangUp: fc.boolean(),
 });
 
-/**
- * The model of the call: a caller's order is looked up with `order_status`, its output is
- * answered aloud, anything else gets a short answer.
- */
-function model(
-  ctx: Parameters<NonNullable<ConstructorParameters<typeof FakeServer>[0]>['behaviour'] & {}>[0],
-) {
-  const last = ctx.input.at(-1);
-  if (last?.['type'] === 'function_call_output') return ctx.say('Your order is in the oven.');
-  // "order 3", or "orders 3 and 4": one call per order, made in parallel
-  const orders = /orders? (\d+)(?: and (\d+))?/.exec(ctx.userText ?? '')?.slice(1);
-  if (orders !== undefined && last?.['type'] === 'message' && last['role'] === 'user') {
-    for (const id of orders)
-      if (id !== undefined) ctx.callFunction('order_status', { id }, { callId: `c${id}` });
-    return;
-  }
-  ctx.say('Sure. Anything else I can do for you today?');
-}
+/** The model of the call: the shop's (`voice-agent-call.ts`), orders looked up with `order_status`. */
+const model = shopModel;
 
 /** A connector whose side-band socket drops after `n` more server frames, once armed. */
 function dropping(connector: Connector, drop: () => void) {

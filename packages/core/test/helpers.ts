@@ -11,6 +11,7 @@ import type { RealtimeSession } from '../src/session.js';
 import { REQUEST_TAG_KEY } from '../src/responses/awaited.js';
 import type { SessionTool } from '../src/features/builtins.js';
 import type { CalledFunction } from '../src/tools/types.js';
+import { defineTool } from '../src/tools/tool.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -172,4 +173,14 @@ export async function runToolsOnce(tools: SessionTool[]): Promise<{
     .map((i) => i['output'] as string);
   await session.close();
   return { finished: finished[0] ?? [], outputs, errors };
+}
+
+/** A tool `lookup` (no arguments) that answers 'found it' once `done` resolves: a slow tool. */
+export function slowLookup(done: Promise<void>): SessionTool {
+  return defineTool({
+    name: 'lookup',
+    description: 'slow lookup',
+    parameters: {},
+    execute: async () => (await done, 'found it'),
+  });
 }

@@ -4,10 +4,8 @@
  * answered exactly once, right after its call item on the fresh server, and the model is asked
  * to answer the result; nothing hangs and nothing but the drop is reported.
  */
-import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { defineTool } from '../src/tools/tool.js';
-import { DIALECTS, gate, openSession, setup } from './helpers.js';
+import { DIALECTS, gate, openSession, setup, slowLookup } from './helpers.js';
 
 const frame = (level: number) => ({
   data: new Int16Array(480).fill(level),
@@ -18,12 +16,7 @@ const frame = (level: number) => ({
 describe.each(DIALECTS)('barge-in during a tool call, then a drop (%s)', (dialect) => {
   it('the call is answered once after the restore and its follow-up is asked for', async () => {
     const slow = gate();
-    const lookup = defineTool({
-      name: 'lookup',
-      description: 'slow lookup',
-      parameters: v.object({}),
-      execute: async () => (await slow.promise, 'found it'),
-    });
+    const lookup = slowLookup(slow.promise);
     const s = setup(dialect, { tools: [lookup], random: () => 0 });
     s.server.queueResponse((ctx) => ctx.callFunction('lookup', {}, { callId: 'c1' }));
     s.server.queueResponse((ctx) => ctx.text('You said something while I was looking.'));

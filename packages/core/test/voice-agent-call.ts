@@ -46,8 +46,12 @@ export interface CallSetup {
   readonly vad: 'server_vad' | 'semantic_vad' | 'none';
 }
 
-/** The model of the shop: an order is looked up, its output answered, anything else answered short. */
-function shopModel(ctx: ResponseContext): void {
+/**
+ * The model of a small shop: a user's order is looked up with `order_status` ("order 3", or
+ * "orders 3 and 4": one call per order, made in parallel), its output answered aloud, anything
+ * else answered short.
+ */
+export function shopModel(ctx: ResponseContext): void {
   const last = ctx.input.at(-1);
   if (last?.['type'] === 'function_call_output') return ctx.say('Your order is in the oven.');
   const orders = /orders? (\d+)(?: and (\d+))?/.exec(ctx.userText ?? '')?.slice(1);
