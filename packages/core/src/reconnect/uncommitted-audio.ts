@@ -42,9 +42,10 @@
  * @module
  */
 import type { AudioFrame, ClientEvent } from '@voxwire/protocol';
-import { base64DecodedLength, base64ToBytes, base64ToPcm16, g711Decode } from '@voxwire/protocol';
+import { base64DecodedLength } from '@voxwire/protocol';
 import { formatSampleRate, type AudioFormatName, type RealtimeSessionOptions } from '../options.js';
 import { AppendRing } from './append-ring.js';
+import { decodedTurn, turnAppends } from './turn-appends.js';
 
 /** The session options the ledger follows: input format and turn detection. */
 export type LedgerOptions = Pick<RealtimeSessionOptions, 'inputAudioFormat' | 'turnDetection'>;
@@ -217,34 +218,7 @@ export class UncommittedAudio {
    */
   turnAudio(itemId: string): AudioFrame | undefined {
     const turn = this.#untranscribed?.find((t) => t.itemId === itemId);
-    const kept = this.#kept;
-    if (turn === undefined || kept.length === 0) return undefined;
-    const keptFrom = Math.max(kept.startMs(0), turn.fromMs);
-    if (turn.toMs - keptFrom < (turn.toMs - turn.fromMs) / 2) return undefined;
-    const parts: Int16Array[] = [];
-    let format: AudioFormatName | undefined;
-    let length = 0;
-    for (let i = 0; i < kept.length; i++) {
-      if (kept.endMs(i) <= turn.fromMs) continue;
-      if (kept.startMs(i) >= turn.toMs) break;
-      if (format !== undefined && kept.format(i) !== format) return undefined;
-      format = kept.format(i);
-      const audio = (kept.event(i) as { audio: string }).audio;
-      const samples =
-        format === 'pcm16'
-          ? base64ToPcm16(audio)
-          : g711Decode(base64ToBytes(audio), format === 'g711_ulaw' ? 'ulaw' : 'alaw');
-      parts.push(samples);
-      length += samples.length;
-    }
-    if (format === undefined) return undefined;
-    const data = new Int16Array(length);
-    let at = 0;
-    for (const part of parts) {
-      data.set(part, at);
-      at += part.length;
-    }
-    return { data, sampleRate: formatSampleRate(format), channels: 1 };
+    return turn === undefined ? undefined : decodedTurn(this.#kept, turn.fromMs, turn.toMs);
   }
 
   /**
@@ -344,21 +318,12 @@ export class UncommittedAudio {
 
   // the appends of the app's committed turn `turn`, in `format`, and its commit
   #appTurn(turn: UnansweredTurn, format: AudioFormatName): { events: ClientEvent[]; ms: number } {
-    const events: ClientEvent[] = [];
-    let ms = 0;
-    const kept = this.#kept;
-    for (let i = 0; i < kept.length; i++) {
-      if (kept.endMs(i) <= turn.fromMs) continue;
-      if (kept.startMs(i) >= (turn.toMs ?? Infinity)) break;
-      if (kept.format(i) !== format) return { events: [], ms: 0 };
-      events.push(kept.event(i));
-      ms += kept.endMs(i) - kept.startMs(i);
-    }
-    if (events.length === 0) return { events, ms };
-    events.push({
-      type: 'input_audio_buffer.commit',
-      ...(turn.commitId === undefined ? {} : { event_id: turn.commitId }),
-    });
+    const { events, ms } = turnAppends(this.#kept, turn.fromMs, turn.toMs ?? Infinity, format);
+    if (events.length > 0)
+      events.push({
+        type: 'input_audio_buffer.commit',
+        ...(turn.commitId === undefined ? {} : { event_id: turn.commitId }),
+      });
     return { events, ms };
   }
 

@@ -1,0 +1,73 @@
+/**
+ * A committed turn's appends, read from the ledger's ring (`uncommitted-audio.ts`): as the events
+ * to write again (a push-to-talk turn a drop took), or decoded to the samples a restore sends as
+ * the turn (one a drop caught before its transcript).
+ * @module
+ */
+import type { AudioFrame, ClientEvent } from '@voxwire/protocol';
+import { base64ToBytes, base64ToPcm16, g711Decode } from '@voxwire/protocol';
+import { formatSampleRate, type AudioFormatName } from '../options.js';
+import type { AppendRing } from './append-ring.js';
+
+/**
+ * The appends of `kept` between `fromMs` and `toMs` (whole appends), with their duration; none
+ * when one is not in `format` (the fresh server would hear it as noise).
+ */
+export function turnAppends(
+  kept: AppendRing,
+  fromMs: number,
+  toMs: number,
+  format: AudioFormatName,
+): { events: ClientEvent[]; ms: number } {
+  const events: ClientEvent[] = [];
+  let ms = 0;
+  for (let i = 0; i < kept.length; i++) {
+    if (kept.endMs(i) <= fromMs) continue;
+    if (kept.startMs(i) >= toMs) break;
+    if (kept.format(i) !== format) return { events: [], ms: 0 };
+    events.push(kept.event(i));
+    ms += kept.endMs(i) - kept.startMs(i);
+  }
+  return { events, ms };
+}
+
+/**
+ * The audio of `kept` between `fromMs` and `toMs`, decoded to mono PCM16 at its format's rate;
+ * `undefined` when less than half of it is kept (older than the ledger's bound) or it was
+ * written in two formats. Its start may be missing: audio written in one burst (a replay) is
+ * trimmed to the tail kept between turns before the server reports the speech in it, and what
+ * goes is the prefix padding, silence before the words.
+ */
+export function decodedTurn(
+  kept: AppendRing,
+  fromMs: number,
+  toMs: number,
+): AudioFrame | undefined {
+  if (kept.length === 0) return undefined;
+  const keptFrom = Math.max(kept.startMs(0), fromMs);
+  if (toMs - keptFrom < (toMs - fromMs) / 2) return undefined;
+  const parts: Int16Array[] = [];
+  let format: AudioFormatName | undefined;
+  let length = 0;
+  for (let i = 0; i < kept.length; i++) {
+    if (kept.endMs(i) <= fromMs) continue;
+    if (kept.startMs(i) >= toMs) break;
+    if (format !== undefined && kept.format(i) !== format) return undefined;
+    format = kept.format(i);
+    const audio = (kept.event(i) as { audio: string }).audio;
+    const samples =
+      format === 'pcm16'
+        ? base64ToPcm16(audio)
+        : g711Decode(base64ToBytes(audio), format === 'g711_ulaw' ? 'ulaw' : 'alaw');
+    parts.push(samples);
+    length += samples.length;
+  }
+  if (format === undefined) return undefined;
+  const data = new Int16Array(length);
+  let at = 0;
+  for (const part of parts) {
+    data.set(part, at);
+    at += part.length;
+  }
+  return { data, sampleRate: formatSampleRate(format), channels: 1 };
+}
