@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createFakeServer, FakeServer, SimulatedClock } from '@voxwire/testing';
 import type { Connector } from '@voxwire/protocol';
 import type { RealtimeSession } from '../src/index.js';
-import { captureLogger, record } from './helpers.js';
+import { captureLogger, record, appRequests } from './helpers.js';
 import { filteringFrames, losingAt, type FrameFilter } from './side-band-helpers.js';
 import { callModel, expectNothingLeft, expectQuiet, named } from './sip-lossy-call.js';
 import { shopModel } from './voice-agent-call.js';
@@ -139,15 +139,7 @@ describe('the fault suite on a SIP call: turns, a late attach and side-band drop
           await clock.advanceAsync(0);
           let drops = 0;
           // what the app asked for: every one settles, and none fails but for a stated reason
-          const asked: { what: string; outcome?: string }[] = [];
-          const ask = (what: string, p: Promise<unknown>) => {
-            const entry: { what: string; outcome?: string } = { what };
-            asked.push(entry);
-            p.then(
-              () => (entry.outcome = 'ok'),
-              (e: unknown) => (entry.outcome = (e as { code?: string }).code ?? String(e)),
-            );
-          };
+          const { asked, ask } = appRequests();
           for (const s of steps) {
             if (s.kind === 'turn') turn(s.order, s.both);
             else if (s.kind === 'drop') {

@@ -24,7 +24,7 @@ import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Dialect } from '@voxwire/protocol';
 import type { RealtimeSession } from '../src/index.js';
-import { captureLogger, record } from './helpers.js';
+import { captureLogger, record, appRequests } from './helpers.js';
 import { expectQuiet, named } from './sip-lossy-call.js';
 import { voiceAgentCall, words, type CallSetup } from './voice-agent-call.js';
 
@@ -121,15 +121,7 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
   const { clock, server, session } = call;
   const events = record(session, ['error', 'response_created', 'response_done']);
   // what the app asked for: every one settles, and none fails
-  const asked: { what: string; outcome?: string }[] = [];
-  const ask = (what: string, p: Promise<unknown>) => {
-    const entry: { what: string; outcome?: string } = { what };
-    asked.push(entry);
-    p.then(
-      () => (entry.outcome = 'ok'),
-      (e: unknown) => (entry.outcome = (e as { code?: string }).code ?? String(e)),
-    );
-  };
+  const { asked, ask } = appRequests();
   // what the conversation must keep: every call that ran to its arguments' end (one cut
   // mid-arguments was never really made: a restore leaves it, and the output that says so, out),
   // every completed answer; but for what the app dropped or an interruption cut

@@ -184,3 +184,23 @@ export function slowLookup(done: Promise<void>): SessionTool {
     execute: async () => (await done, 'found it'),
   });
 }
+
+/**
+ * What an app asked for in a fault-suite run, each with how it settled: `'ok'`, or the error's
+ * `code` (its text when it has none); `undefined` while pending.
+ */
+export function appRequests(): {
+  asked: { what: string; outcome?: string }[];
+  ask: (what: string, p: Promise<unknown>) => void;
+} {
+  const asked: { what: string; outcome?: string }[] = [];
+  const ask = (what: string, p: Promise<unknown>): void => {
+    const entry: { what: string; outcome?: string } = { what };
+    asked.push(entry);
+    p.then(
+      () => (entry.outcome = 'ok'),
+      (e: unknown) => (entry.outcome = (e as { code?: string }).code ?? String(e)),
+    );
+  };
+  return { asked, ask };
+}
