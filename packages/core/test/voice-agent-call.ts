@@ -40,8 +40,11 @@ export interface CallSetup {
   readonly lifetimeMs?: number | undefined;
   /** How long the order lookup takes, ms. */
   readonly toolMs: number;
-  /** How long the server's transcription of a turn takes, ms (the real one ends after the answer starts). */
-  readonly transcriptionMs: number;
+  /**
+   * How long the server's transcription of a turn takes, ms (the real one ends after the answer
+   * starts); `null`: input transcription off (the mirror keeps every turn's audio instead).
+   */
+  readonly transcriptionMs: number | null;
   /** The server's turn detection, or none (push-to-talk: the app commits and asks for the answer). */
   readonly vad: 'server_vad' | 'semantic_vad' | 'none';
 }
@@ -105,7 +108,7 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
     dialect: setup.dialect,
     clock,
     behaviour: shopModel,
-    transcriptionDelayMs: setup.transcriptionMs,
+    transcriptionDelayMs: setup.transcriptionMs ?? 0,
     transcribe: (samples, _rate, itemId) => {
       let peak = 0;
       for (const x of samples) if (Math.abs(x) > peak) peak = Math.abs(x);
@@ -138,6 +141,8 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
     generateId: createCounterIdGenerator('t'),
     random: () => 0,
     logger,
+    // with transcription off, every turn is kept as its audio: the suite asks each to be restored
+    ...(setup.transcriptionMs === null ? { keepSentAudioMs: 600_000 } : {}),
     tools: [
       defineTool({
         name: 'order_status',
@@ -153,6 +158,7 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
     ],
   });
   const session = model.session({
+    ...(setup.transcriptionMs === null ? { inputAudioTranscription: null } : {}),
     turnDetection:
       setup.vad === 'none'
         ? null

@@ -114,6 +114,11 @@ export class ConversationMirror extends LinkedItems {
     );
   }
 
+  /** Whether any audio of items sent is kept (`maxSentAudioMs` above 0). */
+  get keepsSentAudio(): boolean {
+    return (this.#options.maxSentAudioMs ?? DEFAULT_MAX_SENT_AUDIO_MS) > 0;
+  }
+
   /** Forgets an item {@link expectSent} remembered (its create was refused or failed). */
   forgetSent(id: string): void {
     this.#sent?.forget(id);

@@ -82,7 +82,9 @@ export interface ConversationOptions {
    * How much audio of the items the app itself sends (`conversation.item.create`, `setChatCtx`,
    * the audio-mode hint) the conversation mirror keeps, in ms per session. The server's echo of
    * such an item carries no audio bytes; with the samples kept, a reconnect re-creates the item
-   * as it was. Beyond this the oldest samples are let go, and their items are restored as their
+   * as it was. With input transcription off (`inputAudioTranscription: null`) the user's turns
+   * are kept the same way, from their commit, within the same total: no transcript will restore
+   * them. Beyond this the oldest samples are let go, and their items are restored as their
    * transcript (or left out when they have none). 0 keeps none.
    * @default 10000 (at most 480 KB of 24 kHz PCM16 per session)
    */

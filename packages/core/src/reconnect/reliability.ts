@@ -40,6 +40,7 @@ import { failStalledResponses } from './stalled-responses.js';
 import { TruncatedHeard } from './truncated-heard.js';
 import { UncommittedAudio } from './uncommitted-audio.js';
 import { withTurnAudio } from './untranscribed-turns.js';
+import { SpokenTurns } from './spoken-turns.js';
 
 export type { ReliabilityHost } from './reliability-host.js';
 
@@ -60,6 +61,8 @@ export class Reliability {
   // a turn's end the server answers by itself holds the rollover off until the answer starts
   // (made on the first such turn end: a session without turn detection never needs it)
   #autoAnswer: AutoAnswerWait | undefined;
+  // with input transcription off, the turn whose audio waits for its item (made on the first)
+  #spoken: SpokenTurns | undefined;
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
   // the items the last restore left out, until the connection ends (see `leftOut`), and the
@@ -180,14 +183,21 @@ export class Reliability {
         this.#autoAnswer?.settled();
         this.#uncommitted.answerStarted();
         break;
-      case 'input_audio_buffer.committed':
+      case 'input_audio_buffer.committed': {
         this.#speaking = false;
-        this.#uncommitted.committed(event.item_id, {
+        const transcribed =
+          (this.#h.confirmedOptions() ?? this.#h.options()).inputAudioTranscription !== null;
+        // with no transcript to come, the mirror keeps the turn as its audio (`spoken-turns.ts`)
+        const mirror = transcribed ? undefined : this.#h.mirror();
+        const audio = this.#uncommitted.committed(event.item_id, {
           answerAwaited: this.#autoAnswer?.awaiting === true,
-          transcriptAwaited:
-            (this.#h.confirmedOptions() ?? this.#h.options()).inputAudioTranscription !== null,
+          transcriptAwaited: transcribed,
+          audioWanted: mirror?.keepsSentAudio === true,
         });
+        if (audio && mirror && event.item_id)
+          (this.#spoken ??= new SpokenTurns()).committed(mirror, event.item_id, audio);
         break;
+      }
       case 'conversation.item.input_audio_transcription.completed':
       case 'conversation.item.input_audio_transcription.failed':
         this.#uncommitted.transcribed(event.item_id);
@@ -211,6 +221,7 @@ export class Reliability {
       case 'conversation.item.added':
       case 'conversation.item.created':
         if (this.#restoreItems.size > 0 && event.item.id) this.#forgetRestoreItem(event.item.id);
+        if (this.#spoken && event.item.id) this.#spoken.itemAdded(this.#h.mirror(), event.item.id);
         break;
       case 'conversation.item.deleted':
         this.#uncommitted.transcribed(event.item_id);
@@ -405,6 +416,7 @@ export class Reliability {
     this.#rollover.stop();
     this.#speaking = false;
     this.#autoAnswer?.settled();
+    this.#spoken?.connectionLost();
     this.#restoreItems = NO_RESTORE_ITEMS;
     this.#leftOut = this.#leftOutCalls = undefined;
     this.probes?.clear();

@@ -66,6 +66,11 @@ export interface CommitExpectations {
   readonly answerAwaited?: boolean | undefined;
   /** Input transcription is on: the turn's transcript is to come. @default false */
   readonly transcriptAwaited?: boolean | undefined;
+  /**
+   * No transcript will come (input transcription off) and the mirror keeps the turn as the audio
+   * it was: the turn's audio is handed back, decoded (see `spoken-turns.ts`). @default false
+   */
+  readonly audioWanted?: boolean | undefined;
 }
 
 /** A committed turn whose answer has not started (see `UncommittedAudio.unansweredTurn`). */
@@ -156,12 +161,17 @@ export class UncommittedAudio {
    * (taking its boundary here would make that acknowledgement cut at the newest audio, and what
    * was written after it, the next turn, would be lost on a drop). Any other commit
    * acknowledges the app's oldest boundary. `answerAwaited`: the server answers the VAD's turn
-   * by itself, and the turn's audio is kept until {@link answerStarted}.
+   * by itself, and the turn's audio is kept until {@link answerStarted}. Returns the turn's
+   * audio (as {@link turnAudio} does) when `audioWanted` and the turn's bounds are known.
    */
   committed(
     itemId: string | undefined,
-    { answerAwaited = false, transcriptAwaited = false }: CommitExpectations = {},
-  ): void {
+    {
+      answerAwaited = false,
+      transcriptAwaited = false,
+      audioWanted = false,
+    }: CommitExpectations = {},
+  ): AudioFrame | undefined {
     if (itemId !== undefined && itemId === this.#speechEndItemId) {
       const end = this.#speechEndMs ?? this.#writtenMs;
       const fromMs = this.#speechStartMs ?? this.#committedMs;
@@ -169,21 +179,26 @@ export class UncommittedAudio {
       this.#unanswered = answerAwaited ? { itemId, fromMs, manual: false } : undefined;
       if (transcriptAwaited && this.#maxMs > 0)
         (this.#untranscribed ??= []).push({ itemId, fromMs, toMs: end });
+      // (read before the cut lets it go)
+      const audio = audioWanted ? decodedTurn(this.#kept, fromMs, end) : undefined;
       this.#speechEndMs = this.#speechEndItemId = undefined;
       this.#cut(end);
-      return;
+      return audio;
     }
     // the app's commit (push-to-talk): its answer is the app's request, and a drop before that
     // starts may also take the turn's item with it (`takeReplay`)
     // (recorded before the acknowledgement cuts: the cut keeps what the records need)
     const boundary = this.#boundaries?.[0];
+    let audio: AudioFrame | undefined;
     if (itemId !== undefined && boundary?.kind === 'commit' && this.#maxMs > 0) {
       const fromMs = this.#committedMs;
       const toMs = boundary.atMs;
       this.#unanswered = { itemId, fromMs, toMs, manual: true, commitId: boundary.eventId };
       if (transcriptAwaited) (this.#untranscribed ??= []).push({ itemId, fromMs, toMs });
+      if (audioWanted) audio = decodedTurn(this.#kept, fromMs, toMs);
     }
     this.#acknowledged();
+    return audio;
   }
 
   /** A response started: the turn the VAD committed is being answered, its audio no longer kept. */

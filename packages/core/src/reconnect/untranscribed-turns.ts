@@ -7,6 +7,7 @@
  * that audio.
  * @module
  */
+import type { AudioFrame } from '@voxwire/protocol';
 import type { ConversationMirror } from '../conversation/mirror.js';
 import type { UncommittedAudio } from './uncommitted-audio.js';
 
@@ -17,22 +18,35 @@ import type { UncommittedAudio } from './uncommitted-audio.js';
 export function withTurnAudio(mirror: ConversationMirror, ledger: UncommittedAudio): string[] {
   const given: string[] = [];
   for (const id of ledger.untranscribedTurns()) {
-    const item = mirror.get(id);
-    if (item?.type !== 'message' || item.role !== 'user') continue;
-    if (!item.content.some((part) => part.type === 'audio' && part.audio === undefined)) continue;
+    if (!wantsAudio(mirror, id)) continue;
     const frame = ledger.turnAudio(id);
-    if (frame === undefined) continue;
-    mirror.update(id, (known) =>
-      known.type !== 'message'
-        ? known
-        : {
-            ...known,
-            content: known.content.map((part) =>
-              part.type === 'audio' && part.audio === undefined ? { ...part, audio: frame } : part,
-            ),
-          },
-    );
-    given.push(id);
+    if (frame !== undefined && giveTurnAudio(mirror, id, frame)) given.push(id);
   }
   return given;
+}
+
+// a user item whose audio part has no samples (none were ever kept of it)
+function wantsAudio(mirror: ConversationMirror, id: string): boolean {
+  const item = mirror.get(id);
+  if (item?.type !== 'message' || item.role !== 'user') return false;
+  return item.content.some((part) => part.type === 'audio' && part.audio === undefined);
+}
+
+/**
+ * Gives the user item `id`'s audio part without samples `frame` as its samples; returns whether
+ * it had such a part (a user item of the mirror).
+ */
+export function giveTurnAudio(mirror: ConversationMirror, id: string, frame: AudioFrame): boolean {
+  if (!wantsAudio(mirror, id)) return false;
+  mirror.update(id, (known) =>
+    known.type !== 'message'
+      ? known
+      : {
+          ...known,
+          content: known.content.map((part) =>
+            part.type === 'audio' && part.audio === undefined ? { ...part, audio: frame } : part,
+          ),
+        },
+  );
+  return true;
 }
