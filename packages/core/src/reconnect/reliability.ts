@@ -23,9 +23,8 @@ import type { ClientEvent, ServerEvent } from '@voxwire/protocol';
 import type { OpenState } from '../connection-state.js';
 import { VoxwireError } from '../errors.js';
 import type { OutboxStats } from '../outbox.js';
-import { mayAnswerTurnEnd, type TurnEnd } from '../responses/auto-answer.js';
-import { AutoAnswerWait } from './auto-answer-wait.js';
 import { CutAnswers } from './cut-answers.js';
+import { InputTurns } from './input-turns.js';
 import { RecentIds } from './dedupe.js';
 import { ReattachProbes } from './reattach-probes.js';
 import type { ReliabilityHost } from './reliability-host.js';
@@ -38,9 +37,7 @@ import type { AudioFormatName } from '../options.js';
 import { StallWatch } from './stall.js';
 import { failStalledResponses } from './stalled-responses.js';
 import { TruncatedHeard } from './truncated-heard.js';
-import { UncommittedAudio } from './uncommitted-audio.js';
 import { withTurnAudio } from './untranscribed-turns.js';
-import { SpokenTurns } from './spoken-turns.js';
 
 export type { ReliabilityHost } from './reliability-host.js';
 
@@ -56,13 +53,8 @@ export class Reliability {
   readonly #ids: RecentIds;
   readonly #stall: StallWatch;
   readonly #rollover: RolloverPlanner;
-  readonly #uncommitted: UncommittedAudio;
-  #speaking = false;
-  // a turn's end the server answers by itself holds the rollover off until the answer starts
-  // (made on the first such turn end: a session without turn detection never needs it)
-  #autoAnswer: AutoAnswerWait | undefined;
-  // with input transcription off, the turn whose audio waits for its item (made on the first)
-  #spoken: SpokenTurns | undefined;
+  // the user's input audio: the ledger a restore replays from, speech, automatic answers
+  readonly #input: InputTurns;
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
   // the items the last restore left out, until the connection ends (see `leftOut`), and the
@@ -95,7 +87,6 @@ export class Reliability {
   constructor(host: ReliabilityHost, options: ResolvedReliability) {
     this.#h = host;
     this.#ids = new RecentIds(options.dedupeWindow);
-    this.#uncommitted = new UncommittedAudio(options.replayUncommittedAudioMs);
     this.#retell = options.reconnect.truncatedAnswers === 'heard';
     this.#stall = new StallWatch(host.clock, options.stallTimeoutMs, (idleMs) => {
       this.#stalls += failStalledResponses(host, idleMs);
@@ -112,6 +103,7 @@ export class Reliability {
         host.outbox.pause();
       },
     );
+    this.#input = new InputTurns(host, options.replayUncommittedAudioMs, this.#rollover);
   }
 
   /**
@@ -165,51 +157,9 @@ export class Reliability {
 
   /** After the engine handled `event`. */
   observe(event: ServerEvent): void {
+    this.#input.observe(event);
     switch (event.type) {
-      case 'input_audio_buffer.speech_started':
-        this.#speaking = true;
-        this.#uncommitted.speechStarted(event.audio_start_ms);
-        break;
-      case 'input_audio_buffer.speech_stopped':
-        this.#speaking = false;
-        this.#uncommitted.speechStopped(event.audio_end_ms, event.item_id);
-        this.#turnEnded('speech_stopped');
-        break;
-      case 'input_audio_buffer.timeout_triggered':
-        // the idle timeout commits the silence and answers it, as a turn's end does
-        this.#turnEnded('idle_timeout');
-        break;
-      case 'response.created':
-        this.#autoAnswer?.settled();
-        this.#uncommitted.answerStarted();
-        break;
-      case 'input_audio_buffer.committed': {
-        this.#speaking = false;
-        const transcribed =
-          (this.#h.confirmedOptions() ?? this.#h.options()).inputAudioTranscription !== null;
-        // with no transcript to come, the mirror keeps the turn as its audio (`spoken-turns.ts`)
-        const mirror = transcribed ? undefined : this.#h.mirror();
-        const audio = this.#uncommitted.committed(event.item_id, {
-          answerAwaited: this.#autoAnswer?.awaiting === true,
-          transcriptAwaited: transcribed,
-          audioWanted: mirror?.keepsSentAudio === true,
-        });
-        if (audio && mirror && event.item_id)
-          (this.#spoken ??= new SpokenTurns()).committed(mirror, event.item_id, audio);
-        break;
-      }
-      case 'conversation.item.input_audio_transcription.completed':
-      case 'conversation.item.input_audio_transcription.failed':
-        this.#uncommitted.transcribed(event.item_id);
-        break;
-      case 'input_audio_buffer.cleared':
-        this.#speaking = false;
-        this.#autoAnswer?.settled();
-        this.#uncommitted.cleared();
-        break;
       case 'error': {
-        // a refused commit or clear (an empty buffer, say) will never be acknowledged
-        if (event.error.event_id) this.#uncommitted.refused(event.error.event_id);
         // a restored item the server refused is not in its conversation: keep the mirror honest
         const itemId = event.error.event_id
           ? this.#restoreItems.get(event.error.event_id)
@@ -221,10 +171,6 @@ export class Reliability {
       case 'conversation.item.added':
       case 'conversation.item.created':
         if (this.#restoreItems.size > 0 && event.item.id) this.#forgetRestoreItem(event.item.id);
-        if (this.#spoken && event.item.id) this.#spoken.itemAdded(this.#h.mirror(), event.item.id);
-        break;
-      case 'conversation.item.deleted':
-        this.#uncommitted.transcribed(event.item_id);
         break;
       case 'session.created': // the server's own word on when it ends (Unix seconds)
         if (!this.#persistent && typeof event.session.expires_at === 'number')
@@ -258,12 +204,12 @@ export class Reliability {
     event: ClientEvent & { readonly audio: string },
     format?: AudioFormatName | undefined,
   ): void {
-    this.#uncommitted.wrote(event, this.#h.options(), format);
+    this.#input.wroteAudio(event, format);
   }
 
   /** An `input_audio_buffer.commit` or `.clear` was written to the socket. */
   wroteBoundary(eventId: string | undefined, kind: 'commit' | 'clear'): void {
-    this.#uncommitted.wroteBoundary(eventId, kind);
+    this.#input.ledger.wroteBoundary(eventId, kind);
   }
 
   /** A connection opened: returns the restore prelude (empty for the first connect). */
@@ -281,7 +227,7 @@ export class Reliability {
     if (this.#persistent) this.probes ??= new ReattachProbes(h);
     if (!state.reconnected) {
       // a fresh ledger for the new connection (nothing to replay on a first connect)
-      this.#uncommitted.takeReplay(h.options(), h.options().inputAudioFormat);
+      this.#input.ledger.takeReplay(h.options(), h.options().inputAudioFormat);
       return { prelude: [], event: undefined };
     }
     const { prelude, unsent, superseded } = confirmConfig(this.#h);
@@ -293,11 +239,11 @@ export class Reliability {
     // the fresh server makes its item anew, so the old one is not restored beside it
     // The app's turn (push-to-talk) is written again with its commit only when the drop took its
     // item too (before the app's create for it, sent again after it): else the mirror has it
-    const turn = this.#uncommitted.unansweredTurn;
+    const turn = this.#input.ledger.unansweredTurn;
     const appTurn = turn?.manual === true && mirror?.has(turn.itemId) !== true;
     if (turn?.manual === false && mirror?.has(turn.itemId) === true) mirror.delete(turn.itemId);
     // a turn answered before its transcript came: its words are the audio it was
-    const heardAsAudio = mirror ? withTurnAudio(mirror, this.#uncommitted) : [];
+    const heardAsAudio = mirror ? withTurnAudio(mirror, this.#input.ledger) : [];
     // the answers the drop cut off become the text heard before the mirror is read
     const cutOff =
       mirror && this.#cut
@@ -332,7 +278,7 @@ export class Reliability {
     const resent = resend(this.#h, unsent, superseded, prelude);
     // what the old server had not committed, in the input format the fresh server has when it
     // gets there: the restore's, or that of a re-sent update (the last one written wins)
-    const replay = this.#uncommitted.takeReplay(h.options(), preludeInputFormat(prelude), appTurn);
+    const replay = this.#input.ledger.takeReplay(h.options(), preludeInputFormat(prelude), appTurn);
     if (replay.skippedMs > 0)
       h.logger.warn('uncommitted input audio in an earlier input format not replayed', {
         ...h.logFields(),
@@ -382,7 +328,7 @@ export class Reliability {
     const probes = (this.probes ??= new ReattachProbes(h));
     const resent = resend(h, unsent, superseded, prelude, (request) => probes.probe(request));
     // the call heard the audio of the old connection itself: the ledger starts afresh
-    this.#uncommitted.takeReplay(h.options(), h.options().inputAudioFormat);
+    this.#input.ledger.takeReplay(h.options(), h.options().inputAudioFormat);
     this.#lostCause = undefined;
     this.#reconnects++;
     h.logger.info('re-attached to the kept session', { ...h.logFields(), resent });
@@ -414,9 +360,7 @@ export class Reliability {
       (this.#cut ??= new CutAnswers()).noteDrop(active, mirror);
     this.#stall.stop();
     this.#rollover.stop();
-    this.#speaking = false;
-    this.#autoAnswer?.settled();
-    this.#spoken?.connectionLost();
+    this.#input.lost();
     this.#restoreItems = NO_RESTORE_ITEMS;
     this.#leftOut = this.#leftOutCalls = undefined;
     this.probes?.clear();
@@ -443,7 +387,7 @@ export class Reliability {
     this.#cut?.clear();
     this.#stall.stop();
     this.#rollover.stop();
-    this.#autoAnswer?.settled();
+    this.#input.closed();
   }
 
   /** The counters (the session adds the outbox's). */
@@ -467,21 +411,11 @@ export class Reliability {
   #quiet(): boolean {
     const h = this.#h;
     return (
-      !this.#speaking &&
-      this.#autoAnswer?.due() !== true &&
+      this.#input.quiet &&
       h.tracker.activeCount === 0 &&
       !h.creator.createPending &&
       h.outbox.queued === 0 &&
       h.requests.size === 0
     );
-  }
-
-  /**
-   * A turn ended (VAD, or the idle timeout): its answer is awaited when the server may make one
-   * (`responses/auto-answer.ts`, the rule `interrupt()` follows too).
-   */
-  #turnEnded(end: TurnEnd): void {
-    if (mayAnswerTurnEnd(this.#h.options(), this.#h.confirmedOptions(), end))
-      (this.#autoAnswer ??= new AutoAnswerWait(this.#h.clock, this.#rollover)).turnEnded();
   }
 }
