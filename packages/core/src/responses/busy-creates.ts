@@ -7,8 +7,11 @@
  * follow-up to a tool that finished just as the user spoke, say), and the server refuses it.
  * The create is what `keep_both` asks for: it is held, still unanswered so that later creates
  * wait behind it, and written again when a response is done (`responseEnded`), as it would have
- * waited had the response been known. (`cancel_new` and `cancel_existing` are the creator's to
- * apply: see `create.ts`.)
+ * waited had the response been known. A create that asked for `cancel_existing` cancels that
+ * response first; one that asked for `cancel_new` declines, as it would have. So does any create
+ * on a connection the server drops with its session when no response is known in progress: the
+ * response that made the server busy was heard (its `response.created` came first), and one this
+ * side no longer follows (ended here, a stall) might never say it is done.
  *
  * A side-band (`Connection.persistentSession`: the server keeps a call's session across sockets,
  * and goes on answering while none is attached) meets the same refusal for answers it does not
@@ -27,6 +30,8 @@
  * @module
  */
 import { requestTag, type ResponseCreateEvent } from './awaited.js';
+import type { OnDuplicate } from './create-options.js';
+import type { RealtimeResponse } from './tree.js';
 
 /** The server's code for a create refused because a response is in progress. */
 export const BUSY = 'conversation_already_has_active_response';
@@ -42,6 +47,12 @@ export interface BusyCreatesHost {
   pauseWait(): void;
   /** Writes `held` again; its wait for an answer starts over. */
   writeAgain(held: ResponseCreateEvent): void;
+  /** The responses in progress, oldest first. */
+  activeResponses(): readonly RealtimeResponse[];
+  /** Whether `session.interrupt()` cancelled `responseId` already. */
+  interrupted(responseId: string): boolean;
+  /** Sends `response.cancel` for `responseId`. */
+  cancel(responseId: string): void;
 }
 
 /** See the module. */
@@ -54,9 +65,23 @@ export class BusyCreates {
   // the tag of the last create refused as busy: the server never started it, so a refusal of
   // it sent again after a drop is the same busy answer, not its own answer given unseen
   #busyTag: string | undefined;
+  // whether the connection is a side-band (the server keeps the session across sockets)
+  #persistent = false;
+  // the onDuplicate of a conversation create that asked for other than `keep_both`
+  #rules: WeakMap<ResponseCreateEvent, OnDuplicate> | undefined;
 
   constructor(host: BusyCreatesHost) {
     this.#h = host;
+  }
+
+  /** A connection is open; `persistent`: a side-band's. */
+  reopened(persistent: boolean): void {
+    this.#persistent = persistent;
+  }
+
+  /** The conversation create `written` asked for `onDuplicate`, which a busy refusal applies. */
+  rule(written: ResponseCreateEvent, onDuplicate: OnDuplicate): void {
+    if (onDuplicate !== 'keep_both') (this.#rules ??= new WeakMap()).set(written, onDuplicate);
   }
 
   /** The create `eventId` is sent again after a re-attach. */
@@ -82,9 +107,23 @@ export class BusyCreates {
    * refused as busy (see the module): `'answered'`, a create sent again after a re-attach, settled
    * as answered by the response the session is giving; `'held'`, the unanswered create, held
    * until {@link responseEnded} (a resend the server never started, refused as busy before the
-   * drop, is held too). `undefined` for any other refusal.
+   * drop, is held too; `cancel_existing` cancels the responses in progress first). `undefined`
+   * for any other refusal, and for a create that declines (see the module).
    */
   refused(eventId: string, code: string | null): 'answered' | 'held' | undefined {
+    if (code !== BUSY) return this.#refused(eventId, code);
+    const create = this.#h.unansweredConversation();
+    const rule = create?.event_id === eventId ? this.#rules?.get(create) : undefined;
+    if (rule === 'cancel_new' || (!this.#persistent && this.#h.activeResponses().length === 0))
+      return this.#refused(eventId, null);
+    const outcome = this.#refused(eventId, code);
+    if (outcome === 'held' && rule === 'cancel_existing')
+      for (const response of this.#h.activeResponses())
+        if (!this.#h.interrupted(response.id)) this.#h.cancel(response.id);
+    return outcome;
+  }
+
+  #refused(eventId: string, code: string | null): 'answered' | 'held' | undefined {
     const resent = this.#resent?.delete(eventId) === true;
     if (code !== BUSY) return undefined;
     const create = this.#h.unansweredConversation();

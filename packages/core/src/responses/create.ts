@@ -71,15 +71,11 @@ export class ResponseCreator {
   // generate()'s requests; made on the first, so a session that never awaits one keeps nothing
   #awaited: AwaitedResponses | undefined;
   #connected = false;
-  // whether the connection is a side-band (the server keeps the session across sockets)
-  #persistent = false;
   // the tools creates gave their responses alone, matched to the responses they start
   readonly #responseTools = new PerResponseTools();
-  // the creates a server refused as busy (made on a side-band's first connect, or on the first
-  // such refusal)
+  // the creates a server refused as busy, and what they asked for (made on a side-band's first
+  // connect, on the first such refusal, or on the first create asking other than `keep_both`)
   #kept: BusyCreates | undefined;
-  // the unanswered conversation create's onDuplicate, when not `keep_both` (made on first use)
-  #rules: WeakMap<ResponseCreateEvent, OnDuplicate> | undefined;
   // the cancels of `session.interrupt()` and the creates asked for before it (made on the first)
   #bargeIn: BargeIn | undefined;
   // what each tagged create asked for, until its response starts (made on the first)
@@ -299,8 +295,8 @@ export class ResponseCreator {
    */
   reopened(keptSession = false, persistent = keptSession): void {
     this.#connected = true;
-    this.#persistent = persistent;
-    if (persistent) this.#kept ??= new BusyCreates(this.#busyHost());
+    if (persistent) this.#busyCreates().reopened(true);
+    else this.#kept?.reopened(false);
     this.#awaited?.resumed();
     this.#resendLost(keptSession);
     // one the outbox held went out with the restore: its bound starts now
@@ -425,19 +421,7 @@ export class ResponseCreator {
    * otherwise: any other refusal, and a `cancel_new` create, which declines as it would have.
    */
   busyRefused(eventId: string, code: string | null): 'answered' | 'held' | undefined {
-    if (code !== BUSY) return this.#kept?.refused(eventId, code);
-    const create = this.#unanswered.conversation;
-    const rule = create?.event_id === eventId ? this.#rules?.get(create) : undefined;
-    // on a connection the server drops with its session, the response that made it busy was
-    // heard (its response.created came first): one this side no longer follows (ended here, a
-    // stall) might never say it is done, and a create held for it would wait for good
-    if (rule === 'cancel_new' || (!this.#persistent && this.#host.activeResponses().length === 0))
-      return this.#kept?.refused(eventId, null);
-    const outcome = (this.#kept ??= new BusyCreates(this.#busyHost())).refused(eventId, code);
-    if (outcome === 'held' && rule === 'cancel_existing')
-      for (const response of this.#host.activeResponses())
-        if (!this.interrupted(response.id)) this.#cancel(response.id);
-    return outcome;
+    return (code === BUSY ? this.#busyCreates() : this.#kept)?.refused(eventId, code);
   }
 
   /** A response is done (any, one this side ignores included): a held create goes again. */
@@ -445,9 +429,16 @@ export class ResponseCreator {
     this.#kept?.responseEnded();
   }
 
-  // what the side-band's creates need of the creator
+  #busyCreates(): BusyCreates {
+    return (this.#kept ??= new BusyCreates(this.#busyHost()));
+  }
+
+  // what the busy creates need of the creator
   #busyHost(): BusyCreatesHost {
     return {
+      activeResponses: () => this.#host.activeResponses(),
+      interrupted: (responseId) => this.interrupted(responseId),
+      cancel: (responseId) => this.#cancel(responseId),
       unansweredConversation: () => this.#unanswered.conversation,
       answeredUnseen: (eventId) => {
         this.#answeredByRefusal(eventId);
@@ -540,7 +531,7 @@ export class ResponseCreator {
     if (written === undefined) return true;
     this.#gateOf().mark(this.#connected);
     // what a busy refusal of it does (`busyRefused`): keep_both, unless it asked otherwise
-    if (onDuplicate !== 'keep_both') (this.#rules ??= new WeakMap()).set(written, onDuplicate);
+    if (onDuplicate !== 'keep_both') this.#busyCreates().rule(written, onDuplicate);
     return true;
   }
 }
