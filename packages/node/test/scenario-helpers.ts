@@ -3,6 +3,7 @@
  * clock) share: event loop turns for the sockets, a synchronous view of a promise, and a record
  * of unhandled rejections. Each test file keeps its own `cleanups` list, run after each test.
  */
+import type { SimulatedClock } from '@voxwire/testing';
 
 /** A list of clean-ups, run in reverse after each test. */
 export type Cleanups = (() => Promise<unknown>)[];
@@ -29,4 +30,29 @@ export function recordUnhandledRejections(cleanups: Cleanups): unknown[] {
   process.on('unhandledRejection', onRejection);
   cleanups.push(async () => process.off('unhandledRejection', onRejection));
   return unhandled;
+}
+
+/**
+ * The options every scenario's model starts from: the fake's URL and key, the shared simulated
+ * clock, no keep-alive pings (their timers would run on the simulated clock) and no jitter.
+ */
+export function loopbackModelOptions(
+  fake: { readonly url: string },
+  apiKey: string,
+  clock: SimulatedClock,
+) {
+  return { apiKey, baseURL: fake.url, env: {}, clock, keepAlive: false as const, random: () => 0 };
+}
+
+/**
+ * Steps the clock 20 ms at a time, letting the sockets deliver between steps, until `until()`
+ * holds; `false` when it did not within 100 s of clock time.
+ */
+export async function pumpUntil(clock: SimulatedClock, until: () => boolean): Promise<boolean> {
+  for (let guard = 0; guard < 5_000; guard++) {
+    if (until()) return true;
+    await clock.advanceAsync(20);
+    await io();
+  }
+  return false;
 }

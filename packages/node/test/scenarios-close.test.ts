@@ -14,6 +14,7 @@ import { createOpenAIRealtimeModel, type OpenAIRealtimeModelOptions } from '../s
 import {
   type Cleanups,
   io,
+  loopbackModelOptions,
   recordUnhandledRejections,
   watch as watchClose,
 } from './scenario-helpers.js';
@@ -38,13 +39,8 @@ async function rig(options: Partial<OpenAIRealtimeModelOptions> = {}): Promise<R
   cleanups.push(() => fake.close());
   const clock = new SimulatedClock();
   const model = createOpenAIRealtimeModel({
-    apiKey: KEY,
-    baseURL: fake.url,
-    env: {},
-    clock,
-    keepAlive: false,
+    ...loopbackModelOptions(fake, KEY, clock),
     stallTimeoutMs: false,
-    random: () => 0,
     ...options,
   });
   const session = model.session();

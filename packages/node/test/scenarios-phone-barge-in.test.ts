@@ -13,7 +13,13 @@ import type { ResponseHandler } from '@voxwire/testing';
 import { startFakeWsServer } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIRealtimeModel } from '../src/index.js';
-import { type Cleanups, io, recordUnhandledRejections, watch } from './scenario-helpers.js';
+import {
+  type Cleanups,
+  io,
+  loopbackModelOptions,
+  recordUnhandledRejections,
+  watch,
+} from './scenario-helpers.js';
 
 const KEY = 'sk-proj-SCENARIO-phone-barge-0000';
 const cleanups: Cleanups = [];
@@ -59,12 +65,7 @@ async function startCall(
   cleanups.push(() => fake.close());
   const unhandled = recordUnhandledRejections(cleanups);
   const model = createOpenAIRealtimeModel({
-    apiKey: KEY,
-    baseURL: fake.url,
-    env: {},
-    clock,
-    keepAlive: false,
-    random: () => 0,
+    ...loopbackModelOptions(fake, KEY, clock),
     ...(options.maxSessionDurationMs
       ? {
           maxSessionDurationMs: options.maxSessionDurationMs,

@@ -12,7 +12,13 @@ import { SimulatedClock, speechThenSilence } from '@voxwire/testing';
 import { startFakeWsServer } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIRealtimeModel } from '../src/index.js';
-import { type Cleanups, io, recordUnhandledRejections, watch } from './scenario-helpers.js';
+import {
+  type Cleanups,
+  io,
+  loopbackModelOptions,
+  recordUnhandledRejections,
+  watch,
+} from './scenario-helpers.js';
 
 const KEY = 'sk-proj-SCENARIO-phone-0000';
 const cleanups: Cleanups = [];
@@ -65,12 +71,7 @@ describe('a phone bridge through a rollover', () => {
       execute: ({ id }) => (toolRuns.push(id), { id, status: 'shipped' }),
     });
     const model = createOpenAIRealtimeModel({
-      apiKey: KEY,
-      baseURL: fake.url,
-      env: {},
-      clock,
-      keepAlive: false,
-      random: () => 0,
+      ...loopbackModelOptions(fake, KEY, clock),
       maxSessionDurationMs: MAX_SESSION_MS,
       reconnect: { rolloverMarginMs: 30_000 },
       inputAudioFormat: 'g711_ulaw',

@@ -11,7 +11,14 @@ import { deferred, SimulatedClock, speechThenSilence } from '@voxwire/testing';
 import { startFakeWsServer } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIRealtimeModel } from '../src/index.js';
-import { type Cleanups, io, recordUnhandledRejections, watch } from './scenario-helpers.js';
+import {
+  type Cleanups,
+  io,
+  loopbackModelOptions,
+  pumpUntil,
+  recordUnhandledRejections,
+  watch,
+} from './scenario-helpers.js';
 
 const KEY = 'sk-proj-SCENARIO-ptt-0000';
 const cleanups: Cleanups = [];
@@ -52,12 +59,7 @@ describe('push-to-talk at 48 kHz with network drops', () => {
       },
     });
     const model = createOpenAIRealtimeModel({
-      apiKey: KEY,
-      baseURL: fake.url,
-      env: {},
-      clock,
-      keepAlive: false,
-      random: () => 0,
+      ...loopbackModelOptions(fake, KEY, clock),
       reconnect: { backoff: () => 0 },
       turnDetection: null,
       tools: [weather],
@@ -85,14 +87,7 @@ describe('push-to-talk at 48 kHz with network drops', () => {
     });
     const nth = (type: string, n: number) => (sentHere.get(type) ?? 0) + n;
 
-    const pump = async (until: () => boolean) => {
-      for (let guard = 0; guard < 5_000; guard++) {
-        if (until()) return true;
-        await clock.advanceAsync(20);
-        await io();
-      }
-      return false;
-    };
+    const pump = (until: () => boolean) => pumpUntil(clock, until);
     /** Holds the button for `ms` of 48 kHz tone, releases it: commit and ask for the answer. */
     const talk = (ms: number) => {
       for (const frame of speechThenSilence(ms, 0, { sampleRate: 48_000, frameMs: 20 }))

@@ -10,7 +10,13 @@ import { SimulatedClock, speechThenSilence } from '@voxwire/testing';
 import { startFakeWsServer } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIRealtimeModel } from '../src/index.js';
-import { type Cleanups, io, recordUnhandledRejections } from './scenario-helpers.js';
+import {
+  type Cleanups,
+  io,
+  loopbackModelOptions,
+  pumpUntil,
+  recordUnhandledRejections,
+} from './scenario-helpers.js';
 
 const KEY = 'sk-proj-SCENARIO-notranscript-0000';
 const cleanups: Cleanups = [];
@@ -41,12 +47,7 @@ describe('server VAD with input transcription off, and a network drop', () => {
     cleanups.push(() => fake.close());
     const unhandled = recordUnhandledRejections(cleanups);
     const model = createOpenAIRealtimeModel({
-      apiKey: KEY,
-      baseURL: fake.url,
-      env: {},
-      clock,
-      keepAlive: false,
-      random: () => 0,
+      ...loopbackModelOptions(fake, KEY, clock),
       reconnect: { backoff: () => 0 },
       modalities: ['text'],
       inputAudioTranscription: null,
@@ -63,14 +64,7 @@ describe('server VAD with input transcription off, and a network drop', () => {
     let reconnected = false;
     session.on('reconnected', () => (reconnected = true));
 
-    const pump = async (until: () => boolean) => {
-      for (let guard = 0; guard < 5_000; guard++) {
-        if (until()) return true;
-        await clock.advanceAsync(20);
-        await io();
-      }
-      return false;
-    };
+    const pump = (until: () => boolean) => pumpUntil(clock, until);
     /** Speaks `ms` of 48 kHz tone and 400 ms of silence, in real time. */
     const speak = async (ms: number) => {
       for (const frame of speechThenSilence(ms, 400, { sampleRate: 48_000, frameMs: 20 })) {
