@@ -56,6 +56,55 @@ describe.each(['ga', 'beta'] as const)('conversation items (%s)', (dialect) => {
     });
   });
 
+  it('a user audio item is heard as a turn is (transcribe), with no transcription event and no scripted words taken', async () => {
+    const c = await connect({
+      dialect,
+      transcribe: (samples) => (samples[0] === 1_000 ? 'where is my order' : ''),
+    });
+    c.server.scriptTranscription('the next spoken turn');
+    const heard: (string | undefined)[] = [];
+    c.server.onResponse((ctx) => {
+      heard.push(ctx.userText);
+      ctx.say('ok');
+    });
+    const audioItem = (id: string, level: number, transcript?: string) => ({
+      id,
+      type: 'message',
+      role: 'user',
+      content: [
+        {
+          type: 'input_audio',
+          audio: Buffer.from(new Int16Array(2_400).fill(level).buffer).toString('base64'),
+          ...(transcript === undefined ? {} : { transcript }),
+        },
+      ],
+    });
+    c.send({ type: 'conversation.item.create', item: audioItem('a1', 1_000) });
+    c.send({ type: 'response.create' });
+    await c.flush();
+    // words the hook does not know, and a transcript the client gave: as before
+    c.send({ type: 'conversation.item.create', item: audioItem('a2', 7) });
+    c.send({ type: 'response.create' });
+    await c.flush();
+    c.send({ type: 'conversation.item.create', item: audioItem('a3', 1_000, 'my own words') });
+    c.send({ type: 'response.create' });
+    await c.flush();
+    expect(heard).toEqual(['where is my order', undefined, 'my own words']);
+    expect(c.types().filter((t) => t.includes('input_audio_transcription'))).toEqual([]);
+    expect(c.server.conversation.find((i) => i['id'] === 'a1')?.['content']).toEqual([
+      { type: 'input_audio', transcript: null },
+    ]);
+    // the scripted words are still the next spoken turn's
+    c.send({
+      type: 'input_audio_buffer.append',
+      audio: Buffer.from(new Int16Array(4_800).fill(3).buffer).toString('base64'),
+    });
+    c.send({ type: 'input_audio_buffer.commit' });
+    c.send({ type: 'response.create' });
+    await c.flush();
+    expect(heard.at(-1)).toBe('the next spoken turn');
+  });
+
   it('deletes, retrieves (with audio) and errors on unknown ids', async () => {
     const c = await connect({ dialect });
     c.send({ type: 'conversation.item.create', item: userText('keep', 'k') });

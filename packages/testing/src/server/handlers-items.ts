@@ -108,9 +108,30 @@ function create(conn: FakeConnection, event: JsonObject, eventId: string | null)
     { item: stored, audio, sampleRate: sampleRateOf(inputFormat) },
     typeof previous === 'string' ? previous : undefined,
   );
+  if (audio !== undefined && stored['role'] === 'user') hearItem(conn, id, audio, inputFormat);
   const prev = placed ? placed.previousItemId : null;
   conn.emit({ type: 'conversation.item.added', previous_item_id: prev, item: clone(stored) });
   conn.emit({ type: 'conversation.item.done', previous_item_id: prev, item: clone(stored) });
+}
+
+/**
+ * The model hears a user audio item as it hears a committed turn (`transcribe`, or nothing): its
+ * words are what `ctx.userText` gives a behaviour, as a real model answers the audio it is sent.
+ * No transcription event follows (the server transcribes what it commits from the buffer), no
+ * scripted transcription is taken (those are the spoken turns'), and an item the client gave a
+ * transcript keeps it.
+ */
+function hearItem(
+  conn: FakeConnection,
+  itemId: string,
+  audio: Int16Array,
+  format: ReturnType<typeof formatOf>,
+): void {
+  const entry = conn.conversation.get(itemId);
+  const parts = Array.isArray(entry?.item['content']) ? entry.item['content'] : [];
+  if (parts.some((p) => isObject(p) && typeof p['transcript'] === 'string')) return;
+  const heard = conn.host.hear(audio, sampleRateOf(format), itemId, false);
+  if (entry && !('fail' in heard) && heard.text !== '') entry.heard = heard;
 }
 
 function truncate(conn: FakeConnection, event: JsonObject, eventId: string | null): void {
