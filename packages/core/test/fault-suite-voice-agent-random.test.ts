@@ -9,7 +9,7 @@
  * message); the socket drops after a random number of server
  * frames (each time a fresh server session: the engine restores the conversation); the session's
  * lifetime may roll it over; tools and transcription take their time, or transcription is off;
- * random pauses. With
+ * audio in 24 kHz PCM16 or a phone line's µ-law; random pauses. With
  * fast-check, answers streamed and generated at once (`voice-agent-call.ts`).
  *
  * After every run: no error but the drops (and the server's word on a cancel with nothing to
@@ -107,6 +107,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   steps: fc.array(step, { maxLength: 10 }),
   vad: fc.constantFrom('server_vad' as const, 'semantic_vad' as const, 'none' as const),
   transcriptionMs: fc.constantFrom(0, 300, 1_500, null),
+  format: fc.constantFrom('pcm16' as const, 'g711_ulaw' as const),
   toolMs: fc.constantFrom(0, 700, 3_000),
   reports: fc.boolean(),
   // long enough that a drop early in the run is not taken for the session's expiry (a close

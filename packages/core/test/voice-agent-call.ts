@@ -25,9 +25,12 @@ import {
 import { defineTool } from '../src/tools/tool.js';
 import { filteringFrames, losingAt, type FrameFilter } from './side-band-helpers.js';
 
-/** The loudness of the first turn's speech, and how much louder each next one is (PCM16). */
+/**
+ * The loudness of the first turn's speech, and how much louder each next one is (PCM16): wider
+ * steps over a phone line, whose µ-law rounds a sample of 2,000–6,500 by up to ~130.
+ */
 const SPOKEN_PEAK = 2_000;
-const SPOKEN_STEP = 200;
+const SPOKEN_STEP = { pcm16: 200, g711_ulaw: 400 } as const;
 
 /** How a call is set up. */
 export interface CallSetup {
@@ -47,6 +50,12 @@ export interface CallSetup {
   readonly transcriptionMs: number | null;
   /** The server's turn detection, or none (push-to-talk: the app commits and asks for the answer). */
   readonly vad: 'server_vad' | 'semantic_vad' | 'none';
+  /**
+   * The audio format both ways: a phone line's µ-law (8 kHz; the user speaks 8 kHz frames, so no
+   * resampling rounds the loudness a turn is told apart by) or 24 kHz PCM16.
+   * @default 'pcm16'
+   */
+  readonly format?: 'pcm16' | 'g711_ulaw' | undefined;
 }
 
 /**
@@ -99,6 +108,8 @@ export function words(item: ChatItem): string {
 
 /** A voice agent's session on the fake, with its speaker, turns and socket drops. */
 export function voiceAgentCall(setup: CallSetup, logger: Logger) {
+  const format = setup.format ?? 'pcm16';
+  const step = SPOKEN_STEP[format];
   const clock = new SimulatedClock({ microtaskRounds: 400, start: 1_700_000_000_000 });
   /** What each turn says, in order. */
   const said: string[] = [];
@@ -112,7 +123,7 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
     transcribe: (samples, _rate, itemId) => {
       let peak = 0;
       for (const x of samples) if (Math.abs(x) > peak) peak = Math.abs(x);
-      const heard = said[Math.round((peak - SPOKEN_PEAK) / SPOKEN_STEP)] ?? '';
+      const heard = said[Math.round((peak - SPOKEN_PEAK) / step)] ?? '';
       heardIn.set(itemId, heard);
       return heard;
     },
@@ -159,6 +170,7 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
   });
   const session = model.session({
     ...(setup.transcriptionMs === null ? { inputAudioTranscription: null } : {}),
+    ...(format === 'pcm16' ? {} : { inputAudioFormat: format, outputAudioFormat: format }),
     turnDetection:
       setup.vad === 'none'
         ? null
@@ -204,8 +216,11 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
             ? `Where are my orders ${++orders} and ${++orders}?`
             : `Where is my order ${++orders}?`,
       );
-      const amplitude = (SPOKEN_PEAK + (said.length - 1) * SPOKEN_STEP) / 32_767;
-      for (const frame of speechThenSilence(500, setup.vad === 'none' ? 100 : 600, { amplitude })) {
+      const amplitude = (SPOKEN_PEAK + (said.length - 1) * step) / 32_767;
+      // (500 Hz at 8 kHz: a sample falls on each peak, which 440 Hz misses by up to 1.5 %)
+      const voice =
+        format === 'pcm16' ? { amplitude } : { amplitude, sampleRate: 8_000, frequency: 500 };
+      for (const frame of speechThenSilence(500, setup.vad === 'none' ? 100 : 600, voice)) {
         session.inputAudioBuffer.append(frame);
         await clock.advanceAsync(100);
       }
