@@ -59,7 +59,8 @@ type Step =
   | { readonly kind: 'turn'; readonly order: boolean; readonly both?: boolean }
   /**
    * the app: `interrupt()`, `generate()`, a text item, `sessionUpdate()`, a trim, a cancel, an
-   * out-of-band label, `setTools()` (the same tools), an audio item of its own
+   * out-of-band label, `setTools()` (the same tools), an audio item of its own, input
+   * transcription turned off or on again (`sessionUpdate`)
    */
   | {
       readonly kind:
@@ -71,7 +72,8 @@ type Step =
         | 'cancel'
         | 'label'
         | 'tools'
-        | 'audioNote';
+        | 'audioNote'
+        | 'transcription';
     }
   | { readonly kind: 'drop'; readonly afterFrames: number }
   | { readonly kind: 'wait'; readonly ms: number };
@@ -91,6 +93,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       'label' as const,
       'tools' as const,
       'audioNote' as const,
+      'transcription' as const,
     ),
   }),
 );
@@ -182,7 +185,13 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
     else if (s.kind === 'cancel') session.response.cancel();
     else if (s.kind === 'label') ask('label', session.response.generate({ response: LABEL }));
     else if (s.kind === 'tools') ask('tools', session.setTools([...session.tools]));
-    else if (s.kind === 'audioNote')
+    else if (s.kind === 'transcription') {
+      const off = session.options.inputAudioTranscription !== null;
+      ask(
+        'transcription',
+        session.sessionUpdate({ inputAudioTranscription: off ? null : { model: 'whisper-1' } }),
+      );
+    } else if (s.kind === 'audioNote')
       ask('audio item', session.conversation.item.create({ role: 'user', content: [AUDIO_NOTE] }));
     else {
       // the app trims its context: the oldest message goes

@@ -152,8 +152,9 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
     generateId: createCounterIdGenerator('t'),
     random: () => 0,
     logger,
-    // with transcription off, every turn is kept as its audio: the suite asks each to be restored
-    ...(setup.transcriptionMs === null ? { keepSentAudioMs: 600_000 } : {}),
+    // with transcription off (from the start, or once the app turns it off), every turn is kept
+    // as its audio: the suite asks each to be restored
+    keepSentAudioMs: 600_000,
     tools: [
       defineTool({
         name: 'order_status',
