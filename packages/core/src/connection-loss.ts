@@ -115,6 +115,15 @@ export function unresponsive(detail: string): VoxwireError {
   });
 }
 
+/** The error of a transport dropped because audio waited on buffered bytes that never went down. */
+export function undrained(ms: number): VoxwireError {
+  return new VoxwireError(
+    'SOCKET_CLOSED',
+    `the transport's buffered bytes did not go down for ${ms} ms while input audio waited: the network is taken for dead`,
+    { data: { code: CloseCode.Abnormal, reason: 'transport not draining' } },
+  );
+}
+
 /** `1006` or `1006 reason`, for a message. */
 function closeLabel({ code, reason }: CloseReport): string {
   return `${code}${reason ? ` ${reason}` : ''}`;

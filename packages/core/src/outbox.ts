@@ -12,6 +12,12 @@
  * stays queued, in order, for the next connection (or for the close, which settles it); it is
  * neither failed nor reported. A socket that refuses for `closingTimeoutMs` without closing is
  * stuck: polling stops and `onClosingTimeout` lets the session drop it.
+ *
+ * A socket whose buffered bytes do not go down at all while audio waits for it is on a network
+ * that died without a close (a browser's WebSocket has no keep-alive ping, and reports such a
+ * close only when TCP gives up, minutes later): after `drainTimeoutMs` polling stops and
+ * `onDrainTimeout` lets the session drop it. A slow socket drains a little between polls and
+ * is waited for.
  * @module
  */
 import type { ClientEvent, Clock, TimerId } from '@voxwire/protocol';
@@ -67,6 +73,18 @@ export interface OutboxOptions {
    * transport as dead and reconnects). @default undefined (polling just stops)
    */
   onClosingTimeout?: (() => void) | undefined;
+  /**
+   * How long input audio may wait for a socket whose `bufferedAmount` has not gone down at all
+   * before the outbox stops polling it and calls `onDrainTimeout`, ms; `false` waits for ever.
+   * Each wait has its own bound, restarted whenever the buffer goes down.
+   * @default false
+   */
+  drainTimeoutMs?: number | false | undefined;
+  /**
+   * Called once audio waited `drainTimeoutMs` on a socket that did not drain (the session then
+   * drops the transport as dead and reconnects). @default undefined (polling just stops)
+   */
+  onDrainTimeout?: (() => void) | undefined;
 }
 
 /** Default of {@link OutboxOptions.closingTimeoutMs}, ms. */
@@ -131,6 +149,11 @@ export class Outbox {
   readonly #onClosingTimeout: (() => void) | undefined;
   // when the current writer first refused a write as closing (undefined while it accepts them)
   #refusedSince: number | undefined;
+  readonly #drainTimeoutMs: number | false;
+  readonly #onDrainTimeout: (() => void) | undefined;
+  // while audio waits for the socket: since when its buffer has not gone below `#waitLow`
+  #waitSince: number | undefined;
+  #waitLow = 0;
 
   /** @param onWriteError receives an event the writer refused (the session rejects its promise). */
   constructor(onWriteError: (event: ClientEvent, error: unknown) => void, options: OutboxOptions) {
@@ -143,6 +166,8 @@ export class Outbox {
     this.#pollMs = options.pollMs ?? 20;
     this.#closingTimeoutMs = options.closingTimeoutMs ?? DEFAULT_CLOSING_TIMEOUT_MS;
     this.#onClosingTimeout = options.onClosingTimeout;
+    this.#drainTimeoutMs = options.drainTimeoutMs ?? false;
+    this.#onDrainTimeout = options.onDrainTimeout;
   }
 
   /** Events waiting for an open (or uncongested) socket. */
@@ -251,9 +276,17 @@ export class Outbox {
     const w = this.#writer;
     if (!w) return;
     let i = 0;
+    // the socket's buffered bytes when audio stopped for them (undefined: it did not)
+    let congested: number | undefined;
     for (; i < this.#queue.length; i++) {
       const event = this.#queue[i] as ClientEvent;
-      if (isAudio(event) && w.bufferedAmount() > this.#hwm) break;
+      if (isAudio(event)) {
+        const buffered = w.bufferedAmount();
+        if (buffered > this.#hwm) {
+          congested = buffered;
+          break;
+        }
+      }
       const size = estimateBytes(event);
       this.#queuedBytes -= size;
       if (isAudio(event)) this.#queuedAudioBytes -= size;
@@ -270,7 +303,14 @@ export class Outbox {
       }
     }
     this.#queue = i === this.#queue.length ? [] : this.#queue.slice(i);
+    if (congested === undefined) this.#waitSince = undefined;
     if (this.#queue.length === 0 || !this.#writer) return;
+    if (congested !== undefined && !this.#draining(congested)) {
+      // not a byte went out for this long: a dead network, which the session drops
+      this.pause();
+      this.#onDrainTimeout?.();
+      return;
+    }
     const since = this.#refusedSince;
     if (since !== undefined && this.#clock.now() - since >= this.#closingTimeoutMs) {
       // refused this long and still no close: polling it on would go on for ever
@@ -279,6 +319,18 @@ export class Outbox {
       return;
     }
     this.#schedulePoll();
+  }
+
+  // audio waits on a socket holding `buffered` bytes: false once they have not gone down for
+  // `drainTimeoutMs` (any fall restarts the bound)
+  #draining(buffered: number): boolean {
+    const now = this.#clock.now();
+    if (this.#waitSince === undefined || buffered < this.#waitLow) {
+      this.#waitSince = now;
+      this.#waitLow = buffered;
+      return true;
+    }
+    return this.#drainTimeoutMs === false || now - this.#waitSince < this.#drainTimeoutMs;
   }
 
   #schedulePoll(): void {
@@ -292,7 +344,7 @@ export class Outbox {
   /** The socket is gone: queue from now on (a reconnect flushes later). */
   pause(): void {
     this.#writer = undefined;
-    this.#refusedSince = undefined;
+    this.#refusedSince = this.#waitSince = undefined;
     this.#clock.clearTimeout(this.#poll);
     this.#poll = undefined;
   }

@@ -26,7 +26,7 @@ import type { ChatItem } from './conversation/chat-context.js';
 import type { InFlightItemChange } from './conversation/in-flight.js';
 import type { ConversationMirror } from './conversation/mirror.js';
 import { SessionConnection } from './connection.js';
-import { unresponsive } from './connection-loss.js';
+import { undrained, unresponsive } from './connection-loss.js';
 import type { ResolvedReconnect } from './reconnect/policy.js';
 import { ServerError, VoxwireError, type SessionError } from './errors.js';
 import { TypedEmitter } from './emitter.js';
@@ -145,6 +145,9 @@ export class SessionHost {
           this.connection.abandon(
             unresponsive(`it refused writes as closing for ${DEFAULT_CLOSING_TIMEOUT_MS} ms`),
           ),
+        // a socket that sends nothing while audio waits: a network dead without a close
+        drainTimeoutMs: rel.drainTimeoutMs,
+        onDrainTimeout: () => this.connection.abandon(undrained(Number(rel.drainTimeoutMs))),
       },
     );
     this.calls = new SessionRequests(this);

@@ -29,6 +29,16 @@ export interface BackpressureOptions {
    * @default 'drop-oldest'
    */
   audioPolicy?: AudioOverflowPolicy | undefined;
+  /**
+   * How long input audio may wait for a socket whose `bufferedAmount` has not gone down at all
+   * before the session takes the transport for dead and reconnects (the audio it wrote since the
+   * server's last word is replayed as after any drop). It catches a network that died without a
+   * close, which a browser's WebSocket (no keep-alive ping) reports only when TCP gives up,
+   * minutes later, while the user speaks into nothing. A slow uplink drains a little now and
+   * then and is waited for. `false` waits for ever.
+   * @default 10000
+   */
+  drainTimeoutMs?: number | false | undefined;
 }
 
 /** Reliability options, part of the engine options of `RealtimeModel`. */
@@ -77,6 +87,7 @@ export interface ResolvedReliability {
   readonly maxQueuedBytes: number;
   readonly highWaterMark: number;
   readonly audioPolicy: AudioOverflowPolicy;
+  readonly drainTimeoutMs: number | false;
   readonly streamHighWaterMark: number;
   readonly streamPolicy: StreamOverflowPolicy;
   readonly stallTimeoutMs: number | false;
@@ -86,6 +97,8 @@ export interface ResolvedReliability {
 
 /** Default stall timeout, ms. */
 export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+/** Default bound on input audio waiting for a socket that does not drain at all, ms. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 /** Default stream bound, chunks. */
 export const DEFAULT_STREAM_HIGH_WATER_MARK = 4096;
 /** Default duplicate-suppression window, event ids. */
@@ -122,6 +135,12 @@ export function resolveReliability(o: ReliabilityOptions): ResolvedReliability {
     invalid('streamPolicy', "streamPolicy must be 'drop-oldest', 'drop-newest' or 'error'");
   if (o.random !== undefined && typeof o.random !== 'function')
     invalid('random', 'random must be a function returning [0, 1)');
+  const drain = bp.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  if (drain !== false && (typeof drain !== 'number' || !Number.isFinite(drain) || drain <= 0))
+    invalid(
+      'backpressure.drainTimeoutMs',
+      'backpressure.drainTimeoutMs must be a positive number or false',
+    );
   const stall = o.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   if (stall !== false && (typeof stall !== 'number' || !Number.isFinite(stall) || stall <= 0))
     invalid('stallTimeoutMs', 'stallTimeoutMs must be a positive number or false');
@@ -147,6 +166,7 @@ export function resolveReliability(o: ReliabilityOptions): ResolvedReliability {
       DEFAULT_HIGH_WATER_MARK,
     ),
     audioPolicy,
+    drainTimeoutMs: drain,
     streamHighWaterMark: streamHwm,
     streamPolicy,
     stallTimeoutMs: stall,
