@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClientEvent, Connector } from '@voxwire/protocol';
 import { createFakeServer, SimulatedClock, speechThenSilence } from '@voxwire/testing';
 import { Outbox } from '../src/outbox.js';
+import { RealtimeModel } from '../src/model.js';
 import { openSession, setup } from './helpers.js';
 
 const append = (): ClientEvent => ({ type: 'input_audio_buffer.append', audio: 'A'.repeat(640) });
@@ -84,6 +85,25 @@ describe('Outbox: a socket whose buffered bytes do not drain', () => {
 });
 
 describe('a session on a socket whose network died without a close', () => {
+  it.each([0, -1, Number.NaN, Infinity, '10s'])(
+    'drainTimeoutMs %s is INVALID_ARGUMENT',
+    (drainTimeoutMs) => {
+      const { connector } = createFakeServer();
+      expect(
+        () =>
+          new RealtimeModel({
+            connector,
+            backpressure: { drainTimeoutMs: drainTimeoutMs as never },
+          }),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_ARGUMENT',
+          data: { argument: 'backpressure.drainTimeoutMs' },
+        }),
+      );
+    },
+  );
+
   it('is dropped once its buffered audio has not drained for drainTimeoutMs, and reconnects', async () => {
     const clock = new SimulatedClock({ microtaskRounds: 400 });
     const { connector: fake, server } = createFakeServer({ clock });
