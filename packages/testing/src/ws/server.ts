@@ -19,6 +19,7 @@ import { FakeServer, type FakeServerOptions } from '../server/fake-server.js';
 import { closeReasonOf, judgeHandshake, type HandshakeRecord } from './handshake.js';
 import { serveClientSecrets } from './client-secrets-http.js';
 import { UpgradeRefusals, type RefuseUpgradesOptions } from './upgrade-refusals.js';
+import { UnpluggedSockets } from './unplugged.js';
 import { serveWebRtcCalls } from './web-rtc-http.js';
 import { serveCallControlHttp } from './calls-control-http.js';
 import { serveFakeSipCaller, serveFakeSipIncoming } from './fake-sip-http.js';
@@ -137,6 +138,14 @@ export interface FakeWsServer {
    */
   setAnswerPings(on: boolean): void;
   /**
+   * The network of every open socket dies without a close: the server stops reading them (what
+   * their clients write piles up in the buffers, `bufferedAmount` grows) and sends them nothing
+   * more (no event, ping, pong or close: a close the fake makes meanwhile is held back). The
+   * fake's sessions on them go on as if their clients were silent. Sockets opened later are not
+   * affected; `close()` ends the unplugged ones too.
+   */
+  unplug(): void;
+  /**
    * Stops listening, hangs up the SIP calls placed through it, terminates every socket and
    * closes every WebRTC peer (one still being answered too: its POST gets no answer); resolves
    * once the fake server has seen each connection close (code 1006) and each peer is released. A plain HTTP request still in
@@ -204,6 +213,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   });
   const handshakes: HandshakeRecord[] = [];
   const sockets = new Set<WebSocket>();
+  const unplugged = new UnpluggedSockets();
   const refusals = new UpgradeRefusals();
   // served fake servers may outlive this ws server: its unused refusals are still reported
   server.faults.addTracker(() => refusals.neverUsed());
@@ -302,9 +312,10 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       // without a listener it would be an uncaught exception that ends the test run or the CLI
       ws.on('error', () => undefined);
       sockets.add(ws);
+      unplugged.accepted(ws, socket);
       ws.on('close', () => sockets.delete(ws));
       ws.on('ping', (data) => {
-        if (answerPings) ws.pong(data);
+        if (answerPings && !unplugged.has(ws)) ws.pong(data);
       });
       if (verdict.kind === 'fatal') {
         // the real server upgrades first, then sends the error and closes in the same millisecond
@@ -325,9 +336,11 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
       }
       const link = {
         send: (frame: string | Uint8Array) => {
-          if (ws.readyState === ws.OPEN) ws.send(frame, { binary: typeof frame !== 'string' });
+          if (ws.readyState === ws.OPEN && !unplugged.has(ws))
+            ws.send(frame, { binary: typeof frame !== 'string' });
         },
         close: (code: number, reason: string) => {
+          if (unplugged.has(ws)) return;
           if (code === 1006) ws.terminate();
           else ws.close(code, reason);
         },
@@ -357,7 +370,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
         accepted.receive(isBinary ? new Uint8Array(bytes) : bytes.toString('utf8'));
       });
       ws.on('close', (code, reason) => accepted.closed(code, reason.toString('utf8')));
-      startPings(ws, clock, options.pingIntervalMs ?? 20_000);
+      startPings(ws, clock, options.pingIntervalMs ?? 20_000, unplugged);
     });
   });
 
@@ -382,6 +395,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
     setAnswerPings: (on) => {
       answerPings = on;
     },
+    unplug: () => unplugged.unplug(sockets),
     close: async () => {
       closing = true;
       for (const call of sipCalls) call.hangUp();
@@ -411,12 +425,17 @@ function urlHost(host: string): string {
   return isIPv6(host) ? `[${host}]` : host;
 }
 
-function startPings(ws: WebSocket, clock: Clock, interval: number | false): void {
+function startPings(
+  ws: WebSocket,
+  clock: Clock,
+  interval: number | false,
+  unplugged: UnpluggedSockets,
+): void {
   if (interval === false || !(interval > 0)) return;
   let timer: TimerId | undefined;
   const tick = () => {
     if (ws.readyState !== ws.OPEN) return;
-    ws.ping();
+    if (!unplugged.has(ws)) ws.ping();
     timer = clock.setTimeout(tick, interval);
   };
   timer = clock.setTimeout(tick, interval);
