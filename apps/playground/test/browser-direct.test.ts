@@ -2,14 +2,16 @@
  * `@voxwire/core` in headless Chromium with no server of ours in between: the browser's own
  * `WebSocket`, `openaiWebSocketConnector` and an ephemeral secret in the subprotocols, against
  * the fake server over a real socket. The secret is minted as an app's server mints it
- * (`createClientSecret` with the real key, which never reaches the page). Skips loudly when
- * Chromium is not installed.
+ * (`createClientSecret` with the real key, which never reaches the page). The network under a
+ * page's session dies without a close (the fake's `unplug()`): the browser's WebSocket has no
+ * keep-alive ping, and the engine notices by itself (`backpressure.drainTimeoutMs`). Skips
+ * loudly when Chromium is not installed.
  */
 import { createClientSecret } from '@voxwire/node';
 import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DirectRun } from './browser-direct/entry.js';
+import type { DeadNetworkRun, DirectRun } from './browser-direct/entry.js';
 import { bundleScript, haveChromium, launchChromium, warnWithoutChromium } from './chromium.js';
 
 /** The real key: only the test's "app server" holds it. */
@@ -80,6 +82,50 @@ describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to 
     expect(fake.server.connections[0]?.session).toMatchObject({ model: 'gpt-realtime-mini' });
     expect(fake.server.clientSecrets.map((s) => s.usedBy)).toEqual([1]);
     expect(JSON.stringify(fake.handshakes)).not.toContain(SERVER_KEY);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a network that dies without a close: the page notices by itself and reconnects (drainTimeoutMs)', async () => {
+    const mint = async () =>
+      (
+        await createClientSecret({
+          apiKey: SERVER_KEY,
+          baseURL: fake.url,
+          env: {},
+          session: { model: 'gpt-realtime' },
+        })
+      ).value;
+    const secrets = [await mint(), await mint()];
+    let unplugged = 0;
+    await page.exposeFunction('unplugNetwork', () => {
+      unplugged++;
+      fake.unplug();
+    });
+    const result = await page.evaluate(
+      ([baseURL, first, second]) => {
+        let n = 0;
+        const g = globalThis as unknown as {
+          unplugNetwork: () => Promise<void>;
+          voxwireDeadNetwork: (
+            baseURL: string,
+            secret: () => string,
+            unplug: () => Promise<void>,
+          ) => Promise<DeadNetworkRun>;
+        };
+        return g.voxwireDeadNetwork(
+          baseURL!,
+          () => (n++ === 0 ? first! : second!),
+          g.unplugNetwork,
+        );
+      },
+      [fake.url.replace(/^ws/, 'http'), ...secrets],
+    );
+    expect(unplugged).toBe(1);
+    expect(result.reconnected).toBe(true);
+    expect(result.errors).toEqual(['VoxwireError:SOCKET_CLOSED']);
+    // the wait for a buffer that never drains (2 s), after the buffers filled
+    expect(result.ms).toBeGreaterThanOrEqual(2_000);
+    expect(result.ms).toBeLessThan(30_000);
     expect(pageErrors).toEqual([]);
   });
 

@@ -41,4 +41,50 @@ async function run(baseURL: string, secret: string): Promise<DirectRun> {
   return { text, status, errors, closedWith: await closed };
 }
 
+/** What a run on a network that dies reports back. */
+export interface DeadNetworkRun {
+  /** Whether the session reconnected after the network died. */
+  readonly reconnected: boolean;
+  /** Wall ms from the network's death to the reconnect. */
+  readonly ms: number;
+  readonly errors: string[];
+}
+
+/**
+ * A session streams the microphone (faster than real time, to fill the buffers of a loopback
+ * socket within the test) after `unplug` kills its network without a close; the browser's
+ * WebSocket has no keep-alive ping, so only `backpressure.drainTimeoutMs` notices.
+ */
+async function deadNetwork(
+  baseURL: string,
+  secret: () => string,
+  unplug: () => Promise<void>,
+): Promise<DeadNetworkRun> {
+  const errors: string[] = [];
+  const model = new RealtimeModel({
+    // a secret of its own for each connect, as an app's server mints one per connect
+    connector: openaiWebSocketConnector({ WebSocket, baseURL, clientSecret: async () => secret() }),
+    modalities: ['text'],
+    turnDetection: null,
+    backpressure: { drainTimeoutMs: 2_000 },
+  });
+  const session = model.session();
+  session.on('error', (error) => errors.push(`${error.name}:${'code' in error ? error.code : ''}`));
+  await new Promise<void>((resolve) => session.once('session_updated', () => resolve()));
+  let reconnected = false;
+  session.once('reconnected', () => (reconnected = true));
+  await unplug();
+  const diedAt = performance.now();
+  const second = { data: new Int16Array(24_000), sampleRate: 24_000, channels: 1 };
+  while (!reconnected && performance.now() - diedAt < 30_000) {
+    session.inputAudioBuffer.append(second);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const ms = Math.round(performance.now() - diedAt);
+  await model.close();
+  return { reconnected, ms, errors };
+}
+
 (globalThis as unknown as { voxwireDirect: typeof run }).voxwireDirect = run;
+(globalThis as unknown as { voxwireDeadNetwork: typeof deadNetwork }).voxwireDeadNetwork =
+  deadNetwork;
