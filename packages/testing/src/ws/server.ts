@@ -12,14 +12,14 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { isIPv6, type AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Clock, TimerId } from '@voxwire/protocol';
+import type { Clock } from '@voxwire/protocol';
 import { MAX_SESSION_DURATION_MS, systemClock } from '@voxwire/protocol';
 import { FakeServerOptionsError } from '../errors.js';
 import { FakeServer, type FakeServerOptions } from '../server/fake-server.js';
 import { closeReasonOf, judgeHandshake, type HandshakeRecord } from './handshake.js';
 import { serveClientSecrets } from './client-secrets-http.js';
 import { UpgradeRefusals, type RefuseUpgradesOptions } from './upgrade-refusals.js';
-import { UnpluggedSockets } from './unplugged.js';
+import { startPings, UnpluggedSockets } from './socket-network.js';
 import { serveWebRtcCalls } from './web-rtc-http.js';
 import { serveCallControlHttp } from './calls-control-http.js';
 import { serveFakeSipCaller, serveFakeSipIncoming } from './fake-sip-http.js';
@@ -423,23 +423,6 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
 // an IPv6 literal goes in brackets in a URL (`ws://[::1]:8080`)
 function urlHost(host: string): string {
   return isIPv6(host) ? `[${host}]` : host;
-}
-
-function startPings(
-  ws: WebSocket,
-  clock: Clock,
-  interval: number | false,
-  unplugged: UnpluggedSockets,
-): void {
-  if (interval === false || !(interval > 0)) return;
-  let timer: TimerId | undefined;
-  const tick = () => {
-    if (ws.readyState !== ws.OPEN) return;
-    if (!unplugged.has(ws)) ws.ping();
-    timer = clock.setTimeout(tick, interval);
-  };
-  timer = clock.setTimeout(tick, interval);
-  ws.on('close', () => clock.clearTimeout(timer));
 }
 
 function statusText(status: number): string {
