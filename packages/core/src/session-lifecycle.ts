@@ -44,11 +44,13 @@ class TransportWriter implements OutboxWriter {
     this.#transport.send(
       this.#codec.encodeClientEvent(event, event instanceof TrustedAppend ? TRUSTED : undefined),
     );
-    // the server now holds it, uncommitted: remembered for a replay after a drop
+    // the server now holds it, uncommitted (or the socket does, unsent): remembered for a
+    // replay after a drop
     if (event.type === 'input_audio_buffer.append')
       this.#reliability.wroteAudio(
         event,
         event instanceof TrustedAppend ? event.format : undefined,
+        this.#transport.bufferedAmount ?? 0,
       );
     // where the server's buffer will end when it acknowledges this (a round trip later)
     else if (event.type === 'input_audio_buffer.commit')

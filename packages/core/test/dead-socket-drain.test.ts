@@ -84,6 +84,52 @@ describe('Outbox: a socket whose buffered bytes do not drain', () => {
   });
 });
 
+/**
+ * The fake, and a connector whose first connection's network dies on `die()`: writes go nowhere
+ * and pile up in `bufferedAmount`, nothing comes back, and no close is ever reported.
+ */
+function dyingNetwork(options: Parameters<typeof createFakeServer>[0] = {}) {
+  const clock = new SimulatedClock({ microtaskRounds: 400 });
+  const { connector: fake, server } = createFakeServer({ clock, ...options });
+  let dead = false;
+  let buffered = 0;
+  const connector: Connector = async (attempt) => {
+    const connection = await fake(attempt);
+    if (attempt.attempt > 0) return connection;
+    const inner = connection.transport;
+    const transport = {
+      start: () => {
+        inner.onmessage = (frame: string | Uint8Array) => {
+          if (!dead) transport.onmessage?.(frame);
+        };
+        inner.onclose = (code: number, reason: string) => transport.onclose?.(code, reason);
+        inner.onerror = (error: Error) => transport.onerror?.(error);
+        return inner.start();
+      },
+      send: (frame: string) => {
+        if (dead) buffered += frame.length;
+        else inner.send(frame);
+      },
+      close: (code?: number, reason?: string) => inner.close(code, reason),
+      get bufferedAmount() {
+        return buffered;
+      },
+      onmessage: undefined as ((frame: string | Uint8Array) => void) | undefined,
+      onclose: undefined as ((code: number, reason: string) => void) | undefined,
+      onerror: undefined as ((error: Error) => void) | undefined,
+    };
+    return { ...connection, transport };
+  };
+  return {
+    clock,
+    server,
+    connector,
+    die: () => {
+      dead = true;
+    },
+  };
+}
+
 describe('a session on a socket whose network died without a close', () => {
   it.each([0, -1, Number.NaN, Infinity, '10s'])(
     'drainTimeoutMs %s is INVALID_ARGUMENT',
@@ -105,39 +151,7 @@ describe('a session on a socket whose network died without a close', () => {
   );
 
   it('is dropped once its buffered audio has not drained for drainTimeoutMs, and reconnects', async () => {
-    const clock = new SimulatedClock({ microtaskRounds: 400 });
-    const { connector: fake, server } = createFakeServer({ clock });
-    // the first connection's network dies on demand: writes go nowhere and pile up, nothing
-    // comes back, and no close is ever reported
-    let dead = false;
-    let buffered = 0;
-    const connector: Connector = async (attempt) => {
-      const connection = await fake(attempt);
-      if (attempt.attempt > 0) return connection;
-      const inner = connection.transport;
-      const transport = {
-        start: () => {
-          inner.onmessage = (frame: string | Uint8Array) => {
-            if (!dead) transport.onmessage?.(frame);
-          };
-          inner.onclose = (code: number, reason: string) => transport.onclose?.(code, reason);
-          inner.onerror = (error: Error) => transport.onerror?.(error);
-          return inner.start();
-        },
-        send: (frame: string) => {
-          if (dead) buffered += frame.length;
-          else inner.send(frame);
-        },
-        close: (code?: number, reason?: string) => inner.close(code, reason),
-        get bufferedAmount() {
-          return buffered;
-        },
-        onmessage: undefined as ((frame: string | Uint8Array) => void) | undefined,
-        onclose: undefined as ((code: number, reason: string) => void) | undefined,
-        onerror: undefined as ((error: Error) => void) | undefined,
-      };
-      return { ...connection, transport };
-    };
+    const { clock, server, connector, die } = dyingNetwork();
     const s = setup('ga', {
       connector,
       clock,
@@ -150,7 +164,7 @@ describe('a session on a socket whose network died without a close', () => {
     let reconnectedAt: number | undefined;
     session.on('reconnected', () => (reconnectedAt ??= clock.now()));
 
-    dead = true;
+    die();
     const diedAt = clock.now();
     // the microphone streams on (24 kHz PCM16: ~64 KB of base64 a second)
     for (let t = 0; t < 30_000 && reconnectedAt === undefined; t += 100) {
@@ -165,6 +179,45 @@ describe('a session on a socket whose network died without a close', () => {
     expect(errors[0]!.message).toMatch(/did not go down/);
     expect(server.connections).toHaveLength(2);
     expect(session.connectionState.status).toBe('open');
+    await session.close();
+  });
+
+  it('a turn spoken into the dead socket is written again: the fresh server hears it and answers', async () => {
+    const { clock, server, connector, die } = dyingNetwork({ transcribe: () => 'Are you there?' });
+    server.onResponse((ctx) => ctx.say(ctx.userText === 'Are you there?' ? 'I am.' : '?'));
+    const s = setup('ga', {
+      connector,
+      clock,
+      random: () => 0,
+      backpressure: { drainTimeoutMs: 5_000 },
+    });
+    const session = await openSession(s, {
+      turnDetection: { type: 'server_vad', silenceDurationMs: 200 },
+    });
+    const answers: string[] = [];
+    session.on('response_done', (r) => answers.push(r.text));
+    let reconnected = false;
+    session.on('reconnected', () => (reconnected = true));
+
+    die();
+    // a second of silence, the question, and the microphone streams on
+    const frames = [...speechThenSilence(0, 1_000), ...speechThenSilence(800, 400)];
+    for (const frame of frames) {
+      session.inputAudioBuffer.append(frame);
+      await clock.advanceAsync(100);
+    }
+    for (let t = 0; t < 30_000 && !reconnected; t += 100) {
+      for (const frame of speechThenSilence(0, 100)) session.inputAudioBuffer.append(frame);
+      await clock.advanceAsync(100);
+    }
+    expect(reconnected).toBe(true);
+    for (let t = 0; t < 5_000; t += 100) {
+      for (const frame of speechThenSilence(0, 100)) session.inputAudioBuffer.append(frame);
+      await clock.advanceAsync(100);
+    }
+    // the old server never heard it; the fresh one did, from the replay
+    expect(server.connections[0]!.conversation.snapshot()).toEqual([]);
+    expect(answers).toEqual(['I am.']);
     await session.close();
   });
 });

@@ -138,6 +138,11 @@ export class AppendRing {
     this.#count++;
   }
 
+  /** The bytes append `i`'s audio text takes (its base64 length, for the ASCII it always is). */
+  audioBytes(i: number): number {
+    return this.#slots![this.#at(i) * SLOT + 3]!;
+  }
+
   /**
    * A fresh event for append `i`, equal to the one kept: same `event_id` (or none), same audio,
    * a TrustedAppend in the same format when it was one.

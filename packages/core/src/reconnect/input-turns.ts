@@ -99,10 +99,15 @@ export class InputTurns {
 
   /**
    * An input audio append was written to the socket, its audio in `format` when the engine
-   * encoded it (else the session's input format is assumed).
+   * encoded it (else the session's input format is assumed); the socket holds `unsentBytes`
+   * unsent after it.
    */
-  wroteAudio(event: ClientEvent & { readonly audio: string }, format?: AudioFormatName): void {
-    this.ledger.wrote(event, this.#h.options(), format);
+  wroteAudio(
+    event: ClientEvent & { readonly audio: string },
+    format: AudioFormatName | undefined,
+    unsentBytes: number,
+  ): void {
+    this.ledger.wrote(event, this.#h.options(), format, unsentBytes);
   }
 
   /** The connection ended: no one speaks on it, and no answer comes from it. */

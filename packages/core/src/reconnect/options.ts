@@ -74,7 +74,8 @@ export interface ReliabilityOptions {
    * With turn detection off: everything since the last commit. With VAD: the current turn from
    * its `audio_start_ms` (prefix padding included); between turns the last ~1.3 s of streamed
    * input (prefix padding + the time the server takes to report speech: the first words of a
-   * turn not reported yet, ~90 KiB of base64 at 24 kHz). `0` turns it off.
+   * turn not reported yet, ~90 KiB of base64 at 24 kHz). Whatever the turn, also what the socket
+   * still held unsent (its `bufferedAmount`), which the server never heard. `0` turns it off.
    * @default 10000
    */
   replayUncommittedAudioMs?: number | undefined;

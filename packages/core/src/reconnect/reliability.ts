@@ -198,13 +198,15 @@ export class Reliability {
 
   /**
    * An input audio append was written to the socket (the outbox's writer tells), its audio in
-   * `format` when the engine encoded it (else the session's input format is assumed).
+   * `format` when the engine encoded it (else the session's input format is assumed); the
+   * socket holds `unsentBytes` unsent after it (its `bufferedAmount`).
    */
   wroteAudio(
     event: ClientEvent & { readonly audio: string },
     format?: AudioFormatName | undefined,
+    unsentBytes = 0,
   ): void {
-    this.#input.wroteAudio(event, format);
+    this.#input.wroteAudio(event, format, unsentBytes);
   }
 
   /** An `input_audio_buffer.commit` or `.clear` was written to the socket. */

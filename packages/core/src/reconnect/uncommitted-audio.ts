@@ -110,6 +110,9 @@ export class UncommittedAudio {
   #unanswered: UnansweredTurn | undefined;
   // the turns the VAD committed whose transcript has not come, oldest first (made on the first)
   #untranscribed: CommittedTurn[] | undefined;
+  // where the audio the socket still held unsent at the last write begins (undefined: it held
+  // none): the server has not heard it, whatever the tail rule between turns says
+  #unsentFromMs: number | undefined;
 
   /** @param maxMs most audio kept, ms (0 keeps none and replays nothing) */
   constructor(maxMs: number) {
@@ -124,11 +127,15 @@ export class UncommittedAudio {
   /**
    * An `input_audio_buffer.append` was written to the socket under `options`, its audio in
    * `format` (when known: the engine's own appends; else the options' input format).
+   * `unsentBytes`: what the socket holds unsent after the write (its `bufferedAmount`): the
+   * newest appends of that size have not reached the server, and are kept for a replay whatever
+   * the turn (a network that died without a close takes them; see `backpressure.drainTimeoutMs`).
    */
   wrote(
     event: ClientEvent & { readonly audio: string },
     options: LedgerOptions,
     format: AudioFormatName = options.inputAudioFormat,
+    unsentBytes = 0,
   ): void {
     if (this.#maxMs === 0) return;
     const bytes = base64DecodedLength(event.audio);
@@ -137,7 +144,16 @@ export class UncommittedAudio {
     const startMs = this.#writtenMs;
     this.#writtenMs = startMs + (samples * 1000) / rate;
     this.#kept.push(event, format, startMs, this.#writtenMs);
+    this.#unsentFromMs = unsentBytes > 0 ? this.#unsentFrom(unsentBytes) : undefined;
     this.#trim(this.#retainFrom(this.#keepFrom(options)));
+  }
+
+  // where the newest appends holding `bytes` of audio text begin
+  #unsentFrom(bytes: number): number {
+    const kept = this.#kept;
+    let i = kept.length - 1;
+    for (let sum = kept.audioBytes(i); sum < bytes && i > 0; sum += kept.audioBytes(i)) i--;
+    return kept.startMs(i);
   }
 
   /** An `input_audio_buffer.commit` or `.clear` was written: the buffer ends here for it. */
@@ -326,7 +342,7 @@ export class UncommittedAudio {
     this.#writtenMs = 0;
     this.#committedMs = 0;
     this.#speechStartMs = this.#speechEndMs = this.#speechEndItemId = this.#boundaries = undefined;
-    this.#unanswered = this.#untranscribed = undefined;
+    this.#unanswered = this.#untranscribed = this.#unsentFromMs = undefined;
     kept.clear();
     return { committed, events, ms: Math.round(ms), skippedMs: Math.round(skippedMs) };
   }
@@ -379,8 +395,17 @@ export class UncommittedAudio {
       : Math.max(turn, this.#writtenMs - this.#maxMs);
   }
 
-  // the earliest offset of the audio the server has not committed (and its tail)
+  // the earliest offset of the audio the server has not committed (and its tail), or has not
+  // been sent at all
   #keepFromPending(options: LedgerOptions): number {
+    const from = this.#keepFromHeard(options);
+    const unsent = this.#unsentFromMs;
+    if (unsent === undefined || unsent >= from) return from;
+    return Math.max(unsent, this.#committedMs, this.#writtenMs - this.#maxMs);
+  }
+
+  // …as far as what was sent is concerned
+  #keepFromHeard(options: LedgerOptions): number {
     const newest = this.#writtenMs - this.#maxMs;
     const td = options.turnDetection;
     if (td === null) return Math.max(this.#committedMs, newest);
