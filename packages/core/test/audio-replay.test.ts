@@ -14,15 +14,19 @@ const frame = (level: number, samples = 480) => ({
 async function scenario(
   engine: Partial<RealtimeModelOptions>,
   session: SessionOptionsInput,
-  script: (append: (level: number, count: number) => void) => Promise<void> | void,
+  script: (append: (level: number, count: number) => Promise<void>) => Promise<void>,
 ) {
   const s = setup('ga', engine);
   const realtime = await openSession(s, session);
   const reconnected: ReconnectedEvent[] = [];
   realtime.on('reconnected', (e) => reconnected.push(e));
   const sent: string[] = [];
-  const append = (level: number, count: number) => {
-    for (let i = 0; i < count; i++) realtime.inputAudioBuffer.append(frame(level));
+  // a microphone: one 20 ms frame every 20 ms of clock
+  const append = async (level: number, count: number) => {
+    for (let i = 0; i < count; i++) {
+      realtime.inputAudioBuffer.append(frame(level));
+      await s.clock.advanceAsync(20);
+    }
   };
   await script(append);
   await s.settle();
@@ -88,9 +92,9 @@ describe('input audio the old server had not committed is written again after a 
   });
 
   it('server VAD, mid-turn: the turn from its audio_start_ms; between turns: only the short tail', async () => {
-    const mid = await scenario({}, {}, (append) => {
-      append(0, 50); // 1 s of silence
-      append(8000, 10); // 200 ms of speech: speech_started at 1000 ms, reported from 700 (300 ms padding)
+    const mid = await scenario({}, {}, async (append) => {
+      await append(0, 50); // 1 s of silence
+      await append(8000, 10); // 200 ms of speech: speech_started at 1000 ms, reported from 700 (300 ms padding)
     });
     expect(mid.realtime.connectionState.status).toBe('open');
     // the speech and its padding, not the second of silence before it
@@ -140,7 +144,8 @@ describe('UncommittedAudio keeps little between turns', () => {
     } as const;
     const manualOptions = { inputAudioFormat: 'pcm16', turnDetection: null } as const;
     const vad = new UncommittedAudio(10_000);
-    for (let i = 0; i < 500; i++) vad.wrote(append, vadOptions);
+    // (in real time: one append every 20 ms of clock)
+    for (let i = 0; i < 500; i++) vad.wrote(append, vadOptions, undefined, 0, i * 20);
     expect(vad.keptMs).toBeLessThanOrEqual(1_320);
     // that tail is what a replay writes (the onset of a turn the server had not reported)
     const tail = vad.takeReplay(vadOptions, 'pcm16');
@@ -149,13 +154,41 @@ describe('UncommittedAudio keeps little between turns', () => {
     expect(vad.keptMs).toBe(0);
     expect(tail.events).toHaveLength(tail.ms / 20);
     const manual = new UncommittedAudio(2_000);
-    for (let i = 0; i < 500; i++) manual.wrote(append, manualOptions);
+    for (let i = 0; i < 500; i++) manual.wrote(append, manualOptions, undefined, 0, i * 20);
     expect(manual.keptMs).toBe(2_000);
     const replay = manual.takeReplay(manualOptions, 'pcm16');
     expect(replay.ms).toBe(2_000);
     expect(replay.events).toHaveLength(100);
     // a fresh ledger afterwards
     expect(manual.keptMs).toBe(0);
+  });
+});
+
+describe('UncommittedAudio keeps a burst whole until the server had the time to hear it', () => {
+  // a replay and the audio queued during an outage, written at once after a restore; a backlog
+  // flushed once a congested socket drains: the server gets it all at once
+  it('between turns, a burst is kept whole for the report delay (clock time), then the tail', async () => {
+    const { UncommittedAudio } = await import('../src/reconnect/uncommitted-audio.js');
+    const append = { type: 'input_audio_buffer.append', audio: 'A'.repeat(1280) } as const;
+    const vad = {
+      inputAudioFormat: 'pcm16',
+      turnDetection: { type: 'server_vad', prefixPaddingMs: 300 },
+    } as const;
+    const ledger = new UncommittedAudio(10_000);
+    // 3 s written at clock 5000 ms
+    for (let i = 0; i < 150; i++) ledger.wrote(append, vad, undefined, 0, 5_000);
+    expect(ledger.keptMs).toBe(3_000);
+    // the microphone streams on in real time: within the report delay the burst is kept...
+    let now = 5_000;
+    for (let i = 0; i < 40; i++) ledger.wrote(append, vad, undefined, 0, (now += 20));
+    expect(ledger.keptMs).toBe(3_800);
+    // ...and once the server had the time to report speech in it, only the tail is
+    for (let i = 0; i < 20; i++) ledger.wrote(append, vad, undefined, 0, (now += 20));
+    expect(ledger.keptMs).toBeLessThanOrEqual(1_420);
+    // a burst longer than the bound keeps the bound
+    const long = new UncommittedAudio(2_000);
+    for (let i = 0; i < 500; i++) long.wrote(append, vad, undefined, 0, 0);
+    expect(long.takeReplay(vad, 'pcm16').ms).toBe(2_000);
   });
 });
 

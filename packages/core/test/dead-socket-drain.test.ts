@@ -6,11 +6,12 @@
  * `backpressure.drainTimeoutMs`, the session drops it as dead and reconnects.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClientEvent, Connector } from '@voxwire/protocol';
+import type { ClientEvent } from '@voxwire/protocol';
 import { createFakeServer, SimulatedClock, speechThenSilence } from '@voxwire/testing';
 import { Outbox } from '../src/outbox.js';
 import { RealtimeModel } from '../src/model.js';
 import { openSession, setup } from './helpers.js';
+import { dyingNetwork } from './dying-network.js';
 
 const append = (): ClientEvent => ({ type: 'input_audio_buffer.append', audio: 'A'.repeat(640) });
 
@@ -84,50 +85,12 @@ describe('Outbox: a socket whose buffered bytes do not drain', () => {
   });
 });
 
-/**
- * The fake, and a connector whose first connection's network dies on `die()`: writes go nowhere
- * and pile up in `bufferedAmount`, nothing comes back, and no close is ever reported.
- */
-function dyingNetwork(options: Parameters<typeof createFakeServer>[0] = {}) {
+/** The fake, and a connector whose connection dies (see `dying-network.ts`) on `die()`. */
+function dyingFake(options: Parameters<typeof createFakeServer>[0] = {}) {
   const clock = new SimulatedClock({ microtaskRounds: 400 });
   const { connector: fake, server } = createFakeServer({ clock, ...options });
-  let dead = false;
-  let buffered = 0;
-  const connector: Connector = async (attempt) => {
-    const connection = await fake(attempt);
-    if (attempt.attempt > 0) return connection;
-    const inner = connection.transport;
-    const transport = {
-      start: () => {
-        inner.onmessage = (frame: string | Uint8Array) => {
-          if (!dead) transport.onmessage?.(frame);
-        };
-        inner.onclose = (code: number, reason: string) => transport.onclose?.(code, reason);
-        inner.onerror = (error: Error) => transport.onerror?.(error);
-        return inner.start();
-      },
-      send: (frame: string) => {
-        if (dead) buffered += frame.length;
-        else inner.send(frame);
-      },
-      close: (code?: number, reason?: string) => inner.close(code, reason),
-      get bufferedAmount() {
-        return buffered;
-      },
-      onmessage: undefined as ((frame: string | Uint8Array) => void) | undefined,
-      onclose: undefined as ((code: number, reason: string) => void) | undefined,
-      onerror: undefined as ((error: Error) => void) | undefined,
-    };
-    return { ...connection, transport };
-  };
-  return {
-    clock,
-    server,
-    connector,
-    die: () => {
-      dead = true;
-    },
-  };
+  const network = dyingNetwork(fake);
+  return { clock, server, connector: network.connector, die: () => network.dieOnNextSend() };
 }
 
 describe('a session on a socket whose network died without a close', () => {
@@ -151,7 +114,7 @@ describe('a session on a socket whose network died without a close', () => {
   );
 
   it('is dropped once its buffered audio has not drained for drainTimeoutMs, and reconnects', async () => {
-    const { clock, server, connector, die } = dyingNetwork();
+    const { clock, server, connector, die } = dyingFake();
     const s = setup('ga', {
       connector,
       clock,
@@ -183,7 +146,7 @@ describe('a session on a socket whose network died without a close', () => {
   });
 
   it('a turn spoken into the dead socket is written again: the fresh server hears it and answers', async () => {
-    const { clock, server, connector, die } = dyingNetwork({ transcribe: () => 'Are you there?' });
+    const { clock, server, connector, die } = dyingFake({ transcribe: () => 'Are you there?' });
     server.onResponse((ctx) => ctx.say(ctx.userText === 'Are you there?' ? 'I am.' : '?'));
     const s = setup('ga', {
       connector,

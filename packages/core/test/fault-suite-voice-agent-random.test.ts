@@ -36,6 +36,8 @@ const EXPECTED_WARNINGS = [
   'connection lost',
   'reconnecting',
   'connect failed',
+  // a network that died without a close, given up (`drainTimeoutMs`)
+  'transport unresponsive: dropping the connection',
   'waiting for in-progress response to be done before creating a new one',
 ];
 
@@ -76,11 +78,14 @@ type Step =
         | 'transcription';
     }
   | { readonly kind: 'drop'; readonly afterFrames: number }
+  /** the network dies without a close as the microphone next streams (found by `drainTimeoutMs`) */
+  | { readonly kind: 'die' }
   | { readonly kind: 'wait'; readonly ms: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('turn' as const), order: fc.boolean(), both: fc.boolean() }),
   fc.record({ kind: fc.constant('drop' as const), afterFrames: fc.integer({ min: 0, max: 80 }) }),
+  fc.record({ kind: fc.constant('die' as const) }),
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 4_000 }) }),
   fc.record({
     kind: fc.constantFrom(
@@ -172,6 +177,9 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
     if (s.kind === 'turn') await call.turn(s.order, s.both, push);
     else if (s.kind === 'drop') {
       call.dropAfter(s.afterFrames);
+      drops++;
+    } else if (s.kind === 'die') {
+      await call.dieOnNextAppend();
       drops++;
     } else if (s.kind === 'wait') await clock.advanceAsync(s.ms);
     else if (s.kind === 'interrupt') {
@@ -383,6 +391,22 @@ const STREAMED_FINDS: [Scenario][] = [
         { kind: 'drop', afterFrames: 8 },
         { kind: 'update' },
         { kind: 'turn', order: false },
+      ],
+    },
+  ],
+  // the network died without a close twice: the turn the first restore wrote again, in one burst
+  // with the audio queued meanwhile, was trimmed to the tail before the fresh server reported it,
+  // and the second restore had nothing to give it back as
+  [
+    {
+      ...PLAIN,
+      transcriptionMs: 1_500,
+      toolMs: 700,
+      steps: [
+        { kind: 'turn', order: true },
+        { kind: 'turn', order: false },
+        { kind: 'die' },
+        { kind: 'die' },
       ],
     },
   ],

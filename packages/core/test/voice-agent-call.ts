@@ -24,6 +24,7 @@ import {
 } from '../src/index.js';
 import { defineTool } from '../src/tools/tool.js';
 import { filteringFrames, losingAt, type FrameFilter } from './side-band-helpers.js';
+import { dyingNetwork } from './dying-network.js';
 
 /**
  * The loudness of the first turn's speech, and how much louder each next one is (PCM16): wider
@@ -143,11 +144,17 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
     ...(setup.lifetimeMs === undefined ? {} : { maxSessionDurationMs: setup.lifetimeMs }),
   });
   const runs: string[] = [];
-  const model = new RealtimeModel({
-    connector: filteringFrames(
+  // …or its network dies without a close, found once audio waits on a buffer that never drains
+  const network = dyingNetwork(
+    filteringFrames(
       withLifetime,
       losingAt(lose, () => server.close(1006, 'network')),
     ),
+  );
+  const model = new RealtimeModel({
+    connector: network.connector,
+    // a turn's first frames fill this little buffer: the death is found within the turn
+    backpressure: { highWaterMark: 4_096, drainTimeoutMs: 2_000 },
     clock,
     generateId: createCounterIdGenerator('t'),
     random: () => 0,
@@ -194,6 +201,28 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
     /** The socket drops after `frames` more server frames. */
     dropAfter(frames: number): void {
       left = frames;
+    },
+    /**
+     * The network dies without a close when the microphone next streams. With a VAD the
+     * microphone streams on, in silence, as a VAD app's does, until the engine finds the death and
+     * reconnects; with push-to-talk it streams at the next press (a network that died in silence
+     * is found once audio waits for it).
+     */
+    async dieOnNextAppend(): Promise<void> {
+      network.dieOnNextAppend();
+      if (setup.vad === 'none') return;
+      let back = false;
+      const off = session.on('reconnected', () => (back = true));
+      const frameMs = 100;
+      const quiet =
+        format === 'pcm16'
+          ? speechThenSilence(0, frameMs)[0]!
+          : speechThenSilence(0, frameMs, { sampleRate: 8_000 })[0]!;
+      for (let t = 0; t < 30_000 && !back; t += frameMs) {
+        session.inputAudioBuffer.append(quiet);
+        await clock.advanceAsync(frameMs);
+      }
+      off();
     },
     /** The next frame is not lost, whatever was armed. */
     disarm(): void {

@@ -46,6 +46,7 @@ import { base64DecodedLength } from '@voxwire/protocol';
 import { formatSampleRate, type AudioFormatName, type RealtimeSessionOptions } from '../options.js';
 import { AppendRing } from './append-ring.js';
 import { decodedTurn, turnAppends } from './turn-appends.js';
+import { WriteTimes } from './write-times.js';
 
 /** The session options the ledger follows: input format and turn detection. */
 export type LedgerOptions = Pick<RealtimeSessionOptions, 'inputAudioFormat' | 'turnDetection'>;
@@ -113,6 +114,10 @@ export class UncommittedAudio {
   // where the audio the socket still held unsent at the last write begins (undefined: it held
   // none): the server has not heard it, whatever the tail rule between turns says
   #unsentFromMs: number | undefined;
+  // when the appends were written (clock time), and the clock time of the last write: between
+  // turns the tail is kept in clock time too (`write-times.ts`)
+  readonly #writeTimes = new WriteTimes();
+  #lastWriteAt = 0;
 
   /** @param maxMs most audio kept, ms (0 keeps none and replays nothing) */
   constructor(maxMs: number) {
@@ -130,12 +135,15 @@ export class UncommittedAudio {
    * `unsentBytes`: what the socket holds unsent after the write (its `bufferedAmount`): the
    * newest appends of that size have not reached the server, and are kept for a replay whatever
    * the turn (a network that died without a close takes them; see `backpressure.drainTimeoutMs`).
+   * `nowMs`: the clock time of the write (audio written in a burst is kept as a whole until the
+   * server has had the time to report speech in it).
    */
   wrote(
     event: ClientEvent & { readonly audio: string },
     options: LedgerOptions,
     format: AudioFormatName = options.inputAudioFormat,
     unsentBytes = 0,
+    nowMs = 0,
   ): void {
     if (this.#maxMs === 0) return;
     const bytes = base64DecodedLength(event.audio);
@@ -144,6 +152,8 @@ export class UncommittedAudio {
     const startMs = this.#writtenMs;
     this.#writtenMs = startMs + (samples * 1000) / rate;
     this.#kept.push(event, format, startMs, this.#writtenMs);
+    this.#writeTimes.wrote(nowMs, startMs);
+    this.#lastWriteAt = nowMs;
     this.#unsentFromMs = unsentBytes > 0 ? this.#unsentFrom(unsentBytes) : undefined;
     this.#trim(this.#retainFrom(this.#keepFrom(options)));
   }
@@ -343,6 +353,7 @@ export class UncommittedAudio {
     this.#committedMs = 0;
     this.#speechStartMs = this.#speechEndMs = this.#speechEndItemId = this.#boundaries = undefined;
     this.#unanswered = this.#untranscribed = this.#unsentFromMs = undefined;
+    this.#writeTimes.clear();
     kept.clear();
     return { committed, events, ms: Math.round(ms), skippedMs: Math.round(skippedMs) };
   }
@@ -414,7 +425,11 @@ export class UncommittedAudio {
     if (speech !== undefined) return Math.max(this.#committedMs, speech, newest);
     // semantic VAD has no padding setting: assume the server VAD's default
     const padMs = td.type === 'server_vad' ? (td.prefixPaddingMs ?? 300) : 300;
-    return Math.max(this.#committedMs, this.#writtenMs - padMs - VAD_REPORT_DELAY_MS, newest);
+    // what was written within the report delay, in audio time (a microphone streaming in real
+    // time) and in clock time (a burst, all of which the server got at once)
+    const burst = this.#writeTimes.writtenSince(this.#lastWriteAt - VAD_REPORT_DELAY_MS);
+    const unreported = Math.min(this.#writtenMs - VAD_REPORT_DELAY_MS, burst ?? Infinity);
+    return Math.max(this.#committedMs, unreported - padMs, newest);
   }
 
   // what to keep from, given where a replay would start: the untranscribed turns too, as far as
