@@ -115,8 +115,8 @@ export class UncommittedAudio {
   // none): the server has not heard it, whatever the tail rule between turns says
   #unsentFromMs: number | undefined;
   // when the appends were written (clock time), and the clock time of the last write: between
-  // turns the tail is kept in clock time too (`write-times.ts`)
-  readonly #writeTimes = new WriteTimes();
+  // turns the tail is kept in clock time too (`write-times.ts`); made on the first write
+  #writeTimes: WriteTimes | undefined;
   #lastWriteAt = 0;
 
   /** @param maxMs most audio kept, ms (0 keeps none and replays nothing) */
@@ -152,7 +152,7 @@ export class UncommittedAudio {
     const startMs = this.#writtenMs;
     this.#writtenMs = startMs + (samples * 1000) / rate;
     this.#kept.push(event, format, startMs, this.#writtenMs);
-    this.#writeTimes.wrote(nowMs, startMs);
+    (this.#writeTimes ??= new WriteTimes()).wrote(nowMs, startMs);
     this.#lastWriteAt = nowMs;
     this.#unsentFromMs = unsentBytes > 0 ? this.#unsentFrom(unsentBytes) : undefined;
     this.#trim(this.#retainFrom(this.#keepFrom(options)));
@@ -353,7 +353,7 @@ export class UncommittedAudio {
     this.#committedMs = 0;
     this.#speechStartMs = this.#speechEndMs = this.#speechEndItemId = this.#boundaries = undefined;
     this.#unanswered = this.#untranscribed = this.#unsentFromMs = undefined;
-    this.#writeTimes.clear();
+    this.#writeTimes?.clear();
     kept.clear();
     return { committed, events, ms: Math.round(ms), skippedMs: Math.round(skippedMs) };
   }
@@ -427,7 +427,7 @@ export class UncommittedAudio {
     const padMs = td.type === 'server_vad' ? (td.prefixPaddingMs ?? 300) : 300;
     // what was written within the report delay, in audio time (a microphone streaming in real
     // time) and in clock time (a burst, all of which the server got at once)
-    const burst = this.#writeTimes.writtenSince(this.#lastWriteAt - VAD_REPORT_DELAY_MS);
+    const burst = this.#writeTimes?.writtenSince(this.#lastWriteAt - VAD_REPORT_DELAY_MS);
     const unreported = Math.min(this.#writtenMs - VAD_REPORT_DELAY_MS, burst ?? Infinity);
     return Math.max(this.#committedMs, unreported - padMs, newest);
   }
