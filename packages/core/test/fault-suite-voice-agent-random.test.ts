@@ -179,8 +179,13 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
       call.dropAfter(s.afterFrames);
       drops++;
     } else if (s.kind === 'die') {
-      await call.dieOnNextAppend();
-      drops++;
+      // a push-to-talk app streams nothing between turns: a network dead meanwhile goes unnoticed
+      // until a turn's audio waits for it, and requests made before that time out (README, known
+      // gaps); only a streaming microphone's death is in scope
+      if (run.vad !== 'none') {
+        await call.dieOnNextAppend();
+        drops++;
+      }
     } else if (s.kind === 'wait') await clock.advanceAsync(s.ms);
     else if (s.kind === 'interrupt') {
       call.player.clear();
@@ -219,17 +224,7 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
   await clock.advanceAsync(30_000);
 
   expect(session.connectionState.status, where).toBe('open');
-  // a network that dies in a push-to-talk call's restore, with no audio to wait on it
-  // (README, known gaps): the restore's session.update times out before the next turn's audio
-  // finds the death; the app hears TIMEOUT, then the drop
-  const unnoticedDeath = (e: { code?: unknown; data?: unknown }) =>
-    run.vad === 'none' &&
-    run.steps.some((s) => s.kind === 'die') &&
-    e.code === 'TIMEOUT' &&
-    (e.data as { operation?: unknown } | undefined)?.operation === 'session.update';
-  const errors = named(events, 'error')
-    .filter((e) => !unnoticedDeath(e))
-    .map((e) => String(e.code));
+  const errors = named(events, 'error').map((e) => String(e.code));
   // a drop within a minute of the session's lifetime is taken for its expiry; the app's own
   // cancel with nothing in progress draws the server's word, as the seed's does
   const allowed = ['SOCKET_CLOSED'];
@@ -247,10 +242,7 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
     lines.filter((l) => l.fields?.['code'] !== 'response_cancel_not_active'),
     [],
     where,
-    // (the same unnoticed death: the re-sent create's bound passes on the dead socket)
-    run.vad === 'none' && run.steps.some((s) => s.kind === 'die')
-      ? [...EXPECTED_WARNINGS, 'response.create got no answer: later creates no longer wait for it']
-      : EXPECTED_WARNINGS,
+    EXPECTED_WARNINGS,
   );
   // every response seen to start seen to end (a label beside the answer may end first)
   expect(
