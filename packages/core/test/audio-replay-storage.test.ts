@@ -292,11 +292,11 @@ describe('the ring against a model', () => {
 
 describe('the audio of turns whose transcript has not come', () => {
   const vad = { inputAudioFormat: 'pcm16', turnDetection: { type: 'server_vad' } } as const;
-  /** Writes `ms` of audio at `level` in 20 ms appends, in real time (one every 20 ms of clock). */
+  /** Writes `ms` of audio at `level` in 20 ms appends. */
   let n = 0;
   const write = (ledger: UncommittedAudio, level: number, ms: number) => {
-    for (let t = 0; t < ms; t += 20, n++)
-      ledger.wrote(appendEvent(frame(level), 'pcm16', `event_${n}`), vad, undefined, 0, n * 20);
+    for (let t = 0; t < ms; t += 20)
+      ledger.wrote(appendEvent(frame(level), 'pcm16', `event_${n++}`), vad);
   };
   /** One VAD turn: its speech reported from `startMs`, committed as `itemId`. */
   const turn = (ledger: UncommittedAudio, itemId: string, startMs: number, speechMs: number) => {

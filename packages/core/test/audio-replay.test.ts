@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from '@voxwire/testing';
 import type { RealtimeModelOptions } from '../src/model.js';
 import type { ReconnectedEvent } from '../src/reconnect/reliability-events.js';
 import type { SessionOptionsInput } from '../src/options.js';
@@ -144,8 +145,7 @@ describe('UncommittedAudio keeps little between turns', () => {
     } as const;
     const manualOptions = { inputAudioFormat: 'pcm16', turnDetection: null } as const;
     const vad = new UncommittedAudio(10_000);
-    // (in real time: one append every 20 ms of clock)
-    for (let i = 0; i < 500; i++) vad.wrote(append, vadOptions, undefined, 0, i * 20);
+    for (let i = 0; i < 500; i++) vad.wrote(append, vadOptions);
     expect(vad.keptMs).toBeLessThanOrEqual(1_320);
     // that tail is what a replay writes (the onset of a turn the server had not reported)
     const tail = vad.takeReplay(vadOptions, 'pcm16');
@@ -154,7 +154,7 @@ describe('UncommittedAudio keeps little between turns', () => {
     expect(vad.keptMs).toBe(0);
     expect(tail.events).toHaveLength(tail.ms / 20);
     const manual = new UncommittedAudio(2_000);
-    for (let i = 0; i < 500; i++) manual.wrote(append, manualOptions, undefined, 0, i * 20);
+    for (let i = 0; i < 500; i++) manual.wrote(append, manualOptions);
     expect(manual.keptMs).toBe(2_000);
     const replay = manual.takeReplay(manualOptions, 'pcm16');
     expect(replay.ms).toBe(2_000);
@@ -164,30 +164,44 @@ describe('UncommittedAudio keeps little between turns', () => {
   });
 });
 
-describe('UncommittedAudio keeps a burst whole until the server had the time to hear it', () => {
-  // a replay and the audio queued during an outage, written at once after a restore; a backlog
-  // flushed once a congested socket drains: the server gets it all at once
-  it('between turns, a burst is kept whole for the report delay (clock time), then the tail', async () => {
+describe('UncommittedAudio keeps a restore burst whole until the server had the time to hear it', () => {
+  // a restore writes the replay and the audio queued during the outage at once: the server gets
+  // it all together, and has had no time to report speech in any of it
+  it('between turns, the restore is kept whole for the report delay (clock time), then the tail', async () => {
     const { UncommittedAudio } = await import('../src/reconnect/uncommitted-audio.js');
     const append = { type: 'input_audio_buffer.append', audio: 'A'.repeat(1280) } as const;
     const vad = {
       inputAudioFormat: 'pcm16',
       turnDetection: { type: 'server_vad', prefixPaddingMs: 300 },
     } as const;
+    const clock = new SimulatedClock();
     const ledger = new UncommittedAudio(10_000);
-    // 3 s written at clock 5000 ms
-    for (let i = 0; i < 150; i++) ledger.wrote(append, vad, undefined, 0, 5_000);
+    // the connection before: only the tail is kept
+    for (let i = 0; i < 150; i++) ledger.wrote(append, vad, undefined, 0, clock);
+    expect(ledger.keptMs).toBeLessThanOrEqual(1_320);
+    ledger.takeReplay(vad, 'pcm16');
+    ledger.restoring();
+    // the restore: 3 s written at once
+    clock.advance(500);
+    for (let i = 0; i < 150; i++) ledger.wrote(append, vad, undefined, 0, clock);
     expect(ledger.keptMs).toBe(3_000);
     // the microphone streams on in real time: within the report delay the burst is kept...
-    let now = 5_000;
-    for (let i = 0; i < 40; i++) ledger.wrote(append, vad, undefined, 0, (now += 20));
+    for (let i = 0; i < 40; i++) {
+      clock.advance(20);
+      ledger.wrote(append, vad, undefined, 0, clock);
+    }
     expect(ledger.keptMs).toBe(3_800);
     // ...and once the server had the time to report speech in it, only the tail is
-    for (let i = 0; i < 20; i++) ledger.wrote(append, vad, undefined, 0, (now += 20));
-    expect(ledger.keptMs).toBeLessThanOrEqual(1_420);
+    for (let i = 0; i < 20; i++) {
+      clock.advance(20);
+      ledger.wrote(append, vad, undefined, 0, clock);
+    }
+    expect(ledger.keptMs).toBeLessThanOrEqual(1_320);
     // a burst longer than the bound keeps the bound
     const long = new UncommittedAudio(2_000);
-    for (let i = 0; i < 500; i++) long.wrote(append, vad, undefined, 0, 0);
+    long.takeReplay(vad, 'pcm16');
+    long.restoring();
+    for (let i = 0; i < 500; i++) long.wrote(append, vad, undefined, 0, clock);
     expect(long.takeReplay(vad, 'pcm16').ms).toBe(2_000);
   });
 });

@@ -107,7 +107,7 @@ export class InputTurns {
     format: AudioFormatName | undefined,
     unsentBytes: number,
   ): void {
-    this.ledger.wrote(event, this.#h.options(), format, unsentBytes, this.#h.clock.now());
+    this.ledger.wrote(event, this.#h.options(), format, unsentBytes, this.#h.clock);
   }
 
   /** The connection ended: no one speaks on it, and no answer comes from it. */

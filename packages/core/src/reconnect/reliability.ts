@@ -281,6 +281,8 @@ export class Reliability {
     // what the old server had not committed, in the input format the fresh server has when it
     // gets there: the restore's, or that of a re-sent update (the last one written wins)
     const replay = this.#input.ledger.takeReplay(h.options(), preludeInputFormat(prelude), appTurn);
+    // the replay and the audio queued meanwhile reach the fresh server at once
+    this.#input.ledger.restoring();
     if (replay.skippedMs > 0)
       h.logger.warn('uncommitted input audio in an earlier input format not replayed', {
         ...h.logFields(),

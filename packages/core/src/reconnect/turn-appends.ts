@@ -1,7 +1,8 @@
 /**
  * A committed turn's appends, read from the ledger's ring (`uncommitted-audio.ts`): as the events
  * to write again (a push-to-talk turn a drop took), or decoded to the samples a restore sends as
- * the turn (one a drop caught before its transcript).
+ * the turn (one a drop caught before its transcript); and the appends a replay writes again with
+ * the commits the drop left unacknowledged.
  * @module
  */
 import type { AudioFrame, ClientEvent } from '@voxwire/protocol';
@@ -70,4 +71,43 @@ export function decodedTurn(
     at += part.length;
   }
   return { data, sampleRate: formatSampleRate(format), channels: 1 };
+}
+
+/** Where the server's buffer ends for a commit or clear written and not acknowledged yet. */
+export interface Boundary {
+  readonly eventId: string | undefined;
+  readonly atMs: number;
+  readonly kind: 'commit' | 'clear';
+}
+
+/**
+ * Takes from `events` (the appends to replay, oldest first: the newest of `kept`) those the
+ * commits and clears written and not acknowledged (`boundaries`, oldest first) took: a commit's
+ * come back with the commit after them, a clear's not at all.
+ */
+export function pendingCommits(
+  kept: AppendRing,
+  boundaries: readonly Boundary[] | undefined,
+  events: ClientEvent[],
+): ClientEvent[] {
+  if (boundaries === undefined || events.length === 0) return [];
+  const committed: ClientEvent[] = [];
+  // the replayed appends are the newest kept, in order: the first of them is this one
+  let at = kept.length - events.length;
+  let taken = 0;
+  for (const boundary of boundaries) {
+    const before: ClientEvent[] = [];
+    while (taken < events.length && kept.endMs(at) <= boundary.atMs) {
+      before.push(events[taken]!);
+      taken++;
+      at++;
+    }
+    if (boundary.kind === 'clear' || before.length === 0) continue;
+    committed.push(...before, {
+      type: 'input_audio_buffer.commit',
+      ...(boundary.eventId === undefined ? {} : { event_id: boundary.eventId }),
+    });
+  }
+  events.splice(0, taken);
+  return committed;
 }

@@ -41,12 +41,11 @@
  * format changes is not documented).
  * @module
  */
-import type { AudioFrame, ClientEvent } from '@voxwire/protocol';
+import type { AudioFrame, ClientEvent, Clock } from '@voxwire/protocol';
 import { base64DecodedLength } from '@voxwire/protocol';
 import { formatSampleRate, type AudioFormatName, type RealtimeSessionOptions } from '../options.js';
 import { AppendRing } from './append-ring.js';
-import { decodedTurn, turnAppends } from './turn-appends.js';
-import { WriteTimes } from './write-times.js';
+import { decodedTurn, pendingCommits, turnAppends, type Boundary } from './turn-appends.js';
 
 /** The session options the ledger follows: input format and turn detection. */
 export type LedgerOptions = Pick<RealtimeSessionOptions, 'inputAudioFormat' | 'turnDetection'>;
@@ -84,13 +83,6 @@ interface UnansweredTurn {
   readonly commitId?: string | undefined;
 }
 
-/** Where the server's buffer ends for a commit or clear written and not acknowledged yet. */
-interface Boundary {
-  readonly eventId: string | undefined;
-  readonly atMs: number;
-  readonly kind: 'commit' | 'clear';
-}
-
 /** The uncommitted input audio of one connection. */
 export class UncommittedAudio {
   readonly #maxMs: number;
@@ -114,10 +106,14 @@ export class UncommittedAudio {
   // where the audio the socket still held unsent at the last write begins (undefined: it held
   // none): the server has not heard it, whatever the tail rule between turns says
   #unsentFromMs: number | undefined;
-  // when the appends were written (clock time), and the clock time of the last write: between
-  // turns the tail is kept in clock time too (`write-times.ts`); made on the first write
-  #writeTimes: WriteTimes | undefined;
-  #lastWriteAt = 0;
+  // a restore's replay and the audio queued during the outage are written at once: the server
+  // gets them all together and has had no time to report speech in any of it, so until the
+  // report delay has passed in clock time (`#heldUntil`, set at the connection's first write)
+  // the tail rule between turns keeps all of it
+  // (the clock is read only from a restore's first write until the hold ends: no read per
+  // append otherwise)
+  #restored = false;
+  #heldUntil: number | undefined;
 
   /** @param maxMs most audio kept, ms (0 keeps none and replays nothing) */
   constructor(maxMs: number) {
@@ -135,7 +131,7 @@ export class UncommittedAudio {
    * `unsentBytes`: what the socket holds unsent after the write (its `bufferedAmount`): the
    * newest appends of that size have not reached the server, and are kept for a replay whatever
    * the turn (a network that died without a close takes them; see `backpressure.drainTimeoutMs`).
-   * `nowMs`: the clock time of the write (audio written in a burst is kept as a whole until the
+   * `clock`: the time of the write (a restore's burst is kept as a whole until the
    * server has had the time to report speech in it).
    */
   wrote(
@@ -143,7 +139,7 @@ export class UncommittedAudio {
     options: LedgerOptions,
     format: AudioFormatName = options.inputAudioFormat,
     unsentBytes = 0,
-    nowMs = 0,
+    clock?: Clock,
   ): void {
     if (this.#maxMs === 0) return;
     const bytes = base64DecodedLength(event.audio);
@@ -152,8 +148,14 @@ export class UncommittedAudio {
     const startMs = this.#writtenMs;
     this.#writtenMs = startMs + (samples * 1000) / rate;
     this.#kept.push(event, format, startMs, this.#writtenMs);
-    (this.#writeTimes ??= new WriteTimes()).wrote(nowMs, startMs);
-    this.#lastWriteAt = nowMs;
+    if (this.#restored) {
+      this.#restored = false;
+      if (clock) this.#heldUntil = clock.now() + VAD_REPORT_DELAY_MS;
+    } else if (
+      this.#heldUntil !== undefined &&
+      (clock === undefined || clock.now() >= this.#heldUntil)
+    )
+      this.#heldUntil = undefined;
     this.#unsentFromMs = unsentBytes > 0 ? this.#unsentFrom(unsentBytes) : undefined;
     this.#trim(this.#retainFrom(this.#keepFrom(options)));
   }
@@ -271,6 +273,14 @@ export class UncommittedAudio {
     return this.#unanswered;
   }
 
+  /**
+   * The connection's first writes are a restore's: its replay with the audio queued during the
+   * outage, all written at once (see `#restored`).
+   */
+  restoring(): void {
+    this.#restored = true;
+  }
+
   /** The server cleared its buffer: the app's oldest commit or clear is acknowledged. */
   cleared(): void {
     this.#acknowledged();
@@ -340,7 +350,7 @@ export class UncommittedAudio {
       }
     }
     events.reverse();
-    const committed = this.#pendingCommits(events);
+    const committed = pendingCommits(this.#kept, this.#boundaries, events);
     // the app's turn whose item the drop took: its audio and its commit, before all that
     const turn = this.#unanswered;
     if (appTurn && turn?.manual === true) {
@@ -353,7 +363,8 @@ export class UncommittedAudio {
     this.#committedMs = 0;
     this.#speechStartMs = this.#speechEndMs = this.#speechEndItemId = this.#boundaries = undefined;
     this.#unanswered = this.#untranscribed = this.#unsentFromMs = undefined;
-    this.#writeTimes?.clear();
+    this.#restored = false;
+    this.#heldUntil = undefined;
     kept.clear();
     return { committed, events, ms: Math.round(ms), skippedMs: Math.round(skippedMs) };
   }
@@ -367,33 +378,6 @@ export class UncommittedAudio {
         ...(turn.commitId === undefined ? {} : { event_id: turn.commitId }),
       });
     return { events, ms };
-  }
-
-  // takes from `events` (the appends to replay, oldest first) those the commits and clears not
-  // acknowledged took: a commit's come back with the commit after them, a clear's not at all
-  #pendingCommits(events: ClientEvent[]): ClientEvent[] {
-    const boundaries = this.#boundaries;
-    if (boundaries === undefined || events.length === 0) return [];
-    const committed: ClientEvent[] = [];
-    const kept = this.#kept;
-    // the replayed appends are the newest kept, in order: the first of them is this one
-    let at = kept.length - events.length;
-    let taken = 0;
-    for (const boundary of boundaries) {
-      const before: ClientEvent[] = [];
-      while (taken < events.length && kept.endMs(at) <= boundary.atMs) {
-        before.push(events[taken]!);
-        taken++;
-        at++;
-      }
-      if (boundary.kind === 'clear' || before.length === 0) continue;
-      committed.push(...before, {
-        type: 'input_audio_buffer.commit',
-        ...(boundary.eventId === undefined ? {} : { event_id: boundary.eventId }),
-      });
-    }
-    events.splice(0, taken);
-    return committed;
   }
 
   // the earliest input offset still worth keeping (and replaying)
@@ -425,11 +409,9 @@ export class UncommittedAudio {
     if (speech !== undefined) return Math.max(this.#committedMs, speech, newest);
     // semantic VAD has no padding setting: assume the server VAD's default
     const padMs = td.type === 'server_vad' ? (td.prefixPaddingMs ?? 300) : 300;
-    // what was written within the report delay, in audio time (a microphone streaming in real
-    // time) and in clock time (a burst, all of which the server got at once)
-    const burst = this.#writeTimes?.writtenSince(this.#lastWriteAt - VAD_REPORT_DELAY_MS);
-    const unreported = Math.min(this.#writtenMs - VAD_REPORT_DELAY_MS, burst ?? Infinity);
-    return Math.max(this.#committedMs, unreported - padMs, newest);
+    // a restore's burst, until the server has had the time to report speech in it (see there)
+    if (this.#heldUntil !== undefined) return Math.max(this.#committedMs, newest);
+    return Math.max(this.#committedMs, this.#writtenMs - padMs - VAD_REPORT_DELAY_MS, newest);
   }
 
   // what to keep from, given where a replay would start: the untranscribed turns too, as far as
