@@ -359,6 +359,18 @@ export class Outbox {
     return queue;
   }
 
+  /**
+   * Takes the events of `type` still waiting out of the queue (they are not to be written after
+   * all) and returns them.
+   */
+  withdraw(type: ClientEvent['type']): ClientEvent[] {
+    const taken = this.#queue.filter((event) => event.type === type);
+    if (taken.length === 0) return taken;
+    this.#queue = this.#queue.filter((event) => event.type !== type);
+    for (const event of taken) this.#queuedBytes -= estimateBytes(event);
+    return taken;
+  }
+
   /** Whether `event` is still waiting (not yet written). */
   holds(event: ClientEvent): boolean {
     return this.#queue.includes(event);

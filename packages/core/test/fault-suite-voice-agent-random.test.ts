@@ -419,6 +419,21 @@ const STREAMED_FINDS: [Scenario][] = [
 
 /** Runs with answers generated at once that found defects. */
 const INSTANT_FINDS: [Scenario][] = [
+  // an interrupt() on a network that died: its truncate, queued behind the audio waiting for the
+  // dead socket, was written after the restore, which had re-created the answer as the text
+  // heard (unsupported_content_type)
+  [
+    {
+      ...PLAIN,
+      steps: [
+        { kind: 'drop', afterFrames: 71 },
+        { kind: 'turn', order: false },
+        { kind: 'label' },
+        { kind: 'die' },
+        { kind: 'interrupt' },
+      ],
+    },
+  ],
   // two trims around a drop: the second, waiting behind the first, deleted the tool's output
   // and the answer to it, which appeared meanwhile
   [

@@ -188,6 +188,25 @@ describe('Outbox', () => {
     expect(dropping.send({ type: 'input_audio_buffer.append', audio: 'AAAA' })).toBe(false);
     expect(dropping.dropped).toBe(1);
   });
+
+  it('withdraws the queued events of a type, and their bytes', () => {
+    const o = new Outbox(() => undefined, { clock: new SimulatedClock() });
+    const truncate = {
+      type: 'conversation.item.truncate',
+      item_id: 'a',
+      content_index: 0,
+      audio_end_ms: 100,
+    } as const;
+    o.send({ type: 'input_audio_buffer.append', audio: 'AAAA' });
+    o.send(truncate);
+    o.send({ type: 'response.cancel' });
+    const bytes = o.queuedBytes;
+    expect(o.withdraw('conversation.item.truncate')).toEqual([truncate]);
+    expect(o.queued).toBe(2);
+    expect(o.queuedBytes).toBeLessThan(bytes);
+    expect(o.holds(truncate)).toBe(false);
+    expect(o.withdraw('conversation.item.truncate')).toEqual([]);
+  });
 });
 
 describe('session options ⇄ GA session', () => {

@@ -369,6 +369,10 @@ export class Reliability {
     this.#leftOut = this.#leftOutCalls = undefined;
     this.probes?.clear();
     this.#h.requests.pause();
+    // a truncate still queued (behind audio waiting for a congested socket, say) refers to audio
+    // of this connection too: not written to the next one, where the restore re-creates its
+    // answer as the text heard (a text item cannot be truncated: unsupported_content_type)
+    this.#h.outbox.withdraw('conversation.item.truncate');
     this.#h.requests.rejectKind(
       'item.truncate',
       new VoxwireError(
