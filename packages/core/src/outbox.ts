@@ -367,7 +367,11 @@ export class Outbox {
     const taken = this.#queue.filter((event) => event.type === type);
     if (taken.length === 0) return taken;
     this.#queue = this.#queue.filter((event) => event.type !== type);
-    for (const event of taken) this.#queuedBytes -= estimateBytes(event);
+    for (const event of taken) {
+      const size = estimateBytes(event);
+      this.#queuedBytes -= size;
+      if (isAudio(event)) this.#queuedAudioBytes -= size;
+    }
     return taken;
   }
 

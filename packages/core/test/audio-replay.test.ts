@@ -180,9 +180,9 @@ describe('UncommittedAudio keeps a restore burst whole until the server had the 
     for (let i = 0; i < 150; i++) ledger.wrote(append, vad, undefined, 0, clock);
     expect(ledger.keptMs).toBeLessThanOrEqual(1_320);
     ledger.takeReplay(vad, 'pcm16');
-    ledger.restoring();
-    // the restore: 3 s written at once
     clock.advance(500);
+    ledger.restoring(clock.now());
+    // the restore: 3 s written at once
     for (let i = 0; i < 150; i++) ledger.wrote(append, vad, undefined, 0, clock);
     expect(ledger.keptMs).toBe(3_000);
     // the microphone streams on in real time: within the report delay the burst is kept...
@@ -200,7 +200,7 @@ describe('UncommittedAudio keeps a restore burst whole until the server had the 
     // a burst longer than the bound keeps the bound
     const long = new UncommittedAudio(2_000);
     long.takeReplay(vad, 'pcm16');
-    long.restoring();
+    long.restoring(clock.now());
     for (let i = 0; i < 500; i++) long.wrote(append, vad, undefined, 0, clock);
     expect(long.takeReplay(vad, 'pcm16').ms).toBe(2_000);
   });

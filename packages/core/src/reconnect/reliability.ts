@@ -282,7 +282,7 @@ export class Reliability {
     // gets there: the restore's, or that of a re-sent update (the last one written wins)
     const replay = this.#input.ledger.takeReplay(h.options(), preludeInputFormat(prelude), appTurn);
     // the replay and the audio queued meanwhile reach the fresh server at once
-    this.#input.ledger.restoring();
+    this.#input.ledger.restoring(h.clock.now());
     if (replay.skippedMs > 0)
       h.logger.warn('uncommitted input audio in an earlier input format not replayed', {
         ...h.logFields(),

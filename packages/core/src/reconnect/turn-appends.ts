@@ -35,9 +35,8 @@ export function turnAppends(
 /**
  * The audio of `kept` between `fromMs` and `toMs`, decoded to mono PCM16 at its format's rate;
  * `undefined` when less than half of it is kept (older than the ledger's bound) or it was
- * written in two formats. Its start may be missing: audio written in one burst (a replay) is
- * trimmed to the tail kept between turns before the server reports the speech in it, and what
- * goes is the prefix padding, silence before the words.
+ * written in two formats. Its start may be missing (a turn longer than the ledger's bound): what
+ * goes first is the prefix padding, silence before the words.
  */
 export function decodedTurn(
   kept: AppendRing,

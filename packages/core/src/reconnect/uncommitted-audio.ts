@@ -108,11 +108,8 @@ export class UncommittedAudio {
   #unsentFromMs: number | undefined;
   // a restore's replay and the audio queued during the outage are written at once: the server
   // gets them all together and has had no time to report speech in any of it, so until the
-  // report delay has passed in clock time (`#heldUntil`, set at the connection's first write)
-  // the tail rule between turns keeps all of it
-  // (the clock is read only from a restore's first write until the hold ends: no read per
-  // append otherwise)
-  #restored = false;
+  // report delay has passed in clock time the tail rule between turns keeps all of it (the
+  // clock is read per append only during that hold)
   #heldUntil: number | undefined;
 
   /** @param maxMs most audio kept, ms (0 keeps none and replays nothing) */
@@ -148,13 +145,7 @@ export class UncommittedAudio {
     const startMs = this.#writtenMs;
     this.#writtenMs = startMs + (samples * 1000) / rate;
     this.#kept.push(event, format, startMs, this.#writtenMs);
-    if (this.#restored) {
-      this.#restored = false;
-      if (clock) this.#heldUntil = clock.now() + VAD_REPORT_DELAY_MS;
-    } else if (
-      this.#heldUntil !== undefined &&
-      (clock === undefined || clock.now() >= this.#heldUntil)
-    )
+    if (this.#heldUntil !== undefined && (clock === undefined || clock.now() >= this.#heldUntil))
       this.#heldUntil = undefined;
     this.#unsentFromMs = unsentBytes > 0 ? this.#unsentFrom(unsentBytes) : undefined;
     this.#trim(this.#retainFrom(this.#keepFrom(options)));
@@ -255,9 +246,8 @@ export class UncommittedAudio {
   /**
    * The audio of the committed turn `itemId` whose transcript has not come, as mono PCM16 at its
    * format's rate; `undefined` when less than half of it is kept (older than `maxMs`) or it was
-   * written in two formats. Its start may be missing: audio written in one burst (a replay) is
-   * trimmed to the tail kept between turns before the server reports the speech in it, and what
-   * goes is the prefix padding, silence before the words.
+   * written in two formats. Its start may be missing (a turn longer than `maxMs`): what goes
+   * first is the prefix padding, silence before the words.
    */
   turnAudio(itemId: string): AudioFrame | undefined {
     const turn = this.#untranscribed?.find((t) => t.itemId === itemId);
@@ -274,11 +264,11 @@ export class UncommittedAudio {
   }
 
   /**
-   * The connection's first writes are a restore's: its replay with the audio queued during the
-   * outage, all written at once (see `#restored`).
+   * A restore is written at `nowMs`: its replay with the audio queued during the outage, all at
+   * once (see `#heldUntil`).
    */
-  restoring(): void {
-    this.#restored = true;
+  restoring(nowMs: number): void {
+    this.#heldUntil = nowMs + VAD_REPORT_DELAY_MS;
   }
 
   /** The server cleared its buffer: the app's oldest commit or clear is acknowledged. */
@@ -363,7 +353,6 @@ export class UncommittedAudio {
     this.#committedMs = 0;
     this.#speechStartMs = this.#speechEndMs = this.#speechEndItemId = this.#boundaries = undefined;
     this.#unanswered = this.#untranscribed = this.#unsentFromMs = undefined;
-    this.#restored = false;
     this.#heldUntil = undefined;
     kept.clear();
     return { committed, events, ms: Math.round(ms), skippedMs: Math.round(skippedMs) };

@@ -111,22 +111,25 @@ export class BusyCreates {
    * for any other refusal, and for a create that declines (see the module).
    */
   refused(eventId: string, code: string | null): 'answered' | 'held' | undefined {
-    if (code !== BUSY) return this.#refused(eventId, code);
+    const resent = this.#resent?.delete(eventId) === true;
+    if (code !== BUSY) return undefined;
     const create = this.#h.unansweredConversation();
     const rule = create?.event_id === eventId ? this.#rules?.get(create) : undefined;
     if (rule === 'cancel_new' || (!this.#persistent && this.#h.activeResponses().length === 0))
-      return this.#refused(eventId, null);
-    const outcome = this.#refused(eventId, code);
+      return undefined;
+    const outcome = this.#busy(eventId, create, resent);
     if (outcome === 'held' && rule === 'cancel_existing')
       for (const response of this.#h.activeResponses())
         if (!this.#h.interrupted(response.id)) this.#h.cancel(response.id);
     return outcome;
   }
 
-  #refused(eventId: string, code: string | null): 'answered' | 'held' | undefined {
-    const resent = this.#resent?.delete(eventId) === true;
-    if (code !== BUSY) return undefined;
-    const create = this.#h.unansweredConversation();
+  // the busy refusal of `eventId` (`create`: the unanswered conversation create)
+  #busy(
+    eventId: string,
+    create: ResponseCreateEvent | undefined,
+    resent: boolean,
+  ): 'answered' | 'held' | undefined {
     const wasBusy =
       this.#busyTag !== undefined &&
       create?.event_id === eventId &&
