@@ -4,14 +4,15 @@
  * the fake server over a real socket. The secret is minted as an app's server mints it
  * (`createClientSecret` with the real key, which never reaches the page). The network under a
  * page's session dies without a close (the fake's `unplug()`): the browser's WebSocket has no
- * keep-alive ping, and the engine notices by itself (`backpressure.drainTimeoutMs`). Skips
+ * keep-alive ping, and the engine notices by itself (`backpressure.drainTimeoutMs` under a
+ * streaming microphone, `replyTimeoutMs` when an idle session asks for something). Skips
  * loudly when Chromium is not installed.
  */
 import { createClientSecret } from '@voxwire/node';
 import { startFakeWsServer, type FakeWsServer } from '@voxwire/testing/ws';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeadNetworkRun, DirectRun } from './browser-direct/entry.js';
+import type { DeadNetworkIdleRun, DeadNetworkRun, DirectRun } from './browser-direct/entry.js';
 import { bundleScript, haveChromium, launchChromium, warnWithoutChromium } from './chromium.js';
 
 /** The real key: only the test's "app server" holds it. */
@@ -126,6 +127,53 @@ describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to 
     // the wait for a buffer that never drains (2 s), after the buffers filled
     expect(result.ms).toBeGreaterThanOrEqual(2_000);
     expect(result.ms).toBeLessThan(30_000);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a network that dies without a close under an idle session: a request finds it, and the fresh server answers (replyTimeoutMs)', async () => {
+    const secrets: string[] = [];
+    for (let i = 0; i < 2; i++)
+      secrets.push(
+        (
+          await createClientSecret({
+            apiKey: SERVER_KEY,
+            baseURL: fake.url,
+            env: {},
+            session: { model: 'gpt-realtime' },
+          })
+        ).value,
+      );
+    let unplugged = 0;
+    await page.exposeFunction('unplugIdleNetwork', () => {
+      unplugged++;
+      fake.unplug();
+    });
+    const result = await page.evaluate(
+      ([baseURL, first, second]) => {
+        let n = 0;
+        const g = globalThis as unknown as {
+          unplugIdleNetwork: () => Promise<void>;
+          voxwireDeadNetworkIdle: (
+            baseURL: string,
+            secret: () => string,
+            unplug: () => Promise<void>,
+          ) => Promise<DeadNetworkIdleRun>;
+        };
+        return g.voxwireDeadNetworkIdle(
+          baseURL!,
+          () => (n++ === 0 ? first! : second!),
+          g.unplugIdleNetwork,
+        );
+      },
+      [fake.url.replace(/^ws/, 'http'), ...secrets],
+    );
+    expect(unplugged).toBe(1);
+    // the item and the request went into the dead socket; the restore made them again
+    expect(result.answer).toMatch(/^completed: ./);
+    expect(result.errors).toEqual(['VoxwireError:SOCKET_CLOSED']);
+    // the silence after the request (2 s), then the reconnect: not TCP giving up (minutes)
+    expect(result.ms).toBeGreaterThanOrEqual(2_000);
+    expect(result.ms).toBeLessThan(10_000);
     expect(pageErrors).toEqual([]);
   });
 

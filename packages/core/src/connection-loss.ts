@@ -124,6 +124,15 @@ export function undrained(ms: number): VoxwireError {
   );
 }
 
+/** The error of a transport dropped because the server answered nothing to an event it always answers. */
+export function unanswered(ms: number): VoxwireError {
+  return new VoxwireError(
+    'SOCKET_CLOSED',
+    `the server sent nothing for ${ms} ms after a client event it always answers: the network is taken for dead`,
+    { data: { code: CloseCode.Abnormal, reason: 'server silent' } },
+  );
+}
+
 /** `1006` or `1006 reason`, for a message. */
 function closeLabel({ code, reason }: CloseReport): string {
   return `${code}${reason ? ` ${reason}` : ''}`;

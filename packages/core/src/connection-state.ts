@@ -75,8 +75,11 @@ export function openState(
 export interface ConnectionHooks {
   /** A connect attempt starts (0 for the first connect, then 1, 2, … within one outage). */
   connecting(attempt: number): void;
-  /** The transport is open (state is `open`). */
-  open(state: OpenState): void;
+  /**
+   * The transport is open (state is `open`). `heldFrames` frames it received while starting
+   * follow through {@link frame} right after this call: received before anything written here.
+   */
+  open(state: OpenState, heldFrames: number): void;
   /** One inbound frame. */
   frame(frame: string | Uint8Array, codec: DialectCodec): void;
   /** A transport error that did not come with a close. */

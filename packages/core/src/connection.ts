@@ -172,7 +172,7 @@ export class SessionConnection {
         dialect: connection.dialect,
         endpoint: connection.description,
       });
-      this.#hooks.open(this.#state);
+      this.#hooks.open(this.#state, early.length);
       for (const frame of early) {
         if (this.#current() !== transport) break;
         this.#silence.stop();

@@ -251,6 +251,8 @@ export {
   resolveReliability,
   seededRandom,
   DEFAULT_DEDUPE_WINDOW,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_REPLY_TIMEOUT_MS,
   DEFAULT_STALL_TIMEOUT_MS,
   DEFAULT_STREAM_HIGH_WATER_MARK,
 } from './reconnect/options.js';

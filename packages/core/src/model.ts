@@ -126,6 +126,7 @@ export class RealtimeModel {
       streamHighWaterMark,
       streamPolicy,
       stallTimeoutMs,
+      replyTimeoutMs,
       dedupeWindow,
       replayUncommittedAudioMs,
       ...others
@@ -139,6 +140,7 @@ export class RealtimeModel {
       streamHighWaterMark,
       streamPolicy,
       stallTimeoutMs,
+      replyTimeoutMs,
       dedupeWindow,
       replayUncommittedAudioMs,
     });

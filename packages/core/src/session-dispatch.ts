@@ -16,6 +16,7 @@ import { dispatchInputEvent } from './input-events.js';
 import { computeMetrics } from './metrics.js';
 import { copySessionOptions, type RealtimeSessionOptions } from './options.js';
 import type { Reliability } from './reconnect/reliability.js';
+import type { ReplyWatch } from './reconnect/reply-watch.js';
 import type { PendingRequests } from './requests.js';
 import type { ResponseCreator } from './responses/create.js';
 import type { ResponseTracker } from './responses/tracker.js';
@@ -61,6 +62,8 @@ export interface ServerEventRouterDeps {
   readonly creator: ResponseCreator;
   readonly reliability: Reliability;
   readonly connection: SessionConnection;
+  /** Its liveness probe's refusal is the answer it asked for. */
+  readonly replies: ReplyWatch;
   readonly features: readonly SessionFeature[];
   /**
    * The feature that keeps the conversation mirror, among `features`: it takes each event before
@@ -332,8 +335,13 @@ export class ServerEventRouter {
           (this.#leftOutDeleted(error.eventId) || this.#leftOutOutput(error.eventId))
         )
           return;
-        // the engine's own question (a side-band's item probe): refused is an answer
-        if (error.eventId && this.#requests.rejectQuiet(error.eventId, error)) {
+        // the engine's own question (a side-band's item probe, a liveness probe): refused is
+        // an answer
+        if (
+          error.eventId &&
+          (this.#requests.rejectQuiet(error.eventId, error) ||
+            this.#deps.replies.isProbe(error.eventId))
+        ) {
           this.#logger.debug('a request of the engine refused', {
             ...this.#deps.logFields(),
             code: error.code,

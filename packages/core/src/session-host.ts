@@ -26,7 +26,7 @@ import type { ChatItem } from './conversation/chat-context.js';
 import type { InFlightItemChange } from './conversation/in-flight.js';
 import type { ConversationMirror } from './conversation/mirror.js';
 import { SessionConnection } from './connection.js';
-import { undrained, unresponsive } from './connection-loss.js';
+import { unanswered, undrained, unresponsive } from './connection-loss.js';
 import type { ResolvedReconnect } from './reconnect/policy.js';
 import { ServerError, VoxwireError, type SessionError } from './errors.js';
 import { TypedEmitter } from './emitter.js';
@@ -38,6 +38,7 @@ import type { AudioFormatName, AudioRetention, RealtimeSessionOptions } from './
 import { DEFAULT_CLOSING_TIMEOUT_MS, Outbox } from './outbox.js';
 import { resolveReliability, seededRandom } from './reconnect/options.js';
 import { Reliability } from './reconnect/reliability.js';
+import { ReplyWatch } from './reconnect/reply-watch.js';
 import type { ResponseStalledEvent } from './reconnect/reliability-events.js';
 import { PendingRequests } from './requests.js';
 import { ResponseCreator } from './responses/create.js';
@@ -86,6 +87,8 @@ export class SessionHost {
   readonly emitter: TypedEmitter<SessionEvents>;
   readonly requests: PendingRequests;
   readonly outbox: Outbox;
+  /** Takes a connection whose server answers nothing for dead. */
+  readonly replies: ReplyWatch;
   readonly calls: SessionRequests;
   readonly tracker: ResponseTracker;
   readonly creator: ResponseCreator;
@@ -149,6 +152,14 @@ export class SessionHost {
         drainTimeoutMs: rel.drainTimeoutMs,
         onDrainTimeout: () => this.connection.abandon(undrained(Number(rel.drainTimeoutMs))),
       },
+    );
+    // a request on a network that died without a close finds the death (see the module)
+    this.replies = new ReplyWatch(
+      init.clock,
+      init.generateId,
+      rel.replyTimeoutMs,
+      this.outbox,
+      () => this.connection.abandon(unanswered(Number(rel.replyTimeoutMs))),
     );
     this.calls = new SessionRequests(this);
     this.tracker = new ResponseTracker(this, this);
@@ -377,6 +388,11 @@ export class SessionHost {
   unplacedItem(itemId: string, responseId: string | undefined): boolean {
     if (responseId !== undefined && this.tracker.get(responseId)?.outOfBand === true) return true;
     return this.reliability.probes?.unheard(itemId) === true;
+  }
+
+  /** Whether a restore left `itemId` out (it cannot be made again). */
+  leftOutByRestore(itemId: string): boolean {
+    return this.reliability.leftOut(itemId);
   }
 
   /** The conversation mirror (once the built-in features exist). */

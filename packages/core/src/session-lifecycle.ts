@@ -12,6 +12,7 @@ import type { SessionEvents } from './events.js';
 import type { SessionFeature } from './feature.js';
 import type { Outbox, OutboxWriter } from './outbox.js';
 import type { Reliability } from './reconnect/reliability.js';
+import type { ReplyWatch } from './reconnect/reply-watch.js';
 import type { PendingRequests } from './requests.js';
 import type { ResponseCreator } from './responses/create.js';
 import type { ResponseTracker } from './responses/tracker.js';
@@ -32,11 +33,18 @@ class TransportWriter implements OutboxWriter {
   readonly #transport: Transport;
   readonly #codec: DialectCodec;
   readonly #reliability: Reliability;
+  readonly #replies: ReplyWatch;
 
-  constructor(transport: Transport, codec: DialectCodec, reliability: Reliability) {
+  constructor(
+    transport: Transport,
+    codec: DialectCodec,
+    reliability: Reliability,
+    replies: ReplyWatch,
+  ) {
     this.#transport = transport;
     this.#codec = codec;
     this.#reliability = reliability;
+    this.#replies = replies;
   }
 
   write(event: ClientEvent): void {
@@ -46,14 +54,20 @@ class TransportWriter implements OutboxWriter {
     );
     // the server now holds it, uncommitted (or the socket does, unsent): remembered for a
     // replay after a drop
-    if (event.type === 'input_audio_buffer.append')
+    if (event.type === 'input_audio_buffer.append') {
       this.#reliability.wroteAudio(
         event,
         event instanceof TrustedAppend ? event.format : undefined,
         this.#transport.bufferedAmount ?? 0,
       );
+      return;
+    }
+    // every other event is answered within a round trip, so a silence after it is a dead
+    // network; but a WebRTC output clear, which the protocol does not say is answered when
+    // nothing plays (and whose peer connection reports its own death)
+    if (event.type !== 'output_audio_buffer.clear') this.#replies.wrote(this);
     // where the server's buffer will end when it acknowledges this (a round trip later)
-    else if (event.type === 'input_audio_buffer.commit')
+    if (event.type === 'input_audio_buffer.commit')
       this.#reliability.wroteBoundary(event.event_id, 'commit');
     else if (event.type === 'input_audio_buffer.clear')
       this.#reliability.wroteBoundary(event.event_id, 'clear');
@@ -73,6 +87,7 @@ export interface SessionLifecycleDeps {
   readonly creator: ResponseCreator;
   readonly tracker: ResponseTracker;
   readonly reliability: Reliability;
+  readonly replies: ReplyWatch;
   readonly router: ServerEventRouter;
   readonly features: readonly SessionFeature[];
   /** The session is over; the model forgets it. */
@@ -99,14 +114,16 @@ export class SessionLifecycle implements ConnectionHooks {
     this.#deps.emit('connecting', { attempt });
   }
 
-  open(state: OpenState): void {
+  open(state: OpenState, heldFrames: number): void {
     const d = this.#deps;
     this.codec = state.codec;
     this.audioPath = state.audioPath;
+    // the frames received while starting are no answer to what this connection writes now
+    d.replies.opened(heldFrames);
     // a reconnect restores (configuration, conversation, lost requests) before anything queued
     const restore = d.reliability.opened(state);
     const { transport, codec } = state;
-    d.outbox.open(new TransportWriter(transport, codec, d.reliability), restore.prelude);
+    d.outbox.open(new TransportWriter(transport, codec, d.reliability, d.replies), restore.prelude);
     d.requests.resume();
     // after the restore and whatever was queued: a response the old connection swallowed
     d.creator.reopened(state.persistentSession && state.reconnected, state.persistentSession);
@@ -121,6 +138,7 @@ export class SessionLifecycle implements ConnectionHooks {
   }
 
   frame(frame: string | Uint8Array, codec: DialectCodec): void {
+    this.#deps.replies.heard();
     this.#deps.router.frame(frame, codec);
   }
 
@@ -167,6 +185,7 @@ export class SessionLifecycle implements ConnectionHooks {
   #endConnection(error: VoxwireError, closing = false): void {
     const d = this.#deps;
     d.outbox.pause();
+    d.replies.stop();
     // forgotten first: a response_done listener calling interrupt() must not queue a clear
     // for the next connection's server, which plays nothing of it
     const cut = d.router.connectionEnded();

@@ -7,7 +7,8 @@
  * `interrupt()`, `generate()`, text and audio items, `sessionUpdate()`, `setTools()`,
  * `response.cancel()`, out-of-band labels and context trims (`setChatCtx` without the oldest
  * message); the socket drops after a random number of server
- * frames (each time a fresh server session: the engine restores the conversation); the session's
+ * frames (each time a fresh server session: the engine restores the conversation), or its
+ * network dies without a close (under the microphone, or at the next write of any kind); the session's
  * lifetime may roll it over; tools and transcription take their time, or transcription is off;
  * audio in 24 kHz PCM16 or a phone line's µ-law; random pauses. With
  * fast-check, answers streamed and generated at once (`voice-agent-call.ts`).
@@ -36,7 +37,7 @@ const EXPECTED_WARNINGS = [
   'connection lost',
   'reconnecting',
   'connect failed',
-  // a network that died without a close, given up (`drainTimeoutMs`)
+  // a network that died without a close, given up (`drainTimeoutMs`, `replyTimeoutMs`)
   'transport unresponsive: dropping the connection',
   'waiting for in-progress response to be done before creating a new one',
 ];
@@ -78,14 +79,18 @@ type Step =
         | 'transcription';
     }
   | { readonly kind: 'drop'; readonly afterFrames: number }
-  /** the network dies without a close as the microphone next streams (found by `drainTimeoutMs`) */
-  | { readonly kind: 'die' }
+  /**
+   * the network dies without a close: as the microphone next streams (found by `drainTimeoutMs`,
+   * or with push-to-talk by the turn's commit, `replyTimeoutMs`), or with `idle` at the next
+   * write of any kind (an app's request on a quiet session finds it by `replyTimeoutMs`)
+   */
+  | { readonly kind: 'die'; readonly idle?: boolean }
   | { readonly kind: 'wait'; readonly ms: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('turn' as const), order: fc.boolean(), both: fc.boolean() }),
   fc.record({ kind: fc.constant('drop' as const), afterFrames: fc.integer({ min: 0, max: 80 }) }),
-  fc.record({ kind: fc.constant('die' as const) }),
+  fc.record({ kind: fc.constant('die' as const), idle: fc.boolean() }),
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 4_000 }) }),
   fc.record({
     kind: fc.constantFrom(
@@ -179,13 +184,9 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
       call.dropAfter(s.afterFrames);
       drops++;
     } else if (s.kind === 'die') {
-      // a push-to-talk app streams nothing between turns: a network dead meanwhile goes unnoticed
-      // until a turn's audio waits for it, and requests made before that time out (README, known
-      // gaps); only a streaming microphone's death is in scope
-      if (run.vad !== 'none') {
-        await call.dieOnNextAppend();
-        drops++;
-      }
+      if (s.idle === true) call.dieOnNextSend();
+      else await call.dieOnNextAppend();
+      drops++;
     } else if (s.kind === 'wait') await clock.advanceAsync(s.ms);
     else if (s.kind === 'interrupt') {
       call.player.clear();
@@ -415,10 +416,77 @@ const STREAMED_FINDS: [Scenario][] = [
       ],
     },
   ],
+  // the network died at a restore's first write: the session.created the handshake brought,
+  // delivered after the restore, was taken for its answer, and the update ended in TIMEOUT
+  [
+    {
+      ...PLAIN,
+      steps: [
+        { kind: 'die', idle: true },
+        { kind: 'drop', afterFrames: 0 },
+      ],
+    },
+  ],
+  // a trim during the outage of a dead network: its copy held the answer the restore then left
+  // out (cut before a word was heard), and the sync tried to make it again (UNSUPPORTED_CONTENT)
+  [
+    {
+      ...PLAIN,
+      steps: [
+        { kind: 'turn', order: false },
+        { kind: 'die', idle: true },
+        { kind: 'forget' },
+        { kind: 'forget' },
+      ],
+    },
+  ],
+  // a delete of an item the first restore left out, written into a connection that then died:
+  // the second restore sent it again, and its item_not_found was reported as an error
+  [
+    {
+      ...PLAIN,
+      vad: 'none',
+      steps: [
+        { kind: 'update' },
+        { kind: 'forget' },
+        { kind: 'drop', afterFrames: 2 },
+        { kind: 'forget' },
+        { kind: 'die', idle: true },
+      ],
+    },
+  ],
+  // the same under push-to-talk, the network dying under the next turn after a drop
+  [
+    {
+      ...PLAIN,
+      vad: 'none',
+      steps: [
+        { kind: 'drop', afterFrames: 0 },
+        { kind: 'die', idle: false },
+      ],
+    },
+  ],
 ];
 
 /** Runs with answers generated at once that found defects. */
 const INSTANT_FINDS: [Scenario][] = [
+  // the network died under a tool's output; the app's writes every few seconds put the silence
+  // off each time, and the output's create ended in TIMEOUT before the death was found
+  [
+    {
+      ...PLAIN,
+      vad: 'none',
+      firstOrder: true,
+      steps: [
+        { kind: 'die', idle: true },
+        { kind: 'wait', ms: 2_794 },
+        { kind: 'drop', afterFrames: 0 },
+        { kind: 'note' },
+        { kind: 'wait', ms: 1_706 },
+        { kind: 'label' },
+      ],
+    },
+  ],
   // an interrupt() on a network that died: its truncate, queued behind the audio waiting for the
   // dead socket, was written after the restore, which had re-created the answer as the text
   // heard (unsupported_content_type)

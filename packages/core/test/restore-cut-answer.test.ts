@@ -195,6 +195,46 @@ describe.each(DIALECTS)('an answer the drop cut off mid-stream (%s)', (dialect) 
     await cut.session.close();
   });
 
+  it('cut before any audio and left out: a context copied before the restore is set without it, not refused', async () => {
+    const cut = await cutByDrop(dialect, { deltas: 0, server: { pacing: { audioChunkMs: 1000 } } });
+    // the app keeps its history: copied during the outage, with the cut answer in it
+    const copy = cut.session.chatCtxCopy();
+    expect(copy.items.map((i) => i.id)).toEqual([cut.itemId]);
+    await restore(cut);
+    // the answer cannot be made again (an answer's audio, no samples, no word heard): the
+    // restore's choice stands, and the rest of the context is applied
+    const note = {
+      type: 'message' as const,
+      id: 'note_1',
+      role: 'user' as const,
+      content: [{ type: 'text' as const, text: 'A note.' }],
+    };
+    await Promise.all([cut.session.setChatCtx([...copy.items, note]), cut.s.settle()]);
+    expect(cut.s.server.conversation.map((i) => i['id'])).toEqual(['note_1']);
+    await cut.session.close();
+  });
+
+  it('a delete of the left-out answer, unanswered when the next connection drops too: done after the next restore, no error', async () => {
+    const cut = await cutByDrop(dialect, { deltas: 0, server: { pacing: { audioChunkMs: 1000 } } });
+    const errors: string[] = [];
+    cut.session.on('error', (e) => errors.push(String(e.code)));
+    // the outage holds the app's delete; the fresh server refuses it (it never had the item),
+    // and the connection drops before the refusal reaches this side
+    const deleted = cut.session.conversation.item.delete({ itemId: cut.itemId });
+    cut.s.server.faults.closeAt('error', { when: 'before' });
+    await cut.s.clock.advanceAsync(1000);
+    expect(cut.session.connectionState.status).toBe('reconnecting');
+    await cut.s.clock.advanceAsync(1000);
+    expect(cut.session.connectionState.status).toBe('open');
+    expect(cut.reconnected).toHaveLength(2);
+    // the next restore leaves out nothing (the item is gone since the first), and sends the
+    // delete again: refused again, and taken for done
+    await expect(deleted).resolves.toBeUndefined();
+    expect(errors).toEqual(['SOCKET_CLOSED']);
+    expect(cut.s.server.conversation).toEqual([]);
+    await cut.session.close();
+  });
+
   it('a text answer: restored as all of the text received (it was shown), marked as cut off', async () => {
     const cut = await cutByDrop(dialect, {
       type: 'response.output_text.delta',

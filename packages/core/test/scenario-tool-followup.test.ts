@@ -19,7 +19,9 @@ const weather = defineTool({
 
 describe.each(DIALECTS)('the tool follow-up response on a slow server (%s)', (dialect) => {
   it('a follow-up started after requestTimeoutMs runs to completion: not cancelled', async () => {
-    const s = setup(dialect, { tools: [weather] });
+    // the fake's delay holds back every frame after the late one, the answer to the liveness
+    // probe too: 15 s of nothing at all, which by default is a dead network (replyTimeoutMs)
+    const s = setup(dialect, { tools: [weather], replyTimeoutMs: 20_000 });
     s.server.queueResponse((ctx) => ctx.callFunction('get_weather', { city: 'Oslo' }));
     s.server.queueResponse((ctx) => ctx.text('It is 21 degrees in Oslo.'));
     const session = await openSession(s);

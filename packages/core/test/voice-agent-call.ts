@@ -206,7 +206,7 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
      * The network dies without a close when the microphone next streams. With a VAD the
      * microphone streams on, in silence, as a VAD app's does, until the engine finds the death and
      * reconnects; with push-to-talk it streams at the next press (a network that died in silence
-     * is found once audio waits for it).
+     * is found once audio waits for it, or once the turn's commit hears nothing back).
      */
     async dieOnNextAppend(): Promise<void> {
       network.dieOnNextAppend();
@@ -223,6 +223,13 @@ export function voiceAgentCall(setup: CallSetup, logger: Logger) {
         await clock.advanceAsync(frameMs);
       }
       off();
+    },
+    /**
+     * The network dies without a close at the next write of any kind: an app's request on a quiet
+     * session, or the microphone's next frame.
+     */
+    dieOnNextSend(): void {
+      network.dieOnNextSend();
     },
     /** The next frame is not lost, whatever was armed. */
     disarm(): void {

@@ -5,7 +5,8 @@
  * microphone's audio piles up in the socket's buffers; once it has waited on a buffer that did
  * not go down for `backpressure.drainTimeoutMs`, the session drops the socket and reconnects, and
  * the audio still queued reaches the fresh server. Waits are on socket events (a few event loop
- * turns per clock step), never on wall time.
+ * turns per clock step), never on wall time. An idle session writes no audio: there a request
+ * finds the death, once the server has sent nothing for `replyTimeoutMs` after it.
  */
 import { SimulatedClock, speechThenSilence } from '@voxwire/testing';
 import { startFakeWsServer } from '@voxwire/testing/ws';
@@ -79,6 +80,54 @@ describe('a network that dies without a close, no keep-alive', () => {
       fake.server.current!.clientEvents.filter((e) => e['type'] === 'input_audio_buffer.append')
         .length,
     ).toBeGreaterThan(heardBefore);
+    expect(fake.server.connections).toHaveLength(2);
+    expect(unhandled).toEqual([]);
+  });
+});
+
+describe('a network that dies without a close under an idle session, no keep-alive', () => {
+  it('a request finds the death after replyTimeoutMs of silence: reconnected, asked again, answered', async () => {
+    const clock = new SimulatedClock();
+    const fake = await startFakeWsServer({ apiKey: KEY, clock, pingIntervalMs: false });
+    cleanups.push(() => fake.close());
+    fake.server.onResponse((ctx) => ctx.say('Still here.'));
+    const unhandled = recordUnhandledRejections(cleanups);
+    const model = createOpenAIRealtimeModel({
+      ...loopbackModelOptions(fake, KEY, clock),
+      reconnect: { backoff: () => 0 },
+      turnDetection: null,
+      replyTimeoutMs: 3_000,
+    });
+    const session = model.session();
+    cleanups.push(() => model.close());
+    const errors: { code: string | null; reason: unknown }[] = [];
+    session.on('error', (e) =>
+      errors.push({
+        code: e.code,
+        reason: 'data' in e ? (e.data as { reason?: unknown })?.reason : undefined,
+      }),
+    );
+    const answers: string[] = [];
+    session.on('response_done', (r) => answers.push(`${r.status}: ${r.text}`));
+    for (let i = 0; i < 200 && fake.server.sessionConfig === undefined; i++) {
+      await clock.advanceAsync(20);
+      await io();
+    }
+    expect(session.connectionState.status).toBe('open');
+
+    // the session idles (no microphone: push-to-talk between turns), and the network dies
+    fake.unplug();
+    const askedAt = clock.now();
+    session.response.generate().catch(() => undefined);
+    for (let i = 0; i < 1_000 && answers.length === 0; i++) {
+      await clock.advanceAsync(20);
+      await io();
+    }
+    expect(answers).toEqual(['completed: Still here.']);
+    expect(errors).toEqual([{ code: 'SOCKET_CLOSED', reason: 'server silent' }]);
+    // found by the silence, not by TCP giving up (minutes) nor by the request's TIMEOUT (10 s)
+    expect(clock.now() - askedAt).toBeGreaterThanOrEqual(3_000);
+    expect(clock.now() - askedAt).toBeLessThan(10_000);
     expect(fake.server.connections).toHaveLength(2);
     expect(unhandled).toEqual([]);
   });

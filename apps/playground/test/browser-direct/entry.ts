@@ -85,6 +85,55 @@ async function deadNetwork(
   return { reconnected, ms, errors };
 }
 
+/** What a request on a network that died under an idle session reports back. */
+export interface DeadNetworkIdleRun {
+  /** The answer's status and text, once the fresh connection gave it. */
+  readonly answer: string | undefined;
+  /** Wall ms from the request to the reconnect. */
+  readonly ms: number;
+  readonly errors: string[];
+}
+
+/**
+ * A text session sits idle when `unplug` kills its network without a close; then the app asks
+ * for an answer. Nothing streams, so the socket's buffer never fills: `replyTimeoutMs` finds the
+ * death (the server answers nothing), the session reconnects, and the fresh server answers.
+ */
+async function deadNetworkIdle(
+  baseURL: string,
+  secret: () => string,
+  unplug: () => Promise<void>,
+): Promise<DeadNetworkIdleRun> {
+  const errors: string[] = [];
+  const model = new RealtimeModel({
+    connector: openaiWebSocketConnector({ WebSocket, baseURL, clientSecret: async () => secret() }),
+    modalities: ['text'],
+    replyTimeoutMs: 2_000,
+  });
+  const session = model.session();
+  session.on('error', (error) => errors.push(`${error.name}:${'code' in error ? error.code : ''}`));
+  await new Promise<void>((resolve) => session.once('session_updated', () => resolve()));
+  let reconnectedAt: number | undefined;
+  session.once('reconnected', () => (reconnectedAt = performance.now()));
+  await unplug();
+  const askedAt = performance.now();
+  let answer: string | undefined;
+  try {
+    await session.conversation.item.create({ role: 'user', content: 'Still there?' });
+    const response = await session.response.generate();
+    await response.done;
+    answer = `${response.status}: ${response.text}`;
+  } catch (error) {
+    errors.push(`thrown:${(error as { code?: string }).code ?? String(error)}`);
+  }
+  const ms = Math.round((reconnectedAt ?? performance.now()) - askedAt);
+  await model.close();
+  return { answer, ms, errors };
+}
+
 (globalThis as unknown as { voxwireDirect: typeof run }).voxwireDirect = run;
+(
+  globalThis as unknown as { voxwireDeadNetworkIdle: typeof deadNetworkIdle }
+).voxwireDeadNetworkIdle = deadNetworkIdle;
 (globalThis as unknown as { voxwireDeadNetwork: typeof deadNetwork }).voxwireDeadNetwork =
   deadNetwork;

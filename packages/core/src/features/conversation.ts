@@ -121,6 +121,12 @@ export interface ConversationHost {
    * @default undefined (never)
    */
   unplacedItem?(itemId: string, responseId: string | undefined): boolean;
+  /**
+   * Whether a restore left `itemId` out (an answer a drop cut before a word of it was heard, a
+   * call cut mid-arguments): no server since had it, and it cannot be made again.
+   * @default undefined (never)
+   */
+  leftOutByRestore?(itemId: string): boolean;
 }
 
 /**
@@ -316,7 +322,11 @@ export class ConversationFeature implements SessionFeature {
       );
     }
     const next = chatContext(
-      Array.isArray(ctx) ? (ctx as readonly ChatItem[]) : (ctx as ChatContext).items,
+      withoutLeftOut(
+        Array.isArray(ctx) ? (ctx as readonly ChatItem[]) : (ctx as ChatContext).items,
+        this.mirror,
+        this.#host,
+      ),
     );
     const options: ChatSyncOptions = {
       audioModeHint: hint,
@@ -371,6 +381,27 @@ export class ConversationFeature implements SessionFeature {
   #rate(): number {
     return formatSampleRate(this.#host.inputAudioFormat());
   }
+}
+
+/**
+ * `items` without those the last restore left out, in a copy taken before it: the restore's
+ * choice stands (such an item cannot be made again: an answer's audio without samples or words
+ * heard, a call without its arguments), where taken for an addition it would fail the whole sync.
+ */
+function withoutLeftOut(
+  items: readonly ChatItem[],
+  mirror: ConversationMirror,
+  host: ConversationHost,
+): readonly ChatItem[] {
+  if (host.leftOutByRestore === undefined) return items;
+  const kept = items.filter(
+    (item) =>
+      typeof item !== 'object' ||
+      item === null ||
+      mirror.has(item.id) ||
+      host.leftOutByRestore?.(item.id) !== true,
+  );
+  return kept.length === items.length ? items : kept;
 }
 
 /** The item ids a `setChatCtx` argument asks for (none when it is malformed: the sync refuses it). */

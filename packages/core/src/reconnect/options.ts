@@ -1,6 +1,6 @@
 /**
  * The reliability options of a `RealtimeModel` (reconnection, backpressure, bounded streams,
- * stall detection, duplicate suppression) and their defaults and validation.
+ * stall detection, dead-connection detection, duplicate suppression) and their defaults and validation.
  * @module
  */
 import { VoxwireError } from '../errors.js';
@@ -61,6 +61,20 @@ export interface ReliabilityOptions {
    */
   stallTimeoutMs?: number | false | undefined;
   /**
+   * How long the server may send nothing at all after a client event it always answers (every
+   * event but an input audio append or a WebRTC output clear: an ack, `response.created` or an
+   * `error` comes within a round trip) before the session takes the connection for dead, drops
+   * it and reconnects; the restore re-sends the requests in flight, so a `generate()` or an update made on a network
+   * that died without a close is answered on the fresh connection instead of ending in
+   * `TIMEOUT`. It catches what a browser's WebSocket (no keep-alive ping) reports only when TCP
+   * gives up, minutes later, on a session that sends no audio (idle, or between push-to-talk
+   * turns). A socket still sending what it holds (`bufferedAmount` going down, or input audio
+   * waiting for it, which `backpressure.drainTimeoutMs` judges) is waited for. Keep it below
+   * `requestTimeoutMs`, or a request times out first. `false` turns the check off.
+   * @default 5000
+   */
+  replyTimeoutMs?: number | false | undefined;
+  /**
    * How many recent server `event_id`s are remembered to drop duplicated deliveries. A duplicate
    * (a relay's or proxy's retry) arrives within a few frames of the original; 256 ids cover more
    * than a whole response burst (~210 frames for 10 s of audio) while keeping a long session's
@@ -92,12 +106,15 @@ export interface ResolvedReliability {
   readonly streamHighWaterMark: number;
   readonly streamPolicy: StreamOverflowPolicy;
   readonly stallTimeoutMs: number | false;
+  readonly replyTimeoutMs: number | false;
   readonly dedupeWindow: number;
   readonly replayUncommittedAudioMs: number;
 }
 
 /** Default stall timeout, ms. */
 export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+/** Default silence after a client event the server answers before the connection is taken for dead, ms. */
+export const DEFAULT_REPLY_TIMEOUT_MS = 5_000;
 /** Default bound on input audio waiting for a socket that does not drain at all, ms. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 /** Default stream bound, chunks. */
@@ -145,6 +162,9 @@ export function resolveReliability(o: ReliabilityOptions): ResolvedReliability {
   const stall = o.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   if (stall !== false && (typeof stall !== 'number' || !Number.isFinite(stall) || stall <= 0))
     invalid('stallTimeoutMs', 'stallTimeoutMs must be a positive number or false');
+  const reply = o.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
+  if (reply !== false && (typeof reply !== 'number' || !Number.isFinite(reply) || reply <= 0))
+    invalid('replyTimeoutMs', 'replyTimeoutMs must be a positive number or false');
   const streamHwm = nonNegative(
     'streamHighWaterMark',
     o.streamHighWaterMark,
@@ -171,6 +191,7 @@ export function resolveReliability(o: ReliabilityOptions): ResolvedReliability {
     streamHighWaterMark: streamHwm,
     streamPolicy,
     stallTimeoutMs: stall,
+    replyTimeoutMs: reply,
     dedupeWindow: dedupe,
     replayUncommittedAudioMs: nonNegative(
       'replayUncommittedAudioMs',

@@ -57,8 +57,9 @@ export class Reliability {
   readonly #input: InputTurns;
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
-  // the items the last restore left out, until the connection ends (see `leftOut`), and the
-  // call ids of the calls among them
+  // the items the restores left out (see `leftOut`), and the call ids of the calls among them:
+  // kept for the session's life, as a request about one may outlive the connection after the
+  // restore (a delete written into a socket that then died, re-sent by the next restore)
   #leftOut: ReadonlySet<string> | undefined;
   #leftOutCalls: ReadonlySet<string> | undefined;
   #lostCause: VoxwireError | undefined;
@@ -107,7 +108,7 @@ export class Reliability {
   }
 
   /**
-   * Whether this connection's restore left item `itemId` out (the fresh server never had it): a
+   * Whether a restore left item `itemId` out (no server since had it: it cannot be made again): a
    * delete of it the outage held is done, and the server's `item_not_found` for it is no error.
    */
   leftOut(itemId: string): boolean {
@@ -115,8 +116,8 @@ export class Reliability {
   }
 
   /**
-   * Whether this connection's restore left out the function call `callId` (cut before its
-   * arguments were complete): an output of it the outage held is refused, `item_not_found`.
+   * Whether a restore left out the function call `callId` (cut before its arguments were
+   * complete): an output of it the outage held is refused, `item_not_found`.
    */
   leftOutCall(callId: string): boolean {
     return this.#leftOutCalls?.has(callId) === true;
@@ -265,9 +266,10 @@ export class Reliability {
     if (conversation) {
       prelude.push(...conversation.events);
       this.#restoreItems = conversation.eventItems;
-      this.#leftOut = conversation.skipped.length > 0 ? new Set(conversation.skipped) : undefined;
-      this.#leftOutCalls =
-        conversation.skippedCalls.size > 0 ? conversation.skippedCalls : undefined;
+      if (conversation.skipped.length > 0)
+        this.#leftOut = new Set([...(this.#leftOut ?? []), ...conversation.skipped]);
+      if (conversation.skippedCalls.size > 0)
+        this.#leftOutCalls = new Set([...(this.#leftOutCalls ?? []), ...conversation.skippedCalls]);
     }
     // every truncated answer was retold (or left out): the fresh server holds no truncation
     this.#truncated?.restored();
@@ -366,7 +368,6 @@ export class Reliability {
     this.#rollover.stop();
     this.#input.lost();
     this.#restoreItems = NO_RESTORE_ITEMS;
-    this.#leftOut = this.#leftOutCalls = undefined;
     this.probes?.clear();
     this.#h.requests.pause();
     // a truncate still queued (behind audio waiting for a congested socket, say) refers to audio
