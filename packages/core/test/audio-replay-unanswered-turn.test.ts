@@ -69,6 +69,40 @@ describe.each(DIALECTS)('a committed turn the drop took before its answer (%s)',
       await session.close();
     });
 
+  it('lost right after conversation.item.added: a context trim asked for at the drop keeps the turn once, not refused', async () => {
+    const s = setup(dialect, { random: () => 0 }, { transcribe: () => QUESTION });
+    s.server.onResponse((ctx) => ctx.say(ctx.userText === QUESTION ? 'In the oven.' : '?'));
+    const session = await openSession(s, {
+      turnDetection: { type: 'server_vad', silenceDurationMs: 200 },
+    });
+    await Promise.all([
+      session.conversation.item.create({ role: 'user', content: 'An old note.' }),
+      s.settle(),
+    ]);
+    // the note's was the first: the turn's is the second
+    s.server.faults.closeAt('conversation.item.added', { when: 'after', occurrence: 2 });
+    // the app trims its history twice at the drop (the oldest message goes), from a copy with
+    // the turn's first item in it; the second trim runs after the restore, which wrote the turn
+    // again: the fresh server's item has another id, and the old one (its audio went as appends,
+    // it has no samples) cannot be made again
+    const trims: Promise<void>[] = [];
+    session.once('disconnected', () => {
+      s.server.faults.clear();
+      const items = session.chatCtxCopy().items;
+      expect(items).toHaveLength(2);
+      trims.push(session.setChatCtx(items.slice(1)), session.setChatCtx(items.slice(1)));
+    });
+    for (const f of speechThenSilence(500, 300)) {
+      session.inputAudioBuffer.append(f);
+      await s.clock.advanceAsync(100);
+    }
+    await s.clock.advanceAsync(5_000);
+    await Promise.all(trims);
+    expect(said(s)).toEqual([`user: ${QUESTION}`, 'assistant: In the oven.']);
+    expectMirrorIsServer(session, s);
+    await session.close();
+  });
+
   it('lost once its answer started: the turn is restored as its words, not heard again', async () => {
     const { s, session, errors, committed } = await turnLostAt(dialect, 'response.created');
     expect(errors).toEqual(['SOCKET_CLOSED']);

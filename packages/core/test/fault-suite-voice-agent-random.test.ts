@@ -30,7 +30,15 @@ import { captureLogger, record, appRequests } from './helpers.js';
 import { expectQuiet, named } from './sip-lossy-call.js';
 import { voiceAgentCall, words, type CallSetup } from './voice-agent-call.js';
 
-const report = { runs: 0, drops: 0, rollovers: 0, bargeIns: 0, responses: 0, calls: 0 };
+const report = {
+  runs: 0,
+  drops: 0,
+  rollovers: 0,
+  bargeIns: 0,
+  responses: 0,
+  calls: 0,
+  replayCapped: 0,
+};
 
 /** What a run may warn of: the drops, and the seed's warning for a request waiting its turn. */
 const EXPECTED_WARNINGS = [
@@ -174,6 +182,11 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
   };
   let rollovers = 0;
   session.on('reconnected', (r) => void (r.rollover && rollovers++));
+  // a restore's replay is bounded (`replayUncommittedAudioMs`, the newest 10 s): a run in which
+  // one reached the bound (the microphone streamed on into dead sockets outage after outage) may
+  // lose a turn no server answered, as documented
+  let replayCapped = false;
+  session.on('reconnected', (r) => void (r.replayedAudioMs >= 10_000 && (replayCapped = true)));
 
   await clock.advanceAsync(0);
   await call.turn(run.firstOrder, false, push);
@@ -287,10 +300,11 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
     ),
   );
   const dropped = new Set([...gone].map((id) => call.heardIn.get(id) ?? ''));
-  expect(
-    call.said.filter((w) => !dropped.has(w) && !spoken.has(w)),
-    where,
-  ).toEqual([]);
+  if (!replayCapped)
+    expect(
+      call.said.filter((w) => !dropped.has(w) && !spoken.has(w)),
+      where,
+    ).toEqual([]);
   expect(
     items.map((i) => i.id),
     where,
@@ -307,6 +321,7 @@ async function runScenario(run: Scenario, instant: boolean): Promise<void> {
   report.rollovers += rollovers;
   report.responses += named(events, 'response_done').length;
   report.calls += call.runs.length;
+  if (replayCapped) report.replayCapped++;
 }
 
 /** The setup most finds below had (the arbitrary's first values). */
@@ -432,6 +447,21 @@ const STREAMED_FINDS: [Scenario][] = [
   [
     {
       ...PLAIN,
+      steps: [
+        { kind: 'turn', order: false },
+        { kind: 'die', idle: true },
+        { kind: 'forget' },
+        { kind: 'forget' },
+      ],
+    },
+  ],
+  // the same with a turn the restore wrote again as audio (unanswered at the drop): its old
+  // item, in the copy, had no samples to send
+  [
+    {
+      ...PLAIN,
+      firstOrder: true,
+      toolMs: 700,
       steps: [
         { kind: 'turn', order: false },
         { kind: 'die', idle: true },
@@ -585,6 +615,7 @@ afterAll(() => {
       `- barge-ins (each an interrupt()): ${report.bargeIns}`,
       `- responses: ${report.responses}`,
       `- function calls run: ${report.calls}`,
+      `- runs in which a replay reached replayUncommittedAudioMs (spoken turns not checked): ${report.replayCapped}`,
       '',
     ].join('\n'),
   );

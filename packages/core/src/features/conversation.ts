@@ -123,7 +123,8 @@ export interface ConversationHost {
   unplacedItem?(itemId: string, responseId: string | undefined): boolean;
   /**
    * Whether a restore left `itemId` out (an answer a drop cut before a word of it was heard, a
-   * call cut mid-arguments): no server since had it, and it cannot be made again.
+   * call cut mid-arguments) or wrote its turn again as audio (its item made anew, under another
+   * id): no server since had it, and it cannot be made again.
    * @default undefined (never)
    */
   leftOutByRestore?(itemId: string): boolean;

@@ -108,7 +108,8 @@ export class Reliability {
   }
 
   /**
-   * Whether a restore left item `itemId` out (no server since had it: it cannot be made again): a
+   * Whether a restore left item `itemId` out (no server since had it: it cannot be made again),
+   * or wrote its turn again as audio (the fresh server made its item anew, under another id): a
    * delete of it the outage held is done, and the server's `item_not_found` for it is no error.
    */
   leftOut(itemId: string): boolean {
@@ -244,7 +245,9 @@ export class Reliability {
     // item too (before the app's create for it, sent again after it): else the mirror has it
     const turn = this.#input.ledger.unansweredTurn;
     const appTurn = turn?.manual === true && mirror?.has(turn.itemId) !== true;
-    if (turn?.manual === false && mirror?.has(turn.itemId) === true) mirror.delete(turn.itemId);
+    const replaced =
+      turn?.manual === false && mirror?.has(turn.itemId) === true ? turn.itemId : undefined;
+    if (replaced !== undefined) mirror?.delete(replaced);
     // a turn answered before its transcript came: its words are the audio it was
     const heardAsAudio = mirror ? withTurnAudio(mirror, this.#input.ledger) : [];
     // the answers the drop cut off become the text heard before the mirror is read
@@ -266,8 +269,10 @@ export class Reliability {
     if (conversation) {
       prelude.push(...conversation.events);
       this.#restoreItems = conversation.eventItems;
-      if (conversation.skipped.length > 0)
-        this.#leftOut = new Set([...(this.#leftOut ?? []), ...conversation.skipped]);
+      // (and the turn written again: the fresh server makes its item anew, under another id)
+      const leftOut =
+        replaced === undefined ? conversation.skipped : [...conversation.skipped, replaced];
+      if (leftOut.length > 0) this.#leftOut = new Set([...(this.#leftOut ?? []), ...leftOut]);
       if (conversation.skippedCalls.size > 0)
         this.#leftOutCalls = new Set([...(this.#leftOutCalls ?? []), ...conversation.skippedCalls]);
     }

@@ -34,16 +34,16 @@ export interface ReplyWatchOutbox {
 }
 
 /**
- * The item the probe asks for: no server item has this id (theirs are `item_…`, and an app's own
- * cannot be this long and start so), so the answer is always a refusal.
+ * The item the probe asks for: an id no server makes (theirs are `item_…`) and the engine never
+ * creates, so the answer is a refusal (`item_not_found`).
  */
 export const LIVENESS_PROBE_ITEM_ID = 'voxwire_liveness_probe';
 
 /**
- * The reply watch of one session. Hot path: {@link heard} runs once per inbound frame and only
- * counts; {@link wrote} runs per written event that is not an audio append and reads the clock.
- * One timer at most, armed by a write and never re-armed per frame: when it fires after a frame
- * came, it just ends.
+ * The reply watch of one session. Hot path: {@link heard} runs once per inbound frame and reads
+ * two fields (it clears the timer once, on the first frame after a write); {@link wrote} runs
+ * per written event that is not an audio append and reads the clock when a silence starts. One
+ * timer at most, and none once the server answered: an idle session keeps no timer.
  */
 export class ReplyWatch {
   readonly #clock: Clock;
@@ -52,20 +52,15 @@ export class ReplyWatch {
   readonly #outbox: ReplyWatchOutbox;
   readonly #onSilent: () => void;
   #timer: TimerId | undefined;
-  // frames received so far
-  #frames = 0;
-  // whether a write is unanswered: the oldest such write's frame count and clock time (the
-  // silence is timed from it, so writes every few seconds do not put it off), and the latest's
+  // whether a write is unanswered (no frame since), and when the oldest such write went: the
+  // silence is timed from it, so writes every few seconds do not put it off
   #waiting = false;
-  #framesAtWrite = 0;
   #wroteAt = 0;
-  #framesAtLast = 0;
-  #lastAt = 0;
   // the probe sent in this silence (its event id, and when), if any
   #probeId: string | undefined;
   #probedAt: number | undefined;
-  // frames the connection received while starting and delivers after its first writes: already
-  // counted, at the open
+  // frames the connection received while starting and delivers after its first writes: no
+  // answer to them
   #early = 0;
   #socket: ReplyWatchSocket | undefined;
   // the socket's buffered bytes at the last look: a fall means the network is taking them
@@ -108,17 +103,16 @@ export class ReplyWatch {
 
   /**
    * A connection opened; `heldFrames` frames it received while starting are delivered after
-   * the open's writes (the restore), and count as heard before them.
+   * the open's writes (the restore): they are no answer to them.
    */
   opened(heldFrames: number): void {
-    this.#frames += heldFrames;
     this.#early = heldFrames;
   }
 
-  /** A frame arrived from the server. */
+  /** A frame arrived from the server: whatever was written before it is answered. */
   heard(): void {
     if (this.#early > 0) this.#early--;
-    else this.#frames++;
+    else if (this.#waiting) this.#answered();
   }
 
   /**
@@ -127,48 +121,33 @@ export class ReplyWatch {
    */
   wrote(socket: ReplyWatchSocket): void {
     const ms = this.#timeoutMs;
-    if (ms === false) return;
-    const now = this.#clock.now();
-    this.#framesAtLast = this.#frames;
-    this.#lastAt = now;
-    if (!this.#waiting || this.#frames !== this.#framesAtWrite) this.#startSilence(socket, now);
-    // an armed timer covers this write too: it re-arms for the rest when it fires early
+    if (ms === false || this.#waiting) return;
+    this.#waiting = true;
+    this.#wroteAt = this.#clock.now();
+    this.#probedAt = undefined;
+    this.#socket = socket;
+    this.#buffered = socket.bufferedAmount();
     this.#timer ??= this.#clock.setTimeout(this.#fire, ms / 2);
   }
 
   /** The connection ended (or the session closed): nothing is timed. */
   stop(): void {
-    this.#socket = undefined;
-    this.#waiting = false;
     this.#early = 0;
+    this.#answered();
+  }
+
+  #answered(): void {
+    this.#waiting = false;
+    this.#socket = undefined;
     if (this.#timer === undefined) return;
     this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
-  }
-
-  #startSilence(socket: ReplyWatchSocket, at: number): void {
-    this.#waiting = true;
-    this.#framesAtWrite = this.#frames;
-    this.#wroteAt = at;
-    this.#probedAt = undefined;
-    this.#socket = socket;
-    this.#buffered = socket.bufferedAmount();
   }
 
   #check(): void {
     const socket = this.#socket;
     const ms = this.#timeoutMs;
     if (!this.#waiting || socket === undefined || ms === false) return;
-    if (this.#frames !== this.#framesAtWrite) {
-      // the server spoke since the oldest unanswered write, and since the latest too (the
-      // probe's answer, say): all quiet
-      if (this.#frames !== this.#framesAtLast) {
-        this.#waiting = false;
-        return;
-      }
-      // …but not since the latest: it is timed now
-      this.#startSilence(socket, this.#lastAt);
-    }
     const half = ms / 2;
     const now = this.#clock.now();
     const silentFor = now - this.#wroteAt;
@@ -185,7 +164,7 @@ export class ReplyWatch {
     }
     if (this.#probedAt === undefined) {
       // halfway: a live server answers this at once, whatever keeps it from the event (armed
-      // first: the probe's own write finds the timer running)
+      // first: a write that fails drops the connection, which stops the watch and its timer)
       this.#probedAt = now;
       this.#arm(Math.max(half, ms - silentFor));
       this.#probe();
@@ -196,8 +175,7 @@ export class ReplyWatch {
       this.#arm(Math.max(ms - silentFor, half - probedFor));
       return;
     }
-    this.#socket = undefined;
-    this.#waiting = false;
+    this.#answered();
     this.#onSilent();
   }
 
