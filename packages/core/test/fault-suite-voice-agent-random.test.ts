@@ -500,6 +500,17 @@ const STREAMED_FINDS: [Scenario][] = [
 
 /** Runs with answers generated at once that found defects. */
 const INSTANT_FINDS: [Scenario][] = [
+  // two trims from copies taken while a tool's output was on its way into a dead socket: the
+  // second, planned once the restore had the output answered, took it for an item the app had
+  // dropped and deleted it (the model then never had it)
+  [
+    {
+      ...PLAIN,
+      firstOrder: true,
+      toolMs: 700,
+      steps: [{ kind: 'die', idle: true }, { kind: 'forget' }, { kind: 'forget' }],
+    },
+  ],
   // the network died under a tool's output; the app's writes every few seconds put the silence
   // off each time, and the output's create ended in TIMEOUT before the death was found
   [

@@ -348,9 +348,16 @@ export class ConversationFeature implements SessionFeature {
         : withInFlightChanges(this.mirror.items(), inFlight);
     const current = inFlight.length === 0 ? this.mirror : chatContext(planned);
     // and `ctx`, built from a copy of the mirror, rebased on them (it cannot show them) and on
-    // what appeared since the call (it could not know of it)
+    // what appeared since the call (it could not know of it): a create in flight at the call and
+    // answered since (an earlier sync ran meanwhile, across a reconnect say) is in the mirror
+    // now, but the copy could not show it either
+    const landed = landedSince(sentBefore, inFlight, next);
     const appeared =
-      known === undefined ? [] : planned.filter((item) => !known.has(item.id)).map((i) => i.id);
+      known === undefined
+        ? []
+        : planned
+            .filter((item) => !known.has(item.id) || landed?.has(item.id) === true)
+            .map((i) => i.id);
     const target =
       inFlight.length === 0 && appeared.length === 0
         ? next
@@ -382,6 +389,26 @@ export class ConversationFeature implements SessionFeature {
   #rate(): number {
     return formatSampleRate(this.#host.inputAudioFormat());
   }
+}
+
+/**
+ * The items created by requests in flight at a sync's call (`sentBefore`) that are answered by
+ * the time it is planned (not in `inFlight`) and that `ctx` does not name: the copy `ctx` was
+ * built from could not show them, so they are kept where they landed.
+ */
+function landedSince(
+  sentBefore: ReadonlySet<InFlightItemChange> | undefined,
+  inFlight: readonly InFlightItemChange[],
+  ctx: ChatContext,
+): ReadonlySet<string> | undefined {
+  if (sentBefore === undefined || sentBefore.size === inFlight.length) return undefined;
+  let landed: Set<string> | undefined;
+  for (const change of sentBefore) {
+    if (change.kind !== 'create' || inFlight.includes(change)) continue;
+    if (ctx.items.some((item) => item.id === change.item.id)) continue;
+    (landed ??= new Set()).add(change.item.id);
+  }
+  return landed;
 }
 
 /**
