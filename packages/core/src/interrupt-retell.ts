@@ -28,6 +28,11 @@ export interface RetellHost {
   itemCreate(input: ChatItemInput, previousItemId: string | null): Promise<unknown>;
   /** A new item id. */
   newItemId(): string;
+  /**
+   * Whether the server will hold `itemId` once the item changes in flight are applied (in the
+   * mirror, and no delete of it on its way: a trim the app asked for meanwhile, say).
+   */
+  willHold(itemId: string): boolean;
 }
 
 /**
@@ -61,14 +66,26 @@ export async function retellHeard(
 ): Promise<string | undefined | null> {
   const text = heardTextOf(host.content(itemId, contentIndex), audioEndMs);
   if (text === undefined) return null;
-  // taken before the delete, which takes the item (and its place) out of the mirror
-  const previous = host.mirror()?.previousId(itemId);
+  // the items before it, nearest first: taken before the delete, which takes the item (and its
+  // place) out of the mirror
+  const before = predecessors(host.mirror(), itemId);
   await host.itemDelete(itemId);
   if (text === '') return undefined;
   const id = host.newItemId();
+  // in its place: after the nearest item before it that the server still holds when the create
+  // reaches it (one deleted meanwhile would have the create refused, `item_not_found`)
+  const previous = before.find((candidate) => host.willHold(candidate)) ?? null;
   await host.itemCreate(
     { type: 'message', id, role: 'assistant', content: [{ type: 'text', text }] },
-    previous ?? null,
+    previous,
   );
   return id;
+}
+
+/** The ids of the items before `itemId` in `mirror`, nearest first. */
+function predecessors(mirror: ConversationMirror | undefined, itemId: string): string[] {
+  const ids: string[] = [];
+  for (let id = mirror?.previousId(itemId); typeof id === 'string'; id = mirror?.previousId(id))
+    ids.push(id);
+  return ids;
 }

@@ -187,6 +187,9 @@ export class SessionRequests {
         itemDelete: (id) => this.itemDelete({ itemId: id }),
         itemCreate: (input, previous) => this.itemCreate(input, previous),
         newItemId: () => deps.generateId('item'),
+        willHold: (id) =>
+          deps.mirror()?.has(id) === true &&
+          !this.inFlightItemChanges().some((c) => c.kind === 'delete' && c.itemId === id),
       },
       itemId,
       contentIndex,

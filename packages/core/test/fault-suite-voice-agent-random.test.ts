@@ -485,6 +485,19 @@ const STREAMED_FINDS: [Scenario][] = [
       ],
     },
   ],
+  // a barge-in on an answer a restore re-created as text, with a trim of the turn before it on
+  // its way: the retold text was created after that turn, deleted first (item_not_found)
+  [
+    {
+      ...PLAIN,
+      steps: [
+        { kind: 'drop', afterFrames: 2 },
+        { kind: 'die', idle: true },
+        { kind: 'forget' },
+        { kind: 'interrupt' },
+      ],
+    },
+  ],
   // the same under push-to-talk, the network dying under the next turn after a drop
   [
     {

@@ -79,6 +79,36 @@ describe.each(DIALECTS)('item.truncate() of an answer restored as text (%s)', (d
     await session.close();
   });
 
+  it('the item before it deleted meanwhile: the new item goes after the nearest one still held, no error', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    for (const id of ['item_first', 'item_before'])
+      await Promise.all([
+        session.conversation.item.create({
+          type: 'message',
+          id,
+          role: 'user',
+          content: [{ type: 'text', text: id }],
+        }),
+        s.settle(),
+      ]);
+    const content = await answered(s, session);
+    s.server.close(1006, 'network');
+    await s.settle();
+    await s.clock.advanceAsync(5000);
+    const seen = errors(session);
+    // the app trims the item before the answer, and cuts the answer before that delete is
+    // answered: the retelling is created after the delete went through
+    const deleted = session.conversation.item.delete({ itemId: 'item_before' });
+    const truncated = truncateAt(session, content.itemId, 1450);
+    await s.settle();
+    await expect(deleted).resolves.toBeUndefined();
+    expect(serverItems(s).map((i) => i.id)).toEqual(['item_first', truncated.value?.retoldItemId]);
+    expect(shape(session.chatCtxCopy().items)).toEqual(shape(serverItems(s)));
+    expect(seen).toEqual([]);
+    await session.close();
+  });
+
   it('not one whole word heard: the answer is deleted, no item replaces it', async () => {
     const s = setup(dialect, { random: () => 0 });
     const session = await openSession(s);
