@@ -86,7 +86,14 @@ describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to 
     expect(pageErrors).toEqual([]);
   });
 
-  it('a network that dies without a close: the page notices by itself and reconnects (drainTimeoutMs)', async () => {
+  /**
+   * Runs the page's `fn` (`voxwireDeadNetwork`, `voxwireDeadNetworkIdle`) with a fresh secret for
+   * each connect and a function that kills the network without a close; returns its report and
+   * how many times the page unplugged.
+   */
+  async function onDyingNetwork<R>(
+    fn: 'voxwireDeadNetwork' | 'voxwireDeadNetworkIdle',
+  ): Promise<{ result: R; unplugged: number }> {
     const mint = async () =>
       (
         await createClientSecret({
@@ -98,29 +105,31 @@ describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to 
       ).value;
     const secrets = [await mint(), await mint()];
     let unplugged = 0;
-    await page.exposeFunction('unplugNetwork', () => {
+    const unplug = `unplug_${fn}`;
+    await page.exposeFunction(unplug, () => {
       unplugged++;
       fake.unplug();
     });
-    const result = await page.evaluate(
-      ([baseURL, first, second]) => {
+    const result = (await page.evaluate(
+      ([name, unplugName, baseURL, first, second]) => {
         let n = 0;
-        const g = globalThis as unknown as {
-          unplugNetwork: () => Promise<void>;
-          voxwireDeadNetwork: (
-            baseURL: string,
-            secret: () => string,
-            unplug: () => Promise<void>,
-          ) => Promise<DeadNetworkRun>;
-        };
-        return g.voxwireDeadNetwork(
+        const g = globalThis as unknown as Record<
+          string,
+          (baseURL: string, secret: () => string, unplug: () => Promise<void>) => Promise<unknown>
+        >;
+        return g[name!]!(
           baseURL!,
           () => (n++ === 0 ? first! : second!),
-          g.unplugNetwork,
+          g[unplugName!] as unknown as () => Promise<void>,
         );
       },
-      [fake.url.replace(/^ws/, 'http'), ...secrets],
-    );
+      [fn, unplug, fake.url.replace(/^ws/, 'http'), ...secrets],
+    )) as R;
+    return { result, unplugged };
+  }
+
+  it('a network that dies without a close: the page notices by itself and reconnects (drainTimeoutMs)', async () => {
+    const { result, unplugged } = await onDyingNetwork<DeadNetworkRun>('voxwireDeadNetwork');
     expect(unplugged).toBe(1);
     expect(result.reconnected).toBe(true);
     expect(result.errors).toEqual(['VoxwireError:SOCKET_CLOSED']);
@@ -131,42 +140,8 @@ describe.skipIf(!haveChromium)('@voxwire/core in headless Chromium, straight to 
   });
 
   it('a network that dies without a close under an idle session: a request finds it, and the fresh server answers (replyTimeoutMs)', async () => {
-    const secrets: string[] = [];
-    for (let i = 0; i < 2; i++)
-      secrets.push(
-        (
-          await createClientSecret({
-            apiKey: SERVER_KEY,
-            baseURL: fake.url,
-            env: {},
-            session: { model: 'gpt-realtime' },
-          })
-        ).value,
-      );
-    let unplugged = 0;
-    await page.exposeFunction('unplugIdleNetwork', () => {
-      unplugged++;
-      fake.unplug();
-    });
-    const result = await page.evaluate(
-      ([baseURL, first, second]) => {
-        let n = 0;
-        const g = globalThis as unknown as {
-          unplugIdleNetwork: () => Promise<void>;
-          voxwireDeadNetworkIdle: (
-            baseURL: string,
-            secret: () => string,
-            unplug: () => Promise<void>,
-          ) => Promise<DeadNetworkIdleRun>;
-        };
-        return g.voxwireDeadNetworkIdle(
-          baseURL!,
-          () => (n++ === 0 ? first! : second!),
-          g.unplugIdleNetwork,
-        );
-      },
-      [fake.url.replace(/^ws/, 'http'), ...secrets],
-    );
+    const { result, unplugged } =
+      await onDyingNetwork<DeadNetworkIdleRun>('voxwireDeadNetworkIdle');
     expect(unplugged).toBe(1);
     // the item and the request went into the dead socket; the restore made them again
     expect(result.answer).toMatch(/^completed: ./);

@@ -64,10 +64,12 @@ export interface ReliabilityOptions {
    * How long the server may send nothing at all after a client event it always answers (every
    * event but an input audio append or a WebRTC output clear: an ack, `response.created` or an
    * `error` comes within a round trip) before the session takes the connection for dead, drops
-   * it and reconnects; the restore re-sends the requests in flight, so a `generate()` or an update made on a network
-   * that died without a close is answered on the fresh connection instead of ending in
-   * `TIMEOUT`. It catches what a browser's WebSocket (no keep-alive ping) reports only when TCP
-   * gives up, minutes later, on a session that sends no audio (idle, or between push-to-talk
+   * it and reconnects; the restore re-sends the requests in flight, so a `generate()` or an
+   * update made on a network that died without a close is answered on the fresh connection
+   * instead of ending in `TIMEOUT`. Halfway, the session probes (a retrieve of an item that
+   * cannot exist, whose refusal it does not report): a live server that answers it is waited
+   * for, as before. It catches what a browser's WebSocket (no keep-alive ping) reports only when
+   * TCP gives up, minutes later, on a session that sends no audio (idle, or between push-to-talk
    * turns). A socket still sending what it holds (`bufferedAmount` going down, or input audio
    * waiting for it, which `backpressure.drainTimeoutMs` judges) is waited for. Keep it below
    * `requestTimeoutMs`, or a request times out first. `false` turns the check off.
