@@ -11,11 +11,13 @@
 import { SimulatedClock, speechThenSilence } from '@voxwire/testing';
 import { startFakeWsServer } from '@voxwire/testing/ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RealtimeSession } from '@voxwire/core';
 import { createOpenAIRealtimeModel } from '../src/index.js';
 import {
   type Cleanups,
   io,
   loopbackModelOptions,
+  pumpUntil,
   recordUnhandledRejections,
 } from './scenario-helpers.js';
 
@@ -24,6 +26,18 @@ const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** The session's errors as their code and `data.reason`. */
+function errorReasons(session: RealtimeSession): { code: string | null; reason: unknown }[] {
+  const errors: { code: string | null; reason: unknown }[] = [];
+  session.on('error', (e) =>
+    errors.push({
+      code: e.code,
+      reason: 'data' in e ? (e.data as { reason?: unknown })?.reason : undefined,
+    }),
+  );
+  return errors;
+}
 
 describe('a network that dies without a close, no keep-alive', () => {
   it('the socket is dropped once its buffered audio has not drained for drainTimeoutMs, and the session reconnects', async () => {
@@ -39,19 +53,10 @@ describe('a network that dies without a close, no keep-alive', () => {
     });
     const session = model.session();
     cleanups.push(() => model.close());
-    const errors: { code: string | null; reason: unknown }[] = [];
-    session.on('error', (e) =>
-      errors.push({
-        code: e.code,
-        reason: 'data' in e ? (e.data as { reason?: unknown })?.reason : undefined,
-      }),
-    );
+    const errors = errorReasons(session);
     let reconnected = false;
     session.on('reconnected', () => (reconnected = true));
-    for (let i = 0; i < 200 && fake.server.sessionConfig === undefined; i++) {
-      await clock.advanceAsync(20);
-      await io();
-    }
+    expect(await pumpUntil(clock, () => fake.server.sessionConfig !== undefined)).toBe(true);
     expect(session.connectionState.status).toBe('open');
 
     fake.unplug();
@@ -100,19 +105,10 @@ describe('a network that dies without a close under an idle session, no keep-ali
     });
     const session = model.session();
     cleanups.push(() => model.close());
-    const errors: { code: string | null; reason: unknown }[] = [];
-    session.on('error', (e) =>
-      errors.push({
-        code: e.code,
-        reason: 'data' in e ? (e.data as { reason?: unknown })?.reason : undefined,
-      }),
-    );
+    const errors = errorReasons(session);
     const answers: string[] = [];
     session.on('response_done', (r) => answers.push(`${r.status}: ${r.text}`));
-    for (let i = 0; i < 200 && fake.server.sessionConfig === undefined; i++) {
-      await clock.advanceAsync(20);
-      await io();
-    }
+    expect(await pumpUntil(clock, () => fake.server.sessionConfig !== undefined)).toBe(true);
     expect(session.connectionState.status).toBe('open');
 
     // the session idles (no microphone: push-to-talk between turns), and the network dies
