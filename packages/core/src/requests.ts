@@ -154,6 +154,14 @@ export class PendingRequests {
     return p?.kind === kind ? p.event : undefined;
   }
 
+  /** The events of the requests of `kind` in flight, in the order they were made. */
+  eventsOf(kind: RequestKind): ClientEvent[] {
+    const events: ClientEvent[] = [];
+    for (const p of this.#byEventId.values())
+      if (p.kind === kind && p.event !== undefined) events.push(p.event);
+    return events;
+  }
+
   /** Resolves the request sent as `eventId` with `value`; returns whether one matched. */
   resolveEventId(eventId: string, value: unknown): boolean {
     const p = this.#byEventId.get(eventId);

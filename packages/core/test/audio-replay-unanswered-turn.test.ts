@@ -103,6 +103,46 @@ describe.each(DIALECTS)('a committed turn the drop took before its answer (%s)',
     await session.close();
   });
 
+  it('lost right after conversation.item.added: an item placed after the turn during the outage goes where the fresh server can put it', async () => {
+    const s = setup(dialect, { random: () => 0 }, { transcribe: () => QUESTION });
+    s.server.onResponse((ctx) => ctx.say(ctx.userText === QUESTION ? 'In the oven.' : '?'));
+    const session = await openSession(s, {
+      turnDetection: { type: 'server_vad', silenceDurationMs: 200 },
+    });
+    await Promise.all([
+      session.conversation.item.create({ id: 'item_first', role: 'user', content: 'Hello.' }),
+      s.settle(),
+    ]);
+    s.server.faults.closeAt('conversation.item.added', { when: 'after', occurrence: 2 });
+    // during the outage the app places a note right after the turn (whose item the restore
+    // leaves to the fresh server to make anew, under another id)
+    let noted: Promise<unknown> | undefined;
+    session.once('disconnected', () => {
+      s.server.faults.clear();
+      const turnId = session.chatCtxCopy().items.at(-1)!.id;
+      expect(turnId).not.toBe('item_first');
+      noted = session.conversation.item.create(
+        { id: 'item_note', role: 'user', content: 'A note.' },
+        turnId,
+      );
+    });
+    for (const f of speechThenSilence(500, 300)) {
+      session.inputAudioBuffer.append(f);
+      await s.clock.advanceAsync(100);
+    }
+    await s.clock.advanceAsync(5_000);
+    // not refused (the previous_item_id does not exist): after the item before the turn
+    await expect(noted).resolves.toBeDefined();
+    expect(said(s)).toEqual([
+      'user: Hello.',
+      'user: A note.',
+      `user: ${QUESTION}`,
+      'assistant: In the oven.',
+    ]);
+    expectMirrorIsServer(session, s);
+    await session.close();
+  });
+
   it('lost once its answer started: the turn is restored as its words, not heard again', async () => {
     const { s, session, errors, committed } = await turnLostAt(dialect, 'response.created');
     expect(errors).toEqual(['SOCKET_CLOSED']);

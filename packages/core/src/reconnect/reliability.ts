@@ -36,6 +36,7 @@ import { RolloverPlanner } from './rollover.js';
 import type { AudioFormatName } from '../options.js';
 import { StallWatch } from './stall.js';
 import { failStalledResponses } from './stalled-responses.js';
+import { replaceGonePredecessors } from './gone-predecessors.js';
 import { TruncatedHeard } from './truncated-heard.js';
 import { withTurnAudio } from './untranscribed-turns.js';
 
@@ -245,6 +246,8 @@ export class Reliability {
     // item too (before the app's create for it, sent again after it): else the mirror has it
     const turn = this.#input.ledger.unansweredTurn;
     const appTurn = turn?.manual === true && mirror?.has(turn.itemId) !== true;
+    // the conversation's order before the restore changes the mirror (see `gone-predecessors.ts`)
+    const order = mirror?.ids() ?? [];
     const replaced =
       turn?.manual === false && mirror?.has(turn.itemId) === true ? turn.itemId : undefined;
     if (replaced !== undefined) mirror?.delete(replaced);
@@ -285,6 +288,10 @@ export class Reliability {
     // answer asked for it among them)
     const resentAt = prelude.length;
     const resent = resend(this.#h, unsent, superseded, prelude);
+    // the creates in flight (sent again, or queued during the outage) placed after an item the
+    // fresh server will not hold go after the nearest one it holds
+    if (this.#leftOut !== undefined)
+      replaceGonePredecessors(h.requests.eventsOf('item.create'), order, this.#leftOut);
     // what the old server had not committed, in the input format the fresh server has when it
     // gets there: the restore's, or that of a re-sent update (the last one written wins)
     const replay = this.#input.ledger.takeReplay(h.options(), preludeInputFormat(prelude), appTurn);
