@@ -12,6 +12,7 @@
  */
 import type { ChatItem } from './conversation/chat-context.js';
 import { heardTextOf } from './conversation/heard-text.js';
+import { nearestBefore } from './conversation/in-flight.js';
 import type { ChatItemInput } from './conversation/input.js';
 import type { ConversationMirror } from './conversation/mirror.js';
 import type { RealtimeContent } from './responses/tree.js';
@@ -66,26 +67,18 @@ export async function retellHeard(
 ): Promise<string | undefined | null> {
   const text = heardTextOf(host.content(itemId, contentIndex), audioEndMs);
   if (text === undefined) return null;
-  // the items before it, nearest first: taken before the delete, which takes the item (and its
-  // place) out of the mirror
-  const before = predecessors(host.mirror(), itemId);
+  // the conversation's order, taken before the delete, which takes the item (and its place) out
+  // of the mirror
+  const order = host.mirror()?.ids() ?? [];
   await host.itemDelete(itemId);
   if (text === '') return undefined;
   const id = host.newItemId();
   // in its place: after the nearest item before it that the server still holds when the create
   // reaches it (one deleted meanwhile would have the create refused, `item_not_found`)
-  const previous = before.find((candidate) => host.willHold(candidate)) ?? null;
+  const previous = nearestBefore(order, itemId, (candidate) => host.willHold(candidate)) ?? null;
   await host.itemCreate(
     { type: 'message', id, role: 'assistant', content: [{ type: 'text', text }] },
     previous,
   );
   return id;
-}
-
-/** The ids of the items before `itemId` in `mirror`, nearest first. */
-function predecessors(mirror: ConversationMirror | undefined, itemId: string): string[] {
-  const ids: string[] = [];
-  for (let id = mirror?.previousId(itemId); typeof id === 'string'; id = mirror?.previousId(id))
-    ids.push(id);
-  return ids;
 }

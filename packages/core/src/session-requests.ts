@@ -7,7 +7,7 @@
  */
 import type { ClientEvent, ConversationItem, Dialect, IdGenerator } from '@voxwire/protocol';
 import { toChatItem, type ChatItemInput } from './conversation/input.js';
-import type { InFlightItemChange } from './conversation/in-flight.js';
+import { withInFlightChanges, type InFlightItemChange } from './conversation/in-flight.js';
 import { chatItemToWireItem } from './conversation/items.js';
 import { ROOT_ITEM_ID, type ConversationMirror } from './conversation/mirror.js';
 import { cutInMirror } from './interrupt-cut.js';
@@ -180,6 +180,9 @@ export class SessionRequests {
     audioEndMs: number,
   ): Promise<string | undefined | null> {
     const deps = this.#deps;
+    // the items the server will hold once the changes in flight are applied (made at the first
+    // question, after the retelling's delete)
+    let held: ReadonlySet<string> | undefined;
     return retellHeard(
       {
         mirror: () => deps.mirror(),
@@ -188,8 +191,11 @@ export class SessionRequests {
         itemCreate: (input, previous) => this.itemCreate(input, previous),
         newItemId: () => deps.generateId('item'),
         willHold: (id) =>
-          deps.mirror()?.has(id) === true &&
-          !this.inFlightItemChanges().some((c) => c.kind === 'delete' && c.itemId === id),
+          (held ??= new Set(
+            withInFlightChanges(deps.mirror()?.items() ?? [], this.inFlightItemChanges()).map(
+              (item) => item.id,
+            ),
+          )).has(id),
       },
       itemId,
       contentIndex,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { userMessage } from '../src/conversation/chat-context.js';
 import {
+  nearestBefore,
   rebasedOnInFlight,
   withInFlightChanges,
   type InFlightItemChange,
@@ -62,5 +63,17 @@ describe('rebasedOnInFlight', () => {
         ],
       ),
     ).toEqual(['a', 'b']);
+  });
+});
+
+describe('nearestBefore', () => {
+  it('the nearest id before the one named that is held; null at the start; undefined when absent', () => {
+    const order = ['a', 'b', 'c', 'd'];
+    const gone = new Set(['b', 'c']);
+    expect(nearestBefore(order, 'd', (id) => !gone.has(id))).toBe('a');
+    expect(nearestBefore(order, 'c', (id) => !gone.has(id))).toBe('a');
+    expect(nearestBefore(order, 'a', () => true)).toBeNull();
+    expect(nearestBefore(order, 'b', (id) => id !== 'a')).toBeNull();
+    expect(nearestBefore(order, 'x', () => true)).toBeUndefined();
   });
 });

@@ -96,3 +96,19 @@ export function rebasedOnInFlight(
   }
   return out;
 }
+
+/**
+ * The nearest id before `id` in `order` that `held` accepts (where an item placed after `id`
+ * goes when `id` itself is gone): `null` when none is (the start), `undefined` when `order` does
+ * not hold `id`.
+ */
+export function nearestBefore(
+  order: readonly string[],
+  id: string,
+  held: (id: string) => boolean,
+): string | null | undefined {
+  let i = order.indexOf(id);
+  if (i < 0) return undefined;
+  while (--i >= 0) if (held(order[i]!)) return order[i]!;
+  return null;
+}

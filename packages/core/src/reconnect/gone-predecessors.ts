@@ -7,6 +7,8 @@
  * @module
  */
 import type { ClientEvent } from '@voxwire/protocol';
+import { nearestBefore } from '../conversation/in-flight.js';
+import { ROOT_ITEM_ID } from '../conversation/mirror.js';
 
 /**
  * Re-places the creates among `creates` (events of requests in flight, written after the
@@ -16,8 +18,7 @@ export function replaceGonePredecessors(
   creates: readonly ClientEvent[],
   order: readonly string[],
   gone: ReadonlySet<string>,
-): number {
-  let moved = 0;
+): void {
   for (const event of creates) {
     // an output placed after its call left out stays: refused, as its call is gone, and taken
     // for done (`leftOutCall`)
@@ -25,18 +26,10 @@ export function replaceGonePredecessors(
       continue;
     const previous = event.previous_item_id;
     if (typeof previous !== 'string' || !gone.has(previous)) continue;
-    let i = order.indexOf(previous);
+    const place = nearestBefore(order, previous, (id) => !gone.has(id));
     // a predecessor an earlier restore left out is not in this order: appended, as the server
     // can place it
-    if (i < 0) {
-      delete event.previous_item_id;
-      moved++;
-      continue;
-    }
-    do i--;
-    while (i >= 0 && gone.has(order[i]!));
-    event.previous_item_id = i >= 0 ? order[i] : 'root';
-    moved++;
+    if (place === undefined) delete event.previous_item_id;
+    else event.previous_item_id = place ?? ROOT_ITEM_ID;
   }
-  return moved;
 }
