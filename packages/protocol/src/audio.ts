@@ -66,23 +66,43 @@ const CHUNK = 0x8000;
 
 /**
  * Decodes base64 into bytes of their own: the result's `buffer` holds these bytes and nothing
- * else. Characters outside the alphabet are skipped on every host, as Node's `Buffer` does: the
- * frame parser hands on a payload with a raw control character in it (see parse-frame.ts),
+ * else. Any string decodes, on every host, to what Node's `Buffer.from(b64, 'base64')` gives:
+ * characters outside the alphabet are skipped, the URL-safe `-` and `_` read as `+` and `/`,
+ * decoding ends at the first `=`, and a lone trailing character is dropped. It never throws:
+ * the frame parser hands on a payload with a raw control character in it (see parse-frame.ts),
  * which `Uint8Array.fromBase64` and `atob` would refuse.
  */
 export function base64ToBytes(b64: string): Uint8Array {
   if (NodeBuffer) return nodeDecode(NodeBuffer, b64);
   try {
     return decodeStrict(b64);
-  } catch (error) {
-    // the rare payload with a stray character: decoded again without it (only then pays the copy)
-    const clean = b64.replace(NOT_BASE64, '');
-    if (clean === b64) throw error;
-    return decodeStrict(clean);
+  } catch {
+    // the rare payload the strict decoders refuse: rewritten as Buffer would read it (only then
+    // pays the copy), which they always accept
+    return decodeStrict(asBufferReadsIt(b64));
   }
 }
 
-const NOT_BASE64 = /[^A-Za-z0-9+/=]/g;
+/**
+ * The canonical base64 of what Node's `Buffer` decodes from `b64`, so that a browser decodes
+ * malformed input as Node does instead of throwing a `DOMException` from `atob`.
+ */
+function asBufferReadsIt(b64: string): string {
+  const end = b64.indexOf('=');
+  let body = (end === -1 ? b64 : b64.slice(0, end))
+    .replace(URL_SAFE_PLUS, '+')
+    .replace(URL_SAFE_SLASH, '/')
+    .replace(NOT_BASE64, '');
+  const tail = body.length % 4;
+  // one character left over holds under a byte: Buffer drops it; two or three are padded
+  if (tail === 1) body = body.slice(0, -1);
+  else if (tail !== 0) body += tail === 2 ? '==' : '=';
+  return body;
+}
+
+const NOT_BASE64 = /[^A-Za-z0-9+/]/g;
+const URL_SAFE_PLUS = /-/g;
+const URL_SAFE_SLASH = /_/g;
 
 /**
  * Node: decodes into a buffer made for this payload. `Buffer.from(b64, 'base64')` would slice a
@@ -146,15 +166,21 @@ export function pcm16ToBase64(samples: Int16Array | Uint8Array): string {
   return bytesToBase64(bytes);
 }
 
-/** Number of bytes a base64 string decodes to, without decoding it. */
+/**
+ * Number of bytes a base64 string decodes to, without decoding it: exact for well-formed input
+ * (padded or not, over-padded included), and never less than the decoded length otherwise (a
+ * character outside the alphabet or an inner `=` makes it an upper bound).
+ */
 export function base64DecodedLength(b64: string): number {
   const len = b64.length;
   if (len === 0) return 0;
-  let pad = 0;
-  if (b64.charCodeAt(len - 1) === 61) pad++;
-  if (len > 1 && b64.charCodeAt(len - 2) === 61) pad++;
-  // padding alone ("=", "==") decodes to nothing, not to a negative length
-  return Math.max(0, Math.floor((len * 3) / 4) - pad);
+  // counted as Node's Buffer.byteLength counts: the trailing padding (at most two) is taken off
+  // before the count. Subtracting it after undercounts an over-padded block ("QUJD=" holds 3
+  // bytes, not 2), and Node's decoder, writing into a buffer of this size, cuts the payload
+  let end = len;
+  if (b64.charCodeAt(end - 1) === 61) end--;
+  if (end > 0 && b64.charCodeAt(end - 1) === 61) end--;
+  return Math.floor((end * 3) / 4);
 }
 
 function requireHost<K extends 'atob' | 'btoa'>(name: K): NonNullable<Base64Globals[K]> {

@@ -94,6 +94,46 @@ describe('base64 ⇄ PCM16 properties', () => {
   });
 });
 
+/** Node's Buffer, the reference, kept before a test stubs it away. */
+const NodeBuffer = Buffer;
+
+/** Strings of base64 letters, padding, URL-safe letters and junk, in runs. */
+const messyBase64 = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom('=', '==', '-', '_', ' ', '\n', '@', '\u0001', 'é'),
+      fc.stringMatching(/^[A-Za-z0-9+/]{1,9}$/),
+    ),
+    { maxLength: 12 },
+  )
+  .map((parts) => parts.join(''));
+
+describe('malformed base64 decodes as Node\'s Buffer reads it', () => {
+  it('an over-padded block keeps all of its bytes (the length was counted short)', () => {
+    expect(Array.from(base64ToBytes('QUJD='))).toEqual([0x41, 0x42, 0x43]);
+    expect(Array.from(base64ToBytes('QUJD=='))).toEqual([0x41, 0x42, 0x43]);
+    expect(Array.from(base64ToBytes('QUI=='))).toEqual([0x41, 0x42]);
+    expect(base64DecodedLength('QUJD=')).toBe(3);
+    // a pad before a stray character: Node's decoder needs the room Buffer.byteLength counts
+    expect(Array.from(base64ToBytes('0A+==\n'))).toEqual([0xd0, 0x0f]);
+  });
+
+  it('any string decodes to what Buffer.from gives, and the length is never counted short', () => {
+    fc.assert(
+      fc.property(messyBase64, (b64) => {
+        const expected = Array.from(Buffer.from(b64, 'base64'));
+        const decoded = base64ToBytes(b64);
+        expect(Array.from(decoded)).toEqual(expected);
+        expect(decoded.buffer.byteLength).toBe(expected.length);
+        // the size Node's own decoder needs: a smaller buffer makes Buffer#write decode wrongly
+        expect(base64DecodedLength(b64)).toBe(NodeBuffer.byteLength(b64, 'base64'));
+        expect(base64DecodedLength(b64)).toBeGreaterThanOrEqual(expected.length);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('base64 decoding outside Node', () => {
   it('skips a stray character outside the alphabet, as Buffer does (the frame parser hands such payloads on)', async () => {
     vi.resetModules();
@@ -106,7 +146,21 @@ describe('base64 decoding outside Node', () => {
       const stray = `${b64.slice(0, 3)}\u0001${b64.slice(3)}`;
       expect(Array.from(audio.base64ToPcm16(stray))).toEqual([1234, -4321, 7]);
       expect(Array.from(audio.base64ToPcm16(b64))).toEqual([1234, -4321, 7]);
-      expect(() => audio.base64ToBytes('@@@=')).toThrow();
+      // what atob refuses (bad padding, a lone character, URL-safe letters, nothing but junk)
+      // decodes as Buffer reads it, instead of throwing a DOMException
+      for (const odd of ['Q', '=', 'QQ=', 'QUJD=', '-_-_', '@@@=', 'QUJD=Q', 'QQ==QUJD']) {
+        expect(Array.from(audio.base64ToBytes(odd)), odd).toEqual(
+          Array.from(NodeBuffer.from(odd, 'base64')),
+        );
+      }
+      fc.assert(
+        fc.property(messyBase64, (b64) => {
+          expect(Array.from(audio.base64ToBytes(b64))).toEqual(
+            Array.from(NodeBuffer.from(b64, 'base64')),
+          );
+        }),
+        { numRuns: 2000 },
+      );
     } finally {
       vi.unstubAllGlobals();
       vi.resetModules();
