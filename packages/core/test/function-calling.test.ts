@@ -947,7 +947,7 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await session.close();
   });
 
-  it('a session without tools sends none and leaves function calls to the app', async () => {
+  it('a session without tools sends none and leaves function calls to the app, telling it which', async () => {
     const s = setup(dialect);
     s.server.queueResponse((ctx) =>
       ctx.callFunction('get_weather', { city: 'Oslo' }, { callId: 'c_app' }),
@@ -956,8 +956,34 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     const seen = calls(session);
     expect(sent(s, 'session.update')[0]?.['session']).not.toHaveProperty('tools');
     await userTurn(s, session, 'weather');
-    expect(seen.collected).toEqual([]);
+    // the seed's event, once per response: the app answers these calls itself
+    const call = s.server.conversation.find((i) => i['type'] === 'function_call');
+    expect(seen.collected).toEqual([
+      [
+        {
+          callId: 'c_app',
+          itemId: call?.['id'],
+          name: 'get_weather',
+          arguments: JSON.stringify({ city: 'Oslo' }),
+          responseId: session.responses[0]?.id,
+        },
+      ],
+    ]);
+    // nothing runs, nothing is answered, no follow-up
+    expect(seen.finished).toEqual([]);
     expect(sent(s, 'response.create')).toHaveLength(1);
+    // the same response.done again under an event_id of its own (a relay's redelivery): once
+    s.server.emit({
+      type: 'response.done',
+      response: {
+        id: session.responses[0]?.id,
+        object: 'realtime.response',
+        status: 'completed',
+        output: [call],
+      },
+    } as never);
+    await s.settle();
+    expect(seen.collected).toHaveLength(1);
     await Promise.all([
       session.conversation.item.create({
         type: 'function_call_output',

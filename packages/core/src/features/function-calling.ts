@@ -14,6 +14,7 @@ import type {
   IdGenerator,
   Logger,
   ServerEvent,
+  ServerEventOf,
   SessionUpdateParams,
 } from '@voxwire/protocol';
 import * as v from 'valibot';
@@ -239,8 +240,12 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
       return;
     }
     // a session that never had tools leaves function calls to the app (it answers them with
-    // item.create), except those of a response given executable tools of its own
-    if (!this.#announce && !this.#hasOwnTools(event)) return;
+    // item.create), except those of a response given executable tools of its own; it is still
+    // told which calls it has to answer, as the seed told it
+    if (!this.#announce && !this.#hasOwnTools(event)) {
+      if (event.type === 'response.done') this.#reportAppCalls(event.response);
+      return;
+    }
     switch (event.type) {
       case 'response.created':
         if (event.response.id && !this.#pending.isFinished(event.response.id))
@@ -409,6 +414,29 @@ export class FunctionCallingFeature<TSession> implements SessionFeature {
     this.#runner.close();
     this.#roundsMap?.clear();
     this.#pendingCalls?.clear();
+  }
+
+  // `function_calls_collected` for the calls of a session without tools, taken from the
+  // response's output when it is done: nothing is tracked for it before (no round, no state for
+  // a session that makes no calls), and the output holds each call's final arguments
+  #reportAppCalls(response: ServerEventOf<'response.done'>['response']): void {
+    const responseId = response.id;
+    if (responseId === undefined) return;
+    const calls: FunctionCallInfo[] = [];
+    for (const item of response.output ?? []) {
+      if (item.type !== 'function_call' || !item.id) continue;
+      calls.push({
+        callId: item.call_id ?? item.id,
+        itemId: item.id,
+        name: item.name,
+        arguments: item.arguments,
+        responseId,
+      });
+    }
+    // a response.done delivered again (a relay's redelivery under a new event_id) reports once
+    if (calls.length === 0 || this.#pending.isFinished(responseId)) return;
+    this.#pending.finished(responseId);
+    this.#host.emit('function_calls_collected', calls);
   }
 
   #addCall(responseId: string, item: Parameters<ToolRound<TSession>['addCall']>[0]): void {
