@@ -37,8 +37,29 @@ describe('ReplyWatch', () => {
       outbox,
       () => silences++,
     );
+    // the connection's first frame (session.created): before it, the first-frame deadline
+    // judges the silence, not this watch
+    w.heard();
     return { clock, w, socket, outbox, probes, silences: () => silences };
   }
+
+  it("a write before the connection's first frame is not timed: the first frame answers it, or the connect timeout ends the connection", async () => {
+    const { clock, w, socket, probes, silences } = watch();
+    w.stop();
+    w.opened(0);
+    w.wrote(socket);
+    await clock.advanceAsync(60_000);
+    expect([probes, silences(), w.armed]).toEqual([[], 0, false]);
+    // the first frame answers it; from then on writes are timed
+    w.heard();
+    w.wrote(socket);
+    expect(w.armed).toBe(true);
+    // a connection whose handshake held frames has heard the server already
+    w.stop();
+    w.opened(1);
+    w.wrote(socket);
+    expect(w.armed).toBe(true);
+  });
 
   it('a write the server never answers, nor the probe halfway: silent once, timeoutMs after it', async () => {
     const { clock, w, socket, probes, silences } = watch();

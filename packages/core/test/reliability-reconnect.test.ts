@@ -394,6 +394,43 @@ describe.each(DIALECTS)('reconnect (%s)', (dialect) => {
     expect(early.delayMs).toBeGreaterThan(0);
   });
 
+  it('a server that accepts but never speaks is a CONNECT_TIMEOUT (phase session) at the connect timeout, not a drop at the shorter reply timeout', async () => {
+    // defaults: connectTimeoutMs 10 s, replyTimeoutMs 5 s; the first session.update goes out
+    // at the open, and its silence is the first-frame deadline's to judge
+    const { createFakeServer } = await import('@voxwire/testing');
+    const s = setup(dialect, { random: ZERO });
+    const base = createFakeServer({ server: s.server, dialect }).connector;
+    let n = 0;
+    const connector: Connector = async (a) => {
+      const c: Connection = await base(a);
+      if (++n > 1) return c;
+      return {
+        ...c,
+        transport: {
+          start: () => Promise.resolve(),
+          send: () => undefined,
+          close: () => Promise.resolve(),
+        },
+      };
+    };
+    const s2 = setup(dialect, { connector, random: ZERO });
+    const session = s2.model.session();
+    const errors: SessionError[] = [];
+    session.on('error', (e) => errors.push(e));
+    await s2.clock.advanceAsync(9_999);
+    expect(errors).toEqual([]);
+    await s2.clock.advanceAsync(1);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'CONNECT_TIMEOUT',
+        data: expect.objectContaining({ timeoutMs: 10_000, phase: 'session' }),
+      }),
+    ]);
+    await s2.clock.advanceAsync(200);
+    expect(session.connectionState.status).toBe('open');
+    await session.close();
+  });
+
   it('an accepted socket that never sends session.created is dropped after the connect timeout and retried', async () => {
     const s = setup(dialect, { random: ZERO, connectTimeoutMs: 1000 });
     let n = 0;

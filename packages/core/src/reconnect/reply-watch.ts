@@ -62,6 +62,10 @@ export class ReplyWatch {
   // frames the connection received while starting and delivers after its first writes: no
   // answer to them
   #early = 0;
+  // whether this connection brought any frame: before the first, the connect timeout's second
+  // half (the first-frame deadline) judges the silence, as CONNECT_TIMEOUT; timed here too, a
+  // server that never came up would read as a dropped connection (SOCKET_CLOSED)
+  #heardAny = false;
   #socket: ReplyWatchSocket | undefined;
   // the socket's buffered bytes at the last look: a fall means the network is taking them
   #buffered = 0;
@@ -107,10 +111,12 @@ export class ReplyWatch {
    */
   opened(heldFrames: number): void {
     this.#early = heldFrames;
+    this.#heardAny = heldFrames > 0;
   }
 
   /** A frame arrived from the server: whatever was written before it is answered. */
   heard(): void {
+    this.#heardAny = true;
     if (this.#early > 0) this.#early--;
     else if (this.#waiting) this.#answered();
   }
@@ -127,6 +133,9 @@ export class ReplyWatch {
     this.#probedAt = undefined;
     this.#socket = socket;
     this.#buffered = socket.bufferedAmount();
+    // before the connection's first frame: the first frame answers it (heard), or the
+    // first-frame deadline ends the connection
+    if (!this.#heardAny) return;
     this.#timer ??= this.#clock.setTimeout(this.#fire, ms / 2);
   }
 
