@@ -215,6 +215,32 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
     await session.close();
   });
 
+  it('an abort whose response ended before its late response.created: the refused cancel is not reported', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    // the server answers at once, but its frames (response.created first) reach the client late
+    s.server.queueResponse((ctx) => ctx.text('done already'));
+    s.server.faults.delay('response.created', 500);
+    const aborted = new AbortController();
+    const r = outcome(session.response.generate({ signal: aborted.signal }));
+    await s.clock.advanceAsync(100);
+    aborted.abort();
+    await s.clock.advanceAsync(1_000);
+    expect(r.error).toMatchObject({ name: 'AbortError' });
+    // the engine's cancel went out, and the server refused it: the response was over
+    expect(cancels(s)).toHaveLength(1);
+    expect(s.server.current.outbound.counted('error')).toBe(1);
+    // which is no error of the app's (as the refusal of interrupt()'s cancel is not)
+    expect(errors).toEqual([]);
+    // the app's own cancel of nothing still is reported
+    session.response.cancel();
+    await s.settle();
+    expect(errors).toEqual([expect.objectContaining({ code: 'response_cancel_not_active' })]);
+    await session.close();
+  });
+
   it('an already aborted signal rejects at once and sends nothing', async () => {
     const s = setup(dialect);
     const session = await openSession(s, { modalities: ['text'] });

@@ -19,12 +19,10 @@ export function failStalledResponses(h: ReliabilityHost, idleMs: number): number
     count++;
     h.logger.warn('response stalled', { ...h.logFields(), responseId: response.id, idleMs });
     // ask the server to stop it too, so it does not keep generating into the void
+    // (quiet: a stalled response may have ended on the server, its events lost, and the
+    // refusal that then comes says nothing the stall did not)
     try {
-      h.send({
-        type: 'response.cancel',
-        event_id: h.generateId('event'),
-        response_id: response.id,
-      });
+      h.creator.bargeIn().cancelUnreported(response.id);
     } catch {
       // the session is closing: nothing to cancel remotely
     }

@@ -89,6 +89,11 @@ export class BargeIn implements StaleCreatesHost {
     return this.cancels().cancel(responseId);
   }
 
+  /** {@link InterruptCancels.cancelUnreported}: a quiet cancel that is no interruption. */
+  cancelUnreported(responseId: string): boolean {
+    return this.cancels().cancelUnreported(responseId);
+  }
+
   /**
    * `session.interrupt()`: every conversation create asked for before the barge-in and not
    * started (the app's, a tool follow-up: about to speak over the user's new turn) is not sent,

@@ -159,7 +159,9 @@ export class ResponseCreator {
         // an interruption cancelled it the moment it started (the same response.created): a
         // second cancel would draw response_cancel_not_active, reported as the app's error
         if (this.#bargeIn?.cancelled(responseId) === true) return;
-        host.send({ type: 'response.cancel', event_id: host.eventId(), response_id: responseId });
+        // the app stopped waiting: the response may have just ended, and the refusal that then
+        // comes is no error of the app's
+        this.bargeIn().cancelUnreported(responseId);
       },
       !this.#connected,
     ));

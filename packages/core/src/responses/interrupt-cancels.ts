@@ -52,13 +52,24 @@ export class InterruptCancels {
    * cancel was sent for it already.
    */
   cancel(responseId: string): boolean {
+    if (!this.cancelUnreported(responseId)) return false;
+    this.#cancelled.add(responseId);
+    if (this.#cancelled.size > QUIET_CANCELS_KEPT)
+      this.#cancelled.delete(this.#cancelled.values().next().value!);
+    return true;
+  }
+
+  /**
+   * Sends `response.cancel` for a response the engine stops for a reason of its own (a
+   * `generate()` aborted, a stall): it may have just ended, and the `response_cancel_not_active`
+   * it then draws is no error of the app's. No interruption: its audio is not held back.
+   * `false` (nothing sent) when a quiet cancel was sent for it already.
+   */
+  cancelUnreported(responseId: string): boolean {
     for (const cancelled of this.#quiet.values()) if (cancelled === responseId) return false;
     const eventId = this.#host.eventId();
     this.#quiet.set(eventId, responseId);
     if (this.#quiet.size > QUIET_CANCELS_KEPT) this.#quiet.delete(this.#quiet.keys().next().value!);
-    this.#cancelled.add(responseId);
-    if (this.#cancelled.size > QUIET_CANCELS_KEPT)
-      this.#cancelled.delete(this.#cancelled.values().next().value!);
     this.#host.send({ type: 'response.cancel', event_id: eventId, response_id: responseId });
     return true;
   }
