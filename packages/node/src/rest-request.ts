@@ -192,13 +192,15 @@ async function exchange<E extends Error>(
           ? { ...headers, 'Content-Type': 'application/json' }
           : { ...headers },
       ...(body === undefined ? {} : { body: 'json' in body ? body.json : body.form }),
-      // never forward the credential to wherever a redirect points
-      redirect: 'error',
+      // never forward the credential to wherever a redirect points: the redirect comes back
+      // as it is ('error' would make it a network failure, which reads as worth retrying)
+      redirect: 'manual',
       signal,
     });
   } catch (error) {
     throw networkError(`Could not reach ${url.host} ${wording.toDo}`, error);
   }
+  if (isRedirect(response)) throw redirected(request, response);
 
   let text: string;
   try {
@@ -212,6 +214,31 @@ async function exchange<E extends Error>(
   }
   if (!response.ok) throw refusal(request, response, text, redactor);
   return { status: response.status, headers: response.headers, text };
+}
+
+// a 3xx, or (a fetch that hides it, as browsers do) an opaque redirect of status 0
+function isRedirect(response: Response): boolean {
+  return (response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect';
+}
+
+/**
+ * The `HTTP_ERROR` of a redirect, refused: not retriable (the same request is redirected
+ * again), and named as what it is, with where it pointed (its host: a path or query may carry
+ * what the server put there).
+ */
+function redirected<E extends Error>(request: RestRequest<E>, response: Response): E {
+  const location = response.headers.get('location');
+  let to = '';
+  try {
+    if (location) to = ` to ${new URL(location, request.url).host}`;
+  } catch {
+    to = '';
+  }
+  return request.error(
+    'HTTP_ERROR',
+    `${request.wording.doing} at ${request.url.host} was redirected${to} (HTTP ${response.status}): refused, a credential is never sent to where a redirect points. Use the final URL.`,
+    { status: response.status },
+  );
 }
 
 /** The `HTTP_ERROR` of a non-2xx answer, with the server's words redacted. */

@@ -62,7 +62,7 @@ describe('realtimeCalls: the requests', () => {
     });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.url).toBe('https://api.openai.com/v1/realtime/calls/rtc_abc/accept');
-    expect(seen[0]!.init).toMatchObject({ method: 'POST', redirect: 'error' });
+    expect(seen[0]!.init).toMatchObject({ method: 'POST', redirect: 'manual' });
     expect(headersOf(seen[0]!.init)).toEqual({
       Authorization: `Bearer ${KEY}`,
       'OpenAI-Organization': 'org_1',
@@ -229,24 +229,27 @@ describe('realtimeCalls: refusals and failures', () => {
     expect(seen[0]!.init.signal?.aborted).toBe(true);
   });
 
-  it('a redirect is refused (redirect: error), as a NETWORK_ERROR whose message has no key', async () => {
+  it('a redirect is refused, as an HTTP_ERROR that is not retriable, naming where it pointed (no key, no path)', async () => {
     const { fetch } = scripted(({ init }) => {
-      // what undici does with redirect: 'error' on a 3xx
-      if (init.redirect === 'error')
-        throw new TypeError(`fetch failed (redirect) Authorization: Bearer ${KEY}`, {
-          cause: new Error('unexpected redirect'),
-        });
-      return new Response(null, { status: 302, headers: { location: 'https://evil.example/' } });
+      // what a fetch given redirect: 'manual' hands back: the 3xx itself, not followed
+      if (init.redirect !== 'manual') throw new Error('the redirect would be followed');
+      return new Response(null, {
+        status: 302,
+        headers: { location: `https://evil.example/steal?key=${KEY}` },
+      });
     });
     const error = await calls(fetch)
       .accept('rtc_1', {})
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'NETWORK_ERROR', operation: 'accept' });
-    expect((error as Error).message).toContain(
-      'Could not reach api.openai.com to accept call rtc_1',
-    );
+    expect(error).toBeInstanceOf(CallControlError);
+    expect(error).toMatchObject({
+      code: 'HTTP_ERROR',
+      status: 302,
+      retriable: false,
+      operation: 'accept',
+    });
+    expect((error as Error).message).toContain('was redirected to evil.example (HTTP 302)');
     expect((error as Error).message).not.toContain(KEY);
-    expect(((error as Error).cause as Error).message).not.toContain(KEY);
   });
 });
 

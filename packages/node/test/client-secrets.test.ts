@@ -38,7 +38,7 @@ describe('createClientSecret', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]!.url).toBe('https://api.openai.com/v1/realtime/client_secrets');
     expect(calls[0]!.init.method).toBe('POST');
-    expect(calls[0]!.init.redirect).toBe('error');
+    expect(calls[0]!.init.redirect).toBe('manual');
     expect((calls[0]!.init.headers as Record<string, string>)['Authorization']).toBe(
       `Bearer ${KEY}`,
     );
