@@ -18,7 +18,9 @@ import {
   withoutHeaders,
   assertSecureUrl,
   checkSessionLimit,
+  checkSocketOptions,
   connectorLookup,
+  refuseUnknownOptions,
 } from '@voxwire/node';
 import { type Clock, type Connector, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import {
@@ -144,6 +146,21 @@ export function resolveAzureConfig(
       'Pass only one of entraToken, tokenProvider and credential.',
     );
   }
+  // a programming slip, not a credential that failed: refused here instead of failing every
+  // connect as a retriable CREDENTIAL_FAILED until the retries run out
+  if (
+    options.credential !== undefined &&
+    typeof (options.credential as { getToken?: unknown } | null)?.getToken !== 'function'
+  )
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      'credential must be a TokenCredential (an object with getToken, as @azure/identity gives).',
+    );
+  if (options.tokenProvider !== undefined && typeof options.tokenProvider !== 'function')
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      'tokenProvider must be a function that returns a token (or a promise of one).',
+    );
   const endpoint =
     options.baseURL === undefined
       ? (options.azureEndpoint ?? envValue(env, 'AZURE_OPENAI_ENDPOINT'))
@@ -221,11 +238,53 @@ export function resolveAzureConfig(
 const OWN_HEADERS = ['api-key', 'authorization', 'openai-beta'];
 
 /**
+ * Every connector option but `clock` and `connectTimeoutMs` (which `withAzure` gives both the
+ * connector and the model), in a record the compiler holds complete: an option added to the
+ * connector cannot be left out here, refused by `azureConnector` or silently given to the model
+ * by `withAzure` instead (as `allowInsecureUrl` once was).
+ */
+export const AZURE_CONNECTOR_KEYS: Readonly<
+  Record<Exclude<keyof AzureConnectorOptions, 'clock' | 'connectTimeoutMs'>, true>
+> = {
+  azureDeployment: true,
+  azureEndpoint: true,
+  baseURL: true,
+  apiVersion: true,
+  apiKey: true,
+  entraToken: true,
+  tokenProvider: true,
+  credential: true,
+  tokenScope: true,
+  tokenRefreshMarginMs: true,
+  tokenClock: true,
+  transcriptionDeployment: true,
+  intent: true,
+  callId: true,
+  maxSessionDurationMs: true,
+  headers: true,
+  agent: true,
+  keepAlive: true,
+  closeTimeoutMs: true,
+  perMessageDeflate: true,
+  WebSocket: true,
+  env: true,
+  allowInsecureUrl: true,
+};
+
+const AZURE_CONNECTOR_OPTIONS: ReadonlySet<string> = new Set([
+  ...Object.keys(AZURE_CONNECTOR_KEYS),
+  'clock',
+  'connectTimeoutMs',
+]);
+
+/**
  * A `Connector` for Azure OpenAI realtime. Configuration is checked now; credentials (key
  * function, token provider, credential) are resolved on every connect.
  * @throws ConfigurationError for missing or conflicting options (see {@link resolveAzureConfig}).
  */
 export function azureConnector(options: AzureConnectorOptions): Connector {
+  refuseUnknownOptions(options, AZURE_CONNECTOR_OPTIONS, 'azureConnector');
+  checkSocketOptions(options);
   const { target, apiKey, token, transcriptionDeployment, refuseToken, renewToken } =
     resolveAzureConfig(options);
   const rewrite = azureFrameRewriter({ dialect: target.dialect, transcriptionDeployment });

@@ -9,7 +9,7 @@ import {
   type ServerVadOptions,
   type TurnDetectionOptions,
 } from '@voxwire/core';
-import { azureConnector, type AzureConnectorOptions } from './connector.js';
+import { AZURE_CONNECTOR_KEYS, azureConnector, type AzureConnectorOptions } from './connector.js';
 
 /**
  * Azure's session defaults (LiveKit's `AZURE_DEFAULT_TURN_DETECTION`, protocol.md §5.2 item 6):
@@ -52,38 +52,6 @@ function azureTurnDetection(
  */
 export type WithAzureOptions = AzureConnectorOptions & Omit<RealtimeModelOptions, 'connector'>;
 
-// Every connector option, in a record the compiler holds complete, so that an option added to
-// the connector cannot be left out here and silently given to the model instead (as
-// `allowInsecureUrl` once was). `clock` and `connectTimeoutMs` belong to both and are passed to
-// each below.
-const CONNECTOR_KEYS: Readonly<
-  Record<Exclude<keyof AzureConnectorOptions, 'clock' | 'connectTimeoutMs'>, true>
-> = {
-  azureDeployment: true,
-  azureEndpoint: true,
-  baseURL: true,
-  apiVersion: true,
-  apiKey: true,
-  entraToken: true,
-  tokenProvider: true,
-  credential: true,
-  tokenScope: true,
-  tokenRefreshMarginMs: true,
-  tokenClock: true,
-  transcriptionDeployment: true,
-  intent: true,
-  callId: true,
-  maxSessionDurationMs: true,
-  headers: true,
-  agent: true,
-  keepAlive: true,
-  closeTimeoutMs: true,
-  perMessageDeflate: true,
-  WebSocket: true,
-  env: true,
-  allowInsecureUrl: true,
-};
-
 /**
  * A `RealtimeModel` connected to Azure OpenAI (the seed's `with_azure`). Configuration errors
  * (missing endpoint or credentials, both endpoint and base URL, …) throw a typed
@@ -98,7 +66,7 @@ export function withAzure(options: WithAzureOptions): RealtimeModel {
   const modelOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if (Object.hasOwn(CONNECTOR_KEYS, key)) connectorOptions[key] = value;
+    if (Object.hasOwn(AZURE_CONNECTOR_KEYS, key)) connectorOptions[key] = value;
     else modelOptions[key] = value;
   }
   // one clock and one handshake timeout for the session and its sockets

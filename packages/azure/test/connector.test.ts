@@ -372,15 +372,51 @@ describe('azureConnector: the seed rules as typed errors', () => {
       'MISSING_CREDENTIALS',
       'entraToken is blank',
     ],
+    // a programming slip, refused at once instead of retried as a failing credential
+    [
+      { ...base, credential: 'abc', azureEndpoint: 'https://a.openai.azure.com' },
+      'INVALID_OPTION',
+      'credential must be a TokenCredential',
+    ],
+    [
+      { ...base, tokenProvider: TOKEN, azureEndpoint: 'https://a.openai.azure.com' },
+      'INVALID_OPTION',
+      'tokenProvider must be a function',
+    ],
   ])('%#: %s', (options, code, text) => {
     let error: unknown;
     try {
-      resolveAzureConfig(options);
+      resolveAzureConfig(options as Parameters<typeof resolveAzureConfig>[0]);
     } catch (e) {
       error = e;
     }
     expect(error).toMatchObject({ code, fatal: true });
     expect((error as Error).message).toContain(text);
+  });
+
+  it('azureConnector refuses a key that is no option, and bad socket options, when it is built', () => {
+    const make = (extra: object) => () =>
+      azureConnector({
+        ...base,
+        apiKey: KEY,
+        azureEndpoint: 'https://a.openai.azure.com',
+        ...extra,
+      } as never);
+    expect(make({ apiversion: '2025-04-01-preview' })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPTION',
+        message: 'apiversion is no option of azureConnector (did you mean apiVersion?).',
+      }),
+    );
+    expect(make({ deployment: 'd' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(make({ keepAlive: { intervalMs: -5 } })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPTION',
+        message: expect.stringContaining('keepAlive'),
+      }),
+    );
+    expect(make({ headers: 'xy' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(make({ clock: new SimulatedClock(), connectTimeoutMs: 5_000 })).not.toThrow();
   });
 
   it('allowInsecureUrl: true lets a plain endpoint on a private network through', () => {

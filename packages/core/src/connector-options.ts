@@ -5,7 +5,7 @@
  * fetch, and a URL described without its query (which may carry a key).
  * @module
  */
-import type { Clock, ConnectAttempt } from '@voxwire/protocol';
+import { unknownOption, type Clock, type ConnectAttempt } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from './model.js';
 import { sharedWhilePending } from './shared-while-pending.js';
@@ -16,6 +16,25 @@ export type PerAttempt<T> = T | ((attempt: ConnectAttempt) => T | Promise<T>);
 /** The `INVALID_ARGUMENT` error of a bad connector option. */
 export function invalidOption(argument: string, message: string): VoxwireError {
   return new VoxwireError('INVALID_ARGUMENT', message, { data: { argument } });
+}
+
+/**
+ * Throws `INVALID_ARGUMENT` for a key of `options` that is no option of `owner` (the connector's
+ * name), naming the one it was likely meant to be: a typo would otherwise be ignored without a
+ * word (`baseUrl` for `baseURL` connects to api.openai.com).
+ */
+export function checkOptionNames(options: object, known: ReadonlySet<string>, owner: string): void {
+  const unknown = unknownOption(options, known);
+  if (unknown === undefined) return;
+  throw invalidOption(
+    unknown.name,
+    `${unknown.name} is no option of ${owner}${unknown.near ? ` (did you mean ${unknown.near}?)` : ''}`,
+  );
+}
+
+/** The names of an options type's keys, as a set the compiler holds complete. */
+export function optionNames<T>(keys: Record<keyof T, true>): ReadonlySet<string> {
+  return new Set(Object.keys(keys));
 }
 
 /** The value of a {@link PerAttempt} option for `attempt`. */

@@ -20,7 +20,7 @@ import type {
 } from '@voxwire/protocol';
 import type { ChatContext, ChatItem } from './conversation/chat-context.js';
 import type { ConversationMirror } from './conversation/mirror.js';
-import type { ConversationOptions, SessionTool } from './features/builtins.js';
+import { checkToolList, type ConversationOptions, type SessionTool } from './features/builtins.js';
 import type { SetChatCtxOptions } from './features/conversation.js';
 import type { ConnectionState } from './connection-state.js';
 import { ServerError, VoxwireError, type SessionError } from './errors.js';
@@ -46,6 +46,7 @@ import {
   type ResponseApi,
 } from './session-api.js';
 import { SessionHost } from './session-host.js';
+import { checkSubscription } from './subscription.js';
 import { checkSessionToolChoice } from './tools/tool-choice.js';
 import { ToolSetUpdates } from './tools/tool-set-updates.js';
 
@@ -242,13 +243,19 @@ export class RealtimeSession {
     return this.#host.errors.unhandled;
   }
 
-  /** Subscribes to an event; returns the unsubscribe function. */
+  /**
+   * Subscribes to an event; returns the unsubscribe function.
+   * @throws VoxwireError `INVALID_ARGUMENT` for a name that is no session event (naming the
+   *   event it was likely meant to be) or a listener that is no function
+   */
   on<K extends keyof SessionEvents>(event: K, listener: Listener<SessionEvents, K>): Unsubscribe {
+    checkSubscription(event, listener);
     return this.#host.emitter.on(event, listener);
   }
 
-  /** Subscribes for one emission. */
+  /** Subscribes for one emission; throws as {@link RealtimeSession.on} does. */
   once<K extends keyof SessionEvents>(event: K, listener: Listener<SessionEvents, K>): Unsubscribe {
+    checkSubscription(event, listener);
     return this.#host.emitter.once(event, listener);
   }
 
@@ -275,7 +282,13 @@ export class RealtimeSession {
     let merged: RealtimeSessionOptions;
     let toolsBefore: readonly SessionTool[] | undefined;
     try {
-      const { tools, ...options } = partial ?? {};
+      // null, a number or a string would read as "no change" (or as options named 0, 1, …)
+      if (typeof partial !== 'object' || partial === null || Array.isArray(partial))
+        throw new VoxwireError('INVALID_ARGUMENT', 'sessionUpdate expects an object of options', {
+          data: { argument: 'partial' },
+        });
+      const { tools, ...options } = partial;
+      if (tools !== undefined) checkToolList(tools);
       // the connector's URL picks the model, for the whole session: a change would be dropped
       if ((options as SessionOptionsInput).model !== undefined)
         throw new VoxwireError(
@@ -330,6 +343,7 @@ export class RealtimeSession {
    * refused by the server (`ServerError`), the tools fall back to the ones it has.
    */
   async setTools(tools: readonly SessionTool[]): Promise<void> {
+    checkToolList(tools);
     const toolSets = this.#toolSets;
     const before = toolSets.tools;
     // a forced choice of a tool this set drops would have the update refused whole: refused

@@ -538,6 +538,23 @@ describe.each(DIALECTS)('function calling (%s)', (dialect) => {
     await expect(session.setTools([weather, weather])).rejects.toMatchObject({
       code: 'DUPLICATE_TOOL',
     });
+    // a set that is no list: INVALID_ARGUMENT naming it, not a bare TypeError from inside
+    for (const bad of [null, undefined, 'get_weather', { weather }])
+      await expect(session.setTools(bad as never), String(bad)).rejects.toMatchObject({
+        name: 'VoxwireError',
+        code: 'INVALID_ARGUMENT',
+        data: { argument: 'tools' },
+      });
+    await expect(session.sessionUpdate({ tools: 'x' as never })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      data: { argument: 'tools' },
+    });
+    // an update that is no object is refused, not sent unchanged (or read as options 0, 1, …)
+    for (const bad of [null, 42, 'x', [1]])
+      await expect(session.sessionUpdate(bad as never), String(bad)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        data: { argument: 'partial' },
+      });
     expect(session.tools.map((t) => t.name)).toEqual(['get_weather', 'get_time']);
 
     // sessionUpdate takes tools too; removing every tool is sent as []

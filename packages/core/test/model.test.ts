@@ -134,8 +134,24 @@ describe('RealtimeModel', () => {
     session.on('input_speech_started', (e) => {
       expectTypeOf(e.audioStartMs).toBeNumber();
     });
-    // @ts-expect-error unknown event names are refused
-    session.on('response_finished', () => undefined);
+    // unknown event names are refused: by the compiler, and at run time (a JS app's typo would
+    // otherwise subscribe to an event nobody emits), naming the event meant
+    expect(() =>
+      // @ts-expect-error unknown event names are refused
+      session.on('respone_done', () => undefined),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        data: { argument: 'event' },
+        message: '"respone_done" is no session event (did you mean \'response_done\'?)',
+      }),
+    );
+    expect(() =>
+      // @ts-expect-error a listener is a function
+      session.once('error', 42),
+    ).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'listener' } }),
+    );
     // @ts-expect-error payloads are checked
     session.on('response_done', (r: string) => r);
     expectTypeOf(off).toEqualTypeOf<() => void>();

@@ -337,6 +337,23 @@ describe('openaiWebSocketConnector', () => {
     ]);
   });
 
+  it('refuses a key that is no option, naming the one it was likely meant to be (baseUrl would connect to api.openai.com)', () => {
+    const { ctor } = scripted();
+    const make = (extra: object) => () =>
+      openaiWebSocketConnector({ WebSocket: ctor, clientSecret: 'ek_abc123', ...extra } as never);
+    expect(make({ baseUrl: 'wss://proxy.test/v1' })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        data: { argument: 'baseUrl' },
+        message: 'baseUrl is no option of openaiWebSocketConnector (did you mean baseURL?)',
+      }),
+    );
+    expect(make({ bogus: 1 })).toThrow(
+      expect.objectContaining({ message: 'bogus is no option of openaiWebSocketConnector' }),
+    );
+    expect(make({ baseURL: undefined, extra: undefined })).not.toThrow();
+  });
+
   it('refuses an organization or project a subprotocol cannot carry, and keeps a query of the base URL', async () => {
     const { ctor, last } = scripted();
     for (const [options, argument] of [
@@ -561,6 +578,8 @@ describe('webSocketConnector', () => {
       [{ WebSocket: ctor, url: 'wss://x.test', dialect: 'v2' }, 'dialect'],
       [{ WebSocket: ctor, url: 'wss://x.test', maxSessionDurationMs: 0 }, 'maxSessionDurationMs'],
       [{ WebSocket: ctor, url: 'wss://x.test', closeTimeoutMs: 0 }, 'closeTimeoutMs'],
+      // a key that is no option: a typo would otherwise be ignored without a word
+      [{ WebSocket: ctor, url: 'wss://x.test', protocol: ['realtime'] }, 'protocol'],
     ];
     for (const [options, argument] of cases)
       expect(() => webSocketConnector(options as never), argument).toThrow(

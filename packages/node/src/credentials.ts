@@ -58,7 +58,7 @@ export async function resolveSecret(source: SecretSource, what: string): Promise
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ConfigurationError(
       'CREDENTIAL_FAILED',
-      `The ${what} function returned ${typeof value === 'string' ? 'an empty string' : typeof value}, not a ${what}.`,
+      `The ${what} function returned ${typeof value === 'string' ? 'an empty string' : typeof value}, not ${/^[AEIOU]/.test(what) ? 'an' : 'a'} ${what}.`,
     );
   }
   return value.trim();

@@ -6,6 +6,7 @@
  * @module
  */
 import { credentialQueryValues, redact } from '@voxwire/core';
+import { unknownOption } from '@voxwire/protocol';
 
 /** Codes of {@link TransportError}. */
 export type TransportErrorCode =
@@ -243,4 +244,23 @@ export function secretsOf(
     if (match?.[1] !== undefined) out.push(protocol, match[1]);
   }
   return out;
+}
+
+/**
+ * Throws `ConfigurationError('INVALID_OPTION')` for a key of `options` that is no option of
+ * `owner`, naming the one it was likely meant to be: a typo would otherwise be ignored without
+ * a word. Keys left `undefined` (a spread config) pass.
+ */
+export function refuseUnknownOptions(
+  options: unknown,
+  known: ReadonlySet<string>,
+  owner: string,
+): void {
+  if (typeof options !== 'object' || options === null) return;
+  const unknown = unknownOption(options, known);
+  if (unknown === undefined) return;
+  throw new ConfigurationError(
+    'INVALID_OPTION',
+    `${unknown.name} is no option of ${owner}${unknown.near ? ` (did you mean ${unknown.near}?)` : ''}.`,
+  );
 }

@@ -11,6 +11,7 @@ export type {
   WebSocketTransportOptions,
 } from './transport-options.js';
 export { openaiConnector, socketOptions, withoutHeaders } from './openai.js';
+export { checkSocketOptions } from './socket-options-check.js';
 export type { OpenAIConnectorOptions, SocketOptions } from './openai.js';
 export { clientSecretsUrl, createClientSecret } from './client-secrets.js';
 export type { CreateClientSecretOptions } from './client-secrets.js';
@@ -65,6 +66,7 @@ export {
   CREDENTIAL_HEADERS,
   Redactor,
   isCredentialHeader,
+  refuseUnknownOptions,
   secretsOf,
   TransportError,
 } from './errors.js';

@@ -21,9 +21,10 @@ import {
   resolveSecret,
   type SecretSource,
 } from './credentials.js';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, refuseUnknownOptions } from './errors.js';
 import { connectorLookup } from './key-lookup.js';
 import { checkSessionLimit } from './session-limit.js';
+import { checkSocketOptions } from './socket-options-check.js';
 import { createWebSocketTransport } from './transport.js';
 import type { KeepAliveOptions } from './transport-options.js';
 import { assertSecureUrl, describeUrl, openaiRealtimeUrl } from './url.js';
@@ -157,6 +158,32 @@ const OWN_HEADERS = [
   BETA_HEADER.name.toLowerCase(),
 ];
 
+// every option, in a record the compiler holds complete: a key that is none (`baseUrl` for
+// `baseURL`, which would connect to api.openai.com) is refused, naming the one it was meant to be
+const OPENAI_CONNECTOR_OPTIONS: ReadonlySet<string> = new Set(
+  Object.keys({
+    headers: true,
+    agent: true,
+    connectTimeoutMs: true,
+    keepAlive: true,
+    closeTimeoutMs: true,
+    perMessageDeflate: true,
+    clock: true,
+    WebSocket: true,
+    env: true,
+    allowInsecureUrl: true,
+    apiKey: true,
+    baseURL: true,
+    model: true,
+    dialect: true,
+    organization: true,
+    project: true,
+    intent: true,
+    callId: true,
+    maxSessionDurationMs: true,
+  } satisfies Record<keyof OpenAIConnectorOptions, true>),
+);
+
 /**
  * A `Connector` for the OpenAI Realtime API over `ws`. Configuration is checked now (missing
  * key, bad or insecure URL, unknown dialect); the key is resolved again on every connect.
@@ -166,6 +193,8 @@ const OWN_HEADERS = [
  *   a `maxSessionDurationMs` under a minute.
  */
 export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector {
+  refuseUnknownOptions(options, OPENAI_CONNECTOR_OPTIONS, 'openaiConnector');
+  checkSocketOptions(options);
   const env = options.env ?? processEnv();
   const apiKey: SecretSource | undefined = options.apiKey ?? envValue(env, 'OPENAI_API_KEY');
   if (apiKey === undefined || isBlankSecret(apiKey)) {
@@ -196,6 +225,13 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
   assertSecureUrl(url, options.allowInsecureUrl);
   const organization = options.organization ?? envValue(env, 'OPENAI_ORG_ID');
   const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
+  // sent as headers: a number or an object would go out as `42` or `[object Object]`
+  for (const [name, value] of [
+    ['organization', organization],
+    ['project', project],
+  ] as const)
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === ''))
+      throw new ConfigurationError('INVALID_OPTION', `${name} must be a non-empty string.`);
   const maxSessionDurationMs = checkSessionLimit(
     options.maxSessionDurationMs,
     MAX_SESSION_DURATION_MS.openai,

@@ -271,6 +271,52 @@ describe('openaiConnector: configuration errors', () => {
     expect(urls).toEqual(['ws://fake-server:8080/v1/realtime?model=gpt-realtime']);
   });
 
+  it('refuses a key that is no option, naming the one it was likely meant to be', () => {
+    // baseUrl for baseURL would send the key to api.openai.com instead of the gateway
+    const make = (extra: object) => () =>
+      openaiConnector({ apiKey: KEY, env: {}, ...extra } as OpenAIConnectorOptions);
+    expect(make({ baseUrl: 'https://gateway.test/v1' })).toThrow(
+      expect.objectContaining({
+        name: 'ConfigurationError',
+        code: 'INVALID_OPTION',
+        message: 'baseUrl is no option of openaiConnector (did you mean baseURL?).',
+      }),
+    );
+    expect(make({ apikey: KEY })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    // a key left undefined (a spread config) is no option given
+    expect(make({ extra: undefined })).not.toThrow();
+  });
+
+  it('refuses bad socket options when the connector is built, not at the first connect', () => {
+    const make = (extra: object) => () =>
+      openaiConnector({ apiKey: KEY, env: {}, ...extra } as OpenAIConnectorOptions);
+    const cases: [object, string][] = [
+      [{ headers: 'xy' }, 'headers must be an object'],
+      [{ headers: { 'x-team': 42 } }, 'headers.x-team must be a string'],
+      [{ agent: 'proxy' }, 'agent must be'],
+      [{ connectTimeoutMs: -1 }, 'connectTimeoutMs must be a positive number'],
+      [{ closeTimeoutMs: 'soon' }, 'closeTimeoutMs must be a positive number'],
+      [{ keepAlive: 'yes' }, 'keepAlive must be false or'],
+      [{ keepAlive: { intervalMs: -5 } }, 'keepAlive.intervalMs must be a positive number'],
+      [{ perMessageDeflate: 'yes' }, 'perMessageDeflate must be a boolean'],
+      [{ allowInsecureUrl: 'true' }, 'allowInsecureUrl must be a boolean'],
+      [{ WebSocket: {} }, 'WebSocket must be'],
+      [{ clock: { now: () => 0 } }, 'clock must be a Clock'],
+      [{ organization: 42 }, 'organization must be a non-empty string'],
+      [{ project: { a: 1 } }, 'project must be a non-empty string'],
+    ];
+    for (const [extra, message] of cases)
+      expect(make(extra), JSON.stringify(extra)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_OPTION',
+          message: expect.stringContaining(message),
+        }),
+      );
+    expect(
+      make({ keepAlive: false, headers: { 'x-team': 'a' }, perMessageDeflate: true }),
+    ).not.toThrow();
+  });
+
   it('refuses an unknown dialect', () => {
     expect(() => openaiConnector({ apiKey: KEY, dialect: 'v2' as 'ga', env: {} })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION' }),

@@ -108,7 +108,7 @@ const messyBase64 = fc
   )
   .map((parts) => parts.join(''));
 
-describe('malformed base64 decodes as Node\'s Buffer reads it', () => {
+describe("malformed base64 decodes as Node's Buffer reads it", () => {
   it('an over-padded block keeps all of its bytes (the length was counted short)', () => {
     expect(Array.from(base64ToBytes('QUJD='))).toEqual([0x41, 0x42, 0x43]);
     expect(Array.from(base64ToBytes('QUJD=='))).toEqual([0x41, 0x42, 0x43]);

@@ -35,8 +35,10 @@ export interface ConversationOptions {
    */
   tools?: readonly SessionTool[] | undefined;
   /**
-   * How many responses in a row may consist of function calls only before no follow-up response
-   * is requested and `error` gets a `ToolError('TOOL_LOOP_LIMIT')`: the guard against
+   * How many follow-up responses may be asked for in a row after responses that consist of
+   * function calls only: the response after the last of them, tool-only again (the
+   * `maxToolOnlyRounds + 1`-th in a row), is not followed up, and `error` gets a
+   * `ToolError('TOOL_LOOP_LIMIT')`; `0` follows up no tool-only response. The guard against
    * `toolChoice: 'required'` loops (livekit/agents#1145). Responses that called and ended
    * `incomplete` or `failed` count too (they are followed up as well); cancelled ones do not. A
    * response with a message, or a user turn (committed audio or a user item), resets the count.
@@ -200,6 +202,18 @@ export function splitConversationOptions<T extends ConversationOptions>(
 }
 
 /**
+ * Throws `VoxwireError('INVALID_ARGUMENT')` naming `tools` unless it is a list (its tools are
+ * checked one by one later, with a `ToolError` naming the bad one). Every place that takes a
+ * tool set calls it first, so that `setTools(null)` does not fail as a bare `TypeError`.
+ */
+export function checkToolList(tools: unknown): asserts tools is readonly unknown[] {
+  if (!Array.isArray(tools))
+    throw new VoxwireError('INVALID_ARGUMENT', 'tools must be a list of tools', {
+      data: { argument: 'tools' },
+    });
+}
+
+/**
  * Checks conversation options; returns them without `undefined` entries.
  * @throws VoxwireError `INVALID_ARGUMENT` (`maxToolOnlyRounds`, `formatToolError`, `toolTimeoutMs`,
  *   `followUpCancelledCalls`, `audioModeHint`, `keepSentAudioMs`);
@@ -213,7 +227,7 @@ export function checkConversationOptions(options: ConversationOptions): Conversa
   };
   const { tools, maxToolOnlyRounds, toolTimeoutMs, keepSentAudioMs } = out;
   if (tools !== undefined) {
-    if (!Array.isArray(tools)) invalid('tools', 'must be a list of tools');
+    checkToolList(tools);
     toSessionTools(tools);
   }
   if (

@@ -23,6 +23,8 @@ import {
   resolvePerAttempt,
   secretPerAttempt,
   type PerAttempt,
+  checkOptionNames,
+  optionNames,
 } from '../connector-options.js';
 import { secretsOfRequest } from '../web-socket/redact.js';
 import { WebRtcTransport } from './transport.js';
@@ -136,7 +138,24 @@ function checkMicrophone(track: unknown): RtcMediaTrackLike | undefined {
   return track as RtcMediaTrackLike;
 }
 
+const WEB_RTC_OPTIONS = optionNames<WebRtcConnectorOptions>({
+  RTCPeerConnection: true,
+  fetch: true,
+  clientSecret: true,
+  url: true,
+  model: true,
+  microphone: true,
+  onRemoteAudio: true,
+  rtcConfiguration: true,
+  description: true,
+  closeTimeoutMs: true,
+  clock: true,
+  maxSessionDurationMs: true,
+});
+
 function checkOptions(options: WebRtcConnectorOptions): void {
+  if (typeof options === 'object' && options !== null)
+    checkOptionNames(options, WEB_RTC_OPTIONS, 'webRtcConnector');
   if (typeof options?.RTCPeerConnection !== 'function')
     throw invalidOption(
       'RTCPeerConnection',

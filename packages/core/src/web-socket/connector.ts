@@ -23,6 +23,8 @@ import {
   resolvePerAttempt,
   secretPerAttempt,
   type PerAttempt,
+  checkOptionNames,
+  optionNames,
 } from '../connector-options.js';
 import { StandardWebSocketTransport, type StandardWebSocketConstructor } from './transport.js';
 
@@ -88,6 +90,17 @@ function checkProtocols(protocols: unknown): readonly string[] {
   return protocols as readonly string[];
 }
 
+const WEB_SOCKET_OPTIONS = optionNames<WebSocketConnectorOptions>({
+  WebSocket: true,
+  url: true,
+  protocols: true,
+  dialect: true,
+  maxSessionDurationMs: true,
+  description: true,
+  closeTimeoutMs: true,
+  clock: true,
+});
+
 /**
  * A connector over a standard `WebSocket`: a fresh transport per (re)connect, to `url` with
  * `protocols`. Throws `INVALID_ARGUMENT` for bad options; a function-valued `url` or
@@ -95,6 +108,8 @@ function checkProtocols(protocols: unknown): readonly string[] {
  * session does not retry what cannot succeed).
  */
 export function webSocketConnector(options: WebSocketConnectorOptions): Connector {
+  if (typeof options === 'object' && options !== null)
+    checkOptionNames(options, WEB_SOCKET_OPTIONS, 'webSocketConnector');
   if (typeof options?.WebSocket !== 'function')
     throw invalidOption(
       'WebSocket',
@@ -203,6 +218,20 @@ function checkSecret(secret: unknown, allowAny: boolean): string {
   return secret;
 }
 
+const OPENAI_WEB_SOCKET_OPTIONS = optionNames<OpenAIWebSocketConnectorOptions>({
+  WebSocket: true,
+  clientSecret: true,
+  model: true,
+  baseURL: true,
+  organization: true,
+  project: true,
+  maxSessionDurationMs: true,
+  allowInsecureUrl: true,
+  dangerouslyAllowNonEphemeralKey: true,
+  closeTimeoutMs: true,
+  clock: true,
+});
+
 /**
  * A connector to OpenAI's realtime WebSocket for a browser (or any runtime with a standard
  * `WebSocket`): `wss://api.openai.com/v1/realtime?model=…`, authenticated with an ephemeral
@@ -210,6 +239,8 @@ function checkSecret(secret: unknown, allowAny: boolean): string {
  * that is not an `ek_…` secret unless `dangerouslyAllowNonEphemeralKey` is set.
  */
 export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOptions): Connector {
+  if (typeof options === 'object' && options !== null)
+    checkOptionNames(options, OPENAI_WEB_SOCKET_OPTIONS, 'openaiWebSocketConnector');
   const allowAny = options?.dangerouslyAllowNonEphemeralKey === true;
   if (options?.clientSecret === undefined)
     throw invalidOption(

@@ -182,6 +182,15 @@ describe('webRtcConnector: options', () => {
     refused({ ...base(), maxSessionDurationMs: 60 }, 'maxSessionDurationMs');
   });
 
+  it('refuses a key that is no option, naming the one it was likely meant to be', () => {
+    expect(refused({ ...base(), clientsecret: 'ek_y' }, 'clientsecret')).toBe(
+      'clientsecret is no option of webRtcConnector (did you mean clientSecret?)',
+    );
+    expect(refused({ ...base(), rtcConfig: {} }, 'rtcConfig')).toContain('no option');
+    // left undefined (a spread config) is no option given
+    expect(() => webRtcConnector({ ...base(), extra: undefined } as never)).not.toThrow();
+  });
+
   it('fails the attempt (INVALID_ARGUMENT, fatal) when a function gives a bad value, before any peer', async () => {
     const rtc = fakeRtc();
     for (const bad of [

@@ -5,7 +5,12 @@
  * and the fault would never fire. These checks turn that into an error that names the fix.
  * @module
  */
-import { BETA_TO_GA_EVENT_NAMES, clientEventSchemas, serverEventSchemas } from '@voxwire/protocol';
+import {
+  BETA_TO_GA_EVENT_NAMES,
+  clientEventSchemas,
+  closestName,
+  serverEventSchemas,
+} from '@voxwire/protocol';
 
 // what the fake takes or sends although the protocol codecs have no schema for it (§7.9)
 const CLIENT_TYPES: ReadonlySet<string> = new Set([
@@ -51,34 +56,6 @@ function problem(
   const renamed = renames[type];
   if (renamed !== undefined)
     return `'${type}' is not the name the fake server uses: ${side} events are named as in the GA model in both dialects, use '${renamed}'`;
-  const near = nearest(type, known);
+  const near = closestName(type, known);
   return `'${type}' is not a ${side} event type${near ? ` (did you mean '${near}'?)` : ''}`;
-}
-
-// the known type closest to `type`, when it is close enough to be a typo
-function nearest(type: string, known: ReadonlySet<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(type.length / 4)) + 1;
-  for (const k of known) {
-    const d = distance(type, k);
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-// Levenshtein distance (two rows)
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
 }
