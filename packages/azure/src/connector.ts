@@ -187,6 +187,13 @@ export function resolveAzureConfig(
       `callId needs the GA form (no preview apiVersion): the preview API has no side-band to a call, got apiVersion ${JSON.stringify(options.apiVersion ?? envValue(env, 'OPENAI_API_VERSION'))}.`,
     );
   }
+  if (options.intent !== undefined && target.dialect !== 'ga') {
+    // the preview path takes no intent: the session would connect as an ordinary conversation
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `intent needs the GA form (no preview apiVersion): the preview API takes no intent and would start a conversation session, got apiVersion ${JSON.stringify(options.apiVersion ?? envValue(env, 'OPENAI_API_VERSION'))}.`,
+    );
+  }
 
   let token: TokenProvider | undefined;
   let refuseToken: ((token: string) => void) | undefined;

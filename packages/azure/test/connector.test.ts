@@ -105,6 +105,24 @@ describe('azureConnector: what each variant sends', () => {
     );
   });
 
+  it('intent with a preview apiVersion is refused: the preview API would start a conversation', () => {
+    expect(() =>
+      azureConnector({
+        azureDeployment: 'gpt-realtime',
+        azureEndpoint: 'https://r.openai.azure.com',
+        apiKey: KEY,
+        apiVersion: '2025-04-01-preview',
+        intent: 'transcription',
+        env: {},
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPTION',
+        message: expect.stringMatching(/intent needs the GA form/),
+      }),
+    );
+  });
+
   it('perMessageDeflate: true reaches the handshake (off by default, see the test above)', async () => {
     const s = await server();
     await connect(

@@ -223,6 +223,14 @@ export function openaiConnector(options: OpenAIConnectorOptions = {}): Connector
     callId: options.callId,
   });
   assertSecureUrl(url, options.allowInsecureUrl);
+  // a base URL naming its model keeps it (a gateway's full URL), so a `model` option naming
+  // another would be dropped without a word while the session reports it as its model
+  const urlModel = url.searchParams.get('model');
+  if (options.model !== undefined && urlModel !== null && urlModel !== options.model)
+    throw new ConfigurationError(
+      'CONFLICTING_OPTIONS',
+      `model is ${JSON.stringify(options.model)} but the base URL names ${JSON.stringify(urlModel)} (?model=): pass one of them.`,
+    );
   const organization = options.organization ?? envValue(env, 'OPENAI_ORG_ID');
   const project = options.project ?? envValue(env, 'OPENAI_PROJECT_ID');
   // sent as headers: a number or an object would go out as `42` or `[object Object]`

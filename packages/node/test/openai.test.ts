@@ -317,6 +317,21 @@ describe('openaiConnector: configuration errors', () => {
     ).not.toThrow();
   });
 
+  it('refuses a model that differs from the one the base URL names (it would be dropped while the session reports it)', () => {
+    const baseURL = 'wss://gw.example.com/v1/realtime?model=gpt-realtime-mini';
+    expect(() => openaiConnector({ apiKey: KEY, env: {}, baseURL, model: 'gpt-realtime' })).toThrow(
+      expect.objectContaining({
+        code: 'CONFLICTING_OPTIONS',
+        message: expect.stringContaining('?model='),
+      }),
+    );
+    // the same model, or none, is no conflict: the URL's is used
+    expect(() =>
+      openaiConnector({ apiKey: KEY, env: {}, baseURL, model: 'gpt-realtime-mini' }),
+    ).not.toThrow();
+    expect(() => openaiConnector({ apiKey: KEY, env: {}, baseURL })).not.toThrow();
+  });
+
   it('refuses an unknown dialect', () => {
     expect(() => openaiConnector({ apiKey: KEY, dialect: 'v2' as 'ga', env: {} })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION' }),
