@@ -39,6 +39,11 @@ export class InputConverter {
     if (typeof frame !== 'object' || frame === null || !(frame.data instanceof Int16Array))
       invalid('frame must be an AudioFrame with Int16Array data');
     const { data, sampleRate, channels } = frame;
+    // named here: the resampler's own refusal would read "undefined-channel frames"
+    if (!Number.isInteger(channels) || channels < 1)
+      invalid(`frame.channels must be a whole number ≥ 1, got ${String(channels)}`);
+    if (typeof sampleRate !== 'number' || !(sampleRate > 0) || !Number.isFinite(sampleRate))
+      invalid(`frame.sampleRate must be a number of Hz > 0, got ${String(sampleRate)}`);
     const r = this.#resampler;
     // the resampler checks the rates and the channel count
     const next =

@@ -254,7 +254,23 @@ export class SessionHost {
 
   /** Throws `SESSION_CLOSED` once the session is closing or closed. */
   assertOpenable(): void {
-    if (this.closed()) throw new VoxwireError('SESSION_CLOSED', 'the session is closed');
+    if (this.closed()) throw this.closedError();
+  }
+
+  /**
+   * The `SESSION_CLOSED` of a call made once the session is over: its `cause` is the error that
+   * ended it (`AUTH_FAILED`, `RECONNECT_FAILED`, …), so a call after a fatal end says why.
+   */
+  closedError(): VoxwireError {
+    const state = this.connection.state;
+    const cause = state.status === 'closed' ? state.error : undefined;
+    return new VoxwireError(
+      'SESSION_CLOSED',
+      cause === undefined
+        ? 'the session is closed'
+        : `the session is closed: it ended with ${cause.code}`,
+      cause === undefined ? {} : { cause },
+    );
   }
 
   /** Whether the session is closing or closed. */

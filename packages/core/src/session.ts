@@ -223,8 +223,7 @@ export class RealtimeSession {
    */
   interrupt(options?: InterruptOptions): Promise<InterruptResult> {
     const host = this.#host;
-    if (host.closed())
-      return Promise.reject(new VoxwireError('SESSION_CLOSED', 'the session is closed'));
+    if (host.closed()) return Promise.reject(host.closedError());
     const result = interruptSession(
       host,
       () => this.playback,

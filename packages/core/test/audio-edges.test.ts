@@ -141,4 +141,22 @@ describe('audio edges', () => {
       expect.objectContaining({ code: 'SESSION_CLOSED' }),
     );
   });
+
+  it('a frame without a channel count or rate is refused naming the field', async () => {
+    const s = setup('ga');
+    const session = await openSession(s, { turnDetection: null });
+    const data = new Int16Array(480);
+    expect(() => session.inputAudioBuffer.append({ data, sampleRate: 48_000 } as never)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining(
+          'frame.channels must be a whole number ≥ 1, got undefined',
+        ),
+      }),
+    );
+    expect(() =>
+      session.inputAudioBuffer.append({ data, sampleRate: '48000', channels: 1 } as never),
+    ).toThrow(expect.objectContaining({ message: expect.stringContaining('frame.sampleRate') }));
+    await session.close();
+  });
 });

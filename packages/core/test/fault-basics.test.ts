@@ -74,6 +74,23 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
     s.server.close(3000, 'invalid_api_key');
     await s.settle();
     expect(errors[0]).toMatchObject({ code: 'AUTH_FAILED', data: { code: 3000, fatal: true } });
+    // a call made after that fatal end says why the session is closed
+    const later = await session.response.generate().catch((e: unknown) => e);
+    expect(later).toMatchObject({
+      code: 'SESSION_CLOSED',
+      message: 'the session is closed: it ended with AUTH_FAILED',
+      cause: errors[0],
+    });
+    expect(() => session.inputAudioBuffer.commit()).toThrow(
+      expect.objectContaining({ code: 'SESSION_CLOSED', cause: errors[0] }),
+    );
+    // a close the app asked for has no cause
+    const s2 = setup(dialect);
+    const other = await openSession(s2);
+    await other.close();
+    const afterClose = await other.interrupt().catch((e: unknown) => e);
+    expect(afterClose).toMatchObject({ code: 'SESSION_CLOSED', message: 'the session is closed' });
+    expect((afterClose as Error).cause).toBeUndefined();
   });
 
   it('malformed, binary and schema-invalid frames are reported; the session goes on', async () => {

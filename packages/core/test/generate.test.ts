@@ -231,7 +231,7 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
     expect(r.error).toMatchObject({ name: 'AbortError' });
     // the engine's cancel went out, and the server refused it: the response was over
     expect(cancels(s)).toHaveLength(1);
-    expect(s.server.current.outbound.counted('error')).toBe(1);
+    expect(s.server.current!.outbound.counted('error')).toBe(1);
     // which is no error of the app's (as the refusal of interrupt()'s cancel is not)
     expect(errors).toEqual([]);
     // the app's own cancel of nothing still is reported

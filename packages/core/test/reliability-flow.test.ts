@@ -52,7 +52,7 @@ describe('duplicates, stalls, backpressure, rollover', () => {
     await s.settle();
     // late events about the stalled response are ignored, not violations; the server refused
     // the late cancel (the response was over there), which says nothing the stall did not
-    expect(s.server.current.outbound.counted('error')).toBe(1);
+    expect(s.server.current!.outbound.counted('error')).toBe(1);
     expect(errors.map((e) => e.code)).toEqual(['RESPONSE_STALLED']);
     s.server.queueResponse((ctx) => ctx.say('next'));
     const next = new Promise((resolve) => session.once('response_done', resolve));
