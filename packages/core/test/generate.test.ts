@@ -380,6 +380,9 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
       'response.metadata',
     ],
     ['an unknown onDuplicate', { onDuplicate: 'both' }, 'onDuplicate'],
+    // a wire param beside `response` instead of in it was dropped without a word
+    ['a response param beside response', { temperature: 0.7 }, 'temperature'],
+    ['a misspelt option', { onduplicate: 'keep_both' }, 'onduplicate'],
   ])('rejects %s with INVALID_ARGUMENT and sends nothing', async (_name, options, argument) => {
     const s = setup(dialect);
     const session = await openSession(s, { modalities: ['text'] });
@@ -389,6 +392,18 @@ describe.each(DIALECTS)('response.generate (%s)', (dialect) => {
     });
     await s.settle();
     expect(creates(s)).toEqual([]);
+    await session.close();
+  });
+
+  it('names where a misplaced param goes, and the option a misspelt one was meant to be', async () => {
+    const s = setup(dialect);
+    const session = await openSession(s, { modalities: ['text'] });
+    await expect(session.response.create({ temperature: 0.7 } as never)).rejects.toThrow(
+      'temperature is no option: the params of response.create go in `response` ({ response: { temperature: … } })',
+    );
+    await expect(session.response.generate({ onduplicate: 'x' } as never)).rejects.toThrow(
+      'onduplicate is no option (did you mean onDuplicate?)',
+    );
     await session.close();
   });
 });

@@ -3,7 +3,7 @@
  * policy, the abort signal, and the caller's metadata (which must leave room for the request tag).
  * @module
  */
-import type { ResponseCreateParams } from '@voxwire/protocol';
+import { unknownOption, type ResponseCreateParams } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import { MAX_METADATA_PAIRS, REQUEST_TAG_KEY } from './awaited.js';
 import type { ResponseTool } from './per-response-tools.js';
@@ -44,11 +44,23 @@ export interface ResponseGenerateOptions extends ResponseCreateOptions {
   signal?: AbortSignal | undefined;
 }
 
+// every option of generate() (a superset of create()'s): a wire param beside them (temperature,
+// instructions) would otherwise be dropped without a word
+const CREATE_OPTIONS: ReadonlySet<string> = new Set(
+  Object.keys({
+    onDuplicate: true,
+    response: true,
+    signal: true,
+  } satisfies Record<keyof ResponseGenerateOptions, true>),
+);
+
 /**
  * Checks that `options` and its `response` are objects (they may come from untyped code): `null`,
  * a string or an array would otherwise fail deep inside the engine with a `TypeError`, or go out
- * as a `response.create` the server refuses apart from the call.
- * @throws VoxwireError `INVALID_ARGUMENT` (`data.argument`: `options` or `response`) otherwise
+ * as a `response.create` the server refuses apart from the call. A key that is no option (a
+ * wire param such as `temperature` put beside `response` instead of in it) is refused too.
+ * @throws VoxwireError `INVALID_ARGUMENT` (`data.argument`: `options`, `response` or the
+ *   unknown key) otherwise
  */
 export function checkCreateOptions(options: unknown): void {
   if (options === undefined) return;
@@ -56,6 +68,15 @@ export function checkCreateOptions(options: unknown): void {
     throw new VoxwireError('INVALID_ARGUMENT', 'response options must be an object', {
       data: { argument: 'options' },
     });
+  const unknown = unknownOption(options, CREATE_OPTIONS);
+  if (unknown !== undefined)
+    throw new VoxwireError(
+      'INVALID_ARGUMENT',
+      unknown.near !== undefined
+        ? `${unknown.name} is no option (did you mean ${unknown.near}?)`
+        : `${unknown.name} is no option: the params of response.create go in \`response\` ({ response: { ${unknown.name}: … } })`,
+      { data: { argument: unknown.name } },
+    );
   const response = options['response'];
   if (response !== undefined && !isRecord(response))
     throw new VoxwireError(
