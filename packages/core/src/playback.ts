@@ -285,14 +285,16 @@ export class PlaybackTracker {
    */
   get position(): PlaybackPosition | undefined {
     if (this.#reported) {
-      return !this.#playing || this.#itemId === undefined
-        ? undefined
-        : {
-            itemId: this.#itemId,
-            contentIndex: this.#contentIndex,
-            playedMs: this.#playedMs,
-            source: 'reported',
-          };
+      if (!this.#playing || this.#itemId === undefined) return undefined;
+      const at = { itemId: this.#itemId, contentIndex: this.#contentIndex };
+      // a sink that reports more than it was given (a miscounted frame) plays nothing beyond
+      // the audio received: capped as interrupt() caps its truncation
+      const received = receivedMsOf(this.#responses(), at);
+      return {
+        ...at,
+        playedMs: received === undefined ? this.#playedMs : Math.min(this.#playedMs, received),
+        source: 'reported',
+      };
     }
     return estimatePlayback(this.#responses(), this.#clock.now(), this.#stoppedAt);
   }

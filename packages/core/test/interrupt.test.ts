@@ -42,6 +42,18 @@ describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a report beyond the audio received shows the position at the end of that audio, as the truncate is cut', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const content = await answered(s, session);
+    session.playback.played(content, 1e9);
+    expect(content.audioDurationMs).toBeGreaterThan(0);
+    expect(session.playback.position?.playedMs).toBe(content.audioDurationMs);
+    const [result] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(result.truncated?.audioEndMs).toBe(Math.floor(content.audioDurationMs));
+    await session.close();
+  });
+
   it('a drain mid-answer is not its end: the same part plays on from the ms heard before it', async () => {
     // the answer streams in real time: the speaker can run dry before the rest of it arrives
     const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
