@@ -1,12 +1,13 @@
 /**
  * Start-up configuration, read once from the environment: where to listen, the public URL, and
  * which provider (as the playground picks it: Azure if its variables are set, else OpenAI if
- * OPENAI_API_KEY is, else the embedded fake server, which needs no network and no key).
+ * OPENAI_API_KEY is, else the embedded fake server, which needs no network and no key), and
+ * where it is (OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID, VOXWIRE_ALLOW_INSECURE_URL).
  * SIP mode (OpenAI's SIP trunk) is on with OPENAI_WEBHOOK_SECRET and the OpenAI provider, and
  * always with the fake (a local fake trunk, a generated secret unless one is set).
  * @module
  */
-import { decodeWebhookSecret } from '@voxwire/protocol';
+import { WEBHOOK_SECRET_PREFIX, decodeWebhookSecret } from '@voxwire/protocol';
 
 /** Thrown for a bad environment (`main` prints the message and exits 2) or a bad bridge option. */
 export class ConfigError extends Error {
@@ -26,12 +27,26 @@ export type ProviderConfig =
       readonly apiKey: string;
       /** @default 'gpt-realtime' (OPENAI_REALTIME_MODEL) */
       readonly model: string;
+      /**
+       * A gateway, a proxy or a local `voxwire-fake-server` (OPENAI_BASE_URL): the realtime
+       * sockets and the SIP calls' REST requests go there, with the key.
+       * @default undefined (https://api.openai.com/v1)
+       */
+      readonly baseUrl: string | undefined;
+      /** Sent as `OpenAI-Organization` (OPENAI_ORG_ID). @default undefined (not sent) */
+      readonly organization: string | undefined;
+      /** Sent as `OpenAI-Project` (OPENAI_PROJECT_ID). @default undefined (not sent) */
+      readonly project: string | undefined;
+      /** A `baseUrl` without TLS to a host that is not loopback is allowed (VOXWIRE_ALLOW_INSECURE_URL). @default false */
+      readonly allowInsecureUrl: boolean;
     }
   | {
       readonly kind: 'azure';
       readonly endpoint: string;
       readonly apiKey: string;
       readonly deployment: string;
+      /** An `endpoint` without TLS to a host that is not loopback is allowed (VOXWIRE_ALLOW_INSECURE_URL). @default false */
+      readonly allowInsecureUrl: boolean;
     };
 
 /** Everything the bridge needs to start. */
@@ -61,7 +76,8 @@ export interface BridgeConfig {
    */
   readonly webhookSecret: string | undefined;
   /**
-   * The OpenAI project's id (OPENAI_PROJECT_ID), shown in the SIP URI to point a trunk at.
+   * The OpenAI project's id (OPENAI_PROJECT_ID), shown in the SIP URI to point a trunk at (and
+   * sent as `OpenAI-Project` with the OpenAI provider's requests).
    * @default undefined (a placeholder is shown)
    */
   readonly openaiProjectId: string | undefined;
@@ -69,6 +85,27 @@ export interface BridgeConfig {
 
 /** The environment variables read (a subset of `process.env`). */
 export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The variable that lets the key travel to a provider URL without TLS (a gateway or a fake
+ * server on a private network): the connectors' `allowInsecureUrl`.
+ */
+export const ALLOW_INSECURE_URL_VARIABLE = 'VOXWIRE_ALLOW_INSECURE_URL';
+
+/**
+ * Reads {@link ALLOW_INSECURE_URL_VARIABLE}: `1` or `true` allow, unset, empty, `0` or `false`
+ * do not (case and surrounding spaces ignored).
+ * @throws ConfigError for any other value: `yes` read as "no" would leave the user wondering
+ *   why the setting does nothing, and a typo read as "yes" would send keys in clear.
+ */
+export function parseAllowInsecureUrl(env: Env): boolean {
+  const raw = env[ALLOW_INSECURE_URL_VARIABLE]?.trim().toLowerCase() ?? '';
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '' || raw === '0' || raw === 'false') return false;
+  throw new ConfigError(
+    `${ALLOW_INSECURE_URL_VARIABLE} must be 1 (allow a provider URL without TLS) or 0, got "${env[ALLOW_INSECURE_URL_VARIABLE]}"`,
+  );
+}
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -108,18 +145,32 @@ export function parseConfig(env: Env): BridgeConfig {
   const deployment =
     nonEmpty(env.AZURE_OPENAI_DEPLOYMENT) ?? nonEmpty(env.AZURE_OPENAI_REALTIME_DEPLOYMENT);
   const openaiKey = nonEmpty(env.OPENAI_API_KEY);
+  const allowInsecureUrl = parseAllowInsecureUrl(env);
+  // OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID as @voxwire/node reads them by default
+  // (trimmed, empty is unset): a gateway's users must not have their key sent to api.openai.com
   const provider: ProviderConfig =
     endpoint && azureKey && deployment
-      ? { kind: 'azure', endpoint, apiKey: azureKey, deployment }
+      ? { kind: 'azure', endpoint, apiKey: azureKey, deployment, allowInsecureUrl }
       : openaiKey
         ? {
             kind: 'openai',
             apiKey: openaiKey,
             model: nonEmpty(env.OPENAI_REALTIME_MODEL) ?? 'gpt-realtime',
+            baseUrl: nonEmpty(env.OPENAI_BASE_URL),
+            organization: nonEmpty(env.OPENAI_ORG_ID),
+            project: nonEmpty(env.OPENAI_PROJECT_ID),
+            allowInsecureUrl,
           }
         : { kind: 'fake' };
   const webhookSecret = nonEmpty(env.OPENAI_WEBHOOK_SECRET);
-  if (webhookSecret !== undefined && decodeWebhookSecret(webhookSecret) === undefined)
+  // the prefix is required although decodeWebhookSecret reads bare base64 too (Standard
+  // Webhooks): OpenAI's secrets always carry it, and a value without it (`nope`, a password) is
+  // a wrong paste that would have every call's webhook refused, found only when a call comes in
+  if (
+    webhookSecret !== undefined &&
+    (!webhookSecret.startsWith(WEBHOOK_SECRET_PREFIX) ||
+      decodeWebhookSecret(webhookSecret) === undefined)
+  )
     throw new ConfigError(
       "OPENAI_WEBHOOK_SECRET must be the webhook's signing secret as the OpenAI dashboard shows it, whsec_ followed by base64",
     );

@@ -1,12 +1,12 @@
 /**
  * `pnpm --filter @voxwire/phone-bridge start`: reads the environment (PORT, HOST, PUBLIC_URL,
- * TWILIO_AUTH_TOKEN, OPENAI_WEBHOOK_SECRET and the provider's variables), starts the bridge,
- * prints its URLs. Without provider variables a local fake SIP trunk starts too, and the curl
- * commands that ring it and make the simulated caller speak and hang up are printed. Ctrl-C ends
- * the calls (SIP calls are hung up).
+ * TWILIO_AUTH_TOKEN, OPENAI_WEBHOOK_SECRET, the provider's variables and
+ * VOXWIRE_ALLOW_INSECURE_URL), starts the bridge, prints its URLs. Without provider variables a
+ * local fake SIP trunk starts too, and the curl commands that ring it and make the simulated
+ * caller speak and hang up are printed. Ctrl-C ends the calls (SIP calls are hung up).
  * @module
  */
-import { ConfigError, parseConfig } from './config.js';
+import { ALLOW_INSECURE_URL_VARIABLE, ConfigError, parseConfig } from './config.js';
 import type { BridgeConfig } from './config.js';
 import { fakeSipCurlCommands, startFakeSipTrunk } from './fake-sip.js';
 import type { FakeSipTrunk } from './fake-sip.js';
@@ -34,8 +34,14 @@ function sipOption(
 
 async function main(): Promise<void> {
   let config;
+  let runtime;
+  let sip;
+  const started: { trunk?: FakeSipTrunk } = {};
   try {
     config = parseConfig(process.env);
+    // the connectors check their URLs as they are made: a refused one is a configuration error
+    runtime = createProviderRuntime(config.provider);
+    sip = sipOption(config, started);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`phone-bridge: ${error.message}`);
@@ -44,8 +50,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const runtime = createProviderRuntime(config.provider);
-  const started: { trunk?: FakeSipTrunk } = {};
   const server = await startPhoneBridgeServer({
     model: runtime.model,
     sessionOverrides: () => runtime.sessionOverrides(),
@@ -53,7 +57,7 @@ async function main(): Promise<void> {
     port: config.port,
     publicUrl: config.publicUrl,
     twilioAuthToken: config.twilioAuthToken,
-    sip: sipOption(config, started),
+    sip,
   });
   const publicBase = (config.publicUrl ?? 'https://<your tunnel>').replace(/\/$/, '');
   console.log(`voxwire phone bridge: ${server.url}`);
@@ -72,6 +76,10 @@ async function main(): Promise<void> {
       `SIP trunk destination: ${openaiSipUri(config.openaiProjectId ?? '<your project id, proj_…>')}`,
     );
   }
+  if (config.provider.kind !== 'fake' && config.provider.allowInsecureUrl)
+    console.warn(
+      `phone-bridge warn: ${ALLOW_INSECURE_URL_VARIABLE} is set: a provider URL without TLS is not refused, and the API key travels to it in clear`,
+    );
   if (config.twilioAuthToken === undefined && config.provider.kind !== 'fake')
     console.warn(
       'phone-bridge warn: TWILIO_AUTH_TOKEN is not set, so requests are not checked to come from Twilio: anyone who finds the public URL can place calls on your provider key',

@@ -37,7 +37,52 @@ describe('configuration', () => {
       endpoint: 'https://r.openai.azure.com',
       apiKey: 'az',
       deployment: 'gpt-realtime',
+      allowInsecureUrl: false,
     });
+  });
+
+  it('reads OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID for the OpenAI provider, as @voxwire/node does', () => {
+    expect(parseConfig({ OPENAI_API_KEY: 'sk-1' }).provider).toEqual({
+      kind: 'openai',
+      apiKey: 'sk-1',
+      model: 'gpt-realtime',
+      baseUrl: undefined,
+      organization: undefined,
+      project: undefined,
+      allowInsecureUrl: false,
+    });
+    expect(
+      parseConfig({
+        OPENAI_API_KEY: 'sk-1',
+        OPENAI_BASE_URL: ' https://gw.example/openai/v1 ',
+        OPENAI_ORG_ID: 'org-1',
+        OPENAI_PROJECT_ID: 'proj_1',
+        // empty is unset, as @voxwire/node reads it
+        OPENAI_REALTIME_MODEL: '',
+      }).provider,
+    ).toEqual({
+      kind: 'openai',
+      apiKey: 'sk-1',
+      model: 'gpt-realtime',
+      baseUrl: 'https://gw.example/openai/v1',
+      organization: 'org-1',
+      project: 'proj_1',
+      allowInsecureUrl: false,
+    });
+  });
+
+  it('VOXWIRE_ALLOW_INSECURE_URL is 1/true or 0/false; anything else is a ConfigError', () => {
+    const openai = (value: string) =>
+      parseConfig({ OPENAI_API_KEY: 'sk-1', VOXWIRE_ALLOW_INSECURE_URL: value }).provider;
+    for (const value of ['1', 'true', ' TRUE '])
+      expect(openai(value)).toMatchObject({ allowInsecureUrl: true });
+    for (const value of ['', '0', 'false'])
+      expect(openai(value)).toMatchObject({ allowInsecureUrl: false });
+    expect(() => openai('yes')).toThrow(
+      new ConfigError(
+        'VOXWIRE_ALLOW_INSECURE_URL must be 1 (allow a provider URL without TLS) or 0, got "yes"',
+      ),
+    );
   });
 
   it('a bad PORT or PUBLIC_URL is a ConfigError that says what is wrong', () => {
@@ -94,7 +139,15 @@ describe('SIP mode configuration', () => {
 
   it('refuses a secret that is no signing secret, with any provider', () => {
     for (const env of [{}, { OPENAI_API_KEY: 'sk-1' }])
-      for (const secret of ['whsec_', 'whsec_not base64!', 'sk-proj-pasted-the-wrong-key'])
+      // bare base64 (`nope`, `hunter2`) decodes to a key, but OpenAI's secrets always carry whsec_
+      for (const secret of [
+        'whsec_',
+        'whsec_not base64!',
+        'sk-proj-pasted-the-wrong-key',
+        'nope',
+        'hunter2',
+        'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      ])
         expect(() => parseConfig({ ...env, OPENAI_WEBHOOK_SECRET: secret })).toThrow(
           new ConfigError(
             "OPENAI_WEBHOOK_SECRET must be the webhook's signing secret as the OpenAI dashboard shows it, whsec_ followed by base64",

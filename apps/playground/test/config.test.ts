@@ -24,6 +24,9 @@ describe('parseConfig', () => {
       apiKey: 'sk-x',
       model: 'gpt-realtime',
       baseUrl: undefined,
+      organization: undefined,
+      project: undefined,
+      allowInsecureUrl: false,
     });
     expect(
       config([], {
@@ -37,6 +40,40 @@ describe('parseConfig', () => {
     });
   });
 
+  it('reads OPENAI_ORG_ID and OPENAI_PROJECT_ID, as @voxwire/node does by default', () => {
+    expect(
+      config([], {
+        OPENAI_API_KEY: 'sk-x',
+        OPENAI_ORG_ID: ' org-1 ',
+        OPENAI_PROJECT_ID: 'proj_1',
+      }).provider,
+    ).toMatchObject({ organization: 'org-1', project: 'proj_1' });
+  });
+
+  it('VOXWIRE_ALLOW_INSECURE_URL is 1/true or 0/false, for either provider; anything else is a ConfigError', () => {
+    for (const [value, allowed] of [
+      ['1', true],
+      [' TRUE ', true],
+      ['', false],
+      ['0', false],
+      ['false', false],
+    ] as const) {
+      const env = { VOXWIRE_ALLOW_INSECURE_URL: value };
+      expect(config([], { ...env, OPENAI_API_KEY: 'sk-x' }).provider).toMatchObject({
+        allowInsecureUrl: allowed,
+      });
+      expect(config([], { ...env, ...azureEnv }).provider).toMatchObject({
+        allowInsecureUrl: allowed,
+      });
+    }
+    // refused even with the fake, before it matters
+    expect(() => config([], { VOXWIRE_ALLOW_INSECURE_URL: 'yes' })).toThrow(
+      new ConfigError(
+        'VOXWIRE_ALLOW_INSECURE_URL must be 1 (allow a provider URL without TLS) or 0, got "yes"',
+      ),
+    );
+  });
+
   it('picks Azure when all three Azure variables are set (over OpenAI)', () => {
     expect(config([], { ...azureEnv, OPENAI_API_KEY: 'sk-x' }).provider).toEqual({
       kind: 'azure',
@@ -45,6 +82,7 @@ describe('parseConfig', () => {
       deployment: 'gpt-realtime',
       apiVersion: undefined,
       transcriptionDeployment: undefined,
+      allowInsecureUrl: false,
     });
     // an incomplete Azure set is not Azure
     expect(

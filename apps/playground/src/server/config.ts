@@ -27,6 +27,12 @@ export interface OpenAIProviderConfig {
   model: string;
   /** Base URL override for proxies or a local fake (OPENAI_BASE_URL). @default undefined */
   baseUrl?: string | undefined;
+  /** Sent as `OpenAI-Organization` (OPENAI_ORG_ID). @default undefined (not sent) */
+  organization?: string | undefined;
+  /** Sent as `OpenAI-Project` (OPENAI_PROJECT_ID). @default undefined (not sent) */
+  project?: string | undefined;
+  /** A `baseUrl` without TLS to a host that is not loopback is allowed (VOXWIRE_ALLOW_INSECURE_URL). @default false */
+  allowInsecureUrl?: boolean | undefined;
 }
 
 /** Azure OpenAI (GA path) with an API key held by the server. */
@@ -39,6 +45,8 @@ export interface AzureProviderConfig {
   apiVersion?: string | undefined;
   /** Deployment of the input transcription model; without one, input transcription is off. @default undefined */
   transcriptionDeployment?: string | undefined;
+  /** An `endpoint` without TLS to a host that is not loopback is allowed (VOXWIRE_ALLOW_INSECURE_URL). @default false */
+  allowInsecureUrl?: boolean | undefined;
 }
 
 /** Any provider. */
@@ -63,13 +71,37 @@ usage: pnpm playground [--port N] [--provider fake|openai|azure]
                   else openai if OPENAI_API_KEY is set, else the embedded fake
 
 environment:
-  OPENAI_API_KEY, OPENAI_REALTIME_MODEL (default gpt-realtime), OPENAI_BASE_URL
+  OPENAI_API_KEY, OPENAI_REALTIME_MODEL (default gpt-realtime), OPENAI_BASE_URL,
+  OPENAI_ORG_ID, OPENAI_PROJECT_ID
   AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY, AZURE_OPENAI_DEPLOYMENT
   (or AZURE_OPENAI_REALTIME_DEPLOYMENT), AZURE_OPENAI_API_VERSION (preview path only),
-  AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT (turns on input transcription)`;
+  AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT (turns on input transcription)
+  VOXWIRE_ALLOW_INSECURE_URL=1  allow a ws:/http: OPENAI_BASE_URL or AZURE_OPENAI_ENDPOINT
+                  to a host that is not loopback (the key travels in clear)`;
 
 /** The usage text printed by `--help`. */
 export const usage = HELP;
+
+/**
+ * The variable that lets the key travel to a provider URL without TLS (a gateway or a fake
+ * server on a private network): the connectors' `allowInsecureUrl`.
+ */
+export const ALLOW_INSECURE_URL_VARIABLE = 'VOXWIRE_ALLOW_INSECURE_URL';
+
+/**
+ * Reads {@link ALLOW_INSECURE_URL_VARIABLE}: `1` or `true` allow, unset, empty, `0` or `false`
+ * do not (case and surrounding spaces ignored).
+ * @throws ConfigError for any other value: `yes` read as "no" would leave the user wondering
+ *   why the setting does nothing, and a typo read as "yes" would send keys in clear.
+ */
+export function parseAllowInsecureUrl(env: Env): boolean {
+  const raw = env[ALLOW_INSECURE_URL_VARIABLE]?.trim().toLowerCase() ?? '';
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '' || raw === '0' || raw === 'false') return false;
+  throw new ConfigError(
+    `${ALLOW_INSECURE_URL_VARIABLE} must be 1 (allow a provider URL without TLS) or 0, got "${env[ALLOW_INSECURE_URL_VARIABLE]}"`,
+  );
+}
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
@@ -84,7 +116,7 @@ function parsePort(raw: string, from: string): number {
   return port;
 }
 
-function azureFrom(env: Env): AzureProviderConfig | undefined {
+function azureFrom(env: Env, allowInsecureUrl: boolean): AzureProviderConfig | undefined {
   const endpoint = nonEmpty(env.AZURE_OPENAI_ENDPOINT);
   const apiKey = nonEmpty(env.AZURE_OPENAI_API_KEY);
   const deployment =
@@ -97,17 +129,22 @@ function azureFrom(env: Env): AzureProviderConfig | undefined {
     deployment,
     apiVersion: nonEmpty(env.AZURE_OPENAI_API_VERSION),
     transcriptionDeployment: nonEmpty(env.AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT),
+    allowInsecureUrl,
   };
 }
 
-function openaiFrom(env: Env): OpenAIProviderConfig | undefined {
+function openaiFrom(env: Env, allowInsecureUrl: boolean): OpenAIProviderConfig | undefined {
   const apiKey = nonEmpty(env.OPENAI_API_KEY);
   if (!apiKey) return undefined;
   return {
     kind: 'openai',
     apiKey,
     model: nonEmpty(env.OPENAI_REALTIME_MODEL) ?? 'gpt-realtime',
+    // the rest as @voxwire/node reads them by default (the factories pass `env: {}`)
     baseUrl: nonEmpty(env.OPENAI_BASE_URL),
+    organization: nonEmpty(env.OPENAI_ORG_ID),
+    project: nonEmpty(env.OPENAI_PROJECT_ID),
+    allowInsecureUrl,
   };
 }
 
@@ -137,8 +174,10 @@ export function parseConfig(argv: readonly string[], env: Env): ParsedArgs {
     }
     throw new ConfigError(`unknown argument "${arg}" (try --help)`);
   }
-  const azure = azureFrom(env);
-  const openai = openaiFrom(env);
+  // read with any provider, so a bad value is refused before it matters
+  const allowInsecureUrl = parseAllowInsecureUrl(env);
+  const azure = azureFrom(env, allowInsecureUrl);
+  const openai = openaiFrom(env, allowInsecureUrl);
   let provider: ProviderConfig;
   switch (forced) {
     case undefined:

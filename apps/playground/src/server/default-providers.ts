@@ -1,7 +1,8 @@
 /**
  * The real provider factories: the embedded fake from `@voxwire/testing` (real time, paced so
  * that audio arrives a little faster than it plays, as from a live model), OpenAI through
- * `@voxwire/node`, Azure through `@voxwire/azure`. Keys are passed explicitly; the connectors
+ * `@voxwire/node`, Azure through `@voxwire/azure`. Keys, URLs and the OpenAI organization and
+ * project are passed explicitly (`config.ts` read them as @voxwire/node would); the connectors
  * never read the environment on their own here.
  * @module
  */
@@ -10,6 +11,7 @@ import { openaiConnector } from '@voxwire/node';
 import { systemClock } from '@voxwire/protocol';
 import { createFakeServer } from '@voxwire/testing';
 import type { FakeServerKit } from '@voxwire/testing';
+import { explainInsecureUrl } from './insecure-url.js';
 import type { ProviderFactories } from './provider.js';
 
 /** What the fake "hears" in a committed turn: it has no speech recogniser, so it says how long the turn was. */
@@ -40,25 +42,36 @@ export function createEmbeddedFake(): FakeServerKit {
   });
 }
 
-/** Factories for the three providers. */
+/**
+ * Factories for the three providers. A URL refused for having no TLS is a `ConfigError` naming
+ * VOXWIRE_ALLOW_INSECURE_URL (the connectors' own message names an option nobody can pass here).
+ */
 export const defaultProviderFactories: ProviderFactories = {
   fake: () => createEmbeddedFake().connector,
   openai: (config) =>
-    openaiConnector({
-      apiKey: config.apiKey,
-      model: config.model,
-      env: {},
-      ...(config.baseUrl === undefined ? {} : { baseURL: config.baseUrl }),
-    }),
+    explainInsecureUrl('OPENAI_BASE_URL', config.baseUrl, () =>
+      openaiConnector({
+        apiKey: config.apiKey,
+        model: config.model,
+        env: {},
+        ...(config.baseUrl === undefined ? {} : { baseURL: config.baseUrl }),
+        ...(config.organization === undefined ? {} : { organization: config.organization }),
+        ...(config.project === undefined ? {} : { project: config.project }),
+        allowInsecureUrl: config.allowInsecureUrl ?? false,
+      }),
+    ),
   azure: (config) =>
-    azureConnector({
-      azureEndpoint: config.endpoint,
-      apiKey: config.apiKey,
-      azureDeployment: config.deployment,
-      env: {},
-      ...(config.apiVersion === undefined ? {} : { apiVersion: config.apiVersion }),
-      ...(config.transcriptionDeployment === undefined
-        ? {}
-        : { transcriptionDeployment: config.transcriptionDeployment }),
-    }),
+    explainInsecureUrl('AZURE_OPENAI_ENDPOINT', config.endpoint, () =>
+      azureConnector({
+        azureEndpoint: config.endpoint,
+        apiKey: config.apiKey,
+        azureDeployment: config.deployment,
+        env: {},
+        ...(config.apiVersion === undefined ? {} : { apiVersion: config.apiVersion }),
+        ...(config.transcriptionDeployment === undefined
+          ? {}
+          : { transcriptionDeployment: config.transcriptionDeployment }),
+        allowInsecureUrl: config.allowInsecureUrl ?? false,
+      }),
+    ),
 };

@@ -1,0 +1,40 @@
+/**
+ * A provider URL without TLS. The connectors refuse to send a key over plain `ws:`/`http:` to a
+ * host that is not loopback, and their message says to "pass allowInsecureUrl: true", an option
+ * nobody running the playground can pass: VOXWIRE_ALLOW_INSECURE_URL=1 is that option (read in
+ * `config.ts`), and the refusal is reworded here to name it and the variable holding the URL.
+ * The phone bridge has the same variable and the same message, in its own copy of this file.
+ * @module
+ */
+import { ConfigurationError } from '@voxwire/node';
+import { ALLOW_INSECURE_URL_VARIABLE, ConfigError } from './config.js';
+
+/** Scheme and host of `url`, never its path or query (a gateway's `?subscription-key=…`). */
+function schemeAndHost(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return 'the URL given';
+  }
+}
+
+/**
+ * Runs `build` (which makes a connector for the URL in `variable`), turning the connectors'
+ * `INSECURE_URL` refusal into a {@link ConfigError} that says what a user of the playground can
+ * do about it. Any other error is thrown as is.
+ */
+export function explainInsecureUrl<T>(
+  variable: string,
+  url: string | undefined,
+  build: () => T,
+): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError) || error.code !== 'INSECURE_URL') throw error;
+    throw new ConfigError(
+      `${variable} (${schemeAndHost(url ?? '')}) has no TLS and is not a loopback host: the API key would cross the network in clear, so it is refused. Use a wss:// or https:// URL (or ws://localhost for a server on this machine); for a server on a private network you trust (a voxwire-fake-server in a container network, say), set ${ALLOW_INSECURE_URL_VARIABLE}=1`,
+    );
+  }
+}
