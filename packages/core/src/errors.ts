@@ -36,6 +36,8 @@ import type { ProtocolViolation, ServerErrorDetails } from '@voxwire/protocol';
  * - `RECONNECT_FAILED`: `{ attempts, lastCode }`; the reconnect supervisor gave up (`cause` is the last failure).
  * - `RESPONSE_STALLED`: `{ responseId, idleMs }`; a response in progress received no event for `stallTimeoutMs`.
  * - `SESSION_CLOSED`: nothing; the session was closed before the operation could finish.
+ * - `FATAL_SERVER_ERROR`: `{ code, param }` of a server error whose code is in `FATAL_ERROR_CODES`
+ *   (`cause` is the `ServerError`) on a socket the server kept open: the session ended.
  * - `SESSION_CONFIG_REFUSED`: `{ code, param }` of the server's error (`cause` is the `ServerError`);
  *   the server refused the session's first `session.update`, so it runs a configuration the app
  *   did not ask for: the session closed with this error.
@@ -75,6 +77,7 @@ export type VoxwireErrorCode =
   | 'BACKPRESSURE'
   | 'SESSION_CLOSED'
   | 'SESSION_CONFIG_REFUSED'
+  | 'FATAL_SERVER_ERROR'
   | 'INVALID_ARGUMENT'
   | 'LISTENER_FAILED'
   | 'RESPONSE_FAILED'

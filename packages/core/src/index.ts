@@ -247,6 +247,7 @@ export {
   DEFAULT_ROLLOVER_MARGIN_MS,
 } from './reconnect/policy.js';
 export type { FailureClass, ReconnectOptions, ResolvedReconnect } from './reconnect/policy.js';
+export { FATAL_ERROR_CLOSE_GRACE_MS } from './fatal-server-error.js';
 export {
   resolveReliability,
   seededRandom,

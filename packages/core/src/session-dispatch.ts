@@ -76,6 +76,8 @@ export interface ServerEventRouterDeps {
   logFields(): Record<string, unknown>;
   /** The `session.update` that configures the server failed (refused: the session closes). */
   configUpdateFailed(error: unknown): void;
+  /** A server error was reported: one no retry can fix ends the session (`fatal-server-error.ts`). */
+  serverErrorReported(error: ServerError): void;
 }
 
 /** Routes decoded server events to the parts of a session. */
@@ -363,6 +365,7 @@ export class ServerEventRouter {
         }
         this.#connection.noteServerError(error.code);
         this.#errors.report(error);
+        this.#deps.serverErrorReported(error);
         // at once: no event of a server running another configuration may reach the app
         if (error.eventId !== null && error.eventId === this.#state.configUpdateId)
           this.#deps.configUpdateFailed(error);

@@ -21,6 +21,7 @@ import type {
   Dialect,
   IdGenerator,
   Logger,
+  TimerId,
 } from '@voxwire/protocol';
 import type { ChatItem } from './conversation/chat-context.js';
 import type { InFlightItemChange } from './conversation/in-flight.js';
@@ -50,6 +51,7 @@ import type { RealtimeContent, RealtimeOutput, RealtimeResponse } from './respon
 import type { RealtimeSession, SessionInit } from './session.js';
 import { ServerEventRouter, type SessionState } from './session-dispatch.js';
 import type { PlaybackTracker } from './playback.js';
+import { endAfterFatalError } from './fatal-server-error.js';
 import { SessionErrors } from './session-errors.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import { SessionRequests } from './session-requests.js';
@@ -62,6 +64,8 @@ export class SessionHost {
   // not the whole SessionInit: it would keep the options as first given (replaced on the first
   // `session.updated`) and the model's per-session closure alive for the session's life
   readonly #onClosed: ((session: RealtimeSession) => void) | undefined;
+  // the grace a fatal server error leaves the server's own close (fatal-server-error.ts)
+  #fatalGrace: TimerId | undefined;
   readonly state: SessionState;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -366,7 +370,21 @@ export class SessionHost {
 
   /** The session is closed for good: the model forgets it. */
   onClosed(): void {
+    this.clock.clearTimeout(this.#fatalGrace);
+    this.#fatalGrace = undefined;
     this.#onClosed?.(this.session);
+  }
+
+  /** A server error was reported: a fatal one ends the session (`fatal-server-error.ts`). */
+  serverErrorReported(error: ServerError): void {
+    this.#fatalGrace ??= endAfterFatalError(
+      {
+        clock: this.clock,
+        closed: () => this.closed(),
+        end: (fatal) => void this.connection.close(fatal),
+      },
+      error,
+    );
   }
 
   // ---- Reliability

@@ -91,3 +91,53 @@ describe('GA client fixtures encode to valid beta frames', () => {
     expect(issuesOf(BetaClientEventSchema, beta)).toEqual([]);
   });
 });
+
+describe('an audio format beta has no name for', () => {
+  const opus = { type: 'audio/opus' };
+  const pathOf = (encode: () => unknown): string | undefined => {
+    try {
+      encode();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ProtocolEncodeError);
+      return (error as ProtocolEncodeError).issues[0]?.path;
+    }
+    return undefined;
+  };
+
+  it('is refused at its path, not dropped from the frame (the server would keep its own format)', () => {
+    // a server event with no beta form is not sent (null), as every other
+    expect(
+      betaCodec.encodeServerEvent({
+        type: 'session.updated',
+        event_id: 'e1',
+        session: { type: 'realtime', id: 's', audio: { output: { format: opus } } },
+      } as never),
+    ).toBeNull();
+    expect(
+      pathOf(() =>
+        betaCodec.encodeClientEvent({
+          type: 'session.update',
+          session: { type: 'realtime', audio: { input: { format: opus } } },
+        } as never),
+      ),
+    ).toMatch(/^session\.audio\.input\.format/);
+    expect(
+      pathOf(() =>
+        betaCodec.encodeClientEvent({
+          type: 'session.update',
+          session: { type: 'transcription', audio: { input: { format: opus } } },
+        } as never),
+      ),
+    ).toMatch(/^session\.audio\.input\.format/);
+  });
+
+  it('a format beta names still maps', () => {
+    const beta = JSON.parse(
+      betaCodec.encodeClientEvent({
+        type: 'session.update',
+        session: { type: 'realtime', audio: { output: { format: { type: 'audio/pcmu' } } } },
+      } as never),
+    ) as { session: { output_audio_format?: string } };
+    expect(beta.session.output_audio_format).toBe('g711_ulaw');
+  });
+});

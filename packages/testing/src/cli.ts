@@ -3,12 +3,20 @@
  * `voxwire-fake-server [--port N] [--host H] [--api-key K] [--beta accept|refuse] [--models a,b]
  * [--realtime] [--webrtc] [--webhook-url URL --webhook-secret whsec_…]`: serves the demo agent
  * over WebSocket and prints its base URL as the first line of stdout (with `--webrtc`, the
- * WebRTC calls URL next; with `--webhook-url`, the URL that places a SIP call last).
+ * WebRTC calls URL next; with `--webhook-url`, the URL that places a SIP call last). Bound to
+ * every interface (`--host 0.0.0.0`, `::`), that URL names loopback, and stderr says so.
  * @module
  */
+import { networkInterfaces } from 'node:os';
+import type { FetchLike } from '@voxwire/protocol';
+import { listenErrorMessage, wildcardNotice } from './cli-listen.js';
 import { FakeServerOptionsError, WebRtcUnavailableError } from './errors.js';
 import { checkModels } from './server/served-models.js';
-import { checkWebhookOptions, type WebhookOptions } from './server/calls/webhook.js';
+import {
+  checkWebhookOptions,
+  webhookFailureText,
+  type WebhookOptions,
+} from './server/calls/webhook.js';
 import { FAKE_SIP_CALLS_PATH, FAKE_SIP_INCOMING_PATH } from './ws/fake-sip-http.js';
 import { startFakeWsServer } from './ws/server.js';
 import { WERIFT_VERSION } from './ws/werift-peer.js';
@@ -133,7 +141,8 @@ export function processIdSalt(pid: number, startedAtMs: number): string {
 
 const USAGE = `usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-key KEY] [--beta accept|refuse] [--models a,b] [--realtime] [--webrtc] [--webhook-url URL --webhook-secret whsec_…]
 
-Prints the WebSocket base URL (ws://HOST:PORT/v1) as the first line of stdout.
+Prints the WebSocket base URL (ws://HOST:PORT/v1) as the first line of stdout; with --host 0.0.0.0
+or :: (every interface) it names loopback (127.0.0.1, [::1]), and stderr says other hosts are served.
   --webrtc  also serve WebRTC: POST /v1/realtime/calls (and Azure's /openai/v1/realtime/calls),
             answered by a real peer on 127.0.0.1 (the browser must run on this machine; Chromium
             needs --allow-loopback-in-peer-connection); its URL is the second line of stdout.
@@ -163,12 +172,57 @@ export function startupLines(url: string, webRtc: boolean, sip = false): string[
 
 /**
  * The one-line message the CLI prints for an error of starting the server, or `undefined` for
- * an unexpected one (printed with its stack): a missing werift names the version to install.
+ * an unexpected one (printed with its stack): a missing werift names the version to install; a
+ * listen that failed (the port in use, a `--host` that does not resolve or is not this
+ * machine's) names the address and the flag to change.
+ * @param listen the `--host` and `--port` it listened on. @default undefined (werift only)
  */
-export function startupErrorMessage(error: unknown): string | undefined {
+export function startupErrorMessage(
+  error: unknown,
+  listen?: { readonly host: string; readonly port: number },
+): string | undefined {
   if (error instanceof WebRtcUnavailableError)
     return `voxwire-fake-server: --webrtc needs the optional peer dependency werift, which could not be imported: install werift@${WERIFT_VERSION} (npm i -D werift@${WERIFT_VERSION})`;
-  return undefined;
+  return listen ? listenErrorMessage(error, listen.host, listen.port) : undefined;
+}
+
+/**
+ * The webhook's `fetch` in the CLI: the global one, plus a line on stderr when a SIP call's
+ * webhook is not delivered or the app answers it with a status other than 2xx, so a person
+ * running the CLI sees it (`POST /fake/sip/incoming` says it in its answer too). It still
+ * rejects or answers as the global fetch did, so `call.webhookDelivery` is unchanged.
+ * @param write where the lines go. @default the process's stderr
+ */
+export function loggingWebhookFetch(
+  url: string,
+  write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): FetchLike {
+  return async (input, init) => {
+    const callId = callIdOf(init.body);
+    try {
+      const res = await globalThis.fetch(input, init as RequestInit);
+      if (res.status < 200 || res.status > 299)
+        write(
+          `voxwire-fake-server: the webhook of SIP call ${callId} was answered ${res.status} by ${url}`,
+        );
+      return res;
+    } catch (error) {
+      write(
+        `voxwire-fake-server: the webhook of SIP call ${callId} could not be delivered to ${url}: ${webhookFailureText(error)}`,
+      );
+      throw error;
+    }
+  };
+}
+
+// the call id in a webhook's body, for the log line (`?` if it is not there)
+function callIdOf(body: string): string {
+  try {
+    const id = (JSON.parse(body) as { data?: { call_id?: unknown } }).data?.call_id;
+    return typeof id === 'string' ? id : '?';
+  } catch {
+    return '?';
+  }
 }
 
 async function main(): Promise<void> {
@@ -195,10 +249,10 @@ async function main(): Promise<void> {
       pacing: opts.realtime ? { realtimeFactor: 1, textDeltaIntervalMs: 30 } : {},
       idSalt: processIdSalt(process.pid, Date.now()),
       webRtc: opts.webRtc,
-      webhook: opts.webhook,
+      webhook: opts.webhook && { ...opts.webhook, fetch: loggingWebhookFetch(opts.webhook.url) },
     });
   } catch (error) {
-    const message = startupErrorMessage(error);
+    const message = startupErrorMessage(error, opts);
     if (message === undefined) throw error;
     process.stderr.write(`${message}\n`);
     process.exitCode = 1;
@@ -207,6 +261,8 @@ async function main(): Promise<void> {
   const lines = startupLines(ws.url, opts.webRtc, opts.webhook !== undefined);
   const callsUrl = opts.webRtc ? lines[1] : undefined;
   process.stdout.write(`${lines.join('\n')}\n`);
+  const wildcard = wildcardNotice(ws.url, opts.host, networkInterfaces());
+  if (wildcard !== undefined) process.stderr.write(`${wildcard}\n`);
   if (opts.webhook !== undefined)
     process.stderr.write(
       `voxwire-fake-server: POST ${lines[lines.length - 1]} places a SIP call; its webhook goes to ${opts.webhook.url}\n`,

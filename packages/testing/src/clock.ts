@@ -5,6 +5,7 @@
  */
 import type { Clock, TimerId } from '@voxwire/protocol';
 import { ClockError } from './errors.js';
+import { describeArgument } from './describe-argument.js';
 
 /** Options of {@link SimulatedClock}. */
 export interface SimulatedClockOptions {
@@ -48,18 +49,24 @@ export class SimulatedClock implements Clock {
   readonly #loopLimit: number;
   readonly #microtaskRounds: number;
 
-  /** @throws ClockError `CLOCK_INVALID_TIME` when `start` is not a finite number. */
+  /**
+   * @throws ClockError `CLOCK_INVALID_TIME` when `start` is not a finite number;
+   *   `CLOCK_INVALID_ARGUMENT` when `loopLimit` is not an integer ≥ 1 or `microtaskRounds` not an
+   *   integer ≥ 0.
+   */
   constructor(options: SimulatedClockOptions = {}) {
     const start = options.start ?? 0;
     // NaN would make every deadline NaN: no timer would ever fire, and nothing would say why
     if (!Number.isFinite(start))
       throw new ClockError(
         'CLOCK_INVALID_TIME',
-        `SimulatedClock: start: ${start} is not a finite time`,
+        `SimulatedClock: start: ${describeArgument(start)} is not a finite time`,
       );
     this.#now = start;
-    this.#loopLimit = options.loopLimit ?? 10_000;
-    this.#microtaskRounds = options.microtaskRounds ?? 20;
+    // a NaN limit is never exceeded (no runaway guard at all), one below 1 fails every advance
+    this.#loopLimit = checkCount('loopLimit', options.loopLimit ?? 10_000, 1);
+    // NaN rounds drain nothing, silently
+    this.#microtaskRounds = checkCount('microtaskRounds', options.microtaskRounds ?? 20, 0);
   }
 
   /** The current simulated time in ms. */
@@ -67,11 +74,29 @@ export class SimulatedClock implements Clock {
     return this.#now;
   }
 
-  /** Schedules `fn` after `ms` ms of simulated time (negative or NaN delays count as 0). */
+  /**
+   * Schedules `fn` after `ms` ms of simulated time. As the host's timers and `systemClock` take
+   * them, a negative delay (a deadline already past) counts as 0 and `Infinity` never fires (no
+   * timer is kept for it).
+   * @throws ClockError `CLOCK_INVALID_ARGUMENT` when `fn` is not a function or `ms` is not a
+   *   number or is NaN: refused here, not when the timer would fire inside a later advance
+   */
   setTimeout(fn: () => void, ms: number): TimerId {
-    const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
+    if (typeof fn !== 'function')
+      throw new ClockError(
+        'CLOCK_INVALID_ARGUMENT',
+        `SimulatedClock.setTimeout: fn must be a function, got ${describeArgument(fn)}`,
+      );
+    // NaN is an arithmetic slip (a delay computed from undefined), never a delay anyone meant
+    if (typeof ms !== 'number' || Number.isNaN(ms))
+      throw new ClockError(
+        'CLOCK_INVALID_ARGUMENT',
+        `SimulatedClock.setTimeout: ms must be a number of ms, got ${describeArgument(ms)}`,
+      );
     const id = ++this.#seq;
-    this.#timers.set(id, { id, deadline: this.#now + delay, fn });
+    // kept, it would be the next timer of runAll, which would then move time to Infinity
+    if (ms === Number.POSITIVE_INFINITY) return id;
+    this.#timers.set(id, { id, deadline: this.#now + Math.max(0, ms), fn });
     return id;
   }
 
@@ -90,9 +115,13 @@ export class SimulatedClock implements Clock {
     return this.#next()?.deadline;
   }
 
-  /** Moves time forward by `ms`, firing every timer that falls due, synchronously. */
+  /**
+   * Moves time forward by `ms`, firing every timer that falls due, synchronously.
+   * @throws ClockError `CLOCK_BACKWARDS` when `ms` is negative, NaN or infinite;
+   *   `CLOCK_INVALID_ARGUMENT` when it is not a number
+   */
   advance(ms: number): void {
-    this.#checkDelta(ms);
+    this.#checkDelta('advance', ms);
     this.#runUntil(this.#now + ms);
   }
 
@@ -102,9 +131,11 @@ export class SimulatedClock implements Clock {
    * instant, the promise chains of that instant finish, however long (an async tool's result,
    * the outputs it sends, the server's reply): a timer they set at that instant fires before
    * any later one. No real timers are used.
+   * @returns a promise rejected with the {@link ClockError} of `advance` for a bad `ms` (before
+   *   any timer fires)
    */
   async advanceAsync(ms: number): Promise<void> {
-    this.#checkDelta(ms);
+    this.#checkDelta('advanceAsync', ms);
     const target = this.#now + ms;
     let fired = 0;
     await this.#drain();
@@ -133,10 +164,17 @@ export class SimulatedClock implements Clock {
     await this.#drain();
   }
 
-  /** Sets the absolute time, firing due timers. Throws {@link ClockError} when going back. */
+  /**
+   * Sets the absolute time, firing due timers.
+   * @throws ClockError `CLOCK_BACKWARDS` when going back; `CLOCK_INVALID_TIME` when `ms` is not
+   *   a finite number
+   */
   set(ms: number): void {
     if (!Number.isFinite(ms))
-      throw new ClockError('CLOCK_INVALID_TIME', `SimulatedClock.set: ${ms} is not a finite time`);
+      throw new ClockError(
+        'CLOCK_INVALID_TIME',
+        `SimulatedClock.set: ms: ${describeArgument(ms)} is not a finite time`,
+      );
     if (ms < this.#now) {
       throw new ClockError(
         'CLOCK_BACKWARDS',
@@ -221,11 +259,17 @@ export class SimulatedClock implements Clock {
     for (let i = 0; i < this.#microtaskRounds; i++) await Promise.resolve();
   }
 
-  #checkDelta(ms: number): void {
+  #checkDelta(method: string, ms: number): void {
+    // a string would pass as a number in the comparisons and then concatenate into the target
+    if (typeof ms !== 'number')
+      throw new ClockError(
+        'CLOCK_INVALID_ARGUMENT',
+        `SimulatedClock.${method}: ms must be a finite number >= 0, got ${describeArgument(ms)}`,
+      );
     if (!Number.isFinite(ms) || ms < 0) {
       throw new ClockError(
         'CLOCK_BACKWARDS',
-        `SimulatedClock.advance: expected a finite delta >= 0, got ${ms}`,
+        `SimulatedClock.${method}: expected a finite delta >= 0, got ${ms}`,
       );
     }
   }
@@ -239,4 +283,13 @@ export class SimulatedClock implements Clock {
       `SimulatedClock: more than ${this.#loopLimit} timers fired ${where}; a timer probably reschedules itself forever (raise loopLimit if not)`,
     );
   }
+}
+
+function checkCount(name: string, value: number, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    throw new ClockError(
+      'CLOCK_INVALID_ARGUMENT',
+      `SimulatedClock: ${name} must be an integer >= ${min}, got ${describeArgument(value)}`,
+    );
+  return value;
 }

@@ -15,13 +15,18 @@ export class FakeServerError extends Error {
   }
 }
 
-/** A misuse of {@link SimulatedClock}: going back in time, or a runaway timer loop. */
+/** The codes of {@link ClockError}. */
+export type ClockErrorCode =
+  'CLOCK_BACKWARDS' | 'CLOCK_LOOP_LIMIT' | 'CLOCK_INVALID_TIME' | 'CLOCK_INVALID_ARGUMENT';
+
+/**
+ * A misuse of {@link SimulatedClock}: going back in time, a runaway timer loop, a time that is
+ * not finite, or an argument of the wrong kind (`CLOCK_INVALID_ARGUMENT`: a timer callback that
+ * is no function, a delay that is no number, an option out of range).
+ */
 export class ClockError extends FakeServerError {
-  declare readonly code: 'CLOCK_BACKWARDS' | 'CLOCK_LOOP_LIMIT' | 'CLOCK_INVALID_TIME';
-  constructor(
-    code: 'CLOCK_BACKWARDS' | 'CLOCK_LOOP_LIMIT' | 'CLOCK_INVALID_TIME',
-    message: string,
-  ) {
+  declare readonly code: ClockErrorCode;
+  constructor(code: ClockErrorCode, message: string) {
     super(code, message);
     this.name = 'ClockError';
   }

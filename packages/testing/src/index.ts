@@ -6,6 +6,7 @@
 export { SimulatedClock, type SimulatedClockOptions } from './clock.js';
 export {
   ClockError,
+  type ClockErrorCode,
   ConnectRejectedError,
   FakeServerError,
   FakeServerOptionsError,

@@ -6,11 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FakeServerOptionsError } from '../src/index.js';
-import { CliHelp, parseCliArgs } from '../src/cli.js';
-import { WERIFT_VERSION } from '../src/ws/index.js';
+import { CliHelp, loggingWebhookFetch, parseCliArgs, startupErrorMessage } from '../src/cli.js';
+import { wildcardNotice } from '../src/cli-listen.js';
+import { closedPort, WERIFT_VERSION } from '../src/ws/index.js';
+import { wildcardLoopback } from '../src/ws/listen-address.js';
 import { weriftClient } from './werift-client.js';
 import { handshake } from './ws-helpers.js';
 
@@ -263,7 +266,12 @@ describe('voxwire-fake-server CLI', () => {
         body: JSON.stringify({ from: 'sip:+1555@x.example' }),
       });
       expect(placed.status).toBe(201);
-      const { call_id: callId } = (await placed.json()) as { call_id: string };
+      const { call_id: callId, webhook_delivery: delivery } = (await placed.json()) as {
+        call_id: string;
+        webhook_delivery: unknown;
+      };
+      // the answer waited for the delivery, and says how the app answered it
+      expect(delivery).toEqual({ state: 'delivered', status: 200 });
       const delivered = await hook;
       const mac = createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
         .update(
@@ -290,4 +298,139 @@ describe('voxwire-fake-server CLI', () => {
     }
     expect(await cli.exit).toBe(0);
   }, 60_000);
+
+  it.each([
+    ['0.0.0.0', /^ws:\/\/127\.0\.0\.1:\d+\/v1$/],
+    ['::', /^ws:\/\/\[::1\]:\d+\/v1$/],
+  ])(
+    '--host %s: the first stdout line is the loopback URL a client here connects to; stderr says other hosts are served',
+    async (host, url) => {
+      const cli = runCli(['--port', '0', '--host', host]);
+      try {
+        const first = await cli.line();
+        expect(first).toMatch(url);
+        const r = await handshake(`${first}/realtime?model=gpt-realtime`, {
+          headers: { Authorization: 'Bearer anything' },
+        });
+        expect(r.frames[0].type).toBe('session.created');
+        r.ws?.close();
+        expect(cli.stderr()).toContain(
+          `voxwire-fake-server: listening on every interface (--host ${host}); `,
+        );
+        expect(cli.stderr()).toMatch(/other hosts use one of its addresses/);
+      } finally {
+        cli.child.kill('SIGTERM');
+      }
+      expect(await cli.exit).toBe(0);
+    },
+    60_000,
+  );
+
+  it('a wildcard host names loopback in the URL, in every spelling; any other host is printed as it is', () => {
+    expect(wildcardLoopback('0.0.0.0')).toBe('127.0.0.1');
+    expect(wildcardLoopback('::')).toBe('::1');
+    expect(wildcardLoopback('0:0:0:0:0:0:0:0')).toBe('::1');
+    for (const host of ['127.0.0.1', '::1', '10.0.0.2', 'localhost', '[::]'])
+      expect(wildcardLoopback(host)).toBeUndefined();
+    expect(wildcardNotice('ws://127.0.0.1:8080/v1', '127.0.0.1', {})).toBeUndefined();
+    const eth = (address: string, family: 'IPv4' | 'IPv6') =>
+      ({ address, family, internal: false, netmask: '', mac: '', cidr: null }) as never;
+    expect(
+      wildcardNotice('ws://[::1]:8080/v1', '::', {
+        eth0: [eth('192.0.2.2', 'IPv4'), eth('2001:db8::2', 'IPv6'), eth('fe80::1', 'IPv6')],
+      }),
+    ).toContain('(ws://192.0.2.2:8080/v1, ws://[2001:db8::2]:8080/v1)');
+  });
+
+  it('a port in use or a --host that does not resolve: one line on stderr, exit 1, no stack', async () => {
+    const taken = createTcpServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const inUse = runCli(['--port', String(port)]);
+      expect(await inUse.exit).toBe(1);
+      expect(inUse.stderr()).toBe(
+        `voxwire-fake-server: cannot listen on 127.0.0.1:${port}: the port is in use (EADDRINUSE); stop what listens there or pick another --port (--port 0 picks a free one)\n`,
+      );
+    } finally {
+      await new Promise<void>((r) => taken.close(() => r()));
+    }
+    const unknown = runCli(['--port', '0', '--host', 'no-such-host.invalid']);
+    expect(await unknown.exit).toBe(1);
+    expect(unknown.stderr()).toMatch(
+      /^voxwire-fake-server: cannot listen on no-such-host\.invalid:0: --host 'no-such-host\.invalid' does not resolve \((ENOTFOUND|EAI_AGAIN|EAI_NONAME)\); give an address of this machine [^\n]*\n$/,
+    );
+    // a URL's spelling of an IPv6 address says how to give it
+    expect(
+      startupErrorMessage(
+        Object.assign(new Error('getaddrinfo ENOTFOUND [::]'), {
+          code: 'ENOTFOUND',
+          syscall: 'getaddrinfo',
+        }),
+        { host: '[::]', port: 8080 },
+      ),
+    ).toBe(
+      "voxwire-fake-server: cannot listen on [::]:8080: --host '[::]' does not resolve (ENOTFOUND); give an IPv6 address without brackets (--host ::)",
+    );
+    // an error of another kind is no listen error: the CLI prints it with its stack
+    expect(startupErrorMessage(new Error('boom'), { host: '127.0.0.1', port: 0 })).toBeUndefined();
+  }, 60_000);
+
+  it('--webhook-url to an app that is down: POST /fake/sip/incoming says the delivery failed, and so does stderr', async () => {
+    const down = `http://127.0.0.1:${await closedPort()}/hooks`;
+    const cli = runCli([
+      '--port',
+      '0',
+      '--webhook-url',
+      down,
+      '--webhook-secret',
+      'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    ]);
+    try {
+      await cli.line();
+      const sipUrl = await cli.line();
+      const placed = await fetch(sipUrl, { method: 'POST' });
+      // the call was placed (it rings, as an in-process one whose delivery failed)
+      expect(placed.status).toBe(201);
+      const body = (await placed.json()) as { call_id: string; webhook_delivery: unknown };
+      expect(body.webhook_delivery).toEqual({
+        state: 'failed',
+        error: expect.stringMatching(/^fetch failed \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/),
+      });
+      expect(cli.stderr()).toContain(
+        `voxwire-fake-server: the webhook of SIP call ${body.call_id} could not be delivered to ${down}: fetch failed (connect ECONNREFUSED`,
+      );
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    expect(await cli.exit).toBe(0);
+  }, 60_000);
+
+  it("the CLI's webhook fetch logs an answer other than 2xx and passes it on as it came", async () => {
+    const app = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(req.url === '/ok' ? 204 : 500).end());
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
+    const origin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    const lines: string[] = [];
+    const init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { call_id: 'rtc_7' } }),
+    };
+    try {
+      const post = loggingWebhookFetch(`${origin}/hooks`, (line) => lines.push(line));
+      expect((await post(`${origin}/hooks`, init)).status).toBe(500);
+      expect(
+        (await loggingWebhookFetch(`${origin}/ok`, (l) => lines.push(l))(`${origin}/ok`, init))
+          .status,
+      ).toBe(204);
+    } finally {
+      await new Promise<void>((r) => app.close(() => r()));
+    }
+    expect(lines).toEqual([
+      `voxwire-fake-server: the webhook of SIP call rtc_7 was answered 500 by ${origin}/hooks`,
+    ]);
+  });
 });

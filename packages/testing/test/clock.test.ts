@@ -125,3 +125,74 @@ describe('SimulatedClock', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 });
+
+describe('SimulatedClock arguments of the wrong kind', () => {
+  it('setTimeout refuses a callback that is no function at the call, not inside a later advance', async () => {
+    const clock = new SimulatedClock();
+    for (const fn of [undefined, null, 42, 'later'])
+      expect(() => clock.setTimeout(fn as never, 10)).toThrow(
+        expect.objectContaining({
+          name: 'ClockError',
+          code: 'CLOCK_INVALID_ARGUMENT',
+          message: expect.stringMatching(/^SimulatedClock\.setTimeout: fn must be a function/),
+        }),
+      );
+    expect(clock.pendingTimers).toBe(0);
+    await expect(clock.advanceAsync(20)).resolves.toBeUndefined();
+  });
+
+  it('setTimeout refuses a delay that is no number or NaN; a past deadline fires now, Infinity never', () => {
+    const clock = new SimulatedClock();
+    for (const ms of [Number.NaN, '10', undefined, null])
+      expect(() => clock.setTimeout(() => undefined, ms as never)).toThrow(
+        /SimulatedClock\.setTimeout: ms must be a number of ms, got (NaN|"10"|undefined|null)$/,
+      );
+    const fired: string[] = [];
+    // as the host's timers: a deadline already past (a computed negative delay) is due now
+    clock.setTimeout(() => fired.push('past'), -5);
+    // as systemClock: Infinity never fires, and runAll does not move time to it
+    const never = clock.setTimeout(() => fired.push('never'), Infinity);
+    expect(clock.pendingTimers).toBe(1);
+    clock.runAll();
+    expect(fired).toEqual(['past']);
+    expect(clock.now()).toBe(0);
+    clock.clearTimeout(never);
+  });
+
+  it('advance, advanceAsync and set name a delta that is no number; advanceAsync rejects before any timer fires', async () => {
+    const clock = new SimulatedClock();
+    let fired = 0;
+    clock.setTimeout(() => fired++, 0);
+    expect(() => clock.advance('5' as never)).toThrow(
+      expect.objectContaining({
+        code: 'CLOCK_INVALID_ARGUMENT',
+        message: 'SimulatedClock.advance: ms must be a finite number >= 0, got "5"',
+      }),
+    );
+    await expect(clock.advanceAsync('5' as never)).rejects.toMatchObject({
+      code: 'CLOCK_INVALID_ARGUMENT',
+      message: 'SimulatedClock.advanceAsync: ms must be a finite number >= 0, got "5"',
+    });
+    await expect(clock.advanceAsync(-1)).rejects.toMatchObject({ code: 'CLOCK_BACKWARDS' });
+    expect(() => clock.set('5' as never)).toThrow(
+      /SimulatedClock\.set: ms: "5" is not a finite time/,
+    );
+    expect(fired).toBe(0);
+    expect(clock.now()).toBe(0);
+  });
+
+  it('the constructor refuses a loopLimit or microtaskRounds that would turn its guard or its draining off', () => {
+    for (const loopLimit of [0, -1, 1.5, Number.NaN, '10'])
+      expect(() => new SimulatedClock({ loopLimit: loopLimit as never })).toThrow(
+        expect.objectContaining({
+          code: 'CLOCK_INVALID_ARGUMENT',
+          message: expect.stringMatching(/^SimulatedClock: loopLimit must be an integer >= 1/),
+        }),
+      );
+    for (const microtaskRounds of [-1, 2.5, Number.NaN])
+      expect(() => new SimulatedClock({ microtaskRounds })).toThrow(
+        /^SimulatedClock: microtaskRounds must be an integer >= 0/,
+      );
+    expect(new SimulatedClock({ loopLimit: 1, microtaskRounds: 0 }).now()).toBe(0);
+  });
+});

@@ -182,6 +182,53 @@ describe('response handlers', () => {
   });
 });
 
+describe('scripted entries of the wrong kind', () => {
+  it('queueResponse and onResponse refuse a handler that is no function, naming it, and queue nothing', async () => {
+    const c = await connect();
+    const bad = [null, undefined, 42, 'say hi', { say: 'hi' }];
+    for (const handler of bad) {
+      expect(() => c.server.queueResponse(handler as never)).toThrow(FakeServerOptionsError);
+    }
+    expect(() => c.server.queueResponse(null as never)).toThrow(
+      'server.queueResponse: handler 1 must be a function (ctx) => …, got null',
+    );
+    // the second entry is named, and the good first one is not queued either
+    expect(() => c.server.queueResponse((ctx) => ctx.text('a'), 42 as never)).toThrow(
+      /queueResponse: handler 2 .* got 42$/,
+    );
+    expect(() => c.server.onResponse({ say: 'hi' } as never)).toThrow(
+      'server.onResponse: handler must be a function (ctx) => …, got {"say":"hi"}',
+    );
+    // nothing was queued: the scenario is complete, and the demo agent answers
+    c.server.assertComplete();
+    c.send({ type: 'response.create' });
+    await c.flush();
+    expect(c.types()).toContain('response.done');
+  });
+
+  it('scriptTranscription refuses a turn that is neither a string nor { fail: true }, and queues nothing', () => {
+    const { server } = createFakeServer();
+    expect(() => server.scriptTranscription(42 as never)).toThrow(
+      'server.scriptTranscription: turn 1 must be a string (the words heard) or { fail: true }, got 42',
+    );
+    for (const turn of [
+      null,
+      undefined,
+      { fail: false },
+      { text: 'hi' },
+      { fail: true, text: 'x' },
+      ['hi'],
+    ])
+      expect(() => server.scriptTranscription('ok', turn as never)).toThrow(
+        /scriptTranscription: turn 2 must be/,
+      );
+    // none of those calls queued its good first turn
+    server.assertComplete();
+    server.scriptTranscription('hello', { fail: true }, '');
+    expect(() => server.assertComplete()).toThrow(/3 scripted transcription\(s\) never used/);
+  });
+});
+
 describe('event types a scenario names', () => {
   it('an expectation of a misspelt client event type rejects at once and names the likely type', async () => {
     const c = await connect();
@@ -318,6 +365,58 @@ describe('emitting an event the dialect of the connection cannot carry', () => {
     });
     await c.flush();
     expect(String(c.frames.at(-1))).toContain('"type":"response.text.delta"');
+  });
+});
+
+describe('emitting an audio format the beta dialect has no name for', () => {
+  it('throws NO_DIALECT_FORM instead of sending a beta session.updated without its format', async () => {
+    const c = await connect({ dialect: 'beta' });
+    const before = c.frames.length;
+    const session = (format: unknown) => ({
+      type: 'session.updated',
+      session: { ...c.server.sessionConfig, audio: { output: { format } } },
+    });
+    expect(() => c.server.emit(session({ type: 'audio/opus' }))).toThrow(
+      expect.objectContaining({
+        code: 'NO_DIALECT_FORM',
+        message: expect.stringMatching(/beta.*no form for 'session\.updated'/),
+      }),
+    );
+    await c.flush();
+    expect(c.frames.length).toBe(before);
+    // a format beta names still goes out, mapped
+    c.server.emit(session({ type: 'audio/pcmu' }));
+    await c.flush();
+    expect(JSON.parse(String(c.frames.at(-1)))).toMatchObject({
+      type: 'session.updated',
+      session: { output_audio_format: 'g711_ulaw' },
+    });
+    // a GA client is sent it as given
+    const ga = await connect();
+    ga.server.emit({
+      type: 'session.updated',
+      session: { audio: { output: { format: { type: 'audio/opus' } } } },
+    });
+    await ga.flush();
+    expect(String(ga.frames.at(-1))).toContain('"audio/opus"');
+  });
+
+  it("the fake's own session never holds one: session.update refuses it", async () => {
+    const c = await connect({ dialect: 'beta' });
+    c.send({ type: 'session.update', session: { output_audio_format: 'opus' } });
+    const ga = await connect();
+    ga.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { output: { format: { type: 'audio/opus' } } } },
+    });
+    await c.flush();
+    await ga.flush();
+    for (const client of [c, ga]) {
+      expect(client.types()).toContain('error');
+      expect(client.server.sessionConfig?.['audio']).toMatchObject({
+        output: { format: { type: 'audio/pcm' } },
+      });
+    }
   });
 });
 

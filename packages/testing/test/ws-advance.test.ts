@@ -73,3 +73,30 @@ describe('advanceWithSockets', () => {
     ).rejects.toThrow(RangeError);
   });
 });
+
+describe('advanceWithSockets arguments', () => {
+  it('rejects (it is async: nothing is thrown synchronously) a maxMs, stepMs or turns that is no number, naming it', async () => {
+    const clock = new SimulatedClock();
+    let call: Promise<boolean> | undefined;
+    expect(() => (call = advanceWithSockets(clock, () => false, '5' as never))).not.toThrow();
+    await expect(call).rejects.toThrow(
+      new RangeError('advanceWithSockets: maxMs must be a finite number ≥ 0, got "5"'),
+    );
+    await expect(
+      advanceWithSockets(clock, () => false, 100, { stepMs: '50' as never }),
+    ).rejects.toThrow(/^advanceWithSockets: stepMs must be a finite number > 0, got "50"$/);
+    await expect(
+      advanceWithSockets(clock, () => false, 100, { turns: '1' as never }),
+    ).rejects.toThrow(RangeError);
+    expect(clock.now()).toBe(0);
+  });
+
+  it('rejects a clock that is no SimulatedClock or an until that is no function, naming it', async () => {
+    await expect(advanceWithSockets({} as never, () => false, 100)).rejects.toThrow(
+      /^advanceWithSockets: clock must be a SimulatedClock/,
+    );
+    await expect(advanceWithSockets(new SimulatedClock(), true as never, 100)).rejects.toThrow(
+      new TypeError('advanceWithSockets: until must be a function () => boolean, got true'),
+    );
+  });
+});

@@ -7,8 +7,15 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deferred } from '../src/index.js';
-import { startFakeWsServer, type FakeWsServer } from '../src/ws/index.js';
+import { deferred, SimulatedClock } from '../src/index.js';
+import {
+  advanceWithSockets,
+  closedPort,
+  FAKE_SIP_INCOMING_PATH,
+  FAKE_SIP_WEBHOOK_WAIT_MS,
+  startFakeWsServer,
+  type FakeWsServer,
+} from '../src/ws/index.js';
 import { weriftClient } from './werift-client.js';
 import { frameSocket } from './ws-helpers.js';
 
@@ -151,8 +158,14 @@ describe('calls on the ws fake', () => {
       body: JSON.stringify({ from: 'sip:+14155550123@carrier.example' }),
     });
     expect(res.status).toBe(201);
-    const body = (await res.json()) as { call_id: string; webhook_event: any };
+    const body = (await res.json()) as {
+      call_id: string;
+      webhook_event: any;
+      webhook_delivery: any;
+    };
     expect(fake.server.calls.map((c) => [c.callId, c.state])).toEqual([[body.call_id, 'ringing']]);
+    // no webhook option: nothing was delivered, and the answer says so
+    expect(body.webhook_delivery).toBeNull();
     expect(body.webhook_event.data.sip_headers[0]).toEqual({
       name: 'From',
       value: 'sip:+14155550123@carrier.example',
@@ -166,6 +179,70 @@ describe('calls on the ws fake', () => {
     await fake.close();
     fake = undefined;
     expect(ringing).toMatchObject({ state: 'ended', endReason: 'caller_hung_up' });
+  });
+
+  it('POST /fake/sip/incoming answers once the webhook is delivered, with how the app answered or why it could not', async () => {
+    // an app that answers its webhook 500
+    hookServer = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(500).end());
+    });
+    await new Promise<void>((r) => hookServer!.listen(0, '127.0.0.1', () => r()));
+    const app = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hooks`;
+    fake = await startFakeWsServer({ webhook: { url: app, secret: SECRET } });
+    const base = httpBase(fake).replace(/\/v1$/, '');
+    const refused = await fetch(`${base}${FAKE_SIP_INCOMING_PATH}`, { method: 'POST' });
+    expect(refused.status).toBe(201);
+    expect(((await refused.json()) as any).webhook_delivery).toEqual({
+      state: 'delivered',
+      status: 500,
+    });
+    await fake.close();
+    // the app is down: the call still rings, and the answer says the delivery failed
+    fake = await startFakeWsServer({
+      webhook: { url: `http://127.0.0.1:${await closedPort()}/hooks`, secret: SECRET },
+    });
+    const down = await fetch(`${httpBase(fake).replace(/\/v1$/, '')}${FAKE_SIP_INCOMING_PATH}`, {
+      method: 'POST',
+    });
+    expect(down.status).toBe(201);
+    const body = (await down.json()) as any;
+    expect(body.webhook_delivery).toEqual({
+      state: 'failed',
+      error: expect.stringMatching(/^fetch failed \(connect ECONNREFUSED /),
+    });
+    expect(fake.server.calls.map((c) => [c.callId, c.state, c.webhookDelivery])).toEqual([
+      [body.call_id, 'ringing', body.webhook_delivery],
+    ]);
+  });
+
+  it('POST /fake/sip/incoming does not wait longer than FAKE_SIP_WEBHOOK_WAIT_MS for an app that holds its webhook', async () => {
+    const clock = new SimulatedClock();
+    const posted = deferred();
+    fake = await startFakeWsServer({
+      clock,
+      pingIntervalMs: false,
+      webhook: {
+        url: 'http://app.invalid/hooks',
+        secret: SECRET,
+        // the app never answers
+        fetch: () => {
+          posted.resolve();
+          return new Promise(() => undefined);
+        },
+      },
+    });
+    let answer: any;
+    void fetch(`${httpBase(fake).replace(/\/v1$/, '')}${FAKE_SIP_INCOMING_PATH}`, {
+      method: 'POST',
+    }).then(async (res) => (answer = { status: res.status, body: await res.json() }));
+    await posted.promise;
+    expect(
+      await advanceWithSockets(clock, () => answer !== undefined, FAKE_SIP_WEBHOOK_WAIT_MS - 100),
+    ).toBe(false);
+    expect(await advanceWithSockets(clock, () => answer !== undefined, 1_000)).toBe(true);
+    expect(clock.now()).toBeLessThanOrEqual(FAKE_SIP_WEBHOOK_WAIT_MS + 100);
+    expect(answer).toMatchObject({ status: 201, body: { webhook_delivery: { state: 'pending' } } });
   });
 
   it('a multipart WebRTC call request (sdp + session, standard key) answered by werift: the session applies, a side-band joins, hangup ends both', async () => {

@@ -95,7 +95,8 @@ function audioOutputToGa(r: Obj): Obj | undefined {
 /** GA `audio.output` → flat beta fields on `out`. */
 function audioOutputToBeta(audio: unknown, out: Obj, path: string): void {
   const output = (audio as { output?: Obj } | null | undefined)?.output;
-  if (output?.format !== undefined) out.output_audio_format = formatToBeta(output.format as never);
+  if (output?.format !== undefined)
+    out.output_audio_format = formatToBeta(output.format as never, `${path}.audio.output.format`);
   if (output?.voice !== undefined)
     out.voice = voiceToBeta(output.voice, `${path}.audio.output.voice`);
 }

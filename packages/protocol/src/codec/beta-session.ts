@@ -35,8 +35,13 @@ export function formatToGa(format: BetaAudioFormatName): AudioFormat {
 }
 
 /** GA format object → beta name (a format without `type` is PCM). */
-export function formatToBeta(format: AudioFormat): BetaAudioFormatName {
-  return AUDIO_FORMAT_GA_TO_BETA[format.type ?? 'audio/pcm'];
+export function formatToBeta(format: AudioFormat, path: string): BetaAudioFormatName {
+  const type = format.type ?? 'audio/pcm';
+  // a format the beta interface has no name for would vanish from the frame (the server would
+  // then keep its own), as if nothing had been asked: refused, as a custom voice is
+  if (!Object.hasOwn(AUDIO_FORMAT_GA_TO_BETA, type))
+    throw new NoFormError(path, `the audio format ${JSON.stringify(type)} has no beta form`);
+  return AUDIO_FORMAT_GA_TO_BETA[type];
 }
 
 /** Beta `modalities` → GA `output_modalities`: audio implies text in beta, GA wants `['audio']`. */
@@ -165,10 +170,10 @@ export function transcriptionSessionToGa(s: Obj): Obj {
 }
 
 /** GA `audio.input` → flat beta fields on `out`. */
-function audioInputToBeta(input: Obj | undefined, out: Obj): void {
+function audioInputToBeta(input: Obj | undefined, out: Obj, path: string): void {
   if (input === undefined) return;
   if (input.format !== undefined)
-    out.input_audio_format = formatToBeta(input.format as AudioFormat);
+    out.input_audio_format = formatToBeta(input.format as AudioFormat, `${path}.format`);
   if (input.transcription !== undefined)
     out.input_audio_transcription = transcriptionToBeta(input.transcription as Obj | null);
   put(out, 'input_audio_noise_reduction', input.noise_reduction);
@@ -196,10 +201,13 @@ export function sessionToBeta(s: Obj, path: string): Obj {
   if (s.output_modalities !== undefined)
     out.modalities = modalitiesToBeta(s.output_modalities as string[]);
   const audio = s.audio as { input?: Obj; output?: Obj } | undefined;
-  audioInputToBeta(audio?.input, out);
+  audioInputToBeta(audio?.input, out, `${path}.audio.input`);
   const output = audio?.output;
   if (output?.format !== undefined)
-    out.output_audio_format = formatToBeta(output.format as AudioFormat);
+    out.output_audio_format = formatToBeta(
+      output.format as AudioFormat,
+      `${path}.audio.output.format`,
+    );
   if (output?.voice !== undefined)
     out.voice = voiceToBeta(output.voice, `${path}.audio.output.voice`);
   put(out, 'speed', output?.speed);
@@ -211,8 +219,8 @@ export function sessionToBeta(s: Obj, path: string): Obj {
 }
 
 /** GA transcription session → beta transcription session. */
-export function transcriptionSessionToBeta(s: Obj): Obj {
+export function transcriptionSessionToBeta(s: Obj, path: string): Obj {
   const out = omit(s, ['type', 'audio']);
-  audioInputToBeta((s.audio as { input?: Obj } | undefined)?.input, out);
+  audioInputToBeta((s.audio as { input?: Obj } | undefined)?.input, out, `${path}.audio.input`);
   return out;
 }

@@ -103,7 +103,7 @@ function serverToBeta(e: Obj): Obj | null {
         ? {
             ...e,
             type: type.replace('session', 'transcription_session'),
-            session: transcriptionSessionToBeta(session),
+            session: transcriptionSessionToBeta(session, 'session'),
           }
         : { ...e, session: sessionToBeta(session, 'session') };
     }
@@ -143,7 +143,7 @@ function clientToBeta(e: Obj): Obj {
         ? {
             ...e,
             type: 'transcription_session.update',
-            session: transcriptionSessionToBeta(session),
+            session: transcriptionSessionToBeta(session, 'session'),
           }
         : { ...e, session: sessionToBeta(session, 'session') };
     }

@@ -34,6 +34,7 @@ import { ServerCalls } from './calls/server-calls.js';
 import { checkWebhookOptions } from './calls/webhook.js';
 import { asServerEvent, clone, type JsonObject, type WireEvent } from './wire.js';
 import { TokenBudget } from './token-budget.js';
+import { checkHandlers, checkTranscriptionTurns } from './script-arguments.js';
 
 export type { FakeServerOptions } from './fake-server-options.js';
 export type { AcceptedConnection, AcceptInit } from './accept-init.js';
@@ -269,8 +270,12 @@ export class FakeServer extends ServerCalls {
     return this.current ? clone(this.current.session) : undefined;
   }
 
-  /** Sets the handler for responses with nothing queued; returns a function that removes it. */
+  /**
+   * Sets the handler for responses with nothing queued; returns a function that removes it.
+   * @throws FakeServerOptionsError when `handler` is not a function
+   */
   onResponse(handler: ResponseHandler): () => void {
+    checkHandlers('onResponse', [handler]);
     this.#handlers.push(handler);
     return () => {
       const i = this.#handlers.lastIndexOf(handler);
@@ -278,19 +283,24 @@ export class FakeServer extends ServerCalls {
     };
   }
 
-  /** Queues one-shot handlers, used by the next responses in order before `onResponse`. */
+  /**
+   * Queues one-shot handlers, used by the next responses in order before `onResponse`.
+   * @throws FakeServerOptionsError naming the first handler that is not a function; none is
+   *   queued then
+   */
   queueResponse(...handlers: ResponseHandler[]): this {
-    this.#queued.push(...handlers);
+    this.#queued.push(...checkHandlers('queueResponse', handlers));
     return this;
   }
 
   /**
    * Queues what the next committed audio turns "said" (a string) or that transcription fails.
    * The idle timeout's commit (of a silent user) takes none.
+   * @throws FakeServerOptionsError naming the first turn that is neither a string nor
+   *   `{ fail: true }`; none is queued then
    */
   scriptTranscription(...turns: (string | { fail: true })[]): this {
-    for (const t of turns)
-      this.#transcripts.push(typeof t === 'string' ? { text: t } : { fail: true });
+    this.#transcripts.push(...checkTranscriptionTurns(turns));
     return this;
   }
 
@@ -300,7 +310,7 @@ export class FakeServer extends ServerCalls {
    * the events it produces itself).
    * @throws FakeServerError `NO_OPEN_CONNECTION` when that connection is closed or none exists;
    * `NO_DIALECT_FORM` when its dialect has no form for the event (beta has no
-   * `conversation.item.done`, no MCP items).
+   * `conversation.item.done`, no MCP items, no audio format but PCM16 and G.711).
    */
   emit(event: WireEvent): void {
     const conn = this.#open('server.emit');

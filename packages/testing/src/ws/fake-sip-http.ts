@@ -6,7 +6,8 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FakeCall, FakeSipCall } from '../server/calls/call-record.js';
+import type { Clock, TimerId } from '@voxwire/protocol';
+import type { FakeCall, FakeSipCall, WebhookDelivery } from '../server/calls/call-record.js';
 import type { SipIncomingOptions } from '../server/calls/registry.js';
 import { SipCallEntry } from '../server/calls/sip-call.js';
 import { Errors, serverError } from '../server/error-catalog.js';
@@ -90,15 +91,29 @@ function sendJson(res: ServerResponse, status: number, body: JsonObject): void {
 }
 
 /**
+ * How long `POST /fake/sip/incoming` waits for the call's webhook delivery before it answers,
+ * in ms of the server's clock: an app that holds its webhook's answer (as the real API would
+ * time it out, and retry) must not hold the hook's answer too.
+ */
+export const FAKE_SIP_WEBHOOK_WAIT_MS = 10_000;
+
+/**
  * Answers `POST /fake/sip/incoming` (JSON `{from?, to?}`, no key: it is the fake's own test
- * hook) with 201 and `{call_id, webhook_event}`, placing a ringing SIP call (its webhook
- * delivered when the server has one); 403 to a client not on loopback, 405 to another method,
- * 400 to a body that is not a JSON object of strings. Returns false for another path.
+ * hook) with 201 and `{call_id, webhook_event, webhook_delivery}`, placing a ringing SIP call.
+ * With a `webhook`, the answer waits for its delivery (at most {@link FAKE_SIP_WEBHOOK_WAIT_MS}
+ * of `clock`), and `webhook_delivery` is `call.webhookDelivery`: `{state: 'delivered', status}`
+ * (the app's HTTP status, whatever it is), `{state: 'failed', error}` (no answer: the app is
+ * down, the URL wrong) or `{state: 'pending'}` (no answer yet); the call rings either way, as
+ * the in-process call does. `null` without a webhook. 403 to a client not on loopback, 405 to
+ * another method, 400 to a body that is not a JSON object of strings (no call placed). Returns
+ * false for another path.
+ * @param clock the server's clock, for the wait's bound
  */
 export function serveFakeSipIncoming(
   req: IncomingMessage,
   res: ServerResponse,
   incoming: (options: SipIncomingOptions) => FakeSipCall,
+  clock: Clock,
 ): boolean {
   if (pathOf(req) !== FAKE_SIP_INCOMING_PATH) return false;
   if (refused(req, res, FAKE_SIP_INCOMING_PATH)) return true;
@@ -115,9 +130,30 @@ export function serveFakeSipIncoming(
       from: body['from'] as string | undefined,
       to: body['to'] as string | undefined,
     });
-    sendJson(res, 201, { call_id: call.callId, webhook_event: call.webhookEvent });
+    void deliveryWithin(call, clock, FAKE_SIP_WEBHOOK_WAIT_MS).then((delivery) =>
+      sendJson(res, 201, {
+        call_id: call.callId,
+        webhook_event: call.webhookEvent,
+        webhook_delivery: delivery === undefined ? null : { ...delivery },
+      }),
+    );
   });
   return true;
+}
+
+// the call's webhook delivery once settled, or as it stands (pending) after `ms` of `clock`;
+// `undefined` without a webhook
+async function deliveryWithin(
+  call: FakeSipCall,
+  clock: Clock,
+  ms: number,
+): Promise<WebhookDelivery | undefined> {
+  let timer: TimerId | undefined;
+  const timedOut = new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, ms)));
+  await Promise.race([call.webhookDelivered, timedOut]);
+  // no timer left behind on a simulated clock (pendingTimers), nor a real one holding the CLI
+  clock.clearTimeout(timer);
+  return call.webhookDelivery;
 }
 
 const CALLER_PATH = /^\/fake\/sip\/calls\/([^/]+)\/(speak|hangup)$/;

@@ -18,6 +18,7 @@ export {
   FAKE_SIP_SPEAK_DEFAULT_SPEECH_MS,
   FAKE_SIP_SPEAK_DEFAULT_SILENCE_MS,
   FAKE_SIP_SPEAK_MAX_MS,
+  FAKE_SIP_WEBHOOK_WAIT_MS,
   fakeSipCallerPath,
   type FakeSipCallerAction,
 } from './fake-sip-http.js';

@@ -10,7 +10,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { isIPv6, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock } from '@voxwire/protocol';
 import { MAX_SESSION_DURATION_MS, systemClock } from '@voxwire/protocol';
@@ -25,6 +25,7 @@ import { serveCallControlHttp } from './calls-control-http.js';
 import { serveFakeSipCaller, serveFakeSipIncoming } from './fake-sip-http.js';
 import type { FakeSipCall } from '../server/calls/call-record.js';
 import type { SipIncomingOptions } from '../server/calls/registry.js';
+import { urlHostOf } from './listen-address.js';
 import { loadWerift, type FakeWsWebRtcCall, type WeriftCall } from './werift-peer.js';
 
 export type { RefuseUpgradesOptions } from './upgrade-refusals.js';
@@ -37,7 +38,7 @@ export interface FakeWsServerOptions extends Omit<FakeServerOptions, 'dialect'> 
    */
   readonly port?: number | undefined;
   /**
-   * Interface to listen on.
+   * Interface to listen on; `0.0.0.0` or `::` for every interface (`url` then names loopback).
    * @default '127.0.0.1'
    */
   readonly host?: string | undefined;
@@ -98,7 +99,12 @@ export interface FakeWsServerOptions extends Omit<FakeServerOptions, 'dialect'> 
 
 /** A running ws fake server. */
 export interface FakeWsServer {
-  /** The OpenAI-style base URL: `ws://127.0.0.1:PORT/v1` (`wss://` with TLS). */
+  /**
+   * The OpenAI-style base URL: `ws://127.0.0.1:PORT/v1` (`wss://` with TLS). Bound to a
+   * wildcard `host` (`0.0.0.0`, `::`), it names the loopback address of that family
+   * (`127.0.0.1`, `[::1]`): a wildcard is no address to connect to, and the connectors send a
+   * key over plain `ws:` to loopback only. Other hosts use one of this machine's addresses.
+   */
   readonly url: string;
   /** The port it listens on. */
   readonly port: number;
@@ -242,7 +248,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
     if (served) return;
     const endpoint = { server, apiKey: options.apiKey, azure: options.azure ?? true };
     if (serveCallControlHttp(req, res, endpoint)) return;
-    if (serveFakeSipIncoming(req, res, placeSipCall)) return;
+    if (serveFakeSipIncoming(req, res, placeSipCall, server.clock)) return;
     // any SIP call the served server knows (placed here or by `server.sip.incoming`)
     if (serveFakeSipCaller(req, res, (id) => server.calls.find((c) => c.callId === id))) return;
     if (
@@ -381,7 +387,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
   const actualPort = (http.address() as AddressInfo).port;
   const scheme = options.tls ? 'wss' : 'ws';
   return {
-    url: `${scheme}://${urlHost(options.host ?? '127.0.0.1')}:${actualPort}/v1`,
+    url: `${scheme}://${urlHostOf(options.host ?? '127.0.0.1')}:${actualPort}/v1`,
     port: actualPort,
     server,
     handshakes,
@@ -421,10 +427,6 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
 }
 
 // an IPv6 literal goes in brackets in a URL (`ws://[::1]:8080`)
-function urlHost(host: string): string {
-  return isIPv6(host) ? `[${host}]` : host;
-}
-
 function statusText(status: number): string {
   const texts: Record<number, string> = {
     400: 'Bad Request',

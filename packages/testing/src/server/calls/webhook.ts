@@ -87,7 +87,10 @@ export async function webhookRequest(
   };
 }
 
-/** POSTs a signed request; settles with what became of it (never rejects). */
+/**
+ * POSTs a signed request; settles with what became of it (never rejects). A failure's `error`
+ * is the fetch error's message with its cause's (`fetch failed (connect ECONNREFUSED …)`).
+ */
 export async function deliverWebhook(
   request: Promise<WebhookRequest>,
   fetch: FetchLike | undefined,
@@ -105,6 +108,22 @@ export async function deliverWebhook(
     await res.text().catch(() => undefined);
     return { state: 'delivered', status: res.status };
   } catch (error) {
-    return { state: 'failed', error: error instanceof Error ? error.message : String(error) };
+    return { state: 'failed', error: webhookFailureText(error) };
   }
+}
+
+/**
+ * Why a webhook POST failed, in one line: the error's message, with its cause's. Node's fetch
+ * rejects with a bare `fetch failed` whose `cause` says what failed (`connect ECONNREFUSED
+ * 127.0.0.1:3000`): without it, a failure could not tell a down app from a bad URL.
+ */
+export function webhookFailureText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  if (!(cause instanceof Error)) return error.message;
+  // an AggregateError (every address of `localhost` refused) has no message of its own
+  const reason = cause.message || String((cause as { code?: unknown }).code ?? '');
+  return reason === '' || error.message.includes(reason)
+    ? error.message
+    : `${error.message} (${reason})`;
 }
