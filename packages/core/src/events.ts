@@ -6,6 +6,7 @@
 import type {
   AudioFrame,
   AudioPath,
+  ClientEvent,
   Dialect,
   ServerErrorDetails,
   ServerEvent,
@@ -224,4 +225,10 @@ export interface SessionEvents {
   closed: [event: ClosedEvent];
   /** Every decoded server frame, unknown event types included, before the engine handles it (a copy: editing it changes nothing). */
   server_event: [event: TappedServerEvent];
+  /**
+   * Every client event as it is written to the socket (GA shape, a copy), the restore's re-sends
+   * and the engine's own requests included: the other half of the `server_event` tap (LiveKit's
+   * `openai_client_event_queued`). Costs nothing without a listener.
+   */
+  client_event: [event: ClientEvent];
 }

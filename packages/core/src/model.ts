@@ -31,6 +31,7 @@ import {
   type ResolvedReliability,
 } from './reconnect/options.js';
 import { RealtimeSession } from './session.js';
+import type { ChatContext, ChatItem } from './conversation/chat-context.js';
 import { checkSessionToolChoice } from './tools/tool-choice.js';
 
 /** Throws `INVALID_ARGUMENT` unless `value` is a connector (a function). */
@@ -54,6 +55,12 @@ export type SessionOverrides = SessionOptionsInput & {
    * and services stay shared. @default the model's `connector`
    */
   connector?: Connector | undefined;
+  /**
+   * The conversation the session starts with (the seed's `chat_ctx`): synced to the server
+   * right after the first `session.update` (`session.initialSync` says when it is there).
+   * @default none (an empty conversation)
+   */
+  chatCtx?: ChatContext | readonly ChatItem[] | undefined;
 };
 
 /** Options of `new RealtimeModel(…)`: the engine's plus the session defaults. */
@@ -217,8 +224,19 @@ export class RealtimeModel {
    * (the connector picks the model; the seed's `session()` took no model).
    */
   session(overrides: SessionOverrides = {}): RealtimeSession {
-    const { tools, connector, ...rest } = overrides ?? {};
+    const { tools, connector, chatCtx, ...rest } = overrides ?? {};
     if (connector !== undefined) requireConnector(connector);
+    // its shape now (what is in it, the sync judges: a bad item rejects `initialSync`)
+    if (
+      chatCtx !== undefined &&
+      !Array.isArray(chatCtx) &&
+      !Array.isArray((chatCtx as { items?: unknown } | null)?.items)
+    )
+      throw new VoxwireError(
+        'INVALID_ARGUMENT',
+        'chatCtx must be a ChatContext ({ items }) or a list of chat items',
+        { data: { argument: 'chatCtx' } },
+      );
     // The connector picks the model (it is part of its URL) and is never told this option, so
     // another model on the model's connector would be ignored: the session would run the
     // connector's model while its options said otherwise. With its own connector, the session
@@ -251,6 +269,7 @@ export class RealtimeModel {
       options,
       features: this.#features,
       onClosed: (s) => this.#sessions.delete(s),
+      chatCtx,
     });
     this.#sessions.add(session);
     return session;

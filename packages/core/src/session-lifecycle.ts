@@ -8,7 +8,9 @@
 import type { AudioPath, ClientEvent, DialectCodec, Transport } from '@voxwire/protocol';
 import type { ConnectionHooks, OpenState } from './connection-state.js';
 import { VoxwireError } from './errors.js';
+import type { TypedEmitter } from './emitter.js';
 import type { SessionEvents } from './events.js';
+import { copyJson } from './json-copy.js';
 import type { SessionFeature } from './feature.js';
 import type { Outbox, OutboxWriter } from './outbox.js';
 import type { Reliability } from './reconnect/reliability.js';
@@ -34,17 +36,20 @@ class TransportWriter implements OutboxWriter {
   readonly #codec: DialectCodec;
   readonly #reliability: Reliability;
   readonly #replies: ReplyWatch;
+  readonly #emitter: TypedEmitter<SessionEvents>;
 
   constructor(
     transport: Transport,
     codec: DialectCodec,
     reliability: Reliability,
     replies: ReplyWatch,
+    emitter: TypedEmitter<SessionEvents>,
   ) {
     this.#transport = transport;
     this.#codec = codec;
     this.#reliability = reliability;
     this.#replies = replies;
+    this.#emitter = emitter;
   }
 
   write(event: ClientEvent): void {
@@ -52,6 +57,10 @@ class TransportWriter implements OutboxWriter {
     this.#transport.send(
       this.#codec.encodeClientEvent(event, event instanceof TrustedAppend ? TRUSTED : undefined),
     );
+    // the tap, once the socket took it (a copy: the engine keeps the event for a replay); one
+    // lookup per write when nobody listens
+    if (this.#emitter.listenerCount('client_event') > 0)
+      this.#emitter.emit('client_event', copyJson(event));
     // the server now holds it, uncommitted (or the socket does, unsent): remembered for a
     // replay after a drop
     if (event.type === 'input_audio_buffer.append') {
@@ -81,6 +90,8 @@ class TransportWriter implements OutboxWriter {
 /** What {@link SessionLifecycle} needs from the session. Parts built after the connection are read lazily. */
 export interface SessionLifecycleDeps {
   readonly emit: <K extends keyof SessionEvents>(event: K, ...args: SessionEvents[K]) => void;
+  /** The session's emitter, for the `client_event` tap of each write. */
+  readonly emitter: TypedEmitter<SessionEvents>;
   readonly errors: SessionErrors;
   readonly outbox: Outbox;
   readonly requests: PendingRequests;
@@ -123,7 +134,10 @@ export class SessionLifecycle implements ConnectionHooks {
     // a reconnect restores (configuration, conversation, lost requests) before anything queued
     const restore = d.reliability.opened(state);
     const { transport, codec } = state;
-    d.outbox.open(new TransportWriter(transport, codec, d.reliability, d.replies), restore.prelude);
+    d.outbox.open(
+      new TransportWriter(transport, codec, d.reliability, d.replies, d.emitter),
+      restore.prelude,
+    );
     d.requests.resume();
     // after the restore and whatever was queued: a response the old connection swallowed
     d.creator.reopened(state.persistentSession && state.reconnected, state.persistentSession);

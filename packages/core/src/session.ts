@@ -76,7 +76,12 @@ export interface SessionInit extends ConversationOptions {
   reliability?: ResolvedReliability | undefined;
   /** Called once the session is closed (the model forgets it). @default none */
   onClosed?: ((session: RealtimeSession) => void) | undefined;
+  /** The conversation to start with (`model.session({ chatCtx })`). @default none */
+  chatCtx?: ChatContext | readonly ChatItem[] | undefined;
 }
+
+// the initial sync of a session given no conversation to start with: nothing to wait for
+const NOTHING_TO_SYNC: Promise<void> = Promise.resolve();
 
 /** One realtime conversation with the server (the seed's `RealtimeSession`). */
 export class RealtimeSession {
@@ -96,6 +101,15 @@ export class RealtimeSession {
   /** Responses: `create({ onDuplicate })` and `cancel()`. */
   readonly response: ResponseApi;
 
+  /**
+   * The sync of the conversation given to `model.session({ chatCtx })` (the seed's
+   * `_init_sync_task`): started with the session, its creates go out right after the first
+   * `session.update`. Resolves once the server holds it (at once when none was given); rejects
+   * as `setChatCtx` does, and a failure is also reported on `error`, since nothing else may be
+   * waiting for it. Await it before asking for an answer that must see that history.
+   */
+  readonly initialSync: Promise<void>;
+
   /** @internal use `RealtimeModel.session()` */
   constructor(init: SessionInit) {
     const host = (this.#host = new SessionHost(this, init));
@@ -111,6 +125,11 @@ export class RealtimeSession {
     const initial = host.calls.sessionUpdateWithId();
     host.state.configUpdateId = initial.eventId;
     initial.promise.catch((error: unknown) => host.configUpdateFailed(error));
+    this.initialSync = init.chatCtx === undefined ? NOTHING_TO_SYNC : this.setChatCtx(init.chatCtx);
+    this.initialSync.catch((error: unknown) => {
+      // after the end only function_calls_finished may be emitted (the sync failed with it)
+      if (error instanceof VoxwireError && !host.closed()) host.violation(error);
+    });
     // connect after the caller had a chance to subscribe
     void Promise.resolve().then(() => host.connection.connect());
   }

@@ -41,6 +41,7 @@ const EVENT_NAMES: ReadonlySet<string> = new Set(
     response_stalled: true,
     closed: true,
     server_event: true,
+    client_event: true,
   } satisfies Record<keyof SessionEvents, true>),
 );
 
