@@ -326,12 +326,15 @@ describe.skipIf(!haveChromium)('playground in headless Chromium (fake provider)'
     expect(await page.locator('#transcript li').count()).toBe(0);
   });
 
-  it('shows a lost connection to the person', async () => {
+  it('tells the person the server was stopped (its 1001), not that the connection was lost', async () => {
     await server.close();
-    const toast = page.locator('#errors .toast[data-code="CONNECTION_LOST"]');
+    const toast = page.locator('#errors .toast[data-code="SERVER_STOPPED"]');
     await toast.waitFor();
     await page.locator('#connect:not([disabled])').waitFor();
     // what to do: a stopped playground comes back on a new free port unless --port was given
-    expect(await toast.textContent()).toMatch(/start it again.*open the URL it prints/i);
+    expect(await toast.textContent()).toMatch(
+      /was stopped.*start it again.*open the URL it prints/i,
+    );
+    expect(await page.locator('#errors .toast[data-code="CONNECTION_LOST"]').count()).toBe(0);
   });
 });

@@ -48,6 +48,14 @@ function get(
 }
 
 describe('playground server', () => {
+  it('stopping closes each page with 1001 (going away), which a page tells from a crash (1006)', async () => {
+    const s = await startFake();
+    const client = await page(s.url);
+    await s.close();
+    server = undefined;
+    expect(await client.closed).toEqual({ code: 1001, reason: 'the playground is stopping' });
+  });
+
   it('listens on 127.0.0.1 only', async () => {
     const s = await startFake();
     const address = s.http.address();

@@ -159,6 +159,9 @@ function onServerMessage(message: ServerMessage): void {
   }
 }
 
+/** The close code of a server that is stopping (as opposed to one that crashed: 1006). */
+const GOING_AWAY = 1001;
+
 /** The server closed the page's socket without the page asking: says why, and what to do. */
 function showLinkLoss(code: number, reason: string): void {
   if (code === PAGE_TOO_SLOW_CODE) {
@@ -169,8 +172,15 @@ function showLinkLoss(code: number, reason: string): void {
     );
     return;
   }
-  // the server was stopped (Ctrl-C) or crashed: without --port it comes back on another free
-  // port, so Connect on this page cannot find it again
+  // stopped on purpose (Ctrl-C: it closes with 1001) or crashed (1006): without --port it comes
+  // back on another free port, so Connect on this page cannot find it again
+  if (code === GOING_AWAY) {
+    showError(
+      'SERVER_STOPPED',
+      'the playground server was stopped. Start it again (pnpm playground) and open the URL it prints',
+    );
+    return;
+  }
   showError(
     'CONNECTION_LOST',
     `lost the connection to the playground server (${code}${reason ? `: ${reason}` : ''}): it was stopped or it crashed. Start it again (pnpm playground) and open the URL it prints`,

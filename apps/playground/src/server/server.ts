@@ -171,11 +171,34 @@ export async function startPlaygroundServer(
     http,
     async close() {
       await Promise.allSettled([...sessions].map((s) => s.dispose()));
-      for (const client of wss.clients) client.terminate();
+      await Promise.all([...wss.clients].map((client) => goAway(client)));
       wss.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** How long a page has to answer the server's close frame before its socket is cut. */
+const GOING_AWAY_GRACE_MS = 1_000;
+
+/**
+ * Closes a page's socket with 1001 (going away), so the page can tell the playground stopping
+ * from a crash or a lost network (1006, which a cut socket gives); cut after a grace if the page
+ * does not answer, so that stopping never hangs on a page that went quiet.
+ */
+function goAway(client: WebSocket): Promise<void> {
+  if (client.readyState === client.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const cut = setTimeout(() => {
+      client.terminate();
+      resolve();
+    }, GOING_AWAY_GRACE_MS);
+    client.once('close', () => {
+      clearTimeout(cut);
+      resolve();
+    });
+    client.close(1001, 'the playground is stopping');
+  });
 }
 
 /**
