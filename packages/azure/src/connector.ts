@@ -21,6 +21,7 @@ import {
   checkSocketOptions,
   connectorLookup,
   refuseUnknownOptions,
+  SOCKET_OPTION_KEYS,
 } from '@voxwire/node';
 import { type Clock, type Connector, MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import {
@@ -246,7 +247,8 @@ const OWN_HEADERS = ['api-key', 'authorization', 'openai-beta'];
 
 /**
  * Every connector option but `clock` and `connectTimeoutMs` (which `withAzure` gives both the
- * connector and the model), in a record the compiler holds complete: an option added to the
+ * connector and the model), in a record the compiler holds complete (the socket options spread
+ * from `@voxwire/node`'s): an option added to the
  * connector cannot be left out here, refused by `azureConnector` or silently given to the model
  * by `withAzure` instead (as `allowInsecureUrl` once was).
  */
@@ -268,14 +270,7 @@ export const AZURE_CONNECTOR_KEYS: Readonly<
   intent: true,
   callId: true,
   maxSessionDurationMs: true,
-  headers: true,
-  agent: true,
-  keepAlive: true,
-  closeTimeoutMs: true,
-  perMessageDeflate: true,
-  WebSocket: true,
-  env: true,
-  allowInsecureUrl: true,
+  ...SOCKET_OPTION_KEYS,
 };
 
 const AZURE_CONNECTOR_OPTIONS: ReadonlySet<string> = new Set([

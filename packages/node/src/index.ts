@@ -10,7 +10,7 @@ export type {
   WebSocketTransport,
   WebSocketTransportOptions,
 } from './transport-options.js';
-export { openaiConnector, socketOptions, withoutHeaders } from './openai.js';
+export { openaiConnector, SOCKET_OPTION_KEYS, socketOptions, withoutHeaders } from './openai.js';
 export { checkSocketOptions } from './socket-options-check.js';
 export type { OpenAIConnectorOptions, SocketOptions } from './openai.js';
 export { clientSecretsUrl, createClientSecret } from './client-secrets.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import { RealtimeModel, type RealtimeModelOptions } from '@voxwire/core';
-import { openaiConnector, type OpenAIConnectorOptions } from './openai.js';
+import { OPENAI_CONNECTOR_KEYS, openaiConnector, type OpenAIConnectorOptions } from './openai.js';
 
 /**
  * Options of {@link createOpenAIRealtimeModel}: core's model options (session defaults, clock,
@@ -20,31 +20,6 @@ export type OpenAIRealtimeModelOptions = Omit<RealtimeModelOptions, 'connector' 
     readonly model?: string;
   };
 
-// Every connector option, in a record the compiler holds complete, so that an option added to
-// the connector cannot be left out here and silently given to the model instead (as
-// `allowInsecureUrl` once was). `clock`, `connectTimeoutMs` and `model` belong to both and are
-// passed to each below.
-const CONNECTOR_KEYS: Readonly<
-  Record<Exclude<keyof OpenAIConnectorOptions, 'clock' | 'connectTimeoutMs' | 'model'>, true>
-> = {
-  apiKey: true,
-  baseURL: true,
-  dialect: true,
-  organization: true,
-  project: true,
-  intent: true,
-  callId: true,
-  maxSessionDurationMs: true,
-  headers: true,
-  agent: true,
-  keepAlive: true,
-  closeTimeoutMs: true,
-  perMessageDeflate: true,
-  WebSocket: true,
-  env: true,
-  allowInsecureUrl: true,
-};
-
 /**
  * A `RealtimeModel` connected to OpenAI. The key comes from `apiKey` or `OPENAI_API_KEY`; with
  * neither, this throws a `ConfigurationError` (`MISSING_CREDENTIALS`) right away.
@@ -59,7 +34,7 @@ export function createOpenAIRealtimeModel(options: OpenAIRealtimeModelOptions = 
   const modelOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if (Object.hasOwn(CONNECTOR_KEYS, key)) connectorOptions[key] = value;
+    if (Object.hasOwn(OPENAI_CONNECTOR_KEYS, key)) connectorOptions[key] = value;
     else modelOptions[key] = value;
   }
   // the socket timers follow the session's clock; the handshake timeout is the engine's too

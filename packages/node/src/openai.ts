@@ -158,31 +158,53 @@ const OWN_HEADERS = [
   BETA_HEADER.name.toLowerCase(),
 ];
 
-// every option, in a record the compiler holds complete: a key that is none (`baseUrl` for
-// `baseURL`, which would connect to api.openai.com) is refused, naming the one it was meant to be
-const OPENAI_CONNECTOR_OPTIONS: ReadonlySet<string> = new Set(
-  Object.keys({
-    headers: true,
-    agent: true,
-    connectTimeoutMs: true,
-    keepAlive: true,
-    closeTimeoutMs: true,
-    perMessageDeflate: true,
-    clock: true,
-    WebSocket: true,
-    env: true,
-    allowInsecureUrl: true,
-    apiKey: true,
-    baseURL: true,
-    model: true,
-    dialect: true,
-    organization: true,
-    project: true,
-    intent: true,
-    callId: true,
-    maxSessionDurationMs: true,
-  } satisfies Record<keyof OpenAIConnectorOptions, true>),
-);
+/**
+ * The socket options every `ws` connector shares but `clock` and `connectTimeoutMs` (which the
+ * one-line models give both the connector and the model), in a record the compiler holds
+ * complete: the connectors' own records spread it, so an option added to {@link SocketOptions}
+ * is known to each (`refuseUnknownOptions`) without being listed twice.
+ */
+export const SOCKET_OPTION_KEYS: Readonly<
+  Record<Exclude<keyof SocketOptions, 'clock' | 'connectTimeoutMs'>, true>
+> = {
+  headers: true,
+  agent: true,
+  keepAlive: true,
+  closeTimeoutMs: true,
+  perMessageDeflate: true,
+  WebSocket: true,
+  env: true,
+  allowInsecureUrl: true,
+};
+
+/**
+ * Every option of {@link openaiConnector} but `clock`, `connectTimeoutMs` and `model` (which
+ * `createOpenAIRealtimeModel` gives both the connector and the model): an option added to the
+ * connector cannot be left out here and silently given to the model instead (as
+ * `allowInsecureUrl` once was), nor refused as unknown.
+ */
+export const OPENAI_CONNECTOR_KEYS: Readonly<
+  Record<Exclude<keyof OpenAIConnectorOptions, 'clock' | 'connectTimeoutMs' | 'model'>, true>
+> = {
+  ...SOCKET_OPTION_KEYS,
+  apiKey: true,
+  baseURL: true,
+  dialect: true,
+  organization: true,
+  project: true,
+  intent: true,
+  callId: true,
+  maxSessionDurationMs: true,
+};
+
+// a key that is none (`baseUrl` for `baseURL`, which would connect to api.openai.com) is
+// refused, naming the one it was meant to be
+const OPENAI_CONNECTOR_OPTIONS: ReadonlySet<string> = new Set([
+  ...Object.keys(OPENAI_CONNECTOR_KEYS),
+  'clock',
+  'connectTimeoutMs',
+  'model',
+]);
 
 /**
  * A `Connector` for the OpenAI Realtime API over `ws`. Configuration is checked now (missing
