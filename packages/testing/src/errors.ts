@@ -53,10 +53,19 @@ export class UnexpectedClientEventError extends FakeServerError {
 export class IncompleteScenarioError extends FakeServerError {
   /** One line per unmet part of the scenario. */
   readonly pending: readonly string[];
-  constructor(pending: readonly string[]) {
-    super('INCOMPLETE_SCENARIO', `the scenario did not complete:\n- ${pending.join('\n- ')}`);
+  /**
+   * What may explain them without being a failure of its own (a VAD turn still open, responses
+   * the demo agent answered), one line each, shown after them in the message.
+   */
+  readonly notes: readonly string[];
+  constructor(pending: readonly string[], notes: readonly string[] = []) {
+    super(
+      'INCOMPLETE_SCENARIO',
+      `the scenario did not complete:\n- ${pending.join('\n- ')}${notes.length ? `\nnote:\n- ${notes.join('\n- ')}` : ''}`,
+    );
     this.name = 'IncompleteScenarioError';
     this.pending = pending;
+    this.notes = notes;
   }
 }
 

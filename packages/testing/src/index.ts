@@ -26,7 +26,10 @@ export {
   FakeServer,
   type AcceptedConnection,
   type AcceptInit,
+  type ExpectableClientEventType,
+  type ExpectedClientEvent,
   type FakeServerOptions,
+  type UnscriptedResponse,
 } from './server/fake-server.js';
 export type { ServerCalls } from './server/calls/server-calls.js';
 export type {

@@ -22,6 +22,9 @@ export class ClientExpectations {
   readonly #waiters: Waiter[] = [];
   readonly #recordsAppends: boolean;
   #cursor = 0;
+  // why each rejected expectation failed, for assertComplete: a test that makes an expectation,
+  // advances and asserts before awaiting would otherwise see a pass while it failed
+  readonly #rejected: string[] = [];
   // indices of the events that settled an expectation (not "sent too early" for a later one)
   readonly #settled = new Set<number>();
 
@@ -64,6 +67,14 @@ export class ClientExpectations {
     });
   }
 
+  /**
+   * One line per expectation that was rejected (its predicate threw, a strict one met another
+   * event or the connection closed), oldest first, for `assertComplete`.
+   */
+  describeRejected(): string[] {
+    return [...this.#rejected];
+  }
+
   /** Records a client event and settles the expectations it decides. */
   record(event: JsonObject): void {
     this.#events.push(event);
@@ -74,10 +85,23 @@ export class ClientExpectations {
   rejectStrict(): void {
     const strict = this.#waiters.filter((x) => x.strict);
     for (const w of strict) this.#waiters.splice(this.#waiters.indexOf(w), 1);
-    for (const w of strict) w.reject(new UnexpectedClientEventError(w.type, undefined));
+    for (const w of strict) this.#reject(w, new UnexpectedClientEventError(w.type, undefined));
   }
 
-  /** A new expectation (see `FakeServer.expectClientEvent` for the rules). */
+  #reject(w: Waiter, error: Error): void {
+    this.#rejected.push(
+      `the expectation of client event '${w.type}'${w.strict ? ' (next)' : ''} failed: ${error.message}`,
+    );
+    w.reject(error);
+  }
+
+  /**
+   * A new expectation (see `FakeServer.expectClientEvent` for the rules).
+   * @throws FakeServerError `UNKNOWN_EVENT_TYPE` or `NOT_RECORDED`, at the call: both are known
+   *   before any event arrives, and a promise rejected at once is, in the order the README
+   *   recommends (expect, advance, `assertComplete()`, await), an unhandled rejection by the time
+   *   the test awaits it
+   */
   expect(
     type: string,
     predicate: ((e: JsonObject) => boolean) | undefined,
@@ -85,15 +109,12 @@ export class ClientExpectations {
   ): Promise<JsonObject> {
     // a type no client event has would wait forever (and hold every later expectation back)
     const unknown = unknownClientEventType(type);
-    if (unknown !== undefined)
-      return Promise.reject(new FakeServerError('UNKNOWN_EVENT_TYPE', unknown));
+    if (unknown !== undefined) throw new FakeServerError('UNKNOWN_EVENT_TYPE', unknown);
     // appends are heard but not recorded then: the expectation could never be met
     if (type === 'input_audio_buffer.append' && !this.#recordsAppends)
-      return Promise.reject(
-        new FakeServerError(
-          'NOT_RECORDED',
-          "client event 'input_audio_buffer.append' is not recorded with recordAudioAppends: false, so it cannot be expected",
-        ),
+      throw new FakeServerError(
+        'NOT_RECORDED',
+        "client event 'input_audio_buffer.append' is not recorded with recordAudioAppends: false, so it cannot be expected",
       );
     return new Promise((resolve, reject) => {
       this.#waiters.push({ type, predicate, strict, resolve, reject });
@@ -111,7 +132,7 @@ export class ClientExpectations {
       this.#cursor = outcome.index + 1;
       this.#settled.add(outcome.index);
       if ('event' in outcome) w.resolve(outcome.event);
-      else w.reject(outcome.error);
+      else this.#reject(w, outcome.error);
     }
   }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Clock, Dialect } from '@voxwire/protocol';
-import type { ResponseHandler } from './behaviour.js';
+import type { ResponseHandler, ResponseRequest } from './behaviour.js';
 import type { FakeConnection } from './connection.js';
 import type { Conversation } from './conversation.js';
 import type { FaultRule } from './outbound.js';
@@ -39,7 +39,14 @@ export interface ConnectionHost {
    * @default none: firing is not tracked
    */
   faultFired?(rule: FaultRule | RefusalRule): void;
-  takeHandler(): ResponseHandler;
+  /** The handler of a response: the next queued one, `onResponse`'s, `behaviour`, else unscripted. */
+  takeHandler(conn: FakeConnection, request: ResponseRequest): ResponseHandler;
+  /**
+   * A response handler started (`ended`: whether its response is over); returns what to call
+   * once it returned or its promise settled (`assertComplete` reports handlers still running).
+   * @default none: running handlers are not tracked
+   */
+  handlerRunning?(conn: FakeConnection, request: ResponseRequest, ended: () => boolean): () => void;
   /**
    * The words of a committed audio item. `spoken: false` for the idle timeout's commit, which
    * holds no speech the VAD heard: it takes no scripted transcription.

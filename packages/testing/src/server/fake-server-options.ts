@@ -53,6 +53,16 @@ export interface FakeServerOptions {
    */
   readonly behaviour?: ResponseHandler | undefined;
   /**
+   * What answers a response nothing scripted (no queued handler, no `onResponse`, no
+   * `behaviour`). `'demo-agent'`: the demo agent, as always. `'fail'`: an empty completed
+   * response (no output: the agent hears nothing said and is not sent off on a retry, as a
+   * failed response or an `error` would), and `assertComplete()` fails naming it, so a fully
+   * scripted test catches an agent that asks for a model turn it did not script. Not with
+   * `behaviour`, which answers every response.
+   * @default 'demo-agent'
+   */
+  readonly unscripted?: 'demo-agent' | 'fail' | undefined;
+  /**
    * Pacing of generated responses.
    * @default {} (no waits: every event goes out as fast as the microtask queue allows)
    */

@@ -3,7 +3,7 @@
  * (in memory, ws) attach links to it with {@link FakeServer.accept}.
  * @module
  */
-import type { Clock, IdGenerator } from '@voxwire/protocol';
+import type { ClientEventOf, ClientEventType, Clock, IdGenerator } from '@voxwire/protocol';
 import { MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import { SimulatedClock } from '../clock.js';
 import {
@@ -35,10 +35,29 @@ import { checkWebhookOptions } from './calls/webhook.js';
 import { asServerEvent, clone, type JsonObject, type WireEvent } from './wire.js';
 import { TokenBudget } from './token-budget.js';
 import { checkHandlers, checkTranscriptionTurns } from './script-arguments.js';
+import { describeOpenTurn } from './open-turn.js';
+import { ResponseLedger, type UnscriptedResponse } from './response-ledger.js';
+import { checkUnscripted } from './unscripted.js';
 
 export type { FakeServerOptions } from './fake-server-options.js';
 export type { AcceptedConnection, AcceptInit } from './accept-init.js';
+export type { UnscriptedResponse } from './response-ledger.js';
 import { idGeneratorOf, type AcceptedConnection, type AcceptInit } from './accept-init.js';
+
+/**
+ * A client event type an expectation may name: every GA client event, and `session.close`,
+ * which the fake takes although no codec has a schema for it.
+ */
+export type ExpectableClientEventType = ClientEventType | 'session.close';
+
+/**
+ * The recorded client event an expectation of type `K` resolves with: the GA-model event of that
+ * type, as the server accepted it. An event the server refused because it failed to decode (a
+ * schema violation) is recorded as sent, so a predicate written for malformed events should
+ * read its fields defensively (a predicate that throws rejects its expectation).
+ */
+export type ExpectedClientEvent<K extends ExpectableClientEventType> = JsonObject &
+  (K extends ClientEventType ? ClientEventOf<K> : { type: 'session.close' });
 
 /** The scripted fake Realtime server. */
 export class FakeServer extends ServerCalls {
@@ -70,11 +89,15 @@ export class FakeServer extends ServerCalls {
   #clientSecrets: ClientSecrets | undefined;
   // made at the first call, likewise
   #calls: CallRegistry | undefined;
+  readonly #ledger = new ResponseLedger();
+  // whether the test scripted any response: only then is the demo agent's answer worth a note
+  #scriptsResponses = false;
 
   constructor(options: FakeServerOptions = {}) {
     super();
     this.#options = options;
     this.models = checkModels(options.models);
+    checkUnscripted(options);
     this.clock = options.clock ?? new SimulatedClock();
     this.#newId = idGeneratorOf(options);
     checkWebhookOptions(options.webhook);
@@ -277,6 +300,7 @@ export class FakeServer extends ServerCalls {
   onResponse(handler: ResponseHandler): () => void {
     checkHandlers('onResponse', [handler]);
     this.#handlers.push(handler);
+    this.#scriptsResponses = true;
     return () => {
       const i = this.#handlers.lastIndexOf(handler);
       if (i >= 0) this.#handlers.splice(i, 1);
@@ -290,6 +314,7 @@ export class FakeServer extends ServerCalls {
    */
   queueResponse(...handlers: ResponseHandler[]): this {
     this.#queued.push(...checkHandlers('queueResponse', handlers));
+    if (handlers.length > 0) this.#scriptsResponses = true;
     return this;
   }
 
@@ -347,42 +372,85 @@ export class FakeServer extends ServerCalls {
 
   /**
    * Resolves with the first client event of `type` (matching `predicate`) after the previous
-   * match; events of other types in between are passed over. A predicate that throws rejects
-   * the expectation with a {@link FakeServerError} (code `EXPECTATION_PREDICATE_THREW`, the
-   * thrown error as `cause`); the server still acts on the event. A `type` no client event has
-   * (a typo, a beta name) rejects at once with code `UNKNOWN_EVENT_TYPE`, and
-   * `input_audio_buffer.append` with `recordAudioAppends: false` with `NOT_RECORDED`.
+   * match, in the order the expectations were made; events of other types in between are passed
+   * over. The events already sent count: an expectation made after its event arrived resolves
+   * with it (match history with `clientEvents`, not with an expectation, when only later events
+   * may count). A predicate that throws rejects the expectation with a {@link FakeServerError}
+   * (code `EXPECTATION_PREDICATE_THREW`, the thrown error as `cause`); the server still acts on
+   * the event. A rejected expectation also fails `assertComplete()`, with its reason.
+   * @throws FakeServerError at the call: `UNKNOWN_EVENT_TYPE` for a `type` no client event has
+   *   (a typo, a beta name; the message names the likely type), `NOT_RECORDED` for
+   *   `input_audio_buffer.append` with `recordAudioAppends: false`
    */
-  expectClientEvent<T extends JsonObject = JsonObject>(
-    type: string,
+  expectClientEvent<K extends ExpectableClientEventType>(
+    type: K,
+    predicate?: (event: ExpectedClientEvent<K>) => boolean,
+  ): Promise<ExpectedClientEvent<K>>;
+  /** The same, with the event typed by the caller (a loose view of it, say). */
+  expectClientEvent<T extends JsonObject>(
+    type: ExpectableClientEventType,
     predicate?: (event: T) => boolean,
-  ): Promise<T> {
+  ): Promise<T>;
+  expectClientEvent(
+    type: ExpectableClientEventType,
+    // `never`: each overload's predicate takes its own view of the recorded event
+    predicate?: (event: never) => boolean,
+  ): Promise<JsonObject> {
     return this.#expectations.expect(
       type,
-      predicate as ((e: JsonObject) => boolean) | undefined,
+      predicate as ((event: JsonObject) => boolean) | undefined,
       false,
-    ) as Promise<T>;
-  }
-
-  /** Like `expectClientEvent`, but the very next client event must match, else it rejects with {@link UnexpectedClientEventError}. */
-  expectNextClientEvent<T extends JsonObject = JsonObject>(
-    type: string,
-    predicate?: (event: T) => boolean,
-  ): Promise<T> {
-    return this.#expectations.expect(
-      type,
-      predicate as ((e: JsonObject) => boolean) | undefined,
-      true,
-    ) as Promise<T>;
+    );
   }
 
   /**
-   * Throws {@link IncompleteScenarioError} when expectations, queued responses or transcriptions
-   * are left, a fault rule never fired (see `faults.neverFired()`; a rule marked `optional` is
-   * not reported), or a handler threw.
+   * Like `expectClientEvent`, but the client event right after the previous match (the first
+   * one sent, for the first expectation: not the next one from now) must be of `type` and match
+   * `predicate`, else it rejects with {@link UnexpectedClientEventError} (and fails
+   * `assertComplete()`); it also rejects when every connection closes first.
+   * @throws FakeServerError at the call, as `expectClientEvent` does
+   */
+  expectNextClientEvent<K extends ExpectableClientEventType>(
+    type: K,
+    predicate?: (event: ExpectedClientEvent<K>) => boolean,
+  ): Promise<ExpectedClientEvent<K>>;
+  /** The same, with the event typed by the caller. */
+  expectNextClientEvent<T extends JsonObject>(
+    type: ExpectableClientEventType,
+    predicate?: (event: T) => boolean,
+  ): Promise<T>;
+  expectNextClientEvent(
+    type: ExpectableClientEventType,
+    // `never`: each overload's predicate takes its own view of the recorded event
+    predicate?: (event: never) => boolean,
+  ): Promise<JsonObject> {
+    return this.#expectations.expect(
+      type,
+      predicate as ((event: JsonObject) => boolean) | undefined,
+      true,
+    );
+  }
+
+  /**
+   * The responses no scripted handler answered, oldest first: the demo agent's answers, or with
+   * `unscripted: 'fail'` the empty ones (which fail `assertComplete()`).
+   */
+  get unscriptedResponses(): readonly UnscriptedResponse[] {
+    return this.#ledger.unscripted;
+  }
+
+  /**
+   * Throws {@link IncompleteScenarioError} when expectations are left or were rejected, queued
+   * responses or transcriptions are left, a fault rule never fired (see `faults.neverFired()`; a
+   * rule marked `optional` is not reported), a handler threw or is still running, or (with
+   * `unscripted: 'fail'`) a response had no scripted handler. Its message also notes what may
+   * explain a failure: a VAD turn still open, and the responses the demo agent answered in a
+   * scenario that scripts responses.
    */
   assertComplete(): void {
+    const strictUnscripted = this.#options.unscripted === 'fail';
     const pending = [
+      ...this.#expectations.describeRejected(),
       ...this.#expectations.describePending(),
       ...(this.#queued.length ? [`${this.#queued.length} queued response(s) never used`] : []),
       ...(this.#transcripts.length
@@ -392,8 +460,15 @@ export class FakeServer extends ServerCalls {
       ...this.handlerErrors.map(
         (e) => `a response handler threw: ${e instanceof Error ? e.message : String(e)}`,
       ),
+      ...this.#ledger.describeRunning(this.clock.now()),
+      ...(strictUnscripted ? this.#ledger.describeUnscripted() : []),
     ];
-    if (pending.length) throw new IncompleteScenarioError(pending);
+    if (!pending.length) return;
+    const notes = [
+      ...this.#connections.flatMap((c) => describeOpenTurn(c) ?? []),
+      ...(!strictUnscripted && this.#scriptsResponses ? this.#ledger.noteUnscripted() : []),
+    ];
+    throw new IncompleteScenarioError(pending, notes);
   }
 
   /** Resolves once every connection so far is closed (at once when none is open). */
@@ -420,11 +495,25 @@ export class FakeServer extends ServerCalls {
       faultRules: () => this.faults.rules,
       refusals: () => this.faults.refusals,
       faultFired: (rule) => this.faults.markFired(rule),
-      takeHandler: () =>
-        this.#queued.shift() ??
-        this.#handlers[this.#handlers.length - 1] ??
-        this.#options.behaviour ??
-        demoAgent,
+      takeHandler: (conn, request) => {
+        const scripted =
+          this.#queued.shift() ??
+          this.#handlers[this.#handlers.length - 1] ??
+          this.#options.behaviour;
+        if (scripted) return scripted;
+        const fail = this.#options.unscripted === 'fail';
+        this.#ledger.addUnscripted({
+          responseId: request.responseId,
+          connection: conn.index,
+          trigger: request.trigger,
+          userText: request.userText,
+          answeredBy: fail ? 'empty' : 'demo-agent',
+        });
+        // no output: an empty completed response, which sends the agent on no retry
+        return fail ? () => undefined : demoAgent;
+      },
+      handlerRunning: (conn, request, ended) =>
+        this.#ledger.running(request, conn.index, this.clock.now(), ended),
       hear: (samples, rate, itemId, spoken) => {
         // a scripted entry is what the user says in a turn; the idle timeout commits the audio
         // of a silent user (its timer stops at speech_started), which must not take the words

@@ -20,7 +20,8 @@ import { isObject, type JsonObject } from './wire.js';
 /** Silence that ends a turn under semantic VAD, by eagerness (a deterministic stand-in for the model). */
 export const SEMANTIC_SILENCE_MS = { low: 1_000, medium: 500, auto: 500, high: 250 } as const;
 
-function vadOf(
+/** The connection's VAD settings (`undefined` with turn detection off). */
+export function vadOf(
   conn: FakeConnection,
 ): (VadSettings & { create: boolean; interrupt: boolean }) | undefined {
   const td = sessionValue(conn.session, 'audio.input.turn_detection');

@@ -120,8 +120,9 @@ export class ResponseRunner {
     const { ctx, outputs, ending, seal } = createContext(request, (error) =>
       this.conn.host.reportHandlerError(error),
     );
+    const settled = this.conn.host.handlerRunning?.(this.conn, request, () => run.done);
     try {
-      const handler = this.conn.host.takeHandler();
+      const handler = this.conn.host.takeHandler(this.conn, request);
       const result = handler(ctx);
       if (result && typeof (result as Promise<void>).then === 'function') await result;
     } catch (error) {
@@ -129,6 +130,8 @@ export class ResponseRunner {
       this.conn.host.reportHandlerError(error);
       run.finish({ status: 'failed', error: { type: 'server_error', code: 'handler_error' } });
       return;
+    } finally {
+      settled?.();
     }
     // from here the plan is produced: a call from a promise the handler did not return would
     // be lost, so it throws instead

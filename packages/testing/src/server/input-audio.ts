@@ -73,6 +73,16 @@ export class InputAudio {
     return this.#speaking;
   }
 
+  /** Where the speech in progress started (prefix padding included), ms of session audio. */
+  get speechStartMs(): number {
+    return this.#ms(this.#speechStart);
+  }
+
+  /** Milliseconds of silence heard since the speech in progress was last voiced. */
+  get silenceRunMs(): number {
+    return this.#ms(this.#silenceRun);
+  }
+
   /** Milliseconds of audio currently buffered (uncommitted). */
   get bufferedMs(): number {
     return this.#ms(this.#total - this.#bufferStart);
