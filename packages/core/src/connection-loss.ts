@@ -8,6 +8,7 @@
 import { CloseCode } from '@voxwire/protocol';
 import { connectFailure, describe, transportData } from './connect-attempt.js';
 import { EXPIRY_TOLERANCE_MS, type RetryClass } from './connection-retry.js';
+import type { ConnectionState } from './connection-state.js';
 import { VoxwireError } from './errors.js';
 import { classifyFailure } from './reconnect/policy.js';
 
@@ -144,4 +145,20 @@ function closeData(
   klass: RetryClass,
 ): Record<string, unknown> {
   return { code, reason, fatal: klass.fatal, ...transportData(cause) };
+}
+
+/**
+ * The `SESSION_CLOSED` of a call made once the session is over: its `cause` is the error that
+ * ended it (`AUTH_FAILED`, `RECONNECT_FAILED`, …), so a call after a fatal end says why; none
+ * after a `close()` the app asked for.
+ */
+export function sessionClosed(state: ConnectionState): VoxwireError {
+  const cause = state.status === 'closed' ? state.error : undefined;
+  return new VoxwireError(
+    'SESSION_CLOSED',
+    cause === undefined
+      ? 'the session is closed'
+      : `the session is closed: it ended with ${cause.code}`,
+    cause === undefined ? {} : { cause },
+  );
 }

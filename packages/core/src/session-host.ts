@@ -27,7 +27,7 @@ import type { ChatItem } from './conversation/chat-context.js';
 import type { InFlightItemChange } from './conversation/in-flight.js';
 import type { ConversationMirror } from './conversation/mirror.js';
 import { SessionConnection } from './connection.js';
-import { unanswered, undrained, unresponsive } from './connection-loss.js';
+import { sessionClosed, unanswered, undrained, unresponsive } from './connection-loss.js';
 import type { ResolvedReconnect } from './reconnect/policy.js';
 import { ServerError, VoxwireError, type SessionError } from './errors.js';
 import { TypedEmitter } from './emitter.js';
@@ -261,20 +261,9 @@ export class SessionHost {
     if (this.closed()) throw this.closedError();
   }
 
-  /**
-   * The `SESSION_CLOSED` of a call made once the session is over: its `cause` is the error that
-   * ended it (`AUTH_FAILED`, `RECONNECT_FAILED`, …), so a call after a fatal end says why.
-   */
+  /** The `SESSION_CLOSED` of a call made once the session is over (`connection-loss.ts`). */
   closedError(): VoxwireError {
-    const state = this.connection.state;
-    const cause = state.status === 'closed' ? state.error : undefined;
-    return new VoxwireError(
-      'SESSION_CLOSED',
-      cause === undefined
-        ? 'the session is closed'
-        : `the session is closed: it ended with ${cause.code}`,
-      cause === undefined ? {} : { cause },
-    );
+    return sessionClosed(this.connection.state);
   }
 
   /** Whether the session is closing or closed. */
