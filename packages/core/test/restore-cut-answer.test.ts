@@ -131,6 +131,31 @@ describe.each(DIALECTS)('an answer the drop cut off mid-stream (%s)', (dialect) 
     await cut.session.close();
   });
 
+  it('a barge-in after the restore has nothing left to cut: the text the restore told stays', async () => {
+    // all the received audio played, the speaker still reporting that part when the user speaks
+    const cut = await cutByDrop(dialect);
+    const content = cut.response.output[0]!.content[0]!;
+    cut.session.playback.played(content, 2000);
+    await restore(cut);
+    const told = [
+      { id: cut.itemId, content: [{ type: 'text', text: 'one two three four five six seven...' }] },
+    ];
+    expect(serverTexts(cut.s)).toMatchObject(told);
+    const before = cut.s.server.clientEvents.length;
+    const [result] = await Promise.all([cut.session.interrupt(), cut.s.settle()]);
+    // not told again from the whole received transcript, which the drop cut mid-word ("seven e")
+    expect(result.truncated).toBeUndefined();
+    expect(result.deletedItemIds).toEqual([]);
+    expect(
+      cut.s.server.clientEvents
+        .slice(before)
+        .map((e) => (e as { type: string }).type)
+        .filter((t) => t.startsWith('conversation.item')),
+    ).toEqual([]);
+    expect(serverTexts(cut.s)).toMatchObject(told);
+    await cut.session.close();
+  });
+
   it('with reports that never reached it: nothing was heard, so it is left out', async () => {
     const cut = await cutByDrop(dialect);
     cut.session.playback.played({ itemId: 'an_earlier_answer', contentIndex: 0 }, 500);

@@ -177,6 +177,19 @@ export class ConversationMirror extends LinkedItems {
     return this.#truncate(id, contentIndex, audioEndMs).kind === 'updated';
   }
 
+  /**
+   * Records that audio part `contentIndex` of item `id` was cut at `audioEndMs` without changing
+   * the item: for an answer a restore re-creates as the text heard (an answer a drop cut off),
+   * so that a later interruption finds it cut already (`heldAsText`) instead of cutting the
+   * text again from its whole transcript.
+   */
+  noteCut(id: string, contentIndex: number, audioEndMs: number): void {
+    if (!this.has(id)) return;
+    let cut = (this.#truncated ??= new Map()).get(id);
+    if (cut === undefined) this.#truncated.set(id, (cut = new Map<number, number>()));
+    cut.set(contentIndex, audioEndMs);
+  }
+
   /** Removes every item and every early transcript. */
   override clear(): void {
     super.clear();

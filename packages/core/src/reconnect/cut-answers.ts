@@ -154,6 +154,9 @@ export class CutAnswers {
         const text = cutOff(
           heard >= part.audioMs ? wholeWords(part.text) : heardText(part.text, heard, part.audioMs),
         );
+        // cut where the restore tells it: a barge-in after the reconnect has nothing left to cut
+        // (told again from the transcript, which the drop cut short, it would end mid-word)
+        if (text !== '') mirror.noteCut(itemId, part.contentIndex, Math.min(heard, part.audioMs));
         return text === '' ? [] : [{ type: 'text', text }];
       });
       mirror.update(itemId, (current) => ({ ...current, content }) as typeof current);
