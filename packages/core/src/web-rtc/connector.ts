@@ -105,6 +105,13 @@ function checkSecret(secret: unknown): string {
       'clientSecret',
       'clientSecret must be a non-empty string (an ephemeral key minted by your server)',
     );
+  // OpenAI's standard keys (sk-…, sk-proj-…) never belong in a page; Azure's keys have no such
+  // mark, and its ephemeral ones neither, so only these are recognised and refused
+  if (secret.startsWith('sk-'))
+    throw invalidOption(
+      'clientSecret',
+      'clientSecret is a standard OpenAI API key (sk-…): anyone can read it in a page. Mint an ephemeral ek_… secret on your server (createClientSecret in @voxwire/node) and pass that',
+    );
   return secret;
 }
 

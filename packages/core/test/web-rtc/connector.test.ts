@@ -164,6 +164,10 @@ describe('webRtcConnector: options', () => {
     refused({ ...base(), clientSecret: '' }, 'clientSecret');
     refused({ ...base(), clientSecret: 42 }, 'clientSecret');
     expect(() => webRtcConnector({ ...base(), clientSecret: 'azure-ephemeral-key' })).not.toThrow();
+    // an OpenAI standard key, which anyone can read in a page
+    expect(refused({ ...base(), clientSecret: 'sk-proj-abc123' }, 'clientSecret')).toContain(
+      'ephemeral ek_',
+    );
   });
 
   it('refuses a URL that is not https (http only for loopback), or does not parse', () => {
