@@ -10,6 +10,15 @@
 import { networkInterfaces } from 'node:os';
 import type { FetchLike } from '@voxwire/protocol';
 import { listenErrorMessage, wildcardNotice } from './cli-listen.js';
+import { closeGoingAway } from './cli-stop.js';
+
+export {
+  CLI_STOP_CLOSE_CODE,
+  CLI_STOP_CLOSE_REASON,
+  CLI_STOP_GRACE_MS,
+  closeGoingAway,
+  type CloseGoingAwayOptions,
+} from './cli-stop.js';
 import { FakeServerOptionsError, WebRtcUnavailableError } from './errors.js';
 import { checkModels } from './server/served-models.js';
 import {
@@ -277,10 +286,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`voxwire-fake-server: ${signal}, stopping\n`);
-    ws.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    // a close frame first (1001, going away): `ws.close()` alone terminates the sockets, and a
+    // client would take the shutdown for a network that died (1006)
+    closeGoingAway(ws.sockets)
+      .then(() => ws.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

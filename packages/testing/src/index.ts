@@ -70,6 +70,8 @@ export {
   FaultInjector,
   type CloseFaultOptions,
   type FaultRuleOptions,
+  type FaultScope,
+  type FaultScopeOptions,
   type OccurrenceFaultOptions,
   type RefusalError,
   type RefusalRule,

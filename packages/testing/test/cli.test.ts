@@ -6,14 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
+import { connect as connectTcp, createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { FakeServerOptionsError } from '../src/index.js';
-import { CliHelp, loggingWebhookFetch, parseCliArgs, startupErrorMessage } from '../src/cli.js';
-import { wildcardNotice } from '../src/cli-listen.js';
+import WebSocket from 'ws';
+import { loggingWebhookFetch, startupErrorMessage } from '../src/cli.js';
+import { CLI_STOP_CLOSE_REASON, CLI_STOP_GRACE_MS } from '../src/cli-stop.js';
 import { closedPort, WERIFT_VERSION } from '../src/ws/index.js';
-import { wildcardLoopback } from '../src/ws/listen-address.js';
 import { weriftClient } from './werift-client.js';
 import { handshake } from './ws-helpers.js';
 
@@ -54,58 +53,6 @@ function runCli(args: string[], nodeArgs: string[] = []) {
 }
 
 describe('voxwire-fake-server CLI', () => {
-  it('parses options and refuses bad ones with a typed error', () => {
-    expect(parseCliArgs([])).toMatchObject({
-      port: 0,
-      host: '127.0.0.1',
-      beta: 'accept',
-      realtime: false,
-    });
-    expect(parseCliArgs(['--port', '8123', '--api-key=sk-x', '--beta', 'refuse'])).toMatchObject({
-      port: 8123,
-      apiKey: 'sk-x',
-      beta: 'refuse',
-    });
-    expect(() => parseCliArgs(['--port', 'abc'])).toThrow(FakeServerOptionsError);
-    expect(() => parseCliArgs(['--port'])).toThrow(/needs a value/);
-    expect(() => parseCliArgs(['--what'])).toThrow(/unknown option/);
-    // a switch: `=false` keeps it off, and anything else is refused
-    expect(parseCliArgs(['--realtime']).realtime).toBe(true);
-    expect(parseCliArgs(['--realtime=false']).realtime).toBe(false);
-    expect(() => parseCliArgs(['--realtime=yes'])).toThrow(FakeServerOptionsError);
-    // --models: the names served, comma-separated; any model without it
-    expect(parseCliArgs([]).models).toBeUndefined();
-    expect(parseCliArgs(['--models', 'gpt-realtime,gpt-realtime-mini']).models).toEqual([
-      'gpt-realtime',
-      'gpt-realtime-mini',
-    ]);
-    expect(parseCliArgs(['--models=gpt-realtime, my-dep']).models).toEqual([
-      'gpt-realtime',
-      'my-dep',
-    ]);
-    expect(() => parseCliArgs(['--models'])).toThrow(/needs a value/);
-    expect(() => parseCliArgs(['--models', 'a,,b'])).toThrow(FakeServerOptionsError);
-    expect(() => parseCliArgs(['--models', 'a,'])).toThrow(/--models .*empty/);
-    // --webrtc: a switch, off by default
-    expect(parseCliArgs([]).webRtc).toBe(false);
-    expect(parseCliArgs(['--webrtc']).webRtc).toBe(true);
-    expect(parseCliArgs(['--webrtc=false']).webRtc).toBe(false);
-    expect(() => parseCliArgs(['--webrtc=on'])).toThrow(/--webrtc takes no value/);
-    // --help is no error: the CLI prints it to stdout and exits 0, and documents --webrtc
-    expect(() => parseCliArgs(['--help'])).toThrow(CliHelp);
-    const help = (() => {
-      try {
-        parseCliArgs(['--help']);
-      } catch (error) {
-        return (error as Error).message;
-      }
-      return '';
-    })();
-    expect(help).toMatch(/\[--webrtc\]/);
-    expect(help).toMatch(/--webrtc +also serve WebRTC: POST \/v1\/realtime\/calls/);
-    expect(help).toContain(`werift@${WERIFT_VERSION}`);
-  });
-
   it('prints the base URL as the first stdout line, serves the demo agent, stops on SIGTERM', async () => {
     buildOnce();
     const child = spawn(process.execPath, [bin, '--port', '0', '--models', 'gpt-realtime'], {
@@ -214,23 +161,6 @@ describe('voxwire-fake-server CLI', () => {
     );
   }, 60_000);
 
-  it('--webhook-url and --webhook-secret: parsed together, the secret checked', () => {
-    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-    expect(
-      parseCliArgs(['--webhook-url', 'http://127.0.0.1:9/h', '--webhook-secret', secret]).webhook,
-    ).toEqual({
-      url: 'http://127.0.0.1:9/h',
-      secret,
-    });
-    expect(parseCliArgs([]).webhook).toBeUndefined();
-    expect(() => parseCliArgs(['--webhook-url', 'http://127.0.0.1:9/h'])).toThrow(/go together/);
-    expect(() => parseCliArgs(['--webhook-secret', secret])).toThrow(FakeServerOptionsError);
-    expect(() =>
-      parseCliArgs(['--webhook-url', 'http://a.example', '--webhook-secret', 'nope']),
-    ).toThrow(/whsec_/);
-    expect(() => parseCliArgs(['--help'])).toThrow(/--webhook-url URL --webhook-secret whsec_/);
-  });
-
   it('--webhook-url: the last stdout line places a SIP call whose signed webhook reaches the app, which accepts and joins it', async () => {
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
     let resolveHook: (hook: { headers: Record<string, unknown>; body: string }) => void = () => {};
@@ -326,22 +256,6 @@ describe('voxwire-fake-server CLI', () => {
     60_000,
   );
 
-  it('a wildcard host names loopback in the URL, in every spelling; any other host is printed as it is', () => {
-    expect(wildcardLoopback('0.0.0.0')).toBe('127.0.0.1');
-    expect(wildcardLoopback('::')).toBe('::1');
-    expect(wildcardLoopback('0:0:0:0:0:0:0:0')).toBe('::1');
-    for (const host of ['127.0.0.1', '::1', '10.0.0.2', 'localhost', '[::]'])
-      expect(wildcardLoopback(host)).toBeUndefined();
-    expect(wildcardNotice('ws://127.0.0.1:8080/v1', '127.0.0.1', {})).toBeUndefined();
-    const eth = (address: string, family: 'IPv4' | 'IPv6') =>
-      ({ address, family, internal: false, netmask: '', mac: '', cidr: null }) as never;
-    expect(
-      wildcardNotice('ws://[::1]:8080/v1', '::', {
-        eth0: [eth('192.0.2.2', 'IPv4'), eth('2001:db8::2', 'IPv6'), eth('fe80::1', 'IPv6')],
-      }),
-    ).toContain('(ws://192.0.2.2:8080/v1, ws://[2001:db8::2]:8080/v1)');
-  });
-
   it('a port in use or a --host that does not resolve: one line on stderr, exit 1, no stack', async () => {
     const taken = createTcpServer();
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
@@ -433,4 +347,54 @@ describe('voxwire-fake-server CLI', () => {
       `voxwire-fake-server: the webhook of SIP call rtc_7 was answered 500 by ${origin}/hooks`,
     ]);
   });
+
+  it('SIGTERM and SIGINT close each client socket with 1001 and a reason, then exit 0', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const cli = runCli(['--port', '0']);
+      const url = await cli.line();
+      const clients = [0, 1].map(
+        () =>
+          new WebSocket(`${url}/realtime?model=gpt-realtime`, {
+            headers: { Authorization: 'Bearer anything' },
+          }),
+      );
+      // session.created: the server has each as a connection
+      await Promise.all(clients.map((ws) => once(ws, 'message')));
+      const closes = clients.map((ws) => once(ws, 'close'));
+      cli.child.kill(signal);
+      for (const [code, reason] of await Promise.all(closes)) {
+        expect(code).toBe(1001);
+        expect(String(reason)).toBe(CLI_STOP_CLOSE_REASON);
+      }
+      expect(await cli.exit).toBe(0);
+      expect(cli.stderr()).toContain(`${signal}, stopping`);
+    }
+  }, 60_000);
+
+  it('a client that never answers the close frame is cut after the grace: stopping does not hang', async () => {
+    const cli = runCli(['--port', '0']);
+    const { port } = new URL(await cli.line());
+    // a raw peer: it completes the handshake, then reads and never writes (ws would answer)
+    const socket = connectTcp(Number(port), '127.0.0.1');
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    await once(socket, 'connect');
+    socket.write(
+      'GET /v1/realtime?model=gpt-realtime HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+        'Authorization: Bearer anything\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    while (!received.includes('session.created')) await once(socket, 'data');
+    const gone = once(socket, 'close');
+    const stoppedAt = Date.now();
+    cli.child.kill('SIGTERM');
+    expect(await cli.exit).toBe(0);
+    await gone;
+    // within the grace and a margin, not ws's own 30 s wait for the answer
+    expect(Date.now() - stoppedAt).toBeLessThan(CLI_STOP_GRACE_MS + 10_000);
+    // the close frame came all the same: FIN + close opcode, its length, then code 1001
+    const reason = Buffer.from(CLI_STOP_CLOSE_REASON);
+    const frame = Buffer.concat([Buffer.from([0x88, 2 + reason.length, 0x03, 0xe9]), reason]);
+    expect(received.includes(frame)).toBe(true);
+  }, 60_000);
 });

@@ -10,6 +10,7 @@ import { startingSession } from './client-secrets.js';
 import { checkCloseCode } from './close-codes.js';
 import { Conversation } from './conversation.js';
 import { Errors, schemaError, type ServerErrorBody } from './error-catalog.js';
+import { inScope } from './fault-options.js';
 import { handleAudioEvent } from './handlers-audio.js';
 import { handleItemEvent } from './handlers-items.js';
 import { handleResponseEvent, ResponseRunner } from './handlers-response.js';
@@ -90,7 +91,8 @@ export class FakeConnection {
       host.clock,
       link,
       this.codec,
-      () => host.faultRules(),
+      // a rule scoped to another connection is not this one's to apply
+      () => host.faultRules().filter((r) => inScope(r, this.index)),
       (code, reason) => this.#closed(code, reason),
       (rule) => host.faultFired?.(rule),
     );
@@ -309,7 +311,9 @@ export class FakeConnection {
     const type = String(event['type']);
     const n = this.clientCounted(type) + 1;
     this.#clientCounts.set(type, n);
-    const rule = this.host.refusals().find((r) => r.type === type && r.occurrence === n);
+    const rule = this.host
+      .refusals()
+      .find((r) => r.type === type && r.occurrence === n && inScope(r, this.index));
     if (!rule) return false;
     this.host.faultFired?.(rule);
     this.error({ ...rule.error, event_id: eventId });

@@ -3,20 +3,15 @@
  * (in memory, ws) attach links to it with {@link FakeServer.accept}.
  * @module
  */
-import type { ClientEventOf, ClientEventType, Clock, IdGenerator } from '@voxwire/protocol';
+import type { Clock, IdGenerator } from '@voxwire/protocol';
 import { MAX_SESSION_DURATION_MS } from '@voxwire/protocol';
 import { SimulatedClock } from '../clock.js';
-import {
-  FakeServerError,
-  FakeServerOptionsError,
-  IncompleteScenarioError,
-  TransportNotClosedError,
-} from '../errors.js';
-import { demoAgent, type ResponseHandler } from './behaviour.js';
+import { FakeServerError, FakeServerOptionsError, TransportNotClosedError } from '../errors.js';
+import type { ResponseHandler } from './behaviour.js';
 import { ClientExpectations } from './client-expectations.js';
 import { checkCloseCode } from './close-codes.js';
 import { Conversation } from './conversation.js';
-import { FakeConnection, type ConnectionHost, type HeardAudio } from './connection.js';
+import { FakeConnection, type ConnectionHost } from './connection.js';
 import { FaultInjector } from './faults.js';
 import type { ServerLink } from './outbound.js';
 import type { FakeServerOptions } from './fake-server-options.js';
@@ -34,30 +29,19 @@ import { ServerCalls } from './calls/server-calls.js';
 import { checkWebhookOptions } from './calls/webhook.js';
 import { asServerEvent, clone, type JsonObject, type WireEvent } from './wire.js';
 import { TokenBudget } from './token-budget.js';
-import { checkHandlers, checkTranscriptionTurns } from './script-arguments.js';
-import { describeOpenTurn } from './open-turn.js';
-import { ResponseLedger, type UnscriptedResponse } from './response-ledger.js';
+import type { UnscriptedResponse } from './response-ledger.js';
 import { checkUnscripted } from './unscripted.js';
+import type { ExpectableClientEventType, ExpectedClientEvent } from './expectation-types.js';
+import { incompleteScenario } from './scenario-report.js';
+import { ScriptQueue } from './script-queue.js';
+import { ServerFaultTarget } from './server-fault-target.js';
+import { serverHost } from './server-host.js';
 
 export type { FakeServerOptions } from './fake-server-options.js';
 export type { AcceptedConnection, AcceptInit } from './accept-init.js';
 export type { UnscriptedResponse } from './response-ledger.js';
+export type { ExpectableClientEventType, ExpectedClientEvent } from './expectation-types.js';
 import { idGeneratorOf, type AcceptedConnection, type AcceptInit } from './accept-init.js';
-
-/**
- * A client event type an expectation may name: every GA client event, and `session.close`,
- * which the fake takes although no codec has a schema for it.
- */
-export type ExpectableClientEventType = ClientEventType | 'session.close';
-
-/**
- * The recorded client event an expectation of type `K` resolves with: the GA-model event of that
- * type, as the server accepted it. An event the server refused because it failed to decode (a
- * schema violation) is recorded as sent, so a predicate written for malformed events should
- * read its fields defensively (a predicate that throws rejects its expectation).
- */
-export type ExpectedClientEvent<K extends ExpectableClientEventType> = JsonObject &
-  (K extends ClientEventType ? ClientEventOf<K> : { type: 'session.close' });
 
 /** The scripted fake Realtime server. */
 export class FakeServer extends ServerCalls {
@@ -75,23 +59,16 @@ export class FakeServer extends ServerCalls {
   readonly #newId: IdGenerator;
   readonly #connections: FakeConnection[] = [];
   readonly #expectations: ClientExpectations;
-  readonly #queued: ResponseHandler[] = [];
-  readonly #transcripts: HeardAudio[] = [];
-  readonly #handlers: ResponseHandler[] = [];
+  readonly #script: ScriptQueue;
   readonly #closeWaiters: (() => void)[] = [];
   // the token budget rate_limits.updated reports, made at the first response (full until then)
   #budget: TokenBudget | undefined;
   #persisted: Conversation | undefined;
-  // an expireSession() made while no connection was open: ms after the next one opens, and
-  // what to call when it ends that session
-  #expireNext: { readonly afterMs: number; readonly fired: () => void } | undefined;
+  readonly #faultTarget: ServerFaultTarget;
   // made at the first mint: a server nobody mints on keeps nothing for it
   #clientSecrets: ClientSecrets | undefined;
   // made at the first call, likewise
   #calls: CallRegistry | undefined;
-  readonly #ledger = new ResponseLedger();
-  // whether the test scripted any response: only then is the demo agent's answer worth a note
-  #scriptsResponses = false;
 
   constructor(options: FakeServerOptions = {}) {
     super();
@@ -102,29 +79,9 @@ export class FakeServer extends ServerCalls {
     this.#newId = idGeneratorOf(options);
     checkWebhookOptions(options.webhook);
     this.#expectations = new ClientExpectations(options.recordAudioAppends ?? true);
-    this.faults = new FaultInjector({
-      // a chaos injection (core's random fault suite) may land between connections: nothing to do
-      sendRaw: (frame) => this.current?.outbound.pushRaw(frame),
-      expire: (afterMs, fired) => {
-        const open = this.#connections.filter((x) => x.open);
-        // none open (set up before the agent connects, or between connections): the next one
-        for (const c of open) this.#scheduleExpiry(c, afterMs, fired);
-        if (open.length === 0) this.#expireNext = { afterMs, fired };
-      },
-      clearPending: () => {
-        this.#expireNext = undefined;
-      },
-      releaseAll: () => this.#connections.forEach((c) => c.outbound.release()),
-      // the latest connection is the one rules added now apply to first; a closed one is past
-      counted: (type) => {
-        const c = this.current;
-        return c?.open === true && !c.outbound.closing ? c.outbound.counted(type) : undefined;
-      },
-      clientCounted: (type) => {
-        const c = this.current;
-        return c?.open === true && !c.outbound.closing ? c.clientCounted(type) : undefined;
-      },
-    });
+    this.#script = new ScriptQueue(options);
+    this.#faultTarget = new ServerFaultTarget(this.#connections);
+    this.faults = new FaultInjector(this.#faultTarget);
   }
 
   /** Attaches a transport's server end; sends `session.created` at once. */
@@ -172,10 +129,7 @@ export class FakeServer extends ServerCalls {
           : undefined,
     });
     this.#connections.push(conn);
-    if (this.#expireNext !== undefined) {
-      this.#scheduleExpiry(conn, this.#expireNext.afterMs, this.#expireNext.fired);
-      this.#expireNext = undefined;
-    }
+    this.#faultTarget.opened(conn);
     return conn;
   }
 
@@ -254,16 +208,6 @@ export class FakeServer extends ServerCalls {
     return this.#clientSecrets?.list() ?? [];
   }
 
-  #scheduleExpiry(conn: FakeConnection, afterMs: number, fired: () => void): void {
-    // the message names the connection's own maximum (an Azure session's 30 min over the ws
-    // mode), as its natural expiry does
-    conn.schedule(() => {
-      // one already closing (a close rule, server.close) hears nothing more: not an expiry
-      if (conn.open && !conn.outbound.closing) fired();
-      conn.expire(conn.maxSessionDurationMs);
-    }, afterMs);
-  }
-
   /** Every connection so far, oldest first. */
   get connections(): readonly FakeConnection[] {
     return this.#connections;
@@ -298,13 +242,7 @@ export class FakeServer extends ServerCalls {
    * @throws FakeServerOptionsError when `handler` is not a function
    */
   onResponse(handler: ResponseHandler): () => void {
-    checkHandlers('onResponse', [handler]);
-    this.#handlers.push(handler);
-    this.#scriptsResponses = true;
-    return () => {
-      const i = this.#handlers.lastIndexOf(handler);
-      if (i >= 0) this.#handlers.splice(i, 1);
-    };
+    return this.#script.onResponse(handler);
   }
 
   /**
@@ -313,8 +251,7 @@ export class FakeServer extends ServerCalls {
    *   queued then
    */
   queueResponse(...handlers: ResponseHandler[]): this {
-    this.#queued.push(...checkHandlers('queueResponse', handlers));
-    if (handlers.length > 0) this.#scriptsResponses = true;
+    this.#script.queueResponse(handlers);
     return this;
   }
 
@@ -325,7 +262,7 @@ export class FakeServer extends ServerCalls {
    *   `{ fail: true }`; none is queued then
    */
   scriptTranscription(...turns: (string | { fail: true })[]): this {
-    this.#transcripts.push(...checkTranscriptionTurns(turns));
+    this.#script.scriptTranscription(turns);
     return this;
   }
 
@@ -436,7 +373,7 @@ export class FakeServer extends ServerCalls {
    * `unscripted: 'fail'` the empty ones (which fail `assertComplete()`).
    */
   get unscriptedResponses(): readonly UnscriptedResponse[] {
-    return this.#ledger.unscripted;
+    return this.#script.ledger.unscripted;
   }
 
   /**
@@ -448,27 +385,16 @@ export class FakeServer extends ServerCalls {
    * scenario that scripts responses.
    */
   assertComplete(): void {
-    const strictUnscripted = this.#options.unscripted === 'fail';
-    const pending = [
-      ...this.#expectations.describeRejected(),
-      ...this.#expectations.describePending(),
-      ...(this.#queued.length ? [`${this.#queued.length} queued response(s) never used`] : []),
-      ...(this.#transcripts.length
-        ? [`${this.#transcripts.length} scripted transcription(s) never used`]
-        : []),
-      ...this.faults.neverFired(),
-      ...this.handlerErrors.map(
-        (e) => `a response handler threw: ${e instanceof Error ? e.message : String(e)}`,
-      ),
-      ...this.#ledger.describeRunning(this.clock.now()),
-      ...(strictUnscripted ? this.#ledger.describeUnscripted() : []),
-    ];
-    if (!pending.length) return;
-    const notes = [
-      ...this.#connections.flatMap((c) => describeOpenTurn(c) ?? []),
-      ...(!strictUnscripted && this.#scriptsResponses ? this.#ledger.noteUnscripted() : []),
-    ];
-    throw new IncompleteScenarioError(pending, notes);
+    const error = incompleteScenario({
+      expectations: this.#expectations,
+      script: this.#script,
+      faults: this.faults,
+      handlerErrors: this.handlerErrors,
+      connections: this.#connections,
+      now: this.clock.now(),
+      strictUnscripted: this.#options.unscripted === 'fail',
+    });
+    if (error) throw error;
   }
 
   /** Resolves once every connection so far is closed (at once when none is open). */
@@ -484,47 +410,16 @@ export class FakeServer extends ServerCalls {
   }
 
   #host(): ConnectionHost {
-    return {
+    return serverHost({
       clock: this.clock,
-      pacing: this.#options.pacing ?? {},
-      vadEnergyScale: this.#options.vadEnergyScale ?? 0.05,
-      transcriptionDeltaCount: this.#options.transcriptionDeltas,
-      transcriptionDelayMs: this.#options.transcriptionDelayMs ?? 0,
-      recordAudioAppends: this.#options.recordAudioAppends ?? true,
-      newId: (p) => this.#newId(p),
-      faultRules: () => this.faults.rules,
-      refusals: () => this.faults.refusals,
-      faultFired: (rule) => this.faults.markFired(rule),
-      takeHandler: (conn, request) => {
-        const scripted =
-          this.#queued.shift() ??
-          this.#handlers[this.#handlers.length - 1] ??
-          this.#options.behaviour;
-        if (scripted) return scripted;
-        const fail = this.#options.unscripted === 'fail';
-        this.#ledger.addUnscripted({
-          responseId: request.responseId,
-          connection: conn.index,
-          trigger: request.trigger,
-          userText: request.userText,
-          answeredBy: fail ? 'empty' : 'demo-agent',
-        });
-        // no output: an empty completed response, which sends the agent on no retry
-        return fail ? () => undefined : demoAgent;
-      },
-      handlerRunning: (conn, request, ended) =>
-        this.#ledger.running(request, conn.index, this.clock.now(), ended),
-      hear: (samples, rate, itemId, spoken) => {
-        // a scripted entry is what the user says in a turn; the idle timeout commits the audio
-        // of a silent user (its timer stops at speech_started), which must not take the words
-        // of the next spoken turn
-        const scripted = spoken === false ? undefined : this.#transcripts.shift();
-        if (scripted) return scripted;
-        const t = this.#options.transcribe?.(samples, rate, itemId);
-        return t === undefined ? { text: '' } : typeof t === 'string' ? { text: t } : t;
-      },
-      recordClientEvent: (_conn, event) => this.#expectations.record(event),
-      reportHandlerError: (error) => this.handlerErrors.push(error),
+      options: this.#options,
+      newId: this.#newId,
+      faults: this.faults,
+      script: this.#script,
+      expectations: this.#expectations,
+      handlerErrors: this.handlerErrors,
+      budget: () =>
+        (this.#budget ??= new TokenBudget(this.#options.tokenRateLimit ?? 40_000, this.clock)),
       connectionClosed: (conn) => {
         this.#calls?.connectionClosed(conn);
         // strict expectations cannot be met once nothing is open
@@ -533,18 +428,6 @@ export class FakeServer extends ServerCalls {
           this.#expectations.rejectStrict();
         }
       },
-      rateLimits: (tokens, dialect) => {
-        const budget = (this.#budget ??= new TokenBudget(
-          this.#options.tokenRateLimit ?? 40_000,
-          this.clock,
-        ));
-        const { limit, remaining, resetSeconds } = budget.spend(tokens);
-        const tokenLimit = { name: 'tokens', limit, remaining, reset_seconds: resetSeconds };
-        // beta-era servers listed requests too; GA lists tokens only (§4.10)
-        return dialect === 'beta'
-          ? [{ name: 'requests', limit: 5000, remaining: 4999, reset_seconds: 0.012 }, tokenLimit]
-          : [tokenLimit];
-      },
-    };
+    });
   }
 }

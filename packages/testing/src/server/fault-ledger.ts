@@ -3,19 +3,27 @@
  * connection means the test did not exercise what it set up, as an unused scripted response does.
  * @module
  */
-import type { RefusalRule } from './fault-options.js';
+import type { FaultScope, RefusalRule } from './fault-options.js';
 import type { FaultRule } from './outbound.js';
 
 /** The words `describe()` and `assertComplete()` use for a rule (`drop response.done (occurrence 2)`). */
 export function describeRule(rule: FaultRule | RefusalRule): string {
-  if (!('action' in rule)) return `refuse ${rule.type}${occurrenceNote(rule.occurrence)}`;
-  if (rule.action === 'close_after_count') return `close_after_count (count ${rule.count})`;
-  return `${rule.action}${rule.type ? ` ${rule.type}` : ''}${occurrenceNote(rule.occurrence)}`;
+  if (!('action' in rule)) return `refuse ${rule.type}${notes(rule, rule.occurrence)}`;
+  if (rule.action === 'close_after_count')
+    return `close_after_count${notes(rule, undefined, `count ${rule.count}`)}`;
+  return `${rule.action}${rule.type ? ` ${rule.type}` : ''}${notes(rule, rule.occurrence)}`;
 }
 
-// the first occurrence is the default and goes unsaid, as in the call that made the rule
-function occurrenceNote(occurrence: number | undefined): string {
-  return occurrence === undefined || occurrence === 1 ? '' : ` (occurrence ${occurrence})`;
+// ` (occurrence 2, connection 1, once)`: the first occurrence and the unscoped default go
+// unsaid, as in the call that made the rule
+function notes(scope: FaultScope, occurrence: number | undefined, first?: string): string {
+  const parts = [
+    ...(first !== undefined ? [first] : []),
+    ...(occurrence === undefined || occurrence === 1 ? [] : [`occurrence ${occurrence}`]),
+    ...(scope.connection !== undefined ? [`connection ${scope.connection}`] : []),
+    ...(scope.once === true ? ['once'] : []),
+  ];
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 /**
@@ -25,10 +33,13 @@ function occurrenceNote(occurrence: number | undefined): string {
  * before it ever fired still never did what the test set it up for.
  */
 export class FaultLedger {
-  readonly #waiting = new Map<object, string>();
+  readonly #waiting = new Map<object, string | (() => string)>();
 
-  /** Enters `key` (a rule object, or a token for an expiry) unless `optional`. */
-  track(key: object, line: string, optional: boolean): void {
+  /**
+   * Enters `key` (a rule object, or a token for an expiry) unless `optional`. `line` may be a
+   * function, for words that depend on when they are read (a connection that never opened).
+   */
+  track(key: object, line: string | (() => string), optional: boolean): void {
     if (!optional) this.#waiting.set(key, line);
   }
 
@@ -39,6 +50,8 @@ export class FaultLedger {
 
   /** One `fault rule never fired: …` line per entry still waiting. */
   lines(): string[] {
-    return [...this.#waiting.values()].map((line) => `fault rule never fired: ${line}`);
+    return [...this.#waiting.values()].map(
+      (line) => `fault rule never fired: ${typeof line === 'string' ? line : line()}`,
+    );
   }
 }

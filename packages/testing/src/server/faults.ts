@@ -6,12 +6,24 @@
  */
 import { FakeServerOptionsError } from '../errors.js';
 import { checkCloseCode } from './close-codes.js';
-import { unknownClientEventType, unknownServerEventType } from './event-names.js';
+import { unknownClientEventType } from './event-names.js';
+import {
+  checkCount,
+  checkMs,
+  checkNotPassed,
+  checkScopeOpen,
+  checkType,
+  occurrenceOf,
+} from './fault-checks.js';
 import { describeRule, FaultLedger } from './fault-ledger.js';
 import {
+  isScoped,
   optionalOf,
+  scopeOf,
   type CloseFaultOptions,
   type FaultRuleOptions,
+  type FaultScope,
+  type FaultScopeOptions,
   type OccurrenceFaultOptions,
   type RefusalRule,
   type RefuseFaultOptions,
@@ -22,6 +34,8 @@ import type { FaultRule } from './outbound.js';
 export type {
   CloseFaultOptions,
   FaultRuleOptions,
+  FaultScope,
+  FaultScopeOptions,
   OccurrenceFaultOptions,
   RefusalError,
   RefusalRule,
@@ -55,12 +69,25 @@ export interface FaultTarget {
    * @default none: occurrences are not checked against the open connection
    */
   clientCounted?(type: string): number | undefined;
+  /**
+   * Whether the connection of that index is open (`true`), has closed or is closing (`false`),
+   * or has not opened yet (`undefined`): a rule scoped to a closed connection could never fire.
+   * @default none: scopes are not checked against the connections
+   */
+  connectionOpen?(index: number): boolean | undefined;
+  /**
+   * The index of the latest connection when it is open (the one `counted` counts), else
+   * `undefined`.
+   * @default none: a scoped rule's occurrence is not checked against the open connection
+   */
+  openIndex?(): number | undefined;
 }
 
 /**
  * Builds and holds fault rules. A rule fires once per connection: each connection counts events
- * and uses rules on its own, so a reconnect meets the same rules again (a test of one cut clears
- * them, e.g. on the session's `disconnected`); `clear()` removes them all. Rules name server
+ * and uses rules on its own, so a reconnect meets the same rules again, unless the rule is scoped
+ * (`{ once: true }`: the first connection where it applies; `{ connection: i }`: that one only),
+ * which is spent once it fired; `clear()` removes them all. Rules name server
  * events as in the GA model in both dialects (`response.output_audio.delta`, not beta's
  * `response.audio.delta`); a type the fake never sends throws {@link FakeServerOptionsError}, as
  * does a number that could never apply (an occurrence below 1, a negative count or delay) and an
@@ -99,6 +126,11 @@ export class FaultInjector {
    */
   markFired(rule: FaultRule | RefusalRule): void {
     this.#ledger.fired(rule);
+    // a scoped rule fires once in the server's life: spent, it leaves the active rules, so no
+    // later connection applies it and describe() no longer lists it
+    if (!isScoped(rule)) return;
+    if ('action' in rule) remove(this.#rules, rule);
+    else remove(this.#refusals, rule);
   }
 
   /**
@@ -112,8 +144,18 @@ export class FaultInjector {
 
   #add(rule: FaultRule, optional: boolean): this {
     this.#rules.push(rule);
-    this.#ledger.track(rule, describeRule(rule), optional);
+    this.#ledger.track(rule, () => this.#neverFiredLine(rule), optional);
     return this;
+  }
+
+  // a rule scoped to a connection that never opened says so: the test's agent reconnected
+  // fewer times than it assumed, not the event never came
+  #neverFiredLine(rule: FaultRule | RefusalRule): string {
+    const line = describeRule(rule);
+    const index = rule.connection;
+    return index !== undefined && this.target.connectionOpen?.(index) === undefined
+      ? `${line}: connection ${index} never opened`
+      : line;
   }
 
   /**
@@ -128,7 +170,8 @@ export class FaultInjector {
     checkCount('closeAfterEvents', 'count', count, 0);
     checkCloseCode(code, reason, 'server.faults.closeAfterEvents');
     const optional = optionalOf('closeAfterEvents', options);
-    return this.#add({ action: 'close_after_count', count, code, reason }, optional);
+    const scope = this.#scope('closeAfterEvents', options);
+    return this.#add({ action: 'close_after_count', count, code, reason, ...scope }, optional);
   }
 
   /** Closes the connection at the `occurrence`-th event of `type`: before it is sent (default) or after. */
@@ -147,23 +190,25 @@ export class FaultInjector {
     if (options.occurrence !== undefined)
       checkCount('closeAt', 'occurrence', options.occurrence, 1);
     const optional = optionalOf('closeAt', options);
-    this.#checkNotPassed('closeAt', type, options.occurrence ?? 1);
+    const scope = this.#scope('closeAt', options);
+    checkNotPassed(this.target, 'closeAt', type, options.occurrence ?? 1, scope);
     const when = options.when ?? 'before';
     return this.#add(
-      { action: 'close', type, occurrence: options.occurrence, when, code, reason },
+      { action: 'close', type, occurrence: options.occurrence, when, code, reason, ...scope },
       optional,
     );
   }
 
   /**
    * Never sends the `occurrence`-th event of `type`: a number, or options with it (and
-   * `optional`).
+   * `optional`, `connection`, `once`).
    */
   drop(type: string, occurrence: number | OccurrenceFaultOptions = 1): this {
     checkType(type);
-    const { n, optional } = occurrenceOf('drop', occurrence);
-    this.#checkNotPassed('drop', type, n);
-    return this.#add({ action: 'drop', type, occurrence: n }, optional);
+    const { n, optional, scope } = occurrenceOf('drop', occurrence);
+    checkScopeOpen(this.target, 'drop', scope);
+    checkNotPassed(this.target, 'drop', type, n, scope);
+    return this.#add({ action: 'drop', type, occurrence: n, ...scope }, optional);
   }
 
   /** Sends the `occurrence`-th event of `type` `1 + times` times. */
@@ -179,34 +224,39 @@ export class FaultInjector {
       checkCount('duplicate', 'occurrence', options.occurrence, 1);
     checkCount('duplicate', 'times', options.times ?? 1, 1);
     const optional = optionalOf('duplicate', options);
-    this.#checkNotPassed('duplicate', type, options.occurrence ?? 1);
+    const scope = this.#scope('duplicate', options);
+    checkNotPassed(this.target, 'duplicate', type, options.occurrence ?? 1, scope);
+    const times = options.times ?? 1;
     return this.#add(
-      { action: 'duplicate', type, occurrence: options.occurrence, times: options.times ?? 1 },
+      { action: 'duplicate', type, occurrence: options.occurrence, times, ...scope },
       optional,
     );
   }
 
   /**
    * Holds the `occurrence`-th event of `type` (and everything after it, order is kept) for `ms`
-   * of clock time. `occurrence`: a number, or options with it (and `optional`).
+   * of clock time. `occurrence`: a number, or options with it (and `optional`, `connection`,
+   * `once`).
    */
   delay(type: string, ms: number, occurrence: number | OccurrenceFaultOptions = 1): this {
     checkType(type);
     checkMs('delay', 'ms', ms);
-    const { n, optional } = occurrenceOf('delay', occurrence);
-    this.#checkNotPassed('delay', type, n);
-    return this.#add({ action: 'delay', type, ms, occurrence: n }, optional);
+    const { n, optional, scope } = occurrenceOf('delay', occurrence);
+    checkScopeOpen(this.target, 'delay', scope);
+    checkNotPassed(this.target, 'delay', type, n, scope);
+    return this.#add({ action: 'delay', type, ms, occurrence: n, ...scope }, optional);
   }
 
   /**
    * Stops delivery at the `occurrence`-th event of `type` until {@link release}.
-   * `occurrence`: a number, or options with it (and `optional`).
+   * `occurrence`: a number, or options with it (and `optional`, `connection`, `once`).
    */
   stallAt(type: string, occurrence: number | OccurrenceFaultOptions = 1): this {
     checkType(type);
-    const { n, optional } = occurrenceOf('stallAt', occurrence);
-    this.#checkNotPassed('stallAt', type, n);
-    return this.#add({ action: 'stall', type, occurrence: n }, optional);
+    const { n, optional, scope } = occurrenceOf('stallAt', occurrence);
+    checkScopeOpen(this.target, 'stallAt', scope);
+    checkNotPassed(this.target, 'stallAt', type, n, scope);
+    return this.#add({ action: 'stall', type, occurrence: n, ...scope }, optional);
   }
 
   /**
@@ -223,11 +273,13 @@ export class FaultInjector {
     const occurrence = options.occurrence ?? 1;
     checkCount('refuse', 'occurrence', occurrence, 1);
     const optional = optionalOf('refuse', options);
-    this.#checkNotPassed('refuse', type, occurrence, this.target.clientCounted?.(type), 'received');
+    const scope = this.#scope('refuse', options);
+    checkNotPassed(this.target, 'refuse', type, occurrence, scope, 'client');
     const error = options.error ?? {};
     const rule: RefusalRule = {
       type,
       occurrence,
+      ...scope,
       error: {
         type: error.type ?? 'server_error',
         code: error.code ?? null,
@@ -236,27 +288,14 @@ export class FaultInjector {
       },
     };
     this.#refusals.push(rule);
-    this.#ledger.track(rule, describeRule(rule), optional);
+    this.#ledger.track(rule, () => this.#neverFiredLine(rule), optional);
     return this;
   }
 
-  // Occurrences count from the start of each connection: one the open connection has already
-  // sent would never fire on it (only on a later connection), and a test waiting for the fault
-  // would wait forever without a word. Refused, naming the occurrence that would fire next.
-  #checkNotPassed(
-    method: string,
-    type: string,
-    occurrence: number,
-    counted = this.target.counted?.(type),
-    verb = 'sent',
-  ): void {
-    if (counted === undefined || occurrence > counted) return;
-    throw new FakeServerOptionsError(
-      `server.faults.${method}: the open connection has already ${verb} ${counted} '${type}' ` +
-        `event(s), so occurrence ${occurrence} (counted from the connection's start) would never ` +
-        `fire on it; use occurrence ${counted + 1} for the next one, or add the rule when no ` +
-        `connection is open (e.g. from a 'disconnected' listener) to target the next connection`,
-    );
+  #scope(method: string, options: FaultScopeOptions): FaultScope {
+    const scope = scopeOf(method, options);
+    checkScopeOpen(this.target, method, scope);
+    return scope;
   }
 
   /** Lets stalled connections go on. */
@@ -357,7 +396,8 @@ export class FaultInjector {
 
   /**
    * One line per active rule (`drop response.done`, `drop response.done (occurrence 2)`), fired
-   * or not: each connection applies the rules afresh. {@link neverFired} says which never applied.
+   * or not: each connection applies the rules afresh; a scoped rule (`connection`, `once`) that
+   * fired is spent and no longer listed. {@link neverFired} says which never applied.
    */
   describe(): string[] {
     return [...this.#rules.map(describeRule), ...this.#refusals.map(describeRule)];
@@ -380,34 +420,7 @@ export class FaultInjector {
   }
 }
 
-// drop/delay/stallAt take the occurrence itself or options with it (and `optional`)
-function occurrenceOf(
-  method: string,
-  occurrence: number | OccurrenceFaultOptions,
-): { n: number; optional: boolean } {
-  const options = typeof occurrence === 'number' ? { occurrence } : occurrence;
-  const n = options.occurrence ?? 1;
-  checkCount(method, 'occurrence', n, 1);
-  return { n, optional: optionalOf(method, options) };
-}
-
-// a rule on a type the fake never sends would silently never fire
-function checkType(type: string): void {
-  const unknown = unknownServerEventType(type);
-  if (unknown !== undefined) throw new FakeServerOptionsError(`server.faults: ${unknown}`);
-}
-
-// an occurrence of 0 or 1.5, a count of -1: the rule would silently never apply
-function checkCount(method: string, name: string, value: number, min: 0 | 1): void {
-  if (!Number.isInteger(value) || value < min)
-    throw new FakeServerOptionsError(
-      `server.faults.${method}: ${name} must be an integer ≥ ${min}, got ${value}`,
-    );
-}
-
-function checkMs(method: string, name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0)
-    throw new FakeServerOptionsError(
-      `server.faults.${method}: ${name} must be a finite number ≥ 0, got ${value}`,
-    );
+function remove<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Clock, DialectCodec, TimerId } from '@voxwire/protocol';
+import type { FaultScope } from './fault-options.js';
 import { asServerEvent, type WireEvent } from './wire.js';
 
 /** The socket of one connection, as the server sees it. */
@@ -16,7 +17,7 @@ export interface ServerLink {
 }
 
 /** When a fault rule applies. */
-export interface FaultMatch {
+export interface FaultMatch extends FaultScope {
   /** The event type it applies to. @default any type */
   readonly type?: string | undefined;
   /** Which occurrence of that type, 1-based, counted per connection. @default 1 */
@@ -35,12 +36,12 @@ export type FaultRule =
       readonly code: number;
       readonly reason: string;
     })
-  | {
+  | (FaultScope & {
       readonly action: 'close_after_count';
       readonly count: number;
       readonly code: number;
       readonly reason: string;
-    };
+    });
 
 type Queued =
   | {
