@@ -12,6 +12,7 @@
  */
 import type { ChatItem } from './conversation/chat-context.js';
 import { heardTextOf } from './conversation/heard-text.js';
+import { cutOffHeardText } from './reconnect/cut-answers.js';
 import { nearestBefore } from './conversation/in-flight.js';
 import type { ChatItemInput } from './conversation/input.js';
 import type { ConversationMirror } from './conversation/mirror.js';
@@ -56,16 +57,26 @@ export function heldAsText(
 /**
  * Replaces the answer held as text by the part of it heard in the first `audioEndMs` (ending in
  * `...`), or deletes it when not one whole word was heard. Resolves with the new item's id
- * (`undefined` when it was only deleted), or `null` when the transcript is no longer known (the
- * response is not retained): the item is then left as it is rather than guessed at.
+ * (`undefined` when it was only deleted), `null` when the transcript is no longer known (the
+ * response is not retained): the item is then left as it is rather than guessed at, or `false`
+ * when nothing more was heard than a restore's text already tells (nothing sent, nothing to cut).
  */
 export async function retellHeard(
   host: RetellHost,
   itemId: string,
   contentIndex: number,
   audioEndMs: number,
-): Promise<string | undefined | null> {
-  const text = heardTextOf(host.content(itemId, contentIndex), audioEndMs);
+): Promise<string | undefined | null | false> {
+  // an answer a drop cut off, which the restore told as the text heard by then: cut again only
+  // if the speaker played on since, and as a cut-off answer (its transcript ends where the drop
+  // cut it, mid-word maybe, and the answer never finished: whole words and `...`)
+  const toldAt = host.mirror()?.toldAt(itemId, contentIndex);
+  if (toldAt !== undefined && audioEndMs <= toldAt) return false;
+  const content = host.content(itemId, contentIndex);
+  const text =
+    toldAt === undefined || content?.contentType !== 'audio'
+      ? heardTextOf(content, audioEndMs)
+      : cutOffHeardText(content.text, audioEndMs, content.audioDurationMs);
   if (text === undefined) return null;
   // the conversation's order, taken before the delete, which takes the item (and its place) out
   // of the mirror

@@ -85,13 +85,14 @@ export interface InterruptHost {
   heldAsText(itemId: string, contentIndex: number): boolean;
   /**
    * Replaces an answer held as text by the text heard in its first `audioEndMs`: the new item's
-   * id, `undefined` when it was only deleted, `null` when nothing was done (transcript unknown).
+   * id, `undefined` when it was only deleted, `null` when nothing was done (transcript unknown),
+   * `false` when nothing was heard beyond what a restore's text tells (nothing to cut).
    */
   retell(
     itemId: string,
     contentIndex: number,
     audioEndMs: number,
-  ): Promise<string | undefined | null>;
+  ): Promise<string | undefined | null | false>;
   /**
    * Cuts the audio part at `audioEndMs` (0 ms: deletes the item); `false` when there was nothing
    * left to cut (see `interrupt-cut.ts`: during an outage the cut is made in the mirror).
@@ -254,7 +255,8 @@ export async function interrupt(
       // a reconnect re-created the answer as text while it played on: the server refuses to
       // truncate text, so the text is cut to what was heard instead (`interrupt-retell.ts`)
       const retold = await host.retell(at.itemId, at.contentIndex, audioEndMs);
-      if (retold !== null)
+      // (`false`: a restore's text already tells all that was heard: nothing left to cut)
+      if (retold !== null && retold !== false)
         truncated = {
           itemId: at.itemId,
           contentIndex: at.contentIndex,

@@ -155,6 +155,8 @@ export class SessionRequests {
     // interrupt() does; an answer whose transcript is no longer known goes out as asked
     if (heldAsText(mirror, args.itemId, args.contentIndex)) {
       const retold = await this.retell(args.itemId, args.contentIndex, audioEndMs);
+      // nothing heard beyond the restore's text: the answer stays as told, nothing sent
+      if (retold === false) return undefined;
       if (retold !== null) return { retoldItemId: retold };
     }
     const eventId = this.#deps.generateId('event');
@@ -172,13 +174,14 @@ export class SessionRequests {
    * Replaces an answer the server holds as text (see `heldAsText`) by the text heard in its
    * first `audioEndMs` (`interrupt-retell.ts`): `item.truncate()` and `interrupt()` both cut such
    * an answer this way. Resolves with the new item's id, `undefined` when it was only deleted,
-   * or `null` when its transcript is no longer known (nothing was sent).
+   * `null` when its transcript is no longer known (nothing was sent), or `false` when a restore's
+   * text already tells all that was heard (nothing sent: nothing to cut).
    */
   retell(
     itemId: string,
     contentIndex: number,
     audioEndMs: number,
-  ): Promise<string | undefined | null> {
+  ): Promise<string | undefined | null | false> {
     const deps = this.#deps;
     // the items the server will hold once the changes in flight are applied (made at the first
     // question, after the retelling's delete)

@@ -25,7 +25,7 @@ function mediaSetup(): Setup {
   const connector = webRtcConnector({
     RTCPeerConnection: kit.RTCPeerConnection,
     fetch: kit.fetch,
-    clientSecret: 'sk-test',
+    clientSecret: 'ek_test',
     clock,
   });
   const model = new RealtimeModel({ connector, clock, generateId: createCounterIdGenerator('t') });
@@ -204,7 +204,7 @@ describe('over a media (WebRTC) connection', () => {
         connector: webRtcConnector({
           RTCPeerConnection: kit.RTCPeerConnection,
           fetch: kit.fetch,
-          clientSecret: 'sk-test',
+          clientSecret: 'ek_test',
           clock,
         }),
         clock,

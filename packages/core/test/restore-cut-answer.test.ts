@@ -156,6 +156,33 @@ describe.each(DIALECTS)('an answer the drop cut off mid-stream (%s)', (dialect) 
     await cut.session.close();
   });
 
+  it('the speaker played on after the restore: a barge-in cuts the text again, as a cut-off answer (whole words, `...`)', async () => {
+    const cut = await cutByDrop(dialect);
+    const content = cut.response.output[0]!.content[0]!;
+    cut.session.playback.played(content, 1000);
+    await restore(cut);
+    expect(serverTexts(cut.s)).toMatchObject([
+      { id: cut.itemId, content: [{ type: 'text', text: 'one two three...' }] },
+    ]);
+    // the phone plays on what it holds: all 2000 ms received, the transcript cut mid-word
+    cut.session.playback.played(content, 1000);
+    const [result] = await Promise.all([cut.session.interrupt(), cut.s.settle()]);
+    expect(result.truncated).toMatchObject({
+      itemId: cut.itemId,
+      audioEndMs: 2000,
+      deleted: true,
+      retoldItemId: expect.any(String),
+    });
+    // not "... seven e" (the received transcript, cut by the drop), and marked as cut off
+    expect(serverTexts(cut.s)).toMatchObject([
+      {
+        id: result.truncated!.retoldItemId,
+        content: [{ type: 'text', text: 'one two three four five six seven...' }],
+      },
+    ]);
+    await cut.session.close();
+  });
+
   it('with reports that never reached it: nothing was heard, so it is left out', async () => {
     const cut = await cutByDrop(dialect);
     cut.session.playback.played({ itemId: 'an_earlier_answer', contentIndex: 0 }, 500);

@@ -74,6 +74,8 @@ export class ConversationMirror extends LinkedItems {
   // item id → content index the server truncated → its audio_end_ms (made on first use): see
   // #refresh, and the restore, which re-creates such an answer from the text that was heard
   #truncated: Map<string, Map<number, number>> | undefined;
+  // item id → content index a restore told as text → the ms heard it told (made on first use)
+  #told: Map<string, Map<number, number>> | undefined;
   // ids the server reported deleted, until it adds them again (made on first use): see #upsert
   #deleted: DeletedIds | undefined;
 
@@ -155,6 +157,7 @@ export class ConversationMirror extends LinkedItems {
     this.#pending.drop(id);
     this.#sent?.release(id);
     this.#truncated?.delete(id);
+    this.#told?.delete(id);
     return item;
   }
 
@@ -178,16 +181,20 @@ export class ConversationMirror extends LinkedItems {
   }
 
   /**
-   * Records that audio part `contentIndex` of item `id` was cut at `audioEndMs` without changing
-   * the item: for an answer a restore re-creates as the text heard (an answer a drop cut off),
-   * so that a later interruption finds it cut already (`heldAsText`) instead of cutting the
-   * text again from its whole transcript.
+   * Records that a restore re-created audio part `contentIndex` of item `id` (an answer a drop
+   * cut off) as the text heard in its first `heardMs`. The speaker may play on after the
+   * restore: a later interruption cuts the text again only if more was heard (`toldAt`).
    */
-  noteCut(id: string, contentIndex: number, audioEndMs: number): void {
+  noteTold(id: string, contentIndex: number, heardMs: number): void {
     if (!this.has(id)) return;
-    let cut = (this.#truncated ??= new Map()).get(id);
-    if (cut === undefined) this.#truncated.set(id, (cut = new Map<number, number>()));
-    cut.set(contentIndex, audioEndMs);
+    let told = (this.#told ??= new Map()).get(id);
+    if (told === undefined) this.#told.set(id, (told = new Map<number, number>()));
+    told.set(contentIndex, heardMs);
+  }
+
+  /** The ms of part `contentIndex` of `id` a restore's text told (`noteTold`), if any. */
+  toldAt(id: string, contentIndex: number): number | undefined {
+    return this.#told?.get(id)?.get(contentIndex);
   }
 
   /** Removes every item and every early transcript. */
@@ -195,6 +202,7 @@ export class ConversationMirror extends LinkedItems {
     super.clear();
     this.#pending.clear();
     this.#truncated?.clear();
+    this.#told?.clear();
     this.#deleted?.clear();
     // items sent meanwhile stay awaited: their echo may still come
     this.#sent?.releaseAll();

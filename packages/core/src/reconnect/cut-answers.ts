@@ -68,6 +68,17 @@ function wholeWords(transcript: string): string {
   return lastSpace <= 0 ? '' : transcript.slice(0, lastSpace).trimEnd();
 }
 
+/**
+ * What was heard of an answer the drop cut off: its received transcript cut to the share of its
+ * received audio played (`heardText`), or, all of it played, to its last whole word (the drop may
+ * have cut the last one short), ended with `...` either way: the answer never finished.
+ */
+export function cutOffHeardText(transcript: string, heardMs: number, audioMs: number): string {
+  return cutOff(
+    heardMs >= audioMs ? wholeWords(transcript) : heardText(transcript, heardMs, audioMs),
+  );
+}
+
 /** Ends `text` with the cut-off mark (once); `''` stays `''`. */
 export function cutOff(text: string): string {
   const trimmed = text.trim();
@@ -151,12 +162,10 @@ export class CutAnswers {
         // no audio received: nothing of it was heard, however much transcript came before it
         if (item.content[part.contentIndex]?.type !== 'audio' || !(part.audioMs > 0)) return [];
         const heard = cutAt?.get(part.contentIndex) ?? heardMs(itemId, part, answer, source);
-        const text = cutOff(
-          heard >= part.audioMs ? wholeWords(part.text) : heardText(part.text, heard, part.audioMs),
-        );
-        // cut where the restore tells it: a barge-in after the reconnect has nothing left to cut
-        // (told again from the transcript, which the drop cut short, it would end mid-word)
-        if (text !== '') mirror.noteCut(itemId, part.contentIndex, Math.min(heard, part.audioMs));
+        const text = cutOffHeardText(part.text, heard, part.audioMs);
+        // a barge-in after the reconnect cuts it again only if the speaker played on meanwhile,
+        // and then as a cut-off answer too (`interrupt-retell.ts`)
+        if (text !== '') mirror.noteTold(itemId, part.contentIndex, Math.min(heard, part.audioMs));
         return text === '' ? [] : [{ type: 'text', text }];
       });
       mirror.update(itemId, (current) => ({ ...current, content }) as typeof current);
