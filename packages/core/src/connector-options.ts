@@ -5,7 +5,12 @@
  * fetch, and a URL described without its query (which may carry a key).
  * @module
  */
-import { unknownOption, type Clock, type ConnectAttempt } from '@voxwire/protocol';
+import {
+  unknownOption,
+  unknownOptionMessage,
+  type Clock,
+  type ConnectAttempt,
+} from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from './model.js';
 import { sharedWhilePending } from './shared-while-pending.js';
@@ -26,15 +31,7 @@ export function invalidOption(argument: string, message: string): VoxwireError {
 export function checkOptionNames(options: object, known: ReadonlySet<string>, owner: string): void {
   const unknown = unknownOption(options, known);
   if (unknown === undefined) return;
-  throw invalidOption(
-    unknown.name,
-    `${unknown.name} is no option of ${owner}${unknown.near ? ` (did you mean ${unknown.near}?)` : ''}`,
-  );
-}
-
-/** The names of an options type's keys, as a set the compiler holds complete. */
-export function optionNames<T>(keys: Record<keyof T, true>): ReadonlySet<string> {
-  return new Set(Object.keys(keys));
+  throw invalidOption(unknown.name, unknownOptionMessage(unknown, owner));
 }
 
 /** The value of a {@link PerAttempt} option for `attempt`. */

@@ -11,8 +11,7 @@
  * @module
  */
 import type { ChatItem } from './conversation/chat-context.js';
-import { heardTextOf } from './conversation/heard-text.js';
-import { cutOffHeardText } from './reconnect/cut-answers.js';
+import { cutOffHeardText, heardTextOf } from './conversation/heard-text.js';
 import { nearestBefore } from './conversation/in-flight.js';
 import type { ChatItemInput } from './conversation/input.js';
 import type { ConversationMirror } from './conversation/mirror.js';

@@ -31,7 +31,11 @@ import {
   type ResolvedReliability,
 } from './reconnect/options.js';
 import { RealtimeSession } from './session.js';
-import type { ChatContext, ChatItem } from './conversation/chat-context.js';
+import {
+  isChatContextInput,
+  type ChatContext,
+  type ChatItem,
+} from './conversation/chat-context.js';
 import { checkSessionToolChoice } from './tools/tool-choice.js';
 
 /** Throws `INVALID_ARGUMENT` unless `value` is a connector (a function). */
@@ -227,11 +231,7 @@ export class RealtimeModel {
     const { tools, connector, chatCtx, ...rest } = overrides ?? {};
     if (connector !== undefined) requireConnector(connector);
     // its shape now (what is in it, the sync judges: a bad item rejects `initialSync`)
-    if (
-      chatCtx !== undefined &&
-      !Array.isArray(chatCtx) &&
-      !Array.isArray((chatCtx as { items?: unknown } | null)?.items)
-    )
+    if (chatCtx !== undefined && !isChatContextInput(chatCtx))
       throw new VoxwireError(
         'INVALID_ARGUMENT',
         'chatCtx must be a ChatContext ({ items }) or a list of chat items',

@@ -4,46 +4,44 @@
  * time, as `LISTENER_FAILED`. Both are refused at the call, naming the fix.
  * @module
  */
-import { closestName } from '@voxwire/protocol';
+import { closestName, optionNames } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import type { SessionEvents } from './events.js';
 
-// every event of SessionEvents (the `satisfies` makes a name added there a compile error here)
-const EVENT_NAMES: ReadonlySet<string> = new Set(
-  Object.keys({
-    session_updated: true,
-    error: true,
-    input_speech_started: true,
-    input_speech_stopped: true,
-    input_speech_committed: true,
-    input_speech_transcription_delta: true,
-    input_speech_transcription_completed: true,
-    input_speech_transcription_failed: true,
-    response_created: true,
-    response_output_added: true,
-    response_content_added: true,
-    response_audio: true,
-    response_text: true,
-    response_content_done: true,
-    output_audio_started: true,
-    output_audio_stopped: true,
-    output_audio_cleared: true,
-    response_output_done: true,
-    response_done: true,
-    metrics_collected: true,
-    function_calls_collected: true,
-    function_calls_finished: true,
-    connecting: true,
-    connected: true,
-    disconnected: true,
-    reconnecting: true,
-    reconnected: true,
-    response_stalled: true,
-    closed: true,
-    server_event: true,
-    client_event: true,
-  } satisfies Record<keyof SessionEvents, true>),
-);
+// every event of SessionEvents (one added there and not here is a compile error)
+const EVENT_NAMES = optionNames<SessionEvents>({
+  session_updated: true,
+  error: true,
+  input_speech_started: true,
+  input_speech_stopped: true,
+  input_speech_committed: true,
+  input_speech_transcription_delta: true,
+  input_speech_transcription_completed: true,
+  input_speech_transcription_failed: true,
+  response_created: true,
+  response_output_added: true,
+  response_content_added: true,
+  response_audio: true,
+  response_text: true,
+  response_content_done: true,
+  output_audio_started: true,
+  output_audio_stopped: true,
+  output_audio_cleared: true,
+  response_output_done: true,
+  response_done: true,
+  metrics_collected: true,
+  function_calls_collected: true,
+  function_calls_finished: true,
+  connecting: true,
+  connected: true,
+  disconnected: true,
+  reconnecting: true,
+  reconnected: true,
+  response_stalled: true,
+  closed: true,
+  server_event: true,
+  client_event: true,
+});
 
 /**
  * Throws `VoxwireError('INVALID_ARGUMENT')` when `event` is no session event (with the name it

@@ -6,7 +6,7 @@
  * @module
  */
 import { credentialQueryValues, redact } from '@voxwire/core';
-import { unknownOption } from '@voxwire/protocol';
+import { unknownOption, unknownOptionMessage } from '@voxwire/protocol';
 
 /** Codes of {@link TransportError}. */
 export type TransportErrorCode =
@@ -259,8 +259,5 @@ export function refuseUnknownOptions(
   if (typeof options !== 'object' || options === null) return;
   const unknown = unknownOption(options, known);
   if (unknown === undefined) return;
-  throw new ConfigurationError(
-    'INVALID_OPTION',
-    `${unknown.name} is no option of ${owner}${unknown.near ? ` (did you mean ${unknown.near}?)` : ''}.`,
-  );
+  throw new ConfigurationError('INVALID_OPTION', `${unknownOptionMessage(unknown, owner)}.`);
 }

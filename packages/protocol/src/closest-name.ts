@@ -62,3 +62,16 @@ export function unknownOption(
   }
   return undefined;
 }
+
+/** What to say of `unknown`, an option `owner` does not take: "baseUrl is no option of openaiConnector (did you mean baseURL?)". */
+export function unknownOptionMessage(unknown: UnknownOption, owner: string): string {
+  return `${unknown.name} is no option of ${owner}${unknown.near ? ` (did you mean ${unknown.near}?)` : ''}`;
+}
+
+/**
+ * The names of an options type's keys, as a set; the record is held complete by the compiler, so
+ * an option added to `T` and left out here is a compile error, not an option refused as unknown.
+ */
+export function optionNames<T>(keys: Record<keyof T, true>): ReadonlySet<string> {
+  return new Set(Object.keys(keys));
+}

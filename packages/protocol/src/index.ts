@@ -85,7 +85,13 @@ export type { AudioFrame } from './audio.js';
 export { g711Decode, g711Encode } from './g711.js';
 export { PcmResampler } from './resample.js';
 export { isLoopbackHost } from './hosts.js';
-export { closestName, unknownOption, type UnknownOption } from './closest-name.js';
+export {
+  closestName,
+  optionNames,
+  unknownOption,
+  unknownOptionMessage,
+  type UnknownOption,
+} from './closest-name.js';
 export { parseRetryAfter, retryAfterOf, refusalMessage } from './http-refusal.js';
 export { TransportCallbacks } from './transport-callbacks.js';
 export { callIdOfLocation } from './calls.js';

@@ -116,6 +116,14 @@ export interface ChatContext {
 }
 
 /**
+ * Whether `value` has the shape `setChatCtx` and `model.session({ chatCtx })` take: a
+ * `ChatContext` (`{ items }`) or a list of chat items (the items themselves are judged by the sync).
+ */
+export function isChatContextInput(value: unknown): value is ChatContext | readonly ChatItem[] {
+  return Array.isArray(value) || Array.isArray((value as { items?: unknown } | null)?.items);
+}
+
+/**
  * Makes a chat context, checking that every item is an object with a non-empty, unique id, and
  * that a message's content is a list of parts.
  * @throws ConversationError `INVALID_ITEM` for something that is not an item, a missing id or a

@@ -9,6 +9,9 @@
  */
 import type { RealtimeContent } from '../responses/tree.js';
 
+/** The mark of an answer cut off, as LiveKit's agents write an interrupted answer. */
+const CUT_OFF = '...';
+
 /**
  * The leading part of `transcript` spoken in the first `heardMs` of `audioMs` of audio: the
  * same share of its characters, cut back to the last whole word, so that the estimate errs
@@ -29,7 +32,7 @@ export function heardText(transcript: string, heardMs: number, audioMs: number):
     const lastSpace = text.slice(0, end).search(/\s\S*$/);
     heard = lastSpace <= 0 ? '' : text.slice(0, lastSpace).trimEnd();
   }
-  return heard === '' ? '' : `${heard}...`;
+  return heard === '' ? '' : `${heard}${CUT_OFF}`;
 }
 
 /**
@@ -42,4 +45,32 @@ export function heardTextOf(
 ): string | undefined {
   if (content?.contentType !== 'audio') return undefined;
   return heardText(content.text, audioEndMs, content.audioDurationMs);
+}
+
+/**
+ * `transcript` without its last word unless a space follows it: the transcript runs ahead of the
+ * audio, and the drop may have cut the last word short (errs towards leaving a word out, as
+ * `heardText` does).
+ */
+function wholeWords(transcript: string): string {
+  if (/\s$/.test(transcript)) return transcript.trimEnd();
+  const lastSpace = transcript.search(/\s\S*$/);
+  return lastSpace <= 0 ? '' : transcript.slice(0, lastSpace).trimEnd();
+}
+
+/**
+ * What was heard of an answer the drop cut off: its received transcript cut to the share of its
+ * received audio played (`heardText`), or, all of it played, to its last whole word (the drop may
+ * have cut the last one short), ended with `...` either way: the answer never finished.
+ */
+export function cutOffHeardText(transcript: string, heardMs: number, audioMs: number): string {
+  return cutOff(
+    heardMs >= audioMs ? wholeWords(transcript) : heardText(transcript, heardMs, audioMs),
+  );
+}
+
+/** Ends `text` with the cut-off mark (once); `''` stays `''`. */
+export function cutOff(text: string): string {
+  const trimmed = text.trim();
+  return trimmed === '' || trimmed.endsWith(CUT_OFF) ? trimmed : `${trimmed}${CUT_OFF}`;
 }

@@ -186,10 +186,7 @@ export class ConversationMirror extends LinkedItems {
    * restore: a later interruption cuts the text again only if more was heard (`toldAt`).
    */
   noteTold(id: string, contentIndex: number, heardMs: number): void {
-    if (!this.has(id)) return;
-    let told = (this.#told ??= new Map()).get(id);
-    if (told === undefined) this.#told.set(id, (told = new Map<number, number>()));
-    told.set(contentIndex, heardMs);
+    if (this.has(id)) setPartMs((this.#told ??= new Map()), id, contentIndex, heardMs);
   }
 
   /** The ms of part `contentIndex` of `id` a restore's text told (`noteTold`), if any. */
@@ -362,9 +359,7 @@ export class ConversationMirror extends LinkedItems {
         anomaly: { code: 'UNKNOWN_ITEM', message: `truncated item "${id}" is not in the mirror` },
       };
     }
-    let cut = (this.#truncated ??= new Map()).get(id);
-    if (cut === undefined) this.#truncated.set(id, (cut = new Map<number, number>()));
-    cut.set(contentIndex, audioEndMs);
+    setPartMs((this.#truncated ??= new Map()), id, contentIndex, audioEndMs);
     this.update(id, (current) =>
       mapAudioPart(current, contentIndex, (part) => {
         // the server drops the transcript so that no unheard text stays in the context
@@ -405,4 +400,16 @@ function withTranscripts(item: ChatItem, early: Iterable<[number, string]>): Cha
     }));
   }
   return out;
+}
+
+// `ms` for content part `contentIndex` of item `id`, in a map of item id → part → ms
+function setPartMs(
+  byItem: Map<string, Map<number, number>>,
+  id: string,
+  contentIndex: number,
+  ms: number,
+): void {
+  let parts = byItem.get(id);
+  if (parts === undefined) byItem.set(id, (parts = new Map<number, number>()));
+  parts.set(contentIndex, ms);
 }

@@ -29,7 +29,7 @@ import type { SessionFeature } from '../feature.js';
 import type { AudioFormatName } from '../options.js';
 import { formatSampleRate } from '../options.js';
 import type { ChatContext, ChatItem } from '../conversation/chat-context.js';
-import { chatContext } from '../conversation/chat-context.js';
+import { chatContext, isChatContextInput } from '../conversation/chat-context.js';
 import { ConversationError } from '../conversation/errors.js';
 import {
   rebasedOnInFlight,
@@ -312,10 +312,7 @@ export class ConversationFeature implements SessionFeature {
     sentBefore?: ReadonlySet<InFlightItemChange>,
     known?: ReadonlySet<string>,
   ): Promise<void> {
-    if (
-      !Array.isArray(ctx) &&
-      !(typeof ctx === 'object' && ctx !== null && Array.isArray((ctx as ChatContext).items))
-    ) {
+    if (!isChatContextInput(ctx)) {
       throw new VoxwireError(
         'INVALID_ARGUMENT',
         'setChatCtx needs a ChatContext ({ items }) or a list of chat items',

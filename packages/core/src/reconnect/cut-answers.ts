@@ -23,12 +23,9 @@
  */
 import type { ChatContent } from '../conversation/chat-context.js';
 import type { ConversationMirror } from '../conversation/mirror.js';
-import { heardText } from '../conversation/heard-text.js';
+import { cutOff, cutOffHeardText } from '../conversation/heard-text.js';
 import type { AudioContentRef, PlaybackTracker } from '../playback.js';
 import type { RealtimeResponse } from '../responses/tree.js';
-
-/** The mark of an answer cut off, as LiveKit's agents write an interrupted answer. */
-const CUT_OFF = '...';
 
 interface CutPart {
   readonly contentIndex: number;
@@ -55,34 +52,6 @@ export interface HeardSource {
   readonly playback: PlaybackTracker | undefined;
   /** The clock's time now, ms. */
   readonly now: number;
-}
-
-/**
- * `transcript` without its last word unless a space follows it: the transcript runs ahead of the
- * audio, and the drop may have cut the last word short (errs towards leaving a word out, as
- * `heardText` does).
- */
-function wholeWords(transcript: string): string {
-  if (/\s$/.test(transcript)) return transcript.trimEnd();
-  const lastSpace = transcript.search(/\s\S*$/);
-  return lastSpace <= 0 ? '' : transcript.slice(0, lastSpace).trimEnd();
-}
-
-/**
- * What was heard of an answer the drop cut off: its received transcript cut to the share of its
- * received audio played (`heardText`), or, all of it played, to its last whole word (the drop may
- * have cut the last one short), ended with `...` either way: the answer never finished.
- */
-export function cutOffHeardText(transcript: string, heardMs: number, audioMs: number): string {
-  return cutOff(
-    heardMs >= audioMs ? wholeWords(transcript) : heardText(transcript, heardMs, audioMs),
-  );
-}
-
-/** Ends `text` with the cut-off mark (once); `''` stays `''`. */
-export function cutOff(text: string): string {
-  const trimmed = text.trim();
-  return trimmed === '' || trimmed.endsWith(CUT_OFF) ? trimmed : `${trimmed}${CUT_OFF}`;
 }
 
 /** The answers the drops of one outage cut off, until the restore retells them. */

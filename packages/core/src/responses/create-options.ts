@@ -3,7 +3,7 @@
  * policy, the abort signal, and the caller's metadata (which must leave room for the request tag).
  * @module
  */
-import { unknownOption, type ResponseCreateParams } from '@voxwire/protocol';
+import { optionNames, unknownOption, type ResponseCreateParams } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import { MAX_METADATA_PAIRS, REQUEST_TAG_KEY } from './awaited.js';
 import type { ResponseTool } from './per-response-tools.js';
@@ -46,13 +46,11 @@ export interface ResponseGenerateOptions extends ResponseCreateOptions {
 
 // every option of generate() (a superset of create()'s): a wire param beside them (temperature,
 // instructions) would otherwise be dropped without a word
-const CREATE_OPTIONS: ReadonlySet<string> = new Set(
-  Object.keys({
-    onDuplicate: true,
-    response: true,
-    signal: true,
-  } satisfies Record<keyof ResponseGenerateOptions, true>),
-);
+const CREATE_OPTIONS = optionNames<ResponseGenerateOptions>({
+  onDuplicate: true,
+  response: true,
+  signal: true,
+});
 
 /**
  * Checks that `options` and its `response` are objects (they may come from untyped code): `null`,

@@ -14,7 +14,7 @@ import type {
   RtcPeerConnectionConstructor,
   RtcTrackEventLike,
 } from '@voxwire/protocol';
-import { MAX_SESSION_DURATION_MS, isLoopbackHost } from '@voxwire/protocol';
+import { MAX_SESSION_DURATION_MS, isLoopbackHost, optionNames } from '@voxwire/protocol';
 import {
   checkCloseTimeout,
   checkSessionLimit,
@@ -24,7 +24,6 @@ import {
   secretPerAttempt,
   type PerAttempt,
   checkOptionNames,
-  optionNames,
 } from '../connector-options.js';
 import { secretsOfRequest } from '../web-socket/redact.js';
 import { WebRtcTransport } from './transport.js';

@@ -14,6 +14,7 @@ import {
   MAX_SESSION_DURATION_MS,
   Subprotocol,
   isLoopbackHost,
+  optionNames,
 } from '@voxwire/protocol';
 import {
   checkCloseTimeout,
@@ -24,7 +25,6 @@ import {
   secretPerAttempt,
   type PerAttempt,
   checkOptionNames,
-  optionNames,
 } from '../connector-options.js';
 import { StandardWebSocketTransport, type StandardWebSocketConstructor } from './transport.js';
 
