@@ -67,4 +67,52 @@ describe('ToolRunner.close()', () => {
     expect(result.finished[0]?.error?.cause).toBeInstanceOf(VoxwireError);
     expect(result.requestResponse).toBe(false);
   });
+
+  // a tool that never settles (a fetch on a dead network, no toolTimeoutMs) keeps its round
+  // unfinished until the session closes; a phone line open all day gathers many such rounds
+  it('hung calls of many rounds all abort at close, with no listener per round (no MaxListenersExceededWarning)', async () => {
+    const signals: AbortSignal[] = [];
+    const runner = new ToolRunner({
+      generateId: (kind) => `${kind}_1`,
+      tools: [
+        {
+          name: 'hang',
+          execute: (_args, context) => {
+            signals.push(context.signal);
+            return new Promise(() => undefined);
+          },
+        },
+      ],
+    });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const results: Promise<unknown>[] = [];
+      for (let i = 0; i < 30; i++) {
+        const round = runner.startRound({ responseId: `resp_${i}`, session: undefined });
+        round.addCall({ id: `item_${i}`, call_id: `call_${i}`, name: 'hang', arguments: '{}' });
+        results.push(round.finish());
+      }
+      // a finished round is let go: closing later has nothing of it to abort
+      const done = runner.startRound({ responseId: 'resp_done', session: undefined });
+      await done.finish();
+      await Promise.resolve();
+      expect(signals).toHaveLength(30);
+      expect(signals.some((signal) => signal.aborted)).toBe(false);
+      runner.close();
+      await Promise.all(results);
+      expect(signals.every((signal) => signal.aborted)).toBe(true);
+      // Node emits its warning on the next tick
+      await new Promise<void>((resolve) => process.nextTick(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+      // a round started after the close is aborted at once
+      const late = runner.startRound({ responseId: 'resp_late', session: undefined });
+      late.addCall({ id: 'item_late', call_id: 'call_late', name: 'hang', arguments: '{}' });
+      const result = await late.finish();
+      expect(result.finished[0]?.error?.cause).toMatchObject({ code: 'SESSION_CLOSED' });
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

@@ -8,7 +8,7 @@
  * and an unknown predecessor or a duplicate id is a typed error, not a log line and a dropped item.
  * @module
  */
-import { DELETED_IDS_KEPT, DeletedIds } from './deleted-ids.js';
+import { BoundedIds, DELETED_IDS_KEPT } from './bounded-ids.js';
 import type { ConversationItem, ServerEvent } from '@voxwire/protocol';
 import type { ChatContext, ChatItem } from './chat-context.js';
 import { cloneChatItem } from './chat-context.js';
@@ -77,7 +77,7 @@ export class ConversationMirror extends LinkedItems {
   // item id → content index a restore told as text → the ms heard it told (made on first use)
   #told: Map<string, Map<number, number>> | undefined;
   // ids the server reported deleted, until it adds them again (made on first use): see #upsert
-  #deleted: DeletedIds | undefined;
+  #deleted: BoundedIds | undefined;
 
   /** @param options - audio decoding and the early-transcript bound */
   constructor(options: ConversationMirrorOptions = {}) {
@@ -260,7 +260,7 @@ export class ConversationMirror extends LinkedItems {
           };
         }
         this.delete(e.item_id);
-        (this.#deleted ??= new DeletedIds(DELETED_IDS_KEPT)).add(e.item_id);
+        (this.#deleted ??= new BoundedIds(DELETED_IDS_KEPT)).add(e.item_id);
         return { kind: 'deleted', itemId: e.item_id };
       case 'conversation.item.truncated':
         return this.#truncate(e.item_id, e.content_index, e.audio_end_ms);

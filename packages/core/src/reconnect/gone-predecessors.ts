@@ -17,7 +17,7 @@ import { ROOT_ITEM_ID } from '../conversation/mirror.js';
 export function replaceGonePredecessors(
   creates: readonly ClientEvent[],
   order: readonly string[],
-  gone: ReadonlySet<string>,
+  gone: { has(id: string): boolean },
 ): void {
   for (const event of creates) {
     // an output placed after its call left out stays: refused, as its call is gone, and taken

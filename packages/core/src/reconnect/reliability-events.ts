@@ -61,6 +61,11 @@ export interface SessionStats extends OutboxStats {
   readonly retainedResponses: number;
   /** Event ids in the duplicate window (bounded by `dedupeWindow`). */
   readonly recentEventIds: number;
+  /**
+   * Ids of items and function calls that restores left out, remembered for the requests still
+   * about them (at most 4,096 of each).
+   */
+  readonly leftOutIds: number;
   /** Items in the conversation mirror. */
   readonly mirrorItems: number;
   /** Audio items this client sent whose echo has not arrived (their samples are kept until it does). */

@@ -39,6 +39,7 @@ import { failStalledResponses } from './stalled-responses.js';
 import { replaceGonePredecessors } from './gone-predecessors.js';
 import { TruncatedHeard } from './truncated-heard.js';
 import { withTurnAudio } from './untranscribed-turns.js';
+import { BoundedIds } from '../conversation/bounded-ids.js';
 
 export type { ReliabilityHost } from './reliability-host.js';
 
@@ -47,6 +48,13 @@ export type { ReliabilityHost } from './reliability-host.js';
  * only writer replaces the field with the restore's own map; deletes run only when size > 0).
  */
 const NO_RESTORE_ITEMS: Map<string, string> = new Map();
+
+/**
+ * How many ids of items (and of function calls) the restores left out are remembered. A restore
+ * with input transcription off can leave out hundreds of turns at once, so this holds several
+ * whole restores; a request about an older one is long settled.
+ */
+const LEFT_OUT_KEPT = 4096;
 
 /** One session's reliability machinery. */
 export class Reliability {
@@ -59,10 +67,12 @@ export class Reliability {
   // event id → restored item id; only a reconnect's restore fills it, so idle sessions share one empty map
   #restoreItems = NO_RESTORE_ITEMS;
   // the items the restores left out (see `leftOut`), and the call ids of the calls among them:
-  // kept for the session's life, as a request about one may outlive the connection after the
-  // restore (a delete written into a socket that then died, re-sent by the next restore)
-  #leftOut: ReadonlySet<string> | undefined;
-  #leftOutCalls: ReadonlySet<string> | undefined;
+  // kept past the restore, as a request about one may outlive the connection after it (a delete
+  // written into a socket that then died, re-sent by the next restore), but only the newest
+  // LEFT_OUT_KEPT: what asks about them comes soon after, and a session open all day would
+  // otherwise keep every id ever left out
+  #leftOut: BoundedIds | undefined;
+  #leftOutCalls: BoundedIds | undefined;
   #lostCause: VoxwireError | undefined;
   // reconnect.truncatedAnswers is 'heard'; then the text heard of the answers the server
   // truncated, and of those a drop cut off mid-stream, each made on first use (most sessions
@@ -275,9 +285,9 @@ export class Reliability {
       // (and the turn written again: the fresh server makes its item anew, under another id)
       const leftOut =
         replaced === undefined ? conversation.skipped : [...conversation.skipped, replaced];
-      if (leftOut.length > 0) this.#leftOut = new Set([...(this.#leftOut ?? []), ...leftOut]);
+      if (leftOut.length > 0) (this.#leftOut ??= new BoundedIds(LEFT_OUT_KEPT)).addAll(leftOut);
       if (conversation.skippedCalls.size > 0)
-        this.#leftOutCalls = new Set([...(this.#leftOutCalls ?? []), ...conversation.skippedCalls]);
+        (this.#leftOutCalls ??= new BoundedIds(LEFT_OUT_KEPT)).addAll(conversation.skippedCalls);
     }
     // every truncated answer was retold (or left out): the fresh server holds no truncation
     this.#truncated?.restored();
@@ -424,6 +434,7 @@ export class Reliability {
       activeResponses: sizes.active,
       retainedResponses: sizes.finished,
       recentEventIds: this.#ids.size,
+      leftOutIds: (this.#leftOut?.size ?? 0) + (this.#leftOutCalls?.size ?? 0),
       mirrorItems: this.#h.mirror()?.size ?? 0,
       mirrorItemsAwaitingEcho: this.#h.mirror()?.awaitingEcho ?? 0,
     };

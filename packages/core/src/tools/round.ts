@@ -52,22 +52,14 @@ export class ToolRound<TSession = unknown> {
   readonly #calls: FunctionCallInfo[] = [];
   readonly #appCalls: FunctionCallInfo[] = [];
   readonly #responseId: string | undefined;
-  readonly #closed: AbortSignal;
   readonly #callContext: CallContext<TSession>;
   #finished = false;
-  readonly #onClose: () => void;
   // the user turn it started in (the loop cap counts rounds of one turn in a row)
   readonly #turn: number;
 
   /** @internal use {@link ToolRunner.startRound} */
-  constructor(
-    runner: ToolRunner<TSession>,
-    closed: AbortSignal,
-    responseId: string | undefined,
-    session: TSession,
-  ) {
+  constructor(runner: ToolRunner<TSession>, responseId: string | undefined, session: TSession) {
     this.#runner = runner;
-    this.#closed = closed;
     this.#responseId = responseId;
     this.#turn = runner.turn;
     this.#callContext = {
@@ -80,9 +72,6 @@ export class ToolRound<TSession = unknown> {
       signal: this.#controller.signal,
       session,
     };
-    this.#onClose = (): void => this.abort(closed.reason);
-    if (closed.aborted) this.#onClose();
-    else closed.addEventListener('abort', this.#onClose, { once: true });
   }
 
   /** The calls added so far (those left to the app included). */
@@ -145,8 +134,7 @@ export class ToolRound<TSession = unknown> {
   async finish(end: RoundEnd = {}): Promise<ToolRoundResult> {
     this.#finished = true;
     const finished = await Promise.all(this.#running.map((running) => running.done));
-    // a long session runs many rounds: do not leave one listener per round on the runner's signal
-    this.#closed.removeEventListener('abort', this.#onClose);
+    this.#runner.roundFinished(this);
     const generateId = this.#runner.options.generateId;
     const outputs: ToolOutputItem[] = finished.map((called) => ({
       previousItemId: called.call.itemId,
@@ -172,7 +160,7 @@ export class ToolRound<TSession = unknown> {
         appCalls.length === 0 &&
         (end.status !== 'cancelled' || this.#runner.options.followUpCancelledCalls === true) &&
         loopError === undefined &&
-        !this.#closed.aborted,
+        !this.#runner.closed,
       loopError,
     };
   }

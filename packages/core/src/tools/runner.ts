@@ -68,8 +68,12 @@ export class ToolRunner<TSession = unknown> {
   // turns are not counted as in a row because a slow tool made them finish together
   #turns = 0;
   #lastCountedTurn = 0;
-  // created by the first round or by close(): a session without tools never needs its signal
-  #closer: AbortController | undefined;
+  // the rounds not finished yet, aborted by close(); each leaves when it finishes. A set here,
+  // not one abort listener per round on a session-wide signal: a tool that never settles keeps
+  // its round unfinished, and a day of such calls would pile listeners up (Node warns at 11)
+  readonly #rounds = new Set<ToolRound<TSession>>();
+  // close()'s reason, once it was called (wrapped: a reason may be any value, `undefined` too)
+  #closedWith: { readonly reason: unknown } | undefined;
   readonly #options: ToolRunnerOptions<TSession>;
 
   /**
@@ -125,7 +129,7 @@ export class ToolRunner<TSession = unknown> {
 
   /** Whether {@link ToolRunner.close} was called. */
   get closed(): boolean {
-    return this.#closer?.signal.aborted === true;
+    return this.#closedWith !== undefined;
   }
 
   /**
@@ -135,8 +139,10 @@ export class ToolRunner<TSession = unknown> {
    *   every promise the close settles, so a tool tells it from its own `TIMEOUT` by `code`
    */
   close(reason: unknown = sessionClosed()): void {
-    const closer = (this.#closer ??= new AbortController());
-    if (!closer.signal.aborted) closer.abort(reason);
+    if (this.#closedWith !== undefined) return;
+    this.#closedWith = { reason };
+    for (const round of this.#rounds) round.abort(reason);
+    this.#rounds.clear();
   }
 
   /** Starts collecting the calls of one response. */
@@ -144,8 +150,15 @@ export class ToolRunner<TSession = unknown> {
     readonly responseId?: string | undefined;
     readonly session: TSession;
   }): ToolRound<TSession> {
-    this.#closer ??= new AbortController();
-    return new ToolRound(this, this.#closer.signal, options.responseId, options.session);
+    const round = new ToolRound(this, options.responseId, options.session);
+    if (this.#closedWith !== undefined) round.abort(this.#closedWith.reason);
+    else this.#rounds.add(round);
+    return round;
+  }
+
+  /** @internal a round's calls are all done: close() has nothing of it to abort */
+  roundFinished(round: ToolRound<TSession>): void {
+    this.#rounds.delete(round);
   }
 
   /** @internal */
