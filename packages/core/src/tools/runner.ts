@@ -71,7 +71,8 @@ export class ToolRunner<TSession = unknown> {
   // the rounds not finished yet, aborted by close(); each leaves when it finishes. A set here,
   // not one abort listener per round on a session-wide signal: a tool that never settles keeps
   // its round unfinished, and a day of such calls would pile listeners up (Node warns at 11)
-  readonly #rounds = new Set<ToolRound<TSession>>();
+  // (made by the first round: a session without tools never needs it)
+  #rounds: Set<ToolRound<TSession>> | undefined;
   // close()'s reason, once it was called (wrapped: a reason may be any value, `undefined` too)
   #closedWith: { readonly reason: unknown } | undefined;
   readonly #options: ToolRunnerOptions<TSession>;
@@ -141,8 +142,9 @@ export class ToolRunner<TSession = unknown> {
   close(reason: unknown = sessionClosed()): void {
     if (this.#closedWith !== undefined) return;
     this.#closedWith = { reason };
-    for (const round of this.#rounds) round.abort(reason);
-    this.#rounds.clear();
+    const rounds = this.#rounds;
+    this.#rounds = undefined;
+    if (rounds !== undefined) for (const round of rounds) round.abort(reason);
   }
 
   /** Starts collecting the calls of one response. */
@@ -152,13 +154,13 @@ export class ToolRunner<TSession = unknown> {
   }): ToolRound<TSession> {
     const round = new ToolRound(this, options.responseId, options.session);
     if (this.#closedWith !== undefined) round.abort(this.#closedWith.reason);
-    else this.#rounds.add(round);
+    else (this.#rounds ??= new Set()).add(round);
     return round;
   }
 
   /** @internal a round's calls are all done: close() has nothing of it to abort */
   roundFinished(round: ToolRound<TSession>): void {
-    this.#rounds.delete(round);
+    this.#rounds?.delete(round);
   }
 
   /** @internal */
