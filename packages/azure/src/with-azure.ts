@@ -4,12 +4,22 @@
  * @module
  */
 import {
+  REALTIME_MODEL_OPTION_NAMES,
   RealtimeModel,
   type RealtimeModelOptions,
   type ServerVadOptions,
   type TurnDetectionOptions,
 } from '@voxwire/core';
+import { refuseUnknownOptions } from '@voxwire/node';
 import { AZURE_CONNECTOR_KEYS, azureConnector, type AzureConnectorOptions } from './connector.js';
+
+// what withAzure takes: the model's options (its connector is made here) and the connector's; a
+// key that is neither is refused naming the likeliest of both (`apiversion`)
+const AZURE_MODEL_OPTION_NAMES: ReadonlySet<string> = new Set(
+  [...REALTIME_MODEL_OPTION_NAMES, ...Object.keys(AZURE_CONNECTOR_KEYS)].filter(
+    (name) => name !== 'connector',
+  ),
+);
 
 /**
  * Azure's session defaults (LiveKit's `AZURE_DEFAULT_TURN_DETECTION`, protocol.md §5.2 item 6):
@@ -62,6 +72,7 @@ export type WithAzureOptions = AzureConnectorOptions & Omit<RealtimeModelOptions
  * ```
  */
 export function withAzure(options: WithAzureOptions): RealtimeModel {
+  refuseUnknownOptions(options, AZURE_MODEL_OPTION_NAMES, 'withAzure');
   const connectorOptions: Record<string, unknown> = {};
   const modelOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {

@@ -538,4 +538,29 @@ describe('withAzure', () => {
     );
     expect(() => withAzure({ ...options, allowInsecureUrl: true })).not.toThrow();
   });
+
+  it('refuses a key that is no option of the model or the connector, naming the likeliest of both', () => {
+    const options = {
+      azureDeployment: 'gpt-realtime',
+      azureEndpoint: 'https://a.openai.azure.com',
+      apiKey: 'azure-key-0123456789',
+      env: {},
+    } as const;
+    expect(() => withAzure({ ...options, apiversion: '2025-04-01-preview' } as never)).toThrow(
+      expect.objectContaining({
+        name: 'ConfigurationError',
+        code: 'INVALID_OPTION',
+        message: 'apiversion is no option of withAzure (did you mean apiVersion?).',
+      }),
+    );
+    expect(() => withAzure({ ...options, turn_detection: null } as never)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPTION',
+        message: 'turn_detection is no option of withAzure (did you mean turnDetection?).',
+      }),
+    );
+    expect(() =>
+      withAzure({ ...options, transcriptionDeployment: 'whisper-1', maxRetainedResponses: 2 }),
+    ).not.toThrow();
+  });
 });

@@ -11,6 +11,7 @@ export {
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from './model.js';
 export type { RealtimeModelOptions, SessionOverrides } from './model.js';
+export { REALTIME_MODEL_OPTION_NAMES } from './model-options.js';
 export { RealtimeSession } from './session.js';
 export { sharedWhilePending, type SharedWhilePendingOptions } from './shared-while-pending.js';
 export { PlaybackTracker } from './playback.js';

@@ -7,9 +7,12 @@ import {
   createCounterIdGenerator,
   silentLogger,
   systemClock,
+  unknownOption,
+  unknownOptionMessage,
   type Connector,
 } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
+import { REALTIME_MODEL_OPTION_NAMES } from './model-options.js';
 import type { SessionFeatureFactory } from './feature.js';
 import {
   checkConversationOptions,
@@ -121,6 +124,12 @@ export class RealtimeModel {
   constructor(options: RealtimeModelOptions) {
     if (typeof options !== 'object' || options === null) requireConnector(undefined);
     requireConnector(options.connector);
+    // a typo would be taken for a session option, refused without naming the option meant
+    const unknown = unknownOption(options, REALTIME_MODEL_OPTION_NAMES);
+    if (unknown !== undefined)
+      throw new VoxwireError('INVALID_ARGUMENT', unknownOptionMessage(unknown, 'RealtimeModel'), {
+        data: { argument: unknown.name },
+      });
     const {
       connector,
       clock,

@@ -3,6 +3,7 @@
  * option, before anything reaches the wire (where the server would reject the whole update).
  * @module
  */
+import { closestName } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
 import type { SessionOptionsInput } from './options.js';
 
@@ -60,8 +61,13 @@ const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SessionOptionsInput>([
 export function validateSessionOptions(o: SessionOptionsInput): void {
   if (!isObject(o)) fail('options', 'expected an object');
   for (const key of Object.keys(o)) {
-    if (!OPTION_KEYS.has(key) && (o as Record<string, unknown>)[key] !== undefined)
-      fail(key, 'no such session option (options are camelCase, e.g. turnDetection)');
+    if (!OPTION_KEYS.has(key) && (o as Record<string, unknown>)[key] !== undefined) {
+      const near = closestName(key, OPTION_KEYS);
+      fail(
+        key,
+        `no such session option (${near === undefined ? 'options are camelCase, e.g. turnDetection' : `did you mean ${near}?`})`,
+      );
+    }
   }
   if (o.model !== undefined && (typeof o.model !== 'string' || o.model === ''))
     fail('model', 'expected a non-empty string');

@@ -224,8 +224,19 @@ describe.each(DIALECTS)('session options (%s)', (dialect) => {
     expect(() => s.model.session(seedSpelling)).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'turn_detection' } }),
     );
+    expect(() => s.model.session(seedSpelling)).toThrow(
+      'invalid session option turn_detection: no such session option (did you mean turnDetection?)',
+    );
     expect(() => setup(dialect, { voise: 'ash' } as never)).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT', data: { argument: 'voise' } }),
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        data: { argument: 'voise' },
+        message: 'voise is no option of RealtimeModel (did you mean voice?)',
+      }),
+    );
+    // an engine option's typo is named too (it was called "no such session option")
+    expect(() => setup(dialect, { maxRetainedResponse: 2 } as never)).toThrow(
+      'maxRetainedResponse is no option of RealtimeModel (did you mean maxRetainedResponses?)',
     );
     const session = await openSession(s);
     const before = s.server.clientEvents.length;

@@ -3,8 +3,21 @@
  * OpenAI connector wired in, so `model.session()` talks to the real service.
  * @module
  */
-import { RealtimeModel, type RealtimeModelOptions } from '@voxwire/core';
+import {
+  REALTIME_MODEL_OPTION_NAMES,
+  RealtimeModel,
+  type RealtimeModelOptions,
+} from '@voxwire/core';
+import { refuseUnknownOptions } from './errors.js';
 import { OPENAI_CONNECTOR_KEYS, openaiConnector, type OpenAIConnectorOptions } from './openai.js';
+
+// what createOpenAIRealtimeModel takes: the model's options (its connector is made here) and the
+// connector's; a key that is neither is refused naming the likeliest of both (`baseUrl`)
+const OPENAI_MODEL_OPTION_NAMES: ReadonlySet<string> = new Set(
+  [...REALTIME_MODEL_OPTION_NAMES, ...Object.keys(OPENAI_CONNECTOR_KEYS)].filter(
+    (name) => name !== 'connector',
+  ),
+);
 
 /**
  * Options of {@link createOpenAIRealtimeModel}: core's model options (session defaults, clock,
@@ -30,6 +43,7 @@ export type OpenAIRealtimeModelOptions = Omit<RealtimeModelOptions, 'connector' 
  * ```
  */
 export function createOpenAIRealtimeModel(options: OpenAIRealtimeModelOptions = {}): RealtimeModel {
+  refuseUnknownOptions(options, OPENAI_MODEL_OPTION_NAMES, 'createOpenAIRealtimeModel');
   const connectorOptions: Record<string, unknown> = {};
   const modelOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {

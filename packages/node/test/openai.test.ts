@@ -287,6 +287,36 @@ describe('openaiConnector: configuration errors', () => {
     expect(make({ extra: undefined })).not.toThrow();
   });
 
+  it('createOpenAIRealtimeModel refuses a key that is no option of the model or the connector, naming the likeliest of both', () => {
+    // before, anything not the connector's went to the model, which called baseUrl "no such
+    // session option (options are camelCase …)"
+    const make = (extra: object) => () =>
+      createOpenAIRealtimeModel({ apiKey: KEY, env: {}, ...extra } as never);
+    expect(make({ baseUrl: 'https://gateway.test/v1' })).toThrow(
+      expect.objectContaining({
+        name: 'ConfigurationError',
+        code: 'INVALID_OPTION',
+        message: 'baseUrl is no option of createOpenAIRealtimeModel (did you mean baseURL?).',
+      }),
+    );
+    expect(make({ maxRetainedResponse: 4 })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPTION',
+        message:
+          'maxRetainedResponse is no option of createOpenAIRealtimeModel (did you mean maxRetainedResponses?).',
+      }),
+    );
+    // the model's connector is made here
+    expect(make({ connector: () => undefined })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+    // every option of either passes
+    expect(
+      make({ baseURL: 'https://gateway.test/v1', maxRetainedResponses: 4, voice: 'ash' }),
+    ).not.toThrow();
+    expect(make({ extra: undefined })).not.toThrow();
+  });
+
   it('refuses bad socket options when the connector is built, not at the first connect', () => {
     const make = (extra: object) => () =>
       openaiConnector({ apiKey: KEY, env: {}, ...extra } as OpenAIConnectorOptions);
