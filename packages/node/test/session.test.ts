@@ -107,7 +107,8 @@ describe('a full session through openaiConnector over a real socket', () => {
   it.each(['ga', 'beta'] as const)(
     '%s: session update, text turn, audio turn with VAD, tool call — and no secret anywhere',
     async (dialect) => {
-      const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false });
+      // the beta client speaks beta: the fake refuses the header by default, as api.openai.com does
+      const fake = await startFakeWsServer({ apiKey: KEY, pingIntervalMs: false, beta: 'accept' });
       cleanups.push(() => fake.close());
       const { seen, logger, tap } = createRecorder();
       const model = createOpenAIRealtimeModel({

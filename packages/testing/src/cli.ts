@@ -38,7 +38,7 @@ export interface CliOptions {
   readonly host: string;
   /** @default undefined (any key) */
   readonly apiKey?: string | undefined;
-  /** @default 'accept' */
+  /** What the beta header does on `/v1/realtime` (`--beta`). @default 'refuse' */
   readonly beta: 'accept' | 'refuse';
   /**
    * The model names served (`--models a,b`); any other is refused with `invalid_model`.
@@ -74,7 +74,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let port = 0;
   let host = '127.0.0.1';
   let apiKey: string | undefined;
-  let beta: 'accept' | 'refuse' = 'accept';
+  // api.openai.com refuses the beta header now (protocol.md §0); `--beta accept` serves it
+  let beta: 'accept' | 'refuse' = 'refuse';
   let realtime = false;
   let webRtc = false;
   let models: readonly string[] | undefined;
@@ -152,6 +153,10 @@ const USAGE = `usage: voxwire-fake-server [--port N] [--host 127.0.0.1] [--api-k
 
 Prints the WebSocket base URL (ws://HOST:PORT/v1) as the first line of stdout; with --host 0.0.0.0
 or :: (every interface) it names loopback (127.0.0.1, [::1]), and stderr says other hosts are served.
+  --beta accept|refuse
+            what the OpenAI-Beta: realtime=v1 header does on /v1/realtime: refuse it as
+            api.openai.com does (beta_api_shape_disabled, close 4000; the default), or accept it
+            and speak beta (for a beta client's tests). Azure's preview path speaks beta always.
   --webrtc  also serve WebRTC: POST /v1/realtime/calls (and Azure's /openai/v1/realtime/calls),
             answered by a real peer on 127.0.0.1 (the browser must run on this machine; Chromium
             needs --allow-loopback-in-peer-connection); its URL is the second line of stdout.

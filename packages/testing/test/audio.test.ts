@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { silence, SimulatedClock, tone } from '../src/index.js';
-import { connect } from './helpers.js';
+import { connect, connectTranscription } from './helpers.js';
 
 const noVad = {
   type: 'session.update',
@@ -259,7 +259,7 @@ describe('input audio (limits and variants)', () => {
   });
 
   it('a transcription session (session.type "transcription") commits turns but never responds', async () => {
-    const c = await connect();
+    const c = await connectTranscription();
     c.server.scriptTranscription('just transcribe me');
     c.send({
       type: 'session.update',

@@ -13,13 +13,14 @@ describe('voxwire-fake-server CLI arguments', () => {
     expect(parseCliArgs([])).toMatchObject({
       port: 0,
       host: '127.0.0.1',
-      beta: 'accept',
+      // api.openai.com refuses the beta header (protocol.md §0): so does the CLI by default
+      beta: 'refuse',
       realtime: false,
     });
-    expect(parseCliArgs(['--port', '8123', '--api-key=sk-x', '--beta', 'refuse'])).toMatchObject({
+    expect(parseCliArgs(['--port', '8123', '--api-key=sk-x', '--beta', 'accept'])).toMatchObject({
       port: 8123,
       apiKey: 'sk-x',
-      beta: 'refuse',
+      beta: 'accept',
     });
     expect(() => parseCliArgs(['--port', 'abc'])).toThrow(FakeServerOptionsError);
     expect(() => parseCliArgs(['--port'])).toThrow(/needs a value/);

@@ -56,3 +56,46 @@ export async function connect(options: CreateFakeServerOptions = {}): Promise<Te
   await client.flush();
   return client;
 }
+
+/**
+ * A GA client of a transcription session, as `?intent=transcription` opens one (the in-memory
+ * transport opens realtime sessions, and an update does not switch the type): accepted by the
+ * server directly, the frames decoded as `connect`'s are.
+ */
+export async function connectTranscription(
+  options: CreateFakeServerOptions = {},
+): Promise<Omit<TestClient, 'transport'>> {
+  const { server } = createFakeServer(options);
+  const codec = codecFor('ga');
+  const events: TestClient['events'] = [];
+  const frames: TestClient['frames'] = [];
+  const closes: TestClient['closes'] = [];
+  const accepted = server.accept(
+    {
+      send: (frame) => {
+        frames.push(frame);
+        const d = codec.decodeServerEvent(frame);
+        events.push(d.kind === 'event' ? (d.event as any) : { type: `__${d.kind}` });
+      },
+      close: (code, reason) => closes.push({ code, reason }),
+    },
+    { transcription: true },
+  );
+  const send = (frame: string) => queueMicrotask(() => accepted.receive(frame));
+  const client: Omit<TestClient, 'transport'> = {
+    server,
+    events,
+    frames,
+    closes,
+    send: (event) => send(codec.encodeClientEvent(event as any, { validate: false })),
+    sendRaw: send,
+    appendAudio: (samples) =>
+      client.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(samples) }),
+    types: () => events.map((e) => e.type),
+    flush: async () => {
+      for (let i = 0; i < 200; i++) await Promise.resolve();
+    },
+  };
+  await client.flush();
+  return client;
+}

@@ -86,8 +86,12 @@ describe('models in the ws mode', () => {
   it.each([
     ['ga', {}],
     ['beta', { 'OpenAI-Beta': 'realtime=v1' }],
-  ])('%s: 101, then the invalid_model error and close 4000', async (_dialect, extra) => {
-    const s = await start({ models: ['gpt-realtime'] });
+  ])('%s: 101, then the invalid_model error and close 4000', async (dialect, extra) => {
+    // beta is refused on the OpenAI path unless accepted
+    const s = await start({
+      models: ['gpt-realtime'],
+      beta: dialect === 'beta' ? 'accept' : 'refuse',
+    });
     const r = await handshake(`${s.url}/realtime?model=gpt-nope`, {
       headers: { ...auth.headers, ...extra },
     });

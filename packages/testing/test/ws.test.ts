@@ -56,22 +56,36 @@ describe('ws mode: handshakes as OpenAI and Azure judge them', () => {
     sub.ws?.close();
   });
 
-  it('the beta header selects the beta dialect, or is refused like api.openai.com', async () => {
+  it('the beta header (or subprotocol) is refused by default like api.openai.com; beta: accept speaks beta', async () => {
     const s = await start();
-    const beta = await handshake(`${s.url}/realtime?model=m`, {
+    const refusedHeader = await handshake(`${s.url}/realtime?model=m`, {
       headers: { Authorization: 'Bearer k', 'OpenAI-Beta': 'realtime=v1' },
     });
-    expect(beta.frames[0].session.modalities).toEqual(['text', 'audio']);
-    beta.ws?.close();
-    await running!.close();
-    const r = await start({ beta: 'refuse' });
-    const refused = await handshake(`${r.url}/realtime?model=m`, {}, [
+    expect(refusedHeader.status).toBeUndefined(); // 101 first, as every refusal of the real API
+    expect(refusedHeader.frames).toHaveLength(1);
+    expect(refusedHeader.frames[0].error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'beta_api_shape_disabled',
+    });
+    expect(refusedHeader.close).toEqual({
+      code: 4000,
+      reason: 'invalid_request_error.beta_api_shape_disabled',
+    });
+    const refused = await handshake(`${s.url}/realtime?model=m`, {}, [
       'realtime',
       'openai-insecure-api-key.k',
       'openai-beta.realtime-v1',
     ]);
     expect(refused.frames[0].error.code).toBe('beta_api_shape_disabled');
     expect(refused.close?.code).toBe(4000);
+    expect(s.server.connections).toHaveLength(0);
+    await running!.close();
+    const a = await start({ beta: 'accept' });
+    const beta = await handshake(`${a.url}/realtime?model=m`, {
+      headers: { Authorization: 'Bearer k', 'OpenAI-Beta': 'realtime=v1' },
+    });
+    expect(beta.frames[0].session.modalities).toEqual(['text', 'audio']);
+    beta.ws?.close();
   });
 
   it('Azure: GA path with api-version → HTTP 401; preview path speaks beta; 30-minute sessions', async () => {

@@ -50,6 +50,12 @@ export interface AcceptInit {
    * @default the server's `maxSessionDurationMs` option, else OpenAI's 60 min
    */
   readonly maxSessionDurationMs?: number | undefined;
+  /**
+   * Whose endpoint the client connected to (the ws mode's handshake says): on Azure's preview
+   * path (beta) an audio-only `modalities` is refused, as protocol.md §5.2 reports.
+   * @default 'openai'
+   */
+  readonly provider?: 'openai' | 'azure' | undefined;
   /** A transcription session (`?intent=transcription`) rather than a conversation. @default false */
   readonly transcription?: boolean | undefined;
   /**

@@ -8,12 +8,9 @@
 import type { Dialect } from '@voxwire/protocol';
 import { Errors, serverError, type ServerErrorBody } from './error-catalog.js';
 import { modelRefusal } from './served-models.js';
-import {
-  checkRawSessionUpdate,
-  checkSessionValues,
-  defaultSession,
-  mergeSession,
-} from './session-config.js';
+import { defaultSession, mergeSession } from './session-config.js';
+import { checkRawSessionUpdate } from './session-keys.js';
+import { checkSessionValues } from './session-values.js';
 import { clone, isObject, type JsonObject } from './wire.js';
 
 /** Default lifetime of a minted secret, seconds (protocol.md §7.11). */

@@ -71,6 +71,12 @@ export interface ConnectionInit {
   readonly model: string;
   readonly maxSessionDurationMs: number;
   /**
+   * Whose endpoint the client connected to: Azure's preview path (beta) refuses audio-only
+   * `modalities` (protocol.md §5.2).
+   * @default 'openai'
+   */
+  readonly provider?: 'openai' | 'azure' | undefined;
+  /**
    * Start a transcription-only session (`?intent=transcription`).
    * @default false
    */

@@ -17,18 +17,14 @@ import { handleResponseEvent, ResponseRunner } from './handlers-response.js';
 import { InputAudio } from './input-audio.js';
 import { clientEventKeys, findUnknownKey } from './known-keys.js';
 import { markBetaItems } from './beta-items.js';
+import { audioOnlyRefusal, sentModalities, withSentModalities } from './beta-modalities.js';
 import { obfuscate } from './obfuscation.js';
 import { Outbound, type ServerLink } from './outbound.js';
 import { OutputAudioBuffer } from './output-playback.js';
 import type { ResponseRun } from './response.js';
-import {
-  checkRawSessionUpdate,
-  checkSessionValues,
-  defaultSession,
-  mergeSession,
-  sessionValue,
-  voiceOf,
-} from './session-config.js';
+import { defaultSession, mergeSession, sessionValue, voiceOf } from './session-config.js';
+import { checkRawSessionUpdate } from './session-keys.js';
+import { checkSessionValues } from './session-values.js';
 import { clone, isObject, type JsonObject, type WireEvent } from './wire.js';
 
 export type { ConnectionHost, ConnectionInit, HeardAudio } from './connection-host.js';
@@ -38,6 +34,8 @@ import type { ConnectionHost, ConnectionInit, HeardAudio } from './connection-ho
 export class FakeConnection {
   readonly index: number;
   readonly dialect: Dialect;
+  /** Whose endpoint the client connected to (Azure's preview path is the beta one). */
+  readonly provider: 'openai' | 'azure';
   /** This session's maximum duration in ms (Azure's 30 min, OpenAI's 60 min, or the option's). */
   readonly maxSessionDurationMs: number;
   readonly codec: DialectCodec;
@@ -65,6 +63,10 @@ export class FakeConnection {
   pendingSpeechItemId: string | undefined;
   session: JsonObject;
   #open = true;
+  // the beta `modalities` the client last set, echoed as sent (see beta-modalities.ts)
+  #betaModalities: string[] | undefined;
+  // the frame being dispatched, as sent (a beta response.create's `modalities`)
+  #rawEvent: JsonObject | undefined;
   // a session.close arrived: the session ends once no response is in progress
   #closeRequested = false;
   #closeInfo: { code: number; reason: string } | undefined;
@@ -84,6 +86,7 @@ export class FakeConnection {
   ) {
     this.index = init.index;
     this.dialect = init.dialect;
+    this.provider = init.provider ?? 'openai';
     this.maxSessionDurationMs = init.maxSessionDurationMs;
     this.codec = codecFor(init.dialect);
     this.conversation = init.conversation ?? new Conversation();
@@ -246,6 +249,11 @@ export class FakeConnection {
     this.#idle = undefined;
   }
 
+  /** The frame being dispatched, as the client sent it (`undefined` outside a dispatch). */
+  get rawEvent(): JsonObject | undefined {
+    return this.#rawEvent;
+  }
+
   /** One frame from the client. */
   receive(frame: string | Uint8Array): void {
     if (!this.#open) return;
@@ -257,6 +265,12 @@ export class FakeConnection {
       } catch {
         // the codec reports it below
       }
+    }
+    // the live GA server takes the translation endpoint's append as an append (realtime-events.json
+    // _meta.notes[7]); the fake hears, records and checks it as `input_audio_buffer.append`
+    if (raw?.['type'] === 'session.input_audio_buffer.append' && this.dialect === 'ga') {
+      raw = { ...raw, type: 'input_audio_buffer.append' };
+      frame = JSON.stringify(raw);
     }
     const eventId = typeof raw?.['event_id'] === 'string' ? raw['event_id'] : null;
     // unknown fields are invisible after decoding (schemas are loose), so check the raw frame
@@ -287,17 +301,22 @@ export class FakeConnection {
       else if (v.reason === 'missing_type') this.error(Errors.missingType(eventId));
       else if (v.reason === 'not_an_object')
         this.error(Errors.invalidJson('Expected a JSON object.'));
-      else this.error(schemaError(v.issues ?? [], eventId));
+      else this.error(schemaError(v.issues ?? [], eventId, raw));
       return;
     }
     if (decoded.kind === 'unknown') {
-      this.error(Errors.unknownType(decoded.type, eventId));
+      this.error(Errors.unknownType(decoded.type, eventId, this.dialect));
       return;
     }
     const event = decoded.event as unknown as JsonObject;
     this.#record(event);
     if (this.#refused(event, eventId)) return;
-    this.dispatch(event, eventId);
+    this.#rawEvent = raw;
+    try {
+      this.dispatch(event, eventId);
+    } finally {
+      this.#rawEvent = undefined;
+    }
   }
 
   /** How many client events of `type` this connection has counted for `server.faults.refuse`. */
@@ -341,11 +360,17 @@ export class FakeConnection {
     if (!keys) return undefined;
     const unknown = findUnknownKey(raw, keys, '');
     if (unknown) return Errors.unknownParameter(unknown, eventId);
+    // Azure's preview endpoint refuses audio-only modalities (protocol.md §5.2)
+    if (this.provider === 'azure' && this.dialect === 'beta') {
+      const body = raw['type'] === 'session.update' ? 'session' : 'response';
+      const refusal = audioOnlyRefusal(raw[body], `${body}.modalities`, eventId);
+      if (refusal) return refusal;
+    }
     if (raw['type'] !== 'session.update') return undefined;
     // GA frames are already in the model's shape, so their values are checked before the schema
     // (which would only say "invalid type" where the server names the bound)
     return (
-      checkRawSessionUpdate(raw['session'], this.dialect, eventId) ??
+      checkRawSessionUpdate(raw['session'], this.dialect, eventId, String(this.session['type'])) ??
       (this.dialect === 'ga' && isObject(raw['session'])
         ? checkSessionValues(raw['session'], 'ga', eventId)
         : undefined)
@@ -359,7 +384,7 @@ export class FakeConnection {
     if (handleAudioEvent(this, event, eventId)) return;
     if (handleItemEvent(this, event, eventId)) return;
     if (handleResponseEvent(this, event, eventId)) return;
-    this.error(Errors.unknownType(type, eventId));
+    this.error(Errors.unknownType(type, eventId, this.dialect));
   }
 
   #sessionUpdate(event: JsonObject, eventId: string | null): void {
@@ -372,11 +397,25 @@ export class FakeConnection {
     }
     // the model is fixed at connect time; the server keeps its own
     if (this.session['model'] !== undefined) next['model'] = this.session['model'];
-    if (next['type'] === 'transcription') next['object'] = 'realtime.transcription_session';
     this.session = next;
+    if (this.dialect === 'beta')
+      this.#betaModalities = sentModalities(this.#rawEvent?.['session']) ?? this.#betaModalities;
     // detection off mid-speech: the turn is forgotten without an event (protocol.md documents
     // none) and its audio stays buffered for a manual commit
     if (!isObject(sessionValue(next, 'audio.input.turn_detection'))) this.input.endSpeech();
-    this.emit({ type: 'session.updated', session: clone(this.session) });
+    this.emit({ type: 'session.updated', session: this.sessionEcho() });
+  }
+
+  /**
+   * A copy of the session as `session.created`/`session.updated` show it: a beta connection's
+   * with the `modalities` its client sent, not the GA model's mapping of them.
+   */
+  sessionEcho(): JsonObject {
+    return withSentModalities(clone(this.session), this.#betaModalities);
+  }
+
+  /** The beta `modalities` the client last set in `session.update` (`undefined` on GA, or none set). */
+  get betaModalities(): readonly string[] | undefined {
+    return this.#betaModalities;
   }
 }

@@ -25,12 +25,26 @@ export function serverError(
   return { type, code, message, param, event_id: eventId };
 }
 
-/** The list the real server prints for an unknown client event type. */
+/** The list the real (GA) server prints for an unknown client event type (protocol.md §7.9). */
 export const SUPPORTED_CLIENT_TYPES_MESSAGE =
   "Supported values are: 'session.update', 'session.close', 'input_audio_buffer.append', " +
   "'session.input_audio_buffer.append', 'input_audio_buffer.commit', 'input_audio_buffer.clear', " +
   "'conversation.item.create', 'conversation.item.truncate', 'conversation.item.delete', " +
   "'conversation.item.retrieve', 'response.create', and 'response.cancel'.";
+
+/**
+ * The list a beta connection gets for an unknown client event type. Assumed: no beta capture
+ * of this message is recorded (protocol.md §7.9 quotes the GA server's). It names the beta
+ * client events (§3) the fake serves over a WebSocket, in the GA list's order: no
+ * `session.close` or `session.input_audio_buffer.append` (GA only), no
+ * `output_audio_buffer.clear` (WebRTC/SIP only, as in GA) and no `transcription_session.update`
+ * (the fake has no beta transcription session), so nothing it lists is then refused.
+ */
+export const SUPPORTED_BETA_CLIENT_TYPES_MESSAGE =
+  "Supported values are: 'session.update', 'input_audio_buffer.append', " +
+  "'input_audio_buffer.commit', 'input_audio_buffer.clear', 'conversation.item.create', " +
+  "'conversation.item.truncate', 'conversation.item.delete', 'conversation.item.retrieve', " +
+  "'response.create', and 'response.cancel'.";
 
 /** Formats a list the way the server does: 'a', 'b', and 'c'. */
 export function supportedValues(values: readonly string[]): string {
@@ -42,10 +56,10 @@ export function supportedValues(values: readonly string[]): string {
 
 /** Builders for each catalogued error. */
 export const Errors = {
-  unknownType: (type: string, eventId: string | null) =>
+  unknownType: (type: string, eventId: string | null, dialect: 'ga' | 'beta' = 'ga') =>
     serverError(
       'invalid_value',
-      `Invalid value: '${type}'. ${SUPPORTED_CLIENT_TYPES_MESSAGE}`,
+      `Invalid value: '${type}'. ${dialect === 'ga' ? SUPPORTED_CLIENT_TYPES_MESSAGE : SUPPORTED_BETA_CLIENT_TYPES_MESSAGE}`,
       'type',
       eventId,
     ),
@@ -73,6 +87,20 @@ export const Errors = {
     serverError(
       'invalid_type',
       `Invalid type for '${param}': expected ${expected}.`,
+      param,
+      eventId,
+    ),
+  /**
+   * A value of the wrong kind in a client event (a string where an object belongs, a number too
+   * long). protocol.md's catalogue (§7.10) has no such case and no `invalid_type` code for the
+   * Realtime events; `invalid_value`, its code for a value the server does not take, is the
+   * closest, so the fake answers with it (the wording is assumed). The HTTP routes' bodies keep
+   * `invalidType`.
+   */
+  wrongType: (param: string, expected: string, eventId: string | null) =>
+    serverError(
+      'invalid_value',
+      `Invalid value for '${param}': expected ${expected}.`,
       param,
       eventId,
     ),
@@ -220,22 +248,39 @@ export function redactKey(key: string): string {
 }
 
 /**
- * The error the API answers a client event that fails its schema with: `missing_required_parameter`
- * for an absent field, `invalid_type` for a wrong one (`param` in the API's bracket form), else
- * `invalid_json`.
+ * The error the API answers a client event that fails its schema with, in the codes of
+ * protocol.md §7.10: `missing_required_parameter` for an absent field; `invalid_value` with the
+ * "Supported values are: …" list for a string that is none of the allowed literals (`item.role:
+ * 'robot'`); `invalid_value` too for a value of the wrong kind (see `Errors.wrongType`); else
+ * `invalid_json`. `param` is in the API's bracket form (`item.content[0].type`).
+ * @param raw the frame as sent, to name the value that was refused. @default undefined
  */
 export function schemaError(
   issues: readonly { path: string; message: string }[],
   eventId: string | null,
+  raw?: JsonObject,
 ): ServerErrorBody {
   const first = issues[0];
   const path = (first?.path ?? '').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
   if (!first || !path)
     return Errors.invalidJson(first?.message ?? 'The event does not match its schema.');
   if (/received undefined/.test(first.message)) return Errors.missingParameter(path, eventId);
-  return Errors.invalidType(
-    path,
-    first.message.replace(/^expected\s+/, '').replace(/,\s*received.*$/, ''),
-    eventId,
-  );
+  const expected = first.message.replace(/^expected\s+/, '').replace(/,\s*received.*$/, '');
+  // a picklist or literal union names its values quoted: ("system" | "user" | "assistant")
+  const literals = [...expected.matchAll(/"([^"]*)"/g)].map((m) => m[1] ?? '');
+  const value = raw ? valueAt(raw, first.path) : undefined;
+  if (literals.length > 0 && typeof value === 'string')
+    return Errors.invalidValue(path, value, literals, eventId);
+  return Errors.wrongType(path, expected, eventId);
+}
+
+// the value at a schema issue's dotted path (`item.content.0.type`) in the raw frame
+function valueAt(raw: JsonObject, dotted: string): unknown {
+  let cur: unknown = raw;
+  for (const key of dotted.split('.')) {
+    if (Array.isArray(cur)) cur = cur[Number(key)];
+    else if (typeof cur === 'object' && cur !== null) cur = (cur as JsonObject)[key];
+    else return undefined;
+  }
+  return cur;
 }

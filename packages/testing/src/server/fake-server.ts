@@ -121,6 +121,7 @@ export class FakeServer extends ServerCalls {
         this.#options.maxSessionDurationMs ??
         MAX_SESSION_DURATION_MS.openai,
       transcription: init.transcription,
+      provider: init.provider,
       audioPath: init.audioPath,
       session: init.session,
       conversation:

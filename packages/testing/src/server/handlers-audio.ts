@@ -74,7 +74,7 @@ export function handleAudioEvent(
       // a WebRTC/SIP event (protocol.md §7.4): the WebSocket server lists it among the types it
       // does not take (§7.9), so a client waiting for `cleared` here would wait forever there
       if (conn.audioPath === 'media') conn.outputAudio.clear();
-      else conn.error(Errors.unknownType('output_audio_buffer.clear', eventId));
+      else conn.error(Errors.unknownType('output_audio_buffer.clear', eventId, conn.dialect));
       return true;
     case '__idle_timeout':
       idleTimeout(conn);

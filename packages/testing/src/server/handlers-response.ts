@@ -9,7 +9,9 @@ import type { FakeConnection } from './connection.js';
 import { Errors } from './error-catalog.js';
 import { ResponseRun } from './response.js';
 import { inputTokensOf } from './tokens.js';
-import { checkResponseValues, sessionValue } from './session-config.js';
+import { sentModalities, withSentModalities } from './beta-modalities.js';
+import { formatWithRate, sessionValue } from './session-config.js';
+import { checkResponseValues } from './session-values.js';
 import { clone, isObject, type JsonObject } from './wire.js';
 
 /** Starts responses for one connection. */
@@ -61,8 +63,8 @@ export class ResponseRunner {
       max_output_tokens: session['max_output_tokens'] ?? 'inf',
       audio: {
         output: {
-          format: clone(
-            sessionValue(session, 'audio.output.format') ?? { type: 'audio/pcm', rate: 24_000 },
+          format: formatWithRate(
+            sessionValue(session, 'audio.output.format') ?? { type: 'audio/pcm' },
           ),
           voice: sessionValue(session, 'audio.output.voice') ?? 'alloy',
         },
@@ -71,6 +73,16 @@ export class ResponseRunner {
     };
     if (conn.dialect === 'beta' && typeof session['temperature'] === 'number')
       base['temperature'] = session['temperature'];
+    // a beta response echoes the modalities its request (or else the session) was sent with, not
+    // the GA model's mapping of them (see beta-modalities.ts)
+    const echoed =
+      conn.dialect === 'beta'
+        ? withSentModalities(
+            base,
+            sentModalities(conn.rawEvent?.['response']) ??
+              (params['output_modalities'] === undefined ? conn.betaModalities : undefined),
+          )
+        : base;
     const instructions = typeof session['instructions'] === 'string' ? session['instructions'] : '';
     const audioMs = (itemId: string) => {
       const stored = conn.conversation.get(itemId);
@@ -91,7 +103,7 @@ export class ResponseRunner {
             ? (itemId, samples, rate) => conn.outputAudio.play(id, itemId, samples, rate)
             : undefined,
       },
-      base,
+      echoed,
       inputTokensOf(input, instructions, audioMs),
       conn.host.pacing,
       outputFormat,

@@ -12,10 +12,17 @@ import { isObject, type JsonObject } from './wire.js';
 export const KNOWN = true;
 
 /**
- * The known fields of an object: each maps to {@link KNOWN} or to the known fields of its value.
- * A tree also applies to each element of an array value (`item.content[0].text`).
+ * The known fields of a value that is one of a union's forms, told apart by its content (a tool
+ * by its `type`, a turn detection by its `type`): the tree of the form the value is.
  */
-export type KeyTree = { readonly [key: string]: typeof KNOWN | KeyTree };
+export type KeyPick = (value: JsonObject) => KeyTree;
+
+/**
+ * The known fields of an object: each maps to {@link KNOWN}, to the known fields of its value,
+ * or to a {@link KeyPick} that chooses them by the value. A tree (or pick) also applies to each
+ * element of an array value (`item.content[0].text`, `session.tools[0].bogus`).
+ */
+export type KeyTree = { readonly [key: string]: typeof KNOWN | KeyTree | KeyPick };
 
 /**
  * The first key of `obj` (depth first, in the object's order) that `tree` does not know, as a
@@ -28,13 +35,14 @@ export function findUnknownKey(obj: JsonObject, tree: KeyTree, path: string): st
     const at = path ? `${path}.${key}` : key;
     if (node === undefined) return at;
     if (node === KNOWN) continue;
+    const treeOf = (v: JsonObject) => (typeof node === 'function' ? node(v) : node);
     if (isObject(value)) {
-      const nested = findUnknownKey(value, node, at);
+      const nested = findUnknownKey(value, treeOf(value), at);
       if (nested) return nested;
     } else if (Array.isArray(value)) {
       for (const [i, element] of value.entries()) {
         if (!isObject(element)) continue;
-        const nested = findUnknownKey(element, node, `${at}[${i}]`);
+        const nested = findUnknownKey(element, treeOf(element), `${at}[${i}]`);
         if (nested) return nested;
       }
     }
@@ -93,8 +101,41 @@ const BETA_ITEM_KEYS: KeyTree = {
   output: KNOWN,
 };
 const FORMAT_KEYS: KeyTree = { type: KNOWN, rate: KNOWN };
-// `RealtimeResponseCreateParams` (Appendix A); metadata, prompt, reasoning, tools and
-// tool_choice hold free-form or union-shaped values and are not descended into
+
+// `RealtimeFunctionTool` (Appendix C): every field optional, `type` too
+const FUNCTION_TOOL_KEYS: KeyTree = {
+  type: KNOWN,
+  name: KNOWN,
+  description: KNOWN,
+  parameters: KNOWN,
+};
+// `MCPTool` (Appendix C); its filters and headers are free-form enough not to be descended into
+const MCP_TOOL_KEYS: KeyTree = {
+  type: KNOWN,
+  server_label: KNOWN,
+  server_url: KNOWN,
+  connector_id: KNOWN,
+  tunnel_id: KNOWN,
+  authorization: KNOWN,
+  server_description: KNOWN,
+  headers: KNOWN,
+  allowed_tools: KNOWN,
+  allowed_callers: KNOWN,
+  require_approval: KNOWN,
+  defer_loading: KNOWN,
+};
+/**
+ * The known fields of one GA tool: an MCP tool's, else a function tool's (`type` is optional on
+ * a function tool), so `session.tools[0].bogus` is an `unknown_parameter` as any other field is.
+ */
+export const GA_TOOL_KEYS: KeyPick = (tool) =>
+  tool['type'] === 'mcp' ? MCP_TOOL_KEYS : FUNCTION_TOOL_KEYS;
+/** The known fields of one beta tool (`Session.Tool`, Appendix B: function tools only). */
+export const BETA_TOOL_KEYS: KeyTree = FUNCTION_TOOL_KEYS;
+/** `RealtimeReasoning` (Appendix A): `{ effort? }`. */
+export const REASONING_KEYS: KeyTree = { effort: KNOWN };
+// `RealtimeResponseCreateParams` (Appendix A); metadata, prompt and tool_choice hold free-form
+// or union-shaped values and are not descended into
 const GA_RESPONSE_KEYS: KeyTree = {
   audio: { output: { format: FORMAT_KEYS, voice: KNOWN } },
   conversation: KNOWN,
@@ -105,9 +146,9 @@ const GA_RESPONSE_KEYS: KeyTree = {
   output_modalities: KNOWN,
   parallel_tool_calls: KNOWN,
   prompt: KNOWN,
-  reasoning: KNOWN,
+  reasoning: REASONING_KEYS,
   tool_choice: KNOWN,
-  tools: KNOWN,
+  tools: GA_TOOL_KEYS,
 };
 // beta `ResponseCreateEvent.Response` (Appendix B)
 const BETA_RESPONSE_KEYS: KeyTree = {
@@ -120,13 +161,13 @@ const BETA_RESPONSE_KEYS: KeyTree = {
   output_audio_format: KNOWN,
   temperature: KNOWN,
   tool_choice: KNOWN,
-  tools: KNOWN,
+  tools: BETA_TOOL_KEYS,
   voice: KNOWN,
 };
 
 /**
  * The known top-level fields of each client event the fake takes, in a dialect (§3). `session`
- * is checked by session-config, against the session's own tree.
+ * is checked by session-keys, against the tree of the session's type.
  */
 export function clientEventKeys(dialect: Dialect): ReadonlyMap<string, KeyTree> {
   return dialect === 'ga' ? GA_EVENT_KEYS : BETA_EVENT_KEYS;

@@ -115,10 +115,12 @@ export class ResponseRun {
     );
   }
 
-  // whether `more` output tokens than counted so far reach the response's max_output_tokens
-  #reachesLimit(more: number): boolean {
+  // the output tokens the response may still produce before its max_output_tokens (the parts
+  // already finished counted; Infinity without a limit): a part stops where it would go past
+  // it, so `usage.output_tokens` never exceeds the limit (§4.5)
+  #tokensLeft(): number {
     const max = this.base['max_output_tokens'];
-    return typeof max === 'number' && this.#outTextTokens + this.#outAudioTokens + more >= max;
+    return typeof max === 'number' ? max - this.#outTextTokens - this.#outAudioTokens : Infinity;
   }
 
   /** Emits `response.done` (and `rate_limits.updated`) now. */
@@ -182,12 +184,16 @@ export class ResponseRun {
     });
   }
 
-  #finishItem(index: number, item: JsonObject, audio?: Int16Array): void {
+  #finishItem(index: number, generated: JsonObject, audio?: Int16Array): void {
+    let item = generated;
     if (!this.outOfBand) {
       const stored = this.host.conversation.get(String(item['id']));
       if (stored?.truncated) {
-        // truncated while streaming: the server keeps only what the client said was heard
-        stored.item = { ...item, content: [{ type: 'output_audio', transcript: '' }] };
+        // truncated while streaming: the server keeps only what the client said was heard, and
+        // its done events carry the item as kept (as conversation.item.retrieved shows it), not
+        // the transcript the truncate deleted (§7.7)
+        item = { ...item, content: [{ type: 'output_audio', transcript: '' }] };
+        stored.item = { ...item };
       } else if (stored) {
         stored.item = { ...item };
         stored.audio = audio;
@@ -244,10 +250,13 @@ export class ResponseRun {
       });
       for (const piece of out.text.match(/\S+\s*|\s+/g) ?? []) {
         if (this.#cancelled) break;
-        this.host.emit({ type: 'response.output_text.delta', ...c, delta: piece });
-        sent += piece;
         // the limit cuts the answer where it is reached (protocol.md §4.7: incomplete)
-        if (this.#reachesLimit(tokensOf(sent))) {
+        const delta = piece.slice(0, this.#charsLeft(sent));
+        if (delta) {
+          this.host.emit({ type: 'response.output_text.delta', ...c, delta });
+          sent += delta;
+        }
+        if (delta.length < piece.length) {
           this.#truncated = true;
           break;
         }
@@ -295,15 +304,29 @@ export class ResponseRun {
         samples.slice(0, sentSamples),
       );
     });
+    // the samples the limit leaves this part: whole 50 ms tokens (§4.5)
+    const maxSamples = Math.min(
+      samples.length,
+      Math.floor((this.#tokensLeft() * TOKENS.outputAudioMsPerToken * rate) / 1000),
+    );
     for (let k = 0; k < chunks; k++) {
       if (this.#cancelled) break;
-      const upto = Math.round((out.transcript.length * (k + 1)) / chunks);
+      const end = Math.min(maxSamples, (k + 1) * perChunk);
+      if (end <= k * perChunk && maxSamples < samples.length) {
+        this.#truncated = true;
+        break;
+      }
+      // the transcript keeps pace with the chunks sent, and with the samples of one the limit cut
+      const cut = end < Math.min(samples.length, (k + 1) * perChunk);
+      const upto = cut
+        ? Math.round((out.transcript.length * end) / samples.length)
+        : Math.round((out.transcript.length * (k + 1)) / chunks);
       const delta = out.transcript.slice(sentText.length, upto);
       if (delta) {
         this.host.emit({ type: 'response.output_audio_transcript.delta', ...c, delta });
         sentText += delta;
       }
-      const chunk = samples.subarray(k * perChunk, Math.min(samples.length, (k + 1) * perChunk));
+      const chunk = samples.subarray(k * perChunk, end);
       if (this.host.play) this.host.play(itemId, chunk.length, rate);
       else
         this.host.emit({
@@ -314,8 +337,7 @@ export class ResponseRun {
       if (sentSamples === 0 && !this.outOfBand) this.host.conversation.noteAssistantAudio();
       sentSamples += chunk.length;
       this.#keepStreamedAudio(itemId, samples, sentSamples);
-      const ms = Math.round((sentSamples * 1000) / rate);
-      if (this.#reachesLimit(Math.ceil(ms / TOKENS.outputAudioMsPerToken))) {
+      if (sentSamples >= maxSamples && maxSamples < samples.length) {
         this.#truncated = true;
         break;
       }
@@ -351,7 +373,11 @@ export class ResponseRun {
     const c = { ...this.#common(index, itemId), call_id: callId };
     let sent = '';
     const close = this.#streaming(() => {
-      this.#outTextTokens += tokensOf(sent) + tokensOf(out.name);
+      // a name longer than the limit leaves is not counted past it
+      this.#outTextTokens += Math.min(
+        tokensOf(sent) + tokensOf(out.name),
+        Math.max(0, this.#tokensLeft()),
+      );
       this.host.emit({
         type: 'response.function_call_arguments.done',
         ...c,
@@ -360,18 +386,33 @@ export class ResponseRun {
       });
       this.#finishItem(index, {
         ...item,
-        status: this.#cancelled ? 'incomplete' : 'completed',
+        status: this.#cancelled || this.#truncated ? 'incomplete' : 'completed',
         arguments: sent,
       });
     });
     for (let i = 0; i < out.arguments.length; i += 8) {
       if (this.#cancelled) break;
-      const delta = out.arguments.slice(i, i + 8);
-      this.host.emit({ type: 'response.function_call_arguments.delta', ...c, delta });
-      sent += delta;
+      const piece = out.arguments.slice(i, i + 8);
+      // the name counts as output too (see close above)
+      const delta = piece.slice(0, this.#charsLeft(sent, tokensOf(out.name)));
+      if (delta) {
+        this.host.emit({ type: 'response.function_call_arguments.delta', ...c, delta });
+        sent += delta;
+      }
+      if (delta.length < piece.length) {
+        this.#truncated = true;
+        break;
+      }
       await this.#sleep(this.pacing.textDeltaIntervalMs ?? 0);
     }
     close();
+  }
+
+  // How many more characters a text part that has sent `sent` may send (4 per token) before
+  // the limit; `reserved` tokens of the part are counted apart (a function call's name).
+  #charsLeft(sent: string, reserved = 0): number {
+    const left = this.#tokensLeft() - reserved;
+    return left === Infinity ? Infinity : Math.max(0, left * TOKENS.charsPerToken - sent.length);
   }
 
   // Registers the closing of the part now streaming (see #closePart) and returns it, to be

@@ -60,7 +60,7 @@ export interface HandshakePolicy {
   readonly azure: boolean;
   /**
    * What the `OpenAI-Beta` header does on the OpenAI path.
-   * @default 'accept' (in startFakeWsServer)
+   * @default 'refuse' (in startFakeWsServer)
    */
   readonly beta: 'accept' | 'refuse';
   /**

@@ -56,9 +56,10 @@ export interface FakeWsServerOptions extends Omit<FakeServerOptions, 'dialect'> 
    */
   readonly azure?: boolean | undefined;
   /**
-   * What `OpenAI-Beta: realtime=v1` does on `/v1/realtime`: speak beta, or refuse it as
-   * api.openai.com does (`beta_api_shape_disabled`, close 4000).
-   * @default 'accept'
+   * What `OpenAI-Beta: realtime=v1` (or the beta subprotocol) does on `/v1/realtime`: refuse it
+   * as api.openai.com now does (`beta_api_shape_disabled`, close 4000; protocol.md §0), or
+   * `'accept'` to speak beta, for tests of a beta client. Azure's preview path speaks beta always.
+   * @default 'refuse'
    */
   readonly beta?: 'accept' | 'refuse' | undefined;
   /**
@@ -306,7 +307,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
     const verdict = judgeHandshake(rec, {
       apiKey: options.apiKey,
       azure: options.azure ?? true,
-      beta: options.beta ?? 'accept',
+      beta: options.beta ?? 'refuse',
       // the served fake server's, so a `server` shared across modes refuses the same models
       models: server.models,
       clientSecret: (key) => server.clientSecretState(key),
@@ -360,6 +361,7 @@ export async function startFakeWsServer(options: FakeWsServerOptions = {}): Prom
               dialect: verdict.dialect,
               model: verdict.model,
               transcription: verdict.transcription,
+              provider: verdict.provider,
               clientSecret: verdict.clientSecret,
               maxSessionDurationMs:
                 options.maxSessionDurationMs ??
