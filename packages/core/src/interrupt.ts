@@ -222,7 +222,11 @@ export async function interrupt(
   // the position at the moment of the interruption, before anything else moves it; whether it
   // is known (the app's word: given, or reported) rather than estimated from the clock
   const given = checkAt(options.at);
-  const at = given === undefined ? host.playback.position : (given ?? undefined);
+  // a speaker that ran dry mid-answer (`playback.stopped()`) still had the user hear what it
+  // played of it: that part is cut there, not taken for unheard and deleted
+  const drained =
+    given === undefined && host.playback.position === undefined ? host.playback.drained : undefined;
+  const at = given === undefined ? (host.playback.position ?? drained) : (given ?? undefined);
   const known = given !== undefined || host.playback.reporting;
   // the app clears its speaker along with this call: nothing of that part plays on from here
   host.playback.cleared(at);
@@ -251,7 +255,10 @@ export async function interrupt(
     const received = host.receivedAudioMs(at.itemId, at.contentIndex);
     const heard = Math.floor(at.playedMs);
     const audioEndMs = received !== undefined && heard > received ? received : heard;
-    if (host.heldAsText(at.itemId, at.contentIndex)) {
+    // an answer the speaker played to its end before it ran dry was heard whole: nothing to cut
+    const heardWhole = at === drained && received !== undefined && audioEndMs >= received;
+    if (heardWhole) truncated = undefined;
+    else if (host.heldAsText(at.itemId, at.contentIndex)) {
       // a reconnect re-created the answer as text while it played on: the server refuses to
       // truncate text, so the text is cut to what was heard instead (`interrupt-retell.ts`)
       const retold = await host.retell(at.itemId, at.contentIndex, audioEndMs);

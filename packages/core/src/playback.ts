@@ -268,6 +268,23 @@ export class PlaybackTracker {
       : undefined;
   }
 
+  /**
+   * @internal `session.interrupt()` after the speaker ran dry: the part the reports were on when
+   * `stopped()` was called, and the ms heard of it (a drain is not the answer's end: the user
+   * heard that much of it). `undefined` while a part is playing, after a clear, and without
+   * reports.
+   */
+  get drained(): PlaybackPosition | undefined {
+    if (!this.#reported || this.#playing || this.#itemId === undefined) return undefined;
+    const at = { itemId: this.#itemId, contentIndex: this.#contentIndex };
+    const received = receivedMsOf(this.#responses(), at);
+    return {
+      ...at,
+      playedMs: received === undefined ? this.#playedMs : Math.min(this.#playedMs, received),
+      source: 'reported',
+    };
+  }
+
   /** @internal when the speaker was last drained or cleared (`-Infinity`: never). */
   get stoppedAt(): number {
     return this.#stoppedAt;

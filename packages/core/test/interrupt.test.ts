@@ -85,6 +85,84 @@ describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
     await session.close();
   });
 
+  it('a barge-in while the speaker ran dry mid-answer cuts the part at the ms heard, not deleting it', async () => {
+    // the answer streams in real time; the speaker plays each frame as it comes and runs dry
+    // between frames (the README's player.onDrained → playback.stopped()); the newest frame was
+    // handed over and not confirmed played yet
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
+    const session = await openSession(s);
+    let content: RealtimeContent | undefined;
+    let reported = 0;
+    session.on('response_audio', (frame, c) => {
+      content = c;
+      if (c.audioDurationMs <= 400) {
+        session.playback.played(c, frame);
+        reported = c.audioDurationMs;
+      }
+    });
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    void session.response.generate().catch(() => undefined);
+    await s.clock.advanceAsync(450);
+    session.playback.stopped();
+    expect(content!.audioDurationMs).toBeGreaterThan(reported);
+    expect(reported).toBeGreaterThan(0);
+    const [result] = await Promise.all([session.interrupt(), s.clock.advanceAsync(5000)]);
+    expect(result.cancelledResponseId).toBeDefined();
+    // before, the drained part counted as unheard: the whole answer was deleted
+    expect(result.truncated).toEqual({
+      itemId: content!.itemId,
+      contentIndex: 0,
+      audioEndMs: reported,
+      deleted: false,
+    });
+    expect(result.deletedItemIds).toEqual([]);
+    expect(sent(s, 'conversation.item.delete')).toEqual([]);
+    expect(sent(s, 'conversation.item.truncate')).toMatchObject([{ audio_end_ms: reported }]);
+    expect(serverItems(s).map((i) => i.id)).toEqual([content!.itemId]);
+    await session.close();
+  });
+
+  it('a barge-in after the speaker played all it was given and ran dry mid-answer cancels, and cuts nothing', async () => {
+    const s = setup(dialect, { random: () => 0 }, { pacing: { realtimeFactor: 1 } });
+    const session = await openSession(s);
+    let content: RealtimeContent | undefined;
+    session.on('response_audio', (frame, c) => {
+      content = c;
+      session.playback.played(c, frame);
+    });
+    s.server.queueResponse((ctx) => ctx.say(SAID));
+    void session.response.generate().catch(() => undefined);
+    await s.clock.advanceAsync(450);
+    session.playback.stopped();
+    const [result] = await Promise.all([session.interrupt(), s.clock.advanceAsync(5000)]);
+    expect(result.cancelledResponseId).toBeDefined();
+    // the user heard all the server generated before the cancel
+    expect(result.truncated).toBeUndefined();
+    expect(result.deletedItemIds).toEqual([]);
+    expect(sent(s, 'conversation.item.delete')).toEqual([]);
+    expect(serverItems(s).map((i) => i.id)).toEqual([content!.itemId]);
+    await session.close();
+  });
+
+  it('a barge-in after the speaker played a finished answer to its end and ran dry cuts nothing', async () => {
+    const s = setup(dialect, { random: () => 0 });
+    const session = await openSession(s);
+    const seen = errors(session);
+    const content = await answered(s, session);
+    session.playback.played(content, content.audioDurationMs);
+    session.playback.stopped();
+    const [result] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(result).toEqual({
+      cancelledResponseId: undefined,
+      truncated: undefined,
+      deletedItemIds: [],
+    });
+    expect(sent(s, 'conversation.item.truncate')).toEqual([]);
+    expect(sent(s, 'conversation.item.delete')).toEqual([]);
+    expect(seen).toEqual([]);
+    await session.close();
+  });
+
   it('an answer a reconnect re-created as text: cut to the heard text, not truncated', async () => {
     const s = setup(dialect, { random: () => 0 });
     const session = await openSession(s);
@@ -126,12 +204,13 @@ describe.each(DIALECTS)('session.interrupt() (%s)', (dialect) => {
       channels: 1,
     });
     expect(session.playback.position?.playedMs).toBe(100);
+    // the speaker stopped after those 100 ms: that is all the user heard of the answer
     session.playback.stopped();
     expect(session.playback.position).toBeUndefined();
-    const [nothing] = await Promise.all([session.interrupt(), s.settle()]);
-    expect(nothing).toEqual({
+    const [first] = await Promise.all([session.interrupt(), s.settle()]);
+    expect(first).toEqual({
       cancelledResponseId: undefined,
-      truncated: undefined,
+      truncated: { itemId: content.itemId, contentIndex: 0, audioEndMs: 100, deleted: false },
       deletedItemIds: [],
     });
 
