@@ -34,6 +34,16 @@ export function checkOptionNames(options: object, known: ReadonlySet<string>, ow
   throw invalidOption(unknown.name, unknownOptionMessage(unknown, owner));
 }
 
+/**
+ * What to add to a refused `clientSecret` that a function returned: a secret route that failed
+ * (`fetch` resolves on a 500, and `.json().key` is then `undefined`) must throw, so that the
+ * connect is retried; a value it returns is taken as the secret, and a bad one ends the session.
+ */
+export function returnedSecretHint(secret: unknown): string {
+  const what = secret === '' ? 'an empty string' : secret === null ? 'null' : typeof secret;
+  return ` (the clientSecret function returned ${what}: throw from it when your secret route fails, and the connect is retried)`;
+}
+
 /** The value of a {@link PerAttempt} option for `attempt`. */
 export async function resolvePerAttempt<T>(
   value: PerAttempt<T>,

@@ -487,6 +487,26 @@ describe('openaiWebSocketConnector', () => {
       );
   });
 
+  it('a secret function that returns no secret is refused saying to throw instead (a thrown failure is retried)', async () => {
+    const { ctor } = scripted();
+    // the README's route read without checking res.ok: a 500's body has no key
+    const connector = openaiWebSocketConnector({
+      WebSocket: ctor,
+      clientSecret: async () => (await Promise.resolve({} as { key?: string })).key as string,
+    });
+    await expect(connector(attempt(0))).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message:
+        'clientSecret must be a non-empty string (an ek_… secret) (the clientSecret function returned undefined: throw from it when your secret route fails, and the connect is retried)',
+    });
+    // a value given directly is refused as before, with no word of a function
+    expect(() => openaiWebSocketConnector({ WebSocket: ctor, clientSecret: '' })).toThrow(
+      expect.objectContaining({
+        message: 'clientSecret must be a non-empty string (an ek_… secret)',
+      }),
+    );
+  });
+
   it('asks a secret function again for every attempt', async () => {
     const { ctor, last } = scripted();
     const asked: number[] = [];

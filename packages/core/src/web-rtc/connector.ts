@@ -20,6 +20,7 @@ import {
   checkSessionLimit,
   describeUrl,
   invalidOption,
+  returnedSecretHint,
   resolvePerAttempt,
   secretPerAttempt,
   type PerAttempt,
@@ -98,11 +99,12 @@ export interface WebRtcConnectorOptions {
   readonly maxSessionDurationMs?: number | undefined;
 }
 
-function checkSecret(secret: unknown): string {
+// `returned`: the value came from the clientSecret function (its refusal says how to fail)
+function checkSecret(secret: unknown, returned = false): string {
   if (typeof secret !== 'string' || secret === '')
     throw invalidOption(
       'clientSecret',
-      'clientSecret must be a non-empty string (an ephemeral key minted by your server)',
+      `clientSecret must be a non-empty string (an ephemeral key minted by your server)${returned ? returnedSecretHint(secret) : ''}`,
     );
   // OpenAI's standard keys (sk-…, sk-proj-…) never belong in a page; Azure's keys have no such
   // mark, and its ephemeral ones neither, so only these are recognised and refused
@@ -204,7 +206,7 @@ export function webRtcConnector(options: WebRtcConnectorOptions): Connector {
       await resolvePerAttempt(options.url ?? OPENAI_REALTIME_CALLS_URL, attempt),
     );
     if (options.model !== undefined) url.searchParams.set('model', options.model);
-    const secret = checkSecret(await fetchSecret(attempt));
+    const secret = checkSecret(await fetchSecret(attempt), true);
     const microphone = checkMicrophone(await resolvePerAttempt(options.microphone, attempt));
     const transport = new WebRtcTransport({
       RTCPeerConnection: options.RTCPeerConnection,

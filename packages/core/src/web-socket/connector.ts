@@ -21,6 +21,7 @@ import {
   checkSessionLimit,
   describeUrl,
   invalidOption,
+  returnedSecretHint,
   resolvePerAttempt,
   secretPerAttempt,
   type PerAttempt,
@@ -202,9 +203,13 @@ export interface OpenAIWebSocketConnectorOptions {
   readonly clock?: Clock | undefined;
 }
 
-function checkSecret(secret: unknown, allowAny: boolean): string {
+// `returned`: the value came from the clientSecret function (its refusal says how to fail)
+function checkSecret(secret: unknown, allowAny: boolean, returned = false): string {
   if (typeof secret !== 'string' || secret === '')
-    throw invalidOption('clientSecret', 'clientSecret must be a non-empty string (an ek_… secret)');
+    throw invalidOption(
+      'clientSecret',
+      `clientSecret must be a non-empty string (an ek_… secret)${returned ? returnedSecretHint(secret) : ''}`,
+    );
   if (!allowAny && !secret.startsWith('ek_'))
     throw invalidOption(
       'clientSecret',
@@ -296,7 +301,7 @@ export function openaiWebSocketConnector(options: OpenAIWebSocketConnectorOption
     url: url.href,
     protocols: async (attempt) => [
       Subprotocol.Realtime,
-      `${Subprotocol.InsecureApiKeyPrefix}${checkSecret(await fetchSecret(attempt), allowAny)}`,
+      `${Subprotocol.InsecureApiKeyPrefix}${checkSecret(await fetchSecret(attempt), allowAny, true)}`,
       ...extra,
     ],
     dialect: 'ga',

@@ -213,4 +213,18 @@ describe('webRtcConnector: options', () => {
     }
     expect(rtc.peers).toHaveLength(0);
   });
+
+  it('a secret function that returns no secret is refused saying to throw instead (a thrown failure is retried)', async () => {
+    const connector = webRtcConnector({
+      ...base(),
+      clientSecret: async () => undefined as unknown as string,
+    });
+    await expect(
+      connector({ attempt: 0, signal: new AbortController().signal }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message:
+        'clientSecret must be a non-empty string (an ephemeral key minted by your server) (the clientSecret function returned undefined: throw from it when your secret route fails, and the connect is retried)',
+    });
+  });
 });
