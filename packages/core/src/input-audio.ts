@@ -37,7 +37,7 @@ export class InputConverter {
    */
   convert(frame: AudioFrame, rate: number): Int16Array {
     if (typeof frame !== 'object' || frame === null || !(frame.data instanceof Int16Array))
-      invalid('frame must be an AudioFrame with Int16Array data');
+      invalid(`frame must be an AudioFrame with Int16Array data${floatHint(frame)}`);
     const { data, sampleRate, channels } = frame;
     // named here: the resampler's own refusal would read "undefined-channel frames"
     if (!Number.isInteger(channels) || channels < 1)
@@ -86,6 +86,17 @@ export class InputConverter {
     this.#resampler?.reset();
     this.#holding = false;
   }
+}
+
+/**
+ * What to add to the refusal of a frame whose data are float samples (a browser's capture):
+ * the conversion that makes them PCM16.
+ */
+export function floatHint(frame: unknown): string {
+  const data = (frame as { data?: unknown } | null)?.data;
+  return data instanceof Float32Array || data instanceof Float64Array
+    ? ' (float samples from a browser capture: convert them with float32ToPcm16 from @voxwire/protocol)'
+    : '';
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   g711Encode,
 } from '@voxwire/protocol';
 import { VoxwireError } from './errors.js';
-import { InputConverter } from './input-audio.js';
+import { floatHint, InputConverter } from './input-audio.js';
 import type { AudioFormatName } from './options.js';
 import { formatSampleRate } from './options.js';
 import type { SessionHost } from './session-host.js';
@@ -224,7 +224,7 @@ export function appendEvent(
   eventId: string,
 ): TrustedAppend {
   if (typeof frame !== 'object' || frame === null || !(frame.data instanceof Int16Array))
-    invalid('frame', 'frame must be an AudioFrame with Int16Array data');
+    invalid('frame', `frame must be an AudioFrame with Int16Array data${floatHint(frame)}`);
   const rate = formatSampleRate(format);
   if (frame.channels !== 1 || frame.sampleRate !== rate) {
     invalid(

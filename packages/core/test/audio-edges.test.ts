@@ -3,7 +3,7 @@
  * stream its reader has left.
  */
 import type { AudioFrame } from '@voxwire/protocol';
-import { audioFrame, base64ToPcm16 } from '@voxwire/protocol';
+import { audioFrame, base64ToPcm16, float32ToPcm16 } from '@voxwire/protocol';
 import { tone } from '@voxwire/testing';
 import { describe, expect, it } from 'vitest';
 import type { RealtimeContent, RealtimeResponse } from '../src/responses/tree.js';
@@ -97,6 +97,37 @@ describe('audio edges', () => {
       await session.close();
     },
   );
+
+  it('float samples (a browser capture) are refused naming the conversion; converted, they are appended', async () => {
+    const s = setup('ga');
+    const session = await openSession(s);
+    const captured = new Float32Array(4800).fill(0.25);
+    const frame = { data: captured, sampleRate: 48_000, channels: 1 } as unknown as AudioFrame;
+    expect(() => session.inputAudioBuffer.append(frame)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('convert them with float32ToPcm16 from @voxwire/protocol'),
+      }),
+    );
+    const part = { type: 'audio' as const, audio: frame, transcript: null };
+    await expect(
+      session.conversation.item.create({ role: 'user', content: [part] }),
+    ).rejects.toThrow('float32ToPcm16');
+    // converted: 100 ms at 48 kHz, resampled to the session's 24 kHz
+    session.inputAudioBuffer.append({
+      data: float32ToPcm16(captured),
+      sampleRate: 48_000,
+      channels: 1,
+    });
+    await s.settle();
+    const appended = s.server.clientEvents.filter((e) => e['type'] === 'input_audio_buffer.append');
+    expect(appended).toHaveLength(1);
+    const samples = base64ToPcm16(String(appended[0]!['audio']));
+    // (the streaming resampler holds back the few samples its filter still needs)
+    expect(samples.length).toBeGreaterThan(2300);
+    expect(Math.abs(samples[1200]! - 8192)).toBeLessThanOrEqual(2);
+    await session.close();
+  });
 
   it.each(['item.create', 'setChatCtx'] as const)(
     'the audio an item was sent with (%s) is what a restore sends again, though the app reused its buffer',

@@ -157,6 +157,31 @@ export function base64ToPcm16(b64: string): Int16Array {
   return new Int16Array(copy.buffer);
 }
 
+/**
+ * Float samples in [-1, 1] as PCM16: what a browser's capture gives (an `AudioWorklet`'s
+ * inputs, `AudioBuffer.getChannelData`) in the form the engine appends. Negative samples scale
+ * by 32768 and positive ones by 32767, so −1 and 1 reach the ends of the range; samples beyond
+ * [-1, 1] are clipped, and `NaN` becomes silence. Interleaved channels stay interleaved.
+ */
+export function float32ToPcm16(samples: ArrayLike<number>): Int16Array {
+  const out = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    // NaN fails both comparisons and falls through to 0
+    out[i] =
+      s >= 1
+        ? 32767
+        : s <= -1
+          ? -32768
+          : s > 0
+            ? Math.round(s * 32767)
+            : s < 0
+              ? Math.round(s * 32768)
+              : 0;
+  }
+  return out;
+}
+
 /** Encodes PCM16 samples (or their raw little-endian bytes) as base64, without copying. */
 export function pcm16ToBase64(samples: Int16Array | Uint8Array): string {
   const bytes =

@@ -73,6 +73,7 @@ export type {
 
 export {
   audioFrame,
+  float32ToPcm16,
   samplesToMs,
   frameDurationMs,
   base64ToBytes,

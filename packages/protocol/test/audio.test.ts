@@ -5,6 +5,7 @@ import {
   base64ToPcm16,
   bytesToBase64,
   base64ToBytes,
+  float32ToPcm16,
   pcm16ToBase64,
 } from '../src/audio.js';
 
@@ -165,5 +166,30 @@ describe('base64 decoding outside Node', () => {
       vi.unstubAllGlobals();
       vi.resetModules();
     }
+  });
+});
+
+describe('float32ToPcm16', () => {
+  it('scales [-1, 1] onto the whole PCM16 range, clips beyond it, and makes NaN silence', () => {
+    expect(Array.from(float32ToPcm16(new Float32Array([0, 1, -1, 0.5, -0.5, 2, -3, NaN])))).toEqual(
+      [0, 32767, -32768, 16384, -16384, 32767, -32768, 0],
+    );
+    expect(Array.from(float32ToPcm16([0.25, -0.25]))).toEqual([8192, -8192]);
+    expect(float32ToPcm16(new Float32Array(0))).toHaveLength(0);
+  });
+
+  it('keeps the sign and the order of any samples, within a step of the exact value', () => {
+    fc.assert(
+      fc.property(fc.float32Array({ min: -1, max: 1, noNaN: true }), (samples) => {
+        const out = float32ToPcm16(samples);
+        expect(out).toHaveLength(samples.length);
+        for (let i = 0; i < samples.length; i++) {
+          const s = samples[i]!;
+          const exact = s < 0 ? s * 32768 : s * 32767;
+          expect(Math.abs(out[i]! - exact)).toBeLessThanOrEqual(0.5);
+          expect(Math.sign(out[i]!)).toBe(Math.abs(exact) < 0.5 ? 0 : Math.sign(s));
+        }
+      }),
+    );
   });
 });

@@ -9,6 +9,7 @@
  */
 import type { AudioFrame } from '@voxwire/protocol';
 import { ConversationError } from './errors.js';
+import { floatHint } from '../input-audio.js';
 import { copyJson } from '../json-copy.js';
 
 /** The author of a message item. (Tool results are {@link ChatFunctionOutputItem}s, not messages.) */
@@ -225,7 +226,7 @@ export function toChatContent(content: ChatContentInput): ChatContent[] {
       if (audio !== undefined && !isAudioFrame(audio)) {
         throw new ConversationError(
           'INVALID_ITEM',
-          `content part ${index} is audio whose audio is not an AudioFrame with Int16Array data`,
+          `content part ${index} is audio whose audio is not an AudioFrame with Int16Array data${floatHint(audio)}`,
         );
       }
     }

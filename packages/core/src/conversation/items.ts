@@ -18,7 +18,7 @@ import type {
 } from '@voxwire/protocol';
 import type { ChatContent, ChatItem, ChatItemStatus, ChatItemRole } from './chat-context.js';
 import { ConversationError } from './errors.js';
-import { frameAtRate } from '../input-audio.js';
+import { floatHint, frameAtRate } from '../input-audio.js';
 
 /** A content part as read from either dialect (the union of the GA and beta part fields). */
 interface AnyContentPart {
@@ -65,7 +65,7 @@ const defaultEncode = (frame: AudioFrame): string => {
   if (data === undefined) {
     throw new ConversationError(
       'UNSUPPORTED_CONTENT',
-      `item audio at ${frame.sampleRate} Hz × ${frame.channels} cannot be converted to mono ${SAMPLE_RATE} Hz PCM16 (its data must be an Int16Array of whole frames)`,
+      `item audio at ${frame.sampleRate} Hz × ${frame.channels} cannot be converted to mono ${SAMPLE_RATE} Hz PCM16 (its data must be an Int16Array of whole frames)${floatHint(frame)}`,
     );
   }
   return pcm16ToBase64(data);

@@ -24,7 +24,7 @@ import {
   g711Encode,
 } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
-import { frameAtRate } from '../input-audio.js';
+import { floatHint, frameAtRate } from '../input-audio.js';
 import type { SessionFeature } from '../feature.js';
 import type { AudioFormatName } from '../options.js';
 import { formatSampleRate } from '../options.js';
@@ -142,7 +142,7 @@ export function itemAudioEncoder(format: AudioFormatName): (frame: AudioFrame) =
     if (data === undefined) {
       throw new ConversationError(
         'UNSUPPORTED_CONTENT',
-        `item audio at ${frame.sampleRate} Hz × ${frame.channels} cannot be converted to mono ${rate} Hz PCM16 for ${format} (its data must be an Int16Array of whole frames)`,
+        `item audio at ${frame.sampleRate} Hz × ${frame.channels} cannot be converted to mono ${rate} Hz PCM16 for ${format} (its data must be an Int16Array of whole frames)${floatHint(frame)}`,
       );
     }
     return format === 'pcm16'
