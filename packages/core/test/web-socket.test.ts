@@ -114,7 +114,10 @@ describe('StandardWebSocketTransport', () => {
 
   it('a handshake that fails rejects start() with CONNECT_FAILED and reports one close (1006)', async () => {
     const { ctor, last } = scripted();
-    const t = new StandardWebSocketTransport({ WebSocket: ctor, url: 'wss://x.test/v1' });
+    const t = new StandardWebSocketTransport({
+      WebSocket: ctor,
+      url: 'wss://x.test/v1?api-key=secret123',
+    });
     const closes: [number, string][] = [];
     const errors: Error[] = [];
     t.onclose = (code, reason) => closes.push([code, reason]);
@@ -124,6 +127,11 @@ describe('StandardWebSocketTransport', () => {
     last().emit('close', { code: 1006, reason: '' });
     await flush();
     expect(started.error).toMatchObject({ code: 'CONNECT_FAILED', data: { closeCode: 1006 } });
+    // a browser says nothing of why: the URL (without its query, which may carry a key) is what
+    // the app can check
+    expect((started.error as Error).message).toBe(
+      'the WebSocket to wss://x.test/v1 closed before the handshake completed (close 1006; a browser does not say why: a wrong URL, a server down, a refused handshake)',
+    );
     expect(closes).toEqual([[1006, '']]);
     expect(errors).toEqual([]);
     await expect(t.start()).rejects.toMatchObject({ code: 'NOT_CONNECTED' });

@@ -8,7 +8,7 @@
  */
 import type { Clock, TimerId, Transport } from '@voxwire/protocol';
 import { CloseCode, systemClock, TransportCallbacks } from '@voxwire/protocol';
-import { checkCloseTimeout } from '../connector-options.js';
+import { checkCloseTimeout, describeUrl } from '../connector-options.js';
 import { VoxwireError } from '../errors.js';
 import { redact, secretsOfRequest } from './redact.js';
 
@@ -191,7 +191,9 @@ export class StandardWebSocketTransport extends TransportCallbacks implements Tr
               ? new VoxwireError('ABORTED', 'the transport was closed while connecting')
               : new VoxwireError(
                   'CONNECT_FAILED',
-                  `the WebSocket closed before the handshake completed (close ${code})`,
+                  // a browser tells a page nothing of why (a 404, a refused key, no server):
+                  // the URL is what the app can check
+                  `the WebSocket to ${describeUrl(this.#options.url)} closed before the handshake completed (close ${code}; a browser does not say why: a wrong URL, a server down, a refused handshake)`,
                   { data: { closeCode: code } },
                 ),
           );
