@@ -35,6 +35,8 @@ declare const player: {
   onDrained(listener: () => void): void;
 };
 declare const micFrame: import('@voxwire/core').AudioFrame;
+declare const captured: Float32Array;
+declare const audioContext: { readonly sampleRate: number };
 declare const socket: WebSocket;
 declare const res: { json(body: unknown): void };
 declare const connector: import('@voxwire/core').Connector;
