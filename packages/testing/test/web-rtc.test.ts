@@ -291,11 +291,11 @@ describe('createFakeWebRtc: a call', () => {
     expect(c.call.connection?.conversation.get(done.output[0].id)?.audio?.length).toBe(200 * 24);
   });
 
-  it('audio spoken before the call is up is dropped', async () => {
+  it('audio spoken before the call is up is dropped; a whole turn is refused', async () => {
     const { kit } = setup();
     const { mic } = await offerOf(kit);
     expect(mic.speak(tone(100))).toBe(false);
-    expect(kit.microphone().speakTurn(100, 100)).toBe(false);
+    expect(() => kit.microphone().speakTurn(100, 100)).toThrow(/turn would be lost/);
   });
 
   it("a hang-up closes the app's channel and the peer", async () => {

@@ -75,10 +75,19 @@ export class ClientExpectations {
     return [...this.#rejected];
   }
 
-  /** Records a client event and settles the expectations it decides. */
-  record(event: JsonObject): void {
-    this.#events.push(event);
+  /** Records a client event and settles the expectations it decides; returns its index. */
+  record(event: JsonObject): number {
+    const at = this.#events.push(event) - 1;
     this.#match();
+    return at;
+  }
+
+  /**
+   * Puts `next` in the place of the recorded `old` (at index `at`): an append once its audio is
+   * let go of. Nothing moves, so the matches made and the cursor stay valid.
+   */
+  replace(at: number | undefined, old: JsonObject, next: JsonObject): void {
+    if (at !== undefined && this.#events[at] === old) this.#events[at] = next;
   }
 
   /** Rejects the strict expectations: nothing is open, so no next event can come. */

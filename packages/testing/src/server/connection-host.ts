@@ -29,6 +29,11 @@ export interface ConnectionHost {
   readonly transcriptionDelayMs: number;
   /** Keep `input_audio_buffer.append` events in the logs (`FakeServerOptions.recordAudioAppends`). */
   readonly recordAudioAppends: boolean;
+  /**
+   * Ms of audio whose recorded appends keep their `audio` (`FakeServerOptions.keepAppendedAudioMs`).
+   * @default 60000
+   */
+  readonly keepAppendedAudioMs?: number | undefined;
   newId(prefix: string): string;
   faultRules(): readonly FaultRule[];
   /** The `server.faults.refuse` rules. */
@@ -58,7 +63,14 @@ export interface ConnectionHost {
     itemId: string,
     spoken?: boolean | undefined,
   ): HeardAudio;
-  recordClientEvent(conn: FakeConnection, event: JsonObject): void;
+  /** Adds a client event to the server's log; returns its index there, if it has one. */
+  recordClientEvent(conn: FakeConnection, event: JsonObject): number | void;
+  /**
+   * Puts `next` in the place of `old` (at `at`, the index `recordClientEvent` returned) in the
+   * server's log: a recorded append without its audio.
+   * @default none: the server's log keeps `old`
+   */
+  replaceClientEvent?(at: number | undefined, old: JsonObject, next: JsonObject): void;
   reportHandlerError(error: unknown): void;
   connectionClosed(conn: FakeConnection, code: number, reason: string): void;
   rateLimits(tokensUsed: number, dialect: Dialect): JsonObject[];

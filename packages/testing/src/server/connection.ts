@@ -16,6 +16,7 @@ import { handleItemEvent } from './handlers-items.js';
 import { handleResponseEvent, ResponseRunner } from './handlers-response.js';
 import { InputAudio } from './input-audio.js';
 import { clientEventKeys, findUnknownKey } from './known-keys.js';
+import { ClientEventLog } from './client-event-log.js';
 import { markBetaItems } from './beta-items.js';
 import { audioOnlyRefusal, sentModalities, withSentModalities } from './beta-modalities.js';
 import { obfuscate } from './obfuscation.js';
@@ -50,7 +51,9 @@ export class FakeConnection {
    * Every client event received on this connection, in order, refused ones included: accepted
    * ones (and those refused only for an unknown field) in the GA model, ones that failed to
    * decode (schema violation, unknown type) as sent. Frames that are not a JSON object are not
-   * events and are left out.
+   * events and are left out. An `input_audio_buffer.append` older than the last
+   * `keepAppendedAudioMs` of appended audio (or of a released connection) stays in its place
+   * without its `audio` field.
    */
   readonly clientEvents: JsonObject[] = [];
   /** The heard words of each audio item committed on this connection (also kept on the conversation's item). */
@@ -63,6 +66,11 @@ export class FakeConnection {
   pendingSpeechItemId: string | undefined;
   session: JsonObject;
   #open = true;
+  #released = false;
+  // whether the conversation came from an earlier connection (`conversation: 'persist'`):
+  // it lives on with the next one, so releasing this connection must not empty it
+  readonly #carriedConversation: boolean;
+  readonly #log: ClientEventLog;
   // the beta `modalities` the client last set, echoed as sent (see beta-modalities.ts)
   #betaModalities: string[] | undefined;
   // the frame being dispatched, as sent (a beta response.create's `modalities`)
@@ -90,6 +98,10 @@ export class FakeConnection {
     this.maxSessionDurationMs = init.maxSessionDurationMs;
     this.codec = codecFor(init.dialect);
     this.conversation = init.conversation ?? new Conversation();
+    this.#carriedConversation = init.conversation !== undefined;
+    this.#log = new ClientEventLog(this.clientEvents, host, this, () =>
+      String(sessionValue(this.session, 'audio.input.format.type') ?? 'audio/pcm'),
+    );
     this.outbound = new Outbound(
       host.clock,
       link,
@@ -135,6 +147,30 @@ export class FakeConnection {
   /** Whether the connection is still open. */
   get open(): boolean {
     return this.#open;
+  }
+
+  /**
+   * Whether the server let go of this closed connection's audio and conversation: once more
+   * than `keepClosedConnections` connections closed after it (see {@link release}).
+   */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /**
+   * Lets go of what this closed connection holds that a long run would pile up: its
+   * conversation's items and their audio (not a conversation carried over to the next
+   * connection), the words its turns said (`heard`), its buffered input audio and the `audio`
+   * of its recorded appends. Its session, `closeInfo`, `clientEvents` (appends without audio)
+   * and `outputAudio` entries stay. No-op while open.
+   */
+  release(): void {
+    if (this.#open || this.#released) return;
+    this.#released = true;
+    if (!this.#carriedConversation) this.conversation.clear();
+    this.heard.clear();
+    this.input.clear();
+    this.#log.dropAllAudio();
   }
 
   /** How the connection closed, once it has. */
@@ -278,14 +314,14 @@ export class FakeConnection {
     if (raw && bad) {
       // recorded as accepted events are (GA model) when the codec can read it past the extra field
       const decoded = this.codec.decodeClientEvent(frame);
-      this.#record(decoded.kind === 'event' ? (decoded.event as unknown as JsonObject) : raw);
+      this.#log.record(decoded.kind === 'event' ? (decoded.event as unknown as JsonObject) : raw);
       this.error(bad);
       return;
     }
     // the protocol codecs have no schema for it (realtime-events.json puts it in the translation
     // endpoint's catalogue), yet the live conversation endpoint takes it (§7.9)
     if (raw?.['type'] === 'session.close' && this.dialect === 'ga') {
-      this.#record(raw);
+      this.#log.record(raw);
       if (this.#refused(raw, eventId)) return;
       this.#closeRequested = true;
       this.settleClose();
@@ -293,7 +329,7 @@ export class FakeConnection {
     }
     const decoded = this.codec.decodeClientEvent(frame);
     // a refused event is still what the client sent: a JSON object is recorded as sent
-    if (decoded.kind !== 'event' && raw) this.#record(raw);
+    if (decoded.kind !== 'event' && raw) this.#log.record(raw);
     if (decoded.kind === 'violation') {
       const v = decoded.violation;
       if (v.reason === 'invalid_json') this.error(Errors.invalidJson(v.message));
@@ -309,7 +345,7 @@ export class FakeConnection {
       return;
     }
     const event = decoded.event as unknown as JsonObject;
-    this.#record(event);
+    this.#log.record(event);
     if (this.#refused(event, eventId)) return;
     this.#rawEvent = raw;
     try {
@@ -337,17 +373,6 @@ export class FakeConnection {
     this.host.faultFired?.(rule);
     this.error({ ...rule.error, event_id: eventId });
     return true;
-  }
-
-  /**
-   * Records a client event in this connection's and the server's logs (and so for the
-   * expectations), whether the server acts on it or refuses it: a test asserting "the client
-   * sent X" must see X. Appends are left out with `recordAudioAppends: false`.
-   */
-  #record(event: JsonObject): void {
-    if (!this.host.recordAudioAppends && event['type'] === 'input_audio_buffer.append') return;
-    this.clientEvents.push(event);
-    this.host.recordClientEvent(this, event);
   }
 
   /**

@@ -31,6 +31,12 @@ export interface StoredItem {
 export class Conversation {
   #assistantSpoke = false;
   readonly #items: StoredItem[] = [];
+  // each id's entry (the first in order, should ids repeat), so a lookup does not walk the
+  // items: a response reads every audio item's length, which made each one O(n²) in a soak
+  // that keeps its whole context
+  readonly #byId = new Map<unknown, StoredItem>();
+  // entries whose id an earlier entry already had (none unless a `generateId` repeats)
+  #repeats = 0;
 
   /** The ids in order. */
   get ids(): string[] {
@@ -44,12 +50,17 @@ export class Conversation {
 
   /** The stored entry of `id`, if present. */
   get(id: string): StoredItem | undefined {
-    return this.#items.find((s) => s.item['id'] === id);
+    return this.#byId.get(id);
+  }
+
+  /** Whether some item matches `predicate` (a read: nothing is copied). */
+  some(predicate: (item: Readonly<JsonObject>) => boolean): boolean {
+    return this.#items.some((s) => predicate(s.item));
   }
 
   /** The id of the item before `id` (`null` at the start). */
   previousOf(id: string): string | null {
-    const i = this.#items.findIndex((s) => s.item['id'] === id);
+    const i = this.#indexOf(id);
     return i > 0 ? String(this.#items[i - 1]?.item['id']) : null;
   }
 
@@ -70,24 +81,41 @@ export class Conversation {
     if (previousItemId === undefined) {
       const prev = this.lastId();
       this.#items.push(entry);
+      this.#index(entry);
       return { previousItemId: prev };
     }
     if (previousItemId === null || previousItemId === 'root') {
       this.#items.unshift(entry);
+      this.#index(entry);
       return { previousItemId: null };
     }
-    const i = this.#items.findIndex((s) => s.item['id'] === previousItemId);
+    const i = this.#indexOf(previousItemId);
     if (i < 0) return false;
     this.#items.splice(i + 1, 0, entry);
+    this.#index(entry);
     return { previousItemId };
   }
 
   /** Removes `id`; returns whether it existed. */
   delete(id: string): boolean {
-    const i = this.#items.findIndex((s) => s.item['id'] === id);
+    const i = this.#indexOf(id);
     if (i < 0) return false;
     this.#items.splice(i, 1);
+    this.#byId.delete(id);
+    // a repeated id (a `generateId` that repeats) now finds its next entry, as a walk would
+    const next = this.#repeats > 0 ? this.#items.find((s) => s.item['id'] === id) : undefined;
+    if (next) {
+      this.#byId.set(id, next);
+      this.#repeats--;
+    }
     return true;
+  }
+
+  /** Removes every item (a released connection's: see `FakeConnection.release`). */
+  clear(): void {
+    this.#items.length = 0;
+    this.#byId.clear();
+    this.#repeats = 0;
   }
 
   /** Deep copies of the items, in order (no audio bytes). */
@@ -109,5 +137,20 @@ export class Conversation {
   /** A response in this conversation sent its first audio delta. */
   noteAssistantAudio(): void {
     this.#assistantSpoke = true;
+  }
+
+  // the position of `id`'s entry (a walk, but by identity: no id is read on the way)
+  #indexOf(id: string): number {
+    const entry = this.#byId.get(id);
+    return entry ? this.#items.indexOf(entry) : -1;
+  }
+
+  // indexes a new entry; a repeated id keeps pointing at the entry that comes first
+  #index(entry: StoredItem): void {
+    const id = entry.item['id'];
+    const known = this.#byId.get(id);
+    if (known) this.#repeats++;
+    if (!known || this.#items.indexOf(entry) < this.#items.indexOf(known))
+      this.#byId.set(id, entry);
   }
 }

@@ -114,12 +114,31 @@ export interface FakeServerOptions {
   readonly tokenRateLimit?: number | undefined;
   /**
    * Whether `input_audio_buffer.append` events are kept in `clientEvents` (and seen by
-   * `expectClientEvent`, which refuses to wait for them when off). Off for soak tests: an hour
-   * of appended audio is hundreds of MB of base64 the server would otherwise hold on to. The
-   * audio is still heard (VAD, commits).
+   * `expectClientEvent`, which refuses to wait for them when off). The audio is still heard
+   * (VAD, commits). How much of their audio is kept: `keepAppendedAudioMs`.
    * @default true
    */
   readonly recordAudioAppends?: boolean | undefined;
+  /**
+   * Ms of appended audio whose recorded appends keep their `audio`, per connection: once the
+   * newer appends of a connection hold this much, an older one stays in `clientEvents` (the
+   * connection's and the server's, in its place: counts, indices and expectations are
+   * unchanged) as a copy without its `audio` field. An hour of microphone audio is about 230 MB
+   * of base64, which a soak test would otherwise hold on to. `Infinity` keeps every append's
+   * audio.
+   * @default 60000 (as much as the input buffer keeps under VAD, `VAD_SILENCE_KEPT_MS`)
+   */
+  readonly keepAppendedAudioMs?: number | undefined;
+  /**
+   * How many closed connections keep their state whole, the most recently closed ones. When one
+   * more closes, the oldest of them is released (`FakeConnection.released`): its conversation
+   * (items and their audio; not one `conversation: 'persist'` carries over), `heard`, buffered
+   * input audio and the `audio` of its recorded appends are let go of. It stays in
+   * `connections` with its session, `closeInfo`, `clientEvents` and `outputAudio` entries.
+   * `Infinity` keeps every closed connection whole.
+   * @default 4
+   */
+  readonly keepClosedConnections?: number | undefined;
   /**
    * Where each SIP call (`server.sip.incoming`) POSTs its signed `realtime.call.incoming`
    * webhook (Standard Webhooks headers; the delivery is kept on the call).

@@ -36,6 +36,7 @@ import { incompleteScenario } from './scenario-report.js';
 import { ScriptQueue } from './script-queue.js';
 import { ServerFaultTarget } from './server-fault-target.js';
 import { serverHost } from './server-host.js';
+import { checkRetentionOptions, ClosedConnections, KEEP_CLOSED_CONNECTIONS } from './retention.js';
 
 export type { FakeServerOptions } from './fake-server-options.js';
 export type { AcceptedConnection, AcceptInit } from './accept-init.js';
@@ -61,6 +62,7 @@ export class FakeServer extends ServerCalls {
   readonly #expectations: ClientExpectations;
   readonly #script: ScriptQueue;
   readonly #closeWaiters: (() => void)[] = [];
+  readonly #closed: ClosedConnections;
   // the token budget rate_limits.updated reports, made at the first response (full until then)
   #budget: TokenBudget | undefined;
   #persisted: Conversation | undefined;
@@ -75,6 +77,8 @@ export class FakeServer extends ServerCalls {
     this.#options = options;
     this.models = checkModels(options.models);
     checkUnscripted(options);
+    checkRetentionOptions(options);
+    this.#closed = new ClosedConnections(options.keepClosedConnections ?? KEEP_CLOSED_CONNECTIONS);
     this.clock = options.clock ?? new SimulatedClock();
     this.#newId = idGeneratorOf(options);
     checkWebhookOptions(options.webhook);
@@ -209,7 +213,10 @@ export class FakeServer extends ServerCalls {
     return this.#clientSecrets?.list() ?? [];
   }
 
-  /** Every connection so far, oldest first. */
+  /**
+   * Every connection so far, oldest first; those closed before the newest `keepClosedConnections`
+   * closed ones are `released` (no conversation, no audio).
+   */
   get connections(): readonly FakeConnection[] {
     return this.#connections;
   }
@@ -423,6 +430,7 @@ export class FakeServer extends ServerCalls {
         (this.#budget ??= new TokenBudget(this.#options.tokenRateLimit ?? 40_000, this.clock)),
       connectionClosed: (conn) => {
         this.#calls?.connectionClosed(conn);
+        this.#closed.closed(conn);
         // strict expectations cannot be met once nothing is open
         if (this.#connections.every((c) => !c.open)) {
           for (const w of this.#closeWaiters.splice(0)) w();

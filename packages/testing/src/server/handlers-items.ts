@@ -73,9 +73,10 @@ function create(conn: FakeConnection, event: JsonObject, eventId: string | null)
   }
   if (item['type'] === 'function_call_output') {
     const callId = String(item['call_id'] ?? '');
-    const known = conn.conversation
-      .snapshot()
-      .some((i) => i['type'] === 'function_call' && i['call_id'] === callId);
+    // a read: copying every item per output made a long tool-using soak quadratic
+    const known = conn.conversation.some(
+      (i) => i['type'] === 'function_call' && i['call_id'] === callId,
+    );
     if (!known) {
       conn.error(Errors.callIdNotFound(callId, eventId));
       return;

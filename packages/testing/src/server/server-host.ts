@@ -9,6 +9,7 @@ import type { ClientExpectations } from './client-expectations.js';
 import type { ConnectionHost, FakeConnection } from './connection.js';
 import type { FakeServerOptions } from './fake-server-options.js';
 import type { FaultInjector } from './faults.js';
+import { KEEP_APPENDED_AUDIO_MS } from './retention.js';
 import type { ScriptQueue } from './script-queue.js';
 import type { TokenBudget } from './token-budget.js';
 
@@ -37,6 +38,7 @@ export function serverHost(parts: ServerHostParts): ConnectionHost {
     transcriptionDeltaCount: options.transcriptionDeltas,
     transcriptionDelayMs: options.transcriptionDelayMs ?? 0,
     recordAudioAppends: options.recordAudioAppends ?? true,
+    keepAppendedAudioMs: options.keepAppendedAudioMs ?? KEEP_APPENDED_AUDIO_MS,
     newId: (p) => parts.newId(p),
     faultRules: () => parts.faults.rules,
     refusals: () => parts.faults.refusals,
@@ -46,6 +48,7 @@ export function serverHost(parts: ServerHostParts): ConnectionHost {
       script.ledger.running(request, conn.index, clock.now(), ended),
     hear: (samples, rate, itemId, spoken) => script.hear(samples, rate, itemId, spoken),
     recordClientEvent: (_conn, event) => parts.expectations.record(event),
+    replaceClientEvent: (at, old, next) => parts.expectations.replace(at, old, next),
     reportHandlerError: (error) => parts.handlerErrors.push(error),
     connectionClosed: (conn) => parts.connectionClosed(conn),
     rateLimits: (tokens, dialect) => {

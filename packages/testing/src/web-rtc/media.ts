@@ -4,7 +4,7 @@
  * @module
  */
 import type { RtcMediaTrackLike } from '@voxwire/protocol';
-import { FakeServerOptionsError } from '../errors.js';
+import { FakeServerError, FakeServerOptionsError } from '../errors.js';
 import { speechThenSilence, type SpokenTurnOptions } from '../helpers.js';
 
 /** A fake microphone track (`kit.microphone()`): what the test "says" reaches the call's server. */
@@ -24,8 +24,13 @@ export interface FakeMicrophone extends RtcMediaTrackLike {
   /**
    * Speaks `speechMs` of a tone then `silenceMs` of silence (`speechThenSilence`, at 24 kHz):
    * the server's VAD hears one turn, committed once the silence reaches the session's
-   * `silence_duration_ms`.
-   * @returns whether the audio reached a server
+   * `silence_duration_ms`. Unlike `speak`, it does not drop a turn silently: a turn is a step
+   * of the test, which would otherwise wait for an answer that cannot come.
+   * @returns `true` when the whole turn reached the server; `false` when the call ended during
+   *   it (its start was heard)
+   * @throws FakeServerError `NO_OPEN_CONNECTION` when none of it reached a server: the track is
+   *   on no call that is up (not added to a peer, the peer not connected yet, which takes a
+   *   few microtasks after `setRemoteDescription`, or the call closed)
    * @throws FakeServerOptionsError on durations `speechThenSilence` refuses, or another `sampleRate`
    */
   speakTurn(speechMs: number, silenceMs: number, options?: SpokenTurnOptions): boolean;
@@ -71,10 +76,15 @@ export function createMicrophone(id: string): WiredMicrophone {
         throw new FakeServerOptionsError(
           `speakTurn: the fake microphone speaks 24 kHz PCM16, got sampleRate ${options.sampleRate}`,
         );
-      let heard = false;
-      for (const frame of speechThenSilence(speechMs, silenceMs, options))
-        heard = track.speak(frame.data) || heard;
-      return heard;
+      const frames = speechThenSilence(speechMs, silenceMs, options);
+      let heard = 0;
+      for (const frame of frames) if (track.speak(frame.data)) heard++;
+      if (heard === 0)
+        throw new FakeServerError(
+          'NO_OPEN_CONNECTION',
+          `speakTurn: microphone ${id} is on no call that is up, so the turn would be lost (a WebRTC peer connects a few microtasks after setRemoteDescription: advance the clock first; a SIP call must be accepted)`,
+        );
+      return heard === frames.length;
     },
   };
   return { track, route: (next) => (sink = next) };

@@ -10,6 +10,7 @@ import type { Clock, TimerId } from '@voxwire/protocol';
 import type { FakeCall, FakeSipCall, WebhookDelivery } from '../server/calls/call-record.js';
 import type { SipIncomingOptions } from '../server/calls/registry.js';
 import { SipCallEntry } from '../server/calls/sip-call.js';
+import { FakeServerError } from '../errors.js';
 import { Errors, serverError } from '../server/error-catalog.js';
 import { isObject, type JsonObject } from '../server/wire.js';
 import { readBody, send, sendError } from './calls-control-http.js';
@@ -189,6 +190,17 @@ function turnOf(
   return turn;
 }
 
+// whether any of the turn reached the call's session (speakTurn throws when none did)
+function spokeTurn(call: SipCallEntry, turn: { speechMs: number; silenceMs: number }): boolean {
+  try {
+    call.speakTurn(turn.speechMs, turn.silenceMs);
+    return true;
+  } catch (error) {
+    if (error instanceof FakeServerError && error.code === 'NO_OPEN_CONNECTION') return false;
+    throw error;
+  }
+}
+
 // 409: the call exists but its caller cannot do this now (assumed wording, as the control routes')
 function conflict(res: ServerResponse, callId: string, message: string, code: string): void {
   sendError(res, 409, serverError(code, `Call '${callId}' ${message}`, 'call_id'));
@@ -259,7 +271,7 @@ export function serveFakeSipCaller(
         'invalid_call_state',
       );
     // the state says active, but the session may have closed this very tick: the audio went nowhere
-    if (!found.speakTurn(turn.speechMs, turn.silenceMs))
+    if (!spokeTurn(found, turn))
       return conflict(res, callId, 'has no session to hear the caller.', 'invalid_call_state');
     sendJson(res, 200, { call_id: callId, state: found.state });
   });

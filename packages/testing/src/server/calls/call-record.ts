@@ -189,7 +189,8 @@ export interface FakeSipCall extends FakeCall {
   /**
    * Speaks `speechMs` of a tone then `silenceMs` of silence: one turn for the VAD (as
    * `FakeMicrophone.speakTurn`).
-   * @returns whether the audio reached the session
+   * @returns `true` when the whole turn reached the session; `false` when it ended during it
+   * @throws FakeServerError `NO_OPEN_CONNECTION` when none of it did (the call is not active)
    */
   speakTurn(speechMs: number, silenceMs: number, options?: SpokenTurnOptions): boolean;
   /**
