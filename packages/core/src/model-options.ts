@@ -6,14 +6,17 @@
  * @module
  */
 import { optionNames } from '@voxwire/protocol';
+import { CONVERSATION_OPTION_KEY_SET } from './features/builtins.js';
 import type { RealtimeModelOptions } from './model.js';
+import { SESSION_OPTION_KEY_SET } from './options-validate.js';
 
 /**
  * Every key of {@link RealtimeModelOptions}, held complete by the compiler: an option added to
  * the interface and left out here does not compile.
  */
 const REALTIME_MODEL_OPTION_KEYS: { readonly [K in keyof RealtimeModelOptions]-?: true } = {
-  // engine
+  // the engine's; then the session defaults and the conversation options, each from the record
+  // its own checks use
   connector: true,
   clock: true,
   logger: true,
@@ -32,28 +35,8 @@ const REALTIME_MODEL_OPTION_KEYS: { readonly [K in keyof RealtimeModelOptions]-?
   replyTimeoutMs: true,
   dedupeWindow: true,
   replayUncommittedAudioMs: true,
-  // session defaults
-  model: true,
-  modalities: true,
-  instructions: true,
-  voice: true,
-  inputAudioFormat: true,
-  outputAudioFormat: true,
-  inputAudioTranscription: true,
-  turnDetection: true,
-  toolChoice: true,
-  temperature: true,
-  maxResponseOutputTokens: true,
-  noiseReduction: true,
-  speed: true,
-  // conversation
-  tools: true,
-  maxToolOnlyRounds: true,
-  formatToolError: true,
-  toolTimeoutMs: true,
-  followUpCancelledCalls: true,
-  audioModeHint: true,
-  keepSentAudioMs: true,
+  ...SESSION_OPTION_KEY_SET,
+  ...CONVERSATION_OPTION_KEY_SET,
 };
 
 /**

@@ -36,22 +36,26 @@ function checkInteger(name: string, v: unknown, min: number, max: number): void 
     fail(name, `expected an integer in [${min}, ${max}], got ${String(v)}`);
 }
 
-// every session option; anything else would be copied into the options and never sent
-const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SessionOptionsInput>([
-  'model',
-  'modalities',
-  'instructions',
-  'voice',
-  'inputAudioFormat',
-  'outputAudioFormat',
-  'inputAudioTranscription',
-  'turnDetection',
-  'toolChoice',
-  'temperature',
-  'maxResponseOutputTokens',
-  'noiseReduction',
-  'speed',
-]);
+/**
+ * Every session option, held complete by the compiler (a key added to the interface and left out
+ * here does not compile); anything else would be copied into the options and never sent.
+ */
+export const SESSION_OPTION_KEY_SET: { readonly [K in keyof SessionOptionsInput]-?: true } = {
+  model: true,
+  modalities: true,
+  instructions: true,
+  voice: true,
+  inputAudioFormat: true,
+  outputAudioFormat: true,
+  inputAudioTranscription: true,
+  turnDetection: true,
+  toolChoice: true,
+  temperature: true,
+  maxResponseOutputTokens: true,
+  noiseReduction: true,
+  speed: true,
+};
+const OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(SESSION_OPTION_KEY_SET));
 
 /**
  * Throws `VoxwireError('INVALID_ARGUMENT')` when an option present in `o` has a bad value, or

@@ -275,14 +275,7 @@ export class PlaybackTracker {
    * reports.
    */
   get drained(): PlaybackPosition | undefined {
-    if (!this.#reported || this.#playing || this.#itemId === undefined) return undefined;
-    const at = { itemId: this.#itemId, contentIndex: this.#contentIndex };
-    const received = receivedMsOf(this.#responses(), at);
-    return {
-      ...at,
-      playedMs: received === undefined ? this.#playedMs : Math.min(this.#playedMs, received),
-      source: 'reported',
-    };
+    return this.#reported && !this.#playing ? this.#reportedPosition() : undefined;
   }
 
   /** @internal when the speaker was last drained or cleared (`-Infinity`: never). */
@@ -301,18 +294,21 @@ export class PlaybackTracker {
    * when nothing is playing.
    */
   get position(): PlaybackPosition | undefined {
-    if (this.#reported) {
-      if (!this.#playing || this.#itemId === undefined) return undefined;
-      const at = { itemId: this.#itemId, contentIndex: this.#contentIndex };
-      // a sink that reports more than it was given (a miscounted frame) plays nothing beyond
-      // the audio received: capped as interrupt() caps its truncation
-      const received = receivedMsOf(this.#responses(), at);
-      return {
-        ...at,
-        playedMs: received === undefined ? this.#playedMs : Math.min(this.#playedMs, received),
-        source: 'reported',
-      };
-    }
+    if (this.#reported) return this.#playing ? this.#reportedPosition() : undefined;
     return estimatePlayback(this.#responses(), this.#clock.now(), this.#stoppedAt);
+  }
+
+  // the part the reports are on, and the ms reported of it
+  #reportedPosition(): PlaybackPosition | undefined {
+    if (this.#itemId === undefined) return undefined;
+    const at = { itemId: this.#itemId, contentIndex: this.#contentIndex };
+    // a sink that reports more than it was given (a miscounted frame) plays nothing beyond the
+    // audio received: capped as interrupt() caps its truncation
+    const received = receivedMsOf(this.#responses(), at);
+    return {
+      ...at,
+      playedMs: received === undefined ? this.#playedMs : Math.min(this.#playedMs, received),
+      source: 'reported',
+    };
   }
 }

@@ -169,7 +169,9 @@ export function createBuiltins(host: BuiltinHost, options: ConversationOptions):
  * exactly these. Typed as a record over the interface's keys, so a key added to the interface and
  * not here (or one here the interface lacks) does not compile.
  */
-const CONVERSATION_OPTION_KEY_SET: { readonly [K in keyof ConversationOptions]-?: true } = {
+export const CONVERSATION_OPTION_KEY_SET: {
+  readonly [K in keyof ConversationOptions]-?: true;
+} = {
   tools: true,
   maxToolOnlyRounds: true,
   formatToolError: true,
