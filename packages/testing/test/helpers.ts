@@ -20,6 +20,34 @@ export interface TestClient {
   flush(): Promise<void>;
 }
 
+type Codec = ReturnType<typeof codecFor>;
+
+// the part of a TestClient that is the same over any link: sending through the codec, and reading
+function clientOf(
+  server: FakeServer,
+  events: TestClient['events'],
+  frames: TestClient['frames'],
+  closes: TestClient['closes'],
+  sendRaw: (frame: string) => void,
+  codec: Codec,
+): Omit<TestClient, 'transport'> {
+  const client: Omit<TestClient, 'transport'> = {
+    server,
+    events,
+    frames,
+    closes,
+    send: (event) => sendRaw(codec.encodeClientEvent(event as any, { validate: false })),
+    sendRaw,
+    appendAudio: (samples) =>
+      client.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(samples) }),
+    types: () => events.map((e) => e.type),
+    flush: async () => {
+      for (let i = 0; i < 200; i++) await Promise.resolve();
+    },
+  };
+  return client;
+}
+
 export async function connect(options: CreateFakeServerOptions = {}): Promise<TestClient> {
   const { transport, server } = createFakeServer(options);
   const dialect: Dialect = options.dialect ?? 'ga';
@@ -40,18 +68,7 @@ export async function connect(options: CreateFakeServerOptions = {}): Promise<Te
   await transport.start();
   const client: TestClient = {
     transport,
-    server,
-    events,
-    frames,
-    closes,
-    send: (event) => transport.send(codec.encodeClientEvent(event as any, { validate: false })),
-    sendRaw: (frame) => transport.send(frame),
-    appendAudio: (samples) =>
-      client.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(samples) }),
-    types: () => events.map((e) => e.type),
-    flush: async () => {
-      for (let i = 0; i < 200; i++) await Promise.resolve();
-    },
+    ...clientOf(server, events, frames, closes, (frame) => transport.send(frame), codec),
   };
   await client.flush();
   return client;
@@ -82,20 +99,7 @@ export async function connectTranscription(
     { transcription: true },
   );
   const send = (frame: string) => queueMicrotask(() => accepted.receive(frame));
-  const client: Omit<TestClient, 'transport'> = {
-    server,
-    events,
-    frames,
-    closes,
-    send: (event) => send(codec.encodeClientEvent(event as any, { validate: false })),
-    sendRaw: send,
-    appendAudio: (samples) =>
-      client.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(samples) }),
-    types: () => events.map((e) => e.type),
-    flush: async () => {
-      for (let i = 0; i < 200; i++) await Promise.resolve();
-    },
-  };
+  const client = clientOf(server, events, frames, closes, send, codec);
   await client.flush();
   return client;
 }
