@@ -107,6 +107,8 @@ export function credentialTokens(
       token = await credential.getToken(scope);
     } catch (cause) {
       const kind = cause instanceof Error ? cause.name : typeof cause;
+      if (isCredentialUnavailable(cause))
+        throw unavailable(cause, `The Azure credential cannot get a token for ${scope}`);
       throw new ConfigurationError(
         'CREDENTIAL_FAILED',
         `The Azure credential could not get a token for ${scope} (${kind}); see the error's cause.`,
@@ -155,14 +157,72 @@ export function credentialTokens(
  * Resolves a token provider's token, with a typed error when it fails, and without a `Bearer `
  * prefix: a provider that returns the header's value (`Bearer eyJ…`) was sent as
  * `Authorization: Bearer Bearer eyJ…`, which Azure refuses with a fatal 401 that reads as a bad
- * token. A JWT never starts with that word.
+ * token. A JWT never starts with that word. A provider built on a credential that cannot work
+ * here (`getBearerTokenProvider` over a `DefaultAzureCredential` with no identity to find) fails
+ * fatally, as a `credential` does.
  */
 export async function resolveToken(provider: TokenProvider): Promise<string> {
-  return withoutBearerPrefix(await resolveSecret(provider, 'Entra token'));
+  let answer: string;
+  try {
+    answer = await resolveSecret(provider, 'Entra token');
+  } catch (error) {
+    // `resolveSecret` makes every throw retriable; this one would fail every retry alike
+    if (error instanceof ConfigurationError && !error.fatal && isCredentialUnavailable(error.cause))
+      throw unavailable(error.cause, "The Entra token function's credential cannot get a token");
+    throw error;
+  }
+  const token = withoutBearerPrefix(answer);
+  if (token === '') {
+    // `Bearer ` alone is a blank token with the header's word in front: sent, it was
+    // `Authorization: Bearer Bearer`, a fatal 401 that read as a bad token
+    throw new ConfigurationError(
+      'CREDENTIAL_FAILED',
+      'The Entra token function returned an empty string (only a `Bearer ` prefix), not an Entra token.',
+    );
+  }
+  return token;
 }
 
-/** `token` without a leading `Bearer ` (any letter case), or as it is. */
+/**
+ * `token` without a leading `Bearer ` (any letter case), or as it is; `''` for the prefix alone
+ * (`'Bearer'`, `'Bearer '`), which is a blank token, not one named "Bearer".
+ */
 export function withoutBearerPrefix(token: string): string {
-  const match = /^bearer\s+(\S.*)$/i.exec(token);
-  return match?.[1] ?? token;
+  const match = /^bearer(?:\s+(.*)|\s*)$/i.exec(token);
+  return match === null ? token : (match[1] ?? '').trim();
+}
+
+/**
+ * The `name` `@azure/identity` gives the error of a credential that cannot work on this host (no
+ * managed identity, no signed-in Azure CLI, no environment variables): matched by name, as that
+ * package is no dependency of this one.
+ */
+const UNAVAILABLE = 'CredentialUnavailableError';
+
+/**
+ * Whether a credential's failure cannot pass by asking again: `@azure/identity`'s
+ * `CredentialUnavailableError`, or the `AggregateAuthenticationError` a chain
+ * (`DefaultAzureCredential`) throws when every credential in it was unavailable. Retried, it
+ * failed alike for every reconnect attempt (half a minute) before the session ended.
+ */
+export function isCredentialUnavailable(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === UNAVAILABLE) return true;
+  const errors = (error as { errors?: unknown } | null)?.errors;
+  return (
+    name === 'AggregateAuthenticationError' &&
+    Array.isArray(errors) &&
+    errors.length > 0 &&
+    errors.every((e) => (e as { name?: unknown } | null)?.name === UNAVAILABLE)
+  );
+}
+
+/** The fatal `CREDENTIAL_FAILED` of a credential that cannot work here. */
+function unavailable(cause: unknown, what: string): ConfigurationError {
+  const name = String((cause as { name?: unknown }).name);
+  return new ConfigurationError(
+    'CREDENTIAL_FAILED',
+    `${what} on this host (${name}), and trying again cannot help. Give it an identity to find (a managed identity, \`az login\`, the AZURE_* environment variables) or pass another credential; see the error's cause.`,
+    { cause },
+  );
 }

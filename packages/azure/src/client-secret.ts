@@ -7,6 +7,7 @@
  */
 import { credentialQueryValues } from '@voxwire/core';
 import {
+  assertSecureUrl,
   type ClientSecret,
   type ClientSecretMintOptions,
   type ClientSecretSessionConfig,
@@ -16,6 +17,7 @@ import {
   type Env,
   envValue,
   processEnv,
+  refuseUnknownOptions,
   requestClientSecret,
   resolveSecret,
   withoutHeaders,
@@ -23,6 +25,7 @@ import {
 import { resolveToken } from './auth.js';
 import type { AzureResourceOptions } from './azure-options.js';
 import { resolveAzureConfig } from './connector.js';
+import { mintedSession } from './mint-session.js';
 
 /** Options of {@link createAzureClientSecret}. */
 export interface CreateAzureClientSecretOptions
@@ -42,6 +45,15 @@ export interface CreateAzureClientSecretOptions
    */
   readonly session?: ClientSecretSessionConfig | undefined;
   /**
+   * Deployment name of the input transcription model: the minted session's
+   * `audio.input.transcription.model` (Azure wants a deployment name there), as the connector
+   * sends it; a session that names no transcription gets one with this model. Sent trimmed; a
+   * blank one is refused (`MISSING_OPTION`), and so is one beside a session whose transcription
+   * is `null` (`CONFLICTING_OPTIONS`).
+   * @default undefined (the session's transcription is sent as given)
+   */
+  readonly transcriptionDeployment?: string | undefined;
+  /**
    * Environment to read instead of `process.env`.
    * @default process.env
    */
@@ -56,6 +68,34 @@ export interface CreateAzureClientSecretOptions
 
 /** Headers set from the credential options; a caller's copy (any letter case) is dropped. */
 const OWN_HEADERS = ['api-key', 'authorization'];
+
+/**
+ * Every option, in a record the compiler holds complete: a key that is none of them (a typo,
+ * `apiversion`; a Python name, `azure_endpoint`) is refused naming the likeliest, as
+ * `azureConnector` refuses it, instead of minting without it.
+ */
+const MINT_OPTION_KEYS: Readonly<Record<keyof CreateAzureClientSecretOptions, true>> = {
+  azureDeployment: true,
+  azureEndpoint: true,
+  baseURL: true,
+  apiVersion: true,
+  apiKey: true,
+  entraToken: true,
+  tokenProvider: true,
+  credential: true,
+  tokenScope: true,
+  transcriptionDeployment: true,
+  headers: true,
+  session: true,
+  env: true,
+  allowInsecureUrl: true,
+  expiresAfterSeconds: true,
+  fetch: true,
+  signal: true,
+  timeoutMs: true,
+  clock: true,
+};
+const MINT_OPTIONS: ReadonlySet<string> = new Set(Object.keys(MINT_OPTION_KEYS));
 
 /**
  * Mints an Azure OpenAI ephemeral key (GA `client_secrets`) for a browser's WebRTC session, so
@@ -75,6 +115,15 @@ const OWN_HEADERS = ['api-key', 'authorization'];
 export async function createAzureClientSecret(
   options: CreateAzureClientSecretOptions,
 ): Promise<ClientSecret> {
+  refuseUnknownOptions(options, MINT_OPTIONS, 'createAzureClientSecret');
+  const seconds: unknown = options.expiresAfterSeconds;
+  if (typeof seconds === 'string') {
+    // read from an environment variable or a query: the range check's "got 600" hid why
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `expiresAfterSeconds must be a number (an integer from 10 to 7200), got the string ${JSON.stringify(seconds)}.`,
+    );
+  }
   const env = options.env ?? processEnv();
   const config = resolveAzureConfig(
     {
@@ -87,7 +136,10 @@ export async function createAzureClientSecret(
       tokenProvider: options.tokenProvider,
       credential: options.credential,
       tokenScope: options.tokenScope,
-      allowInsecureUrl: options.allowInsecureUrl,
+      transcriptionDeployment: options.transcriptionDeployment,
+      // checked below on the URL the mint POSTs to: the connector's check names the WebSocket
+      // URL derived from it (`ws://…`), which this call never opens
+      allowInsecureUrl: true,
     },
     env,
   );
@@ -98,15 +150,14 @@ export async function createAzureClientSecret(
       `apiVersion ${String(version)} selects Azure's preview interface, whose ephemeral keys come from a different endpoint that createAzureClientSecret does not support. Leave apiVersion (and OPENAI_API_VERSION) unset to mint on the GA endpoint.`,
     );
   }
-  const session = options.session ?? {};
+  const url = clientSecretsUrl(config.target.url.href);
+  assertSecureUrl(url, options.allowInsecureUrl);
   const mint: ClientSecretMintOptions = {
-    // Azure wants the deployment's name as the model; a transcription session names none. A
-    // `model: undefined` (a setting left unset) counts as none: spread over the default, it
-    // would send no model at all
-    session:
-      session.type === 'transcription'
-        ? session
-        : { ...session, model: session['model'] ?? options.azureDeployment.trim() },
+    session: mintedSession(
+      options.session ?? {},
+      options.azureDeployment.trim(),
+      config.transcriptionDeployment,
+    ),
     expiresAfterSeconds: options.expiresAfterSeconds,
     fetch: options.fetch,
     signal: options.signal,
@@ -118,7 +169,7 @@ export async function createAzureClientSecret(
   const extra = withoutHeaders(options.headers, OWN_HEADERS);
   return requestClientSecret({
     ...mint,
-    url: clientSecretsUrl(config.target.url.href),
+    url,
     // a gateway's header or query key is a credential as much as the api-key
     secrets: [...Object.values(extra), ...credentialQueryValues(config.target.url.search)],
     headers: async () => {

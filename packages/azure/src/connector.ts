@@ -201,8 +201,12 @@ export function resolveAzureConfig(
   let renewToken: TokenProvider | undefined;
   if (options.entraToken !== undefined) {
     // refused now, not at the first connect: a blank token (an unset variable pasted in) is a
-    // mistake the caller should hear about where it is made, and it must not fall back to a key
-    if (isBlankSecret(options.entraToken)) {
+    // mistake the caller should hear about where it is made, and it must not fall back to a key.
+    // `Bearer ` alone (`Bearer ${unset}`) is blank too: it was sent as `Bearer Bearer`
+    if (
+      isBlankSecret(options.entraToken) ||
+      withoutBearerPrefix(options.entraToken.trim()) === ''
+    ) {
       throw new ConfigurationError(
         'MISSING_CREDENTIALS',
         'entraToken is blank (an unset environment variable?). Pass a Microsoft Entra token, or a tokenProvider or credential that fetches one.',

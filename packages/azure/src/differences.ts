@@ -6,7 +6,8 @@
  *    `session.type` / `session.tracing`, widen `['audio']` to `['text','audio']`.
  * 2. GA endpoint: refuses `response.output_modalities` in `response.create` → sent without it
  *    (a bare `response.create` when nothing else is left).
- * 3. A `null` output-token limit is refused → sent as `"inf"`.
+ * 3. A `null` output-token limit is refused → sent as `"inf"`. Core refuses a `null` itself
+ *    before sending, so this guards only frames made elsewhere; no limit is core's `"inf"`.
  * 4. The transcription model must be a deployment name → replaced by `transcriptionDeployment`
  *    when one is configured (in a preview `transcription_session.update` as well).
  *

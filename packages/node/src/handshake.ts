@@ -5,7 +5,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import { describeSocketError, errorForHttpStatus, retryAfterOf } from './close-codes.js';
+import { describeSocketError, errorForHttpStatus, refusalRetryAfterMs } from './close-codes.js';
 import { refusalMessage } from '@voxwire/protocol';
 import { type Redactor, TransportError } from './errors.js';
 import {
@@ -22,7 +22,8 @@ const MAX_BODY_CHARS = 300;
  * Reads a refused upgrade's response (status, headers, a bounded slice of the body) and hands
  * `settle` the typed error once the body ended, failed or was aborted.
  *
- * An HTTP-date `Retry-After` is measured from the response's own `Date` header (the server's
+ * Azure's `retry-after-ms` is preferred to `Retry-After` ({@link refusalRetryAfterMs}). An
+ * HTTP-date `Retry-After` is measured from the response's own `Date` header (the server's
  * clock, so a skewed local clock does not matter), else from the host's wall clock. Never from
  * the injected `Clock`: its epoch is arbitrary (a simulated one starts at 0), and a date
  * measured from it asked for decades of waiting.
@@ -41,7 +42,7 @@ export function readRefusal(
   settle: (error: TransportError) => void,
 ): () => TransportError {
   const status = response.statusCode ?? 0;
-  const retryAfter = retryAfterOf(header(response, 'retry-after'), header(response, 'date'));
+  const retryAfter = refusalRetryAfterMs((name) => header(response, name));
   const location = header(response, 'location');
   let body = '';
   const soFar = () => {

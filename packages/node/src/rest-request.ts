@@ -7,7 +7,7 @@
  * @module
  */
 import { type Clock, systemClock, type TimerId } from '@voxwire/protocol';
-import { isRetriableHttpStatus, retryAfterOf } from './close-codes.js';
+import { isRetriableHttpStatus, refusalRetryAfterMs } from './close-codes.js';
 import { Redactor, secretsOf } from './errors.js';
 import { describeFetchFailure, sanitizeFetchFailure } from './fetch-failure.js';
 
@@ -34,7 +34,7 @@ export interface RestErrorDetails {
   readonly serverCode?: string;
   /** The server's `error.type`, redacted. */
   readonly type?: string;
-  /** The server's `Retry-After`, ms. */
+  /** The server's `retry-after-ms` (Azure's), else its `Retry-After`, ms. */
   readonly retryAfterMs?: number | undefined;
   /** The caller's abort reason, or a redacted copy of what `fetch` threw. */
   readonly cause?: unknown;
@@ -260,10 +260,8 @@ function refusal<E extends Error>(
   // redacted before the cut: a key across it would keep its first characters otherwise
   const said =
     typeof error?.message === 'string' ? error.message : redactor.redact(text).slice(0, 300);
-  const retryAfterMs = retryAfterOf(
-    response.headers.get('retry-after') ?? undefined,
-    response.headers.get('date') ?? undefined,
-  );
+  // Azure's `retry-after-ms` first, as on the WebSocket upgrade
+  const retryAfterMs = refusalRetryAfterMs((name) => response.headers.get(name));
   return request.error(
     'HTTP_ERROR',
     redactor.redact(`${request.wording.doing} failed with HTTP ${response.status}: ${said}`),
