@@ -3,7 +3,7 @@
  * Pure functions, so the mapping is tested without sockets and reusable by other adapters.
  * @module
  */
-import { CloseCode, retryAfterOf } from '@voxwire/protocol';
+import { CloseCode } from '@voxwire/protocol';
 import { TransportError } from './errors.js';
 
 /**
@@ -118,24 +118,7 @@ export function errorForHttpStatus(
 }
 
 // `Retry-After` is read one way on every path (protocol's `http-refusal.ts`)
-export { parseRetryAfter, retryAfterOf } from '@voxwire/protocol';
-
-/**
- * How long a refusal asks to wait, ms, from its headers (`header(name)` gives one, `undefined` or
- * `null` when absent): `retry-after-ms` when it is a number of milliseconds, else `Retry-After`
- * ({@link retryAfterOf}: seconds, or an HTTP date against the answer's `Date`). Azure OpenAI
- * sends `retry-after-ms`, often without a `Retry-After` or with a coarser one; openai-node reads
- * it first too. Never negative.
- */
-export function refusalRetryAfterMs(
-  header: (name: string) => string | null | undefined,
-): number | undefined {
-  const ms = header('retry-after-ms')?.trim();
-  // an empty or unreadable value says nothing: `Retry-After` may still say something
-  const value = ms ? Number(ms) : Number.NaN;
-  if (Number.isFinite(value)) return Math.max(0, Math.round(value));
-  return retryAfterOf(header('retry-after'), header('date'));
-}
+export { parseRetryAfter, refusalRetryAfterMs, retryAfterOf } from '@voxwire/protocol';
 
 /** Node socket error codes that mean "the network path failed" (all retriable). */
 export function describeSocketError(error: unknown): string {

@@ -38,6 +38,23 @@ export function retryAfterOf(
 }
 
 /**
+ * How long a refusal asks to wait, ms, from its headers (`header(name)` gives one, `undefined` or
+ * `null` when absent): `retry-after-ms` when it is a number of milliseconds, else `Retry-After`
+ * ({@link retryAfterOf}: seconds, or an HTTP date against the answer's `Date`). Azure OpenAI
+ * sends `retry-after-ms`, often without a `Retry-After` or with a coarser one; openai-node reads
+ * it first too. Never negative.
+ */
+export function refusalRetryAfterMs(
+  header: (name: string) => string | null | undefined,
+): number | undefined {
+  const ms = header('retry-after-ms')?.trim();
+  // an empty or unreadable value says nothing: `Retry-After` may still say something
+  const value = ms ? Number(ms) : Number.NaN;
+  if (Number.isFinite(value)) return Math.max(0, Math.round(value));
+  return retryAfterOf(header('retry-after'), header('date'));
+}
+
+/**
  * The message of a refusal's body: `error.message` of the API's `{"error":{…}}` (or a string
  * `error`, or a top-level `message`), else the text itself with its whitespace runs collapsed;
  * `''` for an empty body. Callers redact and cut it before quoting it.

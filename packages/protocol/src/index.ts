@@ -93,7 +93,12 @@ export {
   unknownOptionMessage,
   type UnknownOption,
 } from './closest-name.js';
-export { parseRetryAfter, retryAfterOf, refusalMessage } from './http-refusal.js';
+export {
+  parseRetryAfter,
+  retryAfterOf,
+  refusalRetryAfterMs,
+  refusalMessage,
+} from './http-refusal.js';
 export { TransportCallbacks } from './transport-callbacks.js';
 export { callIdOfLocation } from './calls.js';
 export type { CallSessionConfig, RejectCallBody, ReferCallBody } from './calls.js';

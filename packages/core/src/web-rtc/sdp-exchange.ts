@@ -7,7 +7,7 @@
  * @module
  */
 import type { FetchLike, FetchResponseLike } from '@voxwire/protocol';
-import { callIdOfLocation, refusalMessage, retryAfterOf } from '@voxwire/protocol';
+import { callIdOfLocation, refusalMessage, refusalRetryAfterMs } from '@voxwire/protocol';
 import { VoxwireError } from '../errors.js';
 import { redact } from '../web-socket/redact.js';
 import { WebRtcConnectError } from './errors.js';
@@ -117,10 +117,8 @@ export function refusal(
       {
         step: 'http',
         httpStatus: status,
-        retryAfterMs: retryAfterOf(
-          response.headers.get('retry-after'),
-          response.headers.get('date'),
-        ),
+        // Azure's `retry-after-ms` first, as on the node paths
+        retryAfterMs: refusalRetryAfterMs((name) => response.headers.get(name)),
       },
     );
   return new WebRtcConnectError(

@@ -93,6 +93,13 @@ describe('webRtcConnector: HTTP refusals', () => {
     ]);
     expect(klass(error).retryAfterMs).toBe(30_000);
   });
+
+  it("Azure's retry-after-ms is read first, as on the node paths", async () => {
+    const { error } = await failing([
+      { status: 429, headers: { 'retry-after-ms': '2500', 'retry-after': '20' } },
+    ]);
+    expect(klass(error).retryAfterMs).toBe(2500);
+  });
 });
 
 describe('webRtcConnector: network, answer and peer failures', () => {
