@@ -20,6 +20,15 @@ export const DEFAULT_FRAME_MS = 20;
 export const DEFAULT_MAX_MESSAGES_BEFORE_START = 2_500;
 
 /**
+ * Default of {@link BridgeOptions.startTimeoutMs}: Twilio sends `start` right after the handshake,
+ * within a second even on a slow link.
+ */
+export const DEFAULT_START_TIMEOUT_MS = 10_000;
+
+/** The longest {@link BridgeOptions.startTimeoutMs} (ten minutes). */
+export const MAX_START_TIMEOUT_MS = 600_000;
+
+/**
  * Default of {@link BridgeOptions.maxMarksOutstanding}: a minute of 20 ms frames that Twilio holds
  * or has played without echoing their marks.
  */
@@ -29,7 +38,7 @@ export const DEFAULT_MAX_MARKS_OUTSTANDING = 3_000;
 export const CloseCodes = {
   /** The session was closed as asked (the call ended). */
   normal: 1000,
-  /** Twilio broke the protocol (no `start` before the bound of messages). */
+  /** Twilio broke the protocol (no `start` in time, or before the bound of messages). */
   policy: 1008,
   /** The session ended on an error (authentication, an outage past its retries). */
   error: 1011,
@@ -54,10 +63,20 @@ export interface BridgeOptions {
    */
   readonly maxMessagesBeforeStart?: number | undefined;
   /**
+   * ms Twilio has to send `start` after the media stream opened; past it the call (its socket and
+   * its session) is ended with close code 1008, logged. The session opens with the socket, so a
+   * peer that opens the stream and sends nothing (no `start`, no audio: `maxMessagesBeforeStart`
+   * never fills) would otherwise hold a provider session until the socket dies. A whole number
+   * of ms from 1 to {@link MAX_START_TIMEOUT_MS}.
+   * @default DEFAULT_START_TIMEOUT_MS (10000)
+   */
+  readonly startTimeoutMs?: number | undefined;
+  /**
    * ms of audio in each `media` message to Twilio (a whole number, 1 to 1000). The model's chunks
-   * are of any size (a second or more): each is split into frames of this size, each followed by
-   * its `mark`, so a barge-in cuts the answer within one frame of what the caller heard (a mark
-   * per chunk would cut it up to a whole chunk short), and Twilio is fed even frames (uneven
+   * are of any size (a second or more, or 50 ms): the answer is cut into frames of this size (a
+   * chunk's remainder carried into the next), each followed by its `mark`, so a barge-in cuts the
+   * answer within one frame of what the caller heard (a mark per chunk would cut it up to a whole
+   * chunk short), and Twilio is fed even frames, only a content part's last one short (uneven
    * ones are reported to jitter, openai-agents-js#1173).
    * @default DEFAULT_FRAME_MS (20)
    */
@@ -88,7 +107,11 @@ export interface BridgeOptions {
    * @default DEFAULT_HEARTBEAT_MS (15000)
    */
   readonly heartbeatMs?: number | false | undefined;
-  /** The clock of the heartbeat and of `hangUp`'s wait (tests inject a simulated one). @default systemClock */
+  /**
+   * The clock of the heartbeat, of `startTimeoutMs` and of `hangUp`'s wait (tests inject a
+   * simulated one).
+   * @default systemClock
+   */
   readonly clock?: Clock | undefined;
 }
 
@@ -160,4 +183,17 @@ export function resolveMaxMarks(maxMarks: number | undefined): number {
   if (!Number.isInteger(count) || count < 1)
     throw new ConfigError(`maxMarksOutstanding must be a whole number from 1, got ${count}`);
   return count;
+}
+
+/**
+ * {@link BridgeOptions.startTimeoutMs} checked: a {@link ConfigError} for anything but a whole
+ * number of ms from 1 to {@link MAX_START_TIMEOUT_MS} (Node runs a longer timer at once).
+ */
+export function resolveStartTimeoutMs(startTimeoutMs: number | undefined): number {
+  const ms = startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  if (!Number.isInteger(ms) || ms < 1 || ms > MAX_START_TIMEOUT_MS)
+    throw new ConfigError(
+      `startTimeoutMs must be a whole number of ms from 1 to ${MAX_START_TIMEOUT_MS}, got ${ms}`,
+    );
+  return ms;
 }

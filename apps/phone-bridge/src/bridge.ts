@@ -3,14 +3,16 @@
  *
  * - The session runs in G.711 µ-law both ways (GA `audio/pcmu`), Twilio's own format: the
  *   caller's audio goes in and the answer comes out at 8 kHz, never resampled.
- * - Each `response_audio` chunk is split into 20 ms frames, each sent to Twilio as a `media`
- *   message followed by a `mark`. Twilio echoes a mark once the audio before it has played, and
- *   only then is it reported to the engine (`session.playback.played`): the answer is cut at what
- *   the caller heard, within a frame, not at what was sent (Twilio holds seconds of it; peers.md
- *   §3), and Twilio gets even frames of its own size.
+ * - The answer's audio is cut into 20 ms frames (a chunk's remainder goes out with the next
+ *   chunk: `frames.ts`), each sent to Twilio as a `media` message followed by a `mark`. Twilio
+ *   echoes a mark once the audio before it has played, and only then is it reported to the
+ *   engine (`session.playback.played`): the answer is cut at what the caller heard, within a
+ *   frame, not at what was sent (Twilio holds seconds of it; peers.md §3), and Twilio gets even
+ *   frames of its own size (only an answer's last may be short).
  * - When the caller speaks (`input_speech_started`) Twilio is sent `clear` and the session
  *   `interrupt()`s: the answer is cancelled and truncated at the marks confirmed.
  * - Twilio's `stop` or the socket's close closes the session; the session's end closes the socket.
+ *   A socket that sends no `start` within `startTimeoutMs` is closed (1008) with its session.
  * @module
  */
 import type { RealtimeModel } from '@voxwire/core';
@@ -20,6 +22,8 @@ import type { AudioFrame, Clock } from '@voxwire/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { watchOwedAnswer } from './answer-owed.js';
 import { ConfigError } from './config.js';
+import { createFrameCutter } from './frames.js';
+import type { UlawFrame } from './frames.js';
 import { resolveHeartbeatMs, startHeartbeat } from './heartbeat.js';
 import { consoleLog } from './log.js';
 import { clearMessage, markMessage, mediaMessage, parseTwilioMessage } from './twilio-messages.js';
@@ -29,8 +33,10 @@ import {
   DEFAULT_HANG_UP_WAIT_MS,
   MAX_HANG_UP_WAIT_MS,
   DEFAULT_MAX_MESSAGES_BEFORE_START,
+  TWILIO_SAMPLE_RATE,
   resolveFrameMs,
   resolveMaxMarks,
+  resolveStartTimeoutMs,
 } from './bridge-options.js';
 import type { BridgeCall, BridgeOptions } from './bridge-options.js';
 
@@ -79,6 +85,7 @@ export function bridgeCall(
   const frameMs = resolveFrameMs(options.frameMs);
   const maxMarks = resolveMaxMarks(options.maxMarksOutstanding);
   const heartbeatMs = resolveHeartbeatMs(options.heartbeatMs);
+  const startTimeoutMs = resolveStartTimeoutMs(options.startTimeoutMs);
   const session = model.session({
     ...options.sessionOverrides,
     inputAudioFormat: 'g711_ulaw',
@@ -93,6 +100,8 @@ export function bridgeCall(
   const pending = new Map<string, Part[]>();
   // audio sent without a mark (pending was full): the next mark sent covers it
   let unmarked: Part[] = [];
+  // the session's output is the bridge's g711_ulaw (forced above): one byte a sample at 8 kHz
+  const frames = createFrameCutter(Math.max(1, Math.round((TWILIO_SAMPLE_RATE * frameMs) / 1000)));
   let warnedMarks = false;
   let markSeq = 0;
   let ending = false;
@@ -100,6 +109,13 @@ export function bridgeCall(
   let hangingUp: (() => void) | undefined;
   let hangUpTimer: ReturnType<Clock['setTimeout']> | undefined;
   const clock = options.clock ?? systemClock;
+  // `maxMessagesBeforeStart` counts only what the bridge sends: a peer that opens the stream and
+  // says nothing would keep the session (and its bill) open until the socket dies
+  const startTimer = clock.setTimeout(() => {
+    if (streamSid !== undefined || ending) return;
+    log('error', 'no start message from Twilio in time: ending the call', { startTimeoutMs });
+    void end(CloseCodes.policy, `no start message within ${startTimeoutMs} ms`);
+  }, startTimeoutMs);
   // the answer to the last response's function calls (an end_call tool's goodbye) is heard too
   const answerOwed = watchOwedAnswer(session, () => hangUpIfPlayed());
   const allPlayed = (): boolean =>
@@ -108,7 +124,9 @@ export function bridgeCall(
     !session.responseRequested &&
     session.activeResponse === undefined &&
     pending.size === 0 &&
-    unmarked.length === 0;
+    unmarked.length === 0 &&
+    // the end of an answer not sent yet (it goes out at the part's end)
+    !frames.holding;
   const hangUpIfPlayed = (): void => {
     if (hangingUp !== undefined && allPlayed()) hangingUp();
   };
@@ -143,20 +161,24 @@ export function bridgeCall(
     beforeStart.push(build(''));
   };
 
-  session.on('response_audio', (frame: AudioFrame, content) => {
-    if (ending) return;
-    const ulaw = g711Encode(frame.data, 'ulaw');
-    const ref = { itemId: content.itemId, contentIndex: content.contentIndex };
-    // µ-law is one byte a sample; the last frame of a chunk may be shorter
-    const step = Math.max(1, Math.round((frame.sampleRate * frameMs) / 1000));
-    for (let at = 0; at < ulaw.length && !ending; at += step) {
-      const bytes = ulaw.subarray(at, at + step);
+  // each frame is one `media` and its mark: the mark counts exactly the ms that frame holds
+  const sendFrames = (cut: readonly UlawFrame[]): void => {
+    for (const { content, bytes } of cut) {
+      if (ending) return;
       const payload = bytesToBase64(bytes);
-      addPart(unmarked, ref, (bytes.length * 1000) / frame.sampleRate);
+      addPart(unmarked, content, (bytes.length * 1000) / TWILIO_SAMPLE_RATE);
       sendToStream((sid) => mediaMessage(sid, payload));
       sendMark();
     }
+  };
+
+  session.on('response_audio', (frame: AudioFrame, content) => {
+    if (ending) return;
+    sendFrames(frames.push(content, g711Encode(frame.data, 'ulaw')));
   });
+  // the part's (or the response's) last frame: only it may be short
+  session.on('response_content_done', (content) => sendFrames(frames.flush(content)));
+  session.on('response_done', () => sendFrames(frames.flush()));
 
   session.on('input_speech_started', () => {
     // the caller speaks: drop what Twilio still holds, then cut the answer at the marks heard
@@ -164,6 +186,7 @@ export function bridgeCall(
     else beforeStart.length = 0;
     pending.clear();
     unmarked = [];
+    frames.drop();
     // a hang-up waiting for the goodbye to play: what is left of it will never play now, so the
     // call ends here (no cut to tell a session being closed). While the goodbye still streams,
     // the interrupt cancels it and the response's end hangs up.
@@ -202,6 +225,7 @@ export function bridgeCall(
       case 'connected':
         return;
       case 'start': {
+        clock.clearTimeout(startTimer);
         streamSid = message.start.streamSid;
         callSid = message.start.callSid;
         const format = message.start.mediaFormat;
@@ -269,7 +293,16 @@ export function bridgeCall(
       });
     }
   });
-  socket.on('close', () => void end(CloseCodes.normal, 'socket closed'));
+  socket.on('close', (code, reason) => {
+    // Twilio's hang-up (or a dropped connection) without `stop`: the call's only trace otherwise
+    if (!ending)
+      log('info', 'call ended: Twilio closed the socket', {
+        code,
+        reason: reason.toString(),
+        callSid,
+      });
+    void end(CloseCodes.normal, 'socket closed');
+  });
   socket.on('error', (error) => log('warn', 'Twilio socket error', { error: error.message }));
   const stopHeartbeat =
     heartbeatMs === false
@@ -287,9 +320,11 @@ export function bridgeCall(
     ending = true;
     hangingUp = undefined;
     if (hangUpTimer !== undefined) clock.clearTimeout(hangUpTimer);
+    clock.clearTimeout(startTimer);
     stopHeartbeat();
     pending.clear();
     unmarked = [];
+    frames.drop();
     beforeStart.length = 0;
     try {
       await session.close();

@@ -2,7 +2,9 @@
  * Start-up configuration, read once from the environment: where to listen, the public URL, and
  * which provider (as the playground picks it: Azure if its variables are set, else OpenAI if
  * OPENAI_API_KEY is, else the embedded fake server, which needs no network and no key), and
- * where it is (OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID, VOXWIRE_ALLOW_INSECURE_URL).
+ * where it is (OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID, VOXWIRE_ALLOW_INSECURE_URL). A
+ * provider half configured (some of the Azure variables, OpenAI's without its key) is an error,
+ * not a quiet fall back to another provider or to the fake.
  * SIP mode (OpenAI's SIP trunk) is on with OPENAI_WEBHOOK_SECRET and the OpenAI provider, and
  * always with the fake (a local fake trunk, a generated secret unless one is set).
  * @module
@@ -55,7 +57,11 @@ export interface BridgeConfig {
   readonly host: string;
   /** TCP port (PORT). @default 8080 */
   readonly port: number;
-  /** The https URL Twilio reaches the bridge at (PUBLIC_URL). @default undefined */
+  /**
+   * The https URL Twilio reaches the bridge at (PUBLIC_URL); `http://` only with
+   * VOXWIRE_ALLOW_INSECURE_URL (a local test: Twilio connects only to `wss://`).
+   * @default undefined
+   */
   readonly publicUrl: string | undefined;
   /** The backend. @default the fake, without credentials */
   readonly provider: ProviderConfig;
@@ -131,21 +137,67 @@ export function checkPublicUrl(publicUrl: string): void {
     );
 }
 
+/** The Azure variables, all needed together; the deployment has two names. */
+const AZURE_VARIABLES = [
+  ['AZURE_OPENAI_ENDPOINT'],
+  ['AZURE_OPENAI_API_KEY'],
+  ['AZURE_OPENAI_DEPLOYMENT', 'AZURE_OPENAI_REALTIME_DEPLOYMENT'],
+] as const;
+
+/** The OpenAI provider's variables that mean nothing without OPENAI_API_KEY. */
+const OPENAI_KEYED_VARIABLES = [
+  'OPENAI_BASE_URL',
+  'OPENAI_REALTIME_MODEL',
+  'OPENAI_ORG_ID',
+  'OPENAI_PROJECT_ID',
+] as const;
+
+/**
+ * Refuses a provider half configured. The provider is picked by which variables are set, so a
+ * missing one (a deployment forgotten, a key not exported to this shell) would otherwise pick
+ * another provider without a word: OpenAI, or the fake, which answers every call with "N seconds
+ * of audio", and only the `provider:` line at start would say so.
+ */
+function checkProviderVariables(env: Env): void {
+  const azureSet = AZURE_VARIABLES.map((names) => names.some((name) => nonEmpty(env[name])));
+  if (azureSet.some(Boolean) && !azureSet.every(Boolean)) {
+    const missing = AZURE_VARIABLES.filter((_, i) => !azureSet[i]).map(([name, alias]) =>
+      alias === undefined ? name : `${name} (or ${alias})`,
+    );
+    throw new ConfigError(
+      `Azure OpenAI needs AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT together: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. Set ${missing.length > 1 ? 'them' : 'it'}, or unset the Azure variables to use OPENAI_API_KEY or the embedded fake`,
+    );
+  }
+  if (azureSet.some(Boolean) || nonEmpty(env.OPENAI_API_KEY)) return;
+  const keyed = OPENAI_KEYED_VARIABLES.filter((name) => nonEmpty(env[name]));
+  if (keyed.length > 0)
+    throw new ConfigError(
+      `${keyed.join(', ')} ${keyed.length > 1 ? 'are' : 'is'} set but OPENAI_API_KEY is not: set the key to use OpenAI, or unset ${keyed.length > 1 ? 'them' : 'it'} to use the embedded fake`,
+    );
+}
+
 /** Reads the configuration from `env`. */
 export function parseConfig(env: Env): BridgeConfig {
   const rawPort = nonEmpty(env.PORT) ?? '8080';
   if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65_535)
     throw new ConfigError(`PORT must be a port number 0-65535, got "${rawPort}"`);
+  const allowInsecureUrl = parseAllowInsecureUrl(env);
   const publicUrl = nonEmpty(env.PUBLIC_URL);
   if (publicUrl !== undefined && !/^https?:\/\/[^/]/.test(publicUrl))
     throw new ConfigError(`PUBLIC_URL must be an https:// URL, got "${publicUrl}"`);
+  // the TwiML would send Twilio to ws://, which it refuses: every call would fail at its
+  // answer; only a local test peer can use it, and says so with the escape hatch
+  if (publicUrl !== undefined && /^http:/.test(publicUrl) && !allowInsecureUrl)
+    throw new ConfigError(
+      `PUBLIC_URL must be an https:// URL (Twilio connects only to wss://), got "${publicUrl}"; for a local test without TLS, set ${ALLOW_INSECURE_URL_VARIABLE}=1`,
+    );
   if (publicUrl !== undefined) checkPublicUrl(publicUrl);
+  checkProviderVariables(env);
   const endpoint = nonEmpty(env.AZURE_OPENAI_ENDPOINT);
   const azureKey = nonEmpty(env.AZURE_OPENAI_API_KEY);
   const deployment =
     nonEmpty(env.AZURE_OPENAI_DEPLOYMENT) ?? nonEmpty(env.AZURE_OPENAI_REALTIME_DEPLOYMENT);
   const openaiKey = nonEmpty(env.OPENAI_API_KEY);
-  const allowInsecureUrl = parseAllowInsecureUrl(env);
   // OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID as @voxwire/node reads them by default
   // (trimmed, empty is unset): a gateway's users must not have their key sent to api.openai.com
   const provider: ProviderConfig =

@@ -80,6 +80,10 @@ async function main(): Promise<void> {
     console.warn(
       `phone-bridge warn: ${ALLOW_INSECURE_URL_VARIABLE} is set: a provider URL without TLS is not refused, and the API key travels to it in clear`,
     );
+  if (config.publicUrl?.startsWith('http:'))
+    console.warn(
+      `phone-bridge warn: PUBLIC_URL is http:// (${ALLOW_INSECURE_URL_VARIABLE} is set): the TwiML points at ws://, which Twilio refuses; only a local test peer can open the media stream`,
+    );
   if (config.twilioAuthToken === undefined && config.provider.kind !== 'fake')
     console.warn(
       'phone-bridge warn: TWILIO_AUTH_TOKEN is not set, so requests are not checked to come from Twilio: anyone who finds the public URL can place calls on your provider key',

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { RealtimeModel, SessionOverrides } from '@voxwire/core';
 import type { Clock } from '@voxwire/protocol';
 import { WebSocketServer } from 'ws';
-import { bridgeCall, resolveFrameMs, resolveMaxMarks } from './bridge.js';
+import { bridgeCall, resolveFrameMs, resolveMaxMarks, resolveStartTimeoutMs } from './bridge.js';
 import type { BridgeCall, BridgeOptions } from './bridge.js';
 import { checkPublicUrl } from './config.js';
 import { resolveHeartbeatMs } from './heartbeat.js';
@@ -55,13 +55,15 @@ export interface PhoneBridgeServerOptions {
   readonly log?: BridgeLog | undefined;
   /** Passed to each call. @default DEFAULT_MAX_MESSAGES_BEFORE_START */
   readonly maxMessagesBeforeStart?: number | undefined;
+  /** Passed to each call: ms Twilio has to send `start`. @default DEFAULT_START_TIMEOUT_MS (10000) */
+  readonly startTimeoutMs?: number | undefined;
   /** Passed to each call: marks that may wait for Twilio's echo. @default DEFAULT_MAX_MARKS_OUTSTANDING (3000) */
   readonly maxMarksOutstanding?: number | undefined;
   /** Passed to each call: ms of audio per `media` message to Twilio. @default DEFAULT_FRAME_MS (20) */
   readonly frameMs?: number | undefined;
   /** Passed to each call: ms between pings of Twilio's socket, or `false`. @default DEFAULT_HEARTBEAT_MS (15000) */
   readonly heartbeatMs?: number | false | undefined;
-  /** Passed to each call: the heartbeat's clock. @default systemClock */
+  /** Passed to each call: the clock of its heartbeat and its timers. @default systemClock */
   readonly clock?: Clock | undefined;
   /** Passed to each call: a key the caller pressed. @default undefined (logged only) */
   readonly onDtmf?: BridgeOptions['onDtmf'];
@@ -217,6 +219,7 @@ export async function startPhoneBridgeServer(
   const frameMs = resolveFrameMs(options.frameMs);
   const maxMarksOutstanding = resolveMaxMarks(options.maxMarksOutstanding);
   const heartbeatMs = resolveHeartbeatMs(options.heartbeatMs);
+  const startTimeoutMs = resolveStartTimeoutMs(options.startTimeoutMs);
   if (options.publicUrl !== undefined) checkPublicUrl(options.publicUrl);
   const host = options.host ?? '127.0.0.1';
   const calls = new Set<BridgeCall>();
@@ -287,6 +290,7 @@ export async function startPhoneBridgeServer(
           sessionOverrides: options.sessionOverrides?.(),
           log,
           maxMessagesBeforeStart: options.maxMessagesBeforeStart,
+          startTimeoutMs,
           frameMs,
           maxMarksOutstanding,
           heartbeatMs,

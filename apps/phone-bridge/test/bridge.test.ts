@@ -170,6 +170,84 @@ describe('the answer’s frames to Twilio', () => {
   });
 });
 
+describe('model chunks that are not whole frames', () => {
+  it.each([50, 30])(
+    'chunks of %d ms: Twilio still gets even 160-byte frames (a chunk’s remainder goes out with the next), each mark counts its 20 ms, and a barge-in cuts at exactly what it played',
+    async (audioChunkMs) => {
+      const c = await startCall(cleanups, { audioChunkMs, realtimeFactor: 0.8 });
+      c.twilio.start();
+      c.fake.server.scriptTranscription('tell me a story', 'stop');
+      expect(await c.run(() => c.call()?.streamSid === 'MZ1')).toBe(true);
+      const session = c.call()!.session;
+      const reported: number[] = [];
+      const played = session.playback.played.bind(session.playback);
+      session.playback.played = (content, ms) => {
+        reported.push(typeof ms === 'number' ? ms : -1);
+        played(content, ms);
+      };
+      c.say(600, 600);
+      expect(await c.run(() => c.twilio.playedMs >= 1_030)).toBe(true);
+      const answer = session.activeResponse!.output[0]!.content[0]!;
+      // every frame so far is Twilio's own, none short mid-answer (160, 160, 80, … before)
+      const sizes = c.twilio
+        .sent('media')
+        .map((m) => Buffer.from(m.media!.payload, 'base64').length);
+      expect(sizes.length).toBeGreaterThan(50);
+      expect(new Set(sizes)).toEqual(new Set([160]));
+      // each media is followed by its mark, and each echoed mark reports its frame's 20 ms
+      const kinds = c.twilio.received.filter((m) => m.event !== 'clear').map((m) => m.event);
+      expect(kinds.slice(0, 6)).toEqual(['media', 'mark', 'media', 'mark', 'media', 'mark']);
+      expect(new Set(reported)).toEqual(new Set([20]));
+
+      c.fake.server.queueResponse((ctx) => ctx.say('Sure.'));
+      c.line.splice(0);
+      c.say(600, 600);
+      expect(await c.run(() => c.wire('conversation.item.truncate').length === 1)).toBe(true);
+      const truncate = c.wire('conversation.item.truncate')[0]!;
+      expect(truncate).toMatchObject({ item_id: answer.itemId, content_index: 0 });
+      // the cut is what the phone played, to the ms, and what the marks reported
+      expect(truncate['audio_end_ms']).toBe(c.twilio.playedMs);
+      expect(reported.reduce((sum, ms) => sum + ms, 0)).toBe(c.twilio.playedMs);
+      expect(c.call()!.marksOutstanding).toBe(0);
+      expect(
+        await c.run(() => session.responses.length === 2 && session.activeResponse === undefined),
+      ).toBe(true);
+      expect(session.responses[1]?.text).toBe('Sure.');
+      // what was held of the cut answer was dropped with the clear, not sent before the next
+      const clearAt = c.twilio.received.findLastIndex((m) => m.event === 'clear');
+      const after = c.twilio.received
+        .slice(clearAt)
+        .filter((m) => m.event === 'media')
+        .map((m) => Buffer.from(m.media!.payload, 'base64').length);
+      expect(after).toEqual(Array<number>('Sure.'.length * 3).fill(160));
+    },
+  );
+
+  it('frames that do not divide the answer (25 ms frames of 30 ms chunks): every frame is whole but the answer’s last, which is sent at its end, and all of it is heard and reported', async () => {
+    const c = await startCall(cleanups, { audioChunkMs: 30, bridge: { frameMs: 25 } });
+    c.twilio.start();
+    c.say(600, 600);
+    const call = () => c.call()!;
+    expect(
+      await c.run(
+        () =>
+          c.twilio.playedMs === LONG_MS &&
+          call().marksOutstanding === 0 &&
+          call().session.activeResponse === undefined,
+      ),
+    ).toBe(true);
+    const sizes = c.twilio.sent('media').map((m) => Buffer.from(m.media!.payload, 'base64').length);
+    // 4860 ms: 194 frames of 200 bytes (25 ms), then the last 10 ms
+    expect(LONG_MS).toBe(4_860);
+    expect(sizes).toEqual([...Array<number>(194).fill(200), 80]);
+    expect(c.twilio.echoed).toHaveLength(195);
+    const answer = call().session.responses[0]!.output[0]!.content[0]!;
+    expect(answer.audioDurationMs).toBe(LONG_MS);
+    // the phone drained: every mark came back, the last one's 5 ms included
+    expect(call().session.playback.position).toBeUndefined();
+  });
+});
+
 describe('marks Twilio does not echo', () => {
   it('at most maxMarksOutstanding are kept (one warning): audio goes on without marks, and is reported with the next mark once the echoes come back', async () => {
     const c = await startCall(cleanups, { bridge: { maxMarksOutstanding: 10 } });

@@ -94,6 +94,18 @@ describe('configuration', () => {
     );
   });
 
+  it('an http:// PUBLIC_URL is refused (Twilio connects only to wss://), unless VOXWIRE_ALLOW_INSECURE_URL allows it for a local test', () => {
+    expect(() => parseConfig({ PUBLIC_URL: 'http://abc.ngrok.app' })).toThrow(
+      new ConfigError(
+        'PUBLIC_URL must be an https:// URL (Twilio connects only to wss://), got "http://abc.ngrok.app"; for a local test without TLS, set VOXWIRE_ALLOW_INSECURE_URL=1',
+      ),
+    );
+    expect(
+      parseConfig({ PUBLIC_URL: 'http://127.0.0.1:8080', VOXWIRE_ALLOW_INSECURE_URL: '1' })
+        .publicUrl,
+    ).toBe('http://127.0.0.1:8080');
+  });
+
   it('a PUBLIC_URL with a path or a query is a ConfigError: the bridge’s own paths are the ones Twilio requests and signs', () => {
     for (const url of [
       'https://abc.ngrok.app/twiml',
@@ -111,6 +123,77 @@ describe('configuration', () => {
     expect(parseConfig({ PUBLIC_URL: 'https://abc.ngrok.app:8443' }).publicUrl).toBe(
       'https://abc.ngrok.app:8443',
     );
+  });
+});
+
+describe('a provider half configured', () => {
+  const AZURE = {
+    AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com',
+    AZURE_OPENAI_API_KEY: 'az',
+    AZURE_OPENAI_DEPLOYMENT: 'gpt-realtime',
+  };
+  const without = (...names: (keyof typeof AZURE)[]) =>
+    Object.fromEntries(Object.entries(AZURE).filter(([name]) => !names.includes(name as never)));
+
+  it('some of the Azure variables is a ConfigError naming the missing ones, not the fake or OpenAI', () => {
+    const deployment = 'AZURE_OPENAI_DEPLOYMENT (or AZURE_OPENAI_REALTIME_DEPLOYMENT)';
+    const cases: [Record<string, string>, string][] = [
+      [without('AZURE_OPENAI_DEPLOYMENT'), `${deployment} is not set. Set it,`],
+      [without('AZURE_OPENAI_API_KEY'), 'AZURE_OPENAI_API_KEY is not set. Set it,'],
+      [without('AZURE_OPENAI_ENDPOINT'), 'AZURE_OPENAI_ENDPOINT is not set. Set it,'],
+      [
+        without('AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_DEPLOYMENT'),
+        `AZURE_OPENAI_ENDPOINT and ${deployment} are not set. Set them,`,
+      ],
+      [
+        { AZURE_OPENAI_REALTIME_DEPLOYMENT: 'gpt-realtime' },
+        'AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY are not set. Set them,',
+      ],
+    ];
+    for (const [env, missing] of cases)
+      for (const openai of [{}, { OPENAI_API_KEY: 'sk-1' }])
+        expect(() => parseConfig({ ...env, ...openai })).toThrow(
+          new ConfigError(
+            `Azure OpenAI needs AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT together: ${missing} or unset the Azure variables to use OPENAI_API_KEY or the embedded fake`,
+          ),
+        );
+    // empty is unset, as everywhere else: an empty Azure variable left in a .env is no Azure
+    expect(
+      parseConfig({ AZURE_OPENAI_ENDPOINT: ' ', OPENAI_API_KEY: 'sk-1' }).provider,
+    ).toMatchObject({
+      kind: 'openai',
+    });
+    expect(
+      parseConfig({
+        ...without('AZURE_OPENAI_DEPLOYMENT'),
+        AZURE_OPENAI_REALTIME_DEPLOYMENT: 'rt',
+      }).provider,
+    ).toMatchObject({ kind: 'azure', deployment: 'rt' });
+  });
+
+  it('OpenAI’s variables without OPENAI_API_KEY are a ConfigError naming them, not the fake', () => {
+    expect(() => parseConfig({ OPENAI_BASE_URL: 'ws://127.0.0.1:8081/v1' })).toThrow(
+      new ConfigError(
+        'OPENAI_BASE_URL is set but OPENAI_API_KEY is not: set the key to use OpenAI, or unset it to use the embedded fake',
+      ),
+    );
+    expect(() =>
+      parseConfig({ OPENAI_REALTIME_MODEL: 'gpt-realtime-mini', OPENAI_PROJECT_ID: 'proj_1' }),
+    ).toThrow(
+      new ConfigError(
+        'OPENAI_REALTIME_MODEL, OPENAI_PROJECT_ID are set but OPENAI_API_KEY is not: set the key to use OpenAI, or unset them to use the embedded fake',
+      ),
+    );
+    expect(() => parseConfig({ OPENAI_ORG_ID: 'org-1' })).toThrow(/OPENAI_ORG_ID is set/);
+    // with the key they are OpenAI's, and with Azure complete they are ignored as before
+    expect(
+      parseConfig({ OPENAI_BASE_URL: 'https://gw.example/v1', OPENAI_API_KEY: 'sk-1' }).provider,
+    ).toMatchObject({
+      kind: 'openai',
+    });
+    expect(parseConfig({ ...AZURE, OPENAI_PROJECT_ID: 'proj_1' }).provider).toMatchObject({
+      kind: 'azure',
+    });
   });
 });
 

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectFakeTwilio } from '@voxwire/testing/ws';
 import type { FakeTwilioCall } from '@voxwire/testing/ws';
+import { DEFAULT_START_TIMEOUT_MS } from '../src/bridge-options.js';
 import { DEFAULT_HEARTBEAT_MS } from '../src/heartbeat.js';
 import { KEY, LONG, LONG_MS, io, startCall } from './helpers.js';
 import type { Cleanups } from './helpers.js';
@@ -38,6 +39,42 @@ describe('a call’s lifecycle', () => {
     c.twilio.socket.close(1001, 'going away');
     expect(await c.run(() => c.fake.server.connections[0]!.open === false)).toBe(true);
     expect(c.call()).toBeUndefined();
+    // the call's end is in the log, with Twilio's close (the only trace of a hang-up without stop)
+    expect(c.logs).toContainEqual({
+      level: 'info',
+      message: 'call ended: Twilio closed the socket',
+      fields: { code: 1001, reason: 'going away', callSid: 'CA1' },
+    });
+  });
+
+  it('a media stream that never sends start is ended after startTimeoutMs (1008, logged): its session is closed, not held open', async () => {
+    const c = await startCall(cleanups);
+    // the session opens with the socket; "Twilio" answers pings and sends nothing at all
+    const opened = c.clock.now();
+    expect(await c.run(() => c.fake.server.connections[0]?.open === true)).toBe(true);
+    expect(await c.run(() => c.twilio.closeEvent !== undefined, 60_000)).toBe(true);
+    expect(c.clock.now() - opened).toBeGreaterThanOrEqual(DEFAULT_START_TIMEOUT_MS);
+    expect(c.clock.now() - opened).toBeLessThanOrEqual(DEFAULT_START_TIMEOUT_MS + 100);
+    expect(c.twilio.closeEvent).toEqual({
+      code: 1008,
+      reason: `no start message within ${DEFAULT_START_TIMEOUT_MS} ms`,
+    });
+    expect(c.logs).toContainEqual({
+      level: 'error',
+      message: 'no start message from Twilio in time: ending the call',
+      fields: { startTimeoutMs: DEFAULT_START_TIMEOUT_MS },
+    });
+    expect(await c.run(() => c.fake.server.connections[0]!.open === false)).toBe(true);
+    expect(c.bridge.calls.size).toBe(0);
+  });
+
+  it('…and a start in time keeps the call past startTimeoutMs', async () => {
+    const c = await startCall(cleanups, { bridge: { startTimeoutMs: 1_000 } });
+    expect(await c.run(() => c.clock.now() >= 900)).toBe(true);
+    c.twilio.start();
+    expect(await c.run(() => c.clock.now() >= 5_000)).toBe(true);
+    expect(c.twilio.closeEvent).toBeUndefined();
+    expect(c.bridge.calls.size).toBe(1);
   });
 
   it('a session that ends on an error closes Twilio’s socket with the reason', async () => {

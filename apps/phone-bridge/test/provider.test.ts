@@ -133,3 +133,24 @@ describe('a provider URL without TLS', () => {
     expect(() => openaiSipOptions(openai, SECRET)).not.toThrow();
   });
 });
+
+describe('a provider URL that is no URL', () => {
+  it('is a ConfigError naming its variable (main exits 2 with it), with the connector’s reason', () => {
+    for (const url of ['notaurl', 'ftp://gw.example/v1']) {
+      const openai = openaiProvider({ OPENAI_BASE_URL: url });
+      expect(() => createProviderRuntime(openai)).toThrow(ConfigError);
+      expect(() => createProviderRuntime(openai)).toThrow(
+        /^OPENAI_BASE_URL is not a usable URL \(wss:\/\/ or https:\/\/; ws:\/\/ or http:\/\/ to this machine\): The base URL /,
+      );
+    }
+    const { provider } = parseConfig({
+      AZURE_OPENAI_API_KEY: 'az-key',
+      AZURE_OPENAI_DEPLOYMENT: 'gpt-realtime',
+      AZURE_OPENAI_ENDPOINT: 'notaurl',
+    });
+    expect(() => createProviderRuntime(provider)).toThrow(ConfigError);
+    expect(() => createProviderRuntime(provider)).toThrow(
+      /^AZURE_OPENAI_ENDPOINT is not a usable URL/,
+    );
+  });
+});

@@ -100,7 +100,7 @@ describe('the TwiML webhook', () => {
     expect(s.calls.size).toBe(0);
   });
 
-  it('a frameMs that is not a whole number of ms from 1 to 1000, a maxMarksOutstanding under 1, a heartbeatMs under 100 ms or a publicUrl with a path fails at start with a ConfigError', async () => {
+  it('a frameMs that is not a whole number of ms from 1 to 1000, a maxMarksOutstanding under 1, a heartbeatMs under 100 ms, a startTimeoutMs out of 1–600000 or a publicUrl with a path fails at start with a ConfigError', async () => {
     const model = new RealtimeModel({ connector: createFakeServer().connector });
     for (const frameMs of [0, 12.5, 2_000, Number.NaN]) {
       const started = startPhoneBridgeServer({ model, frameMs, log: silentLog });
@@ -114,6 +114,13 @@ describe('the TwiML webhook', () => {
     await expect(
       startPhoneBridgeServer({ model, publicUrl: 'https://example.com/phone', log: silentLog }),
     ).rejects.toThrow(/PUBLIC_URL must be an origin/);
+    // Node runs a timer over 2^31-1 ms at once: a day would end every call before its start
+    for (const startTimeoutMs of [0, -1, 2.5, Number.NaN, 86_400_000]) {
+      const started = startPhoneBridgeServer({ model, startTimeoutMs, log: silentLog });
+      await expect(started).rejects.toThrow(
+        /startTimeoutMs must be a whole number of ms from 1 to 600000/,
+      );
+    }
     for (const heartbeatMs of [0, 10, Number.NaN, Infinity]) {
       const started = startPhoneBridgeServer({ model, heartbeatMs, log: silentLog });
       await expect(started).rejects.toThrow(/heartbeatMs must be false or a number of ms from 100/);
