@@ -40,12 +40,17 @@ const StartSchema = v.looseObject({
   }),
 });
 
+// standard base64 in whole 4-character blocks (the empty payload included)
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /** `media`: 20 ms (usually) of the caller's audio. */
 const MediaSchema = v.looseObject({
   event: v.literal('media'),
   streamSid: v.optional(v.string()),
   media: v.looseObject({
-    payload: v.string(),
+    // base64 (standard alphabet, padded, as Twilio sends it): any other text would be decoded
+    // leniently into noise and appended as the caller's voice
+    payload: v.pipe(v.string(), v.regex(BASE64, 'the payload is not base64')),
     track: v.optional(v.string()),
     chunk: v.optional(v.string()),
     timestamp: v.optional(v.string()),

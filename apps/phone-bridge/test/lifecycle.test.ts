@@ -96,6 +96,8 @@ describe('a call’s lifecycle', () => {
     c.twilio.socket.send('{not json');
     c.twilio.json({ event: 'hello' });
     c.twilio.json({ event: 'media', media: { track: 'inbound' } });
+    // not base64: it would be decoded leniently into noise and appended as the caller's voice
+    c.twilio.json({ event: 'media', media: { track: 'inbound', payload: '!!!not base64***' } });
     c.twilio.json({ event: 'mark', mark: { name: 'never-sent' } });
     c.twilio.socket.send(Buffer.from([1, 2, 3]));
     c.say(600, 600);
@@ -106,7 +108,9 @@ describe('a call’s lifecycle', () => {
       ['not_json', undefined],
       ['unknown_event', 'hello'],
       ['malformed', 'media'],
+      ['malformed', 'media'],
     ]);
+    expect(skipped.at(-1)?.fields?.['detail']).toContain('not base64');
     expect(c.logs.some((l) => l.message.startsWith('binary frame skipped'))).toBe(true);
     expect(c.twilio.closeEvent).toBeUndefined();
   });
