@@ -87,6 +87,9 @@ export interface SipHandler {
   close(): Promise<void>;
 }
 
+/** How many ended calls' ids the bridge remembers, to ignore a late delivery of their webhook. */
+const ENDED_KEPT = 256;
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -118,6 +121,10 @@ export function createSipHandler(
   // the calls being answered or live, by id: OpenAI delivers a webhook at least once (a retry
   // after a lost 200, a duplicate), and a second accept of a live call would be refused
   const known = new Set<string>();
+  // the calls that went live and ended, the newest ENDED_KEPT: a delivery of one's webhook after
+  // the hang-up (a late retry, a replay) would accept a call that is over, which the API refuses,
+  // and an operator would read the refusal logged as an error
+  const ended = new Set<string>();
   let closing = false;
 
   const hangUpCall = async (callId: string): Promise<void> => {
@@ -174,6 +181,8 @@ export function createSipHandler(
       onEnded: () => {
         live.delete(call);
         known.delete(callId);
+        ended.add(callId);
+        if (ended.size > ENDED_KEPT) ended.delete(ended.values().next().value!);
       },
     });
     live.set(call, end);
@@ -226,6 +235,10 @@ export function createSipHandler(
     const callId = event.data.call_id;
     if (known.has(callId)) {
       log('info', 'SIP call repeated', { callId });
+      return;
+    }
+    if (ended.has(callId)) {
+      log('info', 'SIP call already ended: webhook ignored', { callId });
       return;
     }
     known.add(callId);

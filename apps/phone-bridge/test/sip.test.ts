@@ -75,6 +75,26 @@ describe('SIP mode (OpenAI’s SIP trunk)', () => {
     expect(s.problems()).toEqual([]);
   });
 
+  it('a delivery of a call’s webhook after the call ended is answered 200 and ignored: no accept, no error', async () => {
+    const s = await startSipBridge(cleanups);
+    const call = s.fake.sip.incoming();
+    await expect(call.webhookDelivered).resolves.toEqual({ state: 'delivered', status: 200 });
+    await s.steps(() => s.bridge.sipCalls.size === 1, 'the accept');
+    const sipCall = [...s.bridge.sipCalls][0]!;
+    call.hangUp();
+    await sipCall.ended;
+    // a late retry, or a replay, of the same event: signed afresh
+    const answer = await s.postSigned('wh_late', JSON.stringify(call.webhookEvent));
+    expect(answer.status).toBe(200);
+    await s.steps(
+      () => s.logs.some((l) => l.message === 'SIP call already ended: webhook ignored'),
+      'the ignored delivery',
+    );
+    expect(s.logs.filter((l) => l.message === 'SIP call accepted')).toHaveLength(1);
+    expect(s.logs.filter((l) => l.message === 'SIP call incoming')).toHaveLength(1);
+    expect(s.problems()).toEqual([]);
+  });
+
   it('a webhook with a bad signature is answered 400 and logged; nothing is accepted', async () => {
     const s = await startSipBridge(cleanups, {
       sip: (trunk) => ({ ...trunk.sip, webhookSecret: generateWebhookSecret() }),
