@@ -109,6 +109,11 @@ export function credentialTokens(
       const kind = cause instanceof Error ? cause.name : typeof cause;
       if (isCredentialUnavailable(cause))
         throw unavailable(cause, `The Azure credential cannot get a token for ${scope}`);
+      if (isCredentialRefused(cause))
+        throw credentialRefused(
+          cause,
+          `Entra ID refused the Azure credential's sign-in for ${scope}`,
+        );
       throw new ConfigurationError(
         'CREDENTIAL_FAILED',
         `The Azure credential could not get a token for ${scope} (${kind}); see the error's cause.`,
@@ -169,6 +174,11 @@ export async function resolveToken(provider: TokenProvider): Promise<string> {
     // `resolveSecret` makes every throw retriable; this one would fail every retry alike
     if (error instanceof ConfigurationError && !error.fatal && isCredentialUnavailable(error.cause))
       throw unavailable(error.cause, "The Entra token function's credential cannot get a token");
+    if (error instanceof ConfigurationError && !error.fatal && isCredentialRefused(error.cause))
+      throw credentialRefused(
+        error.cause,
+        "Entra ID refused the Entra token function's credential",
+      );
     throw error;
   }
   const token = withoutBearerPrefix(answer);
@@ -214,6 +224,27 @@ export function isCredentialUnavailable(error: unknown): boolean {
     Array.isArray(errors) &&
     errors.length > 0 &&
     errors.every((e) => (e as { name?: unknown } | null)?.name === UNAVAILABLE)
+  );
+}
+
+/**
+ * Whether Entra ID refused the credential itself: `@azure/identity`'s `AuthenticationError` with
+ * HTTP 400 or 401 (`invalid_client`, a wrong client secret, tenant or app id: AADSTS7000215,
+ * AADSTS700016, …). Asked again, it answers the same; a 429 or 5xx, or no status (the token
+ * endpoint unreachable), may pass and is retried.
+ */
+export function isCredentialRefused(error: unknown): boolean {
+  const e = error as { name?: unknown; statusCode?: unknown } | null;
+  return e?.name === 'AuthenticationError' && (e.statusCode === 400 || e.statusCode === 401);
+}
+
+/** The fatal `CREDENTIAL_FAILED` of a credential Entra ID refused (see {@link isCredentialRefused}). */
+function credentialRefused(cause: unknown, what: string): ConfigurationError {
+  const status = String((cause as { statusCode?: unknown }).statusCode);
+  return new ConfigurationError(
+    'CREDENTIAL_FAILED',
+    `${what} (AuthenticationError, HTTP ${status}), and trying again cannot help: check the credential's client id, secret or certificate and tenant; see the error's cause.`,
+    { cause },
   );
 }
 

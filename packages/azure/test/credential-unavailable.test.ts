@@ -77,6 +77,46 @@ describe('a credential that cannot work on this host', () => {
     });
   });
 
+  it('an AuthenticationError with HTTP 400/401 (Entra refused the credential itself) is fatal; a 503 or no status is retried', async () => {
+    const authError = (statusCode?: number) =>
+      Object.assign(
+        named('AuthenticationError', 'AADSTS7000215: Invalid client secret provided.'),
+        {
+          statusCode,
+        },
+      );
+    for (const statusCode of [400, 401]) {
+      const credential: TokenCredential = {
+        getToken: async () => {
+          throw authError(statusCode);
+        },
+      };
+      await expect(connectOnce(azureConnector({ ...base, credential }))).rejects.toMatchObject({
+        code: 'CREDENTIAL_FAILED',
+        fatal: true,
+        message: expect.stringContaining(`HTTP ${statusCode}), and trying again cannot help`),
+      });
+      const tokenProvider = async (): Promise<string> => {
+        throw authError(statusCode);
+      };
+      await expect(connectOnce(azureConnector({ ...base, tokenProvider }))).rejects.toMatchObject({
+        code: 'CREDENTIAL_FAILED',
+        fatal: true,
+      });
+    }
+    for (const statusCode of [503, 429, undefined]) {
+      const credential: TokenCredential = {
+        getToken: async () => {
+          throw authError(statusCode);
+        },
+      };
+      await expect(connectOnce(azureConnector({ ...base, credential }))).rejects.toMatchObject({
+        code: 'CREDENTIAL_FAILED',
+        fatal: false,
+      });
+    }
+  });
+
   it('an aggregate with another failure in it, or any other throw, is still retriable', async () => {
     const mixed = Object.assign(named('AggregateAuthenticationError', 'chain failed'), {
       errors: [unavailable(), named('AuthenticationRequiredError', 'interactive')],
