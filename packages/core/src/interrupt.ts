@@ -213,6 +213,32 @@ export function checkInterruptOptions(options: InterruptOptions): void {
     });
 }
 
+/**
+ * Cuts the answer part `at` at `audioEndMs`: a truncate, or, for an answer a reconnect re-created
+ * as text while it played on (the server refuses to truncate text), its text cut to what was
+ * heard (`interrupt-retell.ts`). `undefined` when there was nothing left to cut.
+ */
+async function cutAtHeard(
+  host: InterruptHost,
+  at: PlaybackPosition,
+  audioEndMs: number,
+): Promise<InterruptResult['truncated']> {
+  if (host.heldAsText(at.itemId, at.contentIndex)) {
+    const retold = await host.retell(at.itemId, at.contentIndex, audioEndMs);
+    // (`false`: a restore's text already tells all that was heard: nothing left to cut)
+    if (retold === null || retold === false) return undefined;
+    return {
+      itemId: at.itemId,
+      contentIndex: at.contentIndex,
+      audioEndMs,
+      deleted: true,
+      ...(retold === undefined ? {} : { retoldItemId: retold }),
+    };
+  }
+  const cut = { itemId: at.itemId, contentIndex: at.contentIndex, audioEndMs };
+  return (await host.truncate(cut)) ? { ...cut, deleted: audioEndMs === 0 } : undefined;
+}
+
 /** Interrupts playback: see the module comment. */
 export async function interrupt(
   host: InterruptHost,
@@ -224,9 +250,9 @@ export async function interrupt(
   const given = checkAt(options.at);
   // a speaker that ran dry mid-answer (`playback.stopped()`) still had the user hear what it
   // played of it: that part is cut there, not taken for unheard and deleted
-  const drained =
-    given === undefined && host.playback.position === undefined ? host.playback.drained : undefined;
-  const at = given === undefined ? (host.playback.position ?? drained) : (given ?? undefined);
+  const position = given === undefined ? host.playback.position : undefined;
+  const drained = given === undefined && position === undefined ? host.playback.drained : undefined;
+  const at = given === undefined ? (position ?? drained) : (given ?? undefined);
   const known = given !== undefined || host.playback.reporting;
   // the app clears its speaker along with this call: nothing of that part plays on from here
   host.playback.cleared(at);
@@ -257,24 +283,7 @@ export async function interrupt(
     const audioEndMs = received !== undefined && heard > received ? received : heard;
     // an answer the speaker played to its end before it ran dry was heard whole: nothing to cut
     const heardWhole = at === drained && received !== undefined && audioEndMs >= received;
-    if (heardWhole) truncated = undefined;
-    else if (host.heldAsText(at.itemId, at.contentIndex)) {
-      // a reconnect re-created the answer as text while it played on: the server refuses to
-      // truncate text, so the text is cut to what was heard instead (`interrupt-retell.ts`)
-      const retold = await host.retell(at.itemId, at.contentIndex, audioEndMs);
-      // (`false`: a restore's text already tells all that was heard: nothing left to cut)
-      if (retold !== null && retold !== false)
-        truncated = {
-          itemId: at.itemId,
-          contentIndex: at.contentIndex,
-          audioEndMs,
-          deleted: true,
-          ...(retold === undefined ? {} : { retoldItemId: retold }),
-        };
-    } else {
-      const cut = { itemId: at.itemId, contentIndex: at.contentIndex, audioEndMs };
-      if (await host.truncate(cut)) truncated = { ...cut, deleted: audioEndMs === 0 };
-    }
+    if (!heardWhole) truncated = await cutAtHeard(host, at, audioEndMs);
   }
 
   // the cancelled response's audio answers the player had not reached: nothing of them was heard

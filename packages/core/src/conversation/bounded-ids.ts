@@ -10,6 +10,13 @@
 export const DELETED_IDS_KEPT = 256;
 
 /**
+ * How many ids of items (and of function calls) the restores left out are remembered. A restore
+ * with input transcription off can leave out hundreds of turns at once, so this holds several
+ * whole restores; a request about an older one is long settled.
+ */
+export const LEFT_OUT_KEPT = 4096;
+
+/**
  * The ids added most recently, at most `max` (insertion-ordered: beyond `max` the oldest is let
  * go). Adding an id again makes it the newest.
  */

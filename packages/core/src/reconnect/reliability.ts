@@ -39,7 +39,7 @@ import { failStalledResponses } from './stalled-responses.js';
 import { replaceGonePredecessors } from './gone-predecessors.js';
 import { TruncatedHeard } from './truncated-heard.js';
 import { withTurnAudio } from './untranscribed-turns.js';
-import { BoundedIds } from '../conversation/bounded-ids.js';
+import { BoundedIds, LEFT_OUT_KEPT } from '../conversation/bounded-ids.js';
 
 export type { ReliabilityHost } from './reliability-host.js';
 
@@ -48,13 +48,6 @@ export type { ReliabilityHost } from './reliability-host.js';
  * only writer replaces the field with the restore's own map; deletes run only when size > 0).
  */
 const NO_RESTORE_ITEMS: Map<string, string> = new Map();
-
-/**
- * How many ids of items (and of function calls) the restores left out are remembered. A restore
- * with input transcription off can leave out hundreds of turns at once, so this holds several
- * whole restores; a request about an older one is long settled.
- */
-const LEFT_OUT_KEPT = 4096;
 
 /** One session's reliability machinery. */
 export class Reliability {
